@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of medkiosk from Debian 12 packages.
+# Safe to run again: apt-get skips what is already installed. Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  # scanner
+  libopencv-dev
+  libzxing-dev libzint-dev zint
+  # storage
+  libsqlite3-dev sqlite3 libsodium-dev
+  # kiosk UI
+  libimgui-dev libglfw3-dev libgl-dev libfontconfig-dev fonts-noto-cjk libqrencode-dev nlohmann-json3-dev
+  # tests: GoogleTest, a virtual display, input and screenshots
+  googletest libgtest-dev libgmock-dev xvfb xauth xdotool imagemagick x11-utils
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "deploy/setup.sh: needs root to install packages; run it as root or install sudo." >&2
+  exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deploy/setup.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "deploy/setup.sh: all packages already installed"
+fi

@@ -1,0 +1,51 @@
+// medkioskctl: the technician's command line. Dispatches to the sub-commands in kiosk/cli.
+
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "medkiosk/cli/commands.hpp"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: medkioskctl [--help] [--version] COMMAND [ARGS]
+
+Commands:
+  scan [--json] PATH...             read pack codes in images, folders (recursively) and video files
+  parse [--json] [--today DATE]     parse scan data lines from stdin (AIM id optional, GS as 0x1D)
+  db summary|list|check [--data-dir DIR] [--limit N] [--json]
+                                    inspect the local ledger (default data dir: $MEDKIOSK_DATA_DIR,
+                                    /var/lib/medkiosk as root, else ~/.local/share/medkiosk)
+
+Exit status: 0 success, 1 an input or operation failed, 2 usage error.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::string command = args.front();
+    const medkiosk::cli::Args rest(args.begin() + 1, args.end());
+    medkiosk::cli::CommandIo io{std::cin, std::cout, std::cerr};
+
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (command == "--version") {
+        std::cout << "medkioskctl " << MEDKIOSK_VERSION << "\n";
+        return 0;
+    }
+    if (command == "scan") return medkiosk::cli::run_scan(rest, io);
+    if (command == "parse") return medkiosk::cli::run_parse(rest, io);
+    if (command == "db") return medkiosk::cli::run_db(rest, io);
+
+    std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
+    return 2;
+}

@@ -1,0 +1,23 @@
+#pragma once
+// medkioskctl's sub-commands as functions, so the thin main only dispatches.
+// Exit codes: 0 success, 1 an input or operation failed (the run went on where it could), 2 usage error.
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace medkiosk::cli {
+
+struct CommandIo {
+    std::istream& in;
+    std::ostream& out;
+    std::ostream& err;
+};
+
+using Args = std::vector<std::string>;  // the arguments after the sub-command's name
+
+int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
+int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
+int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+
+}  // namespace medkiosk::cli

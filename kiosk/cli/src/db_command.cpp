@@ -1,0 +1,216 @@
+// medkioskctl db: look into the kiosk's ledger over SSH without changing it.
+
+#include <charconv>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "medkiosk/cli/commands.hpp"
+#include "medkiosk/kiosk/paths.hpp"
+#include "medkiosk/storage/ledger.hpp"
+
+namespace medkiosk::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace storage = medkiosk::storage;
+
+constexpr std::string_view kUsage = R"(usage: medkioskctl db COMMAND [--data-dir DIR] [--limit N] [--json]
+
+Commands:
+  summary   schema version, donation sessions, drop-offs, outbox rows not yet sent to the hub
+  list      the most recent drop-offs, newest first (--limit N, default 20)
+  check     full integrity check: prints "ok" (exit 0) or SQLite's report (exit 1)
+
+The ledger is DIR/ledger.db (default DIR: $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as root, else
+~/.local/share/medkiosk). It is opened read-only and never created.
+)";
+
+constexpr int kDefaultLimit = 20;
+constexpr int kMaxLimit = 1'000'000;
+
+struct DbOptions {
+    std::string command;
+    fs::path data_dir;
+    int limit = kDefaultLimit;
+    bool json = false;
+    bool help = false;
+};
+
+std::optional<int> parse_limit(std::string_view text) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxLimit)
+        return std::nullopt;
+    return value;
+}
+
+// Returns the options, or an error message for a usage error.
+std::variant<DbOptions, std::string> parse_args(const Args& args) {
+    DbOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        const auto take_value = [&](std::string_view name) -> std::optional<std::string> {
+            const std::string prefix = std::string(name) + "=";
+            if (arg.rfind(prefix, 0) == 0) return arg.substr(prefix.size());
+            if (i + 1 < args.size()) return args[++i];
+            return std::nullopt;
+        };
+        if (arg == "--help" || arg == "-h") {
+            options.help = true;
+        } else if (arg == "--json") {
+            options.json = true;
+        } else if (arg == "--data-dir" || arg.rfind("--data-dir=", 0) == 0) {
+            auto value = take_value("--data-dir");
+            if (!value || value->empty()) return std::string("--data-dir needs a directory");
+            options.data_dir = *value;
+        } else if (arg == "--limit" || arg.rfind("--limit=", 0) == 0) {
+            auto value = take_value("--limit");
+            if (!value) return std::string("--limit needs a number");
+            auto limit = parse_limit(*value);
+            if (!limit) {
+                return "--limit must be a whole number from 1 to " + std::to_string(kMaxLimit) + ", got '" +
+                       *value + "'";
+            }
+            options.limit = *limit;
+        } else if (!arg.empty() && arg[0] == '-') {
+            return "unknown option '" + arg + "'";
+        } else if (options.command.empty()) {
+            options.command = arg;
+        } else {
+            return "unexpected argument '" + arg + "'";
+        }
+    }
+    if (options.help) return options;
+    if (options.command.empty()) return std::string("which command? summary, list or check");
+    if (options.command != "summary" && options.command != "list" && options.command != "check") {
+        return "unknown command '" + options.command + "'";
+    }
+    return options;
+}
+
+nlohmann::ordered_json to_json(const storage::DropOffRecord& record) {
+    // Exactly what a technician may see: the serial exists here only as its keyed hash.
+    return {
+        {"uuid", record.uuid},
+        {"session_id", record.session_id},
+        {"recorded_at", record.recorded_at},
+        {"sequence", record.sequence},
+        {"scheme", record.scheme},
+        {"gtin", record.gtin},
+        {"product_id", record.product_id},
+        {"batch", record.batch},
+        {"expiry", record.expiry},
+        {"quantity", record.quantity},
+        {"condition", record.condition},
+        {"decision", record.decision},
+        {"reason", record.reason},
+        {"review_state", record.review_state},
+        {"serial_hash", record.serial_hash},
+    };
+}
+
+std::string dump(const nlohmann::ordered_json& json) {
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string or_dash(const std::string& text) {
+    return text.empty() ? "-" : text;
+}
+
+void print_line(std::ostream& out, const storage::DropOffRecord& record) {
+    const std::string& product = record.gtin.empty() ? record.product_id : record.gtin;
+    out << '#' << record.sequence << "  " << record.recorded_at << "  " << record.decision << '/'
+        << record.reason << "  " << record.scheme << ' ' << or_dash(product) << "  batch "
+        << or_dash(record.batch) << "  expiry " << or_dash(record.expiry) << "  x" << record.quantity << ' '
+        << record.condition << "  " << record.review_state << "  session " << record.session_id << "  serial#"
+        << or_dash(record.serial_hash.substr(0, 12)) << "  " << record.uuid << '\n';
+}
+
+int fail(CommandIo io, const storage::Error& error) {
+    io.err << "medkioskctl db: " << error.message << '\n';
+    return 1;
+}
+
+}  // namespace
+
+int run_db(const Args& args, CommandIo io) {
+    const auto parsed = parse_args(args);
+    if (const auto* message = std::get_if<std::string>(&parsed)) {
+        io.err << "medkioskctl db: " << *message << "\n\n" << kUsage;
+        return 2;
+    }
+    const DbOptions& options = std::get<DbOptions>(parsed);
+    if (options.help) {
+        io.out << kUsage;
+        return 0;
+    }
+
+    const fs::path data_dir =
+        options.data_dir.empty() ? medkiosk::kiosk::default_data_dir() : options.data_dir;
+    const fs::path ledger_path = medkiosk::kiosk::ledger_file(data_dir);
+    std::error_code ec;
+    if (!fs::exists(ledger_path, ec)) {
+        io.err << "medkioskctl db: no ledger at " << ledger_path.string()
+               << "; the kiosk creates it on first start, or pass --data-dir\n";
+        return 1;
+    }
+
+    storage::LedgerOptions ledger_options;
+    ledger_options.read_only = true;  // a look over SSH must never change the kiosk's records
+    auto opened = storage::Ledger::open(ledger_path, ledger_options);
+    if (!opened) return fail(io, opened.error());
+    storage::Ledger& ledger = *opened.value();
+
+    if (options.command == "summary") {
+        auto summary = ledger.summary();
+        if (!summary) return fail(io, summary.error());
+        const auto& s = summary.value();
+        if (options.json) {
+            io.out << dump({{"ledger", ledger_path.string()},
+                            {"schema_version", s.schema_version},
+                            {"sessions", s.sessions},
+                            {"dropoffs", s.dropoffs},
+                            {"outbox_pending", s.outbox_pending}})
+                   << '\n';
+        } else {
+            io.out << "ledger:          " << ledger_path.string() << '\n'
+                   << "schema version:  " << s.schema_version << '\n'
+                   << "sessions:        " << s.sessions << '\n'
+                   << "drop-offs:       " << s.dropoffs << '\n'
+                   << "outbox pending:  " << s.outbox_pending << '\n';
+        }
+        return 0;
+    }
+
+    if (options.command == "list") {
+        auto records = ledger.recent_dropoffs(options.limit);
+        if (!records) return fail(io, records.error());
+        for (const auto& record : records.value()) {
+            if (options.json) {
+                io.out << dump(to_json(record)) << '\n';
+            } else {
+                print_line(io.out, record);
+            }
+        }
+        if (!options.json && records.value().empty()) io.out << "no drop-offs recorded yet\n";
+        return 0;
+    }
+
+    // check
+    auto report = ledger.integrity_check();
+    if (!report) return fail(io, report.error());
+    const bool ok = report.value() == "ok";
+    if (options.json) {
+        io.out << dump({{"ok", ok}, {"report", report.value()}}) << '\n';
+    } else {
+        io.out << report.value() << '\n';
+    }
+    return ok ? 0 : 1;
+}
+
+}  // namespace medkiosk::cli

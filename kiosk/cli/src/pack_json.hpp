@@ -1,0 +1,22 @@
+#pragma once
+// One JSON shape for a parsed pack code, shared by `medkioskctl scan` and `medkioskctl parse`.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "medkiosk/scanner/pack_code.hpp"
+
+namespace medkiosk::cli {
+
+// {"ok", "scheme", "ais" (GS1), "gtin", "expiry", "expiry_precision", "production", "batch", "serial",
+//  "product_id"} or {"ok": false, "error", "error_kind"}; keys are absent when unknown.
+nlohmann::json pack_to_json(const scanner::ParseResult& parsed);
+
+// json::dump that never throws on invalid UTF-8 in scanned data (replaces it with U+FFFD).
+std::string dump_line(const nlohmann::json& value);
+
+// For the human-readable output: control characters as <GS>/<RS>/<EOT>; "gs1 gtin=… expiry=…" or "ERROR: …".
+std::string show_controls(const std::string& text);
+std::string pack_summary(const scanner::ParseResult& parsed);
+
+}  // namespace medkiosk::cli

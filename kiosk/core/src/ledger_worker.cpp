@@ -1,0 +1,88 @@
+#include "medkiosk/kiosk/ledger_worker.hpp"
+
+namespace medkiosk::kiosk {
+
+LedgerWorker::LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options)
+    : file_(std::move(ledger_file)), options_(std::move(options)), thread_([this] { run(); }) {}
+
+LedgerWorker::~LedgerWorker() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+}
+
+std::uint64_t LedgerWorker::enqueue(std::function<LedgerReply(storage::Ledger&, std::uint64_t)> job) {
+    std::uint64_t ticket = 0;
+    {
+        std::lock_guard lock(mutex_);
+        ticket = next_ticket_++;
+        jobs_.emplace_back(ticket, std::move(job));
+    }
+    wake_.notify_one();
+    return ticket;
+}
+
+std::uint64_t LedgerWorker::begin_session() {
+    return enqueue([](storage::Ledger& ledger, std::uint64_t ticket) {
+        auto session = ledger.begin_session();
+        if (!session) return LedgerReply{ticket, session.error()};
+        return LedgerReply{ticket, std::move(session).value()};
+    });
+}
+
+std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
+    return enqueue([input = std::move(input)](storage::Ledger& ledger, std::uint64_t ticket) {
+        auto record = ledger.record_dropoff(input);
+        if (!record) return LedgerReply{ticket, record.error()};
+        return LedgerReply{ticket, std::move(record).value()};
+    });
+}
+
+std::vector<LedgerReply> LedgerWorker::take_replies() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(replies_, {});
+}
+
+std::string LedgerWorker::open_error() const {
+    std::lock_guard lock(mutex_);
+    return open_error_;
+}
+
+bool LedgerWorker::ready() const {
+    std::lock_guard lock(mutex_);
+    return ready_;
+}
+
+void LedgerWorker::run() {
+    auto opened = storage::Ledger::open(file_, options_);
+    std::unique_ptr<storage::Ledger> ledger;
+    {
+        std::lock_guard lock(mutex_);
+        if (opened) {
+            ledger = std::move(opened).value();
+            ready_ = true;
+        } else {
+            open_error_ = opened.error().message;
+        }
+    }
+    for (;;) {
+        std::pair<std::uint64_t, std::function<LedgerReply(storage::Ledger&, std::uint64_t)>> job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+            // Drain queued records even when stopping: a donor's confirmed pack must reach the disk.
+            if (jobs_.empty()) return;
+            job = std::move(jobs_.front());
+            jobs_.pop_front();
+        }
+        LedgerReply reply = ledger ? job.second(*ledger, job.first)
+                                   : LedgerReply{job.first, storage::Error{storage::ErrorCode::Io, open_error()}};
+        std::lock_guard lock(mutex_);
+        replies_.push_back(std::move(reply));
+    }
+}
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,88 @@
+#include "fonts.hpp"
+
+#include <fontconfig/fontconfig.h>
+#include <imgui.h>
+
+#include <filesystem>
+
+#include "medkiosk/kiosk/event_log.hpp"
+
+namespace medkiosk::ui {
+namespace {
+
+struct FontFile {
+    std::string path;
+    int index = 0;
+};
+
+// Asks fontconfig for a Simplified Chinese sans face that really has the glyph 捐 (U+6350).
+FontFile find_cjk_font() {
+    FontFile found;
+    if (!FcInit()) return found;
+    FcPattern* pattern = FcNameParse(reinterpret_cast<const FcChar8*>("Noto Sans CJK SC:lang=zh-cn"));
+    FcConfigSubstitute(nullptr, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result = FcResultNoMatch;
+    FcPattern* match = FcFontMatch(nullptr, pattern, &result);
+    if (match != nullptr) {
+        FcChar8* file = nullptr;
+        FcCharSet* charset = nullptr;
+        int index = 0;
+        const bool has_chinese = FcPatternGetCharSet(match, FC_CHARSET, 0, &charset) == FcResultMatch &&
+                                 FcCharSetHasChar(charset, 0x6350);
+        if (has_chinese && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch) {
+            found.path = reinterpret_cast<const char*>(file);
+            if (FcPatternGetInteger(match, FC_INDEX, 0, &index) == FcResultMatch) found.index = index;
+        }
+        FcPatternDestroy(match);
+    }
+    FcPatternDestroy(pattern);
+    return found;
+}
+
+}  // namespace
+
+Fonts load_fonts(const std::string& configured_file, const std::string& text, float body_px) {
+    ImGuiIO& io = ImGui::GetIO();
+    Fonts fonts;
+    FontFile file = configured_file.empty() ? find_cjk_font() : FontFile{configured_file, 0};
+    std::error_code ec;
+    if (file.path.empty() || !std::filesystem::is_regular_file(file.path, ec)) {
+        kiosk::log_event("font-missing",
+                         {{"wanted", configured_file.empty() ? "Noto Sans CJK SC (fontconfig)" : configured_file},
+                          {"fix", "install fonts-noto-cjk or pass --font FILE; Chinese text will show as '?'"}});
+        ImFontConfig config;
+        config.SizePixels = body_px;
+        fonts.body = io.Fonts->AddFontDefault(&config);
+        config.SizePixels = body_px * 1.6f;
+        fonts.title = io.Fonts->AddFontDefault(&config);
+        return fonts;
+    }
+
+    // Only the glyphs the strings use: the full CJK range would cost tens of MB and seconds at start.
+    static ImVector<ImWchar> ranges;
+    ranges.clear();
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
+    builder.AddText(text.c_str());
+    builder.AddText("✓✗…·—年月日");
+    builder.BuildRanges(&ranges);
+
+    ImFontConfig config;
+    config.FontNo = file.index;
+    config.OversampleH = 1;  // CJK strokes gain nothing from horizontal oversampling; it doubles the atlas
+    config.PixelSnapH = true;
+    fonts.body = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px, &config, ranges.Data);
+    fonts.title = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px * 1.6f, &config, ranges.Data);
+    if (fonts.body == nullptr || fonts.title == nullptr) {
+        kiosk::log_event("font-unreadable", {{"file", file.path}, {"fix", "reinstall fonts-noto-cjk or pass --font"}});
+        io.Fonts->Clear();
+        return load_fonts("/nonexistent-fallback", text, body_px);
+    }
+    fonts.file = file.path;
+    kiosk::log_event("font-loaded", {{"file", file.path}, {"index", std::to_string(file.index)},
+                                     {"body_px", std::to_string(static_cast<int>(body_px))}});
+    return fonts;
+}
+
+}  // namespace medkiosk::ui

@@ -1,0 +1,188 @@
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "screens.hpp"
+#include "widgets.hpp"
+
+namespace medkiosk::ui {
+namespace {
+
+struct PreviewPlacement {
+    ImVec2 origin;
+    float scale = 1;
+};
+
+// Fits the frame into `size` keeping its aspect ratio; returns where it was drawn.
+PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
+    const ImVec2 top_left = ImGui::GetCursorScreenPos();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y), IM_COL32(30, 30, 34, 255));
+    PreviewPlacement placement{top_left, 1};
+    if (ui.preview.id() != nullptr) {
+        const float frame_w = static_cast<float>(ui.preview.width());
+        const float frame_h = static_cast<float>(ui.preview.height());
+        placement.scale = std::min(size.x / frame_w, size.y / frame_h);
+        const ImVec2 shown(frame_w * placement.scale, frame_h * placement.scale);
+        placement.origin = ImVec2(top_left.x + (size.x - shown.x) * 0.5f, top_left.y + (size.y - shown.y) * 0.5f);
+        draw->AddImage(ui.preview.id(), placement.origin, ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
+
+        // Aiming guide: corner brackets around the middle of the picture.
+        const float em = ImGui::GetFontSize();
+        const ImVec2 c(placement.origin.x + shown.x * 0.5f, placement.origin.y + shown.y * 0.5f);
+        const ImVec2 half(shown.x * 0.3f, shown.y * 0.3f);
+        const float arm = std::min(half.x, half.y) * 0.35f;
+        const ImU32 guide = IM_COL32(255, 255, 255, 220);
+        const float thickness = std::max(3.0f, em * 0.15f);
+        for (int sx : {-1, 1}) {
+            for (int sy : {-1, 1}) {
+                const ImVec2 corner(c.x + static_cast<float>(sx) * half.x, c.y + static_cast<float>(sy) * half.y);
+                draw->AddLine(corner, ImVec2(corner.x - static_cast<float>(sx) * arm, corner.y), guide, thickness);
+                draw->AddLine(corner, ImVec2(corner.x, corner.y - static_cast<float>(sy) * arm), guide, thickness);
+            }
+        }
+        // The codes the decoder sees right now, outlined.
+        for (const auto& symbol : ui.pipeline.latest_symbols()) {
+            ImVec2 points[4];
+            for (int i = 0; i < 4; ++i) {
+                points[i] = ImVec2(placement.origin.x + symbol.corners[i].x * placement.scale,
+                                   placement.origin.y + symbol.corners[i].y * placement.scale);
+            }
+            draw->AddPolyline(points, 4, IM_COL32(40, 220, 90, 255), ImDrawFlags_Closed, thickness);
+        }
+    } else {
+        const auto stats = ui.pipeline.stats();
+        const std::string& message = stats.source_error.empty() ? ui.tr("scan.starting_camera") : ui.tr("scan.camera_unavailable");
+        const ImVec2 text_size = ImGui::CalcTextSize(message.c_str());
+        draw->AddText(ImVec2(top_left.x + (size.x - text_size.x) * 0.5f, top_left.y + (size.y - text_size.y) * 0.5f),
+                      IM_COL32_WHITE, message.c_str());
+    }
+    ImGui::Dummy(size);
+    return placement;
+}
+
+void DrawField(UiContext& ui, const char* key, const std::string& value) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
+    ImGui::TextUnformatted(ui.tr(key).c_str());
+    ImGui::PopStyleColor();
+    ImGui::SameLine(ImGui::GetFontSize() * 7.5f);
+    ImGui::TextUnformatted(value.empty() ? ui.tr("field.not_on_code").c_str() : value.c_str());
+}
+
+void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float width) {
+    const float em = ImGui::GetFontSize();
+    const auto& assessment = current.assessment;
+    const ImVec4 colour = assessment.decision == kiosk::Decision::Accept   ? colours::accept
+                          : assessment.decision == kiosk::Decision::Refuse ? colours::refuse
+                                                                           : colours::review;
+    const char* icon = assessment.decision == kiosk::Decision::Accept   ? "✓ "
+                       : assessment.decision == kiosk::Decision::Refuse ? "✗ "
+                                                                        : "… ";
+    const char* word = assessment.decision == kiosk::Decision::Accept   ? "result.word_accepted"
+                       : assessment.decision == kiosk::Decision::Refuse ? "result.word_refused"
+                                                                        : "result.word_review";
+    ImGui::PushFont(ui.fonts.title);
+    TextWrappedColoured(colour, icon + ui.tr(word));
+    ImGui::PopFont();
+    TextWrappedColoured(colours::text, kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(ui.flow.settings().rules.minimum_shelf_life_days)}}));
+    ImGui::Separator();
+
+    if (current.pack) {
+        const auto& pack = *current.pack;
+        if (!pack.gtin.empty()) {
+            DrawField(ui, "field.gtin", pack.gtin);
+        } else {
+            DrawField(ui, "field.product_id", pack.product_id);
+        }
+        DrawField(ui, "field.expiry", pack.expiry ? scanner::to_iso(*pack.expiry) : std::string());
+        DrawField(ui, "field.batch", pack.batch);
+        DrawField(ui, "field.serial", pack.serial);
+    } else {
+        TextWrappedColoured(colours::muted_text, current.parse_error);
+    }
+    ImGui::Spacing();
+
+    switch (current.state) {
+        case kiosk::CurrentPack::State::Shown:
+            if (ui.flow.can_confirm()) {
+                if (BigButton("✓ " + ui.tr("action.record") + "##record", ImVec2(width, em * 3.2f), colours::accept) ||
+                    ui.keys.enter) {
+                    ui.flow.confirm(ui.now);
+                }
+            }
+            if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f), colours::primary) ||
+                ui.keys.escape) {
+                ui.flow.dismiss(ui.now);
+            }
+            break;
+        case kiosk::CurrentPack::State::Saving:
+            TextWrappedColoured(colours::muted_text, ui.tr("status.saving"));
+            break;
+        case kiosk::CurrentPack::State::Saved:
+            TextWrappedColoured(colours::accept, "✓ " + ui.tr("status.saved"));
+            break;
+        case kiosk::CurrentPack::State::SaveFailed:
+            TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.save_failed"));
+            TextWrappedColoured(colours::muted_text, current.save_error);
+            break;
+    }
+}
+
+}  // namespace
+
+void DrawScanScreen(UiContext& ui) {
+    if (!BeginFullscreen("scan")) {
+        ImGui::End();
+        return;
+    }
+    const float em = ImGui::GetFontSize();
+    const ImVec2 area = ImGui::GetContentRegionAvail();
+    const bool landscape = area.x >= area.y;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.45f);
+    DrawPreview(ui, preview_size);
+    if (landscape) ImGui::SameLine(0, spacing);
+
+    const ImVec2 panel_size = landscape ? ImVec2(area.x - preview_size.x - spacing, area.y)
+                                        : ImVec2(area.x, area.y - preview_size.y - ImGui::GetStyle().ItemSpacing.y);
+    ImGui::BeginChild("panel", panel_size, false, ImGuiWindowFlags_NoScrollbar);
+    const float width = ImGui::GetContentRegionAvail().x;
+    ImGui::PushFont(ui.fonts.title);
+    TextWrappedColoured(colours::text, ui.tr("scan.heading"));
+    ImGui::PopFont();
+
+    if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
+        TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.ledger_unavailable"));
+        TextWrappedColoured(colours::muted_text, ledger_error);
+    } else if (!ui.flow.session_error().empty()) {
+        TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.ledger_unavailable"));
+        TextWrappedColoured(colours::muted_text, ui.flow.session_error());
+    } else if (const auto& current = ui.flow.current()) {
+        DrawCurrentPack(ui, *current, width);
+    } else {
+        TextWrappedColoured(colours::muted_text, ui.tr("scan.instruction"));
+        ImGui::Spacing();
+        TextWrappedColoured(colours::muted_text, ui.tr("scan.looking"));
+    }
+
+    // Bottom of the panel: progress, idle countdown, finish.
+    const float finish_height = em * 2.6f;
+    const auto countdown = ui.flow.countdown_seconds(ui.now);
+    const int status_lines = (ui.flow.recorded_count() > 0 ? 1 : 0) + (countdown ? 1 : 0);
+    const float bottom_height = finish_height + static_cast<float>(status_lines) * ImGui::GetTextLineHeightWithSpacing() +
+                                ImGui::GetStyle().ItemSpacing.y;
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), panel_size.y - bottom_height));
+    if (ui.flow.recorded_count() > 0) {
+        TextWrappedColoured(colours::text, kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
+    }
+    if (countdown) {
+        TextWrappedColoured(colours::refuse, kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
+    }
+    if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::muted_text)) {
+        ui.flow.finish(ui.now);
+    }
+    ImGui::EndChild();
+    ImGui::End();
+}
+
+}  // namespace medkiosk::ui

@@ -1,0 +1,35 @@
+#pragma once
+// Small building blocks shared by the screens; sizes are multiples of the font size.
+
+#include <imgui.h>
+
+#include <string>
+
+namespace medkiosk::ui {
+
+// Palette with ≥ 4.5:1 contrast against its background; colour is never the only signal (icon + word).
+namespace colours {
+inline const ImVec4 background{0.97f, 0.97f, 0.95f, 1.0f};
+inline const ImVec4 text{0.10f, 0.10f, 0.12f, 1.0f};
+inline const ImVec4 muted_text{0.30f, 0.30f, 0.33f, 1.0f};
+inline const ImVec4 primary{0.05f, 0.36f, 0.60f, 1.0f};   // white text on it: 7.2:1
+inline const ImVec4 accept{0.05f, 0.45f, 0.20f, 1.0f};    // white text on it: 6.8:1
+inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};    // white text on it: 6.9:1
+inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};    // white text on it: 5.3:1
+}  // namespace colours
+
+void ApplyKioskStyle(float font_px);
+
+// Begins a window that covers the whole viewport without decoration.
+bool BeginFullscreen(const char* id);
+
+// A large touch button; `colour` is its background. Returns true when pressed.
+bool BigButton(const std::string& label, const ImVec2& size, const ImVec4& colour);
+
+void TextCentered(const std::string& text);
+void TextWrappedColoured(const ImVec4& colour, const std::string& text);
+
+// Draws `text` as a QR code (libqrencode) with its top-left at the cursor, `size` pixels wide.
+void DrawQrCode(const std::string& text, float size);
+
+}  // namespace medkiosk::ui

@@ -1,0 +1,147 @@
+// medkioskctl scan / parse as a technician runs them.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <sstream>
+
+#include "medkiosk/scanner/demo_source.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+using medkiosk::test::run_ctl;
+using nlohmann::json;
+
+namespace {
+
+const std::string kSamples = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples";
+
+std::vector<json> json_lines(const std::string& out) {
+    std::vector<json> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(json::parse(line));
+    return lines;
+}
+
+TEST(scannerCli, ScanJsonReadsARealImageExactly) {
+    const std::string image = kSamples + "/datamatrix-4/gs1-figure-4.15.1-2-44x20.png";
+    const auto result = run_ctl({"scan", "--json", image});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 1u) << result.out;
+    EXPECT_EQ(lines[0]["file"], image);
+    ASSERT_EQ(lines[0]["codes"].size(), 1u);
+    const json& code = lines[0]["codes"][0];
+    EXPECT_EQ(code["format"], "DataMatrix");
+    EXPECT_EQ(code["symbology"], "]d8");
+    EXPECT_EQ(code["text"], "01095040000591012112345678p901\x1d" "101234567p\x1d" "171411208200http://www.gs1.org/demo/");
+    EXPECT_TRUE(code["pack"].contains("ok"));
+    EXPECT_TRUE(lines[0]["ms"].is_number());
+}
+
+TEST(scannerCli, ScanEan13ImageParsesAsRetail) {
+    const auto result = run_ctl({"scan", "--json", kSamples + "/ean13-3/01.png"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 1u);
+    const json& code = lines[0]["codes"].at(0);
+    EXPECT_EQ(code["text"], "9780764544200");
+    EXPECT_EQ(code["pack"]["scheme"], "retail");
+    EXPECT_EQ(code["pack"]["gtin"], "09780764544200");
+}
+
+TEST(scannerCli, ScanMissingFileReportsAndContinues) {
+    const std::string image = kSamples + "/ean13-3/01.png";
+    const auto result = run_ctl({"scan", "--json", "/nonexistent/pack.png", image});
+    EXPECT_EQ(result.exit_code, 1);
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 2u) << result.out;
+    EXPECT_EQ(lines[0]["file"], "/nonexistent/pack.png");
+    EXPECT_TRUE(lines[0].contains("error"));
+    EXPECT_EQ(lines[1]["file"], image);
+}
+
+TEST(scannerCli, ScanFolderRecursesInSortedOrder) {
+    const auto result = run_ctl({"scan", "--json", kSamples + "/datamatrix-2"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 13u);
+    EXPECT_LT(lines[0]["file"].get<std::string>(), lines[1]["file"].get<std::string>());
+}
+
+TEST(scannerCli, ScanVideoConfirmsEachCodeOnceAndSummarises) {
+    medkiosk::test::TempDir dir;
+    const std::string video = (dir.path() / "counter.avi").string();
+    {
+        medkiosk::scanner::DemoOptions options;
+        options.pace = false;
+        options.width = 640;
+        options.height = 360;
+        options.frames_per_pack = 40;
+        auto source = medkiosk::scanner::make_demo_source(options);
+        cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(640, 360));
+        ASSERT_TRUE(writer.isOpened());
+        for (int i = 0; i < 40; ++i) {  // the GS1 DataMatrix box passing once
+            auto frame = source->next();
+            cv::Mat rgb(frame->height, frame->width, CV_8UC3, frame->rgb.data()), bgr;
+            cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+            writer.write(bgr);
+        }
+    }
+    const auto result = run_ctl({"scan", "--json", video});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 2u) << result.out;
+    EXPECT_EQ(lines[0]["codes"].at(0)["text"], medkiosk::scanner::demo_packs()[0].expected_text);
+    EXPECT_EQ(lines[0]["codes"].at(0)["pack"]["serial"], "SN7F3K9Q2");
+    EXPECT_TRUE(lines[0]["frame"].is_number_integer());
+    EXPECT_EQ(lines[1]["frames"], 40);
+    EXPECT_TRUE(lines[1]["decode_ms_p95"].is_number());
+}
+
+TEST(scannerCli, ScanWithoutPathsIsUsageError) {
+    const auto result = run_ctl({"scan"});
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_NE(result.err.find("usage"), std::string::npos);
+}
+
+TEST(scannerCli, ParseJsonLines) {
+    const std::string input = std::string("]d2010952012345678817160200" "10ABC123\x1d" "21XYZ987\r\n") +
+                              "(01)09520123456788(17)260531(10)ABC123(21)XYZ987\n" + "garbage\n" + "]E06901234567892\n" +
+                              "]C081234560000123456789\n";
+    const auto result = run_ctl({"parse", "--json", "--today", "2025-06-01"}, input);
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 5u) << result.out;
+    EXPECT_EQ(lines[0]["ok"], true);
+    EXPECT_EQ(lines[0]["scheme"], "gs1");
+    EXPECT_EQ(lines[0]["expiry"], "2016-02-29");
+    EXPECT_EQ(lines[0]["expiry_precision"], "month");
+    EXPECT_EQ(lines[0]["ais"], json::parse(R"([["01","09520123456788"],["17","160200"],["10","ABC123"],["21","XYZ987"]])"));
+    EXPECT_EQ(lines[0]["input"], "]d2010952012345678817160200" "10ABC123\x1d" "21XYZ987");
+    EXPECT_EQ(lines[1]["batch"], "ABC123");
+    EXPECT_EQ(lines[2]["ok"], false);
+    EXPECT_FALSE(lines[2]["error"].get<std::string>().empty());
+    EXPECT_FALSE(lines[2].contains("gtin"));
+    EXPECT_EQ(lines[3]["scheme"], "retail");
+    EXPECT_FALSE(lines[3].contains("ais"));
+    EXPECT_EQ(lines[4]["scheme"], "cn-trace");
+    EXPECT_EQ(lines[4]["product_id"], "8123456");
+}
+
+TEST(scannerCli, ParseAllGoodExitsZero) {
+    const auto result = run_ctl({"parse", "--json"}, "]E06901234567892\n");
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(scannerCli, ParseBadTodayIsUsageError) {
+    const auto result = run_ctl({"parse", "--json", "--today", "2025-02-30"}, "]E06901234567892\n");
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_NE(result.err.find("--today"), std::string::npos);
+    EXPECT_TRUE(result.out.empty());
+}
+
+}  // namespace
