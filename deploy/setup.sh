@@ -9,12 +9,18 @@ packages=(
   # scanner
   libopencv-dev
   libzxing-dev libzint-dev zint
-  # storage
-  libsqlite3-dev sqlite3 libsodium-dev
+  # storage, hub sync (PostgreSQL 15 client library; the server for the sync tests and the hub)
+  libsqlite3-dev sqlite3 libsodium-dev libpq-dev postgresql postgresql-client
+  # printed-expiry OCR
+  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
   # kiosk UI
   libimgui-dev libglfw3-dev libgl-dev libfontconfig-dev fonts-noto-cjk libqrencode-dev nlohmann-json3-dev
+  # appliance: config, systemd watchdog, packaging, Wayland kiosk compositor
+  libtomlplusplus-dev libsystemd-dev systemd dpkg-dev fakeroot file cage
   # tests: GoogleTest, a virtual display, input and screenshots
-  googletest libgtest-dev libgmock-dev xvfb xauth xdotool imagemagick x11-utils
+  googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth xdotool imagemagick x11-utils
+  # tests: fault injection, clock shifting, fonts for generated OCR box faces
+  strace libfaketime fonts-wqy-microhei fonts-arphic-ukai fonts-dejavu-core
 )
 
 if [ "$(id -u)" -eq 0 ]; then
