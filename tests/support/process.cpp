@@ -17,6 +17,30 @@ namespace {
 
 void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+// argv and the environment as execve wants them, prepared before fork so the child only execs.
+class ExecArgs {
+public:
+    ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) : args_(argv) {
+        for (char** e = environ; *e != nullptr; ++e) env_.emplace_back(*e);
+        env_.insert(env_.end(), extra_env.begin(), extra_env.end());
+        for (auto& e : env_) envp_.push_back(e.data());
+        envp_.push_back(nullptr);
+        for (auto& a : args_) argp_.push_back(a.data());
+        argp_.push_back(nullptr);
+    }
+    // Runs in the child after fork; only returns when exec failed.
+    void run() {
+        execve(argp_[0], argp_.data(), envp_.data());
+        std::fprintf(stderr, "exec %s: %s\n", argp_[0], std::strerror(errno));
+    }
+
+private:
+    std::vector<std::string> args_;
+    std::vector<std::string> env_;
+    std::vector<char*> argp_;
+    std::vector<char*> envp_;
+};
+
 }  // namespace
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
@@ -24,16 +48,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
 
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-    for (const auto& e : extra_env) env_strings.push_back(e);
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    std::vector<char*> c_args;
-    for (auto& a : args) c_args.push_back(a.data());
-    c_args.push_back(nullptr);
+    ExecArgs exec(argv, extra_env);
 
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -43,8 +58,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
         dup2(err_pipe[1], 2);
         for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
         setpgid(0, 0);
-        execve(c_args[0], c_args.data(), envp.data());
-        std::fprintf(stderr, "exec %s: %s\n", c_args[0], std::strerror(errno));
+        exec.run();
         _exit(127);
     }
     close(in_pipe[0]);
@@ -132,16 +146,7 @@ std::string read_whole(const std::string& file) {
 BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_prefix,
                                      const std::vector<std::string>& extra_env)
     : out_file_(log_prefix + ".out"), err_file_(log_prefix + ".err") {
-    std::vector<std::string> env_strings;
-    for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-    for (const auto& e : extra_env) env_strings.push_back(e);
-    std::vector<char*> envp;
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> args = argv;
-    std::vector<char*> c_args;
-    for (auto& a : args) c_args.push_back(a.data());
-    c_args.push_back(nullptr);
+    ExecArgs exec(argv, extra_env);
 
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
@@ -153,8 +158,7 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const
         dup2(out, 1);
         dup2(err, 2);
         setpgid(0, 0);
-        execve(c_args[0], c_args.data(), envp.data());
-        std::fprintf(stderr, "exec %s: %s\n", c_args[0], std::strerror(errno));
+        exec.run();
         _exit(127);
     }
     pid_ = pid;
