@@ -460,7 +460,7 @@ StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kDropoffColumns +
                                 " FROM dropoff WHERE review_state = 'pending' AND decision <> 'refuse' "
-                                "ORDER BY review_state, sequence LIMIT ?1");
+                                "ORDER BY sequence LIMIT ?1");
         if (!query) return query.error();
         Statement& s = query.value();
         s.bind_int64(1, limit);

@@ -64,12 +64,13 @@ Status migrate_to_v1(Database& db) {
 static_assert(kLedgerApplicationId == 1296780359, "keep the PRAGMA above in step with the constant");
 
 Status migrate_to_v2(Database& db) {
-    // Catalogue, rules, users, staff work and the audit log. The review queue index serves the staff
-    // screen's "pending, oldest first" query without a sort.
+    // Catalogue, rules, users, staff work and the audit log. The partial review queue index holds only
+    // the packs waiting for a pharmacist, in order, so the staff screen never scans the whole ledger.
     return db.exec(R"sql(
         ALTER TABLE dropoff ADD COLUMN category TEXT;
         ALTER TABLE dropoff ADD COLUMN drive_id INTEGER;
-        CREATE INDEX dropoff_review_queue ON dropoff(review_state, sequence);
+        CREATE INDEX dropoff_review_queue ON dropoff(sequence)
+            WHERE review_state = 'pending' AND decision <> 'refuse';
 
         CREATE TABLE catalogue (
             product_id   TEXT PRIMARY KEY NOT NULL,  -- GTIN-14 or the trace-code product id
