@@ -184,7 +184,11 @@ std::span<const Migration> migrations() {
 }
 
 Status apply_migrations(Database& db, int current_version) {
-    for (const Migration& migration : kMigrations) {
+    return apply_migrations(db, current_version, kMigrations);
+}
+
+Status apply_migrations(Database& db, int current_version, std::span<const Migration> list) {
+    for (const Migration& migration : list) {
         if (migration.version <= current_version) continue;
         if (auto applied = migration.apply(db); !applied) return applied;
         // PRAGMA takes no bound parameters; the value is our own integer.

@@ -24,5 +24,7 @@ std::span<const Migration> migrations();
 // Applies every registered migration above `current_version`, in ascending order, in the caller's
 // transaction.
 Status apply_migrations(Database& db, int current_version);
+// The same over an explicit list (ascending versions, gaps allowed); for tests.
+Status apply_migrations(Database& db, int current_version, std::span<const Migration> list);
 
 }  // namespace medkiosk::storage::detail
