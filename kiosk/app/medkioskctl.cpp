@@ -17,6 +17,13 @@ Commands:
   db summary|list|check [--data-dir DIR] [--limit N] [--json]
                                     inspect the local ledger (default data dir: $MEDKIOSK_DATA_DIR,
                                     /var/lib/medkiosk as root, else ~/.local/share/medkiosk)
+  db init|verify-audit|export       create/upgrade the ledger; verify the audit chain; export as JSON
+  catalog import FILE|export        the county catalogue (CSV, all rows or none)
+  users add|list|unlock|reset-pin   staff and technician accounts (PINs read from stdin)
+  rules show|set|drive|recall       acceptance rules, drives and recalled batches
+  dropoffs list [--pending] [--json]
+                                    drop-offs, or the pharmacist's queue
+  record [--today DATE] ...         record drop-offs from scan lines on stdin; prints JSON per record
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -45,6 +52,11 @@ int main(int argc, char** argv) {
     if (command == "scan") return medkiosk::cli::run_scan(rest, io);
     if (command == "parse") return medkiosk::cli::run_parse(rest, io);
     if (command == "db") return medkiosk::cli::run_db(rest, io);
+    if (command == "catalog") return medkiosk::cli::run_catalog(rest, io);
+    if (command == "users") return medkiosk::cli::run_users(rest, io);
+    if (command == "rules") return medkiosk::cli::run_rules(rest, io);
+    if (command == "dropoffs") return medkiosk::cli::run_dropoffs(rest, io);
+    if (command == "record") return medkiosk::cli::run_record(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

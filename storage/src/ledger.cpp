@@ -8,6 +8,7 @@
 #include <system_error>
 #include <utility>
 
+#include "audit.hpp"
 #include "county_key.hpp"
 #include "identifiers.hpp"
 #include "migrations.hpp"
@@ -21,6 +22,7 @@ using detail::CountyKey;
 using detail::Database;
 using detail::Statement;
 using detail::StatementScope;
+using detail::WriteTransaction;
 
 // Long enough for the kiosk's own writer and medkioskctl to take turns; a WAL commit takes < 1 ms.
 constexpr int kBusyTimeoutMs = 5000;
@@ -33,7 +35,7 @@ constexpr const char* kNotModified = "it was not modified";
 
 constexpr const char* kDropoffColumns =
     "uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, product_id, batch, expiry, "
-    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state";
+    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id";
 
 Error invalid(std::string message) {
     return Error{ErrorCode::Invalid, std::move(message)};
@@ -115,7 +117,8 @@ Status validate(const DropOffInput& input) {
     const std::pair<const char*, const std::string*> fields[] = {{"scheme", &input.scheme},
                                                                  {"product_id", &input.product_id},
                                                                  {"batch", &input.batch},
-                                                                 {"reason", &input.reason}};
+                                                                 {"reason", &input.reason},
+                                                                 {"category", &input.category}};
     for (const auto& [name, value] : fields) {
         if (value->size() > kMaxFieldBytes) {
             return invalid(std::string(name) + " is longer than " + std::to_string(kMaxFieldBytes) +
@@ -147,6 +150,8 @@ std::string outbox_payload(const DropOffRecord& record) {
         {"decision", record.decision},
         {"reason", record.reason},
         {"review_state", record.review_state},
+        {"category", record.category},
+        {"drive_id", record.drive_id},
     };
     // Barcode data is not guaranteed UTF-8; replace rather than throw.
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -171,6 +176,8 @@ DropOffRecord read_dropoff_row(const Statement& row) {
     record.decision = row.column_text(14);
     record.reason = row.column_text(15);
     record.review_state = row.column_text(16);
+    record.category = row.column_text(17);
+    record.drive_id = row.column_int64(18);
     return record;
 }
 
@@ -343,7 +350,7 @@ struct Ledger::Impl {
             {&next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
             {&insert_dropoff,
              "INSERT INTO dropoff (" + columns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"},
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
             {&insert_outbox,
              "INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES ('dropoff', ?1, ?2, ?3)"},
         };
@@ -368,38 +375,6 @@ struct Ledger::Impl {
 
     StatusOr<DropOffRecord> record(const DropOffInput& input);
 };
-
-namespace {
-
-// Rolls back unless committed, so an early return never leaves the write lock held.
-class WriteTransaction {
-  public:
-    explicit WriteTransaction(Database& db) : db_(db) {}
-    ~WriteTransaction() {
-        if (active_ && sqlite3_get_autocommit(db_.handle()) == 0) {
-            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-    }
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
-
-    Status begin(std::string_view doing, std::string_view consequence) {
-        if (auto s = db_.exec("BEGIN IMMEDIATE", doing, consequence); !s) return s;
-        active_ = true;
-        return Ok{};
-    }
-    Status commit(std::string_view doing, std::string_view consequence) {
-        if (auto s = db_.exec("COMMIT", doing, consequence); !s) return s;
-        active_ = false;
-        return Ok{};
-    }
-
-  private:
-    Database& db_;
-    bool active_ = false;
-};
-
-}  // namespace
 
 StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     constexpr std::string_view kDoing = "recording a drop-off";
@@ -426,6 +401,8 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     record.decision = input.decision;
     record.reason = input.reason;
     record.review_state = "pending";
+    record.category = input.category;
+    record.drive_id = input.drive_id;
 
     WriteTransaction transaction(*db);
     if (auto s = transaction.begin(kDoing, kNothingRecorded); !s) return s.error();
@@ -467,6 +444,9 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
         s.bind_text(15, record.decision);
         s.bind_text(16, record.reason);
         s.bind_text(17, record.review_state);
+        s.bind_text_or_null(18, record.category);
+        if (record.drive_id > 0) s.bind_int64(19, record.drive_id);
+        else sqlite3_bind_null(s.get(), 19);
         if (const int rc = s.step(); rc != SQLITE_DONE) return db->last_error(rc, kDoing, kNothingRecorded);
     }
     {
@@ -476,6 +456,16 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
         insert_outbox.bind_text(3, record.recorded_at);
         if (const int rc = insert_outbox.step(); rc != SQLITE_DONE) {
             return db->last_error(rc, kDoing, kNothingRecorded);
+        }
+    }
+    {
+        const nlohmann::json detail = {{"sequence", record.sequence},
+                                       {"decision", record.decision},
+                                       {"reason", record.reason}};
+        if (auto s = detail::append_audit(*db, "kiosk", "record-dropoff", "dropoff", record.uuid,
+                                          detail.dump(), record.recorded_at);
+            !s) {
+            return Error{s.error().code, s.error().message + " — " + kNothingRecorded};
         }
     }
     // Only a successful COMMIT (WAL synced, synchronous=FULL) makes the drop-off real.
@@ -488,6 +478,16 @@ Ledger::~Ledger() = default;
 
 const std::filesystem::path& Ledger::file() const {
     return impl_->file;
+}
+
+detail::Database& Ledger::database() {
+    return *impl_->db;
+}
+
+StatusOr<std::string> Ledger::serial_hash(const std::string& serial) {
+    if (!impl_->county_key) return impl_->read_only_refusal("hash a serial without the county key");
+    if (serial.empty()) return std::string();
+    return impl_->county_key->hash_serial(serial);
 }
 
 StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {

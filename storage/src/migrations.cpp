@@ -63,11 +63,119 @@ Status migrate_to_v1(Database& db) {
 }
 static_assert(kLedgerApplicationId == 1296780359, "keep the PRAGMA above in step with the constant");
 
+Status migrate_to_v2(Database& db) {
+    // Catalogue, rules, users, staff work and the audit log. The partial review queue index holds only
+    // the packs waiting for a pharmacist, in order, so the staff screen never scans the whole ledger.
+    return db.exec(R"sql(
+        ALTER TABLE dropoff ADD COLUMN category TEXT;
+        ALTER TABLE dropoff ADD COLUMN drive_id INTEGER;
+        CREATE INDEX dropoff_review_queue ON dropoff(sequence)
+            WHERE review_state = 'pending' AND decision <> 'refuse';
+
+        CREATE TABLE catalogue (
+            product_id   TEXT PRIMARY KEY NOT NULL,  -- GTIN-14 or the trace-code product id
+            name_zh      TEXT NOT NULL,
+            name_en      TEXT NOT NULL,
+            form         TEXT NOT NULL,
+            strength     TEXT,
+            category     TEXT NOT NULL,
+            prescription INTEGER NOT NULL CHECK (prescription IN (0, 1)),
+            controlled   INTEGER NOT NULL CHECK (controlled IN (0, 1)),
+            cold_chain   INTEGER NOT NULL CHECK (cold_chain IN (0, 1)),
+            injectable   INTEGER NOT NULL CHECK (injectable IN (0, 1)),
+            device       INTEGER NOT NULL CHECK (device IN (0, 1))
+        ) STRICT;
+
+        CREATE TABLE recall (
+            gtin     TEXT NOT NULL,
+            batch    TEXT NOT NULL,
+            note     TEXT,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (gtin, batch)
+        ) STRICT;
+
+        -- accepted_categories: JSON array, empty for "all"; rules: JSON object of PolicyRules overrides.
+        CREATE TABLE drive (
+            id                  INTEGER PRIMARY KEY,
+            name                TEXT NOT NULL,
+            starts_on           TEXT NOT NULL,
+            ends_on             TEXT NOT NULL,
+            accepted_categories TEXT NOT NULL DEFAULT '[]',
+            rules               TEXT NOT NULL DEFAULT '{}',
+            CHECK (starts_on <= ends_on)
+        ) STRICT;
+
+        CREATE TABLE app_user (
+            id              INTEGER PRIMARY KEY,
+            login           TEXT NOT NULL UNIQUE,
+            role            TEXT NOT NULL CHECK (role IN ('staff', 'technician')),
+            pin_hash        TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+            locked          INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+            last_failure_at TEXT,
+            created_at      TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE review_action (
+            id           INTEGER PRIMARY KEY,
+            uuid         TEXT NOT NULL UNIQUE,
+            dropoff_uuid TEXT NOT NULL REFERENCES dropoff(uuid),
+            user_id      INTEGER NOT NULL REFERENCES app_user(id),
+            action       TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'dispose')),
+            note         TEXT,
+            at           TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX review_action_by_dropoff ON review_action(dropoff_uuid);
+
+        CREATE TABLE dispatch (
+            id            INTEGER PRIMARY KEY,
+            uuid          TEXT NOT NULL UNIQUE,
+            clinic        TEXT NOT NULL,
+            user_id       INTEGER NOT NULL REFERENCES app_user(id),
+            dispatched_at TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE dispatch_item (
+            dispatch_id  INTEGER NOT NULL REFERENCES dispatch(id),
+            dropoff_uuid TEXT NOT NULL UNIQUE REFERENCES dropoff(uuid),
+            quantity     INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (dispatch_id, dropoff_uuid)
+        ) STRICT;
+
+        -- Append-only; each row's hash covers the previous row's hash (see audit.cpp).
+        CREATE TABLE audit_log (
+            seq       INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            actor     TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            entity    TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            detail    TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash      TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    )sql",
+                   "updating the ledger schema to version 2");
+}
+
+// Versions need not be consecutive (another component owns 10 and up); they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
+    Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},
 };
-static_assert(kMigrations.size() == static_cast<std::size_t>(Ledger::kSchemaVersion),
-              "one migration per schema version");
+
+constexpr bool ascending(const auto& list) {
+    for (std::size_t i = 1; i < list.size(); ++i)
+        if (list[i - 1].version >= list[i].version) return false;
+    return true;
+}
+static_assert(ascending(kMigrations), "migration versions must ascend");
+static_assert(kMigrations.back().version == Ledger::kSchemaVersion,
+              "Ledger::kSchemaVersion is the last migration's version");
 
 }  // namespace
 
@@ -76,7 +184,11 @@ std::span<const Migration> migrations() {
 }
 
 Status apply_migrations(Database& db, int current_version) {
-    for (const Migration& migration : kMigrations) {
+    return apply_migrations(db, current_version, kMigrations);
+}
+
+Status apply_migrations(Database& db, int current_version, std::span<const Migration> list) {
+    for (const Migration& migration : list) {
         if (migration.version <= current_version) continue;
         if (auto applied = migration.apply(db); !applied) return applied;
         // PRAGMA takes no bound parameters; the value is our own integer.

@@ -1,7 +1,8 @@
 #pragma once
-// The ledger's schema history. Each migration takes the database from version N-1 to N; the file's
-// PRAGMA user_version records the last one applied. To change the schema, append one migration and
-// raise Ledger::kSchemaVersion — never edit a migration that has shipped.
+// The ledger's schema history. Each migration takes the database from the previous registered version
+// to its own; the file's PRAGMA user_version records the last one applied. Versions ascend but may
+// have gaps (2..9 belong to the ledger proper, 10 and up to hub sync). To change the schema, append one
+// migration and raise Ledger::kSchemaVersion — never edit a migration that has shipped.
 
 #include <span>
 
@@ -20,7 +21,10 @@ struct Migration {
 
 std::span<const Migration> migrations();
 
-// Applies every migration above `current_version`, in order, each in the caller's transaction.
+// Applies every registered migration above `current_version`, in ascending order, in the caller's
+// transaction.
 Status apply_migrations(Database& db, int current_version);
+// The same over an explicit list (ascending versions, gaps allowed); for tests.
+Status apply_migrations(Database& db, int current_version, std::span<const Migration> list);
 
 }  // namespace medkiosk::storage::detail

@@ -85,7 +85,7 @@ TEST_F(LedgerTest, ReopenKeepsRecordsAndDoesNotMigrateAgain) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
     EXPECT_EQ(ledger->summary().value().dropoffs, 3);
-    EXPECT_EQ(ledger->summary().value().schema_version, 1);
+    EXPECT_EQ(ledger->summary().value().schema_version, Ledger::kSchemaVersion);
     EXPECT_EQ(read_file_bytes(key_path()), key_before) << "the county key must not change on reopen";
 }
 

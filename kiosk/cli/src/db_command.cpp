@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -25,9 +26,15 @@ Commands:
   summary   schema version, donation sessions, drop-offs, outbox rows not yet sent to the hub
   list      the most recent drop-offs, newest first (--limit N, default 20)
   check     full integrity check: prints "ok" (exit 0) or SQLite's report (exit 1)
+  init      create the ledger (and county key) or upgrade it to the current schema
+  verify-audit
+            walk the hash-chained audit log: "ok" (exit 0) or every changed, removed or
+            reordered row (exit 1)
+  export    everything as one JSON document (drop-offs with serial hashes only, catalogue,
+            audit log) on stdout
 
 The ledger is DIR/ledger.db (default DIR: $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as root, else
-~/.local/share/medkiosk). It is opened read-only and never created.
+~/.local/share/medkiosk). Except for init it is opened read-only and never created.
 )";
 
 constexpr int kDefaultLimit = 20;
@@ -86,8 +93,10 @@ std::variant<DbOptions, std::string> parse_args(const Args& args) {
         }
     }
     if (options.help) return options;
-    if (options.command.empty()) return std::string("which command? summary, list or check");
-    if (options.command != "summary" && options.command != "list" && options.command != "check") {
+    if (options.command.empty())
+        return std::string("which command? summary, list, check, init, verify-audit or export");
+    if (options.command != "summary" && options.command != "list" && options.command != "check" &&
+        options.command != "init" && options.command != "verify-audit" && options.command != "export") {
         return "unknown command '" + options.command + "'";
     }
     return options;
@@ -111,6 +120,8 @@ nlohmann::ordered_json to_json(const storage::DropOffRecord& record) {
         {"reason", record.reason},
         {"review_state", record.review_state},
         {"serial_hash", record.serial_hash},
+        {"category", record.category},
+        {"drive_id", record.drive_id},
     };
 }
 
@@ -153,6 +164,17 @@ int run_db(const Args& args, CommandIo io) {
     const fs::path data_dir =
         options.data_dir.empty() ? medkiosk::kiosk::default_data_dir() : options.data_dir;
     const fs::path ledger_path = medkiosk::kiosk::ledger_file(data_dir);
+    if (options.command == "init") {
+        storage::LedgerOptions writable;
+        writable.county_key_file = medkiosk::kiosk::county_key_file(data_dir);
+        auto created = storage::Ledger::open(ledger_path, writable);
+        if (!created) return fail(io, created.error());
+        auto summary = created.value()->summary();
+        if (!summary) return fail(io, summary.error());
+        io.out << "ledger " << ledger_path.string() << " ready (schema version " << summary.value().schema_version
+               << ")\n";
+        return 0;
+    }
     std::error_code ec;
     if (!fs::exists(ledger_path, ec)) {
         io.err << "medkioskctl db: no ledger at " << ledger_path.string()
@@ -198,6 +220,54 @@ int run_db(const Args& args, CommandIo io) {
             }
         }
         if (!options.json && records.value().empty()) io.out << "no drop-offs recorded yet\n";
+        return 0;
+    }
+
+    if (options.command == "verify-audit") {
+        auto report = ledger.verify_audit();
+        if (!report) return fail(io, report.error());
+        if (options.json) {
+            io.out << dump({{"ok", report.value().ok()}, {"rows", report.value().rows},
+                            {"problems", report.value().problems}})
+                   << '\n';
+        } else if (report.value().ok()) {
+            io.out << "ok (" << report.value().rows << " audit rows, chain intact)\n";
+        } else {
+            for (const auto& problem : report.value().problems) io.out << problem << '\n';
+        }
+        return report.value().ok() ? 0 : 1;
+    }
+
+    if (options.command == "export") {
+        auto records = ledger.recent_dropoffs(std::numeric_limits<int>::max());
+        if (!records) return fail(io, records.error());
+        auto catalogue = ledger.catalogue();
+        if (!catalogue) return fail(io, catalogue.error());
+        auto audit = ledger.audit_rows();
+        if (!audit) return fail(io, audit.error());
+        nlohmann::ordered_json document;
+        document["ledger"] = ledger_path.string();
+        document["schema_version"] = storage::Ledger::kSchemaVersion;
+        document["dropoffs"] = nlohmann::ordered_json::array();
+        // Oldest first, as they happened.
+        for (auto it = records.value().rbegin(); it != records.value().rend(); ++it)
+            document["dropoffs"].push_back(to_json(*it));
+        document["catalogue"] = nlohmann::ordered_json::array();
+        for (const auto& e : catalogue.value()) {
+            document["catalogue"].push_back({{"product_id", e.product_id}, {"name_zh", e.name_zh},
+                                             {"name_en", e.name_en}, {"form", e.form}, {"strength", e.strength},
+                                             {"category", e.category}, {"prescription", e.prescription},
+                                             {"controlled", e.controlled}, {"cold_chain", e.cold_chain},
+                                             {"injectable", e.injectable}, {"device", e.device}});
+        }
+        document["audit"] = nlohmann::ordered_json::array();
+        for (const auto& row : audit.value()) {
+            document["audit"].push_back({{"seq", row.seq}, {"at", row.at}, {"actor", row.actor},
+                                         {"action", row.action}, {"entity", row.entity},
+                                         {"entity_id", row.entity_id}, {"detail", row.detail},
+                                         {"prev_hash", row.prev_hash}, {"hash", row.hash}});
+        }
+        io.out << dump(document) << '\n';
         return 0;
     }
 

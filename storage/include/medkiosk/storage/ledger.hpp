@@ -9,9 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "medkiosk/storage/records.hpp"
 #include "medkiosk/storage/status.hpp"
 
 namespace medkiosk::storage {
+
+namespace detail {
+class Database;
+}
 
 struct DonationSession {
     std::int64_t id = 0;
@@ -34,6 +39,8 @@ struct DropOffInput {
     std::string condition = "sealed";  // "sealed" | "opened-usable"
     std::string decision;              // "accept" | "refuse" | "review"
     std::string reason;                // reason code, e.g. "ok", "expired"
+    std::string category;              // catalogue category; empty when the product is unknown
+    std::int64_t drive_id = 0;         // the drive active at the time; 0 for none
 };
 
 struct DropOffRecord {
@@ -53,7 +60,9 @@ struct DropOffRecord {
     std::string condition;
     std::string decision;
     std::string reason;
-    std::string review_state;  // "pending" on record
+    std::string review_state;  // "pending" on record; "approved", "rejected", "disposed", "dispatched"
+    std::string category;
+    std::int64_t drive_id = 0;
 };
 
 struct LedgerSummary {
@@ -91,9 +100,51 @@ class Ledger {
 
     const std::filesystem::path& file() const;
 
-    static constexpr int kSchemaVersion = 1;
+    // --- Catalogue, rules, users, staff work, audit (ledger_admin.cpp). Every change is one durable
+    // transaction together with its audit row (and its outbox row for staff actions on drop-offs).
+    // `actor` names who did it in the audit log: a user login, "kiosk" or "medkioskctl".
+
+    // Replaces the whole catalogue: all entries or none.
+    Status replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor);
+    StatusOr<std::vector<CatalogueEntry>> catalogue();
+    StatusOr<std::optional<CatalogueEntry>> find_product(const std::string& product_id);
+
+    Status add_recall(const Recall& recall, const std::string& actor);
+    StatusOr<bool> is_recalled(const std::string& gtin, const std::string& batch);
+
+    StatusOr<Drive> add_drive(const Drive& drive, const std::string& actor);
+    StatusOr<std::optional<Drive>> active_drive(const std::string& today_iso);  // latest-starting one
+
+    StatusOr<std::optional<std::string>> setting(const std::string& key);
+    Status set_setting(const std::string& key, const std::string& value, const std::string& actor);
+
+    // Users: the PIN hash is computed by the caller (kiosk/core users service); storage keeps it.
+    StatusOr<UserRecord> add_user(const std::string& login, const std::string& role,
+                                  const std::string& pin_hash, const std::string& actor);
+    StatusOr<std::vector<UserRecord>> users();
+    StatusOr<std::optional<UserRecord>> find_user(const std::string& login);
+    // Writes the user's failure count, lock and last failure time (after a PIN check).
+    Status update_login_state(const UserRecord& user, const std::string& audit_action, const std::string& actor);
+    Status set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor);
+
+    // Keyed hash of a serial, as stored; "" for an empty serial. Needs a writable ledger (the key).
+    StatusOr<std::string> serial_hash(const std::string& serial);
+    StatusOr<bool> serial_recorded(const std::string& serial);
+
+    // Staff queue: drop-offs waiting for a pharmacist, oldest first.
+    StatusOr<std::vector<DropOffRecord>> review_queue(int limit);
+    StatusOr<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
+                                         const std::string& action, const std::string& note);
+    StatusOr<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
+                                       const std::vector<DispatchItem>& items);
+
+    StatusOr<std::vector<AuditRow>> audit_rows();
+    StatusOr<AuditReport> verify_audit();
+
+    static constexpr int kSchemaVersion = 2;
 
   private:
+    detail::Database& database();
     struct Impl;
     explicit Ledger(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -19,5 +19,10 @@ using Args = std::vector<std::string>;  // the arguments after the sub-command's
 int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
 int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
 int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+int run_catalog(const Args& args, CommandIo io);   // medkioskctl catalog (import FILE|export)
+int run_users(const Args& args, CommandIo io);     // medkioskctl users (add|list|unlock|reset-pin)
+int run_rules(const Args& args, CommandIo io);     // medkioskctl rules (show|set|drive|recall)
+int run_dropoffs(const Args& args, CommandIo io);  // medkioskctl dropoffs list [--pending] [--json]
+int run_record(const Args& args, CommandIo io);    // medkioskctl record < scan lines
 
 }  // namespace medkiosk::cli

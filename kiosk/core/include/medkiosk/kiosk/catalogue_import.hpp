@@ -1,0 +1,40 @@
+#pragma once
+// The county catalogue as CSV (UTF-8, comma-separated, RFC 4180 quoting, optional BOM, header row):
+//
+//   product_id    GTIN-14 (check digit verified; 8/12/13 digits are padded to 14) or a trace-code
+//                 product id (letters and digits, up to 32)                                 required
+//   name_zh       Chinese name                                                              required
+//   name_en       English name                                                              required
+//   form          tablet, capsule, syrup, granules, device …                                required
+//   strength      "500 mg", "0.5 g/10 ml"                                                   may be empty
+//   category      fever, cough, antiviral, cold, device … (lower-case letters, digits, '-') required
+//   prescription, controlled, cold_chain, injectable, device
+//                 flags: 1/0, yes/no, true/false                                            required
+//
+// Columns may come in any order; every one must be present once. Import is all or nothing: any bad
+// row and nothing is written, with every problem listed.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "medkiosk/storage/records.hpp"
+
+namespace medkiosk::kiosk {
+
+struct CatalogueProblem {
+    int line = 0;        // 1-based line in the file where the row starts
+    std::string column;  // column name, or "" for the whole row
+    std::string why;
+};
+
+struct CatalogueParse {
+    std::vector<storage::CatalogueEntry> entries;
+    std::vector<CatalogueProblem> problems;  // empty: every row is good
+    bool ok() const { return problems.empty(); }
+};
+
+CatalogueParse parse_catalogue_csv(std::string_view text);
+std::string catalogue_to_csv(const std::vector<storage::CatalogueEntry>& entries);  // same columns
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,76 @@
+#pragma once
+// Staff and technician sign-in. PINs are stored as libsodium argon2id strings (crypto_pwhash_str) of
+// BLAKE2b(PIN) keyed with a pepper that lives in a file outside the database: a stolen ledger.db (a
+// backup, a USB export) alone does not allow guessing the short PINs offline.
+// After kFreeAttempts wrong PINs each further try waits twice as long; after kLockAfter the account is
+// locked until a technician unlocks it.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include "medkiosk/storage/ledger.hpp"
+
+namespace medkiosk::kiosk {
+
+// $MEDKIOSK_PEPPER_FILE, else "<data dir>.pin-pepper" beside (not inside) the data directory, so
+// copying the data directory or the ledger does not copy the pepper.
+std::filesystem::path default_pepper_file(const std::filesystem::path& data_dir);
+
+// Reads the pepper; creates 32 random bytes (mode 0600) when the file is absent and `create` is set.
+storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create);
+
+struct PinCost {
+    unsigned long long ops_limit;
+    std::size_t mem_limit;
+    static PinCost interactive();  // crypto_pwhash_*_INTERACTIVE: the kiosk's default
+    static PinCost minimal();      // tests only
+};
+
+enum class SignInOutcome { Ok, WrongPin, Locked, TryLater, UnknownUser, NotTechnician };
+
+struct SignInResult {
+    SignInOutcome outcome = SignInOutcome::UnknownUser;
+    storage::UserRecord user;
+    std::chrono::seconds retry_after{0};  // TryLater: how long to wait
+    std::string message;                  // for the technician / log; never includes the PIN
+};
+
+class UserService {
+  public:
+    static constexpr int kFreeAttempts = 3;
+    static constexpr int kLockAfter = 6;
+    static constexpr std::chrono::seconds kFirstDelay{2};
+
+    using Clock = std::chrono::system_clock;
+
+    UserService(storage::Ledger& ledger, std::string pepper, PinCost cost = PinCost::interactive());
+
+    // 4 to 12 digits.
+    static bool pin_is_acceptable(const std::string& pin);
+
+    storage::StatusOr<storage::UserRecord> add_user(const std::string& login, const std::string& role,
+                                                    const std::string& pin, const std::string& actor);
+    storage::StatusOr<SignInResult> sign_in(const std::string& login, const std::string& pin,
+                                            Clock::time_point now = Clock::now());
+    // The technician signs in with their own PIN to unlock `login` (clears failures and the lock).
+    storage::StatusOr<SignInResult> unlock(const std::string& login, const std::string& technician_login,
+                                           const std::string& technician_pin, Clock::time_point now = Clock::now());
+    // Sets a new PIN and unlocks; `actor` is recorded in the audit log.
+    storage::Status reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor);
+    // Direct unlock for medkioskctl run by the machine's administrator (file access is the authority).
+    storage::Status unlock_as_administrator(const std::string& login, const std::string& actor);
+
+    // Seconds to wait after `failed_attempts` failures before the next try.
+    static std::chrono::seconds delay_after(int failed_attempts);
+
+  private:
+    storage::StatusOr<std::string> hash_pin(const std::string& pin) const;
+    bool pin_matches(const std::string& pin, const std::string& stored_hash) const;
+
+    storage::Ledger& ledger_;
+    std::string pepper_;
+    PinCost cost_;
+};
+
+}  // namespace medkiosk::kiosk

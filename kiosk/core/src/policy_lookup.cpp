@@ -1,0 +1,88 @@
+#include "medkiosk/kiosk/policy_lookup.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace medkiosk::kiosk {
+
+storage::StatusOr<PolicyRules> load_policy_rules(storage::Ledger& ledger) {
+    auto stored = ledger.setting(kPolicyRulesSetting);
+    if (!stored) return stored.error();
+    if (!stored.value()) return PolicyRules{};
+    std::string error;
+    auto rules = policy_rules_from_json(*stored.value(), PolicyRules{}, error);
+    if (!rules) {
+        return storage::Error{storage::ErrorCode::Invalid, "ledger " + ledger.file().string() + ": setting " +
+                                                               kPolicyRulesSetting + " is invalid (" + error +
+                                                               "); fix it with 'medkioskctl rules set'"};
+    }
+    return *rules;
+}
+
+std::string catalogue_key(const scanner::PackCode& pack) {
+    return pack.gtin.empty() ? pack.product_id : pack.gtin;
+}
+
+ProductInfo product_info(const storage::CatalogueEntry& entry) {
+    return {entry.category, entry.prescription, entry.controlled, entry.cold_chain, entry.injectable, entry.device};
+}
+
+storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive) {
+    DriveInfo info;
+    info.name = drive.name;
+    info.accepted_categories = drive.accepted_categories;
+    const auto json = nlohmann::json::parse(drive.rules_json, nullptr, false);
+    std::string error;
+    if (json.is_object()) {
+        PolicyRules base;
+        base.minimum_shelf_life_days = -1;  // marks "not set by the drive"
+        nlohmann::json known = nlohmann::json::object();
+        for (const char* key : {"minimum_shelf_life_days", "shelf_life_by_category"})
+            if (json.contains(key)) known[key] = json[key];
+        if (known.size() != json.size()) error = "only minimum_shelf_life_days and shelf_life_by_category apply to a drive";
+        if (error.empty()) {
+            if (auto rules = policy_rules_from_json(known.dump(), base, error)) {
+                if (rules->minimum_shelf_life_days >= 0) info.minimum_shelf_life_days = rules->minimum_shelf_life_days;
+                info.shelf_life_by_category = rules->shelf_life_by_category;
+                return info;
+            }
+        }
+    } else {
+        error = "not a JSON object";
+    }
+    return storage::Error{storage::ErrorCode::Invalid,
+                          "drive '" + drive.name + "' has invalid rules (" + error + ")"};
+}
+
+storage::StatusOr<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackCode& pack,
+                                              const scanner::Date& today) {
+    PolicyInputs inputs;
+    auto rules = load_policy_rules(ledger);
+    if (!rules) return rules.error();
+    inputs.rules = rules.value();
+
+    if (const std::string key = catalogue_key(pack); !key.empty()) {
+        auto entry = ledger.find_product(key);
+        if (!entry) return entry.error();
+        if (entry.value()) {
+            inputs.context.product = product_info(*entry.value());
+            inputs.category = entry.value()->category;
+        }
+    }
+    auto drive = ledger.active_drive(scanner::to_iso(today));
+    if (!drive) return drive.error();
+    if (drive.value()) {
+        auto info = drive_info(*drive.value());
+        if (!info) return info.error();
+        inputs.context.drive = info.value();
+        inputs.drive_id = drive.value()->id;
+    }
+    auto recalled = ledger.is_recalled(pack.gtin, pack.batch);
+    if (!recalled) return recalled.error();
+    inputs.context.batch_recalled = recalled.value();
+    auto duplicate = ledger.serial_recorded(pack.serial);
+    if (!duplicate) return duplicate.error();
+    inputs.context.serial_already_recorded = duplicate.value();
+    return inputs;
+}
+
+}  // namespace medkiosk::kiosk
