@@ -17,6 +17,12 @@ Commands:
   db summary|list|check [--data-dir DIR] [--limit N] [--json]
                                     inspect the local ledger (default data dir: $MEDKIOSK_DATA_DIR,
                                     /var/lib/medkiosk as root, else ~/.local/share/medkiosk)
+  hub init|add-kiosk ID|import FILE [--hub CONNINFO]
+                                    county hub: schema, kiosk roles, offline bundle import
+  sync run|status|export [--data-dir DIR] [--hub CONNINFO] [--to DIR]
+                                    send queued records to the hub, show the queue, write a bundle
+  report --from DATE --to DATE [--format csv|html] | --receipt CODE
+                                    the public report of donations and their use
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -45,6 +51,9 @@ int main(int argc, char** argv) {
     if (command == "scan") return medkiosk::cli::run_scan(rest, io);
     if (command == "parse") return medkiosk::cli::run_parse(rest, io);
     if (command == "db") return medkiosk::cli::run_db(rest, io);
+    if (command == "hub") return medkiosk::cli::run_hub(rest, io);
+    if (command == "sync") return medkiosk::cli::run_sync(rest, io);
+    if (command == "report") return medkiosk::cli::run_report(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

@@ -63,11 +63,69 @@ Status migrate_to_v1(Database& db) {
 }
 static_assert(kLedgerApplicationId == 1296780359, "keep the PRAGMA above in step with the constant");
 
+Status migrate_to_v10(Database& db) {
+    // Hub sync: dead letters leave the queue without blocking it; sessions reach the hub through the
+    // outbox (a trigger, so the ledger's writer needs no change) for receipt-code lookups; reference
+    // data pulled from the hub lands in hub_* tables with the cursor in sync_state.
+    return db.exec(R"sql(
+        ALTER TABLE outbox ADD COLUMN dead_at TEXT;
+        ALTER TABLE outbox ADD COLUMN dead_reason TEXT;
+        CREATE INDEX outbox_due ON outbox(id) WHERE acked_at IS NULL AND dead_at IS NULL;
+
+        CREATE TABLE sync_state (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        -- Dead letters and other sync events a technician must see. Belongs in the audit log once the
+        -- ledger has one.
+        CREATE TABLE sync_event (
+            id        INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            kind      TEXT NOT NULL,
+            outbox_id INTEGER,
+            entity_id TEXT,
+            detail    TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE hub_catalogue (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_rule      (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_recall    (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_drive     (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+
+        INSERT INTO outbox (entity, entity_id, payload, created_at)
+            SELECT 'session', 'session-' || id,
+                   json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at),
+                   started_at
+            FROM donation_session ORDER BY id;
+        CREATE TRIGGER donation_session_to_outbox AFTER INSERT ON donation_session BEGIN
+            INSERT INTO outbox (entity, entity_id, payload, created_at)
+            VALUES ('session', 'session-' || NEW.id,
+                    json_object('session_id', NEW.id, 'receipt_code', NEW.receipt_code,
+                                'started_at', NEW.started_at),
+                    NEW.started_at);
+        END;
+    )sql",
+                   "adding hub sync tables (version 10)");
+}
+
+// Versions need not be contiguous (parallel work reserves numbers); they must only ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
+    Migration{10, "hub sync: dead letters, sync state and events, pulled reference data", &migrate_to_v10},
 };
-static_assert(kMigrations.size() == static_cast<std::size_t>(Ledger::kSchemaVersion),
-              "one migration per schema version");
+constexpr bool ascending(const auto& list) {
+    for (std::size_t i = 1; i < list.size(); ++i)
+        if (list[i - 1].version >= list[i].version) return false;
+    return true;
+}
+static_assert(ascending(kMigrations), "migrations must be listed in ascending version order");
+static_assert(kMigrations.back().version == Ledger::kSchemaVersion,
+              "Ledger::kSchemaVersion is the last migration's version");
 
 }  // namespace
 

@@ -91,7 +91,7 @@ class Ledger {
 
     const std::filesystem::path& file() const;
 
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 10;
 
   private:
     struct Impl;

@@ -19,5 +19,8 @@ using Args = std::vector<std::string>;  // the arguments after the sub-command's
 int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
 int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
 int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+int run_hub(const Args& args, CommandIo io);     // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
+int run_sync(const Args& args, CommandIo io);    // medkioskctl sync (run|status|export) [--data-dir DIR]
+int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
 
 }  // namespace medkiosk::cli
