@@ -2,11 +2,11 @@
 -- the administrator's functions (add a kiosk, import a verified bundle).
 -- Every function runs with a fixed search_path so a caller cannot shadow hub objects.
 
--- Loads a batch for kiosk `k`. Each element: {"entity": "...", "id": "...", "payload": "<json text>"}.
--- Answers per record: inserted, duplicate (same id, same payload hash), mismatch (same id, other
--- payload) or invalid (with the reason). Never raises for a bad record, so one poison record cannot
--- block the rest of a batch.
-CREATE OR REPLACE FUNCTION hub.ingest_for(k text, batch jsonb, src text)
+-- Loads a batch for kiosk `k`, one record at a time, each in its own subtransaction. Each element:
+-- {"entity": "...", "id": "...", "payload": "<json text>"}. Answers per record: inserted, duplicate
+-- (same id, same payload hash), mismatch (same id, other payload) or invalid (with the reason). Never
+-- raises for a bad record, so one poison record cannot block the rest of a batch.
+CREATE OR REPLACE FUNCTION hub.ingest_each(k text, batch jsonb, src text)
     RETURNS TABLE (rec_id text, outcome text, detail text)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
 DECLARE
@@ -92,6 +92,88 @@ BEGIN
                 RETURN NEXT;
         END;
     END LOOP;
+END $$;
+
+-- The same answers as ingest_each, set-based: a whole batch in a handful of statements. When any
+-- record in the batch is bad (or a concurrent delivery races it), the batch falls back to ingest_each,
+-- which isolates the bad record.
+CREATE OR REPLACE FUNCTION hub.ingest_for(k text, batch jsonb, src text)
+    RETURNS TABLE (rec_id text, outcome text, detail text)
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+DECLARE
+    answer jsonb;
+    bad_count bigint;
+    written bigint;
+BEGIN
+    IF jsonb_typeof(batch) IS DISTINCT FROM 'array' THEN
+        RAISE EXCEPTION 'ingest expects a JSON array of records' USING ERRCODE = '22023';
+    END IF;
+    BEGIN
+        WITH input AS (
+            SELECT e.ord, e.value->>'id' AS id, e.value->>'entity' AS entity, e.value->>'payload' AS ptext
+            FROM jsonb_array_elements(batch) WITH ORDINALITY AS e(value, ord)
+        ), parsed AS (
+            SELECT i.*, sha256(convert_to(i.ptext, 'UTF8')) AS h, i.ptext::jsonb AS p FROM input i
+        ), known AS (
+            SELECT x.*, r.payload_hash AS existing
+            FROM parsed x LEFT JOIN hub.ingest_record r ON r.kiosk_id = k AND r.record_id = x.id
+        ), fresh AS (
+            SELECT * FROM known WHERE existing IS NULL
+        ), checked AS (
+            SELECT count(*) FILTER (WHERE id IS NULL OR jsonb_typeof(p) IS DISTINCT FROM 'object'
+                                       OR entity NOT IN ('dropoff', 'session', 'review_action', 'dispatch')
+                                       OR (p ? 'kiosk_id' AND p->>'kiosk_id' IS DISTINCT FROM k)
+                                       OR (entity = 'dropoff' AND p->>'uuid' IS DISTINCT FROM id)) AS bad
+            FROM fresh
+        ), ins_record AS (
+            INSERT INTO hub.ingest_record (kiosk_id, record_id, entity, payload_hash, source)
+            SELECT k, id, entity, h, src FROM fresh RETURNING 1
+        ), ins_dropoff AS (
+            INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, gtin,
+                    product_id, batch, expiry, expiry_precision, serial_hash, quantity, condition,
+                    decision, reason, review_state)
+            SELECT k, (p->>'uuid')::uuid, (p->>'session_id')::bigint, (p->>'recorded_at')::timestamptz,
+                   (p->>'sequence')::bigint, p->>'scheme', nullif(p->>'gtin', ''),
+                   nullif(p->>'product_id', ''), nullif(p->>'batch', ''),
+                   nullif(p->>'expiry', '')::date, nullif(p->>'expiry_precision', ''),
+                   nullif(p->>'serial_hash', ''), (p->>'quantity')::integer, p->>'condition',
+                   p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending')
+            FROM fresh WHERE entity = 'dropoff' RETURNING 1
+        ), ins_session AS (
+            INSERT INTO hub.session (kiosk_id, session_id, receipt_code, started_at)
+            SELECT k, (p->>'session_id')::bigint, p->>'receipt_code', (p->>'started_at')::timestamptz
+            FROM fresh WHERE entity = 'session' RETURNING 1
+        ), ins_review AS (
+            INSERT INTO hub.review_action (kiosk_id, uuid, dropoff_uuid, action, category, acted_at, payload)
+            SELECT k, id::uuid, (p->>'dropoff_uuid')::uuid, p->>'action', p->>'category',
+                   (p->>'acted_at')::timestamptz, p
+            FROM fresh WHERE entity = 'review_action' RETURNING 1
+        ), ins_dispatch AS (
+            INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload)
+            SELECT k, id::uuid, p->>'clinic', (p->>'dispatched_at')::timestamptz,
+                   coalesce(jsonb_array_length(p->'items'), (p->>'item_count')::integer, 0), p
+            FROM fresh WHERE entity = 'dispatch' RETURNING 1
+        )
+        SELECT (SELECT bad FROM checked),
+               (SELECT count(*) FROM ins_record) + (SELECT count(*) FROM ins_dropoff)
+                   + (SELECT count(*) FROM ins_session) + (SELECT count(*) FROM ins_review)
+                   + (SELECT count(*) FROM ins_dispatch),
+               coalesce(jsonb_agg(jsonb_build_array(id,
+                   CASE WHEN existing IS NULL THEN 'inserted'
+                        WHEN existing = h THEN 'duplicate' ELSE 'mismatch' END) ORDER BY ord), '[]')
+        INTO bad_count, written, answer
+        FROM known;
+        IF bad_count > 0 THEN
+            RAISE EXCEPTION 'batch holds % bad record(s)', bad_count;  -- undoes the inserts above
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        answer := NULL;
+    END;
+    IF answer IS NULL THEN
+        RETURN QUERY SELECT * FROM hub.ingest_each(k, batch, src);
+        RETURN;
+    END IF;
+    RETURN QUERY SELECT a->>0, a->>1, NULL::text FROM jsonb_array_elements(answer) AS a;
 END $$;
 
 -- The kiosk's upload door: the kiosk is whoever logged in, never a parameter.
