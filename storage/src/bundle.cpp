@@ -117,6 +117,17 @@ StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path
     if (!pair) return pair.error();
 
     nlohmann::json records = nlohmann::json::array();
+    auto cursor = store.value()->session_cursor();
+    if (!cursor) return cursor.error();
+    for (std::int64_t after_session = cursor.value();;) {
+        auto sessions = store.value()->sessions_due(after_session, 5000);
+        if (!sessions) return sessions.error();
+        if (sessions.value().empty()) break;
+        for (const auto& row : sessions.value()) {
+            records.push_back({{"entity", row.entity}, {"id", row.entity_id}, {"payload", row.payload}});
+            after_session = row.id;
+        }
+    }
     std::int64_t after = 0;
     for (;;) {
         auto due = store.value()->due(after, 5000);

@@ -64,9 +64,8 @@ Status migrate_to_v1(Database& db) {
 static_assert(kLedgerApplicationId == 1296780359, "keep the PRAGMA above in step with the constant");
 
 Status migrate_to_v10(Database& db) {
-    // Hub sync: dead letters leave the queue without blocking it; sessions reach the hub through the
-    // outbox (a trigger, so the ledger's writer needs no change) for receipt-code lookups; reference
-    // data pulled from the hub lands in hub_* tables with the cursor in sync_state.
+    // Hub sync: dead letters leave the queue without blocking it; sync_state holds the cursors (sessions
+    // sent, reference data pulled); reference data pulled from the hub lands in hub_* tables.
     return db.exec(R"sql(
         ALTER TABLE outbox ADD COLUMN dead_at TEXT;
         ALTER TABLE outbox ADD COLUMN dead_reason TEXT;
@@ -97,18 +96,6 @@ Status migrate_to_v10(Database& db) {
         CREATE TABLE hub_drive     (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
                                     change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
 
-        INSERT INTO outbox (entity, entity_id, payload, created_at)
-            SELECT 'session', 'session-' || id,
-                   json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at),
-                   started_at
-            FROM donation_session ORDER BY id;
-        CREATE TRIGGER donation_session_to_outbox AFTER INSERT ON donation_session BEGIN
-            INSERT INTO outbox (entity, entity_id, payload, created_at)
-            VALUES ('session', 'session-' || NEW.id,
-                    json_object('session_id', NEW.id, 'receipt_code', NEW.receipt_code,
-                                'started_at', NEW.started_at),
-                    NEW.started_at);
-        END;
     )sql",
                    "adding hub sync tables (version 10)");
 }

@@ -86,6 +86,30 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int lim
     return rows;
 }
 
+StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
+    auto prepared = db_->prepare(
+        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
+        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!prepared) return prepared.error();
+    Statement& query = prepared.value();
+    query.bind_int64(1, after_id);
+    query.bind_int64(2, limit);
+    std::vector<OutboxRow> rows;
+    int rc;
+    while ((rc = query.step()) == SQLITE_ROW) {
+        const auto id = query.column_int64(0);
+        rows.push_back({id, "session", "session-" + std::to_string(id), query.column_text(1)});
+    }
+    if (rc != SQLITE_DONE) return db_->last_error(rc, "reading donation sessions");
+    return rows;
+}
+
+StatusOr<std::int64_t> OutboxStore::session_cursor() {
+    auto value = state("session_cursor");
+    if (!value) return value.error();
+    return value.value() ? std::stoll(*value.value()) : std::int64_t{0};
+}
+
 Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
     constexpr std::string_view kDoing = "marking records the hub acknowledged";
     Transaction transaction(*db_);

@@ -41,6 +41,10 @@ class OutboxStore {
     static StatusOr<std::unique_ptr<OutboxStore>> open(const std::filesystem::path& ledger_file);
 
     StatusOr<std::vector<OutboxRow>> due(std::int64_t after_id, int limit);
+    // Donation sessions the hub has not confirmed yet (id above the "session_cursor" state), as
+    // records of entity "session": immutable rows, so a cursor replaces outbox rows for them.
+    StatusOr<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
+    StatusOr<std::int64_t> session_cursor();
     // One local transaction: inserted/duplicate are acknowledged, mismatch/invalid dead-lettered with
     // a sync_event each.
     Status apply(const std::vector<OutboxOutcome>& outcomes);

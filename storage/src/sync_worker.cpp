@@ -147,6 +147,43 @@ struct SyncWorker::Impl {
         return Ok{};
     }
 
+    // One batch of donation sessions; the cursor moves only after the hub committed. A session the hub
+    // refuses is recorded as a sync event and passed over, so it never blocks the rest.
+    StatusOr<std::size_t> upload_sessions() {
+        auto cursor = store->session_cursor();
+        if (!cursor) return cursor.error();
+        auto due = store->sessions_due(cursor.value(), options.batch_size);
+        if (!due) return due.error();
+        const auto& rows = due.value();
+        if (rows.empty()) return std::size_t{0};
+        const std::string batch = batch_json(rows);
+        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
+        auto answer = hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        if (!answer) return answer.error();
+        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
+        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
+        std::int64_t inserted = 0, duplicates = 0, dead = 0;
+        for (const auto& row : answer.value()) {
+            const auto outcome = row.at(1).value_or("");
+            if (outcome == "inserted") ++inserted;
+            else if (outcome == "duplicate") ++duplicates;
+            else {
+                ++dead;
+                (void)store->record_event("dead-letter", row.at(0).value_or("") + ": hub answered " + outcome + " " +
+                                                             row.at(2).value_or(""));
+            }
+        }
+        if (auto s = store->set_state("session_cursor", std::to_string(rows.back().id)); !s) return s.error();
+        publish([&](SyncProgress& p) {
+            p.inserted += inserted;
+            p.duplicates += duplicates;
+            p.acknowledged += inserted + duplicates;
+            p.dead_lettered += dead;
+        });
+        if (auto s = fault(SyncPoint::AfterLocalMark); !s) return s.error();
+        return rows.size();
+    }
+
     // One batch; returns how many rows it took (0: queue empty).
     StatusOr<std::size_t> upload_batch() {
         auto due = store->due(0, options.batch_size);
@@ -235,6 +272,12 @@ struct SyncWorker::Impl {
         if (auto s = ensure_connected(); !s) return s;
         if (auto s = register_key(); !s) return s;
         if (auto s = heartbeat(); !s) return s;
+        // Sessions first, so a drop-off never reaches the hub before its donation session.
+        for (;;) {
+            auto taken = upload_sessions();
+            if (!taken) return taken.error();
+            if (taken.value() == 0) break;
+        }
         for (;;) {
             auto taken = upload_batch();
             if (!taken) return taken.error();
