@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
         const double record_seconds = seconds_since(record_start);
         ledger.value().reset();
         storage::testing::RawDb raw(ledger_file, true);
-        const auto backlog = raw.integer("SELECT count(*) FROM outbox WHERE acked_at IS NULL");
+        const auto backlog = raw.integer(
+            "SELECT (SELECT count(*) FROM outbox WHERE acked_at IS NULL) + (SELECT count(*) FROM donation_session)");
 
         storage::SyncOptions options;
         options.ledger_file = ledger_file;
@@ -92,10 +93,17 @@ int main(int argc, char** argv) {
         std::atomic<bool> sampling{true};
         std::atomic<long> peak_rss{rss_kib()};
         const long rss_before = peak_rss.load();
+        // RSS when a quarter, half, three quarters of the backlog were acknowledged: flat, not rising.
+        long rss_at_quarter[4] = {0, 0, 0, 0};
         std::thread sampler([&] {
             while (sampling) {
-                peak_rss = std::max(peak_rss.load(), rss_kib());
-                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                const long rss = rss_kib();
+                peak_rss = std::max(peak_rss.load(), rss);
+                const auto done = worker.value()->progress().acknowledged;
+                for (int q = 0; q < 4; ++q) {
+                    if (rss_at_quarter[q] == 0 && done * 4 >= backlog * (q + 1)) rss_at_quarter[q] = rss;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
             }
         });
         const auto sync_start = Clock::now();
@@ -153,8 +161,10 @@ int main(int argc, char** argv) {
                     static_cast<long long>(progress.bytes_sent),
                     smoke ? "" : (sync_seconds <= 3.0 ? "  target <= 3 s: met" : "  target <= 3 s: MISSED"));
         std::printf("  raw COPY of the same %d rows:          %.3f s\n", records, copy_seconds);
-        std::printf("  kiosk RSS: %ld KiB before, %ld KiB peak while draining (+%ld KiB)\n", rss_before,
-                    peak_rss.load(), peak_rss.load() - rss_before);
+        std::printf("  kiosk RSS: %ld KiB before, %ld KiB peak while draining (+%ld KiB); at 25/50/75/100%% "
+                    "drained: %ld / %ld / %ld / %ld KiB\n",
+                    rss_before, peak_rss.load(), peak_rss.load() - rss_before, rss_at_quarter[0], rss_at_quarter[1],
+                    rss_at_quarter[2], rss_at_quarter[3]);
         return 0;
     } catch (const std::exception& e) {
         return fail(e.what());
