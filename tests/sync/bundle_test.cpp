@@ -163,5 +163,23 @@ TEST_F(BundleTest, SyncRunAndStatusThroughTheCommandLine) {
     expect_agreement(kiosk);
 }
 
+TEST_F(BundleTest, AKioskClockTenMinutesFastIsMeasuredAndFlagged) {
+    const char* faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed";
+    auto kiosk = make_kiosk("skew");
+    kiosk.record(1);
+    auto run = run_process({MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", kiosk.data_dir.string(), "--hub", kiosk.conninfo},
+                           {}, std::chrono::seconds(60),
+                           {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("clock differs from the hub's"), std::string::npos) << run.out << run.err;
+    // Hub minus kiosk: about minus ten minutes, kept in the ledger for the status screen.
+    const auto status = run_ctl({"sync", "status", "--data-dir", kiosk.data_dir.string()});
+    const auto at = status.out.find("clock skew:      -");
+    ASSERT_NE(at, std::string::npos) << status.out;
+    const long long measured = std::stoll(status.out.substr(at + 17));
+    EXPECT_NEAR(static_cast<double>(measured), -600000.0, 5000.0);
+}
+
 }  // namespace
 }  // namespace medkiosk::test
