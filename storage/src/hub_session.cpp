@@ -42,8 +42,11 @@ StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& con
     }
     const std::string timeout = std::to_string(connect_timeout_seconds);
     // The caller's string comes first and is expanded; the keywords after it fill in what it lacks.
-    const char* keywords[] = {"dbname", "connect_timeout", "application_name", nullptr};
-    const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk", nullptr};
+    // Keepalives and a TCP user timeout: a silently dropped network must end in an error the worker
+    // retries, never in a query that waits forever.
+    const char* keywords[] = {"dbname", "connect_timeout", "application_name", "keepalives_idle",
+                              "keepalives_interval", "keepalives_count", "tcp_user_timeout", nullptr};
+    const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk", "15", "5", "3", "30000", nullptr};
     auto impl = std::make_unique<Impl>();
     impl->conn = PQconnectdbParams(keywords, values, 1);
     if (!impl->conn) return Error{ErrorCode::Internal, "libpq could not allocate a connection"};
@@ -52,8 +55,8 @@ StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& con
                                         " — check the hub address, the kiosk's role and password (or "
                                         "certificate) and the network; nothing was sent"};
     }
-    // Hub time is UTC everywhere, whatever the server's default.
-    Result set_tz(PQexec(impl->conn, "SET TIME ZONE 'UTC'"));
+    // Hub time is UTC everywhere, whatever the server's default; no statement may hang a sync forever.
+    Result set_session(PQexec(impl->conn, "SET TIME ZONE 'UTC'; SET statement_timeout = '120s'"));
     return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
 }
 
