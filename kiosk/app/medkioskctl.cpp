@@ -24,6 +24,12 @@ Commands:
   dropoffs list [--pending] [--json]
                                     drop-offs, or the pharmacist's queue
   record [--today DATE] ...         record drop-offs from scan lines on stdin; prints JSON per record
+  hub init|add-kiosk ID|import FILE [--hub CONNINFO]
+                                    county hub: schema, kiosk roles, offline bundle import
+  sync run|status|export [--data-dir DIR] [--hub CONNINFO] [--to DIR]
+                                    send queued records to the hub, show the queue, write a bundle
+  report --from DATE --to DATE [--format csv|html] | --receipt CODE
+                                    the public report of donations and their use
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -57,6 +63,9 @@ int main(int argc, char** argv) {
     if (command == "rules") return medkiosk::cli::run_rules(rest, io);
     if (command == "dropoffs") return medkiosk::cli::run_dropoffs(rest, io);
     if (command == "record") return medkiosk::cli::run_record(rest, io);
+    if (command == "hub") return medkiosk::cli::run_hub(rest, io);
+    if (command == "sync") return medkiosk::cli::run_sync(rest, io);
+    if (command == "report") return medkiosk::cli::run_report(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

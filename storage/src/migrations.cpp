@@ -162,12 +162,50 @@ Status migrate_to_v2(Database& db) {
                    "updating the ledger schema to version 2");
 }
 
-// Versions need not be consecutive (another component owns 10 and up); they must ascend.
+Status migrate_to_v10(Database& db) {
+    // Hub sync: dead letters leave the queue without blocking it; sync_state holds the cursors (sessions
+    // sent, reference data pulled); reference data pulled from the hub lands in hub_* tables.
+    return db.exec(R"sql(
+        ALTER TABLE outbox ADD COLUMN dead_at TEXT;
+        ALTER TABLE outbox ADD COLUMN dead_reason TEXT;
+        CREATE INDEX outbox_due ON outbox(id) WHERE acked_at IS NULL AND dead_at IS NULL;
+
+        CREATE TABLE sync_state (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        -- Dead letters and other sync events a technician must see. Belongs in the audit log once the
+        -- ledger has one.
+        CREATE TABLE sync_event (
+            id        INTEGER PRIMARY KEY,
+            at        TEXT NOT NULL,
+            kind      TEXT NOT NULL,
+            outbox_id INTEGER,
+            entity_id TEXT,
+            detail    TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE hub_catalogue (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_rule      (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_recall    (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_drive     (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                    change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+
+    )sql",
+                   "adding hub sync tables (version 10)");
+}
+
+// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10.. for hub sync);
+// they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
     Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},
+    Migration{10, "hub sync: dead letters, sync state and events, pulled reference data", &migrate_to_v10},
 };
-
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)
         if (list[i - 1].version >= list[i].version) return false;

@@ -54,7 +54,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_F(DbCommandTest, SummaryCountsSessionsDropOffsAndOutbox) {
     const auto result = run_ctl({"db", "summary", "--data-dir", data_dir()});
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_NE(result.out.find("schema version:  " + std::to_string(Ledger::kSchemaVersion)), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(std::string("schema version:  ") + std::to_string(storage::Ledger::kSchemaVersion) + "\n"),
+              std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("sessions:        1"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("drop-offs:       3"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("outbox pending:  3"), std::string::npos) << result.out;
@@ -64,7 +66,7 @@ TEST_F(DbCommandTest, SummaryCountsSessionsDropOffsAndOutbox) {
     ASSERT_EQ(json.exit_code, 0) << json.err;
     const auto parsed = nlohmann::json::parse(json.out);
     EXPECT_EQ(parsed["dropoffs"], 3);
-    EXPECT_EQ(parsed["schema_version"], Ledger::kSchemaVersion);
+    EXPECT_EQ(parsed["schema_version"], storage::Ledger::kSchemaVersion);
 }
 
 TEST_F(DbCommandTest, ListShowsNewestFirstAndHonoursLimit) {

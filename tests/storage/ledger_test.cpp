@@ -100,7 +100,7 @@ TEST_F(LedgerTest, RefusesNewerSchemaAndLeavesFileUnchanged) {
     make_ledger_with(2);
     {
         RawDb raw(ledger_path());
-        raw.exec("PRAGMA user_version = 7");
+        raw.exec("PRAGMA user_version = 9999");
     }
     const std::string before = read_file_bytes(ledger_path());
     ASSERT_FALSE(before.empty());
@@ -114,7 +114,7 @@ TEST_F(LedgerTest, RefusesNewerSchemaAndLeavesFileUnchanged) {
     EXPECT_NE(ledger.error().message.find(ledger_path().string()), std::string::npos)
         << ledger.error().message;
     EXPECT_EQ(read_file_bytes(ledger_path()), before);
-    EXPECT_EQ(RawDb(ledger_path(), true).integer("PRAGMA user_version"), 7);
+    EXPECT_EQ(RawDb(ledger_path(), true).integer("PRAGMA user_version"), 9999);
 }
 
 TEST_F(LedgerTest, RefusesGarbageFileAndLeavesItUnchanged) {

@@ -141,7 +141,7 @@ class Ledger {
     StatusOr<std::vector<AuditRow>> audit_rows();
     StatusOr<AuditReport> verify_audit();
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 10;
 
   private:
     detail::Database& database();

@@ -24,5 +24,8 @@ int run_users(const Args& args, CommandIo io);     // medkioskctl users (add|lis
 int run_rules(const Args& args, CommandIo io);     // medkioskctl rules (show|set|drive|recall)
 int run_dropoffs(const Args& args, CommandIo io);  // medkioskctl dropoffs list [--pending] [--json]
 int run_record(const Args& args, CommandIo io);    // medkioskctl record < scan lines
+int run_hub(const Args& args, CommandIo io);     // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
+int run_sync(const Args& args, CommandIo io);    // medkioskctl sync (run|status|export) [--data-dir DIR]
+int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
 
 }  // namespace medkiosk::cli

@@ -1,0 +1,190 @@
+-- medkiosk county hub, part 1: roles, tables, row-level security.
+-- Safe to run again: every statement is idempotent. Applied by `medkioskctl hub init` or
+-- `psql -v ON_ERROR_STOP=1 -f 01_schema.sql -f 02_functions.sql -f 03_reports.sql`.
+--
+-- Every kiosk-written table leads its primary key with kiosk_id, so each one can be hash-partitioned
+-- (or distributed with Citus) on kiosk_id without changing a key, a query or a kiosk.
+
+DO $roles$
+BEGIN
+    -- Group roles are cluster-wide; a kiosk's own login role is made by hub.add_kiosk().
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'medkiosk_kiosk') THEN
+        CREATE ROLE medkiosk_kiosk NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'medkiosk_report') THEN
+        CREATE ROLE medkiosk_report NOLOGIN;
+    END IF;
+END
+$roles$;
+
+CREATE SCHEMA IF NOT EXISTS hub;
+REVOKE ALL ON SCHEMA hub FROM PUBLIC;
+GRANT USAGE ON SCHEMA hub TO medkiosk_kiosk, medkiosk_report;
+
+-- Change cursor for the reference data the kiosks pull (catalogue, rules, recalls, drives).
+CREATE SEQUENCE IF NOT EXISTS hub.change_seq;
+
+CREATE TABLE IF NOT EXISTS hub.kiosk (
+    kiosk_id      text PRIMARY KEY CHECK (kiosk_id ~ '^[a-z0-9][a-z0-9_-]{0,39}$'),
+    role_name     text NOT NULL UNIQUE,
+    public_key    text CHECK (public_key ~ '^[0-9a-f]{64}$'),  -- Ed25519, hex; first sync registers it
+    location      text,
+    registered_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The idempotency ledger: one row per record a kiosk ever delivered, whatever its kind.
+CREATE TABLE IF NOT EXISTS hub.ingest_record (
+    kiosk_id     text NOT NULL,
+    record_id    text NOT NULL,
+    entity       text NOT NULL,
+    payload_hash bytea NOT NULL,          -- sha256 of the payload text exactly as the kiosk sent it
+    received_at  timestamptz NOT NULL DEFAULT now(),
+    source       text NOT NULL CHECK (source IN ('sync', 'bundle')),
+    PRIMARY KEY (kiosk_id, record_id)
+);
+
+CREATE TABLE IF NOT EXISTS hub.session (
+    kiosk_id     text NOT NULL,
+    session_id   bigint NOT NULL,
+    receipt_code text NOT NULL,
+    started_at   timestamptz NOT NULL,
+    PRIMARY KEY (kiosk_id, session_id)
+);
+CREATE INDEX IF NOT EXISTS session_by_receipt ON hub.session (receipt_code);
+
+CREATE TABLE IF NOT EXISTS hub.dropoff (
+    kiosk_id         text NOT NULL,
+    uuid             uuid NOT NULL,
+    session_id       bigint NOT NULL,
+    recorded_at      timestamptz NOT NULL,
+    sequence         bigint NOT NULL,
+    scheme           text NOT NULL,
+    gtin             text CHECK (gtin ~ '^[0-9]{14}$'),
+    product_id       text,
+    batch            text,
+    expiry           date,
+    expiry_precision text CHECK (expiry_precision IN ('day', 'month')),
+    serial_hash      text,
+    quantity         integer NOT NULL CHECK (quantity > 0),
+    condition        text NOT NULL CHECK (condition IN ('sealed', 'opened-usable')),
+    decision         text NOT NULL CHECK (decision IN ('accept', 'refuse', 'review')),
+    reason           text NOT NULL,
+    review_state     text NOT NULL,
+    PRIMARY KEY (kiosk_id, uuid)
+);
+CREATE INDEX IF NOT EXISTS dropoff_by_time ON hub.dropoff (recorded_at);
+CREATE INDEX IF NOT EXISTS dropoff_by_serial_hash ON hub.dropoff (serial_hash) WHERE serial_hash IS NOT NULL;
+
+-- Staff actions. Their exact fields belong to the kiosk's staff flows; the hub keeps the keys it
+-- reports on as columns and the rest as the payload.
+CREATE TABLE IF NOT EXISTS hub.review_action (
+    kiosk_id    text NOT NULL,
+    uuid        uuid NOT NULL,
+    dropoff_uuid uuid,
+    action      text NOT NULL,
+    category    text,
+    acted_at    timestamptz NOT NULL,
+    payload     jsonb NOT NULL,
+    PRIMARY KEY (kiosk_id, uuid)
+);
+
+CREATE TABLE IF NOT EXISTS hub.dispatch (
+    kiosk_id      text NOT NULL,
+    uuid          uuid NOT NULL,
+    clinic        text NOT NULL,
+    dispatched_at timestamptz NOT NULL,
+    item_count    integer NOT NULL CHECK (item_count >= 0),
+    payload       jsonb NOT NULL,
+    PRIMARY KEY (kiosk_id, uuid)
+);
+
+CREATE TABLE IF NOT EXISTS hub.heartbeat (
+    kiosk_id              text NOT NULL,
+    received_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    kiosk_time            timestamptz,
+    version               text,
+    backlog               bigint,
+    oldest_unsynced_age_s bigint,
+    disk_free_bytes       bigint,
+    clock_skew_ms         bigint,
+    decode_stats          jsonb,
+    audit_head            text,
+    PRIMARY KEY (kiosk_id, received_at)
+);
+
+-- County-wide reference data, written by the bureau; kiosks pull changes by change_seq. Rows are
+-- retired with deleted = true, never removed, so a pulling kiosk sees the retirement.
+CREATE TABLE IF NOT EXISTS hub.catalogue (
+    gtin       text PRIMARY KEY CHECK (gtin ~ '^[0-9]{14}$'),
+    name       text NOT NULL,
+    category   text NOT NULL,
+    attributes jsonb NOT NULL DEFAULT '{}',
+    deleted    boolean NOT NULL DEFAULT false,
+    change_seq bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS hub.rule (
+    key        text PRIMARY KEY,
+    value      jsonb NOT NULL,
+    deleted    boolean NOT NULL DEFAULT false,
+    change_seq bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS hub.recall (
+    id         text PRIMARY KEY,
+    gtin       text,
+    batch      text,
+    reason     text NOT NULL,
+    issued_at  date NOT NULL DEFAULT current_date,
+    deleted    boolean NOT NULL DEFAULT false,
+    change_seq bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS hub.drive (
+    id         text PRIMARY KEY,
+    name       text NOT NULL,
+    starts_on  date NOT NULL,
+    ends_on    date NOT NULL,
+    settings   jsonb NOT NULL DEFAULT '{}',
+    deleted    boolean NOT NULL DEFAULT false,
+    change_seq bigint NOT NULL DEFAULT 0
+);
+
+CREATE OR REPLACE FUNCTION hub.stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.change_seq := nextval('hub.change_seq');
+    RETURN NEW;
+END $$;
+
+DO $triggers$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['catalogue', 'rule', 'recall', 'drive'] LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS stamp_change ON hub.%I', t);
+        EXECUTE format('CREATE TRIGGER stamp_change BEFORE INSERT OR UPDATE ON hub.%I '
+                       'FOR EACH ROW EXECUTE FUNCTION hub.stamp_change()', t);
+    END LOOP;
+END
+$triggers$;
+
+-- Kiosks hold no table privilege at all: everything goes through SECURITY DEFINER functions and the
+-- feed views. Row-level security is the second wall: should a grant ever be added by mistake, a kiosk
+-- still sees and writes only rows carrying its own kiosk_id.
+CREATE OR REPLACE FUNCTION hub.session_kiosk() RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+    SELECT kiosk_id FROM hub.kiosk WHERE role_name = session_user
+$$;
+
+DO $rls$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['ingest_record', 'session', 'dropoff', 'review_action', 'dispatch', 'heartbeat']
+    LOOP
+        EXECUTE format('REVOKE ALL ON hub.%I FROM PUBLIC', t);
+        EXECUTE format('ALTER TABLE hub.%I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('DROP POLICY IF EXISTS own_rows ON hub.%I', t);
+        EXECUTE format('CREATE POLICY own_rows ON hub.%I TO medkiosk_kiosk '
+                       'USING (kiosk_id = hub.session_kiosk()) WITH CHECK (kiosk_id = hub.session_kiosk())', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['kiosk', 'catalogue', 'rule', 'recall', 'drive'] LOOP
+        EXECUTE format('REVOKE ALL ON hub.%I FROM PUBLIC', t);
+    END LOOP;
+END
+$rls$;

@@ -1,0 +1,133 @@
+#pragma once
+// Sync with the county hub (PostgreSQL): a libpq session for administrative commands and the sync
+// worker that drains the ledger's outbox. No libpq header here: callers see rows of text.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medkiosk/storage/status.hpp"
+
+namespace medkiosk::storage {
+
+using HubRow = std::vector<std::optional<std::string>>;  // nullopt is SQL NULL
+
+// One connection to the hub. `conninfo` is a libpq connection string or URI (host, port, dbname,
+// user, password, sslmode=verify-full, sslrootcert, sslcert/sslkey …).
+class HubSession {
+  public:
+    static StatusOr<std::unique_ptr<HubSession>> connect(const std::string& conninfo,
+                                                         int connect_timeout_seconds = 5);
+    ~HubSession();
+    HubSession(const HubSession&) = delete;
+    HubSession& operator=(const HubSession&) = delete;
+
+    // Runs one statement (or, without params, several separated by ';'); returns its rows.
+    StatusOr<std::vector<HubRow>> query(const std::string& sql, const std::vector<std::string>& params = {});
+    Status exec(const std::string& sql) {
+        auto rows = query(sql);
+        if (!rows) return rows.error();
+        return Ok{};
+    }
+    bool healthy() const;
+    std::string describe() const;  // "host:port/db as user", for messages
+
+  private:
+    struct Impl;
+    explicit HubSession(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// deploy/hub/*.sql, embedded at build time so `medkioskctl hub init` needs no file beside it.
+const std::string& hub_schema_sql();
+// Applies the hub schema (idempotent) through an administrator's connection.
+Status init_hub(HubSession& admin);
+// Creates or updates kiosk `kiosk_id`'s login role with `password`; returns the role's name.
+StatusOr<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
+                                const std::string& public_key_hex = {});
+// The SQL add_kiosk runs, for a DBA who applies it with psql.
+std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& password,
+                          const std::string& public_key_hex = {});
+
+// Where a sync round may be interrupted by tests (fault injection).
+enum class SyncPoint { BeforeUpload, AfterHubCommit, AfterLocalMark };
+
+struct SyncOptions {
+    std::filesystem::path ledger_file;
+    std::filesystem::path kiosk_key_file;  // Ed25519 signing key; empty: "kiosk_sign.key" beside the ledger
+    std::string hub_conninfo;
+    std::string kiosk_version = "unknown";
+    int batch_size = 500;
+    int connect_timeout_seconds = 5;
+    std::chrono::milliseconds backoff_initial{500};
+    std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
+    std::chrono::milliseconds idle_poll{std::chrono::seconds(2)};
+    std::chrono::milliseconds heartbeat_interval{std::chrono::minutes(5)};
+    std::chrono::milliseconds clock_skew_limit{std::chrono::minutes(2)};
+    // Test hook: return false to behave as if the connection broke at that point.
+    std::function<bool(SyncPoint)> fault_hook;
+};
+
+// What the UI shows; a copy taken under a lock held only for the copy.
+struct SyncProgress {
+    std::int64_t acknowledged = 0;  // inserted + duplicate, since start
+    std::int64_t inserted = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t dead_lettered = 0;
+    std::int64_t bytes_sent = 0;
+    std::int64_t pulled = 0;  // reference-data rows received
+    std::int64_t backlog = 0;
+    std::int64_t oldest_unsynced_age_s = 0;
+    std::int64_t rounds = 0;
+    int consecutive_failures = 0;
+    std::string last_success_at;  // UTC ISO-8601, empty before the first success
+    std::string last_error;
+    std::string last_error_at;
+    std::optional<std::int64_t> clock_skew_ms;  // hub minus kiosk
+    bool clock_skew_flagged = false;
+    bool running = false;
+};
+
+class SyncWorker {
+  public:
+    static StatusOr<std::unique_ptr<SyncWorker>> create(SyncOptions options);
+    ~SyncWorker();  // stops the thread
+    SyncWorker(const SyncWorker&) = delete;
+    SyncWorker& operator=(const SyncWorker&) = delete;
+
+    // Runs rounds on its own thread until stop(), retrying forever with exponential backoff and full
+    // jitter after failures.
+    void start();
+    void stop();
+    void wake();  // a new record was committed: sync now rather than at the next poll
+
+    // One round on the caller's thread: heartbeat, upload until the queue is empty, pull reference data.
+    Status run_round();
+
+    SyncProgress progress() const;
+
+  private:
+    struct Impl;
+    explicit SyncWorker(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Local sync state without a hub: for `medkioskctl sync status`.
+struct OutboxStatus {
+    std::int64_t pending = 0;
+    std::int64_t dead = 0;
+    std::int64_t acknowledged = 0;
+    std::int64_t oldest_pending_age_s = 0;
+    std::string last_success_at;
+    std::string last_error;
+    std::optional<std::int64_t> clock_skew_ms;
+    std::vector<std::string> recent_events;  // newest first
+};
+StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file);
+
+}  // namespace medkiosk::storage

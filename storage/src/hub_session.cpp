@@ -1,0 +1,148 @@
+// libpq lives here and in the sync worker only; everything else sees HubSession.
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string>
+
+#include "medkiosk/storage/sync.hpp"
+
+namespace medkiosk::storage {
+
+struct HubSession::Impl {
+    PGconn* conn = nullptr;
+    ~Impl() {
+        if (conn) PQfinish(conn);
+    }
+};
+
+namespace {
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+struct ResultDeleter {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+}  // namespace
+
+HubSession::HubSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HubSession::~HubSession() = default;
+
+StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conninfo,
+                                                          int connect_timeout_seconds) {
+    if (conninfo.empty()) {
+        return Error{ErrorCode::Invalid,
+                     "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL "
+                     "(e.g. postgresql://kiosk_k1@hub.example/medkiosk?sslmode=verify-full)"};
+    }
+    const std::string timeout = std::to_string(connect_timeout_seconds);
+    // The caller's string comes first and is expanded; the keywords after it fill in what it lacks.
+    // Keepalives and a TCP user timeout: a silently dropped network must end in an error the worker
+    // retries, never in a query that waits forever.
+    const char* keywords[] = {"dbname", "connect_timeout", "application_name", "keepalives_idle",
+                              "keepalives_interval", "keepalives_count", "tcp_user_timeout", nullptr};
+    const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk", "15", "5", "3", "30000", nullptr};
+    auto impl = std::make_unique<Impl>();
+    impl->conn = PQconnectdbParams(keywords, values, 1);
+    if (!impl->conn) return Error{ErrorCode::Internal, "libpq could not allocate a connection"};
+    if (PQstatus(impl->conn) != CONNECTION_OK) {
+        return Error{ErrorCode::Io, "cannot connect to the hub: " + trimmed(PQerrorMessage(impl->conn)) +
+                                        " — check the hub address, the kiosk's role and password (or "
+                                        "certificate) and the network; nothing was sent"};
+    }
+    // Hub time is UTC everywhere, whatever the server's default; no statement may hang a sync forever.
+    Result set_session(PQexec(impl->conn, "SET TIME ZONE 'UTC'; SET statement_timeout = '120s'"));
+    return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
+}
+
+bool HubSession::healthy() const {
+    return impl_->conn && PQstatus(impl_->conn) == CONNECTION_OK;
+}
+
+std::string HubSession::describe() const {
+    const char* host = PQhost(impl_->conn);
+    return std::string(host ? host : "?") + ":" + (PQport(impl_->conn) ? PQport(impl_->conn) : "?") + "/" +
+           (PQdb(impl_->conn) ? PQdb(impl_->conn) : "?") + " as " + (PQuser(impl_->conn) ? PQuser(impl_->conn) : "?");
+}
+
+StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql, const std::vector<std::string>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params) values.push_back(param.c_str());
+    Result result(params.empty() ? PQexec(impl_->conn, sql.c_str())
+                                 : PQexecParams(impl_->conn, sql.c_str(), static_cast<int>(params.size()),
+                                                nullptr, values.data(), nullptr, nullptr, 0));
+    const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        const bool connection_lost = PQstatus(impl_->conn) != CONNECTION_OK;
+        std::string message = result ? trimmed(PQresultErrorMessage(result.get())) : std::string();
+        if (message.empty()) message = trimmed(PQerrorMessage(impl_->conn));
+        return Error{connection_lost ? ErrorCode::Io : ErrorCode::Invalid,
+                     std::string(connection_lost ? "lost the hub connection: " : "the hub refused: ") + message};
+    }
+    std::vector<HubRow> rows;
+    const int row_count = PQntuples(result.get()), column_count = PQnfields(result.get());
+    rows.reserve(static_cast<std::size_t>(row_count));
+    for (int r = 0; r < row_count; ++r) {
+        HubRow row;
+        row.reserve(static_cast<std::size_t>(column_count));
+        for (int c = 0; c < column_count; ++c) {
+            if (PQgetisnull(result.get(), r, c)) {
+                row.emplace_back(std::nullopt);
+            } else {
+                row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
+                                             static_cast<std::size_t>(PQgetlength(result.get(), r, c))));
+            }
+        }
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+Status init_hub(HubSession& admin) {
+    if (auto s = admin.exec("SET client_min_messages = warning"); !s) return s;
+    auto applied = admin.query(hub_schema_sql());
+    if (!applied) {
+        return Error{applied.error().code, "applying the hub schema on " + admin.describe() + " failed: " +
+                                               applied.error().message +
+                                               " — connect as the database owner (a superuser or a role "
+                                               "with CREATEROLE) and run hub init again"};
+    }
+    return Ok{};
+}
+
+std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& password,
+                          const std::string& public_key_hex) {
+    const auto literal = [](const std::string& text) {
+        std::string quoted = "'";
+        for (char c : text) {
+            if (c == '\'') quoted += '\'';
+            quoted += c;
+        }
+        return quoted + "'";
+    };
+    std::string sql = "SELECT hub.add_kiosk(" + literal(kiosk_id) + ", " + literal(password) + ");\n";
+    if (!public_key_hex.empty()) {
+        sql += "UPDATE hub.kiosk SET public_key = " + literal(public_key_hex) +
+               " WHERE kiosk_id = " + literal(kiosk_id) + ";\n";
+    }
+    return sql;
+}
+
+StatusOr<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
+                                const std::string& public_key_hex) {
+    auto role = admin.query("SELECT hub.add_kiosk($1, $2)", {kiosk_id, password});
+    if (!role) return Error{role.error().code, "adding kiosk " + kiosk_id + ": " + role.error().message};
+    if (!public_key_hex.empty()) {
+        auto set = admin.query("UPDATE hub.kiosk SET public_key = $2 WHERE kiosk_id = $1", {kiosk_id, public_key_hex});
+        if (!set) return Error{set.error().code, "setting kiosk " + kiosk_id + "'s key: " + set.error().message};
+    }
+    return role.value().at(0).at(0).value_or("");
+}
+
+}  // namespace medkiosk::storage

@@ -1,0 +1,272 @@
+#include "outbox.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include "identifiers.hpp"
+#include "medkiosk/storage/ledger.hpp"
+#include "medkiosk/storage/sync.hpp"
+
+namespace medkiosk::storage::detail {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+class Transaction {
+  public:
+    explicit Transaction(Database& db) : db_(db) {}
+    ~Transaction() {
+        if (open_ && sqlite3_get_autocommit(db_.handle()) == 0)
+            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    Status begin(std::string_view doing) {
+        if (auto s = db_.exec("BEGIN IMMEDIATE", doing, "nothing was changed"); !s) return s;
+        open_ = true;
+        return Ok{};
+    }
+    Status commit(std::string_view doing) {
+        if (auto s = db_.exec("COMMIT", doing, "nothing was changed"); !s) return s;
+        open_ = false;
+        return Ok{};
+    }
+
+  private:
+    Database& db_;
+    bool open_ = false;
+};
+
+std::int64_t seconds_since(const std::string& iso) {
+    std::tm tm{};
+    if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+    const std::time_t then = timegm(&tm);
+    const std::time_t now = std::time(nullptr);
+    return now > then ? static_cast<std::int64_t>(now - then) : 0;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::path& ledger_file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(ledger_file, ec)) {
+        return Error{ErrorCode::NotFound, "no ledger at " + ledger_file.string() +
+                                              "; the kiosk creates it on first start, or pass --data-dir"};
+    }
+    {
+        // Brings an older ledger up to the sync schema; the kiosk id is not used for syncing.
+        LedgerOptions options;
+        options.kiosk_id = "sync";
+        auto ledger = Ledger::open(ledger_file, options);
+        if (!ledger) return ledger.error();
+    }
+    auto opened = Database::open(ledger_file, SQLITE_OPEN_READWRITE);
+    if (!opened) return opened.error();
+    auto store = std::make_unique<OutboxStore>();
+    store->db_ = std::move(opened).value();
+    sqlite3_busy_timeout(store->db_->handle(), kBusyTimeoutMs);
+    if (auto s = store->db_->exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !s) return s.error();
+    return store;
+}
+
+StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit) {
+    auto prepared = db_->prepare(
+        "SELECT id, entity, entity_id, payload FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL "
+        "AND id > ?1 ORDER BY id LIMIT ?2");
+    if (!prepared) return prepared.error();
+    Statement& query = prepared.value();
+    query.bind_int64(1, after_id);
+    query.bind_int64(2, limit);
+    std::vector<OutboxRow> rows;
+    int rc;
+    while ((rc = query.step()) == SQLITE_ROW) {
+        rows.push_back({query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3)});
+    }
+    if (rc != SQLITE_DONE) return db_->last_error(rc, "reading the outbox");
+    return rows;
+}
+
+StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
+    auto prepared = db_->prepare(
+        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
+        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!prepared) return prepared.error();
+    Statement& query = prepared.value();
+    query.bind_int64(1, after_id);
+    query.bind_int64(2, limit);
+    std::vector<OutboxRow> rows;
+    int rc;
+    while ((rc = query.step()) == SQLITE_ROW) {
+        const auto id = query.column_int64(0);
+        rows.push_back({id, "session", "session-" + std::to_string(id), query.column_text(1)});
+    }
+    if (rc != SQLITE_DONE) return db_->last_error(rc, "reading donation sessions");
+    return rows;
+}
+
+StatusOr<std::int64_t> OutboxStore::session_cursor() {
+    auto value = state("session_cursor");
+    if (!value) return value.error();
+    return value.value() ? std::stoll(*value.value()) : std::int64_t{0};
+}
+
+Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
+    constexpr std::string_view kDoing = "marking records the hub acknowledged";
+    Transaction transaction(*db_);
+    if (auto s = transaction.begin(kDoing); !s) return s;
+    auto ack = db_->prepare("UPDATE outbox SET acked_at = ?2 WHERE id = ?1 AND acked_at IS NULL");
+    auto dead = db_->prepare("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE id = ?1 AND acked_at IS NULL");
+    auto event = db_->prepare(
+        "INSERT INTO sync_event (at, kind, outbox_id, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3, ?4)");
+    if (!ack) return ack.error();
+    if (!dead) return dead.error();
+    if (!event) return event.error();
+    const std::string now = utc_now_iso8601_ms();
+    for (const auto& outcome : outcomes) {
+        int rc;
+        if (outcome.outcome == "inserted" || outcome.outcome == "duplicate") {
+            auto& s = ack.value();
+            StatementScope scope(s);
+            s.bind_int64(1, outcome.id);
+            s.bind_text(2, now);
+            rc = s.step();
+        } else {
+            const std::string reason = outcome.outcome + (outcome.detail.empty() ? "" : ": " + outcome.detail);
+            {
+                auto& s = dead.value();
+                StatementScope scope(s);
+                s.bind_int64(1, outcome.id);
+                s.bind_text(2, now);
+                s.bind_text(3, reason);
+                rc = s.step();
+            }
+            if (rc == SQLITE_DONE) {
+                auto& s = event.value();
+                StatementScope scope(s);
+                s.bind_text(1, now);
+                s.bind_int64(2, outcome.id);
+                s.bind_text(3, outcome.entity_id);
+                s.bind_text(4, "hub answered " + reason);
+                rc = s.step();
+            }
+        }
+        if (rc != SQLITE_DONE) return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
+    }
+    return transaction.commit(kDoing);
+}
+
+StatusOr<std::int64_t> OutboxStore::backlog() {
+    return db_->query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL",
+                            "counting the outbox");
+}
+
+StatusOr<std::int64_t> OutboxStore::oldest_pending_age_s() {
+    auto oldest = db_->query_text_rows(
+        "SELECT created_at FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1",
+        "reading the oldest queued record");
+    if (!oldest) return oldest.error();
+    return seconds_since(oldest.value());
+}
+
+StatusOr<std::optional<std::string>> OutboxStore::state(const std::string& key) {
+    auto prepared = db_->prepare("SELECT value FROM sync_state WHERE key = ?1");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_text(1, key);
+    const int rc = prepared.value().step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(prepared.value().column_text(0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return db_->last_error(rc, "reading the sync state");
+}
+
+Status OutboxStore::set_state(const std::string& key, const std::string& value) {
+    auto prepared = db_->prepare("INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_text(1, key);
+    prepared.value().bind_text(2, value);
+    if (const int rc = prepared.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, "saving the sync state");
+    return Ok{};
+}
+
+Status OutboxStore::record_event(const std::string& kind, const std::string& detail) {
+    auto prepared = db_->prepare("INSERT INTO sync_event (at, kind, detail) VALUES (?1, ?2, ?3)");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_text(1, utc_now_iso8601_ms());
+    prepared.value().bind_text(2, kind);
+    prepared.value().bind_text(3, detail);
+    if (const int rc = prepared.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, "recording a sync event");
+    return Ok{};
+}
+
+Status OutboxStore::store_feed(const std::string& table, const std::vector<FeedRow>& rows) {
+    if (rows.empty()) return Ok{};
+    constexpr std::string_view kDoing = "storing reference data from the hub";
+    Transaction transaction(*db_);
+    if (auto s = transaction.begin(kDoing); !s) return s;
+    // `table` is one of our own four names, never input.
+    auto upsert = db_->prepare("INSERT INTO " + table + " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
+                               "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "
+                               "change_seq = excluded.change_seq, deleted = excluded.deleted");
+    if (!upsert) return upsert.error();
+    for (const auto& row : rows) {
+        auto& s = upsert.value();
+        StatementScope scope(s);
+        s.bind_text(1, row.key);
+        s.bind_text(2, row.body);
+        s.bind_int64(3, row.change_seq);
+        s.bind_int64(4, row.deleted ? 1 : 0);
+        if (const int rc = s.step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
+    }
+    if (auto s = set_state("cursor:" + table, std::to_string(rows.back().change_seq)); !s) return s;
+    return transaction.commit(kDoing);
+}
+
+StatusOr<std::string> OutboxStore::any_kiosk_id() {
+    return db_->query_text_rows("SELECT kiosk_id FROM dropoff ORDER BY sequence DESC LIMIT 1",
+                                "reading the kiosk id");
+}
+
+}  // namespace medkiosk::storage::detail
+
+namespace medkiosk::storage {
+
+StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file) {
+    auto store = detail::OutboxStore::open(ledger_file);
+    if (!store) return store.error();
+    auto& db = store.value()->db();
+    OutboxStatus status;
+    auto pending = store.value()->backlog();
+    if (!pending) return pending.error();
+    status.pending = pending.value();
+    auto dead = db.query_int64("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL", "counting dead letters");
+    if (!dead) return dead.error();
+    status.dead = dead.value();
+    auto acked = db.query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL", "counting sent records");
+    if (!acked) return acked.error();
+    status.acknowledged = acked.value();
+    auto age = store.value()->oldest_pending_age_s();
+    if (!age) return age.error();
+    status.oldest_pending_age_s = age.value();
+    auto last_success = store.value()->state("last_success_at");
+    if (last_success && last_success.value()) status.last_success_at = *last_success.value();
+    auto last_error = store.value()->state("last_error");
+    if (last_error && last_error.value()) status.last_error = *last_error.value();
+    auto skew = store.value()->state("clock_skew_ms");
+    if (skew && skew.value()) status.clock_skew_ms = std::stoll(*skew.value());
+    auto events = db.query_text_rows(
+        "SELECT at || '  ' || kind || '  ' || coalesce(entity_id, '') || '  ' || detail FROM sync_event "
+        "ORDER BY id DESC LIMIT 10",
+        "reading sync events");
+    if (!events) return events.error();
+    std::string text = events.value();
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const auto end = text.find('\n', start);
+        status.recent_events.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return status;
+}
+
+}  // namespace medkiosk::storage

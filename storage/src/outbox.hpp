@@ -1,0 +1,65 @@
+#pragma once
+// The sync worker's own connection to the ledger: due outbox rows, acknowledgements, dead letters,
+// sync state and pulled reference data. Private to the storage library.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medkiosk/storage/status.hpp"
+#include "sqlite_db.hpp"
+
+namespace medkiosk::storage::detail {
+
+struct OutboxRow {
+    std::int64_t id = 0;
+    std::string entity;
+    std::string entity_id;
+    std::string payload;
+};
+
+struct OutboxOutcome {
+    std::int64_t id = 0;
+    std::string entity_id;
+    std::string outcome;  // inserted | duplicate | mismatch | invalid
+    std::string detail;
+};
+
+struct FeedRow {
+    std::string key;
+    std::string body;
+    std::int64_t change_seq = 0;
+    bool deleted = false;
+};
+
+class OutboxStore {
+  public:
+    // Migrates the ledger (through Ledger::open) and opens a second connection to it.
+    static StatusOr<std::unique_ptr<OutboxStore>> open(const std::filesystem::path& ledger_file);
+
+    StatusOr<std::vector<OutboxRow>> due(std::int64_t after_id, int limit);
+    // Donation sessions the hub has not confirmed yet (id above the "session_cursor" state), as
+    // records of entity "session": immutable rows, so a cursor replaces outbox rows for them.
+    StatusOr<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
+    StatusOr<std::int64_t> session_cursor();
+    // One local transaction: inserted/duplicate are acknowledged, mismatch/invalid dead-lettered with
+    // a sync_event each.
+    Status apply(const std::vector<OutboxOutcome>& outcomes);
+    StatusOr<std::int64_t> backlog();
+    StatusOr<std::int64_t> oldest_pending_age_s();
+    StatusOr<std::optional<std::string>> state(const std::string& key);
+    Status set_state(const std::string& key, const std::string& value);
+    Status record_event(const std::string& kind, const std::string& detail);
+    // Stores a page of one feed and its cursor in one transaction.
+    Status store_feed(const std::string& table, const std::vector<FeedRow>& rows);
+    StatusOr<std::string> any_kiosk_id();  // from the drop-offs, for bundles
+    Database& db() { return *db_; }
+
+  private:
+    std::unique_ptr<Database> db_;
+};
+
+}  // namespace medkiosk::storage::detail

@@ -1,0 +1,410 @@
+// The sync worker: drains the outbox to the hub in bounded, ordered batches. A batch is acknowledged
+// locally only after the hub committed it; if the kiosk dies in between, the next attempt gets
+// "duplicate" for those records and acknowledges them then — the hub's idempotent ingest is what makes
+// at-least-once delivery exactly-once in effect.
+
+#include <sodium.h>
+#include <sys/statvfs.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+#include "identifiers.hpp"
+#include "medkiosk/storage/bundle.hpp"
+#include "medkiosk/storage/sync.hpp"
+#include "outbox.hpp"
+
+namespace medkiosk::storage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using detail::OutboxOutcome;
+using detail::OutboxRow;
+
+constexpr int kFeedPage = 1000;
+constexpr const char* kFeeds[][2] = {
+    {"hub.catalogue_feed", "hub_catalogue"},
+    {"hub.rule_feed", "hub_rule"},
+    {"hub.recall_feed", "hub_recall"},
+    {"hub.drive_feed", "hub_drive"},
+};
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string batch_json(const std::vector<OutboxRow>& rows) {
+    nlohmann::json batch = nlohmann::json::array();
+    for (const auto& row : rows) {
+        batch.push_back({{"entity", row.entity}, {"id", row.entity_id}, {"payload", row.payload}});
+    }
+    return batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Error broken(std::string message) {
+    return Error{ErrorCode::Io, std::move(message)};
+}
+
+}  // namespace
+
+struct SyncWorker::Impl {
+    SyncOptions options;
+    std::unique_ptr<detail::OutboxStore> store;
+    std::unique_ptr<HubSession> hub;
+    bool key_registered = false;
+    Clock::time_point next_heartbeat{};
+
+    mutable std::mutex progress_mutex;
+    SyncProgress progress;
+
+    std::mutex wake_mutex;
+    std::condition_variable wake_cv;
+    bool woken = false;
+    bool stopping = false;
+    std::thread thread;
+
+    template <typename Update>
+    void publish(Update&& update) {
+        std::lock_guard lock(progress_mutex);
+        update(progress);
+    }
+
+    Status fault(SyncPoint point) {
+        if (options.fault_hook && !options.fault_hook(point)) {
+            hub.reset();  // as if the connection broke
+            return broken("connection lost (injected fault)");
+        }
+        return Ok{};
+    }
+
+    Status ensure_connected() {
+        if (hub && hub->healthy()) return Ok{};
+        hub.reset();
+        auto session = HubSession::connect(options.hub_conninfo, options.connect_timeout_seconds);
+        if (!session) return session.error();
+        hub = std::move(session).value();
+        return Ok{};
+    }
+
+    Status register_key() {
+        if (key_registered) return Ok{};
+        auto key = kiosk_public_key(options.kiosk_key_file);
+        if (!key) return key.error();
+        auto answer = hub->query("SELECT hub.register_public_key($1)", {key.value()});
+        if (!answer) {
+            if (!hub->healthy()) return answer.error();
+            // A refused key must not stop the records: log it and go on.
+            (void)store->record_event("key-refused", answer.error().message);
+        }
+        key_registered = true;
+        return Ok{};
+    }
+
+    Status heartbeat() {
+        auto backlog = store->backlog();
+        if (!backlog) return backlog.error();
+        auto age = store->oldest_pending_age_s();
+        if (!age) return age.error();
+        std::int64_t disk_free = -1;
+        struct statvfs fs_stats {};
+        const auto directory = options.ledger_file.parent_path().empty() ? std::filesystem::path(".")
+                                                                         : options.ledger_file.parent_path();
+        if (statvfs(directory.c_str(), &fs_stats) == 0)
+            disk_free = static_cast<std::int64_t>(fs_stats.f_bavail) * static_cast<std::int64_t>(fs_stats.f_frsize);
+        std::optional<std::int64_t> skew;
+        {
+            std::lock_guard lock(progress_mutex);
+            skew = progress.clock_skew_ms;
+        }
+        nlohmann::json body = {{"kiosk_time", detail::utc_now_iso8601_ms()},
+                               {"version", options.kiosk_version},
+                               {"backlog", backlog.value()},
+                               {"oldest_unsynced_age_s", age.value()},
+                               {"disk_free_bytes", disk_free}};
+        if (skew) body["clock_skew_ms"] = *skew;
+        // Decode statistics and the audit chain's head join the heartbeat once the kiosk records them.
+        const std::int64_t sent_at = wall_ms();
+        auto answer = hub->query("SELECT (extract(epoch FROM hub.heartbeat($1::jsonb)) * 1000)::bigint", {body.dump()});
+        const std::int64_t received_at = wall_ms();
+        if (!answer) return answer.error();
+        const auto hub_ms = std::stoll(answer.value().at(0).at(0).value_or("0"));
+        const std::int64_t measured = hub_ms - (sent_at + received_at) / 2;
+        const bool flagged = std::llabs(measured) > options.clock_skew_limit.count();
+        (void)store->set_state("clock_skew_ms", std::to_string(measured));
+        publish([&](SyncProgress& p) {
+            p.clock_skew_ms = measured;
+            p.clock_skew_flagged = flagged;
+        });
+        next_heartbeat = Clock::now() + options.heartbeat_interval;
+        return Ok{};
+    }
+
+    // One batch of donation sessions; the cursor moves only after the hub committed. A session the hub
+    // refuses is recorded as a sync event and passed over, so it never blocks the rest.
+    StatusOr<std::size_t> upload_sessions() {
+        auto cursor = store->session_cursor();
+        if (!cursor) return cursor.error();
+        auto due = store->sessions_due(cursor.value(), options.batch_size);
+        if (!due) return due.error();
+        const auto& rows = due.value();
+        if (rows.empty()) return std::size_t{0};
+        const std::string batch = batch_json(rows);
+        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
+        auto answer = hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        if (!answer) return answer.error();
+        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
+        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
+        std::int64_t inserted = 0, duplicates = 0, dead = 0;
+        for (const auto& row : answer.value()) {
+            const auto outcome = row.at(1).value_or("");
+            if (outcome == "inserted") ++inserted;
+            else if (outcome == "duplicate") ++duplicates;
+            else {
+                ++dead;
+                (void)store->record_event("dead-letter", row.at(0).value_or("") + ": hub answered " + outcome + " " +
+                                                             row.at(2).value_or(""));
+            }
+        }
+        if (auto s = store->set_state("session_cursor", std::to_string(rows.back().id)); !s) return s.error();
+        publish([&](SyncProgress& p) {
+            p.inserted += inserted;
+            p.duplicates += duplicates;
+            p.acknowledged += inserted + duplicates;
+            p.dead_lettered += dead;
+        });
+        if (auto s = fault(SyncPoint::AfterLocalMark); !s) return s.error();
+        return rows.size();
+    }
+
+    // One batch; returns how many rows it took (0: queue empty).
+    StatusOr<std::size_t> upload_batch() {
+        auto due = store->due(0, options.batch_size);
+        if (!due) return due.error();
+        const auto& rows = due.value();
+        if (rows.empty()) return std::size_t{0};
+        const std::string batch = batch_json(rows);
+        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
+        // One statement is one hub transaction: the whole batch commits or none of it.
+        auto answer = hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        if (!answer) return answer.error();
+        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
+        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
+
+        // Answers come back in batch order; match by id all the same, since an id may repeat.
+        std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> by_id;
+        for (const auto& row : answer.value()) {
+            by_id[row.at(0).value_or("")].emplace_back(row.at(1).value_or(""), row.at(2).value_or(""));
+        }
+        std::vector<OutboxOutcome> outcomes;
+        outcomes.reserve(rows.size());
+        std::int64_t inserted = 0, duplicates = 0, dead = 0;
+        for (const auto& row : rows) {
+            auto found = by_id.find(row.entity_id);
+            if (found == by_id.end() || found->second.empty()) continue;  // unanswered: stays queued
+            auto [outcome, detail_text] = found->second.front();
+            found->second.erase(found->second.begin());
+            if (outcome == "inserted") ++inserted;
+            else if (outcome == "duplicate") ++duplicates;
+            else ++dead;
+            outcomes.push_back({row.id, row.entity_id, outcome, detail_text});
+        }
+        if (outcomes.empty()) {
+            return Error{ErrorCode::Internal, "the hub answered none of the " + std::to_string(rows.size()) +
+                                                  " records sent; check the hub's schema version (hub init)"};
+        }
+        if (auto s = store->apply(outcomes); !s) return s.error();
+        publish([&](SyncProgress& p) {
+            p.inserted += inserted;
+            p.duplicates += duplicates;
+            p.acknowledged += inserted + duplicates;
+            p.dead_lettered += dead;
+        });
+        if (auto s = fault(SyncPoint::AfterLocalMark); !s) return s.error();
+        return rows.size();
+    }
+
+    Status pull_feeds() {
+        for (const auto& [view, table] : kFeeds) {
+            for (;;) {
+                auto cursor = store->state(std::string("cursor:") + table);
+                if (!cursor) return cursor.error();
+                const std::string after = cursor.value().value_or("0");
+                auto rows = hub->query(std::string("SELECT key, body::text, change_seq, deleted FROM ") + view +
+                                           " WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT " +
+                                           std::to_string(kFeedPage),
+                                       {after});
+                if (!rows) return rows.error();
+                std::vector<detail::FeedRow> page;
+                for (const auto& row : rows.value()) {
+                    page.push_back({row.at(0).value_or(""), row.at(1).value_or("{}"),
+                                    std::stoll(row.at(2).value_or("0")), row.at(3).value_or("f") == "t"});
+                }
+                if (auto s = store->store_feed(table, page); !s) return s;
+                publish([&](SyncProgress& p) { p.pulled += static_cast<std::int64_t>(page.size()); });
+                if (page.size() < static_cast<std::size_t>(kFeedPage)) break;
+            }
+        }
+        return Ok{};
+    }
+
+    Status refresh_backlog() {
+        auto backlog = store->backlog();
+        if (!backlog) return backlog.error();
+        auto age = store->oldest_pending_age_s();
+        if (!age) return age.error();
+        publish([&](SyncProgress& p) {
+            p.backlog = backlog.value();
+            p.oldest_unsynced_age_s = age.value();
+        });
+        return Ok{};
+    }
+
+    Status round() {
+        if (auto s = refresh_backlog(); !s) return s;
+        if (auto s = ensure_connected(); !s) return s;
+        if (auto s = register_key(); !s) return s;
+        if (auto s = heartbeat(); !s) return s;
+        // Sessions first, so a drop-off never reaches the hub before its donation session.
+        for (;;) {
+            auto taken = upload_sessions();
+            if (!taken) return taken.error();
+            if (taken.value() == 0) break;
+        }
+        for (;;) {
+            auto taken = upload_batch();
+            if (!taken) return taken.error();
+            if (auto s = refresh_backlog(); !s) return s;
+            if (taken.value() == 0) break;
+        }
+        if (auto s = pull_feeds(); !s) return s;
+        return Ok{};
+    }
+
+    Status run_round_and_record() {
+        Status result = Ok{};
+        try {
+            result = round();
+        } catch (const std::exception& e) {
+            result = Error{ErrorCode::Internal, std::string("sync round failed unexpectedly: ") + e.what()};
+        }
+        const std::string now = detail::utc_now_iso8601_ms();
+        if (result) {
+            (void)store->set_state("last_success_at", now);
+            publish([&](SyncProgress& p) {
+                p.last_success_at = now;
+                p.consecutive_failures = 0;
+                ++p.rounds;
+            });
+        } else {
+            if (hub && !hub->healthy()) hub.reset();
+            const std::string message = result.error().message +
+                                        " — records stay queued; the kiosk keeps retrying";
+            (void)store->set_state("last_error", now + " " + message);
+            publish([&](SyncProgress& p) {
+                p.last_error = message;
+                p.last_error_at = now;
+                ++p.consecutive_failures;
+                ++p.rounds;
+            });
+        }
+        return result;
+    }
+
+    bool round_due() {
+        auto backlog = store->backlog();
+        return !backlog || backlog.value() > 0 || Clock::now() >= next_heartbeat;
+    }
+
+    // Exponential backoff with full jitter: a random wait in [0, min(max, initial * 2^failures)].
+    std::chrono::milliseconds backoff(int failures) const {
+        const auto shift = std::min(failures, 20);
+        const auto ceiling = std::min<std::int64_t>(options.backoff_max.count(),
+                                                     options.backoff_initial.count() << shift);
+        return std::chrono::milliseconds(randombytes_uniform(static_cast<std::uint32_t>(std::max<std::int64_t>(ceiling, 1))));
+    }
+
+    void loop() {
+        int failures = 0;
+        while (true) {
+            std::chrono::milliseconds wait = options.idle_poll;
+            if (round_due()) {
+                if (run_round_and_record()) {
+                    failures = 0;
+                } else {
+                    wait = backoff(failures++);
+                }
+            }
+            std::unique_lock lock(wake_mutex);
+            wake_cv.wait_for(lock, wait, [this] { return stopping || woken; });
+            if (stopping) return;
+            woken = false;
+        }
+    }
+};
+
+SyncWorker::SyncWorker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+SyncWorker::~SyncWorker() {
+    stop();
+}
+
+StatusOr<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
+    if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
+    if (options.batch_size < 1) return Error{ErrorCode::Invalid, "sync batch size must be at least 1"};
+    if (options.hub_conninfo.empty()) {
+        return Error{ErrorCode::Invalid, "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL"};
+    }
+    if (options.kiosk_key_file.empty()) options.kiosk_key_file = options.ledger_file.parent_path() / "kiosk_sign.key";
+    auto store = detail::OutboxStore::open(options.ledger_file);
+    if (!store) return store.error();
+    auto impl = std::make_unique<Impl>();
+    impl->options = std::move(options);
+    impl->store = std::move(store).value();
+    (void)impl->refresh_backlog();
+    return std::unique_ptr<SyncWorker>(new SyncWorker(std::move(impl)));
+}
+
+void SyncWorker::start() {
+    if (impl_->thread.joinable()) return;
+    impl_->stopping = false;
+    impl_->publish([](SyncProgress& p) { p.running = true; });
+    impl_->thread = std::thread([this] { impl_->loop(); });
+}
+
+void SyncWorker::stop() {
+    if (!impl_ || !impl_->thread.joinable()) return;
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        impl_->stopping = true;
+    }
+    impl_->wake_cv.notify_all();
+    impl_->thread.join();
+    impl_->publish([](SyncProgress& p) { p.running = false; });
+}
+
+void SyncWorker::wake() {
+    {
+        std::lock_guard lock(impl_->wake_mutex);
+        impl_->woken = true;
+    }
+    impl_->wake_cv.notify_all();
+}
+
+Status SyncWorker::run_round() {
+    return impl_->run_round_and_record();
+}
+
+SyncProgress SyncWorker::progress() const {
+    std::lock_guard lock(impl_->progress_mutex);
+    return impl_->progress;
+}
+
+}  // namespace medkiosk::storage

@@ -1,0 +1,273 @@
+// Sync against a real PostgreSQL: plain sync, re-sync, two kiosks, a lost response, a poison record,
+// reference data, privileges, connection errors.
+
+#include <atomic>
+
+#include "sync_fixture.hpp"
+
+namespace medkiosk::test {
+namespace {
+
+using storage::SyncPoint;
+
+TEST_F(SyncFixture, PlainSyncUploadsEveryRecordOnceAndSendsAHeartbeat) {
+    auto kiosk = make_kiosk("plain");
+    kiosk.record(30);
+    kiosk.record(20);
+    auto worker = worker_for(kiosk);
+    auto round = worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+
+    expect_agreement(kiosk);
+    const auto progress = worker->progress();
+    EXPECT_EQ(progress.inserted, 52);  // 50 drop-offs + 2 sessions
+    EXPECT_EQ(progress.duplicates, 0);
+    EXPECT_EQ(progress.backlog, 0);
+    EXPECT_GT(progress.bytes_sent, 0);
+    EXPECT_FALSE(progress.last_success_at.empty());
+    ASSERT_TRUE(progress.clock_skew_ms.has_value());
+    EXPECT_LT(std::llabs(*progress.clock_skew_ms), 2000);
+    EXPECT_FALSE(progress.clock_skew_flagged);
+    // The hub holds the fields the kiosk recorded, serial only as its hash.
+    EXPECT_EQ(pg.scalar(database, std::string("SELECT count(DISTINCT serial_hash) FROM hub.dropoff WHERE gtin = '06901234567892' "
+                                  "AND expiry = '2027-06-30' AND kiosk_id = '") + kiosk.id + "'"),
+              "50");
+    EXPECT_EQ(pg.scalar(database, std::string("SELECT backlog FROM hub.heartbeat WHERE kiosk_id = '") + kiosk.id + "'"), "50");
+    EXPECT_EQ(pg.scalar(database, std::string("SELECT count(*) FROM hub.kiosk WHERE public_key IS NOT NULL AND kiosk_id = '") +
+                                      kiosk.id + "'"),
+              "1");
+}
+
+TEST_F(SyncFixture, ResyncChangesNothingEvenWhenTheKioskForgetsItsAcknowledgements) {
+    auto kiosk = make_kiosk("resync");
+    kiosk.record(40);
+    auto worker = worker_for(kiosk);
+    ASSERT_TRUE(worker->run_round().ok());
+    const auto hub_rows_before = hub_int("SELECT count(*) FROM hub.ingest_record");
+
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().inserted, 41);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record"), hub_rows_before);
+
+    // A restored backup of the ledger: everything goes again and comes back "duplicate".
+    storage::testing::RawDb(kiosk.ledger_file)
+        .exec("UPDATE outbox SET acked_at = NULL; DELETE FROM sync_state WHERE key = 'session_cursor'");
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().duplicates, 41);
+    EXPECT_EQ(worker->progress().inserted, 41);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record"), hub_rows_before);
+    expect_agreement(kiosk);
+}
+
+TEST_F(SyncFixture, TwoKiosksSyncAtOnceAndEachRowCarriesItsKiosk) {
+    auto a = make_kiosk("twoa");
+    auto b = make_kiosk("twob");
+    a.record(300);
+    b.record(250);
+    auto worker_a = worker_for(a);
+    auto worker_b = worker_for(b);
+    worker_a->start();
+    worker_b->start();
+    EXPECT_TRUE(wait_until([&] { return worker_a->progress().backlog == 0 && worker_b->progress().backlog == 0 &&
+                                        worker_a->progress().rounds > 0 && worker_b->progress().rounds > 0; },
+                           std::chrono::seconds(30)));
+    // Records added while the workers run are picked up without a restart.
+    a.record(5);
+    worker_a->wake();
+    EXPECT_TRUE(wait_until([&] { return a.backlog() == 0; }, std::chrono::seconds(10)));
+    worker_a->stop();
+    worker_b->stop();
+    expect_agreement(a);
+    expect_agreement(b);
+    EXPECT_EQ(hub_dropoffs(a), 305);
+    EXPECT_EQ(hub_dropoffs(b), 250);
+}
+
+TEST_F(SyncFixture, AResponseLostAfterTheHubCommittedIsRetriedAsDuplicate) {
+    auto kiosk = make_kiosk("lost");
+    kiosk.record(120);
+    auto options = options_for(kiosk);
+    std::atomic<int> dropped{0};
+    options.fault_hook = [&](SyncPoint point) {
+        // The first commit is the donation session's; lose the answer to the first drop-off batch.
+        return !(point == SyncPoint::AfterHubCommit && dropped.fetch_add(1) == 1);
+    };
+    auto worker = worker_with(options);
+
+    auto first = worker->run_round();
+    ASSERT_FALSE(first.ok());
+    EXPECT_EQ(hub_dropoffs(kiosk), 100);  // the first batch of 100 committed at the hub
+    EXPECT_EQ(kiosk.backlog(), 120);      // but nothing marked locally
+    EXPECT_NE(worker->progress().last_error.find("connection lost"), std::string::npos);
+
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().duplicates, 100);  // the batch whose answer was lost
+    EXPECT_EQ(worker->progress().inserted, 21);
+    expect_agreement(kiosk);
+}
+
+TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksTheQueue) {
+    auto kiosk = make_kiosk("poison");
+    kiosk.record(1000);
+    // A record the hub must refuse: a quantity its CHECK forbids, in the middle of the queue.
+    storage::testing::RawDb(kiosk.ledger_file)
+        .exec("UPDATE outbox SET payload = json_set(payload, '$.quantity', -3) "
+              "WHERE id = (SELECT id FROM outbox WHERE entity = 'dropoff' ORDER BY id LIMIT 1 OFFSET 500)");
+    auto worker = worker_for(kiosk);
+    ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
+
+    EXPECT_EQ(hub_dropoffs(kiosk), 999);
+    EXPECT_EQ(worker->progress().dead_lettered, 1);
+    EXPECT_EQ(kiosk.backlog(), 0);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL AND dead_reason LIKE 'invalid:%quantity%'"),
+              1);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM sync_event WHERE kind = 'dead-letter'"), 1);
+    // The records after it went through, and a new round does not send the dead letter again.
+    EXPECT_EQ(hub_int(std::string("SELECT max(sequence) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'"), 1000);
+    kiosk.record(3);
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().dead_lettered, 1);
+    EXPECT_EQ(hub_dropoffs(kiosk), 1002);
+}
+
+TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
+    auto kiosk = make_kiosk("mismatch");
+    kiosk.record(10);
+    auto worker = worker_for(kiosk);
+    ASSERT_TRUE(worker->run_round().ok());
+    storage::testing::RawDb(kiosk.ledger_file)
+        .exec("UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.reason', 'changed') "
+              "WHERE id = (SELECT max(id) FROM outbox)");
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().dead_lettered, 1);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason = 'mismatch'"), 1);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.dropoff WHERE reason = 'changed'"), 0);
+}
+
+TEST_F(SyncFixture, ReferenceDataIsPulledByCursorIncludingRetirements) {
+    auto kiosk = make_kiosk("pull");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(admin->exec("INSERT INTO hub.catalogue (gtin, name, category) VALUES "
+                            "('06901234567892', 'Ibuprofen 200 mg', 'fever'), ('06901234567809', 'Cough syrup', 'cough');"
+                            "INSERT INTO hub.rule (key, value) VALUES ('min_shelf_life_days', '90');"
+                            "INSERT INTO hub.recall (id, gtin, batch, reason) VALUES ('r1', '06901234567892', 'BAD1', 'contamination');"
+                            "INSERT INTO hub.drive (id, name, starts_on, ends_on) VALUES ('winter', 'Winter drive', '2026-12-01', '2027-02-28')")
+                    .ok());
+    auto worker = worker_for(kiosk);
+    ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_catalogue WHERE deleted = 0"), 2);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_rule"), 1);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_recall WHERE json_extract(body, '$.batch') = 'BAD1'"), 1);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_drive"), 1);
+    EXPECT_EQ(worker->progress().pulled, 5);
+
+    ASSERT_TRUE(admin->exec("UPDATE hub.catalogue SET deleted = true WHERE gtin = '06901234567809'").ok());
+    ASSERT_TRUE(worker->run_round().ok());
+    EXPECT_EQ(worker->progress().pulled, 6);  // only the change, not the whole table again
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_catalogue WHERE deleted = 1"), 1);
+}
+
+TEST_F(SyncFixture, AKioskRoleCanDoNothingButItsOwnDoors) {
+    auto a = make_kiosk("priva");
+    auto b = make_kiosk("privb");
+    b.record(3);
+    ASSERT_TRUE(worker_for(b)->run_round().ok());
+    auto session = storage::HubSession::connect(a.conninfo);
+    ASSERT_TRUE(session.ok()) << session.error().message;
+    auto& hub = *session.value();
+    const char* refused[] = {
+        "SELECT * FROM hub.dropoff",
+        "SELECT * FROM hub.session",
+        "SELECT * FROM hub.ingest_record",
+        "SELECT * FROM hub.kiosk",
+        "SELECT * FROM hub.catalogue",
+        "SELECT * FROM hub.report_dropoff",
+        "SELECT * FROM hub.heartbeat",
+        "UPDATE hub.dropoff SET quantity = 9",
+        "DELETE FROM hub.dropoff",
+        "DELETE FROM hub.ingest_record",
+        "INSERT INTO hub.catalogue (gtin, name, category) VALUES ('00000000000000', 'x', 'y')",
+        "SELECT * FROM hub.ingest_for('x', '[]'::jsonb, 'sync')",
+        "SELECT hub.add_kiosk('evil', 'pw')",
+        "SELECT * FROM hub.receipt_lookup('X')",
+        "CREATE TABLE hub.mine (x int)",
+        "CREATE TABLE public.mine (x int)",
+        "SET SESSION AUTHORIZATION postgres",
+    };
+    for (const char* sql : refused) {
+        auto result = hub.query(sql);
+        EXPECT_FALSE(result.ok()) << "a kiosk role was allowed: " << sql;
+    }
+    EXPECT_FALSE(hub.query(std::string("SET ROLE ") + b.role).ok()) << "a kiosk could become another kiosk";
+    // Writing as another kiosk: the payload names b, the hub takes the kiosk from the login.
+    const std::string foreign =
+        R"([{"entity":"dropoff","id":"6f1c2a9e-1111-4a4a-8a8a-000000000001","payload":"{\"uuid\":\"6f1c2a9e-1111-4a4a-8a8a-000000000001\",\"kiosk_id\":\")" +
+        b.id + R"(\",\"session_id\":1,\"recorded_at\":\"2026-11-29T00:00:00Z\",\"sequence\":99,\"scheme\":\"gs1\",\"quantity\":1,\"condition\":\"sealed\",\"decision\":\"accept\",\"reason\":\"ok\"}"}])";
+    auto answer = hub.query("SELECT outcome, detail FROM hub.ingest($1::jsonb)", {foreign});
+    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    EXPECT_EQ(answer.value().at(0).at(0).value_or(""), "invalid");
+    EXPECT_EQ(hub_dropoffs(b), 3);
+    EXPECT_EQ(hub_dropoffs(a), 0);
+    // What a kiosk may do.
+    EXPECT_TRUE(hub.query("SELECT count(*) FROM hub.catalogue_feed").ok());
+    EXPECT_TRUE(hub.query("SELECT count(*) FROM hub.recall_feed").ok());
+    EXPECT_TRUE(hub.query("SELECT hub.heartbeat('{}'::jsonb)").ok());
+}
+
+TEST_F(SyncFixture, WrongPasswordAndUnreachableHostGiveClearErrorsLoseNothingAndKeepRetrying) {
+    auto kiosk = make_kiosk("badconn");
+    kiosk.record(25);
+
+    auto wrong_password = options_for(kiosk);
+    wrong_password.hub_conninfo = pg.role_conninfo(database, kiosk.role, "not-the-password");
+    auto worker = worker_with(wrong_password);
+    auto round = worker->run_round();
+    ASSERT_FALSE(round.ok());
+    EXPECT_NE(round.error().message.find("password authentication failed"), std::string::npos) << round.error().message;
+    EXPECT_NE(worker->progress().last_error.find("records stay queued"), std::string::npos);
+    EXPECT_EQ(kiosk.backlog(), 25);
+
+    auto unreachable = options_for(kiosk);
+    unreachable.hub_conninfo = std::string("host=127.0.0.1 port=1 dbname=hub user=") + kiosk.role + " password=x";
+    auto retrying = worker_with(unreachable);
+    retrying->start();
+    EXPECT_TRUE(wait_until([&] { return retrying->progress().consecutive_failures >= 3; }, std::chrono::seconds(10)));
+    retrying->stop();
+    EXPECT_NE(retrying->progress().last_error.find("Connection refused"), std::string::npos)
+        << retrying->progress().last_error;
+    EXPECT_EQ(kiosk.backlog(), 25);
+    EXPECT_EQ(hub_dropoffs(kiosk), 0);
+
+    ASSERT_TRUE(worker_for(kiosk)->run_round().ok());
+    expect_agreement(kiosk);
+}
+
+TEST_F(SyncFixture, TlsVerifyFullAcceptsTheHubsCertificateAndRefusesAnyOther) {
+    auto kiosk = make_kiosk("tls");
+    kiosk.record(2);
+    const std::string base = "host=127.0.0.1 port=" + std::to_string(pg.port()) + " dbname=" + database +
+                             " user=" + kiosk.role + " password=" + kiosk.password + " sslmode=verify-full sslrootcert=";
+
+    auto wrong_ca = options_for(kiosk);
+    wrong_ca.hub_conninfo = base + pg.other_ca_file().string();
+    auto refused = worker_with(wrong_ca)->run_round();
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("certificate verify failed"), std::string::npos) << refused.error().message;
+
+    auto missing_ca = options_for(kiosk);
+    missing_ca.hub_conninfo = base + (temp.path() / "no-such-ca.crt").string();
+    auto missing = worker_with(missing_ca)->run_round();
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.error().message.find("root certificate file"), std::string::npos) << missing.error().message;
+    EXPECT_EQ(kiosk.backlog(), 2);
+    EXPECT_EQ(hub_dropoffs(kiosk), 0);
+
+    auto right_ca = options_for(kiosk);
+    right_ca.hub_conninfo = base + pg.ca_file().string();
+    auto worker = worker_with(right_ca);
+    ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
+    expect_agreement(kiosk);
+}
+
+}  // namespace
+}  // namespace medkiosk::test
