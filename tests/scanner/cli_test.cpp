@@ -42,14 +42,14 @@ TEST(scannerCli, ScanJsonReadsARealImageExactly) {
     EXPECT_TRUE(lines[0]["ms"].is_number());
 }
 
-TEST(scannerCli, ScanEan13ImageParsesAsRetail) {
+TEST(scannerCli, ScanEan13ImageParsesAsGtin) {
     const auto result = run_ctl({"scan", "--json", kSamples + "/ean13-3/01.png"});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), 1u);
     const json& code = lines[0]["codes"].at(0);
     EXPECT_EQ(code["text"], "9780764544200");
-    EXPECT_EQ(code["pack"]["scheme"], "retail");
+    EXPECT_EQ(code["pack"]["scheme"], "gtin");
     EXPECT_EQ(code["pack"]["gtin"], "09780764544200");
 }
 
@@ -126,7 +126,7 @@ TEST(scannerCli, ParseJsonLines) {
     EXPECT_EQ(lines[2]["ok"], false);
     EXPECT_FALSE(lines[2]["error"].get<std::string>().empty());
     EXPECT_FALSE(lines[2].contains("gtin"));
-    EXPECT_EQ(lines[3]["scheme"], "retail");
+    EXPECT_EQ(lines[3]["scheme"], "gtin");
     EXPECT_FALSE(lines[3].contains("ais"));
     EXPECT_EQ(lines[4]["scheme"], "cn-trace");
     EXPECT_EQ(lines[4]["product_id"], "8123456");

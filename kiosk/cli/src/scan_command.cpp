@@ -86,7 +86,7 @@ private:
         const auto symbols = decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         if (json_) {
-            nlohmann::json line{{"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
+            nlohmann::ordered_json line{{"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
             io_.out << dump_line(line) << '\n';
         } else {
             print_readable(path, symbols, -1);
@@ -130,7 +130,7 @@ private:
             const auto confirmed = confirmer.update(symbols, at);
             if (confirmed.empty()) continue;
             if (json_) {
-                nlohmann::json line{{"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
+                nlohmann::ordered_json line{{"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
                 io_.out << dump_line(line) << '\n';
             } else {
                 print_readable(path, confirmed, frame_index);
@@ -138,7 +138,7 @@ private:
         }
         if (frame_index == 0) return report_error(path, "video has no readable frames");
         if (json_) {
-            nlohmann::json line{{"file", path.string()},
+            nlohmann::ordered_json line{{"file", path.string()},
                                 {"frames", frame_index},
                                 {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
                                 {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
@@ -149,8 +149,8 @@ private:
         }
     }
 
-    nlohmann::json codes_json(const std::vector<scanner::DecodedSymbol>& symbols) const {
-        nlohmann::json codes = nlohmann::json::array();
+    nlohmann::ordered_json codes_json(const std::vector<scanner::DecodedSymbol>& symbols) const {
+        nlohmann::ordered_json codes = nlohmann::ordered_json::array();
         for (const auto& symbol : symbols)
             codes.push_back({{"format", symbol.format},
                              {"symbology", symbol.symbology},
@@ -171,7 +171,7 @@ private:
     void report_error(const fs::path& path, const std::string& message) {
         failed_ = true;
         if (json_)
-            io_.out << dump_line(nlohmann::json{{"file", path.string()}, {"error", message}}) << '\n';
+            io_.out << dump_line(nlohmann::ordered_json{{"file", path.string()}, {"error", message}}) << '\n';
         else
             io_.err << path.string() << ": " << message << '\n';
     }
