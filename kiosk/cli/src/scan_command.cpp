@@ -106,6 +106,7 @@ private:
         if (!(fps > 0 && fps < 1000)) fps = 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
         scanner::CodeConfirmer confirmer;
+        scanner::TrackingDecoder tracker;  // the live pipeline's decoder, so a recording behaves like the camera
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
@@ -123,7 +124,7 @@ private:
                 break;
             }
             const auto started = Clock::now();
-            const auto symbols = decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+            const auto symbols = tracker.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
             decode_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
             const auto at = start + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(static_cast<double>(frame_index) / fps));
