@@ -52,7 +52,8 @@ double round2(double value) { return static_cast<double>(static_cast<long long>(
 
 class Scanner {
 public:
-    Scanner(bool json, CommandIo io) : json_(json), io_(io), today_(scanner::today_utc()) {}
+    Scanner(bool json, scanner::ConfirmOptions confirm, CommandIo io)
+        : json_(json), confirm_(confirm), io_(io), today_(scanner::today_utc()) {}
 
     void scan_path(const fs::path& path) {
         std::error_code ec;
@@ -105,7 +106,7 @@ private:
         double fps = capture.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
-        scanner::CodeConfirmer confirmer;
+        scanner::CodeConfirmer confirmer(confirm_);
         scanner::TrackingDecoder tracker;  // the live pipeline's decoder, so a recording behaves like the camera
         const Clock::time_point start{};
         std::vector<double> decode_ms;
@@ -178,6 +179,7 @@ private:
     }
 
     bool json_;
+    scanner::ConfirmOptions confirm_;
     CommandIo io_;
     scanner::Date today_;
     scanner::Decoder decoder_;
@@ -188,22 +190,43 @@ private:
 
 int run_scan(const Args& args, CommandIo io) {
     bool json = false;
+    scanner::ConfirmOptions confirm;
     std::vector<std::string> paths;
-    for (const auto& arg : args) {
-        if (arg == "--json")
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--json") {
             json = true;
-        else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: medkioskctl scan [--json] PATH...\n";
+        } else if (arg == "--hold") {
+            // Seconds before a pack that stays in view may fire again (videos only).
+            double seconds = -1;
+            if (i + 1 < args.size()) {
+                try {
+                    std::size_t used = 0;
+                    seconds = std::stod(args[i + 1], &used);
+                    if (used != args[i + 1].size()) seconds = -1;
+                } catch (const std::exception&) {
+                    seconds = -1;
+                }
+            }
+            if (!(seconds > 0 && seconds < 86400)) {
+                io.err << "medkioskctl scan: --hold needs a number of seconds, e.g. --hold 8\n";
+                return 2;
+            }
+            confirm.hold = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+            ++i;
+        } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
+            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n";
             return 2;
-        } else
+        } else {
             paths.push_back(arg);
+        }
     }
     if (paths.empty()) {
-        io.err << "usage: medkioskctl scan [--json] PATH...\n"
+        io.err << "usage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n"
                   "  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, avi, mkv, mov, webm)\n";
         return 2;
     }
-    Scanner scanner_run(json, io);
+    Scanner scanner_run(json, confirm, io);
     for (const auto& path : paths) {
         scanner_run.scan_path(path);
         io.out.flush();
