@@ -116,7 +116,9 @@ std::optional<DecodedSymbol> read_crop(const cv::Mat& full, cv::Rect rect, const
 }
 
 const ZXing::DecodeHints& crop_hints() {
-    static const ZXing::DecodeHints hints = make_hints(kMatrixFormats | kLinearFormats, false);
+    // Three agreeing scan lines for a linear symbol: without tryHarder a crop gets few lines, and two
+    // were seen to agree on a wrong EAN with a valid check digit.
+    static const ZXing::DecodeHints hints = make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
     return hints;
 }
 
@@ -280,9 +282,11 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                       tracks_.end());
         // 2. New codes: a few candidate regions the tracks do not already cover.
         const auto candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
+        // While a code is being followed, a donor rarely shows a second one: look at fewer new regions.
+        const int budget = found.empty() ? options_.max_candidates : std::min(1, options_.max_candidates);
         int tried = 0;
         for (const Region& region : candidates) {
-            if (tried >= options_.max_candidates) break;
+            if (tried >= budget) break;
             const cv::Rect rect = to_rect(region);
             const bool inside_track = std::any_of(covered.begin(), covered.end(), [&](const cv::Rect& c) {
                 return (c & rect).area() > rect.area() / 2;

@@ -55,7 +55,7 @@ private:
 
 struct TrackingOptions {
     int max_candidates = 4;     // new candidate regions decoded per frame besides the tracked ones
-    int forget_after_misses = 4;  // a tracked region not read this many frames in a row is dropped
+    int forget_after_misses = 3;  // a tracked region not read this many frames in a row is dropped
     int full_search_every = 8;    // frames between full-frame centre-line passes (big symbols) when idle
 };
 
