@@ -93,7 +93,9 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
     std::optional<ShortDate> expiry_17;
     std::optional<Date> expiry_7003;
 
-    for (const auto& [ai, value] : elements) {
+    for (const auto& element : elements) {
+        const std::string& ai = element.first;
+        const std::string& value = element.second;
         auto previous = std::find_if(code.ais.begin(), code.ais.end(), [&](const auto& e) { return e.first == ai; });
         if (previous != code.ais.end()) {
             if (previous->second != value)

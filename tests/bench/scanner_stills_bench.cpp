@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
         std::sort(folders.begin(), folders.end());
     }
     const medkiosk::scanner::Decoder decoder;
-    std::printf("%-16s %7s | %-22s | %-22s | %s\n", "folder", "images", "ours read/misread", "zxing read/misread/abort",
+    std::printf("%-16s %7s | %-22s | %-22s | %s\n", "folder", "images", "ours read/misread", "zxing read/other/abort",
                 "ms per image ours vs zxing");
     int total_images = 0, ours_read = 0, ours_misread = 0, base_read = 0, base_misread = 0, base_aborts = 0;
     double ours_total_ms = 0, base_total_ms = 0;
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     std::printf("%-16s %7d | %10d / %-9d | %8d / %3d / %-6d | %8.1f vs %8.1f\n", "TOTAL", total_images, ours_read, ours_misread,
                 base_read, base_misread, base_aborts, total_images ? ours_total_ms / total_images : 0.0,
                 total_images ? base_total_ms / total_images : 0.0);
-    std::printf("images %d: detections ours %d vs zxing %d; misreads ours %d vs zxing %d; time ratio ours/zxing %.2f "
+    std::printf("images %d: detections ours %d vs zxing %d; misreads ours %d; texts zxing returned that are not the expected one %d (other symbols in the photo, or misreads); time ratio ours/zxing %.2f "
                 "(zxing time excludes its %d aborted reads)\n",
                 total_images, ours_read, base_read, ours_misread, base_misread,
                 base_total_ms > 0 ? ours_total_ms / base_total_ms : 0.0, base_aborts);
