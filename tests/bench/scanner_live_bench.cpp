@@ -54,9 +54,9 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--smoke") {
             smoke = true;
-            width = 640;
-            height = 360;
-            frames_per_code = 4;
+            width = 960;
+            height = 540;
+            frames_per_code = 3;
         } else if (arg == "--width" && i + 1 < argc) {
             width = std::atoi(argv[++i]);
         } else if (arg == "--height" && i + 1 < argc) {

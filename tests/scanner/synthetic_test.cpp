@@ -40,7 +40,7 @@ std::vector<cv::Point2f> nine_positions(int width, int height) {
 }
 
 TEST(scannerSynthetic, StillDecoderFindsGeneratedSymbolsAnywhere) {
-    const int width = 1280, height = 720;
+    const int width = 960, height = 540;
     const cv::Mat scene = make_scene(width, height, 7);
     const Decoder decoder;
     std::map<std::string, int> read, total;
