@@ -130,8 +130,8 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
     if (!pixels || width < 16 || height < 16 || max_regions <= 0) return regions;
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
-        // About 480 px wide: a pharma DataMatrix of 1/20 of a 1080p frame's width is still ~25 px there.
-        const int factor = std::max(1, width / 480);
+        // About 640 px wide: a pharma DataMatrix module of 3 px in the frame keeps about one pixel there.
+        const int factor = std::max(1, width / 640);
         cv::Mat small;
         if (factor > 1)
             cv::resize(full, small, cv::Size(width / factor, height / factor), 0, 0, cv::INTER_AREA);
