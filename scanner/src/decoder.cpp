@@ -1,6 +1,7 @@
-// zxing-cpp 1.4 as Debian ships it: single-symbol ReadBarcode only (ReadBarcodes can abort on an
-// assertion), and DataMatrix only where the symbol crosses the image's centre line, so we add
-// passes over horizontal bands.
+// zxing-cpp 1.4 as Debian ships it: single-symbol ReadBarcode only (ReadBarcodes can abort the process
+// on an assertion while merging several results; every image we have passes the single-symbol path,
+// see tests/scanner/no_abort_test.cpp), and DataMatrix only where the symbol crosses the image's centre
+// lines, so we decode crops around candidate regions, and bands as a last resort.
 
 #define ZX_USE_UTF8 1
 #include <ZXing/ReadBarcode.h>
@@ -27,13 +28,22 @@ ZXing::DecodeHints make_hints(ZXing::BarcodeFormats formats, bool try_harder) {
     hints.setFormats(formats);
     hints.setTryHarder(try_harder);
     hints.setTryRotate(try_harder);
+    hints.setMaxNumberOfSymbols(1);  // never the multi-result merge that asserts
     return hints;
 }
 
-std::optional<DecodedSymbol> read_one(const std::uint8_t* pixels, int width, int height, int stride,
-                                      const ZXing::DecodeHints& hints, float scale, float offset_x, float offset_y) {
-    const ZXing::ImageView image(pixels, width, height, ZXing::ImageFormat::Lum, stride);
-    const ZXing::Result result = ZXing::ReadBarcode(image, hints);
+bool is_matrix(const DecodedSymbol& symbol) { return symbol.format == "DataMatrix" || symbol.format == "QRCode"; }
+
+std::optional<DecodedSymbol> read_one(const cv::Mat& grey, const ZXing::DecodeHints& hints, float scale, float offset_x,
+                                      float offset_y) {
+    if (grey.empty() || grey.cols < 8 || grey.rows < 8) return std::nullopt;
+    const ZXing::ImageView image(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum, static_cast<int>(grey.step));
+    ZXing::Result result;
+    try {
+        result = ZXing::ReadBarcode(image, hints);
+    } catch (const std::exception&) {
+        return std::nullopt;  // one bad frame must not take the kiosk down; the next one gets a try
+    }
     if (!result.isValid()) return std::nullopt;
     DecodedSymbol symbol;
     symbol.format = ZXing::ToString(result.format());
@@ -47,11 +57,124 @@ std::optional<DecodedSymbol> read_one(const std::uint8_t* pixels, int width, int
     return symbol;
 }
 
-bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) {
-    return a.text == b.text && a.format == b.format;
+bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) { return a.text == b.text && a.format == b.format; }
+
+void add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
+    if (std::none_of(found.begin(), found.end(), [&](const DecodedSymbol& u) { return same_symbol(u, symbol); }))
+        found.push_back(symbol);
+}
+
+cv::Rect clamp_rect(cv::Rect rect, int width, int height) { return rect & cv::Rect(0, 0, width, height); }
+
+cv::Rect to_rect(const Region& region) { return {region.x, region.y, region.width, region.height}; }
+Region to_region(const cv::Rect& rect) { return {rect.x, rect.y, rect.width, rect.height}; }
+
+cv::Rect grow(const cv::Rect& rect, double factor, int pixels) {
+    const int dx = static_cast<int>(rect.width * factor) + pixels;
+    const int dy = static_cast<int>(rect.height * factor) + pixels;
+    return {rect.x - dx, rect.y - dy, rect.width + 2 * dx, rect.height + 2 * dy};
+}
+
+cv::Rect bounds_of(const DecodedSymbol& symbol) {
+    float min_x = symbol.corners[0].x, max_x = min_x, min_y = symbol.corners[0].y, max_y = min_y;
+    for (const Point& p : symbol.corners) {
+        min_x = std::min(min_x, p.x);
+        max_x = std::max(max_x, p.x);
+        min_y = std::min(min_y, p.y);
+        max_y = std::max(max_y, p.y);
+    }
+    // A linear symbol's position is a line: give it some height.
+    if (max_y - min_y < 4) {
+        min_y -= 0.15f * (max_x - min_x);
+        max_y += 0.15f * (max_x - min_x);
+    }
+    return {static_cast<int>(min_x), static_cast<int>(min_y), std::max(1, static_cast<int>(max_x - min_x)),
+            std::max(1, static_cast<int>(max_y - min_y))};
+}
+
+// Decodes one crop of the full-resolution image. Small crops are enlarged: zxing's DataMatrix detector
+// wants a few pixels per module, and a pack's symbol is often 10-14 px per module at most.
+std::optional<DecodedSymbol> read_crop(const cv::Mat& full, cv::Rect rect, const ZXing::DecodeHints& hints) {
+    rect = clamp_rect(rect, full.cols, full.rows);
+    if (rect.width < 12 || rect.height < 12) return std::nullopt;
+    const cv::Mat crop = full(rect);
+    const int shorter = std::min(rect.width, rect.height);
+    if (shorter < 100) {
+        const double factor = shorter < 50 ? 3.0 : 2.0;
+        cv::Mat enlarged;
+        cv::resize(crop, enlarged, cv::Size(), factor, factor, cv::INTER_LINEAR);
+        return read_one(enlarged, hints, static_cast<float>(1.0 / factor), static_cast<float>(rect.x),
+                        static_cast<float>(rect.y));
+    }
+    if (shorter > 700) {  // plenty of pixels: decode a half-size copy instead
+        cv::Mat reduced;
+        cv::resize(crop, reduced, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+        return read_one(reduced, hints, 2.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
+    }
+    // A copy keeps the crop contiguous, which zxing's row scans like.
+    return read_one(crop.clone(), hints, 1.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
+}
+
+const ZXing::DecodeHints& crop_hints() {
+    // Three agreeing scan lines for a linear symbol: without tryHarder a crop gets few lines, and two
+    // were seen to agree on a wrong EAN with a valid check digit.
+    static const ZXing::DecodeHints hints = make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
+    return hints;
 }
 
 }  // namespace
+
+std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width, int height, int stride,
+                                           int max_regions) {
+    std::vector<Region> regions;
+    if (!pixels || width < 16 || height < 16 || max_regions <= 0) return regions;
+    try {
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+        // About 640 px wide: a pharma DataMatrix module of 3 px in the frame keeps about one pixel there.
+        const int factor = std::max(1, width / 640);
+        cv::Mat small;
+        if (factor > 1)
+            cv::resize(full, small, cv::Size(width / factor, height / factor), 0, 0, cv::INTER_AREA);
+        else
+            small = full;
+        // Barcodes are where strong light/dark edges are dense: morphological gradient, threshold,
+        // then close so the modules of one symbol merge into one blob.
+        cv::Mat gradient, mask;
+        static const cv::Mat kCross = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
+        cv::morphologyEx(small, gradient, cv::MORPH_GRADIENT, kCross);
+        cv::threshold(gradient, mask, 60, 255, cv::THRESH_BINARY);
+        static const cv::Mat kClose = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5));
+        cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kClose);
+        cv::erode(mask, mask, kCross);  // drop thin lines (edges of boxes, text strokes)
+        std::vector<std::vector<cv::Point>> contours;
+        cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+        struct Scored {
+            cv::Rect rect;
+            double score;
+        };
+        std::vector<Scored> scored;
+        const double frame_area = static_cast<double>(small.cols) * small.rows;
+        for (const auto& contour : contours) {
+            const cv::Rect box = cv::boundingRect(contour);
+            const double area = static_cast<double>(box.width) * box.height;
+            if (box.width < 8 || box.height < 6 || area > 0.5 * frame_area) continue;
+            const double fill = cv::contourArea(contour) / area;
+            if (fill < 0.35) continue;
+            const double aspect = static_cast<double>(std::max(box.width, box.height)) / std::min(box.width, box.height);
+            if (aspect > 8) continue;
+            scored.push_back({box, area * fill});
+        }
+        std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+        for (const Scored& s : scored) {
+            if (static_cast<int>(regions.size()) >= max_regions) break;
+            const cv::Rect rect(s.rect.x * factor, s.rect.y * factor, s.rect.width * factor, s.rect.height * factor);
+            regions.push_back(to_region(rect));
+        }
+    } catch (const cv::Exception&) {
+        regions.clear();
+    }
+    return regions;
+}
 
 Decoder::Decoder(DecoderOptions options) : options_(options) {}
 
@@ -59,51 +182,144 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
     std::vector<DecodedSymbol> found;
     if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
     try {
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
         // One matrix and one linear pass: a single-symbol read per pass can still report a pack that
         // carries both a DataMatrix and an EAN-13.
-        const auto matrix_hints = make_hints(kMatrixFormats, options_.try_harder);
-        const auto linear_hints = make_hints(kLinearFormats, options_.try_harder);
-        if (auto symbol = read_one(pixels, width, height, stride, matrix_hints, 1.f, 0.f, 0.f)) found.push_back(*symbol);
-        if (auto symbol = read_one(pixels, width, height, stride, linear_hints, 1.f, 0.f, 0.f)) found.push_back(*symbol);
+        static const auto matrix_hints_hard = make_hints(kMatrixFormats, true);
+        static const auto linear_hints_hard = make_hints(kLinearFormats, true);
+        static const auto matrix_hints_fast = make_hints(kMatrixFormats, false);
+        static const auto linear_hints_fast = make_hints(kLinearFormats, false);
+        const auto& matrix_hints = options_.try_harder ? matrix_hints_hard : matrix_hints_fast;
+        const auto& linear_hints = options_.try_harder ? linear_hints_hard : linear_hints_fast;
+        if (auto symbol = read_one(full, matrix_hints, 1.f, 0.f, 0.f)) add_unique(found, *symbol);
+        if (auto symbol = read_one(full, linear_hints, 1.f, 0.f, 0.f)) add_unique(found, *symbol);
 
-        const bool matrix_found = std::any_of(found.begin(), found.end(), [](const DecodedSymbol& s) {
-            return s.format == "DataMatrix" || s.format == "QRCode";
-        });
+        const bool matrix_found = std::any_of(found.begin(), found.end(), is_matrix);
         if (!matrix_found && options_.search_regions && height >= 60) {
+            // Candidate regions first: cheap, and they find a symbol wherever it is.
+            static const auto candidate_hints = make_hints(kMatrixFormats, false);
+            for (const Region& region : find_candidate_regions(pixels, width, height, stride, options_.max_candidates)) {
+                const cv::Rect rect = grow(to_rect(region), 0.2, 8);
+                if (auto symbol = read_crop(full, rect, candidate_hints)) {
+                    add_unique(found, *symbol);
+                    break;
+                }
+            }
+        }
+        if (!std::any_of(found.begin(), found.end(), is_matrix) && options_.search_regions && height >= 60) {
             // Bands a third of the height, stepping by a twelfth: every band has its own centre line,
-            // so a symbol at least 1/12 of the frame high crosses one of them. Large frames are
-            // downscaled first because a pharma DataMatrix needs only a few pixels per module.
-            const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+            // so a symbol at least 1/12 of the frame high crosses one of them.
             cv::Mat work = full;
             float scale = 1.f;
             if (width > 1400) {
                 scale = static_cast<float>(width) / 1280.f;
-                cv::resize(full, work, cv::Size(1280, static_cast<int>(std::lround(static_cast<float>(height) / scale))), 0, 0, cv::INTER_AREA);
+                cv::resize(full, work, cv::Size(1280, static_cast<int>(std::lround(static_cast<float>(height) / scale))), 0,
+                           0, cv::INTER_AREA);
             }
-            const auto band_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
+            static const auto band_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
             const int band_height = std::max(40, work.rows / 3);
             const int step = std::max(10, work.rows / 12);
             for (int top = 0; top + band_height / 2 < work.rows; top += step) {
                 const int rows = std::min(band_height, work.rows - top);
-                const cv::Mat band = work.rowRange(top, top + rows);
-                if (auto symbol = read_one(band.data, band.cols, band.rows, static_cast<int>(band.step), band_hints, scale,
-                                           0.f, static_cast<float>(top) * scale)) {
-                    found.push_back(*symbol);
+                if (auto symbol = read_one(work.rowRange(top, top + rows), band_hints, scale, 0.f,
+                                           static_cast<float>(top) * scale)) {
+                    add_unique(found, *symbol);
                     break;
                 }
             }
         }
     } catch (const std::exception&) {
-        // A decoder failure on one frame must not take the kiosk down; the next frame gets another try.
+        // OpenCV or allocation failure on one image: report what was found so far.
     }
-    std::vector<DecodedSymbol> unique;
-    for (const auto& symbol : found)
-        if (std::none_of(unique.begin(), unique.end(), [&](const DecodedSymbol& u) { return same_symbol(u, symbol); }))
-            unique.push_back(symbol);
-    return unique;
+    return found;
 }
 
 std::vector<DecodedSymbol> Decoder::decode(const Frame& frame) const {
+    if (frame.width <= 0 || frame.height <= 0 ||
+        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
+        return {};
+    cv::Mat grey;
+    try {
+        const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
+        cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
+    } catch (const cv::Exception&) {
+        return {};
+    }
+    return decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+}
+
+TrackingDecoder::TrackingDecoder(TrackingOptions options) : options_(options) {}
+
+std::vector<Region> TrackingDecoder::tracked_regions() const {
+    std::vector<Region> regions;
+    for (const Track& track : tracks_) regions.push_back(track.region);
+    return regions;
+}
+
+std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixels, int width, int height, int stride) {
+    std::vector<DecodedSymbol> found;
+    if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
+    ++frames_;
+    try {
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+        std::vector<cv::Rect> covered;
+        // 1. Where codes were last frame, allowing for a hand's movement between frames.
+        for (Track& track : tracks_) {
+            const cv::Rect rect = grow(to_rect(track.region), 0.5, 16);
+            if (auto symbol = read_crop(full, rect, crop_hints())) {
+                track.region = to_region(clamp_rect(bounds_of(*symbol), width, height));
+                track.key = symbol->format + '\n' + symbol->text;
+                track.misses = 0;
+                add_unique(found, *symbol);
+                covered.push_back(bounds_of(*symbol));
+            } else {
+                ++track.misses;
+                covered.push_back(clamp_rect(rect, width, height));
+            }
+        }
+        tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
+                                     [&](const Track& t) { return t.misses >= options_.forget_after_misses; }),
+                      tracks_.end());
+        // 2. New codes: a few candidate regions the tracks do not already cover.
+        const auto candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
+        // While a code is being followed, a donor rarely shows a second one: look at fewer new regions.
+        const int budget = found.empty() ? options_.max_candidates : std::min(1, options_.max_candidates);
+        int tried = 0;
+        for (const Region& region : candidates) {
+            if (tried >= budget) break;
+            const cv::Rect rect = to_rect(region);
+            const bool inside_track = std::any_of(covered.begin(), covered.end(), [&](const cv::Rect& c) {
+                return (c & rect).area() > rect.area() / 2;
+            });
+            if (inside_track) continue;
+            ++tried;
+            if (auto symbol = read_crop(full, grow(rect, 0.2, 8), crop_hints())) {
+                const bool known = std::any_of(found.begin(), found.end(), [&](const DecodedSymbol& s) { return same_symbol(s, *symbol); });
+                if (!known) {
+                    tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
+                                            symbol->format + '\n' + symbol->text, 0});
+                    add_unique(found, *symbol);
+                }
+                covered.push_back(bounds_of(*symbol));
+            }
+        }
+        // 3. Now and then, a plain centre-line pass for a symbol too big or too faint for the finder.
+        if (found.empty() && options_.full_search_every > 0 && frames_ % static_cast<std::uint64_t>(options_.full_search_every) == 0) {
+            cv::Mat half;
+            cv::resize(full, half, cv::Size(width / 2, height / 2), 0, 0, cv::INTER_AREA);
+            if (auto symbol = read_one(half, crop_hints(), 2.f, 0.f, 0.f)) {
+                tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
+                                        symbol->format + '\n' + symbol->text, 0});
+                add_unique(found, *symbol);
+            }
+        }
+    } catch (const std::exception&) {
+        tracks_.clear();
+    }
+    return found;
+}
+
+std::vector<DecodedSymbol> TrackingDecoder::decode(const Frame& frame) {
     if (frame.width <= 0 || frame.height <= 0 ||
         frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
         return {};

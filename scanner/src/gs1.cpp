@@ -2,102 +2,88 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <initializer_list>
+#include <iterator>
 #include <utility>
 #include <vector>
 
+#include "gs1_ai_table.hpp"
 #include "parse_internal.hpp"
 
 namespace medkiosk::scanner::detail {
 namespace {
 
-enum class Charset { Numeric, Alphanumeric };
-
-struct AiSpec {
-    std::string_view ai;
-    int fixed_length;  // 0 for variable length
-    int max_length;
-    Charset charset;
-    std::string_view meaning;
-};
-
-// Only the AIs a medicine pack or its outer carton plausibly carries; anything else is rejected so a
-// misread cannot slip through as an "unknown but fine" field.
-constexpr std::array kAis{
-    AiSpec{"00", 18, 18, Charset::Numeric, "SSCC"},
-    AiSpec{"01", 14, 14, Charset::Numeric, "GTIN"},
-    AiSpec{"02", 14, 14, Charset::Numeric, "contained GTIN"},
-    AiSpec{"10", 0, 20, Charset::Alphanumeric, "batch"},
-    AiSpec{"11", 6, 6, Charset::Numeric, "production date"},
-    AiSpec{"12", 6, 6, Charset::Numeric, "due date"},
-    AiSpec{"13", 6, 6, Charset::Numeric, "packaging date"},
-    AiSpec{"15", 6, 6, Charset::Numeric, "best before date"},
-    AiSpec{"16", 6, 6, Charset::Numeric, "sell by date"},
-    AiSpec{"17", 6, 6, Charset::Numeric, "expiry date"},
-    AiSpec{"20", 2, 2, Charset::Numeric, "variant"},
-    AiSpec{"21", 0, 20, Charset::Alphanumeric, "serial"},
-    AiSpec{"22", 0, 20, Charset::Alphanumeric, "consumer product variant"},
-    AiSpec{"30", 0, 8, Charset::Numeric, "count"},
-    AiSpec{"37", 0, 8, Charset::Numeric, "count of trade items"},
-    AiSpec{"240", 0, 30, Charset::Alphanumeric, "additional product id"},
-    AiSpec{"241", 0, 30, Charset::Alphanumeric, "customer part number"},
-    AiSpec{"250", 0, 30, Charset::Alphanumeric, "secondary serial"},
-    AiSpec{"251", 0, 30, Charset::Alphanumeric, "source entity reference"},
-    AiSpec{"253", 0, 30, Charset::Alphanumeric, "GDTI"},
-    AiSpec{"254", 0, 20, Charset::Alphanumeric, "GLN extension"},
-    AiSpec{"7003", 10, 10, Charset::Numeric, "expiry date and time"},
-    AiSpec{"710", 0, 20, Charset::Alphanumeric, "PZN (DE)"},
-    AiSpec{"711", 0, 20, Charset::Alphanumeric, "CIP (FR)"},
-    AiSpec{"712", 0, 20, Charset::Alphanumeric, "CN (ES)"},
-    AiSpec{"713", 0, 20, Charset::Alphanumeric, "DRN (BR)"},
-    AiSpec{"714", 0, 20, Charset::Alphanumeric, "AIM (PT)"},
-    AiSpec{"715", 0, 20, Charset::Alphanumeric, "NDC (US)"},
-    AiSpec{"716", 0, 20, Charset::Alphanumeric, "AIC (IT)"},
-};
-
 constexpr char kGs = '\x1d';
 
-const AiSpec* find_ai(std::string_view ai) {
-    for (const auto& spec : kAis)
-        if (spec.ai == ai) return &spec;
-    return nullptr;
-}
-
-// The AI at the start of `text`, trying 2, 3 and 4 digits (GS1 AIs are prefix-free).
-const AiSpec* match_ai_prefix(std::string_view text) {
-    for (std::size_t length = 2; length <= 4 && length <= text.size(); ++length)
-        if (const AiSpec* spec = find_ai(text.substr(0, length))) return spec;
-    return nullptr;
-}
-
-bool gs1_character_ok(char c) {
-    // GS1 AI encodable character set 82 is a subset of printable ASCII; be slightly lenient.
-    return c >= 0x21 && c <= 0x7e;
-}
-
-std::optional<ParseError> check_value(const AiSpec& spec, std::string_view value) {
-    const std::string ai(spec.ai);
-    if (spec.fixed_length > 0 && value.size() < static_cast<std::size_t>(spec.fixed_length))
-        return make_error(ParseErrorKind::TruncatedField,
-                          "AI (" + ai + ") " + std::string(spec.meaning) + " needs " +
-                              std::to_string(spec.fixed_length) + " characters but has only " +
-                              std::to_string(value.size()) + "; the code was cut off.");
-    if (value.empty())
-        return make_error(ParseErrorKind::TruncatedField, "AI (" + ai + ") " + std::string(spec.meaning) + " is empty.");
-    if (value.size() > static_cast<std::size_t>(spec.max_length))
-        return make_error(ParseErrorKind::BadLength, "AI (" + ai + ") " + std::string(spec.meaning) + " has " +
-                                                         std::to_string(value.size()) + " characters; at most " +
-                                                         std::to_string(spec.max_length) + " are allowed.");
-    for (char c : value) {
-        const bool ok = spec.charset == Charset::Numeric ? (c >= '0' && c <= '9') : gs1_character_ok(c);
-        if (!ok)
-            return make_error(ParseErrorKind::BadCharacter, "AI (" + ai + ") " + std::string(spec.meaning) +
-                                                                " contains the character '" + printable({&c, 1}) +
-                                                                "', which is not allowed there.");
-    }
-    return std::nullopt;
+bool is_one_of(std::string_view ai, std::initializer_list<std::string_view> set) {
+    return std::find(set.begin(), set.end(), ai) != set.end();
 }
 
 using ElementList = std::vector<std::pair<std::string, std::string>>;
+
+bool has(const ElementList& elements, std::string_view ai) {
+    return std::any_of(elements.begin(), elements.end(), [&](const auto& e) { return e.first == ai; });
+}
+
+template <typename Set>
+bool has_any(const ElementList& elements, const Set& set) {
+    return std::any_of(set.begin(), set.end(), [&](std::string_view ai) { return has(elements, ai); });
+}
+
+bool is_measure(std::string_view ai) {
+    return ai.size() == 4 && ai[0] == '3' && ai[1] >= '1' && ai[1] <= '6';
+}
+
+// The GS1 syntax dictionary's requisite ("req") and invalid-pairing ("ex") rules for the AIs a
+// medicine pack, its carton or its shipper can carry.
+std::optional<ParseError> check_pairings(const ElementList& elements) {
+    static constexpr std::array<std::string_view, 5> kTradeItemKeys = {"01", "02", "03", "8006", "8026"};
+    for (const auto& [ai, value] : elements) {
+        const bool needs_trade_item =
+            is_one_of(ai, {"10", "11", "12", "13", "15", "16", "17", "20", "22", "235", "240", "241", "242", "243", "250",
+                           "251", "30", "7003", "7004", "7005", "7006", "7007", "7008", "7009", "7010", "7011",
+                           "7020", "7021", "7022", "7023", "710", "711", "712", "713", "714", "715", "716", "8005"}) ||
+            is_measure(ai);
+        if (needs_trade_item && !has_any(elements, kTradeItemKeys))
+            return make_error(ParseErrorKind::MissingGtin,
+                              "AI (" + ai + ") is present without the GTIN (01) it belongs to.");
+        if (ai == "21" && !has_any(elements, std::array<std::string_view, 3>{"01", "03", "8006"}))
+            return make_error(ParseErrorKind::MissingGtin, "AI (21) serial number is present without the GTIN (01) it belongs to.");
+        if (ai == "250" && !has(elements, "21"))
+            return make_error(ParseErrorKind::MissingRequisite, "AI (250) secondary serial number needs the serial number (21).");
+        if (ai == "02" && !has(elements, "37"))
+            return make_error(ParseErrorKind::MissingRequisite, "AI (02) contained GTIN needs the count of trade items (37).");
+        if (ai == "37" && !has_any(elements, std::array<std::string_view, 2>{"02", "8026"}))
+            return make_error(ParseErrorKind::MissingRequisite, "AI (37) count of trade items needs the contained GTIN (02).");
+        if (ai == "254" && !has(elements, "414"))
+            return make_error(ParseErrorKind::MissingRequisite, "AI (254) GLN extension needs the GLN (414).");
+        if (ai.size() == 4 && (ai.substr(0, 3) == "392" || ai.substr(0, 3) == "393") && !has(elements, "01"))
+                return make_error(ParseErrorKind::MissingGtin, "AI (" + ai + ") amount payable needs the GTIN (01).");
+    }
+    static constexpr std::pair<std::string_view, std::string_view> kExclusive[] = {
+        {"01", "02"}, {"01", "37"}, {"01", "03"}, {"02", "03"}, {"01", "8006"}, {"01", "8026"},
+        {"02", "8026"}, {"21", "235"}, {"394n", "8111"}, {"3955", "8111"}};
+    for (const auto& [a, b] : kExclusive) {
+        const bool has_a = a == "394n" ? std::any_of(elements.begin(), elements.end(),
+                                                     [](const auto& e) { return e.first.substr(0, 3) == "394"; })
+                                       : has(elements, a);
+        if (has_a && has(elements, b))
+            return make_error(ParseErrorKind::ExclusiveAi, "AIs (" + std::string(a) + ") and (" + std::string(b) +
+                                                               ") must not appear in the same code.");
+    }
+    // One measure in one unit: (3102) net weight and (3103) net weight together is contradictory.
+    for (std::size_t i = 0; i < elements.size(); ++i)
+        for (std::size_t j = i + 1; j < elements.size(); ++j) {
+            const std::string& a = elements[i].first;
+            const std::string& b = elements[j].first;
+            if (a != b && a.size() == 4 && b.size() == 4 && a.substr(0, 3) == b.substr(0, 3) &&
+                (is_measure(a) || a.substr(0, 2) == "39"))
+                return make_error(ParseErrorKind::ExclusiveAi,
+                                  "AIs (" + a + ") and (" + b + ") state the same quantity twice with different decimals.");
+        }
+    return std::nullopt;
+}
 
 // Checks the AI list as a whole and fills the pack code.
 ParseResult interpret(const ElementList& elements, std::string_view raw, const Date& today) {
@@ -107,7 +93,9 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
     std::optional<ShortDate> expiry_17;
     std::optional<Date> expiry_7003;
 
-    for (const auto& [ai, value] : elements) {
+    for (const auto& element : elements) {
+        const std::string& ai = element.first;
+        const std::string& value = element.second;
         auto previous = std::find_if(code.ais.begin(), code.ais.end(), [&](const auto& e) { return e.first == ai; });
         if (previous != code.ais.end()) {
             if (previous->second != value)
@@ -118,25 +106,37 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
         }
         code.ais.emplace_back(ai, value);
 
-        if (ai == "00" || ai == "01" || ai == "02") {
-            if (!gtin_check_digit_ok(value))
-                return make_error(ParseErrorKind::BadCheckDigit,
-                                  "AI (" + ai + ") " + value + " fails its check digit; the code is misread or forged.");
+        const bool whole_value_is_key = is_one_of(ai, {"00", "01", "02", "03", "8017", "8018"}) ||
+                                        (ai.size() == 3 && ai[0] == '4' && ai[1] == '1');
+        const bool key_prefix_13 = is_one_of(ai, {"253", "255"});
+        const bool key_prefix_14 = is_one_of(ai, {"8003", "8006", "8026"});
+        if (whole_value_is_key || key_prefix_13 || key_prefix_14) {
+            const std::string_view key = key_prefix_13   ? std::string_view(value).substr(0, 13)
+                                         : key_prefix_14 ? std::string_view(value).substr(0, 14)
+                                                         : std::string_view(value);
+            if (!gtin_check_digit_ok(key))
+                return make_error(ParseErrorKind::BadCheckDigit, "AI (" + ai + ") " + std::string(key) +
+                                                                     " fails its check digit; the code is misread or forged.");
             if (ai == "01") code.gtin = value;
-        } else if (ai == "11" || ai == "12" || ai == "13" || ai == "15" || ai == "16" || ai == "17") {
-            auto date = parse_yymmdd(value, today, true);
+        } else if (is_one_of(ai, {"11", "12", "13", "15", "16", "17", "4326", "7006"})) {
+            auto date = parse_yymmdd(value, today, ai != "4326" && ai != "7006");
             if (!date)
                 return make_error(ParseErrorKind::ImpossibleDate, "AI (" + ai + ") " + value + " is not a real date (YYMMDD).");
             if (ai == "17") expiry_17 = date;
             if (ai == "11") code.production = date->date;
-        } else if (ai == "7003") {
+        } else if (ai == "7003" || ai == "4324" || ai == "4325") {
             auto date = parse_yymmdd(std::string_view(value).substr(0, 6), today, false);
-            const int hour = std::stoi(value.substr(6, 2));
-            const int minute = std::stoi(value.substr(8, 2));
-            if (!date || hour > 23 || minute > 59)
-                return make_error(ParseErrorKind::ImpossibleDate,
-                                  "AI (7003) " + value + " is not a real date and time (YYMMDDhhmm, day 00 not allowed).");
-            expiry_7003 = date->date;
+            const int hour = (value[6] - '0') * 10 + (value[7] - '0');
+            const int minute = (value[8] - '0') * 10 + (value[9] - '0');
+            const bool unset = ai != "7003" && value.substr(6) == "9999";  // 43xx: time not given
+            if (!date || (!unset && (hour > 23 || minute > 59)))
+                return make_error(ParseErrorKind::ImpossibleDate, "AI (" + ai + ") " + value +
+                                                                      " is not a real date and time (YYMMDDhhmm, day 00 not allowed).");
+            if (ai == "7003") expiry_7003 = date->date;
+        } else if (ai == "7007") {
+            for (std::size_t at = 0; at < value.size(); at += 6)
+                if (!parse_yymmdd(std::string_view(value).substr(at, 6), today, false))
+                    return make_error(ParseErrorKind::ImpossibleDate, "AI (7007) " + value + " is not a real date (range).");
         } else if (ai == "10") {
             code.batch = value;
         } else if (ai == "21") {
@@ -145,13 +145,7 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
             if (code.product_id.empty()) code.product_id = value;  // national reimbursement number
         }
     }
-
-    if (code.gtin.empty()) {
-        for (const auto& [ai, value] : code.ais)
-            if (ai == "10" || ai == "17" || ai == "21")
-                return make_error(ParseErrorKind::MissingGtin,
-                                  "AI (" + ai + ") is present without the GTIN (01) it belongs to.");
-    }
+    if (auto error = check_pairings(code.ais)) return *error;
     if (expiry_17) {
         code.expiry = expiry_17->date;
         code.expiry_precision = expiry_17->precision;
@@ -159,6 +153,7 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
         code.expiry = expiry_7003;
         code.expiry_precision = ExpiryPrecision::Day;
     }
+    code.ndc = ndc_from_gtin14(code.gtin);
     return code;
 }
 
@@ -168,30 +163,29 @@ ParseResult parse_gs1_element_string(std::string_view data, const Date& today) {
     ElementList elements;
     std::size_t pos = 0;
     while (pos < data.size()) {
-        if (data[pos] == kGs) {  // stray or trailing separator
+        if (data[pos] == kGs) {  // leading, doubled or trailing separator
             ++pos;
             continue;
         }
-        const AiSpec* spec = match_ai_prefix(data.substr(pos));
-        if (!spec)
+        const AiDefinition* definition = match_ai_prefix(data.substr(pos));
+        if (!definition)
             return make_error(ParseErrorKind::UnknownAi, "Unknown GS1 application identifier at position " +
-                                                             std::to_string(pos) + " ('" +
+                                                             std::to_string(pos + 1) + " ('" +
                                                              printable(data.substr(pos, 4)) + "…').");
-        pos += spec->ai.size();
+        pos += definition->ai.size();
         std::string_view value;
-        if (spec->fixed_length > 0) {
-            const std::size_t wanted = static_cast<std::size_t>(spec->fixed_length);
-            value = data.substr(pos, wanted);
-            const std::size_t separator = value.find(kGs);
-            if (separator != std::string_view::npos) value = value.substr(0, separator);
+        if (definition->predefined_length > 0) {
+            value = data.substr(pos, static_cast<std::size_t>(definition->predefined_length));
+            if (const std::size_t separator = value.find(kGs); separator != std::string_view::npos)
+                value = value.substr(0, separator);
             pos += value.size();
         } else {
             const std::size_t end = std::min(data.find(kGs, pos), data.size());
             value = data.substr(pos, end - pos);
             pos = end;
         }
-        if (auto error = check_value(*spec, value)) return *error;
-        elements.emplace_back(std::string(spec->ai), std::string(value));
+        if (auto error = check_ai_value(*definition, value)) return *error;
+        elements.emplace_back(definition->ai, std::string(value));
     }
     if (elements.empty()) return make_error(ParseErrorKind::Empty, "The GS1 code holds no data.");
     return interpret(elements, data, today);
@@ -212,19 +206,16 @@ ParseResult parse_gs1_bracketed(std::string_view data, const Date& today) {
         return make_error(ParseErrorKind::UnsupportedFormat, "Bracketed GS1 data must start with '(AI)'.");
     while (pos < data.size()) {
         const std::size_t ai_length = opener_length(pos);
-        const AiSpec* spec = ai_length ? find_ai(data.substr(pos + 1, ai_length)) : nullptr;
-        if (!spec)
+        const AiDefinition* definition = ai_length ? find_ai_definition(data.substr(pos + 1, ai_length)) : nullptr;
+        if (!definition)
             return make_error(ParseErrorKind::UnknownAi,
                               "Unknown GS1 application identifier '" + printable(data.substr(pos, ai_length + 2)) + "'.");
-        pos += spec->ai.size() + 2;
+        pos += definition->ai.size() + 2;
         std::size_t end = pos;
         while (end < data.size() && !opener_length(end)) ++end;
         const std::string_view value = data.substr(pos, end - pos);
-        if (auto error = check_value(*spec, value)) return *error;
-        if (spec->fixed_length > 0 && value.size() != static_cast<std::size_t>(spec->fixed_length))
-            return make_error(ParseErrorKind::BadLength, "AI (" + std::string(spec->ai) + ") must have exactly " +
-                                                             std::to_string(spec->fixed_length) + " characters.");
-        elements.emplace_back(std::string(spec->ai), std::string(value));
+        if (auto error = check_ai_value(*definition, value)) return *error;
+        elements.emplace_back(definition->ai, std::string(value));
         pos = end;
     }
     return interpret(elements, data, today);
@@ -232,21 +223,23 @@ ParseResult parse_gs1_bracketed(std::string_view data, const Date& today) {
 
 namespace {
 
-std::string percent_decode(std::string_view text) {
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        auto hex = [](char c) -> int {
-            if (c >= '0' && c <= '9') return c - '0';
-            if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-            if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-            return -1;
-        };
-        if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-            i += 2;
-        } else {
+        if (text[i] != '%') {
             out.push_back(text[i]);
+            continue;
         }
+        if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        i += 2;
     }
     return out;
 }
@@ -262,15 +255,32 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
     return parts;
 }
 
+// Digital Link 1.0 convenience names, still printed on older packs.
+std::string_view ai_for_key(std::string_view key) {
+    static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+        {"gtin", "01"}, {"cpv", "22"}, {"lot", "10"}, {"ser", "21"}, {"exp", "17"}, {"expdt", "7003"},
+        {"bbd", "15"},  {"prodDate", "11"}};
+    for (const auto& [alias, ai] : kAliases)
+        if (alias == key) return ai;
+    return key;
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+    return true;
+}
+
 }  // namespace
 
 ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
-    const std::size_t scheme_end = data.find("://");
-    if (scheme_end == std::string_view::npos)
-        return make_error(ParseErrorKind::UnsupportedFormat, "Not a GS1 Digital Link URI.");
-    std::string_view rest = data.substr(scheme_end + 3);
+    if (!starts_with_ci(data, "https://") && !starts_with_ci(data, "http://"))
+        return make_error(ParseErrorKind::UnsupportedFormat, "A GS1 Digital Link starts with http:// or https://.");
+    std::string_view rest = data.substr(data.find("://") + 3);
+    if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
     const std::size_t path_start = rest.find('/');
-    if (path_start == std::string_view::npos)
+    if (path_start == std::string_view::npos || path_start == 0)
         return make_error(ParseErrorKind::MissingGtin, "The link holds no GS1 path (/01/GTIN).");
     rest = rest.substr(path_start);
     std::string_view query;
@@ -278,36 +288,64 @@ ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
         query = rest.substr(q + 1);
         rest = rest.substr(0, q);
     }
-    if (const std::size_t hash = query.find('#'); hash != std::string_view::npos) query = query.substr(0, hash);
-    const auto segments = split(rest.substr(1), '/');
-    // The GS1 part starts at the first "01" segment; anything before is the resolver's own path.
+    std::vector<std::string_view> segments = split(rest.substr(1), '/');
+    while (!segments.empty() && segments.back().empty()) segments.pop_back();  // trailing slash
+    // The GS1 part starts at the GTIN key; anything before it is the resolver's own path.
     std::size_t first = segments.size();
     for (std::size_t i = 0; i + 1 < segments.size(); ++i)
-        if (segments[i] == "01") {
+        if (ai_for_key(segments[i]) == "01") {
             first = i;
             break;
         }
     if (first == segments.size())
-        return make_error(ParseErrorKind::MissingGtin, "The link holds no GTIN (/01/…).");
+        return make_error(ParseErrorKind::MissingGtin, "The link holds no GTIN (/01/…): it does not identify a pack.");
+    if ((segments.size() - first) % 2 != 0)
+        return make_error(ParseErrorKind::TruncatedField,
+                          "The link path ends with '" + printable(segments.back()) + "' and no value for it.");
     ElementList elements;
-    for (std::size_t i = first; i + 1 < segments.size(); i += 2) {
-        const AiSpec* spec = find_ai(segments[i]);
-        if (!spec) return make_error(ParseErrorKind::UnknownAi, "Unknown AI '" + std::string(segments[i]) + "' in link path.");
-        elements.emplace_back(std::string(segments[i]), percent_decode(segments[i + 1]));
+    // Key qualifiers of a GTIN in the path: 22, then 10, then 21, each optional.
+    constexpr std::string_view kQualifierOrder[] = {"01", "22", "10", "21"};
+    std::size_t last_rank = 0;
+    for (std::size_t i = first; i < segments.size(); i += 2) {
+        const std::string ai(ai_for_key(segments[i]));
+        if (!find_ai_definition(ai))
+            return make_error(ParseErrorKind::UnknownAi, "Unknown AI '" + printable(segments[i]) + "' in the link path.");
+        const auto rank = static_cast<std::size_t>(
+            std::find(std::begin(kQualifierOrder), std::end(kQualifierOrder), ai) - std::begin(kQualifierOrder));
+        if (rank == std::size(kQualifierOrder))
+            return make_error(ParseErrorKind::UnsupportedFormat,
+                              "AI (" + ai + ") may not be in the link path after a GTIN; only 22, 10 and 21 may, or it goes in the query.");
+        if (i > first && rank <= last_rank)
+            return make_error(ParseErrorKind::UnsupportedFormat,
+                              "The link path has its qualifiers out of order: after /01/ come /22/, /10/, /21/ in that order.");
+        last_rank = rank;
+        auto value = percent_decode(segments[i + 1]);
+        if (!value) return make_error(ParseErrorKind::BadCharacter, "The link path has a broken %-escape in '" + printable(segments[i + 1]) + "'.");
+        elements.emplace_back(ai, std::move(*value));
     }
     if (!query.empty())
         for (std::string_view pair : split(query, '&')) {
+            if (pair.empty()) continue;
             const std::size_t eq = pair.find('=');
-            if (eq == std::string_view::npos) continue;
-            const std::string_view key = pair.substr(0, eq);
-            if (!all_digits(key) || !find_ai(key)) continue;  // non-AI query parameters are allowed
-            elements.emplace_back(std::string(key), percent_decode(pair.substr(eq + 1)));
+            const std::string_view key = ai_for_key(pair.substr(0, eq));
+            if (!all_digits(key)) continue;  // linkType, context … are not GS1 data
+            if (!find_ai_definition(key))
+                return make_error(ParseErrorKind::UnknownAi, "Unknown AI '" + printable(key) + "' in the link query.");
+            if (eq == std::string_view::npos)
+                return make_error(ParseErrorKind::TruncatedField, "AI (" + std::string(key) + ") in the link query has no value.");
+            if (key == "01")
+                return make_error(ParseErrorKind::UnsupportedFormat, "The GTIN belongs in the link path, not the query.");
+            auto value = percent_decode(pair.substr(eq + 1));
+            if (!value) return make_error(ParseErrorKind::BadCharacter, "The link query has a broken %-escape.");
+            elements.emplace_back(std::string(key), std::move(*value));
         }
     // GTIN-8/12/13 may appear in links without padding.
     for (auto& [ai, value] : elements)
-        if (ai == "01" && value.size() < 14 && all_digits(value)) value = to_gtin14(value);
+        if (ai == "01" && value.size() < 14 && (value.size() == 8 || value.size() == 12 || value.size() == 13) &&
+            all_digits(value))
+            value = to_gtin14(value);
     for (const auto& [ai, value] : elements)
-        if (auto error = check_value(*find_ai(ai), value)) return *error;
+        if (auto error = check_ai_value(*find_ai_definition(ai), value)) return *error;
     return interpret(elements, data, today);
 }
 

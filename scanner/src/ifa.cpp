@@ -1,5 +1,6 @@
 // German IFA / securPharm codes: ISO 15434 format 06 with ASC MH10.8.2 data identifiers.
 
+#include <map>
 #include <vector>
 
 #include "parse_internal.hpp"
@@ -46,6 +47,7 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
     PackCode code;
     code.scheme = Scheme::Ifa;
     std::string ppn;
+    std::map<std::string, std::string, std::less<>> seen;  // data identifier -> value
     std::size_t start = 0;
     while (start <= body.size()) {
         const std::size_t end = std::min(body.find('\x1d', start), body.size());
@@ -53,6 +55,15 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
         start = end + 1;
         if (field.empty()) continue;
         auto take = [&](std::string_view id) { return field.substr(0, id.size()) == id; };
+        // The identifier is the leading digits plus one letter (9N, 1T, 16D, D, S, 8P).
+        std::size_t id_length = 0;
+        while (id_length < field.size() && field[id_length] >= '0' && field[id_length] <= '9') ++id_length;
+        const std::string identifier(field.substr(0, std::min(id_length + 1, field.size())));
+        const std::string field_value(field.substr(identifier.size()));
+        if (const auto it = seen.find(identifier); it != seen.end() && it->second != field_value)
+            return make_error(ParseErrorKind::ConflictingAi, "IFA data identifier " + identifier +
+                                                                 " appears twice with different values.");
+        seen[identifier] = field_value;
         if (take("9N")) {
             ppn = std::string(field.substr(2));
         } else if (take("1T")) {
@@ -81,6 +92,11 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
         // Other data identifiers are legal in ISO 15434 and carry nothing we need.
     }
     if (ppn.empty()) return make_error(ParseErrorKind::MissingGtin, "IFA code without a PPN (9N).");
+    if (ppn.size() < 4 || ppn.size() > 22)
+        return make_error(ParseErrorKind::BadLength, "IFA PPN must have 4 to 22 characters, not " + std::to_string(ppn.size()) + ".");
+    for (char c : ppn)
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+            return make_error(ParseErrorKind::BadCharacter, "IFA PPN may hold only digits and capital letters: '" + printable(ppn) + "'.");
     if (!ppn_check_ok(ppn))
         return make_error(ParseErrorKind::BadCheckDigit, "IFA PPN " + printable(ppn) + " fails its check characters.");
     if (ppn.size() == 12 && ppn.substr(0, 2) == "11") {

@@ -13,7 +13,7 @@ std::string_view to_string(Scheme scheme) {
         case Scheme::Gs1: return "gs1";
         case Scheme::Ifa: return "ifa";
         case Scheme::ChinaTrace: return "cn-trace";
-        case Scheme::Retail: return "retail";
+        case Scheme::Gtin: return "gtin";
         case Scheme::Unknown: break;
     }
     return "unknown";
@@ -35,6 +35,8 @@ std::string_view to_string(ParseErrorKind kind) {
         case ParseErrorKind::TruncatedField: return "truncated-field";
         case ParseErrorKind::BadLength: return "bad-length";
         case ParseErrorKind::BadCharacter: return "bad-character";
+        case ParseErrorKind::MissingRequisite: return "missing-requisite";
+        case ParseErrorKind::ExclusiveAi: return "exclusive-ai";
     }
     return "unknown";
 }
@@ -46,6 +48,11 @@ bool all_digits(std::string_view text) {
     for (char c : text)
         if (c < '0' || c > '9') return false;
     return true;
+}
+
+std::string ndc_from_gtin14(std::string_view gtin14) {
+    if (gtin14.size() != 14 || !all_digits(gtin14) || gtin14.substr(1, 2) != "03") return {};
+    return std::string(gtin14.substr(3, 10));
 }
 
 std::string printable(std::string_view text) {
@@ -128,8 +135,9 @@ ParseResult parse_retail(std::string_view data, std::string_view symbology) {
     if (!gtin_check_digit_ok(digits))
         return make_error(ParseErrorKind::BadCheckDigit, "EAN/UPC " + std::string(data) + " fails its check digit.");
     PackCode code;
-    code.scheme = Scheme::Retail;
+    code.scheme = Scheme::Gtin;
     code.gtin = to_gtin14(digits);
+    code.ndc = detail::ndc_from_gtin14(code.gtin);
     return code;
 }
 

@@ -30,6 +30,9 @@ std::optional<ShortDate> parse_yymmdd(std::string_view six_digits, const Date& t
 // Printable form for error messages: control characters as <GS>, <RS> …
 std::string printable(std::string_view text);
 
+// The 10-digit NDC a US drug GTIN carries (indicator + "03" + NDC10 + check), else empty.
+std::string ndc_from_gtin14(std::string_view gtin14);
+
 ParseResult parse_gs1_element_string(std::string_view data, const Date& today);
 ParseResult parse_gs1_bracketed(std::string_view data, const Date& today);
 ParseResult parse_gs1_digital_link(std::string_view data, const Date& today);

@@ -9,7 +9,7 @@
 namespace medkiosk::scanner {
 
 ScanPipeline::ScanPipeline(SourceSpec spec, PipelineOptions options)
-    : spec_(std::move(spec)), options_(options), decoder_(options.decoder) {}
+    : spec_(std::move(spec)), options_(options) {}
 
 ScanPipeline::~ScanPipeline() { stop(); }
 
@@ -121,6 +121,7 @@ void ScanPipeline::capture_loop() {
 
 void ScanPipeline::decode_loop() {
     CodeConfirmer confirmer(ConfirmOptions{options_.confirm_frames, options_.hold, std::chrono::seconds(1)});
+    TrackingDecoder decoder(options_.tracking);
     std::uint64_t last_sequence = 0;
     while (running_) {
         FramePtr frame;
@@ -134,7 +135,7 @@ void ScanPipeline::decode_loop() {
         }
         last_sequence = frame->sequence;
         const auto started = std::chrono::steady_clock::now();
-        std::vector<DecodedSymbol> symbols = decoder_.decode(*frame);
+        std::vector<DecodedSymbol> symbols = decoder.decode(*frame);
         const auto finished = std::chrono::steady_clock::now();
         const std::vector<DecodedSymbol> confirmed = confirmer.update(symbols, finished);
 

@@ -119,6 +119,9 @@ TEST_P(scannerBlackbox, ReadsAtLeastTheMeasuredCountWithoutMisreads) {
     }
     std::cout << "[blackbox] " << folder.name << ": " << passed << "/" << images.size() << " read, " << misread
               << " misread (minimum " << folder.min_pass << ")\n";
+    if (passed > folder.min_pass)  // forward-only thresholds: say when one can be raised
+        std::cout << "[blackbox] UNEXPECTED SUCCESS in " << folder.name << ": " << passed << " read, threshold is "
+                  << folder.min_pass << "; raise it in blackbox_test.cpp\n";
     EXPECT_GE(passed, folder.min_pass) << "not read:" << failures;
     EXPECT_EQ(misread, 0) << failures;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -42,14 +43,14 @@ TEST(scannerCli, ScanJsonReadsARealImageExactly) {
     EXPECT_TRUE(lines[0]["ms"].is_number());
 }
 
-TEST(scannerCli, ScanEan13ImageParsesAsRetail) {
+TEST(scannerCli, ScanEan13ImageParsesAsGtin) {
     const auto result = run_ctl({"scan", "--json", kSamples + "/ean13-3/01.png"});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), 1u);
     const json& code = lines[0]["codes"].at(0);
     EXPECT_EQ(code["text"], "9780764544200");
-    EXPECT_EQ(code["pack"]["scheme"], "retail");
+    EXPECT_EQ(code["pack"]["scheme"], "gtin");
     EXPECT_EQ(code["pack"]["gtin"], "09780764544200");
 }
 
@@ -126,7 +127,7 @@ TEST(scannerCli, ParseJsonLines) {
     EXPECT_EQ(lines[2]["ok"], false);
     EXPECT_FALSE(lines[2]["error"].get<std::string>().empty());
     EXPECT_FALSE(lines[2].contains("gtin"));
-    EXPECT_EQ(lines[3]["scheme"], "retail");
+    EXPECT_EQ(lines[3]["scheme"], "gtin");
     EXPECT_FALSE(lines[3].contains("ais"));
     EXPECT_EQ(lines[4]["scheme"], "cn-trace");
     EXPECT_EQ(lines[4]["product_id"], "8123456");
@@ -142,6 +143,35 @@ TEST(scannerCli, ParseBadTodayIsUsageError) {
     EXPECT_EQ(result.exit_code, 2);
     EXPECT_NE(result.err.find("--today"), std::string::npos);
     EXPECT_TRUE(result.out.empty());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(scannerCli, ParseJsonKeysComeInTheIssuesOrderAndNdcIsReported) {
+    const auto result = run_ctl({"parse", "--json", "--today", "2025-06-01"},
+                                "]d20100301234567896172701311" "0L1\x1d" "21S1\n(01)09520123456788(02)09520123456788(37)5\n");
+    EXPECT_EQ(result.exit_code, 1);
+    std::istringstream lines(result.out);
+    std::string first, second;
+    std::getline(lines, first);
+    std::getline(lines, second);
+    // Keys in the documented order: input, ok, scheme, ais, gtin, … expiry, batch, serial.
+    std::vector<std::size_t> at;
+    for (const char* key : {"\"input\"", "\"ok\"", "\"scheme\"", "\"ais\"", "\"gtin\"", "\"ndc\"", "\"expiry\"", "\"batch\"", "\"serial\""})
+        at.push_back(first.find(key));
+    for (std::size_t i = 0; i < at.size(); ++i) ASSERT_NE(at[i], std::string::npos) << i << ": " << first;
+    EXPECT_TRUE(std::is_sorted(at.begin(), at.end())) << first;
+    const json parsed = json::parse(first);
+    EXPECT_EQ(parsed["ndc"], "0123456789");
+    EXPECT_EQ(parsed["scheme"], "gs1");
+    const json rejected = json::parse(second);
+    EXPECT_EQ(rejected["ok"], false);
+    EXPECT_EQ(rejected["error_kind"], "exclusive-ai");
+    EXPECT_FALSE(rejected.contains("gtin"));
+    EXPECT_FALSE(rejected.contains("scheme"));
+    EXPECT_LT(second.find("\"input\""), second.find("\"error\""));
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ struct Expected {
 const std::vector<Expected>& expected_fields() {
     static const std::vector<Expected> fields{
         {Scheme::Gs1, "09501101530003", "2027-05-31", "AB1234", "SN7F3K9Q2", ""},
-        {Scheme::Retail, "06901234567892", "", "", "", ""},
+        {Scheme::Gtin, "06901234567892", "", "", "", ""},
         {Scheme::ChinaTrace, "", "", "", "81234560000123456789", "8123456"},
     };
     return fields;

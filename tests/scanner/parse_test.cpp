@@ -125,8 +125,8 @@ TEST(scannerParseGs1, TruncatedFixedLengthField) {
 }
 
 TEST(scannerParseGs1, UnknownAiIsRejected) {
-    EXPECT_EQ(error_kind(parse("0109520123456788" "99ABC", "]d2")), ParseErrorKind::UnknownAi);
-    EXPECT_EQ(error_kind(parse("(01)09520123456788(99)ABC")), ParseErrorKind::UnknownAi);
+    EXPECT_EQ(error_kind(parse("0109520123456788" "14ABC", "]d2")), ParseErrorKind::UnknownAi);
+    EXPECT_EQ(error_kind(parse("(01)09520123456788(23)ABC")), ParseErrorKind::UnknownAi);
 }
 
 TEST(scannerParseGs1, LengthAndCharacterLimits) {
@@ -151,10 +151,10 @@ TEST(scannerParseGs1, DigitalLink) {
     EXPECT_EQ(iso(result.code().expiry), "2026-05-31");
 }
 
-TEST(scannerParseRetail, EanUpcNormaliseToGtin14) {
+TEST(scannerParseGtin, EanUpcNormaliseToGtin14) {
     auto result = parse("6901234567892", "]E0");
     ASSERT_TRUE(result.ok()) << result.error().message;
-    EXPECT_EQ(result.code().scheme, Scheme::Retail);
+    EXPECT_EQ(result.code().scheme, Scheme::Gtin);
     EXPECT_EQ(result.code().gtin, "06901234567892");
     EXPECT_FALSE(result.code().expiry);
 
@@ -173,7 +173,7 @@ TEST(scannerParseRetail, EanUpcNormaliseToGtin14) {
 
     result = parse("6901234567892");  // plain digits, no identifier
     ASSERT_TRUE(result.ok());
-    EXPECT_EQ(result.code().scheme, Scheme::Retail);
+    EXPECT_EQ(result.code().scheme, Scheme::Gtin);
 
     EXPECT_EQ(error_kind(parse("6901234567893", "]E0")), ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(error_kind(parse("69012345678", "]E0")), ParseErrorKind::BadLength);
@@ -241,7 +241,7 @@ TEST(scannerParse, HelpersAndNames) {
     EXPECT_EQ(to_string(Scheme::Gs1), "gs1");
     EXPECT_EQ(to_string(Scheme::Ifa), "ifa");
     EXPECT_EQ(to_string(Scheme::ChinaTrace), "cn-trace");
-    EXPECT_EQ(to_string(Scheme::Retail), "retail");
+    EXPECT_EQ(to_string(Scheme::Gtin), "gtin");
     EXPECT_EQ(to_string(Scheme::Unknown), "unknown");
     const Date today = today_utc();
     EXPECT_GE(today.year, 2024);

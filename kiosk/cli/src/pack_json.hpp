@@ -8,12 +8,14 @@
 
 namespace medkiosk::cli {
 
-// {"ok", "scheme", "ais" (GS1), "gtin", "expiry", "expiry_precision", "production", "batch", "serial",
+// {"ok", "scheme", "ais" (GS1), "gtin", "ndc", "expiry", "expiry_precision", "production", "batch", "serial",
 //  "product_id"} or {"ok": false, "error", "error_kind"}; keys are absent when unknown.
-nlohmann::json pack_to_json(const scanner::ParseResult& parsed);
+nlohmann::ordered_json pack_to_json(const scanner::ParseResult& parsed);
+// The same fields appended to an object that already has its own leading keys ("input", "file").
+void append_pack_fields(nlohmann::ordered_json& out, const scanner::ParseResult& parsed);
 
 // json::dump that never throws on invalid UTF-8 in scanned data (replaces it with U+FFFD).
-std::string dump_line(const nlohmann::json& value);
+std::string dump_line(const nlohmann::ordered_json& value);
 
 // For the human-readable output: control characters as <GS>/<RS>/<EOT>; "gs1 gtin=… expiry=…" or "ERROR: …".
 std::string show_controls(const std::string& text);

@@ -10,22 +10,28 @@
 
 namespace medkiosk::cli {
 
-nlohmann::json pack_to_json(const scanner::ParseResult& parsed) {
-    nlohmann::json out = nlohmann::json::object();
+nlohmann::ordered_json pack_to_json(const scanner::ParseResult& parsed) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    append_pack_fields(out, parsed);
+    return out;
+}
+
+void append_pack_fields(nlohmann::ordered_json& out, const scanner::ParseResult& parsed) {
     out["ok"] = parsed.ok();
     if (!parsed.ok()) {
         out["error"] = parsed.error().message;
         out["error_kind"] = std::string(scanner::to_string(parsed.error().kind));
-        return out;
+        return;
     }
     const scanner::PackCode& code = parsed.code();
     out["scheme"] = std::string(scanner::to_string(code.scheme));
     if (code.scheme == scanner::Scheme::Gs1) {
-        nlohmann::json ais = nlohmann::json::array();
-        for (const auto& [ai, value] : code.ais) ais.push_back(nlohmann::json::array({ai, value}));
+        nlohmann::ordered_json ais = nlohmann::ordered_json::array();
+        for (const auto& [ai, value] : code.ais) ais.push_back(nlohmann::ordered_json::array({ai, value}));
         out["ais"] = std::move(ais);
     }
     if (!code.gtin.empty()) out["gtin"] = code.gtin;
+    if (!code.ndc.empty()) out["ndc"] = code.ndc;
     if (code.expiry) {
         out["expiry"] = scanner::to_iso(*code.expiry);
         out["expiry_precision"] = std::string(scanner::to_string(code.expiry_precision));
@@ -34,11 +40,10 @@ nlohmann::json pack_to_json(const scanner::ParseResult& parsed) {
     if (!code.batch.empty()) out["batch"] = code.batch;
     if (!code.serial.empty()) out["serial"] = code.serial;
     if (!code.product_id.empty()) out["product_id"] = code.product_id;
-    return out;
 }
 
-std::string dump_line(const nlohmann::json& value) {
-    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string dump_line(const nlohmann::ordered_json& value) {
+    return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string show_controls(const std::string& text) {
@@ -96,10 +101,10 @@ int run_parse(const Args& args, CommandIo io) {
         const scanner::ParseResult parsed = scanner::parse_scan(split.data, split.symbology, today);
         if (!parsed.ok()) status = 1;
         if (json) {
-            nlohmann::json out = nlohmann::json::object();
+            nlohmann::ordered_json out = nlohmann::ordered_json::object();
             out["input"] = line;
+            append_pack_fields(out, parsed);
             if (!split.symbology.empty()) out["symbology"] = std::string(split.symbology);
-            out.update(pack_to_json(parsed));
             io.out << dump_line(out) << '\n';
         } else {
             io.out << show_controls(line) << "  ->  " << pack_summary(parsed) << '\n';

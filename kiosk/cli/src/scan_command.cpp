@@ -52,7 +52,8 @@ double round2(double value) { return static_cast<double>(static_cast<long long>(
 
 class Scanner {
 public:
-    Scanner(bool json, CommandIo io) : json_(json), io_(io), today_(scanner::today_utc()) {}
+    Scanner(bool json, scanner::ConfirmOptions confirm, CommandIo io)
+        : json_(json), confirm_(confirm), io_(io), today_(scanner::today_utc()) {}
 
     void scan_path(const fs::path& path) {
         std::error_code ec;
@@ -86,7 +87,7 @@ private:
         const auto symbols = decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         if (json_) {
-            nlohmann::json line{{"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
+            nlohmann::ordered_json line{{"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
             io_.out << dump_line(line) << '\n';
         } else {
             print_readable(path, symbols, -1);
@@ -105,7 +106,8 @@ private:
         double fps = capture.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
-        scanner::CodeConfirmer confirmer;
+        scanner::CodeConfirmer confirmer(confirm_);
+        scanner::TrackingDecoder tracker;  // the live pipeline's decoder, so a recording behaves like the camera
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
@@ -123,14 +125,14 @@ private:
                 break;
             }
             const auto started = Clock::now();
-            const auto symbols = decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+            const auto symbols = tracker.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
             decode_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
             const auto at = start + std::chrono::duration_cast<Clock::duration>(
                                         std::chrono::duration<double>(static_cast<double>(frame_index) / fps));
             const auto confirmed = confirmer.update(symbols, at);
             if (confirmed.empty()) continue;
             if (json_) {
-                nlohmann::json line{{"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
+                nlohmann::ordered_json line{{"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
                 io_.out << dump_line(line) << '\n';
             } else {
                 print_readable(path, confirmed, frame_index);
@@ -138,7 +140,7 @@ private:
         }
         if (frame_index == 0) return report_error(path, "video has no readable frames");
         if (json_) {
-            nlohmann::json line{{"file", path.string()},
+            nlohmann::ordered_json line{{"file", path.string()},
                                 {"frames", frame_index},
                                 {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
                                 {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
@@ -149,8 +151,8 @@ private:
         }
     }
 
-    nlohmann::json codes_json(const std::vector<scanner::DecodedSymbol>& symbols) const {
-        nlohmann::json codes = nlohmann::json::array();
+    nlohmann::ordered_json codes_json(const std::vector<scanner::DecodedSymbol>& symbols) const {
+        nlohmann::ordered_json codes = nlohmann::ordered_json::array();
         for (const auto& symbol : symbols)
             codes.push_back({{"format", symbol.format},
                              {"symbology", symbol.symbology},
@@ -171,12 +173,13 @@ private:
     void report_error(const fs::path& path, const std::string& message) {
         failed_ = true;
         if (json_)
-            io_.out << dump_line(nlohmann::json{{"file", path.string()}, {"error", message}}) << '\n';
+            io_.out << dump_line(nlohmann::ordered_json{{"file", path.string()}, {"error", message}}) << '\n';
         else
             io_.err << path.string() << ": " << message << '\n';
     }
 
     bool json_;
+    scanner::ConfirmOptions confirm_;
     CommandIo io_;
     scanner::Date today_;
     scanner::Decoder decoder_;
@@ -187,22 +190,43 @@ private:
 
 int run_scan(const Args& args, CommandIo io) {
     bool json = false;
+    scanner::ConfirmOptions confirm;
     std::vector<std::string> paths;
-    for (const auto& arg : args) {
-        if (arg == "--json")
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--json") {
             json = true;
-        else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: medkioskctl scan [--json] PATH...\n";
+        } else if (arg == "--hold") {
+            // Seconds before a pack that stays in view may fire again (videos only).
+            double seconds = -1;
+            if (i + 1 < args.size()) {
+                try {
+                    std::size_t used = 0;
+                    seconds = std::stod(args[i + 1], &used);
+                    if (used != args[i + 1].size()) seconds = -1;
+                } catch (const std::exception&) {
+                    seconds = -1;
+                }
+            }
+            if (!(seconds > 0 && seconds < 86400)) {
+                io.err << "medkioskctl scan: --hold needs a number of seconds, e.g. --hold 8\n";
+                return 2;
+            }
+            confirm.hold = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+            ++i;
+        } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
+            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n";
             return 2;
-        } else
+        } else {
             paths.push_back(arg);
+        }
     }
     if (paths.empty()) {
-        io.err << "usage: medkioskctl scan [--json] PATH...\n"
+        io.err << "usage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n"
                   "  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, avi, mkv, mov, webm)\n";
         return 2;
     }
-    Scanner scanner_run(json, io);
+    Scanner scanner_run(json, confirm, io);
     for (const auto& path : paths) {
         scanner_run.scan_path(path);
         io.out.flush();

@@ -11,7 +11,8 @@
 
 namespace medkiosk::scanner {
 
-enum class Scheme { Gs1, Ifa, ChinaTrace, Retail, Unknown };
+// Gtin: a bare EAN-13/EAN-8/UPC-A/UPC-E, normalised to GTIN-14.
+enum class Scheme { Gs1, Ifa, ChinaTrace, Gtin, Unknown };
 enum class ExpiryPrecision { Day, Month };
 enum class ParseErrorKind;
 
@@ -25,7 +26,7 @@ struct Date {
 
 std::string to_iso(const Date& date);                       // "YYYY-MM-DD"
 std::optional<Date> parse_iso_date(std::string_view text);  // strict "YYYY-MM-DD"
-std::string_view to_string(Scheme scheme);                  // "gs1", "ifa", "cn-trace", "retail", "unknown"
+std::string_view to_string(Scheme scheme);                  // "gs1", "ifa", "cn-trace", "gtin", "unknown"
 std::string_view to_string(ExpiryPrecision precision);     // "day", "month"
 std::string_view to_string(ParseErrorKind kind);            // "empty", "bad-check-digit" …
 
@@ -33,6 +34,7 @@ struct PackCode {
     Scheme scheme = Scheme::Unknown;
     std::string symbology;   // AIM identifier as read, e.g. "]d2"; empty when unknown
     std::string gtin;        // GTIN-14 when the code carries one
+    std::string ndc;         // US National Drug Code (10 digits, no dashes) when the GTIN carries one
     std::string product_id;  // scheme-specific product key (trace code's 7-digit prefix, PZN …)
     std::string batch;
     std::string serial;      // plain serial or whole trace code; storage hashes it, never stores it
@@ -55,6 +57,8 @@ enum class ParseErrorKind {
     TruncatedField,
     BadLength,
     BadCharacter,
+    MissingRequisite,  // an AI the GS1 dictionary says needs another one (250 without 21, 02 without 37)
+    ExclusiveAi,       // two AIs the dictionary forbids together (01 with 02, 21 with 235)
 };
 
 struct ParseError {

@@ -39,7 +39,8 @@ struct PipelineOptions {
     int confirm_frames = 2;                          // a code must be read in this many frames
     std::chrono::milliseconds hold{std::chrono::seconds(8)};  // same code again only after leaving or this
     std::chrono::milliseconds reopen_delay{std::chrono::seconds(3)};
-    DecoderOptions decoder;
+    DecoderOptions decoder;          // unused by the live loop since it tracks; kept for callers
+    TrackingOptions tracking;
 };
 
 class ScanPipeline {
@@ -63,7 +64,6 @@ private:
 
     SourceSpec spec_;
     PipelineOptions options_;
-    Decoder decoder_;
     std::atomic<bool> running_{false};
     std::thread capture_thread_;
     std::thread decode_thread_;

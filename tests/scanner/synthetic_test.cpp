@@ -1,0 +1,193 @@
+// Generated symbols (libzint) at many positions, tilted, warped, blurred, noised and at low contrast,
+// read back through the still-image decoder, the tracking decoder and `medkioskctl scan` on a video.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "medkiosk/scanner/confirmer.hpp"
+#include "medkiosk/scanner/decoder.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "synthetic_codes.hpp"
+
+using namespace medkiosk::scanner;
+using namespace medkiosk::test;
+
+namespace {
+
+struct Variant {
+    const char* name;
+    double angle, module, perspective, contrast, blur, noise;
+};
+
+constexpr Variant kVariants[] = {
+    {"plain", 0, 5, 0, 1, 0.6, 2},        {"tilted", 17, 5, 0, 1, 0.8, 3},     {"warped", -8, 5, 0.15, 1, 0.8, 3},
+    {"blurred", 5, 6, 0, 1, 1.6, 3},      {"noisy", -12, 5, 0, 1, 0.8, 12},    {"low-contrast", 9, 5, 0, 0.45, 0.8, 3},
+    {"small", 3, 3, 0, 1, 0.5, 2},
+};
+
+std::vector<cv::Point2f> nine_positions(int width, int height) {
+    std::vector<cv::Point2f> positions;
+    for (float fy : {0.18f, 0.5f, 0.82f})
+        for (float fx : {0.14f, 0.5f, 0.86f}) positions.emplace_back(fx * static_cast<float>(width), fy * static_cast<float>(height));
+    return positions;
+}
+
+TEST(scannerSynthetic, StillDecoderFindsGeneratedSymbolsAnywhere) {
+    const int width = 960, height = 540;
+    const cv::Mat scene = make_scene(width, height, 7);
+    const Decoder decoder;
+    std::map<std::string, int> read, total;
+    int misreads = 0;
+    unsigned seed = 1;
+    const std::vector<SyntheticCode> codes = {gs1_datamatrix_code("SYN0001"), ean13_code("690123456789"),
+                                              code128_code("81234560000123456789")};
+    for (const SyntheticCode& code : codes) {
+        const cv::Mat symbol = render_symbol(code);
+        ASSERT_FALSE(symbol.empty()) << code.zint_input;
+        const bool linear = code.symbology != "gs1-datamatrix";
+        for (const Variant& variant : kVariants) {
+            auto positions = nine_positions(width, height);
+            if (linear)  // the linear reader scans every row anyway; a long Code 128 needs room to fit
+                positions = {{0.3f * static_cast<float>(width), 0.18f * static_cast<float>(height)}, {0.5f * static_cast<float>(width), 0.5f * static_cast<float>(height)}, {0.7f * static_cast<float>(width), 0.82f * static_cast<float>(height)}};
+            for (const cv::Point2f& at : positions) {
+                cv::Mat frame = scene.clone();
+                Placement placement{at, variant.angle, linear ? variant.module * 0.6 : variant.module, variant.perspective,
+                                    variant.contrast};
+                place_symbol(frame, symbol, placement);
+                blur_and_noise(frame, variant.blur, variant.noise, seed++);
+                const std::string key = code.symbology + "/" + variant.name;
+                ++total[key];
+                bool ok = false;
+                for (const auto& found : decoder.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
+                    if (found.text == code.expected_text) ok = true;
+                    else {
+                        ++misreads;
+                        std::cout << "[synthetic] MISREAD " << key << " at " << at << ": " << found.format << " '" << found.text << "'\n";
+                    }
+                }
+                read[key] += ok;
+            }
+        }
+    }
+    int all_read = 0, all_total = 0;
+    for (const auto& [key, count] : total) {
+        std::cout << "[synthetic] " << key << ": " << read[key] << "/" << count << "\n";
+        all_read += read[key];
+        all_total += count;
+    }
+    EXPECT_EQ(misreads, 0);
+    // DataMatrix anywhere is the point of the region search: every position of the plain, tilted and
+    // warped variants must be read.
+    for (const Variant& variant : kVariants)
+        EXPECT_EQ(read[std::string("gs1-datamatrix/") + variant.name], 9) << variant.name;
+    EXPECT_GE(all_read, all_total * 85 / 100) << all_read << "/" << all_total;
+}
+
+TEST(scannerSynthetic, TrackingDecoderFindsAMovingCodeWithinTwoFrames) {
+    const int width = 1920, height = 1080;
+    const cv::Mat scene = make_scene(width, height, 3);
+    TrackingDecoder tracker;
+    CodeConfirmer confirmer;
+    auto now = CodeConfirmer::Clock::time_point{};
+    int position_index = 0;
+    for (const cv::Point2f& start : nine_positions(width, height)) {
+        const SyntheticCode code = gs1_datamatrix_code("MOV" + std::to_string(position_index++));
+        const cv::Mat symbol = render_symbol(code);
+        int event_frame = -1;
+        for (int f = 0; f < 6; ++f) {
+            cv::Mat frame = scene.clone();
+            place_symbol(frame, symbol, Placement{start + cv::Point2f(6.f * static_cast<float>(f), 3.f * static_cast<float>(f)), 10.0 + f, 6, 0.05, 0.8});
+            blur_and_noise(frame, 1.0, 4, static_cast<unsigned>(f + 100 * position_index));
+            now += std::chrono::milliseconds(33);
+            const auto symbols = tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
+            for (const auto& s : confirmer.update(symbols, now))
+                if (s.text == code.expected_text && event_frame < 0) event_frame = f;
+        }
+        EXPECT_GE(event_frame, 1) << "one frame is never enough to confirm";
+        EXPECT_LE(event_frame, 2) << "position " << start;
+    }
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+    return lines;
+}
+
+// A pack held in view 4 s, taken away 1.5 s, shown again 1 s, at 10 frames per second.
+std::string write_hold_video(const TempDir& dir) {
+    const std::string video = (dir.path() / "hold.avi").string();
+    const int width = 640, height = 360;
+    const cv::Mat scene = make_scene(width, height, 11);
+    const SyntheticCode code = gs1_datamatrix_code("HOLD1");
+    const cv::Mat symbol = render_symbol(code);
+    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(width, height), false);
+    EXPECT_TRUE(writer.isOpened());
+    for (int f = 0; f < 65; ++f) {
+        cv::Mat frame = scene.clone();
+        const bool visible = f < 40 || f >= 55;
+        if (visible) place_symbol(frame, symbol, Placement{{200.f + 2.f * static_cast<float>(f % 40), 150.f}, 5, 4, 0, 1});
+        blur_and_noise(frame, 0.6, 2, static_cast<unsigned>(f));
+        writer.write(frame);
+    }
+    return video;
+}
+
+TEST(scannerSynthetic, VideoDuplicateSuppressionAndHold) {
+    TempDir dir;
+    const std::string video = write_hold_video(dir);
+    const std::string expected = gs1_datamatrix_code("HOLD1").expected_text;
+
+    // Default hold (8 s): one event while in view, one more after it left and came back.
+    auto result = run_ctl({"scan", "--json", video});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 3u) << result.out;
+    EXPECT_EQ(lines[0]["frame"], 1);
+    EXPECT_EQ(lines[0]["codes"].at(0)["text"], expected);
+    EXPECT_EQ(lines[0]["codes"].at(0)["pack"]["serial"], "HOLD1");
+    EXPECT_EQ(lines[1]["frame"], 56);
+    EXPECT_EQ(lines[2]["frames"], 65);
+    EXPECT_TRUE(lines[2]["decode_ms_p50"].is_number());
+    EXPECT_TRUE(lines[2]["decode_ms_p95"].is_number());
+
+    // A 2 s hold: the pack staying in view fires again once the hold has run out.
+    result = run_ctl({"scan", "--json", "--hold", "2", video});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 4u) << result.out;
+    EXPECT_EQ(lines[0]["frame"], 1);
+    EXPECT_EQ(lines[1]["frame"], 21);
+    EXPECT_EQ(lines[2]["frame"], 56);
+
+    EXPECT_EQ(run_ctl({"scan", "--json", "--hold", "soon", video}).exit_code, 2);
+}
+
+TEST(scannerSynthetic, UnreadableFilesGiveErrorLinesAndTheRunGoesOn) {
+    TempDir dir;
+    const std::string broken_png = (dir.path() / "broken.png").string();
+    const std::string broken_video = (dir.path() / "broken.mp4").string();
+    const std::string text_file = (dir.path() / "notes.txt").string();
+    for (const std::string& path : {broken_png, broken_video, text_file}) {
+        std::ofstream out(path);
+        out << "not really";
+    }
+    const std::string good = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples/ean13-3/01.png";
+    const auto result = run_ctl({"scan", "--json", broken_png, broken_video, text_file, good});
+    EXPECT_EQ(result.exit_code, 1);
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 4u) << result.out;
+    for (int i = 0; i < 3; ++i) EXPECT_TRUE(lines[static_cast<std::size_t>(i)].contains("error")) << lines[static_cast<std::size_t>(i)];
+    EXPECT_EQ(lines[3]["codes"].at(0)["text"], "9780764544200");
+}
+
+}  // namespace
