@@ -17,6 +17,7 @@ Commands:
   db summary|list|check [--data-dir DIR] [--limit N] [--json]
                                     inspect the local ledger (default data dir: $MEDKIOSK_DATA_DIR,
                                     /var/lib/medkiosk as root, else ~/.local/share/medkiosk)
+  ocr [--json] [--lines] IMAGE...   read the printed expiry and batch on photos of box faces
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     if (command == "scan") return medkiosk::cli::run_scan(rest, io);
     if (command == "parse") return medkiosk::cli::run_parse(rest, io);
     if (command == "db") return medkiosk::cli::run_db(rest, io);
+    if (command == "ocr") return medkiosk::cli::run_ocr(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

@@ -19,5 +19,6 @@ using Args = std::vector<std::string>;  // the arguments after the sub-command's
 int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
 int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
 int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+int run_ocr(const Args& args, CommandIo io);    // medkioskctl ocr [--json] [--lines] IMAGE...
 
 }  // namespace medkiosk::cli

@@ -1,6 +1,6 @@
 #pragma once
-// Reads the printed text lines on a box face in one camera frame with Tesseract 5 (Chinese +
-// English): finds text lines on a downscaled copy, estimates and removes the tilt, binarises each
+// Reads the printed text lines on a box face in one camera frame with Tesseract 5 (Simplified
+// Chinese model, which covers the Latin letters and digits too): finds text lines on a downscaled copy, estimates and removes the tilt, binarises each
 // line and recognises it on its own. Slow (hundreds of ms per frame): run it on a worker thread.
 // One TextReader is not thread-safe; use one per thread.
 
@@ -17,7 +17,9 @@ namespace medkiosk::scanner::ocr {
 
 struct TextReaderOptions {
     std::string tessdata_dir;                 // empty: find_tessdata_dir()
-    std::string languages = "chi_sim+eng";
+    // chi_sim alone also reads the Latin letters and digits on these labels (EXP, LOT): on the
+    // generated set it was as accurate as chi_sim+eng at ~⅔ of the time and ⅛ of the load time.
+    std::string languages = "chi_sim";
     int max_lines = 14;                       // most line candidates recognised per frame, largest first
 };
 
