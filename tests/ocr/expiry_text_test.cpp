@@ -68,6 +68,9 @@ INSTANTIATE_TEST_SUITE_P(
         // Look-alike letters beside digits.
         Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth},
         Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
+        // A garbled 至 ("有效期王") is tolerated, one character only.
+        Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
+        Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
         // ...but not a stray stroke after the date: "2025.05.|" is May, not 1 May.
         Expected{"有效期至2025.05.|", {2025, 5, 31}, kMonth},
         // Surrounded by the rest of a box's text.
@@ -110,7 +113,8 @@ TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
     for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
                              "EXP 31/05/2025", "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05",
-                             "国药准字Z20050531", "H20050531", "有效期至l2025.05"}) {
+                             "国药准字Z20050531", "H20050531", "有效期至l2025.05",
+                             "有效期王王2029.03", "有效日期王2029.03x"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-" << reading.expiry->month;
     }
@@ -143,6 +147,16 @@ TEST(ExpiryText, ShelfLifeArithmetic) {
 TEST(ExpiryText, FoldsFullWidth) {
     EXPECT_EQ(fold_full_width("２０２５／０５：ＥＸＰ"), "2025/05:EXP");
     EXPECT_EQ(fold_full_width("有效期至"), "有效期至");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ExpiryText, SourceTextIsThePrintedLineTheDateCameFrom) {
+    EXPECT_EQ(parse_expiry_text("布洛芬缓释胶囊\n产品批号:B230401\n有效期至:2026.10.\n").source_text, "有效期至:2026.10.");
+    EXPECT_EQ(parse_expiry_text("生产日期2023.03.01\n有效期24个月").source_text, "生产日期2023.03.01 有效期24个月");
+    EXPECT_EQ(parse_expiry_text("garbage").source_text, "");
 }
 
 }  // namespace

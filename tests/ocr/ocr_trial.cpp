@@ -1,10 +1,21 @@
 #include "ocr_trial.hpp"
 
+#include <time.h>
+
 #include <opencv2/imgproc.hpp>
 
 #include "medkiosk/scanner/ocr/agreement.hpp"
 
 namespace medkiosk::test::ocr {
+namespace {
+
+double thread_cpu_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+}  // namespace
 
 TrialResult run_trial(scanner::ocr::TextReader& reader, const FaceScene& scene, int max_frames) {
     TrialResult trial;
@@ -13,7 +24,11 @@ TrialResult run_trial(scanner::ocr::TextReader& reader, const FaceScene& scene, 
     for (int frame_number = 0; frame_number < max_frames; ++frame_number) {
         cv::Mat grey;
         cv::cvtColor(scene.frame(frame_number), grey, cv::COLOR_BGR2GRAY);
+        const double cpu_before = thread_cpu_ms();
         const auto lines = reader.read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        const double cpu_ms = thread_cpu_ms() - cpu_before;
+        trial.frame_cpu_ms.push_back(cpu_ms);
+        trial.cpu_ms_to_proposal += cpu_ms;
         const double ms = lines.locate_ms + lines.recognise_ms;
         trial.frame_ms.push_back(ms);
         trial.ms_to_proposal += ms;
@@ -47,11 +62,13 @@ std::string describe(const TrialResult& trial) {
 
 void TrialSummary::add(const TrialResult& trial) {
     frame_ms.insert(frame_ms.end(), trial.frame_ms.begin(), trial.frame_ms.end());
+    frame_cpu_ms.insert(frame_cpu_ms.end(), trial.frame_cpu_ms.begin(), trial.frame_cpu_ms.end());
     wrong_frames += trial.wrong_frames;
     switch (trial.outcome) {
         case Outcome::Right:
             ++right;
             proposal_ms.push_back(trial.ms_to_proposal);
+            proposal_cpu_ms.push_back(trial.cpu_ms_to_proposal);
             if (trial.proposal.batch == trial.truth.batch) ++batch_right;
             break;
         case Outcome::Wrong: ++wrong; break;

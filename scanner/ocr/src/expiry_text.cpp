@@ -265,7 +265,7 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(begin, end - begin));
 }
 
-std::string take_batch(std::string_view compact, std::string_view upper, std::size_t at, std::size_t stop) {
+std::string take_batch(std::string_view compact, std::size_t at, std::size_t stop) {
     at = skip_separators(compact, at);
     std::string batch;
     for (std::size_t i = at; i < stop && i < compact.size(); ++i) {
@@ -273,7 +273,6 @@ std::string take_batch(std::string_view compact, std::string_view upper, std::si
         if (!is_ascii_alnum(c) && c != '-') break;
         batch += c;
     }
-    (void)upper;
     while (!batch.empty() && batch.back() == '-') batch.pop_back();
     const bool has_digit = std::any_of(batch.begin(), batch.end(), is_digit);
     if (batch.size() < 3 || batch.size() > 24 || !has_digit) return {};
@@ -349,6 +348,7 @@ ExpiryReading parse_expiry_text(std::string_view text) {
 
     std::vector<DatedText> explicit_dates, production_dates, bare_dates;
     std::vector<int> shelf_lives;
+    std::string shelf_life_source;
     std::vector<std::string> batches;
     bool production_mentioned = false;
 
@@ -365,7 +365,14 @@ ExpiryReading parse_expiry_text(std::string_view text) {
         for (std::size_t h = 0; h < hits.size(); ++h) {
             const Hit& hit = hits[h];
             const std::size_t stop = h + 1 < hits.size() ? hits[h + 1].at : line.compact.size();
-            const std::size_t value_at = skip_separators(line.compact, hit.end);
+            std::size_t value_at = skip_separators(line.compact, hit.end);
+            // OCR often garbles 至 in 有效期至 (王, 圣 …): past 有效期, one unknown Chinese character
+            // may stand before the date. Only one, and only where a whole date follows.
+            if (hit.key == Key::Expiry && !is_ascii_alnum(value_at < line.compact.size() ? line.compact[value_at] : 'x') &&
+                value_at + 3 <= line.compact.size() && (static_cast<unsigned char>(line.compact[value_at]) & 0xF0) == 0xE0 &&
+                !date_at(line.compact, value_at, true, false) && !shelf_life_at(line.compact, value_at) &&
+                date_at(line.compact, skip_separators(line.compact, value_at + 3), true, false))
+                value_at = skip_separators(line.compact, value_at + 3);
             // "有效期至" alone on its line, the date on the next one.
             const bool value_on_next_line = value_at >= line.compact.size() && li + 1 < lines.size() &&
                                             find_keywords(lines[li + 1].upper).empty();
@@ -383,6 +390,7 @@ ExpiryReading parse_expiry_text(std::string_view text) {
                         add_distinct(explicit_dates, *date);
                     } else if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
+                        shelf_life_source = line.original;
                     }
                     break;
                 case Key::InvalidFrom:
@@ -401,10 +409,13 @@ ExpiryReading parse_expiry_text(std::string_view text) {
                     if (date) add_distinct(production_dates, *date);
                     break;
                 case Key::ShelfLife:
-                    if (auto months = shelf_life_at(value_line, from)) shelf_lives.push_back(*months);
+                    if (auto months = shelf_life_at(value_line, from)) {
+                        shelf_lives.push_back(*months);
+                        shelf_life_source = line.original;
+                    }
                     break;
                 case Key::Batch: {
-                    std::string batch = take_batch(line.compact, line.upper, hit.end, stop);
+                    std::string batch = take_batch(line.compact, hit.end, stop);
                     if (!batch.empty() && std::find(batches.begin(), batches.end(), batch) == batches.end())
                         batches.push_back(std::move(batch));
                     break;
@@ -437,7 +448,7 @@ ExpiryReading parse_expiry_text(std::string_view text) {
             computed.date = add_shelf_life(
                 made.precision == ExpiryPrecision::Month ? Date{made.date.year, made.date.month, 1} : made.date,
                 shelf_lives.front());
-            computed.source = made.source;
+            computed.source = made.source + " " + shelf_life_source;
             accept(computed);
         }
     } else if (!production_mentioned) {

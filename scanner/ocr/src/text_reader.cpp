@@ -220,8 +220,7 @@ TextLines TextReader::read(const GreyImage& image) {
         const int typical = heights[heights.size() / 2];
         std::erase_if(boxes, [&](const cv::Rect& box) { return box.height > typical * 8 / 5; });
     }
-    // Biggest-looking lines first would pick titles; date lines are mid-sized, so rank by width
-    // but keep all when there are few.
+    // With more candidates than the time budget allows, the largest are the likeliest real lines.
     std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
     if (static_cast<int>(boxes.size()) > options_.max_lines) boxes.resize(static_cast<std::size_t>(options_.max_lines));
     std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.y < b.y || (a.y == b.y && a.x < b.x); });

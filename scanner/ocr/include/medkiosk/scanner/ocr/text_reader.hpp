@@ -1,7 +1,7 @@
 #pragma once
-// Reads the printed text lines on a box face in one camera frame with Tesseract 5 (Simplified
-// Chinese model, which covers the Latin letters and digits too): finds text lines on a downscaled copy, estimates and removes the tilt, binarises each
-// line and recognises it on its own. Slow (hundreds of ms per frame): run it on a worker thread.
+// Reads the printed text lines on a box face in one camera frame with Tesseract 5 (the Simplified
+// Chinese model, which covers Latin letters and digits too): finds text lines on a downscaled copy,
+// estimates and removes the tilt, binarises each line and recognises it on its own. Slow (hundreds of ms per frame): run it on a worker thread.
 // One TextReader is not thread-safe; use one per thread.
 
 #include <cstddef>
