@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -28,14 +29,22 @@ scanner::FramePtr to_frame(const cv::Mat& bgr, std::uint64_t sequence) {
     return frame;
 }
 
+// The longest a UI-thread call into the reader took: OCR runs meanwhile, but must never hold it up.
+std::chrono::steady_clock::duration longest_ui_call{};
+
 // Feeds frames of one scene the way the UI loop does (newest only) until a proposal or the deadline.
 std::optional<kiosk::ExpiryProposal> show_box(kiosk::ExpiryReader& reader, const test::ocr::FaceScene& scene,
                                               std::uint64_t& sequence, std::chrono::seconds deadline) {
     const auto until = std::chrono::steady_clock::now() + deadline;
     int frame_number = 0;
     while (std::chrono::steady_clock::now() < until) {
-        reader.submit_frame(to_frame(scene.frame(frame_number++ % 6), ++sequence));
-        if (auto proposal = reader.take_proposal()) return proposal;
+        auto frame = to_frame(scene.frame(frame_number++ % 6), ++sequence);
+        const auto call_start = std::chrono::steady_clock::now();
+        reader.submit_frame(std::move(frame));
+        auto proposal = reader.take_proposal();
+        (void)reader.status();
+        longest_ui_call = std::max(longest_ui_call, std::chrono::steady_clock::now() - call_start);
+        if (proposal) return proposal;
         std::this_thread::sleep_for(30ms);
     }
     return std::nullopt;
@@ -66,6 +75,8 @@ TEST(ExpiryReader, ProposesThePrintedDateOnceAndStartsOverOnReset) {
     EXPECT_TRUE(status.ready);
     EXPECT_GE(status.frames_read, 2u);
     ASSERT_TRUE(status.ms_to_proposal);
+    // Microseconds in practice; the bound only leaves room for a loaded CI machine's scheduling.
+    EXPECT_LT(longest_ui_call, 50ms) << "a UI-thread call waited for OCR";
 
     // After the proposal no more frames are read for this pack.
     const auto frames_before = reader.status().frames_read;

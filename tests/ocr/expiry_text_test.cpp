@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <random>
 #include <string>
 
@@ -20,6 +21,9 @@ struct Expected {
     Date expiry;
     ExpiryPrecision precision;
 };
+
+// Names the case by its text in test output instead of the struct's bytes.
+void PrintTo(const Expected& expected, std::ostream* out) { *out << '"' << expected.text << '"'; }
 
 class PrintedForms : public ::testing::TestWithParam<Expected> {};
 
