@@ -30,6 +30,7 @@ Commands:
                                     send queued records to the hub, show the queue, write a bundle
   report --from DATE --to DATE [--format csv|html] | --receipt CODE
                                     the public report of donations and their use
+  ocr [--json] [--lines] IMAGE...   read the printed expiry and batch on photos of box faces
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
     if (command == "hub") return medkiosk::cli::run_hub(rest, io);
     if (command == "sync") return medkiosk::cli::run_sync(rest, io);
     if (command == "report") return medkiosk::cli::run_report(rest, io);
+    if (command == "ocr") return medkiosk::cli::run_ocr(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

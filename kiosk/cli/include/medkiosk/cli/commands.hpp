@@ -27,5 +27,6 @@ int run_record(const Args& args, CommandIo io);    // medkioskctl record < scan 
 int run_hub(const Args& args, CommandIo io);     // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
 int run_sync(const Args& args, CommandIo io);    // medkioskctl sync (run|status|export) [--data-dir DIR]
 int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
+int run_ocr(const Args& args, CommandIo io);    // medkioskctl ocr [--json] [--lines] IMAGE...
 
 }  // namespace medkiosk::cli

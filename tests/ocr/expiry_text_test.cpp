@@ -1,0 +1,166 @@
+// The printed-expiry parser on every form in codes.md, on OCR confusions, and on garbage.
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <random>
+#include <string>
+
+#include "medkiosk/scanner/ocr/expiry_text.hpp"
+
+namespace {
+
+using medkiosk::scanner::Date;
+using medkiosk::scanner::ExpiryPrecision;
+using medkiosk::scanner::ocr::add_shelf_life;
+using medkiosk::scanner::ocr::fold_full_width;
+using medkiosk::scanner::ocr::parse_expiry_text;
+
+struct Expected {
+    const char* text;
+    Date expiry;
+    ExpiryPrecision precision;
+};
+
+// Names the case by its text in test output instead of the struct's bytes.
+void PrintTo(const Expected& expected, std::ostream* out) { *out << '"' << expected.text << '"'; }
+
+class PrintedForms : public ::testing::TestWithParam<Expected> {};
+
+TEST_P(PrintedForms, ReadsTheExpiry) {
+    const Expected& expected = GetParam();
+    const auto reading = parse_expiry_text(expected.text);
+    ASSERT_TRUE(reading.expiry.has_value()) << expected.text;
+    EXPECT_EQ(*reading.expiry, expected.expiry) << expected.text;
+    EXPECT_EQ(reading.precision, expected.precision) << expected.text;
+    EXPECT_FALSE(reading.contradictory);
+    EXPECT_FALSE(reading.source_text.empty());
+}
+
+constexpr auto kMonth = ExpiryPrecision::Month;
+constexpr auto kDay = ExpiryPrecision::Day;
+
+INSTANTIATE_TEST_SUITE_P(
+    CodesMd, PrintedForms,
+    ::testing::Values(
+        Expected{"有效期至2025年05月", {2025, 5, 31}, kMonth},
+        Expected{"有效期至2025年05月31日", {2025, 5, 31}, kDay},
+        Expected{"有效期至2025.05.", {2025, 5, 31}, kMonth},
+        Expected{"有效期至2025.05", {2025, 5, 31}, kMonth},
+        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay},
+        Expected{"2025-05", {2025, 5, 31}, kMonth},
+        Expected{"20250531", {2025, 5, 31}, kDay},
+        Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
+        Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth},
+        Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay},
+        Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
+        Expected{"有效期至：20241130", {2024, 11, 30}, kDay},
+        Expected{"失效期2025.06", {2025, 5, 31}, kMonth},
+        Expected{"失效期：2025年01月", {2024, 12, 31}, kMonth},
+        Expected{"失效期 2025.03.01", {2025, 2, 28}, kDay},
+        Expected{"生产日期2023.03.01\n有效期24个月", {2025, 2, 28}, kDay},
+        Expected{"生产日期：2023年08月31日\n有效期：6个月", {2024, 2, 28}, kDay},
+        Expected{"MFG 2023-03\n有效期 24 个月", {2025, 2, 28}, kMonth},
+        // A printed 有效期至 wins over production + shelf life, even when they disagree.
+        Expected{"生产日期2023.03.01\n有效期至2025.01\n有效期24个月", {2025, 1, 31}, kMonth},
+        // The date on the line under its label.
+        Expected{"有效期至\n2027.09", {2027, 9, 30}, kMonth},
+        // OCR spacing and full-width characters.
+        Expected{"有 效 期 至 2 0 2 5 年 0 5 月", {2025, 5, 31}, kMonth},
+        Expected{"有效期至：２０２５．０５．３１", {2025, 5, 31}, kDay},
+        Expected{"有效期至2025。05", {2025, 5, 31}, kMonth},
+        // Look-alike letters beside digits.
+        Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth},
+        Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
+        // A garbled 至 ("有效期王") is tolerated, one character only.
+        Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
+        Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
+        // ...but not a stray stroke after the date: "2025.05.|" is May, not 1 May.
+        Expected{"有效期至2025.05.|", {2025, 5, 31}, kMonth},
+        // Surrounded by the rest of a box's text.
+        Expected{"布洛芬缓释胶囊\n国药准字H20013062\n产品批号:B230401\n有效期至:2026.10.", {2026, 10, 31}, kMonth},
+        Expected{"产品批号：C0198589 有效期至：2024.09", {2024, 9, 30}, kMonth},
+        Expected{"LOT A123456 EXP 05/2025", {2025, 5, 31}, kMonth}));
+
+TEST(ExpiryText, BatchAfterEveryKeyword) {
+    EXPECT_EQ(parse_expiry_text("批号：B230401").batch, "B230401");
+    EXPECT_EQ(parse_expiry_text("产品批号 20230412\n有效期至2025.05").batch, "20230412");
+    EXPECT_EQ(parse_expiry_text("生产批号:K1234567").batch, "K1234567");
+    EXPECT_EQ(parse_expiry_text("LOT: A23C017").batch, "A23C017");
+    EXPECT_EQ(parse_expiry_text("Lot A23C017 EXP 05/2025").batch, "A23C017");
+    EXPECT_EQ(parse_expiry_text("BATCH 2304012").batch, "2304012");
+    EXPECT_EQ(parse_expiry_text("批号：ＡＢ１２３４").batch, "AB1234");
+}
+
+TEST(ExpiryText, BatchThatIsNotOneIsLeftEmpty) {
+    EXPECT_EQ(parse_expiry_text("批号：见封口").batch, "");        // "see the seal"
+    EXPECT_EQ(parse_expiry_text("LOT ABCDEF").batch, "");          // no digit: a word, not a batch
+    EXPECT_EQ(parse_expiry_text("PILOT 12345").batch, "");         // LOT inside a word
+    EXPECT_EQ(parse_expiry_text("批号 A12345\nLOT B99999").batch, "");  // two different batches
+}
+
+TEST(ExpiryText, ProductionDateAloneIsNotAnExpiry) {
+    EXPECT_FALSE(parse_expiry_text("生产日期2023.03.01").expiry);
+    EXPECT_FALSE(parse_expiry_text("生产日期2023.03.01\n2025-05").expiry);  // bare date beside a production date
+    EXPECT_FALSE(parse_expiry_text("有效期24个月").expiry);
+}
+
+TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
+    const auto reading = parse_expiry_text("有效期至2025.05\nEXP 06/2025");
+    EXPECT_FALSE(reading.expiry);
+    EXPECT_TRUE(reading.contradictory);
+    EXPECT_TRUE(parse_expiry_text("2025-05\n2026-01").contradictory);
+    // The same date printed twice in two forms agrees with itself.
+    EXPECT_TRUE(parse_expiry_text("有效期至2025.05\nEXP 05/2025").expiry);
+}
+
+TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
+    for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
+                             "EXP 31/05/2025", "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05",
+                             "国药准字Z20050531", "H20050531", "有效期至l2025.05",
+                             "有效期王王2029.03", "有效日期王2029.03x"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-" << reading.expiry->month;
+    }
+}
+
+TEST(ExpiryText, GarbageGivesNothingAndNeverCrashes) {
+    for (const char* text : {"", "\n\n", "有效期至", "EXP", "批号", "有效期至：见封口", "@@@###", "\xff\xfe\xef\xbc",
+                             "有效期至\xe5\xb9", "年月日年月日", "2025年", "....////----", "个月个月"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text;
+    }
+    std::mt19937 random(8);
+    const std::string alphabet = "0123456789./-年月日有效期至失生产批号EXPLOT: \n个Ol|";
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const int length = static_cast<int>(random() % 60);
+        for (int i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+        (void)parse_expiry_text(text);  // any byte soup, including split UTF-8, must be safe
+    }
+}
+
+TEST(ExpiryText, ShelfLifeArithmetic) {
+    EXPECT_EQ(add_shelf_life(Date{2023, 3, 1}, 24), (Date{2025, 2, 28}));
+    EXPECT_EQ(add_shelf_life(Date{2023, 1, 15}, 12), (Date{2024, 1, 14}));
+    EXPECT_EQ(add_shelf_life(Date{2022, 3, 1}, 24), (Date{2024, 2, 29}));   // leap year
+    EXPECT_EQ(add_shelf_life(Date{2023, 8, 31}, 6), (Date{2024, 2, 28}));   // clamped, then one day back
+    EXPECT_EQ(add_shelf_life(Date{2023, 12, 1}, 1), (Date{2023, 12, 31}));
+}
+
+TEST(ExpiryText, FoldsFullWidth) {
+    EXPECT_EQ(fold_full_width("２０２５／０５：ＥＸＰ"), "2025/05:EXP");
+    EXPECT_EQ(fold_full_width("有效期至"), "有效期至");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ExpiryText, SourceTextIsThePrintedLineTheDateCameFrom) {
+    EXPECT_EQ(parse_expiry_text("布洛芬缓释胶囊\n产品批号:B230401\n有效期至:2026.10.\n").source_text, "有效期至:2026.10.");
+    EXPECT_EQ(parse_expiry_text("生产日期2023.03.01\n有效期24个月").source_text, "生产日期2023.03.01 有效期24个月");
+    EXPECT_EQ(parse_expiry_text("garbage").source_text, "");
+}
+
+}  // namespace
