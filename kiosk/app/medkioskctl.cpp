@@ -17,6 +17,9 @@ Commands:
   db summary|list|check [--data-dir DIR] [--limit N] [--json]
                                     inspect the local ledger (default data dir: $MEDKIOSK_DATA_DIR,
                                     /var/lib/medkiosk as root, else ~/.local/share/medkiosk)
+  config check|show|set KEY VALUE|keys [--config FILE]
+                                    validate, show or change /etc/medkiosk/kiosk.toml
+  status [--data-dir DIR] [--json]  version, camera, database size, backlog, last sync, last error
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -45,6 +48,8 @@ int main(int argc, char** argv) {
     if (command == "scan") return medkiosk::cli::run_scan(rest, io);
     if (command == "parse") return medkiosk::cli::run_parse(rest, io);
     if (command == "db") return medkiosk::cli::run_db(rest, io);
+    if (command == "config") return medkiosk::cli::run_config(rest, io);
+    if (command == "status") return medkiosk::cli::run_status(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

@@ -19,5 +19,7 @@ using Args = std::vector<std::string>;  // the arguments after the sub-command's
 int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
 int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
 int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+int run_config(const Args& args, CommandIo io);  // medkioskctl config (check|show|set KEY VALUE|keys)
+int run_status(const Args& args, CommandIo io);  // medkioskctl status [--data-dir DIR] [--json]
 
 }  // namespace medkiosk::cli
