@@ -12,6 +12,7 @@
 
 #include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/status.hpp"
+#include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -157,6 +158,22 @@ TEST(EventLog, StaysOnStderrWhenJournalStreamIsNotOurs) {
     ::unsetenv("MEDKIOSK_LOG");
     ::setenv("JOURNAL_STREAM", "1:1", 1);
     EXPECT_EQ(kiosk::log_sink(), kiosk::LogSink::Stderr);
+}
+
+}  // namespace
+}  // namespace medkiosk::test
+
+namespace medkiosk::test {
+namespace {
+
+// The out-of-order screen's strings exist in both languages (the screen shows both at once).
+TEST(OutOfOrderScreen, EveryStringExistsInChineseAndEnglish) {
+    kiosk::Translations translations;
+    ASSERT_EQ(translations.load(std::filesystem::path(MEDKIOSK_ASSETS_DIR) / "lang"), "");
+    for (const char* key : {"out_of_order.title", "out_of_order.camera", "out_of_order.storage", "out_of_order.help"}) {
+        EXPECT_TRUE(translations.has(kiosk::Language::Chinese, key)) << key;
+        EXPECT_TRUE(translations.has(kiosk::Language::English, key)) << key;
+    }
 }
 
 }  // namespace

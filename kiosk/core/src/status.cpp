@@ -50,7 +50,7 @@ bool process_is_medkiosk(long pid) {
 }  // namespace
 
 fs::path runtime_status_file(const fs::path& data_dir) {
-    return data_dir / "status.json";
+    return data_dir / "runtime-status.json";
 }
 
 std::string write_runtime_status(const fs::path& data_dir, const RuntimeStatus& s) {
@@ -64,7 +64,7 @@ std::string write_runtime_status(const fs::path& data_dir, const RuntimeStatus& 
         {"last_error", s.last_error},     {"last_error_at", s.last_error_at},
     };
     const fs::path file = runtime_status_file(data_dir);
-    const fs::path temp = data_dir / ".status.json.tmp";
+    const fs::path temp = data_dir / ".runtime-status.json.tmp";
     {
         std::ofstream out(temp, std::ios::trunc);
         out << json.dump(2) << "\n";

@@ -1,5 +1,5 @@
 #pragma once
-// What a technician needs first: the running kiosk writes data_dir/status.json when its state changes,
+// What a technician needs first: the running kiosk writes data_dir/runtime-status.json when its state changes,
 // and `medkioskctl status` combines it with the ledger's figures.
 
 #include <cstdint>
@@ -27,7 +27,7 @@ struct RuntimeStatus {
     std::string last_error_at;
 };
 
-std::filesystem::path runtime_status_file(const std::filesystem::path& data_dir);  // data_dir/status.json
+std::filesystem::path runtime_status_file(const std::filesystem::path& data_dir);  // data_dir/runtime-status.json
 // Atomic (rename), no fsync: losing the latest status in a power cut costs nothing. "" or an error.
 std::string write_runtime_status(const std::filesystem::path& data_dir, const RuntimeStatus& status);
 std::optional<RuntimeStatus> read_runtime_status(const std::filesystem::path& data_dir, std::string& error);
