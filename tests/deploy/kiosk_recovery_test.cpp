@@ -81,29 +81,33 @@ TEST(KioskUnderSystemd, SendsReadyAndWatchdogPingsThatStopWhenTheLoopHangs) {
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }
 
-TEST(KioskUnderSystemd, WithoutNotifySocketNothingIsSentAndTheKioskRuns) {
+TEST(KioskConfig, FlagsOverrideTheFileAndABrokenFileFallsBackToTheLastGoodCopy) {
     Xvfb x(800, 600);
     ASSERT_TRUE(x.ok()) << x.error();
     TempDir dir;
     // A broken config with a last good copy: the kiosk starts on the copy and says why.
-    write_file(dir.path() / "kiosk.toml", kiosk_config());
+    write_file(dir.path() / "kiosk.toml", kiosk_config("[camera]\nsource = \"camera:/dev/video99\"\n"));
     {
-        BackgroundProcess first({MEDKIOSK_PATH, "--windowed", "--source", "demo", "--config",
+        // Command-line options win over the file.
+        BackgroundProcess first({MEDKIOSK_PATH, "--windowed", "--source", "demo", "--kiosk-id", "flag-wins", "--config",
                                  (dir.path() / "kiosk.toml").string(), "--data-dir", dir.path().string()},
                                 (dir.path() / "first").string(), {x.env()});
         ASSERT_TRUE(first.wait_for_output("event=first-frame", 30s)) << first.output();
+        EXPECT_NE(first.output().find("kiosk_id=flag-wins"), std::string::npos) << first.output();
+        EXPECT_EQ(first.output().find("/dev/video99"), std::string::npos) << first.output();
         EXPECT_EQ(first.stop(), 0);
     }
     ASSERT_TRUE(fs::exists(dir.path() / "kiosk.toml.last-good"));
     write_file(dir.path() / "kiosk.toml", "[kiosk]\nid = \"recovery test\"\n");
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--source", "demo", "--config",
-                             (dir.path() / "kiosk.toml").string(), "--data-dir", dir.path().string()},
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--config", (dir.path() / "kiosk.toml").string(), "--data-dir",
+                             dir.path().string()},
                             (dir.path() / "kiosk").string(), {x.env()});
-    ASSERT_TRUE(kiosk.wait_for_output("event=first-frame", 30s)) << kiosk.output();
+    ASSERT_TRUE(kiosk.wait_for_output("event=camera-error", 30s)) << kiosk.output();
     const std::string out = kiosk.output();
     EXPECT_TRUE(std::regex_search(out, std::regex("event=config-error .*kiosk\\.toml:2:6: kiosk\\.id: expected"))) << out;
     EXPECT_NE(out.find("using=last-good"), std::string::npos) << out;
     EXPECT_NE(out.find("kiosk_id=recovery-test"), std::string::npos) << "the last good id must be used\n" << out;
+    EXPECT_NE(out.find("/dev/video99"), std::string::npos) << "the last good camera must be used\n" << out;
     EXPECT_EQ(kiosk.stop(), 0);
 }
 
