@@ -113,12 +113,25 @@ TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
     std::error_code ec;
     const bool created_dir = fs::create_directories(socket_path.parent_path(), ec);
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    // Removed however the test ends, or every later run would take it for a real journald and skip.
+    struct Cleanup {
+        int fd;
+        bool created_dir;
+        fs::path socket_path;
+        ~Cleanup() {
+            std::error_code ignored;
+            ::close(fd);
+            ::unsetenv("MEDKIOSK_LOG");
+            fs::remove(socket_path, ignored);
+            if (created_dir) fs::remove_all(socket_path.parent_path(), ignored);
+        }
+    } cleanup{fd, created_dir, socket_path};
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     socket_path.string().copy(address.sun_path, sizeof(address.sun_path) - 1);
     ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
 
-    ::setenv("MEDKIOSK_LOG", "journal", 1);  // each test runs in its own process: the sink is chosen once
+    ::setenv("MEDKIOSK_LOG", "journal", 1);
     ASSERT_EQ(kiosk::log_sink(), kiosk::LogSink::Journal);
     kiosk::set_log_kiosk_id("k-journal");
     kiosk::log_event("camera-error", {{"detail", "camera /dev/video0 could not be opened"}});
@@ -132,9 +145,6 @@ TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
         if (n > 0) entries.emplace_back(buffer, static_cast<std::size_t>(n));
     }
-    ::close(fd);
-    fs::remove(socket_path, ec);
-    if (created_dir) fs::remove_all("/run/systemd/journal", ec);
 
     ASSERT_EQ(entries.size(), 2u);
     const std::string& error = entries[0];

@@ -75,9 +75,10 @@ void send_to_journal(const std::string& line, std::string_view event,
 
 }  // namespace
 
+// Not cached: an environment read and an fstat cost nothing next to the write, and a process whose
+// stderr is redirected later follows along.
 LogSink log_sink() {
-    static const LogSink sink = detect_sink();
-    return sink;
+    return detect_sink();
 }
 
 void set_log_kiosk_id(std::string kiosk_id) {
