@@ -17,6 +17,8 @@ packages=(
   libimgui-dev libglfw3-dev libgl-dev libfontconfig-dev fonts-noto-cjk libqrencode-dev nlohmann-json3-dev
   # appliance: config, systemd watchdog, packaging, Wayland kiosk compositor
   libtomlplusplus-dev libsystemd-dev systemd dpkg-dev fakeroot file cage
+  # appliance: what the .deb depends on at run time (installed by its test with dpkg -i)
+  xwayland
   # tests: GoogleTest, a virtual display, input and screenshots
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth xdotool imagemagick x11-utils
   # tests: fault injection, clock shifting, fonts for generated OCR box faces

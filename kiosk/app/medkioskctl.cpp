@@ -31,6 +31,9 @@ Commands:
   report --from DATE --to DATE [--format csv|html] | --receipt CODE
                                     the public report of donations and their use
   ocr [--json] [--lines] IMAGE...   read the printed expiry and batch on photos of box faces
+  config check|show|set KEY VALUE|keys [--config FILE]
+                                    validate, show or change /etc/medkiosk/kiosk.toml
+  status [--data-dir DIR] [--json]  version, camera, database size, backlog, last sync, last error
 
 Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 )";
@@ -68,6 +71,8 @@ int main(int argc, char** argv) {
     if (command == "sync") return medkiosk::cli::run_sync(rest, io);
     if (command == "report") return medkiosk::cli::run_report(rest, io);
     if (command == "ocr") return medkiosk::cli::run_ocr(rest, io);
+    if (command == "config") return medkiosk::cli::run_config(rest, io);
+    if (command == "status") return medkiosk::cli::run_status(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

@@ -13,6 +13,7 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "preview_texture.hpp"
@@ -84,6 +85,10 @@ int run_kiosk(const KioskOptions& options) {
         }
         spec = std::get<scanner::SourceSpec>(parsed);
     }
+    if (spec.width == 0 && options.camera_width > 0) {  // appliance: camera.resolution in kiosk.toml
+        spec.width = options.camera_width;
+        spec.height = options.camera_height;
+    }
     kiosk::log_event("starting", {{"source", scanner::describe(spec)}, {"data_dir", options.data_dir.string()},
                                   {"kiosk_id", options.kiosk_id}});
 
@@ -95,6 +100,8 @@ int run_kiosk(const KioskOptions& options) {
                                storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)});
     kiosk::FlowSettings settings;
     settings.kiosk_id = options.kiosk_id;
+    settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
+    settings.rules.minimum_shelf_life_days = options.min_shelf_life_days;  // appliance: kiosk.toml
     kiosk::DonationFlow flow(ledger, settings);
     flow.set_language(options.language, kiosk::Clock::now());
 
@@ -146,6 +153,10 @@ int run_kiosk(const KioskOptions& options) {
     bool first_frame_logged = false;
     const auto started = kiosk::Clock::now();
 
+    // Appliance: systemd READY/WATCHDOG from this loop, out-of-order detection, status file.
+    kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id, MEDKIOSK_VERSION,
+                                       scanner::describe(spec), options.config_origin});
+
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
     while (!glfwWindowShouldClose(window) && !g_stop_requested) {
@@ -160,10 +171,13 @@ int run_kiosk(const KioskOptions& options) {
                                                       {"decision", record->decision}});
             } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
+                appliance.on_ledger_error(*error, now);
             }
         }
+        const kiosk::OutOfOrder out_of_order = appliance.tick(now, pipeline.stats(), ledger.open_error());
         const scanner::Date today = scanner::today_utc();
-        for (const auto& event : pipeline.take_events()) flow.on_scan(event, today, now);
+        for (const auto& event : pipeline.take_events())
+            if (out_of_order == kiosk::OutOfOrder::None) flow.on_scan(event, today, now);
         flow.tick(now);
 
         if (const auto& current = flow.current(); current && current->id != last_logged_pack) {
@@ -189,7 +203,8 @@ int run_kiosk(const KioskOptions& options) {
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
         UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {})};
-        switch (flow.screen()) {
+        if (out_of_order != kiosk::OutOfOrder::None) DrawOutOfOrderScreen(ui, out_of_order);
+        else switch (flow.screen()) {
             case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
             case kiosk::Screen::Scan: DrawScanScreen(ui); break;
             case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
@@ -211,6 +226,7 @@ int run_kiosk(const KioskOptions& options) {
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
     pipeline.stop();
+    appliance.on_stop();
     kiosk::log_event("stopped");
     return 0;
 }

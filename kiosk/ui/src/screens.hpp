@@ -6,6 +6,7 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 #include "preview_texture.hpp"
@@ -35,5 +36,7 @@ struct UiContext {
 void DrawWelcomeScreen(UiContext& ui);
 void DrawScanScreen(UiContext& ui);
 void DrawReceiptScreen(UiContext& ui);
+// Instead of the donor's screens while the kiosk cannot take donations (camera lost, disk full).
+void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason);
 
 }  // namespace medkiosk::ui

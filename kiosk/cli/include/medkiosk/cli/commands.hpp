@@ -28,5 +28,7 @@ int run_hub(const Args& args, CommandIo io);     // medkioskctl hub (init|add-ki
 int run_sync(const Args& args, CommandIo io);    // medkioskctl sync (run|status|export) [--data-dir DIR]
 int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
 int run_ocr(const Args& args, CommandIo io);    // medkioskctl ocr [--json] [--lines] IMAGE...
+int run_config(const Args& args, CommandIo io);  // medkioskctl config (check|show|set KEY VALUE|keys)
+int run_status(const Args& args, CommandIo io);  // medkioskctl status [--data-dir DIR] [--json]
 
 }  // namespace medkiosk::cli

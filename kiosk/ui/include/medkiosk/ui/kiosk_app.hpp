@@ -1,6 +1,8 @@
 #pragma once
 // Runs the fullscreen kiosk until the window is closed.
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -18,6 +20,13 @@ struct KioskOptions {
     std::string kiosk_id = "kiosk-local";
     kiosk::Language language = kiosk::Language::Chinese;
     std::string font_file;     // overrides the fontconfig lookup
+    // Appliance settings (kiosk.toml, see kiosk/core config.hpp); the defaults match deploy/kiosk.toml.
+    int camera_width = 0;      // applied when the source spec names no size; 0 = device default
+    int camera_height = 0;
+    std::chrono::seconds idle_timeout{90};
+    int min_shelf_life_days = 90;
+    std::uint64_t min_free_disk_bytes = 64ull << 20;
+    std::string config_origin = "defaults";  // "file" | "last-good" | "defaults", for the status file
 };
 
 // Returns the process exit code. Errors that stop the kiosk from starting are printed with the fix.
