@@ -5,8 +5,11 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 #include <utility>
@@ -43,6 +46,52 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     if (action != GLFW_PRESS) return;
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) g_pending_keys.enter = true;
     if (key == GLFW_KEY_ESCAPE) g_pending_keys.escape = true;
+    if (key == GLFW_KEY_BACKSPACE) g_pending_keys.backspace = true;
+    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) g_pending_keys.digit = key - GLFW_KEY_0;
+    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) g_pending_keys.digit = key - GLFW_KEY_KP_0;
+}
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr ? std::string(value) : fallback;
+}
+
+long resident_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    }
+    return 0;
+}
+
+// Frame-time figures for the benchmark (MEDKIOSK_BENCH_FRAMES=N): N frames after the first camera
+// frame is shown, then the kiosk prints them and exits.
+struct FrameBench {
+    int wanted = 0;
+    std::vector<double> frame_ms;
+    bool done() const { return wanted > 0 && static_cast<int>(frame_ms.size()) >= wanted; }
+    void report(long first_frame_ms) const {
+        std::vector<double> sorted = frame_ms;
+        std::sort(sorted.begin(), sorted.end());
+        auto at = [&](double q) { return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))]; };
+        kiosk::log_event("bench", {{"frames", std::to_string(sorted.size())}, {"p50_ms", std::to_string(at(0.5))},
+                                   {"p95_ms", std::to_string(at(0.95))}, {"max_ms", std::to_string(sorted.back())},
+                                   {"rss_kib", std::to_string(resident_kib())},
+                                   {"first_frame_ms", std::to_string(first_frame_ms)}});
+    }
+};
+
+const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff) {
+    switch (staff.screen()) {
+        case kiosk::StaffScreen::Pin: return "pin";
+        case kiosk::StaffScreen::Queue: return "queue";
+        case kiosk::StaffScreen::Technician: return "technician";
+        case kiosk::StaffScreen::Closed: break;
+    }
+    static std::string name;
+    name = std::string(kiosk::to_string(flow.screen()));
+    return name.c_str();
 }
 
 void on_glfw_error(int code, const char* description) {
@@ -95,8 +144,26 @@ int run_kiosk(const KioskOptions& options) {
                                storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)});
     kiosk::FlowSettings settings;
     settings.kiosk_id = options.kiosk_id;
-    kiosk::DonationFlow flow(ledger, settings);
+    kiosk::NoProductInfo products;  // pending integration: the catalogue lookup (issue 4)
+    kiosk::DonationFlow flow(ledger, settings, &products);
     flow.set_language(options.language, kiosk::Clock::now());
+
+    const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{
+        kiosk::ledger_file(options.data_dir), env_or("MEDKIOSK_STAFF_PIN", ""), env_or("MEDKIOSK_TECHNICIAN_PIN", ""), 5,
+        std::chrono::seconds(60)});
+    kiosk::StaffFlow staff(*office);
+    kiosk::TechnicianSettings technician_settings;
+    technician_settings.camera = options.source.empty() ? std::string("demo") : options.source;
+    technician_settings.kiosk_id = options.kiosk_id;
+    technician_settings.language = options.language;
+    technician_settings.idle_timeout_seconds = static_cast<int>(settings.idle_timeout.count());
+    kiosk::TechnicianFlow technician(*office, technician_settings);
+    kiosk::DiagnosticsMeter diagnostics;
+    FrameBench bench;
+    bench.wanted = std::atoi(env_or("MEDKIOSK_BENCH_FRAMES", "0").c_str());
+    if (bench.wanted > 0) flow.start(kiosk::Clock::now());  // the preview is what the benchmark measures
+    long first_frame_ms = -1;
+    std::optional<kiosk::Clock::time_point> corner_held_since;
 
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
@@ -148,16 +215,41 @@ int run_kiosk(const KioskOptions& options) {
 
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
+    auto frame_started = kiosk::Clock::now();
     while (!glfwWindowShouldClose(window) && !g_stop_requested) {
-        // Idle slowly on the welcome screen; follow the camera while scanning.
-        glfwWaitEventsTimeout(flow.screen() == kiosk::Screen::Welcome ? 0.1 : 1.0 / 30.0);
+        // Only the live preview needs the camera's pace; every other screen waits for input and
+        // wakes twice a second for its countdown.
+        const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
+        const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
+        if (bench.wanted == 0) glfwWaitEventsTimeout(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5);
+        else glfwPollEvents();
         const auto now = kiosk::Clock::now();
+        if (first_frame_ms >= 0 && bench.wanted > 0) {
+            bench.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - frame_started).count());
+            if (bench.done()) {
+                bench.report(first_frame_ms);
+                break;
+            }
+        }
+        frame_started = now;
+
+        for (const auto& reply : office->take_replies()) {
+            staff.on_reply(reply, now);
+            technician.on_reply(reply);
+        }
+        staff.tick(now);
+        diagnostics.sample(pipeline.stats(), now);
 
         for (const auto& reply : ledger.take_replies()) {
+            const auto& shown = flow.current();
+            const std::string expiry_source =
+                shown && shown->expiry_source ? std::string(kiosk::to_string(*shown->expiry_source)) : std::string("none");
             flow.on_reply(reply);
             if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
                 kiosk::log_event("dropoff-recorded", {{"uuid", record->uuid}, {"sequence", std::to_string(record->sequence)},
-                                                      {"decision", record->decision}});
+                                                      {"decision", record->decision}, {"expiry", record->expiry},
+                                                      {"expiry_source", expiry_source}, {"condition", record->condition},
+                                                      {"quantity", std::to_string(record->quantity)}});
             } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
             }
@@ -181,6 +273,7 @@ int run_kiosk(const KioskOptions& options) {
         if (frame && !first_frame_logged) {
             first_frame_logged = true;
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+            first_frame_ms = static_cast<long>(ms);
             kiosk::log_event("first-frame", {{"ms_since_start", std::to_string(ms)}});
         }
 
@@ -188,11 +281,35 @@ int run_kiosk(const KioskOptions& options) {
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {})};
-        switch (flow.screen()) {
-            case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
-            case kiosk::Screen::Scan: DrawScanScreen(ui); break;
-            case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
+        UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {}),
+                     BackOfficeContext{staff, technician, diagnostics, *office}};
+        const char* shown_screen = screen_name(flow, staff);
+        switch (staff.screen()) {
+            case kiosk::StaffScreen::Pin: DrawPinScreen(ui); break;
+            case kiosk::StaffScreen::Queue: DrawStaffQueueScreen(ui); break;
+            case kiosk::StaffScreen::Technician: DrawTechnicianScreen(ui); break;
+            case kiosk::StaffScreen::Closed:
+                switch (flow.screen()) {
+                    case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
+                    case kiosk::Screen::Scan: DrawScanScreen(ui); break;
+                    case kiosk::Screen::AskExpiry: DrawAskExpiryScreen(ui); break;
+                    case kiosk::Screen::ConfirmExpiry: DrawConfirmExpiryScreen(ui); break;
+                    case kiosk::Screen::Details: DrawDetailsScreen(ui); break;
+                    case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
+                }
+                break;
+        }
+        FlushButtonLog(shown_screen);
+        // The hidden staff entry: hold the top-left corner of the welcome screen.
+        const float corner = ImGui::GetFontSize() * 3.0f;
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] &&
+            mouse.x >= 0 && mouse.x < corner && mouse.y >= 0 && mouse.y < corner) {
+            if (!corner_held_since) corner_held_since = now;
+            staff.hold_corner(*corner_held_since, now, kiosk::Role::Staff);
+            if (staff.open()) kiosk::log_event("staff-entry");
+        } else {
+            corner_held_since.reset();
         }
         if (ImGui::GetIO().MouseClicked[0] || ui.keys.enter || ui.keys.escape) flow.touch(now);
         ImGui::PopFont();

@@ -6,6 +6,8 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "medkiosk/kiosk/staff_flow.hpp"
+#include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 #include "preview_texture.hpp"
@@ -17,6 +19,16 @@ namespace medkiosk::ui {
 struct KeyPresses {
     bool enter = false;   // the primary action on every screen
     bool escape = false;  // back / scan another
+    int digit = -1;       // 0-9 typed on a keyboard or keypad (PIN pad), else -1
+    bool backspace = false;
+};
+
+// What staff and technician screens use besides the donation flow.
+struct BackOfficeContext {
+    kiosk::StaffFlow& staff;
+    kiosk::TechnicianFlow& technician;
+    kiosk::DiagnosticsMeter& diagnostics;
+    kiosk::BackOfficePort& office;
 };
 
 struct UiContext {
@@ -28,6 +40,7 @@ struct UiContext {
     const Fonts& fonts;
     kiosk::Clock::time_point now;
     KeyPresses keys;
+    BackOfficeContext back_office;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };
@@ -35,5 +48,15 @@ struct UiContext {
 void DrawWelcomeScreen(UiContext& ui);
 void DrawScanScreen(UiContext& ui);
 void DrawReceiptScreen(UiContext& ui);
+void DrawAskExpiryScreen(UiContext& ui);
+void DrawConfirmExpiryScreen(UiContext& ui);
+void DrawDetailsScreen(UiContext& ui);
+void DrawPinScreen(UiContext& ui);
+void DrawStaffQueueScreen(UiContext& ui);
+void DrawTechnicianScreen(UiContext& ui);
+
+// Shared pieces of the donor screens.
+void DrawCountdown(UiContext& ui);                     // the idle countdown line, when it runs
+bool DrawLanguageSwitch(UiContext& ui, float width);   // one button that flips 中文 / English
 
 }  // namespace medkiosk::ui
