@@ -205,6 +205,25 @@ TEST_F(DonorStepsTest, ScansWaitWhileTheDonorAnswers) {
     EXPECT_EQ(flow.current()->id, id);
 }
 
+TEST_F(DonorStepsTest, TheSameBoxReadAgainKeepsTheDonorsAnswers) {
+    scanner::ScanEvent event = pack_event(std::nullopt);
+    event.symbol.text = "6901234567892";
+    flow.on_scan(event, kToday, t0);
+    flow.pick_expiry(2028, 1, t0);
+    const auto id = flow.current()->id;
+    flow.on_scan(event, kToday, t0 + 1s);
+    EXPECT_EQ(flow.current()->id, id);
+    EXPECT_EQ(flow.current()->expiry_source, ExpirySource::Picker);
+    EXPECT_EQ(flow.screen(), Screen::Scan);
+
+    flow.choose(t0);
+    flow.confirm(t0);
+    record_reply();
+    flow.on_scan(event, kToday, t0 + 2s);
+    EXPECT_NE(flow.current()->id, id) << "a second box of the same product after the first was recorded";
+    EXPECT_EQ(flow.screen(), Screen::AskExpiry);
+}
+
 TEST_F(DonorStepsTest, LanguageSwitchesOnEveryScreenWithoutLosingThePack) {
     flow.on_scan(pack_event(std::nullopt), kToday, t0);
     for (const Screen expected : {Screen::AskExpiry}) {

@@ -77,6 +77,12 @@ void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date&
     if (screen_ != Screen::Scan) return;
     // A pack being saved stays on screen until the ledger answers; the next scan waits its turn.
     if (saving()) return;
+    // The box still in front of the camera is read again and again; showing it afresh would throw
+    // away what the donor already answered about it.
+    if (current_ && current_->state == CurrentPack::State::Shown && !event.symbol.text.empty() &&
+        current_->symbol.text == event.symbol.text) {
+        return;
+    }
     today_ = today;
     CurrentPack pack;
     pack.id = ++packs_shown_;

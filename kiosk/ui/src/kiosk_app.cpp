@@ -12,6 +12,7 @@
 #include <fstream>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 #include <utility>
 
 #include "fonts.hpp"
@@ -117,6 +118,7 @@ void log_shown_pack(const kiosk::CurrentPack& current) {
 }  // namespace
 
 int run_kiosk(const KioskOptions& options) {
+    const auto started = kiosk::Clock::now();  // "first frame" is measured from here
     kiosk::Translations translations;
     const auto lang_dir = options.assets_dir / "lang";
     if (const std::string error = translations.load(lang_dir); !error.empty()) {
@@ -164,6 +166,9 @@ int run_kiosk(const KioskOptions& options) {
     if (bench.wanted > 0) flow.start(kiosk::Clock::now());  // the preview is what the benchmark measures
     long first_frame_ms = -1;
     std::optional<kiosk::Clock::time_point> corner_held_since;
+    // Test mode: stands in for the OCR expiry reader (issue 8) so the confirm step can be driven.
+    const std::optional<scanner::Date> test_proposal = scanner::parse_iso_date(env_or("MEDKIOSK_TEST_EXPIRY_PROPOSAL", "") + "-01");
+    std::uint64_t proposed_for_pack = 0;
 
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
@@ -211,18 +216,24 @@ int run_kiosk(const KioskOptions& options) {
     std::uint64_t last_logged_pack = 0;
     std::string last_source_error;
     bool first_frame_logged = false;
-    const auto started = kiosk::Clock::now();
 
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
     auto frame_started = kiosk::Clock::now();
+    // ImGui acts on a tap one frame after the press, and a language or screen change is fully drawn
+    // only on the frame after it happened: after any input or change, a few frames follow at once.
+    int prompt_frames = 0;
     while (!glfwWindowShouldClose(window) && !g_stop_requested) {
         // Only the live preview needs the camera's pace; every other screen waits for input and
         // wakes twice a second for its countdown.
         const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
         const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
-        if (bench.wanted == 0) glfwWaitEventsTimeout(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5);
-        else glfwPollEvents();
+        if (bench.wanted == 0 && prompt_frames == 0) {
+            glfwWaitEventsTimeout(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5);
+        } else {
+            glfwWaitEventsTimeout(bench.wanted == 0 ? 1.0 / 60.0 : 0.0);
+            prompt_frames = std::max(0, prompt_frames - 1);
+        }
         const auto now = kiosk::Clock::now();
         if (first_frame_ms >= 0 && bench.wanted > 0) {
             bench.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - frame_started).count());
@@ -257,6 +268,11 @@ int run_kiosk(const KioskOptions& options) {
         const scanner::Date today = scanner::today_utc();
         for (const auto& event : pipeline.take_events()) flow.on_scan(event, today, now);
         flow.tick(now);
+        if (test_proposal && flow.screen() == kiosk::Screen::AskExpiry && flow.current() &&
+            flow.current()->id != proposed_for_pack) {
+            proposed_for_pack = flow.current()->id;
+            flow.on_proposed_expiry({*test_proposal, scanner::ExpiryPrecision::Month, ""}, now);
+        }
 
         if (const auto& current = flow.current(); current && current->id != last_logged_pack) {
             log_shown_pack(*current);
@@ -283,7 +299,8 @@ int run_kiosk(const KioskOptions& options) {
         ImGui::PushFont(fonts.body);
         UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {}),
                      BackOfficeContext{staff, technician, diagnostics, *office}};
-        const char* shown_screen = screen_name(flow, staff);
+        const std::string shown_screen = screen_name(flow, staff);
+        const auto language_before = flow.language();
         switch (staff.screen()) {
             case kiosk::StaffScreen::Pin: DrawPinScreen(ui); break;
             case kiosk::StaffScreen::Queue: DrawStaffQueueScreen(ui); break;
@@ -299,7 +316,13 @@ int run_kiosk(const KioskOptions& options) {
                 }
                 break;
         }
-        FlushButtonLog(shown_screen);
+        FlushButtonLog(shown_screen.c_str());
+        const ImGuiIO& input = ImGui::GetIO();
+        const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
+        if (mouse_busy || ui.keys.enter || ui.keys.escape || ui.keys.digit >= 0 || ui.keys.backspace ||
+            language_before != flow.language() || shown_screen != screen_name(flow, staff)) {
+            prompt_frames = 3;
+        }
         // The hidden staff entry: hold the top-left corner of the welcome screen.
         const float corner = ImGui::GetFontSize() * 3.0f;
         const ImVec2 mouse = ImGui::GetIO().MousePos;
