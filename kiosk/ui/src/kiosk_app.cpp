@@ -48,8 +48,8 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) g_pending_keys.enter = true;
     if (key == GLFW_KEY_ESCAPE) g_pending_keys.escape = true;
     if (key == GLFW_KEY_BACKSPACE) g_pending_keys.backspace = true;
-    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) g_pending_keys.digit = key - GLFW_KEY_0;
-    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) g_pending_keys.digit = key - GLFW_KEY_KP_0;
+    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_0));
+    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_KP_0));
 }
 
 std::string env_or(const char* name, std::string fallback) {
@@ -245,6 +245,11 @@ int run_kiosk(const KioskOptions& options) {
         frame_started = now;
 
         for (const auto& reply : office->take_replies()) {
+            if (const auto* check = std::get_if<kiosk::PinCheck>(&reply.result)) {
+                static constexpr const char* kOutcomes[] = {"accepted", "wrong", "locked-out", "unavailable"};
+                kiosk::log_event("staff-signin", {{"role", std::string(kiosk::to_string(staff.role()))},
+                                                  {"outcome", kOutcomes[static_cast<int>(check->outcome)]}});
+            }
             staff.on_reply(reply, now);
             technician.on_reply(reply);
         }
@@ -319,18 +324,21 @@ int run_kiosk(const KioskOptions& options) {
         FlushButtonLog(shown_screen.c_str());
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
-        if (mouse_busy || ui.keys.enter || ui.keys.escape || ui.keys.digit >= 0 || ui.keys.backspace ||
+        if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
             language_before != flow.language() || shown_screen != screen_name(flow, staff)) {
             prompt_frames = 3;
         }
-        // The hidden staff entry: hold the top-left corner of the welcome screen.
+        // The hidden entry: hold the top-left corner of the welcome screen for staff, the top-right
+        // corner for the technician.
         const float corner = ImGui::GetFontSize() * 3.0f;
         const ImVec2 mouse = ImGui::GetIO().MousePos;
-        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] &&
-            mouse.x >= 0 && mouse.x < corner && mouse.y >= 0 && mouse.y < corner) {
+        const float right_edge = ImGui::GetMainViewport()->Size.x;
+        const bool in_left = mouse.x >= 0 && mouse.x < corner && mouse.y >= 0 && mouse.y < corner;
+        const bool in_right = mouse.x > right_edge - corner && mouse.x <= right_edge && mouse.y >= 0 && mouse.y < corner;
+        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] && (in_left || in_right)) {
             if (!corner_held_since) corner_held_since = now;
-            staff.hold_corner(*corner_held_since, now, kiosk::Role::Staff);
-            if (staff.open()) kiosk::log_event("staff-entry");
+            staff.hold_corner(*corner_held_since, now, in_left ? kiosk::Role::Staff : kiosk::Role::Technician);
+            if (staff.open()) kiosk::log_event("staff-entry", {{"role", std::string(kiosk::to_string(staff.role()))}});
         } else {
             corner_held_since.reset();
         }

@@ -19,7 +19,7 @@ namespace medkiosk::ui {
 struct KeyPresses {
     bool enter = false;   // the primary action on every screen
     bool escape = false;  // back / scan another
-    int digit = -1;       // 0-9 typed on a keyboard or keypad (PIN pad), else -1
+    std::string digits;   // 0-9 typed on a keyboard or keypad since the last frame (PIN pad)
     bool backspace = false;
 };
 

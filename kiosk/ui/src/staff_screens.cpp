@@ -86,7 +86,7 @@ void DrawPinScreen(UiContext& ui) {
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
 
-    if (ui.keys.digit >= 0) staff.press_digit(ui.keys.digit, ui.now);
+    for (const char digit : ui.keys.digits) staff.press_digit(digit - '0', ui.now);
     if (ui.keys.backspace) staff.erase(ui.now);
     static const char* kKeys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"};
     for (int i = 0; i < 12; ++i) {
