@@ -163,7 +163,7 @@ void DrawScanScreen(UiContext& ui) {
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const bool landscape = area.x >= area.y;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.45f);
+    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.35f);
     DrawPreview(ui, preview_size);
     if (landscape) ImGui::SameLine(0, spacing);
 

@@ -70,6 +70,9 @@ void ApplyKioskStyle(float font_px) {
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
     style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    // Text fields must be visible as fields on the white panels: a grey face and a border.
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.92f, 0.92f, 1.0f);
+    style.Colors[ImGuiCol_Border] = colours::neutral;
 }
 
 bool BeginFullscreen(const char* id) {
