@@ -1,13 +1,62 @@
 #include "medkiosk/kiosk/donation_flow.hpp"
 
-namespace medkiosk::kiosk {
+#include <algorithm>
 
-DonationFlow::DonationFlow(LedgerPort& ledger, FlowSettings settings)
-    : ledger_(ledger), settings_(std::move(settings)) {}
+namespace medkiosk::kiosk {
+namespace {
+
+int days_in_month(int year, int month) {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+bool asks_expiry(Screen screen) { return screen == Screen::AskExpiry || screen == Screen::ConfirmExpiry; }
+
+}  // namespace
+
+std::string_view to_string(Screen screen) {
+    switch (screen) {
+        case Screen::Welcome: return "welcome";
+        case Screen::Scan: return "scan";
+        case Screen::ConfirmExpiry: return "confirm-expiry";
+        case Screen::AskExpiry: return "ask-expiry";
+        case Screen::Details: return "details";
+        case Screen::Receipt: return "receipt";
+    }
+    return "welcome";
+}
+
+std::string_view to_string(ExpirySource source) {
+    switch (source) {
+        case ExpirySource::Code: return "code";
+        case ExpirySource::OcrConfirmed: return "ocr-confirmed";
+        case ExpirySource::Picker: return "picker";
+    }
+    return "code";
+}
+
+std::string_view to_string(PackCondition condition) {
+    return condition == PackCondition::Sealed ? "sealed" : "opened-usable";
+}
+
+bool needs_donor_expiry(const Assessment& assessment) {
+    return assessment.reason == "no-expiry" || assessment.reason == "ask-expiry";
+}
+
+DonationFlow::DonationFlow(LedgerPort& ledger, FlowSettings settings, const ProductInfoPort* products)
+    : ledger_(ledger), settings_(std::move(settings)), products_(products) {}
+
+bool DonationFlow::can_choose() const {
+    return screen_ == Screen::Scan && session_ && current_ && current_->pack &&
+           current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse &&
+           !needs_donor_expiry(current_->assessment);
+}
 
 bool DonationFlow::can_confirm() const {
-    return screen_ == Screen::Scan && session_ && current_ && current_->pack &&
-           current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse;
+    if (screen_ != Screen::Details) return can_choose();
+    return session_ && current_ && current_->pack && current_->state == CurrentPack::State::Shown &&
+           current_->assessment.decision != Decision::Refuse && !needs_donor_expiry(current_->assessment);
 }
 
 void DonationFlow::set_language(Language language, Clock::time_point now) {
@@ -24,20 +73,97 @@ void DonationFlow::start(Clock::time_point now) {
 }
 
 void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now) {
+    // A donor answering a question or choosing details is not interrupted by the camera.
     if (screen_ != Screen::Scan) return;
     // A pack being saved stays on screen until the ledger answers; the next scan waits its turn.
-    if (current_ && current_->state == CurrentPack::State::Saving) return;
+    if (saving()) return;
+    // The box still in front of the camera is read again and again; showing it afresh would throw
+    // away what the donor already answered about it.
+    if (current_ && current_->state == CurrentPack::State::Shown && !event.symbol.text.empty() &&
+        current_->symbol.text == event.symbol.text) {
+        return;
+    }
+    today_ = today;
     CurrentPack pack;
     pack.id = ++packs_shown_;
     pack.symbol = event.symbol;
     if (event.parsed.ok()) {
         pack.pack = event.parsed.code();
+        if (pack.pack->expiry) pack.expiry_source = ExpirySource::Code;
+        if (products_ != nullptr) pack.product = products_->find(*pack.pack);
         pack.assessment = assess(*pack.pack, today, settings_.rules);
     } else {
         pack.parse_error = event.parsed.error().message;
         pack.assessment = {Decision::Refuse, "unreadable", "result.unreadable"};
     }
     current_ = std::move(pack);
+    if (needs_donor_expiry(current_->assessment)) screen_ = Screen::AskExpiry;
+    touch(now);
+}
+
+void DonationFlow::on_proposed_expiry(ProposedExpiry proposal, Clock::time_point now) {
+    if (!current_ || !current_->pack || !needs_donor_expiry(current_->assessment)) return;
+    if (screen_ != Screen::AskExpiry && screen_ != Screen::ConfirmExpiry) return;
+    if (proposal.expiry.month < 1 || proposal.expiry.month > 12) return;
+    current_->proposal = std::move(proposal);
+    screen_ = Screen::ConfirmExpiry;
+    proposal_since_ = now;
+}
+
+void DonationFlow::answer_proposal(bool correct, Clock::time_point now) {
+    if (screen_ != Screen::ConfirmExpiry || !current_ || !current_->proposal) return;
+    touch(now);
+    if (!correct) {
+        current_->proposal.reset();
+        screen_ = Screen::AskExpiry;
+        return;
+    }
+    const ProposedExpiry proposal = *current_->proposal;
+    current_->proposal.reset();
+    scanner::PackCode& pack = *current_->pack;
+    pack.expiry = proposal.expiry;
+    pack.expiry_precision = proposal.precision;
+    if (proposal.precision == scanner::ExpiryPrecision::Month) {
+        pack.expiry->day = days_in_month(proposal.expiry.year, proposal.expiry.month);
+    }
+    if (pack.batch.empty()) pack.batch = proposal.batch;
+    current_->expiry_source = ExpirySource::OcrConfirmed;
+    reassess(now);
+}
+
+void DonationFlow::pick_expiry(int year, int month, Clock::time_point now) {
+    if (!asks_expiry(screen_) || !current_ || !current_->pack) return;
+    if (month < 1 || month > 12 || year < 2000 || year > 2100) return;
+    touch(now);
+    current_->proposal.reset();
+    scanner::PackCode& pack = *current_->pack;
+    pack.expiry = scanner::Date{year, month, days_in_month(year, month)};
+    pack.expiry_precision = scanner::ExpiryPrecision::Month;
+    current_->expiry_source = ExpirySource::Picker;
+    reassess(now);
+}
+
+void DonationFlow::reassess(Clock::time_point now) {
+    current_->assessment = assess(*current_->pack, today_, settings_.rules);
+    screen_ = needs_donor_expiry(current_->assessment) ? Screen::AskExpiry : Screen::Scan;
+    touch(now);
+}
+
+void DonationFlow::choose(Clock::time_point now) {
+    if (!can_choose()) return;
+    screen_ = Screen::Details;
+    touch(now);
+}
+
+void DonationFlow::set_condition(PackCondition condition, Clock::time_point now) {
+    if (screen_ != Screen::Details || !current_) return;
+    current_->condition = condition;
+    touch(now);
+}
+
+void DonationFlow::change_quantity(int delta, Clock::time_point now) {
+    if (screen_ != Screen::Details || !current_) return;
+    current_->quantity = std::clamp(current_->quantity + delta, 1, settings_.max_quantity);
     touch(now);
 }
 
@@ -55,16 +181,38 @@ void DonationFlow::confirm(Clock::time_point now) {
         input.expiry_precision = pack.expiry_precision == scanner::ExpiryPrecision::Day ? "day" : "month";
     }
     input.serial = pack.serial;
+    input.quantity = current_->quantity;
+    input.condition = std::string(to_string(current_->condition));
     input.decision = std::string(to_string(current_->assessment.decision));
     input.reason = current_->assessment.reason;
     current_->ticket = ledger_.record(std::move(input));
     current_->state = CurrentPack::State::Saving;
+    screen_ = Screen::Scan;
     touch(now);
 }
 
+void DonationFlow::back(Clock::time_point now) {
+    switch (screen_) {
+        case Screen::Welcome: return;
+        case Screen::Scan: dismiss(now); return;
+        case Screen::ConfirmExpiry: answer_proposal(false, now); return;
+        case Screen::AskExpiry:
+            current_.reset();
+            screen_ = Screen::Scan;
+            touch(now);
+            return;
+        case Screen::Details:
+            screen_ = Screen::Scan;
+            touch(now);
+            return;
+        case Screen::Receipt: finish(now); return;
+    }
+}
+
 void DonationFlow::dismiss(Clock::time_point now) {
-    if (current_ && current_->state == CurrentPack::State::Saving) return;
+    if (saving()) return;
     current_.reset();
+    if (screen_ != Screen::Welcome && screen_ != Screen::Receipt) screen_ = Screen::Scan;
     touch(now);
 }
 
@@ -74,7 +222,8 @@ void DonationFlow::finish(Clock::time_point now) {
         reset();
         return;
     }
-    if (current_ && current_->state == CurrentPack::State::Saving) {
+    if (screen_ == Screen::Welcome) return;
+    if (saving()) {
         finish_requested_ = true;  // leave once the ledger has answered
         return;
     }
@@ -114,17 +263,23 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
 void DonationFlow::touch(Clock::time_point now) { last_activity_ = now; }
 
 void DonationFlow::tick(Clock::time_point now) {
+    if (screen_ == Screen::Welcome) return;
     if (screen_ == Screen::Receipt) {
         if (now - receipt_since_ >= settings_.receipt_shown) reset();
         return;
     }
-    if (screen_ == Screen::Scan && now - last_activity_ >= settings_.idle_timeout) {
+    if (screen_ == Screen::ConfirmExpiry && now - proposal_since_ >= settings_.proposal_timeout &&
+        now - last_activity_ < settings_.idle_timeout) {
+        current_->proposal.reset();
+        screen_ = Screen::AskExpiry;
+    }
+    if (now - last_activity_ >= settings_.idle_timeout) {
         // Recorded packs stay recorded; what was only on screen is dropped with the donation.
-        if (current_ && current_->state == CurrentPack::State::Saving) return;
+        if (saving()) return;
+        current_.reset();
         if (recorded_count_ > 0) {
             screen_ = Screen::Receipt;
             receipt_since_ = now;
-            current_.reset();
         } else {
             reset();
         }
@@ -132,7 +287,7 @@ void DonationFlow::tick(Clock::time_point now) {
 }
 
 std::optional<int> DonationFlow::countdown_seconds(Clock::time_point now) const {
-    if (screen_ != Screen::Scan) return std::nullopt;
+    if (screen_ == Screen::Welcome || screen_ == Screen::Receipt) return std::nullopt;
     const auto left = settings_.idle_timeout - (now - last_activity_);
     if (left > settings_.countdown) return std::nullopt;
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();

@@ -5,10 +5,14 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
+#include <string_view>
 #include <utility>
 
 #include "fonts.hpp"
@@ -44,6 +48,52 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     if (action != GLFW_PRESS) return;
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) g_pending_keys.enter = true;
     if (key == GLFW_KEY_ESCAPE) g_pending_keys.escape = true;
+    if (key == GLFW_KEY_BACKSPACE) g_pending_keys.backspace = true;
+    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_0));
+    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_KP_0));
+}
+
+std::string env_or(const char* name, std::string fallback) {
+    const char* value = std::getenv(name);
+    return value != nullptr ? std::string(value) : fallback;
+}
+
+long resident_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    }
+    return 0;
+}
+
+// Frame-time figures for the benchmark (MEDKIOSK_BENCH_FRAMES=N): N frames after the first camera
+// frame is shown, then the kiosk prints them and exits.
+struct FrameBench {
+    int wanted = 0;
+    std::vector<double> frame_ms;
+    bool done() const { return wanted > 0 && static_cast<int>(frame_ms.size()) >= wanted; }
+    void report(long first_frame_ms) const {
+        std::vector<double> sorted = frame_ms;
+        std::sort(sorted.begin(), sorted.end());
+        auto at = [&](double q) { return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))]; };
+        kiosk::log_event("bench", {{"frames", std::to_string(sorted.size())}, {"p50_ms", std::to_string(at(0.5))},
+                                   {"p95_ms", std::to_string(at(0.95))}, {"max_ms", std::to_string(sorted.back())},
+                                   {"rss_kib", std::to_string(resident_kib())},
+                                   {"first_frame_ms", std::to_string(first_frame_ms)}});
+    }
+};
+
+const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff) {
+    switch (staff.screen()) {
+        case kiosk::StaffScreen::Pin: return "pin";
+        case kiosk::StaffScreen::Queue: return "queue";
+        case kiosk::StaffScreen::Technician: return "technician";
+        case kiosk::StaffScreen::Closed: break;
+    }
+    static std::string name;
+    name = std::string(kiosk::to_string(flow.screen()));
+    return name.c_str();
 }
 
 void on_glfw_error(int code, const char* description) {
@@ -69,6 +119,7 @@ void log_shown_pack(const kiosk::CurrentPack& current) {
 }  // namespace
 
 int run_kiosk(const KioskOptions& options) {
+    const auto started = kiosk::Clock::now();  // "first frame" is measured from here
     kiosk::Translations translations;
     const auto lang_dir = options.assets_dir / "lang";
     if (const std::string error = translations.load(lang_dir); !error.empty()) {
@@ -102,8 +153,29 @@ int run_kiosk(const KioskOptions& options) {
     settings.kiosk_id = options.kiosk_id;
     settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
     settings.rules.minimum_shelf_life_days = options.min_shelf_life_days;  // appliance: kiosk.toml
-    kiosk::DonationFlow flow(ledger, settings);
+    kiosk::NoProductInfo products;  // pending integration: the catalogue lookup (issue 4)
+    kiosk::DonationFlow flow(ledger, settings, &products);
     flow.set_language(options.language, kiosk::Clock::now());
+
+    const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{
+        kiosk::ledger_file(options.data_dir), env_or("MEDKIOSK_STAFF_PIN", ""), env_or("MEDKIOSK_TECHNICIAN_PIN", ""), 5,
+        std::chrono::seconds(60)});
+    kiosk::StaffFlow staff(*office);
+    kiosk::TechnicianSettings technician_settings;
+    technician_settings.camera = options.source.empty() ? std::string("demo") : options.source;
+    technician_settings.kiosk_id = options.kiosk_id;
+    technician_settings.language = options.language;
+    technician_settings.idle_timeout_seconds = static_cast<int>(settings.idle_timeout.count());
+    kiosk::TechnicianFlow technician(*office, technician_settings);
+    kiosk::DiagnosticsMeter diagnostics;
+    FrameBench bench;
+    bench.wanted = std::atoi(env_or("MEDKIOSK_BENCH_FRAMES", "0").c_str());
+    if (bench.wanted > 0) flow.start(kiosk::Clock::now());  // the preview is what the benchmark measures
+    long first_frame_ms = -1;
+    std::optional<kiosk::Clock::time_point> corner_held_since;
+    // Test mode: stands in for the OCR expiry reader (issue 8) so the confirm step can be driven.
+    const std::optional<scanner::Date> test_proposal = scanner::parse_iso_date(env_or("MEDKIOSK_TEST_EXPIRY_PROPOSAL", "") + "-01");
+    std::uint64_t proposed_for_pack = 0;
 
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
@@ -151,7 +223,6 @@ int run_kiosk(const KioskOptions& options) {
     std::uint64_t last_logged_pack = 0;
     std::string last_source_error;
     bool first_frame_logged = false;
-    const auto started = kiosk::Clock::now();
 
     // Appliance: systemd READY/WATCHDOG from this loop, out-of-order detection, status file.
     kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id, MEDKIOSK_VERSION,
@@ -159,16 +230,53 @@ int run_kiosk(const KioskOptions& options) {
 
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
+    auto frame_started = kiosk::Clock::now();
+    // ImGui acts on a tap one frame after the press, and a language or screen change is fully drawn
+    // only on the frame after it happened: after any input or change, a few frames follow at once.
+    int prompt_frames = 0;
     while (!glfwWindowShouldClose(window) && !g_stop_requested) {
-        // Idle slowly on the welcome screen; follow the camera while scanning.
-        glfwWaitEventsTimeout(flow.screen() == kiosk::Screen::Welcome ? 0.1 : 1.0 / 30.0);
+        // Only the live preview needs the camera's pace; every other screen waits for input and
+        // wakes twice a second for its countdown.
+        const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
+        const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
+        if (bench.wanted == 0 && prompt_frames == 0) {
+            glfwWaitEventsTimeout(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5);
+        } else {
+            glfwWaitEventsTimeout(bench.wanted == 0 ? 1.0 / 60.0 : 0.0);
+            prompt_frames = std::max(0, prompt_frames - 1);
+        }
         const auto now = kiosk::Clock::now();
+        if (first_frame_ms >= 0 && bench.wanted > 0) {
+            bench.frame_ms.push_back(std::chrono::duration<double, std::milli>(now - frame_started).count());
+            if (bench.done()) {
+                bench.report(first_frame_ms);
+                break;
+            }
+        }
+        frame_started = now;
+
+        for (const auto& reply : office->take_replies()) {
+            if (const auto* check = std::get_if<kiosk::PinCheck>(&reply.result)) {
+                static constexpr const char* kOutcomes[] = {"accepted", "wrong", "locked-out", "unavailable"};
+                kiosk::log_event("staff-signin", {{"role", std::string(kiosk::to_string(staff.role()))},
+                                                  {"outcome", kOutcomes[static_cast<int>(check->outcome)]}});
+            }
+            staff.on_reply(reply, now);
+            technician.on_reply(reply);
+        }
+        staff.tick(now);
+        diagnostics.sample(pipeline.stats(), now);
 
         for (const auto& reply : ledger.take_replies()) {
+            const auto& shown = flow.current();
+            const std::string expiry_source =
+                shown && shown->expiry_source ? std::string(kiosk::to_string(*shown->expiry_source)) : std::string("none");
             flow.on_reply(reply);
             if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
                 kiosk::log_event("dropoff-recorded", {{"uuid", record->uuid}, {"sequence", std::to_string(record->sequence)},
-                                                      {"decision", record->decision}});
+                                                      {"decision", record->decision}, {"expiry", record->expiry},
+                                                      {"expiry_source", expiry_source}, {"condition", record->condition},
+                                                      {"quantity", std::to_string(record->quantity)}});
             } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
                 appliance.on_ledger_error(*error, now);
@@ -179,6 +287,11 @@ int run_kiosk(const KioskOptions& options) {
         for (const auto& event : pipeline.take_events())
             if (out_of_order == kiosk::OutOfOrder::None) flow.on_scan(event, today, now);
         flow.tick(now);
+        if (test_proposal && flow.screen() == kiosk::Screen::AskExpiry && flow.current() &&
+            flow.current()->id != proposed_for_pack) {
+            proposed_for_pack = flow.current()->id;
+            flow.on_proposed_expiry({*test_proposal, scanner::ExpiryPrecision::Month, ""}, now);
+        }
 
         if (const auto& current = flow.current(); current && current->id != last_logged_pack) {
             log_shown_pack(*current);
@@ -195,6 +308,7 @@ int run_kiosk(const KioskOptions& options) {
         if (frame && !first_frame_logged) {
             first_frame_logged = true;
             const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count();
+            first_frame_ms = static_cast<long>(ms);
             kiosk::log_event("first-frame", {{"ms_since_start", std::to_string(ms)}});
         }
 
@@ -202,12 +316,49 @@ int run_kiosk(const KioskOptions& options) {
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {})};
-        if (out_of_order != kiosk::OutOfOrder::None) DrawOutOfOrderScreen(ui, out_of_order);
-        else switch (flow.screen()) {
-            case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
-            case kiosk::Screen::Scan: DrawScanScreen(ui); break;
-            case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
+        UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {}),
+                     BackOfficeContext{staff, technician, diagnostics, *office}};
+        const std::string shown_screen = screen_name(flow, staff);
+        const auto language_before = flow.language();
+        switch (staff.screen()) {
+            case kiosk::StaffScreen::Pin: DrawPinScreen(ui); break;
+            case kiosk::StaffScreen::Queue: DrawStaffQueueScreen(ui); break;
+            case kiosk::StaffScreen::Technician: DrawTechnicianScreen(ui); break;
+            case kiosk::StaffScreen::Closed:
+                if (out_of_order != kiosk::OutOfOrder::None) {
+                    DrawOutOfOrderScreen(ui, out_of_order);
+                    break;
+                }
+                switch (flow.screen()) {
+                    case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
+                    case kiosk::Screen::Scan: DrawScanScreen(ui); break;
+                    case kiosk::Screen::AskExpiry: DrawAskExpiryScreen(ui); break;
+                    case kiosk::Screen::ConfirmExpiry: DrawConfirmExpiryScreen(ui); break;
+                    case kiosk::Screen::Details: DrawDetailsScreen(ui); break;
+                    case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
+                }
+                break;
+        }
+        FlushButtonLog(shown_screen.c_str());
+        const ImGuiIO& input = ImGui::GetIO();
+        const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
+        if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
+            language_before != flow.language() || shown_screen != screen_name(flow, staff)) {
+            prompt_frames = 3;
+        }
+        // The hidden entry: hold the top-left corner of the welcome screen for staff, the top-right
+        // corner for the technician.
+        const float corner = ImGui::GetFontSize() * 3.0f;
+        const ImVec2 mouse = ImGui::GetIO().MousePos;
+        const float right_edge = ImGui::GetMainViewport()->Size.x;
+        const bool in_left = mouse.x >= 0 && mouse.x < corner && mouse.y >= 0 && mouse.y < corner;
+        const bool in_right = mouse.x > right_edge - corner && mouse.x <= right_edge && mouse.y >= 0 && mouse.y < corner;
+        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] && (in_left || in_right)) {
+            if (!corner_held_since) corner_held_since = now;
+            staff.hold_corner(*corner_held_since, now, in_left ? kiosk::Role::Staff : kiosk::Role::Technician);
+            if (staff.open()) kiosk::log_event("staff-entry", {{"role", std::string(kiosk::to_string(staff.role()))}});
+        } else {
+            corner_held_since.reset();
         }
         if (ImGui::GetIO().MouseClicked[0] || ui.keys.enter || ui.keys.escape) flow.touch(now);
         ImGui::PopFont();

@@ -14,7 +14,7 @@ void DrawReceiptScreen(UiContext& ui) {
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const std::string code = ui.flow.session() ? ui.flow.session()->receipt_code : std::string();
 
-    ImGui::SetCursorPosY(area.y * 0.06f);
+    DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::PushFont(ui.fonts.title);
     TextCentered("✓ " + ui.tr("receipt.heading"));
     ImGui::PopFont();
@@ -29,7 +29,9 @@ void DrawReceiptScreen(UiContext& ui) {
     ImGui::SetCursorPosX((area.x - qr_size) * 0.5f + ImGui::GetStyle().WindowPadding.x);
     DrawQrCode(code, qr_size);
     ImGui::Spacing();
+    ImGui::PushTextWrapPos(0.0f);
     TextCentered(ui.tr("receipt.hint"));
+    ImGui::PopTextWrapPos();
     ImGui::Spacing();
 
     const float button_width = std::min(area.x * 0.6f, em * 14.0f);

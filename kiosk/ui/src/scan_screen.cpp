@@ -17,7 +17,7 @@ struct PreviewPlacement {
 PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
     const ImVec2 top_left = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y), IM_COL32(30, 30, 34, 255));
+    draw->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y), ImGui::GetColorU32(colours::preview_bg));
     PreviewPlacement placement{top_left, 1};
     if (ui.preview.id() != nullptr) {
         const float frame_w = static_cast<float>(ui.preview.width());
@@ -65,38 +65,53 @@ void DrawField(UiContext& ui, const char* key, const std::string& value) {
     ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
     ImGui::TextUnformatted(ui.tr(key).c_str());
     ImGui::PopStyleColor();
-    ImGui::SameLine(ImGui::GetFontSize() * 7.5f);
+    ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(value.empty() ? ui.tr("field.not_on_code").c_str() : value.c_str());
+    ImGui::PopTextWrapPos();
+}
+
+std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
+    const auto& pack = *current.pack;
+    if (!pack.expiry) return {};
+    std::string text = pack.expiry_precision == scanner::ExpiryPrecision::Month
+                           ? kiosk::fill(ui.tr("expiry.date_month"), {{"year", std::to_string(pack.expiry->year)},
+                                                                       {"month", std::to_string(pack.expiry->month)},
+                                                                       {"month_name", ui.tr("month." + std::to_string(pack.expiry->month))}})
+                           : scanner::to_iso(*pack.expiry);
+    if (current.expiry_source == kiosk::ExpirySource::Picker) text += " (" + ui.tr("field.expiry_from_picker") + ")";
+    if (current.expiry_source == kiosk::ExpirySource::OcrConfirmed) text += " (" + ui.tr("field.expiry_from_ocr") + ")";
+    return text;
 }
 
 void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float width) {
     const float em = ImGui::GetFontSize();
     const auto& assessment = current.assessment;
-    const ImVec4 colour = assessment.decision == kiosk::Decision::Accept   ? colours::accept
-                          : assessment.decision == kiosk::Decision::Refuse ? colours::refuse
-                                                                           : colours::review;
-    const char* icon = assessment.decision == kiosk::Decision::Accept   ? "✓ "
-                       : assessment.decision == kiosk::Decision::Refuse ? "✗ "
-                                                                        : "… ";
-    const char* word = assessment.decision == kiosk::Decision::Accept   ? "result.word_accepted"
-                       : assessment.decision == kiosk::Decision::Refuse ? "result.word_refused"
-                                                                        : "result.word_review";
+    const bool accepted = assessment.decision == kiosk::Decision::Accept;
+    const bool refused = assessment.decision == kiosk::Decision::Refuse;
+    const ImVec4 colour = accepted ? colours::accept : refused ? colours::refuse : colours::review;
+    const char* icon = accepted ? "✓ " : refused ? "× " : "… ";
+    const char* word = accepted ? "result.word_accepted" : refused ? "result.word_refused" : "result.word_review";
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colour, icon + ui.tr(word));
     ImGui::PopFont();
     TextWrappedColoured(colours::text, kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(ui.flow.settings().rules.minimum_shelf_life_days)}}));
+    // Where the box goes, as its own line with an arrow: the one thing the donor must do.
+    const char* where = !current.pack ? "result.where_staff" : refused ? "result.where_disposal" : "result.where_donation";
+    TextWrappedColoured(colour, "→ " + ui.tr(where));
     ImGui::Separator();
 
     if (current.pack) {
         const auto& pack = *current.pack;
-        if (!pack.gtin.empty()) {
-            DrawField(ui, "field.gtin", pack.gtin);
+        if (current.product) {
+            DrawField(ui, "field.product", ui.flow.language() == kiosk::Language::Chinese ? current.product->name_zh
+                                                                                           : current.product->name_en);
         } else {
-            DrawField(ui, "field.product_id", pack.product_id);
+            DrawField(ui, "field.product", ui.tr("field.unknown_product"));
         }
-        DrawField(ui, "field.expiry", pack.expiry ? scanner::to_iso(*pack.expiry) : std::string());
-        DrawField(ui, "field.batch", pack.batch);
-        DrawField(ui, "field.serial", pack.serial);
+        DrawField(ui, pack.gtin.empty() ? "field.product_id" : "field.gtin", pack.gtin.empty() ? pack.product_id : pack.gtin);
+        DrawField(ui, "field.expiry", ExpiryText(ui, current));
+        if (!pack.batch.empty()) DrawField(ui, "field.batch", pack.batch);
     } else {
         TextWrappedColoured(colours::muted_text, current.parse_error);
     }
@@ -104,10 +119,10 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
 
     switch (current.state) {
         case kiosk::CurrentPack::State::Shown:
-            if (ui.flow.can_confirm()) {
-                if (BigButton("✓ " + ui.tr("action.record") + "##record", ImVec2(width, em * 3.2f), colours::accept) ||
+            if (ui.flow.can_choose()) {
+                if (BigButton("✓ " + ui.tr("action.donate") + "##donate", ImVec2(width, em * 3.0f), colours::accept) ||
                     ui.keys.enter) {
-                    ui.flow.confirm(ui.now);
+                    ui.flow.choose(ui.now);
                 }
             }
             if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f), colours::primary) ||
@@ -122,10 +137,19 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
             TextWrappedColoured(colours::accept, "✓ " + ui.tr("status.saved"));
             break;
         case kiosk::CurrentPack::State::SaveFailed:
-            TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.save_failed"));
+            TextWrappedColoured(colours::refuse, "× " + ui.tr("status.save_failed"));
             TextWrappedColoured(colours::muted_text, current.save_error);
             break;
     }
+}
+
+// The one line telling the donor what to do now.
+const char* NextStepKey(UiContext& ui) {
+    const auto& current = ui.flow.current();
+    if (!current) return "scan.next_step_none";
+    if (current->state == kiosk::CurrentPack::State::Saved) return "scan.next_step_saved";
+    if (current->assessment.decision == kiosk::Decision::Refuse) return "scan.next_step_refuse";
+    return ui.flow.can_choose() ? "scan.next_step_accept" : "scan.next_step_none";
 }
 
 }  // namespace
@@ -139,7 +163,7 @@ void DrawScanScreen(UiContext& ui) {
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const bool landscape = area.x >= area.y;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.45f);
+    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.35f);
     DrawPreview(ui, preview_size);
     if (landscape) ImGui::SameLine(0, spacing);
 
@@ -147,15 +171,17 @@ void DrawScanScreen(UiContext& ui) {
                                         : ImVec2(area.x, area.y - preview_size.y - ImGui::GetStyle().ItemSpacing.y);
     ImGui::BeginChild("panel", panel_size, false, ImGuiWindowFlags_NoScrollbar);
     const float width = ImGui::GetContentRegionAvail().x;
+    DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colours::text, ui.tr("scan.heading"));
     ImGui::PopFont();
+    TextWrappedColoured(colours::primary, "→ " + ui.tr(NextStepKey(ui)));
 
     if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
-        TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.ledger_unavailable"));
+        TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));
         TextWrappedColoured(colours::muted_text, ledger_error);
     } else if (!ui.flow.session_error().empty()) {
-        TextWrappedColoured(colours::refuse, "✗ " + ui.tr("status.ledger_unavailable"));
+        TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));
         TextWrappedColoured(colours::muted_text, ui.flow.session_error());
     } else if (const auto& current = ui.flow.current()) {
         DrawCurrentPack(ui, *current, width);
@@ -175,14 +201,31 @@ void DrawScanScreen(UiContext& ui) {
     if (ui.flow.recorded_count() > 0) {
         TextWrappedColoured(colours::text, kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
     }
-    if (countdown) {
-        TextWrappedColoured(colours::refuse, kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
-    }
-    if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::muted_text)) {
+    if (countdown) DrawCountdown(ui);
+    if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::neutral)) {
         ui.flow.finish(ui.now);
     }
     ImGui::EndChild();
     ImGui::End();
+}
+
+}  // namespace medkiosk::ui
+
+namespace medkiosk::ui {
+
+void DrawCountdown(UiContext& ui) {
+    const auto countdown = ui.flow.countdown_seconds(ui.now);
+    if (!countdown) return;
+    TextWrappedColoured(colours::refuse, kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
+}
+
+bool DrawLanguageSwitch(UiContext& ui, float width) {
+    const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
+    if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f), colours::neutral)) {
+        ui.flow.set_language(chinese ? kiosk::Language::English : kiosk::Language::Chinese, ui.now);
+        return true;
+    }
+    return false;
 }
 
 }  // namespace medkiosk::ui

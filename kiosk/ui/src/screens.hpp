@@ -7,6 +7,8 @@
 #include "fonts.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/health.hpp"
+#include "medkiosk/kiosk/staff_flow.hpp"
+#include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 #include "preview_texture.hpp"
@@ -18,6 +20,16 @@ namespace medkiosk::ui {
 struct KeyPresses {
     bool enter = false;   // the primary action on every screen
     bool escape = false;  // back / scan another
+    std::string digits;   // 0-9 typed on a keyboard or keypad since the last frame (PIN pad)
+    bool backspace = false;
+};
+
+// What staff and technician screens use besides the donation flow.
+struct BackOfficeContext {
+    kiosk::StaffFlow& staff;
+    kiosk::TechnicianFlow& technician;
+    kiosk::DiagnosticsMeter& diagnostics;
+    kiosk::BackOfficePort& office;
 };
 
 struct UiContext {
@@ -29,6 +41,7 @@ struct UiContext {
     const Fonts& fonts;
     kiosk::Clock::time_point now;
     KeyPresses keys;
+    BackOfficeContext back_office;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };
@@ -38,5 +51,15 @@ void DrawScanScreen(UiContext& ui);
 void DrawReceiptScreen(UiContext& ui);
 // Instead of the donor's screens while the kiosk cannot take donations (camera lost, disk full).
 void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason);
+void DrawAskExpiryScreen(UiContext& ui);
+void DrawConfirmExpiryScreen(UiContext& ui);
+void DrawDetailsScreen(UiContext& ui);
+void DrawPinScreen(UiContext& ui);
+void DrawStaffQueueScreen(UiContext& ui);
+void DrawTechnicianScreen(UiContext& ui);
+
+// Shared pieces of the donor screens.
+void DrawCountdown(UiContext& ui);                     // the idle countdown line, when it runs
+bool DrawLanguageSwitch(UiContext& ui, float width);   // one button that flips 中文 / English
 
 }  // namespace medkiosk::ui

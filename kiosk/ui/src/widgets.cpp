@@ -2,7 +2,62 @@
 
 #include <qrencode.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <string_view>
+
+#include "medkiosk/kiosk/event_log.hpp"
+
 namespace medkiosk::ui {
+namespace {
+
+struct ButtonRect {
+    int x = 0, y = 0, w = 0, h = 0;
+    friend bool operator==(const ButtonRect&, const ButtonRect&) = default;
+};
+
+bool button_log_enabled() {
+    static const bool enabled = [] {
+        const char* value = std::getenv("MEDKIOSK_LOG_BUTTONS");
+        return value != nullptr && std::string_view(value) == "1";
+    }();
+    return enabled;
+}
+
+std::map<std::string, ButtonRect> g_frame_buttons;
+std::map<std::string, ButtonRect> g_logged_buttons;
+std::string g_logged_screen;
+
+void note_button(const std::string& label) {
+    if (!button_log_enabled()) return;
+    const auto id_at = label.find("##");
+    if (id_at == std::string::npos) return;  // only buttons with a stable id are clickable by tests
+    const ImVec2 min = ImGui::GetItemRectMin();
+    const ImVec2 max = ImGui::GetItemRectMax();
+    g_frame_buttons[label.substr(id_at + 2)] = {static_cast<int>(min.x), static_cast<int>(min.y),
+                                                static_cast<int>(max.x - min.x), static_cast<int>(max.y - min.y)};
+}
+
+}  // namespace
+
+void FlushButtonLog(const char* screen) {
+    if (!button_log_enabled()) return;
+    if (g_logged_screen != screen) {
+        g_logged_screen = screen;
+        g_logged_buttons.clear();
+        kiosk::log_event("screen", {{"name", screen}});
+    }
+    for (const auto& [id, rect] : g_frame_buttons) {
+        auto it = g_logged_buttons.find(id);
+        if (it != g_logged_buttons.end() && it->second == rect) continue;
+        g_logged_buttons[id] = rect;
+        kiosk::log_event("button", {{"screen", screen}, {"id", id}, {"x", std::to_string(rect.x)},
+                                    {"y", std::to_string(rect.y)}, {"w", std::to_string(rect.w)},
+                                    {"h", std::to_string(rect.h)}});
+    }
+    g_frame_buttons.clear();
+}
 
 void ApplyKioskStyle(float font_px) {
     ImGuiStyle& style = ImGui::GetStyle();
@@ -15,6 +70,9 @@ void ApplyKioskStyle(float font_px) {
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
     style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    // Text fields must be visible as fields on the white panels: a grey face and a border.
+    style.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.92f, 0.92f, 1.0f);
+    style.Colors[ImGuiCol_Border] = colours::neutral;
 }
 
 bool BeginFullscreen(const char* id) {
@@ -26,13 +84,32 @@ bool BeginFullscreen(const char* id) {
     return ImGui::Begin(id, nullptr, flags);
 }
 
-bool BigButton(const std::string& label, const ImVec2& size, const ImVec4& colour) {
+bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4& colour) {
+    const ImVec2 size(size_wanted.x > 0 ? std::max(size_wanted.x, kMinTouchPx) : size_wanted.x,
+                      std::max(size_wanted.y, kMinTouchPx));
     ImGui::PushStyleColor(ImGuiCol_Button, colour);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     const bool pressed = ImGui::Button(label.c_str(), size);
+    note_button(label);
     ImGui::PopStyleColor(4);
+    return pressed;
+}
+
+bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
+    const float em = ImGui::GetFontSize();
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, chosen ? std::max(3.0f, em * 0.18f) : 1.0f);
+    ImGui::PushStyleColor(ImGuiCol_Border, chosen ? colours::primary : colours::neutral);
+    ImGui::PushStyleColor(ImGuiCol_Button, chosen ? ImVec4(0.85f, 0.91f, 0.97f, 1) : ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.94f, 0.98f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.80f, 0.87f, 0.95f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, colours::text);
+    const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x, std::max(size.y, kMinTouchPx));
+    const bool pressed = ImGui::Button(((chosen ? "✓ " : "") + label).c_str(), sized);
+    note_button(label);
+    ImGui::PopStyleColor(5);
+    ImGui::PopStyleVar();
     return pressed;
 }
 

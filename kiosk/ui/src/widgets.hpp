@@ -16,6 +16,8 @@ inline const ImVec4 primary{0.05f, 0.36f, 0.60f, 1.0f};   // white text on it: 7
 inline const ImVec4 accept{0.05f, 0.45f, 0.20f, 1.0f};    // white text on it: 6.8:1
 inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};    // white text on it: 6.9:1
 inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};    // white text on it: 5.3:1
+inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};   // secondary buttons; white text on it: 9.4:1
+inline const ImVec4 preview_bg{0.12f, 0.12f, 0.13f, 1.0f};
 }  // namespace colours
 
 void ApplyKioskStyle(float font_px);
@@ -23,8 +25,19 @@ void ApplyKioskStyle(float font_px);
 // Begins a window that covers the whole viewport without decoration.
 bool BeginFullscreen(const char* id);
 
-// A large touch button; `colour` is its background. Returns true when pressed.
+// Touch targets are at least 10 mm. Assumption: a kiosk panel of about 96 dpi (a 23" 1080p or a
+// 10" 1024x600 panel), so 10 mm ≈ 38 px; buttons are sized in font units and never below this.
+inline constexpr float kMinTouchPx = 38.0f;
+
+// A large touch button; `colour` is its background. Returns true when pressed. With
+// MEDKIOSK_LOG_BUTTONS=1 its screen rectangle is logged (tests click the real buttons).
 bool BigButton(const std::string& label, const ImVec2& size, const ImVec4& colour);
+
+// A button that shows whether it is chosen by a ✓ and a frame, not by colour alone.
+bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size);
+
+// Called once per frame by the app: logs button rectangles that changed since the last frame.
+void FlushButtonLog(const char* screen);
 
 void TextCentered(const std::string& text);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);

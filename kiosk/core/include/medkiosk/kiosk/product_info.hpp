@@ -1,0 +1,32 @@
+#pragma once
+// What the donor is told about a pack beyond its code: the product's name, when the kiosk knows it.
+// The catalogue (storage) answers this after integration; until then NoProductInfo answers nothing
+// and the screens show the code's fields only.
+
+#include <optional>
+#include <string>
+
+#include "medkiosk/scanner/pack_code.hpp"
+
+namespace medkiosk::kiosk {
+
+struct ProductInfo {
+    std::string name_zh;
+    std::string name_en;
+    std::string category;  // catalogue category code, e.g. "antipyretic"; empty when unknown
+};
+
+class ProductInfoPort {
+public:
+    virtual ~ProductInfoPort() = default;
+    // Must not block: an in-memory catalogue snapshot, refreshed off the UI thread.
+    virtual std::optional<ProductInfo> find(const scanner::PackCode& pack) const = 0;
+};
+
+// Pending integration with the catalogue: knows no product.
+class NoProductInfo : public ProductInfoPort {
+public:
+    std::optional<ProductInfo> find(const scanner::PackCode&) const override { return std::nullopt; }
+};
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,283 @@
+// Staff and technician mode without a window: hidden entry, PIN pad, lockout, queue, settings.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "medkiosk/kiosk/staff_flow.hpp"
+#include "medkiosk/kiosk/technician_flow.hpp"
+#include "support/temp_dir.hpp"
+
+namespace medkiosk::kiosk {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+// Answers nothing by itself: each test replies to the tickets it wants answered.
+class FakeOffice : public BackOfficePort {
+public:
+    std::uint64_t verify_pin(Role role, std::string pin) override {
+        pins.emplace_back(role, std::move(pin));
+        return ++tickets;
+    }
+    std::uint64_t query_queue(QueueFilter filter) override {
+        filters.push_back(std::move(filter));
+        return ++tickets;
+    }
+    std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) override {
+        reviews.emplace_back(std::move(uuids), action);
+        return ++tickets;
+    }
+    std::uint64_t test_hub(std::string) override { return ++tickets; }
+    std::uint64_t import_catalogue(std::filesystem::path) override { return ++tickets; }
+    std::vector<BackOfficeReply> take_replies() override { return {}; }
+    TaskProgress sync_progress() const override { return {}; }
+    TaskProgress import_progress() const override { return {}; }
+
+    std::uint64_t tickets = 0;
+    std::vector<std::pair<Role, std::string>> pins;
+    std::vector<QueueFilter> filters;
+    std::vector<std::pair<std::vector<std::string>, ReviewAction>> reviews;
+};
+
+class StaffFlowTest : public ::testing::Test {
+protected:
+    FakeOffice office;
+    StaffFlow staff{office};
+    Steady::time_point t0 = Steady::now();
+
+    void type(const std::string& digits) {
+        for (char c : digits) staff.press_digit(c - '0', t0);
+    }
+    void sign_in(Role role) {
+        staff.open_pin(role, t0);
+        type("1234");
+        staff.submit(t0);
+        staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
+    }
+};
+
+TEST_F(StaffFlowTest, TheHiddenCornerOpensThePinPadOnlyAfterALongPress) {
+    staff.hold_corner(t0, t0 + 2s, Role::Staff);
+    EXPECT_EQ(staff.screen(), StaffScreen::Closed);
+    staff.hold_corner(t0, t0 + 3s, Role::Staff);
+    EXPECT_EQ(staff.screen(), StaffScreen::Pin);
+}
+
+TEST_F(StaffFlowTest, ThePinIsSentOnceAndNeverKept) {
+    staff.open_pin(Role::Staff, t0);
+    type("12");
+    staff.submit(t0);
+    EXPECT_TRUE(office.pins.empty()) << "too short";
+    type("34");
+    staff.erase(t0);
+    type("45");
+    EXPECT_EQ(staff.pin_length(), 5u);
+    staff.press_digit(12, t0);
+    EXPECT_EQ(staff.pin_length(), 5u);
+    staff.submit(t0);
+    ASSERT_EQ(office.pins.size(), 1u);
+    EXPECT_EQ(office.pins[0].second, "12345");
+    EXPECT_EQ(staff.pin_length(), 0u);
+    EXPECT_TRUE(staff.checking());
+    staff.submit(t0);
+    type("9");
+    EXPECT_EQ(office.pins.size(), 1u) << "no second request while one is being checked";
+    EXPECT_EQ(staff.pin_length(), 0u);
+}
+
+TEST_F(StaffFlowTest, RightPinOpensTheRolesScreen) {
+    sign_in(Role::Staff);
+    EXPECT_EQ(staff.screen(), StaffScreen::Queue);
+    EXPECT_TRUE(staff.loading()) << "the queue is asked for at once";
+    staff.close();
+    sign_in(Role::Technician);
+    EXPECT_EQ(staff.screen(), StaffScreen::Technician);
+    EXPECT_EQ(office.pins.back().first, Role::Technician);
+}
+
+TEST_F(StaffFlowTest, WrongPinsLeadToALockoutThatBlocksTheKeypad) {
+    staff.open_pin(Role::Staff, t0);
+    type("0000");
+    staff.submit(t0);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Wrong, 2, 0s, ""}}, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Pin);
+    EXPECT_EQ(staff.last_check()->attempts_left, 2);
+    type("0000");
+    staff.submit(t0);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::LockedOut, 0, 60s, ""}}, t0);
+    EXPECT_TRUE(staff.locked(t0 + 59s));
+    EXPECT_EQ(staff.locked_seconds(t0 + 30s), 30);
+    type("1234");
+    EXPECT_EQ(staff.pin_length(), 0u) << "the keypad is dead while locked";
+    staff.submit(t0 + 10s);
+    EXPECT_EQ(office.pins.size(), 2u);
+    EXPECT_FALSE(staff.locked(t0 + 60s));
+    staff.press_digit(1, t0 + 60s);
+    EXPECT_EQ(staff.pin_length(), 1u);
+}
+
+TEST_F(StaffFlowTest, AnUnavailableSignInStaysOnThePad) {
+    staff.open_pin(Role::Technician, t0);
+    type("1234");
+    staff.submit(t0);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Unavailable, 0, 0s, "no users"}}, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Pin);
+    EXPECT_EQ(staff.last_check()->message, "no users");
+}
+
+TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
+    sign_in(Role::Staff);
+    const std::uint64_t first_query = office.tickets;
+    staff.on_reply({first_query, std::vector<QueueItem>{{"a", "", "", "", "accept", "ok", "pending", "sealed", 1},
+                                                        {"b", "", "", "", "review", "no-expiry", "pending", "sealed", 2}}},
+                   t0);
+    EXPECT_EQ(staff.items().size(), 2u);
+    staff.apply(ReviewAction::Confirm, t0);
+    EXPECT_TRUE(office.reviews.empty()) << "nothing selected";
+    staff.toggle("b", t0);
+    staff.apply(ReviewAction::Disposal, t0);
+    ASSERT_EQ(office.reviews.size(), 1u);
+    EXPECT_EQ(office.reviews[0].first, std::vector<std::string>{"b"});
+    EXPECT_EQ(office.reviews[0].second, ReviewAction::Disposal);
+    staff.on_reply({office.tickets, TaskResult{true, "done"}}, t0);
+    EXPECT_TRUE(staff.selected().empty());
+    EXPECT_TRUE(staff.loading()) << "a successful action reloads the queue";
+
+    staff.select_all(t0);
+    EXPECT_EQ(staff.selected().size(), 2u);
+    QueueFilter filter;
+    filter.review_state = "pending";
+    filter.decision = "review";
+    staff.set_filter(filter, t0);
+    EXPECT_EQ(office.filters.back().decision, "review");
+    staff.on_reply({office.tickets, std::vector<QueueItem>{{"b", "", "", "", "review", "no-expiry", "pending", "sealed", 2}}}, t0);
+    EXPECT_EQ(staff.selected(), std::set<std::string>{"b"}) << "selection keeps only rows still shown";
+
+    staff.select_all(t0);
+    staff.apply(ReviewAction::Refuse, t0);
+    staff.on_reply({office.tickets, TaskResult{false, "pending integration"}}, t0);
+    EXPECT_EQ(staff.message(), "pending integration");
+    EXPECT_FALSE(staff.message_ok());
+    EXPECT_EQ(staff.selected().size(), 1u) << "a failed action keeps the selection";
+}
+
+TEST_F(StaffFlowTest, AnUnattendedStaffScreenClosesItself) {
+    sign_in(Role::Staff);
+    staff.tick(t0 + 119s);
+    EXPECT_EQ(staff.screen(), StaffScreen::Queue);
+    staff.tick(t0 + 120s);
+    EXPECT_EQ(staff.screen(), StaffScreen::Closed);
+    EXPECT_TRUE(staff.items().empty());
+}
+
+TEST_F(StaffFlowTest, ALateReplyForAClosedPadIsIgnored) {
+    staff.open_pin(Role::Staff, t0);
+    type("1234");
+    staff.submit(t0);
+    const auto ticket = office.tickets;
+    staff.close();
+    staff.on_reply({ticket, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Closed);
+}
+
+// The real local back office: its lockout, on its own thread.
+BackOfficeReply wait_reply(BackOfficePort& office, std::uint64_t ticket) {
+    for (int i = 0; i < 500; ++i) {
+        for (auto& reply : office.take_replies()) {
+            if (reply.ticket == ticket) return reply;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    ADD_FAILURE() << "no reply for ticket " << ticket;
+    return {};
+}
+
+TEST(LocalBackOffice, LocksOutAfterTooManyWrongPins) {
+    test::TempDir dir;
+    auto office = make_local_back_office({dir.path() / "ledger.db", "2468", "", 3, std::chrono::seconds(60)});
+    auto outcome = [&](Role role, const std::string& pin) {
+        return std::get<PinCheck>(wait_reply(*office, office->verify_pin(role, pin)).result);
+    };
+    EXPECT_EQ(outcome(Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+    EXPECT_EQ(outcome(Role::Staff, "1111").attempts_left, 2);
+    EXPECT_EQ(outcome(Role::Staff, "1111").attempts_left, 1);
+    const PinCheck locked = outcome(Role::Staff, "1111");
+    EXPECT_EQ(locked.outcome, PinCheck::Outcome::LockedOut);
+    EXPECT_EQ(locked.locked_for, std::chrono::seconds(60));
+    EXPECT_EQ(outcome(Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut) << "even the right PIN";
+    const PinCheck technician = outcome(Role::Technician, "2468");
+    EXPECT_EQ(technician.outcome, PinCheck::Outcome::Unavailable);
+    EXPECT_NE(technician.message.find("MEDKIOSK_TECHNICIAN_PIN"), std::string::npos) << technician.message;
+}
+
+TEST(LocalBackOffice, AMissingLedgerIsAnErrorNotACrash) {
+    test::TempDir dir;
+    auto office = make_local_back_office({dir.path() / "none" / "ledger.db", "", "", 5, std::chrono::seconds(60)});
+    const auto reply = wait_reply(*office, office->query_queue({}));
+    const auto* result = std::get_if<TaskResult>(&reply.result);
+    ASSERT_NE(result, nullptr);
+    EXPECT_FALSE(result->ok);
+    EXPECT_NE(result->message.find("ledger"), std::string::npos) << result->message;
+}
+
+TEST(TechnicianFlow, BadValuesAreRefusedWithTheirReasonAndNotSaved) {
+    FakeOffice office;
+    TechnicianFlow tech(office, TechnicianSettings{});
+    tech.draft().camera = "floppy:0";
+    tech.draft().idle_timeout_seconds = 5;
+    tech.draft().kiosk_id = "Kiosk One";
+    tech.draft().hub_url = "http://hub";
+    tech.draft().width = 100;
+    EXPECT_TRUE(tech.dirty());
+    EXPECT_FALSE(tech.save());
+    EXPECT_EQ(tech.errors().at("camera"), "tech.error.camera");
+    EXPECT_EQ(tech.errors().at("idle_timeout"), "tech.error.idle_timeout");
+    EXPECT_EQ(tech.errors().at("kiosk_id"), "tech.error.kiosk_id");
+    EXPECT_EQ(tech.errors().at("hub_url"), "tech.error.hub_url");
+    EXPECT_EQ(tech.errors().at("resolution"), "tech.error.resolution");
+    EXPECT_EQ(tech.saved().camera, "demo");
+    tech.revert();
+    tech.draft().camera = "camera:0";
+    tech.draft().kiosk_id = "county-3-kiosk-7";
+    tech.draft().hub_url = "postgresql://hub.example/medkiosk";
+    EXPECT_TRUE(tech.save()) << tech.errors().size();
+    EXPECT_EQ(tech.saved().kiosk_id, "county-3-kiosk-7");
+    EXPECT_FALSE(tech.dirty());
+}
+
+TEST(TechnicianFlow, HubTestAndImportRunAsTasks) {
+    FakeOffice office;
+    TechnicianFlow tech(office, TechnicianSettings{});
+    tech.test_hub();
+    EXPECT_TRUE(tech.hub_test().running);
+    tech.test_hub();
+    EXPECT_EQ(office.tickets, 1u) << "one test at a time";
+    tech.import_catalogue();
+    tech.on_reply({2, TaskResult{false, "no file"}});
+    EXPECT_FALSE(tech.catalogue_import().running);
+    EXPECT_TRUE(tech.hub_test().running);
+    tech.on_reply({1, TaskResult{true, "connected"}});
+    EXPECT_EQ(tech.hub_test().result->message, "connected");
+}
+
+TEST(DiagnosticsMeter, CountsCodesOverTheLastMinute) {
+    DiagnosticsMeter meter;
+    const auto t0 = Steady::now();
+    scanner::PipelineStats stats;
+    stats.capture_fps = 29.5;
+    stats.decode_ms = 14;
+    meter.sample(stats, t0);
+    EXPECT_EQ(meter.codes_per_minute(), 0);
+    stats.events = 3;
+    meter.sample(stats, t0 + 20s);
+    EXPECT_EQ(meter.codes_per_minute(), 3);
+    stats.events = 5;
+    meter.sample(stats, t0 + 85s);
+    EXPECT_EQ(meter.codes_per_minute(), 2) << "codes older than a minute drop out";
+    EXPECT_DOUBLE_EQ(meter.fps(), 29.5);
+    EXPECT_DOUBLE_EQ(meter.decode_ms(), 14);
+}
+
+}  // namespace
+}  // namespace medkiosk::kiosk

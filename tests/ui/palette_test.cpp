@@ -1,0 +1,73 @@
+// The palette meets WCAG 2.x contrast (≥ 4.5:1) for every text/background pair the screens use.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "widgets.hpp"
+
+namespace medkiosk::ui {
+namespace {
+
+double channel(float c) {
+    const double v = c;
+    return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
+
+double luminance(const ImVec4& colour) {
+    return 0.2126 * channel(colour.x) + 0.7152 * channel(colour.y) + 0.0722 * channel(colour.z);
+}
+
+double contrast(const ImVec4& a, const ImVec4& b) {
+    const double la = luminance(a);
+    const double lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+const ImVec4 kWhite{1, 1, 1, 1};
+
+TEST(Palette, TheContrastFormulaMatchesKnownValues) {
+    EXPECT_NEAR(contrast(ImVec4(0, 0, 0, 1), kWhite), 21.0, 0.01);
+    EXPECT_NEAR(contrast(kWhite, kWhite), 1.0, 1e-9);
+    EXPECT_NEAR(contrast(ImVec4(0.4627f, 0.4627f, 0.4627f, 1), kWhite), 4.54, 0.02);  // #767676
+}
+
+struct Pair {
+    const char* name;
+    ImVec4 foreground;
+    ImVec4 background;
+};
+
+TEST(Palette, EveryTextPairReachesFourAndAHalfToOne) {
+    const ImVec4 chosen_button{0.85f, 0.91f, 0.97f, 1};  // ChoiceButton's chosen face
+    const Pair pairs[] = {
+        {"text on background", colours::text, colours::background},
+        {"muted text on background", colours::muted_text, colours::background},
+        {"primary (next step) on background", colours::primary, colours::background},
+        {"accept word on background", colours::accept, colours::background},
+        {"refuse word on background", colours::refuse, colours::background},
+        {"review word on background", colours::review, colours::background},
+        {"white on primary button", kWhite, colours::primary},
+        {"white on accept button", kWhite, colours::accept},
+        {"white on refuse button", kWhite, colours::refuse},
+        {"white on review button", kWhite, colours::review},
+        {"white on neutral button", kWhite, colours::neutral},
+        {"white on the camera area", kWhite, colours::preview_bg},
+        {"text on white panel", colours::text, kWhite},
+        {"muted text on white panel", colours::muted_text, kWhite},
+        {"accept word on white panel", colours::accept, kWhite},
+        {"refuse word on white panel", colours::refuse, kWhite},
+        {"text on chosen button", colours::text, chosen_button},
+    };
+    for (const auto& pair : pairs) {
+        EXPECT_GE(contrast(pair.foreground, pair.background), 4.5) << pair.name << ": "
+                                                                   << contrast(pair.foreground, pair.background);
+    }
+}
+
+TEST(Palette, TouchTargetsAreAtLeastTenMillimetres) {
+    // 10 mm at the assumed 96 dpi panel.
+    EXPECT_GE(kMinTouchPx, 10.0 / 25.4 * 96.0 - 0.5);
+}
+
+}  // namespace
+}  // namespace medkiosk::ui
