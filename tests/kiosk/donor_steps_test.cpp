@@ -39,7 +39,7 @@ const scanner::Date kToday{2026, 11, 29};
 
 scanner::ScanEvent pack_event(std::optional<scanner::Date> expiry, std::string gtin = "09520123456788") {
     scanner::PackCode pack;
-    pack.scheme = expiry ? scanner::Scheme::Gs1 : scanner::Scheme::Retail;
+    pack.scheme = expiry ? scanner::Scheme::Gs1 : scanner::Scheme::Gtin;
     pack.gtin = std::move(gtin);
     pack.expiry = expiry;
     return scanner::ScanEvent{scanner::DecodedSymbol{}, scanner::ParseResult(pack), 1};

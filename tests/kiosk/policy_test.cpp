@@ -29,7 +29,7 @@ scanner::PackCode pack_without_expiry() {
 const scanner::Date kToday{2026, 11, 29};
 
 ProductInfo fever_tablets() {
-    return ProductInfo{"fever", false, false, false, false, false};
+    return ProductInfo{"", "", "fever", false, false, false, false, false};
 }
 
 PolicyContext known(ProductInfo product = fever_tablets()) {
@@ -156,7 +156,7 @@ TEST(Policy, NoExpiryAsksTheDonorForMonthAndYear) {
 }
 
 TEST(Policy, DevicesNeedNoExpiryButMustNotBeExpiredWhenDated) {
-    ProductInfo thermometer{"device", false, false, false, false, true};
+    ProductInfo thermometer{"", "", "device", false, false, false, false, true};
     const auto undated = assess(pack_without_expiry(), kToday, PolicyRules{}, known(thermometer));
     EXPECT_EQ(undated.decision, Decision::Accept);
     EXPECT_EQ(undated.reason, "device");
@@ -187,8 +187,8 @@ TEST(Policy, ASerialAlreadyRecordedIsADuplicate) {
 TEST(Policy, ExcludedCategoriesAndFlagsAreRefused) {
     PolicyRules rules;
     rules.excluded_categories = {"controlled", "cold-chain"};
-    ProductInfo sedative{"sleep", true, true, false, false, false};
-    ProductInfo insulin{"diabetes", true, false, true, true, false};
+    ProductInfo sedative{"", "", "sleep", true, true, false, false, false};
+    ProductInfo insulin{"", "", "diabetes", true, false, true, true, false};
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known(sedative)).reason, "excluded-category");
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known(insulin)).reason, "excluded-category");
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known()).decision, Decision::Accept);
@@ -200,14 +200,14 @@ TEST(Policy, ADriveAcceptsOnlyItsCategories) {
     PolicyContext context = known();
     context.drive = DriveInfo{"winter fever drive", {"fever", "cough"}, std::nullopt, {}};
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, PolicyRules{}, context).decision, Decision::Accept);
-    context.product = ProductInfo{"antiviral", false, false, false, false, false};
+    context.product = ProductInfo{"", "", "antiviral", false, false, false, false, false};
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, PolicyRules{}, context).reason, "excluded-category");
 }
 
 TEST(Policy, ShelfLifeIsSetPerCategoryAndPerDrive) {
     PolicyRules rules;
     rules.shelf_life_by_category = {{"antiviral", 180}};
-    ProductInfo antiviral{"antiviral", false, false, false, false, false};
+    ProductInfo antiviral{"", "", "antiviral", false, false, false, false, false};
     const scanner::Date in_150_days{2027, 4, 28};
     ASSERT_EQ(days_between(kToday, in_150_days), 150);
     EXPECT_EQ(assess(pack_expiring(in_150_days), kToday, rules, known()).decision, Decision::Accept);

@@ -27,15 +27,6 @@ std::string_view to_string(Screen screen) {
     return "welcome";
 }
 
-std::string_view to_string(ExpirySource source) {
-    switch (source) {
-        case ExpirySource::Code: return "code";
-        case ExpirySource::OcrConfirmed: return "ocr-confirmed";
-        case ExpirySource::Picker: return "picker";
-    }
-    return "code";
-}
-
 std::string_view to_string(PackCondition condition) {
     return condition == PackCondition::Sealed ? "sealed" : "opened-usable";
 }

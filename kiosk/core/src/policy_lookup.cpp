@@ -23,7 +23,8 @@ std::string catalogue_key(const scanner::PackCode& pack) {
 }
 
 ProductInfo product_info(const storage::CatalogueEntry& entry) {
-    return {entry.category, entry.prescription, entry.controlled, entry.cold_chain, entry.injectable, entry.device};
+    return {entry.name_zh,    entry.name_en,    entry.category, entry.prescription,
+            entry.controlled, entry.cold_chain, entry.injectable, entry.device};
 }
 
 storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "medkiosk/kiosk/expiry_source.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/kiosk/product_info.hpp"
@@ -21,11 +22,6 @@ using Clock = std::chrono::steady_clock;
 // Scan (re-assessed) → Details (sealed/opened, quantity) → Scan (recorded) … → Receipt → Welcome.
 enum class Screen { Welcome, Scan, ConfirmExpiry, AskExpiry, Details, Receipt };
 std::string_view to_string(Screen screen);
-
-// Where the expiry the policy judged came from. Storage has no column for it yet, so the flow keeps
-// it with the pack and the kiosk logs it with the recorded drop-off.
-enum class ExpirySource { Code, OcrConfirmed, Picker };
-std::string_view to_string(ExpirySource source);  // "code", "ocr-confirmed", "picker"
 
 enum class PackCondition { Sealed, OpenedUsable };
 std::string_view to_string(PackCondition condition);  // "sealed", "opened-usable" (storage's words)

@@ -26,16 +26,9 @@
 #include "medkiosk/scanner/ocr/text_reader.hpp"
 #include "medkiosk/scanner/pack_code.hpp"
 
-namespace medkiosk::kiosk {
+#include "medkiosk/kiosk/expiry_source.hpp"
 
-// Where a recorded drop-off's expiry came from; stored with the drop-off.
-enum class ExpirySource {
-    Code,          // the scanned code carried it (GS1 AI 17, IFA "D")
-    OcrConfirmed,  // read from the printed text by ExpiryReader and confirmed by the donor
-    Picker,        // the donor chose month/year in the picker (OCR denied, timed out or unavailable)
-};
-std::string_view to_string(ExpirySource source);               // "code", "ocr-confirmed", "picker"
-std::optional<ExpirySource> expiry_source_from_string(std::string_view text);
+namespace medkiosk::kiosk {
 
 struct ExpiryProposal {
     scanner::Date expiry;

@@ -38,8 +38,11 @@ struct PolicyRules {
 };
 
 // What the catalogue says about the product; mirrors storage::CatalogueEntry without depending on it.
+// What the catalogue says about a product: its names for the donor and what the rules look at.
 struct ProductInfo {
-    std::string category;
+    std::string name_zh;
+    std::string name_en;
+    std::string category;  // catalogue category code, e.g. "antipyretic"
     bool prescription = false;
     bool controlled = false;
     bool cold_chain = false;

@@ -6,15 +6,10 @@
 #include <optional>
 #include <string>
 
+#include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/scanner/pack_code.hpp"
 
 namespace medkiosk::kiosk {
-
-struct ProductInfo {
-    std::string name_zh;
-    std::string name_en;
-    std::string category;  // catalogue category code, e.g. "antipyretic"; empty when unknown
-};
 
 class ProductInfoPort {
 public:
