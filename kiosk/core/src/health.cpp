@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <ctime>
 
 #include "medkiosk/kiosk/event_log.hpp"
@@ -152,6 +154,11 @@ void ApplianceMonitor::on_ledger_error(const storage::Error& error, Clock::time_
     health_.ledger_failed(error, now);
     // Check the disk at once: the screen should not wait for the next periodic probe.
     next_disk_check_ = now;
+}
+
+double ApplianceMonitor::max_idle_wait_seconds(double wanted) const {
+    if (!watchdog_.enabled()) return wanted;
+    return std::min(wanted, std::chrono::duration<double>(watchdog_.ping_interval()).count());
 }
 
 void ApplianceMonitor::on_stop() {

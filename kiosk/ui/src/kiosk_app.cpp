@@ -240,7 +240,8 @@ int run_kiosk(const KioskOptions& options) {
         const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
         const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
         if (bench.wanted == 0 && prompt_frames == 0) {
-            glfwWaitEventsTimeout(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5);
+            glfwWaitEventsTimeout(
+                appliance.max_idle_wait_seconds(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5));
         } else {
             glfwWaitEventsTimeout(bench.wanted == 0 ? 1.0 / 60.0 : 0.0);
             prompt_frames = std::max(0, prompt_frames - 1);

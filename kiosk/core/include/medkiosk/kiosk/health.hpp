@@ -78,6 +78,8 @@ public:
 
     OutOfOrder reason() const { return reason_; }
     const SystemdNotifier& notifier() const { return notifier_; }
+    // The longest the main loop may sleep waiting for input and still ping systemd in time.
+    double max_idle_wait_seconds(double wanted) const;
 
     // Tests replace the statvfs probe with their own.
     void set_free_space_probe(std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> probe);
