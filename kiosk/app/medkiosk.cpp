@@ -68,6 +68,7 @@ void apply_config_file(int argc, char** argv, medkiosk::ui::KioskOptions& option
     options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
     options.min_shelf_life_days = config.min_shelf_life_days;
     options.min_free_disk_bytes = static_cast<std::uint64_t>(config.min_free_disk_mb) << 20;
+    options.hub_url = config.hub_url;
 }
 
 }  // namespace

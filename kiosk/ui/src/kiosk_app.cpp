@@ -17,9 +17,11 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/expiry_reader.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/storage/sync.hpp"
 #include "preview_texture.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
@@ -116,6 +118,54 @@ void log_shown_pack(const kiosk::CurrentPack& current) {
     }
 }
 
+// Which pack the OCR reader is working on, so each pack gets at most one proposal: after a "no",
+// the donor's own answer in the picker is final.
+struct ExpiryReading {
+    std::uint64_t pack_id = 0;
+    std::uint64_t last_frame = 0;
+    bool proposed = false;
+};
+
+void feed_expiry_reader(kiosk::ExpiryReader& reader, ExpiryReading& reading, kiosk::DonationFlow& flow,
+                        const scanner::FramePtr& frame, kiosk::Clock::time_point now) {
+    const auto& current = flow.current();
+    if (flow.screen() != kiosk::Screen::AskExpiry || !current) return;
+    if (current->id != reading.pack_id) {
+        // The OCR models (~100 MB) load with the first pack that needs them, not at start.
+        reader.start();
+        reader.reset();
+        reading = ExpiryReading{current->id, 0, false};
+    }
+    if (reading.proposed) return;
+    // The same frame twice would let one reading agree with itself.
+    if (frame && frame->sequence != reading.last_frame) {
+        reader.submit_frame(frame);
+        reading.last_frame = frame->sequence;
+    }
+    if (auto proposal = reader.take_proposal()) {
+        reading.proposed = true;
+        kiosk::log_event("expiry-read", {{"expiry", scanner::to_iso(proposal->expiry)},
+                                         {"precision", std::string(scanner::to_string(proposal->precision))}});
+        flow.on_expiry_proposal(*proposal, now);
+    }
+}
+
+std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options) {
+    storage::SyncOptions sync_options;
+    sync_options.ledger_file = kiosk::ledger_file(options.data_dir);
+    sync_options.hub_conninfo = options.hub_url;
+    sync_options.kiosk_version = MEDKIOSK_VERSION;
+    auto created = storage::SyncWorker::create(std::move(sync_options));
+    if (!created) {
+        kiosk::log_event("sync-error", {{"detail", created.error().message}});
+        return nullptr;
+    }
+    auto worker = std::move(created).value();
+    worker->start();
+    kiosk::log_event("sync-started");
+    return worker;
+}
+
 }  // namespace
 
 int run_kiosk(const KioskOptions& options) {
@@ -176,6 +226,15 @@ int run_kiosk(const KioskOptions& options) {
     // Test mode: stands in for the OCR expiry reader (issue 8) so the confirm step can be driven.
     const std::optional<scanner::Date> test_proposal = scanner::parse_iso_date(env_or("MEDKIOSK_TEST_EXPIRY_PROPOSAL", "") + "-01");
     std::uint64_t proposed_for_pack = 0;
+
+    // The printed expiry, read off the box while the donor is asked for it (packs whose code has none).
+    // OCR runs at idle CPU priority on its own thread; the test stand-in above replaces it.
+    kiosk::ExpiryReader expiry_reader;
+    ExpiryReading expiry_reading;
+
+    // Sync to the county hub on its own thread, once the ledger exists; donations never wait for it.
+    std::unique_ptr<storage::SyncWorker> sync;
+    bool sync_attempted = false;
 
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
@@ -274,6 +333,7 @@ int run_kiosk(const KioskOptions& options) {
                 shown && shown->expiry_source ? std::string(kiosk::to_string(*shown->expiry_source)) : std::string("none");
             flow.on_reply(reply);
             if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
+                if (sync) sync->wake();
                 kiosk::log_event("dropoff-recorded", {{"uuid", record->uuid}, {"sequence", std::to_string(record->sequence)},
                                                       {"decision", record->decision}, {"expiry", record->expiry},
                                                       {"expiry_source", expiry_source}, {"condition", record->condition},
@@ -292,6 +352,11 @@ int run_kiosk(const KioskOptions& options) {
             flow.current()->id != proposed_for_pack) {
             proposed_for_pack = flow.current()->id;
             flow.on_proposed_expiry({*test_proposal, scanner::ExpiryPrecision::Month, ""}, now);
+        }
+        if (!test_proposal) feed_expiry_reader(expiry_reader, expiry_reading, flow, pipeline.latest_frame(), now);
+        if (!sync_attempted && !options.hub_url.empty() && ledger.ready()) {
+            sync_attempted = true;
+            sync = start_sync(options);
         }
 
         if (const auto& current = flow.current(); current && current->id != last_logged_pack) {
@@ -377,6 +442,8 @@ int run_kiosk(const KioskOptions& options) {
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
     glfwDestroyWindow(window);
+    if (sync) sync->stop();
+    expiry_reader.stop();
     pipeline.stop();
     appliance.on_stop();
     kiosk::log_event("stopped");

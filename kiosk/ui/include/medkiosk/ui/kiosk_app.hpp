@@ -26,6 +26,7 @@ struct KioskOptions {
     std::chrono::seconds idle_timeout{90};
     int min_shelf_life_days = 90;
     std::uint64_t min_free_disk_bytes = 64ull << 20;
+    std::string hub_url;       // county hub (libpq connection string); empty = no sync yet
     std::string config_origin = "defaults";  // "file" | "last-good" | "defaults", for the status file
 };
 
