@@ -125,7 +125,10 @@ void ExpiryReader::run() {
             generation = generation_;
             if (!first_frame_at_) first_frame_at_ = Clock::now();
         }
-        const scanner::ocr::TextLines lines = reader.read(*frame);
+        const scanner::ocr::TextLines lines = reader.read(*frame, [&] {
+            std::lock_guard lock(mutex_);
+            return stopping_ || generation != generation_;
+        });
         const scanner::ocr::ExpiryReading reading = scanner::ocr::parse_expiry_text(lines.joined());
 
         std::lock_guard lock(mutex_);

@@ -171,7 +171,7 @@ TextReader::Opened TextReader::open(const TextReaderOptions& options) {
     return {std::unique_ptr<TextReader>(new TextReader(std::move(engine), std::move(resolved))), {}};
 }
 
-TextLines TextReader::read(const Frame& frame) {
+TextLines TextReader::read(const Frame& frame, const std::function<bool()>& cancelled) {
     TextLines result;
     if (frame.width <= 0 || frame.height <= 0 ||
         frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
@@ -179,10 +179,10 @@ TextLines TextReader::read(const Frame& frame) {
     const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
     cv::Mat grey;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
-    return read(GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+    return read(GreyImage{grey.cols, grey.rows, grey.data, grey.step}, cancelled);
 }
 
-TextLines TextReader::read(const GreyImage& image) {
+TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& cancelled) {
     TextLines result;
     if (!image.pixels || image.width < 32 || image.height < 32) return result;
     const auto locate_start = Clock::now();
@@ -237,6 +237,7 @@ TextLines TextReader::read(const GreyImage& image) {
                           static_cast<int>(box.width * grow) + 2 * pad, static_cast<int>(box.height * grow) + 2 * pad);
         full_box &= full_bounds;
         if (full_box.area() <= 0) continue;
+        if (cancelled && cancelled()) break;
         cv::Mat line;
         const double to_line = static_cast<double>(kLineHeight) / full_box.height;
         cv::resize(full_level(full_box), line, cv::Size(), to_line, to_line, to_line > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);

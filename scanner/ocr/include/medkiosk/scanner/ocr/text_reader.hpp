@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,8 +49,10 @@ public:
     TextReader(const TextReader&) = delete;
     TextReader& operator=(const TextReader&) = delete;
 
-    TextLines read(const Frame& frame);
-    TextLines read(const GreyImage& image);
+    // `cancelled` is asked between text lines: a reader at idle CPU priority must not hold up shutdown
+    // or a new pack for a whole frame's worth of OCR.
+    TextLines read(const Frame& frame, const std::function<bool()>& cancelled = {});
+    TextLines read(const GreyImage& image, const std::function<bool()>& cancelled = {});
 
 private:
     struct Engine;
