@@ -1,8 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "medkiosk/kiosk/catalogue_import.hpp"
+#include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
+#include "medkiosk/scanner/parse.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -60,6 +65,162 @@ TEST(LedgerWorker, AnUnopenableLedgerAnswersEveryRequestWithTheReason) {
     EXPECT_FALSE(error->message.empty());
     EXPECT_FALSE(worker.ready());
     EXPECT_FALSE(worker.open_error().empty());
+}
+
+std::shared_ptr<const PolicySnapshot> wait_for_policy(const LedgerWorker& worker,
+                                                      const std::shared_ptr<const PolicySnapshot>& older = nullptr) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (auto current = worker.policy(); current && current != older) return current;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return nullptr;
+}
+
+std::vector<storage::CatalogueEntry> sample_catalogue() {
+    std::ifstream in(std::string(MEDKIOSK_ASSETS_DIR) + "/catalogue/sample_catalogue.csv", std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parse = parse_catalogue_csv(text.str());
+    EXPECT_TRUE(parse.ok());
+    return parse.entries;
+}
+
+// A ledger as a technician leaves it: the sample catalogue, a drive running today, county rules and
+// one recalled batch.
+void prepare_ledger(const test::TempDir& dir) {
+    auto opened = storage::Ledger::open(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto& ledger = *opened.value();
+    ASSERT_TRUE(ledger.replace_catalogue(sample_catalogue(), "test"));
+    storage::Drive drive;
+    drive.name = "all year";
+    drive.starts_on = "2000-01-01";
+    drive.ends_on = "2099-12-31";
+    drive.rules_json = R"({"minimum_shelf_life_days": 30})";
+    ASSERT_TRUE(ledger.add_drive(drive, "test"));
+    ASSERT_TRUE(ledger.set_setting("policy.rules", R"({"excluded_categories": ["cold"]})", "test"));
+    ASSERT_TRUE(ledger.add_recall(storage::Recall{"06900000000014", "BAD1", "test"}, "test"));
+}
+
+TEST(LedgerWorkerPolicy, LoadsTheSnapshotWhenTheLedgerOpens) {
+    test::TempDir dir;
+    prepare_ledger(dir);
+    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    const auto snapshot = wait_for_policy(worker);
+    ASSERT_NE(snapshot, nullptr) << worker.policy_error();
+    EXPECT_EQ(snapshot->products.size(), sample_catalogue().size());
+    scanner::PackCode pack;
+    pack.gtin = "06900000000021";
+    const auto product = snapshot->find(pack);
+    ASSERT_TRUE(product);
+    EXPECT_EQ(product->name_en, "Ibuprofen sustained-release capsules");
+    EXPECT_EQ(product->category, "fever");
+    ASSERT_TRUE(snapshot->drive);
+    EXPECT_EQ(snapshot->drive->minimum_shelf_life_days, 30);
+    EXPECT_GT(snapshot->drive_id, 0);
+    EXPECT_EQ(snapshot->loaded_for, scanner::today_utc());
+    PolicyRules base;
+    base.minimum_shelf_life_days = 120;
+    const PolicyRules rules = snapshot->rules(base);
+    EXPECT_EQ(rules.excluded_categories.count("cold"), 1u);
+    EXPECT_EQ(rules.minimum_shelf_life_days, 120) << "what the county did not set keeps the kiosk's value";
+    EXPECT_TRUE(worker.policy_error().empty());
+}
+
+TEST(LedgerWorkerPolicy, AnEmptyLedgerGivesAnEmptySnapshot) {
+    test::TempDir dir;
+    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    const auto snapshot = wait_for_policy(worker);
+    ASSERT_NE(snapshot, nullptr) << worker.policy_error();
+    EXPECT_TRUE(snapshot->products.empty());
+    EXPECT_FALSE(snapshot->drive);
+    EXPECT_FALSE(snapshot->rules_json);
+}
+
+TEST(LedgerWorkerPolicy, ReloadsOnRequestAfterACatalogueImport) {
+    test::TempDir dir;
+    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    const auto first = wait_for_policy(worker);
+    ASSERT_NE(first, nullptr);
+    ASSERT_TRUE(first->products.empty());
+    prepare_ledger(dir);  // a second connection, as the back office's import uses
+    worker.refresh_policy();
+    const auto second = wait_for_policy(worker, first);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->products.size(), sample_catalogue().size());
+    EXPECT_TRUE(first->products.empty()) << "a published snapshot never changes under its reader";
+}
+
+TEST(LedgerWorkerPolicy, MalformedCountyRulesKeepThePreviousSnapshotAndSayWhy) {
+    test::TempDir dir;
+    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    const auto first = wait_for_policy(worker);
+    ASSERT_NE(first, nullptr);
+    {
+        auto opened = storage::Ledger::open(dir.path() / "ledger.db",
+                                            storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+        ASSERT_TRUE(opened);
+        ASSERT_TRUE(opened.value()->set_setting("policy.rules", R"({"minimum_shelf_life_days": "lots"})", "test"));
+    }
+    worker.refresh_policy();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (worker.policy_error().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_NE(worker.policy_error().find("policy.rules"), std::string::npos) << worker.policy_error();
+    EXPECT_EQ(worker.policy(), first);
+}
+
+// The flow on the real ledger thread: a recalled batch is refused, a pack is recorded with its
+// category and drive, and the same serial shown again is refused as a duplicate.
+TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
+    test::TempDir dir;
+    prepare_ledger(dir);
+    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    ASSERT_NE(wait_for_policy(worker), nullptr);
+    SnapshotProductInfo products(worker);
+    DonationFlow flow(worker, FlowSettings{}, &products, &worker);
+    const auto today = scanner::today_utc();
+    const scanner::Date expiry{today.year + 2, 6, 30};
+    auto now = Clock::now();
+    const auto pump = [&] {
+        for (auto& reply : wait_for_replies(worker, 1)) flow.on_reply(reply);
+    };
+    const auto scan = [&](const std::string& batch, const std::string& serial) {
+        scanner::PackCode pack;
+        pack.scheme = scanner::Scheme::Gs1;
+        pack.gtin = "06900000000014";
+        pack.batch = batch;
+        pack.serial = serial;
+        pack.expiry = expiry;
+        scanner::DecodedSymbol symbol;
+        symbol.text = batch + "/" + serial;
+        flow.on_scan(scanner::ScanEvent{symbol, scanner::ParseResult(pack), 1}, today, now);
+        pump();
+    };
+    flow.start(now);
+    pump();  // the session (the policy reload answers nothing)
+    ASSERT_TRUE(flow.session()) << flow.session_error();
+
+    scan("BAD1", "SER-A");
+    EXPECT_EQ(flow.current()->assessment.reason, "recalled");
+
+    scan("GOOD1", "SER-A");
+    ASSERT_EQ(flow.current()->assessment.reason, "ok");
+    ASSERT_TRUE(flow.current()->product);
+    EXPECT_EQ(flow.current()->product->name_zh, "对乙酰氨基酚片");
+    flow.confirm(now);
+    const auto replies = wait_for_replies(worker, 1);
+    ASSERT_EQ(replies.size(), 1u);
+    const auto* record = std::get_if<storage::DropOffRecord>(&replies[0].result);
+    ASSERT_NE(record, nullptr) << std::get<storage::Error>(replies[0].result).message;
+    EXPECT_EQ(record->category, "fever");
+    EXPECT_GT(record->drive_id, 0);
+    flow.on_reply(replies[0]);
+    flow.dismiss(now);
+
+    scan("GOOD1", "SER-A");
+    EXPECT_EQ(flow.current()->assessment.reason, "duplicate");
 }
 
 }  // namespace

@@ -35,19 +35,32 @@ bool needs_donor_expiry(const Assessment& assessment) {
     return assessment.reason == "no-expiry" || assessment.reason == "ask-expiry";
 }
 
-DonationFlow::DonationFlow(LedgerPort& ledger, FlowSettings settings, const ProductInfoPort* products)
-    : ledger_(ledger), settings_(std::move(settings)), products_(products) {}
+DonationFlow::DonationFlow(LedgerPort& ledger, FlowSettings settings, const ProductInfoPort* products,
+                           PolicySource* policy)
+    : ledger_(ledger), settings_(std::move(settings)), products_(products), policy_(policy) {}
+
+Assessment DonationFlow::judge(const CurrentPack& pack) const {
+    if (policy_ == nullptr) return assess(*pack.pack, today_, settings_.rules);
+    const auto snapshot = policy_->policy();
+    const PolicyRules rules = snapshot ? snapshot->rules(settings_.rules) : settings_.rules;
+    Assessment assessment = assess(*pack.pack, today_, rules, pack.context);
+    // Unchecked (the ledger failed), the pack may be recalled or given before: a pharmacist looks at
+    // it instead of it going straight to the shelf.
+    if (pack.unchecked && assessment.decision == Decision::Accept) assessment.decision = Decision::Review;
+    return assessment;
+}
 
 bool DonationFlow::can_choose() const {
-    return screen_ == Screen::Scan && session_ && current_ && current_->pack &&
+    return screen_ == Screen::Scan && session_ && current_ && current_->pack && !current_->checking &&
            current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse &&
            !needs_donor_expiry(current_->assessment);
 }
 
 bool DonationFlow::can_confirm() const {
     if (screen_ != Screen::Details) return can_choose();
-    return session_ && current_ && current_->pack && current_->state == CurrentPack::State::Shown &&
-           current_->assessment.decision != Decision::Refuse && !needs_donor_expiry(current_->assessment);
+    return session_ && current_ && current_->pack && !current_->checking &&
+           current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse &&
+           !needs_donor_expiry(current_->assessment);
 }
 
 void DonationFlow::set_language(Language language, Clock::time_point now) {
@@ -60,6 +73,9 @@ void DonationFlow::start(Clock::time_point now) {
     screen_ = Screen::Scan;
     session_error_.clear();
     session_ticket_ = ledger_.begin_session();
+    // Each donation sees the catalogue, rules and drive as they are now (a technician may have
+    // imported a catalogue since the last one); the reload runs on the ledger thread.
+    if (policy_ != nullptr) policy_->refresh_policy();
     touch(now);
 }
 
@@ -70,10 +86,13 @@ void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date&
     if (saving()) return;
     // The box still in front of the camera is read again and again; showing it afresh would throw
     // away what the donor already answered about it.
-    if (current_ && current_->state == CurrentPack::State::Shown && !event.symbol.text.empty() &&
-        current_->symbol.text == event.symbol.text) {
-        return;
-    }
+    // A serialised pack just recorded is that same box too: reading it again must not call it a
+    // duplicate. Without a serial the same text is as likely a second box of the product.
+    const bool same_box = current_ && !event.symbol.text.empty() && current_->symbol.text == event.symbol.text &&
+                          (current_->state == CurrentPack::State::Shown ||
+                           (current_->state == CurrentPack::State::Saved && current_->pack &&
+                            !current_->pack->serial.empty()));
+    if (same_box) return;
     today_ = today;
     CurrentPack pack;
     pack.id = ++packs_shown_;
@@ -81,8 +100,23 @@ void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date&
     if (event.parsed.ok()) {
         pack.pack = event.parsed.code();
         if (pack.pack->expiry) pack.expiry_source = ExpirySource::Code;
-        if (products_ != nullptr) pack.product = products_->find(*pack.pack);
-        pack.assessment = assess(*pack.pack, today, settings_.rules);
+        if (policy_ != nullptr) {
+            const auto snapshot = policy_->policy();
+            if (snapshot) {
+                pack.context.product = snapshot->find(*pack.pack);
+                pack.context.drive = snapshot->drive;
+                pack.drive_id = snapshot->drive_id;
+            }
+            // The active drive depends on the day; a snapshot from yesterday is reloaded once.
+            if ((!snapshot || snapshot->loaded_for != today) && refresh_asked_for_ != today) {
+                refresh_asked_for_ = today;
+                policy_->refresh_policy();
+            }
+            pack.check_ticket = ledger_.check_pack(pack.pack->gtin, pack.pack->batch, pack.pack->serial);
+            pack.checking = pack.check_ticket != 0;
+        }
+        pack.product = products_ != nullptr ? products_->find(*pack.pack) : pack.context.product;
+        pack.assessment = judge(pack);
     } else {
         pack.parse_error = event.parsed.error().message;
         pack.assessment = {Decision::Refuse, "unreadable", "result.unreadable"};
@@ -135,7 +169,7 @@ void DonationFlow::pick_expiry(int year, int month, Clock::time_point now) {
 }
 
 void DonationFlow::reassess(Clock::time_point now) {
-    current_->assessment = assess(*current_->pack, today_, settings_.rules);
+    current_->assessment = judge(*current_);
     screen_ = needs_donor_expiry(current_->assessment) ? Screen::AskExpiry : Screen::Scan;
     touch(now);
 }
@@ -176,6 +210,8 @@ void DonationFlow::confirm(Clock::time_point now) {
     input.condition = std::string(to_string(current_->condition));
     input.decision = std::string(to_string(current_->assessment.decision));
     input.reason = current_->assessment.reason;
+    if (current_->context.product) input.category = current_->context.product->category;
+    input.drive_id = current_->drive_id;
     current_->ticket = ledger_.record(std::move(input));
     current_->state = CurrentPack::State::Saving;
     screen_ = Screen::Scan;
@@ -236,6 +272,10 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
         }
         return;
     }
+    if (current_ && current_->checking && current_->check_ticket == reply.ticket) {
+        on_checks(reply);
+        return;
+    }
     if (!current_ || current_->ticket != reply.ticket) return;
     if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
         current_->state = CurrentPack::State::Saved;
@@ -248,6 +288,25 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
     if (finish_requested_) {
         finish_requested_ = false;
         finish(last_activity_);
+    }
+}
+
+void DonationFlow::on_checks(const LedgerReply& reply) {
+    current_->checking = false;
+    if (const auto* checks = std::get_if<PackChecks>(&reply.result)) {
+        current_->context.batch_recalled = checks->batch_recalled;
+        current_->context.serial_already_recorded = checks->serial_already_recorded;
+    } else {
+        current_->unchecked = true;
+    }
+    current_->assessment = judge(*current_);
+    // The answer may come while the donor is being asked the expiry: a refusal ends the question,
+    // otherwise the question stays.
+    if (needs_donor_expiry(current_->assessment)) {
+        if (screen_ == Screen::Scan) screen_ = Screen::AskExpiry;
+    } else if (asks_expiry(screen_)) {
+        current_->proposal.reset();
+        screen_ = Screen::Scan;
     }
 }
 

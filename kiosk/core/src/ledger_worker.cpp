@@ -1,5 +1,7 @@
 #include "medkiosk/kiosk/ledger_worker.hpp"
 
+#include "medkiosk/scanner/parse.hpp"
+
 namespace medkiosk::kiosk {
 
 LedgerWorker::LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options)
@@ -14,7 +16,7 @@ LedgerWorker::~LedgerWorker() {
     thread_.join();
 }
 
-std::uint64_t LedgerWorker::enqueue(std::function<LedgerReply(storage::Ledger&, std::uint64_t)> job) {
+std::uint64_t LedgerWorker::enqueue(Job job) {
     std::uint64_t ticket = 0;
     {
         std::lock_guard lock(mutex_);
@@ -26,7 +28,7 @@ std::uint64_t LedgerWorker::enqueue(std::function<LedgerReply(storage::Ledger&, 
 }
 
 std::uint64_t LedgerWorker::begin_session() {
-    return enqueue([](storage::Ledger& ledger, std::uint64_t ticket) {
+    return enqueue([](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
         auto session = ledger.begin_session();
         if (!session) return LedgerReply{ticket, session.error()};
         return LedgerReply{ticket, std::move(session).value()};
@@ -34,11 +36,58 @@ std::uint64_t LedgerWorker::begin_session() {
 }
 
 std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
-    return enqueue([input = std::move(input)](storage::Ledger& ledger, std::uint64_t ticket) {
+    return enqueue([input = std::move(input)](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
         auto record = ledger.record_dropoff(input);
         if (!record) return LedgerReply{ticket, record.error()};
         return LedgerReply{ticket, std::move(record).value()};
     });
+}
+
+std::uint64_t LedgerWorker::check_pack(const std::string& gtin, const std::string& batch, const std::string& serial) {
+    return enqueue([gtin, batch, serial](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
+        PackChecks checks;
+        if (!gtin.empty() && !batch.empty()) {
+            auto recalled = ledger.is_recalled(gtin, batch);
+            if (!recalled) return LedgerReply{ticket, recalled.error()};
+            checks.batch_recalled = recalled.value();
+        }
+        if (!serial.empty()) {
+            auto recorded = ledger.serial_recorded(serial);
+            if (!recorded) return LedgerReply{ticket, recorded.error()};
+            checks.serial_already_recorded = recorded.value();
+        }
+        return LedgerReply{ticket, checks};
+    });
+}
+
+std::shared_ptr<const PolicySnapshot> LedgerWorker::policy() const {
+    std::lock_guard lock(mutex_);
+    return policy_;
+}
+
+std::string LedgerWorker::policy_error() const {
+    std::lock_guard lock(mutex_);
+    return policy_error_;
+}
+
+void LedgerWorker::refresh_policy() {
+    // Before the open the first load is still to come; after a failed open there is nothing to load.
+    if (!ready()) return;
+    enqueue([this](storage::Ledger& ledger, std::uint64_t) -> std::optional<LedgerReply> {
+        load_policy(ledger);
+        return std::nullopt;
+    });
+}
+
+void LedgerWorker::load_policy(storage::Ledger& ledger) {
+    auto loaded = load_policy_snapshot(ledger, scanner::today_utc());
+    std::lock_guard lock(mutex_);
+    if (loaded) {
+        policy_ = std::make_shared<const PolicySnapshot>(std::move(loaded).value());
+        policy_error_.clear();
+    } else {
+        policy_error_ = loaded.error().message;
+    }
 }
 
 std::vector<LedgerReply> LedgerWorker::take_replies() {
@@ -68,8 +117,9 @@ void LedgerWorker::run() {
             open_error_ = opened.error().message;
         }
     }
+    if (ledger) load_policy(*ledger);
     for (;;) {
-        std::pair<std::uint64_t, std::function<LedgerReply(storage::Ledger&, std::uint64_t)>> job;
+        std::pair<std::uint64_t, Job> job;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
@@ -78,10 +128,12 @@ void LedgerWorker::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        LedgerReply reply = ledger ? job.second(*ledger, job.first)
-                                   : LedgerReply{job.first, storage::Error{storage::ErrorCode::Io, open_error()}};
+        std::optional<LedgerReply> reply =
+            ledger ? job.second(*ledger, job.first)
+                   : LedgerReply{job.first, storage::Error{storage::ErrorCode::Io, open_error()}};
+        if (!reply) continue;
         std::lock_guard lock(mutex_);
-        replies_.push_back(std::move(reply));
+        replies_.push_back(std::move(*reply));
     }
 }
 

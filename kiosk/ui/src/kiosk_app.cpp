@@ -203,8 +203,8 @@ int run_kiosk(const KioskOptions& options) {
     settings.kiosk_id = options.kiosk_id;
     settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
     settings.rules.minimum_shelf_life_days = options.min_shelf_life_days;  // appliance: kiosk.toml
-    kiosk::NoProductInfo products;  // pending integration: the catalogue lookup (issue 4)
-    kiosk::DonationFlow flow(ledger, settings, &products);
+    kiosk::SnapshotProductInfo products(ledger);  // the catalogue as the ledger thread last loaded it
+    kiosk::DonationFlow flow(ledger, settings, &products, &ledger);
     flow.set_language(options.language, kiosk::Clock::now());
 
     const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{

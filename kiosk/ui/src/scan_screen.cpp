@@ -95,7 +95,10 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colour, icon + ui.tr(word));
     ImGui::PopFont();
-    TextWrappedColoured(colours::text, kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(ui.flow.settings().rules.minimum_shelf_life_days)}}));
+    // The limit the policy applied: a drive or the product's category may set another than the kiosk's.
+    const int days = assessment.minimum_shelf_life_days > 0 ? assessment.minimum_shelf_life_days
+                                                            : ui.flow.settings().rules.minimum_shelf_life_days;
+    TextWrappedColoured(colours::text, kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(days)}}));
     // Where the box goes, as its own line with an arrow: the one thing the donor must do.
     const char* where = !current.pack ? "result.where_staff" : refused ? "result.where_disposal" : "result.where_donation";
     TextWrappedColoured(colour, "→ " + ui.tr(where));

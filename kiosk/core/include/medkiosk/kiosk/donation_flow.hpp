@@ -10,6 +10,7 @@
 #include "medkiosk/kiosk/expiry_source.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/policy.hpp"
+#include "medkiosk/kiosk/policy_snapshot.hpp"
 #include "medkiosk/kiosk/product_info.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
@@ -46,6 +47,12 @@ struct CurrentPack {
     std::optional<ProductInfo> product;
     std::string parse_error;
     Assessment assessment;
+    PolicyContext context;      // what the policy knew when it judged the pack
+    std::int64_t drive_id = 0;  // the drive running when the pack was shown, 0 for none
+    // The ledger's recall and duplicate checks are on their way; the pack cannot be chosen before.
+    bool checking = false;
+    std::uint64_t check_ticket = 0;
+    bool unchecked = false;  // the checks failed
     std::optional<ExpirySource> expiry_source;  // empty while nobody has given an expiry
     std::optional<ProposedExpiry> proposal;     // the OCR reading being asked about
     PackCondition condition = PackCondition::Sealed;
@@ -68,7 +75,10 @@ struct FlowSettings {
 
 class DonationFlow {
 public:
-    DonationFlow(LedgerPort& ledger, FlowSettings settings = {}, const ProductInfoPort* products = nullptr);
+    // Without a policy source packs are judged on expiry alone (the first kiosk version); with one, by
+    // the full policy: the snapshot's catalogue, rules and drive plus the ledger's per-pack checks.
+    DonationFlow(LedgerPort& ledger, FlowSettings settings = {}, const ProductInfoPort* products = nullptr,
+                 PolicySource* policy = nullptr);
 
     Screen screen() const { return screen_; }
     Language language() const { return language_; }
@@ -113,11 +123,15 @@ public:
 private:
     void reset();
     void reassess(Clock::time_point now);
+    Assessment judge(const CurrentPack& pack) const;
+    void on_checks(const LedgerReply& reply);
     bool saving() const { return current_ && current_->state == CurrentPack::State::Saving; }
 
     LedgerPort& ledger_;
     FlowSettings settings_;
     const ProductInfoPort* products_;
+    PolicySource* policy_;
+    scanner::Date refresh_asked_for_{};
     Screen screen_ = Screen::Welcome;
     Language language_ = Language::Chinese;
     std::optional<storage::DonationSession> session_;

@@ -1,7 +1,7 @@
 #pragma once
 // What the donor is told about a pack beyond its code: the product's name, when the kiosk knows it.
-// The catalogue (storage) answers this after integration; until then NoProductInfo answers nothing
-// and the screens show the code's fields only.
+// The kiosk answers it from the ledger thread's PolicySnapshot (SnapshotProductInfo in
+// policy_snapshot.hpp); NoProductInfo answers nothing, and the screens then show the code's fields only.
 
 #include <optional>
 #include <string>
@@ -18,7 +18,7 @@ public:
     virtual std::optional<ProductInfo> find(const scanner::PackCode& pack) const = 0;
 };
 
-// Pending integration with the catalogue: knows no product.
+// Knows no product (tests, and a kiosk without a catalogue).
 class NoProductInfo : public ProductInfoPort {
 public:
     std::optional<ProductInfo> find(const scanner::PackCode&) const override { return std::nullopt; }
