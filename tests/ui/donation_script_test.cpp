@@ -9,6 +9,7 @@
 #include <regex>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "support/process.hpp"
@@ -137,11 +138,18 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     Xvfb x(run.width, run.height);
     ASSERT_TRUE(x.ok()) << x.error();
     TempDir data;
+    // Real users, as a technician sets them up: PINs on stdin, the pepper in the test's temp dir.
+    const std::string pepper = (data.path() / "pin-pepper").string();
+    for (const auto& [login, role, pin] : {std::tuple{"wang", "staff", "2468"}, std::tuple{"li", "technician", "1357"}}) {
+        const auto added = run_ctl({"users", "add", login, "--role", role, "--data-dir", data.path().string(),
+                                    "--pepper-file", pepper}, std::string(pin) + "\n");
+        ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+    }
     BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size, "--source", "demo", "--data-dir",
                              data.path().string(), "--lang", run.lang == "en" ? "en" : "zh"},
                             (data.path() / "kiosk").string(),
                             {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_TEST_EXPIRY_PROPOSAL=2027-06",
-                             "MEDKIOSK_STAFF_PIN=2468", "MEDKIOSK_TECHNICIAN_PIN=1357"});
+                             "MEDKIOSK_PEPPER_FILE=" + pepper});
     const std::string shots = std::string(MEDKIOSK_SCREENSHOT_DIR) + "/" + size;
     KioskDriver k(x, kiosk, shots);
 

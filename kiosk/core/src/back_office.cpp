@@ -1,13 +1,21 @@
 #include "medkiosk/kiosk/back_office.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
 
+#include "medkiosk/kiosk/catalogue_import.hpp"
+#include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -27,6 +35,39 @@ std::string_view to_string(ReviewAction action) {
 namespace {
 
 using Steady = std::chrono::steady_clock;
+
+constexpr const char* kLockedUntilUnlocked = "locked: a technician must unlock this user (medkioskctl users unlock)";
+
+// The pad sends a PIN without a login: find whose it is without touching anyone's failure count.
+// Mirrors UserService's scheme (argon2id over BLAKE2b(PIN) keyed with the pepper); the tests sign in
+// users created by UserService, so a change there that is not mirrored here fails them.
+bool pin_matches(const std::string& pin, const std::string& pepper, const std::string& stored_hash) {
+    std::array<unsigned char, 32> peppered{};
+    crypto_generichash(peppered.data(), peppered.size(), reinterpret_cast<const unsigned char*>(pin.data()),
+                       pin.size(), reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
+    const bool ok = crypto_pwhash_str_verify(stored_hash.c_str(), reinterpret_cast<const char*>(peppered.data()),
+                                             peppered.size()) == 0;
+    sodium_memzero(peppered.data(), peppered.size());
+    return ok;
+}
+
+// The staff screen's names for review states and actions, as storage spells them.
+std::string stored_state(const std::string& shown) {
+    if (shown == "confirmed") return "approved";
+    if (shown == "refused") return "rejected";
+    if (shown == "disposal") return "disposed";
+    return shown;
+}
+
+std::optional<std::string> stored_action(ReviewAction action) {
+    switch (action) {
+        case ReviewAction::Confirm: return "approve";
+        case ReviewAction::Refuse: return "reject";
+        case ReviewAction::Disposal: return "dispose";
+        case ReviewAction::Reclassify: return std::nullopt;
+    }
+    return std::nullopt;
+}
 
 class LocalBackOffice : public BackOfficePort {
 public:
@@ -51,9 +92,8 @@ public:
     }
 
     std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) override {
-        return enqueue([count = uuids.size(), action]() -> BackOfficeReply::Result {
-            return TaskResult{false, "pending integration: '" + std::string(to_string(action)) + "' for " +
-                                         std::to_string(count) + " item(s) needs the review tables (issue 4)"};
+        return enqueue([this, uuids = std::move(uuids), action]() -> BackOfficeReply::Result {
+            return record_reviews(uuids, action);
         });
     }
 
@@ -65,13 +105,7 @@ public:
     }
 
     std::uint64_t import_catalogue(std::filesystem::path file) override {
-        return enqueue([file = std::move(file)]() -> BackOfficeReply::Result {
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(file, ec)) {
-                return TaskResult{false, "cannot read " + file.string() + ": no such file (insert the USB stick?)"};
-            }
-            return TaskResult{false, "pending integration: catalogue import arrives with the catalogue (issue 4)"};
-        });
+        return enqueue([this, file = std::move(file)]() -> BackOfficeReply::Result { return import_file(file); });
     }
 
     std::vector<BackOfficeReply> take_replies() override {
@@ -107,13 +141,114 @@ private:
         }
     }
 
+    storage::StatusOr<storage::Ledger*> ledger() {
+        if (!ledger_) {
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(options_.ledger_file, ec)) {
+                return storage::Error{storage::ErrorCode::NotFound,
+                                      "cannot read the ledger: no ledger at " + options_.ledger_file.string() +
+                                          " (the kiosk creates it when it starts; check the data directory)"};
+            }
+            auto opened = storage::Ledger::open(options_.ledger_file, options_.ledger_options);
+            if (!opened.ok()) {
+                return storage::Error{opened.error().code, "cannot read the ledger: " + opened.error().message};
+            }
+            ledger_ = std::move(opened.value());
+        }
+        return ledger_.get();
+    }
+
+    PinCheck unavailable(std::string message) {
+        return {PinCheck::Outcome::Unavailable, 0, std::chrono::seconds(0), std::move(message)};
+    }
+
     PinCheck check_pin(Role role, const std::string& pin) {
+        signed_in_.erase(role);
+        auto opened = ledger();
+        if (!opened) return unavailable(opened.error().message);
+        storage::Ledger& book = *opened.value();
+        auto all_users = book.users();
+        if (!all_users) return unavailable("cannot read the users: " + all_users.error().message);
+        if (all_users.value().empty()) return check_development_pin(role, pin);
+
+        std::vector<storage::UserRecord> candidates;
+        for (const auto& user : all_users.value()) {
+            if (user.role == to_string(role)) candidates.push_back(user);
+        }
+        if (candidates.empty()) {
+            return unavailable("no " + std::string(to_string(role)) +
+                               " user exists: add one with `medkioskctl users add LOGIN --role " +
+                               std::string(to_string(role)) + "`");
+        }
+        if (!pepper_) {
+            const auto file = options_.pepper_file.empty() ? default_pepper_file(options_.ledger_file.parent_path())
+                                                           : options_.pepper_file;
+            auto loaded = load_pepper(file, false);
+            if (!loaded) return unavailable(loaded.error().message);
+            pepper_ = std::move(loaded.value());
+        }
+        UserService service(book, *pepper_);
+
+        const storage::UserRecord* owner = nullptr;
+        for (const auto& user : candidates) {
+            // A locked user is not matched: "locked" for the right PIN would tell a guesser it is right.
+            if (!user.locked && pin_matches(pin, *pepper_, user.pin_hash)) owner = &user;
+        }
+        if (owner != nullptr) {
+            auto result = service.sign_in(owner->login, pin);
+            if (!result) return unavailable(result.error().message);
+            const SignInResult& signed_in = result.value();
+            if (signed_in.outcome == SignInOutcome::Ok) {
+                signed_in_[role] = signed_in.user;
+                return {PinCheck::Outcome::Accepted, UserService::kLockAfter, std::chrono::seconds(0), ""};
+            }
+            return from_refusal(signed_in);
+        }
+        // Nobody's PIN: a failure for every user of the role who can still try (each sign_in checks
+        // the delay first, so a waiting user is not charged again).
+        std::optional<SignInResult> worst;  // the refusal that makes the pad wait longest
+        for (const auto& user : candidates) {
+            if (user.locked) continue;
+            auto result = service.sign_in(user.login, pin);
+            if (!result) return unavailable(result.error().message);
+            const SignInResult& refused = result.value();
+            if (!worst || refused.retry_after > worst->retry_after ||
+                (refused.retry_after == worst->retry_after && refused.user.failed_attempts > worst->user.failed_attempts))
+                worst = refused;
+        }
+        if (!worst) {
+            SignInResult locked;
+            locked.outcome = SignInOutcome::Locked;
+            return from_refusal(locked);
+        }
+        return from_refusal(*worst);
+    }
+
+    static PinCheck from_refusal(const SignInResult& refused) {
+        switch (refused.outcome) {
+            case SignInOutcome::TryLater:
+                return {PinCheck::Outcome::LockedOut, 0, std::max(refused.retry_after, std::chrono::seconds(1)), ""};
+            case SignInOutcome::Locked:
+                // Locked until a technician unlocks: the pad pauses a minute and says so.
+                return {PinCheck::Outcome::LockedOut, 0, std::chrono::seconds(60), kLockedUntilUnlocked};
+            case SignInOutcome::WrongPin:
+                if (refused.retry_after.count() > 0) {
+                    return {PinCheck::Outcome::LockedOut, 0, refused.retry_after, ""};
+                }
+                return {PinCheck::Outcome::Wrong, std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
+                        std::chrono::seconds(0), ""};
+            default:
+                return {PinCheck::Outcome::Wrong, 0, std::chrono::seconds(0), refused.message};
+        }
+    }
+
+    // DEVELOPMENT FALLBACK: only while no user exists at all (see LocalBackOfficeOptions).
+    PinCheck check_development_pin(Role role, const std::string& pin) {
         const std::string& expected = role == Role::Staff ? options_.staff_pin : options_.technician_pin;
         if (expected.empty()) {
-            return {PinCheck::Outcome::Unavailable, 0, std::chrono::seconds(0),
-                    "pending integration: no " + std::string(to_string(role)) +
-                        " PIN is set (users arrive with issue 4; for now set MEDKIOSK_" +
-                        (role == Role::Staff ? "STAFF" : "TECHNICIAN") + "_PIN)"};
+            return unavailable("no user exists yet: add one with `medkioskctl users add LOGIN --role " +
+                               std::string(to_string(role)) + "` (development only: MEDKIOSK_" +
+                               (role == Role::Staff ? "STAFF" : "TECHNICIAN") + "_PIN)");
         }
         Attempts& attempts = attempts_[role];
         const auto now = Steady::now();
@@ -133,17 +268,78 @@ private:
         return {PinCheck::Outcome::Wrong, options_.attempts_before_lockout - attempts.wrong, std::chrono::seconds(0), ""};
     }
 
-    BackOfficeReply::Result read_queue(const QueueFilter& filter) {
-        if (!ledger_) {
-            auto opened = storage::Ledger::open(options_.ledger_file, storage::LedgerOptions{"", {}, true});
-            if (!opened.ok()) return TaskResult{false, "cannot read the ledger: " + opened.error().message};
-            ledger_ = std::move(opened.value());
+    // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
+    TaskResult record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
+        const auto stored = stored_action(action);
+        if (!stored) {
+            return {false, "re-classify is not available yet: the ledger has no way to store a new category "
+                           "(storage needs one); nothing changed"};
         }
-        auto rows = ledger_->recent_dropoffs(filter.limit);
+        const auto user = signed_in_.find(Role::Staff);
+        if (user == signed_in_.end()) {
+            return {false, "no staff user is signed in (a development PIN cannot review): add one with "
+                           "`medkioskctl users add LOGIN --role staff`; nothing changed"};
+        }
+        auto opened = ledger();
+        if (!opened) return {false, opened.error().message};
+        std::size_t done = 0;
+        std::string problems;
+        for (const auto& uuid : uuids) {
+            auto recorded = opened.value()->record_review(uuid, user->second.id, *stored, "");
+            if (recorded) {
+                ++done;
+            } else {
+                problems += (problems.empty() ? "" : "; ") + recorded.error().message;
+            }
+        }
+        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) + " drop-off(s): " +
+                              std::string(to_string(action));
+        if (!problems.empty()) message += " — " + problems;
+        return {problems.empty(), message};
+    }
+
+    TaskResult import_file(const std::filesystem::path& file) {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec)) {
+            return {false, "cannot read " + file.string() + ": no such file (insert the USB stick?)"};
+        }
+        const auto user = signed_in_.find(Role::Technician);
+        if (user == signed_in_.end()) {
+            return {false, "no technician is signed in (a development PIN cannot import): add one with "
+                           "`medkioskctl users add LOGIN --role technician`"};
+        }
+        std::ifstream in(file, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) return {false, "cannot read " + file.string()};
+        const CatalogueParse parsed = parse_catalogue_csv(text);
+        if (!parsed.ok()) {
+            std::string message = std::to_string(parsed.problems.size()) + " problem(s) in " + file.string() +
+                                  ", nothing imported:";
+            for (std::size_t i = 0; i < parsed.problems.size() && i < 5; ++i) {
+                const auto& problem = parsed.problems[i];
+                message += " line " + std::to_string(problem.line) +
+                           (problem.column.empty() ? "" : " " + problem.column) + ": " + problem.why + ";";
+            }
+            return {false, message};
+        }
+        auto opened = ledger();
+        if (!opened) return {false, opened.error().message};
+        if (auto replaced = opened.value()->replace_catalogue(parsed.entries, user->second.login); !replaced) {
+            return {false, replaced.error().message};
+        }
+        return {true, std::to_string(parsed.entries.size()) + " products imported"};
+    }
+
+    BackOfficeReply::Result read_queue(const QueueFilter& filter) {
+        auto opened = ledger();
+        if (!opened) return TaskResult{false, opened.error().message};
+        const bool pending_only = filter.review_state == "pending";
+        auto rows = pending_only ? opened.value()->review_queue(filter.limit) : opened.value()->recent_dropoffs(filter.limit);
         if (!rows.ok()) return TaskResult{false, "cannot read the ledger: " + rows.error().message};
+        const std::string wanted_state = stored_state(filter.review_state);
         std::vector<QueueItem> items;
         for (const auto& row : rows.value()) {
-            if (!filter.review_state.empty() && row.review_state != filter.review_state) continue;
+            if (!wanted_state.empty() && row.review_state != wanted_state) continue;
             if (!filter.decision.empty() && row.decision != filter.decision) continue;
             if (!filter.since.empty() && row.recorded_at.substr(0, 10) < filter.since) continue;
             items.push_back(QueueItem{row.uuid, row.recorded_at, row.gtin.empty() ? row.product_id : row.gtin, row.expiry,
@@ -160,6 +356,8 @@ private:
     LocalBackOfficeOptions options_;
     std::unique_ptr<storage::Ledger> ledger_;
     std::map<Role, Attempts> attempts_;
+    std::optional<std::string> pepper_;
+    std::map<Role, storage::UserRecord> signed_in_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::pair<std::uint64_t, Job>> jobs_;

@@ -209,7 +209,7 @@ int run_kiosk(const KioskOptions& options) {
 
     const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{
         kiosk::ledger_file(options.data_dir), env_or("MEDKIOSK_STAFF_PIN", ""), env_or("MEDKIOSK_TECHNICIAN_PIN", ""), 5,
-        std::chrono::seconds(60)});
+        std::chrono::seconds(60), storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)}, {}});
     kiosk::StaffFlow staff(*office);
     kiosk::TechnicianSettings technician_settings;
     technician_settings.camera = options.source.empty() ? std::string("demo") : options.source;

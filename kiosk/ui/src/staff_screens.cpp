@@ -67,6 +67,9 @@ void DrawPinScreen(UiContext& ui) {
     ImVec4 status_colour = colours::muted_text;
     if (staff.checking()) {
         status = ui.tr("staff.pin_checking");
+    } else if (staff.locked(ui.now) && staff.last_check() && !staff.last_check()->message.empty()) {
+        status = "× " + ui.tr("staff.pin_locked_technician");
+        status_colour = colours::refuse;
     } else if (staff.locked(ui.now)) {
         status = "× " + kiosk::fill(ui.tr("staff.pin_locked"), {{"seconds", std::to_string(staff.locked_seconds(ui.now))}});
         status_colour = colours::refuse;

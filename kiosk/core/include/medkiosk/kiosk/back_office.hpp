@@ -2,8 +2,8 @@
 // What the staff and technician screens ask of the rest of the kiosk (PINs, the review queue,
 // review actions, hub test, catalogue import, sync progress), as one asynchronous port: every call
 // returns a ticket at once and the answer arrives through take_replies(), so the UI never waits.
-// The storage and sync libraries implement it after integration; LocalBackOffice covers what the
-// ledger has today and says "pending integration" for the rest.
+// LocalBackOffice answers from the ledger and the users service; the hub test still says "pending
+// integration" until sync (issue 6) provides it.
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -24,11 +26,14 @@ struct PinCheck {
     Outcome outcome = Outcome::Wrong;
     int attempts_left = 0;                 // after a wrong PIN
     std::chrono::seconds locked_for{0};    // while locked out
-    std::string message;                   // why Unavailable, for the technician
+    std::string message;                   // why Unavailable; for LockedOut set only when the lock lasts
+                                           // until a technician unlocks (not just a wait)
 };
 
 struct QueueFilter {
-    std::string review_state;  // "" = any, "pending", "confirmed", "refused", "disposal"
+    // "pending" = the pharmacist's queue (Ledger::review_queue); "" = any recent drop-off, or one of
+    // "confirmed", "refused", "disposal" (stored as approved, rejected, disposed).
+    std::string review_state = "pending";
     std::string decision;      // "" = any, "accept", "review", "refuse"
     std::string since;         // "YYYY-MM-DD" or "" for any day
     int limit = 200;
@@ -82,15 +87,29 @@ public:
 
 struct LocalBackOfficeOptions {
     std::filesystem::path ledger_file;
-    // Development PINs until the users table exists (MEDKIOSK_STAFF_PIN / MEDKIOSK_TECHNICIAN_PIN);
-    // an empty PIN means that role cannot sign in here.
+    // DEVELOPMENT FALLBACK ONLY (MEDKIOSK_STAFF_PIN / MEDKIOSK_TECHNICIAN_PIN): used only while the
+    // users table is empty, so a fresh development kiosk can be entered; such a sign-in cannot review
+    // or import (no user to record in the audit log). Once `medkioskctl users add` created a user
+    // these PINs are ignored. An empty PIN means that role cannot sign in this way.
     std::string staff_pin;
     std::string technician_pin;
-    int attempts_before_lockout = 5;
-    std::chrono::seconds lockout{60};
+    int attempts_before_lockout = 5;   // development fallback only; users get the users service's rules
+    std::chrono::seconds lockout{60};  // development fallback only
+    // The writable ledger's options (kiosk id, county key), as the ledger worker opens it.
+    storage::LedgerOptions ledger_options{};
+    // The PIN pepper; empty: default_pepper_file(the ledger's directory), which honours
+    // $MEDKIOSK_PEPPER_FILE. Read, never created, at the first sign-in.
+    std::filesystem::path pepper_file;
 };
 
-// Works on its own thread with a read-only ledger connection (WAL: it never blocks the writer).
+// Works on its own thread with its own ledger connection (WAL: readers never block the writer; its
+// few writes are short transactions behind SQLite's busy timeout). It never creates the ledger.
+//
+// Sign-in: the PIN pad has no login field, so a PIN is tried against every user of the wanted role.
+// The matching user (if any) is then signed in through UserService, which applies its delay and
+// lock. A PIN matching nobody counts as a failure for every unlocked user of that role: the pad gives
+// an attacker the users service's few guesses per role, not per user. The user last signed in for a
+// role is the one recorded in the audit log for that role's actions.
 std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options);
 
 }  // namespace medkiosk::kiosk
