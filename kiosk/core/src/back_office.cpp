@@ -38,19 +38,6 @@ using Steady = std::chrono::steady_clock;
 
 constexpr const char* kLockedUntilUnlocked = "locked: a technician must unlock this user (medkioskctl users unlock)";
 
-// The pad sends a PIN without a login: find whose it is without touching anyone's failure count.
-// Mirrors UserService's scheme (argon2id over BLAKE2b(PIN) keyed with the pepper); the tests sign in
-// users created by UserService, so a change there that is not mirrored here fails them.
-bool pin_matches(const std::string& pin, const std::string& pepper, const std::string& stored_hash) {
-    std::array<unsigned char, 32> peppered{};
-    crypto_generichash(peppered.data(), peppered.size(), reinterpret_cast<const unsigned char*>(pin.data()),
-                       pin.size(), reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
-    const bool ok = crypto_pwhash_str_verify(stored_hash.c_str(), reinterpret_cast<const char*>(peppered.data()),
-                                             peppered.size()) == 0;
-    sodium_memzero(peppered.data(), peppered.size());
-    return ok;
-}
-
 // The staff screen's names for review states and actions, as storage spells them.
 std::string stored_state(const std::string& shown) {
     if (shown == "confirmed") return "approved";
@@ -192,7 +179,7 @@ private:
         const storage::UserRecord* owner = nullptr;
         for (const auto& user : candidates) {
             // A locked user is not matched: "locked" for the right PIN would tell a guesser it is right.
-            if (!user.locked && pin_matches(pin, *pepper_, user.pin_hash)) owner = &user;
+            if (!user.locked && pin_matches_hash(pin, *pepper_, user.pin_hash)) owner = &user;
         }
         if (owner != nullptr) {
             auto result = service.sign_in(owner->login, pin);

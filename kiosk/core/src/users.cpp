@@ -128,14 +128,18 @@ storage::StatusOr<std::string> UserService::hash_pin(const std::string& pin) con
     return std::string(hashed);
 }
 
-bool UserService::pin_matches(const std::string& pin, const std::string& stored_hash) const {
+bool pin_matches_hash(const std::string& pin, const std::string& pepper, const std::string& stored_hash) {
     std::array<unsigned char, 32> peppered{};
     crypto_generichash(peppered.data(), peppered.size(), reinterpret_cast<const unsigned char*>(pin.data()),
-                       pin.size(), reinterpret_cast<const unsigned char*>(pepper_.data()), pepper_.size());
+                       pin.size(), reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
     const bool ok = crypto_pwhash_str_verify(stored_hash.c_str(), reinterpret_cast<const char*>(peppered.data()),
                                              peppered.size()) == 0;
     sodium_memzero(peppered.data(), peppered.size());
     return ok;
+}
+
+bool UserService::pin_matches(const std::string& pin, const std::string& stored_hash) const {
+    return pin_matches_hash(pin, pepper_, stored_hash);
 }
 
 storage::StatusOr<storage::UserRecord> UserService::add_user(const std::string& login, const std::string& role,

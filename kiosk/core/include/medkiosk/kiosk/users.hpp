@@ -36,6 +36,10 @@ struct SignInResult {
     std::string message;                  // for the technician / log; never includes the PIN
 };
 
+// Whether `pin` is the one behind `stored_hash` (argon2id over BLAKE2b(PIN) keyed with the pepper).
+// Records nothing: the PIN pad uses it to find whose PIN it is before signing that user in.
+bool pin_matches_hash(const std::string& pin, const std::string& pepper, const std::string& stored_hash);
+
 class UserService {
   public:
     static constexpr int kFreeAttempts = 3;
