@@ -13,6 +13,7 @@
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/storage/ledger.hpp"
+#include "ledger_cli.hpp"
 
 namespace medkiosk::cli {
 namespace {
@@ -102,33 +103,6 @@ std::variant<DbOptions, std::string> parse_args(const Args& args) {
     return options;
 }
 
-nlohmann::ordered_json to_json(const storage::DropOffRecord& record) {
-    // Exactly what a technician may see: the serial exists here only as its keyed hash.
-    return {
-        {"uuid", record.uuid},
-        {"session_id", record.session_id},
-        {"recorded_at", record.recorded_at},
-        {"sequence", record.sequence},
-        {"scheme", record.scheme},
-        {"gtin", record.gtin},
-        {"product_id", record.product_id},
-        {"batch", record.batch},
-        {"expiry", record.expiry},
-        {"quantity", record.quantity},
-        {"condition", record.condition},
-        {"decision", record.decision},
-        {"reason", record.reason},
-        {"review_state", record.review_state},
-        {"serial_hash", record.serial_hash},
-        {"category", record.category},
-        {"drive_id", record.drive_id},
-    };
-}
-
-std::string dump(const nlohmann::ordered_json& json) {
-    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 std::string or_dash(const std::string& text) {
     return text.empty() ? "-" : text;
 }
@@ -193,7 +167,7 @@ int run_db(const Args& args, CommandIo io) {
         if (!summary) return fail(io, summary.error());
         const auto& s = summary.value();
         if (options.json) {
-            io.out << dump({{"ledger", ledger_path.string()},
+            io.out << ledger_cli::dump({{"ledger", ledger_path.string()},
                             {"schema_version", s.schema_version},
                             {"sessions", s.sessions},
                             {"dropoffs", s.dropoffs},
@@ -214,7 +188,7 @@ int run_db(const Args& args, CommandIo io) {
         if (!records) return fail(io, records.error());
         for (const auto& record : records.value()) {
             if (options.json) {
-                io.out << dump(to_json(record)) << '\n';
+                io.out << ledger_cli::dump(ledger_cli::dropoff_json(record)) << '\n';
             } else {
                 print_line(io.out, record);
             }
@@ -227,7 +201,7 @@ int run_db(const Args& args, CommandIo io) {
         auto report = ledger.verify_audit();
         if (!report) return fail(io, report.error());
         if (options.json) {
-            io.out << dump({{"ok", report.value().ok()}, {"rows", report.value().rows},
+            io.out << ledger_cli::dump({{"ok", report.value().ok()}, {"rows", report.value().rows},
                             {"problems", report.value().problems}})
                    << '\n';
         } else if (report.value().ok()) {
@@ -251,7 +225,7 @@ int run_db(const Args& args, CommandIo io) {
         document["dropoffs"] = nlohmann::ordered_json::array();
         // Oldest first, as they happened.
         for (auto it = records.value().rbegin(); it != records.value().rend(); ++it)
-            document["dropoffs"].push_back(to_json(*it));
+            document["dropoffs"].push_back(ledger_cli::dropoff_json(*it));
         document["catalogue"] = nlohmann::ordered_json::array();
         for (const auto& e : catalogue.value()) {
             document["catalogue"].push_back({{"product_id", e.product_id}, {"name_zh", e.name_zh},
@@ -267,7 +241,7 @@ int run_db(const Args& args, CommandIo io) {
                                          {"entity_id", row.entity_id}, {"detail", row.detail},
                                          {"prev_hash", row.prev_hash}, {"hash", row.hash}});
         }
-        io.out << dump(document) << '\n';
+        io.out << ledger_cli::dump(document) << '\n';
         return 0;
     }
 
@@ -276,7 +250,7 @@ int run_db(const Args& args, CommandIo io) {
     if (!report) return fail(io, report.error());
     const bool ok = report.value() == "ok";
     if (options.json) {
-        io.out << dump({{"ok", ok}, {"report", report.value()}}) << '\n';
+        io.out << ledger_cli::dump({{"ok", ok}, {"report", report.value()}}) << '\n';
     } else {
         io.out << report.value() << '\n';
     }

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "ledger_cli.hpp"
+#include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/scanner/parse.hpp"
 
@@ -129,21 +130,10 @@ int run_record(const Args& args, CommandIo io) {
             }
             session_id = session.value().id;
         }
-        storage::DropOffInput input;
+        storage::DropOffInput input = kiosk::dropoff_input(pack, assessment);
         input.session_id = session_id;
-        input.scheme = std::string(scanner::to_string(pack.scheme));
-        input.gtin = pack.gtin;
-        input.product_id = pack.product_id;
-        input.batch = pack.batch;
-        if (pack.expiry) {
-            input.expiry = scanner::to_iso(*pack.expiry);
-            input.expiry_precision = pack.expiry_precision == scanner::ExpiryPrecision::Day ? "day" : "month";
-        }
-        input.serial = pack.serial;
         input.quantity = quantity;
         input.condition = condition;
-        input.decision = std::string(kiosk::to_string(assessment.decision));
-        input.reason = assessment.reason;
         input.category = inputs.value().category;
         input.drive_id = inputs.value().drive_id;
         auto record = ledger.record_dropoff(input);

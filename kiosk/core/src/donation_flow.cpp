@@ -192,24 +192,28 @@ void DonationFlow::change_quantity(int delta, Clock::time_point now) {
     touch(now);
 }
 
-void DonationFlow::confirm(Clock::time_point now) {
-    if (!can_confirm()) return;
-    const scanner::PackCode& pack = *current_->pack;
+storage::DropOffInput dropoff_input(const scanner::PackCode& pack, const Assessment& assessment) {
     storage::DropOffInput input;
-    input.session_id = session_->id;
     input.scheme = std::string(scanner::to_string(pack.scheme));
     input.gtin = pack.gtin;
     input.product_id = pack.product_id;
     input.batch = pack.batch;
     if (pack.expiry) {
         input.expiry = scanner::to_iso(*pack.expiry);
-        input.expiry_precision = pack.expiry_precision == scanner::ExpiryPrecision::Day ? "day" : "month";
+        input.expiry_precision = std::string(scanner::to_string(pack.expiry_precision));
     }
-    input.serial = pack.serial;
+    input.serial = pack.serial;  // storage keeps only its keyed hash
+    input.decision = std::string(to_string(assessment.decision));
+    input.reason = assessment.reason;
+    return input;
+}
+
+void DonationFlow::confirm(Clock::time_point now) {
+    if (!can_confirm()) return;
+    storage::DropOffInput input = dropoff_input(*current_->pack, current_->assessment);
+    input.session_id = session_->id;
     input.quantity = current_->quantity;
     input.condition = std::string(to_string(current_->condition));
-    input.decision = std::string(to_string(current_->assessment.decision));
-    input.reason = current_->assessment.reason;
     if (current_->context.product) input.category = current_->context.product->category;
     input.drive_id = current_->drive_id;
     current_->ticket = ledger_.record(std::move(input));

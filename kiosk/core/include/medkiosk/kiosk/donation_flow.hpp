@@ -73,6 +73,9 @@ struct FlowSettings {
     PolicyRules rules;
 };
 
+// The ledger's record of a judged pack; the caller adds session, quantity, condition, category and drive.
+storage::DropOffInput dropoff_input(const scanner::PackCode& pack, const Assessment& assessment);
+
 class DonationFlow {
 public:
     // Without a policy source packs are judged on expiry alone (the first kiosk version); with one, by
