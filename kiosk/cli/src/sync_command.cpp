@@ -116,7 +116,7 @@ int run_sync(const Args& args, CommandIo io) {
     sync_options.ledger_file = ledger;
     sync_options.kiosk_key_file = key_file;
     sync_options.hub_conninfo = detail::hub_conninfo(options);
-    sync_options.kiosk_version = MEDKIOSK_CLI_VERSION;
+    sync_options.kiosk_version = MEDKIOSK_VERSION;
     if (!options.value("--batch").empty()) sync_options.batch_size = std::atoi(options.value("--batch").c_str());
     sync_options.fault_hook = fault_hook_from_environment();
     auto worker = storage::SyncWorker::create(sync_options);
