@@ -12,6 +12,7 @@
 #include "county_key.hpp"
 #include "identifiers.hpp"
 #include "migrations.hpp"
+#include "dropoff_rows.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage {
@@ -33,26 +34,10 @@ constexpr int kReceiptCodeAttempts = 8;
 constexpr const char* kNothingRecorded = "nothing was recorded";
 constexpr const char* kNotModified = "it was not modified";
 
-constexpr const char* kDropoffColumns =
-    "uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, product_id, batch, expiry, "
-    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id";
-
-Error invalid(std::string message) {
-    return Error{ErrorCode::Invalid, std::move(message)};
-}
-
-// Runs `body`, turning any exception (allocation failure, a library throwing) into an Error value:
-// nothing may escape into the kiosk's storage worker.
-template <typename Body>
-auto without_exceptions(std::string_view doing, Body&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const std::exception& e) {
-        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly: " + e.what()};
-    } catch (...) {
-        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly"};
-    }
-}
+using detail::invalid;
+using detail::kDropoffColumns;
+using detail::read_dropoff_row;
+using detail::without_exceptions;
 
 // ---------------------------------------------------------------------------------------------------
 // Input checks: the CHECK constraints would refuse most of these too, but with a message no one at a
@@ -157,29 +142,6 @@ std::string outbox_payload(const DropOffRecord& record) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-DropOffRecord read_dropoff_row(const Statement& row) {
-    DropOffRecord record;
-    record.uuid = row.column_text(0);
-    record.session_id = row.column_int64(1);
-    record.kiosk_id = row.column_text(2);
-    record.recorded_at = row.column_text(3);
-    record.sequence = row.column_int64(4);
-    record.scheme = row.column_text(5);
-    record.gtin = row.column_text(6);
-    record.product_id = row.column_text(7);
-    record.batch = row.column_text(8);
-    record.expiry = row.column_text(9);
-    record.expiry_precision = row.column_text(10);
-    record.serial_hash = row.column_text(11);
-    record.quantity = static_cast<int>(row.column_int64(12));
-    record.condition = row.column_text(13);
-    record.decision = row.column_text(14);
-    record.reason = row.column_text(15);
-    record.review_state = row.column_text(16);
-    record.category = row.column_text(17);
-    record.drive_id = row.column_int64(18);
-    return record;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Opening
@@ -659,4 +621,31 @@ StatusOr<std::string> Ledger::integrity_check() {
     });
 }
 
+namespace detail {
+
+DropOffRecord read_dropoff_row(const Statement& row) {
+    DropOffRecord record;
+    record.uuid = row.column_text(0);
+    record.session_id = row.column_int64(1);
+    record.kiosk_id = row.column_text(2);
+    record.recorded_at = row.column_text(3);
+    record.sequence = row.column_int64(4);
+    record.scheme = row.column_text(5);
+    record.gtin = row.column_text(6);
+    record.product_id = row.column_text(7);
+    record.batch = row.column_text(8);
+    record.expiry = row.column_text(9);
+    record.expiry_precision = row.column_text(10);
+    record.serial_hash = row.column_text(11);
+    record.quantity = static_cast<int>(row.column_int64(12));
+    record.condition = row.column_text(13);
+    record.decision = row.column_text(14);
+    record.reason = row.column_text(15);
+    record.review_state = row.column_text(16);
+    record.category = row.column_text(17);
+    record.drive_id = row.column_int64(18);
+    return record;
+}
+
+}  // namespace detail
 }  // namespace medkiosk::storage

@@ -10,6 +10,7 @@
 #include "audit.hpp"
 #include "identifiers.hpp"
 #include "medkiosk/storage/ledger.hpp"
+#include "dropoff_rows.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage {
@@ -22,20 +23,10 @@ using detail::WriteTransaction;
 constexpr const char* kNothingChanged = "nothing was changed";
 constexpr std::size_t kMaxTextBytes = 512;
 
-template <typename Body>
-auto guarded(std::string_view doing, Body&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const std::exception& e) {
-        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly: " + e.what()};
-    } catch (...) {
-        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly"};
-    }
-}
-
-Error invalid(std::string message) {
-    return Error{ErrorCode::Invalid, std::move(message)};
-}
+using detail::invalid;
+using detail::kDropoffColumns;
+using detail::read_dropoff_row;
+using detail::without_exceptions;
 
 std::string json_text(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -80,9 +71,6 @@ constexpr const char* kCatalogueColumns =
     "injectable, device";
 constexpr const char* kUserColumns =
     "id, login, role, pin_hash, failed_attempts, locked, last_failure_at, created_at";
-constexpr const char* kDropoffColumns =
-    "uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, product_id, batch, expiry, "
-    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id";
 
 UserRecord read_user_row(const Statement& row) {
     UserRecord user;
@@ -117,7 +105,7 @@ Drive read_drive_row(const Statement& row) {
 // Catalogue
 
 Status Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor) {
-    return guarded("importing the catalogue", [&]() -> Status {
+    return without_exceptions("importing the catalogue", [&]() -> Status {
         constexpr std::string_view kDoing = "importing the catalogue";
         for (const auto& e : entries) {
             if (e.product_id.empty() || e.name_zh.empty() || e.name_en.empty() || e.form.empty() ||
@@ -163,7 +151,7 @@ Status Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, con
 }
 
 StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
-    return guarded("reading the catalogue", [&]() -> StatusOr<std::vector<CatalogueEntry>> {
+    return without_exceptions("reading the catalogue", [&]() -> StatusOr<std::vector<CatalogueEntry>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue ORDER BY product_id");
         if (!query) return query.error();
@@ -176,7 +164,7 @@ StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
 }
 
 StatusOr<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& product_id) {
-    return guarded("looking up a product", [&]() -> StatusOr<std::optional<CatalogueEntry>> {
+    return without_exceptions("looking up a product", [&]() -> StatusOr<std::optional<CatalogueEntry>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue WHERE product_id = ?1");
         if (!query) return query.error();
@@ -192,7 +180,7 @@ StatusOr<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& 
 // Recalls, drives, settings
 
 Status Ledger::add_recall(const Recall& recall, const std::string& actor) {
-    return guarded("adding a recall", [&]() -> Status {
+    return without_exceptions("adding a recall", [&]() -> Status {
         constexpr std::string_view kDoing = "adding a recall";
         if (recall.gtin.empty() || recall.batch.empty())
             return invalid("a recall needs a GTIN and a batch — " + std::string(kNothingChanged));
@@ -217,7 +205,7 @@ Status Ledger::add_recall(const Recall& recall, const std::string& actor) {
 }
 
 StatusOr<bool> Ledger::is_recalled(const std::string& gtin, const std::string& batch) {
-    return guarded("checking recalls", [&]() -> StatusOr<bool> {
+    return without_exceptions("checking recalls", [&]() -> StatusOr<bool> {
         if (gtin.empty() || batch.empty()) return false;
         Database& db = database();
         auto query = db.prepare("SELECT 1 FROM recall WHERE gtin = ?1 AND batch = ?2");
@@ -231,7 +219,7 @@ StatusOr<bool> Ledger::is_recalled(const std::string& gtin, const std::string& b
 }
 
 StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) {
-    return guarded("adding a drive", [&]() -> StatusOr<Drive> {
+    return without_exceptions("adding a drive", [&]() -> StatusOr<Drive> {
         constexpr std::string_view kDoing = "adding a drive";
         if (drive.name.empty() || too_long(drive.name)) return invalid("a drive needs a name (up to 512 bytes)");
         if (!is_iso_date(drive.starts_on) || !is_iso_date(drive.ends_on) || drive.starts_on > drive.ends_on) {
@@ -271,7 +259,7 @@ StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) 
 }
 
 StatusOr<std::optional<Drive>> Ledger::active_drive(const std::string& today_iso) {
-    return guarded("finding the active drive", [&]() -> StatusOr<std::optional<Drive>> {
+    return without_exceptions("finding the active drive", [&]() -> StatusOr<std::optional<Drive>> {
         Database& db = database();
         auto query = db.prepare(
             "SELECT id, name, starts_on, ends_on, accepted_categories, rules FROM drive "
@@ -286,7 +274,7 @@ StatusOr<std::optional<Drive>> Ledger::active_drive(const std::string& today_iso
 }
 
 StatusOr<std::optional<std::string>> Ledger::setting(const std::string& key) {
-    return guarded("reading a setting", [&]() -> StatusOr<std::optional<std::string>> {
+    return without_exceptions("reading a setting", [&]() -> StatusOr<std::optional<std::string>> {
         Database& db = database();
         auto query = db.prepare("SELECT value FROM settings WHERE key = ?1");
         if (!query) return query.error();
@@ -299,7 +287,7 @@ StatusOr<std::optional<std::string>> Ledger::setting(const std::string& key) {
 }
 
 Status Ledger::set_setting(const std::string& key, const std::string& value, const std::string& actor) {
-    return guarded("changing a setting", [&]() -> Status {
+    return without_exceptions("changing a setting", [&]() -> Status {
         constexpr std::string_view kDoing = "changing a setting";
         if (key.empty() || too_long(key) || value.size() > 65536) return invalid("setting key or value too long or empty");
         if (key.rfind("audit.", 0) == 0) return invalid("settings under 'audit.' belong to the audit log");
@@ -325,7 +313,7 @@ Status Ledger::set_setting(const std::string& key, const std::string& value, con
 
 StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::string& role,
                                       const std::string& pin_hash, const std::string& actor) {
-    return guarded("adding a user", [&]() -> StatusOr<UserRecord> {
+    return without_exceptions("adding a user", [&]() -> StatusOr<UserRecord> {
         constexpr std::string_view kDoing = "adding a user";
         if (login.empty() || login.size() > 64) return invalid("a login is 1 to 64 characters");
         if (role != "staff" && role != "technician")
@@ -361,7 +349,7 @@ StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::strin
 }
 
 StatusOr<std::vector<UserRecord>> Ledger::users() {
-    return guarded("listing users", [&]() -> StatusOr<std::vector<UserRecord>> {
+    return without_exceptions("listing users", [&]() -> StatusOr<std::vector<UserRecord>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kUserColumns + " FROM app_user ORDER BY login");
         if (!query) return query.error();
@@ -374,7 +362,7 @@ StatusOr<std::vector<UserRecord>> Ledger::users() {
 }
 
 StatusOr<std::optional<UserRecord>> Ledger::find_user(const std::string& login) {
-    return guarded("looking up a user", [&]() -> StatusOr<std::optional<UserRecord>> {
+    return without_exceptions("looking up a user", [&]() -> StatusOr<std::optional<UserRecord>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kUserColumns + " FROM app_user WHERE login = ?1");
         if (!query) return query.error();
@@ -388,7 +376,7 @@ StatusOr<std::optional<UserRecord>> Ledger::find_user(const std::string& login) 
 
 Status Ledger::update_login_state(const UserRecord& user, const std::string& audit_action,
                                   const std::string& actor) {
-    return guarded("updating a user's sign-in state", [&]() -> Status {
+    return without_exceptions("updating a user's sign-in state", [&]() -> Status {
         constexpr std::string_view kDoing = "updating a user's sign-in state";
         Database& db = database();
         WriteTransaction transaction(db);
@@ -414,7 +402,7 @@ Status Ledger::update_login_state(const UserRecord& user, const std::string& aud
 }
 
 Status Ledger::set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor) {
-    return guarded("changing a PIN", [&]() -> Status {
+    return without_exceptions("changing a PIN", [&]() -> Status {
         constexpr std::string_view kDoing = "changing a PIN";
         if (pin_hash.empty()) return invalid("no PIN hash given");
         Database& db = database();
@@ -439,7 +427,7 @@ Status Ledger::set_pin_hash(const std::string& login, const std::string& pin_has
 // Duplicates, review queue, staff actions
 
 StatusOr<bool> Ledger::serial_recorded(const std::string& serial) {
-    return guarded("looking for a recorded serial", [&]() -> StatusOr<bool> {
+    return without_exceptions("looking for a recorded serial", [&]() -> StatusOr<bool> {
         if (serial.empty()) return false;
         auto hash = serial_hash(serial);
         if (!hash) return hash.error();
@@ -455,7 +443,7 @@ StatusOr<bool> Ledger::serial_recorded(const std::string& serial) {
 }
 
 StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
-    return guarded("reading the review queue", [&]() -> StatusOr<std::vector<DropOffRecord>> {
+    return without_exceptions("reading the review queue", [&]() -> StatusOr<std::vector<DropOffRecord>> {
         if (limit < 0) return invalid("review_queue: limit must not be negative");
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kDropoffColumns +
@@ -467,27 +455,7 @@ StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
         std::vector<DropOffRecord> records;
         int rc = SQLITE_ROW;
         while ((rc = s.step()) == SQLITE_ROW) {
-            DropOffRecord r;
-            r.uuid = s.column_text(0);
-            r.session_id = s.column_int64(1);
-            r.kiosk_id = s.column_text(2);
-            r.recorded_at = s.column_text(3);
-            r.sequence = s.column_int64(4);
-            r.scheme = s.column_text(5);
-            r.gtin = s.column_text(6);
-            r.product_id = s.column_text(7);
-            r.batch = s.column_text(8);
-            r.expiry = s.column_text(9);
-            r.expiry_precision = s.column_text(10);
-            r.serial_hash = s.column_text(11);
-            r.quantity = static_cast<int>(s.column_int64(12));
-            r.condition = s.column_text(13);
-            r.decision = s.column_text(14);
-            r.reason = s.column_text(15);
-            r.review_state = s.column_text(16);
-            r.category = s.column_text(17);
-            r.drive_id = s.column_int64(18);
-            records.push_back(std::move(r));
+            records.push_back(read_dropoff_row(s));
         }
         if (rc != SQLITE_DONE) return db.last_error(rc, "reading the review queue");
         return records;
@@ -522,7 +490,7 @@ StatusOr<std::string> user_login(Database& db, std::int64_t user_id) {
 
 StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, std::int64_t user_id,
                                              const std::string& action, const std::string& note) {
-    return guarded("recording a review", [&]() -> StatusOr<ReviewAction> {
+    return without_exceptions("recording a review", [&]() -> StatusOr<ReviewAction> {
         constexpr std::string_view kDoing = "recording a review";
         static const std::pair<const char*, const char*> kStates[] = {
             {"approve", "approved"}, {"reject", "rejected"}, {"dispose", "disposed"}};
@@ -578,7 +546,7 @@ StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, st
 
 StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
                                            const std::vector<DispatchItem>& items) {
-    return guarded("recording a dispatch", [&]() -> StatusOr<Dispatch> {
+    return without_exceptions("recording a dispatch", [&]() -> StatusOr<Dispatch> {
         constexpr std::string_view kDoing = "recording a dispatch";
         if (clinic.empty() || too_long(clinic)) return invalid("a dispatch needs a clinic name (up to 512 bytes)");
         if (items.empty()) return invalid("a dispatch needs at least one drop-off");
@@ -637,7 +605,7 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
 // Audit
 
 StatusOr<std::vector<AuditRow>> Ledger::audit_rows() {
-    return guarded("reading the audit log", [&]() -> StatusOr<std::vector<AuditRow>> {
+    return without_exceptions("reading the audit log", [&]() -> StatusOr<std::vector<AuditRow>> {
         Database& db = database();
         auto query = db.prepare(
             "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq");
@@ -655,7 +623,7 @@ StatusOr<std::vector<AuditRow>> Ledger::audit_rows() {
 }
 
 StatusOr<AuditReport> Ledger::verify_audit() {
-    return guarded("verifying the audit log", [&]() -> StatusOr<AuditReport> {
+    return without_exceptions("verifying the audit log", [&]() -> StatusOr<AuditReport> {
         Database& db = database();
         // One read transaction so the rows and the recorded head agree while the kiosk keeps writing.
         if (auto s = db.exec("BEGIN", "verifying the audit log"); !s) return s.error();

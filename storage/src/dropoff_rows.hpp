@@ -1,0 +1,36 @@
+#pragma once
+// What ledger.cpp and ledger_admin.cpp share: how a drop-off row is selected and read, and how a
+// public Ledger call turns anything thrown below it into an Error value.
+
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "medkiosk/storage/ledger.hpp"
+#include "sqlite_db.hpp"
+
+namespace medkiosk::storage::detail {
+
+inline constexpr const char* kDropoffColumns =
+    "uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, product_id, batch, expiry, "
+    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id";
+
+// Reads a row selected with kDropoffColumns, in that order.
+DropOffRecord read_dropoff_row(const Statement& row);
+
+inline Error invalid(std::string message) { return Error{ErrorCode::Invalid, std::move(message)}; }
+
+// Runs `body`, turning any exception (allocation failure, a library throwing) into an Error value:
+// nothing may escape into the kiosk's storage worker.
+template <typename Body>
+auto without_exceptions(std::string_view doing, Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly: " + e.what()};
+    } catch (...) {
+        return Error{ErrorCode::Internal, std::string(doing) + " failed unexpectedly"};
+    }
+}
+
+}  // namespace medkiosk::storage::detail
