@@ -3,6 +3,7 @@
 #include <qrencode.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string_view>
@@ -118,6 +119,23 @@ void TextCentered(const std::string& text) {
     const float available = ImGui::GetContentRegionAvail().x;
     if (width < available) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (available - width) * 0.5f);
     ImGui::TextUnformatted(text.c_str());
+}
+
+void RowLabel(const std::string& text, float column) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::SameLine(column);
+}
+
+bool InputString(const char* id, std::string& value, float width) {
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::InputText(id, buffer, sizeof buffer)) {
+        value = buffer;
+        return true;
+    }
+    return false;
 }
 
 void TextWrappedColoured(const ImVec4& colour, const std::string& text) {

@@ -40,6 +40,10 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size);
 void FlushButtonLog(const char* screen);
 
 void TextCentered(const std::string& text);
+// A label aligned with the controls beside it; the next item starts at `column` (0 = right after it).
+void RowLabel(const std::string& text, float column);
+// A one-line text field editing `value`; true when it changed this frame.
+bool InputString(const char* id, std::string& value, float width);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);
 
 // Draws `text` as a QR code (libqrencode) with its top-left at the cursor, `size` pixels wide.
