@@ -75,21 +75,72 @@ cv::Rect grow(const cv::Rect& rect, double factor, int pixels) {
     return {rect.x - dx, rect.y - dy, rect.width + 2 * dx, rect.height + 2 * dy};
 }
 
+bool is_linear_format(const std::string& format) { return format != "DataMatrix" && format != "QRCode"; }
+
+// A linear symbol's position is its scan line; the bars extend on both sides of it.
 cv::Rect bounds_of(const DecodedSymbol& symbol) {
-    float min_x = symbol.corners[0].x, max_x = min_x, min_y = symbol.corners[0].y, max_y = min_y;
-    for (const Point& p : symbol.corners) {
-        min_x = std::min(min_x, p.x);
-        max_x = std::max(max_x, p.x);
-        min_y = std::min(min_y, p.y);
-        max_y = std::max(max_y, p.y);
+    std::vector<cv::Point2f> points;
+    for (const Point& p : symbol.corners) points.emplace_back(p.x, p.y);
+    if (is_linear_format(symbol.format)) {
+        // (-along.y, along.x) is as long as the line: bars reach about 0.15 of that on each side.
+        const cv::Point2f along = points[1] - points[0];
+        const cv::Point2f across = cv::Point2f(-along.y, along.x) * 0.15f;
+        for (const Point& p : symbol.corners) {
+            points.emplace_back(p.x + across.x, p.y + across.y);
+            points.emplace_back(p.x - across.x, p.y - across.y);
+        }
     }
-    // A linear symbol's position is a line: give it some height.
-    if (max_y - min_y < 4) {
-        min_y -= 0.15f * (max_x - min_x);
-        max_y += 0.15f * (max_x - min_x);
+    const cv::Rect box = cv::boundingRect(points);
+    return {box.x, box.y, std::max(1, box.width), std::max(1, box.height)};
+}
+
+double scan_line_length(const DecodedSymbol& symbol) {
+    return std::hypot(symbol.corners[1].x - symbol.corners[0].x, symbol.corners[1].y - symbol.corners[0].y);
+}
+
+// The direction of a linear symbol's scan line in the frame, as linear_tilt_degrees measures it.
+double scan_line_degrees(const DecodedSymbol& symbol) {
+    const double dx = symbol.corners[1].x - symbol.corners[0].x, dy = symbol.corners[1].y - symbol.corners[0].y;
+    double degrees = std::atan2(dy, dx) * 180.0 / CV_PI;
+    if (degrees > 90) degrees -= 180;
+    if (degrees <= -90) degrees += 180;
+    return degrees;
+}
+
+// The tilt of a linear symbol's bars, from the structure tensor of the crop's gradients: across a
+// linear symbol nearly every gradient points the same way (high coherence), across a DataMatrix, text
+// or clutter they do not. zxing 1.4 reads linear symbols along rows (and columns with tryRotate), so
+// one tilted more than about 10° is never read unless it is turned straight first. Returns the
+// gradients' direction in degrees (0 = bars upright), or nothing when the crop does not look linear.
+std::optional<double> linear_tilt_degrees(const cv::Mat& crop) {
+    cv::Mat sampled = crop;
+    if (crop.total() > 120000)  // every other pixel still shows which way the bars run, at a quarter of the cost
+        cv::resize(crop, sampled, cv::Size(), 0.5, 0.5, cv::INTER_NEAREST);
+    cv::Mat gx, gy;
+    cv::Sobel(sampled, gx, CV_32F, 1, 0);
+    cv::Sobel(sampled, gy, CV_32F, 0, 1);
+    const double jxx = gx.dot(gx), jyy = gy.dot(gy), jxy = gx.dot(gy);
+    const double trace = jxx + jyy;
+    if (trace <= 0) return std::nullopt;
+    const double coherence = std::sqrt((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / trace;
+    if (coherence < 0.55) return std::nullopt;
+    return 0.5 * std::atan2(2 * jxy, jxx - jyy) * 180.0 / CV_PI;
+}
+
+// Where zxing's points in a transformed crop lie in the frame.
+DecodedSymbol to_frame(DecodedSymbol symbol, const cv::Matx23d& crop_to_frame) {
+    for (Point& p : symbol.corners) {
+        const cv::Vec3d local(p.x, p.y, 1);
+        const cv::Vec2d mapped = crop_to_frame * local;
+        p.x = static_cast<float>(mapped[0]);
+        p.y = static_cast<float>(mapped[1]);
     }
-    return {static_cast<int>(min_x), static_cast<int>(min_y), std::max(1, static_cast<int>(max_x - min_x)),
-            std::max(1, static_cast<int>(max_y - min_y))};
+    return symbol;
+}
+
+const ZXing::DecodeHints& upright_linear_hints() {
+    static const ZXing::DecodeHints hints = make_hints(kLinearFormats, false).setMinLineCount(3);
+    return hints;
 }
 
 // Decodes one crop of the full-resolution image. Small crops are enlarged: zxing's DataMatrix detector
@@ -115,11 +166,58 @@ std::optional<DecodedSymbol> read_crop(const cv::Mat& full, cv::Rect rect, const
     return read_one(crop.clone(), hints, 1.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
 }
 
+bool needs_straightening(double tilt) { return std::abs(tilt) > 8 && std::abs(tilt) < 82; }
+
+// A tilted linear symbol, read from an upright band cut out of the frame around it: `centre` and
+// `tilt` (degrees, see linear_tilt_degrees) place the band, `along` and `across` are its size in frame
+// pixels. Only the band's pixels are interpolated, so this costs little more than an upright crop.
+std::optional<DecodedSymbol> read_upright_band(const cv::Mat& full, cv::Point2f centre, double tilt, double along,
+                                               double across) {
+    // Thin bars need a few pixels each after interpolation: enlarge a small symbol.
+    const double factor = along < 300 ? 2.0 : 1.0;
+    const int out_w = static_cast<int>(along * factor) + 32, out_h = std::max(40, static_cast<int>(across * factor));
+    if (out_w > 4000 || out_h > 4000) return std::nullopt;
+    cv::Matx23d to_band = cv::getRotationMatrix2D(centre, tilt, factor);
+    to_band(0, 2) += out_w / 2.0 - centre.x;
+    to_band(1, 2) += out_h / 2.0 - centre.y;
+    cv::Mat upright;
+    cv::warpAffine(full, upright, to_band, cv::Size(out_w, out_h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    const auto symbol = read_one(upright, upright_linear_hints(), 1.f, 0.f, 0.f);
+    if (!symbol) return std::nullopt;
+    cv::Matx23d to_frame_m;
+    cv::invertAffineTransform(to_band, to_frame_m);
+    return to_frame(*symbol, to_frame_m);
+}
+
 const ZXing::DecodeHints& crop_hints() {
     // Three agreeing scan lines for a linear symbol: without tryHarder a crop gets few lines, and two
     // were seen to agree on a wrong EAN with a valid check digit.
     static const ZXing::DecodeHints hints = make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
     return hints;
+}
+
+// A tracked symbol is re-read with its own format only: scanning a DataMatrix's crop for every linear
+// format as well roughly doubles the cost of following it.
+const ZXing::DecodeHints& track_hints(const std::string& format) {
+    static const ZXing::DecodeHints matrix = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
+    static const ZXing::DecodeHints qr = make_hints(ZXing::BarcodeFormat::QRCode, false);
+    static const ZXing::DecodeHints linear = make_hints(kLinearFormats, false).setMinLineCount(3);
+    if (format == "DataMatrix") return matrix;
+    if (format == "QRCode") return qr;
+    return linear;
+}
+
+// A new candidate region: a tilted linear symbol is turned upright, anything else is read as it is.
+std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, cv::Rect rect) {
+    rect = clamp_rect(rect, full.cols, full.rows);
+    if (rect.width < 12 || rect.height < 12) return std::nullopt;
+    if (const auto tilt = linear_tilt_degrees(full(rect)); tilt && needs_straightening(*tilt)) {
+        const double c = std::abs(std::cos(*tilt * CV_PI / 180)), s = std::abs(std::sin(*tilt * CV_PI / 180));
+        const cv::Point2f centre(static_cast<float>(rect.x) + static_cast<float>(rect.width) / 2,
+                                 static_cast<float>(rect.y) + static_cast<float>(rect.height) / 2);
+        return read_upright_band(full, centre, *tilt, rect.width * c + rect.height * s, rect.width * s + rect.height * c);
+    }
+    return read_crop(full, rect, crop_hints());
 }
 
 }  // namespace
@@ -158,11 +256,16 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
             const cv::Rect box = cv::boundingRect(contour);
             const double area = static_cast<double>(box.width) * box.height;
             if (box.width < 8 || box.height < 6 || area > 0.5 * frame_area) continue;
-            const double fill = cv::contourArea(contour) / area;
+            // Judged by the blob's rotated rectangle, so a tilted symbol counts as fully as an upright one.
+            const cv::RotatedRect rotated = cv::minAreaRect(contour);
+            const double rotated_area = std::max(1.0, static_cast<double>(rotated.size.area()));
+            const double blob_area = cv::contourArea(contour);
+            const double fill = blob_area / rotated_area;
             if (fill < 0.35) continue;
-            const double aspect = static_cast<double>(std::max(box.width, box.height)) / std::min(box.width, box.height);
+            const double shorter = std::max(1.0f, std::min(rotated.size.width, rotated.size.height));
+            const double aspect = std::max(rotated.size.width, rotated.size.height) / shorter;
             if (aspect > 8) continue;
-            scored.push_back({box, area * fill});
+            scored.push_back({box, blob_area});
         }
         std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
         for (const Scored& s : scored) {
@@ -265,10 +368,21 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         std::vector<cv::Rect> covered;
         // 1. Where codes were last frame, allowing for a hand's movement between frames.
         for (Track& track : tracks_) {
-            const cv::Rect rect = grow(to_rect(track.region), 0.5, 16);
-            if (auto symbol = read_crop(full, rect, crop_hints())) {
+            const std::string format = track.key.substr(0, track.key.find('\n'));
+            const bool linear = is_linear_format(format);
+            // A linear symbol's region is already generous across its bars (see bounds_of).
+            const cv::Rect rect = grow(to_rect(track.region), linear ? 0.25 : 0.5, 16);
+            // A steep linear symbol: a band along its last scan line, long enough for a hand's movement.
+            const cv::Point2f centre(static_cast<float>(track.region.x) + static_cast<float>(track.region.width) / 2,
+                                     static_cast<float>(track.region.y) + static_cast<float>(track.region.height) / 2);
+            const auto symbol = linear && needs_straightening(track.tilt)
+                                    ? read_upright_band(full, centre, track.tilt, track.line_length * 1.3 + 48, track.line_length * 0.45 + 32)
+                                    : read_crop(full, rect, track_hints(format));
+            if (symbol) {
                 track.region = to_region(clamp_rect(bounds_of(*symbol), width, height));
                 track.key = symbol->format + '\n' + symbol->text;
+                track.tilt = linear ? scan_line_degrees(*symbol) : 0;
+                track.line_length = scan_line_length(*symbol);
                 track.misses = 0;
                 add_unique(found, *symbol);
                 covered.push_back(bounds_of(*symbol));
@@ -282,10 +396,11 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                       tracks_.end());
         // 2. New codes: a few candidate regions the tracks do not already cover.
         const auto candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
-        // While a code is being followed, a donor rarely shows a second one: look at fewer new regions.
-        const int budget = found.empty() ? options_.max_candidates : std::min(1, options_.max_candidates);
+        // Once a code is in hand (followed, or just found), a donor rarely shows a second one at the
+        // same moment: look at fewer new regions.
         int tried = 0;
         for (const Region& region : candidates) {
+            const int budget = found.empty() ? options_.max_candidates : std::min(1, options_.max_candidates);
             if (tried >= budget) break;
             const cv::Rect rect = to_rect(region);
             const bool inside_track = std::any_of(covered.begin(), covered.end(), [&](const cv::Rect& c) {
@@ -293,11 +408,12 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             });
             if (inside_track) continue;
             ++tried;
-            if (auto symbol = read_crop(full, grow(rect, 0.2, 8), crop_hints())) {
+            if (auto symbol = read_candidate(full, grow(rect, 0.2, 8))) {
                 const bool known = std::any_of(found.begin(), found.end(), [&](const DecodedSymbol& s) { return same_symbol(s, *symbol); });
                 if (!known) {
                     tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
-                                            symbol->format + '\n' + symbol->text, 0});
+                                            symbol->format + '\n' + symbol->text, 0,
+                                            is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol), scan_line_length(*symbol)});
                     add_unique(found, *symbol);
                 }
                 covered.push_back(bounds_of(*symbol));
@@ -309,7 +425,8 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             cv::resize(full, half, cv::Size(width / 2, height / 2), 0, 0, cv::INTER_AREA);
             if (auto symbol = read_one(half, crop_hints(), 2.f, 0.f, 0.f)) {
                 tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
-                                        symbol->format + '\n' + symbol->text, 0});
+                                        symbol->format + '\n' + symbol->text, 0,
+                                        is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol), scan_line_length(*symbol)});
                 add_unique(found, *symbol);
             }
         }

@@ -73,6 +73,8 @@ private:
         Region region;
         std::string key;  // format + text
         int misses = 0;
+        double tilt = 0;         // a linear symbol's scan line, in degrees; turned upright when it is steep
+        double line_length = 0;  // and its length in frame pixels
     };
     TrackingOptions options_;
     std::vector<Track> tracks_;
