@@ -245,6 +245,9 @@ int run_kiosk(const KioskOptions& options) {
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    // ImGui draws flat triangles: no depth or stencil buffer (8 MB at 1080p with software GL).
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
     GLFWmonitor* monitor = options.windowed ? nullptr : glfwGetPrimaryMonitor();
     int width = options.window_width;
     int height = options.window_height;
@@ -276,6 +279,11 @@ int run_kiosk(const KioskOptions& options) {
     // Body text scales with the screen: 18 px minimum, about 1/30 of the shorter side (36 px at 1080p).
     const float body_px = std::max(18.0f, static_cast<float>(std::min(fb_width, fb_height)) / 30.0f);
     const Fonts fonts = load_fonts(options.font_file, translations.all_text(), body_px);
+    // Build and upload the atlas now rather than on the first frame, so that the CJK font file (about
+    // 20 MB, read once per size) and the atlas pixels can be freed: drawing needs only the GL texture.
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    io.Fonts->ClearInputData();
+    io.Fonts->ClearTexData();
     ApplyKioskStyle(body_px);
 
     PreviewTexture preview;
