@@ -298,10 +298,13 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         if (auto symbol = read_one(full, linear_hints, 1.f, 0.f, 0.f)) add_unique(found, *symbol);
 
         const bool matrix_found = std::any_of(found.begin(), found.end(), is_matrix);
+        std::vector<Region> candidates;
+        if (!matrix_found && options_.search_regions)
+            candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates);
         if (!matrix_found && options_.search_regions && height >= 60) {
             // Candidate regions first: cheap, and they find a symbol wherever it is.
             static const auto candidate_hints = make_hints(kMatrixFormats, false);
-            for (const Region& region : find_candidate_regions(pixels, width, height, stride, options_.max_candidates)) {
+            for (const Region& region : candidates) {
                 const cv::Rect rect = grow(to_rect(region), 0.2, 8);
                 if (auto symbol = read_crop(full, rect, candidate_hints)) {
                     add_unique(found, *symbol);
@@ -329,6 +332,21 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                     add_unique(found, *symbol);
                     break;
                 }
+            }
+        }
+        if (found.empty() && options_.search_regions) {
+            // Last resort, on the likeliest region only: a worn or dot-printed DataMatrix whose modules
+            // do not touch. Enlarged and blurred, its modules merge into the solid L-shaped finder
+            // pattern zxing's detector looks for.
+            cv::Rect rect = candidates.empty() ? cv::Rect(0, 0, width, height) : grow(to_rect(candidates.front()), 0.2, 8);
+            rect = clamp_rect(rect, width, height);
+            if (rect.area() <= 400 * 400 && rect.width >= 24 && rect.height >= 24) {
+                static const auto merged_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, true);
+                cv::Mat merged;
+                cv::resize(full(rect), merged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+                cv::GaussianBlur(merged, merged, cv::Size(0, 0), 2.0);
+                if (auto symbol = read_one(merged, merged_hints, 0.5f, static_cast<float>(rect.x), static_cast<float>(rect.y)))
+                    add_unique(found, *symbol);
             }
         }
     } catch (const std::exception&) {
