@@ -70,8 +70,13 @@ CREATE TABLE IF NOT EXISTS hub.dropoff (
     decision         text NOT NULL CHECK (decision IN ('accept', 'refuse', 'review')),
     reason           text NOT NULL,
     review_state     text NOT NULL,
+    expiry_source    text CHECK (expiry_source IN ('code', 'ocr-confirmed', 'picker', 'unknown')),
     PRIMARY KEY (kiosk_id, uuid)
 );
+-- Hubs created before kiosks sent where the expiry came from (issue 8). Rows from those kiosks, and
+-- from kiosks not yet upgraded, keep NULL: their payloads do not carry the field.
+ALTER TABLE hub.dropoff ADD COLUMN IF NOT EXISTS expiry_source text
+    CHECK (expiry_source IN ('code', 'ocr-confirmed', 'picker', 'unknown'));
 CREATE INDEX IF NOT EXISTS dropoff_by_time ON hub.dropoff (recorded_at);
 CREATE INDEX IF NOT EXISTS dropoff_by_serial_hash ON hub.dropoff (serial_hash) WHERE serial_hash IS NOT NULL;
 
@@ -97,6 +102,19 @@ CREATE TABLE IF NOT EXISTS hub.dispatch (
     payload       jsonb NOT NULL,
     PRIMARY KEY (kiosk_id, uuid)
 );
+
+-- What each dispatch held: which drop-offs, how many packs of each. Filled by ingest from the
+-- dispatch's "items"; the report counts dispatched packs per clinic from here.
+CREATE TABLE IF NOT EXISTS hub.dispatch_item (
+    kiosk_id      text NOT NULL,
+    dispatch_uuid uuid NOT NULL,
+    dropoff_uuid  uuid NOT NULL,
+    quantity      integer NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (kiosk_id, dispatch_uuid, dropoff_uuid)
+);
+-- The receipt lookup finds a drop-off's latest review and its dispatch by these.
+CREATE INDEX IF NOT EXISTS dispatch_item_by_dropoff ON hub.dispatch_item (kiosk_id, dropoff_uuid);
+CREATE INDEX IF NOT EXISTS review_action_by_dropoff ON hub.review_action (kiosk_id, dropoff_uuid);
 
 CREATE TABLE IF NOT EXISTS hub.heartbeat (
     kiosk_id              text NOT NULL,
@@ -175,7 +193,8 @@ $$;
 DO $rls$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['ingest_record', 'session', 'dropoff', 'review_action', 'dispatch', 'heartbeat']
+    FOREACH t IN ARRAY ARRAY['ingest_record', 'session', 'dropoff', 'review_action', 'dispatch', 'dispatch_item',
+                             'heartbeat']
     LOOP
         EXECUTE format('REVOKE ALL ON hub.%I FROM PUBLIC', t);
         EXECUTE format('ALTER TABLE hub.%I ENABLE ROW LEVEL SECURITY', t);

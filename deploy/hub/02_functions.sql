@@ -49,30 +49,34 @@ BEGIN
             END IF;
             INSERT INTO hub.ingest_record (kiosk_id, record_id, entity, payload_hash, source)
                 VALUES (k, rec_id, ent, h, src);
+            IF ent IN ('dropoff', 'review_action', 'dispatch') AND p->>'uuid' IS DISTINCT FROM rec_id THEN
+                RAISE EXCEPTION '% id % does not match its payload uuid %', ent, rec_id, p->>'uuid';
+            END IF;
             IF ent = 'dropoff' THEN
-                IF p->>'uuid' IS DISTINCT FROM rec_id THEN
-                    RAISE EXCEPTION 'drop-off id % does not match its payload uuid %', rec_id, p->>'uuid';
-                END IF;
                 INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, gtin,
                         product_id, batch, expiry, expiry_precision, serial_hash, quantity, condition,
-                        decision, reason, review_state)
+                        decision, reason, review_state, expiry_source)
                 VALUES (k, (p->>'uuid')::uuid, (p->>'session_id')::bigint, (p->>'recorded_at')::timestamptz,
                         (p->>'sequence')::bigint, p->>'scheme', nullif(p->>'gtin', ''),
                         nullif(p->>'product_id', ''), nullif(p->>'batch', ''),
                         nullif(p->>'expiry', '')::date, nullif(p->>'expiry_precision', ''),
                         nullif(p->>'serial_hash', ''), (p->>'quantity')::integer, p->>'condition',
-                        p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending'));
+                        p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending'),
+                        nullif(p->>'expiry_source', ''));
             ELSIF ent = 'session' THEN
                 INSERT INTO hub.session (kiosk_id, session_id, receipt_code, started_at)
                 VALUES (k, (p->>'session_id')::bigint, p->>'receipt_code', (p->>'started_at')::timestamptz);
             ELSIF ent = 'review_action' THEN
                 INSERT INTO hub.review_action (kiosk_id, uuid, dropoff_uuid, action, category, acted_at, payload)
                 VALUES (k, rec_id::uuid, (p->>'dropoff_uuid')::uuid, p->>'action', p->>'category',
-                        (p->>'acted_at')::timestamptz, p);
+                        coalesce(p->>'acted_at', p->>'at')::timestamptz, p);
             ELSIF ent = 'dispatch' THEN
                 INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload)
                 VALUES (k, rec_id::uuid, p->>'clinic', (p->>'dispatched_at')::timestamptz,
                         coalesce(jsonb_array_length(p->'items'), (p->>'item_count')::integer, 0), p);
+                INSERT INTO hub.dispatch_item (kiosk_id, dispatch_uuid, dropoff_uuid, quantity)
+                SELECT k, rec_id::uuid, (i->>'dropoff_uuid')::uuid, (i->>'quantity')::integer
+                FROM jsonb_array_elements(coalesce(p->'items', '[]')) AS i;
             ELSE
                 RAISE EXCEPTION 'unknown record kind "%"', ent;
             END IF;
@@ -123,7 +127,8 @@ BEGIN
             SELECT count(*) FILTER (WHERE id IS NULL OR jsonb_typeof(p) IS DISTINCT FROM 'object'
                                        OR entity NOT IN ('dropoff', 'session', 'review_action', 'dispatch')
                                        OR (p ? 'kiosk_id' AND p->>'kiosk_id' IS DISTINCT FROM k)
-                                       OR (entity = 'dropoff' AND p->>'uuid' IS DISTINCT FROM id)) AS bad
+                                       OR (entity IN ('dropoff', 'review_action', 'dispatch')
+                                           AND p->>'uuid' IS DISTINCT FROM id)) AS bad
             FROM fresh
         ), ins_record AS (
             INSERT INTO hub.ingest_record (kiosk_id, record_id, entity, payload_hash, source)
@@ -131,13 +136,14 @@ BEGIN
         ), ins_dropoff AS (
             INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, gtin,
                     product_id, batch, expiry, expiry_precision, serial_hash, quantity, condition,
-                    decision, reason, review_state)
+                    decision, reason, review_state, expiry_source)
             SELECT k, (p->>'uuid')::uuid, (p->>'session_id')::bigint, (p->>'recorded_at')::timestamptz,
                    (p->>'sequence')::bigint, p->>'scheme', nullif(p->>'gtin', ''),
                    nullif(p->>'product_id', ''), nullif(p->>'batch', ''),
                    nullif(p->>'expiry', '')::date, nullif(p->>'expiry_precision', ''),
                    nullif(p->>'serial_hash', ''), (p->>'quantity')::integer, p->>'condition',
-                   p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending')
+                   p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending'),
+                   nullif(p->>'expiry_source', '')
             FROM fresh WHERE entity = 'dropoff' RETURNING 1
         ), ins_session AS (
             INSERT INTO hub.session (kiosk_id, session_id, receipt_code, started_at)
@@ -146,18 +152,23 @@ BEGIN
         ), ins_review AS (
             INSERT INTO hub.review_action (kiosk_id, uuid, dropoff_uuid, action, category, acted_at, payload)
             SELECT k, id::uuid, (p->>'dropoff_uuid')::uuid, p->>'action', p->>'category',
-                   (p->>'acted_at')::timestamptz, p
+                   coalesce(p->>'acted_at', p->>'at')::timestamptz, p
             FROM fresh WHERE entity = 'review_action' RETURNING 1
         ), ins_dispatch AS (
             INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload)
             SELECT k, id::uuid, p->>'clinic', (p->>'dispatched_at')::timestamptz,
                    coalesce(jsonb_array_length(p->'items'), (p->>'item_count')::integer, 0), p
             FROM fresh WHERE entity = 'dispatch' RETURNING 1
+        ), ins_dispatch_item AS (
+            INSERT INTO hub.dispatch_item (kiosk_id, dispatch_uuid, dropoff_uuid, quantity)
+            SELECT k, id::uuid, (i->>'dropoff_uuid')::uuid, (i->>'quantity')::integer
+            FROM fresh, jsonb_array_elements(coalesce(p->'items', '[]')) AS i
+            WHERE entity = 'dispatch' RETURNING 1
         )
         SELECT (SELECT bad FROM checked),
                (SELECT count(*) FROM ins_record) + (SELECT count(*) FROM ins_dropoff)
                    + (SELECT count(*) FROM ins_session) + (SELECT count(*) FROM ins_review)
-                   + (SELECT count(*) FROM ins_dispatch),
+                   + (SELECT count(*) FROM ins_dispatch) + (SELECT count(*) FROM ins_dispatch_item),
                coalesce(jsonb_agg(jsonb_build_array(id,
                    CASE WHEN existing IS NULL THEN 'inserted'
                         WHEN existing = h THEN 'duplicate' ELSE 'mismatch' END) ORDER BY ord), '[]')

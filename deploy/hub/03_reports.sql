@@ -14,10 +14,15 @@ CREATE OR REPLACE VIEW hub.report_dropoff AS
     LEFT JOIN hub.catalogue c ON c.gtin = d.gtin AND NOT c.deleted
     LEFT JOIN hub.kiosk k ON k.kiosk_id = d.kiosk_id;
 
+-- item_count: packs dispatched (the sum of the items' quantities as the kiosk synced them); a dispatch
+-- entered at the hub without items keeps its own count.
 CREATE OR REPLACE VIEW hub.report_dispatch AS
-    SELECT kiosk_id AS drop_off_point, clinic, dispatched_at,
-           (date_trunc('week', dispatched_at AT TIME ZONE 'UTC'))::date AS week, item_count
-    FROM hub.dispatch;
+    SELECT d.kiosk_id AS drop_off_point, d.clinic, d.dispatched_at,
+           (date_trunc('week', d.dispatched_at AT TIME ZONE 'UTC'))::date AS week,
+           coalesce(i.packs, d.item_count) AS item_count
+    FROM hub.dispatch d
+    LEFT JOIN LATERAL (SELECT sum(x.quantity)::integer AS packs FROM hub.dispatch_item x
+                       WHERE x.kiosk_id = d.kiosk_id AND x.dispatch_uuid = d.uuid) i ON true;
 
 -- The last heartbeat of every kiosk, for the bureau's monitoring.
 CREATE OR REPLACE VIEW hub.kiosk_status AS
@@ -28,8 +33,14 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code text)
     RETURNS TABLE (recorded_at timestamptz, product text, quantity integer, decision text, reason text,
                    review_state text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+    -- The outcome is the latest staff action the kiosk synced: dispatched, else the last review's state.
     SELECT d.recorded_at, coalesce(c.name, d.gtin, d.product_id, d.scheme), d.quantity, d.decision, d.reason,
-           d.review_state
+           CASE WHEN EXISTS (SELECT FROM hub.dispatch_item x WHERE x.kiosk_id = d.kiosk_id AND x.dropoff_uuid = d.uuid)
+                THEN 'dispatched'
+                ELSE coalesce((SELECT r.payload->>'review_state' FROM hub.review_action r
+                               WHERE r.kiosk_id = d.kiosk_id AND r.dropoff_uuid = d.uuid
+                               ORDER BY r.acted_at DESC LIMIT 1), d.review_state)
+           END
     FROM hub.session s
     JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id AND d.session_id = s.session_id
     LEFT JOIN hub.catalogue c ON c.gtin = d.gtin

@@ -13,7 +13,8 @@ namespace medkiosk::storage::detail {
 
 inline constexpr const char* kDropoffColumns =
     "uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, product_id, batch, expiry, "
-    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id";
+    "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id, "
+    "expiry_source";
 
 // Reads a row selected with kDropoffColumns, in that order.
 DropOffRecord read_dropoff_row(const Statement& row);

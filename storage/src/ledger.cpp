@@ -99,6 +99,14 @@ Status validate(const DropOffInput& input) {
     if (!input.expiry.empty() && !is_valid_expiry(input.expiry, input.expiry_precision)) {
         return invalid("expiry must be a date YYYY-MM-DD, got \"" + input.expiry + "\"");
     }
+    if (input.expiry_source != "" && input.expiry_source != "code" && input.expiry_source != "ocr-confirmed" &&
+        input.expiry_source != "picker") {
+        return invalid("expiry_source must be \"code\", \"ocr-confirmed\", \"picker\" or empty, got \"" +
+                       input.expiry_source + "\"");
+    }
+    if (!input.expiry_source.empty() && input.expiry.empty()) {
+        return invalid("expiry_source \"" + input.expiry_source + "\" given without an expiry");
+    }
     const std::pair<const char*, const std::string*> fields[] = {{"scheme", &input.scheme},
                                                                  {"product_id", &input.product_id},
                                                                  {"batch", &input.batch},
@@ -137,6 +145,7 @@ std::string outbox_payload(const DropOffRecord& record) {
         {"review_state", record.review_state},
         {"category", record.category},
         {"drive_id", record.drive_id},
+        {"expiry_source", record.expiry_source},
     };
     // Barcode data is not guaranteed UTF-8; replace rather than throw.
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -312,7 +321,7 @@ struct Ledger::Impl {
             {&next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
             {&insert_dropoff,
              "INSERT INTO dropoff (" + columns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"},
+                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"},
             {&insert_outbox,
              "INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES ('dropoff', ?1, ?2, ?3)"},
         };
@@ -365,6 +374,7 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     record.review_state = "pending";
     record.category = input.category;
     record.drive_id = input.drive_id;
+    record.expiry_source = input.expiry_source;
 
     WriteTransaction transaction(*db);
     if (auto s = transaction.begin(kDoing, kNothingRecorded); !s) return s.error();
@@ -409,6 +419,7 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
         s.bind_text_or_null(18, record.category);
         if (record.drive_id > 0) s.bind_int64(19, record.drive_id);
         else sqlite3_bind_null(s.get(), 19);
+        s.bind_text_or_null(20, record.expiry_source);
         if (const int rc = s.step(); rc != SQLITE_DONE) return db->last_error(rc, kDoing, kNothingRecorded);
     }
     {
@@ -644,6 +655,7 @@ DropOffRecord read_dropoff_row(const Statement& row) {
     record.review_state = row.column_text(16);
     record.category = row.column_text(17);
     record.drive_id = row.column_int64(18);
+    record.expiry_source = row.column_text(19);
     return record;
 }
 

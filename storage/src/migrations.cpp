@@ -199,12 +199,25 @@ Status migrate_to_v10(Database& db) {
                    "adding hub sync tables (version 10)");
 }
 
+Status migrate_to_v11(Database& db) {
+    // Where a drop-off's expiry came from (issue 8). Rows recorded before this version did not keep it:
+    // those with an expiry say "unknown" rather than guess; those without one stay NULL, like every new
+    // drop-off that has no expiry (devices).
+    return db.exec(R"sql(
+        ALTER TABLE dropoff ADD COLUMN expiry_source TEXT
+            CHECK (expiry_source IN ('code', 'ocr-confirmed', 'picker', 'unknown'));
+        UPDATE dropoff SET expiry_source = 'unknown' WHERE expiry IS NOT NULL;
+    )sql",
+                   "adding the expiry source to drop-offs (version 11)");
+}
+
 // Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10.. for hub sync);
 // they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
     Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},
     Migration{10, "hub sync: dead letters, sync state and events, pulled reference data", &migrate_to_v10},
+    Migration{11, "drop-offs keep where their expiry came from", &migrate_to_v11},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

@@ -3,6 +3,9 @@
 #include <chrono>
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
+#include "audit.hpp"
 #include "identifiers.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/sync.hpp"
@@ -140,7 +143,9 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
                 s.bind_text(3, reason);
                 rc = s.step();
             }
-            if (rc == SQLITE_DONE) {
+            // Only a row this transaction moved to dead letters gets its event and audit row.
+            const bool newly_dead = rc == SQLITE_DONE && sqlite3_changes(db_->handle()) > 0;
+            if (newly_dead) {
                 auto& s = event.value();
                 StatementScope scope(s);
                 s.bind_text(1, now);
@@ -149,10 +154,45 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
                 s.bind_text(4, "hub answered " + reason);
                 rc = s.step();
             }
+            if (newly_dead && rc == SQLITE_DONE) {
+                const nlohmann::json detail = {{"outbox_id", outcome.id}, {"outcome", outcome.outcome},
+                                               {"detail", outcome.detail}};
+                if (auto a = append_audit(*db_, "sync", "sync-dead-letter", outcome.entity, outcome.entity_id,
+                                          detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
+                    !a)
+                    return Error{a.error().code, a.error().message + " — the records stay queued and are sent again"};
+            }
         }
         if (rc != SQLITE_DONE) return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
     }
     return transaction.commit(kDoing);
+}
+
+Status OutboxStore::dead_letter_session(const std::string& entity_id, const std::string& reason) {
+    constexpr std::string_view kDoing = "recording a donation session the hub refused";
+    Transaction transaction(*db_);
+    if (auto s = transaction.begin(kDoing); !s) return s;
+    const std::string now = utc_now_iso8601_ms();
+    auto event = db_->prepare(
+        "INSERT INTO sync_event (at, kind, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3)");
+    if (!event) return event.error();
+    event.value().bind_text(1, now);
+    event.value().bind_text(2, entity_id);
+    event.value().bind_text(3, "hub answered " + reason);
+    if (const int rc = event.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
+    const nlohmann::json detail = {{"detail", reason}};
+    if (auto a = append_audit(*db_, "sync", "sync-dead-letter", "session", entity_id,
+                              detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
+        !a)
+        return a;
+    return transaction.commit(kDoing);
+}
+
+StatusOr<std::string> OutboxStore::audit_head() {
+    return db_->query_text_rows(
+        "SELECT (SELECT value FROM settings WHERE key = 'audit.head_seq') || ':' || "
+        "(SELECT value FROM settings WHERE key = 'audit.head_hash')",
+        "reading the audit chain's head");
 }
 
 StatusOr<std::int64_t> OutboxStore::backlog() {

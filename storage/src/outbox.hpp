@@ -23,6 +23,7 @@ struct OutboxRow {
 
 struct OutboxOutcome {
     std::int64_t id = 0;
+    std::string entity;
     std::string entity_id;
     std::string outcome;  // inserted | duplicate | mismatch | invalid
     std::string detail;
@@ -46,8 +47,13 @@ class OutboxStore {
     StatusOr<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
     StatusOr<std::int64_t> session_cursor();
     // One local transaction: inserted/duplicate are acknowledged, mismatch/invalid dead-lettered with
-    // a sync_event each.
+    // a sync_event and an audit-log row each.
     Status apply(const std::vector<OutboxOutcome>& outcomes);
+    // A donation session the hub refused (sessions go by cursor, not outbox rows): a sync_event and an
+    // audit-log row in one transaction.
+    Status dead_letter_session(const std::string& entity_id, const std::string& reason);
+    // The audit chain's head: "<seq>:<hash>", or "" while the log is empty.
+    StatusOr<std::string> audit_head();
     StatusOr<std::int64_t> backlog();
     StatusOr<std::int64_t> oldest_pending_age_s();
     StatusOr<std::optional<std::string>> state(const std::string& key);

@@ -130,9 +130,22 @@ struct SyncWorker::Impl {
                                {"oldest_unsynced_age_s", age.value()},
                                {"disk_free_bytes", disk_free}};
         if (skew) body["clock_skew_ms"] = *skew;
-        // Decode statistics and the audit chain's head join the heartbeat once the kiosk records them.
+        auto head = store->audit_head();
+        if (!head) return head.error();
+        if (!head.value().empty()) body["audit_head"] = head.value();
+        if (options.decode_stats) {
+            const DecodeStats stats = options.decode_stats();
+            body["decode_stats"] = {{"frames", stats.frames},
+                                    {"decoded_frames", stats.decoded_frames},
+                                    {"confirmed", stats.confirmed},
+                                    {"last_decode_ms", stats.last_decode_ms},
+                                    {"capture_fps", stats.capture_fps},
+                                    {"source", stats.source},
+                                    {"source_error", stats.source_error}};
+        }
         const std::int64_t sent_at = wall_ms();
-        auto answer = hub->query("SELECT (extract(epoch FROM hub.heartbeat($1::jsonb)) * 1000)::bigint", {body.dump()});
+        auto answer = hub->query("SELECT (extract(epoch FROM hub.heartbeat($1::jsonb)) * 1000)::bigint",
+                                 {body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
         const std::int64_t received_at = wall_ms();
         if (!answer) return answer.error();
         const auto hub_ms = std::stoll(answer.value().at(0).at(0).value_or("0"));
@@ -169,8 +182,11 @@ struct SyncWorker::Impl {
             else if (outcome == "duplicate") ++duplicates;
             else {
                 ++dead;
-                (void)store->record_event("dead-letter", row.at(0).value_or("") + ": hub answered " + outcome + " " +
-                                                             row.at(2).value_or(""));
+                const std::string detail_text = row.at(2).value_or("");
+                if (auto s = store->dead_letter_session(row.at(0).value_or(""),
+                                                        outcome + (detail_text.empty() ? "" : ": " + detail_text));
+                    !s)
+                    return s.error();  // the cursor stays: the sessions go again and come back duplicate
             }
         }
         if (auto s = store->set_state("session_cursor", std::to_string(rows.back().id)); !s) return s.error();
@@ -214,7 +230,7 @@ struct SyncWorker::Impl {
             if (outcome == "inserted") ++inserted;
             else if (outcome == "duplicate") ++duplicates;
             else ++dead;
-            outcomes.push_back({row.id, row.entity_id, outcome, detail_text});
+            outcomes.push_back({row.id, row.entity, row.entity_id, outcome, detail_text});
         }
         if (outcomes.empty()) {
             return Error{ErrorCode::Internal, "the hub answered none of the " + std::to_string(rows.size()) +

@@ -127,11 +127,11 @@ int main(int argc, char** argv) {
                                "SELECT uuid, session_id, recorded_at, sequence, scheme, coalesce(gtin, '\\N'), "
                                "coalesce(product_id, '\\N'), coalesce(batch, '\\N'), coalesce(expiry, '\\N'), "
                                "coalesce(expiry_precision, '\\N'), coalesce(serial_hash, '\\N'), quantity, condition, "
-                               "decision, reason, review_state FROM dropoff ORDER BY sequence",
+                               "decision, reason, review_state, coalesce(expiry_source, '\\N') FROM dropoff ORDER BY sequence",
                                -1, &statement, nullptr);
             while (sqlite3_step(statement) == SQLITE_ROW) {
                 copy_data += kiosk_id;
-                for (int c = 0; c < 16; ++c) {
+                for (int c = 0; c < 17; ++c) {
                     copy_data += '\t';
                     copy_data += reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
                 }

@@ -281,5 +281,37 @@ TEST(ScreenNames, EveryScreenHasAName) {
     EXPECT_EQ(to_string(PackCondition::OpenedUsable), "opened-usable");
 }
 
+// Issue 8: the recorded drop-off says where its expiry came from, for each of the three paths.
+TEST_F(DonorStepsTest, TheRecordedDropOffKeepsWhereItsExpiryCameFrom) {
+    // From the code.
+    flow.on_scan(pack_event(scanner::Date{2027, 6, 30}), kToday, t0);
+    flow.choose(t0);
+    flow.confirm(t0);
+    record_reply();
+    // OCR proposal, confirmed by the donor.
+    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 1s);
+    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 1s);
+    flow.answer_proposal(true, t0 + 2s);
+    flow.choose(t0 + 2s);
+    flow.confirm(t0 + 2s);
+    record_reply();
+    // OCR proposal denied, then the picker: the picker wins.
+    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 3s);
+    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 3s);
+    flow.answer_proposal(false, t0 + 4s);
+    flow.pick_expiry(2028, 3, t0 + 4s);
+    flow.choose(t0 + 4s);
+    flow.confirm(t0 + 4s);
+    record_reply();
+
+    ASSERT_EQ(ledger.recorded.size(), 3u);
+    EXPECT_EQ(ledger.recorded[0].expiry_source, "code");
+    EXPECT_EQ(ledger.recorded[0].expiry, "2027-06-30");
+    EXPECT_EQ(ledger.recorded[1].expiry_source, "ocr-confirmed");
+    EXPECT_EQ(ledger.recorded[1].expiry, "2027-09-30");
+    EXPECT_EQ(ledger.recorded[2].expiry_source, "picker");
+    EXPECT_EQ(ledger.recorded[2].expiry, "2028-03-31");
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

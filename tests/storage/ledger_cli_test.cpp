@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "medkiosk/storage/ledger.hpp"
@@ -100,7 +102,11 @@ TEST_F(LedgerCliTest, ATechniciansFirstDay) {
 
     auto listed_dropoffs = ctl({"dropoffs", "list", "--json"});
     ASSERT_EQ(listed_dropoffs.exit_code, 0) << listed_dropoffs.err;
-    EXPECT_EQ(json_lines(listed_dropoffs.out).size(), 2u);
+    ASSERT_EQ(json_lines(listed_dropoffs.out).size(), 2u);
+    // Where each expiry came from: the GS1 code's own, and the month given with --expiry (the picker's).
+    std::multiset<std::string> sources;
+    for (const auto& line : json_lines(listed_dropoffs.out)) sources.insert(line.at("expiry_source").get<std::string>());
+    EXPECT_EQ(sources, (std::multiset<std::string>{"code", "picker"})) << listed_dropoffs.out;
     EXPECT_EQ(ctl({"dropoffs", "list", "--pending", "--json"}).exit_code, 0);
 
     auto verified = ctl({"db", "verify-audit"});

@@ -326,6 +326,15 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
         {"short gtin", [](DropOffInput& in) { in.gtin = "12345"; }, "gtin"},
         {"no scheme", [](DropOffInput& in) { in.scheme.clear(); }, "scheme"},
         {"no session", [](DropOffInput& in) { in.session_id = 0; }, "session"},
+        {"unknown expiry source", [](DropOffInput& in) { in.expiry_source = "guess"; }, "expiry_source"},
+        {"'unknown' is for old rows only", [](DropOffInput& in) { in.expiry_source = "unknown"; }, "expiry_source"},
+        {"expiry source without expiry",
+         [](DropOffInput& in) {
+             in.expiry.clear();
+             in.expiry_precision.clear();
+             in.expiry_source = "picker";
+         },
+         "expiry_source"},
     };
     for (const Case& c : cases) {
         DropOffInput input = sample_dropoff(session_id);
@@ -354,6 +363,47 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
 
     EXPECT_EQ(ledger->summary().value().dropoffs, 2);
     EXPECT_EQ(ledger->summary().value().outbox_pending, 2);
+}
+
+// Issue 8: where the expiry came from is stored, read back, and travels in the outbox payload.
+TEST_F(LedgerTest, ExpirySourceIsStoredReadBackAndSentToTheHub) {
+    auto ledger = open_ok();
+    ASSERT_NE(ledger, nullptr);
+    const auto session_id = ledger->begin_session().value().id;
+    std::vector<std::string> uuids;
+    for (const char* source : {"code", "ocr-confirmed", "picker"}) {
+        DropOffInput input = sample_dropoff(session_id, std::string("SRC-") + source);
+        input.expiry_source = source;
+        auto record = ledger->record_dropoff(input);
+        ASSERT_TRUE(record.ok()) << record.error().message;
+        EXPECT_EQ(record.value().expiry_source, source);
+        uuids.push_back(record.value().uuid);
+    }
+    DropOffInput device = sample_dropoff(session_id, "");
+    device.expiry.clear();
+    device.expiry_precision.clear();
+    device.expiry_source.clear();
+    ASSERT_TRUE(ledger->record_dropoff(device).ok());
+
+    auto read = ledger->session_dropoffs(session_id);
+    ASSERT_TRUE(read.ok()) << read.error().message;
+    ASSERT_EQ(read.value().size(), 4u);
+    EXPECT_EQ(read.value()[0].expiry_source, "code");
+    EXPECT_EQ(read.value()[1].expiry_source, "ocr-confirmed");
+    EXPECT_EQ(read.value()[2].expiry_source, "picker");
+    EXPECT_EQ(read.value()[3].expiry_source, "");
+    ledger.reset();
+
+    RawDb raw(ledger_path(), true);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff WHERE expiry_source IS NULL"), 1) << "no expiry: NULL";
+    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" + uuids[1] + "'"),
+              "ocr-confirmed");
+    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" + uuids[2] + "'"),
+              "picker");
+    // The column's CHECK holds even against a writer that skips the ledger's validation.
+    RawDb writer(ledger_path());
+    EXPECT_THROW(writer.exec("UPDATE dropoff SET expiry_source = 'guess' WHERE uuid = '" + uuids[0] + "'"),
+                 std::runtime_error);
 }
 
 // --- anonymity ---------------------------------------------------------------------------------------------

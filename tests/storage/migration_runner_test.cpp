@@ -61,5 +61,66 @@ TEST(MigrationRunner, TheRegisteredMigrationsAscendAndEndAtTheSchemaVersion) {
     EXPECT_EQ(list.back().version, Ledger::kSchemaVersion);
 }
 
+// A ledger file at version 10 (written with the real migrations 1, 2 and 10) opens at the current
+// version: its rows stay, and they gain the expiry source — "unknown" where an expiry was recorded,
+// NULL where there was none.
+TEST(MigrationRunner, AVersion10LedgerKeepsItsRowsAndGainsTheExpirySource) {
+    medkiosk::test::TempDir dir;
+    const auto file = dir.path() / "v10.db";
+    {
+        auto db = Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).value();
+        std::vector<Migration> up_to_10;
+        for (const Migration& m : migrations())
+            if (m.version <= 10) up_to_10.push_back(m);
+        ASSERT_EQ(up_to_10.back().version, 10);
+        ASSERT_TRUE(apply_migrations(*db, 0, up_to_10).ok());
+        ASSERT_TRUE(db->exec(R"sql(
+            INSERT INTO donation_session VALUES (1, 'AAAA-BBBB-CCCC', '2026-10-01T08:00:00.000Z');
+            INSERT INTO dropoff (uuid, session_id, kiosk_id, recorded_at, sequence, scheme, gtin, expiry,
+                                 expiry_precision, quantity, condition, decision, reason, category)
+            VALUES ('11111111-1111-4111-8111-111111111111', 1, 'k10', '2026-10-01T08:00:01.000Z', 1, 'gs1',
+                    '06901234567892', '2027-06-30', 'day', 2, 'sealed', 'accept', 'ok', 'fever'),
+                   ('22222222-2222-4222-8222-222222222222', 1, 'k10', '2026-10-01T08:00:02.000Z', 2, 'retail',
+                    NULL, NULL, NULL, 1, 'opened-usable', 'review', 'unclassified', NULL);
+            INSERT INTO outbox (entity, entity_id, payload, created_at)
+            VALUES ('dropoff', '11111111-1111-4111-8111-111111111111', '{}', '2026-10-01T08:00:01.000Z');
+        )sql", "writing version 10 rows").ok());
+        ASSERT_EQ(db->query_int64("PRAGMA user_version", "test").value(), 10);
+    }
+
+    auto ledger = Ledger::open(file, LedgerOptions{"k10", dir.path() / "county.key"});
+    ASSERT_TRUE(ledger.ok()) << ledger.error().message;
+    auto summary = ledger.value()->summary();
+    ASSERT_TRUE(summary.ok());
+    EXPECT_EQ(summary.value().schema_version, Ledger::kSchemaVersion);
+    EXPECT_GE(Ledger::kSchemaVersion, 11);
+    EXPECT_EQ(summary.value().dropoffs, 2);
+    EXPECT_EQ(summary.value().outbox_pending, 1);
+    auto rows = ledger.value()->session_dropoffs(1);
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows.value().size(), 2u);
+    EXPECT_EQ(rows.value()[0].uuid, "11111111-1111-4111-8111-111111111111");
+    EXPECT_EQ(rows.value()[0].quantity, 2);
+    EXPECT_EQ(rows.value()[0].category, "fever");
+    EXPECT_EQ(rows.value()[0].expiry, "2027-06-30");
+    EXPECT_EQ(rows.value()[0].expiry_source, "unknown");
+    EXPECT_EQ(rows.value()[1].expiry_source, "");
+
+    // New drop-offs in the upgraded file keep their source.
+    DropOffInput input;
+    input.session_id = 1;
+    input.scheme = "cn-trace";
+    input.product_id = "81234567";
+    input.expiry = "2028-01-31";
+    input.expiry_precision = "month";
+    input.expiry_source = "picker";
+    input.decision = "accept";
+    input.reason = "ok";
+    auto recorded = ledger.value()->record_dropoff(input);
+    ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+    EXPECT_EQ(ledger.value()->session_dropoffs(1).value().back().expiry_source, "picker");
+    EXPECT_EQ(ledger.value()->integrity_check().value(), "ok");
+}
+
 }  // namespace
 }  // namespace medkiosk::storage::detail

@@ -29,6 +29,7 @@ storage::DropOffInput sample_dropoff(std::int64_t session_id, std::string serial
     input.batch = "B2311A";
     input.expiry = "2027-06-30";
     input.expiry_precision = "day";
+    input.expiry_source = "code";
     input.serial = std::move(serial);
     input.quantity = 1;
     input.condition = "sealed";

@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "support/process.hpp"
 #include "sync_fixture.hpp"
 
 namespace medkiosk::test {
@@ -122,12 +123,29 @@ TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksThe
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL AND dead_reason LIKE 'invalid:%quantity%'"),
               1);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM sync_event WHERE kind = 'dead-letter'"), 1);
+    // The dead letter is in the hash-chained audit log too, naming the record and the hub's reason,
+    // and the chain still verifies (the sync worker appends through its own connection).
+    const std::string poison_id = storage::testing::RawDb(kiosk.ledger_file, true)
+                                      .text("SELECT entity_id FROM outbox WHERE dead_at IS NOT NULL");
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND actor = 'sync' "
+                          "AND entity = 'dropoff' AND entity_id = '" + poison_id +
+                          "' AND json_extract(detail, '$.outcome') = 'invalid' "
+                          "AND json_extract(detail, '$.detail') LIKE '%quantity%'"),
+              1);
+    {
+        auto verified = run_ctl({"db", "verify-audit", "--data-dir", kiosk.data_dir.string()});
+        EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+        auto reopened = storage::Ledger::open(kiosk.ledger_file, storage::LedgerOptions{kiosk.id, {}, true});
+        ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+        EXPECT_TRUE(reopened.value()->verify_audit().value().ok());
+    }
     // The records after it went through, and a new round does not send the dead letter again.
     EXPECT_EQ(hub_int(std::string("SELECT max(sequence) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'"), 1000);
     kiosk.record(3);
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(hub_dropoffs(kiosk), 1002);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter'"), 1) << "one entry, not one per round";
 }
 
 TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
@@ -141,6 +159,9 @@ TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason = 'mismatch'"), 1);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' "
+                          "AND json_extract(detail, '$.outcome') = 'mismatch'"),
+              1);
     EXPECT_EQ(hub_int("SELECT count(*) FROM hub.dropoff WHERE reason = 'changed'"), 0);
 }
 
@@ -183,7 +204,13 @@ TEST_F(SyncFixture, AKioskRoleCanDoNothingButItsOwnDoors) {
         "SELECT * FROM hub.catalogue",
         "SELECT * FROM hub.report_dropoff",
         "SELECT * FROM hub.heartbeat",
+        "SELECT * FROM hub.review_action",
+        "SELECT * FROM hub.dispatch",
+        "SELECT * FROM hub.dispatch_item",
+        "SELECT * FROM hub.report_dispatch",
         "UPDATE hub.dropoff SET quantity = 9",
+        "UPDATE hub.dispatch_item SET quantity = 9",
+        "DELETE FROM hub.review_action",
         "DELETE FROM hub.dropoff",
         "DELETE FROM hub.ingest_record",
         "INSERT INTO hub.catalogue (gtin, name, category) VALUES ('00000000000000', 'x', 'y')",

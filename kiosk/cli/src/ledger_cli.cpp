@@ -131,6 +131,7 @@ nlohmann::ordered_json dropoff_json(const storage::DropOffRecord& record) {
         {"batch", record.batch},
         {"expiry", record.expiry},
         {"expiry_precision", record.expiry_precision},
+        {"expiry_source", record.expiry_source},
         {"quantity", record.quantity},
         {"condition", record.condition},
         {"category", record.category},

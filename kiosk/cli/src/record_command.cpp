@@ -104,6 +104,8 @@ int run_record(const Args& args, CommandIo io) {
             continue;
         }
         scanner::PackCode pack = parsed.code();
+        // --expiry is the month the donor read off the box, as in the kiosk's picker.
+        const char* expiry_source = pack.expiry ? "code" : donor_expiry ? "picker" : "";
         if (!pack.expiry && donor_expiry) {
             pack.expiry = donor_expiry;
             pack.expiry_precision = scanner::ExpiryPrecision::Month;
@@ -136,6 +138,7 @@ int run_record(const Args& args, CommandIo io) {
         input.condition = condition;
         input.category = inputs.value().category;
         input.drive_id = inputs.value().drive_id;
+        if (!input.expiry.empty()) input.expiry_source = expiry_source;
         auto record = ledger.record_dropoff(input);
         if (!record) {
             io.err << "medkioskctl record: " << record.error().message << '\n';

@@ -216,6 +216,8 @@ void DonationFlow::confirm(Clock::time_point now) {
     input.condition = std::string(to_string(current_->condition));
     if (current_->context.product) input.category = current_->context.product->category;
     input.drive_id = current_->drive_id;
+    if (current_->expiry_source && !input.expiry.empty())
+        input.expiry_source = std::string(to_string(*current_->expiry_source));
     current_->ticket = ledger_.record(std::move(input));
     current_->state = CurrentPack::State::Saving;
     screen_ = Screen::Scan;

@@ -39,7 +39,12 @@ std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
     return enqueue([input = std::move(input)](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
         auto record = ledger.record_dropoff(input);
         if (!record) return LedgerReply{ticket, record.error()};
-        return LedgerReply{ticket, std::move(record).value()};
+        // Emplaced rather than brace-built: GCC 12 at -O3 warns falsely (maybe-uninitialized) on the
+        // temporary variant.
+        std::optional<LedgerReply> reply(std::in_place);
+        reply->ticket = ticket;
+        reply->result.emplace<storage::DropOffRecord>(std::move(record).value());
+        return reply;
     });
 }
 

@@ -150,8 +150,14 @@ void feed_expiry_reader(kiosk::ExpiryReader& reader, ExpiryReading& reading, kio
     }
 }
 
-std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options) {
+std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options, const scanner::ScanPipeline& pipeline) {
     storage::SyncOptions sync_options;
+    // Runs on the sync thread; stats() takes the pipeline's own lock. The pipeline outlives the worker.
+    sync_options.decode_stats = [&pipeline] {
+        const scanner::PipelineStats stats = pipeline.stats();
+        return storage::DecodeStats{stats.frames,   stats.decoded_frames, stats.events,      stats.decode_ms,
+                                    stats.capture_fps, stats.source_name, stats.source_error};
+    };
     sync_options.ledger_file = kiosk::ledger_file(options.data_dir);
     sync_options.hub_conninfo = options.hub_url;
     sync_options.kiosk_version = MEDKIOSK_VERSION;
@@ -336,15 +342,12 @@ int run_kiosk(const KioskOptions& options) {
         diagnostics.sample(pipeline.stats(), now);
 
         for (const auto& reply : ledger.take_replies()) {
-            const auto& shown = flow.current();
-            const std::string expiry_source =
-                shown && shown->expiry_source ? std::string(kiosk::to_string(*shown->expiry_source)) : std::string("none");
             flow.on_reply(reply);
             if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
                 if (sync) sync->wake();
                 kiosk::log_event("dropoff-recorded", {{"uuid", record->uuid}, {"sequence", std::to_string(record->sequence)},
                                                       {"decision", record->decision}, {"expiry", record->expiry},
-                                                      {"expiry_source", expiry_source}, {"condition", record->condition},
+                                                      {"expiry_source", record->expiry_source.empty() ? std::string("none") : record->expiry_source}, {"condition", record->condition},
                                                       {"quantity", std::to_string(record->quantity)}});
             } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
@@ -364,7 +367,7 @@ int run_kiosk(const KioskOptions& options) {
         if (!test_proposal) feed_expiry_reader(expiry_reader, expiry_reading, flow, pipeline.latest_frame(), now);
         if (!sync_attempted && !options.hub_url.empty() && ledger.ready()) {
             sync_attempted = true;
-            sync = start_sync(options);
+            sync = start_sync(options, pipeline);
         }
 
         if (const auto& current = flow.current(); current && current->id != last_logged_pack) {

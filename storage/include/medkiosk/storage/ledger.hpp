@@ -41,6 +41,9 @@ struct DropOffInput {
     std::string reason;                // reason code, e.g. "ok", "expired"
     std::string category;              // catalogue category; empty when the product is unknown
     std::int64_t drive_id = 0;         // the drive active at the time; 0 for none
+    // Where the expiry came from: "code" (the barcode), "ocr-confirmed" (printed date read by OCR and
+    // confirmed by the donor), "picker" (the donor chose month/year), or "" when there is no expiry.
+    std::string expiry_source;
 };
 
 struct DropOffRecord {
@@ -63,6 +66,9 @@ struct DropOffRecord {
     std::string review_state;  // "pending" on record; "approved", "rejected", "disposed", "dispatched"
     std::string category;
     std::int64_t drive_id = 0;
+    // As in DropOffInput; "unknown" for a drop-off with an expiry recorded before schema version 11,
+    // which did not keep the source; "" when there is no expiry.
+    std::string expiry_source;
 };
 
 struct LedgerSummary {
@@ -141,7 +147,7 @@ class Ledger {
     StatusOr<std::vector<AuditRow>> audit_rows();
     StatusOr<AuditReport> verify_audit();
 
-    static constexpr int kSchemaVersion = 10;
+    static constexpr int kSchemaVersion = 11;
 
   private:
     detail::Database& database();

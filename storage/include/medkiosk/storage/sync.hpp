@@ -57,6 +57,18 @@ std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& passwo
 // Where a sync round may be interrupted by tests (fault injection).
 enum class SyncPoint { BeforeUpload, AfterHubCommit, AfterLocalMark };
 
+// The camera's decode statistics for the heartbeat, as the kiosk's scan pipeline counts them since it
+// started. Plain numbers: storage does not depend on the scanner library.
+struct DecodeStats {
+    std::uint64_t frames = 0;          // frames captured
+    std::uint64_t decoded_frames = 0;  // frames in which a code was read
+    std::uint64_t confirmed = 0;       // codes confirmed (read in enough frames) and handed to the flow
+    double last_decode_ms = 0;         // the latest frame's decode time
+    double capture_fps = 0;
+    std::string source;        // the frame source's name
+    std::string source_error;  // non-empty while the camera cannot deliver
+};
+
 struct SyncOptions {
     std::filesystem::path ledger_file;
     std::filesystem::path kiosk_key_file;  // Ed25519 signing key; empty: "kiosk_sign.key" beside the ledger
@@ -69,6 +81,9 @@ struct SyncOptions {
     std::chrono::milliseconds idle_poll{std::chrono::seconds(2)};
     std::chrono::milliseconds heartbeat_interval{std::chrono::minutes(5)};
     std::chrono::milliseconds clock_skew_limit{std::chrono::minutes(2)};
+    // Called on the sync thread before each heartbeat; must be thread-safe. Empty: the heartbeat carries
+    // no decode statistics (medkioskctl sync run has no camera).
+    std::function<DecodeStats()> decode_stats;
     // Test hook: return false to behave as if the connection broke at that point.
     std::function<bool(SyncPoint)> fault_hook;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// Where a recorded drop-off's expiry came from. Storage has no column for it yet, so the flow keeps
-// it with the pack and the kiosk logs it with the recorded drop-off.
+// Where a recorded drop-off's expiry came from; the ledger keeps it with the drop-off
+// (DropOffInput::expiry_source) and syncs it to the hub.
 
 #include <optional>
 #include <string_view>
