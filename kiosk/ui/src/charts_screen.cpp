@@ -144,7 +144,11 @@ void DrawChartsScreen(UiContext& ui) {
     }
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
     const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width));
+    const float language_width = em * 4.5f;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
+                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
     if (BigButton(back_label, ImVec2(0, 0), colours::neutral) || ui.keys.escape) {
         staff.back_to_queue(ui.now);
         ImGui::End();

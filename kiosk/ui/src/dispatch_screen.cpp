@@ -23,7 +23,11 @@ void DrawDispatchScreen(UiContext& ui) {
     ImGui::PopFont();
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
     const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width));
+    const float language_width = em * 4.5f;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
+                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
     if (BigButton(back_label, ImVec2(0, 0), colours::neutral) || ui.keys.escape) {
         staff.back_to_queue(ui.now);
         ImGui::End();
@@ -36,6 +40,10 @@ void DrawDispatchScreen(UiContext& ui) {
     const float field = std::min(em * 16.0f, ImGui::GetContentRegionAvail().x);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x, std::max(style.FramePadding.y, (kMinTouchPx - em) * 0.5f)));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    // Entering the screen puts the cursor in the field, so a keyboard types the clinic at once.
+    static int last_drawn_frame = -10;
+    if (ImGui::GetFrameCount() - last_drawn_frame > 1) ImGui::SetKeyboardFocusHere();
+    last_drawn_frame = ImGui::GetFrameCount();
     if (InputString("##clinic", clinic, field)) staff.set_clinic(clinic, ui.now);
     ImGui::PopStyleVar(2);
     if (!staff.clinics().empty()) {

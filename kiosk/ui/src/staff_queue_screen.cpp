@@ -68,7 +68,7 @@ void DrawCategoryPicker(UiContext& ui) {
     ImGui::TextUnformatted(
         kiosk::fill(ui.tr("staff.pick_category"), {{"count", std::to_string(staff.selected().size())}}).c_str());
     for (const auto& category : staff.categories()) {
-        if (Button(category + "##to-" + category, colours::primary)) staff.reclassify(category, ui.now);
+        if (Button(CategoryLabel(ui, category) + "##to-" + category, colours::primary)) staff.reclassify(category, ui.now);
     }
     if (Button(ui.tr("staff.cancel") + "##cancel-reclassify", colours::neutral)) staff.cancel_reclassify(ui.now);
 }
@@ -94,8 +94,12 @@ void DrawStaffQueueScreen(UiContext& ui) {
     auto width_of = [&](const std::string& label) {
         return std::max(kMinTouchPx, ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     };
-    const float right_block = width_of(dispatch_label) + width_of(charts_label) + width_of(close_label) + spacing * 2;
+    const float language_width = em * 4.5f;
+    const float right_block =
+        language_width + width_of(dispatch_label) + width_of(charts_label) + width_of(close_label) + spacing * 3;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_block));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
     if (BigButton(dispatch_label, ImVec2(0, 0), colours::accept)) staff.open_dispatch(ui.now);
     ImGui::SameLine();
     if (BigButton(charts_label, ImVec2(0, 0), colours::primary)) staff.open_charts(14, ui.now);
@@ -128,7 +132,15 @@ void DrawStaffQueueScreen(UiContext& ui) {
     text_choice("✓ " + ui.tr("result.word_accepted") + "##decision-accept", filter.decision, "accept");
     text_choice("… " + ui.tr("result.word_review") + "##decision-review", filter.decision, "review");
     text_choice("× " + ui.tr("staff.decision_refused") + "##decision-refuse", filter.decision, "refuse");
-    SameLineIfFits(ui.tr("staff.filter_since"), false);
+    {
+        // "Since" and its four choices wrap as one group, never leaving a choice alone on a row.
+        const ImGuiStyle& group_style = ImGui::GetStyle();
+        float group = ImGui::CalcTextSize(ui.tr("staff.filter_since").c_str()).x;
+        for (const char* key : {"staff.any", "staff.today", "staff.last_7_days", "staff.last_30_days"})
+            group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 + group_style.ItemSpacing.x;
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        if (ImGui::GetItemRectMax().x + group_style.ItemSpacing.x + group <= right) ImGui::SameLine();
+    }
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(ui.tr("staff.filter_since").c_str());
     for (const auto& [label, days, id] : {std::tuple{ui.tr("staff.any"), 0, "days-any"},
@@ -144,7 +156,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     RowLabel(ui.tr("staff.filter_category"), 0);
     text_choice(ui.tr("staff.any") + "##category-any", filter.category, "");
     for (const auto& category : staff.categories()) {
-        text_choice(category + "##category-" + category, filter.category, category.c_str());
+        text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category, category.c_str());
     }
     text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
     if (changed) staff.set_filter(filter, ui.now);
@@ -163,7 +175,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     } else {
         const bool any = !staff.selected().empty() && !staff.busy();
         ImGui::BeginDisabled(!any);
-        if (BigButton("✓ " + ui.tr("staff.action_confirm") + "##confirm", ImVec2(0, 0), colours::accept))
+        if (Button("✓ " + ui.tr("staff.action_confirm") + "##confirm", colours::accept))
             staff.apply(kiosk::ReviewAction::Confirm, ui.now);
         if (Button(ui.tr("staff.action_reclassify") + "##reclassify", colours::primary))
             staff.apply(kiosk::ReviewAction::Reclassify, ui.now);
@@ -192,7 +204,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
         ImGui::EndChild();
     } else if (ImGui::BeginTable("queue", 6,
                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
-                                     ImGuiTableFlags_SizingStretchProp,
+                                     ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 6.2f);

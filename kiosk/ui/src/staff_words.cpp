@@ -33,7 +33,10 @@ std::string ProductLabel(const UiContext& ui, const kiosk::QueueItem& item) {
 }
 
 std::string CategoryLabel(const UiContext& ui, const std::string& category) {
-    return category.empty() ? ui.tr("staff.no_category") : category;
+    if (category.empty()) return ui.tr("staff.no_category");
+    // The catalogue's own category names; the known ones have words in both languages.
+    const std::string key = "staff.category." + category;
+    return ui.translations.has(ui.flow.language(), key) ? ui.tr(key) : category;
 }
 
 std::string StateLabel(const UiContext& ui, const kiosk::QueueItem& item) {
