@@ -196,6 +196,14 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     ASSERT_TRUE(k.click_to("dispatch", "confirm", "queue"));
     ASSERT_TRUE(eventually([&] { return sql(ledger, "SELECT COUNT(*) FROM dispatch_item") == "3"; })) << kiosk.output();
 
+    // What is left to review (pack B alone) is refused: the charts then show a refusal.
+    std::this_thread::sleep_for(800ms);
+    ASSERT_TRUE(k.click("queue", "row0"));
+    ASSERT_TRUE(k.click("queue", "refuse"));
+    ASSERT_TRUE(eventually([&] { return sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'") == "rejected"; }))
+        << kiosk.output();
+    k.shot("queue-after-dispatch-en");
+
     ASSERT_TRUE(k.click_to("queue", "charts", "charts"));
     std::this_thread::sleep_for(500ms);
     k.shots_both_languages("charts");
@@ -204,14 +212,15 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 
     // The ledger: one dispatch to the typed clinic with the kept items and quantities; the kiosk's
-    // acceptances confirmed by wang on the way; B untouched; the audit chain intact.
+    // acceptances confirmed by wang on the way; B refused; the audit chain intact.
     EXPECT_EQ(sql(ledger, "SELECT clinic FROM dispatch"), "Xinan clinic");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("A1") + "'"), "1");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("D1") + "'"), "1");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("C1") + "'"), "1");
     EXPECT_EQ(sql(ledger, "SELECT batch || ':' || review_state FROM dropoff ORDER BY batch"),
-              "A1:dispatched\nB1:pending\nC1:dispatched\nD1:dispatched");
+              "A1:dispatched\nB1:rejected\nC1:dispatched\nD1:dispatched");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'approve'"), "3");
+    EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'reject'"), "1");
     EXPECT_EQ(sql(ledger, "SELECT actor || ' ' || action FROM audit_log WHERE action = 'dispatch'"), "wang dispatch");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM outbox WHERE entity = 'dispatch'"), "1");
     const auto verified = run_ctl({"db", "verify-audit", "--data-dir", dir});

@@ -135,7 +135,7 @@ void DrawDispatchScreen(UiContext& ui) {
         TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
     } else if (!staff.message().empty()) {
         TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
-                            (staff.message_ok() ? "✓ " : "× ") + staff.message());
+                            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
     }
     ImGui::End();
 }

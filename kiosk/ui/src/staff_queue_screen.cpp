@@ -188,7 +188,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
     if (!staff.message().empty())
         TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
-                            (staff.message_ok() ? "✓ " : "× ") + staff.message());
+                            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
 
     // The table takes what is left above the sync footer (two lines).
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() + em * 0.5f;
