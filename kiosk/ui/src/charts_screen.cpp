@@ -58,9 +58,7 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
     draw->AddLine(ImVec2(origin.x, base), ImVec2(origin.x + size.x, base), colour_u32(colours::muted_text), 1.0f);
     const float date_w = ImGui::CalcTextSize("00-00").x + em * 0.4f;
     const int every = std::max(1, static_cast<int>(std::ceil(date_w / group)));
-    // Numbers are written only when they fit over their bar; at 30 days on a narrow screen they are
-    // shown for the days that have drop-offs (numbers of zero are left out).
-    const float number_w = ImGui::CalcTextSize("00").x;
+    // A count is written over its bar when it fits in its half of the day's slot (zeros are left out).
     for (std::size_t i = 0; i < days.size(); ++i) {
         const float x = origin.x + group * static_cast<float>(i) + group * 0.5f - bar;
         const auto draw_bar = [&](std::int64_t count, float left, bool refused) {
@@ -71,9 +69,9 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
                 if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
                 else draw->AddRectFilled(a, b, colour_u32(colours::accept));
             }
-            if (count > 0 && (bar + 2.0f >= number_w || group >= number_w * 2.2f)) {
-                const std::string text = std::to_string(count);
-                const float w = ImGui::CalcTextSize(text.c_str()).x;
+            const std::string text = std::to_string(count);
+            const float w = ImGui::CalcTextSize(text.c_str()).x;
+            if (count > 0 && w <= group * 0.5f) {
                 draw->AddText(ImVec2(left + bar * 0.5f - w * 0.5f, a.y - number_h), colour_u32(colours::text), text.c_str());
             }
         };
@@ -139,7 +137,7 @@ void DrawChartsScreen(UiContext& ui) {
     ImGui::SameLine(0, em);
     for (const auto& [label, value, id] : {std::tuple{ui.tr("staff.days_14"), 14, "days14"},
                                            std::tuple{ui.tr("staff.days_30"), 30, "days30"}}) {
-        if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, 0))) staff.open_charts(value, ui.now);
+        if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, ImGui::GetFrameHeight()))) staff.open_charts(value, ui.now);
         ImGui::SameLine();
     }
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
@@ -149,7 +147,7 @@ void DrawChartsScreen(UiContext& ui) {
                              ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
-    if (BigButton(back_label, ImVec2(0, 0), colours::neutral) || ui.keys.escape) {
+    if (BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
         staff.back_to_queue(ui.now);
         ImGui::End();
         return;

@@ -28,7 +28,7 @@ void DrawDispatchScreen(UiContext& ui) {
                              ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
-    if (BigButton(back_label, ImVec2(0, 0), colours::neutral) || ui.keys.escape) {
+    if (BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
         staff.back_to_queue(ui.now);
         ImGui::End();
         return;
@@ -57,14 +57,14 @@ void DrawDispatchScreen(UiContext& ui) {
             const float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2 + em;
             if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
                 ImGui::SameLine();
-            if (ChoiceButton(label, staff.clinic() == name, ImVec2(0, 0))) staff.set_clinic(name, ui.now);
+            if (ChoiceButton(label, staff.clinic() == name, ImVec2(0, ImGui::GetFrameHeight()))) staff.set_clinic(name, ui.now);
         }
     }
     TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_hint"));
 
     const float footer = ImGui::GetFrameHeightWithSpacing() * 2.0f + em * 0.5f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max(em * 1.9f, kMinTouchPx);
+    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
     if (staff.dispatch_loading()) {
         ImGui::BeginChild("dispatch-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));

@@ -25,12 +25,12 @@ void SameLineIfFits(const std::string& label, bool chosen) {
 
 bool Choice(const std::string& label, bool chosen) {
     SameLineIfFits(label, chosen);
-    return ChoiceButton(label, chosen, ImVec2(0, 0));
+    return ChoiceButton(label, chosen, ImVec2(0, ImGui::GetFrameHeight()));
 }
 
 bool Button(const std::string& label, const ImVec4& colour) {
     SameLineIfFits(label, false);
-    return BigButton(label, ImVec2(0, 0), colour);
+    return BigButton(label, ImVec2(0, ImGui::GetFrameHeight()), colour);
 }
 
 // The sync worker's figures: a bar of what has been uploaded, the counts, last success and error.
@@ -57,7 +57,14 @@ void DrawSyncState(UiContext& ui) {
     std::string when = sync->last_success_at.empty() ? ui.tr("staff.sync_never") : LocalTimeLabel(sync->last_success_at);
     std::string line = kiosk::fill(ui.tr("staff.sync_last_success"), {{"at", when}});
     if (!sync->last_error.empty()) {
-        line += "   × " + kiosk::fill(ui.tr("staff.sync_last_error"), {{"error", sync->last_error}});
+        // One line of the error (libpq's run over several): the technician's screen has the rest.
+        std::string error = sync->last_error.substr(0, sync->last_error.find('\n'));
+        if (error.size() > 120) {
+            std::size_t cut = 120;
+            while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+            error = error.substr(0, cut) + "…";
+        }
+        line += "   × " + kiosk::fill(ui.tr("staff.sync_last_error"), {{"error", error}});
     }
     TextWrappedColoured(sync->last_error.empty() ? colours::muted_text : colours::refuse, line);
 }
@@ -100,11 +107,11 @@ void DrawStaffQueueScreen(UiContext& ui) {
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_block));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
-    if (BigButton(dispatch_label, ImVec2(0, 0), colours::accept)) staff.open_dispatch(ui.now);
+    if (BigButton(dispatch_label, ImVec2(0, ImGui::GetFrameHeight()), colours::accept)) staff.open_dispatch(ui.now);
     ImGui::SameLine();
-    if (BigButton(charts_label, ImVec2(0, 0), colours::primary)) staff.open_charts(14, ui.now);
+    if (BigButton(charts_label, ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.open_charts(14, ui.now);
     ImGui::SameLine();
-    if (BigButton(close_label, ImVec2(0, 0), colours::neutral) || ui.keys.escape) {
+    if (BigButton(close_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
         staff.close();
         ImGui::End();
         return;
@@ -162,7 +169,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     if (changed) staff.set_filter(filter, ui.now);
 
     // Selection and actions.
-    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, 0), colours::primary)) staff.refresh(ui.now);
+    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.refresh(ui.now);
     if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
     if (Button(ui.tr("staff.clear_selection") + "##clear", colours::neutral)) staff.clear_selection(ui.now);
     const std::string selected = kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
@@ -190,10 +197,10 @@ void DrawStaffQueueScreen(UiContext& ui) {
         TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
                             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
 
-    // The table takes what is left above the sync footer (two lines).
-    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() + em * 0.5f;
+    // The table takes what is left above the sync footer (the bar, then up to two lines of text).
+    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max(em * 1.9f, kMinTouchPx);
+    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
