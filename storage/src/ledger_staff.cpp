@@ -87,7 +87,10 @@ StatusOr<std::vector<StaffQueueRow>> Ledger::staff_queue(const StaffQueueQuery& 
                           " AND (?1 <> 'pending' OR d.decision <> 'refuse')"
                           " AND (?2 = '' OR d.decision = ?2)"
                           " AND (?3 = '' OR (?3 = ?4 AND COALESCE(d.category, '') = '') OR d.category = ?3)"
-                          " AND (?5 = '' OR date(d.recorded_at, 'localtime') >= ?5)"
+                          // The UTC bound (a day early, for any time zone) lets the index on
+                          // recorded_at skip old rows; the local day decides.
+                          " AND (?5 = '' OR (d.recorded_at >= date(?5, '-1 day') AND "
+                          "date(d.recorded_at, 'localtime') >= ?5))"
                           // The pharmacist's queue oldest first; history newest first.
                           " ORDER BY CASE WHEN ?1 = 'pending' THEN d.sequence ELSE -d.sequence END LIMIT ?6";
         Database& db = database();
@@ -249,14 +252,17 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& f
             return invalid("days must be YYYY-MM-DD with the first not after the last");
         Database& db = database();
         // Every day is listed, also those without drop-offs, so a chart's bars line up with the dates.
+        // Counted per day over the range only (the recorded_at index), then every day listed, also
+        // those without drop-offs, so a chart's bars line up with the dates.
         auto query = db.prepare(std::string(
                                     "WITH RECURSIVE days(day) AS (SELECT ?1 UNION ALL "
-                                    "SELECT date(day, '+1 day') FROM days WHERE day < ?2) "
-                                    "SELECT days.day, "
-                                    "COALESCE(SUM(d.uuid IS NOT NULL AND NOT ") +
-                                kRefusedCase + "), 0), COALESCE(SUM(" + kRefusedCase +
-                                "), 0) FROM days LEFT JOIN dropoff d ON date(d.recorded_at, 'localtime') = days.day "
-                                "GROUP BY days.day ORDER BY days.day");
+                                    "SELECT date(day, '+1 day') FROM days WHERE day < ?2), "
+                                    "counted AS (SELECT date(d.recorded_at, 'localtime') AS day, SUM(NOT ") +
+                                kRefusedCase + ") AS accepted, SUM(" + kRefusedCase +
+                                ") AS refused FROM dropoff d WHERE d.recorded_at >= date(?1, '-1 day') "
+                                "AND d.recorded_at < date(?2, '+2 days') GROUP BY 1) "
+                                "SELECT days.day, COALESCE(counted.accepted, 0), COALESCE(counted.refused, 0) "
+                                "FROM days LEFT JOIN counted ON counted.day = days.day ORDER BY days.day");
         if (!query) return query.error();
         query.value().bind_text(1, first_day);
         query.value().bind_text(2, last_day);
@@ -277,7 +283,8 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_category(const std::stri
         Database& db = database();
         auto query = db.prepare(std::string("SELECT COALESCE(d.category, ''), SUM(NOT ") + kRefusedCase + "), SUM(" +
                                 kRefusedCase +
-                                ") FROM dropoff d WHERE (?1 = '' OR date(d.recorded_at, 'localtime') >= ?1) "
+                                ") FROM dropoff d WHERE (?1 = '' OR (d.recorded_at >= date(?1, '-1 day') AND "
+                                "date(d.recorded_at, 'localtime') >= ?1)) "
                                 "GROUP BY COALESCE(d.category, '') ORDER BY COUNT(*) DESC, 1");
         if (!query) return query.error();
         query.value().bind_text(1, since_local_date);
