@@ -211,13 +211,39 @@ Status migrate_to_v11(Database& db) {
                    "adding the expiry source to drop-offs (version 11)");
 }
 
-// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10.. for hub sync);
+Status migrate_to_v20(Database& db) {
+    // Staff screens: a pharmacist may re-classify a drop-off (the new category kept on the review row).
+    // SQLite cannot change a CHECK, so review_action is rebuilt with its rows; nothing references it.
+    return db.exec(R"sql(
+        CREATE TABLE review_action_v20 (
+            id           INTEGER PRIMARY KEY,
+            uuid         TEXT NOT NULL UNIQUE,
+            dropoff_uuid TEXT NOT NULL REFERENCES dropoff(uuid),
+            user_id      INTEGER NOT NULL REFERENCES app_user(id),
+            action       TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'dispose', 'reclassify')),
+            note         TEXT,
+            at           TEXT NOT NULL,
+            category     TEXT
+        ) STRICT;
+        INSERT INTO review_action_v20 (id, uuid, dropoff_uuid, user_id, action, note, at)
+            SELECT id, uuid, dropoff_uuid, user_id, action, note, at FROM review_action;
+        DROP TABLE review_action;
+        ALTER TABLE review_action_v20 RENAME TO review_action;
+        CREATE INDEX review_action_by_dropoff ON review_action(dropoff_uuid);
+        -- The staff screen's date filters and charts read drop-offs by time.
+        CREATE INDEX dropoff_by_recorded_at ON dropoff(recorded_at);
+    )sql",
+                   "updating the ledger schema to version 20 (re-classification)");
+}
+
+// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20.. for the staff screens);
 // they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
     Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},
     Migration{10, "hub sync: dead letters, sync state and events, pulled reference data", &migrate_to_v10},
     Migration{11, "drop-offs keep where their expiry came from", &migrate_to_v11},
+    Migration{20, "staff screens: re-classification in review_action, drop-offs by time", &migrate_to_v20},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

@@ -24,12 +24,34 @@ public:
     }
     std::uint64_t query_queue(QueueFilter filter) override {
         filters.push_back(std::move(filter));
-        return ++tickets;
+        queue_tickets.push_back(++tickets);
+        return tickets;
     }
     std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) override {
         reviews.emplace_back(std::move(uuids), action);
         return ++tickets;
     }
+    std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
+        reclassified.emplace_back(std::move(uuids), std::move(category));
+        return ++tickets;
+    }
+    std::uint64_t query_categories() override {
+        category_queries.push_back(++tickets);
+        return tickets;
+    }
+    std::uint64_t query_dispatch_plan() override {
+        plan_queries.push_back(++tickets);
+        return tickets;
+    }
+    std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) override {
+        dispatches.emplace_back(std::move(clinic), std::move(items));
+        return ++tickets;
+    }
+    std::uint64_t query_charts(int days) override {
+        chart_days.push_back(days);
+        return ++tickets;
+    }
+    std::optional<storage::SyncProgress> sync_state() const override { return std::nullopt; }
     std::uint64_t test_hub(std::string) override { return ++tickets; }
     std::uint64_t import_catalogue(std::filesystem::path) override { return ++tickets; }
     std::vector<BackOfficeReply> take_replies() override { return {}; }
@@ -39,8 +61,25 @@ public:
     std::uint64_t tickets = 0;
     std::vector<std::pair<Role, std::string>> pins;
     std::vector<QueueFilter> filters;
+    std::vector<std::uint64_t> queue_tickets;
     std::vector<std::pair<std::vector<std::string>, ReviewAction>> reviews;
+    std::vector<std::pair<std::vector<std::string>, std::string>> reclassified;
+    std::vector<std::uint64_t> category_queries;
+    std::vector<std::uint64_t> plan_queries;
+    std::vector<std::pair<std::string, std::vector<storage::DispatchItem>>> dispatches;
+    std::vector<int> chart_days;
 };
+
+QueueItem item(std::string uuid, std::string decision, int quantity = 1, std::string expiry = "") {
+    QueueItem made;
+    made.uuid = std::move(uuid);
+    made.decision = std::move(decision);
+    made.review_state = "pending";
+    made.condition = "sealed";
+    made.quantity = quantity;
+    made.expiry = std::move(expiry);
+    return made;
+}
 
 class StaffFlowTest : public ::testing::Test {
 protected:
@@ -130,9 +169,8 @@ TEST_F(StaffFlowTest, AnUnavailableSignInStaysOnThePad) {
 
 TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     sign_in(Role::Staff);
-    const std::uint64_t first_query = office.tickets;
-    staff.on_reply({first_query, std::vector<QueueItem>{{"a", "", "", "", "accept", "ok", "pending", "sealed", 1},
-                                                        {"b", "", "", "", "review", "no-expiry", "pending", "sealed", 2}}},
+    const std::uint64_t first_query = office.queue_tickets.back();
+    staff.on_reply({first_query, std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
                    t0);
     EXPECT_EQ(staff.items().size(), 2u);
     staff.apply(ReviewAction::Confirm, t0);
@@ -153,7 +191,7 @@ TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     filter.decision = "review";
     staff.set_filter(filter, t0);
     EXPECT_EQ(office.filters.back().decision, "review");
-    staff.on_reply({office.tickets, std::vector<QueueItem>{{"b", "", "", "", "review", "no-expiry", "pending", "sealed", 2}}}, t0);
+    staff.on_reply({office.tickets, std::vector<QueueItem>{item("b", "review", 2)}}, t0);
     EXPECT_EQ(staff.selected(), std::set<std::string>{"b"}) << "selection keeps only rows still shown";
 
     staff.select_all(t0);
@@ -181,6 +219,203 @@ TEST_F(StaffFlowTest, ALateReplyForAClosedPadIsIgnored) {
     staff.close();
     staff.on_reply({ticket, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
     EXPECT_EQ(staff.screen(), StaffScreen::Closed);
+}
+
+// --- Staff queue filters, re-classify, dispatch and charts (the flow against a fake port).
+
+class StaffWorkTest : public StaffFlowTest {
+protected:
+    void SetUp() override {
+        sign_in(Role::Staff);
+        ASSERT_FALSE(office.category_queries.empty()) << "the queue asks for the catalogue's categories";
+        staff.on_reply({office.category_queries.back(), CategoryList{{"cough", "fever"}}}, t0);
+        staff.on_reply({office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}}, t0);
+    }
+};
+
+TEST_F(StaffWorkTest, FiltersGoToThePortWhole) {
+    EXPECT_EQ(staff.categories(), (std::vector<std::string>{"cough", "fever"}));
+    QueueFilter filter;
+    filter.review_state = "dispatched";
+    filter.decision = "accept";
+    filter.category = "fever";
+    filter.days = 7;
+    staff.set_filter(filter, t0);
+    const QueueFilter& sent = office.filters.back();
+    EXPECT_EQ(sent.review_state, "dispatched");
+    EXPECT_EQ(sent.decision, "accept");
+    EXPECT_EQ(sent.category, "fever");
+    EXPECT_EQ(sent.days, 7);
+    EXPECT_EQ(staff.filter().days, 7);
+    EXPECT_TRUE(staff.loading());
+    staff.on_reply({office.queue_tickets.back(), TaskResult{false, "cannot read the ledger: disk I/O error"}}, t0);
+    EXPECT_FALSE(staff.loading());
+    EXPECT_EQ(staff.message(), "cannot read the ledger: disk I/O error");
+    EXPECT_FALSE(staff.message_ok());
+}
+
+TEST_F(StaffWorkTest, ReclassifyPicksACategoryForTheSelection) {
+    staff.apply(ReviewAction::Reclassify, t0);
+    EXPECT_FALSE(staff.picking_category());
+    EXPECT_EQ(staff.notice(), "staff.notice_select_first");
+    staff.toggle("a", t0);
+    staff.toggle("b", t0);
+    staff.apply(ReviewAction::Reclassify, t0);
+    EXPECT_TRUE(staff.picking_category());
+    EXPECT_TRUE(staff.notice().empty());
+    EXPECT_TRUE(office.reviews.empty()) << "re-classify is not a plain review";
+    staff.reclassify("psychotropic", t0);
+    EXPECT_TRUE(office.reclassified.empty()) << "only the catalogue's categories";
+    staff.cancel_reclassify(t0);
+    EXPECT_FALSE(staff.picking_category());
+    staff.reclassify("cough", t0);
+    EXPECT_TRUE(office.reclassified.empty()) << "cancelled";
+
+    staff.start_reclassify(t0);
+    staff.reclassify("cough", t0);
+    ASSERT_EQ(office.reclassified.size(), 1u);
+    EXPECT_EQ(office.reclassified[0].first, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(office.reclassified[0].second, "cough");
+    EXPECT_FALSE(staff.picking_category());
+    EXPECT_TRUE(staff.busy());
+    staff.start_reclassify(t0);
+    EXPECT_FALSE(staff.picking_category()) << "one change at a time";
+
+    staff.on_reply({office.tickets, TaskResult{false, "1 of 2 drop-off(s): reclassify → cough — b is disposed"}}, t0);
+    EXPECT_FALSE(staff.busy());
+    EXPECT_FALSE(staff.message_ok());
+    EXPECT_EQ(staff.selected().size(), 2u) << "a failure keeps the selection";
+    staff.start_reclassify(t0);
+    staff.reclassify("fever", t0);
+    staff.on_reply({office.tickets, TaskResult{true, "2 of 2"}}, t0);
+    EXPECT_TRUE(staff.selected().empty());
+    EXPECT_TRUE(staff.loading()) << "the queue reloads";
+}
+
+TEST_F(StaffWorkTest, ReclassifyWithoutCategoriesAsksForThemAndSaysWhy) {
+    StaffFlow fresh{office};
+    fresh.open_pin(Role::Staff, t0);
+    for (int d : {1, 2, 3, 4}) fresh.press_digit(d, t0);
+    fresh.submit(t0);
+    fresh.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
+    const auto categories_ticket = office.category_queries.back();
+    fresh.on_reply({categories_ticket, TaskResult{false, "cannot read the categories"}}, t0);
+    fresh.on_reply({office.queue_tickets.back(), std::vector<QueueItem>{item("a", "review")}}, t0);
+    fresh.toggle("a", t0);
+    fresh.start_reclassify(t0);
+    EXPECT_FALSE(fresh.picking_category());
+    EXPECT_EQ(fresh.notice(), "staff.notice_no_categories");
+    EXPECT_GT(office.category_queries.back(), categories_ticket) << "asked again";
+    fresh.on_reply({office.category_queries.back(), CategoryList{{"fever"}}}, t0);
+    EXPECT_TRUE(fresh.notice().empty());
+    fresh.start_reclassify(t0);
+    EXPECT_TRUE(fresh.picking_category());
+}
+
+TEST_F(StaffWorkTest, DispatchKeepsTheSuggestedOrderAndSendsWhatIsKept) {
+    staff.open_dispatch(t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Dispatch);
+    EXPECT_TRUE(staff.dispatch_loading());
+    staff.confirm_dispatch(t0);
+    EXPECT_TRUE(office.dispatches.empty()) << "not while the list loads";
+    staff.on_reply({office.plan_queries.back(),
+                    DispatchPlan{{item("soon", "accept", 3, "2027-01-31"), item("late", "accept", 1, "2029-01-31"),
+                                  item("device", "accept", 2, "")},
+                                 {"East clinic", "West clinic"}}},
+                   t0);
+    ASSERT_EQ(staff.dispatch_lines().size(), 3u);
+    EXPECT_EQ(staff.dispatch_lines()[0].item.uuid, "soon") << "the port's order (earliest expiry first) is kept";
+    EXPECT_EQ(staff.dispatch_lines()[0].quantity, 3) << "the whole drop-off by default";
+    EXPECT_EQ(staff.dispatch_count(), 3);
+    EXPECT_EQ(staff.clinics(), (std::vector<std::string>{"East clinic", "West clinic"}));
+
+    staff.confirm_dispatch(t0);
+    EXPECT_EQ(staff.notice(), "staff.notice_need_clinic");
+    staff.set_clinic("   ", t0);
+    staff.confirm_dispatch(t0);
+    EXPECT_EQ(staff.notice(), "staff.notice_need_clinic") << "blank is no name";
+    EXPECT_TRUE(office.dispatches.empty());
+
+    staff.set_clinic("  Xinan village clinic ", t0);
+    staff.set_quantity("soon", 2, t0);
+    staff.set_quantity("device", 9, t0);
+    EXPECT_EQ(staff.dispatch_lines()[2].quantity, 2) << "never more than was donated";
+    staff.set_quantity("device", 0, t0);
+    EXPECT_EQ(staff.dispatch_lines()[2].quantity, 1) << "at least one";
+    staff.set_included("late", false, t0);
+    EXPECT_EQ(staff.dispatch_count(), 2);
+    staff.confirm_dispatch(t0);
+    ASSERT_EQ(office.dispatches.size(), 1u);
+    EXPECT_EQ(office.dispatches[0].first, "Xinan village clinic") << "trimmed";
+    ASSERT_EQ(office.dispatches[0].second.size(), 2u);
+    EXPECT_EQ(office.dispatches[0].second[0].dropoff_uuid, "soon");
+    EXPECT_EQ(office.dispatches[0].second[0].quantity, 2);
+    EXPECT_EQ(office.dispatches[0].second[1].dropoff_uuid, "device");
+    EXPECT_EQ(office.dispatches[0].second[1].quantity, 1);
+    staff.confirm_dispatch(t0);
+    EXPECT_EQ(office.dispatches.size(), 1u) << "one dispatch at a time";
+
+    // The port refuses: the screen stays, with the reason, for another try.
+    staff.on_reply({office.tickets, TaskResult{false, "drop-off soon can no longer be dispatched"}}, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Dispatch);
+    EXPECT_FALSE(staff.message_ok());
+    EXPECT_EQ(staff.dispatch_lines().size(), 3u);
+    staff.confirm_dispatch(t0);
+    ASSERT_EQ(office.dispatches.size(), 2u);
+    staff.on_reply({office.tickets, TaskResult{true, "2 item(s) dispatched to Xinan village clinic"}}, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Queue) << "done: back to the queue with the outcome";
+    EXPECT_TRUE(staff.message_ok());
+    EXPECT_TRUE(staff.clinic().empty());
+    EXPECT_TRUE(staff.loading());
+}
+
+TEST_F(StaffWorkTest, DispatchWithNothingKeptIsRefusedAndBackReturnsToTheQueue) {
+    staff.open_dispatch(t0);
+    staff.on_reply({office.plan_queries.back(), DispatchPlan{{item("only", "accept")}, {}}}, t0);
+    staff.set_clinic("East clinic", t0);
+    staff.set_included("only", false, t0);
+    staff.confirm_dispatch(t0);
+    EXPECT_EQ(staff.notice(), "staff.notice_need_items");
+    EXPECT_TRUE(office.dispatches.empty());
+    const auto queries = office.queue_tickets.size();
+    staff.back_to_queue(t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Queue);
+    EXPECT_EQ(office.queue_tickets.size(), queries + 1) << "the queue is read again";
+    EXPECT_TRUE(staff.notice().empty());
+
+    staff.open_dispatch(t0);
+    const auto plan = office.plan_queries.back();
+    staff.back_to_queue(t0);
+    staff.on_reply({plan, DispatchPlan{{item("late", "accept")}, {}}}, t0);
+    EXPECT_TRUE(staff.dispatch_lines().empty()) << "a late answer for a closed screen is dropped";
+    staff.open_dispatch(t0);
+    staff.on_reply({office.plan_queries.back(), TaskResult{false, "cannot read the items to dispatch"}}, t0);
+    EXPECT_EQ(staff.message(), "cannot read the items to dispatch");
+}
+
+TEST_F(StaffWorkTest, ChartsAskForTheirRangeAndKeepTheAnswer) {
+    staff.open_charts(14, t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Charts);
+    EXPECT_TRUE(staff.charts_loading());
+    ASSERT_EQ(office.chart_days, std::vector<int>{14});
+    ChartData data;
+    data.days = 14;
+    data.by_day = {{"2026-11-28", 3, 1}, {"2026-11-29", 0, 2}};
+    data.by_category = {{"fever", 2, 1}};
+    staff.on_reply({office.tickets, data}, t0);
+    ASSERT_TRUE(staff.charts().has_value());
+    EXPECT_EQ(staff.charts()->by_day.size(), 2u);
+    EXPECT_EQ(staff.charts()->by_category[0].key, "fever");
+    staff.open_charts(30, t0);
+    EXPECT_EQ(office.chart_days.back(), 30);
+    staff.on_reply({office.tickets, TaskResult{false, "cannot count the drop-offs"}}, t0);
+    EXPECT_EQ(staff.charts()->days, 14) << "the last good counts stay shown";
+    EXPECT_EQ(staff.message(), "cannot count the drop-offs");
+    staff.back_to_queue(t0);
+    EXPECT_EQ(staff.screen(), StaffScreen::Queue);
+    staff.tick(t0 + 200s);
+    EXPECT_EQ(staff.screen(), StaffScreen::Closed) << "unattended, any staff screen closes";
+    EXPECT_FALSE(staff.charts().has_value());
 }
 
 // The real local back office: its lockout, on its own thread.
@@ -339,6 +574,102 @@ TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWith
     }
     EXPECT_EQ(approvals, 1);
     EXPECT_TRUE(book->verify_audit().value().ok());
+}
+
+TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
+    add_user("wang", "staff", "2468");
+    const auto entry = [](std::string id, std::string zh, std::string en, std::string category) {
+        storage::CatalogueEntry made;
+        made.product_id = std::move(id);
+        made.name_zh = std::move(zh);
+        made.name_en = std::move(en);
+        made.form = "tablet";
+        made.category = std::move(category);
+        return made;
+    };
+    const auto paracetamol = entry("06900000000014", "对乙酰氨基酚片", "Paracetamol", "fever");
+    const auto syrup = entry("06900000000069", "右美沙芬糖浆", "Dextromethorphan", "cough");
+    ASSERT_TRUE(book->replace_catalogue({paracetamol, syrup}, "test").ok());
+    const std::string accepted = record("accept");
+    const std::string reviewed = record("review");
+    auto office = make_office();
+
+    EXPECT_FALSE(task(*office, office->reclassify({reviewed}, "cough")).ok) << "no one signed in";
+    EXPECT_FALSE(task(*office, office->dispatch("East clinic", {{accepted, 1}})).ok) << "no one signed in";
+    ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+
+    const auto categories = wait_reply(*office, office->query_categories());
+    ASSERT_NE(std::get_if<CategoryList>(&categories.result), nullptr);
+    EXPECT_EQ(std::get<CategoryList>(categories.result).categories, (std::vector<std::string>{"cough", "fever"}));
+
+    const TaskResult moved = task(*office, office->reclassify({reviewed}, "cough"));
+    EXPECT_TRUE(moved.ok) << moved.message;
+    QueueFilter cough;
+    cough.review_state = "";
+    cough.category = "cough";
+    cough.days = 1;
+    const auto filtered = wait_reply(*office, office->query_queue(cough));
+    const auto& cough_items = std::get<std::vector<QueueItem>>(filtered.result);
+    ASSERT_EQ(cough_items.size(), 1u);
+    EXPECT_EQ(cough_items[0].uuid, reviewed);
+    EXPECT_EQ(cough_items[0].name_en, "Paracetamol") << "the GTIN's catalogue name; only the category moved";
+    const TaskResult unknown_category = task(*office, office->reclassify({accepted}, "vitamins"));
+    EXPECT_FALSE(unknown_category.ok);
+    EXPECT_NE(unknown_category.message.find("0 of 1"), std::string::npos) << unknown_category.message;
+
+    // Only the kiosk-accepted pack may go: the one sent to review waits for a pharmacist.
+    const auto plan_reply = wait_reply(*office, office->query_dispatch_plan());
+    const auto& plan = std::get<DispatchPlan>(plan_reply.result);
+    ASSERT_EQ(plan.items.size(), 1u);
+    EXPECT_EQ(plan.items[0].uuid, accepted);
+    EXPECT_TRUE(plan.clinics.empty());
+    const TaskResult too_many = task(*office, office->dispatch("East clinic", {{accepted, 5}}));
+    EXPECT_FALSE(too_many.ok);
+    EXPECT_NE(too_many.message.find("quantity must be 1 to 1"), std::string::npos) << too_many.message;
+    EXPECT_FALSE(task(*office, office->dispatch("East clinic", {{reviewed, 1}})).ok) << "not confirmed";
+    EXPECT_FALSE(task(*office, office->dispatch("", {{accepted, 1}})).ok) << "no clinic";
+    EXPECT_EQ(book->recent_clinics(5).value().size(), 0u) << "refused dispatches change nothing";
+
+    const TaskResult sent = task(*office, office->dispatch("East clinic", {{accepted, 1}}));
+    EXPECT_TRUE(sent.ok) << sent.message;
+    QueueFilter dispatched;
+    dispatched.review_state = "dispatched";
+    const auto gone = wait_reply(*office, office->query_queue(dispatched));
+    ASSERT_EQ(std::get<std::vector<QueueItem>>(gone.result).size(), 1u);
+    const auto audit = book->audit_rows().value();
+    std::vector<std::string> actions;
+    for (const auto& row : audit)
+        if (row.actor == "wang") actions.push_back(row.action);
+    EXPECT_EQ(actions, (std::vector<std::string>{"review-reclassify", "review-approve", "dispatch"}))
+        << "the kiosk's acceptance is confirmed by the pharmacist before it leaves";
+    const auto again = wait_reply(*office, office->query_dispatch_plan());
+    EXPECT_TRUE(std::get<DispatchPlan>(again.result).items.empty());
+    EXPECT_EQ(std::get<DispatchPlan>(again.result).clinics, std::vector<std::string>{"East clinic"});
+
+    const auto charts = wait_reply(*office, office->query_charts(14));
+    const auto& data = std::get<ChartData>(charts.result);
+    EXPECT_EQ(data.days, 14);
+    ASSERT_EQ(data.by_day.size(), 14u);
+    EXPECT_EQ(data.by_day.back().accepted, 2) << "both packs today";
+    ASSERT_EQ(data.by_category.size(), 2u);
+    EXPECT_EQ(data.by_category[0].key, "") << "the accepted pack has no category";
+    EXPECT_EQ(data.by_category[1].key, "cough");
+    EXPECT_EQ(data.by_category[1].accepted, 1);
+    EXPECT_FALSE(office->sync_state().has_value()) << "no hub configured";
+}
+
+TEST_F(LocalBackOfficeTest, SyncStateComesFromTheSyncWorkerWhenThereIsAHub) {
+    storage::SyncProgress progress;
+    progress.acknowledged = 12;
+    progress.backlog = 4;
+    progress.last_error = "hub unreachable";
+    auto office = make_local_back_office({ledger_file, "", "", 3, std::chrono::seconds(60), ledger_options, pepper_file},
+                                         [&] { return std::optional<storage::SyncProgress>(progress); });
+    ASSERT_TRUE(office->sync_state().has_value());
+    EXPECT_EQ(office->sync_state()->acknowledged, 12);
+    progress.backlog = 0;
+    EXPECT_EQ(office->sync_state()->backlog, 0) << "read fresh each time";
+    EXPECT_EQ(office->sync_state()->last_error, "hub unreachable");
 }
 
 TEST_F(LocalBackOfficeTest, TheTechnicianImportsACatalogueAllOrNothing) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <condition_variable>
+#include <ctime>
+#include <limits>
 #include <deque>
 #include <fstream>
 #include <functional>
@@ -58,8 +60,8 @@ std::optional<std::string> stored_action(ReviewAction action) {
 
 class LocalBackOffice : public BackOfficePort {
 public:
-    explicit LocalBackOffice(LocalBackOfficeOptions options)
-        : options_(std::move(options)), thread_([this] { run(); }) {}
+    LocalBackOffice(LocalBackOfficeOptions options, SyncSource sync_source)
+        : options_(std::move(options)), sync_source_(std::move(sync_source)), thread_([this] { run(); }) {}
 
     ~LocalBackOffice() override {
         {
@@ -82,6 +84,35 @@ public:
         return enqueue([this, uuids = std::move(uuids), action]() -> BackOfficeReply::Result {
             return record_reviews(uuids, action);
         });
+    }
+
+    std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
+        return enqueue([this, uuids = std::move(uuids), category = std::move(category)]() -> BackOfficeReply::Result {
+            return record_reclassifications(uuids, category);
+        });
+    }
+
+    std::uint64_t query_categories() override {
+        return enqueue([this]() -> BackOfficeReply::Result { return read_categories(); });
+    }
+
+    std::uint64_t query_dispatch_plan() override {
+        return enqueue([this]() -> BackOfficeReply::Result { return read_dispatch_plan(); });
+    }
+
+    std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) override {
+        return enqueue([this, clinic = std::move(clinic), items = std::move(items)]() -> BackOfficeReply::Result {
+            return record_dispatch(clinic, items);
+        });
+    }
+
+    std::uint64_t query_charts(int days) override {
+        return enqueue([this, days]() -> BackOfficeReply::Result { return read_charts(days); });
+    }
+
+    std::optional<storage::SyncProgress> sync_state() const override {
+        if (!sync_source_) return std::nullopt;
+        return sync_source_();
     }
 
     std::uint64_t test_hub(std::string hub_url) override {
@@ -259,8 +290,7 @@ private:
     TaskResult record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
         const auto stored = stored_action(action);
         if (!stored) {
-            return {false, "re-classify is not available yet: the ledger has no way to store a new category "
-                           "(storage needs one); nothing changed"};
+            return {false, "re-classify needs a category: choose one in the picker; nothing changed"};
         }
         const auto user = signed_in_.find(Role::Staff);
         if (user == signed_in_.end()) {
@@ -283,6 +313,140 @@ private:
                               std::string(to_string(action));
         if (!problems.empty()) message += " — " + problems;
         return {problems.empty(), message};
+    }
+
+    // --- Staff screens: each drop-off its own transaction, like record_reviews.
+    const storage::UserRecord* staff_user() const {
+        const auto user = signed_in_.find(Role::Staff);
+        return user == signed_in_.end() ? nullptr : &user->second;
+    }
+
+    static constexpr const char* kNoStaffUser =
+        "no staff user is signed in (a development PIN cannot review): add one with "
+        "`medkioskctl users add LOGIN --role staff`; nothing changed";
+
+    TaskResult record_reclassifications(const std::vector<std::string>& uuids, const std::string& category) {
+        const storage::UserRecord* user = staff_user();
+        if (user == nullptr) return {false, kNoStaffUser};
+        if (category.empty()) return {false, "choose a category first; nothing changed"};
+        auto opened = ledger();
+        if (!opened) return {false, opened.error().message};
+        std::size_t done = 0;
+        std::string problems;
+        for (const auto& uuid : uuids) {
+            auto changed = opened.value()->record_reclassify(uuid, user->id, category, "");
+            if (changed) {
+                ++done;
+            } else {
+                problems += (problems.empty() ? "" : "; ") + changed.error().message;
+            }
+        }
+        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
+                              " drop-off(s): reclassify → " + category;
+        if (!problems.empty()) message += " — " + problems;
+        return {problems.empty(), message};
+    }
+
+    BackOfficeReply::Result read_categories() {
+        auto opened = ledger();
+        if (!opened) return TaskResult{false, opened.error().message};
+        auto names = opened.value()->categories();
+        if (!names) return TaskResult{false, "cannot read the categories: " + names.error().message};
+        return CategoryList{std::move(names.value())};
+    }
+
+    static QueueItem to_item(const storage::StaffQueueRow& row) {
+        const storage::DropOffRecord& d = row.dropoff;
+        QueueItem item;
+        item.uuid = d.uuid;
+        item.recorded_at = d.recorded_at;
+        item.code = d.gtin.empty() ? d.product_id : d.gtin;
+        item.expiry = d.expiry;
+        item.decision = d.decision;
+        item.reason = d.reason;
+        item.review_state = d.review_state;
+        item.condition = d.condition;
+        item.quantity = d.quantity;
+        item.category = d.category;
+        item.name_zh = row.name_zh;
+        item.name_en = row.name_en;
+        return item;
+    }
+
+    static constexpr int kDispatchListLimit = 300;
+
+    BackOfficeReply::Result read_dispatch_plan() {
+        auto opened = ledger();
+        if (!opened) return TaskResult{false, opened.error().message};
+        auto rows = opened.value()->dispatch_candidates(kDispatchListLimit);
+        if (!rows) return TaskResult{false, "cannot read the items to dispatch: " + rows.error().message};
+        auto clinics = opened.value()->recent_clinics(12);
+        if (!clinics) return TaskResult{false, "cannot read the clinics: " + clinics.error().message};
+        DispatchPlan plan;
+        for (const auto& row : rows.value()) plan.items.push_back(to_item(row));
+        plan.clinics = std::move(clinics.value());
+        return plan;
+    }
+
+    TaskResult record_dispatch(const std::string& clinic, const std::vector<storage::DispatchItem>& items) {
+        const storage::UserRecord* user = staff_user();
+        if (user == nullptr) return {false, kNoStaffUser};
+        if (clinic.empty()) return {false, "enter or choose the clinic first; nothing dispatched"};
+        if (items.empty()) return {false, "choose at least one item; nothing dispatched"};
+        auto opened = ledger();
+        if (!opened) return {false, opened.error().message};
+        storage::Ledger& book = *opened.value();
+        // Checked against the ledger as it is now, not as the screen last saw it.
+        auto rows = book.dispatch_candidates(std::numeric_limits<int>::max());
+        if (!rows) return {false, "cannot read the items to dispatch: " + rows.error().message};
+        std::map<std::string, const storage::DropOffRecord*> available;
+        for (const auto& row : rows.value()) available[row.dropoff.uuid] = &row.dropoff;
+        for (const auto& item : items) {
+            const auto found = available.find(item.dropoff_uuid);
+            if (found == available.end()) {
+                return {false, "drop-off " + item.dropoff_uuid +
+                                   " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
+                                   "nothing dispatched"};
+            }
+            if (item.quantity < 1 || item.quantity > found->second->quantity) {
+                return {false, "drop-off " + item.dropoff_uuid + ": quantity must be 1 to " +
+                                   std::to_string(found->second->quantity) + "; nothing dispatched"};
+            }
+        }
+        // record_dispatch takes confirmed items only: the kiosk's acceptances are confirmed first.
+        for (const auto& item : items) {
+            if (available[item.dropoff_uuid]->review_state != "pending") continue;
+            auto confirmed = book.record_review(item.dropoff_uuid, user->id, "approve", "confirmed for dispatch");
+            if (!confirmed) return {false, "cannot confirm " + item.dropoff_uuid + ": " + confirmed.error().message};
+        }
+        auto recorded = book.record_dispatch(clinic, user->id, items);
+        if (!recorded) return {false, recorded.error().message};
+        return {true, std::to_string(items.size()) + " item(s) dispatched to " + clinic};
+    }
+
+    // "YYYY-MM-DD" of the local day `days_back` days before today.
+    static std::string local_day(int days_back) {
+        const std::time_t now = std::time(nullptr) - static_cast<std::time_t>(days_back) * 86400;
+        std::tm local{};
+        localtime_r(&now, &local);
+        char text[16];
+        std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+        return text;
+    }
+
+    BackOfficeReply::Result read_charts(int days) {
+        days = std::clamp(days, 1, 366);
+        auto opened = ledger();
+        if (!opened) return TaskResult{false, opened.error().message};
+        ChartData data;
+        data.days = days;
+        auto by_day = opened.value()->dropoffs_by_day(local_day(days - 1), local_day(0));
+        if (!by_day) return TaskResult{false, "cannot count the drop-offs: " + by_day.error().message};
+        auto by_category = opened.value()->dropoffs_by_category(local_day(days - 1));
+        if (!by_category) return TaskResult{false, "cannot count the drop-offs: " + by_category.error().message};
+        data.by_day = std::move(by_day.value());
+        data.by_category = std::move(by_category.value());
+        return data;
     }
 
     TaskResult import_file(const std::filesystem::path& file) {
@@ -320,18 +484,16 @@ private:
     BackOfficeReply::Result read_queue(const QueueFilter& filter) {
         auto opened = ledger();
         if (!opened) return TaskResult{false, opened.error().message};
-        const bool pending_only = filter.review_state == "pending";
-        auto rows = pending_only ? opened.value()->review_queue(filter.limit) : opened.value()->recent_dropoffs(filter.limit);
+        storage::StaffQueueQuery query;
+        query.review_state = stored_state(filter.review_state);
+        query.decision = filter.decision;
+        query.category = filter.category;
+        query.since_local_date = filter.days > 0 ? local_day(filter.days - 1) : std::string();
+        query.limit = filter.limit;
+        auto rows = opened.value()->staff_queue(query);
         if (!rows.ok()) return TaskResult{false, "cannot read the ledger: " + rows.error().message};
-        const std::string wanted_state = stored_state(filter.review_state);
         std::vector<QueueItem> items;
-        for (const auto& row : rows.value()) {
-            if (!wanted_state.empty() && row.review_state != wanted_state) continue;
-            if (!filter.decision.empty() && row.decision != filter.decision) continue;
-            if (!filter.since.empty() && row.recorded_at.substr(0, 10) < filter.since) continue;
-            items.push_back(QueueItem{row.uuid, row.recorded_at, row.gtin.empty() ? row.product_id : row.gtin, row.expiry,
-                                      row.decision, row.reason, row.review_state, row.condition, row.quantity});
-        }
+        for (const auto& row : rows.value()) items.push_back(to_item(row));
         return items;
     }
 
@@ -341,6 +503,7 @@ private:
     };
 
     LocalBackOfficeOptions options_;
+    SyncSource sync_source_;
     std::unique_ptr<storage::Ledger> ledger_;
     std::map<Role, Attempts> attempts_;
     std::optional<std::string> pepper_;
@@ -356,8 +519,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options) {
-    return std::make_unique<LocalBackOffice>(std::move(options));
+std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options, SyncSource sync_source) {
+    return std::make_unique<LocalBackOffice>(std::move(options), std::move(sync_source));
 }
 
 }  // namespace medkiosk::kiosk

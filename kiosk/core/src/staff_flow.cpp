@@ -1,5 +1,6 @@
 #include "medkiosk/kiosk/staff_flow.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace medkiosk::kiosk {
@@ -61,7 +62,17 @@ void StaffFlow::close() {
     items_.clear();
     selected_.clear();
     message_.clear();
+    notice_.clear();
     last_check_.reset();
+    categories_ticket_ = 0;
+    categories_.clear();
+    picking_category_ = false;
+    plan_ticket_ = 0;
+    dispatch_lines_.clear();
+    clinics_.clear();
+    clinic_.clear();
+    charts_ticket_ = 0;
+    charts_.reset();
 }
 
 void StaffFlow::set_filter(QueueFilter filter, Steady::time_point now) {
@@ -73,6 +84,120 @@ void StaffFlow::refresh(Steady::time_point now) {
     touch(now);
     if (screen_ != StaffScreen::Queue) return;
     queue_ticket_ = office_.query_queue(filter_);
+    // The category filter and picker follow the catalogue, which a technician may replace any time.
+    if (categories_ticket_ == 0) categories_ticket_ = office_.query_categories();
+}
+
+void StaffFlow::show_result(const TaskResult& result) {
+    message_ = result.message;
+    message_ok_ = result.ok;
+}
+
+void StaffFlow::start_reclassify(Steady::time_point now) {
+    touch(now);
+    notice_.clear();
+    if (screen_ != StaffScreen::Queue || busy()) return;
+    if (selected_.empty()) {
+        notice_ = "staff.notice_select_first";
+        return;
+    }
+    if (categories_.empty()) {
+        notice_ = "staff.notice_no_categories";
+        if (categories_ticket_ == 0) categories_ticket_ = office_.query_categories();
+        return;
+    }
+    picking_category_ = true;
+}
+
+void StaffFlow::cancel_reclassify(Steady::time_point now) {
+    touch(now);
+    picking_category_ = false;
+}
+
+void StaffFlow::reclassify(const std::string& category, Steady::time_point now) {
+    touch(now);
+    if (!picking_category_ || screen_ != StaffScreen::Queue || busy()) return;
+    if (std::find(categories_.begin(), categories_.end(), category) == categories_.end()) return;
+    picking_category_ = false;
+    action_ticket_ = office_.reclassify(std::vector<std::string>(selected_.begin(), selected_.end()), category);
+}
+
+void StaffFlow::open_dispatch(Steady::time_point now) {
+    touch(now);
+    if (screen_ != StaffScreen::Queue) return;
+    screen_ = StaffScreen::Dispatch;
+    picking_category_ = false;
+    notice_.clear();
+    message_.clear();
+    dispatch_lines_.clear();
+    clinic_.clear();
+    plan_ticket_ = office_.query_dispatch_plan();
+}
+
+void StaffFlow::set_clinic(std::string clinic, Steady::time_point now) {
+    touch(now);
+    clinic_ = std::move(clinic);
+    if (notice_ == "staff.notice_need_clinic" && !clinic_.empty()) notice_.clear();
+}
+
+void StaffFlow::set_included(const std::string& uuid, bool included, Steady::time_point now) {
+    touch(now);
+    for (auto& line : dispatch_lines_)
+        if (line.item.uuid == uuid) line.included = included;
+}
+
+void StaffFlow::set_quantity(const std::string& uuid, int quantity, Steady::time_point now) {
+    touch(now);
+    for (auto& line : dispatch_lines_)
+        if (line.item.uuid == uuid) line.quantity = std::clamp(quantity, 1, std::max(1, line.item.quantity));
+}
+
+int StaffFlow::dispatch_count() const {
+    return static_cast<int>(std::count_if(dispatch_lines_.begin(), dispatch_lines_.end(),
+                                          [](const DispatchLine& line) { return line.included; }));
+}
+
+void StaffFlow::confirm_dispatch(Steady::time_point now) {
+    touch(now);
+    notice_.clear();
+    if (screen_ != StaffScreen::Dispatch || busy() || dispatch_loading()) return;
+    std::string clinic = clinic_;
+    const auto first = clinic.find_first_not_of(" \t");
+    const auto last = clinic.find_last_not_of(" \t");
+    clinic = first == std::string::npos ? std::string() : clinic.substr(first, last - first + 1);
+    if (clinic.empty()) {
+        notice_ = "staff.notice_need_clinic";
+        return;
+    }
+    std::vector<storage::DispatchItem> items;
+    for (const auto& line : dispatch_lines_)
+        if (line.included) items.push_back({line.item.uuid, line.quantity});
+    if (items.empty()) {
+        notice_ = "staff.notice_need_items";
+        return;
+    }
+    message_.clear();
+    action_ticket_ = office_.dispatch(std::move(clinic), std::move(items));
+}
+
+void StaffFlow::back_to_queue(Steady::time_point now) {
+    touch(now);
+    if (screen_ != StaffScreen::Dispatch && screen_ != StaffScreen::Charts) return;
+    screen_ = StaffScreen::Queue;
+    notice_.clear();
+    plan_ticket_ = 0;
+    charts_ticket_ = 0;
+    refresh(now);
+}
+
+void StaffFlow::open_charts(int days, Steady::time_point now) {
+    touch(now);
+    if (screen_ != StaffScreen::Queue && screen_ != StaffScreen::Charts) return;
+    screen_ = StaffScreen::Charts;
+    picking_category_ = false;
+    notice_.clear();
+    message_.clear();
+    charts_ticket_ = office_.query_charts(days);
 }
 
 void StaffFlow::toggle(const std::string& uuid, Steady::time_point now) {
@@ -92,6 +217,11 @@ void StaffFlow::clear_selection(Steady::time_point now) {
 
 void StaffFlow::apply(ReviewAction action, Steady::time_point now) {
     touch(now);
+    notice_.clear();
+    if (action == ReviewAction::Reclassify) {  // needs a category: the picker sends it
+        start_reclassify(now);
+        return;
+    }
     if (screen_ != StaffScreen::Queue || selected_.empty() || action_ticket_ != 0) return;
     action_ticket_ = office_.review(std::vector<std::string>(selected_.begin(), selected_.end()), action);
 }
@@ -127,13 +257,46 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
         }
         return;
     }
+    if (reply.ticket == categories_ticket_) {
+        categories_ticket_ = 0;
+        if (const auto* list = std::get_if<CategoryList>(&reply.result)) {
+            categories_ = list->categories;
+            if (notice_ == "staff.notice_no_categories" && !categories_.empty()) notice_.clear();
+        }
+        return;
+    }
+    if (reply.ticket == plan_ticket_) {
+        plan_ticket_ = 0;
+        if (const auto* plan = std::get_if<DispatchPlan>(&reply.result)) {
+            dispatch_lines_.clear();
+            for (const auto& item : plan->items) dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
+            clinics_ = plan->clinics;
+        } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
+            show_result(*result);
+        }
+        return;
+    }
+    if (reply.ticket == charts_ticket_) {
+        charts_ticket_ = 0;
+        if (const auto* data = std::get_if<ChartData>(&reply.result)) {
+            charts_ = *data;
+        } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
+            show_result(*result);
+        }
+        return;
+    }
     if (reply.ticket == action_ticket_) {
         action_ticket_ = 0;
         if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
-            message_ = result->message;
-            message_ok_ = result->ok;
+            show_result(*result);
             if (result->ok) {
                 selected_.clear();
+                if (screen_ == StaffScreen::Dispatch) {
+                    // Done: back to the queue, which shows the outcome.
+                    screen_ = StaffScreen::Queue;
+                    dispatch_lines_.clear();
+                    clinic_.clear();
+                }
                 refresh(now);
             }
         }

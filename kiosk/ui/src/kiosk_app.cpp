@@ -91,6 +91,8 @@ const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow&
         case kiosk::StaffScreen::Pin: return "pin";
         case kiosk::StaffScreen::Queue: return "queue";
         case kiosk::StaffScreen::Technician: return "technician";
+        case kiosk::StaffScreen::Dispatch: return "dispatch";
+        case kiosk::StaffScreen::Charts: return "charts";
         case kiosk::StaffScreen::Closed: break;
     }
     static std::string name;
@@ -213,9 +215,18 @@ int run_kiosk(const KioskOptions& options) {
     kiosk::DonationFlow flow(ledger, settings, &products, &ledger);
     flow.set_language(options.language, kiosk::Clock::now());
 
+    // Sync to the county hub on its own thread, once the ledger exists; donations never wait for it.
+    std::unique_ptr<storage::SyncWorker> sync;
+    bool sync_attempted = false;
+    // The staff screen reads the sync worker's figures (no database) on the UI thread.
+    kiosk::SyncSource sync_source = [&sync, hub = !options.hub_url.empty()]() -> std::optional<storage::SyncProgress> {
+        if (!hub) return std::nullopt;
+        return sync ? sync->progress() : storage::SyncProgress{};
+    };
     const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{
         kiosk::ledger_file(options.data_dir), env_or("MEDKIOSK_STAFF_PIN", ""), env_or("MEDKIOSK_TECHNICIAN_PIN", ""), 5,
-        std::chrono::seconds(60), storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)}, {}});
+        std::chrono::seconds(60), storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)}, {}},
+        std::move(sync_source));
     kiosk::StaffFlow staff(*office);
     kiosk::TechnicianSettings technician_settings;
     technician_settings.camera = options.source.empty() ? std::string("demo") : options.source;
@@ -238,9 +249,6 @@ int run_kiosk(const KioskOptions& options) {
     kiosk::ExpiryReader expiry_reader;
     ExpiryReading expiry_reading;
 
-    // Sync to the county hub on its own thread, once the ledger exists; donations never wait for it.
-    std::unique_ptr<storage::SyncWorker> sync;
-    bool sync_attempted = false;
 
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
@@ -401,6 +409,8 @@ int run_kiosk(const KioskOptions& options) {
             case kiosk::StaffScreen::Pin: DrawPinScreen(ui); break;
             case kiosk::StaffScreen::Queue: DrawStaffQueueScreen(ui); break;
             case kiosk::StaffScreen::Technician: DrawTechnicianScreen(ui); break;
+            case kiosk::StaffScreen::Dispatch: DrawDispatchScreen(ui); break;
+            case kiosk::StaffScreen::Charts: DrawChartsScreen(ui); break;
             case kiosk::StaffScreen::Closed:
                 if (out_of_order != kiosk::OutOfOrder::None) {
                     DrawOutOfOrderScreen(ui, out_of_order);

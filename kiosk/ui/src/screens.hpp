@@ -56,6 +56,8 @@ void DrawConfirmExpiryScreen(UiContext& ui);
 void DrawDetailsScreen(UiContext& ui);
 void DrawPinScreen(UiContext& ui);
 void DrawStaffQueueScreen(UiContext& ui);
+void DrawDispatchScreen(UiContext& ui);
+void DrawChartsScreen(UiContext& ui);
 void DrawTechnicianScreen(UiContext& ui);
 
 // Shared pieces of the donor screens.

@@ -1,12 +1,86 @@
-// The pharmacist's scan queue: filters, selection, review actions one by one or in bulk, sync state.
+// The pharmacist's scan queue: filters (state, decision, day, category), selection, review actions
+// one by one or in bulk (re-classify through a category picker), the way to dispatch and charts, and
+// the hub sync's state as a bar.
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "screens.hpp"
+#include "staff_words.hpp"
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
+namespace {
+
+// Continues the row when the button fits beside the last item, else starts a new row: the filters
+// wrap at 1024 px instead of running off the screen.
+void SameLineIfFits(const std::string& label, bool chosen) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
+                        style.FramePadding.x * 2.0f;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, kMinTouchPx) <= right) ImGui::SameLine();
+}
+
+bool Choice(const std::string& label, bool chosen) {
+    SameLineIfFits(label, chosen);
+    return ChoiceButton(label, chosen, ImVec2(0, ImGui::GetFrameHeight()));
+}
+
+bool Button(const std::string& label, const ImVec4& colour) {
+    SameLineIfFits(label, false);
+    return BigButton(label, ImVec2(0, ImGui::GetFrameHeight()), colour);
+}
+
+// The sync worker's figures: a bar of what has been uploaded, the counts, last success and error.
+void DrawSyncState(UiContext& ui) {
+    const auto sync = ui.back_office.office.sync_state();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(ui.tr("staff.sync").c_str());
+    ImGui::SameLine();
+    if (!sync) {
+        TextWrappedColoured(colours::muted_text, ui.tr("staff.sync_no_hub"));
+        return;
+    }
+    const double total = static_cast<double>(sync->acknowledged + sync->backlog);
+    const double fraction = total > 0 ? static_cast<double>(sync->acknowledged) / total : 1.0;
+    const std::string bar = kiosk::fill(ui.tr("staff.sync_bar"), {{"percent", std::to_string(static_cast<int>(fraction * 100.0))}});
+    const float em = ImGui::GetFontSize();
+    ImGui::ProgressBar(static_cast<float>(fraction), ImVec2(em * 9.0f, 0), bar.c_str());
+    ImGui::SameLine();
+    ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.sync_figures"),
+                                       {{"sent", std::to_string(sync->acknowledged)},
+                                        {"backlog", std::to_string(sync->backlog)},
+                                        {"bytes", std::to_string((sync->bytes_sent + 1023) / 1024)}})
+                               .c_str());
+    std::string when = sync->last_success_at.empty() ? ui.tr("staff.sync_never") : LocalTimeLabel(sync->last_success_at);
+    std::string line = kiosk::fill(ui.tr("staff.sync_last_success"), {{"at", when}});
+    if (!sync->last_error.empty()) {
+        // One line of the error (libpq's run over several): the technician's screen has the rest.
+        std::string error = sync->last_error.substr(0, sync->last_error.find('\n'));
+        if (error.size() > 120) {
+            std::size_t cut = 120;
+            while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+            error = error.substr(0, cut) + "…";
+        }
+        line += "   × " + kiosk::fill(ui.tr("staff.sync_last_error"), {{"error", error}});
+    }
+    TextWrappedColoured(sync->last_error.empty() ? colours::muted_text : colours::refuse, line);
+}
+
+void DrawCategoryPicker(UiContext& ui) {
+    auto& staff = ui.back_office.staff;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(
+        kiosk::fill(ui.tr("staff.pick_category"), {{"count", std::to_string(staff.selected().size())}}).c_str());
+    for (const auto& category : staff.categories()) {
+        if (Button(CategoryLabel(ui, category) + "##to-" + category, colours::primary)) staff.reclassify(category, ui.now);
+    }
+    if (Button(ui.tr("staff.cancel") + "##cancel-reclassify", colours::neutral)) staff.cancel_reclassify(ui.now);
+}
+
+}  // namespace
 
 void DrawStaffQueueScreen(UiContext& ui) {
     if (!BeginFullscreen("queue")) {
@@ -16,99 +90,161 @@ void DrawStaffQueueScreen(UiContext& ui) {
     auto& staff = ui.back_office.staff;
     const float em = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const ImVec2 area = ImGui::GetContentRegionAvail();
     ImGui::PushFont(ui.fonts.title);
     ImGui::TextUnformatted(ui.tr("staff.queue_heading").c_str());
     ImGui::PopFont();
-    ImGui::SameLine(area.x - em * 5.0f);
-    if (BigButton(ui.tr("staff.close") + "##close", ImVec2(em * 5.0f, 0), colours::neutral) || ui.keys.escape) {
+    // Right-aligned: dispatch, charts, close.
+    const std::string dispatch_label = "→ " + ui.tr("staff.open_dispatch") + "##dispatch";
+    const std::string charts_label = ui.tr("staff.open_charts") + "##charts";
+    const std::string close_label = ui.tr("staff.close") + "##close";
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto width_of = [&](const std::string& label) {
+        return std::max(kMinTouchPx, ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+    };
+    const float language_width = em * 4.5f;
+    const float right_block =
+        language_width + width_of(dispatch_label) + width_of(charts_label) + width_of(close_label) + spacing * 3;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_block));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
+    if (BigButton(dispatch_label, ImVec2(0, ImGui::GetFrameHeight()), colours::accept)) staff.open_dispatch(ui.now);
+    ImGui::SameLine();
+    if (BigButton(charts_label, ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.open_charts(14, ui.now);
+    ImGui::SameLine();
+    if (BigButton(close_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
         staff.close();
         ImGui::End();
         return;
     }
 
-    // Filters: state and decision as choice buttons, day as today/any.
+    // Filters: each a row of choice buttons that wraps on narrow screens.
     kiosk::QueueFilter filter = staff.filter();
     bool changed = false;
-    auto choice = [&](const std::string& label, std::string& field, const char* value) {
-        ImGui::SameLine(0, spacing);
-        if (ChoiceButton(label, field == value, ImVec2(0, 0))) {
+    auto text_choice = [&](const std::string& label, std::string& field, const char* value) {
+        if (Choice(label, field == value)) {
             field = value;
             changed = true;
         }
     };
     RowLabel(ui.tr("staff.filter_state"), 0);
-    choice(ui.tr("staff.any") + "##state-any", filter.review_state, "");
-    choice(ui.tr("staff.state_pending") + "##state-pending", filter.review_state, "pending");
-    choice(ui.tr("staff.state_confirmed") + "##state-confirmed", filter.review_state, "confirmed");
+    text_choice(ui.tr("staff.state_pending") + "##state-pending", filter.review_state, "pending");
+    text_choice(ui.tr("staff.state_confirmed") + "##state-confirmed", filter.review_state, "confirmed");
+    text_choice(ui.tr("staff.state_refused") + "##state-refused", filter.review_state, "refused");
+    text_choice(ui.tr("staff.state_disposal") + "##state-disposal", filter.review_state, "disposal");
+    text_choice(ui.tr("staff.state_dispatched") + "##state-dispatched", filter.review_state, "dispatched");
+    text_choice(ui.tr("staff.any") + "##state-any", filter.review_state, "");
+
     RowLabel(ui.tr("staff.filter_decision"), 0);
-    choice(ui.tr("staff.any") + "##decision-any", filter.decision, "");
-    choice(ui.tr("result.word_accepted") + "##decision-accept", filter.decision, "accept");
-    choice(ui.tr("result.word_review") + "##decision-review", filter.decision, "review");
-    if (changed) staff.set_filter(filter, ui.now);
-
-    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, 0), colours::primary)) staff.refresh(ui.now);
-    ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("staff.select_all") + "##select-all", ImVec2(0, 0), colours::neutral)) staff.select_all(ui.now);
-    ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("staff.clear_selection") + "##clear", ImVec2(0, 0), colours::neutral)) staff.clear_selection(ui.now);
-    ImGui::SameLine(0, spacing);
+    text_choice(ui.tr("staff.any") + "##decision-any", filter.decision, "");
+    text_choice("✓ " + ui.tr("result.word_accepted") + "##decision-accept", filter.decision, "accept");
+    text_choice("… " + ui.tr("result.word_review") + "##decision-review", filter.decision, "review");
+    text_choice("× " + ui.tr("staff.decision_refused") + "##decision-refuse", filter.decision, "refuse");
+    {
+        // "Since" and its four choices wrap as one group, never leaving a choice alone on a row.
+        const ImGuiStyle& group_style = ImGui::GetStyle();
+        float group = ImGui::CalcTextSize(ui.tr("staff.filter_since").c_str()).x;
+        for (const char* key : {"staff.any", "staff.today", "staff.last_7_days", "staff.last_30_days"})
+            group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 + group_style.ItemSpacing.x;
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        if (ImGui::GetItemRectMax().x + group_style.ItemSpacing.x + group <= right) ImGui::SameLine();
+    }
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}}).c_str());
-
-    const bool any = !staff.selected().empty();
-    ImGui::BeginDisabled(!any);
-    if (BigButton("✓ " + ui.tr("staff.action_confirm") + "##confirm", ImVec2(0, 0), colours::accept)) staff.apply(kiosk::ReviewAction::Confirm, ui.now);
-    ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("staff.action_reclassify") + "##reclassify", ImVec2(0, 0), colours::primary)) staff.apply(kiosk::ReviewAction::Reclassify, ui.now);
-    ImGui::SameLine(0, spacing);
-    if (BigButton("× " + ui.tr("staff.action_refuse") + "##refuse", ImVec2(0, 0), colours::refuse)) staff.apply(kiosk::ReviewAction::Refuse, ui.now);
-    ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("staff.action_disposal") + "##disposal", ImVec2(0, 0), colours::review)) staff.apply(kiosk::ReviewAction::Disposal, ui.now);
-    ImGui::EndDisabled();
-    if (!staff.message().empty()) TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse, staff.message());
-
-    const kiosk::TaskProgress sync = ui.back_office.office.sync_progress();
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(ui.tr("staff.sync").c_str());
-    ImGui::SameLine(0, spacing);
-    if (sync.known) {
-        ImGui::ProgressBar(static_cast<float>(sync.fraction), ImVec2(-1, 0), sync.label.c_str());
-    } else {
-        TextWrappedColoured(colours::muted_text, ui.tr("staff.sync_unknown"));
+    ImGui::TextUnformatted(ui.tr("staff.filter_since").c_str());
+    for (const auto& [label, days, id] : {std::tuple{ui.tr("staff.any"), 0, "days-any"},
+                                          std::tuple{ui.tr("staff.today"), 1, "days-1"},
+                                          std::tuple{ui.tr("staff.last_7_days"), 7, "days-7"},
+                                          std::tuple{ui.tr("staff.last_30_days"), 30, "days-30"}}) {
+        if (Choice(label + "##" + id, filter.days == days)) {
+            filter.days = days;
+            changed = true;
+        }
     }
 
-    if (staff.loading()) {
+    RowLabel(ui.tr("staff.filter_category"), 0);
+    text_choice(ui.tr("staff.any") + "##category-any", filter.category, "");
+    for (const auto& category : staff.categories()) {
+        text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category, category.c_str());
+    }
+    text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
+    if (changed) staff.set_filter(filter, ui.now);
+
+    // Selection and actions.
+    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.refresh(ui.now);
+    if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
+    if (Button(ui.tr("staff.clear_selection") + "##clear", colours::neutral)) staff.clear_selection(ui.now);
+    const std::string selected = kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
+    SameLineIfFits(selected, false);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(selected.c_str());
+
+    if (staff.picking_category()) {
+        DrawCategoryPicker(ui);
+    } else {
+        const bool any = !staff.selected().empty() && !staff.busy();
+        ImGui::BeginDisabled(!any);
+        if (Button("✓ " + ui.tr("staff.action_confirm") + "##confirm", colours::accept))
+            staff.apply(kiosk::ReviewAction::Confirm, ui.now);
+        if (Button(ui.tr("staff.action_reclassify") + "##reclassify", colours::primary))
+            staff.apply(kiosk::ReviewAction::Reclassify, ui.now);
+        if (Button("× " + ui.tr("staff.action_refuse") + "##refuse", colours::refuse))
+            staff.apply(kiosk::ReviewAction::Refuse, ui.now);
+        if (Button(ui.tr("staff.action_disposal") + "##disposal", colours::review))
+            staff.apply(kiosk::ReviewAction::Disposal, ui.now);
+        ImGui::EndDisabled();
+    }
+    if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
+    if (!staff.message().empty())
+        TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
+                            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
+
+    // The table takes what is left above the sync footer (the bar, then up to two lines of text).
+    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
+    const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
+    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
+    if (staff.loading() && staff.items().empty()) {
+        ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
+        ImGui::EndChild();
     } else if (staff.items().empty()) {
+        ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.empty"));
-    } else if (ImGui::BeginTable("queue", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH)) {
+        ImGui::EndChild();
+    } else if (ImGui::BeginTable("queue", 6,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
+                                     ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp,
+                                 ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str());
-        ImGui::TableSetupColumn(ui.tr("staff.column_code").c_str());
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str());
-        ImGui::TableSetupColumn(ui.tr("staff.column_decision").c_str());
-        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str());
+        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 6.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 5.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 2.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();
+        int row = 0;
         for (const auto& item : staff.items()) {
-            ImGui::TableNextRow(0, std::max(em * 2.0f, kMinTouchPx));
+            ImGui::TableNextRow(0, row_height);
             ImGui::TableNextColumn();
-            const bool selected = staff.selected().count(item.uuid) > 0;
-            const std::string label = std::string(selected ? "✓ " : "   ") + item.recorded_at.substr(0, 16) + "##" + item.uuid;
-            if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, std::max(em * 2.0f, kMinTouchPx) - 4))) {
+            const bool chosen = staff.selected().count(item.uuid) > 0;
+            // The whole first cell is the row's touch target; ✓ and a frame show it is selected.
+            if (ChoiceButton(LocalTimeLabel(item.recorded_at) + "##row" + std::to_string(row), chosen,
+                             ImVec2(-1, row_height - 4)))
                 staff.toggle(item.uuid, ui.now);
-            }
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(item.code.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(item.expiry.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted((item.decision + " / " + item.review_state).c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(std::to_string(item.quantity).c_str());
+            auto cell = [](const std::string& text) {
+                ImGui::TableNextColumn();
+                ImGui::AlignTextToFramePadding();
+                ImGui::TextUnformatted(text.c_str());
+            };
+            cell(ProductLabel(ui, item) + (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));
+            cell(item.expiry.empty() ? "—" : item.expiry);
+            cell(std::to_string(item.quantity));
+            cell(StateLabel(ui, item));
+            cell(CategoryLabel(ui, item.category));
+            ++row;
         }
         ImGui::EndTable();
     }
+    DrawSyncState(ui);
     ImGui::End();
 }
 

@@ -78,6 +78,42 @@ struct LedgerSummary {
     int schema_version = 0;
 };
 
+// --- What the staff screens read (ledger_staff.cpp).
+
+// A drop-off with no category (an unknown product not yet re-classified), as a category filter value.
+inline constexpr const char* kNoCategory = "~none";
+
+struct StaffQueueQuery {
+    // "pending" = waiting for a pharmacist (as review_queue), "approved", "rejected", "disposed",
+    // "dispatched", or "" for any state.
+    std::string review_state = "pending";
+    std::string decision;          // "" any, "accept", "review", "refuse"
+    std::string category;          // "" any, a catalogue category, or kNoCategory
+    std::string since_local_date;  // "YYYY-MM-DD": recorded on or after this day, kiosk local time; "" any
+    int limit = 200;
+};
+
+// A drop-off with its product's names from the catalogue (empty when the product is unknown).
+struct StaffQueueRow {
+    DropOffRecord dropoff;
+    std::string name_zh;
+    std::string name_en;
+};
+
+// Drop-offs per day or per category. "refused" counts packs the kiosk refused and those a pharmacist
+// refused or sent to disposal; "accepted" counts the rest.
+struct DropOffCount {
+    std::string key;  // "YYYY-MM-DD" (local day) or a category ("" for none)
+    std::int64_t accepted = 0;
+    std::int64_t refused = 0;
+};
+
+struct Reclassification {
+    ReviewAction review;  // action "reclassify"
+    std::string from_category;
+    std::string to_category;
+};
+
 struct LedgerOptions {
     std::string kiosk_id = "kiosk-local";
     std::filesystem::path county_key_file;  // 32-byte key; created with random bytes when absent.
@@ -144,10 +180,28 @@ class Ledger {
     StatusOr<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
                                        const std::vector<DispatchItem>& items);
 
+    // --- Staff screens (ledger_staff.cpp): filters and counts run in SQL.
+    StatusOr<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
+    // The catalogue's categories, sorted.
+    StatusOr<std::vector<std::string>> categories();
+    // Moves a drop-off that is still pending or approved to another catalogue category; the change,
+    // its review_action row, its outbox row and its audit row commit in one transaction.
+    StatusOr<Reclassification> record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
+                                                 const std::string& category, const std::string& note);
+    // Accepted drop-offs not yet dispatched, refused or disposed (approved by a pharmacist, or
+    // accepted by the kiosk and still pending), earliest expiry first; no expiry (devices) last.
+    StatusOr<std::vector<StaffQueueRow>> dispatch_candidates(int limit);
+    // Clinics dispatched to before, most recent first.
+    StatusOr<std::vector<std::string>> recent_clinics(int limit);
+    // Per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
+    StatusOr<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day, const std::string& last_day);
+    // Per category for drop-offs recorded on or after since_local_date ("" for all), by count.
+    StatusOr<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
+
     StatusOr<std::vector<AuditRow>> audit_rows();
     StatusOr<AuditReport> verify_audit();
 
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 20;
 
   private:
     detail::Database& database();

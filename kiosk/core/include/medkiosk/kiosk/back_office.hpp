@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "medkiosk/storage/ledger.hpp"
+#include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -31,11 +33,12 @@ struct PinCheck {
 };
 
 struct QueueFilter {
-    // "pending" = the pharmacist's queue (Ledger::review_queue); "" = any recent drop-off, or one of
-    // "confirmed", "refused", "disposal" (stored as approved, rejected, disposed).
+    // "pending" = the pharmacist's queue (Ledger::review_queue); "" = any state, or one of
+    // "confirmed", "refused", "disposal", "dispatched" (stored as approved, rejected, disposed, dispatched).
     std::string review_state = "pending";
     std::string decision;      // "" = any, "accept", "review", "refuse"
-    std::string since;         // "YYYY-MM-DD" or "" for any day
+    std::string category;      // "" = any, a catalogue category, or storage::kNoCategory
+    int days = 0;              // recorded within the last N local days (1 = today); 0 = any day
     int limit = 200;
 };
 
@@ -49,6 +52,9 @@ struct QueueItem {
     std::string review_state;
     std::string condition;
     int quantity = 1;
+    std::string category;    // "" when the product is unknown and not re-classified yet
+    std::string name_zh;     // from the catalogue; "" when the product is unknown
+    std::string name_en;
 };
 
 enum class ReviewAction { Confirm, Reclassify, Refuse, Disposal };
@@ -66,8 +72,26 @@ struct TaskProgress {
     std::string label;        // e.g. "12 of 40 drop-offs uploaded"
 };
 
+// The catalogue's categories (the queue's filter and the re-classify picker).
+struct CategoryList {
+    std::vector<std::string> categories;
+};
+
+// What a dispatch may hold (earliest expiry first) and the clinics dispatched to before.
+struct DispatchPlan {
+    std::vector<QueueItem> items;
+    std::vector<std::string> clinics;
+};
+
+// Counts for the staff charts: per local day (oldest first) and per category.
+struct ChartData {
+    int days = 0;
+    std::vector<storage::DropOffCount> by_day;
+    std::vector<storage::DropOffCount> by_category;
+};
+
 struct BackOfficeReply {
-    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult>;
+    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan, ChartData>;
     std::uint64_t ticket = 0;
     Result result;
 };
@@ -78,6 +102,17 @@ public:
     virtual std::uint64_t verify_pin(Role role, std::string pin) = 0;
     virtual std::uint64_t query_queue(QueueFilter filter) = 0;
     virtual std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) = 0;
+    // Staff screens. reclassify and dispatch answer a TaskResult; the queries their lists.
+    virtual std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) = 0;
+    virtual std::uint64_t query_categories() = 0;                  // CategoryList
+    virtual std::uint64_t query_dispatch_plan() = 0;               // DispatchPlan
+    // Items confirmed by a pharmacist or accepted by the kiosk; the kiosk's are confirmed (a review
+    // row by the signed-in user) before the dispatch is recorded.
+    virtual std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) = 0;
+    virtual std::uint64_t query_charts(int days) = 0;              // ChartData over the last `days` days
+    // The hub sync's figures as the sync worker last reported them; nullopt when no hub is configured.
+    // Cheap (no database): the UI calls it every frame.
+    virtual std::optional<storage::SyncProgress> sync_state() const = 0;
     virtual std::uint64_t test_hub(std::string hub_url) = 0;
     virtual std::uint64_t import_catalogue(std::filesystem::path file) = 0;
     virtual std::vector<BackOfficeReply> take_replies() = 0;
@@ -102,6 +137,9 @@ struct LocalBackOfficeOptions {
     std::filesystem::path pepper_file;
 };
 
+// The hub sync worker's progress, read on the UI thread; empty or returning nullopt: no hub configured.
+using SyncSource = std::function<std::optional<storage::SyncProgress>()>;
+
 // Works on its own thread with its own ledger connection (WAL: readers never block the writer; its
 // few writes are short transactions behind SQLite's busy timeout). It never creates the ledger.
 //
@@ -110,6 +148,6 @@ struct LocalBackOfficeOptions {
 // lock. A PIN matching nobody counts as a failure for every unlocked user of that role: the pad gives
 // an attacker the users service's few guesses per role, not per user. The user last signed in for a
 // role is the one recorded in the audit log for that role's actions.
-std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options);
+std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options, SyncSource sync_source = {});
 
 }  // namespace medkiosk::kiosk

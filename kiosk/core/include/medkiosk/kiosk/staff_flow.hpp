@@ -13,7 +13,7 @@
 
 namespace medkiosk::kiosk {
 
-enum class StaffScreen { Closed, Pin, Queue, Technician };
+enum class StaffScreen { Closed, Pin, Queue, Technician, Dispatch, Charts };
 
 struct StaffSettings {
     std::chrono::milliseconds hidden_press{3000};  // hold the top-left corner this long to open the PIN pad
@@ -58,11 +58,47 @@ public:
     const std::string& message() const { return message_; }  // the last error or outcome to show
     bool message_ok() const { return message_ok_; }
 
+    // Re-classify (staff): a category picker for the selection, from the catalogue's categories.
+    const std::vector<std::string>& categories() const { return categories_; }
+    bool picking_category() const { return picking_category_; }
+    void start_reclassify(std::chrono::steady_clock::time_point now);
+    void cancel_reclassify(std::chrono::steady_clock::time_point now);
+    void reclassify(const std::string& category, std::chrono::steady_clock::time_point now);
+    bool busy() const { return action_ticket_ != 0; }  // a review, re-classify or dispatch is being stored
+
+    // Dispatch (staff): accepted items earliest expiry first, each kept or dropped with a quantity,
+    // to a named clinic.
+    struct DispatchLine {
+        QueueItem item;
+        bool included = true;
+        int quantity = 1;  // 1..item.quantity
+    };
+    void open_dispatch(std::chrono::steady_clock::time_point now);
+    const std::vector<DispatchLine>& dispatch_lines() const { return dispatch_lines_; }
+    const std::vector<std::string>& clinics() const { return clinics_; }  // used before, most recent first
+    const std::string& clinic() const { return clinic_; }
+    void set_clinic(std::string clinic, std::chrono::steady_clock::time_point now);
+    void set_included(const std::string& uuid, bool included, std::chrono::steady_clock::time_point now);
+    void set_quantity(const std::string& uuid, int quantity, std::chrono::steady_clock::time_point now);
+    int dispatch_count() const;  // items included
+    void confirm_dispatch(std::chrono::steady_clock::time_point now);
+    bool dispatch_loading() const { return plan_ticket_ != 0; }
+    void back_to_queue(std::chrono::steady_clock::time_point now);
+
+    // Charts (staff): drop-offs per day and per category over the last `days` days.
+    void open_charts(int days, std::chrono::steady_clock::time_point now);
+    const std::optional<ChartData>& charts() const { return charts_; }
+    bool charts_loading() const { return charts_ticket_ != 0; }
+
+    // A problem the flow itself found (before asking the back office), as a translation key; "" none.
+    const std::string& notice() const { return notice_; }
+
     void on_reply(const BackOfficeReply& reply, std::chrono::steady_clock::time_point now);
     void tick(std::chrono::steady_clock::time_point now);
 
 private:
     void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
+    void show_result(const TaskResult& result);
 
     BackOfficePort& office_;
     StaffSettings settings_;
@@ -79,6 +115,16 @@ private:
     std::set<std::string> selected_;
     std::string message_;
     bool message_ok_ = false;
+    std::string notice_;
+    std::uint64_t categories_ticket_ = 0;
+    std::vector<std::string> categories_;
+    bool picking_category_ = false;
+    std::uint64_t plan_ticket_ = 0;
+    std::vector<DispatchLine> dispatch_lines_;
+    std::vector<std::string> clinics_;
+    std::string clinic_;
+    std::uint64_t charts_ticket_ = 0;
+    std::optional<ChartData> charts_;
     std::chrono::steady_clock::time_point last_activity_{};
 };
 

@@ -1,0 +1,176 @@
+// Drop-offs by day and by category, accepted against refused, as bars drawn with ImGui's draw list.
+// Colour is never the only signal: refused bars are hatched, and every bar has its number written.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "screens.hpp"
+#include "staff_words.hpp"
+#include "widgets.hpp"
+
+namespace medkiosk::ui {
+namespace {
+
+ImU32 colour_u32(const ImVec4& colour) { return ImGui::ColorConvertFloat4ToU32(colour); }
+
+// A refused bar: outlined, with diagonal hatching, so it differs from an accepted (solid) bar in shape.
+void HatchedBar(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float step) {
+    draw->AddRect(a, b, colour, 0, 0, 2.0f);
+    draw->PushClipRect(a, b, true);
+    for (float x = a.x - (b.y - a.y); x < b.x; x += step) draw->AddLine(ImVec2(x, b.y), ImVec2(x + (b.y - a.y), a.y), colour, 2.0f);
+    draw->PopClipRect();
+}
+
+void Legend(UiContext& ui) {
+    const float em = ImGui::GetFontSize();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    auto swatch = [&](bool refused, const std::string& label) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        const ImVec2 a(at.x, at.y + em * 0.2f);
+        const ImVec2 b(at.x + em * 1.2f, at.y + em);
+        if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), em * 0.35f);
+        else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+        ImGui::Dummy(ImVec2(em * 1.4f, em));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(label.c_str());
+    };
+    swatch(false, ui.tr("staff.chart_accepted"));
+    ImGui::SameLine(0, em * 1.5f);
+    swatch(true, ui.tr("staff.chart_refused"));
+}
+
+// Two bars per day with their counts above them; dates below, thinned out so they never overlap.
+void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
+    const float em = ImGui::GetFontSize();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(size);
+    if (days.empty()) return;
+    std::int64_t peak = 1;
+    for (const auto& day : days) peak = std::max({peak, day.accepted, day.refused});
+    const float label_h = em * 1.2f;
+    const float number_h = em * 1.1f;
+    const float plot_h = size.y - label_h - number_h;
+    const float group = size.x / static_cast<float>(days.size());
+    const float bar = std::max(2.0f, group * 0.36f);
+    const float base = origin.y + number_h + plot_h;
+    draw->AddLine(ImVec2(origin.x, base), ImVec2(origin.x + size.x, base), colour_u32(colours::muted_text), 1.0f);
+    const float date_w = ImGui::CalcTextSize("00-00").x + em * 0.4f;
+    const int every = std::max(1, static_cast<int>(std::ceil(date_w / group)));
+    // A count is written over its bar when it fits in its half of the day's slot (zeros are left out).
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        const float x = origin.x + group * static_cast<float>(i) + group * 0.5f - bar;
+        const auto draw_bar = [&](std::int64_t count, float left, bool refused) {
+            const float h = plot_h * static_cast<float>(count) / static_cast<float>(peak);
+            const ImVec2 a(left, base - h);
+            const ImVec2 b(left + bar, base);
+            if (count > 0) {
+                if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
+                else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+            }
+            const std::string text = std::to_string(count);
+            const float w = ImGui::CalcTextSize(text.c_str()).x;
+            if (count > 0 && w <= group * 0.5f) {
+                draw->AddText(ImVec2(left + bar * 0.5f - w * 0.5f, a.y - number_h), colour_u32(colours::text), text.c_str());
+            }
+        };
+        draw_bar(days[i].accepted, x, false);
+        draw_bar(days[i].refused, x + bar, true);
+        if (static_cast<int>(days.size() - 1 - i) % every == 0) {  // the newest day always labelled
+            const std::string date = days[i].key.size() == 10 ? days[i].key.substr(5) : days[i].key;
+            const float w = ImGui::CalcTextSize(date.c_str()).x;
+            draw->AddText(ImVec2(origin.x + group * static_cast<float>(i) + group * 0.5f - w * 0.5f, base + em * 0.1f),
+                          colour_u32(colours::muted_text), date.c_str());
+        }
+    }
+}
+
+// One row per category: its name, then the accepted bar and the refused bar, each with its number.
+void CategoryChart(UiContext& ui, const std::vector<storage::DropOffCount>& categories, ImVec2 size) {
+    const float em = ImGui::GetFontSize();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImGui::BeginChild("by-category", size);
+    std::int64_t peak = 1;
+    float name_w = em * 4.0f;
+    for (const auto& category : categories) {
+        peak = std::max({peak, category.accepted, category.refused});
+        name_w = std::max(name_w, ImGui::CalcTextSize(CategoryLabel(ui, category.key).c_str()).x + em);
+    }
+    const float number_w = ImGui::CalcTextSize("0000").x + em * 0.4f;
+    const float bar_room = std::max(em * 2.0f, ImGui::GetContentRegionAvail().x - name_w - number_w);
+    const float bar_h = em * 0.8f;
+    for (const auto& category : categories) {
+        const ImVec2 at = ImGui::GetCursorScreenPos();
+        ImGui::TextUnformatted(CategoryLabel(ui, category.key).c_str());
+        const auto row = [&](std::int64_t count, float y, bool refused) {
+            const float w = bar_room * static_cast<float>(count) / static_cast<float>(peak);
+            const ImVec2 a(at.x + name_w, y);
+            const ImVec2 b(at.x + name_w + std::max(w, 1.0f), y + bar_h);
+            if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
+            else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+            const std::string text = std::to_string(count);
+            draw->AddText(ImVec2(b.x + em * 0.3f, y + bar_h * 0.5f - em * 0.5f), colour_u32(colours::text), text.c_str());
+        };
+        row(category.accepted, at.y + em * 0.1f, false);
+        row(category.refused, at.y + em * 0.1f + bar_h + em * 0.15f, true);
+        ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + bar_h * 2 + em * 0.8f));
+        ImGui::Dummy(ImVec2(1, 1));
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace
+
+void DrawChartsScreen(UiContext& ui) {
+    if (!BeginFullscreen("charts")) {
+        ImGui::End();
+        return;
+    }
+    auto& staff = ui.back_office.staff;
+    const float em = ImGui::GetFontSize();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::PushFont(ui.fonts.title);
+    ImGui::TextUnformatted(ui.tr("staff.charts_heading").c_str());
+    ImGui::PopFont();
+    const int days = staff.charts() ? staff.charts()->days : 14;
+    ImGui::SameLine(0, em);
+    for (const auto& [label, value, id] : {std::tuple{ui.tr("staff.days_14"), 14, "days14"},
+                                           std::tuple{ui.tr("staff.days_30"), 30, "days30"}}) {
+        if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, ImGui::GetFrameHeight()))) staff.open_charts(value, ui.now);
+        ImGui::SameLine();
+    }
+    const std::string back_label = "← " + ui.tr("staff.back") + "##back";
+    const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+    const float language_width = em * 4.5f;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
+                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
+    if (BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
+        staff.back_to_queue(ui.now);
+        ImGui::End();
+        return;
+    }
+    Legend(ui);
+    if (!staff.message().empty() && !staff.message_ok()) TextWrappedColoured(colours::refuse, "× " + staff.message());
+    if (!staff.charts()) {
+        TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
+        ImGui::End();
+        return;
+    }
+    const kiosk::ChartData& data = *staff.charts();
+    const std::string range = std::to_string(data.days);
+    const float room = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2;
+    ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.charts_by_day"), {{"days", range}}).c_str());
+    DayChart(data.by_day, ImVec2(ImGui::GetContentRegionAvail().x, std::max(em * 5.0f, room * 0.5f)));
+    ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.charts_by_category"), {{"days", range}}).c_str());
+    if (data.by_category.empty()) {
+        TextWrappedColoured(colours::muted_text, ui.tr("staff.empty"));
+    } else {
+        CategoryChart(ui, data.by_category, ImVec2(0, std::max(em * 3.0f, ImGui::GetContentRegionAvail().y)));
+    }
+    ImGui::End();
+}
+
+}  // namespace medkiosk::ui

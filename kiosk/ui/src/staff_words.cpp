@@ -1,0 +1,67 @@
+#include "staff_words.hpp"
+
+#include <imgui.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace medkiosk::ui {
+
+bool FontHasGlyphs(const std::string& text) {
+    const ImFont* font = ImGui::GetFont();
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+        if (length == 0 || i + length > text.size()) return false;
+        unsigned int c = length == 1 ? lead : lead & (0x7Fu >> length);
+        for (std::size_t k = 1; k < length; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
+        i += length;
+        if (c > 0xFFFF) return false;  // ImGui 1.86 is built with 16-bit ImWchar
+        if (c >= 0x20 && font->FindGlyphNoFallback(static_cast<ImWchar>(c)) == nullptr) return false;
+    }
+    return true;
+}
+
+std::string ProductLabel(const UiContext& ui, const kiosk::QueueItem& item) {
+    const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
+    const std::string& wanted = chinese ? item.name_zh : item.name_en;
+    const std::string& other = chinese ? item.name_en : item.name_zh;
+    if (!wanted.empty() && FontHasGlyphs(wanted)) return wanted;
+    if (!other.empty() && FontHasGlyphs(other)) return other;
+    return item.code;
+}
+
+std::string CategoryLabel(const UiContext& ui, const std::string& category) {
+    if (category.empty()) return ui.tr("staff.no_category");
+    // The catalogue's own category names; the known ones have words in both languages.
+    const std::string key = "staff.category." + category;
+    return ui.translations.has(ui.flow.language(), key) ? ui.tr(key) : category;
+}
+
+std::string StateLabel(const UiContext& ui, const kiosk::QueueItem& item) {
+    if (item.review_state == "approved") return "✓ " + ui.tr("staff.state_confirmed");
+    if (item.review_state == "rejected") return "× " + ui.tr("staff.state_refused");
+    if (item.review_state == "disposed") return "× " + ui.tr("staff.state_disposal");
+    if (item.review_state == "dispatched") return "→ " + ui.tr("staff.state_dispatched");
+    if (item.decision == "refuse") return "× " + ui.tr("staff.decision_refused");
+    if (item.decision == "accept") return "✓ " + ui.tr("result.word_accepted");
+    return "… " + ui.tr("staff.state_pending");
+}
+
+std::string LocalTimeLabel(const std::string& utc_iso) {
+    std::tm utc{};
+    if (std::sscanf(utc_iso.c_str(), "%d-%d-%dT%d:%d:%d", &utc.tm_year, &utc.tm_mon, &utc.tm_mday, &utc.tm_hour,
+                    &utc.tm_min, &utc.tm_sec) != 6)
+        return utc_iso;
+    utc.tm_year -= 1900;
+    utc.tm_mon -= 1;
+    const std::time_t when = timegm(&utc);
+    std::tm local{};
+    localtime_r(&when, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%m-%d %H:%M", &local);
+    return text;
+}
+
+}  // namespace medkiosk::ui
