@@ -2,8 +2,7 @@
 // What the staff and technician screens ask of the rest of the kiosk (PINs, the review queue,
 // review actions, hub test, catalogue import, sync progress), as one asynchronous port: every call
 // returns a ticket at once and the answer arrives through take_replies(), so the UI never waits.
-// LocalBackOffice answers from the ledger and the users service; the hub test still says "pending
-// integration" until sync (issue 6) provides it.
+// LocalBackOffice answers from the ledger, the users service, the settings file and the hub.
 
 #include <chrono>
 #include <cstdint>
@@ -11,9 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -66,8 +67,41 @@ struct TaskProgress {
     std::string label;        // e.g. "12 of 40 drop-offs uploaded"
 };
 
+// The technician's answers (hub test, users, rules and drives).
+// The hub connection test: what the hub said, or which kind of problem stopped it.
+struct HubTestReport {
+    bool ok = false;
+    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.unreachable",
+    // "tech.hub.wrong_password", "tech.hub.certificate", "tech.hub.refused"; "" when ok.
+    std::string problem_key;
+    std::string detail;           // libpq's words (never a password)
+    std::string server_version;   // e.g. "15.5"
+    std::string hub_time;         // UTC, "2026-11-29 07:41:02"
+    double clock_skew_seconds = 0;  // hub clock minus kiosk clock
+    double round_trip_ms = 0;
+};
+
+struct UserSummary {
+    std::string login;
+    std::string role;   // "staff" | "technician"
+    bool locked = false;
+    bool disabled = false;
+    int failed_attempts = 0;
+};
+
+struct UserList {
+    std::vector<UserSummary> users;
+};
+
+// The county rules as stored (policy.rules over the defaults) and every drive.
+struct RulesView {
+    PolicyRules rules;
+    std::vector<storage::Drive> drives;
+};
+
 struct BackOfficeReply {
-    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult>;
+    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult,
+                                HubTestReport, UserList, RulesView>;
     std::uint64_t ticket = 0;
     Result result;
 };
@@ -80,6 +114,23 @@ public:
     virtual std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) = 0;
     virtual std::uint64_t test_hub(std::string hub_url) = 0;
     virtual std::uint64_t import_catalogue(std::filesystem::path file) = 0;
+    // Technician: the settings file, users and rules. Each answers a TaskResult unless noted; 0 when
+    // this back office cannot (then no reply comes).
+    // `values` are config keys and values as typed (config.hpp); all are written or none.
+    virtual std::uint64_t save_settings(std::filesystem::path config_file,
+                                        std::vector<std::pair<std::string, std::string>> values) {
+        return (void)config_file, (void)values, 0;
+    }
+    virtual std::uint64_t list_users() { return 0; }  // UserList
+    virtual std::uint64_t add_user(std::string login, Role role, std::string pin) {
+        return (void)login, (void)role, (void)pin, 0;
+    }
+    virtual std::uint64_t reset_pin(std::string login, std::string pin) { return (void)login, (void)pin, 0; }
+    virtual std::uint64_t disable_user(std::string login) { return (void)login, 0; }
+    virtual std::uint64_t unlock_user(std::string login) { return (void)login, 0; }
+    virtual std::uint64_t read_rules() { return 0; }  // RulesView
+    virtual std::uint64_t save_rules(PolicyRules rules) { return (void)rules, 0; }
+    virtual std::uint64_t save_drive(storage::Drive drive) { return (void)drive, 0; }  // id 0 adds a drive
     virtual std::vector<BackOfficeReply> take_replies() = 0;
     virtual TaskProgress sync_progress() const = 0;
     virtual TaskProgress import_progress() const = 0;
