@@ -57,6 +57,9 @@ void DrawDetailsScreen(UiContext& ui);
 void DrawPinScreen(UiContext& ui);
 void DrawStaffQueueScreen(UiContext& ui);
 void DrawTechnicianScreen(UiContext& ui);
+// The technician screen's Users and Rules tabs, drawn inside its scrolling child.
+void DrawTechnicianUsers(UiContext& ui);
+void DrawTechnicianRules(UiContext& ui);
 
 // Shared pieces of the donor screens.
 void DrawCountdown(UiContext& ui);                     // the idle countdown line, when it runs

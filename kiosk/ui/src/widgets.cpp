@@ -131,11 +131,22 @@ bool InputString(const char* id, std::string& value, float width) {
     char buffer[256];
     std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
     ImGui::SetNextItemWidth(width);
-    if (ImGui::InputText(id, buffer, sizeof buffer)) {
-        value = buffer;
-        return true;
-    }
-    return false;
+    const bool changed = ImGui::InputText(id, buffer, sizeof buffer);
+    note_button(id);  // tests click into fields too
+    if (changed) value = buffer;
+    return changed;
+}
+
+bool InputPin(const char* id, std::string& value, float width) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
+    ImGui::SetNextItemWidth(width);
+    const bool changed = ImGui::InputText(id, buffer, sizeof buffer,
+                                          ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    note_button(id);
+    if (changed) value = buffer;
+    std::fill(std::begin(buffer), std::end(buffer), '\0');  // no PIN left on the stack
+    return changed;
 }
 
 void TextWrappedColoured(const ImVec4& colour, const std::string& text) {
