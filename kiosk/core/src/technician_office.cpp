@@ -19,7 +19,9 @@ bool contains(const std::string& text, std::string_view part) {
 
 }  // namespace
 
-std::string hub_problem_key(const std::string& message) {
+std::string hub_problem_key(const std::string& full_message) {
+    // Only libpq's words: the hub session's advice after " — " names every possible cause.
+    const std::string message = full_message.substr(0, full_message.find(" — "));
     if (contains(message, "password authentication failed") || contains(message, "no password supplied") ||
         contains(message, "SCRAM") || contains(message, "authentication failed"))
         return "tech.hub.wrong_password";
