@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -158,7 +159,11 @@ void DrawSaveBar(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     ImGui::BeginDisabled(tech.saving().running);
-    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 7.0f, 0), colours::accept)) tech.save();
+    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 7.0f, 0), colours::accept) && !tech.save()) {
+        std::string fields;
+        for (const auto& [field, reason] : tech.errors()) fields += (fields.empty() ? "" : ",") + field;
+        kiosk::log_event("settings-refused", {{"fields", fields}});
+    }
     ImGui::EndDisabled();
     ImGui::SameLine(0, spacing);
     if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 7.0f, 0), colours::neutral)) tech.revert();

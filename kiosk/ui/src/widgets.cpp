@@ -127,11 +127,22 @@ void RowLabel(const std::string& text, float column) {
     ImGui::SameLine(column);
 }
 
+namespace {
+// A text field is a touch target too: at least kMinTouchPx tall on the smallest screens.
+void PushTouchFramePadding() {
+    const ImVec2 padding = ImGui::GetStyle().FramePadding;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
+}
+}  // namespace
+
 bool InputString(const char* id, std::string& value, float width) {
     char buffer[256];
     std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
     ImGui::SetNextItemWidth(width);
+    PushTouchFramePadding();
     const bool changed = ImGui::InputText(id, buffer, sizeof buffer);
+    ImGui::PopStyleVar();
     note_button(id);  // tests click into fields too
     if (changed) value = buffer;
     return changed;
@@ -141,8 +152,10 @@ bool InputPin(const char* id, std::string& value, float width) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
     ImGui::SetNextItemWidth(width);
+    PushTouchFramePadding();
     const bool changed = ImGui::InputText(id, buffer, sizeof buffer,
                                           ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    ImGui::PopStyleVar();
     note_button(id);
     if (changed) value = buffer;
     std::fill(std::begin(buffer), std::end(buffer), '\0');  // no PIN left on the stack
