@@ -228,7 +228,8 @@ void DrawTechnicianScreen(UiContext& ui) {
     const bool settings_tab = tech.tab() == kiosk::TechnicianTab::Settings || tech.tab() == kiosk::TechnicianTab::Camera;
     // The save bar stays in view below the scrolling tab; it may wrap to a second line of text.
     const float bar = settings_tab ? em * 3.6f : 0.0f;
-    ImGui::BeginChild("tab", ImVec2(0, -bar), true);
+    // One child per tab: each keeps its own scroll position.
+    ImGui::BeginChild(kTabs[static_cast<int>(tech.tab())].id, ImVec2(0, -bar), true);
     switch (tech.tab()) {
         case kiosk::TechnicianTab::Settings: DrawSettingsTab(ui, column, field - em); break;
         case kiosk::TechnicianTab::Camera: DrawCameraTab(ui, column, field - em); break;
