@@ -40,7 +40,8 @@ void DrawHubResult(UiContext& ui) {
             if (std::abs(report->clock_skew_seconds) > 60) TextWrappedColoured(colours::review, "! " + ui.tr("tech.hub.skew_warning"));
         } else {
             TextWrappedColoured(colours::refuse, "× " + ui.tr(report->problem_key));
-            TextWrappedColoured(colours::muted_text, report->detail);
+            // libpq's own words, for the technician who must dig further; none when nothing was tried.
+            if (report->problem_key != "tech.hub.no_url") TextWrappedColoured(colours::muted_text, report->detail);
         }
     } else if (const auto& result = tech.hub_test().result; result && !result->ok) {
         TextWrappedColoured(colours::refuse, "× " + result->message);

@@ -140,7 +140,8 @@ struct LocalBackOfficeOptions {
     std::filesystem::path ledger_file;
     // DEVELOPMENT FALLBACK ONLY (MEDKIOSK_STAFF_PIN / MEDKIOSK_TECHNICIAN_PIN): used only while the
     // users table is empty, so a fresh development kiosk can be entered; such a sign-in cannot review
-    // or import (no user to record in the audit log). Once `medkioskctl users add` created a user
+    // or import (no user to record in the audit log), but may add the first users and set the rules
+    // and drives (recorded as "technician-development-pin"). Once `medkioskctl users add` created a user
     // these PINs are ignored. An empty PIN means that role cannot sign in this way.
     std::string staff_pin;
     std::string technician_pin;
