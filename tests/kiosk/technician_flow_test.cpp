@@ -277,10 +277,65 @@ class CountingOffice : public BackOfficePort {
     std::uint64_t import_catalogue(std::filesystem::path) override { return ++sent; }
     std::uint64_t add_user(std::string, Role, std::string) override { return ++sent; }
     std::uint64_t reset_pin(std::string, std::string) override { return ++sent; }
+    std::uint64_t save_settings(std::filesystem::path, std::vector<std::pair<std::string, std::string>>) override {
+        ++saves;
+        return ++sent;
+    }
+    int saves = 0;
     std::vector<BackOfficeReply> take_replies() override { return {}; }
     TaskProgress sync_progress() const override { return {}; }
     TaskProgress import_progress() const override { return {}; }
 };
+
+// (Moved from staff_flow_test.cpp when saving became a real write through the back office.)
+TEST(TechnicianFlow, EveryBadFieldIsRefusedAtOnceAndOnlyAGoodDraftIsSent) {
+    CountingOffice office;
+    TechnicianFlow tech(office, TechnicianSettings{}, "/nonexistent/kiosk.toml");
+    tech.draft().camera = "floppy:0";
+    tech.draft().idle_timeout_seconds = 5;
+    tech.draft().kiosk_id = "Kiosk One";
+    tech.draft().hub_url = "http://hub";
+    tech.draft().width = 100;
+    EXPECT_TRUE(tech.dirty());
+    EXPECT_FALSE(tech.save());
+    EXPECT_EQ(tech.errors().at("camera"), "tech.error.camera");
+    EXPECT_EQ(tech.errors().at("idle_timeout"), "tech.error.idle_timeout");
+    EXPECT_EQ(tech.errors().at("kiosk_id"), "tech.error.kiosk_id");
+    EXPECT_EQ(tech.errors().at("hub_url"), "tech.error.hub_url");
+    EXPECT_EQ(tech.errors().at("resolution"), "tech.error.resolution");
+    EXPECT_EQ(tech.saved().camera, "auto");
+    EXPECT_EQ(office.saves, 0);
+    tech.revert();
+    tech.draft().camera = "camera:0";
+    tech.draft().kiosk_id = "county-3-kiosk-7";
+    tech.draft().hub_url = "postgresql://hub.example/medkiosk";
+    EXPECT_TRUE(tech.save()) << tech.errors().size();
+    EXPECT_EQ(office.saves, 1);
+    EXPECT_TRUE(tech.dirty()) << "saved only once the file is written";
+    tech.on_reply({static_cast<std::uint64_t>(office.sent), TaskResult{true, "/nonexistent/kiosk.toml"}});
+    EXPECT_EQ(tech.saved().kiosk_id, "county-3-kiosk-7");
+    EXPECT_FALSE(tech.dirty());
+}
+
+TEST(TechnicianFlow, HubTestAndImportRunAsTasks) {
+    CountingOffice office;
+    TechnicianFlow tech(office, TechnicianSettings{});
+    tech.test_hub();
+    EXPECT_TRUE(tech.hub_test_running());
+    tech.test_hub();
+    EXPECT_EQ(office.sent, 1) << "one test at a time";
+    tech.import_catalogue();
+    tech.on_reply({2, TaskResult{false, "no file"}});
+    EXPECT_FALSE(tech.catalogue_import().running);
+    EXPECT_TRUE(tech.hub_test_running());
+    HubTestReport report;
+    report.ok = true;
+    report.server_version = "15.5";
+    tech.on_reply({1, report});
+    EXPECT_FALSE(tech.hub_test_running());
+    ASSERT_TRUE(tech.hub_report().has_value());
+    EXPECT_EQ(tech.hub_report()->server_version, "15.5");
+}
 
 TEST(TechnicianUsersForm, MistakesAreCaughtBeforeAnythingIsSentAndPinsAreNotKept) {
     CountingOffice office;
