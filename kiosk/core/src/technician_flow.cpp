@@ -270,6 +270,7 @@ void TechnicianFlow::refresh_users() {
 
 void TechnicianFlow::add_user() {
     user_error_.clear();
+    if (user_action_ticket_ == 0) user_action_.result.reset();
     if (!login_is_acceptable(new_user_.login)) user_error_ = "tech.users.error.login";
     else if (!UserService::pin_is_acceptable(new_user_.pin)) user_error_ = "tech.users.error.pin";
     else if (new_user_.pin != new_user_.pin_again) user_error_ = "tech.users.error.pin_again";
@@ -282,6 +283,7 @@ void TechnicianFlow::add_user() {
 
 void TechnicianFlow::reset_pin() {
     user_error_.clear();
+    if (user_action_ticket_ == 0) user_action_.result.reset();
     if (pin_reset_.login.empty()) user_error_ = "tech.users.error.choose";
     else if (!UserService::pin_is_acceptable(pin_reset_.pin)) user_error_ = "tech.users.error.pin";
     else if (pin_reset_.pin != pin_reset_.pin_again) user_error_ = "tech.users.error.pin_again";
@@ -322,6 +324,7 @@ void TechnicianFlow::new_drive() {
 
 void TechnicianFlow::save_rules() {
     rules_errors_.clear();
+    if (rules_action_ticket_ == 0) rules_action_.result.reset();  // an older answer would read as this one's
     const auto rules = parse_rules_draft(rules_draft_, rules_errors_);
     if (!rules || rules_action_ticket_ != 0) return;
     rules_action_ = {true, std::nullopt};
@@ -331,6 +334,7 @@ void TechnicianFlow::save_rules() {
 
 void TechnicianFlow::save_drive() {
     rules_errors_.clear();
+    if (rules_action_ticket_ == 0) rules_action_.result.reset();  // an older answer would read as this one's
     const auto drive = parse_drive_draft(drive_draft_, rules_errors_);
     if (!drive || rules_action_ticket_ != 0) return;
     rules_action_ = {true, std::nullopt};
