@@ -59,6 +59,9 @@ void apply_config_file(int argc, char** argv, medkiosk::ui::KioskOptions& option
                                        {"missing", loaded.file_missing ? "yes" : "no"}});
     const kiosk::KioskConfig& config = loaded.config;
     options.config_origin = std::string(kiosk::to_string(loaded.origin));
+    options.config_file = file;
+    options.location = config.location;
+    options.catalogue_file = config.catalogue_file;
     options.kiosk_id = config.kiosk_id;
     options.language = config.language == "en" ? kiosk::Language::English : kiosk::Language::Chinese;
     options.font_file = config.font;

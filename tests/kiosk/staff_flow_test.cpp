@@ -717,46 +717,6 @@ TEST(LocalBackOffice, AMissingLedgerIsAnErrorNotACrash) {
     EXPECT_NE(result->message.find("ledger"), std::string::npos) << result->message;
 }
 
-TEST(TechnicianFlow, BadValuesAreRefusedWithTheirReasonAndNotSaved) {
-    FakeOffice office;
-    TechnicianFlow tech(office, TechnicianSettings{});
-    tech.draft().camera = "floppy:0";
-    tech.draft().idle_timeout_seconds = 5;
-    tech.draft().kiosk_id = "Kiosk One";
-    tech.draft().hub_url = "http://hub";
-    tech.draft().width = 100;
-    EXPECT_TRUE(tech.dirty());
-    EXPECT_FALSE(tech.save());
-    EXPECT_EQ(tech.errors().at("camera"), "tech.error.camera");
-    EXPECT_EQ(tech.errors().at("idle_timeout"), "tech.error.idle_timeout");
-    EXPECT_EQ(tech.errors().at("kiosk_id"), "tech.error.kiosk_id");
-    EXPECT_EQ(tech.errors().at("hub_url"), "tech.error.hub_url");
-    EXPECT_EQ(tech.errors().at("resolution"), "tech.error.resolution");
-    EXPECT_EQ(tech.saved().camera, "demo");
-    tech.revert();
-    tech.draft().camera = "camera:0";
-    tech.draft().kiosk_id = "county-3-kiosk-7";
-    tech.draft().hub_url = "postgresql://hub.example/medkiosk";
-    EXPECT_TRUE(tech.save()) << tech.errors().size();
-    EXPECT_EQ(tech.saved().kiosk_id, "county-3-kiosk-7");
-    EXPECT_FALSE(tech.dirty());
-}
-
-TEST(TechnicianFlow, HubTestAndImportRunAsTasks) {
-    FakeOffice office;
-    TechnicianFlow tech(office, TechnicianSettings{});
-    tech.test_hub();
-    EXPECT_TRUE(tech.hub_test().running);
-    tech.test_hub();
-    EXPECT_EQ(office.tickets, 1u) << "one test at a time";
-    tech.import_catalogue();
-    tech.on_reply({2, TaskResult{false, "no file"}});
-    EXPECT_FALSE(tech.catalogue_import().running);
-    EXPECT_TRUE(tech.hub_test().running);
-    tech.on_reply({1, TaskResult{true, "connected"}});
-    EXPECT_EQ(tech.hub_test().result->message, "connected");
-}
-
 TEST(DiagnosticsMeter, CountsCodesOverTheLastMinute) {
     DiagnosticsMeter meter;
     const auto t0 = Steady::now();

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "medkiosk/kiosk/catalogue_import.hpp"
+#include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
@@ -116,14 +117,89 @@ public:
     }
 
     std::uint64_t test_hub(std::string hub_url) override {
-        return enqueue([hub_url = std::move(hub_url)]() -> BackOfficeReply::Result {
-            if (hub_url.empty()) return TaskResult{false, "no hub address set: enter the hub's address first"};
-            return TaskResult{false, "pending integration: the hub connection test arrives with sync (issue 6)"};
-        });
+        return enqueue([hub_url = std::move(hub_url)]() -> BackOfficeReply::Result { return check_hub(hub_url); });
     }
 
     std::uint64_t import_catalogue(std::filesystem::path file) override {
         return enqueue([this, file = std::move(file)]() -> BackOfficeReply::Result { return import_file(file); });
+    }
+
+    // --- Technician: settings file, users, rules and drives (technician_office.hpp does the work).
+    std::uint64_t save_settings(std::filesystem::path config_file,
+                                std::vector<std::pair<std::string, std::string>> values) override {
+        return enqueue([file = std::move(config_file), values = std::move(values)]() -> BackOfficeReply::Result {
+            return save_settings_file(file, values);
+        });
+    }
+
+    std::uint64_t list_users() override {
+        return enqueue([this]() -> BackOfficeReply::Result {
+            auto opened = ledger();
+            if (!opened) return TaskResult{false, opened.error().message};
+            return kiosk::list_users(*opened.value());
+        });
+    }
+
+    std::uint64_t add_user(std::string login, Role role, std::string pin) override {
+        return enqueue([this, login = std::move(login), role, pin = std::move(pin)]() -> BackOfficeReply::Result {
+            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
+                auto pepper = technician_pepper(true);
+                if (!pepper) return TaskResult{false, pepper.error().message};
+                return kiosk::add_user(book, pepper.value(), login, role, pin, actor);
+            });
+        });
+    }
+
+    std::uint64_t reset_pin(std::string login, std::string pin) override {
+        return enqueue([this, login = std::move(login), pin = std::move(pin)]() -> BackOfficeReply::Result {
+            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
+                auto pepper = technician_pepper(false);
+                if (!pepper) return TaskResult{false, pepper.error().message};
+                return kiosk::reset_pin(book, pepper.value(), login, pin, actor);
+            });
+        });
+    }
+
+    std::uint64_t disable_user(std::string login) override {
+        return enqueue([this, login = std::move(login)]() -> BackOfficeReply::Result {
+            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
+                return kiosk::disable_user(book, login, actor);
+            });
+        });
+    }
+
+    std::uint64_t unlock_user(std::string login) override {
+        return enqueue([this, login = std::move(login)]() -> BackOfficeReply::Result {
+            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
+                auto pepper = technician_pepper(false);
+                if (!pepper) return TaskResult{false, pepper.error().message};
+                return kiosk::unlock_user(book, pepper.value(), login, actor);
+            });
+        });
+    }
+
+    std::uint64_t read_rules() override {
+        return enqueue([this]() -> BackOfficeReply::Result {
+            auto opened = ledger();
+            if (!opened) return TaskResult{false, opened.error().message};
+            return kiosk::read_rules(*opened.value());
+        });
+    }
+
+    std::uint64_t save_rules(PolicyRules rules) override {
+        return enqueue([this, rules = std::move(rules)]() -> BackOfficeReply::Result {
+            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
+                return kiosk::save_rules(book, rules, actor);
+            });
+        });
+    }
+
+    std::uint64_t save_drive(storage::Drive drive) override {
+        return enqueue([this, drive = std::move(drive)]() -> BackOfficeReply::Result {
+            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
+                return kiosk::save_drive(book, drive, actor);
+            });
+        });
     }
 
     std::vector<BackOfficeReply> take_replies() override {
@@ -132,7 +208,10 @@ public:
     }
 
     TaskProgress sync_progress() const override { return {}; }
-    TaskProgress import_progress() const override { return {}; }
+    TaskProgress import_progress() const override {
+        std::lock_guard lock(progress_mutex_);
+        return import_progress_;
+    }
 
 private:
     using Job = std::function<BackOfficeReply::Result()>;
@@ -449,6 +528,39 @@ private:
         return data;
     }
 
+    // Runs `action` with the signed-in technician as the audit log's actor. A development PIN
+    // (no user exists yet) may do what `development_ok` allows, recorded as "technician-development-pin",
+    // so a fresh kiosk can get its first users and rules from the screen.
+    template <typename Action>
+    TaskResult with_technician(bool development_ok, Action&& action) {
+        auto opened = ledger();
+        if (!opened) return {false, opened.error().message};
+        storage::Ledger& book = *opened.value();
+        if (const auto user = signed_in_.find(Role::Technician); user != signed_in_.end())
+            return action(book, user->second.login);
+        auto all_users = book.users();
+        if (!all_users) return {false, "cannot read the users: " + all_users.error().message};
+        if (development_ok && all_users.value().empty() && !options_.technician_pin.empty())
+            return action(book, std::string("technician-development-pin"));
+        return {false, "no technician is signed in (a development PIN cannot do this): add one with "
+                       "`medkioskctl users add LOGIN --role technician`; nothing changed"};
+    }
+
+    storage::StatusOr<std::string> technician_pepper(bool create) {
+        if (pepper_) return *pepper_;
+        const auto file = options_.pepper_file.empty() ? default_pepper_file(options_.ledger_file.parent_path())
+                                                       : options_.pepper_file;
+        auto loaded = load_pepper(file, create);
+        if (!loaded) return loaded.error();
+        pepper_ = loaded.value();
+        return *pepper_;
+    }
+
+    void set_import_progress(TaskProgress progress) {
+        std::lock_guard lock(progress_mutex_);
+        import_progress_ = std::move(progress);
+    }
+
     TaskResult import_file(const std::filesystem::path& file) {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(file, ec)) {
@@ -462,7 +574,15 @@ private:
         std::ifstream in(file, std::ios::binary);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (!in.good() && !in.eof()) return {false, "cannot read " + file.string()};
-        const CatalogueParse parsed = parse_catalogue_csv(text);
+        // Progress for the screen: rows checked, then the one transaction that writes them all.
+        struct ClearProgress {
+            LocalBackOffice& office;
+            ~ClearProgress() { office.set_import_progress({}); }
+        } clear_progress{*this};
+        const CatalogueParse parsed = parse_catalogue_csv(text, [this](std::size_t done, std::size_t total) {
+            set_import_progress({true, total == 0 ? 0.0 : 0.9 * static_cast<double>(done) / static_cast<double>(total),
+                                 std::to_string(done) + " / " + std::to_string(total)});
+        });
         if (!parsed.ok()) {
             std::string message = std::to_string(parsed.problems.size()) + " problem(s) in " + file.string() +
                                   ", nothing imported:";
@@ -475,6 +595,7 @@ private:
         }
         auto opened = ledger();
         if (!opened) return {false, opened.error().message};
+        set_import_progress({true, 0.95, std::to_string(parsed.entries.size()) + " / " + std::to_string(parsed.entries.size())});
         if (auto replaced = opened.value()->replace_catalogue(parsed.entries, user->second.login); !replaced) {
             return {false, replaced.error().message};
         }
@@ -508,6 +629,8 @@ private:
     std::map<Role, Attempts> attempts_;
     std::optional<std::string> pepper_;
     std::map<Role, storage::UserRecord> signed_in_;
+    mutable std::mutex progress_mutex_;
+    TaskProgress import_progress_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::pair<std::uint64_t, Job>> jobs_;

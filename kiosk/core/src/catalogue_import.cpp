@@ -158,6 +158,10 @@ std::string csv_field(const std::string& text) {
 }  // namespace
 
 CatalogueParse parse_catalogue_csv(std::string_view text) {
+    return parse_catalogue_csv(text, nullptr);
+}
+
+CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgress& on_progress) {
     CatalogueParse result;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (!valid_utf8(text)) {
@@ -193,7 +197,11 @@ CatalogueParse parse_catalogue_csv(std::string_view text) {
     if (!result.problems.empty()) return result;
 
     std::map<std::string, int> first_line_of;
+    const std::size_t total = rows.size() - 1;
+    // Often enough for a smooth bar, rarely enough not to slow a 100 000-row file.
+    const std::size_t report_every = std::max<std::size_t>(1, total / 200);
     for (std::size_t r = 1; r < rows.size(); ++r) {
+        if (on_progress && (r - 1) % report_every == 0) on_progress(r - 1, total);
         const Row& row = rows[r];
         if (row.fields.size() != header.fields.size()) {
             result.problems.push_back({row.line, "", "has " + std::to_string(row.fields.size()) + " fields, expected " +
@@ -239,6 +247,7 @@ CatalogueParse parse_catalogue_csv(std::string_view text) {
         }
         if (result.problems.size() == problems_before) result.entries.push_back(std::move(entry));
     }
+    if (on_progress) on_progress(total, total);
     if (!result.ok()) result.entries.clear();
     return result;
 }

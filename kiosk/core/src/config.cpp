@@ -29,6 +29,8 @@ constexpr std::array kKeys{
     ConfigKey{"kiosk.idle_timeout_seconds", ConfigValueType::Integer, "a whole number of seconds from 30 to 3600, e.g. 90"},
     ConfigKey{"kiosk.font", ConfigValueType::String,
               "the path of a font file, or \"\" to find Noto Sans CJK SC through fontconfig"},
+    ConfigKey{"kiosk.catalogue_file", ConfigValueType::String,
+              "\"\" or the absolute path of the county catalogue CSV, e.g. \"/media/usb/catalogue.csv\""},
     ConfigKey{"camera.source", ConfigValueType::String,
               "\"auto\", \"demo\", \"camera:0\", \"camera:/dev/video0\", \"video:FILE\" or \"images:DIR\""},
     ConfigKey{"camera.resolution", ConfigValueType::String, "\"auto\" or WIDTHxHEIGHT, e.g. \"1920x1080\""},
@@ -97,6 +99,9 @@ bool apply_string(KioskConfig& config, std::string_view key, const std::string& 
         config.language = value;
     } else if (key == "kiosk.font") {
         config.font = value;
+    } else if (key == "kiosk.catalogue_file") {
+        if (!value.empty() && (!fs::path(value).is_absolute() || value.find('\n') != std::string::npos)) return false;
+        config.catalogue_file = value;
     } else if (key == "camera.source") {
         if (value != "auto" && !std::holds_alternative<scanner::SourceSpec>(scanner::parse_source_spec(value))) return false;
         config.camera_source = value;
@@ -285,6 +290,7 @@ std::string config_value_text(const KioskConfig& config, std::string_view key) {
     if (key == "kiosk.language") return quote_toml(config.language);
     if (key == "kiosk.idle_timeout_seconds") return std::to_string(config.idle_timeout_seconds);
     if (key == "kiosk.font") return quote_toml(config.font);
+    if (key == "kiosk.catalogue_file") return quote_toml(config.catalogue_file);
     if (key == "camera.source") return quote_toml(config.camera_source);
     if (key == "camera.resolution") {
         if (config.camera_width == 0) return quote_toml("auto");
@@ -357,24 +363,48 @@ LoadedConfig load_config_with_fallback(const fs::path& file, const fs::path& las
     return loaded;
 }
 
-std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view dotted_name, std::string_view value) {
-    const std::string file_name = file.string();
+std::optional<std::string> config_value_problem(std::string_view dotted_name, std::string_view value) {
     const ConfigKey* schema = find_config_key(dotted_name);
-    if (schema == nullptr) {
-        std::string known;
-        for (const auto& key : kKeys) known += (known.empty() ? "" : ", ") + std::string(key.name);
-        return {{file_name, 0, 0, std::string(dotted_name), "unknown key; known keys: " + known}};
-    }
-    std::string value_text;
+    if (schema == nullptr) return std::string("unknown key");
+    KioskConfig scratch;
+    bool applied = false;
     if (schema->type == ConfigValueType::Integer) {
         std::int64_t number = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
-        if (ec != std::errc() || end != value.data() + value.size() || value.empty())
-            return {{file_name, 0, 0, std::string(dotted_name),
-                     "expected " + std::string(schema->expected) + ", got \"" + std::string(value) + "\""}};
-        value_text = std::to_string(number);
+        applied = ec == std::errc() && end == value.data() + value.size() && !value.empty() &&
+                  apply_integer(scratch, dotted_name, number);
     } else {
-        value_text = quote_toml(value);
+        applied = apply_string(scratch, dotted_name, std::string(value));
+    }
+    if (applied) return std::nullopt;
+    return "expected " + std::string(schema->expected) + ", got \"" + std::string(value) + "\"";
+}
+
+std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view dotted_name, std::string_view value) {
+    return set_config_values(file, {{std::string(dotted_name), std::string(value)}});
+}
+
+std::vector<ConfigIssue> set_config_values(const fs::path& file,
+                                           const std::vector<std::pair<std::string, std::string>>& values) {
+    const std::string file_name = file.string();
+    std::vector<std::pair<std::string, std::string>> texts;  // dotted name → value as written in TOML
+    for (const auto& [dotted_name, value] : values) {
+        const ConfigKey* schema = find_config_key(dotted_name);
+        if (schema == nullptr) {
+            std::string known;
+            for (const auto& key : kKeys) known += (known.empty() ? "" : ", ") + std::string(key.name);
+            return {{file_name, 0, 0, dotted_name, "unknown key; known keys: " + known}};
+        }
+        if (schema->type == ConfigValueType::Integer) {
+            std::int64_t number = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+            if (ec != std::errc() || end != value.data() + value.size() || value.empty())
+                return {{file_name, 0, 0, dotted_name,
+                         "expected " + std::string(schema->expected) + ", got \"" + value + "\""}};
+            texts.emplace_back(dotted_name, std::to_string(number));
+        } else {
+            texts.emplace_back(dotted_name, quote_toml(value));
+        }
     }
 
     std::string text;
@@ -384,43 +414,48 @@ std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view
         text = read_whole_file(file, read_error);
         if (!read_error.empty()) return {{file_name, 0, 0, "", "cannot read the file: " + read_error}};
     }
-    const std::string table_name(dotted_name.substr(0, dotted_name.find('.')));
-    const std::string leaf(dotted_name.substr(dotted_name.find('.') + 1));
-    std::vector<std::string> lines = split_lines(text);
-    toml::table root;
-    if (!text.empty()) {
-        try {
-            root = toml::parse(text, file_name);
-        } catch (const toml::parse_error& error) {
-            const Position at = position_of(error.source());
-            return {{file_name, at.line, at.column, "",
-                     std::string("not valid TOML, fix it by hand first: ") + std::string(error.description())}};
+    // One key at a time on the text, re-parsed after each, so the line numbers stay right; the file
+    // is written once at the end, all keys or none.
+    for (const auto& [dotted_name, value_text] : texts) {
+        const std::string table_name(dotted_name.substr(0, dotted_name.find('.')));
+        const std::string leaf(dotted_name.substr(dotted_name.find('.') + 1));
+        std::vector<std::string> lines = split_lines(text);
+        toml::table root;
+        if (!text.empty()) {
+            try {
+                root = toml::parse(text, file_name);
+            } catch (const toml::parse_error& error) {
+                const Position at = position_of(error.source());
+                return {{file_name, at.line, at.column, "",
+                         std::string("not valid TOML, fix it by hand first: ") + std::string(error.description())}};
+            }
         }
+        const std::string new_line = leaf + " = " + value_text;
+        const toml::node* existing = root.at_path(dotted_name).node();
+        const toml::node* table = root.get(table_name);
+        if (existing != nullptr && existing->source().begin.line >= 1 && existing->source().begin.line <= lines.size()) {
+            std::string& line = lines[existing->source().begin.line - 1];
+            const auto indent = line.find_first_not_of(" \t");
+            line = line.substr(0, indent == std::string::npos ? 0 : indent) + new_line;
+        } else if (table != nullptr && table->is_table() && table->source().begin.line >= 1 &&
+                   table->source().begin.line <= lines.size()) {
+            lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(table->source().begin.line), new_line);
+        } else {
+            if (!lines.empty() && !lines.back().empty()) lines.emplace_back();
+            lines.push_back("[" + table_name + "]");
+            lines.push_back(new_line);
+        }
+        text.clear();
+        for (const auto& line : lines) text += line + "\n";
     }
-    const std::string new_line = leaf + " = " + value_text;
-    const toml::node* existing = root.at_path(std::string(dotted_name)).node();
-    const toml::node* table = root.get(table_name);
-    if (existing != nullptr && existing->source().begin.line >= 1 && existing->source().begin.line <= lines.size()) {
-        std::string& line = lines[existing->source().begin.line - 1];
-        const auto indent = line.find_first_not_of(" \t");
-        line = line.substr(0, indent == std::string::npos ? 0 : indent) + new_line;
-    } else if (table != nullptr && table->is_table() && table->source().begin.line >= 1 &&
-               table->source().begin.line <= lines.size()) {
-        lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(table->source().begin.line), new_line);
-    } else {
-        if (!lines.empty() && !lines.back().empty()) lines.emplace_back();
-        lines.push_back("[" + table_name + "]");
-        lines.push_back(new_line);
-    }
-    std::string updated;
-    for (const auto& line : lines) updated += line + "\n";
 
-    ConfigParse check = parse_config(updated, file_name);
+    ConfigParse check = parse_config(text, file_name);
     if (!check.ok()) return check.issues;
-    if (config_value_text(check.config, dotted_name) != value_text)
-        return {{file_name, 0, 0, std::string(dotted_name), "could not be changed in place; edit the file by hand"}};
-    if (std::string error = write_file_atomically(file, updated); !error.empty())
-        return {{file_name, 0, 0, "", error}};
+    for (const auto& [dotted_name, value_text] : texts) {
+        if (config_value_text(check.config, dotted_name) != value_text)
+            return {{file_name, 0, 0, dotted_name, "could not be changed in place; edit the file by hand"}};
+    }
+    if (std::string error = write_file_atomically(file, text); !error.empty()) return {{file_name, 0, 0, "", error}};
     return {};
 }
 

@@ -1,33 +1,122 @@
 #include "medkiosk/kiosk/technician_flow.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <system_error>
 
-#include "medkiosk/scanner/frame_source.hpp"
+#include "medkiosk/kiosk/policy_lookup.hpp"
+#include "medkiosk/kiosk/technician_office.hpp"
+#include "medkiosk/kiosk/users.hpp"
 
 namespace medkiosk::kiosk {
+namespace {
+
+std::string resolution_text(const TechnicianSettings& settings) {
+    if (settings.width == 0 && settings.height == 0) return "auto";
+    return std::to_string(settings.width) + "x" + std::to_string(settings.height);
+}
+
+std::string trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos) return {};
+    const auto last = text.find_last_not_of(" \t");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find_first_of(",，", start), text.size());
+        std::string item = trim(std::string_view(text).substr(start, end - start));
+        if (!item.empty()) items.push_back(std::move(item));
+        if (end >= text.size()) break;
+        // "，" (full-width comma, typed with a Chinese input method) is 3 bytes; find_first_of sees its first.
+        start = end + (static_cast<unsigned char>(text[end]) == 0xEF ? 3 : 1);
+    }
+    return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string text;
+    for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+    return text;
+}
+
+std::optional<int> parse_int(const std::string& text) {
+    const std::string digits = trim(text);
+    int value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty()) return std::nullopt;
+    return value;
+}
+
+bool valid_category(const std::string& text) {
+    return !text.empty() && text.size() <= 40 && std::all_of(text.begin(), text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+bool is_iso_date(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+        if (text[i] < '0' || text[i] > '9') return false;
+    return scanner::parse_iso_date(text).has_value();
+}
+
+}  // namespace
+
+TechnicianSettings technician_settings(const KioskConfig& config) {
+    TechnicianSettings settings;
+    settings.camera = config.camera_source;
+    settings.width = config.camera_width;
+    settings.height = config.camera_height;
+    settings.idle_timeout_seconds = config.idle_timeout_seconds;
+    settings.language = config.language == "en" ? Language::English : Language::Chinese;
+    settings.kiosk_id = config.kiosk_id;
+    settings.location = config.location;
+    settings.hub_url = config.hub_url;
+    settings.catalogue_file = config.catalogue_file;
+    return settings;
+}
+
+std::vector<std::pair<std::string, std::string>> config_values(const TechnicianSettings& settings) {
+    return {{"camera.source", settings.camera},
+            {"camera.resolution", resolution_text(settings)},
+            {"kiosk.idle_timeout_seconds", std::to_string(settings.idle_timeout_seconds)},
+            {"kiosk.language", settings.language == Language::English ? "en" : "zh"},
+            {"kiosk.id", settings.kiosk_id},
+            {"kiosk.location", settings.location},
+            {"hub.url", settings.hub_url},
+            {"kiosk.catalogue_file", settings.catalogue_file}};
+}
 
 std::map<std::string, std::string> validate(const TechnicianSettings& settings) {
+    static const std::map<std::string, std::string> kFieldOf = {
+        {"camera.source", "camera"},     {"camera.resolution", "resolution"}, {"kiosk.idle_timeout_seconds", "idle_timeout"},
+        {"kiosk.language", "language"},  {"kiosk.id", "kiosk_id"},             {"kiosk.location", "location"},
+        {"hub.url", "hub_url"},          {"kiosk.catalogue_file", "catalogue_file"}};
     std::map<std::string, std::string> errors;
-    if (std::holds_alternative<std::string>(scanner::parse_source_spec(settings.camera))) {
-        errors["camera"] = "tech.error.camera";
-    }
-    if (settings.width < 320 || settings.width > 4096 || settings.height < 240 || settings.height > 4096) {
-        errors["resolution"] = "tech.error.resolution";
-    }
-    if (settings.idle_timeout_seconds < 30 || settings.idle_timeout_seconds > 600) {
-        errors["idle_timeout"] = "tech.error.idle_timeout";
-    }
-    const bool id_ok = !settings.kiosk_id.empty() && settings.kiosk_id.size() <= 40 &&
-                       std::all_of(settings.kiosk_id.begin(), settings.kiosk_id.end(), [](char c) {
-                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-                       });
-    if (!id_ok) errors["kiosk_id"] = "tech.error.kiosk_id";
-    if (settings.location.size() > 120) errors["location"] = "tech.error.location";
-    if (!settings.hub_url.empty() && settings.hub_url.rfind("postgresql://", 0) != 0 &&
-        settings.hub_url.rfind("postgres://", 0) != 0 && settings.hub_url.find('=') == std::string::npos) {
-        errors["hub_url"] = "tech.error.hub_url";
+    for (const auto& [key, value] : config_values(settings)) {
+        if (config_value_problem(key, value)) {
+            const std::string& field = kFieldOf.at(key);
+            errors[field] = "tech.error." + field;
+        }
     }
     return errors;
+}
+
+std::vector<std::string> list_camera_sources(const std::filesystem::path& dev_dir) {
+    std::vector<std::string> sources{"auto", "demo"};
+    std::error_code ec;
+    std::vector<std::string> devices;
+    for (const auto& entry : std::filesystem::directory_iterator(dev_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("video", 0) == 0 || name == "medkiosk-camera") devices.push_back("camera:" + entry.path().string());
+    }
+    std::sort(devices.begin(), devices.end());
+    sources.insert(sources.end(), devices.begin(), devices.end());
+    return sources;
 }
 
 void DiagnosticsMeter::sample(const scanner::PipelineStats& stats, std::chrono::steady_clock::time_point now) {
@@ -43,26 +132,130 @@ double DiagnosticsMeter::codes_per_minute() const {
     return static_cast<double>(events_.back().second - events_.front().second);
 }
 
-TechnicianFlow::TechnicianFlow(BackOfficePort& office, TechnicianSettings current)
-    : office_(office), saved_(current), draft_(std::move(current)) {}
+RulesDraft rules_draft(const PolicyRules& rules) {
+    RulesDraft draft;
+    draft.minimum_shelf_life_days = std::to_string(rules.minimum_shelf_life_days);
+    for (const auto& [category, days] : rules.shelf_life_by_category)
+        draft.shelf_life_by_category += (draft.shelf_life_by_category.empty() ? "" : ", ") + category + "=" + std::to_string(days);
+    draft.excluded_categories = join({rules.excluded_categories.begin(), rules.excluded_categories.end()});
+    draft.accept_unknown_for_review = rules.accept_unknown_for_review;
+    return draft;
+}
 
-bool TechnicianFlow::dirty() const {
-    return draft_.camera != saved_.camera || draft_.width != saved_.width || draft_.height != saved_.height ||
-           draft_.idle_timeout_seconds != saved_.idle_timeout_seconds || draft_.language != saved_.language ||
-           draft_.kiosk_id != saved_.kiosk_id || draft_.location != saved_.location || draft_.hub_url != saved_.hub_url;
+DriveDraft drive_draft(const storage::Drive& drive) {
+    return {drive.id, drive.name, drive.starts_on, drive.ends_on, join(drive.accepted_categories), drive.rules_json};
+}
+
+std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft, std::map<std::string, std::string>& errors) {
+    PolicyRules rules;
+    const auto days = parse_int(draft.minimum_shelf_life_days);
+    if (!days || *days < 0 || *days > 3650) errors["minimum_shelf_life_days"] = "tech.rules.error.days";
+    else rules.minimum_shelf_life_days = *days;
+    for (const auto& item : split_list(draft.shelf_life_by_category)) {
+        const auto equals = item.find('=');
+        const std::string category = trim(item.substr(0, equals == std::string::npos ? item.size() : equals));
+        const auto category_days = equals == std::string::npos ? std::nullopt : parse_int(item.substr(equals + 1));
+        if (!valid_category(category) || !category_days || *category_days < 0 || *category_days > 3650) {
+            errors["shelf_life_by_category"] = "tech.rules.error.by_category";
+            break;
+        }
+        rules.shelf_life_by_category[category] = *category_days;
+    }
+    for (const auto& category : split_list(draft.excluded_categories)) {
+        if (!valid_category(category)) {
+            errors["excluded_categories"] = "tech.rules.error.categories";
+            break;
+        }
+        rules.excluded_categories.insert(category);
+    }
+    rules.accept_unknown_for_review = draft.accept_unknown_for_review;
+    if (errors.count("minimum_shelf_life_days") || errors.count("shelf_life_by_category") ||
+        errors.count("excluded_categories"))
+        return std::nullopt;
+    return rules;
+}
+
+std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::map<std::string, std::string>& errors) {
+    storage::Drive drive;
+    drive.id = draft.id;
+    drive.name = trim(draft.name);
+    drive.starts_on = trim(draft.starts_on);
+    drive.ends_on = trim(draft.ends_on);
+    drive.rules_json = draft.rules_json.empty() ? "{}" : draft.rules_json;
+    bool ok = true;
+    if (drive.name.empty() || drive.name.size() > 120) errors["drive_name"] = "tech.drive.error.name", ok = false;
+    if (!is_iso_date(drive.starts_on)) errors["drive_starts_on"] = "tech.drive.error.date", ok = false;
+    if (!is_iso_date(drive.ends_on)) errors["drive_ends_on"] = "tech.drive.error.date", ok = false;
+    if (ok && drive.starts_on > drive.ends_on) errors["drive_ends_on"] = "tech.drive.error.order", ok = false;
+    for (const auto& category : split_list(draft.accepted_categories)) {
+        if (!valid_category(category)) {
+            errors["drive_categories"] = "tech.rules.error.categories";
+            ok = false;
+            break;
+        }
+        drive.accepted_categories.push_back(category);
+    }
+    if (!ok) return std::nullopt;
+    return drive;
+}
+
+TechnicianFlow::TechnicianFlow(BackOfficePort& office, TechnicianSettings current, std::filesystem::path config_file)
+    : office_(office), running_(current), saved_(current), draft_(current), config_file_(std::move(config_file)) {}
+
+void TechnicianFlow::show(TechnicianTab tab) {
+    tab_ = tab;
+    switch (tab) {
+        case TechnicianTab::Settings: break;
+        case TechnicianTab::Camera:
+            if (camera_sources_.empty()) refresh_cameras();
+            break;
+        case TechnicianTab::Users: refresh_users(); break;
+        case TechnicianTab::Rules: refresh_rules(); break;
+    }
+}
+
+void TechnicianFlow::opened() {
+    show(tab_);
 }
 
 bool TechnicianFlow::save() {
     errors_ = validate(draft_);
-    if (!errors_.empty()) return false;
-    saved_ = draft_;
+    if (!errors_.empty() || save_ticket_ != 0) return false;
+    if (config_file_.empty()) {
+        save_ = {false, TaskResult{false, "no settings file: start the kiosk with --config FILE"}};
+        return false;
+    }
+    pending_ = draft_;
+    save_ = {true, std::nullopt};
+    save_ticket_ = office_.save_settings(config_file_, config_values(draft_));
+    if (save_ticket_ == 0) {
+        save_ = {false, TaskResult{false, "this kiosk cannot save settings"}};
+        return false;
+    }
     return true;
 }
 
+void TechnicianFlow::revert() {
+    draft_ = saved_;
+    errors_.clear();
+    save_.result.reset();
+}
+
+bool TechnicianFlow::restart_needed() const {
+    return saved_.camera != running_.camera || saved_.width != running_.width || saved_.height != running_.height ||
+           saved_.kiosk_id != running_.kiosk_id || saved_.hub_url != running_.hub_url;
+}
+
+void TechnicianFlow::refresh_cameras() {
+    camera_sources_ = list_camera_sources();
+}
+
 void TechnicianFlow::test_hub() {
-    if (hub_test_.running) return;
+    if (hub_ticket_ != 0) return;
     hub_test_ = {true, std::nullopt};
+    hub_report_.reset();
     hub_ticket_ = office_.test_hub(draft_.hub_url);
+    if (hub_ticket_ == 0) hub_test_ = {false, TaskResult{false, "this kiosk cannot test the hub"}};
 }
 
 void TechnicianFlow::import_catalogue() {
@@ -71,15 +264,133 @@ void TechnicianFlow::import_catalogue() {
     import_ticket_ = office_.import_catalogue(draft_.catalogue_file);
 }
 
+void TechnicianFlow::refresh_users() {
+    if (users_ticket_ == 0) users_ticket_ = office_.list_users();
+}
+
+void TechnicianFlow::add_user() {
+    user_error_.clear();
+    if (user_action_ticket_ == 0) user_action_.result.reset();
+    if (!login_is_acceptable(new_user_.login)) user_error_ = "tech.users.error.login";
+    else if (!UserService::pin_is_acceptable(new_user_.pin)) user_error_ = "tech.users.error.pin";
+    else if (new_user_.pin != new_user_.pin_again) user_error_ = "tech.users.error.pin_again";
+    if (!user_error_.empty() || user_action_ticket_ != 0) return;
+    user_action_ = {true, std::nullopt};
+    user_action_ticket_ = office_.add_user(new_user_.login, new_user_.role, new_user_.pin);
+    new_user_.pin.clear();
+    new_user_.pin_again.clear();
+}
+
+void TechnicianFlow::reset_pin() {
+    user_error_.clear();
+    if (user_action_ticket_ == 0) user_action_.result.reset();
+    if (pin_reset_.login.empty()) user_error_ = "tech.users.error.choose";
+    else if (!UserService::pin_is_acceptable(pin_reset_.pin)) user_error_ = "tech.users.error.pin";
+    else if (pin_reset_.pin != pin_reset_.pin_again) user_error_ = "tech.users.error.pin_again";
+    if (!user_error_.empty() || user_action_ticket_ != 0) return;
+    user_action_ = {true, std::nullopt};
+    user_action_ticket_ = office_.reset_pin(pin_reset_.login, pin_reset_.pin);
+    pin_reset_.pin.clear();
+    pin_reset_.pin_again.clear();
+}
+
+void TechnicianFlow::disable_user(const std::string& login) {
+    if (user_action_ticket_ != 0) return;
+    user_error_.clear();
+    user_action_ = {true, std::nullopt};
+    user_action_ticket_ = office_.disable_user(login);
+}
+
+void TechnicianFlow::unlock_user(const std::string& login) {
+    if (user_action_ticket_ != 0) return;
+    user_error_.clear();
+    user_action_ = {true, std::nullopt};
+    user_action_ticket_ = office_.unlock_user(login);
+}
+
+void TechnicianFlow::refresh_rules() {
+    if (rules_ticket_ == 0) rules_ticket_ = office_.read_rules();
+}
+
+void TechnicianFlow::edit_drive(const storage::Drive& drive) {
+    drive_draft_ = kiosk::drive_draft(drive);
+    rules_errors_.clear();
+}
+
+void TechnicianFlow::new_drive() {
+    drive_draft_ = DriveDraft{};
+    rules_errors_.clear();
+}
+
+void TechnicianFlow::save_rules() {
+    rules_errors_.clear();
+    if (rules_action_ticket_ == 0) rules_action_.result.reset();  // an older answer would read as this one's
+    const auto rules = parse_rules_draft(rules_draft_, rules_errors_);
+    if (!rules || rules_action_ticket_ != 0) return;
+    rules_action_ = {true, std::nullopt};
+    drive_action_ = false;
+    rules_action_ticket_ = office_.save_rules(*rules);
+}
+
+void TechnicianFlow::save_drive() {
+    rules_errors_.clear();
+    if (rules_action_ticket_ == 0) rules_action_.result.reset();  // an older answer would read as this one's
+    const auto drive = parse_drive_draft(drive_draft_, rules_errors_);
+    if (!drive || rules_action_ticket_ != 0) return;
+    rules_action_ = {true, std::nullopt};
+    drive_action_ = true;
+    rules_action_ticket_ = office_.save_drive(*drive);
+}
+
 void TechnicianFlow::on_reply(const BackOfficeReply& reply) {
+    if (reply.ticket == 0) return;
     const auto* result = std::get_if<TaskResult>(&reply.result);
-    if (result == nullptr || reply.ticket == 0) return;
-    if (reply.ticket == hub_ticket_) {
+    if (reply.ticket == save_ticket_) {
+        save_ticket_ = 0;
+        save_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+        if (result && result->ok) {
+            saved_ = pending_;
+            just_saved_ = saved_;
+        }
+    } else if (reply.ticket == hub_ticket_) {
         hub_ticket_ = 0;
-        hub_test_ = {false, *result};
+        if (const auto* report = std::get_if<HubTestReport>(&reply.result)) {
+            hub_report_ = *report;
+            hub_test_ = {false, TaskResult{report->ok, report->detail}};
+        } else {
+            hub_test_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+        }
     } else if (reply.ticket == import_ticket_) {
         import_ticket_ = 0;
-        import_ = {false, *result};
+        import_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+        if (result && result->ok) policy_changed_ = true;
+    } else if (reply.ticket == users_ticket_) {
+        users_ticket_ = 0;
+        if (const auto* list = std::get_if<UserList>(&reply.result)) users_ = *list;
+        else if (result) user_action_ = {false, *result};
+    } else if (reply.ticket == user_action_ticket_) {
+        user_action_ticket_ = 0;
+        user_action_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+        if (result && result->ok) {
+            if (new_user_.login == result->message) new_user_ = UserDraft{};
+            refresh_users();
+        }
+    } else if (reply.ticket == rules_ticket_) {
+        rules_ticket_ = 0;
+        if (const auto* view = std::get_if<RulesView>(&reply.result)) {
+            rules_ = *view;
+            rules_draft_ = kiosk::rules_draft(view->rules);
+        } else if (result) {
+            rules_action_ = {false, *result};
+        }
+    } else if (reply.ticket == rules_action_ticket_) {
+        rules_action_ticket_ = 0;
+        rules_action_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+        if (result && result->ok) {
+            policy_changed_ = true;
+            if (drive_action_) drive_draft_ = DriveDraft{};
+            refresh_rules();
+        }
     }
 }
 

@@ -228,12 +228,19 @@ int run_kiosk(const KioskOptions& options) {
         std::chrono::seconds(60), storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)}, {}},
         std::move(sync_source));
     kiosk::StaffFlow staff(*office);
+    // What runs now: kiosk.toml with the command line's overrides.
     kiosk::TechnicianSettings technician_settings;
-    technician_settings.camera = options.source.empty() ? std::string("demo") : options.source;
+    technician_settings.camera = options.source.empty() ? std::string("auto") : options.source;
+    technician_settings.width = options.camera_width;
+    technician_settings.height = options.camera_height;
     technician_settings.kiosk_id = options.kiosk_id;
     technician_settings.language = options.language;
     technician_settings.idle_timeout_seconds = static_cast<int>(settings.idle_timeout.count());
-    kiosk::TechnicianFlow technician(*office, technician_settings);
+    technician_settings.location = options.location;
+    technician_settings.hub_url = options.hub_url;
+    technician_settings.catalogue_file = options.catalogue_file;
+    kiosk::TechnicianFlow technician(*office, technician_settings, options.config_file);
+    kiosk::StaffScreen last_staff_screen = kiosk::StaffScreen::Closed;
     kiosk::DiagnosticsMeter diagnostics;
     FrameBench bench;
     bench.wanted = std::atoi(env_or("MEDKIOSK_BENCH_FRAMES", "0").c_str());
@@ -348,6 +355,18 @@ int run_kiosk(const KioskOptions& options) {
         }
         staff.tick(now);
         diagnostics.sample(pipeline.stats(), now);
+        if (staff.screen() == kiosk::StaffScreen::Technician && last_staff_screen != kiosk::StaffScreen::Technician)
+            technician.opened();
+        last_staff_screen = staff.screen();
+        // What a saved setting can change without a restart applies now; the screen says what waits.
+        if (const auto saved = technician.take_saved()) {
+            flow.set_language(saved->language, now);
+            flow.set_idle_timeout(std::chrono::seconds(saved->idle_timeout_seconds));
+            kiosk::log_event("settings-applied", {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
+                                                  {"idle_timeout_seconds", std::to_string(saved->idle_timeout_seconds)},
+                                                  {"restart_needed", technician.restart_needed() ? "yes" : "no"}});
+        }
+        if (technician.take_policy_changed()) ledger.refresh_policy();
 
         for (const auto& reply : ledger.take_replies()) {
             flow.on_reply(reply);

@@ -59,6 +59,9 @@ void DrawStaffQueueScreen(UiContext& ui);
 void DrawDispatchScreen(UiContext& ui);
 void DrawChartsScreen(UiContext& ui);
 void DrawTechnicianScreen(UiContext& ui);
+// The technician screen's Users and Rules tabs, drawn inside its scrolling child.
+void DrawTechnicianUsers(UiContext& ui);
+void DrawTechnicianRules(UiContext& ui);
 
 // Shared pieces of the donor screens.
 void DrawCountdown(UiContext& ui);                     // the idle countdown line, when it runs

@@ -1,9 +1,14 @@
-// The technician's settings: camera, resolution, diagnostics, kiosk identity, hub, catalogue, language.
+// The technician's screen: a header, tabs (settings, camera, users, rules and drives) and, for the
+// two settings tabs, the save bar. Users and rules have their own files (users_screen.cpp,
+// rules_screen.cpp). Nothing here waits: every action goes to the back office and its answer shows
+// up on a later frame.
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -15,6 +20,172 @@ void FieldError(UiContext& ui, const char* field) {
     if (auto it = errors.find(field); it != errors.end()) TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
 }
 
+void ShowResult(const std::optional<kiosk::TaskResult>& result, const std::string& ok_text, const std::string& failed_text) {
+    if (!result) return;
+    if (result->ok) TextWrappedColoured(colours::accept, "✓ " + ok_text);
+    else TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + result->message);
+}
+
+void DrawHubResult(UiContext& ui) {
+    auto& tech = ui.back_office.technician;
+    if (tech.hub_test_running()) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
+    if (const auto& report = tech.hub_report()) {
+        if (report->ok) {
+            char line[256];
+            std::snprintf(line, sizeof line, "✓ %s  ·  PostgreSQL %s  ·  %s %s UTC  ·  %s %+.1f s  ·  %.0f ms",
+                          ui.tr("tech.hub.ok").c_str(), report->server_version.c_str(), ui.tr("tech.hub.time").c_str(),
+                          report->hub_time.c_str(), ui.tr("tech.hub.skew").c_str(), report->clock_skew_seconds,
+                          report->round_trip_ms);
+            TextWrappedColoured(colours::accept, line);
+            if (std::abs(report->clock_skew_seconds) > 60) TextWrappedColoured(colours::review, "! " + ui.tr("tech.hub.skew_warning"));
+        } else {
+            TextWrappedColoured(colours::refuse, "× " + ui.tr(report->problem_key));
+            // libpq's own words, for the technician who must dig further; none when nothing was tried.
+            if (report->problem_key != "tech.hub.no_url") TextWrappedColoured(colours::muted_text, report->detail);
+        }
+    } else if (const auto& result = tech.hub_test().result; result && !result->ok) {
+        TextWrappedColoured(colours::refuse, "× " + result->message);
+    }
+}
+
+void DrawSettingsTab(UiContext& ui, float column, float field) {
+    auto& tech = ui.back_office.technician;
+    auto& draft = tech.draft();
+    const float em = ImGui::GetFontSize();
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float action = std::min(em * 8.0f, field * 0.4f);
+
+    RowLabel(ui.tr("tech.kiosk_id"), column);
+    InputString("##kiosk-id", draft.kiosk_id, field);
+    FieldError(ui, "kiosk_id");
+    RowLabel(ui.tr("tech.location"), column);
+    InputString("##location", draft.location, field);
+    FieldError(ui, "location");
+    RowLabel(ui.tr("tech.language"), column);
+    if (ChoiceButton("中文##lang-zh", draft.language == kiosk::Language::Chinese, ImVec2(0, 0))) draft.language = kiosk::Language::Chinese;
+    ImGui::SameLine(0, spacing);
+    if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0))) draft.language = kiosk::Language::English;
+    RowLabel(ui.tr("tech.idle_timeout"), column);
+    if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
+    ImGui::SameLine(0, spacing);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%d s", draft.idle_timeout_seconds);
+    ImGui::SameLine(0, spacing);
+    if (BigButton("+##idle-more", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds += 15;
+    FieldError(ui, "idle_timeout");
+    ImGui::Separator();
+
+    RowLabel(ui.tr("tech.hub_url"), column);
+    InputString("##hub", draft.hub_url, field - action - spacing);
+    ImGui::SameLine(0, spacing);
+    ImGui::BeginDisabled(tech.hub_test_running());
+    if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(action, 0), colours::primary)) tech.test_hub();
+    ImGui::EndDisabled();
+    FieldError(ui, "hub_url");
+    DrawHubResult(ui);
+    ImGui::Separator();
+
+    RowLabel(ui.tr("tech.catalogue_file"), column);
+    InputString("##catalogue", draft.catalogue_file, field - action - spacing);
+    ImGui::SameLine(0, spacing);
+    ImGui::BeginDisabled(tech.catalogue_import().running);
+    if (BigButton(ui.tr("tech.import") + "##import", ImVec2(action, 0), colours::primary)) tech.import_catalogue();
+    ImGui::EndDisabled();
+    FieldError(ui, "catalogue_file");
+    if (tech.catalogue_import().running) {
+        const kiosk::TaskProgress progress = ui.back_office.office.import_progress();
+        const std::string label = ui.tr("tech.import_rows") + " " + progress.label;
+        ImGui::ProgressBar(progress.known ? static_cast<float>(progress.fraction) : 0.0f, ImVec2(-1, em * 1.6f),
+                           progress.known ? label.c_str() : ui.tr("tech.running").c_str());
+    }
+    const auto& imported = tech.catalogue_import().result;
+    ShowResult(imported, ui.tr("tech.import_done") + (imported ? " " + imported->message : ""), ui.tr("tech.import_failed"));
+}
+
+void DrawCameraTab(UiContext& ui, float column, float field) {
+    auto& tech = ui.back_office.technician;
+    auto& draft = tech.draft();
+    const auto& meter = ui.back_office.diagnostics;
+    const float em = ImGui::GetFontSize();
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+
+    TextWrappedColoured(colours::primary, ui.tr("tech.diagnostics"));
+    char line[200];
+    std::snprintf(line, sizeof line, "%s %.1f   ·   %s %.1f   ·   %s %.0f", ui.tr("tech.fps").c_str(), meter.fps(),
+                  ui.tr("tech.decode_ms").c_str(), meter.decode_ms(), ui.tr("tech.codes_per_minute").c_str(),
+                  meter.codes_per_minute());
+    ImGui::TextWrapped("%s", line);
+    if (const std::string& error = ui.pipeline.stats().source_error; !error.empty())
+        TextWrappedColoured(colours::refuse, "× " + error);
+    ImGui::Separator();
+
+    // Each source a button, wrapped to the width; a video file is typed.
+    RowLabel(ui.tr("tech.camera"), 0);
+    ImGui::SameLine(0, spacing);
+    if (BigButton(ui.tr("tech.camera_refresh") + "##camera-refresh", ImVec2(0, 0), colours::neutral)) tech.refresh_cameras();
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    const auto& sources = tech.camera_sources();
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        const std::string& source = sources[i];
+        std::string shown = source == "auto" ? ui.tr("tech.camera_auto") : source == "demo" ? ui.tr("tech.camera_demo") : source;
+        const std::string label = shown + "##source-" + std::to_string(i);
+        const float width = ImGui::CalcTextSize(("✓ " + shown).c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+        if (i > 0 && ImGui::GetItemRectMax().x + spacing + width < right) ImGui::SameLine(0, spacing);
+        if (ChoiceButton(label, draft.camera == source, ImVec2(0, 0))) draft.camera = source;
+    }
+    RowLabel(ui.tr("tech.camera_video"), column);
+    std::string video = draft.camera.rfind("video:", 0) == 0 ? draft.camera.substr(6) : std::string();
+    if (InputString("##camera-video", video, field)) draft.camera = video.empty() ? "auto" : "video:" + video;
+    RowLabel(ui.tr("tech.camera_spec"), column);
+    InputString("##camera", draft.camera, field);
+    FieldError(ui, "camera");
+    ImGui::Separator();
+
+    RowLabel(ui.tr("tech.resolution"), 0);
+    static const std::pair<int, int> kResolutions[] = {{0, 0}, {640, 480}, {1280, 720}, {1920, 1080}};
+    for (const auto& [w, h] : kResolutions) {
+        ImGui::SameLine(0, spacing);
+        const std::string text = w == 0 ? ui.tr("tech.camera_auto") : std::to_string(w) + "×" + std::to_string(h);
+        if (ChoiceButton(text + "##res" + std::to_string(w), draft.width == w && draft.height == h, ImVec2(0, 0))) {
+            draft.width = w;
+            draft.height = h;
+        }
+    }
+    FieldError(ui, "resolution");
+    (void)em;
+}
+
+void DrawSaveBar(UiContext& ui) {
+    auto& tech = ui.back_office.technician;
+    const float em = ImGui::GetFontSize();
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    ImGui::BeginDisabled(tech.saving().running);
+    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 7.0f, 0), colours::accept) && !tech.save()) {
+        std::string fields;
+        for (const auto& [field, reason] : tech.errors()) fields += (fields.empty() ? "" : ",") + field;
+        kiosk::log_event("settings-refused", {{"fields", fields}});
+    }
+    ImGui::EndDisabled();
+    ImGui::SameLine(0, spacing);
+    if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 7.0f, 0), colours::neutral)) tech.revert();
+    ImGui::SameLine(0, spacing * 2);
+    ImGui::PushTextWrapPos(0.0f);
+    if (!tech.errors().empty()) {
+        TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.not_saved"));
+    } else if (tech.saving().running) {
+        TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
+    } else if (const auto& result = tech.saving().result; result && !result->ok) {
+        TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.save_failed") + " " + result->message);
+    } else if (tech.dirty()) {
+        TextWrappedColoured(colours::review, "! " + ui.tr("tech.unsaved"));
+    } else if (tech.restart_needed()) {
+        TextWrappedColoured(colours::review, "! " + ui.tr("tech.restart_needed"));
+    } else if (result && result->ok) {
+        TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.saved"));
+    }
+    ImGui::PopTextWrapPos();
+}
+
 }  // namespace
 
 void DrawTechnicianScreen(UiContext& ui) {
@@ -23,99 +194,51 @@ void DrawTechnicianScreen(UiContext& ui) {
         return;
     }
     auto& tech = ui.back_office.technician;
-    auto& draft = tech.draft();
-    const auto& meter = ui.back_office.diagnostics;
     const float em = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const ImVec2 area = ImGui::GetContentRegionAvail();
-    const float column = std::min(em * 9.0f, area.x * 0.4f);
-    const float field = area.x - column - spacing;
+    const float column = std::min(em * 8.0f, area.x * 0.3f);
+    const float field = area.x - column - spacing - ImGui::GetStyle().ScrollbarSize;
+    const float close_width = em * 5.0f;
 
     ImGui::PushFont(ui.fonts.title);
     ImGui::TextUnformatted(ui.tr("tech.heading").c_str());
     ImGui::PopFont();
-    ImGui::SameLine(area.x - em * 5.0f);
-    if (BigButton(ui.tr("staff.close") + "##close", ImVec2(em * 5.0f, 0), colours::neutral) || ui.keys.escape) {
+    ImGui::SameLine(area.x - close_width);
+    if (BigButton(ui.tr("staff.close") + "##close", ImVec2(close_width, 0), colours::neutral) || ui.keys.escape) {
         ui.back_office.staff.close();
         ImGui::End();
         return;
     }
-    ImGui::BeginChild("settings", ImVec2(0, 0), false);
-    TextWrappedColoured(colours::primary, ui.tr("tech.diagnostics"));
-    char line[160];
-    std::snprintf(line, sizeof line, "%s %.1f   ·   %s %.1f   ·   %s %.0f", ui.tr("tech.fps").c_str(), meter.fps(),
-                  ui.tr("tech.decode_ms").c_str(), meter.decode_ms(), ui.tr("tech.codes_per_minute").c_str(), meter.codes_per_minute());
-    ImGui::TextWrapped("%s", line);
-    ImGui::Separator();
 
-    RowLabel(ui.tr("tech.camera"), column);
-    InputString("##camera", draft.camera, field);
-    FieldError(ui, "camera");
-    RowLabel(ui.tr("tech.resolution"), column);
-    static const std::pair<int, int> kResolutions[] = {{640, 480}, {1280, 720}, {1920, 1080}};
-    for (const auto& [w, h] : kResolutions) {
-        const std::string label = std::to_string(w) + "×" + std::to_string(h) + "##res" + std::to_string(w);
-        if (ChoiceButton(label, draft.width == w && draft.height == h, ImVec2(0, 0))) {
-            draft.width = w;
-            draft.height = h;
-        }
-        ImGui::SameLine(0, spacing);
+    struct Tab {
+        kiosk::TechnicianTab tab;
+        const char* key;
+        const char* id;
+    };
+    static constexpr Tab kTabs[] = {{kiosk::TechnicianTab::Settings, "tech.tab.settings", "tab-settings"},
+                                    {kiosk::TechnicianTab::Camera, "tech.tab.camera", "tab-camera"},
+                                    {kiosk::TechnicianTab::Users, "tech.tab.users", "tab-users"},
+                                    {kiosk::TechnicianTab::Rules, "tech.tab.rules", "tab-rules"}};
+    const float tab_width = (area.x - spacing * 3) / 4;
+    for (const auto& tab : kTabs) {
+        if (tab.tab != kiosk::TechnicianTab::Settings) ImGui::SameLine(0, spacing);
+        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f))) tech.show(tab.tab);
     }
-    ImGui::NewLine();
-    FieldError(ui, "resolution");
-    RowLabel(ui.tr("tech.idle_timeout"), column);
-    if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
-    ImGui::SameLine(0, spacing);
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%d", draft.idle_timeout_seconds);
-    ImGui::SameLine(0, spacing);
-    if (BigButton("＋##idle-more", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds += 15;
-    FieldError(ui, "idle_timeout");
-    RowLabel(ui.tr("tech.language"), column);
-    if (ChoiceButton("中文##lang-zh", draft.language == kiosk::Language::Chinese, ImVec2(0, 0))) draft.language = kiosk::Language::Chinese;
-    ImGui::SameLine(0, spacing);
-    if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0))) draft.language = kiosk::Language::English;
-    RowLabel(ui.tr("tech.kiosk_id"), column);
-    InputString("##kiosk-id", draft.kiosk_id, field);
-    FieldError(ui, "kiosk_id");
-    RowLabel(ui.tr("tech.location"), column);
-    InputString("##location", draft.location, field);
-    FieldError(ui, "location");
-    RowLabel(ui.tr("tech.hub_url"), column);
-    InputString("##hub", draft.hub_url, field - em * 8.0f - spacing);
-    ImGui::SameLine(0, spacing);
-    ImGui::BeginDisabled(tech.hub_test().running);
-    if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(em * 8.0f, 0), colours::primary)) tech.test_hub();
-    ImGui::EndDisabled();
-    FieldError(ui, "hub_url");
-    if (tech.hub_test().running) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
-    if (const auto& result = tech.hub_test().result) {
-        TextWrappedColoured(result->ok ? colours::accept : colours::refuse, (result->ok ? "✓ " : "× ") + result->message);
+
+    const bool settings_tab = tech.tab() == kiosk::TechnicianTab::Settings || tech.tab() == kiosk::TechnicianTab::Camera;
+    // The save bar stays in view below the scrolling tab; it may wrap to a second line of text.
+    const float bar = settings_tab ? em * 3.6f : 0.0f;
+    // One child per tab: each keeps its own scroll position.
+    ImGui::BeginChild(kTabs[static_cast<int>(tech.tab())].id, ImVec2(0, -bar), true);
+    switch (tech.tab()) {
+        case kiosk::TechnicianTab::Settings: DrawSettingsTab(ui, column, field - em); break;
+        case kiosk::TechnicianTab::Camera: DrawCameraTab(ui, column, field - em); break;
+        case kiosk::TechnicianTab::Users: DrawTechnicianUsers(ui); break;
+        case kiosk::TechnicianTab::Rules: DrawTechnicianRules(ui); break;
     }
-    RowLabel(ui.tr("tech.catalogue_file"), column);
-    InputString("##catalogue", draft.catalogue_file, field - em * 8.0f - spacing);
-    ImGui::SameLine(0, spacing);
-    ImGui::BeginDisabled(tech.catalogue_import().running);
-    if (BigButton(ui.tr("tech.import") + "##import", ImVec2(em * 8.0f, 0), colours::primary)) tech.import_catalogue();
-    ImGui::EndDisabled();
-    const kiosk::TaskProgress progress = ui.back_office.office.import_progress();
-    if (tech.catalogue_import().running) {
-        if (progress.known) ImGui::ProgressBar(static_cast<float>(progress.fraction), ImVec2(-1, 0), progress.label.c_str());
-        else TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
-    }
-    if (const auto& result = tech.catalogue_import().result) {
-        TextWrappedColoured(result->ok ? colours::accept : colours::refuse, (result->ok ? "✓ " : "× ") + result->message);
-    }
-    ImGui::Separator();
-    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 8.0f, 0), colours::accept)) {
-        if (tech.save()) {
-            ui.flow.set_language(draft.language, ui.now);
-        }
-    }
-    ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 8.0f, 0), colours::neutral)) tech.revert();
-    if (!tech.dirty() && tech.errors().empty()) TextWrappedColoured(colours::muted_text, ui.tr("tech.saved"));
     ImGui::EndChild();
+    if (settings_tab) DrawSaveBar(ui);
     ImGui::End();
 }
 

@@ -86,8 +86,10 @@ bool BeginFullscreen(const char* id) {
 }
 
 bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4& colour) {
+    // Height 0 means the text's own frame height (never less than a touch target): a fixed 10 mm
+    // would squeeze large text against the bottom edge.
     const ImVec2 size(size_wanted.x > 0 ? std::max(size_wanted.x, kMinTouchPx) : size_wanted.x,
-                      std::max(size_wanted.y, kMinTouchPx));
+                      std::max(size_wanted.y > 0 ? size_wanted.y : ImGui::GetFrameHeight(), kMinTouchPx));
     ImGui::PushStyleColor(ImGuiCol_Button, colour);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
@@ -106,7 +108,8 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.94f, 0.98f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.80f, 0.87f, 0.95f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, colours::text);
-    const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x, std::max(size.y, kMinTouchPx));
+    const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x,
+                       std::max(size.y > 0 ? size.y : ImGui::GetFrameHeight(), kMinTouchPx));
     const bool pressed = ImGui::Button(((chosen ? "✓ " : "") + label).c_str(), sized);
     note_button(label);
     ImGui::PopStyleColor(5);
@@ -127,15 +130,39 @@ void RowLabel(const std::string& text, float column) {
     ImGui::SameLine(column);
 }
 
+namespace {
+// A text field is a touch target too: at least kMinTouchPx tall on the smallest screens.
+void PushTouchFramePadding() {
+    const ImVec2 padding = ImGui::GetStyle().FramePadding;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
+                        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
+}
+}  // namespace
+
 bool InputString(const char* id, std::string& value, float width) {
     char buffer[256];
     std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
     ImGui::SetNextItemWidth(width);
-    if (ImGui::InputText(id, buffer, sizeof buffer)) {
-        value = buffer;
-        return true;
-    }
-    return false;
+    PushTouchFramePadding();
+    const bool changed = ImGui::InputText(id, buffer, sizeof buffer);
+    ImGui::PopStyleVar();
+    note_button(id);  // tests click into fields too
+    if (changed) value = buffer;
+    return changed;
+}
+
+bool InputPin(const char* id, std::string& value, float width) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
+    ImGui::SetNextItemWidth(width);
+    PushTouchFramePadding();
+    const bool changed = ImGui::InputText(id, buffer, sizeof buffer,
+                                          ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
+    ImGui::PopStyleVar();
+    note_button(id);
+    if (changed) value = buffer;
+    std::fill(std::begin(buffer), std::end(buffer), '\0');  // no PIN left on the stack
+    return changed;
 }
 
 void TextWrappedColoured(const ImVec4& colour, const std::string& text) {

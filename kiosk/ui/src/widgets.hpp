@@ -44,6 +44,8 @@ void TextCentered(const std::string& text);
 void RowLabel(const std::string& text, float column);
 // A one-line text field editing `value`; true when it changed this frame.
 bool InputString(const char* id, std::string& value, float width);
+// A PIN field: digits only, shown as dots.
+bool InputPin(const char* id, std::string& value, float width);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);
 
 // Draws `text` as a QR code (libqrencode) with its top-left at the cursor, `size` pixels wide.

@@ -123,6 +123,10 @@ struct LedgerOptions {
     bool read_only = false;
 };
 
+// The PIN hash of a disabled user: no PIN matches it.
+inline constexpr const char* kDisabledPinHash = "!disabled";
+bool is_disabled(const UserRecord& user);
+
 class Ledger {
   public:
     // Opens or creates the database, applies migrations, checks integrity. A database written by a
@@ -168,6 +172,12 @@ class Ledger {
     // Writes the user's failure count, lock and last failure time (after a PIN check).
     Status update_login_state(const UserRecord& user, const std::string& audit_action, const std::string& actor);
     Status set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor);
+
+    // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
+    // name, dates, categories and rules; a user who may no longer sign in (a PIN reset enables again).
+    StatusOr<std::vector<Drive>> drives();
+    Status update_drive(const Drive& drive, const std::string& actor);
+    Status disable_user(const std::string& login, const std::string& actor);
 
     // Keyed hash of a serial, as stored; "" for an empty serial. Needs a writable ledger (the key).
     StatusOr<std::string> serial_hash(const std::string& serial);

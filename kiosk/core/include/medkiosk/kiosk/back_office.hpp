@@ -2,8 +2,7 @@
 // What the staff and technician screens ask of the rest of the kiosk (PINs, the review queue,
 // review actions, hub test, catalogue import, sync progress), as one asynchronous port: every call
 // returns a ticket at once and the answer arrives through take_replies(), so the UI never waits.
-// LocalBackOffice answers from the ledger and the users service; the hub test still says "pending
-// integration" until sync (issue 6) provides it.
+// LocalBackOffice answers from the ledger, the users service, the settings file and the hub.
 
 #include <chrono>
 #include <cstdint>
@@ -12,9 +11,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
+#include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/sync.hpp"
 
@@ -90,8 +91,41 @@ struct ChartData {
     std::vector<storage::DropOffCount> by_category;
 };
 
+// The technician's answers (hub test, users, rules and drives).
+// The hub connection test: what the hub said, or which kind of problem stopped it.
+struct HubTestReport {
+    bool ok = false;
+    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.unreachable",
+    // "tech.hub.wrong_password", "tech.hub.certificate", "tech.hub.refused"; "" when ok.
+    std::string problem_key;
+    std::string detail;           // libpq's words (never a password)
+    std::string server_version;   // e.g. "15.5"
+    std::string hub_time;         // UTC, "2026-11-29 07:41:02"
+    double clock_skew_seconds = 0;  // hub clock minus kiosk clock
+    double round_trip_ms = 0;
+};
+
+struct UserSummary {
+    std::string login;
+    std::string role;   // "staff" | "technician"
+    bool locked = false;
+    bool disabled = false;
+    int failed_attempts = 0;
+};
+
+struct UserList {
+    std::vector<UserSummary> users;
+};
+
+// The county rules as stored (policy.rules over the defaults) and every drive.
+struct RulesView {
+    PolicyRules rules;
+    std::vector<storage::Drive> drives;
+};
+
 struct BackOfficeReply {
-    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan, ChartData>;
+    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan, ChartData,
+                                HubTestReport, UserList, RulesView>;
     std::uint64_t ticket = 0;
     Result result;
 };
@@ -115,6 +149,23 @@ public:
     virtual std::optional<storage::SyncProgress> sync_state() const = 0;
     virtual std::uint64_t test_hub(std::string hub_url) = 0;
     virtual std::uint64_t import_catalogue(std::filesystem::path file) = 0;
+    // Technician: the settings file, users and rules. Each answers a TaskResult unless noted; 0 when
+    // this back office cannot (then no reply comes).
+    // `values` are config keys and values as typed (config.hpp); all are written or none.
+    virtual std::uint64_t save_settings(std::filesystem::path config_file,
+                                        std::vector<std::pair<std::string, std::string>> values) {
+        return (void)config_file, (void)values, 0;
+    }
+    virtual std::uint64_t list_users() { return 0; }  // UserList
+    virtual std::uint64_t add_user(std::string login, Role role, std::string pin) {
+        return (void)login, (void)role, (void)pin, 0;
+    }
+    virtual std::uint64_t reset_pin(std::string login, std::string pin) { return (void)login, (void)pin, 0; }
+    virtual std::uint64_t disable_user(std::string login) { return (void)login, 0; }
+    virtual std::uint64_t unlock_user(std::string login) { return (void)login, 0; }
+    virtual std::uint64_t read_rules() { return 0; }  // RulesView
+    virtual std::uint64_t save_rules(PolicyRules rules) { return (void)rules, 0; }
+    virtual std::uint64_t save_drive(storage::Drive drive) { return (void)drive, 0; }  // id 0 adds a drive
     virtual std::vector<BackOfficeReply> take_replies() = 0;
     virtual TaskProgress sync_progress() const = 0;
     virtual TaskProgress import_progress() const = 0;
@@ -124,7 +175,8 @@ struct LocalBackOfficeOptions {
     std::filesystem::path ledger_file;
     // DEVELOPMENT FALLBACK ONLY (MEDKIOSK_STAFF_PIN / MEDKIOSK_TECHNICIAN_PIN): used only while the
     // users table is empty, so a fresh development kiosk can be entered; such a sign-in cannot review
-    // or import (no user to record in the audit log). Once `medkioskctl users add` created a user
+    // or import (no user to record in the audit log), but may add the first users and set the rules
+    // and drives (recorded as "technician-development-pin"). Once `medkioskctl users add` created a user
     // these PINs are ignored. An empty PIN means that role cannot sign in this way.
     std::string staff_pin;
     std::string technician_pin;

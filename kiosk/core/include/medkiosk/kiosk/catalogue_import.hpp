@@ -14,6 +14,7 @@
 // Columns may come in any order; every one must be present once. Import is all or nothing: any bad
 // row and nothing is written, with every problem listed.
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ struct CatalogueParse {
 };
 
 CatalogueParse parse_catalogue_csv(std::string_view text);
+// The same, calling `on_progress(rows checked, rows in the file)` as it goes (on the caller's thread).
+using CatalogueProgress = std::function<void(std::size_t done, std::size_t total)>;
+CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgress& on_progress);
 std::string catalogue_to_csv(const std::vector<storage::CatalogueEntry>& entries);  // same columns
 
 }  // namespace medkiosk::kiosk

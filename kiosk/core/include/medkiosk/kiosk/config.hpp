@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace medkiosk::kiosk {
@@ -20,6 +21,7 @@ struct KioskConfig {
     std::string language = "zh";           // "zh" | "en": the language the welcome screen starts in
     int idle_timeout_seconds = 90;
     std::string font;                      // font file; empty = Noto Sans CJK SC through fontconfig
+    std::string catalogue_file;            // the technician's catalogue CSV (USB stick); empty = none yet
     std::string camera_source = "auto";    // auto | demo | camera:N | camera:/dev/X | video:FILE | images:DIR
     int camera_width = 0;                  // 0 = the device's default resolution
     int camera_height = 0;
@@ -84,6 +86,13 @@ LoadedConfig load_config_with_fallback(const std::filesystem::path& file, const 
 // writes it atomically. Returns the issues that stopped it (nothing written) or an empty vector.
 std::vector<ConfigIssue> set_config_value(const std::filesystem::path& file, std::string_view dotted_name,
                                           std::string_view value);
+
+// Several keys at once: all are set and the file written once, or nothing is written.
+std::vector<ConfigIssue> set_config_values(const std::filesystem::path& file,
+                                           const std::vector<std::pair<std::string, std::string>>& values);
+
+// Why `value` (as typed, strings unquoted) is not allowed for the key, or nullopt when it is.
+std::optional<std::string> config_value_problem(std::string_view dotted_name, std::string_view value);
 
 // Writes through a temporary file in the same folder, fsync and rename: a reader (or a power cut)
 // sees the old content or the new one, never half. Returns an error message or "".

@@ -95,6 +95,8 @@ public:
     bool can_choose() const;  // the shown pack may go on to the details step
 
     void set_language(Language language, Clock::time_point now);
+    // A technician's new idle timeout, from the next touch on.
+    void set_idle_timeout(std::chrono::seconds timeout) { settings_.idle_timeout = timeout; }
     void start(Clock::time_point now);
     void on_scan(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now);
 

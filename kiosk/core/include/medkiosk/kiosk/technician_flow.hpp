@@ -1,35 +1,51 @@
 #pragma once
-// The technician's settings screen as a plain class: a draft of the settings checked field by field
-// (a bad value is refused with the reason), live diagnostics from the scan pipeline's counters, and
-// the hub test and catalogue import as tasks that run off the UI thread through the back office.
+// The technician's screen as a plain class, driven by tests without a window: the kiosk's settings
+// (checked field by field — a bad value is refused with the reason — then written to kiosk.toml
+// atomically by the back office), live diagnostics, the hub test, the catalogue import, the users and
+// the county's rules and drives. Everything that touches the disk, the database or the network goes
+// through the asynchronous BackOfficePort; this class only keeps drafts and the answers.
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/config.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 
 namespace medkiosk::kiosk {
 
 struct TechnicianSettings {
-    std::string camera = "demo";   // a frame source spec: demo, camera:0, camera:/dev/video2 …
-    int width = 1280;
-    int height = 720;
+    std::string camera = "auto";   // a frame source spec: auto, demo, camera:0, camera:/dev/video2 …
+    int width = 0;                 // 0 × 0 = the camera's own resolution
+    int height = 0;
     int idle_timeout_seconds = 90;
     Language language = Language::Chinese;
     std::string kiosk_id = "kiosk-local";
     std::string location;
     std::string hub_url;
     std::string catalogue_file;
+
+    bool operator==(const TechnicianSettings&) const = default;
 };
 
-// Field name → translation key of the reason it is refused. Empty when every field is fine.
+TechnicianSettings technician_settings(const KioskConfig& config);
+// The settings as kiosk.toml keys and values (as typed, strings unquoted).
+std::vector<std::pair<std::string, std::string>> config_values(const TechnicianSettings& settings);
+
+// Field name → translation key of the reason it is refused ("tech.error.<field>"). Empty when every
+// field is fine. The same checks as kiosk.toml's (config_value_problem).
 std::map<std::string, std::string> validate(const TechnicianSettings& settings);
+
+// Camera choices offered besides typing: auto, demo and the devices found (see list_camera_sources).
+std::vector<std::string> list_camera_sources(const std::filesystem::path& dev_dir = "/dev");
 
 // fps, decode time and codes per minute, from successive PipelineStats snapshots.
 class DiagnosticsMeter {
@@ -52,34 +68,137 @@ struct TaskState {
     std::optional<TaskResult> result;
 };
 
+enum class TechnicianTab { Settings, Camera, Users, Rules };
+
+// The user forms of the Users tab.
+struct UserDraft {
+    std::string login;
+    Role role = Role::Staff;
+    std::string pin;
+    std::string pin_again;
+};
+
+// The rules tab's editable text, as the technician types it.
+struct RulesDraft {
+    std::string minimum_shelf_life_days = "90";
+    std::string shelf_life_by_category;  // "antiviral=180, vaccine=30"
+    std::string excluded_categories;     // "controlled, cold-chain"
+    bool accept_unknown_for_review = true;
+};
+
+struct DriveDraft {
+    std::int64_t id = 0;  // 0: a new drive
+    std::string name;
+    std::string starts_on;            // YYYY-MM-DD
+    std::string ends_on;
+    std::string accepted_categories;  // "fever, cough"; empty: every category
+    std::string rules_json = "{}";    // kept as it was
+};
+
+RulesDraft rules_draft(const PolicyRules& rules);
+DriveDraft drive_draft(const storage::Drive& drive);
+// Parses the draft; on a mistake nullopt and `errors` gets field → translation key.
+std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft, std::map<std::string, std::string>& errors);
+std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::map<std::string, std::string>& errors);
+
 class TechnicianFlow {
 public:
-    TechnicianFlow(BackOfficePort& office, TechnicianSettings current);
+    // `config_file` is where settings are saved (the kiosk.toml the kiosk read); `current` is what runs.
+    TechnicianFlow(BackOfficePort& office, TechnicianSettings current, std::filesystem::path config_file = {});
 
+    TechnicianTab tab() const { return tab_; }
+    void show(TechnicianTab tab);  // also (re)loads what the tab shows
+    void opened();                 // the technician signed in: fresh data for the shown tab
+
+    // --- Settings
     const TechnicianSettings& saved() const { return saved_; }
     TechnicianSettings& draft() { return draft_; }
     const std::map<std::string, std::string>& errors() const { return errors_; }
-    bool dirty() const;
-
-    // Checks the draft; on success it becomes the saved settings and true is returned.
+    const std::filesystem::path& config_file() const { return config_file_; }
+    bool dirty() const { return draft_ != saved_; }
+    // Checks the draft; a bad field is refused (errors()) and nothing is written. Otherwise the back
+    // office writes kiosk.toml; true when the write was asked for.
     bool save();
-    void revert() { draft_ = saved_; errors_.clear(); }
+    void revert();
+    const TaskState& saving() const { return save_; }
+    // Saved settings that differ from the running ones in what only a restart applies.
+    bool restart_needed() const;
+    // The settings just written, once, so the app applies what can change live.
+    std::optional<TechnicianSettings> take_saved() { return std::exchange(just_saved_, std::nullopt); }
+
+    const std::vector<std::string>& camera_sources() const { return camera_sources_; }
+    void refresh_cameras();
 
     void test_hub();
     void import_catalogue();
     const TaskState& hub_test() const { return hub_test_; }
+    bool hub_test_running() const { return hub_ticket_ != 0; }
+    const std::optional<HubTestReport>& hub_report() const { return hub_report_; }
     const TaskState& catalogue_import() const { return import_; }
+
+    // --- Users
+    void refresh_users();
+    const std::optional<UserList>& users() const { return users_; }
+    UserDraft& new_user() { return new_user_; }
+    UserDraft& pin_reset() { return pin_reset_; }   // login = the user whose PIN is reset
+    const std::string& user_error() const { return user_error_; }  // translation key or ""
+    void add_user();
+    void reset_pin();
+    void disable_user(const std::string& login);
+    void unlock_user(const std::string& login);
+    const TaskState& user_action() const { return user_action_; }
+
+    // --- Rules and drives
+    void refresh_rules();
+    const std::optional<RulesView>& rules() const { return rules_; }
+    RulesDraft& rules_draft() { return rules_draft_; }
+    DriveDraft& drive_draft() { return drive_draft_; }
+    void edit_drive(const storage::Drive& drive);
+    void new_drive();
+    const std::map<std::string, std::string>& rules_errors() const { return rules_errors_; }
+    void save_rules();
+    void save_drive();
+    const TaskState& rules_action() const { return rules_action_; }
+    // True once after a rules, drive or catalogue change was stored: the donation flow's policy
+    // snapshot must reload.
+    bool take_policy_changed() { return std::exchange(policy_changed_, false); }
+
     void on_reply(const BackOfficeReply& reply);
 
 private:
     BackOfficePort& office_;
+    TechnicianTab tab_ = TechnicianTab::Settings;
+    const TechnicianSettings running_;
     TechnicianSettings saved_;
     TechnicianSettings draft_;
+    TechnicianSettings pending_;
+    std::optional<TechnicianSettings> just_saved_;
+    std::filesystem::path config_file_;
     std::map<std::string, std::string> errors_;
+    std::vector<std::string> camera_sources_;
+    TaskState save_;
     TaskState hub_test_;
+    std::optional<HubTestReport> hub_report_;
     TaskState import_;
+    std::optional<UserList> users_;
+    UserDraft new_user_;
+    UserDraft pin_reset_;
+    std::string user_error_;
+    TaskState user_action_;
+    std::optional<RulesView> rules_;
+    RulesDraft rules_draft_;
+    DriveDraft drive_draft_;
+    std::map<std::string, std::string> rules_errors_;
+    TaskState rules_action_;
+    bool policy_changed_ = false;
+    bool drive_action_ = false;  // the rules action running is a drive's save
+    std::uint64_t save_ticket_ = 0;
     std::uint64_t hub_ticket_ = 0;
     std::uint64_t import_ticket_ = 0;
+    std::uint64_t users_ticket_ = 0;
+    std::uint64_t user_action_ticket_ = 0;
+    std::uint64_t rules_ticket_ = 0;
+    std::uint64_t rules_action_ticket_ = 0;
 };
 
 }  // namespace medkiosk::kiosk

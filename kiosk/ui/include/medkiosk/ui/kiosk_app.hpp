@@ -28,6 +28,10 @@ struct KioskOptions {
     std::uint64_t min_free_disk_bytes = 64ull << 20;
     std::string hub_url;       // county hub (libpq connection string); empty = no sync yet
     std::string config_origin = "defaults";  // "file" | "last-good" | "defaults", for the status file
+    // The technician's screen saves its settings here (the kiosk.toml that was read, or would be).
+    std::filesystem::path config_file;
+    std::string location;
+    std::string catalogue_file;
 };
 
 // Returns the process exit code. Errors that stop the kiosk from starting are printed with the fix.

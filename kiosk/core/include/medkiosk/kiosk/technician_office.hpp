@@ -1,0 +1,42 @@
+#pragma once
+// The work behind the technician's screen, as plain functions the back-office thread runs (and tests
+// call directly): the hub connection test, the users, the county rules and drives, the settings file.
+// Each returns a value with a message a technician can act on; none throws.
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/policy.hpp"
+#include "medkiosk/storage/ledger.hpp"
+
+namespace medkiosk::kiosk {
+
+// Connects with a short timeout, asks the server's version and clock, and measures the skew; or says
+// which kind of problem it met (HubTestReport::problem_key).
+HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds = 3);
+// The kind of a libpq connection error: "tech.hub.wrong_password", "tech.hub.certificate",
+// "tech.hub.unreachable" or "tech.hub.refused".
+std::string hub_problem_key(const std::string& libpq_message);
+
+TaskResult save_settings_file(const std::filesystem::path& config_file,
+                              const std::vector<std::pair<std::string, std::string>>& values);
+
+UserList list_users(storage::Ledger& ledger);
+// Login: 1 to 32 letters, digits, '.', '-' or '_'.
+bool login_is_acceptable(const std::string& login);
+TaskResult add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
+                    const std::string& pin, const std::string& actor);
+TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                     const std::string& pin, const std::string& actor);
+TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor);
+TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                       const std::string& actor);
+
+BackOfficeReply::Result read_rules(storage::Ledger& ledger);  // RulesView or TaskResult on error
+TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor);
+TaskResult save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor);
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,172 @@
+#include "medkiosk/kiosk/technician_office.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
+#include "medkiosk/kiosk/config.hpp"
+#include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/policy_lookup.hpp"
+#include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/sync.hpp"
+
+namespace medkiosk::kiosk {
+namespace {
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+std::string hub_problem_key(const std::string& full_message) {
+    // Only libpq's words: the hub session's advice after " — " names every possible cause.
+    const std::string message = full_message.substr(0, full_message.find(" — "));
+    if (contains(message, "password authentication failed") || contains(message, "no password supplied") ||
+        contains(message, "SCRAM") || contains(message, "authentication failed"))
+        return "tech.hub.wrong_password";
+    if (contains(message, "certificate") || contains(message, "SSL") || contains(message, "ssl"))
+        return "tech.hub.certificate";
+    if (contains(message, "Connection refused") || contains(message, "timeout expired") ||
+        contains(message, "could not translate host name") || contains(message, "No route to host") ||
+        contains(message, "Network is unreachable") || contains(message, "Connection timed out") ||
+        contains(message, "No such file or directory") || contains(message, "could not connect"))
+        return "tech.hub.unreachable";
+    return "tech.hub.refused";
+}
+
+HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds) {
+    HubTestReport report;
+    if (conninfo.empty()) {
+        report.problem_key = "tech.hub.no_url";
+        report.detail = "no hub address set";
+        return report;
+    }
+    auto session = storage::HubSession::connect(conninfo, connect_timeout_seconds);
+    if (!session) {
+        report.problem_key = hub_problem_key(session.error().message);
+        report.detail = session.error().message;
+        return report;
+    }
+    using SystemClock = std::chrono::system_clock;
+    const auto asked = SystemClock::now();
+    auto rows = session.value()->query(
+        "SELECT current_setting('server_version'), "
+        "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+        "extract(epoch FROM clock_timestamp())::text");
+    const auto answered = SystemClock::now();
+    if (!rows || rows.value().empty() || rows.value().front().size() < 3) {
+        report.problem_key = "tech.hub.refused";
+        report.detail = rows ? std::string("the hub answered nothing") : rows.error().message;
+        return report;
+    }
+    const auto& row = rows.value().front();
+    report.ok = true;
+    report.server_version = row[0].value_or("");
+    report.hub_time = row[1].value_or("");
+    const double hub_epoch = std::strtod(row[2].value_or("0").c_str(), nullptr);
+    const auto midpoint = asked + (answered - asked) / 2;
+    const double kiosk_epoch = std::chrono::duration<double>(midpoint.time_since_epoch()).count();
+    report.clock_skew_seconds = hub_epoch - kiosk_epoch;
+    report.round_trip_ms = std::chrono::duration<double, std::milli>(answered - asked).count();
+    report.detail = session.value()->describe();
+    return report;
+}
+
+TaskResult save_settings_file(const std::filesystem::path& config_file,
+                              const std::vector<std::pair<std::string, std::string>>& values) {
+    const auto issues = set_config_values(config_file, values);
+    if (issues.empty()) {
+        log_event("settings-saved", {{"file", config_file.string()}, {"keys", std::to_string(values.size())}});
+        return {true, config_file.string()};
+    }
+    std::string message;
+    for (const auto& issue : issues) message += (message.empty() ? "" : "; ") + issue.to_string();
+    log_event("settings-save-failed", {{"file", config_file.string()}, {"detail", message}});
+    return {false, message};
+}
+
+UserList list_users(storage::Ledger& ledger) {
+    UserList list;
+    auto users = ledger.users();
+    if (!users) return list;
+    for (const auto& user : users.value()) {
+        list.users.push_back({user.login, user.role, user.locked && !storage::is_disabled(user), storage::is_disabled(user),
+                              user.failed_attempts});
+    }
+    std::sort(list.users.begin(), list.users.end(),
+              [](const UserSummary& a, const UserSummary& b) { return std::tie(a.role, a.login) < std::tie(b.role, b.login); });
+    return list;
+}
+
+bool login_is_acceptable(const std::string& login) {
+    return !login.empty() && login.size() <= 32 && std::all_of(login.begin(), login.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '.' || c == '-' || c == '_';
+    });
+}
+
+TaskResult add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
+                    const std::string& pin, const std::string& actor) {
+    if (!login_is_acceptable(login)) return {false, "a name is 1 to 32 letters, digits, '.', '-' or '_'; nothing changed"};
+    if (!UserService::pin_is_acceptable(pin)) return {false, "a PIN is 4 to 12 digits; nothing changed"};
+    UserService service(ledger, pepper);
+    auto added = service.add_user(login, std::string(to_string(role)), pin, actor);
+    if (!added) return {false, added.error().message};
+    return {true, login};
+}
+
+TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                     const std::string& pin, const std::string& actor) {
+    if (!UserService::pin_is_acceptable(pin)) return {false, "a PIN is 4 to 12 digits; nothing changed"};
+    UserService service(ledger, pepper);
+    if (auto reset = service.reset_pin(login, pin, actor); !reset) return {false, reset.error().message};
+    return {true, login};
+}
+
+TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor) {
+    if (login == actor) return {false, "you cannot disable yourself; sign in as another technician; nothing changed"};
+    if (auto disabled = ledger.disable_user(login, actor); !disabled) return {false, disabled.error().message};
+    return {true, login};
+}
+
+TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                       const std::string& actor) {
+    auto found = ledger.find_user(login);
+    if (!found) return {false, found.error().message};
+    if (found.value() && storage::is_disabled(*found.value()))
+        return {false, "user '" + login + "' is disabled: set a new PIN to enable it again; nothing changed"};
+    UserService service(ledger, pepper);
+    if (auto unlocked = service.unlock_as_administrator(login, actor); !unlocked) return {false, unlocked.error().message};
+    return {true, login};
+}
+
+BackOfficeReply::Result read_rules(storage::Ledger& ledger) {
+    auto rules = load_policy_rules(ledger);
+    if (!rules) return TaskResult{false, rules.error().message};
+    auto drives = ledger.drives();
+    if (!drives) return TaskResult{false, drives.error().message};
+    return RulesView{rules.value(), drives.value()};
+}
+
+TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor) {
+    // Through the JSON reader, so the screen is held to the same checks as medkioskctl rules set.
+    std::string error;
+    auto checked = policy_rules_from_json(policy_rules_to_json(rules), PolicyRules{}, error);
+    if (!checked) return {false, error + "; nothing changed"};
+    if (auto s = ledger.set_setting(kPolicyRulesSetting, policy_rules_to_json(*checked), actor); !s)
+        return {false, s.error().message};
+    return {true, policy_rules_to_json(*checked)};
+}
+
+TaskResult save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor) {
+    if (auto info = drive_info(drive); !info) return {false, info.error().message + "; nothing changed"};
+    if (drive.id == 0) {
+        auto added = ledger.add_drive(drive, actor);
+        if (!added) return {false, added.error().message};
+        return {true, std::to_string(added.value().id)};
+    }
+    if (auto updated = ledger.update_drive(drive, actor); !updated) return {false, updated.error().message};
+    return {true, std::to_string(drive.id)};
+}
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,261 @@
+// The technician's work on the real local back office (its own thread, a real ledger, real users):
+// catalogue import with progress, users added / re-PINned / disabled / unlocked with audit rows,
+// rules and drives stored and picked up by the donation flow's policy snapshot.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
+
+#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/ledger_worker.hpp"
+#include "medkiosk/kiosk/technician_office.hpp"
+#include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/scanner/parse.hpp"
+#include "support/temp_dir.hpp"
+
+namespace medkiosk::kiosk {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TechnicianOfficeTest : public ::testing::Test {
+  protected:
+    test::TempDir dir;
+    std::filesystem::path ledger_file = dir.path() / "ledger.db";
+    std::filesystem::path pepper_file = dir.path() / "pin-pepper";
+    storage::LedgerOptions ledger_options{"kiosk-tech", dir.path() / "county.key"};
+    std::unique_ptr<storage::Ledger> book = open_ledger();
+    std::string pepper = load_pepper(pepper_file, true).value();
+    UserService users{*book, pepper, PinCost::minimal()};
+    std::unique_ptr<BackOfficePort> office =
+        make_local_back_office({ledger_file, "", "", 5, 60s, ledger_options, pepper_file});
+
+    std::unique_ptr<storage::Ledger> open_ledger() {
+        auto opened = storage::Ledger::open(ledger_file, ledger_options);
+        EXPECT_TRUE(opened.ok()) << opened.error().message;
+        return std::move(opened.value());
+    }
+    BackOfficeReply::Result wait(std::uint64_t ticket) {
+        EXPECT_NE(ticket, 0u);
+        for (int i = 0; i < 3000; ++i) {
+            for (auto& reply : office->take_replies())
+                if (reply.ticket == ticket) return reply.result;
+            std::this_thread::sleep_for(5ms);
+        }
+        ADD_FAILURE() << "no reply for ticket " << ticket;
+        return TaskResult{};
+    }
+    TaskResult task(std::uint64_t ticket) {
+        const auto result = wait(ticket);
+        const auto* task = std::get_if<TaskResult>(&result);
+        EXPECT_NE(task, nullptr);
+        return task ? *task : TaskResult{};
+    }
+    void sign_in_technician() {
+        ASSERT_TRUE(users.add_user("li", "technician", "13579", "test").ok());
+        const auto result = wait(office->verify_pin(Role::Technician, "13579"));
+        ASSERT_EQ(std::get<PinCheck>(result).outcome, PinCheck::Outcome::Accepted);
+    }
+    std::map<std::string, UserSummary> listed() {
+        const auto result = wait(office->list_users());
+        std::map<std::string, UserSummary> by_login;
+        for (const auto& user : std::get<UserList>(result).users) by_login[user.login] = user;
+        return by_login;
+    }
+    std::vector<storage::AuditRow> all_audit() {
+        auto rows = book->audit_rows();
+        EXPECT_TRUE(rows.ok());
+        std::vector<storage::AuditRow> all;
+        if (rows.ok()) all = std::move(rows).value();
+        return all;
+    }
+    std::vector<storage::AuditRow> audit(const std::string& action) {
+        std::vector<storage::AuditRow> rows = all_audit();
+        std::erase_if(rows, [&](const storage::AuditRow& row) { return row.action != action; });
+        return rows;
+    }
+};
+
+TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
+    sign_in_technician();
+    const std::filesystem::path csv = dir.path() / "catalogue.csv";
+    constexpr int kRows = 40000;
+    {
+        std::ofstream out(csv);
+        out << "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,device\n";
+        for (int i = 0; i < kRows; ++i) out << "P" << i << ",药品" << i << ",Medicine " << i << ",tablet,10 mg,fever,0,0,0,0,0\n";
+    }
+    EXPECT_FALSE(office->import_progress().known) << "nothing runs yet";
+    const std::uint64_t ticket = office->import_catalogue(csv);
+    std::vector<TaskProgress> seen;
+    std::optional<TaskResult> result;
+    for (int i = 0; i < 20000 && !result; ++i) {
+        const TaskProgress progress = office->import_progress();
+        if (progress.known && (seen.empty() || seen.back().label != progress.label)) seen.push_back(progress);
+        for (auto& reply : office->take_replies())
+            if (reply.ticket == ticket) result = std::get<TaskResult>(reply.result);
+        std::this_thread::sleep_for(1ms);
+    }
+    ASSERT_TRUE(result.has_value());
+    ASSERT_TRUE(result->ok) << result->message;
+    ASSERT_GE(seen.size(), 3u) << "the bar moves through the import";
+    const bool part_way = std::any_of(seen.begin(), seen.end(), [](const TaskProgress& p) {
+        return p.fraction > 0.0 && p.fraction < 0.9 && p.label.find(" / " + std::to_string(kRows)) != std::string::npos;
+    });
+    EXPECT_TRUE(part_way) << seen.front().label << " … " << seen.back().label;
+    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].fraction, seen[i - 1].fraction) << "never goes back";
+    EXPECT_FALSE(office->import_progress().known) << "cleared when done";
+    EXPECT_EQ(book->catalogue().value().size(), static_cast<std::size_t>(kRows));
+}
+
+TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRowsAndNoPins) {
+    sign_in_technician();
+    EXPECT_TRUE(task(office->add_user("wang", Role::Staff, "24681")).ok);
+    const TaskResult bad_pin = task(office->add_user("zhao", Role::Staff, "12"));
+    EXPECT_FALSE(bad_pin.ok);
+    EXPECT_NE(bad_pin.message.find("4 to 12 digits"), std::string::npos) << bad_pin.message;
+    EXPECT_FALSE(task(office->add_user("wang", Role::Staff, "86420")).ok) << "the name is taken";
+    auto shown = listed();
+    ASSERT_EQ(shown.size(), 2u);
+    EXPECT_EQ(shown["wang"].role, "staff");
+    EXPECT_FALSE(shown["wang"].locked || shown["wang"].disabled);
+    EXPECT_EQ(wait(office->verify_pin(Role::Staff, "24681")).index(), 0u);
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "24681"))).outcome, PinCheck::Outcome::Accepted);
+
+    // Locked by wrong PINs, then unlocked by the technician.
+    storage::UserRecord wang = book->find_user("wang").value().value();
+    wang.failed_attempts = UserService::kLockAfter;
+    wang.locked = true;
+    ASSERT_TRUE(book->update_login_state(wang, "lock", "test").ok());
+    EXPECT_TRUE(listed()["wang"].locked);
+    EXPECT_TRUE(task(office->unlock_user("wang")).ok);
+    EXPECT_FALSE(listed()["wang"].locked);
+
+    EXPECT_TRUE(task(office->reset_pin("wang", "97531")).ok);
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome, PinCheck::Outcome::Accepted);
+
+    EXPECT_TRUE(task(office->disable_user("wang")).ok);
+    EXPECT_TRUE(listed()["wang"].disabled);
+    EXPECT_NE(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome, PinCheck::Outcome::Accepted)
+        << "a disabled user cannot sign in";
+    EXPECT_FALSE(task(office->unlock_user("wang")).ok) << "unlock does not enable a disabled user";
+    EXPECT_FALSE(task(office->disable_user("li")).ok) << "the technician cannot disable themself";
+    EXPECT_TRUE(task(office->reset_pin("wang", "11223")).ok) << "a new PIN enables again";
+    EXPECT_FALSE(listed()["wang"].disabled);
+
+    for (const char* action : {"add-user", "unlock", "reset-pin", "disable-user"}) {
+        bool by_li = false;
+        for (const auto& row : audit(action)) by_li = by_li || row.actor == "li";
+        EXPECT_TRUE(by_li) << action << " is in the audit log as li's";
+    }
+    for (const auto& row : all_audit()) {
+        for (const char* pin : {"24681", "97531", "11223", "13579"})
+            EXPECT_EQ(row.detail.find(pin), std::string::npos) << row.action << " logs a PIN";
+    }
+    ASSERT_TRUE(book->verify_audit().ok());
+}
+
+TEST_F(TechnicianOfficeTest, WithoutASignedInTechnicianNothingChanges) {
+    ASSERT_TRUE(users.add_user("wang", "staff", "24681", "test").ok());
+    EXPECT_FALSE(task(office->add_user("zhao", Role::Staff, "13579")).ok);
+    EXPECT_FALSE(task(office->disable_user("wang")).ok);
+    PolicyRules rules;
+    rules.minimum_shelf_life_days = 10;
+    EXPECT_FALSE(task(office->save_rules(rules)).ok);
+    EXPECT_EQ(book->users().value().size(), 1u);
+    EXPECT_FALSE(book->setting("policy.rules").value().has_value());
+}
+
+TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPicksThemUp) {
+    sign_in_technician();
+    LedgerWorker worker(ledger_file, ledger_options);
+    for (int i = 0; i < 500 && !worker.policy(); ++i) std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE(worker.policy());
+    EXPECT_EQ(worker.policy()->rules(PolicyRules{}).minimum_shelf_life_days, 90);
+
+    const auto view = std::get<RulesView>(wait(office->read_rules()));
+    EXPECT_EQ(view.rules.minimum_shelf_life_days, 90);
+    EXPECT_TRUE(view.drives.empty());
+
+    PolicyRules rules;
+    rules.minimum_shelf_life_days = 150;
+    rules.shelf_life_by_category = {{"antiviral", 200}};
+    rules.excluded_categories = {"controlled"};
+    rules.accept_unknown_for_review = false;
+    ASSERT_TRUE(task(office->save_rules(rules)).ok);
+    PolicyRules impossible;
+    impossible.minimum_shelf_life_days = -3;
+    EXPECT_FALSE(task(office->save_rules(impossible)).ok);
+
+    const std::string today = scanner::to_iso(scanner::today_utc());
+    storage::Drive drive{0, "Winter drive", today, "2099-12-31", {"fever", "cough"}, "{}"};
+    ASSERT_TRUE(task(office->save_drive(drive)).ok);
+    auto stored = std::get<RulesView>(wait(office->read_rules()));
+    EXPECT_EQ(stored.rules.minimum_shelf_life_days, 150);
+    EXPECT_EQ(stored.rules.excluded_categories, std::set<std::string>{"controlled"});
+    EXPECT_FALSE(stored.rules.accept_unknown_for_review);
+    ASSERT_EQ(stored.drives.size(), 1u);
+    storage::Drive edited = stored.drives.front();
+    edited.name = "Winter flu drive";
+    edited.accepted_categories = {"fever"};
+    ASSERT_TRUE(task(office->save_drive(edited)).ok);
+    storage::Drive backwards = edited;
+    backwards.ends_on = "2000-01-01";
+    EXPECT_FALSE(task(office->save_drive(backwards)).ok);
+    stored = std::get<RulesView>(wait(office->read_rules()));
+    ASSERT_EQ(stored.drives.size(), 1u);
+    EXPECT_EQ(stored.drives.front().name, "Winter flu drive");
+    EXPECT_EQ(stored.drives.front().accepted_categories, std::vector<std::string>{"fever"});
+    EXPECT_EQ(stored.drives.front().ends_on, "2099-12-31");
+    EXPECT_EQ(audit("set-setting").back().actor, "li");
+    EXPECT_EQ(audit("change-drive").size(), 1u);
+
+    // What the kiosk does after a stored change (TechnicianFlow::take_policy_changed → refresh_policy).
+    worker.refresh_policy();
+    std::shared_ptr<const PolicySnapshot> snapshot;
+    for (int i = 0; i < 500; ++i) {
+        snapshot = worker.policy();
+        if (snapshot && snapshot->drive && snapshot->rules(PolicyRules{}).minimum_shelf_life_days == 150) break;
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(snapshot && snapshot->drive);
+    EXPECT_EQ(snapshot->rules(PolicyRules{}).minimum_shelf_life_days, 150);
+    EXPECT_EQ(snapshot->drive->name, "Winter flu drive");
+    EXPECT_EQ(snapshot->drive->accepted_categories, std::vector<std::string>{"fever"});
+}
+
+TEST_F(TechnicianOfficeTest, AFreshKioskGetsItsFirstTechnicianThroughTheDevelopmentPin) {
+    auto fresh_office = make_local_back_office({ledger_file, "", "2468", 5, 60s, ledger_options, pepper_file});
+    const auto signed_in = [&] {
+        const std::uint64_t ticket = fresh_office->verify_pin(Role::Technician, "2468");
+        for (int i = 0; i < 1000; ++i) {
+            for (auto& reply : fresh_office->take_replies())
+                if (reply.ticket == ticket) return std::get<PinCheck>(reply.result).outcome;
+            std::this_thread::sleep_for(5ms);
+        }
+        return PinCheck::Outcome::Unavailable;
+    }();
+    ASSERT_EQ(signed_in, PinCheck::Outcome::Accepted);
+    const std::uint64_t ticket = fresh_office->add_user("li", Role::Technician, "13579");
+    std::optional<TaskResult> added;
+    for (int i = 0; i < 1000 && !added; ++i) {
+        for (auto& reply : fresh_office->take_replies())
+            if (reply.ticket == ticket) added = std::get<TaskResult>(reply.result);
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(added && added->ok) << (added ? added->message : "no reply");
+    EXPECT_EQ(audit("add-user").back().actor, "technician-development-pin");
+    // Now a user exists: the development PIN no longer signs in, and cannot add another.
+    const std::uint64_t second = fresh_office->add_user("wang", Role::Staff, "24681");
+    std::optional<TaskResult> refused;
+    for (int i = 0; i < 1000 && !refused; ++i) {
+        for (auto& reply : fresh_office->take_replies())
+            if (reply.ticket == second) refused = std::get<TaskResult>(reply.result);
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_FALSE(refused->ok);
+}
+
+}  // namespace
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,235 @@
+// The technician's screen in the real kiosk under Xvfb, driven by real X input (xdotool clicks on
+// the rectangles the kiosk logs, typed text): enter through the hidden corner and the PIN pad, refuse
+// a bad kiosk id without touching kiosk.toml, save good values and find them (and the technician's
+// comments) in kiosk.toml, the language switching live. Screenshots of every tab in both languages
+// at 1280×800 and 1024×600 go to build/screenshots/technician/.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+#include "xvfb.hpp"
+
+namespace medkiosk::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Rect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class Driver {
+  public:
+    Driver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots) : x_(x), kiosk_(kiosk), shots_(std::move(shots)) {}
+
+    std::string screen() const {
+        const std::string out = kiosk_.output();
+        const std::regex pattern("event=screen name=([a-z-]+)");
+        std::string last;
+        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it) last = (*it)[1].str();
+        return last;
+    }
+    bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = 20s) const {
+        for (const auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;) {
+            if (screen() == name) return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    }
+    std::optional<Rect> rect(const std::string& id) const {
+        const std::string out = kiosk_.output();
+        const std::regex pattern("event=button screen=" + screen() + " id=" + id + " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
+        std::optional<Rect> found;
+        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
+            found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
+        return found;
+    }
+    // Clicks the middle of a button or field the kiosk laid out on the technician screen.
+    ::testing::AssertionResult click(const std::string& id) {
+        std::optional<Rect> found;
+        for (int i = 0; i < 100 && !(found = rect(id)); ++i) std::this_thread::sleep_for(50ms);
+        if (!found) return ::testing::AssertionFailure() << "no " << id << " on " << screen() << "\n" << kiosk_.output();
+        if (found->w < 38 || found->h < 38)
+            return ::testing::AssertionFailure() << id << " is only " << found->w << "x" << found->h << " px (< 10 mm)";
+        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(found->x + found->w / 2),
+                std::to_string(found->y + found->h / 2), "click", "1"});
+        std::this_thread::sleep_for(150ms);
+        return ::testing::AssertionSuccess();
+    }
+    // Replaces a text field's content as a technician with a keyboard does.
+    ::testing::AssertionResult type_into(const std::string& id, const std::string& text) {
+        auto clicked = click(id);
+        if (!clicked) return clicked;
+        // Held across frames: ImGui 1.86 sees key state once per frame, a quick tap can fall between.
+        x_.run({"/usr/bin/xdotool", "keydown", "ctrl+a", "sleep", "0.1", "keyup", "ctrl+a", "keydown", "BackSpace",
+                "sleep", "0.1", "keyup", "BackSpace"});
+        x_.run({"/usr/bin/xdotool", "type", "--delay", "10", text});
+        std::this_thread::sleep_for(100ms);
+        return ::testing::AssertionSuccess();
+    }
+    void scroll_down(int x, int y, int notches) {
+        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat",
+                std::to_string(notches), "--delay", "30", "5"});
+        std::this_thread::sleep_for(300ms);
+    }
+    void scroll_up(int x, int y, int notches) {
+        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat",
+                std::to_string(notches), "--delay", "10", "4"});
+        std::this_thread::sleep_for(300ms);
+    }
+    void key(const std::string& name) {
+        x_.run({"/usr/bin/xdotool", "key", name});
+        std::this_thread::sleep_for(120ms);
+    }
+    void shot(const std::string& name) {
+        std::this_thread::sleep_for(300ms);  // the answer and a frame or two painted
+        EXPECT_TRUE(x_.screenshot(shots_ + "/" + name + ".png")) << name;
+    }
+
+  private:
+    const Xvfb& x_;
+    BackgroundProcess& kiosk_;
+    std::string shots_;
+};
+
+struct ScreenSize {
+    int width;
+    int height;
+    // The typing-heavy steps (refusal, drive, user) once; the other size only saves and shows every tab.
+    bool full;
+};
+
+class TechnicianScript : public ::testing::TestWithParam<ScreenSize> {};
+
+TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownInBothLanguages) {
+    const ScreenSize run = GetParam();
+    const std::string size = std::to_string(run.width) + "x" + std::to_string(run.height);
+    Xvfb x(run.width, run.height);
+    ASSERT_TRUE(x.ok()) << x.error();
+    TempDir dir;
+    const std::filesystem::path config = dir.path() / "kiosk.toml";
+    const std::string original =
+        "# Set up by the county's technician; keep this comment\n[kiosk]\nid = \"tech-ui\"\nlanguage = \"en\"\n"
+        "font = \"\"  # fontconfig\n\n[camera]\nsource = \"demo\"\n\n[policy]\nmin_shelf_life_days = 100\n";
+    std::ofstream(config) << original;
+
+    // A fresh kiosk: no users yet, the development technician PIN lets the technician in.
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size, "--config", config.string(), "--data-dir",
+                             (dir.path() / "data").string()},
+                            (dir.path() / "kiosk").string(),
+                            {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_TECHNICIAN_PIN=2468",
+                             "MEDKIOSK_PEPPER_FILE=" + (dir.path() / "pin-pepper").string()});
+    Driver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size);
+    ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
+    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
+    ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
+    for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);
+    ASSERT_TRUE(k.click("ok"));
+    ASSERT_TRUE(k.wait_screen("technician")) << kiosk.output();
+    k.shot("01-settings-en");
+    ASSERT_TRUE(k.click("test-hub"));  // no address yet: told so, with an example
+    k.shot("01-hub-test-no-address-en");
+
+    // A kiosk id with a space and '!' is refused on the screen; kiosk.toml is not touched.
+    ASSERT_TRUE(k.click("idle-more"));
+    if (run.full) {
+        ASSERT_TRUE(k.type_into("kiosk-id", "pharmacy 12!"));
+        ASSERT_TRUE(k.click("save"));
+        ASSERT_TRUE(kiosk.wait_for_output("event=settings-refused fields=kiosk_id", 5s)) << kiosk.output();
+        k.shot("02-refused-en");
+        EXPECT_EQ(read_file(config), original);
+    }
+
+    // Corrected, with Chinese chosen: saved to the file, the screen switches language at once.
+    ASSERT_TRUE(k.type_into("kiosk-id", "tech-ui-2"));
+    ASSERT_TRUE(k.click("lang-zh"));
+    ASSERT_TRUE(k.click("save"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=settings-saved", 10s)) << kiosk.output();
+    ASSERT_TRUE(kiosk.wait_for_output("event=settings-applied language=zh idle_timeout_seconds=105 restart_needed=yes", 5s))
+        << kiosk.output();
+    const std::string saved = read_file(config);
+    EXPECT_NE(saved.find("id = \"tech-ui-2\""), std::string::npos) << saved;
+    EXPECT_NE(saved.find("language = \"zh\""), std::string::npos) << saved;
+    EXPECT_NE(saved.find("idle_timeout_seconds = 105"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("# Set up by the county's technician; keep this comment"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("font = \"\"  # fontconfig"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("min_shelf_life_days = 100"), std::string::npos) << saved;
+    k.shot("03-settings-saved-zh");
+
+    // Every tab in Chinese, then English again (saved the same way) and every tab in English.
+    for (const char* language : {"zh", "en"}) {
+        if (std::string(language) == "en") {
+            ASSERT_TRUE(k.click("tab-settings"));
+            ASSERT_TRUE(k.click("lang-en"));
+            ASSERT_TRUE(k.click("save"));
+            ASSERT_TRUE(kiosk.wait_for_output("event=settings-applied language=en", 10s)) << kiosk.output();
+        }
+        ASSERT_TRUE(k.click("tab-camera"));
+        k.shot(std::string("04-camera-") + language);
+        ASSERT_TRUE(k.click("tab-rules"));
+        if (run.full && std::string(language) == "zh") {
+            // A drive, typed below the rules (the tab scrolls), stored and listed with its Edit button.
+            k.scroll_down(run.width / 2, run.height / 2, 15);
+            ASSERT_TRUE(k.type_into("drive-name", "Winter drive"));
+            ASSERT_TRUE(k.type_into("drive-start", "2026-12-01"));
+            ASSERT_TRUE(k.type_into("drive-end", "2027-02-28"));
+            ASSERT_TRUE(k.type_into("drive-categories", "fever, cough"));
+            ASSERT_TRUE(k.click("save-drive"));
+            ASSERT_TRUE(k.click("edit-drive-1")) << "the new drive is listed";
+            k.scroll_down(run.width / 2, run.height / 2, 15);
+        }
+        k.shot(std::string("06-rules-") + language);
+        ASSERT_TRUE(k.click("tab-users"));
+        if (run.full && std::string(language) == "zh") {
+            // The first technician, PIN typed twice; then listed.
+            ASSERT_TRUE(k.type_into("user-name", "li"));
+            ASSERT_TRUE(k.click("role-technician"));
+            ASSERT_TRUE(k.type_into("user-pin", "13579"));
+            ASSERT_TRUE(k.type_into("user-pin-again", "13579"));
+            ASSERT_TRUE(k.click("add-user"));
+            ASSERT_TRUE(k.click("new-pin-li")) << "the new user is listed";
+        }
+        k.shot(std::string("05-users-") + language);
+    }
+    if (run.full) {
+        EXPECT_EQ(kiosk.output().find("13579"), std::string::npos) << "a PIN is never logged";
+        const auto users = run_ctl({"users", "list", "--data-dir", (dir.path() / "data").string()});
+        EXPECT_NE(users.out.find("li"), std::string::npos) << users.out << users.err;
+        const auto rules = run_ctl({"rules", "show", "--json", "--data-dir", (dir.path() / "data").string(), "--today", "2026-12-24"});
+        EXPECT_NE(rules.out.find("Winter drive"), std::string::npos) << rules.out << rules.err;
+    }
+    EXPECT_NE(read_file(config).find("language = \"en\""), std::string::npos);
+
+    if (run.full) {
+        // A wrong rule is refused with its reason before anything is stored.
+        ASSERT_TRUE(k.click("tab-rules"));
+        k.scroll_up(run.width / 2, run.height / 2, 30);
+        ASSERT_TRUE(k.type_into("min-days", "ninety"));
+        ASSERT_TRUE(k.click("save-rules"));
+        k.shot("07-rules-refused-en");
+    }
+    ASSERT_TRUE(k.click("close"));
+    ASSERT_TRUE(k.wait_screen("welcome")) << kiosk.output();
+    EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
+}
+
+INSTANTIATE_TEST_SUITE_P(TwoSizes, TechnicianScript, ::testing::Values(ScreenSize{1280, 800, true}, ScreenSize{1024, 600, false}),
+                         [](const auto& param_info) { return std::to_string(param_info.param.width) + "x" + std::to_string(param_info.param.height); });
+
+}  // namespace
+}  // namespace medkiosk::test
