@@ -273,6 +273,12 @@ class CountingOffice : public BackOfficePort {
     std::uint64_t verify_pin(Role, std::string) override { return ++sent; }
     std::uint64_t query_queue(QueueFilter) override { return ++sent; }
     std::uint64_t review(std::vector<std::string>, ReviewAction) override { return ++sent; }
+    std::uint64_t reclassify(std::vector<std::string>, std::string) override { return ++sent; }
+    std::uint64_t query_categories() override { return ++sent; }
+    std::uint64_t query_dispatch_plan() override { return ++sent; }
+    std::uint64_t dispatch(std::string, std::vector<storage::DispatchItem>) override { return ++sent; }
+    std::uint64_t query_charts(int) override { return ++sent; }
+    std::optional<storage::SyncProgress> sync_state() const override { return std::nullopt; }
     std::uint64_t test_hub(std::string) override { return ++sent; }
     std::uint64_t import_catalogue(std::filesystem::path) override { return ++sent; }
     std::uint64_t add_user(std::string, Role, std::string) override { return ++sent; }
