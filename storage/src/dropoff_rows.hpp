@@ -16,6 +16,13 @@ inline constexpr const char* kDropoffColumns =
     "expiry_precision, serial_hash, quantity, condition, decision, reason, review_state, category, drive_id, "
     "expiry_source";
 
+// How many columns kDropoffColumns selects: a query selecting more after them reads those from here on.
+inline constexpr int kDropoffColumnCount = [] {
+    int columns = 1;
+    for (const char* c = kDropoffColumns; *c != '\0'; ++c) columns += *c == ',' ? 1 : 0;
+    return columns;
+}();
+
 // Reads a row selected with kDropoffColumns, in that order.
 DropOffRecord read_dropoff_row(const Statement& row);
 

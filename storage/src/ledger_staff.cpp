@@ -51,8 +51,8 @@ StatusOr<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::
     while ((rc = s.step()) == SQLITE_ROW) {
         StaffQueueRow row;
         row.dropoff = detail::read_dropoff_row(s);
-        row.name_zh = s.column_text(19);
-        row.name_en = s.column_text(20);
+        row.name_zh = s.column_text(detail::kDropoffColumnCount);
+        row.name_en = s.column_text(detail::kDropoffColumnCount + 1);
         rows.push_back(std::move(row));
     }
     if (rc != SQLITE_DONE) return db.last_error(rc, doing);

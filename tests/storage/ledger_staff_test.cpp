@@ -50,6 +50,7 @@ class LedgerStaffTest : public ::testing::Test {
         input.gtin = gtin;
         input.expiry = expiry;
         input.expiry_precision = expiry.empty() ? "" : "day";
+        input.expiry_source = expiry.empty() ? "" : "code";
         input.decision = decision;
         input.reason = decision == "refuse" ? "expired" : "ok";
         input.category = category;
@@ -274,14 +275,15 @@ TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {
     ASSERT_TRUE(ledger->record_review(fever, staff_id, "approve", "ok").ok());
     ledger.reset();
     {
-        // Back to the version 10 table, as a kiosk of the previous release has it.
+        // Back to the table as a kiosk of the previous release has it (version 11: the expiry source
+        // column stays, the review table loses re-classification).
         RawDb raw(ledger_path());
         raw.exec("CREATE TABLE ra10 (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, dropoff_uuid TEXT NOT NULL, "
                  "user_id INTEGER NOT NULL, action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'dispose')), "
                  "note TEXT, at TEXT NOT NULL) STRICT;"
                  "INSERT INTO ra10 SELECT id, uuid, dropoff_uuid, user_id, action, note, at FROM review_action;"
                  "DROP TABLE review_action; ALTER TABLE ra10 RENAME TO review_action;"
-                 "DROP INDEX IF EXISTS dropoff_by_recorded_at; PRAGMA user_version = 10;");
+                 "DROP INDEX IF EXISTS dropoff_by_recorded_at; PRAGMA user_version = 11;");
     }
     ledger = open_ok();
     ASSERT_TRUE(ledger);

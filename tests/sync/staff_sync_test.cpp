@@ -161,6 +161,36 @@ TEST_F(StaffSyncTest, ReviewsAndDispatchesReachTheHubOnceAndResyncChangesNothing
     EXPECT_EQ(std::count(receipt.out.begin(), receipt.out.end(), '\n'), 5) << receipt.out;
 }
 
+// The bureau's numbers are the final ones: a pharmacist's approve, reject or dispose replaces the
+// kiosk's "review", and a re-classification moves the pack to its new category.
+TEST_F(StaffSyncTest, ThePublicReportCountsThePharmacistsOutcomeAndTheNewCategory) {
+    auto kiosk = make_kiosk("staffreport");
+    storage::CatalogueEntry cough;
+    cough.product_id = "06900000000021";
+    cough.name_en = "Cough syrup";
+    cough.name_zh = "止咳糖浆";
+    cough.form = "syrup";
+    cough.category = "cough";
+    ASSERT_TRUE(kiosk.ledger->replace_catalogue({cough}, "test").ok());
+    const auto history = make_history(kiosk);
+    // Pack 4 (still pending, quantity 5) is re-classified as cough medicine.
+    auto reclassified = kiosk.ledger->record_reclassify(history.packs[4].uuid, history.reviews[0].user_id, "cough", "");
+    ASSERT_TRUE(reclassified.ok()) << reclassified.error().message;
+    auto worker = worker_for(kiosk);
+    ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
+    EXPECT_EQ(worker->progress().dead_lettered, 0);
+    EXPECT_EQ(pg.scalar(database, "SELECT category FROM hub.review_action WHERE action = 'reclassify'"), "cough");
+
+    const std::string today = pg.scalar(database, "SELECT current_date::text");
+    auto csv = run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
+    ASSERT_EQ(csv.exit_code, 0) << csv.err;
+    // section,key,accepted,refused,review,packs: packs 0 and 1 approved, 2 rejected, 3 disposed.
+    EXPECT_NE(csv.out.find("category,unclassified,2,2,0,10\n"), std::string::npos) << csv.out;
+    EXPECT_NE(csv.out.find("category,cough,0,0,1,5\n"), std::string::npos) << csv.out;
+    // What the kiosk decided at the counter is still there for the bureau's own checks.
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.report_dropoff WHERE kiosk_decision = 'review'"), 5);
+}
+
 TEST_F(StaffSyncTest, AChangedReviewOrDispatchUnderTheSameUuidIsAMismatchAndDeadLettered) {
     auto kiosk = make_kiosk("staffmm");
     const auto history = make_history(kiosk);

@@ -2,6 +2,8 @@
 
 #include <fontconfig/fontconfig.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharFromUtf8
+#include <backends/imgui_impl_opengl3.h>
 
 #include <filesystem>
 
@@ -83,6 +85,34 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     kiosk::log_event("font-loaded", {{"file", file.path}, {"index", std::to_string(file.index)},
                                      {"body_px", std::to_string(static_cast<int>(body_px))}});
     return fonts;
+}
+
+Fonts build_font_texture(const std::string& configured_file, const std::string& text, float body_px) {
+    ImGuiIO& io = ImGui::GetIO();
+    static bool uploaded_before = false;
+    if (uploaded_before) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        io.Fonts->Clear();
+    }
+    Fonts fonts = load_fonts(configured_file, text, body_px);
+    if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
+    else ImGui_ImplOpenGL3_CreateDeviceObjects();  // shaders and the font texture, once
+    uploaded_before = true;
+    io.Fonts->ClearInputData();
+    io.Fonts->ClearTexData();
+    return fonts;
+}
+
+bool covers(const ImFont* font, const std::string& text) {
+    if (font == nullptr) return false;
+    for (const char* at = text.c_str(); *at != '\0';) {
+        unsigned int c = 0;
+        at += ImTextCharFromUtf8(&c, at, nullptr);
+        if (c == 0) break;
+        if (c < 0x20 || c > 0xFFFF) continue;  // controls; ImWchar is 16-bit in Debian's build
+        if (font->FindGlyphNoFallback(static_cast<ImWchar>(c)) == nullptr) return false;
+    }
+    return true;
 }
 
 }  // namespace medkiosk::ui

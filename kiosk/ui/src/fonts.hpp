@@ -16,4 +16,12 @@ struct Fonts {
 // exactly the glyphs in `text` plus Latin. A missing font is logged and falls back to the built-in one.
 Fonts load_fonts(const std::string& configured_file, const std::string& text, float body_px);
 
+// load_fonts, then uploads the atlas as the GL texture (replacing an earlier one) and frees what only
+// building needed: the font file's bytes (about 20 MB per size for Noto CJK) and the atlas pixels.
+// Call between frames, after the ImGui OpenGL3 backend was initialised.
+Fonts build_font_texture(const std::string& configured_file, const std::string& text, float body_px);
+
+// True when `font` has a glyph for every character of the UTF-8 `text`.
+bool covers(const ImFont* font, const std::string& text);
+
 }  // namespace medkiosk::ui

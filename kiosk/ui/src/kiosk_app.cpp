@@ -299,12 +299,10 @@ int run_kiosk(const KioskOptions& options) {
     glfwGetFramebufferSize(window, &fb_width, &fb_height);
     // Body text scales with the screen: 18 px minimum, about 1/30 of the shorter side (36 px at 1080p).
     const float body_px = std::max(18.0f, static_cast<float>(std::min(fb_width, fb_height)) / 30.0f);
-    const Fonts fonts = load_fonts(options.font_file, translations.all_text(), body_px);
-    // Build and upload the atlas now rather than on the first frame, so that the CJK font file (about
-    // 20 MB, read once per size) and the atlas pixels can be freed: drawing needs only the GL texture.
-    ImGui_ImplOpenGL3_CreateDeviceObjects();
-    io.Fonts->ClearInputData();
-    io.Fonts->ClearTexData();
+    // Only the glyphs the kiosk shows are in the atlas: its own strings now, the catalogue's product
+    // names once the ledger thread has loaded them (see below).
+    Fonts fonts = build_font_texture(options.font_file, translations.all_text(), body_px);
+    std::shared_ptr<const kiosk::PolicySnapshot> names_checked;
     ApplyKioskStyle(body_px);
 
     PreviewTexture preview;
@@ -416,6 +414,20 @@ int run_kiosk(const KioskOptions& options) {
             kiosk::log_event("first-frame", {{"ms_since_start", std::to_string(ms)}});
         }
 
+        // A catalogue (at start, or newly imported) may name products with characters the atlas lacks:
+        // rebuild it once with them, between frames, rather than show "?" for a product's name.
+        if (auto snapshot = ledger.policy(); snapshot && snapshot != names_checked) {
+            names_checked = snapshot;
+            std::string names;
+            for (const auto& [key, product] : snapshot->products) names += product.name_zh + product.name_en;
+            if (!covers(fonts.body, names)) {
+                const auto rebuild_started = kiosk::Clock::now();
+                fonts = build_font_texture(options.font_file, translations.all_text() + names, body_px);
+                kiosk::log_event("font-glyphs-added",
+                                 {{"products", std::to_string(snapshot->products.size())},
+                                  {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kiosk::Clock::now() - rebuild_started).count())}});
+            }
+        }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
