@@ -458,6 +458,10 @@ int run_kiosk(const KioskOptions& options) {
                 break;
         }
         FlushButtonLog(shown_screen.c_str());
+        if (ui.restart_requested) {
+            kiosk::log_event("restart-requested", {{"by", "technician"}});
+            g_stop_requested = 1;
+        }
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
         if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||

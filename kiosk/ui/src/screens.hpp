@@ -42,6 +42,9 @@ struct UiContext {
     kiosk::Clock::time_point now;
     KeyPresses keys;
     BackOfficeContext back_office;
+    // Set by a screen: the kiosk exits cleanly after this frame, and the appliance's systemd unit
+    // (Restart=always) starts it again with the saved settings.
+    bool restart_requested = false;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };

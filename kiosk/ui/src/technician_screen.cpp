@@ -168,6 +168,14 @@ void DrawSaveBar(UiContext& ui) {
     ImGui::EndDisabled();
     ImGui::SameLine(0, spacing);
     if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 7.0f, 0), colours::neutral)) tech.revert();
+    const auto& last_save = tech.saving().result;
+    const bool offer_restart = tech.errors().empty() && !tech.saving().running && !(last_save && !last_save->ok) &&
+                               !tech.dirty() && tech.restart_needed();
+    if (offer_restart) {  // on the same row: the save bar has room for one row only on small screens
+        ImGui::SameLine(0, spacing);
+        if (BigButton(ui.tr("tech.restart_now") + "##restart-now", ImVec2(em * 9.0f, 0), colours::primary))
+            ui.restart_requested = true;
+    }
     ImGui::SameLine(0, spacing * 2);
     ImGui::PushTextWrapPos(0.0f);
     if (!tech.errors().empty()) {
