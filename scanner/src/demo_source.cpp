@@ -135,9 +135,13 @@ public:
         options_.width = std::max(options_.width, 160);
         options_.height = std::max(options_.height, 120);
         options_.frames_per_pack = std::max(options_.frames_per_pack, 10);
-        background_ = make_background(options_.width, options_.height);
-        for (std::size_t i = 0; i < demo_packs().size(); ++i)
-            boxes_.push_back(make_box(demo_packs()[i], i, options_.width, options_.height));
+        // Drawn in BGR as OpenCV's colours are written, turned to RGB once here rather than every frame.
+        cv::cvtColor(make_background(options_.width, options_.height), background_, cv::COLOR_BGR2RGB);
+        for (std::size_t i = 0; i < demo_packs().size(); ++i) {
+            cv::Mat box;
+            cv::cvtColor(make_box(demo_packs()[i], i, options_.width, options_.height), box, cv::COLOR_BGR2RGB);
+            boxes_.push_back(box);
+        }
     }
 
     std::optional<Frame> next() override {
@@ -191,29 +195,38 @@ private:
         transform.at<double>(0, 2) += cx - box.cols / 2.0;
         transform.at<double>(1, 2) += cy - box.rows / 2.0;
         cv::Mat frame = background_.clone();
-        cv::Mat warped, mask;
-        cv::warpAffine(box, warped, transform, frame.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
-        cv::warpAffine(cv::Mat(box.size(), CV_8UC1, cv::Scalar(255)), mask, transform, frame.size(), cv::INTER_NEAREST,
-                       cv::BORDER_CONSTANT);
-        warped.copyTo(frame, mask);
+        // Only the box's bounding rectangle is warped: whole-frame scratch images cost several MB a frame.
+        const std::vector<cv::Point2f> box_corners{{0, 0}, {static_cast<float>(box.cols), 0},
+                                                    {static_cast<float>(box.cols), static_cast<float>(box.rows)},
+                                                    {0, static_cast<float>(box.rows)}};
+        std::vector<cv::Point2f> placed;
+        cv::transform(box_corners, placed, transform);
+        const cv::Rect area = (cv::boundingRect(placed) + cv::Size(2, 2)) & cv::Rect(0, 0, width, height);
+        if (area.width > 0 && area.height > 0) {
+            transform.at<double>(0, 2) -= area.x;
+            transform.at<double>(1, 2) -= area.y;
+            cv::Mat warped, mask;
+            cv::warpAffine(box, warped, transform, area.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
+            cv::warpAffine(cv::Mat(box.size(), CV_8UC1, cv::Scalar(255)), mask, transform, area.size(), cv::INTER_NEAREST,
+                           cv::BORDER_CONSTANT);
+            cv::Mat target = frame(area);
+            warped.copyTo(target, mask);
+        }
 
         // A cheap camera: slight defocus and sensor noise, seeded by the index for reproducibility.
         cv::GaussianBlur(frame, frame, cv::Size(5, 5), 0.9);
         cv::RNG rng(0x5eed0000ULL + index);
-        cv::Mat noise(frame.size(), CV_16SC3);
-        rng.fill(noise, cv::RNG::NORMAL, 0, 4);
-        cv::Mat noisy;
-        frame.convertTo(noisy, CV_16SC3);
-        noisy += noise;
-        noisy.convertTo(frame, CV_8UC3);
-        cv::cvtColor(frame, frame, cv::COLOR_BGR2RGB);
+        noise_.create(frame.size(), CV_8SC3);
+        rng.fill(noise_, cv::RNG::NORMAL, 0, 4);
+        cv::add(frame, noise_, frame, cv::noArray(), CV_8U);
         return frame;
     }
 
     DemoOptions options_;
     detail::Pacer pacer_;
-    cv::Mat background_;
-    std::vector<cv::Mat> boxes_;
+    cv::Mat background_;       // RGB
+    std::vector<cv::Mat> boxes_;  // RGB
+    mutable cv::Mat noise_;    // reused every frame
     std::uint64_t index_ = 0;
     std::string error_;
 };
