@@ -488,64 +488,73 @@ StatusOr<std::string> user_login(Database& db, std::int64_t user_id) {
 
 }  // namespace
 
+namespace {
+
+// A review inside the caller's write transaction: the drop-off's state, the review row, its outbox row
+// and its audit row.
+StatusOr<ReviewAction> write_review(Database& db, const std::string& login, const std::string& dropoff_uuid,
+                                    std::int64_t user_id, const std::string& action, const std::string& note,
+                                    std::string_view doing) {
+    static const std::pair<const char*, const char*> kStates[] = {
+        {"approve", "approved"}, {"reject", "rejected"}, {"dispose", "disposed"}};
+    const char* new_state = nullptr;
+    for (const auto& [name, state] : kStates)
+        if (action == name) new_state = state;
+    if (new_state == nullptr) return invalid("review action must be approve, reject or dispose, got \"" + action + "\"");
+    if (too_long(note)) return invalid("review note is longer than 512 bytes");
+    ReviewAction review{detail::new_uuid_v4(), dropoff_uuid, user_id, action, note, detail::utc_now_iso8601_ms()};
+    auto update = db.prepare("UPDATE dropoff SET review_state = ?2 WHERE uuid = ?1 AND review_state = 'pending'");
+    if (!update) return update.error();
+    update.value().bind_text(1, dropoff_uuid);
+    update.value().bind_text(2, new_state);
+    if (auto s = run(db, update.value(), doing, kNothingChanged); !s) return s.error();
+    if (sqlite3_changes(db.handle()) == 0) {
+        return Error{ErrorCode::NotFound,
+                     "drop-off " + dropoff_uuid + " does not exist or was already reviewed — " + kNothingChanged};
+    }
+    auto insert = db.prepare("INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!insert) return insert.error();
+    insert.value().bind_text(1, review.uuid);
+    insert.value().bind_text(2, review.dropoff_uuid);
+    insert.value().bind_int64(3, user_id);
+    insert.value().bind_text(4, action);
+    insert.value().bind_text_or_null(5, note);
+    insert.value().bind_text(6, review.at);
+    if (auto s = run(db, insert.value(), doing, kNothingChanged); !s) return s.error();
+    const std::string payload = json_text({{"uuid", review.uuid},
+                                           {"dropoff_uuid", dropoff_uuid},
+                                           {"user", login},
+                                           {"action", action},
+                                           {"review_state", new_state},
+                                           {"note", note},
+                                           {"at", review.at}});
+    if (auto s = insert_outbox_row(db, "review_action", review.uuid, payload, review.at, doing); !s) return s.error();
+    if (auto a = detail::append_audit(db, login, "review-" + action, "dropoff", dropoff_uuid, payload, review.at); !a)
+        return a.error();
+    return review;
+}
+
+}  // namespace
+
 StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, std::int64_t user_id,
                                              const std::string& action, const std::string& note) {
     return without_exceptions("recording a review", [&]() -> StatusOr<ReviewAction> {
         constexpr std::string_view kDoing = "recording a review";
-        static const std::pair<const char*, const char*> kStates[] = {
-            {"approve", "approved"}, {"reject", "rejected"}, {"dispose", "disposed"}};
-        const char* new_state = nullptr;
-        for (const auto& [name, state] : kStates)
-            if (action == name) new_state = state;
-        if (new_state == nullptr)
-            return invalid("review action must be approve, reject or dispose, got \"" + action + "\"");
-        if (too_long(note)) return invalid("review note is longer than 512 bytes");
         Database& db = database();
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
         auto login = user_login(db, user_id);
         if (!login) return login.error();
-
-        ReviewAction review{detail::new_uuid_v4(), dropoff_uuid, user_id, action, note, detail::utc_now_iso8601_ms()};
-        auto update = db.prepare("UPDATE dropoff SET review_state = ?2 WHERE uuid = ?1 AND review_state = 'pending'");
-        if (!update) return update.error();
-        update.value().bind_text(1, dropoff_uuid);
-        update.value().bind_text(2, new_state);
-        if (auto s = run(db, update.value(), kDoing, kNothingChanged); !s) return s.error();
-        if (sqlite3_changes(db.handle()) == 0) {
-            return Error{ErrorCode::NotFound,
-                         "drop-off " + dropoff_uuid + " does not exist or was already reviewed — " + kNothingChanged};
-        }
-        auto insert = db.prepare("INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        if (!insert) return insert.error();
-        insert.value().bind_text(1, review.uuid);
-        insert.value().bind_text(2, review.dropoff_uuid);
-        insert.value().bind_int64(3, user_id);
-        insert.value().bind_text(4, action);
-        insert.value().bind_text_or_null(5, note);
-        insert.value().bind_text(6, review.at);
-        if (auto s = run(db, insert.value(), kDoing, kNothingChanged); !s) return s.error();
-        const std::string payload = json_text({{"uuid", review.uuid},
-                                               {"dropoff_uuid", dropoff_uuid},
-                                               {"user", login.value()},
-                                               {"action", action},
-                                               {"review_state", new_state},
-                                               {"note", note},
-                                               {"at", review.at}});
-        if (auto s = insert_outbox_row(db, "review_action", review.uuid, payload, review.at, kDoing); !s)
-            return s.error();
-        if (auto a = detail::append_audit(db, login.value(), "review-" + action, "dropoff", dropoff_uuid, payload,
-                                          review.at);
-            !a)
-            return a.error();
+        auto review = write_review(db, login.value(), dropoff_uuid, user_id, action, note, kDoing);
+        if (!review) return review.error();
         if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
         return review;
     });
 }
 
 StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                           const std::vector<DispatchItem>& items) {
+                                           const std::vector<DispatchItem>& items, bool confirm_kiosk_accepted) {
     return without_exceptions("recording a dispatch", [&]() -> StatusOr<Dispatch> {
         constexpr std::string_view kDoing = "recording a dispatch";
         if (clinic.empty() || too_long(clinic)) return invalid("a dispatch needs a clinic name (up to 512 bytes)");
@@ -571,6 +580,18 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
         nlohmann::json payload_items = nlohmann::json::array();
         for (const auto& item : items) {
             if (item.quantity <= 0) return invalid("dispatch quantity must be at least 1 — " + std::string(kNothingChanged));
+            if (confirm_kiosk_accepted) {
+                // A pack the kiosk accepted and no pharmacist has looked at yet: the dispatch is its
+                // confirmation, in this same transaction.
+                auto accepted = db.prepare("SELECT 1 FROM dropoff WHERE uuid = ?1 AND review_state = 'pending' AND decision = 'accept'");
+                if (!accepted) return accepted.error();
+                accepted.value().bind_text(1, item.dropoff_uuid);
+                if (accepted.value().step() == SQLITE_ROW) {
+                    auto confirmed = write_review(db, login.value(), item.dropoff_uuid, user_id, "approve",
+                                                  "confirmed for dispatch", kDoing);
+                    if (!confirmed) return confirmed.error();
+                }
+            }
             mark.value().bind_text(1, item.dropoff_uuid);
             if (auto s = run(db, mark.value(), kDoing, kNothingChanged); !s) return s.error();
             mark.value().reset();

@@ -218,6 +218,33 @@ TEST_F(LedgerStaffTest, DispatchCandidatesComeEarliestExpiryFirstAndLeaveWhenDis
     (void)review;
 }
 
+// A pack the kiosk accepted is confirmed by the dispatch itself, in its transaction: a dispatch that
+// fails on another item leaves it unconfirmed, with no review, outbox or audit row of its own.
+TEST_F(LedgerStaffTest, ADispatchConfirmsKioskAcceptedPacksAllOrNothing) {
+    const std::string accepted = record("06900000000069", "2027-02-28", "accept", "cough", 2);
+    const std::string waiting = record("06911111111111", "2026-12-31", "review", "");
+    RawDb raw(ledger_path());
+    const auto rows = [&] {
+        return raw.integer("SELECT (SELECT count(*) FROM review_action) * 10000 + (SELECT count(*) FROM outbox) * 100 + "
+                           "(SELECT count(*) FROM audit_log)");
+    };
+    const auto before = rows();
+    EXPECT_FALSE(ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}).ok())
+        << "without the flag only a pharmacist's approval lets a pack leave";
+    auto mixed = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}, {waiting, 1}}, true);
+    EXPECT_FALSE(mixed.ok()) << "a pack still waiting for review is not the kiosk's acceptance";
+    EXPECT_EQ(rows(), before) << "nothing of the failed dispatch remains, not even the first item's confirmation";
+    EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "pending");
+
+    auto dispatched = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}, true);
+    ASSERT_TRUE(dispatched.ok()) << dispatched.error().message;
+    EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "dispatched");
+    EXPECT_EQ(raw.text("SELECT action || ' ' || note FROM review_action WHERE dropoff_uuid = '" + accepted + "'"),
+              "approve confirmed for dispatch");
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity IN ('review_action', 'dispatch')"), 2);
+    EXPECT_TRUE(ledger->verify_audit().value().ok());
+}
+
 TEST_F(LedgerStaffTest, ClinicsUsedBeforeAreOfferedMostRecentFirst) {
     const std::string a = record("06900000000014", "2028-01-31", "accept", "fever");
     const std::string b = record("06900000000014", "2028-02-29", "accept", "fever");

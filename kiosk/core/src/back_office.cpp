@@ -492,13 +492,8 @@ private:
                                    std::to_string(found->second->quantity) + "; nothing dispatched"};
             }
         }
-        // record_dispatch takes confirmed items only: the kiosk's acceptances are confirmed first.
-        for (const auto& item : items) {
-            if (available[item.dropoff_uuid]->review_state != "pending") continue;
-            auto confirmed = book.record_review(item.dropoff_uuid, user->id, "approve", "confirmed for dispatch");
-            if (!confirmed) return {false, "cannot confirm " + item.dropoff_uuid + ": " + confirmed.error().message};
-        }
-        auto recorded = book.record_dispatch(clinic, user->id, items);
+        // The kiosk's own acceptances are confirmed by this user in the dispatch's transaction.
+        auto recorded = book.record_dispatch(clinic, user->id, items, /*confirm_kiosk_accepted=*/true);
         if (!recorded) return {false, recorded.error().message};
         return {true, std::to_string(items.size()) + " item(s) dispatched to " + clinic};
     }

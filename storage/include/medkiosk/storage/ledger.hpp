@@ -187,8 +187,10 @@ class Ledger {
     StatusOr<std::vector<DropOffRecord>> review_queue(int limit);
     StatusOr<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
                                          const std::string& action, const std::string& note);
+    // Items must be approved by a pharmacist; with `confirm_kiosk_accepted`, a pack the kiosk accepted
+    // and nobody reviewed yet is approved by `user_id` in the same transaction. All items or none.
     StatusOr<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                       const std::vector<DispatchItem>& items);
+                                       const std::vector<DispatchItem>& items, bool confirm_kiosk_accepted = false);
 
     // --- Staff screens (ledger_staff.cpp): filters and counts run in SQL.
     StatusOr<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
