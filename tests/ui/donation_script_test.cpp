@@ -14,6 +14,7 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "kiosk_driver.hpp"
 #include "xvfb.hpp"
 
 namespace medkiosk::test {
@@ -21,100 +22,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct Rect {
-    int x = 0, y = 0, w = 0, h = 0;
-};
-
-class KioskDriver {
-public:
-    KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots) : x_(x), kiosk_(kiosk), shots_(std::move(shots)) {}
-
-    std::string screen() const {
-        const std::string out = kiosk_.output();
-        const std::regex pattern("event=screen name=([a-z-]+)");
-        std::string last;
-        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it) last = (*it)[1].str();
-        return last;
-    }
-
-    bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = 20s) const {
-        const auto until = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < until) {
-            if (screen() == name) return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        return false;
-    }
-
-    // The newest rectangle the kiosk logged for button `id` on `screen`.
-    std::optional<Rect> button(const std::string& screen_name, const std::string& id) const {
-        const std::string out = kiosk_.output();
-        const std::regex pattern("event=button screen=" + screen_name + " id=" + id +
-                                 " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
-        std::optional<Rect> found;
-        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it) {
-            found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
-        }
-        return found;
-    }
-
-    // Clicks the middle of a button once the kiosk shows `screen` and has laid the button out.
-    ::testing::AssertionResult click(const std::string& screen_name, const std::string& id) {
-        if (!wait_screen(screen_name)) {
-            return ::testing::AssertionFailure() << "screen " << screen_name << " never came; at " << screen() << "\n"
-                                                 << kiosk_.output();
-        }
-        std::optional<Rect> rect;
-        for (int i = 0; i < 100 && !(rect = button(screen_name, id)); ++i) std::this_thread::sleep_for(50ms);
-        if (!rect) return ::testing::AssertionFailure() << "no button " << id << " on " << screen_name;
-        // Touch targets of at least 10 mm at ~96 dpi.
-        if (rect->w < 38 || rect->h < 38) {
-            return ::testing::AssertionFailure() << "button " << id << " is only " << rect->w << "x" << rect->h << " px";
-        }
-        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2),
-                std::to_string(rect->y + rect->h / 2), "click", "1"});
-        std::this_thread::sleep_for(300ms);
-        return ::testing::AssertionSuccess();
-    }
-
-    // Clicks a button that leads to another screen, again if a loaded machine dropped the tap.
-    ::testing::AssertionResult click_to(const std::string& screen_name, const std::string& id, const std::string& next) {
-        for (int attempt = 0; attempt < 3; ++attempt) {
-            if (screen() != screen_name && attempt > 0) break;
-            auto clicked = click(screen_name, id);
-            if (!clicked) return clicked;
-            if (wait_screen(next, 4s)) return ::testing::AssertionSuccess();
-        }
-        return ::testing::AssertionFailure() << id << " on " << screen_name << " did not lead to " << next << "; at "
-                                             << screen() << "\n" << kiosk_.output();
-    }
-
-    void key(const std::string& name) {
-        x_.run({"/usr/bin/xdotool", "search", "--sync", "--name", "medkiosk", "windowfocus", "--sync"});
-        x_.run({"/usr/bin/xdotool", "key", name});
-        std::this_thread::sleep_for(150ms);
-    }
-
-    void shot(const std::string& name) {
-        std::this_thread::sleep_for(250ms);  // a frame or two so the screen has painted
-        EXPECT_TRUE(x_.screenshot(shots_ + "/" + name + ".png")) << name;
-    }
-
-    // Screenshots the current screen in this language, flips the language with the screen's own
-    // switch, screenshots again and flips back.
-    void shots_both_languages(const std::string& shot_name, const std::string& lang, const std::string& other) {
-        const std::string screen_name = screen();
-        shot(shot_name + "-" + lang);
-        ASSERT_TRUE(click(screen_name, "language"));
-        shot(shot_name + "-" + other);
-        ASSERT_TRUE(click(screen_name, "language"));
-    }
-
-private:
-    const Xvfb& x_;
-    BackgroundProcess& kiosk_;
-    std::string shots_;
-};
 
 std::vector<std::string> grep_all(const std::string& text, const std::string& pattern) {
     std::vector<std::string> found;

@@ -15,16 +15,13 @@
 
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "kiosk_driver.hpp"
 #include "xvfb.hpp"
 
 namespace medkiosk::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Rect {
-    int x = 0, y = 0, w = 0, h = 0;
-};
 
 std::string read_file(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -33,79 +30,6 @@ std::string read_file(const std::filesystem::path& file) {
     return text.str();
 }
 
-class Driver {
-  public:
-    Driver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots) : x_(x), kiosk_(kiosk), shots_(std::move(shots)) {}
-
-    std::string screen() const {
-        const std::string out = kiosk_.output();
-        const std::regex pattern("event=screen name=([a-z-]+)");
-        std::string last;
-        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it) last = (*it)[1].str();
-        return last;
-    }
-    bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = 20s) const {
-        for (const auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;) {
-            if (screen() == name) return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        return false;
-    }
-    std::optional<Rect> rect(const std::string& id) const {
-        const std::string out = kiosk_.output();
-        const std::regex pattern("event=button screen=" + screen() + " id=" + id + " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
-        std::optional<Rect> found;
-        for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
-            found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
-        return found;
-    }
-    // Clicks the middle of a button or field the kiosk laid out on the technician screen.
-    ::testing::AssertionResult click(const std::string& id) {
-        std::optional<Rect> found;
-        for (int i = 0; i < 100 && !(found = rect(id)); ++i) std::this_thread::sleep_for(50ms);
-        if (!found) return ::testing::AssertionFailure() << "no " << id << " on " << screen() << "\n" << kiosk_.output();
-        if (found->w < 38 || found->h < 38)
-            return ::testing::AssertionFailure() << id << " is only " << found->w << "x" << found->h << " px (< 10 mm)";
-        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(found->x + found->w / 2),
-                std::to_string(found->y + found->h / 2), "click", "1"});
-        std::this_thread::sleep_for(150ms);
-        return ::testing::AssertionSuccess();
-    }
-    // Replaces a text field's content as a technician with a keyboard does.
-    ::testing::AssertionResult type_into(const std::string& id, const std::string& text) {
-        auto clicked = click(id);
-        if (!clicked) return clicked;
-        // Held across frames: ImGui 1.86 sees key state once per frame, a quick tap can fall between.
-        x_.run({"/usr/bin/xdotool", "keydown", "ctrl+a", "sleep", "0.1", "keyup", "ctrl+a", "keydown", "BackSpace",
-                "sleep", "0.1", "keyup", "BackSpace"});
-        x_.run({"/usr/bin/xdotool", "type", "--delay", "10", text});
-        std::this_thread::sleep_for(100ms);
-        return ::testing::AssertionSuccess();
-    }
-    void scroll_down(int x, int y, int notches) {
-        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat",
-                std::to_string(notches), "--delay", "30", "5"});
-        std::this_thread::sleep_for(300ms);
-    }
-    void scroll_up(int x, int y, int notches) {
-        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat",
-                std::to_string(notches), "--delay", "10", "4"});
-        std::this_thread::sleep_for(300ms);
-    }
-    void key(const std::string& name) {
-        x_.run({"/usr/bin/xdotool", "key", name});
-        std::this_thread::sleep_for(120ms);
-    }
-    void shot(const std::string& name) {
-        std::this_thread::sleep_for(300ms);  // the answer and a frame or two painted
-        EXPECT_TRUE(x_.screenshot(shots_ + "/" + name + ".png")) << name;
-    }
-
-  private:
-    const Xvfb& x_;
-    BackgroundProcess& kiosk_;
-    std::string shots_;
-};
 
 struct ScreenSize {
     int width;
@@ -134,7 +58,7 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
                             (dir.path() / "kiosk").string(),
                             {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_TECHNICIAN_PIN=2468",
                              "MEDKIOSK_PEPPER_FILE=" + (dir.path() / "pin-pepper").string()});
-    Driver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size);
+    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size, 150ms);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
     x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
@@ -184,14 +108,14 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
         ASSERT_TRUE(k.click("tab-rules"));
         if (run.full && std::string(language) == "zh") {
             // A drive, typed below the rules (the tab scrolls), stored and listed with its Edit button.
-            k.scroll_down(run.width / 2, run.height / 2, 15);
+            k.scroll(run.width / 2, run.height / 2, 15, true);
             ASSERT_TRUE(k.type_into("drive-name", "Winter drive"));
             ASSERT_TRUE(k.type_into("drive-start", "2026-12-01"));
             ASSERT_TRUE(k.type_into("drive-end", "2027-02-28"));
             ASSERT_TRUE(k.type_into("drive-categories", "fever, cough"));
             ASSERT_TRUE(k.click("save-drive"));
             ASSERT_TRUE(k.click("edit-drive-1")) << "the new drive is listed";
-            k.scroll_down(run.width / 2, run.height / 2, 15);
+            k.scroll(run.width / 2, run.height / 2, 15, true);
         }
         k.shot(std::string("06-rules-") + language);
         ASSERT_TRUE(k.click("tab-users"));
@@ -218,7 +142,7 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     if (run.full) {
         // A wrong rule is refused with its reason before anything is stored.
         ASSERT_TRUE(k.click("tab-rules"));
-        k.scroll_up(run.width / 2, run.height / 2, 30);
+        k.scroll(run.width / 2, run.height / 2, 30, false);
         ASSERT_TRUE(k.type_into("min-days", "ninety"));
         ASSERT_TRUE(k.click("save-rules"));
         k.shot("07-rules-refused-en");

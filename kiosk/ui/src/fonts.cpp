@@ -39,6 +39,8 @@ FontFile find_cjk_font() {
         FcPatternDestroy(match);
     }
     FcPatternDestroy(pattern);
+    // Nothing else in the kiosk uses fontconfig: its configuration and font list (several MB) go.
+    FcFini();
     return found;
 }
 
@@ -89,7 +91,8 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
 
 Fonts build_font_texture(const std::string& configured_file, const std::string& text, float body_px) {
     ImGuiIO& io = ImGui::GetIO();
-    static bool uploaded_before = false;
+    // The backend sets the texture id once it has made its device objects (shaders and the atlas).
+    const bool uploaded_before = io.Fonts->TexID != nullptr;
     if (uploaded_before) {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         io.Fonts->Clear();
@@ -97,7 +100,6 @@ Fonts build_font_texture(const std::string& configured_file, const std::string& 
     Fonts fonts = load_fonts(configured_file, text, body_px);
     if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
     else ImGui_ImplOpenGL3_CreateDeviceObjects();  // shaders and the font texture, once
-    uploaded_before = true;
     io.Fonts->ClearInputData();
     io.Fonts->ClearTexData();
     return fonts;

@@ -1,0 +1,63 @@
+#pragma once
+// Drives the real kiosk under Xvfb as a person does: real X input (xdotool) on the rectangles the kiosk
+// logs with MEDKIOSK_LOG_BUTTONS=1, the screen it says it shows, and screenshots. Shared by the
+// donation, staff and technician scripts.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "support/process.hpp"
+#include "xvfb.hpp"
+
+namespace medkiosk::test {
+
+struct Rect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+class KioskDriver {
+public:
+    // `settle`: how long after a click the next step waits, so the kiosk has drawn its answer.
+    KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir,
+                std::chrono::milliseconds settle = std::chrono::milliseconds(300));
+
+    std::string screen() const;  // the last `event=screen name=…` the kiosk logged
+    bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+    // The newest rectangle the kiosk logged for button or field `id` on `screen_name`.
+    std::optional<Rect> button(const std::string& screen_name, const std::string& id) const;
+
+    // Clicks the middle of a button once the kiosk shows `screen_name` and has laid it out; fails on a
+    // target under 10 mm (38 px at ~96 dpi).
+    ::testing::AssertionResult click(const std::string& screen_name, const std::string& id);
+    // The same on whatever screen is shown now.
+    ::testing::AssertionResult click(const std::string& id) { return click(screen(), id); }
+    // Clicks a button that leads to another screen, again if a loaded machine dropped the tap.
+    ::testing::AssertionResult click_to(const std::string& screen_name, const std::string& id, const std::string& next);
+    // Replaces a text field's content as a technician with a keyboard does.
+    ::testing::AssertionResult type_into(const std::string& id, const std::string& text);
+
+    void focus() const;                       // keyboard focus to the kiosk's window
+    void key(const std::string& name);        // one key press (xdotool key names), focused first
+    void type(const std::string& text);       // typed into the focused widget
+    void move_pointer(int x, int y);          // e.g. off the buttons before a screenshot (no hover colour)
+    void scroll(int x, int y, int notches, bool down);
+
+    void shot(const std::string& name);  // SHOTS_DIR/name.png after a frame or two
+    // Before each shot, move the pointer here, off the buttons (a hover colour is not what a user sees).
+    void park_pointer_for_shots(int x, int y) { park_ = std::make_pair(x, y); }
+    // This screen in `lang`, then in `other` with the screen's own switch, then back.
+    void shots_both_languages(const std::string& name, const std::string& lang, const std::string& other);
+
+private:
+    const Xvfb& x_;
+    BackgroundProcess& kiosk_;
+    std::string shots_;
+    std::chrono::milliseconds settle_;
+    std::optional<std::pair<int, int>> park_;
+};
+
+}  // namespace medkiosk::test
