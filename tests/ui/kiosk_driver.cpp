@@ -7,8 +7,9 @@ namespace medkiosk::test {
 
 using namespace std::chrono_literals;
 
-KioskDriver::KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir, std::chrono::milliseconds settle)
-    : x_(x), kiosk_(kiosk), shots_(std::move(shots_dir)), settle_(settle) {}
+KioskDriver::KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir, std::chrono::milliseconds settle,
+                         std::chrono::milliseconds paint)
+    : x_(x), kiosk_(kiosk), shots_(std::move(shots_dir)), settle_(settle), paint_(paint) {}
 
 std::string KioskDriver::screen() const {
     const std::string out = kiosk_.output();
@@ -54,9 +55,19 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
 ::testing::AssertionResult KioskDriver::click_to(const std::string& screen_name, const std::string& id, const std::string& next) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (screen() != screen_name && attempt > 0) break;
+        const std::size_t before = kiosk_.output().size();
         auto clicked = click(screen_name, id);
         if (!clicked) return clicked;
-        if (wait_screen(next, 4s)) return ::testing::AssertionSuccess();
+        // `next` came after the tap, even if the kiosk has moved on since (the demo's next pack).
+        for (const auto until = std::chrono::steady_clock::now() + 4s; std::chrono::steady_clock::now() < until;) {
+            const std::string out = kiosk_.output();
+            for (auto at = out.find("event=screen name=" + next, before); at != std::string::npos;
+                 at = out.find("event=screen name=" + next, at + 1)) {
+                const std::size_t end = at + std::string("event=screen name=").size() + next.size();
+                if (end == out.size() || out[end] == '\n' || out[end] == ' ') return ::testing::AssertionSuccess();
+            }
+            std::this_thread::sleep_for(50ms);
+        }
     }
     return ::testing::AssertionFailure() << id << " on " << screen_name << " did not lead to " << next << "; at " << screen()
                                          << "\n" << kiosk_.output();
@@ -95,7 +106,7 @@ void KioskDriver::scroll(int x, int y, int notches, bool down) {
 
 void KioskDriver::shot(const std::string& name) {
     if (park_) move_pointer(park_->first, park_->second);
-    std::this_thread::sleep_for(300ms);  // the answer and a frame or two painted
+    std::this_thread::sleep_for(paint_);  // the answer and a frame or two painted
     EXPECT_TRUE(x_.screenshot(shots_ + "/" + name + ".png")) << name;
 }
 

@@ -21,9 +21,12 @@ struct Rect {
 
 class KioskDriver {
 public:
-    // `settle`: how long after a click the next step waits, so the kiosk has drawn its answer.
+    // `settle`: how long after a click the next step waits, so the kiosk has drawn its answer; `paint`:
+    // how long before a screenshot. The donation script runs against the demo camera's pace (a pack
+    // every 5 s): longer waits there let the next pack arrive before the script acts on this one.
     KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir,
-                std::chrono::milliseconds settle = std::chrono::milliseconds(300));
+                std::chrono::milliseconds settle = std::chrono::milliseconds(300),
+                std::chrono::milliseconds paint = std::chrono::milliseconds(250));
 
     std::string screen() const;  // the last `event=screen name=…` the kiosk logged
     bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
@@ -57,6 +60,7 @@ private:
     BackgroundProcess& kiosk_;
     std::string shots_;
     std::chrono::milliseconds settle_;
+    std::chrono::milliseconds paint_;
     std::optional<std::pair<int, int>> park_;
 };
 

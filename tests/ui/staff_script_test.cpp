@@ -67,7 +67,7 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
                              "--lang", "en"},
                             (data.path() / "kiosk").string(),
                             {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_PEPPER_FILE=" + pepper});
-    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/staff");
+    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/staff", 300ms, 400ms);
     k.park_pointer_for_shots(2, 790);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
 

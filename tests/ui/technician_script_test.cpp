@@ -58,7 +58,7 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
                             (dir.path() / "kiosk").string(),
                             {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_TECHNICIAN_PIN=2468",
                              "MEDKIOSK_PEPPER_FILE=" + (dir.path() / "pin-pepper").string()});
-    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size, 150ms);
+    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size, 150ms, 300ms);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
     x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();

@@ -23,7 +23,9 @@ struct DemoOptions {
     int width = 1280;
     int height = 720;
     double fps = 30;
-    int frames_per_pack = 150;  // each box slides in, holds, moves and leaves within this many frames
+    // Each box slides in, holds, moves and leaves within this many frames: 8 s at 30 fps, time for a
+    // person trying the kiosk to read the verdict and answer before the next box comes.
+    int frames_per_pack = 240;
     bool pace = true;           // sleep to the frame rate; tests switch it off
 };
 
