@@ -220,6 +220,21 @@ std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, cv::Rect rect) 
     return read_crop(full, rect, crop_hints());
 }
 
+// The frame's grey image; empty when the frame is malformed.
+cv::Mat grey_of(const Frame& frame) {
+    cv::Mat grey;
+    if (frame.width <= 0 || frame.height <= 0 ||
+        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
+        return grey;
+    try {
+        const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
+        cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
+    } catch (const cv::Exception&) {
+        grey.release();
+    }
+    return grey;
+}
+
 }  // namespace
 
 std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width, int height, int stride,
@@ -356,16 +371,8 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
 }
 
 std::vector<DecodedSymbol> Decoder::decode(const Frame& frame) const {
-    if (frame.width <= 0 || frame.height <= 0 ||
-        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
-        return {};
-    cv::Mat grey;
-    try {
-        const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
-        cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
-    } catch (const cv::Exception&) {
-        return {};
-    }
+    const cv::Mat grey = grey_of(frame);
+    if (grey.empty()) return {};
     return decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
 }
 
@@ -455,16 +462,8 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
 }
 
 std::vector<DecodedSymbol> TrackingDecoder::decode(const Frame& frame) {
-    if (frame.width <= 0 || frame.height <= 0 ||
-        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
-        return {};
-    cv::Mat grey;
-    try {
-        const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
-        cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
-    } catch (const cv::Exception&) {
-        return {};
-    }
+    const cv::Mat grey = grey_of(frame);
+    if (grey.empty()) return {};
     return decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
 }
 

@@ -21,14 +21,7 @@ void DrawDispatchScreen(UiContext& ui) {
     ImGui::PushFont(ui.fonts.title);
     ImGui::TextUnformatted(ui.tr("staff.dispatch_heading").c_str());
     ImGui::PopFont();
-    const std::string back_label = "← " + ui.tr("staff.back") + "##back";
-    const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
-    const float language_width = em * 4.5f;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
-                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
-    DrawLanguageSwitch(ui, language_width);
-    ImGui::SameLine();
-    if (BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
+    if (DrawLanguageAndBack(ui)) {
         staff.back_to_queue(ui.now);
         ImGui::End();
         return;

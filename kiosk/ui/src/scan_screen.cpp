@@ -231,4 +231,16 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
     return false;
 }
 
+bool DrawLanguageAndBack(UiContext& ui) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string back_label = "← " + ui.tr("staff.back") + "##back";
+    const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+    const float language_width = ImGui::GetFontSize() * 4.5f;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
+                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
+    DrawLanguageSwitch(ui, language_width);
+    ImGui::SameLine();
+    return BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape;
+}
+
 }  // namespace medkiosk::ui
