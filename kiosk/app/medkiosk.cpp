@@ -1,12 +1,13 @@
 // medkiosk: the fullscreen donation kiosk. Parses the command line and hands over to kiosk/ui.
 
+#include <malloc.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdint>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
-#include <malloc.h>
 #include <string>
 #include <string_view>
 
@@ -37,7 +38,8 @@ constexpr std::string_view kUsage = R"(usage: medkiosk [OPTIONS]
 )";
 
 bool parse_size(std::string_view text, int& width, int& height) {
-    return std::sscanf(std::string(text).c_str(), "%dx%d", &width, &height) == 2 && width >= 320 && height >= 240;
+    return std::sscanf(std::string(text).c_str(), "%dx%d", &width, &height) == 2 && width >= 320 &&
+           height >= 240;
 }
 
 // Settings from kiosk.toml, applied before the command line so that every flag overrides them.
@@ -50,12 +52,17 @@ void apply_config_file(int argc, char** argv, medkiosk::ui::KioskOptions& option
         if (std::string_view(argv[i]) == "--config") file = argv[i + 1];
         if (std::string_view(argv[i]) == "--data-dir") bootstrap_data_dir = argv[i + 1];
     }
-    const kiosk::LoadedConfig loaded = kiosk::load_config_with_fallback(file, kiosk::last_good_config_file(bootstrap_data_dir));
+    const kiosk::LoadedConfig loaded =
+        kiosk::load_config_with_fallback(file, kiosk::last_good_config_file(bootstrap_data_dir));
     for (const auto& issue : loaded.issues)
-        kiosk::log_event("config-error", {{"file", issue.file}, {"line", std::to_string(issue.line)}, {"key", issue.key},
+        kiosk::log_event("config-error", {{"file", issue.file},
+                                          {"line", std::to_string(issue.line)},
+                                          {"key", issue.key},
                                           {"detail", issue.to_string()}});
-    if (!loaded.last_good_error.empty()) kiosk::log_event("config-last-good-error", {{"detail", loaded.last_good_error}});
-    kiosk::log_event("config-loaded", {{"file", file.string()}, {"using", std::string(kiosk::to_string(loaded.origin))},
+    if (!loaded.last_good_error.empty())
+        kiosk::log_event("config-last-good-error", {{"detail", loaded.last_good_error}});
+    kiosk::log_event("config-loaded", {{"file", file.string()},
+                                       {"using", std::string(kiosk::to_string(loaded.origin))},
                                        {"missing", loaded.file_missing ? "yes" : "no"}});
     const kiosk::KioskConfig& config = loaded.config;
     options.config_origin = std::string(kiosk::to_string(loaded.origin));
@@ -88,7 +95,8 @@ int main(int argc, char** argv) {
     options.assets_dir = medkiosk::kiosk::default_assets_dir();
     const bool wants_help_or_version = [&] {
         for (int i = 1; i < argc; ++i)
-            if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h" || std::string_view(argv[i]) == "--version")
+            if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h" ||
+                std::string_view(argv[i]) == "--version")
                 return true;
         return false;
     }();

@@ -6,7 +6,8 @@ CodeConfirmer::CodeConfirmer(ConfirmOptions options) : options_(options) {
     if (options_.confirm_frames < 1) options_.confirm_frames = 1;
 }
 
-std::vector<DecodedSymbol> CodeConfirmer::update(const std::vector<DecodedSymbol>& symbols, Clock::time_point now) {
+std::vector<DecodedSymbol> CodeConfirmer::update(const std::vector<DecodedSymbol>& symbols,
+                                                 Clock::time_point now) {
     ++frame_index_;
     // A code unseen for `absence` has left the view: forget it, so showing it again fires again.
     for (auto it = tracks_.begin(); it != tracks_.end();) {

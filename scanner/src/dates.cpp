@@ -60,9 +60,11 @@ std::string to_iso(const Date& date) {
 std::optional<Date> parse_iso_date(std::string_view text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     const std::string_view year = text.substr(0, 4), month = text.substr(5, 2), day = text.substr(8, 2);
-    if (!detail::all_digits(year) || !detail::all_digits(month) || !detail::all_digits(day)) return std::nullopt;
+    if (!detail::all_digits(year) || !detail::all_digits(month) || !detail::all_digits(day))
+        return std::nullopt;
     const Date date{std::stoi(std::string(year)), std::stoi(std::string(month)), std::stoi(std::string(day))};
-    if (date.month < 1 || date.month > 12 || date.day < 1 || date.day > detail::days_in_month(date.year, date.month))
+    if (date.month < 1 || date.month > 12 || date.day < 1 ||
+        date.day > detail::days_in_month(date.year, date.month))
         return std::nullopt;
     return date;
 }

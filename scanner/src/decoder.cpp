@@ -4,20 +4,21 @@
 // lines, so we decode crops around candidate regions, and bands as a last resort.
 
 #define ZX_USE_UTF8 1
+#include "medkiosk/scanner/decoder.hpp"
+
 #include <ZXing/ReadBarcode.h>
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-
-#include "medkiosk/scanner/decoder.hpp"
+#include <optional>
 
 namespace medkiosk::scanner {
 namespace {
 
-constexpr ZXing::BarcodeFormats kMatrixFormats = ZXing::BarcodeFormat::DataMatrix | ZXing::BarcodeFormat::QRCode;
+constexpr ZXing::BarcodeFormats kMatrixFormats =
+    ZXing::BarcodeFormat::DataMatrix | ZXing::BarcodeFormat::QRCode;
 constexpr ZXing::BarcodeFormats kLinearFormats =
     ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 | ZXing::BarcodeFormat::UPCA |
     ZXing::BarcodeFormat::UPCE | ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::DataBar |
@@ -32,12 +33,15 @@ ZXing::DecodeHints make_hints(ZXing::BarcodeFormats formats, bool try_harder) {
     return hints;
 }
 
-bool is_matrix(const DecodedSymbol& symbol) { return symbol.format == "DataMatrix" || symbol.format == "QRCode"; }
+bool is_matrix(const DecodedSymbol& symbol) {
+    return symbol.format == "DataMatrix" || symbol.format == "QRCode";
+}
 
-std::optional<DecodedSymbol> read_one(const cv::Mat& grey, const ZXing::DecodeHints& hints, float scale, float offset_x,
-                                      float offset_y) {
+std::optional<DecodedSymbol> read_one(const cv::Mat& grey, const ZXing::DecodeHints& hints, float scale,
+                                      float offset_x, float offset_y) {
     if (grey.empty() || grey.cols < 8 || grey.rows < 8) return std::nullopt;
-    const ZXing::ImageView image(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum, static_cast<int>(grey.step));
+    const ZXing::ImageView image(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
+                                 static_cast<int>(grey.step));
     ZXing::Result result;
     try {
         result = ZXing::ReadBarcode(image, hints);
@@ -57,17 +61,26 @@ std::optional<DecodedSymbol> read_one(const cv::Mat& grey, const ZXing::DecodeHi
     return symbol;
 }
 
-bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) { return a.text == b.text && a.format == b.format; }
+bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) {
+    return a.text == b.text && a.format == b.format;
+}
 
 void add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
-    if (std::none_of(found.begin(), found.end(), [&](const DecodedSymbol& u) { return same_symbol(u, symbol); }))
+    if (std::none_of(found.begin(), found.end(),
+                     [&](const DecodedSymbol& u) { return same_symbol(u, symbol); }))
         found.push_back(symbol);
 }
 
-cv::Rect clamp_rect(cv::Rect rect, int width, int height) { return rect & cv::Rect(0, 0, width, height); }
+cv::Rect clamp_rect(cv::Rect rect, int width, int height) {
+    return rect & cv::Rect(0, 0, width, height);
+}
 
-cv::Rect to_rect(const Region& region) { return {region.x, region.y, region.width, region.height}; }
-Region to_region(const cv::Rect& rect) { return {rect.x, rect.y, rect.width, rect.height}; }
+cv::Rect to_rect(const Region& region) {
+    return {region.x, region.y, region.width, region.height};
+}
+Region to_region(const cv::Rect& rect) {
+    return {rect.x, rect.y, rect.width, rect.height};
+}
 
 cv::Rect grow(const cv::Rect& rect, double factor, int pixels) {
     const int dx = static_cast<int>(rect.width * factor) + pixels;
@@ -75,7 +88,9 @@ cv::Rect grow(const cv::Rect& rect, double factor, int pixels) {
     return {rect.x - dx, rect.y - dy, rect.width + 2 * dx, rect.height + 2 * dy};
 }
 
-bool is_linear_format(const std::string& format) { return format != "DataMatrix" && format != "QRCode"; }
+bool is_linear_format(const std::string& format) {
+    return format != "DataMatrix" && format != "QRCode";
+}
 
 // A linear symbol's position is its scan line; the bars extend on both sides of it.
 cv::Rect bounds_of(const DecodedSymbol& symbol) {
@@ -100,7 +115,8 @@ double scan_line_length(const DecodedSymbol& symbol) {
 
 // The direction of a linear symbol's scan line in the frame, as linear_tilt_degrees measures it.
 double scan_line_degrees(const DecodedSymbol& symbol) {
-    const double dx = symbol.corners[1].x - symbol.corners[0].x, dy = symbol.corners[1].y - symbol.corners[0].y;
+    const double dx = symbol.corners[1].x - symbol.corners[0].x,
+                 dy = symbol.corners[1].y - symbol.corners[0].y;
     double degrees = std::atan2(dy, dx) * 180.0 / CV_PI;
     if (degrees > 90) degrees -= 180;
     if (degrees <= -90) degrees += 180;
@@ -114,7 +130,8 @@ double scan_line_degrees(const DecodedSymbol& symbol) {
 // gradients' direction in degrees (0 = bars upright), or nothing when the crop does not look linear.
 std::optional<double> linear_tilt_degrees(const cv::Mat& crop) {
     cv::Mat sampled = crop;
-    if (crop.total() > 120000)  // every other pixel still shows which way the bars run, at a quarter of the cost
+    if (crop.total() >
+        120000)  // every other pixel still shows which way the bars run, at a quarter of the cost
         cv::resize(crop, sampled, cv::Size(), 0.5, 0.5, cv::INTER_NEAREST);
     cv::Mat gx, gy;
     cv::Sobel(sampled, gx, CV_32F, 1, 0);
@@ -166,16 +183,19 @@ std::optional<DecodedSymbol> read_crop(const cv::Mat& full, cv::Rect rect, const
     return read_one(crop.clone(), hints, 1.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
 }
 
-bool needs_straightening(double tilt) { return std::abs(tilt) > 8 && std::abs(tilt) < 82; }
+bool needs_straightening(double tilt) {
+    return std::abs(tilt) > 8 && std::abs(tilt) < 82;
+}
 
 // A tilted linear symbol, read from an upright band cut out of the frame around it: `centre` and
 // `tilt` (degrees, see linear_tilt_degrees) place the band, `along` and `across` are its size in frame
 // pixels. Only the band's pixels are interpolated, so this costs little more than an upright crop.
-std::optional<DecodedSymbol> read_upright_band(const cv::Mat& full, cv::Point2f centre, double tilt, double along,
-                                               double across) {
+std::optional<DecodedSymbol> read_upright_band(const cv::Mat& full, cv::Point2f centre, double tilt,
+                                               double along, double across) {
     // Thin bars need a few pixels each after interpolation: enlarge a small symbol.
     const double factor = along < 300 ? 2.0 : 1.0;
-    const int out_w = static_cast<int>(along * factor) + 32, out_h = std::max(40, static_cast<int>(across * factor));
+    const int out_w = static_cast<int>(along * factor) + 32,
+              out_h = std::max(40, static_cast<int>(across * factor));
     if (out_w > 4000 || out_h > 4000) return std::nullopt;
     cv::Matx23d to_band = cv::getRotationMatrix2D(centre, tilt, factor);
     to_band(0, 2) += out_w / 2.0 - centre.x;
@@ -192,7 +212,8 @@ std::optional<DecodedSymbol> read_upright_band(const cv::Mat& full, cv::Point2f 
 const ZXing::DecodeHints& crop_hints() {
     // Three agreeing scan lines for a linear symbol: without tryHarder a crop gets few lines, and two
     // were seen to agree on a wrong EAN with a valid check digit.
-    static const ZXing::DecodeHints hints = make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
+    static const ZXing::DecodeHints hints =
+        make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
     return hints;
 }
 
@@ -215,7 +236,8 @@ std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, cv::Rect rect) 
         const double c = std::abs(std::cos(*tilt * CV_PI / 180)), s = std::abs(std::sin(*tilt * CV_PI / 180));
         const cv::Point2f centre(static_cast<float>(rect.x) + static_cast<float>(rect.width) / 2,
                                  static_cast<float>(rect.y) + static_cast<float>(rect.height) / 2);
-        return read_upright_band(full, centre, *tilt, rect.width * c + rect.height * s, rect.width * s + rect.height * c);
+        return read_upright_band(full, centre, *tilt, rect.width * c + rect.height * s,
+                                 rect.width * s + rect.height * c);
     }
     return read_crop(full, rect, crop_hints());
 }
@@ -242,7 +264,8 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
     std::vector<Region> regions;
     if (!pixels || width < 16 || height < 16 || max_regions <= 0) return regions;
     try {
-        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
+                           static_cast<std::size_t>(stride));
         // About 640 px wide: a pharma DataMatrix module of 3 px in the frame keeps about one pixel there.
         const int factor = std::max(1, width / 640);
         cv::Mat small;
@@ -282,10 +305,12 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
             if (aspect > 8) continue;
             scored.push_back({box, blob_area});
         }
-        std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+        std::sort(scored.begin(), scored.end(),
+                  [](const Scored& a, const Scored& b) { return a.score > b.score; });
         for (const Scored& s : scored) {
             if (static_cast<int>(regions.size()) >= max_regions) break;
-            const cv::Rect rect(s.rect.x * factor, s.rect.y * factor, s.rect.width * factor, s.rect.height * factor);
+            const cv::Rect rect(s.rect.x * factor, s.rect.y * factor, s.rect.width * factor,
+                                s.rect.height * factor);
             regions.push_back(to_region(rect));
         }
     } catch (const cv::Exception&) {
@@ -296,11 +321,13 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
 
 Decoder::Decoder(DecoderOptions options) : options_(options) {}
 
-std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int width, int height, int stride) const {
+std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int width, int height,
+                                                int stride) const {
     std::vector<DecodedSymbol> found;
     if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
     try {
-        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
+                           static_cast<std::size_t>(stride));
         // One matrix and one linear pass: a single-symbol read per pass can still report a pack that
         // carries both a DataMatrix and an EAN-13.
         static const auto matrix_hints_hard = make_hints(kMatrixFormats, true);
@@ -334,8 +361,9 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             float scale = 1.f;
             if (width > 1400) {
                 scale = static_cast<float>(width) / 1280.f;
-                cv::resize(full, work, cv::Size(1280, static_cast<int>(std::lround(static_cast<float>(height) / scale))), 0,
-                           0, cv::INTER_AREA);
+                cv::resize(full, work,
+                           cv::Size(1280, static_cast<int>(std::lround(static_cast<float>(height) / scale))),
+                           0, 0, cv::INTER_AREA);
             }
             static const auto band_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
             const int band_height = std::max(40, work.rows / 3);
@@ -353,14 +381,16 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             // Last resort, on the likeliest region only: a worn or dot-printed DataMatrix whose modules
             // do not touch. Enlarged and blurred, its modules merge into the solid L-shaped finder
             // pattern zxing's detector looks for.
-            cv::Rect rect = candidates.empty() ? cv::Rect(0, 0, width, height) : grow(to_rect(candidates.front()), 0.2, 8);
+            cv::Rect rect = candidates.empty() ? cv::Rect(0, 0, width, height)
+                                               : grow(to_rect(candidates.front()), 0.2, 8);
             rect = clamp_rect(rect, width, height);
             if (rect.area() <= 400 * 400 && rect.width >= 24 && rect.height >= 24) {
                 static const auto merged_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, true);
                 cv::Mat merged;
                 cv::resize(full(rect), merged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
                 cv::GaussianBlur(merged, merged, cv::Size(0, 0), 2.0);
-                if (auto symbol = read_one(merged, merged_hints, 0.5f, static_cast<float>(rect.x), static_cast<float>(rect.y)))
+                if (auto symbol = read_one(merged, merged_hints, 0.5f, static_cast<float>(rect.x),
+                                           static_cast<float>(rect.y)))
                     add_unique(found, *symbol);
             }
         }
@@ -384,12 +414,14 @@ std::vector<Region> TrackingDecoder::tracked_regions() const {
     return regions;
 }
 
-std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixels, int width, int height, int stride) {
+std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixels, int width, int height,
+                                                        int stride) {
     std::vector<DecodedSymbol> found;
     if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
     ++frames_;
     try {
-        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels), static_cast<std::size_t>(stride));
+        const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
+                           static_cast<std::size_t>(stride));
         std::vector<cv::Rect> covered;
         // 1. Where codes were last frame, allowing for a hand's movement between frames.
         for (Track& track : tracks_) {
@@ -398,11 +430,14 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             // A linear symbol's region is already generous across its bars (see bounds_of).
             const cv::Rect rect = grow(to_rect(track.region), linear ? 0.25 : 0.5, 16);
             // A steep linear symbol: a band along its last scan line, long enough for a hand's movement.
-            const cv::Point2f centre(static_cast<float>(track.region.x) + static_cast<float>(track.region.width) / 2,
-                                     static_cast<float>(track.region.y) + static_cast<float>(track.region.height) / 2);
-            const auto symbol = linear && needs_straightening(track.tilt)
-                                    ? read_upright_band(full, centre, track.tilt, track.line_length * 1.3 + 48, track.line_length * 0.45 + 32)
-                                    : read_crop(full, rect, track_hints(format));
+            const cv::Point2f centre(
+                static_cast<float>(track.region.x) + static_cast<float>(track.region.width) / 2,
+                static_cast<float>(track.region.y) + static_cast<float>(track.region.height) / 2);
+            const auto symbol =
+                linear && needs_straightening(track.tilt)
+                    ? read_upright_band(full, centre, track.tilt, track.line_length * 1.3 + 48,
+                                        track.line_length * 0.45 + 32)
+                    : read_crop(full, rect, track_hints(format));
             if (symbol) {
                 track.region = to_region(clamp_rect(bounds_of(*symbol), width, height));
                 track.key = symbol->format + '\n' + symbol->text;
@@ -416,11 +451,13 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 covered.push_back(clamp_rect(rect, width, height));
             }
         }
-        tracks_.erase(std::remove_if(tracks_.begin(), tracks_.end(),
-                                     [&](const Track& t) { return t.misses >= options_.forget_after_misses; }),
-                      tracks_.end());
+        tracks_.erase(
+            std::remove_if(tracks_.begin(), tracks_.end(),
+                           [&](const Track& t) { return t.misses >= options_.forget_after_misses; }),
+            tracks_.end());
         // 2. New codes: a few candidate regions the tracks do not already cover.
-        const auto candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
+        const auto candidates =
+            find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
         // Once a code is in hand (followed, or just found), a donor rarely shows a second one at the
         // same moment: look at fewer new regions.
         int tried = 0;
@@ -434,24 +471,29 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             if (inside_track) continue;
             ++tried;
             if (auto symbol = read_candidate(full, grow(rect, 0.2, 8))) {
-                const bool known = std::any_of(found.begin(), found.end(), [&](const DecodedSymbol& s) { return same_symbol(s, *symbol); });
+                const bool known = std::any_of(found.begin(), found.end(), [&](const DecodedSymbol& s) {
+                    return same_symbol(s, *symbol);
+                });
                 if (!known) {
                     tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
                                             symbol->format + '\n' + symbol->text, 0,
-                                            is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol), scan_line_length(*symbol)});
+                                            is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol),
+                                            scan_line_length(*symbol)});
                     add_unique(found, *symbol);
                 }
                 covered.push_back(bounds_of(*symbol));
             }
         }
         // 3. Now and then, a plain centre-line pass for a symbol too big or too faint for the finder.
-        if (found.empty() && options_.full_search_every > 0 && frames_ % static_cast<std::uint64_t>(options_.full_search_every) == 0) {
+        if (found.empty() && options_.full_search_every > 0 &&
+            frames_ % static_cast<std::uint64_t>(options_.full_search_every) == 0) {
             cv::Mat half;
             cv::resize(full, half, cv::Size(width / 2, height / 2), 0, 0, cv::INTER_AREA);
             if (auto symbol = read_one(half, crop_hints(), 2.f, 0.f, 0.f)) {
                 tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
                                         symbol->format + '\n' + symbol->text, 0,
-                                        is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol), scan_line_length(*symbol)});
+                                        is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol),
+                                        scan_line_length(*symbol)});
                 add_unique(found, *symbol);
             }
         }

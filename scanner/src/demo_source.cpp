@@ -18,7 +18,9 @@ namespace medkiosk::scanner {
 const std::vector<DemoPack>& demo_packs() {
     static const std::vector<DemoPack> packs{
         {"Ibuprofen 400 mg", "gs1-datamatrix", "[01]09501101530003[17]270531[10]AB1234[21]SN7F3K9Q2",
-         "0109501101530003172705311" "0AB1234\x1d" "21SN7F3K9Q2"},
+         "0109501101530003172705311"
+         "0AB1234\x1d"
+         "21SN7F3K9Q2"},
         {"Ganmao Qingre Keli", "ean13", "6901234567892", "6901234567892"},
         {"Amoxicillin 250 mg", "code128", "81234560000123456789", "81234560000123456789"},
     };
@@ -48,8 +50,8 @@ cv::Mat render_symbol(const DemoPack& pack) {
     symbol->show_hrt = 0;
     symbol->height = 50;
     cv::Mat grey;
-    const int status = ZBarcode_Encode_and_Buffer(symbol, reinterpret_cast<const unsigned char*>(input.data()),
-                                                  static_cast<int>(input.size()), 0);
+    const int status = ZBarcode_Encode_and_Buffer(
+        symbol, reinterpret_cast<const unsigned char*>(input.data()), static_cast<int>(input.size()), 0);
     if (status < ZINT_ERROR && symbol->bitmap) {
         const cv::Mat rgb(symbol->bitmap_height, symbol->bitmap_width, CV_8UC3, symbol->bitmap);
         cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
@@ -68,9 +70,11 @@ cv::Mat make_background(int width, int height) {
     for (int y = 0; y < height; ++y) {
         auto* row = background.ptr<cv::Vec3b>(y);
         for (int x = 0; x < width; ++x) {
-            const double grain = 10 * std::sin(y * 0.09 + 3 * std::sin(x * 0.004)) + 5 * std::sin(y * 0.31 + x * 0.002);
+            const double grain =
+                10 * std::sin(y * 0.09 + 3 * std::sin(x * 0.004)) + 5 * std::sin(y * 0.31 + x * 0.002);
             const double shade = 0.85 + 0.15 * x / width;
-            row[x] = cv::Vec3b(cv::saturate_cast<uchar>((95 + grain) * shade), cv::saturate_cast<uchar>((140 + grain) * shade),
+            row[x] = cv::Vec3b(cv::saturate_cast<uchar>((95 + grain) * shade),
+                               cv::saturate_cast<uchar>((140 + grain) * shade),
                                cv::saturate_cast<uchar>((185 + grain) * shade));
         }
     }
@@ -79,7 +83,7 @@ cv::Mat make_background(int width, int height) {
 
 cv::Mat make_box(const DemoPack& pack, std::size_t index, int frame_width, int frame_height) {
     static const std::array<cv::Scalar, 3> kColours{cv::Scalar(170, 90, 30), cv::Scalar(40, 60, 190),
-                                                        cv::Scalar(60, 140, 60)};
+                                                    cv::Scalar(60, 140, 60)};
     const int box_width = static_cast<int>(frame_width * 0.46);
     const int box_height = static_cast<int>(frame_height * 0.52);
     cv::Mat box(box_height, box_width, CV_8UC3, kColours[index % kColours.size()]);
@@ -129,7 +133,7 @@ double ease(double t) {
 }
 
 class DemoSource final : public FrameSource {
-public:
+  public:
     explicit DemoSource(const DemoOptions& options)
         : options_(options), pacer_(options.pace ? (options.fps > 0 ? options.fps : 30) : 0) {
         options_.width = std::max(options_.width, 160);
@@ -139,7 +143,8 @@ public:
         cv::cvtColor(make_background(options_.width, options_.height), background_, cv::COLOR_BGR2RGB);
         for (std::size_t i = 0; i < demo_packs().size(); ++i) {
             cv::Mat box;
-            cv::cvtColor(make_box(demo_packs()[i], i, options_.width, options_.height), box, cv::COLOR_BGR2RGB);
+            cv::cvtColor(make_box(demo_packs()[i], i, options_.width, options_.height), box,
+                         cv::COLOR_BGR2RGB);
             boxes_.push_back(box);
         }
     }
@@ -163,7 +168,7 @@ public:
     std::string error() const override { return error_; }
     std::string name() const override { return "demo"; }
 
-private:
+  private:
     cv::Mat render(std::uint64_t index) const {
         const int width = options_.width, height = options_.height;
         const std::uint64_t per_pack = static_cast<std::uint64_t>(options_.frames_per_pack);
@@ -191,14 +196,17 @@ private:
         static constexpr std::array<double, 3> kTilt{-4.0, 3.0, 5.0};
         const double angle = kTilt[pack % kTilt.size()] + std::sin(phase * 2 * kPi);
 
-        cv::Mat transform = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(box.cols) / 2.f, static_cast<float>(box.rows) / 2.f), angle, 1.0);
+        cv::Mat transform = cv::getRotationMatrix2D(
+            cv::Point2f(static_cast<float>(box.cols) / 2.f, static_cast<float>(box.rows) / 2.f), angle, 1.0);
         transform.at<double>(0, 2) += cx - box.cols / 2.0;
         transform.at<double>(1, 2) += cy - box.rows / 2.0;
         cv::Mat frame = background_.clone();
         // Only the box's bounding rectangle is warped: whole-frame scratch images cost several MB a frame.
-        const std::vector<cv::Point2f> box_corners{{0, 0}, {static_cast<float>(box.cols), 0},
-                                                    {static_cast<float>(box.cols), static_cast<float>(box.rows)},
-                                                    {0, static_cast<float>(box.rows)}};
+        const std::vector<cv::Point2f> box_corners{
+            {0, 0},
+            {static_cast<float>(box.cols), 0},
+            {static_cast<float>(box.cols), static_cast<float>(box.rows)},
+            {0, static_cast<float>(box.rows)}};
         std::vector<cv::Point2f> placed;
         cv::transform(box_corners, placed, transform);
         const cv::Rect area = (cv::boundingRect(placed) + cv::Size(2, 2)) & cv::Rect(0, 0, width, height);
@@ -207,8 +215,8 @@ private:
             transform.at<double>(1, 2) -= area.y;
             cv::Mat warped, mask;
             cv::warpAffine(box, warped, transform, area.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
-            cv::warpAffine(cv::Mat(box.size(), CV_8UC1, cv::Scalar(255)), mask, transform, area.size(), cv::INTER_NEAREST,
-                           cv::BORDER_CONSTANT);
+            cv::warpAffine(cv::Mat(box.size(), CV_8UC1, cv::Scalar(255)), mask, transform, area.size(),
+                           cv::INTER_NEAREST, cv::BORDER_CONSTANT);
             cv::Mat target = frame(area);
             warped.copyTo(target, mask);
         }
@@ -224,9 +232,9 @@ private:
 
     DemoOptions options_;
     detail::Pacer pacer_;
-    cv::Mat background_;       // RGB
+    cv::Mat background_;          // RGB
     std::vector<cv::Mat> boxes_;  // RGB
-    mutable cv::Mat noise_;    // reused every frame
+    mutable cv::Mat noise_;       // reused every frame
     std::uint64_t index_ = 0;
     std::string error_;
 };

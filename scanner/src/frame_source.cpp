@@ -2,6 +2,9 @@
 
 #include "medkiosk/scanner/frame_source.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -13,9 +16,6 @@
 #include <opencv2/videoio.hpp>
 #include <system_error>
 #include <vector>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "medkiosk/scanner/demo_source.hpp"
 #include "pacer.hpp"
@@ -50,7 +50,8 @@ std::optional<Frame> to_frame(const cv::Mat& bgr, std::uint64_t sequence) {
 }
 
 std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return text;
 }
 
@@ -60,19 +61,22 @@ bool is_image_file(const fs::path& path) {
 }
 
 std::string camera_device_path(const std::string& location) {
-    if (!location.empty() && std::all_of(location.begin(), location.end(), [](unsigned char c) { return std::isdigit(c); }))
+    if (!location.empty() &&
+        std::all_of(location.begin(), location.end(), [](unsigned char c) { return std::isdigit(c); }))
         return "/dev/video" + location;
     return location;
 }
 
 class CameraSource final : public FrameSource {
-public:
-    CameraSource(cv::VideoCapture capture, std::string device) : capture_(std::move(capture)), device_(std::move(device)) {}
+  public:
+    CameraSource(cv::VideoCapture capture, std::string device)
+        : capture_(std::move(capture)), device_(std::move(device)) {}
     std::optional<Frame> next() override {
         cv::Mat image;
         try {
             if (!capture_.read(image) || image.empty()) {
-                error_ = "camera " + device_ + " stopped delivering frames (unplugged?). Check the cable and `ls /dev/video*`.";
+                error_ = "camera " + device_ +
+                         " stopped delivering frames (unplugged?). Check the cable and `ls /dev/video*`.";
                 return std::nullopt;
             }
         } catch (const cv::Exception& e) {
@@ -84,7 +88,7 @@ public:
     std::string error() const override { return error_; }
     std::string name() const override { return "camera " + device_; }
 
-private:
+  private:
     cv::VideoCapture capture_;
     std::string device_;
     std::string error_;
@@ -92,8 +96,9 @@ private:
 };
 
 class VideoSource final : public FrameSource {
-public:
-    VideoSource(cv::VideoCapture capture, SourceSpec spec) : capture_(std::move(capture)), spec_(std::move(spec)), pacer_(0) {
+  public:
+    VideoSource(cv::VideoCapture capture, SourceSpec spec)
+        : capture_(std::move(capture)), spec_(std::move(spec)), pacer_(0) {
         double fps = spec_.fps;
         if (fps <= 0) fps = capture_.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
@@ -124,7 +129,7 @@ public:
     std::string error() const override { return error_; }
     std::string name() const override { return "video " + spec_.location; }
 
-private:
+  private:
     cv::VideoCapture capture_;
     SourceSpec spec_;
     detail::Pacer pacer_;
@@ -133,7 +138,7 @@ private:
 };
 
 class ImageFolderSource final : public FrameSource {
-public:
+  public:
     ImageFolderSource(std::vector<fs::path> files, SourceSpec spec)
         : files_(std::move(files)), spec_(std::move(spec)), pacer_(spec_.fps > 0 ? spec_.fps : 2.0) {}
     std::optional<Frame> next() override {
@@ -150,7 +155,8 @@ public:
             } catch (const cv::Exception&) {
             }
             if (image.empty()) continue;
-            if (spec_.width > 0 && spec_.height > 0 && (image.cols != spec_.width || image.rows != spec_.height))
+            if (spec_.width > 0 && spec_.height > 0 &&
+                (image.cols != spec_.width || image.rows != spec_.height))
                 cv::resize(image, image, cv::Size(spec_.width, spec_.height), 0, 0, cv::INTER_AREA);
             pacer_.wait();
             return to_frame(image, ++sequence_);
@@ -161,7 +167,7 @@ public:
     std::string error() const override { return error_; }
     std::string name() const override { return "images " + spec_.location; }
 
-private:
+  private:
     std::vector<fs::path> files_;
     SourceSpec spec_;
     detail::Pacer pacer_;
@@ -173,10 +179,12 @@ private:
 OpenedSource open_camera(const SourceSpec& spec) {
     const std::string device = camera_device_path(spec.location);
     const std::string fix =
-        ". Plug the camera in, check `ls /dev/video*`, and that the kiosk user is in the 'video' group; or start "
+        ". Plug the camera in, check `ls /dev/video*`, and that the kiosk user is in the 'video' group; or "
+        "start "
         "with --source demo";
     std::error_code ec;
-    if (!fs::exists(device, ec)) return {nullptr, "camera " + device + " could not be opened: no such device" + fix};
+    if (!fs::exists(device, ec))
+        return {nullptr, "camera " + device + " could not be opened: no such device" + fix};
     // Ask the kernel first: OpenCV only logs why V4L2 failed, the errno tells the technician more.
     const int fd = ::open(device.c_str(), O_RDWR | O_NONBLOCK);
     if (fd < 0) {
@@ -191,7 +199,9 @@ OpenedSource open_camera(const SourceSpec& spec) {
                                 ? capture.open(std::stoi(spec.location), cv::CAP_V4L2)
                                 : capture.open(device, cv::CAP_V4L2);
         if (!opened || !capture.isOpened())
-            return {nullptr, "camera " + device + " could not be opened: the V4L2 driver refused it (not a capture device?)" + fix};
+            return {nullptr, "camera " + device +
+                                 " could not be opened: the V4L2 driver refused it (not a capture device?)" +
+                                 fix};
         if (spec.width > 0 && spec.height > 0) {
             capture.set(cv::CAP_PROP_FRAME_WIDTH, spec.width);
             capture.set(cv::CAP_PROP_FRAME_HEIGHT, spec.height);
@@ -210,7 +220,8 @@ OpenedSource open_video(const SourceSpec& spec) {
     try {
         cv::VideoCapture capture(spec.location);
         if (!capture.isOpened())
-            return {nullptr, "video " + spec.location + " could not be opened: OpenCV cannot decode this file format"};
+            return {nullptr,
+                    "video " + spec.location + " could not be opened: OpenCV cannot decode this file format"};
         return {std::make_unique<VideoSource>(std::move(capture), spec), {}};
     } catch (const cv::Exception& e) {
         return {nullptr, "video " + spec.location + " could not be opened: " + e.what()};
@@ -253,7 +264,8 @@ std::variant<SourceSpec, std::string> parse_source_spec(std::string_view text) {
             }
             return out > 0;
         };
-        if (x == std::string_view::npos || !number(size.substr(0, x), spec.width) || !number(size.substr(x + 1), spec.height))
+        if (x == std::string_view::npos || !number(size.substr(0, x), spec.width) ||
+            !number(size.substr(x + 1), spec.height))
             return bad("the size after '@' must be WIDTHxHEIGHT");
         body = body.substr(0, at);
     }
@@ -267,8 +279,10 @@ std::variant<SourceSpec, std::string> parse_source_spec(std::string_view text) {
     const std::string location(body.substr(colon + 1));
     if (location.empty()) return bad("nothing after ':'");
     if (kind == "camera") {
-        const bool index = std::all_of(location.begin(), location.end(), [](unsigned char c) { return std::isdigit(c); });
-        if (!index && location.rfind("/dev/", 0) != 0) return bad("a camera is an index (camera:0) or a /dev path");
+        const bool index =
+            std::all_of(location.begin(), location.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (!index && location.rfind("/dev/", 0) != 0)
+            return bad("a camera is an index (camera:0) or a /dev path");
         spec.kind = SourceSpec::Kind::Camera;
     } else if (kind == "video") {
         spec.kind = SourceSpec::Kind::Video;
@@ -284,10 +298,18 @@ std::variant<SourceSpec, std::string> parse_source_spec(std::string_view text) {
 std::string describe(const SourceSpec& spec) {
     std::string text;
     switch (spec.kind) {
-        case SourceSpec::Kind::Demo: text = "demo"; break;
-        case SourceSpec::Kind::Camera: text = "camera:" + spec.location; break;
-        case SourceSpec::Kind::Video: text = "video:" + spec.location; break;
-        case SourceSpec::Kind::Images: text = "images:" + spec.location; break;
+        case SourceSpec::Kind::Demo:
+            text = "demo";
+            break;
+        case SourceSpec::Kind::Camera:
+            text = "camera:" + spec.location;
+            break;
+        case SourceSpec::Kind::Video:
+            text = "video:" + spec.location;
+            break;
+        case SourceSpec::Kind::Images:
+            text = "images:" + spec.location;
+            break;
     }
     if (spec.width > 0 && spec.height > 0) {
         // Appended piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on a chain of temporaries here.
@@ -321,10 +343,14 @@ SourceSpec default_source_spec() {
 
 OpenedSource open_source(const SourceSpec& spec) {
     switch (spec.kind) {
-        case SourceSpec::Kind::Camera: return open_camera(spec);
-        case SourceSpec::Kind::Video: return open_video(spec);
-        case SourceSpec::Kind::Images: return open_images(spec);
-        case SourceSpec::Kind::Demo: break;
+        case SourceSpec::Kind::Camera:
+            return open_camera(spec);
+        case SourceSpec::Kind::Video:
+            return open_video(spec);
+        case SourceSpec::Kind::Images:
+            return open_images(spec);
+        case SourceSpec::Kind::Demo:
+            break;
     }
     DemoOptions options;
     if (spec.width > 0 && spec.height > 0) {

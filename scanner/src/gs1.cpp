@@ -41,35 +41,44 @@ std::optional<ParseError> check_pairings(const ElementList& elements) {
     static constexpr std::array<std::string_view, 5> kTradeItemKeys = {"01", "02", "03", "8006", "8026"};
     for (const auto& [ai, value] : elements) {
         const bool needs_trade_item =
-            is_one_of(ai, {"10", "11", "12", "13", "15", "16", "17", "20", "22", "235", "240", "241", "242", "243", "250",
-                           "251", "30", "7003", "7004", "7005", "7006", "7007", "7008", "7009", "7010", "7011",
-                           "7020", "7021", "7022", "7023", "710", "711", "712", "713", "714", "715", "716", "8005"}) ||
+            is_one_of(ai, {"10",   "11",   "12",   "13",   "15",   "16",   "17",   "20",   "22",   "235",
+                           "240",  "241",  "242",  "243",  "250",  "251",  "30",   "7003", "7004", "7005",
+                           "7006", "7007", "7008", "7009", "7010", "7011", "7020", "7021", "7022", "7023",
+                           "710",  "711",  "712",  "713",  "714",  "715",  "716",  "8005"}) ||
             is_measure(ai);
         if (needs_trade_item && !has_any(elements, kTradeItemKeys))
             return make_error(ParseErrorKind::MissingGtin,
                               "AI (" + ai + ") is present without the GTIN (01) it belongs to.");
         if (ai == "21" && !has_any(elements, std::array<std::string_view, 3>{"01", "03", "8006"}))
-            return make_error(ParseErrorKind::MissingGtin, "AI (21) serial number is present without the GTIN (01) it belongs to.");
+            return make_error(ParseErrorKind::MissingGtin,
+                              "AI (21) serial number is present without the GTIN (01) it belongs to.");
         if (ai == "250" && !has(elements, "21"))
-            return make_error(ParseErrorKind::MissingRequisite, "AI (250) secondary serial number needs the serial number (21).");
+            return make_error(ParseErrorKind::MissingRequisite,
+                              "AI (250) secondary serial number needs the serial number (21).");
         if (ai == "02" && !has(elements, "37"))
-            return make_error(ParseErrorKind::MissingRequisite, "AI (02) contained GTIN needs the count of trade items (37).");
+            return make_error(ParseErrorKind::MissingRequisite,
+                              "AI (02) contained GTIN needs the count of trade items (37).");
         if (ai == "37" && !has_any(elements, std::array<std::string_view, 2>{"02", "8026"}))
-            return make_error(ParseErrorKind::MissingRequisite, "AI (37) count of trade items needs the contained GTIN (02).");
+            return make_error(ParseErrorKind::MissingRequisite,
+                              "AI (37) count of trade items needs the contained GTIN (02).");
         if (ai == "254" && !has(elements, "414"))
-            return make_error(ParseErrorKind::MissingRequisite, "AI (254) GLN extension needs the GLN (414).");
+            return make_error(ParseErrorKind::MissingRequisite,
+                              "AI (254) GLN extension needs the GLN (414).");
         if (ai.size() == 4 && (ai.substr(0, 3) == "392" || ai.substr(0, 3) == "393") && !has(elements, "01"))
-                return make_error(ParseErrorKind::MissingGtin, "AI (" + ai + ") amount payable needs the GTIN (01).");
+            return make_error(ParseErrorKind::MissingGtin,
+                              "AI (" + ai + ") amount payable needs the GTIN (01).");
     }
     static constexpr std::pair<std::string_view, std::string_view> kExclusive[] = {
-        {"01", "02"}, {"01", "37"}, {"01", "03"}, {"02", "03"}, {"01", "8006"}, {"01", "8026"},
-        {"02", "8026"}, {"21", "235"}, {"394n", "8111"}, {"3955", "8111"}};
+        {"01", "02"},   {"01", "37"},   {"01", "03"},  {"02", "03"},     {"01", "8006"},
+        {"01", "8026"}, {"02", "8026"}, {"21", "235"}, {"394n", "8111"}, {"3955", "8111"}};
     for (const auto& [a, b] : kExclusive) {
-        const bool has_a = a == "394n" ? std::any_of(elements.begin(), elements.end(),
-                                                     [](const auto& e) { return e.first.substr(0, 3) == "394"; })
-                                       : has(elements, a);
+        const bool has_a = a == "394n"
+                               ? std::any_of(elements.begin(), elements.end(),
+                                             [](const auto& e) { return e.first.substr(0, 3) == "394"; })
+                               : has(elements, a);
         if (has_a && has(elements, b))
-            return make_error(ParseErrorKind::ExclusiveAi, "AIs (" + std::string(a) + ") and (" + std::string(b) +
+            return make_error(ParseErrorKind::ExclusiveAi, "AIs (" + std::string(a) + ") and (" +
+                                                               std::string(b) +
                                                                ") must not appear in the same code.");
     }
     // One measure in one unit: (3102) net weight and (3103) net weight together is contradictory.
@@ -79,8 +88,9 @@ std::optional<ParseError> check_pairings(const ElementList& elements) {
             const std::string& b = elements[j].first;
             if (a != b && a.size() == 4 && b.size() == 4 && a.substr(0, 3) == b.substr(0, 3) &&
                 (is_measure(a) || a.substr(0, 2) == "39"))
-                return make_error(ParseErrorKind::ExclusiveAi,
-                                  "AIs (" + a + ") and (" + b + ") state the same quantity twice with different decimals.");
+                return make_error(
+                    ParseErrorKind::ExclusiveAi,
+                    "AIs (" + a + ") and (" + b + ") state the same quantity twice with different decimals.");
         }
     return std::nullopt;
 }
@@ -96,12 +106,13 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
     for (const auto& element : elements) {
         const std::string& ai = element.first;
         const std::string& value = element.second;
-        auto previous = std::find_if(code.ais.begin(), code.ais.end(), [&](const auto& e) { return e.first == ai; });
+        auto previous =
+            std::find_if(code.ais.begin(), code.ais.end(), [&](const auto& e) { return e.first == ai; });
         if (previous != code.ais.end()) {
             if (previous->second != value)
-                return make_error(ParseErrorKind::ConflictingAi, "AI (" + ai + ") appears twice with different values ('" +
-                                                                     printable(previous->second) + "' and '" +
-                                                                     printable(value) + "').");
+                return make_error(ParseErrorKind::ConflictingAi,
+                                  "AI (" + ai + ") appears twice with different values ('" +
+                                      printable(previous->second) + "' and '" + printable(value) + "').");
             continue;
         }
         code.ais.emplace_back(ai, value);
@@ -115,13 +126,15 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
                                          : key_prefix_14 ? std::string_view(value).substr(0, 14)
                                                          : std::string_view(value);
             if (!gtin_check_digit_ok(key))
-                return make_error(ParseErrorKind::BadCheckDigit, "AI (" + ai + ") " + std::string(key) +
-                                                                     " fails its check digit; the code is misread or forged.");
+                return make_error(ParseErrorKind::BadCheckDigit,
+                                  "AI (" + ai + ") " + std::string(key) +
+                                      " fails its check digit; the code is misread or forged.");
             if (ai == "01") code.gtin = value;
         } else if (is_one_of(ai, {"11", "12", "13", "15", "16", "17", "4326", "7006"})) {
             auto date = parse_yymmdd(value, today, ai != "4326" && ai != "7006");
             if (!date)
-                return make_error(ParseErrorKind::ImpossibleDate, "AI (" + ai + ") " + value + " is not a real date (YYMMDD).");
+                return make_error(ParseErrorKind::ImpossibleDate,
+                                  "AI (" + ai + ") " + value + " is not a real date (YYMMDD).");
             if (ai == "17") expiry_17 = date;
             if (ai == "11") code.production = date->date;
         } else if (ai == "7003" || ai == "4324" || ai == "4325") {
@@ -130,13 +143,15 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
             const int minute = (value[8] - '0') * 10 + (value[9] - '0');
             const bool unset = ai != "7003" && value.substr(6) == "9999";  // 43xx: time not given
             if (!date || (!unset && (hour > 23 || minute > 59)))
-                return make_error(ParseErrorKind::ImpossibleDate, "AI (" + ai + ") " + value +
-                                                                      " is not a real date and time (YYMMDDhhmm, day 00 not allowed).");
+                return make_error(ParseErrorKind::ImpossibleDate,
+                                  "AI (" + ai + ") " + value +
+                                      " is not a real date and time (YYMMDDhhmm, day 00 not allowed).");
             if (ai == "7003") expiry_7003 = date->date;
         } else if (ai == "7007") {
             for (std::size_t at = 0; at < value.size(); at += 6)
                 if (!parse_yymmdd(std::string_view(value).substr(at, 6), today, false))
-                    return make_error(ParseErrorKind::ImpossibleDate, "AI (7007) " + value + " is not a real date (range).");
+                    return make_error(ParseErrorKind::ImpossibleDate,
+                                      "AI (7007) " + value + " is not a real date (range).");
         } else if (ai == "10") {
             code.batch = value;
         } else if (ai == "21") {
@@ -206,10 +221,12 @@ ParseResult parse_gs1_bracketed(std::string_view data, const Date& today) {
         return make_error(ParseErrorKind::UnsupportedFormat, "Bracketed GS1 data must start with '(AI)'.");
     while (pos < data.size()) {
         const std::size_t ai_length = opener_length(pos);
-        const AiDefinition* definition = ai_length ? find_ai_definition(data.substr(pos + 1, ai_length)) : nullptr;
+        const AiDefinition* definition =
+            ai_length ? find_ai_definition(data.substr(pos + 1, ai_length)) : nullptr;
         if (!definition)
-            return make_error(ParseErrorKind::UnknownAi,
-                              "Unknown GS1 application identifier '" + printable(data.substr(pos, ai_length + 2)) + "'.");
+            return make_error(
+                ParseErrorKind::UnknownAi,
+                "Unknown GS1 application identifier '" + printable(data.substr(pos, ai_length + 2)) + "'.");
         pos += definition->ai.size() + 2;
         std::size_t end = pos;
         while (end < data.size() && !opener_length(end)) ++end;
@@ -237,7 +254,8 @@ std::optional<std::string> percent_decode(std::string_view text) {
             out.push_back(text[i]);
             continue;
         }
-        if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) return std::nullopt;
+        if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0)
+            return std::nullopt;
         out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
         i += 2;
     }
@@ -258,8 +276,8 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
 // Digital Link 1.0 convenience names, still printed on older packs.
 std::string_view ai_for_key(std::string_view key) {
     static constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-        {"gtin", "01"}, {"cpv", "22"}, {"lot", "10"}, {"ser", "21"}, {"exp", "17"}, {"expdt", "7003"},
-        {"bbd", "15"},  {"prodDate", "11"}};
+        {"gtin", "01"}, {"cpv", "22"},     {"lot", "10"}, {"ser", "21"},
+        {"exp", "17"},  {"expdt", "7003"}, {"bbd", "15"}, {"prodDate", "11"}};
     for (const auto& [alias, ai] : kAliases)
         if (alias == key) return ai;
     return key;
@@ -276,7 +294,8 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 
 ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
     if (!starts_with_ci(data, "https://") && !starts_with_ci(data, "http://"))
-        return make_error(ParseErrorKind::UnsupportedFormat, "A GS1 Digital Link starts with http:// or https://.");
+        return make_error(ParseErrorKind::UnsupportedFormat,
+                          "A GS1 Digital Link starts with http:// or https://.");
     std::string_view rest = data.substr(data.find("://") + 3);
     if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
     const std::size_t path_start = rest.find('/');
@@ -298,10 +317,12 @@ ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
             break;
         }
     if (first == segments.size())
-        return make_error(ParseErrorKind::MissingGtin, "The link holds no GTIN (/01/…): it does not identify a pack.");
+        return make_error(ParseErrorKind::MissingGtin,
+                          "The link holds no GTIN (/01/…): it does not identify a pack.");
     if ((segments.size() - first) % 2 != 0)
-        return make_error(ParseErrorKind::TruncatedField,
-                          "The link path ends with '" + printable(segments.back()) + "' and no value for it.");
+        return make_error(
+            ParseErrorKind::TruncatedField,
+            "The link path ends with '" + printable(segments.back()) + "' and no value for it.");
     ElementList elements;
     // Key qualifiers of a GTIN in the path: 22, then 10, then 21, each optional.
     constexpr std::string_view kQualifierOrder[] = {"01", "22", "10", "21"};
@@ -309,18 +330,25 @@ ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
     for (std::size_t i = first; i < segments.size(); i += 2) {
         const std::string ai(ai_for_key(segments[i]));
         if (!find_ai_definition(ai))
-            return make_error(ParseErrorKind::UnknownAi, "Unknown AI '" + printable(segments[i]) + "' in the link path.");
-        const auto rank = static_cast<std::size_t>(
-            std::find(std::begin(kQualifierOrder), std::end(kQualifierOrder), ai) - std::begin(kQualifierOrder));
+            return make_error(ParseErrorKind::UnknownAi,
+                              "Unknown AI '" + printable(segments[i]) + "' in the link path.");
+        const auto rank =
+            static_cast<std::size_t>(std::find(std::begin(kQualifierOrder), std::end(kQualifierOrder), ai) -
+                                     std::begin(kQualifierOrder));
         if (rank == std::size(kQualifierOrder))
             return make_error(ParseErrorKind::UnsupportedFormat,
-                              "AI (" + ai + ") may not be in the link path after a GTIN; only 22, 10 and 21 may, or it goes in the query.");
+                              "AI (" + ai +
+                                  ") may not be in the link path after a GTIN; only 22, 10 and 21 may, or it "
+                                  "goes in the query.");
         if (i > first && rank <= last_rank)
             return make_error(ParseErrorKind::UnsupportedFormat,
-                              "The link path has its qualifiers out of order: after /01/ come /22/, /10/, /21/ in that order.");
+                              "The link path has its qualifiers out of order: after /01/ come /22/, /10/, "
+                              "/21/ in that order.");
         last_rank = rank;
         auto value = percent_decode(segments[i + 1]);
-        if (!value) return make_error(ParseErrorKind::BadCharacter, "The link path has a broken %-escape in '" + printable(segments[i + 1]) + "'.");
+        if (!value)
+            return make_error(ParseErrorKind::BadCharacter,
+                              "The link path has a broken %-escape in '" + printable(segments[i + 1]) + "'.");
         elements.emplace_back(ai, std::move(*value));
     }
     if (!query.empty())
@@ -330,19 +358,23 @@ ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
             const std::string_view key = ai_for_key(pair.substr(0, eq));
             if (!all_digits(key)) continue;  // linkType, context … are not GS1 data
             if (!find_ai_definition(key))
-                return make_error(ParseErrorKind::UnknownAi, "Unknown AI '" + printable(key) + "' in the link query.");
+                return make_error(ParseErrorKind::UnknownAi,
+                                  "Unknown AI '" + printable(key) + "' in the link query.");
             if (eq == std::string_view::npos)
-                return make_error(ParseErrorKind::TruncatedField, "AI (" + std::string(key) + ") in the link query has no value.");
+                return make_error(ParseErrorKind::TruncatedField,
+                                  "AI (" + std::string(key) + ") in the link query has no value.");
             if (key == "01")
-                return make_error(ParseErrorKind::UnsupportedFormat, "The GTIN belongs in the link path, not the query.");
+                return make_error(ParseErrorKind::UnsupportedFormat,
+                                  "The GTIN belongs in the link path, not the query.");
             auto value = percent_decode(pair.substr(eq + 1));
-            if (!value) return make_error(ParseErrorKind::BadCharacter, "The link query has a broken %-escape.");
+            if (!value)
+                return make_error(ParseErrorKind::BadCharacter, "The link query has a broken %-escape.");
             elements.emplace_back(std::string(key), std::move(*value));
         }
     // GTIN-8/12/13 may appear in links without padding.
     for (auto& [ai, value] : elements)
-        if (ai == "01" && value.size() < 14 && (value.size() == 8 || value.size() == 12 || value.size() == 13) &&
-            all_digits(value))
+        if (ai == "01" && value.size() < 14 &&
+            (value.size() == 8 || value.size() == 12 || value.size() == 13) && all_digits(value))
             value = to_gtin14(value);
     for (const auto& [ai, value] : elements)
         if (auto error = check_ai_value(*find_ai_definition(ai), value)) return *error;

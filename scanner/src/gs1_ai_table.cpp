@@ -201,7 +201,8 @@ std::vector<AiComponent> parse_format(std::string_view format) {
         const bool variable = format.substr(pos, 2) == "..";
         if (variable) pos += 2;
         int number = 0;
-        while (pos < format.size() && format[pos] >= '0' && format[pos] <= '9') number = number * 10 + (format[pos++] - '0');
+        while (pos < format.size() && format[pos] >= '0' && format[pos] <= '9')
+            number = number * 10 + (format[pos++] - '0');
         component.max_length = number;
         component.min_length = variable ? 1 : number;
         if (pos < format.size() && format[pos] == ']') ++pos;
@@ -236,11 +237,11 @@ const std::map<std::string, AiDefinition, std::less<>>& table() {
                 if (stem.size() == 2 && stem[0] == '3') {
                     // 31n..36n stand for the families 310n..369n that exist.
                     static constexpr std::string_view kMeasureFamilies[] = {
-                        "310", "311", "312", "313", "314", "315", "316", "320", "321", "322", "323", "324",
-                        "325", "326", "327", "328", "329", "330", "331", "332", "333", "334", "335", "336",
-                        "337", "340", "341", "342", "343", "344", "345", "346", "347", "348", "349", "350",
-                        "351", "352", "353", "354", "355", "356", "357", "360", "361", "362", "363", "364",
-                        "365", "366", "367", "368", "369"};
+                        "310", "311", "312", "313", "314", "315", "316", "320", "321", "322", "323",
+                        "324", "325", "326", "327", "328", "329", "330", "331", "332", "333", "334",
+                        "335", "336", "337", "340", "341", "342", "343", "344", "345", "346", "347",
+                        "348", "349", "350", "351", "352", "353", "354", "355", "356", "357", "360",
+                        "361", "362", "363", "364", "365", "366", "367", "368", "369"};
                     for (std::string_view family : kMeasureFamilies)
                         if (family.substr(0, 2) == stem) {
                             const std::string ai = std::string(family) + last;
@@ -262,10 +263,14 @@ bool in_charset(char charset, char c) {
     const bool upper = c >= 'A' && c <= 'Z';
     const bool lower = c >= 'a' && c <= 'z';
     switch (charset) {
-        case 'N': return digit;
-        case 'Y': return digit || upper || c == '#' || c == '-' || c == '/';
-        case 'Z': return digit || upper || lower || c == '-' || c == '_' || c == '=';
-        default: break;
+        case 'N':
+            return digit;
+        case 'Y':
+            return digit || upper || c == '#' || c == '-' || c == '/';
+        case 'Z':
+            return digit || upper || lower || c == '-' || c == '_' || c == '=';
+        default:
+            break;
     }
     // GS1 AI encodable character set 82.
     if (digit || upper || lower) return true;
@@ -275,10 +280,14 @@ bool in_charset(char charset, char c) {
 
 std::string_view charset_name(char charset) {
     switch (charset) {
-        case 'N': return "digits";
-        case 'Y': return "characters of GS1 set 39";
-        case 'Z': return "characters of GS1 set 64";
-        default: return "characters of GS1 set 82";
+        case 'N':
+            return "digits";
+        case 'Y':
+            return "characters of GS1 set 39";
+        case 'Z':
+            return "characters of GS1 set 64";
+        default:
+            return "characters of GS1 set 82";
     }
 }
 
@@ -296,19 +305,22 @@ const AiDefinition* match_ai_prefix(std::string_view text) {
     return nullptr;
 }
 
-std::size_t ai_table_size() { return table().size(); }
+std::size_t ai_table_size() {
+    return table().size();
+}
 
 std::optional<ParseError> check_ai_value(const AiDefinition& definition, std::string_view value) {
     const std::string name = "AI (" + definition.ai + ") " + definition.title;
     if (value.empty()) return make_error(ParseErrorKind::TruncatedField, name + " is empty.");
     if (definition.fixed_length() && value.size() < static_cast<std::size_t>(definition.min_length))
-        return make_error(ParseErrorKind::TruncatedField, name + " needs " + std::to_string(definition.min_length) +
-                                                              " characters but has only " + std::to_string(value.size()) +
-                                                              "; the code was cut off.");
+        return make_error(ParseErrorKind::TruncatedField,
+                          name + " needs " + std::to_string(definition.min_length) +
+                              " characters but has only " + std::to_string(value.size()) +
+                              "; the code was cut off.");
     if (value.size() < static_cast<std::size_t>(definition.min_length))
-        return make_error(ParseErrorKind::TruncatedField, name + " needs at least " +
-                                                              std::to_string(definition.min_length) + " characters, not " +
-                                                              std::to_string(value.size()) + ".");
+        return make_error(ParseErrorKind::TruncatedField,
+                          name + " needs at least " + std::to_string(definition.min_length) +
+                              " characters, not " + std::to_string(value.size()) + ".");
     if (value.size() > static_cast<std::size_t>(definition.max_length))
         return make_error(ParseErrorKind::BadLength,
                           name + " has " + std::to_string(value.size()) + " characters; at most " +
@@ -321,7 +333,8 @@ std::optional<ParseError> check_ai_value(const AiDefinition& definition, std::st
         std::size_t length = std::min<std::size_t>(rest, static_cast<std::size_t>(component.max_length));
         if (length < static_cast<std::size_t>(component.min_length))
             return make_error(ParseErrorKind::BadLength, name + " has a part of the wrong length.");
-        if (component.min_length == component.max_length) length = static_cast<std::size_t>(component.max_length);
+        if (component.min_length == component.max_length)
+            length = static_cast<std::size_t>(component.max_length);
         for (std::size_t i = pos; i < pos + length; ++i)
             if (!in_charset(component.charset, value[i]))
                 return make_error(ParseErrorKind::BadCharacter,

@@ -14,7 +14,8 @@ bool ppn_check_ok(std::string_view ppn) {
     const std::string_view check = ppn.substr(ppn.size() - 2);
     if (!all_digits(check)) return false;
     int sum = 0;
-    for (std::size_t i = 0; i < body.size(); ++i) sum += static_cast<unsigned char>(body[i]) * static_cast<int>(i + 2);
+    for (std::size_t i = 0; i < body.size(); ++i)
+        sum += static_cast<unsigned char>(body[i]) * static_cast<int>(i + 2);
     return sum % 97 == (check[0] - '0') * 10 + (check[1] - '0');
 }
 
@@ -36,10 +37,12 @@ std::string ntin_from_pzn(std::string_view pzn) {
 }  // namespace
 
 ParseResult parse_ifa(std::string_view data, const Date& today) {
-    constexpr std::string_view kHeader = "[)>\x1e" "06\x1d";
+    constexpr std::string_view kHeader =
+        "[)>\x1e"
+        "06\x1d";
     if (data.substr(0, kHeader.size()) != kHeader)
-        return make_error(ParseErrorKind::UnsupportedFormat, "ISO 15434 data that is not format 06: '" +
-                                                                 printable(data.substr(0, 12)) + "'.");
+        return make_error(ParseErrorKind::UnsupportedFormat,
+                          "ISO 15434 data that is not format 06: '" + printable(data.substr(0, 12)) + "'.");
     std::string_view body = data.substr(kHeader.size());
     if (const std::size_t end = body.find('\x1e'); end != std::string_view::npos) body = body.substr(0, end);
     if (!body.empty() && body.back() == '\x04') body.remove_suffix(1);
@@ -61,8 +64,8 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
         const std::string identifier(field.substr(0, std::min(id_length + 1, field.size())));
         const std::string field_value(field.substr(identifier.size()));
         if (const auto it = seen.find(identifier); it != seen.end() && it->second != field_value)
-            return make_error(ParseErrorKind::ConflictingAi, "IFA data identifier " + identifier +
-                                                                 " appears twice with different values.");
+            return make_error(ParseErrorKind::ConflictingAi,
+                              "IFA data identifier " + identifier + " appears twice with different values.");
         seen[identifier] = field_value;
         if (take("9N")) {
             ppn = std::string(field.substr(2));
@@ -76,14 +79,18 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
             const std::string_view value = field.substr(3);
             std::optional<Date> date;
             if (value.size() == 8 && all_digits(value))
-                date = parse_iso_date(std::string(value.substr(0, 4)) + "-" + std::string(value.substr(4, 2)) + "-" +
-                                      std::string(value.substr(6, 2)));
-            if (!date) return make_error(ParseErrorKind::ImpossibleDate, "IFA production date 16D is not YYYYMMDD.");
+                date =
+                    parse_iso_date(std::string(value.substr(0, 4)) + "-" + std::string(value.substr(4, 2)) +
+                                   "-" + std::string(value.substr(6, 2)));
+            if (!date)
+                return make_error(ParseErrorKind::ImpossibleDate, "IFA production date 16D is not YYYYMMDD.");
             code.production = date;
         } else if (take("D")) {
             auto date = parse_yymmdd(field.substr(1), today, true);
-            if (!date) return make_error(ParseErrorKind::ImpossibleDate, "IFA expiry D '" + printable(field.substr(1)) +
-                                                                             "' is not a real date (YYMMDD).");
+            if (!date)
+                return make_error(
+                    ParseErrorKind::ImpossibleDate,
+                    "IFA expiry D '" + printable(field.substr(1)) + "' is not a real date (YYMMDD).");
             code.expiry = date->date;
             code.expiry_precision = date->precision;
         } else if (take("S")) {
@@ -93,15 +100,19 @@ ParseResult parse_ifa(std::string_view data, const Date& today) {
     }
     if (ppn.empty()) return make_error(ParseErrorKind::MissingGtin, "IFA code without a PPN (9N).");
     if (ppn.size() < 4 || ppn.size() > 22)
-        return make_error(ParseErrorKind::BadLength, "IFA PPN must have 4 to 22 characters, not " + std::to_string(ppn.size()) + ".");
+        return make_error(ParseErrorKind::BadLength,
+                          "IFA PPN must have 4 to 22 characters, not " + std::to_string(ppn.size()) + ".");
     for (char c : ppn)
         if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
-            return make_error(ParseErrorKind::BadCharacter, "IFA PPN may hold only digits and capital letters: '" + printable(ppn) + "'.");
+            return make_error(ParseErrorKind::BadCharacter,
+                              "IFA PPN may hold only digits and capital letters: '" + printable(ppn) + "'.");
     if (!ppn_check_ok(ppn))
-        return make_error(ParseErrorKind::BadCheckDigit, "IFA PPN " + printable(ppn) + " fails its check characters.");
+        return make_error(ParseErrorKind::BadCheckDigit,
+                          "IFA PPN " + printable(ppn) + " fails its check characters.");
     if (ppn.size() == 12 && ppn.substr(0, 2) == "11") {
         const std::string pzn = ppn.substr(2, 8);
-        if (!pzn8_check_ok(pzn)) return make_error(ParseErrorKind::BadCheckDigit, "PZN " + pzn + " fails its check digit.");
+        if (!pzn8_check_ok(pzn))
+            return make_error(ParseErrorKind::BadCheckDigit, "PZN " + pzn + " fails its check digit.");
         code.product_id = pzn;
         if (code.gtin.empty()) code.gtin = ntin_from_pzn(pzn);
     } else {

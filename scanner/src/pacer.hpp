@@ -7,7 +7,7 @@
 namespace medkiosk::scanner::detail {
 
 class Pacer {
-public:
+  public:
     explicit Pacer(double fps) { set_fps(fps); }
     void set_fps(double fps) {
         period_ = fps > 0 ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -25,7 +25,7 @@ public:
         due_ += period_;
     }
 
-private:
+  private:
     std::chrono::steady_clock::duration period_{};
     std::chrono::steady_clock::time_point due_{};
 };

@@ -10,11 +10,16 @@ namespace medkiosk::scanner {
 
 std::string_view to_string(Scheme scheme) {
     switch (scheme) {
-        case Scheme::Gs1: return "gs1";
-        case Scheme::Ifa: return "ifa";
-        case Scheme::ChinaTrace: return "cn-trace";
-        case Scheme::Gtin: return "gtin";
-        case Scheme::Unknown: break;
+        case Scheme::Gs1:
+            return "gs1";
+        case Scheme::Ifa:
+            return "ifa";
+        case Scheme::ChinaTrace:
+            return "cn-trace";
+        case Scheme::Gtin:
+            return "gtin";
+        case Scheme::Unknown:
+            break;
     }
     return "unknown";
 }
@@ -25,18 +30,30 @@ std::string_view to_string(ExpiryPrecision precision) {
 
 std::string_view to_string(ParseErrorKind kind) {
     switch (kind) {
-        case ParseErrorKind::Empty: return "empty";
-        case ParseErrorKind::UnsupportedFormat: return "unsupported-format";
-        case ParseErrorKind::BadCheckDigit: return "bad-check-digit";
-        case ParseErrorKind::ImpossibleDate: return "impossible-date";
-        case ParseErrorKind::UnknownAi: return "unknown-ai";
-        case ParseErrorKind::MissingGtin: return "missing-gtin";
-        case ParseErrorKind::ConflictingAi: return "conflicting-ai";
-        case ParseErrorKind::TruncatedField: return "truncated-field";
-        case ParseErrorKind::BadLength: return "bad-length";
-        case ParseErrorKind::BadCharacter: return "bad-character";
-        case ParseErrorKind::MissingRequisite: return "missing-requisite";
-        case ParseErrorKind::ExclusiveAi: return "exclusive-ai";
+        case ParseErrorKind::Empty:
+            return "empty";
+        case ParseErrorKind::UnsupportedFormat:
+            return "unsupported-format";
+        case ParseErrorKind::BadCheckDigit:
+            return "bad-check-digit";
+        case ParseErrorKind::ImpossibleDate:
+            return "impossible-date";
+        case ParseErrorKind::UnknownAi:
+            return "unknown-ai";
+        case ParseErrorKind::MissingGtin:
+            return "missing-gtin";
+        case ParseErrorKind::ConflictingAi:
+            return "conflicting-ai";
+        case ParseErrorKind::TruncatedField:
+            return "truncated-field";
+        case ParseErrorKind::BadLength:
+            return "bad-length";
+        case ParseErrorKind::BadCharacter:
+            return "bad-character";
+        case ParseErrorKind::MissingRequisite:
+            return "missing-requisite";
+        case ParseErrorKind::ExclusiveAi:
+            return "exclusive-ai";
     }
     return "unknown";
 }
@@ -59,9 +76,15 @@ std::string printable(std::string_view text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-            case '\x1d': out += "<GS>"; break;
-            case '\x1e': out += "<RS>"; break;
-            case '\x04': out += "<EOT>"; break;
+            case '\x1d':
+                out += "<GS>";
+                break;
+            case '\x1e':
+                out += "<RS>";
+                break;
+            case '\x04':
+                out += "<EOT>";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
                     char buffer[8];
@@ -97,7 +120,8 @@ std::string to_gtin14(std::string_view digits) {
 }
 
 SplitScan split_symbology(std::string_view line) {
-    if (line.size() >= 3 && line[0] == ']' && line[1] >= 'A' && line[1] <= 'z') return {line.substr(0, 3), line.substr(3)};
+    if (line.size() >= 3 && line[0] == ']' && line[1] >= 'A' && line[1] <= 'z')
+        return {line.substr(0, 3), line.substr(3)};
     return {{}, line};
 }
 
@@ -111,10 +135,18 @@ std::optional<std::string> expand_upce(std::string_view upce) {
     switch (d[5]) {
         case '0':
         case '1':
-        case '2': body = std::string(d.substr(0, 2)) + d[5] + "0000" + std::string(d.substr(2, 3)); break;
-        case '3': body = std::string(d.substr(0, 3)) + "00000" + std::string(d.substr(3, 2)); break;
-        case '4': body = std::string(d.substr(0, 4)) + "00000" + d[4]; break;
-        default: body = std::string(d.substr(0, 5)) + "0000" + d[5]; break;
+        case '2':
+            body = std::string(d.substr(0, 2)) + d[5] + "0000" + std::string(d.substr(2, 3));
+            break;
+        case '3':
+            body = std::string(d.substr(0, 3)) + "00000" + std::string(d.substr(3, 2));
+            break;
+        case '4':
+            body = std::string(d.substr(0, 4)) + "00000" + d[4];
+            break;
+        default:
+            body = std::string(d.substr(0, 5)) + "0000" + d[5];
+            break;
     }
     return std::string(1, upce[0]) + body + upce[7];
 }
@@ -133,7 +165,8 @@ ParseResult parse_retail(std::string_view data, std::string_view symbology) {
         return make_error(ParseErrorKind::BadLength, "EAN/UPC data must have 8, 12, 13 or 14 digits, not " +
                                                          std::to_string(digits.size()) + ".");
     if (!gtin_check_digit_ok(digits))
-        return make_error(ParseErrorKind::BadCheckDigit, "EAN/UPC " + std::string(data) + " fails its check digit.");
+        return make_error(ParseErrorKind::BadCheckDigit,
+                          "EAN/UPC " + std::string(data) + " fails its check digit.");
     PackCode code;
     code.scheme = Scheme::Gtin;
     code.gtin = to_gtin14(digits);
@@ -143,12 +176,14 @@ ParseResult parse_retail(std::string_view data, std::string_view symbology) {
 
 ParseResult parse_china_trace(std::string_view data) {
     if (!all_digits(data))
-        return make_error(ParseErrorKind::BadCharacter, "A Chinese drug trace code is 20 digits; this one has other characters.");
+        return make_error(ParseErrorKind::BadCharacter,
+                          "A Chinese drug trace code is 20 digits; this one has other characters.");
     if (data.size() != 20)
         return make_error(ParseErrorKind::BadLength, "A Chinese drug trace code has 20 digits, not " +
                                                          std::to_string(data.size()) + ".");
     if (data[0] != '8')
-        return make_error(ParseErrorKind::UnsupportedFormat, "A 20-digit Chinese drug trace code starts with 8.");
+        return make_error(ParseErrorKind::UnsupportedFormat,
+                          "A 20-digit Chinese drug trace code starts with 8.");
     PackCode code;
     code.scheme = Scheme::ChinaTrace;
     code.product_id = std::string(data.substr(0, 7));
@@ -157,8 +192,8 @@ ParseResult parse_china_trace(std::string_view data) {
 }
 
 bool is_gs1_symbology(std::string_view symbology) {
-    return symbology == "]d2" || symbology == "]d8" || symbology == "]C1" || symbology == "]e0" || symbology == "]Q3" ||
-           symbology == "]J1";
+    return symbology == "]d2" || symbology == "]d8" || symbology == "]C1" || symbology == "]e0" ||
+           symbology == "]Q3" || symbology == "]J1";
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -220,7 +255,8 @@ ParseResult parse_scan(std::string_view data, std::string_view symbology, const 
         }
         return result;
     } catch (const std::exception& e) {  // defensive: std::stoi and allocation are the only throwers
-        return make_error(ParseErrorKind::UnsupportedFormat, std::string("Could not parse the scan: ") + e.what());
+        return make_error(ParseErrorKind::UnsupportedFormat,
+                          std::string("Could not parse the scan: ") + e.what());
     }
 }
 

@@ -11,7 +11,9 @@ namespace medkiosk::scanner {
 ScanPipeline::ScanPipeline(SourceSpec spec, PipelineOptions options)
     : spec_(std::move(spec)), options_(options) {}
 
-ScanPipeline::~ScanPipeline() { stop(); }
+ScanPipeline::~ScanPipeline() {
+    stop();
+}
 
 void ScanPipeline::start() {
     if (running_.exchange(true)) return;
@@ -38,7 +40,8 @@ std::vector<DecodedSymbol> ScanPipeline::latest_symbols() const {
 
 std::vector<ScanEvent> ScanPipeline::take_events() {
     std::lock_guard lock(mutex_);
-    std::vector<ScanEvent> events(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
+    std::vector<ScanEvent> events(std::make_move_iterator(events_.begin()),
+                                  std::make_move_iterator(events_.end()));
     events_.clear();
     return events;
 }
@@ -127,8 +130,9 @@ void ScanPipeline::decode_loop() {
         FramePtr frame;
         {
             std::unique_lock lock(mutex_);
-            frame_ready_.wait_for(lock, std::chrono::milliseconds(100),
-                                  [&] { return !running_ || (latest_ && latest_->sequence != last_sequence); });
+            frame_ready_.wait_for(lock, std::chrono::milliseconds(100), [&] {
+                return !running_ || (latest_ && latest_->sequence != last_sequence);
+            });
             if (!running_) break;
             if (!latest_ || latest_->sequence == last_sequence) continue;
             frame = latest_;
@@ -143,7 +147,8 @@ void ScanPipeline::decode_loop() {
         if (!confirmed.empty()) {
             const Date today = today_utc();
             for (const auto& symbol : confirmed)
-                events.push_back(ScanEvent{symbol, parse_scan(symbol.text, symbol.symbology, today), frame->sequence});
+                events.push_back(
+                    ScanEvent{symbol, parse_scan(symbol.text, symbol.symbology, today), frame->sequence});
         }
         std::lock_guard lock(mutex_);
         latest_symbols_ = std::move(symbols);

@@ -13,7 +13,8 @@ constexpr const char* kHeadHashKey = "audit.head_hash";
 void absorb(crypto_generichash_state& state, std::string_view field) {
     const std::uint64_t size = field.size();
     std::array<unsigned char, 8> prefix{};
-    for (int i = 0; i < 8; ++i) prefix[static_cast<std::size_t>(i)] = static_cast<unsigned char>(size >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        prefix[static_cast<std::size_t>(i)] = static_cast<unsigned char>(size >> (8 * i));
     crypto_generichash_update(&state, prefix.data(), prefix.size());
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(field.data()), field.size());
 }
@@ -85,8 +86,9 @@ Status append_audit(Database& db, std::string_view actor, std::string_view actio
     s.bind_text(9, row.hash);
     if (const int rc = s.step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing);
 
-    auto head = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2), (?3, ?4) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    auto head = db.prepare(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2), (?3, ?4) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!head) return head.error();
     Statement& h = head.value();
     h.bind_text(1, kHeadSeqKey);
@@ -101,16 +103,17 @@ StatusOr<AuditReport> verify_audit_chain(Database& db) {
     constexpr std::string_view kDoing = "verifying the audit log";
     AuditReport report;
     auto rows = db.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq");
+        "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY "
+        "seq");
     if (!rows) return rows.error();
     Statement& query = rows.value();
     std::int64_t expected_seq = 1;
     std::string previous_hash = kAuditGenesisHash;
     int rc = SQLITE_ROW;
     while ((rc = query.step()) == SQLITE_ROW) {
-        AuditRow row{query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3),
-                     query.column_text(4), query.column_text(5), query.column_text(6), query.column_text(7),
-                     query.column_text(8)};
+        AuditRow row{query.column_int64(0), query.column_text(1), query.column_text(2),
+                     query.column_text(3),  query.column_text(4), query.column_text(5),
+                     query.column_text(6),  query.column_text(7), query.column_text(8)};
         ++report.rows;
         const std::string where = "audit row " + std::to_string(row.seq);
         if (row.seq != expected_seq) {
@@ -118,8 +121,9 @@ StatusOr<AuditReport> verify_audit_chain(Database& db) {
                                       " here — row(s) were removed");
         }
         if (row.prev_hash != previous_hash) {
-            report.problems.push_back(where + ": does not follow the row before it — rows were removed, "
-                                              "inserted or reordered");
+            report.problems.push_back(where +
+                                      ": does not follow the row before it — rows were removed, "
+                                      "inserted or reordered");
         }
         if (audit_row_hash(row) != row.hash) {
             report.problems.push_back(where + ": its content does not match its hash — the row was changed");
@@ -129,8 +133,9 @@ StatusOr<AuditReport> verify_audit_chain(Database& db) {
     }
     if (rc != SQLITE_DONE) return db.last_error(rc, kDoing);
 
-    auto head = db.prepare("SELECT (SELECT value FROM settings WHERE key = ?1), "
-                           "(SELECT value FROM settings WHERE key = ?2)");
+    auto head = db.prepare(
+        "SELECT (SELECT value FROM settings WHERE key = ?1), "
+        "(SELECT value FROM settings WHERE key = ?2)");
     if (!head) return head.error();
     Statement& h = head.value();
     h.bind_text(1, kHeadSeqKey);

@@ -4,6 +4,8 @@
 //   line 3  "ed25519 " + hex signature of line 2's bytes
 // The hub trusts only the key registered for the kiosk, never the key inside the file.
 
+#include "medkiosk/storage/bundle.hpp"
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -17,7 +19,6 @@
 #include <sstream>
 
 #include "identifiers.hpp"
-#include "medkiosk/storage/bundle.hpp"
 #include "outbox.hpp"
 
 namespace medkiosk::storage {
@@ -38,13 +39,15 @@ std::string to_hex(const unsigned char* bytes, std::size_t size) {
 bool from_hex(const std::string& hex, unsigned char* out, std::size_t size) {
     std::size_t written = 0;
     return hex.size() == size * 2 &&
-           sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 && written == size;
+           sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 &&
+           written == size;
 }
 
 Status write_file_atomically(const fs::path& file, const std::string& content, mode_t mode) {
     const fs::path temporary = file.string() + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) return Error{ErrorCode::Io, "cannot write " + temporary.string() + ": " + std::strerror(errno)};
+    if (fd < 0)
+        return Error{ErrorCode::Io, "cannot write " + temporary.string() + ": " + std::strerror(errno)};
     std::size_t done = 0;
     while (done < content.size()) {
         const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -77,11 +80,13 @@ StatusOr<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) 
     std::error_code ec;
     if (fs::exists(key_file, ec)) {
         std::ifstream in(key_file, std::ios::binary);
-        in.read(reinterpret_cast<char*>(pair->secret_key.data()), static_cast<std::streamsize>(pair->secret_key.size()));
+        in.read(reinterpret_cast<char*>(pair->secret_key.data()),
+                static_cast<std::streamsize>(pair->secret_key.size()));
         if (in.gcount() != static_cast<std::streamsize>(pair->secret_key.size())) {
-            return Error{ErrorCode::Corrupt, "kiosk key " + key_file.string() +
-                                                 " is damaged (wrong size); restore it from backup — a new key "
-                                                 "must be registered at the hub by an administrator"};
+            return Error{ErrorCode::Corrupt,
+                         "kiosk key " + key_file.string() +
+                             " is damaged (wrong size); restore it from backup — a new key "
+                             "must be registered at the hub by an administrator"};
         }
         crypto_sign_ed25519_sk_to_pk(pair->public_key.data(), pair->secret_key.data());
         return pair;
@@ -111,7 +116,8 @@ StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path
         kiosk_id = found.value();
     }
     if (kiosk_id.empty()) {
-        return Error{ErrorCode::Invalid, "cannot tell this kiosk's id from the ledger (no drop-offs yet); pass --kiosk-id"};
+        return Error{ErrorCode::Invalid,
+                     "cannot tell this kiosk's id from the ledger (no drop-offs yet); pass --kiosk-id"};
     }
     auto pair = load_or_create_key(key_file);
     if (!pair) return pair.error();
@@ -140,11 +146,12 @@ StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path
     }
     const std::string bundle_id = detail::new_uuid_v4();
     const std::string created_at = detail::utc_now_iso8601_ms();
-    nlohmann::ordered_json body = {{"kiosk_id", kiosk_id},
-                                   {"bundle_id", bundle_id},
-                                   {"created_at", created_at},
-                                   {"public_key", to_hex(pair.value()->public_key.data(), crypto_sign_PUBLICKEYBYTES)},
-                                   {"records", records}};
+    nlohmann::ordered_json body = {
+        {"kiosk_id", kiosk_id},
+        {"bundle_id", bundle_id},
+        {"created_at", created_at},
+        {"public_key", to_hex(pair.value()->public_key.data(), crypto_sign_PUBLICKEYBYTES)},
+        {"records", records}};
     const std::string body_text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::array<unsigned char, crypto_sign_BYTES> signature{};
     crypto_sign_detached(signature.data(), nullptr, reinterpret_cast<const unsigned char*>(body_text.data()),
@@ -165,7 +172,8 @@ StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path
 StatusOr<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     const auto refuse = [&](const std::string& why) {
-        return Error{ErrorCode::Invalid, "bundle " + file.string() + " refused: " + why + " — nothing was imported"};
+        return Error{ErrorCode::Invalid,
+                     "bundle " + file.string() + " refused: " + why + " — nothing was imported"};
     };
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
@@ -176,14 +184,16 @@ StatusOr<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     std::getline(in, magic);
     std::getline(in, body_text);
     std::getline(in, signature_line);
-    if (magic != kMagic) return refuse("not a medkiosk bundle (first line is not \"" + std::string(kMagic) + "\")");
+    if (magic != kMagic)
+        return refuse("not a medkiosk bundle (first line is not \"" + std::string(kMagic) + "\")");
     std::array<unsigned char, crypto_sign_BYTES> signature{};
-    if (signature_line.rfind("ed25519 ", 0) != 0 || !from_hex(signature_line.substr(8), signature.data(), signature.size()))
+    if (signature_line.rfind("ed25519 ", 0) != 0 ||
+        !from_hex(signature_line.substr(8), signature.data(), signature.size()))
         return refuse("signature line is missing or malformed");
 
     nlohmann::json body = nlohmann::json::parse(body_text, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("kiosk_id") || !body["kiosk_id"].is_string() ||
-        !body.contains("records") || !body["records"].is_array()) {
+    if (body.is_discarded() || !body.is_object() || !body.contains("kiosk_id") ||
+        !body["kiosk_id"].is_string() || !body.contains("records") || !body["records"].is_array()) {
         return refuse("body is not a bundle document");
     }
     const std::string kiosk_id = body["kiosk_id"].get<std::string>();
@@ -192,12 +202,15 @@ StatusOr<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     if (key_rows.value().empty()) return refuse("kiosk \"" + kiosk_id + "\" is not registered at this hub");
     const auto& registered = key_rows.value().front().at(0);
     if (!registered) {
-        return refuse("kiosk \"" + kiosk_id + "\" has no registered bundle key yet (it registers on its first "
+        return refuse("kiosk \"" + kiosk_id +
+                      "\" has no registered bundle key yet (it registers on its first "
                       "sync, or pass --public-key to hub add-kiosk)");
     }
     std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
-    if (!from_hex(*registered, public_key.data(), public_key.size())) return refuse("registered key is malformed");
-    if (crypto_sign_verify_detached(signature.data(), reinterpret_cast<const unsigned char*>(body_text.data()),
+    if (!from_hex(*registered, public_key.data(), public_key.size()))
+        return refuse("registered key is malformed");
+    if (crypto_sign_verify_detached(signature.data(),
+                                    reinterpret_cast<const unsigned char*>(body_text.data()),
                                     body_text.size(), public_key.data()) != 0) {
         return refuse("signature does not match kiosk \"" + kiosk_id +
                       "\"'s registered key (the file was changed, or another kiosk wrote it)");
@@ -208,17 +221,23 @@ StatusOr<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     const auto& records = body["records"];
     for (std::size_t start = 0; start < records.size(); start += kImportBatch) {
         nlohmann::json batch = nlohmann::json::array();
-        for (std::size_t i = start; i < std::min(records.size(), start + kImportBatch); ++i) batch.push_back(records[i]);
-        auto answer = admin.query("SELECT outcome, count(*) FROM hub.ingest_for($1, $2::jsonb, 'bundle') GROUP BY outcome",
-                                  {kiosk_id, batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+        for (std::size_t i = start; i < std::min(records.size(), start + kImportBatch); ++i)
+            batch.push_back(records[i]);
+        auto answer = admin.query(
+            "SELECT outcome, count(*) FROM hub.ingest_for($1, $2::jsonb, 'bundle') GROUP BY outcome",
+            {kiosk_id, batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
         if (!answer) return answer.error();
         for (const auto& row : answer.value()) {
             const auto count = std::stoll(row.at(1).value_or("0"));
             const auto outcome = row.at(0).value_or("");
-            if (outcome == "inserted") result.inserted += count;
-            else if (outcome == "duplicate") result.duplicates += count;
-            else if (outcome == "mismatch") result.mismatches += count;
-            else result.invalid += count;
+            if (outcome == "inserted")
+                result.inserted += count;
+            else if (outcome == "duplicate")
+                result.duplicates += count;
+            else if (outcome == "mismatch")
+                result.mismatches += count;
+            else
+                result.invalid += count;
         }
     }
     return result;

@@ -26,7 +26,9 @@ inline constexpr int kDropoffColumnCount = [] {
 // Reads a row selected with kDropoffColumns, in that order.
 DropOffRecord read_dropoff_row(const Statement& row);
 
-inline Error invalid(std::string message) { return Error{ErrorCode::Invalid, std::move(message)}; }
+inline Error invalid(std::string message) {
+    return Error{ErrorCode::Invalid, std::move(message)};
+}
 
 // Runs `body`, turning any exception (allocation failure, a library throwing) into an Error value:
 // nothing may escape into the kiosk's storage worker.

@@ -44,8 +44,14 @@ StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& con
     // The caller's string comes first and is expanded; the keywords after it fill in what it lacks.
     // Keepalives and a TCP user timeout: a silently dropped network must end in an error the worker
     // retries, never in a query that waits forever.
-    const char* keywords[] = {"dbname", "connect_timeout", "application_name", "keepalives_idle",
-                              "keepalives_interval", "keepalives_count", "tcp_user_timeout", nullptr};
+    const char* keywords[] = {"dbname",
+                              "connect_timeout",
+                              "application_name",
+                              "keepalives_idle",
+                              "keepalives_interval",
+                              "keepalives_count",
+                              "tcp_user_timeout",
+                              nullptr};
     const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk", "15", "5", "3", "30000", nullptr};
     auto impl = std::make_unique<Impl>();
     impl->conn = PQconnectdbParams(keywords, values, 1);
@@ -67,10 +73,12 @@ bool HubSession::healthy() const {
 std::string HubSession::describe() const {
     const char* host = PQhost(impl_->conn);
     return std::string(host ? host : "?") + ":" + (PQport(impl_->conn) ? PQport(impl_->conn) : "?") + "/" +
-           (PQdb(impl_->conn) ? PQdb(impl_->conn) : "?") + " as " + (PQuser(impl_->conn) ? PQuser(impl_->conn) : "?");
+           (PQdb(impl_->conn) ? PQdb(impl_->conn) : "?") + " as " +
+           (PQuser(impl_->conn) ? PQuser(impl_->conn) : "?");
 }
 
-StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql, const std::vector<std::string>& params) {
+StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql,
+                                                const std::vector<std::string>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& param : params) values.push_back(param.c_str());
@@ -82,8 +90,9 @@ StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql, const st
         const bool connection_lost = PQstatus(impl_->conn) != CONNECTION_OK;
         std::string message = result ? trimmed(PQresultErrorMessage(result.get())) : std::string();
         if (message.empty()) message = trimmed(PQerrorMessage(impl_->conn));
-        return Error{connection_lost ? ErrorCode::Io : ErrorCode::Invalid,
-                     std::string(connection_lost ? "lost the hub connection: " : "the hub refused: ") + message};
+        return Error{
+            connection_lost ? ErrorCode::Io : ErrorCode::Invalid,
+            std::string(connection_lost ? "lost the hub connection: " : "the hub refused: ") + message};
     }
     std::vector<HubRow> rows;
     const int row_count = PQntuples(result.get()), column_count = PQnfields(result.get());
@@ -108,8 +117,8 @@ Status init_hub(HubSession& admin) {
     if (auto s = admin.exec("SET client_min_messages = warning"); !s) return s;
     auto applied = admin.query(hub_schema_sql());
     if (!applied) {
-        return Error{applied.error().code, "applying the hub schema on " + admin.describe() + " failed: " +
-                                               applied.error().message +
+        return Error{applied.error().code, "applying the hub schema on " + admin.describe() +
+                                               " failed: " + applied.error().message +
                                                " — connect as the database owner (a superuser or a role "
                                                "with CREATEROLE) and run hub init again"};
     }
@@ -139,8 +148,10 @@ StatusOr<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, 
     auto role = admin.query("SELECT hub.add_kiosk($1, $2)", {kiosk_id, password});
     if (!role) return Error{role.error().code, "adding kiosk " + kiosk_id + ": " + role.error().message};
     if (!public_key_hex.empty()) {
-        auto set = admin.query("UPDATE hub.kiosk SET public_key = $2 WHERE kiosk_id = $1", {kiosk_id, public_key_hex});
-        if (!set) return Error{set.error().code, "setting kiosk " + kiosk_id + "'s key: " + set.error().message};
+        auto set = admin.query("UPDATE hub.kiosk SET public_key = $2 WHERE kiosk_id = $1",
+                               {kiosk_id, public_key_hex});
+        if (!set)
+            return Error{set.error().code, "setting kiosk " + kiosk_id + "'s key: " + set.error().message};
     }
     return role.value().at(0).at(0).value_or("");
 }

@@ -10,9 +10,9 @@
 
 #include "audit.hpp"
 #include "county_key.hpp"
+#include "dropoff_rows.hpp"
 #include "identifiers.hpp"
 #include "migrations.hpp"
-#include "dropoff_rows.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage {
@@ -99,8 +99,8 @@ Status validate(const DropOffInput& input) {
     if (!input.expiry.empty() && !is_valid_expiry(input.expiry, input.expiry_precision)) {
         return invalid("expiry must be a date YYYY-MM-DD, got \"" + input.expiry + "\"");
     }
-    if (input.expiry_source != "" && input.expiry_source != "code" && input.expiry_source != "ocr-confirmed" &&
-        input.expiry_source != "picker") {
+    if (input.expiry_source != "" && input.expiry_source != "code" &&
+        input.expiry_source != "ocr-confirmed" && input.expiry_source != "picker") {
         return invalid("expiry_source must be \"code\", \"ocr-confirmed\", \"picker\" or empty, got \"" +
                        input.expiry_source + "\"");
     }
@@ -150,7 +150,6 @@ std::string outbox_payload(const DropOffRecord& record) {
     // Barcode data is not guaranteed UTF-8; replace rather than throw.
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
-
 
 // ---------------------------------------------------------------------------------------------------
 // Opening
@@ -319,9 +318,9 @@ struct Ledger::Impl {
             {&insert_session, "INSERT INTO donation_session (receipt_code, started_at) VALUES (?1, ?2)"},
             {&session_exists, "SELECT 1 FROM donation_session WHERE id = ?1"},
             {&next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
-            {&insert_dropoff,
-             "INSERT INTO dropoff (" + columns +
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"},
+            {&insert_dropoff, "INSERT INTO dropoff (" + columns +
+                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                                  "?15, ?16, ?17, ?18, ?19, ?20)"},
             {&insert_outbox,
              "INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES ('dropoff', ?1, ?2, ?3)"},
         };
@@ -417,8 +416,10 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
         s.bind_text(16, record.reason);
         s.bind_text(17, record.review_state);
         s.bind_text_or_null(18, record.category);
-        if (record.drive_id > 0) s.bind_int64(19, record.drive_id);
-        else sqlite3_bind_null(s.get(), 19);
+        if (record.drive_id > 0)
+            s.bind_int64(19, record.drive_id);
+        else
+            sqlite3_bind_null(s.get(), 19);
         s.bind_text_or_null(20, record.expiry_source);
         if (const int rc = s.step(); rc != SQLITE_DONE) return db->last_error(rc, kDoing, kNothingRecorded);
     }
@@ -432,9 +433,8 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
         }
     }
     {
-        const nlohmann::json detail = {{"sequence", record.sequence},
-                                       {"decision", record.decision},
-                                       {"reason", record.reason}};
+        const nlohmann::json detail = {
+            {"sequence", record.sequence}, {"decision", record.decision}, {"reason", record.reason}};
         if (auto s = detail::append_audit(*db, "kiosk", "record-dropoff", "dropoff", record.uuid,
                                           detail.dump(), record.recorded_at);
             !s) {

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "audit.hpp"
+#include "dropoff_rows.hpp"
 #include "identifiers.hpp"
 #include "medkiosk/storage/ledger.hpp"
-#include "dropoff_rows.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage {
@@ -153,11 +153,13 @@ Status Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, con
 StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
     return without_exceptions("reading the catalogue", [&]() -> StatusOr<std::vector<CatalogueEntry>> {
         Database& db = database();
-        auto query = db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue ORDER BY product_id");
+        auto query =
+            db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue ORDER BY product_id");
         if (!query) return query.error();
         std::vector<CatalogueEntry> entries;
         int rc = SQLITE_ROW;
-        while ((rc = query.value().step()) == SQLITE_ROW) entries.push_back(read_catalogue_row(query.value()));
+        while ((rc = query.value().step()) == SQLITE_ROW)
+            entries.push_back(read_catalogue_row(query.value()));
         if (rc != SQLITE_DONE) return db.last_error(rc, "reading the catalogue");
         return entries;
     });
@@ -166,7 +168,8 @@ StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
 StatusOr<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& product_id) {
     return without_exceptions("looking up a product", [&]() -> StatusOr<std::optional<CatalogueEntry>> {
         Database& db = database();
-        auto query = db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue WHERE product_id = ?1");
+        auto query =
+            db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue WHERE product_id = ?1");
         if (!query) return query.error();
         query.value().bind_text(1, product_id);
         const int rc = query.value().step();
@@ -188,8 +191,9 @@ Status Ledger::add_recall(const Recall& recall, const std::string& actor) {
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s;
         const std::string now = detail::utc_now_iso8601_ms();
-        auto insert = db.prepare("INSERT INTO recall (gtin, batch, note, added_at) VALUES (?1, ?2, ?3, ?4) "
-                                 "ON CONFLICT DO UPDATE SET note = excluded.note");
+        auto insert = db.prepare(
+            "INSERT INTO recall (gtin, batch, note, added_at) VALUES (?1, ?2, ?3, ?4) "
+            "ON CONFLICT DO UPDATE SET note = excluded.note");
         if (!insert) return insert.error();
         insert.value().bind_text(1, recall.gtin);
         insert.value().bind_text(2, recall.batch);
@@ -221,7 +225,8 @@ StatusOr<bool> Ledger::is_recalled(const std::string& gtin, const std::string& b
 StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) {
     return without_exceptions("adding a drive", [&]() -> StatusOr<Drive> {
         constexpr std::string_view kDoing = "adding a drive";
-        if (drive.name.empty() || too_long(drive.name)) return invalid("a drive needs a name (up to 512 bytes)");
+        if (drive.name.empty() || too_long(drive.name))
+            return invalid("a drive needs a name (up to 512 bytes)");
         if (!is_iso_date(drive.starts_on) || !is_iso_date(drive.ends_on) || drive.starts_on > drive.ends_on) {
             return invalid("drive '" + drive.name + "': dates must be YYYY-MM-DD with start ≤ end, got " +
                            drive.starts_on + " … " + drive.ends_on);
@@ -231,8 +236,9 @@ StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) 
         Database& db = database();
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
-        auto insert = db.prepare("INSERT INTO drive (name, starts_on, ends_on, accepted_categories, rules) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5)");
+        auto insert = db.prepare(
+            "INSERT INTO drive (name, starts_on, ends_on, accepted_categories, rules) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)");
         if (!insert) return insert.error();
         Drive stored = drive;
         const std::string categories = json_text(drive.accepted_categories);
@@ -289,19 +295,21 @@ StatusOr<std::optional<std::string>> Ledger::setting(const std::string& key) {
 Status Ledger::set_setting(const std::string& key, const std::string& value, const std::string& actor) {
     return without_exceptions("changing a setting", [&]() -> Status {
         constexpr std::string_view kDoing = "changing a setting";
-        if (key.empty() || too_long(key) || value.size() > 65536) return invalid("setting key or value too long or empty");
+        if (key.empty() || too_long(key) || value.size() > 65536)
+            return invalid("setting key or value too long or empty");
         if (key.rfind("audit.", 0) == 0) return invalid("settings under 'audit.' belong to the audit log");
         Database& db = database();
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s;
-        auto upsert = db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) "
-                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        auto upsert = db.prepare(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         if (!upsert) return upsert.error();
         upsert.value().bind_text(1, key);
         upsert.value().bind_text(2, value);
         if (auto s = run(db, upsert.value(), kDoing, kNothingChanged); !s) return s;
-        if (auto a = detail::append_audit(db, actor, "set-setting", "setting", key, json_text({{"value", value}}),
-                                          detail::utc_now_iso8601_ms());
+        if (auto a = detail::append_audit(db, actor, "set-setting", "setting", key,
+                                          json_text({{"value", value}}), detail::utc_now_iso8601_ms());
             !a)
             return a;
         return transaction.commit(kDoing, kNothingChanged);
@@ -327,7 +335,8 @@ StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::strin
         user.role = role;
         user.pin_hash = pin_hash;
         user.created_at = detail::utc_now_iso8601_ms();
-        auto insert = db.prepare("INSERT INTO app_user (login, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)");
+        auto insert =
+            db.prepare("INSERT INTO app_user (login, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4)");
         if (!insert) return insert.error();
         insert.value().bind_text(1, login);
         insert.value().bind_text(2, role);
@@ -391,10 +400,10 @@ Status Ledger::update_login_state(const UserRecord& user, const std::string& aud
         if (auto s = run(db, update.value(), kDoing, kNothingChanged); !s) return s;
         if (sqlite3_changes(db.handle()) == 0)
             return Error{ErrorCode::NotFound, "no user '" + user.login + "' — " + kNothingChanged};
-        if (auto a = detail::append_audit(db, actor, audit_action, "user", user.login,
-                                          json_text({{"failed_attempts", user.failed_attempts},
-                                                     {"locked", user.locked}}),
-                                          detail::utc_now_iso8601_ms());
+        if (auto a = detail::append_audit(
+                db, actor, audit_action, "user", user.login,
+                json_text({{"failed_attempts", user.failed_attempts}, {"locked", user.locked}}),
+                detail::utc_now_iso8601_ms());
             !a)
             return a;
         return transaction.commit(kDoing, kNothingChanged);
@@ -408,15 +417,17 @@ Status Ledger::set_pin_hash(const std::string& login, const std::string& pin_has
         Database& db = database();
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s;
-        auto update = db.prepare("UPDATE app_user SET pin_hash = ?2, failed_attempts = 0, locked = 0, "
-                                 "last_failure_at = NULL WHERE login = ?1");
+        auto update = db.prepare(
+            "UPDATE app_user SET pin_hash = ?2, failed_attempts = 0, locked = 0, "
+            "last_failure_at = NULL WHERE login = ?1");
         if (!update) return update.error();
         update.value().bind_text(1, login);
         update.value().bind_text(2, pin_hash);
         if (auto s = run(db, update.value(), kDoing, kNothingChanged); !s) return s;
         if (sqlite3_changes(db.handle()) == 0)
             return Error{ErrorCode::NotFound, "no user '" + login + "' — " + kNothingChanged};
-        if (auto a = detail::append_audit(db, actor, "reset-pin", "user", login, "{}", detail::utc_now_iso8601_ms());
+        if (auto a = detail::append_audit(db, actor, "reset-pin", "user", login, "{}",
+                                          detail::utc_now_iso8601_ms());
             !a)
             return a;
         return transaction.commit(kDoing, kNothingChanged);
@@ -433,7 +444,8 @@ StatusOr<bool> Ledger::serial_recorded(const std::string& serial) {
         if (!hash) return hash.error();
         Database& db = database();
         // Refused packs went back to the donor; only a pack that was taken counts as recorded.
-        auto query = db.prepare("SELECT 1 FROM dropoff WHERE serial_hash = ?1 AND decision <> 'refuse' LIMIT 1");
+        auto query =
+            db.prepare("SELECT 1 FROM dropoff WHERE serial_hash = ?1 AND decision <> 'refuse' LIMIT 1");
         if (!query) return query.error();
         query.value().bind_text(1, hash.value());
         const int rc = query.value().step();
@@ -466,7 +478,8 @@ namespace {
 
 Status insert_outbox_row(Database& db, std::string_view entity, const std::string& entity_id,
                          const std::string& payload, const std::string& at, std::string_view doing) {
-    auto insert = db.prepare("INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)");
+    auto insert =
+        db.prepare("INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)");
     if (!insert) return insert.error();
     insert.value().bind_text(1, entity);
     insert.value().bind_text(2, entity_id);
@@ -481,7 +494,8 @@ StatusOr<std::string> user_login(Database& db, std::int64_t user_id) {
     query.value().bind_int64(1, user_id);
     const int rc = query.value().step();
     if (rc == SQLITE_DONE)
-        return Error{ErrorCode::NotFound, "no user with id " + std::to_string(user_id) + " — " + kNothingChanged};
+        return Error{ErrorCode::NotFound,
+                     "no user with id " + std::to_string(user_id) + " — " + kNothingChanged};
     if (rc != SQLITE_ROW) return db.last_error(rc, "looking up a user");
     return query.value().column_text(0);
 }
@@ -500,20 +514,24 @@ StatusOr<ReviewAction> write_review(Database& db, const std::string& login, cons
     const char* new_state = nullptr;
     for (const auto& [name, state] : kStates)
         if (action == name) new_state = state;
-    if (new_state == nullptr) return invalid("review action must be approve, reject or dispose, got \"" + action + "\"");
+    if (new_state == nullptr)
+        return invalid("review action must be approve, reject or dispose, got \"" + action + "\"");
     if (too_long(note)) return invalid("review note is longer than 512 bytes");
-    ReviewAction review{detail::new_uuid_v4(), dropoff_uuid, user_id, action, note, detail::utc_now_iso8601_ms()};
-    auto update = db.prepare("UPDATE dropoff SET review_state = ?2 WHERE uuid = ?1 AND review_state = 'pending'");
+    ReviewAction review{detail::new_uuid_v4(),       dropoff_uuid, user_id, action, note,
+                        detail::utc_now_iso8601_ms()};
+    auto update =
+        db.prepare("UPDATE dropoff SET review_state = ?2 WHERE uuid = ?1 AND review_state = 'pending'");
     if (!update) return update.error();
     update.value().bind_text(1, dropoff_uuid);
     update.value().bind_text(2, new_state);
     if (auto s = run(db, update.value(), doing, kNothingChanged); !s) return s.error();
     if (sqlite3_changes(db.handle()) == 0) {
-        return Error{ErrorCode::NotFound,
-                     "drop-off " + dropoff_uuid + " does not exist or was already reviewed — " + kNothingChanged};
+        return Error{ErrorCode::NotFound, "drop-off " + dropoff_uuid +
+                                              " does not exist or was already reviewed — " + kNothingChanged};
     }
-    auto insert = db.prepare("INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto insert = db.prepare(
+        "INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!insert) return insert.error();
     insert.value().bind_text(1, review.uuid);
     insert.value().bind_text(2, review.dropoff_uuid);
@@ -529,8 +547,11 @@ StatusOr<ReviewAction> write_review(Database& db, const std::string& login, cons
                                            {"review_state", new_state},
                                            {"note", note},
                                            {"at", review.at}});
-    if (auto s = insert_outbox_row(db, "review_action", review.uuid, payload, review.at, doing); !s) return s.error();
-    if (auto a = detail::append_audit(db, login, "review-" + action, "dropoff", dropoff_uuid, payload, review.at); !a)
+    if (auto s = insert_outbox_row(db, "review_action", review.uuid, payload, review.at, doing); !s)
+        return s.error();
+    if (auto a =
+            detail::append_audit(db, login, "review-" + action, "dropoff", dropoff_uuid, payload, review.at);
+        !a)
         return a.error();
     return review;
 }
@@ -554,10 +575,12 @@ StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, st
 }
 
 StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                           const std::vector<DispatchItem>& items, bool confirm_kiosk_accepted) {
+                                           const std::vector<DispatchItem>& items,
+                                           bool confirm_kiosk_accepted) {
     return without_exceptions("recording a dispatch", [&]() -> StatusOr<Dispatch> {
         constexpr std::string_view kDoing = "recording a dispatch";
-        if (clinic.empty() || too_long(clinic)) return invalid("a dispatch needs a clinic name (up to 512 bytes)");
+        if (clinic.empty() || too_long(clinic))
+            return invalid("a dispatch needs a clinic name (up to 512 bytes)");
         if (items.empty()) return invalid("a dispatch needs at least one drop-off");
         Database& db = database();
         WriteTransaction transaction(db);
@@ -565,7 +588,8 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
         auto login = user_login(db, user_id);
         if (!login) return login.error();
         Dispatch dispatch{detail::new_uuid_v4(), clinic, user_id, detail::utc_now_iso8601_ms(), items};
-        auto insert = db.prepare("INSERT INTO dispatch (uuid, clinic, user_id, dispatched_at) VALUES (?1, ?2, ?3, ?4)");
+        auto insert =
+            db.prepare("INSERT INTO dispatch (uuid, clinic, user_id, dispatched_at) VALUES (?1, ?2, ?3, ?4)");
         if (!insert) return insert.error();
         insert.value().bind_text(1, dispatch.uuid);
         insert.value().bind_text(2, clinic);
@@ -573,17 +597,22 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
         insert.value().bind_text(4, dispatch.dispatched_at);
         if (auto s = run(db, insert.value(), kDoing, kNothingChanged); !s) return s.error();
         const std::int64_t dispatch_id = sqlite3_last_insert_rowid(db.handle());
-        auto item_insert = db.prepare("INSERT INTO dispatch_item (dispatch_id, dropoff_uuid, quantity) VALUES (?1, ?2, ?3)");
-        auto mark = db.prepare("UPDATE dropoff SET review_state = 'dispatched' WHERE uuid = ?1 AND review_state = 'approved'");
+        auto item_insert =
+            db.prepare("INSERT INTO dispatch_item (dispatch_id, dropoff_uuid, quantity) VALUES (?1, ?2, ?3)");
+        auto mark = db.prepare(
+            "UPDATE dropoff SET review_state = 'dispatched' WHERE uuid = ?1 AND review_state = 'approved'");
         if (!item_insert) return item_insert.error();
         if (!mark) return mark.error();
         nlohmann::json payload_items = nlohmann::json::array();
         for (const auto& item : items) {
-            if (item.quantity <= 0) return invalid("dispatch quantity must be at least 1 — " + std::string(kNothingChanged));
+            if (item.quantity <= 0)
+                return invalid("dispatch quantity must be at least 1 — " + std::string(kNothingChanged));
             if (confirm_kiosk_accepted) {
                 // A pack the kiosk accepted and no pharmacist has looked at yet: the dispatch is its
                 // confirmation, in this same transaction.
-                auto accepted = db.prepare("SELECT 1 FROM dropoff WHERE uuid = ?1 AND review_state = 'pending' AND decision = 'accept'");
+                auto accepted = db.prepare(
+                    "SELECT 1 FROM dropoff WHERE uuid = ?1 AND review_state = 'pending' AND decision = "
+                    "'accept'");
                 if (!accepted) return accepted.error();
                 accepted.value().bind_text(1, item.dropoff_uuid);
                 if (accepted.value().step() == SQLITE_ROW) {
@@ -597,7 +626,8 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
             mark.value().reset();
             if (sqlite3_changes(db.handle()) == 0) {
                 return invalid("drop-off " + item.dropoff_uuid +
-                               " is not approved by a pharmacist (or was already dispatched) — " + kNothingChanged);
+                               " is not approved by a pharmacist (or was already dispatched) — " +
+                               kNothingChanged);
             }
             item_insert.value().bind_int64(1, dispatch_id);
             item_insert.value().bind_text(2, item.dropoff_uuid);
@@ -611,7 +641,9 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
                                                {"user", login.value()},
                                                {"dispatched_at", dispatch.dispatched_at},
                                                {"items", payload_items}});
-        if (auto s = insert_outbox_row(db, "dispatch", dispatch.uuid, payload, dispatch.dispatched_at, kDoing); !s)
+        if (auto s =
+                insert_outbox_row(db, "dispatch", dispatch.uuid, payload, dispatch.dispatched_at, kDoing);
+            !s)
             return s.error();
         if (auto a = detail::append_audit(db, login.value(), "dispatch", "dispatch", dispatch.uuid, payload,
                                           dispatch.dispatched_at);
@@ -629,14 +661,16 @@ StatusOr<std::vector<AuditRow>> Ledger::audit_rows() {
     return without_exceptions("reading the audit log", [&]() -> StatusOr<std::vector<AuditRow>> {
         Database& db = database();
         auto query = db.prepare(
-            "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq");
+            "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER "
+            "BY seq");
         if (!query) return query.error();
         Statement& s = query.value();
         std::vector<AuditRow> rows;
         int rc = SQLITE_ROW;
         while ((rc = s.step()) == SQLITE_ROW) {
-            rows.push_back({s.column_int64(0), s.column_text(1), s.column_text(2), s.column_text(3), s.column_text(4),
-                            s.column_text(5), s.column_text(6), s.column_text(7), s.column_text(8)});
+            rows.push_back({s.column_int64(0), s.column_text(1), s.column_text(2), s.column_text(3),
+                            s.column_text(4), s.column_text(5), s.column_text(6), s.column_text(7),
+                            s.column_text(8)});
         }
         if (rc != SQLITE_DONE) return db.last_error(rc, "reading the audit log");
         return rows;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <iterator>
-
 #include <nlohmann/json.hpp>
 
 #include "audit.hpp"
@@ -42,8 +41,7 @@ constexpr const char* kJoinCatalogue =
     " FROM dropoff d LEFT JOIN catalogue c ON c.product_id = COALESCE(NULLIF(d.gtin, ''), d.product_id) ";
 
 // Refused: by the kiosk, or by a pharmacist (rejected or disposed). Everything else is accepted.
-constexpr const char* kRefusedCase =
-    "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
+constexpr const char* kRefusedCase = "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
 
 StatusOr<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::string_view doing) {
     std::vector<StaffQueueRow> rows;
@@ -76,7 +74,8 @@ StatusOr<std::vector<StaffQueueRow>> Ledger::staff_queue(const StaffQueueQuery& 
             return invalid("unknown review state \"" + query.review_state +
                            "\" (pending, approved, rejected, disposed, dispatched or empty for any)");
         if (std::find(std::begin(kDecisions), std::end(kDecisions), query.decision) == std::end(kDecisions))
-            return invalid("unknown decision \"" + query.decision + "\" (accept, review, refuse or empty for any)");
+            return invalid("unknown decision \"" + query.decision +
+                           "\" (accept, review, refuse or empty for any)");
         if (!query.since_local_date.empty() && !is_iso_day(query.since_local_date))
             return invalid("the date filter must be YYYY-MM-DD, got \"" + query.since_local_date + "\"");
         if (query.limit < 0) return invalid("staff_queue: limit must not be negative");
@@ -124,7 +123,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
                                                      const std::string& category, const std::string& note) {
     return without_exceptions("re-classifying a drop-off", [&]() -> StatusOr<Reclassification> {
         constexpr std::string_view kDoing = "re-classifying a drop-off";
-        if (category.empty()) return invalid("choose a category to re-classify into — " + std::string(kNothingChanged));
+        if (category.empty())
+            return invalid("choose a category to re-classify into — " + std::string(kNothingChanged));
         if (note.size() > 512) return invalid("review note is longer than 512 bytes");
         Database& db = database();
         WriteTransaction transaction(db);
@@ -134,7 +134,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
         if (!known) return known.error();
         known.value().bind_text(1, category);
         if (int rc = known.value().step(); rc == SQLITE_DONE) {
-            return invalid("\"" + category + "\" is not a category of the catalogue (import a catalogue that has it) — " +
+            return invalid("\"" + category +
+                           "\" is not a category of the catalogue (import a catalogue that has it) — " +
                            kNothingChanged);
         } else if (rc != SQLITE_ROW) {
             return db.last_error(rc, kDoing, kNothingChanged);
@@ -145,7 +146,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
         if (!login_query) return login_query.error();
         login_query.value().bind_int64(1, user_id);
         if (int rc = login_query.value().step(); rc == SQLITE_DONE) {
-            return Error{ErrorCode::NotFound, "no user with id " + std::to_string(user_id) + " — " + kNothingChanged};
+            return Error{ErrorCode::NotFound,
+                         "no user with id " + std::to_string(user_id) + " — " + kNothingChanged};
         } else if (rc != SQLITE_ROW) {
             return db.last_error(rc, kDoing, kNothingChanged);
         }
@@ -157,7 +159,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
         current.value().bind_text(1, dropoff_uuid);
         const int found = current.value().step();
         if (found == SQLITE_DONE)
-            return Error{ErrorCode::NotFound, "drop-off " + dropoff_uuid + " does not exist — " + kNothingChanged};
+            return Error{ErrorCode::NotFound,
+                         "drop-off " + dropoff_uuid + " does not exist — " + kNothingChanged};
         if (found != SQLITE_ROW) return db.last_error(found, kDoing, kNothingChanged);
         Reclassification change;
         change.from_category = current.value().column_text(0);
@@ -169,18 +172,21 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
                            "; only pending or confirmed drop-offs can be re-classified — " + kNothingChanged);
         }
         if (change.from_category == category)
-            return invalid("drop-off " + dropoff_uuid + " is already in " + category + " — " + kNothingChanged);
+            return invalid("drop-off " + dropoff_uuid + " is already in " + category + " — " +
+                           kNothingChanged);
 
         auto update = db.prepare("UPDATE dropoff SET category = ?2 WHERE uuid = ?1");
         if (!update) return update.error();
         update.value().bind_text(1, dropoff_uuid);
         update.value().bind_text(2, category);
-        if (int rc = update.value().step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing, kNothingChanged);
+        if (int rc = update.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
 
-        change.review = ReviewAction{detail::new_uuid_v4(), dropoff_uuid, user_id, "reclassify", note,
-                                     detail::utc_now_iso8601_ms()};
-        auto insert = db.prepare("INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at, category) "
-                                 "VALUES (?1, ?2, ?3, 'reclassify', ?4, ?5, ?6)");
+        change.review = ReviewAction{detail::new_uuid_v4(), dropoff_uuid, user_id,
+                                     "reclassify",          note,         detail::utc_now_iso8601_ms()};
+        auto insert = db.prepare(
+            "INSERT INTO review_action (uuid, dropoff_uuid, user_id, action, note, at, category) "
+            "VALUES (?1, ?2, ?3, 'reclassify', ?4, ?5, ?6)");
         if (!insert) return insert.error();
         insert.value().bind_text(1, change.review.uuid);
         insert.value().bind_text(2, dropoff_uuid);
@@ -188,7 +194,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
         insert.value().bind_text_or_null(4, note);
         insert.value().bind_text(5, change.review.at);
         insert.value().bind_text(6, category);
-        if (int rc = insert.value().step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing, kNothingChanged);
+        if (int rc = insert.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
 
         const std::string payload = nlohmann::json({{"uuid", change.review.uuid},
                                                     {"dropoff_uuid", dropoff_uuid},
@@ -200,13 +207,15 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
                                                     {"note", note},
                                                     {"at", change.review.at}})
                                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        auto outbox = db.prepare("INSERT INTO outbox (entity, entity_id, payload, created_at) "
-                                 "VALUES ('review_action', ?1, ?2, ?3)");
+        auto outbox = db.prepare(
+            "INSERT INTO outbox (entity, entity_id, payload, created_at) "
+            "VALUES ('review_action', ?1, ?2, ?3)");
         if (!outbox) return outbox.error();
         outbox.value().bind_text(1, change.review.uuid);
         outbox.value().bind_text(2, payload);
         outbox.value().bind_text(3, change.review.at);
-        if (int rc = outbox.value().step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing, kNothingChanged);
+        if (int rc = outbox.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
         if (auto a = detail::append_audit(db, login, "review-reclassify", "dropoff", dropoff_uuid, payload,
                                           change.review.at);
             !a)
@@ -220,10 +229,11 @@ StatusOr<std::vector<StaffQueueRow>> Ledger::dispatch_candidates(int limit) {
     return without_exceptions("reading the items to dispatch", [&]() -> StatusOr<std::vector<StaffQueueRow>> {
         if (limit < 0) return invalid("dispatch_candidates: limit must not be negative");
         Database& db = database();
-        auto prepared = db.prepare("SELECT " + dropoff_columns_as_d() + ", c.name_zh, c.name_en" + kJoinCatalogue +
-                                   "WHERE (d.review_state = 'approved' OR (d.review_state = 'pending' AND "
-                                   "d.decision = 'accept')) "
-                                   "ORDER BY COALESCE(d.expiry, '') = '', d.expiry, d.sequence LIMIT ?1");
+        auto prepared =
+            db.prepare("SELECT " + dropoff_columns_as_d() + ", c.name_zh, c.name_en" + kJoinCatalogue +
+                       "WHERE (d.review_state = 'approved' OR (d.review_state = 'pending' AND "
+                       "d.decision = 'accept')) "
+                       "ORDER BY COALESCE(d.expiry, '') = '', d.expiry, d.sequence LIMIT ?1");
         if (!prepared) return prepared.error();
         prepared.value().bind_int64(1, limit);
         return read_rows(db, prepared.value(), "reading the items to dispatch");
@@ -234,8 +244,9 @@ StatusOr<std::vector<std::string>> Ledger::recent_clinics(int limit) {
     return without_exceptions("reading the clinics", [&]() -> StatusOr<std::vector<std::string>> {
         if (limit < 0) return invalid("recent_clinics: limit must not be negative");
         Database& db = database();
-        auto query = db.prepare("SELECT clinic FROM dispatch GROUP BY clinic ORDER BY MAX(dispatched_at) DESC, clinic "
-                                "LIMIT ?1");
+        auto query = db.prepare(
+            "SELECT clinic FROM dispatch GROUP BY clinic ORDER BY MAX(dispatched_at) DESC, clinic "
+            "LIMIT ?1");
         if (!query) return query.error();
         query.value().bind_int64(1, limit);
         std::vector<std::string> clinics;
@@ -246,7 +257,8 @@ StatusOr<std::vector<std::string>> Ledger::recent_clinics(int limit) {
     });
 }
 
-StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& first_day, const std::string& last_day) {
+StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& first_day,
+                                                            const std::string& last_day) {
     return without_exceptions("counting drop-offs by day", [&]() -> StatusOr<std::vector<DropOffCount>> {
         if (!is_iso_day(first_day) || !is_iso_day(last_day) || last_day < first_day)
             return invalid("days must be YYYY-MM-DD with the first not after the last");
@@ -254,22 +266,23 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& f
         // Every day is listed, also those without drop-offs, so a chart's bars line up with the dates.
         // Counted per day over the range only (the recorded_at index), then every day listed, also
         // those without drop-offs, so a chart's bars line up with the dates.
-        auto query = db.prepare(std::string(
-                                    "WITH RECURSIVE days(day) AS (SELECT ?1 UNION ALL "
-                                    "SELECT date(day, '+1 day') FROM days WHERE day < ?2), "
-                                    "counted AS (SELECT date(d.recorded_at, 'localtime') AS day, SUM(NOT ") +
-                                kRefusedCase + ") AS accepted, SUM(" + kRefusedCase +
-                                ") AS refused FROM dropoff d WHERE d.recorded_at >= date(?1, '-1 day') "
-                                "AND d.recorded_at < date(?2, '+2 days') GROUP BY 1) "
-                                "SELECT days.day, COALESCE(counted.accepted, 0), COALESCE(counted.refused, 0) "
-                                "FROM days LEFT JOIN counted ON counted.day = days.day ORDER BY days.day");
+        auto query =
+            db.prepare(std::string("WITH RECURSIVE days(day) AS (SELECT ?1 UNION ALL "
+                                   "SELECT date(day, '+1 day') FROM days WHERE day < ?2), "
+                                   "counted AS (SELECT date(d.recorded_at, 'localtime') AS day, SUM(NOT ") +
+                       kRefusedCase + ") AS accepted, SUM(" + kRefusedCase +
+                       ") AS refused FROM dropoff d WHERE d.recorded_at >= date(?1, '-1 day') "
+                       "AND d.recorded_at < date(?2, '+2 days') GROUP BY 1) "
+                       "SELECT days.day, COALESCE(counted.accepted, 0), COALESCE(counted.refused, 0) "
+                       "FROM days LEFT JOIN counted ON counted.day = days.day ORDER BY days.day");
         if (!query) return query.error();
         query.value().bind_text(1, first_day);
         query.value().bind_text(2, last_day);
         std::vector<DropOffCount> counts;
         int rc = SQLITE_ROW;
         while ((rc = query.value().step()) == SQLITE_ROW) {
-            counts.push_back({query.value().column_text(0), query.value().column_int64(1), query.value().column_int64(2)});
+            counts.push_back(
+                {query.value().column_text(0), query.value().column_int64(1), query.value().column_int64(2)});
         }
         if (rc != SQLITE_DONE) return db.last_error(rc, "counting drop-offs by day");
         return counts;
@@ -281,8 +294,8 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_category(const std::stri
         if (!since_local_date.empty() && !is_iso_day(since_local_date))
             return invalid("the date must be YYYY-MM-DD, got \"" + since_local_date + "\"");
         Database& db = database();
-        auto query = db.prepare(std::string("SELECT COALESCE(d.category, ''), SUM(NOT ") + kRefusedCase + "), SUM(" +
-                                kRefusedCase +
+        auto query = db.prepare(std::string("SELECT COALESCE(d.category, ''), SUM(NOT ") + kRefusedCase +
+                                "), SUM(" + kRefusedCase +
                                 ") FROM dropoff d WHERE (?1 = '' OR (d.recorded_at >= date(?1, '-1 day') AND "
                                 "date(d.recorded_at, 'localtime') >= ?1)) "
                                 "GROUP BY COALESCE(d.category, '') ORDER BY COUNT(*) DESC, 1");
@@ -291,7 +304,8 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_category(const std::stri
         std::vector<DropOffCount> counts;
         int rc = SQLITE_ROW;
         while ((rc = query.value().step()) == SQLITE_ROW) {
-            counts.push_back({query.value().column_text(0), query.value().column_int64(1), query.value().column_int64(2)});
+            counts.push_back(
+                {query.value().column_text(0), query.value().column_int64(1), query.value().column_int64(2)});
         }
         if (rc != SQLITE_DONE) return db.last_error(rc, "counting drop-offs by category");
         return counts;

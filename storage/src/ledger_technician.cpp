@@ -35,7 +35,8 @@ StatusOr<std::vector<Drive>> Ledger::drives() {
     return detail::without_exceptions("listing the drives", [&]() -> StatusOr<std::vector<Drive>> {
         detail::Database& db = database();
         auto query = db.prepare(
-            "SELECT id, name, starts_on, ends_on, accepted_categories, rules FROM drive ORDER BY starts_on DESC, id DESC");
+            "SELECT id, name, starts_on, ends_on, accepted_categories, rules FROM drive ORDER BY starts_on "
+            "DESC, id DESC");
         if (!query) return query.error();
         std::vector<Drive> drives;
         while (true) {
@@ -61,18 +62,22 @@ StatusOr<std::vector<Drive>> Ledger::drives() {
 Status Ledger::update_drive(const Drive& drive, const std::string& actor) {
     return detail::without_exceptions("changing a drive", [&]() -> Status {
         constexpr std::string_view kDoing = "changing a drive";
-        if (drive.name.empty() || drive.name.size() > 512) return detail::invalid("a drive needs a name (up to 512 bytes)");
+        if (drive.name.empty() || drive.name.size() > 512)
+            return detail::invalid("a drive needs a name (up to 512 bytes)");
         if (!is_iso_date(drive.starts_on) || !is_iso_date(drive.ends_on) || drive.starts_on > drive.ends_on) {
-            return detail::invalid("drive '" + drive.name + "': dates must be YYYY-MM-DD with start ≤ end, got " +
-                                   drive.starts_on + " … " + drive.ends_on);
+            return detail::invalid("drive '" + drive.name +
+                                   "': dates must be YYYY-MM-DD with start ≤ end, got " + drive.starts_on +
+                                   " … " + drive.ends_on);
         }
         const auto rules = nlohmann::json::parse(drive.rules_json, nullptr, false);
-        if (!rules.is_object()) return detail::invalid("drive '" + drive.name + "': rules must be a JSON object");
+        if (!rules.is_object())
+            return detail::invalid("drive '" + drive.name + "': rules must be a JSON object");
         detail::Database& db = database();
         detail::WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s;
-        auto update = db.prepare("UPDATE drive SET name = ?2, starts_on = ?3, ends_on = ?4, accepted_categories = ?5, "
-                                 "rules = ?6 WHERE id = ?1");
+        auto update = db.prepare(
+            "UPDATE drive SET name = ?2, starts_on = ?3, ends_on = ?4, accepted_categories = ?5, "
+            "rules = ?6 WHERE id = ?1");
         if (!update) return update.error();
         update.value().bind_int64(1, drive.id);
         update.value().bind_text(2, drive.name);
@@ -80,9 +85,11 @@ Status Ledger::update_drive(const Drive& drive, const std::string& actor) {
         update.value().bind_text(4, drive.ends_on);
         update.value().bind_text(5, json_text(drive.accepted_categories));
         update.value().bind_text(6, json_text(rules));
-        if (const int rc = update.value().step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing, kNothingChanged);
+        if (const int rc = update.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
         if (sqlite3_changes(db.handle()) == 0)
-            return Error{ErrorCode::NotFound, "no drive " + std::to_string(drive.id) + " — " + kNothingChanged};
+            return Error{ErrorCode::NotFound,
+                         "no drive " + std::to_string(drive.id) + " — " + kNothingChanged};
         if (auto a = detail::append_audit(db, actor, "change-drive", "drive", std::to_string(drive.id),
                                           json_text({{"name", drive.name},
                                                      {"starts_on", drive.starts_on},
@@ -106,10 +113,12 @@ Status Ledger::disable_user(const std::string& login, const std::string& actor) 
         if (!update) return update.error();
         update.value().bind_text(1, login);
         update.value().bind_text(2, kDisabledPinHash);
-        if (const int rc = update.value().step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing, kNothingChanged);
+        if (const int rc = update.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
         if (sqlite3_changes(db.handle()) == 0)
             return Error{ErrorCode::NotFound, "no user '" + login + "' — " + kNothingChanged};
-        if (auto a = detail::append_audit(db, actor, "disable-user", "user", login, "{}", detail::utc_now_iso8601_ms());
+        if (auto a = detail::append_audit(db, actor, "disable-user", "user", login, "{}",
+                                          detail::utc_now_iso8601_ms());
             !a)
             return a;
         return transaction.commit(kDoing, kNothingChanged);

@@ -236,8 +236,8 @@ Status migrate_to_v20(Database& db) {
                    "updating the ledger schema to version 20 (re-classification)");
 }
 
-// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20.. for the staff screens);
-// they must ascend.
+// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20.. for
+// the staff screens); they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
     Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},

@@ -1,8 +1,9 @@
 #pragma once
 // The ledger's schema history. Each migration takes the database from the previous registered version
 // to its own; the file's PRAGMA user_version records the last one applied. Versions ascend but may
-// have gaps (2..9 belong to the ledger proper, 10..19 to hub sync, 20 and up to the staff screens). To change the schema, append one
-// migration and raise Ledger::kSchemaVersion — never edit a migration that has shipped.
+// have gaps (2..9 belong to the ledger proper, 10..19 to hub sync, 20 and up to the staff screens). To change
+// the schema, append one migration and raise Ledger::kSchemaVersion — never edit a migration that has
+// shipped.
 
 #include <span>
 

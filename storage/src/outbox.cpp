@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 #include "audit.hpp"
@@ -68,7 +67,8 @@ StatusOr<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::
     auto store = std::make_unique<OutboxStore>();
     store->db_ = std::move(opened).value();
     sqlite3_busy_timeout(store->db_->handle(), kBusyTimeoutMs);
-    if (auto s = store->db_->exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !s) return s.error();
+    if (auto s = store->db_->exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !s)
+        return s.error();
     return store;
 }
 
@@ -83,7 +83,8 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int lim
     std::vector<OutboxRow> rows;
     int rc;
     while ((rc = query.step()) == SQLITE_ROW) {
-        rows.push_back({query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3)});
+        rows.push_back(
+            {query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3)});
     }
     if (rc != SQLITE_DONE) return db_->last_error(rc, "reading the outbox");
     return rows;
@@ -118,9 +119,11 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
     auto ack = db_->prepare("UPDATE outbox SET acked_at = ?2 WHERE id = ?1 AND acked_at IS NULL");
-    auto dead = db_->prepare("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE id = ?1 AND acked_at IS NULL");
+    auto dead =
+        db_->prepare("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE id = ?1 AND acked_at IS NULL");
     auto event = db_->prepare(
-        "INSERT INTO sync_event (at, kind, outbox_id, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3, ?4)");
+        "INSERT INTO sync_event (at, kind, outbox_id, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3, "
+        "?4)");
     if (!ack) return ack.error();
     if (!dead) return dead.error();
     if (!event) return event.error();
@@ -134,7 +137,8 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
             s.bind_text(2, now);
             rc = s.step();
         } else {
-            const std::string reason = outcome.outcome + (outcome.detail.empty() ? "" : ": " + outcome.detail);
+            const std::string reason =
+                outcome.outcome + (outcome.detail.empty() ? "" : ": " + outcome.detail);
             {
                 auto& s = dead.value();
                 StatementScope scope(s);
@@ -155,15 +159,18 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
                 rc = s.step();
             }
             if (newly_dead && rc == SQLITE_DONE) {
-                const nlohmann::json detail = {{"outbox_id", outcome.id}, {"outcome", outcome.outcome},
-                                               {"detail", outcome.detail}};
-                if (auto a = append_audit(*db_, "sync", "sync-dead-letter", outcome.entity, outcome.entity_id,
-                                          detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
+                const nlohmann::json detail = {
+                    {"outbox_id", outcome.id}, {"outcome", outcome.outcome}, {"detail", outcome.detail}};
+                if (auto a = append_audit(
+                        *db_, "sync", "sync-dead-letter", outcome.entity, outcome.entity_id,
+                        detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
                     !a)
-                    return Error{a.error().code, a.error().message + " — the records stay queued and are sent again"};
+                    return Error{a.error().code,
+                                 a.error().message + " — the records stay queued and are sent again"};
             }
         }
-        if (rc != SQLITE_DONE) return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
+        if (rc != SQLITE_DONE)
+            return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
     }
     return transaction.commit(kDoing);
 }
@@ -219,12 +226,14 @@ StatusOr<std::optional<std::string>> OutboxStore::state(const std::string& key) 
 }
 
 Status OutboxStore::set_state(const std::string& key, const std::string& value) {
-    auto prepared = db_->prepare("INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
-                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    auto prepared = db_->prepare(
+        "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
     if (!prepared) return prepared.error();
     prepared.value().bind_text(1, key);
     prepared.value().bind_text(2, value);
-    if (const int rc = prepared.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, "saving the sync state");
+    if (const int rc = prepared.value().step(); rc != SQLITE_DONE)
+        return db_->last_error(rc, "saving the sync state");
     return Ok{};
 }
 
@@ -234,7 +243,8 @@ Status OutboxStore::record_event(const std::string& kind, const std::string& det
     prepared.value().bind_text(1, utc_now_iso8601_ms());
     prepared.value().bind_text(2, kind);
     prepared.value().bind_text(3, detail);
-    if (const int rc = prepared.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, "recording a sync event");
+    if (const int rc = prepared.value().step(); rc != SQLITE_DONE)
+        return db_->last_error(rc, "recording a sync event");
     return Ok{};
 }
 
@@ -244,7 +254,8 @@ Status OutboxStore::store_feed(const std::string& table, const std::vector<FeedR
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
     // `table` is one of our own four names, never input.
-    auto upsert = db_->prepare("INSERT INTO " + table + " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
+    auto upsert = db_->prepare("INSERT INTO " + table +
+                               " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
                                "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "
                                "change_seq = excluded.change_seq, deleted = excluded.deleted");
     if (!upsert) return upsert.error();
@@ -278,10 +289,12 @@ StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_fi
     auto pending = store.value()->backlog();
     if (!pending) return pending.error();
     status.pending = pending.value();
-    auto dead = db.query_int64("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL", "counting dead letters");
+    auto dead =
+        db.query_int64("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL", "counting dead letters");
     if (!dead) return dead.error();
     status.dead = dead.value();
-    auto acked = db.query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL", "counting sent records");
+    auto acked =
+        db.query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL", "counting sent records");
     if (!acked) return acked.error();
     status.acknowledged = acked.value();
     auto age = store.value()->oldest_pending_age_s();
@@ -302,7 +315,8 @@ StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_fi
     std::size_t start = 0;
     while (start < text.size()) {
         const auto end = text.find('\n', start);
-        status.recent_events.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        status.recent_events.push_back(
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start));
         if (end == std::string::npos) break;
         start = end + 1;
     }

@@ -120,5 +120,4 @@ class WriteTransaction {
     bool active_ = false;
 };
 
-
 }  // namespace medkiosk::storage::detail

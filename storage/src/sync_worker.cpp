@@ -118,7 +118,8 @@ struct SyncWorker::Impl {
         const auto directory = options.ledger_file.parent_path().empty() ? std::filesystem::path(".")
                                                                          : options.ledger_file.parent_path();
         if (statvfs(directory.c_str(), &fs_stats) == 0)
-            disk_free = static_cast<std::int64_t>(fs_stats.f_bavail) * static_cast<std::int64_t>(fs_stats.f_frsize);
+            disk_free =
+                static_cast<std::int64_t>(fs_stats.f_bavail) * static_cast<std::int64_t>(fs_stats.f_frsize);
         std::optional<std::int64_t> skew;
         {
             std::lock_guard lock(progress_mutex);
@@ -171,20 +172,23 @@ struct SyncWorker::Impl {
         if (rows.empty()) return std::size_t{0};
         const std::string batch = batch_json(rows);
         if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
-        auto answer = hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer =
+            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
         if (!answer) return answer.error();
         publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
         if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
         std::int64_t inserted = 0, duplicates = 0, dead = 0;
         for (const auto& row : answer.value()) {
             const auto outcome = row.at(1).value_or("");
-            if (outcome == "inserted") ++inserted;
-            else if (outcome == "duplicate") ++duplicates;
+            if (outcome == "inserted")
+                ++inserted;
+            else if (outcome == "duplicate")
+                ++duplicates;
             else {
                 ++dead;
                 const std::string detail_text = row.at(2).value_or("");
-                if (auto s = store->dead_letter_session(row.at(0).value_or(""),
-                                                        outcome + (detail_text.empty() ? "" : ": " + detail_text));
+                if (auto s = store->dead_letter_session(
+                        row.at(0).value_or(""), outcome + (detail_text.empty() ? "" : ": " + detail_text));
                     !s)
                     return s.error();  // the cursor stays: the sessions go again and come back duplicate
             }
@@ -209,7 +213,8 @@ struct SyncWorker::Impl {
         const std::string batch = batch_json(rows);
         if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
         // One statement is one hub transaction: the whole batch commits or none of it.
-        auto answer = hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer =
+            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
         if (!answer) return answer.error();
         publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
         if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
@@ -227,9 +232,12 @@ struct SyncWorker::Impl {
             if (found == by_id.end() || found->second.empty()) continue;  // unanswered: stays queued
             auto [outcome, detail_text] = found->second.front();
             found->second.erase(found->second.begin());
-            if (outcome == "inserted") ++inserted;
-            else if (outcome == "duplicate") ++duplicates;
-            else ++dead;
+            if (outcome == "inserted")
+                ++inserted;
+            else if (outcome == "duplicate")
+                ++duplicates;
+            else
+                ++dead;
             outcomes.push_back({row.id, row.entity, row.entity_id, outcome, detail_text});
         }
         if (outcomes.empty()) {
@@ -253,10 +261,11 @@ struct SyncWorker::Impl {
                 auto cursor = store->state(std::string("cursor:") + table);
                 if (!cursor) return cursor.error();
                 const std::string after = cursor.value().value_or("0");
-                auto rows = hub->query(std::string("SELECT key, body::text, change_seq, deleted FROM ") + view +
-                                           " WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT " +
-                                           std::to_string(kFeedPage),
-                                       {after});
+                auto rows =
+                    hub->query(std::string("SELECT key, body::text, change_seq, deleted FROM ") + view +
+                                   " WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT " +
+                                   std::to_string(kFeedPage),
+                               {after});
                 if (!rows) return rows.error();
                 std::vector<detail::FeedRow> page;
                 for (const auto& row : rows.value()) {
@@ -321,8 +330,8 @@ struct SyncWorker::Impl {
             });
         } else {
             if (hub && !hub->healthy()) hub.reset();
-            const std::string message = result.error().message +
-                                        " — records stay queued; the kiosk keeps retrying";
+            const std::string message =
+                result.error().message + " — records stay queued; the kiosk keeps retrying";
             (void)store->set_state("last_error", now + " " + message);
             publish([&](SyncProgress& p) {
                 p.last_error = message;
@@ -342,9 +351,10 @@ struct SyncWorker::Impl {
     // Exponential backoff with full jitter: a random wait in [0, min(max, initial * 2^failures)].
     std::chrono::milliseconds backoff(int failures) const {
         const auto shift = std::min(failures, 20);
-        const auto ceiling = std::min<std::int64_t>(options.backoff_max.count(),
-                                                     options.backoff_initial.count() << shift);
-        return std::chrono::milliseconds(randombytes_uniform(static_cast<std::uint32_t>(std::max<std::int64_t>(ceiling, 1))));
+        const auto ceiling =
+            std::min<std::int64_t>(options.backoff_max.count(), options.backoff_initial.count() << shift);
+        return std::chrono::milliseconds(
+            randombytes_uniform(static_cast<std::uint32_t>(std::max<std::int64_t>(ceiling, 1))));
     }
 
     void loop() {
@@ -378,7 +388,8 @@ StatusOr<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     if (options.hub_conninfo.empty()) {
         return Error{ErrorCode::Invalid, "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL"};
     }
-    if (options.kiosk_key_file.empty()) options.kiosk_key_file = options.ledger_file.parent_path() / "kiosk_sign.key";
+    if (options.kiosk_key_file.empty())
+        options.kiosk_key_file = options.ledger_file.parent_path() / "kiosk_sign.key";
     auto store = detail::OutboxStore::open(options.ledger_file);
     if (!store) return store.error();
     auto impl = std::make_unique<Impl>();

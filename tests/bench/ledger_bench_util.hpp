@@ -29,7 +29,8 @@ class ScratchDir {
   public:
     explicit ScratchDir(const char* name) {
         const char* base = std::getenv("MEDKIOSK_BENCH_DIR");
-        std::string pattern = (base != nullptr ? std::string(base) : std::filesystem::temp_directory_path().string());
+        std::string pattern =
+            (base != nullptr ? std::string(base) : std::filesystem::temp_directory_path().string());
         pattern += "/";
         pattern += name;
         pattern += "-XXXXXX";

@@ -33,11 +33,13 @@ int main(int argc, char** argv) {
     sqlite3* raw = nullptr;
     const std::string raw_file = (dir.path() / "raw.db").string();
     if (sqlite3_open(raw_file.c_str(), &raw) != SQLITE_OK) return 1;
-    sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT;",
+    sqlite3_exec(raw,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL) STRICT;",
                  nullptr, nullptr, nullptr);
     sqlite3_stmt* insert = nullptr;
-    sqlite3_prepare_v2(raw, "INSERT INTO t (v) VALUES ('0123456789abcdef0123456789abcdef')", -1, &insert, nullptr);
+    sqlite3_prepare_v2(raw, "INSERT INTO t (v) VALUES ('0123456789abcdef0123456789abcdef')", -1, &insert,
+                       nullptr);
 
     auto opened = storage::Ledger::open(dir.path() / "ledger.db",
                                         storage::LedgerOptions{"kiosk-bench", dir.path() / "county.key"});
@@ -84,8 +86,8 @@ int main(int argc, char** argv) {
     std::printf("commits: %d each, interleaved, dir %s\n", count, dir.path().c_str());
     std::printf("raw one-row WAL FULL commit   p50 %.3f ms  p99 %.3f ms\n", raw_p50, raw_p99);
     std::printf("drop-off + outbox + audit     p50 %.3f ms  p99 %.3f ms\n", led_p50, led_p99);
-    std::printf("ratio                         p50 %.2fx    p99 %.2fx  (target p99 <= 4x)\n", led_p50 / raw_p50,
-                led_p99 / raw_p99);
+    std::printf("ratio                         p50 %.2fx    p99 %.2fx  (target p99 <= 4x)\n",
+                led_p50 / raw_p50, led_p99 / raw_p99);
     if (smoke) return 0;
     return led_p99 <= 4 * raw_p99 ? 0 : 3;
 }

@@ -36,7 +36,8 @@ double thread_cpu_ms() {
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0;
     std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5))];
+    return values[std::min(values.size() - 1,
+                           static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5))];
 }
 
 double mean(const std::vector<double>& values) {
@@ -89,18 +90,21 @@ int main(int argc, char** argv) {
         for (int c = 0; c < 3; ++c, ++n) {
             const cv::Point2f at(static_cast<float>(width) * (0.12f + 0.38f * static_cast<float>(c)),
                                  static_cast<float>(height) * (0.15f + 0.35f * static_cast<float>(r)));
-            segments.push_back({std::string("DM ") + rows[r] + "-" + columns[c], gs1_datamatrix_code("LIVE" + std::to_string(n)), at,
-                                -20.0 + 5.0 * n});
+            segments.push_back({std::string("DM ") + rows[r] + "-" + columns[c],
+                                gs1_datamatrix_code("LIVE" + std::to_string(n)), at, -20.0 + 5.0 * n});
         }
     if (!smoke) {
         segments.push_back({"EAN-13 top-centre", ean13_code("690123456789"), {fw * 0.5f, fh * 0.2f}, 6});
         segments.push_back({"EAN-13 bottom-left", ean13_code("400638133393"), {fw * 0.3f, fh * 0.8f}, -5});
-        segments.push_back({"Code128 middle-right", code128_code("81234560000123456789"), {fw * 0.65f, fh * 0.5f}, 3});
-        segments.push_back({"Code128 tilted 25", code128_code("81234560000987654321"), {fw * 0.35f, fh * 0.35f}, 25});
+        segments.push_back(
+            {"Code128 middle-right", code128_code("81234560000123456789"), {fw * 0.65f, fh * 0.5f}, 3});
+        segments.push_back(
+            {"Code128 tilted 25", code128_code("81234560000987654321"), {fw * 0.35f, fh * 0.35f}, 25});
         segments.push_back({"EAN-13 tilted -30", ean13_code("690123456780"), {fw * 0.7f, fh * 0.7f}, -30});
         // Slides in from beyond the right edge: the first event is counted from the first frame where
         // the whole symbol is in view.
-        segments.push_back({"DM entering right", gs1_datamatrix_code("LIVE-IN"), {fw + 60.f, fh * 0.4f}, 8, {-90, 0}});
+        segments.push_back(
+            {"DM entering right", gs1_datamatrix_code("LIVE-IN"), {fw + 60.f, fh * 0.4f}, 8, {-90, 0}});
     }
 
     TrackingDecoder tracker;
@@ -121,30 +125,38 @@ int main(int argc, char** argv) {
         for (int f = 0; f < frames_per_code; ++f) {
             cv::Mat frame = scene.clone();
             const float moved = static_cast<float>(f * scale);
-            const Placement placement{segment.start + segment.step * moved, segment.angle + 0.7 * f, (linear ? 3.0 : 6.0) * scale, 0.04, 0.85};
+            const Placement placement{segment.start + segment.step * moved, segment.angle + 0.7 * f,
+                                      (linear ? 3.0 : 6.0) * scale, 0.04, 0.85};
             const cv::Rect bounds = place_symbol(frame, symbol, placement);
-            const bool in_view = bounds.x > 0 && bounds.y > 0 && bounds.br().x < frame.cols && bounds.br().y < frame.rows;
+            const bool in_view =
+                bounds.x > 0 && bounds.y > 0 && bounds.br().x < frame.cols && bounds.br().y < frame.rows;
             if (in_view && in_view_frame < 0) in_view_frame = f;
-            blur_and_noise(frame, 1.1 * scale, 4, static_cast<unsigned>(s * 1000 + static_cast<std::size_t>(f)));
+            blur_and_noise(frame, 1.1 * scale, 4,
+                           static_cast<unsigned>(s * 1000 + static_cast<std::size_t>(f)));
 
             double started = thread_cpu_ms();
-            const auto symbols = tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
+            const auto symbols =
+                tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
             const double ours = thread_cpu_ms() - started;
             now += std::chrono::milliseconds(33);
             for (const auto& found : symbols) {
-                if (found.text == segment.code.expected_text) ++found_frames;
+                if (found.text == segment.code.expected_text)
+                    ++found_frames;
                 else if (std::none_of(segments.begin(), segments.end(), [&](const Segment& other) {
-                             return other.code.expected_text == found.text;  // the previous code may linger a frame
+                             return other.code.expected_text ==
+                                    found.text;  // the previous code may linger a frame
                          })) {
                     ++misreads;
-                    std::printf("MISREAD in %s frame %d: %s '%s'\n", segment.where.c_str(), f, found.format.c_str(), found.text.c_str());
+                    std::printf("MISREAD in %s frame %d: %s '%s'\n", segment.where.c_str(), f,
+                                found.format.c_str(), found.text.c_str());
                 }
             }
             for (const auto& event : confirmer.update(symbols, now))
                 if (event.text == segment.code.expected_text && event_frame < 0) event_frame = f;
 
             started = thread_cpu_ms();
-            const ZXing::ImageView view(frame.data, frame.cols, frame.rows, ZXing::ImageFormat::Lum, static_cast<int>(frame.step));
+            const ZXing::ImageView view(frame.data, frame.cols, frame.rows, ZXing::ImageFormat::Lum,
+                                        static_cast<int>(frame.step));
             const auto naive = ZXing::ReadBarcode(view, naive_hints);
             const double naive_time = thread_cpu_ms() - started;
             if (naive.isValid() && naive.text() == segment.code.expected_text) ++naive_found;
@@ -153,26 +165,32 @@ int main(int argc, char** argv) {
             ratios.push_back(ours / naive_time);
             segment_ratios.push_back(ours / naive_time);
             if (std::getenv("BENCH_VERBOSE"))
-                std::printf("  %s frame %d: ours %.2f ms (%zu symbols), naive %.2f ms\n", segment.where.c_str(), f, ours, symbols.size(), naive_time);
+                std::printf("  %s frame %d: ours %.2f ms (%zu symbols), naive %.2f ms\n",
+                            segment.where.c_str(), f, ours, symbols.size(), naive_time);
             if (ours / naive_time > 0.4)
-                std::printf("  over 0.4: %s frame %d: ours %.2f ms, naive %.2f ms\n", segment.where.c_str(), f, ours, naive_time);
+                std::printf("  over 0.4: %s frame %d: ours %.2f ms, naive %.2f ms\n", segment.where.c_str(),
+                            f, ours, naive_time);
         }
         const int event_after = event_frame >= 0 && in_view_frame >= 0 ? event_frame - in_view_frame : -1;
         all_found = all_found && found_frames > 0;
         all_within_two = all_within_two && event_after >= 0 && event_after <= 1;
-        std::printf("%-22s %5d/%-3d %12d %6d/%-3d %12.2f\n", segment.where.c_str(), found_frames, frames_per_code, event_after,
-                    naive_found, frames_per_code, mean(segment_ratios));
+        std::printf("%-22s %5d/%-3d %12d %6d/%-3d %12.2f\n", segment.where.c_str(), found_frames,
+                    frames_per_code, event_after, naive_found, frames_per_code, mean(segment_ratios));
     }
-    const auto within = static_cast<double>(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 0.4; }));
+    const auto within =
+        static_cast<double>(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 0.4; }));
     std::printf("\nframes %zu at %dx%d, one core, thread CPU time\n", ours_ms.size(), width, height);
     std::printf("%-28s %8s %8s %8s %8s\n", "per-frame decode (ms)", "mean", "p50", "p95", "max");
-    std::printf("%-28s %8.2f %8.2f %8.2f %8.2f\n", "ours (TrackingDecoder)", mean(ours_ms), percentile(ours_ms, 0.5),
-                percentile(ours_ms, 0.95), percentile(ours_ms, 1));
-    std::printf("%-28s %8.2f %8.2f %8.2f %8.2f\n", "naive full-frame zxing", mean(naive_ms), percentile(naive_ms, 0.5),
-                percentile(naive_ms, 0.95), percentile(naive_ms, 1));
-    std::printf("ratio ours/naive: mean %.2f, p95 %.2f, max %.2f; frames with ratio <= 0.4: %.0f%%\n", mean(ratios),
-                percentile(ratios, 0.95), percentile(ratios, 1), 100.0 * within / static_cast<double>(ratios.size()));
-    std::printf("every code found: %s; first event <= 2 frames after fully in view (event after <= 1): %s; misreads: %d\n",
-                all_found ? "yes" : "NO", all_within_two ? "yes" : "NO", misreads);
+    std::printf("%-28s %8.2f %8.2f %8.2f %8.2f\n", "ours (TrackingDecoder)", mean(ours_ms),
+                percentile(ours_ms, 0.5), percentile(ours_ms, 0.95), percentile(ours_ms, 1));
+    std::printf("%-28s %8.2f %8.2f %8.2f %8.2f\n", "naive full-frame zxing", mean(naive_ms),
+                percentile(naive_ms, 0.5), percentile(naive_ms, 0.95), percentile(naive_ms, 1));
+    std::printf("ratio ours/naive: mean %.2f, p95 %.2f, max %.2f; frames with ratio <= 0.4: %.0f%%\n",
+                mean(ratios), percentile(ratios, 0.95), percentile(ratios, 1),
+                100.0 * within / static_cast<double>(ratios.size()));
+    std::printf(
+        "every code found: %s; first event <= 2 frames after fully in view (event after <= 1): %s; misreads: "
+        "%d\n",
+        all_found ? "yes" : "NO", all_within_two ? "yes" : "NO", misreads);
     return 0;
 }

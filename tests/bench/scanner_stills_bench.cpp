@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -83,7 +83,8 @@ BaselineRead baseline_read(const cv::Mat& grey) {
     if (child == 0) {
         close(fds[0]);
         const double started = thread_cpu_ms();
-        const ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum, static_cast<int>(grey.step));
+        const ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
+                                    static_cast<int>(grey.step));
         const auto results = ZXing::ReadBarcodes(view);
         const double ms = thread_cpu_ms() - started;
         std::string out = std::to_string(ms);
@@ -104,7 +105,8 @@ BaselineRead baseline_read(const cv::Mat& grey) {
     close(fds[1]);
     std::string in;
     char buffer[4096];
-    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) in.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
+        in.append(buffer, static_cast<std::size_t>(n));
     close(fds[0]);
     int status = 0;
     waitpid(child, &status, 0);
@@ -116,8 +118,10 @@ BaselineRead baseline_read(const cv::Mat& grey) {
     bool first = true;
     for (std::size_t end; (end = in.find('\0', start)) != std::string::npos; start = end + 1) {
         const std::string part = in.substr(start, end - start);
-        if (first) read.ms = std::atof(part.c_str());
-        else read.texts.push_back(part);
+        if (first)
+            read.ms = std::atof(part.c_str());
+        else
+            read.texts.push_back(part);
         first = false;
     }
     return read;
@@ -130,8 +134,10 @@ int main(int argc, char** argv) {
     std::vector<fs::path> folders;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--smoke") smoke = true;
-        else folders.emplace_back(arg);
+        if (arg == "--smoke")
+            smoke = true;
+        else
+            folders.emplace_back(arg);
     }
     if (folders.empty()) {
         const fs::path root = fs::path(MEDKIOSK_TESTDATA_DIR) / "zxing-samples";
@@ -141,8 +147,8 @@ int main(int argc, char** argv) {
         std::sort(folders.begin(), folders.end());
     }
     const medkiosk::scanner::Decoder decoder;
-    std::printf("%-16s %7s | %-22s | %-22s | %s\n", "folder", "images", "ours read/misread", "zxing read/other/abort",
-                "ms per image ours vs zxing");
+    std::printf("%-16s %7s | %-22s | %-22s | %s\n", "folder", "images", "ours read/misread",
+                "zxing read/other/abort", "ms per image ours vs zxing");
     int total_images = 0, ours_read = 0, ours_misread = 0, base_read = 0, base_misread = 0, base_aborts = 0;
     double ours_total_ms = 0, base_total_ms = 0;
     for (const fs::path& folder : folders) {
@@ -150,7 +156,8 @@ int main(int argc, char** argv) {
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(folder, ec)) {
             const std::string ext = entry.path().extension().string();
-            if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp") images.push_back(entry.path());
+            if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp")
+                images.push_back(entry.path());
         }
         std::sort(images.begin(), images.end());
         if (smoke && images.size() > 2) images.resize(2);
@@ -162,12 +169,15 @@ int main(int argc, char** argv) {
             if (grey.empty() || expected.empty()) continue;
             ++f_images;
             const double started = thread_cpu_ms();
-            const auto symbols = decoder.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+            const auto symbols =
+                decoder.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
             f_ours_ms += thread_cpu_ms() - started;
             bool ok = false;
             for (const auto& symbol : symbols) {
-                if (matches(expected, symbol.text)) ok = true;
-                else ++f_ours_bad;
+                if (matches(expected, symbol.text))
+                    ok = true;
+                else
+                    ++f_ours_bad;
             }
             f_ours += ok;
             const BaselineRead baseline = baseline_read(grey);
@@ -178,14 +188,16 @@ int main(int argc, char** argv) {
             f_base_ms += baseline.ms;
             bool base_ok = false;
             for (const auto& text : baseline.texts) {
-                if (matches(expected, text)) base_ok = true;
-                else ++f_base_bad;
+                if (matches(expected, text))
+                    base_ok = true;
+                else
+                    ++f_base_bad;
             }
             f_base += base_ok;
         }
-        std::printf("%-16s %7d | %10d / %-9d | %8d / %3d / %-6d | %8.1f vs %8.1f\n", folder.filename().c_str(), f_images, f_ours,
-                    f_ours_bad, f_base, f_base_bad, f_aborts, f_images ? f_ours_ms / f_images : 0.0,
-                    f_images ? f_base_ms / f_images : 0.0);
+        std::printf("%-16s %7d | %10d / %-9d | %8d / %3d / %-6d | %8.1f vs %8.1f\n",
+                    folder.filename().c_str(), f_images, f_ours, f_ours_bad, f_base, f_base_bad, f_aborts,
+                    f_images ? f_ours_ms / f_images : 0.0, f_images ? f_base_ms / f_images : 0.0);
         total_images += f_images;
         ours_read += f_ours;
         ours_misread += f_ours_bad;
@@ -195,12 +207,15 @@ int main(int argc, char** argv) {
         ours_total_ms += f_ours_ms;
         base_total_ms += f_base_ms;
     }
-    std::printf("%-16s %7d | %10d / %-9d | %8d / %3d / %-6d | %8.1f vs %8.1f\n", "TOTAL", total_images, ours_read, ours_misread,
-                base_read, base_misread, base_aborts, total_images ? ours_total_ms / total_images : 0.0,
+    std::printf("%-16s %7d | %10d / %-9d | %8d / %3d / %-6d | %8.1f vs %8.1f\n", "TOTAL", total_images,
+                ours_read, ours_misread, base_read, base_misread, base_aborts,
+                total_images ? ours_total_ms / total_images : 0.0,
                 total_images ? base_total_ms / total_images : 0.0);
-    std::printf("images %d: detections ours %d vs zxing %d; misreads ours %d; texts zxing returned that are not the expected one %d (other symbols in the photo, or misreads); time ratio ours/zxing %.2f "
-                "(zxing time excludes its %d aborted reads)\n",
-                total_images, ours_read, base_read, ours_misread, base_misread,
-                base_total_ms > 0 ? ours_total_ms / base_total_ms : 0.0, base_aborts);
+    std::printf(
+        "images %d: detections ours %d vs zxing %d; misreads ours %d; texts zxing returned that are not the "
+        "expected one %d (other symbols in the photo, or misreads); time ratio ours/zxing %.2f "
+        "(zxing time excludes its %d aborted reads)\n",
+        total_images, ours_read, base_read, ours_misread, base_misread,
+        base_total_ms > 0 ? ours_total_ms / base_total_ms : 0.0, base_aborts);
     return total_images > 0 ? 0 : 1;
 }

@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
         for (int done = 0; done < records;) {
             auto session = ledger.value()->begin_session();
             for (int i = 0; i < 5 && done < records; ++i, ++done) {
-                auto recorded = ledger.value()->record_dropoff(
-                    storage::testing::sample_dropoff(session.value().id, std::string("SN-") + std::to_string(done)));
+                auto recorded = ledger.value()->record_dropoff(storage::testing::sample_dropoff(
+                    session.value().id, std::string("SN-") + std::to_string(done)));
                 if (!recorded) return fail(recorded.error().message);
             }
         }
@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
         ledger.value().reset();
         storage::testing::RawDb raw(ledger_file, true);
         const auto backlog = raw.integer(
-            "SELECT (SELECT count(*) FROM outbox WHERE acked_at IS NULL) + (SELECT count(*) FROM donation_session)");
+            "SELECT (SELECT count(*) FROM outbox WHERE acked_at IS NULL) + (SELECT count(*) FROM "
+            "donation_session)");
 
         storage::SyncOptions options;
         options.ledger_file = ledger_file;
@@ -114,21 +115,25 @@ int main(int argc, char** argv) {
         if (!round) return fail(round.error().message);
         const auto progress = worker.value()->progress();
         const long hub_rows = std::stol(pg.scalar(database, "SELECT count(*) FROM hub.dropoff"));
-        if (hub_rows != records || progress.backlog != 0) return fail(std::string("hub has ") + std::to_string(hub_rows) + " rows");
+        if (hub_rows != records || progress.backlog != 0)
+            return fail(std::string("hub has ") + std::to_string(hub_rows) + " rows");
 
         // Baseline: the same drop-offs with COPY into a plain table of hub.dropoff's shape.
-        if (!admin->exec("CREATE TABLE hub.bench_copy (LIKE hub.dropoff INCLUDING ALL)")) return fail("create");
+        if (!admin->exec("CREATE TABLE hub.bench_copy (LIKE hub.dropoff INCLUDING ALL)"))
+            return fail("create");
         std::string copy_data;
         {
             sqlite3* db = nullptr;
             sqlite3_open_v2(ledger_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
             sqlite3_stmt* statement = nullptr;
-            sqlite3_prepare_v2(db,
-                               "SELECT uuid, session_id, recorded_at, sequence, scheme, coalesce(gtin, '\\N'), "
-                               "coalesce(product_id, '\\N'), coalesce(batch, '\\N'), coalesce(expiry, '\\N'), "
-                               "coalesce(expiry_precision, '\\N'), coalesce(serial_hash, '\\N'), quantity, condition, "
-                               "decision, reason, review_state, coalesce(expiry_source, '\\N') FROM dropoff ORDER BY sequence",
-                               -1, &statement, nullptr);
+            sqlite3_prepare_v2(
+                db,
+                "SELECT uuid, session_id, recorded_at, sequence, scheme, coalesce(gtin, '\\N'), "
+                "coalesce(product_id, '\\N'), coalesce(batch, '\\N'), coalesce(expiry, '\\N'), "
+                "coalesce(expiry_precision, '\\N'), coalesce(serial_hash, '\\N'), quantity, condition, "
+                "decision, reason, review_state, coalesce(expiry_source, '\\N') FROM dropoff ORDER BY "
+                "sequence",
+                -1, &statement, nullptr);
             while (sqlite3_step(statement) == SQLITE_ROW) {
                 copy_data += kiosk_id;
                 for (int c = 0; c < 17; ++c) {
@@ -161,10 +166,11 @@ int main(int argc, char** argv) {
                     static_cast<long long>(progress.bytes_sent),
                     smoke ? "" : (sync_seconds <= 3.0 ? "  target <= 3 s: met" : "  target <= 3 s: MISSED"));
         std::printf("  raw COPY of the same %d rows:          %.3f s\n", records, copy_seconds);
-        std::printf("  kiosk RSS: %ld KiB before, %ld KiB peak while draining (+%ld KiB); at 25/50/75/100%% "
-                    "drained: %ld / %ld / %ld / %ld KiB\n",
-                    rss_before, peak_rss.load(), peak_rss.load() - rss_before, rss_at_quarter[0], rss_at_quarter[1],
-                    rss_at_quarter[2], rss_at_quarter[3]);
+        std::printf(
+            "  kiosk RSS: %ld KiB before, %ld KiB peak while draining (+%ld KiB); at 25/50/75/100%% "
+            "drained: %ld / %ld / %ld / %ld KiB\n",
+            rss_before, peak_rss.load(), peak_rss.load() - rss_before, rss_at_quarter[0], rss_at_quarter[1],
+            rss_at_quarter[2], rss_at_quarter[3]);
         return 0;
     } catch (const std::exception& e) {
         return fail(e.what());

@@ -1,6 +1,8 @@
 // kiosk.toml: the documented default file, garbage in every form a technician (or a failing disk) can
 // produce, the last-good fallback and `config set`.
 
+#include "medkiosk/kiosk/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 #include <regex>
 #include <sstream>
 
-#include "medkiosk/kiosk/config.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -59,12 +60,16 @@ TEST(Config, EveryKeyIsDocumentedWithACommentInTheDefaultFile) {
 }
 
 TEST(Config, UnknownKeysAndSectionsAreReportedWithFileAndLine) {
-    const ConfigParse parsed = parse_config("[kiosk]\nid = \"k1\"\nidel_timeout_seconds = 60\n\n[camra]\nsource = \"demo\"\n",
-                                            "/etc/medkiosk/kiosk.toml");
+    const ConfigParse parsed =
+        parse_config("[kiosk]\nid = \"k1\"\nidel_timeout_seconds = 60\n\n[camra]\nsource = \"demo\"\n",
+                     "/etc/medkiosk/kiosk.toml");
     ASSERT_EQ(parsed.issues.size(), 2u) << all_issues(parsed);
-    EXPECT_EQ(parsed.issues[0].to_string().rfind("/etc/medkiosk/kiosk.toml:3:1: kiosk.idel_timeout_seconds: unknown key", 0), 0u)
+    EXPECT_EQ(parsed.issues[0].to_string().rfind(
+                  "/etc/medkiosk/kiosk.toml:3:1: kiosk.idel_timeout_seconds: unknown key", 0),
+              0u)
         << all_issues(parsed);
-    EXPECT_NE(parsed.issues[0].message.find("idle_timeout_seconds"), std::string::npos) << "should list the known keys";
+    EXPECT_NE(parsed.issues[0].message.find("idle_timeout_seconds"), std::string::npos)
+        << "should list the known keys";
     EXPECT_EQ(parsed.issues[1].line, 5);
     EXPECT_NE(parsed.issues[1].message.find("[camera]"), std::string::npos);
 }
@@ -98,7 +103,8 @@ TEST(Config, WrongTypesAndValuesSayTheExpectedForm) {
         const auto& issue = parsed.issues.front();
         EXPECT_EQ(issue.key, c.key) << c.toml;
         EXPECT_GE(issue.line, 1) << c.toml;
-        EXPECT_NE(issue.to_string().find("k.toml:" + std::to_string(issue.line) + ":"), std::string::npos) << issue.to_string();
+        EXPECT_NE(issue.to_string().find("k.toml:" + std::to_string(issue.line) + ":"), std::string::npos)
+            << issue.to_string();
         EXPECT_NE(issue.message.find(c.expected_fragment), std::string::npos) << c.toml << issue.to_string();
     }
 }
@@ -111,13 +117,17 @@ TEST(Config, BrokenTomlEmptyFilesAndBinaryJunkAreRefusedWithAPosition) {
         {"\n\n= 5\n", 3},
         {"", 1},
         {"   \n\t\n", 1},
-        {std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10), 1},
+        {std::string("\x7f"
+                     "ELF\x02\x01\x01\0\0\0",
+                     10),
+         1},
     };
     for (const auto& [text, line] : broken) {
         const ConfigParse parsed = parse_config(text, "junk.toml");
         ASSERT_FALSE(parsed.ok()) << "accepted: " << text;
         EXPECT_EQ(parsed.issues.front().line, line) << all_issues(parsed);
-        EXPECT_EQ(parsed.issues.front().to_string().rfind("junk.toml:" + std::to_string(line), 0), 0u) << all_issues(parsed);
+        EXPECT_EQ(parsed.issues.front().to_string().rfind("junk.toml:" + std::to_string(line), 0), 0u)
+            << all_issues(parsed);
     }
     // Random bytes never crash the parser and are never taken for a config.
     std::mt19937 random(7);
@@ -149,7 +159,8 @@ TEST(Config, AValidFileBecomesTheLastGoodCopyAndABrokenOneFallsBackToIt) {
     EXPECT_EQ(loaded.config.idle_timeout_seconds, 120);
     ASSERT_EQ(loaded.issues.size(), 1u);
     EXPECT_EQ(loaded.issues[0].line, 3);
-    EXPECT_EQ(read_file(last_good).find("two minutes"), std::string::npos) << "a broken file must never become last-good";
+    EXPECT_EQ(read_file(last_good).find("two minutes"), std::string::npos)
+        << "a broken file must never become last-good";
 
     fs::remove(last_good);
     loaded = kiosk::load_config_with_fallback(file, last_good);
@@ -232,7 +243,8 @@ TEST(ConfigCommand, CheckShowAndSetThroughMedkioskctl) {
     write_file(file, read_file(file) + "\n[camera]\nfps = 30\n");  // a second [camera]: broken TOML
     result = run_ctl({"config", "check", "--config", file});
     EXPECT_EQ(result.exit_code, 1);
-    EXPECT_TRUE(std::regex_search(result.err, std::regex(std::regex_replace(file, std::regex("[.]"), "\\.") + ":[0-9]+:[0-9]+: ")))
+    EXPECT_TRUE(std::regex_search(
+        result.err, std::regex(std::regex_replace(file, std::regex("[.]"), "\\.") + ":[0-9]+:[0-9]+: ")))
         << result.err;
     result = run_ctl({"config", "frobnicate", "--config", file});
     EXPECT_EQ(result.exit_code, 2);

@@ -3,8 +3,8 @@
 // throwaway machine. Refuses to run where a real medkiosk installation exists, and cleans up after
 // itself: package purged, user and data directory removed.
 
-#include <gtest/gtest.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,7 +26,8 @@ ProcessResult sh(const std::string& command) {
 }
 
 bool package_installed() {
-    return sh("dpkg-query -W -f='${Status}' medkiosk 2>/dev/null | grep -q 'install ok installed'").exit_code == 0;
+    return sh("dpkg-query -W -f='${Status}' medkiosk 2>/dev/null | grep -q 'install ok installed'")
+               .exit_code == 0;
 }
 
 std::string read_file(const fs::path& file) {
@@ -37,7 +38,7 @@ std::string read_file(const fs::path& file) {
 }
 
 class DebPackage : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "installing a .deb needs root (CI runs the suite as root)";
         if (sh("command -v dpkg && command -v cpack && command -v dpkg-shlibdeps").exit_code != 0)
@@ -49,7 +50,8 @@ protected:
     }
     void TearDown() override {
         if (!owns_cleanup_) return;
-        sh("dpkg --purge medkiosk >/dev/null 2>&1; userdel medkiosk >/dev/null 2>&1; groupdel medkiosk >/dev/null 2>&1; "
+        sh("dpkg --purge medkiosk >/dev/null 2>&1; userdel medkiosk >/dev/null 2>&1; groupdel medkiosk "
+           ">/dev/null 2>&1; "
            "rm -rf /var/lib/medkiosk /etc/medkiosk");
         EXPECT_FALSE(package_installed());
         EXPECT_EQ(::getpwnam("medkiosk"), nullptr);
@@ -59,8 +61,8 @@ protected:
 
 TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
     TempDir out;
-    const auto built = sh("cpack --config '" MEDKIOSK_BINARY_DIR "/CPackConfig.cmake' -G DEB -B '" + out.path().string() +
-                          "' 2>&1");
+    const auto built = sh("cpack --config '" MEDKIOSK_BINARY_DIR "/CPackConfig.cmake' -G DEB -B '" +
+                          out.path().string() + "' 2>&1");
     ASSERT_EQ(built.exit_code, 0) << built.out;
     fs::path deb;
     for (const auto& entry : fs::directory_iterator(out.path()))
@@ -68,8 +70,10 @@ TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
     ASSERT_FALSE(deb.empty()) << built.out;
 
     const auto info = sh("dpkg-deb --field '" + deb.string() + "' Depends");
-    for (const char* dependency : {"cage", "libtomlplusplus3", "libsystemd0", "libsqlite3-0", "libzxing", "fonts-noto-cjk"})
-        EXPECT_NE(info.out.find(dependency), std::string::npos) << dependency << " missing from Depends: " << info.out;
+    for (const char* dependency :
+         {"cage", "libtomlplusplus3", "libsystemd0", "libsqlite3-0", "libzxing", "fonts-noto-cjk"})
+        EXPECT_NE(info.out.find(dependency), std::string::npos)
+            << dependency << " missing from Depends: " << info.out;
     const auto conffiles = sh("dpkg-deb --ctrl-tarfile '" + deb.string() + "' | tar -xO ./conffiles");
     EXPECT_NE(conffiles.out.find("/etc/medkiosk/kiosk.toml"), std::string::npos) << conffiles.out;
 
@@ -103,7 +107,8 @@ TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
     }
 
     // The technician's change to the conffile survives an upgrade (here: the same package again).
-    auto set = sh("/usr/bin/medkioskctl config set kiosk.id county3-pharmacy12 --config /etc/medkiosk/kiosk.toml");
+    auto set =
+        sh("/usr/bin/medkioskctl config set kiosk.id county3-pharmacy12 --config /etc/medkiosk/kiosk.toml");
     ASSERT_EQ(set.exit_code, 0) << set.err;
     auto upgraded = sh("dpkg -i '" + deb.string() + "' 2>&1");
     ASSERT_EQ(upgraded.exit_code, 0) << upgraded.out;

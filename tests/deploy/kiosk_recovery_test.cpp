@@ -31,7 +31,8 @@ void write_file(const fs::path& file, const std::string& text) {
 
 // A short grey clip: enough for OpenCV's VideoCapture to open and loop, nothing to decode.
 bool write_clip(const fs::path& file) {
-    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(320, 240));
+    cv::VideoWriter writer(file.string(), cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10,
+                           cv::Size(320, 240));
     if (!writer.isOpened()) return false;
     for (int i = 0; i < 10; ++i) {
         cv::Mat frame(240, 320, CV_8UC3, cv::Scalar(90 + i, 90, 90));
@@ -58,10 +59,11 @@ TEST(KioskUnderSystemd, SendsReadyAndWatchdogPingsThatStopWhenTheLoopHangs) {
     FakeNotifySocket systemd(dir.path() / "notify");
     ASSERT_TRUE(systemd.ok());
     write_file(dir.path() / "kiosk.toml", kiosk_config());
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--source", "demo", "--config",
-                             (dir.path() / "kiosk.toml").string(), "--data-dir", (dir.path() / "data").string()},
-                            (dir.path() / "kiosk").string(),
-                            {x.env(), "NOTIFY_SOCKET=" + systemd.path(), "WATCHDOG_USEC=900000"});
+    BackgroundProcess kiosk(
+        {MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--source", "demo", "--config",
+         (dir.path() / "kiosk.toml").string(), "--data-dir", (dir.path() / "data").string()},
+        (dir.path() / "kiosk").string(),
+        {x.env(), "NOTIFY_SOCKET=" + systemd.path(), "WATCHDOG_USEC=900000"});
     ASSERT_TRUE(systemd.wait_for("READY=1", 30s)) << kiosk.output();
     const auto running = systemd.collect(1500ms);
     // Pings are due every 300 ms; a loaded 2-core CI machine may stretch a frame, so expect at least two.
@@ -90,9 +92,10 @@ TEST(KioskConfig, FlagsOverrideTheFileAndABrokenFileFallsBackToTheLastGoodCopy) 
     write_file(dir.path() / "kiosk.toml", kiosk_config("[camera]\nsource = \"camera:/dev/video99\"\n"));
     {
         // Command-line options win over the file.
-        BackgroundProcess first({MEDKIOSK_PATH, "--windowed", "--source", "demo", "--kiosk-id", "flag-wins", "--config",
-                                 (dir.path() / "kiosk.toml").string(), "--data-dir", dir.path().string()},
-                                (dir.path() / "first").string(), {x.env()});
+        BackgroundProcess first(
+            {MEDKIOSK_PATH, "--windowed", "--source", "demo", "--kiosk-id", "flag-wins", "--config",
+             (dir.path() / "kiosk.toml").string(), "--data-dir", dir.path().string()},
+            (dir.path() / "first").string(), {x.env()});
         ASSERT_TRUE(first.wait_for_output("event=first-frame", 30s)) << first.output();
         EXPECT_NE(first.output().find("kiosk_id=flag-wins"), std::string::npos) << first.output();
         EXPECT_EQ(first.output().find("/dev/video99"), std::string::npos) << first.output();
@@ -100,14 +103,17 @@ TEST(KioskConfig, FlagsOverrideTheFileAndABrokenFileFallsBackToTheLastGoodCopy) 
     }
     ASSERT_TRUE(fs::exists(dir.path() / "kiosk.toml.last-good"));
     write_file(dir.path() / "kiosk.toml", "[kiosk]\nid = \"recovery test\"\n");
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--config", (dir.path() / "kiosk.toml").string(), "--data-dir",
-                             dir.path().string()},
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--config", (dir.path() / "kiosk.toml").string(),
+                             "--data-dir", dir.path().string()},
                             (dir.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=camera-error", 30s)) << kiosk.output();
     const std::string out = kiosk.output();
-    EXPECT_TRUE(std::regex_search(out, std::regex("event=config-error .*kiosk\\.toml:2:6: kiosk\\.id: expected"))) << out;
+    EXPECT_TRUE(
+        std::regex_search(out, std::regex("event=config-error .*kiosk\\.toml:2:6: kiosk\\.id: expected")))
+        << out;
     EXPECT_NE(out.find("using=last-good"), std::string::npos) << out;
-    EXPECT_NE(out.find("kiosk_id=recovery-test"), std::string::npos) << "the last good id must be used\n" << out;
+    EXPECT_NE(out.find("kiosk_id=recovery-test"), std::string::npos) << "the last good id must be used\n"
+                                                                     << out;
     EXPECT_NE(out.find("/dev/video99"), std::string::npos) << "the last good camera must be used\n" << out;
     EXPECT_EQ(kiosk.stop(), 0);
 }
@@ -118,10 +124,12 @@ TEST(KioskRecovery, CameraLossShowsOutOfOrderAndResumesByItself) {
     TempDir dir;
     const fs::path clip = dir.path() / "camera.avi";
     ASSERT_TRUE(write_clip(clip));
-    write_file(dir.path() / "kiosk.toml", kiosk_config("[camera]\nsource = \"video:" + clip.string() + "\"\n"));
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--config",
-                             (dir.path() / "kiosk.toml").string(), "--data-dir", (dir.path() / "data").string()},
-                            (dir.path() / "kiosk").string(), {x.env()});
+    write_file(dir.path() / "kiosk.toml",
+               kiosk_config("[camera]\nsource = \"video:" + clip.string() + "\"\n"));
+    BackgroundProcess kiosk(
+        {MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--config", (dir.path() / "kiosk.toml").string(),
+         "--data-dir", (dir.path() / "data").string()},
+        (dir.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=first-frame", 30s)) << kiosk.output();
 
     fs::rename(clip, dir.path() / "unplugged.avi");  // the camera goes away
@@ -142,7 +150,7 @@ TEST(KioskRecovery, CameraLossShowsOutOfOrderAndResumesByItself) {
 
 // A tmpfs mounted for the test and unmounted whatever happens.
 class SmallDisk {
-public:
+  public:
     SmallDisk(const fs::path& where, const std::string& size) : where_(where) {
         fs::create_directories(where_);
         const std::string options = "size=" + size + ",mode=0755";
@@ -153,7 +161,7 @@ public:
     }
     bool mounted() const { return mounted_; }
 
-private:
+  private:
     fs::path where_;
     bool mounted_ = false;
 };
@@ -178,12 +186,14 @@ TEST(KioskRecovery, AFullDataDiskStopsDonationsKeepsTheLedgerAndResumes) {
     Xvfb x(800, 600);
     ASSERT_TRUE(x.ok()) << x.error();
     write_file(dir.path() / "kiosk.toml", kiosk_config());
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--source", "demo", "--config",
-                             (dir.path() / "kiosk.toml").string(), "--data-dir", (dir.path() / "data").string()},
-                            (dir.path() / "kiosk").string(), {x.env()});
+    BackgroundProcess kiosk(
+        {MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--source", "demo", "--config",
+         (dir.path() / "kiosk.toml").string(), "--data-dir", (dir.path() / "data").string()},
+        (dir.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=first-frame", 30s)) << kiosk.output();
     // Let the ledger open (and create its file) before the disk fills.
-    for (int i = 0; i < 50 && !fs::exists(dir.path() / "data/ledger.db"); ++i) std::this_thread::sleep_for(100ms);
+    for (int i = 0; i < 50 && !fs::exists(dir.path() / "data/ledger.db"); ++i)
+        std::this_thread::sleep_for(100ms);
     ASSERT_TRUE(fs::exists(dir.path() / "data/ledger.db"));
     EXPECT_EQ(kiosk.output().find("event=out-of-order"), std::string::npos) << kiosk.output();
 

@@ -2,9 +2,9 @@
 // A stand-in for systemd's notification socket: binds NOTIFY_SOCKET's path and collects what a
 // service sends (READY=1, WATCHDOG=1, STATUS=…) with the time each datagram arrived.
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -15,7 +15,7 @@
 namespace medkiosk::test {
 
 class FakeNotifySocket {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     struct Message {
         std::string text;
@@ -44,7 +44,8 @@ public:
         std::vector<Message> messages;
         const auto until = Clock::now() + window;
         for (;;) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
             if (left <= 0) break;
             pollfd p{fd_, POLLIN, 0};
             if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
@@ -65,7 +66,7 @@ public:
         return false;
     }
 
-private:
+  private:
     std::string path_;
     int fd_ = -1;
     bool ok_ = false;

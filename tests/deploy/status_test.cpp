@@ -1,17 +1,18 @@
 // `medkioskctl status` on a real ledger, and the journal entries a technician filters on.
 
+#include "medkiosk/kiosk/status.hpp"
+
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <poll.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "medkiosk/kiosk/event_log.hpp"
-#include "medkiosk/kiosk/status.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "support/process.hpp"
@@ -37,14 +38,16 @@ storage::DropOffInput sample(std::int64_t session) {
 TEST(StatusCommand, ReportsDatabaseSizeBacklogLastSyncAndTheKioskState) {
     TempDir data;
     {
-        auto opened = storage::Ledger::open(data.path() / "ledger.db", storage::LedgerOptions{"k-status", {}});
+        auto opened =
+            storage::Ledger::open(data.path() / "ledger.db", storage::LedgerOptions{"k-status", {}});
         ASSERT_TRUE(opened) << opened.error().message;
         auto& ledger = *opened.value();
         const auto session = ledger.begin_session();
         ASSERT_TRUE(session);
         for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger.record_dropoff(sample(session.value().id)));
     }
-    auto result = run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
+    auto result =
+        run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     EXPECT_NE(result.out.find("backlog:     3 rows waiting for the hub"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("last sync:   never"), std::string::npos) << result.out;
@@ -56,11 +59,14 @@ TEST(StatusCommand, ReportsDatabaseSizeBacklogLastSyncAndTheKioskState) {
     // The hub acknowledged two rows (what the sync worker will do).
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((data.path() / "ledger.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "UPDATE outbox SET acked_at = '2026-11-28T10:00:00Z' WHERE id = (SELECT min(id) FROM outbox);"
-                           "UPDATE outbox SET acked_at = '2026-11-28T11:30:00Z' WHERE id = (SELECT min(id) FROM outbox WHERE acked_at IS NULL);",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(
+            db,
+            "UPDATE outbox SET acked_at = '2026-11-28T10:00:00Z' WHERE id = (SELECT min(id) FROM outbox);"
+            "UPDATE outbox SET acked_at = '2026-11-28T11:30:00Z' WHERE id = (SELECT min(id) FROM outbox "
+            "WHERE acked_at IS NULL);",
+            nullptr, nullptr, nullptr),
+        SQLITE_OK);
     sqlite3_close(db);
 
     // A kiosk that ran, lost its camera and stopped.
@@ -82,10 +88,13 @@ TEST(StatusCommand, ReportsDatabaseSizeBacklogLastSyncAndTheKioskState) {
     EXPECT_NE(result.out.find("backlog:     1 rows"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("last sync:   2026-11-28T11:30:00Z"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("not running (last: stopped"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("ERROR camera /dev/video0 could not be opened"), std::string::npos) << result.out;
-    EXPECT_NE(result.out.find("last error:  2026-11-28T11:59:00Z camera-error"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("ERROR camera /dev/video0 could not be opened"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("last error:  2026-11-28T11:59:00Z camera-error"), std::string::npos)
+        << result.out;
 
-    result = run_ctl({"status", "--json", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
+    result = run_ctl(
+        {"status", "--json", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
     const auto json = nlohmann::json::parse(result.out, nullptr, false);
     ASSERT_FALSE(json.is_discarded()) << result.out;
     EXPECT_EQ(json["backlog"], 1);
@@ -99,7 +108,8 @@ TEST(StatusCommand, ACorruptDatabaseIsTheLastErrorAndFailsTheCommand) {
     ASSERT_NE(file, nullptr);
     std::fputs("this is not a database, it is a shopping list", file);
     std::fclose(file);
-    const auto result = run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
+    const auto result =
+        run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.out.find("last error:  database: "), std::string::npos) << result.out;
 }
@@ -152,7 +162,8 @@ TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
     EXPECT_NE(error.find("\nEVENT=camera-error\n"), std::string::npos) << error;
     EXPECT_NE(error.find("\nERROR=camera /dev/video0 could not be opened\n"), std::string::npos) << error;
     EXPECT_NE(error.find("\nPRIORITY=3\n"), std::string::npos) << error;
-    EXPECT_NE(error.find("MESSAGE=medkiosk: event=camera-error detail=\"camera /dev/video0 could not be opened\"\n"),
+    EXPECT_NE(error.find(
+                  "MESSAGE=medkiosk: event=camera-error detail=\"camera /dev/video0 could not be opened\"\n"),
               std::string::npos)
         << error;
     const std::string& info = entries[1];
@@ -180,7 +191,8 @@ namespace {
 TEST(OutOfOrderScreen, EveryStringExistsInChineseAndEnglish) {
     kiosk::Translations translations;
     ASSERT_EQ(translations.load(std::filesystem::path(MEDKIOSK_ASSETS_DIR) / "lang"), "");
-    for (const char* key : {"out_of_order.title", "out_of_order.camera", "out_of_order.storage", "out_of_order.help"}) {
+    for (const char* key :
+         {"out_of_order.title", "out_of_order.camera", "out_of_order.storage", "out_of_order.help"}) {
         EXPECT_TRUE(translations.has(kiosk::Language::Chinese, key)) << key;
         EXPECT_TRUE(translations.has(kiosk::Language::English, key)) << key;
     }

@@ -50,10 +50,11 @@ TEST(SystemdUnit, VerifyCatchesABrokenCopy) {
 
 TEST(SystemdUnit, RunsTheKioskUnderCageOnTty1WithTheWatchdog) {
     const std::string unit = read_file(kDeploy / "medkiosk.service");
-    for (const char* line : {"Type=notify", "NotifyAccess=all", "Restart=always", "User=medkiosk", "PAMName=medkiosk",
-                             "TTYPath=/dev/tty1", "Conflicts=getty@tty1.service", "ExecStart=/usr/bin/cage ",
-                             "/usr/bin/medkiosk", "Environment=MEDKIOSK_DATA_DIR=/var/lib/medkiosk",
-                             "consoleblank", "WantedBy=graphical.target"})
+    for (const char* line :
+         {"Type=notify", "NotifyAccess=all", "Restart=always", "User=medkiosk", "PAMName=medkiosk",
+          "TTYPath=/dev/tty1", "Conflicts=getty@tty1.service", "ExecStart=/usr/bin/cage ",
+          "/usr/bin/medkiosk", "Environment=MEDKIOSK_DATA_DIR=/var/lib/medkiosk", "consoleblank",
+          "WantedBy=graphical.target"})
         EXPECT_NE(unit.find(line), std::string::npos) << line;
     EXPECT_NE(unit.find("\nWatchdogSec="), std::string::npos);
 }
@@ -82,7 +83,8 @@ TEST(MaintainerScripts, AreValidShell) {
     for (const char* script : {"postinst", "prerm", "postrm"}) {
         const auto result = run_process({"/bin/sh", "-n", (kDeploy / "debian" / script).string()});
         EXPECT_EQ(result.exit_code, 0) << script << ": " << result.err;
-        EXPECT_TRUE((fs::status(kDeploy / "debian" / script).permissions() & fs::perms::owner_exec) != fs::perms::none)
+        EXPECT_TRUE((fs::status(kDeploy / "debian" / script).permissions() & fs::perms::owner_exec) !=
+                    fs::perms::none)
             << script << " must be executable";
     }
 }

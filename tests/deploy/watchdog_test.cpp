@@ -1,6 +1,8 @@
 // The watchdog rule (pings from the main loop only while it beats) and the health rules behind the
 // out-of-order screen, driven directly with a fake clock and a fake systemd socket.
 
+#include "medkiosk/kiosk/watchdog.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,7 +12,6 @@
 #include <thread>
 
 #include "medkiosk/kiosk/health.hpp"
-#include "medkiosk/kiosk/watchdog.hpp"
 #include "notify_socket.hpp"
 #include "support/temp_dir.hpp"
 
@@ -173,7 +174,8 @@ TEST(ApplianceMonitor, SendsReadyOncePingsAndWritesTheStatusFile) {
     settings.disk_check_interval = 0ms;
     kiosk::ApplianceMonitor monitor(settings);
     std::uint64_t free_bytes = 100 << 20;
-    monitor.set_free_space_probe([&](const std::filesystem::path&) { return std::optional<std::uint64_t>(free_bytes); });
+    monitor.set_free_space_probe(
+        [&](const std::filesystem::path&) { return std::optional<std::uint64_t>(free_bytes); });
 
     const auto t0 = Clock::now();
     scanner::PipelineStats camera;

@@ -25,6 +25,8 @@ inline void check_invariants(const scanner::ParseResult& result) {
     if (to_string(code.scheme) == "unknown") __builtin_trap();
 }
 
-inline scanner::Date fuzz_today() { return scanner::Date{2025, 6, 1}; }
+inline scanner::Date fuzz_today() {
+    return scanner::Date{2025, 6, 1};
+}
 
 }  // namespace medkiosk::fuzz

@@ -1,17 +1,18 @@
 // Catalogue CSV: the sample file imports, and every kind of bad row is reported with line and column.
 
+#include "medkiosk/kiosk/catalogue_import.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "medkiosk/kiosk/catalogue_import.hpp"
-
 namespace medkiosk::kiosk {
 namespace {
 
 constexpr const char* kHeader =
-    "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,device\n";
+    "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,"
+    "device\n";
 
 std::string read_sample() {
     std::ifstream in(std::string(MEDKIOSK_ASSETS_DIR) + "/catalogue/sample_catalogue.csv", std::ios::binary);
@@ -46,10 +47,12 @@ TEST(CatalogueImport, TheSampleCatalogueImportsWithChineseNamesAndThermometers) 
 }
 
 TEST(CatalogueImport, QuotingBomAnyColumnOrderAndShortGtins) {
-    const std::string text = "\xEF\xBB\xBF" "name_en,product_id,name_zh,form,strength,category,prescription,controlled,"
-                             "cold_chain,injectable,device\r\n"
-                             "\"Cough syrup, \"\"cherry\"\"\",6900000000014,止咳糖浆,syrup,,cough,no,no,no,no,no\r\n"
-                             "\"Line\nbreak\",8123456,名称,tablet,1 mg,cold,1,0,0,0,0\r\n";
+    const std::string text =
+        "\xEF\xBB\xBF"
+        "name_en,product_id,name_zh,form,strength,category,prescription,controlled,"
+        "cold_chain,injectable,device\r\n"
+        "\"Cough syrup, \"\"cherry\"\"\",6900000000014,止咳糖浆,syrup,,cough,no,no,no,no,no\r\n"
+        "\"Line\nbreak\",8123456,名称,tablet,1 mg,cold,1,0,0,0,0\r\n";
     const auto parse = parse_catalogue_csv(text);
     ASSERT_TRUE(parse.ok()) << parse.problems.front().why;
     ASSERT_EQ(parse.entries.size(), 2u);
@@ -60,14 +63,15 @@ TEST(CatalogueImport, QuotingBomAnyColumnOrderAndShortGtins) {
 }
 
 TEST(CatalogueImport, EveryBadRowIsReportedAndNothingIsKept) {
-    const std::string text = std::string(kHeader) +
-                             "06900000000014,对乙酰氨基酚片,Paracetamol,tablet,500 mg,fever,0,0,0,0,0\n"  // 2 ok
-                             "06900000000015,布洛芬,Ibuprofen,tablet,,fever,0,0,0,0,0\n"               // 3 check digit
-                             "06900000000021,,Ibuprofen,tablet,,fever,0,0,0,0,0\n"                     // 4 no zh name
-                             "06900000000038,名,Name,tablet,,Fever!,0,0,0,0,0\n"                       // 5 category
-                             "06900000000045,名,Name,tablet,,fever,maybe,0,0,0,0\n"                    // 6 flag
-                             "06900000000014,名,Name,tablet,,fever,0,0,0,0,0\n"                        // 7 duplicate
-                             "06900000000052,名,Name,tablet\n";                                       // 8 short row
+    const std::string text =
+        std::string(kHeader) +
+        "06900000000014,对乙酰氨基酚片,Paracetamol,tablet,500 mg,fever,0,0,0,0,0\n"  // 2 ok
+        "06900000000015,布洛芬,Ibuprofen,tablet,,fever,0,0,0,0,0\n"                  // 3 check digit
+        "06900000000021,,Ibuprofen,tablet,,fever,0,0,0,0,0\n"                        // 4 no zh name
+        "06900000000038,名,Name,tablet,,Fever!,0,0,0,0,0\n"                          // 5 category
+        "06900000000045,名,Name,tablet,,fever,maybe,0,0,0,0\n"                       // 6 flag
+        "06900000000014,名,Name,tablet,,fever,0,0,0,0,0\n"                           // 7 duplicate
+        "06900000000052,名,Name,tablet\n";                                           // 8 short row
     const auto parse = parse_catalogue_csv(text);
     EXPECT_FALSE(parse.ok());
     EXPECT_TRUE(parse.entries.empty()) << "all or nothing";
@@ -86,11 +90,13 @@ TEST(CatalogueImport, HeaderProblemsEncodingAndEmptyFiles) {
     EXPECT_TRUE(has_problem(missing, 1, "colour"));
     EXPECT_TRUE(has_problem(missing, 1, "device"));
     // "止咳" in GBK is not UTF-8.
-    const auto gbk = parse_catalogue_csv(std::string(kHeader) + "8123456,\xD6\xB9\xBF\xC8,Cough,syrup,,cough,0,0,0,0,0\n");
+    const auto gbk =
+        parse_catalogue_csv(std::string(kHeader) + "8123456,\xD6\xB9\xBF\xC8,Cough,syrup,,cough,0,0,0,0,0\n");
     ASSERT_FALSE(gbk.ok());
     EXPECT_EQ(gbk.problems.front().line, 2);
     EXPECT_NE(gbk.problems.front().why.find("UTF-8"), std::string::npos);
-    const auto unclosed = parse_catalogue_csv(std::string(kHeader) + "8123456,\"open,Cough,syrup,,cough,0,0,0,0,0\n");
+    const auto unclosed =
+        parse_catalogue_csv(std::string(kHeader) + "8123456,\"open,Cough,syrup,,cough,0,0,0,0,0\n");
     EXPECT_FALSE(unclosed.ok());
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "medkiosk/kiosk/donation_flow.hpp"
+
+#include <gtest/gtest.h>
 
 namespace medkiosk::kiosk {
 namespace {
@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 
 // Stands in for the ledger thread so each step of the flow can be checked in order.
 class RecordingLedger : public LedgerPort {
-public:
+  public:
     std::uint64_t begin_session() override { return ++tickets; }
     std::uint64_t record(storage::DropOffInput input) override {
         recorded.push_back(std::move(input));
@@ -35,7 +35,7 @@ scanner::ScanEvent gs1_event(scanner::Date expiry) {
 }
 
 class DonationFlowTest : public ::testing::Test {
-protected:
+  protected:
     RecordingLedger ledger;
     DonationFlow flow{ledger};
     Clock::time_point t0 = Clock::now();
@@ -116,9 +116,10 @@ TEST_F(DonationFlowTest, ALedgerFailureIsShownAndNotCounted) {
 
 TEST_F(DonationFlowTest, UnreadableCodeIsShownAsRefused) {
     start_with_session();
-    scanner::ScanEvent event{scanner::DecodedSymbol{}, scanner::ParseResult(scanner::ParseError{
-                                                          scanner::ParseErrorKind::BadCheckDigit, "bad check digit"}),
-                             3};
+    scanner::ScanEvent event{
+        scanner::DecodedSymbol{},
+        scanner::ParseResult(scanner::ParseError{scanner::ParseErrorKind::BadCheckDigit, "bad check digit"}),
+        3};
     flow.on_scan(event, kToday, t0);
     ASSERT_TRUE(flow.current().has_value());
     EXPECT_FALSE(flow.current()->pack.has_value());

@@ -9,7 +9,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class FakeLedger : public LedgerPort {
-public:
+  public:
     std::uint64_t begin_session() override { return ++tickets; }
     std::uint64_t record(storage::DropOffInput input) override {
         recorded.push_back(std::move(input));
@@ -20,9 +20,10 @@ public:
 };
 
 class OneProduct : public ProductInfoPort {
-public:
+  public:
     std::optional<ProductInfo> find(const scanner::PackCode& pack) const override {
-        if (pack.gtin == "09520123456788") return ProductInfo{"布洛芬缓释胶囊", "Ibuprofen capsules", "antipyretic"};
+        if (pack.gtin == "09520123456788")
+            return ProductInfo{"布洛芬缓释胶囊", "Ibuprofen capsules", "antipyretic"};
         return std::nullopt;
     }
 };
@@ -46,7 +47,7 @@ scanner::ScanEvent pack_event(std::optional<scanner::Date> expiry, std::string g
 }
 
 class DonorStepsTest : public ::testing::Test {
-protected:
+  protected:
     FakeLedger ledger;
     OneProduct products;
     DonationFlow flow{ledger, FlowSettings{}, &products};
@@ -119,7 +120,8 @@ TEST_F(DonorStepsTest, ImpossiblePickerValuesAreIgnored) {
 
 TEST_F(DonorStepsTest, AnOcrProposalIsAskedAndYesUsesIt) {
     flow.on_scan(pack_event(std::nullopt), kToday, t0);
-    flow.on_expiry_proposal(ExpiryProposal{{2027, 6, 1}, scanner::ExpiryPrecision::Month, "L42", "有效期至 2027.06"}, t0);
+    flow.on_expiry_proposal(
+        ExpiryProposal{{2027, 6, 1}, scanner::ExpiryPrecision::Month, "L42", "有效期至 2027.06"}, t0);
     EXPECT_EQ(flow.screen(), Screen::ConfirmExpiry);
     ASSERT_TRUE(flow.current()->proposal);
     flow.answer_proposal(true, t0 + 1s);
@@ -273,8 +275,8 @@ TEST_F(DonorStepsTest, IdleTimeoutAfterARecordedPackShowsTheReceipt) {
 }
 
 TEST(ScreenNames, EveryScreenHasAName) {
-    for (const Screen screen : {Screen::Welcome, Screen::Scan, Screen::ConfirmExpiry, Screen::AskExpiry, Screen::Details,
-                                Screen::Receipt}) {
+    for (const Screen screen : {Screen::Welcome, Screen::Scan, Screen::ConfirmExpiry, Screen::AskExpiry,
+                                Screen::Details, Screen::Receipt}) {
         EXPECT_FALSE(to_string(screen).empty());
     }
     EXPECT_EQ(to_string(ExpirySource::OcrConfirmed), "ocr-confirmed");

@@ -23,13 +23,14 @@ std::string read_sample_catalogue() {
 
 // Stands in for the ledger thread: records requests and lets the test answer them.
 class PolicyLedger : public LedgerPort, public PolicySource {
-public:
+  public:
     PolicyLedger() {
         auto parse = parse_catalogue_csv(read_sample_catalogue());
         EXPECT_TRUE(parse.ok());
         EXPECT_FALSE(parse.entries.empty());
         auto loaded = std::make_shared<PolicySnapshot>();
-        for (const auto& entry : parse.entries) loaded->products.emplace(entry.product_id, product_info(entry));
+        for (const auto& entry : parse.entries)
+            loaded->products.emplace(entry.product_id, product_info(entry));
         loaded->drive = DriveInfo{"winter drive", {}, std::nullopt, {}};
         loaded->drive_id = 4;
         loaded->loaded_for = kToday;
@@ -40,7 +41,8 @@ public:
         recorded.push_back(std::move(input));
         return ++tickets;
     }
-    std::uint64_t check_pack(const std::string& gtin, const std::string& batch, const std::string& serial) override {
+    std::uint64_t check_pack(const std::string& gtin, const std::string& batch,
+                             const std::string& serial) override {
         checks.push_back(gtin + "/" + batch + "/" + serial);
         return ++tickets;
     }
@@ -54,7 +56,8 @@ public:
     std::vector<std::string> checks;
 };
 
-scanner::ScanEvent pack_event(std::string gtin, std::optional<scanner::Date> expiry, std::string serial = "S1") {
+scanner::ScanEvent pack_event(std::string gtin, std::optional<scanner::Date> expiry,
+                              std::string serial = "S1") {
     scanner::PackCode pack;
     pack.scheme = scanner::Scheme::Gs1;
     pack.gtin = gtin;
@@ -68,7 +71,7 @@ scanner::ScanEvent pack_event(std::string gtin, std::optional<scanner::Date> exp
 }
 
 class FlowPolicyTest : public ::testing::Test {
-protected:
+  protected:
     PolicyLedger ledger;
     SnapshotProductInfo products{ledger};
     DonationFlow flow{ledger, FlowSettings{}, &products, &ledger};
@@ -76,7 +79,8 @@ protected:
 
     void SetUp() override {
         flow.start(t0);
-        flow.on_reply(LedgerReply{ledger.tickets, storage::DonationSession{3, "ABCD", "2026-11-29T04:00:00Z"}});
+        flow.on_reply(
+            LedgerReply{ledger.tickets, storage::DonationSession{3, "ABCD", "2026-11-29T04:00:00Z"}});
         ASSERT_TRUE(flow.session());
     }
     void answer_checks(bool recalled, bool duplicate) {
@@ -84,7 +88,9 @@ protected:
     }
 };
 
-TEST_F(FlowPolicyTest, StartingADonationReloadsThePolicy) { EXPECT_EQ(ledger.refreshes, 1); }
+TEST_F(FlowPolicyTest, StartingADonationReloadsThePolicy) {
+    EXPECT_EQ(ledger.refreshes, 1);
+}
 
 TEST_F(FlowPolicyTest, ACatalogueProductIsNamedAndRecordedWithItsCategoryAndDrive) {
     flow.on_scan(pack_event("06900000000021", scanner::Date{2027, 6, 30}), kToday, t0);

@@ -1,3 +1,5 @@
+#include "medkiosk/kiosk/ledger_worker.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -6,7 +8,6 @@
 
 #include "medkiosk/kiosk/catalogue_import.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
-#include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "support/temp_dir.hpp"
 
@@ -25,7 +26,8 @@ std::vector<LedgerReply> wait_for_replies(LedgerWorker& worker, std::size_t coun
 
 TEST(LedgerWorker, RecordsOnItsOwnThreadAndRepliesByTicket) {
     test::TempDir dir;
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     const auto session_ticket = worker.begin_session();
     auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
@@ -56,7 +58,8 @@ TEST(LedgerWorker, AnUnopenableLedgerAnswersEveryRequestWithTheReason) {
     test::TempDir dir;
     // A directory where the database file should be cannot be opened as a database.
     std::filesystem::create_directories(dir.path() / "ledger.db");
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     worker.begin_session();
     const auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
@@ -67,8 +70,8 @@ TEST(LedgerWorker, AnUnopenableLedgerAnswersEveryRequestWithTheReason) {
     EXPECT_FALSE(worker.open_error().empty());
 }
 
-std::shared_ptr<const PolicySnapshot> wait_for_policy(const LedgerWorker& worker,
-                                                      const std::shared_ptr<const PolicySnapshot>& older = nullptr) {
+std::shared_ptr<const PolicySnapshot> wait_for_policy(
+    const LedgerWorker& worker, const std::shared_ptr<const PolicySnapshot>& older = nullptr) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
         if (auto current = worker.policy(); current && current != older) return current;
@@ -89,7 +92,8 @@ std::vector<storage::CatalogueEntry> sample_catalogue() {
 // A ledger as a technician leaves it: the sample catalogue, a drive running today, county rules and
 // one recalled batch.
 void prepare_ledger(const test::TempDir& dir) {
-    auto opened = storage::Ledger::open(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    auto opened = storage::Ledger::open(dir.path() / "ledger.db",
+                                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     ASSERT_TRUE(opened) << opened.error().message;
     auto& ledger = *opened.value();
     ASSERT_TRUE(ledger.replace_catalogue(sample_catalogue(), "test"));
@@ -106,7 +110,8 @@ void prepare_ledger(const test::TempDir& dir) {
 TEST(LedgerWorkerPolicy, LoadsTheSnapshotWhenTheLedgerOpens) {
     test::TempDir dir;
     prepare_ledger(dir);
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     const auto snapshot = wait_for_policy(worker);
     ASSERT_NE(snapshot, nullptr) << worker.policy_error();
     EXPECT_EQ(snapshot->products.size(), sample_catalogue().size());
@@ -130,7 +135,8 @@ TEST(LedgerWorkerPolicy, LoadsTheSnapshotWhenTheLedgerOpens) {
 
 TEST(LedgerWorkerPolicy, AnEmptyLedgerGivesAnEmptySnapshot) {
     test::TempDir dir;
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     const auto snapshot = wait_for_policy(worker);
     ASSERT_NE(snapshot, nullptr) << worker.policy_error();
     EXPECT_TRUE(snapshot->products.empty());
@@ -140,7 +146,8 @@ TEST(LedgerWorkerPolicy, AnEmptyLedgerGivesAnEmptySnapshot) {
 
 TEST(LedgerWorkerPolicy, ReloadsOnRequestAfterACatalogueImport) {
     test::TempDir dir;
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     const auto first = wait_for_policy(worker);
     ASSERT_NE(first, nullptr);
     ASSERT_TRUE(first->products.empty());
@@ -154,14 +161,16 @@ TEST(LedgerWorkerPolicy, ReloadsOnRequestAfterACatalogueImport) {
 
 TEST(LedgerWorkerPolicy, MalformedCountyRulesKeepThePreviousSnapshotAndSayWhy) {
     test::TempDir dir;
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     const auto first = wait_for_policy(worker);
     ASSERT_NE(first, nullptr);
     {
         auto opened = storage::Ledger::open(dir.path() / "ledger.db",
                                             storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
         ASSERT_TRUE(opened);
-        ASSERT_TRUE(opened.value()->set_setting("policy.rules", R"({"minimum_shelf_life_days": "lots"})", "test"));
+        ASSERT_TRUE(
+            opened.value()->set_setting("policy.rules", R"({"minimum_shelf_life_days": "lots"})", "test"));
     }
     worker.refresh_policy();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -176,7 +185,8 @@ TEST(LedgerWorkerPolicy, MalformedCountyRulesKeepThePreviousSnapshotAndSayWhy) {
 TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
     test::TempDir dir;
     prepare_ledger(dir);
-    LedgerWorker worker(dir.path() / "ledger.db", storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     ASSERT_NE(wait_for_policy(worker), nullptr);
     SnapshotProductInfo products(worker);
     DonationFlow flow(worker, FlowSettings{}, &products, &worker);

@@ -1,11 +1,12 @@
 // The acceptance policy, rule by rule and at every boundary, with a fixed "today".
 
+#include "medkiosk/kiosk/policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/scanner/parse.hpp"
 
 namespace medkiosk::kiosk {
@@ -89,17 +90,24 @@ struct ExpiryCase {
 // One process for the whole table: ctest starts a process per test, and each costs about a second on CI.
 TEST(Policy, ExpiryBoundariesDecideAsTheTableSays) {
     const ExpiryCase cases[] = {
-        ExpiryCase{"expires_today_is_still_good_with_no_minimum", kToday, {2026, 11, 29}, 0, Decision::Accept, "ok"},
-        ExpiryCase{"expires_today_is_short_with_a_minimum", kToday, {2026, 11, 29}, 1, Decision::Refuse,
+        ExpiryCase{
+            "expires_today_is_still_good_with_no_minimum", kToday, {2026, 11, 29}, 0, Decision::Accept, "ok"},
+        ExpiryCase{"expires_today_is_short_with_a_minimum",
+                   kToday,
+                   {2026, 11, 29},
+                   1,
+                   Decision::Refuse,
                    "short-shelf-life"},
         ExpiryCase{"expired_yesterday", kToday, {2026, 11, 28}, 0, Decision::Refuse, "expired"},
         ExpiryCase{"one_day_short_of_90", kToday, {2027, 2, 26}, 90, Decision::Refuse, "short-shelf-life"},
         ExpiryCase{"exactly_90", kToday, {2027, 2, 27}, 90, Decision::Accept, "ok"},
         ExpiryCase{"leap_year_exactly_90", {2027, 12, 1}, {2028, 2, 29}, 90, Decision::Accept, "ok"},
-        ExpiryCase{"leap_year_one_short", {2027, 12, 2}, {2028, 2, 29}, 90, Decision::Refuse, "short-shelf-life"},
+        ExpiryCase{
+            "leap_year_one_short", {2027, 12, 2}, {2028, 2, 29}, 90, Decision::Refuse, "short-shelf-life"},
         ExpiryCase{"non_leap_february_end", {2026, 11, 30}, {2027, 2, 28}, 90, Decision::Accept, "ok"},
         ExpiryCase{"leap_day_today", {2028, 2, 29}, {2028, 5, 29}, 90, Decision::Accept, "ok"},
-        ExpiryCase{"leap_day_today_short", {2028, 2, 29}, {2028, 5, 28}, 90, Decision::Refuse, "short-shelf-life"},
+        ExpiryCase{
+            "leap_day_today_short", {2028, 2, 29}, {2028, 5, 28}, 90, Decision::Refuse, "short-shelf-life"},
         ExpiryCase{"year_end", {2026, 12, 31}, {2027, 1, 1}, 1, Decision::Accept, "ok"}};
     for (const ExpiryCase& c : cases) {
         SCOPED_TRACE(c.name);
@@ -119,7 +127,10 @@ TEST(Policy, DayZeroMeansTheEndOfTheMonthIncludingLeapFebruary) {
         Decision decision;
         const char* reason;
     } cases[] = {
-        {"0109520123456788172802001012345", {2028, 2, 29}, Decision::Refuse, "short-shelf-life"},  // 2028-02-29
+        {"0109520123456788172802001012345",
+         {2028, 2, 29},
+         Decision::Refuse,
+         "short-shelf-life"},  // 2028-02-29
         {"0109520123456788172802001012345", {2028, 3, 1}, Decision::Refuse, "expired"},
         {"0109520123456788172805001012345", {2028, 3, 1}, Decision::Accept, "ok"},  // 2028-05-31: 91 days
         {"0109520123456788172805001012345", {2028, 3, 2}, Decision::Accept, "ok"},  // exactly 90
@@ -163,7 +174,8 @@ TEST(Policy, DevicesNeedNoExpiryButMustNotBeExpiredWhenDated) {
     // A dated device inside the 90 days is fine; past its date it is not.
     EXPECT_EQ(assess(pack_expiring({2026, 12, 1}), kToday, PolicyRules{}, known(thermometer)).decision,
               Decision::Accept);
-    EXPECT_EQ(assess(pack_expiring({2026, 11, 1}), kToday, PolicyRules{}, known(thermometer)).reason, "expired");
+    EXPECT_EQ(assess(pack_expiring({2026, 11, 1}), kToday, PolicyRules{}, known(thermometer)).reason,
+              "expired");
 }
 
 TEST(Policy, RecalledBatchIsRefusedBeforeAnythingElse) {
@@ -189,11 +201,13 @@ TEST(Policy, ExcludedCategoriesAndFlagsAreRefused) {
     rules.excluded_categories = {"controlled", "cold-chain"};
     ProductInfo sedative{"", "", "sleep", true, true, false, false, false};
     ProductInfo insulin{"", "", "diabetes", true, false, true, true, false};
-    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known(sedative)).reason, "excluded-category");
+    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known(sedative)).reason,
+              "excluded-category");
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known(insulin)).reason, "excluded-category");
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known()).decision, Decision::Accept);
     rules.excluded_categories = {"fever"};
-    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known()).message_key, "result.excluded_category");
+    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, rules, known()).message_key,
+              "result.excluded_category");
 }
 
 TEST(Policy, ADriveAcceptsOnlyItsCategories) {
@@ -201,7 +215,8 @@ TEST(Policy, ADriveAcceptsOnlyItsCategories) {
     context.drive = DriveInfo{"winter fever drive", {"fever", "cough"}, std::nullopt, {}};
     EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, PolicyRules{}, context).decision, Decision::Accept);
     context.product = ProductInfo{"", "", "antiviral", false, false, false, false, false};
-    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, PolicyRules{}, context).reason, "excluded-category");
+    EXPECT_EQ(assess(pack_expiring({2028, 1, 1}), kToday, PolicyRules{}, context).reason,
+              "excluded-category");
 }
 
 TEST(Policy, ShelfLifeIsSetPerCategoryAndPerDrive) {
@@ -259,8 +274,9 @@ TEST(Policy, RulesRoundTripThroughJsonAndBadJsonIsRefused) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->minimum_shelf_life_days, 120);
 
-    for (const char* bad : {"[]", "{\"minimum_shelf_life_days\": -1}", "{\"minimum_shelf_life_days\": \"90\"}",
-                            "{\"excluded_categories\": \"controlled\"}", "{\"colour\": 1}", "not json"}) {
+    for (const char* bad :
+         {"[]", "{\"minimum_shelf_life_days\": -1}", "{\"minimum_shelf_life_days\": \"90\"}",
+          "{\"excluded_categories\": \"controlled\"}", "{\"colour\": 1}", "not json"}) {
         error.clear();
         EXPECT_FALSE(policy_rules_from_json(bad, PolicyRules{}, error)) << bad;
         EXPECT_FALSE(error.empty()) << bad;
@@ -273,10 +289,10 @@ TEST(Policy, EveryReasonHasASentenceInBothLanguages) {
         std::ifstream in(std::string(MEDKIOSK_ASSETS_DIR) + "/lang/" + language + ".json");
         ASSERT_TRUE(in) << language;
         const auto strings = nlohmann::json::parse(in);
-        for (const char* key : {"result.accepted", "result.expired", "result.short_shelf_life", "result.no_expiry",
-                                "result.ask_expiry", "result.recalled", "result.duplicate",
-                                "result.excluded_category", "result.unclassified", "result.unknown_product",
-                                "result.device"}) {
+        for (const char* key :
+             {"result.accepted", "result.expired", "result.short_shelf_life", "result.no_expiry",
+              "result.ask_expiry", "result.recalled", "result.duplicate", "result.excluded_category",
+              "result.unclassified", "result.unknown_product", "result.device"}) {
             ASSERT_TRUE(strings.contains(key)) << language << " lacks " << key;
             EXPECT_FALSE(strings[key].get<std::string>().empty()) << language << " " << key;
         }

@@ -1,10 +1,11 @@
 // Staff and technician mode without a window: hidden entry, PIN pad, lockout, queue, settings.
+#include "medkiosk/kiosk/staff_flow.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
-#include "medkiosk/kiosk/staff_flow.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "support/temp_dir.hpp"
@@ -17,7 +18,7 @@ using Steady = std::chrono::steady_clock;
 
 // Answers nothing by itself: each test replies to the tickets it wants answered.
 class FakeOffice : public BackOfficePort {
-public:
+  public:
     std::uint64_t verify_pin(Role role, std::string pin) override {
         pins.emplace_back(role, std::move(pin));
         return ++tickets;
@@ -82,7 +83,7 @@ QueueItem item(std::string uuid, std::string decision, int quantity = 1, std::st
 }
 
 class StaffFlowTest : public ::testing::Test {
-protected:
+  protected:
     FakeOffice office;
     StaffFlow staff{office};
     Steady::time_point t0 = Steady::now();
@@ -170,8 +171,7 @@ TEST_F(StaffFlowTest, AnUnavailableSignInStaysOnThePad) {
 TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     sign_in(Role::Staff);
     const std::uint64_t first_query = office.queue_tickets.back();
-    staff.on_reply({first_query, std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
-                   t0);
+    staff.on_reply({first_query, std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}}, t0);
     EXPECT_EQ(staff.items().size(), 2u);
     staff.apply(ReviewAction::Confirm, t0);
     EXPECT_TRUE(office.reviews.empty()) << "nothing selected";
@@ -224,12 +224,14 @@ TEST_F(StaffFlowTest, ALateReplyForAClosedPadIsIgnored) {
 // --- Staff queue filters, re-classify, dispatch and charts (the flow against a fake port).
 
 class StaffWorkTest : public StaffFlowTest {
-protected:
+  protected:
     void SetUp() override {
         sign_in(Role::Staff);
         ASSERT_FALSE(office.category_queries.empty()) << "the queue asks for the catalogue's categories";
         staff.on_reply({office.category_queries.back(), CategoryList{{"cough", "fever"}}}, t0);
-        staff.on_reply({office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}}, t0);
+        staff.on_reply({office.queue_tickets.back(),
+                        std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
+                       t0);
     }
 };
 
@@ -248,7 +250,8 @@ TEST_F(StaffWorkTest, FiltersGoToThePortWhole) {
     EXPECT_EQ(sent.days, 7);
     EXPECT_EQ(staff.filter().days, 7);
     EXPECT_TRUE(staff.loading());
-    staff.on_reply({office.queue_tickets.back(), TaskResult{false, "cannot read the ledger: disk I/O error"}}, t0);
+    staff.on_reply({office.queue_tickets.back(), TaskResult{false, "cannot read the ledger: disk I/O error"}},
+                   t0);
     EXPECT_FALSE(staff.loading());
     EXPECT_EQ(staff.message(), "cannot read the ledger: disk I/O error");
     EXPECT_FALSE(staff.message_ok());
@@ -281,7 +284,8 @@ TEST_F(StaffWorkTest, ReclassifyPicksACategoryForTheSelection) {
     staff.start_reclassify(t0);
     EXPECT_FALSE(staff.picking_category()) << "one change at a time";
 
-    staff.on_reply({office.tickets, TaskResult{false, "1 of 2 drop-off(s): reclassify → cough — b is disposed"}}, t0);
+    staff.on_reply(
+        {office.tickets, TaskResult{false, "1 of 2 drop-off(s): reclassify → cough — b is disposed"}}, t0);
     EXPECT_FALSE(staff.busy());
     EXPECT_FALSE(staff.message_ok());
     EXPECT_EQ(staff.selected().size(), 2u) << "a failure keeps the selection";
@@ -319,12 +323,13 @@ TEST_F(StaffWorkTest, DispatchKeepsTheSuggestedOrderAndSendsWhatIsKept) {
     staff.confirm_dispatch(t0);
     EXPECT_TRUE(office.dispatches.empty()) << "not while the list loads";
     staff.on_reply({office.plan_queries.back(),
-                    DispatchPlan{{item("soon", "accept", 3, "2027-01-31"), item("late", "accept", 1, "2029-01-31"),
-                                  item("device", "accept", 2, "")},
+                    DispatchPlan{{item("soon", "accept", 3, "2027-01-31"),
+                                  item("late", "accept", 1, "2029-01-31"), item("device", "accept", 2, "")},
                                  {"East clinic", "West clinic"}}},
                    t0);
     ASSERT_EQ(staff.dispatch_lines().size(), 3u);
-    EXPECT_EQ(staff.dispatch_lines()[0].item.uuid, "soon") << "the port's order (earliest expiry first) is kept";
+    EXPECT_EQ(staff.dispatch_lines()[0].item.uuid, "soon")
+        << "the port's order (earliest expiry first) is kept";
     EXPECT_EQ(staff.dispatch_lines()[0].quantity, 3) << "the whole drop-off by default";
     EXPECT_EQ(staff.dispatch_count(), 3);
     EXPECT_EQ(staff.clinics(), (std::vector<std::string>{"East clinic", "West clinic"}));
@@ -432,7 +437,7 @@ BackOfficeReply wait_reply(BackOfficePort& office, std::uint64_t ticket) {
 
 // A real ledger with real users (PINs hashed by UserService with a real pepper) in a temp dir.
 class LocalBackOfficeTest : public ::testing::Test {
-protected:
+  protected:
     test::TempDir dir;
     std::filesystem::path ledger_file = dir.path() / "ledger.db";
     std::filesystem::path pepper_file = dir.path() / "pin-pepper";
@@ -451,8 +456,8 @@ protected:
         ASSERT_TRUE(added.ok()) << added.error().message;
     }
     std::unique_ptr<BackOfficePort> make_office(std::string staff_pin = "", std::string technician_pin = "") {
-        return make_local_back_office(
-            {ledger_file, std::move(staff_pin), std::move(technician_pin), 3, std::chrono::seconds(60), ledger_options, pepper_file});
+        return make_local_back_office({ledger_file, std::move(staff_pin), std::move(technician_pin), 3,
+                                       std::chrono::seconds(60), ledger_options, pepper_file});
     }
     static PinCheck check(BackOfficePort& office, Role role, const std::string& pin) {
         const auto reply = wait_reply(office, office.verify_pin(role, pin));
@@ -511,7 +516,8 @@ TEST_F(LocalBackOfficeTest, WrongPinsMakeThePadWaitThenLockUntilATechnicianUnloc
     EXPECT_EQ(waiting.outcome, PinCheck::Outcome::LockedOut);
     EXPECT_EQ(waiting.locked_for, UserService::delay_after(UserService::kFreeAttempts));
     EXPECT_TRUE(waiting.message.empty()) << "a wait, not a lock";
-    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut) << "even the right PIN waits";
+    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut)
+        << "even the right PIN waits";
 
     // One failure short of the lock, the last one long ago: the next wrong PIN locks.
     storage::UserRecord almost = user("wang");
@@ -600,7 +606,8 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
 
     const auto categories = wait_reply(*office, office->query_categories());
     ASSERT_NE(std::get_if<CategoryList>(&categories.result), nullptr);
-    EXPECT_EQ(std::get<CategoryList>(categories.result).categories, (std::vector<std::string>{"cough", "fever"}));
+    EXPECT_EQ(std::get<CategoryList>(categories.result).categories,
+              (std::vector<std::string>{"cough", "fever"}));
 
     const TaskResult moved = task(*office, office->reclassify({reviewed}, "cough"));
     EXPECT_TRUE(moved.ok) << moved.message;
@@ -663,8 +670,9 @@ TEST_F(LocalBackOfficeTest, SyncStateComesFromTheSyncWorkerWhenThereIsAHub) {
     progress.acknowledged = 12;
     progress.backlog = 4;
     progress.last_error = "hub unreachable";
-    auto office = make_local_back_office({ledger_file, "", "", 3, std::chrono::seconds(60), ledger_options, pepper_file},
-                                         [&] { return std::optional<storage::SyncProgress>(progress); });
+    auto office = make_local_back_office(
+        {ledger_file, "", "", 3, std::chrono::seconds(60), ledger_options, pepper_file},
+        [&] { return std::optional<storage::SyncProgress>(progress); });
     ASSERT_TRUE(office->sync_state().has_value());
     EXPECT_EQ(office->sync_state()->acknowledged, 12);
     progress.backlog = 0;
@@ -678,8 +686,10 @@ TEST_F(LocalBackOfficeTest, TheTechnicianImportsACatalogueAllOrNothing) {
     const auto good = dir.path() / "good.csv";
     const auto bad = dir.path() / "bad.csv";
     const std::string header =
-        "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,device\n";
-    std::ofstream(good) << header << "06900000000014,对乙酰氨基酚片,Paracetamol,tablet,500 mg,fever,0,0,0,0,0\n";
+        "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,"
+        "device\n";
+    std::ofstream(good) << header
+                        << "06900000000014,对乙酰氨基酚片,Paracetamol,tablet,500 mg,fever,0,0,0,0,0\n";
     std::ofstream(bad) << header << "06900000000015,布洛芬,Ibuprofen,tablet,,fever,0,0,0,0,0\n";
     EXPECT_FALSE(task(*office, office->import_catalogue(good)).ok) << "no technician signed in";
     ASSERT_EQ(check(*office, Role::Technician, "1357").outcome, PinCheck::Outcome::Accepted);
@@ -701,7 +711,8 @@ TEST_F(LocalBackOfficeTest, DevelopmentPinsWorkOnlyWhileThereAreNoUsers) {
     const PinCheck locked = check(*office, Role::Staff, "1111");
     EXPECT_EQ(locked.outcome, PinCheck::Outcome::LockedOut);
     EXPECT_EQ(locked.locked_for, std::chrono::seconds(60));
-    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut) << "even the right PIN";
+    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut)
+        << "even the right PIN";
     const PinCheck technician = check(*office, Role::Technician, "2468");
     EXPECT_EQ(technician.outcome, PinCheck::Outcome::Unavailable);
     EXPECT_NE(technician.message.find("users add"), std::string::npos) << technician.message;
@@ -709,7 +720,8 @@ TEST_F(LocalBackOfficeTest, DevelopmentPinsWorkOnlyWhileThereAreNoUsers) {
 
 TEST(LocalBackOffice, AMissingLedgerIsAnErrorNotACrash) {
     test::TempDir dir;
-    auto office = make_local_back_office({dir.path() / "none" / "ledger.db", "", "", 5, std::chrono::seconds(60), {}, {}});
+    auto office = make_local_back_office(
+        {dir.path() / "none" / "ledger.db", "", "", 5, std::chrono::seconds(60), {}, {}});
     const auto reply = wait_reply(*office, office->query_queue({}));
     const auto* result = std::get_if<TaskResult>(&reply.result);
     ASSERT_NE(result, nullptr);

@@ -1,6 +1,8 @@
 // The technician's screen without a window: settings saved to kiosk.toml through the real back
 // office (atomically, keeping the technician's comments and other keys), bad values refused with a
 // translated reason and nothing written, write errors reported; rules, drives and users forms.
+#include "medkiosk/kiosk/technician_flow.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,7 +11,6 @@
 #include <thread>
 
 #include "medkiosk/kiosk/config.hpp"
-#include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "support/temp_dir.hpp"
 
@@ -71,7 +72,8 @@ class TechnicianSettingsTest : public ::testing::Test {
     }
     std::vector<std::string> files_in(const fs::path& folder) {
         std::vector<std::string> names;
-        for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+        for (const auto& entry : fs::directory_iterator(folder))
+            names.push_back(entry.path().filename().string());
         return names;
     }
 };
@@ -94,8 +96,9 @@ TEST_F(TechnicianSettingsTest, SaveWritesTheFileKeepingCommentsAndOtherKeys) {
     EXPECT_FALSE(flow.dirty());
 
     const std::string text = read_file(config);
-    for (const char* kept : {"# Pharmacy No. 3 — set up by Li, do not change the camera", "# our id at the county",
-                             "font = \"/usr/share/fonts/custom.ttf\"   # the county's font", "min_shelf_life_days = 120"})
+    for (const char* kept :
+         {"# Pharmacy No. 3 — set up by Li, do not change the camera", "# our id at the county",
+          "font = \"/usr/share/fonts/custom.ttf\"   # the county's font", "min_shelf_life_days = 120"})
         EXPECT_NE(text.find(kept), std::string::npos) << "lost: " << kept << "\n" << text;
     const ConfigParse parsed = parse_config(text, "saved");
     ASSERT_TRUE(parsed.ok()) << text;
@@ -106,7 +109,8 @@ TEST_F(TechnicianSettingsTest, SaveWritesTheFileKeepingCommentsAndOtherKeys) {
     EXPECT_EQ(parsed.config.camera_width, 1280);
     EXPECT_EQ(parsed.config.font, "/usr/share/fonts/custom.ttf");
     EXPECT_EQ(parsed.config.min_shelf_life_days, 120);
-    EXPECT_EQ(files_in(config.parent_path()), std::vector<std::string>{"kiosk.toml"}) << "no temporary file left behind";
+    EXPECT_EQ(files_in(config.parent_path()), std::vector<std::string>{"kiosk.toml"})
+        << "no temporary file left behind";
 
     // What can apply live is handed over once; the kiosk id waits for a restart and the screen says so.
     const auto saved = flow.take_saved();
@@ -164,7 +168,8 @@ TEST_F(TechnicianSettingsTest, ABadValueIsRefusedWithATranslatedReasonAndNothing
         EXPECT_TRUE(flow.errors().empty());
     }
     std::this_thread::sleep_for(20ms);
-    for (const auto& reply : office->take_replies()) ADD_FAILURE() << "unexpected back-office work, ticket " << reply.ticket;
+    for (const auto& reply : office->take_replies())
+        ADD_FAILURE() << "unexpected back-office work, ticket " << reply.ticket;
     EXPECT_EQ(read_file(config), before);
     EXPECT_EQ(fs::last_write_time(config), written_at);
 }
@@ -179,8 +184,10 @@ TEST_F(TechnicianSettingsTest, AWriteErrorIsReportedWithTheFileAndTheCause) {
     pump_until(*office, flow, [&] { return !flow.saving().running; });
     ASSERT_TRUE(flow.saving().result.has_value());
     EXPECT_FALSE(flow.saving().result->ok);
-    EXPECT_NE(flow.saving().result->message.find(blocker.string()), std::string::npos) << flow.saving().result->message;
-    EXPECT_NE(flow.saving().result->message.find("Not a directory"), std::string::npos) << flow.saving().result->message;
+    EXPECT_NE(flow.saving().result->message.find(blocker.string()), std::string::npos)
+        << flow.saving().result->message;
+    EXPECT_NE(flow.saving().result->message.find("Not a directory"), std::string::npos)
+        << flow.saving().result->message;
     EXPECT_TRUE(flow.dirty()) << "the draft stays for another try";
     EXPECT_FALSE(flow.take_saved().has_value());
     EXPECT_EQ(read_file(blocker), "x");
@@ -203,11 +210,12 @@ TEST_F(TechnicianSettingsTest, AHandBrokenFileIsNotOverwrittenAndTheLineIsNamed)
 
 TEST(TechnicianCameras, DevicesAreListedAfterAutoAndDemo) {
     test::TempDir dev;
-    for (const char* name : {"video2", "video0", "medkiosk-camera", "sda", "null"}) write_file(dev.path() / name, "");
+    for (const char* name : {"video2", "video0", "medkiosk-camera", "sda", "null"})
+        write_file(dev.path() / name, "");
     const auto sources = list_camera_sources(dev.path());
-    const std::vector<std::string> expected = {"auto", "demo", "camera:" + (dev.path() / "medkiosk-camera").string(),
-                                               "camera:" + (dev.path() / "video0").string(),
-                                               "camera:" + (dev.path() / "video2").string()};
+    const std::vector<std::string> expected = {
+        "auto", "demo", "camera:" + (dev.path() / "medkiosk-camera").string(),
+        "camera:" + (dev.path() / "video0").string(), "camera:" + (dev.path() / "video2").string()};
     EXPECT_EQ(sources, expected);
     // What the machine's own /dev offers is always something kiosk.toml accepts.
     for (const auto& source : list_camera_sources())
@@ -224,10 +232,12 @@ TEST(TechnicianRulesDraft, RulesAreReadFromTheTechniciansTextOrRefusedWithTheRea
     const auto rules = parse_rules_draft(draft, errors);
     ASSERT_TRUE(rules.has_value()) << errors.begin()->second;
     EXPECT_EQ(rules->minimum_shelf_life_days, 120);
-    EXPECT_EQ(rules->shelf_life_by_category, (std::map<std::string, int>{{"antiviral", 180}, {"vaccine", 30}}));
+    EXPECT_EQ(rules->shelf_life_by_category,
+              (std::map<std::string, int>{{"antiviral", 180}, {"vaccine", 30}}));
     EXPECT_EQ(rules->excluded_categories, (std::set<std::string>{"cold-chain", "controlled"}));
     EXPECT_FALSE(rules->accept_unknown_for_review);
-    EXPECT_EQ(parse_rules_draft(rules_draft(*rules), errors)->shelf_life_by_category, rules->shelf_life_by_category)
+    EXPECT_EQ(parse_rules_draft(rules_draft(*rules), errors)->shelf_life_by_category,
+              rules->shelf_life_by_category)
         << "what the screen shows reads back the same";
 
     const std::vector<std::tuple<std::string, std::string, std::string, std::string>> bad = {
@@ -249,7 +259,8 @@ TEST(TechnicianRulesDraft, RulesAreReadFromTheTechniciansTextOrRefusedWithTheRea
 
 TEST(TechnicianRulesDraft, DrivesNeedANameRealDatesInOrderAndCategoryCodes) {
     std::map<std::string, std::string> errors;
-    const auto drive = parse_drive_draft({0, "Winter flu drive", "2026-12-01", "2027-02-28", "fever, cough", "{}"}, errors);
+    const auto drive =
+        parse_drive_draft({0, "Winter flu drive", "2026-12-01", "2027-02-28", "fever, cough", "{}"}, errors);
     ASSERT_TRUE(drive.has_value());
     EXPECT_EQ(drive->accepted_categories, (std::vector<std::string>{"fever", "cough"}));
     const std::vector<std::pair<DriveDraft, std::string>> bad = {
@@ -283,7 +294,8 @@ class CountingOffice : public BackOfficePort {
     std::uint64_t import_catalogue(std::filesystem::path) override { return ++sent; }
     std::uint64_t add_user(std::string, Role, std::string) override { return ++sent; }
     std::uint64_t reset_pin(std::string, std::string) override { return ++sent; }
-    std::uint64_t save_settings(std::filesystem::path, std::vector<std::pair<std::string, std::string>>) override {
+    std::uint64_t save_settings(std::filesystem::path,
+                                std::vector<std::pair<std::string, std::string>>) override {
         ++saves;
         return ++sent;
     }

@@ -1,6 +1,8 @@
 // The technician's work on the real local back office (its own thread, a real ledger, real users):
 // catalogue import with progress, users added / re-PINned / disabled / unlocked with audit rows,
 // rules and drives stored and picked up by the donation flow's policy snapshot.
+#include "medkiosk/kiosk/technician_office.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,7 +10,6 @@
 
 #include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
-#include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "support/temp_dir.hpp"
@@ -82,8 +83,10 @@ TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
     constexpr int kRows = 40000;
     {
         std::ofstream out(csv);
-        out << "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,injectable,device\n";
-        for (int i = 0; i < kRows; ++i) out << "P" << i << ",药品" << i << ",Medicine " << i << ",tablet,10 mg,fever,0,0,0,0,0\n";
+        out << "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,"
+               "injectable,device\n";
+        for (int i = 0; i < kRows; ++i)
+            out << "P" << i << ",药品" << i << ",Medicine " << i << ",tablet,10 mg,fever,0,0,0,0,0\n";
     }
     EXPECT_FALSE(office->import_progress().known) << "nothing runs yet";
     const std::uint64_t ticket = office->import_catalogue(csv);
@@ -100,10 +103,12 @@ TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
     ASSERT_TRUE(result->ok) << result->message;
     ASSERT_GE(seen.size(), 3u) << "the bar moves through the import";
     const bool part_way = std::any_of(seen.begin(), seen.end(), [](const TaskProgress& p) {
-        return p.fraction > 0.0 && p.fraction < 0.9 && p.label.find(" / " + std::to_string(kRows)) != std::string::npos;
+        return p.fraction > 0.0 && p.fraction < 0.9 &&
+               p.label.find(" / " + std::to_string(kRows)) != std::string::npos;
     });
     EXPECT_TRUE(part_way) << seen.front().label << " … " << seen.back().label;
-    for (std::size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].fraction, seen[i - 1].fraction) << "never goes back";
+    for (std::size_t i = 1; i < seen.size(); ++i)
+        EXPECT_GE(seen[i].fraction, seen[i - 1].fraction) << "never goes back";
     EXPECT_FALSE(office->import_progress().known) << "cleared when done";
     EXPECT_EQ(book->catalogue().value().size(), static_cast<std::size_t>(kRows));
 }
@@ -120,7 +125,8 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
     EXPECT_EQ(shown["wang"].role, "staff");
     EXPECT_FALSE(shown["wang"].locked || shown["wang"].disabled);
     EXPECT_EQ(wait(office->verify_pin(Role::Staff, "24681")).index(), 0u);
-    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "24681"))).outcome, PinCheck::Outcome::Accepted);
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "24681"))).outcome,
+              PinCheck::Outcome::Accepted);
 
     // Locked by wrong PINs, then unlocked by the technician.
     storage::UserRecord wang = book->find_user("wang").value().value();
@@ -132,11 +138,13 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
     EXPECT_FALSE(listed()["wang"].locked);
 
     EXPECT_TRUE(task(office->reset_pin("wang", "97531")).ok);
-    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome, PinCheck::Outcome::Accepted);
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome,
+              PinCheck::Outcome::Accepted);
 
     EXPECT_TRUE(task(office->disable_user("wang")).ok);
     EXPECT_TRUE(listed()["wang"].disabled);
-    EXPECT_NE(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome, PinCheck::Outcome::Accepted)
+    EXPECT_NE(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome,
+              PinCheck::Outcome::Accepted)
         << "a disabled user cannot sign in";
     EXPECT_FALSE(task(office->unlock_user("wang")).ok) << "unlock does not enable a disabled user";
     EXPECT_FALSE(task(office->disable_user("li")).ok) << "the technician cannot disable themself";
@@ -215,7 +223,8 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
     std::shared_ptr<const PolicySnapshot> snapshot;
     for (int i = 0; i < 500; ++i) {
         snapshot = worker.policy();
-        if (snapshot && snapshot->drive && snapshot->rules(PolicyRules{}).minimum_shelf_life_days == 150) break;
+        if (snapshot && snapshot->drive && snapshot->rules(PolicyRules{}).minimum_shelf_life_days == 150)
+            break;
         std::this_thread::sleep_for(5ms);
     }
     ASSERT_TRUE(snapshot && snapshot->drive);
@@ -225,7 +234,8 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
 }
 
 TEST_F(TechnicianOfficeTest, AFreshKioskGetsItsFirstTechnicianThroughTheDevelopmentPin) {
-    auto fresh_office = make_local_back_office({ledger_file, "", "2468", 5, 60s, ledger_options, pepper_file});
+    auto fresh_office =
+        make_local_back_office({ledger_file, "", "2468", 5, 60s, ledger_options, pepper_file});
     const auto signed_in = [&] {
         const std::uint64_t ticket = fresh_office->verify_pin(Role::Technician, "2468");
         for (int i = 0; i < 1000; ++i) {

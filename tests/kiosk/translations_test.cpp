@@ -1,3 +1,5 @@
+#include "medkiosk/kiosk/translations.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-#include "medkiosk/kiosk/translations.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -30,7 +31,8 @@ TEST(Translations, BothLanguagesLoadWithTheSameKeys) {
 TEST(Translations, EveryKeyUsedInTheCodeExists) {
     Translations translations;
     ASSERT_EQ(translations.load(kLangDir), "");
-    const std::regex key_pattern(R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month)(?:\.[a-z_0-9]+)+)")re");
+    const std::regex key_pattern(
+        R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month)(?:\.[a-z_0-9]+)+)")re");
     std::set<std::string> used;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(MEDKIOSK_KIOSK_SOURCE_DIR)) {
         if (entry.path().extension() != ".cpp" && entry.path().extension() != ".hpp") continue;

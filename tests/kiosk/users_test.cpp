@@ -1,9 +1,10 @@
 // Staff and technician sign-in: peppered argon2id PINs, escalating delay, lock, technician unlock.
 
+#include "medkiosk/kiosk/users.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "medkiosk/kiosk/users.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -15,8 +16,9 @@ using namespace std::chrono_literals;
 class UsersTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        auto opened = storage::Ledger::open(dir_.path() / "data" / "ledger.db",
-                                            storage::LedgerOptions{"kiosk-users", dir_.path() / "data" / "county.key"});
+        auto opened =
+            storage::Ledger::open(dir_.path() / "data" / "ledger.db",
+                                  storage::LedgerOptions{"kiosk-users", dir_.path() / "data" / "county.key"});
         ASSERT_TRUE(opened.ok()) << opened.error().message;
         ledger_ = std::move(opened).value();
         auto pepper = load_pepper(dir_.path() / "pin.pepper", true);
@@ -25,7 +27,8 @@ class UsersTest : public ::testing::Test {
         ASSERT_TRUE(service_->add_user("anna", "staff", "2468", "test").ok());
         ASSERT_TRUE(service_->add_user("tech", "technician", "13579", "test").ok());
     }
-    SignInResult sign_in(const std::string& login, const std::string& pin, UserService::Clock::time_point when) {
+    SignInResult sign_in(const std::string& login, const std::string& pin,
+                         UserService::Clock::time_point when) {
         auto result = service_->sign_in(login, pin, when);
         EXPECT_TRUE(result.ok()) << result.error().message;
         return result.ok() ? result.value() : SignInResult{};
@@ -34,7 +37,8 @@ class UsersTest : public ::testing::Test {
     medkiosk::test::TempDir dir_;
     std::unique_ptr<storage::Ledger> ledger_;
     std::unique_ptr<UserService> service_;
-    const UserService::Clock::time_point t0_ = UserService::Clock::time_point(std::chrono::seconds(1'800'000'000));
+    const UserService::Clock::time_point t0_ =
+        UserService::Clock::time_point(std::chrono::seconds(1'800'000'000));
 };
 
 TEST_F(UsersTest, PinsAreArgon2idOfAPepperedValueNeverThePin) {

@@ -1,8 +1,8 @@
 // The ≥2-frame rule: a date is proposed only when enough frames read it and none read another.
 
-#include <gtest/gtest.h>
-
 #include "medkiosk/scanner/ocr/agreement.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,16 +1,16 @@
 // ExpiryReader: the worker thread that proposes a printed expiry for the pack being shown.
 
+#include "medkiosk/kiosk/expiry_reader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <opencv2/imgproc.hpp>
 #include <thread>
 
-#include <opencv2/imgproc.hpp>
-
 #include "label_faces.hpp"
-#include "medkiosk/kiosk/expiry_reader.hpp"
 
 namespace {
 
@@ -103,11 +103,13 @@ TEST(ExpiryReader, ResetDropsReadingsOfThePreviousPack) {
     // One frame of the first box (not enough for a proposal), then the donor shows another box.
     reader.submit_frame(to_frame(first.frame(0), ++sequence));
     const auto until = std::chrono::steady_clock::now() + 30s;
-    while (reader.status().frames_read < 1 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+    while (reader.status().frames_read < 1 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(20ms);
     reader.reset();
     const auto proposal = show_box(reader, second, sequence, 60s);
     ASSERT_TRUE(proposal);
-    EXPECT_EQ(proposal->expiry, *second.truth().expiry) << "a reading of the first box leaked into the second";
+    EXPECT_EQ(proposal->expiry, *second.truth().expiry)
+        << "a reading of the first box leaked into the second";
 }
 
 TEST(ExpiryReader, MissingModelsReportAnErrorAndNeverPropose) {
@@ -116,8 +118,10 @@ TEST(ExpiryReader, MissingModelsReportAnErrorAndNeverPropose) {
     kiosk::ExpiryReader reader;
     reader.start(options);
     const auto until = std::chrono::steady_clock::now() + 10s;
-    while (reader.status().error.empty() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
-    EXPECT_NE(reader.status().error.find("/nonexistent/tessdata"), std::string::npos) << reader.status().error;
+    while (reader.status().error.empty() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(10ms);
+    EXPECT_NE(reader.status().error.find("/nonexistent/tessdata"), std::string::npos)
+        << reader.status().error;
     EXPECT_FALSE(reader.status().ready);
     reader.submit_frame(std::make_shared<scanner::Frame>());
     reader.submit_frame(nullptr);
@@ -134,7 +138,8 @@ TEST(ExpiryReader, StopWithoutStartAndTwiceIsHarmless) {
 }
 
 TEST(ExpirySource, NamesRoundTrip) {
-    for (auto source : {kiosk::ExpirySource::Code, kiosk::ExpirySource::OcrConfirmed, kiosk::ExpirySource::Picker})
+    for (auto source :
+         {kiosk::ExpirySource::Code, kiosk::ExpirySource::OcrConfirmed, kiosk::ExpirySource::Picker})
         EXPECT_EQ(kiosk::expiry_source_from_string(kiosk::to_string(source)), source);
     EXPECT_EQ(kiosk::to_string(kiosk::ExpirySource::OcrConfirmed), "ocr-confirmed");
     EXPECT_FALSE(kiosk::expiry_source_from_string("guess"));

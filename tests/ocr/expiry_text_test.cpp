@@ -1,12 +1,12 @@
 // The printed-expiry parser on every form in codes.md, on OCR confusions, and on garbage.
 
+#include "medkiosk/scanner/ocr/expiry_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <ostream>
 #include <random>
 #include <string>
-
-#include "medkiosk/scanner/ocr/expiry_text.hpp"
 
 namespace {
 
@@ -23,7 +23,9 @@ struct Expected {
 };
 
 // Names the case by its text in test output instead of the struct's bytes.
-void PrintTo(const Expected& expected, std::ostream* out) { *out << '"' << expected.text << '"'; }
+void PrintTo(const Expected& expected, std::ostream* out) {
+    *out << '"' << expected.text << '"';
+}
 
 class PrintedForms : public ::testing::TestWithParam<Expected> {};
 
@@ -47,12 +49,9 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期至2025年05月31日", {2025, 5, 31}, kDay},
         Expected{"有效期至2025.05.", {2025, 5, 31}, kMonth},
         Expected{"有效期至2025.05", {2025, 5, 31}, kMonth},
-        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay},
-        Expected{"2025-05", {2025, 5, 31}, kMonth},
-        Expected{"20250531", {2025, 5, 31}, kDay},
-        Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
-        Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth},
-        Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay},
+        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay}, Expected{"2025-05", {2025, 5, 31}, kMonth},
+        Expected{"20250531", {2025, 5, 31}, kDay}, Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
+        Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth}, Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay},
         Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
         Expected{"有效期至：20241130", {2024, 11, 30}, kDay},
         Expected{"失效期2025.06", {2025, 5, 31}, kMonth},
@@ -70,15 +69,15 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期至：２０２５．０５．３１", {2025, 5, 31}, kDay},
         Expected{"有效期至2025。05", {2025, 5, 31}, kMonth},
         // Look-alike letters beside digits.
-        Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth},
-        Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
+        Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth}, Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
         // A garbled 至 ("有效期王") is tolerated, one character only.
         Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
         Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
         // ...but not a stray stroke after the date: "2025.05.|" is May, not 1 May.
         Expected{"有效期至2025.05.|", {2025, 5, 31}, kMonth},
         // Surrounded by the rest of a box's text.
-        Expected{"布洛芬缓释胶囊\n国药准字H20013062\n产品批号:B230401\n有效期至:2026.10.", {2026, 10, 31}, kMonth},
+        Expected{
+            "布洛芬缓释胶囊\n国药准字H20013062\n产品批号:B230401\n有效期至:2026.10.", {2026, 10, 31}, kMonth},
         Expected{"产品批号：C0198589 有效期至：2024.09", {2024, 9, 30}, kMonth},
         Expected{"LOT A123456 EXP 05/2025", {2025, 5, 31}, kMonth}));
 
@@ -93,15 +92,16 @@ TEST(ExpiryText, BatchAfterEveryKeyword) {
 }
 
 TEST(ExpiryText, BatchThatIsNotOneIsLeftEmpty) {
-    EXPECT_EQ(parse_expiry_text("批号：见封口").batch, "");        // "see the seal"
-    EXPECT_EQ(parse_expiry_text("LOT ABCDEF").batch, "");          // no digit: a word, not a batch
-    EXPECT_EQ(parse_expiry_text("PILOT 12345").batch, "");         // LOT inside a word
+    EXPECT_EQ(parse_expiry_text("批号：见封口").batch, "");             // "see the seal"
+    EXPECT_EQ(parse_expiry_text("LOT ABCDEF").batch, "");               // no digit: a word, not a batch
+    EXPECT_EQ(parse_expiry_text("PILOT 12345").batch, "");              // LOT inside a word
     EXPECT_EQ(parse_expiry_text("批号 A12345\nLOT B99999").batch, "");  // two different batches
 }
 
 TEST(ExpiryText, ProductionDateAloneIsNotAnExpiry) {
     EXPECT_FALSE(parse_expiry_text("生产日期2023.03.01").expiry);
-    EXPECT_FALSE(parse_expiry_text("生产日期2023.03.01\n2025-05").expiry);  // bare date beside a production date
+    EXPECT_FALSE(
+        parse_expiry_text("生产日期2023.03.01\n2025-05").expiry);  // bare date beside a production date
     EXPECT_FALSE(parse_expiry_text("有效期24个月").expiry);
 }
 
@@ -115,18 +115,20 @@ TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
 }
 
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
-    for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
-                             "EXP 31/05/2025", "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05",
-                             "国药准字Z20050531", "H20050531", "有效期至l2025.05",
-                             "有效期王王2029.03", "有效日期王2029.03x"}) {
+    for (const char* text :
+         {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05", "EXP 31/05/2025",
+          "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05", "国药准字Z20050531", "H20050531",
+          "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
         const auto reading = parse_expiry_text(text);
-        EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-" << reading.expiry->month;
+        EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
+                                     << reading.expiry->month;
     }
 }
 
 TEST(ExpiryText, GarbageGivesNothingAndNeverCrashes) {
-    for (const char* text : {"", "\n\n", "有效期至", "EXP", "批号", "有效期至：见封口", "@@@###", "\xff\xfe\xef\xbc",
-                             "有效期至\xe5\xb9", "年月日年月日", "2025年", "....////----", "个月个月"}) {
+    for (const char* text :
+         {"", "\n\n", "有效期至", "EXP", "批号", "有效期至：见封口", "@@@###", "\xff\xfe\xef\xbc",
+          "有效期至\xe5\xb9", "年月日年月日", "2025年", "....////----", "个月个月"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text;
     }
@@ -143,8 +145,8 @@ TEST(ExpiryText, GarbageGivesNothingAndNeverCrashes) {
 TEST(ExpiryText, ShelfLifeArithmetic) {
     EXPECT_EQ(add_shelf_life(Date{2023, 3, 1}, 24), (Date{2025, 2, 28}));
     EXPECT_EQ(add_shelf_life(Date{2023, 1, 15}, 12), (Date{2024, 1, 14}));
-    EXPECT_EQ(add_shelf_life(Date{2022, 3, 1}, 24), (Date{2024, 2, 29}));   // leap year
-    EXPECT_EQ(add_shelf_life(Date{2023, 8, 31}, 6), (Date{2024, 2, 28}));   // clamped, then one day back
+    EXPECT_EQ(add_shelf_life(Date{2022, 3, 1}, 24), (Date{2024, 2, 29}));  // leap year
+    EXPECT_EQ(add_shelf_life(Date{2023, 8, 31}, 6), (Date{2024, 2, 28}));  // clamped, then one day back
     EXPECT_EQ(add_shelf_life(Date{2023, 12, 1}, 1), (Date{2023, 12, 31}));
 }
 
@@ -158,8 +160,10 @@ TEST(ExpiryText, FoldsFullWidth) {
 namespace {
 
 TEST(ExpiryText, SourceTextIsThePrintedLineTheDateCameFrom) {
-    EXPECT_EQ(parse_expiry_text("布洛芬缓释胶囊\n产品批号:B230401\n有效期至:2026.10.\n").source_text, "有效期至:2026.10.");
-    EXPECT_EQ(parse_expiry_text("生产日期2023.03.01\n有效期24个月").source_text, "生产日期2023.03.01 有效期24个月");
+    EXPECT_EQ(parse_expiry_text("布洛芬缓释胶囊\n产品批号:B230401\n有效期至:2026.10.\n").source_text,
+              "有效期至:2026.10.");
+    EXPECT_EQ(parse_expiry_text("生产日期2023.03.01\n有效期24个月").source_text,
+              "生产日期2023.03.01 有效期24个月");
     EXPECT_EQ(parse_expiry_text("garbage").source_text, "");
 }
 

@@ -5,11 +5,10 @@
 // small hand shake and sensor noise. Deterministic: (index, seed) always gives the same scene.
 
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "medkiosk/scanner/pack_code.hpp"
 
@@ -29,19 +28,19 @@ struct FaceTruth {
     std::optional<scanner::Date> expiry;
     scanner::ExpiryPrecision precision = scanner::ExpiryPrecision::Day;
     std::string batch;
-    std::string form;          // which printed form the label uses, for per-form figures
+    std::string form;  // which printed form the label uses, for per-form figures
     std::string font;
     double tilt_degrees = 0;
     std::vector<std::string> printed_lines;  // what the label says, for debugging a miss
 };
 
 class FaceScene {
-public:
+  public:
     FaceScene(int index, std::uint64_t seed, const std::vector<LabelFont>& fonts);
     const FaceTruth& truth() const { return truth_; }
     cv::Mat frame(int frame_number) const;  // 1920×1080 BGR
 
-private:
+  private:
     FaceTruth truth_;
     cv::Mat label_;       // the flat label, BGR
     cv::Mat background_;  // 1920×1080 BGR

@@ -70,8 +70,9 @@ TEST(OcrCli, UsageErrors) {
 
 TEST(OcrCli, ATessdataPrefixWithoutModelsIsReported) {
     test::TempDir dir;
-    const auto result = test::run_process({MEDKIOSKCTL_PATH, "ocr", "--json", "x.png"}, {}, std::chrono::seconds(60),
-                                          {"TESSDATA_PREFIX=" + dir.path().string()});
+    const auto result =
+        test::run_process({MEDKIOSKCTL_PATH, "ocr", "--json", "x.png"}, {}, std::chrono::seconds(60),
+                          {"TESSDATA_PREFIX=" + dir.path().string()});
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("TESSDATA_PREFIX"), std::string::npos) << result.err;
 }

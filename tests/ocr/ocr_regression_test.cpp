@@ -13,13 +13,14 @@ namespace {
 
 using namespace medkiosk;
 
-constexpr int kFaces = 24;              // two of each of the 12 printed forms
-constexpr std::uint64_t kSeed = 7001;   // not the benchmark's seed
+constexpr int kFaces = 24;             // two of each of the 12 printed forms
+constexpr std::uint64_t kSeed = 7001;  // not the benchmark's seed
 constexpr int kMaxFrames = 4;
 
 TEST(OcrRegression, GeneratedFacesNoWrongDateAndMostRight) {
     const auto fonts = test::ocr::find_label_fonts();
-    ASSERT_GE(fonts.size(), 3u) << "fontconfig found too few label fonts (fonts-noto-cjk, fonts-wqy-microhei, fonts-arphic-ukai)";
+    ASSERT_GE(fonts.size(), 3u)
+        << "fontconfig found too few label fonts (fonts-noto-cjk, fonts-wqy-microhei, fonts-arphic-ukai)";
     auto opened = scanner::ocr::TextReader::open();
     ASSERT_TRUE(opened.reader) << opened.error;
 
@@ -28,12 +29,13 @@ TEST(OcrRegression, GeneratedFacesNoWrongDateAndMostRight) {
         const test::ocr::FaceScene scene(index, kSeed, fonts);
         const auto trial = test::ocr::run_trial(*opened.reader, scene, kMaxFrames);
         summary.add(trial);
-        EXPECT_NE(trial.outcome, test::ocr::Outcome::Wrong) << "face " << index << ": " << test::ocr::describe(trial);
+        EXPECT_NE(trial.outcome, test::ocr::Outcome::Wrong)
+            << "face " << index << ": " << test::ocr::describe(trial);
         if (trial.outcome == test::ocr::Outcome::None)
             std::cout << "face " << index << " not read: " << test::ocr::describe(trial) << "\n";
     }
-    std::cout << "right " << summary.right << ", wrong " << summary.wrong << ", none " << summary.none << " of "
-              << kFaces << "\n";
+    std::cout << "right " << summary.right << ", wrong " << summary.wrong << ", none " << summary.none
+              << " of " << kFaces << "\n";
     EXPECT_EQ(summary.wrong, 0);
     EXPECT_GE(summary.right * 100, kFaces * 80) << summary.right << " of " << kFaces << " right";
 }
@@ -42,9 +44,11 @@ TEST(OcrRegression, AnEmptyOrTinyImageReadsNothing) {
     auto opened = scanner::ocr::TextReader::open();
     ASSERT_TRUE(opened.reader) << opened.error;
     const cv::Mat blank(1080, 1920, CV_8U, cv::Scalar(200));
-    EXPECT_TRUE(opened.reader->read(scanner::ocr::GreyImage{blank.cols, blank.rows, blank.data, blank.step}).lines.empty());
+    EXPECT_TRUE(opened.reader->read(scanner::ocr::GreyImage{blank.cols, blank.rows, blank.data, blank.step})
+                    .lines.empty());
     const cv::Mat tiny(8, 8, CV_8U, cv::Scalar(0));
-    EXPECT_TRUE(opened.reader->read(scanner::ocr::GreyImage{tiny.cols, tiny.rows, tiny.data, tiny.step}).lines.empty());
+    EXPECT_TRUE(opened.reader->read(scanner::ocr::GreyImage{tiny.cols, tiny.rows, tiny.data, tiny.step})
+                    .lines.empty());
     scanner::Frame broken;
     broken.width = 1920;
     broken.height = 1080;  // no pixels

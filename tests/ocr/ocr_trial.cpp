@@ -35,12 +35,14 @@ TrialResult run_trial(scanner::ocr::TextReader& reader, const FaceScene& scene, 
         ++trial.frames_read;
         trial.last_text = lines.joined();
         const auto reading = scanner::ocr::parse_expiry_text(trial.last_text);
-        if (reading.expiry && (reading.expiry != trial.truth.expiry || reading.precision != trial.truth.precision))
+        if (reading.expiry &&
+            (reading.expiry != trial.truth.expiry || reading.precision != trial.truth.precision))
             ++trial.wrong_frames;
         agreement.add(reading);
         if (auto agreed = agreement.agreed()) {
             trial.proposal = *agreed;
-            const bool right = agreed->expiry == trial.truth.expiry && agreed->precision == trial.truth.precision;
+            const bool right =
+                agreed->expiry == trial.truth.expiry && agreed->precision == trial.truth.precision;
             trial.outcome = right ? Outcome::Right : Outcome::Wrong;
             return trial;
         }
@@ -49,7 +51,9 @@ TrialResult run_trial(scanner::ocr::TextReader& reader, const FaceScene& scene, 
 }
 
 std::string describe(const TrialResult& trial) {
-    std::string text = trial.outcome == Outcome::Right ? "right" : trial.outcome == Outcome::Wrong ? "WRONG" : "none";
+    std::string text = trial.outcome == Outcome::Right   ? "right"
+                       : trial.outcome == Outcome::Wrong ? "WRONG"
+                                                         : "none";
     text += ": expected " + (trial.truth.expiry ? scanner::to_iso(*trial.truth.expiry) : std::string("-"));
     if (trial.proposal.expiry) text += ", proposed " + scanner::to_iso(*trial.proposal.expiry);
     text += " after " + std::to_string(trial.frames_read) + " frames; printed {";
@@ -71,8 +75,12 @@ void TrialSummary::add(const TrialResult& trial) {
             proposal_cpu_ms.push_back(trial.cpu_ms_to_proposal);
             if (trial.proposal.batch == trial.truth.batch) ++batch_right;
             break;
-        case Outcome::Wrong: ++wrong; break;
-        case Outcome::None: ++none; break;
+        case Outcome::Wrong:
+            ++wrong;
+            break;
+        case Outcome::None:
+            ++none;
+            break;
     }
 }
 

@@ -18,12 +18,12 @@ struct TrialResult {
     Outcome outcome = Outcome::None;
     scanner::ocr::ExpiryReading proposal;  // when one was made
     int frames_read = 0;
-    double ms_to_proposal = 0;             // OCR wall time summed over the frames it took
-    double cpu_ms_to_proposal = 0;         // the same in CPU time of the reading thread: the time on one
-                                           // dedicated core, whatever else the machine is doing
+    double ms_to_proposal = 0;      // OCR wall time summed over the frames it took
+    double cpu_ms_to_proposal = 0;  // the same in CPU time of the reading thread: the time on one
+                                    // dedicated core, whatever else the machine is doing
     std::vector<double> frame_ms, frame_cpu_ms;
-    int wrong_frames = 0;                  // frames whose own reading had a wrong date
-    std::string last_text;                 // what the last frame read, for a miss report
+    int wrong_frames = 0;   // frames whose own reading had a wrong date
+    std::string last_text;  // what the last frame read, for a miss report
     FaceTruth truth;
 };
 

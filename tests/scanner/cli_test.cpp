@@ -38,7 +38,10 @@ TEST(scannerCli, ScanJsonReadsARealImageExactly) {
     const json& code = lines[0]["codes"][0];
     EXPECT_EQ(code["format"], "DataMatrix");
     EXPECT_EQ(code["symbology"], "]d8");
-    EXPECT_EQ(code["text"], "01095040000591012112345678p901\x1d" "101234567p\x1d" "171411208200http://www.gs1.org/demo/");
+    EXPECT_EQ(code["text"],
+              "01095040000591012112345678p901\x1d"
+              "101234567p\x1d"
+              "171411208200http://www.gs1.org/demo/");
     EXPECT_TRUE(code["pack"].contains("ok"));
     EXPECT_TRUE(lines[0]["ms"].is_number());
 }
@@ -110,9 +113,12 @@ TEST(scannerCli, ScanWithoutPathsIsUsageError) {
 }
 
 TEST(scannerCli, ParseJsonLines) {
-    const std::string input = std::string("]d2010952012345678817160200" "10ABC123\x1d" "21XYZ987\r\n") +
-                              "(01)09520123456788(17)260531(10)ABC123(21)XYZ987\n" + "garbage\n" + "]E06901234567892\n" +
-                              "]C081234560000123456789\n";
+    const std::string input = std::string(
+                                  "]d2010952012345678817160200"
+                                  "10ABC123\x1d"
+                                  "21XYZ987\r\n") +
+                              "(01)09520123456788(17)260531(10)ABC123(21)XYZ987\n" + "garbage\n" +
+                              "]E06901234567892\n" + "]C081234560000123456789\n";
     const auto result = run_ctl({"parse", "--json", "--today", "2025-06-01"}, input);
     EXPECT_EQ(result.exit_code, 1) << result.err;
     const auto lines = json_lines(result.out);
@@ -121,8 +127,12 @@ TEST(scannerCli, ParseJsonLines) {
     EXPECT_EQ(lines[0]["scheme"], "gs1");
     EXPECT_EQ(lines[0]["expiry"], "2016-02-29");
     EXPECT_EQ(lines[0]["expiry_precision"], "month");
-    EXPECT_EQ(lines[0]["ais"], json::parse(R"([["01","09520123456788"],["17","160200"],["10","ABC123"],["21","XYZ987"]])"));
-    EXPECT_EQ(lines[0]["input"], "]d2010952012345678817160200" "10ABC123\x1d" "21XYZ987");
+    EXPECT_EQ(lines[0]["ais"],
+              json::parse(R"([["01","09520123456788"],["17","160200"],["10","ABC123"],["21","XYZ987"]])"));
+    EXPECT_EQ(lines[0]["input"],
+              "]d2010952012345678817160200"
+              "10ABC123\x1d"
+              "21XYZ987");
     EXPECT_EQ(lines[1]["batch"], "ABC123");
     EXPECT_EQ(lines[2]["ok"], false);
     EXPECT_FALSE(lines[2]["error"].get<std::string>().empty());
@@ -151,7 +161,9 @@ namespace {
 
 TEST(scannerCli, ParseJsonKeysComeInTheIssuesOrderAndNdcIsReported) {
     const auto result = run_ctl({"parse", "--json", "--today", "2025-06-01"},
-                                "]d20100301234567896172701311" "0L1\x1d" "21S1\n(01)09520123456788(02)09520123456788(37)5\n");
+                                "]d20100301234567896172701311"
+                                "0L1\x1d"
+                                "21S1\n(01)09520123456788(02)09520123456788(37)5\n");
     EXPECT_EQ(result.exit_code, 1);
     std::istringstream lines(result.out);
     std::string first, second;
@@ -159,7 +171,8 @@ TEST(scannerCli, ParseJsonKeysComeInTheIssuesOrderAndNdcIsReported) {
     std::getline(lines, second);
     // Keys in the documented order: input, ok, scheme, ais, gtin, … expiry, batch, serial.
     std::vector<std::size_t> at;
-    for (const char* key : {"\"input\"", "\"ok\"", "\"scheme\"", "\"ais\"", "\"gtin\"", "\"ndc\"", "\"expiry\"", "\"batch\"", "\"serial\""})
+    for (const char* key : {"\"input\"", "\"ok\"", "\"scheme\"", "\"ais\"", "\"gtin\"", "\"ndc\"",
+                            "\"expiry\"", "\"batch\"", "\"serial\""})
         at.push_back(first.find(key));
     for (std::size_t i = 0; i < at.size(); ++i) ASSERT_NE(at[i], std::string::npos) << i << ": " << first;
     EXPECT_TRUE(std::is_sorted(at.begin(), at.end())) << first;

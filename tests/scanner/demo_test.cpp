@@ -125,8 +125,8 @@ TEST(scannerPipeline, ImageFolderOfDemoFramesProducesAnEvent) {
     const PipelineStats stats = pipeline.stats();
     EXPECT_TRUE(pipeline.latest_frame() != nullptr);
     pipeline.stop();
-    ASSERT_FALSE(events.empty()) << "frames " << stats.frames << " decoded " << stats.decoded_frames << " error '"
-                                 << stats.source_error << "'";
+    ASSERT_FALSE(events.empty()) << "frames " << stats.frames << " decoded " << stats.decoded_frames
+                                 << " error '" << stats.source_error << "'";
     EXPECT_EQ(events.front().symbol.text, demo_packs()[0].expected_text);
     ASSERT_TRUE(events.front().parsed.ok());
     EXPECT_EQ(events.front().parsed.code().gtin, "09501101530003");

@@ -23,7 +23,8 @@ namespace {
 std::vector<fs::path> every_test_image() {
     std::vector<fs::path> images;
     std::error_code ec;
-    for (fs::recursive_directory_iterator it(MEDKIOSK_TESTDATA_DIR, ec), end; !ec && it != end; it.increment(ec)) {
+    for (fs::recursive_directory_iterator it(MEDKIOSK_TESTDATA_DIR, ec), end; !ec && it != end;
+         it.increment(ec)) {
         const std::string ext = it->path().extension().string();
         if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp") images.push_back(it->path());
     }
@@ -75,13 +76,18 @@ TEST(scannerNoAbort, GeneratedFramesWithSeveralSymbolsDecodeWithoutAborting) {
         const Decoder still;
         TrackingDecoder live;
         const std::vector<SyntheticCode> codes = {gs1_datamatrix_code("NA1"), ean13_code("690123456789"),
-                                                  code128_code("81234560000123456789"), ean13_code("400638133393")};
+                                                  code128_code("81234560000123456789"),
+                                                  ean13_code("400638133393")};
         for (unsigned seed = 0; seed < 12; ++seed) {
             cv::Mat frame = make_scene(960, 540, seed);
             for (std::size_t i = 0; i < codes.size(); ++i)
                 place_symbol(frame, render_symbol(codes[i]),
-                             Placement{{140.f + 220.f * static_cast<float>(i), 120.f + 90.f * static_cast<float>((seed + i) % 4)},
-                                       static_cast<double>(seed * 7 % 40) - 20, i == 0 ? 4.0 : 2.0, 0.05 * (seed % 3), 1});
+                             Placement{{140.f + 220.f * static_cast<float>(i),
+                                        120.f + 90.f * static_cast<float>((seed + i) % 4)},
+                                       static_cast<double>(seed * 7 % 40) - 20,
+                                       i == 0 ? 4.0 : 2.0,
+                                       0.05 * (seed % 3),
+                                       1});
             blur_and_noise(frame, 0.3 * (seed % 4), 3, seed);
             still.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
             live.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));

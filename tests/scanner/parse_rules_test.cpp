@@ -15,7 +15,9 @@ constexpr Date kToday{2025, 6, 1};
 const std::string GS = "\x1d";
 const std::string kGtin = "0109520123456788";
 
-ParseResult parse(const std::string& data, std::string_view symbology = "]d2") { return parse_scan(data, symbology, kToday); }
+ParseResult parse(const std::string& data, std::string_view symbology = "]d2") {
+    return parse_scan(data, symbology, kToday);
+}
 
 ParseErrorKind kind_of(const ParseResult& result) {
     EXPECT_FALSE(result.ok()) << "unexpectedly parsed";
@@ -28,21 +30,54 @@ void expect_ok(const ParseResult& result, const std::string& what) {
 
 TEST(scannerParseAiTable, ValidButUnusedAisDoNotMakeAPackUnreadable) {
     const std::vector<std::string> vectors = {
-        kGtin + "17260531" "10ABC" + GS + "240XYZ-1" + GS + "91internal" + GS + "99more",
-        kGtin + "3103000123" "17260531" "10ABC",                     // net weight: predefined length, no GS
-        kGtin + "11250101" "13250102" "15260101" "16260101" "20" "07" "22VAR" + GS + "30" "12",
+        kGtin +
+            "17260531"
+            "10ABC" +
+            GS + "240XYZ-1" + GS + "91internal" + GS + "99more",
+        kGtin +
+            "3103000123"
+            "17260531"
+            "10ABC",  // net weight: predefined length, no GS
+        kGtin +
+            "11250101"
+            "13250102"
+            "15260101"
+            "16260101"
+            "20"
+            "07"
+            "22VAR" +
+            GS +
+            "30"
+            "12",
         kGtin + "422156" + GS + "7006250101" + GS + "8200http://www.gs1.org/demo/",
-        kGtin + "4330012345" "C" + GS + "7007250101250131" + GS + "7240PROTO",
+        kGtin +
+            "4330012345"
+            "C" +
+            GS + "7007250101250131" + GS + "7240PROTO",
         kGtin + "7030156ABC" + GS + "7230ABCERT",
-        kGtin + "7003" "2605311200" + GS + "715" "0777123456" + GS + "21SER",
-        "00" "106141411234567897" + GS + "4300ACME",                  // SSCC + ship-to name
+        kGtin +
+            "7003"
+            "2605311200" +
+            GS +
+            "715"
+            "0777123456" +
+            GS + "21SER",
+        "00"
+        "106141411234567897" +
+            GS + "4300ACME",  // SSCC + ship-to name
     };
     for (const auto& data : vectors) expect_ok(parse(data), data);
 }
 
 TEST(scannerParseAiTable, AisThatDoNotExistAreRejected) {
-    for (const std::string& data : {kGtin + "14ABC", kGtin + "23ABC", kGtin + "04" "1234567890123456",
-                                    kGtin + "3106000100", kGtin + "7000ABC", kGtin + "396" "1" "1234", std::string("18ABC")}) {
+    for (const std::string& data : {kGtin + "14ABC", kGtin + "23ABC",
+                                    kGtin + "04"
+                                            "1234567890123456",
+                                    kGtin + "3106000100", kGtin + "7000ABC",
+                                    kGtin + "396"
+                                            "1"
+                                            "1234",
+                                    std::string("18ABC")}) {
         const auto result = parse(data);
         EXPECT_EQ(kind_of(result), ParseErrorKind::UnknownAi) << data;
     }
@@ -51,20 +86,27 @@ TEST(scannerParseAiTable, AisThatDoNotExistAreRejected) {
 }
 
 TEST(scannerParseAiTable, FormatsOfOtherAisAreChecked) {
-    EXPECT_EQ(kind_of(parse(kGtin + "10AB#C")), ParseErrorKind::BadCharacter);   // '#' is not in set 82
+    EXPECT_EQ(kind_of(parse(kGtin + "10AB#C")), ParseErrorKind::BadCharacter);  // '#' is not in set 82
     EXPECT_EQ(kind_of(parse(kGtin + "10AB C")), ParseErrorKind::BadCharacter);
-    EXPECT_EQ(kind_of(parse(kGtin + "422ABC")), ParseErrorKind::BadCharacter);   // country is N3
+    EXPECT_EQ(kind_of(parse(kGtin + "422ABC")), ParseErrorKind::BadCharacter);  // country is N3
     EXPECT_EQ(kind_of(parse(kGtin + "4221")), ParseErrorKind::TruncatedField);
-    EXPECT_EQ(kind_of(parse(kGtin + "7007250101" "2501")), ParseErrorKind::BadLength);  // N6 [N6]
+    EXPECT_EQ(kind_of(parse(kGtin + "7007250101"
+                                    "2501")),
+              ParseErrorKind::BadLength);  // N6 [N6]
     EXPECT_EQ(kind_of(parse(kGtin + "7006250230")), ParseErrorKind::ImpossibleDate);
     EXPECT_EQ(kind_of(parse(kGtin + "11251301")), ParseErrorKind::ImpossibleDate);
-    EXPECT_EQ(kind_of(parse("00" "106141411234567898")), ParseErrorKind::BadCheckDigit);
+    EXPECT_EQ(kind_of(parse("00"
+                            "106141411234567898")),
+              ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(kind_of(parse(kGtin + "8010abc")), ParseErrorKind::BadCharacter);  // CPID is set 39
 }
 
 TEST(scannerParseAiTable, LostSeparatorRunsFieldsTogetherAndIsCaught) {
     // Without the GS after the batch, "21…" is read as part of it and the batch grows past 20.
-    const auto result = parse(kGtin + "17260531" "10ABC123456789" "21XYZ987654");
+    const auto result = parse(kGtin +
+                              "17260531"
+                              "10ABC123456789"
+                              "21XYZ987654");
     EXPECT_EQ(kind_of(result), ParseErrorKind::BadLength);
     EXPECT_NE(result.error().message.find("separator"), std::string::npos) << result.error().message;
 }
@@ -74,34 +116,63 @@ TEST(scannerParseRules, RequisitesOfTheDictionary) {
     EXPECT_EQ(kind_of(parse("10ABC")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("21XYZ")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("22VAR")), ParseErrorKind::MissingGtin);
-    EXPECT_EQ(kind_of(parse("7003" "2605311200")), ParseErrorKind::MissingGtin);
-    EXPECT_EQ(kind_of(parse("710" "12345678")), ParseErrorKind::MissingGtin);
+    EXPECT_EQ(kind_of(parse("7003"
+                            "2605311200")),
+              ParseErrorKind::MissingGtin);
+    EXPECT_EQ(kind_of(parse("710"
+                            "12345678")),
+              ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("235ABC")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("251REF")), ParseErrorKind::MissingGtin);
     const auto no_serial = parse(kGtin + "250SEC");
     EXPECT_EQ(kind_of(no_serial), ParseErrorKind::MissingRequisite);
     EXPECT_NE(no_serial.error().message.find("(21)"), std::string::npos);
     expect_ok(parse(kGtin + "21SER" + GS + "250SEC"), "250 with 21");
-    EXPECT_EQ(kind_of(parse("02" "09520123456788" "17260531")), ParseErrorKind::MissingRequisite);  // 02 needs 37
-    const auto shipper = parse("02" "09520123456788" "37" "12" + GS + "17260531" "10LOT");
+    EXPECT_EQ(kind_of(parse("02"
+                            "09520123456788"
+                            "17260531")),
+              ParseErrorKind::MissingRequisite);  // 02 needs 37
+    const auto shipper = parse(
+        "02"
+        "09520123456788"
+        "37"
+        "12" +
+        GS +
+        "17260531"
+        "10LOT");
     expect_ok(shipper, "02 + 37 + 17 + 10");
     if (shipper.ok()) {
         EXPECT_TRUE(shipper.code().gtin.empty());
     }  // the contained GTIN is not the pack's own
-    EXPECT_EQ(kind_of(parse("37" "12")), ParseErrorKind::MissingRequisite);
+    EXPECT_EQ(kind_of(parse("37"
+                            "12")),
+              ParseErrorKind::MissingRequisite);
 }
 
 TEST(scannerParseRules, MutuallyExclusiveAis) {
-    EXPECT_EQ(kind_of(parse(kGtin + "02" "09520123456788" "37" "1")), ParseErrorKind::ExclusiveAi);
-    EXPECT_EQ(kind_of(parse(kGtin + "37" "5")), ParseErrorKind::MissingRequisite);  // 37 needs 02, checked first
+    EXPECT_EQ(kind_of(parse(kGtin + "02"
+                                    "09520123456788"
+                                    "37"
+                                    "1")),
+              ParseErrorKind::ExclusiveAi);
+    EXPECT_EQ(kind_of(parse(kGtin + "37"
+                                    "5")),
+              ParseErrorKind::MissingRequisite);  // 37 needs 02, checked first
     EXPECT_EQ(kind_of(parse(kGtin + "21SER" + GS + "235TPX")), ParseErrorKind::ExclusiveAi);
-    EXPECT_EQ(kind_of(parse(kGtin + "3102000100" "3103000010")), ParseErrorKind::ExclusiveAi);
-    expect_ok(parse(kGtin + "3102000100" "3202000220"), "kg and lb are different measures");
+    EXPECT_EQ(kind_of(parse(kGtin + "3102000100"
+                                    "3103000010")),
+              ParseErrorKind::ExclusiveAi);
+    expect_ok(parse(kGtin + "3102000100"
+                            "3202000220"),
+              "kg and lb are different measures");
     expect_ok(parse(kGtin + "235TPX"), "235 alone with 01");
 }
 
 TEST(scannerParseRules, SymbologyIdentifiers) {
-    const std::string data = kGtin + "17260531" "10ABC" + GS + "21S1";
+    const std::string data = kGtin +
+                             "17260531"
+                             "10ABC" +
+                             GS + "21S1";
     for (std::string_view id : {"]d2", "]C1", "]e0", "]Q3"}) {
         const auto result = parse(data, id);
         expect_ok(result, std::string(id));
@@ -119,8 +190,10 @@ TEST(scannerParseRules, SymbologyIdentifiers) {
 }
 
 TEST(scannerParseDigitalLink, QualifiersPercentEscapesAndQuery) {
-    auto result = parse("https://id.gs1.org/01/09520123456788/22/V%2D1/10/AB%2F12/21/S%25X?17=260500&3103=000500&linkType=gs1:pip#x",
-                        "]Q1");
+    auto result = parse(
+        "https://id.gs1.org/01/09520123456788/22/V%2D1/10/AB%2F12/21/"
+        "S%25X?17=260500&3103=000500&linkType=gs1:pip#x",
+        "]Q1");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().batch, "AB/12");
     EXPECT_EQ(result.code().serial, "S%X");
@@ -141,17 +214,24 @@ TEST(scannerParseDigitalLink, QualifiersPercentEscapesAndQuery) {
 }
 
 TEST(scannerParseDigitalLink, InvalidLinks) {
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/21/S/10/L", "]Q1")), ParseErrorKind::UnsupportedFormat);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/L/22/V", "]Q1")), ParseErrorKind::UnsupportedFormat);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/17/260531", "]Q1")), ParseErrorKind::UnsupportedFormat);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10", "]Q1")), ParseErrorKind::TruncatedField);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/A%G1", "]Q1")), ParseErrorKind::BadCharacter);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/21/S/10/L", "]Q1")),
+              ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/L/22/V", "]Q1")),
+              ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/17/260531", "]Q1")),
+              ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10", "]Q1")),
+              ParseErrorKind::TruncatedField);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/A%G1", "]Q1")),
+              ParseErrorKind::BadCharacter);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456789", "]Q1")), ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?14=1", "]Q1")), ParseErrorKind::UnknownAi);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/A?10=B", "]Q1")), ParseErrorKind::ConflictingAi);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/A?10=B", "]Q1")),
+              ParseErrorKind::ConflictingAi);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/00/106141411234567897", "]Q1")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/", "]Q1")), ParseErrorKind::MissingGtin);
-    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?17=261301", "]Q1")), ParseErrorKind::ImpossibleDate);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?17=261301", "]Q1")),
+              ParseErrorKind::ImpossibleDate);
 }
 
 TEST(scannerParseNdc, UsDrugGtinsCarryTheirNdc) {
@@ -170,15 +250,25 @@ TEST(scannerParseNdc, UsDrugGtinsCarryTheirNdc) {
 }
 
 TEST(scannerParseIfa, PznAndPpnChecksAndConflicts) {
-    const std::string header = std::string("[)>\x1e" "06") + GS;
+    const std::string header = std::string(
+                                   "[)>\x1e"
+                                   "06") +
+                               GS;
     // PPN check characters right, but the PZN inside fails its own check.
-    EXPECT_EQ(kind_of(parse(header + "9N111234567051" + GS + "SX\x1e\x04", "]d1")), ParseErrorKind::BadCheckDigit);
-    EXPECT_EQ(kind_of(parse(header + "9N1112345678" + GS + "D270600\x1e\x04", "]d1")), ParseErrorKind::BadCheckDigit);
+    EXPECT_EQ(kind_of(parse(header + "9N111234567051" + GS + "SX\x1e\x04", "]d1")),
+              ParseErrorKind::BadCheckDigit);
+    EXPECT_EQ(kind_of(parse(header + "9N1112345678" + GS + "D270600\x1e\x04", "]d1")),
+              ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(kind_of(parse(header + "1TLOT" + GS + "D270600\x1e\x04", "]d1")), ParseErrorKind::MissingGtin);
-    EXPECT_EQ(kind_of(parse(header + "9N111234567842" + GS + "D271301\x1e\x04", "]d1")), ParseErrorKind::ImpossibleDate);
-    EXPECT_EQ(kind_of(parse(header + "9N111234567842" + GS + "1TA" + GS + "1TB\x1e\x04", "]d1")), ParseErrorKind::ConflictingAi);
+    EXPECT_EQ(kind_of(parse(header + "9N111234567842" + GS + "D271301\x1e\x04", "]d1")),
+              ParseErrorKind::ImpossibleDate);
+    EXPECT_EQ(kind_of(parse(header + "9N111234567842" + GS + "1TA" + GS + "1TB\x1e\x04", "]d1")),
+              ParseErrorKind::ConflictingAi);
     EXPECT_EQ(kind_of(parse(header + "9N11abc\x1e\x04", "]d1")), ParseErrorKind::BadCharacter);
-    EXPECT_EQ(kind_of(parse(std::string("[)>\x1e" "05") + GS + "9N111234567842\x1e\x04", "]d1")),
+    EXPECT_EQ(kind_of(parse(std::string("[)>\x1e"
+                                        "05") +
+                                GS + "9N111234567842\x1e\x04",
+                            "]d1")),
               ParseErrorKind::UnsupportedFormat);
     // 8P GTIN and 16D production date; no symbology identifier (keyboard wedge).
     const auto result = parse(header + "9N111234567842" + GS + "8P09520123456788" + GS + "16D20240131" + GS +

@@ -1,8 +1,8 @@
 // Parser vectors: the rules in shared/docs/codes.md, one behaviour per test.
 
-#include <gtest/gtest.h>
-
 #include "medkiosk/scanner/parse.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace medkiosk::scanner;
 
@@ -20,7 +20,9 @@ ParseErrorKind error_kind(const ParseResult& result) {
     return result.ok() ? ParseErrorKind::Empty : result.error().kind;
 }
 
-std::string iso(const std::optional<Date>& date) { return date ? to_iso(*date) : "none"; }
+std::string iso(const std::optional<Date>& date) {
+    return date ? to_iso(*date) : "none";
+}
 
 TEST(scannerParseGs1, BracketedExampleFromCodesMd) {
     const auto result = parse("(01)09520123456788(17)260531(10)ABC123(21)XYZ987");
@@ -50,7 +52,8 @@ TEST(scannerParseGs1, ElementStringWithGroupSeparators) {
 }
 
 TEST(scannerParseGs1, OrderDoesNotMatterAndTrailingGsIsTolerated) {
-    const auto result = parse("21XYZ987" + GS + "10ABC123" + GS + "0109520123456788172605317003260531120" + "0" + GS, "]d2");
+    const auto result =
+        parse("21XYZ987" + GS + "10ABC123" + GS + "0109520123456788172605317003260531120" + "0" + GS, "]d2");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().serial, "XYZ987");
     EXPECT_EQ(result.code().batch, "ABC123");
@@ -75,7 +78,11 @@ TEST(scannerParseGs1, DayZeroMeansLastDayOfMonthWithLeapYears) {
 
 TEST(scannerParseGs1, CenturyWindowFollowsToday) {
     auto expiry_year = [](const std::string& yy, Date today) {
-        const auto result = parse("0109520123456788" "17" + yy + "0101", "]d2", today);
+        const auto result = parse(
+            "0109520123456788"
+            "17" +
+                yy + "0101",
+            "]d2", today);
         return result.ok() && result.code().expiry ? result.code().expiry->year : -1;
     };
     EXPECT_EQ(expiry_year("75", {2025, 6, 1}), 2075);  // d = 50: current century
@@ -99,20 +106,34 @@ TEST(scannerParseGs1, ImpossibleDatesAreRejected) {
 }
 
 TEST(scannerParseGs1, BadGtinCheckDigit) {
-    EXPECT_EQ(error_kind(parse("0109520123456789172605311" "0ABC", "]d2")), ParseErrorKind::BadCheckDigit);
+    EXPECT_EQ(error_kind(parse("0109520123456789172605311"
+                               "0ABC",
+                               "]d2")),
+              ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(error_kind(parse("(01)09520123456789(17)260531")), ParseErrorKind::BadCheckDigit);
 }
 
 TEST(scannerParseGs1, BatchExpirySerialNeedGtin) {
-    EXPECT_EQ(error_kind(parse("17260531" "10ABC", "]d2")), ParseErrorKind::MissingGtin);
+    EXPECT_EQ(error_kind(parse("17260531"
+                               "10ABC",
+                               "]d2")),
+              ParseErrorKind::MissingGtin);
     EXPECT_EQ(error_kind(parse("21XYZ", "]d2")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(error_kind(parse("(17)260531(10)ABC")), ParseErrorKind::MissingGtin);
 }
 
 TEST(scannerParseGs1, SameAiTwice) {
-    EXPECT_EQ(error_kind(parse("0109520123456788" "10ABC" + GS + "10ABD", "]d2")), ParseErrorKind::ConflictingAi);
+    EXPECT_EQ(error_kind(parse("0109520123456788"
+                               "10ABC" +
+                                   GS + "10ABD",
+                               "]d2")),
+              ParseErrorKind::ConflictingAi);
     EXPECT_EQ(error_kind(parse("01095201234567880109501101530003", "]d2")), ParseErrorKind::ConflictingAi);
-    const auto repeated = parse("0109520123456788" "10ABC" + GS + "10ABC", "]d2");
+    const auto repeated = parse(
+        "0109520123456788"
+        "10ABC" +
+            GS + "10ABC",
+        "]d2");
     ASSERT_TRUE(repeated.ok());  // same value twice is harmless
     EXPECT_EQ(repeated.code().batch, "ABC");
 }
@@ -120,30 +141,49 @@ TEST(scannerParseGs1, SameAiTwice) {
 TEST(scannerParseGs1, TruncatedFixedLengthField) {
     EXPECT_EQ(error_kind(parse("01095201234567", "]d2")), ParseErrorKind::TruncatedField);
     EXPECT_EQ(error_kind(parse("0109520123456788172605", "]d2")), ParseErrorKind::TruncatedField);
-    EXPECT_EQ(error_kind(parse("0109520123456788172605" + GS + "10ABC", "]d2")), ParseErrorKind::TruncatedField);
+    EXPECT_EQ(error_kind(parse("0109520123456788172605" + GS + "10ABC", "]d2")),
+              ParseErrorKind::TruncatedField);
     EXPECT_EQ(error_kind(parse("(01)0952012345678(17)260531")), ParseErrorKind::TruncatedField);
 }
 
 TEST(scannerParseGs1, UnknownAiIsRejected) {
-    EXPECT_EQ(error_kind(parse("0109520123456788" "14ABC", "]d2")), ParseErrorKind::UnknownAi);
+    EXPECT_EQ(error_kind(parse("0109520123456788"
+                               "14ABC",
+                               "]d2")),
+              ParseErrorKind::UnknownAi);
     EXPECT_EQ(error_kind(parse("(01)09520123456788(23)ABC")), ParseErrorKind::UnknownAi);
 }
 
 TEST(scannerParseGs1, LengthAndCharacterLimits) {
-    EXPECT_EQ(error_kind(parse("0109520123456788" "10" + std::string(21, 'A'), "]d2")), ParseErrorKind::BadLength);
-    EXPECT_EQ(error_kind(parse("0109520123456788" "10AB C", "]d2")), ParseErrorKind::BadCharacter);
+    EXPECT_EQ(error_kind(parse("0109520123456788"
+                               "10" +
+                                   std::string(21, 'A'),
+                               "]d2")),
+              ParseErrorKind::BadLength);
+    EXPECT_EQ(error_kind(parse("0109520123456788"
+                               "10AB C",
+                               "]d2")),
+              ParseErrorKind::BadCharacter);
     EXPECT_EQ(error_kind(parse("01095201234567A8", "]d2")), ParseErrorKind::BadCharacter);
 }
 
 TEST(scannerParseGs1, NationalNumbersAndOtherAis) {
-    const auto result = parse("0104150123456782" "71012345678" + GS + "30" "12" + GS + "11250101", "]d2");
+    const auto result = parse(
+        "0104150123456782"
+        "71012345678" +
+            GS +
+            "30"
+            "12" +
+            GS + "11250101",
+        "]d2");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().product_id, "12345678");
     EXPECT_EQ(iso(result.code().production), "2025-01-01");
 }
 
 TEST(scannerParseGs1, DigitalLink) {
-    const auto result = parse("https://example.org/shop/01/09520123456788/10/AB%2F12/21/XYZ987?17=260531&x=1", "]Q1");
+    const auto result =
+        parse("https://example.org/shop/01/09520123456788/10/AB%2F12/21/XYZ987?17=260531&x=1", "]Q1");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().gtin, "09520123456788");
     EXPECT_EQ(result.code().batch, "AB/12");
@@ -196,7 +236,13 @@ TEST(scannerParseChina, TwentyDigitTraceCode) {
 }
 
 TEST(scannerParseIfa, SecurPharmCode) {
-    const std::string data = std::string("[)>\x1e" "06\x1d") + "9N111234567842\x1d" "1TLOT42\x1d" "D270600\x1d" "SSER1AL\x1e\x04";
+    const std::string data = std::string(
+                                 "[)>\x1e"
+                                 "06\x1d") +
+                             "9N111234567842\x1d"
+                             "1TLOT42\x1d"
+                             "D270600\x1d"
+                             "SSER1AL\x1e\x04";
     const auto result = parse(data, "]d1");
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().scheme, Scheme::Ifa);
@@ -207,7 +253,11 @@ TEST(scannerParseIfa, SecurPharmCode) {
     EXPECT_EQ(iso(result.code().expiry), "2027-06-30");
     EXPECT_EQ(result.code().expiry_precision, ExpiryPrecision::Month);
 
-    const std::string bad_ppn = std::string("[)>\x1e" "06\x1d") + "9N111234567843\x1d" "SX\x1e\x04";
+    const std::string bad_ppn = std::string(
+                                    "[)>\x1e"
+                                    "06\x1d") +
+                                "9N111234567843\x1d"
+                                "SX\x1e\x04";
     EXPECT_EQ(error_kind(parse(bad_ppn, "]d1")), ParseErrorKind::BadCheckDigit);
 }
 

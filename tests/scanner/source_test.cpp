@@ -48,7 +48,8 @@ TEST(scannerSourceSpec, GoodForms) {
 }
 
 TEST(scannerSourceSpec, BadFormsNameTheAcceptedOnes) {
-    for (std::string_view bad : {"", "webcam", "camera:", "camera:front", "ftp:x", "demo@12", "camera:0@axb", "video:"}) {
+    for (std::string_view bad :
+         {"", "webcam", "camera:", "camera:front", "ftp:x", "demo@12", "camera:0@axb", "video:"}) {
         const std::string message = rejected(bad);
         EXPECT_NE(message.find("camera:N"), std::string::npos) << bad << ": " << message;
         EXPECT_NE(message.find("images:DIR"), std::string::npos) << message;
@@ -104,7 +105,8 @@ TEST(scannerSource, ImageFolderLoopsInSortedOrderAsRgb) {
         EXPECT_EQ(frame->sequence, static_cast<std::uint64_t>(i + 1));
         first_red.push_back(frame->rgb[0]);
     }
-    EXPECT_EQ(first_red, (std::vector<int>{0, 255, 0, 255}));  // a.png (blue) first, then b.png (red), looping
+    EXPECT_EQ(first_red,
+              (std::vector<int>{0, 255, 0, 255}));  // a.png (blue) first, then b.png (red), looping
 }
 
 TEST(scannerSource, MissingVideoIsAClearError) {
@@ -121,14 +123,14 @@ TEST(scannerConfirmer, NeedsConsecutiveFramesAndFiresOncePerVisit) {
     symbol.text = "X";
     const auto t0 = CodeConfirmer::Clock::time_point{} + 1h;
     EXPECT_TRUE(confirmer.update({symbol}, t0).empty());
-    EXPECT_TRUE(confirmer.update({}, t0 + 100ms).empty());           // gap resets the streak
+    EXPECT_TRUE(confirmer.update({}, t0 + 100ms).empty());  // gap resets the streak
     EXPECT_TRUE(confirmer.update({symbol}, t0 + 200ms).empty());
-    EXPECT_EQ(confirmer.update({symbol}, t0 + 300ms).size(), 1u);   // second consecutive frame
-    EXPECT_TRUE(confirmer.update({symbol}, t0 + 400ms).empty());    // still in view
+    EXPECT_EQ(confirmer.update({symbol}, t0 + 300ms).size(), 1u);  // second consecutive frame
+    EXPECT_TRUE(confirmer.update({symbol}, t0 + 400ms).empty());   // still in view
     EXPECT_TRUE(confirmer.update({}, t0 + 900ms).empty());
-    EXPECT_TRUE(confirmer.update({symbol}, t0 + 1000ms).empty());   // brief dropout: same visit
+    EXPECT_TRUE(confirmer.update({symbol}, t0 + 1000ms).empty());  // brief dropout: same visit
     EXPECT_TRUE(confirmer.update({symbol}, t0 + 1100ms).empty());
-    EXPECT_TRUE(confirmer.update({}, t0 + 2500ms).empty());         // gone for > 1 s
+    EXPECT_TRUE(confirmer.update({}, t0 + 2500ms).empty());  // gone for > 1 s
     EXPECT_TRUE(confirmer.update({symbol}, t0 + 2600ms).empty());
     EXPECT_EQ(confirmer.update({symbol}, t0 + 2700ms).size(), 1u);  // a new visit fires again
     // Held in view past `hold`: fires again.

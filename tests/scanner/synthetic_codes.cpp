@@ -11,7 +11,10 @@ namespace medkiosk::test {
 
 SyntheticCode gs1_datamatrix_code(const std::string& serial) {
     return {"gs1-datamatrix", "[01]09501101530003[17]270531[10]AB1234[21]" + serial,
-            "0109501101530003172705311" "0AB1234\x1d" "21" + serial};
+            "0109501101530003172705311"
+            "0AB1234\x1d"
+            "21" +
+                serial};
 }
 
 SyntheticCode ean13_code(const std::string& twelve_digits) {
@@ -20,7 +23,9 @@ SyntheticCode ean13_code(const std::string& twelve_digits) {
     return {"ean13", twelve_digits, twelve_digits + std::to_string((10 - sum % 10) % 10)};
 }
 
-SyntheticCode code128_code(const std::string& data) { return {"code128", data, data}; }
+SyntheticCode code128_code(const std::string& data) {
+    return {"code128", data, data};
+}
 
 cv::Mat render_symbol(const SyntheticCode& code) {
     zint_symbol* symbol = ZBarcode_Create();
@@ -38,8 +43,9 @@ cv::Mat render_symbol(const SyntheticCode& code) {
     symbol->show_hrt = 0;
     symbol->height = 40;
     cv::Mat grey;
-    const int status = ZBarcode_Encode_and_Buffer(symbol, reinterpret_cast<const unsigned char*>(code.zint_input.data()),
-                                                  static_cast<int>(code.zint_input.size()), 0);
+    const int status =
+        ZBarcode_Encode_and_Buffer(symbol, reinterpret_cast<const unsigned char*>(code.zint_input.data()),
+                                   static_cast<int>(code.zint_input.size()), 0);
     if (status < ZINT_ERROR && symbol->bitmap) {
         const cv::Mat rgb(symbol->bitmap_height, symbol->bitmap_width, CV_8UC3, symbol->bitmap);
         cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
@@ -57,7 +63,8 @@ cv::Mat make_scene(int width, int height, unsigned seed) {
     for (int y = 0; y < height; ++y) {
         auto* row = scene.ptr<std::uint8_t>(y);
         for (int x = 0; x < width; ++x)
-            row[x] = cv::saturate_cast<std::uint8_t>(120 + 25 * std::sin(y * 0.05 + 2 * std::sin(x * 0.003)) + 20.0 * x / width);
+            row[x] = cv::saturate_cast<std::uint8_t>(120 + 25 * std::sin(y * 0.05 + 2 * std::sin(x * 0.003)) +
+                                                     20.0 * x / width);
     }
     std::uniform_int_distribution<int> px(0, width - 1), py(0, height - 1), size(40, 400), shade(30, 230);
     for (int i = 0; i < 12; ++i) {  // boxes and labels lying around
@@ -76,9 +83,11 @@ cv::Rect place_symbol(cv::Mat& frame, const cv::Mat& symbol, const Placement& pl
     const int label_h = static_cast<int>(symbol.rows * scale) + static_cast<int>(4 * scale);
     cv::Mat label(label_h, label_w, CV_8UC1, cv::Scalar(255));
     cv::Mat scaled;
-    cv::resize(symbol, scaled, cv::Size(static_cast<int>(symbol.cols * scale), static_cast<int>(symbol.rows * scale)), 0, 0,
+    cv::resize(symbol, scaled,
+               cv::Size(static_cast<int>(symbol.cols * scale), static_cast<int>(symbol.rows * scale)), 0, 0,
                cv::INTER_NEAREST);
-    scaled.copyTo(label(cv::Rect((label_w - scaled.cols) / 2, (label_h - scaled.rows) / 2, scaled.cols, scaled.rows)));
+    scaled.copyTo(
+        label(cv::Rect((label_w - scaled.cols) / 2, (label_h - scaled.rows) / 2, scaled.cols, scaled.rows)));
     // Contrast: dark modules become grey, white stays light.
     const double dark = 255 * (1 - placement.contrast) * 0.8;
     const double light = 255 - 255 * (1 - placement.contrast) * 0.2;
@@ -93,13 +102,16 @@ cv::Rect place_symbol(cv::Mat& frame, const cv::Mat& symbol, const Placement& pl
     for (int i = 0; i < 4; ++i)
         dst[i] = placement.centre + cv::Point2f(static_cast<float>(local[i].x * c - local[i].y * s),
                                                 static_cast<float>(local[i].x * s + local[i].y * c));
-    const cv::Point2f src[4] = {{0, 0}, {static_cast<float>(label_w), 0},
-                                {static_cast<float>(label_w), static_cast<float>(label_h)}, {0, static_cast<float>(label_h)}};
+    const cv::Point2f src[4] = {{0, 0},
+                                {static_cast<float>(label_w), 0},
+                                {static_cast<float>(label_w), static_cast<float>(label_h)},
+                                {0, static_cast<float>(label_h)}};
     const cv::Mat transform = cv::getPerspectiveTransform(src, dst);
     cv::Mat warped, mask;
-    cv::warpPerspective(label, warped, transform, frame.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0));
-    cv::warpPerspective(cv::Mat(label.size(), CV_8UC1, cv::Scalar(255)), mask, transform, frame.size(), cv::INTER_NEAREST,
-                        cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::warpPerspective(label, warped, transform, frame.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                        cv::Scalar(0));
+    cv::warpPerspective(cv::Mat(label.size(), CV_8UC1, cv::Scalar(255)), mask, transform, frame.size(),
+                        cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
     warped.copyTo(frame, mask);
     std::vector<cv::Point2f> corners(dst, dst + 4);
     return cv::boundingRect(corners) & cv::Rect(0, 0, frame.cols, frame.rows);

@@ -23,7 +23,7 @@ SyntheticCode code128_code(const std::string& data);
 cv::Mat render_symbol(const SyntheticCode& code);
 
 struct Placement {
-    cv::Point2f centre;       // in frame pixels
+    cv::Point2f centre;        // in frame pixels
     double angle_degrees = 0;  // in-plane tilt
     double module_pixels = 6;  // size of one module in the frame
     double perspective = 0;    // 0 = flat; 0.1 = one side 10% shorter (card held at an angle)

@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
-#include <fstream>
-#include <map>
 #include <sstream>
 
 #include "medkiosk/scanner/confirmer.hpp"
@@ -27,15 +27,17 @@ struct Variant {
 };
 
 constexpr Variant kVariants[] = {
-    {"plain", 0, 5, 0, 1, 0.6, 2},        {"tilted", 17, 5, 0, 1, 0.8, 3},     {"warped", -8, 5, 0.15, 1, 0.8, 3},
-    {"blurred", 5, 6, 0, 1, 1.6, 3},      {"noisy", -12, 5, 0, 1, 0.8, 12},    {"low-contrast", 9, 5, 0, 0.45, 0.8, 3},
+    {"plain", 0, 5, 0, 1, 0.6, 2},      {"tilted", 17, 5, 0, 1, 0.8, 3},
+    {"warped", -8, 5, 0.15, 1, 0.8, 3}, {"blurred", 5, 6, 0, 1, 1.6, 3},
+    {"noisy", -12, 5, 0, 1, 0.8, 12},   {"low-contrast", 9, 5, 0, 0.45, 0.8, 3},
     {"small", 3, 3, 0, 1, 0.5, 2},
 };
 
 std::vector<cv::Point2f> nine_positions(int width, int height) {
     std::vector<cv::Point2f> positions;
     for (float fy : {0.18f, 0.5f, 0.82f})
-        for (float fx : {0.14f, 0.5f, 0.86f}) positions.emplace_back(fx * static_cast<float>(width), fy * static_cast<float>(height));
+        for (float fx : {0.14f, 0.5f, 0.86f})
+            positions.emplace_back(fx * static_cast<float>(width), fy * static_cast<float>(height));
     return positions;
 }
 
@@ -55,21 +57,26 @@ TEST(scannerSynthetic, StillDecoderFindsGeneratedSymbolsAnywhere) {
         for (const Variant& variant : kVariants) {
             auto positions = nine_positions(width, height);
             if (linear)  // the linear reader scans every row anyway; a long Code 128 needs room to fit
-                positions = {{0.3f * static_cast<float>(width), 0.18f * static_cast<float>(height)}, {0.5f * static_cast<float>(width), 0.5f * static_cast<float>(height)}, {0.7f * static_cast<float>(width), 0.82f * static_cast<float>(height)}};
+                positions = {{0.3f * static_cast<float>(width), 0.18f * static_cast<float>(height)},
+                             {0.5f * static_cast<float>(width), 0.5f * static_cast<float>(height)},
+                             {0.7f * static_cast<float>(width), 0.82f * static_cast<float>(height)}};
             for (const cv::Point2f& at : positions) {
                 cv::Mat frame = scene.clone();
-                Placement placement{at, variant.angle, linear ? variant.module * 0.6 : variant.module, variant.perspective,
-                                    variant.contrast};
+                Placement placement{at, variant.angle, linear ? variant.module * 0.6 : variant.module,
+                                    variant.perspective, variant.contrast};
                 place_symbol(frame, symbol, placement);
                 blur_and_noise(frame, variant.blur, variant.noise, seed++);
                 const std::string key = code.symbology + "/" + variant.name;
                 ++total[key];
                 bool ok = false;
-                for (const auto& found : decoder.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
-                    if (found.text == code.expected_text) ok = true;
+                for (const auto& found :
+                     decoder.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
+                    if (found.text == code.expected_text)
+                        ok = true;
                     else {
                         ++misreads;
-                        std::cout << "[synthetic] MISREAD " << key << " at " << at << ": " << found.format << " '" << found.text << "'\n";
+                        std::cout << "[synthetic] MISREAD " << key << " at " << at << ": " << found.format
+                                  << " '" << found.text << "'\n";
                     }
                 }
                 read[key] += ok;
@@ -103,10 +110,14 @@ TEST(scannerSynthetic, TrackingDecoderFindsAMovingCodeWithinTwoFrames) {
         int event_frame = -1;
         for (int f = 0; f < 6; ++f) {
             cv::Mat frame = scene.clone();
-            place_symbol(frame, symbol, Placement{start + cv::Point2f(6.f * static_cast<float>(f), 3.f * static_cast<float>(f)), 10.0 + f, 6, 0.05, 0.8});
+            place_symbol(
+                frame, symbol,
+                Placement{start + cv::Point2f(6.f * static_cast<float>(f), 3.f * static_cast<float>(f)),
+                          10.0 + f, 6, 0.05, 0.8});
             blur_and_noise(frame, 1.0, 4, static_cast<unsigned>(f + 100 * position_index));
             now += std::chrono::milliseconds(33);
-            const auto symbols = tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
+            const auto symbols =
+                tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
             for (const auto& s : confirmer.update(symbols, now))
                 if (s.text == code.expected_text && event_frame < 0) event_frame = f;
         }
@@ -120,20 +131,29 @@ TEST(scannerSynthetic, TrackingDecoderFindsAMovingCodeWithinTwoFrames) {
 TEST(scannerSynthetic, TrackingDecoderReadsSteeplyTiltedLinearCodesAndFollowsThem) {
     const int width = 1920, height = 1080;
     const cv::Mat scene = make_scene(width, height, 4);
-    const std::vector<std::pair<SyntheticCode, double>> cases = {
-        {code128_code("81234560000987654321"), 25}, {code128_code("81234560000987654321"), -35},
-        {ean13_code("690123456780"), -30},          {ean13_code("690123456780"), 40}};
+    const std::vector<std::pair<SyntheticCode, double>> cases = {{code128_code("81234560000987654321"), 25},
+                                                                 {code128_code("81234560000987654321"), -35},
+                                                                 {ean13_code("690123456780"), -30},
+                                                                 {ean13_code("690123456780"), 40}};
     for (const auto& [code, angle] : cases) {
         TrackingDecoder tracker;
         const cv::Mat symbol = render_symbol(code);
         int read = 0, misreads = 0;
         for (int f = 0; f < 8; ++f) {
             cv::Mat frame = scene.clone();
-            place_symbol(frame, symbol, Placement{{700.f + 8.f * static_cast<float>(f), 500.f + 3.f * static_cast<float>(f)}, angle + 0.7 * f, 3, 0.04, 0.85});
+            place_symbol(frame, symbol,
+                         Placement{{700.f + 8.f * static_cast<float>(f), 500.f + 3.f * static_cast<float>(f)},
+                                   angle + 0.7 * f,
+                                   3,
+                                   0.04,
+                                   0.85});
             blur_and_noise(frame, 1.1, 4, static_cast<unsigned>(f + 7));
-            for (const auto& found : tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
-                if (found.text == code.expected_text) ++read;
-                else ++misreads;
+            for (const auto& found :
+                 tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
+                if (found.text == code.expected_text)
+                    ++read;
+                else
+                    ++misreads;
             }
         }
         EXPECT_EQ(misreads, 0) << code.symbology << " at " << angle << "°";
@@ -157,12 +177,15 @@ std::string write_hold_video(const TempDir& dir) {
     const cv::Mat scene = make_scene(width, height, 11);
     const SyntheticCode code = gs1_datamatrix_code("HOLD1");
     const cv::Mat symbol = render_symbol(code);
-    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(width, height), false);
+    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10, cv::Size(width, height),
+                           false);
     EXPECT_TRUE(writer.isOpened());
     for (int f = 0; f < 65; ++f) {
         cv::Mat frame = scene.clone();
         const bool visible = f < 40 || f >= 55;
-        if (visible) place_symbol(frame, symbol, Placement{{200.f + 2.f * static_cast<float>(f % 40), 150.f}, 5, 4, 0, 1});
+        if (visible)
+            place_symbol(frame, symbol,
+                         Placement{{200.f + 2.f * static_cast<float>(f % 40), 150.f}, 5, 4, 0, 1});
         blur_and_noise(frame, 0.6, 2, static_cast<unsigned>(f));
         writer.write(frame);
     }
@@ -213,7 +236,9 @@ TEST(scannerSynthetic, UnreadableFilesGiveErrorLinesAndTheRunGoesOn) {
     EXPECT_EQ(result.exit_code, 1);
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), 4u) << result.out;
-    for (int i = 0; i < 3; ++i) EXPECT_TRUE(lines[static_cast<std::size_t>(i)].contains("error")) << lines[static_cast<std::size_t>(i)];
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(lines[static_cast<std::size_t>(i)].contains("error"))
+            << lines[static_cast<std::size_t>(i)];
     EXPECT_EQ(lines[3]["codes"].at(0)["text"], "9780764544200");
 }
 

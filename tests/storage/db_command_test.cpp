@@ -54,7 +54,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 TEST_F(DbCommandTest, SummaryCountsSessionsDropOffsAndOutbox) {
     const auto result = run_ctl({"db", "summary", "--data-dir", data_dir()});
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    EXPECT_NE(result.out.find(std::string("schema version:  ") + std::to_string(storage::Ledger::kSchemaVersion) + "\n"),
+    EXPECT_NE(result.out.find(std::string("schema version:  ") +
+                              std::to_string(storage::Ledger::kSchemaVersion) + "\n"),
               std::string::npos)
         << result.out;
     EXPECT_NE(result.out.find("sessions:        1"), std::string::npos) << result.out;

@@ -45,7 +45,9 @@ class LedgerAdminTest : public ::testing::Test {
     void make_history() {
         auto ledger = open_ok();
         const auto session = ledger->begin_session().value().id;
-        for (int i = 0; i < 4; ++i) ASSERT_TRUE(ledger->record_dropoff(sample_dropoff(session, std::string("S") + std::to_string(i))).ok());
+        for (int i = 0; i < 4; ++i)
+            ASSERT_TRUE(
+                ledger->record_dropoff(sample_dropoff(session, std::string("S") + std::to_string(i))).ok());
         ASSERT_TRUE(ledger->set_setting("kiosk.location", "Pharmacy 3", "tech").ok());
     }
 
@@ -85,7 +87,8 @@ TEST_F(LedgerAdminTest, AVersion1LedgerIsUpgradedKeepingItsRecords) {
     {
         sqlite3* db = nullptr;
         ASSERT_EQ(sqlite3_open(ledger_path().c_str(), &db), SQLITE_OK);
-        ASSERT_EQ(sqlite3_exec(db, kVersion1Schema, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+        ASSERT_EQ(sqlite3_exec(db, kVersion1Schema, nullptr, nullptr, nullptr), SQLITE_OK)
+            << sqlite3_errmsg(db);
         sqlite3_close(db);
     }
     auto ledger = open_ok();
@@ -117,7 +120,8 @@ TEST_F(LedgerAdminTest, TheAuditLogRefusesUpdatesAndDeletesThroughSql) {
     make_history();
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(ledger_path().c_str(), &db), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor = 'x' WHERE seq = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+    EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor = 'x' WHERE seq = 1", nullptr, nullptr, nullptr),
+              SQLITE_OK);
     EXPECT_NE(sqlite3_exec(db, "DELETE FROM audit_log WHERE seq = 1", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     EXPECT_TRUE(verify().ok());
@@ -152,7 +156,8 @@ TEST_F(LedgerAdminTest, VerifyFindsReorderedRows) {
     const auto report = verify();
     ASSERT_FALSE(report.ok());
     bool order_reported = false;
-    for (const auto& problem : report.problems) order_reported |= problem.find("reordered") != std::string::npos;
+    for (const auto& problem : report.problems)
+        order_reported |= problem.find("reordered") != std::string::npos;
     EXPECT_TRUE(order_reported);
 }
 
@@ -190,16 +195,20 @@ TEST_F(LedgerAdminTest, AReviewCommitsWithItsOutboxAndAuditRows) {
     EXPECT_FALSE(ledger->record_review(record.uuid, staff, "eat", "").ok());
 
     RawDb raw(ledger_path(), true);
-    EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"), "approved");
-    EXPECT_EQ(raw.integer(std::string("SELECT count(*) FROM outbox WHERE entity = 'review_action' AND entity_id = '") +
-                          review.value().uuid + "'"),
-              1);
+    EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"),
+              "approved");
+    EXPECT_EQ(
+        raw.integer(
+            std::string("SELECT count(*) FROM outbox WHERE entity = 'review_action' AND entity_id = '") +
+            review.value().uuid + "'"),
+        1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM audit_log WHERE action = 'review-approve'"), 1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM review_action"), 1);
 
     auto dispatch = ledger->record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
     ASSERT_TRUE(dispatch.ok()) << dispatch.error().message;
-    EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"), "dispatched");
+    EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"),
+              "dispatched");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity = 'dispatch'"), 1);
     // Only approved packs leave; a dispatch with one bad item writes nothing.
     auto again = ledger->record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
@@ -210,7 +219,8 @@ TEST_F(LedgerAdminTest, AReviewCommitsWithItsOutboxAndAuditRows) {
 
 TEST_F(LedgerAdminTest, CatalogueImportIsAllOrNothing) {
     auto ledger = open_ok();
-    CatalogueEntry paracetamol{"06900000000014", "对乙酰氨基酚片", "Paracetamol", "tablet", "500 mg", "fever"};
+    CatalogueEntry paracetamol{"06900000000014", "对乙酰氨基酚片", "Paracetamol",
+                               "tablet",         "500 mg",         "fever"};
     CatalogueEntry thermometer{"06900000000120", "电子体温计", "Thermometer", "device", "", "device"};
     thermometer.device = true;
     ASSERT_TRUE(ledger->replace_catalogue({paracetamol, thermometer}, "test").ok());
@@ -235,7 +245,8 @@ TEST_F(LedgerAdminTest, RecallsDrivesAndSettingsAreStoredAndAudited) {
     EXPECT_FALSE(ledger->is_recalled("06900000000014", "B2").value());
     EXPECT_FALSE(ledger->add_recall({"", "B1", ""}, "tech").ok());
 
-    Drive winter{0, "winter", "2026-11-01", "2027-02-28", {"fever", "cough"}, R"({"minimum_shelf_life_days":180})"};
+    Drive winter{
+        0, "winter", "2026-11-01", "2027-02-28", {"fever", "cough"}, R"({"minimum_shelf_life_days":180})"};
     auto added = ledger->add_drive(winter, "tech");
     ASSERT_TRUE(added.ok()) << added.error().message;
     EXPECT_TRUE(ledger->active_drive("2027-02-28").value().has_value());
@@ -249,7 +260,8 @@ TEST_F(LedgerAdminTest, RecallsDrivesAndSettingsAreStoredAndAudited) {
 
     ASSERT_TRUE(ledger->set_setting("policy.rules", "{}", "tech").ok());
     EXPECT_EQ(*ledger->setting("policy.rules").value(), "{}");
-    EXPECT_FALSE(ledger->set_setting("audit.head_seq", "1", "tech").ok()) << "the audit head is not a setting";
+    EXPECT_FALSE(ledger->set_setting("audit.head_seq", "1", "tech").ok())
+        << "the audit head is not a setting";
     EXPECT_TRUE(ledger->verify_audit().value().ok());
     EXPECT_EQ(ledger->verify_audit().value().rows, 3);
 }

@@ -3,9 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "medkiosk/storage/ledger.hpp"
 #include "storage_test_util.hpp"
@@ -65,7 +64,8 @@ TEST_F(LedgerCliTest, ATechniciansFirstDay) {
     ASSERT_EQ(users.size(), 2u);
     EXPECT_EQ(users[0]["login"], "anna");
     EXPECT_EQ(listed.out.find("argon2"), std::string::npos) << "no hashes in the listing";
-    EXPECT_EQ(ctl({"users", "unlock", "anna", "--by", "tech"}, "00000\n").exit_code, 1) << "wrong technician PIN";
+    EXPECT_EQ(ctl({"users", "unlock", "anna", "--by", "tech"}, "00000\n").exit_code, 1)
+        << "wrong technician PIN";
     EXPECT_EQ(ctl({"users", "unlock", "anna", "--by", "tech"}, "13579\n").exit_code, 0);
     EXPECT_EQ(ctl({"users", "reset-pin", "anna"}, "97531\n").exit_code, 0);
 
@@ -105,7 +105,8 @@ TEST_F(LedgerCliTest, ATechniciansFirstDay) {
     ASSERT_EQ(json_lines(listed_dropoffs.out).size(), 2u);
     // Where each expiry came from: the GS1 code's own, and the month given with --expiry (the picker's).
     std::multiset<std::string> sources;
-    for (const auto& line : json_lines(listed_dropoffs.out)) sources.insert(line.at("expiry_source").get<std::string>());
+    for (const auto& line : json_lines(listed_dropoffs.out))
+        sources.insert(line.at("expiry_source").get<std::string>());
     EXPECT_EQ(sources, (std::multiset<std::string>{"code", "picker"})) << listed_dropoffs.out;
     EXPECT_EQ(ctl({"dropoffs", "list", "--pending", "--json"}).exit_code, 0);
 
@@ -139,12 +140,13 @@ TEST_F(LedgerCliTest, ATechniciansFirstDay) {
 TEST_F(LedgerCliTest, ABadCatalogueImportsNothingAndNamesEveryBadRow) {
     ASSERT_EQ(ctl({"catalog", "import", kSample}).exit_code, 0);
     const fs::path bad = dir_.path() / "bad.csv";
-    testing::write_file_bytes(bad,
-                              "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,"
-                              "injectable,device\n"
-                              "06900000000014,新药,New,tablet,,fever,0,0,0,0,0\n"
-                              "12-3,名,Name,tablet,,fever,0,0,0,0,0\n"
-                              "06900000000021,名,Name,tablet,,fever,0,0,0,2,0\n");
+    testing::write_file_bytes(
+        bad,
+        "product_id,name_zh,name_en,form,strength,category,prescription,controlled,cold_chain,"
+        "injectable,device\n"
+        "06900000000014,新药,New,tablet,,fever,0,0,0,0,0\n"
+        "12-3,名,Name,tablet,,fever,0,0,0,0,0\n"
+        "06900000000021,名,Name,tablet,,fever,0,0,0,2,0\n");
     auto result = ctl({"catalog", "import", bad.string()});
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("bad.csv:3:product_id:"), std::string::npos) << result.err;

@@ -55,7 +55,8 @@ Child start_recorder(const fs::path& data_dir, int round) {
     const pid_t pid = fork();
     if (pid == 0) {
         close(out_pipe[0]);
-        auto ledger = Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
+        auto ledger =
+            Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
         if (!ledger) _exit(3);
         auto session = ledger.value()->begin_session();
         if (!session) _exit(4);
@@ -77,7 +78,8 @@ Child start_recorder(const fs::path& data_dir, int round) {
 std::string read_all(int fd) {
     std::string text;
     char buffer[4096];
-    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, static_cast<std::size_t>(n));
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;)
+        text.append(buffer, static_cast<std::size_t>(n));
     close(fd);
     return text;
 }
@@ -101,7 +103,8 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
         if (WIFSIGNALED(status)) {
             ++kills_during_work;
         } else {
-            FAIL() << "round " << round << ": the recorder stopped by itself with status " << WEXITSTATUS(status);
+            FAIL() << "round " << round << ": the recorder stopped by itself with status "
+                   << WEXITSTATUS(status);
         }
         const std::string output = read_all(child.out);
 
@@ -116,8 +119,8 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
         }
         for (const auto& [sequence, uuid] : reported) {
             auto [it, inserted] = uuid_of_sequence.emplace(sequence, uuid);
-            ASSERT_TRUE(inserted) << "round " << round << ": sequence " << sequence << " reused (was " << it->second
-                                  << ", now " << uuid << ")";
+            ASSERT_TRUE(inserted) << "round " << round << ": sequence " << sequence << " reused (was "
+                                  << it->second << ", now " << uuid << ")";
         }
 
         // Restart as the kiosk would: open (recovering the WAL) and look for every reported record.
@@ -125,7 +128,8 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
             ASSERT_TRUE(reported.empty());
             continue;
         }
-        auto ledger = Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
+        auto ledger =
+            Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
         ASSERT_TRUE(ledger.ok()) << "round " << round << ": " << ledger.error().message;
         ledger.value().reset();
         RawDb raw(data_dir / "ledger.db", true);
@@ -133,7 +137,8 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
             ASSERT_EQ(raw.integer(std::string("SELECT count(*) FROM dropoff WHERE uuid = '") + uuid +
                                   "' AND sequence = " + std::to_string(sequence)),
                       1)
-                << "round " << round << ": drop-off " << uuid << " #" << sequence << " was reported committed but is lost";
+                << "round " << round << ": drop-off " << uuid << " #" << sequence
+                << " was reported committed but is lost";
         }
         if (round % 10 == 9 || round == rounds - 1) {
             EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok") << "round " << round;
@@ -142,7 +147,8 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
 
     RawDb raw(data_dir / "ledger.db", true);
     EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff"), raw.integer("SELECT count(DISTINCT sequence) FROM dropoff"));
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff"),
+              raw.integer("SELECT count(DISTINCT sequence) FROM dropoff"));
     // Every drop-off committed together with its outbox and audit rows, or not at all.
     EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff d WHERE NOT EXISTS "
                           "(SELECT 1 FROM outbox o WHERE o.entity = 'dropoff' AND o.entity_id = d.uuid)"),
@@ -155,9 +161,10 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
     auto ledger = Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
     ASSERT_TRUE(ledger.ok());
     EXPECT_TRUE(ledger.value()->verify_audit().value().ok());
-    EXPECT_GE(uuid_of_sequence.size(), static_cast<std::size_t>(rounds / 4)) << "most rounds should commit before the kill";
-    std::printf("crash loop: %d rounds, %d killed mid-run, %zu drop-offs reported committed, all present\n", rounds,
-                kills_during_work, uuid_of_sequence.size());
+    EXPECT_GE(uuid_of_sequence.size(), static_cast<std::size_t>(rounds / 4))
+        << "most rounds should commit before the kill";
+    std::printf("crash loop: %d rounds, %d killed mid-run, %zu drop-offs reported committed, all present\n",
+                rounds, kills_during_work, uuid_of_sequence.size());
 }
 
 }  // namespace

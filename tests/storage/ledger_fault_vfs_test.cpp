@@ -24,8 +24,8 @@ using testing::sample_dropoff;
 enum class Fault { DiskFull, IoError };
 
 struct FaultPlan {
-    std::atomic<long> operations{0};  // writes + truncates + syncs seen since the counter was reset
-    std::atomic<long> fail_at{0};     // 0: off; else the operation number that fails first
+    std::atomic<long> operations{0};      // writes + truncates + syncs seen since the counter was reset
+    std::atomic<long> fail_at{0};         // 0: off; else the operation number that fails first
     std::atomic<bool> persistent{false};  // keep failing after the first (a full disk stays full)
     std::atomic<long> failures{0};
     Fault fault = Fault::DiskFull;
@@ -40,7 +40,9 @@ struct ShimFile {
     sqlite3_file* real;
 };
 
-sqlite3_file* real_of(sqlite3_file* file) { return reinterpret_cast<ShimFile*>(file)->real; }
+sqlite3_file* real_of(sqlite3_file* file) {
+    return reinterpret_cast<ShimFile*>(file)->real;
+}
 
 // Returns the error to inject for this operation, or SQLITE_OK.
 int injected(int full_code, int io_code) {
@@ -51,8 +53,12 @@ int injected(int full_code, int io_code) {
     return g_plan.fault == Fault::DiskFull ? full_code : io_code;
 }
 
-int shim_close(sqlite3_file* f) { return real_of(f)->pMethods->xClose(real_of(f)); }
-int shim_read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) { return real_of(f)->pMethods->xRead(real_of(f), b, n, o); }
+int shim_close(sqlite3_file* f) {
+    return real_of(f)->pMethods->xClose(real_of(f));
+}
+int shim_read(sqlite3_file* f, void* b, int n, sqlite3_int64 o) {
+    return real_of(f)->pMethods->xRead(real_of(f), b, n, o);
+}
 int shim_write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
     if (int rc = injected(SQLITE_FULL, SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
     return real_of(f)->pMethods->xWrite(real_of(f), b, n, o);
@@ -65,21 +71,45 @@ int shim_sync(sqlite3_file* f, int flags) {
     if (int rc = injected(SQLITE_IOERR_FSYNC, SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
     return real_of(f)->pMethods->xSync(real_of(f), flags);
 }
-int shim_size(sqlite3_file* f, sqlite3_int64* s) { return real_of(f)->pMethods->xFileSize(real_of(f), s); }
-int shim_lock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xLock(real_of(f), l); }
-int shim_unlock(sqlite3_file* f, int l) { return real_of(f)->pMethods->xUnlock(real_of(f), l); }
-int shim_reserved(sqlite3_file* f, int* r) { return real_of(f)->pMethods->xCheckReservedLock(real_of(f), r); }
-int shim_control(sqlite3_file* f, int op, void* a) { return real_of(f)->pMethods->xFileControl(real_of(f), op, a); }
-int shim_sector(sqlite3_file* f) { return real_of(f)->pMethods->xSectorSize(real_of(f)); }
-int shim_device(sqlite3_file* f) { return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f)); }
+int shim_size(sqlite3_file* f, sqlite3_int64* s) {
+    return real_of(f)->pMethods->xFileSize(real_of(f), s);
+}
+int shim_lock(sqlite3_file* f, int l) {
+    return real_of(f)->pMethods->xLock(real_of(f), l);
+}
+int shim_unlock(sqlite3_file* f, int l) {
+    return real_of(f)->pMethods->xUnlock(real_of(f), l);
+}
+int shim_reserved(sqlite3_file* f, int* r) {
+    return real_of(f)->pMethods->xCheckReservedLock(real_of(f), r);
+}
+int shim_control(sqlite3_file* f, int op, void* a) {
+    return real_of(f)->pMethods->xFileControl(real_of(f), op, a);
+}
+int shim_sector(sqlite3_file* f) {
+    return real_of(f)->pMethods->xSectorSize(real_of(f));
+}
+int shim_device(sqlite3_file* f) {
+    return real_of(f)->pMethods->xDeviceCharacteristics(real_of(f));
+}
 int shim_shm_map(sqlite3_file* f, int i, int s, int e, void volatile** p) {
     return real_of(f)->pMethods->xShmMap(real_of(f), i, s, e, p);
 }
-int shim_shm_lock(sqlite3_file* f, int o, int n, int fl) { return real_of(f)->pMethods->xShmLock(real_of(f), o, n, fl); }
-void shim_shm_barrier(sqlite3_file* f) { real_of(f)->pMethods->xShmBarrier(real_of(f)); }
-int shim_shm_unmap(sqlite3_file* f, int d) { return real_of(f)->pMethods->xShmUnmap(real_of(f), d); }
-int shim_fetch(sqlite3_file* f, sqlite3_int64 o, int n, void** p) { return real_of(f)->pMethods->xFetch(real_of(f), o, n, p); }
-int shim_unfetch(sqlite3_file* f, sqlite3_int64 o, void* p) { return real_of(f)->pMethods->xUnfetch(real_of(f), o, p); }
+int shim_shm_lock(sqlite3_file* f, int o, int n, int fl) {
+    return real_of(f)->pMethods->xShmLock(real_of(f), o, n, fl);
+}
+void shim_shm_barrier(sqlite3_file* f) {
+    real_of(f)->pMethods->xShmBarrier(real_of(f));
+}
+int shim_shm_unmap(sqlite3_file* f, int d) {
+    return real_of(f)->pMethods->xShmUnmap(real_of(f), d);
+}
+int shim_fetch(sqlite3_file* f, sqlite3_int64 o, int n, void** p) {
+    return real_of(f)->pMethods->xFetch(real_of(f), o, n, p);
+}
+int shim_unfetch(sqlite3_file* f, sqlite3_int64 o, void* p) {
+    return real_of(f)->pMethods->xUnfetch(real_of(f), o, p);
+}
 
 int shim_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
     auto* shim = reinterpret_cast<ShimFile*>(file);
@@ -88,8 +118,12 @@ int shim_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
     shim->base.pMethods = shim->real->pMethods != nullptr ? &g_methods : nullptr;
     return rc;
 }
-int shim_delete(sqlite3_vfs*, const char* name, int sync) { return g_real->xDelete(g_real, name, sync); }
-int shim_access(sqlite3_vfs*, const char* name, int flags, int* out) { return g_real->xAccess(g_real, name, flags, out); }
+int shim_delete(sqlite3_vfs*, const char* name, int sync) {
+    return g_real->xDelete(g_real, name, sync);
+}
+int shim_access(sqlite3_vfs*, const char* name, int flags, int* out) {
+    return g_real->xAccess(g_real, name, flags, out);
+}
 int shim_full_pathname(sqlite3_vfs*, const char* name, int n, char* out) {
     return g_real->xFullPathname(g_real, name, n, out);
 }
@@ -108,10 +142,11 @@ class FaultyDisk {
         g_shim.xDelete = shim_delete;
         g_shim.xAccess = shim_access;
         g_shim.xFullPathname = shim_full_pathname;
-        g_methods = sqlite3_io_methods{3,          shim_close,    shim_read,     shim_write,    shim_truncate,
-                                       shim_sync,  shim_size,     shim_lock,     shim_unlock,   shim_reserved,
-                                       shim_control, shim_sector, shim_device,   shim_shm_map,  shim_shm_lock,
-                                       shim_shm_barrier, shim_shm_unmap, shim_fetch, shim_unfetch};
+        g_methods = sqlite3_io_methods{
+            3,           shim_close,   shim_read,     shim_write,       shim_truncate,  shim_sync,
+            shim_size,   shim_lock,    shim_unlock,   shim_reserved,    shim_control,   shim_sector,
+            shim_device, shim_shm_map, shim_shm_lock, shim_shm_barrier, shim_shm_unmap, shim_fetch,
+            shim_unfetch};
         sqlite3_vfs_register(&g_shim, 1);
         off();
     }
@@ -152,7 +187,8 @@ void expect_consistent(const fs::path& file, const std::string& where) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM audit_log WHERE action = 'record-dropoff'"),
               raw.integer("SELECT count(*) FROM dropoff"))
         << where;
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity = 'dropoff'"), raw.integer("SELECT count(*) FROM dropoff"))
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity = 'dropoff'"),
+              raw.integer("SELECT count(*) FROM dropoff"))
         << where;
 }
 
@@ -173,8 +209,9 @@ void run_fault_sweep(Fault fault, bool persistent) {
 
     int reported_failures = 0;
     for (long fail_at = 1; fail_at <= operations_per_commit + 1; ++fail_at) {
-        const std::string where = std::string(fault == Fault::DiskFull ? "disk full" : "I/O error") + " at operation " +
-                                  std::to_string(fail_at) + (persistent ? " (persistent)" : "");
+        const std::string where = std::string(fault == Fault::DiskFull ? "disk full" : "I/O error") +
+                                  " at operation " + std::to_string(fail_at) +
+                                  (persistent ? " (persistent)" : "");
         medkiosk::test::TempDir dir;
         const fs::path file = dir.path() / "ledger.db";
         std::set<std::string> committed;
@@ -187,7 +224,8 @@ void run_fault_sweep(Fault fault, bool persistent) {
 
             disk.arm(fault, fail_at, persistent);
             for (int attempt = 0; attempt < (persistent ? 3 : 1); ++attempt) {
-                auto during = ledger->record_dropoff(sample_dropoff(session, "during-" + std::to_string(attempt)));
+                auto during =
+                    ledger->record_dropoff(sample_dropoff(session, "during-" + std::to_string(attempt)));
                 if (during.ok()) {
                     committed.insert(during.value().uuid);
                 } else {
@@ -212,7 +250,8 @@ void run_fault_sweep(Fault fault, bool persistent) {
         auto reopened = Ledger::open(file, options_in(dir.path()));
         ASSERT_TRUE(reopened.ok()) << where << ": " << reopened.error().message;
         EXPECT_TRUE(reopened.value()->verify_audit().value().ok()) << where;
-        EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff"), raw.integer("SELECT count(DISTINCT sequence) FROM dropoff"));
+        EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff"),
+                  raw.integer("SELECT count(DISTINCT sequence) FROM dropoff"));
     }
     EXPECT_GT(reported_failures, 0) << "the injected faults must have been seen by the ledger";
 }

@@ -31,16 +31,18 @@ class LedgerStaffTest : public ::testing::Test {
     void SetUp() override {
         ledger = open_ok();
         ASSERT_TRUE(ledger);
-        ASSERT_TRUE(ledger->replace_catalogue({product("06900000000014", "Paracetamol", "fever"),
-                                               product("06900000000069", "Dextromethorphan", "cough")},
-                                              "test")
+        ASSERT_TRUE(ledger
+                        ->replace_catalogue({product("06900000000014", "Paracetamol", "fever"),
+                                             product("06900000000069", "Dextromethorphan", "cough")},
+                                            "test")
                         .ok());
         staff_id = ledger->add_user("wang", "staff", "$argon2id$placeholder", "test").value().id;
         session = ledger->begin_session().value().id;
     }
     fs::path ledger_path() const { return dir_.path() / "ledger.db"; }
     std::unique_ptr<Ledger> open_ok() {
-        auto opened = Ledger::open(ledger_path(), LedgerOptions{"kiosk-test-staff", dir_.path() / "county.key"});
+        auto opened =
+            Ledger::open(ledger_path(), LedgerOptions{"kiosk-test-staff", dir_.path() / "county.key"});
         EXPECT_TRUE(opened.ok()) << (opened.ok() ? "" : opened.error().message);
         return opened.ok() ? std::move(opened).value() : nullptr;
     }
@@ -62,8 +64,9 @@ class LedgerStaffTest : public ::testing::Test {
     // Moves a drop-off's time, as if recorded `days_ago` local days before today.
     void age(const std::string& uuid, int days_ago) {
         RawDb raw(ledger_path());
-        raw.exec("UPDATE dropoff SET recorded_at = strftime('%Y-%m-%dT12:00:00.000Z', 'now', 'localtime', '-" +
-                 std::to_string(days_ago) + " days') WHERE uuid = '" + uuid + "'");
+        raw.exec(
+            "UPDATE dropoff SET recorded_at = strftime('%Y-%m-%dT12:00:00.000Z', 'now', 'localtime', '-" +
+            std::to_string(days_ago) + " days') WHERE uuid = '" + uuid + "'");
     }
     static std::vector<std::string> uuids(const StatusOr<std::vector<StaffQueueRow>>& rows) {
         EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
@@ -109,7 +112,8 @@ TEST_F(LedgerStaffTest, TheQueueFiltersByStateDecisionCategoryAndDayInSql) {
     EXPECT_EQ(uuids(ledger->staff_queue(any)), std::vector<std::string>{refused});
     any.decision = "";
     any.category = "fever";
-    EXPECT_EQ(uuids(ledger->staff_queue(any)), (std::vector<std::string>{refused, fever})) << "history: newest first";
+    EXPECT_EQ(uuids(ledger->staff_queue(any)), (std::vector<std::string>{refused, fever}))
+        << "history: newest first";
     any.category = kNoCategory;
     const auto none = ledger->staff_queue(any);
     ASSERT_EQ(uuids(none), std::vector<std::string>{unknown});
@@ -151,11 +155,13 @@ TEST_F(LedgerStaffTest, ReclassifyWritesCategoryReviewOutboxAndAuditTogether) {
     EXPECT_EQ(raw.text("SELECT category FROM dropoff WHERE uuid = '" + unknown + "'"), "cough");
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + unknown + "'"), "pending")
         << "re-classifying is not a confirmation";
-    EXPECT_EQ(raw.text("SELECT action || ' ' || category || ' ' || note FROM review_action WHERE dropoff_uuid = '" +
-                       unknown + "'"),
-              "reclassify cough syrup, not a tablet");
+    EXPECT_EQ(
+        raw.text("SELECT action || ' ' || category || ' ' || note FROM review_action WHERE dropoff_uuid = '" +
+                 unknown + "'"),
+        "reclassify cough syrup, not a tablet");
     EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM outbox"), before_outbox + 1);
-    const auto payload = nlohmann::json::parse(raw.text("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1"));
+    const auto payload =
+        nlohmann::json::parse(raw.text("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1"));
     EXPECT_EQ(payload["action"], "reclassify");
     EXPECT_EQ(payload["category"], "cough");
     const auto audit = ledger->audit_rows().value();
@@ -168,14 +174,16 @@ TEST_F(LedgerStaffTest, ReclassifyWritesCategoryReviewOutboxAndAuditTogether) {
     // Refusals change nothing at all.
     const auto rows_now = raw.integer("SELECT COUNT(*) FROM review_action");
     EXPECT_FALSE(ledger->record_reclassify(unknown, staff_id, "cough", "").ok()) << "already there";
-    EXPECT_FALSE(ledger->record_reclassify(unknown, staff_id, "psychotropic", "").ok()) << "not in the catalogue";
+    EXPECT_FALSE(ledger->record_reclassify(unknown, staff_id, "psychotropic", "").ok())
+        << "not in the catalogue";
     EXPECT_FALSE(ledger->record_reclassify(unknown, 999, "fever", "").ok()) << "no such user";
     EXPECT_FALSE(ledger->record_reclassify("no-such-uuid", staff_id, "fever", "").ok());
     ASSERT_TRUE(ledger->record_review(unknown, staff_id, "dispose", "").ok());
     const auto disposed = ledger->record_reclassify(unknown, staff_id, "fever", "");
     ASSERT_FALSE(disposed.ok());
     EXPECT_NE(disposed.error().message.find("disposed"), std::string::npos) << disposed.error().message;
-    EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM review_action"), rows_now + 1) << "only the dispose row was added";
+    EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM review_action"), rows_now + 1)
+        << "only the dispose row was added";
     EXPECT_EQ(raw.text("SELECT category FROM dropoff WHERE uuid = '" + unknown + "'"), "cough");
 }
 
@@ -184,7 +192,9 @@ TEST_F(LedgerStaffTest, ReclassifyRollsBackWhenItsAuditRowCannotBeWritten) {
     {
         RawDb raw(ledger_path());
         // The audit row is the last write of the transaction: make it fail.
-        raw.exec("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
+        raw.exec(
+            "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk says "
+            "no'); END;");
     }
     const auto failed = ledger->record_reclassify(unknown, staff_id, "fever", "");
     ASSERT_FALSE(failed.ok());
@@ -225,22 +235,25 @@ TEST_F(LedgerStaffTest, ADispatchConfirmsKioskAcceptedPacksAllOrNothing) {
     const std::string waiting = record("06911111111111", "2026-12-31", "review", "");
     RawDb raw(ledger_path());
     const auto rows = [&] {
-        return raw.integer("SELECT (SELECT count(*) FROM review_action) * 10000 + (SELECT count(*) FROM outbox) * 100 + "
-                           "(SELECT count(*) FROM audit_log)");
+        return raw.integer(
+            "SELECT (SELECT count(*) FROM review_action) * 10000 + (SELECT count(*) FROM outbox) * 100 + "
+            "(SELECT count(*) FROM audit_log)");
     };
     const auto before = rows();
     EXPECT_FALSE(ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}).ok())
         << "without the flag only a pharmacist's approval lets a pack leave";
     auto mixed = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}, {waiting, 1}}, true);
     EXPECT_FALSE(mixed.ok()) << "a pack still waiting for review is not the kiosk's acceptance";
-    EXPECT_EQ(rows(), before) << "nothing of the failed dispatch remains, not even the first item's confirmation";
+    EXPECT_EQ(rows(), before)
+        << "nothing of the failed dispatch remains, not even the first item's confirmation";
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "pending");
 
     auto dispatched = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}, true);
     ASSERT_TRUE(dispatched.ok()) << dispatched.error().message;
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "dispatched");
-    EXPECT_EQ(raw.text("SELECT action || ' ' || note FROM review_action WHERE dropoff_uuid = '" + accepted + "'"),
-              "approve confirmed for dispatch");
+    EXPECT_EQ(
+        raw.text("SELECT action || ' ' || note FROM review_action WHERE dropoff_uuid = '" + accepted + "'"),
+        "approve confirmed for dispatch");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity IN ('review_action', 'dispatch')"), 2);
     EXPECT_TRUE(ledger->verify_audit().value().ok());
 }
@@ -305,12 +318,15 @@ TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {
         // Back to the table as a kiosk of the previous release has it (version 11: the expiry source
         // column stays, the review table loses re-classification).
         RawDb raw(ledger_path());
-        raw.exec("CREATE TABLE ra10 (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, dropoff_uuid TEXT NOT NULL, "
-                 "user_id INTEGER NOT NULL, action TEXT NOT NULL CHECK (action IN ('approve', 'reject', 'dispose')), "
-                 "note TEXT, at TEXT NOT NULL) STRICT;"
-                 "INSERT INTO ra10 SELECT id, uuid, dropoff_uuid, user_id, action, note, at FROM review_action;"
-                 "DROP TABLE review_action; ALTER TABLE ra10 RENAME TO review_action;"
-                 "DROP INDEX IF EXISTS dropoff_by_recorded_at; PRAGMA user_version = 11;");
+        raw.exec(
+            "CREATE TABLE ra10 (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, dropoff_uuid TEXT NOT "
+            "NULL, "
+            "user_id INTEGER NOT NULL, action TEXT NOT NULL CHECK (action IN ('approve', 'reject', "
+            "'dispose')), "
+            "note TEXT, at TEXT NOT NULL) STRICT;"
+            "INSERT INTO ra10 SELECT id, uuid, dropoff_uuid, user_id, action, note, at FROM review_action;"
+            "DROP TABLE review_action; ALTER TABLE ra10 RENAME TO review_action;"
+            "DROP INDEX IF EXISTS dropoff_by_recorded_at; PRAGMA user_version = 11;");
     }
     ledger = open_ok();
     ASSERT_TRUE(ledger);

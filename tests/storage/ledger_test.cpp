@@ -327,7 +327,8 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
         {"no scheme", [](DropOffInput& in) { in.scheme.clear(); }, "scheme"},
         {"no session", [](DropOffInput& in) { in.session_id = 0; }, "session"},
         {"unknown expiry source", [](DropOffInput& in) { in.expiry_source = "guess"; }, "expiry_source"},
-        {"'unknown' is for old rows only", [](DropOffInput& in) { in.expiry_source = "unknown"; }, "expiry_source"},
+        {"'unknown' is for old rows only", [](DropOffInput& in) { in.expiry_source = "unknown"; },
+         "expiry_source"},
         {"expiry source without expiry",
          [](DropOffInput& in) {
              in.expiry.clear();
@@ -395,10 +396,13 @@ TEST_F(LedgerTest, ExpirySourceIsStoredReadBackAndSentToTheHub) {
     ledger.reset();
 
     RawDb raw(ledger_path(), true);
-    EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff WHERE expiry_source IS NULL"), 1) << "no expiry: NULL";
-    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" + uuids[1] + "'"),
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff WHERE expiry_source IS NULL"), 1)
+        << "no expiry: NULL";
+    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" +
+                       uuids[1] + "'"),
               "ocr-confirmed");
-    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" + uuids[2] + "'"),
+    EXPECT_EQ(raw.text("SELECT json_extract(payload, '$.expiry_source') FROM outbox WHERE entity_id = '" +
+                       uuids[2] + "'"),
               "picker");
     // The column's CHECK holds even against a writer that skips the ledger's validation.
     RawDb writer(ledger_path());

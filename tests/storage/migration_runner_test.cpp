@@ -30,8 +30,8 @@ TEST(MigrationRunner, AppliesEveryVersionAboveTheFilesInOrderAcrossGaps) {
     auto db = Database::open(dir.path() / "m.db", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).value();
     std::vector<int> applied;
     g_applied = &applied;
-    const Migration list[] = {{1, "one", &record_version<1>}, {2, "two", &record_version<2>},
-                              {10, "ten", &record_version<10>}};
+    const Migration list[] = {
+        {1, "one", &record_version<1>}, {2, "two", &record_version<2>}, {10, "ten", &record_version<10>}};
     ASSERT_TRUE(apply_migrations(*db, 0, list).ok());
     EXPECT_EQ(applied, (std::vector<int>{1, 2, 10}));
     EXPECT_EQ(db->query_int64("PRAGMA user_version", "test").value(), 10);
@@ -84,7 +84,9 @@ TEST(MigrationRunner, AVersion10LedgerKeepsItsRowsAndGainsTheExpirySource) {
                     NULL, NULL, NULL, 1, 'opened-usable', 'review', 'unclassified', NULL);
             INSERT INTO outbox (entity, entity_id, payload, created_at)
             VALUES ('dropoff', '11111111-1111-4111-8111-111111111111', '{}', '2026-10-01T08:00:01.000Z');
-        )sql", "writing version 10 rows").ok());
+        )sql",
+                             "writing version 10 rows")
+                        .ok());
         ASSERT_EQ(db->query_int64("PRAGMA user_version", "test").value(), 10);
     }
 

@@ -15,11 +15,13 @@ extern char** environ;
 namespace medkiosk::test {
 namespace {
 
-void set_nonblocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 // argv and the environment as execve wants them, prepared before fork so the child only execs.
 class ExecArgs {
-public:
+  public:
     ExecArgs(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env) : args_(argv) {
         for (char** e = environ; *e != nullptr; ++e) env_.emplace_back(*e);
         env_.insert(env_.end(), extra_env.begin(), extra_env.end());
@@ -34,7 +36,7 @@ public:
         std::fprintf(stderr, "exec %s: %s\n", argp_[0], std::strerror(errno));
     }
 
-private:
+  private:
     std::vector<std::string> args_;
     std::vector<std::string> env_;
     std::vector<char*> argp_;
@@ -46,7 +48,8 @@ private:
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
                           std::chrono::milliseconds timeout, const std::vector<std::string>& extra_env) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0)
+        throw std::runtime_error("pipe failed");
 
     ExecArgs exec(argv, extra_env);
 
@@ -79,7 +82,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[65536];
     while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             result.timed_out = true;
             kill(-pid, SIGKILL);
@@ -90,7 +94,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
         if (out_open) fds[n++] = {out_pipe[0], POLLIN, 0};
         if (err_open) fds[n++] = {err_pipe[0], POLLIN, 0};
         if (in_fd >= 0) fds[n++] = {in_fd, POLLOUT, 0};
-        if (poll(fds, n, static_cast<int>(std::min<long long>(left.count(), 200))) < 0 && errno != EINTR) break;
+        if (poll(fds, n, static_cast<int>(std::min<long long>(left.count(), 200))) < 0 && errno != EINTR)
+            break;
         for (int i = 0; i < n; ++i) {
             if (fds[i].revents == 0) continue;
             if (fds[i].fd == in_fd) {
@@ -104,9 +109,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
             }
             const ssize_t r = read(fds[i].fd, buffer, sizeof buffer);
             if (r > 0) {
-                (fds[i].fd == out_pipe[0] ? result.out : result.err).append(buffer, static_cast<std::size_t>(r));
+                (fds[i].fd == out_pipe[0] ? result.out : result.err)
+                    .append(buffer, static_cast<std::size_t>(r));
             } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-                if (fds[i].fd == out_pipe[0]) out_open = false; else err_open = false;
+                if (fds[i].fd == out_pipe[0])
+                    out_open = false;
+                else
+                    err_open = false;
             }
         }
     }
@@ -189,7 +198,9 @@ bool BackgroundProcess::wait_for_output(const std::string& text, std::chrono::mi
     return false;
 }
 
-std::string BackgroundProcess::output() const { return read_whole(out_file_) + read_whole(err_file_); }
+std::string BackgroundProcess::output() const {
+    return read_whole(out_file_) + read_whole(err_file_);
+}
 
 int BackgroundProcess::stop(std::chrono::milliseconds grace) {
     if (exited_) return exit_code_;

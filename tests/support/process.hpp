@@ -8,7 +8,7 @@
 namespace medkiosk::test {
 
 struct ProcessResult {
-    int exit_code = -1;       // -1 when killed by a signal or timed out
+    int exit_code = -1;  // -1 when killed by a signal or timed out
     bool timed_out = false;
     std::string out;
     std::string err;
@@ -30,7 +30,7 @@ namespace medkiosk::test {
 // A program left running while the test talks to it (a server, the kiosk under Xvfb). Its output
 // goes to files so the test can wait for a line; the destructor kills it if still running.
 class BackgroundProcess {
-public:
+  public:
     BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_prefix,
                       const std::vector<std::string>& extra_env = {});
     ~BackgroundProcess();
@@ -44,7 +44,7 @@ public:
     // SIGTERM, then SIGKILL after `grace`; returns the exit code (-1 when killed by a signal).
     int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
-private:
+  private:
     int pid_ = -1;
     int exit_code_ = -1;
     bool exited_ = false;

@@ -1,8 +1,9 @@
 // Offline bundles through the real medkioskctl: export, import, import again, tampered, foreign.
 
+#include "medkiosk/storage/bundle.hpp"
+
 #include <fstream>
 
-#include "medkiosk/storage/bundle.hpp"
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
 
@@ -40,7 +41,6 @@ class BundleTest : public SyncFixture {
         return only_bundle_in(usb);
     }
 };
-
 
 TEST_F(BundleTest, ExportImportAndImportAgainChangesNothing) {
     auto kiosk = make_kiosk("bundle");
@@ -98,7 +98,8 @@ TEST_F(BundleTest, TamperedForeignAndUnregisteredBundlesAreRefusedWithoutWriting
     // Foreign: a's records (signed by a's key) relabelled as b's.
     register_key(a);
     std::string foreign = storage::testing::read_file_bytes(bundle_a);
-    for (std::size_t pos; (pos = foreign.find(a.id)) != std::string::npos;) foreign.replace(pos, a.id.size(), b.id);
+    for (std::size_t pos; (pos = foreign.find(a.id)) != std::string::npos;)
+        foreign.replace(pos, a.id.size(), b.id);
     storage::testing::write_file_bytes(temp.path() / "foreign.mkbundle", foreign);
     auto foreign_import = import(temp.path() / "foreign.mkbundle");
     EXPECT_EQ(foreign_import.exit_code, 1);
@@ -127,7 +128,8 @@ TEST_F(BundleTest, HubCommandsInitAddKioskAndUsageErrors) {
     EXPECT_EQ(added.exit_code, 0) << added.err;
     const auto password_at = added.out.find("password: ");
     ASSERT_NE(password_at, std::string::npos) << added.out;
-    const std::string password = added.out.substr(password_at + 10, added.out.find(' ', password_at + 10) - password_at - 10);
+    const std::string password =
+        added.out.substr(password_at + 10, added.out.find(' ', password_at + 10) - password_at - 10);
     auto login = storage::HubSession::connect(pg.role_conninfo(fresh, std::string("kiosk_") + id, password));
     EXPECT_TRUE(login.ok()) << (login.ok() ? "" : login.error().message);
 
@@ -137,7 +139,8 @@ TEST_F(BundleTest, HubCommandsInitAddKioskAndUsageErrors) {
     EXPECT_EQ(ctl({"hub", "add-kiosk", "Bad Id!", "--hub", pg.admin_conninfo(fresh)}).exit_code, 1);
     EXPECT_EQ(ctl({"hub", "frobnicate"}).exit_code, 2);
     EXPECT_EQ(ctl({"sync", "export"}).exit_code, 2);
-    auto no_hub = run_process({MEDKIOSKCTL_PATH, "hub", "init"}, {}, std::chrono::seconds(10), {"MEDKIOSK_HUB_URL="});
+    auto no_hub =
+        run_process({MEDKIOSKCTL_PATH, "hub", "init"}, {}, std::chrono::seconds(10), {"MEDKIOSK_HUB_URL="});
     EXPECT_EQ(no_hub.exit_code, 1);
     EXPECT_NE(no_hub.err.find("MEDKIOSK_HUB_URL"), std::string::npos) << no_hub.err;
 }
@@ -168,9 +171,10 @@ TEST_F(BundleTest, AKioskClockTenMinutesFastIsMeasuredAndFlagged) {
     if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed";
     auto kiosk = make_kiosk("skew");
     kiosk.record(1);
-    auto run = run_process({MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", kiosk.data_dir.string(), "--hub", kiosk.conninfo},
-                           {}, std::chrono::seconds(60),
-                           {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+    auto run = run_process(
+        {MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", kiosk.data_dir.string(), "--hub", kiosk.conninfo}, {},
+        std::chrono::seconds(60),
+        {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
     EXPECT_NE(run.err.find("clock differs from the hub's"), std::string::npos) << run.out << run.err;
     // Hub minus kiosk: about minus ten minutes, kept in the ledger for the status screen.

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <pwd.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,8 +47,8 @@ std::vector<std::string> as_postgres(std::vector<std::string> argv) {
 
 void check(const ProcessResult& result, const std::string& what) {
     if (result.exit_code != 0) {
-        throw std::runtime_error(what + " failed (exit " + std::to_string(result.exit_code) + "): " + result.out +
-                                 result.err);
+        throw std::runtime_error(what + " failed (exit " + std::to_string(result.exit_code) +
+                                 "): " + result.out + result.err);
     }
 }
 
@@ -70,8 +70,10 @@ PgServer::PgServer() {
     data_ = dir_ / "data";
     if (::geteuid() == 0) {
         const passwd* postgres = ::getpwnam("postgres");
-        if (!postgres) throw std::runtime_error("no 'postgres' user; install PostgreSQL 15 (deploy/setup.sh)");
-        if (::chown(dir_.c_str(), postgres->pw_uid, postgres->pw_gid) != 0) throw std::runtime_error("chown failed");
+        if (!postgres)
+            throw std::runtime_error("no 'postgres' user; install PostgreSQL 15 (deploy/setup.sh)");
+        if (::chown(dir_.c_str(), postgres->pw_uid, postgres->pw_gid) != 0)
+            throw std::runtime_error("chown failed");
     }
     check(run_process(as_postgres({std::string(kBin) + "initdb", "-N", "-D", data_.string(), "-U", "postgres",
                                    "--auth=trust", "-E", "UTF8", "--locale=C"})),
@@ -95,11 +97,12 @@ PgServer::PgServer() {
     // timeout, SIGKILL).
     // It runs as this user (the postgres user may not signal a root test process); only pg_ctl runs
     // as postgres.
-    const std::string pg_ctl = ::geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " + std::string(kBin) + "pg_ctl"
-                                                : std::string(kBin) + "pg_ctl";
-    const std::string script = "while kill -0 " + std::to_string(::getpid()) + " 2>/dev/null; do sleep 1; done; " +
-                               pg_ctl + " -D " + data_.string() + " -m immediate stop >/dev/null 2>&1; " +
-                               "rm -rf " + dir_.string();
+    const std::string pg_ctl = ::geteuid() == 0
+                                   ? "/usr/sbin/runuser -u postgres -- " + std::string(kBin) + "pg_ctl"
+                                   : std::string(kBin) + "pg_ctl";
+    const std::string script = "while kill -0 " + std::to_string(::getpid()) +
+                               " 2>/dev/null; do sleep 1; done; " + pg_ctl + " -D " + data_.string() +
+                               " -m immediate stop >/dev/null 2>&1; " + "rm -rf " + dir_.string();
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::setsid();
@@ -136,14 +139,15 @@ void PgServer::make_certificates() {
     };
     const std::string dir = dir_.string(), data = data_.string();
     // A CA, a server certificate it signs for 127.0.0.1 and localhost, and an unrelated CA.
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-             "-subj", "/CN=medkiosk test CA", "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"},
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+             "2", "-subj", "/CN=medkiosk test CA", "-keyout", dir + "/ca.key", "-out", dir + "/ca.crt"},
             "making the test CA");
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-             "-subj", "/CN=someone else's CA", "-keyout", dir + "/other-ca.key", "-out", dir + "/other-ca.crt"},
-            "making the unrelated CA");
-    openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost",
-             "-keyout", data + "/server.key", "-out", dir + "/server.csr"},
+    openssl(
+        {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+         "-subj", "/CN=someone else's CA", "-keyout", dir + "/other-ca.key", "-out", dir + "/other-ca.crt"},
+        "making the unrelated CA");
+    openssl({"req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+             "/CN=localhost", "-keyout", data + "/server.key", "-out", dir + "/server.csr"},
             "making the server key");
     {
         std::ofstream ext(dir_ / "server.ext");
@@ -155,14 +159,16 @@ void PgServer::make_certificates() {
     if (::geteuid() == 0) {
         const passwd* postgres = ::getpwnam("postgres");
         for (const char* name : {"server.key", "server.crt"}) {
-            if (::chown((data_ / name).c_str(), postgres->pw_uid, postgres->pw_gid) != 0) throw std::runtime_error("chown");
+            if (::chown((data_ / name).c_str(), postgres->pw_uid, postgres->pw_gid) != 0)
+                throw std::runtime_error("chown");
         }
     }
     ::chmod((data_ / "server.key").c_str(), 0600);
 }
 
 void PgServer::start() {
-    const std::string options = std::string("-k ") + dir_.string() + " -c listen_addresses=127.0.0.1 -p " + std::to_string(port_);
+    const std::string options =
+        std::string("-k ") + dir_.string() + " -c listen_addresses=127.0.0.1 -p " + std::to_string(port_);
     check(run_process(as_postgres({std::string(kBin) + "pg_ctl", "-D", data_.string(), "-o", options, "-l",
                                    (dir_ / "server.log").string(), "-w", "-t", "60", "start"})),
           "pg_ctl start");
@@ -180,7 +186,8 @@ void PgServer::kill_postmaster() {
     pid_file >> pid;
     if (pid > 0) ::kill(pid, SIGKILL);
     // Children notice the postmaster's death and exit; wait until the socket is gone so a restart works.
-    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     for (int i = 0; i < 200; ++i) {
         auto r = run_process({"/usr/bin/pgrep", "-u", "postgres", "-f", data_.string()});
         if (r.out.empty()) break;
@@ -197,13 +204,14 @@ std::string PgServer::log() const {
 }
 
 std::string PgServer::admin_conninfo(const std::string& database) const {
-    return std::string("host=") + dir_.string() + " port=" + std::to_string(port_) + " user=postgres dbname=" + database;
+    return std::string("host=") + dir_.string() + " port=" + std::to_string(port_) +
+           " user=postgres dbname=" + database;
 }
 
 std::string PgServer::role_conninfo(const std::string& database, const std::string& role,
                                     const std::string& password) const {
-    return std::string("host=127.0.0.1 port=") + std::to_string(port_) + " user=" + role + " password=" + password +
-           std::string(" dbname=") + database + " sslmode=disable";
+    return std::string("host=127.0.0.1 port=") + std::to_string(port_) + " user=" + role +
+           " password=" + password + std::string(" dbname=") + database + " sslmode=disable";
 }
 
 std::unique_ptr<storage::HubSession> PgServer::admin(const std::string& database) const {
@@ -213,7 +221,8 @@ std::unique_ptr<storage::HubSession> PgServer::admin(const std::string& database
 }
 
 std::string PgServer::create_hub_database() {
-    const std::string name = std::string("hub_") + std::to_string(::getpid()) + "_" + std::to_string(++database_counter_);
+    const std::string name =
+        std::string("hub_") + std::to_string(::getpid()) + "_" + std::to_string(++database_counter_);
     auto session = admin("postgres");
     auto created = session->exec(std::string("CREATE DATABASE ") + name + " TEMPLATE " + kTemplate);
     if (!created) throw std::runtime_error(created.error().message);

@@ -34,7 +34,8 @@ class PgServer {
     // Connection strings: the superuser over the Unix socket; a role with a password over TCP, so
     // SCRAM authentication is really exercised.
     std::string admin_conninfo(const std::string& database) const;
-    std::string role_conninfo(const std::string& database, const std::string& role, const std::string& password) const;
+    std::string role_conninfo(const std::string& database, const std::string& role,
+                              const std::string& password) const;
 
     std::unique_ptr<storage::HubSession> admin(const std::string& database) const;
     // First column of the first row as text ("" when none); fails the test on an SQL error.

@@ -20,15 +20,20 @@ TEST_F(SyncFixture, ReportCountsByCategoryPointAndWeekInCsvAndHtml) {
         ASSERT_TRUE(b.ledger->record_dropoff(refused).ok());
     }
     auto admin = pg.admin(database);
-    ASSERT_TRUE(admin->exec(std::string("INSERT INTO hub.catalogue (gtin, name, category) VALUES ('06901234567892', 'Ibuprofen', 'fever');"
-                            "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) VALUES "
-                            "('") + a.id + "', gen_random_uuid(), 'Village clinic 3', now(), 6, '{}')")
+    ASSERT_TRUE(admin
+                    ->exec(std::string("INSERT INTO hub.catalogue (gtin, name, category) VALUES "
+                                       "('06901234567892', 'Ibuprofen', 'fever');"
+                                       "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, "
+                                       "item_count, payload) VALUES "
+                                       "('") +
+                           a.id + "', gen_random_uuid(), 'Village clinic 3', now(), 6, '{}')")
                     .ok());
     ASSERT_TRUE(worker_for(a)->run_round().ok());
     ASSERT_TRUE(worker_for(b)->run_round().ok());
 
     const std::string today = pg.scalar(database, "SELECT current_date::text");
-    auto csv = run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
+    auto csv =
+        run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
     ASSERT_EQ(csv.exit_code, 0) << csv.err;
     EXPECT_NE(csv.out.find("category,fever,11,0,0,11"), std::string::npos) << csv.out;
     EXPECT_NE(csv.out.find("category,unclassified,0,1,0,1"), std::string::npos) << csv.out;
@@ -45,7 +50,8 @@ TEST_F(SyncFixture, ReportCountsByCategoryPointAndWeekInCsvAndHtml) {
     EXPECT_EQ(html.out.find("SN-"), std::string::npos);
 
     // An empty window is empty, and a bad date is a usage error.
-    auto none = run_ctl({"report", "--from", "2001-01-01", "--to", "2001-01-31", "--hub", pg.admin_conninfo(database)});
+    auto none = run_ctl(
+        {"report", "--from", "2001-01-01", "--to", "2001-01-31", "--hub", pg.admin_conninfo(database)});
     EXPECT_EQ(none.out, "section,key,accepted,refused,review,packs\n");
     EXPECT_EQ(run_ctl({"report", "--from", "yesterday", "--to", today}).exit_code, 2);
 }

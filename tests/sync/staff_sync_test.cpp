@@ -36,14 +36,16 @@ TEST_F(SyncFixture, TheExpirySourceReachesTheHubAndAnOldKioskPayloadLeavesItNull
     // A kiosk not yet upgraded sends drop-offs without the field.
     auto old_style = kiosk.ledger->record_dropoff(sample_dropoff(session, "SN-old-kiosk"));
     ASSERT_TRUE(old_style.ok());
-    RawDb(kiosk.ledger_file).exec("UPDATE outbox SET payload = json_remove(payload, '$.expiry_source') WHERE entity_id = " +
-                                  sql_literal(old_style.value().uuid));
+    RawDb(kiosk.ledger_file)
+        .exec("UPDATE outbox SET payload = json_remove(payload, '$.expiry_source') WHERE entity_id = " +
+              sql_literal(old_style.value().uuid));
 
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
     expect_agreement(kiosk);
     const auto hub_source = [&](const std::string& uuid) {
-        return pg.scalar(database, "SELECT coalesce(expiry_source, 'NULL') FROM hub.dropoff WHERE uuid = " + sql_literal(uuid));
+        return pg.scalar(database, "SELECT coalesce(expiry_source, 'NULL') FROM hub.dropoff WHERE uuid = " +
+                                       sql_literal(uuid));
     };
     EXPECT_EQ(hub_source(uuids[0]), "code");
     EXPECT_EQ(hub_source(uuids[1]), "ocr-confirmed");
@@ -58,16 +60,19 @@ TEST_F(SyncFixture, TheExpirySourceReachesTheHubAndAnOldKioskPayloadLeavesItNull
     EXPECT_EQ(worker->progress().dead_lettered, 0);
     // Changing only the expiry source under the same uuid is a mismatch, and the hub keeps the original.
     RawDb(kiosk.ledger_file)
-        .exec("UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.expiry_source', 'picker') "
-              "WHERE entity_id = " + sql_literal(uuids[0]));
+        .exec(
+            "UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.expiry_source', 'picker') "
+            "WHERE entity_id = " +
+            sql_literal(uuids[0]));
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(hub_source(uuids[0]), "code");
     // A value the hub does not know is refused by its CHECK, as invalid.
     auto bad = kiosk.ledger->record_dropoff(sample_dropoff(session, "SN-bad-source"));
     ASSERT_TRUE(bad.ok());
-    RawDb(kiosk.ledger_file).exec("UPDATE outbox SET payload = json_set(payload, '$.expiry_source', 'guess') WHERE entity_id = " +
-                                  sql_literal(bad.value().uuid));
+    RawDb(kiosk.ledger_file)
+        .exec("UPDATE outbox SET payload = json_set(payload, '$.expiry_source', 'guess') WHERE entity_id = " +
+              sql_literal(bad.value().uuid));
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 2);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason LIKE 'invalid:%expiry_source%'"), 1);
@@ -123,34 +128,41 @@ TEST_F(StaffSyncTest, ReviewsAndDispatchesReachTheHubOnceAndResyncChangesNothing
     const std::string mine = " WHERE kiosk_id = " + sql_literal(kiosk.id);
     EXPECT_EQ(hub_int("SELECT count(*) FROM hub.review_action" + mine), 4);
     for (const auto& review : history.reviews) {
-        EXPECT_EQ(pg.scalar(database, "SELECT action || ' ' || dropoff_uuid || CASE WHEN acted_at = " + sql_literal(review.at) +
+        EXPECT_EQ(pg.scalar(database, "SELECT action || ' ' || dropoff_uuid || CASE WHEN acted_at = " +
+                                          sql_literal(review.at) +
                                           "::timestamptz THEN ' same time' ELSE ' other time' END "
-                                          "FROM hub.review_action WHERE uuid = " + sql_literal(review.uuid)),
+                                          "FROM hub.review_action WHERE uuid = " +
+                                          sql_literal(review.uuid)),
                   review.action + " " + review.dropoff_uuid + " same time");
     }
     EXPECT_EQ(pg.scalar(database, "SELECT clinic || ' ' || item_count FROM hub.dispatch WHERE uuid = " +
                                       sql_literal(history.dispatch.uuid)),
               "Village clinic 5 2");
-    EXPECT_EQ(hub_int("SELECT sum(quantity) FROM hub.dispatch_item" + mine + " AND dispatch_uuid = " +
-                      sql_literal(history.dispatch.uuid)),
+    EXPECT_EQ(hub_int("SELECT sum(quantity) FROM hub.dispatch_item" + mine +
+                      " AND dispatch_uuid = " + sql_literal(history.dispatch.uuid)),
               5);
-    EXPECT_EQ(hub_int("SELECT quantity FROM hub.dispatch_item WHERE dropoff_uuid = " + sql_literal(history.packs[1].uuid)), 3);
+    EXPECT_EQ(hub_int("SELECT quantity FROM hub.dispatch_item WHERE dropoff_uuid = " +
+                      sql_literal(history.packs[1].uuid)),
+              3);
 
     // Sent again (a restored backup): every record is a duplicate and the hub's tables do not change.
-    const auto before = hub_int("SELECT (SELECT count(*) FROM hub.ingest_record) * 1000000 + "
-                                "(SELECT count(*) FROM hub.review_action) * 1000 + (SELECT count(*) FROM hub.dispatch_item)");
+    const auto before = hub_int(
+        "SELECT (SELECT count(*) FROM hub.ingest_record) * 1000000 + "
+        "(SELECT count(*) FROM hub.review_action) * 1000 + (SELECT count(*) FROM hub.dispatch_item)");
     RawDb(kiosk.ledger_file).exec("UPDATE outbox SET acked_at = NULL");
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().duplicates, 10);
     EXPECT_EQ(worker->progress().inserted, 11);
-    EXPECT_EQ(hub_int("SELECT (SELECT count(*) FROM hub.ingest_record) * 1000000 + "
-                      "(SELECT count(*) FROM hub.review_action) * 1000 + (SELECT count(*) FROM hub.dispatch_item)"),
-              before);
+    EXPECT_EQ(
+        hub_int("SELECT (SELECT count(*) FROM hub.ingest_record) * 1000000 + "
+                "(SELECT count(*) FROM hub.review_action) * 1000 + (SELECT count(*) FROM hub.dispatch_item)"),
+        before);
     expect_agreement(kiosk);
 
     // The public report counts the dispatched packs per clinic, and the receipt shows each item's outcome.
     const std::string today = pg.scalar(database, "SELECT current_date::text");
-    auto csv = run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
+    auto csv =
+        run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
     ASSERT_EQ(csv.exit_code, 0) << csv.err;
     EXPECT_NE(csv.out.find("dispatch_clinic,Village clinic 5,1,,,5"), std::string::npos) << csv.out;
     const std::string code = RawDb(kiosk.ledger_file, true).text("SELECT receipt_code FROM donation_session");
@@ -174,15 +186,18 @@ TEST_F(StaffSyncTest, ThePublicReportCountsThePharmacistsOutcomeAndTheNewCategor
     ASSERT_TRUE(kiosk.ledger->replace_catalogue({cough}, "test").ok());
     const auto history = make_history(kiosk);
     // Pack 4 (still pending, quantity 5) is re-classified as cough medicine.
-    auto reclassified = kiosk.ledger->record_reclassify(history.packs[4].uuid, history.reviews[0].user_id, "cough", "");
+    auto reclassified =
+        kiosk.ledger->record_reclassify(history.packs[4].uuid, history.reviews[0].user_id, "cough", "");
     ASSERT_TRUE(reclassified.ok()) << reclassified.error().message;
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
     EXPECT_EQ(worker->progress().dead_lettered, 0);
-    EXPECT_EQ(pg.scalar(database, "SELECT category FROM hub.review_action WHERE action = 'reclassify'"), "cough");
+    EXPECT_EQ(pg.scalar(database, "SELECT category FROM hub.review_action WHERE action = 'reclassify'"),
+              "cough");
 
     const std::string today = pg.scalar(database, "SELECT current_date::text");
-    auto csv = run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
+    auto csv =
+        run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
     ASSERT_EQ(csv.exit_code, 0) << csv.err;
     // section,key,accepted,refused,review,packs: packs 0 and 1 approved, 2 rejected, 3 disposed.
     EXPECT_NE(csv.out.find("category,unclassified,2,2,0,10\n"), std::string::npos) << csv.out;
@@ -198,20 +213,30 @@ TEST_F(StaffSyncTest, AChangedReviewOrDispatchUnderTheSameUuidIsAMismatchAndDead
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
 
     RawDb(kiosk.ledger_file)
-        .exec("UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.action', 'dispose') "
-              "WHERE entity_id = " + sql_literal(history.reviews[2].uuid) + ";"
-              "UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.clinic', 'Elsewhere') "
-              "WHERE entity_id = " + sql_literal(history.dispatch.uuid));
+        .exec(
+            "UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.action', 'dispose') "
+            "WHERE entity_id = " +
+            sql_literal(history.reviews[2].uuid) +
+            ";"
+            "UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.clinic', 'Elsewhere') "
+            "WHERE entity_id = " +
+            sql_literal(history.dispatch.uuid));
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
     EXPECT_EQ(worker->progress().dead_lettered, 2);
     EXPECT_EQ(kiosk.backlog(), 0) << "dead letters never block the queue";
-    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason = 'mismatch' AND entity IN ('review_action', 'dispatch')"), 2);
-    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND entity IN ('review_action', 'dispatch')"),
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason = 'mismatch' AND entity IN "
+                          "('review_action', 'dispatch')"),
+              2);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND entity IN "
+                          "('review_action', 'dispatch')"),
               2);
     EXPECT_TRUE(kiosk.ledger->verify_audit().value().ok());
     // The hub keeps what it first received.
-    EXPECT_EQ(pg.scalar(database, "SELECT action FROM hub.review_action WHERE uuid = " + sql_literal(history.reviews[2].uuid)), "reject");
-    EXPECT_EQ(pg.scalar(database, "SELECT clinic FROM hub.dispatch WHERE uuid = " + sql_literal(history.dispatch.uuid)),
+    EXPECT_EQ(pg.scalar(database, "SELECT action FROM hub.review_action WHERE uuid = " +
+                                      sql_literal(history.reviews[2].uuid)),
+              "reject");
+    EXPECT_EQ(pg.scalar(database,
+                        "SELECT clinic FROM hub.dispatch WHERE uuid = " + sql_literal(history.dispatch.uuid)),
               "Village clinic 5");
 
     // A review whose payload uuid is not its record id is invalid, never stored under either id.
@@ -219,12 +244,16 @@ TEST_F(StaffSyncTest, AChangedReviewOrDispatchUnderTheSameUuidIsAMismatchAndDead
     auto review = kiosk.ledger->record_review(history.packs[4].uuid, user.id, "approve", "");
     ASSERT_TRUE(review.ok());
     RawDb(kiosk.ledger_file)
-        .exec("UPDATE outbox SET payload = json_set(payload, '$.uuid', '99999999-9999-4999-8999-999999999999') "
-              "WHERE entity_id = " + sql_literal(review.value().uuid));
+        .exec(
+            "UPDATE outbox SET payload = json_set(payload, '$.uuid', '99999999-9999-4999-8999-999999999999') "
+            "WHERE entity_id = " +
+            sql_literal(review.value().uuid));
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 3);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason LIKE 'invalid:%uuid%'"), 1);
-    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.review_action WHERE dropoff_uuid = " + sql_literal(history.packs[4].uuid)), 0);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.review_action WHERE dropoff_uuid = " +
+                      sql_literal(history.packs[4].uuid)),
+              0);
 }
 
 TEST_F(SyncFixture, TheHeartbeatCarriesDecodeStatisticsAndTheAuditHead) {
@@ -241,10 +270,13 @@ TEST_F(SyncFixture, TheHeartbeatCarriesDecodeStatisticsAndTheAuditHead) {
     EXPECT_GE(calls.load(), 1);
 
     const std::string mine = " FROM hub.heartbeat WHERE kiosk_id = " + sql_literal(kiosk.id);
-    EXPECT_EQ(pg.scalar(database, "SELECT decode_stats->>'frames' || ' ' || (decode_stats->>'decoded_frames') || ' ' || "
-                                  "(decode_stats->>'confirmed') || ' ' || (decode_stats->>'last_decode_ms') || ' ' || "
-                                  "(decode_stats->>'source')" + mine),
-              "1200 340 7 18.5 video:demo.mp4");
+    EXPECT_EQ(
+        pg.scalar(database,
+                  "SELECT decode_stats->>'frames' || ' ' || (decode_stats->>'decoded_frames') || ' ' || "
+                  "(decode_stats->>'confirmed') || ' ' || (decode_stats->>'last_decode_ms') || ' ' || "
+                  "(decode_stats->>'source')" +
+                      mine),
+        "1200 340 7 18.5 video:demo.mp4");
     // The head the hub got is the ledger's head when the heartbeat went out: three drop-offs, three rows.
     RawDb raw(kiosk.ledger_file, true);
     const std::string head = raw.text("SELECT seq || ':' || hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -255,8 +287,10 @@ TEST_F(SyncFixture, TheHeartbeatCarriesDecodeStatisticsAndTheAuditHead) {
     // Without a camera (medkioskctl sync run) the heartbeat goes without decode statistics.
     auto plain = make_kiosk("beatplain");
     ASSERT_TRUE(worker_for(plain)->run_round().ok());
-    EXPECT_EQ(pg.scalar(database, "SELECT coalesce(decode_stats::text, 'none') || ' ' || coalesce(audit_head, 'none') "
-                                  "FROM hub.heartbeat WHERE kiosk_id = " + sql_literal(plain.id)),
+    EXPECT_EQ(pg.scalar(database,
+                        "SELECT coalesce(decode_stats::text, 'none') || ' ' || coalesce(audit_head, 'none') "
+                        "FROM hub.heartbeat WHERE kiosk_id = " +
+                            sql_literal(plain.id)),
               "none none");
 }
 

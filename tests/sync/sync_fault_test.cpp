@@ -3,8 +3,8 @@
 // run, hub and kiosk must agree: 0 lost, 0 duplicated.
 // MEDKIOSK_SYNC_KILL_ROUNDS / MEDKIOSK_SYNC_OUTAGE_ROUNDS raise the round counts for a run by hand.
 
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,8 +65,8 @@ TEST_F(SyncFixture, SigkillAtRandomPointsOfSyncLosesAndDuplicatesNothing) {
     EXPECT_GE(killed_after_commit, rounds / 3 - 1);
     // The random kills must land during syncs at least sometimes, or the test proves nothing.
     EXPECT_GT(killed_mid_run, 0);
-    std::printf("[ sigkill ] %d rounds: %d killed at a random point, %d killed after the hub commit\n", rounds,
-                killed_mid_run, killed_after_commit);
+    std::printf("[ sigkill ] %d rounds: %d killed at a random point, %d killed after the hub commit\n",
+                rounds, killed_mid_run, killed_after_commit);
 }
 
 TEST_F(SyncFixture, ServerStoppedOrKilledMidBatchTheWorkerResumesAlone) {

@@ -32,7 +32,8 @@ struct TestKiosk {
         auto session = ledger->begin_session();
         ASSERT_TRUE(session.ok()) << session.error().message;
         for (int i = 0; i < count; ++i) {
-            auto input = storage::testing::sample_dropoff(session.value().id, std::string("SN-") + id + "-" + std::to_string(++serial_counter));
+            auto input = storage::testing::sample_dropoff(
+                session.value().id, std::string("SN-") + id + "-" + std::to_string(++serial_counter));
             auto recorded = ledger->record_dropoff(input);
             ASSERT_TRUE(recorded.ok()) << recorded.error().message;
         }
@@ -41,7 +42,9 @@ struct TestKiosk {
         storage::testing::RawDb raw(ledger_file, true);
         return raw.integer(sql);
     }
-    std::int64_t backlog() const { return local("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL"); }
+    std::int64_t backlog() const {
+        return local("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL");
+    }
     std::int64_t dropoffs() const { return local("SELECT count(*) FROM dropoff"); }
 };
 
@@ -92,7 +95,9 @@ class SyncFixture : public ::testing::Test {
         return worker.ok() ? std::move(worker).value() : nullptr;
     }
 
-    std::int64_t hub_int(const std::string& sql) { return std::stoll(std::string("0") + pg.scalar(database, sql)); }
+    std::int64_t hub_int(const std::string& sql) {
+        return std::stoll(std::string("0") + pg.scalar(database, sql));
+    }
     std::int64_t hub_dropoffs(const TestKiosk& kiosk) {
         return hub_int(std::string("SELECT count(*) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'");
     }
@@ -102,11 +107,14 @@ class SyncFixture : public ::testing::Test {
         EXPECT_EQ(kiosk.backlog(), 0);
         EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL"), 0);
         EXPECT_EQ(hub_dropoffs(kiosk), kiosk.dropoffs());
-        EXPECT_EQ(hub_int(std::string("SELECT count(*) FROM hub.session WHERE kiosk_id = '") + kiosk.id + "'"),
-                  kiosk.local("SELECT count(*) FROM donation_session"));
+        EXPECT_EQ(
+            hub_int(std::string("SELECT count(*) FROM hub.session WHERE kiosk_id = '") + kiosk.id + "'"),
+            kiosk.local("SELECT count(*) FROM donation_session"));
         // Same uuids on both sides: the hub's sum of sequence numbers matches the ledger's.
-        EXPECT_EQ(hub_int(std::string("SELECT coalesce(sum(sequence), 0) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'"),
-                  kiosk.local("SELECT coalesce(sum(sequence), 0) FROM dropoff"));
+        EXPECT_EQ(
+            hub_int(std::string("SELECT coalesce(sum(sequence), 0) FROM hub.dropoff WHERE kiosk_id = '") +
+                    kiosk.id + "'"),
+            kiosk.local("SELECT coalesce(sum(sequence), 0) FROM dropoff"));
         storage::testing::RawDb raw(kiosk.ledger_file, true);
         EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
     }

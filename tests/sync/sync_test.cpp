@@ -30,12 +30,20 @@ TEST_F(SyncFixture, PlainSyncUploadsEveryRecordOnceAndSendsAHeartbeat) {
     EXPECT_LT(std::llabs(*progress.clock_skew_ms), 2000);
     EXPECT_FALSE(progress.clock_skew_flagged);
     // The hub holds the fields the kiosk recorded, serial only as its hash.
-    EXPECT_EQ(pg.scalar(database, std::string("SELECT count(DISTINCT serial_hash) FROM hub.dropoff WHERE gtin = '06901234567892' "
-                                  "AND expiry = '2027-06-30' AND kiosk_id = '") + kiosk.id + "'"),
+    EXPECT_EQ(
+        pg.scalar(
+            database,
+            std::string("SELECT count(DISTINCT serial_hash) FROM hub.dropoff WHERE gtin = '06901234567892' "
+                        "AND expiry = '2027-06-30' AND kiosk_id = '") +
+                kiosk.id + "'"),
+        "50");
+    EXPECT_EQ(pg.scalar(database,
+                        std::string("SELECT backlog FROM hub.heartbeat WHERE kiosk_id = '") + kiosk.id + "'"),
               "50");
-    EXPECT_EQ(pg.scalar(database, std::string("SELECT backlog FROM hub.heartbeat WHERE kiosk_id = '") + kiosk.id + "'"), "50");
-    EXPECT_EQ(pg.scalar(database, std::string("SELECT count(*) FROM hub.kiosk WHERE public_key IS NOT NULL AND kiosk_id = '") +
-                                      kiosk.id + "'"),
+    EXPECT_EQ(pg.scalar(database,
+                        std::string(
+                            "SELECT count(*) FROM hub.kiosk WHERE public_key IS NOT NULL AND kiosk_id = '") +
+                            kiosk.id + "'"),
               "1");
 }
 
@@ -69,9 +77,12 @@ TEST_F(SyncFixture, TwoKiosksSyncAtOnceAndEachRowCarriesItsKiosk) {
     auto worker_b = worker_for(b);
     worker_a->start();
     worker_b->start();
-    EXPECT_TRUE(wait_until([&] { return worker_a->progress().backlog == 0 && worker_b->progress().backlog == 0 &&
-                                        worker_a->progress().rounds > 0 && worker_b->progress().rounds > 0; },
-                           std::chrono::seconds(30)));
+    EXPECT_TRUE(wait_until(
+        [&] {
+            return worker_a->progress().backlog == 0 && worker_b->progress().backlog == 0 &&
+                   worker_a->progress().rounds > 0 && worker_b->progress().rounds > 0;
+        },
+        std::chrono::seconds(30)));
     // Records added while the workers run are picked up without a restart.
     a.record(5);
     worker_a->wake();
@@ -112,26 +123,30 @@ TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksThe
     kiosk.record(1000);
     // A record the hub must refuse: a quantity its CHECK forbids, in the middle of the queue.
     storage::testing::RawDb(kiosk.ledger_file)
-        .exec("UPDATE outbox SET payload = json_set(payload, '$.quantity', -3) "
-              "WHERE id = (SELECT id FROM outbox WHERE entity = 'dropoff' ORDER BY id LIMIT 1 OFFSET 500)");
+        .exec(
+            "UPDATE outbox SET payload = json_set(payload, '$.quantity', -3) "
+            "WHERE id = (SELECT id FROM outbox WHERE entity = 'dropoff' ORDER BY id LIMIT 1 OFFSET 500)");
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
 
     EXPECT_EQ(hub_dropoffs(kiosk), 999);
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(kiosk.backlog(), 0);
-    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL AND dead_reason LIKE 'invalid:%quantity%'"),
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL AND dead_reason LIKE "
+                          "'invalid:%quantity%'"),
               1);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM sync_event WHERE kind = 'dead-letter'"), 1);
     // The dead letter is in the hash-chained audit log too, naming the record and the hub's reason,
     // and the chain still verifies (the sync worker appends through its own connection).
     const std::string poison_id = storage::testing::RawDb(kiosk.ledger_file, true)
                                       .text("SELECT entity_id FROM outbox WHERE dead_at IS NOT NULL");
-    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND actor = 'sync' "
-                          "AND entity = 'dropoff' AND entity_id = '" + poison_id +
-                          "' AND json_extract(detail, '$.outcome') = 'invalid' "
-                          "AND json_extract(detail, '$.detail') LIKE '%quantity%'"),
-              1);
+    EXPECT_EQ(
+        kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND actor = 'sync' "
+                    "AND entity = 'dropoff' AND entity_id = '" +
+                    poison_id +
+                    "' AND json_extract(detail, '$.outcome') = 'invalid' "
+                    "AND json_extract(detail, '$.detail') LIKE '%quantity%'"),
+        1);
     {
         auto verified = run_ctl({"db", "verify-audit", "--data-dir", kiosk.data_dir.string()});
         EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
@@ -140,12 +155,15 @@ TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksThe
         EXPECT_TRUE(reopened.value()->verify_audit().value().ok());
     }
     // The records after it went through, and a new round does not send the dead letter again.
-    EXPECT_EQ(hub_int(std::string("SELECT max(sequence) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'"), 1000);
+    EXPECT_EQ(
+        hub_int(std::string("SELECT max(sequence) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'"),
+        1000);
     kiosk.record(3);
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(hub_dropoffs(kiosk), 1002);
-    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter'"), 1) << "one entry, not one per round";
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter'"), 1)
+        << "one entry, not one per round";
 }
 
 TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
@@ -154,8 +172,9 @@ TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok());
     storage::testing::RawDb(kiosk.ledger_file)
-        .exec("UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.reason', 'changed') "
-              "WHERE id = (SELECT max(id) FROM outbox)");
+        .exec(
+            "UPDATE outbox SET acked_at = NULL, payload = json_set(payload, '$.reason', 'changed') "
+            "WHERE id = (SELECT max(id) FROM outbox)");
     ASSERT_TRUE(worker->run_round().ok());
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_reason = 'mismatch'"), 1);
@@ -168,12 +187,17 @@ TEST_F(SyncFixture, ARecordChangedAfterUploadIsAMismatchAndDeadLettered) {
 TEST_F(SyncFixture, ReferenceDataIsPulledByCursorIncludingRetirements) {
     auto kiosk = make_kiosk("pull");
     auto admin = pg.admin(database);
-    ASSERT_TRUE(admin->exec("INSERT INTO hub.catalogue (gtin, name, category) VALUES "
-                            "('06901234567892', 'Ibuprofen 200 mg', 'fever'), ('06901234567809', 'Cough syrup', 'cough');"
-                            "INSERT INTO hub.rule (key, value) VALUES ('min_shelf_life_days', '90');"
-                            "INSERT INTO hub.recall (id, gtin, batch, reason) VALUES ('r1', '06901234567892', 'BAD1', 'contamination');"
-                            "INSERT INTO hub.drive (id, name, starts_on, ends_on) VALUES ('winter', 'Winter drive', '2026-12-01', '2027-02-28')")
-                    .ok());
+    ASSERT_TRUE(
+        admin
+            ->exec(
+                "INSERT INTO hub.catalogue (gtin, name, category) VALUES "
+                "('06901234567892', 'Ibuprofen 200 mg', 'fever'), ('06901234567809', 'Cough syrup', 'cough');"
+                "INSERT INTO hub.rule (key, value) VALUES ('min_shelf_life_days', '90');"
+                "INSERT INTO hub.recall (id, gtin, batch, reason) VALUES ('r1', '06901234567892', 'BAD1', "
+                "'contamination');"
+                "INSERT INTO hub.drive (id, name, starts_on, ends_on) VALUES ('winter', 'Winter drive', "
+                "'2026-12-01', '2027-02-28')")
+            .ok());
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM hub_catalogue WHERE deleted = 0"), 2);
@@ -229,7 +253,8 @@ TEST_F(SyncFixture, AKioskRoleCanDoNothingButItsOwnDoors) {
     // Writing as another kiosk: the payload names b, the hub takes the kiosk from the login.
     const std::string foreign =
         R"([{"entity":"dropoff","id":"6f1c2a9e-1111-4a4a-8a8a-000000000001","payload":"{\"uuid\":\"6f1c2a9e-1111-4a4a-8a8a-000000000001\",\"kiosk_id\":\")" +
-        b.id + R"(\",\"session_id\":1,\"recorded_at\":\"2026-11-29T00:00:00Z\",\"sequence\":99,\"scheme\":\"gs1\",\"quantity\":1,\"condition\":\"sealed\",\"decision\":\"accept\",\"reason\":\"ok\"}"}])";
+        b.id +
+        R"(\",\"session_id\":1,\"recorded_at\":\"2026-11-29T00:00:00Z\",\"sequence\":99,\"scheme\":\"gs1\",\"quantity\":1,\"condition\":\"sealed\",\"decision\":\"accept\",\"reason\":\"ok\"}"}])";
     auto answer = hub.query("SELECT outcome, detail FROM hub.ingest($1::jsonb)", {foreign});
     ASSERT_TRUE(answer.ok()) << answer.error().message;
     EXPECT_EQ(answer.value().at(0).at(0).value_or(""), "invalid");
@@ -250,15 +275,18 @@ TEST_F(SyncFixture, WrongPasswordAndUnreachableHostGiveClearErrorsLoseNothingAnd
     auto worker = worker_with(wrong_password);
     auto round = worker->run_round();
     ASSERT_FALSE(round.ok());
-    EXPECT_NE(round.error().message.find("password authentication failed"), std::string::npos) << round.error().message;
+    EXPECT_NE(round.error().message.find("password authentication failed"), std::string::npos)
+        << round.error().message;
     EXPECT_NE(worker->progress().last_error.find("records stay queued"), std::string::npos);
     EXPECT_EQ(kiosk.backlog(), 25);
 
     auto unreachable = options_for(kiosk);
-    unreachable.hub_conninfo = std::string("host=127.0.0.1 port=1 dbname=hub user=") + kiosk.role + " password=x";
+    unreachable.hub_conninfo =
+        std::string("host=127.0.0.1 port=1 dbname=hub user=") + kiosk.role + " password=x";
     auto retrying = worker_with(unreachable);
     retrying->start();
-    EXPECT_TRUE(wait_until([&] { return retrying->progress().consecutive_failures >= 3; }, std::chrono::seconds(10)));
+    EXPECT_TRUE(
+        wait_until([&] { return retrying->progress().consecutive_failures >= 3; }, std::chrono::seconds(10)));
     retrying->stop();
     EXPECT_NE(retrying->progress().last_error.find("Connection refused"), std::string::npos)
         << retrying->progress().last_error;
@@ -273,19 +301,22 @@ TEST_F(SyncFixture, TlsVerifyFullAcceptsTheHubsCertificateAndRefusesAnyOther) {
     auto kiosk = make_kiosk("tls");
     kiosk.record(2);
     const std::string base = "host=127.0.0.1 port=" + std::to_string(pg.port()) + " dbname=" + database +
-                             " user=" + kiosk.role + " password=" + kiosk.password + " sslmode=verify-full sslrootcert=";
+                             " user=" + kiosk.role + " password=" + kiosk.password +
+                             " sslmode=verify-full sslrootcert=";
 
     auto wrong_ca = options_for(kiosk);
     wrong_ca.hub_conninfo = base + pg.other_ca_file().string();
     auto refused = worker_with(wrong_ca)->run_round();
     ASSERT_FALSE(refused.ok());
-    EXPECT_NE(refused.error().message.find("certificate verify failed"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("certificate verify failed"), std::string::npos)
+        << refused.error().message;
 
     auto missing_ca = options_for(kiosk);
     missing_ca.hub_conninfo = base + (temp.path() / "no-such-ca.crt").string();
     auto missing = worker_with(missing_ca)->run_round();
     ASSERT_FALSE(missing.ok());
-    EXPECT_NE(missing.error().message.find("root certificate file"), std::string::npos) << missing.error().message;
+    EXPECT_NE(missing.error().message.find("root certificate file"), std::string::npos)
+        << missing.error().message;
     EXPECT_EQ(kiosk.backlog(), 2);
     EXPECT_EQ(hub_dropoffs(kiosk), 0);
 

@@ -33,7 +33,8 @@ class TechnicianHubTest : public ::testing::Test {
         role = added.value();
     }
 
-    // Asks the back office, as the screen does, and waits for its answer (the test may wait; the UI never does).
+    // Asks the back office, as the screen does, and waits for its answer (the test may wait; the UI never
+    // does).
     kiosk::HubTestReport ask(const std::string& conninfo, std::chrono::seconds* took = nullptr) {
         auto office = kiosk::make_local_back_office({temp.path() / "ledger.db", "", "", 5, 60s, {}, {}});
         const auto started = std::chrono::steady_clock::now();
@@ -42,7 +43,9 @@ class TechnicianHubTest : public ::testing::Test {
         for (int i = 0; i < 3000; ++i) {
             for (auto& reply : office->take_replies()) {
                 if (reply.ticket != ticket) continue;
-                if (took) *took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+                if (took)
+                    *took = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::steady_clock::now() - started);
                 const auto* report = std::get_if<kiosk::HubTestReport>(&reply.result);
                 EXPECT_NE(report, nullptr) << "the hub test answered with something else";
                 return report ? *report : kiosk::HubTestReport{};
@@ -63,7 +66,8 @@ TEST_F(TechnicianHubTest, AWorkingHubReportsItsVersionTimeAndClockDifference) {
     // Same machine, same clock: the measured difference is the query's own delay, well under a second.
     EXPECT_LT(std::abs(report.clock_skew_seconds), 1.0) << report.clock_skew_seconds;
     EXPECT_GE(report.round_trip_ms, 0.0);
-    EXPECT_NE(report.detail.find(role), std::string::npos) << "says which role it connected as: " << report.detail;
+    EXPECT_NE(report.detail.find(role), std::string::npos)
+        << "says which role it connected as: " << report.detail;
 }
 
 TEST_F(TechnicianHubTest, AWrongPasswordIsToldAsSuch) {

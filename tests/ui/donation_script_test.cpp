@@ -6,15 +6,15 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <tuple>
 #include <vector>
 
+#include "kiosk_driver.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
-#include "kiosk_driver.hpp"
 #include "xvfb.hpp"
 
 namespace medkiosk::test {
@@ -22,18 +22,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 std::vector<std::string> grep_all(const std::string& text, const std::string& pattern) {
     std::vector<std::string> found;
     const std::regex re(pattern);
-    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) found.push_back((*it)[1].str());
+    for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it)
+        found.push_back((*it)[1].str());
     return found;
 }
 
 struct ScriptRun {
     int width;
     int height;
-    std::string lang;   // the donor's language: "en" or "zh"
+    std::string lang;  // the donor's language: "en" or "zh"
     std::string other;
 };
 
@@ -47,9 +47,11 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     TempDir data;
     // Real users, as a technician sets them up: PINs on stdin, the pepper in the test's temp dir.
     const std::string pepper = (data.path() / "pin-pepper").string();
-    for (const auto& [login, role, pin] : {std::tuple{"wang", "staff", "2468"}, std::tuple{"li", "technician", "1357"}}) {
+    for (const auto& [login, role, pin] :
+         {std::tuple{"wang", "staff", "2468"}, std::tuple{"li", "technician", "1357"}}) {
         const auto added = run_ctl({"users", "add", login, "--role", role, "--data-dir", data.path().string(),
-                                    "--pepper-file", pepper}, std::string(pin) + "\n");
+                                    "--pepper-file", pepper},
+                                   std::string(pin) + "\n");
         ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
     }
     BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size, "--source", "demo", "--data-dir",
@@ -87,10 +89,12 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     k.shots_both_languages("06-ask-expiry", run.lang, run.other);
     ASSERT_TRUE(k.click_to("ask-expiry", "use", "scan"));
     k.shot("07-scan-picked-" + run.lang);  // the date picked is judged again: accepted
-    k.key("Return");  // donate this pack
+    k.key("Return");                       // donate this pack
     ASSERT_TRUE(k.wait_screen("details")) << kiosk.output();
     k.key("Return");  // I put it in the bin
-    const auto recorded_twice = [&] { return grep_all(kiosk.output(), "event=dropoff-recorded uuid=([0-9a-f-]+)").size() == 2; };
+    const auto recorded_twice = [&] {
+        return grep_all(kiosk.output(), "event=dropoff-recorded uuid=([0-9a-f-]+)").size() == 2;
+    };
     for (int i = 0; i < 200 && !recorded_twice(); ++i) std::this_thread::sleep_for(50ms);
     ASSERT_TRUE(recorded_twice()) << kiosk.output();
     // The demo keeps showing boxes; one without a date may start asking again: the donor steps
@@ -121,7 +125,8 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     ASSERT_TRUE(k.click_to("queue", "close", "welcome"));
 
     // The technician's corner is the top-right one.
-    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
+    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep",
+           "3.6", "mouseup", "1"});
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     for (const char* digit : {"1", "3", "5", "7"}) k.key(digit);
     ASSERT_TRUE(k.click_to("pin", "ok", "technician"));
@@ -135,7 +140,9 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     // The ledger holds exactly the two confirmed packs, with the donor's answers.
     const std::string log = kiosk.output();
     EXPECT_NE(log.find("expiry_source=code condition=opened-usable quantity=2"), std::string::npos) << log;
-    EXPECT_NE(log.find("expiry=2028-06-30 expiry_source=picker condition=sealed quantity=1"), std::string::npos) << log;
+    EXPECT_NE(log.find("expiry=2028-06-30 expiry_source=picker condition=sealed quantity=1"),
+              std::string::npos)
+        << log;
     const auto listed = run_ctl({"db", "list", "--json", "--data-dir", data.path().string()});
     ASSERT_EQ(listed.exit_code, 0) << listed.err;
     for (const std::string& uuid : grep_all(log, "event=dropoff-recorded uuid=([0-9a-f-]+)")) {
@@ -147,10 +154,11 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TwoSizesBothLanguages, ScriptedDonation,
-                         ::testing::Values(ScriptRun{1280, 800, "en", "zh"}, ScriptRun{1024, 600, "zh", "en"}),
+                         ::testing::Values(ScriptRun{1280, 800, "en", "zh"},
+                                           ScriptRun{1024, 600, "zh", "en"}),
                          [](const auto& param_info) {
-                             return std::to_string(param_info.param.width) + "x" + std::to_string(param_info.param.height) + "_" +
-                                    param_info.param.lang;
+                             return std::to_string(param_info.param.width) + "x" +
+                                    std::to_string(param_info.param.height) + "_" + param_info.param.lang;
                          });
 
 }  // namespace

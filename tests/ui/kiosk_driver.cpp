@@ -7,20 +7,22 @@ namespace medkiosk::test {
 
 using namespace std::chrono_literals;
 
-KioskDriver::KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir, std::chrono::milliseconds settle,
-                         std::chrono::milliseconds paint)
+KioskDriver::KioskDriver(const Xvfb& x, BackgroundProcess& kiosk, std::string shots_dir,
+                         std::chrono::milliseconds settle, std::chrono::milliseconds paint)
     : x_(x), kiosk_(kiosk), shots_(std::move(shots_dir)), settle_(settle), paint_(paint) {}
 
 std::string KioskDriver::screen() const {
     const std::string out = kiosk_.output();
     static const std::regex pattern("event=screen name=([a-z-]+)");
     std::string last;
-    for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it) last = (*it)[1].str();
+    for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
+        last = (*it)[1].str();
     return last;
 }
 
 bool KioskDriver::wait_screen(const std::string& name, std::chrono::milliseconds timeout) const {
-    for (const auto until = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < until;) {
+    for (const auto until = std::chrono::steady_clock::now() + timeout;
+         std::chrono::steady_clock::now() < until;) {
         if (screen() == name) return true;
         std::this_thread::sleep_for(50ms);
     }
@@ -29,7 +31,8 @@ bool KioskDriver::wait_screen(const std::string& name, std::chrono::milliseconds
 
 std::optional<Rect> KioskDriver::button(const std::string& screen_name, const std::string& id) const {
     const std::string out = kiosk_.output();
-    const std::regex pattern("event=button screen=" + screen_name + " id=" + id + " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
+    const std::regex pattern("event=button screen=" + screen_name + " id=" + id +
+                             " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
     std::optional<Rect> found;
     for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
         found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
@@ -38,47 +41,55 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
 
 ::testing::AssertionResult KioskDriver::click(const std::string& screen_name, const std::string& id) {
     if (!wait_screen(screen_name)) {
-        return ::testing::AssertionFailure() << "screen " << screen_name << " never came; at " << screen() << "\n"
-                                             << kiosk_.output();
+        return ::testing::AssertionFailure()
+               << "screen " << screen_name << " never came; at " << screen() << "\n"
+               << kiosk_.output();
     }
     std::optional<Rect> rect;
     for (int i = 0; i < 100 && !(rect = button(screen_name, id)); ++i) std::this_thread::sleep_for(50ms);
-    if (!rect) return ::testing::AssertionFailure() << "no " << id << " on " << screen_name << "\n" << kiosk_.output();
+    if (!rect)
+        return ::testing::AssertionFailure() << "no " << id << " on " << screen_name << "\n"
+                                             << kiosk_.output();
     if (rect->w < 38 || rect->h < 38)
-        return ::testing::AssertionFailure() << id << " is only " << rect->w << "x" << rect->h << " px (< 10 mm)";
-    x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2), std::to_string(rect->y + rect->h / 2),
-            "click", "1"});
+        return ::testing::AssertionFailure()
+               << id << " is only " << rect->w << "x" << rect->h << " px (< 10 mm)";
+    x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2),
+            std::to_string(rect->y + rect->h / 2), "click", "1"});
     std::this_thread::sleep_for(settle_);
     return ::testing::AssertionSuccess();
 }
 
-::testing::AssertionResult KioskDriver::click_to(const std::string& screen_name, const std::string& id, const std::string& next) {
+::testing::AssertionResult KioskDriver::click_to(const std::string& screen_name, const std::string& id,
+                                                 const std::string& next) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (screen() != screen_name && attempt > 0) break;
         const std::size_t before = kiosk_.output().size();
         auto clicked = click(screen_name, id);
         if (!clicked) return clicked;
         // `next` came after the tap, even if the kiosk has moved on since (the demo's next pack).
-        for (const auto until = std::chrono::steady_clock::now() + 4s; std::chrono::steady_clock::now() < until;) {
+        for (const auto until = std::chrono::steady_clock::now() + 4s;
+             std::chrono::steady_clock::now() < until;) {
             const std::string out = kiosk_.output();
             for (auto at = out.find("event=screen name=" + next, before); at != std::string::npos;
                  at = out.find("event=screen name=" + next, at + 1)) {
                 const std::size_t end = at + std::string("event=screen name=").size() + next.size();
-                if (end == out.size() || out[end] == '\n' || out[end] == ' ') return ::testing::AssertionSuccess();
+                if (end == out.size() || out[end] == '\n' || out[end] == ' ')
+                    return ::testing::AssertionSuccess();
             }
             std::this_thread::sleep_for(50ms);
         }
     }
-    return ::testing::AssertionFailure() << id << " on " << screen_name << " did not lead to " << next << "; at " << screen()
-                                         << "\n" << kiosk_.output();
+    return ::testing::AssertionFailure()
+           << id << " on " << screen_name << " did not lead to " << next << "; at " << screen() << "\n"
+           << kiosk_.output();
 }
 
 ::testing::AssertionResult KioskDriver::type_into(const std::string& id, const std::string& text) {
     auto clicked = click(id);
     if (!clicked) return clicked;
     // Held across frames: ImGui 1.86 sees key state once per frame, a quick tap can fall between.
-    x_.run({"/usr/bin/xdotool", "keydown", "ctrl+a", "sleep", "0.1", "keyup", "ctrl+a", "keydown", "BackSpace", "sleep", "0.1",
-            "keyup", "BackSpace"});
+    x_.run({"/usr/bin/xdotool", "keydown", "ctrl+a", "sleep", "0.1", "keyup", "ctrl+a", "keydown",
+            "BackSpace", "sleep", "0.1", "keyup", "BackSpace"});
     x_.run({"/usr/bin/xdotool", "type", "--delay", "10", text});
     std::this_thread::sleep_for(100ms);
     return ::testing::AssertionSuccess();
@@ -94,13 +105,17 @@ void KioskDriver::key(const std::string& name) {
     std::this_thread::sleep_for(150ms);
 }
 
-void KioskDriver::type(const std::string& text) { x_.run({"/usr/bin/xdotool", "type", "--delay", "40", text}); }
+void KioskDriver::type(const std::string& text) {
+    x_.run({"/usr/bin/xdotool", "type", "--delay", "40", text});
+}
 
-void KioskDriver::move_pointer(int x, int y) { x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y)}); }
+void KioskDriver::move_pointer(int x, int y) {
+    x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y)});
+}
 
 void KioskDriver::scroll(int x, int y, int notches, bool down) {
-    x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat", std::to_string(notches),
-            "--delay", "30", down ? "5" : "4"});
+    x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(x), std::to_string(y), "click", "--repeat",
+            std::to_string(notches), "--delay", "30", down ? "5" : "4"});
     std::this_thread::sleep_for(300ms);
 }
 
@@ -110,7 +125,8 @@ void KioskDriver::shot(const std::string& name) {
     EXPECT_TRUE(x_.screenshot(shots_ + "/" + name + ".png")) << name;
 }
 
-void KioskDriver::shots_both_languages(const std::string& name, const std::string& lang, const std::string& other) {
+void KioskDriver::shots_both_languages(const std::string& name, const std::string& lang,
+                                       const std::string& other) {
     const std::string screen_name = screen();
     shot(name + "-" + lang);
     ASSERT_TRUE(click(screen_name, "language"));

@@ -20,7 +20,7 @@ struct Rect {
 };
 
 class KioskDriver {
-public:
+  public:
     // `settle`: how long after a click the next step waits, so the kiosk has drawn its answer; `paint`:
     // how long before a screenshot. The donation script runs against the demo camera's pace (a pack
     // every 5 s): longer waits there let the next pack arrive before the script acts on this one.
@@ -29,7 +29,8 @@ public:
                 std::chrono::milliseconds paint = std::chrono::milliseconds(250));
 
     std::string screen() const;  // the last `event=screen name=…` the kiosk logged
-    bool wait_screen(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+    bool wait_screen(const std::string& name,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
     // The newest rectangle the kiosk logged for button or field `id` on `screen_name`.
     std::optional<Rect> button(const std::string& screen_name, const std::string& id) const;
 
@@ -39,14 +40,15 @@ public:
     // The same on whatever screen is shown now.
     ::testing::AssertionResult click(const std::string& id) { return click(screen(), id); }
     // Clicks a button that leads to another screen, again if a loaded machine dropped the tap.
-    ::testing::AssertionResult click_to(const std::string& screen_name, const std::string& id, const std::string& next);
+    ::testing::AssertionResult click_to(const std::string& screen_name, const std::string& id,
+                                        const std::string& next);
     // Replaces a text field's content as a technician with a keyboard does.
     ::testing::AssertionResult type_into(const std::string& id, const std::string& text);
 
-    void focus() const;                       // keyboard focus to the kiosk's window
-    void key(const std::string& name);        // one key press (xdotool key names), focused first
-    void type(const std::string& text);       // typed into the focused widget
-    void move_pointer(int x, int y);          // e.g. off the buttons before a screenshot (no hover colour)
+    void focus() const;                  // keyboard focus to the kiosk's window
+    void key(const std::string& name);   // one key press (xdotool key names), focused first
+    void type(const std::string& text);  // typed into the focused widget
+    void move_pointer(int x, int y);     // e.g. off the buttons before a screenshot (no hover colour)
     void scroll(int x, int y, int notches, bool down);
 
     void shot(const std::string& name);  // SHOTS_DIR/name.png after a frame or two
@@ -55,7 +57,7 @@ public:
     // This screen in `lang`, then in `other` with the screen's own switch, then back.
     void shots_both_languages(const std::string& name, const std::string& lang, const std::string& other);
 
-private:
+  private:
     const Xvfb& x_;
     BackgroundProcess& kiosk_;
     std::string shots_;

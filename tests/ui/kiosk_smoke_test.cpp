@@ -26,12 +26,13 @@ TEST(KioskSmoke, ChineseWelcomeScreenRendersWithTheCjkFont) {
     Xvfb x(1024, 600);
     ASSERT_TRUE(x.ok()) << x.error();
     TempDir data;
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "1024x600", "--source", "demo", "--data-dir",
-                             data.path().string()},
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "1024x600", "--source", "demo",
+                             "--data-dir", data.path().string()},
                             (data.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=first-frame", 30s)) << kiosk.output();
     EXPECT_NE(kiosk.output().find("event=font-loaded"), std::string::npos)
-        << "Noto Sans CJK was not found through fontconfig:\n" << kiosk.output();
+        << "Noto Sans CJK was not found through fontconfig:\n"
+        << kiosk.output();
     EXPECT_TRUE(x.screenshot(std::string(MEDKIOSK_SCREENSHOT_DIR) + "/04-welcome-zh-1024x600.png"));
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }
@@ -40,9 +41,9 @@ TEST(KioskSmoke, AMissingCameraIsReportedWithTheDeviceAndTheFix) {
     Xvfb x(1280, 800);
     ASSERT_TRUE(x.ok()) << x.error();
     TempDir data;
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--source", "camera:/dev/video77", "--data-dir",
-                             data.path().string()},
-                            (data.path() / "kiosk").string(), {x.env()});
+    BackgroundProcess kiosk(
+        {MEDKIOSK_PATH, "--windowed", "--source", "camera:/dev/video77", "--data-dir", data.path().string()},
+        (data.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=camera-error", 20s)) << kiosk.output();
     const std::string error_line = grep_first(kiosk.output(), "(event=camera-error[^\n]*)");
     EXPECT_NE(error_line.find("/dev/video77"), std::string::npos) << error_line;

@@ -59,8 +59,8 @@ TEST(Palette, EveryTextPairReachesFourAndAHalfToOne) {
         {"text on chosen button", colours::text, chosen_button},
     };
     for (const auto& pair : pairs) {
-        EXPECT_GE(contrast(pair.foreground, pair.background), 4.5) << pair.name << ": "
-                                                                   << contrast(pair.foreground, pair.background);
+        EXPECT_GE(contrast(pair.foreground, pair.background), 4.5)
+            << pair.name << ": " << contrast(pair.foreground, pair.background);
     }
 }
 

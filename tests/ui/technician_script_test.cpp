@@ -13,9 +13,9 @@
 #include <sstream>
 #include <thread>
 
+#include "kiosk_driver.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
-#include "kiosk_driver.hpp"
 #include "xvfb.hpp"
 
 namespace medkiosk::test {
@@ -29,7 +29,6 @@ std::string read_file(const std::filesystem::path& file) {
     text << in.rdbuf();
     return text.str();
 }
-
 
 struct ScreenSize {
     int width;
@@ -48,19 +47,21 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     TempDir dir;
     const std::filesystem::path config = dir.path() / "kiosk.toml";
     const std::string original =
-        "# Set up by the county's technician; keep this comment\n[kiosk]\nid = \"tech-ui\"\nlanguage = \"en\"\n"
+        "# Set up by the county's technician; keep this comment\n[kiosk]\nid = \"tech-ui\"\nlanguage = "
+        "\"en\"\n"
         "font = \"\"  # fontconfig\n\n[camera]\nsource = \"demo\"\n\n[policy]\nmin_shelf_life_days = 100\n";
     std::ofstream(config) << original;
 
     // A fresh kiosk: no users yet, the development technician PIN lets the technician in.
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size, "--config", config.string(), "--data-dir",
-                             (dir.path() / "data").string()},
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size, "--config", config.string(),
+                             "--data-dir", (dir.path() / "data").string()},
                             (dir.path() / "kiosk").string(),
                             {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_TECHNICIAN_PIN=2468",
                              "MEDKIOSK_PEPPER_FILE=" + (dir.path() / "pin-pepper").string()});
     KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size, 150ms, 300ms);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
-    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
+    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep",
+           "3.6", "mouseup", "1"});
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);
     ASSERT_TRUE(k.click("ok"));
@@ -84,13 +85,15 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     ASSERT_TRUE(k.click("lang-zh"));
     ASSERT_TRUE(k.click("save"));
     ASSERT_TRUE(kiosk.wait_for_output("event=settings-saved", 10s)) << kiosk.output();
-    ASSERT_TRUE(kiosk.wait_for_output("event=settings-applied language=zh idle_timeout_seconds=105 restart_needed=yes", 5s))
+    ASSERT_TRUE(kiosk.wait_for_output(
+        "event=settings-applied language=zh idle_timeout_seconds=105 restart_needed=yes", 5s))
         << kiosk.output();
     const std::string saved = read_file(config);
     EXPECT_NE(saved.find("id = \"tech-ui-2\""), std::string::npos) << saved;
     EXPECT_NE(saved.find("language = \"zh\""), std::string::npos) << saved;
     EXPECT_NE(saved.find("idle_timeout_seconds = 105"), std::string::npos) << saved;
-    EXPECT_NE(saved.find("# Set up by the county's technician; keep this comment"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("# Set up by the county's technician; keep this comment"), std::string::npos)
+        << saved;
     EXPECT_NE(saved.find("font = \"\"  # fontconfig"), std::string::npos) << saved;
     EXPECT_NE(saved.find("min_shelf_life_days = 100"), std::string::npos) << saved;
     k.shot("03-settings-saved-zh");
@@ -134,7 +137,8 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
         EXPECT_EQ(kiosk.output().find("13579"), std::string::npos) << "a PIN is never logged";
         const auto users = run_ctl({"users", "list", "--data-dir", (dir.path() / "data").string()});
         EXPECT_NE(users.out.find("li"), std::string::npos) << users.out << users.err;
-        const auto rules = run_ctl({"rules", "show", "--json", "--data-dir", (dir.path() / "data").string(), "--today", "2026-12-24"});
+        const auto rules = run_ctl({"rules", "show", "--json", "--data-dir", (dir.path() / "data").string(),
+                                    "--today", "2026-12-24"});
         EXPECT_NE(rules.out.find("Winter drive"), std::string::npos) << rules.out << rules.err;
     }
     EXPECT_NE(read_file(config).find("language = \"en\""), std::string::npos);
@@ -154,7 +158,8 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
         ASSERT_TRUE(k.click("restart-now"));
         ASSERT_TRUE(kiosk.wait_for_output("event=restart-requested", 10s)) << kiosk.output();
         const auto until = std::chrono::steady_clock::now() + 15s;
-        while (kiosk.running() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(100ms);
+        while (kiosk.running() && std::chrono::steady_clock::now() < until)
+            std::this_thread::sleep_for(100ms);
         EXPECT_FALSE(kiosk.running()) << "the kiosk exits by itself";
         EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
         return;
@@ -164,8 +169,12 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }
 
-INSTANTIATE_TEST_SUITE_P(TwoSizes, TechnicianScript, ::testing::Values(ScreenSize{1280, 800, true}, ScreenSize{1024, 600, false}),
-                         [](const auto& param_info) { return std::to_string(param_info.param.width) + "x" + std::to_string(param_info.param.height); });
+INSTANTIATE_TEST_SUITE_P(TwoSizes, TechnicianScript,
+                         ::testing::Values(ScreenSize{1280, 800, true}, ScreenSize{1024, 600, false}),
+                         [](const auto& param_info) {
+                             return std::to_string(param_info.param.width) + "x" +
+                                    std::to_string(param_info.param.height);
+                         });
 
 }  // namespace
 }  // namespace medkiosk::test

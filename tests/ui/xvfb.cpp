@@ -20,10 +20,12 @@ Xvfb::Xvfb(int width, int height) {
             continue;
         }
         display_ = ":" + std::to_string(number);
-        const std::string log = (std::filesystem::temp_directory_path() / ("medkiosk-xvfb-" + std::to_string(number))).string();
+        const std::string log =
+            (std::filesystem::temp_directory_path() / ("medkiosk-xvfb-" + std::to_string(number))).string();
         server_ = std::make_unique<BackgroundProcess>(
             std::vector<std::string>{"/usr/bin/Xvfb", display_, "-screen", "0",
-                                     std::to_string(width) + "x" + std::to_string(height) + "x24", "-nolisten", "tcp"},
+                                     std::to_string(width) + "x" + std::to_string(height) + "x24",
+                                     "-nolisten", "tcp"},
             log);
         for (int wait = 0; wait < 100; ++wait) {
             if (std::filesystem::exists("/tmp/.X11-unix/X" + std::to_string(number))) {

@@ -9,7 +9,7 @@
 namespace medkiosk::test {
 
 class Xvfb {
-public:
+  public:
     Xvfb(int width, int height);
     bool ok() const { return ok_; }
     const std::string& display() const { return display_; }  // ":N"
@@ -20,7 +20,7 @@ public:
     ProcessResult run(const std::vector<std::string>& argv) const;
     bool screenshot(const std::string& png_file) const;
 
-private:
+  private:
     std::unique_ptr<BackgroundProcess> server_;
     std::string display_;
     std::string error_;

@@ -55,10 +55,16 @@ int run_catalog(const Args& args, CommandIo io) {
             return 0;
         }
         for (const auto& e : entries.value()) {
-            io.out << ledger_cli::dump({{"product_id", e.product_id}, {"name_zh", e.name_zh}, {"name_en", e.name_en},
-                                        {"form", e.form}, {"strength", e.strength}, {"category", e.category},
-                                        {"prescription", e.prescription}, {"controlled", e.controlled},
-                                        {"cold_chain", e.cold_chain}, {"injectable", e.injectable},
+            io.out << ledger_cli::dump({{"product_id", e.product_id},
+                                        {"name_zh", e.name_zh},
+                                        {"name_en", e.name_en},
+                                        {"form", e.form},
+                                        {"strength", e.strength},
+                                        {"category", e.category},
+                                        {"prescription", e.prescription},
+                                        {"controlled", e.controlled},
+                                        {"cold_chain", e.cold_chain},
+                                        {"injectable", e.injectable},
                                         {"device", e.device}})
                    << '\n';
         }
@@ -74,8 +80,8 @@ int run_catalog(const Args& args, CommandIo io) {
     const auto parsed = kiosk::parse_catalogue_csv(text);
     if (!parsed.ok()) {
         for (const auto& problem : parsed.problems) {
-            io.err << words[1] << ':' << problem.line << ':' << (problem.column.empty() ? "-" : problem.column)
-                   << ": " << problem.why << '\n';
+            io.err << words[1] << ':' << problem.line << ':'
+                   << (problem.column.empty() ? "-" : problem.column) << ": " << problem.why << '\n';
         }
         io.err << "medkioskctl catalog: " << parsed.problems.size()
                << " problem(s); nothing was imported — fix the file and run the import again\n";

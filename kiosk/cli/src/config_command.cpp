@@ -92,7 +92,8 @@ int run_config(const Args& args, CommandIo io) {
                     config = previous.config;
                     origin = last_good.string() + " (the last good copy; " + file.string() + " has errors)";
                 } else {
-                    origin = std::string("defaults (") + file.string() + " has errors and there is no last good copy)";
+                    origin = std::string("defaults (") + file.string() +
+                             " has errors and there is no last good copy)";
                 }
             }
         } else {
@@ -109,8 +110,8 @@ int run_config(const Args& args, CommandIo io) {
             return 1;
         }
         io.out << positional[0] << " = "
-               << kiosk::config_value_text(kiosk::read_config_file(file).config, positional[0]) << "  (" << file.string()
-               << "; restart the kiosk to apply)\n";
+               << kiosk::config_value_text(kiosk::read_config_file(file).config, positional[0]) << "  ("
+               << file.string() << "; restart the kiosk to apply)\n";
         return 0;
     }
     if (command == "keys" && positional.empty()) {

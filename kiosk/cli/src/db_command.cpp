@@ -2,18 +2,18 @@
 
 #include <charconv>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "ledger_cli.hpp"
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/storage/ledger.hpp"
-#include "ledger_cli.hpp"
 
 namespace medkiosk::cli {
 namespace {
@@ -145,8 +145,8 @@ int run_db(const Args& args, CommandIo io) {
         if (!created) return fail(io, created.error());
         auto summary = created.value()->summary();
         if (!summary) return fail(io, summary.error());
-        io.out << "ledger " << ledger_path.string() << " ready (schema version " << summary.value().schema_version
-               << ")\n";
+        io.out << "ledger " << ledger_path.string() << " ready (schema version "
+               << summary.value().schema_version << ")\n";
         return 0;
     }
     std::error_code ec;
@@ -168,10 +168,10 @@ int run_db(const Args& args, CommandIo io) {
         const auto& s = summary.value();
         if (options.json) {
             io.out << ledger_cli::dump({{"ledger", ledger_path.string()},
-                            {"schema_version", s.schema_version},
-                            {"sessions", s.sessions},
-                            {"dropoffs", s.dropoffs},
-                            {"outbox_pending", s.outbox_pending}})
+                                        {"schema_version", s.schema_version},
+                                        {"sessions", s.sessions},
+                                        {"dropoffs", s.dropoffs},
+                                        {"outbox_pending", s.outbox_pending}})
                    << '\n';
         } else {
             io.out << "ledger:          " << ledger_path.string() << '\n'
@@ -201,8 +201,9 @@ int run_db(const Args& args, CommandIo io) {
         auto report = ledger.verify_audit();
         if (!report) return fail(io, report.error());
         if (options.json) {
-            io.out << ledger_cli::dump({{"ok", report.value().ok()}, {"rows", report.value().rows},
-                            {"problems", report.value().problems}})
+            io.out << ledger_cli::dump({{"ok", report.value().ok()},
+                                        {"rows", report.value().rows},
+                                        {"problems", report.value().problems}})
                    << '\n';
         } else if (report.value().ok()) {
             io.out << "ok (" << report.value().rows << " audit rows, chain intact)\n";
@@ -228,18 +229,29 @@ int run_db(const Args& args, CommandIo io) {
             document["dropoffs"].push_back(ledger_cli::dropoff_json(*it));
         document["catalogue"] = nlohmann::ordered_json::array();
         for (const auto& e : catalogue.value()) {
-            document["catalogue"].push_back({{"product_id", e.product_id}, {"name_zh", e.name_zh},
-                                             {"name_en", e.name_en}, {"form", e.form}, {"strength", e.strength},
-                                             {"category", e.category}, {"prescription", e.prescription},
-                                             {"controlled", e.controlled}, {"cold_chain", e.cold_chain},
-                                             {"injectable", e.injectable}, {"device", e.device}});
+            document["catalogue"].push_back({{"product_id", e.product_id},
+                                             {"name_zh", e.name_zh},
+                                             {"name_en", e.name_en},
+                                             {"form", e.form},
+                                             {"strength", e.strength},
+                                             {"category", e.category},
+                                             {"prescription", e.prescription},
+                                             {"controlled", e.controlled},
+                                             {"cold_chain", e.cold_chain},
+                                             {"injectable", e.injectable},
+                                             {"device", e.device}});
         }
         document["audit"] = nlohmann::ordered_json::array();
         for (const auto& row : audit.value()) {
-            document["audit"].push_back({{"seq", row.seq}, {"at", row.at}, {"actor", row.actor},
-                                         {"action", row.action}, {"entity", row.entity},
-                                         {"entity_id", row.entity_id}, {"detail", row.detail},
-                                         {"prev_hash", row.prev_hash}, {"hash", row.hash}});
+            document["audit"].push_back({{"seq", row.seq},
+                                         {"at", row.at},
+                                         {"actor", row.actor},
+                                         {"action", row.action},
+                                         {"entity", row.entity},
+                                         {"entity_id", row.entity_id},
+                                         {"detail", row.detail},
+                                         {"prev_hash", row.prev_hash},
+                                         {"hash", row.hash}});
         }
         io.out << ledger_cli::dump(document) << '\n';
         return 0;

@@ -8,7 +8,8 @@
 namespace medkiosk::cli {
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: medkioskctl dropoffs list [--data-dir DIR] [--limit N] [--pending] [--json]
+constexpr std::string_view kUsage =
+    R"(usage: medkioskctl dropoffs list [--data-dir DIR] [--limit N] [--pending] [--json]
 
   list        drop-offs newest first; --pending: those waiting for a pharmacist, oldest first
   --json      one JSON object per line (serials appear only as keyed hashes)

@@ -92,7 +92,8 @@ int run_hub(const Args& args, CommandIo io) {
         auto role = storage::add_kiosk(hub, options.positional[1], password, options.value("--public-key"));
         if (!role) return fail(io, role.error().message);
         io.out << "kiosk " << options.positional[1] << ": role " << role.value() << '\n';
-        if (generated) io.out << "password: " << password << "  (shown once; put it in the kiosk's hub URL)\n";
+        if (generated)
+            io.out << "password: " << password << "  (shown once; put it in the kiosk's hub URL)\n";
         return 0;
     }
     auto imported = storage::import_bundle(hub, options.positional[1]);

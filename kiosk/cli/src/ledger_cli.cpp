@@ -36,7 +36,8 @@ std::optional<std::string> parse(const Args& args, const std::vector<std::string
             options.help = true;
         } else if (arg == "--json") {
             options.json = true;
-        } else if (arg == "--data-dir" || arg == "--pepper-file" || arg == "--today" || contains(value_options, arg)) {
+        } else if (arg == "--data-dir" || arg == "--pepper-file" || arg == "--today" ||
+                   contains(value_options, arg)) {
             auto value = take();
             if (!value || value->empty()) return arg + " needs a value";
             if (arg == "--data-dir") {

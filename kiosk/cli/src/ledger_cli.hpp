@@ -16,9 +16,9 @@
 namespace medkiosk::cli::ledger_cli {
 
 struct CommonOptions {
-    std::filesystem::path data_dir;     // --data-dir, else the default
-    std::filesystem::path pepper_file;  // --pepper-file, else kiosk::default_pepper_file
-    std::optional<scanner::Date> today; // --today
+    std::filesystem::path data_dir;      // --data-dir, else the default
+    std::filesystem::path pepper_file;   // --pepper-file, else kiosk::default_pepper_file
+    std::optional<scanner::Date> today;  // --today
     bool json = false;
     bool help = false;
     std::vector<std::string> positional;

@@ -31,8 +31,10 @@ int run_ocr(const Args& args, CommandIo io) {
     bool json = false, show_lines = false;
     std::vector<std::string> files;
     for (const auto& arg : args) {
-        if (arg == "--json") json = true;
-        else if (arg == "--lines") show_lines = true;
+        if (arg == "--json")
+            json = true;
+        else if (arg == "--lines")
+            show_lines = true;
         else if (arg == "--help" || arg == "-h") {
             io.out << kUsage;
             return 0;
@@ -61,11 +63,13 @@ int run_ocr(const Args& args, CommandIo io) {
             grey.release();
         }
         if (grey.empty()) {
-            report_error(json, io, file, "cannot read the image (missing, unreadable or not png/jpg/bmp/webp)");
+            report_error(json, io, file,
+                         "cannot read the image (missing, unreadable or not png/jpg/bmp/webp)");
             failed = true;
             continue;
         }
-        const auto lines = opened.reader->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        const auto lines =
+            opened.reader->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
         const auto reading = scanner::ocr::parse_expiry_text(lines.joined());
         if (json) {
             nlohmann::json out{{"file", file}};
@@ -81,8 +85,8 @@ int run_ocr(const Args& args, CommandIo io) {
         }
         io.out << file << ": ";
         if (reading.expiry) {
-            io.out << "expiry " << scanner::to_iso(*reading.expiry) << " (" << scanner::to_string(reading.precision)
-                   << ") from \"" << reading.source_text << "\"";
+            io.out << "expiry " << scanner::to_iso(*reading.expiry) << " ("
+                   << scanner::to_string(reading.precision) << ") from \"" << reading.source_text << "\"";
         } else {
             io.out << (reading.contradictory ? "no expiry (two different dates read)" : "no expiry read");
         }

@@ -49,10 +49,14 @@ std::string dump_line(const nlohmann::ordered_json& value) {
 std::string show_controls(const std::string& text) {
     std::string line;
     for (char c : text) {
-        if (c == '\x1d') line += "<GS>";
-        else if (c == '\x1e') line += "<RS>";
-        else if (c == '\x04') line += "<EOT>";
-        else line.push_back(c);
+        if (c == '\x1d')
+            line += "<GS>";
+        else if (c == '\x1e')
+            line += "<RS>";
+        else if (c == '\x04')
+            line += "<EOT>";
+        else
+            line.push_back(c);
     }
     return line;
 }

@@ -2,8 +2,8 @@
 // policy as the kiosk, and prints each new record as a JSON line once it is durably committed.
 
 #include <charconv>
-#include <limits>
 #include <istream>
+#include <limits>
 #include <ostream>
 
 #include "ledger_cli.hpp"
@@ -14,7 +14,8 @@
 namespace medkiosk::cli {
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: medkioskctl record [--data-dir DIR] [--today YYYY-MM-DD] [--quantity N]
+constexpr std::string_view kUsage =
+    R"(usage: medkioskctl record [--data-dir DIR] [--today YYYY-MM-DD] [--quantity N]
                           [--condition sealed|opened-usable] [--expiry YYYY-MM] [--session ID] < lines
 
 Each stdin line is scan data as `medkioskctl parse` reads it (AIM id optional, GS as 0x1D). The pack
@@ -28,7 +29,8 @@ has "recorded": false with the decision and reason. Exit 1 when any line was not
 std::optional<int> parse_int(const std::string& text, int low, int high) {
     int value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) return std::nullopt;
+    if (error != std::errc() || end != text.data() + text.size() || value < low || value > high)
+        return std::nullopt;
     return value;
 }
 
@@ -36,7 +38,8 @@ std::optional<int> parse_int(const std::string& text, int low, int high) {
 
 int run_record(const Args& args, CommandIo io) {
     ledger_cli::CommonOptions options;
-    if (auto error = ledger_cli::parse(args, {"--quantity", "--condition", "--expiry", "--session"}, {}, options)) {
+    if (auto error =
+            ledger_cli::parse(args, {"--quantity", "--condition", "--expiry", "--session"}, {}, options)) {
         io.err << "medkioskctl record: " << *error << "\n\n" << kUsage;
         return 2;
     }
@@ -45,7 +48,8 @@ int run_record(const Args& args, CommandIo io) {
         return 0;
     }
     if (!options.positional.empty()) {
-        io.err << "medkioskctl record: unexpected argument '" << options.positional.front() << "'\n\n" << kUsage;
+        io.err << "medkioskctl record: unexpected argument '" << options.positional.front() << "'\n\n"
+               << kUsage;
         return 2;
     }
     int quantity = 1;
@@ -97,7 +101,9 @@ int run_record(const Args& args, CommandIo io) {
         const auto parsed = scanner::parse_scan(split.data, split.symbology, today);
         nlohmann::ordered_json out;
         if (!parsed.ok()) {
-            out = {{"recorded", false}, {"decision", "refuse"}, {"reason", "unreadable"},
+            out = {{"recorded", false},
+                   {"decision", "refuse"},
+                   {"reason", "unreadable"},
                    {"error", parsed.error().message}};
             io.out << ledger_cli::dump(out) << std::endl;
             status = 1;
@@ -116,7 +122,8 @@ int run_record(const Args& args, CommandIo io) {
             return 1;
         }
         const auto assessment = kiosk::assess(pack, today, inputs.value().rules, inputs.value().context);
-        if (assessment.decision == kiosk::Decision::Refuse || assessment.decision == kiosk::Decision::AskExpiry) {
+        if (assessment.decision == kiosk::Decision::Refuse ||
+            assessment.decision == kiosk::Decision::AskExpiry) {
             out = {{"recorded", false},
                    {"decision", std::string(kiosk::to_string(assessment.decision))},
                    {"reason", assessment.reason}};

@@ -58,12 +58,14 @@ int run_rules(const Args& args, CommandIo io) {
     const bool usage_ok = (command == "show" && w.size() == 1) || (command == "set" && w.size() == 3) ||
                           (command == "drive" && w.size() == 4) || (command == "recall" && w.size() == 3);
     if (!usage_ok) {
-        io.err << "medkioskctl rules: which command? show, set NAME VALUE, drive NAME START END or recall GTIN BATCH\n\n"
+        io.err << "medkioskctl rules: which command? show, set NAME VALUE, drive NAME START END or recall "
+                  "GTIN BATCH\n\n"
                << kUsage;
         return 2;
     }
 
-    auto opened = command == "show" ? ledger_cli::open_read_only(options) : ledger_cli::open_writable(options);
+    auto opened =
+        command == "show" ? ledger_cli::open_read_only(options) : ledger_cli::open_writable(options);
     if (!opened) return fail(io, opened.error().message);
     storage::Ledger& ledger = *opened.value();
     auto rules = kiosk::load_policy_rules(ledger);
@@ -76,7 +78,10 @@ int run_rules(const Args& args, CommandIo io) {
         out["rules"] = nlohmann::json::parse(kiosk::policy_rules_to_json(rules.value()));
         if (drive.value()) {
             const auto& d = *drive.value();
-            out["active_drive"] = {{"id", d.id}, {"name", d.name}, {"starts_on", d.starts_on}, {"ends_on", d.ends_on},
+            out["active_drive"] = {{"id", d.id},
+                                   {"name", d.name},
+                                   {"starts_on", d.starts_on},
+                                   {"ends_on", d.ends_on},
                                    {"accepted_categories", d.accepted_categories},
                                    {"rules", nlohmann::json::parse(d.rules_json, nullptr, false)}};
         } else {
@@ -95,8 +100,10 @@ int run_rules(const Args& args, CommandIo io) {
         } else if (name.rfind("shelf_life_by_category.", 0) == 0) {
             const std::string category = name.substr(std::string("shelf_life_by_category.").size());
             nlohmann::json by_category = rules.value().shelf_life_by_category;
-            if (value == "-") by_category.erase(category);
-            else by_category[category] = nlohmann::json::parse(value, nullptr, false);
+            if (value == "-")
+                by_category.erase(category);
+            else
+                by_category[category] = nlohmann::json::parse(value, nullptr, false);
             patch["shelf_life_by_category"] = by_category;
         } else if (name == "excluded_categories") {
             patch[name] = split_list(value);
@@ -109,7 +116,8 @@ int run_rules(const Args& args, CommandIo io) {
         std::string error;
         auto updated = kiosk::policy_rules_from_json(patch.dump(), rules.value(), error);
         if (!updated) return fail(io, error + " — nothing was changed");
-        if (auto s = ledger.set_setting(kiosk::kPolicyRulesSetting, kiosk::policy_rules_to_json(*updated), "medkioskctl");
+        if (auto s = ledger.set_setting(kiosk::kPolicyRulesSetting, kiosk::policy_rules_to_json(*updated),
+                                        "medkioskctl");
             !s)
             return fail(io, s.error().message);
         io.out << kiosk::policy_rules_to_json(*updated) << '\n';
@@ -121,9 +129,11 @@ int run_rules(const Args& args, CommandIo io) {
         drive.name = w[1];
         drive.starts_on = w[2];
         drive.ends_on = w[3];
-        if (auto categories = ledger_cli::named(options, "--categories")) drive.accepted_categories = split_list(*categories);
+        if (auto categories = ledger_cli::named(options, "--categories"))
+            drive.accepted_categories = split_list(*categories);
         drive.rules_json = ledger_cli::named(options, "--rules").value_or("{}");
-        if (auto info = kiosk::drive_info(drive); !info) return fail(io, info.error().message + " — nothing was changed");
+        if (auto info = kiosk::drive_info(drive); !info)
+            return fail(io, info.error().message + " — nothing was changed");
         auto added = ledger.add_drive(drive, "medkioskctl");
         if (!added) return fail(io, added.error().message);
         io.out << "drive " << added.value().id << " '" << drive.name << "' added\n";

@@ -27,7 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 std::string extension_of(const fs::path& path) {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return ext;
 }
 
@@ -48,10 +49,12 @@ double percentile(std::vector<double> values, double p) {
     return values[std::min(index, values.size() - 1)];
 }
 
-double round2(double value) { return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100; }
+double round2(double value) {
+    return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100;
+}
 
 class Scanner {
-public:
+  public:
     Scanner(bool json, scanner::ConfirmOptions confirm, CommandIo io)
         : json_(json), confirm_(confirm), io_(io), today_(scanner::today_utc()) {}
 
@@ -60,7 +63,8 @@ public:
         if (fs::is_directory(path, ec)) {
             std::vector<fs::path> files;
             for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
-                if (it->is_regular_file(ec) && (is_image(it->path()) || is_video(it->path()))) files.push_back(it->path());
+                if (it->is_regular_file(ec) && (is_image(it->path()) || is_video(it->path())))
+                    files.push_back(it->path());
             if (ec) return report_error(path, "folder could not be listed: " + ec.message());
             std::sort(files.begin(), files.end());
             for (const auto& file : files) scan_file(file);
@@ -72,22 +76,27 @@ public:
 
     bool failed() const { return failed_; }
 
-private:
+  private:
     void scan_file(const fs::path& path) {
         if (is_video(path)) return scan_video(path);
-        if (!is_image(path)) return report_error(path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
+        if (!is_image(path))
+            return report_error(
+                path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
         cv::Mat grey;
         try {
             grey = cv::imread(path.string(), cv::IMREAD_GRAYSCALE);
         } catch (const cv::Exception& e) {
             return report_error(path, std::string("image could not be read: ") + e.what());
         }
-        if (grey.empty()) return report_error(path, "image could not be read (missing, damaged or unsupported format)");
+        if (grey.empty())
+            return report_error(path, "image could not be read (missing, damaged or unsupported format)");
         const auto started = Clock::now();
-        const auto symbols = decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+        const auto symbols =
+            decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         if (json_) {
-            nlohmann::ordered_json line{{"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
+            nlohmann::ordered_json line{
+                {"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
             io_.out << dump_line(line) << '\n';
         } else {
             print_readable(path, symbols, -1);
@@ -102,12 +111,14 @@ private:
         } catch (const cv::Exception& e) {
             return report_error(path, std::string("video could not be opened: ") + e.what());
         }
-        if (!capture.isOpened()) return report_error(path, "video could not be opened (missing, damaged or unsupported format)");
+        if (!capture.isOpened())
+            return report_error(path, "video could not be opened (missing, damaged or unsupported format)");
         double fps = capture.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
         scanner::CodeConfirmer confirmer(confirm_);
-        scanner::TrackingDecoder tracker;  // the live pipeline's decoder, so a recording behaves like the camera
+        scanner::TrackingDecoder
+            tracker;  // the live pipeline's decoder, so a recording behaves like the camera
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
@@ -125,14 +136,16 @@ private:
                 break;
             }
             const auto started = Clock::now();
-            const auto symbols = tracker.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+            const auto symbols =
+                tracker.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
             decode_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
-            const auto at = start + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double>(static_cast<double>(frame_index) / fps));
+            const auto at = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                        static_cast<double>(frame_index) / fps));
             const auto confirmed = confirmer.update(symbols, at);
             if (confirmed.empty()) continue;
             if (json_) {
-                nlohmann::ordered_json line{{"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
+                nlohmann::ordered_json line{
+                    {"file", path.string()}, {"frame", frame_index}, {"codes", codes_json(confirmed)}};
                 io_.out << dump_line(line) << '\n';
             } else {
                 print_readable(path, confirmed, frame_index);
@@ -141,32 +154,36 @@ private:
         if (frame_index == 0) return report_error(path, "video has no readable frames");
         if (json_) {
             nlohmann::ordered_json line{{"file", path.string()},
-                                {"frames", frame_index},
-                                {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
-                                {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
+                                        {"frames", frame_index},
+                                        {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
+                                        {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
             io_.out << dump_line(line) << '\n';
         } else {
-            io_.out << path.string() << ": " << frame_index << " frames, decode p50 " << round2(percentile(decode_ms, 0.5))
-                    << " ms, p95 " << round2(percentile(decode_ms, 0.95)) << " ms\n";
+            io_.out << path.string() << ": " << frame_index << " frames, decode p50 "
+                    << round2(percentile(decode_ms, 0.5)) << " ms, p95 "
+                    << round2(percentile(decode_ms, 0.95)) << " ms\n";
         }
     }
 
     nlohmann::ordered_json codes_json(const std::vector<scanner::DecodedSymbol>& symbols) const {
         nlohmann::ordered_json codes = nlohmann::ordered_json::array();
         for (const auto& symbol : symbols)
-            codes.push_back({{"format", symbol.format},
-                             {"symbology", symbol.symbology},
-                             {"text", symbol.text},
-                             {"pack", pack_to_json(scanner::parse_scan(symbol.text, symbol.symbology, today_))}});
+            codes.push_back(
+                {{"format", symbol.format},
+                 {"symbology", symbol.symbology},
+                 {"text", symbol.text},
+                 {"pack", pack_to_json(scanner::parse_scan(symbol.text, symbol.symbology, today_))}});
         return codes;
     }
 
-    void print_readable(const fs::path& path, const std::vector<scanner::DecodedSymbol>& symbols, long long frame) {
+    void print_readable(const fs::path& path, const std::vector<scanner::DecodedSymbol>& symbols,
+                        long long frame) {
         for (const auto& symbol : symbols) {
             io_.out << path.string();
             if (frame >= 0) io_.out << " frame " << frame;
-            io_.out << ": " << symbol.format << ' ' << symbol.symbology << ' ' << show_controls(symbol.text) << "  ->  "
-                    << pack_summary(scanner::parse_scan(symbol.text, symbol.symbology, today_)) << '\n';
+            io_.out << ": " << symbol.format << ' ' << symbol.symbology << ' ' << show_controls(symbol.text)
+                    << "  ->  " << pack_summary(scanner::parse_scan(symbol.text, symbol.symbology, today_))
+                    << '\n';
         }
     }
 
@@ -215,7 +232,8 @@ int run_scan(const Args& args, CommandIo io) {
             confirm.hold = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
             ++i;
         } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n";
+            io.err << "medkioskctl scan: unknown option '" << arg
+                   << "'\nusage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n";
             return 2;
         } else {
             paths.push_back(arg);
@@ -223,7 +241,8 @@ int run_scan(const Args& args, CommandIo io) {
     }
     if (paths.empty()) {
         io.err << "usage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n"
-                  "  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, avi, mkv, mov, webm)\n";
+                  "  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, "
+                  "avi, mkv, mov, webm)\n";
         return 2;
     }
     Scanner scanner_run(json, confirm, io);

@@ -60,35 +60,48 @@ int run_status(const Args& args, CommandIo io) {
     }
     std::error_code ec;
     const bool config_exists = fs::exists(config_file, ec);
-    const kiosk::ConfigParse config = config_exists ? kiosk::read_config_file(config_file) : kiosk::ConfigParse{};
+    const kiosk::ConfigParse config =
+        config_exists ? kiosk::read_config_file(config_file) : kiosk::ConfigParse{};
     if (data_dir.empty()) {
-        data_dir = config.ok() && !config.config.data_dir.empty() ? fs::path(config.config.data_dir) : kiosk::default_data_dir();
+        data_dir = config.ok() && !config.config.data_dir.empty() ? fs::path(config.config.data_dir)
+                                                                  : kiosk::default_data_dir();
     }
     const kiosk::StatusReport report = kiosk::gather_status(data_dir);
     const auto& runtime = report.runtime;
 
     std::string state = "never started with this data directory";
     if (runtime) {
-        if (!report.kiosk_running) state = "not running (last: " + runtime->state + " at " + runtime->updated_at + ")";
-        else if (runtime->state == "out-of-order") state = "running, OUT OF ORDER (" + runtime->reason + "): " + runtime->detail;
-        else state = "running, " + runtime->state + " since " + runtime->started_at;
+        if (!report.kiosk_running)
+            state = "not running (last: " + runtime->state + " at " + runtime->updated_at + ")";
+        else if (runtime->state == "out-of-order")
+            state = "running, OUT OF ORDER (" + runtime->reason + "): " + runtime->detail;
+        else
+            state = "running, " + runtime->state + " since " + runtime->started_at;
     }
     std::string camera = "unknown (the kiosk has not run)";
     if (runtime) {
-        camera = runtime->camera_source + (runtime->camera_error.empty() ? ": ok" : ": ERROR " + runtime->camera_error);
+        camera = runtime->camera_source +
+                 (runtime->camera_error.empty() ? ": ok" : ": ERROR " + runtime->camera_error);
         if (!report.kiosk_running) camera += " (when the kiosk last ran)";
     }
     std::string config_state = config_file.string();
-    if (!config_exists) config_state += " (missing: built-in defaults)";
-    else if (!config.ok()) config_state += " (HAS ERRORS: " + config.issues.front().to_string() + "; run medkioskctl config check)";
-    else config_state += " (ok)";
+    if (!config_exists)
+        config_state += " (missing: built-in defaults)";
+    else if (!config.ok())
+        config_state +=
+            " (HAS ERRORS: " + config.issues.front().to_string() + "; run medkioskctl config check)";
+    else
+        config_state += " (ok)";
     if (runtime && !runtime->config_origin.empty() && runtime->config_origin != "file")
         config_state += "; the kiosk runs on " + runtime->config_origin;
 
-    const std::string database = !report.database_present ? "none yet (" + kiosk::ledger_file(data_dir).string() + ")"
-                                                           : human_bytes(report.database_bytes) + " (" + kiosk::ledger_file(data_dir).string() + ", " +
-                                                                 std::to_string(report.dropoffs) + " drop-offs)";
-    const std::string backlog = report.backlog ? std::to_string(*report.backlog) + " rows waiting for the hub" : "unknown";
+    const std::string database = !report.database_present
+                                     ? "none yet (" + kiosk::ledger_file(data_dir).string() + ")"
+                                     : human_bytes(report.database_bytes) + " (" +
+                                           kiosk::ledger_file(data_dir).string() + ", " +
+                                           std::to_string(report.dropoffs) + " drop-offs)";
+    const std::string backlog =
+        report.backlog ? std::to_string(*report.backlog) + " rows waiting for the hub" : "unknown";
     const std::string last_sync = report.last_sync.empty() ? "never" : report.last_sync;
     std::string last_error = "none";
     if (runtime && !runtime->last_error.empty())
@@ -98,7 +111,8 @@ int run_status(const Args& args, CommandIo io) {
     if (json) {
         nlohmann::json out = {
             {"version", MEDKIOSK_VERSION},
-            {"kiosk_id", runtime ? runtime->kiosk_id : (config.ok() ? config.config.kiosk_id : std::string())},
+            {"kiosk_id",
+             runtime ? runtime->kiosk_id : (config.ok() ? config.config.kiosk_id : std::string())},
             {"running", report.kiosk_running},
             {"state", runtime ? runtime->state : std::string("never-started")},
             {"camera_source", runtime ? runtime->camera_source : std::string()},
@@ -111,16 +125,20 @@ int run_status(const Args& args, CommandIo io) {
             {"last_sync", report.last_sync},
             {"last_error", runtime ? runtime->last_error : std::string()},
             {"database_error", report.database_error},
-            {"free_disk_bytes", report.free_disk_bytes ? nlohmann::json(*report.free_disk_bytes) : nlohmann::json(nullptr)},
+            {"free_disk_bytes",
+             report.free_disk_bytes ? nlohmann::json(*report.free_disk_bytes) : nlohmann::json(nullptr)},
         };
         io.out << out.dump(2) << "\n";
     } else {
         io.out << "version:     medkiosk " << MEDKIOSK_VERSION << "\n"
-               << "kiosk:       " << (runtime ? runtime->kiosk_id : config.config.kiosk_id) << ", " << state << "\n"
+               << "kiosk:       " << (runtime ? runtime->kiosk_id : config.config.kiosk_id) << ", " << state
+               << "\n"
                << "config:      " << config_state << "\n"
                << "camera:      " << camera << "\n"
                << "database:    " << database << "\n"
-               << "free disk:   " << (report.free_disk_bytes ? human_bytes(*report.free_disk_bytes) : std::string("unknown")) << "\n"
+               << "free disk:   "
+               << (report.free_disk_bytes ? human_bytes(*report.free_disk_bytes) : std::string("unknown"))
+               << "\n"
                << "backlog:     " << backlog << "\n"
                << "last sync:   " << last_sync << "\n"
                << "last error:  " << last_error << "\n";

@@ -50,8 +50,10 @@ std::function<bool(storage::SyncPoint)> fault_hook_from_environment() {
     const std::string where = text.substr(0, colon);
     const int nth = colon == std::string::npos ? 1 : std::atoi(text.c_str() + colon + 1);
     storage::SyncPoint point = storage::SyncPoint::AfterHubCommit;
-    if (where == "kill-before-upload") point = storage::SyncPoint::BeforeUpload;
-    else if (where == "kill-after-local-mark") point = storage::SyncPoint::AfterLocalMark;
+    if (where == "kill-before-upload")
+        point = storage::SyncPoint::BeforeUpload;
+    else if (where == "kill-after-local-mark")
+        point = storage::SyncPoint::AfterLocalMark;
     auto seen = std::make_shared<int>(0);
     return [point, nth, seen](storage::SyncPoint at) {
         if (at == point && ++*seen >= nth) ::raise(SIGKILL);
@@ -62,8 +64,8 @@ std::function<bool(storage::SyncPoint)> fault_hook_from_environment() {
 }  // namespace
 
 int run_sync(const Args& args, CommandIo io) {
-    const auto options = detail::parse_options(args, {"--hub", "--data-dir", "--retry-for", "--batch", "--to", "--kiosk-id"},
-                                               {"--help", "-h"});
+    const auto options = detail::parse_options(
+        args, {"--hub", "--data-dir", "--retry-for", "--batch", "--to", "--kiosk-id"}, {"--help", "-h"});
     if (!options.error.empty()) {
         io.err << "medkioskctl sync: " << options.error << "\n\n" << kUsage;
         return 2;
@@ -92,7 +94,8 @@ int run_sync(const Args& args, CommandIo io) {
                << "oldest queued:   " << s.oldest_pending_age_s << " s\n"
                << "last success:    " << (s.last_success_at.empty() ? "never" : s.last_success_at) << '\n'
                << "last error:      " << (s.last_error.empty() ? "none" : s.last_error) << '\n'
-               << "clock skew:      " << (s.clock_skew_ms ? std::to_string(*s.clock_skew_ms) + " ms" : "unknown") << '\n';
+               << "clock skew:      "
+               << (s.clock_skew_ms ? std::to_string(*s.clock_skew_ms) + " ms" : "unknown") << '\n';
         for (const auto& event : s.recent_events) io.out << "event: " << event << '\n';
         return 0;
     }
@@ -101,7 +104,8 @@ int run_sync(const Args& args, CommandIo io) {
             io.err << "medkioskctl sync: export needs --to DIR\n\n" << kUsage;
             return 2;
         }
-        auto exported = storage::export_bundle(ledger, key_file, options.value("--kiosk-id"), options.value("--to"));
+        auto exported =
+            storage::export_bundle(ledger, key_file, options.value("--kiosk-id"), options.value("--to"));
         if (!exported) return fail(io, exported.error().message);
         io.out << "wrote " << exported.value().records << " record(s) of kiosk " << exported.value().kiosk_id
                << " to " << exported.value().file.string() << '\n';
@@ -117,7 +121,8 @@ int run_sync(const Args& args, CommandIo io) {
     sync_options.kiosk_key_file = key_file;
     sync_options.hub_conninfo = detail::hub_conninfo(options);
     sync_options.kiosk_version = MEDKIOSK_VERSION;
-    if (!options.value("--batch").empty()) sync_options.batch_size = std::atoi(options.value("--batch").c_str());
+    if (!options.value("--batch").empty())
+        sync_options.batch_size = std::atoi(options.value("--batch").c_str());
     sync_options.fault_hook = fault_hook_from_environment();
     auto worker = storage::SyncWorker::create(sync_options);
     if (!worker) return fail(io, worker.error().message);
@@ -129,13 +134,14 @@ int run_sync(const Args& args, CommandIo io) {
         auto round = worker.value()->run_round();
         const auto progress = worker.value()->progress();
         if (round) {
-            io.out << "synced: " << progress.inserted << " inserted, " << progress.duplicates << " already at the hub, "
-                   << progress.dead_lettered << " dead-lettered, " << progress.backlog << " queued, "
-                   << progress.bytes_sent << " bytes sent";
+            io.out << "synced: " << progress.inserted << " inserted, " << progress.duplicates
+                   << " already at the hub, " << progress.dead_lettered << " dead-lettered, "
+                   << progress.backlog << " queued, " << progress.bytes_sent << " bytes sent";
             if (progress.clock_skew_ms) io.out << ", clock skew " << *progress.clock_skew_ms << " ms";
             io.out << '\n';
             if (progress.clock_skew_flagged)
-                io.err << "medkioskctl sync: warning: the kiosk's clock differs from the hub's by more than 2 minutes\n";
+                io.err << "medkioskctl sync: warning: the kiosk's clock differs from the hub's by more than "
+                          "2 minutes\n";
             return 0;
         }
         io.err << "medkioskctl sync: " << progress.last_error << '\n';

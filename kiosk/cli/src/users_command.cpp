@@ -45,7 +45,8 @@ int run_users(const Args& args, CommandIo io) {
     const bool needs_login = command == "add" || command == "unlock" || command == "reset-pin";
     if ((command != "list" && !needs_login) || (needs_login && words.size() != 2) ||
         (command == "list" && words.size() != 1)) {
-        io.err << "medkioskctl users: which command? add LOGIN, list, unlock LOGIN or reset-pin LOGIN\n\n" << kUsage;
+        io.err << "medkioskctl users: which command? add LOGIN, list, unlock LOGIN or reset-pin LOGIN\n\n"
+               << kUsage;
         return 2;
     }
     const std::string login = needs_login ? words[1] : "";
@@ -81,7 +82,8 @@ int run_users(const Args& args, CommandIo io) {
         return 0;
     }
 
-    auto pepper = kiosk::load_pepper(ledger_cli::pepper_file(options), command == "add" || command == "reset-pin");
+    auto pepper =
+        kiosk::load_pepper(ledger_cli::pepper_file(options), command == "add" || command == "reset-pin");
     if (!pepper) return fail(io, pepper.error().message);
     kiosk::UserService service(ledger, pepper.value());
 
@@ -94,7 +96,8 @@ int run_users(const Args& args, CommandIo io) {
             if (!added) return fail(io, added.error().message);
             io.out << "added " << added.value().role << " '" << login << "'\n";
         } else {
-            if (auto s = service.reset_pin(login, *pin, "medkioskctl"); !s) return fail(io, s.error().message);
+            if (auto s = service.reset_pin(login, *pin, "medkioskctl"); !s)
+                return fail(io, s.error().message);
             io.out << "PIN of '" << login << "' changed; the account is unlocked\n";
         }
         return 0;

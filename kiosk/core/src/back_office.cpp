@@ -6,11 +6,11 @@
 #include <array>
 #include <condition_variable>
 #include <ctime>
-#include <limits>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -23,14 +23,20 @@
 
 namespace medkiosk::kiosk {
 
-std::string_view to_string(Role role) { return role == Role::Staff ? "staff" : "technician"; }
+std::string_view to_string(Role role) {
+    return role == Role::Staff ? "staff" : "technician";
+}
 
 std::string_view to_string(ReviewAction action) {
     switch (action) {
-        case ReviewAction::Confirm: return "confirm";
-        case ReviewAction::Reclassify: return "reclassify";
-        case ReviewAction::Refuse: return "refuse";
-        case ReviewAction::Disposal: return "disposal";
+        case ReviewAction::Confirm:
+            return "confirm";
+        case ReviewAction::Reclassify:
+            return "reclassify";
+        case ReviewAction::Refuse:
+            return "refuse";
+        case ReviewAction::Disposal:
+            return "disposal";
     }
     return "confirm";
 }
@@ -39,7 +45,8 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-constexpr const char* kLockedUntilUnlocked = "locked: a technician must unlock this user (medkioskctl users unlock)";
+constexpr const char* kLockedUntilUnlocked =
+    "locked: a technician must unlock this user (medkioskctl users unlock)";
 
 // The staff screen's names for review states and actions, as storage spells them.
 std::string stored_state(const std::string& shown) {
@@ -51,16 +58,20 @@ std::string stored_state(const std::string& shown) {
 
 std::optional<std::string> stored_action(ReviewAction action) {
     switch (action) {
-        case ReviewAction::Confirm: return "approve";
-        case ReviewAction::Refuse: return "reject";
-        case ReviewAction::Disposal: return "dispose";
-        case ReviewAction::Reclassify: return std::nullopt;
+        case ReviewAction::Confirm:
+            return "approve";
+        case ReviewAction::Refuse:
+            return "reject";
+        case ReviewAction::Disposal:
+            return "dispose";
+        case ReviewAction::Reclassify:
+            return std::nullopt;
     }
     return std::nullopt;
 }
 
 class LocalBackOffice : public BackOfficePort {
-public:
+  public:
     LocalBackOffice(LocalBackOfficeOptions options, SyncSource sync_source)
         : options_(std::move(options)), sync_source_(std::move(sync_source)), thread_([this] { run(); }) {}
 
@@ -74,11 +85,13 @@ public:
     }
 
     std::uint64_t verify_pin(Role role, std::string pin) override {
-        return enqueue([this, role, pin = std::move(pin)]() -> BackOfficeReply::Result { return check_pin(role, pin); });
+        return enqueue(
+            [this, role, pin = std::move(pin)]() -> BackOfficeReply::Result { return check_pin(role, pin); });
     }
 
     std::uint64_t query_queue(QueueFilter filter) override {
-        return enqueue([this, filter = std::move(filter)]() -> BackOfficeReply::Result { return read_queue(filter); });
+        return enqueue(
+            [this, filter = std::move(filter)]() -> BackOfficeReply::Result { return read_queue(filter); });
     }
 
     std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) override {
@@ -88,9 +101,10 @@ public:
     }
 
     std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
-        return enqueue([this, uuids = std::move(uuids), category = std::move(category)]() -> BackOfficeReply::Result {
-            return record_reclassifications(uuids, category);
-        });
+        return enqueue(
+            [this, uuids = std::move(uuids), category = std::move(category)]() -> BackOfficeReply::Result {
+                return record_reclassifications(uuids, category);
+            });
     }
 
     std::uint64_t query_categories() override {
@@ -102,9 +116,10 @@ public:
     }
 
     std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) override {
-        return enqueue([this, clinic = std::move(clinic), items = std::move(items)]() -> BackOfficeReply::Result {
-            return record_dispatch(clinic, items);
-        });
+        return enqueue(
+            [this, clinic = std::move(clinic), items = std::move(items)]() -> BackOfficeReply::Result {
+                return record_dispatch(clinic, items);
+            });
     }
 
     std::uint64_t query_charts(int days) override {
@@ -117,19 +132,22 @@ public:
     }
 
     std::uint64_t test_hub(std::string hub_url) override {
-        return enqueue([hub_url = std::move(hub_url)]() -> BackOfficeReply::Result { return check_hub(hub_url); });
+        return enqueue(
+            [hub_url = std::move(hub_url)]() -> BackOfficeReply::Result { return check_hub(hub_url); });
     }
 
     std::uint64_t import_catalogue(std::filesystem::path file) override {
-        return enqueue([this, file = std::move(file)]() -> BackOfficeReply::Result { return import_file(file); });
+        return enqueue(
+            [this, file = std::move(file)]() -> BackOfficeReply::Result { return import_file(file); });
     }
 
     // --- Technician: settings file, users, rules and drives (technician_office.hpp does the work).
     std::uint64_t save_settings(std::filesystem::path config_file,
                                 std::vector<std::pair<std::string, std::string>> values) override {
-        return enqueue([file = std::move(config_file), values = std::move(values)]() -> BackOfficeReply::Result {
-            return save_settings_file(file, values);
-        });
+        return enqueue(
+            [file = std::move(config_file), values = std::move(values)]() -> BackOfficeReply::Result {
+                return save_settings_file(file, values);
+            });
     }
 
     std::uint64_t list_users() override {
@@ -141,13 +159,14 @@ public:
     }
 
     std::uint64_t add_user(std::string login, Role role, std::string pin) override {
-        return enqueue([this, login = std::move(login), role, pin = std::move(pin)]() -> BackOfficeReply::Result {
-            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
-                auto pepper = technician_pepper(true);
-                if (!pepper) return TaskResult{false, pepper.error().message};
-                return kiosk::add_user(book, pepper.value(), login, role, pin, actor);
+        return enqueue(
+            [this, login = std::move(login), role, pin = std::move(pin)]() -> BackOfficeReply::Result {
+                return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
+                    auto pepper = technician_pepper(true);
+                    if (!pepper) return TaskResult{false, pepper.error().message};
+                    return kiosk::add_user(book, pepper.value(), login, role, pin, actor);
+                });
             });
-        });
     }
 
     std::uint64_t reset_pin(std::string login, std::string pin) override {
@@ -213,7 +232,7 @@ public:
         return import_progress_;
     }
 
-private:
+  private:
     using Job = std::function<BackOfficeReply::Result()>;
 
     std::uint64_t enqueue(Job job) {
@@ -243,12 +262,14 @@ private:
             std::error_code ec;
             if (!std::filesystem::is_regular_file(options_.ledger_file, ec)) {
                 return storage::Error{storage::ErrorCode::NotFound,
-                                      "cannot read the ledger: no ledger at " + options_.ledger_file.string() +
+                                      "cannot read the ledger: no ledger at " +
+                                          options_.ledger_file.string() +
                                           " (the kiosk creates it when it starts; check the data directory)"};
             }
             auto opened = storage::Ledger::open(options_.ledger_file, options_.ledger_options);
             if (!opened.ok()) {
-                return storage::Error{opened.error().code, "cannot read the ledger: " + opened.error().message};
+                return storage::Error{opened.error().code,
+                                      "cannot read the ledger: " + opened.error().message};
             }
             ledger_ = std::move(opened.value());
         }
@@ -278,8 +299,9 @@ private:
                                std::string(to_string(role)) + "`");
         }
         if (!pepper_) {
-            const auto file = options_.pepper_file.empty() ? default_pepper_file(options_.ledger_file.parent_path())
-                                                           : options_.pepper_file;
+            const auto file = options_.pepper_file.empty()
+                                  ? default_pepper_file(options_.ledger_file.parent_path())
+                                  : options_.pepper_file;
             auto loaded = load_pepper(file, false);
             if (!loaded) return unavailable(loaded.error().message);
             pepper_ = std::move(loaded.value());
@@ -310,7 +332,8 @@ private:
             if (!result) return unavailable(result.error().message);
             const SignInResult& refused = result.value();
             if (!worst || refused.retry_after > worst->retry_after ||
-                (refused.retry_after == worst->retry_after && refused.user.failed_attempts > worst->user.failed_attempts))
+                (refused.retry_after == worst->retry_after &&
+                 refused.user.failed_attempts > worst->user.failed_attempts))
                 worst = refused;
         }
         if (!worst) {
@@ -324,7 +347,8 @@ private:
     static PinCheck from_refusal(const SignInResult& refused) {
         switch (refused.outcome) {
             case SignInOutcome::TryLater:
-                return {PinCheck::Outcome::LockedOut, 0, std::max(refused.retry_after, std::chrono::seconds(1)), ""};
+                return {PinCheck::Outcome::LockedOut, 0,
+                        std::max(refused.retry_after, std::chrono::seconds(1)), ""};
             case SignInOutcome::Locked:
                 // Locked until a technician unlocks: the pad pauses a minute and says so.
                 return {PinCheck::Outcome::LockedOut, 0, std::chrono::seconds(60), kLockedUntilUnlocked};
@@ -332,7 +356,8 @@ private:
                 if (refused.retry_after.count() > 0) {
                     return {PinCheck::Outcome::LockedOut, 0, refused.retry_after, ""};
                 }
-                return {PinCheck::Outcome::Wrong, std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
+                return {PinCheck::Outcome::Wrong,
+                        std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
                         std::chrono::seconds(0), ""};
             default:
                 return {PinCheck::Outcome::Wrong, 0, std::chrono::seconds(0), refused.message};
@@ -355,14 +380,16 @@ private:
         }
         if (pin == expected) {
             attempts.wrong = 0;
-            return {PinCheck::Outcome::Accepted, options_.attempts_before_lockout, std::chrono::seconds(0), ""};
+            return {PinCheck::Outcome::Accepted, options_.attempts_before_lockout, std::chrono::seconds(0),
+                    ""};
         }
         if (++attempts.wrong >= options_.attempts_before_lockout) {
             attempts.wrong = 0;
             attempts.locked_until = now + options_.lockout;
             return {PinCheck::Outcome::LockedOut, 0, options_.lockout, ""};
         }
-        return {PinCheck::Outcome::Wrong, options_.attempts_before_lockout - attempts.wrong, std::chrono::seconds(0), ""};
+        return {PinCheck::Outcome::Wrong, options_.attempts_before_lockout - attempts.wrong,
+                std::chrono::seconds(0), ""};
     }
 
     // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
@@ -373,8 +400,9 @@ private:
         }
         const auto user = signed_in_.find(Role::Staff);
         if (user == signed_in_.end()) {
-            return {false, "no staff user is signed in (a development PIN cannot review): add one with "
-                           "`medkioskctl users add LOGIN --role staff`; nothing changed"};
+            return {false,
+                    "no staff user is signed in (a development PIN cannot review): add one with "
+                    "`medkioskctl users add LOGIN --role staff`; nothing changed"};
         }
         auto opened = ledger();
         if (!opened) return {false, opened.error().message};
@@ -388,8 +416,8 @@ private:
                 problems += (problems.empty() ? "" : "; ") + recorded.error().message;
             }
         }
-        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) + " drop-off(s): " +
-                              std::string(to_string(action));
+        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
+                              " drop-off(s): " + std::string(to_string(action));
         if (!problems.empty()) message += " — " + problems;
         return {problems.empty(), message};
     }
@@ -483,9 +511,10 @@ private:
         for (const auto& item : items) {
             const auto found = available.find(item.dropoff_uuid);
             if (found == available.end()) {
-                return {false, "drop-off " + item.dropoff_uuid +
-                                   " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
-                                   "nothing dispatched"};
+                return {false,
+                        "drop-off " + item.dropoff_uuid +
+                            " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
+                            "nothing dispatched"};
             }
             if (item.quantity < 1 || item.quantity > found->second->quantity) {
                 return {false, "drop-off " + item.dropoff_uuid + ": quantity must be 1 to " +
@@ -517,7 +546,8 @@ private:
         auto by_day = opened.value()->dropoffs_by_day(local_day(days - 1), local_day(0));
         if (!by_day) return TaskResult{false, "cannot count the drop-offs: " + by_day.error().message};
         auto by_category = opened.value()->dropoffs_by_category(local_day(days - 1));
-        if (!by_category) return TaskResult{false, "cannot count the drop-offs: " + by_category.error().message};
+        if (!by_category)
+            return TaskResult{false, "cannot count the drop-offs: " + by_category.error().message};
         data.by_day = std::move(by_day.value());
         data.by_category = std::move(by_category.value());
         return data;
@@ -537,14 +567,16 @@ private:
         if (!all_users) return {false, "cannot read the users: " + all_users.error().message};
         if (development_ok && all_users.value().empty() && !options_.technician_pin.empty())
             return action(book, std::string("technician-development-pin"));
-        return {false, "no technician is signed in (a development PIN cannot do this): add one with "
-                       "`medkioskctl users add LOGIN --role technician`; nothing changed"};
+        return {false,
+                "no technician is signed in (a development PIN cannot do this): add one with "
+                "`medkioskctl users add LOGIN --role technician`; nothing changed"};
     }
 
     storage::StatusOr<std::string> technician_pepper(bool create) {
         if (pepper_) return *pepper_;
-        const auto file = options_.pepper_file.empty() ? default_pepper_file(options_.ledger_file.parent_path())
-                                                       : options_.pepper_file;
+        const auto file = options_.pepper_file.empty()
+                              ? default_pepper_file(options_.ledger_file.parent_path())
+                              : options_.pepper_file;
         auto loaded = load_pepper(file, create);
         if (!loaded) return loaded.error();
         pepper_ = loaded.value();
@@ -563,8 +595,9 @@ private:
         }
         const auto user = signed_in_.find(Role::Technician);
         if (user == signed_in_.end()) {
-            return {false, "no technician is signed in (a development PIN cannot import): add one with "
-                           "`medkioskctl users add LOGIN --role technician`"};
+            return {false,
+                    "no technician is signed in (a development PIN cannot import): add one with "
+                    "`medkioskctl users add LOGIN --role technician`"};
         }
         std::ifstream in(file, std::ios::binary);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -575,8 +608,9 @@ private:
             ~ClearProgress() { office.set_import_progress({}); }
         } clear_progress{*this};
         const CatalogueParse parsed = parse_catalogue_csv(text, [this](std::size_t done, std::size_t total) {
-            set_import_progress({true, total == 0 ? 0.0 : 0.9 * static_cast<double>(done) / static_cast<double>(total),
-                                 std::to_string(done) + " / " + std::to_string(total)});
+            set_import_progress(
+                {true, total == 0 ? 0.0 : 0.9 * static_cast<double>(done) / static_cast<double>(total),
+                 std::to_string(done) + " / " + std::to_string(total)});
         });
         if (!parsed.ok()) {
             std::string message = std::to_string(parsed.problems.size()) + " problem(s) in " + file.string() +
@@ -590,8 +624,11 @@ private:
         }
         auto opened = ledger();
         if (!opened) return {false, opened.error().message};
-        set_import_progress({true, 0.95, std::to_string(parsed.entries.size()) + " / " + std::to_string(parsed.entries.size())});
-        if (auto replaced = opened.value()->replace_catalogue(parsed.entries, user->second.login); !replaced) {
+        set_import_progress(
+            {true, 0.95,
+             std::to_string(parsed.entries.size()) + " / " + std::to_string(parsed.entries.size())});
+        if (auto replaced = opened.value()->replace_catalogue(parsed.entries, user->second.login);
+            !replaced) {
             return {false, replaced.error().message};
         }
         return {true, std::to_string(parsed.entries.size()) + " products imported"};
@@ -637,7 +674,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options, SyncSource sync_source) {
+std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options,
+                                                       SyncSource sync_source) {
     return std::make_unique<LocalBackOffice>(std::move(options), std::move(sync_source));
 }
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <optional>
-#include <cctype>
 #include <set>
 
 #include "medkiosk/scanner/parse.hpp"
@@ -12,9 +12,9 @@
 namespace medkiosk::kiosk {
 namespace {
 
-constexpr std::array<const char*, 11> kColumns = {"product_id", "name_zh",      "name_en",    "form",
-                                                  "strength",   "category",     "prescription", "controlled",
-                                                  "cold_chain", "injectable",   "device"};
+constexpr std::array<const char*, 11> kColumns = {"product_id", "name_zh",    "name_en",      "form",
+                                                  "strength",   "category",   "prescription", "controlled",
+                                                  "cold_chain", "injectable", "device"};
 constexpr std::size_t kMaxFieldBytes = 200;
 
 struct Row {
@@ -71,7 +71,8 @@ std::vector<Row> split_rows(std::string_view text, std::vector<CatalogueProblem>
             field_started = true;
         } else {
             if (after_quote) {
-                problems.push_back({line, "", "text after a closing quote; double a quote inside a quoted field"});
+                problems.push_back(
+                    {line, "", "text after a closing quote; double a quote inside a quoted field"});
                 after_quote = false;
             }
             field += c;
@@ -94,11 +95,16 @@ bool valid_utf8(std::string_view text) {
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         std::size_t extra = 0;
-        if (c < 0x80) extra = 0;
-        else if (c >= 0xC2 && c <= 0xDF) extra = 1;
-        else if (c >= 0xE0 && c <= 0xEF) extra = 2;
-        else if (c >= 0xF0 && c <= 0xF4) extra = 3;
-        else return false;
+        if (c < 0x80)
+            extra = 0;
+        else if (c >= 0xC2 && c <= 0xDF)
+            extra = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            extra = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            extra = 3;
+        else
+            return false;
         if (text.size() - i <= extra) return false;
         for (std::size_t k = 1; k <= extra; ++k)
             if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -115,7 +121,8 @@ std::optional<bool> parse_flag(std::string text) {
 }
 
 bool all_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Returns the catalogue key or sets `why`.
@@ -124,16 +131,19 @@ std::string normalise_product_id(const std::string& text, std::string& why) {
         why = "is empty";
         return {};
     }
-    if (all_digits(text) && (text.size() == 8 || text.size() == 12 || text.size() == 13 || text.size() == 14)) {
+    if (all_digits(text) &&
+        (text.size() == 8 || text.size() == 12 || text.size() == 13 || text.size() == 14)) {
         if (!scanner::gtin_check_digit_ok(text)) {
             why = "GTIN " + text + " has a wrong check digit";
             return {};
         }
         return scanner::to_gtin14(text);
     }
-    if (text.size() > 32 || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); })) {
-        why = "must be a GTIN (8, 12, 13 or 14 digits) or a product id of up to 32 letters and digits, got \"" +
-              text + "\"";
+    if (text.size() > 32 ||
+        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); })) {
+        why =
+            "must be a GTIN (8, 12, 13 or 14 digits) or a product id of up to 32 letters and digits, got \"" +
+            text + "\"";
         return {};
     }
     return text;
@@ -186,14 +196,16 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
     const Row& header = rows.front();
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         const std::string name = trim(header.fields[i]);
-        if (std::find_if(kColumns.begin(), kColumns.end(), [&](const char* c) { return name == c; }) == kColumns.end()) {
+        if (std::find_if(kColumns.begin(), kColumns.end(), [&](const char* c) { return name == c; }) ==
+            kColumns.end()) {
             result.problems.push_back({header.line, name, "unknown column"});
         } else if (!position.emplace(name, i).second) {
             result.problems.push_back({header.line, name, "column appears twice"});
         }
     }
     for (const char* column : kColumns)
-        if (position.count(column) == 0) result.problems.push_back({header.line, column, "column is missing"});
+        if (position.count(column) == 0)
+            result.problems.push_back({header.line, column, "column is missing"});
     if (!result.problems.empty()) return result;
 
     std::map<std::string, int> first_line_of;
@@ -204,8 +216,9 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
         if (on_progress && (r - 1) % report_every == 0) on_progress(r - 1, total);
         const Row& row = rows[r];
         if (row.fields.size() != header.fields.size()) {
-            result.problems.push_back({row.line, "", "has " + std::to_string(row.fields.size()) + " fields, expected " +
-                                                         std::to_string(header.fields.size())});
+            result.problems.push_back({row.line, "",
+                                       "has " + std::to_string(row.fields.size()) + " fields, expected " +
+                                           std::to_string(header.fields.size())});
             continue;
         }
         const auto field = [&](const char* column) { return trim(row.fields[position[column]]); };
@@ -214,8 +227,9 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
         std::string why;
         entry.product_id = normalise_product_id(field("product_id"), why);
         if (!why.empty()) result.problems.push_back({row.line, "product_id", why});
-        for (const auto& [column, target] : {std::pair{"name_zh", &entry.name_zh}, std::pair{"name_en", &entry.name_en},
-                                             std::pair{"form", &entry.form}, std::pair{"strength", &entry.strength}}) {
+        for (const auto& [column, target] :
+             {std::pair{"name_zh", &entry.name_zh}, std::pair{"name_en", &entry.name_en},
+              std::pair{"form", &entry.form}, std::pair{"strength", &entry.strength}}) {
             *target = field(column);
             if (target->empty() && std::string_view(column) != "strength")
                 result.problems.push_back({row.line, column, "is empty"});
@@ -224,9 +238,10 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
         }
         entry.category = field("category");
         if (!valid_category(entry.category)) {
-            result.problems.push_back({row.line, "category",
-                                       "must be lower-case letters, digits and '-' (e.g. fever, cold-chain), got \"" +
-                                           entry.category + "\""});
+            result.problems.push_back(
+                {row.line, "category",
+                 "must be lower-case letters, digits and '-' (e.g. fever, cold-chain), got \"" +
+                     entry.category + "\""});
         }
         for (const auto& [column, target] :
              {std::pair{"prescription", &entry.prescription}, std::pair{"controlled", &entry.controlled},
@@ -234,15 +249,17 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
               std::pair{"device", &entry.device}}) {
             const auto flag = parse_flag(field(column));
             if (!flag) {
-                result.problems.push_back({row.line, column, "must be 1/0, yes/no or true/false, got \"" + field(column) + "\""});
+                result.problems.push_back(
+                    {row.line, column, "must be 1/0, yes/no or true/false, got \"" + field(column) + "\""});
             } else {
                 *target = *flag;
             }
         }
         if (!entry.product_id.empty()) {
             if (auto [it, inserted] = first_line_of.emplace(entry.product_id, row.line); !inserted) {
-                result.problems.push_back({row.line, "product_id",
-                                           entry.product_id + " already appears on line " + std::to_string(it->second)});
+                result.problems.push_back(
+                    {row.line, "product_id",
+                     entry.product_id + " already appears on line " + std::to_string(it->second)});
             }
         }
         if (result.problems.size() == problems_before) result.entries.push_back(std::move(entry));
@@ -259,8 +276,9 @@ std::string catalogue_to_csv(const std::vector<storage::CatalogueEntry>& entries
     for (const auto& e : entries) {
         out += csv_field(e.product_id) + ',' + csv_field(e.name_zh) + ',' + csv_field(e.name_en) + ',' +
                csv_field(e.form) + ',' + csv_field(e.strength) + ',' + csv_field(e.category) + ',' +
-               (e.prescription ? "1" : "0") + ',' + (e.controlled ? "1" : "0") + ',' + (e.cold_chain ? "1" : "0") +
-               ',' + (e.injectable ? "1" : "0") + ',' + (e.device ? "1" : "0") + '\n';
+               (e.prescription ? "1" : "0") + ',' + (e.controlled ? "1" : "0") + ',' +
+               (e.cold_chain ? "1" : "0") + ',' + (e.injectable ? "1" : "0") + ',' + (e.device ? "1" : "0") +
+               '\n';
     }
     return out;
 }

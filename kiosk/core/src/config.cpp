@@ -2,9 +2,8 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -24,9 +23,11 @@ namespace {
 constexpr std::array kKeys{
     ConfigKey{"kiosk.id", ConfigValueType::String,
               "1 to 64 letters, digits, '-', '_' or '.', e.g. \"county3-pharmacy12\""},
-    ConfigKey{"kiosk.location", ConfigValueType::String, "any text up to 200 characters, e.g. \"Pharmacy No. 3\""},
+    ConfigKey{"kiosk.location", ConfigValueType::String,
+              "any text up to 200 characters, e.g. \"Pharmacy No. 3\""},
     ConfigKey{"kiosk.language", ConfigValueType::String, "\"zh\" or \"en\""},
-    ConfigKey{"kiosk.idle_timeout_seconds", ConfigValueType::Integer, "a whole number of seconds from 30 to 3600, e.g. 90"},
+    ConfigKey{"kiosk.idle_timeout_seconds", ConfigValueType::Integer,
+              "a whole number of seconds from 30 to 3600, e.g. 90"},
     ConfigKey{"kiosk.font", ConfigValueType::String,
               "the path of a font file, or \"\" to find Noto Sans CJK SC through fontconfig"},
     ConfigKey{"kiosk.catalogue_file", ConfigValueType::String,
@@ -35,8 +36,10 @@ constexpr std::array kKeys{
               "\"auto\", \"demo\", \"camera:0\", \"camera:/dev/video0\", \"video:FILE\" or \"images:DIR\""},
     ConfigKey{"camera.resolution", ConfigValueType::String, "\"auto\" or WIDTHxHEIGHT, e.g. \"1920x1080\""},
     ConfigKey{"storage.data_dir", ConfigValueType::String, "an absolute path, or \"\" for /var/lib/medkiosk"},
-    ConfigKey{"storage.min_free_disk_mb", ConfigValueType::Integer, "a whole number of MiB from 1 to 100000, e.g. 64"},
-    ConfigKey{"policy.min_shelf_life_days", ConfigValueType::Integer, "a whole number of days from 0 to 3650, e.g. 90"},
+    ConfigKey{"storage.min_free_disk_mb", ConfigValueType::Integer,
+              "a whole number of MiB from 1 to 100000, e.g. 64"},
+    ConfigKey{"policy.min_shelf_life_days", ConfigValueType::Integer,
+              "a whole number of days from 0 to 3650, e.g. 90"},
     ConfigKey{"hub.url", ConfigValueType::String,
               "\"\" (no hub yet) or a PostgreSQL URL, e.g. \"postgresql://hub.example:5432/medkiosk\""},
 };
@@ -52,16 +55,24 @@ Position position_of(const toml::source_region& region) {
 
 std::string type_name(const toml::node& node) {
     switch (node.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a decimal number";
-        case toml::node_type::boolean: return "true/false";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a decimal number";
+        case toml::node_type::boolean:
+            return "true/false";
         case toml::node_type::date:
         case toml::node_type::time:
-        case toml::node_type::date_time: return "a date or time";
-        default: return "nothing";
+        case toml::node_type::date_time:
+            return "a date or time";
+        default:
+            return "nothing";
     }
 }
 
@@ -76,8 +87,8 @@ bool parse_resolution(std::string_view text, int& width, int& height) {
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
         return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
     };
-    return number(text.substr(0, x), width) && number(text.substr(x + 1), height) && width >= 160 && height >= 120 &&
-           width <= 8192 && height <= 8192;
+    return number(text.substr(0, x), width) && number(text.substr(x + 1), height) && width >= 160 &&
+           height >= 120 && width <= 8192 && height <= 8192;
 }
 
 bool valid_kiosk_id(std::string_view id) {
@@ -100,10 +111,13 @@ bool apply_string(KioskConfig& config, std::string_view key, const std::string& 
     } else if (key == "kiosk.font") {
         config.font = value;
     } else if (key == "kiosk.catalogue_file") {
-        if (!value.empty() && (!fs::path(value).is_absolute() || value.find('\n') != std::string::npos)) return false;
+        if (!value.empty() && (!fs::path(value).is_absolute() || value.find('\n') != std::string::npos))
+            return false;
         config.catalogue_file = value;
     } else if (key == "camera.source") {
-        if (value != "auto" && !std::holds_alternative<scanner::SourceSpec>(scanner::parse_source_spec(value))) return false;
+        if (value != "auto" &&
+            !std::holds_alternative<scanner::SourceSpec>(scanner::parse_source_spec(value)))
+            return false;
         config.camera_source = value;
     } else if (key == "camera.resolution") {
         if (!parse_resolution(value, config.camera_width, config.camera_height)) return false;
@@ -111,7 +125,8 @@ bool apply_string(KioskConfig& config, std::string_view key, const std::string& 
         if (!value.empty() && !fs::path(value).is_absolute()) return false;
         config.data_dir = value;
     } else if (key == "hub.url") {
-        if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0) return false;
+        if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0)
+            return false;
         config.hub_url = value;
     } else {
         return false;
@@ -150,10 +165,18 @@ std::string quote_toml(std::string_view text) {
     std::string out = "\"";
     for (char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buffer[8];
@@ -222,14 +245,16 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
         result.issues.push_back({file_name, at.line, at.column, std::move(key), std::move(message)});
     };
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-        issue({1, 0}, "", "the file is empty; expected the settings documented in /usr/share/doc/medkiosk/kiosk.toml");
+        issue({1, 0}, "",
+              "the file is empty; expected the settings documented in /usr/share/doc/medkiosk/kiosk.toml");
         return result;
     }
     toml::table root;
     try {
         root = toml::parse(text, file_name);
     } catch (const toml::parse_error& error) {
-        issue(position_of(error.source()), "", std::string("not valid TOML: ") + std::string(error.description()));
+        issue(position_of(error.source()), "",
+              std::string("not valid TOML: ") + std::string(error.description()));
         return result;
     }
     for (auto&& [table_key, table_node] : root) {
@@ -263,7 +288,8 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
                 std::string got = type_name(node);
                 if (node.is_string()) got = quote_toml(node.as_string()->get());
                 if (node.is_integer()) got = std::to_string(node.as_integer()->get());
-                issue(position_of(node.source()), dotted, "expected " + std::string(schema->expected) + ", got " + got);
+                issue(position_of(node.source()), dotted,
+                      "expected " + std::string(schema->expected) + ", got " + got);
             }
         }
     }
@@ -315,16 +341,20 @@ std::string render_config(const KioskConfig& config) {
             text += "]\n";
             current_table = table;
         }
-        text += std::string(key.name.substr(key.name.find('.') + 1)) + " = " + config_value_text(config, key.name) + "\n";
+        text += std::string(key.name.substr(key.name.find('.') + 1)) + " = " +
+                config_value_text(config, key.name) + "\n";
     }
     return text;
 }
 
 std::string_view to_string(ConfigOrigin origin) {
     switch (origin) {
-        case ConfigOrigin::File: return "file";
-        case ConfigOrigin::LastGood: return "last-good";
-        case ConfigOrigin::Defaults: return "defaults";
+        case ConfigOrigin::File:
+            return "file";
+        case ConfigOrigin::LastGood:
+            return "last-good";
+        case ConfigOrigin::Defaults:
+            return "defaults";
     }
     return "?";
 }
@@ -337,9 +367,10 @@ LoadedConfig load_config_with_fallback(const fs::path& file, const fs::path& las
     } else {
         std::string read_error;
         const std::string text = read_whole_file(file, read_error);
-        ConfigParse parsed = read_error.empty()
-                                 ? parse_config(text, file.string())
-                                 : ConfigParse{{}, {{file.string(), 0, 0, "", "cannot read the file: " + read_error}}};
+        ConfigParse parsed =
+            read_error.empty()
+                ? parse_config(text, file.string())
+                : ConfigParse{{}, {{file.string(), 0, 0, "", "cannot read the file: " + read_error}}};
         if (parsed.ok()) {
             loaded.config = parsed.config;
             loaded.origin = ConfigOrigin::File;
@@ -380,7 +411,8 @@ std::optional<std::string> config_value_problem(std::string_view dotted_name, st
     return "expected " + std::string(schema->expected) + ", got \"" + std::string(value) + "\"";
 }
 
-std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view dotted_name, std::string_view value) {
+std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view dotted_name,
+                                          std::string_view value) {
     return set_config_values(file, {{std::string(dotted_name), std::string(value)}});
 }
 
@@ -427,13 +459,15 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
             } catch (const toml::parse_error& error) {
                 const Position at = position_of(error.source());
                 return {{file_name, at.line, at.column, "",
-                         std::string("not valid TOML, fix it by hand first: ") + std::string(error.description())}};
+                         std::string("not valid TOML, fix it by hand first: ") +
+                             std::string(error.description())}};
             }
         }
         const std::string new_line = leaf + " = " + value_text;
         const toml::node* existing = root.at_path(dotted_name).node();
         const toml::node* table = root.get(table_name);
-        if (existing != nullptr && existing->source().begin.line >= 1 && existing->source().begin.line <= lines.size()) {
+        if (existing != nullptr && existing->source().begin.line >= 1 &&
+            existing->source().begin.line <= lines.size()) {
             std::string& line = lines[existing->source().begin.line - 1];
             const auto indent = line.find_first_not_of(" \t");
             line = line.substr(0, indent == std::string::npos ? 0 : indent) + new_line;
@@ -455,7 +489,8 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
         if (config_value_text(check.config, dotted_name) != value_text)
             return {{file_name, 0, 0, dotted_name, "could not be changed in place; edit the file by hand"}};
     }
-    if (std::string error = write_file_atomically(file, text); !error.empty()) return {{file_name, 0, 0, "", error}};
+    if (std::string error = write_file_atomically(file, text); !error.empty())
+        return {{file_name, 0, 0, "", error}};
     return {};
 }
 

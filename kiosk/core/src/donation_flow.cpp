@@ -11,18 +11,26 @@ int days_in_month(int year, int month) {
     return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-bool asks_expiry(Screen screen) { return screen == Screen::AskExpiry || screen == Screen::ConfirmExpiry; }
+bool asks_expiry(Screen screen) {
+    return screen == Screen::AskExpiry || screen == Screen::ConfirmExpiry;
+}
 
 }  // namespace
 
 std::string_view to_string(Screen screen) {
     switch (screen) {
-        case Screen::Welcome: return "welcome";
-        case Screen::Scan: return "scan";
-        case Screen::ConfirmExpiry: return "confirm-expiry";
-        case Screen::AskExpiry: return "ask-expiry";
-        case Screen::Details: return "details";
-        case Screen::Receipt: return "receipt";
+        case Screen::Welcome:
+            return "welcome";
+        case Screen::Scan:
+            return "scan";
+        case Screen::ConfirmExpiry:
+            return "confirm-expiry";
+        case Screen::AskExpiry:
+            return "ask-expiry";
+        case Screen::Details:
+            return "details";
+        case Screen::Receipt:
+            return "receipt";
     }
     return "welcome";
 }
@@ -52,15 +60,15 @@ Assessment DonationFlow::judge(const CurrentPack& pack) const {
 
 bool DonationFlow::can_choose() const {
     return screen_ == Screen::Scan && session_ && current_ && current_->pack && !current_->checking &&
-           current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse &&
-           !needs_donor_expiry(current_->assessment);
+           current_->state == CurrentPack::State::Shown &&
+           current_->assessment.decision != Decision::Refuse && !needs_donor_expiry(current_->assessment);
 }
 
 bool DonationFlow::can_confirm() const {
     if (screen_ != Screen::Details) return can_choose();
     return session_ && current_ && current_->pack && !current_->checking &&
-           current_->state == CurrentPack::State::Shown && current_->assessment.decision != Decision::Refuse &&
-           !needs_donor_expiry(current_->assessment);
+           current_->state == CurrentPack::State::Shown &&
+           current_->assessment.decision != Decision::Refuse && !needs_donor_expiry(current_->assessment);
 }
 
 void DonationFlow::set_language(Language language, Clock::time_point now) {
@@ -79,7 +87,8 @@ void DonationFlow::start(Clock::time_point now) {
     touch(now);
 }
 
-void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now) {
+void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date& today,
+                           Clock::time_point now) {
     // A donor answering a question or choosing details is not interrupted by the camera.
     if (screen_ != Screen::Scan) return;
     // A pack being saved stays on screen until the ledger answers; the next scan waits its turn.
@@ -88,10 +97,10 @@ void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date&
     // away what the donor already answered about it.
     // A serialised pack just recorded is that same box too: reading it again must not call it a
     // duplicate. Without a serial the same text is as likely a second box of the product.
-    const bool same_box = current_ && !event.symbol.text.empty() && current_->symbol.text == event.symbol.text &&
-                          (current_->state == CurrentPack::State::Shown ||
-                           (current_->state == CurrentPack::State::Saved && current_->pack &&
-                            !current_->pack->serial.empty()));
+    const bool same_box =
+        current_ && !event.symbol.text.empty() && current_->symbol.text == event.symbol.text &&
+        (current_->state == CurrentPack::State::Shown ||
+         (current_->state == CurrentPack::State::Saved && current_->pack && !current_->pack->serial.empty()));
     if (same_box) return;
     today_ = today;
     CurrentPack pack;
@@ -226,9 +235,14 @@ void DonationFlow::confirm(Clock::time_point now) {
 
 void DonationFlow::back(Clock::time_point now) {
     switch (screen_) {
-        case Screen::Welcome: return;
-        case Screen::Scan: dismiss(now); return;
-        case Screen::ConfirmExpiry: answer_proposal(false, now); return;
+        case Screen::Welcome:
+            return;
+        case Screen::Scan:
+            dismiss(now);
+            return;
+        case Screen::ConfirmExpiry:
+            answer_proposal(false, now);
+            return;
         case Screen::AskExpiry:
             current_.reset();
             screen_ = Screen::Scan;
@@ -238,7 +252,9 @@ void DonationFlow::back(Clock::time_point now) {
             screen_ = Screen::Scan;
             touch(now);
             return;
-        case Screen::Receipt: finish(now); return;
+        case Screen::Receipt:
+            finish(now);
+            return;
     }
 }
 
@@ -316,7 +332,9 @@ void DonationFlow::on_checks(const LedgerReply& reply) {
     }
 }
 
-void DonationFlow::touch(Clock::time_point now) { last_activity_ = now; }
+void DonationFlow::touch(Clock::time_point now) {
+    last_activity_ = now;
+}
 
 void DonationFlow::tick(Clock::time_point now) {
     if (screen_ == Screen::Welcome) return;

@@ -50,13 +50,16 @@ bool is_error_event(std::string_view event) {
 
 std::string journal_field_name(std::string_view key) {
     std::string name = "MEDKIOSK_";
-    for (char c : key) name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+    for (char c : key)
+        name += std::isalnum(static_cast<unsigned char>(c))
+                    ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                    : '_';
     return name;
 }
 
 void send_to_journal(const std::string& line, std::string_view event,
-                     std::initializer_list<std::pair<std::string_view, std::string>> fields, const std::string& error,
-                     const std::string& kiosk_id) {
+                     std::initializer_list<std::pair<std::string_view, std::string>> fields,
+                     const std::string& error, const std::string& kiosk_id) {
     std::vector<std::string> entries;
     entries.push_back("MESSAGE=" + line);
     entries.push_back(std::string("PRIORITY=") + (error.empty() ? "6" : "3"));
@@ -96,7 +99,8 @@ std::uint64_t logged_error_count() {
     return g_error_count;
 }
 
-void log_event(std::string_view event, std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+void log_event(std::string_view event,
+               std::initializer_list<std::pair<std::string_view, std::string>> fields) {
     std::string line = "medkiosk: event=" + std::string(event);
     std::string error;
     std::string detail;

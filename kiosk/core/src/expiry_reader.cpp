@@ -29,9 +29,12 @@ void lower_own_priority(WorkerPriority priority) {
 
 std::string_view to_string(ExpirySource source) {
     switch (source) {
-        case ExpirySource::Code: return "code";
-        case ExpirySource::OcrConfirmed: return "ocr-confirmed";
-        case ExpirySource::Picker: return "picker";
+        case ExpirySource::Code:
+            return "code";
+        case ExpirySource::OcrConfirmed:
+            return "ocr-confirmed";
+        case ExpirySource::Picker:
+            return "picker";
     }
     return "picker";
 }
@@ -42,7 +45,9 @@ std::optional<ExpirySource> expiry_source_from_string(std::string_view text) {
     return std::nullopt;
 }
 
-ExpiryReader::~ExpiryReader() { stop(); }
+ExpiryReader::~ExpiryReader() {
+    stop();
+}
 
 void ExpiryReader::start(ExpiryReaderOptions options) {
     std::lock_guard lock(mutex_);
@@ -138,9 +143,11 @@ void ExpiryReader::run() {
         agreement_.add(reading);
         if (auto agreed = agreement_.agreed()) {
             proposed_ = true;
-            proposal_ = ExpiryProposal{*agreed->expiry, agreed->precision, agreed->batch, agreed->source_text};
+            proposal_ =
+                ExpiryProposal{*agreed->expiry, agreed->precision, agreed->batch, agreed->source_text};
             if (first_frame_at_)
-                status_.ms_to_proposal = std::chrono::duration<double, std::milli>(Clock::now() - *first_frame_at_).count();
+                status_.ms_to_proposal =
+                    std::chrono::duration<double, std::milli>(Clock::now() - *first_frame_at_).count();
         }
     }
 }

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <ctime>
 
 #include "medkiosk/kiosk/event_log.hpp"
@@ -28,9 +27,12 @@ std::string mib(std::uint64_t bytes) {
 
 std::string_view to_string(OutOfOrder reason) {
     switch (reason) {
-        case OutOfOrder::None: return "none";
-        case OutOfOrder::Camera: return "camera";
-        case OutOfOrder::Storage: return "storage";
+        case OutOfOrder::None:
+            return "none";
+        case OutOfOrder::Camera:
+            return "camera";
+        case OutOfOrder::Storage:
+            return "storage";
     }
     return "?";
 }
@@ -74,25 +76,30 @@ OutOfOrder HealthTracker::reason(Clock::time_point now) const {
     // Storage first: with no place to record, a working camera does not help the donor.
     if (!ledger_open_error_.empty() || ledger_disk_full_) return OutOfOrder::Storage;
     if (free_bytes_ && *free_bytes_ < options_.min_free_bytes) return OutOfOrder::Storage;
-    if (!camera_error_.empty() && now - camera_error_since_ >= options_.camera_grace) return OutOfOrder::Camera;
+    if (!camera_error_.empty() && now - camera_error_since_ >= options_.camera_grace)
+        return OutOfOrder::Camera;
     return OutOfOrder::None;
 }
 
 std::string HealthTracker::detail(Clock::time_point now) const {
     switch (reason(now)) {
-        case OutOfOrder::None: return {};
-        case OutOfOrder::Camera: return camera_error_;
+        case OutOfOrder::None:
+            return {};
+        case OutOfOrder::Camera:
+            return camera_error_;
         case OutOfOrder::Storage:
             if (!ledger_open_error_.empty()) return ledger_open_error_;
             if (free_bytes_ && *free_bytes_ < options_.min_free_bytes)
                 return "only " + mib(*free_bytes_) + " free for the ledger, below the minimum of " +
-                       mib(options_.min_free_bytes) + " (storage.min_free_disk_mb); free space on the data disk";
+                       mib(options_.min_free_bytes) +
+                       " (storage.min_free_disk_mb); free space on the data disk";
             return "the ledger reported a full disk; free space on the data disk";
     }
     return {};
 }
 
-ApplianceMonitor::ApplianceMonitor(ApplianceSettings settings, SystemdNotifier notifier, HealthTracker::Options health)
+ApplianceMonitor::ApplianceMonitor(ApplianceSettings settings, SystemdNotifier notifier,
+                                   HealthTracker::Options health)
     : settings_(std::move(settings)),
       notifier_(std::move(notifier)),
       watchdog_(notifier_.watchdog_timeout()),
@@ -109,7 +116,8 @@ ApplianceMonitor::ApplianceMonitor(ApplianceSettings settings, SystemdNotifier n
     status_.config_origin = settings_.config_origin;
 }
 
-void ApplianceMonitor::set_free_space_probe(std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> probe) {
+void ApplianceMonitor::set_free_space_probe(
+    std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> probe) {
     probe_ = std::move(probe);
 }
 
@@ -126,8 +134,8 @@ OutOfOrder ApplianceMonitor::tick(Clock::time_point now, const scanner::Pipeline
 
     const OutOfOrder reason = health_.reason(now);
     const std::string detail = health_.detail(now);
-    bool changed = !ready_sent_ || reason != reason_ || detail != detail_ || camera.source_error != camera_error_ ||
-                   logged_error_count() != errors_seen_;
+    bool changed = !ready_sent_ || reason != reason_ || detail != detail_ ||
+                   camera.source_error != camera_error_ || logged_error_count() != errors_seen_;
     if (reason != reason_) {
         if (reason == OutOfOrder::None) {
             log_event("back-in-service", {{"after", std::string(to_string(reason_))}});

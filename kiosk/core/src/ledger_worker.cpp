@@ -36,7 +36,8 @@ std::uint64_t LedgerWorker::begin_session() {
 }
 
 std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
-    return enqueue([input = std::move(input)](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
+    return enqueue([input = std::move(input)](storage::Ledger& ledger,
+                                              std::uint64_t ticket) -> std::optional<LedgerReply> {
         auto record = ledger.record_dropoff(input);
         if (!record) return LedgerReply{ticket, record.error()};
         // Emplaced rather than brace-built: GCC 12 at -O3 warns falsely (maybe-uninitialized) on the
@@ -48,21 +49,23 @@ std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
     });
 }
 
-std::uint64_t LedgerWorker::check_pack(const std::string& gtin, const std::string& batch, const std::string& serial) {
-    return enqueue([gtin, batch, serial](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
-        PackChecks checks;
-        if (!gtin.empty() && !batch.empty()) {
-            auto recalled = ledger.is_recalled(gtin, batch);
-            if (!recalled) return LedgerReply{ticket, recalled.error()};
-            checks.batch_recalled = recalled.value();
-        }
-        if (!serial.empty()) {
-            auto recorded = ledger.serial_recorded(serial);
-            if (!recorded) return LedgerReply{ticket, recorded.error()};
-            checks.serial_already_recorded = recorded.value();
-        }
-        return LedgerReply{ticket, checks};
-    });
+std::uint64_t LedgerWorker::check_pack(const std::string& gtin, const std::string& batch,
+                                       const std::string& serial) {
+    return enqueue(
+        [gtin, batch, serial](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
+            PackChecks checks;
+            if (!gtin.empty() && !batch.empty()) {
+                auto recalled = ledger.is_recalled(gtin, batch);
+                if (!recalled) return LedgerReply{ticket, recalled.error()};
+                checks.batch_recalled = recalled.value();
+            }
+            if (!serial.empty()) {
+                auto recorded = ledger.serial_recorded(serial);
+                if (!recorded) return LedgerReply{ticket, recorded.error()};
+                checks.serial_already_recorded = recorded.value();
+            }
+            return LedgerReply{ticket, checks};
+        });
 }
 
 std::shared_ptr<const PolicySnapshot> LedgerWorker::policy() const {

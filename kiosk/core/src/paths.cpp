@@ -29,13 +29,18 @@ std::filesystem::path default_data_dir() {
     return std::filesystem::current_path() / "medkiosk-data";
 }
 
-std::filesystem::path ledger_file(const std::filesystem::path& data_dir) { return data_dir / "ledger.db"; }
-std::filesystem::path county_key_file(const std::filesystem::path& data_dir) { return data_dir / "county.key"; }
+std::filesystem::path ledger_file(const std::filesystem::path& data_dir) {
+    return data_dir / "ledger.db";
+}
+std::filesystem::path county_key_file(const std::filesystem::path& data_dir) {
+    return data_dir / "county.key";
+}
 
 std::filesystem::path default_assets_dir() {
     if (auto dir = env_path("MEDKIOSK_ASSETS_DIR"); !dir.empty()) return dir;
     std::error_code ec;
-    if (auto installed = executable_dir() / "../share/medkiosk/assets"; std::filesystem::is_directory(installed, ec)) {
+    if (auto installed = executable_dir() / "../share/medkiosk/assets";
+        std::filesystem::is_directory(installed, ec)) {
         return installed.lexically_normal();
     }
     return MEDKIOSK_SOURCE_ASSETS_DIR;

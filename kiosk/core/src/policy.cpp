@@ -67,10 +67,14 @@ Assessment assess_expiry(const scanner::PackCode& pack, const scanner::Date& tod
 
 std::string_view to_string(Decision decision) {
     switch (decision) {
-        case Decision::Accept: return "accept";
-        case Decision::Refuse: return "refuse";
-        case Decision::Review: return "review";
-        case Decision::AskExpiry: return "ask-expiry";
+        case Decision::Accept:
+            return "accept";
+        case Decision::Refuse:
+            return "refuse";
+        case Decision::Review:
+            return "review";
+        case Decision::AskExpiry:
+            return "ask-expiry";
     }
     return "review";
 }
@@ -99,7 +103,8 @@ Assessment assess(const scanner::PackCode& pack, const scanner::Date& today, con
 
     const auto categories = categories_of(*context.product);
     for (const auto& category : categories) {
-        if (rules.excluded_categories.count(category) != 0) return outcome(Decision::Refuse, "excluded-category");
+        if (rules.excluded_categories.count(category) != 0)
+            return outcome(Decision::Refuse, "excluded-category");
     }
     if (context.drive && !context.drive->accepted_categories.empty() &&
         !contains(context.drive->accepted_categories, context.product->category)) {
@@ -140,7 +145,8 @@ std::optional<PolicyRules> policy_rules_from_json(const std::string& json_text, 
             rules.shelf_life_by_category.clear();
             for (const auto& [category, days] : value.items()) {
                 if (!days_ok(days)) {
-                    error = "shelf_life_by_category." + category + " must be a whole number of days from 0 to 3650";
+                    error = "shelf_life_by_category." + category +
+                            " must be a whole number of days from 0 to 3650";
                     return std::nullopt;
                 }
                 rules.shelf_life_by_category[category] = days.get<int>();

@@ -23,7 +23,7 @@ std::string catalogue_key(const scanner::PackCode& pack) {
 }
 
 ProductInfo product_info(const storage::CatalogueEntry& entry) {
-    return {entry.name_zh,    entry.name_en,    entry.category, entry.prescription,
+    return {entry.name_zh,    entry.name_en,    entry.category,   entry.prescription,
             entry.controlled, entry.cold_chain, entry.injectable, entry.device};
 }
 
@@ -39,10 +39,12 @@ storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive) {
         nlohmann::json known = nlohmann::json::object();
         for (const char* key : {"minimum_shelf_life_days", "shelf_life_by_category"})
             if (json.contains(key)) known[key] = json[key];
-        if (known.size() != json.size()) error = "only minimum_shelf_life_days and shelf_life_by_category apply to a drive";
+        if (known.size() != json.size())
+            error = "only minimum_shelf_life_days and shelf_life_by_category apply to a drive";
         if (error.empty()) {
             if (auto rules = policy_rules_from_json(known.dump(), base, error)) {
-                if (rules->minimum_shelf_life_days >= 0) info.minimum_shelf_life_days = rules->minimum_shelf_life_days;
+                if (rules->minimum_shelf_life_days >= 0)
+                    info.minimum_shelf_life_days = rules->minimum_shelf_life_days;
                 info.shelf_life_by_category = rules->shelf_life_by_category;
                 return info;
             }

@@ -30,7 +30,8 @@ storage::StatusOr<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, 
 
     auto catalogue = ledger.catalogue();
     if (!catalogue) return catalogue.error();
-    for (const auto& entry : catalogue.value()) snapshot.products.emplace(entry.product_id, product_info(entry));
+    for (const auto& entry : catalogue.value())
+        snapshot.products.emplace(entry.product_id, product_info(entry));
 
     auto drive = ledger.active_drive(scanner::to_iso(today));
     if (!drive) return drive.error();

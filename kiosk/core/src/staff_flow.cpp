@@ -49,7 +49,8 @@ void StaffFlow::erase(Steady::time_point now) {
 
 void StaffFlow::submit(Steady::time_point now) {
     touch(now);
-    if (screen_ != StaffScreen::Pin || checking() || locked(now) || pin_.size() < settings_.min_pin_digits) return;
+    if (screen_ != StaffScreen::Pin || checking() || locked(now) || pin_.size() < settings_.min_pin_digits)
+        return;
     pin_ticket_ = office_.verify_pin(role_, std::exchange(pin_, {}));
 }
 
@@ -119,7 +120,8 @@ void StaffFlow::reclassify(const std::string& category, Steady::time_point now) 
     if (!picking_category_ || screen_ != StaffScreen::Queue || busy()) return;
     if (std::find(categories_.begin(), categories_.end(), category) == categories_.end()) return;
     picking_category_ = false;
-    action_ticket_ = office_.reclassify(std::vector<std::string>(selected_.begin(), selected_.end()), category);
+    action_ticket_ =
+        office_.reclassify(std::vector<std::string>(selected_.begin(), selected_.end()), category);
 }
 
 void StaffFlow::open_dispatch(Steady::time_point now) {
@@ -269,7 +271,8 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
         plan_ticket_ = 0;
         if (const auto* plan = std::get_if<DispatchPlan>(&reply.result)) {
             dispatch_lines_.clear();
-            for (const auto& item : plan->items) dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
+            for (const auto& item : plan->items)
+                dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
             clinics_ = plan->clinics;
         } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
             show_result(*result);

@@ -55,13 +55,20 @@ fs::path runtime_status_file(const fs::path& data_dir) {
 
 std::string write_runtime_status(const fs::path& data_dir, const RuntimeStatus& s) {
     const nlohmann::json json = {
-        {"version", s.version},           {"pid", s.pid},
-        {"kiosk_id", s.kiosk_id},         {"started_at", s.started_at},
-        {"updated_at", s.updated_at},     {"state", s.state},
-        {"reason", s.reason},             {"detail", s.detail},
-        {"camera_source", s.camera_source}, {"camera_error", s.camera_error},
-        {"config_origin", s.config_origin}, {"last_error_event", s.last_error_event},
-        {"last_error", s.last_error},     {"last_error_at", s.last_error_at},
+        {"version", s.version},
+        {"pid", s.pid},
+        {"kiosk_id", s.kiosk_id},
+        {"started_at", s.started_at},
+        {"updated_at", s.updated_at},
+        {"state", s.state},
+        {"reason", s.reason},
+        {"detail", s.detail},
+        {"camera_source", s.camera_source},
+        {"camera_error", s.camera_error},
+        {"config_origin", s.config_origin},
+        {"last_error_event", s.last_error_event},
+        {"last_error", s.last_error},
+        {"last_error_at", s.last_error_at},
     };
     const fs::path file = runtime_status_file(data_dir);
     const fs::path temp = data_dir / ".runtime-status.json.tmp";
@@ -93,7 +100,9 @@ std::optional<RuntimeStatus> read_runtime_status(const fs::path& data_dir, std::
         return std::nullopt;
     }
     RuntimeStatus s;
-    auto text = [&](const char* key) { return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string(); };
+    auto text = [&](const char* key) {
+        return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string();
+    };
     s.version = text("version");
     s.pid = json.contains("pid") && json["pid"].is_number_integer() ? json["pid"].get<long>() : 0;
     s.kiosk_id = text("kiosk_id");

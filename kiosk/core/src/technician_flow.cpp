@@ -31,7 +31,8 @@ std::vector<std::string> split_list(const std::string& text) {
         std::string item = trim(std::string_view(text).substr(start, end - start));
         if (!item.empty()) items.push_back(std::move(item));
         if (end >= text.size()) break;
-        // "，" (full-width comma, typed with a Chinese input method) is 3 bytes; find_first_of sees its first.
+        // "，" (full-width comma, typed with a Chinese input method) is 3 bytes; find_first_of sees its
+        // first.
         start = end + (static_cast<unsigned char>(text[end]) == 0xEF ? 3 : 1);
     }
     return items;
@@ -93,9 +94,14 @@ std::vector<std::pair<std::string, std::string>> config_values(const TechnicianS
 
 std::map<std::string, std::string> validate(const TechnicianSettings& settings) {
     static const std::map<std::string, std::string> kFieldOf = {
-        {"camera.source", "camera"},     {"camera.resolution", "resolution"}, {"kiosk.idle_timeout_seconds", "idle_timeout"},
-        {"kiosk.language", "language"},  {"kiosk.id", "kiosk_id"},             {"kiosk.location", "location"},
-        {"hub.url", "hub_url"},          {"kiosk.catalogue_file", "catalogue_file"}};
+        {"camera.source", "camera"},
+        {"camera.resolution", "resolution"},
+        {"kiosk.idle_timeout_seconds", "idle_timeout"},
+        {"kiosk.language", "language"},
+        {"kiosk.id", "kiosk_id"},
+        {"kiosk.location", "location"},
+        {"hub.url", "hub_url"},
+        {"kiosk.catalogue_file", "catalogue_file"}};
     std::map<std::string, std::string> errors;
     for (const auto& [key, value] : config_values(settings)) {
         if (config_value_problem(key, value)) {
@@ -112,14 +118,16 @@ std::vector<std::string> list_camera_sources(const std::filesystem::path& dev_di
     std::vector<std::string> devices;
     for (const auto& entry : std::filesystem::directory_iterator(dev_dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind("video", 0) == 0 || name == "medkiosk-camera") devices.push_back("camera:" + entry.path().string());
+        if (name.rfind("video", 0) == 0 || name == "medkiosk-camera")
+            devices.push_back("camera:" + entry.path().string());
     }
     std::sort(devices.begin(), devices.end());
     sources.insert(sources.end(), devices.begin(), devices.end());
     return sources;
 }
 
-void DiagnosticsMeter::sample(const scanner::PipelineStats& stats, std::chrono::steady_clock::time_point now) {
+void DiagnosticsMeter::sample(const scanner::PipelineStats& stats,
+                              std::chrono::steady_clock::time_point now) {
     fps_ = stats.capture_fps;
     decode_ms_ = stats.decode_ms;
     frames_ = stats.frames;
@@ -136,25 +144,31 @@ RulesDraft rules_draft(const PolicyRules& rules) {
     RulesDraft draft;
     draft.minimum_shelf_life_days = std::to_string(rules.minimum_shelf_life_days);
     for (const auto& [category, days] : rules.shelf_life_by_category)
-        draft.shelf_life_by_category += (draft.shelf_life_by_category.empty() ? "" : ", ") + category + "=" + std::to_string(days);
+        draft.shelf_life_by_category +=
+            (draft.shelf_life_by_category.empty() ? "" : ", ") + category + "=" + std::to_string(days);
     draft.excluded_categories = join({rules.excluded_categories.begin(), rules.excluded_categories.end()});
     draft.accept_unknown_for_review = rules.accept_unknown_for_review;
     return draft;
 }
 
 DriveDraft drive_draft(const storage::Drive& drive) {
-    return {drive.id, drive.name, drive.starts_on, drive.ends_on, join(drive.accepted_categories), drive.rules_json};
+    return {drive.id,        drive.name, drive.starts_on, drive.ends_on, join(drive.accepted_categories),
+            drive.rules_json};
 }
 
-std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft, std::map<std::string, std::string>& errors) {
+std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft,
+                                             std::map<std::string, std::string>& errors) {
     PolicyRules rules;
     const auto days = parse_int(draft.minimum_shelf_life_days);
-    if (!days || *days < 0 || *days > 3650) errors["minimum_shelf_life_days"] = "tech.rules.error.days";
-    else rules.minimum_shelf_life_days = *days;
+    if (!days || *days < 0 || *days > 3650)
+        errors["minimum_shelf_life_days"] = "tech.rules.error.days";
+    else
+        rules.minimum_shelf_life_days = *days;
     for (const auto& item : split_list(draft.shelf_life_by_category)) {
         const auto equals = item.find('=');
         const std::string category = trim(item.substr(0, equals == std::string::npos ? item.size() : equals));
-        const auto category_days = equals == std::string::npos ? std::nullopt : parse_int(item.substr(equals + 1));
+        const auto category_days =
+            equals == std::string::npos ? std::nullopt : parse_int(item.substr(equals + 1));
         if (!valid_category(category) || !category_days || *category_days < 0 || *category_days > 3650) {
             errors["shelf_life_by_category"] = "tech.rules.error.by_category";
             break;
@@ -175,7 +189,8 @@ std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft, std::map<s
     return rules;
 }
 
-std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::map<std::string, std::string>& errors) {
+std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft,
+                                                std::map<std::string, std::string>& errors) {
     storage::Drive drive;
     drive.id = draft.id;
     drive.name = trim(draft.name);
@@ -183,7 +198,8 @@ std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::ma
     drive.ends_on = trim(draft.ends_on);
     drive.rules_json = draft.rules_json.empty() ? "{}" : draft.rules_json;
     bool ok = true;
-    if (drive.name.empty() || drive.name.size() > 120) errors["drive_name"] = "tech.drive.error.name", ok = false;
+    if (drive.name.empty() || drive.name.size() > 120)
+        errors["drive_name"] = "tech.drive.error.name", ok = false;
     if (!is_iso_date(drive.starts_on)) errors["drive_starts_on"] = "tech.drive.error.date", ok = false;
     if (!is_iso_date(drive.ends_on)) errors["drive_ends_on"] = "tech.drive.error.date", ok = false;
     if (ok && drive.starts_on > drive.ends_on) errors["drive_ends_on"] = "tech.drive.error.order", ok = false;
@@ -199,18 +215,28 @@ std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::ma
     return drive;
 }
 
-TechnicianFlow::TechnicianFlow(BackOfficePort& office, TechnicianSettings current, std::filesystem::path config_file)
-    : office_(office), running_(current), saved_(current), draft_(current), config_file_(std::move(config_file)) {}
+TechnicianFlow::TechnicianFlow(BackOfficePort& office, TechnicianSettings current,
+                               std::filesystem::path config_file)
+    : office_(office),
+      running_(current),
+      saved_(current),
+      draft_(current),
+      config_file_(std::move(config_file)) {}
 
 void TechnicianFlow::show(TechnicianTab tab) {
     tab_ = tab;
     switch (tab) {
-        case TechnicianTab::Settings: break;
+        case TechnicianTab::Settings:
+            break;
         case TechnicianTab::Camera:
             if (camera_sources_.empty()) refresh_cameras();
             break;
-        case TechnicianTab::Users: refresh_users(); break;
-        case TechnicianTab::Rules: refresh_rules(); break;
+        case TechnicianTab::Users:
+            refresh_users();
+            break;
+        case TechnicianTab::Rules:
+            refresh_rules();
+            break;
     }
 }
 
@@ -242,8 +268,9 @@ void TechnicianFlow::revert() {
 }
 
 bool TechnicianFlow::restart_needed() const {
-    return saved_.camera != running_.camera || saved_.width != running_.width || saved_.height != running_.height ||
-           saved_.kiosk_id != running_.kiosk_id || saved_.hub_url != running_.hub_url;
+    return saved_.camera != running_.camera || saved_.width != running_.width ||
+           saved_.height != running_.height || saved_.kiosk_id != running_.kiosk_id ||
+           saved_.hub_url != running_.hub_url;
 }
 
 void TechnicianFlow::refresh_cameras() {
@@ -271,9 +298,12 @@ void TechnicianFlow::refresh_users() {
 void TechnicianFlow::add_user() {
     user_error_.clear();
     if (user_action_ticket_ == 0) user_action_.result.reset();
-    if (!login_is_acceptable(new_user_.login)) user_error_ = "tech.users.error.login";
-    else if (!UserService::pin_is_acceptable(new_user_.pin)) user_error_ = "tech.users.error.pin";
-    else if (new_user_.pin != new_user_.pin_again) user_error_ = "tech.users.error.pin_again";
+    if (!login_is_acceptable(new_user_.login))
+        user_error_ = "tech.users.error.login";
+    else if (!UserService::pin_is_acceptable(new_user_.pin))
+        user_error_ = "tech.users.error.pin";
+    else if (new_user_.pin != new_user_.pin_again)
+        user_error_ = "tech.users.error.pin_again";
     if (!user_error_.empty() || user_action_ticket_ != 0) return;
     user_action_ = {true, std::nullopt};
     user_action_ticket_ = office_.add_user(new_user_.login, new_user_.role, new_user_.pin);
@@ -284,9 +314,12 @@ void TechnicianFlow::add_user() {
 void TechnicianFlow::reset_pin() {
     user_error_.clear();
     if (user_action_ticket_ == 0) user_action_.result.reset();
-    if (pin_reset_.login.empty()) user_error_ = "tech.users.error.choose";
-    else if (!UserService::pin_is_acceptable(pin_reset_.pin)) user_error_ = "tech.users.error.pin";
-    else if (pin_reset_.pin != pin_reset_.pin_again) user_error_ = "tech.users.error.pin_again";
+    if (pin_reset_.login.empty())
+        user_error_ = "tech.users.error.choose";
+    else if (!UserService::pin_is_acceptable(pin_reset_.pin))
+        user_error_ = "tech.users.error.pin";
+    else if (pin_reset_.pin != pin_reset_.pin_again)
+        user_error_ = "tech.users.error.pin_again";
     if (!user_error_.empty() || user_action_ticket_ != 0) return;
     user_action_ = {true, std::nullopt};
     user_action_ticket_ = office_.reset_pin(pin_reset_.login, pin_reset_.pin);
@@ -366,8 +399,10 @@ void TechnicianFlow::on_reply(const BackOfficeReply& reply) {
         if (result && result->ok) policy_changed_ = true;
     } else if (reply.ticket == users_ticket_) {
         users_ticket_ = 0;
-        if (const auto* list = std::get_if<UserList>(&reply.result)) users_ = *list;
-        else if (result) user_action_ = {false, *result};
+        if (const auto* list = std::get_if<UserList>(&reply.result))
+            users_ = *list;
+        else if (result)
+            user_action_ = {false, *result};
     } else if (reply.ticket == user_action_ticket_) {
         user_action_ticket_ = 0;
         user_action_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};

@@ -77,7 +77,8 @@ TaskResult save_settings_file(const std::filesystem::path& config_file,
                               const std::vector<std::pair<std::string, std::string>>& values) {
     const auto issues = set_config_values(config_file, values);
     if (issues.empty()) {
-        log_event("settings-saved", {{"file", config_file.string()}, {"keys", std::to_string(values.size())}});
+        log_event("settings-saved",
+                  {{"file", config_file.string()}, {"keys", std::to_string(values.size())}});
         return {true, config_file.string()};
     }
     std::string message;
@@ -91,23 +92,25 @@ UserList list_users(storage::Ledger& ledger) {
     auto users = ledger.users();
     if (!users) return list;
     for (const auto& user : users.value()) {
-        list.users.push_back({user.login, user.role, user.locked && !storage::is_disabled(user), storage::is_disabled(user),
-                              user.failed_attempts});
+        list.users.push_back({user.login, user.role, user.locked && !storage::is_disabled(user),
+                              storage::is_disabled(user), user.failed_attempts});
     }
-    std::sort(list.users.begin(), list.users.end(),
-              [](const UserSummary& a, const UserSummary& b) { return std::tie(a.role, a.login) < std::tie(b.role, b.login); });
+    std::sort(list.users.begin(), list.users.end(), [](const UserSummary& a, const UserSummary& b) {
+        return std::tie(a.role, a.login) < std::tie(b.role, b.login);
+    });
     return list;
 }
 
 bool login_is_acceptable(const std::string& login) {
-    return !login.empty() && login.size() <= 32 && std::all_of(login.begin(), login.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '.' || c == '-' || c == '_';
-    });
+    return !login.empty() && login.size() <= 32 &&
+           std::all_of(login.begin(), login.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_'; });
 }
 
 TaskResult add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
                     const std::string& pin, const std::string& actor) {
-    if (!login_is_acceptable(login)) return {false, "a name is 1 to 32 letters, digits, '.', '-' or '_'; nothing changed"};
+    if (!login_is_acceptable(login))
+        return {false, "a name is 1 to 32 letters, digits, '.', '-' or '_'; nothing changed"};
     if (!UserService::pin_is_acceptable(pin)) return {false, "a PIN is 4 to 12 digits; nothing changed"};
     UserService service(ledger, pepper);
     auto added = service.add_user(login, std::string(to_string(role)), pin, actor);
@@ -124,8 +127,10 @@ TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const s
 }
 
 TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor) {
-    if (login == actor) return {false, "you cannot disable yourself; sign in as another technician; nothing changed"};
-    if (auto disabled = ledger.disable_user(login, actor); !disabled) return {false, disabled.error().message};
+    if (login == actor)
+        return {false, "you cannot disable yourself; sign in as another technician; nothing changed"};
+    if (auto disabled = ledger.disable_user(login, actor); !disabled)
+        return {false, disabled.error().message};
     return {true, login};
 }
 
@@ -136,7 +141,8 @@ TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const
     if (found.value() && storage::is_disabled(*found.value()))
         return {false, "user '" + login + "' is disabled: set a new PIN to enable it again; nothing changed"};
     UserService service(ledger, pepper);
-    if (auto unlocked = service.unlock_as_administrator(login, actor); !unlocked) return {false, unlocked.error().message};
+    if (auto unlocked = service.unlock_as_administrator(login, actor); !unlocked)
+        return {false, unlocked.error().message};
     return {true, login};
 }
 

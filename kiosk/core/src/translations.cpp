@@ -10,7 +10,8 @@ using StringMap = std::map<std::string, std::string, std::less<>>;
 
 std::string load_file(const std::filesystem::path& file, StringMap& into) {
     std::ifstream in(file);
-    if (!in) return "cannot read " + file.string() + ": check that the assets folder is installed (--assets DIR)";
+    if (!in)
+        return "cannot read " + file.string() + ": check that the assets folder is installed (--assets DIR)";
     const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded() || !doc.is_object()) {
         return file.string() + " is not a JSON object of key → text; fix the file or reinstall the assets";
@@ -26,7 +27,9 @@ std::string load_file(const std::filesystem::path& file, StringMap& into) {
 
 }  // namespace
 
-std::string_view language_code(Language language) { return language == Language::Chinese ? "zh-CN" : "en"; }
+std::string_view language_code(Language language) {
+    return language == Language::Chinese ? "zh-CN" : "en";
+}
 
 std::string Translations::load(const std::filesystem::path& lang_dir) {
     if (auto error = load_file(lang_dir / "zh-CN.json", chinese_); !error.empty()) return error;
@@ -47,7 +50,8 @@ bool Translations::has(Language language, std::string_view key) const {
 
 std::vector<std::string> Translations::keys(Language language) const {
     std::vector<std::string> result;
-    for (const auto& [key, value] : language == Language::Chinese ? chinese_ : english_) result.push_back(key);
+    for (const auto& [key, value] : language == Language::Chinese ? chinese_ : english_)
+        result.push_back(key);
     return result;
 }
 
@@ -63,7 +67,8 @@ std::string Translations::all_text() const {
 
 namespace medkiosk::kiosk {
 
-std::string fill(std::string_view text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+std::string fill(std::string_view text,
+                 std::initializer_list<std::pair<std::string_view, std::string>> values) {
     // Builds a new string rather than replacing in place, so a value containing "{name}" is not
     // expanded again.
     std::string result;

@@ -28,8 +28,9 @@ std::string iso8601(UserService::Clock::time_point when) {
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char text[96];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>(ms % 1000));
     return text;
 }
 
@@ -48,7 +49,8 @@ std::optional<UserService::Clock::time_point> parse_iso8601(const std::string& t
 }  // namespace
 
 fs::path default_pepper_file(const fs::path& data_dir) {
-    if (const char* configured = std::getenv("MEDKIOSK_PEPPER_FILE"); configured != nullptr && *configured != '\0')
+    if (const char* configured = std::getenv("MEDKIOSK_PEPPER_FILE");
+        configured != nullptr && *configured != '\0')
         return configured;
     fs::path dir = data_dir;
     if (!dir.has_filename()) dir = dir.parent_path();  // "/var/lib/medkiosk/" → "/var/lib/medkiosk"
@@ -61,9 +63,10 @@ storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
     if (in) {
         std::string pepper((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (pepper.size() != kPepperBytes) {
-            return Error{ErrorCode::Corrupt, "PIN pepper " + file.string() + " has " + std::to_string(pepper.size()) +
-                                                 " bytes, expected 32; restore it from the technician's backup "
-                                                 "(without it no PIN can be checked)"};
+            return Error{ErrorCode::Corrupt,
+                         "PIN pepper " + file.string() + " has " + std::to_string(pepper.size()) +
+                             " bytes, expected 32; restore it from the technician's backup "
+                             "(without it no PIN can be checked)"};
         }
         return pepper;
     }
@@ -78,10 +81,11 @@ storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
     const fs::path temporary = file.string() + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        return Error{ErrorCode::Io, "cannot create PIN pepper " + file.string() + ": " + std::strerror(errno)};
+        return Error{ErrorCode::Io,
+                     "cannot create PIN pepper " + file.string() + ": " + std::strerror(errno)};
     }
-    const bool written = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) &&
-                         ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
     ::close(fd);
     // link() fails when another process created the file first; then use theirs.
     if (!written || (::link(temporary.c_str(), file.c_str()) != 0 && errno != EEXIST)) {
@@ -122,7 +126,8 @@ storage::StatusOr<std::string> UserService::hash_pin(const std::string& pin) con
     if (crypto_pwhash_str_alg(hashed, reinterpret_cast<const char*>(peppered.data()), peppered.size(),
                               cost_.ops_limit, cost_.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
         sodium_memzero(peppered.data(), peppered.size());
-        return Error{ErrorCode::Internal, "hashing the PIN ran out of memory; close other programs and retry"};
+        return Error{ErrorCode::Internal,
+                     "hashing the PIN ran out of memory; close other programs and retry"};
     }
     sodium_memzero(peppered.data(), peppered.size());
     return std::string(hashed);
@@ -132,8 +137,9 @@ bool pin_matches_hash(const std::string& pin, const std::string& pepper, const s
     std::array<unsigned char, 32> peppered{};
     crypto_generichash(peppered.data(), peppered.size(), reinterpret_cast<const unsigned char*>(pin.data()),
                        pin.size(), reinterpret_cast<const unsigned char*>(pepper.data()), pepper.size());
-    const bool ok = crypto_pwhash_str_verify(stored_hash.c_str(), reinterpret_cast<const char*>(peppered.data()),
-                                             peppered.size()) == 0;
+    const bool ok =
+        crypto_pwhash_str_verify(stored_hash.c_str(), reinterpret_cast<const char*>(peppered.data()),
+                                 peppered.size()) == 0;
     sodium_memzero(peppered.data(), peppered.size());
     return ok;
 }
@@ -142,8 +148,9 @@ bool UserService::pin_matches(const std::string& pin, const std::string& stored_
     return pin_matches_hash(pin, pepper_, stored_hash);
 }
 
-storage::StatusOr<storage::UserRecord> UserService::add_user(const std::string& login, const std::string& role,
-                                                             const std::string& pin, const std::string& actor) {
+storage::StatusOr<storage::UserRecord> UserService::add_user(const std::string& login,
+                                                             const std::string& role, const std::string& pin,
+                                                             const std::string& actor) {
     if (!pin_is_acceptable(pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(pin);
     if (!hashed) return hashed.error();
@@ -164,7 +171,8 @@ storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, c
     result.user = user;
     if (user.locked) {
         result.outcome = SignInOutcome::Locked;
-        result.message = "user '" + login + "' is locked after repeated wrong PINs; a technician must unlock it";
+        result.message =
+            "user '" + login + "' is locked after repeated wrong PINs; a technician must unlock it";
         return result;
     }
     if (const auto wait = delay_after(user.failed_attempts); wait.count() > 0) {
@@ -172,7 +180,8 @@ storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, c
         if (last && now < *last + wait) {
             result.outcome = SignInOutcome::TryLater;
             result.retry_after = std::chrono::ceil<std::chrono::seconds>(*last + wait - now);
-            result.message = "too many wrong PINs; try again in " + std::to_string(result.retry_after.count()) + " s";
+            result.message =
+                "too many wrong PINs; try again in " + std::to_string(result.retry_after.count()) + " s";
             return result;
         }
     }
@@ -189,24 +198,29 @@ storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, c
     user.failed_attempts += 1;
     user.last_failure_at = iso8601(now);
     user.locked = user.failed_attempts >= kLockAfter;
-    if (auto s = ledger_.update_login_state(user, user.locked ? "lock" : "wrong-pin", login); !s) return s.error();
+    if (auto s = ledger_.update_login_state(user, user.locked ? "lock" : "wrong-pin", login); !s)
+        return s.error();
     result.user = user;
     result.outcome = user.locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
     result.retry_after = delay_after(user.failed_attempts);
-    result.message = user.locked ? "wrong PIN; user '" + login + "' is now locked until a technician unlocks it"
-                                 : "wrong PIN";
+    result.message = user.locked
+                         ? "wrong PIN; user '" + login + "' is now locked until a technician unlocks it"
+                         : "wrong PIN";
     return result;
 }
 
-storage::StatusOr<SignInResult> UserService::unlock(const std::string& login, const std::string& technician_login,
-                                                    const std::string& technician_pin, Clock::time_point now) {
+storage::StatusOr<SignInResult> UserService::unlock(const std::string& login,
+                                                    const std::string& technician_login,
+                                                    const std::string& technician_pin,
+                                                    Clock::time_point now) {
     auto technician = sign_in(technician_login, technician_pin, now);
     if (!technician) return technician.error();
     if (technician.value().outcome != SignInOutcome::Ok) return technician;
     if (technician.value().user.role != "technician") {
         SignInResult refused = technician.value();
         refused.outcome = SignInOutcome::NotTechnician;
-        refused.message = "'" + technician_login + "' is not a technician; only a technician can unlock users";
+        refused.message =
+            "'" + technician_login + "' is not a technician; only a technician can unlock users";
         return refused;
     }
     if (auto s = unlock_as_administrator(login, technician_login); !s) return s.error();
@@ -224,7 +238,8 @@ storage::Status UserService::unlock_as_administrator(const std::string& login, c
     return ledger_.update_login_state(user, "unlock", actor);
 }
 
-storage::Status UserService::reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor) {
+storage::Status UserService::reset_pin(const std::string& login, const std::string& new_pin,
+                                       const std::string& actor) {
     if (!pin_is_acceptable(new_pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(new_pin);
     if (!hashed) return hashed.error();

@@ -32,7 +32,8 @@ void DrawAskExpiryScreen(UiContext& ui) {
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::SameLine(0, spacing);
-    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) || ui.keys.escape) {
+    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
+        ui.keys.escape) {
         ui.flow.back(ui.now);
     }
     ImGui::PushFont(ui.fonts.title);
@@ -44,13 +45,15 @@ void DrawAskExpiryScreen(UiContext& ui) {
     // Years in one row (or two on narrow screens), months in a grid: big targets, no typing.
     const int years = ui.flow.settings().picker_years_ahead + 1;
     const int year_columns = area.x >= em * 30 ? years : (years + 1) / 2;
-    const float year_width = (area.x - spacing * static_cast<float>(year_columns - 1)) / static_cast<float>(year_columns);
+    const float year_width =
+        (area.x - spacing * static_cast<float>(year_columns - 1)) / static_cast<float>(year_columns);
     const float row_height = std::max(em * 2.4f, kMinTouchPx);
     ImGui::TextUnformatted(ui.tr("expiry.year").c_str());
     for (int i = 0; i < years; ++i) {
         const int year = this_year + i;
         if (i % year_columns != 0) ImGui::SameLine(0, spacing);
-        if (ChoiceButton(std::to_string(year) + "##year" + std::to_string(year), picker.year == year, ImVec2(year_width, row_height))) {
+        if (ChoiceButton(std::to_string(year) + "##year" + std::to_string(year), picker.year == year,
+                         ImVec2(year_width, row_height))) {
             picker.year = year;
             ui.flow.touch(ui.now);
         }
@@ -58,7 +61,8 @@ void DrawAskExpiryScreen(UiContext& ui) {
     ImGui::Spacing();
     ImGui::TextUnformatted(ui.tr("expiry.month").c_str());
     const int month_columns = area.x >= area.y ? 6 : 4;
-    const float month_width = (area.x - spacing * static_cast<float>(month_columns - 1)) / static_cast<float>(month_columns);
+    const float month_width =
+        (area.x - spacing * static_cast<float>(month_columns - 1)) / static_cast<float>(month_columns);
     for (int month = 1; month <= 12; ++month) {
         if ((month - 1) % month_columns != 0) ImGui::SameLine(0, spacing);
         const std::string label = ui.tr("month." + std::to_string(month)) + "##month" + std::to_string(month);
@@ -69,10 +73,12 @@ void DrawAskExpiryScreen(UiContext& ui) {
     }
     ImGui::Spacing();
     if (picker.month != 0) {
-        const std::string date = kiosk::fill(ui.tr("expiry.date_month"), {{"year", std::to_string(picker.year)},
-                                                                          {"month", std::to_string(picker.month)},
-                                                                          {"month_name", ui.tr("month." + std::to_string(picker.month))}});
-        if (BigButton("✓ " + kiosk::fill(ui.tr("expiry.use"), {{"date", date}}) + "##use", ImVec2(area.x, em * 3.0f), colours::accept) ||
+        const std::string date = kiosk::fill(
+            ui.tr("expiry.date_month"), {{"year", std::to_string(picker.year)},
+                                         {"month", std::to_string(picker.month)},
+                                         {"month_name", ui.tr("month." + std::to_string(picker.month))}});
+        if (BigButton("✓ " + kiosk::fill(ui.tr("expiry.use"), {{"date", date}}) + "##use",
+                      ImVec2(area.x, em * 3.0f), colours::accept) ||
             ui.keys.enter) {
             ui.flow.pick_expiry(picker.year, picker.month, ui.now);
         }
@@ -92,11 +98,13 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
     DrawLanguageSwitch(ui, em * 5.0f);
     if (current && current->proposal) {
         const auto& expiry = current->proposal->expiry;
-        const std::string date = current->proposal->precision == scanner::ExpiryPrecision::Month
-                                     ? kiosk::fill(ui.tr("expiry.date_month"), {{"year", std::to_string(expiry.year)},
-                                                                                 {"month", std::to_string(expiry.month)},
-                                                                                 {"month_name", ui.tr("month." + std::to_string(expiry.month))}})
-                                     : scanner::to_iso(expiry);
+        const std::string date =
+            current->proposal->precision == scanner::ExpiryPrecision::Month
+                ? kiosk::fill(ui.tr("expiry.date_month"),
+                              {{"year", std::to_string(expiry.year)},
+                               {"month", std::to_string(expiry.month)},
+                               {"month_name", ui.tr("month." + std::to_string(expiry.month))}})
+                : scanner::to_iso(expiry);
         ImGui::SetCursorPosY(area.y * 0.15f);
         ImGui::PushFont(ui.fonts.title);
         ImGui::PushTextWrapPos(0.0f);
@@ -109,11 +117,13 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float half = (area.x - spacing) * 0.5f;
         ImGui::PushFont(ui.fonts.title);
-        if (BigButton("✓ " + ui.tr("action.yes") + "##yes", ImVec2(half, em * 4.0f), colours::accept) || ui.keys.enter) {
+        if (BigButton("✓ " + ui.tr("action.yes") + "##yes", ImVec2(half, em * 4.0f), colours::accept) ||
+            ui.keys.enter) {
             ui.flow.answer_proposal(true, ui.now);
         }
         ImGui::SameLine(0, spacing);
-        if (BigButton("× " + ui.tr("action.no") + "##no", ImVec2(half, em * 4.0f), colours::refuse) || ui.keys.escape) {
+        if (BigButton("× " + ui.tr("action.no") + "##no", ImVec2(half, em * 4.0f), colours::refuse) ||
+            ui.keys.escape) {
             ui.flow.answer_proposal(false, ui.now);
         }
         ImGui::PopFont();
@@ -133,7 +143,8 @@ void DrawDetailsScreen(UiContext& ui) {
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::SameLine(0, spacing);
-    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) || ui.keys.escape) {
+    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
+        ui.keys.escape) {
         ui.flow.back(ui.now);
     }
     if (!current) {
@@ -144,24 +155,28 @@ void DrawDetailsScreen(UiContext& ui) {
     TextWrappedColoured(colours::text, ui.tr("details.heading"));
     ImGui::PopFont();
     if (current->product) {
-        TextWrappedColoured(colours::muted_text, ui.flow.language() == kiosk::Language::Chinese ? current->product->name_zh
-                                                                                                : current->product->name_en);
+        TextWrappedColoured(colours::muted_text, ui.flow.language() == kiosk::Language::Chinese
+                                                     ? current->product->name_zh
+                                                     : current->product->name_en);
     }
     ImGui::Spacing();
     ImGui::TextUnformatted(ui.tr("details.condition").c_str());
     const float half = (area.x - spacing) * 0.5f;
     const float row_height = em * 3.0f;
-    if (ChoiceButton(ui.tr("details.sealed") + "##sealed", current->condition == kiosk::PackCondition::Sealed, ImVec2(half, row_height))) {
+    if (ChoiceButton(ui.tr("details.sealed") + "##sealed", current->condition == kiosk::PackCondition::Sealed,
+                     ImVec2(half, row_height))) {
         ui.flow.set_condition(kiosk::PackCondition::Sealed, ui.now);
     }
     ImGui::SameLine(0, spacing);
-    if (ChoiceButton(ui.tr("details.opened") + "##opened", current->condition == kiosk::PackCondition::OpenedUsable, ImVec2(half, row_height))) {
+    if (ChoiceButton(ui.tr("details.opened") + "##opened",
+                     current->condition == kiosk::PackCondition::OpenedUsable, ImVec2(half, row_height))) {
         ui.flow.set_condition(kiosk::PackCondition::OpenedUsable, ui.now);
     }
     ImGui::Spacing();
     ImGui::TextUnformatted(ui.tr("details.quantity").c_str());
     const float step_width = em * 4.0f;
-    if (BigButton("−##fewer", ImVec2(step_width, row_height), colours::primary)) ui.flow.change_quantity(-1, ui.now);
+    if (BigButton("−##fewer", ImVec2(step_width, row_height), colours::primary))
+        ui.flow.change_quantity(-1, ui.now);
     ImGui::SameLine(0, spacing);
     ImGui::PushFont(ui.fonts.title);
     const std::string quantity = std::to_string(current->quantity);
@@ -173,11 +188,13 @@ void DrawDetailsScreen(UiContext& ui) {
     ImGui::PopFont();
     ImGui::SameLine(at.x + number_width + spacing);
     ImGui::SetCursorPosY(at.y);
-    if (BigButton("＋##more", ImVec2(step_width, row_height), colours::primary)) ui.flow.change_quantity(1, ui.now);
+    if (BigButton("＋##more", ImVec2(step_width, row_height), colours::primary))
+        ui.flow.change_quantity(1, ui.now);
     ImGui::Spacing();
     ImGui::Spacing();
     ImGui::PushFont(ui.fonts.title);
-    if (BigButton("✓ " + ui.tr("details.put_in_bin") + "##put", ImVec2(area.x, em * 2.6f), colours::accept) || ui.keys.enter) {
+    if (BigButton("✓ " + ui.tr("details.put_in_bin") + "##put", ImVec2(area.x, em * 2.6f), colours::accept) ||
+        ui.keys.enter) {
         ui.flow.confirm(ui.now);
     }
     ImGui::PopFont();

@@ -12,13 +12,16 @@
 namespace medkiosk::ui {
 namespace {
 
-ImU32 colour_u32(const ImVec4& colour) { return ImGui::ColorConvertFloat4ToU32(colour); }
+ImU32 colour_u32(const ImVec4& colour) {
+    return ImGui::ColorConvertFloat4ToU32(colour);
+}
 
 // A refused bar: outlined, with diagonal hatching, so it differs from an accepted (solid) bar in shape.
 void HatchedBar(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float step) {
     draw->AddRect(a, b, colour, 0, 0, 2.0f);
     draw->PushClipRect(a, b, true);
-    for (float x = a.x - (b.y - a.y); x < b.x; x += step) draw->AddLine(ImVec2(x, b.y), ImVec2(x + (b.y - a.y), a.y), colour, 2.0f);
+    for (float x = a.x - (b.y - a.y); x < b.x; x += step)
+        draw->AddLine(ImVec2(x, b.y), ImVec2(x + (b.y - a.y), a.y), colour, 2.0f);
     draw->PopClipRect();
 }
 
@@ -29,8 +32,10 @@ void Legend(UiContext& ui) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         const ImVec2 a(at.x, at.y + em * 0.2f);
         const ImVec2 b(at.x + em * 1.2f, at.y + em);
-        if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), em * 0.35f);
-        else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+        if (refused)
+            HatchedBar(draw, a, b, colour_u32(colours::refuse), em * 0.35f);
+        else
+            draw->AddRectFilled(a, b, colour_u32(colours::accept));
         ImGui::Dummy(ImVec2(em * 1.4f, em));
         ImGui::SameLine();
         ImGui::TextUnformatted(label.c_str());
@@ -55,7 +60,8 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
     const float group = size.x / static_cast<float>(days.size());
     const float bar = std::max(2.0f, group * 0.36f);
     const float base = origin.y + number_h + plot_h;
-    draw->AddLine(ImVec2(origin.x, base), ImVec2(origin.x + size.x, base), colour_u32(colours::muted_text), 1.0f);
+    draw->AddLine(ImVec2(origin.x, base), ImVec2(origin.x + size.x, base), colour_u32(colours::muted_text),
+                  1.0f);
     const float date_w = ImGui::CalcTextSize("00-00").x + em * 0.4f;
     const int every = std::max(1, static_cast<int>(std::ceil(date_w / group)));
     // A count is written over its bar when it fits in its half of the day's slot (zeros are left out).
@@ -66,13 +72,16 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
             const ImVec2 a(left, base - h);
             const ImVec2 b(left + bar, base);
             if (count > 0) {
-                if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
-                else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+                if (refused)
+                    HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
+                else
+                    draw->AddRectFilled(a, b, colour_u32(colours::accept));
             }
             const std::string text = std::to_string(count);
             const float w = ImGui::CalcTextSize(text.c_str()).x;
             if (count > 0 && w <= group * 0.5f) {
-                draw->AddText(ImVec2(left + bar * 0.5f - w * 0.5f, a.y - number_h), colour_u32(colours::text), text.c_str());
+                draw->AddText(ImVec2(left + bar * 0.5f - w * 0.5f, a.y - number_h), colour_u32(colours::text),
+                              text.c_str());
             }
         };
         draw_bar(days[i].accepted, x, false);
@@ -80,8 +89,9 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
         if (static_cast<int>(days.size() - 1 - i) % every == 0) {  // the newest day always labelled
             const std::string date = days[i].key.size() == 10 ? days[i].key.substr(5) : days[i].key;
             const float w = ImGui::CalcTextSize(date.c_str()).x;
-            draw->AddText(ImVec2(origin.x + group * static_cast<float>(i) + group * 0.5f - w * 0.5f, base + em * 0.1f),
-                          colour_u32(colours::muted_text), date.c_str());
+            draw->AddText(
+                ImVec2(origin.x + group * static_cast<float>(i) + group * 0.5f - w * 0.5f, base + em * 0.1f),
+                colour_u32(colours::muted_text), date.c_str());
         }
     }
 }
@@ -107,10 +117,13 @@ void CategoryChart(UiContext& ui, const std::vector<storage::DropOffCount>& cate
             const float w = bar_room * static_cast<float>(count) / static_cast<float>(peak);
             const ImVec2 a(at.x + name_w, y);
             const ImVec2 b(at.x + name_w + std::max(w, 1.0f), y + bar_h);
-            if (refused) HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
-            else draw->AddRectFilled(a, b, colour_u32(colours::accept));
+            if (refused)
+                HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
+            else
+                draw->AddRectFilled(a, b, colour_u32(colours::accept));
             const std::string text = std::to_string(count);
-            draw->AddText(ImVec2(b.x + em * 0.3f, y + bar_h * 0.5f - em * 0.5f), colour_u32(colours::text), text.c_str());
+            draw->AddText(ImVec2(b.x + em * 0.3f, y + bar_h * 0.5f - em * 0.5f), colour_u32(colours::text),
+                          text.c_str());
         };
         row(category.accepted, at.y + em * 0.1f, false);
         row(category.refused, at.y + em * 0.1f + bar_h + em * 0.15f, true);
@@ -136,7 +149,8 @@ void DrawChartsScreen(UiContext& ui) {
     ImGui::SameLine(0, em);
     for (const auto& [label, value, id] : {std::tuple{ui.tr("staff.days_14"), 14, "days14"},
                                            std::tuple{ui.tr("staff.days_30"), 30, "days30"}}) {
-        if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, ImGui::GetFrameHeight()))) staff.open_charts(value, ui.now);
+        if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, ImGui::GetFrameHeight())))
+            staff.open_charts(value, ui.now);
         ImGui::SameLine();
     }
     if (DrawLanguageAndBack(ui)) {
@@ -145,7 +159,8 @@ void DrawChartsScreen(UiContext& ui) {
         return;
     }
     Legend(ui);
-    if (!staff.message().empty() && !staff.message_ok()) TextWrappedColoured(colours::refuse, "× " + staff.message());
+    if (!staff.message().empty() && !staff.message_ok())
+        TextWrappedColoured(colours::refuse, "× " + staff.message());
     if (!staff.charts()) {
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
         ImGui::End();

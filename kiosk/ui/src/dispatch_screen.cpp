@@ -31,7 +31,9 @@ void DrawDispatchScreen(UiContext& ui) {
     RowLabel(ui.tr("staff.dispatch_clinic"), 0);
     std::string clinic = staff.clinic();
     const float field = std::min(em * 16.0f, ImGui::GetContentRegionAvail().x);
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x, std::max(style.FramePadding.y, (kMinTouchPx - em) * 0.5f)));
+    ImGui::PushStyleVar(
+        ImGuiStyleVar_FramePadding,
+        ImVec2(style.FramePadding.x, std::max(style.FramePadding.y, (kMinTouchPx - em) * 0.5f)));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
     // Entering the screen puts the cursor in the field, so a keyboard types the clinic at once.
     static int last_drawn_frame = -10;
@@ -41,16 +43,20 @@ void DrawDispatchScreen(UiContext& ui) {
     ImGui::PopStyleVar(2);
     if (!staff.clinics().empty()) {
         const std::string before = ui.tr("staff.dispatch_clinics_before");
-        if (ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(before.c_str()).x + em * 6) ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(before.c_str()).x + em * 6)
+            ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(before.c_str());
         int index = 0;
         for (const auto& name : staff.clinics()) {
             const std::string label = name + "##clinic" + std::to_string(index++);
-            const float width = ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2 + em;
-            if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+            const float width =
+                ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2 + em;
+            if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
+                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
                 ImGui::SameLine();
-            if (ChoiceButton(label, staff.clinic() == name, ImVec2(0, ImGui::GetFrameHeight()))) staff.set_clinic(name, ui.now);
+            if (ChoiceButton(label, staff.clinic() == name, ImVec2(0, ImGui::GetFrameHeight())))
+                staff.set_clinic(name, ui.now);
         }
     }
     TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_hint"));
@@ -67,14 +73,18 @@ void DrawDispatchScreen(UiContext& ui) {
         TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_empty"));
         ImGui::EndChild();
     } else if (ImGui::BeginTable("dispatch", 5,
-                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
-                                     ImGuiTableFlags_SizingStretchProp,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                     ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 6.6f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                em * 6.6f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.4f);
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
                                 kMinTouchPx * 2 + em * 2.2f + style.ItemSpacing.x * 2);
         ImGui::TableHeadersRow();
@@ -103,7 +113,8 @@ void DrawDispatchScreen(UiContext& ui) {
                 staff.set_quantity(line.item.uuid, line.quantity - 1, ui.now);
             ImGui::EndDisabled();
             ImGui::SameLine();
-            const std::string count = std::to_string(line.quantity) + "/" + std::to_string(line.item.quantity);
+            const std::string count =
+                std::to_string(line.quantity) + "/" + std::to_string(line.item.quantity);
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(count.c_str());
             ImGui::SameLine();
@@ -116,7 +127,9 @@ void DrawDispatchScreen(UiContext& ui) {
     }
 
     const std::string confirm =
-        "✓ " + kiosk::fill(ui.tr("staff.dispatch_confirm"), {{"count", std::to_string(staff.dispatch_count())}}) + "##confirm";
+        "✓ " +
+        kiosk::fill(ui.tr("staff.dispatch_confirm"), {{"count", std::to_string(staff.dispatch_count())}}) +
+        "##confirm";
     ImGui::BeginDisabled(staff.busy() || staff.dispatch_loading() || staff.dispatch_count() == 0);
     if (BigButton(confirm, ImVec2(0, std::max(em * 2.0f, kMinTouchPx)), colours::accept) || ui.keys.enter)
         staff.confirm_dispatch(ui.now);
@@ -127,8 +140,10 @@ void DrawDispatchScreen(UiContext& ui) {
     } else if (!staff.notice().empty()) {
         TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
     } else if (!staff.message().empty()) {
-        TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
-                            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
+        TextWrappedColoured(
+            staff.message_ok() ? colours::accept : colours::refuse,
+            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
+                staff.message());
     }
     ImGui::End();
 }

@@ -1,9 +1,9 @@
 #include "fonts.hpp"
 
+#include <backends/imgui_impl_opengl3.h>
 #include <fontconfig/fontconfig.h>
 #include <imgui.h>
 #include <imgui_internal.h>  // ImTextCharFromUtf8
-#include <backends/imgui_impl_opengl3.h>
 
 #include <filesystem>
 
@@ -52,9 +52,10 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     FontFile file = configured_file.empty() ? find_cjk_font() : FontFile{configured_file, 0};
     std::error_code ec;
     if (file.path.empty() || !std::filesystem::is_regular_file(file.path, ec)) {
-        kiosk::log_event("font-missing",
-                         {{"wanted", configured_file.empty() ? "Noto Sans CJK SC (fontconfig)" : configured_file},
-                          {"fix", "install fonts-noto-cjk or pass --font FILE; Chinese text will show as '?'"}});
+        kiosk::log_event(
+            "font-missing",
+            {{"wanted", configured_file.empty() ? "Noto Sans CJK SC (fontconfig)" : configured_file},
+             {"fix", "install fonts-noto-cjk or pass --font FILE; Chinese text will show as '?'"}});
         ImFontConfig config;
         config.SizePixels = body_px;
         fonts.body = io.Fonts->AddFontDefault(&config);
@@ -79,12 +80,14 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     fonts.body = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px, &config, ranges.Data);
     fonts.title = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px * 1.6f, &config, ranges.Data);
     if (fonts.body == nullptr || fonts.title == nullptr) {
-        kiosk::log_event("font-unreadable", {{"file", file.path}, {"fix", "reinstall fonts-noto-cjk or pass --font"}});
+        kiosk::log_event("font-unreadable",
+                         {{"file", file.path}, {"fix", "reinstall fonts-noto-cjk or pass --font"}});
         io.Fonts->Clear();
         return load_fonts("/nonexistent-fallback", text, body_px);
     }
     fonts.file = file.path;
-    kiosk::log_event("font-loaded", {{"file", file.path}, {"index", std::to_string(file.index)},
+    kiosk::log_event("font-loaded", {{"file", file.path},
+                                     {"index", std::to_string(file.index)},
                                      {"body_px", std::to_string(static_cast<int>(body_px))}});
     return fonts;
 }
@@ -98,8 +101,10 @@ Fonts build_font_texture(const std::string& configured_file, const std::string& 
         io.Fonts->Clear();
     }
     Fonts fonts = load_fonts(configured_file, text, body_px);
-    if (uploaded_before) ImGui_ImplOpenGL3_CreateFontsTexture();
-    else ImGui_ImplOpenGL3_CreateDeviceObjects();  // shaders and the font texture, once
+    if (uploaded_before)
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    else
+        ImGui_ImplOpenGL3_CreateDeviceObjects();  // shaders and the font texture, once
     io.Fonts->ClearInputData();
     io.Fonts->ClearTexData();
     return fonts;

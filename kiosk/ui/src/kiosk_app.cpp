@@ -1,16 +1,16 @@
 #include "medkiosk/ui/kiosk_app.hpp"
 
+#include <GLFW/glfw3.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
-#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string_view>
 #include <utility>
@@ -51,8 +51,10 @@ void on_key(GLFWwindow*, int key, int, int action, int) {
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) g_pending_keys.enter = true;
     if (key == GLFW_KEY_ESCAPE) g_pending_keys.escape = true;
     if (key == GLFW_KEY_BACKSPACE) g_pending_keys.backspace = true;
-    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_0));
-    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9) g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_KP_0));
+    if (key >= GLFW_KEY_0 && key <= GLFW_KEY_9)
+        g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_0));
+    if (key >= GLFW_KEY_KP_0 && key <= GLFW_KEY_KP_9)
+        g_pending_keys.digits += static_cast<char>('0' + (key - GLFW_KEY_KP_0));
 }
 
 std::string env_or(const char* name, std::string fallback) {
@@ -78,9 +80,13 @@ struct FrameBench {
     void report(long first_frame_ms) const {
         std::vector<double> sorted = frame_ms;
         std::sort(sorted.begin(), sorted.end());
-        auto at = [&](double q) { return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))]; };
-        kiosk::log_event("bench", {{"frames", std::to_string(sorted.size())}, {"p50_ms", std::to_string(at(0.5))},
-                                   {"p95_ms", std::to_string(at(0.95))}, {"max_ms", std::to_string(sorted.back())},
+        auto at = [&](double q) {
+            return sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+        };
+        kiosk::log_event("bench", {{"frames", std::to_string(sorted.size())},
+                                   {"p50_ms", std::to_string(at(0.5))},
+                                   {"p95_ms", std::to_string(at(0.95))},
+                                   {"max_ms", std::to_string(sorted.back())},
                                    {"rss_kib", std::to_string(resident_kib())},
                                    {"first_frame_ms", std::to_string(first_frame_ms)}});
     }
@@ -88,12 +94,18 @@ struct FrameBench {
 
 const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff) {
     switch (staff.screen()) {
-        case kiosk::StaffScreen::Pin: return "pin";
-        case kiosk::StaffScreen::Queue: return "queue";
-        case kiosk::StaffScreen::Technician: return "technician";
-        case kiosk::StaffScreen::Dispatch: return "dispatch";
-        case kiosk::StaffScreen::Charts: return "charts";
-        case kiosk::StaffScreen::Closed: break;
+        case kiosk::StaffScreen::Pin:
+            return "pin";
+        case kiosk::StaffScreen::Queue:
+            return "queue";
+        case kiosk::StaffScreen::Technician:
+            return "technician";
+        case kiosk::StaffScreen::Dispatch:
+            return "dispatch";
+        case kiosk::StaffScreen::Charts:
+            return "charts";
+        case kiosk::StaffScreen::Closed:
+            break;
     }
     static std::string name;
     name = std::string(kiosk::to_string(flow.screen()));
@@ -108,15 +120,17 @@ void on_glfw_error(int code, const char* description) {
 void log_shown_pack(const kiosk::CurrentPack& current) {
     if (current.pack) {
         const auto& pack = *current.pack;
-        kiosk::log_event("pack-shown", {{"scheme", std::string(scanner::to_string(pack.scheme))},
-                                        {"gtin", pack.gtin},
-                                        {"product_id", pack.product_id},
-                                        {"expiry", pack.expiry ? scanner::to_iso(*pack.expiry) : std::string()},
-                                        {"batch", pack.batch},
-                                        {"decision", std::string(kiosk::to_string(current.assessment.decision))},
-                                        {"reason", current.assessment.reason}});
+        kiosk::log_event("pack-shown",
+                         {{"scheme", std::string(scanner::to_string(pack.scheme))},
+                          {"gtin", pack.gtin},
+                          {"product_id", pack.product_id},
+                          {"expiry", pack.expiry ? scanner::to_iso(*pack.expiry) : std::string()},
+                          {"batch", pack.batch},
+                          {"decision", std::string(kiosk::to_string(current.assessment.decision))},
+                          {"reason", current.assessment.reason}});
     } else {
-        kiosk::log_event("pack-unreadable", {{"format", current.symbol.format}, {"error", current.parse_error}});
+        kiosk::log_event("pack-unreadable",
+                         {{"format", current.symbol.format}, {"error", current.parse_error}});
     }
 }
 
@@ -146,19 +160,22 @@ void feed_expiry_reader(kiosk::ExpiryReader& reader, ExpiryReading& reading, kio
     }
     if (auto proposal = reader.take_proposal()) {
         reading.proposed = true;
-        kiosk::log_event("expiry-read", {{"expiry", scanner::to_iso(proposal->expiry)},
-                                         {"precision", std::string(scanner::to_string(proposal->precision))}});
+        kiosk::log_event("expiry-read",
+                         {{"expiry", scanner::to_iso(proposal->expiry)},
+                          {"precision", std::string(scanner::to_string(proposal->precision))}});
         flow.on_expiry_proposal(*proposal, now);
     }
 }
 
-std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options, const scanner::ScanPipeline& pipeline) {
+std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options,
+                                                const scanner::ScanPipeline& pipeline) {
     storage::SyncOptions sync_options;
     // Runs on the sync thread; stats() takes the pipeline's own lock. The pipeline outlives the worker.
     sync_options.decode_stats = [&pipeline] {
         const scanner::PipelineStats stats = pipeline.stats();
-        return storage::DecodeStats{stats.frames,   stats.decoded_frames, stats.events,      stats.decode_ms,
-                                    stats.capture_fps, stats.source_name, stats.source_error};
+        return storage::DecodeStats{stats.frames,      stats.decoded_frames, stats.events,
+                                    stats.decode_ms,   stats.capture_fps,    stats.source_name,
+                                    stats.source_error};
     };
     sync_options.ledger_file = kiosk::ledger_file(options.data_dir);
     sync_options.hub_conninfo = options.hub_url;
@@ -198,15 +215,17 @@ int run_kiosk(const KioskOptions& options) {
         spec.width = options.camera_width;
         spec.height = options.camera_height;
     }
-    kiosk::log_event("starting", {{"source", scanner::describe(spec)}, {"data_dir", options.data_dir.string()},
+    kiosk::log_event("starting", {{"source", scanner::describe(spec)},
+                                  {"data_dir", options.data_dir.string()},
                                   {"kiosk_id", options.kiosk_id}});
 
     // Camera and ledger start on their own threads before the window exists: the first frame and
     // the open database are ready sooner, and the UI thread never waits for either.
     scanner::ScanPipeline pipeline(spec);
     pipeline.start();
-    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir),
-                               storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)});
+    kiosk::LedgerWorker ledger(
+        kiosk::ledger_file(options.data_dir),
+        storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)});
     kiosk::FlowSettings settings;
     settings.kiosk_id = options.kiosk_id;
     settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
@@ -219,13 +238,20 @@ int run_kiosk(const KioskOptions& options) {
     std::unique_ptr<storage::SyncWorker> sync;
     bool sync_attempted = false;
     // The staff screen reads the sync worker's figures (no database) on the UI thread.
-    kiosk::SyncSource sync_source = [&sync, hub = !options.hub_url.empty()]() -> std::optional<storage::SyncProgress> {
+    kiosk::SyncSource sync_source =
+        [&sync, hub = !options.hub_url.empty()]() -> std::optional<storage::SyncProgress> {
         if (!hub) return std::nullopt;
         return sync ? sync->progress() : storage::SyncProgress{};
     };
-    const auto office = kiosk::make_local_back_office(kiosk::LocalBackOfficeOptions{
-        kiosk::ledger_file(options.data_dir), env_or("MEDKIOSK_STAFF_PIN", ""), env_or("MEDKIOSK_TECHNICIAN_PIN", ""), 5,
-        std::chrono::seconds(60), storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)}, {}},
+    const auto office = kiosk::make_local_back_office(
+        kiosk::LocalBackOfficeOptions{
+            kiosk::ledger_file(options.data_dir),
+            env_or("MEDKIOSK_STAFF_PIN", ""),
+            env_or("MEDKIOSK_TECHNICIAN_PIN", ""),
+            5,
+            std::chrono::seconds(60),
+            storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)},
+            {}},
         std::move(sync_source));
     kiosk::StaffFlow staff(*office);
     // What runs now: kiosk.toml with the command line's overrides.
@@ -248,7 +274,8 @@ int run_kiosk(const KioskOptions& options) {
     long first_frame_ms = -1;
     std::optional<kiosk::Clock::time_point> corner_held_since;
     // Test mode: stands in for the OCR expiry reader (issue 8) so the confirm step can be driven.
-    const std::optional<scanner::Date> test_proposal = scanner::parse_iso_date(env_or("MEDKIOSK_TEST_EXPIRY_PROPOSAL", "") + "-01");
+    const std::optional<scanner::Date> test_proposal =
+        scanner::parse_iso_date(env_or("MEDKIOSK_TEST_EXPIRY_PROPOSAL", "") + "-01");
     std::uint64_t proposed_for_pack = 0;
 
     // The printed expiry, read off the box while the donor is asked for it (packs whose code has none).
@@ -256,12 +283,12 @@ int run_kiosk(const KioskOptions& options) {
     kiosk::ExpiryReader expiry_reader;
     ExpiryReading expiry_reading;
 
-
     glfwSetErrorCallback(on_glfw_error);
     GlfwSession glfw;
     if (!glfw.ok) {
-        std::cerr << "medkiosk: cannot open the display (is DISPLAY or WAYLAND_DISPLAY set? on the appliance the "
-                     "kiosk runs under cage; for development use an X session or Xvfb)\n";
+        std::cerr
+            << "medkiosk: cannot open the display (is DISPLAY or WAYLAND_DISPLAY set? on the appliance the "
+               "kiosk runs under cage; for development use an X session or Xvfb)\n";
         return 1;
     }
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -311,8 +338,8 @@ int run_kiosk(const KioskOptions& options) {
     bool first_frame_logged = false;
 
     // Appliance: systemd READY/WATCHDOG from this loop, out-of-order detection, status file.
-    kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id, MEDKIOSK_VERSION,
-                                       scanner::describe(spec), options.config_origin});
+    kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id,
+                                       MEDKIOSK_VERSION, scanner::describe(spec), options.config_origin});
 
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
@@ -326,8 +353,9 @@ int run_kiosk(const KioskOptions& options) {
         const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
         const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
         if (bench.wanted == 0 && prompt_frames == 0) {
-            glfwWaitEventsTimeout(
-                appliance.max_idle_wait_seconds(preview_shown ? 1.0 / 30.0 : technician_shown ? 0.25 : 0.5));
+            glfwWaitEventsTimeout(appliance.max_idle_wait_seconds(preview_shown      ? 1.0 / 30.0
+                                                                  : technician_shown ? 0.25
+                                                                                     : 0.5));
         } else {
             glfwWaitEventsTimeout(bench.wanted == 0 ? 1.0 / 60.0 : 0.0);
             prompt_frames = std::max(0, prompt_frames - 1);
@@ -353,16 +381,18 @@ int run_kiosk(const KioskOptions& options) {
         }
         staff.tick(now);
         diagnostics.sample(pipeline.stats(), now);
-        if (staff.screen() == kiosk::StaffScreen::Technician && last_staff_screen != kiosk::StaffScreen::Technician)
+        if (staff.screen() == kiosk::StaffScreen::Technician &&
+            last_staff_screen != kiosk::StaffScreen::Technician)
             technician.opened();
         last_staff_screen = staff.screen();
         // What a saved setting can change without a restart applies now; the screen says what waits.
         if (const auto saved = technician.take_saved()) {
             flow.set_language(saved->language, now);
             flow.set_idle_timeout(std::chrono::seconds(saved->idle_timeout_seconds));
-            kiosk::log_event("settings-applied", {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
-                                                  {"idle_timeout_seconds", std::to_string(saved->idle_timeout_seconds)},
-                                                  {"restart_needed", technician.restart_needed() ? "yes" : "no"}});
+            kiosk::log_event("settings-applied",
+                             {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
+                              {"idle_timeout_seconds", std::to_string(saved->idle_timeout_seconds)},
+                              {"restart_needed", technician.restart_needed() ? "yes" : "no"}});
         }
         if (technician.take_policy_changed()) ledger.refresh_policy();
 
@@ -370,10 +400,15 @@ int run_kiosk(const KioskOptions& options) {
             flow.on_reply(reply);
             if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
                 if (sync) sync->wake();
-                kiosk::log_event("dropoff-recorded", {{"uuid", record->uuid}, {"sequence", std::to_string(record->sequence)},
-                                                      {"decision", record->decision}, {"expiry", record->expiry},
-                                                      {"expiry_source", record->expiry_source.empty() ? std::string("none") : record->expiry_source}, {"condition", record->condition},
-                                                      {"quantity", std::to_string(record->quantity)}});
+                kiosk::log_event("dropoff-recorded",
+                                 {{"uuid", record->uuid},
+                                  {"sequence", std::to_string(record->sequence)},
+                                  {"decision", record->decision},
+                                  {"expiry", record->expiry},
+                                  {"expiry_source", record->expiry_source.empty() ? std::string("none")
+                                                                                  : record->expiry_source},
+                                  {"condition", record->condition},
+                                  {"quantity", std::to_string(record->quantity)}});
             } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
                 appliance.on_ledger_error(*error, now);
@@ -389,7 +424,8 @@ int run_kiosk(const KioskOptions& options) {
             proposed_for_pack = flow.current()->id;
             flow.on_proposed_expiry({*test_proposal, scanner::ExpiryPrecision::Month, ""}, now);
         }
-        if (!test_proposal) feed_expiry_reader(expiry_reader, expiry_reading, flow, pipeline.latest_frame(), now);
+        if (!test_proposal)
+            feed_expiry_reader(expiry_reader, expiry_reading, flow, pipeline.latest_frame(), now);
         if (!sync_attempted && !options.hub_url.empty() && ledger.ready()) {
             sync_attempted = true;
             sync = start_sync(options, pipeline);
@@ -401,8 +437,10 @@ int run_kiosk(const KioskOptions& options) {
         }
 
         if (std::string source_error = pipeline.stats().source_error; source_error != last_source_error) {
-            if (!source_error.empty()) kiosk::log_event("camera-error", {{"detail", source_error}});
-            else kiosk::log_event("camera-ok", {{"source", scanner::describe(spec)}});
+            if (!source_error.empty())
+                kiosk::log_event("camera-error", {{"detail", source_error}});
+            else
+                kiosk::log_event("camera-ok", {{"source", scanner::describe(spec)}});
             last_source_error = std::move(source_error);
         }
         const scanner::FramePtr frame = pipeline.latest_frame();
@@ -425,35 +463,66 @@ int run_kiosk(const KioskOptions& options) {
                 fonts = build_font_texture(options.font_file, translations.all_text() + names, body_px);
                 kiosk::log_event("font-glyphs-added",
                                  {{"products", std::to_string(snapshot->products.size())},
-                                  {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(kiosk::Clock::now() - rebuild_started).count())}});
+                                  {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                            kiosk::Clock::now() - rebuild_started)
+                                                            .count())}});
             }
         }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
         ImGui::PushFont(fonts.body);
-        UiContext ui{flow, translations, pipeline, ledger, preview, fonts, now, std::exchange(g_pending_keys, {}),
+        UiContext ui{flow,
+                     translations,
+                     pipeline,
+                     ledger,
+                     preview,
+                     fonts,
+                     now,
+                     std::exchange(g_pending_keys, {}),
                      BackOfficeContext{staff, technician, diagnostics, *office}};
         const std::string shown_screen = screen_name(flow, staff);
         const auto language_before = flow.language();
         switch (staff.screen()) {
-            case kiosk::StaffScreen::Pin: DrawPinScreen(ui); break;
-            case kiosk::StaffScreen::Queue: DrawStaffQueueScreen(ui); break;
-            case kiosk::StaffScreen::Technician: DrawTechnicianScreen(ui); break;
-            case kiosk::StaffScreen::Dispatch: DrawDispatchScreen(ui); break;
-            case kiosk::StaffScreen::Charts: DrawChartsScreen(ui); break;
+            case kiosk::StaffScreen::Pin:
+                DrawPinScreen(ui);
+                break;
+            case kiosk::StaffScreen::Queue:
+                DrawStaffQueueScreen(ui);
+                break;
+            case kiosk::StaffScreen::Technician:
+                DrawTechnicianScreen(ui);
+                break;
+            case kiosk::StaffScreen::Dispatch:
+                DrawDispatchScreen(ui);
+                break;
+            case kiosk::StaffScreen::Charts:
+                DrawChartsScreen(ui);
+                break;
             case kiosk::StaffScreen::Closed:
                 if (out_of_order != kiosk::OutOfOrder::None) {
                     DrawOutOfOrderScreen(ui, out_of_order);
                     break;
                 }
                 switch (flow.screen()) {
-                    case kiosk::Screen::Welcome: DrawWelcomeScreen(ui); break;
-                    case kiosk::Screen::Scan: DrawScanScreen(ui); break;
-                    case kiosk::Screen::AskExpiry: DrawAskExpiryScreen(ui); break;
-                    case kiosk::Screen::ConfirmExpiry: DrawConfirmExpiryScreen(ui); break;
-                    case kiosk::Screen::Details: DrawDetailsScreen(ui); break;
-                    case kiosk::Screen::Receipt: DrawReceiptScreen(ui); break;
+                    case kiosk::Screen::Welcome:
+                        DrawWelcomeScreen(ui);
+                        break;
+                    case kiosk::Screen::Scan:
+                        DrawScanScreen(ui);
+                        break;
+                    case kiosk::Screen::AskExpiry:
+                        DrawAskExpiryScreen(ui);
+                        break;
+                    case kiosk::Screen::ConfirmExpiry:
+                        DrawConfirmExpiryScreen(ui);
+                        break;
+                    case kiosk::Screen::Details:
+                        DrawDetailsScreen(ui);
+                        break;
+                    case kiosk::Screen::Receipt:
+                        DrawReceiptScreen(ui);
+                        break;
                 }
                 break;
         }
@@ -474,11 +543,15 @@ int run_kiosk(const KioskOptions& options) {
         const ImVec2 mouse = ImGui::GetIO().MousePos;
         const float right_edge = ImGui::GetMainViewport()->Size.x;
         const bool in_left = mouse.x >= 0 && mouse.x < corner && mouse.y >= 0 && mouse.y < corner;
-        const bool in_right = mouse.x > right_edge - corner && mouse.x <= right_edge && mouse.y >= 0 && mouse.y < corner;
-        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] && (in_left || in_right)) {
+        const bool in_right =
+            mouse.x > right_edge - corner && mouse.x <= right_edge && mouse.y >= 0 && mouse.y < corner;
+        if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] &&
+            (in_left || in_right)) {
             if (!corner_held_since) corner_held_since = now;
-            staff.hold_corner(*corner_held_since, now, in_left ? kiosk::Role::Staff : kiosk::Role::Technician);
-            if (staff.open()) kiosk::log_event("staff-entry", {{"role", std::string(kiosk::to_string(staff.role()))}});
+            staff.hold_corner(*corner_held_since, now,
+                              in_left ? kiosk::Role::Staff : kiosk::Role::Technician);
+            if (staff.open())
+                kiosk::log_event("staff-entry", {{"role", std::string(kiosk::to_string(staff.role()))}});
         } else {
             corner_held_since.reset();
         }

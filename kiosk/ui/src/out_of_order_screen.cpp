@@ -15,7 +15,8 @@ void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason) {
     }
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const float em = ImGui::GetFontSize();
-    const char* reason_key = reason == kiosk::OutOfOrder::Camera ? "out_of_order.camera" : "out_of_order.storage";
+    const char* reason_key =
+        reason == kiosk::OutOfOrder::Camera ? "out_of_order.camera" : "out_of_order.storage";
     const float text_width = std::min(area.x * 0.85f, em * 32.0f);
 
     ImGui::SetCursorPosY(area.y * 0.15f);

@@ -26,7 +26,8 @@ void PreviewTexture::update(const scanner::FramePtr& frame) {
     if (frame->width != width_ || frame->height != height_) {
         width_ = frame->width;
         height_ = frame->height;
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, width_, height_, 0, GL_RGB, GL_UNSIGNED_BYTE, frame->rgb.data());
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGB, width_, height_, 0, GL_RGB, GL_UNSIGNED_BYTE,
+                     frame->rgb.data());
     } else {
         glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width_, height_, GL_RGB, GL_UNSIGNED_BYTE, frame->rgb.data());
     }

@@ -8,7 +8,7 @@ namespace medkiosk::ui {
 
 // An OpenGL texture that shows the newest camera frame; uploads only when the frame changed.
 class PreviewTexture {
-public:
+  public:
     PreviewTexture() = default;
     ~PreviewTexture();
     PreviewTexture(const PreviewTexture&) = delete;
@@ -19,7 +19,7 @@ public:
     int width() const { return width_; }
     int height() const { return height_; }
 
-private:
+  private:
     unsigned int texture_ = 0;
     int width_ = 0;
     int height_ = 0;

@@ -13,7 +13,8 @@ namespace {
 
 void RulesError(UiContext& ui, const char* field) {
     const auto& errors = ui.back_office.technician.rules_errors();
-    if (auto it = errors.find(field); it != errors.end()) TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
+    if (auto it = errors.find(field); it != errors.end())
+        TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -53,18 +54,23 @@ void DrawTechnicianRules(UiContext& ui) {
     TextWrappedColoured(colours::muted_text, ui.tr("tech.rules.excluded_hint"));
     RulesError(ui, "excluded_categories");
     RowLabel(ui.tr("tech.rules.unknown"), column);
-    if (ChoiceButton(ui.tr("tech.rules.unknown_review") + "##unknown-review", draft.accept_unknown_for_review, ImVec2(0, 0)))
+    if (ChoiceButton(ui.tr("tech.rules.unknown_review") + "##unknown-review", draft.accept_unknown_for_review,
+                     ImVec2(0, 0)))
         draft.accept_unknown_for_review = true;
     ImGui::SameLine(0, spacing);
-    if (ChoiceButton(ui.tr("tech.rules.unknown_refuse") + "##unknown-refuse", !draft.accept_unknown_for_review, ImVec2(0, 0)))
+    if (ChoiceButton(ui.tr("tech.rules.unknown_refuse") + "##unknown-refuse",
+                     !draft.accept_unknown_for_review, ImVec2(0, 0)))
         draft.accept_unknown_for_review = false;
     ImGui::BeginDisabled(tech.rules_action().running);
-    if (BigButton("✓ " + ui.tr("tech.rules.save") + "##save-rules", ImVec2(action, 0), colours::accept)) tech.save_rules();
+    if (BigButton("✓ " + ui.tr("tech.rules.save") + "##save-rules", ImVec2(action, 0), colours::accept))
+        tech.save_rules();
     ImGui::EndDisabled();
     if (tech.rules_action().running) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     if (const auto& result = tech.rules_action().result) {
-        if (result->ok) TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.rules.saved"));
-        else TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.rules.failed") + " " + result->message);
+        if (result->ok)
+            TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.rules.saved"));
+        else
+            TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.rules.failed") + " " + result->message);
     }
     ImGui::Separator();
 
@@ -73,18 +79,20 @@ void DrawTechnicianRules(UiContext& ui) {
     if (drives.empty()) TextWrappedColoured(colours::muted_text, ui.tr("tech.drive.none"));
     for (const auto& drive : drives) {
         ImGui::PushID(static_cast<int>(drive.id));
-        if (BigButton(ui.tr("tech.drive.edit") + "##edit-drive-" + std::to_string(drive.id), ImVec2(em * 4.0f, 0), colours::primary))
+        if (BigButton(ui.tr("tech.drive.edit") + "##edit-drive-" + std::to_string(drive.id),
+                      ImVec2(em * 4.0f, 0), colours::primary))
             tech.edit_drive(drive);
         ImGui::SameLine(0, spacing);
         ImGui::AlignTextToFramePadding();
-        const std::string categories =
-            drive.accepted_categories.empty() ? ui.tr("tech.drive.all_categories") : join(drive.accepted_categories);
-        ImGui::TextWrapped("%s  ·  %s … %s  ·  %s", drive.name.c_str(), drive.starts_on.c_str(), drive.ends_on.c_str(),
-                           categories.c_str());
+        const std::string categories = drive.accepted_categories.empty() ? ui.tr("tech.drive.all_categories")
+                                                                         : join(drive.accepted_categories);
+        ImGui::TextWrapped("%s  ·  %s … %s  ·  %s", drive.name.c_str(), drive.starts_on.c_str(),
+                           drive.ends_on.c_str(), categories.c_str());
         ImGui::PopID();
     }
     auto& drive = tech.drive_draft();
-    TextWrappedColoured(colours::primary, ui.tr(drive.id == 0 ? "tech.drive.new_heading" : "tech.drive.edit_heading"));
+    TextWrappedColoured(colours::primary,
+                        ui.tr(drive.id == 0 ? "tech.drive.new_heading" : "tech.drive.edit_heading"));
     RowLabel(ui.tr("tech.drive.name"), column);
     InputString("##drive-name", drive.name, field);
     RulesError(ui, "drive_name");
@@ -98,11 +106,13 @@ void DrawTechnicianRules(UiContext& ui) {
     InputString("##drive-categories", drive.accepted_categories, field);
     RulesError(ui, "drive_categories");
     ImGui::BeginDisabled(tech.rules_action().running);
-    if (BigButton("✓ " + ui.tr("tech.drive.save") + "##save-drive", ImVec2(action, 0), colours::accept)) tech.save_drive();
+    if (BigButton("✓ " + ui.tr("tech.drive.save") + "##save-drive", ImVec2(action, 0), colours::accept))
+        tech.save_drive();
     ImGui::EndDisabled();
     if (drive.id != 0) {
         ImGui::SameLine(0, spacing);
-        if (BigButton(ui.tr("tech.drive.new") + "##new-drive", ImVec2(action, 0), colours::neutral)) tech.new_drive();
+        if (BigButton(ui.tr("tech.drive.new") + "##new-drive", ImVec2(action, 0), colours::neutral))
+            tech.new_drive();
     }
 }
 

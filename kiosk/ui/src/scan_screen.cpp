@@ -17,15 +17,18 @@ struct PreviewPlacement {
 PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
     const ImVec2 top_left = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y), ImGui::GetColorU32(colours::preview_bg));
+    draw->AddRectFilled(top_left, ImVec2(top_left.x + size.x, top_left.y + size.y),
+                        ImGui::GetColorU32(colours::preview_bg));
     PreviewPlacement placement{top_left, 1};
     if (ui.preview.id() != nullptr) {
         const float frame_w = static_cast<float>(ui.preview.width());
         const float frame_h = static_cast<float>(ui.preview.height());
         placement.scale = std::min(size.x / frame_w, size.y / frame_h);
         const ImVec2 shown(frame_w * placement.scale, frame_h * placement.scale);
-        placement.origin = ImVec2(top_left.x + (size.x - shown.x) * 0.5f, top_left.y + (size.y - shown.y) * 0.5f);
-        draw->AddImage(ui.preview.id(), placement.origin, ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
+        placement.origin =
+            ImVec2(top_left.x + (size.x - shown.x) * 0.5f, top_left.y + (size.y - shown.y) * 0.5f);
+        draw->AddImage(ui.preview.id(), placement.origin,
+                       ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
 
         // Aiming guide: corner brackets around the middle of the picture.
         const float em = ImGui::GetFontSize();
@@ -36,9 +39,12 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
         const float thickness = std::max(3.0f, em * 0.15f);
         for (int sx : {-1, 1}) {
             for (int sy : {-1, 1}) {
-                const ImVec2 corner(c.x + static_cast<float>(sx) * half.x, c.y + static_cast<float>(sy) * half.y);
-                draw->AddLine(corner, ImVec2(corner.x - static_cast<float>(sx) * arm, corner.y), guide, thickness);
-                draw->AddLine(corner, ImVec2(corner.x, corner.y - static_cast<float>(sy) * arm), guide, thickness);
+                const ImVec2 corner(c.x + static_cast<float>(sx) * half.x,
+                                    c.y + static_cast<float>(sy) * half.y);
+                draw->AddLine(corner, ImVec2(corner.x - static_cast<float>(sx) * arm, corner.y), guide,
+                              thickness);
+                draw->AddLine(corner, ImVec2(corner.x, corner.y - static_cast<float>(sy) * arm), guide,
+                              thickness);
             }
         }
         // The codes the decoder sees right now, outlined.
@@ -52,10 +58,12 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
         }
     } else {
         const auto stats = ui.pipeline.stats();
-        const std::string& message = stats.source_error.empty() ? ui.tr("scan.starting_camera") : ui.tr("scan.camera_unavailable");
+        const std::string& message =
+            stats.source_error.empty() ? ui.tr("scan.starting_camera") : ui.tr("scan.camera_unavailable");
         const ImVec2 text_size = ImGui::CalcTextSize(message.c_str());
-        draw->AddText(ImVec2(top_left.x + (size.x - text_size.x) * 0.5f, top_left.y + (size.y - text_size.y) * 0.5f),
-                      IM_COL32_WHITE, message.c_str());
+        draw->AddText(
+            ImVec2(top_left.x + (size.x - text_size.x) * 0.5f, top_left.y + (size.y - text_size.y) * 0.5f),
+            IM_COL32_WHITE, message.c_str());
     }
     ImGui::Dummy(size);
     return placement;
@@ -74,13 +82,17 @@ void DrawField(UiContext& ui, const char* key, const std::string& value) {
 std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
     const auto& pack = *current.pack;
     if (!pack.expiry) return {};
-    std::string text = pack.expiry_precision == scanner::ExpiryPrecision::Month
-                           ? kiosk::fill(ui.tr("expiry.date_month"), {{"year", std::to_string(pack.expiry->year)},
-                                                                       {"month", std::to_string(pack.expiry->month)},
-                                                                       {"month_name", ui.tr("month." + std::to_string(pack.expiry->month))}})
-                           : scanner::to_iso(*pack.expiry);
-    if (current.expiry_source == kiosk::ExpirySource::Picker) text += " (" + ui.tr("field.expiry_from_picker") + ")";
-    if (current.expiry_source == kiosk::ExpirySource::OcrConfirmed) text += " (" + ui.tr("field.expiry_from_ocr") + ")";
+    std::string text =
+        pack.expiry_precision == scanner::ExpiryPrecision::Month
+            ? kiosk::fill(ui.tr("expiry.date_month"),
+                          {{"year", std::to_string(pack.expiry->year)},
+                           {"month", std::to_string(pack.expiry->month)},
+                           {"month_name", ui.tr("month." + std::to_string(pack.expiry->month))}})
+            : scanner::to_iso(*pack.expiry);
+    if (current.expiry_source == kiosk::ExpirySource::Picker)
+        text += " (" + ui.tr("field.expiry_from_picker") + ")";
+    if (current.expiry_source == kiosk::ExpirySource::OcrConfirmed)
+        text += " (" + ui.tr("field.expiry_from_ocr") + ")";
     return text;
 }
 
@@ -91,28 +103,36 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
     const bool refused = assessment.decision == kiosk::Decision::Refuse;
     const ImVec4 colour = accepted ? colours::accept : refused ? colours::refuse : colours::review;
     const char* icon = accepted ? "✓ " : refused ? "× " : "… ";
-    const char* word = accepted ? "result.word_accepted" : refused ? "result.word_refused" : "result.word_review";
+    const char* word = accepted  ? "result.word_accepted"
+                       : refused ? "result.word_refused"
+                                 : "result.word_review";
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colour, icon + ui.tr(word));
     ImGui::PopFont();
     // The limit the policy applied: a drive or the product's category may set another than the kiosk's.
-    const int days = assessment.minimum_shelf_life_days > 0 ? assessment.minimum_shelf_life_days
-                                                            : ui.flow.settings().rules.minimum_shelf_life_days;
-    TextWrappedColoured(colours::text, kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(days)}}));
+    const int days = assessment.minimum_shelf_life_days > 0
+                         ? assessment.minimum_shelf_life_days
+                         : ui.flow.settings().rules.minimum_shelf_life_days;
+    TextWrappedColoured(colours::text,
+                        kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(days)}}));
     // Where the box goes, as its own line with an arrow: the one thing the donor must do.
-    const char* where = !current.pack ? "result.where_staff" : refused ? "result.where_disposal" : "result.where_donation";
+    const char* where = !current.pack ? "result.where_staff"
+                        : refused     ? "result.where_disposal"
+                                      : "result.where_donation";
     TextWrappedColoured(colour, "→ " + ui.tr(where));
     ImGui::Separator();
 
     if (current.pack) {
         const auto& pack = *current.pack;
         if (current.product) {
-            DrawField(ui, "field.product", ui.flow.language() == kiosk::Language::Chinese ? current.product->name_zh
-                                                                                           : current.product->name_en);
+            DrawField(ui, "field.product",
+                      ui.flow.language() == kiosk::Language::Chinese ? current.product->name_zh
+                                                                     : current.product->name_en);
         } else {
             DrawField(ui, "field.product", ui.tr("field.unknown_product"));
         }
-        DrawField(ui, pack.gtin.empty() ? "field.product_id" : "field.gtin", pack.gtin.empty() ? pack.product_id : pack.gtin);
+        DrawField(ui, pack.gtin.empty() ? "field.product_id" : "field.gtin",
+                  pack.gtin.empty() ? pack.product_id : pack.gtin);
         DrawField(ui, "field.expiry", ExpiryText(ui, current));
         if (!pack.batch.empty()) DrawField(ui, "field.batch", pack.batch);
     } else {
@@ -123,12 +143,14 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
     switch (current.state) {
         case kiosk::CurrentPack::State::Shown:
             if (ui.flow.can_choose()) {
-                if (BigButton("✓ " + ui.tr("action.donate") + "##donate", ImVec2(width, em * 3.0f), colours::accept) ||
+                if (BigButton("✓ " + ui.tr("action.donate") + "##donate", ImVec2(width, em * 3.0f),
+                              colours::accept) ||
                     ui.keys.enter) {
                     ui.flow.choose(ui.now);
                 }
             }
-            if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f), colours::primary) ||
+            if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f),
+                          colours::primary) ||
                 ui.keys.escape) {
                 ui.flow.dismiss(ui.now);
             }
@@ -170,8 +192,9 @@ void DrawScanScreen(UiContext& ui) {
     DrawPreview(ui, preview_size);
     if (landscape) ImGui::SameLine(0, spacing);
 
-    const ImVec2 panel_size = landscape ? ImVec2(area.x - preview_size.x - spacing, area.y)
-                                        : ImVec2(area.x, area.y - preview_size.y - ImGui::GetStyle().ItemSpacing.y);
+    const ImVec2 panel_size = landscape
+                                  ? ImVec2(area.x - preview_size.x - spacing, area.y)
+                                  : ImVec2(area.x, area.y - preview_size.y - ImGui::GetStyle().ItemSpacing.y);
     ImGui::BeginChild("panel", panel_size, false, ImGuiWindowFlags_NoScrollbar);
     const float width = ImGui::GetContentRegionAvail().x;
     DrawLanguageSwitch(ui, em * 5.0f);
@@ -198,11 +221,14 @@ void DrawScanScreen(UiContext& ui) {
     const float finish_height = em * 2.6f;
     const auto countdown = ui.flow.countdown_seconds(ui.now);
     const int status_lines = (ui.flow.recorded_count() > 0 ? 1 : 0) + (countdown ? 1 : 0);
-    const float bottom_height = finish_height + static_cast<float>(status_lines) * ImGui::GetTextLineHeightWithSpacing() +
+    const float bottom_height = finish_height +
+                                static_cast<float>(status_lines) * ImGui::GetTextLineHeightWithSpacing() +
                                 ImGui::GetStyle().ItemSpacing.y;
     ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), panel_size.y - bottom_height));
     if (ui.flow.recorded_count() > 0) {
-        TextWrappedColoured(colours::text, kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
+        TextWrappedColoured(
+            colours::text,
+            kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
     }
     if (countdown) DrawCountdown(ui);
     if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::neutral)) {
@@ -219,12 +245,14 @@ namespace medkiosk::ui {
 void DrawCountdown(UiContext& ui) {
     const auto countdown = ui.flow.countdown_seconds(ui.now);
     if (!countdown) return;
-    TextWrappedColoured(colours::refuse, kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
+    TextWrappedColoured(colours::refuse,
+                        kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
 }
 
 bool DrawLanguageSwitch(UiContext& ui, float width) {
     const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
-    if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f), colours::neutral)) {
+    if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f),
+                  colours::neutral)) {
         ui.flow.set_language(chinese ? kiosk::Language::English : kiosk::Language::Chinese, ui.now);
         return true;
     }
@@ -234,10 +262,11 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
 bool DrawLanguageAndBack(UiContext& ui) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
-    const float back_width = std::max(kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+    const float back_width = std::max(
+        kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     const float language_width = ImGui::GetFontSize() * 4.5f;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
-                             ImGui::GetWindowContentRegionMax().x - back_width - language_width - style.ItemSpacing.x));
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width -
+                                                         language_width - style.ItemSpacing.x));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
     return BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape;

@@ -67,8 +67,8 @@ void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);
 
 // Shared pieces of the donor screens.
-void DrawCountdown(UiContext& ui);                     // the idle countdown line, when it runs
-bool DrawLanguageSwitch(UiContext& ui, float width);   // one button that flips 中文 / English
+void DrawCountdown(UiContext& ui);                    // the idle countdown line, when it runs
+bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
 // At the right of a staff sub-screen's heading line: the language switch and "← Back"; true when
 // Back (or Escape) was chosen.
 bool DrawLanguageAndBack(UiContext& ui);

@@ -20,7 +20,8 @@ void SameLineIfFits(const std::string& label, bool chosen) {
     const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
                         style.FramePadding.x * 2.0f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, kMinTouchPx) <= right) ImGui::SameLine();
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, kMinTouchPx) <= right)
+        ImGui::SameLine();
 }
 
 bool Choice(const std::string& label, bool chosen) {
@@ -45,7 +46,8 @@ void DrawSyncState(UiContext& ui) {
     }
     const double total = static_cast<double>(sync->acknowledged + sync->backlog);
     const double fraction = total > 0 ? static_cast<double>(sync->acknowledged) / total : 1.0;
-    const std::string bar = kiosk::fill(ui.tr("staff.sync_bar"), {{"percent", std::to_string(static_cast<int>(fraction * 100.0))}});
+    const std::string bar = kiosk::fill(ui.tr("staff.sync_bar"),
+                                        {{"percent", std::to_string(static_cast<int>(fraction * 100.0))}});
     const float em = ImGui::GetFontSize();
     ImGui::ProgressBar(static_cast<float>(fraction), ImVec2(em * 9.0f, 0), bar.c_str());
     ImGui::SameLine();
@@ -54,14 +56,16 @@ void DrawSyncState(UiContext& ui) {
                                         {"backlog", std::to_string(sync->backlog)},
                                         {"bytes", std::to_string((sync->bytes_sent + 1023) / 1024)}})
                                .c_str());
-    std::string when = sync->last_success_at.empty() ? ui.tr("staff.sync_never") : LocalTimeLabel(sync->last_success_at);
+    std::string when =
+        sync->last_success_at.empty() ? ui.tr("staff.sync_never") : LocalTimeLabel(sync->last_success_at);
     std::string line = kiosk::fill(ui.tr("staff.sync_last_success"), {{"at", when}});
     if (!sync->last_error.empty()) {
         // One line of the error (libpq's run over several): the technician's screen has the rest.
         std::string error = sync->last_error.substr(0, sync->last_error.find('\n'));
         if (error.size() > 120) {
             std::size_t cut = 120;
-            while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
+            while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80)
+                --cut;  // whole UTF-8 characters
             error = error.substr(0, cut) + "…";
         }
         line += "   × " + kiosk::fill(ui.tr("staff.sync_last_error"), {{"error", error}});
@@ -73,11 +77,14 @@ void DrawCategoryPicker(UiContext& ui) {
     auto& staff = ui.back_office.staff;
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(
-        kiosk::fill(ui.tr("staff.pick_category"), {{"count", std::to_string(staff.selected().size())}}).c_str());
+        kiosk::fill(ui.tr("staff.pick_category"), {{"count", std::to_string(staff.selected().size())}})
+            .c_str());
     for (const auto& category : staff.categories()) {
-        if (Button(CategoryLabel(ui, category) + "##to-" + category, colours::primary)) staff.reclassify(category, ui.now);
+        if (Button(CategoryLabel(ui, category) + "##to-" + category, colours::primary))
+            staff.reclassify(category, ui.now);
     }
-    if (Button(ui.tr("staff.cancel") + "##cancel-reclassify", colours::neutral)) staff.cancel_reclassify(ui.now);
+    if (Button(ui.tr("staff.cancel") + "##cancel-reclassify", colours::neutral))
+        staff.cancel_reclassify(ui.now);
 }
 
 }  // namespace
@@ -99,17 +106,20 @@ void DrawStaffQueueScreen(UiContext& ui) {
     const std::string close_label = ui.tr("staff.close") + "##close";
     const ImGuiStyle& style = ImGui::GetStyle();
     auto width_of = [&](const std::string& label) {
-        return std::max(kMinTouchPx, ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+        return std::max(kMinTouchPx,
+                        ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     };
     const float language_width = em * 4.5f;
-    const float right_block =
-        language_width + width_of(dispatch_label) + width_of(charts_label) + width_of(close_label) + spacing * 3;
+    const float right_block = language_width + width_of(dispatch_label) + width_of(charts_label) +
+                              width_of(close_label) + spacing * 3;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - right_block));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
-    if (BigButton(dispatch_label, ImVec2(0, ImGui::GetFrameHeight()), colours::accept)) staff.open_dispatch(ui.now);
+    if (BigButton(dispatch_label, ImVec2(0, ImGui::GetFrameHeight()), colours::accept))
+        staff.open_dispatch(ui.now);
     ImGui::SameLine();
-    if (BigButton(charts_label, ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.open_charts(14, ui.now);
+    if (BigButton(charts_label, ImVec2(0, ImGui::GetFrameHeight()), colours::primary))
+        staff.open_charts(14, ui.now);
     ImGui::SameLine();
     if (BigButton(close_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape) {
         staff.close();
@@ -144,16 +154,17 @@ void DrawStaffQueueScreen(UiContext& ui) {
         const ImGuiStyle& group_style = ImGui::GetStyle();
         float group = ImGui::CalcTextSize(ui.tr("staff.filter_since").c_str()).x;
         for (const char* key : {"staff.any", "staff.today", "staff.last_7_days", "staff.last_30_days"})
-            group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 + group_style.ItemSpacing.x;
+            group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 +
+                     group_style.ItemSpacing.x;
         const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
         if (ImGui::GetItemRectMax().x + group_style.ItemSpacing.x + group <= right) ImGui::SameLine();
     }
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(ui.tr("staff.filter_since").c_str());
-    for (const auto& [label, days, id] : {std::tuple{ui.tr("staff.any"), 0, "days-any"},
-                                          std::tuple{ui.tr("staff.today"), 1, "days-1"},
-                                          std::tuple{ui.tr("staff.last_7_days"), 7, "days-7"},
-                                          std::tuple{ui.tr("staff.last_30_days"), 30, "days-30"}}) {
+    for (const auto& [label, days, id] :
+         {std::tuple{ui.tr("staff.any"), 0, "days-any"}, std::tuple{ui.tr("staff.today"), 1, "days-1"},
+          std::tuple{ui.tr("staff.last_7_days"), 7, "days-7"},
+          std::tuple{ui.tr("staff.last_30_days"), 30, "days-30"}}) {
         if (Choice(label + "##" + id, filter.days == days)) {
             filter.days = days;
             changed = true;
@@ -163,16 +174,19 @@ void DrawStaffQueueScreen(UiContext& ui) {
     RowLabel(ui.tr("staff.filter_category"), 0);
     text_choice(ui.tr("staff.any") + "##category-any", filter.category, "");
     for (const auto& category : staff.categories()) {
-        text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category, category.c_str());
+        text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category,
+                    category.c_str());
     }
     text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
     if (changed) staff.set_filter(filter, ui.now);
 
     // Selection and actions.
-    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary)) staff.refresh(ui.now);
+    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary))
+        staff.refresh(ui.now);
     if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
     if (Button(ui.tr("staff.clear_selection") + "##clear", colours::neutral)) staff.clear_selection(ui.now);
-    const std::string selected = kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
+    const std::string selected =
+        kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
     SameLineIfFits(selected, false);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(selected.c_str());
@@ -194,11 +208,14 @@ void DrawStaffQueueScreen(UiContext& ui) {
     }
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
     if (!staff.message().empty())
-        TextWrappedColoured(staff.message_ok() ? colours::accept : colours::refuse,
-                            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " + staff.message());
+        TextWrappedColoured(
+            staff.message_ok() ? colours::accept : colours::refuse,
+            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
+                staff.message());
 
     // The table takes what is left above the sync footer (the bar, then up to two lines of text).
-    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
+    const float footer =
+        ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
     const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
     if (staff.loading() && staff.items().empty()) {
@@ -210,16 +227,23 @@ void DrawStaffQueueScreen(UiContext& ui) {
         TextWrappedColoured(colours::muted_text, ui.tr("staff.empty"));
         ImGui::EndChild();
     } else if (ImGui::BeginTable("queue", 6,
-                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH |
-                                     ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp,
+                                 ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                     ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV |
+                                     ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 6.2f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 5.2f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed, em * 2.2f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                em * 6.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                em * 5.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                em * 2.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.6f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.2f);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& item : staff.items()) {
@@ -235,7 +259,8 @@ void DrawStaffQueueScreen(UiContext& ui) {
                 ImGui::AlignTextToFramePadding();
                 ImGui::TextUnformatted(text.c_str());
             };
-            cell(ProductLabel(ui, item) + (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));
+            cell(ProductLabel(ui, item) +
+                 (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));
             cell(item.expiry.empty() ? "—" : item.expiry);
             cell(std::to_string(item.quantity));
             cell(StateLabel(ui, item));

@@ -17,13 +17,17 @@ namespace {
 
 void FieldError(UiContext& ui, const char* field) {
     const auto& errors = ui.back_office.technician.errors();
-    if (auto it = errors.find(field); it != errors.end()) TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
+    if (auto it = errors.find(field); it != errors.end())
+        TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
 }
 
-void ShowResult(const std::optional<kiosk::TaskResult>& result, const std::string& ok_text, const std::string& failed_text) {
+void ShowResult(const std::optional<kiosk::TaskResult>& result, const std::string& ok_text,
+                const std::string& failed_text) {
     if (!result) return;
-    if (result->ok) TextWrappedColoured(colours::accept, "✓ " + ok_text);
-    else TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + result->message);
+    if (result->ok)
+        TextWrappedColoured(colours::accept, "✓ " + ok_text);
+    else
+        TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + result->message);
 }
 
 void DrawHubResult(UiContext& ui) {
@@ -32,16 +36,19 @@ void DrawHubResult(UiContext& ui) {
     if (const auto& report = tech.hub_report()) {
         if (report->ok) {
             char line[256];
-            std::snprintf(line, sizeof line, "✓ %s  ·  PostgreSQL %s  ·  %s %s UTC  ·  %s %+.1f s  ·  %.0f ms",
-                          ui.tr("tech.hub.ok").c_str(), report->server_version.c_str(), ui.tr("tech.hub.time").c_str(),
-                          report->hub_time.c_str(), ui.tr("tech.hub.skew").c_str(), report->clock_skew_seconds,
-                          report->round_trip_ms);
+            std::snprintf(line, sizeof line,
+                          "✓ %s  ·  PostgreSQL %s  ·  %s %s UTC  ·  %s %+.1f s  ·  %.0f ms",
+                          ui.tr("tech.hub.ok").c_str(), report->server_version.c_str(),
+                          ui.tr("tech.hub.time").c_str(), report->hub_time.c_str(),
+                          ui.tr("tech.hub.skew").c_str(), report->clock_skew_seconds, report->round_trip_ms);
             TextWrappedColoured(colours::accept, line);
-            if (std::abs(report->clock_skew_seconds) > 60) TextWrappedColoured(colours::review, "! " + ui.tr("tech.hub.skew_warning"));
+            if (std::abs(report->clock_skew_seconds) > 60)
+                TextWrappedColoured(colours::review, "! " + ui.tr("tech.hub.skew_warning"));
         } else {
             TextWrappedColoured(colours::refuse, "× " + ui.tr(report->problem_key));
             // libpq's own words, for the technician who must dig further; none when nothing was tried.
-            if (report->problem_key != "tech.hub.no_url") TextWrappedColoured(colours::muted_text, report->detail);
+            if (report->problem_key != "tech.hub.no_url")
+                TextWrappedColoured(colours::muted_text, report->detail);
         }
     } else if (const auto& result = tech.hub_test().result; result && !result->ok) {
         TextWrappedColoured(colours::refuse, "× " + result->message);
@@ -62,9 +69,11 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     InputString("##location", draft.location, field);
     FieldError(ui, "location");
     RowLabel(ui.tr("tech.language"), column);
-    if (ChoiceButton("中文##lang-zh", draft.language == kiosk::Language::Chinese, ImVec2(0, 0))) draft.language = kiosk::Language::Chinese;
+    if (ChoiceButton("中文##lang-zh", draft.language == kiosk::Language::Chinese, ImVec2(0, 0)))
+        draft.language = kiosk::Language::Chinese;
     ImGui::SameLine(0, spacing);
-    if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0))) draft.language = kiosk::Language::English;
+    if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0)))
+        draft.language = kiosk::Language::English;
     RowLabel(ui.tr("tech.idle_timeout"), column);
     if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
     ImGui::SameLine(0, spacing);
@@ -79,7 +88,8 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     InputString("##hub", draft.hub_url, field - action - spacing);
     ImGui::SameLine(0, spacing);
     ImGui::BeginDisabled(tech.hub_test_running());
-    if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(action, 0), colours::primary)) tech.test_hub();
+    if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(action, 0), colours::primary))
+        tech.test_hub();
     ImGui::EndDisabled();
     FieldError(ui, "hub_url");
     DrawHubResult(ui);
@@ -89,17 +99,20 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     InputString("##catalogue", draft.catalogue_file, field - action - spacing);
     ImGui::SameLine(0, spacing);
     ImGui::BeginDisabled(tech.catalogue_import().running);
-    if (BigButton(ui.tr("tech.import") + "##import", ImVec2(action, 0), colours::primary)) tech.import_catalogue();
+    if (BigButton(ui.tr("tech.import") + "##import", ImVec2(action, 0), colours::primary))
+        tech.import_catalogue();
     ImGui::EndDisabled();
     FieldError(ui, "catalogue_file");
     if (tech.catalogue_import().running) {
         const kiosk::TaskProgress progress = ui.back_office.office.import_progress();
         const std::string label = ui.tr("tech.import_rows") + " " + progress.label;
-        ImGui::ProgressBar(progress.known ? static_cast<float>(progress.fraction) : 0.0f, ImVec2(-1, em * 1.6f),
+        ImGui::ProgressBar(progress.known ? static_cast<float>(progress.fraction) : 0.0f,
+                           ImVec2(-1, em * 1.6f),
                            progress.known ? label.c_str() : ui.tr("tech.running").c_str());
     }
     const auto& imported = tech.catalogue_import().result;
-    ShowResult(imported, ui.tr("tech.import_done") + (imported ? " " + imported->message : ""), ui.tr("tech.import_failed"));
+    ShowResult(imported, ui.tr("tech.import_done") + (imported ? " " + imported->message : ""),
+               ui.tr("tech.import_failed"));
 }
 
 void DrawCameraTab(UiContext& ui, float column, float field) {
@@ -111,9 +124,9 @@ void DrawCameraTab(UiContext& ui, float column, float field) {
 
     TextWrappedColoured(colours::primary, ui.tr("tech.diagnostics"));
     char line[200];
-    std::snprintf(line, sizeof line, "%s %.1f   ·   %s %.1f   ·   %s %.0f", ui.tr("tech.fps").c_str(), meter.fps(),
-                  ui.tr("tech.decode_ms").c_str(), meter.decode_ms(), ui.tr("tech.codes_per_minute").c_str(),
-                  meter.codes_per_minute());
+    std::snprintf(line, sizeof line, "%s %.1f   ·   %s %.1f   ·   %s %.0f", ui.tr("tech.fps").c_str(),
+                  meter.fps(), ui.tr("tech.decode_ms").c_str(), meter.decode_ms(),
+                  ui.tr("tech.codes_per_minute").c_str(), meter.codes_per_minute());
     ImGui::TextWrapped("%s", line);
     if (const std::string& error = ui.pipeline.stats().source_error; !error.empty())
         TextWrappedColoured(colours::refuse, "× " + error);
@@ -122,14 +135,18 @@ void DrawCameraTab(UiContext& ui, float column, float field) {
     // Each source a button, wrapped to the width; a video file is typed.
     RowLabel(ui.tr("tech.camera"), 0);
     ImGui::SameLine(0, spacing);
-    if (BigButton(ui.tr("tech.camera_refresh") + "##camera-refresh", ImVec2(0, 0), colours::neutral)) tech.refresh_cameras();
+    if (BigButton(ui.tr("tech.camera_refresh") + "##camera-refresh", ImVec2(0, 0), colours::neutral))
+        tech.refresh_cameras();
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     const auto& sources = tech.camera_sources();
     for (std::size_t i = 0; i < sources.size(); ++i) {
         const std::string& source = sources[i];
-        std::string shown = source == "auto" ? ui.tr("tech.camera_auto") : source == "demo" ? ui.tr("tech.camera_demo") : source;
+        std::string shown = source == "auto"   ? ui.tr("tech.camera_auto")
+                            : source == "demo" ? ui.tr("tech.camera_demo")
+                                               : source;
         const std::string label = shown + "##source-" + std::to_string(i);
-        const float width = ImGui::CalcTextSize(("✓ " + shown).c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+        const float width =
+            ImGui::CalcTextSize(("✓ " + shown).c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
         if (i > 0 && ImGui::GetItemRectMax().x + spacing + width < right) ImGui::SameLine(0, spacing);
         if (ChoiceButton(label, draft.camera == source, ImVec2(0, 0))) draft.camera = source;
     }
@@ -145,8 +162,10 @@ void DrawCameraTab(UiContext& ui, float column, float field) {
     static const std::pair<int, int> kResolutions[] = {{0, 0}, {640, 480}, {1280, 720}, {1920, 1080}};
     for (const auto& [w, h] : kResolutions) {
         ImGui::SameLine(0, spacing);
-        const std::string text = w == 0 ? ui.tr("tech.camera_auto") : std::to_string(w) + "×" + std::to_string(h);
-        if (ChoiceButton(text + "##res" + std::to_string(w), draft.width == w && draft.height == h, ImVec2(0, 0))) {
+        const std::string text =
+            w == 0 ? ui.tr("tech.camera_auto") : std::to_string(w) + "×" + std::to_string(h);
+        if (ChoiceButton(text + "##res" + std::to_string(w), draft.width == w && draft.height == h,
+                         ImVec2(0, 0))) {
             draft.width = w;
             draft.height = h;
         }
@@ -160,7 +179,8 @@ void DrawSaveBar(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     ImGui::BeginDisabled(tech.saving().running);
-    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 7.0f, 0), colours::accept) && !tech.save()) {
+    if (BigButton("✓ " + ui.tr("tech.save") + "##save", ImVec2(em * 7.0f, 0), colours::accept) &&
+        !tech.save()) {
         std::string fields;
         for (const auto& [field, reason] : tech.errors()) fields += (fields.empty() ? "" : ",") + field;
         kiosk::log_event("settings-refused", {{"fields", fields}});
@@ -169,8 +189,8 @@ void DrawSaveBar(UiContext& ui) {
     ImGui::SameLine(0, spacing);
     if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 7.0f, 0), colours::neutral)) tech.revert();
     const auto& last_save = tech.saving().result;
-    const bool offer_restart = tech.errors().empty() && !tech.saving().running && !(last_save && !last_save->ok) &&
-                               !tech.dirty() && tech.restart_needed();
+    const bool offer_restart = tech.errors().empty() && !tech.saving().running &&
+                               !(last_save && !last_save->ok) && !tech.dirty() && tech.restart_needed();
     if (offer_restart) {  // on the same row: the save bar has room for one row only on small screens
         ImGui::SameLine(0, spacing);
         if (BigButton(ui.tr("tech.restart_now") + "##restart-now", ImVec2(em * 9.0f, 0), colours::primary))
@@ -213,7 +233,8 @@ void DrawTechnicianScreen(UiContext& ui) {
     ImGui::TextUnformatted(ui.tr("tech.heading").c_str());
     ImGui::PopFont();
     ImGui::SameLine(area.x - close_width);
-    if (BigButton(ui.tr("staff.close") + "##close", ImVec2(close_width, 0), colours::neutral) || ui.keys.escape) {
+    if (BigButton(ui.tr("staff.close") + "##close", ImVec2(close_width, 0), colours::neutral) ||
+        ui.keys.escape) {
         ui.back_office.staff.close();
         ImGui::End();
         return;
@@ -231,19 +252,29 @@ void DrawTechnicianScreen(UiContext& ui) {
     const float tab_width = (area.x - spacing * 3) / 4;
     for (const auto& tab : kTabs) {
         if (tab.tab != kiosk::TechnicianTab::Settings) ImGui::SameLine(0, spacing);
-        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f))) tech.show(tab.tab);
+        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f)))
+            tech.show(tab.tab);
     }
 
-    const bool settings_tab = tech.tab() == kiosk::TechnicianTab::Settings || tech.tab() == kiosk::TechnicianTab::Camera;
+    const bool settings_tab =
+        tech.tab() == kiosk::TechnicianTab::Settings || tech.tab() == kiosk::TechnicianTab::Camera;
     // The save bar stays in view below the scrolling tab; it may wrap to a second line of text.
     const float bar = settings_tab ? em * 3.6f : 0.0f;
     // One child per tab: each keeps its own scroll position.
     ImGui::BeginChild(kTabs[static_cast<int>(tech.tab())].id, ImVec2(0, -bar), true);
     switch (tech.tab()) {
-        case kiosk::TechnicianTab::Settings: DrawSettingsTab(ui, column, field - em); break;
-        case kiosk::TechnicianTab::Camera: DrawCameraTab(ui, column, field - em); break;
-        case kiosk::TechnicianTab::Users: DrawTechnicianUsers(ui); break;
-        case kiosk::TechnicianTab::Rules: DrawTechnicianRules(ui); break;
+        case kiosk::TechnicianTab::Settings:
+            DrawSettingsTab(ui, column, field - em);
+            break;
+        case kiosk::TechnicianTab::Camera:
+            DrawCameraTab(ui, column, field - em);
+            break;
+        case kiosk::TechnicianTab::Users:
+            DrawTechnicianUsers(ui);
+            break;
+        case kiosk::TechnicianTab::Rules:
+            DrawTechnicianRules(ui);
+            break;
     }
     ImGui::EndChild();
     if (settings_tab) DrawSaveBar(ui);

@@ -31,22 +31,30 @@ void DrawTechnicianUsers(UiContext& ui) {
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted(user.login.c_str());
             ImGui::SameLine(column);
-            ImGui::TextUnformatted(ui.tr(user.role == "technician" ? "tech.users.role_technician" : "tech.users.role_staff").c_str());
+            ImGui::TextUnformatted(
+                ui.tr(user.role == "technician" ? "tech.users.role_technician" : "tech.users.role_staff")
+                    .c_str());
             ImGui::SameLine(column + em * 5.0f);
-            if (user.disabled) TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.users.disabled"));
-            else if (user.locked) TextWrappedColoured(colours::review, "! " + ui.tr("tech.users.locked"));
-            else TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.users.active"));
+            if (user.disabled)
+                TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.users.disabled"));
+            else if (user.locked)
+                TextWrappedColoured(colours::review, "! " + ui.tr("tech.users.locked"));
+            else
+                TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.users.active"));
             // Actions on their own line: long names and Chinese labels never push them off a small screen.
             ImGui::BeginDisabled(tech.user_action().running);
-            if (user.locked && BigButton(ui.tr("tech.users.unlock") + "##unlock-" + user.login, ImVec2(action, 0), colours::primary))
+            if (user.locked && BigButton(ui.tr("tech.users.unlock") + "##unlock-" + user.login,
+                                         ImVec2(action, 0), colours::primary))
                 tech.unlock_user(user.login);
             if (user.locked) ImGui::SameLine(0, spacing);
-            if (BigButton(ui.tr("tech.users.new_pin") + "##new-pin-" + user.login, ImVec2(action, 0), colours::primary)) {
+            if (BigButton(ui.tr("tech.users.new_pin") + "##new-pin-" + user.login, ImVec2(action, 0),
+                          colours::primary)) {
                 tech.pin_reset() = kiosk::UserDraft{user.login, {}, {}, {}};
             }
             if (!user.disabled) {
                 ImGui::SameLine(0, spacing);
-                if (BigButton(ui.tr("tech.users.disable") + "##disable-" + user.login, ImVec2(action, 0), colours::refuse))
+                if (BigButton(ui.tr("tech.users.disable") + "##disable-" + user.login, ImVec2(action, 0),
+                              colours::refuse))
                     tech.disable_user(user.login);
             }
             ImGui::EndDisabled();
@@ -56,8 +64,10 @@ void DrawTechnicianUsers(UiContext& ui) {
     }
     if (tech.user_action().running) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     if (const auto& result = tech.user_action().result) {
-        if (result->ok) TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.users.done") + " " + result->message);
-        else TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.users.failed") + " " + result->message);
+        if (result->ok)
+            TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.users.done") + " " + result->message);
+        else
+            TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.users.failed") + " " + result->message);
     }
     if (!tech.user_error().empty()) TextWrappedColoured(colours::refuse, "× " + ui.tr(tech.user_error()));
 
@@ -68,9 +78,11 @@ void DrawTechnicianUsers(UiContext& ui) {
         InputPin("##reset-pin", reset.pin, field);
         RowLabel(ui.tr("tech.users.pin_again"), column);
         InputPin("##reset-pin-again", reset.pin_again, field);
-        if (BigButton(ui.tr("tech.users.set_pin") + "##set-pin", ImVec2(action, 0), colours::accept)) tech.reset_pin();
+        if (BigButton(ui.tr("tech.users.set_pin") + "##set-pin", ImVec2(action, 0), colours::accept))
+            tech.reset_pin();
         ImGui::SameLine(0, spacing);
-        if (BigButton(ui.tr("tech.users.cancel") + "##cancel-pin", ImVec2(action, 0), colours::neutral)) reset = {};
+        if (BigButton(ui.tr("tech.users.cancel") + "##cancel-pin", ImVec2(action, 0), colours::neutral))
+            reset = {};
         ImGui::Separator();
     }
 
@@ -79,18 +91,20 @@ void DrawTechnicianUsers(UiContext& ui) {
     RowLabel(ui.tr("tech.users.name"), column);
     InputString("##user-name", added.login, field);
     RowLabel(ui.tr("tech.users.role"), column);
-    if (ChoiceButton(ui.tr("tech.users.role_staff") + "##role-staff", added.role == kiosk::Role::Staff, ImVec2(0, 0)))
+    if (ChoiceButton(ui.tr("tech.users.role_staff") + "##role-staff", added.role == kiosk::Role::Staff,
+                     ImVec2(0, 0)))
         added.role = kiosk::Role::Staff;
     ImGui::SameLine(0, spacing);
-    if (ChoiceButton(ui.tr("tech.users.role_technician") + "##role-technician", added.role == kiosk::Role::Technician,
-                     ImVec2(0, 0)))
+    if (ChoiceButton(ui.tr("tech.users.role_technician") + "##role-technician",
+                     added.role == kiosk::Role::Technician, ImVec2(0, 0)))
         added.role = kiosk::Role::Technician;
     RowLabel(ui.tr("tech.users.pin"), column);
     InputPin("##user-pin", added.pin, field);
     RowLabel(ui.tr("tech.users.pin_again"), column);
     InputPin("##user-pin-again", added.pin_again, field);
     ImGui::BeginDisabled(tech.user_action().running);
-    if (BigButton("+ " + ui.tr("tech.users.add") + "##add-user", ImVec2(action, 0), colours::accept)) tech.add_user();
+    if (BigButton("+ " + ui.tr("tech.users.add") + "##add-user", ImVec2(action, 0), colours::accept))
+        tech.add_user();
     ImGui::EndDisabled();
 }
 

@@ -18,7 +18,8 @@ void DrawWelcomeScreen(UiContext& ui) {
     const auto& zh = ui.translations;
     ImGui::SetCursorPosY(area.y * 0.12f);
     ImGui::PushFont(ui.fonts.title);
-    TextCentered(zh.text(kiosk::Language::Chinese, "app.title") + "  ·  " + zh.text(kiosk::Language::English, "app.title"));
+    TextCentered(zh.text(kiosk::Language::Chinese, "app.title") + "  ·  " +
+                 zh.text(kiosk::Language::English, "app.title"));
     ImGui::PopFont();
     TextCentered(ui.tr("app.subtitle"));
     ImGui::Spacing();
@@ -37,13 +38,15 @@ void DrawWelcomeScreen(UiContext& ui) {
     const float half = (button_width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     ImGui::SetCursorPosX((area.x - button_width) * 0.5f + ImGui::GetStyle().WindowPadding.x);
     const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
-    if (BigButton(std::string(chinese ? "✓ " : "") + ui.translations.text(kiosk::Language::Chinese, "language.name") + "##zh", ImVec2(half, em * 2.8f),
-                  chinese ? colours::primary : colours::muted_text)) {
+    if (BigButton(std::string(chinese ? "✓ " : "") +
+                      ui.translations.text(kiosk::Language::Chinese, "language.name") + "##zh",
+                  ImVec2(half, em * 2.8f), chinese ? colours::primary : colours::muted_text)) {
         ui.flow.set_language(kiosk::Language::Chinese, ui.now);
     }
     ImGui::SameLine();
-    if (BigButton(std::string(!chinese ? "✓ " : "") + ui.translations.text(kiosk::Language::English, "language.name") + "##en", ImVec2(half, em * 2.8f),
-                  !chinese ? colours::primary : colours::muted_text)) {
+    if (BigButton(std::string(!chinese ? "✓ " : "") +
+                      ui.translations.text(kiosk::Language::English, "language.name") + "##en",
+                  ImVec2(half, em * 2.8f), !chinese ? colours::primary : colours::muted_text)) {
         ui.flow.set_language(kiosk::Language::English, ui.now);
     }
 

@@ -37,7 +37,8 @@ void note_button(const std::string& label) {
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
     g_frame_buttons[label.substr(id_at + 2)] = {static_cast<int>(min.x), static_cast<int>(min.y),
-                                                static_cast<int>(max.x - min.x), static_cast<int>(max.y - min.y)};
+                                                static_cast<int>(max.x - min.x),
+                                                static_cast<int>(max.y - min.y)};
 }
 
 }  // namespace
@@ -53,8 +54,11 @@ void FlushButtonLog(const char* screen) {
         auto it = g_logged_buttons.find(id);
         if (it != g_logged_buttons.end() && it->second == rect) continue;
         g_logged_buttons[id] = rect;
-        kiosk::log_event("button", {{"screen", screen}, {"id", id}, {"x", std::to_string(rect.x)},
-                                    {"y", std::to_string(rect.y)}, {"w", std::to_string(rect.w)},
+        kiosk::log_event("button", {{"screen", screen},
+                                    {"id", id},
+                                    {"x", std::to_string(rect.x)},
+                                    {"y", std::to_string(rect.y)},
+                                    {"w", std::to_string(rect.w)},
                                     {"h", std::to_string(rect.h)}});
     }
     g_frame_buttons.clear();
@@ -81,7 +85,8 @@ bool BeginFullscreen(const char* id) {
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
     constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                       ImGuiWindowFlags_NoSavedSettings |
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus;
     return ImGui::Begin(id, nullptr, flags);
 }
 
@@ -91,8 +96,10 @@ bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4
     const ImVec2 size(size_wanted.x > 0 ? std::max(size_wanted.x, kMinTouchPx) : size_wanted.x,
                       std::max(size_wanted.y > 0 ? size_wanted.y : ImGui::GetFrameHeight(), kMinTouchPx));
     ImGui::PushStyleColor(ImGuiCol_Button, colour);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
+                          ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive,
+                          ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     const bool pressed = ImGui::Button(label.c_str(), size);
     note_button(label);
@@ -134,8 +141,9 @@ namespace {
 // A text field is a touch target too: at least kMinTouchPx tall on the smallest screens.
 void PushTouchFramePadding() {
     const ImVec2 padding = ImGui::GetStyle().FramePadding;
-    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
-                        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
+    ImGui::PushStyleVar(
+        ImGuiStyleVar_FramePadding,
+        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
 }
 }  // namespace
 
@@ -184,7 +192,8 @@ void DrawQrCode(const std::string& text, float size) {
     for (int y = 0; y < code->width; ++y) {
         for (int x = 0; x < code->width; ++x) {
             if ((code->data[y * code->width + x] & 1) == 0) continue;
-            const ImVec2 a(origin.x + static_cast<float>(x + quiet) * module, origin.y + static_cast<float>(y + quiet) * module);
+            const ImVec2 a(origin.x + static_cast<float>(x + quiet) * module,
+                           origin.y + static_cast<float>(y + quiet) * module);
             draw->AddRectFilled(a, ImVec2(a.x + module, a.y + module), IM_COL32_BLACK);
         }
     }

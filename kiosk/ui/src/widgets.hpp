@@ -12,11 +12,11 @@ namespace colours {
 inline const ImVec4 background{0.97f, 0.97f, 0.95f, 1.0f};
 inline const ImVec4 text{0.10f, 0.10f, 0.12f, 1.0f};
 inline const ImVec4 muted_text{0.30f, 0.30f, 0.33f, 1.0f};
-inline const ImVec4 primary{0.05f, 0.36f, 0.60f, 1.0f};   // white text on it: 7.2:1
-inline const ImVec4 accept{0.05f, 0.45f, 0.20f, 1.0f};    // white text on it: 6.8:1
-inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};    // white text on it: 6.9:1
-inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};    // white text on it: 5.3:1
-inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};   // secondary buttons; white text on it: 9.4:1
+inline const ImVec4 primary{0.05f, 0.36f, 0.60f, 1.0f};  // white text on it: 7.2:1
+inline const ImVec4 accept{0.05f, 0.45f, 0.20f, 1.0f};   // white text on it: 6.8:1
+inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};   // white text on it: 6.9:1
+inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};   // white text on it: 5.3:1
+inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};  // secondary buttons; white text on it: 9.4:1
 inline const ImVec4 preview_bg{0.12f, 0.12f, 0.13f, 1.0f};
 }  // namespace colours
 

@@ -16,8 +16,12 @@ constexpr int kFirstYear = 2000;
 constexpr int kLastYear = 2099;
 constexpr int kLongestShelfLifeMonths = 120;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ascii_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_ascii_alnum(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string to_upper_ascii(std::string_view text) {
     std::string upper(text);
@@ -85,7 +89,8 @@ DateRun take_date_run(std::string_view text, std::size_t at) {
         } else if ((c == 'O' || c == 'o') && seen_digit && touches_digit(run.digits_and_marks, text, i)) {
             run.digits_and_marks += '0';
             ++i;
-        } else if ((c == 'l' || c == 'I' || c == '|') && seen_digit && touches_digit(run.digits_and_marks, text, i)) {
+        } else if ((c == 'l' || c == 'I' || c == '|') && seen_digit &&
+                   touches_digit(run.digits_and_marks, text, i)) {
             run.digits_and_marks += '1';
             ++i;
         } else if (c == '.' || c == '/' || c == '-' || c == ',') {
@@ -131,7 +136,9 @@ Fields split_fields(std::string_view run) {
     return fields;
 }
 
-int to_int(const std::string& digits) { return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits); }
+int to_int(const std::string& digits) {
+    return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits);
+}
 
 std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_digits) {
     const auto& n = f.numbers;
@@ -147,7 +154,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     if (n.size() == 1) {
         if (!allow_compact_digits) return std::nullopt;
         const std::string& d = n[0];
-        if (d.size() == 8) return full(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)), std::stoi(d.substr(6, 2)));
+        if (d.size() == 8)
+            return full(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)), std::stoi(d.substr(6, 2)));
         if (d.size() == 6) return month_only(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)));
         return std::nullopt;
     }
@@ -176,7 +184,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
 }
 
 // Reads a date starting at `at`; `whole` demands the run to be everything left on the line.
-std::optional<DatedText> date_at(std::string_view compact, std::size_t at, bool allow_compact_digits, bool whole) {
+std::optional<DatedText> date_at(std::string_view compact, std::size_t at, bool allow_compact_digits,
+                                 bool whole) {
     const DateRun run = take_date_run(compact, at);
     if (run.digits_and_marks.empty()) return std::nullopt;
     if (whole && at + run.length != compact.size()) return std::nullopt;
@@ -216,22 +225,22 @@ enum class Key { Expiry, InvalidFrom, Production, ShelfLife, Batch };
 struct KeyWord {
     std::string_view text;  // upper-case ASCII or UTF-8 Chinese
     Key key;
-    bool latin;             // must not be glued to a preceding Latin letter ("PILOT")
+    bool latin;  // must not be glued to a preceding Latin letter ("PILOT")
 };
 
 // Longest first where one keyword contains another.
 constexpr std::array kKeyWords{
-    KeyWord{"有效期至", Key::Expiry, false},     KeyWord{"有效日期", Key::Expiry, false},
-    KeyWord{"有效期", Key::Expiry, false},       KeyWord{"失效日期", Key::InvalidFrom, false},
-    KeyWord{"失效期", Key::InvalidFrom, false},  KeyWord{"生产日期", Key::Production, false},
-    KeyWord{"生产日", Key::Production, false},   KeyWord{"保质期", Key::ShelfLife, false},
-    KeyWord{"产品批号", Key::Batch, false},      KeyWord{"生产批号", Key::Batch, false},
-    KeyWord{"批号", Key::Batch, false},          KeyWord{"EXPIRY", Key::Expiry, true},
-    KeyWord{"EXPDATE", Key::Expiry, true},       KeyWord{"EXP.DATE", Key::Expiry, true},
-    KeyWord{"EXP", Key::Expiry, true},           KeyWord{"USEBY", Key::Expiry, true},
-    KeyWord{"MFG", Key::Production, true},       KeyWord{"MFD", Key::Production, true},
-    KeyWord{"PROD", Key::Production, true},      KeyWord{"LOT", Key::Batch, true},
-    KeyWord{"BATCH", Key::Batch, true},          KeyWord{"B/N", Key::Batch, true},
+    KeyWord{"有效期至", Key::Expiry, false},    KeyWord{"有效日期", Key::Expiry, false},
+    KeyWord{"有效期", Key::Expiry, false},      KeyWord{"失效日期", Key::InvalidFrom, false},
+    KeyWord{"失效期", Key::InvalidFrom, false}, KeyWord{"生产日期", Key::Production, false},
+    KeyWord{"生产日", Key::Production, false},  KeyWord{"保质期", Key::ShelfLife, false},
+    KeyWord{"产品批号", Key::Batch, false},     KeyWord{"生产批号", Key::Batch, false},
+    KeyWord{"批号", Key::Batch, false},         KeyWord{"EXPIRY", Key::Expiry, true},
+    KeyWord{"EXPDATE", Key::Expiry, true},      KeyWord{"EXP.DATE", Key::Expiry, true},
+    KeyWord{"EXP", Key::Expiry, true},          KeyWord{"USEBY", Key::Expiry, true},
+    KeyWord{"MFG", Key::Production, true},      KeyWord{"MFD", Key::Production, true},
+    KeyWord{"PROD", Key::Production, true},     KeyWord{"LOT", Key::Batch, true},
+    KeyWord{"BATCH", Key::Batch, true},         KeyWord{"B/N", Key::Batch, true},
 };
 
 struct Hit {
@@ -300,11 +309,16 @@ std::string fold_full_width(std::string_view text) {
                 if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
                     const std::uint32_t cp = ((lead & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
                     std::uint32_t folded = cp;
-                    if (cp >= 0xFF01 && cp <= 0xFF5E) folded = cp - 0xFF01 + 0x21;
-                    else if (cp == 0x3000) folded = ' ';
-                    else if (cp == 0x3002 || cp == 0xFF61) folded = '.';   // 。 ｡
-                    else if (cp == 0x2010 || cp == 0x2013 || cp == 0x2014 || cp == 0x2212) folded = '-';
-                    else if (cp == 0x2044 || cp == 0x2215) folded = '/';
+                    if (cp >= 0xFF01 && cp <= 0xFF5E)
+                        folded = cp - 0xFF01 + 0x21;
+                    else if (cp == 0x3000)
+                        folded = ' ';
+                    else if (cp == 0x3002 || cp == 0xFF61)
+                        folded = '.';  // 。 ｡
+                    else if (cp == 0x2010 || cp == 0x2013 || cp == 0x2014 || cp == 0x2212)
+                        folded = '-';
+                    else if (cp == 0x2044 || cp == 0x2215)
+                        folded = '/';
                     append_utf8(out, folded);
                     i += 3;
                     continue;
@@ -368,21 +382,24 @@ ExpiryReading parse_expiry_text(std::string_view text) {
             std::size_t value_at = skip_separators(line.compact, hit.end);
             // OCR often garbles 至 in 有效期至 (王, 圣 …): past 有效期, one unknown Chinese character
             // may stand before the date. Only one, and only where a whole date follows.
-            if (hit.key == Key::Expiry && !is_ascii_alnum(value_at < line.compact.size() ? line.compact[value_at] : 'x') &&
-                value_at + 3 <= line.compact.size() && (static_cast<unsigned char>(line.compact[value_at]) & 0xF0) == 0xE0 &&
+            if (hit.key == Key::Expiry &&
+                !is_ascii_alnum(value_at < line.compact.size() ? line.compact[value_at] : 'x') &&
+                value_at + 3 <= line.compact.size() &&
+                (static_cast<unsigned char>(line.compact[value_at]) & 0xF0) == 0xE0 &&
                 !date_at(line.compact, value_at, true, false) && !shelf_life_at(line.compact, value_at) &&
                 date_at(line.compact, skip_separators(line.compact, value_at + 3), true, false))
                 value_at = skip_separators(line.compact, value_at + 3);
             // "有效期至" alone on its line, the date on the next one.
             const bool value_on_next_line = value_at >= line.compact.size() && li + 1 < lines.size() &&
                                             find_keywords(lines[li + 1].upper).empty();
-            const std::string_view value_line = value_on_next_line ? std::string_view(lines[li + 1].compact)
-                                                                   : std::string_view(line.compact);
+            const std::string_view value_line =
+                value_on_next_line ? std::string_view(lines[li + 1].compact) : std::string_view(line.compact);
             const std::size_t from = value_on_next_line ? 0 : value_at;
             const std::string source =
                 value_on_next_line ? line.original + " " + lines[li + 1].original : line.original;
             auto date = date_at(value_line, from, true, false);
-            if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop) date.reset();
+            if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
+                date.reset();
             if (date) date->source = source;
             switch (hit.key) {
                 case Key::Expiry:
@@ -445,16 +462,19 @@ ExpiryReading parse_expiry_text(std::string_view text) {
         } else if (production_dates.size() == 1 && shelf_lives.size() == 1) {
             const DatedText& made = production_dates.front();
             DatedText computed = made;
-            computed.date = add_shelf_life(
-                made.precision == ExpiryPrecision::Month ? Date{made.date.year, made.date.month, 1} : made.date,
-                shelf_lives.front());
+            computed.date = add_shelf_life(made.precision == ExpiryPrecision::Month
+                                               ? Date{made.date.year, made.date.month, 1}
+                                               : made.date,
+                                           shelf_lives.front());
             computed.source = made.source + " " + shelf_life_source;
             accept(computed);
         }
     } else if (!production_mentioned) {
         // A lone date with no label could be any date; take it only when it is the only one.
-        if (bare_dates.size() > 1) reading.contradictory = true;
-        else if (bare_dates.size() == 1) accept(bare_dates.front());
+        if (bare_dates.size() > 1)
+            reading.contradictory = true;
+        else if (bare_dates.size() == 1)
+            accept(bare_dates.front());
     }
     return reading;
 }

@@ -65,7 +65,8 @@ double profile_sharpness(const std::vector<cv::Point>& points, double degrees, i
 double estimate_skew(const cv::Mat& small_grey) {
     cv::Mat quarter, gradient, mask;
     cv::resize(small_grey, quarter, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-    cv::morphologyEx(quarter, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    cv::morphologyEx(quarter, gradient, cv::MORPH_GRADIENT,
+                     cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
     cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     std::vector<cv::Point> points;
     cv::findNonZero(mask, points);
@@ -89,7 +90,8 @@ double estimate_skew(const cv::Mat& small_grey) {
 
 std::vector<cv::Rect> find_line_boxes(const cv::Mat& small_grey) {
     cv::Mat gradient, mask;
-    cv::morphologyEx(small_grey, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
+    cv::morphologyEx(small_grey, gradient, cv::MORPH_GRADIENT,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
     cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
     // Join the characters of one line, not the lines above and below it.
     cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {13, 3}));
@@ -130,8 +132,10 @@ TessdataLookup find_tessdata_dir(const std::string& languages) {
         for (const fs::path& dir : {fs::path(prefix), fs::path(prefix) / "tessdata"}) {
             if (fs::is_directory(dir, ec) && missing_language(dir, names).empty()) return {dir.string(), {}};
         }
-        return {{}, std::string("TESSDATA_PREFIX=") + prefix + " has no " + missing_language(prefix, names) +
-                        ".traineddata (nor its tessdata/ folder); unset it or point it at the folder with " + languages};
+        return {{},
+                std::string("TESSDATA_PREFIX=") + prefix + " has no " + missing_language(prefix, names) +
+                    ".traineddata (nor its tessdata/ folder); unset it or point it at the folder with " +
+                    languages};
     }
     const fs::path debian_root = "/usr/share/tesseract-ocr";
     std::vector<fs::path> candidates;
@@ -141,9 +145,11 @@ TessdataLookup find_tessdata_dir(const std::string& languages) {
     for (const auto& dir : candidates)
         if (missing_language(dir, names).empty()) return {dir.string(), {}};
     std::string missing;
-    for (const auto& name : names) missing += " tesseract-ocr-" + std::string(name == "chi_sim" ? "chi-sim" : name);
-    return {{}, "no Tesseract language data for " + languages + " under " + debian_root.string() +
-                    "/*/tessdata; install the Debian packages" + missing + " or set TESSDATA_PREFIX"};
+    for (const auto& name : names)
+        missing += " tesseract-ocr-" + std::string(name == "chi_sim" ? "chi-sim" : name);
+    return {{},
+            "no Tesseract language data for " + languages + " under " + debian_root.string() +
+                "/*/tessdata; install the Debian packages" + missing + " or set TESSDATA_PREFIX"};
 }
 
 TextReader::TextReader(std::unique_ptr<Engine> engine, TextReaderOptions options)
@@ -163,7 +169,8 @@ TextReader::Opened TextReader::open(const TextReaderOptions& options) {
     auto engine = std::make_unique<Engine>();
     // Tesseract prints warnings to stderr; the kiosk's log is not the place for per-frame chatter.
     engine->api.SetVariable("debug_file", "/dev/null");
-    if (engine->api.Init(resolved.tessdata_dir.c_str(), resolved.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+    if (engine->api.Init(resolved.tessdata_dir.c_str(), resolved.languages.c_str(),
+                         tesseract::OEM_LSTM_ONLY) != 0)
         return {nullptr, "Tesseract could not load " + resolved.languages + " from " + resolved.tessdata_dir +
                              " (damaged or incompatible .traineddata?)"};
     engine->api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
@@ -186,7 +193,8 @@ TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& 
     TextLines result;
     if (!image.pixels || image.width < 32 || image.height < 32) return result;
     const auto locate_start = Clock::now();
-    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels), image.stride);
+    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels),
+                       image.stride);
 
     const double shrink = std::min(1.0, static_cast<double>(kLocateWidth) / image.width);
     cv::Mat small;
@@ -197,7 +205,8 @@ TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& 
     auto rotation_for = [&](const cv::Mat& img, cv::Size& out_size) {
         const cv::Point2f centre(static_cast<float>(img.cols) / 2.0f, static_cast<float>(img.rows) / 2.0f);
         cv::Mat rotation = cv::getRotationMatrix2D(centre, result.skew_degrees, 1.0);
-        const cv::Rect2f bounds = cv::RotatedRect(centre, img.size(), static_cast<float>(result.skew_degrees)).boundingRect2f();
+        const cv::Rect2f bounds =
+            cv::RotatedRect(centre, img.size(), static_cast<float>(result.skew_degrees)).boundingRect2f();
         rotation.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
         rotation.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
         out_size = cv::Size(static_cast<int>(bounds.width), static_cast<int>(bounds.height));
@@ -216,16 +225,21 @@ TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& 
     if (boxes.size() >= 3) {
         std::vector<int> heights;
         for (const auto& box : boxes) heights.push_back(box.height);
-        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                         heights.end());
         const int typical = heights[heights.size() / 2];
         std::erase_if(boxes, [&](const cv::Rect& box) { return box.height > typical * 8 / 5; });
     }
     // With more candidates than the time budget allows, the largest are the likeliest real lines.
-    std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
-    if (static_cast<int>(boxes.size()) > options_.max_lines) boxes.resize(static_cast<std::size_t>(options_.max_lines));
-    std::sort(boxes.begin(), boxes.end(), [](const cv::Rect& a, const cv::Rect& b) { return a.y < b.y || (a.y == b.y && a.x < b.x); });
+    std::sort(boxes.begin(), boxes.end(),
+              [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
+    if (static_cast<int>(boxes.size()) > options_.max_lines)
+        boxes.resize(static_cast<std::size_t>(options_.max_lines));
+    std::sort(boxes.begin(), boxes.end(),
+              [](const cv::Rect& a, const cv::Rect& b) { return a.y < b.y || (a.y == b.y && a.x < b.x); });
 
-    if (!boxes.empty()) cv::warpAffine(grey, full_level, full_rotation, full_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    if (!boxes.empty())
+        cv::warpAffine(grey, full_level, full_rotation, full_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     result.locate_ms = ms_since(locate_start);
 
     const auto recognise_start = Clock::now();
@@ -234,13 +248,15 @@ TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& 
     for (const cv::Rect& box : boxes) {
         const int pad = std::max(4, static_cast<int>(box.height * grow * 0.3));
         cv::Rect full_box(static_cast<int>(box.x * grow) - pad, static_cast<int>(box.y * grow) - pad,
-                          static_cast<int>(box.width * grow) + 2 * pad, static_cast<int>(box.height * grow) + 2 * pad);
+                          static_cast<int>(box.width * grow) + 2 * pad,
+                          static_cast<int>(box.height * grow) + 2 * pad);
         full_box &= full_bounds;
         if (full_box.area() <= 0) continue;
         if (cancelled && cancelled()) break;
         cv::Mat line;
         const double to_line = static_cast<double>(kLineHeight) / full_box.height;
-        cv::resize(full_level(full_box), line, cv::Size(), to_line, to_line, to_line > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+        cv::resize(full_level(full_box), line, cv::Size(), to_line, to_line,
+                   to_line > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
         cv::threshold(line, line, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
         // Tesseract wants dark text on light ground; light-on-dark lines (headers on a band) get flipped.
         if (static_cast<std::size_t>(cv::countNonZero(line)) < line.total() / 2) cv::bitwise_not(line, line);
@@ -248,7 +264,8 @@ TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& 
         engine_->api.SetImage(line.data, line.cols, line.rows, 1, static_cast<int>(line.step));
         std::unique_ptr<char[]> text(engine_->api.GetUTF8Text());
         std::string recognised = text ? text.get() : "";
-        while (!recognised.empty() && (recognised.back() == '\n' || recognised.back() == ' ')) recognised.pop_back();
+        while (!recognised.empty() && (recognised.back() == '\n' || recognised.back() == ' '))
+            recognised.pop_back();
         if (!recognised.empty()) result.lines.push_back(std::move(recognised));
     }
     result.recognise_ms = ms_since(recognise_start);

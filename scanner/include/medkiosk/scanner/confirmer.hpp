@@ -13,20 +13,20 @@
 namespace medkiosk::scanner {
 
 struct ConfirmOptions {
-    int confirm_frames = 2;                                       // consecutive decoded frames
-    std::chrono::milliseconds hold{std::chrono::seconds(8)};      // same text again after this
+    int confirm_frames = 2;                                      // consecutive decoded frames
+    std::chrono::milliseconds hold{std::chrono::seconds(8)};     // same text again after this
     std::chrono::milliseconds absence{std::chrono::seconds(1)};  // unseen this long = it left
 };
 
 class CodeConfirmer {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     explicit CodeConfirmer(ConfirmOptions options = {});
 
     // Feed the symbols of each decoded frame, in order; returns those that became events now.
     std::vector<DecodedSymbol> update(const std::vector<DecodedSymbol>& symbols, Clock::time_point now);
 
-private:
+  private:
     struct Track {
         int streak = 0;
         std::uint64_t last_frame = 0;

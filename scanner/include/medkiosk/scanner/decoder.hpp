@@ -15,10 +15,10 @@ struct Point {
 };
 
 struct DecodedSymbol {
-    std::string format;        // "DataMatrix", "EAN-13", "Code128" … as zxing names it
-    std::string symbology;     // AIM identifier, e.g. "]d2"
-    std::string text;          // decoded text, GS as 0x1D
-    Point corners[4];          // in frame pixel coordinates
+    std::string format;     // "DataMatrix", "EAN-13", "Code128" … as zxing names it
+    std::string symbology;  // AIM identifier, e.g. "]d2"
+    std::string text;       // decoded text, GS as 0x1D
+    Point corners[4];       // in frame pixel coordinates
 };
 
 // An axis-aligned rectangle in frame pixels.
@@ -43,18 +43,19 @@ std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width
 
 // For still images: full-frame passes as plain zxing does, then candidate regions, then bands.
 class Decoder {
-public:
+  public:
     explicit Decoder(DecoderOptions options = {});
     // Grey 8-bit image, row stride in bytes.
-    std::vector<DecodedSymbol> decode_grey(const std::uint8_t* pixels, int width, int height, int stride) const;
+    std::vector<DecodedSymbol> decode_grey(const std::uint8_t* pixels, int width, int height,
+                                           int stride) const;
     std::vector<DecodedSymbol> decode(const Frame& frame) const;
 
-private:
+  private:
     DecoderOptions options_;
 };
 
 struct TrackingOptions {
-    int max_candidates = 4;     // new candidate regions decoded per frame besides the tracked ones
+    int max_candidates = 4;       // new candidate regions decoded per frame besides the tracked ones
     int forget_after_misses = 3;  // a tracked region not read this many frames in a row is dropped
     int full_search_every = 8;    // frames between full-frame centre-line passes (big symbols) when idle
 };
@@ -62,13 +63,13 @@ struct TrackingOptions {
 // For a live stream: follows the regions of codes already found instead of searching the whole frame,
 // and looks for new codes only in a few candidate regions per frame, so a 1080p frame costs a few ms.
 class TrackingDecoder {
-public:
+  public:
     explicit TrackingDecoder(TrackingOptions options = {});
     std::vector<DecodedSymbol> decode_grey(const std::uint8_t* pixels, int width, int height, int stride);
     std::vector<DecodedSymbol> decode(const Frame& frame);
     std::vector<Region> tracked_regions() const;
 
-private:
+  private:
     struct Track {
         Region region;
         std::string key;  // format + text

@@ -17,8 +17,8 @@ struct SourceSpec {
     std::string location;  // camera index ("0") or device path ("/dev/video2"); file or folder path
     int width = 0;         // requested resolution, 0 = the device's default
     int height = 0;
-    double fps = 0;        // pacing for files and the demo; 0 = the source's own rate (demo: 30)
-    bool loop = true;      // files and folders start again at the end
+    double fps = 0;    // pacing for files and the demo; 0 = the source's own rate (demo: 30)
+    bool loop = true;  // files and folders start again at the end
 };
 
 // Parses "demo", "camera:0", "camera:/dev/video2", "video:clip.mp4", "images:dir", optionally with
@@ -30,7 +30,7 @@ std::string describe(const SourceSpec& spec);
 SourceSpec default_source_spec();
 
 class FrameSource {
-public:
+  public:
     virtual ~FrameSource() = default;
     // Blocks until the next frame is ready (paced to the source's rate). nullopt at the end of a
     // non-looping file, or when the device failed; error() then says why.

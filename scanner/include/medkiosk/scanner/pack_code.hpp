@@ -27,7 +27,7 @@ struct Date {
 std::string to_iso(const Date& date);                       // "YYYY-MM-DD"
 std::optional<Date> parse_iso_date(std::string_view text);  // strict "YYYY-MM-DD"
 std::string_view to_string(Scheme scheme);                  // "gs1", "ifa", "cn-trace", "gtin", "unknown"
-std::string_view to_string(ExpiryPrecision precision);     // "day", "month"
+std::string_view to_string(ExpiryPrecision precision);      // "day", "month"
 std::string_view to_string(ParseErrorKind kind);            // "empty", "bad-check-digit" …
 
 struct PackCode {
@@ -37,11 +37,11 @@ struct PackCode {
     std::string ndc;         // US National Drug Code (10 digits, no dashes) when the GTIN carries one
     std::string product_id;  // scheme-specific product key (trace code's 7-digit prefix, PZN …)
     std::string batch;
-    std::string serial;      // plain serial or whole trace code; storage hashes it, never stores it
+    std::string serial;  // plain serial or whole trace code; storage hashes it, never stores it
     std::optional<Date> expiry;
     ExpiryPrecision expiry_precision = ExpiryPrecision::Day;
     std::optional<Date> production;
-    std::string raw;         // the scan data as read, control characters included
+    std::string raw;  // the scan data as read, control characters included
     // GS1 only: the element strings as (AI, value) in input order, for technicians and the CLI.
     std::vector<std::pair<std::string, std::string>> ais;
 };
@@ -68,7 +68,7 @@ struct ParseError {
 
 // Either the parsed pack or why the data is not a pack code we can trust.
 class ParseResult {
-public:
+  public:
     ParseResult(PackCode code) : value_(std::move(code)) {}
     ParseResult(ParseError error) : value_(std::move(error)) {}
     bool ok() const { return std::holds_alternative<PackCode>(value_); }
@@ -77,7 +77,7 @@ public:
     PackCode& code() { return std::get<PackCode>(value_); }
     const ParseError& error() const { return std::get<ParseError>(value_); }
 
-private:
+  private:
     std::variant<PackCode, ParseError> value_;
 };
 

@@ -27,24 +27,24 @@ struct ScanEvent {
 
 struct PipelineStats {
     double capture_fps = 0;
-    double decode_ms = 0;          // last decode duration
+    double decode_ms = 0;  // last decode duration
     std::uint64_t frames = 0;
     std::uint64_t decoded_frames = 0;
     std::uint64_t events = 0;
     std::string source_name;
-    std::string source_error;      // non-empty while the source cannot deliver (shown to technicians)
+    std::string source_error;  // non-empty while the source cannot deliver (shown to technicians)
 };
 
 struct PipelineOptions {
-    int confirm_frames = 2;                          // a code must be read in this many frames
+    int confirm_frames = 2;                                   // a code must be read in this many frames
     std::chrono::milliseconds hold{std::chrono::seconds(8)};  // same code again only after leaving or this
     std::chrono::milliseconds reopen_delay{std::chrono::seconds(3)};
-    DecoderOptions decoder;          // unused by the live loop since it tracks; kept for callers
+    DecoderOptions decoder;  // unused by the live loop since it tracks; kept for callers
     TrackingOptions tracking;
 };
 
 class ScanPipeline {
-public:
+  public:
     ScanPipeline(SourceSpec spec, PipelineOptions options = {});
     ~ScanPipeline();
     ScanPipeline(const ScanPipeline&) = delete;
@@ -53,12 +53,12 @@ public:
     void start();
     void stop();
 
-    FramePtr latest_frame() const;                    // null before the first frame
+    FramePtr latest_frame() const;                      // null before the first frame
     std::vector<DecodedSymbol> latest_symbols() const;  // symbols in the most recently decoded frame
-    std::vector<ScanEvent> take_events();             // confirmed codes since the last call
+    std::vector<ScanEvent> take_events();               // confirmed codes since the last call
     PipelineStats stats() const;
 
-private:
+  private:
     void capture_loop();
     void decode_loop();
 

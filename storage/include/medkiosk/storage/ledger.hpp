@@ -170,7 +170,8 @@ class Ledger {
     StatusOr<std::vector<UserRecord>> users();
     StatusOr<std::optional<UserRecord>> find_user(const std::string& login);
     // Writes the user's failure count, lock and last failure time (after a PIN check).
-    Status update_login_state(const UserRecord& user, const std::string& audit_action, const std::string& actor);
+    Status update_login_state(const UserRecord& user, const std::string& audit_action,
+                              const std::string& actor);
     Status set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor);
 
     // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
@@ -190,7 +191,8 @@ class Ledger {
     // Items must be approved by a pharmacist; with `confirm_kiosk_accepted`, a pack the kiosk accepted
     // and nobody reviewed yet is approved by `user_id` in the same transaction. All items or none.
     StatusOr<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                       const std::vector<DispatchItem>& items, bool confirm_kiosk_accepted = false);
+                                       const std::vector<DispatchItem>& items,
+                                       bool confirm_kiosk_accepted = false);
 
     // --- Staff screens (ledger_staff.cpp): filters and counts run in SQL.
     StatusOr<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
@@ -206,7 +208,8 @@ class Ledger {
     // Clinics dispatched to before, most recent first.
     StatusOr<std::vector<std::string>> recent_clinics(int limit);
     // Per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
-    StatusOr<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day, const std::string& last_day);
+    StatusOr<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day,
+                                                        const std::string& last_day);
     // Per category for drop-offs recorded on or after since_local_date ("" for all), by count.
     StatusOr<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
 

@@ -16,7 +16,7 @@ struct Error {
 
 template <typename T>
 class StatusOr {
-public:
+  public:
     StatusOr(T value) : value_(std::move(value)) {}
     StatusOr(Error error) : value_(std::move(error)) {}
     bool ok() const { return std::holds_alternative<T>(value_); }
@@ -26,7 +26,7 @@ public:
     T&& value() && { return std::get<T>(std::move(value_)); }
     const Error& error() const { return std::get<Error>(value_); }
 
-private:
+  private:
     std::variant<T, Error> value_;
 };
 

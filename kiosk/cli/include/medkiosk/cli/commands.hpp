@@ -16,18 +16,18 @@ struct CommandIo {
 
 using Args = std::vector<std::string>;  // the arguments after the sub-command's name
 
-int run_scan(const Args& args, CommandIo io);   // medkioskctl scan [--json] PATH...
-int run_parse(const Args& args, CommandIo io);  // medkioskctl parse [--json] [--today YYYY-MM-DD]
-int run_db(const Args& args, CommandIo io);     // medkioskctl db (summary|list|check) [--data-dir DIR]
+int run_scan(const Args& args, CommandIo io);      // medkioskctl scan [--json] PATH...
+int run_parse(const Args& args, CommandIo io);     // medkioskctl parse [--json] [--today YYYY-MM-DD]
+int run_db(const Args& args, CommandIo io);        // medkioskctl db (summary|list|check) [--data-dir DIR]
 int run_catalog(const Args& args, CommandIo io);   // medkioskctl catalog (import FILE|export)
 int run_users(const Args& args, CommandIo io);     // medkioskctl users (add|list|unlock|reset-pin)
 int run_rules(const Args& args, CommandIo io);     // medkioskctl rules (show|set|drive|recall)
 int run_dropoffs(const Args& args, CommandIo io);  // medkioskctl dropoffs list [--pending] [--json]
 int run_record(const Args& args, CommandIo io);    // medkioskctl record < scan lines
-int run_hub(const Args& args, CommandIo io);     // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
-int run_sync(const Args& args, CommandIo io);    // medkioskctl sync (run|status|export) [--data-dir DIR]
+int run_hub(const Args& args, CommandIo io);   // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
+int run_sync(const Args& args, CommandIo io);  // medkioskctl sync (run|status|export) [--data-dir DIR]
 int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
-int run_ocr(const Args& args, CommandIo io);    // medkioskctl ocr [--json] [--lines] IMAGE...
+int run_ocr(const Args& args, CommandIo io);     // medkioskctl ocr [--json] [--lines] IMAGE...
 int run_config(const Args& args, CommandIo io);  // medkioskctl config (check|show|set KEY VALUE|keys)
 int run_status(const Args& args, CommandIo io);  // medkioskctl status [--data-dir DIR] [--json]
 

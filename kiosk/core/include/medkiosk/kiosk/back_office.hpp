@@ -27,34 +27,34 @@ std::string_view to_string(Role role);  // "staff", "technician"
 struct PinCheck {
     enum class Outcome { Accepted, Wrong, LockedOut, Unavailable };
     Outcome outcome = Outcome::Wrong;
-    int attempts_left = 0;                 // after a wrong PIN
-    std::chrono::seconds locked_for{0};    // while locked out
-    std::string message;                   // why Unavailable; for LockedOut set only when the lock lasts
-                                           // until a technician unlocks (not just a wait)
+    int attempts_left = 0;               // after a wrong PIN
+    std::chrono::seconds locked_for{0};  // while locked out
+    std::string message;                 // why Unavailable; for LockedOut set only when the lock lasts
+                                         // until a technician unlocks (not just a wait)
 };
 
 struct QueueFilter {
     // "pending" = the pharmacist's queue (Ledger::review_queue); "" = any state, or one of
     // "confirmed", "refused", "disposal", "dispatched" (stored as approved, rejected, disposed, dispatched).
     std::string review_state = "pending";
-    std::string decision;      // "" = any, "accept", "review", "refuse"
-    std::string category;      // "" = any, a catalogue category, or storage::kNoCategory
-    int days = 0;              // recorded within the last N local days (1 = today); 0 = any day
+    std::string decision;  // "" = any, "accept", "review", "refuse"
+    std::string category;  // "" = any, a catalogue category, or storage::kNoCategory
+    int days = 0;          // recorded within the last N local days (1 = today); 0 = any day
     int limit = 200;
 };
 
 struct QueueItem {
     std::string uuid;
     std::string recorded_at;
-    std::string code;        // GTIN or product id, as the pharmacist looks it up
+    std::string code;  // GTIN or product id, as the pharmacist looks it up
     std::string expiry;
     std::string decision;
     std::string reason;
     std::string review_state;
     std::string condition;
     int quantity = 1;
-    std::string category;    // "" when the product is unknown and not re-classified yet
-    std::string name_zh;     // from the catalogue; "" when the product is unknown
+    std::string category;  // "" when the product is unknown and not re-classified yet
+    std::string name_zh;   // from the catalogue; "" when the product is unknown
     std::string name_en;
 };
 
@@ -68,9 +68,9 @@ struct TaskResult {
 };
 
 struct TaskProgress {
-    bool known = false;       // false while no sync/import is running or the service is not there
-    double fraction = 0;      // 0..1
-    std::string label;        // e.g. "12 of 40 drop-offs uploaded"
+    bool known = false;   // false while no sync/import is running or the service is not there
+    double fraction = 0;  // 0..1
+    std::string label;    // e.g. "12 of 40 drop-offs uploaded"
 };
 
 // The catalogue's categories (the queue's filter and the re-classify picker).
@@ -98,16 +98,16 @@ struct HubTestReport {
     // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.unreachable",
     // "tech.hub.wrong_password", "tech.hub.certificate", "tech.hub.refused"; "" when ok.
     std::string problem_key;
-    std::string detail;           // libpq's words (never a password)
-    std::string server_version;   // e.g. "15.5"
-    std::string hub_time;         // UTC, "2026-11-29 07:41:02"
+    std::string detail;             // libpq's words (never a password)
+    std::string server_version;     // e.g. "15.5"
+    std::string hub_time;           // UTC, "2026-11-29 07:41:02"
     double clock_skew_seconds = 0;  // hub clock minus kiosk clock
     double round_trip_ms = 0;
 };
 
 struct UserSummary {
     std::string login;
-    std::string role;   // "staff" | "technician"
+    std::string role;  // "staff" | "technician"
     bool locked = false;
     bool disabled = false;
     int failed_attempts = 0;
@@ -124,26 +124,26 @@ struct RulesView {
 };
 
 struct BackOfficeReply {
-    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan, ChartData,
-                                HubTestReport, UserList, RulesView>;
+    using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan,
+                                ChartData, HubTestReport, UserList, RulesView>;
     std::uint64_t ticket = 0;
     Result result;
 };
 
 class BackOfficePort {
-public:
+  public:
     virtual ~BackOfficePort() = default;
     virtual std::uint64_t verify_pin(Role role, std::string pin) = 0;
     virtual std::uint64_t query_queue(QueueFilter filter) = 0;
     virtual std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) = 0;
     // Staff screens. reclassify and dispatch answer a TaskResult; the queries their lists.
     virtual std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) = 0;
-    virtual std::uint64_t query_categories() = 0;                  // CategoryList
-    virtual std::uint64_t query_dispatch_plan() = 0;               // DispatchPlan
+    virtual std::uint64_t query_categories() = 0;     // CategoryList
+    virtual std::uint64_t query_dispatch_plan() = 0;  // DispatchPlan
     // Items confirmed by a pharmacist or accepted by the kiosk; the kiosk's are confirmed (a review
     // row by the signed-in user) before the dispatch is recorded.
     virtual std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) = 0;
-    virtual std::uint64_t query_charts(int days) = 0;              // ChartData over the last `days` days
+    virtual std::uint64_t query_charts(int days) = 0;  // ChartData over the last `days` days
     // The hub sync's figures as the sync worker last reported them; nullopt when no hub is configured.
     // Cheap (no database): the UI calls it every frame.
     virtual std::optional<storage::SyncProgress> sync_state() const = 0;
@@ -200,6 +200,7 @@ using SyncSource = std::function<std::optional<storage::SyncProgress>()>;
 // lock. A PIN matching nobody counts as a failure for every unlocked user of that role: the pad gives
 // an attacker the users service's few guesses per role, not per user. The user last signed in for a
 // role is the one recorded in the audit log for that role's actions.
-std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options, SyncSource sync_source = {});
+std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options,
+                                                       SyncSource sync_source = {});
 
 }  // namespace medkiosk::kiosk

@@ -17,24 +17,24 @@ namespace medkiosk::kiosk {
 
 struct KioskConfig {
     std::string kiosk_id = "kiosk-local";
-    std::string location;                  // free text shown to staff, e.g. "Pharmacy No. 3, Main Street"
-    std::string language = "zh";           // "zh" | "en": the language the welcome screen starts in
+    std::string location;         // free text shown to staff, e.g. "Pharmacy No. 3, Main Street"
+    std::string language = "zh";  // "zh" | "en": the language the welcome screen starts in
     int idle_timeout_seconds = 90;
-    std::string font;                      // font file; empty = Noto Sans CJK SC through fontconfig
-    std::string catalogue_file;            // the technician's catalogue CSV (USB stick); empty = none yet
-    std::string camera_source = "auto";    // auto | demo | camera:N | camera:/dev/X | video:FILE | images:DIR
-    int camera_width = 0;                  // 0 = the device's default resolution
+    std::string font;                    // font file; empty = Noto Sans CJK SC through fontconfig
+    std::string catalogue_file;          // the technician's catalogue CSV (USB stick); empty = none yet
+    std::string camera_source = "auto";  // auto | demo | camera:N | camera:/dev/X | video:FILE | images:DIR
+    int camera_width = 0;                // 0 = the device's default resolution
     int camera_height = 0;
-    std::string data_dir;                  // empty = the default (/var/lib/medkiosk on the appliance)
-    int min_free_disk_mb = 64;             // below this the kiosk stops taking donations
+    std::string data_dir;       // empty = the default (/var/lib/medkiosk on the appliance)
+    int min_free_disk_mb = 64;  // below this the kiosk stops taking donations
     int min_shelf_life_days = 90;
-    std::string hub_url;                   // empty = no hub configured yet
+    std::string hub_url;  // empty = no hub configured yet
 };
 
 // One problem in a config file, e.g. "/etc/medkiosk/kiosk.toml:12:1: camera.resolution: expected …".
 struct ConfigIssue {
     std::string file;
-    int line = 0;    // 1-based; 0 when the problem has no position (file missing)
+    int line = 0;  // 1-based; 0 when the problem has no position (file missing)
     int column = 0;
     std::string key;  // dotted key, empty for syntax errors
     std::string message;
@@ -42,7 +42,7 @@ struct ConfigIssue {
 };
 
 struct ConfigParse {
-    KioskConfig config;                // defaults overlaid with the file's values (valid only if issues is empty)
+    KioskConfig config;  // defaults overlaid with the file's values (valid only if issues is empty)
     std::vector<ConfigIssue> issues;
     bool ok() const { return issues.empty(); }
 };
@@ -50,9 +50,9 @@ struct ConfigParse {
 enum class ConfigValueType { String, Integer };
 
 struct ConfigKey {
-    std::string_view name;           // dotted: "camera.resolution"
+    std::string_view name;  // dotted: "camera.resolution"
     ConfigValueType type;
-    std::string_view expected;       // the expected form, told to the technician on a mistake
+    std::string_view expected;  // the expected form, told to the technician on a mistake
 };
 
 std::span<const ConfigKey> config_keys();
@@ -75,12 +75,13 @@ struct LoadedConfig {
     ConfigOrigin origin = ConfigOrigin::Defaults;
     std::vector<ConfigIssue> issues;  // why the file was not used (empty when it was, or was absent)
     bool file_missing = false;
-    std::string last_good_error;      // non-empty when the last-good copy could not be written
+    std::string last_good_error;  // non-empty when the last-good copy could not be written
 };
 
 // The kiosk's start-up path: the file when it is valid (and then also saved as `last_good_file`),
 // else the last good copy, else the built-in defaults. Never fails.
-LoadedConfig load_config_with_fallback(const std::filesystem::path& file, const std::filesystem::path& last_good_file);
+LoadedConfig load_config_with_fallback(const std::filesystem::path& file,
+                                       const std::filesystem::path& last_good_file);
 
 // Sets one key in the file's text, keeping comments and the other lines; validates the result and
 // writes it atomically. Returns the issues that stopped it (nothing written) or an empty vector.

@@ -52,7 +52,7 @@ struct CurrentPack {
     // The ledger's recall and duplicate checks are on their way; the pack cannot be chosen before.
     bool checking = false;
     std::uint64_t check_ticket = 0;
-    bool unchecked = false;  // the checks failed
+    bool unchecked = false;                     // the checks failed
     std::optional<ExpirySource> expiry_source;  // empty while nobody has given an expiry
     std::optional<ProposedExpiry> proposal;     // the OCR reading being asked about
     PackCondition condition = PackCondition::Sealed;
@@ -64,11 +64,11 @@ struct CurrentPack {
 
 struct FlowSettings {
     std::chrono::seconds idle_timeout{90};
-    std::chrono::seconds countdown{20};       // the last seconds of idle time are shown to the donor
+    std::chrono::seconds countdown{20};  // the last seconds of idle time are shown to the donor
     std::chrono::seconds receipt_shown{60};
     std::chrono::seconds proposal_timeout{20};  // an unanswered OCR question falls back to the picker
     int max_quantity = 20;
-    int picker_years_ahead = 6;                 // the month/year picker offers this year .. +N
+    int picker_years_ahead = 6;  // the month/year picker offers this year .. +N
     std::string kiosk_id = "kiosk-local";
     PolicyRules rules;
 };
@@ -77,7 +77,7 @@ struct FlowSettings {
 storage::DropOffInput dropoff_input(const scanner::PackCode& pack, const Assessment& assessment);
 
 class DonationFlow {
-public:
+  public:
     // Without a policy source packs are judged on expiry alone (the first kiosk version); with one, by
     // the full policy: the snapshot's catalogue, rules and drive plus the ledger's per-pack checks.
     DonationFlow(LedgerPort& ledger, FlowSettings settings = {}, const ProductInfoPort* products = nullptr,
@@ -111,21 +111,21 @@ public:
     // The donor picked a month: the pack expires on its last day; the policy judges it again.
     void pick_expiry(int year, int month, Clock::time_point now);
 
-    void choose(Clock::time_point now);                 // Scan → Details for a donatable pack
+    void choose(Clock::time_point now);  // Scan → Details for a donatable pack
     void set_condition(PackCondition condition, Clock::time_point now);
     void change_quantity(int delta, Clock::time_point now);
-    void confirm(Clock::time_point now);   // donor puts the pack in the bin: record it (Scan or Details)
-    void back(Clock::time_point now);      // one step back; on Scan it drops the shown pack
-    void dismiss(Clock::time_point now);   // scan another without recording
-    void finish(Clock::time_point now);    // donor is done: receipt, or welcome when nothing recorded
+    void confirm(Clock::time_point now);  // donor puts the pack in the bin: record it (Scan or Details)
+    void back(Clock::time_point now);     // one step back; on Scan it drops the shown pack
+    void dismiss(Clock::time_point now);  // scan another without recording
+    void finish(Clock::time_point now);   // donor is done: receipt, or welcome when nothing recorded
     void on_reply(const LedgerReply& reply);
-    void touch(Clock::time_point now);     // any tap counts as activity
-    void tick(Clock::time_point now);      // idle timeout, proposal timeout and receipt expiry
+    void touch(Clock::time_point now);  // any tap counts as activity
+    void tick(Clock::time_point now);   // idle timeout, proposal timeout and receipt expiry
 
     // Seconds left before the idle timeout returns to welcome, when inside the visible countdown.
     std::optional<int> countdown_seconds(Clock::time_point now) const;
 
-private:
+  private:
     void reset();
     void reassess(Clock::time_point now);
     Assessment judge(const CurrentPack& pack) const;

@@ -13,7 +13,8 @@
 
 namespace medkiosk::kiosk {
 
-void log_event(std::string_view event, std::initializer_list<std::pair<std::string_view, std::string>> fields = {});
+void log_event(std::string_view event,
+               std::initializer_list<std::pair<std::string_view, std::string>> fields = {});
 
 // Added to every journal entry as KIOSK_ID (and to the status file).
 void set_log_kiosk_id(std::string kiosk_id);

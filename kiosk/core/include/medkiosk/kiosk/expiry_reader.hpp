@@ -21,12 +21,11 @@
 #include <string_view>
 #include <thread>
 
+#include "medkiosk/kiosk/expiry_source.hpp"
 #include "medkiosk/scanner/frame.hpp"
 #include "medkiosk/scanner/ocr/agreement.hpp"
 #include "medkiosk/scanner/ocr/text_reader.hpp"
 #include "medkiosk/scanner/pack_code.hpp"
-
-#include "medkiosk/kiosk/expiry_source.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -50,15 +49,15 @@ struct ExpiryReaderOptions {
 };
 
 struct ExpiryReaderStatus {
-    bool ready = false;                  // models loaded, frames are being read
-    std::string error;                   // why OCR is unavailable (the flow then goes straight to the picker)
-    std::uint64_t frames_read = 0;       // since start
-    double last_frame_ms = 0;            // OCR time of the last frame read
+    bool ready = false;             // models loaded, frames are being read
+    std::string error;              // why OCR is unavailable (the flow then goes straight to the picker)
+    std::uint64_t frames_read = 0;  // since start
+    double last_frame_ms = 0;       // OCR time of the last frame read
     std::optional<double> ms_to_proposal;  // wall time from the first frame after reset() to the proposal
 };
 
 class ExpiryReader {
-public:
+  public:
     ExpiryReader() = default;
     ~ExpiryReader();
     ExpiryReader(const ExpiryReader&) = delete;
@@ -75,7 +74,7 @@ public:
     void reset();
     ExpiryReaderStatus status() const;
 
-private:
+  private:
     void run();
 
     ExpiryReaderOptions options_;
@@ -87,7 +86,7 @@ private:
     std::uint64_t generation_ = 0;  // bumped by reset(); readings of an older generation are dropped
     scanner::FramePtr pending_;
     scanner::ocr::ReadingAgreement agreement_;
-    bool proposed_ = false;         // the current pack has its proposal: stop reading until reset()
+    bool proposed_ = false;  // the current pack has its proposal: stop reading until reset()
     std::optional<ExpiryProposal> proposal_;
     std::optional<std::chrono::steady_clock::time_point> first_frame_at_;
     ExpiryReaderStatus status_;

@@ -23,7 +23,7 @@ std::string_view to_string(OutOfOrder reason);
 
 // The rules, without I/O, so tests drive them with a fake clock.
 class HealthTracker {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
     struct Options {
         std::uint64_t min_free_bytes = 64ull << 20;
@@ -43,7 +43,7 @@ public:
     OutOfOrder reason(Clock::time_point now) const;
     std::string detail(Clock::time_point now) const;  // the technician's explanation for reason()
 
-private:
+  private:
     Options options_;
     std::string camera_error_;
     Clock::time_point camera_error_since_{};
@@ -65,14 +65,16 @@ struct ApplianceSettings {
 };
 
 class ApplianceMonitor {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
-    ApplianceMonitor(ApplianceSettings settings, SystemdNotifier notifier = SystemdNotifier::from_environment(),
+    ApplianceMonitor(ApplianceSettings settings,
+                     SystemdNotifier notifier = SystemdNotifier::from_environment(),
                      HealthTracker::Options health = {});
 
     // Once per main-loop iteration, on the UI thread: pings the watchdog when due, sends READY=1 the
     // first time, checks free space every few seconds and rewrites the status file when it changes.
-    OutOfOrder tick(Clock::time_point now, const scanner::PipelineStats& camera, std::string_view ledger_open_error);
+    OutOfOrder tick(Clock::time_point now, const scanner::PipelineStats& camera,
+                    std::string_view ledger_open_error);
     void on_ledger_error(const storage::Error& error, Clock::time_point now);
     void on_stop();
 
@@ -82,9 +84,10 @@ public:
     double max_idle_wait_seconds(double wanted) const;
 
     // Tests replace the statvfs probe with their own.
-    void set_free_space_probe(std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> probe);
+    void set_free_space_probe(
+        std::function<std::optional<std::uint64_t>(const std::filesystem::path&)> probe);
 
-private:
+  private:
     void publish(Clock::time_point now);
 
     ApplianceSettings settings_;

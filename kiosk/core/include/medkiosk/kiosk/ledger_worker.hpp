@@ -32,12 +32,13 @@ struct LedgerReply {
 
 // What the donation flow needs from the ledger; tests may give it their own.
 class LedgerPort {
-public:
+  public:
     virtual ~LedgerPort() = default;
     virtual std::uint64_t begin_session() = 0;
     virtual std::uint64_t record(storage::DropOffInput input) = 0;
     // Asks for the pack's PackChecks; 0 when this ledger cannot answer (then nothing is checked).
-    virtual std::uint64_t check_pack(const std::string& gtin, const std::string& batch, const std::string& serial) {
+    virtual std::uint64_t check_pack(const std::string& gtin, const std::string& batch,
+                                     const std::string& serial) {
         (void)gtin, (void)batch, (void)serial;
         return 0;
     }
@@ -45,7 +46,7 @@ public:
 
 // Loads the PolicySnapshot once the ledger is open and again on refresh_policy().
 class LedgerWorker : public LedgerPort, public PolicySource {
-public:
+  public:
     LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options);
     ~LedgerWorker();
     LedgerWorker(const LedgerWorker&) = delete;
@@ -54,7 +55,8 @@ public:
     // Each call returns at once with a ticket; the reply arrives through take_replies().
     std::uint64_t begin_session() override;
     std::uint64_t record(storage::DropOffInput input) override;
-    std::uint64_t check_pack(const std::string& gtin, const std::string& batch, const std::string& serial) override;
+    std::uint64_t check_pack(const std::string& gtin, const std::string& batch,
+                             const std::string& serial) override;
 
     std::shared_ptr<const PolicySnapshot> policy() const override;
     void refresh_policy() override;
@@ -64,7 +66,7 @@ public:
     std::string open_error() const;  // non-empty when the ledger could not be opened
     bool ready() const;              // the ledger is open
 
-private:
+  private:
     using Job = std::function<std::optional<LedgerReply>(storage::Ledger&, std::uint64_t)>;
     std::uint64_t enqueue(Job job);
     void run();

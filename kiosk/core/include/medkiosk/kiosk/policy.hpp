@@ -21,8 +21,8 @@ struct Assessment {
     // Stable reason code: "ok", "expired", "short-shelf-life", "no-expiry", "ask-expiry", "recalled",
     // "duplicate", "excluded-category", "unclassified", "unknown-product", "device".
     std::string reason;
-    std::string message_key;  // translation key of the one-sentence explanation: "result." + reason
-                              // with '-' as '_'
+    std::string message_key;          // translation key of the one-sentence explanation: "result." + reason
+                                      // with '-' as '_'
     int minimum_shelf_life_days = 0;  // the limit applied, for the {days} placeholder
 };
 

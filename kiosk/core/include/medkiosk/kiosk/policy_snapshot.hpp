@@ -36,7 +36,7 @@ storage::StatusOr<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, 
 // load finished. refresh_policy() asks for a reload (after a catalogue import, a rules change or at
 // midnight) and returns at once.
 class PolicySource {
-public:
+  public:
     virtual ~PolicySource() = default;
     virtual std::shared_ptr<const PolicySnapshot> policy() const = 0;
     virtual void refresh_policy() = 0;
@@ -44,11 +44,11 @@ public:
 
 // Product names for the screens, read from the latest snapshot.
 class SnapshotProductInfo : public ProductInfoPort {
-public:
+  public:
     explicit SnapshotProductInfo(const PolicySource& source) : source_(source) {}
     std::optional<ProductInfo> find(const scanner::PackCode& pack) const override;
 
-private:
+  private:
     const PolicySource& source_;
 };
 

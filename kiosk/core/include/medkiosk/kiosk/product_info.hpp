@@ -12,7 +12,7 @@
 namespace medkiosk::kiosk {
 
 class ProductInfoPort {
-public:
+  public:
     virtual ~ProductInfoPort() = default;
     // Must not block: an in-memory catalogue snapshot, refreshed off the UI thread.
     virtual std::optional<ProductInfo> find(const scanner::PackCode& pack) const = 0;
@@ -20,7 +20,7 @@ public:
 
 // Knows no product (tests, and a kiosk without a catalogue).
 class NoProductInfo : public ProductInfoPort {
-public:
+  public:
     std::optional<ProductInfo> find(const scanner::PackCode&) const override { return std::nullopt; }
 };
 

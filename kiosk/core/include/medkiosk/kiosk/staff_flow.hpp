@@ -23,7 +23,7 @@ struct StaffSettings {
 };
 
 class StaffFlow {
-public:
+  public:
     StaffFlow(BackOfficePort& office, StaffSettings settings = {});
 
     StaffScreen screen() const { return screen_; }
@@ -36,7 +36,8 @@ public:
     int locked_seconds(std::chrono::steady_clock::time_point now) const;
 
     // The hidden entry: the corner is held from `since`; opens the PIN pad once held long enough.
-    void hold_corner(std::chrono::steady_clock::time_point since, std::chrono::steady_clock::time_point now, Role role);
+    void hold_corner(std::chrono::steady_clock::time_point since, std::chrono::steady_clock::time_point now,
+                     Role role);
     void open_pin(Role role, std::chrono::steady_clock::time_point now);
     void switch_role(Role role, std::chrono::steady_clock::time_point now);
     void press_digit(int digit, std::chrono::steady_clock::time_point now);
@@ -96,7 +97,7 @@ public:
     void on_reply(const BackOfficeReply& reply, std::chrono::steady_clock::time_point now);
     void tick(std::chrono::steady_clock::time_point now);
 
-private:
+  private:
     void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
     void show_result(const TaskResult& result);
 

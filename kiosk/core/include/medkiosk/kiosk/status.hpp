@@ -1,6 +1,6 @@
 #pragma once
-// What a technician needs first: the running kiosk writes data_dir/runtime-status.json when its state changes,
-// and `medkioskctl status` combines it with the ledger's figures.
+// What a technician needs first: the running kiosk writes data_dir/runtime-status.json when its state
+// changes, and `medkioskctl status` combines it with the ledger's figures.
 
 #include <cstdint>
 #include <filesystem>
@@ -20,14 +20,15 @@ struct RuntimeStatus {
     std::string reason;              // why out of order: "camera" | "storage"
     std::string detail;              // the message behind the reason
     std::string camera_source;
-    std::string camera_error;        // empty while the camera delivers
-    std::string config_origin;       // "file" | "last-good" | "defaults"
+    std::string camera_error;   // empty while the camera delivers
+    std::string config_origin;  // "file" | "last-good" | "defaults"
     std::string last_error_event;
     std::string last_error;
     std::string last_error_at;
 };
 
-std::filesystem::path runtime_status_file(const std::filesystem::path& data_dir);  // data_dir/runtime-status.json
+std::filesystem::path runtime_status_file(
+    const std::filesystem::path& data_dir);  // data_dir/runtime-status.json
 // Atomic (rename), no fsync: losing the latest status in a power cut costs nothing. "" or an error.
 std::string write_runtime_status(const std::filesystem::path& data_dir, const RuntimeStatus& status);
 std::optional<RuntimeStatus> read_runtime_status(const std::filesystem::path& data_dir, std::string& error);
@@ -39,9 +40,9 @@ struct StatusReport {
     bool kiosk_running = false;            // runtime->pid is alive and is medkiosk
     std::uint64_t database_bytes = 0;      // ledger.db plus its WAL
     bool database_present = false;
-    std::optional<std::int64_t> backlog;   // outbox rows the hub has not acknowledged
+    std::optional<std::int64_t> backlog;  // outbox rows the hub has not acknowledged
     std::int64_t dropoffs = 0;
-    std::string last_sync;                 // newest acknowledgement, empty when never synced
+    std::string last_sync;  // newest acknowledgement, empty when never synced
     std::string database_error;
     std::optional<std::uint64_t> free_disk_bytes;
 };

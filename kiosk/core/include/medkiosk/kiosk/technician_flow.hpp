@@ -23,8 +23,8 @@
 namespace medkiosk::kiosk {
 
 struct TechnicianSettings {
-    std::string camera = "auto";   // a frame source spec: auto, demo, camera:0, camera:/dev/video2 …
-    int width = 0;                 // 0 × 0 = the camera's own resolution
+    std::string camera = "auto";  // a frame source spec: auto, demo, camera:0, camera:/dev/video2 …
+    int width = 0;                // 0 × 0 = the camera's own resolution
     int height = 0;
     int idle_timeout_seconds = 90;
     Language language = Language::Chinese;
@@ -49,14 +49,14 @@ std::vector<std::string> list_camera_sources(const std::filesystem::path& dev_di
 
 // fps, decode time and codes per minute, from successive PipelineStats snapshots.
 class DiagnosticsMeter {
-public:
+  public:
     void sample(const scanner::PipelineStats& stats, std::chrono::steady_clock::time_point now);
     double fps() const { return fps_; }
     double decode_ms() const { return decode_ms_; }
     double codes_per_minute() const;
     std::uint64_t frames() const { return frames_; }
 
-private:
+  private:
     std::deque<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>> events_;  // last minute
     double fps_ = 0;
     double decode_ms_ = 0;
@@ -89,7 +89,7 @@ struct RulesDraft {
 struct DriveDraft {
     std::int64_t id = 0;  // 0: a new drive
     std::string name;
-    std::string starts_on;            // YYYY-MM-DD
+    std::string starts_on;  // YYYY-MM-DD
     std::string ends_on;
     std::string accepted_categories;  // "fever, cough"; empty: every category
     std::string rules_json = "{}";    // kept as it was
@@ -98,13 +98,16 @@ struct DriveDraft {
 RulesDraft rules_draft(const PolicyRules& rules);
 DriveDraft drive_draft(const storage::Drive& drive);
 // Parses the draft; on a mistake nullopt and `errors` gets field → translation key.
-std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft, std::map<std::string, std::string>& errors);
-std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft, std::map<std::string, std::string>& errors);
+std::optional<PolicyRules> parse_rules_draft(const RulesDraft& draft,
+                                             std::map<std::string, std::string>& errors);
+std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft,
+                                                std::map<std::string, std::string>& errors);
 
 class TechnicianFlow {
-public:
+  public:
     // `config_file` is where settings are saved (the kiosk.toml the kiosk read); `current` is what runs.
-    TechnicianFlow(BackOfficePort& office, TechnicianSettings current, std::filesystem::path config_file = {});
+    TechnicianFlow(BackOfficePort& office, TechnicianSettings current,
+                   std::filesystem::path config_file = {});
 
     TechnicianTab tab() const { return tab_; }
     void show(TechnicianTab tab);  // also (re)loads what the tab shows
@@ -140,7 +143,7 @@ public:
     void refresh_users();
     const std::optional<UserList>& users() const { return users_; }
     UserDraft& new_user() { return new_user_; }
-    UserDraft& pin_reset() { return pin_reset_; }   // login = the user whose PIN is reset
+    UserDraft& pin_reset() { return pin_reset_; }                  // login = the user whose PIN is reset
     const std::string& user_error() const { return user_error_; }  // translation key or ""
     void add_user();
     void reset_pin();
@@ -165,7 +168,7 @@ public:
 
     void on_reply(const BackOfficeReply& reply);
 
-private:
+  private:
     BackOfficePort& office_;
     TechnicianTab tab_ = TechnicianTab::Settings;
     const TechnicianSettings running_;

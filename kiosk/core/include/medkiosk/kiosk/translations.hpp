@@ -15,7 +15,7 @@ enum class Language { Chinese, English };
 std::string_view language_code(Language language);  // "zh-CN", "en"
 
 class Translations {
-public:
+  public:
     // Loads both languages from `lang_dir`. Returns an empty string or a message naming the file and
     // the problem (missing file, bad JSON, a value that is not a string).
     std::string load(const std::filesystem::path& lang_dir);
@@ -28,7 +28,7 @@ public:
     // Every string in both languages, for building the font's glyph set.
     std::string all_text() const;
 
-private:
+  private:
     std::map<std::string, std::string, std::less<>> chinese_;
     std::map<std::string, std::string, std::less<>> english_;
     mutable std::map<std::string, std::string, std::less<>> missing_;
@@ -39,6 +39,7 @@ private:
 namespace medkiosk::kiosk {
 
 // Replaces "{name}" in a translated text with its value, e.g. {{"seconds", "12"}}.
-std::string fill(std::string_view text, std::initializer_list<std::pair<std::string_view, std::string>> values);
+std::string fill(std::string_view text,
+                 std::initializer_list<std::pair<std::string_view, std::string>> values);
 
 }  // namespace medkiosk::kiosk

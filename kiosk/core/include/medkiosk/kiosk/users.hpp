@@ -59,7 +59,8 @@ class UserService {
                                             Clock::time_point now = Clock::now());
     // The technician signs in with their own PIN to unlock `login` (clears failures and the lock).
     storage::StatusOr<SignInResult> unlock(const std::string& login, const std::string& technician_login,
-                                           const std::string& technician_pin, Clock::time_point now = Clock::now());
+                                           const std::string& technician_pin,
+                                           Clock::time_point now = Clock::now());
     // Sets a new PIN and unlocks; `actor` is recorded in the audit log.
     storage::Status reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor);
     // Direct unlock for medkioskctl run by the machine's administrator (file access is the authority).

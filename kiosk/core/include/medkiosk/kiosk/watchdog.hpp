@@ -10,12 +10,12 @@
 namespace medkiosk::kiosk {
 
 class SystemdNotifier {
-public:
+  public:
     // Reads NOTIFY_SOCKET and WATCHDOG_USEC. WATCHDOG_PID is deliberately not checked: under cage the
     // kiosk is the compositor's child, so the PID systemd started is not ours (NotifyAccess=all).
     static SystemdNotifier from_environment();
 
-    bool active() const { return !socket_.empty(); }            // false outside systemd: every call is a no-op
+    bool active() const { return !socket_.empty(); }  // false outside systemd: every call is a no-op
     std::chrono::microseconds watchdog_timeout() const { return watchdog_; }  // 0 = no watchdog
     const std::string& socket() const { return socket_; }
 
@@ -25,7 +25,7 @@ public:
     bool stopping() const;
     bool send(std::string_view message) const;
 
-private:
+  private:
     std::string socket_;
     std::chrono::microseconds watchdog_{0};
 };
@@ -33,7 +33,7 @@ private:
 // Decides, from the loop's own clock, when the next WATCHDOG=1 is due, and tells a test or a monitor
 // whether the loop has stopped beating for longer than the timeout.
 class LoopWatchdog {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     explicit LoopWatchdog(std::chrono::microseconds timeout);
@@ -46,7 +46,7 @@ public:
     bool hung(Clock::time_point now) const;
     std::chrono::microseconds ping_interval() const { return timeout_ / 3; }
 
-private:
+  private:
     std::chrono::microseconds timeout_;
     Clock::time_point last_beat_{};
     Clock::time_point last_ping_{};

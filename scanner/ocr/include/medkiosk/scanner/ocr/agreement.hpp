@@ -12,8 +12,9 @@
 namespace medkiosk::scanner::ocr {
 
 class ReadingAgreement {
-public:
-    explicit ReadingAgreement(int frames_needed = 2) : frames_needed_(frames_needed < 1 ? 1 : frames_needed) {}
+  public:
+    explicit ReadingAgreement(int frames_needed = 2)
+        : frames_needed_(frames_needed < 1 ? 1 : frames_needed) {}
 
     // Feeds one frame's reading; frames without any date neither help nor hurt.
     void add(const ExpiryReading& reading);
@@ -23,7 +24,7 @@ public:
     int frames_with_date() const { return static_cast<int>(dated_.size()); }
     void reset();
 
-private:
+  private:
     int frames_needed_;
     std::vector<ExpiryReading> dated_;
     bool contradicted_ = false;

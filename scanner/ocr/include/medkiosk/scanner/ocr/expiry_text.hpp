@@ -16,10 +16,10 @@
 namespace medkiosk::scanner::ocr {
 
 struct ExpiryReading {
-    std::optional<Date> expiry;     // empty when no trustworthy expiry is in the text
+    std::optional<Date> expiry;  // empty when no trustworthy expiry is in the text
     ExpiryPrecision precision = ExpiryPrecision::Day;
-    std::string batch;              // empty when none was read
-    std::string source_text;        // the printed line(s) the expiry was derived from, as read
+    std::string batch;        // empty when none was read
+    std::string source_text;  // the printed line(s) the expiry was derived from, as read
     // Two different expiries were printed (or misread) in the same text; `expiry` is then empty,
     // and a reader that saw this must not propose any date for the pack from this frame's text.
     bool contradictory = false;

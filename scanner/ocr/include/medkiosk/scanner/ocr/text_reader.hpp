@@ -1,8 +1,8 @@
 #pragma once
 // Reads the printed text lines on a box face in one camera frame with Tesseract 5 (the Simplified
 // Chinese model, which covers Latin letters and digits too): finds text lines on a downscaled copy,
-// estimates and removes the tilt, binarises each line and recognises it on its own. Slow (hundreds of ms per frame): run it on a worker thread.
-// One TextReader is not thread-safe; use one per thread.
+// estimates and removes the tilt, binarises each line and recognises it on its own. Slow (hundreds of ms per
+// frame): run it on a worker thread. One TextReader is not thread-safe; use one per thread.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +17,11 @@
 namespace medkiosk::scanner::ocr {
 
 struct TextReaderOptions {
-    std::string tessdata_dir;                 // empty: find_tessdata_dir()
+    std::string tessdata_dir;  // empty: find_tessdata_dir()
     // chi_sim alone also reads the Latin letters and digits on these labels (EXP, LOT): on the
     // generated set it was as accurate as chi_sim+eng at ~⅔ of the time and ⅛ of the load time.
     std::string languages = "chi_sim";
-    int max_lines = 14;                       // most line candidates recognised per frame, largest first
+    int max_lines = 14;  // most line candidates recognised per frame, largest first
 };
 
 struct GreyImage {
@@ -37,11 +37,11 @@ struct TextLines {
     int candidates = 0;              // line candidates found before the max_lines cut
     double locate_ms = 0;
     double recognise_ms = 0;
-    std::string joined() const;      // lines separated by '\n', for parse_expiry_text
+    std::string joined() const;  // lines separated by '\n', for parse_expiry_text
 };
 
 class TextReader {
-public:
+  public:
     struct Opened;
     // Loads the language models (about a second); the error says which file or folder is missing.
     static Opened open(const TextReaderOptions& options = {});
@@ -54,7 +54,7 @@ public:
     TextLines read(const Frame& frame, const std::function<bool()>& cancelled = {});
     TextLines read(const GreyImage& image, const std::function<bool()>& cancelled = {});
 
-private:
+  private:
     struct Engine;
     explicit TextReader(std::unique_ptr<Engine> engine, TextReaderOptions options);
     std::unique_ptr<Engine> engine_;
