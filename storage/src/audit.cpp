@@ -43,8 +43,9 @@ std::string audit_row_hash(const AuditRow& row) {
     return to_hex(digest.data(), digest.size());
 }
 
-Status append_audit(Database& db, std::string_view actor, std::string_view action, std::string_view entity,
-                    std::string_view entity_id, std::string_view detail_json, std::string_view at) {
+Result<void> append_audit(Database& db, std::string_view actor, std::string_view action,
+                          std::string_view entity, std::string_view entity_id, std::string_view detail_json,
+                          std::string_view at) {
     constexpr std::string_view kDoing = "appending to the audit log";
     AuditRow row;
     {
@@ -96,10 +97,10 @@ Status append_audit(Database& db, std::string_view actor, std::string_view actio
     h.bind_text(3, kHeadHashKey);
     h.bind_text(4, row.hash);
     if (const int rc = h.step(); rc != SQLITE_DONE) return db.last_error(rc, kDoing);
-    return Ok{};
+    return {};
 }
 
-StatusOr<AuditReport> verify_audit_chain(Database& db) {
+Result<AuditReport> verify_audit_chain(Database& db) {
     constexpr std::string_view kDoing = "verifying the audit log";
     AuditReport report;
     auto rows = db.prepare(

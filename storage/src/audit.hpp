@@ -17,9 +17,10 @@ inline constexpr const char* kAuditGenesisHash =
 std::string audit_row_hash(const AuditRow& row);  // covers prev_hash, seq and every field
 
 // Appends one row inside the caller's write transaction. `detail_json` must be a JSON value.
-Status append_audit(Database& db, std::string_view actor, std::string_view action, std::string_view entity,
-                    std::string_view entity_id, std::string_view detail_json, std::string_view at);
+Result<void> append_audit(Database& db, std::string_view actor, std::string_view action,
+                          std::string_view entity, std::string_view entity_id, std::string_view detail_json,
+                          std::string_view at);
 
-StatusOr<AuditReport> verify_audit_chain(Database& db);
+Result<AuditReport> verify_audit_chain(Database& db);
 
 }  // namespace medkiosk::storage::detail

@@ -43,7 +43,7 @@ bool from_hex(const std::string& hex, unsigned char* out, std::size_t size) {
            written == size;
 }
 
-Status write_file_atomically(const fs::path& file, const std::string& content, mode_t mode) {
+Result<void> write_file_atomically(const fs::path& file, const std::string& content, mode_t mode) {
     const fs::path temporary = file.string() + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
@@ -65,7 +65,7 @@ Status write_file_atomically(const fs::path& file, const std::string& content, m
     std::error_code ec;
     fs::rename(temporary, file, ec);
     if (ec) return Error{ErrorCode::Io, "cannot rename " + temporary.string() + ": " + ec.message()};
-    return Ok{};
+    return {};
 }
 
 struct KeyPair {
@@ -74,7 +74,7 @@ struct KeyPair {
     ~KeyPair() { sodium_memzero(secret_key.data(), secret_key.size()); }
 };
 
-StatusOr<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) {
+Result<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     auto pair = std::make_unique<KeyPair>();
     std::error_code ec;
@@ -99,14 +99,14 @@ StatusOr<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) 
 
 }  // namespace
 
-StatusOr<std::string> kiosk_public_key(const fs::path& key_file) {
+Result<std::string> kiosk_public_key(const fs::path& key_file) {
     auto pair = load_or_create_key(key_file);
     if (!pair) return pair.error();
     return to_hex(pair.value()->public_key.data(), pair.value()->public_key.size());
 }
 
-StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path& key_file,
-                                     const std::string& kiosk_id_override, const fs::path& directory) {
+Result<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path& key_file,
+                                   const std::string& kiosk_id_override, const fs::path& directory) {
     auto store = detail::OutboxStore::open(ledger_file);
     if (!store) return store.error();
     std::string kiosk_id = kiosk_id_override;
@@ -169,7 +169,7 @@ StatusOr<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path
     return BundleExport{file, static_cast<std::int64_t>(records.size()), kiosk_id};
 }
 
-StatusOr<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
+Result<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     const auto refuse = [&](const std::string& why) {
         return Error{ErrorCode::Invalid,

@@ -94,7 +94,7 @@ CountyKey::~CountyKey() {
     sodium_memzero(bytes_.data(), bytes_.size());
 }
 
-StatusOr<CountyKey> CountyKey::load_or_create(const std::filesystem::path& file) {
+Result<CountyKey> CountyKey::load_or_create(const std::filesystem::path& file) {
     CountyKey key;
     int error_number = 0;
     std::size_t actual_size = 0;

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "medkiosk/storage/status.hpp"
+#include "medkiosk/result.hpp"
 
 namespace medkiosk::storage::detail {
 
@@ -16,7 +16,7 @@ class CountyKey {
     static constexpr std::size_t kSize = 32;
 
     // Reads the key; creates it from random bytes (mode 0600, atomically) when the file is absent.
-    static StatusOr<CountyKey> load_or_create(const std::filesystem::path& file);
+    static Result<CountyKey> load_or_create(const std::filesystem::path& file);
 
     CountyKey(const CountyKey& other) = default;
     CountyKey& operator=(const CountyKey& other) = default;

@@ -26,15 +26,15 @@ std::string trimmed(std::string text) {
 struct ResultDeleter {
     void operator()(PGresult* result) const noexcept { PQclear(result); }
 };
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 }  // namespace
 
 HubSession::HubSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HubSession::~HubSession() = default;
 
-StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conninfo,
-                                                          int connect_timeout_seconds) {
+Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conninfo,
+                                                        int connect_timeout_seconds) {
     if (conninfo.empty()) {
         return Error{ErrorCode::Invalid,
                      "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL "
@@ -62,7 +62,7 @@ StatusOr<std::unique_ptr<HubSession>> HubSession::connect(const std::string& con
                                         "certificate) and the network; nothing was sent"};
     }
     // Hub time is UTC everywhere, whatever the server's default; no statement may hang a sync forever.
-    Result set_session(PQexec(impl->conn, "SET TIME ZONE 'UTC'; SET statement_timeout = '120s'"));
+    PgResult set_session(PQexec(impl->conn, "SET TIME ZONE 'UTC'; SET statement_timeout = '120s'"));
     return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
 }
 
@@ -77,14 +77,14 @@ std::string HubSession::describe() const {
            (PQuser(impl_->conn) ? PQuser(impl_->conn) : "?");
 }
 
-StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql,
-                                                const std::vector<std::string>& params) {
+Result<std::vector<HubRow>> HubSession::query(const std::string& sql,
+                                              const std::vector<std::string>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& param : params) values.push_back(param.c_str());
-    Result result(params.empty() ? PQexec(impl_->conn, sql.c_str())
-                                 : PQexecParams(impl_->conn, sql.c_str(), static_cast<int>(params.size()),
-                                                nullptr, values.data(), nullptr, nullptr, 0));
+    PgResult result(params.empty() ? PQexec(impl_->conn, sql.c_str())
+                                   : PQexecParams(impl_->conn, sql.c_str(), static_cast<int>(params.size()),
+                                                  nullptr, values.data(), nullptr, nullptr, 0));
     const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         const bool connection_lost = PQstatus(impl_->conn) != CONNECTION_OK;
@@ -113,7 +113,7 @@ StatusOr<std::vector<HubRow>> HubSession::query(const std::string& sql,
     return rows;
 }
 
-Status init_hub(HubSession& admin) {
+Result<void> init_hub(HubSession& admin) {
     if (auto s = admin.exec("SET client_min_messages = warning"); !s) return s;
     auto applied = admin.query(hub_schema_sql());
     if (!applied) {
@@ -122,7 +122,7 @@ Status init_hub(HubSession& admin) {
                                                " — connect as the database owner (a superuser or a role "
                                                "with CREATEROLE) and run hub init again"};
     }
-    return Ok{};
+    return {};
 }
 
 std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& password,
@@ -143,8 +143,8 @@ std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& passwo
     return sql;
 }
 
-StatusOr<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
-                                const std::string& public_key_hex) {
+Result<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
+                              const std::string& public_key_hex) {
     auto role = admin.query("SELECT hub.add_kiosk($1, $2)", {kiosk_id, password});
     if (!role) return Error{role.error().code, "adding kiosk " + kiosk_id + ": " + role.error().message};
     if (!public_key_hex.empty()) {

@@ -68,7 +68,7 @@ bool is_valid_expiry(std::string_view expiry, std::string_view precision) {
     return day <= last_day;
 }
 
-Status validate(const DropOffInput& input) {
+Result<void> validate(const DropOffInput& input) {
     if (input.session_id <= 0)
         return invalid("drop-off has no donation session (session_id " + std::to_string(input.session_id) +
                        "); call begin_session first");
@@ -121,7 +121,7 @@ Status validate(const DropOffInput& input) {
     if (input.serial.size() > kMaxSerialBytes) {
         return invalid("serial is longer than " + std::to_string(kMaxSerialBytes) + " bytes");
     }
-    return Ok{};
+    return {};
 }
 
 std::string outbox_payload(const DropOffRecord& record) {
@@ -194,7 +194,7 @@ struct Inspection {
 
 // Looks at an existing file through a read-only connection, so a file refused here is never written.
 // Returns schema_version 0 for a file SQLite sees as empty.
-StatusOr<Inspection> inspect_existing(const fs::path& file) {
+Result<Inspection> inspect_existing(const fs::path& file) {
     auto opened = Database::open(file, SQLITE_OPEN_READONLY);
     if (!opened) return inspection_error(file, opened.error());
     auto& db = *opened.value();
@@ -234,7 +234,7 @@ bool is_readonly_recovery_needed(const Error& error) {
            error.message.find("SQLITE_READONLY_CANTINIT") != std::string::npos;
 }
 
-Status configure_writer(Database& db) {
+Result<void> configure_writer(Database& db) {
     sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
     auto journal = db.query_text_rows("PRAGMA journal_mode = WAL", "switching to WAL journaling");
     if (!journal) return journal.error();
@@ -247,12 +247,12 @@ Status configure_writer(Database& db) {
     // FULL: a drop-off the donor saw confirmed survives a power cut right after.
     if (auto s = db.exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !s) return s;
     if (auto s = db.exec("PRAGMA foreign_keys = ON", "enabling foreign keys"); !s) return s;
-    return Ok{};
+    return {};
 }
 
 // Brings the schema up to date in one write transaction, so a second process opening the same new file
 // waits and then finds it migrated rather than migrating it twice.
-Status migrate(Database& db) {
+Result<void> migrate(Database& db) {
     if (auto s = db.exec("BEGIN IMMEDIATE", "starting the schema update", "the file was not changed"); !s)
         return s;
     const auto rollback = [&db] { sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr); };
@@ -275,7 +275,7 @@ Status migrate(Database& db) {
         if (sqlite3_get_autocommit(db.handle()) == 0) rollback();
         return committed;
     }
-    return Ok{};
+    return {};
 }
 
 }  // namespace
@@ -297,12 +297,12 @@ struct Ledger::Impl {
     Statement select_recent;
     Statement select_by_session;
 
-    Status prepare_statements() {
-        const auto prepare = [this](Statement& target, const std::string& sql) -> Status {
+    Result<void> prepare_statements() {
+        const auto prepare = [this](Statement& target, const std::string& sql) -> Result<void> {
             auto prepared = db->prepare(sql);
             if (!prepared) return prepared.error();
             target = std::move(prepared).value();
-            return Ok{};
+            return {};
         };
         const std::string columns = kDropoffColumns;
         const std::pair<Statement*, std::string> all[] = {
@@ -313,7 +313,7 @@ struct Ledger::Impl {
         for (const auto& [statement, sql] : all) {
             if (auto s = prepare(*statement, sql); !s) return s;
         }
-        if (options.read_only) return Ok{};
+        if (options.read_only) return {};
         const std::pair<Statement*, std::string> writers[] = {
             {&insert_session, "INSERT INTO donation_session (receipt_code, started_at) VALUES (?1, ?2)"},
             {&session_exists, "SELECT 1 FROM donation_session WHERE id = ?1"},
@@ -327,14 +327,14 @@ struct Ledger::Impl {
         for (const auto& [statement, sql] : writers) {
             if (auto s = prepare(*statement, sql); !s) return s;
         }
-        return Ok{};
+        return {};
     }
 
     Error read_only_refusal(std::string_view what) const {
         return invalid("ledger " + file.string() + " was opened read-only; cannot " + std::string(what));
     }
 
-    StatusOr<std::vector<DropOffRecord>> read_dropoffs(Statement& query, std::string_view doing) {
+    Result<std::vector<DropOffRecord>> read_dropoffs(Statement& query, std::string_view doing) {
         StatementScope scope(query);
         std::vector<DropOffRecord> records;
         int rc = SQLITE_ROW;
@@ -343,10 +343,10 @@ struct Ledger::Impl {
         return records;
     }
 
-    StatusOr<DropOffRecord> record(const DropOffInput& input);
+    Result<DropOffRecord> record(const DropOffInput& input);
 };
 
-StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
+Result<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     constexpr std::string_view kDoing = "recording a drop-off";
     if (options.read_only) return read_only_refusal("record a drop-off");
     if (auto valid = validate(input); !valid) {
@@ -457,14 +457,14 @@ detail::Database& Ledger::database() {
     return *impl_->db;
 }
 
-StatusOr<std::string> Ledger::serial_hash(const std::string& serial) {
+Result<std::string> Ledger::serial_hash(const std::string& serial) {
     if (!impl_->county_key) return impl_->read_only_refusal("hash a serial without the county key");
     if (serial.empty()) return std::string();
     return impl_->county_key->hash_serial(serial);
 }
 
-StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {
-    return without_exceptions("opening ledger " + file.string(), [&]() -> StatusOr<std::unique_ptr<Ledger>> {
+Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {
+    return without_exceptions("opening ledger " + file.string(), [&]() -> Result<std::unique_ptr<Ledger>> {
         if (sodium_init() < 0) {
             return Error{ErrorCode::Internal,
                          "libsodium failed to initialise; the system's random source may be "
@@ -540,8 +540,8 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file
     });
 }
 
-StatusOr<DonationSession> Ledger::begin_session() {
-    return without_exceptions("starting a donation session", [&]() -> StatusOr<DonationSession> {
+Result<DonationSession> Ledger::begin_session() {
+    return without_exceptions("starting a donation session", [&]() -> Result<DonationSession> {
         if (impl_->options.read_only) return impl_->read_only_refusal("start a donation session");
         auto& insert = impl_->insert_session;
         for (int attempt = 0; attempt < kReceiptCodeAttempts; ++attempt) {
@@ -564,12 +564,12 @@ StatusOr<DonationSession> Ledger::begin_session() {
     });
 }
 
-StatusOr<DropOffRecord> Ledger::record_dropoff(const DropOffInput& input) {
+Result<DropOffRecord> Ledger::record_dropoff(const DropOffInput& input) {
     return without_exceptions("recording a drop-off", [&] { return impl_->record(input); });
 }
 
-StatusOr<std::vector<DropOffRecord>> Ledger::recent_dropoffs(int limit) {
-    return without_exceptions("reading recent drop-offs", [&]() -> StatusOr<std::vector<DropOffRecord>> {
+Result<std::vector<DropOffRecord>> Ledger::recent_dropoffs(int limit) {
+    return without_exceptions("reading recent drop-offs", [&]() -> Result<std::vector<DropOffRecord>> {
         if (limit < 0)
             return invalid("recent_dropoffs: limit must not be negative, got " + std::to_string(limit));
         impl_->select_recent.bind_int64(1, limit);
@@ -577,15 +577,15 @@ StatusOr<std::vector<DropOffRecord>> Ledger::recent_dropoffs(int limit) {
     });
 }
 
-StatusOr<std::vector<DropOffRecord>> Ledger::session_dropoffs(std::int64_t session_id) {
+Result<std::vector<DropOffRecord>> Ledger::session_dropoffs(std::int64_t session_id) {
     return without_exceptions("reading a session's drop-offs", [&] {
         impl_->select_by_session.bind_int64(1, session_id);
         return impl_->read_dropoffs(impl_->select_by_session, "reading a session's drop-offs");
     });
 }
 
-StatusOr<LedgerSummary> Ledger::summary() {
-    return without_exceptions("summarising the ledger", [&]() -> StatusOr<LedgerSummary> {
+Result<LedgerSummary> Ledger::summary() {
+    return without_exceptions("summarising the ledger", [&]() -> Result<LedgerSummary> {
         auto& db = *impl_->db;
         constexpr std::string_view kDoing = "summarising the ledger";
         // One read transaction, so the counts agree with each other while the kiosk keeps writing.
@@ -612,8 +612,8 @@ StatusOr<LedgerSummary> Ledger::summary() {
     });
 }
 
-StatusOr<std::string> Ledger::integrity_check() {
-    return without_exceptions("checking the ledger", [&]() -> StatusOr<std::string> {
+Result<std::string> Ledger::integrity_check() {
+    return without_exceptions("checking the ledger", [&]() -> Result<std::string> {
         auto& db = *impl_->db;
         auto report = db.query_text_rows("PRAGMA integrity_check", "checking the ledger");
         if (!report) return report.error();

@@ -33,10 +33,10 @@ std::string json_text(const nlohmann::json& value) {
 }
 
 // Runs a statement that returns no rows.
-Status run(Database& db, Statement& statement, std::string_view doing, std::string_view consequence) {
+Result<void> run(Database& db, Statement& statement, std::string_view doing, std::string_view consequence) {
     if (const int rc = statement.step(); rc != SQLITE_DONE && rc != SQLITE_ROW)
         return db.last_error(rc, doing, consequence);
-    return Ok{};
+    return {};
 }
 
 bool too_long(const std::string& text) {
@@ -104,8 +104,8 @@ Drive read_drive_row(const Statement& row) {
 // ---------------------------------------------------------------------------------------------------
 // Catalogue
 
-Status Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor) {
-    return without_exceptions("importing the catalogue", [&]() -> Status {
+Result<void> Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor) {
+    return without_exceptions("importing the catalogue", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "importing the catalogue";
         for (const auto& e : entries) {
             if (e.product_id.empty() || e.name_zh.empty() || e.name_en.empty() || e.form.empty() ||
@@ -150,8 +150,8 @@ Status Ledger::replace_catalogue(const std::vector<CatalogueEntry>& entries, con
     });
 }
 
-StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
-    return without_exceptions("reading the catalogue", [&]() -> StatusOr<std::vector<CatalogueEntry>> {
+Result<std::vector<CatalogueEntry>> Ledger::catalogue() {
+    return without_exceptions("reading the catalogue", [&]() -> Result<std::vector<CatalogueEntry>> {
         Database& db = database();
         auto query =
             db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue ORDER BY product_id");
@@ -165,8 +165,8 @@ StatusOr<std::vector<CatalogueEntry>> Ledger::catalogue() {
     });
 }
 
-StatusOr<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& product_id) {
-    return without_exceptions("looking up a product", [&]() -> StatusOr<std::optional<CatalogueEntry>> {
+Result<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& product_id) {
+    return without_exceptions("looking up a product", [&]() -> Result<std::optional<CatalogueEntry>> {
         Database& db = database();
         auto query =
             db.prepare(std::string("SELECT ") + kCatalogueColumns + " FROM catalogue WHERE product_id = ?1");
@@ -182,8 +182,8 @@ StatusOr<std::optional<CatalogueEntry>> Ledger::find_product(const std::string& 
 // ---------------------------------------------------------------------------------------------------
 // Recalls, drives, settings
 
-Status Ledger::add_recall(const Recall& recall, const std::string& actor) {
-    return without_exceptions("adding a recall", [&]() -> Status {
+Result<void> Ledger::add_recall(const Recall& recall, const std::string& actor) {
+    return without_exceptions("adding a recall", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "adding a recall";
         if (recall.gtin.empty() || recall.batch.empty())
             return invalid("a recall needs a GTIN and a batch — " + std::string(kNothingChanged));
@@ -208,8 +208,8 @@ Status Ledger::add_recall(const Recall& recall, const std::string& actor) {
     });
 }
 
-StatusOr<bool> Ledger::is_recalled(const std::string& gtin, const std::string& batch) {
-    return without_exceptions("checking recalls", [&]() -> StatusOr<bool> {
+Result<bool> Ledger::is_recalled(const std::string& gtin, const std::string& batch) {
+    return without_exceptions("checking recalls", [&]() -> Result<bool> {
         if (gtin.empty() || batch.empty()) return false;
         Database& db = database();
         auto query = db.prepare("SELECT 1 FROM recall WHERE gtin = ?1 AND batch = ?2");
@@ -222,8 +222,8 @@ StatusOr<bool> Ledger::is_recalled(const std::string& gtin, const std::string& b
     });
 }
 
-StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) {
-    return without_exceptions("adding a drive", [&]() -> StatusOr<Drive> {
+Result<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) {
+    return without_exceptions("adding a drive", [&]() -> Result<Drive> {
         constexpr std::string_view kDoing = "adding a drive";
         if (drive.name.empty() || too_long(drive.name))
             return invalid("a drive needs a name (up to 512 bytes)");
@@ -264,8 +264,8 @@ StatusOr<Drive> Ledger::add_drive(const Drive& drive, const std::string& actor) 
     });
 }
 
-StatusOr<std::optional<Drive>> Ledger::active_drive(const std::string& today_iso) {
-    return without_exceptions("finding the active drive", [&]() -> StatusOr<std::optional<Drive>> {
+Result<std::optional<Drive>> Ledger::active_drive(const std::string& today_iso) {
+    return without_exceptions("finding the active drive", [&]() -> Result<std::optional<Drive>> {
         Database& db = database();
         auto query = db.prepare(
             "SELECT id, name, starts_on, ends_on, accepted_categories, rules FROM drive "
@@ -279,8 +279,8 @@ StatusOr<std::optional<Drive>> Ledger::active_drive(const std::string& today_iso
     });
 }
 
-StatusOr<std::optional<std::string>> Ledger::setting(const std::string& key) {
-    return without_exceptions("reading a setting", [&]() -> StatusOr<std::optional<std::string>> {
+Result<std::optional<std::string>> Ledger::setting(const std::string& key) {
+    return without_exceptions("reading a setting", [&]() -> Result<std::optional<std::string>> {
         Database& db = database();
         auto query = db.prepare("SELECT value FROM settings WHERE key = ?1");
         if (!query) return query.error();
@@ -292,8 +292,8 @@ StatusOr<std::optional<std::string>> Ledger::setting(const std::string& key) {
     });
 }
 
-Status Ledger::set_setting(const std::string& key, const std::string& value, const std::string& actor) {
-    return without_exceptions("changing a setting", [&]() -> Status {
+Result<void> Ledger::set_setting(const std::string& key, const std::string& value, const std::string& actor) {
+    return without_exceptions("changing a setting", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "changing a setting";
         if (key.empty() || too_long(key) || value.size() > 65536)
             return invalid("setting key or value too long or empty");
@@ -319,9 +319,9 @@ Status Ledger::set_setting(const std::string& key, const std::string& value, con
 // ---------------------------------------------------------------------------------------------------
 // Users
 
-StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::string& role,
-                                      const std::string& pin_hash, const std::string& actor) {
-    return without_exceptions("adding a user", [&]() -> StatusOr<UserRecord> {
+Result<UserRecord> Ledger::add_user(const std::string& login, const std::string& role,
+                                    const std::string& pin_hash, const std::string& actor) {
+    return without_exceptions("adding a user", [&]() -> Result<UserRecord> {
         constexpr std::string_view kDoing = "adding a user";
         if (login.empty() || login.size() > 64) return invalid("a login is 1 to 64 characters");
         if (role != "staff" && role != "technician")
@@ -357,8 +357,8 @@ StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::strin
     });
 }
 
-StatusOr<std::vector<UserRecord>> Ledger::users() {
-    return without_exceptions("listing users", [&]() -> StatusOr<std::vector<UserRecord>> {
+Result<std::vector<UserRecord>> Ledger::users() {
+    return without_exceptions("listing users", [&]() -> Result<std::vector<UserRecord>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kUserColumns + " FROM app_user ORDER BY login");
         if (!query) return query.error();
@@ -370,8 +370,8 @@ StatusOr<std::vector<UserRecord>> Ledger::users() {
     });
 }
 
-StatusOr<std::optional<UserRecord>> Ledger::find_user(const std::string& login) {
-    return without_exceptions("looking up a user", [&]() -> StatusOr<std::optional<UserRecord>> {
+Result<std::optional<UserRecord>> Ledger::find_user(const std::string& login) {
+    return without_exceptions("looking up a user", [&]() -> Result<std::optional<UserRecord>> {
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kUserColumns + " FROM app_user WHERE login = ?1");
         if (!query) return query.error();
@@ -383,9 +383,9 @@ StatusOr<std::optional<UserRecord>> Ledger::find_user(const std::string& login) 
     });
 }
 
-Status Ledger::update_login_state(const UserRecord& user, const std::string& audit_action,
-                                  const std::string& actor) {
-    return without_exceptions("updating a user's sign-in state", [&]() -> Status {
+Result<void> Ledger::update_login_state(const UserRecord& user, const std::string& audit_action,
+                                        const std::string& actor) {
+    return without_exceptions("updating a user's sign-in state", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "updating a user's sign-in state";
         Database& db = database();
         WriteTransaction transaction(db);
@@ -410,8 +410,9 @@ Status Ledger::update_login_state(const UserRecord& user, const std::string& aud
     });
 }
 
-Status Ledger::set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor) {
-    return without_exceptions("changing a PIN", [&]() -> Status {
+Result<void> Ledger::set_pin_hash(const std::string& login, const std::string& pin_hash,
+                                  const std::string& actor) {
+    return without_exceptions("changing a PIN", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "changing a PIN";
         if (pin_hash.empty()) return invalid("no PIN hash given");
         Database& db = database();
@@ -437,8 +438,8 @@ Status Ledger::set_pin_hash(const std::string& login, const std::string& pin_has
 // ---------------------------------------------------------------------------------------------------
 // Duplicates, review queue, staff actions
 
-StatusOr<bool> Ledger::serial_recorded(const std::string& serial) {
-    return without_exceptions("looking for a recorded serial", [&]() -> StatusOr<bool> {
+Result<bool> Ledger::serial_recorded(const std::string& serial) {
+    return without_exceptions("looking for a recorded serial", [&]() -> Result<bool> {
         if (serial.empty()) return false;
         auto hash = serial_hash(serial);
         if (!hash) return hash.error();
@@ -454,8 +455,8 @@ StatusOr<bool> Ledger::serial_recorded(const std::string& serial) {
     });
 }
 
-StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
-    return without_exceptions("reading the review queue", [&]() -> StatusOr<std::vector<DropOffRecord>> {
+Result<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
+    return without_exceptions("reading the review queue", [&]() -> Result<std::vector<DropOffRecord>> {
         if (limit < 0) return invalid("review_queue: limit must not be negative");
         Database& db = database();
         auto query = db.prepare(std::string("SELECT ") + kDropoffColumns +
@@ -476,8 +477,8 @@ StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
 
 namespace {
 
-Status insert_outbox_row(Database& db, std::string_view entity, const std::string& entity_id,
-                         const std::string& payload, const std::string& at, std::string_view doing) {
+Result<void> insert_outbox_row(Database& db, std::string_view entity, const std::string& entity_id,
+                               const std::string& payload, const std::string& at, std::string_view doing) {
     auto insert =
         db.prepare("INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES (?1, ?2, ?3, ?4)");
     if (!insert) return insert.error();
@@ -488,7 +489,7 @@ Status insert_outbox_row(Database& db, std::string_view entity, const std::strin
     return run(db, insert.value(), doing, kNothingChanged);
 }
 
-StatusOr<std::string> user_login(Database& db, std::int64_t user_id) {
+Result<std::string> user_login(Database& db, std::int64_t user_id) {
     auto query = db.prepare("SELECT login FROM app_user WHERE id = ?1");
     if (!query) return query.error();
     query.value().bind_int64(1, user_id);
@@ -506,9 +507,9 @@ namespace {
 
 // A review inside the caller's write transaction: the drop-off's state, the review row, its outbox row
 // and its audit row.
-StatusOr<ReviewAction> write_review(Database& db, const std::string& login, const std::string& dropoff_uuid,
-                                    std::int64_t user_id, const std::string& action, const std::string& note,
-                                    std::string_view doing) {
+Result<ReviewAction> write_review(Database& db, const std::string& login, const std::string& dropoff_uuid,
+                                  std::int64_t user_id, const std::string& action, const std::string& note,
+                                  std::string_view doing) {
     static const std::pair<const char*, const char*> kStates[] = {
         {"approve", "approved"}, {"reject", "rejected"}, {"dispose", "disposed"}};
     const char* new_state = nullptr;
@@ -558,9 +559,9 @@ StatusOr<ReviewAction> write_review(Database& db, const std::string& login, cons
 
 }  // namespace
 
-StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, std::int64_t user_id,
-                                             const std::string& action, const std::string& note) {
-    return without_exceptions("recording a review", [&]() -> StatusOr<ReviewAction> {
+Result<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, std::int64_t user_id,
+                                           const std::string& action, const std::string& note) {
+    return without_exceptions("recording a review", [&]() -> Result<ReviewAction> {
         constexpr std::string_view kDoing = "recording a review";
         Database& db = database();
         WriteTransaction transaction(db);
@@ -574,10 +575,10 @@ StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, st
     });
 }
 
-StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                           const std::vector<DispatchItem>& items,
-                                           bool confirm_kiosk_accepted) {
-    return without_exceptions("recording a dispatch", [&]() -> StatusOr<Dispatch> {
+Result<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
+                                         const std::vector<DispatchItem>& items,
+                                         bool confirm_kiosk_accepted) {
+    return without_exceptions("recording a dispatch", [&]() -> Result<Dispatch> {
         constexpr std::string_view kDoing = "recording a dispatch";
         if (clinic.empty() || too_long(clinic))
             return invalid("a dispatch needs a clinic name (up to 512 bytes)");
@@ -657,8 +658,8 @@ StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64
 // ---------------------------------------------------------------------------------------------------
 // Audit
 
-StatusOr<std::vector<AuditRow>> Ledger::audit_rows() {
-    return without_exceptions("reading the audit log", [&]() -> StatusOr<std::vector<AuditRow>> {
+Result<std::vector<AuditRow>> Ledger::audit_rows() {
+    return without_exceptions("reading the audit log", [&]() -> Result<std::vector<AuditRow>> {
         Database& db = database();
         auto query = db.prepare(
             "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER "
@@ -677,8 +678,8 @@ StatusOr<std::vector<AuditRow>> Ledger::audit_rows() {
     });
 }
 
-StatusOr<AuditReport> Ledger::verify_audit() {
-    return without_exceptions("verifying the audit log", [&]() -> StatusOr<AuditReport> {
+Result<AuditReport> Ledger::verify_audit() {
+    return without_exceptions("verifying the audit log", [&]() -> Result<AuditReport> {
         Database& db = database();
         // One read transaction so the rows and the recorded head agree while the kiosk keeps writing.
         if (auto s = db.exec("BEGIN", "verifying the audit log"); !s) return s.error();

@@ -43,7 +43,7 @@ constexpr const char* kJoinCatalogue =
 // Refused: by the kiosk, or by a pharmacist (rejected or disposed). Everything else is accepted.
 constexpr const char* kRefusedCase = "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
 
-StatusOr<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::string_view doing) {
+Result<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::string_view doing) {
     std::vector<StaffQueueRow> rows;
     int rc = SQLITE_ROW;
     while ((rc = s.step()) == SQLITE_ROW) {
@@ -66,8 +66,8 @@ bool is_iso_day(const std::string& text) {
 
 }  // namespace
 
-StatusOr<std::vector<StaffQueueRow>> Ledger::staff_queue(const StaffQueueQuery& query) {
-    return without_exceptions("reading the staff queue", [&]() -> StatusOr<std::vector<StaffQueueRow>> {
+Result<std::vector<StaffQueueRow>> Ledger::staff_queue(const StaffQueueQuery& query) {
+    return without_exceptions("reading the staff queue", [&]() -> Result<std::vector<StaffQueueRow>> {
         static const char* kStates[] = {"", "pending", "approved", "rejected", "disposed", "dispatched"};
         static const char* kDecisions[] = {"", "accept", "review", "refuse"};
         if (std::find(std::begin(kStates), std::end(kStates), query.review_state) == std::end(kStates))
@@ -106,8 +106,8 @@ StatusOr<std::vector<StaffQueueRow>> Ledger::staff_queue(const StaffQueueQuery& 
     });
 }
 
-StatusOr<std::vector<std::string>> Ledger::categories() {
-    return without_exceptions("reading the categories", [&]() -> StatusOr<std::vector<std::string>> {
+Result<std::vector<std::string>> Ledger::categories() {
+    return without_exceptions("reading the categories", [&]() -> Result<std::vector<std::string>> {
         Database& db = database();
         auto query = db.prepare("SELECT DISTINCT category FROM catalogue ORDER BY category");
         if (!query) return query.error();
@@ -119,9 +119,9 @@ StatusOr<std::vector<std::string>> Ledger::categories() {
     });
 }
 
-StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
-                                                     const std::string& category, const std::string& note) {
-    return without_exceptions("re-classifying a drop-off", [&]() -> StatusOr<Reclassification> {
+Result<Reclassification> Ledger::record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
+                                                   const std::string& category, const std::string& note) {
+    return without_exceptions("re-classifying a drop-off", [&]() -> Result<Reclassification> {
         constexpr std::string_view kDoing = "re-classifying a drop-off";
         if (category.empty())
             return invalid("choose a category to re-classify into — " + std::string(kNothingChanged));
@@ -225,8 +225,8 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
     });
 }
 
-StatusOr<std::vector<StaffQueueRow>> Ledger::dispatch_candidates(int limit) {
-    return without_exceptions("reading the items to dispatch", [&]() -> StatusOr<std::vector<StaffQueueRow>> {
+Result<std::vector<StaffQueueRow>> Ledger::dispatch_candidates(int limit) {
+    return without_exceptions("reading the items to dispatch", [&]() -> Result<std::vector<StaffQueueRow>> {
         if (limit < 0) return invalid("dispatch_candidates: limit must not be negative");
         Database& db = database();
         auto prepared =
@@ -240,8 +240,8 @@ StatusOr<std::vector<StaffQueueRow>> Ledger::dispatch_candidates(int limit) {
     });
 }
 
-StatusOr<std::vector<std::string>> Ledger::recent_clinics(int limit) {
-    return without_exceptions("reading the clinics", [&]() -> StatusOr<std::vector<std::string>> {
+Result<std::vector<std::string>> Ledger::recent_clinics(int limit) {
+    return without_exceptions("reading the clinics", [&]() -> Result<std::vector<std::string>> {
         if (limit < 0) return invalid("recent_clinics: limit must not be negative");
         Database& db = database();
         auto query = db.prepare(
@@ -257,9 +257,9 @@ StatusOr<std::vector<std::string>> Ledger::recent_clinics(int limit) {
     });
 }
 
-StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& first_day,
-                                                            const std::string& last_day) {
-    return without_exceptions("counting drop-offs by day", [&]() -> StatusOr<std::vector<DropOffCount>> {
+Result<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& first_day,
+                                                          const std::string& last_day) {
+    return without_exceptions("counting drop-offs by day", [&]() -> Result<std::vector<DropOffCount>> {
         if (!is_iso_day(first_day) || !is_iso_day(last_day) || last_day < first_day)
             return invalid("days must be YYYY-MM-DD with the first not after the last");
         Database& db = database();
@@ -289,8 +289,8 @@ StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_day(const std::string& f
     });
 }
 
-StatusOr<std::vector<DropOffCount>> Ledger::dropoffs_by_category(const std::string& since_local_date) {
-    return without_exceptions("counting drop-offs by category", [&]() -> StatusOr<std::vector<DropOffCount>> {
+Result<std::vector<DropOffCount>> Ledger::dropoffs_by_category(const std::string& since_local_date) {
+    return without_exceptions("counting drop-offs by category", [&]() -> Result<std::vector<DropOffCount>> {
         if (!since_local_date.empty() && !is_iso_day(since_local_date))
             return invalid("the date must be YYYY-MM-DD, got \"" + since_local_date + "\"");
         Database& db = database();

@@ -31,8 +31,8 @@ bool is_disabled(const UserRecord& user) {
     return user.pin_hash == kDisabledPinHash;
 }
 
-StatusOr<std::vector<Drive>> Ledger::drives() {
-    return detail::without_exceptions("listing the drives", [&]() -> StatusOr<std::vector<Drive>> {
+Result<std::vector<Drive>> Ledger::drives() {
+    return detail::without_exceptions("listing the drives", [&]() -> Result<std::vector<Drive>> {
         detail::Database& db = database();
         auto query = db.prepare(
             "SELECT id, name, starts_on, ends_on, accepted_categories, rules FROM drive ORDER BY starts_on "
@@ -59,8 +59,8 @@ StatusOr<std::vector<Drive>> Ledger::drives() {
     });
 }
 
-Status Ledger::update_drive(const Drive& drive, const std::string& actor) {
-    return detail::without_exceptions("changing a drive", [&]() -> Status {
+Result<void> Ledger::update_drive(const Drive& drive, const std::string& actor) {
+    return detail::without_exceptions("changing a drive", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "changing a drive";
         if (drive.name.empty() || drive.name.size() > 512)
             return detail::invalid("a drive needs a name (up to 512 bytes)");
@@ -103,8 +103,8 @@ Status Ledger::update_drive(const Drive& drive, const std::string& actor) {
     });
 }
 
-Status Ledger::disable_user(const std::string& login, const std::string& actor) {
-    return detail::without_exceptions("disabling a user", [&]() -> Status {
+Result<void> Ledger::disable_user(const std::string& login, const std::string& actor) {
+    return detail::without_exceptions("disabling a user", [&]() -> Result<void> {
         constexpr std::string_view kDoing = "disabling a user";
         detail::Database& db = database();
         detail::WriteTransaction transaction(db);

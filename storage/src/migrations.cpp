@@ -8,7 +8,7 @@
 namespace medkiosk::storage::detail {
 namespace {
 
-Status migrate_to_v1(Database& db) {
+Result<void> migrate_to_v1(Database& db) {
     // Empty optional fields are NULL. STRICT tables make a wrong type an error instead of a silent
     // conversion; the CHECKs hold the rules even against a buggy caller or a hand-edited file.
     return db.exec(R"sql(
@@ -63,7 +63,7 @@ Status migrate_to_v1(Database& db) {
 }
 static_assert(kLedgerApplicationId == 1296780359, "keep the PRAGMA above in step with the constant");
 
-Status migrate_to_v2(Database& db) {
+Result<void> migrate_to_v2(Database& db) {
     // Catalogue, rules, users, staff work and the audit log. The partial review queue index holds only
     // the packs waiting for a pharmacist, in order, so the staff screen never scans the whole ledger.
     return db.exec(R"sql(
@@ -162,7 +162,7 @@ Status migrate_to_v2(Database& db) {
                    "updating the ledger schema to version 2");
 }
 
-Status migrate_to_v10(Database& db) {
+Result<void> migrate_to_v10(Database& db) {
     // Hub sync: dead letters leave the queue without blocking it; sync_state holds the cursors (sessions
     // sent, reference data pulled); reference data pulled from the hub lands in hub_* tables.
     return db.exec(R"sql(
@@ -199,7 +199,7 @@ Status migrate_to_v10(Database& db) {
                    "adding hub sync tables (version 10)");
 }
 
-Status migrate_to_v11(Database& db) {
+Result<void> migrate_to_v11(Database& db) {
     // Where a drop-off's expiry came from (issue 8). Rows recorded before this version did not keep it:
     // those with an expiry say "unknown" rather than guess; those without one stay NULL, like every new
     // drop-off that has no expiry (devices).
@@ -211,7 +211,7 @@ Status migrate_to_v11(Database& db) {
                    "adding the expiry source to drop-offs (version 11)");
 }
 
-Status migrate_to_v20(Database& db) {
+Result<void> migrate_to_v20(Database& db) {
     // Staff screens: a pharmacist may re-classify a drop-off (the new category kept on the review row).
     // SQLite cannot change a CHECK, so review_action is rebuilt with its rows; nothing references it.
     return db.exec(R"sql(
@@ -260,11 +260,11 @@ std::span<const Migration> migrations() {
     return kMigrations;
 }
 
-Status apply_migrations(Database& db, int current_version) {
+Result<void> apply_migrations(Database& db, int current_version) {
     return apply_migrations(db, current_version, kMigrations);
 }
 
-Status apply_migrations(Database& db, int current_version, std::span<const Migration> list) {
+Result<void> apply_migrations(Database& db, int current_version, std::span<const Migration> list) {
     for (const Migration& migration : list) {
         if (migration.version <= current_version) continue;
         if (auto applied = migration.apply(db); !applied) return applied;
@@ -273,7 +273,7 @@ Status apply_migrations(Database& db, int current_version, std::span<const Migra
         if (auto stamped = db.exec(set_version.c_str(), "recording the schema version"); !stamped)
             return stamped;
     }
-    return Ok{};
+    return {};
 }
 
 }  // namespace medkiosk::storage::detail

@@ -17,15 +17,15 @@ inline constexpr int kLedgerApplicationId = 0x4D4B4C47;
 struct Migration {
     int version;          // user_version after this migration
     const char* summary;  // for error messages
-    Status (*apply)(Database& db);
+    Result<void> (*apply)(Database& db);
 };
 
 std::span<const Migration> migrations();
 
 // Applies every registered migration above `current_version`, in ascending order, in the caller's
 // transaction.
-Status apply_migrations(Database& db, int current_version);
+Result<void> apply_migrations(Database& db, int current_version);
 // The same over an explicit list (ascending versions, gaps allowed); for tests.
-Status apply_migrations(Database& db, int current_version, std::span<const Migration> list);
+Result<void> apply_migrations(Database& db, int current_version, std::span<const Migration> list);
 
 }  // namespace medkiosk::storage::detail

@@ -23,15 +23,15 @@ class Transaction {
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
-    Status begin(std::string_view doing) {
+    Result<void> begin(std::string_view doing) {
         if (auto s = db_.exec("BEGIN IMMEDIATE", doing, "nothing was changed"); !s) return s;
         open_ = true;
-        return Ok{};
+        return {};
     }
-    Status commit(std::string_view doing) {
+    Result<void> commit(std::string_view doing) {
         if (auto s = db_.exec("COMMIT", doing, "nothing was changed"); !s) return s;
         open_ = false;
-        return Ok{};
+        return {};
     }
 
   private:
@@ -49,7 +49,7 @@ std::int64_t seconds_since(const std::string& iso) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::path& ledger_file) {
+Result<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::path& ledger_file) {
     std::error_code ec;
     if (!std::filesystem::exists(ledger_file, ec)) {
         return Error{ErrorCode::NotFound, "no ledger at " + ledger_file.string() +
@@ -72,7 +72,7 @@ StatusOr<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::
     return store;
 }
 
-StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit) {
+Result<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit) {
     auto prepared = db_->prepare(
         "SELECT id, entity, entity_id, payload FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL "
         "AND id > ?1 ORDER BY id LIMIT ?2");
@@ -90,7 +90,7 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int lim
     return rows;
 }
 
-StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
+Result<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
     auto prepared = db_->prepare(
         "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
         "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
@@ -108,13 +108,13 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id
     return rows;
 }
 
-StatusOr<std::int64_t> OutboxStore::session_cursor() {
+Result<std::int64_t> OutboxStore::session_cursor() {
     auto value = state("session_cursor");
     if (!value) return value.error();
     return value.value() ? std::stoll(*value.value()) : std::int64_t{0};
 }
 
-Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
+Result<void> OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
     constexpr std::string_view kDoing = "marking records the hub acknowledged";
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
@@ -175,7 +175,7 @@ Status OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
     return transaction.commit(kDoing);
 }
 
-Status OutboxStore::dead_letter_session(const std::string& entity_id, const std::string& reason) {
+Result<void> OutboxStore::dead_letter_session(const std::string& entity_id, const std::string& reason) {
     constexpr std::string_view kDoing = "recording a donation session the hub refused";
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
@@ -195,19 +195,19 @@ Status OutboxStore::dead_letter_session(const std::string& entity_id, const std:
     return transaction.commit(kDoing);
 }
 
-StatusOr<std::string> OutboxStore::audit_head() {
+Result<std::string> OutboxStore::audit_head() {
     return db_->query_text_rows(
         "SELECT (SELECT value FROM settings WHERE key = 'audit.head_seq') || ':' || "
         "(SELECT value FROM settings WHERE key = 'audit.head_hash')",
         "reading the audit chain's head");
 }
 
-StatusOr<std::int64_t> OutboxStore::backlog() {
+Result<std::int64_t> OutboxStore::backlog() {
     return db_->query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL",
                             "counting the outbox");
 }
 
-StatusOr<std::int64_t> OutboxStore::oldest_pending_age_s() {
+Result<std::int64_t> OutboxStore::oldest_pending_age_s() {
     auto oldest = db_->query_text_rows(
         "SELECT created_at FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT 1",
         "reading the oldest queued record");
@@ -215,7 +215,7 @@ StatusOr<std::int64_t> OutboxStore::oldest_pending_age_s() {
     return seconds_since(oldest.value());
 }
 
-StatusOr<std::optional<std::string>> OutboxStore::state(const std::string& key) {
+Result<std::optional<std::string>> OutboxStore::state(const std::string& key) {
     auto prepared = db_->prepare("SELECT value FROM sync_state WHERE key = ?1");
     if (!prepared) return prepared.error();
     prepared.value().bind_text(1, key);
@@ -225,7 +225,7 @@ StatusOr<std::optional<std::string>> OutboxStore::state(const std::string& key) 
     return db_->last_error(rc, "reading the sync state");
 }
 
-Status OutboxStore::set_state(const std::string& key, const std::string& value) {
+Result<void> OutboxStore::set_state(const std::string& key, const std::string& value) {
     auto prepared = db_->prepare(
         "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
@@ -234,10 +234,10 @@ Status OutboxStore::set_state(const std::string& key, const std::string& value) 
     prepared.value().bind_text(2, value);
     if (const int rc = prepared.value().step(); rc != SQLITE_DONE)
         return db_->last_error(rc, "saving the sync state");
-    return Ok{};
+    return {};
 }
 
-Status OutboxStore::record_event(const std::string& kind, const std::string& detail) {
+Result<void> OutboxStore::record_event(const std::string& kind, const std::string& detail) {
     auto prepared = db_->prepare("INSERT INTO sync_event (at, kind, detail) VALUES (?1, ?2, ?3)");
     if (!prepared) return prepared.error();
     prepared.value().bind_text(1, utc_now_iso8601_ms());
@@ -245,11 +245,11 @@ Status OutboxStore::record_event(const std::string& kind, const std::string& det
     prepared.value().bind_text(3, detail);
     if (const int rc = prepared.value().step(); rc != SQLITE_DONE)
         return db_->last_error(rc, "recording a sync event");
-    return Ok{};
+    return {};
 }
 
-Status OutboxStore::store_feed(const std::string& table, const std::vector<FeedRow>& rows) {
-    if (rows.empty()) return Ok{};
+Result<void> OutboxStore::store_feed(const std::string& table, const std::vector<FeedRow>& rows) {
+    if (rows.empty()) return {};
     constexpr std::string_view kDoing = "storing reference data from the hub";
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
@@ -272,7 +272,7 @@ Status OutboxStore::store_feed(const std::string& table, const std::vector<FeedR
     return transaction.commit(kDoing);
 }
 
-StatusOr<std::string> OutboxStore::any_kiosk_id() {
+Result<std::string> OutboxStore::any_kiosk_id() {
     return db_->query_text_rows("SELECT kiosk_id FROM dropoff ORDER BY sequence DESC LIMIT 1",
                                 "reading the kiosk id");
 }
@@ -281,7 +281,7 @@ StatusOr<std::string> OutboxStore::any_kiosk_id() {
 
 namespace medkiosk::storage {
 
-StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file) {
+Result<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file) {
     auto store = detail::OutboxStore::open(ledger_file);
     if (!store) return store.error();
     auto& db = store.value()->db();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "medkiosk/storage/status.hpp"
+#include "medkiosk/result.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage::detail {
@@ -39,29 +39,29 @@ struct FeedRow {
 class OutboxStore {
   public:
     // Migrates the ledger (through Ledger::open) and opens a second connection to it.
-    static StatusOr<std::unique_ptr<OutboxStore>> open(const std::filesystem::path& ledger_file);
+    static Result<std::unique_ptr<OutboxStore>> open(const std::filesystem::path& ledger_file);
 
-    StatusOr<std::vector<OutboxRow>> due(std::int64_t after_id, int limit);
+    Result<std::vector<OutboxRow>> due(std::int64_t after_id, int limit);
     // Donation sessions the hub has not confirmed yet (id above the "session_cursor" state), as
     // records of entity "session": immutable rows, so a cursor replaces outbox rows for them.
-    StatusOr<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
-    StatusOr<std::int64_t> session_cursor();
+    Result<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
+    Result<std::int64_t> session_cursor();
     // One local transaction: inserted/duplicate are acknowledged, mismatch/invalid dead-lettered with
     // a sync_event and an audit-log row each.
-    Status apply(const std::vector<OutboxOutcome>& outcomes);
+    Result<void> apply(const std::vector<OutboxOutcome>& outcomes);
     // A donation session the hub refused (sessions go by cursor, not outbox rows): a sync_event and an
     // audit-log row in one transaction.
-    Status dead_letter_session(const std::string& entity_id, const std::string& reason);
+    Result<void> dead_letter_session(const std::string& entity_id, const std::string& reason);
     // The audit chain's head: "<seq>:<hash>", or "" while the log is empty.
-    StatusOr<std::string> audit_head();
-    StatusOr<std::int64_t> backlog();
-    StatusOr<std::int64_t> oldest_pending_age_s();
-    StatusOr<std::optional<std::string>> state(const std::string& key);
-    Status set_state(const std::string& key, const std::string& value);
-    Status record_event(const std::string& kind, const std::string& detail);
+    Result<std::string> audit_head();
+    Result<std::int64_t> backlog();
+    Result<std::int64_t> oldest_pending_age_s();
+    Result<std::optional<std::string>> state(const std::string& key);
+    Result<void> set_state(const std::string& key, const std::string& value);
+    Result<void> record_event(const std::string& kind, const std::string& detail);
     // Stores a page of one feed and its cursor in one transaction.
-    Status store_feed(const std::string& table, const std::vector<FeedRow>& rows);
-    StatusOr<std::string> any_kiosk_id();  // from the drop-offs, for bundles
+    Result<void> store_feed(const std::string& table, const std::vector<FeedRow>& rows);
+    Result<std::string> any_kiosk_id();  // from the drop-offs, for bundles
     Database& db() { return *db_; }
 
   private:

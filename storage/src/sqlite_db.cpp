@@ -202,7 +202,7 @@ std::string Statement::column_text(int column) const {
                        static_cast<std::size_t>(sqlite3_column_bytes(statement_.get(), column)));
 }
 
-StatusOr<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int flags) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file, int flags) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(file.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
     if (rc != SQLITE_OK) {
@@ -226,13 +226,13 @@ Error Database::last_error(int result_code, std::string_view doing, std::string_
     return sqlite_error(file_, code, sqlite3_system_errno(db_), sqlite3_errmsg(db_), doing, consequence);
 }
 
-Status Database::exec(const char* sql, std::string_view doing, std::string_view consequence) {
+Result<void> Database::exec(const char* sql, std::string_view doing, std::string_view consequence) {
     const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return last_error(rc, doing, consequence);
-    return Ok{};
+    return {};
 }
 
-StatusOr<Statement> Database::prepare(std::string_view sql) {
+Result<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* statement = nullptr;
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
@@ -243,7 +243,7 @@ StatusOr<Statement> Database::prepare(std::string_view sql) {
     return Statement(statement);
 }
 
-StatusOr<std::int64_t> Database::query_int64(const char* sql, std::string_view doing) {
+Result<std::int64_t> Database::query_int64(const char* sql, std::string_view doing) {
     auto statement = prepare(sql);
     if (!statement) return statement.error();
     const int rc = statement.value().step();
@@ -252,7 +252,7 @@ StatusOr<std::int64_t> Database::query_int64(const char* sql, std::string_view d
     return last_error(rc, doing);
 }
 
-StatusOr<std::string> Database::query_text_rows(const char* sql, std::string_view doing) {
+Result<std::string> Database::query_text_rows(const char* sql, std::string_view doing) {
     auto statement = prepare(sql);
     if (!statement) return statement.error();
     std::string rows;

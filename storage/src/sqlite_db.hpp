@@ -1,6 +1,6 @@
 #pragma once
 // Thin RAII over sqlite3* and sqlite3_stmt*, and the one place that turns SQLite result codes into
-// storage::Error values a technician can act on. Private to the storage library.
+// Error values a technician can act on. Private to the storage library.
 
 #include <sqlite3.h>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "medkiosk/storage/status.hpp"
+#include "medkiosk/result.hpp"
 
 namespace medkiosk::storage::detail {
 
@@ -68,7 +68,7 @@ class StatementScope {
 class Database {
   public:
     // `flags` are sqlite3_open_v2 flags. Fails with a message naming the file.
-    static StatusOr<std::unique_ptr<Database>> open(const std::filesystem::path& file, int flags);
+    static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file, int flags);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -79,12 +79,12 @@ class Database {
     // The error for the most recent failure on this connection.
     Error last_error(int result_code, std::string_view doing, std::string_view consequence = {}) const;
 
-    Status exec(const char* sql, std::string_view doing, std::string_view consequence = {});
-    StatusOr<Statement> prepare(std::string_view sql);
+    Result<void> exec(const char* sql, std::string_view doing, std::string_view consequence = {});
+    Result<Statement> prepare(std::string_view sql);
     // First column of the first row of `sql` as an integer (e.g. a PRAGMA or COUNT(*)).
-    StatusOr<std::int64_t> query_int64(const char* sql, std::string_view doing);
+    Result<std::int64_t> query_int64(const char* sql, std::string_view doing);
     // Every row's first column as text, joined with '\n' (e.g. PRAGMA quick_check).
-    StatusOr<std::string> query_text_rows(const char* sql, std::string_view doing);
+    Result<std::string> query_text_rows(const char* sql, std::string_view doing);
 
   private:
     Database(sqlite3* db, std::filesystem::path file) : db_(db), file_(std::move(file)) {}
@@ -104,15 +104,15 @@ class WriteTransaction {
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
 
-    Status begin(std::string_view doing, std::string_view consequence) {
+    Result<void> begin(std::string_view doing, std::string_view consequence) {
         if (auto s = db_.exec("BEGIN IMMEDIATE", doing, consequence); !s) return s;
         active_ = true;
-        return Ok{};
+        return {};
     }
-    Status commit(std::string_view doing, std::string_view consequence) {
+    Result<void> commit(std::string_view doing, std::string_view consequence) {
         if (auto s = db_.exec("COMMIT", doing, consequence); !s) return s;
         active_ = false;
-        return Ok{};
+        return {};
     }
 
   private:

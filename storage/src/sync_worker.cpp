@@ -77,25 +77,25 @@ struct SyncWorker::Impl {
         update(progress);
     }
 
-    Status fault(SyncPoint point) {
+    Result<void> fault(SyncPoint point) {
         if (options.fault_hook && !options.fault_hook(point)) {
             hub.reset();  // as if the connection broke
             return broken("connection lost (injected fault)");
         }
-        return Ok{};
+        return {};
     }
 
-    Status ensure_connected() {
-        if (hub && hub->healthy()) return Ok{};
+    Result<void> ensure_connected() {
+        if (hub && hub->healthy()) return {};
         hub.reset();
         auto session = HubSession::connect(options.hub_conninfo, options.connect_timeout_seconds);
         if (!session) return session.error();
         hub = std::move(session).value();
-        return Ok{};
+        return {};
     }
 
-    Status register_key() {
-        if (key_registered) return Ok{};
+    Result<void> register_key() {
+        if (key_registered) return {};
         auto key = kiosk_public_key(options.kiosk_key_file);
         if (!key) return key.error();
         auto answer = hub->query("SELECT hub.register_public_key($1)", {key.value()});
@@ -105,10 +105,10 @@ struct SyncWorker::Impl {
             (void)store->record_event("key-refused", answer.error().message);
         }
         key_registered = true;
-        return Ok{};
+        return {};
     }
 
-    Status heartbeat() {
+    Result<void> heartbeat() {
         auto backlog = store->backlog();
         if (!backlog) return backlog.error();
         auto age = store->oldest_pending_age_s();
@@ -158,12 +158,12 @@ struct SyncWorker::Impl {
             p.clock_skew_flagged = flagged;
         });
         next_heartbeat = Clock::now() + options.heartbeat_interval;
-        return Ok{};
+        return {};
     }
 
     // One batch of donation sessions; the cursor moves only after the hub committed. A session the hub
     // refuses is recorded as a sync event and passed over, so it never blocks the rest.
-    StatusOr<std::size_t> upload_sessions() {
+    Result<std::size_t> upload_sessions() {
         auto cursor = store->session_cursor();
         if (!cursor) return cursor.error();
         auto due = store->sessions_due(cursor.value(), options.batch_size);
@@ -205,7 +205,7 @@ struct SyncWorker::Impl {
     }
 
     // One batch; returns how many rows it took (0: queue empty).
-    StatusOr<std::size_t> upload_batch() {
+    Result<std::size_t> upload_batch() {
         auto due = store->due(0, options.batch_size);
         if (!due) return due.error();
         const auto& rows = due.value();
@@ -255,7 +255,7 @@ struct SyncWorker::Impl {
         return rows.size();
     }
 
-    Status pull_feeds() {
+    Result<void> pull_feeds() {
         for (const auto& [view, table] : kFeeds) {
             for (;;) {
                 auto cursor = store->state(std::string("cursor:") + table);
@@ -277,10 +277,10 @@ struct SyncWorker::Impl {
                 if (page.size() < static_cast<std::size_t>(kFeedPage)) break;
             }
         }
-        return Ok{};
+        return {};
     }
 
-    Status refresh_backlog() {
+    Result<void> refresh_backlog() {
         auto backlog = store->backlog();
         if (!backlog) return backlog.error();
         auto age = store->oldest_pending_age_s();
@@ -289,10 +289,10 @@ struct SyncWorker::Impl {
             p.backlog = backlog.value();
             p.oldest_unsynced_age_s = age.value();
         });
-        return Ok{};
+        return {};
     }
 
-    Status round() {
+    Result<void> round() {
         if (auto s = refresh_backlog(); !s) return s;
         if (auto s = ensure_connected(); !s) return s;
         if (auto s = register_key(); !s) return s;
@@ -310,11 +310,11 @@ struct SyncWorker::Impl {
             if (taken.value() == 0) break;
         }
         if (auto s = pull_feeds(); !s) return s;
-        return Ok{};
+        return {};
     }
 
-    Status run_round_and_record() {
-        Status result = Ok{};
+    Result<void> run_round_and_record() {
+        Result<void> result;
         try {
             result = round();
         } catch (const std::exception& e) {
@@ -382,7 +382,7 @@ SyncWorker::~SyncWorker() {
     stop();
 }
 
-StatusOr<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
+Result<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     if (options.batch_size < 1) return Error{ErrorCode::Invalid, "sync batch size must be at least 1"};
     if (options.hub_conninfo.empty()) {
@@ -425,7 +425,7 @@ void SyncWorker::wake() {
     impl_->wake_cv.notify_all();
 }
 
-Status SyncWorker::run_round() {
+Result<void> SyncWorker::run_round() {
     return impl_->run_round_and_record();
 }
 

@@ -47,9 +47,8 @@ std::string kiosk_config(const std::string& extra = {}) {
 }
 
 long kiosk_pid(const fs::path& data_dir) {
-    std::string error;
-    const auto status = kiosk::read_runtime_status(data_dir, error);
-    return status ? status->pid : 0;
+    const auto status = kiosk::read_runtime_status(data_dir);
+    return status && status.value() ? status.value()->pid : 0;
 }
 
 TEST(KioskUnderSystemd, SendsReadyAndWatchdogPingsThatStopWhenTheLoopHangs) {

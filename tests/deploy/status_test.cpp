@@ -81,7 +81,7 @@ TEST(StatusCommand, ReportsDatabaseSizeBacklogLastSyncAndTheKioskState) {
     runtime.last_error_event = "camera-error";
     runtime.last_error = runtime.camera_error;
     runtime.last_error_at = "2026-11-28T11:59:00Z";
-    ASSERT_EQ(kiosk::write_runtime_status(data.path(), runtime), "");
+    ASSERT_TRUE(kiosk::write_runtime_status(data.path(), runtime).ok());
 
     result = run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -190,7 +190,7 @@ namespace {
 // The out-of-order screen's strings exist in both languages (the screen shows both at once).
 TEST(OutOfOrderScreen, EveryStringExistsInChineseAndEnglish) {
     kiosk::Translations translations;
-    ASSERT_EQ(translations.load(std::filesystem::path(MEDKIOSK_ASSETS_DIR) / "lang"), "");
+    ASSERT_TRUE(translations.load(std::filesystem::path(MEDKIOSK_ASSETS_DIR) / "lang").ok());
     for (const char* key :
          {"out_of_order.title", "out_of_order.camera", "out_of_order.storage", "out_of_order.help"}) {
         EXPECT_TRUE(translations.has(kiosk::Language::Chinese, key)) << key;

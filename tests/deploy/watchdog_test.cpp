@@ -148,13 +148,13 @@ TEST(HealthTracker, LowDiskSpaceAndALedgerDiskFullRefuseDonationsUntilSpaceIsBac
     EXPECT_EQ(health.reason(t0 + 2s), kiosk::OutOfOrder::None);
 
     // The ledger itself hit ENOSPC although statvfs looks fine (reserved blocks, inodes, quotas).
-    health.ledger_failed({storage::ErrorCode::DiskFull, "database or disk is full"}, t0 + 3s);
+    health.ledger_failed({ErrorCode::DiskFull, "database or disk is full"}, t0 + 3s);
     health.disk_free(100 << 20, t0 + 4s);
     EXPECT_EQ(health.reason(t0 + 4s), kiosk::OutOfOrder::Storage);
     health.disk_free(100 << 20, t0 + 15s);
     EXPECT_EQ(health.reason(t0 + 15s), kiosk::OutOfOrder::None);
 
-    health.ledger_failed({storage::ErrorCode::Busy, "locked"}, t0 + 16s);
+    health.ledger_failed({ErrorCode::Busy, "locked"}, t0 + 16s);
     EXPECT_EQ(health.reason(t0 + 16s), kiosk::OutOfOrder::None) << "only a full disk stops donations";
     health.ledger_unavailable("ledger.db is corrupt");
     EXPECT_EQ(health.reason(t0 + 16s), kiosk::OutOfOrder::Storage);
@@ -190,14 +190,15 @@ TEST(ApplianceMonitor, SendsReadyOncePingsAndWritesTheStatusFile) {
     EXPECT_EQ(count_containing(messages, "WATCHDOG=1"), 2);
     EXPECT_GE(count_containing(messages, "STATUS=out of order"), 1);
 
-    std::string error;
-    const auto status = kiosk::read_runtime_status(dir.path(), error);
-    ASSERT_TRUE(status) << error;
-    EXPECT_EQ(status->state, "out-of-order");
-    EXPECT_EQ(status->reason, "storage");
-    EXPECT_EQ(status->kiosk_id, "k-test");
+    const auto read = kiosk::read_runtime_status(dir.path());
+    ASSERT_TRUE(read) << read.error().message;
+    ASSERT_TRUE(read.value());
+    const auto& status = *read.value();
+    EXPECT_EQ(status.state, "out-of-order");
+    EXPECT_EQ(status.reason, "storage");
+    EXPECT_EQ(status.kiosk_id, "k-test");
     monitor.on_stop();
-    EXPECT_EQ(kiosk::read_runtime_status(dir.path(), error)->state, "stopped");
+    EXPECT_EQ(kiosk::read_runtime_status(dir.path()).value()->state, "stopped");
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ TEST_F(DonationFlowTest, ALedgerFailureIsShownAndNotCounted) {
     start_with_session();
     flow.on_scan(gs1_event({2027, 6, 30}), kToday, t0);
     flow.confirm(t0);
-    flow.on_reply(LedgerReply{2, storage::Error{storage::ErrorCode::DiskFull, "disk is full"}});
+    flow.on_reply(LedgerReply{2, Error{ErrorCode::DiskFull, "disk is full"}});
     EXPECT_EQ(flow.current()->state, CurrentPack::State::SaveFailed);
     EXPECT_EQ(flow.current()->save_error, "disk is full");
     EXPECT_EQ(flow.recorded_count(), 0);

@@ -177,7 +177,7 @@ TEST_F(FlowPolicyTest, ACleanCheckKeepsTheExpiryQuestionAndThePickedDateIsJudged
 
 TEST_F(FlowPolicyTest, AFailedCheckSendsAnAcceptablePackToThePharmacist) {
     flow.on_scan(pack_event("06900000000021", scanner::Date{2027, 6, 30}), kToday, t0);
-    flow.on_reply(LedgerReply{ledger.tickets, storage::Error{storage::ErrorCode::Io, "disk gone"}});
+    flow.on_reply(LedgerReply{ledger.tickets, Error{ErrorCode::Io, "disk gone"}});
     EXPECT_FALSE(flow.current()->checking);
     EXPECT_EQ(flow.current()->assessment.decision, Decision::Review);
 }

@@ -49,7 +49,7 @@ TEST(LedgerWorker, RecordsOnItsOwnThreadAndRepliesByTicket) {
     ASSERT_EQ(replies.size(), 1u);
     EXPECT_EQ(replies[0].ticket, record_ticket);
     const auto* record = std::get_if<storage::DropOffRecord>(&replies[0].result);
-    ASSERT_NE(record, nullptr) << std::get<storage::Error>(replies[0].result).message;
+    ASSERT_NE(record, nullptr) << std::get<Error>(replies[0].result).message;
     EXPECT_EQ(record->gtin, "09520123456788");
     EXPECT_EQ(record->kiosk_id, "kiosk-test");
 }
@@ -63,7 +63,7 @@ TEST(LedgerWorker, AnUnopenableLedgerAnswersEveryRequestWithTheReason) {
     worker.begin_session();
     const auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
-    const auto* error = std::get_if<storage::Error>(&replies[0].result);
+    const auto* error = std::get_if<Error>(&replies[0].result);
     ASSERT_NE(error, nullptr);
     EXPECT_FALSE(error->message.empty());
     EXPECT_FALSE(worker.ready());
@@ -223,7 +223,7 @@ TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
     const auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
     const auto* record = std::get_if<storage::DropOffRecord>(&replies[0].result);
-    ASSERT_NE(record, nullptr) << std::get<storage::Error>(replies[0].result).message;
+    ASSERT_NE(record, nullptr) << std::get<Error>(replies[0].result).message;
     EXPECT_EQ(record->category, "fever");
     EXPECT_GT(record->drive_id, 0);
     flow.on_reply(replies[0]);

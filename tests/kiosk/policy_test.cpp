@@ -260,26 +260,25 @@ TEST(Policy, AnUnknownProductGoesToReviewUnlessSwitchedOff) {
 }
 
 TEST(Policy, RulesRoundTripThroughJsonAndBadJsonIsRefused) {
-    std::string error;
     auto rules = policy_rules_from_json(
         R"({"minimum_shelf_life_days": 120, "shelf_life_by_category": {"antiviral": 180},
             "excluded_categories": ["controlled"], "accept_unknown_for_review": false})",
-        PolicyRules{}, error);
-    ASSERT_TRUE(rules) << error;
+        PolicyRules{});
+    ASSERT_TRUE(rules) << rules.error().message;
     EXPECT_EQ(rules->minimum_shelf_life_days, 120);
     EXPECT_EQ(rules->shelf_life_by_category.at("antiviral"), 180);
     EXPECT_EQ(rules->excluded_categories.count("controlled"), 1u);
     EXPECT_FALSE(rules->accept_unknown_for_review);
-    auto again = policy_rules_from_json(policy_rules_to_json(*rules), PolicyRules{}, error);
+    auto again = policy_rules_from_json(policy_rules_to_json(*rules), PolicyRules{});
     ASSERT_TRUE(again);
     EXPECT_EQ(again->minimum_shelf_life_days, 120);
 
     for (const char* bad :
          {"[]", "{\"minimum_shelf_life_days\": -1}", "{\"minimum_shelf_life_days\": \"90\"}",
           "{\"excluded_categories\": \"controlled\"}", "{\"colour\": 1}", "not json"}) {
-        error.clear();
-        EXPECT_FALSE(policy_rules_from_json(bad, PolicyRules{}, error)) << bad;
-        EXPECT_FALSE(error.empty()) << bad;
+        const auto refused = policy_rules_from_json(bad, PolicyRules{});
+        EXPECT_FALSE(refused) << bad;
+        EXPECT_FALSE(refused.error().message.empty()) << bad;
     }
 }
 

@@ -64,13 +64,13 @@ TEST_F(UsersTest, ThePepperFileIsPrivateStableAndCheckedForDamage) {
     ASSERT_EQ(::stat(file.c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600u);
     EXPECT_EQ(load_pepper(file, true).value(), load_pepper(file, false).value());
-    EXPECT_EQ(load_pepper(dir_.path() / "missing.pepper", false).error().code, storage::ErrorCode::NotFound);
+    EXPECT_EQ(load_pepper(dir_.path() / "missing.pepper", false).error().code, ErrorCode::NotFound);
     {
         std::FILE* out = std::fopen(file.c_str(), "wb");
         std::fputs("short", out);
         std::fclose(out);
     }
-    EXPECT_EQ(load_pepper(file, false).error().code, storage::ErrorCode::Corrupt);
+    EXPECT_EQ(load_pepper(file, false).error().code, ErrorCode::Corrupt);
     // The default lives beside the data directory, not inside it.
     ::unsetenv("MEDKIOSK_PEPPER_FILE");
     EXPECT_EQ(default_pepper_file("/var/lib/medkiosk"), fs::path("/var/lib/medkiosk.pin-pepper"));

@@ -68,7 +68,7 @@ class LedgerStaffTest : public ::testing::Test {
             "UPDATE dropoff SET recorded_at = strftime('%Y-%m-%dT12:00:00.000Z', 'now', 'localtime', '-" +
             std::to_string(days_ago) + " days') WHERE uuid = '" + uuid + "'");
     }
-    static std::vector<std::string> uuids(const StatusOr<std::vector<StaffQueueRow>>& rows) {
+    static std::vector<std::string> uuids(const Result<std::vector<StaffQueueRow>>& rows) {
         EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
         std::vector<std::string> out;
         if (rows.ok())

@@ -15,13 +15,13 @@ namespace {
 std::vector<int>* g_applied = nullptr;
 
 template <int Version>
-Status record_version(Database& db) {
+Result<void> record_version(Database& db) {
     g_applied->push_back(Version);
     const std::string sql = "CREATE TABLE t" + std::to_string(Version) + " (x INTEGER) STRICT";
     return db.exec(sql.c_str(), "test migration");
 }
 
-Status failing(Database&) {
+Result<void> failing(Database&) {
     return Error{ErrorCode::Internal, "migration 11 failed"};
 }
 

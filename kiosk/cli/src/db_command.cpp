@@ -57,8 +57,9 @@ std::optional<int> parse_limit(std::string_view text) {
     return value;
 }
 
-// Returns the options, or an error message for a usage error.
-std::variant<DbOptions, std::string> parse_args(const Args& args) {
+// The options, or the usage error.
+Result<DbOptions> parse_args(const Args& args) {
+    const auto usage = [](std::string why) { return Error{ErrorCode::Invalid, std::move(why)}; };
     DbOptions options;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -74,31 +75,31 @@ std::variant<DbOptions, std::string> parse_args(const Args& args) {
             options.json = true;
         } else if (arg == "--data-dir" || arg.rfind("--data-dir=", 0) == 0) {
             auto value = take_value("--data-dir");
-            if (!value || value->empty()) return std::string("--data-dir needs a directory");
+            if (!value || value->empty()) return usage("--data-dir needs a directory");
             options.data_dir = *value;
         } else if (arg == "--limit" || arg.rfind("--limit=", 0) == 0) {
             auto value = take_value("--limit");
-            if (!value) return std::string("--limit needs a number");
+            if (!value) return usage("--limit needs a number");
             auto limit = parse_limit(*value);
             if (!limit) {
-                return "--limit must be a whole number from 1 to " + std::to_string(kMaxLimit) + ", got '" +
-                       *value + "'";
+                return usage("--limit must be a whole number from 1 to " + std::to_string(kMaxLimit) +
+                             ", got '" + *value + "'");
             }
             options.limit = *limit;
         } else if (!arg.empty() && arg[0] == '-') {
-            return "unknown option '" + arg + "'";
+            return usage("unknown option '" + arg + "'");
         } else if (options.command.empty()) {
             options.command = arg;
         } else {
-            return "unexpected argument '" + arg + "'";
+            return usage("unexpected argument '" + arg + "'");
         }
     }
     if (options.help) return options;
     if (options.command.empty())
-        return std::string("which command? summary, list, check, init, verify-audit or export");
+        return usage("which command? summary, list, check, init, verify-audit or export");
     if (options.command != "summary" && options.command != "list" && options.command != "check" &&
         options.command != "init" && options.command != "verify-audit" && options.command != "export") {
-        return "unknown command '" + options.command + "'";
+        return usage("unknown command '" + options.command + "'");
     }
     return options;
 }
@@ -116,7 +117,7 @@ void print_line(std::ostream& out, const storage::DropOffRecord& record) {
         << or_dash(record.serial_hash.substr(0, 12)) << "  " << record.uuid << '\n';
 }
 
-int fail(CommandIo io, const storage::Error& error) {
+int fail(CommandIo io, const Error& error) {
     io.err << "medkioskctl db: " << error.message << '\n';
     return 1;
 }
@@ -125,11 +126,11 @@ int fail(CommandIo io, const storage::Error& error) {
 
 int run_db(const Args& args, CommandIo io) {
     const auto parsed = parse_args(args);
-    if (const auto* message = std::get_if<std::string>(&parsed)) {
-        io.err << "medkioskctl db: " << *message << "\n\n" << kUsage;
+    if (!parsed) {
+        io.err << "medkioskctl db: " << parsed.error().message << "\n\n" << kUsage;
         return 2;
     }
-    const DbOptions& options = std::get<DbOptions>(parsed);
+    const DbOptions& options = parsed.value();
     if (options.help) {
         io.out << kUsage;
         return 0;

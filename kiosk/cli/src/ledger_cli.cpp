@@ -84,7 +84,7 @@ scanner::Date today(const CommonOptions& options) {
     return options.today ? *options.today : scanner::today_utc();
 }
 
-storage::StatusOr<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options) {
+Result<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options) {
     storage::LedgerOptions ledger_options;
     ledger_options.county_key_file = kiosk::county_key_file(data_dir(options));
     if (const char* kiosk_id = std::getenv("MEDKIOSK_KIOSK_ID"); kiosk_id != nullptr && *kiosk_id != '\0')
@@ -92,7 +92,7 @@ storage::StatusOr<std::unique_ptr<storage::Ledger>> open_writable(const CommonOp
     return storage::Ledger::open(kiosk::ledger_file(data_dir(options)), ledger_options);
 }
 
-storage::StatusOr<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options) {
+Result<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options) {
     storage::LedgerOptions ledger_options;
     ledger_options.read_only = true;
     return storage::Ledger::open(kiosk::ledger_file(data_dir(options)), ledger_options);

@@ -36,8 +36,8 @@ std::filesystem::path data_dir(const CommonOptions& options);
 std::filesystem::path pepper_file(const CommonOptions& options);
 scanner::Date today(const CommonOptions& options);
 
-storage::StatusOr<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options);
-storage::StatusOr<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options);
+Result<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options);
+Result<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options);
 
 // One line from stdin: a prompt without echo on a terminal, a plain line from a pipe.
 std::optional<std::string> read_secret(CommandIo io, const std::string& prompt);

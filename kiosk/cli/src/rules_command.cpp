@@ -113,9 +113,8 @@ int run_rules(const Args& args, CommandIo io) {
             io.err << "medkioskctl rules: unknown rule '" << name << "'\n\n" << kUsage;
             return 2;
         }
-        std::string error;
-        auto updated = kiosk::policy_rules_from_json(patch.dump(), rules.value(), error);
-        if (!updated) return fail(io, error + " — nothing was changed");
+        auto updated = kiosk::policy_rules_from_json(patch.dump(), rules.value());
+        if (!updated) return fail(io, updated.error().message + " — nothing was changed");
         if (auto s = ledger.set_setting(kiosk::kPolicyRulesSetting, kiosk::policy_rules_to_json(*updated),
                                         "medkioskctl");
             !s)

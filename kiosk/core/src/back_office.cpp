@@ -257,19 +257,17 @@ class LocalBackOffice : public BackOfficePort {
         }
     }
 
-    storage::StatusOr<storage::Ledger*> ledger() {
+    Result<storage::Ledger*> ledger() {
         if (!ledger_) {
             std::error_code ec;
             if (!std::filesystem::is_regular_file(options_.ledger_file, ec)) {
-                return storage::Error{storage::ErrorCode::NotFound,
-                                      "cannot read the ledger: no ledger at " +
-                                          options_.ledger_file.string() +
-                                          " (the kiosk creates it when it starts; check the data directory)"};
+                return Error{ErrorCode::NotFound,
+                             "cannot read the ledger: no ledger at " + options_.ledger_file.string() +
+                                 " (the kiosk creates it when it starts; check the data directory)"};
             }
             auto opened = storage::Ledger::open(options_.ledger_file, options_.ledger_options);
             if (!opened.ok()) {
-                return storage::Error{opened.error().code,
-                                      "cannot read the ledger: " + opened.error().message};
+                return Error{opened.error().code, "cannot read the ledger: " + opened.error().message};
             }
             ledger_ = std::move(opened.value());
         }
@@ -572,7 +570,7 @@ class LocalBackOffice : public BackOfficePort {
                 "`medkioskctl users add LOGIN --role technician`; nothing changed"};
     }
 
-    storage::StatusOr<std::string> technician_pepper(bool create) {
+    Result<std::string> technician_pepper(bool create) {
         if (pepper_) return *pepper_;
         const auto file = options_.pepper_file.empty()
                               ? default_pepper_file(options_.ledger_file.parent_path())

@@ -190,15 +190,16 @@ std::string quote_toml(std::string_view text) {
     return out + "\"";
 }
 
-std::string read_whole_file(const fs::path& file, std::string& error) {
+Result<std::string> read_whole_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return {};
-    }
+    if (!in) return Error{ErrorCode::Io, std::string("cannot read the file: ") + std::strerror(errno)};
     std::ostringstream text;
     text << in.rdbuf();
     return std::move(text).str();
+}
+
+ConfigIssue unreadable(const fs::path& file, const Error& error) {
+    return {file.string(), 0, 0, "", error.message};
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -300,14 +301,9 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
 }
 
 ConfigParse read_config_file(const fs::path& file) {
-    std::string error;
-    const std::string text = read_whole_file(file, error);
-    if (!error.empty()) {
-        ConfigParse result;
-        result.issues.push_back({file.string(), 0, 0, "", "cannot read the file: " + error});
-        return result;
-    }
-    return parse_config(text, file.string());
+    const auto text = read_whole_file(file);
+    if (!text) return ConfigParse{{}, {unreadable(file, text.error())}};
+    return parse_config(text.value(), file.string());
 }
 
 std::string config_value_text(const KioskConfig& config, std::string_view key) {
@@ -365,18 +361,17 @@ LoadedConfig load_config_with_fallback(const fs::path& file, const fs::path& las
     if (!fs::exists(file, ec)) {
         loaded.file_missing = true;
     } else {
-        std::string read_error;
-        const std::string text = read_whole_file(file, read_error);
-        ConfigParse parsed =
-            read_error.empty()
-                ? parse_config(text, file.string())
-                : ConfigParse{{}, {{file.string(), 0, 0, "", "cannot read the file: " + read_error}}};
+        const auto text = read_whole_file(file);
+        ConfigParse parsed = text ? parse_config(text.value(), file.string())
+                                  : ConfigParse{{}, {unreadable(file, text.error())}};
         if (parsed.ok()) {
             loaded.config = parsed.config;
             loaded.origin = ConfigOrigin::File;
-            std::string previous_error;
-            if (!last_good_file.empty() && read_whole_file(last_good_file, previous_error) != text)
-                loaded.last_good_error = write_file_atomically(last_good_file, text);
+            if (const auto previous = read_whole_file(last_good_file);
+                !last_good_file.empty() && (!previous || previous.value() != text.value())) {
+                if (auto written = write_file_atomically(last_good_file, text.value()); !written)
+                    loaded.last_good_error = written.error().message;
+            }
             return loaded;
         }
         loaded.issues = std::move(parsed.issues);
@@ -442,9 +437,9 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
     std::string text;
     std::error_code ec;
     if (fs::exists(file, ec)) {
-        std::string read_error;
-        text = read_whole_file(file, read_error);
-        if (!read_error.empty()) return {{file_name, 0, 0, "", "cannot read the file: " + read_error}};
+        auto read = read_whole_file(file);
+        if (!read) return {unreadable(file, read.error())};
+        text = std::move(read).value();
     }
     // One key at a time on the text, re-parsed after each, so the line numbers stay right; the file
     // is written once at the end, all keys or none.
@@ -489,23 +484,29 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
         if (config_value_text(check.config, dotted_name) != value_text)
             return {{file_name, 0, 0, dotted_name, "could not be changed in place; edit the file by hand"}};
     }
-    if (std::string error = write_file_atomically(file, text); !error.empty())
-        return {{file_name, 0, 0, "", error}};
+    if (auto written = write_file_atomically(file, text); !written)
+        return {unreadable(file, written.error())};
     return {};
 }
 
-std::string write_file_atomically(const fs::path& file, std::string_view content) {
+Result<void> write_file_atomically(const fs::path& file, std::string_view content) {
     std::error_code ec;
     const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
     fs::create_directories(dir, ec);
-    std::string temp = (dir / ("." + file.filename().string() + ".XXXXXX")).string();
+    // Appended rather than "." + name: GCC 12 at -O3 warns falsely (-Wrestrict) on that operator+.
+    std::string temp_name = ".";
+    temp_name += file.filename().string();
+    temp_name += ".XXXXXX";
+    std::string temp = (dir / temp_name).string();
     const int fd = ::mkstemp(temp.data());
-    if (fd < 0) return "cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno);
+    if (fd < 0)
+        return Error{ErrorCode::Io,
+                     "cannot create a temporary file in " + dir.string() + ": " + std::strerror(errno)};
     auto fail = [&](const char* what) {
-        const std::string message = std::string(what) + " " + temp + ": " + std::strerror(errno);
+        Error error{ErrorCode::Io, std::string(what) + " " + temp + ": " + std::strerror(errno)};
         ::close(fd);
         ::unlink(temp.c_str());
-        return message;
+        return error;
     };
     // Keep the mode (and owner, when allowed) of the file being replaced: a conffile stays readable.
     struct stat old_stat {};
@@ -528,14 +529,14 @@ std::string write_file_atomically(const fs::path& file, std::string_view content
     }
     if (::fsync(fd) != 0) return fail("cannot flush");
     if (::close(fd) != 0) {
-        const std::string message = "cannot close " + temp + ": " + std::strerror(errno);
+        Error error{ErrorCode::Io, "cannot close " + temp + ": " + std::strerror(errno)};
         ::unlink(temp.c_str());
-        return message;
+        return error;
     }
     if (::rename(temp.c_str(), file.c_str()) != 0) {
-        const std::string message = "cannot replace " + file.string() + ": " + std::strerror(errno);
+        Error error{ErrorCode::Io, "cannot replace " + file.string() + ": " + std::strerror(errno)};
         ::unlink(temp.c_str());
-        return message;
+        return error;
     }
     if (const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY); dir_fd >= 0) {
         ::fsync(dir_fd);

@@ -289,7 +289,7 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
     if (reply.ticket == session_ticket_) {
         if (const auto* session = std::get_if<storage::DonationSession>(&reply.result)) {
             session_ = *session;
-        } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
+        } else if (const auto* error = std::get_if<Error>(&reply.result)) {
             session_error_ = error->message;
         }
         return;
@@ -303,7 +303,7 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
         current_->state = CurrentPack::State::Saved;
         current_->saved_uuid = record->uuid;
         ++recorded_count_;
-    } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
+    } else if (const auto* error = std::get_if<Error>(&reply.result)) {
         current_->state = CurrentPack::State::SaveFailed;
         current_->save_error = error->message;
     }

@@ -62,8 +62,8 @@ void HealthTracker::disk_free(std::optional<std::uint64_t> free_bytes, Clock::ti
     if (ledger_disk_full_ && now - space_seen_since_ >= options_.disk_full_hold) ledger_disk_full_ = false;
 }
 
-void HealthTracker::ledger_failed(const storage::Error& error, Clock::time_point) {
-    if (error.code != storage::ErrorCode::DiskFull) return;
+void HealthTracker::ledger_failed(const Error& error, Clock::time_point) {
+    if (error.code != ErrorCode::DiskFull) return;
     ledger_disk_full_ = true;
     space_seen_ = false;
 }
@@ -158,7 +158,7 @@ OutOfOrder ApplianceMonitor::tick(Clock::time_point now, const scanner::Pipeline
     return reason_;
 }
 
-void ApplianceMonitor::on_ledger_error(const storage::Error& error, Clock::time_point now) {
+void ApplianceMonitor::on_ledger_error(const Error& error, Clock::time_point now) {
     health_.ledger_failed(error, now);
     // Check the disk at once: the screen should not wait for the next periodic probe.
     next_disk_check_ = now;
@@ -173,7 +173,7 @@ void ApplianceMonitor::on_stop() {
     notifier_.stopping();
     status_.state = "stopped";
     status_.updated_at = utc_now_iso();
-    write_runtime_status(settings_.data_dir, status_);
+    (void)write_runtime_status(settings_.data_dir, status_);  // as in publish()
 }
 
 void ApplianceMonitor::publish(Clock::time_point) {
@@ -189,7 +189,7 @@ void ApplianceMonitor::publish(Clock::time_point) {
         status_.last_error_at = error->at;
     }
     // On a full disk this fails too; the journal already has the story.
-    write_runtime_status(settings_.data_dir, status_);
+    (void)write_runtime_status(settings_.data_dir, status_);
 }
 
 }  // namespace medkiosk::kiosk

@@ -136,9 +136,9 @@ void LedgerWorker::run() {
             job = std::move(jobs_.front());
             jobs_.pop_front();
         }
-        std::optional<LedgerReply> reply =
-            ledger ? job.second(*ledger, job.first)
-                   : LedgerReply{job.first, storage::Error{storage::ErrorCode::Io, open_error()}};
+        std::optional<LedgerReply> reply = ledger
+                                               ? job.second(*ledger, job.first)
+                                               : LedgerReply{job.first, Error{ErrorCode::Io, open_error()}};
         if (!reply) continue;
         std::lock_guard lock(mutex_);
         replies_.push_back(std::move(*reply));

@@ -119,12 +119,11 @@ Assessment assess(const scanner::PackCode& pack, const scanner::Date& today, con
     return assess_expiry(pack, today, minimum_days, Decision::AskExpiry, "ask-expiry");
 }
 
-std::optional<PolicyRules> policy_rules_from_json(const std::string& json_text, const PolicyRules& base,
-                                                  std::string& error) {
+Result<PolicyRules> policy_rules_from_json(const std::string& json_text, const PolicyRules& base) {
+    const auto refuse = [](std::string why) { return Error{ErrorCode::Invalid, std::move(why)}; };
     const auto json = nlohmann::json::parse(json_text, nullptr, false);
     if (!json.is_object()) {
-        error = "rules must be a JSON object";
-        return std::nullopt;
+        return refuse("rules must be a JSON object");
     }
     PolicyRules rules = base;
     const auto days_ok = [](const nlohmann::json& v) {
@@ -133,48 +132,41 @@ std::optional<PolicyRules> policy_rules_from_json(const std::string& json_text, 
     for (const auto& [key, value] : json.items()) {
         if (key == "minimum_shelf_life_days") {
             if (!days_ok(value)) {
-                error = "minimum_shelf_life_days must be a whole number of days from 0 to 3650";
-                return std::nullopt;
+                return refuse("minimum_shelf_life_days must be a whole number of days from 0 to 3650");
             }
             rules.minimum_shelf_life_days = value.get<int>();
         } else if (key == "shelf_life_by_category") {
             if (!value.is_object()) {
-                error = "shelf_life_by_category must be an object {\"category\": days}";
-                return std::nullopt;
+                return refuse("shelf_life_by_category must be an object {\"category\": days}");
             }
             rules.shelf_life_by_category.clear();
             for (const auto& [category, days] : value.items()) {
                 if (!days_ok(days)) {
-                    error = "shelf_life_by_category." + category +
-                            " must be a whole number of days from 0 to 3650";
-                    return std::nullopt;
+                    return refuse("shelf_life_by_category." + category +
+                                  " must be a whole number of days from 0 to 3650");
                 }
                 rules.shelf_life_by_category[category] = days.get<int>();
             }
         } else if (key == "excluded_categories") {
             if (!value.is_array()) {
-                error = "excluded_categories must be a list of category names";
-                return std::nullopt;
+                return refuse("excluded_categories must be a list of category names");
             }
             rules.excluded_categories.clear();
             for (const auto& category : value) {
                 if (!category.is_string()) {
-                    error = "excluded_categories must be a list of category names";
-                    return std::nullopt;
+                    return refuse("excluded_categories must be a list of category names");
                 }
                 rules.excluded_categories.insert(category.get<std::string>());
             }
         } else if (key == "accept_unknown_for_review") {
             if (!value.is_boolean()) {
-                error = "accept_unknown_for_review must be true or false";
-                return std::nullopt;
+                return refuse("accept_unknown_for_review must be true or false");
             }
             rules.accept_unknown_for_review = value.get<bool>();
         } else {
-            error = "unknown rule '" + key +
-                    "' (known: minimum_shelf_life_days, shelf_life_by_category, excluded_categories, "
-                    "accept_unknown_for_review)";
-            return std::nullopt;
+            return refuse("unknown rule '" + key +
+                          "' (known: minimum_shelf_life_days, shelf_life_by_category, excluded_categories, "
+                          "accept_unknown_for_review)");
         }
     }
     return rules;

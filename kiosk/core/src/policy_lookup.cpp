@@ -4,18 +4,17 @@
 
 namespace medkiosk::kiosk {
 
-storage::StatusOr<PolicyRules> load_policy_rules(storage::Ledger& ledger) {
+Result<PolicyRules> load_policy_rules(storage::Ledger& ledger) {
     auto stored = ledger.setting(kPolicyRulesSetting);
     if (!stored) return stored.error();
     if (!stored.value()) return PolicyRules{};
-    std::string error;
-    auto rules = policy_rules_from_json(*stored.value(), PolicyRules{}, error);
+    auto rules = policy_rules_from_json(*stored.value(), PolicyRules{});
     if (!rules) {
-        return storage::Error{storage::ErrorCode::Invalid, "ledger " + ledger.file().string() + ": setting " +
-                                                               kPolicyRulesSetting + " is invalid (" + error +
-                                                               "); fix it with 'medkioskctl rules set'"};
+        return Error{ErrorCode::Invalid, "ledger " + ledger.file().string() + ": setting " +
+                                             kPolicyRulesSetting + " is invalid (" + rules.error().message +
+                                             "); fix it with 'medkioskctl rules set'"};
     }
-    return *rules;
+    return rules;
 }
 
 std::string catalogue_key(const scanner::PackCode& pack) {
@@ -27,7 +26,7 @@ ProductInfo product_info(const storage::CatalogueEntry& entry) {
             entry.controlled, entry.cold_chain, entry.injectable, entry.device};
 }
 
-storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive) {
+Result<DriveInfo> drive_info(const storage::Drive& drive) {
     DriveInfo info;
     info.name = drive.name;
     info.accepted_categories = drive.accepted_categories;
@@ -42,22 +41,23 @@ storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive) {
         if (known.size() != json.size())
             error = "only minimum_shelf_life_days and shelf_life_by_category apply to a drive";
         if (error.empty()) {
-            if (auto rules = policy_rules_from_json(known.dump(), base, error)) {
+            auto rules = policy_rules_from_json(known.dump(), base);
+            if (rules) {
                 if (rules->minimum_shelf_life_days >= 0)
                     info.minimum_shelf_life_days = rules->minimum_shelf_life_days;
                 info.shelf_life_by_category = rules->shelf_life_by_category;
                 return info;
             }
+            error = rules.error().message;
         }
     } else {
         error = "not a JSON object";
     }
-    return storage::Error{storage::ErrorCode::Invalid,
-                          "drive '" + drive.name + "' has invalid rules (" + error + ")"};
+    return Error{ErrorCode::Invalid, "drive '" + drive.name + "' has invalid rules (" + error + ")"};
 }
 
-storage::StatusOr<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackCode& pack,
-                                              const scanner::Date& today) {
+Result<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackCode& pack,
+                                   const scanner::Date& today) {
     PolicyInputs inputs;
     auto rules = load_policy_rules(ledger);
     if (!rules) return rules.error();

@@ -14,12 +14,11 @@ std::optional<ProductInfo> PolicySnapshot::find(const scanner::PackCode& pack) c
 
 PolicyRules PolicySnapshot::rules(const PolicyRules& base) const {
     if (!rules_json) return base;
-    std::string error;
     // Checked when loaded; a failure here cannot happen, and base is the safe answer if it did.
-    return policy_rules_from_json(*rules_json, base, error).value_or(base);
+    return policy_rules_from_json(*rules_json, base).value_or(base);
 }
 
-storage::StatusOr<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, const scanner::Date& today) {
+Result<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, const scanner::Date& today) {
     PolicySnapshot snapshot;
     snapshot.loaded_for = today;
     // load_policy_rules gives the technician-facing message for a malformed setting.

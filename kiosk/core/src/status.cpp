@@ -53,7 +53,7 @@ fs::path runtime_status_file(const fs::path& data_dir) {
     return data_dir / "runtime-status.json";
 }
 
-std::string write_runtime_status(const fs::path& data_dir, const RuntimeStatus& s) {
+Result<void> write_runtime_status(const fs::path& data_dir, const RuntimeStatus& s) {
     const nlohmann::json json = {
         {"version", s.version},
         {"pid", s.pid},
@@ -79,25 +79,27 @@ std::string write_runtime_status(const fs::path& data_dir, const RuntimeStatus& 
         if (!out) {
             std::error_code ec;
             fs::remove(temp, ec);
-            return "cannot write " + temp.string();
+            return Error{ErrorCode::Io,
+                         "cannot write " + temp.string() + "; check free space and permissions"};
         }
     }
     std::error_code ec;
     fs::rename(temp, file, ec);
     if (ec) {
         fs::remove(temp, ec);
-        return "cannot replace " + file.string() + ": " + ec.message();
+        return Error{ErrorCode::Io, "cannot replace " + file.string() + ": " + ec.message()};
     }
     return {};
 }
 
-std::optional<RuntimeStatus> read_runtime_status(const fs::path& data_dir, std::string& error) {
+Result<std::optional<RuntimeStatus>> read_runtime_status(const fs::path& data_dir) {
     std::ifstream in(runtime_status_file(data_dir));
-    if (!in) return std::nullopt;
+    if (!in) return std::optional<RuntimeStatus>();
     const nlohmann::json json = nlohmann::json::parse(in, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
-        error = runtime_status_file(data_dir).string() + " is not valid JSON";
-        return std::nullopt;
+        return Error{ErrorCode::Corrupt,
+                     runtime_status_file(data_dir).string() +
+                         " is not valid JSON; the kiosk rewrites it when its state changes"};
     }
     RuntimeStatus s;
     auto text = [&](const char* key) {
@@ -117,7 +119,7 @@ std::optional<RuntimeStatus> read_runtime_status(const fs::path& data_dir, std::
     s.last_error_event = text("last_error_event");
     s.last_error = text("last_error");
     s.last_error_at = text("last_error_at");
-    return s;
+    return std::optional<RuntimeStatus>(std::move(s));
 }
 
 std::optional<std::uint64_t> free_disk_bytes(const fs::path& path) {
@@ -129,8 +131,8 @@ std::optional<std::uint64_t> free_disk_bytes(const fs::path& path) {
 StatusReport gather_status(const fs::path& data_dir) {
     StatusReport report;
     report.data_dir = data_dir.string();
-    std::string runtime_error;
-    report.runtime = read_runtime_status(data_dir, runtime_error);
+    // A damaged status file is as good as none: the kiosk rewrites it when its state changes.
+    if (auto runtime = read_runtime_status(data_dir)) report.runtime = std::move(runtime).value();
     if (report.runtime) report.kiosk_running = process_is_medkiosk(report.runtime->pid);
     report.free_disk_bytes = free_disk_bytes(data_dir);
 

@@ -156,9 +156,8 @@ BackOfficeReply::Result read_rules(storage::Ledger& ledger) {
 
 TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor) {
     // Through the JSON reader, so the screen is held to the same checks as medkioskctl rules set.
-    std::string error;
-    auto checked = policy_rules_from_json(policy_rules_to_json(rules), PolicyRules{}, error);
-    if (!checked) return {false, error + "; nothing changed"};
+    auto checked = policy_rules_from_json(policy_rules_to_json(rules), PolicyRules{});
+    if (!checked) return {false, checked.error().message + "; nothing changed"};
     if (auto s = ledger.set_setting(kPolicyRulesSetting, policy_rules_to_json(*checked), actor); !s)
         return {false, s.error().message};
     return {true, policy_rules_to_json(*checked)};

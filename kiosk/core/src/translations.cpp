@@ -8,21 +8,24 @@ namespace {
 
 using StringMap = std::map<std::string, std::string, std::less<>>;
 
-std::string load_file(const std::filesystem::path& file, StringMap& into) {
+Result<StringMap> load_file(const std::filesystem::path& file) {
     std::ifstream in(file);
     if (!in)
-        return "cannot read " + file.string() + ": check that the assets folder is installed (--assets DIR)";
+        return Error{ErrorCode::NotFound, "cannot read " + file.string() +
+                                              ": check that the assets folder is installed (--assets DIR)"};
     const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded() || !doc.is_object()) {
-        return file.string() + " is not a JSON object of key → text; fix the file or reinstall the assets";
+        return Error{ErrorCode::Corrupt, file.string() +
+                                             " is not a JSON object of key → text; fix the file or reinstall "
+                                             "the assets"};
     }
     StringMap loaded;
     for (const auto& [key, value] : doc.items()) {
-        if (!value.is_string()) return file.string() + ": value of \"" + key + "\" must be a string";
+        if (!value.is_string())
+            return Error{ErrorCode::Invalid, file.string() + ": value of \"" + key + "\" must be a string"};
         loaded.emplace(key, value.get<std::string>());
     }
-    into = std::move(loaded);
-    return {};
+    return loaded;
 }
 
 }  // namespace
@@ -31,9 +34,14 @@ std::string_view language_code(Language language) {
     return language == Language::Chinese ? "zh-CN" : "en";
 }
 
-std::string Translations::load(const std::filesystem::path& lang_dir) {
-    if (auto error = load_file(lang_dir / "zh-CN.json", chinese_); !error.empty()) return error;
-    return load_file(lang_dir / "en.json", english_);
+Result<void> Translations::load(const std::filesystem::path& lang_dir) {
+    auto chinese = load_file(lang_dir / "zh-CN.json");
+    if (!chinese) return chinese.error();
+    auto english = load_file(lang_dir / "en.json");
+    if (!english) return english.error();
+    chinese_ = std::move(chinese).value();
+    english_ = std::move(english).value();
+    return {};
 }
 
 const std::string& Translations::text(Language language, std::string_view key) const {

@@ -17,8 +17,6 @@ namespace medkiosk::kiosk {
 namespace {
 
 namespace fs = std::filesystem;
-using storage::Error;
-using storage::ErrorCode;
 
 constexpr std::size_t kPepperBytes = 32;
 
@@ -57,7 +55,7 @@ fs::path default_pepper_file(const fs::path& data_dir) {
     return dir.parent_path() / (dir.filename().string() + ".pin-pepper");
 }
 
-storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
+Result<std::string> load_pepper(const fs::path& file, bool create) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     std::ifstream in(file, std::ios::binary);
     if (in) {
@@ -117,7 +115,7 @@ std::chrono::seconds UserService::delay_after(int failed_attempts) {
     return kFirstDelay * (1 << std::min(failed_attempts - kFreeAttempts, 10));
 }
 
-storage::StatusOr<std::string> UserService::hash_pin(const std::string& pin) const {
+Result<std::string> UserService::hash_pin(const std::string& pin) const {
     // The pepper keys a BLAKE2b of the PIN; argon2id then hashes that with a random salt.
     std::array<unsigned char, 32> peppered{};
     crypto_generichash(peppered.data(), peppered.size(), reinterpret_cast<const unsigned char*>(pin.data()),
@@ -148,17 +146,16 @@ bool UserService::pin_matches(const std::string& pin, const std::string& stored_
     return pin_matches_hash(pin, pepper_, stored_hash);
 }
 
-storage::StatusOr<storage::UserRecord> UserService::add_user(const std::string& login,
-                                                             const std::string& role, const std::string& pin,
-                                                             const std::string& actor) {
+Result<storage::UserRecord> UserService::add_user(const std::string& login, const std::string& role,
+                                                  const std::string& pin, const std::string& actor) {
     if (!pin_is_acceptable(pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(pin);
     if (!hashed) return hashed.error();
     return ledger_.add_user(login, role, hashed.value(), actor);
 }
 
-storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, const std::string& pin,
-                                                     Clock::time_point now) {
+Result<SignInResult> UserService::sign_in(const std::string& login, const std::string& pin,
+                                          Clock::time_point now) {
     auto found = ledger_.find_user(login);
     if (!found) return found.error();
     SignInResult result;
@@ -209,10 +206,8 @@ storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, c
     return result;
 }
 
-storage::StatusOr<SignInResult> UserService::unlock(const std::string& login,
-                                                    const std::string& technician_login,
-                                                    const std::string& technician_pin,
-                                                    Clock::time_point now) {
+Result<SignInResult> UserService::unlock(const std::string& login, const std::string& technician_login,
+                                         const std::string& technician_pin, Clock::time_point now) {
     auto technician = sign_in(technician_login, technician_pin, now);
     if (!technician) return technician.error();
     if (technician.value().outcome != SignInOutcome::Ok) return technician;
@@ -227,7 +222,7 @@ storage::StatusOr<SignInResult> UserService::unlock(const std::string& login,
     return technician;
 }
 
-storage::Status UserService::unlock_as_administrator(const std::string& login, const std::string& actor) {
+Result<void> UserService::unlock_as_administrator(const std::string& login, const std::string& actor) {
     auto found = ledger_.find_user(login);
     if (!found) return found.error();
     if (!found.value()) return Error{ErrorCode::NotFound, "no user '" + login + "'"};
@@ -238,8 +233,8 @@ storage::Status UserService::unlock_as_administrator(const std::string& login, c
     return ledger_.update_login_state(user, "unlock", actor);
 }
 
-storage::Status UserService::reset_pin(const std::string& login, const std::string& new_pin,
-                                       const std::string& actor) {
+Result<void> UserService::reset_pin(const std::string& login, const std::string& new_pin,
+                                    const std::string& actor) {
     if (!pin_is_acceptable(new_pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(new_pin);
     if (!hashed) return hashed.error();

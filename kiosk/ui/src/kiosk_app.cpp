@@ -197,8 +197,8 @@ int run_kiosk(const KioskOptions& options) {
     const auto started = kiosk::Clock::now();  // "first frame" is measured from here
     kiosk::Translations translations;
     const auto lang_dir = options.assets_dir / "lang";
-    if (const std::string error = translations.load(lang_dir); !error.empty()) {
-        std::cerr << "medkiosk: " << error << "\n";
+    if (auto loaded = translations.load(lang_dir); !loaded) {
+        std::cerr << "medkiosk: " << loaded.error().message << "\n";
         return 1;
     }
 
@@ -409,7 +409,7 @@ int run_kiosk(const KioskOptions& options) {
                                                                                   : record->expiry_source},
                                   {"condition", record->condition},
                                   {"quantity", std::to_string(record->quantity)}});
-            } else if (const auto* error = std::get_if<storage::Error>(&reply.result)) {
+            } else if (const auto* error = std::get_if<Error>(&reply.result)) {
                 kiosk::log_event("ledger-error", {{"detail", error->message}});
                 appliance.on_ledger_error(*error, now);
             }

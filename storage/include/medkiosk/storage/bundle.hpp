@@ -7,13 +7,13 @@
 #include <filesystem>
 #include <string>
 
-#include "medkiosk/storage/status.hpp"
+#include "medkiosk/result.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage {
 
 // Creates the key pair (mode 0600) when absent; returns the public key in hex.
-StatusOr<std::string> kiosk_public_key(const std::filesystem::path& key_file);
+Result<std::string> kiosk_public_key(const std::filesystem::path& key_file);
 
 struct BundleExport {
     std::filesystem::path file;
@@ -21,9 +21,9 @@ struct BundleExport {
     std::string kiosk_id;
 };
 // Writes every unacknowledged, not dead-lettered outbox record into a new signed file in `directory`.
-StatusOr<BundleExport> export_bundle(const std::filesystem::path& ledger_file,
-                                     const std::filesystem::path& key_file, const std::string& kiosk_id,
-                                     const std::filesystem::path& directory);
+Result<BundleExport> export_bundle(const std::filesystem::path& ledger_file,
+                                   const std::filesystem::path& key_file, const std::string& kiosk_id,
+                                   const std::filesystem::path& directory);
 
 struct BundleImport {
     std::string kiosk_id;
@@ -34,6 +34,6 @@ struct BundleImport {
 };
 // Verifies the signature with the key registered for the bundle's kiosk, then ingests. A tampered or
 // foreign file is refused before anything is written.
-StatusOr<BundleImport> import_bundle(HubSession& admin, const std::filesystem::path& file);
+Result<BundleImport> import_bundle(HubSession& admin, const std::filesystem::path& file);
 
 }  // namespace medkiosk::storage

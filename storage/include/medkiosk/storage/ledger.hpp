@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "medkiosk/result.hpp"
 #include "medkiosk/storage/records.hpp"
-#include "medkiosk/storage/status.hpp"
 
 namespace medkiosk::storage {
 
@@ -131,18 +131,18 @@ class Ledger {
   public:
     // Opens or creates the database, applies migrations, checks integrity. A database written by a
     // newer medkiosk or a corrupt one is refused and left untouched.
-    static StatusOr<std::unique_ptr<Ledger>> open(const std::filesystem::path& file, LedgerOptions options);
+    static Result<std::unique_ptr<Ledger>> open(const std::filesystem::path& file, LedgerOptions options);
     ~Ledger();
     Ledger(const Ledger&) = delete;
     Ledger& operator=(const Ledger&) = delete;
 
-    StatusOr<DonationSession> begin_session();
+    Result<DonationSession> begin_session();
     // Commits the drop-off and its outbox row in one durable transaction before returning.
-    StatusOr<DropOffRecord> record_dropoff(const DropOffInput& input);
-    StatusOr<std::vector<DropOffRecord>> recent_dropoffs(int limit);
-    StatusOr<std::vector<DropOffRecord>> session_dropoffs(std::int64_t session_id);
-    StatusOr<LedgerSummary> summary();
-    StatusOr<std::string> integrity_check();  // "ok" or SQLite's report
+    Result<DropOffRecord> record_dropoff(const DropOffInput& input);
+    Result<std::vector<DropOffRecord>> recent_dropoffs(int limit);
+    Result<std::vector<DropOffRecord>> session_dropoffs(std::int64_t session_id);
+    Result<LedgerSummary> summary();
+    Result<std::string> integrity_check();  // "ok" or SQLite's report
 
     const std::filesystem::path& file() const;
 
@@ -151,70 +151,71 @@ class Ledger {
     // `actor` names who did it in the audit log: a user login, "kiosk" or "medkioskctl".
 
     // Replaces the whole catalogue: all entries or none.
-    Status replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor);
-    StatusOr<std::vector<CatalogueEntry>> catalogue();
-    StatusOr<std::optional<CatalogueEntry>> find_product(const std::string& product_id);
+    Result<void> replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor);
+    Result<std::vector<CatalogueEntry>> catalogue();
+    Result<std::optional<CatalogueEntry>> find_product(const std::string& product_id);
 
-    Status add_recall(const Recall& recall, const std::string& actor);
-    StatusOr<bool> is_recalled(const std::string& gtin, const std::string& batch);
+    Result<void> add_recall(const Recall& recall, const std::string& actor);
+    Result<bool> is_recalled(const std::string& gtin, const std::string& batch);
 
-    StatusOr<Drive> add_drive(const Drive& drive, const std::string& actor);
-    StatusOr<std::optional<Drive>> active_drive(const std::string& today_iso);  // latest-starting one
+    Result<Drive> add_drive(const Drive& drive, const std::string& actor);
+    Result<std::optional<Drive>> active_drive(const std::string& today_iso);  // latest-starting one
 
-    StatusOr<std::optional<std::string>> setting(const std::string& key);
-    Status set_setting(const std::string& key, const std::string& value, const std::string& actor);
+    Result<std::optional<std::string>> setting(const std::string& key);
+    Result<void> set_setting(const std::string& key, const std::string& value, const std::string& actor);
 
     // Users: the PIN hash is computed by the caller (kiosk/core users service); storage keeps it.
-    StatusOr<UserRecord> add_user(const std::string& login, const std::string& role,
-                                  const std::string& pin_hash, const std::string& actor);
-    StatusOr<std::vector<UserRecord>> users();
-    StatusOr<std::optional<UserRecord>> find_user(const std::string& login);
+    Result<UserRecord> add_user(const std::string& login, const std::string& role,
+                                const std::string& pin_hash, const std::string& actor);
+    Result<std::vector<UserRecord>> users();
+    Result<std::optional<UserRecord>> find_user(const std::string& login);
     // Writes the user's failure count, lock and last failure time (after a PIN check).
-    Status update_login_state(const UserRecord& user, const std::string& audit_action,
+    Result<void> update_login_state(const UserRecord& user, const std::string& audit_action,
+                                    const std::string& actor);
+    Result<void> set_pin_hash(const std::string& login, const std::string& pin_hash,
                               const std::string& actor);
-    Status set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor);
 
     // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
     // name, dates, categories and rules; a user who may no longer sign in (a PIN reset enables again).
-    StatusOr<std::vector<Drive>> drives();
-    Status update_drive(const Drive& drive, const std::string& actor);
-    Status disable_user(const std::string& login, const std::string& actor);
+    Result<std::vector<Drive>> drives();
+    Result<void> update_drive(const Drive& drive, const std::string& actor);
+    Result<void> disable_user(const std::string& login, const std::string& actor);
 
     // Keyed hash of a serial, as stored; "" for an empty serial. Needs a writable ledger (the key).
-    StatusOr<std::string> serial_hash(const std::string& serial);
-    StatusOr<bool> serial_recorded(const std::string& serial);
+    Result<std::string> serial_hash(const std::string& serial);
+    Result<bool> serial_recorded(const std::string& serial);
 
     // Staff queue: drop-offs waiting for a pharmacist, oldest first.
-    StatusOr<std::vector<DropOffRecord>> review_queue(int limit);
-    StatusOr<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
-                                         const std::string& action, const std::string& note);
+    Result<std::vector<DropOffRecord>> review_queue(int limit);
+    Result<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
+                                       const std::string& action, const std::string& note);
     // Items must be approved by a pharmacist; with `confirm_kiosk_accepted`, a pack the kiosk accepted
     // and nobody reviewed yet is approved by `user_id` in the same transaction. All items or none.
-    StatusOr<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                       const std::vector<DispatchItem>& items,
-                                       bool confirm_kiosk_accepted = false);
+    Result<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
+                                     const std::vector<DispatchItem>& items,
+                                     bool confirm_kiosk_accepted = false);
 
     // --- Staff screens (ledger_staff.cpp): filters and counts run in SQL.
-    StatusOr<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
+    Result<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
     // The catalogue's categories, sorted.
-    StatusOr<std::vector<std::string>> categories();
+    Result<std::vector<std::string>> categories();
     // Moves a drop-off that is still pending or approved to another catalogue category; the change,
     // its review_action row, its outbox row and its audit row commit in one transaction.
-    StatusOr<Reclassification> record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
-                                                 const std::string& category, const std::string& note);
+    Result<Reclassification> record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
+                                               const std::string& category, const std::string& note);
     // Accepted drop-offs not yet dispatched, refused or disposed (approved by a pharmacist, or
     // accepted by the kiosk and still pending), earliest expiry first; no expiry (devices) last.
-    StatusOr<std::vector<StaffQueueRow>> dispatch_candidates(int limit);
+    Result<std::vector<StaffQueueRow>> dispatch_candidates(int limit);
     // Clinics dispatched to before, most recent first.
-    StatusOr<std::vector<std::string>> recent_clinics(int limit);
+    Result<std::vector<std::string>> recent_clinics(int limit);
     // Per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
-    StatusOr<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day,
-                                                        const std::string& last_day);
+    Result<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day,
+                                                      const std::string& last_day);
     // Per category for drop-offs recorded on or after since_local_date ("" for all), by count.
-    StatusOr<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
+    Result<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
 
-    StatusOr<std::vector<AuditRow>> audit_rows();
-    StatusOr<AuditReport> verify_audit();
+    Result<std::vector<AuditRow>> audit_rows();
+    Result<AuditReport> verify_audit();
 
     static constexpr int kSchemaVersion = 20;
 

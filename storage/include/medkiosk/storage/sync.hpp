@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "medkiosk/storage/status.hpp"
+#include "medkiosk/result.hpp"
 
 namespace medkiosk::storage {
 
@@ -21,18 +21,18 @@ using HubRow = std::vector<std::optional<std::string>>;  // nullopt is SQL NULL
 // user, password, sslmode=verify-full, sslrootcert, sslcert/sslkey …).
 class HubSession {
   public:
-    static StatusOr<std::unique_ptr<HubSession>> connect(const std::string& conninfo,
-                                                         int connect_timeout_seconds = 5);
+    static Result<std::unique_ptr<HubSession>> connect(const std::string& conninfo,
+                                                       int connect_timeout_seconds = 5);
     ~HubSession();
     HubSession(const HubSession&) = delete;
     HubSession& operator=(const HubSession&) = delete;
 
     // Runs one statement (or, without params, several separated by ';'); returns its rows.
-    StatusOr<std::vector<HubRow>> query(const std::string& sql, const std::vector<std::string>& params = {});
-    Status exec(const std::string& sql) {
+    Result<std::vector<HubRow>> query(const std::string& sql, const std::vector<std::string>& params = {});
+    Result<void> exec(const std::string& sql) {
         auto rows = query(sql);
         if (!rows) return rows.error();
-        return Ok{};
+        return {};
     }
     bool healthy() const;
     std::string describe() const;  // "host:port/db as user", for messages
@@ -46,10 +46,10 @@ class HubSession {
 // deploy/hub/*.sql, embedded at build time so `medkioskctl hub init` needs no file beside it.
 const std::string& hub_schema_sql();
 // Applies the hub schema (idempotent) through an administrator's connection.
-Status init_hub(HubSession& admin);
+Result<void> init_hub(HubSession& admin);
 // Creates or updates kiosk `kiosk_id`'s login role with `password`; returns the role's name.
-StatusOr<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
-                                const std::string& public_key_hex = {});
+Result<std::string> add_kiosk(HubSession& admin, const std::string& kiosk_id, const std::string& password,
+                              const std::string& public_key_hex = {});
 // The SQL add_kiosk runs, for a DBA who applies it with psql.
 std::string add_kiosk_sql(const std::string& kiosk_id, const std::string& password,
                           const std::string& public_key_hex = {});
@@ -110,7 +110,7 @@ struct SyncProgress {
 
 class SyncWorker {
   public:
-    static StatusOr<std::unique_ptr<SyncWorker>> create(SyncOptions options);
+    static Result<std::unique_ptr<SyncWorker>> create(SyncOptions options);
     ~SyncWorker();  // stops the thread
     SyncWorker(const SyncWorker&) = delete;
     SyncWorker& operator=(const SyncWorker&) = delete;
@@ -122,7 +122,7 @@ class SyncWorker {
     void wake();  // a new record was committed: sync now rather than at the next poll
 
     // One round on the caller's thread: heartbeat, upload until the queue is empty, pull reference data.
-    Status run_round();
+    Result<void> run_round();
 
     SyncProgress progress() const;
 
@@ -143,6 +143,6 @@ struct OutboxStatus {
     std::optional<std::int64_t> clock_skew_ms;
     std::vector<std::string> recent_events;  // newest first
 };
-StatusOr<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file);
+Result<OutboxStatus> read_outbox_status(const std::filesystem::path& ledger_file);
 
 }  // namespace medkiosk::storage

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "medkiosk/result.hpp"
+
 namespace medkiosk::kiosk {
 
 struct KioskConfig {
@@ -96,8 +98,8 @@ std::vector<ConfigIssue> set_config_values(const std::filesystem::path& file,
 std::optional<std::string> config_value_problem(std::string_view dotted_name, std::string_view value);
 
 // Writes through a temporary file in the same folder, fsync and rename: a reader (or a power cut)
-// sees the old content or the new one, never half. Returns an error message or "".
-std::string write_file_atomically(const std::filesystem::path& file, std::string_view content);
+// sees the old content or the new one, never half.
+Result<void> write_file_atomically(const std::filesystem::path& file, std::string_view content);
 
 // $MEDKIOSK_CONFIG, else /etc/medkiosk/kiosk.toml.
 std::filesystem::path default_config_file();

@@ -13,8 +13,8 @@
 
 #include "medkiosk/kiosk/status.hpp"
 #include "medkiosk/kiosk/watchdog.hpp"
+#include "medkiosk/result.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
-#include "medkiosk/storage/status.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -37,7 +37,7 @@ class HealthTracker {
 
     void camera(std::string_view source_error, Clock::time_point now);
     void disk_free(std::optional<std::uint64_t> free_bytes, Clock::time_point now);
-    void ledger_failed(const storage::Error& error, Clock::time_point now);
+    void ledger_failed(const Error& error, Clock::time_point now);
     void ledger_unavailable(std::string_view open_error);  // the ledger could not be opened at all
 
     OutOfOrder reason(Clock::time_point now) const;
@@ -75,7 +75,7 @@ class ApplianceMonitor {
     // first time, checks free space every few seconds and rewrites the status file when it changes.
     OutOfOrder tick(Clock::time_point now, const scanner::PipelineStats& camera,
                     std::string_view ledger_open_error);
-    void on_ledger_error(const storage::Error& error, Clock::time_point now);
+    void on_ledger_error(const Error& error, Clock::time_point now);
     void on_stop();
 
     OutOfOrder reason() const { return reason_; }

@@ -27,7 +27,7 @@ struct PackChecks {
 
 struct LedgerReply {
     std::uint64_t ticket = 0;
-    std::variant<storage::DonationSession, storage::DropOffRecord, storage::Error, PackChecks> result;
+    std::variant<storage::DonationSession, storage::DropOffRecord, Error, PackChecks> result;
 };
 
 // What the donation flow needs from the ledger; tests may give it their own.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "medkiosk/result.hpp"
 #include "medkiosk/scanner/pack_code.hpp"
 
 namespace medkiosk::kiosk {
@@ -79,9 +80,8 @@ Assessment assess(const scanner::PackCode& pack, const scanner::Date& today, con
 
 // Reads {"minimum_shelf_life_days": 90, "shelf_life_by_category": {"antiviral": 180},
 //        "excluded_categories": ["controlled"], "accept_unknown_for_review": true}; absent keys keep
-// `base`'s value. Returns an error message instead for a malformed document.
-std::optional<PolicyRules> policy_rules_from_json(const std::string& json_text, const PolicyRules& base,
-                                                  std::string& error);
+// `base`'s value. A malformed document is refused with the reason.
+Result<PolicyRules> policy_rules_from_json(const std::string& json_text, const PolicyRules& base);
 std::string policy_rules_to_json(const PolicyRules& rules);
 
 }  // namespace medkiosk::kiosk

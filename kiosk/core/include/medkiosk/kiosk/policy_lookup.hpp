@@ -10,7 +10,7 @@ namespace medkiosk::kiosk {
 inline constexpr const char* kPolicyRulesSetting = "policy.rules";
 
 // The county's rules: defaults overlaid with the "policy.rules" setting.
-storage::StatusOr<PolicyRules> load_policy_rules(storage::Ledger& ledger);
+Result<PolicyRules> load_policy_rules(storage::Ledger& ledger);
 
 // The catalogue key of a pack: its GTIN-14, else its product id (trace codes, PZN …).
 std::string catalogue_key(const scanner::PackCode& pack);
@@ -18,7 +18,7 @@ std::string catalogue_key(const scanner::PackCode& pack);
 ProductInfo product_info(const storage::CatalogueEntry& entry);
 // A drive's rules_json uses the same keys as PolicyRules' JSON (minimum_shelf_life_days,
 // shelf_life_by_category); anything malformed is an error.
-storage::StatusOr<DriveInfo> drive_info(const storage::Drive& drive);
+Result<DriveInfo> drive_info(const storage::Drive& drive);
 
 struct PolicyInputs {
     PolicyRules rules;
@@ -27,7 +27,7 @@ struct PolicyInputs {
     std::string category;  // the catalogue category, "" for an unknown product
 };
 
-storage::StatusOr<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackCode& pack,
-                                              const scanner::Date& today);
+Result<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackCode& pack,
+                                   const scanner::Date& today);
 
 }  // namespace medkiosk::kiosk

@@ -30,7 +30,7 @@ struct PolicySnapshot {
     PolicyRules rules(const PolicyRules& base) const;
 };
 
-storage::StatusOr<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, const scanner::Date& today);
+Result<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, const scanner::Date& today);
 
 // Where the donation flow gets the current snapshot. policy() never blocks; nullptr until the first
 // load finished. refresh_policy() asks for a reload (after a catalogue import, a rules change or at

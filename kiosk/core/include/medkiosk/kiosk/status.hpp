@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "medkiosk/result.hpp"
+
 namespace medkiosk::kiosk {
 
 // The running kiosk's view of itself. Nothing about donors.
@@ -29,9 +31,10 @@ struct RuntimeStatus {
 
 std::filesystem::path runtime_status_file(
     const std::filesystem::path& data_dir);  // data_dir/runtime-status.json
-// Atomic (rename), no fsync: losing the latest status in a power cut costs nothing. "" or an error.
-std::string write_runtime_status(const std::filesystem::path& data_dir, const RuntimeStatus& status);
-std::optional<RuntimeStatus> read_runtime_status(const std::filesystem::path& data_dir, std::string& error);
+// Atomic (rename), no fsync: losing the latest status in a power cut costs nothing.
+Result<void> write_runtime_status(const std::filesystem::path& data_dir, const RuntimeStatus& status);
+// nullopt when the kiosk never wrote one; an error when the file is not valid JSON.
+Result<std::optional<RuntimeStatus>> read_runtime_status(const std::filesystem::path& data_dir);
 
 // Everything `medkioskctl status` prints.
 struct StatusReport {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "medkiosk/result.hpp"
+
 namespace medkiosk::kiosk {
 
 enum class Language { Chinese, English };
@@ -16,9 +18,9 @@ std::string_view language_code(Language language);  // "zh-CN", "en"
 
 class Translations {
   public:
-    // Loads both languages from `lang_dir`. Returns an empty string or a message naming the file and
-    // the problem (missing file, bad JSON, a value that is not a string).
-    std::string load(const std::filesystem::path& lang_dir);
+    // Loads both languages from `lang_dir`, or says which file is wrong and how (missing file, bad
+    // JSON, a value that is not a string); then nothing is replaced.
+    Result<void> load(const std::filesystem::path& lang_dir);
 
     // The text for `key`; a missing key yields the key itself (visible on screen, caught by tests).
     const std::string& text(Language language, std::string_view key) const;

@@ -18,7 +18,7 @@ namespace medkiosk::kiosk {
 std::filesystem::path default_pepper_file(const std::filesystem::path& data_dir);
 
 // Reads the pepper; creates 32 random bytes (mode 0600) when the file is absent and `create` is set.
-storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create);
+Result<std::string> load_pepper(const std::filesystem::path& file, bool create);
 
 struct PinCost {
     unsigned long long ops_limit;
@@ -53,24 +53,23 @@ class UserService {
     // 4 to 12 digits.
     static bool pin_is_acceptable(const std::string& pin);
 
-    storage::StatusOr<storage::UserRecord> add_user(const std::string& login, const std::string& role,
-                                                    const std::string& pin, const std::string& actor);
-    storage::StatusOr<SignInResult> sign_in(const std::string& login, const std::string& pin,
-                                            Clock::time_point now = Clock::now());
+    Result<storage::UserRecord> add_user(const std::string& login, const std::string& role,
+                                         const std::string& pin, const std::string& actor);
+    Result<SignInResult> sign_in(const std::string& login, const std::string& pin,
+                                 Clock::time_point now = Clock::now());
     // The technician signs in with their own PIN to unlock `login` (clears failures and the lock).
-    storage::StatusOr<SignInResult> unlock(const std::string& login, const std::string& technician_login,
-                                           const std::string& technician_pin,
-                                           Clock::time_point now = Clock::now());
+    Result<SignInResult> unlock(const std::string& login, const std::string& technician_login,
+                                const std::string& technician_pin, Clock::time_point now = Clock::now());
     // Sets a new PIN and unlocks; `actor` is recorded in the audit log.
-    storage::Status reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor);
+    Result<void> reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor);
     // Direct unlock for medkioskctl run by the machine's administrator (file access is the authority).
-    storage::Status unlock_as_administrator(const std::string& login, const std::string& actor);
+    Result<void> unlock_as_administrator(const std::string& login, const std::string& actor);
 
     // Seconds to wait after `failed_attempts` failures before the next try.
     static std::chrono::seconds delay_after(int failed_attempts);
 
   private:
-    storage::StatusOr<std::string> hash_pin(const std::string& pin) const;
+    Result<std::string> hash_pin(const std::string& pin) const;
     bool pin_matches(const std::string& pin, const std::string& stored_hash) const;
 
     storage::Ledger& ledger_;
