@@ -1,14 +1,28 @@
+// The hash-chained audit log: appending a row inside a change's transaction, reading and verifying
+// the chain (the Ledger's audit()).
+
 #include "audit.hpp"
 
 #include <sodium.h>
 
 #include <array>
 
+#include "ledger_core.hpp"
+#include "medkiosk/storage/audit_log.hpp"
+
 namespace medkiosk::storage::detail {
 namespace {
 
 constexpr const char* kHeadSeqKey = "audit.head_seq";
 constexpr const char* kHeadHashKey = "audit.head_hash";
+constexpr const char* kSelectRows =
+    "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY seq";
+
+AuditRow read_audit_row(const Statement& row) {
+    return {row.column_int64(0), row.column_text(1), row.column_text(2),
+            row.column_text(3),  row.column_text(4), row.column_text(5),
+            row.column_text(6),  row.column_text(7), row.column_text(8)};
+}
 
 void absorb(crypto_generichash_state& state, std::string_view field) {
     const std::uint64_t size = field.size();
@@ -103,18 +117,14 @@ Result<void> append_audit(Database& db, std::string_view actor, std::string_view
 Result<AuditReport> verify_audit_chain(Database& db) {
     constexpr std::string_view kDoing = "verifying the audit log";
     AuditReport report;
-    auto rows = db.prepare(
-        "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash FROM audit_log ORDER BY "
-        "seq");
+    auto rows = db.prepare(kSelectRows);
     if (!rows) return rows.error();
     Statement& query = rows.value();
     std::int64_t expected_seq = 1;
     std::string previous_hash = kAuditGenesisHash;
     int rc = SQLITE_ROW;
     while ((rc = query.step()) == SQLITE_ROW) {
-        AuditRow row{query.column_int64(0), query.column_text(1), query.column_text(2),
-                     query.column_text(3),  query.column_text(4), query.column_text(5),
-                     query.column_text(6),  query.column_text(7), query.column_text(8)};
+        const AuditRow row = read_audit_row(query);
         ++report.rows;
         const std::string where = "audit row " + std::to_string(row.seq);
         if (row.seq != expected_seq) {
@@ -154,3 +164,26 @@ Result<AuditReport> verify_audit_chain(Database& db) {
 }
 
 }  // namespace medkiosk::storage::detail
+
+namespace medkiosk::storage {
+
+Result<std::vector<AuditRow>> AuditLog::rows() {
+    constexpr std::string_view kDoing = "reading the audit log";
+    return detail::without_exceptions(kDoing, [&]() -> Result<std::vector<AuditRow>> {
+        detail::Database& db = core_.database();
+        auto query = db.prepare(detail::kSelectRows);
+        if (!query) return query.error();
+        return detail::read_all(db, query.value(), kDoing, detail::read_audit_row);
+    });
+}
+
+Result<AuditReport> AuditLog::verify() {
+    constexpr std::string_view kDoing = "verifying the audit log";
+    return detail::without_exceptions(kDoing, [&]() -> Result<AuditReport> {
+        detail::Database& db = core_.database();
+        // One read transaction so the rows and the recorded head agree while the kiosk keeps writing.
+        return detail::in_read_transaction(db, kDoing, [&] { return detail::verify_audit_chain(db); });
+    });
+}
+
+}  // namespace medkiosk::storage

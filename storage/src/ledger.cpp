@@ -8,12 +8,9 @@
 #include <system_error>
 #include <utility>
 
-#include "audit.hpp"
 #include "county_key.hpp"
-#include "dropoff_rows.hpp"
-#include "identifiers.hpp"
+#include "ledger_core.hpp"
 #include "migrations.hpp"
-#include "sqlite_db.hpp"
 
 namespace medkiosk::storage {
 namespace {
@@ -21,135 +18,10 @@ namespace {
 namespace fs = std::filesystem;
 using detail::CountyKey;
 using detail::Database;
-using detail::Statement;
-using detail::StatementScope;
-using detail::WriteTransaction;
-
-// Long enough for the kiosk's own writer and medkioskctl to take turns; a WAL commit takes < 1 ms.
-constexpr int kBusyTimeoutMs = 5000;
-constexpr std::size_t kMaxFieldBytes = 256;
-constexpr std::size_t kMaxSerialBytes = 512;
-constexpr int kReceiptCodeAttempts = 8;
-
-constexpr const char* kNothingRecorded = "nothing was recorded";
-constexpr const char* kNotModified = "it was not modified";
-
 using detail::invalid;
-using detail::kDropoffColumns;
-using detail::read_dropoff_row;
 using detail::without_exceptions;
 
-// ---------------------------------------------------------------------------------------------------
-// Input checks: the CHECK constraints would refuse most of these too, but with a message no one at a
-// pharmacy could act on.
-
-bool is_digits(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-int parse_digits(std::string_view text) {
-    int value = 0;
-    for (char c : text) value = value * 10 + (c - '0');
-    return value;
-}
-
-bool is_valid_expiry(std::string_view expiry, std::string_view precision) {
-    if (expiry.size() != 10 || expiry[4] != '-' || expiry[7] != '-') return false;
-    const auto year_text = expiry.substr(0, 4), month_text = expiry.substr(5, 2),
-               day_text = expiry.substr(8, 2);
-    if (!is_digits(year_text) || !is_digits(month_text) || !is_digits(day_text)) return false;
-    const int year = parse_digits(year_text), month = parse_digits(month_text), day = parse_digits(day_text);
-    if (year < 1900 || year > 2199 || month < 1 || month > 12) return false;
-    static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    const int last_day = kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0);
-    // GS1 writes day 00 for "end of the month"; that only makes sense with month precision.
-    if (day == 0) return precision == "month";
-    return day <= last_day;
-}
-
-Result<void> validate(const DropOffInput& input) {
-    if (input.session_id <= 0)
-        return invalid("drop-off has no donation session (session_id " + std::to_string(input.session_id) +
-                       "); call begin_session first");
-    if (input.quantity <= 0)
-        return invalid("quantity must be at least 1, got " + std::to_string(input.quantity));
-    if (input.condition != "sealed" && input.condition != "opened-usable") {
-        return invalid("condition must be \"sealed\" or \"opened-usable\", got \"" + input.condition + "\"");
-    }
-    if (input.decision != "accept" && input.decision != "refuse" && input.decision != "review") {
-        return invalid("decision must be \"accept\", \"refuse\" or \"review\", got \"" + input.decision +
-                       "\"");
-    }
-    if (input.scheme.empty())
-        return invalid("scheme is empty (expected e.g. \"gs1\", \"cn-trace\", \"retail\")");
-    if (input.reason.empty()) return invalid("reason is empty (expected a reason code such as \"ok\")");
-    if (!input.gtin.empty() && (input.gtin.size() != 14 || !is_digits(input.gtin))) {
-        return invalid("gtin must be 14 digits (GTIN-14) or empty, got \"" + input.gtin + "\"");
-    }
-    if (input.expiry_precision != "" && input.expiry_precision != "day" &&
-        input.expiry_precision != "month") {
-        return invalid("expiry_precision must be \"day\", \"month\" or empty, got \"" +
-                       input.expiry_precision + "\"");
-    }
-    if (input.expiry.empty() != input.expiry_precision.empty()) {
-        return invalid("expiry \"" + input.expiry + "\" and expiry_precision \"" + input.expiry_precision +
-                       "\" disagree: give both or neither");
-    }
-    if (!input.expiry.empty() && !is_valid_expiry(input.expiry, input.expiry_precision)) {
-        return invalid("expiry must be a date YYYY-MM-DD, got \"" + input.expiry + "\"");
-    }
-    if (input.expiry_source != "" && input.expiry_source != "code" &&
-        input.expiry_source != "ocr-confirmed" && input.expiry_source != "picker") {
-        return invalid("expiry_source must be \"code\", \"ocr-confirmed\", \"picker\" or empty, got \"" +
-                       input.expiry_source + "\"");
-    }
-    if (!input.expiry_source.empty() && input.expiry.empty()) {
-        return invalid("expiry_source \"" + input.expiry_source + "\" given without an expiry");
-    }
-    const std::pair<const char*, const std::string*> fields[] = {{"scheme", &input.scheme},
-                                                                 {"product_id", &input.product_id},
-                                                                 {"batch", &input.batch},
-                                                                 {"reason", &input.reason},
-                                                                 {"category", &input.category}};
-    for (const auto& [name, value] : fields) {
-        if (value->size() > kMaxFieldBytes) {
-            return invalid(std::string(name) + " is longer than " + std::to_string(kMaxFieldBytes) +
-                           " bytes");
-        }
-    }
-    if (input.serial.size() > kMaxSerialBytes) {
-        return invalid("serial is longer than " + std::to_string(kMaxSerialBytes) + " bytes");
-    }
-    return {};
-}
-
-std::string outbox_payload(const DropOffRecord& record) {
-    nlohmann::ordered_json json = {
-        {"uuid", record.uuid},
-        {"session_id", record.session_id},
-        {"kiosk_id", record.kiosk_id},
-        {"recorded_at", record.recorded_at},
-        {"sequence", record.sequence},
-        {"scheme", record.scheme},
-        {"gtin", record.gtin},
-        {"product_id", record.product_id},
-        {"batch", record.batch},
-        {"expiry", record.expiry},
-        {"expiry_precision", record.expiry_precision},
-        {"serial_hash", record.serial_hash},
-        {"quantity", record.quantity},
-        {"condition", record.condition},
-        {"decision", record.decision},
-        {"reason", record.reason},
-        {"review_state", record.review_state},
-        {"category", record.category},
-        {"drive_id", record.drive_id},
-        {"expiry_source", record.expiry_source},
-    };
-    // Barcode data is not guaranteed UTF-8; replace rather than throw.
-    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+constexpr const char* kNotModified = "it was not modified";
 
 // ---------------------------------------------------------------------------------------------------
 // Opening
@@ -200,7 +72,7 @@ Result<Inspection> inspect_existing(const fs::path& file) {
     auto& db = *opened.value();
     // A read-only look must not fold the WAL into the main file on close either.
     sqlite3_db_config(db.handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+    detail::wait_when_busy(db);
 
     auto version = db.query_int64("PRAGMA user_version", "reading the schema version");
     if (!version) return inspection_error(file, version.error());
@@ -235,7 +107,7 @@ bool is_readonly_recovery_needed(const Error& error) {
 }
 
 Result<void> configure_writer(Database& db) {
-    sqlite3_busy_timeout(db.handle(), kBusyTimeoutMs);
+    detail::wait_when_busy(db);
     auto journal = db.query_text_rows("PRAGMA journal_mode = WAL", "switching to WAL journaling");
     if (!journal) return journal.error();
     if (journal.value() != "wal") {
@@ -253,29 +125,14 @@ Result<void> configure_writer(Database& db) {
 // Brings the schema up to date in one write transaction, so a second process opening the same new file
 // waits and then finds it migrated rather than migrating it twice.
 Result<void> migrate(Database& db) {
-    if (auto s = db.exec("BEGIN IMMEDIATE", "starting the schema update", "the file was not changed"); !s)
-        return s;
-    const auto rollback = [&db] { sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr); };
-    auto version = db.query_int64("PRAGMA user_version", "reading the schema version");
-    if (!version) {
-        rollback();
-        return version.error();
-    }
-    if (version.value() > Ledger::kSchemaVersion) {
-        rollback();
-        return refused_as_too_new(db.file(), version.value());
-    }
-    if (auto applied = detail::apply_migrations(db, static_cast<int>(version.value())); !applied) {
-        rollback();
-        return applied;
-    }
-    if (auto committed =
-            db.exec("COMMIT", "committing the schema update", "the file was left at its old version");
-        !committed) {
-        if (sqlite3_get_autocommit(db.handle()) == 0) rollback();
-        return committed;
-    }
-    return {};
+    return detail::in_write_transaction(
+        db, "updating the schema", "the file was left at its old version", [&db]() -> Result<void> {
+            auto version = db.query_int64("PRAGMA user_version", "reading the schema version");
+            if (!version) return version.error();
+            if (version.value() > Ledger::kSchemaVersion)
+                return refused_as_too_new(db.file(), version.value());
+            return detail::apply_migrations(db, static_cast<int>(version.value()));
+        });
 }
 
 }  // namespace
@@ -283,184 +140,48 @@ Result<void> migrate(Database& db) {
 // ---------------------------------------------------------------------------------------------------
 
 struct Ledger::Impl {
-    fs::path file;
-    LedgerOptions options;
-    std::optional<CountyKey> county_key;  // absent when read-only
-    // Declared before the statements so it is closed after they are finalized.
-    std::unique_ptr<Database> db;
-
-    Statement insert_session;
-    Statement session_exists;
-    Statement next_sequence;
-    Statement insert_dropoff;
-    Statement insert_outbox;
-    Statement select_recent;
-    Statement select_by_session;
-
-    Result<void> prepare_statements() {
-        const auto prepare = [this](Statement& target, const std::string& sql) -> Result<void> {
-            auto prepared = db->prepare(sql);
-            if (!prepared) return prepared.error();
-            target = std::move(prepared).value();
-            return {};
-        };
-        const std::string columns = kDropoffColumns;
-        const std::pair<Statement*, std::string> all[] = {
-            {&select_recent, "SELECT " + columns + " FROM dropoff ORDER BY sequence DESC LIMIT ?1"},
-            {&select_by_session,
-             "SELECT " + columns + " FROM dropoff WHERE session_id = ?1 ORDER BY sequence"},
-        };
-        for (const auto& [statement, sql] : all) {
-            if (auto s = prepare(*statement, sql); !s) return s;
-        }
-        if (options.read_only) return {};
-        const std::pair<Statement*, std::string> writers[] = {
-            {&insert_session, "INSERT INTO donation_session (receipt_code, started_at) VALUES (?1, ?2)"},
-            {&session_exists, "SELECT 1 FROM donation_session WHERE id = ?1"},
-            {&next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
-            {&insert_dropoff, "INSERT INTO dropoff (" + columns +
-                                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                                  "?15, ?16, ?17, ?18, ?19, ?20)"},
-            {&insert_outbox,
-             "INSERT INTO outbox (entity, entity_id, payload, created_at) VALUES ('dropoff', ?1, ?2, ?3)"},
-        };
-        for (const auto& [statement, sql] : writers) {
-            if (auto s = prepare(*statement, sql); !s) return s;
-        }
-        return {};
-    }
-
-    Error read_only_refusal(std::string_view what) const {
-        return invalid("ledger " + file.string() + " was opened read-only; cannot " + std::string(what));
-    }
-
-    Result<std::vector<DropOffRecord>> read_dropoffs(Statement& query, std::string_view doing) {
-        StatementScope scope(query);
-        std::vector<DropOffRecord> records;
-        int rc = SQLITE_ROW;
-        while ((rc = query.step()) == SQLITE_ROW) records.push_back(read_dropoff_row(query));
-        if (rc != SQLITE_DONE) return db->last_error(rc, doing);
-        return records;
-    }
-
-    Result<DropOffRecord> record(const DropOffInput& input);
+    detail::LedgerCore core;
+    // After the core, so their statements are finalized before the connection closes.
+    DropOffs dropoffs{core};
+    ReferenceData reference{core};
+    UserAccounts users{core};
+    AuditLog audit{core};
+    StaffWork staff{core};
 };
 
-Result<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
-    constexpr std::string_view kDoing = "recording a drop-off";
-    if (options.read_only) return read_only_refusal("record a drop-off");
-    if (auto valid = validate(input); !valid) {
-        return invalid("ledger " + file.string() + ": drop-off refused: " + valid.error().message + " — " +
-                       kNothingRecorded);
-    }
+namespace detail {
 
-    DropOffRecord record;
-    record.uuid = detail::new_uuid_v4();
-    record.session_id = input.session_id;
-    record.kiosk_id = options.kiosk_id;
-    record.recorded_at = detail::utc_now_iso8601_ms();
-    record.scheme = input.scheme;
-    record.gtin = input.gtin;
-    record.product_id = input.product_id;
-    record.batch = input.batch;
-    record.expiry = input.expiry;
-    record.expiry_precision = input.expiry_precision;
-    record.serial_hash = input.serial.empty() ? std::string() : county_key->hash_serial(input.serial);
-    record.quantity = input.quantity;
-    record.condition = input.condition;
-    record.decision = input.decision;
-    record.reason = input.reason;
-    record.review_state = "pending";
-    record.category = input.category;
-    record.drive_id = input.drive_id;
-    record.expiry_source = input.expiry_source;
-
-    WriteTransaction transaction(*db);
-    if (auto s = transaction.begin(kDoing, kNothingRecorded); !s) return s.error();
-
-    {
-        StatementScope scope(session_exists);
-        session_exists.bind_int64(1, input.session_id);
-        const int rc = session_exists.step();
-        if (rc == SQLITE_DONE) {
-            return Error{ErrorCode::NotFound, "ledger " + file.string() + ": no donation session " +
-                                                  std::to_string(input.session_id) +
-                                                  "; start one with begin_session — " + kNothingRecorded};
-        }
-        if (rc != SQLITE_ROW) return db->last_error(rc, kDoing, kNothingRecorded);
-    }
-    {
-        StatementScope scope(next_sequence);
-        const int rc = next_sequence.step();
-        if (rc != SQLITE_ROW) return db->last_error(rc, kDoing, kNothingRecorded);
-        record.sequence = next_sequence.column_int64(0);
-    }
-    {
-        StatementScope scope(insert_dropoff);
-        auto& s = insert_dropoff;
-        s.bind_text(1, record.uuid);
-        s.bind_int64(2, record.session_id);
-        s.bind_text(3, record.kiosk_id);
-        s.bind_text(4, record.recorded_at);
-        s.bind_int64(5, record.sequence);
-        s.bind_text(6, record.scheme);
-        s.bind_text_or_null(7, record.gtin);
-        s.bind_text_or_null(8, record.product_id);
-        s.bind_text_or_null(9, record.batch);
-        s.bind_text_or_null(10, record.expiry);
-        s.bind_text_or_null(11, record.expiry_precision);
-        s.bind_text_or_null(12, record.serial_hash);
-        s.bind_int64(13, record.quantity);
-        s.bind_text(14, record.condition);
-        s.bind_text(15, record.decision);
-        s.bind_text(16, record.reason);
-        s.bind_text(17, record.review_state);
-        s.bind_text_or_null(18, record.category);
-        if (record.drive_id > 0)
-            s.bind_int64(19, record.drive_id);
-        else
-            sqlite3_bind_null(s.get(), 19);
-        s.bind_text_or_null(20, record.expiry_source);
-        if (const int rc = s.step(); rc != SQLITE_DONE) return db->last_error(rc, kDoing, kNothingRecorded);
-    }
-    {
-        StatementScope scope(insert_outbox);
-        insert_outbox.bind_text(1, record.uuid);
-        insert_outbox.bind_text(2, outbox_payload(record));
-        insert_outbox.bind_text(3, record.recorded_at);
-        if (const int rc = insert_outbox.step(); rc != SQLITE_DONE) {
-            return db->last_error(rc, kDoing, kNothingRecorded);
-        }
-    }
-    {
-        const nlohmann::json detail = {
-            {"sequence", record.sequence}, {"decision", record.decision}, {"reason", record.reason}};
-        if (auto s = detail::append_audit(*db, "kiosk", "record-dropoff", "dropoff", record.uuid,
-                                          detail.dump(), record.recorded_at);
-            !s) {
-            return Error{s.error().code, s.error().message + " — " + kNothingRecorded};
-        }
-    }
-    // Only a successful COMMIT (WAL synced, synchronous=FULL) makes the drop-off real.
-    if (auto s = transaction.commit(kDoing, kNothingRecorded); !s) return s.error();
-    return record;
+LedgerCore& core_of(Ledger& ledger) {
+    return ledger.impl_->core;
 }
+
+Error LedgerCore::read_only_refusal(std::string_view what) const {
+    return invalid("ledger " + file.string() + " was opened read-only; cannot " + std::string(what));
+}
+
+}  // namespace detail
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::~Ledger() = default;
 
 const std::filesystem::path& Ledger::file() const {
-    return impl_->file;
+    return impl_->core.file;
 }
 
-detail::Database& Ledger::database() {
-    return *impl_->db;
+DropOffs& Ledger::dropoffs() {
+    return impl_->dropoffs;
 }
-
-Result<std::string> Ledger::serial_hash(const std::string& serial) {
-    if (!impl_->county_key) return impl_->read_only_refusal("hash a serial without the county key");
-    if (serial.empty()) return std::string();
-    return impl_->county_key->hash_serial(serial);
+ReferenceData& Ledger::reference() {
+    return impl_->reference;
+}
+UserAccounts& Ledger::users() {
+    return impl_->users;
+}
+AuditLog& Ledger::audit() {
+    return impl_->audit;
+}
+StaffWork& Ledger::staff() {
+    return impl_->staff;
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {
@@ -477,8 +198,9 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
         }
 
         auto impl = std::make_unique<Impl>();
-        impl->file = file;
-        impl->options = options;
+        detail::LedgerCore& core = impl->core;
+        core.file = file;
+        core.options = options;
 
         std::error_code ec;
         const auto status = fs::status(file, ec);
@@ -498,7 +220,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
             auto inspection = inspect_existing(file);
             if (inspection) {
                 schema_version = inspection.value().schema_version;
-                if (options.read_only) impl->db = std::move(inspection.value().connection);
+                if (options.read_only) core.db = std::move(inspection.value().connection);
             } else if (options.read_only || !is_readonly_recovery_needed(inspection.error())) {
                 return inspection.error();
             }
@@ -526,95 +248,50 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
                 options.county_key_file.empty() ? file.parent_path() / "county.key" : options.county_key_file;
             auto key = CountyKey::load_or_create(key_file);
             if (!key) return key.error();
-            impl->county_key = std::move(key).value();
+            core.county_key = std::move(key).value();
 
             auto opened = Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
             if (!opened) return opened.error();
-            impl->db = std::move(opened).value();
-            if (auto s = configure_writer(*impl->db); !s) return inspection_error(file, s.error());
-            if (auto s = migrate(*impl->db); !s) return inspection_error(file, s.error());
+            core.db = std::move(opened).value();
+            if (auto s = configure_writer(*core.db); !s) return inspection_error(file, s.error());
+            if (auto s = migrate(*core.db); !s) return inspection_error(file, s.error());
         }
 
-        if (auto s = impl->prepare_statements(); !s) return s.error();
+        if (auto s = impl->dropoffs.prepare_statements(); !s) return s.error();
         return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
-    });
-}
-
-Result<DonationSession> Ledger::begin_session() {
-    return without_exceptions("starting a donation session", [&]() -> Result<DonationSession> {
-        if (impl_->options.read_only) return impl_->read_only_refusal("start a donation session");
-        auto& insert = impl_->insert_session;
-        for (int attempt = 0; attempt < kReceiptCodeAttempts; ++attempt) {
-            DonationSession session{0, detail::new_receipt_code(), detail::utc_now_iso8601_ms()};
-            StatementScope scope(insert);
-            insert.bind_text(1, session.receipt_code);
-            insert.bind_text(2, session.started_at);
-            const int rc = insert.step();
-            if (rc == SQLITE_DONE) {
-                session.id = sqlite3_last_insert_rowid(impl_->db->handle());
-                return session;
-            }
-            // 60 random bits rarely collide; when they do, draw again.
-            if (sqlite3_extended_errcode(impl_->db->handle()) == SQLITE_CONSTRAINT_UNIQUE) continue;
-            return impl_->db->last_error(rc, "starting a donation session", "no session was started");
-        }
-        return Error{ErrorCode::Internal, "ledger " + impl_->file.string() +
-                                              ": could not find an unused receipt code; report this to the "
-                                              "medkiosk maintainers — no session was started"};
-    });
-}
-
-Result<DropOffRecord> Ledger::record_dropoff(const DropOffInput& input) {
-    return without_exceptions("recording a drop-off", [&] { return impl_->record(input); });
-}
-
-Result<std::vector<DropOffRecord>> Ledger::recent_dropoffs(int limit) {
-    return without_exceptions("reading recent drop-offs", [&]() -> Result<std::vector<DropOffRecord>> {
-        if (limit < 0)
-            return invalid("recent_dropoffs: limit must not be negative, got " + std::to_string(limit));
-        impl_->select_recent.bind_int64(1, limit);
-        return impl_->read_dropoffs(impl_->select_recent, "reading recent drop-offs");
-    });
-}
-
-Result<std::vector<DropOffRecord>> Ledger::session_dropoffs(std::int64_t session_id) {
-    return without_exceptions("reading a session's drop-offs", [&] {
-        impl_->select_by_session.bind_int64(1, session_id);
-        return impl_->read_dropoffs(impl_->select_by_session, "reading a session's drop-offs");
     });
 }
 
 Result<LedgerSummary> Ledger::summary() {
     return without_exceptions("summarising the ledger", [&]() -> Result<LedgerSummary> {
-        auto& db = *impl_->db;
+        Database& db = impl_->core.database();
         constexpr std::string_view kDoing = "summarising the ledger";
         // One read transaction, so the counts agree with each other while the kiosk keeps writing.
-        if (auto s = db.exec("BEGIN", kDoing); !s) return s.error();
-        struct EndRead {
-            Database& db;
-            ~EndRead() { sqlite3_exec(db.handle(), "COMMIT", nullptr, nullptr, nullptr); }
-        } end_read{db};
-
-        LedgerSummary summary;
-        auto version = db.query_int64("PRAGMA user_version", kDoing);
-        if (!version) return version.error();
-        summary.schema_version = static_cast<int>(version.value());
-        auto sessions = db.query_int64("SELECT count(*) FROM donation_session", kDoing);
-        if (!sessions) return sessions.error();
-        summary.sessions = sessions.value();
-        auto dropoffs = db.query_int64("SELECT count(*) FROM dropoff", kDoing);
-        if (!dropoffs) return dropoffs.error();
-        summary.dropoffs = dropoffs.value();
-        auto pending = db.query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NULL", kDoing);
-        if (!pending) return pending.error();
-        summary.outbox_pending = pending.value();
-        return summary;
+        return detail::in_read_transaction(db, kDoing, [&]() -> Result<LedgerSummary> {
+            LedgerSummary summary;
+            auto version = db.query_int64("PRAGMA user_version", kDoing);
+            if (!version) return version.error();
+            summary.schema_version = static_cast<int>(version.value());
+            auto sessions = db.query_int64("SELECT count(*) FROM donation_session", kDoing);
+            if (!sessions) return sessions.error();
+            summary.sessions = sessions.value();
+            auto dropoffs = db.query_int64("SELECT count(*) FROM dropoff", kDoing);
+            if (!dropoffs) return dropoffs.error();
+            summary.dropoffs = dropoffs.value();
+            auto pending = db.query_int64("SELECT count(*) FROM outbox WHERE acked_at IS NULL", kDoing);
+            if (!pending) return pending.error();
+            summary.outbox_pending = pending.value();
+            auto acknowledged = db.query_text_rows("SELECT coalesce(max(acked_at), '') FROM outbox", kDoing);
+            if (!acknowledged) return acknowledged.error();
+            summary.last_acknowledged_at = acknowledged.value();
+            return summary;
+        });
     });
 }
 
 Result<std::string> Ledger::integrity_check() {
     return without_exceptions("checking the ledger", [&]() -> Result<std::string> {
-        auto& db = *impl_->db;
+        Database& db = impl_->core.database();
         auto report = db.query_text_rows("PRAGMA integrity_check", "checking the ledger");
         if (!report) return report.error();
         // integrity_check does not look at foreign keys; a drop-off without its session is damage too.
@@ -632,32 +309,4 @@ Result<std::string> Ledger::integrity_check() {
     });
 }
 
-namespace detail {
-
-DropOffRecord read_dropoff_row(const Statement& row) {
-    DropOffRecord record;
-    record.uuid = row.column_text(0);
-    record.session_id = row.column_int64(1);
-    record.kiosk_id = row.column_text(2);
-    record.recorded_at = row.column_text(3);
-    record.sequence = row.column_int64(4);
-    record.scheme = row.column_text(5);
-    record.gtin = row.column_text(6);
-    record.product_id = row.column_text(7);
-    record.batch = row.column_text(8);
-    record.expiry = row.column_text(9);
-    record.expiry_precision = row.column_text(10);
-    record.serial_hash = row.column_text(11);
-    record.quantity = static_cast<int>(row.column_int64(12));
-    record.condition = row.column_text(13);
-    record.decision = row.column_text(14);
-    record.reason = row.column_text(15);
-    record.review_state = row.column_text(16);
-    record.category = row.column_text(17);
-    record.drive_id = row.column_int64(18);
-    record.expiry_source = row.column_text(19);
-    return record;
-}
-
-}  // namespace detail
 }  // namespace medkiosk::storage

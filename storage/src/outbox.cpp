@@ -6,38 +6,11 @@
 
 #include "audit.hpp"
 #include "identifiers.hpp"
-#include "medkiosk/storage/ledger.hpp"
+#include "ledger_core.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage::detail {
 namespace {
-
-constexpr int kBusyTimeoutMs = 10000;
-
-class Transaction {
-  public:
-    explicit Transaction(Database& db) : db_(db) {}
-    ~Transaction() {
-        if (open_ && sqlite3_get_autocommit(db_.handle()) == 0)
-            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-    Result<void> begin(std::string_view doing) {
-        if (auto s = db_.exec("BEGIN IMMEDIATE", doing, "nothing was changed"); !s) return s;
-        open_ = true;
-        return {};
-    }
-    Result<void> commit(std::string_view doing) {
-        if (auto s = db_.exec("COMMIT", doing, "nothing was changed"); !s) return s;
-        open_ = false;
-        return {};
-    }
-
-  private:
-    Database& db_;
-    bool open_ = false;
-};
 
 std::int64_t seconds_since(const std::string& iso) {
     std::tm tm{};
@@ -55,57 +28,42 @@ Result<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::pa
         return Error{ErrorCode::NotFound, "no ledger at " + ledger_file.string() +
                                               "; the kiosk creates it on first start, or pass --data-dir"};
     }
-    {
-        // Brings an older ledger up to the sync schema; the kiosk id is not used for syncing.
-        LedgerOptions options;
-        options.kiosk_id = "sync";
-        auto ledger = Ledger::open(ledger_file, options);
-        if (!ledger) return ledger.error();
-    }
-    auto opened = Database::open(ledger_file, SQLITE_OPEN_READWRITE);
-    if (!opened) return opened.error();
+    // Its own Ledger connection (which brings an older ledger up to the sync schema); the kiosk id is
+    // not used for syncing.
+    LedgerOptions options;
+    options.kiosk_id = "sync";
+    auto ledger = Ledger::open(ledger_file, options);
+    if (!ledger) return ledger.error();
     auto store = std::make_unique<OutboxStore>();
-    store->db_ = std::move(opened).value();
-    sqlite3_busy_timeout(store->db_->handle(), kBusyTimeoutMs);
-    if (auto s = store->db_->exec("PRAGMA synchronous = FULL", "setting synchronous=FULL"); !s)
-        return s.error();
+    store->ledger_ = std::move(ledger).value();
+    store->db_ = &core_of(*store->ledger_).database();
     return store;
 }
 
 Result<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit) {
-    auto prepared = db_->prepare(
+    return due_rows(
         "SELECT id, entity, entity_id, payload FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL "
-        "AND id > ?1 ORDER BY id LIMIT ?2");
-    if (!prepared) return prepared.error();
-    Statement& query = prepared.value();
-    query.bind_int64(1, after_id);
-    query.bind_int64(2, limit);
-    std::vector<OutboxRow> rows;
-    int rc;
-    while ((rc = query.step()) == SQLITE_ROW) {
-        rows.push_back(
-            {query.column_int64(0), query.column_text(1), query.column_text(2), query.column_text(3)});
-    }
-    if (rc != SQLITE_DONE) return db_->last_error(rc, "reading the outbox");
-    return rows;
+        "AND id > ?1 ORDER BY id LIMIT ?2",
+        after_id, limit, "reading the outbox");
 }
 
 Result<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
-    auto prepared = db_->prepare(
-        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
-        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
+    return due_rows(
+        "SELECT id, 'session', 'session-' || id, "
+        "json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
+        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2",
+        after_id, limit, "reading donation sessions");
+}
+
+Result<std::vector<OutboxRow>> OutboxStore::due_rows(const char* sql, std::int64_t after_id, int limit,
+                                                     std::string_view doing) {
+    auto prepared = db_->prepare(sql);
     if (!prepared) return prepared.error();
-    Statement& query = prepared.value();
-    query.bind_int64(1, after_id);
-    query.bind_int64(2, limit);
-    std::vector<OutboxRow> rows;
-    int rc;
-    while ((rc = query.step()) == SQLITE_ROW) {
-        const auto id = query.column_int64(0);
-        rows.push_back({id, "session", "session-" + std::to_string(id), query.column_text(1)});
-    }
-    if (rc != SQLITE_DONE) return db_->last_error(rc, "reading donation sessions");
-    return rows;
+    prepared.value().bind_int64(1, after_id);
+    prepared.value().bind_int64(2, limit);
+    return read_all(*db_, prepared.value(), doing, [](const Statement& row) {
+        return OutboxRow{row.column_int64(0), row.column_text(1), row.column_text(2), row.column_text(3)};
+    });
 }
 
 Result<std::int64_t> OutboxStore::session_cursor() {
@@ -116,83 +74,84 @@ Result<std::int64_t> OutboxStore::session_cursor() {
 
 Result<void> OutboxStore::apply(const std::vector<OutboxOutcome>& outcomes) {
     constexpr std::string_view kDoing = "marking records the hub acknowledged";
-    Transaction transaction(*db_);
-    if (auto s = transaction.begin(kDoing); !s) return s;
-    auto ack = db_->prepare("UPDATE outbox SET acked_at = ?2 WHERE id = ?1 AND acked_at IS NULL");
-    auto dead =
-        db_->prepare("UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE id = ?1 AND acked_at IS NULL");
-    auto event = db_->prepare(
-        "INSERT INTO sync_event (at, kind, outbox_id, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3, "
-        "?4)");
-    if (!ack) return ack.error();
-    if (!dead) return dead.error();
-    if (!event) return event.error();
-    const std::string now = utc_now_iso8601_ms();
-    for (const auto& outcome : outcomes) {
-        int rc;
-        if (outcome.outcome == "inserted" || outcome.outcome == "duplicate") {
-            auto& s = ack.value();
-            StatementScope scope(s);
-            s.bind_int64(1, outcome.id);
-            s.bind_text(2, now);
-            rc = s.step();
-        } else {
-            const std::string reason =
-                outcome.outcome + (outcome.detail.empty() ? "" : ": " + outcome.detail);
-            {
-                auto& s = dead.value();
+    return in_write_transaction(*db_, kDoing, kNothingChanged, [&]() -> Result<void> {
+        auto ack = db_->prepare("UPDATE outbox SET acked_at = ?2 WHERE id = ?1 AND acked_at IS NULL");
+        auto dead = db_->prepare(
+            "UPDATE outbox SET dead_at = ?2, dead_reason = ?3 WHERE id = ?1 AND acked_at IS NULL");
+        auto event = db_->prepare(
+            "INSERT INTO sync_event (at, kind, outbox_id, entity_id, detail) VALUES (?1, 'dead-letter', ?2, "
+            "?3, "
+            "?4)");
+        if (!ack) return ack.error();
+        if (!dead) return dead.error();
+        if (!event) return event.error();
+        const std::string now = utc_now_iso8601_ms();
+        for (const auto& outcome : outcomes) {
+            int rc;
+            if (outcome.outcome == "inserted" || outcome.outcome == "duplicate") {
+                auto& s = ack.value();
                 StatementScope scope(s);
                 s.bind_int64(1, outcome.id);
                 s.bind_text(2, now);
-                s.bind_text(3, reason);
                 rc = s.step();
+            } else {
+                const std::string reason =
+                    outcome.outcome + (outcome.detail.empty() ? "" : ": " + outcome.detail);
+                {
+                    auto& s = dead.value();
+                    StatementScope scope(s);
+                    s.bind_int64(1, outcome.id);
+                    s.bind_text(2, now);
+                    s.bind_text(3, reason);
+                    rc = s.step();
+                }
+                // Only a row this transaction moved to dead letters gets its event and audit row.
+                const bool newly_dead = rc == SQLITE_DONE && sqlite3_changes(db_->handle()) > 0;
+                if (newly_dead) {
+                    auto& s = event.value();
+                    StatementScope scope(s);
+                    s.bind_text(1, now);
+                    s.bind_int64(2, outcome.id);
+                    s.bind_text(3, outcome.entity_id);
+                    s.bind_text(4, "hub answered " + reason);
+                    rc = s.step();
+                }
+                if (newly_dead && rc == SQLITE_DONE) {
+                    const nlohmann::json detail = {
+                        {"outbox_id", outcome.id}, {"outcome", outcome.outcome}, {"detail", outcome.detail}};
+                    if (auto a = append_audit(
+                            *db_, "sync", "sync-dead-letter", outcome.entity, outcome.entity_id,
+                            detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
+                        !a)
+                        return Error{a.error().code,
+                                     a.error().message + " — the records stay queued and are sent again"};
+                }
             }
-            // Only a row this transaction moved to dead letters gets its event and audit row.
-            const bool newly_dead = rc == SQLITE_DONE && sqlite3_changes(db_->handle()) > 0;
-            if (newly_dead) {
-                auto& s = event.value();
-                StatementScope scope(s);
-                s.bind_text(1, now);
-                s.bind_int64(2, outcome.id);
-                s.bind_text(3, outcome.entity_id);
-                s.bind_text(4, "hub answered " + reason);
-                rc = s.step();
-            }
-            if (newly_dead && rc == SQLITE_DONE) {
-                const nlohmann::json detail = {
-                    {"outbox_id", outcome.id}, {"outcome", outcome.outcome}, {"detail", outcome.detail}};
-                if (auto a = append_audit(
-                        *db_, "sync", "sync-dead-letter", outcome.entity, outcome.entity_id,
-                        detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
-                    !a)
-                    return Error{a.error().code,
-                                 a.error().message + " — the records stay queued and are sent again"};
-            }
+            if (rc != SQLITE_DONE)
+                return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
         }
-        if (rc != SQLITE_DONE)
-            return db_->last_error(rc, kDoing, "the records stay queued and are sent again");
-    }
-    return transaction.commit(kDoing);
+        return {};
+    });
 }
 
 Result<void> OutboxStore::dead_letter_session(const std::string& entity_id, const std::string& reason) {
     constexpr std::string_view kDoing = "recording a donation session the hub refused";
-    Transaction transaction(*db_);
-    if (auto s = transaction.begin(kDoing); !s) return s;
-    const std::string now = utc_now_iso8601_ms();
-    auto event = db_->prepare(
-        "INSERT INTO sync_event (at, kind, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3)");
-    if (!event) return event.error();
-    event.value().bind_text(1, now);
-    event.value().bind_text(2, entity_id);
-    event.value().bind_text(3, "hub answered " + reason);
-    if (const int rc = event.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
-    const nlohmann::json detail = {{"detail", reason}};
-    if (auto a = append_audit(*db_, "sync", "sync-dead-letter", "session", entity_id,
-                              detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
-        !a)
-        return a;
-    return transaction.commit(kDoing);
+    return in_write_transaction(*db_, kDoing, kNothingChanged, [&]() -> Result<void> {
+        const std::string now = utc_now_iso8601_ms();
+        auto event = db_->prepare(
+            "INSERT INTO sync_event (at, kind, entity_id, detail) VALUES (?1, 'dead-letter', ?2, ?3)");
+        if (!event) return event.error();
+        event.value().bind_text(1, now);
+        event.value().bind_text(2, entity_id);
+        event.value().bind_text(3, "hub answered " + reason);
+        if (const int rc = event.value().step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
+        const nlohmann::json detail = {{"detail", reason}};
+        if (auto a = append_audit(*db_, "sync", "sync-dead-letter", "session", entity_id,
+                                  detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
+            !a)
+            return a;
+        return {};
+    });
 }
 
 Result<std::string> OutboxStore::audit_head() {
@@ -251,25 +210,25 @@ Result<void> OutboxStore::record_event(const std::string& kind, const std::strin
 Result<void> OutboxStore::store_feed(const std::string& table, const std::vector<FeedRow>& rows) {
     if (rows.empty()) return {};
     constexpr std::string_view kDoing = "storing reference data from the hub";
-    Transaction transaction(*db_);
-    if (auto s = transaction.begin(kDoing); !s) return s;
-    // `table` is one of our own four names, never input.
-    auto upsert = db_->prepare("INSERT INTO " + table +
-                               " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
-                               "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "
-                               "change_seq = excluded.change_seq, deleted = excluded.deleted");
-    if (!upsert) return upsert.error();
-    for (const auto& row : rows) {
-        auto& s = upsert.value();
-        StatementScope scope(s);
-        s.bind_text(1, row.key);
-        s.bind_text(2, row.body);
-        s.bind_int64(3, row.change_seq);
-        s.bind_int64(4, row.deleted ? 1 : 0);
-        if (const int rc = s.step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
-    }
-    if (auto s = set_state("cursor:" + table, std::to_string(rows.back().change_seq)); !s) return s;
-    return transaction.commit(kDoing);
+    return in_write_transaction(*db_, kDoing, kNothingChanged, [&]() -> Result<void> {
+        // `table` is one of our own four names, never input.
+        auto upsert = db_->prepare("INSERT INTO " + table +
+                                   " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
+                                   "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "
+                                   "change_seq = excluded.change_seq, deleted = excluded.deleted");
+        if (!upsert) return upsert.error();
+        for (const auto& row : rows) {
+            auto& s = upsert.value();
+            StatementScope scope(s);
+            s.bind_text(1, row.key);
+            s.bind_text(2, row.body);
+            s.bind_int64(3, row.change_seq);
+            s.bind_int64(4, row.deleted ? 1 : 0);
+            if (const int rc = s.step(); rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
+        }
+        if (auto s = set_state("cursor:" + table, std::to_string(rows.back().change_seq)); !s) return s;
+        return {};
+    });
 }
 
 Result<std::string> OutboxStore::any_kiosk_id() {

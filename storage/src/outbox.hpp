@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "medkiosk/result.hpp"
+#include "medkiosk/storage/ledger.hpp"
 #include "sqlite_db.hpp"
 
 namespace medkiosk::storage::detail {
@@ -65,7 +66,10 @@ class OutboxStore {
     Database& db() { return *db_; }
 
   private:
-    std::unique_ptr<Database> db_;
+    Result<std::vector<OutboxRow>> due_rows(const char* sql, std::int64_t after_id, int limit,
+                                            std::string_view doing);
+    std::unique_ptr<Ledger> ledger_;
+    Database* db_ = nullptr;  // ledger_'s connection
 };
 
 }  // namespace medkiosk::storage::detail

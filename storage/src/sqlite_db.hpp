@@ -92,32 +92,4 @@ class Database {
     std::filesystem::path file_;
 };
 
-// Rolls back unless committed, so an early return never leaves the write lock held.
-class WriteTransaction {
-  public:
-    explicit WriteTransaction(Database& db) : db_(db) {}
-    ~WriteTransaction() {
-        if (active_ && sqlite3_get_autocommit(db_.handle()) == 0) {
-            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-    }
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
-
-    Result<void> begin(std::string_view doing, std::string_view consequence) {
-        if (auto s = db_.exec("BEGIN IMMEDIATE", doing, consequence); !s) return s;
-        active_ = true;
-        return {};
-    }
-    Result<void> commit(std::string_view doing, std::string_view consequence) {
-        if (auto s = db_.exec("COMMIT", doing, consequence); !s) return s;
-        active_ = false;
-        return {};
-    }
-
-  private:
-    Database& db_;
-    bool active_ = false;
-};
-
 }  // namespace medkiosk::storage::detail

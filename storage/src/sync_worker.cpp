@@ -4,7 +4,6 @@
 // at-least-once delivery exactly-once in effect.
 
 #include <sodium.h>
-#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +16,7 @@
 
 #include "identifiers.hpp"
 #include "medkiosk/storage/bundle.hpp"
+#include "medkiosk/storage/disk_space.hpp"
 #include "medkiosk/storage/sync.hpp"
 #include "outbox.hpp"
 
@@ -52,6 +52,22 @@ std::string batch_json(const std::vector<OutboxRow>& rows) {
 Error broken(std::string message) {
     return Error{ErrorCode::Io, std::move(message)};
 }
+
+// What the hub answered for a batch, counted.
+struct Tally {
+    std::int64_t inserted = 0;
+    std::int64_t duplicates = 0;
+    std::int64_t dead = 0;  // mismatch or invalid: dead-lettered, never sent again
+
+    void count(const std::string& outcome) {
+        if (outcome == "inserted")
+            ++inserted;
+        else if (outcome == "duplicate")
+            ++duplicates;
+        else
+            ++dead;
+    }
+};
 
 }  // namespace
 
@@ -113,13 +129,10 @@ struct SyncWorker::Impl {
         if (!backlog) return backlog.error();
         auto age = store->oldest_pending_age_s();
         if (!age) return age.error();
-        std::int64_t disk_free = -1;
-        struct statvfs fs_stats {};
         const auto directory = options.ledger_file.parent_path().empty() ? std::filesystem::path(".")
                                                                          : options.ledger_file.parent_path();
-        if (statvfs(directory.c_str(), &fs_stats) == 0)
-            disk_free =
-                static_cast<std::int64_t>(fs_stats.f_bavail) * static_cast<std::int64_t>(fs_stats.f_frsize);
+        const auto free_bytes = free_disk_bytes(directory);
+        const std::int64_t disk_free = free_bytes ? static_cast<std::int64_t>(*free_bytes) : -1;
         std::optional<std::int64_t> skew;
         {
             std::lock_guard lock(progress_mutex);
@@ -161,6 +174,28 @@ struct SyncWorker::Impl {
         return {};
     }
 
+    // Sends one batch through hub.ingest, which is one hub transaction: the whole batch commits or none
+    // of it. Returns the hub's rows (rec_id, outcome, detail).
+    Result<std::vector<HubRow>> ingest(const std::vector<OutboxRow>& rows) {
+        const std::string batch = batch_json(rows);
+        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
+        auto answer =
+            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        if (!answer) return answer.error();
+        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
+        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
+        return answer;
+    }
+
+    void publish_tally(const Tally& tally) {
+        publish([&](SyncProgress& p) {
+            p.inserted += tally.inserted;
+            p.duplicates += tally.duplicates;
+            p.acknowledged += tally.inserted + tally.duplicates;
+            p.dead_lettered += tally.dead;
+        });
+    }
+
     // One batch of donation sessions; the cursor moves only after the hub committed. A session the hub
     // refuses is recorded as a sync event and passed over, so it never blocks the rest.
     Result<std::size_t> upload_sessions() {
@@ -170,22 +205,13 @@ struct SyncWorker::Impl {
         if (!due) return due.error();
         const auto& rows = due.value();
         if (rows.empty()) return std::size_t{0};
-        const std::string batch = batch_json(rows);
-        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
-        auto answer =
-            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer = ingest(rows);
         if (!answer) return answer.error();
-        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
-        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
-        std::int64_t inserted = 0, duplicates = 0, dead = 0;
+        Tally tally;
         for (const auto& row : answer.value()) {
             const auto outcome = row.at(1).value_or("");
-            if (outcome == "inserted")
-                ++inserted;
-            else if (outcome == "duplicate")
-                ++duplicates;
-            else {
-                ++dead;
+            tally.count(outcome);
+            if (outcome != "inserted" && outcome != "duplicate") {
                 const std::string detail_text = row.at(2).value_or("");
                 if (auto s = store->dead_letter_session(
                         row.at(0).value_or(""), outcome + (detail_text.empty() ? "" : ": " + detail_text));
@@ -194,12 +220,7 @@ struct SyncWorker::Impl {
             }
         }
         if (auto s = store->set_state("session_cursor", std::to_string(rows.back().id)); !s) return s.error();
-        publish([&](SyncProgress& p) {
-            p.inserted += inserted;
-            p.duplicates += duplicates;
-            p.acknowledged += inserted + duplicates;
-            p.dead_lettered += dead;
-        });
+        publish_tally(tally);
         if (auto s = fault(SyncPoint::AfterLocalMark); !s) return s.error();
         return rows.size();
     }
@@ -210,14 +231,8 @@ struct SyncWorker::Impl {
         if (!due) return due.error();
         const auto& rows = due.value();
         if (rows.empty()) return std::size_t{0};
-        const std::string batch = batch_json(rows);
-        if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
-        // One statement is one hub transaction: the whole batch commits or none of it.
-        auto answer =
-            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer = ingest(rows);
         if (!answer) return answer.error();
-        publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
-        if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
 
         // Answers come back in batch order; match by id all the same, since an id may repeat.
         std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> by_id;
@@ -226,18 +241,13 @@ struct SyncWorker::Impl {
         }
         std::vector<OutboxOutcome> outcomes;
         outcomes.reserve(rows.size());
-        std::int64_t inserted = 0, duplicates = 0, dead = 0;
+        Tally tally;
         for (const auto& row : rows) {
             auto found = by_id.find(row.entity_id);
             if (found == by_id.end() || found->second.empty()) continue;  // unanswered: stays queued
             auto [outcome, detail_text] = found->second.front();
             found->second.erase(found->second.begin());
-            if (outcome == "inserted")
-                ++inserted;
-            else if (outcome == "duplicate")
-                ++duplicates;
-            else
-                ++dead;
+            tally.count(outcome);
             outcomes.push_back({row.id, row.entity, row.entity_id, outcome, detail_text});
         }
         if (outcomes.empty()) {
@@ -245,12 +255,7 @@ struct SyncWorker::Impl {
                                                   " records sent; check the hub's schema version (hub init)"};
         }
         if (auto s = store->apply(outcomes); !s) return s.error();
-        publish([&](SyncProgress& p) {
-            p.inserted += inserted;
-            p.duplicates += duplicates;
-            p.acknowledged += inserted + duplicates;
-            p.dead_lettered += dead;
-        });
+        publish_tally(tally);
         if (auto s = fault(SyncPoint::AfterLocalMark); !s) return s.error();
         return rows.size();
     }

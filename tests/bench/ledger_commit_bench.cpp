@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto& ledger = *opened.value();
-    const auto session = ledger.begin_session().value().id;
+    const auto session = ledger.dropoffs().begin_session().value().id;
 
     std::vector<double> raw_ms, ledger_ms;
     for (int i = 0; i < count; ++i) {
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
         input.reason = "ok";
         input.category = "fever";
         start = Clock::now();
-        auto record = ledger.record_dropoff(input);
+        auto record = ledger.dropoffs().record(input);
         ledger_ms.push_back(bench::ms_since(start));
         if (!record) {
             std::fprintf(stderr, "%s\n", record.error().message.c_str());

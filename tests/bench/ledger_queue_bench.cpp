@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "%s\n", created.error().message.c_str());
             return 1;
         }
-        if (!created.value()->begin_session()) return 1;
+        if (!created.value()->dropoffs().begin_session()) return 1;
     }
     // Bulk fill behind the ledger's back (one transaction): 100k durable commits would take minutes.
     // Most packs were reviewed long ago; the newest ~3% still wait, a few refused ones never do.
@@ -81,12 +81,12 @@ int main(int argc, char** argv) {
     std::size_t shown = 0;
     for (int i = 0; i < (smoke ? 5 : 200); ++i) {
         auto start = Clock::now();
-        auto queue = ledger.review_queue(50);
+        auto queue = ledger.staff().review_queue(50);
         queue_ms.push_back(bench::ms_since(start));
         if (!queue) return 1;
         shown = queue.value().size();
         start = Clock::now();
-        auto recent = ledger.recent_dropoffs(50);
+        auto recent = ledger.dropoffs().recent(50);
         recent_ms.push_back(bench::ms_since(start));
         if (!recent) return 1;
     }

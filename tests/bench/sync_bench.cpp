@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
         if (!ledger) return fail(ledger.error().message);
         const auto record_start = Clock::now();
         for (int done = 0; done < records;) {
-            auto session = ledger.value()->begin_session();
+            auto session = ledger.value()->dropoffs().begin_session();
             for (int i = 0; i < 5 && done < records; ++i, ++done) {
-                auto recorded = ledger.value()->record_dropoff(storage::testing::sample_dropoff(
+                auto recorded = ledger.value()->dropoffs().record(storage::testing::sample_dropoff(
                     session.value().id, std::string("SN-") + std::to_string(done)));
                 if (!recorded) return fail(recorded.error().message);
             }

@@ -42,9 +42,9 @@ TEST(StatusCommand, ReportsDatabaseSizeBacklogLastSyncAndTheKioskState) {
             storage::Ledger::open(data.path() / "ledger.db", storage::LedgerOptions{"k-status", {}});
         ASSERT_TRUE(opened) << opened.error().message;
         auto& ledger = *opened.value();
-        const auto session = ledger.begin_session();
+        const auto session = ledger.dropoffs().begin_session();
         ASSERT_TRUE(session);
-        for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger.record_dropoff(sample(session.value().id)));
+        for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger.dropoffs().record(sample(session.value().id)));
     }
     auto result =
         run_ctl({"status", "--data-dir", data.path().string(), "--config", "/nonexistent/kiosk.toml"});

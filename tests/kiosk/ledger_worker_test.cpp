@@ -96,15 +96,16 @@ void prepare_ledger(const test::TempDir& dir) {
                                         storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
     ASSERT_TRUE(opened) << opened.error().message;
     auto& ledger = *opened.value();
-    ASSERT_TRUE(ledger.replace_catalogue(sample_catalogue(), "test"));
+    ASSERT_TRUE(ledger.reference().replace_catalogue(sample_catalogue(), "test"));
     storage::Drive drive;
     drive.name = "all year";
     drive.starts_on = "2000-01-01";
     drive.ends_on = "2099-12-31";
     drive.rules_json = R"({"minimum_shelf_life_days": 30})";
-    ASSERT_TRUE(ledger.add_drive(drive, "test"));
-    ASSERT_TRUE(ledger.set_setting("policy.rules", R"({"excluded_categories": ["cold"]})", "test"));
-    ASSERT_TRUE(ledger.add_recall(storage::Recall{"06900000000014", "BAD1", "test"}, "test"));
+    ASSERT_TRUE(ledger.reference().add_drive(drive, "test"));
+    ASSERT_TRUE(
+        ledger.reference().set_setting("policy.rules", R"({"excluded_categories": ["cold"]})", "test"));
+    ASSERT_TRUE(ledger.reference().add_recall(storage::Recall{"06900000000014", "BAD1", "test"}, "test"));
 }
 
 TEST(LedgerWorkerPolicy, LoadsTheSnapshotWhenTheLedgerOpens) {
@@ -169,8 +170,8 @@ TEST(LedgerWorkerPolicy, MalformedCountyRulesKeepThePreviousSnapshotAndSayWhy) {
         auto opened = storage::Ledger::open(dir.path() / "ledger.db",
                                             storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"});
         ASSERT_TRUE(opened);
-        ASSERT_TRUE(
-            opened.value()->set_setting("policy.rules", R"({"minimum_shelf_life_days": "lots"})", "test"));
+        ASSERT_TRUE(opened.value()->reference().set_setting(
+            "policy.rules", R"({"minimum_shelf_life_days": "lots"})", "test"));
     }
     worker.refresh_policy();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

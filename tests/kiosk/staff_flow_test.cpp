@@ -472,7 +472,7 @@ class LocalBackOfficeTest : public ::testing::Test {
         return result == nullptr ? TaskResult{} : *result;
     }
     std::string record(const std::string& decision) {
-        auto session = book->begin_session();
+        auto session = book->dropoffs().begin_session();
         EXPECT_TRUE(session.ok());
         storage::DropOffInput input;
         input.session_id = session.value().id;
@@ -482,11 +482,11 @@ class LocalBackOfficeTest : public ::testing::Test {
         input.expiry_precision = "day";
         input.decision = decision;
         input.reason = decision == "refuse" ? "expired" : "ok";
-        auto recorded = book->record_dropoff(input);
+        auto recorded = book->dropoffs().record(input);
         EXPECT_TRUE(recorded.ok()) << recorded.error().message;
         return recorded.value().uuid;
     }
-    storage::UserRecord user(const std::string& login) { return book->find_user(login).value().value(); }
+    storage::UserRecord user(const std::string& login) { return book->users().find(login).value().value(); }
 };
 
 TEST_F(LocalBackOfficeTest, APinSignsInItsOwnerOnlyForTheirRole) {
@@ -523,7 +523,7 @@ TEST_F(LocalBackOfficeTest, WrongPinsMakeThePadWaitThenLockUntilATechnicianUnloc
     storage::UserRecord almost = user("wang");
     almost.failed_attempts = UserService::kLockAfter - 1;
     almost.last_failure_at = "2020-01-01T00:00:00.000Z";
-    ASSERT_TRUE(book->update_login_state(almost, "test", "test").ok());
+    ASSERT_TRUE(book->users().update_login_state(almost, "test", "test").ok());
     const PinCheck locked = check(*office, Role::Staff, "0000");
     EXPECT_EQ(locked.outcome, PinCheck::Outcome::LockedOut);
     EXPECT_FALSE(locked.message.empty()) << "locked until a technician unlocks";
@@ -572,14 +572,14 @@ TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWith
     ASSERT_EQ(shown.size(), 1u);
     EXPECT_EQ(shown[0].uuid, accepted);
 
-    const auto audit = book->audit_rows();
+    const auto audit = book->audit().rows();
     ASSERT_TRUE(audit.ok());
     int approvals = 0;
     for (const auto& row : audit.value()) {
         if (row.action == "review-approve" && row.entity_id == accepted && row.actor == "wang") ++approvals;
     }
     EXPECT_EQ(approvals, 1);
-    EXPECT_TRUE(book->verify_audit().value().ok());
+    EXPECT_TRUE(book->audit().verify().value().ok());
 }
 
 TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
@@ -595,7 +595,7 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     };
     const auto paracetamol = entry("06900000000014", "对乙酰氨基酚片", "Paracetamol", "fever");
     const auto syrup = entry("06900000000069", "右美沙芬糖浆", "Dextromethorphan", "cough");
-    ASSERT_TRUE(book->replace_catalogue({paracetamol, syrup}, "test").ok());
+    ASSERT_TRUE(book->reference().replace_catalogue({paracetamol, syrup}, "test").ok());
     const std::string accepted = record("accept");
     const std::string reviewed = record("review");
     auto office = make_office();
@@ -635,7 +635,7 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     EXPECT_NE(too_many.message.find("quantity must be 1 to 1"), std::string::npos) << too_many.message;
     EXPECT_FALSE(task(*office, office->dispatch("East clinic", {{reviewed, 1}})).ok) << "not confirmed";
     EXPECT_FALSE(task(*office, office->dispatch("", {{accepted, 1}})).ok) << "no clinic";
-    EXPECT_EQ(book->recent_clinics(5).value().size(), 0u) << "refused dispatches change nothing";
+    EXPECT_EQ(book->staff().recent_clinics(5).value().size(), 0u) << "refused dispatches change nothing";
 
     const TaskResult sent = task(*office, office->dispatch("East clinic", {{accepted, 1}}));
     EXPECT_TRUE(sent.ok) << sent.message;
@@ -643,7 +643,7 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     dispatched.review_state = "dispatched";
     const auto gone = wait_reply(*office, office->query_queue(dispatched));
     ASSERT_EQ(std::get<std::vector<QueueItem>>(gone.result).size(), 1u);
-    const auto audit = book->audit_rows().value();
+    const auto audit = book->audit().rows().value();
     std::vector<std::string> actions;
     for (const auto& row : audit)
         if (row.actor == "wang") actions.push_back(row.action);
@@ -696,10 +696,10 @@ TEST_F(LocalBackOfficeTest, TheTechnicianImportsACatalogueAllOrNothing) {
     const TaskResult refused = task(*office, office->import_catalogue(bad));
     EXPECT_FALSE(refused.ok);
     EXPECT_NE(refused.message.find("line 2"), std::string::npos) << refused.message;
-    EXPECT_TRUE(book->catalogue().value().empty());
+    EXPECT_TRUE(book->reference().catalogue().value().empty());
     const TaskResult imported = task(*office, office->import_catalogue(good));
     EXPECT_TRUE(imported.ok) << imported.message;
-    ASSERT_EQ(book->catalogue().value().size(), 1u);
+    ASSERT_EQ(book->reference().catalogue().value().size(), 1u);
 }
 
 // DEVELOPMENT FALLBACK: with no user at all, the env-var PINs and their in-memory lockout.

@@ -64,7 +64,7 @@ class TechnicianOfficeTest : public ::testing::Test {
         return by_login;
     }
     std::vector<storage::AuditRow> all_audit() {
-        auto rows = book->audit_rows();
+        auto rows = book->audit().rows();
         EXPECT_TRUE(rows.ok());
         std::vector<storage::AuditRow> all;
         if (rows.ok()) all = std::move(rows).value();
@@ -110,7 +110,7 @@ TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
     for (std::size_t i = 1; i < seen.size(); ++i)
         EXPECT_GE(seen[i].fraction, seen[i - 1].fraction) << "never goes back";
     EXPECT_FALSE(office->import_progress().known) << "cleared when done";
-    EXPECT_EQ(book->catalogue().value().size(), static_cast<std::size_t>(kRows));
+    EXPECT_EQ(book->reference().catalogue().value().size(), static_cast<std::size_t>(kRows));
 }
 
 TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRowsAndNoPins) {
@@ -129,10 +129,10 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
               PinCheck::Outcome::Accepted);
 
     // Locked by wrong PINs, then unlocked by the technician.
-    storage::UserRecord wang = book->find_user("wang").value().value();
+    storage::UserRecord wang = book->users().find("wang").value().value();
     wang.failed_attempts = UserService::kLockAfter;
     wang.locked = true;
-    ASSERT_TRUE(book->update_login_state(wang, "lock", "test").ok());
+    ASSERT_TRUE(book->users().update_login_state(wang, "lock", "test").ok());
     EXPECT_TRUE(listed()["wang"].locked);
     EXPECT_TRUE(task(office->unlock_user("wang")).ok);
     EXPECT_FALSE(listed()["wang"].locked);
@@ -160,7 +160,7 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
         for (const char* pin : {"24681", "97531", "11223", "13579"})
             EXPECT_EQ(row.detail.find(pin), std::string::npos) << row.action << " logs a PIN";
     }
-    ASSERT_TRUE(book->verify_audit().ok());
+    ASSERT_TRUE(book->audit().verify().ok());
 }
 
 TEST_F(TechnicianOfficeTest, WithoutASignedInTechnicianNothingChanges) {
@@ -170,8 +170,8 @@ TEST_F(TechnicianOfficeTest, WithoutASignedInTechnicianNothingChanges) {
     PolicyRules rules;
     rules.minimum_shelf_life_days = 10;
     EXPECT_FALSE(task(office->save_rules(rules)).ok);
-    EXPECT_EQ(book->users().value().size(), 1u);
-    EXPECT_FALSE(book->setting("policy.rules").value().has_value());
+    EXPECT_EQ(book->users().list().value().size(), 1u);
+    EXPECT_FALSE(book->reference().setting("policy.rules").value().has_value());
 }
 
 TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPicksThemUp) {

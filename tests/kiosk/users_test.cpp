@@ -42,7 +42,7 @@ class UsersTest : public ::testing::Test {
 };
 
 TEST_F(UsersTest, PinsAreArgon2idOfAPepperedValueNeverThePin) {
-    const auto anna = *ledger_->find_user("anna").value();
+    const auto anna = *ledger_->users().find("anna").value();
     EXPECT_EQ(anna.pin_hash.rfind("$argon2id$", 0), 0u) << anna.pin_hash;
     EXPECT_EQ(anna.pin_hash.find("2468"), std::string::npos);
     EXPECT_EQ(sign_in("anna", "2468", t0_).outcome, SignInOutcome::Ok);
@@ -113,13 +113,13 @@ TEST_F(UsersTest, RepeatedFailuresDelayThenLockUntilATechnicianUnlocks) {
     ASSERT_TRUE(unlocked.ok());
     EXPECT_EQ(unlocked.value().outcome, SignInOutcome::Ok);
     EXPECT_EQ(sign_in("anna", "2468", now + 3s).outcome, SignInOutcome::Ok);
-    EXPECT_EQ(ledger_->find_user("anna").value()->failed_attempts, 0);
-    EXPECT_TRUE(ledger_->verify_audit().value().ok());
+    EXPECT_EQ(ledger_->users().find("anna").value()->failed_attempts, 0);
+    EXPECT_TRUE(ledger_->audit().verify().value().ok());
 }
 
 TEST_F(UsersTest, ResetPinChangesThePinAndUnlocks) {
     for (int i = 0; i < UserService::kLockAfter; ++i) sign_in("anna", "0000", t0_ + std::chrono::hours(i));
-    ASSERT_TRUE(ledger_->find_user("anna").value()->locked);
+    ASSERT_TRUE(ledger_->users().find("anna").value()->locked);
     EXPECT_FALSE(service_->reset_pin("anna", "12", "tech").ok()) << "too short";
     EXPECT_FALSE(service_->reset_pin("anna", "12ab", "tech").ok()) << "digits only";
     ASSERT_TRUE(service_->reset_pin("anna", "97531", "tech").ok());

@@ -27,11 +27,11 @@ class DbCommandTest : public ::testing::Test {
         auto ledger =
             Ledger::open(dir_.path() / "ledger.db", LedgerOptions{"kiosk-ctl", keys_.path() / "county.key"});
         ASSERT_TRUE(ledger.ok()) << ledger.error().message;
-        const auto session_id = ledger.value()->begin_session().value().id;
+        const auto session_id = ledger.value()->dropoffs().begin_session().value().id;
         for (int i = 0; i < 3; ++i) {
             auto input = sample_dropoff(session_id, kSerial);
             input.batch = "CTLBATCH" + std::to_string(i);
-            auto record = ledger.value()->record_dropoff(input);
+            auto record = ledger.value()->dropoffs().record(input);
             ASSERT_TRUE(record.ok()) << record.error().message;
             serial_hash_ = record.value().serial_hash;
         }

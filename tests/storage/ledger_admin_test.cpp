@@ -26,7 +26,7 @@ class LedgerAdminTest : public ::testing::Test {
         return ledger.ok() ? std::move(ledger).value() : nullptr;
     }
     std::int64_t add_staff(Ledger& ledger, const std::string& login) {
-        auto user = ledger.add_user(login, "staff", "$argon2id$placeholder", "test");
+        auto user = ledger.users().add(login, "staff", "$argon2id$placeholder", "test");
         EXPECT_TRUE(user.ok()) << (user.ok() ? "" : user.error().message);
         return user.ok() ? user.value().id : 0;
     }
@@ -38,17 +38,18 @@ class LedgerAdminTest : public ::testing::Test {
     }
     AuditReport verify() {
         auto ledger = open_ok();
-        auto report = ledger->verify_audit();
+        auto report = ledger->audit().verify();
         EXPECT_TRUE(report.ok()) << report.error().message;
         return report.value();
     }
     void make_history() {
         auto ledger = open_ok();
-        const auto session = ledger->begin_session().value().id;
+        const auto session = ledger->dropoffs().begin_session().value().id;
         for (int i = 0; i < 4; ++i)
-            ASSERT_TRUE(
-                ledger->record_dropoff(sample_dropoff(session, std::string("S") + std::to_string(i))).ok());
-        ASSERT_TRUE(ledger->set_setting("kiosk.location", "Pharmacy 3", "tech").ok());
+            ASSERT_TRUE(ledger->dropoffs()
+                            .record(sample_dropoff(session, std::string("S") + std::to_string(i)))
+                            .ok());
+        ASSERT_TRUE(ledger->reference().set_setting("kiosk.location", "Pharmacy 3", "tech").ok());
     }
 
     medkiosk::test::TempDir dir_;
@@ -94,17 +95,17 @@ TEST_F(LedgerAdminTest, AVersion1LedgerIsUpgradedKeepingItsRecords) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
     EXPECT_EQ(ledger->summary().value().schema_version, Ledger::kSchemaVersion);
-    auto old = ledger->recent_dropoffs(10);
+    auto old = ledger->dropoffs().recent(10);
     ASSERT_TRUE(old.ok()) << old.error().message;
     ASSERT_EQ(old.value().size(), 1u);
     EXPECT_EQ(old.value()[0].uuid, "11111111-1111-4111-8111-111111111111");
     EXPECT_EQ(old.value()[0].category, "");
     // New records continue the sequence and land in the new tables.
-    auto record = ledger->record_dropoff(sample_dropoff(1, "after-upgrade"));
+    auto record = ledger->dropoffs().record(sample_dropoff(1, "after-upgrade"));
     ASSERT_TRUE(record.ok()) << record.error().message;
     EXPECT_EQ(record.value().sequence, 2);
     EXPECT_EQ(ledger->integrity_check().value(), "ok");
-    EXPECT_TRUE(ledger->verify_audit().value().ok());
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
 }
 
 TEST_F(LedgerAdminTest, EveryDropOffHasOneAuditRowAndTheChainVerifies) {
@@ -172,27 +173,27 @@ TEST_F(LedgerAdminTest, VerifyFindsTheLastRowCutOff) {
 TEST_F(LedgerAdminTest, AReviewCommitsWithItsOutboxAndAuditRows) {
     auto ledger = open_ok();
     const auto staff = add_staff(*ledger, "pharmacist1");
-    const auto session = ledger->begin_session().value().id;
+    const auto session = ledger->dropoffs().begin_session().value().id;
     auto pack = sample_dropoff(session, "R1");
     pack.decision = "review";
     pack.reason = "unclassified";
-    const auto record = ledger->record_dropoff(pack).value();
+    const auto record = ledger->dropoffs().record(pack).value();
     auto refused = sample_dropoff(session, "R2");
     refused.decision = "refuse";
     refused.reason = "expired";
-    ASSERT_TRUE(ledger->record_dropoff(refused).ok());
+    ASSERT_TRUE(ledger->dropoffs().record(refused).ok());
 
-    auto queue = ledger->review_queue(10);
+    auto queue = ledger->staff().review_queue(10);
     ASSERT_TRUE(queue.ok());
     ASSERT_EQ(queue.value().size(), 1u) << "refused packs never reach the pharmacist";
     EXPECT_EQ(queue.value()[0].uuid, record.uuid);
 
-    auto review = ledger->record_review(record.uuid, staff, "approve", "checked box");
+    auto review = ledger->staff().record_review(record.uuid, staff, "approve", "checked box");
     ASSERT_TRUE(review.ok()) << review.error().message;
-    EXPECT_TRUE(ledger->review_queue(10).value().empty());
+    EXPECT_TRUE(ledger->staff().review_queue(10).value().empty());
     // A second review of the same pack is refused and changes nothing.
-    EXPECT_FALSE(ledger->record_review(record.uuid, staff, "reject", "").ok());
-    EXPECT_FALSE(ledger->record_review(record.uuid, staff, "eat", "").ok());
+    EXPECT_FALSE(ledger->staff().record_review(record.uuid, staff, "reject", "").ok());
+    EXPECT_FALSE(ledger->staff().record_review(record.uuid, staff, "eat", "").ok());
 
     RawDb raw(ledger_path(), true);
     EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"),
@@ -205,16 +206,16 @@ TEST_F(LedgerAdminTest, AReviewCommitsWithItsOutboxAndAuditRows) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM audit_log WHERE action = 'review-approve'"), 1);
     EXPECT_EQ(raw.integer("SELECT count(*) FROM review_action"), 1);
 
-    auto dispatch = ledger->record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
+    auto dispatch = ledger->staff().record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
     ASSERT_TRUE(dispatch.ok()) << dispatch.error().message;
     EXPECT_EQ(raw.text(std::string("SELECT review_state FROM dropoff WHERE uuid = '") + record.uuid + "'"),
               "dispatched");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity = 'dispatch'"), 1);
     // Only approved packs leave; a dispatch with one bad item writes nothing.
-    auto again = ledger->record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
+    auto again = ledger->staff().record_dispatch("Village clinic 7", staff, {{record.uuid, 1}});
     EXPECT_FALSE(again.ok());
     EXPECT_EQ(raw.integer("SELECT count(*) FROM dispatch"), 1);
-    EXPECT_TRUE(ledger->verify_audit().value().ok());
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
 }
 
 TEST_F(LedgerAdminTest, CatalogueImportIsAllOrNothing) {
@@ -223,76 +224,76 @@ TEST_F(LedgerAdminTest, CatalogueImportIsAllOrNothing) {
                                "tablet",         "500 mg",         "fever"};
     CatalogueEntry thermometer{"06900000000120", "电子体温计", "Thermometer", "device", "", "device"};
     thermometer.device = true;
-    ASSERT_TRUE(ledger->replace_catalogue({paracetamol, thermometer}, "test").ok());
-    auto found = ledger->find_product("06900000000120");
+    ASSERT_TRUE(ledger->reference().replace_catalogue({paracetamol, thermometer}, "test").ok());
+    auto found = ledger->reference().find_product("06900000000120");
     ASSERT_TRUE(found.ok() && found.value().has_value());
     EXPECT_EQ(*found.value(), thermometer);
 
     CatalogueEntry other{"06900000000021", "布洛芬", "Ibuprofen", "capsule", "", "fever"};
     // The duplicate key fails inside the transaction: the old catalogue stays whole.
-    const auto failed = ledger->replace_catalogue({other, paracetamol, paracetamol}, "test");
+    const auto failed = ledger->reference().replace_catalogue({other, paracetamol, paracetamol}, "test");
     EXPECT_FALSE(failed.ok());
-    const auto entries = ledger->catalogue().value();
+    const auto entries = ledger->reference().catalogue().value();
     ASSERT_EQ(entries.size(), 2u);
     EXPECT_EQ(entries[0], paracetamol);
-    EXPECT_FALSE(ledger->find_product("06900000000021").value().has_value());
+    EXPECT_FALSE(ledger->reference().find_product("06900000000021").value().has_value());
 }
 
 TEST_F(LedgerAdminTest, RecallsDrivesAndSettingsAreStoredAndAudited) {
     auto ledger = open_ok();
-    ASSERT_TRUE(ledger->add_recall({"06900000000014", "B1", "contaminated"}, "tech").ok());
-    EXPECT_TRUE(ledger->is_recalled("06900000000014", "B1").value());
-    EXPECT_FALSE(ledger->is_recalled("06900000000014", "B2").value());
-    EXPECT_FALSE(ledger->add_recall({"", "B1", ""}, "tech").ok());
+    ASSERT_TRUE(ledger->reference().add_recall({"06900000000014", "B1", "contaminated"}, "tech").ok());
+    EXPECT_TRUE(ledger->reference().is_recalled("06900000000014", "B1").value());
+    EXPECT_FALSE(ledger->reference().is_recalled("06900000000014", "B2").value());
+    EXPECT_FALSE(ledger->reference().add_recall({"", "B1", ""}, "tech").ok());
 
     Drive winter{
         0, "winter", "2026-11-01", "2027-02-28", {"fever", "cough"}, R"({"minimum_shelf_life_days":180})"};
-    auto added = ledger->add_drive(winter, "tech");
+    auto added = ledger->reference().add_drive(winter, "tech");
     ASSERT_TRUE(added.ok()) << added.error().message;
-    EXPECT_TRUE(ledger->active_drive("2027-02-28").value().has_value());
-    EXPECT_FALSE(ledger->active_drive("2027-03-01").value().has_value());
-    const auto active = *ledger->active_drive("2026-11-29").value();
+    EXPECT_TRUE(ledger->reference().active_drive("2027-02-28").value().has_value());
+    EXPECT_FALSE(ledger->reference().active_drive("2027-03-01").value().has_value());
+    const auto active = *ledger->reference().active_drive("2026-11-29").value();
     EXPECT_EQ(active.accepted_categories, (std::vector<std::string>{"fever", "cough"}));
     Drive backwards{0, "bad", "2027-01-01", "2026-01-01", {}, "{}"};
-    EXPECT_FALSE(ledger->add_drive(backwards, "tech").ok());
+    EXPECT_FALSE(ledger->reference().add_drive(backwards, "tech").ok());
     Drive bad_rules{0, "bad", "2026-01-01", "2026-02-01", {}, "[1]"};
-    EXPECT_FALSE(ledger->add_drive(bad_rules, "tech").ok());
+    EXPECT_FALSE(ledger->reference().add_drive(bad_rules, "tech").ok());
 
-    ASSERT_TRUE(ledger->set_setting("policy.rules", "{}", "tech").ok());
-    EXPECT_EQ(*ledger->setting("policy.rules").value(), "{}");
-    EXPECT_FALSE(ledger->set_setting("audit.head_seq", "1", "tech").ok())
+    ASSERT_TRUE(ledger->reference().set_setting("policy.rules", "{}", "tech").ok());
+    EXPECT_EQ(*ledger->reference().setting("policy.rules").value(), "{}");
+    EXPECT_FALSE(ledger->reference().set_setting("audit.head_seq", "1", "tech").ok())
         << "the audit head is not a setting";
-    EXPECT_TRUE(ledger->verify_audit().value().ok());
-    EXPECT_EQ(ledger->verify_audit().value().rows, 3);
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
+    EXPECT_EQ(ledger->audit().verify().value().rows, 3);
 }
 
 TEST_F(LedgerAdminTest, UsersAreUniqueAndCarryTheirLoginState) {
     auto ledger = open_ok();
     add_staff(*ledger, "anna");
-    EXPECT_FALSE(ledger->add_user("anna", "staff", "h", "t").ok());
-    EXPECT_FALSE(ledger->add_user("bob", "admin", "h", "t").ok());
-    auto anna = *ledger->find_user("anna").value();
+    EXPECT_FALSE(ledger->users().add("anna", "staff", "h", "t").ok());
+    EXPECT_FALSE(ledger->users().add("bob", "admin", "h", "t").ok());
+    auto anna = *ledger->users().find("anna").value();
     anna.failed_attempts = 6;
     anna.locked = true;
     anna.last_failure_at = "2026-11-29T05:00:00.000Z";
-    ASSERT_TRUE(ledger->update_login_state(anna, "lock", "anna").ok());
-    EXPECT_TRUE(ledger->find_user("anna").value()->locked);
-    ASSERT_TRUE(ledger->set_pin_hash("anna", "$new", "tech").ok());
-    const auto reset = *ledger->find_user("anna").value();
+    ASSERT_TRUE(ledger->users().update_login_state(anna, "lock", "anna").ok());
+    EXPECT_TRUE(ledger->users().find("anna").value()->locked);
+    ASSERT_TRUE(ledger->users().set_pin_hash("anna", "$new", "tech").ok());
+    const auto reset = *ledger->users().find("anna").value();
     EXPECT_FALSE(reset.locked);
     EXPECT_EQ(reset.failed_attempts, 0);
     EXPECT_EQ(reset.pin_hash, "$new");
-    EXPECT_FALSE(ledger->set_pin_hash("nobody", "$x", "tech").ok());
+    EXPECT_FALSE(ledger->users().set_pin_hash("nobody", "$x", "tech").ok());
 }
 
 TEST_F(LedgerAdminTest, DuplicateSerialsAreFoundByTheirHash) {
     auto ledger = open_ok();
-    const auto session = ledger->begin_session().value().id;
-    EXPECT_FALSE(ledger->serial_recorded("SER-1").value());
-    ASSERT_TRUE(ledger->record_dropoff(sample_dropoff(session, "SER-1")).ok());
-    EXPECT_TRUE(ledger->serial_recorded("SER-1").value());
-    EXPECT_FALSE(ledger->serial_recorded("SER-2").value());
-    EXPECT_FALSE(ledger->serial_recorded("").value());
+    const auto session = ledger->dropoffs().begin_session().value().id;
+    EXPECT_FALSE(ledger->dropoffs().serial_recorded("SER-1").value());
+    ASSERT_TRUE(ledger->dropoffs().record(sample_dropoff(session, "SER-1")).ok());
+    EXPECT_TRUE(ledger->dropoffs().serial_recorded("SER-1").value());
+    EXPECT_FALSE(ledger->dropoffs().serial_recorded("SER-2").value());
+    EXPECT_FALSE(ledger->dropoffs().serial_recorded("").value());
 }
 
 }  // namespace

@@ -58,11 +58,11 @@ Child start_recorder(const fs::path& data_dir, int round) {
         auto ledger =
             Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
         if (!ledger) _exit(3);
-        auto session = ledger.value()->begin_session();
+        auto session = ledger.value()->dropoffs().begin_session();
         if (!session) _exit(4);
         for (int i = 0;; ++i) {
             auto input = testing::sample_dropoff(session.value().id, serial_for(round, i));
-            auto record = ledger.value()->record_dropoff(input);
+            auto record = ledger.value()->dropoffs().record(input);
             if (!record) _exit(5);
             std::string line = std::to_string(record.value().sequence);
             line += ' ';
@@ -160,7 +160,7 @@ TEST(LedgerCrash, RecordedDropOffsSurviveSigkillAtRandomMoments) {
               raw.integer("SELECT count(*) FROM dropoff"));
     auto ledger = Ledger::open(data_dir / "ledger.db", LedgerOptions{"kiosk-crash", data_dir / "county.key"});
     ASSERT_TRUE(ledger.ok());
-    EXPECT_TRUE(ledger.value()->verify_audit().value().ok());
+    EXPECT_TRUE(ledger.value()->audit().verify().value().ok());
     EXPECT_GE(uuid_of_sequence.size(), static_cast<std::size_t>(rounds / 4))
         << "most rounds should commit before the kill";
     std::printf("crash loop: %d rounds, %d killed mid-run, %zu drop-offs reported committed, all present\n",

@@ -71,11 +71,11 @@ TEST(LedgerFaultTest, DiskFullIsReportedAndEarlierRecordsStayIntact) {
     auto opened = Ledger::open(ledger_path, options);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     auto& ledger = *opened.value();
-    const auto session_id = ledger.begin_session().value().id;
+    const auto session_id = ledger.dropoffs().begin_session().value().id;
 
     std::vector<std::string> committed;
     for (int i = 0; i < 5; ++i) {
-        auto record = ledger.record_dropoff(sample_dropoff(session_id, "BEFORE-" + std::to_string(i)));
+        auto record = ledger.dropoffs().record(sample_dropoff(session_id, "BEFORE-" + std::to_string(i)));
         ASSERT_TRUE(record.ok()) << record.error().message;
         committed.push_back(record.value().uuid);
     }
@@ -85,7 +85,7 @@ TEST(LedgerFaultTest, DiskFullIsReportedAndEarlierRecordsStayIntact) {
     // The WAL may still have room in pages it already owns; keep going until the disk refuses.
     std::optional<Error> failure;
     for (int i = 0; i < 5000 && !failure; ++i) {
-        auto record = ledger.record_dropoff(sample_dropoff(session_id, "DURING-" + std::to_string(i)));
+        auto record = ledger.dropoffs().record(sample_dropoff(session_id, "DURING-" + std::to_string(i)));
         if (record.ok()) {
             committed.push_back(record.value().uuid);
         } else {
@@ -100,21 +100,21 @@ TEST(LedgerFaultTest, DiskFullIsReportedAndEarlierRecordsStayIntact) {
     EXPECT_NE(failure->message.find(ledger_path.string()), std::string::npos) << failure->message;
 
     // Everything committed before the failure is still there, on the same connection...
-    auto recent = ledger.recent_dropoffs(100000);
+    auto recent = ledger.dropoffs().recent(100000);
     ASSERT_TRUE(recent.ok()) << recent.error().message;
     EXPECT_EQ(recent.value().size(), committed.size());
     EXPECT_EQ(ledger.integrity_check().value(), "ok");
 
     // ... and after space is freed the kiosk carries on without a restart.
     fs::remove(mount_point / "filler");
-    auto after = ledger.record_dropoff(sample_dropoff(session_id, "AFTER"));
+    auto after = ledger.dropoffs().record(sample_dropoff(session_id, "AFTER"));
     ASSERT_TRUE(after.ok()) << after.error().message;
     committed.push_back(after.value().uuid);
     opened = Error{};  // close
 
     auto reopened = Ledger::open(ledger_path, options);
     ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-    auto all = reopened.value()->recent_dropoffs(100000);
+    auto all = reopened.value()->dropoffs().recent(100000);
     ASSERT_TRUE(all.ok());
     ASSERT_EQ(all.value().size(), committed.size());
     // Newest first; sequences have no gaps, so the failed attempt left nothing half-written.

@@ -199,10 +199,10 @@ void run_fault_sweep(Fault fault, bool persistent) {
     {
         medkiosk::test::TempDir dir;
         auto ledger = Ledger::open(dir.path() / "ledger.db", options_in(dir.path())).value();
-        const auto session = ledger->begin_session().value().id;
-        ASSERT_TRUE(ledger->record_dropoff(sample_dropoff(session, "warm-up")).ok());
+        const auto session = ledger->dropoffs().begin_session().value().id;
+        ASSERT_TRUE(ledger->dropoffs().record(sample_dropoff(session, "warm-up")).ok());
         disk.off();
-        ASSERT_TRUE(ledger->record_dropoff(sample_dropoff(session, "count")).ok());
+        ASSERT_TRUE(ledger->dropoffs().record(sample_dropoff(session, "count")).ok());
         operations_per_commit = disk.operations();
     }
     ASSERT_GT(operations_per_commit, 1);
@@ -217,15 +217,15 @@ void run_fault_sweep(Fault fault, bool persistent) {
         std::set<std::string> committed;
         {
             auto ledger = Ledger::open(file, options_in(dir.path())).value();
-            const auto session = ledger->begin_session().value().id;
-            auto first = ledger->record_dropoff(sample_dropoff(session, "before"));
+            const auto session = ledger->dropoffs().begin_session().value().id;
+            auto first = ledger->dropoffs().record(sample_dropoff(session, "before"));
             ASSERT_TRUE(first.ok()) << where;
             committed.insert(first.value().uuid);
 
             disk.arm(fault, fail_at, persistent);
             for (int attempt = 0; attempt < (persistent ? 3 : 1); ++attempt) {
                 auto during =
-                    ledger->record_dropoff(sample_dropoff(session, "during-" + std::to_string(attempt)));
+                    ledger->dropoffs().record(sample_dropoff(session, "during-" + std::to_string(attempt)));
                 if (during.ok()) {
                     committed.insert(during.value().uuid);
                 } else {
@@ -236,7 +236,7 @@ void run_fault_sweep(Fault fault, bool persistent) {
             }
             disk.off();
             // Space is back: the same open ledger records again.
-            auto after = ledger->record_dropoff(sample_dropoff(session, "after"));
+            auto after = ledger->dropoffs().record(sample_dropoff(session, "after"));
             ASSERT_TRUE(after.ok()) << where << ": " << after.error().message;
             committed.insert(after.value().uuid);
         }
@@ -249,7 +249,7 @@ void run_fault_sweep(Fault fault, bool persistent) {
         }
         auto reopened = Ledger::open(file, options_in(dir.path()));
         ASSERT_TRUE(reopened.ok()) << where << ": " << reopened.error().message;
-        EXPECT_TRUE(reopened.value()->verify_audit().value().ok()) << where;
+        EXPECT_TRUE(reopened.value()->audit().verify().value().ok()) << where;
         EXPECT_EQ(raw.integer("SELECT count(*) FROM dropoff"),
                   raw.integer("SELECT count(DISTINCT sequence) FROM dropoff"));
     }

@@ -31,13 +31,13 @@ class LedgerStaffTest : public ::testing::Test {
     void SetUp() override {
         ledger = open_ok();
         ASSERT_TRUE(ledger);
-        ASSERT_TRUE(ledger
-                        ->replace_catalogue({product("06900000000014", "Paracetamol", "fever"),
-                                             product("06900000000069", "Dextromethorphan", "cough")},
-                                            "test")
+        ASSERT_TRUE(ledger->reference()
+                        .replace_catalogue({product("06900000000014", "Paracetamol", "fever"),
+                                            product("06900000000069", "Dextromethorphan", "cough")},
+                                           "test")
                         .ok());
-        staff_id = ledger->add_user("wang", "staff", "$argon2id$placeholder", "test").value().id;
-        session = ledger->begin_session().value().id;
+        staff_id = ledger->users().add("wang", "staff", "$argon2id$placeholder", "test").value().id;
+        session = ledger->dropoffs().begin_session().value().id;
     }
     fs::path ledger_path() const { return dir_.path() / "ledger.db"; }
     std::unique_ptr<Ledger> open_ok() {
@@ -57,7 +57,7 @@ class LedgerStaffTest : public ::testing::Test {
         input.reason = decision == "refuse" ? "expired" : "ok";
         input.category = category;
         input.quantity = quantity;
-        auto recorded = ledger->record_dropoff(input);
+        auto recorded = ledger->dropoffs().record(input);
         EXPECT_TRUE(recorded.ok()) << recorded.error().message;
         return recorded.value().uuid;
     }
@@ -93,61 +93,61 @@ TEST_F(LedgerStaffTest, TheQueueFiltersByStateDecisionCategoryAndDayInSql) {
     const std::string cough = record("06900000000069", "2027-09-30", "accept", "cough");
     const std::string refused = record("06900000000014", "2020-01-31", "refuse", "fever");
     age(cough, 10);
-    ASSERT_TRUE(ledger->record_review(fever, staff_id, "approve", "").ok());
+    ASSERT_TRUE(ledger->staff().record_review(fever, staff_id, "approve", "").ok());
 
     StaffQueueQuery pending;  // the default: the pharmacist's queue
-    EXPECT_EQ(uuids(ledger->staff_queue(pending)), (std::vector<std::string>{unknown, cough}))
+    EXPECT_EQ(uuids(ledger->staff().queue(pending)), (std::vector<std::string>{unknown, cough}))
         << "pending, kiosk refusals left out, oldest recorded first";
     StaffQueueQuery approved;
     approved.review_state = "approved";
-    const auto approved_rows = ledger->staff_queue(approved);
+    const auto approved_rows = ledger->staff().queue(approved);
     ASSERT_EQ(uuids(approved_rows), std::vector<std::string>{fever});
     EXPECT_EQ(approved_rows.value()[0].name_en, "Paracetamol") << "names come from the catalogue";
     EXPECT_EQ(approved_rows.value()[0].dropoff.category, "fever");
 
     StaffQueueQuery any;
     any.review_state = "";
-    EXPECT_EQ(uuids(ledger->staff_queue(any)).size(), 4u);
+    EXPECT_EQ(uuids(ledger->staff().queue(any)).size(), 4u);
     any.decision = "refuse";
-    EXPECT_EQ(uuids(ledger->staff_queue(any)), std::vector<std::string>{refused});
+    EXPECT_EQ(uuids(ledger->staff().queue(any)), std::vector<std::string>{refused});
     any.decision = "";
     any.category = "fever";
-    EXPECT_EQ(uuids(ledger->staff_queue(any)), (std::vector<std::string>{refused, fever}))
+    EXPECT_EQ(uuids(ledger->staff().queue(any)), (std::vector<std::string>{refused, fever}))
         << "history: newest first";
     any.category = kNoCategory;
-    const auto none = ledger->staff_queue(any);
+    const auto none = ledger->staff().queue(any);
     ASSERT_EQ(uuids(none), std::vector<std::string>{unknown});
     EXPECT_EQ(none.value()[0].name_en, "") << "an unknown product has no name";
     any.category = "";
     any.since_local_date = local_day(6);
-    EXPECT_EQ(uuids(ledger->staff_queue(any)).size(), 3u) << "the cough pack is 10 days old";
+    EXPECT_EQ(uuids(ledger->staff().queue(any)).size(), 3u) << "the cough pack is 10 days old";
     any.since_local_date = local_day(29);
-    EXPECT_EQ(uuids(ledger->staff_queue(any)).size(), 4u);
+    EXPECT_EQ(uuids(ledger->staff().queue(any)).size(), 4u);
     any.limit = 1;
-    EXPECT_EQ(uuids(ledger->staff_queue(any)).size(), 1u);
+    EXPECT_EQ(uuids(ledger->staff().queue(any)).size(), 1u);
 
     StaffQueueQuery bad;
     bad.review_state = "lost";
-    EXPECT_FALSE(ledger->staff_queue(bad).ok());
+    EXPECT_FALSE(ledger->staff().queue(bad).ok());
     bad.review_state = "";
     bad.since_local_date = "last week";
-    const auto refused_query = ledger->staff_queue(bad);
+    const auto refused_query = ledger->staff().queue(bad);
     ASSERT_FALSE(refused_query.ok());
     EXPECT_NE(refused_query.error().message.find("YYYY-MM-DD"), std::string::npos);
     bad.since_local_date = "2026-01-01' OR 1=1 --";
-    EXPECT_FALSE(ledger->staff_queue(bad).ok());
+    EXPECT_FALSE(ledger->staff().queue(bad).ok());
 }
 
 TEST_F(LedgerStaffTest, CategoriesAreTheCataloguesSorted) {
-    EXPECT_EQ(ledger->categories().value(), (std::vector<std::string>{"cough", "fever"}));
+    EXPECT_EQ(ledger->reference().categories().value(), (std::vector<std::string>{"cough", "fever"}));
 }
 
 TEST_F(LedgerStaffTest, ReclassifyWritesCategoryReviewOutboxAndAuditTogether) {
     const std::string unknown = record("06911111111111", "2027-05-31", "review", "");
     const auto before_outbox = RawDb(ledger_path()).integer("SELECT COUNT(*) FROM outbox");
-    const auto before_audit = ledger->audit_rows().value().size();
+    const auto before_audit = ledger->audit().rows().value().size();
 
-    auto changed = ledger->record_reclassify(unknown, staff_id, "cough", "syrup, not a tablet");
+    auto changed = ledger->staff().record_reclassify(unknown, staff_id, "cough", "syrup, not a tablet");
     ASSERT_TRUE(changed.ok()) << changed.error().message;
     EXPECT_EQ(changed.value().from_category, "");
     EXPECT_EQ(changed.value().to_category, "cough");
@@ -164,22 +164,22 @@ TEST_F(LedgerStaffTest, ReclassifyWritesCategoryReviewOutboxAndAuditTogether) {
         nlohmann::json::parse(raw.text("SELECT payload FROM outbox ORDER BY id DESC LIMIT 1"));
     EXPECT_EQ(payload["action"], "reclassify");
     EXPECT_EQ(payload["category"], "cough");
-    const auto audit = ledger->audit_rows().value();
+    const auto audit = ledger->audit().rows().value();
     ASSERT_EQ(audit.size(), before_audit + 1);
     EXPECT_EQ(audit.back().action, "review-reclassify");
     EXPECT_EQ(audit.back().actor, "wang");
     EXPECT_EQ(audit.back().entity_id, unknown);
-    EXPECT_TRUE(ledger->verify_audit().value().ok());
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
 
     // Refusals change nothing at all.
     const auto rows_now = raw.integer("SELECT COUNT(*) FROM review_action");
-    EXPECT_FALSE(ledger->record_reclassify(unknown, staff_id, "cough", "").ok()) << "already there";
-    EXPECT_FALSE(ledger->record_reclassify(unknown, staff_id, "psychotropic", "").ok())
+    EXPECT_FALSE(ledger->staff().record_reclassify(unknown, staff_id, "cough", "").ok()) << "already there";
+    EXPECT_FALSE(ledger->staff().record_reclassify(unknown, staff_id, "psychotropic", "").ok())
         << "not in the catalogue";
-    EXPECT_FALSE(ledger->record_reclassify(unknown, 999, "fever", "").ok()) << "no such user";
-    EXPECT_FALSE(ledger->record_reclassify("no-such-uuid", staff_id, "fever", "").ok());
-    ASSERT_TRUE(ledger->record_review(unknown, staff_id, "dispose", "").ok());
-    const auto disposed = ledger->record_reclassify(unknown, staff_id, "fever", "");
+    EXPECT_FALSE(ledger->staff().record_reclassify(unknown, 999, "fever", "").ok()) << "no such user";
+    EXPECT_FALSE(ledger->staff().record_reclassify("no-such-uuid", staff_id, "fever", "").ok());
+    ASSERT_TRUE(ledger->staff().record_review(unknown, staff_id, "dispose", "").ok());
+    const auto disposed = ledger->staff().record_reclassify(unknown, staff_id, "fever", "");
     ASSERT_FALSE(disposed.ok());
     EXPECT_NE(disposed.error().message.find("disposed"), std::string::npos) << disposed.error().message;
     EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM review_action"), rows_now + 1)
@@ -196,7 +196,7 @@ TEST_F(LedgerStaffTest, ReclassifyRollsBackWhenItsAuditRowCannotBeWritten) {
             "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk says "
             "no'); END;");
     }
-    const auto failed = ledger->record_reclassify(unknown, staff_id, "fever", "");
+    const auto failed = ledger->staff().record_reclassify(unknown, staff_id, "fever", "");
     ASSERT_FALSE(failed.ok());
     RawDb raw(ledger_path());
     EXPECT_EQ(raw.text("SELECT COALESCE(category, '') FROM dropoff WHERE uuid = '" + unknown + "'"), "");
@@ -211,20 +211,21 @@ TEST_F(LedgerStaffTest, DispatchCandidatesComeEarliestExpiryFirstAndLeaveWhenDis
     const std::string review = record("06911111111111", "2026-12-31", "review", "");
     const std::string middle = record("06900000000014", "2028-01-31", "review", "fever");
     record("06900000000014", "2020-01-31", "refuse", "fever");
-    ASSERT_TRUE(ledger->record_review(middle, staff_id, "approve", "").ok());
+    ASSERT_TRUE(ledger->staff().record_review(middle, staff_id, "approve", "").ok());
 
-    EXPECT_EQ(uuids(ledger->dispatch_candidates(50)), (std::vector<std::string>{soon, middle, late, device}))
+    EXPECT_EQ(uuids(ledger->staff().dispatch_candidates(50)),
+              (std::vector<std::string>{soon, middle, late, device}))
         << "a pack still waiting for review is not offered; no expiry goes last";
-    EXPECT_EQ(uuids(ledger->dispatch_candidates(2)), (std::vector<std::string>{soon, middle}));
+    EXPECT_EQ(uuids(ledger->staff().dispatch_candidates(2)), (std::vector<std::string>{soon, middle}));
 
-    ASSERT_TRUE(ledger->record_dispatch("Xinan village clinic", staff_id, {{middle, 1}}).ok());
+    ASSERT_TRUE(ledger->staff().record_dispatch("Xinan village clinic", staff_id, {{middle, 1}}).ok());
     RawDb raw(ledger_path());
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + middle + "'"), "dispatched");
     EXPECT_EQ(raw.text("SELECT clinic FROM dispatch"), "Xinan village clinic");
-    EXPECT_EQ(uuids(ledger->dispatch_candidates(50)), (std::vector<std::string>{soon, late, device}));
+    EXPECT_EQ(uuids(ledger->staff().dispatch_candidates(50)), (std::vector<std::string>{soon, late, device}));
     StaffQueueQuery dispatched;
     dispatched.review_state = "dispatched";
-    EXPECT_EQ(uuids(ledger->staff_queue(dispatched)), std::vector<std::string>{middle});
+    EXPECT_EQ(uuids(ledger->staff().queue(dispatched)), std::vector<std::string>{middle});
     (void)review;
 }
 
@@ -240,35 +241,38 @@ TEST_F(LedgerStaffTest, ADispatchConfirmsKioskAcceptedPacksAllOrNothing) {
             "(SELECT count(*) FROM audit_log)");
     };
     const auto before = rows();
-    EXPECT_FALSE(ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}).ok())
+    EXPECT_FALSE(ledger->staff().record_dispatch("East clinic", staff_id, {{accepted, 2}}).ok())
         << "without the flag only a pharmacist's approval lets a pack leave";
-    auto mixed = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}, {waiting, 1}}, true);
+    auto mixed =
+        ledger->staff().record_dispatch("East clinic", staff_id, {{accepted, 2}, {waiting, 1}}, true);
     EXPECT_FALSE(mixed.ok()) << "a pack still waiting for review is not the kiosk's acceptance";
     EXPECT_EQ(rows(), before)
         << "nothing of the failed dispatch remains, not even the first item's confirmation";
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "pending");
 
-    auto dispatched = ledger->record_dispatch("East clinic", staff_id, {{accepted, 2}}, true);
+    auto dispatched = ledger->staff().record_dispatch("East clinic", staff_id, {{accepted, 2}}, true);
     ASSERT_TRUE(dispatched.ok()) << dispatched.error().message;
     EXPECT_EQ(raw.text("SELECT review_state FROM dropoff WHERE uuid = '" + accepted + "'"), "dispatched");
     EXPECT_EQ(
         raw.text("SELECT action || ' ' || note FROM review_action WHERE dropoff_uuid = '" + accepted + "'"),
         "approve confirmed for dispatch");
     EXPECT_EQ(raw.integer("SELECT count(*) FROM outbox WHERE entity IN ('review_action', 'dispatch')"), 2);
-    EXPECT_TRUE(ledger->verify_audit().value().ok());
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
 }
 
 TEST_F(LedgerStaffTest, ClinicsUsedBeforeAreOfferedMostRecentFirst) {
     const std::string a = record("06900000000014", "2028-01-31", "accept", "fever");
     const std::string b = record("06900000000014", "2028-02-29", "accept", "fever");
     const std::string c = record("06900000000014", "2028-03-31", "accept", "fever");
-    for (const auto& uuid : {a, b, c}) ASSERT_TRUE(ledger->record_review(uuid, staff_id, "approve", "").ok());
-    EXPECT_TRUE(ledger->recent_clinics(10).value().empty());
-    ASSERT_TRUE(ledger->record_dispatch("East clinic", staff_id, {{a, 1}}).ok());
-    ASSERT_TRUE(ledger->record_dispatch("West clinic", staff_id, {{b, 1}}).ok());
-    ASSERT_TRUE(ledger->record_dispatch("East clinic", staff_id, {{c, 1}}).ok());
-    EXPECT_EQ(ledger->recent_clinics(10).value(), (std::vector<std::string>{"East clinic", "West clinic"}));
-    EXPECT_EQ(ledger->recent_clinics(1).value(), std::vector<std::string>{"East clinic"});
+    for (const auto& uuid : {a, b, c})
+        ASSERT_TRUE(ledger->staff().record_review(uuid, staff_id, "approve", "").ok());
+    EXPECT_TRUE(ledger->staff().recent_clinics(10).value().empty());
+    ASSERT_TRUE(ledger->staff().record_dispatch("East clinic", staff_id, {{a, 1}}).ok());
+    ASSERT_TRUE(ledger->staff().record_dispatch("West clinic", staff_id, {{b, 1}}).ok());
+    ASSERT_TRUE(ledger->staff().record_dispatch("East clinic", staff_id, {{c, 1}}).ok());
+    EXPECT_EQ(ledger->staff().recent_clinics(10).value(),
+              (std::vector<std::string>{"East clinic", "West clinic"}));
+    EXPECT_EQ(ledger->staff().recent_clinics(1).value(), std::vector<std::string>{"East clinic"});
 }
 
 TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
@@ -279,10 +283,10 @@ TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
     record("06911111111111", "2028-01-31", "review", "");
     age(old_cough, 3);
     age(rejected, 3);
-    ASSERT_TRUE(ledger->record_review(rejected, staff_id, "reject", "").ok());
+    ASSERT_TRUE(ledger->staff().record_review(rejected, staff_id, "reject", "").ok());
     (void)today_accept;
 
-    const auto days = ledger->dropoffs_by_day(local_day(4), local_day(0));
+    const auto days = ledger->staff().dropoffs_by_day(local_day(4), local_day(0));
     ASSERT_TRUE(days.ok()) << days.error().message;
     ASSERT_EQ(days.value().size(), 5u) << "every day, also empty ones";
     EXPECT_EQ(days.value()[0].key, local_day(4));
@@ -292,10 +296,10 @@ TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
     EXPECT_EQ(days.value()[1].refused, 1) << "refused by the pharmacist";
     EXPECT_EQ(days.value()[4].accepted, 2);
     EXPECT_EQ(days.value()[4].refused, 1) << "refused by the kiosk";
-    EXPECT_FALSE(ledger->dropoffs_by_day(local_day(0), local_day(4)).ok()) << "first after last";
-    EXPECT_FALSE(ledger->dropoffs_by_day("yesterday", local_day(0)).ok());
+    EXPECT_FALSE(ledger->staff().dropoffs_by_day(local_day(0), local_day(4)).ok()) << "first after last";
+    EXPECT_FALSE(ledger->staff().dropoffs_by_day("yesterday", local_day(0)).ok());
 
-    const auto all = ledger->dropoffs_by_category("");
+    const auto all = ledger->staff().dropoffs_by_category("");
     ASSERT_TRUE(all.ok()) << all.error().message;
     ASSERT_EQ(all.value().size(), 3u);
     EXPECT_EQ(all.value()[0].key, "cough");  // 2 packs, then by name
@@ -305,14 +309,14 @@ TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
     EXPECT_EQ(all.value()[1].accepted, 1);
     EXPECT_EQ(all.value()[1].refused, 1);
     EXPECT_EQ(all.value()[2].key, "") << "no category";
-    const auto recent = ledger->dropoffs_by_category(local_day(1));
+    const auto recent = ledger->staff().dropoffs_by_category(local_day(1));
     ASSERT_EQ(recent.value().size(), 2u) << "the cough packs are 3 days old";
     EXPECT_EQ(recent.value()[0].key, "fever");
 }
 
 TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {
     const std::string fever = record("06900000000014", "2028-01-31", "review", "fever");
-    ASSERT_TRUE(ledger->record_review(fever, staff_id, "approve", "ok").ok());
+    ASSERT_TRUE(ledger->staff().record_review(fever, staff_id, "approve", "ok").ok());
     ledger.reset();
     {
         // Back to the table as a kiosk of the previous release has it (version 11: the expiry source
@@ -333,7 +337,7 @@ TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {
     RawDb raw(ledger_path());
     EXPECT_EQ(raw.integer("PRAGMA user_version"), Ledger::kSchemaVersion);
     EXPECT_EQ(raw.text("SELECT action || ' ' || note FROM review_action"), "approve ok");
-    ASSERT_TRUE(ledger->record_reclassify(fever, staff_id, "cough", "").ok());
+    ASSERT_TRUE(ledger->staff().record_reclassify(fever, staff_id, "cough", "").ok());
     EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM review_action"), 2);
 }
 

@@ -40,11 +40,11 @@ class LedgerTest : public ::testing::Test {
     void make_ledger_with(int count) {
         auto ledger = open_ok();
         ASSERT_NE(ledger, nullptr);
-        auto session = ledger->begin_session();
+        auto session = ledger->dropoffs().begin_session();
         ASSERT_TRUE(session.ok()) << session.error().message;
         for (int i = 0; i < count; ++i) {
             auto recorded =
-                ledger->record_dropoff(sample_dropoff(session.value().id, "SN-" + std::to_string(i)));
+                ledger->dropoffs().record(sample_dropoff(session.value().id, "SN-" + std::to_string(i)));
             ASSERT_TRUE(recorded.ok()) << recorded.error().message;
         }
     }
@@ -194,8 +194,8 @@ TEST_F(LedgerTest, ReadOnlyNeverCreatesOrWrites) {
     auto ledger = Ledger::open(ledger_path(), read_only);
     ASSERT_TRUE(ledger.ok()) << ledger.error().message;
     EXPECT_EQ(ledger.value()->summary().value().dropoffs, 1);
-    EXPECT_EQ(ledger.value()->begin_session().error().code, ErrorCode::Invalid);
-    EXPECT_EQ(ledger.value()->record_dropoff(sample_dropoff(1)).error().code, ErrorCode::Invalid);
+    EXPECT_EQ(ledger.value()->dropoffs().begin_session().error().code, ErrorCode::Invalid);
+    EXPECT_EQ(ledger.value()->dropoffs().record(sample_dropoff(1)).error().code, ErrorCode::Invalid);
 }
 
 // --- recording and reading back -------------------------------------------------------------------------
@@ -203,7 +203,7 @@ TEST_F(LedgerTest, ReadOnlyNeverCreatesOrWrites) {
 TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    auto session = ledger->begin_session();
+    auto session = ledger->dropoffs().begin_session();
     ASSERT_TRUE(session.ok()) << session.error().message;
     EXPECT_TRUE(
         std::regex_match(session.value().receipt_code,
@@ -216,7 +216,7 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     for (int i = 0; i < 3; ++i) {
         auto input = sample_dropoff(session.value().id, "SERIAL-" + std::to_string(i));
         input.batch = "BATCH-" + std::to_string(i);
-        auto record = ledger->record_dropoff(input);
+        auto record = ledger->dropoffs().record(input);
         ASSERT_TRUE(record.ok()) << record.error().message;
         recorded.push_back(record.value());
     }
@@ -228,7 +228,7 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     device.decision = "review";
     device.reason = "unclassified";
     device.condition = "opened-usable";
-    auto device_record = ledger->record_dropoff(device);
+    auto device_record = ledger->dropoffs().record(device);
     ASSERT_TRUE(device_record.ok()) << device_record.error().message;
     recorded.push_back(device_record.value());
 
@@ -246,7 +246,7 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     EXPECT_EQ(recorded[3].serial_hash, "");
     EXPECT_EQ(recorded[0].serial_hash.size(), 64u);
 
-    auto recent = ledger->recent_dropoffs(2);
+    auto recent = ledger->dropoffs().recent(2);
     ASSERT_TRUE(recent.ok()) << recent.error().message;
     ASSERT_EQ(recent.value().size(), 2u);
     EXPECT_EQ(recent.value()[0].uuid, recorded[3].uuid) << "newest first";
@@ -255,7 +255,7 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     EXPECT_EQ(recent.value()[0].condition, "opened-usable");
     EXPECT_EQ(recent.value()[0].expiry, "");
 
-    auto in_session = ledger->session_dropoffs(session.value().id);
+    auto in_session = ledger->dropoffs().of_session(session.value().id);
     ASSERT_TRUE(in_session.ok()) << in_session.error().message;
     ASSERT_EQ(in_session.value().size(), 4u);
     const DropOffRecord& first = in_session.value()[0];
@@ -269,10 +269,10 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
     EXPECT_EQ(first.decision, "accept");
     EXPECT_EQ(first.reason, "ok");
 
-    auto other_session = ledger->begin_session();
+    auto other_session = ledger->dropoffs().begin_session();
     ASSERT_TRUE(other_session.ok());
     EXPECT_NE(other_session.value().receipt_code, session.value().receipt_code);
-    EXPECT_TRUE(ledger->session_dropoffs(other_session.value().id).value().empty());
+    EXPECT_TRUE(ledger->dropoffs().of_session(other_session.value().id).value().empty());
 
     auto summary = ledger->summary();
     ASSERT_TRUE(summary.ok());
@@ -285,8 +285,8 @@ TEST_F(LedgerTest, RecordsDropOffsAndReadsThemBack) {
 TEST_F(LedgerTest, OutboxRowIsWrittenWithTheDropOff) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    auto session = ledger->begin_session();
-    auto record = ledger->record_dropoff(sample_dropoff(session.value().id, "OUTBOX-SERIAL-42"));
+    auto session = ledger->dropoffs().begin_session();
+    auto record = ledger->dropoffs().record(sample_dropoff(session.value().id, "OUTBOX-SERIAL-42"));
     ASSERT_TRUE(record.ok()) << record.error().message;
 
     RawDb raw(ledger_path(), true);
@@ -305,7 +305,7 @@ TEST_F(LedgerTest, OutboxRowIsWrittenWithTheDropOff) {
 TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    const auto session_id = ledger->begin_session().value().id;
+    const auto session_id = ledger->dropoffs().begin_session().value().id;
 
     struct Case {
         const char* what;
@@ -340,7 +340,7 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
     for (const Case& c : cases) {
         DropOffInput input = sample_dropoff(session_id);
         c.change(input);
-        auto result = ledger->record_dropoff(input);
+        auto result = ledger->dropoffs().record(input);
         ASSERT_FALSE(result.ok()) << c.what;
         EXPECT_EQ(result.error().code, ErrorCode::Invalid) << c.what << ": " << result.error().message;
         EXPECT_NE(result.error().message.find(c.message_part), std::string::npos)
@@ -349,7 +349,7 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
             << result.error().message;
     }
 
-    auto unknown_session = ledger->record_dropoff(sample_dropoff(session_id + 1000));
+    auto unknown_session = ledger->dropoffs().record(sample_dropoff(session_id + 1000));
     ASSERT_FALSE(unknown_session.ok());
     EXPECT_EQ(unknown_session.error().code, ErrorCode::NotFound) << unknown_session.error().message;
 
@@ -357,10 +357,10 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
     DropOffInput month_only = sample_dropoff(session_id);
     month_only.expiry = "2028-02-00";
     month_only.expiry_precision = "month";
-    EXPECT_TRUE(ledger->record_dropoff(month_only).ok());
+    EXPECT_TRUE(ledger->dropoffs().record(month_only).ok());
     DropOffInput leap_day = sample_dropoff(session_id);
     leap_day.expiry = "2028-02-29";
-    EXPECT_TRUE(ledger->record_dropoff(leap_day).ok());
+    EXPECT_TRUE(ledger->dropoffs().record(leap_day).ok());
 
     EXPECT_EQ(ledger->summary().value().dropoffs, 2);
     EXPECT_EQ(ledger->summary().value().outbox_pending, 2);
@@ -370,12 +370,12 @@ TEST_F(LedgerTest, RefusesInvalidInputAndRecordsNothing) {
 TEST_F(LedgerTest, ExpirySourceIsStoredReadBackAndSentToTheHub) {
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    const auto session_id = ledger->begin_session().value().id;
+    const auto session_id = ledger->dropoffs().begin_session().value().id;
     std::vector<std::string> uuids;
     for (const char* source : {"code", "ocr-confirmed", "picker"}) {
         DropOffInput input = sample_dropoff(session_id, std::string("SRC-") + source);
         input.expiry_source = source;
-        auto record = ledger->record_dropoff(input);
+        auto record = ledger->dropoffs().record(input);
         ASSERT_TRUE(record.ok()) << record.error().message;
         EXPECT_EQ(record.value().expiry_source, source);
         uuids.push_back(record.value().uuid);
@@ -384,9 +384,9 @@ TEST_F(LedgerTest, ExpirySourceIsStoredReadBackAndSentToTheHub) {
     device.expiry.clear();
     device.expiry_precision.clear();
     device.expiry_source.clear();
-    ASSERT_TRUE(ledger->record_dropoff(device).ok());
+    ASSERT_TRUE(ledger->dropoffs().record(device).ok());
 
-    auto read = ledger->session_dropoffs(session_id);
+    auto read = ledger->dropoffs().of_session(session_id);
     ASSERT_TRUE(read.ok()) << read.error().message;
     ASSERT_EQ(read.value().size(), 4u);
     EXPECT_EQ(read.value()[0].expiry_source, "code");
@@ -417,9 +417,9 @@ TEST_F(LedgerTest, SerialIsNeverStoredInPlain) {
     std::string hash;
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    const auto session_id = ledger->begin_session().value().id;
+    const auto session_id = ledger->dropoffs().begin_session().value().id;
     for (int i = 0; i < 5; ++i) {
-        auto record = ledger->record_dropoff(sample_dropoff(session_id, serial));
+        auto record = ledger->dropoffs().record(sample_dropoff(session_id, serial));
         ASSERT_TRUE(record.ok()) << record.error().message;
         hash = record.value().serial_hash;
     }
@@ -440,8 +440,8 @@ TEST_F(LedgerTest, SerialHashIsKeyedBlake2bDeterministicPerKey) {
     const auto hash_with = [&](const fs::path& ledger_file, const fs::path& key_file) {
         auto ledger = Ledger::open(ledger_file, LedgerOptions{"kiosk-test-01", key_file});
         EXPECT_TRUE(ledger.ok()) << ledger.error().message;
-        const auto session_id = ledger.value()->begin_session().value().id;
-        return ledger.value()->record_dropoff(sample_dropoff(session_id, serial)).value().serial_hash;
+        const auto session_id = ledger.value()->dropoffs().begin_session().value().id;
+        return ledger.value()->dropoffs().record(sample_dropoff(session_id, serial)).value().serial_hash;
     };
     const fs::path key_a = dir_.path() / "a.key", key_b = dir_.path() / "b.key";
     const std::string first = hash_with(dir_.path() / "one.db", key_a);
@@ -472,9 +472,9 @@ TEST_F(LedgerTest, RecordedDropOffSurvivesProcessExitRightAfterCommit) {
         close(pipe_fds[0]);
         auto ledger = Ledger::open(ledger_path(), options());
         if (!ledger.ok()) _exit(2);
-        auto session = ledger.value()->begin_session();
+        auto session = ledger.value()->dropoffs().begin_session();
         if (!session.ok()) _exit(3);
-        auto record = ledger.value()->record_dropoff(sample_dropoff(session.value().id, "CRASH-SERIAL"));
+        auto record = ledger.value()->dropoffs().record(sample_dropoff(session.value().id, "CRASH-SERIAL"));
         if (!record.ok()) _exit(4);
         const std::string uuid = record.value().uuid;
         if (write(pipe_fds[1], uuid.data(), uuid.size()) != static_cast<ssize_t>(uuid.size())) _exit(5);
@@ -495,7 +495,7 @@ TEST_F(LedgerTest, RecordedDropOffSurvivesProcessExitRightAfterCommit) {
 
     auto ledger = open_ok();
     ASSERT_NE(ledger, nullptr);
-    auto recent = ledger->recent_dropoffs(10);
+    auto recent = ledger->dropoffs().recent(10);
     ASSERT_TRUE(recent.ok()) << recent.error().message;
     ASSERT_EQ(recent.value().size(), 1u);
     EXPECT_EQ(recent.value()[0].uuid, uuid);
@@ -511,10 +511,10 @@ TEST_F(LedgerTest, TwoProcessesRecordIntoOneLedger) {
     const auto record_many = [&]() -> int {
         auto ledger = Ledger::open(ledger_path(), options());
         if (!ledger.ok()) return 2;
-        auto session = ledger.value()->begin_session();
+        auto session = ledger.value()->dropoffs().begin_session();
         if (!session.ok()) return 3;
         for (int i = 0; i < kEach; ++i) {
-            if (!ledger.value()->record_dropoff(sample_dropoff(session.value().id)).ok()) return 4;
+            if (!ledger.value()->dropoffs().record(sample_dropoff(session.value().id)).ok()) return 4;
         }
         return 0;
     };

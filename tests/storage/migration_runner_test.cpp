@@ -98,7 +98,7 @@ TEST(MigrationRunner, AVersion10LedgerKeepsItsRowsAndGainsTheExpirySource) {
     EXPECT_GE(Ledger::kSchemaVersion, 11);
     EXPECT_EQ(summary.value().dropoffs, 2);
     EXPECT_EQ(summary.value().outbox_pending, 1);
-    auto rows = ledger.value()->session_dropoffs(1);
+    auto rows = ledger.value()->dropoffs().of_session(1);
     ASSERT_TRUE(rows.ok()) << rows.error().message;
     ASSERT_EQ(rows.value().size(), 2u);
     EXPECT_EQ(rows.value()[0].uuid, "11111111-1111-4111-8111-111111111111");
@@ -118,9 +118,9 @@ TEST(MigrationRunner, AVersion10LedgerKeepsItsRowsAndGainsTheExpirySource) {
     input.expiry_source = "picker";
     input.decision = "accept";
     input.reason = "ok";
-    auto recorded = ledger.value()->record_dropoff(input);
+    auto recorded = ledger.value()->dropoffs().record(input);
     ASSERT_TRUE(recorded.ok()) << recorded.error().message;
-    EXPECT_EQ(ledger.value()->session_dropoffs(1).value().back().expiry_source, "picker");
+    EXPECT_EQ(ledger.value()->dropoffs().of_session(1).value().back().expiry_source, "picker");
     EXPECT_EQ(ledger.value()->integrity_check().value(), "ok");
 }
 

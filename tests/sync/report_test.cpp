@@ -12,12 +12,12 @@ TEST_F(SyncFixture, ReportCountsByCategoryPointAndWeekInCsvAndHtml) {
     a.record(7);
     b.record(4);
     {
-        auto session = b.ledger->begin_session();
+        auto session = b.ledger->dropoffs().begin_session();
         auto refused = storage::testing::sample_dropoff(session.value().id, "SN-refused");
         refused.decision = "refuse";
         refused.reason = "expired";
         refused.gtin = "06901234567809";
-        ASSERT_TRUE(b.ledger->record_dropoff(refused).ok());
+        ASSERT_TRUE(b.ledger->dropoffs().record(refused).ok());
     }
     auto admin = pg.admin(database);
     ASSERT_TRUE(admin

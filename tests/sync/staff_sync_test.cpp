@@ -20,7 +20,7 @@ std::string sql_literal(const std::string& text) {
 
 TEST_F(SyncFixture, TheExpirySourceReachesTheHubAndAnOldKioskPayloadLeavesItNull) {
     auto kiosk = make_kiosk("expsrc");
-    const auto session = kiosk.ledger->begin_session().value().id;
+    const auto session = kiosk.ledger->dropoffs().begin_session().value().id;
     std::vector<std::string> uuids;
     for (const char* source : {"code", "ocr-confirmed", "picker", ""}) {
         auto input = sample_dropoff(session, std::string("SN-src-") + source);
@@ -29,12 +29,12 @@ TEST_F(SyncFixture, TheExpirySourceReachesTheHubAndAnOldKioskPayloadLeavesItNull
             input.expiry.clear();
             input.expiry_precision.clear();
         }
-        auto recorded = kiosk.ledger->record_dropoff(input);
+        auto recorded = kiosk.ledger->dropoffs().record(input);
         ASSERT_TRUE(recorded.ok()) << recorded.error().message;
         uuids.push_back(recorded.value().uuid);
     }
     // A kiosk not yet upgraded sends drop-offs without the field.
-    auto old_style = kiosk.ledger->record_dropoff(sample_dropoff(session, "SN-old-kiosk"));
+    auto old_style = kiosk.ledger->dropoffs().record(sample_dropoff(session, "SN-old-kiosk"));
     ASSERT_TRUE(old_style.ok());
     RawDb(kiosk.ledger_file)
         .exec("UPDATE outbox SET payload = json_remove(payload, '$.expiry_source') WHERE entity_id = " +
@@ -68,7 +68,7 @@ TEST_F(SyncFixture, TheExpirySourceReachesTheHubAndAnOldKioskPayloadLeavesItNull
     EXPECT_EQ(worker->progress().dead_lettered, 1);
     EXPECT_EQ(hub_source(uuids[0]), "code");
     // A value the hub does not know is refused by its CHECK, as invalid.
-    auto bad = kiosk.ledger->record_dropoff(sample_dropoff(session, "SN-bad-source"));
+    auto bad = kiosk.ledger->dropoffs().record(sample_dropoff(session, "SN-bad-source"));
     ASSERT_TRUE(bad.ok());
     RawDb(kiosk.ledger_file)
         .exec("UPDATE outbox SET payload = json_set(payload, '$.expiry_source', 'guess') WHERE entity_id = " +
@@ -89,25 +89,26 @@ class StaffSyncTest : public SyncFixture {
     };
     History make_history(TestKiosk& kiosk) {
         History history;
-        auto user = kiosk.ledger->add_user("pharmacist1", "staff", "$argon2id$placeholder", "test");
+        auto user = kiosk.ledger->users().add("pharmacist1", "staff", "$argon2id$placeholder", "test");
         EXPECT_TRUE(user.ok()) << (user.ok() ? "" : user.error().message);
-        const auto session = kiosk.ledger->begin_session().value().id;
+        const auto session = kiosk.ledger->dropoffs().begin_session().value().id;
         for (int i = 0; i < 5; ++i) {
             auto input = sample_dropoff(session, "SN-staff-" + std::to_string(i));
             input.decision = "review";
             input.reason = "unclassified";
             input.quantity = i + 1;
-            auto recorded = kiosk.ledger->record_dropoff(input);
+            auto recorded = kiosk.ledger->dropoffs().record(input);
             EXPECT_TRUE(recorded.ok()) << recorded.error().message;
             history.packs.push_back(recorded.value());
         }
         const char* actions[] = {"approve", "approve", "reject", "dispose"};
         for (int i = 0; i < 4; ++i) {
-            auto review = kiosk.ledger->record_review(history.packs[i].uuid, user.value().id, actions[i], "");
+            auto review =
+                kiosk.ledger->staff().record_review(history.packs[i].uuid, user.value().id, actions[i], "");
             EXPECT_TRUE(review.ok()) << review.error().message;
             history.reviews.push_back(review.value());
         }
-        auto dispatch = kiosk.ledger->record_dispatch(
+        auto dispatch = kiosk.ledger->staff().record_dispatch(
             "Village clinic 5", user.value().id, {{history.packs[0].uuid, 2}, {history.packs[1].uuid, 3}});
         EXPECT_TRUE(dispatch.ok()) << dispatch.error().message;
         history.dispatch = dispatch.value();
@@ -183,11 +184,11 @@ TEST_F(StaffSyncTest, ThePublicReportCountsThePharmacistsOutcomeAndTheNewCategor
     cough.name_zh = "止咳糖浆";
     cough.form = "syrup";
     cough.category = "cough";
-    ASSERT_TRUE(kiosk.ledger->replace_catalogue({cough}, "test").ok());
+    ASSERT_TRUE(kiosk.ledger->reference().replace_catalogue({cough}, "test").ok());
     const auto history = make_history(kiosk);
     // Pack 4 (still pending, quantity 5) is re-classified as cough medicine.
-    auto reclassified =
-        kiosk.ledger->record_reclassify(history.packs[4].uuid, history.reviews[0].user_id, "cough", "");
+    auto reclassified = kiosk.ledger->staff().record_reclassify(history.packs[4].uuid,
+                                                                history.reviews[0].user_id, "cough", "");
     ASSERT_TRUE(reclassified.ok()) << reclassified.error().message;
     auto worker = worker_for(kiosk);
     ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
@@ -230,7 +231,7 @@ TEST_F(StaffSyncTest, AChangedReviewOrDispatchUnderTheSameUuidIsAMismatchAndDead
     EXPECT_EQ(kiosk.local("SELECT count(*) FROM audit_log WHERE action = 'sync-dead-letter' AND entity IN "
                           "('review_action', 'dispatch')"),
               2);
-    EXPECT_TRUE(kiosk.ledger->verify_audit().value().ok());
+    EXPECT_TRUE(kiosk.ledger->audit().verify().value().ok());
     // The hub keeps what it first received.
     EXPECT_EQ(pg.scalar(database, "SELECT action FROM hub.review_action WHERE uuid = " +
                                       sql_literal(history.reviews[2].uuid)),
@@ -240,8 +241,8 @@ TEST_F(StaffSyncTest, AChangedReviewOrDispatchUnderTheSameUuidIsAMismatchAndDead
               "Village clinic 5");
 
     // A review whose payload uuid is not its record id is invalid, never stored under either id.
-    auto user = kiosk.ledger->find_user("pharmacist1").value().value();
-    auto review = kiosk.ledger->record_review(history.packs[4].uuid, user.id, "approve", "");
+    auto user = kiosk.ledger->users().find("pharmacist1").value().value();
+    auto review = kiosk.ledger->staff().record_review(history.packs[4].uuid, user.id, "approve", "");
     ASSERT_TRUE(review.ok());
     RawDb(kiosk.ledger_file)
         .exec(

@@ -29,12 +29,12 @@ struct TestKiosk {
 
     // Records `count` drop-offs in one new donation session.
     void record(int count) {
-        auto session = ledger->begin_session();
+        auto session = ledger->dropoffs().begin_session();
         ASSERT_TRUE(session.ok()) << session.error().message;
         for (int i = 0; i < count; ++i) {
             auto input = storage::testing::sample_dropoff(
                 session.value().id, std::string("SN-") + id + "-" + std::to_string(++serial_counter));
-            auto recorded = ledger->record_dropoff(input);
+            auto recorded = ledger->dropoffs().record(input);
             ASSERT_TRUE(recorded.ok()) << recorded.error().message;
         }
     }

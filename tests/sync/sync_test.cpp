@@ -152,7 +152,7 @@ TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksThe
         EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
         auto reopened = storage::Ledger::open(kiosk.ledger_file, storage::LedgerOptions{kiosk.id, {}, true});
         ASSERT_TRUE(reopened.ok()) << reopened.error().message;
-        EXPECT_TRUE(reopened.value()->verify_audit().value().ok());
+        EXPECT_TRUE(reopened.value()->audit().verify().value().ok());
     }
     // The records after it went through, and a new round does not send the dead letter again.
     EXPECT_EQ(

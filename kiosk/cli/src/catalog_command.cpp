@@ -45,7 +45,7 @@ int run_catalog(const Args& args, CommandIo io) {
             io.err << "medkioskctl catalog: " << opened.error().message << '\n';
             return 1;
         }
-        auto entries = opened.value()->catalogue();
+        auto entries = opened.value()->reference().catalogue();
         if (!entries) {
             io.err << "medkioskctl catalog: " << entries.error().message << '\n';
             return 1;
@@ -96,7 +96,7 @@ int run_catalog(const Args& args, CommandIo io) {
         io.err << "medkioskctl catalog: " << opened.error().message << '\n';
         return 1;
     }
-    if (auto s = opened.value()->replace_catalogue(parsed.entries, "medkioskctl"); !s) {
+    if (auto s = opened.value()->reference().replace_catalogue(parsed.entries, "medkioskctl"); !s) {
         io.err << "medkioskctl catalog: " << s.error().message << '\n';
         return 1;
     }

@@ -185,7 +185,7 @@ int run_db(const Args& args, CommandIo io) {
     }
 
     if (options.command == "list") {
-        auto records = ledger.recent_dropoffs(options.limit);
+        auto records = ledger.dropoffs().recent(options.limit);
         if (!records) return fail(io, records.error());
         for (const auto& record : records.value()) {
             if (options.json) {
@@ -199,7 +199,7 @@ int run_db(const Args& args, CommandIo io) {
     }
 
     if (options.command == "verify-audit") {
-        auto report = ledger.verify_audit();
+        auto report = ledger.audit().verify();
         if (!report) return fail(io, report.error());
         if (options.json) {
             io.out << ledger_cli::dump({{"ok", report.value().ok()},
@@ -215,11 +215,11 @@ int run_db(const Args& args, CommandIo io) {
     }
 
     if (options.command == "export") {
-        auto records = ledger.recent_dropoffs(std::numeric_limits<int>::max());
+        auto records = ledger.dropoffs().recent(std::numeric_limits<int>::max());
         if (!records) return fail(io, records.error());
-        auto catalogue = ledger.catalogue();
+        auto catalogue = ledger.reference().catalogue();
         if (!catalogue) return fail(io, catalogue.error());
-        auto audit = ledger.audit_rows();
+        auto audit = ledger.audit().rows();
         if (!audit) return fail(io, audit.error());
         nlohmann::ordered_json document;
         document["ledger"] = ledger_path.string();

@@ -44,8 +44,8 @@ int run_dropoffs(const Args& args, CommandIo io) {
         io.err << "medkioskctl dropoffs: " << opened.error().message << '\n';
         return 1;
     }
-    auto records = ledger_cli::has_flag(options, "--pending") ? opened.value()->review_queue(limit)
-                                                              : opened.value()->recent_dropoffs(limit);
+    auto records = ledger_cli::has_flag(options, "--pending") ? opened.value()->staff().review_queue(limit)
+                                                              : opened.value()->dropoffs().recent(limit);
     if (!records) {
         io.err << "medkioskctl dropoffs: " << records.error().message << '\n';
         return 1;

@@ -120,28 +120,8 @@ std::optional<std::string> read_secret(CommandIo io, const std::string& prompt) 
 }
 
 nlohmann::ordered_json dropoff_json(const storage::DropOffRecord& record) {
-    return {
-        {"uuid", record.uuid},
-        {"session_id", record.session_id},
-        {"kiosk_id", record.kiosk_id},
-        {"recorded_at", record.recorded_at},
-        {"sequence", record.sequence},
-        {"scheme", record.scheme},
-        {"gtin", record.gtin},
-        {"product_id", record.product_id},
-        {"batch", record.batch},
-        {"expiry", record.expiry},
-        {"expiry_precision", record.expiry_precision},
-        {"expiry_source", record.expiry_source},
-        {"quantity", record.quantity},
-        {"condition", record.condition},
-        {"category", record.category},
-        {"drive_id", record.drive_id},
-        {"decision", record.decision},
-        {"reason", record.reason},
-        {"review_state", record.review_state},
-        {"serial_hash", record.serial_hash},
-    };
+    // The same fields and order as the record's outbox payload, so the hub and a technician see one shape.
+    return nlohmann::ordered_json::parse(storage::dropoff_json(record));
 }
 
 std::string dump(const nlohmann::ordered_json& json) {

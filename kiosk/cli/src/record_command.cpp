@@ -132,7 +132,7 @@ int run_record(const Args& args, CommandIo io) {
             continue;
         }
         if (session_id == 0) {
-            auto session = ledger.begin_session();
+            auto session = ledger.dropoffs().begin_session();
             if (!session) {
                 io.err << "medkioskctl record: " << session.error().message << '\n';
                 return 1;
@@ -146,7 +146,7 @@ int run_record(const Args& args, CommandIo io) {
         input.category = inputs.value().category;
         input.drive_id = inputs.value().drive_id;
         if (!input.expiry.empty()) input.expiry_source = expiry_source;
-        auto record = ledger.record_dropoff(input);
+        auto record = ledger.dropoffs().record(input);
         if (!record) {
             io.err << "medkioskctl record: " << record.error().message << '\n';
             return 1;

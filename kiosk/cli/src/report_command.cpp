@@ -8,6 +8,7 @@
 
 #include "hub_options.hpp"
 #include "medkiosk/cli/commands.hpp"
+#include "medkiosk/iso_date.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::cli {
@@ -30,11 +31,6 @@ struct Section {
     std::string key_name;
     std::vector<storage::HubRow> rows;  // key, accepted, refused, review, packs
 };
-
-bool is_date(const std::string& text) {
-    return text.size() == 10 && text[4] == '-' && text[7] == '-' &&
-           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-}
 
 std::string html_escape(const std::string& text) {
     std::string out;
@@ -128,7 +124,7 @@ int run_report(const Args& args, CommandIo io) {
     const std::string receipt = options.value("--receipt");
     const std::string from = options.value("--from"), to = options.value("--to");
     const std::string format = options.value("--format", "csv");
-    if (receipt.empty() && (!is_date(from) || !is_date(to))) {
+    if (receipt.empty() && (!is_iso_date(from) || !is_iso_date(to))) {
         io.err << "medkioskctl report: --from and --to must be dates YYYY-MM-DD\n\n" << kUsage;
         return 2;
     }

@@ -72,7 +72,7 @@ int run_rules(const Args& args, CommandIo io) {
     if (!rules) return fail(io, rules.error().message);
 
     if (command == "show") {
-        auto drive = ledger.active_drive(scanner::to_iso(ledger_cli::today(options)));
+        auto drive = ledger.reference().active_drive(scanner::to_iso(ledger_cli::today(options)));
         if (!drive) return fail(io, drive.error().message);
         nlohmann::ordered_json out;
         out["rules"] = nlohmann::json::parse(kiosk::policy_rules_to_json(rules.value()));
@@ -115,8 +115,8 @@ int run_rules(const Args& args, CommandIo io) {
         }
         auto updated = kiosk::policy_rules_from_json(patch.dump(), rules.value());
         if (!updated) return fail(io, updated.error().message + " — nothing was changed");
-        if (auto s = ledger.set_setting(kiosk::kPolicyRulesSetting, kiosk::policy_rules_to_json(*updated),
-                                        "medkioskctl");
+        if (auto s = ledger.reference().set_setting(kiosk::kPolicyRulesSetting,
+                                                    kiosk::policy_rules_to_json(*updated), "medkioskctl");
             !s)
             return fail(io, s.error().message);
         io.out << kiosk::policy_rules_to_json(*updated) << '\n';
@@ -133,7 +133,7 @@ int run_rules(const Args& args, CommandIo io) {
         drive.rules_json = ledger_cli::named(options, "--rules").value_or("{}");
         if (auto info = kiosk::drive_info(drive); !info)
             return fail(io, info.error().message + " — nothing was changed");
-        auto added = ledger.add_drive(drive, "medkioskctl");
+        auto added = ledger.reference().add_drive(drive, "medkioskctl");
         if (!added) return fail(io, added.error().message);
         io.out << "drive " << added.value().id << " '" << drive.name << "' added\n";
         return 0;
@@ -143,7 +143,7 @@ int run_rules(const Args& args, CommandIo io) {
     storage::Recall recall{w[1], w[2], ledger_cli::named(options, "--note").value_or("")};
     if (recall.gtin.size() != 14 || recall.gtin.find_first_not_of("0123456789") != std::string::npos)
         return fail(io, "the recall's GTIN must be 14 digits (GTIN-14), got '" + recall.gtin + "'");
-    if (auto s = ledger.add_recall(recall, "medkioskctl"); !s) return fail(io, s.error().message);
+    if (auto s = ledger.reference().add_recall(recall, "medkioskctl"); !s) return fail(io, s.error().message);
     io.out << "recall of batch " << recall.batch << " of " << recall.gtin << " added\n";
     return 0;
 }

@@ -63,7 +63,7 @@ int run_users(const Args& args, CommandIo io) {
     storage::Ledger& ledger = *opened.value();
 
     if (command == "list") {
-        auto users = ledger.users();
+        auto users = ledger.users().list();
         if (!users) return fail(io, users.error().message);
         for (const auto& user : users.value()) {
             if (options.json) {

@@ -283,7 +283,7 @@ class LocalBackOffice : public BackOfficePort {
         auto opened = ledger();
         if (!opened) return unavailable(opened.error().message);
         storage::Ledger& book = *opened.value();
-        auto all_users = book.users();
+        auto all_users = book.users().list();
         if (!all_users) return unavailable("cannot read the users: " + all_users.error().message);
         if (all_users.value().empty()) return check_development_pin(role, pin);
 
@@ -407,7 +407,7 @@ class LocalBackOffice : public BackOfficePort {
         std::size_t done = 0;
         std::string problems;
         for (const auto& uuid : uuids) {
-            auto recorded = opened.value()->record_review(uuid, user->second.id, *stored, "");
+            auto recorded = opened.value()->staff().record_review(uuid, user->second.id, *stored, "");
             if (recorded) {
                 ++done;
             } else {
@@ -439,7 +439,7 @@ class LocalBackOffice : public BackOfficePort {
         std::size_t done = 0;
         std::string problems;
         for (const auto& uuid : uuids) {
-            auto changed = opened.value()->record_reclassify(uuid, user->id, category, "");
+            auto changed = opened.value()->staff().record_reclassify(uuid, user->id, category, "");
             if (changed) {
                 ++done;
             } else {
@@ -455,7 +455,7 @@ class LocalBackOffice : public BackOfficePort {
     BackOfficeReply::Result read_categories() {
         auto opened = ledger();
         if (!opened) return TaskResult{false, opened.error().message};
-        auto names = opened.value()->categories();
+        auto names = opened.value()->reference().categories();
         if (!names) return TaskResult{false, "cannot read the categories: " + names.error().message};
         return CategoryList{std::move(names.value())};
     }
@@ -483,9 +483,9 @@ class LocalBackOffice : public BackOfficePort {
     BackOfficeReply::Result read_dispatch_plan() {
         auto opened = ledger();
         if (!opened) return TaskResult{false, opened.error().message};
-        auto rows = opened.value()->dispatch_candidates(kDispatchListLimit);
+        auto rows = opened.value()->staff().dispatch_candidates(kDispatchListLimit);
         if (!rows) return TaskResult{false, "cannot read the items to dispatch: " + rows.error().message};
-        auto clinics = opened.value()->recent_clinics(12);
+        auto clinics = opened.value()->staff().recent_clinics(12);
         if (!clinics) return TaskResult{false, "cannot read the clinics: " + clinics.error().message};
         DispatchPlan plan;
         for (const auto& row : rows.value()) plan.items.push_back(to_item(row));
@@ -502,7 +502,7 @@ class LocalBackOffice : public BackOfficePort {
         if (!opened) return {false, opened.error().message};
         storage::Ledger& book = *opened.value();
         // Checked against the ledger as it is now, not as the screen last saw it.
-        auto rows = book.dispatch_candidates(std::numeric_limits<int>::max());
+        auto rows = book.staff().dispatch_candidates(std::numeric_limits<int>::max());
         if (!rows) return {false, "cannot read the items to dispatch: " + rows.error().message};
         std::map<std::string, const storage::DropOffRecord*> available;
         for (const auto& row : rows.value()) available[row.dropoff.uuid] = &row.dropoff;
@@ -520,7 +520,8 @@ class LocalBackOffice : public BackOfficePort {
             }
         }
         // The kiosk's own acceptances are confirmed by this user in the dispatch's transaction.
-        auto recorded = book.record_dispatch(clinic, user->id, items, /*confirm_kiosk_accepted=*/true);
+        auto recorded =
+            book.staff().record_dispatch(clinic, user->id, items, /*confirm_kiosk_accepted=*/true);
         if (!recorded) return {false, recorded.error().message};
         return {true, std::to_string(items.size()) + " item(s) dispatched to " + clinic};
     }
@@ -541,9 +542,9 @@ class LocalBackOffice : public BackOfficePort {
         if (!opened) return TaskResult{false, opened.error().message};
         ChartData data;
         data.days = days;
-        auto by_day = opened.value()->dropoffs_by_day(local_day(days - 1), local_day(0));
+        auto by_day = opened.value()->staff().dropoffs_by_day(local_day(days - 1), local_day(0));
         if (!by_day) return TaskResult{false, "cannot count the drop-offs: " + by_day.error().message};
-        auto by_category = opened.value()->dropoffs_by_category(local_day(days - 1));
+        auto by_category = opened.value()->staff().dropoffs_by_category(local_day(days - 1));
         if (!by_category)
             return TaskResult{false, "cannot count the drop-offs: " + by_category.error().message};
         data.by_day = std::move(by_day.value());
@@ -561,7 +562,7 @@ class LocalBackOffice : public BackOfficePort {
         storage::Ledger& book = *opened.value();
         if (const auto user = signed_in_.find(Role::Technician); user != signed_in_.end())
             return action(book, user->second.login);
-        auto all_users = book.users();
+        auto all_users = book.users().list();
         if (!all_users) return {false, "cannot read the users: " + all_users.error().message};
         if (development_ok && all_users.value().empty() && !options_.technician_pin.empty())
             return action(book, std::string("technician-development-pin"));
@@ -625,7 +626,7 @@ class LocalBackOffice : public BackOfficePort {
         set_import_progress(
             {true, 0.95,
              std::to_string(parsed.entries.size()) + " / " + std::to_string(parsed.entries.size())});
-        if (auto replaced = opened.value()->replace_catalogue(parsed.entries, user->second.login);
+        if (auto replaced = opened.value()->reference().replace_catalogue(parsed.entries, user->second.login);
             !replaced) {
             return {false, replaced.error().message};
         }
@@ -641,7 +642,7 @@ class LocalBackOffice : public BackOfficePort {
         query.category = filter.category;
         query.since_local_date = filter.days > 0 ? local_day(filter.days - 1) : std::string();
         query.limit = filter.limit;
-        auto rows = opened.value()->staff_queue(query);
+        auto rows = opened.value()->staff().queue(query);
         if (!rows.ok()) return TaskResult{false, "cannot read the ledger: " + rows.error().message};
         std::vector<QueueItem> items;
         for (const auto& row : rows.value()) items.push_back(to_item(row));

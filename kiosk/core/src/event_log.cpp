@@ -20,15 +20,6 @@ std::string g_kiosk_id;
 std::optional<LoggedError> g_last_error;
 std::uint64_t g_error_count = 0;
 
-std::string utc_now_iso() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
 LogSink detect_sink() {
     if (const char* forced = std::getenv("MEDKIOSK_LOG"); forced != nullptr) {
         if (std::string_view(forced) == "journal") return LogSink::Journal;
@@ -77,6 +68,15 @@ void send_to_journal(const std::string& line, std::string_view event,
 }
 
 }  // namespace
+
+std::string utc_now_iso() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
 
 // Not cached: an environment read and an fstat cost nothing next to the write, and a process whose
 // stderr is redirected later follows along.

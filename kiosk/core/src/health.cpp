@@ -6,18 +6,10 @@
 #include <ctime>
 
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/storage/disk_space.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
-
-std::string utc_now_iso() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 std::string mib(std::uint64_t bytes) {
     return std::to_string(bytes >> 20) + " MiB";
@@ -107,7 +99,7 @@ ApplianceMonitor::ApplianceMonitor(ApplianceSettings settings, SystemdNotifier n
           health.min_free_bytes = settings_.min_free_bytes;
           return health;
       }()),
-      probe_([](const std::filesystem::path& path) { return free_disk_bytes(path); }) {
+      probe_([](const std::filesystem::path& path) { return storage::free_disk_bytes(path); }) {
     status_.version = settings_.version;
     status_.pid = static_cast<long>(::getpid());
     status_.kiosk_id = settings_.kiosk_id;

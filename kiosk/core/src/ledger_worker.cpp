@@ -29,7 +29,7 @@ std::uint64_t LedgerWorker::enqueue(Job job) {
 
 std::uint64_t LedgerWorker::begin_session() {
     return enqueue([](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
-        auto session = ledger.begin_session();
+        auto session = ledger.dropoffs().begin_session();
         if (!session) return LedgerReply{ticket, session.error()};
         return LedgerReply{ticket, std::move(session).value()};
     });
@@ -38,7 +38,7 @@ std::uint64_t LedgerWorker::begin_session() {
 std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
     return enqueue([input = std::move(input)](storage::Ledger& ledger,
                                               std::uint64_t ticket) -> std::optional<LedgerReply> {
-        auto record = ledger.record_dropoff(input);
+        auto record = ledger.dropoffs().record(input);
         if (!record) return LedgerReply{ticket, record.error()};
         // Emplaced rather than brace-built: GCC 12 at -O3 warns falsely (maybe-uninitialized) on the
         // temporary variant.
@@ -55,12 +55,12 @@ std::uint64_t LedgerWorker::check_pack(const std::string& gtin, const std::strin
         [gtin, batch, serial](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
             PackChecks checks;
             if (!gtin.empty() && !batch.empty()) {
-                auto recalled = ledger.is_recalled(gtin, batch);
+                auto recalled = ledger.reference().is_recalled(gtin, batch);
                 if (!recalled) return LedgerReply{ticket, recalled.error()};
                 checks.batch_recalled = recalled.value();
             }
             if (!serial.empty()) {
-                auto recorded = ledger.serial_recorded(serial);
+                auto recorded = ledger.dropoffs().serial_recorded(serial);
                 if (!recorded) return LedgerReply{ticket, recorded.error()};
                 checks.serial_already_recorded = recorded.value();
             }

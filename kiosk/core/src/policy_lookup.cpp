@@ -5,7 +5,7 @@
 namespace medkiosk::kiosk {
 
 Result<PolicyRules> load_policy_rules(storage::Ledger& ledger) {
-    auto stored = ledger.setting(kPolicyRulesSetting);
+    auto stored = ledger.reference().setting(kPolicyRulesSetting);
     if (!stored) return stored.error();
     if (!stored.value()) return PolicyRules{};
     auto rules = policy_rules_from_json(*stored.value(), PolicyRules{});
@@ -64,14 +64,14 @@ Result<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackC
     inputs.rules = rules.value();
 
     if (const std::string key = catalogue_key(pack); !key.empty()) {
-        auto entry = ledger.find_product(key);
+        auto entry = ledger.reference().find_product(key);
         if (!entry) return entry.error();
         if (entry.value()) {
             inputs.context.product = product_info(*entry.value());
             inputs.category = entry.value()->category;
         }
     }
-    auto drive = ledger.active_drive(scanner::to_iso(today));
+    auto drive = ledger.reference().active_drive(scanner::to_iso(today));
     if (!drive) return drive.error();
     if (drive.value()) {
         auto info = drive_info(*drive.value());
@@ -79,10 +79,10 @@ Result<PolicyInputs> policy_inputs(storage::Ledger& ledger, const scanner::PackC
         inputs.context.drive = info.value();
         inputs.drive_id = drive.value()->id;
     }
-    auto recalled = ledger.is_recalled(pack.gtin, pack.batch);
+    auto recalled = ledger.reference().is_recalled(pack.gtin, pack.batch);
     if (!recalled) return recalled.error();
     inputs.context.batch_recalled = recalled.value();
-    auto duplicate = ledger.serial_recorded(pack.serial);
+    auto duplicate = ledger.dropoffs().serial_recorded(pack.serial);
     if (!duplicate) return duplicate.error();
     inputs.context.serial_already_recorded = duplicate.value();
     return inputs;

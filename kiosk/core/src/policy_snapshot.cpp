@@ -23,16 +23,16 @@ Result<PolicySnapshot> load_policy_snapshot(storage::Ledger& ledger, const scann
     snapshot.loaded_for = today;
     // load_policy_rules gives the technician-facing message for a malformed setting.
     if (auto rules = load_policy_rules(ledger); !rules) return rules.error();
-    auto stored = ledger.setting(kPolicyRulesSetting);
+    auto stored = ledger.reference().setting(kPolicyRulesSetting);
     if (!stored) return stored.error();
     snapshot.rules_json = stored.value();
 
-    auto catalogue = ledger.catalogue();
+    auto catalogue = ledger.reference().catalogue();
     if (!catalogue) return catalogue.error();
     for (const auto& entry : catalogue.value())
         snapshot.products.emplace(entry.product_id, product_info(entry));
 
-    auto drive = ledger.active_drive(scanner::to_iso(today));
+    auto drive = ledger.reference().active_drive(scanner::to_iso(today));
     if (!drive) return drive.error();
     if (drive.value()) {
         auto info = drive_info(*drive.value());

@@ -1,7 +1,5 @@
 #include "medkiosk/kiosk/status.hpp"
 
-#include <sqlite3.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,35 +8,12 @@
 #include <sstream>
 
 #include "medkiosk/kiosk/paths.hpp"
+#include "medkiosk/storage/disk_space.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
 namespace fs = std::filesystem;
 namespace {
-
-// The newest hub acknowledgement. Read here, read-only, because the ledger's summary does not carry
-// it yet; the query touches only the outbox's documented columns.
-std::string newest_ack(const fs::path& ledger, std::string& error) {
-    sqlite3* db = nullptr;
-    std::string result;
-    const std::string uri = ledger.string();
-    if (sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        error = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-        sqlite3_close(db);
-        return result;
-    }
-    sqlite3_busy_timeout(db, 500);
-    sqlite3_stmt* statement = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT max(acked_at) FROM outbox", -1, &statement, nullptr) == SQLITE_OK) {
-        if (sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_type(statement, 0) != SQLITE_NULL)
-            result = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
-    } else {
-        error = sqlite3_errmsg(db);
-    }
-    sqlite3_finalize(statement);
-    sqlite3_close(db);
-    return result;
-}
 
 bool process_is_medkiosk(long pid) {
     if (pid <= 0) return false;
@@ -122,19 +97,13 @@ Result<std::optional<RuntimeStatus>> read_runtime_status(const fs::path& data_di
     return std::optional<RuntimeStatus>(std::move(s));
 }
 
-std::optional<std::uint64_t> free_disk_bytes(const fs::path& path) {
-    struct statvfs st {};
-    if (::statvfs(path.c_str(), &st) != 0) return std::nullopt;
-    return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
-}
-
 StatusReport gather_status(const fs::path& data_dir) {
     StatusReport report;
     report.data_dir = data_dir.string();
     // A damaged status file is as good as none: the kiosk rewrites it when its state changes.
     if (auto runtime = read_runtime_status(data_dir)) report.runtime = std::move(runtime).value();
     if (report.runtime) report.kiosk_running = process_is_medkiosk(report.runtime->pid);
-    report.free_disk_bytes = free_disk_bytes(data_dir);
+    report.free_disk_bytes = storage::free_disk_bytes(data_dir);
 
     const fs::path ledger = ledger_file(data_dir);
     std::error_code ec;
@@ -154,12 +123,10 @@ StatusReport gather_status(const fs::path& data_dir) {
     if (auto summary = opened.value()->summary()) {
         report.backlog = summary.value().outbox_pending;
         report.dropoffs = summary.value().dropoffs;
+        report.last_sync = summary.value().last_acknowledged_at;
     } else {
         report.database_error = summary.error().message;
     }
-    std::string sync_error;
-    report.last_sync = newest_ack(ledger, sync_error);
-    if (!sync_error.empty() && report.database_error.empty()) report.database_error = sync_error;
     return report;
 }
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <system_error>
 
+#include "medkiosk/iso_date.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/users.hpp"
@@ -56,13 +57,6 @@ bool valid_category(const std::string& text) {
     return !text.empty() && text.size() <= 40 && std::all_of(text.begin(), text.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     });
-}
-
-bool is_iso_date(const std::string& text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (text[i] < '0' || text[i] > '9') return false;
-    return scanner::parse_iso_date(text).has_value();
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TaskResult save_settings_file(const std::filesystem::path& config_file,
 
 UserList list_users(storage::Ledger& ledger) {
     UserList list;
-    auto users = ledger.users();
+    auto users = ledger.users().list();
     if (!users) return list;
     for (const auto& user : users.value()) {
         list.users.push_back({user.login, user.role, user.locked && !storage::is_disabled(user),
@@ -129,14 +129,14 @@ TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const s
 TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor) {
     if (login == actor)
         return {false, "you cannot disable yourself; sign in as another technician; nothing changed"};
-    if (auto disabled = ledger.disable_user(login, actor); !disabled)
+    if (auto disabled = ledger.users().disable(login, actor); !disabled)
         return {false, disabled.error().message};
     return {true, login};
 }
 
 TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
                        const std::string& actor) {
-    auto found = ledger.find_user(login);
+    auto found = ledger.users().find(login);
     if (!found) return {false, found.error().message};
     if (found.value() && storage::is_disabled(*found.value()))
         return {false, "user '" + login + "' is disabled: set a new PIN to enable it again; nothing changed"};
@@ -149,7 +149,7 @@ TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const
 BackOfficeReply::Result read_rules(storage::Ledger& ledger) {
     auto rules = load_policy_rules(ledger);
     if (!rules) return TaskResult{false, rules.error().message};
-    auto drives = ledger.drives();
+    auto drives = ledger.reference().drives();
     if (!drives) return TaskResult{false, drives.error().message};
     return RulesView{rules.value(), drives.value()};
 }
@@ -158,7 +158,8 @@ TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const s
     // Through the JSON reader, so the screen is held to the same checks as medkioskctl rules set.
     auto checked = policy_rules_from_json(policy_rules_to_json(rules), PolicyRules{});
     if (!checked) return {false, checked.error().message + "; nothing changed"};
-    if (auto s = ledger.set_setting(kPolicyRulesSetting, policy_rules_to_json(*checked), actor); !s)
+    if (auto s = ledger.reference().set_setting(kPolicyRulesSetting, policy_rules_to_json(*checked), actor);
+        !s)
         return {false, s.error().message};
     return {true, policy_rules_to_json(*checked)};
 }
@@ -166,11 +167,12 @@ TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const s
 TaskResult save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor) {
     if (auto info = drive_info(drive); !info) return {false, info.error().message + "; nothing changed"};
     if (drive.id == 0) {
-        auto added = ledger.add_drive(drive, actor);
+        auto added = ledger.reference().add_drive(drive, actor);
         if (!added) return {false, added.error().message};
         return {true, std::to_string(added.value().id)};
     }
-    if (auto updated = ledger.update_drive(drive, actor); !updated) return {false, updated.error().message};
+    if (auto updated = ledger.reference().update_drive(drive, actor); !updated)
+        return {false, updated.error().message};
     return {true, std::to_string(drive.id)};
 }
 

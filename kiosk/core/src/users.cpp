@@ -151,12 +151,12 @@ Result<storage::UserRecord> UserService::add_user(const std::string& login, cons
     if (!pin_is_acceptable(pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(pin);
     if (!hashed) return hashed.error();
-    return ledger_.add_user(login, role, hashed.value(), actor);
+    return ledger_.users().add(login, role, hashed.value(), actor);
 }
 
 Result<SignInResult> UserService::sign_in(const std::string& login, const std::string& pin,
                                           Clock::time_point now) {
-    auto found = ledger_.find_user(login);
+    auto found = ledger_.users().find(login);
     if (!found) return found.error();
     SignInResult result;
     if (!found.value()) {
@@ -186,7 +186,7 @@ Result<SignInResult> UserService::sign_in(const std::string& login, const std::s
         if (user.failed_attempts != 0) {
             user.failed_attempts = 0;
             user.last_failure_at.clear();
-            if (auto s = ledger_.update_login_state(user, "sign-in", login); !s) return s.error();
+            if (auto s = ledger_.users().update_login_state(user, "sign-in", login); !s) return s.error();
         }
         result.outcome = SignInOutcome::Ok;
         result.user = user;
@@ -195,7 +195,7 @@ Result<SignInResult> UserService::sign_in(const std::string& login, const std::s
     user.failed_attempts += 1;
     user.last_failure_at = iso8601(now);
     user.locked = user.failed_attempts >= kLockAfter;
-    if (auto s = ledger_.update_login_state(user, user.locked ? "lock" : "wrong-pin", login); !s)
+    if (auto s = ledger_.users().update_login_state(user, user.locked ? "lock" : "wrong-pin", login); !s)
         return s.error();
     result.user = user;
     result.outcome = user.locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
@@ -223,14 +223,14 @@ Result<SignInResult> UserService::unlock(const std::string& login, const std::st
 }
 
 Result<void> UserService::unlock_as_administrator(const std::string& login, const std::string& actor) {
-    auto found = ledger_.find_user(login);
+    auto found = ledger_.users().find(login);
     if (!found) return found.error();
     if (!found.value()) return Error{ErrorCode::NotFound, "no user '" + login + "'"};
     storage::UserRecord user = *found.value();
     user.failed_attempts = 0;
     user.locked = false;
     user.last_failure_at.clear();
-    return ledger_.update_login_state(user, "unlock", actor);
+    return ledger_.users().update_login_state(user, "unlock", actor);
 }
 
 Result<void> UserService::reset_pin(const std::string& login, const std::string& new_pin,
@@ -238,7 +238,7 @@ Result<void> UserService::reset_pin(const std::string& login, const std::string&
     if (!pin_is_acceptable(new_pin)) return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits"};
     auto hashed = hash_pin(new_pin);
     if (!hashed) return hashed.error();
-    return ledger_.set_pin_hash(login, hashed.value(), actor);
+    return ledger_.users().set_pin_hash(login, hashed.value(), actor);
 }
 
 }  // namespace medkiosk::kiosk

@@ -1,131 +1,54 @@
 #pragma once
-// The kiosk's local ledger of anonymous drop-offs, in SQLite (WAL, synchronous=FULL).
-// No sqlite3.h here: callers see plain records and Status values.
+// The kiosk's local ledger of anonymous drop-offs, in SQLite (WAL, synchronous=FULL). One Ledger is one
+// connection; its work is split by aggregate, each in its own header and source file:
+//
+//   ledger.dropoffs()   donation sessions and drop-offs               dropoffs.hpp
+//   ledger.reference()  catalogue, recalls, drives, settings/rules    reference_data.hpp
+//   ledger.users()      staff and technician accounts                 user_accounts.hpp
+//   ledger.audit()      the hash-chained audit log                    audit_log.hpp
+//   ledger.staff()      reviews, re-classification, dispatches, the staff screens' queries
+//                                                                     staff_work.hpp
+//
+// Every change is one durable transaction together with its audit row (and its outbox row when the hub
+// must hear of it). `actor` names who did it in the audit log: a user login, "kiosk" or "medkioskctl".
+// No sqlite3.h here: callers see plain records (records.hpp) and Result values.
 
-#include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "medkiosk/result.hpp"
+#include "medkiosk/storage/audit_log.hpp"
+#include "medkiosk/storage/dropoffs.hpp"
 #include "medkiosk/storage/records.hpp"
+#include "medkiosk/storage/reference_data.hpp"
+#include "medkiosk/storage/staff_work.hpp"
+#include "medkiosk/storage/user_accounts.hpp"
 
 namespace medkiosk::storage {
 
+class Ledger;
 namespace detail {
-class Database;
-}
-
-struct DonationSession {
-    std::int64_t id = 0;
-    std::string receipt_code;  // random, e.g. "K7QM-4XD2-9TFA"; links to nothing but this donation
-    std::string started_at;    // UTC ISO-8601
-};
-
-// What the kiosk knows about one pack when the donor confirms it. Plain strings: storage does not
-// depend on the scanner library.
-struct DropOffInput {
-    std::int64_t session_id = 0;
-    std::string scheme;      // "gs1", "cn-trace", "retail" …
-    std::string gtin;        // GTIN-14 or empty
-    std::string product_id;  // when there is no GTIN
-    std::string batch;
-    std::string expiry;            // "YYYY-MM-DD" or empty
-    std::string expiry_precision;  // "day" | "month" | ""
-    std::string serial;            // plain serial or trace code; only its keyed hash is stored
-    int quantity = 1;
-    std::string condition = "sealed";  // "sealed" | "opened-usable"
-    std::string decision;              // "accept" | "refuse" | "review"
-    std::string reason;                // reason code, e.g. "ok", "expired"
-    std::string category;              // catalogue category; empty when the product is unknown
-    std::int64_t drive_id = 0;         // the drive active at the time; 0 for none
-    // Where the expiry came from: "code" (the barcode), "ocr-confirmed" (printed date read by OCR and
-    // confirmed by the donor), "picker" (the donor chose month/year), or "" when there is no expiry.
-    std::string expiry_source;
-};
-
-struct DropOffRecord {
-    std::string uuid;  // UUIDv4
-    std::int64_t session_id = 0;
-    std::string kiosk_id;
-    std::string recorded_at;    // UTC ISO-8601
-    std::int64_t sequence = 0;  // monotonic per ledger
-    std::string scheme;
-    std::string gtin;
-    std::string product_id;
-    std::string batch;
-    std::string expiry;
-    std::string expiry_precision;
-    std::string serial_hash;  // hex BLAKE2b keyed with the county key; empty when no serial
-    int quantity = 1;
-    std::string condition;
-    std::string decision;
-    std::string reason;
-    std::string review_state;  // "pending" on record; "approved", "rejected", "disposed", "dispatched"
-    std::string category;
-    std::int64_t drive_id = 0;
-    // As in DropOffInput; "unknown" for a drop-off with an expiry recorded before schema version 11,
-    // which did not keep the source; "" when there is no expiry.
-    std::string expiry_source;
-};
-
-struct LedgerSummary {
-    std::int64_t sessions = 0;
-    std::int64_t dropoffs = 0;
-    std::int64_t outbox_pending = 0;
-    int schema_version = 0;
-};
-
-// --- What the staff screens read (ledger_staff.cpp).
-
-// A drop-off with no category (an unknown product not yet re-classified), as a category filter value.
-inline constexpr const char* kNoCategory = "~none";
-
-struct StaffQueueQuery {
-    // "pending" = waiting for a pharmacist (as review_queue), "approved", "rejected", "disposed",
-    // "dispatched", or "" for any state.
-    std::string review_state = "pending";
-    std::string decision;          // "" any, "accept", "review", "refuse"
-    std::string category;          // "" any, a catalogue category, or kNoCategory
-    std::string since_local_date;  // "YYYY-MM-DD": recorded on or after this day, kiosk local time; "" any
-    int limit = 200;
-};
-
-// A drop-off with its product's names from the catalogue (empty when the product is unknown).
-struct StaffQueueRow {
-    DropOffRecord dropoff;
-    std::string name_zh;
-    std::string name_en;
-};
-
-// Drop-offs per day or per category. "refused" counts packs the kiosk refused and those a pharmacist
-// refused or sent to disposal; "accepted" counts the rest.
-struct DropOffCount {
-    std::string key;  // "YYYY-MM-DD" (local day) or a category ("" for none)
-    std::int64_t accepted = 0;
-    std::int64_t refused = 0;
-};
-
-struct Reclassification {
-    ReviewAction review;  // action "reclassify"
-    std::string from_category;
-    std::string to_category;
-};
+struct LedgerCore;
+LedgerCore& core_of(Ledger& ledger);
+}  // namespace detail
 
 struct LedgerOptions {
     std::string kiosk_id = "kiosk-local";
     std::filesystem::path county_key_file;  // 32-byte key; created with random bytes when absent.
                                             // Empty: "county.key" beside the ledger file.
     // Inspect only (medkioskctl): never creates, migrates or writes the file and needs no county key;
-    // begin_session and record_dropoff fail with ErrorCode::Invalid. A missing file is NotFound.
+    // every change fails with ErrorCode::Invalid. A missing file is NotFound.
     bool read_only = false;
 };
 
-// The PIN hash of a disabled user: no PIN matches it.
-inline constexpr const char* kDisabledPinHash = "!disabled";
-bool is_disabled(const UserRecord& user);
+struct LedgerSummary {
+    std::int64_t sessions = 0;
+    std::int64_t dropoffs = 0;
+    std::int64_t outbox_pending = 0;
+    std::string last_acknowledged_at;  // the hub's newest acknowledgement (UTC ISO-8601); "" never synced
+    int schema_version = 0;
+};
 
 class Ledger {
   public:
@@ -136,94 +59,23 @@ class Ledger {
     Ledger(const Ledger&) = delete;
     Ledger& operator=(const Ledger&) = delete;
 
-    Result<DonationSession> begin_session();
-    // Commits the drop-off and its outbox row in one durable transaction before returning.
-    Result<DropOffRecord> record_dropoff(const DropOffInput& input);
-    Result<std::vector<DropOffRecord>> recent_dropoffs(int limit);
-    Result<std::vector<DropOffRecord>> session_dropoffs(std::int64_t session_id);
+    DropOffs& dropoffs();
+    ReferenceData& reference();
+    UserAccounts& users();
+    AuditLog& audit();
+    StaffWork& staff();
+
     Result<LedgerSummary> summary();
     Result<std::string> integrity_check();  // "ok" or SQLite's report
-
     const std::filesystem::path& file() const;
-
-    // --- Catalogue, rules, users, staff work, audit (ledger_admin.cpp). Every change is one durable
-    // transaction together with its audit row (and its outbox row for staff actions on drop-offs).
-    // `actor` names who did it in the audit log: a user login, "kiosk" or "medkioskctl".
-
-    // Replaces the whole catalogue: all entries or none.
-    Result<void> replace_catalogue(const std::vector<CatalogueEntry>& entries, const std::string& actor);
-    Result<std::vector<CatalogueEntry>> catalogue();
-    Result<std::optional<CatalogueEntry>> find_product(const std::string& product_id);
-
-    Result<void> add_recall(const Recall& recall, const std::string& actor);
-    Result<bool> is_recalled(const std::string& gtin, const std::string& batch);
-
-    Result<Drive> add_drive(const Drive& drive, const std::string& actor);
-    Result<std::optional<Drive>> active_drive(const std::string& today_iso);  // latest-starting one
-
-    Result<std::optional<std::string>> setting(const std::string& key);
-    Result<void> set_setting(const std::string& key, const std::string& value, const std::string& actor);
-
-    // Users: the PIN hash is computed by the caller (kiosk/core users service); storage keeps it.
-    Result<UserRecord> add_user(const std::string& login, const std::string& role,
-                                const std::string& pin_hash, const std::string& actor);
-    Result<std::vector<UserRecord>> users();
-    Result<std::optional<UserRecord>> find_user(const std::string& login);
-    // Writes the user's failure count, lock and last failure time (after a PIN check).
-    Result<void> update_login_state(const UserRecord& user, const std::string& audit_action,
-                                    const std::string& actor);
-    Result<void> set_pin_hash(const std::string& login, const std::string& pin_hash,
-                              const std::string& actor);
-
-    // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
-    // name, dates, categories and rules; a user who may no longer sign in (a PIN reset enables again).
-    Result<std::vector<Drive>> drives();
-    Result<void> update_drive(const Drive& drive, const std::string& actor);
-    Result<void> disable_user(const std::string& login, const std::string& actor);
-
-    // Keyed hash of a serial, as stored; "" for an empty serial. Needs a writable ledger (the key).
-    Result<std::string> serial_hash(const std::string& serial);
-    Result<bool> serial_recorded(const std::string& serial);
-
-    // Staff queue: drop-offs waiting for a pharmacist, oldest first.
-    Result<std::vector<DropOffRecord>> review_queue(int limit);
-    Result<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
-                                       const std::string& action, const std::string& note);
-    // Items must be approved by a pharmacist; with `confirm_kiosk_accepted`, a pack the kiosk accepted
-    // and nobody reviewed yet is approved by `user_id` in the same transaction. All items or none.
-    Result<Dispatch> record_dispatch(const std::string& clinic, std::int64_t user_id,
-                                     const std::vector<DispatchItem>& items,
-                                     bool confirm_kiosk_accepted = false);
-
-    // --- Staff screens (ledger_staff.cpp): filters and counts run in SQL.
-    Result<std::vector<StaffQueueRow>> staff_queue(const StaffQueueQuery& query);
-    // The catalogue's categories, sorted.
-    Result<std::vector<std::string>> categories();
-    // Moves a drop-off that is still pending or approved to another catalogue category; the change,
-    // its review_action row, its outbox row and its audit row commit in one transaction.
-    Result<Reclassification> record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
-                                               const std::string& category, const std::string& note);
-    // Accepted drop-offs not yet dispatched, refused or disposed (approved by a pharmacist, or
-    // accepted by the kiosk and still pending), earliest expiry first; no expiry (devices) last.
-    Result<std::vector<StaffQueueRow>> dispatch_candidates(int limit);
-    // Clinics dispatched to before, most recent first.
-    Result<std::vector<std::string>> recent_clinics(int limit);
-    // Per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
-    Result<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day,
-                                                      const std::string& last_day);
-    // Per category for drop-offs recorded on or after since_local_date ("" for all), by count.
-    Result<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
-
-    Result<std::vector<AuditRow>> audit_rows();
-    Result<AuditReport> verify_audit();
 
     static constexpr int kSchemaVersion = 20;
 
   private:
-    detail::Database& database();
     struct Impl;
     explicit Ledger(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
+    friend detail::LedgerCore& detail::core_of(Ledger& ledger);
 };
 
 }  // namespace medkiosk::storage

@@ -1,12 +1,65 @@
 #pragma once
-// Plain records for the ledger's reference data (catalogue, recalls, drives), users, staff work and
-// the audit log. No sqlite3.h here.
+// Plain records of the ledger: donation sessions and drop-offs, reference data (catalogue, recalls,
+// drives), users, staff work and the audit log. No sqlite3.h here.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace medkiosk::storage {
+
+struct DonationSession {
+    std::int64_t id = 0;
+    std::string receipt_code;  // random, e.g. "K7QM-4XD2-9TFA"; links to nothing but this donation
+    std::string started_at;    // UTC ISO-8601
+};
+
+// What the kiosk knows about one pack when the donor confirms it. Plain strings: storage does not
+// depend on the scanner library.
+struct DropOffInput {
+    std::int64_t session_id = 0;
+    std::string scheme;      // "gs1", "cn-trace", "retail" …
+    std::string gtin;        // GTIN-14 or empty
+    std::string product_id;  // when there is no GTIN
+    std::string batch;
+    std::string expiry;            // "YYYY-MM-DD" or empty
+    std::string expiry_precision;  // "day" | "month" | ""
+    std::string serial;            // plain serial or trace code; only its keyed hash is stored
+    int quantity = 1;
+    std::string condition = "sealed";  // "sealed" | "opened-usable"
+    std::string decision;              // "accept" | "refuse" | "review"
+    std::string reason;                // reason code, e.g. "ok", "expired"
+    std::string category;              // catalogue category; empty when the product is unknown
+    std::int64_t drive_id = 0;         // the drive active at the time; 0 for none
+    // Where the expiry came from: "code" (the barcode), "ocr-confirmed" (printed date read by OCR and
+    // confirmed by the donor), "picker" (the donor chose month/year), or "" when there is no expiry.
+    std::string expiry_source;
+};
+
+struct DropOffRecord {
+    std::string uuid;  // UUIDv4
+    std::int64_t session_id = 0;
+    std::string kiosk_id;
+    std::string recorded_at;    // UTC ISO-8601
+    std::int64_t sequence = 0;  // monotonic per ledger
+    std::string scheme;
+    std::string gtin;
+    std::string product_id;
+    std::string batch;
+    std::string expiry;
+    std::string expiry_precision;
+    std::string serial_hash;  // hex BLAKE2b keyed with the county key; empty when no serial
+    int quantity = 1;
+    std::string condition;
+    std::string decision;
+    std::string reason;
+    std::string review_state;  // "pending" on record; "approved", "rejected", "disposed", "dispatched"
+    std::string category;
+    std::int64_t drive_id = 0;
+    // As in DropOffInput; "unknown" for a drop-off with an expiry recorded before schema version 11,
+    // which did not keep the source; "" when there is no expiry.
+    std::string expiry_source;
+};
 
 // One catalogue row. product_id is a GTIN-14 or a trace-code product id.
 struct CatalogueEntry {
@@ -52,6 +105,10 @@ struct UserRecord {
     std::string created_at;
 };
 
+// The PIN hash of a disabled user: no PIN matches it.
+inline constexpr const char* kDisabledPinHash = "!disabled";
+bool is_disabled(const UserRecord& user);
+
 struct ReviewAction {
     std::string uuid;
     std::string dropoff_uuid;
@@ -59,6 +116,12 @@ struct ReviewAction {
     std::string action;  // "approve" | "reject" | "dispose"
     std::string note;
     std::string at;
+};
+
+struct Reclassification {
+    ReviewAction review;  // action "reclassify"
+    std::string from_category;
+    std::string to_category;
 };
 
 struct DispatchItem {
@@ -72,6 +135,36 @@ struct Dispatch {
     std::int64_t user_id = 0;
     std::string dispatched_at;
     std::vector<DispatchItem> items;
+};
+
+// --- What the staff screens read (staff_work.hpp).
+
+// A drop-off with no category (an unknown product not yet re-classified), as a category filter value.
+inline constexpr const char* kNoCategory = "~none";
+
+struct StaffQueueQuery {
+    // "pending" = waiting for a pharmacist (as review_queue), "approved", "rejected", "disposed",
+    // "dispatched", or "" for any state.
+    std::string review_state = "pending";
+    std::string decision;          // "" any, "accept", "review", "refuse"
+    std::string category;          // "" any, a catalogue category, or kNoCategory
+    std::string since_local_date;  // "YYYY-MM-DD": recorded on or after this day, kiosk local time; "" any
+    int limit = 200;
+};
+
+// A drop-off with its product's names from the catalogue (empty when the product is unknown).
+struct StaffQueueRow {
+    DropOffRecord dropoff;
+    std::string name_zh;
+    std::string name_en;
+};
+
+// Drop-offs per day or per category. "refused" counts packs the kiosk refused and those a pharmacist
+// refused or sent to disposal; "accepted" counts the rest.
+struct DropOffCount {
+    std::string key;  // "YYYY-MM-DD" (local day) or a category ("" for none)
+    std::int64_t accepted = 0;
+    std::int64_t refused = 0;
 };
 
 struct AuditRow {

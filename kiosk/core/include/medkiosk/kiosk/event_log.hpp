@@ -16,6 +16,9 @@ namespace medkiosk::kiosk {
 void log_event(std::string_view event,
                std::initializer_list<std::pair<std::string_view, std::string>> fields = {});
 
+// "2026-11-29T04:14:40Z": the time stamps of the log and the status file.
+std::string utc_now_iso();
+
 // Added to every journal entry as KIOSK_ID (and to the status file).
 void set_log_kiosk_id(std::string kiosk_id);
 

@@ -52,7 +52,4 @@ struct StatusReport {
 
 StatusReport gather_status(const std::filesystem::path& data_dir);
 
-// Free bytes for an unprivileged writer on the file system holding `path`; nullopt when unknown.
-std::optional<std::uint64_t> free_disk_bytes(const std::filesystem::path& path);
-
 }  // namespace medkiosk::kiosk
