@@ -1,88 +1,354 @@
-// medkiosk: the fullscreen donation kiosk. Parses the command line and hands over to kiosk/ui.
+// medkiosk, the fullscreen donation kiosk, and its composition root: main builds the camera pipeline,
+// the ledger worker, the back office, the sync worker and the flows, and hands them to the window
+// (kiosk/ui), which draws them and turns taps into flow actions. KioskWiring below is the once-per-
+// frame work that connects them: the workers' answers to the flows, scans to the donation flow.
+//
+// One tap, start to end: the window (kiosk/ui/src/kiosk_window.cpp) turns "I put it in the donation
+// bin" into DonationFlow::confirm (kiosk/core/src/donation_flow.cpp), which asks the LedgerWorker built
+// here to record the pack (kiosk/core/src/ledger_worker.cpp); on the ledger thread that is
+// Ledger::dropoffs().record, which commits it (storage/src/dropoffs.cpp).
 
 #include <malloc.h>
 
-#include <chrono>
-#include <csignal>
-#include <cstdint>
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
-#include <string_view>
 
-#include "medkiosk/kiosk/config.hpp"
+#include "kiosk_options.hpp"
+#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/expiry_reader.hpp"
+#include "medkiosk/kiosk/health.hpp"
+#include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/paths.hpp"
-#include "medkiosk/ui/kiosk_app.hpp"
+#include "medkiosk/kiosk/staff_flow.hpp"
+#include "medkiosk/kiosk/technician_flow.hpp"
+#include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/scanner/scan_pipeline.hpp"
+#include "medkiosk/storage/sync.hpp"
+#include "medkiosk/ui/kiosk_window.hpp"
 
+namespace medkiosk::app {
 namespace {
 
-constexpr std::string_view kUsage = R"(usage: medkiosk [OPTIONS]
-
-  --windowed              a window instead of fullscreen (development)
-  --size WxH              window size with --windowed (default 1280x800)
-  --source SPEC           demo | camera:INDEX | camera:/dev/videoN | video:FILE | images:DIR,
-                          optionally with @WxH (e.g. camera:0@1920x1080). Default: the first camera
-                          when /dev/video* exists, else the demo source.
-  --data-dir DIR          where the ledger lives (default $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as
-                          root, else ~/.local/share/medkiosk)
-  --assets DIR            UI strings and sample data (default: installed or source-tree assets)
-  --kiosk-id ID           this kiosk's id in the county's records (default kiosk-local)
-  --lang zh|en            starting language (default zh)
-  --font FILE             font file to use instead of fontconfig's Noto Sans CJK SC
-  --config FILE           settings file (default $MEDKIOSK_CONFIG, else /etc/medkiosk/kiosk.toml);
-                          the options above override it. A wrong file is reported and the last good
-                          copy (DATA_DIR/kiosk.toml.last-good) or the defaults are used instead.
-  --help, --version
-)";
-
-bool parse_size(std::string_view text, int& width, int& height) {
-    return std::sscanf(std::string(text).c_str(), "%dx%d", &width, &height) == 2 && width >= 320 &&
-           height >= 240;
+// Logs what the donor is shown, so tests and technicians can follow the flow without a screen.
+void log_shown_pack(const kiosk::CurrentPack& current) {
+    if (current.pack) {
+        const auto& pack = *current.pack;
+        kiosk::log_event("pack-shown",
+                         {{"scheme", std::string(scanner::to_string(pack.scheme))},
+                          {"gtin", pack.gtin},
+                          {"product_id", pack.product_id},
+                          {"expiry", pack.expiry ? scanner::to_iso(*pack.expiry) : std::string()},
+                          {"batch", pack.batch},
+                          {"decision", std::string(kiosk::to_string(current.assessment.decision))},
+                          {"reason", current.assessment.reason}});
+    } else {
+        kiosk::log_event("pack-unreadable",
+                         {{"format", current.symbol.format}, {"error", current.parse_error}});
+    }
 }
 
-// Settings from kiosk.toml, applied before the command line so that every flag overrides them.
-// Never fails: a broken file is logged key by key and the last good copy or the defaults take over.
-void apply_config_file(int argc, char** argv, medkiosk::ui::KioskOptions& options) {
-    namespace kiosk = medkiosk::kiosk;
-    std::filesystem::path file = kiosk::default_config_file();
-    std::filesystem::path bootstrap_data_dir = kiosk::default_data_dir();
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (std::string_view(argv[i]) == "--config") file = argv[i + 1];
-        if (std::string_view(argv[i]) == "--data-dir") bootstrap_data_dir = argv[i + 1];
+void log_recorded(const storage::DropOffRecord& record) {
+    kiosk::log_event(
+        "dropoff-recorded",
+        {{"uuid", record.uuid},
+         {"sequence", std::to_string(record.sequence)},
+         {"decision", record.decision},
+         {"expiry", record.expiry},
+         {"expiry_source", record.expiry_source.empty() ? std::string("none") : record.expiry_source},
+         {"condition", record.condition},
+         {"quantity", std::to_string(record.quantity)}});
+}
+
+// The hub sync, started once the ledger exists; donations never wait for it.
+class Sync {
+  public:
+    Sync(const KioskOptions& options, const scanner::ScanPipeline& pipeline)
+        : options_(options), pipeline_(pipeline) {}
+    ~Sync() { stop(); }
+
+    void start_once() {
+        if (attempted_ || options_.hub_url.empty()) return;
+        attempted_ = true;
+        storage::SyncOptions sync_options;
+        // Runs on the sync thread; stats() takes the pipeline's own lock. The pipeline outlives the worker.
+        sync_options.decode_stats = [&pipeline = pipeline_] {
+            const scanner::PipelineStats stats = pipeline.stats();
+            return storage::DecodeStats{stats.frames,      stats.decoded_frames, stats.events,
+                                        stats.decode_ms,   stats.capture_fps,    stats.source_name,
+                                        stats.source_error};
+        };
+        sync_options.ledger_file = kiosk::ledger_file(options_.data_dir);
+        sync_options.hub_conninfo = options_.hub_url;
+        sync_options.kiosk_version = MEDKIOSK_VERSION;
+        auto created = storage::SyncWorker::create(std::move(sync_options));
+        if (!created) {
+            kiosk::log_event("sync-error", {{"detail", created.error().message}});
+            return;
+        }
+        worker_ = std::move(created).value();
+        worker_->start();
+        kiosk::log_event("sync-started");
     }
-    const kiosk::LoadedConfig loaded =
-        kiosk::load_config_with_fallback(file, kiosk::last_good_config_file(bootstrap_data_dir));
-    for (const auto& issue : loaded.issues)
-        kiosk::log_event("config-error", {{"file", issue.file},
-                                          {"line", std::to_string(issue.line)},
-                                          {"key", issue.key},
-                                          {"detail", issue.to_string()}});
-    if (!loaded.last_good_error.empty())
-        kiosk::log_event("config-last-good-error", {{"detail", loaded.last_good_error}});
-    kiosk::log_event("config-loaded", {{"file", file.string()},
-                                       {"using", std::string(kiosk::to_string(loaded.origin))},
-                                       {"missing", loaded.file_missing ? "yes" : "no"}});
-    const kiosk::KioskConfig& config = loaded.config;
-    options.config_origin = std::string(kiosk::to_string(loaded.origin));
-    options.config_file = file;
-    options.location = config.location;
-    options.catalogue_file = config.catalogue_file;
-    options.kiosk_id = config.kiosk_id;
-    options.language = config.language == "en" ? kiosk::Language::English : kiosk::Language::Chinese;
-    options.font_file = config.font;
-    if (config.camera_source != "auto") options.source = config.camera_source;
-    options.camera_width = config.camera_width;
-    options.camera_height = config.camera_height;
-    if (!config.data_dir.empty()) options.data_dir = config.data_dir;
-    options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
-    options.min_shelf_life_days = config.min_shelf_life_days;
-    options.min_free_disk_bytes = static_cast<std::uint64_t>(config.min_free_disk_mb) << 20;
-    options.hub_url = config.hub_url;
+    void wake() {
+        if (worker_) worker_->wake();
+    }
+    void stop() {
+        if (worker_) worker_->stop();
+    }
+    // The staff screen reads the sync worker's figures (no database) on the UI thread.
+    kiosk::SyncSource source() {
+        return [this, hub = !options_.hub_url.empty()]() -> std::optional<storage::SyncProgress> {
+            if (!hub) return std::nullopt;
+            return worker_ ? worker_->progress() : storage::SyncProgress{};
+        };
+    }
+
+  private:
+    const KioskOptions& options_;
+    const scanner::ScanPipeline& pipeline_;
+    bool attempted_ = false;
+    std::unique_ptr<storage::SyncWorker> worker_;
+};
+
+// Which pack the OCR reader is working on, so each pack gets at most one proposal: after a "no", the
+// donor's own answer in the picker is final.
+struct ExpiryReading {
+    std::uint64_t pack_id = 0;
+    std::uint64_t last_frame = 0;
+    bool proposed = false;
+};
+
+// The once-per-frame work between the parts main built.
+class KioskWiring final : public ui::FrameWork {
+  public:
+    struct Parts {
+        const KioskOptions& options;
+        const TestHooks& hooks;
+        scanner::ScanPipeline& pipeline;
+        kiosk::LedgerWorker& ledger;
+        kiosk::BackOffice& office;
+        kiosk::DonationFlow& flow;
+        kiosk::StaffFlow& staff;
+        kiosk::TechnicianFlow& technician;
+        kiosk::DiagnosticsMeter& diagnostics;
+        kiosk::ExpiryReader& expiry_reader;
+        kiosk::ApplianceMonitor& appliance;
+        Sync& sync;
+    };
+    explicit KioskWiring(Parts parts) : p_(parts) {}
+
+    kiosk::OutOfOrder before_frame(kiosk::Clock::time_point now) override {
+        route_back_office(now);
+        route_ledger(now);
+        const kiosk::OutOfOrder out_of_order =
+            p_.appliance.tick(now, p_.pipeline.stats(), p_.ledger.open_error());
+        const scanner::Date today = scanner::today_utc();
+        for (const auto& event : p_.pipeline.take_events())
+            if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
+        p_.flow.tick(now);
+        propose_expiry(now);
+        if (p_.ledger.ready()) p_.sync.start_once();
+        log_changes();
+        return out_of_order;
+    }
+
+    double max_idle_wait_seconds(double wanted) override {
+        return p_.appliance.max_idle_wait_seconds(wanted);
+    }
+
+  private:
+    // The back office's answers to the staff and technician flows.
+    void route_back_office(kiosk::Clock::time_point now) {
+        for (const auto& reply : p_.office.take_replies()) {
+            if (const auto* check = kiosk::answer_if<kiosk::PinCheck>(reply)) {
+                static constexpr const char* kOutcomes[] = {"accepted", "wrong", "locked-out", "unavailable"};
+                kiosk::log_event("staff-signin", {{"role", std::string(kiosk::to_string(p_.staff.role()))},
+                                                  {"outcome", kOutcomes[static_cast<int>(check->outcome)]}});
+            }
+            p_.staff.on_reply(reply, now);
+            p_.technician.on_reply(reply);
+        }
+        p_.staff.tick(now);
+        p_.diagnostics.sample(p_.pipeline.stats(), now);
+        if (p_.staff.screen() == kiosk::StaffScreen::Technician &&
+            last_staff_screen_ != kiosk::StaffScreen::Technician)
+            p_.technician.opened();
+        last_staff_screen_ = p_.staff.screen();
+        // What a saved setting can change without a restart applies now; the screen says what waits.
+        if (const auto saved = p_.technician.take_saved()) {
+            p_.flow.set_language(saved->language, now);
+            p_.flow.set_idle_timeout(std::chrono::seconds(saved->idle_timeout_seconds));
+            kiosk::log_event("settings-applied",
+                             {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
+                              {"idle_timeout_seconds", std::to_string(saved->idle_timeout_seconds)},
+                              {"restart_needed", p_.technician.restart_needed() ? "yes" : "no"}});
+        }
+        if (p_.technician.take_policy_changed()) p_.ledger.refresh_policy();
+    }
+
+    // The ledger worker's answers (sessions, recorded drop-offs, pack checks) to the donation flow.
+    void route_ledger(kiosk::Clock::time_point now) {
+        for (const auto& reply : p_.ledger.take_replies()) {
+            p_.flow.on_reply(reply);
+            if (const auto* record = kiosk::answer_if<storage::DropOffRecord>(reply)) {
+                p_.sync.wake();
+                log_recorded(*record);
+            } else if (!reply.result) {
+                kiosk::log_event("ledger-error", {{"detail", reply.result.error().message}});
+                p_.appliance.on_ledger_error(reply.result.error(), now);
+            }
+        }
+    }
+
+    // The printed expiry, read off the box while the donor is asked for it (packs whose code has none).
+    // OCR runs at idle CPU priority on its own thread; in test builds MEDKIOSK_TEST_EXPIRY_PROPOSAL
+    // stands in for it.
+    void propose_expiry(kiosk::Clock::time_point now) {
+        const auto& current = p_.flow.current();
+        if (p_.flow.screen() != kiosk::Screen::AskExpiry || !current) return;
+        if (p_.hooks.expiry_year) {
+            if (current->id == proposed_for_pack_) return;
+            proposed_for_pack_ = current->id;
+            const scanner::Date proposed{*p_.hooks.expiry_year, *p_.hooks.expiry_month, 1};
+            p_.flow.on_proposed_expiry({proposed, scanner::ExpiryPrecision::Month, ""}, now);
+            return;
+        }
+        if (current->id != reading_.pack_id) {
+            // The OCR models (~100 MB) load with the first pack that needs them, not at start.
+            p_.expiry_reader.start();
+            p_.expiry_reader.reset();
+            reading_ = ExpiryReading{current->id, 0, false};
+        }
+        if (reading_.proposed) return;
+        // The same frame twice would let one reading agree with itself.
+        if (const scanner::FramePtr frame = p_.pipeline.latest_frame();
+            frame && frame->sequence != reading_.last_frame) {
+            p_.expiry_reader.submit_frame(frame);
+            reading_.last_frame = frame->sequence;
+        }
+        if (auto proposal = p_.expiry_reader.take_proposal()) {
+            reading_.proposed = true;
+            kiosk::log_event("expiry-read",
+                             {{"expiry", scanner::to_iso(proposal->expiry)},
+                              {"precision", std::string(scanner::to_string(proposal->precision))}});
+            p_.flow.on_expiry_proposal(*proposal, now);
+        }
+    }
+
+    void log_changes() {
+        if (const auto& current = p_.flow.current(); current && current->id != last_logged_pack_) {
+            log_shown_pack(*current);
+            last_logged_pack_ = current->id;
+        }
+        if (std::string source_error = p_.pipeline.stats().source_error; source_error != last_source_error_) {
+            if (!source_error.empty())
+                kiosk::log_event("camera-error", {{"detail", source_error}});
+            else
+                kiosk::log_event("camera-ok", {{"source", p_.pipeline.stats().source_name}});
+            last_source_error_ = std::move(source_error);
+        }
+    }
+
+    Parts p_;
+    kiosk::StaffScreen last_staff_screen_ = kiosk::StaffScreen::Closed;
+    ExpiryReading reading_;
+    std::uint64_t proposed_for_pack_ = 0;
+    std::uint64_t last_logged_pack_ = 0;
+    std::string last_source_error_;
+};
+
+kiosk::TechnicianSettings running_settings(const KioskOptions& options) {
+    kiosk::TechnicianSettings running;
+    running.camera = options.source.empty() ? std::string("auto") : options.source;
+    running.width = options.camera_width;
+    running.height = options.camera_height;
+    running.kiosk_id = options.kiosk_id;
+    running.language = options.language;
+    running.idle_timeout_seconds = static_cast<int>(options.idle_timeout.count());
+    running.location = options.location;
+    running.hub_url = options.hub_url;
+    running.catalogue_file = options.catalogue_file;
+    return running;
+}
+
+int run(const KioskOptions& options, const TestHooks& hooks) {
+    kiosk::Translations translations;
+    if (auto loaded = translations.load(options.assets_dir / "lang"); !loaded) {
+        std::cerr << "medkiosk: " << loaded.error().message << "\n";
+        return 1;
+    }
+    scanner::SourceSpec spec = scanner::default_source_spec();
+    if (!options.source.empty()) {
+        auto parsed = scanner::parse_source_spec(options.source);
+        if (const auto* error = std::get_if<std::string>(&parsed)) {
+            std::cerr << "medkiosk: --source " << options.source << ": " << *error << "\n";
+            return 2;
+        }
+        spec = std::get<scanner::SourceSpec>(parsed);
+    }
+    if (spec.width == 0 && options.camera_width > 0) {  // appliance: camera.resolution in kiosk.toml
+        spec.width = options.camera_width;
+        spec.height = options.camera_height;
+    }
+    kiosk::log_event("starting", {{"source", scanner::describe(spec)},
+                                  {"data_dir", options.data_dir.string()},
+                                  {"kiosk_id", options.kiosk_id}});
+
+    // Camera and ledger start on their own threads before the window exists: the first frame and the
+    // open database are ready sooner, and the UI thread never waits for either.
+    scanner::ScanPipeline pipeline(spec);
+    pipeline.start();
+    const storage::LedgerOptions ledger_options{options.kiosk_id, kiosk::county_key_file(options.data_dir)};
+    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir), ledger_options);
+
+    kiosk::FlowSettings settings;
+    settings.kiosk_id = options.kiosk_id;
+    settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
+    settings.rules.minimum_shelf_life_days = options.min_shelf_life_days;  // appliance: kiosk.toml
+    kiosk::SnapshotProductInfo products(ledger);  // the catalogue as the ledger thread last loaded it
+    kiosk::DonationFlow flow(ledger, settings, &products, &ledger);
+    flow.set_language(options.language, kiosk::Clock::now());
+
+    Sync sync(options, pipeline);
+    kiosk::LocalBackOfficeOptions office_options;
+    office_options.ledger_file = kiosk::ledger_file(options.data_dir);
+    office_options.staff_pin = hooks.staff_pin;
+    office_options.technician_pin = hooks.technician_pin;
+    office_options.ledger_options = ledger_options;
+    const auto office = kiosk::make_local_back_office(office_options, sync.source());
+    kiosk::StaffFlow staff(*office, *office);
+    kiosk::TechnicianFlow technician(*office, running_settings(options), options.config_file);
+    kiosk::DiagnosticsMeter diagnostics;
+    kiosk::ExpiryReader expiry_reader;
+    // Appliance: systemd READY/WATCHDOG from the window's loop, out-of-order detection, status file.
+    kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id,
+                                       MEDKIOSK_VERSION, scanner::describe(spec), options.config_origin});
+
+    KioskWiring wiring({options, hooks, pipeline, ledger, *office, flow, staff, technician, diagnostics,
+                        expiry_reader, appliance, sync});
+    ui::WindowOptions window;
+    window.windowed = options.windowed;
+    window.width = options.window_width;
+    window.height = options.window_height;
+    window.font_file = options.font_file;
+    window.bench_frames = hooks.bench_frames;
+    const int exit_code = ui::run_kiosk_window(
+        window, {flow, staff, technician, diagnostics, translations, pipeline, ledger}, wiring);
+
+    sync.stop();
+    expiry_reader.stop();
+    pipeline.stop();
+    appliance.on_stop();
+    kiosk::log_event("stopped");
+    return exit_code;
 }
 
 }  // namespace
+}  // namespace medkiosk::app
 
 int main(int argc, char** argv) {
     // Camera frames and their grey and preview copies (1-6 MB) are allocated and freed many times a
@@ -90,66 +356,8 @@ int main(int argc, char** argv) {
     // that never shrink (about 25 MB at 1080p); a fixed threshold keeps them as mappings that go back
     // to the system when freed.
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-    medkiosk::ui::KioskOptions options;
-    options.data_dir = medkiosk::kiosk::default_data_dir();
-    options.assets_dir = medkiosk::kiosk::default_assets_dir();
-    const bool wants_help_or_version = [&] {
-        for (int i = 1; i < argc; ++i)
-            if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h" ||
-                std::string_view(argv[i]) == "--version")
-                return true;
-        return false;
-    }();
-    if (!wants_help_or_version) apply_config_file(argc, argv, options);
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        auto value = [&](std::string_view name) -> const char* {
-            if (i + 1 >= argc) {
-                std::cerr << "medkiosk: " << name << " needs a value\n" << kUsage;
-                std::exit(2);
-            }
-            return argv[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            std::cout << kUsage;
-            return 0;
-        } else if (arg == "--version") {
-            std::cout << "medkiosk " << MEDKIOSK_VERSION << "\n";
-            return 0;
-        } else if (arg == "--windowed") {
-            options.windowed = true;
-        } else if (arg == "--size") {
-            if (!parse_size(value(arg), options.window_width, options.window_height)) {
-                std::cerr << "medkiosk: --size wants WIDTHxHEIGHT, at least 320x240, e.g. 1280x800\n";
-                return 2;
-            }
-        } else if (arg == "--source") {
-            options.source = value(arg);
-        } else if (arg == "--data-dir") {
-            options.data_dir = value(arg);
-        } else if (arg == "--assets") {
-            options.assets_dir = value(arg);
-        } else if (arg == "--kiosk-id") {
-            options.kiosk_id = value(arg);
-        } else if (arg == "--config") {
-            value(arg);  // read before the loop by apply_config_file
-        } else if (arg == "--font") {
-            options.font_file = value(arg);
-        } else if (arg == "--lang") {
-            const std::string_view lang = value(arg);
-            if (lang == "zh" || lang == "zh-CN") {
-                options.language = medkiosk::kiosk::Language::Chinese;
-            } else if (lang == "en") {
-                options.language = medkiosk::kiosk::Language::English;
-            } else {
-                std::cerr << "medkiosk: --lang wants zh or en\n";
-                return 2;
-            }
-        } else {
-            std::cerr << "medkiosk: unknown option '" << arg << "'\n" << kUsage;
-            return 2;
-        }
-    }
-    medkiosk::kiosk::set_log_kiosk_id(options.kiosk_id);
-    return medkiosk::ui::run_kiosk(options);
+    const auto command_line = medkiosk::app::read_command_line(argc, argv);
+    if (command_line.exit_now) return *command_line.exit_now;
+    medkiosk::kiosk::set_log_kiosk_id(command_line.options.kiosk_id);
+    return medkiosk::app::run(command_line.options, medkiosk::app::read_test_hooks());
 }

@@ -32,7 +32,7 @@ TEST(LedgerWorker, RecordsOnItsOwnThreadAndRepliesByTicket) {
     auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
     ASSERT_EQ(replies[0].ticket, session_ticket);
-    const auto* session = std::get_if<storage::DonationSession>(&replies[0].result);
+    const auto* session = answer_if<storage::DonationSession>(replies[0]);
     ASSERT_NE(session, nullptr);
     EXPECT_TRUE(worker.ready());
 
@@ -48,8 +48,8 @@ TEST(LedgerWorker, RecordsOnItsOwnThreadAndRepliesByTicket) {
     replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
     EXPECT_EQ(replies[0].ticket, record_ticket);
-    const auto* record = std::get_if<storage::DropOffRecord>(&replies[0].result);
-    ASSERT_NE(record, nullptr) << std::get<Error>(replies[0].result).message;
+    const auto* record = answer_if<storage::DropOffRecord>(replies[0]);
+    ASSERT_NE(record, nullptr) << replies[0].result.error().message;
     EXPECT_EQ(record->gtin, "09520123456788");
     EXPECT_EQ(record->kiosk_id, "kiosk-test");
 }
@@ -63,11 +63,34 @@ TEST(LedgerWorker, AnUnopenableLedgerAnswersEveryRequestWithTheReason) {
     worker.begin_session();
     const auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
-    const auto* error = std::get_if<Error>(&replies[0].result);
-    ASSERT_NE(error, nullptr);
-    EXPECT_FALSE(error->message.empty());
+    ASSERT_FALSE(replies[0].result.ok());
+    EXPECT_FALSE(replies[0].result.error().message.empty());
     EXPECT_FALSE(worker.ready());
     EXPECT_FALSE(worker.open_error().empty());
+}
+
+TEST(LedgerWorker, RetriesTheOpenWithBackoffUntilTheLedgerCanBeOpened) {
+    test::TempDir dir;
+    // Unopenable for now (as a data disk not mounted yet would be); the worker keeps trying.
+    std::filesystem::create_directories(dir.path() / "ledger.db");
+    LedgerWorker worker(dir.path() / "ledger.db",
+                        storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"},
+                        LedgerRetry{std::chrono::milliseconds(20), std::chrono::milliseconds(100)});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (worker.open_error().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_FALSE(worker.open_error().empty());
+    EXPECT_FALSE(worker.ready());
+
+    std::filesystem::remove(dir.path() / "ledger.db");
+    while (!worker.ready() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_TRUE(worker.ready()) << "still failing: " << worker.open_error();
+    EXPECT_TRUE(worker.open_error().empty());
+    worker.begin_session();
+    const auto replies = wait_for_replies(worker, 1);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_NE(answer_if<storage::DonationSession>(replies[0]), nullptr);
 }
 
 std::shared_ptr<const PolicySnapshot> wait_for_policy(
@@ -223,8 +246,8 @@ TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
     flow.confirm(now);
     const auto replies = wait_for_replies(worker, 1);
     ASSERT_EQ(replies.size(), 1u);
-    const auto* record = std::get_if<storage::DropOffRecord>(&replies[0].result);
-    ASSERT_NE(record, nullptr) << std::get<Error>(replies[0].result).message;
+    const auto* record = answer_if<storage::DropOffRecord>(replies[0]);
+    ASSERT_NE(record, nullptr) << replies[0].result.error().message;
     EXPECT_EQ(record->category, "fever");
     EXPECT_GT(record->drive_id, 0);
     flow.on_reply(replies[0]);

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "support/temp_dir.hpp"
@@ -17,7 +18,7 @@ using namespace std::chrono_literals;
 using Steady = std::chrono::steady_clock;
 
 // Answers nothing by itself: each test replies to the tickets it wants answered.
-class FakeOffice : public BackOfficePort {
+class FakeOffice : public SignInPort, public StaffPort {
   public:
     std::uint64_t verify_pin(Role role, std::string pin) override {
         pins.emplace_back(role, std::move(pin));
@@ -53,11 +54,6 @@ class FakeOffice : public BackOfficePort {
         return ++tickets;
     }
     std::optional<storage::SyncProgress> sync_state() const override { return std::nullopt; }
-    std::uint64_t test_hub(std::string) override { return ++tickets; }
-    std::uint64_t import_catalogue(std::filesystem::path) override { return ++tickets; }
-    std::vector<BackOfficeReply> take_replies() override { return {}; }
-    TaskProgress sync_progress() const override { return {}; }
-    TaskProgress import_progress() const override { return {}; }
 
     std::uint64_t tickets = 0;
     std::vector<std::pair<Role, std::string>> pins;
@@ -85,7 +81,7 @@ QueueItem item(std::string uuid, std::string decision, int quantity = 1, std::st
 class StaffFlowTest : public ::testing::Test {
   protected:
     FakeOffice office;
-    StaffFlow staff{office};
+    StaffFlow staff{office, office};
     Steady::time_point t0 = Steady::now();
 
     void type(const std::string& digits) {
@@ -173,14 +169,14 @@ TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     const std::uint64_t first_query = office.queue_tickets.back();
     staff.on_reply({first_query, std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}}, t0);
     EXPECT_EQ(staff.items().size(), 2u);
-    staff.apply(ReviewAction::Confirm, t0);
+    staff.apply(ReviewAction::Approve, t0);
     EXPECT_TRUE(office.reviews.empty()) << "nothing selected";
     staff.toggle("b", t0);
-    staff.apply(ReviewAction::Disposal, t0);
+    staff.apply(ReviewAction::Dispose, t0);
     ASSERT_EQ(office.reviews.size(), 1u);
     EXPECT_EQ(office.reviews[0].first, std::vector<std::string>{"b"});
-    EXPECT_EQ(office.reviews[0].second, ReviewAction::Disposal);
-    staff.on_reply({office.tickets, TaskResult{true, "done"}}, t0);
+    EXPECT_EQ(office.reviews[0].second, ReviewAction::Dispose);
+    staff.on_reply({office.tickets, Done{"done"}}, t0);
     EXPECT_TRUE(staff.selected().empty());
     EXPECT_TRUE(staff.loading()) << "a successful action reloads the queue";
 
@@ -195,8 +191,8 @@ TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     EXPECT_EQ(staff.selected(), std::set<std::string>{"b"}) << "selection keeps only rows still shown";
 
     staff.select_all(t0);
-    staff.apply(ReviewAction::Refuse, t0);
-    staff.on_reply({office.tickets, TaskResult{false, "pending integration"}}, t0);
+    staff.apply(ReviewAction::Reject, t0);
+    staff.on_reply({office.tickets, Error{ErrorCode::Invalid, "pending integration"}}, t0);
     EXPECT_EQ(staff.message(), "pending integration");
     EXPECT_FALSE(staff.message_ok());
     EXPECT_EQ(staff.selected().size(), 1u) << "a failed action keeps the selection";
@@ -250,20 +246,21 @@ TEST_F(StaffWorkTest, FiltersGoToThePortWhole) {
     EXPECT_EQ(sent.days, 7);
     EXPECT_EQ(staff.filter().days, 7);
     EXPECT_TRUE(staff.loading());
-    staff.on_reply({office.queue_tickets.back(), TaskResult{false, "cannot read the ledger: disk I/O error"}},
-                   t0);
+    staff.on_reply(
+        {office.queue_tickets.back(), Error{ErrorCode::Invalid, "cannot read the ledger: disk I/O error"}},
+        t0);
     EXPECT_FALSE(staff.loading());
     EXPECT_EQ(staff.message(), "cannot read the ledger: disk I/O error");
     EXPECT_FALSE(staff.message_ok());
 }
 
 TEST_F(StaffWorkTest, ReclassifyPicksACategoryForTheSelection) {
-    staff.apply(ReviewAction::Reclassify, t0);
+    staff.start_reclassify(t0);
     EXPECT_FALSE(staff.picking_category());
     EXPECT_EQ(staff.notice(), "staff.notice_select_first");
     staff.toggle("a", t0);
     staff.toggle("b", t0);
-    staff.apply(ReviewAction::Reclassify, t0);
+    staff.start_reclassify(t0);
     EXPECT_TRUE(staff.picking_category());
     EXPECT_TRUE(staff.notice().empty());
     EXPECT_TRUE(office.reviews.empty()) << "re-classify is not a plain review";
@@ -285,25 +282,26 @@ TEST_F(StaffWorkTest, ReclassifyPicksACategoryForTheSelection) {
     EXPECT_FALSE(staff.picking_category()) << "one change at a time";
 
     staff.on_reply(
-        {office.tickets, TaskResult{false, "1 of 2 drop-off(s): reclassify → cough — b is disposed"}}, t0);
+        {office.tickets, Error{ErrorCode::Invalid, "1 of 2 drop-off(s): reclassify → cough — b is disposed"}},
+        t0);
     EXPECT_FALSE(staff.busy());
     EXPECT_FALSE(staff.message_ok());
     EXPECT_EQ(staff.selected().size(), 2u) << "a failure keeps the selection";
     staff.start_reclassify(t0);
     staff.reclassify("fever", t0);
-    staff.on_reply({office.tickets, TaskResult{true, "2 of 2"}}, t0);
+    staff.on_reply({office.tickets, Done{"2 of 2"}}, t0);
     EXPECT_TRUE(staff.selected().empty());
     EXPECT_TRUE(staff.loading()) << "the queue reloads";
 }
 
 TEST_F(StaffWorkTest, ReclassifyWithoutCategoriesAsksForThemAndSaysWhy) {
-    StaffFlow fresh{office};
+    StaffFlow fresh{office, office};
     fresh.open_pin(Role::Staff, t0);
     for (int d : {1, 2, 3, 4}) fresh.press_digit(d, t0);
     fresh.submit(t0);
     fresh.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
     const auto categories_ticket = office.category_queries.back();
-    fresh.on_reply({categories_ticket, TaskResult{false, "cannot read the categories"}}, t0);
+    fresh.on_reply({categories_ticket, Error{ErrorCode::Invalid, "cannot read the categories"}}, t0);
     fresh.on_reply({office.queue_tickets.back(), std::vector<QueueItem>{item("a", "review")}}, t0);
     fresh.toggle("a", t0);
     fresh.start_reclassify(t0);
@@ -361,13 +359,14 @@ TEST_F(StaffWorkTest, DispatchKeepsTheSuggestedOrderAndSendsWhatIsKept) {
     EXPECT_EQ(office.dispatches.size(), 1u) << "one dispatch at a time";
 
     // The port refuses: the screen stays, with the reason, for another try.
-    staff.on_reply({office.tickets, TaskResult{false, "drop-off soon can no longer be dispatched"}}, t0);
+    staff.on_reply({office.tickets, Error{ErrorCode::Invalid, "drop-off soon can no longer be dispatched"}},
+                   t0);
     EXPECT_EQ(staff.screen(), StaffScreen::Dispatch);
     EXPECT_FALSE(staff.message_ok());
     EXPECT_EQ(staff.dispatch_lines().size(), 3u);
     staff.confirm_dispatch(t0);
     ASSERT_EQ(office.dispatches.size(), 2u);
-    staff.on_reply({office.tickets, TaskResult{true, "2 item(s) dispatched to Xinan village clinic"}}, t0);
+    staff.on_reply({office.tickets, Done{"2 item(s) dispatched to Xinan village clinic"}}, t0);
     EXPECT_EQ(staff.screen(), StaffScreen::Queue) << "done: back to the queue with the outcome";
     EXPECT_TRUE(staff.message_ok());
     EXPECT_TRUE(staff.clinic().empty());
@@ -394,7 +393,8 @@ TEST_F(StaffWorkTest, DispatchWithNothingKeptIsRefusedAndBackReturnsToTheQueue) 
     staff.on_reply({plan, DispatchPlan{{item("late", "accept")}, {}}}, t0);
     EXPECT_TRUE(staff.dispatch_lines().empty()) << "a late answer for a closed screen is dropped";
     staff.open_dispatch(t0);
-    staff.on_reply({office.plan_queries.back(), TaskResult{false, "cannot read the items to dispatch"}}, t0);
+    staff.on_reply(
+        {office.plan_queries.back(), Error{ErrorCode::Invalid, "cannot read the items to dispatch"}}, t0);
     EXPECT_EQ(staff.message(), "cannot read the items to dispatch");
 }
 
@@ -413,7 +413,7 @@ TEST_F(StaffWorkTest, ChartsAskForTheirRangeAndKeepTheAnswer) {
     EXPECT_EQ(staff.charts()->by_category[0].key, "fever");
     staff.open_charts(30, t0);
     EXPECT_EQ(office.chart_days.back(), 30);
-    staff.on_reply({office.tickets, TaskResult{false, "cannot count the drop-offs"}}, t0);
+    staff.on_reply({office.tickets, Error{ErrorCode::Invalid, "cannot count the drop-offs"}}, t0);
     EXPECT_EQ(staff.charts()->days, 14) << "the last good counts stay shown";
     EXPECT_EQ(staff.message(), "cannot count the drop-offs");
     staff.back_to_queue(t0);
@@ -424,7 +424,7 @@ TEST_F(StaffWorkTest, ChartsAskForTheirRangeAndKeepTheAnswer) {
 }
 
 // The real local back office: its lockout, on its own thread.
-BackOfficeReply wait_reply(BackOfficePort& office, std::uint64_t ticket) {
+BackOfficeReply wait_reply(BackOffice& office, std::uint64_t ticket) {
     for (int i = 0; i < 500; ++i) {
         for (auto& reply : office.take_replies()) {
             if (reply.ticket == ticket) return reply;
@@ -432,7 +432,7 @@ BackOfficeReply wait_reply(BackOfficePort& office, std::uint64_t ticket) {
         std::this_thread::sleep_for(10ms);
     }
     ADD_FAILURE() << "no reply for ticket " << ticket;
-    return {};
+    return {ticket, Error{ErrorCode::Internal, "no reply"}};
 }
 
 // A real ledger with real users (PINs hashed by UserService with a real pepper) in a temp dir.
@@ -455,21 +455,26 @@ class LocalBackOfficeTest : public ::testing::Test {
         auto added = users.add_user(login, role, pin, "test");
         ASSERT_TRUE(added.ok()) << added.error().message;
     }
-    std::unique_ptr<BackOfficePort> make_office(std::string staff_pin = "", std::string technician_pin = "") {
+    std::unique_ptr<BackOffice> make_office(std::string staff_pin = "", std::string technician_pin = "") {
         return make_local_back_office({ledger_file, std::move(staff_pin), std::move(technician_pin), 3,
                                        std::chrono::seconds(60), ledger_options, pepper_file});
     }
-    static PinCheck check(BackOfficePort& office, Role role, const std::string& pin) {
+    static PinCheck check(BackOffice& office, Role role, const std::string& pin) {
         const auto reply = wait_reply(office, office.verify_pin(role, pin));
-        const auto* result = std::get_if<PinCheck>(&reply.result);
+        const auto* result = answer_if<PinCheck>(reply);
         EXPECT_NE(result, nullptr);
         return result == nullptr ? PinCheck{} : *result;
     }
-    static TaskResult task(BackOfficePort& office, std::uint64_t ticket) {
+    // A command's outcome: done (with what), or the error's message.
+    struct Outcome {
+        bool ok = false;
+        std::string message;
+    };
+    static Outcome task(BackOffice& office, std::uint64_t ticket) {
         const auto reply = wait_reply(office, ticket);
-        const auto* result = std::get_if<TaskResult>(&reply.result);
-        EXPECT_NE(result, nullptr);
-        return result == nullptr ? TaskResult{} : *result;
+        if (const auto* done = answer_if<Done>(reply)) return {true, done->detail};
+        EXPECT_FALSE(reply.result.ok()) << "a command answers Done or an error";
+        return {false, reply.result ? std::string() : reply.result.error().message};
     }
     std::string record(const std::string& decision) {
         auto session = book->dropoffs().begin_session();
@@ -542,33 +547,30 @@ TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWith
     auto office = make_office();
 
     const auto queue = wait_reply(*office, office->query_queue({}));
-    const auto* items = std::get_if<std::vector<QueueItem>>(&queue.result);
+    const auto* items = answer_if<std::vector<QueueItem>>(queue);
     ASSERT_NE(items, nullptr);
     ASSERT_EQ(items->size(), 2u) << "refused packs are not the pharmacist's work";
     EXPECT_EQ((*items)[0].uuid, accepted);
     EXPECT_EQ((*items)[1].uuid, reviewed);
     EXPECT_EQ((*items)[0].code, "06900000000014");
 
-    const TaskResult unsigned_review = task(*office, office->review({accepted}, ReviewAction::Confirm));
+    const Outcome unsigned_review = task(*office, office->review({accepted}, ReviewAction::Approve));
     EXPECT_FALSE(unsigned_review.ok) << "no one signed in";
     EXPECT_NE(unsigned_review.message.find("users add"), std::string::npos) << unsigned_review.message;
 
     ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
-    const TaskResult approved = task(*office, office->review({accepted}, ReviewAction::Confirm));
+    const Outcome approved = task(*office, office->review({accepted}, ReviewAction::Approve));
     EXPECT_TRUE(approved.ok) << approved.message;
-    const TaskResult again = task(*office, office->review({accepted, reviewed}, ReviewAction::Disposal));
+    const Outcome again = task(*office, office->review({accepted, reviewed}, ReviewAction::Dispose));
     EXPECT_FALSE(again.ok) << "the approved one was already reviewed";
     EXPECT_NE(again.message.find("1 of 2"), std::string::npos) << again.message;
-    const TaskResult reclassify = task(*office, office->review({reviewed}, ReviewAction::Reclassify));
-    EXPECT_FALSE(reclassify.ok);
-    EXPECT_NE(reclassify.message.find("re-classify"), std::string::npos) << reclassify.message;
 
     const auto after = wait_reply(*office, office->query_queue({}));
-    EXPECT_TRUE(std::get<std::vector<QueueItem>>(after.result).empty());
-    QueueFilter confirmed;
-    confirmed.review_state = "confirmed";
-    const auto history = wait_reply(*office, office->query_queue(confirmed));
-    const auto& shown = std::get<std::vector<QueueItem>>(history.result);
+    EXPECT_TRUE(std::get<std::vector<QueueItem>>(after.result.value()).empty());
+    QueueFilter approved_filter;
+    approved_filter.review_state = review_state::kApproved;
+    const auto history = wait_reply(*office, office->query_queue(approved_filter));
+    const auto& shown = std::get<std::vector<QueueItem>>(history.result.value());
     ASSERT_EQ(shown.size(), 1u);
     EXPECT_EQ(shown[0].uuid, accepted);
 
@@ -605,44 +607,44 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
 
     const auto categories = wait_reply(*office, office->query_categories());
-    ASSERT_NE(std::get_if<CategoryList>(&categories.result), nullptr);
-    EXPECT_EQ(std::get<CategoryList>(categories.result).categories,
+    ASSERT_NE(answer_if<CategoryList>(categories), nullptr);
+    EXPECT_EQ(std::get<CategoryList>(categories.result.value()).categories,
               (std::vector<std::string>{"cough", "fever"}));
 
-    const TaskResult moved = task(*office, office->reclassify({reviewed}, "cough"));
+    const Outcome moved = task(*office, office->reclassify({reviewed}, "cough"));
     EXPECT_TRUE(moved.ok) << moved.message;
     QueueFilter cough;
     cough.review_state = "";
     cough.category = "cough";
     cough.days = 1;
     const auto filtered = wait_reply(*office, office->query_queue(cough));
-    const auto& cough_items = std::get<std::vector<QueueItem>>(filtered.result);
+    const auto& cough_items = std::get<std::vector<QueueItem>>(filtered.result.value());
     ASSERT_EQ(cough_items.size(), 1u);
     EXPECT_EQ(cough_items[0].uuid, reviewed);
     EXPECT_EQ(cough_items[0].name_en, "Paracetamol") << "the GTIN's catalogue name; only the category moved";
-    const TaskResult unknown_category = task(*office, office->reclassify({accepted}, "vitamins"));
+    const Outcome unknown_category = task(*office, office->reclassify({accepted}, "vitamins"));
     EXPECT_FALSE(unknown_category.ok);
     EXPECT_NE(unknown_category.message.find("0 of 1"), std::string::npos) << unknown_category.message;
 
     // Only the kiosk-accepted pack may go: the one sent to review waits for a pharmacist.
     const auto plan_reply = wait_reply(*office, office->query_dispatch_plan());
-    const auto& plan = std::get<DispatchPlan>(plan_reply.result);
+    const auto& plan = std::get<DispatchPlan>(plan_reply.result.value());
     ASSERT_EQ(plan.items.size(), 1u);
     EXPECT_EQ(plan.items[0].uuid, accepted);
     EXPECT_TRUE(plan.clinics.empty());
-    const TaskResult too_many = task(*office, office->dispatch("East clinic", {{accepted, 5}}));
+    const Outcome too_many = task(*office, office->dispatch("East clinic", {{accepted, 5}}));
     EXPECT_FALSE(too_many.ok);
     EXPECT_NE(too_many.message.find("quantity must be 1 to 1"), std::string::npos) << too_many.message;
     EXPECT_FALSE(task(*office, office->dispatch("East clinic", {{reviewed, 1}})).ok) << "not confirmed";
     EXPECT_FALSE(task(*office, office->dispatch("", {{accepted, 1}})).ok) << "no clinic";
     EXPECT_EQ(book->staff().recent_clinics(5).value().size(), 0u) << "refused dispatches change nothing";
 
-    const TaskResult sent = task(*office, office->dispatch("East clinic", {{accepted, 1}}));
+    const Outcome sent = task(*office, office->dispatch("East clinic", {{accepted, 1}}));
     EXPECT_TRUE(sent.ok) << sent.message;
     QueueFilter dispatched;
     dispatched.review_state = "dispatched";
     const auto gone = wait_reply(*office, office->query_queue(dispatched));
-    ASSERT_EQ(std::get<std::vector<QueueItem>>(gone.result).size(), 1u);
+    ASSERT_EQ(std::get<std::vector<QueueItem>>(gone.result.value()).size(), 1u);
     const auto audit = book->audit().rows().value();
     std::vector<std::string> actions;
     for (const auto& row : audit)
@@ -650,11 +652,11 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     EXPECT_EQ(actions, (std::vector<std::string>{"review-reclassify", "review-approve", "dispatch"}))
         << "the kiosk's acceptance is confirmed by the pharmacist before it leaves";
     const auto again = wait_reply(*office, office->query_dispatch_plan());
-    EXPECT_TRUE(std::get<DispatchPlan>(again.result).items.empty());
-    EXPECT_EQ(std::get<DispatchPlan>(again.result).clinics, std::vector<std::string>{"East clinic"});
+    EXPECT_TRUE(std::get<DispatchPlan>(again.result.value()).items.empty());
+    EXPECT_EQ(std::get<DispatchPlan>(again.result.value()).clinics, std::vector<std::string>{"East clinic"});
 
     const auto charts = wait_reply(*office, office->query_charts(14));
-    const auto& data = std::get<ChartData>(charts.result);
+    const auto& data = std::get<ChartData>(charts.result.value());
     EXPECT_EQ(data.days, 14);
     ASSERT_EQ(data.by_day.size(), 14u);
     EXPECT_EQ(data.by_day.back().accepted, 2) << "both packs today";
@@ -693,11 +695,11 @@ TEST_F(LocalBackOfficeTest, TheTechnicianImportsACatalogueAllOrNothing) {
     std::ofstream(bad) << header << "06900000000015,布洛芬,Ibuprofen,tablet,,fever,0,0,0,0,0\n";
     EXPECT_FALSE(task(*office, office->import_catalogue(good)).ok) << "no technician signed in";
     ASSERT_EQ(check(*office, Role::Technician, "1357").outcome, PinCheck::Outcome::Accepted);
-    const TaskResult refused = task(*office, office->import_catalogue(bad));
+    const Outcome refused = task(*office, office->import_catalogue(bad));
     EXPECT_FALSE(refused.ok);
     EXPECT_NE(refused.message.find("line 2"), std::string::npos) << refused.message;
     EXPECT_TRUE(book->reference().catalogue().value().empty());
-    const TaskResult imported = task(*office, office->import_catalogue(good));
+    const Outcome imported = task(*office, office->import_catalogue(good));
     EXPECT_TRUE(imported.ok) << imported.message;
     ASSERT_EQ(book->reference().catalogue().value().size(), 1u);
 }
@@ -723,10 +725,8 @@ TEST(LocalBackOffice, AMissingLedgerIsAnErrorNotACrash) {
     auto office = make_local_back_office(
         {dir.path() / "none" / "ledger.db", "", "", 5, std::chrono::seconds(60), {}, {}});
     const auto reply = wait_reply(*office, office->query_queue({}));
-    const auto* result = std::get_if<TaskResult>(&reply.result);
-    ASSERT_NE(result, nullptr);
-    EXPECT_FALSE(result->ok);
-    EXPECT_NE(result->message.find("ledger"), std::string::npos) << result->message;
+    ASSERT_FALSE(reply.result.ok());
+    EXPECT_NE(reply.result.error().message.find("ledger"), std::string::npos) << reply.result.error().message;
 }
 
 TEST(DiagnosticsMeter, CountsCodesOverTheLastMinute) {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/config.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "support/temp_dir.hpp"
@@ -46,7 +47,7 @@ void write_file(const fs::path& file, const std::string& text) {
 }
 
 // The back office answers on its own thread; the test pumps replies like the UI loop does.
-void pump_until(BackOfficePort& office, TechnicianFlow& flow, const std::function<bool()>& done) {
+void pump_until(BackOffice& office, TechnicianFlow& flow, const std::function<bool()>& done) {
     for (int i = 0; i < 1000 && !done(); ++i) {
         for (const auto& reply : office.take_replies()) flow.on_reply(reply);
         if (!done()) std::this_thread::sleep_for(5ms);
@@ -58,7 +59,7 @@ class TechnicianSettingsTest : public ::testing::Test {
   protected:
     test::TempDir dir;
     fs::path config = dir.path() / "etc" / "kiosk.toml";
-    std::unique_ptr<BackOfficePort> office =
+    std::unique_ptr<BackOffice> office =
         make_local_back_office({dir.path() / "data" / "ledger.db", "", "", 5, 60s, {}, {}});
 
     void SetUp() override {
@@ -92,7 +93,7 @@ TEST_F(TechnicianSettingsTest, SaveWritesTheFileKeepingCommentsAndOtherKeys) {
     ASSERT_TRUE(flow.save());
     EXPECT_TRUE(flow.saving().running);
     pump_until(*office, flow, [&] { return !flow.saving().running; });
-    ASSERT_TRUE(flow.saving().result && flow.saving().result->ok) << flow.saving().result->message;
+    ASSERT_TRUE(flow.saving().result && flow.saving().result->ok()) << outcome_text(*flow.saving().result);
     EXPECT_FALSE(flow.dirty());
 
     const std::string text = read_file(config);
@@ -126,7 +127,7 @@ TEST_F(TechnicianSettingsTest, OnlyLiveSettingsNeedNoRestart) {
     flow.draft().location = "Hall B";
     ASSERT_TRUE(flow.save());
     pump_until(*office, flow, [&] { return !flow.saving().running; });
-    ASSERT_TRUE(flow.saving().result->ok);
+    ASSERT_TRUE(flow.saving().result->ok());
     EXPECT_FALSE(flow.restart_needed());
 }
 
@@ -183,11 +184,11 @@ TEST_F(TechnicianSettingsTest, AWriteErrorIsReportedWithTheFileAndTheCause) {
     ASSERT_TRUE(flow.save());
     pump_until(*office, flow, [&] { return !flow.saving().running; });
     ASSERT_TRUE(flow.saving().result.has_value());
-    EXPECT_FALSE(flow.saving().result->ok);
-    EXPECT_NE(flow.saving().result->message.find(blocker.string()), std::string::npos)
-        << flow.saving().result->message;
-    EXPECT_NE(flow.saving().result->message.find("Not a directory"), std::string::npos)
-        << flow.saving().result->message;
+    EXPECT_FALSE(flow.saving().result->ok());
+    EXPECT_NE(outcome_text(*flow.saving().result).find(blocker.string()), std::string::npos)
+        << outcome_text(*flow.saving().result);
+    EXPECT_NE(outcome_text(*flow.saving().result).find("Not a directory"), std::string::npos)
+        << outcome_text(*flow.saving().result);
     EXPECT_TRUE(flow.dirty()) << "the draft stays for another try";
     EXPECT_FALSE(flow.take_saved().has_value());
     EXPECT_EQ(read_file(blocker), "x");
@@ -202,9 +203,9 @@ TEST_F(TechnicianSettingsTest, AHandBrokenFileIsNotOverwrittenAndTheLineIsNamed)
     ASSERT_TRUE(flow.save());
     pump_until(*office, flow, [&] { return !flow.saving().running; });
     ASSERT_TRUE(flow.saving().result.has_value());
-    EXPECT_FALSE(flow.saving().result->ok);
-    EXPECT_NE(flow.saving().result->message.find(config.string() + ":14:"), std::string::npos)
-        << flow.saving().result->message;
+    EXPECT_FALSE(flow.saving().result->ok());
+    EXPECT_NE(outcome_text(*flow.saving().result).find(config.string() + ":14:"), std::string::npos)
+        << outcome_text(*flow.saving().result);
     EXPECT_EQ(read_file(config), broken);
 }
 
@@ -278,31 +279,28 @@ TEST(TechnicianRulesDraft, DrivesNeedANameRealDatesInOrderAndCategoryCodes) {
 }
 
 // The users form checks what it can before anything is sent: a name, a PIN's form, the PIN twice.
-class CountingOffice : public BackOfficePort {
+class CountingOffice : public TechnicianPort {
   public:
     int sent = 0;
-    std::uint64_t verify_pin(Role, std::string) override { return ++sent; }
-    std::uint64_t query_queue(QueueFilter) override { return ++sent; }
-    std::uint64_t review(std::vector<std::string>, ReviewAction) override { return ++sent; }
-    std::uint64_t reclassify(std::vector<std::string>, std::string) override { return ++sent; }
-    std::uint64_t query_categories() override { return ++sent; }
-    std::uint64_t query_dispatch_plan() override { return ++sent; }
-    std::uint64_t dispatch(std::string, std::vector<storage::DispatchItem>) override { return ++sent; }
-    std::uint64_t query_charts(int) override { return ++sent; }
-    std::optional<storage::SyncProgress> sync_state() const override { return std::nullopt; }
     std::uint64_t test_hub(std::string) override { return ++sent; }
     std::uint64_t import_catalogue(std::filesystem::path) override { return ++sent; }
-    std::uint64_t add_user(std::string, Role, std::string) override { return ++sent; }
-    std::uint64_t reset_pin(std::string, std::string) override { return ++sent; }
+    TaskProgress import_progress() const override { return {}; }
     std::uint64_t save_settings(std::filesystem::path,
                                 std::vector<std::pair<std::string, std::string>>) override {
         ++saves;
         return ++sent;
     }
+    // Lists and the other commands are counted apart: the tests count what the forms send.
+    std::uint64_t others = 1000;
+    std::uint64_t list_users() override { return ++others; }
+    std::uint64_t add_user(std::string, Role, std::string) override { return ++sent; }
+    std::uint64_t reset_pin(std::string, std::string) override { return ++sent; }
+    std::uint64_t disable_user(std::string) override { return ++others; }
+    std::uint64_t unlock_user(std::string) override { return ++others; }
+    std::uint64_t read_rules() override { return ++others; }
+    std::uint64_t save_rules(PolicyRules) override { return ++others; }
+    std::uint64_t save_drive(storage::Drive) override { return ++others; }
     int saves = 0;
-    std::vector<BackOfficeReply> take_replies() override { return {}; }
-    TaskProgress sync_progress() const override { return {}; }
-    TaskProgress import_progress() const override { return {}; }
 };
 
 // (Moved from staff_flow_test.cpp when saving became a real write through the back office.)
@@ -330,7 +328,7 @@ TEST(TechnicianFlow, EveryBadFieldIsRefusedAtOnceAndOnlyAGoodDraftIsSent) {
     EXPECT_TRUE(tech.save()) << tech.errors().size();
     EXPECT_EQ(office.saves, 1);
     EXPECT_TRUE(tech.dirty()) << "saved only once the file is written";
-    tech.on_reply({static_cast<std::uint64_t>(office.sent), TaskResult{true, "/nonexistent/kiosk.toml"}});
+    tech.on_reply({static_cast<std::uint64_t>(office.sent), Done{"/nonexistent/kiosk.toml"}});
     EXPECT_EQ(tech.saved().kiosk_id, "county-3-kiosk-7");
     EXPECT_FALSE(tech.dirty());
 }
@@ -343,7 +341,7 @@ TEST(TechnicianFlow, HubTestAndImportRunAsTasks) {
     tech.test_hub();
     EXPECT_EQ(office.sent, 1) << "one test at a time";
     tech.import_catalogue();
-    tech.on_reply({2, TaskResult{false, "no file"}});
+    tech.on_reply({2, Error{ErrorCode::Invalid, "no file"}});
     EXPECT_FALSE(tech.catalogue_import().running);
     EXPECT_TRUE(tech.hub_test_running());
     HubTestReport report;
@@ -371,7 +369,7 @@ TEST(TechnicianUsersForm, MistakesAreCaughtBeforeAnythingIsSentAndPinsAreNotKept
         EXPECT_EQ(flow.user_error(), key) << login << " " << pin;
     }
     EXPECT_EQ(office.sent, 0);
-    flow.on_reply({0, TaskResult{true, "ignored: no ticket"}});
+    flow.on_reply({0, Done{"ignored: no ticket"}});
     flow.new_user() = {"wang", Role::Staff, "2468", "2468"};
     flow.add_user();
     EXPECT_EQ(flow.user_error(), "");

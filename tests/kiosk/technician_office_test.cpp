@@ -28,7 +28,7 @@ class TechnicianOfficeTest : public ::testing::Test {
     std::unique_ptr<storage::Ledger> book = open_ledger();
     std::string pepper = load_pepper(pepper_file, true).value();
     UserService users{*book, pepper, PinCost::minimal()};
-    std::unique_ptr<BackOfficePort> office =
+    std::unique_ptr<BackOffice> office =
         make_local_back_office({ledger_file, "", "", 5, 60s, ledger_options, pepper_file});
 
     std::unique_ptr<storage::Ledger> open_ledger() {
@@ -36,7 +36,7 @@ class TechnicianOfficeTest : public ::testing::Test {
         EXPECT_TRUE(opened.ok()) << opened.error().message;
         return std::move(opened.value());
     }
-    BackOfficeReply::Result wait(std::uint64_t ticket) {
+    Result<BackOfficeAnswer> wait(std::uint64_t ticket) {
         EXPECT_NE(ticket, 0u);
         for (int i = 0; i < 3000; ++i) {
             for (auto& reply : office->take_replies())
@@ -44,23 +44,26 @@ class TechnicianOfficeTest : public ::testing::Test {
             std::this_thread::sleep_for(5ms);
         }
         ADD_FAILURE() << "no reply for ticket " << ticket;
-        return TaskResult{};
+        return Error{ErrorCode::Internal, "no reply"};
     }
-    TaskResult task(std::uint64_t ticket) {
+    // A command's outcome: Done, or why not.
+    Result<Done> task(std::uint64_t ticket) {
         const auto result = wait(ticket);
-        const auto* task = std::get_if<TaskResult>(&result);
-        EXPECT_NE(task, nullptr);
-        return task ? *task : TaskResult{};
+        if (!result) return result.error();
+        const auto* done = std::get_if<Done>(&result.value());
+        EXPECT_NE(done, nullptr);
+        if (done == nullptr) return Error{ErrorCode::Internal, "not a command's answer"};
+        return *done;
     }
     void sign_in_technician() {
         ASSERT_TRUE(users.add_user("li", "technician", "13579", "test").ok());
         const auto result = wait(office->verify_pin(Role::Technician, "13579"));
-        ASSERT_EQ(std::get<PinCheck>(result).outcome, PinCheck::Outcome::Accepted);
+        ASSERT_EQ(std::get<PinCheck>(result.value()).outcome, PinCheck::Outcome::Accepted);
     }
     std::map<std::string, UserSummary> listed() {
         const auto result = wait(office->list_users());
         std::map<std::string, UserSummary> by_login;
-        for (const auto& user : std::get<UserList>(result).users) by_login[user.login] = user;
+        for (const auto& user : std::get<UserList>(result.value()).users) by_login[user.login] = user;
         return by_login;
     }
     std::vector<storage::AuditRow> all_audit() {
@@ -91,16 +94,16 @@ TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
     EXPECT_FALSE(office->import_progress().known) << "nothing runs yet";
     const std::uint64_t ticket = office->import_catalogue(csv);
     std::vector<TaskProgress> seen;
-    std::optional<TaskResult> result;
+    std::optional<Result<BackOfficeAnswer>> result;
     for (int i = 0; i < 20000 && !result; ++i) {
         const TaskProgress progress = office->import_progress();
         if (progress.known && (seen.empty() || seen.back().label != progress.label)) seen.push_back(progress);
         for (auto& reply : office->take_replies())
-            if (reply.ticket == ticket) result = std::get<TaskResult>(reply.result);
+            if (reply.ticket == ticket) result = reply.result;
         std::this_thread::sleep_for(1ms);
     }
     ASSERT_TRUE(result.has_value());
-    ASSERT_TRUE(result->ok) << result->message;
+    ASSERT_TRUE(result->ok()) << result->error().message;
     ASSERT_GE(seen.size(), 3u) << "the bar moves through the import";
     const bool part_way = std::any_of(seen.begin(), seen.end(), [](const TaskProgress& p) {
         return p.fraction > 0.0 && p.fraction < 0.9 &&
@@ -115,17 +118,19 @@ TEST_F(TechnicianOfficeTest, ImportReportsRowsDoneWhileItRuns) {
 
 TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRowsAndNoPins) {
     sign_in_technician();
-    EXPECT_TRUE(task(office->add_user("wang", Role::Staff, "24681")).ok);
-    const TaskResult bad_pin = task(office->add_user("zhao", Role::Staff, "12"));
-    EXPECT_FALSE(bad_pin.ok);
-    EXPECT_NE(bad_pin.message.find("4 to 12 digits"), std::string::npos) << bad_pin.message;
-    EXPECT_FALSE(task(office->add_user("wang", Role::Staff, "86420")).ok) << "the name is taken";
+    EXPECT_TRUE(task(office->add_user("wang", Role::Staff, "24681")).ok());
+    const auto bad_pin = task(office->add_user("zhao", Role::Staff, "12"));
+    ASSERT_FALSE(bad_pin.ok());
+    EXPECT_NE(bad_pin.error().message.find("4 to 12 digits"), std::string::npos) << bad_pin.error().message;
+    EXPECT_FALSE(task(office->add_user("wang", Role::Staff, "86420")).ok()) << "the name is taken";
     auto shown = listed();
     ASSERT_EQ(shown.size(), 2u);
     EXPECT_EQ(shown["wang"].role, "staff");
     EXPECT_FALSE(shown["wang"].locked || shown["wang"].disabled);
-    EXPECT_EQ(wait(office->verify_pin(Role::Staff, "24681")).index(), 0u);
-    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "24681"))).outcome,
+    const auto first_pin = wait(office->verify_pin(Role::Staff, "24681"));
+    ASSERT_TRUE(first_pin.ok()) << first_pin.error().message;
+    EXPECT_TRUE(std::holds_alternative<PinCheck>(first_pin.value()));
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "24681")).value()).outcome,
               PinCheck::Outcome::Accepted);
 
     // Locked by wrong PINs, then unlocked by the technician.
@@ -134,21 +139,21 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
     wang.locked = true;
     ASSERT_TRUE(book->users().update_login_state(wang, "lock", "test").ok());
     EXPECT_TRUE(listed()["wang"].locked);
-    EXPECT_TRUE(task(office->unlock_user("wang")).ok);
+    EXPECT_TRUE(task(office->unlock_user("wang")).ok());
     EXPECT_FALSE(listed()["wang"].locked);
 
-    EXPECT_TRUE(task(office->reset_pin("wang", "97531")).ok);
-    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome,
+    EXPECT_TRUE(task(office->reset_pin("wang", "97531")).ok());
+    EXPECT_EQ(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531")).value()).outcome,
               PinCheck::Outcome::Accepted);
 
-    EXPECT_TRUE(task(office->disable_user("wang")).ok);
+    EXPECT_TRUE(task(office->disable_user("wang")).ok());
     EXPECT_TRUE(listed()["wang"].disabled);
-    EXPECT_NE(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531"))).outcome,
+    EXPECT_NE(std::get<PinCheck>(wait(office->verify_pin(Role::Staff, "97531")).value()).outcome,
               PinCheck::Outcome::Accepted)
         << "a disabled user cannot sign in";
-    EXPECT_FALSE(task(office->unlock_user("wang")).ok) << "unlock does not enable a disabled user";
-    EXPECT_FALSE(task(office->disable_user("li")).ok) << "the technician cannot disable themself";
-    EXPECT_TRUE(task(office->reset_pin("wang", "11223")).ok) << "a new PIN enables again";
+    EXPECT_FALSE(task(office->unlock_user("wang")).ok()) << "unlock does not enable a disabled user";
+    EXPECT_FALSE(task(office->disable_user("li")).ok()) << "the technician cannot disable themself";
+    EXPECT_TRUE(task(office->reset_pin("wang", "11223")).ok()) << "a new PIN enables again";
     EXPECT_FALSE(listed()["wang"].disabled);
 
     for (const char* action : {"add-user", "unlock", "reset-pin", "disable-user"}) {
@@ -165,11 +170,11 @@ TEST_F(TechnicianOfficeTest, UsersAreAddedRePinnedDisabledAndUnlockedWithAuditRo
 
 TEST_F(TechnicianOfficeTest, WithoutASignedInTechnicianNothingChanges) {
     ASSERT_TRUE(users.add_user("wang", "staff", "24681", "test").ok());
-    EXPECT_FALSE(task(office->add_user("zhao", Role::Staff, "13579")).ok);
-    EXPECT_FALSE(task(office->disable_user("wang")).ok);
+    EXPECT_FALSE(task(office->add_user("zhao", Role::Staff, "13579")).ok());
+    EXPECT_FALSE(task(office->disable_user("wang")).ok());
     PolicyRules rules;
     rules.minimum_shelf_life_days = 10;
-    EXPECT_FALSE(task(office->save_rules(rules)).ok);
+    EXPECT_FALSE(task(office->save_rules(rules)).ok());
     EXPECT_EQ(book->users().list().value().size(), 1u);
     EXPECT_FALSE(book->reference().setting("policy.rules").value().has_value());
 }
@@ -181,7 +186,7 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
     ASSERT_TRUE(worker.policy());
     EXPECT_EQ(worker.policy()->rules(PolicyRules{}).minimum_shelf_life_days, 90);
 
-    const auto view = std::get<RulesView>(wait(office->read_rules()));
+    const auto view = std::get<RulesView>(wait(office->read_rules()).value());
     EXPECT_EQ(view.rules.minimum_shelf_life_days, 90);
     EXPECT_TRUE(view.drives.empty());
 
@@ -190,15 +195,15 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
     rules.shelf_life_by_category = {{"antiviral", 200}};
     rules.excluded_categories = {"controlled"};
     rules.accept_unknown_for_review = false;
-    ASSERT_TRUE(task(office->save_rules(rules)).ok);
+    ASSERT_TRUE(task(office->save_rules(rules)).ok());
     PolicyRules impossible;
     impossible.minimum_shelf_life_days = -3;
-    EXPECT_FALSE(task(office->save_rules(impossible)).ok);
+    EXPECT_FALSE(task(office->save_rules(impossible)).ok());
 
     const std::string today = scanner::to_iso(scanner::today_utc());
     storage::Drive drive{0, "Winter drive", today, "2099-12-31", {"fever", "cough"}, "{}"};
-    ASSERT_TRUE(task(office->save_drive(drive)).ok);
-    auto stored = std::get<RulesView>(wait(office->read_rules()));
+    ASSERT_TRUE(task(office->save_drive(drive)).ok());
+    auto stored = std::get<RulesView>(wait(office->read_rules()).value());
     EXPECT_EQ(stored.rules.minimum_shelf_life_days, 150);
     EXPECT_EQ(stored.rules.excluded_categories, std::set<std::string>{"controlled"});
     EXPECT_FALSE(stored.rules.accept_unknown_for_review);
@@ -206,11 +211,11 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
     storage::Drive edited = stored.drives.front();
     edited.name = "Winter flu drive";
     edited.accepted_categories = {"fever"};
-    ASSERT_TRUE(task(office->save_drive(edited)).ok);
+    ASSERT_TRUE(task(office->save_drive(edited)).ok());
     storage::Drive backwards = edited;
     backwards.ends_on = "2000-01-01";
-    EXPECT_FALSE(task(office->save_drive(backwards)).ok);
-    stored = std::get<RulesView>(wait(office->read_rules()));
+    EXPECT_FALSE(task(office->save_drive(backwards)).ok());
+    stored = std::get<RulesView>(wait(office->read_rules()).value());
     ASSERT_EQ(stored.drives.size(), 1u);
     EXPECT_EQ(stored.drives.front().name, "Winter flu drive");
     EXPECT_EQ(stored.drives.front().accepted_categories, std::vector<std::string>{"fever"});
@@ -240,31 +245,31 @@ TEST_F(TechnicianOfficeTest, AFreshKioskGetsItsFirstTechnicianThroughTheDevelopm
         const std::uint64_t ticket = fresh_office->verify_pin(Role::Technician, "2468");
         for (int i = 0; i < 1000; ++i) {
             for (auto& reply : fresh_office->take_replies())
-                if (reply.ticket == ticket) return std::get<PinCheck>(reply.result).outcome;
+                if (reply.ticket == ticket) return std::get<PinCheck>(reply.result.value()).outcome;
             std::this_thread::sleep_for(5ms);
         }
         return PinCheck::Outcome::Unavailable;
     }();
     ASSERT_EQ(signed_in, PinCheck::Outcome::Accepted);
     const std::uint64_t ticket = fresh_office->add_user("li", Role::Technician, "13579");
-    std::optional<TaskResult> added;
+    std::optional<Result<BackOfficeAnswer>> added;
     for (int i = 0; i < 1000 && !added; ++i) {
         for (auto& reply : fresh_office->take_replies())
-            if (reply.ticket == ticket) added = std::get<TaskResult>(reply.result);
+            if (reply.ticket == ticket) added = reply.result;
         std::this_thread::sleep_for(5ms);
     }
-    ASSERT_TRUE(added && added->ok) << (added ? added->message : "no reply");
+    ASSERT_TRUE(added && added->ok()) << (added ? added->error().message : "no reply");
     EXPECT_EQ(audit("add-user").back().actor, "technician-development-pin");
     // Now a user exists: the development PIN no longer signs in, and cannot add another.
     const std::uint64_t second = fresh_office->add_user("wang", Role::Staff, "24681");
-    std::optional<TaskResult> refused;
+    std::optional<Result<BackOfficeAnswer>> refused;
     for (int i = 0; i < 1000 && !refused; ++i) {
         for (auto& reply : fresh_office->take_replies())
-            if (reply.ticket == second) refused = std::get<TaskResult>(reply.result);
+            if (reply.ticket == second) refused = reply.result;
         std::this_thread::sleep_for(5ms);
     }
     ASSERT_TRUE(refused.has_value());
-    EXPECT_FALSE(refused->ok);
+    EXPECT_FALSE(refused->ok());
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // unknown product (row0 of the full list would be pack A, which the count below would catch).
     std::this_thread::sleep_for(800ms);
     ASSERT_TRUE(k.click("queue", "row0"));
-    ASSERT_TRUE(k.click("queue", "confirm"));
+    ASSERT_TRUE(k.click("queue", "approve"));
     ASSERT_TRUE(eventually([&] {
         return sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'C1'") == "approved";
     })) << "the filtered row (the unknown product) was confirmed\n"
@@ -117,7 +117,7 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // What is left to review (pack B alone) is refused: the charts then show a refusal.
     std::this_thread::sleep_for(800ms);
     ASSERT_TRUE(k.click("queue", "row0"));
-    ASSERT_TRUE(k.click("queue", "refuse"));
+    ASSERT_TRUE(k.click("queue", "reject"));
     ASSERT_TRUE(eventually([&] {
         return sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'") == "rejected";
     })) << kiosk.output();

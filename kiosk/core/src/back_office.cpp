@@ -29,16 +29,14 @@ std::string_view to_string(Role role) {
 
 std::string_view to_string(ReviewAction action) {
     switch (action) {
-        case ReviewAction::Confirm:
-            return "confirm";
-        case ReviewAction::Reclassify:
-            return "reclassify";
-        case ReviewAction::Refuse:
-            return "refuse";
-        case ReviewAction::Disposal:
-            return "disposal";
+        case ReviewAction::Approve:
+            return "approve";
+        case ReviewAction::Reject:
+            return "reject";
+        case ReviewAction::Dispose:
+            return "dispose";
     }
-    return "confirm";
+    return "approve";
 }
 
 namespace {
@@ -48,82 +46,61 @@ using Steady = std::chrono::steady_clock;
 constexpr const char* kLockedUntilUnlocked =
     "locked: a technician must unlock this user (medkioskctl users unlock)";
 
-// The staff screen's names for review states and actions, as storage spells them.
-std::string stored_state(const std::string& shown) {
-    if (shown == "confirmed") return "approved";
-    if (shown == "refused") return "rejected";
-    if (shown == "disposal") return "disposed";
-    return shown;
+using Answer = Result<BackOfficeAnswer>;
+
+Error refused(std::string message) {
+    return Error{ErrorCode::Unavailable, std::move(message)};
 }
 
-std::optional<std::string> stored_action(ReviewAction action) {
-    switch (action) {
-        case ReviewAction::Confirm:
-            return "approve";
-        case ReviewAction::Refuse:
-            return "reject";
-        case ReviewAction::Disposal:
-            return "dispose";
-        case ReviewAction::Reclassify:
-            return std::nullopt;
-    }
-    return std::nullopt;
+// One kind of answer as the reply's answer.
+template <typename T>
+Answer answer(Result<T> result) {
+    if (!result) return result.error();
+    return BackOfficeAnswer(std::move(result).value());
 }
 
-class LocalBackOffice : public BackOfficePort {
+class LocalBackOffice final : public BackOffice {
   public:
     LocalBackOffice(LocalBackOfficeOptions options, SyncSource sync_source)
-        : options_(std::move(options)), sync_source_(std::move(sync_source)), thread_([this] { run(); }) {}
+        : options_(std::move(options)), sync_source_(std::move(sync_source)) {}
 
-    ~LocalBackOffice() override {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        thread_.join();
-    }
+    ~LocalBackOffice() override { jobs_.stop(); }
 
     std::uint64_t verify_pin(Role role, std::string pin) override {
-        return enqueue(
-            [this, role, pin = std::move(pin)]() -> BackOfficeReply::Result { return check_pin(role, pin); });
+        return jobs_.submit([this, role, pin = std::move(pin)]() -> Answer { return check_pin(role, pin); });
     }
 
     std::uint64_t query_queue(QueueFilter filter) override {
-        return enqueue(
-            [this, filter = std::move(filter)]() -> BackOfficeReply::Result { return read_queue(filter); });
+        return jobs_.submit([this, filter = std::move(filter)]() -> Answer { return read_queue(filter); });
     }
 
     std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) override {
-        return enqueue([this, uuids = std::move(uuids), action]() -> BackOfficeReply::Result {
-            return record_reviews(uuids, action);
-        });
+        return jobs_.submit(
+            [this, uuids = std::move(uuids), action]() -> Answer { return record_reviews(uuids, action); });
     }
 
     std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
-        return enqueue(
-            [this, uuids = std::move(uuids), category = std::move(category)]() -> BackOfficeReply::Result {
-                return record_reclassifications(uuids, category);
-            });
+        return jobs_.submit([this, uuids = std::move(uuids), category = std::move(category)]() -> Answer {
+            return record_reclassifications(uuids, category);
+        });
     }
 
     std::uint64_t query_categories() override {
-        return enqueue([this]() -> BackOfficeReply::Result { return read_categories(); });
+        return jobs_.submit([this]() -> Answer { return read_categories(); });
     }
 
     std::uint64_t query_dispatch_plan() override {
-        return enqueue([this]() -> BackOfficeReply::Result { return read_dispatch_plan(); });
+        return jobs_.submit([this]() -> Answer { return read_dispatch_plan(); });
     }
 
     std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) override {
-        return enqueue(
-            [this, clinic = std::move(clinic), items = std::move(items)]() -> BackOfficeReply::Result {
-                return record_dispatch(clinic, items);
-            });
+        return jobs_.submit([this, clinic = std::move(clinic), items = std::move(items)]() -> Answer {
+            return record_dispatch(clinic, items);
+        });
     }
 
     std::uint64_t query_charts(int days) override {
-        return enqueue([this, days]() -> BackOfficeReply::Result { return read_charts(days); });
+        return jobs_.submit([this, days]() -> Answer { return read_charts(days); });
     }
 
     std::optional<storage::SyncProgress> sync_state() const override {
@@ -132,131 +109,105 @@ class LocalBackOffice : public BackOfficePort {
     }
 
     std::uint64_t test_hub(std::string hub_url) override {
-        return enqueue(
-            [hub_url = std::move(hub_url)]() -> BackOfficeReply::Result { return check_hub(hub_url); });
+        return jobs_.submit([hub_url = std::move(hub_url)]() -> Answer { return check_hub(hub_url); });
     }
 
     std::uint64_t import_catalogue(std::filesystem::path file) override {
-        return enqueue(
-            [this, file = std::move(file)]() -> BackOfficeReply::Result { return import_file(file); });
+        return jobs_.submit([this, file = std::move(file)]() -> Answer { return import_file(file); });
     }
 
     // --- Technician: settings file, users, rules and drives (technician_office.hpp does the work).
     std::uint64_t save_settings(std::filesystem::path config_file,
                                 std::vector<std::pair<std::string, std::string>> values) override {
-        return enqueue(
-            [file = std::move(config_file), values = std::move(values)]() -> BackOfficeReply::Result {
-                return save_settings_file(file, values);
-            });
+        return jobs_.submit([file = std::move(config_file), values = std::move(values)]() -> Answer {
+            return answer(save_settings_file(file, values));
+        });
     }
 
     std::uint64_t list_users() override {
-        return enqueue([this]() -> BackOfficeReply::Result {
+        return jobs_.submit([this]() -> Answer {
             auto opened = ledger();
-            if (!opened) return TaskResult{false, opened.error().message};
-            return kiosk::list_users(*opened.value());
+            if (!opened) return opened.error();
+            return answer(kiosk::list_users(*opened.value()));
         });
     }
 
     std::uint64_t add_user(std::string login, Role role, std::string pin) override {
-        return enqueue(
-            [this, login = std::move(login), role, pin = std::move(pin)]() -> BackOfficeReply::Result {
-                return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
-                    auto pepper = technician_pepper(true);
-                    if (!pepper) return TaskResult{false, pepper.error().message};
-                    return kiosk::add_user(book, pepper.value(), login, role, pin, actor);
-                });
-            });
+        return jobs_.submit([this, login = std::move(login), role, pin = std::move(pin)]() -> Answer {
+            return with_technician(true,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       auto pepper = technician_pepper(true);
+                                       if (!pepper) return pepper.error();
+                                       return kiosk::add_user(book, pepper.value(), login, role, pin, actor);
+                                   });
+        });
     }
 
     std::uint64_t reset_pin(std::string login, std::string pin) override {
-        return enqueue([this, login = std::move(login), pin = std::move(pin)]() -> BackOfficeReply::Result {
-            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
-                auto pepper = technician_pepper(false);
-                if (!pepper) return TaskResult{false, pepper.error().message};
-                return kiosk::reset_pin(book, pepper.value(), login, pin, actor);
-            });
+        return jobs_.submit([this, login = std::move(login), pin = std::move(pin)]() -> Answer {
+            return with_technician(false,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       auto pepper = technician_pepper(false);
+                                       if (!pepper) return pepper.error();
+                                       return kiosk::reset_pin(book, pepper.value(), login, pin, actor);
+                                   });
         });
     }
 
     std::uint64_t disable_user(std::string login) override {
-        return enqueue([this, login = std::move(login)]() -> BackOfficeReply::Result {
-            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
-                return kiosk::disable_user(book, login, actor);
-            });
+        return jobs_.submit([this, login = std::move(login)]() -> Answer {
+            return with_technician(false,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       return kiosk::disable_user(book, login, actor);
+                                   });
         });
     }
 
     std::uint64_t unlock_user(std::string login) override {
-        return enqueue([this, login = std::move(login)]() -> BackOfficeReply::Result {
-            return with_technician(false, [&](storage::Ledger& book, const std::string& actor) {
-                auto pepper = technician_pepper(false);
-                if (!pepper) return TaskResult{false, pepper.error().message};
-                return kiosk::unlock_user(book, pepper.value(), login, actor);
-            });
+        return jobs_.submit([this, login = std::move(login)]() -> Answer {
+            return with_technician(false,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       auto pepper = technician_pepper(false);
+                                       if (!pepper) return pepper.error();
+                                       return kiosk::unlock_user(book, pepper.value(), login, actor);
+                                   });
         });
     }
 
     std::uint64_t read_rules() override {
-        return enqueue([this]() -> BackOfficeReply::Result {
+        return jobs_.submit([this]() -> Answer {
             auto opened = ledger();
-            if (!opened) return TaskResult{false, opened.error().message};
-            return kiosk::read_rules(*opened.value());
+            if (!opened) return opened.error();
+            return answer(kiosk::read_rules(*opened.value()));
         });
     }
 
     std::uint64_t save_rules(PolicyRules rules) override {
-        return enqueue([this, rules = std::move(rules)]() -> BackOfficeReply::Result {
-            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
-                return kiosk::save_rules(book, rules, actor);
-            });
+        return jobs_.submit([this, rules = std::move(rules)]() -> Answer {
+            return with_technician(true,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       return kiosk::save_rules(book, rules, actor);
+                                   });
         });
     }
 
     std::uint64_t save_drive(storage::Drive drive) override {
-        return enqueue([this, drive = std::move(drive)]() -> BackOfficeReply::Result {
-            return with_technician(true, [&](storage::Ledger& book, const std::string& actor) {
-                return kiosk::save_drive(book, drive, actor);
-            });
+        return jobs_.submit([this, drive = std::move(drive)]() -> Answer {
+            return with_technician(true,
+                                   [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                                       return kiosk::save_drive(book, drive, actor);
+                                   });
         });
     }
 
-    std::vector<BackOfficeReply> take_replies() override {
-        std::lock_guard lock(mutex_);
-        return std::exchange(replies_, {});
-    }
+    std::vector<BackOfficeReply> take_replies() override { return jobs_.take_replies(); }
 
-    TaskProgress sync_progress() const override { return {}; }
     TaskProgress import_progress() const override {
         std::lock_guard lock(progress_mutex_);
         return import_progress_;
     }
 
   private:
-    using Job = std::function<BackOfficeReply::Result()>;
-
-    std::uint64_t enqueue(Job job) {
-        std::lock_guard lock(mutex_);
-        const std::uint64_t ticket = next_ticket_++;
-        jobs_.emplace_back(ticket, std::move(job));
-        wake_.notify_all();
-        return ticket;
-    }
-
-    void run() {
-        std::unique_lock lock(mutex_);
-        while (true) {
-            wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-            if (stopping_) return;
-            auto [ticket, job] = std::move(jobs_.front());
-            jobs_.pop_front();
-            lock.unlock();
-            BackOfficeReply reply{ticket, job()};
-            lock.lock();
-            replies_.push_back(std::move(reply));
-        }
-    }
-
     Result<storage::Ledger*> ledger() {
         if (!ledger_) {
             std::error_code ec;
@@ -390,37 +341,7 @@ class LocalBackOffice : public BackOfficePort {
                 std::chrono::seconds(0), ""};
     }
 
-    // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
-    TaskResult record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
-        const auto stored = stored_action(action);
-        if (!stored) {
-            return {false, "re-classify needs a category: choose one in the picker; nothing changed"};
-        }
-        const auto user = signed_in_.find(Role::Staff);
-        if (user == signed_in_.end()) {
-            return {false,
-                    "no staff user is signed in (a development PIN cannot review): add one with "
-                    "`medkioskctl users add LOGIN --role staff`; nothing changed"};
-        }
-        auto opened = ledger();
-        if (!opened) return {false, opened.error().message};
-        std::size_t done = 0;
-        std::string problems;
-        for (const auto& uuid : uuids) {
-            auto recorded = opened.value()->staff().record_review(uuid, user->second.id, *stored, "");
-            if (recorded) {
-                ++done;
-            } else {
-                problems += (problems.empty() ? "" : "; ") + recorded.error().message;
-            }
-        }
-        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
-                              " drop-off(s): " + std::string(to_string(action));
-        if (!problems.empty()) message += " — " + problems;
-        return {problems.empty(), message};
-    }
-
-    // --- Staff screens: each drop-off its own transaction, like record_reviews.
+    // --- Staff screens: the signed-in staff user is recorded in the audit log.
     const storage::UserRecord* staff_user() const {
         const auto user = signed_in_.find(Role::Staff);
         return user == signed_in_.end() ? nullptr : &user->second;
@@ -430,33 +351,62 @@ class LocalBackOffice : public BackOfficePort {
         "no staff user is signed in (a development PIN cannot review): add one with "
         "`medkioskctl users add LOGIN --role staff`; nothing changed";
 
-    TaskResult record_reclassifications(const std::vector<std::string>& uuids, const std::string& category) {
+    // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
+    Answer record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
         const storage::UserRecord* user = staff_user();
-        if (user == nullptr) return {false, kNoStaffUser};
-        if (category.empty()) return {false, "choose a category first; nothing changed"};
+        if (user == nullptr) return refused(kNoStaffUser);
         auto opened = ledger();
-        if (!opened) return {false, opened.error().message};
+        if (!opened) return opened.error();
         std::size_t done = 0;
         std::string problems;
+        ErrorCode first_problem = ErrorCode::Internal;
+        for (const auto& uuid : uuids) {
+            auto recorded =
+                opened.value()->staff().record_review(uuid, user->id, std::string(to_string(action)), "");
+            if (recorded) {
+                ++done;
+            } else {
+                if (problems.empty()) first_problem = recorded.error().code;
+                problems += (problems.empty() ? "" : "; ") + recorded.error().message;
+            }
+        }
+        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
+                              " drop-off(s): " + std::string(to_string(action));
+        if (!problems.empty()) message += " — " + problems;
+        if (!problems.empty()) return Error{first_problem, message};
+        return Done{message};
+    }
+
+    Answer record_reclassifications(const std::vector<std::string>& uuids, const std::string& category) {
+        const storage::UserRecord* user = staff_user();
+        if (user == nullptr) return refused(kNoStaffUser);
+        if (category.empty()) return Error{ErrorCode::Invalid, "choose a category first; nothing changed"};
+        auto opened = ledger();
+        if (!opened) return opened.error();
+        std::size_t done = 0;
+        std::string problems;
+        ErrorCode first_problem = ErrorCode::Internal;
         for (const auto& uuid : uuids) {
             auto changed = opened.value()->staff().record_reclassify(uuid, user->id, category, "");
             if (changed) {
                 ++done;
             } else {
+                if (problems.empty()) first_problem = changed.error().code;
                 problems += (problems.empty() ? "" : "; ") + changed.error().message;
             }
         }
         std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
                               " drop-off(s): reclassify → " + category;
         if (!problems.empty()) message += " — " + problems;
-        return {problems.empty(), message};
+        if (!problems.empty()) return Error{first_problem, message};
+        return Done{message};
     }
 
-    BackOfficeReply::Result read_categories() {
+    Answer read_categories() {
         auto opened = ledger();
-        if (!opened) return TaskResult{false, opened.error().message};
+        if (!opened) return opened.error();
         auto names = opened.value()->reference().categories();
-        if (!names) return TaskResult{false, "cannot read the categories: " + names.error().message};
+        if (!names) return Error{names.error().code, "cannot read the categories: " + names.error().message};
         return CategoryList{std::move(names.value())};
     }
 
@@ -480,50 +430,54 @@ class LocalBackOffice : public BackOfficePort {
 
     static constexpr int kDispatchListLimit = 300;
 
-    BackOfficeReply::Result read_dispatch_plan() {
+    Answer read_dispatch_plan() {
         auto opened = ledger();
-        if (!opened) return TaskResult{false, opened.error().message};
+        if (!opened) return opened.error();
         auto rows = opened.value()->staff().dispatch_candidates(kDispatchListLimit);
-        if (!rows) return TaskResult{false, "cannot read the items to dispatch: " + rows.error().message};
+        if (!rows)
+            return Error{rows.error().code, "cannot read the items to dispatch: " + rows.error().message};
         auto clinics = opened.value()->staff().recent_clinics(12);
-        if (!clinics) return TaskResult{false, "cannot read the clinics: " + clinics.error().message};
+        if (!clinics)
+            return Error{clinics.error().code, "cannot read the clinics: " + clinics.error().message};
         DispatchPlan plan;
         for (const auto& row : rows.value()) plan.items.push_back(to_item(row));
         plan.clinics = std::move(clinics.value());
         return plan;
     }
 
-    TaskResult record_dispatch(const std::string& clinic, const std::vector<storage::DispatchItem>& items) {
+    Answer record_dispatch(const std::string& clinic, const std::vector<storage::DispatchItem>& items) {
         const storage::UserRecord* user = staff_user();
-        if (user == nullptr) return {false, kNoStaffUser};
-        if (clinic.empty()) return {false, "enter or choose the clinic first; nothing dispatched"};
-        if (items.empty()) return {false, "choose at least one item; nothing dispatched"};
+        if (user == nullptr) return refused(kNoStaffUser);
+        if (clinic.empty())
+            return Error{ErrorCode::Invalid, "enter or choose the clinic first; nothing dispatched"};
+        if (items.empty()) return Error{ErrorCode::Invalid, "choose at least one item; nothing dispatched"};
         auto opened = ledger();
-        if (!opened) return {false, opened.error().message};
+        if (!opened) return opened.error();
         storage::Ledger& book = *opened.value();
         // Checked against the ledger as it is now, not as the screen last saw it.
         auto rows = book.staff().dispatch_candidates(std::numeric_limits<int>::max());
-        if (!rows) return {false, "cannot read the items to dispatch: " + rows.error().message};
+        if (!rows)
+            return Error{rows.error().code, "cannot read the items to dispatch: " + rows.error().message};
         std::map<std::string, const storage::DropOffRecord*> available;
         for (const auto& row : rows.value()) available[row.dropoff.uuid] = &row.dropoff;
         for (const auto& item : items) {
             const auto found = available.find(item.dropoff_uuid);
             if (found == available.end()) {
-                return {false,
-                        "drop-off " + item.dropoff_uuid +
-                            " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
-                            "nothing dispatched"};
+                return refused("drop-off " + item.dropoff_uuid +
+                               " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
+                               "nothing dispatched");
             }
             if (item.quantity < 1 || item.quantity > found->second->quantity) {
-                return {false, "drop-off " + item.dropoff_uuid + ": quantity must be 1 to " +
-                                   std::to_string(found->second->quantity) + "; nothing dispatched"};
+                return Error{ErrorCode::Invalid,
+                             "drop-off " + item.dropoff_uuid + ": quantity must be 1 to " +
+                                 std::to_string(found->second->quantity) + "; nothing dispatched"};
             }
         }
         // The kiosk's own acceptances are confirmed by this user in the dispatch's transaction.
         auto recorded =
             book.staff().record_dispatch(clinic, user->id, items, /*confirm_kiosk_accepted=*/true);
-        if (!recorded) return {false, recorded.error().message};
-        return {true, std::to_string(items.size()) + " item(s) dispatched to " + clinic};
+        if (!recorded) return recorded.error();
+        return Done{std::to_string(items.size()) + " item(s) dispatched to " + clinic};
     }
 
     // "YYYY-MM-DD" of the local day `days_back` days before today.
@@ -536,17 +490,19 @@ class LocalBackOffice : public BackOfficePort {
         return text;
     }
 
-    BackOfficeReply::Result read_charts(int days) {
+    Answer read_charts(int days) {
         days = std::clamp(days, 1, 366);
         auto opened = ledger();
-        if (!opened) return TaskResult{false, opened.error().message};
+        if (!opened) return opened.error();
         ChartData data;
         data.days = days;
         auto by_day = opened.value()->staff().dropoffs_by_day(local_day(days - 1), local_day(0));
-        if (!by_day) return TaskResult{false, "cannot count the drop-offs: " + by_day.error().message};
+        if (!by_day)
+            return Error{by_day.error().code, "cannot count the drop-offs: " + by_day.error().message};
         auto by_category = opened.value()->staff().dropoffs_by_category(local_day(days - 1));
         if (!by_category)
-            return TaskResult{false, "cannot count the drop-offs: " + by_category.error().message};
+            return Error{by_category.error().code,
+                         "cannot count the drop-offs: " + by_category.error().message};
         data.by_day = std::move(by_day.value());
         data.by_category = std::move(by_category.value());
         return data;
@@ -556,19 +512,20 @@ class LocalBackOffice : public BackOfficePort {
     // (no user exists yet) may do what `development_ok` allows, recorded as "technician-development-pin",
     // so a fresh kiosk can get its first users and rules from the screen.
     template <typename Action>
-    TaskResult with_technician(bool development_ok, Action&& action) {
+    Answer with_technician(bool development_ok, Action&& action) {
         auto opened = ledger();
-        if (!opened) return {false, opened.error().message};
+        if (!opened) return opened.error();
         storage::Ledger& book = *opened.value();
         if (const auto user = signed_in_.find(Role::Technician); user != signed_in_.end())
-            return action(book, user->second.login);
+            return answer(action(book, user->second.login));
         auto all_users = book.users().list();
-        if (!all_users) return {false, "cannot read the users: " + all_users.error().message};
+        if (!all_users)
+            return Error{all_users.error().code, "cannot read the users: " + all_users.error().message};
         if (development_ok && all_users.value().empty() && !options_.technician_pin.empty())
-            return action(book, std::string("technician-development-pin"));
-        return {false,
-                "no technician is signed in (a development PIN cannot do this): add one with "
-                "`medkioskctl users add LOGIN --role technician`; nothing changed"};
+            return answer(action(book, std::string("technician-development-pin")));
+        return refused(
+            "no technician is signed in (a development PIN cannot do this): add one with "
+            "`medkioskctl users add LOGIN --role technician`; nothing changed");
     }
 
     Result<std::string> technician_pepper(bool create) {
@@ -587,20 +544,21 @@ class LocalBackOffice : public BackOfficePort {
         import_progress_ = std::move(progress);
     }
 
-    TaskResult import_file(const std::filesystem::path& file) {
+    Answer import_file(const std::filesystem::path& file) {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(file, ec)) {
-            return {false, "cannot read " + file.string() + ": no such file (insert the USB stick?)"};
+            return Error{ErrorCode::NotFound,
+                         "cannot read " + file.string() + ": no such file (insert the USB stick?)"};
         }
         const auto user = signed_in_.find(Role::Technician);
         if (user == signed_in_.end()) {
-            return {false,
-                    "no technician is signed in (a development PIN cannot import): add one with "
-                    "`medkioskctl users add LOGIN --role technician`"};
+            return refused(
+                "no technician is signed in (a development PIN cannot import): add one with "
+                "`medkioskctl users add LOGIN --role technician`");
         }
         std::ifstream in(file, std::ios::binary);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) return {false, "cannot read " + file.string()};
+        if (!in.good() && !in.eof()) return Error{ErrorCode::Io, "cannot read " + file.string()};
         // Progress for the screen: rows checked, then the one transaction that writes them all.
         struct ClearProgress {
             LocalBackOffice& office;
@@ -619,31 +577,31 @@ class LocalBackOffice : public BackOfficePort {
                 message += " line " + std::to_string(problem.line) +
                            (problem.column.empty() ? "" : " " + problem.column) + ": " + problem.why + ";";
             }
-            return {false, message};
+            return Error{ErrorCode::Invalid, message};
         }
         auto opened = ledger();
-        if (!opened) return {false, opened.error().message};
+        if (!opened) return opened.error();
         set_import_progress(
             {true, 0.95,
              std::to_string(parsed.entries.size()) + " / " + std::to_string(parsed.entries.size())});
         if (auto replaced = opened.value()->reference().replace_catalogue(parsed.entries, user->second.login);
             !replaced) {
-            return {false, replaced.error().message};
+            return replaced.error();
         }
-        return {true, std::to_string(parsed.entries.size()) + " products imported"};
+        return Done{std::to_string(parsed.entries.size()) + " products imported"};
     }
 
-    BackOfficeReply::Result read_queue(const QueueFilter& filter) {
+    Answer read_queue(const QueueFilter& filter) {
         auto opened = ledger();
-        if (!opened) return TaskResult{false, opened.error().message};
+        if (!opened) return opened.error();
         storage::StaffQueueQuery query;
-        query.review_state = stored_state(filter.review_state);
+        query.review_state = filter.review_state;
         query.decision = filter.decision;
         query.category = filter.category;
         query.since_local_date = filter.days > 0 ? local_day(filter.days - 1) : std::string();
         query.limit = filter.limit;
         auto rows = opened.value()->staff().queue(query);
-        if (!rows.ok()) return TaskResult{false, "cannot read the ledger: " + rows.error().message};
+        if (!rows.ok()) return Error{rows.error().code, "cannot read the ledger: " + rows.error().message};
         std::vector<QueueItem> items;
         for (const auto& row : rows.value()) items.push_back(to_item(row));
         return items;
@@ -662,19 +620,13 @@ class LocalBackOffice : public BackOfficePort {
     std::map<Role, storage::UserRecord> signed_in_;
     mutable std::mutex progress_mutex_;
     TaskProgress import_progress_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::pair<std::uint64_t, Job>> jobs_;
-    std::vector<BackOfficeReply> replies_;
-    std::uint64_t next_ticket_ = 1;
-    bool stopping_ = false;
-    std::thread thread_;
+    // Last: its thread stops before the members its jobs use are destroyed.
+    JobQueue<BackOfficeAnswer> jobs_{"back-office", JobThread::OnStop::Drop};
 };
 
 }  // namespace
 
-std::unique_ptr<BackOfficePort> make_local_back_office(LocalBackOfficeOptions options,
-                                                       SyncSource sync_source) {
+std::unique_ptr<BackOffice> make_local_back_office(LocalBackOfficeOptions options, SyncSource sync_source) {
     return std::make_unique<LocalBackOffice>(std::move(options), std::move(sync_source));
 }
 

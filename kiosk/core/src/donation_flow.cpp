@@ -287,10 +287,10 @@ void DonationFlow::finish(Clock::time_point now) {
 
 void DonationFlow::on_reply(const LedgerReply& reply) {
     if (reply.ticket == session_ticket_) {
-        if (const auto* session = std::get_if<storage::DonationSession>(&reply.result)) {
+        if (const auto* session = answer_if<storage::DonationSession>(reply)) {
             session_ = *session;
-        } else if (const auto* error = std::get_if<Error>(&reply.result)) {
-            session_error_ = error->message;
+        } else if (!reply.result) {
+            session_error_ = reply.result.error().message;
         }
         return;
     }
@@ -299,13 +299,13 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
         return;
     }
     if (!current_ || current_->ticket != reply.ticket) return;
-    if (const auto* record = std::get_if<storage::DropOffRecord>(&reply.result)) {
+    if (const auto* record = answer_if<storage::DropOffRecord>(reply)) {
         current_->state = CurrentPack::State::Saved;
         current_->saved_uuid = record->uuid;
         ++recorded_count_;
-    } else if (const auto* error = std::get_if<Error>(&reply.result)) {
+    } else if (!reply.result) {
         current_->state = CurrentPack::State::SaveFailed;
-        current_->save_error = error->message;
+        current_->save_error = reply.result.error().message;
     }
     if (finish_requested_) {
         finish_requested_ = false;
@@ -315,7 +315,7 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
 
 void DonationFlow::on_checks(const LedgerReply& reply) {
     current_->checking = false;
-    if (const auto* checks = std::get_if<PackChecks>(&reply.result)) {
+    if (const auto* checks = answer_if<PackChecks>(reply)) {
         current_->context.batch_recalled = checks->batch_recalled;
         current_->context.serial_already_recorded = checks->serial_already_recorded;
     } else {

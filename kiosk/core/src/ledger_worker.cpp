@@ -1,71 +1,91 @@
 #include "medkiosk/kiosk/ledger_worker.hpp"
 
+#include <algorithm>
+
+#include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/scanner/parse.hpp"
 
 namespace medkiosk::kiosk {
 
-LedgerWorker::LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options)
-    : file_(std::move(ledger_file)), options_(std::move(options)), thread_([this] { run(); }) {}
-
-LedgerWorker::~LedgerWorker() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
+LedgerWorker::LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options,
+                           LedgerRetry retry)
+    : file_(std::move(ledger_file)), options_(std::move(options)), retry_(retry) {
+    jobs_.post([this] { try_open(retry_.first); });
 }
 
-std::uint64_t LedgerWorker::enqueue(Job job) {
-    std::uint64_t ticket = 0;
+LedgerWorker::~LedgerWorker() {
+    jobs_.stop();  // writes what is queued: a donor's confirmed pack must reach the disk
+}
+
+void LedgerWorker::try_open(std::chrono::milliseconds next_wait) {
+    auto opened = storage::Ledger::open(file_, options_);
+    if (!opened) {
+        bool first_failure = false;
+        {
+            std::lock_guard lock(mutex_);
+            first_failure = open_error_.empty();
+            open_error_ = opened.error().message;
+        }
+        if (first_failure) log_event("ledger-open-error", {{"detail", opened.error().message}});
+        const auto after = std::min(next_wait * 2, retry_.longest);
+        jobs_.post_after(next_wait, [this, after] { try_open(after); });
+        return;
+    }
+    ledger_ = std::move(opened).value();
+    bool recovered = false;
     {
         std::lock_guard lock(mutex_);
-        ticket = next_ticket_++;
-        jobs_.emplace_back(ticket, std::move(job));
+        recovered = !open_error_.empty();
+        open_error_.clear();
+        ready_ = true;
     }
-    wake_.notify_one();
-    return ticket;
+    if (recovered) log_event("ledger-opened", {{"file", file_.string()}});
+    load_policy(*ledger_);
+}
+
+std::uint64_t LedgerWorker::submit(std::function<Result<LedgerAnswer>(storage::Ledger&)> work) {
+    return jobs_.submit([this, work = std::move(work)]() -> Result<LedgerAnswer> {
+        if (!ledger_) {
+            const std::string why = open_error();
+            return Error{ErrorCode::Unavailable,
+                         why.empty() ? "the ledger is not open yet; try again in a moment" : why};
+        }
+        return work(*ledger_);
+    });
 }
 
 std::uint64_t LedgerWorker::begin_session() {
-    return enqueue([](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
+    return submit([](storage::Ledger& ledger) -> Result<LedgerAnswer> {
         auto session = ledger.dropoffs().begin_session();
-        if (!session) return LedgerReply{ticket, session.error()};
-        return LedgerReply{ticket, std::move(session).value()};
+        if (!session) return session.error();
+        return LedgerAnswer(std::move(session).value());
     });
 }
 
 std::uint64_t LedgerWorker::record(storage::DropOffInput input) {
-    return enqueue([input = std::move(input)](storage::Ledger& ledger,
-                                              std::uint64_t ticket) -> std::optional<LedgerReply> {
+    return submit([input = std::move(input)](storage::Ledger& ledger) -> Result<LedgerAnswer> {
         auto record = ledger.dropoffs().record(input);
-        if (!record) return LedgerReply{ticket, record.error()};
-        // Emplaced rather than brace-built: GCC 12 at -O3 warns falsely (maybe-uninitialized) on the
-        // temporary variant.
-        std::optional<LedgerReply> reply(std::in_place);
-        reply->ticket = ticket;
-        reply->result.emplace<storage::DropOffRecord>(std::move(record).value());
-        return reply;
+        if (!record) return record.error();
+        return LedgerAnswer(std::move(record).value());
     });
 }
 
 std::uint64_t LedgerWorker::check_pack(const std::string& gtin, const std::string& batch,
                                        const std::string& serial) {
-    return enqueue(
-        [gtin, batch, serial](storage::Ledger& ledger, std::uint64_t ticket) -> std::optional<LedgerReply> {
-            PackChecks checks;
-            if (!gtin.empty() && !batch.empty()) {
-                auto recalled = ledger.reference().is_recalled(gtin, batch);
-                if (!recalled) return LedgerReply{ticket, recalled.error()};
-                checks.batch_recalled = recalled.value();
-            }
-            if (!serial.empty()) {
-                auto recorded = ledger.dropoffs().serial_recorded(serial);
-                if (!recorded) return LedgerReply{ticket, recorded.error()};
-                checks.serial_already_recorded = recorded.value();
-            }
-            return LedgerReply{ticket, checks};
-        });
+    return submit([gtin, batch, serial](storage::Ledger& ledger) -> Result<LedgerAnswer> {
+        PackChecks checks;
+        if (!gtin.empty() && !batch.empty()) {
+            auto recalled = ledger.reference().is_recalled(gtin, batch);
+            if (!recalled) return recalled.error();
+            checks.batch_recalled = recalled.value();
+        }
+        if (!serial.empty()) {
+            auto recorded = ledger.dropoffs().serial_recorded(serial);
+            if (!recorded) return recorded.error();
+            checks.serial_already_recorded = recorded.value();
+        }
+        return LedgerAnswer(checks);
+    });
 }
 
 std::shared_ptr<const PolicySnapshot> LedgerWorker::policy() const {
@@ -79,12 +99,9 @@ std::string LedgerWorker::policy_error() const {
 }
 
 void LedgerWorker::refresh_policy() {
-    // Before the open the first load is still to come; after a failed open there is nothing to load.
+    // Before the open the first load is still to come.
     if (!ready()) return;
-    enqueue([this](storage::Ledger& ledger, std::uint64_t) -> std::optional<LedgerReply> {
-        load_policy(ledger);
-        return std::nullopt;
-    });
+    jobs_.post([this] { load_policy(*ledger_); });
 }
 
 void LedgerWorker::load_policy(storage::Ledger& ledger) {
@@ -99,8 +116,7 @@ void LedgerWorker::load_policy(storage::Ledger& ledger) {
 }
 
 std::vector<LedgerReply> LedgerWorker::take_replies() {
-    std::lock_guard lock(mutex_);
-    return std::exchange(replies_, {});
+    return jobs_.take_replies();
 }
 
 std::string LedgerWorker::open_error() const {
@@ -111,38 +127,6 @@ std::string LedgerWorker::open_error() const {
 bool LedgerWorker::ready() const {
     std::lock_guard lock(mutex_);
     return ready_;
-}
-
-void LedgerWorker::run() {
-    auto opened = storage::Ledger::open(file_, options_);
-    std::unique_ptr<storage::Ledger> ledger;
-    {
-        std::lock_guard lock(mutex_);
-        if (opened) {
-            ledger = std::move(opened).value();
-            ready_ = true;
-        } else {
-            open_error_ = opened.error().message;
-        }
-    }
-    if (ledger) load_policy(*ledger);
-    for (;;) {
-        std::pair<std::uint64_t, Job> job;
-        {
-            std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
-            // Drain queued records even when stopping: a donor's confirmed pack must reach the disk.
-            if (jobs_.empty()) return;
-            job = std::move(jobs_.front());
-            jobs_.pop_front();
-        }
-        std::optional<LedgerReply> reply = ledger
-                                               ? job.second(*ledger, job.first)
-                                               : LedgerReply{job.first, Error{ErrorCode::Io, open_error()}};
-        if (!reply) continue;
-        std::lock_guard lock(mutex_);
-        replies_.push_back(std::move(*reply));
-    }
 }
 
 }  // namespace medkiosk::kiosk

@@ -7,7 +7,8 @@ namespace medkiosk::kiosk {
 
 using Steady = std::chrono::steady_clock;
 
-StaffFlow::StaffFlow(BackOfficePort& office, StaffSettings settings) : office_(office), settings_(settings) {}
+StaffFlow::StaffFlow(SignInPort& sign_in, StaffPort& office, StaffSettings settings)
+    : sign_in_(sign_in), office_(office), settings_(settings) {}
 
 int StaffFlow::locked_seconds(Steady::time_point now) const {
     if (now >= locked_until_) return 0;
@@ -51,7 +52,7 @@ void StaffFlow::submit(Steady::time_point now) {
     touch(now);
     if (screen_ != StaffScreen::Pin || checking() || locked(now) || pin_.size() < settings_.min_pin_digits)
         return;
-    pin_ticket_ = office_.verify_pin(role_, std::exchange(pin_, {}));
+    pin_ticket_ = sign_in_.verify_pin(role_, std::exchange(pin_, {}));
 }
 
 void StaffFlow::close() {
@@ -89,9 +90,14 @@ void StaffFlow::refresh(Steady::time_point now) {
     if (categories_ticket_ == 0) categories_ticket_ = office_.query_categories();
 }
 
-void StaffFlow::show_result(const TaskResult& result) {
-    message_ = result.message;
-    message_ok_ = result.ok;
+void StaffFlow::show_result(const BackOfficeReply& reply) {
+    if (const auto* done = answer_if<Done>(reply)) {
+        message_ = done->detail;
+        message_ok_ = true;
+    } else {
+        message_ = reply.result ? std::string("unexpected answer") : reply.result.error().message;
+        message_ok_ = false;
+    }
 }
 
 void StaffFlow::start_reclassify(Steady::time_point now) {
@@ -220,10 +226,6 @@ void StaffFlow::clear_selection(Steady::time_point now) {
 void StaffFlow::apply(ReviewAction action, Steady::time_point now) {
     touch(now);
     notice_.clear();
-    if (action == ReviewAction::Reclassify) {  // needs a category: the picker sends it
-        start_reclassify(now);
-        return;
-    }
     if (screen_ != StaffScreen::Queue || selected_.empty() || action_ticket_ != 0) return;
     action_ticket_ = office_.review(std::vector<std::string>(selected_.begin(), selected_.end()), action);
 }
@@ -232,7 +234,7 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
     if (reply.ticket == 0) return;
     if (reply.ticket == pin_ticket_) {
         pin_ticket_ = 0;
-        const auto* check = std::get_if<PinCheck>(&reply.result);
+        const auto* check = answer_if<PinCheck>(reply);
         if (check == nullptr || screen_ != StaffScreen::Pin) return;
         last_check_ = *check;
         if (check->outcome == PinCheck::Outcome::Accepted) {
@@ -246,22 +248,21 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
     }
     if (reply.ticket == queue_ticket_) {
         queue_ticket_ = 0;
-        if (const auto* items = std::get_if<std::vector<QueueItem>>(&reply.result)) {
+        if (const auto* items = answer_if<std::vector<QueueItem>>(reply)) {
             items_ = *items;
             std::set<std::string> still_there;
             for (const auto& item : items_) {
                 if (selected_.count(item.uuid)) still_there.insert(item.uuid);
             }
             selected_ = std::move(still_there);
-        } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
-            message_ = result->message;
-            message_ok_ = result->ok;
+        } else {
+            show_result(reply);
         }
         return;
     }
     if (reply.ticket == categories_ticket_) {
         categories_ticket_ = 0;
-        if (const auto* list = std::get_if<CategoryList>(&reply.result)) {
+        if (const auto* list = answer_if<CategoryList>(reply)) {
             categories_ = list->categories;
             if (notice_ == "staff.notice_no_categories" && !categories_.empty()) notice_.clear();
         }
@@ -269,30 +270,30 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
     }
     if (reply.ticket == plan_ticket_) {
         plan_ticket_ = 0;
-        if (const auto* plan = std::get_if<DispatchPlan>(&reply.result)) {
+        if (const auto* plan = answer_if<DispatchPlan>(reply)) {
             dispatch_lines_.clear();
             for (const auto& item : plan->items)
                 dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
             clinics_ = plan->clinics;
-        } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
-            show_result(*result);
+        } else {
+            show_result(reply);
         }
         return;
     }
     if (reply.ticket == charts_ticket_) {
         charts_ticket_ = 0;
-        if (const auto* data = std::get_if<ChartData>(&reply.result)) {
+        if (const auto* data = answer_if<ChartData>(reply)) {
             charts_ = *data;
-        } else if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
-            show_result(*result);
+        } else {
+            show_result(reply);
         }
         return;
     }
     if (reply.ticket == action_ticket_) {
         action_ticket_ = 0;
-        if (const auto* result = std::get_if<TaskResult>(&reply.result)) {
-            show_result(*result);
-            if (result->ok) {
+        show_result(reply);
+        {
+            if (message_ok_) {
                 selected_.clear();
                 if (screen_ == StaffScreen::Dispatch) {
                     // Done: back to the queue, which shows the outcome.

@@ -209,7 +209,7 @@ std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft,
     return drive;
 }
 
-TechnicianFlow::TechnicianFlow(BackOfficePort& office, TechnicianSettings current,
+TechnicianFlow::TechnicianFlow(TechnicianPort& office, TechnicianSettings current,
                                std::filesystem::path config_file)
     : office_(office),
       running_(current),
@@ -242,16 +242,13 @@ bool TechnicianFlow::save() {
     errors_ = validate(draft_);
     if (!errors_.empty() || save_ticket_ != 0) return false;
     if (config_file_.empty()) {
-        save_ = {false, TaskResult{false, "no settings file: start the kiosk with --config FILE"}};
+        save_ = {false,
+                 Error{ErrorCode::Unavailable, "no settings file: start the kiosk with --config FILE"}};
         return false;
     }
     pending_ = draft_;
     save_ = {true, std::nullopt};
     save_ticket_ = office_.save_settings(config_file_, config_values(draft_));
-    if (save_ticket_ == 0) {
-        save_ = {false, TaskResult{false, "this kiosk cannot save settings"}};
-        return false;
-    }
     return true;
 }
 
@@ -276,7 +273,6 @@ void TechnicianFlow::test_hub() {
     hub_test_ = {true, std::nullopt};
     hub_report_.reset();
     hub_ticket_ = office_.test_hub(draft_.hub_url);
-    if (hub_ticket_ == 0) hub_test_ = {false, TaskResult{false, "this kiosk cannot test the hub"}};
 }
 
 void TechnicianFlow::import_catalogue() {
@@ -369,53 +365,65 @@ void TechnicianFlow::save_drive() {
     rules_action_ticket_ = office_.save_drive(*drive);
 }
 
+namespace {
+
+// A command's answer as its task's outcome: Done, or why not.
+Result<Done> outcome_of(const BackOfficeReply& reply) {
+    if (!reply.result) return reply.result.error();
+    if (const auto* done = answer_if<Done>(reply)) return *done;
+    return Error{ErrorCode::Internal, "the back office gave an unexpected answer; report this"};
+}
+
+}  // namespace
+
 void TechnicianFlow::on_reply(const BackOfficeReply& reply) {
     if (reply.ticket == 0) return;
-    const auto* result = std::get_if<TaskResult>(&reply.result);
+    const Result<Done> result = outcome_of(reply);
     if (reply.ticket == save_ticket_) {
         save_ticket_ = 0;
-        save_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
-        if (result && result->ok) {
+        save_ = {false, result};
+        if (result) {
             saved_ = pending_;
             just_saved_ = saved_;
         }
     } else if (reply.ticket == hub_ticket_) {
         hub_ticket_ = 0;
-        if (const auto* report = std::get_if<HubTestReport>(&reply.result)) {
+        if (const auto* report = answer_if<HubTestReport>(reply)) {
             hub_report_ = *report;
-            hub_test_ = {false, TaskResult{report->ok, report->detail}};
+            hub_test_ = {false, report->ok ? Result<Done>(Done{report->detail})
+                                           : Result<Done>(Error{ErrorCode::Io, report->detail})};
         } else {
-            hub_test_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
+            hub_test_ = {false, result};
         }
     } else if (reply.ticket == import_ticket_) {
         import_ticket_ = 0;
-        import_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
-        if (result && result->ok) policy_changed_ = true;
+        import_ = {false, result};
+        if (result) policy_changed_ = true;
     } else if (reply.ticket == users_ticket_) {
         users_ticket_ = 0;
-        if (const auto* list = std::get_if<UserList>(&reply.result))
+        if (const auto* list = answer_if<UserList>(reply))
             users_ = *list;
-        else if (result)
-            user_action_ = {false, *result};
+        else
+            user_action_ = {false, result};
     } else if (reply.ticket == user_action_ticket_) {
         user_action_ticket_ = 0;
-        user_action_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
-        if (result && result->ok) {
-            if (new_user_.login == result->message) new_user_ = UserDraft{};
+        user_action_ = {false, result};
+        if (result) {
+            if (new_user_.login == result->detail) new_user_ = UserDraft{};
             refresh_users();
         }
     } else if (reply.ticket == rules_ticket_) {
         rules_ticket_ = 0;
-        if (const auto* view = std::get_if<RulesView>(&reply.result)) {
+        if (const auto* view = answer_if<RulesView>(reply)) {
             rules_ = *view;
             rules_draft_ = kiosk::rules_draft(view->rules);
-        } else if (result) {
-            rules_action_ = {false, *result};
+        } else {
+            rules_action_ = {false, result};
         }
     } else if (reply.ticket == rules_action_ticket_) {
         rules_action_ticket_ = 0;
-        rules_action_ = {false, result ? *result : TaskResult{false, "unexpected answer"}};
-        if (result && result->ok) {
+        rules_action_ = {false, result};
+        if (result) {
             policy_changed_ = true;
             if (drive_action_) drive_draft_ = DriveDraft{};
             refresh_rules();

@@ -73,24 +73,24 @@ HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds
     return report;
 }
 
-TaskResult save_settings_file(const std::filesystem::path& config_file,
-                              const std::vector<std::pair<std::string, std::string>>& values) {
+Result<Done> save_settings_file(const std::filesystem::path& config_file,
+                                const std::vector<std::pair<std::string, std::string>>& values) {
     const auto issues = set_config_values(config_file, values);
     if (issues.empty()) {
         log_event("settings-saved",
                   {{"file", config_file.string()}, {"keys", std::to_string(values.size())}});
-        return {true, config_file.string()};
+        return Done{config_file.string()};
     }
     std::string message;
     for (const auto& issue : issues) message += (message.empty() ? "" : "; ") + issue.to_string();
     log_event("settings-save-failed", {{"file", config_file.string()}, {"detail", message}});
-    return {false, message};
+    return Error{ErrorCode::Invalid, message};
 }
 
-UserList list_users(storage::Ledger& ledger) {
+Result<UserList> list_users(storage::Ledger& ledger) {
     UserList list;
     auto users = ledger.users().list();
-    if (!users) return list;
+    if (!users) return users.error();
     for (const auto& user : users.value()) {
         list.users.push_back({user.login, user.role, user.locked && !storage::is_disabled(user),
                               storage::is_disabled(user), user.failed_attempts});
@@ -107,73 +107,76 @@ bool login_is_acceptable(const std::string& login) {
                        [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-' || c == '_'; });
 }
 
-TaskResult add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
-                    const std::string& pin, const std::string& actor) {
+Result<Done> add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
+                      const std::string& pin, const std::string& actor) {
     if (!login_is_acceptable(login))
-        return {false, "a name is 1 to 32 letters, digits, '.', '-' or '_'; nothing changed"};
-    if (!UserService::pin_is_acceptable(pin)) return {false, "a PIN is 4 to 12 digits; nothing changed"};
+        return Error{ErrorCode::Invalid,
+                     "a name is 1 to 32 letters, digits, '.', '-' or '_'; nothing changed"};
+    if (!UserService::pin_is_acceptable(pin))
+        return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits; nothing changed"};
     UserService service(ledger, pepper);
     auto added = service.add_user(login, std::string(to_string(role)), pin, actor);
-    if (!added) return {false, added.error().message};
-    return {true, login};
+    if (!added) return added.error();
+    return Done{login};
 }
 
-TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
-                     const std::string& pin, const std::string& actor) {
-    if (!UserService::pin_is_acceptable(pin)) return {false, "a PIN is 4 to 12 digits; nothing changed"};
+Result<Done> reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                       const std::string& pin, const std::string& actor) {
+    if (!UserService::pin_is_acceptable(pin))
+        return Error{ErrorCode::Invalid, "a PIN is 4 to 12 digits; nothing changed"};
     UserService service(ledger, pepper);
-    if (auto reset = service.reset_pin(login, pin, actor); !reset) return {false, reset.error().message};
-    return {true, login};
+    if (auto reset = service.reset_pin(login, pin, actor); !reset) return reset.error();
+    return Done{login};
 }
 
-TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor) {
+Result<Done> disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor) {
     if (login == actor)
-        return {false, "you cannot disable yourself; sign in as another technician; nothing changed"};
-    if (auto disabled = ledger.users().disable(login, actor); !disabled)
-        return {false, disabled.error().message};
-    return {true, login};
+        return Error{ErrorCode::Invalid,
+                     "you cannot disable yourself; sign in as another technician; nothing changed"};
+    if (auto disabled = ledger.users().disable(login, actor); !disabled) return disabled.error();
+    return Done{login};
 }
 
-TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
-                       const std::string& actor) {
+Result<Done> unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                         const std::string& actor) {
     auto found = ledger.users().find(login);
-    if (!found) return {false, found.error().message};
+    if (!found) return found.error();
     if (found.value() && storage::is_disabled(*found.value()))
-        return {false, "user '" + login + "' is disabled: set a new PIN to enable it again; nothing changed"};
+        return Error{ErrorCode::Invalid,
+                     "user '" + login + "' is disabled: set a new PIN to enable it again; nothing changed"};
     UserService service(ledger, pepper);
-    if (auto unlocked = service.unlock_as_administrator(login, actor); !unlocked)
-        return {false, unlocked.error().message};
-    return {true, login};
+    if (auto unlocked = service.unlock_as_administrator(login, actor); !unlocked) return unlocked.error();
+    return Done{login};
 }
 
-BackOfficeReply::Result read_rules(storage::Ledger& ledger) {
+Result<RulesView> read_rules(storage::Ledger& ledger) {
     auto rules = load_policy_rules(ledger);
-    if (!rules) return TaskResult{false, rules.error().message};
+    if (!rules) return rules.error();
     auto drives = ledger.reference().drives();
-    if (!drives) return TaskResult{false, drives.error().message};
+    if (!drives) return drives.error();
     return RulesView{rules.value(), drives.value()};
 }
 
-TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor) {
+Result<Done> save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor) {
     // Through the JSON reader, so the screen is held to the same checks as medkioskctl rules set.
     auto checked = policy_rules_from_json(policy_rules_to_json(rules), PolicyRules{});
-    if (!checked) return {false, checked.error().message + "; nothing changed"};
+    if (!checked) return Error{ErrorCode::Invalid, checked.error().message + "; nothing changed"};
     if (auto s = ledger.reference().set_setting(kPolicyRulesSetting, policy_rules_to_json(*checked), actor);
         !s)
-        return {false, s.error().message};
-    return {true, policy_rules_to_json(*checked)};
+        return s.error();
+    return Done{policy_rules_to_json(*checked)};
 }
 
-TaskResult save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor) {
-    if (auto info = drive_info(drive); !info) return {false, info.error().message + "; nothing changed"};
+Result<Done> save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor) {
+    if (auto info = drive_info(drive); !info)
+        return Error{ErrorCode::Invalid, info.error().message + "; nothing changed"};
     if (drive.id == 0) {
         auto added = ledger.reference().add_drive(drive, actor);
-        if (!added) return {false, added.error().message};
-        return {true, std::to_string(added.value().id)};
+        if (!added) return added.error();
+        return Done{std::to_string(added.value().id)};
     }
-    if (auto updated = ledger.reference().update_drive(drive, actor); !updated)
-        return {false, updated.error().message};
-    return {true, std::to_string(drive.id)};
+    if (auto updated = ledger.reference().update_drive(drive, actor); !updated) return updated.error();
+    return Done{std::to_string(drive.id)};
 }
 
 }  // namespace medkiosk::kiosk

@@ -38,7 +38,7 @@ void DrawReceiptScreen(UiContext& ui) {
     ImGui::SetCursorPosX((area.x - button_width) * 0.5f + ImGui::GetStyle().WindowPadding.x);
     if (BigButton(ui.tr("receipt.done") + "##done", ImVec2(button_width, em * 3.0f), colours::primary) ||
         ui.keys.enter) {
-        ui.flow.finish(ui.now);
+        ui.donor.finish = true;
     }
     ImGui::End();
 }

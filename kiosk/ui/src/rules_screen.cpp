@@ -36,8 +36,8 @@ void DrawTechnicianRules(UiContext& ui) {
 
     if (!tech.rules()) {
         TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
-        if (const auto& result = tech.rules_action().result; result && !result->ok)
-            TextWrappedColoured(colours::refuse, "× " + result->message);
+        if (const auto& result = tech.rules_action().result; result && !result->ok())
+            TextWrappedColoured(colours::refuse, "× " + kiosk::outcome_text(*result));
         return;
     }
     auto& draft = tech.rules_draft();
@@ -67,10 +67,11 @@ void DrawTechnicianRules(UiContext& ui) {
     ImGui::EndDisabled();
     if (tech.rules_action().running) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     if (const auto& result = tech.rules_action().result) {
-        if (result->ok)
+        if (result->ok())
             TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.rules.saved"));
         else
-            TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.rules.failed") + " " + result->message);
+            TextWrappedColoured(colours::refuse,
+                                "× " + ui.tr("tech.rules.failed") + " " + kiosk::outcome_text(*result));
     }
     ImGui::Separator();
 

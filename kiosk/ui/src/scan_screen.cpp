@@ -146,13 +146,13 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
                 if (BigButton("✓ " + ui.tr("action.donate") + "##donate", ImVec2(width, em * 3.0f),
                               colours::accept) ||
                     ui.keys.enter) {
-                    ui.flow.choose(ui.now);
+                    ui.donor.choose = true;
                 }
             }
             if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f),
                           colours::primary) ||
                 ui.keys.escape) {
-                ui.flow.dismiss(ui.now);
+                ui.donor.dismiss = true;
             }
             break;
         case kiosk::CurrentPack::State::Saving:
@@ -232,44 +232,10 @@ void DrawScanScreen(UiContext& ui) {
     }
     if (countdown) DrawCountdown(ui);
     if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::neutral)) {
-        ui.flow.finish(ui.now);
+        ui.donor.finish = true;
     }
     ImGui::EndChild();
     ImGui::End();
-}
-
-}  // namespace medkiosk::ui
-
-namespace medkiosk::ui {
-
-void DrawCountdown(UiContext& ui) {
-    const auto countdown = ui.flow.countdown_seconds(ui.now);
-    if (!countdown) return;
-    TextWrappedColoured(colours::refuse,
-                        kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
-}
-
-bool DrawLanguageSwitch(UiContext& ui, float width) {
-    const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
-    if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f),
-                  colours::neutral)) {
-        ui.flow.set_language(chinese ? kiosk::Language::English : kiosk::Language::Chinese, ui.now);
-        return true;
-    }
-    return false;
-}
-
-bool DrawLanguageAndBack(UiContext& ui) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const std::string back_label = "← " + ui.tr("staff.back") + "##back";
-    const float back_width = std::max(
-        kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
-    const float language_width = ImGui::GetFontSize() * 4.5f;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width -
-                                                         language_width - style.ItemSpacing.x));
-    DrawLanguageSwitch(ui, language_width);
-    ImGui::SameLine();
-    return BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape;
 }
 
 }  // namespace medkiosk::ui

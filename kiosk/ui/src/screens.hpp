@@ -1,6 +1,10 @@
 #pragma once
-// What every screen reads and the actions it may take. Screens are free functions, one file each.
+// What every screen reads and the actions it may take. Screens are free functions, one file each
+// (<name>_screen.cpp), chosen by kiosk_window.cpp's switch on the flows' screens. The donor's screens
+// only draw and record what the donor asked for in DonorActions; the window applies those to the
+// donation flow after drawing, so following a tap means reading kiosk_window.cpp, not every screen.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,12 +28,27 @@ struct KeyPresses {
     bool backspace = false;
 };
 
+// What the donor asked for on this frame. Each is one tap (or key) on one screen.
+struct DonorActions {
+    bool start = false;    // welcome: "Start donating"
+    bool choose = false;   // scan: "Donate this pack" — on to the pack's details
+    bool dismiss = false;  // scan: "Scan another"
+    bool back = false;     // ask expiry, details: "← Back" (Escape)
+    bool confirm = false;  // details: "I put it in the donation bin" — the drop-off is recorded
+    bool finish = false;   // scan: "Finish"; receipt: "Done"
+    std::optional<kiosk::Language> language;
+    std::optional<std::pair<int, int>> picked_expiry;  // ask expiry: year and month chosen
+    std::optional<bool> proposal_answer;               // confirm expiry: the printed date is right (or not)
+    std::optional<kiosk::PackCondition> condition;     // details: sealed or opened
+    int quantity_change = 0;                           // details: − or ＋
+    bool touched = false;                              // anything else that keeps the donor's countdown off
+};
+
 // What staff and technician screens use besides the donation flow.
 struct BackOfficeContext {
     kiosk::StaffFlow& staff;
     kiosk::TechnicianFlow& technician;
     kiosk::DiagnosticsMeter& diagnostics;
-    kiosk::BackOfficePort& office;
 };
 
 struct UiContext {
@@ -42,6 +61,7 @@ struct UiContext {
     kiosk::Clock::time_point now;
     KeyPresses keys;
     BackOfficeContext back_office;
+    DonorActions donor;  // filled by the donor's screens, applied by the window
     // Set by a screen: the kiosk exits cleanly after this frame, and the appliance's systemd unit
     // (Restart=always) starts it again with the saved settings.
     bool restart_requested = false;
@@ -54,9 +74,9 @@ void DrawScanScreen(UiContext& ui);
 void DrawReceiptScreen(UiContext& ui);
 // Instead of the donor's screens while the kiosk cannot take donations (camera lost, disk full).
 void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason);
-void DrawAskExpiryScreen(UiContext& ui);
-void DrawConfirmExpiryScreen(UiContext& ui);
-void DrawDetailsScreen(UiContext& ui);
+void DrawAskExpiryScreen(UiContext& ui);      // ask_expiry_screen.cpp
+void DrawConfirmExpiryScreen(UiContext& ui);  // confirm_expiry_screen.cpp
+void DrawDetailsScreen(UiContext& ui);        // details_screen.cpp
 void DrawPinScreen(UiContext& ui);
 void DrawStaffQueueScreen(UiContext& ui);
 void DrawDispatchScreen(UiContext& ui);
@@ -66,7 +86,7 @@ void DrawTechnicianScreen(UiContext& ui);
 void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);
 
-// Shared pieces of the donor screens.
+// Shared pieces of the screens (screen_pieces.cpp).
 void DrawCountdown(UiContext& ui);                    // the idle countdown line, when it runs
 bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
 // At the right of a staff sub-screen's heading line: the language switch and "← Back"; true when

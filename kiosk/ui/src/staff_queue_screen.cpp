@@ -36,7 +36,7 @@ bool Button(const std::string& label, const ImVec4& colour) {
 
 // The sync worker's figures: a bar of what has been uploaded, the counts, last success and error.
 void DrawSyncState(UiContext& ui) {
-    const auto sync = ui.back_office.office.sync_state();
+    const auto sync = ui.back_office.staff.sync_state();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(ui.tr("staff.sync").c_str());
     ImGui::SameLine();
@@ -137,11 +137,15 @@ void DrawStaffQueueScreen(UiContext& ui) {
         }
     };
     RowLabel(ui.tr("staff.filter_state"), 0);
-    text_choice(ui.tr("staff.state_pending") + "##state-pending", filter.review_state, "pending");
-    text_choice(ui.tr("staff.state_confirmed") + "##state-confirmed", filter.review_state, "confirmed");
-    text_choice(ui.tr("staff.state_refused") + "##state-refused", filter.review_state, "refused");
-    text_choice(ui.tr("staff.state_disposal") + "##state-disposal", filter.review_state, "disposal");
-    text_choice(ui.tr("staff.state_dispatched") + "##state-dispatched", filter.review_state, "dispatched");
+    namespace state = kiosk::review_state;
+    static constexpr std::pair<const char*, const char*> kStates[] = {
+        {state::kPending, "staff.state_pending"},
+        {state::kApproved, "staff.state_approved"},
+        {state::kRejected, "staff.state_rejected"},
+        {state::kDisposed, "staff.state_disposed"},
+        {state::kDispatched, "staff.state_dispatched"}};
+    for (const auto& [stored, key] : kStates)
+        text_choice(ui.tr(key) + "##state-" + stored, filter.review_state, stored);
     text_choice(ui.tr("staff.any") + "##state-any", filter.review_state, "");
 
     RowLabel(ui.tr("staff.filter_decision"), 0);
@@ -196,14 +200,14 @@ void DrawStaffQueueScreen(UiContext& ui) {
     } else {
         const bool any = !staff.selected().empty() && !staff.busy();
         ImGui::BeginDisabled(!any);
-        if (Button("✓ " + ui.tr("staff.action_confirm") + "##confirm", colours::accept))
-            staff.apply(kiosk::ReviewAction::Confirm, ui.now);
+        if (Button("✓ " + ui.tr("staff.action_approve") + "##approve", colours::accept))
+            staff.apply(kiosk::ReviewAction::Approve, ui.now);
         if (Button(ui.tr("staff.action_reclassify") + "##reclassify", colours::primary))
-            staff.apply(kiosk::ReviewAction::Reclassify, ui.now);
-        if (Button("× " + ui.tr("staff.action_refuse") + "##refuse", colours::refuse))
-            staff.apply(kiosk::ReviewAction::Refuse, ui.now);
-        if (Button(ui.tr("staff.action_disposal") + "##disposal", colours::review))
-            staff.apply(kiosk::ReviewAction::Disposal, ui.now);
+            staff.start_reclassify(ui.now);
+        if (Button("× " + ui.tr("staff.action_reject") + "##reject", colours::refuse))
+            staff.apply(kiosk::ReviewAction::Reject, ui.now);
+        if (Button(ui.tr("staff.action_dispose") + "##dispose", colours::review))
+            staff.apply(kiosk::ReviewAction::Dispose, ui.now);
         ImGui::EndDisabled();
     }
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));

@@ -45,10 +45,11 @@ std::string CategoryLabel(const UiContext& ui, const std::string& category) {
 }
 
 std::string StateLabel(const UiContext& ui, const kiosk::QueueItem& item) {
-    if (item.review_state == "approved") return "✓ " + ui.tr("staff.state_confirmed");
-    if (item.review_state == "rejected") return "× " + ui.tr("staff.state_refused");
-    if (item.review_state == "disposed") return "× " + ui.tr("staff.state_disposal");
-    if (item.review_state == "dispatched") return "→ " + ui.tr("staff.state_dispatched");
+    namespace state = kiosk::review_state;
+    if (item.review_state == state::kApproved) return "✓ " + ui.tr("staff.state_approved");
+    if (item.review_state == state::kRejected) return "× " + ui.tr("staff.state_rejected");
+    if (item.review_state == state::kDisposed) return "× " + ui.tr("staff.state_disposed");
+    if (item.review_state == state::kDispatched) return "→ " + ui.tr("staff.state_dispatched");
     if (item.decision == "refuse") return "× " + ui.tr("staff.decision_refused");
     if (item.decision == "accept") return "✓ " + ui.tr("result.word_accepted");
     return "… " + ui.tr("staff.state_pending");

@@ -21,13 +21,13 @@ void FieldError(UiContext& ui, const char* field) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr(it->second));
 }
 
-void ShowResult(const std::optional<kiosk::TaskResult>& result, const std::string& ok_text,
+void ShowResult(const std::optional<Result<kiosk::Done>>& result, const std::string& ok_text,
                 const std::string& failed_text) {
     if (!result) return;
-    if (result->ok)
+    if (result->ok())
         TextWrappedColoured(colours::accept, "✓ " + ok_text);
     else
-        TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + result->message);
+        TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + kiosk::outcome_text(*result));
 }
 
 void DrawHubResult(UiContext& ui) {
@@ -50,8 +50,8 @@ void DrawHubResult(UiContext& ui) {
             if (report->problem_key != "tech.hub.no_url")
                 TextWrappedColoured(colours::muted_text, report->detail);
         }
-    } else if (const auto& result = tech.hub_test().result; result && !result->ok) {
-        TextWrappedColoured(colours::refuse, "× " + result->message);
+    } else if (const auto& result = tech.hub_test().result; result && !result->ok()) {
+        TextWrappedColoured(colours::refuse, "× " + kiosk::outcome_text(*result));
     }
 }
 
@@ -104,14 +104,15 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ImGui::EndDisabled();
     FieldError(ui, "catalogue_file");
     if (tech.catalogue_import().running) {
-        const kiosk::TaskProgress progress = ui.back_office.office.import_progress();
+        const kiosk::TaskProgress progress = ui.back_office.technician.import_progress();
         const std::string label = ui.tr("tech.import_rows") + " " + progress.label;
         ImGui::ProgressBar(progress.known ? static_cast<float>(progress.fraction) : 0.0f,
                            ImVec2(-1, em * 1.6f),
                            progress.known ? label.c_str() : ui.tr("tech.running").c_str());
     }
     const auto& imported = tech.catalogue_import().result;
-    ShowResult(imported, ui.tr("tech.import_done") + (imported ? " " + imported->message : ""),
+    ShowResult(imported,
+               ui.tr("tech.import_done") + (imported && imported->ok() ? " " + imported->value().detail : ""),
                ui.tr("tech.import_failed"));
 }
 
@@ -190,7 +191,7 @@ void DrawSaveBar(UiContext& ui) {
     if (BigButton(ui.tr("tech.revert") + "##revert", ImVec2(em * 7.0f, 0), colours::neutral)) tech.revert();
     const auto& last_save = tech.saving().result;
     const bool offer_restart = tech.errors().empty() && !tech.saving().running &&
-                               !(last_save && !last_save->ok) && !tech.dirty() && tech.restart_needed();
+                               !(last_save && !last_save->ok()) && !tech.dirty() && tech.restart_needed();
     if (offer_restart) {  // on the same row: the save bar has room for one row only on small screens
         ImGui::SameLine(0, spacing);
         if (BigButton(ui.tr("tech.restart_now") + "##restart-now", ImVec2(em * 9.0f, 0), colours::primary))
@@ -202,13 +203,14 @@ void DrawSaveBar(UiContext& ui) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.not_saved"));
     } else if (tech.saving().running) {
         TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
-    } else if (const auto& result = tech.saving().result; result && !result->ok) {
-        TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.save_failed") + " " + result->message);
+    } else if (const auto& result = tech.saving().result; result && !result->ok()) {
+        TextWrappedColoured(colours::refuse,
+                            "× " + ui.tr("tech.save_failed") + " " + kiosk::outcome_text(*result));
     } else if (tech.dirty()) {
         TextWrappedColoured(colours::review, "! " + ui.tr("tech.unsaved"));
     } else if (tech.restart_needed()) {
         TextWrappedColoured(colours::review, "! " + ui.tr("tech.restart_needed"));
-    } else if (result && result->ok) {
+    } else if (result && result->ok()) {
         TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.saved"));
     }
     ImGui::PopTextWrapPos();

@@ -64,10 +64,12 @@ void DrawTechnicianUsers(UiContext& ui) {
     }
     if (tech.user_action().running) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     if (const auto& result = tech.user_action().result) {
-        if (result->ok)
-            TextWrappedColoured(colours::accept, "✓ " + ui.tr("tech.users.done") + " " + result->message);
+        if (result->ok())
+            TextWrappedColoured(colours::accept,
+                                "✓ " + ui.tr("tech.users.done") + " " + kiosk::outcome_text(*result));
         else
-            TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.users.failed") + " " + result->message);
+            TextWrappedColoured(colours::refuse,
+                                "× " + ui.tr("tech.users.failed") + " " + kiosk::outcome_text(*result));
     }
     if (!tech.user_error().empty()) TextWrappedColoured(colours::refuse, "× " + ui.tr(tech.user_error()));
 

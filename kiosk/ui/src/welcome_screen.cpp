@@ -29,7 +29,7 @@ void DrawWelcomeScreen(UiContext& ui) {
     const std::string start_label = ui.tr("welcome.start");
     if (BigButton(start_label + "##start", ImVec2(button_width, em * 4.5f), colours::primary) ||
         ui.keys.enter) {
-        ui.flow.start(ui.now);
+        ui.donor.start = true;
     }
     ImGui::PopFont();
 
@@ -41,13 +41,13 @@ void DrawWelcomeScreen(UiContext& ui) {
     if (BigButton(std::string(chinese ? "✓ " : "") +
                       ui.translations.text(kiosk::Language::Chinese, "language.name") + "##zh",
                   ImVec2(half, em * 2.8f), chinese ? colours::primary : colours::muted_text)) {
-        ui.flow.set_language(kiosk::Language::Chinese, ui.now);
+        ui.donor.language = kiosk::Language::Chinese;
     }
     ImGui::SameLine();
     if (BigButton(std::string(!chinese ? "✓ " : "") +
                       ui.translations.text(kiosk::Language::English, "language.name") + "##en",
                   ImVec2(half, em * 2.8f), !chinese ? colours::primary : colours::muted_text)) {
-        ui.flow.set_language(kiosk::Language::English, ui.now);
+        ui.donor.language = kiosk::Language::English;
     }
 
     ImGui::Spacing();

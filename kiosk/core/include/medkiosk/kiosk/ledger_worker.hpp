@@ -1,18 +1,15 @@
 #pragma once
 // Owns the ledger on its own thread so the UI thread never waits on the database.
 
-#include <condition_variable>
-#include <deque>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
 #include <variant>
-#include <vector>
 
+#include "medkiosk/kiosk/job_queue.hpp"
 #include "medkiosk/kiosk/policy_snapshot.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
@@ -25,34 +22,37 @@ struct PackChecks {
     bool serial_already_recorded = false;
 };
 
-struct LedgerReply {
-    std::uint64_t ticket = 0;
-    std::variant<storage::DonationSession, storage::DropOffRecord, Error, PackChecks> result;
-};
+// A begin_session, record or check_pack answer.
+using LedgerAnswer = std::variant<storage::DonationSession, storage::DropOffRecord, PackChecks>;
+using LedgerReply = JobReply<LedgerAnswer>;
 
-// What the donation flow needs from the ledger; tests may give it their own.
+// What the donation flow needs from the ledger; tests may give it their own. Each call returns a
+// ticket at once; the answer comes back as a LedgerReply with that ticket.
 class LedgerPort {
   public:
     virtual ~LedgerPort() = default;
     virtual std::uint64_t begin_session() = 0;
     virtual std::uint64_t record(storage::DropOffInput input) = 0;
-    // Asks for the pack's PackChecks; 0 when this ledger cannot answer (then nothing is checked).
     virtual std::uint64_t check_pack(const std::string& gtin, const std::string& batch,
-                                     const std::string& serial) {
-        (void)gtin, (void)batch, (void)serial;
-        return 0;
-    }
+                                     const std::string& serial) = 0;
 };
 
-// Loads the PolicySnapshot once the ledger is open and again on refresh_policy().
+struct LedgerRetry {
+    std::chrono::milliseconds first{500};
+    std::chrono::milliseconds longest{std::chrono::seconds(30)};
+};
+
+// Opens the ledger on its thread, and again with backoff while it cannot (a USB data disk not mounted
+// yet, a full disk, another program holding it); meanwhile every request is answered with the reason
+// and open_error() says it, so the kiosk shows "out of order" instead of giving up. Loads the
+// PolicySnapshot once the ledger is open and again on refresh_policy().
 class LedgerWorker : public LedgerPort, public PolicySource {
   public:
-    LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options);
-    ~LedgerWorker();
+    LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options, LedgerRetry retry = {});
+    ~LedgerWorker() override;
     LedgerWorker(const LedgerWorker&) = delete;
     LedgerWorker& operator=(const LedgerWorker&) = delete;
 
-    // Each call returns at once with a ticket; the reply arrives through take_replies().
     std::uint64_t begin_session() override;
     std::uint64_t record(storage::DropOffInput input) override;
     std::uint64_t check_pack(const std::string& gtin, const std::string& batch,
@@ -63,28 +63,26 @@ class LedgerWorker : public LedgerPort, public PolicySource {
     std::string policy_error() const;  // why the last load failed; the previous snapshot stays in use
 
     std::vector<LedgerReply> take_replies();
-    std::string open_error() const;  // non-empty when the ledger could not be opened
+    std::string open_error() const;  // non-empty while the ledger cannot be opened
     bool ready() const;              // the ledger is open
 
   private:
-    using Job = std::function<std::optional<LedgerReply>(storage::Ledger&, std::uint64_t)>;
-    std::uint64_t enqueue(Job job);
-    void run();
+    // Runs `work` on the ledger thread with the open ledger, or answers with why it is not open.
+    std::uint64_t submit(std::function<Result<LedgerAnswer>(storage::Ledger&)> work);
+    void try_open(std::chrono::milliseconds next_wait);
     void load_policy(storage::Ledger& ledger);
 
     std::filesystem::path file_;
     storage::LedgerOptions options_;
+    LedgerRetry retry_;
+    std::unique_ptr<storage::Ledger> ledger_;  // used on the ledger thread only
     mutable std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::pair<std::uint64_t, Job>> jobs_;
-    std::vector<LedgerReply> replies_;
-    std::uint64_t next_ticket_ = 1;
-    bool stopping_ = false;
     bool ready_ = false;
     std::string open_error_;
     std::shared_ptr<const PolicySnapshot> policy_;
     std::string policy_error_;
-    std::thread thread_;
+    // Last: its thread stops (after the queued records are written) before the members above go.
+    JobQueue<LedgerAnswer> jobs_{"ledger-worker", JobThread::OnStop::Drain};
 };
 
 }  // namespace medkiosk::kiosk

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/back_office_ports.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -24,7 +24,7 @@ struct StaffSettings {
 
 class StaffFlow {
   public:
-    StaffFlow(BackOfficePort& office, StaffSettings settings = {});
+    StaffFlow(SignInPort& sign_in, StaffPort& office, StaffSettings settings = {});
 
     StaffScreen screen() const { return screen_; }
     bool open() const { return screen_ != StaffScreen::Closed; }
@@ -56,6 +56,8 @@ class StaffFlow {
     void select_all(std::chrono::steady_clock::time_point now);
     void clear_selection(std::chrono::steady_clock::time_point now);
     void apply(ReviewAction action, std::chrono::steady_clock::time_point now);  // on the selection
+    // The hub sync's figures for the queue's header (cheap: no database); nullopt without a hub.
+    std::optional<storage::SyncProgress> sync_state() const { return office_.sync_state(); }
     const std::string& message() const { return message_; }  // the last error or outcome to show
     bool message_ok() const { return message_ok_; }
 
@@ -99,9 +101,10 @@ class StaffFlow {
 
   private:
     void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
-    void show_result(const TaskResult& result);
+    void show_result(const BackOfficeReply& reply);  // a command's Done or error as the message
 
-    BackOfficePort& office_;
+    SignInPort& sign_in_;
+    StaffPort& office_;
     StaffSettings settings_;
     StaffScreen screen_ = StaffScreen::Closed;
     Role role_ = Role::Staff;

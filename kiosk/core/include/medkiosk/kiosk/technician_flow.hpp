@@ -3,7 +3,7 @@
 // (checked field by field — a bad value is refused with the reason — then written to kiosk.toml
 // atomically by the back office), live diagnostics, the hub test, the catalogue import, the users and
 // the county's rules and drives. Everything that touches the disk, the database or the network goes
-// through the asynchronous BackOfficePort; this class only keeps drafts and the answers.
+// through the asynchronous TechnicianPort; this class only keeps drafts and the answers.
 
 #include <chrono>
 #include <cstdint>
@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/back_office_ports.hpp"
 #include "medkiosk/kiosk/config.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
@@ -65,7 +65,7 @@ class DiagnosticsMeter {
 
 struct TaskState {
     bool running = false;
-    std::optional<TaskResult> result;
+    std::optional<Result<Done>> result;  // the last outcome: what was done, or why not
 };
 
 enum class TechnicianTab { Settings, Camera, Users, Rules };
@@ -106,7 +106,7 @@ std::optional<storage::Drive> parse_drive_draft(const DriveDraft& draft,
 class TechnicianFlow {
   public:
     // `config_file` is where settings are saved (the kiosk.toml the kiosk read); `current` is what runs.
-    TechnicianFlow(BackOfficePort& office, TechnicianSettings current,
+    TechnicianFlow(TechnicianPort& office, TechnicianSettings current,
                    std::filesystem::path config_file = {});
 
     TechnicianTab tab() const { return tab_; }
@@ -138,6 +138,7 @@ class TechnicianFlow {
     bool hub_test_running() const { return hub_ticket_ != 0; }
     const std::optional<HubTestReport>& hub_report() const { return hub_report_; }
     const TaskState& catalogue_import() const { return import_; }
+    TaskProgress import_progress() const { return office_.import_progress(); }  // cheap: every frame
 
     // --- Users
     void refresh_users();
@@ -169,7 +170,7 @@ class TechnicianFlow {
     void on_reply(const BackOfficeReply& reply);
 
   private:
-    BackOfficePort& office_;
+    TechnicianPort& office_;
     TechnicianTab tab_ = TechnicianTab::Settings;
     const TechnicianSettings running_;
     TechnicianSettings saved_;

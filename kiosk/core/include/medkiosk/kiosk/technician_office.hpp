@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/back_office_ports.hpp"
 #include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
@@ -21,22 +21,22 @@ HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds
 // "tech.hub.unreachable" or "tech.hub.refused".
 std::string hub_problem_key(const std::string& libpq_message);
 
-TaskResult save_settings_file(const std::filesystem::path& config_file,
-                              const std::vector<std::pair<std::string, std::string>>& values);
+Result<Done> save_settings_file(const std::filesystem::path& config_file,
+                                const std::vector<std::pair<std::string, std::string>>& values);
 
-UserList list_users(storage::Ledger& ledger);
+Result<UserList> list_users(storage::Ledger& ledger);
 // Login: 1 to 32 letters, digits, '.', '-' or '_'.
 bool login_is_acceptable(const std::string& login);
-TaskResult add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
-                    const std::string& pin, const std::string& actor);
-TaskResult reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
-                     const std::string& pin, const std::string& actor);
-TaskResult disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor);
-TaskResult unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
-                       const std::string& actor);
+Result<Done> add_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login, Role role,
+                      const std::string& pin, const std::string& actor);
+Result<Done> reset_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                       const std::string& pin, const std::string& actor);
+Result<Done> disable_user(storage::Ledger& ledger, const std::string& login, const std::string& actor);
+Result<Done> unlock_user(storage::Ledger& ledger, const std::string& pepper, const std::string& login,
+                         const std::string& actor);
 
-BackOfficeReply::Result read_rules(storage::Ledger& ledger);  // RulesView or TaskResult on error
-TaskResult save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor);
-TaskResult save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor);
+Result<RulesView> read_rules(storage::Ledger& ledger);
+Result<Done> save_rules(storage::Ledger& ledger, const PolicyRules& rules, const std::string& actor);
+Result<Done> save_drive(storage::Ledger& ledger, const storage::Drive& drive, const std::string& actor);
 
 }  // namespace medkiosk::kiosk

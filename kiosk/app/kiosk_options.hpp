@@ -1,14 +1,16 @@
 #pragma once
-// Runs the fullscreen kiosk until the window is closed.
+// What the medkiosk program is told: kiosk.toml first, the command line over it, and (test builds
+// only) the test hooks from the environment.
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "medkiosk/kiosk/translations.hpp"
 
-namespace medkiosk::ui {
+namespace medkiosk::app {
 
 struct KioskOptions {
     bool windowed = false;
@@ -34,7 +36,24 @@ struct KioskOptions {
     std::string catalogue_file;
 };
 
-// Returns the process exit code. Errors that stop the kiosk from starting are printed with the fix.
-int run_kiosk(const KioskOptions& options);
+struct CommandLine {
+    KioskOptions options;
+    std::optional<int> exit_now;  // --help or --version (0), or a usage error (2): already printed
+};
 
-}  // namespace medkiosk::ui
+// Never fails on kiosk.toml: a broken file is logged key by key and the last good copy or the
+// defaults take over.
+CommandLine read_command_line(int argc, char** argv);
+
+// Hooks the tests use to drive the kiosk; a release build (MEDKIOSK_TEST_HOOKS off, the .deb) reads
+// none of them and always gets the defaults.
+struct TestHooks {
+    int bench_frames = 0;             // MEDKIOSK_BENCH_FRAMES: draw N frames, log their times, exit
+    std::string staff_pin;            // MEDKIOSK_STAFF_PIN: a first sign-in while no user exists
+    std::string technician_pin;       // MEDKIOSK_TECHNICIAN_PIN
+    std::optional<int> expiry_year;   // MEDKIOSK_TEST_EXPIRY_PROPOSAL=YYYY-MM: stands in for the
+    std::optional<int> expiry_month;  // OCR reader's proposal, so the confirm step can be driven
+};
+TestHooks read_test_hooks();
+
+}  // namespace medkiosk::app
