@@ -17,6 +17,20 @@ BEGIN
 END
 $roles$;
 
+-- Kiosk and report logins create nothing, anywhere. PUBLIC holds TEMPORARY on every new database, and a
+-- login that can create in pg_temp can shadow a type or relation a SECURITY DEFINER function names and
+-- run its own code as the hub's owner (issue 12). A database's own privileges are not carried by
+-- CREATE DATABASE ... TEMPLATE nor by pg_restore into a new database: run hub init again after either
+-- (hub.add_kiosk refuses until then). Checked at the end of this file.
+DO $lockdown$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database());
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'public') THEN
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    END IF;
+END
+$lockdown$;
+
 CREATE SCHEMA IF NOT EXISTS hub;
 REVOKE ALL ON SCHEMA hub FROM PUBLIC;
 GRANT USAGE ON SCHEMA hub TO medkiosk_kiosk, medkiosk_report;
@@ -165,7 +179,8 @@ CREATE TABLE IF NOT EXISTS hub.drive (
     change_seq bigint NOT NULL DEFAULT 0
 );
 
-CREATE OR REPLACE FUNCTION hub.stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION hub.stamp_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, hub, pg_temp AS $$
 BEGIN
     NEW.change_seq := nextval('hub.change_seq');
     RETURN NEW;
@@ -185,8 +200,8 @@ $triggers$;
 -- Kiosks hold no table privilege at all: everything goes through SECURITY DEFINER functions and the
 -- feed views. Row-level security is the second wall: should a grant ever be added by mistake, a kiosk
 -- still sees and writes only rows carrying its own kiosk_id.
-CREATE OR REPLACE FUNCTION hub.session_kiosk() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+CREATE OR REPLACE FUNCTION hub.session_kiosk() RETURNS pg_catalog.text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
     SELECT kiosk_id FROM hub.kiosk WHERE role_name = session_user
 $$;
 
@@ -207,3 +222,26 @@ BEGIN
     END LOOP;
 END
 $rls$;
+
+-- The lockdown held: neither group may create anything in this database (a REVOKE by a role that is
+-- neither the database's owner nor a superuser only warns, so check).
+DO $check_lockdown$
+DECLARE
+    grp     pg_catalog.text;
+    schemas pg_catalog.text;
+BEGIN
+    FOREACH grp IN ARRAY ARRAY['medkiosk_kiosk', 'medkiosk_report'] LOOP
+        IF has_database_privilege(grp, current_database(), 'TEMPORARY, CREATE') THEN
+            RAISE EXCEPTION '% may still create objects in database % (TEMPORARY or CREATE): apply the hub schema '
+                            'as the database owner or a superuser', grp, current_database()
+                USING ERRCODE = '42501';
+        END IF;
+        SELECT string_agg(nspname, ', ') INTO schemas FROM pg_catalog.pg_namespace
+            WHERE has_schema_privilege(grp, oid, 'CREATE');
+        IF schemas IS NOT NULL THEN
+            RAISE EXCEPTION '% may create objects in schema %: REVOKE CREATE ON SCHEMA ... FROM it (and PUBLIC)',
+                            grp, schemas USING ERRCODE = '42501';
+        END IF;
+    END LOOP;
+END
+$check_lockdown$;

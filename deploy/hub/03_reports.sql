@@ -41,10 +41,10 @@ CREATE OR REPLACE VIEW hub.kiosk_status AS
     SELECT DISTINCT ON (kiosk_id) * FROM hub.heartbeat ORDER BY kiosk_id, received_at DESC;
 
 -- A donor's receipt code shows the outcome of that donation's own items and nothing else.
-CREATE OR REPLACE FUNCTION hub.receipt_lookup(code text)
-    RETURNS TABLE (recorded_at timestamptz, product text, quantity integer, decision text, reason text,
-                   review_state text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
+    RETURNS TABLE (recorded_at pg_catalog.timestamptz, product pg_catalog.text, quantity pg_catalog.int4,
+                   decision pg_catalog.text, reason pg_catalog.text, review_state pg_catalog.text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
     -- The outcome is the latest staff action the kiosk synced: dispatched, else the last review's state.
     SELECT d.recorded_at, coalesce(c.name, d.gtin, d.product_id, d.scheme), d.quantity, d.decision, d.reason,
            CASE WHEN EXISTS (SELECT FROM hub.dispatch_item x WHERE x.kiosk_id = d.kiosk_id AND x.dropoff_uuid = d.uuid)
