@@ -12,6 +12,7 @@
 #include "county_key.hpp"
 #include "dropoff_rows.hpp"
 #include "identifiers.hpp"
+#include "medkiosk/storage/file_owner.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
 
@@ -528,6 +529,13 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file
             if (!key) return key.error();
             impl->county_key = std::move(key).value();
 
+            if (!exists) {
+                // Created by root for the kiosk: the kiosk's user must own it (file_owner.hpp).
+                if (auto s =
+                        create_for_data_dir_owner(file, directory.empty() ? fs::path(".") : directory, 0640);
+                    !s)
+                    return s.error();
+            }
             auto opened = Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
             if (!opened) return opened.error();
             impl->db = std::move(opened).value();

@@ -157,6 +157,23 @@ TEST_F(LedgerCliTest, ABadCatalogueImportsNothingAndNamesEveryBadRow) {
     EXPECT_EQ(exported.out.find("新药"), std::string::npos);
 }
 
+TEST_F(LedgerCliTest, ACatalogueWithNulBytesIsRefusedNamingLineAndColumn) {
+    ASSERT_EQ(ctl({"catalog", "import", kSample}).exit_code, 0);
+    const fs::path bad = dir_.path() / "nul.csv";
+    testing::write_file_bytes(bad,
+                              std::string("product_id,name_zh,name_en,form,strength,category,prescription,"
+                                          "controlled,cold_chain,injectable,device\n"
+                                          "06900000000014,新药,New,tablet,,fever,0,0,0,0,0\n"
+                                          "06900000000021,名") +
+                                  std::string(1, '\0') + "X,Name,tablet,,fever,0,0,0,0,0\n");
+    auto result = ctl({"catalog", "import", bad.string()});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("nul.csv:3:name_zh: holds a NUL byte"), std::string::npos) << result.err;
+    auto exported = ctl({"catalog", "export"});
+    EXPECT_EQ(exported.out.find("新药"), std::string::npos) << "nothing was imported";
+    EXPECT_EQ(exported.out.find(std::string(1, '\0')), std::string::npos);
+}
+
 TEST_F(LedgerCliTest, UsageErrorsExitTwo) {
     EXPECT_EQ(ctl({"users"}).exit_code, 2);
     EXPECT_EQ(ctl({"catalog", "import"}).exit_code, 2);

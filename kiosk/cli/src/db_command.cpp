@@ -149,6 +149,7 @@ int run_db(const Args& args, CommandIo io) {
                << summary.value().schema_version << ")\n";
         return 0;
     }
+    if (auto s = ledger_cli::require_data_dir(data_dir); !s) return fail(io, s.error());
     std::error_code ec;
     if (!fs::exists(ledger_path, ec)) {
         io.err << "medkioskctl db: no ledger at " << ledger_path.string()

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "medkiosk/storage/file_owner.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
@@ -57,7 +59,7 @@ fs::path default_pepper_file(const fs::path& data_dir) {
     return dir.parent_path() / (dir.filename().string() + ".pin-pepper");
 }
 
-storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
+storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create, const fs::path& data_dir) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     std::ifstream in(file, std::ios::binary);
     if (in) {
@@ -83,6 +85,13 @@ storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
     if (fd < 0) {
         return Error{ErrorCode::Io,
                      "cannot create PIN pepper " + file.string() + ": " + std::strerror(errno)};
+    }
+    if (!data_dir.empty()) {
+        if (auto handed = storage::hand_to_data_dir_owner(fd, file, data_dir); !handed) {
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            return handed.error();
+        }
     }
     const bool written =
         ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;

@@ -18,7 +18,9 @@ namespace medkiosk::kiosk {
 std::filesystem::path default_pepper_file(const std::filesystem::path& data_dir);
 
 // Reads the pepper; creates 32 random bytes (mode 0600) when the file is absent and `create` is set.
-storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create);
+// A pepper created by root is given to the owner of `data_dir` (the kiosk's user; file_owner.hpp).
+storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create,
+                                           const std::filesystem::path& data_dir = {});
 
 struct PinCost {
     unsigned long long ops_limit;
