@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "medkiosk/storage/ledger.hpp"
 #include "storage_test_util.hpp"
@@ -172,6 +173,34 @@ TEST_F(LedgerCliTest, ACatalogueWithNulBytesIsRefusedNamingLineAndColumn) {
     auto exported = ctl({"catalog", "export"});
     EXPECT_EQ(exported.out.find("新药"), std::string::npos) << "nothing was imported";
     EXPECT_EQ(exported.out.find(std::string(1, '\0')), std::string::npos);
+}
+
+// Issue 12: twelve medkioskctl processes guessing a technician's PIN at once. Every guess that was
+// checked is counted (no write is lost), and the others were told to wait; before, all twelve were
+// checked and the count ended at 1.
+TEST_F(LedgerCliTest, TwelveProcessesGuessingAtOnceAreEachCountedOrToldToWait) {
+    ASSERT_EQ(ctl({"users", "add", "tech", "--role", "technician"}, "13579\n").exit_code, 0);
+    ASSERT_EQ(ctl({"users", "add", "anna", "--role", "staff"}, "2468\n").exit_code, 0);
+    std::vector<medkiosk::test::ProcessResult> results(12);
+    std::vector<std::thread> guesses;
+    for (auto& result : results)
+        guesses.emplace_back([&] { result = ctl({"users", "unlock", "anna", "--by", "tech"}, "00000\n"); });
+    for (auto& guess : guesses) guess.join();
+    int wrong = 0, wait = 0;
+    for (const auto& result : results) {
+        EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+        if (result.err == "medkioskctl users: wrong PIN\n") ++wrong;
+        if (result.err.find("too many wrong PINs; try again in") != std::string::npos) ++wait;
+    }
+    const auto listed = json_lines(ctl({"users", "list", "--json"}).out);
+    int counted = -1;
+    for (const auto& user : listed)
+        if (user["login"] == "tech") counted = user["failed_attempts"].get<int>();
+    EXPECT_EQ(counted, wrong) << "every checked guess is counted";
+    EXPECT_EQ(wrong + wait, 12);
+    // Three are free; each further one waits 2 s after the last, so only a slow start lets a 4th in.
+    EXPECT_GE(wrong, 3);
+    EXPECT_LE(wrong, 5);
 }
 
 TEST_F(LedgerCliTest, UsageErrorsExitTwo) {
