@@ -52,6 +52,10 @@ CREATE OR REPLACE FUNCTION hub.record_problem(k pg_catalog.text, ent pg_catalog.
             THEN format('payload says kiosk %s, but it came from kiosk %s', left(p->>'kiosk_id', 60), k)
         WHEN ent IN ('dropoff', 'review_action', 'dispatch') AND p->>'uuid' IS DISTINCT FROM id
             THEN format('%s id %s does not match its payload uuid %s', ent, id, left(p->>'uuid', 60))
+        WHEN ent = 'session' AND p ? 'session_uuid' AND p->>'session_uuid' IS DISTINCT FROM id
+            THEN format('session id %s does not match its payload session_uuid %s', id, left(p->>'session_uuid', 60))
+        WHEN ent = 'session' AND (coalesce(p->>'receipt_code', '') = '' OR length(p->>'receipt_code') > 40)
+            THEN 'session receipt_code is missing or longer than 40 characters'
         WHEN ent = 'dropoff' AND NOT hub.in_window(p->>'recorded_at') THEN hub.date_problem(ent, 'recorded_at', p)
         WHEN ent = 'dropoff' AND NOT hub.in_window(p->>'expiry') THEN hub.date_problem(ent, 'expiry', p)
         WHEN ent = 'session' AND NOT hub.in_window(p->>'started_at') THEN hub.date_problem(ent, 'started_at', p)
@@ -81,6 +85,8 @@ DECLARE
     h        pg_catalog.bytea;
     existing pg_catalog.bytea;
     problem  pg_catalog.text;
+    session_key pg_catalog.uuid;
+    violated pg_catalog.text;
 BEGIN
     IF jsonb_typeof(batch) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'ingest expects a JSON array of records' USING ERRCODE = '22023';
@@ -115,17 +121,27 @@ BEGIN
             IF ent = 'dropoff' THEN
                 INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, gtin,
                         product_id, batch, expiry, expiry_precision, serial_hash, quantity, condition,
-                        decision, reason, review_state, expiry_source)
+                        decision, reason, review_state, expiry_source, session_uuid)
                 VALUES (k, (p->>'uuid')::pg_catalog.uuid, (p->>'session_id')::pg_catalog.int8,
                         (p->>'recorded_at')::pg_catalog.timestamptz, (p->>'sequence')::pg_catalog.int8,
                         p->>'scheme', nullif(p->>'gtin', ''), nullif(p->>'product_id', ''),
                         nullif(p->>'batch', ''), nullif(p->>'expiry', '')::pg_catalog.date,
                         nullif(p->>'expiry_precision', ''), nullif(p->>'serial_hash', ''),
                         (p->>'quantity')::pg_catalog.int4, p->>'condition', p->>'decision', p->>'reason',
-                        coalesce(p->>'review_state', 'pending'), nullif(p->>'expiry_source', ''));
+                        coalesce(p->>'review_state', 'pending'), nullif(p->>'expiry_source', ''),
+                        nullif(p->>'session_uuid', '')::pg_catalog.uuid);
             ELSIF ent = 'session' THEN
-                INSERT INTO hub.session (kiosk_id, session_id, receipt_code, started_at)
-                VALUES (k, (p->>'session_id')::pg_catalog.int8, p->>'receipt_code',
+                -- A legacy session (numbered, no session_uuid) gets a UUID made up here.
+                session_key := coalesce((p->>'session_uuid')::pg_catalog.uuid, gen_random_uuid());
+                IF EXISTS (SELECT FROM hub.receipt_code c WHERE c.code = p->>'receipt_code') THEN
+                    RAISE EXCEPTION 'receipt code % is already used by another donation at the hub; a receipt '
+                                    'code belongs to one donation in the whole county', p->>'receipt_code';
+                END IF;
+                INSERT INTO hub.receipt_code (code, kiosk_id, session_uuid) VALUES (p->>'receipt_code', k, session_key);
+                INSERT INTO hub.session (kiosk_id, session_uuid, session_id, instance_id, legacy, receipt_code,
+                                         started_at)
+                VALUES (k, session_key, (p->>'session_id')::pg_catalog.int8,
+                        nullif(p->>'instance_id', '')::pg_catalog.uuid, NOT (p ? 'session_uuid'), p->>'receipt_code',
                         (p->>'started_at')::pg_catalog.timestamptz);
             ELSIF ent = 'review_action' THEN
                 INSERT INTO hub.review_action (kiosk_id, uuid, dropoff_uuid, action, category, acted_at, payload)
@@ -145,6 +161,15 @@ BEGIN
             RETURN NEXT;
         EXCEPTION
             WHEN unique_violation THEN
+                GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME;
+                IF violated = 'receipt_code_pkey' THEN
+                    -- Another kiosk's session took the code a moment before.
+                    outcome := 'invalid';
+                    detail := format('receipt code %s is already used by another donation at the hub; a receipt '
+                                     'code belongs to one donation in the whole county', p->>'receipt_code');
+                    RETURN NEXT;
+                    CONTINUE;
+                END IF;
                 -- Another delivery of the same record (a bundle import beside a live sync) won the race.
                 SELECT r.payload_hash INTO existing FROM hub.ingest_record r
                     WHERE r.kiosk_id = k AND r.record_id = rec_id;
@@ -179,9 +204,14 @@ BEGIN
             FROM jsonb_array_elements(batch) WITH ORDINALITY AS e(value, ord)
         ), parsed AS (
             SELECT i.*, sha256(convert_to(i.ptext, 'UTF8')) AS h, i.ptext::pg_catalog.jsonb AS p FROM input i
+        ), keyed AS (
+            -- A legacy session (numbered, no session_uuid) gets a UUID made up here, once.
+            SELECT x.*, CASE WHEN x.entity = 'session'
+                             THEN coalesce((x.p->>'session_uuid')::pg_catalog.uuid, gen_random_uuid()) END AS session_key
+            FROM parsed x
         ), known AS (
             SELECT x.*, r.payload_hash AS existing
-            FROM parsed x LEFT JOIN hub.ingest_record r ON r.kiosk_id = k AND r.record_id = x.id
+            FROM keyed x LEFT JOIN hub.ingest_record r ON r.kiosk_id = k AND r.record_id = x.id
         ), fresh AS (
             SELECT * FROM known WHERE existing IS NULL
         ), checked AS (
@@ -193,19 +223,24 @@ BEGIN
         ), ins_dropoff AS (
             INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, gtin,
                     product_id, batch, expiry, expiry_precision, serial_hash, quantity, condition,
-                    decision, reason, review_state, expiry_source)
+                    decision, reason, review_state, expiry_source, session_uuid)
             SELECT k, (p->>'uuid')::pg_catalog.uuid, (p->>'session_id')::pg_catalog.int8,
                    (p->>'recorded_at')::pg_catalog.timestamptz, (p->>'sequence')::pg_catalog.int8, p->>'scheme',
                    nullif(p->>'gtin', ''), nullif(p->>'product_id', ''), nullif(p->>'batch', ''),
                    nullif(p->>'expiry', '')::pg_catalog.date, nullif(p->>'expiry_precision', ''),
                    nullif(p->>'serial_hash', ''), (p->>'quantity')::pg_catalog.int4, p->>'condition',
                    p->>'decision', p->>'reason', coalesce(p->>'review_state', 'pending'),
-                   nullif(p->>'expiry_source', '')
+                   nullif(p->>'expiry_source', ''), nullif(p->>'session_uuid', '')::pg_catalog.uuid
             FROM fresh WHERE entity = 'dropoff' RETURNING 1
+        ), ins_receipt AS (
+            -- A code already taken (here or earlier in this batch) raises: ingest_each then says which.
+            INSERT INTO hub.receipt_code (code, kiosk_id, session_uuid)
+            SELECT p->>'receipt_code', k, session_key FROM fresh WHERE entity = 'session' RETURNING 1
         ), ins_session AS (
-            INSERT INTO hub.session (kiosk_id, session_id, receipt_code, started_at)
-            SELECT k, (p->>'session_id')::pg_catalog.int8, p->>'receipt_code',
-                   (p->>'started_at')::pg_catalog.timestamptz
+            INSERT INTO hub.session (kiosk_id, session_uuid, session_id, instance_id, legacy, receipt_code,
+                                     started_at)
+            SELECT k, session_key, (p->>'session_id')::pg_catalog.int8, nullif(p->>'instance_id', '')::pg_catalog.uuid,
+                   NOT (p ? 'session_uuid'), p->>'receipt_code', (p->>'started_at')::pg_catalog.timestamptz
             FROM fresh WHERE entity = 'session' RETURNING 1
         ), ins_review AS (
             INSERT INTO hub.review_action (kiosk_id, uuid, dropoff_uuid, action, category, acted_at, payload)
@@ -225,7 +260,8 @@ BEGIN
         )
         SELECT (SELECT c.bad FROM checked c),
                (SELECT count(*) FROM ins_record) + (SELECT count(*) FROM ins_dropoff)
-                   + (SELECT count(*) FROM ins_session) + (SELECT count(*) FROM ins_review)
+                   + (SELECT count(*) FROM ins_session) + (SELECT count(*) FROM ins_receipt)
+                   + (SELECT count(*) FROM ins_review)
                    + (SELECT count(*) FROM ins_dispatch) + (SELECT count(*) FROM ins_dispatch_item),
                coalesce(jsonb_agg(jsonb_build_array(known.id,
                    CASE WHEN known.existing IS NULL THEN 'inserted'
@@ -277,8 +313,10 @@ BEGIN
         RAISE EXCEPTION 'heartbeat expects a JSON object' USING ERRCODE = '22023';
     ELSIF size > 65536 THEN
         RAISE EXCEPTION 'heartbeat is % bytes; the hub accepts at most 65536', size USING ERRCODE = '54000';
-    ELSIF length(body->>'version') > 200 OR length(body->>'audit_head') > 200 THEN
-        RAISE EXCEPTION 'heartbeat version or audit_head is longer than 200 characters' USING ERRCODE = '54000';
+    ELSIF length(body->>'version') > 200 OR length(body->>'audit_head') > 200
+          OR length(body->>'ledger_instance') > 200 THEN
+        RAISE EXCEPTION 'heartbeat version, audit_head or ledger_instance is longer than 200 characters'
+            USING ERRCODE = '54000';
     END IF;
     IF kiosk_text ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
         kiosk_time := kiosk_text::pg_catalog.timestamptz;
@@ -289,10 +327,11 @@ BEGIN
         RAISE EXCEPTION 'heartbeat kiosk_time "%" is not a date', left(kiosk_text, 40) USING ERRCODE = '22007';
     END IF;
     INSERT INTO hub.heartbeat (kiosk_id, received_at, kiosk_time, version, backlog, oldest_unsynced_age_s,
-            disk_free_bytes, clock_skew_ms, decode_stats, audit_head)
+            disk_free_bytes, clock_skew_ms, decode_stats, audit_head, ledger_instance)
     VALUES (k, at, kiosk_time, body->>'version', (body->>'backlog')::pg_catalog.int8,
             (body->>'oldest_unsynced_age_s')::pg_catalog.int8, (body->>'disk_free_bytes')::pg_catalog.int8,
-            (body->>'clock_skew_ms')::pg_catalog.int8, body->'decode_stats', body->>'audit_head')
+            (body->>'clock_skew_ms')::pg_catalog.int8, body->'decode_stats', body->>'audit_head',
+            body->>'ledger_instance')
     ON CONFLICT DO NOTHING;
     RETURN at;
 END $$;

@@ -53,10 +53,15 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
                                WHERE r.kiosk_id = d.kiosk_id AND r.dropoff_uuid = d.uuid
                                ORDER BY r.acted_at DESC LIMIT 1), d.review_state)
            END
-    FROM hub.session s
-    JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id AND d.session_id = s.session_id
+    -- One code, one session (hub.receipt_code), and only that kiosk's drop-offs of that session: by its
+    -- UUID, or by number for a legacy session's legacy drop-offs.
+    FROM hub.receipt_code rc
+    JOIN hub.session s ON s.kiosk_id = rc.kiosk_id AND s.session_uuid = rc.session_uuid
+    JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id
+                      AND (d.session_uuid = s.session_uuid
+                           OR (s.legacy AND d.session_uuid IS NULL AND d.session_id = s.session_id))
     LEFT JOIN hub.catalogue c ON c.gtin = d.gtin
-    WHERE s.receipt_code = upper(btrim(code))
+    WHERE rc.code = upper(btrim(receipt_lookup.code))  -- the parameter, not the column
     ORDER BY d.sequence
 $$;
 

@@ -134,6 +134,9 @@ struct SyncWorker::Impl {
         auto head = store->audit_head();
         if (!head) return head.error();
         if (!head.value().empty()) body["audit_head"] = head.value();
+        auto instance = store->instance_id();
+        if (!instance) return instance.error();
+        if (!instance.value().empty()) body["ledger_instance"] = instance.value();
         if (options.decode_stats) {
             const DecodeStats stats = options.decode_stats();
             body["decode_stats"] = {{"frames", stats.frames},

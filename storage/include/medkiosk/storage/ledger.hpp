@@ -121,6 +121,10 @@ struct LedgerOptions {
     // Inspect only (medkioskctl): never creates, migrates or writes the file and needs no county key;
     // begin_session and record_dropoff fail with ErrorCode::Invalid. A missing file is NotFound.
     bool read_only = false;
+    // `medkioskctl db init --new-instance`: where the ledger is missing or empty although the data
+    // directory had one (ledger_instance.hpp), start a new one with a new instance id instead of
+    // refusing. A ledger that holds records is never replaced.
+    bool new_instance = false;
 };
 
 // The PIN hash of a disabled user: no PIN matches it.
@@ -145,6 +149,9 @@ class Ledger {
     StatusOr<std::string> integrity_check();  // "ok" or SQLite's report
 
     const std::filesystem::path& file() const;
+    // The random id this ledger got when it was made; "" on a read-only look at a ledger no version
+    // with instances has written to yet.
+    std::string instance_id() const;
 
     // --- Catalogue, rules, users, staff work, audit (ledger_admin.cpp). Every change is one durable
     // transaction together with its audit row (and its outbox row for staff actions on drop-offs).
