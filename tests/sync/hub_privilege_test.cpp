@@ -114,10 +114,12 @@ class HubPrivilegeTest : public SyncFixture {
                 << R"("condition":"sealed","decision":"accept","reason":"ok"})";
         return ingest_element("dropoff", uuid, payload.str());
     }
+    // A receipt code is unique in the county: each call its own.
     static std::string session_record() {
-        return ingest_element(
-            "session", "session-1",
-            R"({"session_id":1,"receipt_code":"PRIV-TEST","started_at":"2026-11-29T07:59:00Z"})");
+        static int calls = 0;
+        return ingest_element("session", "session-1",
+                              R"({"session_id":1,"receipt_code":"PRIV-TEST-)" + std::to_string(++calls) +
+                                  R"(","started_at":"2026-11-29T07:59:00Z"})");
     }
 
     // Everything a kiosk's login can call, the way the attacker's own session would. The casts in these
