@@ -114,6 +114,12 @@ StatusOr<std::optional<LedgerInstance>> read_instance(Database& db) {
 StatusOr<LedgerInstance> ensure_instance(Database& db) {
     constexpr std::string_view kDoing = "giving the ledger its instance id";
     constexpr std::string_view kNothing = "nothing was changed";
+    // Nearly always there already: no write lock for a look.
+    if (auto present = read_instance(db); !present) {
+        return present.error();
+    } else if (present.value()) {
+        return *present.value();
+    }
     WriteTransaction transaction(db);
     if (auto s = transaction.begin(kDoing, kNothing); !s) return s.error();
     auto existing = read_instance(db);
