@@ -166,8 +166,8 @@ struct DecodeWorker::Impl {
         frame = nullptr;
         frame_bytes = 0;
         if (::ftruncate(frame_fd, static_cast<off_t>(size)) != 0) {
-            frame_error = "shared image memory of " + std::to_string(size) + " bytes could not be had: " +
-                          errno_text(errno);
+            frame_error = "shared image memory of " + std::to_string(size) +
+                          " bytes could not be had: " + errno_text(errno);
             return false;
         }
         void* address = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, frame_fd, 0);
@@ -186,8 +186,7 @@ struct DecodeWorker::Impl {
             const ssize_t got = ::read(helper_stderr, chunk, sizeof chunk);
             if (got > 0) {
                 stderr_tail.append(chunk, static_cast<std::size_t>(got));
-                if (stderr_tail.size() > kStderrTail)
-                    stderr_tail.erase(0, stderr_tail.size() - kStderrTail);
+                if (stderr_tail.size() > kStderrTail) stderr_tail.erase(0, stderr_tail.size() - kStderrTail);
                 continue;
             }
             if (got < 0 && errno == EINTR) continue;
@@ -218,7 +217,8 @@ struct DecodeWorker::Impl {
         pid = 0;
         drain_stderr();
         close_fd(helper_stderr);
-        std::string how = reaped == -1 ? "ended (its exit status was not available)" : describe_status(status);
+        std::string how =
+            reaped == -1 ? "ended (its exit status was not available)" : describe_status(status);
         if (const std::string said = last_line(stderr_tail); !said.empty()) how += ": " + said;
         stderr_tail.clear();
         return how;
@@ -314,7 +314,8 @@ struct DecodeWorker::Impl {
         std::string parent_pid = parent;
         char* argv[] = {program.data(), serve.data(), parent_flag.data(), parent_pid.data(), nullptr};
         pid_t spawned = 0;
-        const int spawn_error = ::posix_spawn(&spawned, executable.c_str(), &actions, &attributes, argv, environ);
+        const int spawn_error =
+            ::posix_spawn(&spawned, executable.c_str(), &actions, &attributes, argv, environ);
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attributes);
         close_fd(child_socket);
@@ -337,25 +338,28 @@ struct DecodeWorker::Impl {
         if (received != Received::Message) {
             const bool hung = received == Received::TimedOut;
             const std::string how = finish_helper(hung);
-            return "the decoding helper " + executable + (hung ? " did not report ready within " +
-                                                                     seconds_text(options.start_timeout) + " and was "
-                                                               : " ") +
+            return "the decoding helper " + executable +
+                   (hung ? " did not report ready within " + seconds_text(options.start_timeout) + " and was "
+                         : " ") +
                    how + (hung ? "" : " before it was ready");
         }
-        const auto ready = protocol::read_message<protocol::Ready>(buffer.data(), size, protocol::Type::Ready);
+        const auto ready =
+            protocol::read_message<protocol::Ready>(buffer.data(), size, protocol::Type::Ready);
         const protocol::Ready expected;
         if (!ready || ready->version != expected.version ||
             ready->still_options_size != expected.still_options_size ||
             ready->live_options_size != expected.live_options_size) {
             finish_helper(true);
             return "the decoding helper " + executable +
-                   " belongs to another version of medkiosk; restart medkiosk after an upgrade, or reinstall it";
+                   " belongs to another version of medkiosk; restart medkiosk after an upgrade, or reinstall "
+                   "it";
         }
         protocol::Configure configure{};
         configure.header.type = protocol::Type::Configure;
         configure.still = options.still;
         configure.live = options.live;
-        if (::send(socket, &configure, sizeof configure, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof configure)) {
+        if (::send(socket, &configure, sizeof configure, MSG_NOSIGNAL) !=
+            static_cast<ssize_t>(sizeof configure)) {
             const std::string how = finish_helper(true);
             return "the decoding helper " + executable + " " + how + " while being configured";
         }
@@ -389,9 +393,9 @@ struct DecodeWorker::Impl {
         };
         if (width <= 0 || height <= 0 || !frame ||
             static_cast<std::size_t>(width) * static_cast<std::size_t>(height) > frame_bytes)
-            return skip(DecodeIncident::Kind::BadAnswer,
-                        "no shared image of " + std::to_string(width) + "x" + std::to_string(height) +
-                            " was prepared" + (frame_error.empty() ? "" : ": " + frame_error));
+            return skip(DecodeIncident::Kind::BadAnswer, "no shared image of " + std::to_string(width) + "x" +
+                                                             std::to_string(height) + " was prepared" +
+                                                             (frame_error.empty() ? "" : ": " + frame_error));
         std::string died_idle;
         for (int attempt = 0;; ++attempt) {
             if (pid == 0) {
@@ -413,7 +417,8 @@ struct DecodeWorker::Impl {
             request.width = width;
             request.height = height;
             request.shared_bytes = frame_bytes;
-            if (::send(socket, &request, sizeof request, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof request)) {
+            if (::send(socket, &request, sizeof request, MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(sizeof request)) {
                 report = answer(request.header.id, mode, what);
                 if (!died_idle.empty() && !report.incident)
                     report.incident = DecodeIncident{DecodeIncident::Kind::Crashed, "nothing (it was idle)",
@@ -448,20 +453,23 @@ struct DecodeWorker::Impl {
                 return fail(DecodeIncident::Kind::Crashed, "the decoding helper " + finish_helper(false));
             case Received::TimedOut:
                 return fail(DecodeIncident::Kind::TimedOut, "no answer within " + seconds_text(timeout) +
-                                                                 "; the helper was stopped (" + finish_helper(true) +
-                                                                 ")");
+                                                                "; the helper was stopped (" +
+                                                                finish_helper(true) + ")");
             case Received::Failed:
-                return fail(DecodeIncident::Kind::BadAnswer, "the helper's socket failed (" + errno_text(errno) +
-                                                                 "); it was stopped (" + finish_helper(true) + ")");
+                return fail(DecodeIncident::Kind::BadAnswer, "the helper's socket failed (" +
+                                                                 errno_text(errno) + "); it was stopped (" +
+                                                                 finish_helper(true) + ")");
         }
-        const auto result = size <= buffer.size() ? protocol::decode_result(buffer.data(), size) : std::nullopt;
+        const auto result =
+            size <= buffer.size() ? protocol::decode_result(buffer.data(), size) : std::nullopt;
         if (!result || result->id != id) {
             // A confused helper is not asked again.
             const std::string how = finish_helper(true);
-            return fail(DecodeIncident::Kind::BadAnswer, "the helper answered with " + std::to_string(size) +
-                                                             " bytes that are not the result asked for; it was "
-                                                             "stopped (" +
-                                                             how + ")");
+            return fail(DecodeIncident::Kind::BadAnswer,
+                        "the helper answered with " + std::to_string(size) +
+                            " bytes that are not the result asked for; it was "
+                            "stopped (" +
+                            how + ")");
         }
         if (result->failure != 0)
             return fail(DecodeIncident::Kind::BadAnswer,
@@ -485,7 +493,8 @@ std::optional<std::string> DecodeWorker::start() {
 
 std::uint8_t* DecodeWorker::grey_buffer(int width, int height) {
     if (width <= 0 || height <= 0) return nullptr;
-    if (!impl_->ensure_frame(static_cast<std::size_t>(width) * static_cast<std::size_t>(height))) return nullptr;
+    if (!impl_->ensure_frame(static_cast<std::size_t>(width) * static_cast<std::size_t>(height)))
+        return nullptr;
     return impl_->frame;
 }
 

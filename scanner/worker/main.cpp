@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
         if (received < 0 && errno == EINTR) continue;
         if (received <= 0) return 0;  // the kiosk closed the socket: done
         const auto size = static_cast<std::size_t>(received);
-        if (auto configure = protocol::read_message<protocol::Configure>(buffer.data(), size,
-                                                                         protocol::Type::Configure)) {
+        if (auto configure =
+                protocol::read_message<protocol::Configure>(buffer.data(), size, protocol::Type::Configure)) {
             still_options = configure->still;
             live_options = configure->live;
             still = std::make_unique<Decoder>(still_options);
@@ -142,7 +142,8 @@ int main(int argc, char** argv) {
             live = std::make_unique<TrackingDecoder>(live_options);
             continue;
         }
-        const auto request = protocol::read_message<protocol::Decode>(buffer.data(), size, protocol::Type::Decode);
+        const auto request =
+            protocol::read_message<protocol::Decode>(buffer.data(), size, protocol::Type::Decode);
         if (!request) return 5;  // not from the kiosk we know: stop rather than guess
         const std::uint64_t pixels_size =
             static_cast<std::uint64_t>(request->width) * static_cast<std::uint64_t>(request->height);

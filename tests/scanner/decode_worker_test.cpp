@@ -3,6 +3,8 @@
 // the image it was reading. Faults come from a test build of the helper (medkiosk-decoder-with-faults)
 // that fails on purpose when an image starts with "MKFAULT"; the installed helper has no such hook.
 
+#include "medkiosk/scanner/decode_worker.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,7 +19,6 @@
 #include <thread>
 
 #include "linear_sweep.hpp"
-#include "medkiosk/scanner/decode_worker.hpp"
 #include "medkiosk/scanner/decoder.hpp"
 #include "support/temp_dir.hpp"
 #include "synthetic_codes.hpp"
@@ -42,7 +43,8 @@ cv::Mat pack_frame(unsigned seed) {
     place_symbol(frame, render_symbol(gs1_datamatrix_code("SER" + std::to_string(seed))),
                  Placement{{300, 360}, 8.0 * seed, 5, 0, 1});
     place_symbol(frame, render_symbol(ean13_code("690123456789")), Placement{{850, 250}, 0, 3, 0, 1});
-    place_symbol(frame, render_symbol(code128_code("81234560000123456789")), Placement{{850, 520}, 0, 2, 0, 1});
+    place_symbol(frame, render_symbol(code128_code("81234560000123456789")),
+                 Placement{{850, 520}, 0, 2, 0, 1});
     blur_and_noise(frame, 0.5, 2, seed);
     return frame;
 }
@@ -65,7 +67,8 @@ bool same(const std::vector<DecodedSymbol>& a, const std::vector<DecodedSymbol>&
         if (a[i].text != b[i].text || a[i].format != b[i].format || a[i].symbology != b[i].symbology)
             return false;
         for (int c = 0; c < 4; ++c)
-            if (a[i].corners[c].x != b[i].corners[c].x || a[i].corners[c].y != b[i].corners[c].y) return false;
+            if (a[i].corners[c].x != b[i].corners[c].x || a[i].corners[c].y != b[i].corners[c].y)
+                return false;
     }
     return true;
 }
@@ -103,7 +106,8 @@ TEST(scannerDecodeWorker, DecodesExactlyWhatTheInProcessDecodersDecode) {
         const cv::Mat frame = pack_frame(seed);
         const auto expected_still =
             still.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
-        const auto expected_live = live.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
+        const auto expected_live =
+            live.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step));
         const auto got_still = decode(worker, frame, DecodeMode::Still, "seed " + std::to_string(seed));
         const auto got_live = decode(worker, frame, DecodeMode::Live, "seed " + std::to_string(seed));
         EXPECT_FALSE(got_still.skipped || got_live.skipped);
@@ -137,7 +141,8 @@ TEST(scannerDecodeWorker, EveryWayTheHelperFailsSkipsOnlyThatImage) {
         const pid_t before = worker.helper_pid();
         ASSERT_GT(before, 0);
         const std::string what = std::string("image with fault ") + c.fault;
-        const auto report = decode(worker, faulty(c.fault), c.fault == 'A' ? DecodeMode::Live : DecodeMode::Still, what);
+        const auto report =
+            decode(worker, faulty(c.fault), c.fault == 'A' ? DecodeMode::Live : DecodeMode::Still, what);
         EXPECT_TRUE(report.skipped) << c.fault;
         EXPECT_TRUE(report.symbols.empty()) << c.fault;
         ASSERT_TRUE(report.incident) << c.fault;
@@ -152,7 +157,8 @@ TEST(scannerDecodeWorker, EveryWayTheHelperFailsSkipsOnlyThatImage) {
     // The helper's own words about an abort reach the incident.
     const auto report = decode(worker, faulty('A'), DecodeMode::Still, "again");
     ASSERT_TRUE(report.incident);
-    EXPECT_NE(report.incident->detail.find("fault hook: abort"), std::string::npos) << report.incident->detail;
+    EXPECT_NE(report.incident->detail.find("fault hook: abort"), std::string::npos)
+        << report.incident->detail;
 }
 
 TEST(scannerDecodeWorker, CrashesInARowBackOffAndSkipQuietlyMeanwhile) {
@@ -192,7 +198,8 @@ TEST(scannerDecodeWorker, AMissingOrBrokenHelperIsReportedNotHidden) {
     DecodeWorker missing(options);
     const auto error = missing.start();
     ASSERT_TRUE(error);
-    EXPECT_NE(error->find("/nonexistent/medkiosk-decoder could not be started: No such file"), std::string::npos)
+    EXPECT_NE(error->find("/nonexistent/medkiosk-decoder could not be started: No such file"),
+              std::string::npos)
         << *error;
     auto report = decode(missing, medkiosk::test::upright_ean13().grey, DecodeMode::Live, "frame 1");
     EXPECT_TRUE(report.skipped);
@@ -203,7 +210,8 @@ TEST(scannerDecodeWorker, AMissingOrBrokenHelperIsReportedNotHidden) {
     DecodeWorker broken(options);
     const auto broken_error = broken.start();
     ASSERT_TRUE(broken_error);
-    EXPECT_NE(broken_error->find("exited with status 1 before it was ready"), std::string::npos) << *broken_error;
+    EXPECT_NE(broken_error->find("exited with status 1 before it was ready"), std::string::npos)
+        << *broken_error;
 
     medkiosk::test::TempDir dir;  // a program that starts and never says it is ready
     const auto silent_path = dir.path() / "silent-helper";
@@ -270,7 +278,8 @@ TEST(scannerDecodeWorker, TheHelperGetsNoneOfTheOwnersFiles) {
     DecodeWorker worker;
     ASSERT_FALSE(worker.start());
     std::vector<std::string> fds;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(worker.helper_pid()) + "/fd"))
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(worker.helper_pid()) + "/fd"))
         fds.push_back(entry.path().filename().string());
     ::close(leaked);
     std::sort(fds.begin(), fds.end());

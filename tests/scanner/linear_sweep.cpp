@@ -27,7 +27,8 @@ const LinearCode kCodes[] = {
     {"UPC-A", BARCODE_UPCA, false, "61414100003", "614141000036"},
     {"Code128", BARCODE_CODE128, false, "81234560000123456789", "81234560000123456789"},
     {"GS1-128", BARCODE_GS1_128, true, "[01]09501101530003[17]270531[10]AB1234",
-     "010950110153000317270531" "10AB1234"},
+     "010950110153000317270531"
+     "10AB1234"},
     {"DataBar", BARCODE_DBAR_OMN, true, "[01]09501101530003", "0109501101530003"},
 };
 
@@ -62,7 +63,9 @@ cv::Mat frame_with(const cv::Mat& symbol, double degrees) {
     const int height = static_cast<int>(symbol.cols * s + symbol.rows * c) + 2;
     cv::Mat frame(1080, 1920, CV_8UC1, cv::Scalar(150));
     if (width > frame.cols || height > frame.rows) return {};
-    cv::Mat turn = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(symbol.cols) / 2.f, static_cast<float>(symbol.rows) / 2.f), degrees, 1.0);
+    cv::Mat turn = cv::getRotationMatrix2D(
+        cv::Point2f(static_cast<float>(symbol.cols) / 2.f, static_cast<float>(symbol.rows) / 2.f), degrees,
+        1.0);
     turn.at<double>(0, 2) += width / 2.0 - symbol.cols / 2.0;
     turn.at<double>(1, 2) += height / 2.0 - symbol.rows / 2.0;
     cv::Mat turned;

@@ -10,9 +10,9 @@
 namespace medkiosk::test {
 
 struct SweepFrame {
-    cv::Mat grey;           // 1920x1080
-    std::string label;      // "DataBarExpanded 2px 3deg"
-    std::string expected;   // the text a reader returns, empty when it is not checked
+    cv::Mat grey;          // 1920x1080
+    std::string label;     // "DataBarExpanded 2px 3deg"
+    std::string expected;  // the text a reader returns, empty when it is not checked
 };
 
 // Every linear format the kiosk reads (EAN-13, EAN-8, UPC-A, Code 128, GS1-128, DataBar, DataBar

@@ -81,7 +81,7 @@ class DecodeWorker {
     // Forgets the codes the live decoder follows (a new video, a new source).
     void reset_live();
 
-    pid_t helper_pid() const;     // 0 while no helper runs
+    pid_t helper_pid() const;      // 0 while no helper runs
     std::uint64_t starts() const;  // helpers started so far (restarts = starts - 1)
 
   private:
