@@ -11,14 +11,15 @@
 namespace medkiosk::cli {
 namespace {
 
-// One line without its end-of-line (LF or CRLF), keeping only what the parser may read (one byte more
-// than a scan can hold, so it still refuses it): a line of gigabytes costs neither memory nor time.
-// `bytes` is the line's whole length. False at the end of the input.
+// One line without its end-of-line (LF or CRLF), keeping only what the parser may read (a symbology
+// identifier and one byte more than a scan can hold, so it still refuses it): a line of gigabytes
+// costs neither memory nor time. `bytes` is the line's whole length. False at the end of the input.
 bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes) {
     line.clear();
     bytes = 0;
-    const std::size_t keep = scanner::kMaxScanBytes + 1;
+    const std::size_t keep = 3 + scanner::kMaxScanBytes + 1;
     std::streambuf* buffer = in.rdbuf();
+    int last = 0;
     for (int c = buffer->sbumpc();; c = buffer->sbumpc()) {
         if (c == std::char_traits<char>::eof()) {
             in.setstate(std::ios::eofbit);
@@ -27,10 +28,11 @@ bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes) 
         }
         if (c == '\n') break;
         ++bytes;
+        last = c;
         if (line.size() < keep) line.push_back(static_cast<char>(c));
     }
-    if (!line.empty() && line.back() == '\r' && bytes == line.size()) {
-        line.pop_back();
+    if (last == '\r') {
+        if (line.size() == bytes) line.pop_back();
         --bytes;
     }
     return true;
