@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "decode_worker_protocol.hpp"
+#include "durations.hpp"
 
 extern char** environ;
 
@@ -36,16 +37,6 @@ constexpr std::size_t kStderrTail = 2048;
 
 std::string errno_text(int error) {
     return std::error_code(error, std::generic_category()).message();
-}
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-    const auto ms = duration.count();
-    std::string text = std::to_string(ms / 1000);
-    if (ms % 1000 != 0) {
-        text += '.';
-        text += std::to_string(ms % 1000 / 100);
-    }
-    return text + " s";
 }
 
 std::string describe_status(int status) {
@@ -339,7 +330,8 @@ struct DecodeWorker::Impl {
             const bool hung = received == Received::TimedOut;
             const std::string how = finish_helper(hung);
             return "the decoding helper " + executable +
-                   (hung ? " did not report ready within " + seconds_text(options.start_timeout) + " and was "
+                   (hung ? " did not report ready within " + detail::duration_text(options.start_timeout) +
+                               " and was "
                          : " ") +
                    how + (hung ? "" : " before it was ready");
         }
@@ -379,7 +371,7 @@ struct DecodeWorker::Impl {
     }
 
     std::string next_start_text() const {
-        return restart_wait.count() > 0 ? "; the next helper starts in " + seconds_text(restart_wait)
+        return restart_wait.count() > 0 ? "; the next helper starts in " + detail::duration_text(restart_wait)
                                         : "; a new helper takes the next image";
     }
 
@@ -452,9 +444,9 @@ struct DecodeWorker::Impl {
             case Received::Closed:
                 return fail(DecodeIncident::Kind::Crashed, "the decoding helper " + finish_helper(false));
             case Received::TimedOut:
-                return fail(DecodeIncident::Kind::TimedOut, "no answer within " + seconds_text(timeout) +
-                                                                "; the helper was stopped (" +
-                                                                finish_helper(true) + ")");
+                return fail(DecodeIncident::Kind::TimedOut,
+                            "no answer within " + detail::duration_text(timeout) +
+                                "; the helper was stopped (" + finish_helper(true) + ")");
             case Received::Failed:
                 return fail(DecodeIncident::Kind::BadAnswer, "the helper's socket failed (" +
                                                                  errno_text(errno) + "); it was stopped (" +

@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 #include <set>
 
+#include "durations.hpp"
 #include "medkiosk/scanner/confirmer.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "source_reader.hpp"
@@ -26,16 +27,6 @@ constexpr auto kHealthyRun = std::chrono::seconds(60);
 // The UI polls; if nobody does for a long time, keep the newest only.
 constexpr std::size_t kKeptEvents = 100;
 constexpr std::size_t kKeptIncidents = 200;
-
-std::string seconds_text(std::chrono::milliseconds duration) {
-    const auto ms = duration.count();
-    std::string text = std::to_string(ms / 1000);
-    if (ms % 1000 != 0) {
-        text += '.';
-        text += std::to_string(ms % 1000 / 100);
-    }
-    return text + " s";
-}
 
 ScannerIncident::Kind incident_kind(DecodeIncident::Kind kind) {
     switch (kind) {
@@ -183,7 +174,7 @@ void ScanPipeline::capture_loop() {
                         failure = name +
                                   (first_frame == Clock::time_point{} ? " delivered no first frame"
                                                                       : " delivered no frame") +
-                                  " for " + seconds_text(waited) + " (stalled)";
+                                  " for " + detail::duration_text(waited) + " (stalled)";
                     }
                     continue;
                 }
@@ -252,7 +243,7 @@ void ScanPipeline::capture_loop() {
             stats_.source_error = failure;
             if (stats_.source_name.empty()) stats_.source_name = name;
             ++stats_.source_failures;
-            report({failure_kind, name, failure + "; opening it again in " + seconds_text(backoff)});
+            report({failure_kind, name, failure + "; opening it again in " + detail::duration_text(backoff)});
         }
         pause(backoff);
         backoff = std::min(backoff * 2, options_.max_reopen_backoff);

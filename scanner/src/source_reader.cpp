@@ -5,8 +5,8 @@
 namespace medkiosk::scanner::detail {
 namespace {
 
-// How long the owner waits for a reader to end before leaving it behind: one paced frame's sleep.
-constexpr auto kJoinGrace = std::chrono::milliseconds(1500);
+// How long the owner waits for a reader to end before leaving it behind: about one paced frame's sleep.
+constexpr auto kJoinGrace = std::chrono::milliseconds(600);
 
 }  // namespace
 
