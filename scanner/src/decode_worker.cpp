@@ -469,6 +469,7 @@ struct DecodeWorker::Impl {
         failures_in_a_row = 0;
         report.symbols = std::move(result->symbols);
         report.helper_cpu_ms = result->cpu_ms;
+        report.helper_wall_ms = result->wall_ms;
         return report;
     }
 };

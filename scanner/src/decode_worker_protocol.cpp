@@ -7,12 +7,13 @@
 namespace medkiosk::scanner::detail::worker {
 
 std::string encode_result(std::uint64_t id, const std::vector<DecodedSymbol>& symbols, double cpu_ms,
-                          std::int32_t failure) {
+                          double wall_ms, std::int32_t failure) {
     ResultHeader header;
     header.header.type = Type::Result;
     header.header.id = id;
     header.failure = failure;
     header.cpu_ms = cpu_ms;
+    header.wall_ms = wall_ms;
     std::string body;
     for (const DecodedSymbol& symbol : symbols) {
         const std::size_t size =
@@ -48,6 +49,7 @@ std::optional<DecodedResult> decode_result(const void* data, std::size_t size) {
     result.id = header->header.id;
     result.failure = header->failure;
     result.cpu_ms = header->cpu_ms;
+    result.wall_ms = header->wall_ms;
     const char* bytes = static_cast<const char*>(data);
     std::size_t at = sizeof(ResultHeader);
     for (std::uint32_t i = 0; i < header->symbol_count; ++i) {

@@ -65,6 +65,7 @@ struct ResultHeader {
     std::uint32_t truncated = 0;  // symbols left out because the answer would not fit one message
     std::int32_t failure = 0;     // errno when the image memory could not be read; 0 when decoded
     double cpu_ms = 0;            // the helper's CPU time (all threads) for this image
+    double wall_ms = 0;           // and the time it took there, from request to answer
 };
 
 struct SymbolHeader {
@@ -89,13 +90,14 @@ std::optional<T> read_message(const void* data, std::size_t size, Type type) {
 
 // The answer to one decode, at most kMaxMessage bytes.
 std::string encode_result(std::uint64_t id, const std::vector<DecodedSymbol>& symbols, double cpu_ms,
-                          std::int32_t failure = 0);
+                          double wall_ms, std::int32_t failure = 0);
 
 struct DecodedResult {
     std::uint64_t id = 0;
     std::vector<DecodedSymbol> symbols;
     std::int32_t failure = 0;
     double cpu_ms = 0;
+    double wall_ms = 0;
 };
 std::optional<DecodedResult> decode_result(const void* data, std::size_t size);
 

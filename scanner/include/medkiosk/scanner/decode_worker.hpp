@@ -57,6 +57,7 @@ struct DecodeReport {
     bool skipped = false;                    // not decoded: see incident (none while backing off)
     std::optional<DecodeIncident> incident;  // what went wrong, once per occurrence
     double helper_cpu_ms = 0;                // CPU time the helper spent on this image (all its threads)
+    double helper_wall_ms = 0;               // time from the helper's reading the request to its answer
 };
 
 class DecodeWorker {
