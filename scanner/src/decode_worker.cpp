@@ -337,10 +337,7 @@ struct DecodeWorker::Impl {
         }
         const auto ready =
             protocol::read_message<protocol::Ready>(buffer.data(), size, protocol::Type::Ready);
-        const protocol::Ready expected;
-        if (!ready || ready->version != expected.version ||
-            ready->still_options_size != expected.still_options_size ||
-            ready->live_options_size != expected.live_options_size) {
+        if (!ready || ready->layout != protocol::kLayout) {
             finish_helper(true);
             return "the decoding helper " + executable +
                    " belongs to another version of medkiosk; restart medkiosk after an upgrade, or reinstall "

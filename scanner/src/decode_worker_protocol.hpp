@@ -37,14 +37,6 @@ struct Header {
     std::uint64_t id = 0;
 };
 
-struct Ready {
-    Header header;
-    std::uint32_t version = kVersion;
-    std::uint32_t still_options_size = sizeof(DecoderOptions);
-    std::uint32_t live_options_size = sizeof(TrackingOptions);
-    std::int32_t pid = 0;
-};
-
 struct Configure {
     Header header;
     DecoderOptions still;
@@ -73,6 +65,19 @@ struct SymbolHeader {
     std::uint16_t symbology_size = 0;
     std::uint32_t text_size = 0;
     float corners[8] = {};
+};
+
+// The layout of every message, so a helper built from other sources (a forgotten version bump
+// included) is refused at start instead of misread frame after frame.
+inline constexpr std::uint64_t kLayout =
+    std::uint64_t{kVersion} << 48 | std::uint64_t{sizeof(Configure)} << 36 |
+    std::uint64_t{sizeof(Decode)} << 24 | std::uint64_t{sizeof(ResultHeader)} << 12 |
+    std::uint64_t{sizeof(SymbolHeader)};
+
+struct Ready {
+    Header header;
+    std::uint64_t layout = kLayout;
+    std::int32_t pid = 0;
 };
 
 // Reads a message of type T from the front of a received buffer; nothing if it is not one.

@@ -214,6 +214,19 @@ TEST(scannerDecodeWorker, AMissingOrBrokenHelperIsReportedNotHidden) {
         << *broken_error;
 
     medkiosk::test::TempDir dir;  // a program that starts and never says it is ready
+    // A helper of another build: a well-formed Ready (one message) announcing another message layout.
+    const auto other_path = dir.path() / "other-version";
+    std::ofstream(other_path)
+        << "#!/bin/bash\nprintf "
+           "'\\x57\\x44\\x4b\\x4d\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x01\\x01\\x01"
+           "\\x01\\x01\\x01\\x01\\x01\\x39\\x30\\x00\\x00\\x00\\x00\\x00\\x00' >&3\nexec sleep 60\n";
+    std::filesystem::permissions(other_path, std::filesystem::perms::owner_all);
+    options.executable = other_path.string();
+    DecodeWorker other(options);
+    const auto other_error = other.start();
+    ASSERT_TRUE(other_error);
+    EXPECT_NE(other_error->find("belongs to another version of medkiosk"), std::string::npos) << *other_error;
+
     const auto silent_path = dir.path() / "silent-helper";
     std::ofstream(silent_path) << "#!/bin/sh\nexec sleep 60\n";
     std::filesystem::permissions(silent_path, std::filesystem::perms::owner_all);
