@@ -33,55 +33,12 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kAssertion = "lineCount() == 1";
-// A box held still this long reaches the live decoder's periodic full-frame pass, where it aborts.
-constexpr int kHeldFrames = 9;
-
-// What deciding in-process does: the texts read, or the signal that ended the process.
-struct InProcess {
-    bool aborted = false;
-    std::vector<std::string> texts;  // one line per decode: its texts joined by '|'
-};
-
-// Runs `decode` (which returns one line per decode) in a forked child and collects its lines.
-template <typename Decode>
-InProcess in_process(Decode decode) {
-    int pipe_fds[2];
-    if (::pipe(pipe_fds) != 0) return {};
-    const pid_t child = ::fork();
-    if (child == 0) {
-        ::close(pipe_fds[0]);
-        // The assertion's message is expected here; the helper's own copy is what the tests check.
-        const int quiet = ::open("/dev/null", O_WRONLY);
-        if (quiet >= 0) ::dup2(quiet, 2);
-        decode([&](const std::string& line) {
-            const std::string out = line + "\n";
-            if (::write(pipe_fds[1], out.data(), out.size()) < 0) _exit(9);
-        });
-        _exit(0);
-    }
-    ::close(pipe_fds[1]);
-    std::string output;
-    char buffer[4096];
-    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
-        output.append(buffer, std::size_t(n));
-    ::close(pipe_fds[0]);
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    InProcess result;
-    result.aborted = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-    std::istringstream lines(output);
-    for (std::string line; std::getline(lines, line);) result.texts.push_back(line);
-    return result;
-}
-
-std::string joined(const std::vector<DecodedSymbol>& symbols) {
-    std::string line;
-    for (const auto& symbol : symbols) {
-        if (!line.empty()) line += '|';
-        line += symbol.text;
-    }
-    return line;
-}
+using medkiosk::test::in_process;
+using medkiosk::test::InProcess;
+using medkiosk::test::joined;
+using medkiosk::test::kHeldFrames;
+using medkiosk::test::live_aborting_frames;
+using medkiosk::test::still_aborting_frames;
 
 std::vector<SweepFrame> sweep_frames() {
     auto frames = medkiosk::test::databar_expanded_near_axes();
@@ -169,35 +126,6 @@ TEST(scannerCrashContainment, LiveSweepAbortsOnlyCostTheirFrame) {
     EXPECT_GE(aborted, 1)
         << "no frame aborts zxing any more: this test proves nothing until new ones are found";
     EXPECT_GE(worker.starts(), static_cast<std::uint64_t>(aborted) + 1);
-}
-
-// Frames that abort a live decoder held on them, found in the sweep; at most `wanted`.
-std::vector<SweepFrame> live_aborting_frames(std::size_t wanted) {
-    std::vector<SweepFrame> found;
-    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
-        const cv::Mat& grey = frame.grey;
-        const InProcess truth = in_process([&](auto emit) {
-            TrackingDecoder live;
-            for (int i = 0; i < kHeldFrames; ++i)
-                emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
-        });
-        if (truth.aborted) found.push_back(std::move(frame));
-        if (found.size() == wanted) break;
-    }
-    return found;
-}
-
-std::vector<SweepFrame> still_aborting_frames(std::size_t wanted) {
-    std::vector<SweepFrame> found;
-    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
-        const cv::Mat& grey = frame.grey;
-        const InProcess truth = in_process([&](auto emit) {
-            emit(joined(Decoder().decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
-        });
-        if (truth.aborted) found.push_back(std::move(frame));
-        if (found.size() == wanted) break;
-    }
-    return found;
 }
 
 // The frames a camera would deliver: a box read normally, then one held at an aborting angle, then

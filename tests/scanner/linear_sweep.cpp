@@ -110,6 +110,45 @@ std::vector<SweepFrame> databar_expanded_near_axes() {
     return frames;
 }
 
+std::string joined(const std::vector<scanner::DecodedSymbol>& symbols) {
+    std::string line;
+    for (const auto& symbol : symbols) {
+        if (!line.empty()) line += '|';
+        line += symbol.text;
+    }
+    return line;
+}
+
+// Frames that abort a live decoder held on them, found in the sweep; at most `wanted`.
+std::vector<SweepFrame> live_aborting_frames(std::size_t wanted) {
+    std::vector<SweepFrame> found;
+    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
+        const cv::Mat& grey = frame.grey;
+        const InProcess truth = in_process([&](auto emit) {
+            scanner::TrackingDecoder live;
+            for (int i = 0; i < kHeldFrames; ++i)
+                emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
+        });
+        if (truth.aborted) found.push_back(std::move(frame));
+        if (found.size() == wanted) break;
+    }
+    return found;
+}
+
+std::vector<SweepFrame> still_aborting_frames(std::size_t wanted) {
+    std::vector<SweepFrame> found;
+    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
+        const cv::Mat& grey = frame.grey;
+        const InProcess truth = in_process([&](auto emit) {
+            emit(joined(scanner::Decoder().decode_grey(grey.data, grey.cols, grey.rows,
+                                                       static_cast<int>(grey.step))));
+        });
+        if (truth.aborted) found.push_back(std::move(frame));
+        if (found.size() == wanted) break;
+    }
+    return found;
+}
+
 SweepFrame upright_ean13() {
     std::vector<SweepFrame> frames;
     add_frames(frames, kCodes[1], 3, {0});
