@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "json_lines.hpp"
 #include "linear_sweep.hpp"
 #include "medkiosk/scanner/decode_worker.hpp"
 #include "medkiosk/scanner/decoder.hpp"
@@ -27,6 +28,7 @@
 
 namespace fs = std::filesystem;
 using namespace medkiosk::scanner;
+using medkiosk::test::json_lines;
 using medkiosk::test::SweepFrame;
 using nlohmann::json;
 
@@ -62,9 +64,7 @@ TEST(scannerCrashContainment, StillSweepAbortsOnlyCostTheirFrame) {
     int aborted = 0, read = 0;
     for (const SweepFrame& frame : frames) {
         const cv::Mat& grey = frame.grey;
-        const InProcess truth = in_process([&](auto emit) {
-            emit(joined(Decoder().decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
-        });
+        const InProcess truth = medkiosk::test::decode_in_child(grey, false, 1);
         const DecodeReport report = worker.decode_grey(DecodeMode::Still, grey.data, grey.cols, grey.rows,
                                                        static_cast<int>(grey.step), frame.label);
         if (truth.aborted) {
@@ -95,11 +95,7 @@ TEST(scannerCrashContainment, LiveSweepAbortsOnlyCostTheirFrame) {
         const cv::Mat& grey = frame.grey;
         // DataBar Expanded long enough to reach the periodic full-frame pass; the others briefly.
         const int held = frame.label.rfind("DataBarExpanded", 0) == 0 ? kHeldFrames : 3;
-        const InProcess truth = in_process([&](auto emit) {
-            TrackingDecoder live;
-            for (int i = 0; i < held; ++i)
-                emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
-        });
+        const InProcess truth = medkiosk::test::decode_in_child(grey, true, held);
         worker.reset_live();
         std::vector<DecodeReport> reports;
         for (int i = 0; i < held; ++i)
@@ -194,14 +190,6 @@ TEST(scannerCrashContainment, TheLivePipelineKeepsRunningAndReportsEachCrash) {
     ASSERT_GE(events.size(), 2u);
     EXPECT_EQ(events.front().symbol.text, "6901234567892");
     EXPECT_GT(events.back().frame_sequence, frames_at_first_crash) << "a code was read after a crash";
-}
-
-std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(json::parse(line));
-    return lines;
 }
 
 TEST(scannerCrashContainment, ScanGoesOnPastStillsThatAbortTheDecoder) {

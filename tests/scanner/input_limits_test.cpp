@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "json_lines.hpp"
 #include "linear_sweep.hpp"
 #include "medkiosk/scanner/frame_source.hpp"
 #include "medkiosk/scanner/image_file.hpp"
@@ -26,17 +27,10 @@
 
 namespace fs = std::filesystem;
 using namespace medkiosk::scanner;
+using medkiosk::test::json_lines;
 using nlohmann::json;
 
 namespace {
-
-std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(json::parse(line));
-    return lines;
-}
 
 void put_u32(std::string& out, std::uint32_t value) {
     for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);

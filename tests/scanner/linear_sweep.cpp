@@ -119,34 +119,37 @@ std::string joined(const std::vector<scanner::DecodedSymbol>& symbols) {
     return line;
 }
 
-// Frames that abort a live decoder held on them, found in the sweep; at most `wanted`.
-std::vector<SweepFrame> live_aborting_frames(std::size_t wanted) {
+InProcess decode_in_child(const cv::Mat& grey, bool live, int times) {
+    return in_process([&](auto emit) {
+        scanner::TrackingDecoder tracking;
+        const scanner::Decoder still;
+        for (int i = 0; i < times; ++i)
+            emit(joined(
+                live ? tracking.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))
+                     : still.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
+    });
+}
+
+namespace {
+
+std::vector<SweepFrame> aborting_frames(std::size_t wanted, bool live) {
     std::vector<SweepFrame> found;
-    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
-        const cv::Mat& grey = frame.grey;
-        const InProcess truth = in_process([&](auto emit) {
-            scanner::TrackingDecoder live;
-            for (int i = 0; i < kHeldFrames; ++i)
-                emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
-        });
-        if (truth.aborted) found.push_back(std::move(frame));
+    for (SweepFrame& frame : databar_expanded_near_axes()) {
         if (found.size() == wanted) break;
+        if (decode_in_child(frame.grey, live, live ? kHeldFrames : 1).aborted)
+            found.push_back(std::move(frame));
     }
     return found;
 }
 
+}  // namespace
+
+std::vector<SweepFrame> live_aborting_frames(std::size_t wanted) {
+    return aborting_frames(wanted, true);
+}
+
 std::vector<SweepFrame> still_aborting_frames(std::size_t wanted) {
-    std::vector<SweepFrame> found;
-    for (SweepFrame& frame : medkiosk::test::databar_expanded_near_axes()) {
-        const cv::Mat& grey = frame.grey;
-        const InProcess truth = in_process([&](auto emit) {
-            emit(joined(scanner::Decoder().decode_grey(grey.data, grey.cols, grey.rows,
-                                                       static_cast<int>(grey.step))));
-        });
-        if (truth.aborted) found.push_back(std::move(frame));
-        if (found.size() == wanted) break;
-    }
-    return found;
+    return aborting_frames(wanted, false);
 }
 
 SweepFrame upright_ean13() {

@@ -77,6 +77,10 @@ InProcess in_process(Decode decode) {
 // The texts of one decode, joined by '|'.
 std::string joined(const std::vector<scanner::DecodedSymbol>& symbols);
 
+// How decoding `grey` in this process would end: `times` decodes by one fresh live decoder, or by the
+// still decoder.
+InProcess decode_in_child(const cv::Mat& grey, bool live, int times);
+
 // Sweep frames that abort zxing in-process (found in forked children), at most `wanted`: held
 // kHeldFrames times before a live decoder, or read once as a still.
 std::vector<SweepFrame> live_aborting_frames(std::size_t wanted);

@@ -26,6 +26,18 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// The number after option `i`, when it is one in (low, high]; -1 otherwise.
+double number_after(const Args& args, std::size_t i, double low, double high) {
+    if (i + 1 >= args.size()) return -1;
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(args[i + 1], &used);
+        return used == args[i + 1].size() && value > low && value <= high ? value : -1;
+    } catch (const std::exception&) {
+        return -1;
+    }
+}
+
 constexpr const char* kScanUsage = "medkioskctl scan [--json] [--hold SECONDS] [--max-megapixels N] PATH...";
 
 double percentile(std::vector<double> values, double p) {
@@ -264,17 +276,8 @@ int run_scan(const Args& args, CommandIo io) {
             json = true;
         } else if (arg == "--hold") {
             // Seconds before a pack that stays in view may fire again (videos only).
-            double seconds = -1;
-            if (i + 1 < args.size()) {
-                try {
-                    std::size_t used = 0;
-                    seconds = std::stod(args[i + 1], &used);
-                    if (used != args[i + 1].size()) seconds = -1;
-                } catch (const std::exception&) {
-                    seconds = -1;
-                }
-            }
-            if (!(seconds > 0 && seconds < 86400)) {
+            const double seconds = number_after(args, i, 0, 86400);
+            if (seconds <= 0) {
                 io.err << "medkioskctl scan: --hold needs a number of seconds, e.g. --hold 8\n";
                 return 2;
             }
@@ -282,17 +285,8 @@ int run_scan(const Args& args, CommandIo io) {
             ++i;
         } else if (arg == "--max-megapixels") {
             // Images and videos declaring more pixels are refused before they are decoded.
-            double megapixels = -1;
-            if (i + 1 < args.size()) {
-                try {
-                    std::size_t used = 0;
-                    megapixels = std::stod(args[i + 1], &used);
-                    if (used != args[i + 1].size()) megapixels = -1;
-                } catch (const std::exception&) {
-                    megapixels = -1;
-                }
-            }
-            if (!(megapixels > 0 && megapixels <= 2000)) {
+            const double megapixels = number_after(args, i, 0, 2000);
+            if (megapixels <= 0) {
                 io.err << "medkioskctl scan: --max-megapixels needs a number from 0 to 2000, e.g. "
                           "--max-megapixels 100\n";
                 return 2;
