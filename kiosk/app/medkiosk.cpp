@@ -63,6 +63,24 @@ void log_recorded(const storage::DropOffRecord& record) {
          {"quantity", std::to_string(record.quantity)}});
 }
 
+// Decoder and source failures count as errors (technician status, journal priority); a file the
+// images: source passed over is a notice.
+const char* scanner_event_name(scanner::ScannerIncident::Kind kind) {
+    switch (kind) {
+        case scanner::ScannerIncident::Kind::DecoderCrashed:
+        case scanner::ScannerIncident::Kind::DecoderTimedOut:
+        case scanner::ScannerIncident::Kind::DecoderUnavailable:
+        case scanner::ScannerIncident::Kind::DecoderBadAnswer:
+            return "decoder-error";
+        case scanner::ScannerIncident::Kind::SourceFailed:
+        case scanner::ScannerIncident::Kind::SourceStalled:
+            return "camera-error";
+        case scanner::ScannerIncident::Kind::InputSkipped:
+            break;
+    }
+    return "input-skipped";
+}
+
 // The hub sync, started once the ledger exists; donations never wait for it.
 class Sync {
   public:
@@ -244,10 +262,15 @@ class KioskWiring final : public ui::FrameWork {
             log_shown_pack(*current);
             last_logged_pack_ = current->id;
         }
+        // Each scanner failure once (a decoder crash and the frame it skipped, a source reopened, a file
+        // passed over); the camera's recovery when frames flow again.
+        for (const scanner::ScannerIncident& incident : p_.pipeline.take_incidents())
+            kiosk::log_event(scanner_event_name(incident.kind),
+                             {{"what", std::string(scanner::to_string(incident.kind))},
+                              {"subject", incident.subject},
+                              {"detail", incident.detail}});
         if (std::string source_error = p_.pipeline.stats().source_error; source_error != last_source_error_) {
-            if (!source_error.empty())
-                kiosk::log_event("camera-error", {{"detail", source_error}});
-            else
+            if (source_error.empty())
                 kiosk::log_event("camera-ok", {{"source", p_.pipeline.stats().source_name}});
             last_source_error_ = std::move(source_error);
         }

@@ -125,7 +125,7 @@ Result<void> DropOffs::prepare_statements() {
     if (core_.options.read_only) return {};
     const std::pair<Statement*, std::string> writers[] = {
         {&s.insert_session, "INSERT INTO donation_session (receipt_code, started_at) VALUES (?1, ?2)"},
-        {&s.session_exists, "SELECT 1 FROM donation_session WHERE id = ?1"},
+        {&s.session_exists, "SELECT receipt_code FROM donation_session WHERE id = ?1"},
         {&s.next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
         {&s.insert_dropoff, "INSERT INTO dropoff (" + columns +
                                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -241,6 +241,7 @@ Result<DropOffRecord> DropOffs::write(const DropOffInput& input) {
     detail::WriteTransaction transaction(db);
     if (auto s = transaction.begin(kDoing, kNothingRecorded); !s) return s.error();
 
+    std::string session_uuid;  // what the hub knows the session by (ledger_instance.hpp)
     {
         auto& session_exists = statements.session_exists;
         StatementScope scope(session_exists);
@@ -252,6 +253,7 @@ Result<DropOffRecord> DropOffs::write(const DropOffInput& input) {
                                                   "; start one with begin_session — " + kNothingRecorded};
         }
         if (rc != SQLITE_ROW) return db.last_error(rc, kDoing, kNothingRecorded);
+        session_uuid = detail::session_uuid(core_.instance, input.session_id, session_exists.column_text(0));
     }
     {
         auto& next_sequence = statements.next_sequence;
@@ -293,7 +295,7 @@ Result<DropOffRecord> DropOffs::write(const DropOffInput& input) {
         auto& insert_outbox = statements.insert_outbox;
         StatementScope scope(insert_outbox);
         insert_outbox.bind_text(1, record.uuid);
-        insert_outbox.bind_text(2, dropoff_json(record));
+        insert_outbox.bind_text(2, dropoff_json(record, session_uuid));
         insert_outbox.bind_text(3, record.recorded_at);
         if (const int rc = insert_outbox.step(); rc != SQLITE_DONE) {
             return db.last_error(rc, kDoing, kNothingRecorded);
@@ -313,7 +315,7 @@ Result<DropOffRecord> DropOffs::write(const DropOffInput& input) {
     return record;
 }
 
-std::string dropoff_json(const DropOffRecord& record) {
+std::string dropoff_json(const DropOffRecord& record, const std::string& session_uuid) {
     nlohmann::ordered_json json = {
         {"uuid", record.uuid},
         {"session_id", record.session_id},
@@ -336,6 +338,7 @@ std::string dropoff_json(const DropOffRecord& record) {
         {"drive_id", record.drive_id},
         {"expiry_source", record.expiry_source},
     };
+    if (!session_uuid.empty()) json["session_uuid"] = session_uuid;
     // Barcode data is not guaranteed UTF-8; replace rather than throw.
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

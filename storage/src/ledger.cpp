@@ -10,6 +10,8 @@
 
 #include "county_key.hpp"
 #include "ledger_core.hpp"
+#include "ledger_instance.hpp"
+#include "medkiosk/storage/file_owner.hpp"
 #include "migrations.hpp"
 
 namespace medkiosk::storage {
@@ -184,6 +186,10 @@ StaffWork& Ledger::staff() {
     return impl_->staff;
 }
 
+std::string Ledger::instance_id() const {
+    return impl_->core.instance ? impl_->core.instance->id : std::string();
+}
+
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {
     return without_exceptions("opening ledger " + file.string(), [&]() -> Result<std::unique_ptr<Ledger>> {
         if (sodium_init() < 0) {
@@ -203,12 +209,14 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
         core.options = options;
 
         std::error_code ec;
-        const auto status = fs::status(file, ec);
-        const bool exists = fs::exists(status);
-        if (exists && !fs::is_regular_file(status)) {
+        if (const auto status = fs::status(file, ec); fs::exists(status) && !fs::is_regular_file(status)) {
             return invalid("ledger " + file.string() + " is not a regular file; move it aside — " +
                            kNotModified);
         }
+        // A missing or empty ledger where there was one is never silently replaced (ledger_instance.hpp).
+        if (auto s = detail::check_ledger_not_lost(file, options.new_instance && !options.read_only); !s)
+            return s.error();
+        const bool exists = !detail::ledger_is_missing_or_empty(file);
         if (!exists && options.read_only) {
             return Error{ErrorCode::NotFound,
                          "no ledger at " + file.string() +
@@ -234,6 +242,9 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
                                  std::to_string(kSchemaVersion) +
                                  "); start the kiosk once to upgrade it — it was not modified"};
             }
+            auto instance = detail::read_instance(*core.db);
+            if (!instance) return instance.error();
+            core.instance = instance.value();
         } else {
             const auto directory = file.parent_path();
             if (!directory.empty()) {
@@ -250,11 +261,22 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
             if (!key) return key.error();
             core.county_key = std::move(key).value();
 
+            if (!fs::exists(file, ec)) {
+                // Created by root for the kiosk: the kiosk's user must own it (file_owner.hpp).
+                if (auto s =
+                        create_for_data_dir_owner(file, directory.empty() ? fs::path(".") : directory, 0640);
+                    !s)
+                    return s.error();
+            }
             auto opened = Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
             if (!opened) return opened.error();
             core.db = std::move(opened).value();
             if (auto s = configure_writer(*core.db); !s) return inspection_error(file, s.error());
             if (auto s = migrate(*core.db); !s) return inspection_error(file, s.error());
+            auto instance = detail::ensure_instance(*core.db);
+            if (!instance) return instance.error();
+            if (auto s = detail::write_instance_marker(file, instance.value()); !s) return s.error();
+            core.instance = instance.value();
         }
 
         if (auto s = impl->dropoffs.prepare_statements(); !s) return s.error();

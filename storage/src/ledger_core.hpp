@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "county_key.hpp"
+#include "ledger_instance.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "sqlite_db.hpp"
 #include "transaction.hpp"
@@ -23,7 +24,8 @@ namespace medkiosk::storage::detail {
 struct LedgerCore {
     std::filesystem::path file;
     LedgerOptions options;
-    std::optional<CountyKey> county_key;  // absent when read-only
+    std::optional<CountyKey> county_key;     // absent when read-only
+    std::optional<LedgerInstance> instance;  // absent on a read-only look at an older ledger
     std::unique_ptr<Database> db;
 
     Database& database() { return *db; }

@@ -7,6 +7,7 @@
 #include "audit.hpp"
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
+#include "ledger_instance.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage::detail {
@@ -48,11 +49,29 @@ Result<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit
 }
 
 Result<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
-    return due_rows(
-        "SELECT id, 'session', 'session-' || id, "
-        "json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
-        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2",
-        after_id, limit, "reading donation sessions");
+    auto instance = read_instance(*db_);
+    if (!instance) return instance.error();
+    auto prepared = db_->prepare(
+        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at), "
+        "receipt_code, started_at FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_int64(1, after_id);
+    prepared.value().bind_int64(2, limit);
+    return read_all(*db_, prepared.value(), "reading donation sessions", [&](const Statement& row) {
+        const auto id = row.column_int64(0);
+        const std::string receipt_code = row.column_text(2);
+        const std::string key = session_uuid(instance.value(), id, receipt_code);
+        if (key.empty())  // numbered before the ledger had an instance: as the hub has always known it
+            return OutboxRow{id, "session", "session-" + std::to_string(id), row.column_text(1)};
+        // Keyed by its UUID: a recreated or restored ledger numbering sessions from 1 again never meets
+        // a session the hub already holds.
+        const nlohmann::ordered_json payload = {{"session_uuid", key},
+                                                {"instance_id", instance.value()->id},
+                                                {"session_id", id},
+                                                {"receipt_code", receipt_code},
+                                                {"started_at", row.column_text(3)}};
+        return OutboxRow{id, "session", key, payload.dump()};
+    });
 }
 
 Result<std::vector<OutboxRow>> OutboxStore::due_rows(const char* sql, std::int64_t after_id, int limit,
@@ -152,6 +171,12 @@ Result<void> OutboxStore::dead_letter_session(const std::string& entity_id, cons
             return a;
         return {};
     });
+}
+
+Result<std::string> OutboxStore::instance_id() {
+    auto instance = read_instance(*db_);
+    if (!instance) return instance.error();
+    return instance.value() ? instance.value()->id : std::string();
 }
 
 Result<std::string> OutboxStore::audit_head() {

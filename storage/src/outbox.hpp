@@ -55,6 +55,8 @@ class OutboxStore {
     Result<void> dead_letter_session(const std::string& entity_id, const std::string& reason);
     // The audit chain's head: "<seq>:<hash>", or "" while the log is empty.
     Result<std::string> audit_head();
+    // The ledger's instance id ("" before the ledger had one), for the heartbeat.
+    Result<std::string> instance_id();
     Result<std::int64_t> backlog();
     Result<std::int64_t> oldest_pending_age_s();
     Result<std::optional<std::string>> state(const std::string& key);

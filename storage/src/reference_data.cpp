@@ -296,6 +296,8 @@ Result<void> ReferenceData::set_setting(const std::string& key, const std::strin
         if (key.empty() || too_long(key) || value.size() > 65536)
             return invalid("setting key or value too long or empty");
         if (key.rfind("audit.", 0) == 0) return invalid("settings under 'audit.' belong to the audit log");
+        if (key.rfind("ledger.", 0) == 0)
+            return invalid("settings under 'ledger.' are the ledger's identity");
         Database& db = core_.database();
         return in_write_transaction(db, kDoing, kNothingChanged, [&]() -> Result<void> {
             auto upsert = db.prepare(

@@ -45,6 +45,8 @@ class DropOffs {
 };
 
 // A drop-off as JSON, as its outbox row carries it to the hub (and medkioskctl prints it).
-std::string dropoff_json(const DropOffRecord& record);
+// `session_uuid`: the session's key at the hub; "" for a session numbered before the ledger had an
+// instance (whose drop-offs the hub links by session number as before), and where it does not matter.
+std::string dropoff_json(const DropOffRecord& record, const std::string& session_uuid = "");
 
 }  // namespace medkiosk::storage

@@ -40,6 +40,10 @@ struct LedgerOptions {
     // Inspect only (medkioskctl): never creates, migrates or writes the file and needs no county key;
     // every change fails with ErrorCode::Invalid. A missing file is NotFound.
     bool read_only = false;
+    // `medkioskctl db init --new-instance`: where the ledger is missing or empty although the data
+    // directory had one (ledger_instance.hpp), start a new one with a new instance id instead of
+    // refusing. A ledger that holds records is never replaced.
+    bool new_instance = false;
 };
 
 struct LedgerSummary {
@@ -68,6 +72,9 @@ class Ledger {
     Result<LedgerSummary> summary();
     Result<std::string> integrity_check();  // "ok" or SQLite's report
     const std::filesystem::path& file() const;
+    // The random id this ledger got when it was made; "" on a read-only look at a ledger no version
+    // with instances has written to yet.
+    std::string instance_id() const;
 
     static constexpr int kSchemaVersion = 20;
 

@@ -32,6 +32,19 @@ class UserAccounts {
     // The user may no longer sign in (kDisabledPinHash) until a PIN reset.
     Result<void> disable(const std::string& login, const std::string& actor);
 
+    // One PIN attempt, counted in the database before the PIN is checked (pin_attempts.cpp), so guesses
+    // from the pad and from medkioskctl, in any number of threads or processes, are each counted and the
+    // delay and lock are decided from the count one UPDATE … RETURNING produced.
+    // begin: counts the attempt unless `login` is locked, at rules.lock_after, or inside the delay its
+    // count imposes at `now_iso` (then granted is false and nothing changed). Then exactly one of:
+    // fail (the PIN was wrong: locks at rules.lock_after, audit "wrong-pin" or "lock") or pass (the PIN
+    // was right: clears the count; false when the user was locked meanwhile; audit "sign-in" when
+    // `had_failures`).
+    Result<PinAttemptState> begin_pin_attempt(const std::string& login, const std::string& now_iso,
+                                              const PinAttemptRules& rules);
+    Result<PinAttemptState> fail_pin_attempt(const std::string& login, const PinAttemptRules& rules);
+    Result<bool> pass_pin_attempt(const std::string& login, bool had_failures);
+
   private:
     detail::LedgerCore& core_;
 };
