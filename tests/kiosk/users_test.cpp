@@ -172,7 +172,7 @@ class ConcurrentPinTest : public UsersTest {
         return counted;
     }
     std::int64_t audit_rows(const std::string& action) {
-        auto rows = ledger_->audit_rows();
+        auto rows = ledger_->audit().rows();
         EXPECT_TRUE(rows.ok());
         if (!rows.ok()) return -1;
         std::int64_t matching = 0;
@@ -185,7 +185,7 @@ class ConcurrentPinTest : public UsersTest {
 TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceAreEachCountedAndLockAtTheLimit) {
     const storage::PinAttemptRules no_delay{UserService::kFreeAttempts, 0, UserService::kLockAfter};
     auto outcomes = guess_at_once(12, no_delay);
-    const auto anna = *ledger_->find_user("anna").value();
+    const auto anna = *ledger_->users().find("anna").value();
     EXPECT_EQ(anna.failed_attempts, UserService::kLockAfter);
     EXPECT_TRUE(anna.locked);
     // Exactly kLockAfter guesses were checked (5 wrong, the 6th wrong and locking); the rest refused.
@@ -200,7 +200,7 @@ TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceAreEachCountedAndLockAtTheLimit) 
 
 TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceWithTheKiosksDelayCheckOnlyTheFreeAttempts) {
     auto outcomes = guess_at_once(12, UserService::default_rules());
-    const auto anna = *ledger_->find_user("anna").value();
+    const auto anna = *ledger_->users().find("anna").value();
     EXPECT_EQ(anna.failed_attempts, UserService::kFreeAttempts);
     EXPECT_FALSE(anna.locked);
     EXPECT_EQ(outcomes[SignInOutcome::WrongPin], UserService::kFreeAttempts);
@@ -208,7 +208,7 @@ TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceWithTheKiosksDelayCheckOnlyTheFre
     EXPECT_EQ(audit_rows("wrong-pin"), UserService::kFreeAttempts);
     // Once the delay has passed, the right PIN signs in and clears the count.
     EXPECT_EQ(sign_in("anna", "2468", t0_ + 2s).outcome, SignInOutcome::Ok);
-    EXPECT_EQ(ledger_->find_user("anna").value()->failed_attempts, 0);
+    EXPECT_EQ(ledger_->users().find("anna").value()->failed_attempts, 0);
 }
 
 }  // namespace

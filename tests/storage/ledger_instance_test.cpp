@@ -32,10 +32,10 @@ class LedgerInstanceTest : public ::testing::Test {
         return o;
     }
     std::string record_one_session(Ledger& ledger, int packs) {
-        auto session = ledger.begin_session();
+        auto session = ledger.dropoffs().begin_session();
         EXPECT_TRUE(session.ok()) << session.error().message;
         for (int i = 0; i < packs; ++i) {
-            auto recorded = ledger.record_dropoff(
+            auto recorded = ledger.dropoffs().record(
                 sample_dropoff(session.value().id, "SN-" + session.value().receipt_code + std::to_string(i)));
             EXPECT_TRUE(recorded.ok()) << recorded.error().message;
         }
@@ -77,7 +77,7 @@ TEST_F(LedgerInstanceTest, AFirstStartMakesTheLedgerWithARandomInstanceAndItsMar
     ASSERT_TRUE(other.ok());
     EXPECT_NE(other.value()->instance_id(), first_id);
     // The identity cannot be changed as a setting.
-    EXPECT_FALSE(again.value()->set_setting("ledger.instance_id", "x", "test").ok());
+    EXPECT_FALSE(again.value()->reference().set_setting("ledger.instance_id", "x", "test").ok());
 }
 
 TEST_F(LedgerInstanceTest, AMissingOrEmptyLedgerIsNeverRecreatedSilently) {

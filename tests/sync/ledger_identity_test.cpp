@@ -21,11 +21,11 @@ class LedgerIdentityTest : public SyncFixture {
   protected:
     // One donation session of `packs` packs; returns its receipt code.
     std::string donate(TestKiosk& kiosk, int packs) {
-        auto session = kiosk.ledger->begin_session();
+        auto session = kiosk.ledger->dropoffs().begin_session();
         EXPECT_TRUE(session.ok()) << session.error().message;
         if (!session.ok()) return {};
         for (int i = 0; i < packs; ++i) {
-            auto recorded = kiosk.ledger->record_dropoff(storage::testing::sample_dropoff(
+            auto recorded = kiosk.ledger->dropoffs().record(storage::testing::sample_dropoff(
                 session.value().id, "SN-" + session.value().receipt_code + "-" + std::to_string(i)));
             EXPECT_TRUE(recorded.ok()) << recorded.error().message;
         }
