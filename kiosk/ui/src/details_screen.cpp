@@ -19,12 +19,7 @@ void DrawDetailsScreen(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    DrawLanguageSwitch(ui, em * 5.0f);
-    ImGui::SameLine(0, spacing);
-    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
-        ui.keys.escape) {
-        ui.donor.back = true;
-    }
+    DrawDonorLanguageAndBack(ui);
     if (!current) {
         ImGui::End();
         return;

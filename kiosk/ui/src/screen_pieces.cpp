@@ -1,5 +1,5 @@
-// Pieces several screens share: the idle countdown line, the language switch, and a staff sub-screen's
-// language-and-back header.
+// Pieces several screens share: the idle countdown line, the language switch, a donor step's
+// language-and-back row, and a staff sub-screen's language-and-back header.
 
 #include <imgui.h>
 
@@ -26,6 +26,16 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
         return true;
     }
     return false;
+}
+
+void DrawDonorLanguageAndBack(UiContext& ui) {
+    const float em = ImGui::GetFontSize();
+    DrawLanguageSwitch(ui, em * 5.0f);
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
+    if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
+        ui.keys.escape) {
+        ui.donor.back = true;
+    }
 }
 
 bool DrawLanguageAndBack(UiContext& ui) {

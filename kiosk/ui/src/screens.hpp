@@ -89,6 +89,9 @@ void DrawTechnicianRules(UiContext& ui);
 // Shared pieces of the screens (screen_pieces.cpp).
 void DrawCountdown(UiContext& ui);                    // the idle countdown line, when it runs
 bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
+// The top row of a donor's question step: the language switch and "← Back" (or Escape), which goes
+// one step back.
+void DrawDonorLanguageAndBack(UiContext& ui);
 // At the right of a staff sub-screen's heading line: the language switch and "← Back"; true when
 // Back (or Escape) was chosen.
 bool DrawLanguageAndBack(UiContext& ui);
