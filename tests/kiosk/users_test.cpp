@@ -195,7 +195,7 @@ TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceAreEachCountedAndLockAtTheLimit) 
         << "one row per checked guess";
     EXPECT_EQ(audit_rows("lock"), 1);
     EXPECT_EQ(sign_in("anna", "2468", t0_ + 1h).outcome, SignInOutcome::Locked);
-    EXPECT_TRUE(ledger_->verify_audit().value().ok());
+    EXPECT_TRUE(ledger_->audit().verify().value().ok());
 }
 
 TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceWithTheKiosksDelayCheckOnlyTheFreeAttempts) {
