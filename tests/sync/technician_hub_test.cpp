@@ -46,7 +46,7 @@ class TechnicianHubTest : public ::testing::Test {
                 if (took)
                     *took = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::steady_clock::now() - started);
-                const auto* report = std::get_if<kiosk::HubTestReport>(&reply.result);
+                const auto* report = kiosk::answer_if<kiosk::HubTestReport>(reply);
                 EXPECT_NE(report, nullptr) << "the hub test answered with something else";
                 return report ? *report : kiosk::HubTestReport{};
             }
