@@ -96,10 +96,11 @@ Result<void> require_data_dir(const std::filesystem::path& dir) {
     std::error_code ec;
     if (std::filesystem::is_directory(dir, ec)) return {};
     const bool exists = std::filesystem::exists(dir, ec);
-    return Error{ErrorCode::NotFound,
-                 "data directory " + dir.string() + (exists ? " is not a directory" : " does not exist") +
-                     "; check --data-dir (default: $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as root or its owner, "
-                     "else ~/.local/share/medkiosk) — nothing was created"};
+    return Error{
+        ErrorCode::NotFound,
+        "data directory " + dir.string() + (exists ? " is not a directory" : " does not exist") +
+            "; check --data-dir (default: $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as root or its owner, "
+            "else ~/.local/share/medkiosk) — nothing was created"};
 }
 
 Result<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options) {
