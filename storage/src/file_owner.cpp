@@ -19,7 +19,7 @@ std::optional<FileOwner> owner_for_files_of(const std::filesystem::path& data_di
 }
 
 Result<void> hand_to_data_dir_owner(int fd, const std::filesystem::path& file,
-                              const std::filesystem::path& data_dir) {
+                                    const std::filesystem::path& data_dir) {
     const auto owner = owner_for_files_of(data_dir);
     if (!owner) return {};
     if (::fchown(fd, owner->uid, owner->gid) != 0) {
@@ -31,8 +31,8 @@ Result<void> hand_to_data_dir_owner(int fd, const std::filesystem::path& file,
     return {};
 }
 
-Result<void> create_for_data_dir_owner(const std::filesystem::path& file, const std::filesystem::path& data_dir,
-                                 mode_t mode) {
+Result<void> create_for_data_dir_owner(const std::filesystem::path& file,
+                                       const std::filesystem::path& data_dir, mode_t mode) {
     if (!owner_for_files_of(data_dir)) return {};
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) {

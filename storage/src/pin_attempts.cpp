@@ -31,7 +31,7 @@ Error no_such_user(const std::string& login) {
 }  // namespace
 
 Result<PinAttemptState> UserAccounts::begin_pin_attempt(const std::string& login, const std::string& now_iso,
-                                                    const PinAttemptRules& rules) {
+                                                        const PinAttemptRules& rules) {
     return detail::without_exceptions("counting a PIN attempt", [&]() -> Result<PinAttemptState> {
         constexpr std::string_view kDoing = "counting a PIN attempt";
         Database& db = core_.database();
@@ -76,7 +76,8 @@ Result<PinAttemptState> UserAccounts::begin_pin_attempt(const std::string& login
     });
 }
 
-Result<PinAttemptState> UserAccounts::fail_pin_attempt(const std::string& login, const PinAttemptRules& rules) {
+Result<PinAttemptState> UserAccounts::fail_pin_attempt(const std::string& login,
+                                                       const PinAttemptRules& rules) {
     return detail::without_exceptions("recording a wrong PIN", [&]() -> Result<PinAttemptState> {
         constexpr std::string_view kDoing = "recording a wrong PIN";
         Database& db = core_.database();

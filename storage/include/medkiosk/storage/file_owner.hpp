@@ -28,12 +28,12 @@ std::optional<FileOwner> owner_for_files_of(const std::filesystem::path& data_di
 // Gives the open file `fd` (just created as `file`) to the owner of `data_dir`, as above. The error
 // names the file and the command to fix it by hand.
 Result<void> hand_to_data_dir_owner(int fd, const std::filesystem::path& file,
-                              const std::filesystem::path& data_dir);
+                                    const std::filesystem::path& data_dir);
 
 // Creates `file` empty (mode `mode`, never through a symbolic link) for `data_dir`'s owner unless it
 // exists already, so that a library that then opens it by name (SQLite) works on a file the kiosk's
 // user owns. SQLite itself gives its -wal and -shm files to the database file's owner.
-Result<void> create_for_data_dir_owner(const std::filesystem::path& file, const std::filesystem::path& data_dir,
-                                 mode_t mode);
+Result<void> create_for_data_dir_owner(const std::filesystem::path& file,
+                                       const std::filesystem::path& data_dir, mode_t mode);
 
 }  // namespace medkiosk::storage
