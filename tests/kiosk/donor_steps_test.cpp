@@ -226,8 +226,11 @@ TEST_F(DonorStepsTest, TheSameBoxReadAgainKeepsTheDonorsAnswers) {
     flow.choose(t0);
     flow.confirm(t0);
     record_reply();
-    flow.on_scan(event, kToday, t0 + 2s);
-    EXPECT_NE(flow.current()->id, id) << "a second box of the same product after the first was recorded";
+    flow.on_scan(event, kToday, t0 + 1s);
+    EXPECT_EQ(flow.current()->id, id) << "the recorded box still in view stays recorded";
+    EXPECT_EQ(flow.current()->state, CurrentPack::State::Saved);
+    flow.on_scan(event, kToday, t0 + 4s);
+    EXPECT_NE(flow.current()->id, id) << "a second box of the same product, after the first left the view";
     EXPECT_EQ(flow.screen(), Screen::AskExpiry);
 }
 
@@ -295,20 +298,20 @@ TEST_F(DonorStepsTest, TheRecordedDropOffKeepsWhereItsExpiryCameFrom) {
     flow.choose(t0);
     flow.confirm(t0);
     record_reply();
-    // OCR proposal, confirmed by the donor.
-    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 1s);
-    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 1s);
-    flow.answer_proposal(true, t0 + 2s);
-    flow.choose(t0 + 2s);
-    flow.confirm(t0 + 2s);
+    // OCR proposal, confirmed by the donor (each box comes once "recorded" has been read).
+    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 10s);
+    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 10s);
+    flow.answer_proposal(true, t0 + 11s);
+    flow.choose(t0 + 11s);
+    flow.confirm(t0 + 11s);
     record_reply();
     // OCR proposal denied, then the picker: the picker wins.
-    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 3s);
-    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 3s);
-    flow.answer_proposal(false, t0 + 4s);
-    flow.pick_expiry(2028, 3, t0 + 4s);
-    flow.choose(t0 + 4s);
-    flow.confirm(t0 + 4s);
+    flow.on_scan(pack_event(std::nullopt), kToday, t0 + 20s);
+    flow.on_expiry_proposal(ExpiryProposal{{2027, 9, 1}, scanner::ExpiryPrecision::Month, "", ""}, t0 + 20s);
+    flow.answer_proposal(false, t0 + 21s);
+    flow.pick_expiry(2028, 3, t0 + 21s);
+    flow.choose(t0 + 21s);
+    flow.confirm(t0 + 21s);
     record_reply();
 
     ASSERT_EQ(ledger.recorded.size(), 3u);

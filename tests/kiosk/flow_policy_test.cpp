@@ -158,10 +158,14 @@ TEST_F(FlowPolicyTest, CountyRulesFromTheSnapshotOverrideTheKioskDefaults) {
     EXPECT_EQ(flow.current()->assessment.decision, Decision::Refuse);
 }
 
-TEST_F(FlowPolicyTest, ARecallAnsweredWhileTheDonorIsAskedTheExpiryEndsTheQuestion) {
+// Issue 16: the verdict, and the expiry question with it, come once the ledger's checks are back; a
+// recalled pack is never asked its expiry first.
+TEST_F(FlowPolicyTest, TheExpiryQuestionWaitsForTheLedgersChecks) {
     flow.on_scan(pack_event("06900000000014", std::nullopt), kToday, t0);
-    EXPECT_EQ(flow.screen(), Screen::AskExpiry);
+    EXPECT_EQ(flow.screen(), Screen::Scan);
+    EXPECT_FALSE(flow.verdict_ready());
     answer_checks(true, false);
+    EXPECT_TRUE(flow.verdict_ready());
     EXPECT_EQ(flow.screen(), Screen::Scan);
     EXPECT_EQ(flow.current()->assessment.reason, "recalled");
 }

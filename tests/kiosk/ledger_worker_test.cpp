@@ -229,6 +229,7 @@ TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
         pack.expiry = expiry;
         scanner::DecodedSymbol symbol;
         symbol.text = batch + "/" + serial;
+        now += std::chrono::seconds(5);  // each box after the last verdict was read and its box put away
         flow.on_scan(scanner::ScanEvent{symbol, scanner::ParseResult(pack), 1}, today, now);
         pump();
     };

@@ -39,13 +39,21 @@ std::string_view to_string(PackCondition condition) {
     return condition == PackCondition::Sealed ? "sealed" : "opened-usable";
 }
 
+std::string code_key(const scanner::DecodedSymbol& symbol) {
+    return symbol.text.empty() ? std::string() : symbol.format + '\n' + symbol.text;
+}
+
 bool needs_donor_expiry(const Assessment& assessment) {
     return assessment.reason == "no-expiry" || assessment.reason == "ask-expiry";
 }
 
 DonationFlow::DonationFlow(LedgerPort& ledger, FlowSettings settings, const ProductInfoPort* products,
                            PolicySource* policy)
-    : ledger_(ledger), settings_(std::move(settings)), products_(products), policy_(policy) {}
+    : ledger_(ledger),
+      settings_(std::move(settings)),
+      products_(products),
+      policy_(policy),
+      language_(settings_.default_language) {}
 
 Assessment DonationFlow::judge(const CurrentPack& pack) const {
     if (policy_ == nullptr) return assess(*pack.pack, today_, settings_.rules);
@@ -76,6 +84,11 @@ void DonationFlow::set_language(Language language, Clock::time_point now) {
     touch(now);
 }
 
+void DonationFlow::set_default_language(Language language) {
+    settings_.default_language = language;
+    if (screen_ == Screen::Welcome) language_ = language;
+}
+
 void DonationFlow::start(Clock::time_point now) {
     if (screen_ != Screen::Welcome) return;
     screen_ = Screen::Scan;
@@ -85,23 +98,94 @@ void DonationFlow::start(Clock::time_point now) {
     // imported a catalogue since the last one); the reload runs on the ledger thread.
     if (policy_ != nullptr) policy_->refresh_policy();
     touch(now);
+    // A box already held up while the donor read the welcome screen is judged now.
+    take_waiting(now);
+}
+
+bool DonationFlow::in_view(const std::string& key, Clock::time_point last_seen, Clock::time_point now) const {
+    if (!key.empty()) {
+        if (auto it = in_view_.find(key); it != in_view_.end())
+            last_seen = std::max(last_seen, it->second.last_seen);
+    }
+    return now - last_seen < settings_.out_of_view;
+}
+
+bool DonationFlow::bound() const {
+    if (!current_) return false;
+    if (screen_ != Screen::Scan) return true;  // a question or the details are being answered
+    switch (current_->state) {
+        case CurrentPack::State::Saving:
+            return true;
+        case CurrentPack::State::Saved:
+        case CurrentPack::State::SaveFailed:
+            return false;
+        case CurrentPack::State::Shown:
+            break;
+    }
+    return current_->checking || current_->assessment.decision != Decision::Refuse;
 }
 
 void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date& today,
                            Clock::time_point now) {
-    // A donor answering a question or choosing details is not interrupted by the camera.
-    if (screen_ != Screen::Scan) return;
-    // A pack being saved stays on screen until the ledger answers; the next scan waits its turn.
-    if (saving()) return;
-    // The box still in front of the camera is read again and again; showing it afresh would throw
-    // away what the donor already answered about it.
-    // A serialised pack just recorded is that same box too: reading it again must not call it a
-    // duplicate. Without a serial the same text is as likely a second box of the product.
-    const bool same_box =
-        current_ && !event.symbol.text.empty() && current_->symbol.text == event.symbol.text &&
-        (current_->state == CurrentPack::State::Shown ||
-         (current_->state == CurrentPack::State::Saved && current_->pack && !current_->pack->serial.empty()));
-    if (same_box) return;
+    const std::string key = code_key(event.symbol);
+    if (!key.empty()) {
+        // Unseen for a while before this read, the box left the view and this is it (or another like
+        // it) shown again.
+        if (!in_view(key, {}, now)) settled_in_view_.erase(key);
+        in_view_[key] = Sighting{event.symbol, now};
+    }
+    if (screen_ == Screen::Receipt) return;
+    // The scanner reports a code once when it appears: one read while the donor is on the welcome
+    // screen is kept, and judged at Start if the box is still in view.
+    if (screen_ == Screen::Welcome) {
+        if (!key.empty()) waiting_ = WaitingBox{event, today, now};
+        return;
+    }
+    // The box in front of the camera is read again and again (the scanner repeats a code held in view):
+    // the same code is the same box, and showing it afresh would throw away the donor's answers.
+    if (current_ && !key.empty() && key == current_code_ &&
+        (current_->state == CurrentPack::State::Shown || current_->state == CurrentPack::State::Saving))
+        return;
+    // A recorded box still in front of the camera stays recorded; once it has left the view the same
+    // code is another box of the product (or, with a serial, the same pack again: the ledger's check
+    // calls it a duplicate).
+    if (!key.empty() && settled_in_view_.count(key) != 0) return;
+    touch(now);  // a new box is the donor at work
+    // One box at a time: the shown pack keeps the screen until it is recorded, refused or dismissed; a
+    // just-judged refusal or "recorded" stays long enough to be read.
+    if (bound() || (current_ && now - verdict_at_ < settings_.verdict_read_time)) {
+        waiting_ = WaitingBox{event, today, now};
+        return;
+    }
+    waiting_.reset();
+    show(event, today, now);
+}
+
+void DonationFlow::on_view(const std::vector<scanner::DecodedSymbol>& symbols, Clock::time_point now) {
+    for (const auto& symbol : symbols) {
+        const std::string key = code_key(symbol);
+        if (!key.empty()) in_view_[key] = Sighting{symbol, now};
+    }
+    for (auto it = in_view_.begin(); it != in_view_.end();) {
+        if (now - it->second.last_seen >= settings_.out_of_view) {
+            settled_in_view_.erase(it->first);  // the recorded box has gone: the next one is another box
+            it = in_view_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void DonationFlow::take_waiting(Clock::time_point now) {
+    if (!waiting_ || screen_ != Screen::Scan || bound()) return;
+    WaitingBox next = std::move(*waiting_);
+    waiting_.reset();
+    if (!in_view(code_key(next.event.symbol), next.last_seen, now))
+        return;  // put down: read again when shown
+    show(next.event, next.today, now);
+}
+
+void DonationFlow::show(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now) {
     today_ = today;
     CurrentPack pack;
     pack.id = ++packs_shown_;
@@ -131,8 +215,18 @@ void DonationFlow::on_scan(const scanner::ScanEvent& event, const scanner::Date&
         pack.assessment = {Decision::Refuse, "unreadable", "result.unreadable"};
     }
     current_ = std::move(pack);
-    if (needs_donor_expiry(current_->assessment)) screen_ = Screen::AskExpiry;
+    current_code_ = code_key(event.symbol);
+    // The question comes with the verdict, once the ledger's checks are back (a recalled pack is
+    // never asked its expiry first).
+    if (!current_->checking) {
+        if (needs_donor_expiry(current_->assessment)) screen_ = Screen::AskExpiry;
+        verdict_final(now);
+    }
     touch(now);
+}
+
+void DonationFlow::verdict_final(Clock::time_point now) {
+    verdict_at_ = now;
 }
 
 void DonationFlow::on_proposed_expiry(ProposedExpiry proposal, Clock::time_point now) {
@@ -180,6 +274,7 @@ void DonationFlow::pick_expiry(int year, int month, Clock::time_point now) {
 void DonationFlow::reassess(Clock::time_point now) {
     current_->assessment = judge(*current_);
     screen_ = needs_donor_expiry(current_->assessment) ? Screen::AskExpiry : Screen::Scan;
+    verdict_final(now);
     touch(now);
 }
 
@@ -244,9 +339,7 @@ void DonationFlow::back(Clock::time_point now) {
             answer_proposal(false, now);
             return;
         case Screen::AskExpiry:
-            current_.reset();
-            screen_ = Screen::Scan;
-            touch(now);
+            dismiss(now);
             return;
         case Screen::Details:
             screen_ = Screen::Scan;
@@ -260,9 +353,14 @@ void DonationFlow::back(Clock::time_point now) {
 
 void DonationFlow::dismiss(Clock::time_point now) {
     if (saving()) return;
+    // The dismissed box may still be in view: it is not shown again until it has left.
+    if (current_ && !current_code_.empty() && in_view(current_code_, {}, now))
+        settled_in_view_.insert(current_code_);
     current_.reset();
+    current_code_.clear();
     if (screen_ != Screen::Welcome && screen_ != Screen::Receipt) screen_ = Screen::Scan;
     touch(now);
+    take_waiting(now);
 }
 
 void DonationFlow::finish(Clock::time_point now) {
@@ -281,8 +379,9 @@ void DonationFlow::finish(Clock::time_point now) {
         return;
     }
     screen_ = Screen::Receipt;
-    receipt_since_ = now;
     current_.reset();
+    current_code_.clear();
+    waiting_.reset();
 }
 
 void DonationFlow::on_reply(const LedgerReply& reply) {
@@ -303,10 +402,13 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
         current_->state = CurrentPack::State::Saved;
         current_->saved_uuid = record->uuid;
         ++recorded_count_;
+        recorded_boxes_ += current_->quantity;
+        if (!current_code_.empty()) settled_in_view_.insert(current_code_);
     } else if (!reply.result) {
         current_->state = CurrentPack::State::SaveFailed;
         current_->save_error = reply.result.error().message;
     }
+    verdict_final(last_activity_);
     if (finish_requested_) {
         finish_requested_ = false;
         finish(last_activity_);
@@ -315,6 +417,17 @@ void DonationFlow::on_reply(const LedgerReply& reply) {
 
 void DonationFlow::on_checks(const LedgerReply& reply) {
     current_->checking = false;
+    // The ledger thread loads the catalogue before it answers a check queued after the load: a pack
+    // shown before the first snapshot is named and classified now, before its verdict is shown.
+    if (policy_ != nullptr && !current_->context.product && current_->pack) {
+        if (const auto snapshot = policy_->policy()) {
+            current_->context.product = snapshot->find(*current_->pack);
+            current_->context.drive = snapshot->drive;
+            current_->drive_id = snapshot->drive_id;
+            if (!current_->product && products_ != nullptr)
+                current_->product = products_->find(*current_->pack);
+        }
+    }
     if (const auto* checks = answer_if<PackChecks>(reply)) {
         current_->context.batch_recalled = checks->batch_recalled;
         current_->context.serial_already_recorded = checks->serial_already_recorded;
@@ -330,6 +443,7 @@ void DonationFlow::on_checks(const LedgerReply& reply) {
         current_->proposal.reset();
         screen_ = Screen::Scan;
     }
+    verdict_final(last_activity_);
 }
 
 void DonationFlow::touch(Clock::time_point now) {
@@ -337,32 +451,43 @@ void DonationFlow::touch(Clock::time_point now) {
 }
 
 void DonationFlow::tick(Clock::time_point now) {
-    if (screen_ == Screen::Welcome) return;
+    const auto idle = now - last_activity_;
+    if (screen_ == Screen::Welcome) {
+        // A donor who chose English and walked away: the next one finds the kiosk's language.
+        if (idle >= settings_.idle_timeout) language_ = settings_.default_language;
+        return;
+    }
     if (screen_ == Screen::Receipt) {
-        if (now - receipt_since_ >= settings_.receipt_shown) reset();
+        if (idle >= settings_.receipt_shown) reset();
         return;
     }
     if (screen_ == Screen::ConfirmExpiry && now - proposal_since_ >= settings_.proposal_timeout &&
-        now - last_activity_ < settings_.idle_timeout) {
+        idle < settings_.idle_timeout) {
         current_->proposal.reset();
         screen_ = Screen::AskExpiry;
     }
-    if (now - last_activity_ >= settings_.idle_timeout) {
+    if (idle >= settings_.idle_timeout) {
         // Recorded packs stay recorded; what was only on screen is dropped with the donation.
         if (saving()) return;
         current_.reset();
+        current_code_.clear();
+        waiting_.reset();
         if (recorded_count_ > 0) {
             screen_ = Screen::Receipt;
-            receipt_since_ = now;
+            touch(now);
         } else {
             reset();
         }
+        return;
     }
+    // The box that waited its turn, once the last verdict has been read.
+    if (waiting_ && now - verdict_at_ >= settings_.verdict_read_time) take_waiting(now);
 }
 
 std::optional<int> DonationFlow::countdown_seconds(Clock::time_point now) const {
-    if (screen_ == Screen::Welcome || screen_ == Screen::Receipt) return std::nullopt;
-    const auto left = settings_.idle_timeout - (now - last_activity_);
+    if (screen_ == Screen::Welcome) return std::nullopt;
+    const auto limit = screen_ == Screen::Receipt ? settings_.receipt_shown : settings_.idle_timeout;
+    const auto left = limit - (now - last_activity_);
     if (left > settings_.countdown) return std::nullopt;
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
     return static_cast<int>(seconds < 0 ? 0 : seconds);
@@ -370,6 +495,11 @@ std::optional<int> DonationFlow::countdown_seconds(Clock::time_point now) const 
 
 void DonationFlow::reset() {
     screen_ = Screen::Welcome;
+    language_ = settings_.default_language;  // the next donor starts in the kiosk's language
+    current_code_.clear();
+    waiting_.reset();
+    settled_in_view_.clear();
+    recorded_boxes_ = 0;
     session_.reset();
     session_ticket_ = 0;
     session_error_.clear();

@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "medkiosk/kiosk/expiry_source.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
@@ -21,6 +24,13 @@ using Clock = std::chrono::steady_clock;
 
 // Welcome → Scan (result per pack) → [ConfirmExpiry | AskExpiry when the code has no date] →
 // Scan (re-assessed) → Details (sealed/opened, quantity) → Scan (recorded) … → Receipt → Welcome.
+//
+// One box at a time: the flow binds to the pack it shows until that pack is recorded, refused, or the
+// donor taps "Scan another". Another code read meanwhile waits (waiting_box(): the screens say "one box
+// at a time") and is shown next if it is still in front of the camera; the shown pack, its answers and
+// the screen's layout stay as they are. The camera's view (on_view) tells which codes are in front of
+// it: a code still in view when the donor taps Start is judged, and a recorded box still in view stays
+// recorded instead of being asked about again.
 enum class Screen { Welcome, Scan, ConfirmExpiry, AskExpiry, Details, Receipt };
 std::string_view to_string(Screen screen);
 
@@ -62,11 +72,20 @@ struct CurrentPack {
     std::string save_error;
 };
 
+// "format\ntext": what tells one code from another (empty when the text is: no identity).
+std::string code_key(const scanner::DecodedSymbol& symbol);
+
 struct FlowSettings {
-    std::chrono::seconds idle_timeout{90};
-    std::chrono::seconds countdown{20};  // the last seconds of idle time are shown to the donor
-    std::chrono::seconds receipt_shown{60};
-    std::chrono::seconds proposal_timeout{20};  // an unanswered OCR question falls back to the picker
+    std::chrono::seconds idle_timeout{90};  // from the donor's last touch (or new box shown)
+    // The last seconds before any return to the start are a "Still there? Tap to continue" warning.
+    std::chrono::seconds countdown{20};
+    std::chrono::seconds receipt_shown{60};  // from the last touch on the receipt
+    // A code unseen this long has left the camera's view (the scanner's confirmer forgets it after 1 s).
+    std::chrono::milliseconds out_of_view{1500};
+    // A refusal or "recorded" stays at least this long before a waiting box takes its place.
+    std::chrono::milliseconds verdict_read_time{2500};
+    Language default_language = Language::Chinese;  // each donor starts in it
+    std::chrono::seconds proposal_timeout{20};      // an unanswered OCR question falls back to the picker
     int max_quantity = 20;
     int picker_years_ahead = 6;  // the month/year picker offers this year .. +N
     std::string kiosk_id = "kiosk-local";
@@ -87,18 +106,31 @@ class DonationFlow {
     Language language() const { return language_; }
     const std::optional<CurrentPack>& current() const { return current_; }
     const std::optional<storage::DonationSession>& session() const { return session_; }
+    // Another box was shown while the donor finishes this one: it is taken next.
+    bool waiting_box() const { return waiting_.has_value(); }
+    // The verdict of the shown pack is final (the ledger's checks are back): only then is it shown, so
+    // it never changes in front of the donor.
+    bool verdict_ready() const { return current_ && !current_->checking; }
+    // The code the shown pack came from, as on_view last saw it in front of the camera.
+    const std::string& current_code() const { return current_code_; }
     const std::string& session_error() const { return session_error_; }
-    int recorded_count() const { return recorded_count_; }
+    int recorded_count() const { return recorded_count_; }  // drop-offs recorded
+    int recorded_boxes() const { return recorded_boxes_; }  // boxes in them (a drop-off may hold several)
     const FlowSettings& settings() const { return settings_; }
     const scanner::Date& today() const { return today_; }
     bool can_confirm() const;
     bool can_choose() const;  // the shown pack may go on to the details step
 
     void set_language(Language language, Clock::time_point now);
+    // The kiosk's language (kiosk.toml, technician): the next donor starts in it; on the welcome screen
+    // it applies at once.
+    void set_default_language(Language language);
     // A technician's new idle timeout, from the next touch on.
     void set_idle_timeout(std::chrono::seconds timeout) { settings_.idle_timeout = timeout; }
     void start(Clock::time_point now);
     void on_scan(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now);
+    // The codes in the newest decoded frame (the scanner's latest_symbols), every UI frame.
+    void on_view(const std::vector<scanner::DecodedSymbol>& symbols, Clock::time_point now);
 
     // OCR found a date on the box for the pack that lacks one. Any type with expiry, precision and
     // batch members (the ExpiryReader's ExpiryProposal) is accepted.
@@ -122,11 +154,26 @@ class DonationFlow {
     void touch(Clock::time_point now);  // any tap counts as activity
     void tick(Clock::time_point now);   // idle timeout, proposal timeout and receipt expiry
 
-    // Seconds left before the idle timeout returns to welcome, when inside the visible countdown.
+    // Seconds left before the kiosk returns to the start without a touch, while the "Still there?"
+    // warning is up (the last FlowSettings::countdown seconds; also on the receipt).
     std::optional<int> countdown_seconds(Clock::time_point now) const;
 
   private:
+    struct Sighting {
+        scanner::DecodedSymbol symbol;
+        Clock::time_point last_seen{};
+    };
+    struct WaitingBox {
+        scanner::ScanEvent event;
+        scanner::Date today;
+        Clock::time_point last_seen{};
+    };
     void reset();
+    void show(const scanner::ScanEvent& event, const scanner::Date& today, Clock::time_point now);
+    bool bound() const;  // the shown pack holds the screen: other codes wait
+    bool in_view(const std::string& key, Clock::time_point last_seen, Clock::time_point now) const;
+    void take_waiting(Clock::time_point now);
+    void verdict_final(Clock::time_point now);
     void reassess(Clock::time_point now);
     Assessment judge(const CurrentPack& pack) const;
     void on_checks(const LedgerReply& reply);
@@ -138,17 +185,23 @@ class DonationFlow {
     PolicySource* policy_;
     scanner::Date refresh_asked_for_{};
     Screen screen_ = Screen::Welcome;
-    Language language_ = Language::Chinese;
+    Language language_;
     std::optional<storage::DonationSession> session_;
     std::uint64_t session_ticket_ = 0;
     std::string session_error_;
     std::optional<CurrentPack> current_;
     int recorded_count_ = 0;
+    int recorded_boxes_ = 0;
     std::uint64_t packs_shown_ = 0;
+    std::string current_code_;
+    std::optional<WaitingBox> waiting_;
+    std::map<std::string, Sighting> in_view_;  // by code_key
+    // Recorded or dismissed boxes whose code has not left the view since: not shown again while there.
+    std::set<std::string> settled_in_view_;
+    Clock::time_point verdict_at_{};
     bool finish_requested_ = false;
     scanner::Date today_{};
     Clock::time_point last_activity_{};
-    Clock::time_point receipt_since_{};
     Clock::time_point proposal_since_{};
 };
 
