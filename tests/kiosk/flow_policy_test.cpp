@@ -218,3 +218,31 @@ TEST(FlowPolicy, WithoutASnapshotYetEveryProductIsUnknown) {
 
 }  // namespace
 }  // namespace medkiosk::kiosk
+
+namespace medkiosk::kiosk {
+namespace {
+
+// Issue 16: an expired pack that is in the catalogue never says "not in the catalogue", even when it
+// was shown before the ledger thread had loaded the catalogue: its verdict waits for the checks, which
+// the ledger thread answers after the load.
+TEST(FlowPolicy, APackShownBeforeTheCatalogueLoadedIsJudgedWithItOnceTheChecksAreBack) {
+    PolicyLedger ledger;
+    const auto loaded = ledger.snapshot;
+    ledger.snapshot.reset();
+    SnapshotProductInfo products{ledger};
+    DonationFlow flow{ledger, FlowSettings{}, &products, &ledger};
+    const auto t0 = Clock::now();
+    flow.start(t0);
+    flow.on_scan(pack_event("06900000000021", scanner::Date{2026, 1, 31}), kToday, t0);
+    EXPECT_FALSE(flow.verdict_ready());
+    ledger.snapshot = loaded;
+    flow.on_reply(LedgerReply{ledger.tickets, PackChecks{}});
+    ASSERT_TRUE(flow.verdict_ready());
+    ASSERT_TRUE(flow.current()->product);
+    EXPECT_EQ(flow.current()->product->name_en, "Ibuprofen sustained-release capsules");
+    EXPECT_EQ(flow.current()->assessment.reason, "expired");
+    EXPECT_EQ(flow.current()->context.product->category, "fever");
+}
+
+}  // namespace
+}  // namespace medkiosk::kiosk

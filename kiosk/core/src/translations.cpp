@@ -28,6 +28,28 @@ Result<StringMap> load_file(const std::filesystem::path& file) {
     return loaded;
 }
 
+// The glossary: "{term.donation_bin}" in any text is the "term.donation_bin" entry of the same file, so
+// each bin, person and outcome has one name in each language wherever a sentence uses it.
+Result<void> use_glossary(StringMap& table, const std::filesystem::path& file) {
+    static constexpr std::string_view kOpen = "{term.";
+    for (auto& [key, text] : table) {
+        if (key.rfind("term.", 0) == 0) continue;
+        for (std::size_t at = text.find(kOpen); at != std::string::npos; at = text.find(kOpen, at)) {
+            const std::size_t close = text.find('}', at);
+            if (close == std::string::npos)
+                return Error{ErrorCode::Invalid, file.string() + ": \"" + key + "\" has an unclosed {term."};
+            const std::string term = text.substr(at + 1, close - at - 1);
+            const auto found = table.find(term);
+            if (found == table.end())
+                return Error{ErrorCode::Invalid, file.string() + ": \"" + key + "\" uses {" + term +
+                                                     "}, which the file does not define"};
+            text.replace(at, close - at + 1, found->second);
+            at += found->second.size();
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string_view language_code(Language language) {
@@ -39,6 +61,8 @@ Result<void> Translations::load(const std::filesystem::path& lang_dir) {
     if (!chinese) return chinese.error();
     auto english = load_file(lang_dir / "en.json");
     if (!english) return english.error();
+    if (auto used = use_glossary(chinese.value(), lang_dir / "zh-CN.json"); !used) return used.error();
+    if (auto used = use_glossary(english.value(), lang_dir / "en.json"); !used) return used.error();
     chinese_ = std::move(chinese).value();
     english_ = std::move(english).value();
     return {};
