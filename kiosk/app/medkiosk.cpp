@@ -165,6 +165,8 @@ class KioskWiring final : public ui::FrameWork {
         const kiosk::OutOfOrder out_of_order =
             p_.appliance.tick(now, p_.pipeline.stats(), p_.ledger.open_error());
         const scanner::Date today = scanner::today_utc();
+        // What is in front of the camera now: the donor's box, a box waiting its turn, a recorded one.
+        p_.flow.on_view(p_.pipeline.latest_symbols(), now);
         for (const auto& event : p_.pipeline.take_events())
             if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
         p_.flow.tick(now);
@@ -198,7 +200,7 @@ class KioskWiring final : public ui::FrameWork {
         last_staff_screen_ = p_.staff.screen();
         // What a saved setting can change without a restart applies now; the screen says what waits.
         if (const auto saved = p_.technician.take_saved()) {
-            p_.flow.set_language(saved->language, now);
+            p_.flow.set_default_language(saved->language);
             p_.flow.set_idle_timeout(std::chrono::seconds(saved->idle_timeout_seconds));
             kiosk::log_event("settings-applied",
                              {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
@@ -232,7 +234,7 @@ class KioskWiring final : public ui::FrameWork {
             if (current->id == proposed_for_pack_) return;
             proposed_for_pack_ = current->id;
             const scanner::Date proposed{*p_.hooks.expiry_year, *p_.hooks.expiry_month, 1};
-            p_.flow.on_proposed_expiry({proposed, scanner::ExpiryPrecision::Month, ""}, now);
+            p_.flow.on_proposed_expiry({proposed, scanner::ExpiryPrecision::Month, "", 0, 0, {}}, now);
             return;
         }
         if (current->id != reading_.pack_id) {
@@ -332,9 +334,9 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     settings.kiosk_id = options.kiosk_id;
     settings.idle_timeout = options.idle_timeout;                          // appliance: kiosk.toml
     settings.rules.minimum_shelf_life_days = options.min_shelf_life_days;  // appliance: kiosk.toml
+    settings.default_language = options.language;                          // each donor starts in it
     kiosk::SnapshotProductInfo products(ledger);  // the catalogue as the ledger thread last loaded it
     kiosk::DonationFlow flow(ledger, settings, &products, &ledger);
-    flow.set_language(options.language, kiosk::Clock::now());
 
     Sync sync(options, pipeline);
     kiosk::LocalBackOfficeOptions office_options;

@@ -37,6 +37,7 @@ void DrawAskExpiryScreen(UiContext& ui) {
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colours::text, ui.tr("expiry.heading"));
     ImGui::PopFont();
+    if (current) DrawThisBox(ui, *current);
     TextWrappedColoured(colours::muted_text, ui.tr("expiry.instruction"));
     ImGui::Spacing();
 
@@ -81,7 +82,6 @@ void DrawAskExpiryScreen(UiContext& ui) {
             ui.donor.picked_expiry = std::pair{picker.year, picker.month};
         }
     }
-    DrawCountdown(ui);
     ImGui::End();
 }
 

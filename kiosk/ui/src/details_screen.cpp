@@ -70,8 +70,7 @@ void DrawDetailsScreen(UiContext& ui) {
         ui.donor.confirm = true;
     }
     ImGui::PopFont();
-    TextWrappedColoured(colours::accept, "→ " + ui.tr("result.where_donation"));
-    DrawCountdown(ui);
+    TextWrappedColoured(colours::accept, "→ " + ui.tr("result.do_donation_bin"));
     ImGui::End();
 }
 

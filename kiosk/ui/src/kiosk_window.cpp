@@ -316,6 +316,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                      false};
         const std::string shown_screen = screen_name(flow, staff);
         const auto language_before = flow.language();
+        // First, so that a key meant for the warning does not reach the screen (it stays on top).
+        if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
         DrawScreen(ui, out_of_order);
         FlushButtonLog(shown_screen.c_str());
         ApplyDonorActions(ui.donor, flow, now);

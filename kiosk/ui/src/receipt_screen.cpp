@@ -18,7 +18,7 @@ void DrawReceiptScreen(UiContext& ui) {
     ImGui::PushFont(ui.fonts.title);
     TextCentered("✓ " + ui.tr("receipt.heading"));
     ImGui::PopFont();
-    TextCentered(kiosk::fill(ui.tr("receipt.count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
+    TextCentered(kiosk::fill(ui.tr("receipt.count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
     ImGui::Spacing();
     TextCentered(ui.tr("receipt.code_label"));
     ImGui::PushFont(ui.fonts.title);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "medkiosk/kiosk/donor_verdict.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -47,14 +48,24 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
                               thickness);
             }
         }
-        // The codes the decoder sees right now, outlined.
+        // The codes the decoder sees right now, outlined: the box being shown in green, any other in
+        // amber (it waits its turn).
         for (const auto& symbol : ui.pipeline.latest_symbols()) {
             ImVec2 points[4];
             for (int i = 0; i < 4; ++i) {
                 points[i] = ImVec2(placement.origin.x + symbol.corners[i].x * placement.scale,
                                    placement.origin.y + symbol.corners[i].y * placement.scale);
             }
-            draw->AddPolyline(points, 4, IM_COL32(40, 220, 90, 255), ImDrawFlags_Closed, thickness);
+            const bool this_box = ui.flow.current() && kiosk::code_key(symbol) == ui.flow.current_code();
+            const bool other = ui.flow.current() && !this_box;
+            draw->AddPolyline(points, 4, other ? IM_COL32(245, 170, 30, 255) : IM_COL32(40, 220, 90, 255),
+                              ImDrawFlags_Closed, thickness);
+        }
+        // Over the picture, so nothing on the panel moves under the donor's finger.
+        if (ui.flow.waiting_box()) {
+            const float band = em * 2.2f;
+            DrawOneBoxNotice(ui, ImVec2(placement.origin.x, placement.origin.y + shown.y - band),
+                             ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
         }
     } else {
         const auto stats = ui.pipeline.stats();
@@ -96,41 +107,11 @@ std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
     return text;
 }
 
-void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float width) {
-    const float em = ImGui::GetFontSize();
-    const auto& assessment = current.assessment;
-    const bool accepted = assessment.decision == kiosk::Decision::Accept;
-    const bool refused = assessment.decision == kiosk::Decision::Refuse;
-    const ImVec4 colour = accepted ? colours::accept : refused ? colours::refuse : colours::review;
-    const char* icon = accepted ? "✓ " : refused ? "× " : "… ";
-    const char* word = accepted  ? "result.word_accepted"
-                       : refused ? "result.word_refused"
-                                 : "result.word_review";
-    ImGui::PushFont(ui.fonts.title);
-    TextWrappedColoured(colour, icon + ui.tr(word));
-    ImGui::PopFont();
-    // The limit the policy applied: a drive or the product's category may set another than the kiosk's.
-    const int days = assessment.minimum_shelf_life_days > 0
-                         ? assessment.minimum_shelf_life_days
-                         : ui.flow.settings().rules.minimum_shelf_life_days;
-    TextWrappedColoured(colours::text,
-                        kiosk::fill(ui.tr(assessment.message_key), {{"days", std::to_string(days)}}));
-    // Where the box goes, as its own line with an arrow: the one thing the donor must do.
-    const char* where = !current.pack ? "result.where_staff"
-                        : refused     ? "result.where_disposal"
-                                      : "result.where_donation";
-    TextWrappedColoured(colour, "→ " + ui.tr(where));
-    ImGui::Separator();
-
+void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current) {
     if (current.pack) {
         const auto& pack = *current.pack;
-        if (current.product) {
-            DrawField(ui, "field.product",
-                      ui.flow.language() == kiosk::Language::Chinese ? current.product->name_zh
-                                                                     : current.product->name_en);
-        } else {
-            DrawField(ui, "field.product", ui.tr("field.unknown_product"));
-        }
+        DrawField(ui, "field.product",
+                  current.product ? ProductName(ui, *current.product) : ui.tr("field.unknown_product"));
         DrawField(ui, pack.gtin.empty() ? "field.product_id" : "field.gtin",
                   pack.gtin.empty() ? pack.product_id : pack.gtin);
         DrawField(ui, "field.expiry", ExpiryText(ui, current));
@@ -138,6 +119,41 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
     } else {
         TextWrappedColoured(colours::muted_text, current.parse_error);
     }
+}
+
+void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float width) {
+    const float em = ImGui::GetFontSize();
+    if (!ui.flow.verdict_ready()) {
+        // The ledger's checks are on their way (milliseconds): no verdict until it cannot change.
+        ImGui::PushFont(ui.fonts.title);
+        TextWrappedColoured(colours::muted_text, "… " + ui.tr("scan.checking"));
+        ImGui::PopFont();
+        ImGui::Separator();
+        DrawPackFields(ui, current);
+        return;
+    }
+    const bool save_failed = current.state == kiosk::CurrentPack::State::SaveFailed;
+    const kiosk::DonorVerdict verdict = kiosk::donor_verdict(current.assessment, save_failed);
+    const ImVec4 colour = verdict.tone == kiosk::Decision::Accept   ? colours::accept
+                          : verdict.tone == kiosk::Decision::Refuse ? colours::refuse
+                                                                    : colours::review;
+    const char* icon = verdict.tone == kiosk::Decision::Accept   ? "✓ "
+                       : verdict.tone == kiosk::Decision::Refuse ? "× "
+                                                                 : "… ";
+    ImGui::PushFont(ui.fonts.title);
+    TextWrappedColoured(colour, icon + ui.tr(verdict.word_key));
+    ImGui::PopFont();
+    // The limit the policy applied: a drive or the product's category may set another than the kiosk's.
+    const auto& assessment = current.assessment;
+    const int days = assessment.minimum_shelf_life_days > 0
+                         ? assessment.minimum_shelf_life_days
+                         : ui.flow.settings().rules.minimum_shelf_life_days;
+    TextWrappedColoured(colours::text, kiosk::fill(ui.tr(verdict.why_key), {{"days", std::to_string(days)}}));
+    // Where the box goes, as its own line with an arrow: the one thing the donor must do.
+    TextWrappedColoured(colour, "→ " + ui.tr(verdict.instruction_key));
+    if (save_failed) TextWrappedColoured(colours::muted_text, current.save_error);
+    ImGui::Separator();
+    DrawPackFields(ui, current);
     ImGui::Spacing();
 
     switch (current.state) {
@@ -162,8 +178,6 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
             TextWrappedColoured(colours::accept, "✓ " + ui.tr("status.saved"));
             break;
         case kiosk::CurrentPack::State::SaveFailed:
-            TextWrappedColoured(colours::refuse, "× " + ui.tr("status.save_failed"));
-            TextWrappedColoured(colours::muted_text, current.save_error);
             break;
     }
 }
@@ -171,9 +185,11 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
 // The one line telling the donor what to do now.
 const char* NextStepKey(UiContext& ui) {
     const auto& current = ui.flow.current();
-    if (!current) return "scan.next_step_none";
+    if (!current || !ui.flow.verdict_ready()) return "scan.next_step_none";
     if (current->state == kiosk::CurrentPack::State::Saved) return "scan.next_step_saved";
-    if (current->assessment.decision == kiosk::Decision::Refuse) return "scan.next_step_refuse";
+    if (current->state == kiosk::CurrentPack::State::SaveFailed ||
+        current->assessment.decision == kiosk::Decision::Refuse)
+        return "scan.next_step_refuse";
     return ui.flow.can_choose() ? "scan.next_step_accept" : "scan.next_step_none";
 }
 
@@ -219,8 +235,7 @@ void DrawScanScreen(UiContext& ui) {
 
     // Bottom of the panel: progress, idle countdown, finish.
     const float finish_height = em * 2.6f;
-    const auto countdown = ui.flow.countdown_seconds(ui.now);
-    const int status_lines = (ui.flow.recorded_count() > 0 ? 1 : 0) + (countdown ? 1 : 0);
+    const int status_lines = ui.flow.recorded_count() > 0 ? 1 : 0;
     const float bottom_height = finish_height +
                                 static_cast<float>(status_lines) * ImGui::GetTextLineHeightWithSpacing() +
                                 ImGui::GetStyle().ItemSpacing.y;
@@ -228,9 +243,8 @@ void DrawScanScreen(UiContext& ui) {
     if (ui.flow.recorded_count() > 0) {
         TextWrappedColoured(
             colours::text,
-            kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_count())}}));
+            kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
     }
-    if (countdown) DrawCountdown(ui);
     if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::neutral)) {
         ui.donor.finish = true;
     }

@@ -11,11 +11,65 @@
 
 namespace medkiosk::ui {
 
-void DrawCountdown(UiContext& ui) {
+void DrawStillThere(UiContext& ui) {
     const auto countdown = ui.flow.countdown_seconds(ui.now);
     if (!countdown) return;
-    TextWrappedColoured(colours::refuse,
-                        kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->Pos);
+    ImGui::SetNextWindowSize(viewport->Size);
+    ImGui::SetNextWindowBgAlpha(0.9f);
+    ImGui::SetNextWindowFocus();
+    constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar;
+    ImGui::Begin("still-there", nullptr, kFlags);
+    const float em = ImGui::GetFontSize();
+    const ImVec2 area = ImGui::GetContentRegionAvail();
+    ImGui::SetCursorPosY(area.y * 0.2f);
+    ImGui::PushFont(ui.fonts.title);
+    TextCentered(ui.tr("scan.still_there"));
+    ImGui::PopFont();
+    TextCentered(kiosk::fill(ui.tr("scan.countdown"), {{"seconds", std::to_string(*countdown)}}));
+    ImGui::Spacing();
+    const float width = std::min(area.x * 0.8f, em * 18.0f);
+    ImGui::SetCursorPosX((area.x - width) * 0.5f + ImGui::GetStyle().WindowPadding.x);
+    ImGui::PushFont(ui.fonts.title);
+    const bool pressed =
+        BigButton(ui.tr("scan.tap_to_continue") + "##continue", ImVec2(width, em * 4.0f), colours::primary);
+    ImGui::PopFont();
+    // Anywhere on the warning counts as the tap, and so does a key, which the screen beneath (drawn
+    // after this) then does not see.
+    if (pressed || (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(0)) || ui.keys.enter ||
+        ui.keys.escape) {
+        ui.donor.touched = true;
+        ui.keys = {};
+    }
+    ImGui::End();
+}
+
+void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max) {
+    ImDrawList* draw = ImGui::GetForegroundDrawList();
+    draw->AddRectFilled(min, max, ImGui::GetColorU32(colours::review), ImGui::GetFontSize() * 0.3f);
+    const std::string& text = ui.tr("scan.one_box");
+    const float wrap = max.x - min.x - ImGui::GetFontSize();
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const ImVec2 at(min.x + std::max(ImGui::GetFontSize() * 0.5f, (max.x - min.x - size.x) * 0.5f),
+                    min.y + std::max(0.0f, (max.y - min.y - size.y) * 0.5f));
+    draw->PushClipRect(min, max, true);
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), at, IM_COL32_WHITE, text.c_str(), nullptr, wrap);
+    draw->PopClipRect();
+}
+
+std::string ProductName(const UiContext& ui, const kiosk::ProductInfo& product) {
+    return ui.flow.language() == kiosk::Language::Chinese ? product.name_zh : product.name_en;
+}
+
+void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current) {
+    std::string what = current.product ? ProductName(ui, *current.product) : ui.tr("field.unknown_product");
+    if (current.pack) {
+        const std::string& code = current.pack->gtin.empty() ? current.pack->product_id : current.pack->gtin;
+        if (!code.empty()) what += " · " + code;
+    }
+    TextWrappedColoured(colours::text, ui.tr("expiry.this_box") + " " + what);
 }
 
 bool DrawLanguageSwitch(UiContext& ui, float width) {
@@ -35,6 +89,14 @@ void DrawDonorLanguageAndBack(UiContext& ui) {
     if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
         ui.keys.escape) {
         ui.donor.back = true;
+    }
+    // Another box in view while the donor answers: said in the rest of this row, which is there anyway.
+    if (ui.flow.waiting_box()) {
+        const ImVec2 row_min(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x,
+                             ImGui::GetItemRectMin().y);
+        const ImVec2 row_max(ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x,
+                             ImGui::GetItemRectMax().y);
+        if (row_max.x - row_min.x > em * 4.0f) DrawOneBoxNotice(ui, row_min, row_max);
     }
 }
 

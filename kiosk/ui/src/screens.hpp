@@ -4,6 +4,8 @@
 // only draw and record what the donor asked for in DonorActions; the window applies those to the
 // donation flow after drawing, so following a tap means reading kiosk_window.cpp, not every screen.
 
+#include <imgui.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,7 +89,16 @@ void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);
 
 // Shared pieces of the screens (screen_pieces.cpp).
-void DrawCountdown(UiContext& ui);                    // the idle countdown line, when it runs
+// Over every donor screen while the kiosk is about to return to the start: "Still there? Tap to
+// continue" with the seconds left; a tap anywhere keeps the donation (and presses nothing beneath).
+// Called before the screen is drawn: it takes the keys of this frame when it is up.
+void DrawStillThere(UiContext& ui);
+// "One box at a time — finish this one first" in a band over `min`..`max`, drawn without taking
+// layout room: nothing moves under the donor's finger when it appears.
+void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max);
+std::string ProductName(const UiContext& ui, const kiosk::ProductInfo& product);  // in the donor's language
+// "This box: <product> · <code>" on the question steps, so the donor knows which box is meant.
+void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current);
 bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
 // The top row of a donor's question step: the language switch and "← Back" (or Escape), which goes
 // one step back.

@@ -46,6 +46,11 @@ struct ProposedExpiry {
     scanner::Date expiry;
     scanner::ExpiryPrecision precision = scanner::ExpiryPrecision::Month;
     std::string batch;
+    // The printed line the date was read from, a grey picture (row-major, one byte a pixel) for the
+    // donor to check against the box; kept in memory only, never written anywhere. Empty when none.
+    int picture_width = 0;
+    int picture_height = 0;
+    std::vector<std::uint8_t> picture;
 };
 
 struct CurrentPack {
@@ -133,10 +138,16 @@ class DonationFlow {
     void on_view(const std::vector<scanner::DecodedSymbol>& symbols, Clock::time_point now);
 
     // OCR found a date on the box for the pack that lacks one. Any type with expiry, precision and
-    // batch members (the ExpiryReader's ExpiryProposal) is accepted.
+    // batch members (the ExpiryReader's ExpiryProposal) is accepted, and its picture when it has one.
     template <class Proposal>
     void on_expiry_proposal(const Proposal& proposal, Clock::time_point now) {
-        on_proposed_expiry(ProposedExpiry{proposal.expiry, proposal.precision, proposal.batch}, now);
+        ProposedExpiry proposed{proposal.expiry, proposal.precision, proposal.batch, 0, 0, {}};
+        if constexpr (requires { proposal.picture.pixels; }) {
+            proposed.picture_width = proposal.picture.width;
+            proposed.picture_height = proposal.picture.height;
+            proposed.picture = proposal.picture.pixels;
+        }
+        on_proposed_expiry(std::move(proposed), now);
     }
     void on_proposed_expiry(ProposedExpiry proposal, Clock::time_point now);
     void answer_proposal(bool correct, Clock::time_point now);  // the donor's yes / no
