@@ -111,6 +111,11 @@ std::vector<DecodedSymbol> ScanPipeline::latest_symbols() const {
     return latest_symbols_;
 }
 
+DecodedView ScanPipeline::latest_decoded() const {
+    std::lock_guard lock(mutex_);
+    return DecodedView{latest_decoded_, latest_symbols_};
+}
+
 std::vector<ScanEvent> ScanPipeline::take_events() {
     std::lock_guard lock(mutex_);
     std::vector<ScanEvent> events(std::make_move_iterator(events_.begin()),
@@ -319,6 +324,7 @@ void ScanPipeline::decode_loop() {
         if (!decoded.skipped) stats_.decoder_error.clear();
         if (decoded.skipped) ++stats_.skipped_frames;
         latest_symbols_ = std::move(decoded.symbols);
+        latest_decoded_ = frame;
         stats_.decode_ms = std::chrono::duration<double, std::milli>(finished - started).count();
         if (!decoded.skipped) ++stats_.decoded_frames;
         stats_.events += events.size();

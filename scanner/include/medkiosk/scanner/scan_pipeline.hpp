@@ -28,6 +28,13 @@ struct ScanEvent {
     std::uint64_t frame_sequence = 0;
 };
 
+// The newest decoded frame with the symbols found in it: their corners are in this frame's pixels
+// (the newest captured frame may already show the box somewhere else).
+struct DecodedView {
+    FramePtr frame;  // null before the first decoded frame
+    std::vector<DecodedSymbol> symbols;
+};
+
 // Something that went wrong and was dealt with: the kiosk logs each one as an event.
 struct ScannerIncident {
     enum class Kind {
@@ -93,6 +100,7 @@ class ScanPipeline {
 
     FramePtr latest_frame() const;                      // null before the first frame
     std::vector<DecodedSymbol> latest_symbols() const;  // symbols in the most recently decoded frame
+    DecodedView latest_decoded() const;                 // that frame and its symbols
     std::vector<ScanEvent> take_events();               // confirmed codes since the last call
     std::vector<ScannerIncident> take_incidents();      // what went wrong since the last call
     PipelineStats stats() const;
@@ -113,6 +121,7 @@ class ScanPipeline {
     mutable std::mutex mutex_;
     FramePtr latest_;
     std::vector<DecodedSymbol> latest_symbols_;
+    FramePtr latest_decoded_;  // the frame latest_symbols_ were read from
     std::deque<ScanEvent> events_;
     std::deque<ScannerIncident> incidents_;
     PipelineStats stats_;
