@@ -19,6 +19,7 @@
 #include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/expiry_feed.hpp"
 #include "medkiosk/kiosk/expiry_reader.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
@@ -132,14 +133,6 @@ class Sync {
     std::unique_ptr<storage::SyncWorker> worker_;
 };
 
-// Which pack the OCR reader is working on, so each pack gets at most one proposal: after a "no", the
-// donor's own answer in the picker is final.
-struct ExpiryReading {
-    std::uint64_t pack_id = 0;
-    std::uint64_t last_frame = 0;
-    bool proposed = false;
-};
-
 // The once-per-frame work between the parts main built.
 class KioskWiring final : public ui::FrameWork {
   public:
@@ -157,7 +150,8 @@ class KioskWiring final : public ui::FrameWork {
         kiosk::ApplianceMonitor& appliance;
         Sync& sync;
     };
-    explicit KioskWiring(Parts parts) : p_(parts) {}
+    explicit KioskWiring(Parts parts)
+        : p_(parts), expiry_dates_(p_.expiry_reader), expiry_feed_(expiry_dates_) {}
 
     kiosk::OutOfOrder before_frame(kiosk::Clock::time_point now) override {
         route_back_office(now);
@@ -237,26 +231,8 @@ class KioskWiring final : public ui::FrameWork {
             p_.flow.on_proposed_expiry({proposed, scanner::ExpiryPrecision::Month, "", 0, 0, {}}, now);
             return;
         }
-        if (current->id != reading_.pack_id) {
-            // The OCR models (~100 MB) load with the first pack that needs them, not at start.
-            p_.expiry_reader.start();
-            p_.expiry_reader.reset();
-            reading_ = ExpiryReading{current->id, 0, false};
-        }
-        if (reading_.proposed) return;
-        // The same frame twice would let one reading agree with itself.
-        if (const scanner::FramePtr frame = p_.pipeline.latest_frame();
-            frame && frame->sequence != reading_.last_frame) {
-            p_.expiry_reader.submit_frame(frame);
-            reading_.last_frame = frame->sequence;
-        }
-        if (auto proposal = p_.expiry_reader.take_proposal()) {
-            reading_.proposed = true;
-            kiosk::log_event("expiry-read",
-                             {{"expiry", scanner::to_iso(proposal->expiry)},
-                              {"precision", std::string(scanner::to_string(proposal->precision))}});
-            p_.flow.on_expiry_proposal(*proposal, now);
-        }
+        // Only the box being asked about is read (expiry_feed.hpp).
+        expiry_feed_.step(p_.flow, p_.pipeline.latest_decoded(), now);
     }
 
     void log_changes() {
@@ -280,7 +256,8 @@ class KioskWiring final : public ui::FrameWork {
 
     Parts p_;
     kiosk::StaffScreen last_staff_screen_ = kiosk::StaffScreen::Closed;
-    ExpiryReading reading_;
+    kiosk::ExpiryReaderDates expiry_dates_;
+    kiosk::ExpiryFeed expiry_feed_;
     std::uint64_t proposed_for_pack_ = 0;
     std::uint64_t last_logged_pack_ = 0;
     std::string last_source_error_;
