@@ -69,7 +69,7 @@ void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current) {
         const std::string& code = current.pack->gtin.empty() ? current.pack->product_id : current.pack->gtin;
         if (!code.empty()) what += " · " + code;
     }
-    TextWrappedColoured(colours::text, ui.tr("expiry.this_box") + " " + what);
+    TextWrappedColoured(colours::text, kiosk::fill(ui.tr("expiry.this_box"), {{"what", what}}));
 }
 
 bool DrawLanguageSwitch(UiContext& ui, float width) {
