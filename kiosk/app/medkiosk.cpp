@@ -236,7 +236,9 @@ class KioskWiring final : public ui::FrameWork {
     }
 
     void log_changes() {
-        if (const auto& current = p_.flow.current(); current && current->id != last_logged_pack_) {
+        // Once its verdict is final (the ledger's checks back): what the donor was told.
+        if (const auto& current = p_.flow.current();
+            current && current->id != last_logged_pack_ && p_.flow.verdict_ready()) {
             log_shown_pack(*current);
             last_logged_pack_ = current->id;
         }
