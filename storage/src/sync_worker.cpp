@@ -347,6 +347,7 @@ struct SyncWorker::Impl {
                 p.last_error = message;
                 p.last_error_at = now;
                 ++p.consecutive_failures;
+                ++p.failed_rounds;
                 ++p.rounds;
             });
         }
