@@ -11,24 +11,18 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
+#include "json_lines.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
 #include "scene_generator.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "synthetic_codes.hpp"
 
+using medkiosk::test::json_lines;
 using medkiosk::test::run_ctl;
 using nlohmann::json;
 
 namespace {
-
-std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(json::parse(line));
-    return lines;
-}
 
 // A generated still of `code` (libzint, turned a little, on a cluttered counter) as a PNG in `dir`.
 std::string write_code_image(const medkiosk::test::TempDir& dir, const std::string& name,

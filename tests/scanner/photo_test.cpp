@@ -10,12 +10,13 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <sstream>
 
+#include "json_lines.hpp"
 #include "medkiosk/scanner/decoder.hpp"
 #include "support/process.hpp"
 
 namespace fs = std::filesystem;
+using medkiosk::test::json_lines;
 using medkiosk::test::run_ctl;
 using nlohmann::json;
 using namespace medkiosk::scanner;
@@ -23,14 +24,6 @@ using namespace medkiosk::scanner;
 namespace {
 
 const std::string kSamples = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples";
-
-std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(json::parse(line));
-    return lines;
-}
 
 TEST(scannerPhotoCli, ScanJsonReadsARealImageExactly) {
     const std::string image = kSamples + "/datamatrix-4/gs1-figure-4.15.1-2-44x20.png";
