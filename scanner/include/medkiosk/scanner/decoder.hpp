@@ -59,9 +59,10 @@ struct DecoderOptions {
     int max_candidates = 2;      // candidate regions decoded per image (the likeliest)
 };
 
-// For still images: candidate regions at any angle first; when they give nothing, full-frame passes
-// as plain zxing-cpp makes them (so it never reads less than zxing-cpp with the same formats); a
-// dot-printed DataMatrix last.
+// For still images: a quick look along a few rows, then the full-frame pass plain zxing-cpp makes
+// (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp); when they give
+// nothing, the likeliest candidate regions, each read upright at its own angle; a dot-printed
+// DataMatrix last.
 class Decoder {
   public:
     explicit Decoder(DecoderOptions options = {});
