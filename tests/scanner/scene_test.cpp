@@ -29,42 +29,51 @@ struct SeedSet {
     std::uint64_t seed;
     int clips;
     int min_found;
+    // Frames where plain zxing-cpp read a code (the primary or the distractor beside it) that the pipeline
+    // did not report within 2 frames. Issue 13's target is 0; this is what the decoder does today (a
+    // distractor next to a code already tracked is not looked for again), and may only go down.
+    int max_naive_only;
 };
-constexpr SeedSet kCiSeeds[] = {{7001, 12, 11}, {7002, 12, 12}};
-// Frames where plain zxing-cpp read a code (the primary or the distractor beside it) that the pipeline
-// did not report within 2 frames. Issue 13's target is 0; this is what the decoder does today (a
-// distractor next to a code already tracked is not looked for again), and may only go down.
-constexpr int kMaxNaiveOnly = 13;
+// One test per seed, so each stays well inside the suite's per-test timeout on a busy machine.
+constexpr SeedSet kCiSeeds[] = {{7001, 12, 11, 3}, {7002, 12, 12, 10}};
 
-TEST(scannerScenes, FixedSeedsMeetTheirThresholds) {
+void PrintTo(const SeedSet& set, std::ostream* os) {
+    *os << "seed " << set.seed;
+}
+
+class scannerScenes : public ::testing::TestWithParam<SeedSet> {};
+
+TEST_P(scannerScenes, FixedSeedMeetsItsThresholds) {
+    const SeedSet& set = GetParam();
     SceneRunner runner;
     std::vector<ClipOutcome> outcomes;
-    int expected_found = 0;
-    for (const SeedSet& set : kCiSeeds) {
-        expected_found += set.min_found;
-        for (int index = 0; index < set.clips; ++index) {
-            ClipOutcome outcome = runner.run(make_scene_clip(set.seed, index), true);
-            if (!outcome.found || outcome.latency_frames > 2 || outcome.misreads ||
-                outcome.duplicate_events || outcome.naive_only)
-                print_misses(outcome);
-            outcomes.push_back(std::move(outcome));
-        }
+    for (int index = 0; index < set.clips; ++index) {
+        ClipOutcome outcome = runner.run(make_scene_clip(set.seed, index), true);
+        if (!outcome.found || outcome.latency_frames > 2 || outcome.misreads || outcome.duplicate_events ||
+            outcome.naive_only)
+            print_misses(outcome);
+        outcomes.push_back(std::move(outcome));
     }
     const SceneSummary summary = summarise(outcomes, Targets{}, false, stdout);
-    std::cout << "[scene] " << summary.found << "/" << summary.clips << " found (minimum " << expected_found
-              << "), late " << summary.late << ", misreads " << summary.misreads << ", duplicates "
-              << summary.duplicates << ", read by zxing only " << summary.naive_only << "\n";
-    if (summary.found > expected_found)
-        std::cout << "[scene] UNEXPECTED SUCCESS: raise min_found in scene_test.cpp\n";
-    EXPECT_GE(summary.found, expected_found);
+    std::cout << "[scene] seed " << set.seed << ": " << summary.found << "/" << summary.clips
+              << " found (minimum " << set.min_found << "), late " << summary.late << ", misreads "
+              << summary.misreads << ", duplicates " << summary.duplicates << ", read by zxing only "
+              << summary.naive_only << " (maximum " << set.max_naive_only << ")\n";
+    if (summary.found > set.min_found || summary.naive_only < set.max_naive_only)
+        std::cout << "[scene] UNEXPECTED SUCCESS: tighten the thresholds of seed " << set.seed
+                  << " in scene_test.cpp\n";
+    EXPECT_GE(summary.found, set.min_found);
     EXPECT_EQ(summary.misreads, 0);
     EXPECT_EQ(summary.duplicates, 0);
     EXPECT_EQ(summary.late, 0) << "first events more than 2 frames after the code was still";
-    if (summary.naive_only < kMaxNaiveOnly)
-        std::cout << "[scene] UNEXPECTED SUCCESS: lower kMaxNaiveOnly in scene_test.cpp\n";
-    EXPECT_LE(summary.naive_only, kMaxNaiveOnly)
+    EXPECT_LE(summary.naive_only, set.max_naive_only)
         << "codes plain zxing-cpp read that the pipeline did not report in time";
 }
+
+INSTANTIATE_TEST_SUITE_P(CiSeeds, scannerScenes, ::testing::ValuesIn(kCiSeeds),
+                         [](const ::testing::TestParamInfo<SeedSet>& param_info) {
+                             return "seed_" + std::to_string(param_info.param.seed);
+                         });
 
 // Issue 13's misses, one clip each: the kind of code, turned as it was, held up in a generated scene.
 struct MissClass {
