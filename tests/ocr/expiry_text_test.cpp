@@ -83,6 +83,8 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"生产日朗2023.03.01\n有效期24个月", {2025, 2, 28}, kDay},
         // After 年 and 月 a third number is the day, its 日 read as 月 or lost.
         Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay}, Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
+        // After a 4-digit year a misread separator changes nothing.
+        Expected{"有效期至2022.09-25", {2022, 9, 25}, kDay}, Expected{"EXP 2027/05-09", {2027, 5, 9}, kDay},
         Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
         // ...but not a stray stroke after the date: "2025.05.|" is May, not 1 May.
         Expected{"有效期至2025.05.|", {2025, 5, 31}, kMonth},
@@ -198,7 +200,7 @@ TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
     for (const char* text :
          {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05", "EXP 31/05/2025",
-          "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05", "国药准字Z20050531", "H20050531",
+          "有效期至2025.05.312", "有效期至25.05", "国药准字Z20050531", "H20050531",
           "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"

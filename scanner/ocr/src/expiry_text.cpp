@@ -169,11 +169,15 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
         if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M' && f.marks[2] != '\0')) return std::nullopt;
         return full(to_int(n[0]), to_int(n[1]), to_int(n[2]));
     }
-    if (first_mark != '.' && first_mark != '/' && first_mark != '-') return std::nullopt;
+    auto separator = [](char mark) { return mark == '.' || mark == '/' || mark == '-'; };
+    if (!separator(first_mark)) return std::nullopt;
+    // After a 4-digit year the fields can only be month and day, so a misread separator
+    // ("2022.09-25") changes nothing; other forms need one kind throughout.
+    const bool year_first = n[0].size() == 4;
     for (std::size_t k = 1; k + 1 < n.size(); ++k)
-        if (f.marks[k] != first_mark) return std::nullopt;
+        if (year_first ? !separator(f.marks[k]) : f.marks[k] != first_mark) return std::nullopt;
     const char last_mark = f.marks.back();
-    if (last_mark != '\0' && last_mark != first_mark) return std::nullopt;
+    if (last_mark != '\0' && (year_first ? !separator(last_mark) : last_mark != first_mark)) return std::nullopt;
     if (n[0].size() == 4) {  // 2025.05(.31)
         if (n[1].size() > 2) return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));

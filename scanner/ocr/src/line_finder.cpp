@@ -128,6 +128,44 @@ std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
 
 // Lines from one edge mask (at work scale, levelled): rules removed, characters joined into words,
 // words into lines.
+// A straight line `length` long, `lean` pixels off the axis from one end to the other: a kernel that
+// finds rules a few degrees off horizontal (or, transposed, vertical).
+cv::Mat line_kernel(int length, int lean, bool vertical) {
+    const int side = std::abs(lean) + 1;
+    cv::Mat kernel = cv::Mat::zeros(vertical ? length : side, vertical ? side : length, CV_8U);
+    const cv::Point from = vertical ? cv::Point(lean < 0 ? side - 1 : 0, 0) : cv::Point(0, lean < 0 ? side - 1 : 0);
+    const cv::Point to = vertical ? cv::Point(lean < 0 ? 0 : side - 1, length - 1)
+                                  : cv::Point(length - 1, lean < 0 ? 0 : side - 1);
+    cv::line(kernel, from, to, cv::Scalar(1));
+    return kernel;
+}
+
+// Paints out rules (table borders, frames, underlines) in the levelled grey image before any edges
+// are found: thin (≤ 4 px) dark or light lines that run straight for long. Text touching a frame
+// then stays a line of text instead of becoming part of the frame.
+void erase_rules(cv::Mat& level) {
+    for (const bool vertical : {false, true}) {
+        const cv::Mat across = cv::getStructuringElement(cv::MORPH_RECT, vertical ? cv::Size(5, 1) : cv::Size(1, 5));
+        cv::Mat closed, opened;
+        cv::morphologyEx(level, closed, cv::MORPH_CLOSE, across);  // dark thin lines gone
+        cv::morphologyEx(level, opened, cv::MORPH_OPEN, across);   // light thin lines gone
+        for (const bool dark : {true, false}) {
+            cv::Mat thin = dark ? cv::Mat(closed - level) : cv::Mat(level - opened);
+            cv::threshold(thin, thin, 10, 255, cv::THRESH_BINARY);
+            cv::Mat rules = cv::Mat::zeros(thin.size(), CV_8U);
+            const int length = vertical ? kSideLength : kRuleLength;
+            for (const int lean : {-3, -1, 0, 1, 3}) {
+                cv::Mat found;
+                cv::morphologyEx(thin, found, cv::MORPH_OPEN, line_kernel(length, lean, vertical));
+                rules |= found;
+            }
+            if (cv::countNonZero(rules) == 0) continue;
+            cv::dilate(rules, rules, cv::Mat());
+            (dark ? closed : opened).copyTo(level, rules);
+        }
+    }
+}
+
 // `mask` is left without its rules, as the characters' edges (for measuring each line's direction).
 std::vector<cv::Rect> lines_in(cv::Mat& mask) {
     // A rule is a long straight run that is thin across: the edges of a dense line of small text
@@ -151,7 +189,7 @@ std::vector<cv::Rect> lines_in(cv::Mat& mask) {
         const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
         const double fill = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / (static_cast<double>(w) * h);
         const bool thin_rule = (w >= 25 && h <= 5) || (h >= 25 && w <= 5);
-        const bool sparse_frame = std::max(w, h) >= 45 && fill < 0.18;
+        const bool sparse_frame = std::max(w, h) >= 90 && fill < 0.08;
         if (thin_rule || sparse_frame) {
             drop[static_cast<std::size_t>(i)] = 1;
             any = true;
@@ -179,16 +217,19 @@ std::vector<cv::Rect> lines_in(cv::Mat& mask) {
     std::vector<cv::Rect> lines;
     if (std::getenv("LF_DEBUG")) { cv::Mat dbg; cv::cvtColor(joined, dbg, cv::COLOR_GRAY2BGR); for (auto& w : words) cv::rectangle(dbg, w, cv::Scalar(0,0,255)); for (auto& l : group_into_lines(words)) cv::rectangle(dbg, l, cv::Scalar(0,255,0)); static int n = 0; cv::imwrite("/tmp/faces/words" + std::to_string(n++) + ".png", dbg); }
     for (const cv::Rect& line : group_into_lines(words)) {
-        if (line.height < 5 || line.height > 80) continue;
+        // Under 7 px here (14 px in a 1080p frame) print is not legible, and texture often is that thin.
+        if (line.height < 7 || line.height > 80) continue;
         if (line.width * 10 < line.height * 15) continue;  // a lone glyph or a blob, not a line of text
         lines.push_back(line);
     }
     return lines;
 }
 
+// Intersection over union: a line found at both thresholds is one line; a longer one found only at
+// the lower threshold (faint print beside bold) is another.
 double overlap_ratio(const cv::Rect& a, const cv::Rect& b) {
     const double common = (a & b).area();
-    return common / std::min(a.area(), b.area());
+    return common / (a.area() + b.area() - common);
 }
 
 }  // namespace
@@ -237,6 +278,7 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
                    level_size, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
     cv::erode(level_inside, level_inside, cv::Mat(), {-1, -1}, 2);
 
+    erase_rules(level);
     cv::Mat gradient;
     cv::morphologyEx(level, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
     gradient.setTo(0, level_inside == 0);
@@ -264,7 +306,7 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
         for (const cv::Rect& line : found_here) {
             bool duplicate = false;
             for (const cv::Rect& kept : boxes)
-                if (overlap_ratio(kept, line) > 0.6 && std::abs(kept.height - line.height) * 3 < kept.height * 2) {
+                if (overlap_ratio(kept, line) > 0.5) {
                     duplicate = true;
                     break;
                 }
@@ -447,12 +489,13 @@ cv::Mat local_threshold(const cv::Mat& normalised) {
 
 void remove_rules(cv::Mat& normalised) {
     if (normalised.empty()) return;
-    const cv::Mat ink = normalised < 128;
+    // Faint counts too: a border half erased by the line finder is still read as "1" or "|".
+    const cv::Mat ink = normalised < 190;
     // Print spans about 60% of the crop's height (margins above and below); a cell's side spans it
     // all, possibly a few degrees off vertical (perspective): thin line kernels at a few slants.
-    const int reach = normalised.rows * 85 / 100;
+    const int reach = normalised.rows * 80 / 100;
     cv::Mat rules = cv::Mat::zeros(ink.size(), CV_8U);
-    for (const int lean : {-4, -2, 0, 2, 4}) {
+    for (const int lean : {-8, -5, -3, -1, 0, 1, 3, 5, 8}) {
         const int width = std::abs(lean) + 1;
         cv::Mat kernel = cv::Mat::zeros(reach, width, CV_8U);
         cv::line(kernel, {lean < 0 ? width - 1 : 0, 0}, {lean < 0 ? 0 : width - 1, reach - 1}, cv::Scalar(1));
@@ -461,7 +504,8 @@ void remove_rules(cv::Mat& normalised) {
         rules |= opened;
     }
     cv::Mat row_ink;
-    cv::reduce(ink / 255, row_ink, 1, cv::REDUCE_SUM, CV_32S);
+    const cv::Mat dark = normalised < 128;
+    cv::reduce(dark / 255, row_ink, 1, cv::REDUCE_SUM, CV_32S);
     for (int y = 0; y < normalised.rows; ++y)
         if (row_ink.at<int>(y, 0) >= normalised.cols * 6 / 10) rules.row(y).setTo(255);
     cv::dilate(rules, rules, cv::Mat());
@@ -499,18 +543,35 @@ int digit_run(const cv::Mat& normalised, int text_height) {
     return best;
 }
 
+bool looks_like_text(const cv::Mat& normalised, int text_height) {
+    if (normalised.empty()) return false;
+    cv::Mat ink;
+    cv::threshold(normalised, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+    int glyphs = 0, stripes = 0;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        if (h >= text_height * 0.3 && h <= text_height * 1.4 && w <= text_height * 2.5) ++glyphs;
+        if (w > text_height * 3 && h < text_height * 0.35) ++stripes;
+    }
+    return glyphs >= 2 && stripes <= glyphs;
+}
+
 bool looks_dotted(const cv::Mat& normalised) {
     cv::Mat ink;
     cv::threshold(normalised, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
     cv::Mat labels, stats, centroids;
     const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
-    if (count < 16) return false;
-    std::vector<int> heights;
-    for (int i = 1; i < count; ++i) heights.push_back(stats.at<int>(i, cv::CC_STAT_HEIGHT));
-    std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
-    const int typical = heights[heights.size() / 2];
-    // The text is about 60% of the crop's height (margins above and below).
-    return typical * 4 < normalised.rows * 0.6;
+    if (count < 24) return false;
+    // Dots are small and round, and most of the ink is in them; broken thin strokes are not round.
+    const double text_height = normalised.rows * 0.6;  // margins above and below
+    int dots = 0;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        if (h < text_height * 0.22 && w < text_height * 0.22 && w * 2 >= h && h * 2 >= w) ++dots;
+    }
+    return dots * 10 >= (count - 1) * 6;
 }
 
 }  // namespace medkiosk::scanner::ocr::detail

@@ -53,6 +53,8 @@ void remove_rules(cv::Mat& normalised);
 // The longest run of digit-shaped marks (narrow, full height, evenly spaced) on a normalised line:
 // a cheap hint, before any recognition, that the line holds a date or a number.
 int digit_run(const cv::Mat& normalised, int text_height);
+// True when the line's ink is made of glyph-sized marks (texture and stripes are not).
+bool looks_like_text(const cv::Mat& normalised, int text_height);
 // True when the line's ink is made of many small separate dots rather than strokes.
 bool looks_dotted(const cv::Mat& normalised);
 

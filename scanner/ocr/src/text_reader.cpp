@@ -63,16 +63,23 @@ std::string missing_language(const fs::path& dir, const std::vector<std::string>
 enum class Charset {
     Any,        // the label pass: Chinese, Latin, digits
     DateValue,  // digits and the marks dates are printed with
+    Digits,     // the same without 年 月 日 (for the Latin model)
     ShelfLife,  // "24个月"
 };
 
 struct Glyph {
     std::string text;  // one character, full-width folded
     int x0 = 0, x1 = 0;
+    float confidence = 0;  // Tesseract's, 0..100
 };
 
 struct Recognised {
     std::vector<Glyph> glyphs;
+    float lowest_confidence() const {
+        float lowest = 100;
+        for (const auto& g : glyphs) lowest = std::min(lowest, g.confidence);
+        return lowest;
+    }
     std::string spaced;   // as read, words separated by spaces
     std::string compact;  // glyphs joined, no spaces (what find_labels and the parser look at)
     std::vector<std::size_t> glyph_at;  // byte offset in `compact` of each glyph
@@ -85,6 +92,29 @@ struct Recognised {
 bool is_separator(const std::string& text) {
     return text == ":" || text == ";" || text == "." || text == "," || text == "|" || text == "_" || text == "-" ||
            text == "'" || text == "\"";
+}
+
+// The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
+// x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
+// print ("2 0 2 5") stays one group.
+std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised) {
+    std::vector<std::pair<int, int>> groups;
+    if (normalised.empty()) return groups;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(normalised < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const int gap = kTextHeight * 6 / 10;
+    for (int x = 0; x < normalised.cols; ++x) {
+        if (columns.at<int>(0, x) == 0) continue;
+        if (!groups.empty() && x - groups.back().second <= gap)
+            groups.back().second = x + 1;
+        else
+            groups.emplace_back(x, x + 1);
+    }
+    return groups;
+}
+
+bool has_cjk(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 bool is_digit_text(const std::string& text) {
@@ -167,19 +197,38 @@ ValueMeaning meaning_of(const std::string& value) {
 
 }  // namespace
 
-struct TextReader::Engine {
+// One Tesseract model: reads one line image with a character set.
+struct Recogniser {
     tesseract::TessBaseAPI api;
     Charset charset = Charset::Any;
+    bool ready = false;
+
+    std::string init(const std::string& dir, const std::string& language) {
+        // Tesseract prints warnings to stderr; the kiosk's log is not the place for per-frame chatter.
+        api.SetVariable("debug_file", "/dev/null");
+        if (api.Init(dir.c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+            return "Tesseract could not load " + language + " from " + dir +
+                   " (damaged or incompatible .traineddata?)";
+        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        api.SetVariable("user_defined_dpi", "300");
+        // Every line arrives as dark print on white: Tesseract's own second try on an inverted
+        // copy would only cost time.
+        api.SetVariable("tessedit_do_invert", "0");
+        ready = true;
+        return {};
+    }
 
     Recognised recognise(const cv::Mat& line, Charset wanted) {
+        Recognised out;
+        if (!ready || line.empty()) return out;
         if (wanted != charset) {
             const char* whitelist = wanted == Charset::DateValue   ? "0123456789./-年月日"
+                                    : wanted == Charset::Digits    ? "0123456789./-"
                                     : wanted == Charset::ShelfLife ? "0123456789个月"
                                                                    : "";
             api.SetVariable("tessedit_char_whitelist", whitelist);
             charset = wanted;
         }
-        Recognised out;
         const cv::Mat image = padded(line);
         api.SetImage(image.data, image.cols, image.rows, 1, static_cast<int>(image.step));
         if (api.Recognize(nullptr) != 0) return out;
@@ -191,7 +240,7 @@ struct TextReader::Engine {
             int left = 0, top = 0, right = 0, bottom = 0;
             it->BoundingBox(tesseract::RIL_SYMBOL, &left, &top, &right, &bottom);
             if (it->IsAtBeginningOf(tesseract::RIL_WORD) && !out.spaced.empty()) out.spaced += ' ';
-            Glyph glyph{fold_full_width(symbol.get()), left - 10, right - 10};
+            Glyph glyph{fold_full_width(symbol.get()), left - 10, right - 10, it->Confidence(tesseract::RIL_SYMBOL)};
             out.spaced += glyph.text;
             out.glyph_at.push_back(out.compact.size());
             out.compact += compact_of(glyph.text);
@@ -199,6 +248,13 @@ struct TextReader::Engine {
         } while (it->Next(tesseract::RIL_SYMBOL));
         return out;
     }
+};
+
+// The Chinese model reads labels and values; a Latin model (when installed) reads digit-only values a
+// second, independent way: two different networks rarely misread the same dots the same way.
+struct TextReader::Engine {
+    Recogniser chinese;
+    Recogniser latin;
 };
 
 std::string TextLines::joined() const {
@@ -240,7 +296,10 @@ TextReader::TextReader(std::unique_ptr<Engine> engine, TextReaderOptions options
     : engine_(std::move(engine)), options_(std::move(options)) {}
 
 TextReader::~TextReader() {
-    if (engine_) engine_->api.End();
+    if (engine_) {
+        engine_->chinese.api.End();
+        engine_->latin.api.End();
+    }
 }
 
 TextReader::Opened TextReader::open(const TextReaderOptions& options) {
@@ -251,16 +310,13 @@ TextReader::Opened TextReader::open(const TextReaderOptions& options) {
         resolved.tessdata_dir = lookup.dir;
     }
     auto engine = std::make_unique<Engine>();
-    // Tesseract prints warnings to stderr; the kiosk's log is not the place for per-frame chatter.
-    engine->api.SetVariable("debug_file", "/dev/null");
-    if (engine->api.Init(resolved.tessdata_dir.c_str(), resolved.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
-        return {nullptr, "Tesseract could not load " + resolved.languages + " from " + resolved.tessdata_dir +
-                             " (damaged or incompatible .traineddata?)"};
-    engine->api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-    engine->api.SetVariable("user_defined_dpi", "300");
-    // Every line arrives as dark print on white: Tesseract's own second try on an inverted copy
-    // would only cost time.
-    engine->api.SetVariable("tessedit_do_invert", "0");
+    if (std::string error = engine->chinese.init(resolved.tessdata_dir, resolved.languages); !error.empty())
+        return {nullptr, error};
+    // The Latin model is optional: without it digit-only values are read twice by the Chinese one.
+    if (!resolved.value_language.empty()) {
+        const TessdataLookup latin = find_tessdata_dir(resolved.value_language);
+        if (latin.error.empty()) (void)engine->latin.init(latin.dir, resolved.value_language);
+    }
     return {std::unique_ptr<TextReader>(new TextReader(std::move(engine), std::move(resolved))), {}};
 }
 
@@ -283,6 +339,7 @@ struct Candidate {
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
     bool dotted = false;
+    cv::Mat plain;      // `normalised` before dots were joined (the same Mat when not dotted)
     int digit_run = 0;  // digit-shaped marks in a row, before recognition
     Recognised label_pass;
     std::vector<LabelHit> hits;
@@ -343,7 +400,13 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         if (c.normalised.empty()) continue;
         detail::remove_rules(c.normalised);
         c.dotted = detail::looks_dotted(c.normalised);
+        c.plain = c.normalised;
         if (c.dotted) c.normalised = detail::join_dots(c.normalised);
+        // Wood grain, stripes and other texture that the edge finder took for a line: not worth a read.
+        if (!detail::looks_like_text(c.normalised, kTextHeight)) {
+            c.normalised.release();
+            continue;
+        }
         c.digit_run = detail::digit_run(c.normalised, kTextHeight);
     }
     std::vector<float> heights;
@@ -357,8 +420,8 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     // (a date, most likely with its label beside or above it); then plain lines; titles last.
     auto rank = [&](const Candidate& c) {
         if (c.hinted) return 0;
-        if (c.box.height > typical * 2.2f) return 4;  // a title
         if (c.digit_run >= 4) return 1;
+        if (c.box.height > typical * 2.2f) return 4;  // a title
         if (c.digit_run >= 2) return 2;
         return 3;
     };
@@ -371,12 +434,20 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         return lines[a].box.centre.y < lines[b].box.centre.y;
     });
 
+    if (const char* dbg = std::getenv("OCR_DEBUG_DIR")) {  // TEMP
+        for (std::size_t n = 0; n < order.size(); ++n) {
+            const Candidate& c = lines[order[n]];
+            std::fprintf(stderr, "order %zu: rank %d run %d h=%.0f len=%.0f at (%.0f,%.0f) %s\n", n, rank(c), c.digit_run,
+                         c.box.height, c.box.length, c.box.centre.x, c.box.centre.y, c.normalised.empty() ? "EMPTY" : "");
+            if (!c.normalised.empty()) cv::imwrite(std::string(dbg) + "/o" + std::to_string(n) + ".png", c.normalised);
+        }
+    }
     auto prepare = [&](Candidate& c) {
         if (c.read) return;
         c.read = true;
         if (c.normalised.empty()) return;
         ++result.recognised;
-        c.label_pass = engine.recognise(c.normalised, Charset::Any);
+        c.label_pass = engine.chinese.recognise(c.normalised, Charset::Any);
         c.hits = find_labels(c.label_pass.compact);
         if (const char* dbg = std::getenv("OCR_DEBUG_DIR")) {  // TEMP
             static int serial = 0;
@@ -388,7 +459,7 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         // Digits but no label: the label may be what a second binarisation reads.
         if (c.hits.empty() && (count_digits(c.label_pass.compact) >= 4 ||
                                c.label_pass.compact.find("月") != std::string::npos)) {
-            Recognised again = engine.recognise(detail::local_threshold(c.normalised), Charset::Any);
+            Recognised again = engine.chinese.recognise(detail::local_threshold(c.normalised), Charset::Any);
             std::vector<LabelHit> hits = find_labels(again.compact);
             if (!hits.empty()) {
                 c.label_pass = std::move(again);
@@ -401,27 +472,41 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     auto value_pass = [&](const cv::Mat& normalised, int x0, int x1, Charset charset) {
         x0 = std::clamp(x0, 0, normalised.cols - 1);
         x1 = std::clamp(x1, x0 + 1, normalised.cols);
-        return engine.recognise(normalised.colRange(x0, x1), charset);
+        return engine.chinese.recognise(normalised.colRange(x0, x1), charset);
     };
 
-    // A value read up to three ways: as the label pass saw it, by the value pass, and by the value
-    // pass on a second binarisation. Two that mean the same date win; one alone stands only when no
-    // other reading means anything; readings that contradict each other give nothing.
-    auto vote = [&](const cv::Mat& normalised, int x0, int x1, Charset charset,
-                    const std::string& label_value) -> std::string {
+    // A value read three ways: as the label pass saw it, by the Chinese model with a value's
+    // character set, and by a second, independent reading (the Latin model on the unjoined, slightly
+    // blurred print for digit-only values; the Chinese model on a second binarisation otherwise). A
+    // date needs two readings that agree; when the two Chinese readings agree, the independent one
+    // must not read another date. Anything else gives nothing: no value is better than a wrong one.
+    auto vote = [&](const Candidate& c, int x0, int x1, Charset charset, const std::string& label_value) -> std::string {
         const std::string first = compact_of(label_value);
         const ValueMeaning a = meaning_of(first);
-        const std::string second = compact_of(value_pass(normalised, x0, x1, charset).compact);
+        const Recognised second_pass = value_pass(c.normalised, x0, x1, charset);
+        const std::string second = compact_of(second_pass.compact);
         const ValueMeaning b = meaning_of(second);
-        if (a.any() && b.any() && a.same_as(b)) return second;
-        const std::string third = compact_of(value_pass(detail::local_threshold(normalised), x0, x1, charset).compact);
-        const ValueMeaning c = meaning_of(third);
-        if (std::getenv("OCR_DEBUG_DIR")) std::fprintf(stderr, "  vote: [%s] [%s] [%s]\n", first.c_str(), second.c_str(), third.c_str());
-        if (b.any() && c.any() && b.same_as(c)) return second;
-        if (a.any() && c.any() && a.same_as(c)) return third;
-        const int meaningful = (a.any() ? 1 : 0) + (b.any() ? 1 : 0) + (c.any() ? 1 : 0);
-        if (meaningful != 1) return {};
-        return a.any() ? first : b.any() ? second : third;
+        const bool digits_only = charset == Charset::DateValue && !has_cjk(first) && !has_cjk(second);
+        std::string third;
+        float third_confidence = -1;
+        if (digits_only && engine.latin.ready) {
+            const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
+            cv::Mat soft;
+            cv::GaussianBlur(c.plain.colRange(left, right), soft, cv::Size(0, 0), 1.0);
+            const Recognised third_pass = engine.latin.recognise(soft, Charset::Digits);
+            third = compact_of(third_pass.compact);
+            third_confidence = third_pass.lowest_confidence();
+        } else {
+            third = compact_of(value_pass(detail::local_threshold(c.plain), x0, x1, charset).compact);
+        }
+        const ValueMeaning d = meaning_of(third);
+        if (std::getenv("OCR_DEBUG_DIR"))
+            std::fprintf(stderr, "  vote: [%s] [%s %.0f] [%s %.0f] dotted=%d\n", first.c_str(), second.c_str(),
+                         second_pass.lowest_confidence(), third.c_str(), third_confidence, c.dotted ? 1 : 0);
+        if (b.any() && d.any() && b.same_as(d)) return second;
+        if (a.any() && d.any() && a.same_as(d)) return third;
+        if (a.any() && b.any() && a.same_as(b) && !d.any()) return second;
+        return {};
     };
 
     // The value of label `h` of candidate `c`: on its own line after it, else in the cell to the
@@ -447,10 +532,14 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
                                     ? Charset::ShelfLife
                                     : Charset::DateValue;
         if (value_digits) {
-            const int x0 = pass.glyphs[value_first].x0 - 3;
-            const int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+            // From the value's first mark to its last: a cell's border or a stray mark after it would
+            // be read as a digit by the value pass.
+            const int x0 = pass.glyphs[value_first].x0 - 2;
+            int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+            for (const auto& group : ink_groups(c.normalised))
+                if (group.first <= x0 + kTextHeight / 2 && group.second > x0) x1 = std::min(x1, group.second + 3);
             picture = c.normalised;
-            return vote(c.normalised, x0, x1, charset, label_value);
+            return vote(c, x0, x1, charset, label_value);
         }
         if (value_first < stop_glyph) return {};  // words, not a value ("见封口")
         // The value is in another line. Where the label itself lies along its line:
@@ -483,29 +572,41 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
             Candidate& other = lines[j];
             prepare(other);
             if (other.normalised.empty() || !other.hits.empty()) continue;  // a line with its own label
-            // Only the part of the other line that lies beside or under this label: under it, from
-            // the label's start to where the next label on its line begins.
+            // Only one group of marks (a cell) of the other line: beside the label the first one;
+            // under it the one lying most under the label.
             const cv::Point2f at = relative(c.box, other.box);
-            float from = 0, to = 1;
-            if (std::abs(at.y) >= 0.6f * tall) {
-                const float start = label_from - 0.5f * tall;
-                const float end = std::min(next_label - 0.3f * tall, label_to + 8 * tall);
-                const float other_from = at.x - other.box.length / 2;
-                from = std::clamp((start - other_from) / other.box.length, 0.0f, 1.0f);
-                to = std::clamp((end - other_from) / other.box.length, from, 1.0f);
-            }
             const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
             const float margin_other = 0.35f * other.box.height;
-            const int x0 = static_cast<int>((from * other.box.length + (from > 0 ? margin_other : 0)) * k_other);
-            const int x1 = to >= 1 ? other.normalised.cols
-                                   : static_cast<int>(std::ceil((to * other.box.length + margin_other) * k_other));
-            if (x1 - x0 < kTextHeight) continue;
+            const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised);
+            if (groups.empty()) continue;
+            std::pair<int, int> chosen_group = groups.front();
+            if (std::abs(at.y) >= 0.6f * tall) {
+                auto crop_x = [&](float along_in_label) {
+                    return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
+                };
+                const float lx0 = crop_x(label_from - 0.3f * tall);
+                const float lx1 = crop_x(std::min(label_to + 0.3f * tall, next_label));
+                float best = 0;
+                bool found_group = false;
+                for (const auto& group : groups) {
+                    const float overlap = std::min(lx1, static_cast<float>(group.second)) -
+                                          std::max(lx0, static_cast<float>(group.first));
+                    if (overlap > best) {
+                        best = overlap;
+                        chosen_group = group;
+                        found_group = true;
+                    }
+                }
+                if (!found_group) continue;
+            }
+            const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
+            const bool whole = groups.size() == 1;
             std::string beside_value;
             for (const auto& g : other.label_pass.glyphs)
                 if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
-            const std::string chosen = vote(other.normalised, x0, x1, charset, beside_value);
+            const std::string chosen = vote(other, x0, x1, charset, beside_value);
             if (chosen.empty()) continue;
-            if (from == 0 && to >= 1) other.used_as_value = true;
+            if (whole) other.used_as_value = true;
             const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
                                                            std::clamp(x1, x0 + 1, other.normalised.cols));
             const int label_x0 = std::max(0, pass.glyphs[label_first].x0 - 4);
@@ -589,19 +690,23 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         }
     };
 
-    bool hinted_done = request.hints.empty();
+    // Asked when the hinted lines are done, and again when only lines without digits are left:
+    // true ends the frame (what was read is enough).
+    auto enough_so_far = [&] {
+        if (!request.enough) return false;
+        TextLines partial = result;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].finished && !lines[i].used_as_value) partial.lines.push_back(lines[i].out);
+        return request.enough(partial);
+    };
+    int last_rank = 0;
     for (std::size_t n = 0; n < order.size(); ++n) {
         const std::size_t index = order[n];
         if (request.cancelled && request.cancelled()) break;
-        if (!hinted_done && !lines[index].hinted) {
-            hinted_done = true;
-            if (request.enough) {
-                TextLines partial = result;
-                for (std::size_t i = 0; i < lines.size(); ++i)
-                    if (lines[i].finished && !lines[i].used_as_value) partial.lines.push_back(lines[i].out);
-                if (request.enough(partial)) break;
-            }
-        }
+        const int this_rank = rank(lines[index]);
+        if ((last_rank == 0 && this_rank > 0 && !request.hints.empty()) || (last_rank < 3 && this_rank >= 3))
+            if (enough_so_far()) break;
+        last_rank = this_rank;
         if (!lines[index].read && thread_cpu_ms() - cpu_start > options_.budget_ms) break;
         prepare(lines[index]);  // a line already read as a neighbour's value is not read again
         finish(index);

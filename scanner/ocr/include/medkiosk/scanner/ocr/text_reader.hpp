@@ -30,6 +30,9 @@ struct TextReaderOptions {
     std::string tessdata_dir;  // empty: find_tessdata_dir()
     // chi_sim alone also reads the Latin letters and digits on these labels (EXP, LOT).
     std::string languages = "chi_sim";
+    // A second model that reads digit-only values again, independently (empty: none). Used when
+    // its .traineddata is installed (Debian's tesseract-ocr-eng).
+    std::string value_language = "eng";
     // Recognition time one frame may spend (lines beyond it wait for the next frame), in ms of the
     // reading thread's CPU time. Lines near where labels were found before are read first.
     double budget_ms = 700;
