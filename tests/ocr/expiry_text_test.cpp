@@ -16,9 +16,9 @@ using medkiosk::scanner::ocr::add_shelf_life;
 using medkiosk::scanner::ocr::ExpiryBasis;
 using medkiosk::scanner::ocr::FieldKey;
 using medkiosk::scanner::ocr::find_labels;
-using medkiosk::scanner::ocr::ParseOptions;
 using medkiosk::scanner::ocr::fold_full_width;
 using medkiosk::scanner::ocr::parse_expiry_text;
+using medkiosk::scanner::ocr::ParseOptions;
 
 struct Expected {
     const char* text;
@@ -53,14 +53,15 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期至2025年05月31日", {2025, 5, 31}, kDay},
         Expected{"有效期至2025.05.", {2025, 5, 31}, kMonth},
         Expected{"有效期至2025.05", {2025, 5, 31}, kMonth},
-        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay}, Expected{"有效期至2025-05", {2025, 5, 31}, kMonth},
-        Expected{"有效期至20250531", {2025, 5, 31}, kDay}, Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
+        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay},
+        Expected{"有效期至2025-05", {2025, 5, 31}, kMonth}, Expected{"有效期至20250531", {2025, 5, 31}, kDay},
+        Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
         // The examples (compact dates; a colon glued to EXP).
         Expected{"EXP 20290315", {2029, 3, 15}, kDay}, Expected{"有效期至：20250228", {2025, 2, 28}, kDay},
         Expected{"EXP:11/2029", {2029, 11, 30}, kMonth}, Expected{"Use by 2027-05", {2027, 5, 31}, kMonth},
-        Expected{"EXPIRY 2027-05-09", {2027, 5, 9}, kDay}, Expected{"有效日期 2027.05.09", {2027, 5, 9}, kDay},
-        Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth}, Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay},
-        Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
+        Expected{"EXPIRY 2027-05-09", {2027, 5, 9}, kDay},
+        Expected{"有效日期 2027.05.09", {2027, 5, 9}, kDay}, Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth},
+        Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay}, Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
         Expected{"有效期至：20241130", {2024, 11, 30}, kDay},
         Expected{"失效期2025.06", {2025, 5, 31}, kMonth},
         Expected{"失效期：2025年01月", {2024, 12, 31}, kMonth},
@@ -79,10 +80,12 @@ INSTANTIATE_TEST_SUITE_P(
         // Look-alike letters beside digits.
         Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth}, Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
         // One misread character of a 4-character label is tolerated ("有效期王", "有效斯至").
-        Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth}, Expected{"有效斯至2026.07", {2026, 7, 31}, kMonth},
+        Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
+        Expected{"有效斯至2026.07", {2026, 7, 31}, kMonth},
         Expected{"生产日朗2023.03.01\n有效期24个月", {2025, 2, 28}, kDay},
         // After 年 and 月 a third number is the day, its 日 read as 月 or lost.
-        Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay}, Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
+        Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay},
+        Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
         // After a 4-digit year a misread separator changes nothing.
         Expected{"有效期至2022.09-25", {2022, 9, 25}, kDay}, Expected{"EXP 2027/05-09", {2027, 5, 9}, kDay},
         Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
@@ -137,7 +140,7 @@ TEST(ExpiryText, ADateWithoutItsLabelIsNeverTaken) {
 TEST(ExpiryText, ImplausibleDatesAreMisreadings) {
     ParseOptions options;
     options.today = Date{2026, 12, 2};
-    EXPECT_FALSE(parse_expiry_text("EXP 03/2012", options).expiry);     // 2012-03 for a 2029 box
+    EXPECT_FALSE(parse_expiry_text("EXP 03/2012", options).expiry);      // 2012-03 for a 2029 box
     EXPECT_FALSE(parse_expiry_text("有效期至2041.01", options).expiry);  // > 10 years ahead
     EXPECT_TRUE(parse_expiry_text("有效期至2022.01", options).expiry);   // expired, but possible
     EXPECT_TRUE(parse_expiry_text("有效期至2036.11", options).expiry);
@@ -198,10 +201,9 @@ TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
 }
 
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
-    for (const char* text :
-         {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05", "EXP 31/05/2025",
-          "有效期至2025.05.312", "有效期至25.05", "国药准字Z20050531", "H20050531",
-          "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
+    for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
+                             "EXP 31/05/2025", "有效期至2025.05.312", "有效期至25.05", "国药准字Z20050531",
+                             "H20050531", "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
                                      << reading.expiry->month;

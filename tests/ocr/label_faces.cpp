@@ -185,9 +185,10 @@ Content make_content(const FaceSpec& spec, Random& random) {
         return value;
     };
     const std::string sep = spec.separator;
-    const std::string batch_label =
-        english ? random.pick(std::vector<std::string>{"LOT", "Lot", "Batch", "LOT No."})
-                : random.pick(std::vector<std::string>{"批号", "产品批号", "生产批号"});
+    std::string batch_label = english
+                                  ? random.pick(std::vector<std::string>{"LOT", "Lot", "Batch", "LOT No."})
+                                  : random.pick(std::vector<std::string>{"批号", "产品批号", "生产批号"});
+    if (!spec.batch_label.empty()) batch_label = spec.batch_label;
     content.batch = batch_text(spec, random);
     content.fields.push_back({batch_label + sep, content.batch, Role::Batch});
     const bool needs_production =
@@ -196,9 +197,9 @@ Content make_content(const FaceSpec& spec, Random& random) {
         const std::string label =
             english ? random.pick(std::vector<std::string>{"MFG", "MFD", "Mfg."}) : std::string("生产日期");
         std::string value = production_value(spec, random);
-        if (english && value.find("年") != std::string::npos) value = std::to_string(spec.production.year) + "-" +
-                                                                    two(spec.production.month) + "-" +
-                                                                    two(spec.production.day);
+        if (english && value.find("年") != std::string::npos)
+            value = std::to_string(spec.production.year) + "-" + two(spec.production.month) + "-" +
+                    two(spec.production.day);
         content.fields.push_back({label + sep, value_text(value), Role::Production});
     }
     const Date& d = spec.date;
@@ -222,8 +223,10 @@ Content make_content(const FaceSpec& spec, Random& random) {
             break;
         }
         case Form::InvalidFrom: {
-            content.fields.push_back({spec.expiry_label + sep,
-                                      value_text(date_value(spec.form, d, spec.trailing_dot)), Role::Expiry});
+            // 失效期 whatever the spec says: the form is its label.
+            const std::string label = spec.expiry_label.rfind("失", 0) == 0 ? spec.expiry_label : "失效期";
+            content.fields.push_back(
+                {label + sep, value_text(date_value(spec.form, d, spec.trailing_dot)), Role::Expiry});
             content.expiry = day_before(Date{d.year, d.month, 1});
             content.precision = ExpiryPrecision::Month;
             break;
@@ -238,6 +241,7 @@ Content make_content(const FaceSpec& spec, Random& random) {
             break;
         }
     }
+    if (!spec.extra_fields) return content;
     // Numbers that look like dates but are not one, inside the block on some faces.
     if (random.chance(0.25))
         content.fields.push_back({english ? "Reg. No." : "国药准字",
@@ -259,8 +263,8 @@ Content make_content(const FaceSpec& spec, Random& random) {
 
 struct InkStyle {
     Ink ink = Ink::Offset;
-    cv::Scalar colour;      // the ink (or, for embossed, the shadow side)
-    cv::Scalar substrate;   // what is under it (for embossed and laser)
+    cv::Scalar colour;     // the ink (or, for embossed, the shadow side)
+    cv::Scalar substrate;  // what is under it (for embossed and laser)
 };
 
 class Typesetter {
@@ -325,8 +329,8 @@ cv::Rect Typesetter::draw(cv::Mat& canvas, const std::string& text, int font_ind
     cv::Mat plate(box.height + 2 * pad, box.width + 2 * pad, CV_8UC3, cv::Scalar::all(0));
     int x = pad;
     for (const auto& [run, run_font] : runs(font_index, text)) {
-        font(run_font)->putText(plate, run, cv::Point(x, pad / 2), size, cv::Scalar::all(255), -1, cv::LINE_AA,
-                                false);
+        font(run_font)->putText(plate, run, cv::Point(x, pad / 2), size, cv::Scalar::all(255), -1,
+                                cv::LINE_AA, false);
         int baseline = 0;
         x += font(run_font)->getTextSize(run, size, -1, &baseline).width;
     }
@@ -409,8 +413,8 @@ struct TextOp {
     int font = 0;
     int size = 0;
     cv::Point at;
-    bool value = false;    // value ink, else label ink
-    bool expiry = false;   // part of the expiry value (for the truth box)
+    bool value = false;   // value ink, else label ink
+    bool expiry = false;  // part of the expiry value (for the truth box)
 };
 struct LineOp {
     cv::Point from, to;
@@ -456,7 +460,8 @@ Block lay_out_block(const FaceSpec& spec, const Content& content, Typesetter& ty
             for (int i = 0; i < n; ++i) {
                 const Field& f = content.fields[static_cast<std::size_t>(i)];
                 add_text(f.label, {cell_pad, y}, false, false);
-                const int vx = cell_pad + (aligned ? widest_label + gap : widths[static_cast<std::size_t>(i)].first + gap / 2);
+                const int vx = cell_pad + (aligned ? widest_label + gap
+                                                   : widths[static_cast<std::size_t>(i)].first + gap / 2);
                 add_text(f.value, {vx, y}, true, is_expiry(f));
                 right = std::max(right, vx + widths[static_cast<std::size_t>(i)].second);
                 y += line_step;
@@ -491,7 +496,8 @@ Block lay_out_block(const FaceSpec& spec, const Content& content, Typesetter& ty
                 const Field& f = content.fields[static_cast<std::size_t>(i)];
                 std::string label = f.label;
                 while (!label.empty() && (label.back() == ':' || label.back() == ' ')) label.pop_back();
-                if (label.size() >= 3 && label.compare(label.size() - 3, 3, "：") == 0) label.resize(label.size() - 3);
+                if (label.size() >= 3 && label.compare(label.size() - 3, 3, "：") == 0)
+                    label.resize(label.size() - 3);
                 add_text(label, {cell_pad, y}, false, false);
                 y += line_step * 4 / 5;
                 add_text(f.value, {cell_pad + indent, y}, true, is_expiry(f));
@@ -575,20 +581,33 @@ Block lay_out_block(const FaceSpec& spec, const Content& content, Typesetter& ty
 const std::vector<std::string> kZhTitles{"布洛芬缓释胶囊", "对乙酰氨基酚片", "复方氨酚烷胺片", "阿莫西林胶囊",
                                          "连花清瘟胶囊",   "蒙脱石散",       "氯雷他定片",     "奥司他韦胶囊",
                                          "头孢克肟分散片", "维生素C咀嚼片",  "藿香正气水",     "板蓝根颗粒"};
-const std::vector<std::string> kEnTitles{"Ibuprofen Tablets",  "Paracetamol 500 mg", "Loratadine Tablets",
-                                         "Oseltamivir",        "Amoxicillin 250 mg", "Cetirizine 10 mg",
+const std::vector<std::string> kEnTitles{"Ibuprofen Tablets",   "Paracetamol 500 mg", "Loratadine Tablets",
+                                         "Oseltamivir",         "Amoxicillin 250 mg", "Cetirizine 10 mg",
                                          "Omeprazole Capsules", "Vitamin C"};
-const std::vector<std::string> kZhClutter{
-    "规格：0.3g×20粒",           "贮藏：密封，在阴凉干燥处保存", "用法用量：口服，一次1片，一日2次",
-    "本品为白色或类白色片",      "请仔细阅读说明书并按说明使用", "OTC 非处方药",
-    "某某制药有限公司",          "地址：浙江省杭州市滨江区江南大道", "成份：本品每片含主要成份",
-    "不良反应：详见说明书",      "注意事项：孕妇及哺乳期妇女慎用", "适应症：用于缓解轻至中度疼痛",
-    "邮政编码：310052",          "电话：400-820-1234",             "国药准字H20013062",
-    "包装：铝塑包装，每盒20片"};
-const std::vector<std::string> kEnClutter{"Store below 25°C",           "Keep out of reach of children",
-                                          "20 tablets",                 "Read the leaflet before use",
-                                          "Made by Example Pharma Ltd.", "For oral use only",
-                                          "Each tablet contains 500 mg", "Tel 0571-88776655"};
+const std::vector<std::string> kZhClutter{"规格：0.3g×20粒",
+                                          "贮藏：密封，在阴凉干燥处保存",
+                                          "用法用量：口服，一次1片，一日2次",
+                                          "本品为白色或类白色片",
+                                          "请仔细阅读说明书并按说明使用",
+                                          "OTC 非处方药",
+                                          "某某制药有限公司",
+                                          "地址：浙江省杭州市滨江区江南大道",
+                                          "成份：本品每片含主要成份",
+                                          "不良反应：详见说明书",
+                                          "注意事项：孕妇及哺乳期妇女慎用",
+                                          "适应症：用于缓解轻至中度疼痛",
+                                          "邮政编码：310052",
+                                          "电话：400-820-1234",
+                                          "国药准字H20013062",
+                                          "包装：铝塑包装，每盒20片"};
+const std::vector<std::string> kEnClutter{"Store below 25°C",
+                                          "Keep out of reach of children",
+                                          "20 tablets",
+                                          "Read the leaflet before use",
+                                          "Made by Example Pharma Ltd.",
+                                          "For oral use only",
+                                          "Each tablet contains 500 mg",
+                                          "Tel 0571-88776655"};
 
 cv::Scalar jitter_colour(Random& random, cv::Scalar base, int amount) {
     for (int c = 0; c < 3; ++c) base[c] = std::clamp(base[c] + random.integer(-amount, amount), 0.0, 255.0);
@@ -598,7 +617,8 @@ cv::Scalar jitter_colour(Random& random, cv::Scalar base, int amount) {
 void draw_barcode(cv::Mat& face, cv::Rect where, cv::Scalar ink, Random& random) {
     for (int x = 0; x < where.width;) {
         const int w = random.integer(1, 4);
-        if (random.chance(0.5)) cv::rectangle(face, cv::Rect(where.x + x, where.y, w, where.height), ink, cv::FILLED);
+        if (random.chance(0.5))
+            cv::rectangle(face, cv::Rect(where.x + x, where.y, w, where.height), ink, cv::FILLED);
         x += w;
     }
 }
@@ -662,11 +682,11 @@ std::vector<LabelFont> find_label_fonts() {
     // fonts-arphic-ukai, fonts-arphic-uming, fonts-arphic-gbsn00lp, fonts-droid-fallback,
     // fonts-dejavu-core, fonts-liberation2, fonts-noto-mono).
     static constexpr Wanted kWanted[] = {
-        {"Noto Sans CJK SC", true},  {"Noto Serif CJK SC", true}, {"Noto Sans Mono CJK SC", true},
+        {"Noto Sans CJK SC", true},    {"Noto Serif CJK SC", true}, {"Noto Sans Mono CJK SC", true},
         {"WenQuanYi Micro Hei", true}, {"WenQuanYi Zen Hei", true}, {"AR PL UKai CN", true},
-        {"AR PL UMing CN", true},    {"AR PL SungtiL GB", true},  {"Droid Sans Fallback", true, false},
-        {"DejaVu Sans", false},      {"DejaVu Serif", false},     {"DejaVu Sans Mono", false},
-        {"Liberation Sans", false},  {"Liberation Serif", false}, {"Liberation Mono", false},
+        {"AR PL UMing CN", true},      {"AR PL SungtiL GB", true},  {"Droid Sans Fallback", true, false},
+        {"DejaVu Sans", false},        {"DejaVu Serif", false},     {"DejaVu Sans Mono", false},
+        {"Liberation Sans", false},    {"Liberation Serif", false}, {"Liberation Mono", false},
         {"Noto Mono", false}};
     std::vector<LabelFont> fonts;
     for (const auto& wanted : kWanted) {
@@ -705,8 +725,8 @@ FaceSpec random_face_spec(int index, std::uint64_t seed, const std::vector<Label
         if (spec.separator.empty()) spec.expiry_label += " ";
     } else {
         spec.expiry_label = spec.form == Form::InvalidFrom ? "失效期"
-                            : random.chance(0.8)            ? "有效期至"
-                                                            : "有效期";
+                            : random.chance(0.8)           ? "有效期至"
+                                                           : "有效期";
         spec.separator = random.pick(std::vector<std::string>{":", "：", " ", "", "："});
     }
     spec.trailing_dot = random.chance(0.5);
@@ -728,7 +748,8 @@ FaceSpec random_face_spec(int index, std::uint64_t seed, const std::vector<Label
     if (spec.value_ink == Ink::Inkjet && random.chance(0.35)) spec.label_ink = Ink::Inkjet;  // all inkjet
     if (spec.value_ink == Ink::Embossed) spec.label_ink = Ink::Embossed;
     if (spec.value_ink == Ink::Laser) {
-        spec.patch = random.pick(std::vector<cv::Scalar>{{90, 40, 20}, {30, 30, 30}, {40, 90, 30}, {30, 30, 120}});
+        spec.patch =
+            random.pick(std::vector<cv::Scalar>{{90, 40, 20}, {30, 30, 30}, {40, 90, 30}, {30, 30, 120}});
         if (spec.label_ink == Ink::Embossed) spec.label_ink = Ink::Offset;
     } else if (random.chance(0.3) && spec.value_ink != Ink::Embossed) {
         spec.patch = random.pick(std::vector<cv::Scalar>{
@@ -744,8 +765,9 @@ FaceSpec random_face_spec(int index, std::uint64_t seed, const std::vector<Label
     }
     if (chinese.empty()) chinese = any;
     // Every family gets its turn: the label font walks through the list with the face index.
-    spec.label_font = spec.english_labels ? random.pick(any)
-                                          : chinese[static_cast<std::size_t>(index / kFormCount) % chinese.size()];
+    spec.label_font = spec.english_labels
+                          ? random.pick(any)
+                          : chinese[static_cast<std::size_t>(index / kFormCount) % chinese.size()];
     const bool value_needs_chinese = spec.form == Form::CnYearMonth || spec.form == Form::CnYearMonthDay ||
                                      spec.full_width_digits || spec.form == Form::ProductionShelfLife ||
                                      spec.form == Form::PrintedAndShelfLife || spec.form == Form::None;
@@ -799,16 +821,16 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     truth_.text_px = spec.text_px;
 
     // Paper and inks.
-    const cv::Scalar paper = spec.dark_face
-                                 ? random.pick(std::vector<cv::Scalar>{{80, 40, 20}, {30, 60, 30}, {40, 30, 110}})
-                                 : jitter_colour(random,
-                                                 random.pick(std::vector<cv::Scalar>{{245, 245, 245},
-                                                                                     {225, 240, 250},
-                                                                                     {250, 235, 220},
-                                                                                     {232, 248, 232},
-                                                                                     {235, 235, 250}}),
-                                                 8);
-    const cv::Scalar dark_ink = random.pick(std::vector<cv::Scalar>{{20, 20, 20}, {70, 30, 10}, {30, 30, 100}});
+    const cv::Scalar paper =
+        spec.dark_face
+            ? random.pick(std::vector<cv::Scalar>{{80, 40, 20}, {30, 60, 30}, {40, 30, 110}})
+            : jitter_colour(
+                  random,
+                  random.pick(std::vector<cv::Scalar>{
+                      {245, 245, 245}, {225, 240, 250}, {250, 235, 220}, {232, 248, 232}, {235, 235, 250}}),
+                  8);
+    const cv::Scalar dark_ink =
+        random.pick(std::vector<cv::Scalar>{{20, 20, 20}, {70, 30, 10}, {30, 30, 100}});
     const cv::Scalar light_ink{235, 240, 240};
     const cv::Scalar body_ink = spec.dark_face ? light_ink : dark_ink;
     // The field block first: the face is made big enough for it, and it decides where the rest goes.
@@ -816,10 +838,10 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     truth_.printed_lines = block.printed_lines;
     const int band = random.integer(110, 170);
     const bool band_on_top = random.chance(0.7);
-    const int face_w = std::max(random.integer(1100, 1500),
-                                block.size.width * 27 / 25 + (band_on_top ? 0 : band) + 60);
-    const int face_h = std::max(random.integer(720, 1000),
-                                block.size.height * 27 / 25 + (band_on_top ? band : 0) + 60);
+    const int face_w =
+        std::max(random.integer(1100, 1500), block.size.width * 27 / 25 + (band_on_top ? 0 : band) + 60);
+    const int face_h =
+        std::max(random.integer(720, 1000), block.size.height * 27 / 25 + (band_on_top ? band : 0) + 60);
     face_ = cv::Mat(face_h, face_w, CV_8UC3, paper);
     // A soft printed gradient across the face.
     {
@@ -870,21 +892,23 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     const cv::Rect block_rect(origin, b);
 
     // Title band and the product's text, kept clear of the block.
-    const cv::Scalar band_colour =
-        random.pick(std::vector<cv::Scalar>{{160, 60, 20}, {40, 40, 180}, {40, 140, 40}, {20, 120, 220}, {120, 40, 120}});
+    const cv::Scalar band_colour = random.pick(
+        std::vector<cv::Scalar>{{160, 60, 20}, {40, 40, 180}, {40, 140, 40}, {20, 120, 220}, {120, 40, 120}});
     const cv::Rect band_rect = band_on_top ? cv::Rect(0, 0, face_w, band) : cv::Rect(0, 0, band, face_h);
     cv::rectangle(face_, band_rect, band_colour, cv::FILLED);
     const std::string title = random.chance(0.8) ? random.pick(kZhTitles) : random.pick(kEnTitles);
     const InkStyle title_ink{Ink::Offset, light_ink, band_colour};
     if (band_on_top) {
-        type.draw(face_, title, spec.other_font, static_cast<int>(band * 0.5), {margin, band / 5}, title_ink, random);
+        type.draw(face_, title, spec.other_font, static_cast<int>(band * 0.5), {margin, band / 5}, title_ink,
+                  random);
     } else {
         // A vertical band: the title in large type down the side, one character a line.
         int y = margin;
         std::size_t i = 0;
         while (i < title.size() && y < face_h - band) {
             const std::size_t len = (static_cast<unsigned char>(title[i]) >= 0xE0) ? 3 : 1;
-            type.draw(face_, title.substr(i, len), spec.other_font, band / 2, {band / 4, y}, title_ink, random);
+            type.draw(face_, title.substr(i, len), spec.other_font, band / 2, {band / 4, y}, title_ink,
+                      random);
             y += band * 6 / 10;
             i += len;
         }
@@ -912,7 +936,8 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     for (int attempt = 0; attempt < 40; ++attempt) {
         const bool chinese_text = random.chance(0.75);
         const std::string text = chinese_text ? random.pick(kZhClutter) : random.pick(kEnClutter);
-        const int font = chinese_text ? spec.other_font : random.integer(0, static_cast<int>(fonts.size()) - 1);
+        const int font =
+            chinese_text ? spec.other_font : random.integer(0, static_cast<int>(fonts.size()) - 1);
         const int size = random.chance(0.2) ? small * 3 / 2 : small;
         const cv::Size s = type.measure(font, text, size);
         const cv::Rect r(random.integer(left, std::max(left, face_w - margin - s.width)),
@@ -927,7 +952,8 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     auto luminance = [](const cv::Scalar& bgr) { return 0.114 * bgr[0] + 0.587 * bgr[1] + 0.299 * bgr[2]; };
     const bool light_print = spec.patch ? luminance(*spec.patch) < 110 : spec.dark_face;
     const cv::Scalar ink = light_print ? light_ink : dark_ink;
-    const cv::Scalar grey_ink = light_print ? cv::Scalar::all(160) : cv::Scalar::all(random.integer(105, 140));
+    const cv::Scalar grey_ink =
+        light_print ? cv::Scalar::all(160) : cv::Scalar::all(random.integer(105, 140));
     auto style_for = [&](Ink kind) {
         switch (kind) {
             case Ink::Grey:
@@ -935,11 +961,13 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
             case Ink::Embossed:
                 return InkStyle{Ink::Embossed, block_paper - cv::Scalar::all(70), block_paper};
             case Ink::Laser:
-                return InkStyle{Ink::Laser,
-                                light_print ? cv::Scalar(200, 215, 220) : cv::Scalar(60, 60, 60), block_paper};
+                return InkStyle{Ink::Laser, light_print ? cv::Scalar(200, 215, 220) : cv::Scalar(60, 60, 60),
+                                block_paper};
             case Ink::Inkjet:
-                return InkStyle{Ink::Inkjet, light_print ? light_ink : random.pick(std::vector<cv::Scalar>{
-                                                                            {15, 15, 15}, {90, 20, 10}, {40, 40, 40}}),
+                return InkStyle{Ink::Inkjet,
+                                light_print ? light_ink
+                                            : random.pick(std::vector<cv::Scalar>{
+                                                  {15, 15, 15}, {90, 20, 10}, {40, 40, 40}}),
                                 block_paper};
             case Ink::Offset:
                 break;
@@ -957,8 +985,8 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
         target = sticker;
     } else if (spec.patch) {
         const int pad = static_cast<int>(spec.block_px * 0.4);
-        cv::rectangle(face_, cv::Rect(origin - cv::Point(pad, pad), b + cv::Size(2 * pad, 2 * pad)), *spec.patch,
-                      cv::FILLED);
+        cv::rectangle(face_, cv::Rect(origin - cv::Point(pad, pad), b + cv::Size(2 * pad, 2 * pad)),
+                      *spec.patch, cv::FILLED);
     }
     const cv::Point at = spec.layout == Layout::Sticker ? cv::Point(sticker_pad, sticker_pad) : origin;
     const cv::Scalar rule_colour = light_print ? light_ink : label_style.ink == Ink::Grey ? grey_ink : ink;
@@ -975,7 +1003,9 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     if (spec.layout == Layout::Sticker) {
         // Pasted on slightly crooked, with a soft shadow.
         const double turn = random.real(-5, 5);
-        cv::Mat turn_m = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(sticker.cols) / 2.0f, static_cast<float>(sticker.rows) / 2.0f), turn, 1.0);
+        cv::Mat turn_m = cv::getRotationMatrix2D(
+            cv::Point2f(static_cast<float>(sticker.cols) / 2.0f, static_cast<float>(sticker.rows) / 2.0f),
+            turn, 1.0);
         turn_m.at<double>(0, 2) += origin.x - sticker_pad;
         turn_m.at<double>(1, 2) += origin.y - sticker_pad;
         cv::Mat placed, mask, shadow;
@@ -988,7 +1018,8 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
         darker.copyTo(face_, shadow > 60);
         placed.copyTo(face_, mask > 128);
         if (expiry_on_target.area() > 0) {
-            std::vector<cv::Point2f> corners{cv::Point2f(expiry_on_target.tl()), cv::Point2f(expiry_on_target.br())},
+            std::vector<cv::Point2f> corners{cv::Point2f(expiry_on_target.tl()),
+                                             cv::Point2f(expiry_on_target.br())},
                 moved;
             cv::transform(corners, moved, turn_m);
             expiry_on_face = cv::Rect(cv::Point(moved[0]), cv::Point(moved[1]));
@@ -1006,8 +1037,8 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
         const cv::Matx33d rz(std::cos(r), -std::sin(r), 0, std::sin(r), std::cos(r), 0, 0, 0, 1);
         const cv::Matx33d rotation = rz * ry * rx;
         std::vector<cv::Point2f> src, dst;
-        for (const cv::Point2d corner : {cv::Point2d(0, 0), cv::Point2d(face_w, 0), cv::Point2d(face_w, face_h),
-                                         cv::Point2d(0, face_h)}) {
+        for (const cv::Point2d corner : {cv::Point2d(0, 0), cv::Point2d(face_w, 0),
+                                         cv::Point2d(face_w, face_h), cv::Point2d(0, face_h)}) {
             const cv::Vec3d local((corner.x - face_w / 2.0) * scale, (corner.y - face_h / 2.0) * scale, 0);
             const cv::Vec3d world = rotation * local + cv::Vec3d(0, 0, focal);
             src.emplace_back(static_cast<float>(corner.x), static_cast<float>(corner.y));
@@ -1018,18 +1049,21 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     };
     cv::Point2d centre(frame.width / 2.0 + random.real(-0.12, 0.12) * frame.width,
                        frame.height / 2.0 + random.real(-0.1, 0.1) * frame.height);
+    if (spec.centre) centre = cv::Point2d(spec.centre->x * frame.width, spec.centre->y * frame.height);
     homography_ = project(spec.pitch_degrees, spec.yaw_degrees, spec.roll_degrees, centre);
     auto expiry_in_frame = [&](const cv::Mat& h) {
         const cv::Rect r = expiry_on_face.area() > 0 ? expiry_on_face : block_rect;
-        std::vector<cv::Point2f> corners{cv::Point2f(r.tl()), cv::Point2f(static_cast<float>(r.br().x), static_cast<float>(r.y)),
-                                         cv::Point2f(r.br()), cv::Point2f(static_cast<float>(r.x), static_cast<float>(r.br().y))},
+        std::vector<cv::Point2f> corners{
+            cv::Point2f(r.tl()), cv::Point2f(static_cast<float>(r.br().x), static_cast<float>(r.y)),
+            cv::Point2f(r.br()), cv::Point2f(static_cast<float>(r.x), static_cast<float>(r.br().y))},
             out;
         cv::perspectiveTransform(corners, out, h);
         return cv::boundingRect(out);
     };
     // Keep the field block well inside the frame (a donor shows the side with the date).
     {
-        const cv::Rect inside(frame.width / 20, frame.height / 20, frame.width * 9 / 10, frame.height * 9 / 10);
+        const cv::Rect inside(frame.width / 20, frame.height / 20, frame.width * 9 / 10,
+                              frame.height * 9 / 10);
         const cv::Rect e = expiry_in_frame(homography_);
         cv::Point2d shift(0, 0);
         if (e.x < inside.x) shift.x = inside.x - e.x;
@@ -1081,11 +1115,15 @@ FaceScene::FaceScene(const FaceSpec& spec, const std::vector<LabelFont>& fonts) 
     glare_radius_ = frame.height * random.real(0.06, 0.14);
     const cv::Rect e = truth_.expiry_box.area() > 0 ? truth_.expiry_box : cv::Rect(0, 0, 1, 1);
     for (int attempt = 0; attempt < 20; ++attempt) {
-        const float u = static_cast<float>(random.real(0.1, 0.9)), v = static_cast<float>(random.real(0.1, 0.9));
-        std::vector<cv::Point2f> p{cv::Point2f(u * static_cast<float>(face_w), v * static_cast<float>(face_h))}, q;
+        const float u = static_cast<float>(random.real(0.1, 0.9)),
+                    v = static_cast<float>(random.real(0.1, 0.9));
+        std::vector<cv::Point2f> p{
+            cv::Point2f(u * static_cast<float>(face_w), v * static_cast<float>(face_h))},
+            q;
         cv::perspectiveTransform(p, q, homography_);
         glare_centre_ = q[0];
-        const cv::Point2f ec(static_cast<float>(e.x + e.width / 2.0), static_cast<float>(e.y + e.height / 2.0));
+        const cv::Point2f ec(static_cast<float>(e.x + e.width / 2.0),
+                             static_cast<float>(e.y + e.height / 2.0));
         if (cv::norm(glare_centre_ - ec) > glare_radius_ * 2.2 + e.width / 2.0) break;
         glare_centre_ = cv::Point2f(-10000, -10000);
     }
@@ -1116,8 +1154,8 @@ cv::Mat FaceScene::frame(int frame_number) const {
     const cv::Mat h = homography_for(frame_number);
     cv::Mat placed, mask;
     cv::warpPerspective(face_, placed, h, background_.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT);
-    cv::warpPerspective(cv::Mat(face_.size(), CV_8U, cv::Scalar(255)), mask, h, background_.size(), cv::INTER_LINEAR,
-                        cv::BORDER_CONSTANT);
+    cv::warpPerspective(cv::Mat(face_.size(), CV_8U, cv::Scalar(255)), mask, h, background_.size(),
+                        cv::INTER_LINEAR, cv::BORDER_CONSTANT);
     cv::Mat scene = background_.clone();
     placed.copyTo(scene, mask > 127);
 
@@ -1130,9 +1168,10 @@ cv::Mat FaceScene::frame(int frame_number) const {
         Random drift(spec_.seed * 57u + static_cast<std::uint64_t>(frame_number));
         const cv::Point2f c = glare_centre_ + cv::Point2f(static_cast<float>(drift.real(-4, 4)),
                                                           static_cast<float>(drift.real(-4, 4)));
-        const cv::Rect area = cv::Rect(static_cast<int>(c.x - 3 * glare_radius_), static_cast<int>(c.y - 3 * glare_radius_),
-                                       static_cast<int>(6 * glare_radius_), static_cast<int>(6 * glare_radius_)) &
-                              cv::Rect(0, 0, lit.cols, lit.rows);
+        const cv::Rect area =
+            cv::Rect(static_cast<int>(c.x - 3 * glare_radius_), static_cast<int>(c.y - 3 * glare_radius_),
+                     static_cast<int>(6 * glare_radius_), static_cast<int>(6 * glare_radius_)) &
+            cv::Rect(0, 0, lit.cols, lit.rows);
         for (int y = area.y; y < area.br().y; ++y) {
             auto* row = lit.ptr<cv::Vec3f>(y);
             for (int x = area.x; x < area.br().x; ++x) {
@@ -1155,14 +1194,16 @@ cv::Mat FaceScene::frame(int frame_number) const {
     return cv::imdecode(jpeg, cv::IMREAD_COLOR);
 }
 
-std::array<cv::Point2f, 4> paste_beside(cv::Mat& frame, const FaceScene& other, cv::Point2f centre, double scale) {
+std::array<cv::Point2f, 4> paste_beside(cv::Mat& frame, const FaceScene& other, cv::Point2f centre,
+                                        double scale) {
     const cv::Mat source = other.frame(0);
     const auto quad = other.face_quad(0);
     cv::Point2f middle(0, 0);
     for (const auto& p : quad) middle += p * 0.25f;
     std::array<cv::Point2f, 4> moved{};
     for (int i = 0; i < 4; ++i)
-        moved[static_cast<std::size_t>(i)] = centre + (quad[static_cast<std::size_t>(i)] - middle) * static_cast<float>(scale);
+        moved[static_cast<std::size_t>(i)] =
+            centre + (quad[static_cast<std::size_t>(i)] - middle) * static_cast<float>(scale);
     const cv::Mat h = cv::getPerspectiveTransform(quad.data(), moved.data());
     cv::Mat warped, mask;
     cv::warpPerspective(source, warped, h, frame.size());

@@ -64,17 +64,20 @@ enum class Placement { TopLeft, TopRight, BottomLeft, BottomRight, Centre, Left,
 
 struct FaceSpec {
     Form form = Form::DotMonth;
-    scanner::Date date{2027, 5, 31};     // the printed expiry (失效期: the first unusable month)
+    scanner::Date date{2027, 5, 31};  // the printed expiry (失效期: the first unusable month)
     scanner::Date production{2025, 6, 1};
     int shelf_months = 24;
     std::string expiry_label = "有效期至";  // or 有效期, EXP, Exp., EXP:, Use by, 失效期
-    std::string separator = ":";           // between label and value: ":", "：", " ", ""
-    bool trailing_dot = false;             // "2025.05." rather than "2025.05"
-    bool full_width_digits = false;        // ２０２５．０５
-    bool spaced_digits = false;            // 2 0 2 5 . 0 5
-    bool date_like_batch = false;          // 批号 20230301: a batch that looks like a date
-    bool with_production = true;           // a 生产日期 / MFG line beside the expiry
-    bool english_labels = false;           // LOT / MFG / EXP instead of 批号 / 生产日期
+    std::string separator = ":";            // between label and value: ":", "：", " ", ""
+    bool trailing_dot = false;              // "2025.05." rather than "2025.05"
+    bool full_width_digits = false;         // ２０２５．０５
+    bool spaced_digits = false;             // 2 0 2 5 . 0 5
+    bool date_like_batch = false;           // 批号 20230301: a batch that looks like a date
+    bool with_production = true;            // a 生产日期 / MFG line beside the expiry
+    bool english_labels = false;            // LOT / MFG / EXP instead of 批号 / 生产日期
+    std::string batch_label;   // empty: 批号 / 产品批号 / 生产批号 (or LOT …) at random
+    bool extra_fields = true;  // sometimes an approval number or phone in the block, and the
+                               // fields in another order; false: batch, production, expiry
     Layout layout = Layout::Rows;
     Placement placement = Placement::BottomLeft;
     Ink label_ink = Ink::Offset;
@@ -84,9 +87,9 @@ struct FaceSpec {
     bool dark_face = false;           // light print on a dark box
     int label_font = 0;               // indexes into the fonts given to FaceScene
     int value_font = 0;
-    int other_font = 0;               // title and product text
-    double block_px = 34;             // field text height on the flat face
-    double text_px = 26;              // field text height once in the frame (legibility)
+    int other_font = 0;    // title and product text
+    double block_px = 34;  // field text height on the flat face
+    double text_px = 26;   // field text height once in the frame (legibility)
     double roll_degrees = 0;
     double pitch_degrees = 0;  // tilt towards / away from the camera
     double yaw_degrees = 0;
@@ -95,7 +98,8 @@ struct FaceSpec {
     int jpeg_quality = 85;
     double glare = 0;  // 0: none; else the glare spot's strength (0..1)
     cv::Size frame_size{1920, 1080};
-    std::uint64_t seed = 1;  // clutter words, colours, positions
+    std::optional<cv::Point2d> centre;  // where the face is, as fractions of the frame (empty: at random)
+    std::uint64_t seed = 1;             // clutter words, colours, positions
 };
 
 // Face `index` of the set with this seed: forms cycle with the index (so each is equally present),

@@ -36,14 +36,16 @@ TrialResult run_trial(scanner::ocr::ExpiryOcr& ocr, const FaceScene& scene, cons
         ++trial.frames_read;
         trial.last_text = outcome.lines.joined();
         const auto& reading = outcome.reading;
-        std::string note = "frame " + std::to_string(frame_number) + " (" +
-                           std::to_string(static_cast<int>(outcome.cpu_ms)) + " ms, " +
-                           std::to_string(outcome.lines.recognised) + "/" + std::to_string(outcome.lines.candidates) +
-                           " lines): " + (reading.expiry ? scanner::to_iso(*reading.expiry) : std::string("-")) +
-                           (reading.contradictory ? " CONTRADICTORY" : "") + " {";
+        std::string note =
+            "frame " + std::to_string(frame_number) + " (" +
+            std::to_string(static_cast<int>(outcome.cpu_ms)) + " ms, " +
+            std::to_string(outcome.lines.recognised) + "/" + std::to_string(outcome.lines.candidates) +
+            " lines): " + (reading.expiry ? scanner::to_iso(*reading.expiry) : std::string("-")) +
+            (reading.contradictory ? " CONTRADICTORY" : "") + " {";
         for (char c : trial.last_text) note += c == '\n' ? std::string(" | ") : std::string(1, c);
         trial.frame_notes.push_back(note + "}");
-        if (reading.expiry && (reading.expiry != trial.truth.expiry || reading.precision != trial.truth.precision))
+        if (reading.expiry &&
+            (reading.expiry != trial.truth.expiry || reading.precision != trial.truth.precision))
             ++trial.wrong_frames;
         if (outcome.proposal) {
             trial.proposal = outcome.proposal;
@@ -57,13 +59,15 @@ TrialResult run_trial(scanner::ocr::ExpiryOcr& ocr, const FaceScene& scene, cons
 }
 
 std::string describe(const TrialResult& trial) {
-    std::string text = trial.outcome == Outcome::Right ? "right" : trial.outcome == Outcome::Wrong ? "WRONG" : "none";
+    std::string text = trial.outcome == Outcome::Right   ? "right"
+                       : trial.outcome == Outcome::Wrong ? "WRONG"
+                                                         : "none";
     text += ": expected " + (trial.truth.expiry ? scanner::to_iso(*trial.truth.expiry) : std::string("-"));
     if (trial.proposal) text += ", proposed " + scanner::to_iso(trial.proposal->expiry);
-    text += " after " + std::to_string(trial.frames_read) + " frames [" + trial.truth.form + ", " + trial.truth.layout +
-            ", " + trial.truth.ink + ", " + trial.truth.label_font + "/" + trial.truth.value_font + ", " +
-            std::to_string(static_cast<int>(trial.truth.text_px)) + " px, roll " +
-            std::to_string(static_cast<int>(trial.truth.roll_degrees)) + "]; printed {";
+    text += " after " + std::to_string(trial.frames_read) + " frames [" + trial.truth.form + ", " +
+            trial.truth.layout + ", " + trial.truth.ink + ", " + trial.truth.label_font + "/" +
+            trial.truth.value_font + ", " + std::to_string(static_cast<int>(trial.truth.text_px)) +
+            " px, roll " + std::to_string(static_cast<int>(trial.truth.roll_degrees)) + "]; printed {";
     for (const auto& line : trial.truth.printed_lines) text += line + " | ";
     text += "} last read {";
     for (char c : trial.last_text) text += c == '\n' ? std::string(" | ") : std::string(1, c);
@@ -74,7 +78,8 @@ std::string describe(const TrialResult& trial) {
 void TrialSummary::add(const TrialResult& trial) {
     frame_cpu_ms.insert(frame_cpu_ms.end(), trial.frame_cpu_ms.begin(), trial.frame_cpu_ms.end());
     wrong_frames += trial.wrong_frames;
-    if (trial.truth.expiry) ++faces_with_expiry;
+    if (trial.truth.expiry)
+        ++faces_with_expiry;
     else if (trial.proposal)
         ++proposals_without_expiry;
     switch (trial.outcome) {

@@ -25,8 +25,8 @@ struct TrialResult {
                                     // on one dedicated core, whatever else the machine is doing
     double wall_ms_to_proposal = 0;
     std::vector<double> frame_cpu_ms;
-    int wrong_frames = 0;   // frames whose own reading had a wrong date
-    std::string last_text;  // what the last frame read, for a miss report
+    int wrong_frames = 0;                  // frames whose own reading had a wrong date
+    std::string last_text;                 // what the last frame read, for a miss report
     std::vector<std::string> frame_notes;  // each frame's reading and lines, for --only
     FaceTruth truth;
 };

@@ -49,13 +49,14 @@ FrameOutcome ExpiryOcr::read(const Frame& frame, const std::optional<Quad>& regi
     if (frame.width <= 0 || frame.height <= 0 ||
         frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
         return {};
-    std::vector<std::uint8_t> grey(static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height));
+    std::vector<std::uint8_t> grey(static_cast<std::size_t>(frame.width) *
+                                   static_cast<std::size_t>(frame.height));
     for (std::size_t i = 0; i < grey.size(); ++i) {
         const std::uint8_t* p = frame.rgb.data() + 3 * i;
         grey[i] = static_cast<std::uint8_t>((77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8);
     }
-    return read(GreyImage{frame.width, frame.height, grey.data(), static_cast<std::size_t>(frame.width)}, region,
-                cancelled);
+    return read(GreyImage{frame.width, frame.height, grey.data(), static_cast<std::size_t>(frame.width)},
+                region, cancelled);
 }
 
 FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& region,
@@ -85,8 +86,8 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
     agreement_.add(outcome.reading);
     if (auto agreed = agreement_.agreed()) {
         proposed_ = true;
-        ExpiryOcrProposal proposal{*agreed->expiry, agreed->precision, agreed->basis, agreed->batch,
-                                   agreed->source_text, {}};
+        ExpiryOcrProposal proposal{*agreed->expiry, agreed->precision,   agreed->basis,
+                                   agreed->batch,   agreed->source_text, {}};
         const int line = outcome.reading.source_line;
         if (line >= 0 && line < static_cast<int>(outcome.lines.lines.size()))
             proposal.picture = outcome.lines.lines[static_cast<std::size_t>(line)].picture;

@@ -147,7 +147,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     if (n.empty() || n.size() > 3) return std::nullopt;
     auto month_only = [](int year, int month) -> std::optional<DatedText> {
         if (!days_valid(year, month, 1)) return std::nullopt;
-        return DatedText{last_day_of_month(year, month), ExpiryPrecision::Month, ExpiryBasis::Printed, {}, -1};
+        return DatedText{
+            last_day_of_month(year, month), ExpiryPrecision::Month, ExpiryBasis::Printed, {}, -1};
     };
     auto full = [](int year, int month, int day) -> std::optional<DatedText> {
         if (!days_valid(year, month, day)) return std::nullopt;
@@ -166,7 +167,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
         if (n[0].size() != 4 || n[1].size() > 2 || f.marks[1] != 'M') return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
         // After 年 and 月 a third number can only be the day, whether OCR read its 日 as 月 or lost it.
-        if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M' && f.marks[2] != '\0')) return std::nullopt;
+        if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M' && f.marks[2] != '\0'))
+            return std::nullopt;
         return full(to_int(n[0]), to_int(n[1]), to_int(n[2]));
     }
     auto separator = [](char mark) { return mark == '.' || mark == '/' || mark == '-'; };
@@ -177,7 +179,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     for (std::size_t k = 1; k + 1 < n.size(); ++k)
         if (year_first ? !separator(f.marks[k]) : f.marks[k] != first_mark) return std::nullopt;
     const char last_mark = f.marks.back();
-    if (last_mark != '\0' && (year_first ? !separator(last_mark) : last_mark != first_mark)) return std::nullopt;
+    if (last_mark != '\0' && (year_first ? !separator(last_mark) : last_mark != first_mark))
+        return std::nullopt;
     if (n[0].size() == 4) {  // 2025.05(.31)
         if (n[1].size() > 2) return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
@@ -273,7 +276,8 @@ int differences(std::string_view text, std::size_t at, std::string_view word) {
 }
 
 bool is_four_cjk(std::string_view word) {
-    return word.size() == 12 && is_cjk_at(word, 0) && is_cjk_at(word, 3) && is_cjk_at(word, 6) && is_cjk_at(word, 9);
+    return word.size() == 12 && is_cjk_at(word, 0) && is_cjk_at(word, 3) && is_cjk_at(word, 6) &&
+           is_cjk_at(word, 9);
 }
 
 // One misread character in a 4-character Chinese label, when it cannot be another label that way.
@@ -462,7 +466,8 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             const std::string source =
                 value_on_next_line ? line.original + " " + lines[li + 1].original : line.original;
             auto date = date_at(value_line, from, true, false);
-            if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop) date.reset();
+            if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
+                date.reset();
             if (date) {
                 date->source = source;
                 date->line = line.index;

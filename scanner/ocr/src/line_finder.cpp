@@ -4,8 +4,6 @@
 #include <cmath>
 #include <numeric>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <cstdlib>
 
 namespace medkiosk::scanner::ocr::detail {
 namespace {
@@ -85,7 +83,8 @@ std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
     std::iota(parent.begin(), parent.end(), 0);
     auto find = [&](int i) {
         while (parent[static_cast<std::size_t>(i)] != i) {
-            parent[static_cast<std::size_t>(i)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+            parent[static_cast<std::size_t>(i)] =
+                parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
             i = parent[static_cast<std::size_t>(i)];
         }
         return i;
@@ -116,8 +115,9 @@ std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
     for (int i = 0; i < n; ++i) {
         const int root = find(i);
         lines[static_cast<std::size_t>(root)] =
-            used[static_cast<std::size_t>(root)] ? (lines[static_cast<std::size_t>(root)] | words[static_cast<std::size_t>(i)])
-                                                 : words[static_cast<std::size_t>(i)];
+            used[static_cast<std::size_t>(root)]
+                ? (lines[static_cast<std::size_t>(root)] | words[static_cast<std::size_t>(i)])
+                : words[static_cast<std::size_t>(i)];
         used[static_cast<std::size_t>(root)] = true;
     }
     std::vector<cv::Rect> out;
@@ -133,7 +133,8 @@ std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
 cv::Mat line_kernel(int length, int lean, bool vertical) {
     const int side = std::abs(lean) + 1;
     cv::Mat kernel = cv::Mat::zeros(vertical ? length : side, vertical ? side : length, CV_8U);
-    const cv::Point from = vertical ? cv::Point(lean < 0 ? side - 1 : 0, 0) : cv::Point(0, lean < 0 ? side - 1 : 0);
+    const cv::Point from =
+        vertical ? cv::Point(lean < 0 ? side - 1 : 0, 0) : cv::Point(0, lean < 0 ? side - 1 : 0);
     const cv::Point to = vertical ? cv::Point(lean < 0 ? 0 : side - 1, length - 1)
                                   : cv::Point(length - 1, lean < 0 ? 0 : side - 1);
     cv::line(kernel, from, to, cv::Scalar(1));
@@ -145,7 +146,8 @@ cv::Mat line_kernel(int length, int lean, bool vertical) {
 // then stays a line of text instead of becoming part of the frame.
 void erase_rules(cv::Mat& level) {
     for (const bool vertical : {false, true}) {
-        const cv::Mat across = cv::getStructuringElement(cv::MORPH_RECT, vertical ? cv::Size(5, 1) : cv::Size(1, 5));
+        const cv::Mat across =
+            cv::getStructuringElement(cv::MORPH_RECT, vertical ? cv::Size(5, 1) : cv::Size(1, 5));
         cv::Mat closed, opened;
         cv::morphologyEx(level, closed, cv::MORPH_CLOSE, across);  // dark thin lines gone
         cv::morphologyEx(level, opened, cv::MORPH_OPEN, across);   // light thin lines gone
@@ -187,7 +189,8 @@ std::vector<cv::Rect> lines_in(cv::Mat& mask) {
     bool any = false;
     for (int i = 1; i < count; ++i) {
         const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
-        const double fill = static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / (static_cast<double>(w) * h);
+        const double fill =
+            static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / (static_cast<double>(w) * h);
         const bool thin_rule = (w >= 25 && h <= 5) || (h >= 25 && w <= 5);
         const bool sparse_frame = std::max(w, h) >= 90 && fill < 0.08;
         if (thin_rule || sparse_frame) {
@@ -215,7 +218,6 @@ std::vector<cv::Rect> lines_in(cv::Mat& mask) {
         words.push_back(box);
     }
     std::vector<cv::Rect> lines;
-    if (std::getenv("LF_DEBUG")) { cv::Mat dbg; cv::cvtColor(joined, dbg, cv::COLOR_GRAY2BGR); for (auto& w : words) cv::rectangle(dbg, w, cv::Scalar(0,0,255)); for (auto& l : group_into_lines(words)) cv::rectangle(dbg, l, cv::Scalar(0,255,0)); static int n = 0; cv::imwrite("/tmp/faces/words" + std::to_string(n++) + ".png", dbg); }
     for (const cv::Rect& line : group_into_lines(words)) {
         // Under 7 px here (14 px in a 1080p frame) print is not legible, and texture often is that thin.
         if (line.height < 7 || line.height > 80) continue;
@@ -268,19 +270,21 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
     // Level the work image so lines run horizontally; the canvas grows to keep the corners.
     const cv::Point2f centre(static_cast<float>(small.cols) / 2.0f, static_cast<float>(small.rows) / 2.0f);
     cv::Mat rotation = cv::getRotationMatrix2D(centre, found.skew_degrees, 1.0);
-    const cv::Rect2f bounds = cv::RotatedRect(centre, small.size(), static_cast<float>(found.skew_degrees)).boundingRect2f();
+    const cv::Rect2f bounds =
+        cv::RotatedRect(centre, small.size(), static_cast<float>(found.skew_degrees)).boundingRect2f();
     rotation.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
     rotation.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
     const cv::Size level_size(static_cast<int>(bounds.width), static_cast<int>(bounds.height));
     cv::Mat level, level_inside;
     cv::warpAffine(small, level, rotation, level_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    cv::warpAffine(inside.empty() ? cv::Mat(small.size(), CV_8U, cv::Scalar(255)) : inside, level_inside, rotation,
-                   level_size, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::warpAffine(inside.empty() ? cv::Mat(small.size(), CV_8U, cv::Scalar(255)) : inside, level_inside,
+                   rotation, level_size, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
     cv::erode(level_inside, level_inside, cv::Mat(), {-1, -1}, 2);
 
     erase_rules(level);
     cv::Mat gradient;
-    cv::morphologyEx(level, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
+    cv::morphologyEx(level, gradient, cv::MORPH_GRADIENT,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
     gradient.setTo(0, level_inside == 0);
     // Thresholds from the pixels inside only: the levelled canvas's corners (and what lies outside
     // the region) are flat and would pull Otsu's cut down into the background's texture.
@@ -313,7 +317,6 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
             if (!duplicate) boxes.push_back(line);
         }
     };
-    if (std::getenv("LF_DEBUG")) { cv::imwrite("/tmp/faces/grad.png", gradient); cv::imwrite("/tmp/faces/strong.png", strong); }
     add_lines(strong);
     {
         const auto middle = values.begin() + static_cast<long>(values.size() / 2);
@@ -339,7 +342,8 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
         double along_len = box.width, across_len = box.height;
         if (points.size() >= 10) {
             // Column-wise centre of the ink → a straight fit → the residual angle (long lines only).
-            std::vector<double> sum(static_cast<std::size_t>(box.width), 0), count(static_cast<std::size_t>(box.width), 0);
+            std::vector<double> sum(static_cast<std::size_t>(box.width), 0),
+                count(static_cast<std::size_t>(box.width), 0);
             for (const auto& p : points) {
                 sum[static_cast<std::size_t>(p.x)] += p.y;
                 count[static_cast<std::size_t>(p.x)] += 1;
@@ -348,7 +352,8 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
             for (int x = 0; x < box.width; ++x)
                 if (count[static_cast<std::size_t>(x)] > 0)
                     centres.emplace_back(static_cast<float>(x),
-                                         static_cast<float>(sum[static_cast<std::size_t>(x)] / count[static_cast<std::size_t>(x)]));
+                                         static_cast<float>(sum[static_cast<std::size_t>(x)] /
+                                                            count[static_cast<std::size_t>(x)]));
             if (centres.size() >= 8 && box.width >= 4 * box.height) {
                 cv::Vec4f fitted;
                 cv::fitLine(centres, fitted, cv::DIST_HUBER, 0, 0.01, 0.01);
@@ -370,26 +375,33 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
             // corner touching the line adds a few pixels to every row; text adds many to its own.
             const int half = box.height + 2;
             std::vector<int> rows(static_cast<std::size_t>(2 * half + 1), 0);
-            for (double b : across) ++rows[static_cast<std::size_t>(std::clamp(static_cast<int>(std::lround(b)) + half, 0, 2 * half))];
+            for (double b : across)
+                ++rows[static_cast<std::size_t>(
+                    std::clamp(static_cast<int>(std::lround(b)) + half, 0, 2 * half))];
             const int peak = static_cast<int>(std::max_element(rows.begin(), rows.end()) - rows.begin());
             const int floor_count = std::max(1, rows[static_cast<std::size_t>(peak)] / 5);
             auto dense = [&](int r) {
                 // one sparse row inside the band (between two lines of a glyph) does not end it
-                auto at = [&](int q) { return q >= 0 && q <= 2 * half && rows[static_cast<std::size_t>(q)] >= floor_count; };
+                auto at = [&](int q) {
+                    return q >= 0 && q <= 2 * half && rows[static_cast<std::size_t>(q)] >= floor_count;
+                };
                 return at(r) || (at(r - 1) && at(r + 1));
             };
             int top = peak, bottom = peak;
             while (top > 0 && dense(top - 1)) --top;
             while (bottom < 2 * half && dense(bottom + 1)) ++bottom;
             const double b0 = top - half - 0.5, b1 = bottom - half + 0.5;
-            mid += cv::Point2d(c * (*a0 + *a1) / 2 - s * (b0 + b1) / 2, s * (*a0 + *a1) / 2 + c * (b0 + b1) / 2);
+            mid +=
+                cv::Point2d(c * (*a0 + *a1) / 2 - s * (b0 + b1) / 2, s * (*a0 + *a1) / 2 + c * (b0 + b1) / 2);
             along_len = *a1 - *a0 + 1;
             across_len = std::max(b1 - b0 + 1, 5.0);
         }
-        const cv::Point2d in_small(back.at<double>(0, 0) * mid.x + back.at<double>(0, 1) * mid.y + back.at<double>(0, 2),
-                                   back.at<double>(1, 0) * mid.x + back.at<double>(1, 1) * mid.y + back.at<double>(1, 2));
+        const cv::Point2d in_small(
+            back.at<double>(0, 0) * mid.x + back.at<double>(0, 1) * mid.y + back.at<double>(0, 2),
+            back.at<double>(1, 0) * mid.x + back.at<double>(1, 1) * mid.y + back.at<double>(1, 2));
         LineBox line;
-        line.centre = cv::Point2f(static_cast<float>(in_small.x * grow + area.x), static_cast<float>(in_small.y * grow + area.y));
+        line.centre = cv::Point2f(static_cast<float>(in_small.x * grow + area.x),
+                                  static_cast<float>(in_small.y * grow + area.y));
         line.length = static_cast<float>(along_len * grow);
         line.height = static_cast<float>(across_len * grow);
         line.angle_degrees = static_cast<float>(found.skew_degrees + residual);
@@ -402,8 +414,8 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
     return found;
 }
 
-cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height, const std::optional<Quad>& roi,
-                     float from, float to) {
+cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height,
+                     const std::optional<Quad>& roi, float from, float to) {
     const double k = text_height / std::max(1.0, static_cast<double>(line.height));
     const double margin = 0.35 * line.height;
     const double length = std::max(1.0f, (to - from) * line.length);
@@ -412,18 +424,20 @@ cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height, 
     const cv::Point2f mid = line.at((from + to) / 2 - 0.5f, 0);
     const double c = std::cos(radians(line.angle_degrees)), s = std::sin(radians(line.angle_degrees));
     // Output (u, v) → frame (x, y), for WARP_INVERSE_MAP.
-    cv::Mat map = (cv::Mat_<double>(2, 3) << c / k, -s / k, mid.x - (c * out_w / 2.0 - s * out_h / 2.0) / k,  //
-                   s / k, c / k, mid.y - (s * out_w / 2.0 + c * out_h / 2.0) / k);
+    cv::Mat map =
+        (cv::Mat_<double>(2, 3) << c / k, -s / k, mid.x - (c * out_w / 2.0 - s * out_h / 2.0) / k,  //
+         s / k, c / k, mid.y - (s * out_w / 2.0 + c * out_h / 2.0) / k);
     cv::Mat out;
-    cv::warpAffine(grey, out, map, cv::Size(out_w, out_h), (k > 1 ? cv::INTER_CUBIC : cv::INTER_LINEAR) | cv::WARP_INVERSE_MAP,
-                   cv::BORDER_REPLICATE);
+    cv::warpAffine(grey, out, map, cv::Size(out_w, out_h),
+                   (k > 1 ? cv::INTER_CUBIC : cv::INTER_LINEAR) | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
     if (roi) {
         cv::Mat forward;
         cv::invertAffineTransform(map, forward);
         std::vector<cv::Point2f> corners(roi->begin(), roi->end()), moved;
         cv::transform(corners, moved, forward);
         std::vector<cv::Point> polygon;
-        for (const auto& p : moved) polygon.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+        for (const auto& p : moved)
+            polygon.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
         cv::Mat inside = cv::Mat::zeros(out.size(), CV_8U);
         cv::fillConvexPoly(inside, polygon, cv::Scalar(255));
         if (cv::countNonZero(inside) < static_cast<int>(inside.total() / 4)) return cv::Mat();
@@ -448,7 +462,8 @@ cv::Mat normalise_line(const cv::Mat& crop) {
     // light falling across the line; dividing by it evens out glare and shadow.
     const int reach = std::max(3, crop.rows / 3) | 1;
     cv::Mat ground;
-    cv::morphologyEx(work, ground, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {reach, reach}));
+    cv::morphologyEx(work, ground, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, {reach, reach}));
     cv::blur(ground, ground, cv::Size(reach, reach));
     cv::Mat flat;
     work.convertTo(flat, CV_32F);
@@ -475,7 +490,9 @@ cv::Mat join_dots(const cv::Mat& normalised) {
     cv::Mat joined;
     // Dark dots grow into each other (erode spreads the minimum), then shrink back to stroke width.
     cv::erode(normalised, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {reach, reach}));
-    cv::dilate(joined, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {std::max(1, reach - 2) | 1, std::max(1, reach - 2) | 1}));
+    cv::dilate(joined, joined,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE,
+                                         {std::max(1, reach - 2) | 1, std::max(1, reach - 2) | 1}));
     cv::GaussianBlur(joined, joined, cv::Size(3, 3), 0);
     return joined;
 }
@@ -490,7 +507,7 @@ cv::Mat local_threshold(const cv::Mat& normalised) {
 void remove_rules(cv::Mat& normalised) {
     if (normalised.empty()) return;
     // Faint counts too: a border half erased by the line finder is still read as "1" or "|".
-    const cv::Mat ink = normalised < 190;
+    const cv::Mat ink = normalised < 215;
     // Print spans about 60% of the crop's height (margins above and below); a cell's side spans it
     // all, possibly a few degrees off vertical (perspective): thin line kernels at a few slants.
     const int reach = normalised.rows * 80 / 100;
@@ -535,8 +552,9 @@ int digit_run(const cv::Mat& normalised, int text_height) {
     std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.x < b.x; });
     int best = 0, run = 0;
     for (std::size_t i = 0; i < marks.size(); ++i) {
-        const bool continues = i > 0 && marks[i].x - (marks[i - 1].x + marks[i - 1].w) < marks[i].h &&
-                               std::abs(marks[i].h - marks[i - 1].h) * 5 <= std::max(marks[i].h, marks[i - 1].h);
+        const bool continues =
+            i > 0 && marks[i].x - (marks[i - 1].x + marks[i - 1].w) < marks[i].h &&
+            std::abs(marks[i].h - marks[i - 1].h) * 5 <= std::max(marks[i].h, marks[i - 1].h);
         run = continues ? run + 1 : 1;
         best = std::max(best, run);
     }

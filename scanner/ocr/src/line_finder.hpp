@@ -37,8 +37,8 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi);
 
 // The line cut out upright, resampled so its text is `text_height` pixels tall, with a margin; the part
 // between `from` and `to` (fractions of its length) only. Pixels outside `roi` become background.
-cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height, const std::optional<Quad>& roi,
-                     float from = 0, float to = 1);
+cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height,
+                     const std::optional<Quad>& roi, float from = 0, float to = 1);
 
 // Dark text on a white ground, contrast stretched: light-on-dark lines are inverted, uneven light
 // across the line flattened. Returns an empty Mat when the crop holds no contrast at all.

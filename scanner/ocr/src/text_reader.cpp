@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -12,8 +13,6 @@
 #include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <cstdio>
 
 #include "line_finder.hpp"
 #include "medkiosk/scanner/ocr/expiry_text.hpp"
@@ -70,18 +69,12 @@ enum class Charset {
 struct Glyph {
     std::string text;  // one character, full-width folded
     int x0 = 0, x1 = 0;
-    float confidence = 0;  // Tesseract's, 0..100
 };
 
 struct Recognised {
     std::vector<Glyph> glyphs;
-    float lowest_confidence() const {
-        float lowest = 100;
-        for (const auto& g : glyphs) lowest = std::min(lowest, g.confidence);
-        return lowest;
-    }
-    std::string spaced;   // as read, words separated by spaces
-    std::string compact;  // glyphs joined, no spaces (what find_labels and the parser look at)
+    std::string spaced;                 // as read, words separated by spaces
+    std::string compact;                // glyphs joined, no spaces (what find_labels and the parser look at)
     std::vector<std::size_t> glyph_at;  // byte offset in `compact` of each glyph
     std::size_t glyph_for(std::size_t byte) const {
         const auto it = std::upper_bound(glyph_at.begin(), glyph_at.end(), byte);
@@ -90,8 +83,9 @@ struct Recognised {
 };
 
 bool is_separator(const std::string& text) {
-    return text == ":" || text == ";" || text == "." || text == "," || text == "|" || text == "_" || text == "-" ||
-           text == "'" || text == "\"";
+    static const std::array<std::string_view, 17> kMarks{":", ";", ".", ",", "|",  "_",  "-",  "'", "\"",
+                                                         "“", "”", "‘", "’", "、", "。", "【", "】"};
+    return std::find(kMarks.begin(), kMarks.end(), text) != kMarks.end();
 }
 
 // The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
@@ -114,7 +108,8 @@ std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised) {
 }
 
 bool has_cjk(const std::string& text) {
-    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 bool is_digit_text(const std::string& text) {
@@ -122,7 +117,8 @@ bool is_digit_text(const std::string& text) {
 }
 
 int count_digits(const std::string& text) {
-    return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+    return static_cast<int>(
+        std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
 }
 
 cv::Mat padded(const cv::Mat& line) {
@@ -148,13 +144,15 @@ LineImage to_picture(const cv::Mat& image) {
     picture.height = fitted.rows;
     picture.pixels.resize(static_cast<std::size_t>(fitted.cols) * static_cast<std::size_t>(fitted.rows));
     for (int y = 0; y < fitted.rows; ++y)
-        std::copy_n(fitted.ptr<std::uint8_t>(y), fitted.cols, picture.pixels.data() + static_cast<std::size_t>(y) * fitted.cols);
+        std::copy_n(fitted.ptr<std::uint8_t>(y), fitted.cols,
+                    picture.pixels.data() + static_cast<std::size_t>(y) * fitted.cols);
     return picture;
 }
 
 Quad corners_of(const detail::LineBox& line) {
     Quad quad{};
-    const std::array<std::pair<float, float>, 4> at{{{-0.5f, -0.5f}, {0.5f, -0.5f}, {0.5f, 0.5f}, {-0.5f, 0.5f}}};
+    const std::array<std::pair<float, float>, 4> at{
+        {{-0.5f, -0.5f}, {0.5f, -0.5f}, {0.5f, 0.5f}, {-0.5f, 0.5f}}};
     for (std::size_t i = 0; i < 4; ++i) {
         const cv::Point2f p = line.at(at[i].first, at[i].second);
         quad[i] = PointF{p.x, p.y};
@@ -240,7 +238,7 @@ struct Recogniser {
             int left = 0, top = 0, right = 0, bottom = 0;
             it->BoundingBox(tesseract::RIL_SYMBOL, &left, &top, &right, &bottom);
             if (it->IsAtBeginningOf(tesseract::RIL_WORD) && !out.spaced.empty()) out.spaced += ' ';
-            Glyph glyph{fold_full_width(symbol.get()), left - 10, right - 10, it->Confidence(tesseract::RIL_SYMBOL)};
+            Glyph glyph{fold_full_width(symbol.get()), left - 10, right - 10};
             out.spaced += glyph.text;
             out.glyph_at.push_back(out.compact.size());
             out.compact += compact_of(glyph.text);
@@ -276,7 +274,8 @@ TessdataLookup find_tessdata_dir(const std::string& languages) {
         }
         return {{},
                 std::string("TESSDATA_PREFIX=") + prefix + " has no " + missing_language(prefix, names) +
-                    ".traineddata (nor its tessdata/ folder); unset it or point it at the folder with " + languages};
+                    ".traineddata (nor its tessdata/ folder); unset it or point it at the folder with " +
+                    languages};
     }
     const fs::path debian_root = "/usr/share/tesseract-ocr";
     std::vector<fs::path> candidates;
@@ -286,7 +285,8 @@ TessdataLookup find_tessdata_dir(const std::string& languages) {
     for (const auto& dir : candidates)
         if (missing_language(dir, names).empty()) return {dir.string(), {}};
     std::string missing;
-    for (const auto& name : names) missing += " tesseract-ocr-" + std::string(name == "chi_sim" ? "chi-sim" : name);
+    for (const auto& name : names)
+        missing += " tesseract-ocr-" + std::string(name == "chi_sim" ? "chi-sim" : name);
     return {{},
             "no Tesseract language data for " + languages + " under " + debian_root.string() +
                 "/*/tessdata; install the Debian packages" + missing + " or set TESSDATA_PREFIX"};
@@ -362,11 +362,13 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     TextLines result;
     if (!image.pixels || image.width < 32 || image.height < 32) return result;
     const auto locate_start = Clock::now();
-    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels), image.stride);
+    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels),
+                       image.stride);
     std::optional<detail::Quad> region;
     if (request.region) {
         detail::Quad quad;
-        for (std::size_t i = 0; i < 4; ++i) quad[i] = cv::Point2f((*request.region)[i].x, (*request.region)[i].y);
+        for (std::size_t i = 0; i < 4; ++i)
+            quad[i] = cv::Point2f((*request.region)[i].x, (*request.region)[i].y);
         region = quad;
     }
     const detail::FoundLines found = detail::find_text_lines(grey, region);
@@ -413,7 +415,8 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     for (const auto& line : lines) heights.push_back(line.box.height);
     float typical = 0;
     if (!heights.empty()) {
-        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                         heights.end());
         typical = heights[heights.size() / 2];
     }
     // Lines near where labels were read in earlier frames first; then lines with a run of digits
@@ -434,14 +437,6 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         return lines[a].box.centre.y < lines[b].box.centre.y;
     });
 
-    if (const char* dbg = std::getenv("OCR_DEBUG_DIR")) {  // TEMP
-        for (std::size_t n = 0; n < order.size(); ++n) {
-            const Candidate& c = lines[order[n]];
-            std::fprintf(stderr, "order %zu: rank %d run %d h=%.0f len=%.0f at (%.0f,%.0f) %s\n", n, rank(c), c.digit_run,
-                         c.box.height, c.box.length, c.box.centre.x, c.box.centre.y, c.normalised.empty() ? "EMPTY" : "");
-            if (!c.normalised.empty()) cv::imwrite(std::string(dbg) + "/o" + std::to_string(n) + ".png", c.normalised);
-        }
-    }
     auto prepare = [&](Candidate& c) {
         if (c.read) return;
         c.read = true;
@@ -449,13 +444,6 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         ++result.recognised;
         c.label_pass = engine.chinese.recognise(c.normalised, Charset::Any);
         c.hits = find_labels(c.label_pass.compact);
-        if (const char* dbg = std::getenv("OCR_DEBUG_DIR")) {  // TEMP
-            static int serial = 0;
-            const std::string name = std::string(dbg) + "/" + std::to_string(serial++) + ".png";
-            cv::imwrite(name, c.normalised);
-            std::fprintf(stderr, "%s h=%.0f len=%.0f ang=%.1f dotted=%d run=%d hits=%zu: %s\n", name.c_str(), c.box.height,
-                         c.box.length, c.box.angle_degrees, c.dotted ? 1 : 0, c.digit_run, c.hits.size(), c.label_pass.spaced.c_str());
-        }
         // Digits but no label: the label may be what a second binarisation reads.
         if (c.hits.empty() && (count_digits(c.label_pass.compact) >= 4 ||
                                c.label_pass.compact.find("月") != std::string::npos)) {
@@ -468,41 +456,40 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         }
     };
 
-    // The value pass on columns [x0, x1) of a normalised line.
-    auto value_pass = [&](const cv::Mat& normalised, int x0, int x1, Charset charset) {
-        x0 = std::clamp(x0, 0, normalised.cols - 1);
-        x1 = std::clamp(x1, x0 + 1, normalised.cols);
-        return engine.chinese.recognise(normalised.colRange(x0, x1), charset);
-    };
-
     // A value read three ways: as the label pass saw it, by the Chinese model with a value's
     // character set, and by a second, independent reading (the Latin model on the unjoined, slightly
     // blurred print for digit-only values; the Chinese model on a second binarisation otherwise). A
     // date needs two readings that agree; when the two Chinese readings agree, the independent one
     // must not read another date. Anything else gives nothing: no value is better than a wrong one.
-    auto vote = [&](const Candidate& c, int x0, int x1, Charset charset, const std::string& label_value) -> std::string {
+    auto vote = [&](const Candidate& c, int x0, int x1, Charset charset,
+                    const std::string& label_value) -> std::string {
+        const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
+        const cv::Mat part = c.plain.colRange(left, right);
+        // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
+        const bool dotted = c.dotted || detail::looks_dotted(part);
         const std::string first = compact_of(label_value);
         const ValueMeaning a = meaning_of(first);
-        const Recognised second_pass = value_pass(c.normalised, x0, x1, charset);
-        const std::string second = compact_of(second_pass.compact);
+        const std::string second = compact_of(
+            engine.chinese
+                .recognise(dotted ? detail::join_dots(part) : cv::Mat(c.normalised.colRange(left, right)),
+                           charset)
+                .compact);
         const ValueMeaning b = meaning_of(second);
         const bool digits_only = charset == Charset::DateValue && !has_cjk(first) && !has_cjk(second);
         std::string third;
-        float third_confidence = -1;
         if (digits_only && engine.latin.ready) {
-            const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
             cv::Mat soft;
-            cv::GaussianBlur(c.plain.colRange(left, right), soft, cv::Size(0, 0), 1.0);
-            const Recognised third_pass = engine.latin.recognise(soft, Charset::Digits);
-            third = compact_of(third_pass.compact);
-            third_confidence = third_pass.lowest_confidence();
+            cv::GaussianBlur(part, soft, cv::Size(0, 0), dotted ? 1.4 : 1.0);
+            third = compact_of(engine.latin.recognise(soft, Charset::Digits).compact);
         } else {
-            third = compact_of(value_pass(detail::local_threshold(c.plain), x0, x1, charset).compact);
+            cv::Mat other_view;
+            if (dotted)
+                cv::GaussianBlur(part, other_view, cv::Size(0, 0), 1.4);
+            else
+                other_view = detail::local_threshold(part);
+            third = compact_of(engine.chinese.recognise(other_view, charset).compact);
         }
         const ValueMeaning d = meaning_of(third);
-        if (std::getenv("OCR_DEBUG_DIR"))
-            std::fprintf(stderr, "  vote: [%s] [%s %.0f] [%s %.0f] dotted=%d\n", first.c_str(), second.c_str(),
-                         second_pass.lowest_confidence(), third.c_str(), third_confidence, c.dotted ? 1 : 0);
         if (b.any() && d.any() && b.same_as(d)) return second;
         if (a.any() && d.any() && a.same_as(d)) return third;
         if (a.any() && b.any() && a.same_as(b) && !d.any()) return second;
@@ -537,11 +524,20 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
             const int x0 = pass.glyphs[value_first].x0 - 2;
             int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
             for (const auto& group : ink_groups(c.normalised))
-                if (group.first <= x0 + kTextHeight / 2 && group.second > x0) x1 = std::min(x1, group.second + 3);
+                if (group.first <= x0 + kTextHeight / 2 && group.second > x0)
+                    x1 = std::min(x1, group.second + 3);
             picture = c.normalised;
             return vote(c, x0, x1, charset, label_value);
         }
-        if (value_first < stop_glyph) return {};  // words, not a value ("见封口")
+        // Words after the label ("见封口": see the seal) say the value is not printed here; stray
+        // punctuation or a border's mark does not.
+        int letters = 0;
+        for (std::size_t g = value_first; g < stop_glyph; ++g) {
+            const std::string& t = pass.glyphs[g].text;
+            if (has_cjk(t) && !is_separator(t)) return {};
+            if (t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0]))) ++letters;
+        }
+        if (letters >= 2) return {};
         // The value is in another line. Where the label itself lies along its line:
         const float k = static_cast<float>(kTextHeight) / std::max(1.0f, c.box.height);
         const float margin = 0.35f * c.box.height;
@@ -614,8 +610,9 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
             const cv::Mat label_part = c.normalised.colRange(label_x0, std::max(label_x0 + 1, label_x1));
             if (std::abs(at.y) < 0.6f * tall) {
                 cv::Mat side;
-                cv::resize(part, side, cv::Size(std::max(1, part.cols * label_part.rows / std::max(1, part.rows)),
-                                                 label_part.rows));
+                cv::resize(part, side,
+                           cv::Size(std::max(1, part.cols * label_part.rows / std::max(1, part.rows)),
+                                    label_part.rows));
                 cv::hconcat(label_part, side, picture);
             } else {
                 const int width = std::max(part.cols, label_part.cols);
@@ -652,10 +649,12 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
                 if (value.empty()) continue;  // a label without a trustworthy value says nothing
                 text += hit.canonical + ":" + value;
                 c.out.labelled = true;
-                if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom) picture = part;
+                if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
+                    picture = part;
             } else {
                 // Batch and other numbers as read: the parser keeps them apart from dates.
-                const std::size_t stop = h + 1 < c.hits.size() ? c.hits[h + 1].begin : c.label_pass.compact.size();
+                const std::size_t stop =
+                    h + 1 < c.hits.size() ? c.hits[h + 1].begin : c.label_pass.compact.size();
                 text += hit.canonical + ":" + c.label_pass.compact.substr(hit.end, stop - hit.end);
             }
         }
@@ -679,9 +678,11 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
             const cv::Point2f at = relative(c.box, other);
             const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
             const float gap = -c.box.length / 2 - other_to;
-            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall) near.emplace_back(gap, j);
+            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall)
+                near.emplace_back(gap, j);
             const bool overlaps = other_from < c.box.length / 2 && other_to > -c.box.length / 2 - 2 * tall;
-            if (at.y < -0.6f * tall && at.y > -2.8f * tall && overlaps) near.emplace_back(-at.y + 8 * tall, j);
+            if (at.y < -0.6f * tall && at.y > -2.8f * tall && overlaps)
+                near.emplace_back(-at.y + 8 * tall, j);
         }
         std::sort(near.begin(), near.end());
         for (std::size_t n = 0; n < near.size() && n < 2; ++n) {
@@ -719,9 +720,14 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     std::vector<std::size_t> kept;
     for (std::size_t i = 0; i < lines.size(); ++i)
         if (lines[i].finished && !lines[i].used_as_value && !lines[i].out.text.empty()) kept.push_back(i);
-    auto level_y = [&](const Candidate& c) { return -std::sin(a) * c.box.centre.x + std::cos(a) * c.box.centre.y; };
-    auto level_x = [&](const Candidate& c) { return std::cos(a) * c.box.centre.x + std::sin(a) * c.box.centre.y; };
-    std::sort(kept.begin(), kept.end(), [&](std::size_t i, std::size_t j) { return level_y(lines[i]) < level_y(lines[j]); });
+    auto level_y = [&](const Candidate& c) {
+        return -std::sin(a) * c.box.centre.x + std::cos(a) * c.box.centre.y;
+    };
+    auto level_x = [&](const Candidate& c) {
+        return std::cos(a) * c.box.centre.x + std::sin(a) * c.box.centre.y;
+    };
+    std::sort(kept.begin(), kept.end(),
+              [&](std::size_t i, std::size_t j) { return level_y(lines[i]) < level_y(lines[j]); });
     std::vector<int> row(lines.size(), 0);
     int current_row = 0;
     double row_top = 0;

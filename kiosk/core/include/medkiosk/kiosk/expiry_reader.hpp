@@ -26,7 +26,7 @@
 // belongs to (`pack`), which the caller can compare with pack() when it holds one for a while.
 //
 // A failure inside OCR (an exception from OpenCV, Tesseract or memory) is caught on the worker: it
-// becomes status().last_failure and a log event ("ocr-failure"), the pack's readings start over, and
+// becomes status().last_failure and a log event ("ocr-error"), the pack's readings start over, and
 // the worker goes on with the next frame.
 
 #include <chrono>
@@ -70,7 +70,8 @@ enum class WorkerPriority {
 class BoxTextReader {
   public:
     virtual ~BoxTextReader() = default;
-    virtual scanner::ocr::FrameOutcome read(const scanner::Frame& frame, const std::optional<scanner::ocr::Quad>& region,
+    virtual scanner::ocr::FrameOutcome read(const scanner::Frame& frame,
+                                            const std::optional<scanner::ocr::Quad>& region,
                                             const std::function<bool()>& cancelled) = 0;
     virtual void start_pack() = 0;
 };
@@ -93,8 +94,8 @@ struct ExpiryReaderStatus {
     std::uint64_t frames_read = 0;  // since start
     double last_frame_ms = 0;       // OCR CPU time of the last frame read
     std::optional<double> ms_to_proposal;  // wall time from the first frame after reset() to the proposal
-    std::uint64_t failures = 0;     // frames whose reading failed (caught; the worker went on)
-    std::string last_failure;       // what the last failure said
+    std::uint64_t failures = 0;            // frames whose reading failed (caught; the worker went on)
+    std::string last_failure;              // what the last failure said
 };
 
 class ExpiryReader {
