@@ -135,7 +135,9 @@ struct CtlBaseline {
     void add(const test::ocr::FaceScene& scene, int max_frames) {
         std::vector<std::string> files;
         for (int n = 0; n < max_frames && error.empty(); ++n) {
-            const auto file = dir / ("f" + std::to_string(faces.size()) + "-" + std::to_string(n) + ".png");
+            std::string name = "f";
+            name.append(std::to_string(faces.size())).append("-").append(std::to_string(n)).append(".png");
+            const auto file = dir / name;
             if (!cv::imwrite(file.string(), scene.frame(n), {cv::IMWRITE_PNG_COMPRESSION, 1}))
                 error = "cannot write " + file.string();
             files.push_back(file.string());
@@ -151,9 +153,22 @@ struct CtlBaseline {
     // Reads every frame in one call, then judges each face by the agreement over its frames.
     void run() {
         if (!error.empty() || faces.empty()) return;
-        std::string command = "'" + ctl + "' ocr --json";
+        // Paths are quoted for the shell; ours never hold a quote (mkdtemp), the ctl path is refused if it does.
+        if (ctl.find('\'') != std::string::npos) {
+            error = "the baseline's path holds a quote: " + ctl;
+            return;
+        }
+        std::string command;
+        auto append_quoted = [&command](const std::string& word) {
+            command.push_back(' ');
+            command.push_back('\'');
+            command.append(word);
+            command.push_back('\'');
+        };
+        append_quoted(ctl);
+        command.append(" ocr --json");
         for (const auto& [truth, files] : faces) {
-            for (const auto& file : files) command += " '" + file + "'";
+            for (const auto& file : files) append_quoted(file);
             frames += static_cast<int>(files.size());
         }
         command += " 2>/dev/null";
