@@ -165,6 +165,35 @@ std::string csv_field(const std::string& text) {
     return quoted + "\"";
 }
 
+// A NUL byte is valid UTF-8 but never part of a name: C strings, SQLite's text functions and the screen
+// all stop at it, so "布洛芬\0…" would show as one thing and store another. One problem per field, on the
+// physical line where the NUL is, naming the column (from the header when it has one).
+void report_nul_bytes(const std::vector<Row>& rows, std::vector<CatalogueProblem>& problems) {
+    for (const Row& row : rows) {
+        int line_breaks_before = 0;  // inside earlier quoted fields of this row
+        for (std::size_t i = 0; i < row.fields.size(); ++i) {
+            const std::string& field = row.fields[i];
+            const std::size_t nul = field.find('\0');
+            if (nul == std::string::npos) {
+                line_breaks_before += static_cast<int>(std::count(field.begin(), field.end(), '\n'));
+                continue;
+            }
+            const std::string header_name =
+                i < rows.front().fields.size() ? trim(rows.front().fields[i]) : "";
+            const std::string column =
+                !header_name.empty() && header_name.find('\0') == std::string::npos && &row != &rows.front()
+                    ? header_name
+                    : "column " + std::to_string(i + 1);
+            const int line = row.line + line_breaks_before +
+                             static_cast<int>(std::count(field.begin(), field.begin() + nul, '\n'));
+            line_breaks_before += static_cast<int>(std::count(field.begin(), field.end(), '\n'));
+            problems.push_back({line, column,
+                                "holds a NUL byte (\\0) after " + std::to_string(nul) +
+                                    " bytes; remove it (the file was likely saved as UTF-16 or damaged)"});
+        }
+    }
+}
+
 }  // namespace
 
 CatalogueParse parse_catalogue_csv(std::string_view text) {
@@ -192,6 +221,9 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
         result.problems.push_back({1, "", "the file is empty; the first line must name the columns"});
         return result;
     }
+    const std::size_t problems_before_nul = result.problems.size();
+    report_nul_bytes(rows, result.problems);
+    if (result.problems.size() > problems_before_nul) return result;  // every later check would trip on it
     std::map<std::string, std::size_t> position;
     const Row& header = rows.front();
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
