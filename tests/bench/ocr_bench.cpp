@@ -153,7 +153,8 @@ struct CtlBaseline {
     // Reads every frame in one call, then judges each face by the agreement over its frames.
     void run() {
         if (!error.empty() || faces.empty()) return;
-        // Paths are quoted for the shell; ours never hold a quote (mkdtemp), the ctl path is refused if it does.
+        // Paths are quoted for the shell; ours never hold a quote (mkdtemp), the ctl path is refused if it
+        // does.
         if (ctl.find('\'') != std::string::npos) {
             error = "the baseline's path holds a quote: " + ctl;
             return;

@@ -51,7 +51,8 @@ namespace {
 class OcrBoxTextReader final : public BoxTextReader {
   public:
     explicit OcrBoxTextReader(std::unique_ptr<scanner::ocr::ExpiryOcr> ocr) : ocr_(std::move(ocr)) {}
-    scanner::ocr::FrameOutcome read(const scanner::Frame& frame, const std::optional<scanner::ocr::Quad>& region,
+    scanner::ocr::FrameOutcome read(const scanner::Frame& frame,
+                                    const std::optional<scanner::ocr::Quad>& region,
                                     const std::function<bool()>& cancelled) override {
         return ocr_->read(frame, region, cancelled);
     }
@@ -208,7 +209,8 @@ void ExpiryReader::run() {
         if (outcome.proposal) {
             proposed_ = true;
             const auto& p = *outcome.proposal;
-            proposal_ = ExpiryProposal{p.expiry, p.precision, p.batch, p.source_text, p.basis, p.picture, generation};
+            proposal_ =
+                ExpiryProposal{p.expiry, p.precision, p.batch, p.source_text, p.basis, p.picture, generation};
             if (first_frame_at_)
                 status_.ms_to_proposal =
                     std::chrono::duration<double, std::milli>(Clock::now() - *first_frame_at_).count();

@@ -61,11 +61,11 @@ struct LineImage {
 };
 
 struct ReadLine {
-    std::string text;      // for the parser: each label followed by its value as read in the value pass
-    std::string as_read;   // the label pass's own text
-    Quad corners{};        // where the line is in the frame
-    bool labelled = false; // a date-bearing label (expiry, production, shelf life) was read on it
-    LineImage picture;     // labelled lines only: the label and its value, upright
+    std::string text;       // for the parser: each label followed by its value as read in the value pass
+    std::string as_read;    // the label pass's own text
+    Quad corners{};         // where the line is in the frame
+    bool labelled = false;  // a date-bearing label (expiry, production, shelf life) was read on it
+    LineImage picture;      // labelled lines only: the label and its value, upright
 };
 
 struct TextLines {
