@@ -199,14 +199,16 @@ BEGIN
     END IF;
 END $$;
 
--- A plan's lines as rows. (No temporary table: a SECURITY DEFINER function must not use a relation
--- the caller's session could have made.)
-CREATE OR REPLACE FUNCTION hub.plan_lines(plan jsonb)
-    RETURNS TABLE (request_id bigint, kiosk_id text, dropoff_uuid uuid, quantity integer)
-    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, hub, pg_temp AS $$
-    SELECT (e->>'request_id')::bigint, e->>'kiosk_id', (e->>'dropoff_uuid')::uuid, (e->>'quantity')::integer
-    FROM jsonb_array_elements(plan) AS e
-$$;
+-- A plan's line. (The plan is unpacked into an array of these once; no temporary table: a SECURITY
+-- DEFINER function must not use a relation the caller's session could have made.)
+DO $types$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                   WHERE n.nspname = 'hub' AND t.typname = 'plan_line') THEN
+        CREATE TYPE hub.plan_line AS (request_id bigint, kiosk_id text, dropoff_uuid uuid, quantity integer);
+    END IF;
+END
+$types$;
 
 -- Publishes a plan: an array of {request_id, kiosk_id, dropoff_uuid, quantity}. Under one lock every
 -- line is checked against the stock as it is now — category, expiry margin, what is still available,
@@ -219,6 +221,7 @@ CREATE OR REPLACE FUNCTION hub.publish_allocation(plan jsonb, margin_days intege
 DECLARE
     problem text;
     run bigint;
+    lines hub.plan_line[];
     effective date := greatest(as_of, current_date);
 BEGIN
     IF current_setting('transaction_isolation') <> 'read committed' THEN
@@ -232,10 +235,13 @@ BEGIN
         RAISE EXCEPTION 'the expiry margin must be 0 days or more' USING ERRCODE = '22023';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('medkiosk.allocation'));
+    lines := ARRAY(SELECT ROW((e->>'request_id')::bigint, e->>'kiosk_id', (e->>'dropoff_uuid')::uuid,
+                              (e->>'quantity')::integer)::hub.plan_line
+                   FROM jsonb_array_elements(plan) AS e);
 
     SELECT format('plan line for request %s, pack %s at %s: quantity %s', p.request_id, p.dropoff_uuid,
                   p.kiosk_id, coalesce(p.quantity::text, 'missing'))
-    INTO problem FROM hub.plan_lines(plan) p
+    INTO problem FROM unnest(lines) p
     WHERE p.quantity IS NULL OR p.quantity <= 0 OR p.request_id IS NULL OR p.kiosk_id IS NULL
        OR p.dropoff_uuid IS NULL LIMIT 1;
     IF problem IS NOT NULL THEN
@@ -247,7 +253,7 @@ BEGIN
                   coalesce(s.outstanding, 0), sum(p.quantity),
                   CASE WHEN s.request_id IS NULL THEN ' (no such request)' ELSE '' END)
     INTO problem
-    FROM hub.plan_lines(plan) p LEFT JOIN hub.request_status s ON s.request_id = p.request_id
+    FROM unnest(lines) p LEFT JOIN hub.request_status s ON s.request_id = p.request_id
     GROUP BY p.request_id, s.request_id, s.outstanding
     HAVING s.request_id IS NULL OR sum(p.quantity) > coalesce(s.outstanding, 0) LIMIT 1;
     IF problem IS NOT NULL THEN
@@ -257,7 +263,7 @@ BEGIN
 
     -- Each pack is in stock, in the request's category, usable long enough, and not given twice.
     WITH per_pack AS (
-        SELECT p.kiosk_id, p.dropoff_uuid, sum(p.quantity)::integer AS quantity FROM hub.plan_lines(plan) p
+        SELECT p.kiosk_id, p.dropoff_uuid, sum(p.quantity)::integer AS quantity FROM unnest(lines) p
         GROUP BY 1, 2
     )
     SELECT format('pack %s at %s: %s planned, %s available', x.dropoff_uuid, x.kiosk_id, x.quantity,
@@ -273,7 +279,7 @@ BEGIN
                   p.dropoff_uuid, p.kiosk_id, s.category, coalesce(s.expiry::text, 'never'), r.request_id,
                   r.category, r.needed_by, margin_days)
     INTO problem
-    FROM hub.plan_lines(plan) p
+    FROM unnest(lines) p
     JOIN hub.clinic_request r ON r.request_id = p.request_id
     JOIN hub.allocatable_stock s ON s.kiosk_id = p.kiosk_id AND s.dropoff_uuid = p.dropoff_uuid
     WHERE s.category <> r.category
@@ -284,13 +290,18 @@ BEGIN
     END IF;
 
     INSERT INTO hub.allocation_run (as_of, margin_days) VALUES (effective, margin_days) RETURNING run_id INTO run;
-    INSERT INTO hub.dispatch_order (run_id, request_id, kiosk_id, clinic_id)
-    SELECT DISTINCT run, p.request_id, p.kiosk_id, r.clinic_id
-    FROM hub.plan_lines(plan) p JOIN hub.clinic_request r ON r.request_id = p.request_id;
+    -- One statement for the orders and their packs (the items' foreign keys are checked at its end).
+    WITH orders AS MATERIALIZED (
+        SELECT gen_random_uuid() AS order_uuid, g.request_id, g.kiosk_id, g.clinic_id
+        FROM (SELECT DISTINCT p.request_id, p.kiosk_id, r.clinic_id
+              FROM unnest(lines) p JOIN hub.clinic_request r ON r.request_id = p.request_id) g
+    ), written AS (
+        INSERT INTO hub.dispatch_order (order_uuid, run_id, request_id, kiosk_id, clinic_id)
+        SELECT o.order_uuid, run, o.request_id, o.kiosk_id, o.clinic_id FROM orders o
+    )
     INSERT INTO hub.dispatch_order_item (order_uuid, kiosk_id, dropoff_uuid, quantity)
     SELECT o.order_uuid, p.kiosk_id, p.dropoff_uuid, sum(p.quantity)::integer
-    FROM hub.plan_lines(plan) p
-    JOIN hub.dispatch_order o ON o.run_id = run AND o.request_id = p.request_id AND o.kiosk_id = p.kiosk_id
+    FROM unnest(lines) p JOIN orders o ON o.request_id = p.request_id AND o.kiosk_id = p.kiosk_id
     GROUP BY 1, 2, 3;
     RETURN QUERY
         SELECT o.order_uuid, o.request_id, o.kiosk_id, o.clinic_id, sum(i.quantity)::integer
@@ -323,7 +334,7 @@ BEGIN
 END
 $rls$;
 REVOKE ALL ON hub.order_progress, hub.allocatable_stock, hub.request_status, hub.order_feed FROM PUBLIC;
-REVOKE ALL ON FUNCTION hub.plan_lines(jsonb), hub.add_requests(jsonb, text), hub.cancel_request(bigint), hub.cancel_order(uuid),
+REVOKE ALL ON FUNCTION hub.add_requests(jsonb, text), hub.cancel_request(bigint), hub.cancel_order(uuid),
     hub.publish_allocation(jsonb, integer, date) FROM PUBLIC;
 GRANT SELECT ON hub.order_feed TO medkiosk_kiosk;
 GRANT SELECT ON hub.allocatable_stock, hub.request_status, hub.order_progress, hub.collection_clinic_distance,

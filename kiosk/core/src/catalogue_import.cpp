@@ -70,7 +70,7 @@ CatalogueParse parse_catalogue_csv(std::string_view text, const CatalogueProgres
     CatalogueParse result;
     const CsvTable table = read_csv_table(text, kColumns);
     result.problems = table.problems;
-    if (!table.ok()) return result;
+    if (!table.header_ok) return result;
 
     std::map<std::string, int> first_line_of;
     const std::size_t total = table.rows.size();

@@ -88,7 +88,7 @@ CsvParse<storage::Clinic> parse_clinics_csv(std::string_view text) {
     CsvParse<storage::Clinic> result;
     const CsvTable table = read_csv_table(text, required, optional);
     result.problems = table.problems;
-    if (!table.ok()) return result;
+    if (!table.header_ok) return result;
     std::map<std::string, int> first_line;
     for (const auto& row : table.rows) {
         const std::size_t before = result.problems.size();
@@ -174,7 +174,7 @@ CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text) 
     CsvParse<storage::ClinicRequestInput> result;
     const CsvTable table = read_csv_table(text, required, optional);
     result.problems = table.problems;
-    if (!table.ok()) return result;
+    if (!table.header_ok) return result;
     for (const auto& row : table.rows) {
         storage::ClinicRequestInput request;
         request.line = row.line;
@@ -203,7 +203,7 @@ CsvParse<storage::RoadDistance> parse_distances_csv(std::string_view text) {
     CsvParse<storage::RoadDistance> result;
     const CsvTable table = read_csv_table(text, required);
     result.problems = table.problems;
-    if (!table.ok()) return result;
+    if (!table.header_ok) return result;
     std::map<std::pair<std::string, std::string>, int> first_line;
     for (const auto& row : table.rows) {
         const std::size_t before = result.problems.size();

@@ -128,6 +128,7 @@ CsvTable read_csv_table(std::string_view text, std::span<const char* const> requ
         if (table.position.count(column) == 0)
             table.problems.push_back({header.line, column, "column is missing"});
     if (!table.problems.empty()) return table;
+    table.header_ok = true;
     for (std::size_t r = 1; r < rows.size(); ++r) {
         if (rows[r].fields.size() != header.fields.size()) {
             table.problems.push_back({rows[r].line, "",

@@ -32,6 +32,7 @@ struct CsvTable {
     std::map<std::string, std::size_t> position;  // column name → index in a row's fields
     std::vector<CsvRecord> rows;
     std::vector<CsvProblem> problems;
+    bool header_ok = false;  // the bytes and the header are good: rows can be checked
     bool ok() const { return problems.empty(); }
     bool has(const std::string& column) const { return position.count(column) > 0; }
     // The field without surrounding blanks; "" for an optional column the file does not have.
@@ -41,7 +42,8 @@ struct CsvTable {
 };
 
 // Splits and checks the header: every required column present once, optional ones at most once, no
-// other column. Stops before the rows when the bytes are not UTF-8 or the header is wrong.
+// other column. Stops before the rows (header_ok false) when the bytes are not UTF-8 or the header is
+// wrong; a row of the wrong width is a problem, and the other rows are still there to check.
 CsvTable read_csv_table(std::string_view text, std::span<const char* const> required,
                         std::span<const char* const> optional = {});
 
