@@ -23,6 +23,8 @@ packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth xdotool imagemagick x11-utils
   # tests: fault injection, clock shifting, fonts for generated OCR box faces
   strace libfaketime fonts-wqy-microhei fonts-arphic-ukai fonts-dejavu-core
+  # the public report rendered in a real browser (tests/county: headless, no network)
+  chromium
   # the code format check (tests/format_check.sh)
   clang-format
   # fuzzing the parsers (the `fuzz` preset: clang's libFuzzer)

@@ -4,16 +4,22 @@
 -- Only counts leave the hub: no serial hash, batch, session, receipt code or person; no date finer
 -- than a week in the receipt lookup. Idempotent, like parts 1-5.
 
--- Dispatches with their clinic (matched from free text for older ones) and its township.
+-- Dispatches with their clinic (matched from free text for older ones) and its township; a dispatch
+-- that named no known clinic keeps the name it was typed with (typed_name).
 CREATE OR REPLACE VIEW hub.report_dispatch_clinic AS
     SELECT d.kiosk_id AS drop_off_point, d.clinic_id, c.name_zh AS clinic_zh, c.name_en AS clinic_en, c.kind,
            c.township_zh, c.township_en, d.dispatched_at,
            (date_trunc('week', d.dispatched_at AT TIME ZONE 'UTC'))::date AS week,
-           coalesce(i.packs, d.item_count) AS packs, d.order_uuid
+           coalesce(i.packs, d.item_count) AS packs, d.order_uuid,
+           CASE WHEN c.kind = 'other' THEN d.clinic END AS typed_name
     FROM hub.dispatch d
     JOIN hub.clinic c ON c.clinic_id = d.clinic_id
     LEFT JOIN LATERAL (SELECT sum(x.quantity)::integer AS packs FROM hub.dispatch_item x
                        WHERE x.kiosk_id = d.kiosk_id AND x.dispatch_uuid = d.uuid) i ON true;
+
+-- The county's clinics as the public knows them (no coordinates).
+CREATE OR REPLACE VIEW hub.report_clinic AS
+    SELECT clinic_id, name_zh, name_en, kind, township_zh, township_en, deleted FROM hub.clinic;
 
 -- Every change to a clinic's stock as a dated count in one category: usable packs received (counted
 -- minus damaged on arrival), given out, sent to disposal expired or damaged.
@@ -156,9 +162,9 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code text)
     ORDER BY m.sequence
 $$;
 
-REVOKE ALL ON hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use, hub.report_arrival
-    FROM PUBLIC;
-GRANT SELECT ON hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use, hub.report_arrival
-    TO medkiosk_report;
+REVOKE ALL ON hub.report_clinic, hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use,
+    hub.report_arrival FROM PUBLIC;
+GRANT SELECT ON hub.report_clinic, hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use,
+    hub.report_arrival TO medkiosk_report;
 REVOKE ALL ON FUNCTION hub.receipt_lookup(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION hub.receipt_lookup(text) TO medkiosk_report;

@@ -168,7 +168,7 @@ TEST_F(StaffSyncTest, ReviewsAndDispatchesReachTheHubOnceAndResyncChangesNothing
     const std::string code = RawDb(kiosk.ledger_file, true).text("SELECT receipt_code FROM donation_session");
     auto receipt = run_ctl({"report", "--receipt", code, "--hub", pg.admin_conninfo(database)});
     ASSERT_EQ(receipt.exit_code, 0) << receipt.err;
-    for (const char* state : {"dispatched", "rejected", "disposed", "pending"})
+    for (const char* state : {"dispatched to", "refused by a pharmacist", "sent to disposal", "awaiting review"})
         EXPECT_NE(receipt.out.find(state), std::string::npos) << state << " in\n" << receipt.out;
     EXPECT_EQ(std::count(receipt.out.begin(), receipt.out.end(), '\n'), 5) << receipt.out;
 }
