@@ -453,6 +453,10 @@ const std::filesystem::path& Ledger::file() const {
     return impl_->file;
 }
 
+const LedgerOptions& Ledger::options() const {
+    return impl_->options;
+}
+
 detail::Database& Ledger::database() {
     return *impl_->db;
 }

@@ -30,5 +30,7 @@ int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D 
 int run_ocr(const Args& args, CommandIo io);     // medkioskctl ocr [--json] [--lines] IMAGE...
 int run_config(const Args& args, CommandIo io);  // medkioskctl config (check|show|set KEY VALUE|keys)
 int run_status(const Args& args, CommandIo io);  // medkioskctl status [--data-dir DIR] [--json]
+int run_dispatch(const Args& args, CommandIo io);  // medkioskctl dispatch (orders|send|packing-list …)
+int run_clinic(const Args& args, CommandIo io);    // medkioskctl clinic (arrive|give-out|stock …)
 
 }  // namespace medkiosk::cli
