@@ -243,16 +243,15 @@ int run_kiosk(const KioskOptions& options) {
         if (!hub) return std::nullopt;
         return sync ? sync->progress() : storage::SyncProgress{};
     };
-    const auto office = kiosk::make_local_back_office(
-        kiosk::LocalBackOfficeOptions{
-            kiosk::ledger_file(options.data_dir),
-            env_or("MEDKIOSK_STAFF_PIN", ""),
-            env_or("MEDKIOSK_TECHNICIAN_PIN", ""),
-            5,
-            std::chrono::seconds(60),
-            storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)},
-            {}},
-        std::move(sync_source));
+    kiosk::LocalBackOfficeOptions office_options;
+    office_options.ledger_file = kiosk::ledger_file(options.data_dir);
+    office_options.staff_pin = env_or("MEDKIOSK_STAFF_PIN", "");
+    office_options.technician_pin = env_or("MEDKIOSK_TECHNICIAN_PIN", "");
+    office_options.ledger_options =
+        storage::LedgerOptions{options.kiosk_id, kiosk::county_key_file(options.data_dir)};
+    office_options.location = options.location;
+    office_options.assets_dir = options.assets_dir;
+    const auto office = kiosk::make_local_back_office(std::move(office_options), std::move(sync_source));
     kiosk::StaffFlow staff(*office);
     // What runs now: kiosk.toml with the command line's overrides.
     kiosk::TechnicianSettings technician_settings;
