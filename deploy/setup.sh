@@ -21,6 +21,8 @@ packages=(
   xwayland
   # tests: GoogleTest, a virtual display, input and screenshots
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth xdotool imagemagick x11-utils
+  # tests: hand-made image bombs (zlib)
+  zlib1g-dev
   # tests: fault injection, clock shifting, fonts for generated OCR box faces
   strace libfaketime fonts-wqy-microhei fonts-arphic-ukai fonts-dejavu-core
   # the public report rendered in a real browser (tests/county: headless, no network)

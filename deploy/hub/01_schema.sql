@@ -17,6 +17,20 @@ BEGIN
 END
 $roles$;
 
+-- Kiosk and report logins create nothing, anywhere. PUBLIC holds TEMPORARY on every new database, and a
+-- login that can create in pg_temp can shadow a type or relation a SECURITY DEFINER function names and
+-- run its own code as the hub's owner (issue 12). A database's own privileges are not carried by
+-- CREATE DATABASE ... TEMPLATE nor by pg_restore into a new database: run hub init again after either
+-- (hub.add_kiosk refuses until then). Checked at the end of this file.
+DO $lockdown$
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database());
+    IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'public') THEN
+        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+    END IF;
+END
+$lockdown$;
+
 CREATE SCHEMA IF NOT EXISTS hub;
 REVOKE ALL ON SCHEMA hub FROM PUBLIC;
 GRANT USAGE ON SCHEMA hub TO medkiosk_kiosk, medkiosk_report;
@@ -43,14 +57,53 @@ CREATE TABLE IF NOT EXISTS hub.ingest_record (
     PRIMARY KEY (kiosk_id, record_id)
 );
 
+-- A donation session is keyed by its UUID, which the kiosk derives from its ledger's random instance
+-- id and the session's random receipt code: a recreated ledger, or a backup restored over a newer one,
+-- numbers its sessions from 1 again, and those numbers must never meet the sessions the hub holds
+-- (issue 12: a new donor's packs were attached to the first donor's receipt). Sessions from kiosks
+-- older than that are `legacy`: keyed by number, as they always were, with a UUID the hub made up.
 CREATE TABLE IF NOT EXISTS hub.session (
     kiosk_id     text NOT NULL,
-    session_id   bigint NOT NULL,
+    session_uuid uuid NOT NULL,
+    session_id   bigint NOT NULL,          -- the ledger's own number: shown, never a key
+    instance_id  uuid,                     -- the kiosk ledger's instance; NULL for legacy sessions
+    legacy       boolean NOT NULL DEFAULT false,
     receipt_code text NOT NULL,
     started_at   timestamptz NOT NULL,
-    PRIMARY KEY (kiosk_id, session_id)
+    PRIMARY KEY (kiosk_id, session_uuid)
 );
+DO $session_key$
+BEGIN
+    -- Hubs created before: sessions keyed (kiosk_id, session_id). Theirs become legacy rows.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute WHERE attrelid = 'hub.session'::pg_catalog.regclass
+                   AND attname = 'session_uuid' AND NOT attisdropped) THEN
+        ALTER TABLE hub.session ADD COLUMN legacy boolean NOT NULL DEFAULT true;
+        ALTER TABLE hub.session ALTER COLUMN legacy SET DEFAULT false;
+        ALTER TABLE hub.session ADD COLUMN instance_id uuid;
+        ALTER TABLE hub.session ADD COLUMN session_uuid uuid NOT NULL DEFAULT gen_random_uuid();
+        ALTER TABLE hub.session ALTER COLUMN session_uuid DROP DEFAULT;
+        ALTER TABLE hub.session DROP CONSTRAINT session_pkey;
+        ALTER TABLE hub.session ADD PRIMARY KEY (kiosk_id, session_uuid);
+    END IF;
+END
+$session_key$;
+-- A legacy kiosk's session numbers stay unique per kiosk, as before.
+CREATE UNIQUE INDEX IF NOT EXISTS session_legacy_number ON hub.session (kiosk_id, session_id) WHERE legacy;
 CREATE INDEX IF NOT EXISTS session_by_receipt ON hub.session (receipt_code);
+
+-- Receipt codes are unique in the whole county: one row per code, written with its session, so a second
+-- session with the same code — from any kiosk — is refused, and a code leads to one donation only.
+-- (Keyed by code, not kiosk_id: with Citus, distribute it on `code`.)
+CREATE TABLE IF NOT EXISTS hub.receipt_code (
+    code         text PRIMARY KEY,
+    kiosk_id     text NOT NULL,
+    session_uuid uuid NOT NULL
+);
+-- Hubs created before: the first session that used each code keeps it.
+INSERT INTO hub.receipt_code (code, kiosk_id, session_uuid)
+    SELECT DISTINCT ON (receipt_code) receipt_code, kiosk_id, session_uuid FROM hub.session
+    ORDER BY receipt_code, started_at, kiosk_id
+ON CONFLICT (code) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS hub.dropoff (
     kiosk_id         text NOT NULL,
@@ -73,11 +126,17 @@ CREATE TABLE IF NOT EXISTS hub.dropoff (
     expiry_source    text CHECK (expiry_source IN ('code', 'ocr-confirmed', 'picker', 'unknown')),
     PRIMARY KEY (kiosk_id, uuid)
 );
+-- The donation session by its UUID (ledgers with an instance); NULL for drop-offs of legacy sessions,
+-- linked by session number.
+ALTER TABLE hub.dropoff ADD COLUMN IF NOT EXISTS session_uuid uuid;
 -- Hubs created before kiosks sent where the expiry came from (issue 8). Rows from those kiosks, and
 -- from kiosks not yet upgraded, keep NULL: their payloads do not carry the field.
 ALTER TABLE hub.dropoff ADD COLUMN IF NOT EXISTS expiry_source text
     CHECK (expiry_source IN ('code', 'ocr-confirmed', 'picker', 'unknown'));
 CREATE INDEX IF NOT EXISTS dropoff_by_time ON hub.dropoff (recorded_at);
+-- A receipt's drop-offs: by session UUID, or by number for legacy sessions.
+CREATE INDEX IF NOT EXISTS dropoff_by_session ON hub.dropoff (kiosk_id, session_uuid) WHERE session_uuid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dropoff_by_legacy_session ON hub.dropoff (kiosk_id, session_id) WHERE session_uuid IS NULL;
 CREATE INDEX IF NOT EXISTS dropoff_by_serial_hash ON hub.dropoff (serial_hash) WHERE serial_hash IS NOT NULL;
 
 -- Staff actions. Their exact fields belong to the kiosk's staff flows; the hub keeps the keys it
@@ -127,8 +186,11 @@ CREATE TABLE IF NOT EXISTS hub.heartbeat (
     clock_skew_ms         bigint,
     decode_stats          jsonb,
     audit_head            text,
+    ledger_instance       text,
     PRIMARY KEY (kiosk_id, received_at)
 );
+-- Which ledger instance the kiosk runs on: a change means its ledger was replaced.
+ALTER TABLE hub.heartbeat ADD COLUMN IF NOT EXISTS ledger_instance text;
 
 -- County-wide reference data, written by the bureau; kiosks pull changes by change_seq. Rows are
 -- retired with deleted = true, never removed, so a pulling kiosk sees the retirement.
@@ -165,7 +227,8 @@ CREATE TABLE IF NOT EXISTS hub.drive (
     change_seq bigint NOT NULL DEFAULT 0
 );
 
-CREATE OR REPLACE FUNCTION hub.stamp_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION hub.stamp_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, hub, pg_temp AS $$
 BEGIN
     NEW.change_seq := nextval('hub.change_seq');
     RETURN NEW;
@@ -185,16 +248,16 @@ $triggers$;
 -- Kiosks hold no table privilege at all: everything goes through SECURITY DEFINER functions and the
 -- feed views. Row-level security is the second wall: should a grant ever be added by mistake, a kiosk
 -- still sees and writes only rows carrying its own kiosk_id.
-CREATE OR REPLACE FUNCTION hub.session_kiosk() RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub AS $$
+CREATE OR REPLACE FUNCTION hub.session_kiosk() RETURNS pg_catalog.text
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
     SELECT kiosk_id FROM hub.kiosk WHERE role_name = session_user
 $$;
 
 DO $rls$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['ingest_record', 'session', 'dropoff', 'review_action', 'dispatch', 'dispatch_item',
-                             'heartbeat']
+    FOREACH t IN ARRAY ARRAY['ingest_record', 'session', 'receipt_code', 'dropoff', 'review_action', 'dispatch',
+                             'dispatch_item', 'heartbeat']
     LOOP
         EXECUTE format('REVOKE ALL ON hub.%I FROM PUBLIC', t);
         EXECUTE format('ALTER TABLE hub.%I ENABLE ROW LEVEL SECURITY', t);
@@ -207,3 +270,26 @@ BEGIN
     END LOOP;
 END
 $rls$;
+
+-- The lockdown held: neither group may create anything in this database (a REVOKE by a role that is
+-- neither the database's owner nor a superuser only warns, so check).
+DO $check_lockdown$
+DECLARE
+    grp     pg_catalog.text;
+    schemas pg_catalog.text;
+BEGIN
+    FOREACH grp IN ARRAY ARRAY['medkiosk_kiosk', 'medkiosk_report'] LOOP
+        IF has_database_privilege(grp, current_database(), 'TEMPORARY, CREATE') THEN
+            RAISE EXCEPTION '% may still create objects in database % (TEMPORARY or CREATE): apply the hub schema '
+                            'as the database owner or a superuser', grp, current_database()
+                USING ERRCODE = '42501';
+        END IF;
+        SELECT string_agg(nspname, ', ') INTO schemas FROM pg_catalog.pg_namespace
+            WHERE has_schema_privilege(grp, oid, 'CREATE');
+        IF schemas IS NOT NULL THEN
+            RAISE EXCEPTION '% may create objects in schema %: REVOKE CREATE ON SCHEMA ... FROM it (and PUBLIC)',
+                            grp, schemas USING ERRCODE = '42501';
+        END IF;
+    END LOOP;
+END
+$check_lockdown$;

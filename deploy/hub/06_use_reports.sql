@@ -78,10 +78,11 @@ BEGIN
 END
 $drop_old$;
 
-CREATE OR REPLACE FUNCTION hub.receipt_lookup(code text)
-    RETURNS TABLE (item integer, product text, quantity integer, recorded_week text, outcome text,
-                   reason text, township_zh text, township_en text, dispatched integer, given_out integer,
-                   given_out_week text)
+CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
+    RETURNS TABLE (item pg_catalog.int4, product pg_catalog.text, quantity pg_catalog.int4,
+                   recorded_week pg_catalog.text, outcome pg_catalog.text, reason pg_catalog.text,
+                   township_zh pg_catalog.text, township_en pg_catalog.text, dispatched pg_catalog.int4,
+                   given_out pg_catalog.int4, given_out_week pg_catalog.text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
     WITH mine AS (
         SELECT d.kiosk_id, d.uuid, d.sequence, d.quantity, d.decision, d.reason, d.recorded_at,
@@ -89,10 +90,15 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code text)
                (SELECT r.action FROM hub.review_action r
                 WHERE r.kiosk_id = d.kiosk_id AND r.dropoff_uuid = d.uuid AND r.action <> 'reclassify'
                 ORDER BY r.acted_at DESC LIMIT 1) AS reviewed
-        FROM hub.session s
-        JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id AND d.session_id = s.session_id
+        -- One code, one session (hub.receipt_code), and only that kiosk's drop-offs of that session: by
+        -- its UUID, or by number for a legacy session's legacy drop-offs.
+        FROM hub.receipt_code rc
+        JOIN hub.session s ON s.kiosk_id = rc.kiosk_id AND s.session_uuid = rc.session_uuid
+        JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id
+                          AND (d.session_uuid = s.session_uuid
+                               OR (s.legacy AND d.session_uuid IS NULL AND d.session_id = s.session_id))
         LEFT JOIN hub.catalogue c ON c.gtin = d.gtin
-        WHERE s.receipt_code = upper(btrim(code))
+        WHERE rc.code = upper(btrim(receipt_lookup.code))  -- the parameter, not the column
     ), lines AS (
         -- Every manifest line holding one of these drop-offs, with the positions of all its packs.
         SELECT il.kiosk_id, il.dispatch_uuid, il.line_no, il.dropoff_uuid, il.quantity,

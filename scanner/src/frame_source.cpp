@@ -14,9 +14,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <set>
 #include <system_error>
+#include <utility>
 #include <vector>
 
+#include "image_file_internal.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
 #include "pacer.hpp"
 
@@ -47,17 +50,6 @@ std::optional<Frame> to_frame(const cv::Mat& bgr, std::uint64_t sequence) {
     frame.sequence = sequence;
     frame.captured = std::chrono::steady_clock::now();
     return frame;
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-bool is_image_file(const fs::path& path) {
-    const std::string ext = lower(path.extension().string());
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".webp";
 }
 
 std::string camera_device_path(const std::string& location) {
@@ -108,8 +100,12 @@ class VideoSource final : public FrameSource {
         try {
             cv::Mat image;
             if (!capture_.read(image) || image.empty()) {
-                if (!spec_.loop || sequence_ == 0) {
-                    if (sequence_ == 0) error_ = "video " + spec_.location + " has no readable frames.";
+                if (sequence_ == 0) {
+                    error_ = "video " + spec_.location + " has no readable frames.";
+                    return std::nullopt;
+                }
+                if (!spec_.loop) {
+                    finished_ = true;
                     return std::nullopt;
                 }
                 // Seeking is unreliable for some containers; reopening always starts at frame 0.
@@ -128,33 +124,42 @@ class VideoSource final : public FrameSource {
     }
     std::string error() const override { return error_; }
     std::string name() const override { return "video " + spec_.location; }
+    bool finished() const override { return finished_; }
 
   private:
     cv::VideoCapture capture_;
     SourceSpec spec_;
     detail::Pacer pacer_;
     std::string error_;
+    bool finished_ = false;
     std::uint64_t sequence_ = 0;
 };
 
 class ImageFolderSource final : public FrameSource {
   public:
-    ImageFolderSource(std::vector<fs::path> files, SourceSpec spec)
-        : files_(std::move(files)), spec_(std::move(spec)), pacer_(spec_.fps > 0 ? spec_.fps : 2.0) {}
+    ImageFolderSource(std::vector<fs::path> files, std::vector<std::string> skipped, SourceSpec spec)
+        : files_(std::move(files)),
+          skipped_(std::move(skipped)),
+          spec_(std::move(spec)),
+          pacer_(spec_.fps > 0 ? spec_.fps : 2.0) {}
     std::optional<Frame> next() override {
-        // Skip unreadable files, but give up after a full round without a single image.
+        // Skip files that cannot be read (each said once), but give up after a full round without a
+        // single image.
         for (std::size_t attempts = 0; attempts < files_.size(); ++attempts) {
             if (index_ >= files_.size()) {
-                if (!spec_.loop) return std::nullopt;
+                if (!spec_.loop) {
+                    finished_ = true;
+                    return std::nullopt;
+                }
                 index_ = 0;
             }
             const fs::path& path = files_[index_++];
-            cv::Mat image;
-            try {
-                image = cv::imread(path.string(), cv::IMREAD_COLOR);
-            } catch (const cv::Exception&) {
+            auto decoded = detail::decode_image_file(path, spec_.max_image_pixels, cv::IMREAD_COLOR);
+            if (const auto* why = std::get_if<std::string>(&decoded)) {
+                if (said_.insert(path.string()).second) skipped_.push_back(path.string() + ": " + *why);
+                continue;
             }
-            if (image.empty()) continue;
+            cv::Mat& image = std::get<cv::Mat>(decoded);
             if (spec_.width > 0 && spec_.height > 0 &&
                 (image.cols != spec_.width || image.rows != spec_.height))
                 cv::resize(image, image, cv::Size(spec_.width, spec_.height), 0, 0, cv::INTER_AREA);
@@ -166,12 +171,17 @@ class ImageFolderSource final : public FrameSource {
     }
     std::string error() const override { return error_; }
     std::string name() const override { return "images " + spec_.location; }
+    bool finished() const override { return finished_; }
+    std::vector<std::string> take_skipped() override { return std::exchange(skipped_, {}); }
 
   private:
     std::vector<fs::path> files_;
+    std::vector<std::string> skipped_;
+    std::set<std::string> said_;
     SourceSpec spec_;
     detail::Pacer pacer_;
     std::string error_;
+    bool finished_ = false;
     std::size_t index_ = 0;
     std::uint64_t sequence_ = 0;
 };
@@ -214,14 +224,17 @@ OpenedSource open_camera(const SourceSpec& spec) {
 }
 
 OpenedSource open_video(const SourceSpec& spec) {
-    std::error_code ec;
-    if (!fs::is_regular_file(spec.location, ec))
-        return {nullptr, "video " + spec.location + " could not be opened: no such file"};
+    if (std::string why = why_not_a_regular_file(spec.location); !why.empty())
+        return {nullptr, "video " + spec.location + " could not be opened: " + why};
     try {
         cv::VideoCapture capture(spec.location);
         if (!capture.isOpened())
             return {nullptr,
                     "video " + spec.location + " could not be opened: OpenCV cannot decode this file format"};
+        const ImageSize size{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
+                             static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
+        if (std::string error = check_image_pixels(size, spec.max_image_pixels); !error.empty())
+            return {nullptr, "video " + spec.location + ": " + error};
         return {std::make_unique<VideoSource>(std::move(capture), spec), {}};
     } catch (const cv::Exception& e) {
         return {nullptr, "video " + spec.location + " could not be opened: " + e.what()};
@@ -233,13 +246,24 @@ OpenedSource open_images(const SourceSpec& spec) {
     if (!fs::is_directory(spec.location, ec))
         return {nullptr, "image folder " + spec.location + " does not exist or is not a folder"};
     std::vector<fs::path> files;
-    for (fs::directory_iterator it(spec.location, ec), end; !ec && it != end; it.increment(ec))
-        if (it->is_regular_file(ec) && is_image_file(it->path())) files.push_back(it->path());
+    std::vector<std::string> skipped;
+    for (fs::directory_iterator it(spec.location, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!has_image_extension(it->path())) continue;
+        if (std::string why = why_not_a_regular_file(it->path()); !why.empty())
+            skipped.push_back(it->path().string() + ": " + why);
+        else
+            files.push_back(it->path());
+    }
     if (ec) return {nullptr, "image folder " + spec.location + " could not be listed: " + ec.message()};
-    if (files.empty())
-        return {nullptr, "image folder " + spec.location + " holds no images (png, jpg, jpeg, bmp or webp)"};
+    if (files.empty()) {
+        std::string error =
+            "image folder " + spec.location + " holds no images (png, jpg, jpeg, bmp or webp)";
+        if (!skipped.empty()) error += "; passed over: " + skipped.front();
+        return {nullptr, error};
+    }
     std::sort(files.begin(), files.end());
-    return {std::make_unique<ImageFolderSource>(std::move(files), spec), {}};
+    std::sort(skipped.begin(), skipped.end());
+    return {std::make_unique<ImageFolderSource>(std::move(files), std::move(skipped), spec), {}};
 }
 
 }  // namespace

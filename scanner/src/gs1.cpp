@@ -95,6 +95,11 @@ std::optional<ParseError> check_pairings(const ElementList& elements) {
     return std::nullopt;
 }
 
+ParseError too_many_elements() {
+    return make_error(ParseErrorKind::TooLong, "The code holds more than " + std::to_string(kMaxGs1Elements) +
+                                                   " GS1 element strings; no pack code carries that many.");
+}
+
 // Checks the AI list as a whole and fills the pack code.
 ParseResult interpret(const ElementList& elements, std::string_view raw, const Date& today) {
     PackCode code;
@@ -108,14 +113,15 @@ ParseResult interpret(const ElementList& elements, std::string_view raw, const D
         const std::string& value = element.second;
         auto previous =
             std::find_if(code.ais.begin(), code.ais.end(), [&](const auto& e) { return e.first == ai; });
-        if (previous != code.ais.end()) {
-            if (previous->second != value)
-                return make_error(ParseErrorKind::ConflictingAi,
-                                  "AI (" + ai + ") appears twice with different values ('" +
-                                      printable(previous->second) + "' and '" + printable(value) + "').");
-            continue;
-        }
+        // The same AI again with the same value is allowed and kept, so `ais` shows the code as
+        // printed; its meaning was taken from the first occurrence.
+        const bool repeated = previous != code.ais.end();
+        if (repeated && previous->second != value)
+            return make_error(ParseErrorKind::ConflictingAi,
+                              "AI (" + ai + ") appears twice with different values ('" +
+                                  printable(previous->second) + "' and '" + printable(value) + "').");
         code.ais.emplace_back(ai, value);
+        if (repeated) continue;
 
         const bool whole_value_is_key = is_one_of(ai, {"00", "01", "02", "03", "8017", "8018"}) ||
                                         (ai.size() == 3 && ai[0] == '4' && ai[1] == '1');
@@ -200,6 +206,7 @@ ParseResult parse_gs1_element_string(std::string_view data, const Date& today) {
             pos = end;
         }
         if (auto error = check_ai_value(*definition, value)) return *error;
+        if (elements.size() == kMaxGs1Elements) return too_many_elements();
         elements.emplace_back(definition->ai, std::string(value));
     }
     if (elements.empty()) return make_error(ParseErrorKind::Empty, "The GS1 code holds no data.");
@@ -232,6 +239,7 @@ ParseResult parse_gs1_bracketed(std::string_view data, const Date& today) {
         while (end < data.size() && !opener_length(end)) ++end;
         const std::string_view value = data.substr(pos, end - pos);
         if (auto error = check_ai_value(*definition, value)) return *error;
+        if (elements.size() == kMaxGs1Elements) return too_many_elements();
         elements.emplace_back(definition->ai, std::string(value));
         pos = end;
     }
@@ -366,16 +374,26 @@ ParseResult parse_gs1_digital_link(std::string_view data, const Date& today) {
             if (key == "01")
                 return make_error(ParseErrorKind::UnsupportedFormat,
                                   "The GTIN belongs in the link path, not the query.");
+            // 22, 10 and 21 qualify the GTIN: Digital Link puts them in the path or not at all.
+            if (is_one_of(key, {"22", "10", "21"}))
+                return make_error(
+                    ParseErrorKind::UnsupportedFormat,
+                    "AI (" + std::string(key) +
+                        ") qualifies the GTIN, so it belongs in the link path (/01/…/22/…/10/…/21/…), "
+                        "not in the query.");
+            if (elements.size() == kMaxGs1Elements) return too_many_elements();
             auto value = percent_decode(pair.substr(eq + 1));
             if (!value)
                 return make_error(ParseErrorKind::BadCharacter, "The link query has a broken %-escape.");
             elements.emplace_back(std::string(key), std::move(*value));
         }
-    // GTIN-8/12/13 may appear in links without padding.
-    for (auto& [ai, value] : elements)
-        if (ai == "01" && value.size() < 14 &&
-            (value.size() == 8 || value.size() == 12 || value.size() == 13) && all_digits(value))
-            value = to_gtin14(value);
+    // The path's GTIN is AI 01 itself, always 14 digits: a shorter GTIN is written padded with zeros.
+    for (const auto& [ai, value] : elements)
+        if (ai == "01" && value.size() != 14)
+            return make_error(ParseErrorKind::BadLength,
+                              "The GTIN in a Digital Link has 14 digits (a GTIN-8, -12 or -13 padded with "
+                              "leading zeros); this one has " +
+                                  std::to_string(value.size()) + ": '" + printable(value) + "'.");
     for (const auto& [ai, value] : elements)
         if (auto error = check_ai_value(*find_ai_definition(ai), value)) return *error;
     return interpret(elements, data, today);

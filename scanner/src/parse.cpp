@@ -54,6 +54,8 @@ std::string_view to_string(ParseErrorKind kind) {
             return "missing-requisite";
         case ParseErrorKind::ExclusiveAi:
             return "exclusive-ai";
+        case ParseErrorKind::TooLong:
+            return "too-long";
     }
     return "unknown";
 }
@@ -247,6 +249,12 @@ ParseResult dispatch(std::string_view data, std::string_view symbology, const Da
 
 ParseResult parse_scan(std::string_view data, std::string_view symbology, const Date& today) {
     if (data.empty()) return make_error(ParseErrorKind::Empty, "The scan holds no data.");
+    // Checked before anything is read, so a flood (a 10 MB line, a run of separators) costs nothing.
+    if (data.size() > kMaxScanBytes)
+        return make_error(ParseErrorKind::TooLong,
+                          "The scan holds more than " + std::to_string(kMaxScanBytes) +
+                              " bytes, more than any pack symbol can hold: refused unread (a scanner sending "
+                              "several codes as one line?).");
     try {
         ParseResult result = dispatch(data, symbology, today);
         if (result.ok()) {

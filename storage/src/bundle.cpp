@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "identifiers.hpp"
+#include "medkiosk/storage/file_owner.hpp"
 #include "outbox.hpp"
 
 namespace medkiosk::storage {
@@ -43,11 +44,20 @@ bool from_hex(const std::string& hex, unsigned char* out, std::size_t size) {
            written == size;
 }
 
-Status write_file_atomically(const fs::path& file, const std::string& content, mode_t mode) {
+// `data_dir`, when given: the file is the kiosk's, given to that directory's owner (file_owner.hpp).
+Status write_file_atomically(const fs::path& file, const std::string& content, mode_t mode,
+                             const fs::path& data_dir = {}) {
     const fs::path temporary = file.string() + ".tmp";
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     if (fd < 0)
         return Error{ErrorCode::Io, "cannot write " + temporary.string() + ": " + std::strerror(errno)};
+    if (!data_dir.empty()) {
+        if (auto handed = hand_to_data_dir_owner(fd, file, data_dir); !handed) {
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            return handed;
+        }
+    }
     std::size_t done = 0;
     while (done < content.size()) {
         const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -93,7 +103,8 @@ StatusOr<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) 
     }
     crypto_sign_keypair(pair->public_key.data(), pair->secret_key.data());
     const std::string bytes(reinterpret_cast<const char*>(pair->secret_key.data()), pair->secret_key.size());
-    if (auto s = write_file_atomically(key_file, bytes, 0600); !s) return s.error();
+    const fs::path key_dir = key_file.has_parent_path() ? key_file.parent_path() : fs::path(".");
+    if (auto s = write_file_atomically(key_file, bytes, 0600, key_dir); !s) return s.error();
     return pair;
 }
 

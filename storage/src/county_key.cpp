@@ -9,6 +9,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "medkiosk/storage/file_owner.hpp"
+
 namespace medkiosk::storage::detail {
 namespace {
 
@@ -136,6 +138,10 @@ StatusOr<CountyKey> CountyKey::load_or_create(const std::filesystem::path& file)
 
     randombytes_buf(key.bytes_.data(), key.bytes_.size());
     if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0) return fail("setting mode 0600", errno);
+    if (auto handed = hand_to_data_dir_owner(fd.get(), file, directory); !handed) {
+        ::unlink(temp_path.c_str());
+        return handed.error();
+    }
     if (!write_all(fd.get(), key.bytes_.data(), key.bytes_.size())) return fail("writing", errno);
     if (::fsync(fd.get()) != 0) return fail("syncing", errno);
     if (fd.release_and_close() != 0) return fail("closing", errno);

@@ -12,6 +12,8 @@
 #include "county_key.hpp"
 #include "dropoff_rows.hpp"
 #include "identifiers.hpp"
+#include "ledger_instance.hpp"
+#include "medkiosk/storage/file_owner.hpp"
 #include "migrations.hpp"
 #include "sqlite_db.hpp"
 
@@ -124,7 +126,9 @@ Status validate(const DropOffInput& input) {
     return Ok{};
 }
 
-std::string outbox_payload(const DropOffRecord& record) {
+// `session_uuid`: the session's key at the hub; "" for a session numbered before the ledger had an
+// instance, whose drop-offs the hub links by session number as before.
+std::string outbox_payload(const DropOffRecord& record, const std::string& session_uuid) {
     nlohmann::ordered_json json = {
         {"uuid", record.uuid},
         {"session_id", record.session_id},
@@ -147,6 +151,7 @@ std::string outbox_payload(const DropOffRecord& record) {
         {"drive_id", record.drive_id},
         {"expiry_source", record.expiry_source},
     };
+    if (!session_uuid.empty()) json["session_uuid"] = session_uuid;
     // Barcode data is not guaranteed UTF-8; replace rather than throw.
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -285,7 +290,8 @@ Status migrate(Database& db) {
 struct Ledger::Impl {
     fs::path file;
     LedgerOptions options;
-    std::optional<CountyKey> county_key;  // absent when read-only
+    std::optional<CountyKey> county_key;             // absent when read-only
+    std::optional<detail::LedgerInstance> instance;  // absent on a read-only look at an older ledger
     // Declared before the statements so it is closed after they are finalized.
     std::unique_ptr<Database> db;
 
@@ -316,7 +322,7 @@ struct Ledger::Impl {
         if (options.read_only) return Ok{};
         const std::pair<Statement*, std::string> writers[] = {
             {&insert_session, "INSERT INTO donation_session (receipt_code, started_at) VALUES (?1, ?2)"},
-            {&session_exists, "SELECT 1 FROM donation_session WHERE id = ?1"},
+            {&session_exists, "SELECT receipt_code FROM donation_session WHERE id = ?1"},
             {&next_sequence, "SELECT coalesce(max(sequence), 0) + 1 FROM dropoff"},
             {&insert_dropoff, "INSERT INTO dropoff (" + columns +
                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
@@ -378,6 +384,7 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     WriteTransaction transaction(*db);
     if (auto s = transaction.begin(kDoing, kNothingRecorded); !s) return s.error();
 
+    std::string session_uuid;  // what the hub knows the session by (ledger_instance.hpp)
     {
         StatementScope scope(session_exists);
         session_exists.bind_int64(1, input.session_id);
@@ -388,6 +395,7 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
                                                   "; start one with begin_session — " + kNothingRecorded};
         }
         if (rc != SQLITE_ROW) return db->last_error(rc, kDoing, kNothingRecorded);
+        session_uuid = detail::session_uuid(instance, input.session_id, session_exists.column_text(0));
     }
     {
         StatementScope scope(next_sequence);
@@ -426,7 +434,7 @@ StatusOr<DropOffRecord> Ledger::Impl::record(const DropOffInput& input) {
     {
         StatementScope scope(insert_outbox);
         insert_outbox.bind_text(1, record.uuid);
-        insert_outbox.bind_text(2, outbox_payload(record));
+        insert_outbox.bind_text(2, outbox_payload(record, session_uuid));
         insert_outbox.bind_text(3, record.recorded_at);
         if (const int rc = insert_outbox.step(); rc != SQLITE_DONE) {
             return db->last_error(rc, kDoing, kNothingRecorded);
@@ -457,6 +465,10 @@ const LedgerOptions& Ledger::options() const {
     return impl_->options;
 }
 
+std::string Ledger::instance_id() const {
+    return impl_->instance ? impl_->instance->id : std::string();
+}
+
 detail::Database& Ledger::database() {
     return *impl_->db;
 }
@@ -485,12 +497,14 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file
         impl->options = options;
 
         std::error_code ec;
-        const auto status = fs::status(file, ec);
-        const bool exists = fs::exists(status);
-        if (exists && !fs::is_regular_file(status)) {
+        if (const auto status = fs::status(file, ec); fs::exists(status) && !fs::is_regular_file(status)) {
             return invalid("ledger " + file.string() + " is not a regular file; move it aside — " +
                            kNotModified);
         }
+        // A missing or empty ledger where there was one is never silently replaced (ledger_instance.hpp).
+        if (auto s = detail::check_ledger_not_lost(file, options.new_instance && !options.read_only); !s)
+            return s.error();
+        const bool exists = !detail::ledger_is_missing_or_empty(file);
         if (!exists && options.read_only) {
             return Error{ErrorCode::NotFound,
                          "no ledger at " + file.string() +
@@ -516,6 +530,9 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file
                                  std::to_string(kSchemaVersion) +
                                  "); start the kiosk once to upgrade it — it was not modified"};
             }
+            auto instance = detail::read_instance(*impl->db);
+            if (!instance) return instance.error();
+            impl->instance = instance.value();
         } else {
             const auto directory = file.parent_path();
             if (!directory.empty()) {
@@ -532,11 +549,22 @@ StatusOr<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file
             if (!key) return key.error();
             impl->county_key = std::move(key).value();
 
+            if (!fs::exists(file, ec)) {
+                // Created by root for the kiosk: the kiosk's user must own it (file_owner.hpp).
+                if (auto s =
+                        create_for_data_dir_owner(file, directory.empty() ? fs::path(".") : directory, 0640);
+                    !s)
+                    return s.error();
+            }
             auto opened = Database::open(file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
             if (!opened) return opened.error();
             impl->db = std::move(opened).value();
             if (auto s = configure_writer(*impl->db); !s) return inspection_error(file, s.error());
             if (auto s = migrate(*impl->db); !s) return inspection_error(file, s.error());
+            auto instance = detail::ensure_instance(*impl->db);
+            if (!instance) return instance.error();
+            if (auto s = detail::write_instance_marker(file, instance.value()); !s) return s.error();
+            impl->instance = instance.value();
         }
 
         if (auto s = impl->prepare_statements(); !s) return s.error();

@@ -300,6 +300,8 @@ Status Ledger::set_setting(const std::string& key, const std::string& value, con
         if (key.empty() || too_long(key) || value.size() > 65536)
             return invalid("setting key or value too long or empty");
         if (key.rfind("audit.", 0) == 0) return invalid("settings under 'audit.' belong to the audit log");
+        if (key.rfind("ledger.", 0) == 0)
+            return invalid("settings under 'ledger.' are the ledger's identity");
         Database& db = database();
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s;

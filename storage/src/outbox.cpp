@@ -6,6 +6,7 @@
 
 #include "audit.hpp"
 #include "identifiers.hpp"
+#include "ledger_instance.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/sync.hpp"
 
@@ -91,9 +92,11 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int lim
 }
 
 StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
+    auto instance = read_instance(*db_);
+    if (!instance) return instance.error();
     auto prepared = db_->prepare(
-        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at) "
-        "FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
+        "SELECT id, json_object('session_id', id, 'receipt_code', receipt_code, 'started_at', started_at), "
+        "receipt_code, started_at FROM donation_session WHERE id > ?1 ORDER BY id LIMIT ?2");
     if (!prepared) return prepared.error();
     Statement& query = prepared.value();
     query.bind_int64(1, after_id);
@@ -102,7 +105,20 @@ StatusOr<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id
     int rc;
     while ((rc = query.step()) == SQLITE_ROW) {
         const auto id = query.column_int64(0);
-        rows.push_back({id, "session", "session-" + std::to_string(id), query.column_text(1)});
+        const std::string receipt_code = query.column_text(2);
+        const std::string key = session_uuid(instance.value(), id, receipt_code);
+        if (key.empty()) {  // numbered before the ledger had an instance: as the hub has always known it
+            rows.push_back({id, "session", "session-" + std::to_string(id), query.column_text(1)});
+            continue;
+        }
+        // Keyed by its UUID: a recreated or restored ledger numbering sessions from 1 again never meets
+        // a session the hub already holds.
+        const nlohmann::ordered_json payload = {{"session_uuid", key},
+                                                {"instance_id", instance.value()->id},
+                                                {"session_id", id},
+                                                {"receipt_code", receipt_code},
+                                                {"started_at", query.column_text(3)}};
+        rows.push_back({id, "session", key, payload.dump()});
     }
     if (rc != SQLITE_DONE) return db_->last_error(rc, "reading donation sessions");
     return rows;
@@ -193,6 +209,12 @@ Status OutboxStore::dead_letter_session(const std::string& entity_id, const std:
         !a)
         return a;
     return transaction.commit(kDoing);
+}
+
+StatusOr<std::string> OutboxStore::instance_id() {
+    auto instance = read_instance(*db_);
+    if (!instance) return instance.error();
+    return instance.value() ? instance.value()->id : std::string();
 }
 
 StatusOr<std::string> OutboxStore::audit_head() {

@@ -54,6 +54,8 @@ class OutboxStore {
     Status dead_letter_session(const std::string& entity_id, const std::string& reason);
     // The audit chain's head: "<seq>:<hash>", or "" while the log is empty.
     StatusOr<std::string> audit_head();
+    // The ledger's instance id ("" before the ledger had one), for the heartbeat.
+    StatusOr<std::string> instance_id();
     StatusOr<std::int64_t> backlog();
     StatusOr<std::int64_t> oldest_pending_age_s();
     StatusOr<std::optional<std::string>> state(const std::string& key);

@@ -147,6 +147,9 @@ struct SyncWorker::Impl {
         auto head = store->audit_head();
         if (!head) return head.error();
         if (!head.value().empty()) body["audit_head"] = head.value();
+        auto instance = store->instance_id();
+        if (!instance) return instance.error();
+        if (!instance.value().empty()) body["ledger_instance"] = instance.value();
         if (options.decode_stats) {
             const DecodeStats stats = options.decode_stats();
             body["decode_stats"] = {{"frames", stats.frames},
@@ -161,7 +164,14 @@ struct SyncWorker::Impl {
         auto answer = hub->query("SELECT (extract(epoch FROM hub.heartbeat($1::jsonb)) * 1000)::bigint",
                                  {body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
         const std::int64_t received_at = wall_ms();
-        if (!answer) return answer.error();
+        if (!answer) {
+            if (!hub->healthy()) return answer.error();
+            // The hub refused this heartbeat (past its limits): say so, and never let telemetry hold
+            // the donations back.
+            (void)store->record_event("heartbeat-refused", answer.error().message);
+            next_heartbeat = Clock::now() + options.heartbeat_interval;
+            return Ok{};
+        }
         const auto hub_ms = std::stoll(answer.value().at(0).at(0).value_or("0"));
         const std::int64_t measured = hub_ms - (sent_at + received_at) / 2;
         const bool flagged = std::llabs(measured) > options.clock_skew_limit.count();

@@ -147,7 +147,11 @@ int main(int argc, char** argv) {
         }
         PGconn* conn = PQconnectdb(pg.admin_conninfo(database).c_str());
         const auto copy_start = Clock::now();
-        PGresult* started = PQexec(conn, "COPY hub.bench_copy FROM STDIN");
+        PGresult* started =
+            PQexec(conn,
+                   "COPY hub.bench_copy (kiosk_id, uuid, session_id, recorded_at, sequence, scheme, "
+                   "gtin, product_id, batch, expiry, expiry_precision, serial_hash, quantity, "
+                   "condition, decision, reason, review_state, expiry_source) FROM STDIN");
         PQclear(started);
         PQputCopyData(conn, copy_data.data(), static_cast<int>(copy_data.size()));
         PQputCopyEnd(conn, nullptr);

@@ -43,7 +43,8 @@ class DebPackage : public ::testing::Test {
         if (::geteuid() != 0) GTEST_SKIP() << "installing a .deb needs root (CI runs the suite as root)";
         if (sh("command -v dpkg && command -v cpack && command -v dpkg-shlibdeps").exit_code != 0)
             GTEST_SKIP() << "dpkg, cpack or dpkg-shlibdeps missing (deploy/setup.sh installs them)";
-        if (package_installed() || ::getpwnam("medkiosk") != nullptr || fs::exists("/var/lib/medkiosk"))
+        if (package_installed() || ::getpwnam("medkiosk") != nullptr || fs::exists("/var/lib/medkiosk") ||
+            fs::exists("/var/lib/medkiosk.pin-pepper"))
             GTEST_SKIP() << "a medkiosk installation (package, user or /var/lib/medkiosk) exists here; "
                             "this test only runs where it can remove all of it afterwards";
         owns_cleanup_ = true;
@@ -52,7 +53,7 @@ class DebPackage : public ::testing::Test {
         if (!owns_cleanup_) return;
         sh("dpkg --purge medkiosk >/dev/null 2>&1; userdel medkiosk >/dev/null 2>&1; groupdel medkiosk "
            ">/dev/null 2>&1; "
-           "rm -rf /var/lib/medkiosk /etc/medkiosk");
+           "rm -rf /var/lib/medkiosk /var/lib/medkiosk.pin-pepper /etc/medkiosk");
         EXPECT_FALSE(package_installed());
         EXPECT_EQ(::getpwnam("medkiosk"), nullptr);
     }
@@ -106,6 +107,23 @@ TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
         EXPECT_EQ(verified.out, "") << verified.out;
     }
 
+    // The PIN pepper is made for the kiosk's user, which cannot create it in /var/lib itself.
+    struct stat pepper {};
+    ASSERT_EQ(::stat("/var/lib/medkiosk.pin-pepper", &pepper), 0) << "postinst did not create the PIN pepper";
+    EXPECT_EQ(pepper.st_uid, user->pw_uid);
+    EXPECT_EQ(pepper.st_mode & 0777, 0600u);
+    EXPECT_EQ(pepper.st_size, 32);
+    const std::string pepper_bytes = read_file("/var/lib/medkiosk.pin-pepper");
+    // The documented commands as root, then used by the kiosk's user (issue 12: root-owned files).
+    auto added = sh("printf '13579\\n' | /usr/bin/medkioskctl users add tech --role technician 2>&1");
+    ASSERT_EQ(added.exit_code, 0) << added.out;
+    auto as_kiosk =
+        sh("printf '13579\\n' | runuser -u medkiosk -- /usr/bin/medkioskctl users unlock tech --by tech "
+           "2>&1 && runuser -u medkiosk -- /usr/bin/medkioskctl users list 2>&1");
+    EXPECT_EQ(as_kiosk.exit_code, 0) << as_kiosk.out;
+    EXPECT_EQ(sh("find /var/lib/medkiosk /var/lib/medkiosk.pin-pepper ! -user medkiosk").out, "")
+        << "files root made that the kiosk's user does not own";
+
     // The technician's change to the conffile survives an upgrade (here: the same package again).
     auto set =
         sh("/usr/bin/medkioskctl config set kiosk.id county3-pharmacy12 --config /etc/medkiosk/kiosk.toml");
@@ -114,6 +132,7 @@ TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
     ASSERT_EQ(upgraded.exit_code, 0) << upgraded.out;
     EXPECT_NE(read_file("/etc/medkiosk/kiosk.toml").find("id = \"county3-pharmacy12\""), std::string::npos)
         << "the upgrade replaced the technician's config";
+    EXPECT_EQ(read_file("/var/lib/medkiosk.pin-pepper"), pepper_bytes) << "the upgrade replaced the pepper";
     EXPECT_NE(::getpwnam("medkiosk"), nullptr);
 
     // Remove keeps the conffile and the data, purge drops the conffile; the ledger stays (it may hold

@@ -148,6 +148,29 @@ TEST(KioskRecovery, CameraLossShowsOutOfOrderAndResumesByItself) {
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }
 
+// Issue 12: a ledger lost after the kiosk has run (the marker says there was one) is not made anew:
+// the kiosk goes out of order and says how to restore it or start a new instance.
+TEST(KioskRecovery, ALostLedgerIsNotMadeAnewAndTheKioskSaysHowToRecover) {
+    Xvfb x(800, 600);
+    ASSERT_TRUE(x.ok()) << x.error();
+    TempDir dir;
+    const fs::path data = dir.path() / "data";
+    write_file(dir.path() / "kiosk.toml", kiosk_config("[camera]\nsource = \"demo\"\n"));
+    ASSERT_EQ(run_ctl({"db", "init", "--data-dir", data.string()}).exit_code, 0);
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(data.string() + "/ledger.db" + suffix);
+
+    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "800x600", "--config",
+                             (dir.path() / "kiosk.toml").string(), "--data-dir", data.string()},
+                            (dir.path() / "kiosk").string(), {x.env()});
+    ASSERT_TRUE(kiosk.wait_for_output("event=out-of-order reason=storage", 30s)) << kiosk.output();
+    EXPECT_TRUE(kiosk.running()) << "out of order, not crashed";
+    auto status = run_ctl({"status", "--data-dir", data.string()});
+    EXPECT_NE(status.out.find("OUT OF ORDER (storage)"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("db init --new-instance"), std::string::npos) << status.out;
+    EXPECT_FALSE(fs::exists(data / "ledger.db")) << "the kiosk made a new, empty ledger";
+    EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
+}
+
 // A tmpfs mounted for the test and unmounted whatever happens.
 class SmallDisk {
   public:

@@ -160,6 +160,27 @@ TEST(HealthTracker, LowDiskSpaceAndALedgerDiskFullRefuseDonationsUntilSpaceIsBac
     EXPECT_EQ(health.reason(t0 + 16s), kiosk::OutOfOrder::Storage);
 }
 
+TEST(ApplianceMonitor, ADecoderThatCannotStartIsOutOfOrderLikeALostCamera) {
+    TempDir dir;
+    kiosk::ApplianceSettings settings;
+    settings.data_dir = dir.path();
+    settings.min_free_bytes = 10 << 20;
+    settings.disk_check_interval = 0ms;
+    kiosk::ApplianceMonitor monitor(settings);
+    monitor.set_free_space_probe([](const std::filesystem::path&) { return std::optional<std::uint64_t>(100 << 20); });
+    const auto t0 = Clock::now();
+    scanner::PipelineStats camera;
+    camera.decoder_error = "the decoding helper medkiosk-decoder is not installed …: reinstall medkiosk";
+    EXPECT_EQ(monitor.tick(t0, camera, ""), kiosk::OutOfOrder::None);
+    EXPECT_EQ(monitor.tick(t0 + 3s, camera, ""), kiosk::OutOfOrder::Camera) << "no decoder, no donations";
+    std::string error;
+    const auto status = kiosk::read_runtime_status(dir.path(), error);
+    ASSERT_TRUE(status) << error;
+    EXPECT_NE(status->detail.find("medkiosk-decoder"), std::string::npos) << status->detail;
+    camera.decoder_error.clear();
+    EXPECT_EQ(monitor.tick(t0 + 4s, camera, ""), kiosk::OutOfOrder::None);
+}
+
 TEST(ApplianceMonitor, SendsReadyOncePingsAndWritesTheStatusFile) {
     TempDir dir;
     FakeNotifySocket systemd(dir.path() / "notify");

@@ -100,5 +100,27 @@ TEST(CatalogueImport, HeaderProblemsEncodingAndEmptyFiles) {
     EXPECT_FALSE(unclosed.ok());
 }
 
+TEST(CatalogueImport, NulBytesInsideFieldsAreRefusedNamingLineAndColumn) {
+    const std::string nul(1, '\0');
+    const std::string text =
+        std::string(kHeader) +
+        "06900000000014,对乙酰氨基酚片,Paracetamol,tablet,500 mg,fever,0,0,0,0,0\n" +  // 2 ok
+        "06900000000021,布洛芬" + nul + "X,Ibuprofen,tablet,,fever,0,0,0,0,0\n" +      // 3
+        "8123456,\"Cough\nsyrup\",\"Co" + nul + "ugh\",syrup,,cough,0,0,0,0,0\n";      // 4-5
+    const auto parse = parse_catalogue_csv(text);
+    ASSERT_FALSE(parse.ok());
+    EXPECT_TRUE(parse.entries.empty());
+    EXPECT_TRUE(has_problem(parse, 3, "name_zh")) << "line 3, name_zh";
+    // A quoted field over two lines: the NUL's own line.
+    EXPECT_TRUE(has_problem(parse, 5, "name_en")) << "line 5, name_en";
+    EXPECT_EQ(parse.problems.size(), 2u);
+    EXPECT_NE(parse.problems.front().why.find("NUL"), std::string::npos) << parse.problems.front().why;
+    // In the header, by position.
+    std::string header(kHeader);
+    header.insert(3, 1, '\0');
+    const auto bad_header = parse_catalogue_csv(header);
+    EXPECT_TRUE(has_problem(bad_header, 1, "column 1"));
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

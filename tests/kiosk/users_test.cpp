@@ -5,6 +5,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <map>
+#include <thread>
+#include <vector>
+
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -125,6 +130,85 @@ TEST_F(UsersTest, ResetPinChangesThePinAndUnlocks) {
     ASSERT_TRUE(service_->reset_pin("anna", "97531", "tech").ok());
     EXPECT_EQ(sign_in("anna", "97531", t0_ + 10h).outcome, SignInOutcome::Ok);
     EXPECT_EQ(sign_in("anna", "2468", t0_ + 10h).outcome, SignInOutcome::WrongPin);
+}
+
+// Issue 12: twelve wrong PINs at once (each thread its own connection, as separate processes are) are
+// each counted, and the lock comes exactly at the limit; with the kiosk's own rules, the delay lets
+// exactly the free attempts through.
+class ConcurrentPinTest : public UsersTest {
+  protected:
+    std::map<SignInOutcome, int> guess_at_once(int guesses, const storage::PinAttemptRules& rules) {
+        std::atomic<int> ready{0};
+        std::vector<SignInOutcome> outcomes(static_cast<std::size_t>(guesses), SignInOutcome::UnknownUser);
+        std::vector<std::string> errors(static_cast<std::size_t>(guesses));
+        std::vector<std::thread> threads;
+        for (int i = 0; i < guesses; ++i) {
+            threads.emplace_back([&, i] {
+                auto ledger = storage::Ledger::open(
+                    dir_.path() / "data" / "ledger.db",
+                    storage::LedgerOptions{"kiosk-users", dir_.path() / "data" / "county.key"});
+                if (!ledger) {
+                    errors[static_cast<std::size_t>(i)] = ledger.error().message;
+                    ++ready;
+                    return;
+                }
+                UserService service(*ledger.value(), load_pepper(dir_.path() / "pin.pepper", false).value(),
+                                    PinCost::minimal(), rules);
+                ++ready;
+                while (ready.load() < guesses) std::this_thread::yield();
+                auto result = service.sign_in("anna", "0000", t0_);
+                if (result)
+                    outcomes[static_cast<std::size_t>(i)] = result.value().outcome;
+                else
+                    errors[static_cast<std::size_t>(i)] = result.error().message;
+            });
+        }
+        for (auto& thread : threads) thread.join();
+        std::map<SignInOutcome, int> counted;
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            EXPECT_TRUE(errors[i].empty()) << errors[i];
+            ++counted[outcomes[i]];
+        }
+        return counted;
+    }
+    std::int64_t audit_rows(const std::string& action) {
+        auto rows = ledger_->audit_rows();
+        EXPECT_TRUE(rows.ok());
+        if (!rows.ok()) return -1;
+        std::int64_t matching = 0;
+        for (const auto& row : rows.value())
+            if (row.entity_id == "anna" && row.action == action) ++matching;
+        return matching;
+    }
+};
+
+TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceAreEachCountedAndLockAtTheLimit) {
+    const storage::PinAttemptRules no_delay{UserService::kFreeAttempts, 0, UserService::kLockAfter};
+    auto outcomes = guess_at_once(12, no_delay);
+    const auto anna = *ledger_->find_user("anna").value();
+    EXPECT_EQ(anna.failed_attempts, UserService::kLockAfter);
+    EXPECT_TRUE(anna.locked);
+    // Exactly kLockAfter guesses were checked (5 wrong, the 6th wrong and locking); the rest refused.
+    EXPECT_EQ(outcomes[SignInOutcome::WrongPin], UserService::kLockAfter - 1);
+    EXPECT_EQ(outcomes[SignInOutcome::Locked], 12 - UserService::kLockAfter + 1);
+    EXPECT_EQ(audit_rows("wrong-pin") + audit_rows("lock"), UserService::kLockAfter)
+        << "one row per checked guess";
+    EXPECT_EQ(audit_rows("lock"), 1);
+    EXPECT_EQ(sign_in("anna", "2468", t0_ + 1h).outcome, SignInOutcome::Locked);
+    EXPECT_TRUE(ledger_->verify_audit().value().ok());
+}
+
+TEST_F(ConcurrentPinTest, TwelveWrongPinsAtOnceWithTheKiosksDelayCheckOnlyTheFreeAttempts) {
+    auto outcomes = guess_at_once(12, UserService::default_rules());
+    const auto anna = *ledger_->find_user("anna").value();
+    EXPECT_EQ(anna.failed_attempts, UserService::kFreeAttempts);
+    EXPECT_FALSE(anna.locked);
+    EXPECT_EQ(outcomes[SignInOutcome::WrongPin], UserService::kFreeAttempts);
+    EXPECT_EQ(outcomes[SignInOutcome::TryLater], 12 - UserService::kFreeAttempts);
+    EXPECT_EQ(audit_rows("wrong-pin"), UserService::kFreeAttempts);
+    // Once the delay has passed, the right PIN signs in and clears the count.
+    EXPECT_EQ(sign_in("anna", "2468", t0_ + 2s).outcome, SignInOutcome::Ok);
+    EXPECT_EQ(ledger_->find_user("anna").value()->failed_attempts, 0);
 }
 
 }  // namespace

@@ -8,24 +8,18 @@
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
+#include "json_lines.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
+using medkiosk::test::json_lines;
 using medkiosk::test::run_ctl;
 using nlohmann::json;
 
 namespace {
 
 const std::string kSamples = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples";
-
-std::vector<json> json_lines(const std::string& out) {
-    std::vector<json> lines;
-    std::istringstream in(out);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty()) lines.push_back(json::parse(line));
-    return lines;
-}
 
 TEST(scannerCli, ScanJsonReadsARealImageExactly) {
     const std::string image = kSamples + "/datamatrix-4/gs1-figure-4.15.1-2-44x20.png";

@@ -203,7 +203,8 @@ TEST(scannerParseDigitalLink, QualifiersPercentEscapesAndQuery) {
     EXPECT_EQ(result.code().ais[1], (std::pair<std::string, std::string>{"22", "V-1"}));
     EXPECT_EQ(result.code().ais[5].first, "3103");
 
-    result = parse("HTTPS://example.com/some/prefix/01/9520123456788/", {});  // GTIN-13, trailing slash
+    result =
+        parse("HTTPS://example.com/some/prefix/01/09520123456788/", {});  // resolver prefix, trailing slash
     ASSERT_TRUE(result.ok()) << result.error().message;
     EXPECT_EQ(result.code().gtin, "09520123456788");
 
@@ -227,7 +228,7 @@ TEST(scannerParseDigitalLink, InvalidLinks) {
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456789", "]Q1")), ParseErrorKind::BadCheckDigit);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?14=1", "]Q1")), ParseErrorKind::UnknownAi);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788/10/A?10=B", "]Q1")),
-              ParseErrorKind::ConflictingAi);
+              ParseErrorKind::UnsupportedFormat);  // a qualifier in the query, whatever its value
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/00/106141411234567897", "]Q1")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/", "]Q1")), ParseErrorKind::MissingGtin);
     EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?17=261301", "]Q1")),
@@ -297,6 +298,131 @@ TEST(scannerParseRules, ErrorKindNamesAreDistinct) {
         EXPECT_TRUE(names.insert(name).second) << name;
     }
     EXPECT_EQ(to_string(Scheme::Gtin), "gtin");
+}
+
+}  // namespace
+
+// Three rules of GS1's Digital Link and element string syntax, in our words:
+// 1. In a Digital Link URI, the values that qualify a GTIN (22 consumer product variant, 10 batch or
+//    lot, 21 serial number) are path segments after /01/{gtin}, in that order. Only data attributes
+//    (dates, measures, …) go in the query string; a qualifier there makes the URI invalid, even when
+//    the qualifiers in the query come in their proper order.
+// 2. The value after /01/ is the AI 01 element value, a fixed 14 digits. GTIN-8, GTIN-12 and GTIN-13
+//    are written padded with leading zeros; an unpadded shorter value is invalid, not padded for it.
+// 3. An AI may occur more than once in one code only with identical values each time; both
+//    occurrences stay in the data in the order given. Different values contradict each other.
+namespace {
+
+using Ais = std::vector<std::pair<std::string, std::string>>;
+
+TEST(scannerParseGs1Syntax, QualifiersInTheLinkQueryAreInvalid) {
+    const std::string link = "https://id.gs1.org/01/09520123456788";
+    for (const std::string query : {"?10=ABC", "?21=S1", "?22=2A", "?22=2A&10=ABC&21=S1", "?17=270101&10=ABC",
+                                    "?lot=ABC", "?ser=S1", "?cpv=2A"}) {
+        const ParseResult result = parse(link + query, "]Q1");
+        EXPECT_EQ(kind_of(result), ParseErrorKind::UnsupportedFormat) << query;
+        if (!result.ok()) {
+            EXPECT_NE(result.error().message.find("link path"), std::string::npos) << query;
+        }
+    }
+    EXPECT_EQ(kind_of(parse(link + "/10/ABC?21=S1", "]Q1")), ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(kind_of(parse(link + "/22/2A?10=ABC", "]Q1")), ParseErrorKind::UnsupportedFormat);
+    // The same data with the qualifiers in the path, attributes in the query: valid.
+    const ParseResult valid = parse(link + "/22/2A/10/ABC/21/S1?17=270101&3103=000500", "]Q1");
+    ASSERT_TRUE(valid.ok()) << valid.error().message;
+    EXPECT_EQ(valid.code().ais, (Ais{{"01", "09520123456788"},
+                                     {"22", "2A"},
+                                     {"10", "ABC"},
+                                     {"21", "S1"},
+                                     {"17", "270101"},
+                                     {"3103", "000500"}}));
+    expect_ok(parse(link + "?17=270101", "]Q1"), "attribute only");
+    expect_ok(parse(link + "/10/ABC?linkType=gs1:pip", "]Q1"), "a non-AI query key is not GS1 data");
+}
+
+TEST(scannerParseGs1Syntax, TheLinkGtinIsFourteenDigitsNeverPadded) {
+    for (const std::string gtin : {"9520123456788" /* GTIN-13 */, "614141000036" /* GTIN-12 */,
+                                   "96385074" /* GTIN-8 */, "009520123456788" /* 15 */}) {
+        for (const std::string key : {"01", "gtin"}) {
+            const ParseResult result = parse("https://id.gs1.org/" + key + "/" + gtin + "/10/ABC", "]Q1");
+            EXPECT_EQ(kind_of(result), ParseErrorKind::BadLength) << key << "/" << gtin;
+            if (!result.ok()) {
+                EXPECT_NE(result.error().message.find("14 digits"), std::string::npos);
+            }
+        }
+    }
+    // The same GTINs padded to 14 digits are valid, and the pack's GTIN is that value as written.
+    for (const std::string gtin : {"09520123456788", "00614141000036", "00000096385074"}) {
+        const ParseResult result = parse("https://id.gs1.org/01/" + gtin + "/10/ABC", "]Q1");
+        ASSERT_TRUE(result.ok()) << gtin << ": " << result.error().message;
+        EXPECT_EQ(result.code().gtin, gtin);
+        EXPECT_EQ(result.code().ais.front(), (std::pair<std::string, std::string>{"01", gtin}));
+    }
+}
+
+TEST(scannerParseGs1Syntax, AnAiRepeatedWithTheSameValueIsListedEachTime) {
+    ParseResult result = parse(kGtin + "10ABC" + GS + "17270101" + "10ABC", "]d2");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().ais,
+              (Ais{{"01", "09520123456788"}, {"10", "ABC"}, {"17", "270101"}, {"10", "ABC"}}));
+    EXPECT_EQ(result.code().batch, "ABC");
+    EXPECT_EQ(to_iso(*result.code().expiry), "2027-01-01");
+
+    result = parse("(01)09520123456788(17)270101(01)09520123456788(17)270101", {});
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().ais,
+              (Ais{{"01", "09520123456788"}, {"17", "270101"}, {"01", "09520123456788"}, {"17", "270101"}}));
+
+    result = parse("https://id.gs1.org/01/09520123456788?17=270101&17=270101", "]Q1");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().ais, (Ais{{"01", "09520123456788"}, {"17", "270101"}, {"17", "270101"}}));
+
+    // Different values: the code contradicts itself, wherever the two occurrences are.
+    EXPECT_EQ(kind_of(parse(kGtin + "10ABC" + GS + "17270101" + "10ABD", "]d2")),
+              ParseErrorKind::ConflictingAi);
+    EXPECT_EQ(kind_of(parse("(01)09520123456788(17)270101(17)270102", {})), ParseErrorKind::ConflictingAi);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?17=270101&17=270102", "]Q1")),
+              ParseErrorKind::ConflictingAi);
+}
+
+// Input floods (issue 12): refused before they are read, with a reason.
+TEST(scannerParseLimits, AFloodOfDataIsRefusedUnread) {
+    std::string flood = kGtin;
+    while (flood.size() < 10u * 1024 * 1024) flood += "10ABC" + GS;
+    ParseResult result = parse(flood, "]d2");
+    EXPECT_EQ(kind_of(result), ParseErrorKind::TooLong);
+    if (!result.ok()) {
+        EXPECT_NE(result.error().message.find(std::to_string(kMaxScanBytes)), std::string::npos);
+    }
+    EXPECT_EQ(kind_of(parse(std::string(100000, '\x1d'), "]d2")), ParseErrorKind::TooLong);
+    EXPECT_EQ(kind_of(parse(kGtin + std::string(100000, '\x1d') + "10ABC", "]d2")), ParseErrorKind::TooLong);
+    EXPECT_EQ(kind_of(parse("https://id.gs1.org/01/09520123456788?" + std::string(20000, '&'), "]Q1")),
+              ParseErrorKind::TooLong);
+    EXPECT_EQ(kind_of(parse(std::string(8000, '8'), {})), ParseErrorKind::TooLong);
+    // Exactly as much as the largest symbol holds is still read (and judged on its content).
+    EXPECT_NE(kind_of(parse(std::string(kMaxScanBytes, '8'), {})), ParseErrorKind::TooLong);
+}
+
+TEST(scannerParseLimits, AtMostSixtyFourElementStrings) {
+    std::string data = kGtin;  // 1 element
+    for (std::size_t i = 1; i < kMaxGs1Elements; ++i) data += "10ABC" + GS;
+    ParseResult result = parse(data, "]d2");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().ais.size(), kMaxGs1Elements);
+    result = parse(data + "10ABC", "]d2");
+    EXPECT_EQ(kind_of(result), ParseErrorKind::TooLong);
+    if (!result.ok()) {
+        EXPECT_NE(result.error().message.find("64"), std::string::npos);
+    }
+
+    std::string bracketed = "(01)09520123456788";
+    for (std::size_t i = 1; i <= kMaxGs1Elements; ++i) bracketed += "(17)270101";
+    EXPECT_EQ(kind_of(parse(bracketed, {})), ParseErrorKind::TooLong);
+    std::string link = "https://id.gs1.org/01/09520123456788?17=270101";
+    for (std::size_t i = 1; i < kMaxGs1Elements; ++i) link += "&17=270101";
+    EXPECT_EQ(kind_of(parse(link, "]Q1")), ParseErrorKind::TooLong);
+    // A run of separators inside the limit is tolerated as before and adds no element.
+    expect_ok(parse(kGtin + "10ABC" + std::string(1000, '\x1d') + "21S1", "]d2"), "long separator run");
 }
 
 }  // namespace

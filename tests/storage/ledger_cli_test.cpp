@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "medkiosk/storage/ledger.hpp"
 #include "storage_test_util.hpp"
@@ -155,6 +156,51 @@ TEST_F(LedgerCliTest, ABadCatalogueImportsNothingAndNamesEveryBadRow) {
     auto exported = ctl({"catalog", "export"});
     EXPECT_NE(exported.out.find("对乙酰氨基酚片"), std::string::npos) << "the old catalogue stays";
     EXPECT_EQ(exported.out.find("新药"), std::string::npos);
+}
+
+TEST_F(LedgerCliTest, ACatalogueWithNulBytesIsRefusedNamingLineAndColumn) {
+    ASSERT_EQ(ctl({"catalog", "import", kSample}).exit_code, 0);
+    const fs::path bad = dir_.path() / "nul.csv";
+    testing::write_file_bytes(bad,
+                              std::string("product_id,name_zh,name_en,form,strength,category,prescription,"
+                                          "controlled,cold_chain,injectable,device\n"
+                                          "06900000000014,新药,New,tablet,,fever,0,0,0,0,0\n"
+                                          "06900000000021,名") +
+                                  std::string(1, '\0') + "X,Name,tablet,,fever,0,0,0,0,0\n");
+    auto result = ctl({"catalog", "import", bad.string()});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("nul.csv:3:name_zh: holds a NUL byte"), std::string::npos) << result.err;
+    auto exported = ctl({"catalog", "export"});
+    EXPECT_EQ(exported.out.find("新药"), std::string::npos) << "nothing was imported";
+    EXPECT_EQ(exported.out.find(std::string(1, '\0')), std::string::npos);
+}
+
+// Issue 12: twelve medkioskctl processes guessing a technician's PIN at once. Every guess that was
+// checked is counted (no write is lost), and the others were told to wait; before, all twelve were
+// checked and the count ended at 1.
+TEST_F(LedgerCliTest, TwelveProcessesGuessingAtOnceAreEachCountedOrToldToWait) {
+    ASSERT_EQ(ctl({"users", "add", "tech", "--role", "technician"}, "13579\n").exit_code, 0);
+    ASSERT_EQ(ctl({"users", "add", "anna", "--role", "staff"}, "2468\n").exit_code, 0);
+    std::vector<medkiosk::test::ProcessResult> results(12);
+    std::vector<std::thread> guesses;
+    for (auto& result : results)
+        guesses.emplace_back([&] { result = ctl({"users", "unlock", "anna", "--by", "tech"}, "00000\n"); });
+    for (auto& guess : guesses) guess.join();
+    int wrong = 0, wait = 0;
+    for (const auto& result : results) {
+        EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+        if (result.err == "medkioskctl users: wrong PIN\n") ++wrong;
+        if (result.err.find("too many wrong PINs; try again in") != std::string::npos) ++wait;
+    }
+    const auto listed = json_lines(ctl({"users", "list", "--json"}).out);
+    int counted = -1;
+    for (const auto& user : listed)
+        if (user["login"] == "tech") counted = user["failed_attempts"].get<int>();
+    EXPECT_EQ(counted, wrong) << "every checked guess is counted";
+    EXPECT_EQ(wrong + wait, 12);
+    // Three are free; each further one waits 2 s after the last, so only a slow start lets a 4th in.
+    EXPECT_GE(wrong, 3);
+    EXPECT_LE(wrong, 5);
 }
 
 TEST_F(LedgerCliTest, UsageErrorsExitTwo) {

@@ -226,6 +226,10 @@ std::string PgServer::create_hub_database() {
     auto session = admin("postgres");
     auto created = session->exec(std::string("CREATE DATABASE ") + name + " TEMPLATE " + kTemplate);
     if (!created) throw std::runtime_error(created.error().message);
+    // A clone carries the template's schema but not its database privileges (PUBLIC has TEMPORARY
+    // again), exactly as after a restore: apply the schema again, as the README says to.
+    auto hub = admin(name);
+    if (auto s = storage::init_hub(*hub); !s) throw std::runtime_error(s.error().message);
     return name;
 }
 

@@ -29,7 +29,8 @@ class PgServer {
     std::filesystem::path ca_file() const { return dir_ / "ca.crt"; }
     std::filesystem::path other_ca_file() const { return dir_ / "other-ca.crt"; }
 
-    // A new database with the hub schema applied (cloned from a template; ~0.1 s).
+    // A new database with the hub schema applied (cloned from a template, then the schema applied again
+    // for the database's own privileges, which a clone does not carry; ~0.2 s).
     std::string create_hub_database();
     // Connection strings: the superuser over the Unix socket; a role with a password over TCP, so
     // SCRAM authentication is really exercised.

@@ -48,6 +48,17 @@ struct TestKiosk {
     std::int64_t dropoffs() const { return local("SELECT count(*) FROM dropoff"); }
 };
 
+// One element of a hub.ingest batch, as the sync worker sends it: the payload travels as JSON text.
+inline std::string ingest_element(const std::string& entity, const std::string& id,
+                                  const std::string& payload) {
+    std::string quoted;
+    for (char c : payload) {
+        if (c == '"' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return R"({"entity":")" + entity + R"(","id":")" + id + R"(","payload":")" + quoted + "\"}";
+}
+
 class SyncFixture : public ::testing::Test {
   protected:
     PgServer& pg = PgServer::shared();

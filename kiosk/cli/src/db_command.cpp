@@ -27,7 +27,13 @@ Commands:
   summary   schema version, donation sessions, drop-offs, outbox rows not yet sent to the hub
   list      the most recent drop-offs, newest first (--limit N, default 20)
   check     full integrity check: prints "ok" (exit 0) or SQLite's report (exit 1)
-  init      create the ledger (and county key) or upgrade it to the current schema
+  init      create the ledger (and county key) or upgrade it to the current schema. A ledger that
+            is missing or empty where this data directory had one (DIR/ledger.db.instance says so)
+            is never recreated silently: restore it from a backup, or
+  init --new-instance
+            start a new, empty ledger with a new instance id. Receipts the hub already holds keep
+            their items; donations the lost ledger had not synced are gone; new receipts never mix
+            with old ones
   verify-audit
             walk the hash-chained audit log: "ok" (exit 0) or every changed, removed or
             reordered row (exit 1)
@@ -47,6 +53,7 @@ struct DbOptions {
     int limit = kDefaultLimit;
     bool json = false;
     bool help = false;
+    bool new_instance = false;
 };
 
 std::optional<int> parse_limit(std::string_view text) {
@@ -72,6 +79,8 @@ std::variant<DbOptions, std::string> parse_args(const Args& args) {
             options.help = true;
         } else if (arg == "--json") {
             options.json = true;
+        } else if (arg == "--new-instance") {
+            options.new_instance = true;
         } else if (arg == "--data-dir" || arg.rfind("--data-dir=", 0) == 0) {
             auto value = take_value("--data-dir");
             if (!value || value->empty()) return std::string("--data-dir needs a directory");
@@ -94,6 +103,8 @@ std::variant<DbOptions, std::string> parse_args(const Args& args) {
         }
     }
     if (options.help) return options;
+    if (options.new_instance && options.command != "init")
+        return std::string("--new-instance goes with init");
     if (options.command.empty())
         return std::string("which command? summary, list, check, init, verify-audit or export");
     if (options.command != "summary" && options.command != "list" && options.command != "check" &&
@@ -141,14 +152,23 @@ int run_db(const Args& args, CommandIo io) {
     if (options.command == "init") {
         storage::LedgerOptions writable;
         writable.county_key_file = medkiosk::kiosk::county_key_file(data_dir);
+        writable.new_instance = options.new_instance;
         auto created = storage::Ledger::open(ledger_path, writable);
         if (!created) return fail(io, created.error());
         auto summary = created.value()->summary();
         if (!summary) return fail(io, summary.error());
         io.out << "ledger " << ledger_path.string() << " ready (schema version "
-               << summary.value().schema_version << ")\n";
+               << summary.value().schema_version << ", instance " << created.value()->instance_id() << ")\n";
+        if (options.new_instance) {
+            io.out << "A new ledger instance: receipts the hub already holds keep showing their items; "
+                      "donations "
+                      "the lost ledger had recorded but not synced cannot be recovered; new receipts are "
+                      "keyed by "
+                      "the new instance and never mix with the old ones.\n";
+        }
         return 0;
     }
+    if (auto s = ledger_cli::require_data_dir(data_dir); !s) return fail(io, s.error());
     std::error_code ec;
     if (!fs::exists(ledger_path, ec)) {
         io.err << "medkioskctl db: no ledger at " << ledger_path.string()

@@ -92,7 +92,19 @@ storage::StatusOr<std::unique_ptr<storage::Ledger>> open_writable(const CommonOp
     return storage::Ledger::open(kiosk::ledger_file(data_dir(options)), ledger_options);
 }
 
+storage::Status require_data_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return storage::Ok{};
+    const bool exists = std::filesystem::exists(dir, ec);
+    return storage::Error{
+        storage::ErrorCode::NotFound,
+        "data directory " + dir.string() + (exists ? " is not a directory" : " does not exist") +
+            "; check --data-dir (default: $MEDKIOSK_DATA_DIR, /var/lib/medkiosk as root or its owner, "
+            "else ~/.local/share/medkiosk) — nothing was created"};
+}
+
 storage::StatusOr<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options) {
+    if (auto s = require_data_dir(data_dir(options)); !s) return s.error();
     storage::LedgerOptions ledger_options;
     ledger_options.read_only = true;
     return storage::Ledger::open(kiosk::ledger_file(data_dir(options)), ledger_options);

@@ -36,6 +36,10 @@ std::filesystem::path data_dir(const CommonOptions& options);
 std::filesystem::path pepper_file(const CommonOptions& options);
 scanner::Date today(const CommonOptions& options);
 
+// A command that only reads never creates anything: a data directory that does not exist is an error
+// naming it (`users list --data-dir TYPO` must not answer "no users" from a new, empty ledger).
+storage::Status require_data_dir(const std::filesystem::path& dir);
+
 storage::StatusOr<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options);
 storage::StatusOr<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& options);
 

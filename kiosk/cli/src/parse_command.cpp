@@ -9,6 +9,36 @@
 #include "pack_json.hpp"
 
 namespace medkiosk::cli {
+namespace {
+
+// One line without its end-of-line (LF or CRLF), keeping only what the parser may read (a symbology
+// identifier and one byte more than a scan can hold, so it still refuses it): a line of gigabytes
+// costs neither memory nor time. `bytes` is the line's whole length. False at the end of the input.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes) {
+    line.clear();
+    bytes = 0;
+    const std::size_t keep = 3 + scanner::kMaxScanBytes + 1;
+    std::streambuf* buffer = in.rdbuf();
+    int last = 0;
+    for (int c = buffer->sbumpc();; c = buffer->sbumpc()) {
+        if (c == std::char_traits<char>::eof()) {
+            in.setstate(std::ios::eofbit);
+            if (bytes == 0) return false;
+            break;
+        }
+        if (c == '\n') break;
+        ++bytes;
+        last = c;
+        if (line.size() < keep) line.push_back(static_cast<char>(c));
+    }
+    if (last == '\r') {
+        if (line.size() == bytes) line.pop_back();
+        --bytes;
+    }
+    return true;
+}
+
+}  // namespace
 
 nlohmann::ordered_json pack_to_json(const scanner::ParseResult& parsed) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();
@@ -99,14 +129,18 @@ int run_parse(const Args& args, CommandIo io) {
         }
     }
     int status = 0;
-    for (std::string line; std::getline(io.in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string line;
+    for (std::size_t bytes = 0; read_bounded_line(io.in, line, bytes);) {
+        const bool oversized = bytes > line.size();
         const scanner::SplitScan split = scanner::split_symbology(line);
         const scanner::ParseResult parsed = scanner::parse_scan(split.data, split.symbology, today);
         if (!parsed.ok()) status = 1;
+        // A flood is not echoed back: its start and its size say enough.
+        if (oversized) line = line.substr(0, 64) + "…";
         if (json) {
             nlohmann::ordered_json out = nlohmann::ordered_json::object();
             out["input"] = line;
+            if (oversized) out["input_bytes"] = bytes;
             append_pack_fields(out, parsed);
             if (!split.symbology.empty()) out["symbology"] = std::string(split.symbology);
             io.out << dump_line(out) << '\n';

@@ -1,12 +1,12 @@
 // medkioskctl scan: reads pack codes in image files, folders and video files, with the kiosk's decoder,
-// parser and confirmation rule, so a technician can check a photo or a recording offline.
+// parser and confirmation rule, so a technician can check a photo or a recording offline. Decoding runs
+// in the medkiosk-decoder helper as in the kiosk: an image or frame it crashes on is reported and
+// skipped, and the scan goes on. Only regular files are read, images only up to a declared size.
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <ostream>
@@ -15,7 +15,8 @@
 
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/scanner/confirmer.hpp"
-#include "medkiosk/scanner/decoder.hpp"
+#include "medkiosk/scanner/decode_worker.hpp"
+#include "medkiosk/scanner/image_file.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "pack_json.hpp"
 
@@ -25,22 +26,19 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string extension_of(const fs::path& path) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
+// The number after option `i`, when it is one in (low, high]; -1 otherwise.
+double number_after(const Args& args, std::size_t i, double low, double high) {
+    if (i + 1 >= args.size()) return -1;
+    try {
+        std::size_t used = 0;
+        const double value = std::stod(args[i + 1], &used);
+        return used == args[i + 1].size() && value > low && value <= high ? value : -1;
+    } catch (const std::exception&) {
+        return -1;
+    }
 }
 
-bool is_image(const fs::path& path) {
-    const std::string ext = extension_of(path);
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp" || ext == ".bmp";
-}
-
-bool is_video(const fs::path& path) {
-    const std::string ext = extension_of(path);
-    return ext == ".mp4" || ext == ".avi" || ext == ".mkv" || ext == ".mov" || ext == ".webm";
-}
+constexpr const char* kScanUsage = "medkioskctl scan [--json] [--hold SECONDS] [--max-megapixels N] PATH...";
 
 double percentile(std::vector<double> values, double p) {
     if (values.empty()) return 0;
@@ -53,47 +51,74 @@ double round2(double value) {
     return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100;
 }
 
+scanner::DecodeWorkerOptions offline_decoding() {
+    scanner::DecodeWorkerOptions options;
+    options.restart_backoff = std::chrono::milliseconds(0);  // offline: the next image goes on at once
+    return options;
+}
+
 class Scanner {
   public:
-    Scanner(bool json, scanner::ConfirmOptions confirm, CommandIo io)
-        : json_(json), confirm_(confirm), io_(io), today_(scanner::today_utc()) {}
+    Scanner(bool json, scanner::ConfirmOptions confirm, std::uint64_t max_pixels, CommandIo io)
+        : json_(json),
+          confirm_(confirm),
+          max_pixels_(max_pixels),
+          io_(io),
+          today_(scanner::today_utc()),
+          decoder_(offline_decoding()) {}
 
     void scan_path(const fs::path& path) {
         std::error_code ec;
-        if (fs::is_directory(path, ec)) {
-            std::vector<fs::path> files;
-            for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
-                if (it->is_regular_file(ec) && (is_image(it->path()) || is_video(it->path())))
-                    files.push_back(it->path());
-            if (ec) return report_error(path, "folder could not be listed: " + ec.message());
-            std::sort(files.begin(), files.end());
-            for (const auto& file : files) scan_file(file);
-            return;
-        }
-        if (!fs::exists(path, ec)) return report_error(path, "no such file or folder");
+        if (fs::is_directory(path, ec)) return scan_folder(path);
+        if (std::string why = scanner::why_not_a_regular_file(path); !why.empty())
+            return report_error(path, why == "no such file" ? "no such file or folder" : why);
         scan_file(path);
     }
 
     bool failed() const { return failed_; }
 
   private:
+    // Every image and video below `folder`, in order; what looks like one but cannot be read (a FIFO,
+    // a dangling link, a folder named x.png) is reported, other files are not images and pass quietly.
+    void scan_folder(const fs::path& folder) {
+        std::error_code ec;
+        std::vector<fs::path> files;
+        std::vector<std::pair<fs::path, std::string>> passed_over;
+        for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+            const fs::path& path = it->path();
+            const bool media = scanner::has_image_extension(path) || scanner::has_video_extension(path);
+            if (it->is_directory(ec) && !it->is_symlink(ec)) {
+                if (media) passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+                continue;
+            }
+            const std::string why = scanner::why_not_a_regular_file(path);
+            if (why.empty() && media) files.push_back(path);
+            // A special file or a dangling link is worth a word whatever its name.
+            if (!why.empty() && (media || !it->is_symlink(ec) || why.find("dangling") != std::string::npos))
+                passed_over.emplace_back(path, why);
+        }
+        if (ec) return report_error(folder, "folder could not be listed: " + ec.message());
+        std::sort(passed_over.begin(), passed_over.end());
+        for (const auto& [path, why] : passed_over) report_error(path, why);
+        std::sort(files.begin(), files.end());
+        for (const auto& file : files) scan_file(file);
+    }
+
     void scan_file(const fs::path& path) {
-        if (is_video(path)) return scan_video(path);
-        if (!is_image(path))
+        if (scanner::has_video_extension(path)) return scan_video(path);
+        if (!scanner::has_image_extension(path))
             return report_error(
                 path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
-        cv::Mat grey;
-        try {
-            grey = cv::imread(path.string(), cv::IMREAD_GRAYSCALE);
-        } catch (const cv::Exception& e) {
-            return report_error(path, std::string("image could not be read: ") + e.what());
-        }
-        if (grey.empty())
-            return report_error(path, "image could not be read (missing, damaged or unsupported format)");
+        auto loaded = scanner::load_grey_image(path, max_pixels_);
+        if (const auto* why = std::get_if<std::string>(&loaded)) return report_error(path, *why);
+        const scanner::GreyImage& grey = std::get<scanner::GreyImage>(loaded);
         const auto started = Clock::now();
-        const auto symbols =
-            decoder_.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+        const scanner::DecodeReport report =
+            decoder_.decode_grey(scanner::DecodeMode::Still, grey.pixels.data(), grey.width, grey.height,
+                                 grey.width, path.string());
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        if (report.skipped) return report_skip(path, -1, report);
+        const auto& symbols = report.symbols;
         if (json_) {
             nlohmann::ordered_json line{
                 {"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
@@ -113,35 +138,50 @@ class Scanner {
         }
         if (!capture.isOpened())
             return report_error(path, "video could not be opened (missing, damaged or unsupported format)");
+        const scanner::ImageSize declared{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
+                                          static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
+        if (std::string error = scanner::check_image_pixels(declared, max_pixels_); !error.empty())
+            return report_error(path, error);
         double fps = capture.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
         scanner::CodeConfirmer confirmer(confirm_);
-        scanner::TrackingDecoder
-            tracker;  // the live pipeline's decoder, so a recording behaves like the camera
+        decoder_.reset_live();  // the live pipeline's decoder, following codes from this video's start
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
-        cv::Mat image, grey;
+        cv::Mat image;
         for (;; ++frame_index) {
+            std::uint8_t* shared = nullptr;
             try {
                 if (!capture.read(image) || image.empty()) break;
+                if (std::uint64_t(image.cols) * std::uint64_t(image.rows) > max_pixels_) {
+                    report_error(path, scanner::check_image_pixels({"video frame", image.cols, image.rows},
+                                                                   max_pixels_));
+                    break;
+                }
+                // Converted straight into the memory the decoding helper reads.
+                shared = decoder_.grey_buffer(image.cols, image.rows);
+                if (!shared) break;
+                cv::Mat grey(image.rows, image.cols, CV_8UC1, shared);
                 if (image.channels() == 3)
                     cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
                 else if (image.channels() == 4)
                     cv::cvtColor(image, grey, cv::COLOR_BGRA2GRAY);
                 else
-                    grey = image;
+                    image.copyTo(grey);
             } catch (const cv::Exception&) {
                 break;
             }
             const auto started = Clock::now();
-            const auto symbols =
-                tracker.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+            const scanner::DecodeReport report =
+                decoder_.decode_buffer(scanner::DecodeMode::Live, image.cols, image.rows,
+                                       path.string() + " frame " + std::to_string(frame_index));
             decode_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+            if (report.incident || report.skipped) report_skip(path, frame_index, report);
             const auto at = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                         static_cast<double>(frame_index) / fps));
-            const auto confirmed = confirmer.update(symbols, at);
+            const auto confirmed = confirmer.update(report.symbols, at);
             if (confirmed.empty()) continue;
             if (json_) {
                 nlohmann::ordered_json line{
@@ -187,6 +227,25 @@ class Scanner {
         }
     }
 
+    // A decode that did not happen: the helper crashed or hung on this image (it was restarted).
+    void report_skip(const fs::path& path, long long frame, const scanner::DecodeReport& report) {
+        failed_ = true;
+        const std::string kind =
+            report.incident ? std::string(scanner::to_string(report.incident->kind)) : std::string("skipped");
+        const std::string detail = report.incident ? report.incident->detail : "not decoded";
+        if (json_) {
+            nlohmann::ordered_json line{{"file", path.string()}};
+            if (frame >= 0) line["frame"] = frame;
+            line["decoder"] = kind;
+            line["error"] = detail;
+            io_.out << dump_line(line) << '\n';
+        } else {
+            io_.err << path.string();
+            if (frame >= 0) io_.err << " frame " << frame;
+            io_.err << ": not decoded, the decoder " << kind << ": " << detail << '\n';
+        }
+    }
+
     void report_error(const fs::path& path, const std::string& message) {
         failed_ = true;
         if (json_)
@@ -197,9 +256,10 @@ class Scanner {
 
     bool json_;
     scanner::ConfirmOptions confirm_;
+    std::uint64_t max_pixels_;
     CommandIo io_;
     scanner::Date today_;
-    scanner::Decoder decoder_;
+    scanner::DecodeWorker decoder_;
     bool failed_ = false;
 };
 
@@ -208,6 +268,7 @@ class Scanner {
 int run_scan(const Args& args, CommandIo io) {
     bool json = false;
     scanner::ConfirmOptions confirm;
+    std::uint64_t max_pixels = scanner::kDefaultMaxImagePixels;
     std::vector<std::string> paths;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -215,37 +276,39 @@ int run_scan(const Args& args, CommandIo io) {
             json = true;
         } else if (arg == "--hold") {
             // Seconds before a pack that stays in view may fire again (videos only).
-            double seconds = -1;
-            if (i + 1 < args.size()) {
-                try {
-                    std::size_t used = 0;
-                    seconds = std::stod(args[i + 1], &used);
-                    if (used != args[i + 1].size()) seconds = -1;
-                } catch (const std::exception&) {
-                    seconds = -1;
-                }
-            }
-            if (!(seconds > 0 && seconds < 86400)) {
+            const double seconds = number_after(args, i, 0, 86400);
+            if (seconds <= 0) {
                 io.err << "medkioskctl scan: --hold needs a number of seconds, e.g. --hold 8\n";
                 return 2;
             }
             confirm.hold = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
             ++i;
+        } else if (arg == "--max-megapixels") {
+            // Images and videos declaring more pixels are refused before they are decoded.
+            const double megapixels = number_after(args, i, 0, 2000);
+            if (megapixels <= 0) {
+                io.err << "medkioskctl scan: --max-megapixels needs a number from 0 to 2000, e.g. "
+                          "--max-megapixels 100\n";
+                return 2;
+            }
+            max_pixels = static_cast<std::uint64_t>(megapixels * 1e6);
+            ++i;
         } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-            io.err << "medkioskctl scan: unknown option '" << arg
-                   << "'\nusage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n";
+            io.err << "medkioskctl scan: unknown option '" << arg << "'\nusage: " << kScanUsage << "\n";
             return 2;
         } else {
             paths.push_back(arg);
         }
     }
     if (paths.empty()) {
-        io.err << "usage: medkioskctl scan [--json] [--hold SECONDS] PATH...\n"
-                  "  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, "
-                  "avi, mkv, mov, webm)\n";
+        io.err
+            << "usage: " << kScanUsage
+            << "\n  PATH: image (png, jpg, jpeg, webp, bmp), folder (searched recursively) or video (mp4, "
+               "avi, mkv, mov, webm)\n  --max-megapixels: images and videos declaring more are not decoded "
+               "(default 50)\n";
         return 2;
     }
-    Scanner scanner_run(json, confirm, io);
+    Scanner scanner_run(json, confirm, max_pixels, io);
     for (const auto& path : paths) {
         scanner_run.scan_path(path);
         io.out.flush();

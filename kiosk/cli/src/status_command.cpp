@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 
+#include "ledger_cli.hpp"
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/kiosk/config.hpp"
 #include "medkiosk/kiosk/paths.hpp"
@@ -65,6 +66,10 @@ int run_status(const Args& args, CommandIo io) {
     if (data_dir.empty()) {
         data_dir = config.ok() && !config.config.data_dir.empty() ? fs::path(config.config.data_dir)
                                                                   : kiosk::default_data_dir();
+    }
+    if (auto s = ledger_cli::require_data_dir(data_dir); !s) {
+        io.err << "medkioskctl status: " << s.error().message << '\n';
+        return 1;
     }
     const kiosk::StatusReport report = kiosk::gather_status(data_dir);
     const auto& runtime = report.runtime;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "hub_options.hpp"
+#include "ledger_cli.hpp"
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/storage/bundle.hpp"
@@ -84,6 +85,13 @@ int run_sync(const Args& args, CommandIo io) {
     const fs::path ledger = medkiosk::kiosk::ledger_file(data_dir);
     const fs::path key_file = data_dir / "kiosk_sign.key";
 
+    if (command == "export" && options.value("--to").empty()) {
+        io.err << "medkioskctl sync: export needs --to DIR\n\n" << kUsage;
+        return 2;
+    }
+    if (command == "status" || command == "export") {
+        if (auto s = ledger_cli::require_data_dir(data_dir); !s) return fail(io, s.error().message);
+    }
     if (command == "status") {
         auto status = storage::read_outbox_status(ledger);
         if (!status) return fail(io, status.error().message);

@@ -60,7 +60,8 @@ int run_users(const Args& args, CommandIo io) {
         }
     }
 
-    auto opened = ledger_cli::open_writable(options);
+    auto opened =
+        command == "list" ? ledger_cli::open_read_only(options) : ledger_cli::open_writable(options);
     if (!opened) return fail(io, opened.error().message);
     storage::Ledger& ledger = *opened.value();
 
@@ -85,7 +86,8 @@ int run_users(const Args& args, CommandIo io) {
     }
 
     auto pepper =
-        kiosk::load_pepper(ledger_cli::pepper_file(options), command == "add" || command == "reset-pin");
+        kiosk::load_pepper(ledger_cli::pepper_file(options), command == "add" || command == "reset-pin",
+                           ledger_cli::data_dir(options));
     if (!pepper) return fail(io, pepper.error().message);
     kiosk::UserService service(ledger, pepper.value());
 

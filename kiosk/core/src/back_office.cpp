@@ -643,7 +643,7 @@ class LocalBackOffice : public BackOfficePort {
         const auto file = options_.pepper_file.empty()
                               ? default_pepper_file(options_.ledger_file.parent_path())
                               : options_.pepper_file;
-        auto loaded = load_pepper(file, create);
+        auto loaded = load_pepper(file, create, options_.ledger_file.parent_path());
         if (!loaded) return loaded.error();
         pepper_ = loaded.value();
         return *pepper_;

@@ -66,6 +66,37 @@ std::vector<CsvRecord> split_rows(std::string_view text, std::vector<CsvProblem>
     return rows;
 }
 
+// A NUL byte is valid UTF-8 but never part of a name: C strings, SQLite's text functions and the screen
+// all stop at it, so "布洛芬\0…" would show as one thing and store another. One problem per field, on the
+// physical line where the NUL is, naming the column (from the header when it has one).
+void report_nul_bytes(const std::vector<CsvRecord>& rows, std::vector<CsvProblem>& problems) {
+    for (const CsvRecord& row : rows) {
+        int line_breaks_before = 0;  // inside earlier quoted fields of this row
+        for (std::size_t i = 0; i < row.fields.size(); ++i) {
+            const std::string& field = row.fields[i];
+            const std::size_t nul = field.find('\0');
+            if (nul == std::string::npos) {
+                line_breaks_before += static_cast<int>(std::count(field.begin(), field.end(), '\n'));
+                continue;
+            }
+            const std::string header_name =
+                i < rows.front().fields.size() ? trim_blanks(rows.front().fields[i]) : "";
+            const std::string column =
+                !header_name.empty() && header_name.find('\0') == std::string::npos && &row != &rows.front()
+                    ? header_name
+                    : "column " + std::to_string(i + 1);
+            const int line =
+                row.line + line_breaks_before +
+                static_cast<int>(std::count(field.begin(), field.begin() + static_cast<long>(nul), '\n'));
+            line_breaks_before += static_cast<int>(std::count(field.begin(), field.end(), '\n'));
+            problems.push_back({line, column,
+                                "holds a NUL byte (\\0) after " + std::to_string(nul) +
+                                    " bytes; remove it (the file was likely saved as UTF-16 or damaged)",
+                                static_cast<int>(i) + 1});
+        }
+    }
+}
+
 }  // namespace
 
 std::string describe(const CsvProblem& problem, std::string_view file) {
@@ -110,6 +141,8 @@ CsvTable read_csv_table(std::string_view text, std::span<const char* const> requ
         table.problems.push_back({1, "", "the file is empty; the first line must name the columns"});
         return table;
     }
+    report_nul_bytes(rows, table.problems);
+    if (!table.problems.empty()) return table;  // every later check would trip on it
     const CsvRecord& header = rows.front();
     const auto listed = [](std::span<const char* const> names, const std::string& name) {
         return std::find_if(names.begin(), names.end(), [&](const char* c) { return name == c; }) !=

@@ -125,7 +125,8 @@ OutOfOrder ApplianceMonitor::tick(Clock::time_point now, const scanner::Pipeline
                                   std::string_view ledger_open_error) {
     if (watchdog_.beat(now)) notifier_.watchdog();
 
-    health_.camera(camera.source_error, now);
+    // No decoder is as bad as no camera: nothing can be read either way.
+    health_.camera(camera.source_error.empty() ? camera.decoder_error : camera.source_error, now);
     health_.ledger_unavailable(ledger_open_error);
     if (now >= next_disk_check_) {
         health_.disk_free(probe_(settings_.data_dir), now);

@@ -1,5 +1,6 @@
 #include "medkiosk/kiosk/paths.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,8 +23,14 @@ std::filesystem::path executable_dir() {
 }  // namespace
 
 std::filesystem::path default_data_dir() {
+    constexpr const char* kAppliance = "/var/lib/medkiosk";
     if (auto dir = env_path("MEDKIOSK_DATA_DIR"); !dir.empty()) return dir;
-    if (geteuid() == 0) return "/var/lib/medkiosk";
+    if (geteuid() == 0) return kAppliance;
+    // The kiosk's own user (`sudo -u medkiosk medkioskctl …`, as the appliance's files want): its data
+    // directory is the appliance's, not one under its home.
+    if (struct stat info{};
+        ::stat(kAppliance, &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == geteuid())
+        return kAppliance;
     if (auto xdg = env_path("XDG_DATA_HOME"); !xdg.empty()) return xdg / "medkiosk";
     if (auto home = env_path("HOME"); !home.empty()) return home / ".local/share/medkiosk";
     return std::filesystem::current_path() / "medkiosk-data";

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "medkiosk/storage/file_owner.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
@@ -57,7 +59,7 @@ fs::path default_pepper_file(const fs::path& data_dir) {
     return dir.parent_path() / (dir.filename().string() + ".pin-pepper");
 }
 
-storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
+storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create, const fs::path& data_dir) {
     if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
     std::ifstream in(file, std::ios::binary);
     if (in) {
@@ -84,6 +86,13 @@ storage::StatusOr<std::string> load_pepper(const fs::path& file, bool create) {
         return Error{ErrorCode::Io,
                      "cannot create PIN pepper " + file.string() + ": " + std::strerror(errno)};
     }
+    if (!data_dir.empty()) {
+        if (auto handed = storage::hand_to_data_dir_owner(fd, file, data_dir); !handed) {
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            return handed.error();
+        }
+    }
     const bool written =
         ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
     ::close(fd);
@@ -104,8 +113,13 @@ PinCost PinCost::minimal() {
     return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
 }
 
-UserService::UserService(storage::Ledger& ledger, std::string pepper, PinCost cost)
-    : ledger_(ledger), pepper_(std::move(pepper)), cost_(cost) {}
+storage::PinAttemptRules UserService::default_rules() {
+    return {kFreeAttempts, std::chrono::milliseconds(kFirstDelay).count(), kLockAfter};
+}
+
+UserService::UserService(storage::Ledger& ledger, std::string pepper, PinCost cost,
+                         storage::PinAttemptRules rules)
+    : ledger_(ledger), pepper_(std::move(pepper)), cost_(cost), rules_(rules) {}
 
 bool UserService::pin_is_acceptable(const std::string& pin) {
     return pin.size() >= 4 && pin.size() <= 12 &&
@@ -113,8 +127,14 @@ bool UserService::pin_is_acceptable(const std::string& pin) {
 }
 
 std::chrono::seconds UserService::delay_after(int failed_attempts) {
-    if (failed_attempts < kFreeAttempts) return std::chrono::seconds(0);
-    return kFirstDelay * (1 << std::min(failed_attempts - kFreeAttempts, 10));
+    return std::chrono::ceil<std::chrono::seconds>(delay_after(failed_attempts, default_rules()));
+}
+
+std::chrono::milliseconds UserService::delay_after(int failed_attempts,
+                                                   const storage::PinAttemptRules& rules) {
+    if (failed_attempts < rules.free_attempts) return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(rules.first_delay_ms) *
+           (1 << std::min(failed_attempts - rules.free_attempts, 10));
 }
 
 storage::StatusOr<std::string> UserService::hash_pin(const std::string& pin) const {
@@ -168,41 +188,55 @@ storage::StatusOr<SignInResult> UserService::sign_in(const std::string& login, c
         return result;
     }
     storage::UserRecord user = *found.value();
-    result.user = user;
-    if (user.locked) {
+    const auto apply = [&user](const storage::PinAttemptState& state) {
+        user.failed_attempts = state.failed_attempts;
+        user.locked = state.locked;
+        user.last_failure_at = state.last_failure_at;
+    };
+    const auto locked = [&] {
         result.outcome = SignInOutcome::Locked;
+        result.user = user;
         result.message =
             "user '" + login + "' is locked after repeated wrong PINs; a technician must unlock it";
         return result;
-    }
-    if (const auto wait = delay_after(user.failed_attempts); wait.count() > 0) {
+    };
+
+    // Counted first, by the ledger: the gates and the count are one statement (users.hpp).
+    auto attempt = ledger_.begin_pin_attempt(login, iso8601(now), rules_);
+    if (!attempt) return attempt.error();
+    apply(attempt.value());
+    if (!attempt.value().granted) {
+        if (user.locked || user.failed_attempts >= rules_.lock_after) return locked();
         const auto last = parse_iso8601(user.last_failure_at);
-        if (last && now < *last + wait) {
-            result.outcome = SignInOutcome::TryLater;
-            result.retry_after = std::chrono::ceil<std::chrono::seconds>(*last + wait - now);
-            result.message =
-                "too many wrong PINs; try again in " + std::to_string(result.retry_after.count()) + " s";
-            return result;
-        }
+        const auto wait = delay_after(user.failed_attempts, rules_);
+        result.outcome = SignInOutcome::TryLater;
+        result.user = user;
+        result.retry_after = std::max(std::chrono::seconds(1),
+                                      last ? std::chrono::ceil<std::chrono::seconds>(*last + wait - now)
+                                           : std::chrono::ceil<std::chrono::seconds>(wait));
+        result.message =
+            "too many wrong PINs; try again in " + std::to_string(result.retry_after.count()) + " s";
+        return result;
     }
     if (pin_matches(pin, user.pin_hash)) {
-        if (user.failed_attempts != 0) {
-            user.failed_attempts = 0;
-            user.last_failure_at.clear();
-            if (auto s = ledger_.update_login_state(user, "sign-in", login); !s) return s.error();
+        auto passed = ledger_.pass_pin_attempt(login, user.failed_attempts > 1);
+        if (!passed) return passed.error();
+        if (!passed.value()) {  // a concurrent wrong guess locked the user meanwhile
+            user.locked = true;
+            return locked();
         }
+        user.failed_attempts = 0;
+        user.last_failure_at.clear();
         result.outcome = SignInOutcome::Ok;
         result.user = user;
         return result;
     }
-    user.failed_attempts += 1;
-    user.last_failure_at = iso8601(now);
-    user.locked = user.failed_attempts >= kLockAfter;
-    if (auto s = ledger_.update_login_state(user, user.locked ? "lock" : "wrong-pin", login); !s)
-        return s.error();
+    auto failed = ledger_.fail_pin_attempt(login, rules_);
+    if (!failed) return failed.error();
+    apply(failed.value());
     result.user = user;
     result.outcome = user.locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
-    result.retry_after = delay_after(user.failed_attempts);
+    result.retry_after = std::chrono::ceil<std::chrono::seconds>(delay_after(user.failed_attempts, rules_));
     result.message = user.locked
                          ? "wrong PIN; user '" + login + "' is now locked until a technician unlocks it"
                          : "wrong PIN";

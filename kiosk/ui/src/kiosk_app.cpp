@@ -167,6 +167,24 @@ void feed_expiry_reader(kiosk::ExpiryReader& reader, ExpiryReading& reading, kio
     }
 }
 
+// Decoder and source failures count as errors (technician status, journal priority); a file the
+// images: source passed over is a notice.
+const char* scanner_event_name(scanner::ScannerIncident::Kind kind) {
+    switch (kind) {
+        case scanner::ScannerIncident::Kind::DecoderCrashed:
+        case scanner::ScannerIncident::Kind::DecoderTimedOut:
+        case scanner::ScannerIncident::Kind::DecoderUnavailable:
+        case scanner::ScannerIncident::Kind::DecoderBadAnswer:
+            return "decoder-error";
+        case scanner::ScannerIncident::Kind::SourceFailed:
+        case scanner::ScannerIncident::Kind::SourceStalled:
+            return "camera-error";
+        case scanner::ScannerIncident::Kind::InputSkipped:
+            break;
+    }
+    return "input-skipped";
+}
+
 std::unique_ptr<storage::SyncWorker> start_sync(const KioskOptions& options,
                                                 const scanner::ScanPipeline& pipeline) {
     storage::SyncOptions sync_options;
@@ -438,11 +456,15 @@ int run_kiosk(const KioskOptions& options) {
             last_logged_pack = current->id;
         }
 
+        // Each scanner failure once (a decoder crash and the frame it skipped, a source reopened, a
+        // file passed over); the camera's recovery when frames flow again.
+        for (const scanner::ScannerIncident& incident : pipeline.take_incidents())
+            kiosk::log_event(scanner_event_name(incident.kind),
+                             {{"what", std::string(scanner::to_string(incident.kind))},
+                              {"subject", incident.subject},
+                              {"detail", incident.detail}});
         if (std::string source_error = pipeline.stats().source_error; source_error != last_source_error) {
-            if (!source_error.empty())
-                kiosk::log_event("camera-error", {{"detail", source_error}});
-            else
-                kiosk::log_event("camera-ok", {{"source", scanner::describe(spec)}});
+            if (source_error.empty()) kiosk::log_event("camera-ok", {{"source", scanner::describe(spec)}});
             last_source_error = std::move(source_error);
         }
         const scanner::FramePtr frame = pipeline.latest_frame();

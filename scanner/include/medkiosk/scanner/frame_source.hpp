@@ -6,8 +6,10 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "medkiosk/scanner/frame.hpp"
+#include "medkiosk/scanner/image_file.hpp"
 
 namespace medkiosk::scanner {
 
@@ -19,6 +21,8 @@ struct SourceSpec {
     int height = 0;
     double fps = 0;    // pacing for files and the demo; 0 = the source's own rate (demo: 30)
     bool loop = true;  // files and folders start again at the end
+    // Images and videos declaring more pixels than this are refused before they are decoded.
+    std::uint64_t max_image_pixels = kDefaultMaxImagePixels;
 };
 
 // Parses "demo", "camera:0", "camera:/dev/video2", "video:clip.mp4", "images:dir", optionally with
@@ -33,10 +37,15 @@ class FrameSource {
   public:
     virtual ~FrameSource() = default;
     // Blocks until the next frame is ready (paced to the source's rate). nullopt at the end of a
-    // non-looping file, or when the device failed; error() then says why.
+    // non-looping file (finished() is then true), or when the source failed; error() then says why.
     virtual std::optional<Frame> next() = 0;
     virtual std::string error() const = 0;
     virtual std::string name() const = 0;
+    // True only once a non-looping file or folder delivered its last frame: the one way a source ends
+    // without a fault. Every other end of frames is a failure, and the source is opened again.
+    virtual bool finished() const { return false; }
+    // Files passed over since the last call ("PATH: why"), each said once, for the log.
+    virtual std::vector<std::string> take_skipped() { return {}; }
 };
 
 struct OpenedSource {

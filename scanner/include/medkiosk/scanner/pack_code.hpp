@@ -59,6 +59,7 @@ enum class ParseErrorKind {
     BadCharacter,
     MissingRequisite,  // an AI the GS1 dictionary says needs another one (250 without 21, 02 without 37)
     ExclusiveAi,       // two AIs the dictionary forbids together (01 with 02, 21 with 235)
+    TooLong,           // more data or more element strings than any pack symbol carries: refused unread
 };
 
 struct ParseError {

@@ -1,11 +1,19 @@
 #pragma once
 // Turns scan data (as a reader delivers it, with its AIM symbology identifier) into a PackCode.
 
+#include <cstddef>
 #include <string_view>
 
 #include "medkiosk/scanner/pack_code.hpp"
 
 namespace medkiosk::scanner {
+
+// The most any symbol a pack carries can hold (a version 40 QR Code of digits); longer input is
+// refused before it is read.
+inline constexpr std::size_t kMaxScanBytes = 7089;
+// The most element strings one GS1 code may hold (the limit the GS1 Barcode Syntax Engine applies);
+// more is refused, repeated AIs included.
+inline constexpr std::size_t kMaxGs1Elements = 64;
 
 // `data` is the decoded text with GS (0x1D), RS (0x1E), EOT (0x04) as raw bytes.
 // `symbology` is the AIM identifier ("]d2", "]E0", "]C0" …) or empty when unknown, in which case the

@@ -121,6 +121,10 @@ struct LedgerOptions {
     // Inspect only (medkioskctl): never creates, migrates or writes the file and needs no county key;
     // begin_session and record_dropoff fail with ErrorCode::Invalid. A missing file is NotFound.
     bool read_only = false;
+    // `medkioskctl db init --new-instance`: where the ledger is missing or empty although the data
+    // directory had one (ledger_instance.hpp), start a new one with a new instance id instead of
+    // refusing. A ledger that holds records is never replaced.
+    bool new_instance = false;
 };
 
 // The PIN hash of a disabled user: no PIN matches it.
@@ -145,6 +149,9 @@ class Ledger {
     StatusOr<std::string> integrity_check();  // "ok" or SQLite's report
 
     const std::filesystem::path& file() const;
+    // The random id this ledger got when it was made; "" on a read-only look at a ledger no version
+    // with instances has written to yet.
+    std::string instance_id() const;
 
     // --- Catalogue, rules, users, staff work, audit (ledger_admin.cpp). Every change is one durable
     // transaction together with its audit row (and its outbox row for staff actions on drop-offs).
@@ -173,6 +180,19 @@ class Ledger {
     Status update_login_state(const UserRecord& user, const std::string& audit_action,
                               const std::string& actor);
     Status set_pin_hash(const std::string& login, const std::string& pin_hash, const std::string& actor);
+
+    // One PIN attempt, counted in the database before the PIN is checked (ledger_pin_attempts.cpp), so
+    // guesses from the pad and from medkioskctl, in any number of threads or processes, are each
+    // counted and the delay and lock are decided from the count one UPDATE … RETURNING produced.
+    // begin: counts the attempt unless `login` is locked, at rules.lock_after, or inside the delay its
+    // count imposes at `now_iso` (then granted is false and nothing changed). Then exactly one of:
+    // fail (the PIN was wrong: locks at rules.lock_after, audit "wrong-pin" or "lock") or pass (the PIN
+    // was right: clears the count; false when the user was locked meanwhile; audit "sign-in" when
+    // `had_failures`).
+    StatusOr<PinAttemptState> begin_pin_attempt(const std::string& login, const std::string& now_iso,
+                                                const PinAttemptRules& rules);
+    StatusOr<PinAttemptState> fail_pin_attempt(const std::string& login, const PinAttemptRules& rules);
+    StatusOr<bool> pass_pin_attempt(const std::string& login, bool had_failures);
 
     // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
     // name, dates, categories and rules; a user who may no longer sign in (a PIN reset enables again).

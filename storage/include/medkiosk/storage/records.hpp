@@ -52,6 +52,22 @@ struct UserRecord {
     std::string created_at;
 };
 
+// How many wrong PINs a user may enter: `free_attempts` at once, then each further try waits
+// first_delay_ms, doubling; at `lock_after` the user is locked until a technician unlocks it.
+struct PinAttemptRules {
+    int free_attempts = 3;
+    std::int64_t first_delay_ms = 2000;
+    int lock_after = 6;
+};
+
+// A user's attempt counters as one PIN attempt left them (Ledger::begin_pin_attempt and friends).
+struct PinAttemptState {
+    bool granted = false;  // begin_pin_attempt: the attempt was counted and the PIN may be checked
+    int failed_attempts = 0;
+    bool locked = false;
+    std::string last_failure_at;  // UTC ISO-8601 or ""
+};
+
 struct ReviewAction {
     std::string uuid;
     std::string dropoff_uuid;

@@ -5,8 +5,8 @@
 
 namespace medkiosk::kiosk {
 
-// $MEDKIOSK_DATA_DIR, else /var/lib/medkiosk for root (the appliance), else
-// $XDG_DATA_HOME/medkiosk (default ~/.local/share/medkiosk).
+// $MEDKIOSK_DATA_DIR, else /var/lib/medkiosk for root and for the user who owns it (the appliance and
+// its kiosk user), else $XDG_DATA_HOME/medkiosk (default ~/.local/share/medkiosk).
 std::filesystem::path default_data_dir();
 
 std::filesystem::path ledger_file(const std::filesystem::path& data_dir);      // data_dir/ledger.db

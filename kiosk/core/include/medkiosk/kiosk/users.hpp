@@ -3,7 +3,9 @@
 // BLAKE2b(PIN) keyed with a pepper that lives in a file outside the database: a stolen ledger.db (a
 // backup, a USB export) alone does not allow guessing the short PINs offline.
 // After kFreeAttempts wrong PINs each further try waits twice as long; after kLockAfter the account is
-// locked until a technician unlocks it.
+// locked until a technician unlocks it. Every attempt is counted by the ledger before the PIN is
+// checked (Ledger::begin_pin_attempt), so concurrent guesses from the pad and medkioskctl are each
+// counted and none gets past the delay or the lock.
 
 #include <chrono>
 #include <filesystem>
@@ -18,7 +20,9 @@ namespace medkiosk::kiosk {
 std::filesystem::path default_pepper_file(const std::filesystem::path& data_dir);
 
 // Reads the pepper; creates 32 random bytes (mode 0600) when the file is absent and `create` is set.
-storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create);
+// A pepper created by root is given to the owner of `data_dir` (the kiosk's user; file_owner.hpp).
+storage::StatusOr<std::string> load_pepper(const std::filesystem::path& file, bool create,
+                                           const std::filesystem::path& data_dir = {});
 
 struct PinCost {
     unsigned long long ops_limit;
@@ -48,7 +52,11 @@ class UserService {
 
     using Clock = std::chrono::system_clock;
 
-    UserService(storage::Ledger& ledger, std::string pepper, PinCost cost = PinCost::interactive());
+    // The kiosk's rules; a test may pass others (a zero delay, to reach the lock at once).
+    static storage::PinAttemptRules default_rules();
+
+    UserService(storage::Ledger& ledger, std::string pepper, PinCost cost = PinCost::interactive(),
+                storage::PinAttemptRules rules = default_rules());
 
     // 4 to 12 digits.
     static bool pin_is_acceptable(const std::string& pin);
@@ -66,8 +74,9 @@ class UserService {
     // Direct unlock for medkioskctl run by the machine's administrator (file access is the authority).
     storage::Status unlock_as_administrator(const std::string& login, const std::string& actor);
 
-    // Seconds to wait after `failed_attempts` failures before the next try.
+    // Seconds to wait after `failed_attempts` failures before the next try (the default rules).
     static std::chrono::seconds delay_after(int failed_attempts);
+    static std::chrono::milliseconds delay_after(int failed_attempts, const storage::PinAttemptRules& rules);
 
   private:
     storage::StatusOr<std::string> hash_pin(const std::string& pin) const;
@@ -76,6 +85,7 @@ class UserService {
     storage::Ledger& ledger_;
     std::string pepper_;
     PinCost cost_;
+    storage::PinAttemptRules rules_;
 };
 
 }  // namespace medkiosk::kiosk

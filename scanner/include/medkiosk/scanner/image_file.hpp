@@ -1,0 +1,59 @@
+#pragma once
+// Image files read safely, for `medkioskctl scan` and the kiosk's images: source: only regular files
+// (a FIFO named x.png would block the reader for ever), only PNG, JPEG, BMP and WebP as their bytes say
+// (not their names), and the size an image declares checked before anything is decoded, so a small
+// file declaring 30000×30000 pixels costs a few bytes read instead of gigabytes.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace medkiosk::scanner {
+
+// 50 megapixels: well above 4K video (8.3 MP) and any phone camera; a 30000×30000 bomb is 900 MP.
+inline constexpr std::uint64_t kDefaultMaxImagePixels = 50'000'000;
+
+bool has_image_extension(const std::filesystem::path& path);  // png, jpg, jpeg, bmp, webp
+bool has_video_extension(const std::filesystem::path& path);  // mp4, avi, mkv, mov, webm
+
+// Why `path` is not something to read (missing, a dangling link, a folder, a FIFO, a device, a
+// socket), following links; empty for a regular file.
+std::string why_not_a_regular_file(const std::filesystem::path& path);
+
+struct ImageSize {
+    std::string format;  // "PNG", "JPEG", "BMP", "WebP"
+    int width = 0;
+    int height = 0;
+};
+
+// The format and size an image declares in its first bytes; an error for anything else.
+std::variant<ImageSize, std::string> read_image_size(std::string_view bytes);
+
+// "declares 30000x30000 pixels (900 MP), more than the limit of 50 MP …", or empty when within it.
+std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels);
+
+struct ImageFile {
+    std::vector<std::uint8_t> bytes;  // the whole file, to decode from memory (never the path again)
+    ImageSize size;
+};
+
+// Reads an image file whole: refused before reading when it is not a regular file or bigger than an
+// image within `max_pixels` can be, and before decoding when its header is not one of the four
+// formats or declares more than `max_pixels`. The error says why, for a technician.
+std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path& path,
+                                                     std::uint64_t max_pixels);
+
+struct GreyImage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;  // row stride = width
+};
+
+// read_image_file, then decoded to 8-bit grey (EXIF orientation applied).
+std::variant<GreyImage, std::string> load_grey_image(const std::filesystem::path& path,
+                                                     std::uint64_t max_pixels);
+
+}  // namespace medkiosk::scanner

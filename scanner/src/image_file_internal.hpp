@@ -1,0 +1,16 @@
+#pragma once
+// read_image_file, then decoded by OpenCV from memory: for the sources inside the scanner library.
+
+#include <cstdint>
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <string>
+#include <variant>
+
+namespace medkiosk::scanner::detail {
+
+// `imread_flags` as cv::imdecode takes them (cv::IMREAD_COLOR, cv::IMREAD_GRAYSCALE).
+std::variant<cv::Mat, std::string> decode_image_file(const std::filesystem::path& path,
+                                                     std::uint64_t max_pixels, int imread_flags);
+
+}  // namespace medkiosk::scanner::detail

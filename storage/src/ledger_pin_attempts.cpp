@@ -1,0 +1,135 @@
+// PIN attempts counted atomically (issue 12): reading the count, checking the PIN and writing the count
+// back as a number let twelve concurrent guesses leave failed_attempts = 1. Here every attempt is
+// counted by the database itself before the (slow) PIN check, and the gates — lock, limit, delay — are
+// in the same UPDATE's WHERE clause, so no interleaving of processes can pass more guesses than the
+// rules allow.
+
+#include <nlohmann/json.hpp>
+
+#include "audit.hpp"
+#include "dropoff_rows.hpp"
+#include "identifiers.hpp"
+#include "medkiosk/storage/ledger.hpp"
+#include "sqlite_db.hpp"
+
+namespace medkiosk::storage {
+namespace {
+
+using detail::Database;
+using detail::Statement;
+using detail::WriteTransaction;
+
+constexpr const char* kNothingChanged = "nothing was changed";
+
+PinAttemptState read_state(const Statement& row, bool granted) {
+    return PinAttemptState{granted, static_cast<int>(row.column_int64(0)), row.column_int64(1) != 0,
+                           row.column_text(2)};
+}
+
+Error no_such_user(const std::string& login) {
+    return Error{ErrorCode::NotFound, "no user '" + login + "' — " + kNothingChanged};
+}
+
+}  // namespace
+
+StatusOr<PinAttemptState> Ledger::begin_pin_attempt(const std::string& login, const std::string& now_iso,
+                                                    const PinAttemptRules& rules) {
+    return detail::without_exceptions("counting a PIN attempt", [&]() -> StatusOr<PinAttemptState> {
+        constexpr std::string_view kDoing = "counting a PIN attempt";
+        Database& db = database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        // The delay: after free_attempts, first_delay_ms doubling per further failure (at most 2^10),
+        // measured from the last attempt, in whole milliseconds so that "exactly 2 s later" passes.
+        auto claim = db.prepare(
+            "UPDATE app_user SET failed_attempts = failed_attempts + 1, last_failure_at = ?2 "
+            "WHERE login = ?1 AND locked = 0 AND failed_attempts < ?5 "
+            "AND (failed_attempts < ?3 OR last_failure_at IS NULL OR julianday(last_failure_at) IS NULL "
+            "     OR CAST(round((julianday(?2) - julianday(last_failure_at)) * 86400000.0) AS INTEGER) "
+            "        >= ?4 * (1 << min(failed_attempts - ?3, 10))) "
+            "RETURNING failed_attempts, locked, coalesce(last_failure_at, '')");
+        if (!claim) return claim.error();
+        claim.value().bind_text(1, login);
+        claim.value().bind_text(2, now_iso);
+        claim.value().bind_int64(3, rules.free_attempts);
+        claim.value().bind_int64(4, rules.first_delay_ms);
+        claim.value().bind_int64(5, rules.lock_after);
+        const int rc = claim.value().step();
+        std::optional<PinAttemptState> state;
+        if (rc == SQLITE_ROW) {
+            state = read_state(claim.value(), true);
+            claim.value().step();  // finishes the statement
+        } else if (rc != SQLITE_DONE) {
+            return db.last_error(rc, kDoing, kNothingChanged);
+        } else {
+            // Refused: report the counters as they stand.
+            auto current = db.prepare(
+                "SELECT failed_attempts, locked, coalesce(last_failure_at, '') FROM app_user WHERE login = "
+                "?1");
+            if (!current) return current.error();
+            current.value().bind_text(1, login);
+            const int found = current.value().step();
+            if (found == SQLITE_DONE) return no_such_user(login);
+            if (found != SQLITE_ROW) return db.last_error(found, kDoing, kNothingChanged);
+            state = read_state(current.value(), false);
+        }
+        if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
+        return *state;
+    });
+}
+
+StatusOr<PinAttemptState> Ledger::fail_pin_attempt(const std::string& login, const PinAttemptRules& rules) {
+    return detail::without_exceptions("recording a wrong PIN", [&]() -> StatusOr<PinAttemptState> {
+        constexpr std::string_view kDoing = "recording a wrong PIN";
+        Database& db = database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        auto lock = db.prepare(
+            "UPDATE app_user SET locked = CASE WHEN failed_attempts >= ?2 THEN 1 ELSE locked END "
+            "WHERE login = ?1 RETURNING failed_attempts, locked, coalesce(last_failure_at, '')");
+        if (!lock) return lock.error();
+        lock.value().bind_text(1, login);
+        lock.value().bind_int64(2, rules.lock_after);
+        const int rc = lock.value().step();
+        if (rc == SQLITE_DONE) return no_such_user(login);
+        if (rc != SQLITE_ROW) return db.last_error(rc, kDoing, kNothingChanged);
+        const PinAttemptState state = read_state(lock.value(), false);
+        lock.value().step();
+        const nlohmann::json detail = {{"failed_attempts", state.failed_attempts}, {"locked", state.locked}};
+        if (auto a = detail::append_audit(db, login, state.locked ? "lock" : "wrong-pin", "user", login,
+                                          detail.dump(), detail::utc_now_iso8601_ms());
+            !a)
+            return a.error();
+        if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
+        return state;
+    });
+}
+
+StatusOr<bool> Ledger::pass_pin_attempt(const std::string& login, bool had_failures) {
+    return detail::without_exceptions("recording a sign-in", [&]() -> StatusOr<bool> {
+        constexpr std::string_view kDoing = "recording a sign-in";
+        Database& db = database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        // A lock set by a concurrent wrong guess stands: the right PIN does not undo it.
+        auto clear = db.prepare(
+            "UPDATE app_user SET failed_attempts = 0, last_failure_at = NULL WHERE login = ?1 AND locked = "
+            "0");
+        if (!clear) return clear.error();
+        clear.value().bind_text(1, login);
+        if (const int rc = clear.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
+        const bool cleared = sqlite3_changes(db.handle()) > 0;
+        if (cleared && had_failures) {
+            if (auto a = detail::append_audit(db, login, "sign-in", "user", login,
+                                              R"({"failed_attempts":0,"locked":false})",
+                                              detail::utc_now_iso8601_ms());
+                !a)
+                return a.error();
+        }
+        if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
+        return cleared;
+    });
+}
+
+}  // namespace medkiosk::storage

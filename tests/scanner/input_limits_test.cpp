@@ -1,0 +1,351 @@
+// Bad input from disk and stdin (issue 12): image bombs refused from their header, only regular files
+// read (a FIFO named x.png must not hang), every file passed over reported with why, and floods of GS1
+// data refused unread by `medkioskctl parse`.
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
+#include <sstream>
+#include <thread>
+
+#include "json_lines.hpp"
+#include "linear_sweep.hpp"
+#include "medkiosk/scanner/frame_source.hpp"
+#include "medkiosk/scanner/image_file.hpp"
+#include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/scanner/scan_pipeline.hpp"
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fs = std::filesystem;
+using namespace medkiosk::scanner;
+using medkiosk::test::json_lines;
+using nlohmann::json;
+
+namespace {
+
+void put_u32(std::string& out, std::uint32_t value) {
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
+}
+
+void put_chunk(std::ofstream& file, const char* type, const std::string& data) {
+    std::string chunk;
+    put_u32(chunk, static_cast<std::uint32_t>(data.size()));
+    chunk += type;
+    chunk += data;
+    const auto* bytes = reinterpret_cast<const Bytef*>(chunk.data() + 4);
+    put_u32(chunk, static_cast<std::uint32_t>(crc32(0, bytes, static_cast<uInt>(chunk.size() - 4))));
+    file << chunk;
+}
+
+// A real PNG bomb: one bit per pixel, all zero, deflated: about 110 KB on disk for 30000×30000, which
+// a decoder expands to 900 MB of grey pixels (and OpenCV to more).
+fs::path make_png_bomb(const fs::path& path, std::uint32_t width, std::uint32_t height) {
+    std::ofstream file(path, std::ios::binary);
+    file << "\x89PNG\r\n\x1a\n";
+    std::string header;
+    put_u32(header, width);
+    put_u32(header, height);
+    header += std::string("\x01\x00\x00\x00\x00", 5);  // bit depth 1, grey, deflate, no filter, no interlace
+    put_chunk(file, "IHDR", header);
+    z_stream stream{};
+    deflateInit(&stream, 9);
+    const std::string row(1 + (width + 7) / 8, '\0');  // filter byte "none", then the bits
+    std::string out(1 << 16, '\0');
+    for (std::uint32_t y = 0; y <= height; ++y) {
+        const bool last = y == height;
+        stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(row.data()));
+        stream.avail_in = last ? 0 : static_cast<uInt>(row.size());
+        do {
+            stream.next_out = reinterpret_cast<Bytef*>(out.data());
+            stream.avail_out = static_cast<uInt>(out.size());
+            deflate(&stream, last ? Z_FINISH : Z_NO_FLUSH);
+            const std::size_t produced = out.size() - stream.avail_out;
+            if (produced > 0) put_chunk(file, "IDAT", out.substr(0, produced));
+        } while (stream.avail_out == 0);
+    }
+    deflateEnd(&stream);
+    put_chunk(file, "IEND", "");
+    return path;
+}
+
+std::string bytes_of(const std::vector<std::uint8_t>& encoded) {
+    return std::string(encoded.begin(), encoded.end());
+}
+
+std::string encoded(const char* extension, const cv::Mat& image, const std::vector<int>& params = {}) {
+    std::vector<std::uint8_t> out;
+    EXPECT_TRUE(cv::imencode(extension, image, out, params)) << extension;
+    return bytes_of(out);
+}
+
+ImageSize size_of(const std::string& bytes) {
+    auto size = read_image_size(bytes);
+    if (auto* error = std::get_if<std::string>(&size)) ADD_FAILURE() << *error;
+    return std::holds_alternative<ImageSize>(size) ? std::get<ImageSize>(size) : ImageSize{};
+}
+
+std::string error_of(const std::variant<ImageSize, std::string>& result) {
+    return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : "(no error)";
+}
+
+TEST(scannerImageFile, EachFormatsHeaderGivesItsSize) {
+    cv::Mat colour(45, 123, CV_8UC3, cv::Scalar(10, 200, 30));
+    cv::Mat with_alpha(45, 123, CV_8UC4, cv::Scalar(10, 200, 30, 128));
+    struct Case {
+        std::string bytes;
+        const char* format;
+    };
+    std::string jpeg = encoded(".jpg", colour);
+    // An EXIF block before the frame header, as every phone photo has.
+    const std::string exif =
+        std::string("\xFF\xE1\x10\x08", 4) + "Exif" + std::string(2, '\0') + std::string(0x1000, 'x');
+    const std::string jpeg_with_exif = jpeg.substr(0, 2) + exif + jpeg.substr(2);
+    const Case cases[] = {
+        {encoded(".png", colour), "PNG"},
+        {jpeg, "JPEG"},
+        {jpeg_with_exif, "JPEG"},
+        {encoded(".jpg", colour, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}), "JPEG"},
+        {encoded(".bmp", colour), "BMP"},
+        {encoded(".webp", colour, {cv::IMWRITE_WEBP_QUALITY, 80}), "WebP"},      // VP8
+        {encoded(".webp", colour, {cv::IMWRITE_WEBP_QUALITY, 101}), "WebP"},     // VP8L
+        {encoded(".webp", with_alpha, {cv::IMWRITE_WEBP_QUALITY, 80}), "WebP"},  // VP8X
+    };
+    for (const Case& c : cases) {
+        const ImageSize size = size_of(c.bytes);
+        EXPECT_EQ(size.format, c.format);
+        EXPECT_EQ(size.width, 123) << c.format;
+        EXPECT_EQ(size.height, 45) << c.format;
+    }
+    EXPECT_NE(
+        error_of(read_image_size("GIF89a\x10\x00")).find("not a PNG, JPEG, BMP or WebP image (it is a GIF)"),
+        std::string::npos);
+    EXPECT_NE(error_of(read_image_size(std::string("II*\0", 4) + "rest")).find("TIFF"), std::string::npos);
+    EXPECT_NE(
+        error_of(read_image_size(encoded(".png", colour).substr(0, 20))).find("PNG header is truncated"),
+        std::string::npos);
+    EXPECT_NE(error_of(read_image_size(jpeg.substr(0, 40))).find("no frame header"), std::string::npos);
+    EXPECT_NE(error_of(read_image_size("")).find("empty"), std::string::npos);
+}
+
+TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
+    medkiosk::test::TempDir dir;
+    const fs::path bomb = make_png_bomb(dir.path() / "bomb.png", 30000, 30000);
+    EXPECT_LT(fs::file_size(bomb), 1u << 20);
+    const auto started = std::chrono::steady_clock::now();
+    auto loaded = load_grey_image(bomb, kDefaultMaxImagePixels);
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(std::holds_alternative<std::string>(loaded));
+    const std::string& error = std::get<std::string>(loaded);
+    EXPECT_NE(
+        error.find("PNG declares 30000x30000 pixels (900 MP), more than the limit of 50 MP: not decoded"),
+        std::string::npos)
+        << error;
+    EXPECT_LT(took, std::chrono::seconds(5)) << "refused from the header, not after decoding";
+
+    // A JPEG whose frame header claims 60000x60000.
+    std::string jpeg = encoded(".jpg", cv::Mat(16, 16, CV_8UC1, cv::Scalar(128)));
+    const std::size_t sof = jpeg.find("\xFF\xC0");
+    ASSERT_NE(sof, std::string::npos);
+    jpeg[sof + 5] = '\xEA';  // height 0xEA60 = 60000
+    jpeg[sof + 6] = '\x60';
+    jpeg[sof + 7] = '\xEA';
+    jpeg[sof + 8] = '\x60';
+    std::ofstream(dir.path() / "tall.jpg", std::ios::binary) << jpeg;
+    auto tall = load_grey_image(dir.path() / "tall.jpg", kDefaultMaxImagePixels);
+    ASSERT_TRUE(std::holds_alternative<std::string>(tall));
+    EXPECT_NE(std::get<std::string>(tall).find("JPEG declares 60000x60000 pixels (3600 MP)"),
+              std::string::npos);
+
+    // Within a raised limit the same reader decodes a genuine large image.
+    const cv::Mat big(4000, 6000, CV_8UC1, cv::Scalar(200));
+    ASSERT_TRUE(cv::imwrite((dir.path() / "big.png").string(), big));
+    EXPECT_TRUE(std::holds_alternative<std::string>(load_grey_image(dir.path() / "big.png", 20'000'000)));
+    auto fine = load_grey_image(dir.path() / "big.png", kDefaultMaxImagePixels);
+    ASSERT_TRUE(std::holds_alternative<GreyImage>(fine)) << std::get<std::string>(fine);
+    EXPECT_EQ(std::get<GreyImage>(fine).width, 6000);
+}
+
+TEST(scannerImageFile, OnlyRegularFilesAreRead) {
+    medkiosk::test::TempDir dir;
+    const fs::path fifo = dir.path() / "x.png";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    const fs::path dangling = dir.path() / "gone.png";
+    fs::create_symlink(dir.path() / "nowhere.png", dangling);
+    const fs::path folder = dir.path() / "folder.png";
+    fs::create_directory(folder);
+    const fs::path good = dir.path() / "good.png";
+    ASSERT_TRUE(cv::imwrite(good.string(), medkiosk::test::upright_ean13().grey));
+    const fs::path link = dir.path() / "link.png";
+    fs::create_symlink(good, link);
+
+    const auto error = [](const fs::path& path) {
+        auto result = read_image_file(path, kDefaultMaxImagePixels);
+        return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : std::string();
+    };
+    EXPECT_NE(error(fifo).find("a FIFO (named pipe), not a file"), std::string::npos) << error(fifo);
+    EXPECT_NE(error(dangling).find("a symbolic link to " + (dir.path() / "nowhere.png").string() +
+                                   ", which does not exist (dangling link)"),
+              std::string::npos)
+        << error(dangling);
+    EXPECT_NE(error(folder).find("a folder, not a file"), std::string::npos);
+    EXPECT_NE(error(dir.path() / "missing.png").find("no such file"), std::string::npos);
+    EXPECT_NE(error("/dev/null").find("a device, not a file"), std::string::npos);
+    EXPECT_EQ(error(good), "");
+    EXPECT_EQ(error(link), "") << "a link to a regular file is read";
+}
+
+// The user the CLI runs as in the permission case: as root nothing is unreadable, so it runs as nobody.
+std::vector<std::string> ctl_command(const std::vector<std::string>& args) {
+    std::vector<std::string> argv;
+    if (::geteuid() == 0) argv = {"/usr/sbin/runuser", "-u", "nobody", "--"};
+    argv.push_back(MEDKIOSKCTL_PATH);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+TEST(scannerCliInputs, ScanReportsEveryPathItPassesOverAndNeverHangs) {
+    medkiosk::test::TempDir dir;
+    fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                    fs::perms::others_read | fs::perms::others_exec);
+    const fs::path good = dir.path() / "a-good.png";
+    ASSERT_TRUE(cv::imwrite(good.string(), medkiosk::test::upright_ean13().grey));
+    make_png_bomb(dir.path() / "b-bomb.png", 30000, 30000);
+    ASSERT_EQ(::mkfifo((dir.path() / "c-fifo.png").c_str(), 0644), 0);
+    fs::create_symlink(dir.path() / "nowhere.jpg", dir.path() / "d-dangling.jpg");
+    fs::create_directory(dir.path() / "e-folder.png");
+    const fs::path unreadable = dir.path() / "f-unreadable.png";
+    fs::copy_file(good, unreadable);
+    fs::permissions(unreadable,
+                    ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
+    std::ofstream(dir.path() / "notes.txt") << "not an image, passed quietly";
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = medkiosk::test::run_process(ctl_command({"scan", "--json", dir.path().string()}), {},
+                                                    std::chrono::seconds(60));
+    ASSERT_FALSE(result.timed_out) << "scan hung";
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
+    std::map<std::string, std::string> errors;
+    std::string read;
+    for (const json& line : json_lines(result.out)) {
+        const std::string file = fs::path(line["file"].get<std::string>()).filename().string();
+        if (line.contains("error")) errors[file] = line["error"];
+        if (line.contains("codes") && !line["codes"].empty())
+            read = file + ":" + line["codes"][0]["text"].get<std::string>();
+    }
+    EXPECT_EQ(read, "a-good.png:6901234567892") << result.out;
+    EXPECT_NE(errors["b-bomb.png"].find("declares 30000x30000 pixels"), std::string::npos) << result.out;
+    EXPECT_NE(errors["c-fifo.png"].find("FIFO"), std::string::npos) << result.out;
+    EXPECT_NE(errors["d-dangling.jpg"].find("dangling link"), std::string::npos) << result.out;
+    EXPECT_NE(errors["e-folder.png"].find("a folder, not a file"), std::string::npos) << result.out;
+    EXPECT_NE(errors["f-unreadable.png"].find("Permission denied"), std::string::npos) << result.out;
+    EXPECT_EQ(errors.count("notes.txt"), 0u);
+    EXPECT_EQ(errors.size(), 5u) << result.out;
+
+    // Named directly, the FIFO is reported at once too; a lower limit refuses an ordinary frame.
+    const auto fifo = medkiosk::test::run_ctl({"scan", (dir.path() / "c-fifo.png").string()});
+    EXPECT_EQ(fifo.exit_code, 1);
+    EXPECT_NE(fifo.err.find("FIFO"), std::string::npos) << fifo.err;
+    const auto limited = medkiosk::test::run_ctl({"scan", "--json", "--max-megapixels", "1", good.string()});
+    EXPECT_NE(limited.out.find("more than the limit of 1 MP"), std::string::npos) << limited.out;
+    EXPECT_EQ(medkiosk::test::run_ctl({"scan", "--max-megapixels", "lots", good.string()}).exit_code, 2);
+}
+
+TEST(scannerCliInputs, AVideoDeclaringTooManyPixelsIsNotRead) {
+    medkiosk::test::TempDir dir;
+    const std::string video = (dir.path() / "small.mkv").string();
+    {
+        cv::VideoWriter writer(video, cv::VideoWriter::fourcc('F', 'F', 'V', '1'), 10, cv::Size(1280, 720),
+                               false);
+        ASSERT_TRUE(writer.isOpened());
+        for (int i = 0; i < 3; ++i) writer.write(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(90)));
+    }
+    const auto result = medkiosk::test::run_ctl({"scan", "--json", "--max-megapixels", "0.5", video});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.out.find("declares 1280x720 pixels"), std::string::npos) << result.out;
+
+    SourceSpec spec;
+    spec.kind = SourceSpec::Kind::Video;
+    spec.location = video;
+    spec.max_image_pixels = 500'000;
+    const OpenedSource opened = open_source(spec);
+    EXPECT_FALSE(opened.source);
+    EXPECT_NE(opened.error.find("declares 1280x720 pixels"), std::string::npos) << opened.error;
+    spec.location = (dir.path() / "fifo.mp4").string();
+    ASSERT_EQ(::mkfifo(spec.location.c_str(), 0644), 0);
+    EXPECT_NE(open_source(spec).error.find("FIFO"), std::string::npos);
+}
+
+TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
+    medkiosk::test::TempDir dir;
+    const cv::Mat ean = medkiosk::test::upright_ean13().grey;
+    ASSERT_TRUE(cv::imwrite((dir.path() / "a.png").string(), ean));
+    ASSERT_TRUE(cv::imwrite((dir.path() / "b.png").string(), ean));
+    make_png_bomb(dir.path() / "c-bomb.png", 30000, 30000);
+    ASSERT_EQ(::mkfifo((dir.path() / "d-fifo.png").c_str(), 0644), 0);
+    fs::create_symlink(dir.path() / "nowhere.png", dir.path() / "e-dangling.png");
+    fs::create_directory(dir.path() / "f-folder.jpg");
+    std::ofstream(dir.path() / "g-text.png") << "hello";
+
+    SourceSpec spec;
+    spec.kind = SourceSpec::Kind::Images;
+    spec.location = dir.path().string();
+    spec.fps = 20;
+    ScanPipeline pipeline(spec);
+    pipeline.start();
+    std::map<std::string, std::string> skipped;
+    std::vector<ScanEvent> events;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline && (skipped.size() < 5 || events.empty())) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (const auto& incident : pipeline.take_incidents())
+            if (incident.kind == ScannerIncident::Kind::InputSkipped)
+                skipped[fs::path(incident.subject).filename().string()] = incident.detail;
+        for (auto& event : pipeline.take_events()) events.push_back(std::move(event));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // another round: nothing said twice
+    for (const auto& incident : pipeline.take_incidents())
+        EXPECT_NE(incident.kind, ScannerIncident::Kind::InputSkipped)
+            << incident.subject << " reported again";
+    const PipelineStats stats = pipeline.stats();
+    pipeline.stop();
+    ASSERT_EQ(events.size(), 1u) << "frames " << stats.frames << " error " << stats.source_error;
+    EXPECT_EQ(events[0].symbol.text, "6901234567892");
+    EXPECT_TRUE(stats.source_error.empty()) << stats.source_error;
+    EXPECT_EQ(skipped.size(), 5u);
+    EXPECT_NE(skipped["c-bomb.png"].find("declares 30000x30000"), std::string::npos);
+    EXPECT_NE(skipped["d-fifo.png"].find("FIFO"), std::string::npos);
+    EXPECT_NE(skipped["e-dangling.png"].find("dangling"), std::string::npos);
+    EXPECT_NE(skipped["f-folder.jpg"].find("a folder"), std::string::npos);
+    EXPECT_NE(skipped["g-text.png"].find("not a PNG, JPEG, BMP or WebP image"), std::string::npos);
+}
+
+TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {
+    std::string flood = "]d20109520123456788";
+    while (flood.size() < 10u * 1024 * 1024) flood += "10ABC\x1d";
+    const std::string input = flood + "\n" + std::string(100000, '\x1d') + "\r\n" + "]E06901234567892\n";
+    const auto result = medkiosk::test::run_ctl({"parse", "--json"}, input);
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_LT(result.out.size(), 4096u) << "a flood is not echoed back";
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0]["error_kind"], "too-long");
+    EXPECT_EQ(lines[0]["input_bytes"], flood.size());
+    EXPECT_EQ(lines[0]["input"].get<std::string>().substr(0, 19), "]d20109520123456788");
+    EXPECT_NE(lines[0]["error"].get<std::string>().find(std::to_string(kMaxScanBytes)), std::string::npos);
+    EXPECT_EQ(lines[1]["error_kind"], "too-long");
+    EXPECT_EQ(lines[1]["input_bytes"], 100000);
+    EXPECT_EQ(lines[2]["ok"], true);
+    EXPECT_EQ(lines[2]["gtin"], "06901234567892");
+}
+
+}  // namespace
