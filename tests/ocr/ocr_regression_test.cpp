@@ -95,15 +95,20 @@ TEST_F(OcrMissClasses, GreyTypeInAThinFramedRowWithBatchAndProductionDate) {
 }
 
 // Inkjet dot-matrix "有效期至: 2024/11/30" on a coloured patch, with 批号 and 生产日期 above it.
-// NOT READ YET (issue 14 item 2): the dotted label and value on the patch are not found as one line
-// (the reader proposes nothing, never a wrong date). Enable once they are.
-TEST_F(OcrMissClasses, DISABLED_InkjetDotsOnAColouredPatchUnderBatchAndProductionDate) {
+// Not read yet (issue 14 item 2): the dotted label and value on the patch are not found as one line.
+// Until they are, the reader must say nothing rather than a wrong date; when it reads them, this
+// becomes expect_read_right.
+TEST_F(OcrMissClasses, InkjetDotsOnAColouredPatchAreNeverReadAsAWrongDate) {
     FaceSpec spec = plain_face(Form::SlashDay, {2024, 11, 30}, 12);
     spec.layout = Layout::Rows;
     spec.label_ink = spec.value_ink = Ink::Inkjet;
     spec.patch = cv::Scalar(150, 215, 245);
     spec.text_px = 30;
-    expect_read_right(spec, "inkjet on a patch");
+    const FaceScene scene(spec, fonts());
+    test::ocr::TrialOptions options;
+    options.max_frames = 6;
+    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    EXPECT_NE(trial.outcome, Outcome::Wrong) << "inkjet on a patch: " << test::ocr::describe(trial);
 }
 
 TEST_F(OcrMissClasses, CompactDateAfterExp) {  // "EXP 20290315"
