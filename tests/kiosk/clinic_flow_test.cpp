@@ -138,6 +138,8 @@ TEST_F(ClinicFlowTest, OnlyASignedInClinicUserReachesTheTasksAndIdleSignsOut) {
     flow.press_digit(5, t0 + 10s);
     EXPECT_EQ(flow.pin_length(), 0u) << "the pad waits while locked";
 
+    t0 += 31s;  // the lock has run out
+    EXPECT_FALSE(flow.locked(t0));
     sign_in();
     EXPECT_EQ(flow.screen(), ClinicScreen::Home);
     flow.home(kToday, t0);
