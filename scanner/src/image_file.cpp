@@ -218,12 +218,20 @@ std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels) 
            ": not decoded (medkioskctl scan --max-megapixels raises the limit for a genuine image)";
 }
 
-std::string check_jpeg_scans(std::string_view bytes) {
-    const std::size_t scans = count_jpeg_scans(bytes, kMaxJpegScans);
-    if (scans <= kMaxJpegScans) return {};
-    return "JPEG holds more than " + std::to_string(kMaxJpegScans) +
-           " scans (a normal progressive JPEG has about 10; each scan is decoded over the whole image): "
-           "not decoded";
+std::size_t max_jpeg_scans(const ImageSize& size) {
+    const std::uint64_t pixels =
+        std::max<std::uint64_t>(1, std::uint64_t(size.width) * std::uint64_t(size.height));
+    return static_cast<std::size_t>(
+        std::clamp<std::uint64_t>(kMaxJpegScanPixels / pixels, kMinJpegScanLimit, kMaxJpegScans));
+}
+
+std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size) {
+    const std::size_t limit = max_jpeg_scans(size);
+    if (count_jpeg_scans(bytes, limit) <= limit) return {};
+    return "JPEG holds more than " + std::to_string(limit) + " scans at " + std::to_string(size.width) + "x" +
+           std::to_string(size.height) +
+           " (a normal progressive JPEG has about 10; each scan is decoded over the whole image): not "
+           "decoded";
 }
 
 std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::uint64_t max_pixels) {
@@ -265,7 +273,7 @@ std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::
     if (std::string error = check_image_pixels(image.size, max_pixels); !error.empty()) return error;
     if (image.size.format == "JPEG") {
         const std::string_view bytes(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size());
-        if (std::string error = check_jpeg_scans(bytes); !error.empty()) return error;
+        if (std::string error = check_jpeg_scans(bytes, image.size); !error.empty()) return error;
     }
     return image;
 }

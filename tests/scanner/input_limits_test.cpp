@@ -194,8 +194,13 @@ TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
     std::ofstream(dir.path() / "scans.jpg", std::ios::binary) << jpeg_with_repeated_scan(200, 2000);
     auto bomb = load_grey_image(dir.path() / "scans.jpg", kDefaultMaxImagePixels);
     ASSERT_TRUE(std::holds_alternative<std::string>(bomb)) << "decoded all 2000 scans";
-    EXPECT_NE(std::get<std::string>(bomb).find("JPEG holds more than 100 scans"), std::string::npos)
+    EXPECT_NE(std::get<std::string>(bomb).find("JPEG holds more than 100 scans at 200x200"),
+              std::string::npos)
         << std::get<std::string>(bomb);
+    // A big image gets fewer: the cost is scans times pixels.
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 7000, 7000}), 20u);
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 4000, 3000}), 83u);
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 3840, 2160}), 100u);
 
     // Ordinary JPEGs still decode: baseline, progressive colour, a few dozen scans, and one whose
     // EXIF segment holds a thumbnail with its own scans (skipped with its segment, not counted).

@@ -37,12 +37,17 @@ std::variant<ImageSize, std::string> read_image_size(std::string_view bytes);
 std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels);
 
 // A progressive JPEG is decoded scan by scan, each over the whole image: thousands of repeated scans
-// in a 2 MB file keep libjpeg busy for minutes. A normal progressive JPEG has about 10 (simple
-// progression), hand-tuned scan scripts a few dozen.
+// in a 2 MB file kept libjpeg busy for minutes at 7000x7000. A normal progressive JPEG has about 10
+// (simple progression), hand-tuned scan scripts a few dozen. So at most kMaxJpegScans scans, and fewer
+// for a big image: scans x pixels within kMaxJpegScanPixels (20 scans at 50 MP, 100 up to 10 MP).
 inline constexpr std::size_t kMaxJpegScans = 100;
+inline constexpr std::size_t kMinJpegScanLimit = 20;
+inline constexpr std::uint64_t kMaxJpegScanPixels = 1'000'000'000;
+std::size_t max_jpeg_scans(const ImageSize& size);
 
-// "JPEG holds more than 100 scans …" for a JPEG (whole file in `bytes`) with too many, or empty.
-std::string check_jpeg_scans(std::string_view bytes);
+// "JPEG holds more than 100 scans …" for a JPEG (whole file in `bytes`, declaring `size`) with more
+// than max_jpeg_scans(size), or empty.
+std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size);
 
 struct ImageFile {
     std::vector<std::uint8_t> bytes;  // the whole file, to decode from memory (never the path again)
