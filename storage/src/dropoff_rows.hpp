@@ -5,6 +5,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "medkiosk/storage/ledger.hpp"
 #include "sqlite_db.hpp"
@@ -25,6 +26,38 @@ inline constexpr int kDropoffColumnCount = [] {
 
 // Reads a row selected with kDropoffColumns, in that order.
 DropOffRecord read_dropoff_row(const Statement& row);
+
+// kDropoffColumns qualified with the drop-off table's alias, for joins.
+inline const std::string& dropoff_columns_as_d() {
+    static const std::string columns = [] {
+        std::string out = "d.";
+        for (const char* c = kDropoffColumns; *c != '\0'; ++c) {
+            out += *c;
+            if (*c == ' ') out += "d.";
+        }
+        return out;
+    }();
+    return columns;
+}
+
+// The catalogue is keyed by GTIN-14 or product id; a drop-off carries one of them.
+inline constexpr const char* kJoinCatalogue =
+    " FROM dropoff d LEFT JOIN catalogue c ON c.product_id = COALESCE(NULLIF(d.gtin, ''), d.product_id) ";
+
+// Rows selected as dropoff_columns_as_d() followed by the catalogue's name_zh and name_en.
+inline StatusOr<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::string_view doing) {
+    std::vector<StaffQueueRow> rows;
+    int rc = SQLITE_ROW;
+    while ((rc = s.step()) == SQLITE_ROW) {
+        StaffQueueRow row;
+        row.dropoff = read_dropoff_row(s);
+        row.name_zh = s.column_text(kDropoffColumnCount);
+        row.name_en = s.column_text(kDropoffColumnCount + 1);
+        rows.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) return db.last_error(rc, doing);
+    return rows;
+}
 
 inline Error invalid(std::string message) {
     return Error{ErrorCode::Invalid, std::move(message)};

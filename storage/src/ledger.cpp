@@ -461,6 +461,10 @@ const std::filesystem::path& Ledger::file() const {
     return impl_->file;
 }
 
+const LedgerOptions& Ledger::options() const {
+    return impl_->options;
+}
+
 std::string Ledger::instance_id() const {
     return impl_->instance ? impl_->instance->id : std::string();
 }

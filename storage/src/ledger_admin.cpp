@@ -10,8 +10,10 @@
 #include "audit.hpp"
 #include "dropoff_rows.hpp"
 #include "identifiers.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "sqlite_db.hpp"
+#include "staff_rows.hpp"
 
 namespace medkiosk::storage {
 namespace {
@@ -326,8 +328,8 @@ StatusOr<UserRecord> Ledger::add_user(const std::string& login, const std::strin
     return without_exceptions("adding a user", [&]() -> StatusOr<UserRecord> {
         constexpr std::string_view kDoing = "adding a user";
         if (login.empty() || login.size() > 64) return invalid("a login is 1 to 64 characters");
-        if (role != "staff" && role != "technician")
-            return invalid("role must be \"staff\" or \"technician\", got \"" + role + "\"");
+        if (role != "staff" && role != "technician" && role != "clinic")
+            return invalid("role must be \"staff\", \"technician\" or \"clinic\", got \"" + role + "\"");
         if (pin_hash.empty()) return invalid("no PIN hash given");
         Database& db = database();
         WriteTransaction transaction(db);
@@ -476,7 +478,7 @@ StatusOr<std::vector<DropOffRecord>> Ledger::review_queue(int limit) {
     });
 }
 
-namespace {
+namespace detail {
 
 Status insert_outbox_row(Database& db, std::string_view entity, const std::string& entity_id,
                          const std::string& payload, const std::string& at, std::string_view doing) {
@@ -501,10 +503,6 @@ StatusOr<std::string> user_login(Database& db, std::int64_t user_id) {
     if (rc != SQLITE_ROW) return db.last_error(rc, "looking up a user");
     return query.value().column_text(0);
 }
-
-}  // namespace
-
-namespace {
 
 // A review inside the caller's write transaction: the drop-off's state, the review row, its outbox row
 // and its audit row.
@@ -558,7 +556,11 @@ StatusOr<ReviewAction> write_review(Database& db, const std::string& login, cons
     return review;
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::insert_outbox_row;
+using detail::user_login;
+using detail::write_review;
 
 StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, std::int64_t user_id,
                                              const std::string& action, const std::string& note) {
@@ -579,81 +581,16 @@ StatusOr<ReviewAction> Ledger::record_review(const std::string& dropoff_uuid, st
 StatusOr<Dispatch> Ledger::record_dispatch(const std::string& clinic, std::int64_t user_id,
                                            const std::vector<DispatchItem>& items,
                                            bool confirm_kiosk_accepted) {
-    return without_exceptions("recording a dispatch", [&]() -> StatusOr<Dispatch> {
-        constexpr std::string_view kDoing = "recording a dispatch";
-        if (clinic.empty() || too_long(clinic))
-            return invalid("a dispatch needs a clinic name (up to 512 bytes)");
-        if (items.empty()) return invalid("a dispatch needs at least one drop-off");
-        Database& db = database();
-        WriteTransaction transaction(db);
-        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
-        auto login = user_login(db, user_id);
-        if (!login) return login.error();
-        Dispatch dispatch{detail::new_uuid_v4(), clinic, user_id, detail::utc_now_iso8601_ms(), items};
-        auto insert =
-            db.prepare("INSERT INTO dispatch (uuid, clinic, user_id, dispatched_at) VALUES (?1, ?2, ?3, ?4)");
-        if (!insert) return insert.error();
-        insert.value().bind_text(1, dispatch.uuid);
-        insert.value().bind_text(2, clinic);
-        insert.value().bind_int64(3, user_id);
-        insert.value().bind_text(4, dispatch.dispatched_at);
-        if (auto s = run(db, insert.value(), kDoing, kNothingChanged); !s) return s.error();
-        const std::int64_t dispatch_id = sqlite3_last_insert_rowid(db.handle());
-        auto item_insert =
-            db.prepare("INSERT INTO dispatch_item (dispatch_id, dropoff_uuid, quantity) VALUES (?1, ?2, ?3)");
-        auto mark = db.prepare(
-            "UPDATE dropoff SET review_state = 'dispatched' WHERE uuid = ?1 AND review_state = 'approved'");
-        if (!item_insert) return item_insert.error();
-        if (!mark) return mark.error();
-        nlohmann::json payload_items = nlohmann::json::array();
-        for (const auto& item : items) {
-            if (item.quantity <= 0)
-                return invalid("dispatch quantity must be at least 1 — " + std::string(kNothingChanged));
-            if (confirm_kiosk_accepted) {
-                // A pack the kiosk accepted and no pharmacist has looked at yet: the dispatch is its
-                // confirmation, in this same transaction.
-                auto accepted = db.prepare(
-                    "SELECT 1 FROM dropoff WHERE uuid = ?1 AND review_state = 'pending' AND decision = "
-                    "'accept'");
-                if (!accepted) return accepted.error();
-                accepted.value().bind_text(1, item.dropoff_uuid);
-                if (accepted.value().step() == SQLITE_ROW) {
-                    auto confirmed = write_review(db, login.value(), item.dropoff_uuid, user_id, "approve",
-                                                  "confirmed for dispatch", kDoing);
-                    if (!confirmed) return confirmed.error();
-                }
-            }
-            mark.value().bind_text(1, item.dropoff_uuid);
-            if (auto s = run(db, mark.value(), kDoing, kNothingChanged); !s) return s.error();
-            mark.value().reset();
-            if (sqlite3_changes(db.handle()) == 0) {
-                return invalid("drop-off " + item.dropoff_uuid +
-                               " is not approved by a pharmacist (or was already dispatched) — " +
-                               kNothingChanged);
-            }
-            item_insert.value().bind_int64(1, dispatch_id);
-            item_insert.value().bind_text(2, item.dropoff_uuid);
-            item_insert.value().bind_int64(3, item.quantity);
-            if (auto s = run(db, item_insert.value(), kDoing, kNothingChanged); !s) return s.error();
-            item_insert.value().reset();
-            payload_items.push_back({{"dropoff_uuid", item.dropoff_uuid}, {"quantity", item.quantity}});
-        }
-        const std::string payload = json_text({{"uuid", dispatch.uuid},
-                                               {"clinic", clinic},
-                                               {"user", login.value()},
-                                               {"dispatched_at", dispatch.dispatched_at},
-                                               {"items", payload_items}});
-        if (auto s =
-                insert_outbox_row(db, "dispatch", dispatch.uuid, payload, dispatch.dispatched_at, kDoing);
-            !s)
-            return s.error();
-        if (auto a = detail::append_audit(db, login.value(), "dispatch", "dispatch", dispatch.uuid, payload,
-                                          dispatch.dispatched_at);
-            !a)
-            return a.error();
-        if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
-        return dispatch;
-    });
+    // A typed clinic name, as before clinics were reference data: the dispatch book matches it to a
+    // clinic from the hub's list when it can.
+    DispatchRequest request;
+    request.clinic_name = clinic;
+    request.items = items;
+    request.user_id = user_id;
+    request.confirm_kiosk_accepted = confirm_kiosk_accepted;
+    auto recorded = DispatchBook(database(), options().kiosk_id).record(request);
+    if (!recorded) return recorded.error();
+    return std::move(recorded.value().dispatch);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include "audit.hpp"
 #include "dropoff_rows.hpp"
 #include "identifiers.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "sqlite_db.hpp"
 
@@ -23,39 +24,12 @@ using detail::WriteTransaction;
 
 constexpr const char* kNothingChanged = "nothing was changed";
 
-// kDropoffColumns qualified with the drop-off table's alias, for joins.
-const std::string& dropoff_columns_as_d() {
-    static const std::string columns = [] {
-        std::string out = "d.";
-        for (const char* c = detail::kDropoffColumns; *c != '\0'; ++c) {
-            out += *c;
-            if (*c == ' ') out += "d.";
-        }
-        return out;
-    }();
-    return columns;
-}
-
-// The catalogue is keyed by GTIN-14 or product id; a drop-off carries one of them.
-constexpr const char* kJoinCatalogue =
-    " FROM dropoff d LEFT JOIN catalogue c ON c.product_id = COALESCE(NULLIF(d.gtin, ''), d.product_id) ";
+using detail::dropoff_columns_as_d;
+using detail::kJoinCatalogue;
+using detail::read_rows;
 
 // Refused: by the kiosk, or by a pharmacist (rejected or disposed). Everything else is accepted.
 constexpr const char* kRefusedCase = "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
-
-StatusOr<std::vector<StaffQueueRow>> read_rows(Database& db, Statement& s, std::string_view doing) {
-    std::vector<StaffQueueRow> rows;
-    int rc = SQLITE_ROW;
-    while ((rc = s.step()) == SQLITE_ROW) {
-        StaffQueueRow row;
-        row.dropoff = detail::read_dropoff_row(s);
-        row.name_zh = s.column_text(detail::kDropoffColumnCount);
-        row.name_en = s.column_text(detail::kDropoffColumnCount + 1);
-        rows.push_back(std::move(row));
-    }
-    if (rc != SQLITE_DONE) return db.last_error(rc, doing);
-    return rows;
-}
 
 bool is_iso_day(const std::string& text) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
@@ -226,18 +200,17 @@ StatusOr<Reclassification> Ledger::record_reclassify(const std::string& dropoff_
 }
 
 StatusOr<std::vector<StaffQueueRow>> Ledger::dispatch_candidates(int limit) {
-    return without_exceptions("reading the items to dispatch", [&]() -> StatusOr<std::vector<StaffQueueRow>> {
-        if (limit < 0) return invalid("dispatch_candidates: limit must not be negative");
-        Database& db = database();
-        auto prepared =
-            db.prepare("SELECT " + dropoff_columns_as_d() + ", c.name_zh, c.name_en" + kJoinCatalogue +
-                       "WHERE (d.review_state = 'approved' OR (d.review_state = 'pending' AND "
-                       "d.decision = 'accept')) "
-                       "ORDER BY COALESCE(d.expiry, '') = '', d.expiry, d.sequence LIMIT ?1");
-        if (!prepared) return prepared.error();
-        prepared.value().bind_int64(1, limit);
-        return read_rows(db, prepared.value(), "reading the items to dispatch");
-    });
+    // Each drop-off with the packs still free to send as its quantity: a partly dispatched one stays
+    // in the list with what is left.
+    auto candidates = DispatchBook(database(), options().kiosk_id).candidates(limit);
+    if (!candidates) return candidates.error();
+    std::vector<StaffQueueRow> rows;
+    rows.reserve(candidates.value().size());
+    for (auto& candidate : candidates.value()) {
+        candidate.row.dropoff.quantity = candidate.free;
+        rows.push_back(std::move(candidate.row));
+    }
+    return rows;
 }
 
 StatusOr<std::vector<std::string>> Ledger::recent_clinics(int limit) {

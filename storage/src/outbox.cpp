@@ -244,6 +244,16 @@ StatusOr<std::optional<std::string>> OutboxStore::state(const std::string& key) 
     return db_->last_error(rc, "reading the sync state");
 }
 
+StatusOr<std::optional<std::string>> OutboxStore::state_setting(const std::string& key) {
+    auto prepared = db_->prepare("SELECT value FROM settings WHERE key = ?1");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_text(1, key);
+    const int rc = prepared.value().step();
+    if (rc == SQLITE_ROW) return std::optional<std::string>(prepared.value().column_text(0));
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    return db_->last_error(rc, "reading the ledger's settings");
+}
+
 Status OutboxStore::set_state(const std::string& key, const std::string& value) {
     auto prepared = db_->prepare(
         "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
@@ -272,7 +282,7 @@ Status OutboxStore::store_feed(const std::string& table, const std::vector<FeedR
     constexpr std::string_view kDoing = "storing reference data from the hub";
     Transaction transaction(*db_);
     if (auto s = transaction.begin(kDoing); !s) return s;
-    // `table` is one of our own four names, never input.
+    // `table` is one of the sync worker's own feed tables, never input.
     auto upsert = db_->prepare("INSERT INTO " + table +
                                " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
                                "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "

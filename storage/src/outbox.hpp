@@ -59,6 +59,8 @@ class OutboxStore {
     StatusOr<std::int64_t> backlog();
     StatusOr<std::int64_t> oldest_pending_age_s();
     StatusOr<std::optional<std::string>> state(const std::string& key);
+    // A value of the ledger's settings table (e.g. "device.mode"), or nullopt.
+    StatusOr<std::optional<std::string>> state_setting(const std::string& key);
     Status set_state(const std::string& key, const std::string& value);
     Status record_event(const std::string& kind, const std::string& detail);
     // Stores a page of one feed and its cursor in one transaction.

@@ -12,6 +12,8 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -28,11 +30,20 @@ using detail::OutboxOutcome;
 using detail::OutboxRow;
 
 constexpr int kFeedPage = 1000;
-constexpr const char* kFeeds[][2] = {
+struct Feed {
+    const char* view;
+    const char* table;
+};
+// What a collection point pulls: the reference data, the county's clinics and the bureau's orders
+// for it. A clinic-mode device pulls only what it shows: product names and the clinics.
+constexpr Feed kCollectionPointFeeds[] = {
+    {"hub.catalogue_feed", "hub_catalogue"}, {"hub.rule_feed", "hub_rule"},
+    {"hub.recall_feed", "hub_recall"},       {"hub.drive_feed", "hub_drive"},
+    {"hub.clinic_feed", "hub_clinic"},       {"hub.order_feed", "hub_order"},
+};
+constexpr Feed kClinicFeeds[] = {
     {"hub.catalogue_feed", "hub_catalogue"},
-    {"hub.rule_feed", "hub_rule"},
-    {"hub.recall_feed", "hub_recall"},
-    {"hub.drive_feed", "hub_drive"},
+    {"hub.clinic_feed", "hub_clinic"},
 };
 
 std::int64_t wall_ms() {
@@ -58,6 +69,8 @@ Error broken(std::string message) {
 struct SyncWorker::Impl {
     SyncOptions options;
     std::unique_ptr<detail::OutboxStore> store;
+    bool clinic_device = false;  // the ledger's device.mode: its records go through hub.clinic_ingest
+    std::set<std::string> missing_feeds;  // views an older hub lacks: told once, then passed over
     std::unique_ptr<HubSession> hub;
     bool key_registered = false;
     Clock::time_point next_heartbeat{};
@@ -223,8 +236,9 @@ struct SyncWorker::Impl {
         const std::string batch = batch_json(rows);
         if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
         // One statement is one hub transaction: the whole batch commits or none of it.
-        auto answer =
-            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer = hub->query(std::string("SELECT rec_id, outcome, coalesce(detail, '') FROM ") +
+                                     (clinic_device ? "hub.clinic_ingest" : "hub.ingest") + "($1::jsonb)",
+                                 {batch});
         if (!answer) return answer.error();
         publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
         if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
@@ -266,7 +280,10 @@ struct SyncWorker::Impl {
     }
 
     Status pull_feeds() {
-        for (const auto& [view, table] : kFeeds) {
+        const std::span<const Feed> feeds = clinic_device ? std::span<const Feed>(kClinicFeeds)
+                                                          : std::span<const Feed>(kCollectionPointFeeds);
+        for (const auto& [view, table] : feeds) {
+            if (missing_feeds.count(view)) continue;
             for (;;) {
                 auto cursor = store->state(std::string("cursor:") + table);
                 if (!cursor) return cursor.error();
@@ -276,6 +293,15 @@ struct SyncWorker::Impl {
                                    " WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT " +
                                    std::to_string(kFeedPage),
                                {after});
+                if (!rows && hub->healthy() &&
+                    rows.error().message.find("does not exist") != std::string::npos) {
+                    // A hub not yet upgraded (hub init) lacks this feed: the rest still syncs.
+                    missing_feeds.insert(view);
+                    (void)store->record_event("feed-missing", std::string(view) + ": " +
+                                                                  rows.error().message +
+                                                                  " — run medkioskctl hub init on the hub");
+                    break;
+                }
                 if (!rows) return rows.error();
                 std::vector<detail::FeedRow> page;
                 for (const auto& row : rows.value()) {
@@ -347,6 +373,7 @@ struct SyncWorker::Impl {
                 p.last_error = message;
                 p.last_error_at = now;
                 ++p.consecutive_failures;
+                ++p.failed_rounds;
                 ++p.rounds;
             });
         }
@@ -405,6 +432,9 @@ StatusOr<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
     impl->store = std::move(store).value();
+    auto mode = impl->store->state_setting("device.mode");
+    if (!mode) return mode.error();
+    impl->clinic_device = mode.value().value_or("") == "clinic";
     (void)impl->refresh_backlog();
     return std::unique_ptr<SyncWorker>(new SyncWorker(std::move(impl)));
 }

@@ -167,7 +167,8 @@ TEST(ApplianceMonitor, ADecoderThatCannotStartIsOutOfOrderLikeALostCamera) {
     settings.min_free_bytes = 10 << 20;
     settings.disk_check_interval = 0ms;
     kiosk::ApplianceMonitor monitor(settings);
-    monitor.set_free_space_probe([](const std::filesystem::path&) { return std::optional<std::uint64_t>(100 << 20); });
+    monitor.set_free_space_probe(
+        [](const std::filesystem::path&) { return std::optional<std::uint64_t>(100 << 20); });
     const auto t0 = Clock::now();
     scanner::PipelineStats camera;
     camera.decoder_error = "the decoding helper medkiosk-decoder is not installed …: reinstall medkiosk";

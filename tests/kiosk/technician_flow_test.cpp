@@ -59,7 +59,7 @@ class TechnicianSettingsTest : public ::testing::Test {
     test::TempDir dir;
     fs::path config = dir.path() / "etc" / "kiosk.toml";
     std::unique_ptr<BackOfficePort> office =
-        make_local_back_office({dir.path() / "data" / "ledger.db", "", "", 5, 60s, {}, {}});
+        make_local_back_office({.ledger_file = dir.path() / "data" / "ledger.db"});
 
     void SetUp() override {
         fs::create_directories(config.parent_path());
@@ -287,7 +287,7 @@ class CountingOffice : public BackOfficePort {
     std::uint64_t reclassify(std::vector<std::string>, std::string) override { return ++sent; }
     std::uint64_t query_categories() override { return ++sent; }
     std::uint64_t query_dispatch_plan() override { return ++sent; }
-    std::uint64_t dispatch(std::string, std::vector<storage::DispatchItem>) override { return ++sent; }
+    std::uint64_t dispatch(DispatchChoice) override { return ++sent; }
     std::uint64_t query_charts(int) override { return ++sent; }
     std::optional<storage::SyncProgress> sync_state() const override { return std::nullopt; }
     std::uint64_t test_hub(std::string) override { return ++sent; }

@@ -242,10 +242,11 @@ class Ledger {
     StatusOr<std::vector<AuditRow>> audit_rows();
     StatusOr<AuditReport> verify_audit();
 
-    static constexpr int kSchemaVersion = 20;
+    static constexpr int kSchemaVersion = 30;
 
   private:
     detail::Database& database();
+    const LedgerOptions& options() const;
     struct Impl;
     explicit Ledger(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -16,13 +16,15 @@
 #include <vector>
 
 #include "medkiosk/kiosk/policy.hpp"
+#include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::kiosk {
 
-enum class Role { Staff, Technician };
-std::string_view to_string(Role role);  // "staff", "technician"
+enum class Role { Staff, Technician, Clinic };
+std::string_view to_string(Role role);  // "staff", "technician", "clinic"
 
 struct PinCheck {
     enum class Outcome { Accepted, Wrong, LockedOut, Unavailable };
@@ -32,6 +34,18 @@ struct PinCheck {
     std::string message;                 // why Unavailable; for LockedOut set only when the lock lasts
                                          // until a technician unlocks (not just a wait)
 };
+
+// The PIN pad's sign-in for users of one role (the pad has no login field): the PIN is tried against
+// each of `candidates` (that role's users); the matching user, if any, is signed in through the
+// users service with its delay and lock; a PIN matching nobody counts as a failure for every unlocked
+// candidate. `user` is set when the sign-in succeeded.
+struct PinSignIn {
+    PinCheck check;
+    std::optional<storage::UserRecord> user;
+};
+PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper,
+                         const std::vector<storage::UserRecord>& candidates, const std::string& pin);
+PinCheck pin_check_from(const SignInResult& result);
 
 struct QueueFilter {
     // "pending" = the pharmacist's queue (Ledger::review_queue); "" = any state, or one of
@@ -58,6 +72,9 @@ struct QueueItem {
     std::string name_en;
 };
 
+// A drop-off as the staff screens list it.
+QueueItem to_queue_item(const storage::StaffQueueRow& row);
+
 enum class ReviewAction { Confirm, Reclassify, Refuse, Disposal };
 std::string_view to_string(ReviewAction action);  // "confirm", "reclassify", "refuse", "disposal"
 
@@ -78,10 +95,27 @@ struct CategoryList {
     std::vector<std::string> categories;
 };
 
-// What a dispatch may hold (earliest expiry first) and the clinics dispatched to before.
+// What a dispatch may hold (earliest expiry first, each with the packs still free as its quantity),
+// the county's clinics to choose from, and the bureau's open orders for this collection point.
 struct DispatchPlan {
     std::vector<QueueItem> items;
-    std::vector<std::string> clinics;
+    std::vector<storage::ClinicChoice> clinics;
+    std::vector<storage::DispatchOrder> orders;
+};
+
+// What the dispatch screen sends: to a clinic from the list, or for an order (fully or partly).
+struct DispatchChoice {
+    std::string clinic_id;
+    std::string order_uuid;
+    bool closes_order = false;  // nothing more will be sent for the order
+    std::vector<storage::DispatchItem> items;
+};
+
+// A dispatch recorded: its manifest (the QR the clinic scans) and where its packing list was written.
+struct DispatchDone {
+    storage::DispatchRecord record;
+    std::filesystem::path packing_list;  // empty when it could not be written (message says why)
+    std::string message;
 };
 
 // Counts for the staff charts: per local day (oldest first) and per category.
@@ -125,7 +159,7 @@ struct RulesView {
 
 struct BackOfficeReply {
     using Result = std::variant<PinCheck, std::vector<QueueItem>, TaskResult, CategoryList, DispatchPlan,
-                                ChartData, HubTestReport, UserList, RulesView>;
+                                ChartData, HubTestReport, UserList, RulesView, DispatchDone>;
     std::uint64_t ticket = 0;
     Result result;
 };
@@ -141,8 +175,8 @@ class BackOfficePort {
     virtual std::uint64_t query_categories() = 0;     // CategoryList
     virtual std::uint64_t query_dispatch_plan() = 0;  // DispatchPlan
     // Items confirmed by a pharmacist or accepted by the kiosk; the kiosk's are confirmed (a review
-    // row by the signed-in user) before the dispatch is recorded.
-    virtual std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) = 0;
+    // row by the signed-in user) in the dispatch's transaction. Answers DispatchDone or TaskResult.
+    virtual std::uint64_t dispatch(DispatchChoice choice) = 0;
     virtual std::uint64_t query_charts(int days) = 0;  // ChartData over the last `days` days
     // The hub sync's figures as the sync worker last reported them; nullopt when no hub is configured.
     // Cheap (no database): the UI calls it every frame.
@@ -172,21 +206,26 @@ class BackOfficePort {
 };
 
 struct LocalBackOfficeOptions {
-    std::filesystem::path ledger_file;
+    std::filesystem::path ledger_file{};
     // DEVELOPMENT FALLBACK ONLY (MEDKIOSK_STAFF_PIN / MEDKIOSK_TECHNICIAN_PIN): used only while the
     // users table is empty, so a fresh development kiosk can be entered; such a sign-in cannot review
     // or import (no user to record in the audit log), but may add the first users and set the rules
     // and drives (recorded as "technician-development-pin"). Once `medkioskctl users add` created a user
     // these PINs are ignored. An empty PIN means that role cannot sign in this way.
-    std::string staff_pin;
-    std::string technician_pin;
+    std::string staff_pin{};
+    std::string technician_pin{};
     int attempts_before_lockout = 5;   // development fallback only; users get the users service's rules
     std::chrono::seconds lockout{60};  // development fallback only
     // The writable ledger's options (kiosk id, county key), as the ledger worker opens it.
     storage::LedgerOptions ledger_options{};
     // The PIN pepper; empty: default_pepper_file(the ledger's directory), which honours
     // $MEDKIOSK_PEPPER_FILE. Read, never created, at the first sign-in.
-    std::filesystem::path pepper_file;
+    std::filesystem::path pepper_file{};
+    // Where each dispatch's packing list (HTML, to print) is written; empty: "packing-lists" beside the
+    // ledger. The kiosk's place, printed on it.
+    std::filesystem::path packing_list_dir{};
+    std::string location{};
+    std::filesystem::path assets_dir{};  // the words of the packing list (lang/); empty: the default
 };
 
 // The hub sync worker's progress, read on the UI thread; empty or returning nullopt: no hub configured.
