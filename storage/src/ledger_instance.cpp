@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "audit.hpp"
 #include "identifiers.hpp"
@@ -47,10 +48,28 @@ fs::path instance_marker_file(const fs::path& ledger) {
     return fs::path(ledger.string() + ".instance");
 }
 
+// An SQLite file whose schema cookie (header offset 40) is 0 has never had a table: `sqlite3 ledger.db
+// 'PRAGMA journal_mode=WAL;'` leaves one. With an empty write-ahead log nothing else can hold a schema.
+bool is_sqlite_file_without_schema(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::array<char, 44> header{};
+    if (!in.read(header.data(), header.size())) return false;
+    if (std::string_view(header.data(), 16) != std::string_view("SQLite format 3\0", 16)) return false;
+    return header[40] == 0 && header[41] == 0 && header[42] == 0 && header[43] == 0;
+}
+
+std::string describe_missing_or_empty(const fs::path& ledger) {
+    std::error_code ec;
+    if (!fs::exists(ledger, ec)) return "missing";
+    if (size_or_zero(ledger) == 0) return "empty (0 bytes)";
+    return "an empty SQLite database (no tables)";
+}
+
 bool ledger_is_missing_or_empty(const fs::path& ledger) {
     std::error_code ec;
     if (!fs::exists(ledger, ec)) return true;
-    return size_or_zero(ledger) == 0 && size_or_zero(fs::path(ledger.string() + "-wal")) == 0;
+    if (size_or_zero(fs::path(ledger.string() + "-wal")) != 0) return false;
+    return size_or_zero(ledger) == 0 || is_sqlite_file_without_schema(ledger);
 }
 
 Status check_ledger_not_lost(const fs::path& ledger, bool new_instance) {
@@ -64,11 +83,10 @@ Status check_ledger_not_lost(const fs::path& ledger, bool new_instance) {
                          "— nothing was changed"};
     }
     if (!fs::exists(marker, ec)) return Ok{};  // a first start: nothing shows there ever was a ledger
-    const bool present = fs::exists(ledger, ec);
     if (!new_instance) {
         return Error{
             ErrorCode::NotFound,
-            "ledger " + ledger.string() + " is " + (present ? "empty (0 bytes)" : "missing") +
+            "ledger " + ledger.string() + " is " + describe_missing_or_empty(ledger) +
                 ", but this data directory had one (instance " + read_marker(marker) + ", recorded in " +
                 marker.string() +
                 "): it was lost or truncated, and nothing was created in its place. Restore "

@@ -51,11 +51,8 @@ std::int64_t seconds_since(const std::string& iso) {
 }  // namespace
 
 StatusOr<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::path& ledger_file) {
-    std::error_code ec;
-    if (!std::filesystem::exists(ledger_file, ec)) {
-        return Error{ErrorCode::NotFound, "no ledger at " + ledger_file.string() +
-                                              "; the kiosk creates it on first start, or pass --data-dir"};
-    }
+    // Lost or never created: say which, and never create one here.
+    if (auto present = check_ledger_present(ledger_file); !present) return present.error();
     {
         // Brings an older ledger up to the sync schema; the kiosk id is not used for syncing.
         LedgerOptions options;

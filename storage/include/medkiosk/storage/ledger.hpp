@@ -127,6 +127,12 @@ struct LedgerOptions {
     bool new_instance = false;
 };
 
+// Why the ledger at `file` is not there to be read, or Ok when it is: the lost-ledger reason (missing,
+// 0 bytes or without tables where the data directory had one, naming the file and `medkioskctl db init
+// --new-instance`), else "no ledger at … the kiosk creates it on first start". For commands that look
+// and must never create one.
+Status check_ledger_present(const std::filesystem::path& file);
+
 // The PIN hash of a disabled user: no PIN matches it.
 inline constexpr const char* kDisabledPinHash = "!disabled";
 bool is_disabled(const UserRecord& user);
