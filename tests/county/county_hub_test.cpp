@@ -460,8 +460,15 @@ TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTe
     EXPECT_TRUE(hub.query("SELECT count(*) FROM hub.catalogue_feed").ok());
     EXPECT_TRUE(hub.query("SELECT hub.heartbeat('{}'::jsonb)").ok());
 
-    // Temporary tables named like the hub's own (pg_temp comes first unless pinned last) change nothing:
-    // the arrival lands in hub.arrival, owned by the clinic, and the shadows stay empty.
+    // A clinic device cannot create even a temporary table (TEMP is revoked from PUBLIC).
+    EXPECT_FALSE(hub.exec("CREATE TEMPORARY TABLE mine (x int)").ok())
+        << "a clinic role created a temp table";
+    // Granted TEMP by mistake, temporary tables named like the hub's own (pg_temp comes first unless
+    // pinned last) change nothing: the arrival lands in hub.arrival, owned by the clinic, and the shadows
+    // stay empty.
+    ASSERT_TRUE(pg.admin(database)
+                    ->exec("GRANT TEMPORARY ON DATABASE " + database + " TO \"" + device.role + "\"")
+                    .ok());
     for (const char* shadow : {"kiosk", "ingest_record", "arrival", "arrival_line", "clinic", "dispatch"}) {
         ASSERT_TRUE(
             hub.exec(std::string("CREATE TEMPORARY TABLE ") + shadow + " (LIKE pg_catalog.pg_class)").ok())
