@@ -197,7 +197,10 @@ class Ledger {
     // `had_failures`).
     StatusOr<PinAttemptState> begin_pin_attempt(const std::string& login, const std::string& now_iso,
                                                 const PinAttemptRules& rules);
-    StatusOr<PinAttemptState> fail_pin_attempt(const std::string& login, const PinAttemptRules& rules);
+    // `attempt` is the number begin_pin_attempt gave this attempt: concurrent guesses each lock and
+    // audit by their own number, not by the count the others have raised since.
+    StatusOr<PinAttemptState> fail_pin_attempt(const std::string& login, int attempt,
+                                               const PinAttemptRules& rules);
     StatusOr<bool> pass_pin_attempt(const std::string& login, bool had_failures);
 
     // The technician's screen (ledger_technician.cpp): every drive, newest start first; one drive's
