@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,14 +49,22 @@ fs::path instance_marker_file(const fs::path& ledger) {
     return fs::path(ledger.string() + ".instance");
 }
 
-// An SQLite file whose schema cookie (header offset 40) is 0 has never had a table: `sqlite3 ledger.db
-// 'PRAGMA journal_mode=WAL;'` leaves one. With an empty write-ahead log nothing else can hold a schema.
+// An SQLite file whose schema cookie is 0 has never had a table: `sqlite3 ledger.db 'PRAGMA
+// journal_mode=WAL;'` leaves one. Asked through SQLite, never by opening the file ourselves: closing
+// any other descriptor of the ledger drops this process's POSIX locks on it, and another process
+// could then checkpoint and truncate the write-ahead log under the kiosk's open connections.
 bool is_sqlite_file_without_schema(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::array<char, 44> header{};
-    if (!in.read(header.data(), header.size())) return false;
-    if (std::string_view(header.data(), 16) != std::string_view("SQLite format 3\0", 16)) return false;
-    return header[40] == 0 && header[41] == 0 && header[42] == 0 && header[43] == 0;
+    sqlite3* db = nullptr;
+    bool without_schema = false;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW)
+            without_schema = sqlite3_column_int64(statement, 0) == 0;
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+    return without_schema;
 }
 
 std::string describe_missing_or_empty(const fs::path& ledger) {
