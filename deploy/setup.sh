@@ -21,10 +21,17 @@ packages=(
   xwayland
   # tests: GoogleTest, a virtual display, input and screenshots
   googletest libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth xdotool imagemagick x11-utils
+  # tests: fault injection, clock shifting
+  strace libfaketime
+  # tests: every CJK and Latin font family the generated OCR box faces are printed in
+  fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-ukai fonts-arphic-uming fonts-arphic-gbsn00lp
+  fonts-droid-fallback fonts-dejavu-core fonts-liberation2 fonts-noto-mono
   # tests: hand-made image bombs (zlib)
   zlib1g-dev
   # tests: fault injection, clock shifting, fonts for generated OCR box faces
   strace libfaketime fonts-wqy-microhei fonts-arphic-ukai fonts-dejavu-core
+  # the public report rendered in a real browser (tests/county: headless, no network)
+  chromium
   # the code format check (tests/format_check.sh)
   clang-format
   # fuzzing the parsers (the `fuzz` preset: clang's libFuzzer)

@@ -28,6 +28,13 @@ BEGIN
     IF EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'public') THEN
         REVOKE CREATE ON SCHEMA public FROM PUBLIC;
     END IF;
+    -- Large objects belong to no schema: any login may create them (and fill the disk) unless these
+    -- are revoked. Function privileges are per database, so this touches only the hub's. Only a
+    -- superuser may revoke them (they belong to the bootstrap superuser); checked at the end.
+    REVOKE EXECUTE ON FUNCTION pg_catalog.lo_creat(pg_catalog.int4), pg_catalog.lo_create(pg_catalog.oid),
+        pg_catalog.lo_from_bytea(pg_catalog.oid, pg_catalog.bytea), pg_catalog.lo_import(pg_catalog.text),
+        pg_catalog.lo_import(pg_catalog.text, pg_catalog.oid), pg_catalog.lo_open(pg_catalog.oid, pg_catalog.int4),
+        pg_catalog.lo_put(pg_catalog.oid, pg_catalog.int8, pg_catalog.bytea) FROM PUBLIC;
 END
 $lockdown$;
 
@@ -289,6 +296,10 @@ BEGIN
         IF schemas IS NOT NULL THEN
             RAISE EXCEPTION '% may create objects in schema %: REVOKE CREATE ON SCHEMA ... FROM it (and PUBLIC)',
                             grp, schemas USING ERRCODE = '42501';
+        END IF;
+        IF has_function_privilege(grp, 'pg_catalog.lo_create(pg_catalog.oid)', 'EXECUTE') THEN
+            RAISE WARNING '% may still create large objects in database %: apply the hub schema once as a '
+                          'superuser (postgres) to revoke lo_create and its kin from PUBLIC', grp, current_database();
         END IF;
     END LOOP;
 END

@@ -33,6 +33,40 @@ CREATE OR REPLACE FUNCTION hub.date_problem(ent pg_catalog.text, field pg_catalo
                   (now() - interval '30 years')::pg_catalog.date, (now() + interval '30 years')::pg_catalog.date)
 $$;
 
+-- Why a dispatch's items may not be stored, or NULL when they may: each a drop-off uuid with 1 to 10000
+-- packs, no drop-off twice (a drop-off is dispatched once, with all its packs), at most a million packs
+-- in all, summed as bigint (2147483647 packs once broke the dispatch report with "integer out of range").
+CREATE OR REPLACE FUNCTION hub.dispatch_items_problem(p pg_catalog.jsonb)
+    RETURNS pg_catalog.text
+    LANGUAGE sql IMMUTABLE AS $$
+    WITH item AS (
+        SELECT e.n, e.i, lower(e.i->>'dropoff_uuid') AS dropoff,
+               CASE WHEN (e.i->>'quantity') ~ '^[0-9]{1,9}$' THEN (e.i->>'quantity')::pg_catalog.int8 END AS q
+        FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p->'items') = 'array' THEN p->'items' END)
+             WITH ORDINALITY AS e(i, n)
+    ), bad AS (
+        SELECT n, i FROM item
+        WHERE q IS NULL OR q NOT BETWEEN 1 AND 10000
+              OR coalesce(dropoff, '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        ORDER BY n LIMIT 1
+    ), twice AS (
+        SELECT dropoff FROM item GROUP BY dropoff HAVING count(*) > 1 LIMIT 1
+    )
+    SELECT CASE
+        WHEN p->'items' IS NULL THEN NULL
+        WHEN jsonb_typeof(p->'items') IS DISTINCT FROM 'array' THEN 'dispatch items is not a JSON array'
+        WHEN EXISTS (SELECT FROM bad)
+            THEN (SELECT format('dispatch item %s (%s) is not a drop-off uuid with 1 to 10000 packs', n,
+                                left(i::pg_catalog.text, 100)) FROM bad)
+        WHEN EXISTS (SELECT FROM twice)
+            THEN (SELECT format('dispatch lists drop-off %s more than once; a drop-off is dispatched once, '
+                                'with all its packs', dropoff) FROM twice)
+        WHEN (SELECT sum(q) FROM item) > 1000000
+            THEN format('dispatch holds %s packs in all; the hub accepts at most 1000000',
+                        (SELECT sum(q) FROM item))
+    END
+$$;
+
 -- Why record (k, ent, id, ptext, p = ptext parsed) may not be stored, or NULL when it may. Raises only
 -- for a date PostgreSQL cannot read; ingest_each answers that `invalid` too.
 CREATE OR REPLACE FUNCTION hub.record_problem(k pg_catalog.text, ent pg_catalog.text, id pg_catalog.text,
@@ -63,6 +97,7 @@ CREATE OR REPLACE FUNCTION hub.record_problem(k pg_catalog.text, ent pg_catalog.
         WHEN ent = 'review_action' AND NOT hub.in_window(p->>'at') THEN hub.date_problem(ent, 'at', p)
         WHEN ent = 'dispatch' AND NOT hub.in_window(p->>'dispatched_at')
             THEN hub.date_problem(ent, 'dispatched_at', p)
+        WHEN ent = 'dispatch' AND hub.dispatch_items_problem(p) IS NOT NULL THEN hub.dispatch_items_problem(p)
     END
 $$;
 

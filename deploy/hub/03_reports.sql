@@ -40,32 +40,8 @@ CREATE OR REPLACE VIEW hub.report_dispatch AS
 CREATE OR REPLACE VIEW hub.kiosk_status AS
     SELECT DISTINCT ON (kiosk_id) * FROM hub.heartbeat ORDER BY kiosk_id, received_at DESC;
 
--- A donor's receipt code shows the outcome of that donation's own items and nothing else.
-CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
-    RETURNS TABLE (recorded_at pg_catalog.timestamptz, product pg_catalog.text, quantity pg_catalog.int4,
-                   decision pg_catalog.text, reason pg_catalog.text, review_state pg_catalog.text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
-    -- The outcome is the latest staff action the kiosk synced: dispatched, else the last review's state.
-    SELECT d.recorded_at, coalesce(c.name, d.gtin, d.product_id, d.scheme), d.quantity, d.decision, d.reason,
-           CASE WHEN EXISTS (SELECT FROM hub.dispatch_item x WHERE x.kiosk_id = d.kiosk_id AND x.dropoff_uuid = d.uuid)
-                THEN 'dispatched'
-                ELSE coalesce((SELECT r.payload->>'review_state' FROM hub.review_action r
-                               WHERE r.kiosk_id = d.kiosk_id AND r.dropoff_uuid = d.uuid
-                               ORDER BY r.acted_at DESC LIMIT 1), d.review_state)
-           END
-    -- One code, one session (hub.receipt_code), and only that kiosk's drop-offs of that session: by its
-    -- UUID, or by number for a legacy session's legacy drop-offs.
-    FROM hub.receipt_code rc
-    JOIN hub.session s ON s.kiosk_id = rc.kiosk_id AND s.session_uuid = rc.session_uuid
-    JOIN hub.dropoff d ON d.kiosk_id = s.kiosk_id
-                      AND (d.session_uuid = s.session_uuid
-                           OR (s.legacy AND d.session_uuid IS NULL AND d.session_id = s.session_id))
-    LEFT JOIN hub.catalogue c ON c.gtin = d.gtin
-    WHERE rc.code = upper(btrim(receipt_lookup.code))  -- the parameter, not the column
-    ORDER BY d.sequence
-$$;
+-- The receipt-code lookup (hub.receipt_lookup) is in 06_use_reports.sql: it follows a pack to the
+-- clinic that gave it out, so it needs the clinic tables of part 4.
 
 REVOKE ALL ON hub.report_dropoff, hub.report_dispatch, hub.kiosk_status FROM PUBLIC;
 GRANT SELECT ON hub.report_dropoff, hub.report_dispatch TO medkiosk_report;
-REVOKE ALL ON FUNCTION hub.receipt_lookup(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION hub.receipt_lookup(text) TO medkiosk_report;

@@ -323,6 +323,8 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     office_options.staff_pin = hooks.staff_pin;
     office_options.technician_pin = hooks.technician_pin;
     office_options.ledger_options = ledger_options;
+    office_options.location = options.location;
+    office_options.assets_dir = options.assets_dir;
     const auto office = kiosk::make_local_back_office(office_options, sync.source());
     kiosk::StaffFlow staff(*office, *office);
     kiosk::TechnicianFlow technician(*office, running_settings(options), options.config_file);

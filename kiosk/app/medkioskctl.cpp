@@ -24,12 +24,17 @@ Commands:
   dropoffs list [--pending] [--json]
                                     drop-offs, or the pharmacist's queue
   record [--today DATE] ...         record drop-offs from scan lines on stdin; prints JSON per record
-  hub init|add-kiosk ID|import FILE [--hub CONNINFO]
-                                    county hub: schema, kiosk roles, offline bundle import
+  hub init|add-kiosk ID|import FILE|clinics|request|allocate|orders … [--hub CONNINFO]
+                                    county hub: schema, kiosk roles, offline bundle import; the
+                                    bureau's clinics, requests and allocation (hub --help)
   sync run|status|export [--data-dir DIR] [--hub CONNINFO] [--to DIR]
                                     send queued records to the hub, show the queue, write a bundle
-  report --from DATE --to DATE [--format csv|html] | --receipt CODE
+  report (--from DATE --to DATE | --weeks N) [--format csv|html] [--out FILE] | --receipt CODE
                                     the public report of donations and their use
+  dispatch clinics|orders|candidates|send|list|show|packing-list [--data-dir DIR]
+                                    a collection point's dispatches to clinics and the bureau's orders
+  clinic arrive|give-out|dispose|dispose-expired|stock|arrivals|totals [--data-dir DIR]
+                                    a clinic-mode kiosk: arrivals, packs given out, stock
   ocr [--json] [--lines] IMAGE...   read the printed expiry and batch on photos of box faces
   config check|show|set KEY VALUE|keys [--config FILE]
                                     validate, show or change /etc/medkiosk/kiosk.toml
@@ -73,6 +78,8 @@ int main(int argc, char** argv) {
     if (command == "ocr") return medkiosk::cli::run_ocr(rest, io);
     if (command == "config") return medkiosk::cli::run_config(rest, io);
     if (command == "status") return medkiosk::cli::run_status(rest, io);
+    if (command == "dispatch") return medkiosk::cli::run_dispatch(rest, io);
+    if (command == "clinic") return medkiosk::cli::run_clinic(rest, io);
 
     std::cerr << "medkioskctl: unknown command '" << command << "'. Run 'medkioskctl --help' for the list.\n";
     return 2;

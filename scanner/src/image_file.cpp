@@ -101,6 +101,42 @@ std::variant<ImageSize, std::string> webp_size(std::string_view bytes) {
     return std::string("WebP holds no image chunk it can be read from");
 }
 
+// How many scans (SOS segments) a JPEG holds, walking its segments and skipping each scan's entropy
+// data, where a 0xFF byte is always stuffed (FF 00) or a restart marker (FF D0..D7): any other FF xx
+// there is the next marker. A thumbnail inside an APP segment is skipped with its segment. Stops
+// early once more than `enough` are found, or at damage (the decoder then says what is wrong).
+std::size_t count_jpeg_scans(std::string_view bytes, std::size_t enough) {
+    std::size_t scans = 0;
+    std::size_t at = 2;
+    while (at + 2 <= bytes.size() && scans <= enough) {
+        if (static_cast<std::uint8_t>(bytes[at]) != 0xFF) break;
+        const auto marker = static_cast<std::uint8_t>(bytes[at + 1]);
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xD9) break;
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            at += 2;
+            continue;
+        }
+        if (at + 4 > bytes.size()) break;
+        const std::uint32_t length = big_endian(bytes, at + 2, 2);
+        if (length < 2) break;
+        at += 2 + length;
+        if (marker != 0xDA) continue;
+        ++scans;
+        while (at + 1 < bytes.size()) {
+            const auto next = static_cast<std::uint8_t>(bytes[at + 1]);
+            if (static_cast<std::uint8_t>(bytes[at]) == 0xFF && next != 0x00 &&
+                !(next >= 0xD0 && next <= 0xD7))
+                break;
+            ++at;
+        }
+    }
+    return scans;
+}
+
 // For the message: what the file is when it is none of the four.
 std::string other_format(std::string_view bytes) {
     if (starts_with(bytes, "GIF8")) return " (it is a GIF)";
@@ -132,6 +168,7 @@ std::string why_not_a_regular_file(const fs::path& path) {
     if (::stat(path.c_str(), &target) != 0) {
         const int error = errno;
         struct stat link {};
+        if (error == ELOOP) return "a symbolic link that leads back to itself (a link loop)";
         if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
             std::error_code ec;
             const fs::path to = fs::read_symlink(path, ec);
@@ -181,6 +218,22 @@ std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels) 
            ": not decoded (medkioskctl scan --max-megapixels raises the limit for a genuine image)";
 }
 
+std::size_t max_jpeg_scans(const ImageSize& size) {
+    const std::uint64_t pixels =
+        std::max<std::uint64_t>(1, std::uint64_t(size.width) * std::uint64_t(size.height));
+    return static_cast<std::size_t>(
+        std::clamp<std::uint64_t>(kMaxJpegScanPixels / pixels, kMinJpegScanLimit, kMaxJpegScans));
+}
+
+std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size) {
+    const std::size_t limit = max_jpeg_scans(size);
+    if (count_jpeg_scans(bytes, limit) <= limit) return {};
+    return "JPEG holds more than " + std::to_string(limit) + " scans at " + std::to_string(size.width) + "x" +
+           std::to_string(size.height) +
+           " (a normal progressive JPEG has about 10; each scan is decoded over the whole image): not "
+           "decoded";
+}
+
 std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::uint64_t max_pixels) {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; what was opened is judged by fstat, so
     // the file cannot be swapped between the check and the read.
@@ -218,6 +271,10 @@ std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::
     if (const auto* error = std::get_if<std::string>(&size)) return *error;
     image.size = std::get<ImageSize>(size);
     if (std::string error = check_image_pixels(image.size, max_pixels); !error.empty()) return error;
+    if (image.size.format == "JPEG") {
+        const std::string_view bytes(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size());
+        if (std::string error = check_jpeg_scans(bytes, image.size); !error.empty()) return error;
+    }
     return image;
 }
 

@@ -235,7 +235,7 @@ Result<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
         for (std::size_t i = start; i < std::min(records.size(), start + kImportBatch); ++i)
             batch.push_back(records[i]);
         auto answer = admin.query(
-            "SELECT outcome, count(*) FROM hub.ingest_for($1, $2::jsonb, 'bundle') GROUP BY outcome",
+            "SELECT outcome, count(*) FROM hub.ingest_device_for($1, $2::jsonb, 'bundle') GROUP BY outcome",
             {kiosk_id, batch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
         if (!answer) return answer.error();
         for (const auto& row : answer.value()) {

@@ -190,6 +190,13 @@ std::string Ledger::instance_id() const {
     return impl_->core.instance ? impl_->core.instance->id : std::string();
 }
 
+Result<void> check_ledger_present(const std::filesystem::path& file) {
+    if (auto lost = detail::check_ledger_not_lost(file, false); !lost) return lost.error();
+    if (!detail::ledger_is_missing_or_empty(file)) return {};
+    return Error{ErrorCode::NotFound, "no ledger at " + file.string() +
+                                          "; the kiosk creates it on first start, or pass --data-dir"};
+}
+
 Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, LedgerOptions options) {
     return without_exceptions("opening ledger " + file.string(), [&]() -> Result<std::unique_ptr<Ledger>> {
         if (sodium_init() < 0) {
@@ -217,11 +224,7 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::filesystem::path& file, 
         if (auto s = detail::check_ledger_not_lost(file, options.new_instance && !options.read_only); !s)
             return s.error();
         const bool exists = !detail::ledger_is_missing_or_empty(file);
-        if (!exists && options.read_only) {
-            return Error{ErrorCode::NotFound,
-                         "no ledger at " + file.string() +
-                             "; the kiosk creates it on first start, or pass --data-dir"};
-        }
+        if (!exists && options.read_only) return check_ledger_present(file).error();
 
         std::int64_t schema_version = 0;
         if (exists) {

@@ -55,6 +55,32 @@ inline constexpr int kDropoffColumnCount = [] {
 // Reads a row selected with kDropoffColumns, in that order.
 DropOffRecord read_dropoff_row(const Statement& row);
 
+// kDropoffColumns qualified with the drop-off table's alias, for joins.
+inline const std::string& dropoff_columns_as_d() {
+    static const std::string columns = [] {
+        std::string out = "d.";
+        for (const char* c = kDropoffColumns; *c != '\0'; ++c) {
+            out += *c;
+            if (*c == ' ') out += "d.";
+        }
+        return out;
+    }();
+    return columns;
+}
+
+// The catalogue is keyed by GTIN-14 or product id; a drop-off carries one of them.
+inline constexpr const char* kJoinCatalogue =
+    " FROM dropoff d LEFT JOIN catalogue c ON c.product_id = COALESCE(NULLIF(d.gtin, ''), d.product_id) ";
+
+// A row selected as dropoff_columns_as_d() followed by the catalogue's name_zh and name_en.
+inline StaffQueueRow read_staff_row(const Statement& row) {
+    StaffQueueRow out;
+    out.dropoff = read_dropoff_row(row);
+    out.name_zh = row.column_text(kDropoffColumnCount);
+    out.name_en = row.column_text(kDropoffColumnCount + 1);
+    return out;
+}
+
 // Every row of `query` read with `read_row`; the statement is reset afterwards.
 template <typename ReadRow>
 auto read_all(Database& db, Statement& query, std::string_view doing, ReadRow&& read_row)

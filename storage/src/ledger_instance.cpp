@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "audit.hpp"
 #include "identifiers.hpp"
@@ -48,10 +50,36 @@ fs::path instance_marker_file(const fs::path& ledger) {
     return fs::path(ledger.string() + ".instance");
 }
 
+// An SQLite file whose schema cookie is 0 has never had a table: `sqlite3 ledger.db 'PRAGMA
+// journal_mode=WAL;'` leaves one. Asked through SQLite, never by opening the file ourselves: closing
+// any other descriptor of the ledger drops this process's POSIX locks on it, and another process
+// could then checkpoint and truncate the write-ahead log under the kiosk's open connections.
+bool is_sqlite_file_without_schema(const fs::path& file) {
+    sqlite3* db = nullptr;
+    bool without_schema = false;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW)
+            without_schema = sqlite3_column_int64(statement, 0) == 0;
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+    return without_schema;
+}
+
+std::string describe_missing_or_empty(const fs::path& ledger) {
+    std::error_code ec;
+    if (!fs::exists(ledger, ec)) return "missing";
+    if (size_or_zero(ledger) == 0) return "empty (0 bytes)";
+    return "an empty SQLite database (no tables)";
+}
+
 bool ledger_is_missing_or_empty(const fs::path& ledger) {
     std::error_code ec;
     if (!fs::exists(ledger, ec)) return true;
-    return size_or_zero(ledger) == 0 && size_or_zero(fs::path(ledger.string() + "-wal")) == 0;
+    if (size_or_zero(fs::path(ledger.string() + "-wal")) != 0) return false;
+    return size_or_zero(ledger) == 0 || is_sqlite_file_without_schema(ledger);
 }
 
 Result<void> check_ledger_not_lost(const fs::path& ledger, bool new_instance) {
@@ -65,11 +93,10 @@ Result<void> check_ledger_not_lost(const fs::path& ledger, bool new_instance) {
                          "— nothing was changed"};
     }
     if (!fs::exists(marker, ec)) return {};  // a first start: nothing shows there ever was a ledger
-    const bool present = fs::exists(ledger, ec);
     if (!new_instance) {
         return Error{
             ErrorCode::NotFound,
-            "ledger " + ledger.string() + " is " + (present ? "empty (0 bytes)" : "missing") +
+            "ledger " + ledger.string() + " is " + describe_missing_or_empty(ledger) +
                 ", but this data directory had one (instance " + read_marker(marker) + ", recorded in " +
                 marker.string() +
                 "): it was lost or truncated, and nothing was created in its place. Restore "

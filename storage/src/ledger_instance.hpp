@@ -26,8 +26,8 @@ struct LedgerInstance {
 // "<ledger>.instance": the instance id, written when the ledger got it.
 std::filesystem::path instance_marker_file(const std::filesystem::path& ledger);
 
-// Missing, or 0 bytes with no write-ahead log holding anything: SQLite would make a new, empty
-// database of it.
+// Missing, 0 bytes, or an SQLite file without a single table, with no write-ahead log holding
+// anything: SQLite (or the migrations) would make a new, empty ledger of it.
 bool ledger_is_missing_or_empty(const std::filesystem::path& ledger);
 
 // Before a writable open of `ledger`: whether a ledger may be created there. Ok when one with content

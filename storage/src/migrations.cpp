@@ -236,14 +236,141 @@ Result<void> migrate_to_v20(Database& db) {
                    "updating the ledger schema to version 20 (re-classification)");
 }
 
-// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20.. for
-// the staff screens); they must ascend.
+Result<void> migrate_to_v30(Database& db) {
+    // Issue 17, the county's loop. At a collection point: the clinics and the bureau's orders pulled
+    // from the hub; a dispatch names its clinic by id, may fulfil an order, and carries its manifest
+    // (lines of alike packs, the QR a clinic scans); a drop-off may leave in several dispatches, part
+    // by part (dispatch_item loses UNIQUE(dropoff_uuid)), and is "dispatched" only when all of it has
+    // left. At a clinic-mode device: arrivals, packs given out and disposals. The PIN role "clinic".
+    if (auto s = db.exec(R"sql(
+        CREATE TABLE hub_clinic (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                 change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+        CREATE TABLE hub_order  (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
+                                 change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
+
+        -- clinic_id NULL: a dispatch typed as free text before clinics were reference data; the hub
+        -- matches its name to a clinic or counts it as "other".
+        ALTER TABLE dispatch ADD COLUMN clinic_id TEXT;
+        ALTER TABLE dispatch ADD COLUMN order_uuid TEXT;
+        ALTER TABLE dispatch ADD COLUMN closes_order INTEGER NOT NULL DEFAULT 0 CHECK (closes_order IN (0, 1));
+        ALTER TABLE dispatch ADD COLUMN manifest TEXT;
+        CREATE INDEX dispatch_by_order ON dispatch(order_uuid) WHERE order_uuid IS NOT NULL;
+
+        CREATE TABLE dispatch_item_v30 (
+            dispatch_id  INTEGER NOT NULL REFERENCES dispatch(id),
+            dropoff_uuid TEXT NOT NULL REFERENCES dropoff(uuid),
+            quantity     INTEGER NOT NULL CHECK (quantity > 0),
+            line_no      INTEGER CHECK (line_no > 0),
+            PRIMARY KEY (dispatch_id, dropoff_uuid)
+        ) STRICT;
+        INSERT INTO dispatch_item_v30 (dispatch_id, dropoff_uuid, quantity)
+            SELECT dispatch_id, dropoff_uuid, quantity FROM dispatch_item;
+        DROP TABLE dispatch_item;
+        ALTER TABLE dispatch_item_v30 RENAME TO dispatch_item;
+        CREATE INDEX dispatch_item_by_dropoff ON dispatch_item(dropoff_uuid);
+
+        -- The manifest's lines: alike packs (product, expiry, category) of one dispatch.
+        CREATE TABLE dispatch_line (
+            dispatch_id INTEGER NOT NULL REFERENCES dispatch(id),
+            line_no     INTEGER NOT NULL CHECK (line_no > 0),
+            product     TEXT NOT NULL,
+            expiry      TEXT,
+            category    TEXT NOT NULL,
+            quantity    INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (dispatch_id, line_no)
+        ) STRICT;
+
+        -- Clinic mode. An arrival confirms one dispatch (its manifest as scanned); its lines are the
+        -- manifest's, counted, and packs that were not on it (extra).
+        CREATE TABLE clinic_arrival (
+            id                INTEGER PRIMARY KEY,
+            uuid              TEXT NOT NULL UNIQUE,
+            clinic_id         TEXT NOT NULL,
+            dispatch_kiosk_id TEXT NOT NULL,
+            dispatch_uuid     TEXT NOT NULL,
+            order_uuid        TEXT,
+            received_at       TEXT NOT NULL,
+            user_id           INTEGER NOT NULL REFERENCES app_user(id),
+            note              TEXT,
+            UNIQUE (dispatch_kiosk_id, dispatch_uuid)
+        ) STRICT;
+        CREATE TABLE clinic_arrival_line (
+            arrival_id INTEGER NOT NULL REFERENCES clinic_arrival(id),
+            line_no    INTEGER NOT NULL CHECK (line_no > 0),
+            product    TEXT NOT NULL,
+            expiry     TEXT,
+            category   TEXT NOT NULL,
+            expected   INTEGER NOT NULL CHECK (expected >= 0),
+            received   INTEGER NOT NULL CHECK (received >= 0),
+            damaged    INTEGER NOT NULL CHECK (damaged >= 0 AND damaged <= received),
+            extra      INTEGER NOT NULL CHECK (extra IN (0, 1)),
+            PRIMARY KEY (arrival_id, line_no)
+        ) STRICT;
+        -- Packs out of a line: given out free (anonymous: a count and a day, nothing about a person)
+        -- or sent to disposal.
+        CREATE TABLE clinic_stock_out (
+            id         INTEGER PRIMARY KEY,
+            uuid       TEXT NOT NULL UNIQUE,
+            arrival_id INTEGER NOT NULL REFERENCES clinic_arrival(id),
+            line_no    INTEGER NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind IN ('given_out', 'expired', 'damaged')),
+            quantity   INTEGER NOT NULL CHECK (quantity > 0),
+            day        TEXT NOT NULL,
+            user_id    INTEGER NOT NULL REFERENCES app_user(id),
+            at         TEXT NOT NULL,
+            FOREIGN KEY (arrival_id, line_no) REFERENCES clinic_arrival_line(arrival_id, line_no)
+        ) STRICT;
+        CREATE INDEX clinic_stock_out_by_line ON clinic_stock_out(arrival_id, line_no);
+    )sql",
+                         "updating the ledger schema to version 30 (clinics, orders, clinic mode)");
+        !s)
+        return s;
+
+    // The PIN role "clinic": SQLite cannot alter a CHECK, and app_user is referenced by other tables,
+    // so its definition is edited in place (sqlite.org/lang_altertable.html, "other kinds of table
+    // schema changes"): the stored rows do not change.
+    auto schema_version = db.query_int64("PRAGMA schema_version", "reading the schema version");
+    if (!schema_version) return schema_version.error();
+    const std::string bump = "PRAGMA schema_version = " + std::to_string(schema_version.value() + 1);
+    if (auto s = db.exec(R"sql(
+        PRAGMA writable_schema = ON;
+        UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (role IN (''staff'', ''technician''))',
+                                               'CHECK (role IN (''staff'', ''technician'', ''clinic''))')
+            WHERE type = 'table' AND name = 'app_user';
+    )sql",
+                         "allowing the clinic role");
+        !s)
+        return s;
+    if (auto s = db.exec(bump.c_str(), "allowing the clinic role"); !s) return s;
+    if (auto s = db.exec("PRAGMA writable_schema = OFF", "allowing the clinic role"); !s) return s;
+    auto edited = db.query_int64(
+        "SELECT count(*) FROM sqlite_schema WHERE name = 'app_user' AND sql LIKE '%''clinic''%'",
+        "checking the clinic role");
+    if (!edited) return edited.error();
+    if (edited.value() != 1)
+        return Error{ErrorCode::Corrupt, "ledger " + db.file().string() +
+                                             ": the users table does not have the expected definition; "
+                                             "nothing was changed — restore a backup or ask for support"};
+
+    // Before version 30 dispatching part of a drop-off (1 of its 2 boxes) marked all of it
+    // dispatched and the rest vanished from the queue: those drop-offs come back with what is left.
+    return db.exec(R"sql(
+        UPDATE dropoff SET review_state = 'approved'
+        WHERE review_state = 'dispatched'
+          AND quantity > (SELECT coalesce(sum(i.quantity), 0) FROM dispatch_item i WHERE i.dropoff_uuid = dropoff.uuid);
+    )sql",
+                   "returning partly dispatched drop-offs to the queue");
+}
+
+// Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20..29
+// for the staff screens, 30..39 for the county's loop); they must ascend.
 constexpr std::array kMigrations{
     Migration{1, "create sessions, drop-offs, outbox and settings", &migrate_to_v1},
     Migration{2, "add catalogue, recalls, drives, users, staff actions and the audit log", &migrate_to_v2},
     Migration{10, "hub sync: dead letters, sync state and events, pulled reference data", &migrate_to_v10},
     Migration{11, "drop-offs keep where their expiry came from", &migrate_to_v11},
     Migration{20, "staff screens: re-classification in review_action, drop-offs by time", &migrate_to_v20},
+    Migration{30, "county: clinics, orders, partial dispatch, manifests, clinic mode", &migrate_to_v30},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

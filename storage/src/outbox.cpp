@@ -24,11 +24,8 @@ std::int64_t seconds_since(const std::string& iso) {
 }  // namespace
 
 Result<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::path& ledger_file) {
-    std::error_code ec;
-    if (!std::filesystem::exists(ledger_file, ec)) {
-        return Error{ErrorCode::NotFound, "no ledger at " + ledger_file.string() +
-                                              "; the kiosk creates it on first start, or pass --data-dir"};
-    }
+    // Lost or never created: say which, and never create one here.
+    if (auto present = check_ledger_present(ledger_file); !present) return present.error();
     // Its own Ledger connection (which brings an older ledger up to the sync schema); the kiosk id is
     // not used for syncing.
     LedgerOptions options;
@@ -209,6 +206,14 @@ Result<std::optional<std::string>> OutboxStore::state(const std::string& key) {
     return db_->last_error(rc, "reading the sync state");
 }
 
+Result<std::optional<std::string>> OutboxStore::state_setting(const std::string& key) {
+    auto prepared = db_->prepare("SELECT value FROM settings WHERE key = ?1");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_text(1, key);
+    return read_one(*db_, prepared.value(), "reading the ledger's settings",
+                    [](const Statement& row) { return row.column_text(0); });
+}
+
 Result<void> OutboxStore::set_state(const std::string& key, const std::string& value) {
     auto prepared = db_->prepare(
         "INSERT INTO sync_state (key, value) VALUES (?1, ?2) "
@@ -236,7 +241,7 @@ Result<void> OutboxStore::store_feed(const std::string& table, const std::vector
     if (rows.empty()) return {};
     constexpr std::string_view kDoing = "storing reference data from the hub";
     return in_write_transaction(*db_, kDoing, kNothingChanged, [&]() -> Result<void> {
-        // `table` is one of our own four names, never input.
+        // `table` is one of the sync worker's own feed tables, never input.
         auto upsert = db_->prepare("INSERT INTO " + table +
                                    " (key, body, change_seq, deleted) VALUES (?1, ?2, ?3, ?4) "
                                    "ON CONFLICT (key) DO UPDATE SET body = excluded.body, "

@@ -60,6 +60,8 @@ class OutboxStore {
     Result<std::int64_t> backlog();
     Result<std::int64_t> oldest_pending_age_s();
     Result<std::optional<std::string>> state(const std::string& key);
+    // A value of the ledger's settings table (e.g. "device.mode"), or nullopt.
+    Result<std::optional<std::string>> state_setting(const std::string& key);
     Result<void> set_state(const std::string& key, const std::string& value);
     Result<void> record_event(const std::string& kind, const std::string& detail);
     // Stores a page of one feed and its cursor in one transaction.

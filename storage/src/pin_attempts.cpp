@@ -76,7 +76,7 @@ Result<PinAttemptState> UserAccounts::begin_pin_attempt(const std::string& login
     });
 }
 
-Result<PinAttemptState> UserAccounts::fail_pin_attempt(const std::string& login,
+Result<PinAttemptState> UserAccounts::fail_pin_attempt(const std::string& login, int attempt,
                                                        const PinAttemptRules& rules) {
     return detail::without_exceptions("recording a wrong PIN", [&]() -> Result<PinAttemptState> {
         constexpr std::string_view kDoing = "recording a wrong PIN";
@@ -84,18 +84,22 @@ Result<PinAttemptState> UserAccounts::fail_pin_attempt(const std::string& login,
         WriteTransaction transaction(db);
         if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
         auto lock = db.prepare(
-            "UPDATE app_user SET locked = CASE WHEN failed_attempts >= ?2 THEN 1 ELSE locked END "
+            "UPDATE app_user SET locked = CASE WHEN ?3 >= ?2 THEN 1 ELSE locked END "
             "WHERE login = ?1 RETURNING failed_attempts, locked, coalesce(last_failure_at, '')");
         if (!lock) return lock.error();
         lock.value().bind_text(1, login);
         lock.value().bind_int64(2, rules.lock_after);
+        lock.value().bind_int64(3, attempt);
         const int rc = lock.value().step();
         if (rc == SQLITE_DONE) return no_such_user(login);
         if (rc != SQLITE_ROW) return db.last_error(rc, kDoing, kNothingChanged);
-        const PinAttemptState state = read_state(lock.value(), false);
+        PinAttemptState state = read_state(lock.value(), false);
         lock.value().step();
-        const nlohmann::json detail = {{"failed_attempts", state.failed_attempts}, {"locked", state.locked}};
-        if (auto a = detail::append_audit(db, login, state.locked ? "lock" : "wrong-pin", "user", login,
+        // This attempt's own outcome: whether it reached the limit, not whether a later one did.
+        const bool this_attempt_locks = attempt >= rules.lock_after;
+        state.failed_attempts = attempt;
+        const nlohmann::json detail = {{"failed_attempts", attempt}, {"locked", this_attempt_locks}};
+        if (auto a = detail::append_audit(db, login, this_attempt_locks ? "lock" : "wrong-pin", "user", login,
                                           detail.dump(), detail::utc_now_iso8601_ms());
             !a)
             return a.error();

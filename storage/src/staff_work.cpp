@@ -11,43 +11,24 @@
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
 #include "medkiosk/iso_date.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
+#include "staff_rows.hpp"
 
 namespace medkiosk::storage {
 namespace {
 
 using namespace detail;  // the ledger's shared parts (ledger_core.hpp)
 
-// kDropoffColumns qualified with the drop-off table's alias, for joins.
-const std::string& dropoff_columns_as_d() {
-    static const std::string columns = [] {
-        std::string out = "d.";
-        for (const char* c = kDropoffColumns; *c != '\0'; ++c) {
-            out += *c;
-            if (*c == ' ') out += "d.";
-        }
-        return out;
-    }();
-    return columns;
-}
-
-// The catalogue is keyed by GTIN-14 or product id; a drop-off carries one of them.
-constexpr const char* kJoinCatalogue =
-    " FROM dropoff d LEFT JOIN catalogue c ON c.product_id = COALESCE(NULLIF(d.gtin, ''), d.product_id) ";
-
 // Refused: by the kiosk, or by a pharmacist (rejected or disposed). Everything else is accepted.
 constexpr const char* kRefusedCase = "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
-
-StaffQueueRow read_staff_row(const Statement& row) {
-    StaffQueueRow out;
-    out.dropoff = detail::read_dropoff_row(row);
-    out.name_zh = row.column_text(detail::kDropoffColumnCount);
-    out.name_en = row.column_text(detail::kDropoffColumnCount + 1);
-    return out;
-}
 
 DropOffCount read_count_row(const Statement& row) {
     return {row.column_text(0), row.column_int64(1), row.column_int64(2)};
 }
+
+}  // namespace
+
+namespace detail {
 
 Result<void> insert_outbox_row(Database& db, std::string_view entity, const std::string& entity_id,
                                const std::string& payload, const std::string& at, std::string_view doing) {
@@ -126,7 +107,7 @@ Result<ReviewAction> write_review(Database& db, const std::string& login, const 
     return review;
 }
 
-}  // namespace
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------------------
 // Reviews, re-classification, dispatches
@@ -249,81 +230,16 @@ Result<Reclassification> StaffWork::record_reclassify(const std::string& dropoff
 Result<Dispatch> StaffWork::record_dispatch(const std::string& clinic, std::int64_t user_id,
                                             const std::vector<DispatchItem>& items,
                                             bool confirm_kiosk_accepted) {
-    constexpr std::string_view kDoing = "recording a dispatch";
-    return without_exceptions(kDoing, [&]() -> Result<Dispatch> {
-        if (clinic.empty() || too_long(clinic))
-            return invalid("a dispatch needs a clinic name (up to 512 bytes)");
-        if (items.empty()) return invalid("a dispatch needs at least one drop-off");
-        Database& db = core_.database();
-        return in_write_transaction(db, kDoing, kNothingChanged, [&]() -> Result<Dispatch> {
-            auto login = user_login(db, user_id, kDoing);
-            if (!login) return login.error();
-            Dispatch dispatch{detail::new_uuid_v4(), clinic, user_id, detail::utc_now_iso8601_ms(), items};
-            auto insert = db.prepare(
-                "INSERT INTO dispatch (uuid, clinic, user_id, dispatched_at) VALUES (?1, ?2, ?3, ?4)");
-            if (!insert) return insert.error();
-            insert.value().bind_text(1, dispatch.uuid);
-            insert.value().bind_text(2, clinic);
-            insert.value().bind_int64(3, user_id);
-            insert.value().bind_text(4, dispatch.dispatched_at);
-            if (auto s = run(db, insert.value(), kDoing, kNothingChanged); !s) return s.error();
-            const std::int64_t dispatch_id = sqlite3_last_insert_rowid(db.handle());
-            auto item_insert = db.prepare(
-                "INSERT INTO dispatch_item (dispatch_id, dropoff_uuid, quantity) VALUES (?1, ?2, ?3)");
-            auto mark = db.prepare(
-                "UPDATE dropoff SET review_state = 'dispatched' WHERE uuid = ?1 AND review_state = "
-                "'approved'");
-            if (!item_insert) return item_insert.error();
-            if (!mark) return mark.error();
-            nlohmann::json payload_items = nlohmann::json::array();
-            for (const auto& item : items) {
-                if (item.quantity <= 0)
-                    return invalid("dispatch quantity must be at least 1 — " + std::string(kNothingChanged));
-                if (confirm_kiosk_accepted) {
-                    // A pack the kiosk accepted and no pharmacist has looked at yet: the dispatch is its
-                    // confirmation, in this same transaction.
-                    auto accepted = db.prepare(
-                        "SELECT 1 FROM dropoff WHERE uuid = ?1 AND review_state = 'pending' AND decision = "
-                        "'accept'");
-                    if (!accepted) return accepted.error();
-                    accepted.value().bind_text(1, item.dropoff_uuid);
-                    if (accepted.value().step() == SQLITE_ROW) {
-                        auto confirmed = write_review(db, login.value(), item.dropoff_uuid, user_id,
-                                                      "approve", "confirmed for dispatch", kDoing);
-                        if (!confirmed) return confirmed.error();
-                    }
-                }
-                mark.value().bind_text(1, item.dropoff_uuid);
-                if (auto s = run(db, mark.value(), kDoing, kNothingChanged); !s) return s.error();
-                mark.value().reset();
-                if (sqlite3_changes(db.handle()) == 0) {
-                    return invalid("drop-off " + item.dropoff_uuid +
-                                   " is not approved by a pharmacist (or was already dispatched) — " +
-                                   kNothingChanged);
-                }
-                item_insert.value().bind_int64(1, dispatch_id);
-                item_insert.value().bind_text(2, item.dropoff_uuid);
-                item_insert.value().bind_int64(3, item.quantity);
-                if (auto s = run(db, item_insert.value(), kDoing, kNothingChanged); !s) return s.error();
-                item_insert.value().reset();
-                payload_items.push_back({{"dropoff_uuid", item.dropoff_uuid}, {"quantity", item.quantity}});
-            }
-            const std::string payload = json_text({{"uuid", dispatch.uuid},
-                                                   {"clinic", clinic},
-                                                   {"user", login.value()},
-                                                   {"dispatched_at", dispatch.dispatched_at},
-                                                   {"items", payload_items}});
-            if (auto s =
-                    insert_outbox_row(db, "dispatch", dispatch.uuid, payload, dispatch.dispatched_at, kDoing);
-                !s)
-                return s.error();
-            if (auto a = detail::append_audit(db, login.value(), "dispatch", "dispatch", dispatch.uuid,
-                                              payload, dispatch.dispatched_at);
-                !a)
-                return a.error();
-            return dispatch;
-        });
-    });
+    // A typed clinic name, as before clinics were reference data: the dispatch book matches it to a
+    // clinic from the hub's list when it can.
+    DispatchRequest request;
+    request.clinic_name = clinic;
+    request.items = items;
+    request.user_id = user_id;
+    request.confirm_kiosk_accepted = confirm_kiosk_accepted;
+    auto recorded = DispatchBook(core_.database(), core_.options.kiosk_id).record(request);
+    if (!recorded) return recorded.error();
+    return std::move(recorded.value().dispatch);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -371,19 +287,17 @@ Result<std::vector<StaffQueueRow>> StaffWork::queue(const StaffQueueQuery& query
 }
 
 Result<std::vector<StaffQueueRow>> StaffWork::dispatch_candidates(int limit) {
-    constexpr std::string_view kDoing = "reading the items to dispatch";
-    return without_exceptions(kDoing, [&]() -> Result<std::vector<StaffQueueRow>> {
-        if (limit < 0) return invalid("dispatch_candidates: limit must not be negative");
-        Database& db = core_.database();
-        auto prepared =
-            db.prepare("SELECT " + dropoff_columns_as_d() + ", c.name_zh, c.name_en" + kJoinCatalogue +
-                       "WHERE (d.review_state = 'approved' OR (d.review_state = 'pending' AND "
-                       "d.decision = 'accept')) "
-                       "ORDER BY COALESCE(d.expiry, '') = '', d.expiry, d.sequence LIMIT ?1");
-        if (!prepared) return prepared.error();
-        prepared.value().bind_int64(1, limit);
-        return read_all(db, prepared.value(), kDoing, read_staff_row);
-    });
+    // Each drop-off with the packs still free to send as its quantity: a partly dispatched one stays
+    // in the list with what is left.
+    auto candidates = DispatchBook(core_.database(), core_.options.kiosk_id).candidates(limit);
+    if (!candidates) return candidates.error();
+    std::vector<StaffQueueRow> rows;
+    rows.reserve(candidates.value().size());
+    for (auto& candidate : candidates.value()) {
+        candidate.row.dropoff.quantity = candidate.free;
+        rows.push_back(std::move(candidate.row));
+    }
+    return rows;
 }
 
 Result<std::vector<std::string>> StaffWork::recent_clinics(int limit) {

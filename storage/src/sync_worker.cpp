@@ -11,6 +11,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <span>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -28,11 +31,20 @@ using detail::OutboxOutcome;
 using detail::OutboxRow;
 
 constexpr int kFeedPage = 1000;
-constexpr const char* kFeeds[][2] = {
+struct Feed {
+    const char* view;
+    const char* table;
+};
+// What a collection point pulls: the reference data, the county's clinics and the bureau's orders
+// for it. A clinic-mode device pulls only what it shows: product names and the clinics.
+constexpr Feed kCollectionPointFeeds[] = {
+    {"hub.catalogue_feed", "hub_catalogue"}, {"hub.rule_feed", "hub_rule"},
+    {"hub.recall_feed", "hub_recall"},       {"hub.drive_feed", "hub_drive"},
+    {"hub.clinic_feed", "hub_clinic"},       {"hub.order_feed", "hub_order"},
+};
+constexpr Feed kClinicFeeds[] = {
     {"hub.catalogue_feed", "hub_catalogue"},
-    {"hub.rule_feed", "hub_rule"},
-    {"hub.recall_feed", "hub_recall"},
-    {"hub.drive_feed", "hub_drive"},
+    {"hub.clinic_feed", "hub_clinic"},
 };
 
 std::int64_t wall_ms() {
@@ -74,6 +86,8 @@ struct Tally {
 struct SyncWorker::Impl {
     SyncOptions options;
     std::unique_ptr<detail::OutboxStore> store;
+    bool clinic_device = false;  // the ledger's device.mode: its records go through hub.clinic_ingest
+    std::set<std::string> missing_feeds;  // views an older hub lacks: told once, then passed over
     std::unique_ptr<HubSession> hub;
     bool key_registered = false;
     Clock::time_point next_heartbeat{};
@@ -184,13 +198,16 @@ struct SyncWorker::Impl {
         return {};
     }
 
-    // Sends one batch through hub.ingest, which is one hub transaction: the whole batch commits or none
-    // of it. Returns the hub's rows (rec_id, outcome, detail).
-    Result<std::vector<HubRow>> ingest(const std::vector<OutboxRow>& rows) {
+    // Sends one batch through `hub_function` (hub.ingest, or hub.clinic_ingest for a clinic-mode
+    // device's records), which is one hub transaction: the whole batch commits or none of it. Returns
+    // the hub's rows (rec_id, outcome, detail).
+    Result<std::vector<HubRow>> ingest(const std::vector<OutboxRow>& rows,
+                                       std::string_view hub_function = "hub.ingest") {
         const std::string batch = batch_json(rows);
         if (auto s = fault(SyncPoint::BeforeUpload); !s) return s.error();
-        auto answer =
-            hub->query("SELECT rec_id, outcome, coalesce(detail, '') FROM hub.ingest($1::jsonb)", {batch});
+        auto answer = hub->query(
+            "SELECT rec_id, outcome, coalesce(detail, '') FROM " + std::string(hub_function) + "($1::jsonb)",
+            {batch});
         if (!answer) return answer.error();
         publish([&](SyncProgress& p) { p.bytes_sent += static_cast<std::int64_t>(batch.size()); });
         if (auto s = fault(SyncPoint::AfterHubCommit); !s) return s.error();
@@ -241,7 +258,7 @@ struct SyncWorker::Impl {
         if (!due) return due.error();
         const auto& rows = due.value();
         if (rows.empty()) return std::size_t{0};
-        auto answer = ingest(rows);
+        auto answer = ingest(rows, clinic_device ? "hub.clinic_ingest" : "hub.ingest");
         if (!answer) return answer.error();
 
         // Answers come back in batch order; match by id all the same, since an id may repeat.
@@ -271,7 +288,10 @@ struct SyncWorker::Impl {
     }
 
     Result<void> pull_feeds() {
-        for (const auto& [view, table] : kFeeds) {
+        const std::span<const Feed> feeds = clinic_device ? std::span<const Feed>(kClinicFeeds)
+                                                          : std::span<const Feed>(kCollectionPointFeeds);
+        for (const auto& [view, table] : feeds) {
+            if (missing_feeds.count(view)) continue;
             for (;;) {
                 auto cursor = store->state(std::string("cursor:") + table);
                 if (!cursor) return cursor.error();
@@ -281,6 +301,15 @@ struct SyncWorker::Impl {
                                    " WHERE change_seq > $1::bigint ORDER BY change_seq LIMIT " +
                                    std::to_string(kFeedPage),
                                {after});
+                if (!rows && hub->healthy() &&
+                    rows.error().message.find("does not exist") != std::string::npos) {
+                    // A hub not yet upgraded (hub init) lacks this feed: the rest still syncs.
+                    missing_feeds.insert(view);
+                    (void)store->record_event("feed-missing", std::string(view) + ": " +
+                                                                  rows.error().message +
+                                                                  " — run medkioskctl hub init on the hub");
+                    break;
+                }
                 if (!rows) return rows.error();
                 std::vector<detail::FeedRow> page;
                 for (const auto& row : rows.value()) {
@@ -352,6 +381,7 @@ struct SyncWorker::Impl {
                 p.last_error = message;
                 p.last_error_at = now;
                 ++p.consecutive_failures;
+                ++p.failed_rounds;
                 ++p.rounds;
             });
         }
@@ -410,6 +440,9 @@ Result<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
     impl->store = std::move(store).value();
+    auto mode = impl->store->state_setting("device.mode");
+    if (!mode) return mode.error();
+    impl->clinic_device = mode.value().value_or("") == "clinic";
     (void)impl->refresh_backlog();
     return std::unique_ptr<SyncWorker>(new SyncWorker(std::move(impl)));
 }

@@ -60,8 +60,8 @@ Result<UserRecord> UserAccounts::add(const std::string& login, const std::string
     constexpr std::string_view kDoing = "adding a user";
     return without_exceptions(kDoing, [&]() -> Result<UserRecord> {
         if (login.empty() || login.size() > 64) return invalid("a login is 1 to 64 characters");
-        if (role != "staff" && role != "technician")
-            return invalid("role must be \"staff\" or \"technician\", got \"" + role + "\"");
+        if (role != "staff" && role != "technician" && role != "clinic")
+            return invalid("role must be \"staff\", \"technician\" or \"clinic\", got \"" + role + "\"");
         if (pin_hash.empty()) return invalid("no PIN hash given");
         Database& db = core_.database();
         return in_write_transaction(db, kDoing, kNothingChanged, [&]() -> Result<UserRecord> {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -135,9 +136,13 @@ TEST(Config, BrokenTomlEmptyFilesAndBinaryJunkAreRefusedWithAPosition) {
         std::string junk(static_cast<std::size_t>(1 + random() % 400), '\0');
         for (char& c : junk) c = static_cast<char>(random() & 0xff);
         const ConfigParse parsed = parse_config(junk, "random.toml");
-        if (!parsed.ok()) {
-            EXPECT_GE(parsed.issues.front().line, 0);
-        }
+        ASSERT_FALSE(parsed.ok()) << "random bytes taken for a config, round " << round;
+        const int lines_in_junk = 1 + static_cast<int>(std::count(junk.begin(), junk.end(), '\n'));
+        const auto& first = parsed.issues.front();
+        EXPECT_GE(first.line, 1) << "round " << round;
+        EXPECT_LE(first.line, lines_in_junk) << "round " << round;
+        EXPECT_EQ(first.to_string().rfind("random.toml:" + std::to_string(first.line) + ":", 0), 0u)
+            << first.to_string();
     }
 }
 

@@ -60,7 +60,7 @@ class TechnicianSettingsTest : public ::testing::Test {
     test::TempDir dir;
     fs::path config = dir.path() / "etc" / "kiosk.toml";
     std::unique_ptr<BackOffice> office =
-        make_local_back_office({dir.path() / "data" / "ledger.db", "", "", 5, 60s, {}, {}});
+        make_local_back_office({.ledger_file = dir.path() / "data" / "ledger.db"});
 
     void SetUp() override {
         fs::create_directories(config.parent_path());

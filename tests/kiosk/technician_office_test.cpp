@@ -28,8 +28,8 @@ class TechnicianOfficeTest : public ::testing::Test {
     std::unique_ptr<storage::Ledger> book = open_ledger();
     std::string pepper = load_pepper(pepper_file, true).value();
     UserService users{*book, pepper, PinCost::minimal()};
-    std::unique_ptr<BackOffice> office =
-        make_local_back_office({ledger_file, "", "", 5, 60s, ledger_options, pepper_file});
+    std::unique_ptr<BackOffice> office = make_local_back_office(
+        {.ledger_file = ledger_file, .ledger_options = ledger_options, .pepper_file = pepper_file});
 
     std::unique_ptr<storage::Ledger> open_ledger() {
         auto opened = storage::Ledger::open(ledger_file, ledger_options);
@@ -239,8 +239,10 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
 }
 
 TEST_F(TechnicianOfficeTest, AFreshKioskGetsItsFirstTechnicianThroughTheDevelopmentPin) {
-    auto fresh_office =
-        make_local_back_office({ledger_file, "", "2468", 5, 60s, ledger_options, pepper_file});
+    auto fresh_office = make_local_back_office({.ledger_file = ledger_file,
+                                                .technician_pin = "2468",
+                                                .ledger_options = ledger_options,
+                                                .pepper_file = pepper_file});
     const auto signed_in = [&] {
         const std::uint64_t ticket = fresh_office->verify_pin(Role::Technician, "2468");
         for (int i = 0; i < 1000; ++i) {

@@ -13,8 +13,12 @@ namespace {
 using medkiosk::scanner::Date;
 using medkiosk::scanner::ExpiryPrecision;
 using medkiosk::scanner::ocr::add_shelf_life;
+using medkiosk::scanner::ocr::ExpiryBasis;
+using medkiosk::scanner::ocr::FieldKey;
+using medkiosk::scanner::ocr::find_labels;
 using medkiosk::scanner::ocr::fold_full_width;
 using medkiosk::scanner::ocr::parse_expiry_text;
+using medkiosk::scanner::ocr::ParseOptions;
 
 struct Expected {
     const char* text;
@@ -49,10 +53,15 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期至2025年05月31日", {2025, 5, 31}, kDay},
         Expected{"有效期至2025.05.", {2025, 5, 31}, kMonth},
         Expected{"有效期至2025.05", {2025, 5, 31}, kMonth},
-        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay}, Expected{"2025-05", {2025, 5, 31}, kMonth},
-        Expected{"20250531", {2025, 5, 31}, kDay}, Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
-        Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth}, Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay},
-        Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
+        Expected{"有效期至2025/05/31", {2025, 5, 31}, kDay},
+        Expected{"有效期至2025-05", {2025, 5, 31}, kMonth}, Expected{"有效期至20250531", {2025, 5, 31}, kDay},
+        Expected{"EXP 05/2025", {2025, 5, 31}, kMonth},
+        // The examples (compact dates; a colon glued to EXP).
+        Expected{"EXP 20290315", {2029, 3, 15}, kDay}, Expected{"有效期至：20250228", {2025, 2, 28}, kDay},
+        Expected{"EXP:11/2029", {2029, 11, 30}, kMonth}, Expected{"Use by 2027-05", {2027, 5, 31}, kMonth},
+        Expected{"EXPIRY 2027-05-09", {2027, 5, 9}, kDay},
+        Expected{"有效日期 2027.05.09", {2027, 5, 9}, kDay}, Expected{"EXP: 2026-02", {2026, 2, 28}, kMonth},
+        Expected{"Exp. 2028-02-29", {2028, 2, 29}, kDay}, Expected{"有效期至 202411", {2024, 11, 30}, kMonth},
         Expected{"有效期至：20241130", {2024, 11, 30}, kDay},
         Expected{"失效期2025.06", {2025, 5, 31}, kMonth},
         Expected{"失效期：2025年01月", {2024, 12, 31}, kMonth},
@@ -70,8 +79,15 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期至2025。05", {2025, 5, 31}, kMonth},
         // Look-alike letters beside digits.
         Expected{"有效期至2O25.O5", {2025, 5, 31}, kMonth}, Expected{"EXP 0l/2026", {2026, 1, 31}, kMonth},
-        // A garbled 至 ("有效期王") is tolerated, one character only.
+        // One misread character of a 4-character label is tolerated ("有效期王", "有效斯至").
         Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
+        Expected{"有效斯至2026.07", {2026, 7, 31}, kMonth},
+        Expected{"生产日朗2023.03.01\n有效期24个月", {2025, 2, 28}, kDay},
+        // After 年 and 月 a third number is the day, its 日 read as 月 or lost.
+        Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay},
+        Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
+        // After a 4-digit year a misread separator changes nothing.
+        Expected{"有效期至2022.09-25", {2022, 9, 25}, kDay}, Expected{"EXP 2027/05-09", {2027, 5, 9}, kDay},
         Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
         // ...but not a stray stroke after the date: "2025.05.|" is May, not 1 May.
         Expected{"有效期至2025.05.|", {2025, 5, 31}, kMonth},
@@ -103,22 +119,91 @@ TEST(ExpiryText, ProductionDateAloneIsNotAnExpiry) {
     EXPECT_FALSE(
         parse_expiry_text("生产日期2023.03.01\n2025-05").expiry);  // bare date beside a production date
     EXPECT_FALSE(parse_expiry_text("有效期24个月").expiry);
+    EXPECT_FALSE(parse_expiry_text("MFG 2023-03-01").expiry);
+}
+
+TEST(ExpiryText, ADateWithoutItsLabelIsNeverTaken) {
+    // A date on a box without a label could be the production date, a batch or an approval number.
+    for (const char* text : {"2025-05", "20250531", "2025.05.31", "2025年05月", "05/2025", "批号 20250301",
+                             "产品批号：20250301\n2027.03", "国药准字H20250301", "电话：2025-0531",
+                             "邮编 202505", "LOT 20250531", "国药准字Z20050531\n有效期至见封口"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text;
+    }
+    // With the reader's lines (value already placed beside its label) no line is borrowed either.
+    ParseOptions reader_lines;
+    reader_lines.value_on_next_line = false;
+    EXPECT_FALSE(parse_expiry_text("有效期至\n2027.09", reader_lines).expiry);
+    EXPECT_TRUE(parse_expiry_text("有效期至\n2027.09").expiry);
+}
+
+TEST(ExpiryText, ImplausibleDatesAreMisreadings) {
+    ParseOptions options;
+    options.today = Date{2026, 12, 2};
+    EXPECT_FALSE(parse_expiry_text("EXP 03/2012", options).expiry);      // 2012-03 for a 2029 box
+    EXPECT_FALSE(parse_expiry_text("有效期至2041.01", options).expiry);  // > 10 years ahead
+    EXPECT_TRUE(parse_expiry_text("有效期至2022.01", options).expiry);   // expired, but possible
+    EXPECT_TRUE(parse_expiry_text("有效期至2036.11", options).expiry);
+    // A production date after today is a misreading: no expiry from it.
+    EXPECT_FALSE(parse_expiry_text("生产日期2027.03.01\n有效期24个月", options).expiry);
+    EXPECT_TRUE(parse_expiry_text("生产日期2026.03.01\n有效期24个月", options).expiry);
+    // Without a day to judge by only the parser's own year range applies.
+    EXPECT_TRUE(parse_expiry_text("EXP 03/2012").expiry);
+}
+
+TEST(ExpiryText, WhereTheDateCameFromAndHow) {
+    auto reading = parse_expiry_text("布洛芬\n批号 B1\n失效期 2025.06");
+    EXPECT_EQ(reading.source_line, 2);
+    EXPECT_EQ(reading.basis, ExpiryBasis::InvalidFrom);
+    reading = parse_expiry_text("生产日期2023.03.01\n有效期24个月");
+    EXPECT_EQ(reading.basis, ExpiryBasis::ProductionPlusShelfLife);
+    EXPECT_EQ(reading.source_line, 0);
+    reading = parse_expiry_text("\n\nEXP 05/2025");
+    EXPECT_EQ(reading.basis, ExpiryBasis::Printed);
+    EXPECT_EQ(reading.source_line, 2);
+}
+
+TEST(ExpiryText, LabelsAreFoundAndTold) {
+    auto hits = find_labels("产品批号:B2303生产日期:2023.01.01有效期至:2025.04");
+    ASSERT_EQ(hits.size(), 3u);
+    EXPECT_EQ(hits[0].key, FieldKey::Batch);
+    EXPECT_EQ(hits[1].key, FieldKey::Production);
+    EXPECT_EQ(hits[2].key, FieldKey::Expiry);
+    EXPECT_EQ(hits[2].canonical, "有效期至");
+    EXPECT_TRUE(hits[2].exact);
+    hits = find_labels("有效斯至2025.04");
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].key, FieldKey::Expiry);
+    EXPECT_FALSE(hits[0].exact);
+    EXPECT_EQ(hits[0].end, 12u);
+    // 失 before 效期 is the other label, never a misread 有.
+    hits = find_labels("失效期至2025.04");
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].key, FieldKey::InvalidFrom);
+    // Three of four characters of two different labels: no label at all.
+    EXPECT_TRUE(find_labels("生效日期").empty() || find_labels("生效日期")[0].key != FieldKey::Expiry);
+    hits = find_labels("Exp.2026-01Lot:A1");
+    ASSERT_EQ(hits.size(), 2u);
+    EXPECT_EQ(hits[0].key, FieldKey::Expiry);
+    EXPECT_EQ(hits[1].key, FieldKey::Batch);
+    EXPECT_TRUE(find_labels("PILOT12").empty());
+    EXPECT_EQ(find_labels("国药准字H20013062")[0].key, FieldKey::Other);
+    EXPECT_TRUE(find_labels("有效成分").empty());
 }
 
 TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
     const auto reading = parse_expiry_text("有效期至2025.05\nEXP 06/2025");
     EXPECT_FALSE(reading.expiry);
     EXPECT_TRUE(reading.contradictory);
-    EXPECT_TRUE(parse_expiry_text("2025-05\n2026-01").contradictory);
+    EXPECT_TRUE(parse_expiry_text("有效期至2025-05\nEXP 2026-01").contradictory);
     // The same date printed twice in two forms agrees with itself.
     EXPECT_TRUE(parse_expiry_text("有效期至2025.05\nEXP 05/2025").expiry);
 }
 
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
-    for (const char* text :
-         {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05", "EXP 31/05/2025",
-          "有效期至2025.05.312", "有效期至2025.05/31", "有效期至25.05", "国药准字Z20050531", "H20050531",
-          "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
+    for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
+                             "EXP 31/05/2025", "有效期至2025.05.312", "有效期至25.05", "国药准字Z20050531",
+                             "H20050531", "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
                                      << reading.expiry->month;

@@ -26,8 +26,24 @@ TEST(OcrCli, OneLinePerImageAndAnErrorLineForABadFile) {
     const auto fonts = test::ocr::find_label_fonts();
     ASSERT_FALSE(fonts.empty());
     test::TempDir dir;
-    // Face 10 of seed 99 prints "EXP: YYYY-MM-DD" with a LOT; face 1 prints 有效期至 YYYY年MM月DD日.
-    const test::ocr::FaceScene english(10, 99, fonts), chinese(1, 99, fonts);
+    // An English face ("EXP: YYYY-MM-DD" with a LOT) and a Chinese one (有效期至 YYYY年MM月DD日).
+    auto plain = [](test::ocr::Form form, scanner::Date date, std::uint64_t seed, bool english) {
+        test::ocr::FaceSpec spec;
+        spec.form = form;
+        spec.date = date;
+        spec.seed = seed;
+        spec.extra_fields = false;
+        spec.english_labels = english;
+        spec.batch_label = english ? "LOT" : "批号";
+        spec.expiry_label = english ? "EXP" : "有效期至";
+        spec.text_px = 28;
+        spec.roll_degrees = 6;
+        spec.blur_sigma = 0.8;
+        return spec;
+    };
+    const test::ocr::FaceScene english(plain(test::ocr::Form::ExpIso, {2028, 7, 19}, 601, true), fonts);
+    const test::ocr::FaceScene chinese(plain(test::ocr::Form::CnYearMonthDay, {2027, 2, 3}, 602, false),
+                                       fonts);
     const auto english_file = (dir.path() / "english.png").string();
     const auto chinese_file = (dir.path() / "chinese.jpg").string();
     ASSERT_TRUE(cv::imwrite(english_file, english.frame(0)));

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/videoio.hpp>
@@ -85,6 +86,20 @@ std::string encoded(const char* extension, const cv::Mat& image, const std::vect
     std::vector<std::uint8_t> out;
     EXPECT_TRUE(cv::imencode(extension, image, out, params)) << extension;
     return bytes_of(out);
+}
+
+// A progressive JPEG with its last scan repeated: each repeat is decoded again over the whole image,
+// so a few MB of them keep libjpeg busy for minutes at 7000x7000 (the red team's 20,000-scan bomb).
+std::string jpeg_with_repeated_scan(int side, int repeats) {
+    cv::Mat noise(side, side, CV_8UC1);
+    cv::randu(noise, cv::Scalar(0), cv::Scalar(255));
+    const std::string jpeg = encoded(".jpg", noise, {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+    const std::size_t last_scan = jpeg.rfind("\xFF\xDA");
+    const std::size_t end = jpeg.rfind("\xFF\xD9");
+    EXPECT_TRUE(last_scan != std::string::npos && end != std::string::npos && last_scan < end);
+    std::string bomb = jpeg.substr(0, end);
+    for (int i = 0; i < repeats; ++i) bomb += jpeg.substr(last_scan, end - last_scan);
+    return bomb + jpeg.substr(end);
 }
 
 ImageSize size_of(const std::string& bytes) {
@@ -174,6 +189,43 @@ TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
     EXPECT_EQ(std::get<GreyImage>(fine).width, 6000);
 }
 
+TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
+    medkiosk::test::TempDir dir;
+    std::ofstream(dir.path() / "scans.jpg", std::ios::binary) << jpeg_with_repeated_scan(200, 2000);
+    auto bomb = load_grey_image(dir.path() / "scans.jpg", kDefaultMaxImagePixels);
+    ASSERT_TRUE(std::holds_alternative<std::string>(bomb)) << "decoded all 2000 scans";
+    EXPECT_NE(std::get<std::string>(bomb).find("JPEG holds more than 100 scans at 200x200"),
+              std::string::npos)
+        << std::get<std::string>(bomb);
+    // A big image gets fewer: the cost is scans times pixels.
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 7000, 7000}), 20u);
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 4000, 3000}), 83u);
+    EXPECT_EQ(max_jpeg_scans({"JPEG", 3840, 2160}), 100u);
+
+    // Ordinary JPEGs still decode: baseline, progressive colour, a few dozen scans, and one whose
+    // EXIF segment holds a thumbnail with its own scans (skipped with its segment, not counted).
+    cv::Mat colour(120, 160, CV_8UC3);
+    cv::randu(colour, cv::Scalar::all(0), cv::Scalar::all(255));
+    const std::string thumbnail = jpeg_with_repeated_scan(16, 150);
+    std::string with_thumbnail = encoded(".jpg", colour);
+    std::string app1 = "\xFF\xE1";
+    app1 += static_cast<char>((thumbnail.size() + 2) >> 8);
+    app1 += static_cast<char>((thumbnail.size() + 2) & 0xFF);
+    with_thumbnail.insert(2, app1 + thumbnail);
+    const std::map<std::string, std::string> fine = {
+        {"baseline.jpg", encoded(".jpg", colour)},
+        {"progressive.jpg", encoded(".jpg", colour, {cv::IMWRITE_JPEG_PROGRESSIVE, 1})},
+        {"dozens.jpg", jpeg_with_repeated_scan(64, 40)},
+        {"thumbnail.jpg", with_thumbnail},
+    };
+    for (const auto& [name, bytes] : fine) {
+        std::ofstream(dir.path() / name, std::ios::binary) << bytes;
+        auto loaded = load_grey_image(dir.path() / name, kDefaultMaxImagePixels);
+        EXPECT_TRUE(std::holds_alternative<GreyImage>(loaded))
+            << name << ": " << std::get<std::string>(loaded);
+    }
+}
+
 TEST(scannerImageFile, OnlyRegularFilesAreRead) {
     medkiosk::test::TempDir dir;
     const fs::path fifo = dir.path() / "x.png";
@@ -186,6 +238,9 @@ TEST(scannerImageFile, OnlyRegularFilesAreRead) {
     ASSERT_TRUE(cv::imwrite(good.string(), medkiosk::test::upright_ean13().grey));
     const fs::path link = dir.path() / "link.png";
     fs::create_symlink(good, link);
+    const fs::path loop = dir.path() / "loop1.png";
+    fs::create_symlink(dir.path() / "loop2.png", loop);
+    fs::create_symlink(loop, dir.path() / "loop2.png");
 
     const auto error = [](const fs::path& path) {
         auto result = read_image_file(path, kDefaultMaxImagePixels);
@@ -197,6 +252,8 @@ TEST(scannerImageFile, OnlyRegularFilesAreRead) {
               std::string::npos)
         << error(dangling);
     EXPECT_NE(error(folder).find("a folder, not a file"), std::string::npos);
+    EXPECT_NE(error(loop).find("a symbolic link that leads back to itself (a link loop)"), std::string::npos)
+        << error(loop);
     EXPECT_NE(error(dir.path() / "missing.png").find("no such file"), std::string::npos);
     EXPECT_NE(error("/dev/null").find("a device, not a file"), std::string::npos);
     EXPECT_EQ(error(good), "");
@@ -226,6 +283,7 @@ TEST(scannerCliInputs, ScanReportsEveryPathItPassesOverAndNeverHangs) {
     fs::copy_file(good, unreadable);
     fs::permissions(unreadable,
                     ::geteuid() == 0 ? fs::perms::owner_read | fs::perms::owner_write : fs::perms::none);
+    std::ofstream(dir.path() / "g-scans.jpg", std::ios::binary) << jpeg_with_repeated_scan(200, 2000);
     std::ofstream(dir.path() / "notes.txt") << "not an image, passed quietly";
 
     const auto started = std::chrono::steady_clock::now();
@@ -248,8 +306,9 @@ TEST(scannerCliInputs, ScanReportsEveryPathItPassesOverAndNeverHangs) {
     EXPECT_NE(errors["d-dangling.jpg"].find("dangling link"), std::string::npos) << result.out;
     EXPECT_NE(errors["e-folder.png"].find("a folder, not a file"), std::string::npos) << result.out;
     EXPECT_NE(errors["f-unreadable.png"].find("Permission denied"), std::string::npos) << result.out;
+    EXPECT_NE(errors["g-scans.jpg"].find("more than 100 scans"), std::string::npos) << result.out;
     EXPECT_EQ(errors.count("notes.txt"), 0u);
-    EXPECT_EQ(errors.size(), 5u) << result.out;
+    EXPECT_EQ(errors.size(), 6u) << result.out;
 
     // Named directly, the FIFO is reported at once too; a lower limit refuses an ordinary frame.
     const auto fifo = medkiosk::test::run_ctl({"scan", (dir.path() / "c-fifo.png").string()});
@@ -295,6 +354,7 @@ TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
     fs::create_symlink(dir.path() / "nowhere.png", dir.path() / "e-dangling.png");
     fs::create_directory(dir.path() / "f-folder.jpg");
     std::ofstream(dir.path() / "g-text.png") << "hello";
+    std::ofstream(dir.path() / "h-scans.jpg", std::ios::binary) << jpeg_with_repeated_scan(200, 2000);
 
     SourceSpec spec;
     spec.kind = SourceSpec::Kind::Images;
@@ -305,7 +365,7 @@ TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
     std::map<std::string, std::string> skipped;
     std::vector<ScanEvent> events;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (std::chrono::steady_clock::now() < deadline && (skipped.size() < 5 || events.empty())) {
+    while (std::chrono::steady_clock::now() < deadline && (skipped.size() < 6 || events.empty())) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         for (const auto& incident : pipeline.take_incidents())
             if (incident.kind == ScannerIncident::Kind::InputSkipped)
@@ -321,12 +381,13 @@ TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
     ASSERT_EQ(events.size(), 1u) << "frames " << stats.frames << " error " << stats.source_error;
     EXPECT_EQ(events[0].symbol.text, "6901234567892");
     EXPECT_TRUE(stats.source_error.empty()) << stats.source_error;
-    EXPECT_EQ(skipped.size(), 5u);
+    EXPECT_EQ(skipped.size(), 6u);
     EXPECT_NE(skipped["c-bomb.png"].find("declares 30000x30000"), std::string::npos);
     EXPECT_NE(skipped["d-fifo.png"].find("FIFO"), std::string::npos);
     EXPECT_NE(skipped["e-dangling.png"].find("dangling"), std::string::npos);
     EXPECT_NE(skipped["f-folder.jpg"].find("a folder"), std::string::npos);
     EXPECT_NE(skipped["g-text.png"].find("not a PNG, JPEG, BMP or WebP image"), std::string::npos);
+    EXPECT_NE(skipped["h-scans.jpg"].find("more than 100 scans"), std::string::npos);
 }
 
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {

@@ -222,6 +222,7 @@ TEST(scannerSynthetic, VideoDuplicateSuppressionAndHold) {
     EXPECT_EQ(run_ctl({"scan", "--json", "--hold", "soon", video}).exit_code, 2);
 }
 
+#if MEDKIOSK_HAVE_TESTDATA  // real photos beside the repository (../shared/testdata)
 TEST(scannerSynthetic, UnreadableFilesGiveErrorLinesAndTheRunGoesOn) {
     TempDir dir;
     const std::string broken_png = (dir.path() / "broken.png").string();
@@ -241,5 +242,7 @@ TEST(scannerSynthetic, UnreadableFilesGiveErrorLinesAndTheRunGoesOn) {
             << lines[static_cast<std::size_t>(i)];
     EXPECT_EQ(lines[3]["codes"].at(0)["text"], "9780764544200");
 }
+
+#endif  // MEDKIOSK_HAVE_TESTDATA
 
 }  // namespace

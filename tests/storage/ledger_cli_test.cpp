@@ -2,7 +2,9 @@
 // technician would, against a real ledger in a temp dir.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -173,6 +175,46 @@ TEST_F(LedgerCliTest, ACatalogueWithNulBytesIsRefusedNamingLineAndColumn) {
     auto exported = ctl({"catalog", "export"});
     EXPECT_EQ(exported.out.find("新药"), std::string::npos) << "nothing was imported";
     EXPECT_EQ(exported.out.find(std::string(1, '\0')), std::string::npos);
+}
+
+// A folder aborted the import (an uncaught iostream failure), a FIFO hung it, /dev/zero grew it without
+// bound; `record` read stdin with an unbounded getline. Each is now refused with a reason, at once.
+TEST_F(LedgerCliTest, CatalogueImportReadsOnlyBoundedRegularFilesAndRecordBoundsItsLines) {
+    ASSERT_EQ(ctl({"catalog", "import", kSample}).exit_code, 0);
+    const fs::path fifo = dir_.path() / "fifo.csv";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+    const fs::path long_line = dir_.path() / "long.csv";
+    testing::write_file_bytes(long_line,
+                              "product_id,name_zh\n0690000000001" + std::string(100'000, '4') + ",x\n");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {dir_.path().string(), "a folder, not a file"},
+        {fifo.string(), "a FIFO (named pipe), not a file"},
+        {"/dev/zero", "a device, not a file"},
+        {long_line.string(), "line 2 is 100015 bytes; a catalogue line holds at most 65536"},
+    };
+    for (const auto& [file, why] : cases) {
+        const auto result = medkiosk::test::run_process(
+            {MEDKIOSKCTL_PATH, "catalog", "import", file, "--data-dir", data_dir()}, {},
+            std::chrono::seconds(20));
+        EXPECT_FALSE(result.timed_out) << file;
+        EXPECT_EQ(result.exit_code, 1) << file << result.err;
+        EXPECT_NE(result.err.find(file + ": " + why), std::string::npos) << result.err;
+        EXPECT_NE(result.err.find("nothing was imported"), std::string::npos) << result.err;
+    }
+    EXPECT_NE(ctl({"catalog", "export"}).out.find("06900000000014"), std::string::npos)
+        << "the catalogue stayed";
+
+    // 160 MB on one line, with the heap capped at 100 MB: refused as unreadable, the next line recorded.
+    const std::string scan = std::string("]d2010690000000001417281231102611\x1d") + "21SERIAL-LONG-0001\n";
+    const auto record =
+        medkiosk::test::run_process({"/usr/bin/prlimit", "--data=104857600", MEDKIOSKCTL_PATH, "record",
+                                     "--today", "2026-11-29", "--data-dir", data_dir()},
+                                    std::string(160u << 20, '7') + "\n" + scan, std::chrono::seconds(60));
+    EXPECT_EQ(record.exit_code, 1) << record.err;
+    const auto lines = json_lines(record.out);
+    ASSERT_EQ(lines.size(), 2u) << record.out.substr(0, 500);
+    EXPECT_EQ(lines[0]["recorded"], false);
+    EXPECT_EQ(lines[1]["recorded"], true) << lines[1].dump();
 }
 
 // Issue 12: twelve medkioskctl processes guessing a technician's PIN at once. Every guess that was

@@ -204,5 +204,61 @@ TEST_F(LedgerInstanceTest, TheCommandLineStopsAtALostLedgerAndMakesANewInstanceO
         << "a ledger holding data is never replaced";
 }
 
+// Every command that looks at the ledger gives the same lost-ledger reason (not "never started" nor
+// "the kiosk creates it on first start"), whether the ledger is missing, 0 bytes, or an SQLite file
+// without a table (which `record` used to migrate into a new ledger, overwriting the marker).
+TEST_F(LedgerInstanceTest, EveryCommandGivesTheLostLedgerReasonAndNothingIsCreated) {
+    const auto ctl = [&](std::vector<std::string> args, const std::string& input = {}) {
+        args.insert(args.end(), {"--data-dir", data_dir().string()});
+        return run_ctl(args, input);
+    };
+    ASSERT_EQ(ctl({"db", "init"}).exit_code, 0);
+    const std::string marker_before = testing::read_file_bytes(marker());
+    const std::vector<std::vector<std::string>> commands = {
+        {"status"},
+        {"db", "summary"},
+        {"db", "list"},
+        {"db", "check"},
+        {"db", "verify-audit"},
+        {"db", "export"},
+        {"sync", "status"},
+        {"sync", "run", "--hub", "host=/nonexistent dbname=none"},
+        {"sync", "export", "--to", (dir_.path() / "bundles").string()},
+        {"users", "list"},
+        {"record", "--today", "2026-11-29"},
+    };
+    for (const char* loss : {"missing", "0 bytes", "no tables"}) {
+        SCOPED_TRACE(loss);
+        lose_the_ledger(std::string(loss) != "missing");
+        if (std::string(loss) == "no tables") {
+            RawDb raw(ledger_path());  // what `sqlite3 ledger.db 'PRAGMA journal_mode=WAL;'` leaves
+            raw.exec("PRAGMA journal_mode=WAL");
+        }
+        const auto size_before = fs::exists(ledger_path()) ? fs::file_size(ledger_path()) : 0;
+        for (const auto& command : commands) {
+            std::string joined;
+            for (const auto& word : command) joined += word + " ";
+            const auto result =
+                ctl(command, std::string("]d2010690000000001417281231102611\x1d") + "21SERIAL-CLI-0009\n");
+            const std::string said = result.out + result.err;
+            EXPECT_NE(result.exit_code, 0) << joined << said;
+            EXPECT_NE(said.find(ledger_path().string()), std::string::npos) << joined << said;
+            EXPECT_NE(said.find("db init --new-instance"), std::string::npos) << joined << said;
+            EXPECT_EQ(said.find("first start"), std::string::npos) << joined << said;
+            EXPECT_EQ(said.find("never started"), std::string::npos) << joined << said;
+            EXPECT_EQ(said.find("none yet"), std::string::npos) << joined << said;
+        }
+        if (std::string(loss) == "no tables") {
+            auto writable = Ledger::open(ledger_path(), options());
+            ASSERT_FALSE(writable.ok()) << "an SQLite file without tables was migrated into a new ledger";
+            EXPECT_NE(writable.error().message.find("an empty SQLite database (no tables)"),
+                      std::string::npos)
+                << writable.error().message;
+        }
+        EXPECT_EQ(fs::exists(ledger_path()) ? fs::file_size(ledger_path()) : 0, size_before);
+        EXPECT_EQ(testing::read_file_bytes(marker()), marker_before) << "the marker was overwritten";
+    }
+}
+
 }  // namespace
 }  // namespace medkiosk::storage

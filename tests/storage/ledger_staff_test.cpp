@@ -330,7 +330,8 @@ TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {
             "note TEXT, at TEXT NOT NULL) STRICT;"
             "INSERT INTO ra10 SELECT id, uuid, dropoff_uuid, user_id, action, note, at FROM review_action;"
             "DROP TABLE review_action; ALTER TABLE ra10 RENAME TO review_action;"
-            "DROP INDEX IF EXISTS dropoff_by_recorded_at; PRAGMA user_version = 11;");
+            "DROP INDEX IF EXISTS dropoff_by_recorded_at;" +
+            std::string(testing::kUndoSchemaVersion30) + "PRAGMA user_version = 11;");
     }
     ledger = open_ok();
     ASSERT_TRUE(ledger);

@@ -157,6 +157,52 @@ TEST_F(HubLimitsTest, OversizedRecordsAreRefusedAndADispatchOfAThousandPacksIsNo
     EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record WHERE kiosk_id = '" + kiosk.id + "'"), 2);
 }
 
+// 2147483647 packs once made hub.report_dispatch fail "integer out of range"; a drop-off listed twice
+// fell through to `mismatch` (the item table's key) instead of saying why.
+TEST_F(HubLimitsTest, DispatchQuantitiesAreCappedAndADropOffListedTwiceIsInvalid) {
+    auto kiosk = make_kiosk("dispatchq");
+    auto session = storage::HubSession::connect(kiosk.conninfo);
+    ASSERT_TRUE(session.ok()) << session.error().message;
+    auto& hub = *session.value();
+    const auto dispatch = [](int n, const std::vector<std::pair<int, std::string>>& items) {
+        std::string list;
+        for (const auto& [dropoff, quantity] : items)
+            list += std::string(list.empty() ? "" : ",") + R"({"dropoff_uuid":")" + uuid_n(1000 + dropoff) +
+                    R"(","quantity":)" + quantity + "}";
+        return ingest_element("dispatch", uuid_n(n),
+                              R"({"uuid":")" + uuid_n(n) +
+                                  R"(","clinic":"c","dispatched_at":"2026-11-29T08:00:00Z",)" +
+                                  R"("items":[)" + list + "]}");
+    };
+    std::vector<std::pair<int, std::string>> many;  // 200 drop-offs of 10000 packs: 2 million in all
+    for (int i = 0; i < 200; ++i) many.emplace_back(100 + i, "10000");
+    const auto answers =
+        ingest(hub, {dispatch(1, {{1, "2147483647"}, {2, "2147483647"}}), dispatch(2, {{3, "2"}, {3, "4"}}),
+                     dispatch(3, many), dispatch(4, {{4, "0"}}), dispatch(5, {{5, "\"7\""}, {6, "10000"}}),
+                     dispatch(6, {{7, "1.5"}})});
+    ASSERT_EQ(answers.size(), 6u);
+    EXPECT_EQ(answers[0].first, "invalid");
+    EXPECT_NE(answers[0].second.find("dispatch item 1 ("), std::string::npos) << answers[0].second;
+    EXPECT_NE(answers[0].second.find("is not a drop-off uuid with 1 to 10000 packs"), std::string::npos)
+        << answers[0].second;
+    EXPECT_EQ(answers[1].first, "invalid");
+    EXPECT_NE(answers[1].second.find("dispatch lists drop-off " + uuid_n(1003) + " more than once"),
+              std::string::npos)
+        << answers[1].second;
+    EXPECT_EQ(answers[2].first, "invalid");
+    EXPECT_NE(answers[2].second.find("dispatch holds 2000000 packs in all; the hub accepts at most 1000000"),
+              std::string::npos)
+        << answers[2].second;
+    EXPECT_EQ(answers[3].first, "invalid");
+    EXPECT_EQ(answers[4].first, "inserted") << answers[4].second;
+    EXPECT_EQ(answers[5].first, "invalid");
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.dispatch WHERE kiosk_id = '" + kiosk.id + "'"), 1);
+    EXPECT_EQ(
+        pg.scalar(database, "SELECT sum(item_count)::text FROM hub.report_dispatch WHERE drop_off_point = '" +
+                                kiosk.id + "'"),
+        "10007");
+}
+
 TEST_F(HubLimitsTest, AnOversizedHeartbeatIsRefusedAndABrokenClockIsKeptAsNoTime) {
     auto kiosk = make_kiosk("beat");
     auto session = storage::HubSession::connect(kiosk.conninfo);

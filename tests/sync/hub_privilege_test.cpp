@@ -246,6 +246,14 @@ TEST_F(HubPrivilegeTest, KioskAndReportLoginsCannotCreateAnything) {
         "CREATE TABLE hub.mine (x int)",
         "CREATE FUNCTION hub.f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
         "CREATE OPERATOR public.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)",
+        // Large objects belong to no schema, so only revoking their functions stops a login making them.
+        "SELECT lo_create(0)",
+        "SELECT lo_creat(-1)",
+        "SELECT lo_from_bytea(0, '\\x00')",
+        "SELECT lo_import('/etc/hostname')",
+        "SELECT lo_import('/etc/hostname', 424242)",
+        "SELECT lo_open(424242, 131072)",
+        "SELECT lo_put(424242, 0, '\\x00')",
     };
     for (const auto& [role, password] :
          {std::pair{kiosk.role, kiosk.password}, std::pair{report_role, std::string("pw-report")}}) {
@@ -255,6 +263,10 @@ TEST_F(HubPrivilegeTest, KioskAndReportLoginsCannotCreateAnything) {
         for (const char* sql : refused) {
             EXPECT_FALSE(session.value()->exec(sql).ok()) << "allowed: " << sql;
         }
+        EXPECT_EQ(
+            pg.scalar(database, "SELECT count(*)::text FROM pg_largeobject_metadata WHERE lomowner = '" +
+                                    role + "'::regrole"),
+            "0");
         EXPECT_EQ(pg.scalar(database, "SELECT has_database_privilege('" + role +
                                           "', current_database(), 'TEMPORARY, CREATE')::text"),
                   "false");

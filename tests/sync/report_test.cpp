@@ -52,7 +52,9 @@ TEST_F(SyncFixture, ReportCountsByCategoryPointAndWeekInCsvAndHtml) {
     // An empty window is empty, and a bad date is a usage error.
     auto none = run_ctl(
         {"report", "--from", "2001-01-01", "--to", "2001-01-31", "--hub", pg.admin_conninfo(database)});
-    EXPECT_EQ(none.out, "section,key,accepted,refused,review,packs\n");
+    EXPECT_EQ(none.out,
+              "section,key,accepted,refused,review,packs\n\nsection,key,week,received,given_out,expired_"
+              "unused,in_stock\n");
     EXPECT_EQ(run_ctl({"report", "--from", "yesterday", "--to", today}).exit_code, 2);
 }
 

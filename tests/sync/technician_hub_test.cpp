@@ -36,7 +36,7 @@ class TechnicianHubTest : public ::testing::Test {
     // Asks the back office, as the screen does, and waits for its answer (the test may wait; the UI never
     // does).
     kiosk::HubTestReport ask(const std::string& conninfo, std::chrono::seconds* took = nullptr) {
-        auto office = kiosk::make_local_back_office({temp.path() / "ledger.db", "", "", 5, 60s, {}, {}});
+        auto office = kiosk::make_local_back_office({.ledger_file = temp.path() / "ledger.db"});
         const auto started = std::chrono::steady_clock::now();
         const std::uint64_t ticket = office->test_hub(conninfo);
         EXPECT_NE(ticket, 0u);

@@ -47,7 +47,11 @@ TEST(KioskSmoke, AMissingCameraIsReportedWithTheDeviceAndTheFix) {
     ASSERT_TRUE(kiosk.wait_for_output("event=camera-error", 20s)) << kiosk.output();
     const std::string error_line = grep_first(kiosk.output(), "(event=camera-error[^\n]*)");
     EXPECT_NE(error_line.find("/dev/video77"), std::string::npos) << error_line;
-    EXPECT_NE(error_line.find("video"), std::string::npos) << error_line;
+    // The fix, not just the device: what to check and how to start without a camera.
+    EXPECT_NE(error_line.find("no such device"), std::string::npos) << error_line;
+    EXPECT_NE(error_line.find("ls /dev/video*"), std::string::npos) << error_line;
+    EXPECT_NE(error_line.find("'video' group"), std::string::npos) << error_line;
+    EXPECT_NE(error_line.find("--source demo"), std::string::npos) << error_line;
     EXPECT_TRUE(kiosk.running()) << "the kiosk must stay up and keep retrying, not exit";
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }

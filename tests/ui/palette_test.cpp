@@ -23,7 +23,7 @@ double contrast(const ImVec4& a, const ImVec4& b) {
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
-const ImVec4 kWhite{1, 1, 1, 1};
+const ImVec4 kWhite{1, 1, 1, 1};  // only for checking the formula against known values
 
 TEST(Palette, TheContrastFormulaMatchesKnownValues) {
     EXPECT_NEAR(contrast(ImVec4(0, 0, 0, 1), kWhite), 21.0, 0.01);
@@ -38,7 +38,6 @@ struct Pair {
 };
 
 TEST(Palette, EveryTextPairReachesFourAndAHalfToOne) {
-    const ImVec4 chosen_button{0.85f, 0.91f, 0.97f, 1};  // ChoiceButton's chosen face
     const Pair pairs[] = {
         {"text on background", colours::text, colours::background},
         {"muted text on background", colours::muted_text, colours::background},
@@ -46,17 +45,18 @@ TEST(Palette, EveryTextPairReachesFourAndAHalfToOne) {
         {"accept word on background", colours::accept, colours::background},
         {"refuse word on background", colours::refuse, colours::background},
         {"review word on background", colours::review, colours::background},
-        {"white on primary button", kWhite, colours::primary},
-        {"white on accept button", kWhite, colours::accept},
-        {"white on refuse button", kWhite, colours::refuse},
-        {"white on review button", kWhite, colours::review},
-        {"white on neutral button", kWhite, colours::neutral},
-        {"white on the camera area", kWhite, colours::preview_bg},
-        {"text on white panel", colours::text, kWhite},
-        {"muted text on white panel", colours::muted_text, kWhite},
-        {"accept word on white panel", colours::accept, kWhite},
-        {"refuse word on white panel", colours::refuse, kWhite},
-        {"text on chosen button", colours::text, chosen_button},
+        {"label on primary button", colours::on_colour_text, colours::primary},
+        {"label on accept button", colours::on_colour_text, colours::accept},
+        {"label on refuse button", colours::on_colour_text, colours::refuse},
+        {"label on review button", colours::on_colour_text, colours::review},
+        {"label on neutral button", colours::on_colour_text, colours::neutral},
+        {"label on the camera area", colours::on_colour_text, colours::preview_bg},
+        {"text on panel", colours::text, colours::panel},
+        {"muted text on panel", colours::muted_text, colours::panel},
+        {"accept word on panel", colours::accept, colours::panel},
+        {"refuse word on panel", colours::refuse, colours::panel},
+        {"text on chosen choice", colours::text, colours::chosen_choice},
+        {"text on unchosen choice", colours::text, colours::panel},
     };
     for (const auto& pair : pairs) {
         EXPECT_GE(contrast(pair.foreground, pair.background), 4.5)

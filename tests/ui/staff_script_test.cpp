@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <regex>
@@ -66,6 +67,22 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
         return sql(ledger, "SELECT uuid FROM dropoff WHERE batch = '" + batch + "'");
     };
     ASSERT_EQ(sql(ledger, "SELECT decision FROM dropoff WHERE batch = 'C1'"), "review");
+    // The county's clinics, as a site without a network imports them from the hub's CSV.
+    const auto clinics_csv = data.path() / "clinics.csv";
+    std::ofstream(clinics_csv)
+        << ("clinic_id,name_zh,name_en,kind,township_zh,township_en\n"
+            "east-thc,东镇卫生院,East Town Health Centre,township-health-centre,东镇,East Town\n"
+            "west-thc,西镇卫生院,West Town Health Centre,township-health-centre,西镇,West Town\n"
+            "xinan-vc,西南村卫生室,Xinan Village Clinic,village-clinic,西镇,West Town\n");
+    const auto clinics = run_ctl({"dispatch", "clinics", "import", clinics_csv.string(), "--data-dir", dir});
+    ASSERT_EQ(clinics.exit_code, 0) << clinics.out << clinics.err;
+    // The bureau's order for West Town Health Centre holds pack D, as the hub's order feed stores it
+    // when the kiosk syncs (the hub itself is exercised by the county end-to-end test).
+    const std::string order = "a0000000-0000-4000-8000-0000000000d1";
+    sql(ledger, "INSERT INTO hub_order (key, body, change_seq, deleted) VALUES ('" + order +
+                    "', '{\"clinic_id\":\"west-thc\",\"request_id\":7,\"category\":\"fever\","
+                    "\"needed_by\":\"2026-12-31\",\"items\":[{\"dropoff_uuid\":\"" +
+                    uuid_of("D1") + "\",\"quantity\":1}]}', 1, 0)");
 
     BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "1280x800", "--source", "demo",
                              "--data-dir", dir, "--lang", "en"},
@@ -102,17 +119,39 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     k.shot("queue-filtered-confirmed-en");
     ASSERT_TRUE(k.click("queue", "decision-any"));
 
-    // A dispatch: the suggestion is earliest expiry first (A 2027-03, B 2027-06, D 2028-01, C 2029-01).
+    // A dispatch: the free packs earliest expiry first (A 2027-03, B 2027-06, C 2029-01; D is held for
+    // the order). The clinic is chosen from the list, one township at a time: West Town, then Xinan.
     ASSERT_TRUE(k.click_to("queue", "dispatch", "dispatch"));
-    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "keep3").has_value(); })) << kiosk.output();
-    k.focus();
-    k.type("Xinan clinic");                     // the clinic field has the keyboard when the screen opens
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "keep2").has_value(); })) << kiosk.output();
+    EXPECT_FALSE(k.button("dispatch", "keep3").has_value()) << "pack D is held for the bureau's order";
+    ASSERT_TRUE(k.click("dispatch", "confirm"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=button screen=dispatch id=township1", 5s));
+    ASSERT_TRUE(k.click("dispatch", "township1"));
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "clinic2").has_value(); })) << kiosk.output();
+    ASSERT_TRUE(k.click("dispatch", "clinic2"));
     ASSERT_TRUE(k.click("dispatch", "less0"));  // A: one of its two boxes
     ASSERT_TRUE(k.click("dispatch", "keep1"));  // B stays here
     k.shots_both_languages("dispatch", "en", "zh");
-    ASSERT_TRUE(k.click_to("dispatch", "confirm", "queue"));
-    ASSERT_TRUE(eventually([&] { return sql(ledger, "SELECT COUNT(*) FROM dispatch_item") == "3"; }))
+    ASSERT_TRUE(k.click("dispatch", "confirm"));
+    // Recorded: the manifest's QR for the clinic to scan, and the packing list written to print.
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "done").has_value(); }, 10s)) << kiosk.output();
+    ASSERT_TRUE(eventually([&] { return sql(ledger, "SELECT COUNT(*) FROM dispatch_item") == "2"; }))
         << kiosk.output();
+    k.shots_both_languages("dispatched", "en", "zh");
+    ASSERT_TRUE(k.click_to("dispatch", "done", "queue"));
+
+    // The bureau's order, fulfilled: its clinic and its pack come with it.
+    ASSERT_TRUE(k.click_to("queue", "dispatch", "dispatch"));
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "order0").has_value(); })) << kiosk.output();
+    ASSERT_TRUE(k.click("dispatch", "order0"));
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "close-order").has_value(); }))
+        << kiosk.output();
+    k.shot("dispatch-order-en");
+    ASSERT_TRUE(k.click("dispatch", "confirm"));
+    ASSERT_TRUE(eventually([&] { return sql(ledger, "SELECT COUNT(*) FROM dispatch") == "2"; }))
+        << kiosk.output();
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "done").has_value(); }, 10s)) << kiosk.output();
+    ASSERT_TRUE(k.click_to("dispatch", "done", "queue"));
 
     // What is left to review (pack B alone) is refused: the charts then show a refusal.
     std::this_thread::sleep_for(800ms);
@@ -131,11 +170,16 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // The sample catalogue's Chinese names use characters no translation has: the atlas was rebuilt
     // with them (queue-zh.png shows them) rather than drawing "?".
     EXPECT_NE(kiosk.output().find("event=font-glyphs-added"), std::string::npos) << kiosk.output();
+    // So do the clinics' names (西南村卫生室 in dispatched-zh.png), once the dispatch screen has them.
+    EXPECT_NE(kiosk.output().find("clinics=3"), std::string::npos) << kiosk.output();
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 
-    // The ledger: one dispatch to the typed clinic with the kept items and quantities; the kiosk's
-    // acceptances confirmed by wang on the way; B refused; the audit chain intact.
-    EXPECT_EQ(sql(ledger, "SELECT clinic FROM dispatch"), "Xinan clinic");
+    // The ledger: a dispatch to the chosen clinic with the kept items and quantities, one for the order
+    // with its pack; the kiosk's acceptances confirmed by wang on the way; B refused; the audit chain
+    // intact; a packing list for each, to print.
+    EXPECT_EQ(sql(ledger, "SELECT clinic_id || ' ' || coalesce(order_uuid, '-') FROM dispatch ORDER BY id"),
+              "xinan-vc -\nwest-thc " + order);
+    EXPECT_EQ(sql(ledger, "SELECT count(*) FROM dispatch WHERE manifest LIKE 'MKD1|%'"), "2");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("A1") + "'"),
               "1");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("D1") + "'"),
@@ -143,16 +187,20 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("C1") + "'"),
               "1");
     EXPECT_EQ(sql(ledger, "SELECT batch || ':' || review_state FROM dropoff ORDER BY batch"),
-              "A1:dispatched\nB1:rejected\nC1:dispatched\nD1:dispatched");
+              "A1:approved\nB1:rejected\nC1:dispatched\nD1:dispatched");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'approve'"), "3");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'reject'"), "1");
     EXPECT_EQ(sql(ledger, "SELECT actor || ' ' || action FROM audit_log WHERE action = 'dispatch'"),
-              "wang dispatch");
-    EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM outbox WHERE entity = 'dispatch'"), "1");
+              "wang dispatch\nwang dispatch");
+    EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM outbox WHERE entity = 'dispatch'"), "2");
+    int packing_lists = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(data.path() / "packing-lists"))
+        packing_lists += entry.path().extension() == ".html" ? 1 : 0;
+    EXPECT_EQ(packing_lists, 2);
     const auto verified = run_ctl({"db", "verify-audit", "--data-dir", dir});
     EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-    for (const char* name :
-         {"queue-en", "queue-zh", "dispatch-en", "dispatch-zh", "charts-en", "charts-zh"}) {
+    for (const char* name : {"queue-en", "queue-zh", "dispatch-en", "dispatch-zh", "dispatched-en",
+                             "dispatched-zh", "dispatch-order-en", "charts-en", "charts-zh"}) {
         EXPECT_TRUE(std::filesystem::exists(std::string(MEDKIOSK_SCREENSHOT_DIR) + "/staff/" + name + ".png"))
             << name;
     }

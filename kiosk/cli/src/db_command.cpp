@@ -170,12 +170,7 @@ int run_db(const Args& args, CommandIo io) {
         return 0;
     }
     if (auto s = ledger_cli::require_data_dir(data_dir); !s) return fail(io, s.error());
-    std::error_code ec;
-    if (!fs::exists(ledger_path, ec)) {
-        io.err << "medkioskctl db: no ledger at " << ledger_path.string()
-               << "; the kiosk creates it on first start, or pass --data-dir\n";
-        return 1;
-    }
+    if (auto present = storage::check_ledger_present(ledger_path); !present) return fail(io, present.error());
 
     storage::LedgerOptions ledger_options;
     ledger_options.read_only = true;  // a look over SSH must never change the kiosk's records

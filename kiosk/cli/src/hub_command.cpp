@@ -5,6 +5,7 @@
 
 #include <ostream>
 
+#include "hub_county_command.hpp"
 #include "hub_options.hpp"
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/storage/bundle.hpp"
@@ -45,22 +46,28 @@ int fail(CommandIo io, const std::string& message) {
 }  // namespace
 
 int run_hub(const Args& args, CommandIo io) {
-    const auto options =
-        detail::parse_options(args, {"--hub", "--password", "--public-key"}, {"--help", "-h", "--print-sql"});
+    const auto options = detail::parse_options(
+        args,
+        {"--hub", "--password", "--public-key", "--clinic", "--category", "--quantity", "--needed-by",
+         "--note", "--lat", "--lon", "--margin-days", "--fefo", "--as-of"},
+        {"--help", "-h", "--print-sql", "--yes", "--dry-run", "--json", "--all"});
     if (!options.error.empty()) {
         io.err << "medkioskctl hub: " << options.error << "\n\n" << kUsage;
         return 2;
     }
     if (options.has("--help") || options.has("-h")) {
-        io.out << kUsage;
+        io.out << kUsage << '\n' << detail::kHubCountyUsage;
         return 0;
     }
     if (options.positional.empty()) {
-        io.err << "medkioskctl hub: which command? init, add-kiosk or import\n\n" << kUsage;
+        io.err << "medkioskctl hub: which command? init, add-kiosk, import, or a county command (--help "
+                  "lists them)\n\n"
+               << kUsage;
         return 2;
     }
     if (sodium_init() < 0) return fail(io, "libsodium failed to initialise");
     const std::string& command = options.positional.front();
+    if (detail::is_hub_county_command(command)) return detail::run_hub_county(options, io);
     const std::size_t expected_arguments = command == "init" ? 1 : 2;
     if ((command != "init" && command != "add-kiosk" && command != "import") ||
         options.positional.size() != expected_arguments) {

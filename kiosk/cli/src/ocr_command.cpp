@@ -8,8 +8,7 @@
 #include <vector>
 
 #include "medkiosk/cli/commands.hpp"
-#include "medkiosk/scanner/ocr/expiry_text.hpp"
-#include "medkiosk/scanner/ocr/text_reader.hpp"
+#include "medkiosk/scanner/ocr/expiry_ocr.hpp"
 #include "pack_json.hpp"
 
 namespace medkiosk::cli {
@@ -49,8 +48,8 @@ int run_ocr(const Args& args, CommandIo io) {
         io.err << kUsage;
         return 2;
     }
-    auto opened = scanner::ocr::TextReader::open();
-    if (!opened.reader) {
+    auto opened = scanner::ocr::ExpiryOcr::open();
+    if (!opened.ocr) {
         io.err << "medkioskctl ocr: " << opened.error << "\n";
         return 1;
     }
@@ -68,9 +67,13 @@ int run_ocr(const Args& args, CommandIo io) {
             failed = true;
             continue;
         }
-        const auto lines =
-            opened.reader->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
-        const auto reading = scanner::ocr::parse_expiry_text(lines.joined());
+        // Each image is a box of its own, read once (the kiosk's ≥2-frame agreement needs a video).
+        opened.ocr->start_pack();
+        const auto outcome =
+            opened.ocr->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        const auto& reading = outcome.reading;
+        std::vector<std::string> lines;
+        for (const auto& line : outcome.lines.lines) lines.push_back(line.text);
         if (json) {
             nlohmann::json out{{"file", file}};
             if (reading.expiry) {
@@ -79,7 +82,7 @@ int run_ocr(const Args& args, CommandIo io) {
                 out["source_text"] = reading.source_text;
             }
             if (!reading.batch.empty()) out["batch"] = reading.batch;
-            if (show_lines) out["lines"] = lines.lines;
+            if (show_lines) out["lines"] = lines;
             io.out << dump_line(out) << "\n";
             continue;
         }
@@ -93,7 +96,7 @@ int run_ocr(const Args& args, CommandIo io) {
         if (!reading.batch.empty()) io.out << ", batch " << reading.batch;
         io.out << "\n";
         if (show_lines)
-            for (const auto& line : lines.lines) io.out << "  | " << line << "\n";
+            for (const auto& line : lines) io.out << "  | " << line << "\n";
     }
     return failed ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // One JSON shape for a parsed pack code, shared by `medkioskctl scan` and `medkioskctl parse`.
 
+#include <cstddef>
+#include <istream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -13,6 +15,11 @@ namespace medkiosk::cli {
 nlohmann::ordered_json pack_to_json(const scanner::ParseResult& parsed);
 // The same fields appended to an object that already has its own leading keys ("input", "file").
 void append_pack_fields(nlohmann::ordered_json& out, const scanner::ParseResult& parsed);
+
+// One scan line from stdin without its end-of-line (LF or CRLF), keeping only what the parser may read
+// (a symbology identifier and one byte more than a scan can hold, so it still refuses it): a line of
+// gigabytes costs neither memory nor time. `bytes` is the line's whole length. False at the end.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes);
 
 // json::dump that never throws on invalid UTF-8 in scanned data (replaces it with U+FFFD).
 std::string dump_line(const nlohmann::ordered_json& value);

@@ -9,11 +9,6 @@
 #include "pack_json.hpp"
 
 namespace medkiosk::cli {
-namespace {
-
-// One line without its end-of-line (LF or CRLF), keeping only what the parser may read (a symbology
-// identifier and one byte more than a scan can hold, so it still refuses it): a line of gigabytes
-// costs neither memory nor time. `bytes` is the line's whole length. False at the end of the input.
 bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes) {
     line.clear();
     bytes = 0;
@@ -37,8 +32,6 @@ bool read_bounded_line(std::istream& in, std::string& line, std::size_t& bytes) 
     }
     return true;
 }
-
-}  // namespace
 
 nlohmann::ordered_json pack_to_json(const scanner::ParseResult& parsed) {
     nlohmann::ordered_json out = nlohmann::ordered_json::object();

@@ -10,6 +10,7 @@
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "pack_json.hpp"
 
 namespace medkiosk::cli {
 namespace {
@@ -94,9 +95,9 @@ int run_record(const Args& args, CommandIo io) {
     const scanner::Date today = ledger_cli::today(options);
 
     int status = 0;
-    for (std::string line; std::getline(io.in, line);) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
+    std::string line;
+    for (std::size_t bytes = 0; read_bounded_line(io.in, line, bytes);) {
+        if (line.empty()) continue;  // a line that was longer than a scan is refused by the parser
         const auto split = scanner::split_symbology(line);
         const auto parsed = scanner::parse_scan(split.data, split.symbology, today);
         nlohmann::ordered_json out;

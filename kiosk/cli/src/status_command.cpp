@@ -74,7 +74,8 @@ int run_status(const Args& args, CommandIo io) {
     const kiosk::StatusReport report = kiosk::gather_status(data_dir);
     const auto& runtime = report.runtime;
 
-    std::string state = "never started with this data directory";
+    std::string state = report.ledger_lost ? "CANNOT START: its ledger was lost (see last error)"
+                                           : "never started with this data directory";
     if (runtime) {
         if (!report.kiosk_running)
             state = "not running (last: " + runtime->state + " at " + runtime->updated_at + ")";
@@ -100,7 +101,8 @@ int run_status(const Args& args, CommandIo io) {
     if (runtime && !runtime->config_origin.empty() && runtime->config_origin != "file")
         config_state += "; the kiosk runs on " + runtime->config_origin;
 
-    const std::string database = !report.database_present
+    const std::string database = report.ledger_lost ? "LOST (" + kiosk::ledger_file(data_dir).string() + ")"
+                                 : !report.database_present
                                      ? "none yet (" + kiosk::ledger_file(data_dir).string() + ")"
                                      : human_bytes(report.database_bytes) + " (" +
                                            kiosk::ledger_file(data_dir).string() + ", " +

@@ -12,7 +12,9 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: medkioskctl users COMMAND [--data-dir DIR] [--pepper-file FILE]
 
 Commands:
-  add LOGIN --role staff|technician   new user; the PIN (4-12 digits) is read from stdin
+  add LOGIN --role staff|technician|clinic
+                                      new user; the PIN (4-12 digits) is read from stdin
+                                      (clinic: the staff of a clinic-mode kiosk)
   list [--json]                       users, roles, failed attempts, lock state (no PIN hashes)
   unlock LOGIN [--by TECHNICIAN]      clear failures and the lock; with --by, that technician's PIN is
                                       read from stdin and checked first
@@ -52,8 +54,8 @@ int run_users(const Args& args, CommandIo io) {
     const std::string login = needs_login ? words[1] : "";
     if (command == "add") {
         const auto role = ledger_cli::named(options, "--role");
-        if (!role || (*role != "staff" && *role != "technician")) {
-            io.err << "medkioskctl users: add needs --role staff or --role technician\n";
+        if (!role || (*role != "staff" && *role != "technician" && *role != "clinic")) {
+            io.err << "medkioskctl users: add needs --role staff, technician or clinic\n";
             return 2;
         }
     }

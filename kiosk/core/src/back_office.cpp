@@ -17,14 +17,26 @@
 #include <utility>
 
 #include "medkiosk/kiosk/catalogue_import.hpp"
+#include "medkiosk/kiosk/config.hpp"
+#include "medkiosk/kiosk/packing_list.hpp"
+#include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
+#include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
 
 std::string_view to_string(Role role) {
-    return role == Role::Staff ? "staff" : "technician";
+    switch (role) {
+        case Role::Staff:
+            return "staff";
+        case Role::Technician:
+            return "technician";
+        case Role::Clinic:
+            return "clinic";
+    }
+    return "staff";
 }
 
 std::string_view to_string(ReviewAction action) {
@@ -39,12 +51,89 @@ std::string_view to_string(ReviewAction action) {
     return "approve";
 }
 
+QueueItem to_queue_item(const storage::StaffQueueRow& row) {
+    const storage::DropOffRecord& d = row.dropoff;
+    QueueItem item;
+    item.uuid = d.uuid;
+    item.recorded_at = d.recorded_at;
+    item.code = d.gtin.empty() ? d.product_id : d.gtin;
+    item.expiry = d.expiry;
+    item.decision = d.decision;
+    item.reason = d.reason;
+    item.review_state = d.review_state;
+    item.condition = d.condition;
+    item.quantity = d.quantity;
+    item.category = d.category;
+    item.name_zh = row.name_zh;
+    item.name_en = row.name_en;
+    return item;
+}
+
+PinCheck pin_check_from(const SignInResult& refused) {
+    switch (refused.outcome) {
+        case SignInOutcome::Ok:
+            return {PinCheck::Outcome::Accepted, UserService::kLockAfter, std::chrono::seconds(0), ""};
+        case SignInOutcome::TryLater:
+            return {PinCheck::Outcome::LockedOut, 0, std::max(refused.retry_after, std::chrono::seconds(1)),
+                    ""};
+        case SignInOutcome::Locked:
+            // Locked until a technician unlocks: the pad pauses a minute and says so.
+            return {PinCheck::Outcome::LockedOut, 0, std::chrono::seconds(60),
+                    "locked: a technician must unlock this user (medkioskctl users unlock)"};
+        case SignInOutcome::WrongPin:
+            if (refused.retry_after.count() > 0)
+                return {PinCheck::Outcome::LockedOut, 0, refused.retry_after, ""};
+            return {PinCheck::Outcome::Wrong,
+                    std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
+                    std::chrono::seconds(0), ""};
+        default:
+            return {PinCheck::Outcome::Wrong, 0, std::chrono::seconds(0), refused.message};
+    }
+}
+
+PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper,
+                         const std::vector<storage::UserRecord>& candidates, const std::string& pin) {
+    UserService service(ledger, pepper);
+    const auto unavailable = [](std::string message) {
+        return PinSignIn{{PinCheck::Outcome::Unavailable, 0, std::chrono::seconds(0), std::move(message)},
+                         std::nullopt};
+    };
+    const storage::UserRecord* owner = nullptr;
+    for (const auto& user : candidates) {
+        // A locked user is not matched: "locked" for the right PIN would tell a guesser it is right.
+        if (!user.locked && pin_matches_hash(pin, pepper, user.pin_hash)) owner = &user;
+    }
+    if (owner != nullptr) {
+        auto result = service.sign_in(owner->login, pin);
+        if (!result) return unavailable(result.error().message);
+        const SignInResult& signed_in = result.value();
+        if (signed_in.outcome == SignInOutcome::Ok) return {pin_check_from(signed_in), signed_in.user};
+        return {pin_check_from(signed_in), std::nullopt};
+    }
+    // Nobody's PIN: a failure for every user of the role who can still try (each sign_in checks
+    // the delay first, so a waiting user is not charged again).
+    std::optional<SignInResult> worst;  // the refusal that makes the pad wait longest
+    for (const auto& user : candidates) {
+        if (user.locked) continue;
+        auto result = service.sign_in(user.login, pin);
+        if (!result) return unavailable(result.error().message);
+        const SignInResult& refused = result.value();
+        if (!worst || refused.retry_after > worst->retry_after ||
+            (refused.retry_after == worst->retry_after &&
+             refused.user.failed_attempts > worst->user.failed_attempts))
+            worst = refused;
+    }
+    if (!worst) {
+        SignInResult locked;
+        locked.outcome = SignInOutcome::Locked;
+        return {pin_check_from(locked), std::nullopt};
+    }
+    return {pin_check_from(*worst), std::nullopt};
+}
+
 namespace {
 
 using Steady = std::chrono::steady_clock;
-
-constexpr const char* kLockedUntilUnlocked =
-    "locked: a technician must unlock this user (medkioskctl users unlock)";
 
 using Answer = Result<BackOfficeAnswer>;
 
@@ -93,10 +182,9 @@ class LocalBackOffice final : public BackOffice {
         return jobs_.submit([this]() -> Answer { return read_dispatch_plan(); });
     }
 
-    std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) override {
-        return jobs_.submit([this, clinic = std::move(clinic), items = std::move(items)]() -> Answer {
-            return record_dispatch(clinic, items);
-        });
+    std::uint64_t dispatch(DispatchChoice choice) override {
+        return jobs_.submit(
+            [this, choice = std::move(choice)]() -> Answer { return record_dispatch(choice); });
     }
 
     std::uint64_t query_charts(int days) override {
@@ -255,67 +343,14 @@ class LocalBackOffice final : public BackOffice {
             if (!loaded) return unavailable(loaded.error().message);
             pepper_ = std::move(loaded.value());
         }
-        UserService service(book, *pepper_);
-
-        const storage::UserRecord* owner = nullptr;
-        for (const auto& user : candidates) {
-            // A locked user is not matched: "locked" for the right PIN would tell a guesser it is right.
-            if (!user.locked && pin_matches_hash(pin, *pepper_, user.pin_hash)) owner = &user;
-        }
-        if (owner != nullptr) {
-            auto result = service.sign_in(owner->login, pin);
-            if (!result) return unavailable(result.error().message);
-            const SignInResult& signed_in = result.value();
-            if (signed_in.outcome == SignInOutcome::Ok) {
-                signed_in_[role] = signed_in.user;
-                return {PinCheck::Outcome::Accepted, UserService::kLockAfter, std::chrono::seconds(0), ""};
-            }
-            return from_refusal(signed_in);
-        }
-        // Nobody's PIN: a failure for every user of the role who can still try (each sign_in checks
-        // the delay first, so a waiting user is not charged again).
-        std::optional<SignInResult> worst;  // the refusal that makes the pad wait longest
-        for (const auto& user : candidates) {
-            if (user.locked) continue;
-            auto result = service.sign_in(user.login, pin);
-            if (!result) return unavailable(result.error().message);
-            const SignInResult& refused = result.value();
-            if (!worst || refused.retry_after > worst->retry_after ||
-                (refused.retry_after == worst->retry_after &&
-                 refused.user.failed_attempts > worst->user.failed_attempts))
-                worst = refused;
-        }
-        if (!worst) {
-            SignInResult locked;
-            locked.outcome = SignInOutcome::Locked;
-            return from_refusal(locked);
-        }
-        return from_refusal(*worst);
-    }
-
-    static PinCheck from_refusal(const SignInResult& refused) {
-        switch (refused.outcome) {
-            case SignInOutcome::TryLater:
-                return {PinCheck::Outcome::LockedOut, 0,
-                        std::max(refused.retry_after, std::chrono::seconds(1)), ""};
-            case SignInOutcome::Locked:
-                // Locked until a technician unlocks: the pad pauses a minute and says so.
-                return {PinCheck::Outcome::LockedOut, 0, std::chrono::seconds(60), kLockedUntilUnlocked};
-            case SignInOutcome::WrongPin:
-                if (refused.retry_after.count() > 0) {
-                    return {PinCheck::Outcome::LockedOut, 0, refused.retry_after, ""};
-                }
-                return {PinCheck::Outcome::Wrong,
-                        std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
-                        std::chrono::seconds(0), ""};
-            default:
-                return {PinCheck::Outcome::Wrong, 0, std::chrono::seconds(0), refused.message};
-        }
+        const PinSignIn result = sign_in_by_pin(book, *pepper_, candidates, pin);
+        if (result.user) signed_in_[role] = *result.user;
+        return result.check;
     }
 
     // DEVELOPMENT FALLBACK: only while no user exists at all (see LocalBackOfficeOptions).
     PinCheck check_development_pin(Role role, const std::string& pin) {
-        const std::string& expected = role == Role::Staff ? options_.staff_pin : options_.technician_pin;
+        const std::string& expected = role == Role::Technician ? options_.technician_pin : options_.staff_pin;
         if (expected.empty()) {
             return unavailable("no user exists yet: add one with `medkioskctl users add LOGIN --role " +
                                std::string(to_string(role)) + "` (development only: MEDKIOSK_" +
@@ -410,74 +445,105 @@ class LocalBackOffice final : public BackOffice {
         return CategoryList{std::move(names.value())};
     }
 
-    static QueueItem to_item(const storage::StaffQueueRow& row) {
-        const storage::DropOffRecord& d = row.dropoff;
-        QueueItem item;
-        item.uuid = d.uuid;
-        item.recorded_at = d.recorded_at;
-        item.code = d.gtin.empty() ? d.product_id : d.gtin;
-        item.expiry = d.expiry;
-        item.decision = d.decision;
-        item.reason = d.reason;
-        item.review_state = d.review_state;
-        item.condition = d.condition;
-        item.quantity = d.quantity;
-        item.category = d.category;
-        item.name_zh = row.name_zh;
-        item.name_en = row.name_en;
-        return item;
-    }
+    static QueueItem to_item(const storage::StaffQueueRow& row) { return to_queue_item(row); }
 
     static constexpr int kDispatchListLimit = 300;
 
+    Result<storage::DispatchBook*> dispatch_book() {
+        if (!dispatch_book_) {
+            auto opened = storage::DispatchBook::open(options_.ledger_file, options_.ledger_options);
+            if (!opened)
+                return Error{opened.error().code, "cannot read the dispatches: " + opened.error().message};
+            dispatch_book_ = std::move(opened).value();
+        }
+        return dispatch_book_.get();
+    }
+
     Answer read_dispatch_plan() {
-        auto opened = ledger();
-        if (!opened) return opened.error();
-        auto rows = opened.value()->staff().dispatch_candidates(kDispatchListLimit);
-        if (!rows)
-            return Error{rows.error().code, "cannot read the items to dispatch: " + rows.error().message};
-        auto clinics = opened.value()->staff().recent_clinics(12);
+        auto book = dispatch_book();
+        if (!book) return book.error();
+        auto candidates = book.value()->candidates(kDispatchListLimit);
+        if (!candidates)
+            return Error{candidates.error().code,
+                         "cannot read the items to dispatch: " + candidates.error().message};
+        auto clinics = book.value()->clinics();
         if (!clinics)
             return Error{clinics.error().code, "cannot read the clinics: " + clinics.error().message};
+        auto orders = book.value()->orders();
+        if (!orders)
+            return Error{orders.error().code, "cannot read the bureau's orders: " + orders.error().message};
         DispatchPlan plan;
-        for (const auto& row : rows.value()) plan.items.push_back(to_item(row));
-        plan.clinics = std::move(clinics.value());
+        for (auto& candidate : candidates.value()) {
+            candidate.row.dropoff.quantity = candidate.free;  // what can go now
+            plan.items.push_back(to_item(candidate.row));
+        }
+        plan.clinics = std::move(clinics).value();
+        plan.orders = std::move(orders).value();
         return plan;
     }
 
-    Answer record_dispatch(const std::string& clinic, const std::vector<storage::DispatchItem>& items) {
+    Answer record_dispatch(const DispatchChoice& choice) {
         const storage::UserRecord* user = staff_user();
         if (user == nullptr) return refused(kNoStaffUser);
-        if (clinic.empty())
-            return Error{ErrorCode::Invalid, "enter or choose the clinic first; nothing dispatched"};
-        if (items.empty()) return Error{ErrorCode::Invalid, "choose at least one item; nothing dispatched"};
-        auto opened = ledger();
-        if (!opened) return opened.error();
-        storage::Ledger& book = *opened.value();
-        // Checked against the ledger as it is now, not as the screen last saw it.
-        auto rows = book.staff().dispatch_candidates(std::numeric_limits<int>::max());
-        if (!rows)
-            return Error{rows.error().code, "cannot read the items to dispatch: " + rows.error().message};
-        std::map<std::string, const storage::DropOffRecord*> available;
-        for (const auto& row : rows.value()) available[row.dropoff.uuid] = &row.dropoff;
-        for (const auto& item : items) {
-            const auto found = available.find(item.dropoff_uuid);
-            if (found == available.end()) {
-                return refused("drop-off " + item.dropoff_uuid +
-                               " can no longer be dispatched (refused, disposed or dispatched meanwhile); "
-                               "nothing dispatched");
-            }
-            if (item.quantity < 1 || item.quantity > found->second->quantity) {
-                return Error{ErrorCode::Invalid,
-                             "drop-off " + item.dropoff_uuid + ": quantity must be 1 to " +
-                                 std::to_string(found->second->quantity) + "; nothing dispatched"};
-            }
-        }
-        // The kiosk's own acceptances are confirmed by this user in the dispatch's transaction.
-        auto recorded =
-            book.staff().record_dispatch(clinic, user->id, items, /*confirm_kiosk_accepted=*/true);
+        if (choice.clinic_id.empty() && choice.order_uuid.empty())
+            return Error{ErrorCode::Invalid, "choose the clinic first; nothing dispatched"};
+        if (choice.items.empty())
+            return Error{ErrorCode::Invalid, "choose at least one item; nothing dispatched"};
+        auto book = dispatch_book();
+        if (!book) return book.error();
+        storage::DispatchRequest request;
+        request.clinic_id = choice.clinic_id;
+        request.order_uuid = choice.order_uuid;
+        request.closes_order = choice.closes_order;
+        request.items = choice.items;
+        request.user_id = user->id;
+        request.confirm_kiosk_accepted = true;  // the kiosk's acceptances, confirmed by this user
+        auto recorded = book.value()->record(request);
         if (!recorded) return recorded.error();
-        return Done{std::to_string(items.size()) + " item(s) dispatched to " + clinic};
+        DispatchDone done;
+        done.record = std::move(recorded).value();
+        write_packing_list(*book.value(), done);
+        return done;
+    }
+
+    // The packing list beside the ledger (or where configured), for the staff to print: its failure
+    // never undoes the dispatch, it is told.
+    void write_packing_list(storage::DispatchBook& book, DispatchDone& done) {
+        const auto dir = options_.packing_list_dir.empty()
+                             ? options_.ledger_file.parent_path() / "packing-lists"
+                             : options_.packing_list_dir;
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        Translations words;
+        const auto assets = options_.assets_dir.empty() ? default_assets_dir() : options_.assets_dir;
+        if (auto loaded = words.load(assets / "lang"); !loaded) {
+            done.message = "the packing list was not written: " + loaded.error().message;
+            return;
+        }
+        PackingListContext context;
+        context.dispatch = done.record;
+        context.location = options_.location;
+        if (auto clinics = book.clinics())
+            for (const auto& c : clinics.value())
+                if (c.clinic_id == done.record.clinic_id) context.clinic = c;
+        auto opened = ledger();
+        storage::Ledger* names = opened ? opened.value() : nullptr;
+        context.names = [names](const std::string& product) {
+            if (names == nullptr) return PackingListNames{};
+            auto entry = names->reference().find_product(product);
+            if (!entry || !entry.value()) return PackingListNames{};
+            return PackingListNames{entry.value()->name_zh, entry.value()->name_en};
+        };
+        context.words = [&words](bool chinese, const std::string& key) {
+            return words.text(chinese ? Language::Chinese : Language::English, key);
+        };
+        const auto file = dir / (done.record.dispatch.dispatched_at.substr(0, 10) + "-" +
+                                 done.record.dispatch.uuid.substr(0, 8) + ".html");
+        if (auto written = write_file_atomically(file, packing_list_html(context)); !written) {
+            done.message = "the packing list was not written: " + written.error().message;
+            return;
+        }
+        done.packing_list = file;
     }
 
     // "YYYY-MM-DD" of the local day `days_back` days before today.
@@ -615,6 +681,7 @@ class LocalBackOffice final : public BackOffice {
     LocalBackOfficeOptions options_;
     SyncSource sync_source_;
     std::unique_ptr<storage::Ledger> ledger_;
+    std::unique_ptr<storage::DispatchBook> dispatch_book_;
     std::map<Role, Attempts> attempts_;
     std::optional<std::string> pepper_;
     std::map<Role, storage::UserRecord> signed_in_;

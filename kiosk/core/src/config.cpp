@@ -32,6 +32,11 @@ constexpr std::array kKeys{
               "the path of a font file, or \"\" to find Noto Sans CJK SC through fontconfig"},
     ConfigKey{"kiosk.catalogue_file", ConfigValueType::String,
               "\"\" or the absolute path of the county catalogue CSV, e.g. \"/media/usb/catalogue.csv\""},
+    ConfigKey{"kiosk.mode", ConfigValueType::String,
+              "\"collection-point\" (takes donations) or \"clinic\" (receives dispatches, gives packs out)"},
+    ConfigKey{"kiosk.clinic_id", ConfigValueType::String,
+              "\"\" or the clinic's id from the hub (medkioskctl hub clinics list), e.g. \"shitang-vc\"; "
+              "needed with mode = \"clinic\""},
     ConfigKey{"camera.source", ConfigValueType::String,
               "\"auto\", \"demo\", \"camera:0\", \"camera:/dev/video0\", \"video:FILE\" or \"images:DIR\""},
     ConfigKey{"camera.resolution", ConfigValueType::String, "\"auto\" or WIDTHxHEIGHT, e.g. \"1920x1080\""},
@@ -110,6 +115,15 @@ bool apply_string(KioskConfig& config, std::string_view key, const std::string& 
         config.language = value;
     } else if (key == "kiosk.font") {
         config.font = value;
+    } else if (key == "kiosk.mode") {
+        if (value != "collection-point" && value != "clinic") return false;
+        config.mode = value;
+    } else if (key == "kiosk.clinic_id") {
+        const auto id_char = [](unsigned char c) {
+            return (c >= 'a' && c <= 'z') || std::isdigit(c) || c == '_' || c == '-';
+        };
+        if (value.size() > 40 || !std::all_of(value.begin(), value.end(), id_char)) return false;
+        config.clinic_id = value;
     } else if (key == "kiosk.catalogue_file") {
         if (!value.empty() && (!fs::path(value).is_absolute() || value.find('\n') != std::string::npos))
             return false;
@@ -294,6 +308,12 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
             }
         }
     }
+    // A clinic-mode kiosk belongs to one clinic.
+    if (result.config.mode == "clinic" && result.config.clinic_id.empty()) {
+        const toml::node* mode = root.at_path("kiosk.mode").node();
+        issue(mode != nullptr ? position_of(mode->source()) : Position{1, 0}, "kiosk.clinic_id",
+              "mode = \"clinic\" needs the clinic: clinic_id = an id from medkioskctl hub clinics list");
+    }
     // toml++ keeps keys sorted by name; a technician reads the file top to bottom.
     std::stable_sort(result.issues.begin(), result.issues.end(),
                      [](const ConfigIssue& a, const ConfigIssue& b) { return a.line < b.line; });
@@ -312,6 +332,8 @@ std::string config_value_text(const KioskConfig& config, std::string_view key) {
     if (key == "kiosk.language") return quote_toml(config.language);
     if (key == "kiosk.idle_timeout_seconds") return std::to_string(config.idle_timeout_seconds);
     if (key == "kiosk.font") return quote_toml(config.font);
+    if (key == "kiosk.mode") return quote_toml(config.mode);
+    if (key == "kiosk.clinic_id") return quote_toml(config.clinic_id);
     if (key == "kiosk.catalogue_file") return quote_toml(config.catalogue_file);
     if (key == "camera.source") return quote_toml(config.camera_source);
     if (key == "camera.resolution") {

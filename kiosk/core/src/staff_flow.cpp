@@ -71,8 +71,12 @@ void StaffFlow::close() {
     picking_category_ = false;
     plan_ticket_ = 0;
     dispatch_lines_.clear();
+    free_items_.clear();
     clinics_.clear();
-    clinic_.clear();
+    clinic_id_.clear();
+    orders_.clear();
+    order_.clear();
+    dispatched_.reset();
     charts_ticket_ = 0;
     charts_.reset();
 }
@@ -138,14 +142,80 @@ void StaffFlow::open_dispatch(Steady::time_point now) {
     notice_.clear();
     message_.clear();
     dispatch_lines_.clear();
-    clinic_.clear();
+    free_items_.clear();
+    clinic_id_.clear();
+    order_.clear();
+    closes_order_ = false;
+    dispatched_.reset();
     plan_ticket_ = office_.query_dispatch_plan();
 }
 
-void StaffFlow::set_clinic(std::string clinic, Steady::time_point now) {
+std::vector<std::string> StaffFlow::townships() const {
+    std::vector<std::string> list;
+    for (const auto& c : clinics_)
+        if (std::find(list.begin(), list.end(), c.township_zh) == list.end()) list.push_back(c.township_zh);
+    return list;
+}
+
+void StaffFlow::choose_township(std::string township, Steady::time_point now) {
     touch(now);
-    clinic_ = std::move(clinic);
-    if (notice_ == "staff.notice_need_clinic" && !clinic_.empty()) notice_.clear();
+    township_ = std::move(township);
+}
+
+const storage::ClinicChoice* StaffFlow::clinic() const {
+    for (const auto& c : clinics_)
+        if (c.clinic_id == clinic_id_) return &c;
+    return nullptr;
+}
+
+void StaffFlow::choose_clinic(const std::string& clinic_id, Steady::time_point now) {
+    touch(now);
+    if (!order_.empty()) return;  // an order's clinic is the bureau's choice
+    for (const auto& c : clinics_) {
+        if (c.clinic_id != clinic_id) continue;
+        clinic_id_ = clinic_id;
+        township_ = c.township_zh;
+        if (notice_ == "staff.notice_need_clinic") notice_.clear();
+    }
+}
+
+void StaffFlow::fill_lines() {
+    dispatch_lines_.clear();
+    if (order_.empty()) {
+        for (const auto& item : free_items_)
+            dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
+        return;
+    }
+    for (const auto& order : orders_) {
+        if (order.order_uuid != order_) continue;
+        for (const auto& wanted : order.items) {
+            if (wanted.available <= 0 || !wanted.dropoff) continue;
+            QueueItem item = to_queue_item(*wanted.dropoff);
+            item.quantity = wanted.available;
+            dispatch_lines_.push_back({item, true, wanted.available});
+        }
+    }
+}
+
+void StaffFlow::choose_order(const std::string& order_uuid, Steady::time_point now) {
+    touch(now);
+    if (busy() || dispatched_) return;
+    order_.clear();
+    closes_order_ = false;
+    for (const auto& order : orders_) {
+        if (order.order_uuid != order_uuid) continue;
+        order_ = order_uuid;
+        clinic_id_ = order.clinic_id;
+        if (const auto* chosen = clinic()) township_ = chosen->township_zh;
+    }
+    if (order_.empty()) clinic_id_.clear();
+    notice_.clear();
+    fill_lines();
+}
+
+void StaffFlow::set_closes_order(bool closes, Steady::time_point now) {
+    touch(now);
+    if (!order_.empty()) closes_order_ = closes;
 }
 
 void StaffFlow::set_included(const std::string& uuid, bool included, Steady::time_point now) {
@@ -165,27 +235,40 @@ int StaffFlow::dispatch_count() const {
                                           [](const DispatchLine& line) { return line.included; }));
 }
 
+int StaffFlow::dispatch_packs() const {
+    int packs = 0;
+    for (const auto& line : dispatch_lines_) packs += line.included ? line.quantity : 0;
+    return packs;
+}
+
 void StaffFlow::confirm_dispatch(Steady::time_point now) {
     touch(now);
     notice_.clear();
-    if (screen_ != StaffScreen::Dispatch || busy() || dispatch_loading()) return;
-    std::string clinic = clinic_;
-    const auto first = clinic.find_first_not_of(" \t");
-    const auto last = clinic.find_last_not_of(" \t");
-    clinic = first == std::string::npos ? std::string() : clinic.substr(first, last - first + 1);
-    if (clinic.empty()) {
+    if (screen_ != StaffScreen::Dispatch || busy() || dispatch_loading() || dispatched_) return;
+    if (clinic_id_.empty()) {
         notice_ = "staff.notice_need_clinic";
         return;
     }
-    std::vector<storage::DispatchItem> items;
+    DispatchChoice choice{clinic_id_, order_, closes_order_, {}};
     for (const auto& line : dispatch_lines_)
-        if (line.included) items.push_back({line.item.uuid, line.quantity});
-    if (items.empty()) {
+        if (line.included) choice.items.push_back({line.item.uuid, line.quantity});
+    if (choice.items.empty()) {
         notice_ = "staff.notice_need_items";
         return;
     }
     message_.clear();
-    action_ticket_ = office_.dispatch(std::move(clinic), std::move(items));
+    action_ticket_ = office_.dispatch(std::move(choice));
+}
+
+void StaffFlow::finish_dispatch(Steady::time_point now) {
+    touch(now);
+    if (screen_ != StaffScreen::Dispatch || !dispatched_) return;
+    dispatched_.reset();
+    screen_ = StaffScreen::Queue;
+    dispatch_lines_.clear();
+    clinic_id_.clear();
+    order_.clear();
+    refresh(now);
 }
 
 void StaffFlow::back_to_queue(Steady::time_point now) {
@@ -271,10 +354,11 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
     if (reply.ticket == plan_ticket_) {
         plan_ticket_ = 0;
         if (const auto* plan = answer_if<DispatchPlan>(reply)) {
-            dispatch_lines_.clear();
-            for (const auto& item : plan->items)
-                dispatch_lines_.push_back({item, true, std::max(1, item.quantity)});
+            free_items_ = plan->items;
             clinics_ = plan->clinics;
+            orders_ = plan->orders;
+            if (township_.empty() && !clinics_.empty()) township_ = clinics_.front().township_zh;
+            fill_lines();
         } else {
             show_result(reply);
         }
@@ -291,15 +375,22 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
     }
     if (reply.ticket == action_ticket_) {
         action_ticket_ = 0;
+        if (const auto* done = answer_if<DispatchDone>(reply)) {
+            // Recorded: the screen shows the manifest's QR and the packing list until "done".
+            dispatched_ = *done;
+            message_ = done->message;
+            message_ok_ = done->message.empty();
+            selected_.clear();
+            return;
+        }
         show_result(reply);
         {
             if (message_ok_) {
                 selected_.clear();
                 if (screen_ == StaffScreen::Dispatch) {
-                    // Done: back to the queue, which shows the outcome.
                     screen_ = StaffScreen::Queue;
                     dispatch_lines_.clear();
-                    clinic_.clear();
+                    clinic_id_.clear();
                 }
                 refresh(now);
             }

@@ -108,7 +108,12 @@ StatusReport gather_status(const fs::path& data_dir) {
     const fs::path ledger = ledger_file(data_dir);
     std::error_code ec;
     report.database_present = fs::exists(ledger, ec);
-    if (!report.database_present) return report;
+    if (auto present = storage::check_ledger_present(ledger); !present) {
+        // Lost (the kiosk stays out of order until it is restored) is an error; not yet made is not.
+        report.ledger_lost = fs::exists(ledger.string() + ".instance", ec);  // the marker says there was one
+        if (report.ledger_lost) report.database_error = present.error().message;
+        return report;
+    }
     for (const fs::path& part : {ledger, fs::path(ledger.string() + "-wal")}) {
         const auto size = fs::file_size(part, ec);
         if (!ec) report.database_bytes += size;

@@ -228,13 +228,16 @@ Result<SignInResult> UserService::sign_in(const std::string& login, const std::s
         result.user = user;
         return result;
     }
-    auto failed = ledger_.users().fail_pin_attempt(login, rules_);
+    auto failed = ledger_.users().fail_pin_attempt(login, attempt.value().failed_attempts, rules_);
     if (!failed) return failed.error();
     apply(failed.value());
     result.user = user;
-    result.outcome = user.locked ? SignInOutcome::Locked : SignInOutcome::WrongPin;
+    // This guess was checked: it is the one that locks only if its own number reached the limit (a
+    // concurrent later guess may have locked the user meanwhile; result.user shows that).
+    const bool this_guess_locks = failed.value().failed_attempts >= rules_.lock_after;
+    result.outcome = this_guess_locks ? SignInOutcome::Locked : SignInOutcome::WrongPin;
     result.retry_after = std::chrono::ceil<std::chrono::seconds>(delay_after(user.failed_attempts, rules_));
-    result.message = user.locked
+    result.message = this_guess_locks
                          ? "wrong PIN; user '" + login + "' is now locked until a technician unlocks it"
                          : "wrong PIN";
     return result;

@@ -1,5 +1,7 @@
-// A dispatch to a clinic: accepted items earliest expiry first, each kept or left with its quantity,
-// the clinic typed or chosen from those used before, then confirmed. Reached from the queue.
+// A dispatch to a clinic: an order the bureau published for this collection point (its packs here and
+// its clinic), or a clinic chosen from the county's list — no typing — with the accepted items
+// earliest expiry first, each kept or left with its quantity. Once recorded, the manifest's QR for the
+// clinic to scan and where the packing list was saved. Reached from the queue.
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,6 +11,64 @@
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
+namespace {
+
+std::string clinic_label(const UiContext& ui, const storage::ClinicChoice& clinic) {
+    return ui.flow.language() == kiosk::Language::Chinese ? clinic.name_zh : clinic.name_en;
+}
+
+std::string township_label(const UiContext& ui, const storage::ClinicChoice& clinic) {
+    return ui.flow.language() == kiosk::Language::Chinese ? clinic.township_zh : clinic.township_en;
+}
+
+// Buttons that wrap onto the next line when the row is full.
+bool WrappingChoice(const std::string& label, const std::string& id, bool chosen, bool first) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width =
+        ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2 + ImGui::GetFontSize();
+    if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
+                      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine();
+    return ChoiceButton(label + "##" + id, chosen, ImVec2(0, std::max(ImGui::GetFrameHeight(), kMinTouchPx)));
+}
+
+void DrawDispatched(UiContext& ui, const kiosk::DispatchDone& done) {
+    auto& staff = ui.back_office.staff;
+    const float em = ImGui::GetFontSize();
+    const ImVec2 area = ImGui::GetContentRegionAvail();
+    const float footer = std::max(em * 2.0f, kMinTouchPx) + em;
+    const float qr = std::min(area.y - footer, area.x * 0.45f);
+    ImGui::BeginGroup();
+    DrawQrCode(done.record.manifest_code, qr);
+    ImGui::EndGroup();
+    ImGui::SameLine(0, em);
+    ImGui::BeginGroup();
+    ImGui::PushFont(ui.fonts.title);
+    TextWrappedColoured(colours::accept, "✓ " + ui.tr("staff.dispatched_heading"));
+    ImGui::PopFont();
+    const std::string clinic =
+        staff.clinic() != nullptr ? clinic_label(ui, *staff.clinic()) : done.record.dispatch.clinic;
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.dispatched_summary"),
+                                       {{"packs", std::to_string(done.record.manifest.packs())},
+                                        {"lines", std::to_string(done.record.manifest.lines.size())},
+                                        {"clinic", clinic}})
+                               .c_str());
+    ImGui::PopTextWrapPos();
+    TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatched_show_qr"));
+    if (!done.packing_list.empty())
+        TextWrappedColoured(colours::muted_text, kiosk::fill(ui.tr("staff.dispatched_packing_list"),
+                                                             {{"file", done.packing_list.string()}}));
+    if (!done.message.empty()) TextWrappedColoured(colours::refuse, "! " + done.message);
+    ImGui::EndGroup();
+    ImGui::SetCursorPosY(ImGui::GetWindowHeight() - footer);
+    if (BigButton("✓ " + ui.tr("staff.dispatch_done") + "##done", ImVec2(0, std::max(em * 2.0f, kMinTouchPx)),
+                  colours::accept) ||
+        ui.keys.enter)
+        staff.finish_dispatch(ui.now);
+}
+
+}  // namespace
 
 void DrawDispatchScreen(UiContext& ui) {
     if (!BeginFullscreen("dispatch")) {
@@ -22,41 +82,78 @@ void DrawDispatchScreen(UiContext& ui) {
     ImGui::TextUnformatted(ui.tr("staff.dispatch_heading").c_str());
     ImGui::PopFont();
     if (DrawLanguageAndBack(ui)) {
-        staff.back_to_queue(ui.now);
+        if (staff.dispatched())
+            staff.finish_dispatch(ui.now);
+        else
+            staff.back_to_queue(ui.now);
+        ImGui::End();
+        return;
+    }
+    if (const auto& done = staff.dispatched()) {
+        DrawDispatched(ui, *done);
         ImGui::End();
         return;
     }
 
-    // The clinic: typed (a USB keyboard) or one used before, in one touch.
-    RowLabel(ui.tr("staff.dispatch_clinic"), 0);
-    std::string clinic = staff.clinic();
-    const float field = std::min(em * 16.0f, ImGui::GetContentRegionAvail().x);
-    ImGui::PushStyleVar(
-        ImGuiStyleVar_FramePadding,
-        ImVec2(style.FramePadding.x, std::max(style.FramePadding.y, (kMinTouchPx - em) * 0.5f)));
-    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
-    // Entering the screen puts the cursor in the field, so a keyboard types the clinic at once.
-    static int last_drawn_frame = -10;
-    if (ImGui::GetFrameCount() - last_drawn_frame > 1) ImGui::SetKeyboardFocusHere();
-    last_drawn_frame = ImGui::GetFrameCount();
-    if (InputString("##clinic", clinic, field)) staff.set_clinic(clinic, ui.now);
-    ImGui::PopStyleVar(2);
-    if (!staff.clinics().empty()) {
-        const std::string before = ui.tr("staff.dispatch_clinics_before");
-        if (ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(before.c_str()).x + em * 6)
-            ImGui::SameLine();
-        ImGui::AlignTextToFramePadding();
-        ImGui::TextUnformatted(before.c_str());
+    // The bureau's orders first: fulfilling one decides the clinic and the packs.
+    if (!staff.orders().empty()) {
+        RowLabel(ui.tr("staff.dispatch_orders"), 0);
+        ImGui::SameLine();
+        bool first = true;
+        if (WrappingChoice(ui.tr("staff.dispatch_no_order"), "no-order", staff.order().empty(), first))
+            staff.choose_order("", ui.now);
+        first = false;
         int index = 0;
-        for (const auto& name : staff.clinics()) {
-            const std::string label = name + "##clinic" + std::to_string(index++);
-            const float width =
-                ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2 + em;
-            if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
-                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
-                ImGui::SameLine();
-            if (ChoiceButton(label, staff.clinic() == name, ImVec2(0, ImGui::GetFrameHeight())))
-                staff.set_clinic(name, ui.now);
+        for (const auto& order : staff.orders()) {
+            std::string clinic = order.clinic_id;
+            for (const auto& c : staff.clinics())
+                if (c.clinic_id == order.clinic_id) clinic = clinic_label(ui, c);
+            int here = 0;
+            for (const auto& item : order.items) here += item.available;
+            const std::string label =
+                kiosk::fill(ui.tr("staff.dispatch_order_button"),
+                            {{"clinic", clinic},
+                             {"category", CategoryLabel(ui, order.category)},
+                             {"here", std::to_string(here)},
+                             {"wanted", std::to_string(order.ordered() - order.sent())}});
+            if (WrappingChoice(label, "order" + std::to_string(index++), staff.order() == order.order_uuid,
+                               first))
+                staff.choose_order(order.order_uuid, ui.now);
+        }
+    }
+
+    // The clinic: from the county's list, one township at a time.
+    if (!staff.order().empty()) {
+        RowLabel(ui.tr("staff.dispatch_order_clinic"), 0);
+        ImGui::SameLine();
+        const auto* clinic = staff.clinic();
+        ImGui::TextUnformatted(clinic != nullptr
+                                   ? (clinic_label(ui, *clinic) + " · " + township_label(ui, *clinic)).c_str()
+                                   : staff.clinic_id().c_str());
+    } else if (staff.clinics().empty() && !staff.dispatch_loading()) {
+        TextWrappedColoured(colours::refuse, ui.tr("staff.dispatch_no_clinics"));
+    } else {
+        RowLabel(ui.tr("staff.dispatch_clinic"), 0);
+        ImGui::SameLine();
+        int index = 0;
+        for (const auto& township : staff.townships()) {
+            std::string shown = township;
+            for (const auto& c : staff.clinics())
+                if (c.township_zh == township) shown = township_label(ui, c);
+            if (WrappingChoice(shown, "township" + std::to_string(index), staff.township() == township,
+                               index == 0))
+                staff.choose_township(township, ui.now);
+            ++index;
+        }
+        index = 0;
+        bool first = true;
+        for (const auto& c : staff.clinics()) {
+            const std::string id = "clinic" + std::to_string(index++);
+            if (c.township_zh != staff.township()) continue;
+            if (first) ImGui::Dummy(ImVec2(0, 0));  // the clinics start on their own line
+            if (WrappingChoice(clinic_label(ui, c), id, staff.clinic_id() == c.clinic_id, first))
+                staff.choose_clinic(c.clinic_id, ui.now);
+            first = false;
         }
     }
     TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_hint"));
@@ -128,12 +225,19 @@ void DrawDispatchScreen(UiContext& ui) {
 
     const std::string confirm =
         "✓ " +
-        kiosk::fill(ui.tr("staff.dispatch_confirm"), {{"count", std::to_string(staff.dispatch_count())}}) +
+        kiosk::fill(ui.tr("staff.dispatch_confirm"), {{"count", std::to_string(staff.dispatch_count())},
+                                                      {"packs", std::to_string(staff.dispatch_packs())}}) +
         "##confirm";
     ImGui::BeginDisabled(staff.busy() || staff.dispatch_loading() || staff.dispatch_count() == 0);
     if (BigButton(confirm, ImVec2(0, std::max(em * 2.0f, kMinTouchPx)), colours::accept) || ui.keys.enter)
         staff.confirm_dispatch(ui.now);
     ImGui::EndDisabled();
+    if (!staff.order().empty()) {
+        ImGui::SameLine();
+        if (ChoiceButton(ui.tr("staff.dispatch_close_order") + "##close-order", staff.closes_order(),
+                         ImVec2(0, std::max(em * 2.0f, kMinTouchPx))))
+            staff.set_closes_order(!staff.closes_order(), ui.now);
+    }
     ImGui::SameLine();
     if (staff.busy()) {
         TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_working"));

@@ -235,6 +235,9 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     // names once the ledger thread has loaded them (see below).
     Fonts fonts = build_font_texture(options.font_file, parts.translations.all_text(), body_px);
     std::shared_ptr<const kiosk::PolicySnapshot> names_checked;
+    std::string product_names;  // the catalogue's, as the atlas last saw them
+    std::size_t clinics_checked = 0;
+    std::string clinic_names;
     ApplyKioskStyle(body_px);
 
     PreviewTexture preview;
@@ -285,19 +288,33 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
 
         // A catalogue (at start, or newly imported) may name products with characters the atlas lacks:
         // rebuild it once with them, between frames, rather than show "?" for a product's name.
+        // The same for the county's clinics and townships once the dispatch screen has them.
+        bool names_changed = false;
         if (auto snapshot = parts.ledger.policy(); snapshot && snapshot != names_checked) {
             names_checked = snapshot;
-            std::string names;
-            for (const auto& [key, product] : snapshot->products) names += product.name_zh + product.name_en;
-            if (!covers(fonts.body, names)) {
-                const auto rebuild_started = kiosk::Clock::now();
-                fonts = build_font_texture(options.font_file, parts.translations.all_text() + names, body_px);
-                kiosk::log_event("font-glyphs-added",
-                                 {{"products", std::to_string(snapshot->products.size())},
-                                  {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                            kiosk::Clock::now() - rebuild_started)
-                                                            .count())}});
-            }
+            product_names.clear();
+            for (const auto& [key, product] : snapshot->products)
+                product_names += product.name_zh + product.name_en;
+            names_changed = true;
+        }
+        if (staff.clinics().size() != clinics_checked) {
+            clinics_checked = staff.clinics().size();
+            clinic_names.clear();
+            for (const auto& c : staff.clinics())
+                clinic_names += c.name_zh + c.name_en + c.township_zh + c.township_en;
+            names_changed = true;
+        }
+        if (names_changed && !covers(fonts.body, product_names + clinic_names)) {
+            const auto rebuild_started = kiosk::Clock::now();
+            fonts = build_font_texture(options.font_file,
+                                       parts.translations.all_text() + product_names + clinic_names, body_px);
+            kiosk::log_event(
+                "font-glyphs-added",
+                {{"products", std::to_string(names_checked ? names_checked->products.size() : 0)},
+                 {"clinics", std::to_string(clinics_checked)},
+                 {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           kiosk::Clock::now() - rebuild_started)
+                                           .count())}});
         }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();

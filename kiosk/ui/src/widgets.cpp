@@ -74,7 +74,7 @@ void ApplyKioskStyle(float font_px) {
     style.WindowPadding = ImVec2(font_px, font_px);
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
-    style.Colors[ImGuiCol_ChildBg] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_ChildBg] = colours::panel;
     // Text fields must be visible as fields on the white panels: a grey face and a border.
     style.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.92f, 0.92f, 1.0f);
     style.Colors[ImGuiCol_Border] = colours::neutral;
@@ -100,7 +100,7 @@ bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4
                           ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive,
                           ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, colours::on_colour_text);
     const bool pressed = ImGui::Button(label.c_str(), size);
     note_button(label);
     ImGui::PopStyleColor(4);
@@ -111,7 +111,7 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     const float em = ImGui::GetFontSize();
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, chosen ? std::max(3.0f, em * 0.18f) : 1.0f);
     ImGui::PushStyleColor(ImGuiCol_Border, chosen ? colours::primary : colours::neutral);
-    ImGui::PushStyleColor(ImGuiCol_Button, chosen ? ImVec4(0.85f, 0.91f, 0.97f, 1) : ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Button, chosen ? colours::chosen_choice : colours::panel);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.94f, 0.98f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.80f, 0.87f, 0.95f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, colours::text);

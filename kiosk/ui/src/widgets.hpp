@@ -18,6 +18,9 @@ inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};   // white text on it: 6.
 inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};   // white text on it: 5.3:1
 inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};  // secondary buttons; white text on it: 9.4:1
 inline const ImVec4 preview_bg{0.12f, 0.12f, 0.13f, 1.0f};
+inline const ImVec4 panel{1.0f, 1.0f, 1.0f, 1.0f};             // cards and unchosen choice buttons
+inline const ImVec4 chosen_choice{0.85f, 0.91f, 0.97f, 1.0f};  // a chosen ChoiceButton's face
+inline const ImVec4 on_colour_text{1.0f, 1.0f, 1.0f, 1.0f};    // labels on coloured buttons
 }  // namespace colours
 
 void ApplyKioskStyle(float font_px);

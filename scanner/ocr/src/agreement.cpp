@@ -11,7 +11,8 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
     }
     if (!reading.expiry) return;
     for (const auto& earlier : dated_)
-        if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision)
+        if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
+            earlier.basis != reading.basis)
             contradicted_ = true;
     dated_.push_back(reading);
 }

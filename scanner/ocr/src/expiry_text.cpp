@@ -56,7 +56,9 @@ Date previous_day(const Date& date) {
 struct DatedText {
     Date date;
     ExpiryPrecision precision = ExpiryPrecision::Day;
+    ExpiryBasis basis = ExpiryBasis::Printed;
     std::string source;
+    int line = -1;
     friend bool same_reading(const DatedText& a, const DatedText& b) {
         return a.date == b.date && a.precision == b.precision;
     }
@@ -145,11 +147,12 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     if (n.empty() || n.size() > 3) return std::nullopt;
     auto month_only = [](int year, int month) -> std::optional<DatedText> {
         if (!days_valid(year, month, 1)) return std::nullopt;
-        return DatedText{last_day_of_month(year, month), ExpiryPrecision::Month, {}};
+        return DatedText{
+            last_day_of_month(year, month), ExpiryPrecision::Month, ExpiryBasis::Printed, {}, -1};
     };
     auto full = [](int year, int month, int day) -> std::optional<DatedText> {
         if (!days_valid(year, month, day)) return std::nullopt;
-        return DatedText{Date{year, month, day}, ExpiryPrecision::Day, {}};
+        return DatedText{Date{year, month, day}, ExpiryPrecision::Day, ExpiryBasis::Printed, {}, -1};
     };
     if (n.size() == 1) {
         if (!allow_compact_digits) return std::nullopt;
@@ -163,14 +166,21 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     if (first_mark == 'Y') {  // 2025年05月(31日)
         if (n[0].size() != 4 || n[1].size() > 2 || f.marks[1] != 'M') return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
-        if (n[2].size() > 2 || f.marks[2] != 'D') return std::nullopt;
+        // After 年 and 月 a third number can only be the day, whether OCR read its 日 as 月 or lost it.
+        if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M' && f.marks[2] != '\0'))
+            return std::nullopt;
         return full(to_int(n[0]), to_int(n[1]), to_int(n[2]));
     }
-    if (first_mark != '.' && first_mark != '/' && first_mark != '-') return std::nullopt;
+    auto separator = [](char mark) { return mark == '.' || mark == '/' || mark == '-'; };
+    if (!separator(first_mark)) return std::nullopt;
+    // After a 4-digit year the fields can only be month and day, so a misread separator
+    // ("2022.09-25") changes nothing; other forms need one kind throughout.
+    const bool year_first = n[0].size() == 4;
     for (std::size_t k = 1; k + 1 < n.size(); ++k)
-        if (f.marks[k] != first_mark) return std::nullopt;
+        if (year_first ? !separator(f.marks[k]) : f.marks[k] != first_mark) return std::nullopt;
     const char last_mark = f.marks.back();
-    if (last_mark != '\0' && last_mark != first_mark) return std::nullopt;
+    if (last_mark != '\0' && (year_first ? !separator(last_mark) : last_mark != first_mark))
+        return std::nullopt;
     if (n[0].size() == 4) {  // 2025.05(.31)
         if (n[1].size() > 2) return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
@@ -209,7 +219,7 @@ std::optional<int> shelf_life_at(std::string_view compact, std::size_t at) {
 std::size_t skip_separators(std::string_view compact, std::size_t at) {
     while (at < compact.size()) {
         const char c = compact[at];
-        if (c == ':' || c == ';' || c == '.' || c == '#' || c == '_' || c == '=') {
+        if (c == ':' || c == ';' || c == '.' || c == '#' || c == '_' || c == '=' || c == '|') {
             ++at;
         } else if (compact.substr(at, 3) == "至") {  // 有效期 至 split by OCR
             at += 3;
@@ -220,51 +230,68 @@ std::size_t skip_separators(std::string_view compact, std::size_t at) {
     return at;
 }
 
-enum class Key { Expiry, InvalidFrom, Production, ShelfLife, Batch };
-
 struct KeyWord {
     std::string_view text;  // upper-case ASCII or UTF-8 Chinese
-    Key key;
+    FieldKey key;
     bool latin;  // must not be glued to a preceding Latin letter ("PILOT")
 };
 
-// Longest first where one keyword contains another.
+// Longest first where one keyword starts another.
 constexpr std::array kKeyWords{
-    KeyWord{"有效期至", Key::Expiry, false},    KeyWord{"有效日期", Key::Expiry, false},
-    KeyWord{"有效期", Key::Expiry, false},      KeyWord{"失效日期", Key::InvalidFrom, false},
-    KeyWord{"失效期", Key::InvalidFrom, false}, KeyWord{"生产日期", Key::Production, false},
-    KeyWord{"生产日", Key::Production, false},  KeyWord{"保质期", Key::ShelfLife, false},
-    KeyWord{"产品批号", Key::Batch, false},     KeyWord{"生产批号", Key::Batch, false},
-    KeyWord{"批号", Key::Batch, false},         KeyWord{"EXPIRY", Key::Expiry, true},
-    KeyWord{"EXPDATE", Key::Expiry, true},      KeyWord{"EXP.DATE", Key::Expiry, true},
-    KeyWord{"EXP", Key::Expiry, true},          KeyWord{"USEBY", Key::Expiry, true},
-    KeyWord{"MFG", Key::Production, true},      KeyWord{"MFD", Key::Production, true},
-    KeyWord{"PROD", Key::Production, true},     KeyWord{"LOT", Key::Batch, true},
-    KeyWord{"BATCH", Key::Batch, true},         KeyWord{"B/N", Key::Batch, true},
+    KeyWord{"有效期至", FieldKey::Expiry, false},    KeyWord{"有效日期", FieldKey::Expiry, false},
+    KeyWord{"有效期", FieldKey::Expiry, false},      KeyWord{"失效日期", FieldKey::InvalidFrom, false},
+    KeyWord{"失效期", FieldKey::InvalidFrom, false}, KeyWord{"生产日期", FieldKey::Production, false},
+    KeyWord{"生产日", FieldKey::Production, false},  KeyWord{"保质期", FieldKey::ShelfLife, false},
+    KeyWord{"产品批号", FieldKey::Batch, false},     KeyWord{"生产批号", FieldKey::Batch, false},
+    KeyWord{"批号", FieldKey::Batch, false},         KeyWord{"国药准字", FieldKey::Other, false},
+    KeyWord{"批准文号", FieldKey::Other, false},     KeyWord{"注册证号", FieldKey::Other, false},
+    KeyWord{"邮政编码", FieldKey::Other, false},     KeyWord{"邮编", FieldKey::Other, false},
+    KeyWord{"电话", FieldKey::Other, false},         KeyWord{"传真", FieldKey::Other, false},
+    KeyWord{"规格", FieldKey::Other, false},         KeyWord{"EXPIRY", FieldKey::Expiry, true},
+    KeyWord{"EXPDATE", FieldKey::Expiry, true},      KeyWord{"EXP.DATE", FieldKey::Expiry, true},
+    KeyWord{"EXP", FieldKey::Expiry, true},          KeyWord{"USEBY", FieldKey::Expiry, true},
+    KeyWord{"MFG", FieldKey::Production, true},      KeyWord{"MFD", FieldKey::Production, true},
+    KeyWord{"PROD", FieldKey::Production, true},     KeyWord{"LOT", FieldKey::Batch, true},
+    KeyWord{"BATCH", FieldKey::Batch, true},         KeyWord{"B/N", FieldKey::Batch, true},
+    KeyWord{"REG.NO", FieldKey::Other, true},        KeyWord{"TEL", FieldKey::Other, true},
+    KeyWord{"FAX", FieldKey::Other, true},
 };
 
-struct Hit {
-    std::size_t at = 0;
-    std::size_t end = 0;
-    Key key = Key::Expiry;
-};
+bool is_cjk_at(std::string_view text, std::size_t at) {
+    if (at + 3 > text.size()) return false;
+    const auto lead = static_cast<unsigned char>(text[at]);
+    return lead >= 0xE0 && lead <= 0xEF && (static_cast<unsigned char>(text[at + 1]) & 0xC0) == 0x80 &&
+           (static_cast<unsigned char>(text[at + 2]) & 0xC0) == 0x80;
+}
 
-std::vector<Hit> find_keywords(const std::string& upper) {
-    std::vector<Hit> hits;
-    std::size_t i = 0;
-    while (i < upper.size()) {
-        bool matched = false;
-        for (const KeyWord& word : kKeyWords) {
-            if (upper.compare(i, word.text.size(), word.text) != 0) continue;
-            if (word.latin && i > 0 && std::isalpha(static_cast<unsigned char>(upper[i - 1]))) continue;
-            hits.push_back(Hit{i, i + word.text.size(), word.key});
-            i += word.text.size();
-            matched = true;
-            break;
-        }
-        if (!matched) ++i;
+// How many of the 4 characters of `word` (12 bytes of CJK) differ from the text at `at`; 5 when the
+// text there is not 4 CJK characters.
+int differences(std::string_view text, std::size_t at, std::string_view word) {
+    int different = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+        if (!is_cjk_at(text, at + 3 * k)) return 5;
+        if (text.substr(at + 3 * k, 3) != word.substr(3 * k, 3)) ++different;
     }
-    return hits;
+    return different;
+}
+
+bool is_four_cjk(std::string_view word) {
+    return word.size() == 12 && is_cjk_at(word, 0) && is_cjk_at(word, 3) && is_cjk_at(word, 6) &&
+           is_cjk_at(word, 9);
+}
+
+// One misread character in a 4-character Chinese label, when it cannot be another label that way.
+std::optional<KeyWord> fuzzy_label_at(std::string_view text, std::size_t at) {
+    std::optional<KeyWord> found;
+    for (const KeyWord& word : kKeyWords) {
+        if (!is_four_cjk(word.text) || differences(text, at, word.text) != 1) continue;
+        if (found && found->key != word.key) return std::nullopt;  // 3 of 4 of two labels: unsure
+        if (!found) found = word;
+    }
+    if (!found) return std::nullopt;
+    // 失 in front of 效期… is the other label (失效期), not a misread 有.
+    if (found->key == FieldKey::Expiry && text.substr(at, 3) == "失") return std::nullopt;
+    return found;
 }
 
 std::string trim(std::string_view text) {
@@ -292,6 +319,10 @@ void add_distinct(std::vector<DatedText>& list, DatedText item) {
     for (const auto& existing : list)
         if (same_reading(existing, item)) return;
     list.push_back(std::move(item));
+}
+
+int months_between(const Date& from, const Date& to) {
+    return (to.year - from.year) * 12 + (to.month - from.month);
 }
 
 }  // namespace
@@ -338,16 +369,56 @@ Date add_shelf_life(const Date& production, int months) {
     return previous_day(Date{year, month, day});
 }
 
-ExpiryReading parse_expiry_text(std::string_view text) {
+std::vector<LabelHit> find_labels(std::string_view compact_line) {
+    const std::string upper = to_upper_ascii(compact_line);
+    std::vector<LabelHit> hits;
+    std::size_t i = 0;
+    while (i < upper.size()) {
+        std::optional<KeyWord> matched;
+        bool exact = true;
+        for (const KeyWord& word : kKeyWords) {
+            if (upper.compare(i, word.text.size(), word.text) != 0) continue;
+            if (word.latin && i > 0 && std::isalpha(static_cast<unsigned char>(upper[i - 1]))) continue;
+            // A 4-character label read with one character wrong beats a shorter exact one it contains.
+            if (!is_four_cjk(word.text) && word.text.size() < 12) {
+                if (auto fuzzy = fuzzy_label_at(upper, i); fuzzy && fuzzy->key == word.key) {
+                    matched = fuzzy;
+                    exact = false;
+                    break;
+                }
+            }
+            matched = word;
+            break;
+        }
+        if (!matched && is_cjk_at(upper, i)) {
+            matched = fuzzy_label_at(upper, i);
+            exact = false;
+        }
+        if (!matched) {
+            // Step one UTF-8 character.
+            const auto lead = static_cast<unsigned char>(upper[i]);
+            i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            continue;
+        }
+        const std::size_t length = matched->text.size();
+        hits.push_back(LabelHit{matched->key, i, i + length, std::string(matched->text), exact});
+        i += length;
+    }
+    return hits;
+}
+
+ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options) {
     const std::string folded = fold_full_width(text);
 
     struct Line {
         std::string original;
         std::string compact;  // whitespace removed: OCR spaces CJK characters apart
-        std::string upper;
+        int index = 0;        // line number in the text given
+        std::vector<LabelHit> hits;
     };
     std::vector<Line> lines;
     std::size_t start = 0;
+    int line_number = 0;
     while (start <= folded.size()) {
         std::size_t end = folded.find('\n', start);
         if (end == std::string::npos) end = folded.size();
@@ -355,43 +426,40 @@ ExpiryReading parse_expiry_text(std::string_view text) {
         line.original = trim(std::string_view(folded).substr(start, end - start));
         for (char c : line.original)
             if (!std::isspace(static_cast<unsigned char>(c))) line.compact += c;
-        line.upper = to_upper_ascii(line.compact);
+        line.index = line_number++;
+        line.hits = find_labels(line.compact);
         if (!line.compact.empty()) lines.push_back(std::move(line));
         start = end + 1;
     }
 
-    std::vector<DatedText> explicit_dates, production_dates, bare_dates;
+    auto plausible_expiry = [&](const Date& date) {
+        if (!options.today) return true;
+        const int months = months_between(*options.today, date);
+        return months >= -5 * 12 && months <= 10 * 12;
+    };
+    auto plausible_production = [&](const Date& date) {
+        if (!options.today) return true;
+        const int months = months_between(*options.today, date);
+        return months <= 0 && months >= -15 * 12;
+    };
+
+    std::vector<DatedText> explicit_dates, production_dates;
     std::vector<int> shelf_lives;
     std::string shelf_life_source;
     std::vector<std::string> batches;
-    bool production_mentioned = false;
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
-        const std::vector<Hit> hits = find_keywords(line.upper);
-        if (hits.empty()) {
-            if (auto date = date_at(line.compact, 0, true, true)) {
-                date->source = line.original;
-                add_distinct(bare_dates, *date);
-            }
-            continue;
-        }
+        const std::vector<LabelHit>& hits = line.hits;
         for (std::size_t h = 0; h < hits.size(); ++h) {
-            const Hit& hit = hits[h];
-            const std::size_t stop = h + 1 < hits.size() ? hits[h + 1].at : line.compact.size();
-            std::size_t value_at = skip_separators(line.compact, hit.end);
-            // OCR often garbles 至 in 有效期至 (王, 圣 …): past 有效期, one unknown Chinese character
-            // may stand before the date. Only one, and only where a whole date follows.
-            if (hit.key == Key::Expiry &&
-                !is_ascii_alnum(value_at < line.compact.size() ? line.compact[value_at] : 'x') &&
-                value_at + 3 <= line.compact.size() &&
-                (static_cast<unsigned char>(line.compact[value_at]) & 0xF0) == 0xE0 &&
-                !date_at(line.compact, value_at, true, false) && !shelf_life_at(line.compact, value_at) &&
-                date_at(line.compact, skip_separators(line.compact, value_at + 3), true, false))
-                value_at = skip_separators(line.compact, value_at + 3);
+            const LabelHit& hit = hits[h];
+            if (hit.key == FieldKey::Other) continue;
+            const std::size_t stop = h + 1 < hits.size() ? hits[h + 1].begin : line.compact.size();
+            const std::size_t value_at = skip_separators(line.compact, hit.end);
             // "有效期至" alone on its line, the date on the next one.
-            const bool value_on_next_line = value_at >= line.compact.size() && li + 1 < lines.size() &&
-                                            find_keywords(lines[li + 1].upper).empty();
+            const bool value_on_next_line = options.value_on_next_line && value_at >= stop &&
+                                            h + 1 == hits.size() && li + 1 < lines.size() &&
+                                            lines[li + 1].hits.empty();
             const std::string_view value_line =
                 value_on_next_line ? std::string_view(lines[li + 1].compact) : std::string_view(line.compact);
             const std::size_t from = value_on_next_line ? 0 : value_at;
@@ -400,43 +468,48 @@ ExpiryReading parse_expiry_text(std::string_view text) {
             auto date = date_at(value_line, from, true, false);
             if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
                 date.reset();
-            if (date) date->source = source;
+            if (date) {
+                date->source = source;
+                date->line = line.index;
+            }
             switch (hit.key) {
-                case Key::Expiry:
+                case FieldKey::Expiry:
                     if (date) {
-                        add_distinct(explicit_dates, *date);
+                        if (plausible_expiry(date->date)) add_distinct(explicit_dates, *date);
                     } else if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;
                     }
                     break;
-                case Key::InvalidFrom:
+                case FieldKey::InvalidFrom:
                     if (date) {
                         DatedText last_usable = *date;
+                        last_usable.basis = ExpiryBasis::InvalidFrom;
                         if (date->precision == ExpiryPrecision::Month) {
                             last_usable.date = previous_day(Date{date->date.year, date->date.month, 1});
                         } else {
                             last_usable.date = previous_day(date->date);
                         }
-                        add_distinct(explicit_dates, last_usable);
+                        if (plausible_expiry(last_usable.date)) add_distinct(explicit_dates, last_usable);
                     }
                     break;
-                case Key::Production:
-                    production_mentioned = true;
-                    if (date) add_distinct(production_dates, *date);
+                case FieldKey::Production:
+                    if (date && plausible_production(date->date)) add_distinct(production_dates, *date);
                     break;
-                case Key::ShelfLife:
+                case FieldKey::ShelfLife:
                     if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;
                     }
                     break;
-                case Key::Batch: {
+                case FieldKey::Batch: {
                     std::string batch = take_batch(line.compact, hit.end, stop);
                     if (!batch.empty() && std::find(batches.begin(), batches.end(), batch) == batches.end())
                         batches.push_back(std::move(batch));
                     break;
                 }
+                case FieldKey::Other:
+                    break;
             }
             if (value_on_next_line && date) ++li;
         }
@@ -450,31 +523,25 @@ ExpiryReading parse_expiry_text(std::string_view text) {
     auto accept = [&](const DatedText& chosen) {
         reading.expiry = chosen.date;
         reading.precision = chosen.precision;
+        reading.basis = chosen.basis;
         reading.source_text = chosen.source;
+        reading.source_line = chosen.line;
     };
     if (explicit_dates.size() > 1) {
         reading.contradictory = true;
     } else if (explicit_dates.size() == 1) {
         accept(explicit_dates.front());  // a printed 有效期至 wins over production + shelf life
-    } else if (!production_dates.empty() || !shelf_lives.empty()) {
-        if (production_dates.size() > 1 || shelf_lives.size() > 1) {
-            reading.contradictory = true;
-        } else if (production_dates.size() == 1 && shelf_lives.size() == 1) {
-            const DatedText& made = production_dates.front();
-            DatedText computed = made;
-            computed.date = add_shelf_life(made.precision == ExpiryPrecision::Month
-                                               ? Date{made.date.year, made.date.month, 1}
-                                               : made.date,
-                                           shelf_lives.front());
-            computed.source = made.source + " " + shelf_life_source;
-            accept(computed);
-        }
-    } else if (!production_mentioned) {
-        // A lone date with no label could be any date; take it only when it is the only one.
-        if (bare_dates.size() > 1)
-            reading.contradictory = true;
-        else if (bare_dates.size() == 1)
-            accept(bare_dates.front());
+    } else if (production_dates.size() > 1 || shelf_lives.size() > 1) {
+        reading.contradictory = !shelf_lives.empty() && !production_dates.empty();
+    } else if (production_dates.size() == 1 && shelf_lives.size() == 1) {
+        const DatedText& made = production_dates.front();
+        DatedText computed = made;
+        computed.basis = ExpiryBasis::ProductionPlusShelfLife;
+        computed.date = add_shelf_life(
+            made.precision == ExpiryPrecision::Month ? Date{made.date.year, made.date.month, 1} : made.date,
+            shelf_lives.front());
+        computed.source = made.source + " " + shelf_life_source;
+        if (plausible_expiry(computed.date)) accept(computed);
     }
     return reading;
 }

@@ -1,14 +1,21 @@
 #include "medkiosk/scanner/ocr/text_reader.hpp"
 
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+#include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "line_finder.hpp"
+#include "medkiosk/scanner/ocr/expiry_text.hpp"
 
 namespace medkiosk::scanner::ocr {
 namespace {
@@ -16,8 +23,20 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+// Lines are recognised at this text height: Tesseract's LSTM models read best around it, and small
+// type (16 px in a 1080p frame, 12 px at 720p) is upscaled to it.
+constexpr int kTextHeight = 32;
+// A picture of the read line for the donor: at most this wide (in memory only).
+constexpr int kPictureWidth = 720;
+
 double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double thread_cpu_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
 std::vector<std::string> split_languages(const std::string& languages) {
@@ -39,87 +58,208 @@ std::string missing_language(const fs::path& dir, const std::vector<std::string>
     return {};
 }
 
-// Work size for finding lines: text on a box at arm's length stays ≥ 10 px tall at this width.
-constexpr int kLocateWidth = 960;
-// Tesseract's LSTM models read best with lines about this tall.
-constexpr int kLineHeight = 40;
+// Which characters a pass may return.
+enum class Charset {
+    Any,        // the label pass: Chinese, Latin, digits
+    DateValue,  // digits and the marks dates are printed with
+    Digits,     // the same without 年 月 日 (for the Latin model)
+    ShelfLife,  // "24个月"
+};
 
-// The tilt of the text lines, in degrees (image y axis down), within ±kMaxSkew: the angle whose
-// projection of edge pixels onto the perpendicular gives the sharpest row profile. Lines of text
-// give a comb of peaks at their own angle; background clutter has no preferred direction.
-constexpr double kMaxSkew = 35;
+struct Glyph {
+    std::string text;  // one character, full-width folded
+    int x0 = 0, x1 = 0;
+};
 
-double profile_sharpness(const std::vector<cv::Point>& points, double degrees, int bins, double offset) {
-    const double radians = degrees * CV_PI / 180.0;
-    const double c = std::cos(radians), s = std::sin(radians);
-    std::vector<int> histogram(static_cast<std::size_t>(bins), 0);
-    for (const auto& p : points) {
-        const int bin = static_cast<int>(p.y * c - p.x * s + offset);
-        if (bin >= 0 && bin < bins) ++histogram[static_cast<std::size_t>(bin)];
+struct Recognised {
+    std::vector<Glyph> glyphs;
+    std::string spaced;                 // as read, words separated by spaces
+    std::string compact;                // glyphs joined, no spaces (what find_labels and the parser look at)
+    std::vector<std::size_t> glyph_at;  // byte offset in `compact` of each glyph
+    std::size_t glyph_for(std::size_t byte) const {
+        const auto it = std::upper_bound(glyph_at.begin(), glyph_at.end(), byte);
+        return static_cast<std::size_t>(std::max<long>(0, (it - glyph_at.begin()) - 1));
     }
-    double sum_of_squares = 0;
-    for (int count : histogram) sum_of_squares += static_cast<double>(count) * count;
-    return sum_of_squares;
+};
+
+bool is_separator(const std::string& text) {
+    static const std::array<std::string_view, 17> kMarks{":", ";", ".", ",", "|",  "_",  "-",  "'", "\"",
+                                                         "“", "”", "‘", "’", "、", "。", "【", "】"};
+    return std::find(kMarks.begin(), kMarks.end(), text) != kMarks.end();
 }
 
-double estimate_skew(const cv::Mat& small_grey) {
-    cv::Mat quarter, gradient, mask;
-    cv::resize(small_grey, quarter, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-    cv::morphologyEx(quarter, gradient, cv::MORPH_GRADIENT,
-                     cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
-    cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-    std::vector<cv::Point> points;
-    cv::findNonZero(mask, points);
-    if (points.size() < 50) return 0;
-    const int bins = quarter.cols + quarter.rows;
-    const double offset = quarter.cols;  // y·cos − x·sin ranges over about [−cols, rows]
-    auto best_in = [&](double from, double to, double step) {
-        double best_angle = 0, best_score = -1;
-        for (double angle = from; angle <= to + 1e-9; angle += step) {
-            const double score = profile_sharpness(points, angle, bins, offset);
-            if (score > best_score) {
-                best_score = score;
-                best_angle = angle;
-            }
-        }
-        return best_angle;
-    };
-    const double coarse = best_in(-kMaxSkew, kMaxSkew, 1.0);
-    return best_in(coarse - 1.0, coarse + 1.0, 0.25);
+// The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
+// x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
+// print ("2 0 2 5") stays one group.
+std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised) {
+    std::vector<std::pair<int, int>> groups;
+    if (normalised.empty()) return groups;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(normalised < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const int gap = kTextHeight * 6 / 10;
+    for (int x = 0; x < normalised.cols; ++x) {
+        if (columns.at<int>(0, x) == 0) continue;
+        if (!groups.empty() && x - groups.back().second <= gap)
+            groups.back().second = x + 1;
+        else
+            groups.emplace_back(x, x + 1);
+    }
+    return groups;
 }
 
-std::vector<cv::Rect> find_line_boxes(const cv::Mat& small_grey) {
-    cv::Mat gradient, mask;
-    cv::morphologyEx(small_grey, gradient, cv::MORPH_GRADIENT,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
-    cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-    // Join the characters of one line, not the lines above and below it.
-    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {13, 3}));
-    cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {5, 3}));
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    std::vector<cv::Rect> boxes;
-    for (const auto& contour : contours) {
-        const cv::Rect box = cv::boundingRect(contour);
-        if (box.height < 7 || box.height > 48 || box.width < 2 * box.height || box.width < 30) continue;
-        const double fill = cv::contourArea(contour) / box.area();
-        if (fill < 0.4) continue;
-        boxes.push_back(box);
+bool has_cjk(const std::string& text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+bool is_digit_text(const std::string& text) {
+    return text.size() == 1 && text[0] >= '0' && text[0] <= '9';
+}
+
+int count_digits(const std::string& text) {
+    return static_cast<int>(
+        std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }));
+}
+
+cv::Mat padded(const cv::Mat& line) {
+    cv::Mat out;
+    cv::copyMakeBorder(line, out, 8, 8, 10, 10, cv::BORDER_CONSTANT, cv::Scalar(255));
+    return out;
+}
+
+std::string compact_of(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        if (!std::isspace(static_cast<unsigned char>(c))) out += c;
+    return out;
+}
+
+LineImage to_picture(const cv::Mat& image) {
+    cv::Mat fitted = image;
+    if (image.cols > kPictureWidth)
+        cv::resize(image, fitted, cv::Size(), static_cast<double>(kPictureWidth) / image.cols,
+                   static_cast<double>(kPictureWidth) / image.cols, cv::INTER_AREA);
+    LineImage picture;
+    picture.width = fitted.cols;
+    picture.height = fitted.rows;
+    picture.pixels.resize(static_cast<std::size_t>(fitted.cols) * static_cast<std::size_t>(fitted.rows));
+    for (int y = 0; y < fitted.rows; ++y)
+        std::copy_n(fitted.ptr<std::uint8_t>(y), fitted.cols,
+                    picture.pixels.data() + static_cast<std::size_t>(y) * fitted.cols);
+    return picture;
+}
+
+Quad corners_of(const detail::LineBox& line) {
+    Quad quad{};
+    const std::array<std::pair<float, float>, 4> at{
+        {{-0.5f, -0.5f}, {0.5f, -0.5f}, {0.5f, 0.5f}, {-0.5f, 0.5f}}};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const cv::Point2f p = line.at(at[i].first, at[i].second);
+        quad[i] = PointF{p.x, p.y};
     }
-    return boxes;
+    return quad;
+}
+
+// A label whose value the reader must find: the ones that make or unmake an expiry.
+bool needs_value(FieldKey key) {
+    return key == FieldKey::Expiry || key == FieldKey::InvalidFrom || key == FieldKey::Production ||
+           key == FieldKey::ShelfLife;
+}
+
+// The value as the parser would take it after this label: a date, a shelf life, or nothing.
+struct ValueMeaning {
+    std::optional<Date> date;
+    ExpiryPrecision precision = ExpiryPrecision::Day;
+    bool shelf_life = false;
+    bool any() const { return date || shelf_life; }
+    bool same_as(const ValueMeaning& other) const {
+        return date == other.date && precision == other.precision && shelf_life == other.shelf_life;
+    }
+};
+
+ValueMeaning meaning_of(const std::string& value) {
+    ValueMeaning meaning;
+    if (value.empty()) return meaning;
+    ParseOptions options;
+    options.value_on_next_line = false;
+    const ExpiryReading reading = parse_expiry_text("有效期至:" + value, options);
+    if (reading.expiry) {
+        meaning.date = reading.expiry;
+        meaning.precision = reading.precision;
+        return meaning;
+    }
+    const ExpiryReading shelf = parse_expiry_text("生产日期:2020.01.01\n有效期:" + value, options);
+    meaning.shelf_life = shelf.expiry.has_value();
+    return meaning;
 }
 
 }  // namespace
 
-struct TextReader::Engine {
+// One Tesseract model: reads one line image with a character set.
+struct Recogniser {
     tesseract::TessBaseAPI api;
+    Charset charset = Charset::Any;
+    bool ready = false;
+
+    std::string init(const std::string& dir, const std::string& language) {
+        // Tesseract prints warnings to stderr; the kiosk's log is not the place for per-frame chatter.
+        api.SetVariable("debug_file", "/dev/null");
+        if (api.Init(dir.c_str(), language.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+            return "Tesseract could not load " + language + " from " + dir +
+                   " (damaged or incompatible .traineddata?)";
+        api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+        api.SetVariable("user_defined_dpi", "300");
+        // Every line arrives as dark print on white: Tesseract's own second try on an inverted
+        // copy would only cost time.
+        api.SetVariable("tessedit_do_invert", "0");
+        ready = true;
+        return {};
+    }
+
+    Recognised recognise(const cv::Mat& line, Charset wanted) {
+        Recognised out;
+        if (!ready || line.empty()) return out;
+        if (wanted != charset) {
+            const char* whitelist = wanted == Charset::DateValue   ? "0123456789./-年月日"
+                                    : wanted == Charset::Digits    ? "0123456789./-"
+                                    : wanted == Charset::ShelfLife ? "0123456789个月"
+                                                                   : "";
+            api.SetVariable("tessedit_char_whitelist", whitelist);
+            charset = wanted;
+        }
+        const cv::Mat image = padded(line);
+        api.SetImage(image.data, image.cols, image.rows, 1, static_cast<int>(image.step));
+        if (api.Recognize(nullptr) != 0) return out;
+        std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+        if (!it) return out;
+        do {
+            std::unique_ptr<char[]> symbol(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+            if (!symbol || !*symbol.get()) continue;
+            int left = 0, top = 0, right = 0, bottom = 0;
+            it->BoundingBox(tesseract::RIL_SYMBOL, &left, &top, &right, &bottom);
+            if (it->IsAtBeginningOf(tesseract::RIL_WORD) && !out.spaced.empty()) out.spaced += ' ';
+            Glyph glyph{fold_full_width(symbol.get()), left - 10, right - 10};
+            out.spaced += glyph.text;
+            out.glyph_at.push_back(out.compact.size());
+            out.compact += compact_of(glyph.text);
+            out.glyphs.push_back(std::move(glyph));
+        } while (it->Next(tesseract::RIL_SYMBOL));
+        return out;
+    }
+};
+
+// The Chinese model reads labels and values; a Latin model (when installed) reads digit-only values a
+// second, independent way: two different networks rarely misread the same dots the same way.
+struct TextReader::Engine {
+    Recogniser chinese;
+    Recogniser latin;
 };
 
 std::string TextLines::joined() const {
     std::string text;
-    for (const auto& line : lines) {
-        if (!text.empty()) text += '\n';
-        text += line;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (i > 0) text += '\n';
+        text += lines[i].text;
     }
     return text;
 }
@@ -156,7 +296,10 @@ TextReader::TextReader(std::unique_ptr<Engine> engine, TextReaderOptions options
     : engine_(std::move(engine)), options_(std::move(options)) {}
 
 TextReader::~TextReader() {
-    if (engine_) engine_->api.End();
+    if (engine_) {
+        engine_->chinese.api.End();
+        engine_->latin.api.End();
+    }
 }
 
 TextReader::Opened TextReader::open(const TextReaderOptions& options) {
@@ -167,108 +310,440 @@ TextReader::Opened TextReader::open(const TextReaderOptions& options) {
         resolved.tessdata_dir = lookup.dir;
     }
     auto engine = std::make_unique<Engine>();
-    // Tesseract prints warnings to stderr; the kiosk's log is not the place for per-frame chatter.
-    engine->api.SetVariable("debug_file", "/dev/null");
-    if (engine->api.Init(resolved.tessdata_dir.c_str(), resolved.languages.c_str(),
-                         tesseract::OEM_LSTM_ONLY) != 0)
-        return {nullptr, "Tesseract could not load " + resolved.languages + " from " + resolved.tessdata_dir +
-                             " (damaged or incompatible .traineddata?)"};
-    engine->api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-    engine->api.SetVariable("user_defined_dpi", "300");
+    if (std::string error = engine->chinese.init(resolved.tessdata_dir, resolved.languages); !error.empty())
+        return {nullptr, error};
+    // The Latin model is optional: without it digit-only values are read twice by the Chinese one.
+    if (!resolved.value_language.empty()) {
+        const TessdataLookup latin = find_tessdata_dir(resolved.value_language);
+        if (latin.error.empty()) (void)engine->latin.init(latin.dir, resolved.value_language);
+    }
     return {std::unique_ptr<TextReader>(new TextReader(std::move(engine), std::move(resolved))), {}};
 }
 
-TextLines TextReader::read(const Frame& frame, const std::function<bool()>& cancelled) {
-    TextLines result;
+TextLines TextReader::read(const Frame& frame, const ReadRequest& request) {
     if (frame.width <= 0 || frame.height <= 0 ||
         frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
-        return result;
+        return {};
     const cv::Mat rgb(frame.height, frame.width, CV_8UC3, const_cast<std::uint8_t*>(frame.rgb.data()));
     cv::Mat grey;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
-    return read(GreyImage{grey.cols, grey.rows, grey.data, grey.step}, cancelled);
+    return read(GreyImage{grey.cols, grey.rows, grey.data, grey.step}, request);
 }
 
-TextLines TextReader::read(const GreyImage& image, const std::function<bool()>& cancelled) {
+namespace {
+
+// One line candidate as the frame's reading goes.
+struct Candidate {
+    detail::LineBox box;
+    bool hinted = false;
+    bool read = false;
+    cv::Mat normalised;  // empty when unreadable
+    bool dotted = false;
+    cv::Mat plain;      // `normalised` before dots were joined (the same Mat when not dotted)
+    int digit_run = 0;  // digit-shaped marks in a row, before recognition
+    Recognised label_pass;
+    std::vector<LabelHit> hits;
+    bool used_as_value = false;  // its text was read as another line's value
+    bool finished = false;       // `out` is filled in
+    ReadLine out;
+};
+
+// Where `other` sits relative to `line`, in `line`'s own frame: along its text and across it.
+cv::Point2f relative(const detail::LineBox& line, const detail::LineBox& other) {
+    const double a = line.angle_degrees * CV_PI / 180.0;
+    const cv::Point2f d = other.centre - line.centre;
+    return {static_cast<float>(d.x * std::cos(a) + d.y * std::sin(a)),
+            static_cast<float>(-d.x * std::sin(a) + d.y * std::cos(a))};
+}
+
+}  // namespace
+
+TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     TextLines result;
     if (!image.pixels || image.width < 32 || image.height < 32) return result;
     const auto locate_start = Clock::now();
     const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels),
                        image.stride);
-
-    const double shrink = std::min(1.0, static_cast<double>(kLocateWidth) / image.width);
-    cv::Mat small;
-    cv::resize(grey, small, cv::Size(), shrink, shrink, cv::INTER_AREA);
-    result.skew_degrees = estimate_skew(small);
-
-    // Rotate both copies so text lines run horizontally; the canvas grows to keep the corners.
-    auto rotation_for = [&](const cv::Mat& img, cv::Size& out_size) {
-        const cv::Point2f centre(static_cast<float>(img.cols) / 2.0f, static_cast<float>(img.rows) / 2.0f);
-        cv::Mat rotation = cv::getRotationMatrix2D(centre, result.skew_degrees, 1.0);
-        const cv::Rect2f bounds =
-            cv::RotatedRect(centre, img.size(), static_cast<float>(result.skew_degrees)).boundingRect2f();
-        rotation.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
-        rotation.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
-        out_size = cv::Size(static_cast<int>(bounds.width), static_cast<int>(bounds.height));
-        return rotation;
-    };
-    cv::Size small_size, full_size;
-    const cv::Mat small_rotation = rotation_for(small, small_size);
-    const cv::Mat full_rotation = rotation_for(grey, full_size);
-    cv::Mat small_level, full_level;
-    cv::warpAffine(small, small_level, small_rotation, small_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-
-    std::vector<cv::Rect> boxes = find_line_boxes(small_level);
-    result.candidates = static_cast<int>(boxes.size());
-    // Titles are printed far bigger than the dates and cost the most to recognise: skip lines much
-    // taller than the typical one.
-    if (boxes.size() >= 3) {
-        std::vector<int> heights;
-        for (const auto& box : boxes) heights.push_back(box.height);
-        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
-                         heights.end());
-        const int typical = heights[heights.size() / 2];
-        std::erase_if(boxes, [&](const cv::Rect& box) { return box.height > typical * 8 / 5; });
+    std::optional<detail::Quad> region;
+    if (request.region) {
+        detail::Quad quad;
+        for (std::size_t i = 0; i < 4; ++i)
+            quad[i] = cv::Point2f((*request.region)[i].x, (*request.region)[i].y);
+        region = quad;
     }
-    // With more candidates than the time budget allows, the largest are the likeliest real lines.
-    std::sort(boxes.begin(), boxes.end(),
-              [](const cv::Rect& a, const cv::Rect& b) { return a.area() > b.area(); });
-    if (static_cast<int>(boxes.size()) > options_.max_lines)
-        boxes.resize(static_cast<std::size_t>(options_.max_lines));
-    std::sort(boxes.begin(), boxes.end(),
-              [](const cv::Rect& a, const cv::Rect& b) { return a.y < b.y || (a.y == b.y && a.x < b.x); });
-
-    if (!boxes.empty())
-        cv::warpAffine(grey, full_level, full_rotation, full_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    const detail::FoundLines found = detail::find_text_lines(grey, region);
+    result.skew_degrees = found.skew_degrees;
+    result.candidates = static_cast<int>(found.lines.size());
+    std::vector<Candidate> lines;
+    for (const auto& box : found.lines) {
+        lines.emplace_back();
+        lines.back().box = box;
+    }
     result.locate_ms = ms_since(locate_start);
 
+    // Lines near where labels were read in earlier frames first; then the rest, plain-sized short
+    // lines before titles and paragraphs (a date line is rarely either).
+    for (auto& line : lines)
+        for (const Quad& hint : request.hints) {
+            cv::Point2f centre(0, 0);
+            for (const auto& p : hint) centre += cv::Point2f(p.x, p.y) * 0.25f;
+            const float reach = std::max(12.0f, 0.8f * line.box.height);
+            if (cv::norm(centre - line.box.centre) < reach) line.hinted = true;
+        }
+    Engine& engine = *engine_;
     const auto recognise_start = Clock::now();
-    const double grow = 1.0 / shrink;
-    const cv::Rect full_bounds(0, 0, full_level.cols, full_level.rows);
-    for (const cv::Rect& box : boxes) {
-        const int pad = std::max(4, static_cast<int>(box.height * grow * 0.3));
-        cv::Rect full_box(static_cast<int>(box.x * grow) - pad, static_cast<int>(box.y * grow) - pad,
-                          static_cast<int>(box.width * grow) + 2 * pad,
-                          static_cast<int>(box.height * grow) + 2 * pad);
-        full_box &= full_bounds;
-        if (full_box.area() <= 0) continue;
-        if (cancelled && cancelled()) break;
-        cv::Mat line;
-        const double to_line = static_cast<double>(kLineHeight) / full_box.height;
-        cv::resize(full_level(full_box), line, cv::Size(), to_line, to_line,
-                   to_line > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-        cv::threshold(line, line, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-        // Tesseract wants dark text on light ground; light-on-dark lines (headers on a band) get flipped.
-        if (static_cast<std::size_t>(cv::countNonZero(line)) < line.total() / 2) cv::bitwise_not(line, line);
-        cv::copyMakeBorder(line, line, 8, 8, 8, 8, cv::BORDER_CONSTANT, cv::Scalar(255));
-        engine_->api.SetImage(line.data, line.cols, line.rows, 1, static_cast<int>(line.step));
-        std::unique_ptr<char[]> text(engine_->api.GetUTF8Text());
-        std::string recognised = text ? text.get() : "";
-        while (!recognised.empty() && (recognised.back() == '\n' || recognised.back() == ' '))
-            recognised.pop_back();
-        if (!recognised.empty()) result.lines.push_back(std::move(recognised));
+    const double cpu_start = thread_cpu_ms();
+
+    // Every candidate cut out upright and normalised first (a millisecond each): what it looks like
+    // decides the order in which the expensive recognition reads them.
+    for (auto& c : lines) {
+        cv::Mat crop = detail::cut_out_line(grey, c.box, kTextHeight, region);
+        c.normalised = detail::normalise_line(crop);
+        if (c.normalised.empty()) continue;
+        detail::remove_rules(c.normalised);
+        c.dotted = detail::looks_dotted(c.normalised);
+        c.plain = c.normalised;
+        if (c.dotted) c.normalised = detail::join_dots(c.normalised);
+        // Wood grain, stripes and other texture that the edge finder took for a line: not worth a read.
+        if (!detail::looks_like_text(c.normalised, kTextHeight)) {
+            c.normalised.release();
+            continue;
+        }
+        c.digit_run = detail::digit_run(c.normalised, kTextHeight);
+    }
+    std::vector<float> heights;
+    for (const auto& line : lines) heights.push_back(line.box.height);
+    float typical = 0;
+    if (!heights.empty()) {
+        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                         heights.end());
+        typical = heights[heights.size() / 2];
+    }
+    // Lines near where labels were read in earlier frames first; then lines with a run of digits
+    // (a date, most likely with its label beside or above it); then plain lines; titles last.
+    auto rank = [&](const Candidate& c) {
+        if (c.hinted) return 0;
+        if (c.digit_run >= 4) return 1;
+        if (c.box.height > typical * 2.2f) return 4;  // a title
+        if (c.digit_run >= 2) return 2;
+        return 3;
+    };
+    std::vector<std::size_t> order(lines.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const int ra = rank(lines[a]), rb = rank(lines[b]);
+        if (ra != rb) return ra < rb;
+        if (lines[a].digit_run != lines[b].digit_run) return lines[a].digit_run > lines[b].digit_run;
+        return lines[a].box.centre.y < lines[b].box.centre.y;
+    });
+
+    auto prepare = [&](Candidate& c) {
+        if (c.read) return;
+        c.read = true;
+        if (c.normalised.empty()) return;
+        ++result.recognised;
+        c.label_pass = engine.chinese.recognise(c.normalised, Charset::Any);
+        c.hits = find_labels(c.label_pass.compact);
+        // Digits but no label: the label may be what a second binarisation reads.
+        if (c.hits.empty() && (count_digits(c.label_pass.compact) >= 4 ||
+                               c.label_pass.compact.find("月") != std::string::npos)) {
+            Recognised again = engine.chinese.recognise(detail::local_threshold(c.normalised), Charset::Any);
+            std::vector<LabelHit> hits = find_labels(again.compact);
+            if (!hits.empty()) {
+                c.label_pass = std::move(again);
+                c.hits = std::move(hits);
+            }
+        }
+    };
+
+    // A value read three ways: as the label pass saw it, by the Chinese model with a value's
+    // character set, and by a second, independent reading (the Latin model on the unjoined, slightly
+    // blurred print for digit-only values; the Chinese model on a second binarisation otherwise). A
+    // date needs two readings that agree; when the two Chinese readings agree, the independent one
+    // must not read another date. Anything else gives nothing: no value is better than a wrong one.
+    auto vote = [&](const Candidate& c, int x0, int x1, Charset charset,
+                    const std::string& label_value) -> std::string {
+        const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
+        const cv::Mat part = c.plain.colRange(left, right);
+        // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
+        const bool dotted = c.dotted || detail::looks_dotted(part);
+        const std::string first = compact_of(label_value);
+        const ValueMeaning a = meaning_of(first);
+        const std::string second = compact_of(
+            engine.chinese
+                .recognise(dotted ? detail::join_dots(part) : cv::Mat(c.normalised.colRange(left, right)),
+                           charset)
+                .compact);
+        const ValueMeaning b = meaning_of(second);
+        const bool digits_only = charset == Charset::DateValue && !has_cjk(first) && !has_cjk(second);
+        std::string third;
+        if (digits_only && engine.latin.ready) {
+            cv::Mat soft;
+            cv::GaussianBlur(part, soft, cv::Size(0, 0), dotted ? 1.4 : 1.0);
+            third = compact_of(engine.latin.recognise(soft, Charset::Digits).compact);
+        } else {
+            cv::Mat other_view;
+            if (dotted)
+                cv::GaussianBlur(part, other_view, cv::Size(0, 0), 1.4);
+            else
+                other_view = detail::local_threshold(part);
+            third = compact_of(engine.chinese.recognise(other_view, charset).compact);
+        }
+        const ValueMeaning d = meaning_of(third);
+        if (b.any() && d.any() && b.same_as(d)) return second;
+        if (a.any() && d.any() && a.same_as(d)) return third;
+        if (a.any() && b.any() && a.same_as(b) && !d.any()) return second;
+        return {};
+    };
+
+    // The value of label `h` of candidate `c`: on its own line after it, else in the cell to the
+    // right, else under the label (the next line, or the cell below in a table). Empty when none was
+    // read with confidence. `picture` gets the label and its value.
+    auto read_value = [&](std::size_t index, std::size_t h, cv::Mat& picture) -> std::string {
+        Candidate& c = lines[index];
+        const LabelHit& hit = c.hits[h];
+        const Recognised& pass = c.label_pass;
+        const std::size_t label_first = pass.glyph_for(hit.begin);
+        const std::size_t label_last = pass.glyph_for(hit.end - 1);
+        const std::size_t stop_glyph =
+            h + 1 < c.hits.size() ? pass.glyph_for(c.hits[h + 1].begin) : pass.glyphs.size();
+        std::size_t value_first = label_last + 1;
+        while (value_first < stop_glyph && is_separator(pass.glyphs[value_first].text)) ++value_first;
+        std::string label_value;
+        bool value_digits = false;
+        for (std::size_t g = value_first; g < stop_glyph; ++g) {
+            label_value += pass.glyphs[g].text;
+            value_digits = value_digits || is_digit_text(pass.glyphs[g].text);
+        }
+        const Charset charset = hit.key == FieldKey::ShelfLife || label_value.find("个") != std::string::npos
+                                    ? Charset::ShelfLife
+                                    : Charset::DateValue;
+        if (value_digits) {
+            // From the value's first mark to its last: a cell's border or a stray mark after it would
+            // be read as a digit by the value pass.
+            const int x0 = pass.glyphs[value_first].x0 - 2;
+            int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+            for (const auto& group : ink_groups(c.normalised))
+                if (group.first <= x0 + kTextHeight / 2 && group.second > x0)
+                    x1 = std::min(x1, group.second + 3);
+            picture = c.normalised;
+            return vote(c, x0, x1, charset, label_value);
+        }
+        // Words after the label ("见封口": see the seal) say the value is not printed here; stray
+        // punctuation or a border's mark does not.
+        int letters = 0;
+        for (std::size_t g = value_first; g < stop_glyph; ++g) {
+            const std::string& t = pass.glyphs[g].text;
+            if (has_cjk(t) && !is_separator(t)) return {};
+            if (t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0]))) ++letters;
+        }
+        if (letters >= 2) return {};
+        // The value is in another line. Where the label itself lies along its line:
+        const float k = static_cast<float>(kTextHeight) / std::max(1.0f, c.box.height);
+        const float margin = 0.35f * c.box.height;
+        auto along = [&](int crop_x) { return static_cast<float>(crop_x) / k - margin - c.box.length / 2; };
+        const float label_from = along(pass.glyphs[label_first].x0);
+        const float label_to = along(pass.glyphs[label_last].x1);
+        const float next_label = h + 1 < c.hits.size() ? along(pass.glyphs[stop_glyph].x0) : 1e9f;
+        const float tall = c.box.height;
+        std::vector<std::pair<float, std::size_t>> right, below;
+        for (std::size_t j = 0; j < lines.size(); ++j) {
+            if (j == index) continue;
+            const detail::LineBox& other = lines[j].box;
+            if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
+            const cv::Point2f at = relative(c.box, other);
+            const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
+            const float gap = other_from - label_to;
+            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall && next_label > 1e8f)
+                right.emplace_back(gap, j);
+            const bool overlaps = other_from < label_to + 2 * tall && other_to > label_from - tall;
+            if (at.y > 0.6f * tall && at.y < 2.8f * tall && overlaps) below.emplace_back(at.y, j);
+        }
+        std::sort(right.begin(), right.end());
+        std::sort(below.begin(), below.end());
+        std::vector<std::size_t> tries;
+        if (!right.empty()) tries.push_back(right.front().second);
+        if (!below.empty()) tries.push_back(below.front().second);
+        for (const std::size_t j : tries) {
+            Candidate& other = lines[j];
+            prepare(other);
+            if (other.normalised.empty() || !other.hits.empty()) continue;  // a line with its own label
+            // Only one group of marks (a cell) of the other line: beside the label the first one;
+            // under it the one lying most under the label.
+            const cv::Point2f at = relative(c.box, other.box);
+            const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
+            const float margin_other = 0.35f * other.box.height;
+            const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised);
+            if (groups.empty()) continue;
+            std::pair<int, int> chosen_group = groups.front();
+            if (std::abs(at.y) >= 0.6f * tall) {
+                auto crop_x = [&](float along_in_label) {
+                    return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
+                };
+                const float lx0 = crop_x(label_from - 0.3f * tall);
+                const float lx1 = crop_x(std::min(label_to + 0.3f * tall, next_label));
+                float best = 0;
+                bool found_group = false;
+                for (const auto& group : groups) {
+                    const float overlap = std::min(lx1, static_cast<float>(group.second)) -
+                                          std::max(lx0, static_cast<float>(group.first));
+                    if (overlap > best) {
+                        best = overlap;
+                        chosen_group = group;
+                        found_group = true;
+                    }
+                }
+                if (!found_group) continue;
+            }
+            const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
+            const bool whole = groups.size() == 1;
+            std::string beside_value;
+            for (const auto& g : other.label_pass.glyphs)
+                if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
+            const std::string chosen = vote(other, x0, x1, charset, beside_value);
+            if (chosen.empty()) continue;
+            if (whole) other.used_as_value = true;
+            const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
+                                                           std::clamp(x1, x0 + 1, other.normalised.cols));
+            const int label_x0 = std::max(0, pass.glyphs[label_first].x0 - 4);
+            const int label_x1 = std::min(c.normalised.cols, pass.glyphs[label_last].x1 + 4);
+            const cv::Mat label_part = c.normalised.colRange(label_x0, std::max(label_x0 + 1, label_x1));
+            if (std::abs(at.y) < 0.6f * tall) {
+                cv::Mat side;
+                cv::resize(part, side,
+                           cv::Size(std::max(1, part.cols * label_part.rows / std::max(1, part.rows)),
+                                    label_part.rows));
+                cv::hconcat(label_part, side, picture);
+            } else {
+                const int width = std::max(part.cols, label_part.cols);
+                cv::Mat top(label_part.rows, width, CV_8U, cv::Scalar(255));
+                cv::Mat under(part.rows, width, CV_8U, cv::Scalar(255));
+                label_part.copyTo(top(cv::Rect(0, 0, label_part.cols, label_part.rows)));
+                part.copyTo(under(cv::Rect(0, 0, part.cols, part.rows)));
+                cv::vconcat(top, under, picture);
+            }
+            return chosen;
+        }
+        return {};
+    };
+
+    auto finish = [&](std::size_t index) {
+        Candidate& c = lines[index];
+        if (c.finished || c.normalised.empty()) return;
+        c.finished = true;
+        c.out.corners = corners_of(c.box);
+        c.out.as_read = c.label_pass.spaced;
+        if (c.hits.empty()) {
+            c.out.text = c.label_pass.spaced;
+            return;
+        }
+        // The parser gets each label as printed, followed by the value the value pass read.
+        std::string text;
+        cv::Mat picture;
+        for (std::size_t h = 0; h < c.hits.size(); ++h) {
+            const LabelHit& hit = c.hits[h];
+            if (!text.empty()) text += ' ';
+            if (needs_value(hit.key)) {
+                cv::Mat part;
+                const std::string value = read_value(index, h, part);
+                if (value.empty()) continue;  // a label without a trustworthy value says nothing
+                text += hit.canonical + ":" + value;
+                c.out.labelled = true;
+                if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
+                    picture = part;
+            } else {
+                // Batch and other numbers as read: the parser keeps them apart from dates.
+                const std::size_t stop =
+                    h + 1 < c.hits.size() ? c.hits[h + 1].begin : c.label_pass.compact.size();
+                text += hit.canonical + ":" + c.label_pass.compact.substr(hit.end, stop - hit.end);
+            }
+        }
+        c.out.text = text;
+        if (!picture.empty()) c.out.picture = to_picture(picture);
+    };
+
+    // A line of digits without a label of its own: its label may stand to its left (the previous
+    // cell) or above it (a stacked field, a table's header row). Reading that line lets the label
+    // find this value.
+    auto find_label_for = [&](std::size_t index) {
+        Candidate& c = lines[index];
+        if (!c.hits.empty() || c.used_as_value || c.normalised.empty()) return;
+        if (count_digits(c.label_pass.compact) < 4 && c.digit_run < 4) return;
+        const float tall = c.box.height;
+        std::vector<std::pair<float, std::size_t>> near;
+        for (std::size_t j = 0; j < lines.size(); ++j) {
+            if (j == index || lines[j].normalised.empty()) continue;
+            const detail::LineBox& other = lines[j].box;
+            if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
+            const cv::Point2f at = relative(c.box, other);
+            const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
+            const float gap = -c.box.length / 2 - other_to;
+            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall)
+                near.emplace_back(gap, j);
+            const bool overlaps = other_from < c.box.length / 2 && other_to > -c.box.length / 2 - 2 * tall;
+            if (at.y < -0.6f * tall && at.y > -2.8f * tall && overlaps)
+                near.emplace_back(-at.y + 8 * tall, j);
+        }
+        std::sort(near.begin(), near.end());
+        for (std::size_t n = 0; n < near.size() && n < 2; ++n) {
+            prepare(lines[near[n].second]);
+            finish(near[n].second);
+        }
+    };
+
+    // Asked when the hinted lines are done, and again when only lines without digits are left:
+    // true ends the frame (what was read is enough).
+    auto enough_so_far = [&] {
+        if (!request.enough) return false;
+        TextLines partial = result;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].finished && !lines[i].used_as_value) partial.lines.push_back(lines[i].out);
+        return request.enough(partial);
+    };
+    int last_rank = 0;
+    for (std::size_t n = 0; n < order.size(); ++n) {
+        const std::size_t index = order[n];
+        if (request.cancelled && request.cancelled()) break;
+        const int this_rank = rank(lines[index]);
+        if ((last_rank == 0 && this_rank > 0 && !request.hints.empty()) || (last_rank < 3 && this_rank >= 3))
+            if (enough_so_far()) break;
+        last_rank = this_rank;
+        if (!lines[index].read && thread_cpu_ms() - cpu_start > options_.budget_ms) break;
+        prepare(lines[index]);  // a line already read as a neighbour's value is not read again
+        finish(index);
+        find_label_for(index);
     }
     result.recognise_ms = ms_since(recognise_start);
+
+    // Reading order: rows of the levelled face top to bottom, left to right within a row.
+    const double a = result.skew_degrees * CV_PI / 180.0;
+    std::vector<std::size_t> kept;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        if (lines[i].finished && !lines[i].used_as_value && !lines[i].out.text.empty()) kept.push_back(i);
+    auto level_y = [&](const Candidate& c) {
+        return -std::sin(a) * c.box.centre.x + std::cos(a) * c.box.centre.y;
+    };
+    auto level_x = [&](const Candidate& c) {
+        return std::cos(a) * c.box.centre.x + std::sin(a) * c.box.centre.y;
+    };
+    std::sort(kept.begin(), kept.end(),
+              [&](std::size_t i, std::size_t j) { return level_y(lines[i]) < level_y(lines[j]); });
+    std::vector<int> row(lines.size(), 0);
+    int current_row = 0;
+    double row_top = 0;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+        const Candidate& c = lines[kept[k]];
+        if (k == 0 || level_y(c) - row_top > 0.5 * c.box.height) {
+            current_row += k == 0 ? 0 : 1;
+            row_top = level_y(c);
+        }
+        row[kept[k]] = current_row;
+    }
+    std::stable_sort(kept.begin(), kept.end(), [&](std::size_t i, std::size_t j) {
+        if (row[i] != row[j]) return row[i] < row[j];
+        return level_x(lines[i]) < level_x(lines[j]);
+    });
+    for (const std::size_t i : kept) result.lines.push_back(std::move(lines[i].out));
     return result;
 }
 

@@ -4,6 +4,7 @@
 // (not their names), and the size an image declares checked before anything is decoded, so a small
 // file declaring 30000×30000 pixels costs a few bytes read instead of gigabytes.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -35,6 +36,19 @@ std::variant<ImageSize, std::string> read_image_size(std::string_view bytes);
 // "declares 30000x30000 pixels (900 MP), more than the limit of 50 MP …", or empty when within it.
 std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels);
 
+// A progressive JPEG is decoded scan by scan, each over the whole image: thousands of repeated scans
+// in a 2 MB file kept libjpeg busy for minutes at 7000x7000. A normal progressive JPEG has about 10
+// (simple progression), hand-tuned scan scripts a few dozen. So at most kMaxJpegScans scans, and fewer
+// for a big image: scans x pixels within kMaxJpegScanPixels (20 scans at 50 MP, 100 up to 10 MP).
+inline constexpr std::size_t kMaxJpegScans = 100;
+inline constexpr std::size_t kMinJpegScanLimit = 20;
+inline constexpr std::uint64_t kMaxJpegScanPixels = 1'000'000'000;
+std::size_t max_jpeg_scans(const ImageSize& size);
+
+// "JPEG holds more than 100 scans …" for a JPEG (whole file in `bytes`, declaring `size`) with more
+// than max_jpeg_scans(size), or empty.
+std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size);
+
 struct ImageFile {
     std::vector<std::uint8_t> bytes;  // the whole file, to decode from memory (never the path again)
     ImageSize size;
@@ -42,7 +56,8 @@ struct ImageFile {
 
 // Reads an image file whole: refused before reading when it is not a regular file or bigger than an
 // image within `max_pixels` can be, and before decoding when its header is not one of the four
-// formats or declares more than `max_pixels`. The error says why, for a technician.
+// formats or declares more than `max_pixels`, or it is a JPEG with more than kMaxJpegScans scans. The error
+// says why, for a technician.
 std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path& path,
                                                      std::uint64_t max_pixels);
 

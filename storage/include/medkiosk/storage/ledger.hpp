@@ -54,6 +54,12 @@ struct LedgerSummary {
     int schema_version = 0;
 };
 
+// Why the ledger at `file` is not there to be read, or success when it is: the lost-ledger reason
+// (missing, 0 bytes or without tables where the data directory had one, naming the file and `medkioskctl
+// db init --new-instance`), else "no ledger at … the kiosk creates it on first start". For commands that
+// look and must never create one.
+Result<void> check_ledger_present(const std::filesystem::path& file);
+
 class Ledger {
   public:
     // Opens or creates the database, applies migrations, checks integrity. A database written by a
@@ -76,7 +82,7 @@ class Ledger {
     // with instances has written to yet.
     std::string instance_id() const;
 
-    static constexpr int kSchemaVersion = 20;
+    static constexpr int kSchemaVersion = 30;
 
   private:
     struct Impl;

@@ -99,6 +99,7 @@ struct SyncProgress {
     std::int64_t backlog = 0;
     std::int64_t oldest_unsynced_age_s = 0;
     std::int64_t rounds = 0;
+    std::int64_t failed_rounds = 0;  // since start; consecutive_failures resets on a success
     int consecutive_failures = 0;
     std::string last_success_at;  // UTC ISO-8601, empty before the first success
     std::string last_error;

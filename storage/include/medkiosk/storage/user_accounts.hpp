@@ -42,7 +42,10 @@ class UserAccounts {
     // `had_failures`).
     Result<PinAttemptState> begin_pin_attempt(const std::string& login, const std::string& now_iso,
                                               const PinAttemptRules& rules);
-    Result<PinAttemptState> fail_pin_attempt(const std::string& login, const PinAttemptRules& rules);
+    // `attempt` is the number begin_pin_attempt gave this attempt: concurrent guesses each lock and
+    // audit by their own number, not by the count the others have raised since.
+    Result<PinAttemptState> fail_pin_attempt(const std::string& login, int attempt,
+                                             const PinAttemptRules& rules);
     Result<bool> pass_pin_attempt(const std::string& login, bool had_failures);
 
   private:

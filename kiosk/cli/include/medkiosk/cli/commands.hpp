@@ -26,9 +26,11 @@ int run_dropoffs(const Args& args, CommandIo io);  // medkioskctl dropoffs list 
 int run_record(const Args& args, CommandIo io);    // medkioskctl record < scan lines
 int run_hub(const Args& args, CommandIo io);   // medkioskctl hub (init|add-kiosk ID|import FILE) [--hub URL]
 int run_sync(const Args& args, CommandIo io);  // medkioskctl sync (run|status|export) [--data-dir DIR]
-int run_report(const Args& args, CommandIo io);  // medkioskctl report --from D --to D [--format csv|html]
-int run_ocr(const Args& args, CommandIo io);     // medkioskctl ocr [--json] [--lines] IMAGE...
-int run_config(const Args& args, CommandIo io);  // medkioskctl config (check|show|set KEY VALUE|keys)
-int run_status(const Args& args, CommandIo io);  // medkioskctl status [--data-dir DIR] [--json]
+int run_report(const Args& args, CommandIo io);    // medkioskctl report --from D --to D [--format csv|html]
+int run_ocr(const Args& args, CommandIo io);       // medkioskctl ocr [--json] [--lines] IMAGE...
+int run_config(const Args& args, CommandIo io);    // medkioskctl config (check|show|set KEY VALUE|keys)
+int run_status(const Args& args, CommandIo io);    // medkioskctl status [--data-dir DIR] [--json]
+int run_dispatch(const Args& args, CommandIo io);  // medkioskctl dispatch (orders|send|packing-list …)
+int run_clinic(const Args& args, CommandIo io);    // medkioskctl clinic (arrive|give-out|stock …)
 
 }  // namespace medkiosk::cli

@@ -18,13 +18,14 @@
 #include "medkiosk/kiosk/job_queue.hpp"
 #include "medkiosk/kiosk/policy.hpp"
 #include "medkiosk/result.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 #include "medkiosk/storage/records.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::kiosk {
 
-enum class Role { Staff, Technician };
-std::string_view to_string(Role role);  // "staff", "technician"
+enum class Role { Staff, Technician, Clinic };
+std::string_view to_string(Role role);  // "staff", "technician", "clinic"
 
 // --- Answers
 
@@ -72,6 +73,9 @@ struct QueueItem {
     std::string name_en;
 };
 
+// A drop-off as the staff screens list it.
+QueueItem to_queue_item(const storage::StaffQueueRow& row);
+
 // A pharmacist's action on a drop-off, named as the ledger stores it ("approve", "reject", "dispose";
 // re-classification goes through StaffPort::reclassify).
 enum class ReviewAction { Approve, Reject, Dispose };
@@ -94,10 +98,27 @@ struct CategoryList {
     std::vector<std::string> categories;
 };
 
-// What a dispatch may hold (earliest expiry first) and the clinics dispatched to before.
+// What a dispatch may hold (earliest expiry first, each with the packs still free as its quantity),
+// the county's clinics to choose from, and the bureau's open orders for this collection point.
 struct DispatchPlan {
     std::vector<QueueItem> items;
-    std::vector<std::string> clinics;
+    std::vector<storage::ClinicChoice> clinics;
+    std::vector<storage::DispatchOrder> orders;
+};
+
+// What the dispatch screen sends: to a clinic from the list, or for an order (fully or partly).
+struct DispatchChoice {
+    std::string clinic_id;
+    std::string order_uuid;
+    bool closes_order = false;  // nothing more will be sent for the order
+    std::vector<storage::DispatchItem> items;
+};
+
+// A dispatch recorded: its manifest (the QR the clinic scans) and where its packing list was written.
+struct DispatchDone {
+    storage::DispatchRecord record;
+    std::filesystem::path packing_list;  // empty when it could not be written (message says why)
+    std::string message;
 };
 
 // Counts for the staff charts: per local day (oldest first) and per category.
@@ -122,7 +143,7 @@ struct HubTestReport {
 
 struct UserSummary {
     std::string login;
-    std::string role;  // "staff" | "technician"
+    std::string role;  // "staff" | "technician" | "clinic"
     bool locked = false;
     bool disabled = false;
     int failed_attempts = 0;
@@ -139,7 +160,7 @@ struct RulesView {
 };
 
 using BackOfficeAnswer = std::variant<PinCheck, std::vector<QueueItem>, Done, CategoryList, DispatchPlan,
-                                      ChartData, HubTestReport, UserList, RulesView>;
+                                      ChartData, HubTestReport, UserList, RulesView, DispatchDone>;
 using BackOfficeReply = JobReply<BackOfficeAnswer>;
 
 // What a command's outcome says: what was done, or why not.
@@ -166,8 +187,8 @@ class StaffPort {
     virtual std::uint64_t query_categories() = 0;     // CategoryList
     virtual std::uint64_t query_dispatch_plan() = 0;  // DispatchPlan
     // Items approved by a pharmacist or accepted by the kiosk; the kiosk's are approved (a review row
-    // by the signed-in user) in the dispatch's transaction.
-    virtual std::uint64_t dispatch(std::string clinic, std::vector<storage::DispatchItem> items) = 0;
+    // by the signed-in user) in the dispatch's transaction. Answers DispatchDone.
+    virtual std::uint64_t dispatch(DispatchChoice choice) = 0;
     virtual std::uint64_t query_charts(int days) = 0;  // ChartData over the last `days` days
     // The hub sync's figures as the sync worker last reported them; nullopt when no hub is configured.
     // Cheap (no database): the UI calls it every frame.

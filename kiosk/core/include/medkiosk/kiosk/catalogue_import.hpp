@@ -19,15 +19,12 @@
 #include <string_view>
 #include <vector>
 
+#include "medkiosk/kiosk/csv_table.hpp"
 #include "medkiosk/storage/records.hpp"
 
 namespace medkiosk::kiosk {
 
-struct CatalogueProblem {
-    int line = 0;        // 1-based line in the file where the row starts
-    std::string column;  // column name, or "" for the whole row
-    std::string why;
-};
+using CatalogueProblem = CsvProblem;
 
 struct CatalogueParse {
     std::vector<storage::CatalogueEntry> entries;

@@ -22,8 +22,11 @@ struct KioskConfig {
     std::string location;         // free text shown to staff, e.g. "Pharmacy No. 3, Main Street"
     std::string language = "zh";  // "zh" | "en": the language the welcome screen starts in
     int idle_timeout_seconds = 90;
-    std::string font;                    // font file; empty = Noto Sans CJK SC through fontconfig
-    std::string catalogue_file;          // the technician's catalogue CSV (USB stick); empty = none yet
+    std::string font;            // font file; empty = Noto Sans CJK SC through fontconfig
+    std::string catalogue_file;  // the technician's catalogue CSV (USB stick); empty = none yet
+    // "collection-point" takes donations; "clinic" receives dispatches and gives packs out (issue 17).
+    std::string mode = "collection-point";
+    std::string clinic_id;               // the clinic a clinic-mode kiosk belongs to (an id of hub.clinic)
     std::string camera_source = "auto";  // auto | demo | camera:N | camera:/dev/X | video:FILE | images:DIR
     int camera_width = 0;                // 0 = the device's default resolution
     int camera_height = 0;

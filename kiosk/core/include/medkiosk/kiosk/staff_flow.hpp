@@ -69,23 +69,41 @@ class StaffFlow {
     void reclassify(const std::string& category, std::chrono::steady_clock::time_point now);
     bool busy() const { return action_ticket_ != 0; }  // a review, re-classify or dispatch is being stored
 
-    // Dispatch (staff): accepted items earliest expiry first, each kept or dropped with a quantity,
-    // to a named clinic.
+    // Dispatch (staff): to a clinic chosen from the county's list (no typing), accepted items
+    // earliest expiry first, each kept or left with a quantity (part of a drop-off's packs may go; the
+    // rest stays in the queue); or an order the bureau published for this collection point, fulfilled
+    // fully or partly, and closed when nothing more will come.
     struct DispatchLine {
-        QueueItem item;
+        QueueItem item;  // quantity: the packs that can go now
         bool included = true;
         int quantity = 1;  // 1..item.quantity
     };
     void open_dispatch(std::chrono::steady_clock::time_point now);
     const std::vector<DispatchLine>& dispatch_lines() const { return dispatch_lines_; }
-    const std::vector<std::string>& clinics() const { return clinics_; }  // used before, most recent first
-    const std::string& clinic() const { return clinic_; }
-    void set_clinic(std::string clinic, std::chrono::steady_clock::time_point now);
+    const std::vector<storage::ClinicChoice>& clinics() const { return clinics_; }
+    // The clinics' townships, in the list's order; the picker shows one township's clinics at a time.
+    std::vector<std::string> townships() const;
+    const std::string& township() const { return township_; }
+    void choose_township(std::string township, std::chrono::steady_clock::time_point now);
+    const std::string& clinic_id() const { return clinic_id_; }
+    const storage::ClinicChoice* clinic() const;  // the chosen one, or nullptr
+    void choose_clinic(const std::string& clinic_id, std::chrono::steady_clock::time_point now);
+    const std::vector<storage::DispatchOrder>& orders() const { return orders_; }
+    const std::string& order() const { return order_; }  // the order being fulfilled, or ""
+    // An order's packs that are here become the lines, its clinic the clinic; "" goes back to a
+    // dispatch of free packs.
+    void choose_order(const std::string& order_uuid, std::chrono::steady_clock::time_point now);
+    bool closes_order() const { return closes_order_; }
+    void set_closes_order(bool closes, std::chrono::steady_clock::time_point now);
     void set_included(const std::string& uuid, bool included, std::chrono::steady_clock::time_point now);
     void set_quantity(const std::string& uuid, int quantity, std::chrono::steady_clock::time_point now);
     int dispatch_count() const;  // items included
+    int dispatch_packs() const;  // their packs
     void confirm_dispatch(std::chrono::steady_clock::time_point now);
     bool dispatch_loading() const { return plan_ticket_ != 0; }
+    // The dispatch just recorded (its manifest QR and packing list), shown until finish_dispatch().
+    const std::optional<DispatchDone>& dispatched() const { return dispatched_; }
+    void finish_dispatch(std::chrono::steady_clock::time_point now);
     void back_to_queue(std::chrono::steady_clock::time_point now);
 
     // Charts (staff): drop-offs per day and per category over the last `days` days.
@@ -125,8 +143,15 @@ class StaffFlow {
     bool picking_category_ = false;
     std::uint64_t plan_ticket_ = 0;
     std::vector<DispatchLine> dispatch_lines_;
-    std::vector<std::string> clinics_;
-    std::string clinic_;
+    std::vector<QueueItem> free_items_;  // the plan's packs, for a dispatch that fulfils no order
+    std::vector<storage::ClinicChoice> clinics_;
+    std::string township_;
+    std::string clinic_id_;
+    std::vector<storage::DispatchOrder> orders_;
+    std::string order_;
+    bool closes_order_ = false;
+    std::optional<DispatchDone> dispatched_;
+    void fill_lines();
     std::uint64_t charts_ticket_ = 0;
     std::optional<ChartData> charts_;
     std::chrono::steady_clock::time_point last_activity_{};

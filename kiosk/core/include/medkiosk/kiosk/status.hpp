@@ -43,6 +43,7 @@ struct StatusReport {
     bool kiosk_running = false;            // runtime->pid is alive and is medkiosk
     std::uint64_t database_bytes = 0;      // ledger.db plus its WAL
     bool database_present = false;
+    bool ledger_lost = false;  // missing or empty where there was one: database_error says how to recover
     std::optional<std::int64_t> backlog;  // outbox rows the hub has not acknowledged
     std::int64_t dropoffs = 0;
     std::string last_sync;  // newest acknowledgement, empty when never synced

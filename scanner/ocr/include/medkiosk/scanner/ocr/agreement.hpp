@@ -1,6 +1,7 @@
 #pragma once
 // Decides when per-frame readings of one pack are trustworthy enough to propose to the donor:
-// the same expiry read in at least `frames_needed` frames and no frame read a different one.
+// the same expiry, read the same way (same label: printed date, 失效期, or production + shelf life), in
+// at least `frames_needed` frames, and no frame read a different one.
 // A wrong proposal is worse than none, so one contradicting frame blocks the pack until reset().
 
 #include <optional>

@@ -3,30 +3,71 @@
 // Pure text in, reading out: no OCR here, so every printed form can be unit-tested.
 //
 // Forms (../shared/docs/codes.md): 有效期至2025年05月(31日), 有效期至2025.05., 有效期至2025/05/31,
-// 2025-05, 20250531, EXP 05/2025, 失效期2025.06 (invalid from the first day of that month), and
-// 生产日期 + 有效期24个月. Month-only dates become the last day of that month with precision Month.
-// Batch after 批号 / 产品批号 / 生产批号 / LOT / BATCH.
+// 有效期至2025-05, 有效期至20250531, EXP 05/2025, EXP 20290315, 失效期2025.06 (invalid from the first
+// day of that month), and 生产日期 + 有效期24个月. Month-only dates become the last day of that month
+// with precision Month. Batch after 批号 / 产品批号 / 生产批号 / LOT / BATCH.
+//
+// A date is only ever taken after its label: a bare date on a box may as well be a production date,
+// an approval number or a batch, and a wrong expiry is worse than none.
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "medkiosk/scanner/pack_code.hpp"
 
 namespace medkiosk::scanner::ocr {
 
+// What a printed label announces.
+enum class FieldKey {
+    Expiry,       // 有效期至, 有效期, 有效日期, EXP, Exp., Use by, Expiry
+    InvalidFrom,  // 失效期, 失效日期: the first day the medicine may no longer be used
+    Production,   // 生产日期, MFG, MFD
+    ShelfLife,    // 保质期 (and 有效期 followed by "24个月")
+    Batch,        // 批号, 产品批号, 生产批号, LOT, BATCH
+    Other,        // 国药准字, 批准文号, 电话, TEL, 邮编, 传真 …: numbers that are never dates
+};
+
+// Where the expiry came from, so two frames agree only when they read it the same way.
+enum class ExpiryBasis { Printed, InvalidFrom, ProductionPlusShelfLife };
+
+struct LabelHit {
+    FieldKey key = FieldKey::Other;
+    std::size_t begin = 0;  // byte range of the label in the text searched
+    std::size_t end = 0;
+    std::string canonical;  // the label as printed when read right ("有效期至", "EXP")
+    bool exact = true;      // false: one character of a 4-character Chinese label was misread
+};
+
+// The labels in one line of text with no whitespace in it (OCR spaces CJK characters apart: remove
+// it first). Latin labels match any case and not inside a word ("PILOT"). A 4-character Chinese
+// label still matches with one character misread, unless that would also make it another label.
+std::vector<LabelHit> find_labels(std::string_view compact_line);
+
 struct ExpiryReading {
     std::optional<Date> expiry;  // empty when no trustworthy expiry is in the text
     ExpiryPrecision precision = ExpiryPrecision::Day;
+    ExpiryBasis basis = ExpiryBasis::Printed;
     std::string batch;        // empty when none was read
     std::string source_text;  // the printed line(s) the expiry was derived from, as read
+    int source_line = -1;     // index of the (first) line of `source_text` in the text given
     // Two different expiries were printed (or misread) in the same text; `expiry` is then empty,
     // and a reader that saw this must not propose any date for the pack from this frame's text.
     bool contradictory = false;
 };
 
+struct ParseOptions {
+    // The kiosk's day. When set, an expiry more than 5 years before it or 10 years after it, or a
+    // production date after it, is taken for a misreading and ignored.
+    std::optional<Date> today;
+    // Text-only input ("有效期至\n2027.09") puts a value on the line under its label. A reader that
+    // has already placed each value beside its label turns this off.
+    bool value_on_next_line = true;
+};
+
 // `text` is UTF-8, lines separated by '\n' (as Tesseract returns them). Never throws.
-ExpiryReading parse_expiry_text(std::string_view text);
+ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options = {});
 
 // Full-width digits, letters and punctuation to ASCII; other bytes unchanged. Exposed for tests.
 std::string fold_full_width(std::string_view text);

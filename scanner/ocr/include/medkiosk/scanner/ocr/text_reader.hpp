@@ -1,9 +1,19 @@
 #pragma once
-// Reads the printed text lines on a box face in one camera frame with Tesseract 5 (the Simplified
-// Chinese model, which covers Latin letters and digits too): finds text lines on a downscaled copy,
-// estimates and removes the tilt, binarises each line and recognises it on its own. Slow (hundreds of ms per
-// frame): run it on a worker thread. One TextReader is not thread-safe; use one per thread.
+// Reads the labelled fields printed on a box face in one camera frame with Tesseract 5 (Simplified
+// Chinese model, which also reads Latin letters and digits).
+//
+// 1. Finds text lines anywhere (position, size, colour and polarity free) with cheap OpenCV edge
+//    morphology, turns each line upright (roll and perspective), normalises its contrast and brings
+//    it to one text height (small type is upscaled).
+// 2. Reads each line once for its labels (有效期至, EXP, 生产日期, 批号 …); dot-matrix print is joined
+//    first, and a line with digits but no label is read again after a second binarisation.
+// 3. Reads each labelled value again as a value: only its part of the line (or the next cell to the
+//    right, or the line under the label), with a digits-and-separators character set.
+// The lines come back ready for parse_expiry_text (label and value on one line).
+//
+// Slow (tens of ms per line): run it on a worker thread. Not thread-safe: one TextReader per thread.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -18,10 +28,14 @@ namespace medkiosk::scanner::ocr {
 
 struct TextReaderOptions {
     std::string tessdata_dir;  // empty: find_tessdata_dir()
-    // chi_sim alone also reads the Latin letters and digits on these labels (EXP, LOT): on the
-    // generated set it was as accurate as chi_sim+eng at ~⅔ of the time and ⅛ of the load time.
+    // chi_sim alone also reads the Latin letters and digits on these labels (EXP, LOT).
     std::string languages = "chi_sim";
-    int max_lines = 14;  // most line candidates recognised per frame, largest first
+    // A second model that reads digit-only values again, independently (empty: none). Used when
+    // its .traineddata is installed (Debian's tesseract-ocr-eng).
+    std::string value_language = "eng";
+    // Recognition time one frame may spend (lines beyond it wait for the next frame), in ms of the
+    // reading thread's CPU time. Lines near where labels were found before are read first.
+    double budget_ms = 700;
 };
 
 struct GreyImage {
@@ -31,28 +45,62 @@ struct GreyImage {
     std::size_t stride = 0;  // bytes per row
 };
 
+struct PointF {
+    float x = 0;
+    float y = 0;
+};
+// A quadrilateral in frame pixels (corners in order around it).
+using Quad = std::array<PointF, 4>;
+
+// A small upright grey picture of one printed line (dark print on white), kept in memory only.
+struct LineImage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;  // width*height, row-major
+    bool empty() const { return pixels.empty(); }
+};
+
+struct ReadLine {
+    std::string text;       // for the parser: each label followed by its value as read in the value pass
+    std::string as_read;    // the label pass's own text
+    Quad corners{};         // where the line is in the frame
+    bool labelled = false;  // a date-bearing label (expiry, production, shelf life) was read on it
+    LineImage picture;      // labelled lines only: the label and its value, upright
+};
+
 struct TextLines {
-    std::vector<std::string> lines;  // recognised text per line candidate, top to bottom after deskew
-    double skew_degrees = 0;         // the tilt that was removed
-    int candidates = 0;              // line candidates found before the max_lines cut
+    std::vector<ReadLine> lines;  // reading order: top to bottom, left to right (after levelling)
+    double skew_degrees = 0;      // the face's roll that was removed
+    int candidates = 0;           // line candidates found
+    int recognised = 0;           // line candidates read (the rest did not fit the budget)
     double locate_ms = 0;
     double recognise_ms = 0;
-    std::string joined() const;  // lines separated by '\n', for parse_expiry_text
+    std::string joined() const;  // lines' `text` separated by '\n', for parse_expiry_text
+};
+
+struct ReadRequest {
+    // Read only text inside this quadrilateral (the box the caller is asking about).
+    std::optional<Quad> region;
+    // Where labelled lines were in earlier frames of the same box: read those first.
+    std::vector<Quad> hints;
+    // Asked after the lines near the hints were read: true stops the frame there (what was read is
+    // enough); false goes on with every other line.
+    std::function<bool(const TextLines&)> enough;
+    // Asked between lines: a reader at idle priority must not hold up shutdown or a new pack.
+    std::function<bool()> cancelled;
 };
 
 class TextReader {
   public:
     struct Opened;
-    // Loads the language models (about a second); the error says which file or folder is missing.
+    // Loads the language model (a fraction of a second); the error says which file or folder is missing.
     static Opened open(const TextReaderOptions& options = {});
     ~TextReader();
     TextReader(const TextReader&) = delete;
     TextReader& operator=(const TextReader&) = delete;
 
-    // `cancelled` is asked between text lines: a reader at idle CPU priority must not hold up shutdown
-    // or a new pack for a whole frame's worth of OCR.
-    TextLines read(const Frame& frame, const std::function<bool()>& cancelled = {});
-    TextLines read(const GreyImage& image, const std::function<bool()>& cancelled = {});
+    TextLines read(const Frame& frame, const ReadRequest& request = {});
+    TextLines read(const GreyImage& image, const ReadRequest& request = {});
 
   private:
     struct Engine;

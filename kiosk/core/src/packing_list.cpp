@@ -1,0 +1,142 @@
+#include "medkiosk/kiosk/packing_list.hpp"
+
+#include <qrencode.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace medkiosk::kiosk {
+namespace {
+
+std::string escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+QrMatrix qr_matrix(const std::string& text) {
+    QrMatrix qr;
+    QRcode* code = QRcode_encodeData(static_cast<int>(text.size()),
+                                     reinterpret_cast<const unsigned char*>(text.data()), 0, QR_ECLEVEL_M);
+    if (code == nullptr) return qr;
+    qr.width = code->width;
+    qr.dark.resize(static_cast<std::size_t>(code->width * code->width));
+    for (int i = 0; i < code->width * code->width; ++i)
+        qr.dark[static_cast<std::size_t>(i)] = (code->data[i] & 1) != 0;
+    QRcode_free(code);
+    return qr;
+}
+
+std::string qr_svg(const QrMatrix& qr, double size_mm) {
+    constexpr int kQuiet = 4;
+    const int side = qr.width + 2 * kQuiet;
+    std::ostringstream svg;
+    svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << side << ' ' << side << "\" width=\""
+        << size_mm << "mm\" height=\"" << size_mm << "mm\" shape-rendering=\"crispEdges\">"
+        << "<rect width=\"" << side << "\" height=\"" << side << "\" fill=\"#fff\"/><path fill=\"#000\" d=\"";
+    // One path of unit squares, runs of dark modules merged per row: small files print fast.
+    for (int y = 0; y < qr.width; ++y) {
+        for (int x = 0; x < qr.width;) {
+            if (!qr.at(x, y)) {
+                ++x;
+                continue;
+            }
+            int run = 1;
+            while (x + run < qr.width && qr.at(x + run, y)) ++run;
+            svg << 'M' << x + kQuiet << ' ' << y + kQuiet << 'h' << run << "v1h-" << run << 'z';
+            x += run;
+        }
+    }
+    svg << "\"/></svg>";
+    return svg.str();
+}
+
+std::string packing_list_html(const PackingListContext& c) {
+    const auto zh = [&](const std::string& key) { return escape(c.words(true, key)); };
+    const auto en = [&](const std::string& key) { return escape(c.words(false, key)); };
+    const auto both = [&](const std::string& key) {
+        return zh(key) + " <span class=\"en\">" + en(key) + "</span>";
+    };
+    const auto& manifest = c.dispatch.manifest;
+    const QrMatrix qr = qr_matrix(c.dispatch.manifest_code);
+    std::ostringstream html;
+    html
+        << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+           "'unsafe-inline'; "
+           "img-src data:\">"
+        << "<title>" << zh("packing.title") << ' ' << en("packing.title") << ' '
+        << escape(manifest.dispatched_on) << "</title><style>"
+        << "@page{size:A4;margin:12mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;margin:0;"
+           "font-size:10.5pt;color:#000}h1{font-size:16pt;margin:0 0 2mm}.en{color:#444;font-weight:normal}"
+           ".top{display:flex;justify-content:space-between;gap:6mm}.facts td{padding:.6mm 2mm .6mm 0;"
+           "vertical-align:top}.qr{text-align:center;font-size:9pt}table.lines{border-collapse:collapse;"
+           "width:100%;"
+           "margin-top:4mm}table.lines th,table.lines td{border:.3mm solid #000;padding:1mm "
+           "1.5mm;text-align:left}"
+           "table.lines th .en{display:block;font-size:8pt}td.n{text-align:right}td.box{width:14mm}"
+           ".sign{display:flex;gap:10mm;margin-top:8mm}.sign div{flex:1;border-top:.3mm solid "
+           "#000;padding-top:1mm}"
+           "small{font-size:8pt;color:#444}"
+        << "</style></head><body>\n";
+    html << "<div class=\"top\"><div><h1>" << both("packing.title") << "</h1><table class=\"facts\">";
+    const auto fact = [&](const std::string& key, const std::string& value) {
+        html << "<tr><td>" << both(key) << "</td><td>" << value << "</td></tr>";
+    };
+    fact("packing.to", c.clinic.clinic_id.empty()
+                           ? escape(c.dispatch.dispatch.clinic)
+                           : escape(c.clinic.name_zh) + "<br><span class=\"en\">" + escape(c.clinic.name_en) +
+                                 "</span><br>" + escape(c.clinic.township_zh) + " <span class=\"en\">" +
+                                 escape(c.clinic.township_en) + "</span>");
+    fact("packing.from", escape(manifest.kiosk_id) + (c.location.empty() ? "" : "<br>" + escape(c.location)));
+    fact("packing.date", escape(manifest.dispatched_on));
+    if (!manifest.order_uuid.empty())
+        fact("packing.order", "<small>" + escape(manifest.order_uuid) + "</small>");
+    fact("packing.dispatch", "<small>" + escape(manifest.dispatch_uuid) + "</small>");
+    fact("packing.total", std::to_string(manifest.packs()));
+    html << "</table></div><div class=\"qr\">" << (qr.width > 0 ? qr_svg(qr, 62) : std::string()) << "<br>"
+         << both("packing.scan") << "</div></div>\n";
+    html << "<table class=\"lines\"><thead><tr><th>#</th><th>" << both("packing.product") << "</th><th>"
+         << both("packing.expiry") << "</th><th>" << both("packing.category") << "</th><th>"
+         << both("packing.packs") << "</th><th>" << both("packing.received") << "</th><th>"
+         << both("packing.damaged") << "</th></tr></thead><tbody>";
+    for (const auto& line : manifest.lines) {
+        const PackingListNames names = c.names ? c.names(line.product) : PackingListNames{};
+        const std::string category_key = "staff.category." + line.category;
+        std::string category = c.words(true, category_key);
+        if (category == category_key) category = line.category;  // no translation: the code itself
+        html << "<tr><td class=\"n\">" << line.line << "</td><td>"
+             << (names.product_zh.empty() ? "" : escape(names.product_zh) + " ")
+             << (names.product_en.empty() ? ""
+                                          : "<span class=\"en\">" + escape(names.product_en) + "</span> ")
+             << "<small>" << escape(line.product) << "</small></td><td>"
+             << (line.expiry.empty() ? std::string("—") : escape(line.expiry)) << "</td><td>"
+             << escape(category) << "</td><td class=\"n\">" << line.quantity
+             << "</td><td class=\"box\"></td><td class=\"box\"></td></tr>";
+    }
+    html << "</tbody></table>\n<div class=\"sign\"><div>" << both("packing.sent_by") << "</div><div>"
+         << both("packing.received_by") << "</div></div>\n<p><small>" << zh("packing.note") << "<br>"
+         << en("packing.note") << "</small></p>\n</body></html>\n";
+    return html.str();
+}
+
+}  // namespace medkiosk::kiosk

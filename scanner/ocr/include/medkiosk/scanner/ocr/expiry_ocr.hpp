@@ -1,0 +1,81 @@
+#pragma once
+// One box's printed expiry, read frame after frame: the TextReader on each frame, the parser on
+// its lines, and the ≥ 2-frame agreement across frames. After the first frame, the lines where
+// labels were found are read first, and a frame stops there when they already give a date — the
+// steady box's second frame then costs a few lines, not the whole face.
+//
+// Used by the kiosk's ExpiryReader (on its worker thread), `medkioskctl ocr` and the benchmark, so all
+// three read the same way. Not thread-safe; start_pack() for every new box.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "medkiosk/scanner/ocr/agreement.hpp"
+#include "medkiosk/scanner/ocr/expiry_text.hpp"
+#include "medkiosk/scanner/ocr/text_reader.hpp"
+#include "medkiosk/scanner/pack_code.hpp"
+
+namespace medkiosk::scanner::ocr {
+
+struct ExpiryOcrOptions {
+    TextReaderOptions reader;
+    int frames_needed = 2;
+    // The day implausible dates are judged by (see ParseOptions::today); empty: the local calendar
+    // day when each frame is read.
+    std::optional<Date> today;
+};
+
+struct ExpiryOcrProposal {
+    Date expiry;
+    ExpiryPrecision precision = ExpiryPrecision::Day;
+    ExpiryBasis basis = ExpiryBasis::Printed;
+    std::string batch;        // empty when not read the same way in enough frames
+    std::string source_text;  // the printed line(s) the date came from, as read
+    LineImage picture;        // that line, upright (label and value), for the donor to check
+};
+
+struct FrameOutcome {
+    ExpiryReading reading;  // what this frame alone says
+    TextLines lines;        // what it read (pictures only on labelled lines)
+    double cpu_ms = 0;      // the reading thread's CPU time for this frame
+    // Set on the frame that made the agreement (once per pack).
+    std::optional<ExpiryOcrProposal> proposal;
+};
+
+class ExpiryOcr {
+  public:
+    struct Opened;
+    static Opened open(const ExpiryOcrOptions& options = {});
+
+    // Reads one frame of the current box. `region`: only text inside this quadrilateral (frame
+    // pixels) is read. `cancelled` is asked between lines.
+    FrameOutcome read(const GreyImage& image, const std::optional<Quad>& region = std::nullopt,
+                      const std::function<bool()>& cancelled = {});
+    FrameOutcome read(const Frame& frame, const std::optional<Quad>& region = std::nullopt,
+                      const std::function<bool()>& cancelled = {});
+    // A new box: forget every reading, hint and proposal of the previous one.
+    void start_pack();
+    bool proposed() const { return proposed_; }
+    bool contradicted() const { return agreement_.contradicted(); }
+
+  private:
+    ExpiryOcr(std::unique_ptr<TextReader> reader, ExpiryOcrOptions options);
+    ParseOptions parse_options() const;
+    std::unique_ptr<TextReader> reader_;
+    ExpiryOcrOptions options_;
+    ReadingAgreement agreement_;
+    std::vector<Quad> hints_;
+    bool proposed_ = false;
+};
+
+struct ExpiryOcr::Opened {
+    std::unique_ptr<ExpiryOcr> ocr;  // null on failure
+    std::string error;
+};
+
+// Today on the kiosk's own calendar (the local time zone).
+Date local_today();
+
+}  // namespace medkiosk::scanner::ocr

@@ -1,0 +1,99 @@
+#include "medkiosk/scanner/ocr/expiry_ocr.hpp"
+
+#include <time.h>
+
+#include <ctime>
+
+namespace medkiosk::scanner::ocr {
+namespace {
+
+double thread_cpu_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
+Date local_today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+ExpiryOcr::Opened ExpiryOcr::open(const ExpiryOcrOptions& options) {
+    auto opened = TextReader::open(options.reader);
+    if (!opened.reader) return {nullptr, opened.error};
+    return {std::unique_ptr<ExpiryOcr>(new ExpiryOcr(std::move(opened.reader), options)), {}};
+}
+
+ExpiryOcr::ExpiryOcr(std::unique_ptr<TextReader> reader, ExpiryOcrOptions options)
+    : reader_(std::move(reader)), options_(std::move(options)), agreement_(options_.frames_needed) {}
+
+ParseOptions ExpiryOcr::parse_options() const {
+    ParseOptions parse;
+    parse.today = options_.today ? *options_.today : local_today();
+    parse.value_on_next_line = false;  // the reader has already put each value beside its label
+    return parse;
+}
+
+void ExpiryOcr::start_pack() {
+    agreement_.reset();
+    hints_.clear();
+    proposed_ = false;
+}
+
+FrameOutcome ExpiryOcr::read(const Frame& frame, const std::optional<Quad>& region,
+                             const std::function<bool()>& cancelled) {
+    if (frame.width <= 0 || frame.height <= 0 ||
+        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
+        return {};
+    std::vector<std::uint8_t> grey(static_cast<std::size_t>(frame.width) *
+                                   static_cast<std::size_t>(frame.height));
+    for (std::size_t i = 0; i < grey.size(); ++i) {
+        const std::uint8_t* p = frame.rgb.data() + 3 * i;
+        grey[i] = static_cast<std::uint8_t>((77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8);
+    }
+    return read(GreyImage{frame.width, frame.height, grey.data(), static_cast<std::size_t>(frame.width)},
+                region, cancelled);
+}
+
+FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& region,
+                             const std::function<bool()>& cancelled) {
+    FrameOutcome outcome;
+    const double cpu_start = thread_cpu_ms();
+    const ParseOptions parse = parse_options();
+    ReadRequest request;
+    request.region = region;
+    request.hints = hints_;
+    request.cancelled = cancelled;
+    request.enough = [&](const TextLines& partial) {
+        const ExpiryReading reading = parse_expiry_text(partial.joined(), parse);
+        return reading.expiry.has_value() && !reading.contradictory;
+    };
+    outcome.lines = reader_->read(image, request);
+    outcome.reading = parse_expiry_text(outcome.lines.joined(), parse);
+    outcome.cpu_ms = thread_cpu_ms() - cpu_start;
+    if (cancelled && cancelled()) return outcome;  // a partial frame says nothing about the box
+
+    std::vector<Quad> labelled;
+    for (const ReadLine& line : outcome.lines.lines)
+        if (line.labelled) labelled.push_back(line.corners);
+    if (!labelled.empty()) hints_ = std::move(labelled);
+
+    if (proposed_) return outcome;
+    agreement_.add(outcome.reading);
+    if (auto agreed = agreement_.agreed()) {
+        proposed_ = true;
+        ExpiryOcrProposal proposal{*agreed->expiry, agreed->precision,   agreed->basis,
+                                   agreed->batch,   agreed->source_text, {}};
+        const int line = outcome.reading.source_line;
+        if (line >= 0 && line < static_cast<int>(outcome.lines.lines.size()))
+            proposal.picture = outcome.lines.lines[static_cast<std::size_t>(line)].picture;
+        outcome.proposal = std::move(proposal);
+    }
+    return outcome;
+}
+
+}  // namespace medkiosk::scanner::ocr

@@ -1,0 +1,595 @@
+#include "line_finder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <opencv2/imgproc.hpp>
+
+namespace medkiosk::scanner::ocr::detail {
+namespace {
+
+// Work width for finding lines: a 1080p frame is halved, where text 16 px tall in the frame is 8.
+constexpr int kWorkWidth = 960;
+// The face's roll is searched within ±kMaxSkew.
+constexpr double kMaxSkew = 35;
+// A rule (frame edge, table border) is a straight thin run at least this long at work scale: a table's
+// border runs across several cells; a cell's side is about two text heights tall.
+constexpr int kRuleLength = 31;
+constexpr int kSideLength = 25;
+
+double radians(double degrees) {
+    return degrees * CV_PI / 180.0;
+}
+
+// The tilt of the text lines: the angle whose projection of edge pixels onto the perpendicular gives
+// the sharpest row profile. Lines of text give a comb of peaks at their own angle; clutter has none.
+double profile_sharpness(const std::vector<cv::Point>& points, double degrees, int bins, double offset) {
+    const double c = std::cos(radians(degrees)), s = std::sin(radians(degrees));
+    std::vector<int> histogram(static_cast<std::size_t>(bins), 0);
+    for (const auto& p : points) {
+        const int bin = static_cast<int>(p.y * c - p.x * s + offset);
+        if (bin >= 0 && bin < bins) ++histogram[static_cast<std::size_t>(bin)];
+    }
+    double sum_of_squares = 0;
+    for (int count : histogram) sum_of_squares += static_cast<double>(count) * count;
+    return sum_of_squares;
+}
+
+double estimate_skew(const cv::Mat& small, const cv::Mat& inside) {
+    // At work scale: at half of it, small print (8 px here) fades into the background's texture.
+    cv::Mat gradient, mask;
+    cv::morphologyEx(small, gradient, cv::MORPH_GRADIENT, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    if (!inside.empty()) {
+        cv::Mat inner;
+        cv::erode(inside, inner, cv::Mat(), {-1, -1}, 2);
+        gradient.setTo(0, inner == 0);
+    }
+    cv::threshold(gradient, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    // Long straight rules point along the face too, but a barcode's bars would pull towards 90°.
+    cv::Mat bars;
+    cv::morphologyEx(mask, bars, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, 25}));
+    mask -= bars;
+    const cv::Mat& half = small;
+    std::vector<cv::Point> points;
+    cv::findNonZero(mask, points);
+    if (points.size() < 50) return 0;
+    if (points.size() > 40000) {  // every k-th point: the profile's shape is what counts
+        const std::size_t step = points.size() / 40000 + 1;
+        std::vector<cv::Point> fewer;
+        for (std::size_t i = 0; i < points.size(); i += step) fewer.push_back(points[i]);
+        points.swap(fewer);
+    }
+    const int bins = half.cols + half.rows;
+    const double offset = half.cols;
+    auto best_in = [&](double from, double to, double step) {
+        double best_angle = 0, best_score = -1;
+        for (double angle = from; angle <= to + 1e-9; angle += step) {
+            const double score = profile_sharpness(points, angle, bins, offset);
+            if (score > best_score) {
+                best_score = score;
+                best_angle = angle;
+            }
+        }
+        return best_angle;
+    };
+    const double coarse = best_in(-kMaxSkew, kMaxSkew, 1.0);
+    return best_in(coarse - 1.0, coarse + 1.0, 0.25);
+}
+
+// Union-find over words: words on one baseline band, of similar height, close along the line.
+std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
+    const int n = static_cast<int>(words.size());
+    std::vector<int> parent(static_cast<std::size_t>(n));
+    std::iota(parent.begin(), parent.end(), 0);
+    auto find = [&](int i) {
+        while (parent[static_cast<std::size_t>(i)] != i) {
+            parent[static_cast<std::size_t>(i)] =
+                parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(i)])];
+            i = parent[static_cast<std::size_t>(i)];
+        }
+        return i;
+    };
+    std::vector<int> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return words[static_cast<std::size_t>(a)].x < words[static_cast<std::size_t>(b)].x;
+    });
+    for (int oi = 0; oi < n; ++oi) {
+        const cv::Rect& a = words[static_cast<std::size_t>(order[static_cast<std::size_t>(oi)])];
+        for (int oj = oi + 1; oj < n; ++oj) {
+            const cv::Rect& b = words[static_cast<std::size_t>(order[static_cast<std::size_t>(oj)])];
+            const int tall = std::max(a.height, b.height), short_side = std::min(a.height, b.height);
+            if (b.x > a.br().x + 4 * tall) break;  // sorted by x: nothing nearer follows for this one
+            // Spaced print ("2 0 2 5 . 0 5"): single characters in a row may stand further apart.
+            const bool single_glyphs = a.width <= tall * 13 / 10 && b.width <= tall * 13 / 10;
+            if (b.x - a.br().x > (single_glyphs ? tall * 5 / 2 : tall * 13 / 10)) continue;
+            if (tall * 10 > short_side * 17) continue;
+            const int overlap = std::min(a.br().y, b.br().y) - std::max(a.y, b.y);
+            if (overlap * 10 < short_side * 6) continue;
+            parent[static_cast<std::size_t>(find(order[static_cast<std::size_t>(oi)]))] =
+                find(order[static_cast<std::size_t>(oj)]);
+        }
+    }
+    std::vector<cv::Rect> lines(static_cast<std::size_t>(n));
+    std::vector<bool> used(static_cast<std::size_t>(n), false);
+    for (int i = 0; i < n; ++i) {
+        const int root = find(i);
+        lines[static_cast<std::size_t>(root)] =
+            used[static_cast<std::size_t>(root)]
+                ? (lines[static_cast<std::size_t>(root)] | words[static_cast<std::size_t>(i)])
+                : words[static_cast<std::size_t>(i)];
+        used[static_cast<std::size_t>(root)] = true;
+    }
+    std::vector<cv::Rect> out;
+    for (int i = 0; i < n; ++i)
+        if (used[static_cast<std::size_t>(i)]) out.push_back(lines[static_cast<std::size_t>(i)]);
+    return out;
+}
+
+// Lines from one edge mask (at work scale, levelled): rules removed, characters joined into words,
+// words into lines.
+// A straight line `length` long, `lean` pixels off the axis from one end to the other: a kernel that
+// finds rules a few degrees off horizontal (or, transposed, vertical).
+cv::Mat line_kernel(int length, int lean, bool vertical) {
+    const int side = std::abs(lean) + 1;
+    cv::Mat kernel = cv::Mat::zeros(vertical ? length : side, vertical ? side : length, CV_8U);
+    const cv::Point from =
+        vertical ? cv::Point(lean < 0 ? side - 1 : 0, 0) : cv::Point(0, lean < 0 ? side - 1 : 0);
+    const cv::Point to = vertical ? cv::Point(lean < 0 ? 0 : side - 1, length - 1)
+                                  : cv::Point(length - 1, lean < 0 ? 0 : side - 1);
+    cv::line(kernel, from, to, cv::Scalar(1));
+    return kernel;
+}
+
+// Paints out rules (table borders, frames, underlines) in the levelled grey image before any edges
+// are found: thin (≤ 4 px) dark or light lines that run straight for long. Text touching a frame
+// then stays a line of text instead of becoming part of the frame.
+void erase_rules(cv::Mat& level) {
+    for (const bool vertical : {false, true}) {
+        const cv::Mat across =
+            cv::getStructuringElement(cv::MORPH_RECT, vertical ? cv::Size(5, 1) : cv::Size(1, 5));
+        cv::Mat closed, opened;
+        cv::morphologyEx(level, closed, cv::MORPH_CLOSE, across);  // dark thin lines gone
+        cv::morphologyEx(level, opened, cv::MORPH_OPEN, across);   // light thin lines gone
+        for (const bool dark : {true, false}) {
+            cv::Mat thin = dark ? cv::Mat(closed - level) : cv::Mat(level - opened);
+            cv::threshold(thin, thin, 10, 255, cv::THRESH_BINARY);
+            cv::Mat rules = cv::Mat::zeros(thin.size(), CV_8U);
+            const int length = vertical ? kSideLength : kRuleLength;
+            for (const int lean : {-3, -1, 0, 1, 3}) {
+                cv::Mat found;
+                cv::morphologyEx(thin, found, cv::MORPH_OPEN, line_kernel(length, lean, vertical));
+                rules |= found;
+            }
+            if (cv::countNonZero(rules) == 0) continue;
+            cv::dilate(rules, rules, cv::Mat());
+            (dark ? closed : opened).copyTo(level, rules);
+        }
+    }
+}
+
+// `mask` is left without its rules, as the characters' edges (for measuring each line's direction).
+std::vector<cv::Rect> lines_in(cv::Mat& mask) {
+    // A rule is a long straight run that is thin across: the edges of a dense line of small text
+    // also make long runs, but there the print is as thick as the text is tall.
+    auto thin_runs = [&](cv::Size along, cv::Size across) {
+        cv::Mat runs, thick;
+        cv::morphologyEx(mask, runs, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, along));
+        cv::morphologyEx(mask, thick, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, across));
+        return cv::Mat(runs & ~thick);
+    };
+    cv::Mat rules = thin_runs({kRuleLength, 1}, {1, 6}) | thin_runs({1, kSideLength}, {6, 1});
+    cv::dilate(rules, rules, cv::getStructuringElement(cv::MORPH_RECT, {3, 3}));
+    mask.setTo(0, rules);
+    // What is left of slanted rules and frames (perspective turns them a few degrees): large, sparse
+    // components. A character is compact; a frame is long and thin, or big and mostly empty.
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+    std::vector<std::uint8_t> drop(static_cast<std::size_t>(count), 0);
+    bool any = false;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        const double fill =
+            static_cast<double>(stats.at<int>(i, cv::CC_STAT_AREA)) / (static_cast<double>(w) * h);
+        const bool thin_rule = (w >= 25 && h <= 5) || (h >= 25 && w <= 5);
+        const bool sparse_frame = std::max(w, h) >= 90 && fill < 0.08;
+        if (thin_rule || sparse_frame) {
+            drop[static_cast<std::size_t>(i)] = 1;
+            any = true;
+        }
+    }
+    if (any)
+        for (int y = 0; y < mask.rows; ++y) {
+            const int* l = labels.ptr<int>(y);
+            std::uint8_t* m = mask.ptr<std::uint8_t>(y);
+            for (int x = 0; x < mask.cols; ++x)
+                if (drop[static_cast<std::size_t>(l[x])]) m[x] = 0;
+        }
+    // Dots of dot-matrix print first (a small closing in every direction), then characters along the line.
+    cv::Mat joined;
+    cv::morphologyEx(mask, joined, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
+    cv::morphologyEx(joined, joined, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {7, 1}));
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(joined, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    std::vector<cv::Rect> words;
+    for (const auto& contour : contours) {
+        const cv::Rect box = cv::boundingRect(contour);
+        if (box.height < 4 || box.height > 90 || box.width < 3) continue;
+        words.push_back(box);
+    }
+    std::vector<cv::Rect> lines;
+    for (const cv::Rect& line : group_into_lines(words)) {
+        // Under 7 px here (14 px in a 1080p frame) print is not legible, and texture often is that thin.
+        if (line.height < 7 || line.height > 80) continue;
+        if (line.width * 10 < line.height * 15) continue;  // a lone glyph or a blob, not a line of text
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+// Intersection over union: a line found at both thresholds is one line; a longer one found only at
+// the lower threshold (faint print beside bold) is another.
+double overlap_ratio(const cv::Rect& a, const cv::Rect& b) {
+    const double common = (a & b).area();
+    return common / (a.area() + b.area() - common);
+}
+
+}  // namespace
+
+cv::Point2f LineBox::at(float along, float across) const {
+    const float c = static_cast<float>(std::cos(radians(angle_degrees)));
+    const float s = static_cast<float>(std::sin(radians(angle_degrees)));
+    const float a = along * length, b = across * height;
+    return centre + cv::Point2f(c * a - s * b, s * a + c * b);
+}
+
+FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) {
+    FoundLines found;
+    if (grey.empty() || grey.cols < 32 || grey.rows < 32) return found;
+    const cv::Rect whole(0, 0, grey.cols, grey.rows);
+    cv::Rect area = whole;
+    if (roi) {
+        std::vector<cv::Point2f> corners(roi->begin(), roi->end());
+        area = cv::boundingRect(corners) & whole;
+        if (area.width < 16 || area.height < 16) return found;
+    }
+    const double scale = std::min(1.0, static_cast<double>(kWorkWidth) / grey.cols);
+    cv::Mat small;
+    cv::resize(grey(area), small, cv::Size(), scale, scale, cv::INTER_AREA);
+    cv::Mat inside;
+    if (roi) {
+        inside = cv::Mat::zeros(small.size(), CV_8U);
+        std::vector<cv::Point> polygon;
+        for (const auto& p : *roi)
+            polygon.emplace_back(static_cast<int>(std::lround((p.x - static_cast<double>(area.x)) * scale)),
+                                 static_cast<int>(std::lround((p.y - static_cast<double>(area.y)) * scale)));
+        cv::fillConvexPoly(inside, polygon, cv::Scalar(255));
+    }
+    found.skew_degrees = estimate_skew(small, inside);
+
+    // Level the work image so lines run horizontally; the canvas grows to keep the corners.
+    const cv::Point2f centre(static_cast<float>(small.cols) / 2.0f, static_cast<float>(small.rows) / 2.0f);
+    cv::Mat rotation = cv::getRotationMatrix2D(centre, found.skew_degrees, 1.0);
+    const cv::Rect2f bounds =
+        cv::RotatedRect(centre, small.size(), static_cast<float>(found.skew_degrees)).boundingRect2f();
+    rotation.at<double>(0, 2) += bounds.width / 2.0 - centre.x;
+    rotation.at<double>(1, 2) += bounds.height / 2.0 - centre.y;
+    const cv::Size level_size(static_cast<int>(bounds.width), static_cast<int>(bounds.height));
+    cv::Mat level, level_inside;
+    cv::warpAffine(small, level, rotation, level_size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    cv::warpAffine(inside.empty() ? cv::Mat(small.size(), CV_8U, cv::Scalar(255)) : inside, level_inside,
+                   rotation, level_size, cv::INTER_NEAREST, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::erode(level_inside, level_inside, cv::Mat(), {-1, -1}, 2);
+
+    erase_rules(level);
+    cv::Mat gradient;
+    cv::morphologyEx(level, gradient, cv::MORPH_GRADIENT,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {3, 3}));
+    gradient.setTo(0, level_inside == 0);
+    // Thresholds from the pixels inside only: the levelled canvas's corners (and what lies outside
+    // the region) are flat and would pull Otsu's cut down into the background's texture.
+    std::vector<std::uint8_t> values;
+    values.reserve(static_cast<std::size_t>(gradient.total() / 4 + 1));
+    for (int y = 0; y < gradient.rows; y += 2) {
+        const auto* g = gradient.ptr<std::uint8_t>(y);
+        const auto* in = level_inside.ptr<std::uint8_t>(y);
+        for (int x = 0; x < gradient.cols; x += 2)
+            if (in[x]) values.push_back(g[x]);
+    }
+    if (values.size() < 64) return found;
+    cv::Mat sample(1, static_cast<int>(values.size()), CV_8U, values.data()), ignored;
+    const double strong_at = cv::threshold(sample, ignored, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::Mat strong;
+    cv::threshold(gradient, strong, strong_at, 255, cv::THRESH_BINARY);
+    std::vector<cv::Rect> boxes;
+    cv::Mat edges = cv::Mat::zeros(gradient.size(), CV_8U);
+    auto add_lines = [&](const cv::Mat& mask) {
+        cv::Mat cleaned = mask.clone();
+        const std::vector<cv::Rect> found_here = lines_in(cleaned);
+        edges |= cleaned;
+        for (const cv::Rect& line : found_here) {
+            bool duplicate = false;
+            for (const cv::Rect& kept : boxes)
+                if (overlap_ratio(kept, line) > 0.5) {
+                    duplicate = true;
+                    break;
+                }
+            if (!duplicate) boxes.push_back(line);
+        }
+    };
+    add_lines(strong);
+    {
+        const auto middle = values.begin() + static_cast<long>(values.size() / 2);
+        std::nth_element(values.begin(), middle, values.end());
+        const double paper = *middle;
+        const double weak_at = std::max(paper * 2.5 + 6, strong_at * 0.4);
+        if (weak_at < strong_at * 0.8) {
+            cv::Mat weak;
+            cv::threshold(gradient, weak, weak_at, 255, cv::THRESH_BINARY);
+            add_lines(weak);
+        }
+    }
+
+    // Each line's own direction (perspective turns lines a little), from its edge pixels.
+    cv::Mat back;
+    cv::invertAffineTransform(rotation, back);
+    const double grow = 1.0 / scale;
+    for (const cv::Rect& box : boxes) {
+        std::vector<cv::Point> points;
+        cv::findNonZero(edges(box), points);
+        double residual = 0;
+        cv::Point2d mid(box.x + box.width / 2.0, box.y + box.height / 2.0);
+        double along_len = box.width, across_len = box.height;
+        if (points.size() >= 10) {
+            // Column-wise centre of the ink → a straight fit → the residual angle (long lines only).
+            std::vector<double> sum(static_cast<std::size_t>(box.width), 0),
+                count(static_cast<std::size_t>(box.width), 0);
+            for (const auto& p : points) {
+                sum[static_cast<std::size_t>(p.x)] += p.y;
+                count[static_cast<std::size_t>(p.x)] += 1;
+            }
+            std::vector<cv::Point2f> centres;
+            for (int x = 0; x < box.width; ++x)
+                if (count[static_cast<std::size_t>(x)] > 0)
+                    centres.emplace_back(static_cast<float>(x),
+                                         static_cast<float>(sum[static_cast<std::size_t>(x)] /
+                                                            count[static_cast<std::size_t>(x)]));
+            if (centres.size() >= 8 && box.width >= 4 * box.height) {
+                cv::Vec4f fitted;
+                cv::fitLine(centres, fitted, cv::DIST_HUBER, 0, 0.01, 0.01);
+                residual = std::atan2(fitted[1], fitted[0]) * 180.0 / CV_PI;
+                if (residual > 90) residual -= 180;
+                if (residual < -90) residual += 180;
+                residual = std::clamp(residual, -10.0, 10.0);
+            }
+            // The extent along and across the fitted direction.
+            const double c = std::cos(radians(residual)), s = std::sin(radians(residual));
+            std::vector<double> along, across;
+            for (const auto& p : points) {
+                const double dx = p.x - box.width / 2.0, dy = p.y - box.height / 2.0;
+                along.push_back(dx * c + dy * s);
+                across.push_back(-dx * s + dy * c);
+            }
+            const auto [a0, a1] = std::minmax_element(along.begin(), along.end());
+            // The text band: where edge pixels are dense across the line. A cell's side or a frame's
+            // corner touching the line adds a few pixels to every row; text adds many to its own.
+            const int half = box.height + 2;
+            std::vector<int> rows(static_cast<std::size_t>(2 * half + 1), 0);
+            for (double b : across)
+                ++rows[static_cast<std::size_t>(
+                    std::clamp(static_cast<int>(std::lround(b)) + half, 0, 2 * half))];
+            const int peak = static_cast<int>(std::max_element(rows.begin(), rows.end()) - rows.begin());
+            const int floor_count = std::max(1, rows[static_cast<std::size_t>(peak)] / 5);
+            auto dense = [&](int r) {
+                // one sparse row inside the band (between two lines of a glyph) does not end it
+                auto at = [&](int q) {
+                    return q >= 0 && q <= 2 * half && rows[static_cast<std::size_t>(q)] >= floor_count;
+                };
+                return at(r) || (at(r - 1) && at(r + 1));
+            };
+            int top = peak, bottom = peak;
+            while (top > 0 && dense(top - 1)) --top;
+            while (bottom < 2 * half && dense(bottom + 1)) ++bottom;
+            const double b0 = top - half - 0.5, b1 = bottom - half + 0.5;
+            mid +=
+                cv::Point2d(c * (*a0 + *a1) / 2 - s * (b0 + b1) / 2, s * (*a0 + *a1) / 2 + c * (b0 + b1) / 2);
+            along_len = *a1 - *a0 + 1;
+            across_len = std::max(b1 - b0 + 1, 5.0);
+        }
+        const cv::Point2d in_small(
+            back.at<double>(0, 0) * mid.x + back.at<double>(0, 1) * mid.y + back.at<double>(0, 2),
+            back.at<double>(1, 0) * mid.x + back.at<double>(1, 1) * mid.y + back.at<double>(1, 2));
+        LineBox line;
+        line.centre = cv::Point2f(static_cast<float>(in_small.x * grow + area.x),
+                                  static_cast<float>(in_small.y * grow + area.y));
+        line.length = static_cast<float>(along_len * grow);
+        line.height = static_cast<float>(across_len * grow);
+        line.angle_degrees = static_cast<float>(found.skew_degrees + residual);
+        if (roi) {
+            std::vector<cv::Point2f> corners(roi->begin(), roi->end());
+            if (cv::pointPolygonTest(corners, line.centre, false) < 0) continue;
+        }
+        found.lines.push_back(line);
+    }
+    return found;
+}
+
+cv::Mat cut_out_line(const cv::Mat& grey, const LineBox& line, int text_height,
+                     const std::optional<Quad>& roi, float from, float to) {
+    const double k = text_height / std::max(1.0, static_cast<double>(line.height));
+    const double margin = 0.35 * line.height;
+    const double length = std::max(1.0f, (to - from) * line.length);
+    const int out_w = std::max(8, static_cast<int>(std::lround((length + 2 * margin) * k)));
+    const int out_h = std::max(8, static_cast<int>(std::lround((line.height + 2 * margin) * k)));
+    const cv::Point2f mid = line.at((from + to) / 2 - 0.5f, 0);
+    const double c = std::cos(radians(line.angle_degrees)), s = std::sin(radians(line.angle_degrees));
+    // Output (u, v) → frame (x, y), for WARP_INVERSE_MAP.
+    cv::Mat map =
+        (cv::Mat_<double>(2, 3) << c / k, -s / k, mid.x - (c * out_w / 2.0 - s * out_h / 2.0) / k,  //
+         s / k, c / k, mid.y - (s * out_w / 2.0 + c * out_h / 2.0) / k);
+    cv::Mat out;
+    cv::warpAffine(grey, out, map, cv::Size(out_w, out_h),
+                   (k > 1 ? cv::INTER_CUBIC : cv::INTER_LINEAR) | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
+    if (roi) {
+        cv::Mat forward;
+        cv::invertAffineTransform(map, forward);
+        std::vector<cv::Point2f> corners(roi->begin(), roi->end()), moved;
+        cv::transform(corners, moved, forward);
+        std::vector<cv::Point> polygon;
+        for (const auto& p : moved)
+            polygon.emplace_back(static_cast<int>(std::lround(p.x)), static_cast<int>(std::lround(p.y)));
+        cv::Mat inside = cv::Mat::zeros(out.size(), CV_8U);
+        cv::fillConvexPoly(inside, polygon, cv::Scalar(255));
+        if (cv::countNonZero(inside) < static_cast<int>(inside.total() / 4)) return cv::Mat();
+        if (cv::countNonZero(inside) < static_cast<int>(inside.total())) {
+            cv::Mat values;
+            out.copyTo(values);
+            values.setTo(cv::mean(out, inside)[0], inside == 0);
+            out = values;
+        }
+    }
+    return out;
+}
+
+cv::Mat normalise_line(const cv::Mat& crop) {
+    if (crop.empty()) return {};
+    cv::Mat binary;
+    cv::threshold(crop, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::Mat work = crop.clone();
+    // Text is the minority class: light print on a dark patch is turned into dark on light.
+    if (cv::countNonZero(binary) < static_cast<int>(binary.total() / 2)) cv::bitwise_not(work, work);
+    // Flatten the ground: a closing wider than a character stroke removes the print and leaves the
+    // light falling across the line; dividing by it evens out glare and shadow.
+    const int reach = std::max(3, crop.rows / 3) | 1;
+    cv::Mat ground;
+    cv::morphologyEx(work, ground, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, {reach, reach}));
+    cv::blur(ground, ground, cv::Size(reach, reach));
+    cv::Mat flat;
+    work.convertTo(flat, CV_32F);
+    ground.convertTo(ground, CV_32F);
+    cv::max(ground, 1.0, ground);
+    cv::divide(flat, ground, flat, 255.0);
+    cv::Mat out;
+    flat.convertTo(out, CV_8U);
+    // Stretch: the darkest print to black, the ground to white.
+    std::vector<std::uint8_t> values(out.begin<std::uint8_t>(), out.end<std::uint8_t>());
+    const auto nth = [&](double f) {
+        auto it = values.begin() + static_cast<long>(f * static_cast<double>(values.size() - 1));
+        std::nth_element(values.begin(), it, values.end());
+        return static_cast<double>(*it);
+    };
+    const double ink = nth(0.02), paper = nth(0.6);
+    if (paper - ink < 12) return {};
+    out.convertTo(out, CV_8U, 255.0 / (paper - ink), -ink * 255.0 / (paper - ink));
+    return out;
+}
+
+cv::Mat join_dots(const cv::Mat& normalised) {
+    const int reach = std::max(3, normalised.rows / 16) | 1;
+    cv::Mat joined;
+    // Dark dots grow into each other (erode spreads the minimum), then shrink back to stroke width.
+    cv::erode(normalised, joined, cv::getStructuringElement(cv::MORPH_ELLIPSE, {reach, reach}));
+    cv::dilate(joined, joined,
+               cv::getStructuringElement(cv::MORPH_ELLIPSE,
+                                         {std::max(1, reach - 2) | 1, std::max(1, reach - 2) | 1}));
+    cv::GaussianBlur(joined, joined, cv::Size(3, 3), 0);
+    return joined;
+}
+
+cv::Mat local_threshold(const cv::Mat& normalised) {
+    const int block = std::max(15, normalised.rows) | 1;
+    cv::Mat binary;
+    cv::adaptiveThreshold(normalised, binary, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY, block, 12);
+    return binary;
+}
+
+void remove_rules(cv::Mat& normalised) {
+    if (normalised.empty()) return;
+    // Faint counts too: a border half erased by the line finder is still read as "1" or "|".
+    const cv::Mat ink = normalised < 215;
+    // Print spans about 60% of the crop's height (margins above and below); a cell's side spans it
+    // all, possibly a few degrees off vertical (perspective): thin line kernels at a few slants.
+    const int reach = normalised.rows * 80 / 100;
+    cv::Mat rules = cv::Mat::zeros(ink.size(), CV_8U);
+    for (const int lean : {-8, -5, -3, -1, 0, 1, 3, 5, 8}) {
+        const int width = std::abs(lean) + 1;
+        cv::Mat kernel = cv::Mat::zeros(reach, width, CV_8U);
+        cv::line(kernel, {lean < 0 ? width - 1 : 0, 0}, {lean < 0 ? 0 : width - 1, reach - 1}, cv::Scalar(1));
+        cv::Mat opened;
+        cv::morphologyEx(ink, opened, cv::MORPH_OPEN, kernel);
+        rules |= opened;
+    }
+    cv::Mat row_ink;
+    const cv::Mat dark = normalised < 128;
+    cv::reduce(dark / 255, row_ink, 1, cv::REDUCE_SUM, CV_32S);
+    for (int y = 0; y < normalised.rows; ++y)
+        if (row_ink.at<int>(y, 0) >= normalised.cols * 6 / 10) rules.row(y).setTo(255);
+    cv::dilate(rules, rules, cv::Mat());
+    normalised.setTo(255, rules);
+}
+
+int digit_run(const cv::Mat& normalised, int text_height) {
+    if (normalised.empty()) return 0;
+    cv::Mat ink;
+    cv::threshold(normalised, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+    struct Mark {
+        int x, w, h;
+    };
+    std::vector<Mark> marks;
+    const double middle = normalised.rows / 2.0;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        const int top = stats.at<int>(i, cv::CC_STAT_TOP);
+        // A digit is about 0.7 of the line's text height (Chinese characters fill it) and narrow.
+        if (h < text_height * 0.45 || h > text_height * 1.1) continue;
+        if (w < h * 0.2 || w > h * 0.85) continue;
+        if (std::abs(top + h / 2.0 - middle) > text_height * 0.35) continue;
+        marks.push_back({stats.at<int>(i, cv::CC_STAT_LEFT), w, h});
+    }
+    std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.x < b.x; });
+    int best = 0, run = 0;
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        const bool continues =
+            i > 0 && marks[i].x - (marks[i - 1].x + marks[i - 1].w) < marks[i].h &&
+            std::abs(marks[i].h - marks[i - 1].h) * 5 <= std::max(marks[i].h, marks[i - 1].h);
+        run = continues ? run + 1 : 1;
+        best = std::max(best, run);
+    }
+    return best;
+}
+
+bool looks_like_text(const cv::Mat& normalised, int text_height) {
+    if (normalised.empty()) return false;
+    cv::Mat ink;
+    cv::threshold(normalised, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+    int glyphs = 0, stripes = 0;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        if (h >= text_height * 0.3 && h <= text_height * 1.4 && w <= text_height * 2.5) ++glyphs;
+        if (w > text_height * 3 && h < text_height * 0.35) ++stripes;
+    }
+    return glyphs >= 2 && stripes <= glyphs;
+}
+
+bool looks_dotted(const cv::Mat& normalised) {
+    cv::Mat ink;
+    cv::threshold(normalised, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+    cv::Mat labels, stats, centroids;
+    const int count = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8);
+    if (count < 24) return false;
+    // Dots are small and round, and most of the ink is in them; broken thin strokes are not round.
+    const double text_height = normalised.rows * 0.6;  // margins above and below
+    int dots = 0;
+    for (int i = 1; i < count; ++i) {
+        const int w = stats.at<int>(i, cv::CC_STAT_WIDTH), h = stats.at<int>(i, cv::CC_STAT_HEIGHT);
+        if (h < text_height * 0.22 && w < text_height * 0.22 && w * 2 >= h && h * 2 >= w) ++dots;
+    }
+    return dots * 10 >= (count - 1) * 6;
+}
+
+}  // namespace medkiosk::scanner::ocr::detail

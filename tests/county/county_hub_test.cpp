@@ -1,0 +1,515 @@
+// The county's side of the hub on a real PostgreSQL: the migration of free-text dispatches, the
+// bureau's requests and allocation (never a pack twice, also under concurrent runs), the clinic
+// devices' door and what the clinic and bureau roles may not do.
+
+#include <barrier>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "county_fixture.hpp"
+#include "medkiosk/kiosk/allocation.hpp"
+
+namespace medkiosk::test {
+namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+}
+
+std::string date_in(PgServer& pg, const std::string& database, int days) {
+    return pg.scalar(database, "SELECT (current_date + " + std::to_string(days) + ")::text");
+}
+
+TEST_F(CountyFixture, AHubFromBeforeClinicsMatchesItsFreeTextDispatchesOrKeepsThemAsOther) {
+    // A database holding the hub as it was before issue 17, with dispatches typed as free text.
+    const std::string old_hub =
+        "old_" + std::to_string(::getpid()) + "_" + std::to_string(std::rand() % 100000);
+    ASSERT_TRUE(pg.admin("postgres")->exec("CREATE DATABASE " + old_hub).ok());
+    auto admin = pg.admin(old_hub);
+    ASSERT_TRUE(admin->exec("SET client_min_messages = warning").ok());
+    auto old_sql = admin->query(read_text(MEDKIOSK_COUNTY_DATA_DIR "/hub_before_issue17.sql"));
+    ASSERT_TRUE(old_sql.ok()) << old_sql.error().message;
+    ASSERT_TRUE(admin->exec("SELECT hub.add_kiosk('old-kiosk', 'pw')").ok());
+    const char* typed[] = {"Shitang Village Clinic", "  shitang village-clinic ", "石塘村卫生室", "Dr Wang's",
+                           "Hexi"};
+    for (const char* clinic : typed) {
+        auto inserted = admin->query(
+            "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+            "VALUES ('old-kiosk', gen_random_uuid(), $1, now(), 2, '{}')",
+            {clinic});
+        ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    }
+    // Upgrading: every old dispatch gets a clinic, 'other' while no clinic is known.
+    ASSERT_TRUE(storage::init_hub(*admin).ok());
+    EXPECT_EQ(pg.scalar(old_hub, "SELECT count(*) FROM hub.dispatch WHERE clinic_id = 'other'"), "5");
+    EXPECT_NE(pg.scalar(old_hub, "SELECT pg_get_function_result('hub.receipt_lookup(text)'::regprocedure)")
+                  .find("given_out_week"),
+              std::string::npos);
+    // Importing the clinics matches the typed names (case, spaces and dashes aside); the rest stays other.
+    const auto csv = write_file(temp.path() / "clinics.csv",
+                                "clinic_id,name_zh,name_en,kind,township_zh,township_en\n"
+                                "shitang-vc,石塘村卫生室,Shitang Village Clinic,村卫生室,石塘镇,Shitang\n"
+                                "hexi-a,河西甲村卫生室,Hexi,village-clinic,河西镇,Hexi\n"
+                                "hexi-b,河西乙村卫生室,Hexi,village-clinic,河西镇,Hexi\n");
+    auto imported = run_ctl({"hub", "clinics", "import", csv, "--hub", pg.admin_conninfo(old_hub)});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    EXPECT_NE(imported.out.find("3 earlier free-text dispatch(es) now matched"), std::string::npos)
+        << imported.out;
+    EXPECT_EQ(pg.scalar(old_hub, "SELECT count(*) FROM hub.dispatch WHERE clinic_id = 'shitang-vc'"), "3");
+    // "Hexi" names two clinics: ambiguous, so still other; so is a name nobody has.
+    EXPECT_EQ(pg.scalar(old_hub,
+                        "SELECT string_agg(clinic, '|' ORDER BY clinic) FROM hub.dispatch "
+                        "WHERE clinic_id = 'other'"),
+              "Dr Wang's|Hexi");
+    // Applying the schema again changes nothing.
+    ASSERT_TRUE(storage::init_hub(*admin).ok());
+    EXPECT_EQ(pg.scalar(old_hub, "SELECT count(*) FROM hub.dispatch WHERE clinic_id = 'shitang-vc'"), "3");
+    admin.reset();
+    (void)pg.admin("postgres")->exec("DROP DATABASE " + old_hub);
+}
+
+TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    const std::string soon = date_in(pg, database, 10), past = date_in(pg, database, -1);
+    auto added = run_ctl({"hub", "request", "add", "--clinic", "shitang-vc", "--category", "fever",
+                          "--quantity", "20", "--needed-by", soon, "--hub", hub});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    EXPECT_EQ(run_ctl({"hub", "request", "add", "--clinic", "shitang-vc", "--category", "fever", "--quantity",
+                       "-2", "--needed-by", soon, "--hub", hub})
+                  .exit_code,
+              2);
+    auto unknown = run_ctl({"hub", "request", "add", "--clinic", "nowhere", "--category", "fever",
+                            "--quantity", "2", "--needed-by", soon, "--hub", hub});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("\"nowhere\" is not a clinic"), std::string::npos) << unknown.err;
+
+    // The hub's own checks still name the CSV's line and column, and store nothing.
+    const auto bad = write_file(temp.path() / "bad.csv",
+                                "clinic_id,category,quantity,needed_by\n"
+                                "hexi-vc,fever,5," +
+                                    soon +
+                                    "\n"
+                                    "hexi-vc,antibiotics,5," +
+                                    soon + "\n");
+    auto refused = run_ctl({"hub", "request", "import", bad, "--hub", hub});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("line 3, column category: \"antibiotics\" is no category"), std::string::npos)
+        << refused.err;
+    const auto stale = write_file(temp.path() / "stale.csv",
+                                  "clinic_id,category,quantity,needed_by\n"
+                                  "hexi-vc,fever,5," +
+                                      past + "\n");
+    auto in_the_past = run_ctl({"hub", "request", "import", stale, "--hub", hub});
+    EXPECT_NE(in_the_past.err.find("line 2, column needed_by"), std::string::npos) << in_the_past.err;
+    const auto garbage = write_file(temp.path() / "garbage.csv",
+                                    "clinic_id,category,quantity,needed_by\n"
+                                    "hexi-vc,fever,lots,tomorrow\n");
+    auto garbled = run_ctl({"hub", "request", "import", garbage, "--hub", hub});
+    EXPECT_EQ(garbled.exit_code, 1);
+    EXPECT_NE(garbled.err.find("garbage.csv:2:3: quantity"), std::string::npos) << garbled.err;
+    EXPECT_NE(garbled.err.find("garbage.csv:2:4: needed_by"), std::string::npos) << garbled.err;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request"), "1");
+
+    const auto good = write_file(temp.path() / "good.csv",
+                                 "clinic_id,category,quantity,needed_by,note\n"
+                                 "hexi-vc,fever,5," +
+                                     soon +
+                                     ",\"flu, winter\"\n"
+                                     "shitang-thc,cough,7," +
+                                     soon + ",\n");
+    auto imported = run_ctl({"hub", "request", "import", good, "--hub", hub});
+    ASSERT_EQ(imported.exit_code, 0) << imported.err;
+    auto listed = run_ctl({"hub", "request", "list", "--json", "--hub", hub});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    const auto requests = nlohmann::json::parse(listed.out);
+    ASSERT_EQ(requests.size(), 3u);
+    EXPECT_EQ(hub_text("SELECT note FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "flu, winter");
+}
+
+TEST_F(CountyFixture, AllocateShowsThePlanPublishesOnYesAndNeverTwice) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-near", "pw").ok());
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-far", "pw").ok());
+    ASSERT_EQ(
+        run_ctl({"hub", "location", "cp-near", "--lat", "23.11", "--lon", "113.31", "--hub", hub}).exit_code,
+        0);
+    ASSERT_EQ(
+        run_ctl({"hub", "location", "cp-far", "--lat", "23.45", "--lon", "113.65", "--hub", hub}).exit_code,
+        0);
+    hub_stock("cp-near", 10, 10);  // expiring in 17, 24 … 80 days
+    hub_stock("cp-far", 10, 100);  // all later than the near point's
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 8, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+
+    // Declined: nothing published.
+    auto declined = run_ctl({"hub", "allocate", "--margin-days", "30", "--hub", hub}, "no\n");
+    ASSERT_EQ(declined.exit_code, 0) << declined.err;
+    EXPECT_NE(declined.out.find("cp-near -> shitang-vc"), std::string::npos) << declined.out;
+    EXPECT_NE(declined.out.find("Not published."), std::string::npos);
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.dispatch_order"), "0");
+
+    auto published = run_ctl({"hub", "allocate", "--margin-days", "30", "--hub", hub}, "yes\n");
+    ASSERT_EQ(published.exit_code, 0) << published.err;
+    EXPECT_NE(published.out.find("Published"), std::string::npos) << published.out;
+    // Needed in 5 days + 30 days' margin: nothing expiring before day 35 went; 8 packs from the nearer point.
+    EXPECT_EQ(hub_text("SELECT sum(i.quantity) FROM hub.dispatch_order_item i"), "8");
+    EXPECT_EQ(
+        hub_text(
+            "SELECT count(*) FROM hub.dispatch_order_item i JOIN hub.dropoff d ON d.uuid = i.dropoff_uuid "
+            "WHERE d.expiry < current_date + 35"),
+        "0");
+    EXPECT_EQ(hub_text("SELECT string_agg(DISTINCT kiosk_id, ',') FROM hub.dispatch_order"), "cp-near");
+    // The request is allocated: another run finds nothing to do.
+    auto again = run_ctl({"hub", "allocate", "--yes", "--hub", hub});
+    EXPECT_NE(again.out.find("Nothing to publish"), std::string::npos) << again.out;
+
+    // A plan made before another allocation published is refused whole.
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 6, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+    auto input = storage::load_allocation_input(*admin);
+    ASSERT_TRUE(input.ok());
+    const auto stale = kiosk::plan_allocation(input.value(), {});
+    ASSERT_GT(stale.packs(), 0);
+    ASSERT_EQ(run_ctl({"hub", "allocate", "--yes", "--hub", hub}).exit_code, 0);
+    const auto orders_before = hub_text("SELECT count(*) FROM hub.dispatch_order");
+    auto refused = storage::publish_allocation(*admin, stale.packs_to_publish(), 30, input.value().as_of);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("run hub allocate again"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.dispatch_order"), orders_before);
+
+    // A hand-made plan that breaks the margin is refused too.
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 1, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+    const auto early = hub_text(
+        "SELECT dropoff_uuid FROM hub.allocatable_stock WHERE available > 0 ORDER BY expiry LIMIT 1");
+    const auto kiosk_of =
+        hub_text("SELECT kiosk_id FROM hub.allocatable_stock WHERE dropoff_uuid = '" + early + "'");
+    const auto request = hub_text("SELECT max(request_id) FROM hub.clinic_request");
+    auto too_early = storage::publish_allocation(*admin, {{std::stoll(request), kiosk_of, early, 1}}, 30,
+                                                 input.value().as_of);
+    ASSERT_FALSE(too_early.ok());
+    EXPECT_NE(too_early.error().message.find("cannot serve request"), std::string::npos)
+        << too_early.error().message;
+
+    // Cancelling the order frees its packs; the request is open again.
+    const auto order =
+        hub_text("SELECT order_uuid FROM hub.dispatch_order WHERE clinic_id = 'shitang-vc' LIMIT 1");
+    ASSERT_EQ(run_ctl({"hub", "orders", "cancel", order, "--hub", hub}).exit_code, 0);
+    EXPECT_EQ(hub_text("SELECT state FROM hub.request_status WHERE clinic_id = 'shitang-vc'"), "open");
+}
+
+TEST_F(CountyFixture, ConcurrentAllocationsNeverGiveAPackTwice) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-one", "pw").ok());
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-two", "pw").ok());
+    hub_stock("cp-one", 150, 40);
+    hub_stock("cp-two", 150, 40);
+    const std::string stock = hub_text("SELECT sum(quantity) FROM hub.dropoff");
+    std::vector<storage::ClinicRequestInput> requests;
+    const char* clinics[] = {"shitang-vc", "shitang-thc", "hexi-vc"};
+    for (int i = 0; i < 60; ++i)
+        requests.push_back(
+            {i + 2, clinics[i % 3], "fever", 3 + i % 9, date_in(pg, database, 1 + i % 20), ""});
+    ASSERT_TRUE(storage::add_requests(*admin, requests, "csv").ok());
+    // Six clerks read the same stock, plan, and publish at the same moment: one plan wins, the others
+    // are refused as stale, whatever the timing.
+    {
+        constexpr int kClerks = 6;
+        std::barrier both_planned(kClerks), all_loaded(kClerks);
+        std::vector<std::string> outcomes(kClerks);
+        std::vector<std::thread> clerks;
+        for (int i = 0; i < kClerks; ++i) {
+            clerks.emplace_back([&, i] {
+                auto session = pg.admin(database);
+                auto input = storage::load_allocation_input(*session);
+                all_loaded.arrive_and_wait();
+                if (!input.ok()) {
+                    both_planned.arrive_and_wait();
+                    outcomes[i] = input.error().message;
+                    return;
+                }
+                kiosk::AllocationSettings settings;
+                settings.margin_days = 0;
+                const auto plan = kiosk::plan_allocation(input.value(), settings);
+                both_planned.arrive_and_wait();
+                auto published =
+                    storage::publish_allocation(*session, plan.packs_to_publish(), 0, input.value().as_of);
+                outcomes[i] = published.ok() ? "published" : published.error().message;
+            });
+        }
+        for (auto& clerk : clerks) clerk.join();
+        int won = 0;
+        for (const auto& outcome : outcomes) {
+            if (outcome == "published")
+                ++won;
+            else
+                EXPECT_NE(outcome.find("run hub allocate again"), std::string::npos) << outcome;
+        }
+        EXPECT_EQ(won, 1);
+    }
+    // And through the command line: six runs at once, twice over.
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 20, date_in(pg, database, 3), ""}}, "cli")
+            .ok());
+    for (int round = 0; round < 2; ++round) {
+        std::vector<std::thread> clerks;
+        std::vector<ProcessResult> results(6);
+        for (std::size_t i = 0; i < results.size(); ++i)
+            clerks.emplace_back([&, i] {
+                results[i] = run_ctl({"hub", "allocate", "--yes", "--margin-days", "0", "--hub", hub});
+            });
+        for (auto& clerk : clerks) clerk.join();
+        int refused = 0;
+        for (const auto& r : results) {
+            if (r.exit_code != 0) {
+                ++refused;
+                EXPECT_NE(r.err.find("run hub allocate again"), std::string::npos) << r.err;
+            }
+        }
+        std::printf("[ concurrent ] command-line round %d: %d of 6 runs refused as stale\n", round, refused);
+    }
+    // No pack is held beyond its quantity, and no request beyond what it asked for.
+    EXPECT_EQ(hub_text("SELECT count(*) FROM (SELECT i.kiosk_id, i.dropoff_uuid, sum(i.quantity) q "
+                       "FROM hub.dispatch_order_item i JOIN hub.dispatch_order o USING (order_uuid) "
+                       "WHERE o.cancelled_at IS NULL GROUP BY 1, 2) x "
+                       "JOIN hub.dropoff d ON d.kiosk_id = x.kiosk_id AND d.uuid = x.dropoff_uuid WHERE x.q "
+                       "> d.quantity"),
+              "0");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.request_status WHERE allocated > quantity"), "0");
+    // Everything that could be allocated was: all requests (≤ stock) are allocated in full.
+    const auto wanted = hub_text("SELECT sum(quantity) FROM hub.clinic_request");
+    ASSERT_LT(std::stoi(wanted), std::stoi(stock));
+    EXPECT_EQ(hub_text("SELECT sum(allocated) FROM hub.request_status"), wanted);
+}
+
+TEST_F(CountyFixture, AClinicDeviceWritesOnlyItsOwnClinicsRecordsAndNeverTooMuch) {
+    add_clinics();
+    auto device = make_clinic_device("clinic", "shitang-vc");
+    auto other = make_clinic_device("clinic-other", "hexi-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-x", "pw").ok());
+    // A dispatch from cp-x to shitang-vc with two manifest lines, as a kiosk of issue 17 sends it.
+    const std::string dispatch = "8e0c2a9e-1111-4a4a-8a8a-000000000001";
+    const nlohmann::json payload = {{"uuid", dispatch},
+                                    {"clinic", "Shitang Village Clinic"},
+                                    {"clinic_id", "shitang-vc"},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}},
+                                      {{"line", 2},
+                                       {"product", "06901234567809"},
+                                       {"expiry", "2027-03-31"},
+                                       {"category", "cough"},
+                                       {"quantity", 1}}}},
+                                    {"items", nlohmann::json::array()}};
+    ASSERT_TRUE(
+        admin
+            ->query("INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+                    "VALUES ('cp-x', $1, 'Shitang Village Clinic', now(), 4, $2::jsonb)",
+                    {dispatch, payload.dump()})
+            .ok());
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.dispatch_line WHERE dispatch_uuid = '" + dispatch + "'"),
+              "2");
+
+    const std::string arrival_id = "a0000000-0000-4000-8000-000000000001";
+    nlohmann::json arrival = {{"uuid", arrival_id},
+                              {"clinic_id", "shitang-vc"},
+                              {"dispatch_kiosk_id", "cp-x"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 1}},
+                                {{"line", 2},
+                                 {"product", "06901234567809"},
+                                 {"expiry", "2027-03-31"},
+                                 {"category", "cough"},
+                                 {"expected", 1},
+                                 {"received", 0},
+                                 {"damaged", 0}},
+                                {{"line", 3},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-08-31"},
+                                 {"category", "fever"},
+                                 {"expected", 0},
+                                 {"received", 1},
+                                 {"extra", true}}}}};
+    auto answers = clinic_ingest(device, batch({{"arrival", arrival}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(clinic_ingest(device, batch({{"arrival", arrival}}))[0].first, "duplicate");
+    auto changed = arrival;
+    changed["note"] = "edited";
+    EXPECT_EQ(clinic_ingest(device, batch({{"arrival", changed}}))[0].first, "mismatch");
+
+    const auto given = [&](const std::string& id, int line, int quantity, const std::string& clinic) {
+        return nlohmann::json{{"uuid", id},   {"clinic_id", clinic},  {"arrival_uuid", arrival_id},
+                              {"line", line}, {"quantity", quantity}, {"given_on", "2026-12-03"}};
+    };
+    // Line 1 holds 2 usable packs: 2 go out, a third is refused; line 3 (extra) gives its one.
+    answers = clinic_ingest(
+        device, batch({{"given_out", given("b0000000-0000-4000-8000-000000000001", 1, 2, "shitang-vc")},
+                       {"given_out", given("b0000000-0000-4000-8000-000000000002", 1, 1, "shitang-vc")},
+                       {"given_out", given("b0000000-0000-4000-8000-000000000003", 3, 1, "shitang-vc")},
+                       {"given_out", given("b0000000-0000-4000-8000-000000000004", 1, 1, "hexi-vc")},
+                       {"dropoff", given("b0000000-0000-4000-8000-000000000005", 1, 1, "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 5u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(answers[1].first, "invalid");
+    EXPECT_NE(answers[1].second.find("too many"), std::string::npos) << answers[1].second;
+    EXPECT_EQ(answers[2].first, "inserted") << answers[2].second;
+    EXPECT_EQ(answers[3].first, "invalid");  // another clinic's row
+    EXPECT_NE(answers[3].second.find("belongs to clinic shitang-vc"), std::string::npos) << answers[3].second;
+    EXPECT_EQ(answers[4].first, "invalid");  // a clinic device sends no drop-offs
+    EXPECT_EQ(hub_text("SELECT coalesce(sum(quantity), 0) FROM hub.given_out"), "3");
+
+    // The other clinic's device can neither confirm this dispatch nor give out from this arrival.
+    auto foreign = arrival;
+    foreign["uuid"] = "a0000000-0000-4000-8000-000000000002";
+    foreign["clinic_id"] = "hexi-vc";
+    answers = clinic_ingest(
+        other, batch({{"arrival", foreign},
+                      {"given_out", given("b0000000-0000-4000-8000-000000000006", 3, 1, "hexi-vc")}}));
+    ASSERT_EQ(answers.size(), 2u);
+    EXPECT_EQ(answers[0].first, "invalid");
+    EXPECT_NE(answers[0].second.find("was sent to clinic shitang-vc"), std::string::npos)
+        << answers[0].second;
+    EXPECT_EQ(answers[1].first, "invalid");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival"), "1");
+}
+
+TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTemporaryTables) {
+    add_clinics();
+    auto device = make_clinic_device("priv", "shitang-vc");
+    auto kiosk = make_kiosk("privk");
+    kiosk.record(2);
+    ASSERT_TRUE(worker_for(kiosk)->run_round().ok());
+    auto session = storage::HubSession::connect(device.conninfo);
+    ASSERT_TRUE(session.ok()) << session.error().message;
+    auto& hub = *session.value();
+    const char* refused[] = {
+        "SELECT * FROM hub.dropoff",
+        "SELECT * FROM hub.session",
+        "SELECT * FROM hub.dispatch",
+        "SELECT * FROM hub.dispatch_item",
+        "SELECT * FROM hub.dispatch_line",
+        "SELECT * FROM hub.dispatch_item_line",
+        "SELECT * FROM hub.review_action",
+        "SELECT * FROM hub.ingest_record",
+        "SELECT * FROM hub.kiosk",
+        "SELECT * FROM hub.clinic",
+        "SELECT * FROM hub.arrival",
+        "SELECT * FROM hub.arrival_line",
+        "SELECT * FROM hub.given_out",
+        "SELECT * FROM hub.clinic_disposal",
+        "SELECT * FROM hub.order_feed",
+        "SELECT * FROM hub.rule_feed",
+        "SELECT * FROM hub.allocatable_stock",
+        "SELECT * FROM hub.request_status",
+        "SELECT * FROM hub.report_dropoff",
+        "SELECT * FROM hub.report_clinic_use",
+        "SELECT * FROM hub.receipt_lookup('X')",
+        "SELECT * FROM hub.ingest('[]'::jsonb)",
+        "SELECT * FROM hub.ingest_for('x', '[]'::jsonb, 'sync')",
+        "SELECT * FROM hub.clinic_ingest_for('x', '[]'::jsonb, 'sync')",
+        "SELECT * FROM hub.ingest_device_for('x', '[]'::jsonb, 'sync')",
+        "SELECT hub.clinic_record('x', 'shitang-vc', 'given_out', 'x', '{}'::jsonb)",
+        "SELECT hub.add_clinic_device('evil', 'shitang-vc', 'pw')",
+        "SELECT hub.add_kiosk('evil', 'pw')",
+        "SELECT * FROM hub.add_requests('[]'::jsonb, 'cli')",
+        "SELECT * FROM hub.publish_allocation('[]'::jsonb, 0, current_date)",
+        "SELECT hub.rematch_other_dispatches()",
+        "UPDATE hub.given_out SET quantity = 9",
+        "DELETE FROM hub.arrival",
+        "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) "
+        "VALUES ('evil', 'x', 'x', 'village-clinic', 'x', 'x')",
+        "CREATE TABLE hub.mine (x int)",
+        "CREATE TABLE public.mine (x int)",
+        "SET SESSION AUTHORIZATION postgres",
+    };
+    for (const char* sql : refused) EXPECT_FALSE(hub.query(sql).ok()) << "a clinic role was allowed: " << sql;
+    EXPECT_FALSE(hub.query("SET ROLE " + kiosk.role).ok())
+        << "a clinic device could become a collection point";
+    // Its doors.
+    EXPECT_TRUE(hub.query("SELECT count(*) FROM hub.clinic_feed").ok());
+    EXPECT_TRUE(hub.query("SELECT count(*) FROM hub.catalogue_feed").ok());
+    EXPECT_TRUE(hub.query("SELECT hub.heartbeat('{}'::jsonb)").ok());
+
+    // A clinic device cannot create even a temporary table (TEMP is revoked from PUBLIC).
+    EXPECT_FALSE(hub.exec("CREATE TEMPORARY TABLE mine (x int)").ok())
+        << "a clinic role created a temp table";
+    // Granted TEMP by mistake, temporary tables named like the hub's own (pg_temp comes first unless
+    // pinned last) change nothing: the arrival lands in hub.arrival, owned by the clinic, and the shadows
+    // stay empty.
+    ASSERT_TRUE(pg.admin(database)
+                    ->exec("GRANT TEMPORARY ON DATABASE " + database + " TO \"" + device.role + "\"")
+                    .ok());
+    for (const char* shadow : {"kiosk", "ingest_record", "arrival", "arrival_line", "clinic", "dispatch"}) {
+        ASSERT_TRUE(
+            hub.exec(std::string("CREATE TEMPORARY TABLE ") + shadow + " (LIKE pg_catalog.pg_class)").ok())
+            << shadow;
+    }
+    const nlohmann::json arrival = {{"uuid", "a0000000-0000-4000-8000-0000000000aa"},
+                                    {"clinic_id", "shitang-vc"},
+                                    {"dispatch_kiosk_id", kiosk.id},
+                                    {"dispatch_uuid", "8e0c2a9e-1111-4a4a-8a8a-0000000000aa"},
+                                    {"received_at", "2026-12-02T09:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"expected", 1},
+                                       {"received", 1}}}}};
+    auto answer = hub.query("SELECT outcome, coalesce(detail, '') FROM hub.clinic_ingest($1::jsonb)",
+                            {batch({{"arrival", arrival}})});
+    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    EXPECT_EQ(answer.value().at(0).at(0).value_or(""), "inserted") << answer.value().at(0).at(1).value_or("");
+    EXPECT_EQ(hub_text("SELECT kiosk_id FROM hub.arrival"), device.id);
+    EXPECT_EQ(hub.query("SELECT count(*) FROM pg_temp.arrival").value().at(0).at(0).value_or(""), "0");
+
+    // The bureau's role: requests, allocation and the stock, never a drop-off's serial hash or a receipt.
+    ASSERT_TRUE(pg.admin(database)
+                    ->exec("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                           "'bureau_clerk') THEN CREATE ROLE bureau_clerk LOGIN PASSWORD 'pw-clerk' "
+                           "IN ROLE medkiosk_bureau; END IF; END $$")
+                    .ok());
+    auto clerk = storage::HubSession::connect(pg.role_conninfo(database, "bureau_clerk", "pw-clerk"));
+    ASSERT_TRUE(clerk.ok()) << clerk.error().message;
+    EXPECT_TRUE(clerk.value()->query("SELECT count(*) FROM hub.allocatable_stock").ok());
+    EXPECT_TRUE(clerk.value()->query("SELECT count(*) FROM hub.request_status").ok());
+    for (const char* sql : {"SELECT serial_hash FROM hub.dropoff", "SELECT * FROM hub.session",
+                            "SELECT * FROM hub.receipt_lookup('X')", "SELECT * FROM hub.ingest('[]'::jsonb)",
+                            "SELECT * FROM hub.given_out", "DELETE FROM hub.dispatch_order",
+                            "SELECT hub.add_kiosk('evil', 'pw')"}) {
+        EXPECT_FALSE(clerk.value()->query(sql).ok()) << "the bureau role was allowed: " << sql;
+    }
+}
+
+}  // namespace
+}  // namespace medkiosk::test
