@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <regex>
@@ -159,6 +160,56 @@ TEST_P(DonorBoxes, ThreeBoxesInTenTapsWithNoneWasted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(BothLanguages, DonorBoxes, ::testing::Values("zh", "en"));
+
+// Issue 16: the donor's time runs from the last touch, a "Still there? Tap to continue" warning comes
+// before any return to the start, a tap on it keeps the donation, and the next donor finds the kiosk's
+// own language, not the one the last donor chose.
+TEST(DonorTimeout, StillThereComesFirstATapKeepsTheDonationAndTheNextDonorGetsTheKiosksLanguage) {
+    Xvfb x(1280, 800);
+    ASSERT_TRUE(x.ok()) << x.error();
+    TempDir data;
+    const auto frames = data.path() / "camera";
+    std::filesystem::create_directories(frames);
+    ASSERT_TRUE(cv::imwrite((frames / "counter.png").string(),
+                            cv::Mat(720, 1280, CV_8UC3, cv::Scalar(120, 140, 160))));
+    const auto config = data.path() / "kiosk.toml";
+    std::ofstream(config) << "[kiosk]\nlanguage = \"zh\"\nidle_timeout_seconds = 30\n";
+    BackgroundProcess kiosk(
+        {MEDKIOSK_PATH, "--windowed", "--size", "1280x800", "--source", "images:" + frames.string(),
+         "--data-dir", (data.path() / "ledger").string(), "--config", config.string()},
+        (data.path() / "kiosk").string(), {x.env(), "MEDKIOSK_LOG_BUTTONS=1"});
+    KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/donor-timeout");
+    ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
+    ASSERT_TRUE(k.click("welcome", "en"));  // this donor reads English
+    ASSERT_TRUE(k.click_to("welcome", "start", "scan"));
+    const auto started = std::chrono::steady_clock::now();
+
+    // 30 s without a touch: the warning after 10 s, before anything is reset.
+    std::optional<Rect> warning;
+    for (int i = 0; i < 400 && !(warning = k.button("scan", "continue")); ++i)
+        std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(warning) << kiosk.output();
+    const auto warned_after = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(warned_after, 9s);
+    EXPECT_EQ(k.screen(), "scan");
+    k.shot("09-still-there-en");
+    ASSERT_TRUE(k.click("scan", "continue"));
+    const auto tapped = std::chrono::steady_clock::now();
+    // Past the 30 s the donor would have had without the tap: still donating.
+    std::this_thread::sleep_until(started + 33s);
+    EXPECT_EQ(k.screen(), "scan") << "the tap on the warning kept the donation";
+    // Then nobody touches it: back to the start 30 s after the tap, in the kiosk's language.
+    ASSERT_TRUE(k.wait_screen("welcome", 40s)) << kiosk.output();
+    EXPECT_GE(std::chrono::steady_clock::now() - tapped, 29s) << "timed from the last touch";
+    k.shot("01-welcome-after-timeout");
+    const std::string log = kiosk.output();
+    const auto chosen = log.find("event=donor-language language=en");
+    ASSERT_NE(chosen, std::string::npos) << log;
+    EXPECT_NE(log.find("event=donor-language language=zh-CN", chosen), std::string::npos)
+        << "the next donor starts in the kiosk's language\n"
+        << log;
+    EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
+}
 
 }  // namespace
 }  // namespace medkiosk::test

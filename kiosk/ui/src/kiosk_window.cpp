@@ -246,6 +246,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     if (bench.wanted > 0) flow.start(kiosk::Clock::now());  // the preview is what the benchmark measures
     long first_frame_ms = -1;
     std::optional<kiosk::Clock::time_point> corner_held_since;
+    std::optional<kiosk::Language> logged_language;
 
     std::signal(SIGTERM, request_stop);
     std::signal(SIGINT, request_stop);
@@ -338,6 +339,12 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         DrawScreen(ui, out_of_order);
         FlushButtonLog(shown_screen.c_str());
         ApplyDonorActions(ui.donor, flow, now);
+        // The language the donor screens speak: chosen by a donor, back to the kiosk's after a donation.
+        if (flow.language() != logged_language) {
+            logged_language = flow.language();
+            kiosk::log_event("donor-language",
+                             {{"language", std::string(kiosk::language_code(flow.language()))}});
+        }
         if (ui.restart_requested) {
             kiosk::log_event("restart-requested", {{"by", "technician"}});
             g_stop_requested = 1;
