@@ -2,27 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "recording_ledger.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Stands in for the ledger thread so each step of the flow can be checked in order.
-class RecordingLedger : public LedgerPort {
-  public:
-    std::uint64_t begin_session() override { return ++tickets; }
-    std::uint64_t record(storage::DropOffInput input) override {
-        recorded.push_back(std::move(input));
-        return ++tickets;
-    }
-    // Asked only with a policy source, which these tests do not give the flow.
-    std::uint64_t check_pack(const std::string&, const std::string&, const std::string&) override {
-        ADD_FAILURE() << "check_pack without a policy source";
-        return ++tickets;
-    }
-    std::uint64_t tickets = 0;
-    std::vector<storage::DropOffInput> recorded;
-};
 
 const scanner::Date kToday{2026, 11, 29};
 

@@ -13,6 +13,7 @@
 #include "label_faces.hpp"
 #include "medkiosk/kiosk/expiry_feed.hpp"
 #include "ocr_trial.hpp"
+#include "recording_ledger.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
@@ -22,15 +23,7 @@ using test::ocr::FaceScene;
 using test::ocr::FaceSpec;
 using test::ocr::Form;
 
-class FakeLedger : public LedgerPort {
-  public:
-    std::uint64_t begin_session() override { return ++tickets; }
-    std::uint64_t record(storage::DropOffInput) override { return ++tickets; }
-    std::uint64_t check_pack(const std::string&, const std::string&, const std::string&) override {
-        return 0;
-    }
-    std::uint64_t tickets = 0;
-};
+using FakeLedger = RecordingLedger;
 
 scanner::FramePtr to_frame(const cv::Mat& bgr, std::uint64_t sequence) {
     auto frame = std::make_shared<scanner::Frame>();

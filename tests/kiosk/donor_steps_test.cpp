@@ -2,27 +2,14 @@
 #include <gtest/gtest.h>
 
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "recording_ledger.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
 
 using namespace std::chrono_literals;
 
-class FakeLedger : public LedgerPort {
-  public:
-    std::uint64_t begin_session() override { return ++tickets; }
-    std::uint64_t record(storage::DropOffInput input) override {
-        recorded.push_back(std::move(input));
-        return ++tickets;
-    }
-    // Asked only with a policy source, which these tests do not give the flow.
-    std::uint64_t check_pack(const std::string&, const std::string&, const std::string&) override {
-        ADD_FAILURE() << "check_pack without a policy source";
-        return ++tickets;
-    }
-    std::uint64_t tickets = 0;
-    std::vector<storage::DropOffInput> recorded;
-};
+using FakeLedger = RecordingLedger;
 
 class OneProduct : public ProductInfoPort {
   public:

@@ -5,20 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "recording_ledger.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
 using namespace std::chrono_literals;
 
-class FakeLedger : public LedgerPort {
-  public:
-    std::uint64_t begin_session() override { return ++tickets; }
-    std::uint64_t record(storage::DropOffInput) override { return ++tickets; }
-    std::uint64_t check_pack(const std::string&, const std::string&, const std::string&) override {
-        return 0;
-    }
-    std::uint64_t tickets = 0;
-};
+using FakeLedger = RecordingLedger;
 
 // Records what it is given; a proposal queued by the test comes out once, and reset() drops it.
 class FakeReader : public BoxDateReader {

@@ -5,25 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "recording_ledger.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
 
 using namespace std::chrono_literals;
 
-class FakeLedger : public LedgerPort {
-  public:
-    std::uint64_t begin_session() override { return ++tickets; }
-    std::uint64_t record(storage::DropOffInput input) override {
-        recorded.push_back(std::move(input));
-        return ++tickets;
-    }
-    std::uint64_t check_pack(const std::string&, const std::string&, const std::string&) override {
-        return 0;
-    }
-    std::uint64_t tickets = 0;
-    std::vector<storage::DropOffInput> recorded;
-};
+using FakeLedger = RecordingLedger;
 
 const scanner::Date kToday{2026, 11, 29};
 
