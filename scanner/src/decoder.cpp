@@ -467,6 +467,8 @@ constexpr int kBlock = 8;            // block side on the working copy
 constexpr double kMinEnergy = 4000;  // mean squared Sobel response of a block worth a look
 constexpr double kBarCoherence = 0.55;
 constexpr float kMaxStep = 0.6f;
+// Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
+constexpr int kStillRegionsConsidered = 12;
 
 struct Block {
     float xx = 0, yy = 0, xy = 0;  // mean products of the gradients
@@ -895,19 +897,38 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // over before it reads a single row).
         if (auto symbol = read_image(full, h.quick_linear, kIdentity)) add_unique(found, *symbol);
         // 2. The full pass of plain zxing-cpp (tryHarder, tryRotate), so this never reads less than it.
-        if (found.empty() && options_.try_harder)
-            if (auto symbol = read_image(full, h.full, kIdentity)) add_unique(found, *symbol);
-        // 3. The likeliest candidate regions, each at its own angle: symbols turned too far for zxing's
-        // rows and columns, off its centre lines, too thin, or DataBar (which zxing 1.4 must read in a
-        // pass of its own, see the top of this file: here only in the candidates' bands, as a whole-image
-        // DataBar pass would cost a third of the budget on every photo zxing cannot read).
+        bool whole_image_read_in_vain = false;
+        if (found.empty() && options_.try_harder) {
+            if (auto symbol = read_image(full, h.full, kIdentity))
+                add_unique(found, *symbol);
+            else
+                whole_image_read_in_vain = true;
+        }
+        // 3. Candidate regions, likeliest first, each read at its own angle: symbols turned too far for
+        // zxing's rows and columns, off its centre lines, too thin, or DataBar (which zxing 1.4 must read
+        // in a pass of its own, see the top of this file: here only in the candidates' bands, as a
+        // whole-image DataBar pass would cost a third of the budget on every photo zxing cannot read).
+        // Looked at even when a pass above read something: a pass reads one symbol, and a pack carries
+        // several (a DataMatrix beside an EAN-13, a trace code). Regions a symbol already read covers are
+        // passed over; the search ends after `max_candidates` regions that give nothing.
         std::vector<Candidate> candidates;
-        if (found.empty() && options_.search_regions) {
+        if (options_.search_regions) {
             thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
-            candidates = find_in(full, options_.max_candidates, buffers);
+            candidates = find_in(full, kStillRegionsConsidered, buffers);
+            std::vector<cv::Rect> read_areas;
+            for (const DecodedSymbol& symbol : found) read_areas.push_back(bounds_of(symbol));
+            int misses = 0;
             for (const Candidate& c : candidates) {
-                if (!found.empty()) break;
-                if (auto symbol = read_candidate(full, c, false)) add_unique(found, *symbol);
+                if (misses >= options_.max_candidates) break;
+                if (inside_any(read_areas, {c.centre.x, c.centre.y})) continue;
+                // A region zxing already read as it lies, in vain, is only read at its own angle.
+                const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
+                if (!symbol) {
+                    ++misses;
+                    continue;
+                }
+                read_areas.push_back(bounds_of(*symbol));
+                add_unique(found, *symbol);
             }
         }
         // 4. A dot-printed DataMatrix, where the likeliest region is not bars.
