@@ -469,6 +469,9 @@ constexpr double kBarCoherence = 0.55;
 constexpr float kMaxStep = 0.6f;
 // Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
 constexpr int kStillRegionsConsidered = 12;
+// Once a still gave a symbol, regions with less than this share of the likeliest one's edge energy are not
+// read: a pack's other symbols have a quarter and more (a DataMatrix beside an EAN-13), print mostly less.
+constexpr float kFaintestFurtherRegion = 0.15f;
 
 struct Block {
     float xx = 0, yy = 0, xy = 0;  // mean products of the gradients
@@ -828,6 +831,22 @@ bool inside_any(const std::vector<cv::Rect>& rects, cv::Point2f p) {
     });
 }
 
+// Whether a symbol already read lies in the candidate's region (its centre within the region's turned
+// rectangle): the region is that symbol, seen by the finder.
+bool holds_any(const Candidate& c, const std::vector<DecodedSymbol>& symbols) {
+    const double radians = c.angle_degrees * kPi / 180;
+    const double ux = std::cos(radians), uy = std::sin(radians);
+    return std::any_of(symbols.begin(), symbols.end(), [&](const DecodedSymbol& symbol) {
+        double x = 0, y = 0;
+        for (const Point& p : symbol.corners) {
+            x += p.x / 4.0;
+            y += p.y / 4.0;
+        }
+        const double dx = x - c.centre.x, dy = y - c.centre.y;
+        return std::abs(dx * ux + dy * uy) <= c.along / 2 && std::abs(-dx * uy + dy * ux) <= c.across / 2;
+    });
+}
+
 // The frame's grey image; empty when the frame is malformed.
 cv::Mat grey_of(const Frame& frame) {
     cv::Mat grey;
@@ -910,24 +929,36 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // whole-image DataBar pass would cost a third of the budget on every photo zxing cannot read).
         // Looked at even when a pass above read something: a pass reads one symbol, and a pack carries
         // several (a DataMatrix beside an EAN-13, a trace code). Regions a symbol already read covers are
-        // passed over; the search ends after `max_candidates` regions that give nothing.
+        // passed over. The search ends after `max_candidates` regions that give nothing; once something
+        // was read, after one, and at regions with far fainter edges than the likeliest (print, box
+        // edges: reading them in vain would cost more than the photo's first symbol did).
         std::vector<Candidate> candidates;
         if (options_.search_regions) {
             thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
             candidates = find_in(full, kStillRegionsConsidered, buffers);
+            const bool read_before = !found.empty();
+            const int allowed_misses =
+                read_before ? std::min(1, options_.max_candidates) : options_.max_candidates;
             std::vector<cv::Rect> read_areas;
-            for (const DecodedSymbol& symbol : found) read_areas.push_back(bounds_of(symbol));
+            // Around a symbol read, a quarter of its size: what the finder sees beside it (the digits under
+            // an EAN, a quiet zone's edge) is part of it.
+            const auto with_margin = [](const cv::Rect& r) {
+                return cv::Rect(r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2,
+                                r.height + r.height / 2);
+            };
+            for (const DecodedSymbol& symbol : found) read_areas.push_back(with_margin(bounds_of(symbol)));
             int misses = 0;
             for (const Candidate& c : candidates) {
-                if (misses >= options_.max_candidates) break;
-                if (inside_any(read_areas, {c.centre.x, c.centre.y})) continue;
+                if (misses >= allowed_misses) break;
+                if (read_before && c.score < kFaintestFurtherRegion * candidates.front().score) break;
+                if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
                 // A region zxing already read as it lies, in vain, is only read at its own angle.
                 const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
                 if (!symbol) {
                     ++misses;
                     continue;
                 }
-                read_areas.push_back(bounds_of(*symbol));
+                read_areas.push_back(with_margin(bounds_of(*symbol)));
                 add_unique(found, *symbol);
             }
         }
