@@ -27,6 +27,10 @@ SyntheticCode code128_code(const std::string& data) {
     return {"code128", data, data};
 }
 
+SyntheticCode qr_code(const std::string& data) {
+    return {"qr", data, data};
+}
+
 cv::Mat render_symbol(const SyntheticCode& code) {
     zint_symbol* symbol = ZBarcode_Create();
     if (!symbol) return {};
@@ -36,6 +40,9 @@ cv::Mat render_symbol(const SyntheticCode& code) {
         symbol->option_3 = DM_SQUARE;
     } else if (code.symbology == "ean13") {
         symbol->symbology = BARCODE_EANX;
+    } else if (code.symbology == "qr") {
+        symbol->symbology = BARCODE_QRCODE;
+        symbol->option_1 = 2;  // error correction M, as the kiosk's own manifest QR
     } else {
         symbol->symbology = BARCODE_CODE128;
     }
@@ -52,7 +59,7 @@ cv::Mat render_symbol(const SyntheticCode& code) {
     }
     ZBarcode_Delete(symbol);
     if (grey.empty()) return grey;
-    const int quiet = code.symbology == "gs1-datamatrix" ? 2 : 10;
+    const int quiet = code.symbology == "gs1-datamatrix" ? 2 : code.symbology == "qr" ? 4 : 10;
     cv::copyMakeBorder(grey, grey, quiet, quiet, quiet, quiet, cv::BORDER_CONSTANT, cv::Scalar(255));
     return grey;
 }

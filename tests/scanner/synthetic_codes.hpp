@@ -9,7 +9,7 @@
 namespace medkiosk::test {
 
 struct SyntheticCode {
-    std::string symbology;      // "gs1-datamatrix", "ean13", "code128"
+    std::string symbology;      // "gs1-datamatrix", "ean13", "code128", "qr"
     std::string zint_input;     // "[01]…[17]…" for GS1, digits otherwise (EAN-13: 12 digits)
     std::string expected_text;  // what a reader returns (GS as 0x1D)
 };
@@ -18,6 +18,7 @@ struct SyntheticCode {
 SyntheticCode gs1_datamatrix_code(const std::string& serial);
 SyntheticCode ean13_code(const std::string& twelve_digits);
 SyntheticCode code128_code(const std::string& data);
+SyntheticCode qr_code(const std::string& data);  // e.g. a dispatch's manifest, as a packing list prints it
 
 // One pixel per module (linear symbols: bar_height rows), black on white, with a quiet zone.
 cv::Mat render_symbol(const SyntheticCode& code);

@@ -1,8 +1,18 @@
 #include "medkiosk/kiosk/clinic_flow.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 namespace medkiosk::kiosk {
+
+std::string clinic_today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+    return text;
+}
 
 std::string_view to_string(ClinicScreen screen) {
     switch (screen) {
