@@ -270,6 +270,10 @@ TEST_F(ClinicFlowTest, GivingOutAndDisposalAskTheOfficeAndRefreshTheStock) {
     EXPECT_EQ(flow.message()->key, "clinic.given_out_saved");
     EXPECT_EQ(office.overviews.size(), overviews + 1) << "the stock is read again";
 
+    // The delivery's manifest still in view is no pack: said so, nothing given out.
+    flow.on_scan(scan(storage::encode_manifest(manifest_for("xinan-vc"))), kToday, t0);
+    EXPECT_TRUE(office.scanned_out.empty());
+    EXPECT_EQ(flow.message()->key, "clinic.manifest_on_give_out");
     flow.on_scan(pack("06900000000021", "280131", "X"), kToday, t0);
     ASSERT_EQ(office.scanned_out.size(), 1u);
     EXPECT_EQ(office.scanned_out[0], (std::pair<std::string, std::string>{"06900000000021", "2028-01-31"}));

@@ -154,6 +154,10 @@ void ClinicFlow::on_scan(const scanner::ScanEvent& event, const std::string& tod
     if (screen_ == ClinicScreen::GiveOut) {
         touch(now);
         if (busy()) return;
+        if (storage::looks_like_manifest(text)) {  // a delivery's list, not a pack
+            show(false, "clinic.manifest_on_give_out");
+            return;
+        }
         if (!event.parsed.ok()) {
             show(false, "clinic.pack_unreadable", {}, event.parsed.error().message);
             return;

@@ -23,6 +23,8 @@ void DrawClinicPinScreen(UiContext& ui) {
     const float key_height = std::min(key * 0.6f, (area.y - em * 9.0f) / 4.0f - spacing);
     const float left = (area.x - pad_width) * 0.5f + ImGui::GetStyle().WindowPadding.x;
 
+    ImGui::SetCursorPosX(left + pad_width - em * 5.0f);
+    DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::PushFont(ui.fonts.title);
     TextCentered(ui.tr("clinic.pin_heading"));
     std::string dots;
