@@ -51,7 +51,7 @@ void DrawClinicGiveOutScreen(UiContext& ui) {
                                ClinicProductName(ui, {line.name_zh, line.name_en}, line.product).c_str());
             ImGui::TableNextColumn();
             if (line.expiring_soon)
-                TextWrappedColoured(colours::review, "⚠ " + line.expiry);
+                TextWrappedColoured(colours::review, "! " + line.expiry);
             else
                 ImGui::TextUnformatted(line.expiry.empty() ? "–" : line.expiry.c_str());
             ImGui::TableNextColumn();

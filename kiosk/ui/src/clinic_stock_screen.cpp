@@ -54,7 +54,7 @@ void DrawClinicStockScreen(UiContext& ui) {
             else if (line.expiring_soon)
                 TextWrappedColoured(
                     colours::review,
-                    "⚠ " + kiosk::fill(ui.tr("clinic.state_soon"),
+                    "! " + kiosk::fill(ui.tr("clinic.state_soon"),
                                        {{"days", std::to_string(line.days_left.value_or(0))}}));
             else
                 ImGui::TextUnformatted(ui.tr("clinic.state_ok").c_str());
