@@ -1,7 +1,14 @@
-// zxing-cpp 1.4 as Debian ships it: single-symbol ReadBarcode only (ReadBarcodes can abort the process
-// on an assertion while merging several results; every image we have passes the single-symbol path,
-// see tests/scanner/no_abort_test.cpp), and DataMatrix only where the symbol crosses the image's centre
-// lines, so we decode crops around candidate regions, and bands as a last resort.
+// zxing-cpp 1.4 as Debian ships it (shared/docs/testing.md), and what this file does about it:
+// - DataMatrix is searched only along the centre lines of the image passed in: every candidate is cut
+//   out centred on itself and read with tryRotate, so the detector starts from all four sides and a
+//   symbol turned to any angle is found;
+// - linear symbols are read along rows (columns too with tryRotate): a tilted one is cut out as an
+//   upright band along its own scan line;
+// - a DataBar result carries a line count from the pairs it was assembled from, and a second find of the
+//   same DataBar in one scan trips `assert(lineCount() == 1)` in Result::operator== and aborts the
+//   process. DataBar and DataBar Expanded are therefore always read in a pass of their own with
+//   minLineCount 1: the scan stops at the first find and never makes that comparison. ReadBarcodes (several
+//   symbols) is never used: it merges results through the same operator.
 
 #define ZX_USE_UTF8 1
 #include "medkiosk/scanner/decoder.hpp"
@@ -9,6 +16,7 @@
 #include <ZXing/ReadBarcode.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -17,87 +25,790 @@
 namespace medkiosk::scanner {
 namespace {
 
-constexpr ZXing::BarcodeFormats kMatrixFormats =
-    ZXing::BarcodeFormat::DataMatrix | ZXing::BarcodeFormat::QRCode;
-constexpr ZXing::BarcodeFormats kLinearFormats =
-    ZXing::BarcodeFormat::EAN13 | ZXing::BarcodeFormat::EAN8 | ZXing::BarcodeFormat::UPCA |
-    ZXing::BarcodeFormat::UPCE | ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::DataBar |
-    ZXing::BarcodeFormat::DataBarExpanded;
+constexpr double kPi = 3.14159265358979323846;
+using ZXing::BarcodeFormat;
 
-ZXing::DecodeHints make_hints(ZXing::BarcodeFormats formats, bool try_harder) {
+constexpr ZXing::BarcodeFormats kMatrixFormats = BarcodeFormat::DataMatrix | BarcodeFormat::QRCode;
+constexpr ZXing::BarcodeFormats kPlainLinearFormats =
+    BarcodeFormat::EAN13 | BarcodeFormat::EAN8 | BarcodeFormat::UPCA | BarcodeFormat::Code128;
+constexpr ZXing::BarcodeFormats kDataBarFormats = BarcodeFormat::DataBar | BarcodeFormat::DataBarExpanded;
+
+// Crops are scaled by us, so zxing's own downscaled copies (tryDownscale) are only made for a whole image
+// read as plain zxing-cpp reads it.
+ZXing::DecodeHints make_hints(ZXing::BarcodeFormats formats, bool try_harder, bool try_rotate, int min_lines,
+                              bool downscale = false) {
     ZXing::DecodeHints hints;
+    hints.setTryDownscale(downscale);
     hints.setFormats(formats);
     hints.setTryHarder(try_harder);
-    hints.setTryRotate(try_harder);
-    hints.setMaxNumberOfSymbols(1);  // never the multi-result merge that asserts
+    hints.setTryRotate(try_rotate);
+    hints.setMaxNumberOfSymbols(1);
+    hints.setMinLineCount(static_cast<std::uint8_t>(min_lines));
     return hints;
 }
 
-bool is_matrix(const DecodedSymbol& symbol) {
-    return symbol.format == "DataMatrix" || symbol.format == "QRCode";
+struct Hints {
+    // A crop centred on a matrix candidate: the detector starts from all four sides.
+    ZXing::DecodeHints matrix = make_hints(kMatrixFormats, false, true, 1);
+    ZXing::DecodeHints datamatrix = make_hints(BarcodeFormat::DataMatrix, false, true, 1);
+    ZXing::DecodeHints qr = make_hints(BarcodeFormat::QRCode, false, true, 1);
+    // An upright band, rows only. Three agreeing rows for EAN/UPC/Code 128: two were seen to agree on a
+    // wrong EAN with a valid check digit.
+    ZXing::DecodeHints linear = make_hints(kPlainLinearFormats, false, false, 3);
+    ZXing::DecodeHints ean =
+        make_hints(BarcodeFormat::EAN13 | BarcodeFormat::UPCA | BarcodeFormat::EAN8, false, false, 3);
+    ZXing::DecodeHints code128 = make_hints(BarcodeFormat::Code128, false, false, 3);
+    ZXing::DecodeHints databar = make_hints(kDataBarFormats, false, false, 1);
+    // A region of the frame as it lies, rows and columns, as plain zxing-cpp reads the whole frame.
+    ZXing::DecodeHints region_linear = make_hints(kPlainLinearFormats, true, true, 2);
+    ZXing::DecodeHints region_databar = make_hints(kDataBarFormats, true, true, 1);
+    // A whole image as plain zxing-cpp reads it, DataBar in its own pass (see the top of this file).
+    ZXing::DecodeHints full = make_hints(kMatrixFormats | kPlainLinearFormats, true, true, 2, true);
+    ZXing::DecodeHints full_databar = make_hints(kDataBarFormats, true, true, 1, true);
+    ZXing::DecodeHints full_matrix = make_hints(kMatrixFormats, true, true, 1, true);
+    ZXing::DecodeHints full_linear = make_hints(kPlainLinearFormats, true, true, 2, true);
+    ZXing::DecodeHints quick_linear = make_hints(kPlainLinearFormats, false, false, 2);
+    ZXing::DecodeHints quick_matrix = make_hints(kMatrixFormats, false, true, 1);
+    // The live decoder's idle passes: the same, without the downscaled copies, a share per frame.
+    ZXing::DecodeHints idle_matrix = make_hints(kMatrixFormats, true, true, 1);
+    ZXing::DecodeHints idle_linear = make_hints(kPlainLinearFormats, true, false, 2);
+    ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, true, 1);
+    ZXing::DecodeHints dotted = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
+};
+
+const Hints& hints() {
+    static const Hints made;
+    return made;
 }
 
-std::optional<DecodedSymbol> read_one(const cv::Mat& grey, const ZXing::DecodeHints& hints, float scale,
-                                      float offset_x, float offset_y) {
-    if (grey.empty() || grey.cols < 8 || grey.rows < 8) return std::nullopt;
-    const ZXing::ImageView image(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
-                                 static_cast<int>(grey.step));
+bool is_matrix_format(const std::string& format) {
+    return format == "DataMatrix" || format == "QRCode";
+}
+
+bool is_databar_format(const std::string& format) {
+    return format == "DataBar" || format == "DataBarExpanded";
+}
+
+// Grey level at a point between pixels; -1 outside the image.
+float sample(const cv::Mat& image, cv::Point2f p) {
+    const int x = static_cast<int>(std::floor(p.x)), y = static_cast<int>(std::floor(p.y));
+    if (x < 0 || y < 0 || x + 1 >= image.cols || y + 1 >= image.rows) return -1;
+    const float fx = p.x - static_cast<float>(x), fy = p.y - static_cast<float>(y);
+    const auto at = [&](int dx, int dy) {
+        return static_cast<float>(image.at<std::uint8_t>(y + dy, x + dx));
+    };
+    return (1 - fy) * ((1 - fx) * at(0, 0) + fx * at(1, 0)) + fy * ((1 - fx) * at(0, 1) + fx * at(1, 1));
+}
+
+// EAN-8 and UPC-E are shorter than EAN-13 and built of the same characters: zxing 1.4 reads the left half
+// of some EAN-13s as a valid UPC-E (the EAN's centre guard and the bar after it pass for UPC-E's end
+// guard). A real one has quiet zones; bars going on within a few modules of either end mean a piece of
+// a longer symbol.
+bool is_fragment(const cv::Mat& image, const ZXing::Result& result) {
+    const auto format = result.format();
+    if (format != BarcodeFormat::UPCE && format != BarcodeFormat::EAN8) return false;
+    const int modules = format == BarcodeFormat::UPCE ? 51 : 67;
+    const auto& position = result.position();
+    for (const auto& [a, b] : {std::pair{position[0], position[1]}, std::pair{position[3], position[2]}}) {
+        const cv::Point2f start(static_cast<float>(a.x), static_cast<float>(a.y));
+        const cv::Point2f end(static_cast<float>(b.x), static_cast<float>(b.y));
+        const cv::Point2f module = (end - start) / static_cast<float>(modules);
+        if (std::hypot(module.x, module.y) < 0.5f) continue;
+        // Dark and light as the symbol itself shows them.
+        float dark = 255, light = 0;
+        for (int k = 0; k <= 2 * modules; ++k) {
+            const float v = sample(image, start + module * (0.5f * static_cast<float>(k)));
+            if (v < 0) continue;
+            dark = std::min(dark, v), light = std::max(light, v);
+        }
+        const float swing = light - dark;
+        if (swing < 20) continue;
+        for (const auto& [from, step] : {std::pair{end, module}, std::pair{start, -module}}) {
+            int transitions = 0;
+            bool is_dark = false;
+            for (float k = 0.5f; k <= 7; k += 0.5f) {
+                const float v = sample(image, from + step * k);
+                if (v < 0) break;
+                if (is_dark && v > dark + 0.65f * swing) is_dark = false, ++transitions;
+                if (!is_dark && v < dark + 0.35f * swing) is_dark = true, ++transitions;
+            }
+            if (transitions >= 3) return true;
+        }
+    }
+    return false;
+}
+
+// The bars of an EAN or UPC are far taller than a module (at least a dozen even when truncated); a row
+// of a stacked symbol (PDF417) or of print is a few modules high, and now and then spells a valid
+// UPC-E or EAN with quiet zones. So the same bars must be found again beside the line zxing read, six
+// modules to one side or the other (allowing for a shift along it, as the line may cross the bars at a
+// slant): a normalised correlation of at least 0.6 in each half of the line.
+bool has_tall_bars(const cv::Mat& image, const ZXing::Result& result) {
+    const auto format = result.format();
+    int modules = 0;
+    if (format == BarcodeFormat::EAN13 || format == BarcodeFormat::UPCA) modules = 95;
+    if (format == BarcodeFormat::EAN8) modules = 67;
+    if (format == BarcodeFormat::UPCE) modules = 51;
+    if (modules == 0) return true;
+    const auto& position = result.position();
+    const cv::Point2f start(static_cast<float>(position[0].x), static_cast<float>(position[0].y));
+    const cv::Point2f end(static_cast<float>(position[1].x), static_cast<float>(position[1].y));
+    const cv::Point2f step = (end - start) / static_cast<float>(2 * modules);  // half a module
+    const float half_module = std::hypot(step.x, step.y);
+    if (half_module < 0.25f) return true;
+    const cv::Point2f normal(-step.y / half_module, step.x / half_module);
+    const int count = 2 * modules + 1, lags = 12;
+    std::vector<float> line(static_cast<std::size_t>(count));
+    for (int k = 0; k < count; ++k) {
+        line[static_cast<std::size_t>(k)] = sample(image, start + step * static_cast<float>(k));
+        if (line[static_cast<std::size_t>(k)] < 0) return true;
+    }
+    bool judged = false;
+    for (const float side : {1.f, -1.f}) {
+        const cv::Point2f offset = normal * (side * 12 * half_module);
+        std::vector<float> beside(static_cast<std::size_t>(count + 2 * lags));
+        bool inside = true;
+        for (int k = -lags; k < count + lags && inside; ++k) {
+            const float v = sample(image, start + offset + step * static_cast<float>(k));
+            inside = v >= 0;
+            beside[static_cast<std::size_t>(k + lags)] = v;
+        }
+        if (!inside) continue;
+        judged = true;
+        // Both halves of the line must match at the same shift: a stacked symbol's start pattern is as
+        // tall as the symbol, its codewords are not.
+        auto correlation = [&](int lag, int from, int to) {
+            double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+            for (int k = from; k < to; ++k) {
+                const double a = line[static_cast<std::size_t>(k)];
+                const double b = beside[static_cast<std::size_t>(k + lag + lags)];
+                sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b;
+            }
+            const double n = to - from, cov = sab - sa * sb / n;
+            const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+            return va > 0 && vb > 0 ? cov / std::sqrt(va * vb) : 0.0;
+        };
+        for (int lag = -lags; lag <= lags; ++lag) {
+            if (correlation(lag, 0, count / 2) >= 0.6 && correlation(lag, count / 2, count) >= 0.6)
+                return true;
+        }
+    }
+    return !judged;
+}
+
+// Reads one symbol in `image`; its corners are mapped into the frame through `to_frame`.
+
+std::optional<DecodedSymbol> read_image(const cv::Mat& image, const ZXing::DecodeHints& with,
+                                        const cv::Matx23d& to_frame) {
+    if (image.empty() || image.cols < 8 || image.rows < 8) return std::nullopt;
+    const ZXing::ImageView view(image.data, image.cols, image.rows, ZXing::ImageFormat::Lum,
+                                static_cast<int>(image.step));
     ZXing::Result result;
     try {
-        result = ZXing::ReadBarcode(image, hints);
+        result = ZXing::ReadBarcode(view, with);
     } catch (const std::exception&) {
         return std::nullopt;  // one bad frame must not take the kiosk down; the next one gets a try
     }
     if (!result.isValid()) return std::nullopt;
+    if (is_fragment(image, result) || !has_tall_bars(image, result)) return std::nullopt;
     DecodedSymbol symbol;
     symbol.format = ZXing::ToString(result.format());
     symbol.symbology = result.symbologyIdentifier();
     symbol.text = result.text();
     const auto& position = result.position();
     for (int i = 0; i < 4; ++i) {
-        symbol.corners[i].x = static_cast<float>(position[i].x) * scale + offset_x;
-        symbol.corners[i].y = static_cast<float>(position[i].y) * scale + offset_y;
+        const cv::Vec3d local(position[i].x, position[i].y, 1);
+        const cv::Vec2d mapped = to_frame * local;
+        symbol.corners[i] = {static_cast<float>(mapped[0]), static_cast<float>(mapped[1])};
     }
     return symbol;
 }
+
+const cv::Matx23d kIdentity(1, 0, 0, 0, 1, 0);
+
+// A linear symbol in an upright band: EAN/UPC/Code 128, then DataBar in its own pass.
+std::optional<DecodedSymbol> read_linear(const cv::Mat& band, const cv::Matx23d& to_frame) {
+    if (auto symbol = read_image(band, hints().linear, to_frame)) return symbol;
+    return read_image(band, hints().databar, to_frame);
+}
+
+// A tracked symbol is re-read with its own format only: half the work of all of them.
+std::optional<DecodedSymbol> read_known(const cv::Mat& image, const std::string& format,
+                                        const cv::Matx23d& to_frame) {
+    const Hints& h = hints();
+    if (format == "DataMatrix") return read_image(image, h.datamatrix, to_frame);
+    if (format == "QRCode") return read_image(image, h.qr, to_frame);
+    if (is_databar_format(format)) return read_image(image, h.databar, to_frame);
+    if (format == "Code128") return read_image(image, h.code128, to_frame);
+    return read_image(image, h.ean, to_frame);
+}
+
+// A rotated rectangle of the frame to cut out: `angle` (degrees, image coordinates) becomes the cut's
+// x axis; width runs along it and height across, in frame pixels; scale enlarges or reduces.
+struct Cut {
+    cv::Point2f centre;
+    double angle = 0;
+    double width = 0;
+    double height = 0;
+    double scale = 1;
+    int interpolation = cv::INTER_LINEAR;
+    int max_rows = 0;  // a band needs only as many rows as zxing scans (its middle half, 15 rows): 0 = all
+};
+
+// Rows of a band: zxing reads the middle half of a linear symbol's band, and an enlarged band of a tall
+// symbol would only cost more to cut and binarize.
+constexpr int kBandRows = 72;
+
+cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
+    // Never more than 4000 px a side: a huge cut would only be read more slowly, not better.
+    const double longest = std::max(cut.width, cut.height) * cut.scale;
+    if (longest > 4000) cut.scale *= 4000 / longest;
+    const int out_w = std::max(8, static_cast<int>(std::lround(cut.width * cut.scale)));
+    int out_h = std::max(8, static_cast<int>(std::lround(cut.height * cut.scale)));
+    if (cut.max_rows > 0) out_h = std::min(out_h, cut.max_rows);
+    // Within a degree or so of an axis, turn exactly onto it: whole-pixel steps resample nothing.
+    const double nearest_axis = std::round(cut.angle / 90) * 90;
+    if (std::abs(cut.angle - nearest_axis) < 1.2) cut.angle = nearest_axis;
+    cv::Matx23d to_cut = cv::getRotationMatrix2D(cut.centre, cut.angle, cut.scale);
+    to_cut(0, 2) += out_w / 2.0 - cut.centre.x;
+    to_cut(1, 2) += out_h / 2.0 - cut.centre.y;
+    cv::Mat out;
+    cv::warpAffine(full, out, to_cut, cv::Size(out_w, out_h),
+                   cut.scale < 1 ? cv::INTER_AREA : cut.interpolation, cv::BORDER_REPLICATE);
+    cv::invertAffineTransform(to_cut, to_frame);
+    return out;
+}
+
+// Pixels per module along the rows of an upright band, or 0 when it shows no bars. Bars and spaces of
+// the pack symbologies average about 1.7 modules, so a module is the span of the transitions divided by
+// 1.7 times their number; the median over a few rows of the middle half.
+double module_along(const cv::Mat& band) {
+    std::vector<double> estimates;
+    for (double at : {0.35, 0.45, 0.5, 0.55, 0.65}) {
+        const int y = std::clamp(static_cast<int>(at * band.rows), 0, band.rows - 1);
+        const std::uint8_t* row = band.ptr<std::uint8_t>(y);
+        // Light or dark against a running mean over 15 px.
+        const int window = 7;
+        int first = -1, last = -1, transitions = 0;
+        bool dark = false, known = false;
+        int sum = 0, count = 0;
+        for (int x = 0; x < std::min(band.cols, window); ++x) sum += row[x], ++count;
+        for (int x = 0; x < band.cols; ++x) {
+            if (x + window < band.cols) sum += row[x + window], ++count;
+            if (x - window - 1 >= 0) sum -= row[x - window - 1], --count;
+            const int mean = sum / std::max(1, count);
+            if (std::abs(row[x] - mean) < 8) continue;  // too little contrast to call
+            const bool now_dark = row[x] < mean;
+            if (known && now_dark != dark) {
+                ++transitions;
+                if (first < 0) first = x;
+                last = x;
+            }
+            dark = now_dark;
+            known = true;
+        }
+        if (transitions >= 12) estimates.push_back((last - first) / (1.7 * transitions));
+    }
+    if (estimates.size() < 2) return 0;
+    std::sort(estimates.begin(), estimates.end());
+    return estimates[estimates.size() / 2];
+}
+
+// The module of the bars `cut` would show, from a thin strip through its middle (a fraction of the cost
+// of cutting the whole band twice).
+double module_of(const cv::Mat& full, Cut cut) {
+    cut.height = std::max(8.0, 0.3 * cut.height);
+    cut.scale = 1;
+    cv::Matx23d unused;
+    return module_along(cut_out(full, cut, unused));
+}
+
+// The band as if lit evenly: each pixel divided by the white around it (the brightest within a few
+// modules, smoothed). A long symbol under uneven light can be darker at one end than the paper at the
+// other, and zxing's threshold per row then takes a quiet zone for a bar.
+cv::Mat evened(const cv::Mat& band, double module) {
+    const int width = std::max(3, static_cast<int>(6 * module)) | 1;
+    cv::Mat white, out;
+    cv::dilate(band, white, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(width, 3)));
+    cv::blur(white, white, cv::Size(width, 3));
+    cv::divide(band, white, out, 230);
+    return out;
+}
+
+bool is_ean_family(const std::string& format) {
+    return format == "EAN-13" || format == "UPC-A" || format == "EAN-8";
+}
+
+// An EAN or UPC carries one check digit, and on a blurred photo zxing 1.4 has been seen to read three
+// neighbouring rows alike and wrong (the "three agreeing lines" are a pixel apart, no independent
+// evidence). So a new one is read once more, from a band cut along the line zxing reported at another
+// scale and sampling phase, and believed only when that gives the same text.
+bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
+    if (!is_ean_family(symbol.format)) return true;
+    const auto& c = symbol.corners;
+    const double dx = c[1].x - c[0].x, dy = c[1].y - c[0].y, length = std::hypot(dx, dy);
+    if (length < 8) return false;
+    const double module = length / (symbol.format == "EAN-8" ? 67 : 95);
+    Cut cut;
+    cut.angle = std::atan2(dy, dx) * 180 / kPi;
+    cut.centre = {static_cast<float>((c[0].x + c[1].x + c[2].x + c[3].x) / 4 + 0.37 * dx / length),
+                  static_cast<float>((c[0].y + c[1].y + c[2].y + c[3].y) / 4 + 0.37 * dy / length)};
+    cut.width = length + 30 * module;
+    cut.height = std::clamp(
+        std::max(length * 0.25, static_cast<double>(std::hypot(c[3].x - c[0].x, c[3].y - c[0].y)) + 16), 24.0,
+        200.0);
+    cut.scale = std::clamp(4.1 / module, 1.3, 3.0);
+    cut.max_rows = kBandRows;
+    cut.interpolation = cv::INTER_CUBIC;
+    cv::Matx23d to_frame;
+    const cv::Mat band = cut_out(full, cut, to_frame);
+    for (const cv::Mat& image : {band, evened(band, module * cut.scale)})
+        if (auto again = read_image(image, hints().ean, to_frame)) return again->text == symbol.text;
+    return false;
+}
+
+// A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
+// `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
+// live decoder; the still decoder makes that pass over the whole image anyway).
+std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+    Cut cut;
+    cut.centre = {c.centre.x, c.centre.y};
+    cut.angle = c.angle_degrees;
+    // Room for the quiet zones at both ends (and a finder that saw only part of the bars).
+    cut.width = c.along * 1.3 + 40;
+    cut.height = std::clamp(static_cast<double>(c.across) + 12, 24.0, 240.0);
+    cut.max_rows = kBandRows;
+    const double module = module_of(full, cut);
+    // Quiet zones of a dozen modules at each end, however large the modules.
+    cut.width = std::max(cut.width, c.along + 28 * module);
+    // Thin bars: bilinear resampling smears an edge over a pixel, which is a third of a module here.
+    if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
+    if (module > 0 && module < 2.4) cut.scale = std::min(3.0, 2.8 / module);
+    cv::Matx23d to_frame;
+    const cv::Mat band = cut_out(full, cut, to_frame);
+    // Resampled and enlarged bands are this decoder's own view, not zxing's: an EAN read there is checked.
+    if (auto symbol = read_linear(band, to_frame)) return confirmed(full, *symbol) ? symbol : std::nullopt;
+    // No run of bars and spaces along the band's middle: stripes or print, not a symbol seen badly.
+    if (module == 0) return std::nullopt;
+    if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
+        return confirmed(full, *symbol) ? symbol : std::nullopt;
+    if (!as_it_lies || c.coherence < 0.75) return std::nullopt;
+    // Clearly bars, yet unread upright: read the region as it lies, along the frame's rows and columns,
+    // as plain zxing-cpp does. Rows crossing thin bars at a slant see them wider, and DataBar Expanded
+    // assembles its pairs from several such rows.
+    const cv::RotatedRect region(cv::Point2f(c.centre.x, c.centre.y),
+                                 cv::Size2f(c.along * 1.2f + 24, c.across + 24), c.angle_degrees);
+    const cv::Rect box = region.boundingRect() & cv::Rect(0, 0, full.cols, full.rows);
+    if (box.width < 16 || box.height < 16) return std::nullopt;
+    const cv::Mat crop = full(box);
+    const cv::Matx23d crop_to_frame(1, 0, box.x, 0, 1, box.y);
+    if (auto symbol = read_image(crop, hints().region_linear, crop_to_frame)) return symbol;
+    return read_image(crop, hints().region_databar, crop_to_frame);
+}
+
+// A matrix candidate: a square crop centred on it, turned so the region's sides run along the axes.
+// A square of the frame centred on `centre`, as it lies: zxing's detectors turn with tryRotate, so only
+// the size matters. A view of the frame where possible, copied (enlarged, or padded at the frame's edge)
+// where not.
+cv::Mat square_around(const cv::Mat& full, cv::Point2f centre, double side, double scale,
+                      cv::Matx23d& to_frame) {
+    const int half = static_cast<int>(side / 2);
+    const cv::Rect rect(static_cast<int>(centre.x) - half, static_cast<int>(centre.y) - half, 2 * half,
+                        2 * half);
+    if ((rect & cv::Rect(0, 0, full.cols, full.rows)) == rect) {
+        if (scale == 1) {
+            to_frame = cv::Matx23d(1, 0, rect.x, 0, 1, rect.y);
+            return full(rect);
+        }
+        cv::Mat resized;
+        cv::resize(full(rect), resized, cv::Size(), scale, scale,
+                   scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+        to_frame = cv::Matx23d(1 / scale, 0, rect.x, 0, 1 / scale, rect.y);
+        return resized;
+    }
+    Cut cut;
+    cut.centre = centre;
+    cut.width = cut.height = 2 * half;
+    cut.scale = scale;
+    return cut_out(full, cut, to_frame);
+}
+
+// zxing's DataMatrix detector wants a few pixels per module; a pack's symbol is 10-26 modules.
+double matrix_scale(double side) {
+    return side < 50 ? 3.0 : side < 110 ? 2.0 : side > 700 ? 0.5 : 1.0;
+}
+
+// A matrix candidate: a square centred on it.
+std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Candidate& c,
+                                                   const ZXing::DecodeHints& with) {
+    const double side = std::max(c.along, c.across);
+    cv::Matx23d to_frame;
+    const cv::Mat crop =
+        square_around(full, {c.centre.x, c.centre.y}, side * 1.25 + 16, matrix_scale(side), to_frame);
+    return read_image(crop, with, to_frame);
+}
+
+std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+    if (c.coherence >= 0.45) {
+        if (auto symbol = read_linear_candidate(full, c, as_it_lies)) return symbol;
+        if (c.coherence >= 0.8) return std::nullopt;
+    }
+    return read_matrix_candidate(full, c, hints().matrix);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The finder: the structure tensor of the gradients, summed over blocks of a half-size copy. A block is
+// "strong" where edges are dense; strong blocks whose gradients all run one way (bars) are grouped with
+// neighbours running the same way, the others (matrix symbols, text) with any strong neighbour. So the
+// bars of a linear symbol are not merged with the text printed beside them, and each group carries its
+// own angle.
+
+constexpr int kBlock = 8;            // block side on the working copy
+constexpr double kMinEnergy = 4000;  // mean squared Sobel response of a block worth a look
+constexpr double kBarCoherence = 0.55;
+constexpr float kMaxStep = 0.6f;
+// Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
+constexpr int kStillRegionsConsidered = 12;
+// Once a still gave a symbol, regions with less than this share of the likeliest one's edge energy are not
+// read: a pack's other symbols have a quarter and more (a DataMatrix beside an EAN-13), print mostly less.
+constexpr float kFaintestFurtherRegion = 0.15f;
+
+struct Block {
+    float xx = 0, yy = 0, xy = 0;  // mean products of the gradients
+    // Over the block and its neighbours, |sum of gradients| / |sum of their absolute values|: 1 for a single
+    // edge or a shading, whose gradients all point one way; near 0 for bars and modules, which alternate.
+    float step = 0;
+    float sx = 0, sy = 0, ax = 0, ay = 0;  // the sums behind it, for this block alone
+    float energy() const { return xx + yy; }
+    float coherence() const {
+        const float e = energy();
+        return e > 0 ? std::sqrt((xx - yy) * (xx - yy) + 4 * xy * xy) / e : 0;
+    }
+    float angle() const { return 0.5f * std::atan2(2 * xy, xx - yy); }  // of the gradients, radians
+};
+
+struct BlockGrid {
+    int width = 0, height = 0;
+    std::vector<Block> blocks;
+};
+
+// Buffers kept from frame to frame: a fresh megabyte each frame costs page faults, which cost as much as
+// the arithmetic.
+struct FinderWork {
+    cv::Mat work, gx, gy;
+    BlockGrid grid, part;
+};
+
+const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buffers) {
+    BlockGrid& grid = buffers.grid;
+    grid.width = grid.height = 0;
+    grid.blocks.clear();
+    cv::Mat work = full;  // a header: never resized into, since it may be the caller's frame
+    if (factor > 1) {
+        // Every factor-th pixel of every factor-th row (half the time of cv::resize's nearest neighbour).
+        buffers.work.create(full.rows / factor, full.cols / factor, CV_8UC1);
+        for (int y = 0; y < buffers.work.rows; ++y) {
+            const std::uint8_t* in = full.ptr<std::uint8_t>(y * factor);
+            std::uint8_t* out = buffers.work.ptr<std::uint8_t>(y);
+            for (int x = 0; x < buffers.work.cols; ++x) out[x] = in[x * factor];
+        }
+        work = buffers.work;
+    }
+    grid.width = work.cols / kBlock;
+    grid.height = work.rows / kBlock;
+    if (grid.width < 3 || grid.height < 3) return grid;
+    cv::Mat& gx = buffers.gx;
+    cv::Mat& gy = buffers.gy;
+    const cv::Mat region = work(cv::Rect(0, 0, grid.width * kBlock, grid.height * kBlock));
+    cv::Sobel(region, gx, CV_16S, 1, 0);
+    cv::Sobel(region, gy, CV_16S, 0, 1);
+    grid.blocks.resize(static_cast<std::size_t>(grid.width * grid.height));
+    // Sums per block in 32-bit integers: a Sobel response is at most 1020, so 64 squares fit. Columns are
+    // summed down a block's rows first (a loop the compiler vectorises), then across its columns.
+    const int columns = grid.width * kBlock;
+    std::vector<std::int32_t> cxx(columns), cyy(columns), cxy(columns), csx(columns), csy(columns),
+        cax(columns), cay(columns);
+    for (int by = 0; by < grid.height; ++by) {
+        for (auto* c : {&cxx, &cyy, &cxy, &csx, &csy, &cax, &cay}) std::fill(c->begin(), c->end(), 0);
+        for (int y = by * kBlock; y < (by + 1) * kBlock; ++y) {
+            const auto* px = gx.ptr<std::int16_t>(y);
+            const auto* py = gy.ptr<std::int16_t>(y);
+            for (int x = 0; x < columns; ++x) {
+                const std::int32_t u = px[x], v = py[x];
+                cxx[x] += u * u;
+                cyy[x] += v * v;
+                cxy[x] += u * v;
+                csx[x] += u;
+                csy[x] += v;
+                cax[x] += std::abs(u);
+                cay[x] += std::abs(v);
+            }
+        }
+        constexpr float kPixels = kBlock * kBlock;
+        for (int bx = 0; bx < grid.width; ++bx) {
+            std::int32_t xx = 0, yy = 0, xy = 0, sx = 0, sy = 0, ax = 0, ay = 0;
+            for (int x = bx * kBlock; x < (bx + 1) * kBlock; ++x)
+                xx += cxx[x], yy += cyy[x], xy += cxy[x], sx += csx[x], sy += csy[x], ax += cax[x],
+                    ay += cay[x];
+            Block& block = grid.blocks[static_cast<std::size_t>(by * grid.width + bx)];
+            block.xx = static_cast<float>(xx) / kPixels;
+            block.yy = static_cast<float>(yy) / kPixels;
+            block.xy = static_cast<float>(xy) / kPixels;
+            block.sx = static_cast<float>(sx), block.sy = static_cast<float>(sy);
+            block.ax = static_cast<float>(ax), block.ay = static_cast<float>(ay);
+        }
+    }
+    // A neighbourhood of 3x3 blocks, so a large module's wide bar, one edge per block, still alternates.
+    for (int by = 0; by < grid.height; ++by)
+        for (int bx = 0; bx < grid.width; ++bx) {
+            float sx = 0, sy = 0, ax = 0, ay = 0;
+            for (int y = std::max(0, by - 1); y <= std::min(grid.height - 1, by + 1); ++y)
+                for (int x = std::max(0, bx - 1); x <= std::min(grid.width - 1, bx + 1); ++x) {
+                    const Block& n = grid.blocks[static_cast<std::size_t>(y * grid.width + x)];
+                    sx += n.sx, sy += n.sy, ax += n.ax, ay += n.ay;
+                }
+            const float total = std::hypot(ax, ay);
+            grid.blocks[static_cast<std::size_t>(by * grid.width + bx)].step =
+                total > 0 ? std::hypot(sx, sy) / total : 0;
+        }
+    return grid;
+}
+
+// Of two orientations in (-pi/2, pi/2], radians.
+double angle_difference(double a, double b) {
+    const double d = std::abs(a - b);
+    return d > kPi / 2 ? kPi - d : d;
+}
+
+// Groups strong blocks: 0 = not strong; linear groups join neighbours (up to one block apart, bridging
+// the flat middle of a wide bar) whose bars run the same way; the rest join any strong neighbour.
+std::vector<std::vector<int>> group_blocks(const BlockGrid& grid, double min_energy) {
+    const int n = grid.width * grid.height;
+    std::vector<int> kind(static_cast<std::size_t>(n), 0);  // 0 weak, 1 bars, 2 other
+    for (int i = 0; i < n; ++i) {
+        const Block& b = grid.blocks[static_cast<std::size_t>(i)];
+        // A single edge (of a box, a label, a shadow) is no part of a symbol: symbols alternate.
+        if (b.energy() > min_energy && b.step < kMaxStep)
+            kind[static_cast<std::size_t>(i)] = b.coherence() >= kBarCoherence ? 1 : 2;
+    }
+    // Each bar block's direction, once: the flood compares it with up to 24 neighbours.
+    std::vector<float> angle(static_cast<std::size_t>(n)), cosine(static_cast<std::size_t>(n)),
+        sine(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        if (kind[static_cast<std::size_t>(i)] == 1) {
+            const float a = grid.blocks[static_cast<std::size_t>(i)].angle();
+            angle[static_cast<std::size_t>(i)] = a;
+            cosine[static_cast<std::size_t>(i)] = std::cos(a);
+            sine[static_cast<std::size_t>(i)] = std::sin(a);
+        }
+    std::vector<int> group(static_cast<std::size_t>(n), -1);
+    std::vector<std::vector<int>> groups;
+    auto flood = [&](int seed, int want, std::vector<int>& members) {
+        std::vector<int> stack{seed};
+        group[static_cast<std::size_t>(seed)] = static_cast<int>(groups.size());
+        while (!stack.empty()) {
+            const int i = stack.back();
+            stack.pop_back();
+            members.push_back(i);
+            const int x = i % grid.width, y = i / grid.width;
+            for (int dy = -2; dy <= 2; ++dy)
+                for (int dx = -2; dx <= 2; ++dx) {
+                    const int nx = x + dx, ny = y + dy;
+                    if (nx < 0 || ny < 0 || nx >= grid.width || ny >= grid.height) continue;
+                    const int j = ny * grid.width + nx;
+                    if (group[static_cast<std::size_t>(j)] >= 0 || kind[static_cast<std::size_t>(j)] != want)
+                        continue;
+                    const Block& other = grid.blocks[static_cast<std::size_t>(j)];
+                    if (want == 1) {
+                        const auto bi = static_cast<std::size_t>(i), bj = static_cast<std::size_t>(j);
+                        if (angle_difference(angle[bi], angle[bj]) > 0.3) continue;
+                        // Gaps are bridged only along the scan line (the flat middle of a wide bar), never
+                        // across the bars: a second symbol printed above or below stays apart.
+                        const float across = std::abs(-static_cast<float>(dx) * sine[bi] +
+                                                      static_cast<float>(dy) * cosine[bi]);
+                        if (across > 1.5f) continue;
+                    } else if (std::max(std::abs(dx), std::abs(dy)) > 1 && other.energy() < 2 * min_energy) {
+                        continue;  // a gap is bridged only towards a clearly strong block
+                    }
+                    group[static_cast<std::size_t>(j)] = static_cast<int>(groups.size());
+                    stack.push_back(j);
+                }
+        }
+    };
+    // Bars first; a bar group of one or two blocks is an edge or a stroke, given back to the others.
+    for (int i = 0; i < n; ++i) {
+        if (kind[static_cast<std::size_t>(i)] != 1 || group[static_cast<std::size_t>(i)] >= 0) continue;
+        std::vector<int> members;
+        flood(i, 1, members);
+        if (members.size() >= 3) {
+            groups.push_back(std::move(members));
+        } else {
+            for (int m : members) {
+                group[static_cast<std::size_t>(m)] = -1;
+                kind[static_cast<std::size_t>(m)] = 3;  // kept out of later bar groups
+            }
+        }
+    }
+    for (int i = 0; i < n; ++i)
+        if (kind[static_cast<std::size_t>(i)] == 3) kind[static_cast<std::size_t>(i)] = 2;
+    for (int i = 0; i < n; ++i) {
+        if (kind[static_cast<std::size_t>(i)] != 2 || group[static_cast<std::size_t>(i)] >= 0) continue;
+        std::vector<int> members;
+        flood(i, 2, members);
+        groups.push_back(std::move(members));
+    }
+    return groups;
+}
+
+// One group's candidate, or nothing when it is too thin to be a symbol.
+std::optional<Candidate> candidate_of(const BlockGrid& grid, const std::vector<int>& members,
+                                      double block_px) {
+    if (members.size() < 3) return std::nullopt;
+    double sxx = 0, syy = 0, sxy = 0, peak = 0;
+    for (int i : members) {
+        const Block& b = grid.blocks[static_cast<std::size_t>(i)];
+        sxx += b.xx;
+        syy += b.yy;
+        sxy += b.xy;
+        peak = std::max(peak, static_cast<double>(b.energy()));
+    }
+    const double trace = sxx + syy;
+    if (trace <= 0) return std::nullopt;
+    Candidate c;
+    c.coherence = static_cast<float>(std::sqrt((sxx - syy) * (sxx - syy) + 4 * sxy * sxy) / trace);
+    c.score = static_cast<float>(trace);
+    // The symbol's own blocks: a matrix symbol's modules are denser than any print beside it, so a
+    // higher share of the peak keeps text that touches it out of its extent.
+    const bool bars = c.coherence >= kBarCoherence;
+    const double share = bars ? 0.15 : 0.35;
+    std::vector<cv::Point2f> centres;
+    for (int i : members)
+        if (grid.blocks[static_cast<std::size_t>(i)].energy() >= share * peak)
+            centres.emplace_back(static_cast<float>((i % grid.width + 0.5) * block_px),
+                                 static_cast<float>((i / grid.width + 0.5) * block_px));
+    if (centres.size() < 2) return std::nullopt;
+    if (bars) {
+        // Extents along the scan line (the gradients' direction) and across it.
+        const double angle = 0.5 * std::atan2(2 * sxy, sxx - syy);
+        const double ux = std::cos(angle), uy = std::sin(angle);
+        double a0 = 1e18, a1 = -1e18, b0 = 1e18, b1 = -1e18;
+        for (const auto& p : centres) {
+            const double a = p.x * ux + p.y * uy, b = -p.x * uy + p.y * ux;
+            a0 = std::min(a0, a), a1 = std::max(a1, a);
+            b0 = std::min(b0, b), b1 = std::max(b1, b);
+        }
+        const double a = (a0 + a1) / 2, b = (b0 + b1) / 2;
+        c.centre = {static_cast<float>(a * ux - b * uy), static_cast<float>(a * uy + b * ux)};
+        c.along = static_cast<float>(a1 - a0 + block_px);
+        c.across = static_cast<float>(b1 - b0 + block_px);
+        c.angle_degrees = static_cast<float>(angle * 180 / kPi);
+    } else {
+        const cv::RotatedRect box = cv::minAreaRect(centres);
+        c.centre = {box.center.x, box.center.y};
+        c.along = static_cast<float>(box.size.width + block_px);
+        c.across = static_cast<float>(box.size.height + block_px);
+        c.angle_degrees = box.angle;
+    }
+    // One block thick is an edge of a box or a line of text, not a symbol.
+    if (std::min(c.along, c.across) < 1.9 * block_px) return std::nullopt;
+    return c;
+}
+
+// Pieces of one linear symbol: large modules leave wide bars and spaces without edges, which can split
+// the bars into groups along the scan line. Groups running the same way, on the same line and close
+// along it are joined.
+void join_collinear_bars(std::vector<Candidate>& candidates, double block_px) {
+    auto linear = [](const Candidate& c) { return c.coherence >= kBarCoherence; };
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        if (!linear(candidates[i])) continue;
+        for (std::size_t j = i + 1; j < candidates.size(); ++j) {
+            Candidate& a = candidates[i];
+            const Candidate& b = candidates[j];
+            if (!linear(b)) continue;
+            const double dx = b.centre.x - a.centre.x, dy = b.centre.y - a.centre.y;
+            const double reach =
+                (a.along + b.along) / 2 + std::max(4 * block_px, 0.5 * std::min(a.along, b.along));
+            if (dx * dx + dy * dy > reach * reach) continue;  // too far apart to be one symbol
+            const double angle = a.angle_degrees * kPi / 180;
+            if (angle_difference(angle, b.angle_degrees * kPi / 180) > 0.1) continue;
+            const double ux = std::cos(angle), uy = std::sin(angle);
+            const double along = dx * ux + dy * uy, across = -dx * uy + dy * ux;
+            if (std::abs(across) > 0.35 * std::max(a.across, b.across)) continue;
+            // The union of the two extents along the line; across, the larger.
+            const double low = std::min(-a.along / 2.0, along - b.along / 2.0);
+            const double high = std::max(a.along / 2.0, along + b.along / 2.0);
+            const double mid = (low + high) / 2;
+            const double weight = a.score + b.score;
+            a.coherence = static_cast<float>((a.coherence * a.score + b.coherence * b.score) / weight);
+            a.centre = {static_cast<float>(a.centre.x + mid * ux), static_cast<float>(a.centre.y + mid * uy)};
+            a.along = static_cast<float>(high - low);
+            a.across = std::max(a.across, b.across);
+            a.score = static_cast<float>(weight);
+            candidates.erase(candidates.begin() + static_cast<std::ptrdiff_t>(j));
+            j = i;  // the grown piece may now reach others already passed
+        }
+    }
+}
+
+std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWork& buffers) {
+    std::vector<Candidate> found;
+    if (full.cols < 32 || full.rows < 32 || max_candidates <= 0) return found;
+    // About 960 px wide; nearest neighbour keeps a 2 px module's edges sharp where averaging would grey
+    // them out.
+    const int factor = std::max(1, static_cast<int>(std::lround(full.cols / 960.0)));
+    const BlockGrid& grid = block_tensors(full, factor, buffers);
+    if (grid.blocks.empty()) return found;
+    const double block_px = kBlock * factor;  // a block's side in frame pixels
+    for (const auto& members : group_blocks(grid, kMinEnergy)) {
+        auto c = candidate_of(grid, members, block_px);
+        if (!c) continue;
+        // A region far larger than any pack symbol is several things touching: split it at a higher
+        // energy, where the symbols' dense edges stand out from print and box edges.
+        if (c->coherence < kBarCoherence && std::max(c->along, c->across) > 40 * block_px) {
+            BlockGrid& part = buffers.part;
+            part = grid;
+            std::vector<bool> member(part.blocks.size(), false);
+            double peak = 0;
+            for (int i : members) {
+                member[static_cast<std::size_t>(i)] = true;
+                peak = std::max(peak, static_cast<double>(grid.blocks[static_cast<std::size_t>(i)].energy()));
+            }
+            for (std::size_t i = 0; i < part.blocks.size(); ++i)
+                if (!member[i]) part.blocks[i] = {};
+            for (const auto& sub : group_blocks(part, std::max(kMinEnergy, 0.3 * peak)))
+                if (auto s = candidate_of(part, sub, block_px)) found.push_back(*s);
+            continue;
+        }
+        found.push_back(*c);
+    }
+    join_collinear_bars(found, block_px);
+    std::sort(found.begin(), found.end(),
+              [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+    if (static_cast<int>(found.size()) > max_candidates)
+        found.resize(static_cast<std::size_t>(max_candidates));
+    return found;
+}
+
+// ---------------------------------------------------------------------------------------------------
 
 bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) {
     return a.text == b.text && a.format == b.format;
 }
 
-void add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
-    if (std::none_of(found.begin(), found.end(),
-                     [&](const DecodedSymbol& u) { return same_symbol(u, symbol); }))
-        found.push_back(symbol);
+bool add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
+    if (std::any_of(found.begin(), found.end(),
+                    [&](const DecodedSymbol& s) { return same_symbol(s, symbol); }))
+        return false;
+    found.push_back(symbol);
+    return true;
 }
 
-cv::Rect clamp_rect(cv::Rect rect, int width, int height) {
-    return rect & cv::Rect(0, 0, width, height);
-}
-
-cv::Rect to_rect(const Region& region) {
-    return {region.x, region.y, region.width, region.height};
-}
-Region to_region(const cv::Rect& rect) {
-    return {rect.x, rect.y, rect.width, rect.height};
-}
-
-cv::Rect grow(const cv::Rect& rect, double factor, int pixels) {
-    const int dx = static_cast<int>(rect.width * factor) + pixels;
-    const int dy = static_cast<int>(rect.height * factor) + pixels;
-    return {rect.x - dx, rect.y - dy, rect.width + 2 * dx, rect.height + 2 * dy};
-}
-
-bool is_linear_format(const std::string& format) {
-    return format != "DataMatrix" && format != "QRCode";
-}
-
-// A linear symbol's position is its scan line; the bars extend on both sides of it.
-cv::Rect bounds_of(const DecodedSymbol& symbol) {
+// Where a symbol lies in the frame: for a matrix symbol its four corners; for a linear one zxing reports
+// the scan line(s) it read, and the bars reach about 0.15 of the line's length to either side.
+std::vector<cv::Point2f> outline_of(const DecodedSymbol& symbol) {
     std::vector<cv::Point2f> points;
     for (const Point& p : symbol.corners) points.emplace_back(p.x, p.y);
-    if (is_linear_format(symbol.format)) {
-        // (-along.y, along.x) is as long as the line: bars reach about 0.15 of that on each side.
+    if (!is_matrix_format(symbol.format)) {
         const cv::Point2f along = points[1] - points[0];
         const cv::Point2f across = cv::Point2f(-along.y, along.x) * 0.15f;
         for (const Point& p : symbol.corners) {
@@ -105,141 +816,35 @@ cv::Rect bounds_of(const DecodedSymbol& symbol) {
             points.emplace_back(p.x - across.x, p.y - across.y);
         }
     }
-    const cv::Rect box = cv::boundingRect(points);
+    return points;
+}
+
+cv::Rect bounds_of(const DecodedSymbol& symbol) {
+    const cv::Rect box = cv::boundingRect(outline_of(symbol));
     return {box.x, box.y, std::max(1, box.width), std::max(1, box.height)};
 }
 
-double scan_line_length(const DecodedSymbol& symbol) {
-    return std::hypot(symbol.corners[1].x - symbol.corners[0].x, symbol.corners[1].y - symbol.corners[0].y);
+bool inside_any(const std::vector<cv::Rect>& rects, cv::Point2f p) {
+    return std::any_of(rects.begin(), rects.end(), [&](const cv::Rect& r) {
+        return p.x >= static_cast<float>(r.x) && p.y >= static_cast<float>(r.y) &&
+               p.x <= static_cast<float>(r.br().x) && p.y <= static_cast<float>(r.br().y);
+    });
 }
 
-// The direction of a linear symbol's scan line in the frame, as linear_tilt_degrees measures it.
-double scan_line_degrees(const DecodedSymbol& symbol) {
-    const double dx = symbol.corners[1].x - symbol.corners[0].x,
-                 dy = symbol.corners[1].y - symbol.corners[0].y;
-    double degrees = std::atan2(dy, dx) * 180.0 / CV_PI;
-    if (degrees > 90) degrees -= 180;
-    if (degrees <= -90) degrees += 180;
-    return degrees;
-}
-
-// The tilt of a linear symbol's bars, from the structure tensor of the crop's gradients: across a
-// linear symbol nearly every gradient points the same way (high coherence), across a DataMatrix, text
-// or clutter they do not. zxing 1.4 reads linear symbols along rows (and columns with tryRotate), so
-// one tilted more than about 10° is never read unless it is turned straight first. Returns the
-// gradients' direction in degrees (0 = bars upright), or nothing when the crop does not look linear.
-std::optional<double> linear_tilt_degrees(const cv::Mat& crop) {
-    cv::Mat sampled = crop;
-    if (crop.total() >
-        120000)  // every other pixel still shows which way the bars run, at a quarter of the cost
-        cv::resize(crop, sampled, cv::Size(), 0.5, 0.5, cv::INTER_NEAREST);
-    cv::Mat gx, gy;
-    cv::Sobel(sampled, gx, CV_32F, 1, 0);
-    cv::Sobel(sampled, gy, CV_32F, 0, 1);
-    const double jxx = gx.dot(gx), jyy = gy.dot(gy), jxy = gx.dot(gy);
-    const double trace = jxx + jyy;
-    if (trace <= 0) return std::nullopt;
-    const double coherence = std::sqrt((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / trace;
-    if (coherence < 0.55) return std::nullopt;
-    return 0.5 * std::atan2(2 * jxy, jxx - jyy) * 180.0 / CV_PI;
-}
-
-// Where zxing's points in a transformed crop lie in the frame.
-DecodedSymbol to_frame(DecodedSymbol symbol, const cv::Matx23d& crop_to_frame) {
-    for (Point& p : symbol.corners) {
-        const cv::Vec3d local(p.x, p.y, 1);
-        const cv::Vec2d mapped = crop_to_frame * local;
-        p.x = static_cast<float>(mapped[0]);
-        p.y = static_cast<float>(mapped[1]);
-    }
-    return symbol;
-}
-
-const ZXing::DecodeHints& upright_linear_hints() {
-    static const ZXing::DecodeHints hints = make_hints(kLinearFormats, false).setMinLineCount(3);
-    return hints;
-}
-
-// Decodes one crop of the full-resolution image. Small crops are enlarged: zxing's DataMatrix detector
-// wants a few pixels per module, and a pack's symbol is often 10-14 px per module at most.
-std::optional<DecodedSymbol> read_crop(const cv::Mat& full, cv::Rect rect, const ZXing::DecodeHints& hints) {
-    rect = clamp_rect(rect, full.cols, full.rows);
-    if (rect.width < 12 || rect.height < 12) return std::nullopt;
-    const cv::Mat crop = full(rect);
-    const int shorter = std::min(rect.width, rect.height);
-    if (shorter < 100) {
-        const double factor = shorter < 50 ? 3.0 : 2.0;
-        cv::Mat enlarged;
-        cv::resize(crop, enlarged, cv::Size(), factor, factor, cv::INTER_LINEAR);
-        return read_one(enlarged, hints, static_cast<float>(1.0 / factor), static_cast<float>(rect.x),
-                        static_cast<float>(rect.y));
-    }
-    if (shorter > 700) {  // plenty of pixels: decode a half-size copy instead
-        cv::Mat reduced;
-        cv::resize(crop, reduced, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
-        return read_one(reduced, hints, 2.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
-    }
-    // A copy keeps the crop contiguous, which zxing's row scans like.
-    return read_one(crop.clone(), hints, 1.f, static_cast<float>(rect.x), static_cast<float>(rect.y));
-}
-
-bool needs_straightening(double tilt) {
-    return std::abs(tilt) > 8 && std::abs(tilt) < 82;
-}
-
-// A tilted linear symbol, read from an upright band cut out of the frame around it: `centre` and
-// `tilt` (degrees, see linear_tilt_degrees) place the band, `along` and `across` are its size in frame
-// pixels. Only the band's pixels are interpolated, so this costs little more than an upright crop.
-std::optional<DecodedSymbol> read_upright_band(const cv::Mat& full, cv::Point2f centre, double tilt,
-                                               double along, double across) {
-    // Thin bars need a few pixels each after interpolation: enlarge a small symbol.
-    const double factor = along < 300 ? 2.0 : 1.0;
-    const int out_w = static_cast<int>(along * factor) + 32,
-              out_h = std::max(40, static_cast<int>(across * factor));
-    if (out_w > 4000 || out_h > 4000) return std::nullopt;
-    cv::Matx23d to_band = cv::getRotationMatrix2D(centre, tilt, factor);
-    to_band(0, 2) += out_w / 2.0 - centre.x;
-    to_band(1, 2) += out_h / 2.0 - centre.y;
-    cv::Mat upright;
-    cv::warpAffine(full, upright, to_band, cv::Size(out_w, out_h), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    const auto symbol = read_one(upright, upright_linear_hints(), 1.f, 0.f, 0.f);
-    if (!symbol) return std::nullopt;
-    cv::Matx23d to_frame_m;
-    cv::invertAffineTransform(to_band, to_frame_m);
-    return to_frame(*symbol, to_frame_m);
-}
-
-const ZXing::DecodeHints& crop_hints() {
-    // Three agreeing scan lines for a linear symbol: without tryHarder a crop gets few lines, and two
-    // were seen to agree on a wrong EAN with a valid check digit.
-    static const ZXing::DecodeHints hints =
-        make_hints(kMatrixFormats | kLinearFormats, false).setMinLineCount(3);
-    return hints;
-}
-
-// A tracked symbol is re-read with its own format only: scanning a DataMatrix's crop for every linear
-// format as well roughly doubles the cost of following it.
-const ZXing::DecodeHints& track_hints(const std::string& format) {
-    static const ZXing::DecodeHints matrix = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
-    static const ZXing::DecodeHints qr = make_hints(ZXing::BarcodeFormat::QRCode, false);
-    static const ZXing::DecodeHints linear = make_hints(kLinearFormats, false).setMinLineCount(3);
-    if (format == "DataMatrix") return matrix;
-    if (format == "QRCode") return qr;
-    return linear;
-}
-
-// A new candidate region: a tilted linear symbol is turned upright, anything else is read as it is.
-std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, cv::Rect rect) {
-    rect = clamp_rect(rect, full.cols, full.rows);
-    if (rect.width < 12 || rect.height < 12) return std::nullopt;
-    if (const auto tilt = linear_tilt_degrees(full(rect)); tilt && needs_straightening(*tilt)) {
-        const double c = std::abs(std::cos(*tilt * CV_PI / 180)), s = std::abs(std::sin(*tilt * CV_PI / 180));
-        const cv::Point2f centre(static_cast<float>(rect.x) + static_cast<float>(rect.width) / 2,
-                                 static_cast<float>(rect.y) + static_cast<float>(rect.height) / 2);
-        return read_upright_band(full, centre, *tilt, rect.width * c + rect.height * s,
-                                 rect.width * s + rect.height * c);
-    }
-    return read_crop(full, rect, crop_hints());
+// Whether a symbol already read lies in the candidate's region (its centre within the region's turned
+// rectangle): the region is that symbol, seen by the finder.
+bool holds_any(const Candidate& c, const std::vector<DecodedSymbol>& symbols) {
+    const double radians = c.angle_degrees * kPi / 180;
+    const double ux = std::cos(radians), uy = std::sin(radians);
+    return std::any_of(symbols.begin(), symbols.end(), [&](const DecodedSymbol& symbol) {
+        double x = 0, y = 0;
+        for (const Point& p : symbol.corners) {
+            x += p.x / 4.0;
+            y += p.y / 4.0;
+        }
+        const double dx = x - c.centre.x, dy = y - c.centre.y;
+        return std::abs(dx * ux + dy * uy) <= c.along / 2 && std::abs(-dx * uy + dy * ux) <= c.across / 2;
+    });
 }
 
 // The frame's grey image; empty when the frame is malformed.
@@ -257,66 +862,43 @@ cv::Mat grey_of(const Frame& frame) {
     return grey;
 }
 
+// Last resort for a still: a worn or dot-printed DataMatrix whose modules do not touch. Enlarged and
+// blurred, its modules merge into the solid L-shaped finder pattern zxing's detector looks for.
+std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<Candidate>& candidates) {
+    cv::Rect rect(0, 0, full.cols, full.rows);
+    if (!candidates.empty()) {
+        const Candidate& c = candidates.front();
+        const float side = std::max(c.along, c.across) * 0.7f + 8;
+        rect = cv::Rect(static_cast<int>(c.centre.x - side), static_cast<int>(c.centre.y - side),
+                        static_cast<int>(2 * side), static_cast<int>(2 * side));
+    }
+    rect &= cv::Rect(0, 0, full.cols, full.rows);
+    if (rect.area() > 220 * 220 || rect.width < 24 || rect.height < 24) return std::nullopt;
+    cv::Mat merged;
+    cv::resize(full(rect), merged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+    cv::GaussianBlur(merged, merged, cv::Size(0, 0), 2.0);
+    return read_image(merged, hints().dotted, cv::Matx23d(0.5, 0, rect.x, 0, 0.5, rect.y));
+}
+
 }  // namespace
 
-std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width, int height, int stride,
-                                           int max_regions) {
-    std::vector<Region> regions;
-    if (!pixels || width < 16 || height < 16 || max_regions <= 0) return regions;
+const char* decoder_format_names() {
+    // No UPC-E: six digits whose check is only a parity pattern, which zxing 1.4 finds in the rows of
+    // PDF417s and in half an EAN-13; no pack the kiosk takes carries one.
+    return "DataMatrix,QRCode,EAN-13,EAN-8,UPC-A,Code128,DataBar,DataBarExpanded";
+}
+
+std::vector<Candidate> find_candidates(const std::uint8_t* pixels, int width, int height, int stride,
+                                       int max_candidates) {
+    if (!pixels || width <= 0 || height <= 0 || stride < width) return {};
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
-        // About 640 px wide: a pharma DataMatrix module of 3 px in the frame keeps about one pixel there.
-        const int factor = std::max(1, width / 640);
-        cv::Mat small;
-        if (factor > 1)
-            cv::resize(full, small, cv::Size(width / factor, height / factor), 0, 0, cv::INTER_AREA);
-        else
-            small = full;
-        // Barcodes are where strong light/dark edges are dense: morphological gradient, threshold,
-        // then close so the modules of one symbol merge into one blob.
-        cv::Mat gradient, mask;
-        static const cv::Mat kCross = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(3, 3));
-        cv::morphologyEx(small, gradient, cv::MORPH_GRADIENT, kCross);
-        cv::threshold(gradient, mask, 60, 255, cv::THRESH_BINARY);
-        static const cv::Mat kClose = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5));
-        cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kClose);
-        cv::erode(mask, mask, kCross);  // drop thin lines (edges of boxes, text strokes)
-        std::vector<std::vector<cv::Point>> contours;
-        cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-        struct Scored {
-            cv::Rect rect;
-            double score;
-        };
-        std::vector<Scored> scored;
-        const double frame_area = static_cast<double>(small.cols) * small.rows;
-        for (const auto& contour : contours) {
-            const cv::Rect box = cv::boundingRect(contour);
-            const double area = static_cast<double>(box.width) * box.height;
-            if (box.width < 8 || box.height < 6 || area > 0.5 * frame_area) continue;
-            // Judged by the blob's rotated rectangle, so a tilted symbol counts as fully as an upright one.
-            const cv::RotatedRect rotated = cv::minAreaRect(contour);
-            const double rotated_area = std::max(1.0, static_cast<double>(rotated.size.area()));
-            const double blob_area = cv::contourArea(contour);
-            const double fill = blob_area / rotated_area;
-            if (fill < 0.35) continue;
-            const double shorter = std::max(1.0f, std::min(rotated.size.width, rotated.size.height));
-            const double aspect = std::max(rotated.size.width, rotated.size.height) / shorter;
-            if (aspect > 8) continue;
-            scored.push_back({box, blob_area});
-        }
-        std::sort(scored.begin(), scored.end(),
-                  [](const Scored& a, const Scored& b) { return a.score > b.score; });
-        for (const Scored& s : scored) {
-            if (static_cast<int>(regions.size()) >= max_regions) break;
-            const cv::Rect rect(s.rect.x * factor, s.rect.y * factor, s.rect.width * factor,
-                                s.rect.height * factor);
-            regions.push_back(to_region(rect));
-        }
+        thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
+        return find_in(full, max_candidates, buffers);
     } catch (const cv::Exception&) {
-        regions.clear();
+        return {};
     }
-    return regions;
 }
 
 Decoder::Decoder(DecoderOptions options) : options_(options) {}
@@ -328,72 +910,62 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
-        // One matrix and one linear pass: a single-symbol read per pass can still report a pack that
-        // carries both a DataMatrix and an EAN-13.
-        static const auto matrix_hints_hard = make_hints(kMatrixFormats, true);
-        static const auto linear_hints_hard = make_hints(kLinearFormats, true);
-        static const auto matrix_hints_fast = make_hints(kMatrixFormats, false);
-        static const auto linear_hints_fast = make_hints(kLinearFormats, false);
-        const auto& matrix_hints = options_.try_harder ? matrix_hints_hard : matrix_hints_fast;
-        const auto& linear_hints = options_.try_harder ? linear_hints_hard : linear_hints_fast;
-        if (auto symbol = read_one(full, matrix_hints, 1.f, 0.f, 0.f)) add_unique(found, *symbol);
-        if (auto symbol = read_one(full, linear_hints, 1.f, 0.f, 0.f)) add_unique(found, *symbol);
-
-        const bool matrix_found = std::any_of(found.begin(), found.end(), is_matrix);
-        std::vector<Region> candidates;
-        if (!matrix_found && options_.search_regions)
-            candidates = find_candidate_regions(pixels, width, height, stride, options_.max_candidates);
-        if (!matrix_found && options_.search_regions && height >= 60) {
-            // Candidate regions first: cheap, and they find a symbol wherever it is.
-            static const auto candidate_hints = make_hints(kMatrixFormats, false);
-            for (const Region& region : candidates) {
-                const cv::Rect rect = grow(to_rect(region), 0.2, 8);
-                if (auto symbol = read_crop(full, rect, candidate_hints)) {
-                    add_unique(found, *symbol);
-                    break;
+        const Hints& h = hints();
+        // 1. A quick look along a few rows, as plain zxing-cpp takes it without tryHarder: most photos of
+        // a bar code are read here for a fraction of the full pass (which looks for matrix symbols all
+        // over before it reads a single row).
+        if (auto symbol = read_image(full, h.quick_linear, kIdentity)) add_unique(found, *symbol);
+        // 2. The full pass of plain zxing-cpp (tryHarder, tryRotate), so this never reads less than it.
+        bool whole_image_read_in_vain = false;
+        if (found.empty() && options_.try_harder) {
+            if (auto symbol = read_image(full, h.full, kIdentity))
+                add_unique(found, *symbol);
+            else
+                whole_image_read_in_vain = true;
+        }
+        // 3. Candidate regions, likeliest first, each read at its own angle: symbols turned too far for
+        // zxing's rows and columns, off its centre lines, too thin, or DataBar (which zxing 1.4 must read
+        // in a pass of its own, see the top of this file: here only in the candidates' bands, as a
+        // whole-image DataBar pass would cost a third of the budget on every photo zxing cannot read).
+        // Looked at even when a pass above read something: a pass reads one symbol, and a pack carries
+        // several (a DataMatrix beside an EAN-13, a trace code). Regions a symbol already read covers are
+        // passed over. The search ends after `max_candidates` regions that give nothing; once something
+        // was read, after one, and at regions with far fainter edges than the likeliest (print, box
+        // edges: reading them in vain would cost more than the photo's first symbol did).
+        std::vector<Candidate> candidates;
+        if (options_.search_regions) {
+            thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
+            candidates = find_in(full, kStillRegionsConsidered, buffers);
+            const bool read_before = !found.empty();
+            const int allowed_misses =
+                read_before ? std::min(1, options_.max_candidates) : options_.max_candidates;
+            std::vector<cv::Rect> read_areas;
+            // Around a symbol read, a quarter of its size: what the finder sees beside it (the digits under
+            // an EAN, a quiet zone's edge) is part of it.
+            const auto with_margin = [](const cv::Rect& r) {
+                return cv::Rect(r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2,
+                                r.height + r.height / 2);
+            };
+            for (const DecodedSymbol& symbol : found) read_areas.push_back(with_margin(bounds_of(symbol)));
+            int misses = 0;
+            for (const Candidate& c : candidates) {
+                if (misses >= allowed_misses) break;
+                if (read_before && c.score < kFaintestFurtherRegion * candidates.front().score) break;
+                if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
+                // A region zxing already read as it lies, in vain, is only read at its own angle.
+                const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
+                if (!symbol) {
+                    ++misses;
+                    continue;
                 }
+                read_areas.push_back(with_margin(bounds_of(*symbol)));
+                add_unique(found, *symbol);
             }
         }
-        if (!std::any_of(found.begin(), found.end(), is_matrix) && options_.search_regions && height >= 60) {
-            // Bands a third of the height, stepping by a twelfth: every band has its own centre line,
-            // so a symbol at least 1/12 of the frame high crosses one of them.
-            cv::Mat work = full;
-            float scale = 1.f;
-            if (width > 1400) {
-                scale = static_cast<float>(width) / 1280.f;
-                cv::resize(full, work,
-                           cv::Size(1280, static_cast<int>(std::lround(static_cast<float>(height) / scale))),
-                           0, 0, cv::INTER_AREA);
-            }
-            static const auto band_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, false);
-            const int band_height = std::max(40, work.rows / 3);
-            const int step = std::max(10, work.rows / 12);
-            for (int top = 0; top + band_height / 2 < work.rows; top += step) {
-                const int rows = std::min(band_height, work.rows - top);
-                if (auto symbol = read_one(work.rowRange(top, top + rows), band_hints, scale, 0.f,
-                                           static_cast<float>(top) * scale)) {
-                    add_unique(found, *symbol);
-                    break;
-                }
-            }
-        }
-        if (found.empty() && options_.search_regions) {
-            // Last resort, on the likeliest region only: a worn or dot-printed DataMatrix whose modules
-            // do not touch. Enlarged and blurred, its modules merge into the solid L-shaped finder
-            // pattern zxing's detector looks for.
-            cv::Rect rect = candidates.empty() ? cv::Rect(0, 0, width, height)
-                                               : grow(to_rect(candidates.front()), 0.2, 8);
-            rect = clamp_rect(rect, width, height);
-            if (rect.area() <= 400 * 400 && rect.width >= 24 && rect.height >= 24) {
-                static const auto merged_hints = make_hints(ZXing::BarcodeFormat::DataMatrix, true);
-                cv::Mat merged;
-                cv::resize(full(rect), merged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
-                cv::GaussianBlur(merged, merged, cv::Size(0, 0), 2.0);
-                if (auto symbol = read_one(merged, merged_hints, 0.5f, static_cast<float>(rect.x),
-                                           static_cast<float>(rect.y)))
-                    add_unique(found, *symbol);
-            }
-        }
+        // 4. A dot-printed DataMatrix, where the likeliest region is not bars.
+        if (found.empty() && options_.search_regions &&
+            (candidates.empty() || candidates.front().coherence < kBarCoherence))
+            if (auto symbol = read_dotted(full, candidates)) add_unique(found, *symbol);
     } catch (const std::exception&) {
         // OpenCV or allocation failure on one image: report what was found so far.
     }
@@ -406,99 +978,185 @@ std::vector<DecodedSymbol> Decoder::decode(const Frame& frame) const {
     return decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
 }
 
-TrackingDecoder::TrackingDecoder(TrackingOptions options) : options_(options) {}
+// ---------------------------------------------------------------------------------------------------
+
+struct TrackingDecoder::State {
+    struct Track {
+        DecodedSymbol symbol;  // as last read
+        int misses = 0;
+    };
+    // A candidate that was read without success. One of the same place and shape that keeps failing is
+    // most likely print on the counter, not a symbol: after three frames in a row it is tried again after
+    // 2, 4, then every 8 frames, so fresh candidates get the budget. (A symbol coming to rest fails while
+    // it is blurred by the movement, and must not wait.) A box moved there changes the shape: fresh.
+    struct Failure {
+        Candidate candidate;
+        int count = 0;
+        std::uint64_t tried = 0;  // frame
+        std::uint64_t seen = 0;
+        bool matches(const Candidate& c) const {
+            const Candidate& f = candidate;
+            const float size = std::max(f.along, f.across);
+            return std::hypot(f.centre.x - c.centre.x, f.centre.y - c.centre.y) <
+                       std::max(16.f, 0.1f * size) &&
+                   std::abs(f.along - c.along) < 0.25f * f.along + 8 &&
+                   std::abs(f.across - c.across) < 0.25f * f.across + 8 &&
+                   std::abs(f.coherence - c.coherence) < 0.15f;
+        }
+        bool due(std::uint64_t frame) const {
+            return frame - tried >= static_cast<std::uint64_t>(1) << std::clamp(count - 3, 0, 3);
+        }
+    };
+    std::vector<Track> tracks;
+    std::vector<Failure> failures;
+    std::uint64_t frames = 0;
+    int idle_slice = 0;
+    FinderWork finder;
+    cv::Mat turned;  // the idle passes' transposed or half-size copy
+};
+
+TrackingDecoder::TrackingDecoder(TrackingOptions options)
+    : options_(options), state_(std::make_unique<State>()) {}
+TrackingDecoder::~TrackingDecoder() = default;
+TrackingDecoder::TrackingDecoder(TrackingDecoder&&) noexcept = default;
+TrackingDecoder& TrackingDecoder::operator=(TrackingDecoder&&) noexcept = default;
 
 std::vector<Region> TrackingDecoder::tracked_regions() const {
     std::vector<Region> regions;
-    for (const Track& track : tracks_) regions.push_back(track.region);
+    for (const auto& track : state_->tracks) {
+        const cv::Rect box = bounds_of(track.symbol);
+        regions.push_back({box.x, box.y, box.width, box.height});
+    }
     return regions;
 }
+
+namespace {
+
+// Re-reads a symbol where it was last frame, allowing for a hand's movement: a linear one in a band
+// along its last scan line, a matrix one in a crop turned to its last orientation.
+std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& last) {
+    const auto& c = last.corners;
+    Cut cut;
+    cv::Matx23d to_frame;
+    if (is_matrix_format(last.format)) {
+        const cv::Point2f centre((c[0].x + c[1].x + c[2].x + c[3].x) / 4,
+                                 (c[0].y + c[1].y + c[2].y + c[3].y) / 4);
+        const double side = std::max(std::hypot(c[1].x - c[0].x, c[1].y - c[0].y),
+                                     std::hypot(c[3].x - c[0].x, c[3].y - c[0].y));
+        const cv::Mat crop = square_around(full, centre, side * 1.6 + 32, matrix_scale(side * 1.2), to_frame);
+        return read_known(crop, last.format, to_frame);
+    }
+    const double dx = c[1].x - c[0].x, dy = c[1].y - c[0].y;
+    const double length = std::hypot(dx, dy);
+    cut.centre = {(c[0].x + c[1].x + c[2].x + c[3].x) / 4, (c[0].y + c[1].y + c[2].y + c[3].y) / 4};
+    cut.angle = std::atan2(dy, dx) * 180 / kPi;
+    cut.width = length * 1.35 + 48;
+    const double spread = std::hypot(c[3].x - c[0].x, c[3].y - c[0].y);
+    cut.height = std::clamp(std::max(length * 0.2, spread + 24), 28.0, 200.0);
+    cut.max_rows = kBandRows;
+    const double module = module_of(full, cut);
+    if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
+    if (module > 0 && module < 2.4) cut.scale = std::min(3.0, 2.8 / module);
+    return read_known(cut_out(full, cut, to_frame), last.format, to_frame);
+}
+
+}  // namespace
 
 std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixels, int width, int height,
                                                         int stride) {
     std::vector<DecodedSymbol> found;
     if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
-    ++frames_;
+    State& state = *state_;
+    ++state.frames;
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
         std::vector<cv::Rect> covered;
-        // 1. Where codes were last frame, allowing for a hand's movement between frames.
-        for (Track& track : tracks_) {
-            const std::string format = track.key.substr(0, track.key.find('\n'));
-            const bool linear = is_linear_format(format);
-            // A linear symbol's region is already generous across its bars (see bounds_of).
-            const cv::Rect rect = grow(to_rect(track.region), linear ? 0.25 : 0.5, 16);
-            // A steep linear symbol: a band along its last scan line, long enough for a hand's movement.
-            const cv::Point2f centre(
-                static_cast<float>(track.region.x) + static_cast<float>(track.region.width) / 2,
-                static_cast<float>(track.region.y) + static_cast<float>(track.region.height) / 2);
-            const auto symbol =
-                linear && needs_straightening(track.tilt)
-                    ? read_upright_band(full, centre, track.tilt, track.line_length * 1.3 + 48,
-                                        track.line_length * 0.45 + 32)
-                    : read_crop(full, rect, track_hints(format));
-            if (symbol) {
-                track.region = to_region(clamp_rect(bounds_of(*symbol), width, height));
-                track.key = symbol->format + '\n' + symbol->text;
-                track.tilt = linear ? scan_line_degrees(*symbol) : 0;
-                track.line_length = scan_line_length(*symbol);
+        // 1. The symbols of the last frames, where they were.
+        for (auto& track : state.tracks) {
+            if (auto symbol = follow(full, track.symbol); symbol && symbol->text == track.symbol.text) {
+                track.symbol = *symbol;
                 track.misses = 0;
                 add_unique(found, *symbol);
                 covered.push_back(bounds_of(*symbol));
             } else {
                 ++track.misses;
-                covered.push_back(clamp_rect(rect, width, height));
             }
         }
-        tracks_.erase(
-            std::remove_if(tracks_.begin(), tracks_.end(),
-                           [&](const Track& t) { return t.misses >= options_.forget_after_misses; }),
-            tracks_.end());
-        // 2. New codes: a few candidate regions the tracks do not already cover.
-        const auto candidates =
-            find_candidate_regions(pixels, width, height, stride, options_.max_candidates * 2);
-        // Once a code is in hand (followed, or just found), a donor rarely shows a second one at the
-        // same moment: look at fewer new regions.
+        std::erase_if(state.tracks,
+                      [&](const State::Track& t) { return t.misses >= options_.forget_after_misses; });
+
+        // 2. New symbols in candidate regions not already read.
+        auto candidates = find_in(full, std::max(8, options_.max_candidates * 3), state.finder);
+        std::erase_if(state.failures, [&](const State::Failure& f) { return f.seen + 16 < state.frames; });
+        std::vector<std::pair<const Candidate*, State::Failure*>> queue;
+        for (const Candidate& c : candidates) {
+            if (inside_any(covered, {c.centre.x, c.centre.y})) continue;
+            State::Failure* failure = nullptr;
+            for (auto& f : state.failures)
+                if (f.matches(c)) failure = &f;
+            if (failure) {
+                failure->seen = state.frames;
+                if (!failure->due(state.frames)) continue;
+            }
+            queue.emplace_back(&c, failure);
+        }
+        // Likeliest first, each failure halving a candidate's claim: a symbol that failed while it moved
+        // still comes before the print around it, which fails every frame.
+        auto claim = [](const std::pair<const Candidate*, State::Failure*>& entry) {
+            return std::ldexp(static_cast<double>(entry.first->score),
+                              -(entry.second ? entry.second->count : 0));
+        };
+        std::stable_sort(queue.begin(), queue.end(),
+                         [&](const auto& a, const auto& b) { return claim(a) > claim(b); });
+        std::vector<State::Failure> fresh_failures;
         int tried = 0;
-        for (const Region& region : candidates) {
-            const int budget = found.empty() ? options_.max_candidates : std::min(1, options_.max_candidates);
-            if (tried >= budget) break;
-            const cv::Rect rect = to_rect(region);
-            const bool inside_track = std::any_of(covered.begin(), covered.end(), [&](const cv::Rect& c) {
-                return (c & rect).area() > rect.area() / 2;
-            });
-            if (inside_track) continue;
+        for (auto& [c, failure] : queue) {
+            if (tried >= options_.max_candidates) break;
+            if (inside_any(covered, {c->centre.x, c->centre.y})) continue;
             ++tried;
-            if (auto symbol = read_candidate(full, grow(rect, 0.2, 8))) {
-                const bool known = std::any_of(found.begin(), found.end(), [&](const DecodedSymbol& s) {
-                    return same_symbol(s, *symbol);
-                });
-                if (!known) {
-                    tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
-                                            symbol->format + '\n' + symbol->text, 0,
-                                            is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol),
-                                            scan_line_length(*symbol)});
-                    add_unique(found, *symbol);
-                }
+            if (auto symbol = read_candidate(full, *c, true)) {
                 covered.push_back(bounds_of(*symbol));
+                if (add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
+                if (failure) failure->count = 0, failure->seen = 0;  // forgotten below
+            } else if (failure) {
+                ++failure->count;
+                failure->tried = state.frames;
+                failure->candidate = *c;
+            } else {
+                fresh_failures.push_back({*c, 1, state.frames, state.frames});
             }
         }
-        // 3. Now and then, a plain centre-line pass for a symbol too big or too faint for the finder.
-        if (found.empty() && options_.full_search_every > 0 &&
-            frames_ % static_cast<std::uint64_t>(options_.full_search_every) == 0) {
-            cv::Mat half;
-            cv::resize(full, half, cv::Size(width / 2, height / 2), 0, 0, cv::INTER_AREA);
-            if (auto symbol = read_one(half, crop_hints(), 2.f, 0.f, 0.f)) {
-                tracks_.push_back(Track{to_region(clamp_rect(bounds_of(*symbol), width, height)),
-                                        symbol->format + '\n' + symbol->text, 0,
-                                        is_matrix(*symbol) ? 0 : scan_line_degrees(*symbol),
-                                        scan_line_length(*symbol)});
-                add_unique(found, *symbol);
+        // Only now: `queue` points into state.failures, which must not grow while it is used.
+        std::erase_if(state.failures, [](const State::Failure& f) { return f.count == 0; });
+        state.failures.insert(state.failures.end(), fresh_failures.begin(), fresh_failures.end());
+
+        // 3. Nothing at all: a share of the full-frame pass plain zxing-cpp makes, one slice a frame: the
+        // linear formats along rows, then along columns, DataBar both ways, and the matrix formats on a
+        // half-size copy (binarizing the whole frame costs more than everything else together).
+        if (found.empty() && options_.idle_slices > 0) {
+            const Hints& h = hints();
+            std::optional<DecodedSymbol> symbol;
+            switch (state.idle_slice++ % 4) {
+                case 0:
+                    symbol = read_image(full, h.idle_linear, kIdentity);
+                    break;
+                case 1:
+                    cv::transpose(full, state.turned);
+                    symbol = read_image(state.turned, h.idle_linear, cv::Matx23d(0, 1, 0, 1, 0, 0));
+                    break;
+                case 2:
+                    symbol = read_image(full, h.idle_databar, kIdentity);
+                    break;
+                default:
+                    cv::resize(full, state.turned, cv::Size(full.cols / 2, full.rows / 2), 0, 0,
+                               cv::INTER_AREA);
+                    symbol = read_image(state.turned, h.idle_matrix, cv::Matx23d(2, 0, 0, 0, 2, 0));
             }
+            if (symbol && add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
         }
     } catch (const std::exception&) {
-        tracks_.clear();
+        state.tracks.clear();
     }
     return found;
 }

@@ -22,6 +22,9 @@
 
 #include "../src/decode_worker_protocol.hpp"
 #include "medkiosk/scanner/decoder.hpp"
+#ifdef MEDKIOSK_DECODER_FAULT_HOOKS
+#include "zxing_merging_read.hpp"  // tests/scanner, for the test build only
+#endif
 
 namespace {
 
@@ -71,10 +74,16 @@ class SharedFrame {
 
 #ifdef MEDKIOSK_DECODER_FAULT_HOOKS
 // Test builds only (never the installed helper): an image starting with "MKFAULT" and a letter makes
-// the helper fail in that way, so the tests can prove every way of failing is contained.
-void fault_hook(const std::uint8_t* pixels, std::uint64_t size, std::uint64_t id) {
+// the helper fail in that way, so the tests can prove every way of failing is contained. 'Z' reads the
+// image the way zxing-cpp 1.4 aborts on some frames (tests/scanner/zxing_merging_read.hpp): a real
+// abort of the library, where it happens, and on other frames the usual decode.
+void fault_hook(const std::uint8_t* pixels, int width, int height, std::uint64_t id) {
+    const std::uint64_t size = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
     if (size < 8 || std::memcmp(pixels, "MKFAULT", 7) != 0) return;
     switch (pixels[7]) {
+        case 'Z':
+            medkiosk::test::read_through_zxing_merge(pixels, width, height, width);
+            break;
         case 'A':
             std::fputs("medkiosk-decoder: fault hook: abort\n", stderr);
             std::abort();
@@ -161,7 +170,7 @@ int main(int argc, char** argv) {
         const auto wall_before = std::chrono::steady_clock::now();
         if (pixels && request->width > 0 && request->height > 0 && pixels_size <= request->shared_bytes) {
 #ifdef MEDKIOSK_DECODER_FAULT_HOOKS
-            fault_hook(pixels, pixels_size, request->header.id);
+            fault_hook(pixels, request->width, request->height, request->header.id);
 #endif
             symbols = request->mode == 1
                           ? live->decode_grey(pixels, request->width, request->height, request->width)

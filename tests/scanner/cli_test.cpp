@@ -3,15 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
 #include "json_lines.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
+#include "scene_generator.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "synthetic_codes.hpp"
 
 using medkiosk::test::json_lines;
 using medkiosk::test::run_ctl;
@@ -19,30 +24,40 @@ using nlohmann::json;
 
 namespace {
 
-[[maybe_unused]] const std::string kSamples = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples";
+// A generated still of `code` (libzint, turned a little, on a cluttered counter) as a PNG in `dir`.
+std::string write_code_image(const medkiosk::test::TempDir& dir, const std::string& name,
+                             const medkiosk::test::SyntheticCode& code, double angle = 7) {
+    const std::string path = (dir.path() / name).string();
+    const cv::Mat still =
+        medkiosk::test::make_still(code, angle, 5, 800, 600, std::hash<std::string>{}(name));
+    EXPECT_TRUE(cv::imwrite(path, still)) << path;
+    return path;
+}
 
-#if MEDKIOSK_HAVE_TESTDATA  // real photos beside the repository (../shared/testdata)
-TEST(scannerCli, ScanJsonReadsARealImageExactly) {
-    const std::string image = kSamples + "/datamatrix-4/gs1-figure-4.15.1-2-44x20.png";
+TEST(scannerCli, ScanJsonReadsAGeneratedGs1DataMatrixExactly) {
+    medkiosk::test::TempDir dir;
+    const auto code = medkiosk::test::gs1_datamatrix_code("09501101530003", "270531", "AB1234", "SN42");
+    const std::string image = write_code_image(dir, "pack.png", code);
     const auto result = run_ctl({"scan", "--json", image});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), 1u) << result.out;
     EXPECT_EQ(lines[0]["file"], image);
     ASSERT_EQ(lines[0]["codes"].size(), 1u);
-    const json& code = lines[0]["codes"][0];
-    EXPECT_EQ(code["format"], "DataMatrix");
-    EXPECT_EQ(code["symbology"], "]d8");
-    EXPECT_EQ(code["text"],
-              "01095040000591012112345678p901\x1d"
-              "101234567p\x1d"
-              "171411208200http://www.gs1.org/demo/");
-    EXPECT_TRUE(code["pack"].contains("ok"));
+    const json& found = lines[0]["codes"][0];
+    EXPECT_EQ(found["format"], "DataMatrix");
+    EXPECT_EQ(found["symbology"], "]d2");
+    EXPECT_EQ(found["text"], code.expected_text);
+    EXPECT_EQ(found["pack"]["gtin"], "09501101530003");
+    EXPECT_EQ(found["pack"]["serial"], "SN42");
     EXPECT_TRUE(lines[0]["ms"].is_number());
 }
 
 TEST(scannerCli, ScanEan13ImageParsesAsGtin) {
-    const auto result = run_ctl({"scan", "--json", kSamples + "/ean13-3/01.png"});
+    medkiosk::test::TempDir dir;
+    const std::string image =
+        write_code_image(dir, "box.png", medkiosk::test::ean13_code("978076454420"), -12);
+    const auto result = run_ctl({"scan", "--json", image});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), 1u);
@@ -53,7 +68,8 @@ TEST(scannerCli, ScanEan13ImageParsesAsGtin) {
 }
 
 TEST(scannerCli, ScanMissingFileReportsAndContinues) {
-    const std::string image = kSamples + "/ean13-3/01.png";
+    medkiosk::test::TempDir dir;
+    const std::string image = write_code_image(dir, "box.png", medkiosk::test::ean13_code("978076454420"));
     const auto result = run_ctl({"scan", "--json", "/nonexistent/pack.png", image});
     EXPECT_EQ(result.exit_code, 1);
     const auto lines = json_lines(result.out);
@@ -61,17 +77,24 @@ TEST(scannerCli, ScanMissingFileReportsAndContinues) {
     EXPECT_EQ(lines[0]["file"], "/nonexistent/pack.png");
     EXPECT_TRUE(lines[0].contains("error"));
     EXPECT_EQ(lines[1]["file"], image);
+    EXPECT_EQ(lines[1]["codes"].at(0)["text"], "9780764544200");
 }
 
 TEST(scannerCli, ScanFolderRecursesInSortedOrder) {
-    const auto result = run_ctl({"scan", "--json", kSamples + "/datamatrix-2"});
+    medkiosk::test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "b-inner");
+    write_code_image(dir, "c.png", medkiosk::test::ean13_code("690123456789"));
+    write_code_image(dir, "a.png", medkiosk::test::code128_code("81234560000123456789"));
+    write_code_image(dir, "b-inner/d.png", medkiosk::test::gs1_datamatrix_code("FOLDER1"));
+    const auto result = run_ctl({"scan", "--json", dir.path().string()});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     const auto lines = json_lines(result.out);
-    ASSERT_EQ(lines.size(), 13u);
-    EXPECT_LT(lines[0]["file"].get<std::string>(), lines[1]["file"].get<std::string>());
+    ASSERT_EQ(lines.size(), 3u) << result.out;
+    EXPECT_EQ(lines[0]["file"], (dir.path() / "a.png").string());
+    EXPECT_EQ(lines[1]["file"], (dir.path() / "b-inner/d.png").string());
+    EXPECT_EQ(lines[2]["file"], (dir.path() / "c.png").string());
+    for (const json& line : lines) EXPECT_EQ(line["codes"].size(), 1u) << line;
 }
-
-#endif  // MEDKIOSK_HAVE_TESTDATA
 
 TEST(scannerCli, ScanVideoConfirmsEachCodeOnceAndSummarises) {
     medkiosk::test::TempDir dir;

@@ -1,8 +1,11 @@
 // Real aborts of Debian's zxing-cpp 1.4 (`Result.cpp:140 … Assertion 'lineCount() == 1' failed`), made
 // by rotation sweeps of GS1 DataBar Expanded and the other linear formats, contained everywhere the kiosk
 // decodes: the decoding helper itself, the live pipeline (the kiosk's camera path), and `medkioskctl
-// scan` on stills and on a video. Each test first shows, in a forked child, that the same frames abort
-// a process that decodes them in-process, so it proves something only while the library still aborts.
+// scan` on stills and on a video. The decoder no longer reads the way that aborts (issue 13), so the
+// tests decode with the test build of the helper, which on a frame marked 'Z' first makes the read that
+// aborts the library (linear_sweep.hpp); `medkioskctl` is the shipped program, copied beside that helper.
+// Each test first shows, in a forked child, that the same frames abort a process that decodes them as
+// that helper does, so it proves something only while the library still aborts.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -38,17 +41,26 @@ constexpr const char* kAssertion = "lineCount() == 1";
 using medkiosk::test::in_process;
 using medkiosk::test::InProcess;
 using medkiosk::test::joined;
-using medkiosk::test::kHeldFrames;
-using medkiosk::test::live_aborting_frames;
-using medkiosk::test::still_aborting_frames;
+using medkiosk::test::zxing_aborting_frames;
 
+// Every frame marked: the test helper makes the aborting read on each, and decodes those that survive.
 std::vector<SweepFrame> sweep_frames() {
     auto frames = medkiosk::test::databar_expanded_near_axes();
     auto others = medkiosk::test::linear_rotation_sweep(30);
     frames.insert(frames.end(), std::make_move_iterator(others.begin()),
                   std::make_move_iterator(others.end()));
+    for (SweepFrame& frame : frames) medkiosk::test::mark_fault(frame.grey, 'Z');
     return frames;
 }
+
+DecodeWorkerOptions faulty_helper() {
+    DecodeWorkerOptions options;
+    options.executable = medkiosk::test::faulty_decoder_path();
+    return options;
+}
+
+// A box held still before the camera: frames this many.
+constexpr int kHeldFrames = 9;
 
 void expect_abort_incident(const DecodeReport& report, const std::string& label) {
     EXPECT_TRUE(report.skipped) << label;
@@ -60,7 +72,7 @@ void expect_abort_incident(const DecodeReport& report, const std::string& label)
 
 TEST(scannerCrashContainment, StillSweepAbortsOnlyCostTheirFrame) {
     const auto frames = sweep_frames();
-    DecodeWorker worker;
+    DecodeWorker worker(faulty_helper());
     int aborted = 0, read = 0;
     for (const SweepFrame& frame : frames) {
         const cv::Mat& grey = frame.grey;
@@ -89,11 +101,11 @@ TEST(scannerCrashContainment, StillSweepAbortsOnlyCostTheirFrame) {
 TEST(scannerCrashContainment, LiveSweepAbortsOnlyCostTheirFrame) {
     // Each frame held still, as a donor holds a box; a fresh live decoder per frame on both sides.
     const auto frames = sweep_frames();
-    DecodeWorker worker;
+    DecodeWorker worker(faulty_helper());
     int aborted = 0;
     for (const SweepFrame& frame : frames) {
         const cv::Mat& grey = frame.grey;
-        // DataBar Expanded long enough to reach the periodic full-frame pass; the others briefly.
+        // DataBar Expanded long enough to reach the live decoder's periodic full-frame pass.
         const int held = frame.label.rfind("DataBarExpanded", 0) == 0 ? kHeldFrames : 3;
         const InProcess truth = medkiosk::test::decode_in_child(grey, true, held);
         worker.reset_live();
@@ -136,16 +148,19 @@ std::vector<cv::Mat> held_sequence(const SweepFrame& aborting) {
 }
 
 TEST(scannerCrashContainment, TheLivePipelineKeepsRunningAndReportsEachCrash) {
-    const auto aborting = live_aborting_frames(1);
+    const auto aborting = zxing_aborting_frames(1);
     ASSERT_EQ(aborting.size(), 1u) << "no frame aborts zxing any more: this test proves nothing";
     medkiosk::test::TempDir dir;
     const auto sequence = held_sequence(aborting[0]);
-    // The kiosk decoding in-process would die on this very folder, looped as the images: source does.
+    // Decoding in-process as the helper does would die on this very folder, looped as the images:
+    // source does.
     const InProcess truth = in_process([&](auto emit) {
         TrackingDecoder live;
         for (int round = 0; round < 2; ++round)
-            for (const cv::Mat& grey : sequence)
+            for (const cv::Mat& grey : sequence) {
+                medkiosk::test::fault_hooks_in_process(grey);
                 emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
+            }
     });
     ASSERT_TRUE(truth.aborted) << "this sequence no longer aborts in-process";
     for (std::size_t i = 0; i < sequence.size(); ++i) {
@@ -158,6 +173,7 @@ TEST(scannerCrashContainment, TheLivePipelineKeepsRunningAndReportsEachCrash) {
     spec.location = dir.path().string();
     spec.fps = 12;
     PipelineOptions options;
+    options.decoding.executable = medkiosk::test::faulty_decoder_path();
     options.hold = std::chrono::milliseconds(500);  // the box comes back within a round: fire again
     ScanPipeline pipeline(spec, options);
     pipeline.start();
@@ -193,7 +209,7 @@ TEST(scannerCrashContainment, TheLivePipelineKeepsRunningAndReportsEachCrash) {
 }
 
 TEST(scannerCrashContainment, ScanGoesOnPastStillsThatAbortTheDecoder) {
-    const auto aborting = still_aborting_frames(2);
+    const auto aborting = zxing_aborting_frames(2);
     ASSERT_GE(aborting.size(), 1u) << "no frame aborts zxing any more: this test proves nothing";
     medkiosk::test::TempDir dir;
     std::vector<std::string> abort_files;
@@ -206,7 +222,9 @@ TEST(scannerCrashContainment, ScanGoesOnPastStillsThatAbortTheDecoder) {
     ASSERT_TRUE(cv::imwrite((dir.path() / "a.png").string(), medkiosk::test::upright_ean13().grey));
     ASSERT_TRUE(cv::imwrite((dir.path() / "c.png").string(), medkiosk::test::upright_ean13().grey));
 
-    const auto result = medkiosk::test::run_ctl({"scan", "--json", dir.path().string()});
+    medkiosk::test::TempDir bin;
+    const std::string ctl = medkiosk::test::beside_faulty_decoder(bin.path(), MEDKIOSKCTL_PATH);
+    const auto result = medkiosk::test::run_process({ctl, "scan", "--json", dir.path().string()});
     EXPECT_EQ(result.exit_code, 1) << "killed by a signal if -1: " << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_EQ(lines.size(), aborting.size() + 2) << result.out;
@@ -221,13 +239,15 @@ TEST(scannerCrashContainment, ScanGoesOnPastStillsThatAbortTheDecoder) {
 }
 
 TEST(scannerCrashContainment, ScanGoesOnPastVideoFramesThatAbortTheDecoder) {
-    const auto aborting = live_aborting_frames(1);
+    const auto aborting = zxing_aborting_frames(1);
     ASSERT_EQ(aborting.size(), 1u) << "no frame aborts zxing any more: this test proves nothing";
     const auto sequence = held_sequence(aborting[0]);
     const InProcess truth = in_process([&](auto emit) {
         TrackingDecoder live;
-        for (const cv::Mat& grey : sequence)
+        for (const cv::Mat& grey : sequence) {
+            medkiosk::test::fault_hooks_in_process(grey);
             emit(joined(live.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
+        }
     });
     ASSERT_TRUE(truth.aborted) << "this video no longer aborts in-process";
     medkiosk::test::TempDir dir;
@@ -239,7 +259,9 @@ TEST(scannerCrashContainment, ScanGoesOnPastVideoFramesThatAbortTheDecoder) {
         ASSERT_TRUE(writer.isOpened());
         for (const cv::Mat& frame : sequence) writer.write(frame);
     }
-    const auto result = medkiosk::test::run_ctl({"scan", "--json", "--hold", "1", video});
+    medkiosk::test::TempDir bin;
+    const std::string ctl = medkiosk::test::beside_faulty_decoder(bin.path(), MEDKIOSKCTL_PATH);
+    const auto result = medkiosk::test::run_process({ctl, "scan", "--json", "--hold", "1", video});
     EXPECT_EQ(result.exit_code, 1) << "killed by a signal if -1: " << result.err;
     const auto lines = json_lines(result.out);
     ASSERT_FALSE(lines.empty()) << result.err;

@@ -122,18 +122,29 @@ TEST(scannerPipeline, ImageFolderOfDemoFramesProducesAnEvent) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         events = pipeline.take_events();
     }
-    const PipelineStats stats = pipeline.stats();
+    const PipelineStats at_event = pipeline.stats();
     EXPECT_TRUE(pipeline.latest_frame() != nullptr);
-    pipeline.stop();
-    ASSERT_FALSE(events.empty()) << "frames " << stats.frames << " decoded " << stats.decoded_frames
-                                 << " error '" << stats.source_error << "'";
+    ASSERT_FALSE(events.empty()) << "frames " << at_event.frames << " decoded " << at_event.decoded_frames
+                                 << " error '" << at_event.source_error << "'";
     EXPECT_EQ(events.front().symbol.text, demo_packs()[0].expected_text);
     ASSERT_TRUE(events.front().parsed.ok());
     EXPECT_EQ(events.front().parsed.code().gtin, "09501101530003");
     EXPECT_GT(events.front().frame_sequence, 0u);
-    // Still in view (the folder loops): the same code must not fire again.
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    EXPECT_GE(stats.frames, 2u);
+    // Still in view while the pipeline runs on (the folder loops, 5 frames at 20 fps): the same code must
+    // not fire again within the hold, however many more frames are decoded.
+    std::vector<ScanEvent> later(events.begin() + 1, events.end());
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    while (std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (auto& event : pipeline.take_events()) later.push_back(std::move(event));
+    }
+    const PipelineStats after = pipeline.stats();
+    pipeline.stop();
+    EXPECT_GE(after.decoded_frames, at_event.decoded_frames + 10)
+        << "the pipeline must keep decoding meanwhile";
+    for (const ScanEvent& event : later)
+        EXPECT_NE(event.symbol.text, demo_packs()[0].expected_text)
+            << "fired again at frame " << event.frame_sequence;
 }
 
 TEST(scannerPipeline, SourceErrorIsReportedAndStopIsPrompt) {

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <opencv2/imgproc.hpp>
 
+#include "zxing_merging_read.hpp"
+
 namespace medkiosk::test {
 namespace {
 
@@ -119,37 +121,55 @@ std::string joined(const std::vector<scanner::DecodedSymbol>& symbols) {
     return line;
 }
 
+void fault_hooks_in_process(const cv::Mat& grey) {
+    if (grey.cols * grey.rows >= 8 && grey.isContinuous() && std::memcmp(grey.data, "MKFAULTZ", 8) == 0)
+        read_through_zxing_merge(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
+}
+
 InProcess decode_in_child(const cv::Mat& grey, bool live, int times) {
     return in_process([&](auto emit) {
         scanner::TrackingDecoder tracking;
         const scanner::Decoder still;
-        for (int i = 0; i < times; ++i)
+        for (int i = 0; i < times; ++i) {
+            fault_hooks_in_process(grey);
             emit(joined(
                 live ? tracking.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))
                      : still.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step))));
+        }
     });
 }
 
-namespace {
+void mark_fault(cv::Mat& grey, char fault) {
+    CV_Assert(grey.type() == CV_8UC1 && grey.cols >= 8 && grey.isContinuous());
+    std::memcpy(grey.data, "MKFAULT", 7);
+    grey.data[7] = static_cast<std::uint8_t>(fault);
+}
 
-std::vector<SweepFrame> aborting_frames(std::size_t wanted, bool live) {
+std::vector<SweepFrame> zxing_aborting_frames(std::size_t wanted) {
     std::vector<SweepFrame> found;
     for (SweepFrame& frame : databar_expanded_near_axes()) {
         if (found.size() == wanted) break;
-        if (decode_in_child(frame.grey, live, live ? kHeldFrames : 1).aborted)
-            found.push_back(std::move(frame));
+        mark_fault(frame.grey, 'Z');
+        const cv::Mat& grey = frame.grey;
+        const InProcess truth = in_process([&](auto emit) {
+            fault_hooks_in_process(grey);
+            emit("survived");
+        });
+        if (truth.aborted) found.push_back(std::move(frame));
     }
     return found;
 }
 
-}  // namespace
-
-std::vector<SweepFrame> live_aborting_frames(std::size_t wanted) {
-    return aborting_frames(wanted, true);
+std::string faulty_decoder_path() {
+    return MEDKIOSK_FAULTY_DECODER_PATH;
 }
 
-std::vector<SweepFrame> still_aborting_frames(std::size_t wanted) {
-    return aborting_frames(wanted, false);
+std::string beside_faulty_decoder(const std::filesystem::path& dir, const std::string& program) {
+    namespace fs = std::filesystem;
+    const fs::path copy = dir / fs::path(program).filename();
+    fs::copy_file(program, copy, fs::copy_options::overwrite_existing);
+    fs::copy_file(faulty_decoder_path(), dir / "medkiosk-decoder", fs::copy_options::overwrite_existing);
+    return copy.string();
 }
 
 SweepFrame upright_ean13() {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <opencv2/core.hpp>
 #include <sstream>
 #include <string>
@@ -32,9 +33,6 @@ std::vector<SweepFrame> databar_expanded_near_axes();
 
 // A plain EAN-13 frame every decoder reads, to check decoding goes on after a crash.
 SweepFrame upright_ean13();
-
-// A box held still this long reaches the live decoder's periodic full-frame pass, where it aborts.
-inline constexpr int kHeldFrames = 9;
 
 // What deciding in-process does: the texts read, or the signal that ended the process.
 struct InProcess {
@@ -77,13 +75,30 @@ InProcess in_process(Decode decode) {
 // The texts of one decode, joined by '|'.
 std::string joined(const std::vector<scanner::DecodedSymbol>& symbols);
 
-// How decoding `grey` in this process would end: `times` decodes by one fresh live decoder, or by the
-// still decoder.
+// What the test build of the helper does with `grey` before it decodes it: on an image marked 'Z' (see
+// mark_fault), the read that aborts zxing-cpp 1.4 where it does; nothing on any other image.
+void fault_hooks_in_process(const cv::Mat& grey);
+
+// How decoding `grey` in this process, as the test build of the helper does (fault_hooks_in_process,
+// then the decoder), would end: `times` decodes by one fresh live decoder, or by the still decoder.
 InProcess decode_in_child(const cv::Mat& grey, bool live, int times);
 
-// Sweep frames that abort zxing in-process (found in forked children), at most `wanted`: held
-// kHeldFrames times before a live decoder, or read once as a still.
-std::vector<SweepFrame> live_aborting_frames(std::size_t wanted);
-std::vector<SweepFrame> still_aborting_frames(std::size_t wanted);
+// The test build of the decoding helper (medkiosk-decoder-with-faults) fails on purpose on an image
+// whose first pixels spell "MKFAULT" and `fault`: 'A' abort, 'S' segfault, 'X' exit, 'H' hang, 'G' and
+// 'W' wrong answers, 'Z' a read that aborts zxing-cpp 1.4 itself where it does in-process (see
+// zxing_merging_read.hpp). The mark costs 8 pixels of the top-left corner.
+void mark_fault(cv::Mat& grey, char fault);
+
+// Sweep frames, marked 'Z', on which that read aborts zxing in-process (found in forked children): the
+// test helper aborts in the library on each. At most `wanted`.
+std::vector<SweepFrame> zxing_aborting_frames(std::size_t wanted);
+
+// The test build of the helper, as built.
+std::string faulty_decoder_path();
+
+// `program` (medkioskctl or the kiosk, as built) copied into `dir` beside the test build of the helper
+// under the installed helper's name, which is where the program looks for it: the shipped program,
+// unchanged, decoding with a helper that fails on marked images. Returns the copy's path.
+std::string beside_faulty_decoder(const std::filesystem::path& dir, const std::string& program);
 
 }  // namespace medkiosk::test

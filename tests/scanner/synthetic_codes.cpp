@@ -4,51 +4,186 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <string_view>
 
 namespace medkiosk::test {
 
+namespace {
+
+// Joins pieces; GCC 12 warns falsely (-Wrestrict) on `"literal" + std::string` at -O3.
+std::string join(std::initializer_list<std::string_view> parts) {
+    std::string text;
+    for (const std::string_view part : parts) text.append(part);
+    return text;
+}
+
+// Draws from the engine's raw output: std:: distributions differ between standard libraries, and a
+// seed must make the same symbols everywhere.
+std::size_t pick(std::mt19937_64& random, std::size_t count) {
+    return static_cast<std::size_t>(random() % count);
+}
+
+std::string random_digits(std::mt19937_64& random, std::size_t count) {
+    std::string digits;
+    for (std::size_t i = 0; i < count; ++i) digits.push_back(static_cast<char>('0' + pick(random, 10)));
+    return digits;
+}
+
+std::string random_alphanumeric(std::mt19937_64& random, std::size_t count) {
+    static const char kChars[] = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789";
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) text.push_back(kChars[pick(random, sizeof kChars - 1)]);
+    return text;
+}
+
+std::string random_gtin14(std::mt19937_64& random) {
+    const std::string body = join({"0", std::to_string(6 + pick(random, 4)), random_digits(random, 11)});
+    return body + gs1_check_digit(body);
+}
+
+std::string random_expiry(std::mt19937_64& random) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02zu%02zu%02zu", 26 + pick(random, 6), 1 + pick(random, 12),
+                  1 + pick(random, 28));
+    return text;
+}
+
+}  // namespace
+
+char gs1_check_digit(const std::string& digits) {
+    int sum = 0;
+    // Weights 3,1,3,… from the rightmost digit.
+    for (std::size_t i = 0; i < digits.size(); ++i)
+        sum += (digits[digits.size() - 1 - i] - '0') * (i % 2 == 0 ? 3 : 1);
+    return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
 SyntheticCode gs1_datamatrix_code(const std::string& serial) {
-    return {"gs1-datamatrix", "[01]09501101530003[17]270531[10]AB1234[21]" + serial,
-            "0109501101530003172705311"
-            "0AB1234\x1d"
-            "21" +
-                serial};
+    return gs1_datamatrix_code("09501101530003", "270531", "AB1234", serial);
+}
+
+SyntheticCode gs1_datamatrix_code(const std::string& gtin14, const std::string& expiry,
+                                  const std::string& batch, const std::string& serial) {
+    return {"gs1-datamatrix", join({"[01]", gtin14, "[17]", expiry, "[10]", batch, "[21]", serial}),
+            join({"01", gtin14, "17", expiry, "10", batch, "\x1d", "21", serial}), "DataMatrix"};
+}
+
+SyntheticCode qr_code(const std::string& text) {
+    return {"qr", text, text, "QRCode"};
 }
 
 SyntheticCode ean13_code(const std::string& twelve_digits) {
-    int sum = 0;
-    for (std::size_t i = 0; i < 12; ++i) sum += (twelve_digits[i] - '0') * (i % 2 == 0 ? 1 : 3);
-    return {"ean13", twelve_digits, twelve_digits + std::to_string((10 - sum % 10) % 10)};
+    return {"ean13", twelve_digits, twelve_digits + gs1_check_digit(twelve_digits), "EAN-13"};
+}
+
+SyntheticCode upca_code(const std::string& eleven_digits) {
+    return {"upca", eleven_digits, eleven_digits + gs1_check_digit(eleven_digits), "UPC-A"};
+}
+
+SyntheticCode ean8_code(const std::string& seven_digits) {
+    return {"ean8", seven_digits, seven_digits + gs1_check_digit(seven_digits), "EAN-8"};
 }
 
 SyntheticCode code128_code(const std::string& data) {
-    return {"code128", data, data};
+    return {"code128", data, data, "Code128"};
 }
 
-SyntheticCode qr_code(const std::string& data) {
-    return {"qr", data, data};
+SyntheticCode gs1_128_code(const std::string& gtin14, const std::string& expiry, const std::string& batch) {
+    return {"gs1-128", join({"[01]", gtin14, "[17]", expiry, "[10]", batch}),
+            join({"01", gtin14, "17", expiry, "10", batch}), "Code128"};
 }
 
-cv::Mat render_symbol(const SyntheticCode& code) {
+SyntheticCode databar_code(const std::string& gtin14) {
+    return {"databar", gtin14.substr(0, 13), gtin14, "DataBar"};
+}
+
+SyntheticCode databar_expanded_code(const std::string& gtin14, const std::string& expiry,
+                                    const std::string& batch, const std::string& serial) {
+    return {"databar-expanded", join({"[01]", gtin14, "[17]", expiry, "[10]", batch, "[21]", serial}),
+            join({"(01)", gtin14, "(17)", expiry, "(10)", batch, "(21)", serial}), "DataBarExpanded"};
+}
+
+SyntheticCode code39_code(const std::string& data) {
+    return {"code39", data, data, ""};
+}
+
+SyntheticCode pdf417_code(const std::string& text) {
+    return {"pdf417", text, text, ""};
+}
+
+const std::vector<std::string>& pack_symbologies() {
+    static const std::vector<std::string> names = {
+        "gs1-datamatrix", "qr", "ean13", "upca", "ean8", "code128", "gs1-128", "databar", "databar-expanded"};
+    return names;
+}
+
+bool is_linear_symbology(const std::string& symbology) {
+    return symbology != "gs1-datamatrix" && symbology != "qr" && symbology != "pdf417";
+}
+
+SyntheticCode random_code(const std::string& symbology, std::mt19937_64& random) {
+    const std::string gtin = random_gtin14(random);
+    const std::string expiry = random_expiry(random);
+    const std::string batch = random_alphanumeric(random, 3 + pick(random, 5));
+    const std::string serial = random_alphanumeric(random, 4 + pick(random, 9));
+    if (symbology == "gs1-datamatrix") return gs1_datamatrix_code(gtin, expiry, batch, serial);
+    if (symbology == "qr")
+        return qr_code(join({"https://id.gs1.org/01/", gtin, "/10/", batch, "/21/", serial, "?17=", expiry}));
+    if (symbology == "ean13")
+        return ean13_code(std::to_string(1 + pick(random, 9)) + random_digits(random, 11));
+    if (symbology == "upca")
+        return upca_code(std::to_string(1 + pick(random, 9)) + random_digits(random, 10));
+    if (symbology == "ean8") return ean8_code(std::to_string(1 + pick(random, 9)) + random_digits(random, 6));
+    if (symbology == "code128")  // China's drug trace code: 20 digits starting with 8
+        return code128_code(join({"8", random_digits(random, 19)}));
+    if (symbology == "gs1-128") return gs1_128_code(gtin, expiry, batch);
+    if (symbology == "databar") return databar_code(gtin);
+    if (symbology == "databar-expanded")
+        return databar_expanded_code(gtin, expiry, batch, random_alphanumeric(random, 4 + pick(random, 5)));
+    if (symbology == "code39") return code39_code(random_alphanumeric(random, 6 + pick(random, 6)));
+    return pdf417_code(join({"LOT ", batch, " EXP ", expiry, " SN ", serial}));
+}
+
+cv::Mat render_symbol(const SyntheticCode& code, double bar_height) {
     zint_symbol* symbol = ZBarcode_Create();
     if (!symbol) return {};
-    if (code.symbology == "gs1-datamatrix") {
+    const std::string& kind = code.symbology;
+    bool matrix = false;
+    if (kind == "gs1-datamatrix") {
         symbol->symbology = BARCODE_DATAMATRIX;
         symbol->input_mode = GS1_MODE;
         symbol->option_3 = DM_SQUARE;
-    } else if (code.symbology == "ean13") {
-        symbol->symbology = BARCODE_EANX;
-    } else if (code.symbology == "qr") {
+        matrix = true;
+    } else if (kind == "qr") {
         symbol->symbology = BARCODE_QRCODE;
-        symbol->option_1 = 2;  // error correction M, as the kiosk's own manifest QR
+        symbol->input_mode = UNICODE_MODE;
+        matrix = true;
+    } else if (kind == "pdf417") {
+        symbol->symbology = BARCODE_PDF417;
+        matrix = true;
+    } else if (kind == "ean13" || kind == "ean8") {
+        symbol->symbology = BARCODE_EANX;
+    } else if (kind == "upca") {
+        symbol->symbology = BARCODE_UPCA;
+    } else if (kind == "gs1-128") {
+        symbol->symbology = BARCODE_GS1_128;
+        symbol->input_mode = GS1_MODE;
+    } else if (kind == "databar") {
+        symbol->symbology = BARCODE_DBAR_OMN;
+    } else if (kind == "databar-expanded") {
+        symbol->symbology = BARCODE_DBAR_EXP;
+        symbol->input_mode = GS1_MODE;
+    } else if (kind == "code39") {
+        symbol->symbology = BARCODE_CODE39;
     } else {
         symbol->symbology = BARCODE_CODE128;
     }
-    symbol->scale = 0.5f;
+    symbol->scale = 0.5f;  // one pixel per module
     symbol->show_hrt = 0;
-    symbol->height = 40;
+    symbol->height = bar_height > 0 ? static_cast<float>(bar_height) : 40.f;
     cv::Mat grey;
     const int status =
         ZBarcode_Encode_and_Buffer(symbol, reinterpret_cast<const unsigned char*>(code.zint_input.data()),
@@ -59,8 +194,10 @@ cv::Mat render_symbol(const SyntheticCode& code) {
     }
     ZBarcode_Delete(symbol);
     if (grey.empty()) return grey;
-    const int quiet = code.symbology == "gs1-datamatrix" ? 2 : code.symbology == "qr" ? 4 : 10;
-    cv::copyMakeBorder(grey, grey, quiet, quiet, quiet, quiet, cv::BORDER_CONSTANT, cv::Scalar(255));
+    // Quiet zones as printed packs keep them: two modules around a matrix symbol, ten beside bars.
+    const int quiet = matrix ? 2 : 10;
+    cv::copyMakeBorder(grey, grey, matrix ? quiet : 2, matrix ? quiet : 2, quiet, quiet, cv::BORDER_CONSTANT,
+                       cv::Scalar(255));
     return grey;
 }
 

@@ -6,12 +6,14 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
 #include "medkiosk/scanner/confirmer.hpp"
 #include "medkiosk/scanner/decoder.hpp"
+#include "scene_generator.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "synthetic_codes.hpp"
@@ -232,7 +234,8 @@ TEST(scannerSynthetic, UnreadableFilesGiveErrorLinesAndTheRunGoesOn) {
         std::ofstream out(path);
         out << "not really";
     }
-    const std::string good = std::string(MEDKIOSK_TESTDATA_DIR) + "/zxing-samples/ean13-3/01.png";
+    const std::string good = (dir.path() / "good.png").string();
+    ASSERT_TRUE(cv::imwrite(good, make_still(ean13_code("978076454420"), 4, 5, 800, 600, 17)));
     const auto result = run_ctl({"scan", "--json", broken_png, broken_video, text_file, good});
     EXPECT_EQ(result.exit_code, 1);
     const auto lines = json_lines(result.out);

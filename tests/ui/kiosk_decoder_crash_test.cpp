@@ -1,6 +1,9 @@
 // The kiosk itself (a real window under Xvfb) shown a box at an angle that aborts Debian's zxing-cpp
 // 1.4: the decoding helper dies, the kiosk logs what it skipped and why, and keeps running and
-// decoding. A FIFO among the images is passed over with a word instead of hanging the source.
+// decoding. A FIFO among the images is passed over with a word instead of hanging the source. The
+// decoder no longer reads the way that aborts (issue 13), so the kiosk (the shipped program, copied)
+// runs beside the test build of the helper, which makes that read on frames marked 'Z'
+// (tests/scanner/linear_sweep.hpp).
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -26,7 +29,7 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 }
 
 TEST(KioskDecoderCrash, TheKioskLogsEachCrashAndKeepsGoing) {
-    const auto aborting = live_aborting_frames(1);
+    const auto aborting = zxing_aborting_frames(1);
     ASSERT_EQ(aborting.size(), 1u) << "no frame aborts zxing any more: this test proves nothing";
     TempDir images;
     for (int i = 0; i < 12; ++i)
@@ -37,7 +40,9 @@ TEST(KioskDecoderCrash, TheKioskLogsEachCrashAndKeepsGoing) {
     Xvfb x(1280, 800);
     ASSERT_TRUE(x.ok()) << x.error();
     TempDir data;
-    BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--source", "images:" + images.path().string(),
+    TempDir bin;
+    const std::string kiosk_copy = beside_faulty_decoder(bin.path(), MEDKIOSK_PATH);
+    BackgroundProcess kiosk({kiosk_copy, "--windowed", "--source", "images:" + images.path().string(),
                              "--data-dir", data.path().string()},
                             (data.path() / "kiosk").string(), {x.env()});
     ASSERT_TRUE(kiosk.wait_for_output("event=decoder-error", 90s)) << kiosk.output();

@@ -1,7 +1,9 @@
 #pragma once
-// Finds and reads pack symbols in one frame with zxing-cpp 1.4.
+// Finds and reads pack symbols in one frame with zxing-cpp 1.4, at any angle: a finder that does not
+// care about orientation proposes candidate regions, each with its own angle, and each is read upright.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,19 +31,39 @@ struct Region {
     int height = 0;
 };
 
-struct DecoderOptions {
-    bool try_harder = true;
-    bool search_regions = true;  // also search candidate regions and bands: Debian's 1.4 only finds
-                                 // DataMatrix on the image's centre lines
-    int max_candidates = 6;      // candidate regions (from the gradient finder) decoded per image
+// The symbologies both decoders read, as zxing-cpp names them ("DataMatrix,QRCode,EAN-13,…"): a
+// baseline compared with them must read the same ones.
+const char* decoder_format_names();
+
+// A place that looks like a barcode: dense light/dark edges. Its angle comes from the structure tensor
+// of the gradients there: across a linear symbol nearly every gradient points the same way (coherence
+// near 1) and `angle_degrees` is the direction of its scan line; across a DataMatrix, QR code or text
+// they do not, and `angle_degrees` is the direction of the region's longer side.
+struct Candidate {
+    Point centre;
+    float along = 0;   // extent along angle_degrees, frame pixels
+    float across = 0;  // extent across it
+    float angle_degrees = 0;
+    float coherence = 0;  // 0..1
+    float score = 0;      // edge energy summed over the region: the likelier, the higher
 };
 
-// Regions that look like a barcode (dense light/dark edges), best first, found on a downscaled copy
-// in about a millisecond for a 1080p frame. Exposed for tests and the benchmarks.
-std::vector<Region> find_candidate_regions(const std::uint8_t* pixels, int width, int height, int stride,
-                                           int max_regions);
+// Candidates, likeliest first, found in ~3 ms of one core on a 1080p frame. Exposed for tests and the
+// benchmarks.
+std::vector<Candidate> find_candidates(const std::uint8_t* pixels, int width, int height, int stride,
+                                       int max_candidates);
 
-// For still images: full-frame passes as plain zxing does, then candidate regions, then bands.
+struct DecoderOptions {
+    bool try_harder = true;      // the full-frame passes as plain zxing-cpp with tryHarder/tryRotate
+    bool search_regions = true;  // candidate regions first, read at their own angle
+    int max_candidates = 2;      // candidate regions read in vain before the search ends (likeliest first)
+};
+
+// For still images: a quick look along a few rows, then (when that gives nothing) the full-frame pass
+// plain zxing-cpp makes (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp);
+// then the likeliest candidate regions no symbol read so far covers, each read upright at its own
+// angle, so every symbol printed on a pack is reported; a dot-printed DataMatrix last, when nothing
+// was read.
 class Decoder {
   public:
     explicit Decoder(DecoderOptions options = {});
@@ -56,30 +78,29 @@ class Decoder {
 
 struct TrackingOptions {
     int max_candidates = 4;       // new candidate regions decoded per frame besides the tracked ones
-    int forget_after_misses = 3;  // a tracked region not read this many frames in a row is dropped
-    int full_search_every = 8;    // frames between full-frame centre-line passes (big symbols) when idle
+    int forget_after_misses = 3;  // a tracked symbol not read this many frames in a row is dropped
+    // When a frame gives nothing, a share of a full-frame pass as plain zxing-cpp makes it runs, so a
+    // code the finder overlooks is still read within a few frames. 0 switches it off.
+    int idle_slices = 3;
 };
 
-// For a live stream: follows the regions of codes already found instead of searching the whole frame,
-// and looks for new codes only in a few candidate regions per frame, so a 1080p frame costs a few ms.
+// For a live stream: follows the symbols already found, and reads new ones in a few candidate regions
+// per frame, so a 1080p frame costs a few ms.
 class TrackingDecoder {
   public:
     explicit TrackingDecoder(TrackingOptions options = {});
+    ~TrackingDecoder();
+    TrackingDecoder(TrackingDecoder&&) noexcept;
+    TrackingDecoder& operator=(TrackingDecoder&&) noexcept;
+
     std::vector<DecodedSymbol> decode_grey(const std::uint8_t* pixels, int width, int height, int stride);
     std::vector<DecodedSymbol> decode(const Frame& frame);
     std::vector<Region> tracked_regions() const;
 
   private:
-    struct Track {
-        Region region;
-        std::string key;  // format + text
-        int misses = 0;
-        double tilt = 0;         // a linear symbol's scan line, in degrees; turned upright when it is steep
-        double line_length = 0;  // and its length in frame pixels
-    };
+    struct State;
     TrackingOptions options_;
-    std::vector<Track> tracks_;
-    std::uint64_t frames_ = 0;
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace medkiosk::scanner

@@ -1,0 +1,135 @@
+// Seeded scenes through the live decoding path (TrackingDecoder + CodeConfirmer) beside plain zxing-cpp on
+// the same frames: a fixed set of CI seeds with forward-only thresholds, and one clip for each kind of
+// code issue 13 found missed. The benchmark (tests/bench/scanner_live_bench) runs the same harness on
+// any seeds, with the tables and the time targets.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "scene_eval.hpp"
+
+using namespace medkiosk::test;
+
+namespace {
+
+void print_misses(const ClipOutcome& outcome) {
+    std::cout << "[scene] " << outcome.description << ": " << (outcome.found ? "found" : "NOT FOUND")
+              << ", event at " << outcome.event_frame << " (still from " << outcome.first_still_frame
+              << ")\n";
+    for (const auto& text : outcome.misread_texts) std::cout << "[scene]    misread " << text << "\n";
+    for (const auto& note : outcome.naive_only_notes) std::cout << "[scene]    zxing only: " << note << "\n";
+}
+
+// The CI seed set: never used while tuning the decoder (the tuning seeds were 1 and 2; the unseen gate
+// seeds of the closing note are others again). Thresholds are what the decoder achieves here and only
+// ever go up.
+struct SeedSet {
+    std::uint64_t seed;
+    int clips;
+    int min_found;
+    // Frames where plain zxing-cpp read a code (the primary or the distractor beside it) that the pipeline
+    // did not report within 2 frames. Issue 13's target is 0; this is what the decoder does today (a
+    // distractor next to a code already tracked is not looked for again), and may only go down.
+    int max_naive_only;
+};
+// One test per seed, so each stays well inside the suite's per-test timeout on a busy machine.
+constexpr SeedSet kCiSeeds[] = {{7001, 12, 11, 3}, {7002, 12, 12, 10}};
+
+void PrintTo(const SeedSet& set, std::ostream* os) {
+    *os << "seed " << set.seed;
+}
+
+class scannerScenes : public ::testing::TestWithParam<SeedSet> {};
+
+TEST_P(scannerScenes, FixedSeedMeetsItsThresholds) {
+    const SeedSet& set = GetParam();
+    SceneRunner runner;
+    std::vector<ClipOutcome> outcomes;
+    for (int index = 0; index < set.clips; ++index) {
+        ClipOutcome outcome = runner.run(make_scene_clip(set.seed, index), true);
+        if (!outcome.found || outcome.latency_frames > 2 || outcome.misreads || outcome.duplicate_events ||
+            outcome.naive_only)
+            print_misses(outcome);
+        outcomes.push_back(std::move(outcome));
+    }
+    const SceneSummary summary = summarise(outcomes, Targets{}, false, stdout);
+    std::cout << "[scene] seed " << set.seed << ": " << summary.found << "/" << summary.clips
+              << " found (minimum " << set.min_found << "), late " << summary.late << ", misreads "
+              << summary.misreads << ", duplicates " << summary.duplicates << ", read by zxing only "
+              << summary.naive_only << " (maximum " << set.max_naive_only << ")\n";
+    if (summary.found > set.min_found || summary.naive_only < set.max_naive_only)
+        std::cout << "[scene] UNEXPECTED SUCCESS: tighten the thresholds of seed " << set.seed
+                  << " in scene_test.cpp\n";
+    EXPECT_GE(summary.found, set.min_found);
+    EXPECT_EQ(summary.misreads, 0);
+    EXPECT_EQ(summary.duplicates, 0);
+    EXPECT_EQ(summary.late, 0) << "first events more than 2 frames after the code was still";
+    EXPECT_LE(summary.naive_only, set.max_naive_only)
+        << "codes plain zxing-cpp read that the pipeline did not report in time";
+}
+
+INSTANTIATE_TEST_SUITE_P(CiSeeds, scannerScenes, ::testing::ValuesIn(kCiSeeds),
+                         [](const ::testing::TestParamInfo<SeedSet>& param_info) {
+                             return "seed_" + std::to_string(param_info.param.seed);
+                         });
+
+// Issue 13's misses, one clip each: the kind of code, turned as it was, held up in a generated scene.
+struct MissClass {
+    const char* name;
+    const char* symbology;
+    double rotation;  // degrees, [0, 360)
+    double width;     // the symbol's width in pixels; 0: the generator's choice
+};
+
+void PrintTo(const MissClass& miss, std::ostream* os) {
+    *os << miss.name;
+}
+
+// A clip of the miss class; with a width asked for, the module is adjusted until the symbol has it.
+SceneClip miss_clip(const MissClass& miss, int index) {
+    SceneOptions options;
+    options.symbology = miss.symbology;
+    options.fixed_rotation = miss.rotation;
+    if (miss.width <= 0) return make_scene_clip(1300, index, options);
+    options.fixed_module = 2.5;
+    SceneClip clip = make_scene_clip(1300, index, options);
+    options.fixed_module *= miss.width / clip.symbol_width_pixels;
+    return make_scene_clip(1300, index, options);
+}
+
+class scannerMissClass : public ::testing::TestWithParam<MissClass> {};
+
+TEST_P(scannerMissClass, IsReportedWithinTwoFramesOfBeingStill) {
+    const MissClass& miss = GetParam();
+    // Three clips of the kind, each with its own scene, size and camera.
+    for (int index = 0; index < 3; ++index) {
+        SceneRunner runner;
+        const SceneClip clip = miss_clip(miss, index);
+        if (miss.width > 0) {
+            EXPECT_NEAR(clip.symbol_width_pixels, miss.width, 0.1 * miss.width);
+        }
+        const ClipOutcome outcome = runner.run(clip, true);
+        SCOPED_TRACE(outcome.description);
+        if (!outcome.found || outcome.latency_frames > 2 || outcome.misreads || outcome.naive_only)
+            print_misses(outcome);
+        EXPECT_TRUE(outcome.found);
+        EXPECT_LE(outcome.latency_frames, 2);
+        EXPECT_EQ(outcome.misreads, 0);
+        EXPECT_EQ(outcome.naive_only, 0);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Issue13, scannerMissClass,
+    ::testing::Values(MissClass{"datamatrix_95", "gs1-datamatrix", 95, 0},
+                      MissClass{"datamatrix_185", "gs1-datamatrix", 185, 0},
+                      MissClass{"datamatrix_minus_40", "gs1-datamatrix", 320, 0},
+                      MissClass{"datamatrix_minus_65", "gs1-datamatrix", 295, 0},
+                      MissClass{"trace_code_minus_85", "code128", 275, 0},
+                      // About 800 px wide: DataBar Expanded with four AIs is 300-400 modules.
+                      MissClass{"databar_expanded_800px", "databar-expanded", 8, 800}),
+    [](const ::testing::TestParamInfo<MissClass>& param_info) { return std::string(param_info.param.name); });
+
+}  // namespace
