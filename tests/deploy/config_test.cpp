@@ -100,7 +100,7 @@ TEST(Config, WrongTypesAndValuesSayTheExpectedForm) {
         {"[kiosk]\nmode = \"clinc\"\n", "kiosk.mode", "\"collection-point\" (takes donations) or \"clinic\""},
         {"[kiosk]\nmode = \"clinic\"\n", "kiosk.clinic_id",
          "clinic_id = an id from medkioskctl hub clinics list"},
-        {"[kiosk]\nmode = \"clinic\"\nclinic_id = \"Xinan VC\"\n", "kiosk.clinic_id", "shitang-vc"},
+        {"[kiosk]\nclinic_id = \"Xinan VC\"\n", "kiosk.clinic_id", "shitang-vc"},
     };
     for (const auto& c : cases) {
         const ConfigParse parsed = parse_config(c.toml, "k.toml");
