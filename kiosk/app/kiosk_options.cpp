@@ -74,6 +74,8 @@ void apply_config_file(int argc, char** argv, KioskOptions& options) {
     options.min_shelf_life_days = config.min_shelf_life_days;
     options.min_free_disk_bytes = static_cast<std::uint64_t>(config.min_free_disk_mb) << 20;
     options.hub_url = config.hub_url;
+    options.mode = config.mode;
+    options.clinic_id = config.clinic_id;
 }
 
 }  // namespace

@@ -34,6 +34,10 @@ struct KioskOptions {
     std::filesystem::path config_file;
     std::string location;
     std::string catalogue_file;
+    // "collection-point" takes donations; "clinic" starts on the clinic sign-in (issue 17).
+    std::string mode = "collection-point";
+    std::string clinic_id;  // mode "clinic": the county clinic (hub.clinic_feed) this device belongs to
+    bool clinic_mode() const { return mode == "clinic"; }
 };
 
 struct CommandLine {

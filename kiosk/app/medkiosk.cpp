@@ -10,6 +10,7 @@
 
 #include <malloc.h>
 
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +18,8 @@
 
 #include "kiosk_options.hpp"
 #include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/clinic_flow.hpp"
+#include "medkiosk/kiosk/clinic_office.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/expiry_feed.hpp"
@@ -149,6 +152,9 @@ class KioskWiring final : public ui::FrameWork {
         kiosk::ExpiryReader& expiry_reader;
         kiosk::ApplianceMonitor& appliance;
         Sync& sync;
+        kiosk::ClinicPort* clinic_office = nullptr;  // clinic mode only
+        kiosk::ClinicFlow* clinic = nullptr;
+        std::atomic<bool>* clinic_recorded = nullptr;  // set by the clinic office's thread after a record
     };
     explicit KioskWiring(Parts parts)
         : p_(parts), expiry_dates_(p_.expiry_reader), expiry_feed_(expiry_dates_) {}
@@ -158,13 +164,17 @@ class KioskWiring final : public ui::FrameWork {
         route_ledger(now);
         const kiosk::OutOfOrder out_of_order =
             p_.appliance.tick(now, p_.pipeline.stats(), p_.ledger.open_error());
-        const scanner::Date today = scanner::today_utc();
-        // What is in front of the camera now: the donor's box, a box waiting its turn, a recorded one.
-        p_.flow.on_view(p_.pipeline.latest_symbols(), now);
-        for (const auto& event : p_.pipeline.take_events())
-            if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
-        p_.flow.tick(now);
-        propose_expiry(now);
+        if (p_.clinic != nullptr) {
+            route_clinic(now);
+        } else {
+            const scanner::Date today = scanner::today_utc();
+            // What is in front of the camera now: the donor's box, a box waiting its turn, a recorded one.
+            p_.flow.on_view(p_.pipeline.latest_symbols(), now);
+            for (const auto& event : p_.pipeline.take_events())
+                if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
+            p_.flow.tick(now);
+            propose_expiry(now);
+        }
         if (p_.ledger.ready()) p_.sync.start_once();
         log_changes();
         return out_of_order;
@@ -202,6 +212,44 @@ class KioskWiring final : public ui::FrameWork {
                               {"restart_needed", p_.technician.restart_needed() ? "yes" : "no"}});
         }
         if (p_.technician.take_policy_changed()) p_.ledger.refresh_policy();
+    }
+
+    // Clinic mode: the clinic office's answers and the camera's codes (manifests, packs) to the clinic
+    // flow; what it did is logged for technicians and tests.
+    void route_clinic(kiosk::Clock::time_point now) {
+        kiosk::ClinicFlow& clinic = *p_.clinic;
+        for (const auto& reply : p_.clinic_office->take_replies()) {
+            if (const auto* check = kiosk::answer_if<kiosk::PinCheck>(reply)) {
+                static constexpr const char* kOutcomes[] = {"accepted", "wrong", "locked-out", "unavailable"};
+                kiosk::log_event("clinic-signin", {{"outcome", kOutcomes[static_cast<int>(check->outcome)]},
+                                                   {"detail", check->message}});
+            } else if (!reply.result) {
+                kiosk::log_event("clinic-error", {{"detail", reply.result.error().message}});
+            }
+            clinic.on_reply(reply, now);
+        }
+        if (p_.clinic_recorded->exchange(false)) p_.sync.wake();
+        const std::string today = kiosk::clinic_today();
+        for (const auto& event : p_.pipeline.take_events()) clinic.on_scan(event, today, now);
+        clinic.tick(now);
+        if (clinic.screen() != last_clinic_screen_) {
+            kiosk::log_event("clinic-screen", {{"screen", std::string(kiosk::to_string(clinic.screen()))}});
+            last_clinic_screen_ = clinic.screen();
+        }
+        const auto& message = clinic.message();
+        const std::string shown = message ? message->key + (message->ok ? "" : ":" + message->detail) : "";
+        if (shown != last_clinic_message_) {
+            last_clinic_message_ = shown;
+            if (message) {
+                std::string values;  // "received=4;missing=1;…"
+                for (const auto& [name, value] : message->values)
+                    values += (values.empty() ? "" : ";") + name + "=" + value;
+                kiosk::log_event("clinic-outcome", {{"key", message->key},
+                                                    {"ok", message->ok ? "yes" : "no"},
+                                                    {"values", values},
+                                                    {"detail", message->detail}});
+            }
+        }
     }
 
     // The ledger worker's answers (sessions, recorded drop-offs, pack checks) to the donation flow.
@@ -263,6 +311,8 @@ class KioskWiring final : public ui::FrameWork {
     std::uint64_t proposed_for_pack_ = 0;
     std::uint64_t last_logged_pack_ = 0;
     std::string last_source_error_;
+    kiosk::ClinicScreen last_clinic_screen_ = kiosk::ClinicScreen::Welcome;
+    std::string last_clinic_message_;
 };
 
 kiosk::TechnicianSettings running_settings(const KioskOptions& options) {
@@ -334,16 +384,36 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     kiosk::ApplianceMonitor appliance({options.data_dir, options.min_free_disk_bytes, options.kiosk_id,
                                        MEDKIOSK_VERSION, scanner::describe(spec), options.config_origin});
 
+    // Clinic mode: the clinic's own office (its store in the same ledger) and flow; the clinic
+    // sign-in comes first instead of the donor's welcome.
+    std::atomic<bool> clinic_recorded = false;  // outlives the office, whose thread sets it
+    std::unique_ptr<kiosk::ClinicPort> clinic_office;
+    std::optional<kiosk::ClinicFlow> clinic;
+    if (options.clinic_mode()) {
+        kiosk::LocalClinicOfficeOptions clinic_options;
+        clinic_options.ledger_file = kiosk::ledger_file(options.data_dir);
+        clinic_options.ledger_options = ledger_options;
+        clinic_options.clinic_id = options.clinic_id;
+        // On the office's thread: only a flag, which the next frame turns into a wake of the sync worker.
+        clinic_options.recorded = [&clinic_recorded] { clinic_recorded = true; };
+        clinic_office = kiosk::make_local_clinic_office(std::move(clinic_options));
+        clinic.emplace(*clinic_office);
+        kiosk::log_event("clinic-mode", {{"clinic_id", options.clinic_id}});
+    }
+
     KioskWiring wiring({options, hooks, pipeline, ledger, *office, flow, staff, technician, diagnostics,
-                        expiry_reader, appliance, sync});
+                        expiry_reader, appliance, sync, clinic_office.get(), clinic ? &*clinic : nullptr,
+                        &clinic_recorded});
     ui::WindowOptions window;
     window.windowed = options.windowed;
     window.width = options.window_width;
     window.height = options.window_height;
     window.font_file = options.font_file;
     window.bench_frames = hooks.bench_frames;
-    const int exit_code = ui::run_kiosk_window(
-        window, {flow, staff, technician, diagnostics, translations, pipeline, ledger}, wiring);
+    const int exit_code = ui::run_kiosk_window(window,
+                                               {flow, staff, technician, diagnostics, translations, pipeline,
+                                                ledger, clinic ? &*clinic : nullptr, options.clinic_id},
+                                               wiring);
 
     sync.stop();
     expiry_reader.stop();

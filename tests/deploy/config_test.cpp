@@ -97,6 +97,10 @@ TEST(Config, WrongTypesAndValuesSayTheExpectedForm) {
         {"[hub]\nurl = \"http://hub\"\n", "hub.url", "postgresql://"},
         {"[hub]\nurl = [1, 2]\n", "hub.url", "got an array"},
         {"kiosk = 3\n", "kiosk", "expected a section [kiosk]"},
+        {"[kiosk]\nmode = \"clinc\"\n", "kiosk.mode", "\"collection-point\" (takes donations) or \"clinic\""},
+        {"[kiosk]\nmode = \"clinic\"\n", "kiosk.clinic_id",
+         "clinic_id = an id from medkioskctl hub clinics list"},
+        {"[kiosk]\nclinic_id = \"Xinan VC\"\n", "kiosk.clinic_id", "shitang-vc"},
     };
     for (const auto& c : cases) {
         const ConfigParse parsed = parse_config(c.toml, "k.toml");

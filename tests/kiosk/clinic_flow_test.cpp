@@ -10,6 +10,7 @@
 
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -269,6 +270,10 @@ TEST_F(ClinicFlowTest, GivingOutAndDisposalAskTheOfficeAndRefreshTheStock) {
     EXPECT_EQ(flow.message()->key, "clinic.given_out_saved");
     EXPECT_EQ(office.overviews.size(), overviews + 1) << "the stock is read again";
 
+    // The delivery's manifest still in view is no pack: said so, nothing given out.
+    flow.on_scan(scan(storage::encode_manifest(manifest_for("xinan-vc"))), kToday, t0);
+    EXPECT_TRUE(office.scanned_out.empty());
+    EXPECT_EQ(flow.message()->key, "clinic.manifest_on_give_out");
     flow.on_scan(pack("06900000000021", "280131", "X"), kToday, t0);
     ASSERT_EQ(office.scanned_out.size(), 1u);
     EXPECT_EQ(office.scanned_out[0], (std::pair<std::string, std::string>{"06900000000021", "2028-01-31"}));
@@ -295,11 +300,43 @@ class LocalClinicOfficeTest : public ::testing::Test {
     std::filesystem::path pepper_file = dir.path() / "pin-pepper";
     storage::LedgerOptions ledger_options{"xinan-device", dir.path() / "county.key"};
 
-    std::unique_ptr<ClinicPort> office() {
+    // The county's clinics as the hub feeds them (or the CSV import does offline).
+    void import_county_clinics() {
+        auto book = storage::DispatchBook::open(ledger_file, ledger_options);
+        ASSERT_TRUE(book.ok()) << book.error().message;
+        const std::vector<storage::Clinic> clinics = {{"xinan-vc",
+                                                       "西南村卫生室",
+                                                       "Xinan village clinic",
+                                                       "village-clinic",
+                                                       "西南镇",
+                                                       "Xinan",
+                                                       {},
+                                                       {},
+                                                       false},
+                                                      {"hexi-vc",
+                                                       "河西村卫生室",
+                                                       "Hexi village clinic",
+                                                       "village-clinic",
+                                                       "河西镇",
+                                                       "Hexi",
+                                                       {},
+                                                       {},
+                                                       false}};
+        ASSERT_TRUE(book.value()->import_clinics(clinics, "test").ok());
+    }
+    void add_users() {
+        auto ledger = storage::Ledger::open(ledger_file, ledger_options);
+        ASSERT_TRUE(ledger.ok()) << ledger.error().message;
+        const std::string pepper = load_pepper(pepper_file, true).value();
+        UserService users{*ledger.value(), pepper, PinCost::minimal()};
+        ASSERT_TRUE(users.add_user("liu", "clinic", "1357", "test").ok());
+        ASSERT_TRUE(users.add_user("wang", "staff", "2468", "test").ok());
+    }
+    std::unique_ptr<ClinicPort> office(const std::string& clinic_id = "xinan-vc") {
         LocalClinicOfficeOptions options;
         options.ledger_file = ledger_file;
         options.ledger_options = ledger_options;
-        options.clinic_id = "xinan-vc";
+        options.clinic_id = clinic_id;
         options.pepper_file = pepper_file;
         options.recorded = [this] { ++recorded; };
         return make_local_clinic_office(std::move(options));
@@ -324,15 +361,41 @@ class LocalClinicOfficeTest : public ::testing::Test {
     std::atomic<int> recorded = 0;
 };
 
-TEST_F(LocalClinicOfficeTest, ArrivalGivenOutStockAndDisposalGoThroughTheLedger) {
+// kiosk.clinic_id must be one of the county's clinics: before the list arrives and with an unknown
+// id, the clinic sign-in says what to fix and nothing opens.
+TEST_F(LocalClinicOfficeTest, AClinicIdNotInTheCountysListIsRefusedWithWhatToFix) {
+    add_users();
     {
-        auto ledger = storage::Ledger::open(ledger_file, ledger_options);
-        ASSERT_TRUE(ledger.ok()) << ledger.error().message;
-        const std::string pepper = load_pepper(pepper_file, true).value();
-        UserService users{*ledger.value(), pepper, PinCost::minimal()};
-        ASSERT_TRUE(users.add_user("liu", "clinic", "1357", "test").ok());
-        ASSERT_TRUE(users.add_user("wang", "staff", "2468", "test").ok());
+        auto port = office();
+        const auto reply = wait(*port, port->verify_pin("1357"));
+        const auto* check = answer<PinCheck>(reply);
+        ASSERT_NE(check, nullptr);
+        EXPECT_EQ(check->outcome, PinCheck::Outcome::Unavailable);
+        EXPECT_NE(check->message.find("clinic list has not arrived"), std::string::npos) << check->message;
+        EXPECT_NE(check->message.find("medkioskctl dispatch clinics import"), std::string::npos);
     }
+    import_county_clinics();
+    auto port = office("xinan-cv");
+    const auto reply = wait(*port, port->verify_pin("1357"));
+    const auto* check = answer<PinCheck>(reply);
+    ASSERT_NE(check, nullptr);
+    EXPECT_EQ(check->outcome, PinCheck::Outcome::Unavailable);
+    EXPECT_NE(check->message.find(
+                  "kiosk.clinic_id \"xinan-cv\" is not one of the county's clinics (hexi-vc, xinan-vc)"),
+              std::string::npos)
+        << check->message;
+    const auto refused = wait(*port, port->overview(kToday));
+    ASSERT_FALSE(refused.ok());
+    auto good = office("xinan-vc");
+    const auto good_reply = wait(*good, good->verify_pin("1357"));
+    const auto* accepted = answer<PinCheck>(good_reply);
+    ASSERT_NE(accepted, nullptr);
+    EXPECT_EQ(accepted->outcome, PinCheck::Outcome::Accepted) << accepted->message;
+}
+
+TEST_F(LocalClinicOfficeTest, ArrivalGivenOutStockAndDisposalGoThroughTheLedger) {
+    add_users();
+    import_county_clinics();
     auto port = office();
     const auto refused_reply = wait(*port, port->dispose_expired(kToday));
     ASSERT_FALSE(refused_reply.ok()) << "nobody signed in";

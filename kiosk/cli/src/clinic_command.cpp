@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ledger_cli.hpp"
+#include "medkiosk/kiosk/clinic_flow.hpp"
 #include "medkiosk/kiosk/config.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/scanner/parse.hpp"
@@ -48,15 +49,6 @@ int fail(CommandIo io, const std::string& message) {
 int usage(CommandIo io, const std::string& message) {
     io.err << "medkioskctl clinic: " << message << "\n\n" << kUsage;
     return 2;
-}
-
-std::string local_today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-    return text;
 }
 
 std::optional<int> count(const std::string& text) {
@@ -118,7 +110,7 @@ int run_clinic(const Args& args, CommandIo io) {
     if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands))
         return usage(io,
                      "which command? arrive, give-out, dispose, dispose-expired, stock, arrivals or totals");
-    const std::string today = options.today ? scanner::to_iso(*options.today) : local_today();
+    const std::string today = options.today ? scanner::to_iso(*options.today) : kiosk::clinic_today();
 
     std::string clinic_id = ledger_cli::named(options, "--clinic").value_or("");
     if (clinic_id.empty()) {

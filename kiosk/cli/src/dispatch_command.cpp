@@ -226,28 +226,15 @@ int run_dispatch(const Args& args, CommandIo io) {
         if (command == "packing-list") {
             auto ledger = ledger_cli::open_writable(options);
             if (!ledger) return fail(io, ledger.error().message);
-            kiosk::Translations words_;
-            if (auto loaded = words_.load(kiosk::default_assets_dir() / "lang"); !loaded)
-                return fail(io, "cannot read the packing list's words: " + loaded.error().message);
             auto clinics = dispatches.clinics();
             if (!clinics) return fail(io, clinics.error().message);
-            kiosk::PackingListContext context;
-            context.dispatch = records.front();
-            for (const auto& c : clinics.value())
-                if (c.clinic_id == context.dispatch.clinic_id) context.clinic = c;
             const auto config = kiosk::read_config_file(kiosk::default_config_file());
-            if (config.ok()) context.location = config.config.location;
-            storage::Ledger& book_of_names = *ledger.value();
-            context.names = [&book_of_names](const std::string& product) {
-                auto entry = book_of_names.reference().find_product(product);
-                if (!entry || !entry.value()) return kiosk::PackingListNames{};
-                return kiosk::PackingListNames{entry.value()->name_zh, entry.value()->name_en};
-            };
-            context.words = [&words_](bool chinese, const std::string& key) {
-                return words_.text(chinese ? kiosk::Language::Chinese : kiosk::Language::English, key);
-            };
+            auto html = kiosk::render_packing_list(records.front(), clinics.value(), ledger.value().get(),
+                                                   kiosk::default_assets_dir(),
+                                                   config.ok() ? config.config.location : std::string());
+            if (!html) return fail(io, html.error().message);
             const std::string out = *ledger_cli::named(options, "--out");
-            if (auto written = kiosk::write_file_atomically(out, kiosk::packing_list_html(context)); !written)
+            if (auto written = kiosk::write_file_atomically(out, html.value()); !written)
                 return fail(io, written.error().message);
             io.out << "packing list for dispatch " << records.front().dispatch.uuid << " written to " << out
                    << '\n';

@@ -514,32 +514,19 @@ class LocalBackOffice final : public BackOffice {
                              : options_.packing_list_dir;
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        Translations words;
         const auto assets = options_.assets_dir.empty() ? default_assets_dir() : options_.assets_dir;
-        if (auto loaded = words.load(assets / "lang"); !loaded) {
-            done.message = "the packing list was not written: " + loaded.error().message;
+        auto clinics = book.clinics();
+        auto opened = ledger();
+        auto html =
+            render_packing_list(done.record, clinics ? clinics.value() : std::vector<storage::ClinicChoice>{},
+                                opened ? opened.value() : nullptr, assets, options_.location);
+        if (!html) {
+            done.message = "the packing list was not written: " + html.error().message;
             return;
         }
-        PackingListContext context;
-        context.dispatch = done.record;
-        context.location = options_.location;
-        if (auto clinics = book.clinics())
-            for (const auto& c : clinics.value())
-                if (c.clinic_id == done.record.clinic_id) context.clinic = c;
-        auto opened = ledger();
-        storage::Ledger* names = opened ? opened.value() : nullptr;
-        context.names = [names](const std::string& product) {
-            if (names == nullptr) return PackingListNames{};
-            auto entry = names->reference().find_product(product);
-            if (!entry || !entry.value()) return PackingListNames{};
-            return PackingListNames{entry.value()->name_zh, entry.value()->name_en};
-        };
-        context.words = [&words](bool chinese, const std::string& key) {
-            return words.text(chinese ? Language::Chinese : Language::English, key);
-        };
         const auto file = dir / (done.record.dispatch.dispatched_at.substr(0, 10) + "-" +
                                  done.record.dispatch.uuid.substr(0, 8) + ".html");
-        if (auto written = write_file_atomically(file, packing_list_html(context)); !written) {
+        if (auto written = write_file_atomically(file, html.value()); !written) {
             done.message = "the packing list was not written: " + written.error().message;
             return;
         }

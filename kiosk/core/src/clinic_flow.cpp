@@ -1,8 +1,18 @@
 #include "medkiosk/kiosk/clinic_flow.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 namespace medkiosk::kiosk {
+
+std::string clinic_today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+    return text;
+}
 
 std::string_view to_string(ClinicScreen screen) {
     switch (screen) {
@@ -144,6 +154,10 @@ void ClinicFlow::on_scan(const scanner::ScanEvent& event, const std::string& tod
     if (screen_ == ClinicScreen::GiveOut) {
         touch(now);
         if (busy()) return;
+        if (storage::looks_like_manifest(text)) {  // a delivery's list, not a pack
+            show(false, "clinic.manifest_on_give_out");
+            return;
+        }
         if (!event.parsed.ok()) {
             show(false, "clinic.pack_unreadable", {}, event.parsed.error().message);
             return;

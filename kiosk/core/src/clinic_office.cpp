@@ -1,6 +1,7 @@
 #include "medkiosk/kiosk/clinic_office.hpp"
 
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/dispatch_book.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
@@ -108,6 +109,7 @@ class LocalClinicOffice final : public ClinicPort {
             auto ledger = storage::Ledger::open(options_.ledger_file, options_.ledger_options);
             if (!ledger)
                 return Error{ledger.error().code, "cannot open the ledger: " + ledger.error().message};
+            if (auto known = check_clinic_is_known(); !known) return known.error();
             auto clinic =
                 storage::ClinicStore::open(options_.ledger_file, options_.ledger_options, options_.clinic_id);
             if (!clinic) return clinic.error();
@@ -115,6 +117,28 @@ class LocalClinicOffice final : public ClinicPort {
             clinic_ = std::move(clinic).value();
         }
         return clinic_.get();
+    }
+
+    // kiosk.clinic_id must name one of the county's clinics as fed from the hub: a typo would record
+    // arrivals no dispatch can match and stock the bureau never sees.
+    Result<void> check_clinic_is_known() {
+        auto book = storage::DispatchBook::open(options_.ledger_file, options_.ledger_options);
+        if (!book) return Error{book.error().code, "cannot read the clinic list: " + book.error().message};
+        auto clinics = book.value()->clinics();
+        if (!clinics)
+            return Error{clinics.error().code, "cannot read the clinic list: " + clinics.error().message};
+        if (clinics.value().empty())
+            return Error{
+                ErrorCode::Unavailable,
+                "the county's clinic list has not arrived yet: connect the kiosk to the hub "
+                "(kiosk.hub_url) or run `medkioskctl dispatch clinics import FILE` with the hub's CSV"};
+        for (const auto& clinic : clinics.value())
+            if (clinic.clinic_id == options_.clinic_id) return {};
+        std::string known;
+        for (const auto& clinic : clinics.value()) known += (known.empty() ? "" : ", ") + clinic.clinic_id;
+        return Error{ErrorCode::Invalid, "kiosk.clinic_id \"" + options_.clinic_id +
+                                             "\" is not one of the county's clinics (" + known +
+                                             "): fix it in kiosk.toml and restart the kiosk"};
     }
 
     PinCheck check_pin(const std::string& pin) {

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "medkiosk/kiosk/translations.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
@@ -137,6 +139,30 @@ std::string packing_list_html(const PackingListContext& c) {
          << both("packing.received_by") << "</div></div>\n<p><small>" << zh("packing.note") << "<br>"
          << en("packing.note") << "</small></p>\n</body></html>\n";
     return html.str();
+}
+
+Result<std::string> render_packing_list(const storage::DispatchRecord& dispatch,
+                                        const std::vector<storage::ClinicChoice>& clinics,
+                                        storage::Ledger* names, const std::filesystem::path& assets_dir,
+                                        const std::string& location) {
+    Translations words;
+    if (auto loaded = words.load(assets_dir / "lang"); !loaded)
+        return Error{loaded.error().code, "cannot read the packing list's words: " + loaded.error().message};
+    PackingListContext context;
+    context.dispatch = dispatch;
+    context.location = location;
+    for (const auto& c : clinics)
+        if (c.clinic_id == dispatch.clinic_id) context.clinic = c;
+    context.names = [names](const std::string& product) {
+        if (names == nullptr) return PackingListNames{};
+        auto entry = names->reference().find_product(product);
+        if (!entry || !entry.value()) return PackingListNames{};
+        return PackingListNames{entry.value()->name_zh, entry.value()->name_en};
+    };
+    context.words = [&words](bool chinese, const std::string& key) {
+        return words.text(chinese ? Language::Chinese : Language::English, key);
+    };
+    return packing_list_html(context);
 }
 
 }  // namespace medkiosk::kiosk

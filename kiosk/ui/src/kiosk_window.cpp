@@ -91,7 +91,8 @@ struct FrameBench {
     }
 };
 
-const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff) {
+const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff,
+                        const kiosk::ClinicFlow* clinic) {
     switch (staff.screen()) {
         case kiosk::StaffScreen::Pin:
             return "pin";
@@ -107,8 +108,27 @@ const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow&
             break;
     }
     static std::string name;
-    name = std::string(kiosk::to_string(flow.screen()));
+    name =
+        std::string(clinic != nullptr ? kiosk::to_string(clinic->screen()) : kiosk::to_string(flow.screen()));
     return name.c_str();
+}
+
+// Clinic mode's screens, chosen by the clinic flow.
+void DrawClinicScreen(UiContext& ui) {
+    switch (ui.clinic->screen()) {
+        case kiosk::ClinicScreen::Welcome:
+            return DrawClinicWelcomeScreen(ui);
+        case kiosk::ClinicScreen::Pin:
+            return DrawClinicPinScreen(ui);
+        case kiosk::ClinicScreen::Home:
+            return DrawClinicHomeScreen(ui);
+        case kiosk::ClinicScreen::Arrival:
+            return DrawClinicArrivalScreen(ui);
+        case kiosk::ClinicScreen::GiveOut:
+            return DrawClinicGiveOutScreen(ui);
+        case kiosk::ClinicScreen::Stock:
+            return DrawClinicStockScreen(ui);
+    }
 }
 
 // The one switch from the flows' state to the screen drawn.
@@ -127,6 +147,7 @@ void DrawScreen(UiContext& ui, kiosk::OutOfOrder out_of_order) {
         case kiosk::StaffScreen::Closed:
             break;
     }
+    if (ui.clinic != nullptr) return DrawClinicScreen(ui);
     if (out_of_order != kiosk::OutOfOrder::None) return DrawOutOfOrderScreen(ui, out_of_order);
     switch (ui.flow.screen()) {
         case kiosk::Screen::Welcome:
@@ -163,7 +184,7 @@ void ApplyDonorActions(const DonorActions& asked, kiosk::DonationFlow& flow, kio
 // The hidden entry: hold the top-left corner of the welcome screen for staff, the top-right corner for
 // the technician.
 void FollowCornerHold(kiosk::StaffFlow& staff, const kiosk::DonationFlow& flow, kiosk::Clock::time_point now,
-                      std::optional<kiosk::Clock::time_point>& held_since) {
+                      std::optional<kiosk::Clock::time_point>& held_since, bool staff_entry) {
     const float corner = ImGui::GetFontSize() * 3.0f;
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const float right_edge = ImGui::GetMainViewport()->Size.x;
@@ -171,7 +192,7 @@ void FollowCornerHold(kiosk::StaffFlow& staff, const kiosk::DonationFlow& flow, 
     const bool in_right =
         mouse.x > right_edge - corner && mouse.x <= right_edge && mouse.y >= 0 && mouse.y < corner;
     if (!staff.open() && flow.screen() == kiosk::Screen::Welcome && ImGui::GetIO().MouseDown[0] &&
-        (in_left || in_right)) {
+        ((in_left && staff_entry) || in_right)) {
         if (!held_since) held_since = now;
         staff.hold_corner(*held_since, now, in_left ? kiosk::Role::Staff : kiosk::Role::Technician);
         if (staff.open())
@@ -257,7 +278,9 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     while (!glfwWindowShouldClose(window) && !g_stop_requested) {
         // Only the live preview needs the camera's pace; every other screen waits for input and
         // wakes twice a second for its countdown.
-        const bool preview_shown = flow.screen() == kiosk::Screen::Scan && !staff.open();
+        const bool preview_shown =
+            !staff.open() && (parts.clinic != nullptr ? parts.clinic->screen() == kiosk::ClinicScreen::Arrival
+                                                      : flow.screen() == kiosk::Screen::Scan);
         const bool technician_shown = staff.screen() == kiosk::StaffScreen::Technician;
         if (bench.wanted == 0 && prompt_frames == 0) {
             glfwWaitEventsTimeout(work.max_idle_wait_seconds(preview_shown      ? 1.0 / 30.0
@@ -331,8 +354,10 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                      std::exchange(g_pending_keys, {}),
                      BackOfficeContext{staff, parts.technician, parts.diagnostics},
                      DonorActions{},
-                     false};
-        const std::string shown_screen = screen_name(flow, staff);
+                     false,
+                     parts.clinic,
+                     parts.clinic_id};
+        const std::string shown_screen = screen_name(flow, staff, parts.clinic);
         const auto language_before = flow.language();
         // First, so that a key meant for the warning does not reach the screen (it stays on top).
         if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
@@ -352,11 +377,16 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
         if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
-            language_before != flow.language() || shown_screen != screen_name(flow, staff)) {
+            language_before != flow.language() || shown_screen != screen_name(flow, staff, parts.clinic)) {
             prompt_frames = 3;
         }
-        FollowCornerHold(staff, flow, now, corner_held_since);
-        if (ImGui::GetIO().MouseClicked[0] || ui.keys.enter || ui.keys.escape) flow.touch(now);
+        if (parts.clinic == nullptr || parts.clinic->screen() == kiosk::ClinicScreen::Welcome)
+            FollowCornerHold(staff, flow, now, corner_held_since, parts.clinic == nullptr);
+        if (ImGui::GetIO().MouseClicked[0] || ui.keys.enter || ui.keys.escape) {
+            flow.touch(now);
+            if (parts.clinic != nullptr)
+                parts.clinic->touch(now);  // clinic sign-out counts from the last touch
+        }
         ImGui::PopFont();
         ImGui::Render();
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "fonts.hpp"
+#include "medkiosk/kiosk/clinic_flow.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
@@ -67,6 +68,9 @@ struct UiContext {
     // Set by a screen: the kiosk exits cleanly after this frame, and the appliance's systemd unit
     // (Restart=always) starts it again with the saved settings.
     bool restart_requested = false;
+    // Clinic mode (kiosk.mode = "clinic"): the clinic's flow and the clinic it serves; null otherwise.
+    kiosk::ClinicFlow* clinic = nullptr;
+    std::string clinic_id;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };
@@ -87,6 +91,21 @@ void DrawTechnicianScreen(UiContext& ui);
 // The technician screen's Users and Rules tabs, drawn inside its scrolling child.
 void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);
+
+// Clinic mode's screens (clinic_<name>_screen.cpp), drawn instead of the donor's.
+void DrawClinicWelcomeScreen(UiContext& ui);
+void DrawClinicPinScreen(UiContext& ui);
+void DrawClinicHomeScreen(UiContext& ui);
+void DrawClinicArrivalScreen(UiContext& ui);
+void DrawClinicGiveOutScreen(UiContext& ui);
+void DrawClinicStockScreen(UiContext& ui);
+// Their shared pieces (clinic_pieces.cpp).
+const std::string& ClinicProductName(const UiContext& ui, const kiosk::ProductNames& names,
+                                     const std::string& product);
+bool DrawClinicHeading(UiContext& ui, const std::string& heading);  // true: Back (or Escape) chosen
+void DrawClinicMessage(UiContext& ui);                              // the clinic flow's last outcome
+// − n ＋ for a count between 0 and `most`; the new value when a button was tapped.
+std::optional<int> DrawStepper(const std::string& id, int value, int most);
 
 // Shared pieces of the screens (screen_pieces.cpp).
 // Over every donor screen while the kiosk is about to return to the start: "Still there? Tap to

@@ -25,6 +25,9 @@ namespace medkiosk::kiosk {
 enum class ClinicScreen { Welcome, Pin, Home, Arrival, GiveOut, Stock };
 std::string_view to_string(ClinicScreen screen);  // "clinic-welcome", "clinic-pin", …
 
+// The clinic's local day, YYYY-MM-DD: what "today" means for giving out, stock and expiry warnings.
+std::string clinic_today();
+
 struct ClinicSettings {
     std::chrono::seconds idle_timeout{180};  // an unattended screen signs out
     std::size_t min_pin_digits = 4;

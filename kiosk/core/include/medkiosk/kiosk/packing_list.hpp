@@ -4,11 +4,13 @@
 // the QR, every line with its product, expiry and packs, and boxes to tick at the clinic. The page
 // needs no other file and no script, so any browser on the staff PC prints it as it is.
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "medkiosk/storage/dispatch_book.hpp"
+#include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -38,5 +40,12 @@ struct PackingListContext {
 };
 
 std::string packing_list_html(const PackingListContext& context);
+
+// The packing list of `dispatch` as the kiosk and medkioskctl write it: the clinic looked up in
+// `clinics`, product names from `names` (null: codes only), words from `assets_dir`/lang.
+Result<std::string> render_packing_list(const storage::DispatchRecord& dispatch,
+                                        const std::vector<storage::ClinicChoice>& clinics,
+                                        storage::Ledger* names, const std::filesystem::path& assets_dir,
+                                        const std::string& location);
 
 }  // namespace medkiosk::kiosk

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "medkiosk/kiosk/clinic_flow.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
@@ -35,6 +36,9 @@ struct KioskParts {
     const kiosk::Translations& translations;
     scanner::ScanPipeline& pipeline;    // the preview's frames and the camera's figures
     const kiosk::LedgerWorker& ledger;  // why the ledger is unavailable; product names for the font
+    // Clinic mode: the clinic's screens instead of the donor's (the technician's entry stays).
+    kiosk::ClinicFlow* clinic = nullptr;
+    std::string clinic_id;
 };
 
 // The composition root's work once per frame, before the window draws: the workers' answers routed to

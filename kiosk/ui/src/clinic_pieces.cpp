@@ -1,0 +1,55 @@
+// What the clinic-mode screens share: the heading row, the last outcome line
+// and a − n ＋ stepper for counts typed with the finger.
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "screens.hpp"
+#include "widgets.hpp"
+
+namespace medkiosk::ui {
+
+const std::string& ClinicProductName(const UiContext& ui, const kiosk::ProductNames& names,
+                                     const std::string& product) {
+    const bool chinese = ui.flow.language() == kiosk::Language::Chinese;
+    const std::string& name = chinese ? names.name_zh : names.name_en;
+    if (!name.empty()) return name;
+    const std::string& other = chinese ? names.name_en : names.name_zh;
+    return other.empty() ? product : other;
+}
+
+bool DrawClinicHeading(UiContext& ui, const std::string& heading) {
+    ImGui::PushFont(ui.fonts.title);
+    ImGui::TextUnformatted(heading.c_str());
+    ImGui::PopFont();
+    const bool back = DrawLanguageAndBack(ui);
+    ImGui::Separator();
+    return back;
+}
+
+void DrawClinicMessage(UiContext& ui) {
+    const auto& message = ui.clinic->message();
+    if (!message) return;
+    std::string filled = ui.tr(message->key);
+    for (const auto& [name, value] : message->values) filled = kiosk::fill(filled, {{name, value}});
+    std::string text = (message->ok ? "✓ " : "× ") + filled;
+    if (!message->detail.empty()) text += " " + message->detail;
+    TextWrappedColoured(message->ok ? colours::accept : colours::refuse, text);
+}
+
+std::optional<int> DrawStepper(const std::string& id, int value, int most) {
+    const float em = ImGui::GetFontSize();
+    const ImVec2 button(std::max(kMinTouchPx, em * 1.8f), std::max(kMinTouchPx, em * 1.4f));
+    std::optional<int> changed;
+    if (BigButton("−##less-" + id, button, colours::neutral) && value > 0) changed = value - 1;
+    ImGui::SameLine();
+    const std::string shown = std::to_string(value);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (button.y - ImGui::GetTextLineHeight()) * 0.5f);
+    ImGui::TextUnformatted(shown.c_str());
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (button.y - ImGui::GetTextLineHeight()) * 0.5f);
+    if (BigButton("＋##more-" + id, button, colours::neutral) && value < most) changed = value + 1;
+    return changed;
+}
+
+}  // namespace medkiosk::ui
