@@ -20,6 +20,7 @@
 //
 // usage: ocr_bench [--faces N] [--seed S]... [--max-frames K] [--region] [--no-baseline]
 //                  [--baseline-ctl PATH] [--baseline-every N] [--smoke] [--only INDEX] [--dump DIR]
+//                  [--budget-ms MS (the reader's per-frame CPU budget)] [--notes (every frame's reading)]
 
 #include <sys/resource.h>
 #include <tesseract/baseapi.h>
@@ -265,6 +266,8 @@ int main(int argc, char** argv) {
     bool smoke = false, region = false, baseline_wanted = true;
     std::string dump_dir, baseline_ctl;
     int baseline_every = 1;
+    double budget_ms = -1;  // < 0: the kiosk's default
+    bool notes = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--faces" && i + 1 < argc)
@@ -281,6 +284,10 @@ int main(int argc, char** argv) {
             baseline_ctl = argv[++i];
         else if (arg == "--baseline-every" && i + 1 < argc)
             baseline_every = std::max(1, std::atoi(argv[++i]));
+        else if (arg == "--budget-ms" && i + 1 < argc)
+            budget_ms = std::atof(argv[++i]);
+        else if (arg == "--notes")
+            notes = true;
         else if (arg == "--region")
             region = true;
         else if (arg == "--no-baseline")
@@ -290,7 +297,8 @@ int main(int argc, char** argv) {
         else {
             std::cerr
                 << "usage: ocr_bench [--faces N] [--seed S]... [--max-frames K] [--region] [--no-baseline]"
-                   " [--baseline-ctl PATH] [--baseline-every N] [--smoke] [--only INDEX] [--dump DIR]\n";
+                   " [--baseline-ctl PATH] [--baseline-every N] [--smoke] [--only INDEX] [--dump DIR]"
+                   " [--budget-ms MS] [--notes]\n";
             return 2;
         }
     }
@@ -308,7 +316,9 @@ int main(int argc, char** argv) {
         return 1;
     }
     const auto open_start = std::chrono::steady_clock::now();
-    auto opened = scanner::ocr::ExpiryOcr::open(test::ocr::face_set_options());
+    scanner::ocr::ExpiryOcrOptions ocr_options = test::ocr::face_set_options();
+    if (budget_ms >= 0) ocr_options.reader.budget_ms = budget_ms;
+    auto opened = scanner::ocr::ExpiryOcr::open(ocr_options);
     if (!opened.ocr) {
         std::cerr << "ocr_bench: " << opened.error << "\n";
         return 1;
@@ -350,10 +360,10 @@ int main(int argc, char** argv) {
                 proposal_cpu_by_height[scene.spec().frame_size.height].push_back(trial.cpu_ms_to_proposal);
             const bool miss = scene.truth().expiry ? trial.outcome != test::ocr::Outcome::Right
                                                    : trial.proposal.has_value();
-            if (miss || only >= 0)
+            if (miss || only >= 0 || notes)
                 std::cout << "seed " << seed << " face " << index << " " << test::ocr::describe(trial)
                           << "\n";
-            if (only >= 0)
+            if (only >= 0 || notes)
                 for (const auto& note : trial.frame_notes) std::cout << "  " << note << "\n";
             if (baseline && index % baseline_every == 0) baseline->run(scene, max_frames);
             if (ctl_baseline && index % baseline_every == 0) ctl_baseline->add(scene, max_frames);
