@@ -2,6 +2,9 @@
 // Reads the labelled fields printed on a box face in one camera frame with Tesseract 5 (Simplified
 // Chinese model, which also reads Latin letters and digits).
 //
+// The steps, one function each in text_reader.cpp (FrameReading): find_lines, upright_and_binarise,
+// recognise (labels, then values), in_reading_order; the parser is expiry_text.hpp.
+//
 // 1. Finds text lines anywhere (position, size, colour and polarity free) with cheap OpenCV edge
 //    morphology, turns each line upright (roll and perspective), normalises its contrast and brings
 //    it to one text height (small type is upscaled).
