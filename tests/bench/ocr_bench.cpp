@@ -327,9 +327,9 @@ int main(int argc, char** argv) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - open_start).count();
     std::unique_ptr<Baseline> baseline;
     std::unique_ptr<CtlBaseline> ctl_baseline;
-    if (baseline_wanted && !baseline_ctl.empty()) {
-        ctl_baseline = std::make_unique<CtlBaseline>(baseline_ctl);
-    } else if (baseline_wanted) {
+    // Both baselines when another build is given: the simplest reader and the previous one.
+    if (baseline_wanted && !baseline_ctl.empty()) ctl_baseline = std::make_unique<CtlBaseline>(baseline_ctl);
+    if (baseline_wanted) {
         baseline = std::make_unique<Baseline>(scanner::ocr::find_tessdata_dir("chi_sim").dir);
         if (!baseline->ready) baseline.reset();
     }
@@ -407,24 +407,23 @@ int main(int argc, char** argv) {
     std::printf("batch read right with the date: %d of %d proposals\n", summary.batch_right, summary.right);
 
     // Side by side: this reader and the baseline(s) on the same faces.
-    const Tally* other = baseline                                        ? &baseline->tally
-                         : (ctl_baseline && ctl_baseline->error.empty()) ? &ctl_baseline->tally
-                                                                         : nullptr;
-    const std::string other_name = baseline ? "full-frame Tesseract" : ctl_baseline ? "--baseline-ctl" : "";
+    std::vector<std::pair<std::string, const Tally*>> others;
+    if (baseline) others.emplace_back("full-frame Tesseract", &baseline->tally);
+    if (ctl_baseline && ctl_baseline->error.empty())
+        others.emplace_back("--baseline-ctl", &ctl_baseline->tally);
     bool forms_ok = true;
-    std::printf("per printed form, right/wrong/none (share right)%s:\n",
-                other ? ("   |   baseline: " + other_name +
-                         (baseline_every > 1 ? ", every " + std::to_string(baseline_every) + "th face" : ""))
-                            .c_str()
-                      : "");
+    std::printf("per printed form, right/wrong/none (share right): this reader");
+    for (const auto& [name, tally] : others) std::printf("   |   %s", name.c_str());
+    if (!others.empty() && baseline_every > 1) std::printf(" (baselines: every %dth face)", baseline_every);
+    std::printf("\n");
     for (const auto& [form, counts] : reader.by_form) {
         const bool has_expiry = form != "none";
         if (has_expiry && (counts.total() == 0 || counts.right < 0.8 * counts.total())) forms_ok = false;
         std::printf("  %-24s %3d/%d/%-3d %5s", form.c_str(), counts.right, counts.wrong, counts.none,
                     has_expiry ? share(counts).c_str() : "-");
-        if (other) {
-            const auto it = other->by_form.find(form);
-            const Counts theirs = it == other->by_form.end() ? Counts{} : it->second;
+        for (const auto& [name, tally] : others) {
+            const auto it = tally->by_form.find(form);
+            const Counts theirs = it == tally->by_form.end() ? Counts{} : it->second;
             std::printf("   |   %3d/%d/%-3d %5s", theirs.right, theirs.wrong, theirs.none,
                         has_expiry ? share(theirs).c_str() : "-");
         }
