@@ -8,10 +8,12 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "line_finder.hpp"
@@ -380,7 +382,13 @@ class FrameReading {
     int rank(const Candidate& c) const;
     std::vector<std::size_t> recognition_order() const;
     void read_labels(Candidate& c);
-    std::string vote(const Candidate& c, int x0, int x1, Charset charset, const std::string& label_value);
+    // A value's picture: the print (`plain`) and what recognition reads (`normalised`, dots joined).
+    struct ValueView {
+        cv::Mat plain, normalised;
+        bool dotted = false;
+    };
+    static ValueView value_view(const Candidate& c, int x0, int x1);
+    std::string vote(const ValueView& view, Charset charset, const std::string& label_value);
     std::string read_value(std::size_t index, std::size_t h, cv::Mat& picture);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     void finish(std::size_t index);
@@ -497,44 +505,61 @@ void FrameReading::read_labels(Candidate& c) {
     }
 }
 
-// A value read three ways: as the label pass saw it, by the Chinese model with a value's character
-// set, and by a second, independent reading (the Latin model on the unjoined, slightly blurred print
-// for digit-only values; the Chinese model on a second binarisation otherwise). A date needs two
-// readings that agree; when the two Chinese readings agree, the independent one must not read another
-// date. Anything else gives nothing: no value is better than a wrong one.
-std::string FrameReading::vote(const Candidate& c, int x0, int x1, Charset charset,
-                               const std::string& label_value) {
-    const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
-    const cv::Mat part = c.plain.colRange(left, right);
+// A value read several ways: as the label pass saw it; by the Chinese model with a value's character
+// set; by a second, independent reading (the Latin model on the unjoined, slightly blurred print for
+// digit-only values; the Chinese model on a second binarisation otherwise); and, for digit-only
+// values, by the Latin model on a more blurred print (dots and strokes merged: what a glance at it
+// sees). A date needs two readings that agree and no reading of another date: dot-matrix 5s and 6s,
+// 1s and 4s are misread alike by both models on one view, rarely on every view. Anything else gives
+// nothing: no value is better than a wrong one.
+std::string FrameReading::vote(const ValueView& view, Charset charset, const std::string& label_value) {
+    const cv::Mat& part = view.plain;
     // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
-    const bool dotted = c.dotted || detail::looks_dotted(part);
-    const std::string first = compact_of(label_value);
-    const ValueMeaning a = meaning_of(first);
-    const std::string second = compact_of(
-        chinese_
-            .recognise(dotted ? detail::join_dots(part) : cv::Mat(c.normalised.colRange(left, right)),
-                       charset)
-            .compact);
-    const ValueMeaning b = meaning_of(second);
-    const bool digits_only = charset == Charset::DateValue && !has_cjk(first) && !has_cjk(second);
-    std::string third;
+    const bool dotted = view.dotted || detail::looks_dotted(part);
+    std::vector<std::string> readings;
+    readings.push_back(compact_of(label_value));
+    readings.push_back(
+        compact_of(chinese_.recognise(dotted ? detail::join_dots(part) : view.normalised, charset).compact));
+    const bool digits_only = charset == Charset::DateValue && !has_cjk(readings[0]) && !has_cjk(readings[1]);
     if (digits_only && latin_.ready) {
-        cv::Mat soft;
-        cv::GaussianBlur(part, soft, cv::Size(0, 0), dotted ? 1.4 : 1.0);
-        third = compact_of(latin_.recognise(soft, Charset::Digits).compact);
+        for (const double sigma : {dotted ? 1.4 : 1.0, 2.0}) {
+            cv::Mat soft;
+            cv::GaussianBlur(part, soft, cv::Size(0, 0), sigma);
+            readings.push_back(compact_of(latin_.recognise(soft, Charset::Digits).compact));
+        }
     } else {
         cv::Mat other_view;
         if (dotted)
             cv::GaussianBlur(part, other_view, cv::Size(0, 0), 1.4);
         else
             other_view = detail::local_threshold(part);
-        third = compact_of(chinese_.recognise(other_view, charset).compact);
+        readings.push_back(compact_of(chinese_.recognise(other_view, charset).compact));
     }
-    const ValueMeaning d = meaning_of(third);
-    if (b.any() && d.any() && b.same_as(d)) return second;
-    if (a.any() && d.any() && a.same_as(d)) return third;
-    if (a.any() && b.any() && a.same_as(b) && !d.any()) return second;
+    std::vector<ValueMeaning> meanings;
+    for (const auto& reading : readings) meanings.push_back(meaning_of(reading));
+    // The first reading (in the order: value pass, independent pass, blurred, label pass) that another
+    // one agrees with.
+    for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{0}}) {
+        if (i >= readings.size() || !meanings[i].any()) continue;
+        int agreeing = 0;
+        bool contradicted = false;
+        for (std::size_t j = 0; j < meanings.size(); ++j) {
+            if (!meanings[j].any()) continue;
+            if (meanings[j].same_as(meanings[i]))
+                ++agreeing;
+            else
+                contradicted = true;
+        }
+        if (contradicted) return {};
+        if (agreeing >= 2) return readings[i];
+    }
     return {};
+}
+
+// Columns [x0, x1) of candidate `c`'s crop, as the value's own picture.
+FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int x1) {
+    const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
+    return {c.plain.colRange(left, right), c.normalised.colRange(left, right), c.dotted};
 }
 
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
@@ -566,7 +591,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         for (const auto& group : ink_groups(c.normalised))
             if (group.first <= x0 + kTextHeight / 2 && group.second > x0) x1 = std::min(x1, group.second + 3);
         picture = c.normalised;
-        return vote(c, x0, x1, charset, label_value);
+        return vote(value_view(c, x0, x1), charset, label_value);
     }
     // Words after the label ("见封口": see the seal) say the value is not printed here; stray
     // punctuation or a border's mark does not.
@@ -654,7 +679,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         std::string beside_value;
         for (const auto& g : other.label_pass.glyphs)
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
-        const std::string chosen = vote(other, x0, x1, charset, beside_value);
+        const std::string chosen = vote(value_view(other, x0, x1), charset, beside_value);
         if (chosen.empty()) continue;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
