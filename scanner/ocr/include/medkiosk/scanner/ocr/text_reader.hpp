@@ -11,7 +11,9 @@
 // 2. Reads each line once for its labels (有效期至, EXP, 生产日期, 批号 …); dot-matrix print is joined
 //    first, and a line with digits but no label is read again after a second binarisation.
 // 3. Reads each labelled value again as a value: only its part of the line (or the next cell to the
-//    right, or the line under the label), with a digits-and-separators character set.
+//    right, or the line under the label), with a digits-and-separators character set, in several
+//    views (two models, joined dots, blur): a value is kept only when two views agree on it and no
+//    view reads another date.
 // The lines come back ready for parse_expiry_text (label and value on one line).
 //
 // Slow (tens of ms per line): run it on a worker thread. Not thread-safe: one TextReader per thread.
