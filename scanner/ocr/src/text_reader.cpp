@@ -535,8 +535,16 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
             other_view = detail::local_threshold(part);
         readings.push_back(compact_of(chinese_.recognise(other_view, charset).compact));
     }
+    // A value ending in a separator and one digit ("2030/1") is most often one cut short ("2030/12/17"
+    // with its end beyond a gap, a glare or the budget): it counts as no reading at all.
+    auto cut_short = [](const std::string& reading) {
+        const std::size_t n = reading.size();
+        return n >= 2 && std::isdigit(static_cast<unsigned char>(reading[n - 1])) &&
+               (reading[n - 2] == '/' || reading[n - 2] == '.' || reading[n - 2] == '-');
+    };
     std::vector<ValueMeaning> meanings;
-    for (const auto& reading : readings) meanings.push_back(meaning_of(reading));
+    for (const auto& reading : readings)
+        meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
     // The first reading (in the order: value pass, independent pass, blurred, label pass) that another
     // one agrees with.
     for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{0}}) {
@@ -587,9 +595,22 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
         // read as a digit by the value pass.
         const int x0 = pass.glyphs[value_first].x0 - 2;
-        int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
-        for (const auto& group : ink_groups(c.normalised))
-            if (group.first <= x0 + kTextHeight / 2 && group.second > x0) x1 = std::min(x1, group.second + 3);
+        const int stop_x =
+            stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+        int x1 = stop_x;
+        const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised);
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
+            // Wide-set print (full-width digits, an inkjet coder's spacing) leaves gaps wider than the
+            // grouping's inside one value: a group that follows within a text height, before the next
+            // label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030.
+            int end = groups[g].second;
+            for (std::size_t n = g + 1;
+                 n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
+                end = groups[n].second;
+            x1 = std::min(x1, end + 3);
+            break;
+        }
         picture = c.normalised;
         return vote(value_view(c, x0, x1), charset, label_value);
     }
