@@ -8,10 +8,12 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "line_finder.hpp"
@@ -356,48 +358,89 @@ cv::Point2f relative(const detail::LineBox& line, const detail::LineBox& other) 
             static_cast<float>(-d.x * std::sin(a) + d.y * std::cos(a))};
 }
 
-}  // namespace
+// The reading of one frame, step by step: find the lines, cut each out upright and binarise it,
+// recognise them in order of promise within the budget (labels, then their values), and put what
+// was read in reading order for the parser.
+class FrameReading {
+  public:
+    FrameReading(Recogniser& chinese, Recogniser& latin, const TextReaderOptions& options,
+                 const ReadRequest& request, const cv::Mat& grey)
+        : chinese_(chinese), latin_(latin), options_(options), request_(request), grey_(grey) {}
 
-TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
-    TextLines result;
-    if (!image.pixels || image.width < 32 || image.height < 32) return result;
+    // Step 1: text lines anywhere in the frame (or its region), and which lie where labels were before.
+    void find_lines();
+    // Step 2: each candidate cut out upright at one text height, its contrast normalised, rules
+    // removed, dots joined; texture dropped; its digit run measured (a millisecond each).
+    void upright_and_binarise();
+    // Step 3: recognition in order of promise, within the frame's CPU budget: each line's labels,
+    // then each label's value (on its line, in the next cell, on the next line).
+    void recognise();
+    // Step 4: the read lines in reading order, each label followed by its value, for the parser.
+    TextLines in_reading_order();
+
+  private:
+    int rank(const Candidate& c) const;
+    std::vector<std::size_t> recognition_order() const;
+    void read_labels(Candidate& c);
+    // A value's picture: the print (`plain`) and what recognition reads (`normalised`, dots joined).
+    struct ValueView {
+        cv::Mat plain, normalised;
+        bool dotted = false;
+    };
+    static ValueView value_view(const Candidate& c, int x0, int x1);
+    std::string vote(const ValueView& view, Charset charset, const std::string& label_value);
+    std::string read_value(std::size_t index, std::size_t h, cv::Mat& picture);
+    std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
+    void finish(std::size_t index);
+    void find_label_for(std::size_t index);
+    bool enough_so_far();
+
+    Recogniser& chinese_;
+    Recogniser& latin_;
+    const TextReaderOptions& options_;
+    const ReadRequest& request_;
+    const cv::Mat& grey_;
+    std::optional<detail::Quad> region_;
+    std::vector<Candidate> lines_;
+    float typical_height_ = 0;
+    TextLines result_;
+    Clock::time_point recognise_start_;
+    double cpu_start_ = 0;
+};
+
+void FrameReading::find_lines() {
     const auto locate_start = Clock::now();
-    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels),
-                       image.stride);
-    std::optional<detail::Quad> region;
-    if (request.region) {
+    if (request_.region) {
         detail::Quad quad;
         for (std::size_t i = 0; i < 4; ++i)
-            quad[i] = cv::Point2f((*request.region)[i].x, (*request.region)[i].y);
-        region = quad;
+            quad[i] = cv::Point2f((*request_.region)[i].x, (*request_.region)[i].y);
+        region_ = quad;
     }
-    const detail::FoundLines found = detail::find_text_lines(grey, region);
-    result.skew_degrees = found.skew_degrees;
-    result.candidates = static_cast<int>(found.lines.size());
-    std::vector<Candidate> lines;
+    const detail::FoundLines found = detail::find_text_lines(grey_, region_);
+    result_.skew_degrees = found.skew_degrees;
+    result_.candidates = static_cast<int>(found.lines.size());
     for (const auto& box : found.lines) {
-        lines.emplace_back();
-        lines.back().box = box;
+        lines_.emplace_back();
+        lines_.back().box = box;
     }
-    result.locate_ms = ms_since(locate_start);
+    result_.locate_ms = ms_since(locate_start);
 
-    // Lines near where labels were read in earlier frames first; then the rest, plain-sized short
-    // lines before titles and paragraphs (a date line is rarely either).
-    for (auto& line : lines)
-        for (const Quad& hint : request.hints) {
+    // Lines near where labels were read in earlier frames are read first.
+    for (auto& line : lines_)
+        for (const Quad& hint : request_.hints) {
             cv::Point2f centre(0, 0);
             for (const auto& p : hint) centre += cv::Point2f(p.x, p.y) * 0.25f;
             const float reach = std::max(12.0f, 0.8f * line.box.height);
             if (cv::norm(centre - line.box.centre) < reach) line.hinted = true;
         }
-    Engine& engine = *engine_;
-    const auto recognise_start = Clock::now();
-    const double cpu_start = thread_cpu_ms();
+}
 
-    // Every candidate cut out upright and normalised first (a millisecond each): what it looks like
-    // decides the order in which the expensive recognition reads them.
-    for (auto& c : lines) {
-        cv::Mat crop = detail::cut_out_line(grey, c.box, kTextHeight, region);
+void FrameReading::upright_and_binarise() {
+    recognise_start_ = Clock::now();
+    cpu_start_ = thread_cpu_ms();
+    // What each candidate looks like decides the order in which the expensive recognition reads them.
+    for (auto& c : lines_) {
+        cv::Mat crop = detail::cut_out_line(grey_, c.box, kTextHeight, region_);
         c.normalised = detail::normalise_line(crop);
         if (c.normalised.empty()) continue;
         detail::remove_rules(c.normalised);
@@ -412,314 +455,372 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         c.digit_run = detail::digit_run(c.normalised, kTextHeight);
     }
     std::vector<float> heights;
-    for (const auto& line : lines) heights.push_back(line.box.height);
-    float typical = 0;
+    for (const auto& line : lines_) heights.push_back(line.box.height);
     if (!heights.empty()) {
         std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
                          heights.end());
-        typical = heights[heights.size() / 2];
+        typical_height_ = heights[heights.size() / 2];
     }
-    // Lines near where labels were read in earlier frames first; then lines with a run of digits
-    // (a date, most likely with its label beside or above it); then plain lines; titles last.
-    auto rank = [&](const Candidate& c) {
-        if (c.hinted) return 0;
-        if (c.digit_run >= 4) return 1;
-        if (c.box.height > typical * 2.2f) return 4;  // a title
-        if (c.digit_run >= 2) return 2;
-        return 3;
-    };
-    std::vector<std::size_t> order(lines.size());
+}
+
+// Lines near where labels were read in earlier frames first; then lines with a run of digits (a date,
+// most likely with its label beside or above it); then plain lines; titles last.
+int FrameReading::rank(const Candidate& c) const {
+    if (c.hinted) return 0;
+    if (c.digit_run >= 4) return 1;
+    if (c.box.height > typical_height_ * 2.2f) return 4;  // a title
+    if (c.digit_run >= 2) return 2;
+    return 3;
+}
+
+std::vector<std::size_t> FrameReading::recognition_order() const {
+    std::vector<std::size_t> order(lines_.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const int ra = rank(lines[a]), rb = rank(lines[b]);
+        const int ra = rank(lines_[a]), rb = rank(lines_[b]);
         if (ra != rb) return ra < rb;
-        if (lines[a].digit_run != lines[b].digit_run) return lines[a].digit_run > lines[b].digit_run;
-        return lines[a].box.centre.y < lines[b].box.centre.y;
+        if (lines_[a].digit_run != lines_[b].digit_run) return lines_[a].digit_run > lines_[b].digit_run;
+        return lines_[a].box.centre.y < lines_[b].box.centre.y;
     });
+    return order;
+}
 
-    auto prepare = [&](Candidate& c) {
-        if (c.read) return;
-        c.read = true;
-        if (c.normalised.empty()) return;
-        ++result.recognised;
-        c.label_pass = engine.chinese.recognise(c.normalised, Charset::Any);
-        c.hits = find_labels(c.label_pass.compact);
-        // Digits but no label: the label may be what a second binarisation reads.
-        if (c.hits.empty() && (count_digits(c.label_pass.compact) >= 4 ||
-                               c.label_pass.compact.find("月") != std::string::npos)) {
-            Recognised again = engine.chinese.recognise(detail::local_threshold(c.normalised), Charset::Any);
-            std::vector<LabelHit> hits = find_labels(again.compact);
-            if (!hits.empty()) {
-                c.label_pass = std::move(again);
-                c.hits = std::move(hits);
-            }
+// The label pass: the whole line with every character allowed, once.
+void FrameReading::read_labels(Candidate& c) {
+    if (c.read) return;
+    c.read = true;
+    if (c.normalised.empty()) return;
+    ++result_.recognised;
+    c.label_pass = chinese_.recognise(c.normalised, Charset::Any);
+    c.hits = find_labels(c.label_pass.compact);
+    // Digits but no label: the label may be what a second binarisation reads.
+    if (c.hits.empty() &&
+        (count_digits(c.label_pass.compact) >= 4 || c.label_pass.compact.find("月") != std::string::npos)) {
+        Recognised again = chinese_.recognise(detail::local_threshold(c.normalised), Charset::Any);
+        std::vector<LabelHit> hits = find_labels(again.compact);
+        if (!hits.empty()) {
+            c.label_pass = std::move(again);
+            c.hits = std::move(hits);
         }
-    };
+    }
+}
 
-    // A value read three ways: as the label pass saw it, by the Chinese model with a value's
-    // character set, and by a second, independent reading (the Latin model on the unjoined, slightly
-    // blurred print for digit-only values; the Chinese model on a second binarisation otherwise). A
-    // date needs two readings that agree; when the two Chinese readings agree, the independent one
-    // must not read another date. Anything else gives nothing: no value is better than a wrong one.
-    auto vote = [&](const Candidate& c, int x0, int x1, Charset charset,
-                    const std::string& label_value) -> std::string {
-        const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
-        const cv::Mat part = c.plain.colRange(left, right);
-        // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
-        const bool dotted = c.dotted || detail::looks_dotted(part);
-        const std::string first = compact_of(label_value);
-        const ValueMeaning a = meaning_of(first);
-        const std::string second = compact_of(
-            engine.chinese
-                .recognise(dotted ? detail::join_dots(part) : cv::Mat(c.normalised.colRange(left, right)),
-                           charset)
-                .compact);
-        const ValueMeaning b = meaning_of(second);
-        const bool digits_only = charset == Charset::DateValue && !has_cjk(first) && !has_cjk(second);
-        std::string third;
-        if (digits_only && engine.latin.ready) {
+// A value read several ways: as the label pass saw it; by the Chinese model with a value's character
+// set; by a second, independent reading (the Latin model on the unjoined, slightly blurred print for
+// digit-only values; the Chinese model on a second binarisation otherwise); and, for digit-only
+// values, by the Latin model on a more blurred print (dots and strokes merged: what a glance at it
+// sees). A date needs two readings that agree and no reading of another date: dot-matrix 5s and 6s,
+// 1s and 4s are misread alike by both models on one view, rarely on every view. Anything else gives
+// nothing: no value is better than a wrong one.
+std::string FrameReading::vote(const ValueView& view, Charset charset, const std::string& label_value) {
+    const cv::Mat& part = view.plain;
+    // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
+    const bool dotted = view.dotted || detail::looks_dotted(part);
+    std::vector<std::string> readings;
+    readings.push_back(compact_of(label_value));
+    readings.push_back(
+        compact_of(chinese_.recognise(dotted ? detail::join_dots(part) : view.normalised, charset).compact));
+    const bool digits_only = charset == Charset::DateValue && !has_cjk(readings[0]) && !has_cjk(readings[1]);
+    if (digits_only && latin_.ready) {
+        for (const double sigma : {dotted ? 1.4 : 1.0, 2.0}) {
             cv::Mat soft;
-            cv::GaussianBlur(part, soft, cv::Size(0, 0), dotted ? 1.4 : 1.0);
-            third = compact_of(engine.latin.recognise(soft, Charset::Digits).compact);
-        } else {
-            cv::Mat other_view;
-            if (dotted)
-                cv::GaussianBlur(part, other_view, cv::Size(0, 0), 1.4);
+            cv::GaussianBlur(part, soft, cv::Size(0, 0), sigma);
+            readings.push_back(compact_of(latin_.recognise(soft, Charset::Digits).compact));
+        }
+    } else {
+        cv::Mat other_view;
+        if (dotted)
+            cv::GaussianBlur(part, other_view, cv::Size(0, 0), 1.4);
+        else
+            other_view = detail::local_threshold(part);
+        readings.push_back(compact_of(chinese_.recognise(other_view, charset).compact));
+    }
+    // A value ending in a separator and one digit ("2030/1") is most often one cut short ("2030/12/17"
+    // with its end beyond a gap, a glare or the budget): it counts as no reading at all.
+    auto cut_short = [](const std::string& reading) {
+        const std::size_t n = reading.size();
+        return n >= 2 && std::isdigit(static_cast<unsigned char>(reading[n - 1])) &&
+               (reading[n - 2] == '/' || reading[n - 2] == '.' || reading[n - 2] == '-');
+    };
+    std::vector<ValueMeaning> meanings;
+    for (const auto& reading : readings)
+        meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
+    // The first reading (in the order: value pass, independent pass, blurred, label pass) that another
+    // one agrees with.
+    for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{0}}) {
+        if (i >= readings.size() || !meanings[i].any()) continue;
+        int agreeing = 0;
+        bool contradicted = false;
+        for (std::size_t j = 0; j < meanings.size(); ++j) {
+            if (!meanings[j].any()) continue;
+            if (meanings[j].same_as(meanings[i]))
+                ++agreeing;
             else
-                other_view = detail::local_threshold(part);
-            third = compact_of(engine.chinese.recognise(other_view, charset).compact);
+                contradicted = true;
         }
-        const ValueMeaning d = meaning_of(third);
-        if (b.any() && d.any() && b.same_as(d)) return second;
-        if (a.any() && d.any() && a.same_as(d)) return third;
-        if (a.any() && b.any() && a.same_as(b) && !d.any()) return second;
-        return {};
-    };
+        if (contradicted) return {};
+        if (agreeing >= 2) return readings[i];
+    }
+    return {};
+}
 
-    // The value of label `h` of candidate `c`: on its own line after it, else in the cell to the
-    // right, else under the label (the next line, or the cell below in a table). Empty when none was
-    // read with confidence. `picture` gets the label and its value.
-    auto read_value = [&](std::size_t index, std::size_t h, cv::Mat& picture) -> std::string {
-        Candidate& c = lines[index];
-        const LabelHit& hit = c.hits[h];
-        const Recognised& pass = c.label_pass;
-        const std::size_t label_first = pass.glyph_for(hit.begin);
-        const std::size_t label_last = pass.glyph_for(hit.end - 1);
-        const std::size_t stop_glyph =
-            h + 1 < c.hits.size() ? pass.glyph_for(c.hits[h + 1].begin) : pass.glyphs.size();
-        std::size_t value_first = label_last + 1;
-        while (value_first < stop_glyph && is_separator(pass.glyphs[value_first].text)) ++value_first;
-        std::string label_value;
-        bool value_digits = false;
-        for (std::size_t g = value_first; g < stop_glyph; ++g) {
-            label_value += pass.glyphs[g].text;
-            value_digits = value_digits || is_digit_text(pass.glyphs[g].text);
+// Columns [x0, x1) of candidate `c`'s crop, as the value's own picture.
+FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int x1) {
+    const int left = std::clamp(x0, 0, c.plain.cols - 1), right = std::clamp(x1, left + 1, c.plain.cols);
+    return {c.plain.colRange(left, right), c.normalised.colRange(left, right), c.dotted};
+}
+
+// The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
+// else under the label (the next line, or the cell below in a table). Empty when none was read with
+// confidence. `picture` gets the label and its value.
+std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& picture) {
+    Candidate& c = lines_[index];
+    const LabelHit& hit = c.hits[h];
+    const Recognised& pass = c.label_pass;
+    const std::size_t label_last = pass.glyph_for(hit.end - 1);
+    const std::size_t stop_glyph =
+        h + 1 < c.hits.size() ? pass.glyph_for(c.hits[h + 1].begin) : pass.glyphs.size();
+    std::size_t value_first = label_last + 1;
+    while (value_first < stop_glyph && is_separator(pass.glyphs[value_first].text)) ++value_first;
+    std::string label_value;
+    bool value_digits = false;
+    for (std::size_t g = value_first; g < stop_glyph; ++g) {
+        label_value += pass.glyphs[g].text;
+        value_digits = value_digits || is_digit_text(pass.glyphs[g].text);
+    }
+    const Charset charset = hit.key == FieldKey::ShelfLife || label_value.find("个") != std::string::npos
+                                ? Charset::ShelfLife
+                                : Charset::DateValue;
+    if (value_digits) {
+        // From the value's first mark to its last: a cell's border or a stray mark after it would be
+        // read as a digit by the value pass.
+        const int x0 = pass.glyphs[value_first].x0 - 2;
+        const int stop_x =
+            stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+        int x1 = stop_x;
+        const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised);
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
+            // Wide-set print (full-width digits, an inkjet coder's spacing) leaves gaps wider than the
+            // grouping's inside one value: a group that follows within a text height, before the next
+            // label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030.
+            int end = groups[g].second;
+            for (std::size_t n = g + 1;
+                 n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
+                end = groups[n].second;
+            x1 = std::min(x1, end + 3);
+            break;
         }
-        const Charset charset = hit.key == FieldKey::ShelfLife || label_value.find("个") != std::string::npos
-                                    ? Charset::ShelfLife
-                                    : Charset::DateValue;
-        if (value_digits) {
-            // From the value's first mark to its last: a cell's border or a stray mark after it would
-            // be read as a digit by the value pass.
-            const int x0 = pass.glyphs[value_first].x0 - 2;
-            int x1 = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
-            for (const auto& group : ink_groups(c.normalised))
-                if (group.first <= x0 + kTextHeight / 2 && group.second > x0)
-                    x1 = std::min(x1, group.second + 3);
-            picture = c.normalised;
-            return vote(c, x0, x1, charset, label_value);
-        }
-        // Words after the label ("见封口": see the seal) say the value is not printed here; stray
-        // punctuation or a border's mark does not.
-        int letters = 0;
-        for (std::size_t g = value_first; g < stop_glyph; ++g) {
-            const std::string& t = pass.glyphs[g].text;
-            if (has_cjk(t) && !is_separator(t)) return {};
-            if (t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0]))) ++letters;
-        }
-        if (letters >= 2) return {};
-        // The value is in another line. Where the label itself lies along its line:
-        const float k = static_cast<float>(kTextHeight) / std::max(1.0f, c.box.height);
-        const float margin = 0.35f * c.box.height;
-        auto along = [&](int crop_x) { return static_cast<float>(crop_x) / k - margin - c.box.length / 2; };
-        const float label_from = along(pass.glyphs[label_first].x0);
-        const float label_to = along(pass.glyphs[label_last].x1);
-        const float next_label = h + 1 < c.hits.size() ? along(pass.glyphs[stop_glyph].x0) : 1e9f;
-        const float tall = c.box.height;
-        std::vector<std::pair<float, std::size_t>> right, below;
-        for (std::size_t j = 0; j < lines.size(); ++j) {
-            if (j == index) continue;
-            const detail::LineBox& other = lines[j].box;
-            if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
-            const cv::Point2f at = relative(c.box, other);
-            const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
-            const float gap = other_from - label_to;
-            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall && next_label > 1e8f)
-                right.emplace_back(gap, j);
-            const bool overlaps = other_from < label_to + 2 * tall && other_to > label_from - tall;
-            if (at.y > 0.6f * tall && at.y < 2.8f * tall && overlaps) below.emplace_back(at.y, j);
-        }
-        std::sort(right.begin(), right.end());
-        std::sort(below.begin(), below.end());
-        std::vector<std::size_t> tries;
-        if (!right.empty()) tries.push_back(right.front().second);
-        if (!below.empty()) tries.push_back(below.front().second);
-        for (const std::size_t j : tries) {
-            Candidate& other = lines[j];
-            prepare(other);
-            if (other.normalised.empty() || !other.hits.empty()) continue;  // a line with its own label
-            // Only one group of marks (a cell) of the other line: beside the label the first one;
-            // under it the one lying most under the label.
-            const cv::Point2f at = relative(c.box, other.box);
-            const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
-            const float margin_other = 0.35f * other.box.height;
-            const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised);
-            if (groups.empty()) continue;
-            std::pair<int, int> chosen_group = groups.front();
-            if (std::abs(at.y) >= 0.6f * tall) {
-                auto crop_x = [&](float along_in_label) {
-                    return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
-                };
-                const float lx0 = crop_x(label_from - 0.3f * tall);
-                const float lx1 = crop_x(std::min(label_to + 0.3f * tall, next_label));
-                float best = 0;
-                bool found_group = false;
-                for (const auto& group : groups) {
-                    const float overlap = std::min(lx1, static_cast<float>(group.second)) -
-                                          std::max(lx0, static_cast<float>(group.first));
-                    if (overlap > best) {
-                        best = overlap;
-                        chosen_group = group;
-                        found_group = true;
-                    }
+        picture = c.normalised;
+        return vote(value_view(c, x0, x1), charset, label_value);
+    }
+    // Words after the label ("见封口": see the seal) say the value is not printed here; stray
+    // punctuation or a border's mark does not.
+    int letters = 0;
+    for (std::size_t g = value_first; g < stop_glyph; ++g) {
+        const std::string& t = pass.glyphs[g].text;
+        if (has_cjk(t) && !is_separator(t)) return {};
+        if (t.size() == 1 && std::isalpha(static_cast<unsigned char>(t[0]))) ++letters;
+    }
+    if (letters >= 2) return {};
+    return read_value_elsewhere(index, h, charset, picture);
+}
+
+// The value of a label with nothing after it on its line: the cell to its right, else the line (or
+// table cell) under it; only a line without a label of its own, and only its group of marks nearest
+// the label.
+std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h, Charset charset,
+                                               cv::Mat& picture) {
+    Candidate& c = lines_[index];
+    const LabelHit& hit = c.hits[h];
+    const Recognised& pass = c.label_pass;
+    const std::size_t label_first = pass.glyph_for(hit.begin);
+    const std::size_t label_last = pass.glyph_for(hit.end - 1);
+    const std::size_t stop_glyph =
+        h + 1 < c.hits.size() ? pass.glyph_for(c.hits[h + 1].begin) : pass.glyphs.size();
+    // Where the label itself lies along its line:
+    const float k = static_cast<float>(kTextHeight) / std::max(1.0f, c.box.height);
+    const float margin = 0.35f * c.box.height;
+    auto along = [&](int crop_x) { return static_cast<float>(crop_x) / k - margin - c.box.length / 2; };
+    const float label_from = along(pass.glyphs[label_first].x0);
+    const float label_to = along(pass.glyphs[label_last].x1);
+    const float next_label = h + 1 < c.hits.size() ? along(pass.glyphs[stop_glyph].x0) : 1e9f;
+    const float tall = c.box.height;
+    std::vector<std::pair<float, std::size_t>> right, below;
+    for (std::size_t j = 0; j < lines_.size(); ++j) {
+        if (j == index) continue;
+        const detail::LineBox& other = lines_[j].box;
+        if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
+        const cv::Point2f at = relative(c.box, other);
+        const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
+        const float gap = other_from - label_to;
+        if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall && next_label > 1e8f)
+            right.emplace_back(gap, j);
+        const bool overlaps = other_from < label_to + 2 * tall && other_to > label_from - tall;
+        if (at.y > 0.6f * tall && at.y < 2.8f * tall && overlaps) below.emplace_back(at.y, j);
+    }
+    std::sort(right.begin(), right.end());
+    std::sort(below.begin(), below.end());
+    std::vector<std::size_t> tries;
+    if (!right.empty()) tries.push_back(right.front().second);
+    if (!below.empty()) tries.push_back(below.front().second);
+    for (const std::size_t j : tries) {
+        Candidate& other = lines_[j];
+        read_labels(other);
+        if (other.normalised.empty() || !other.hits.empty()) continue;  // a line with its own label
+        // Only one group of marks (a cell) of the other line: beside the label the first one; under
+        // it the one lying most under the label.
+        const cv::Point2f at = relative(c.box, other.box);
+        const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
+        const float margin_other = 0.35f * other.box.height;
+        const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised);
+        if (groups.empty()) continue;
+        std::pair<int, int> chosen_group = groups.front();
+        if (std::abs(at.y) >= 0.6f * tall) {
+            auto crop_x = [&](float along_in_label) {
+                return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
+            };
+            const float lx0 = crop_x(label_from - 0.3f * tall);
+            const float lx1 = crop_x(std::min(label_to + 0.3f * tall, next_label));
+            float best = 0;
+            bool found_group = false;
+            for (const auto& group : groups) {
+                const float overlap = std::min(lx1, static_cast<float>(group.second)) -
+                                      std::max(lx0, static_cast<float>(group.first));
+                if (overlap > best) {
+                    best = overlap;
+                    chosen_group = group;
+                    found_group = true;
                 }
-                if (!found_group) continue;
             }
-            const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
-            const bool whole = groups.size() == 1;
-            std::string beside_value;
-            for (const auto& g : other.label_pass.glyphs)
-                if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
-            const std::string chosen = vote(other, x0, x1, charset, beside_value);
-            if (chosen.empty()) continue;
-            if (whole) other.used_as_value = true;
-            const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
-                                                           std::clamp(x1, x0 + 1, other.normalised.cols));
-            const int label_x0 = std::max(0, pass.glyphs[label_first].x0 - 4);
-            const int label_x1 = std::min(c.normalised.cols, pass.glyphs[label_last].x1 + 4);
-            const cv::Mat label_part = c.normalised.colRange(label_x0, std::max(label_x0 + 1, label_x1));
-            if (std::abs(at.y) < 0.6f * tall) {
-                cv::Mat side;
-                cv::resize(part, side,
-                           cv::Size(std::max(1, part.cols * label_part.rows / std::max(1, part.rows)),
-                                    label_part.rows));
-                cv::hconcat(label_part, side, picture);
-            } else {
-                const int width = std::max(part.cols, label_part.cols);
-                cv::Mat top(label_part.rows, width, CV_8U, cv::Scalar(255));
-                cv::Mat under(part.rows, width, CV_8U, cv::Scalar(255));
-                label_part.copyTo(top(cv::Rect(0, 0, label_part.cols, label_part.rows)));
-                part.copyTo(under(cv::Rect(0, 0, part.cols, part.rows)));
-                cv::vconcat(top, under, picture);
-            }
-            return chosen;
+            if (!found_group) continue;
         }
-        return {};
-    };
+        const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
+        const bool whole = groups.size() == 1;
+        std::string beside_value;
+        for (const auto& g : other.label_pass.glyphs)
+            if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
+        const std::string chosen = vote(value_view(other, x0, x1), charset, beside_value);
+        if (chosen.empty()) continue;
+        if (whole) other.used_as_value = true;
+        const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
+                                                       std::clamp(x1, x0 + 1, other.normalised.cols));
+        const int label_x0 = std::max(0, pass.glyphs[label_first].x0 - 4);
+        const int label_x1 = std::min(c.normalised.cols, pass.glyphs[label_last].x1 + 4);
+        const cv::Mat label_part = c.normalised.colRange(label_x0, std::max(label_x0 + 1, label_x1));
+        if (std::abs(at.y) < 0.6f * tall) {
+            cv::Mat side;
+            cv::resize(
+                part, side,
+                cv::Size(std::max(1, part.cols * label_part.rows / std::max(1, part.rows)), label_part.rows));
+            cv::hconcat(label_part, side, picture);
+        } else {
+            const int width = std::max(part.cols, label_part.cols);
+            cv::Mat top(label_part.rows, width, CV_8U, cv::Scalar(255));
+            cv::Mat under(part.rows, width, CV_8U, cv::Scalar(255));
+            label_part.copyTo(top(cv::Rect(0, 0, label_part.cols, label_part.rows)));
+            part.copyTo(under(cv::Rect(0, 0, part.cols, part.rows)));
+            cv::vconcat(top, under, picture);
+        }
+        return chosen;
+    }
+    return {};
+}
 
-    auto finish = [&](std::size_t index) {
-        Candidate& c = lines[index];
-        if (c.finished || c.normalised.empty()) return;
-        c.finished = true;
-        c.out.corners = corners_of(c.box);
-        c.out.as_read = c.label_pass.spaced;
-        if (c.hits.empty()) {
-            c.out.text = c.label_pass.spaced;
-            return;
+// The line's text for the parser: each label as printed, followed by the value the value pass read.
+void FrameReading::finish(std::size_t index) {
+    Candidate& c = lines_[index];
+    if (c.finished || c.normalised.empty()) return;
+    c.finished = true;
+    c.out.corners = corners_of(c.box);
+    c.out.as_read = c.label_pass.spaced;
+    if (c.hits.empty()) {
+        c.out.text = c.label_pass.spaced;
+        return;
+    }
+    std::string text;
+    cv::Mat picture;
+    for (std::size_t h = 0; h < c.hits.size(); ++h) {
+        const LabelHit& hit = c.hits[h];
+        if (!text.empty()) text += ' ';
+        if (needs_value(hit.key)) {
+            cv::Mat part;
+            const std::string value = read_value(index, h, part);
+            if (value.empty()) continue;  // a label without a trustworthy value says nothing
+            text += hit.canonical + ":" + value;
+            c.out.labelled = true;
+            if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
+                picture = part;
+        } else {
+            // Batch and other numbers as read: the parser keeps them apart from dates.
+            const std::size_t stop =
+                h + 1 < c.hits.size() ? c.hits[h + 1].begin : c.label_pass.compact.size();
+            text += hit.canonical + ":" + c.label_pass.compact.substr(hit.end, stop - hit.end);
         }
-        // The parser gets each label as printed, followed by the value the value pass read.
-        std::string text;
-        cv::Mat picture;
-        for (std::size_t h = 0; h < c.hits.size(); ++h) {
-            const LabelHit& hit = c.hits[h];
-            if (!text.empty()) text += ' ';
-            if (needs_value(hit.key)) {
-                cv::Mat part;
-                const std::string value = read_value(index, h, part);
-                if (value.empty()) continue;  // a label without a trustworthy value says nothing
-                text += hit.canonical + ":" + value;
-                c.out.labelled = true;
-                if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
-                    picture = part;
-            } else {
-                // Batch and other numbers as read: the parser keeps them apart from dates.
-                const std::size_t stop =
-                    h + 1 < c.hits.size() ? c.hits[h + 1].begin : c.label_pass.compact.size();
-                text += hit.canonical + ":" + c.label_pass.compact.substr(hit.end, stop - hit.end);
-            }
-        }
-        c.out.text = text;
-        if (!picture.empty()) c.out.picture = to_picture(picture);
-    };
+    }
+    c.out.text = text;
+    if (!picture.empty()) c.out.picture = to_picture(picture);
+}
 
-    // A line of digits without a label of its own: its label may stand to its left (the previous
-    // cell) or above it (a stacked field, a table's header row). Reading that line lets the label
-    // find this value.
-    auto find_label_for = [&](std::size_t index) {
-        Candidate& c = lines[index];
-        if (!c.hits.empty() || c.used_as_value || c.normalised.empty()) return;
-        if (count_digits(c.label_pass.compact) < 4 && c.digit_run < 4) return;
-        const float tall = c.box.height;
-        std::vector<std::pair<float, std::size_t>> near;
-        for (std::size_t j = 0; j < lines.size(); ++j) {
-            if (j == index || lines[j].normalised.empty()) continue;
-            const detail::LineBox& other = lines[j].box;
-            if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
-            const cv::Point2f at = relative(c.box, other);
-            const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
-            const float gap = -c.box.length / 2 - other_to;
-            if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall)
-                near.emplace_back(gap, j);
-            const bool overlaps = other_from < c.box.length / 2 && other_to > -c.box.length / 2 - 2 * tall;
-            if (at.y < -0.6f * tall && at.y > -2.8f * tall && overlaps)
-                near.emplace_back(-at.y + 8 * tall, j);
-        }
-        std::sort(near.begin(), near.end());
-        for (std::size_t n = 0; n < near.size() && n < 2; ++n) {
-            prepare(lines[near[n].second]);
-            finish(near[n].second);
-        }
-    };
+// A line of digits without a label of its own: its label may stand to its left (the previous cell) or
+// above it (a stacked field, a table's header row). Reading that line lets the label find this value.
+void FrameReading::find_label_for(std::size_t index) {
+    Candidate& c = lines_[index];
+    if (!c.hits.empty() || c.used_as_value || c.normalised.empty()) return;
+    if (count_digits(c.label_pass.compact) < 4 && c.digit_run < 4) return;
+    const float tall = c.box.height;
+    std::vector<std::pair<float, std::size_t>> near;
+    for (std::size_t j = 0; j < lines_.size(); ++j) {
+        if (j == index || lines_[j].normalised.empty()) continue;
+        const detail::LineBox& other = lines_[j].box;
+        if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
+        const cv::Point2f at = relative(c.box, other);
+        const float other_from = at.x - other.length / 2, other_to = at.x + other.length / 2;
+        const float gap = -c.box.length / 2 - other_to;
+        if (std::abs(at.y) < 0.6f * tall && gap > -0.3f * tall && gap < 8 * tall) near.emplace_back(gap, j);
+        const bool overlaps = other_from < c.box.length / 2 && other_to > -c.box.length / 2 - 2 * tall;
+        if (at.y < -0.6f * tall && at.y > -2.8f * tall && overlaps) near.emplace_back(-at.y + 8 * tall, j);
+    }
+    std::sort(near.begin(), near.end());
+    for (std::size_t n = 0; n < near.size() && n < 2; ++n) {
+        read_labels(lines_[near[n].second]);
+        finish(near[n].second);
+    }
+}
 
-    // Asked when the hinted lines are done, and again when only lines without digits are left:
-    // true ends the frame (what was read is enough).
-    auto enough_so_far = [&] {
-        if (!request.enough) return false;
-        TextLines partial = result;
-        for (std::size_t i = 0; i < lines.size(); ++i)
-            if (lines[i].finished && !lines[i].used_as_value) partial.lines.push_back(lines[i].out);
-        return request.enough(partial);
-    };
+// Asked when the hinted lines are done, and again when only lines without digits are left: true ends
+// the frame (what was read is enough).
+bool FrameReading::enough_so_far() {
+    if (!request_.enough) return false;
+    TextLines partial = result_;
+    for (const auto& line : lines_)
+        if (line.finished && !line.used_as_value) partial.lines.push_back(line.out);
+    return request_.enough(partial);
+}
+
+void FrameReading::recognise() {
+    const std::vector<std::size_t> order = recognition_order();
     int last_rank = 0;
-    for (std::size_t n = 0; n < order.size(); ++n) {
-        const std::size_t index = order[n];
-        if (request.cancelled && request.cancelled()) break;
-        const int this_rank = rank(lines[index]);
-        if ((last_rank == 0 && this_rank > 0 && !request.hints.empty()) || (last_rank < 3 && this_rank >= 3))
+    for (const std::size_t index : order) {
+        if (request_.cancelled && request_.cancelled()) break;
+        const int this_rank = rank(lines_[index]);
+        if ((last_rank == 0 && this_rank > 0 && !request_.hints.empty()) || (last_rank < 3 && this_rank >= 3))
             if (enough_so_far()) break;
         last_rank = this_rank;
-        if (!lines[index].read && thread_cpu_ms() - cpu_start > options_.budget_ms) break;
-        prepare(lines[index]);  // a line already read as a neighbour's value is not read again
+        if (!lines_[index].read && thread_cpu_ms() - cpu_start_ > options_.budget_ms) break;
+        read_labels(lines_[index]);  // a line already read as a neighbour's value is not read again
         finish(index);
         find_label_for(index);
     }
-    result.recognise_ms = ms_since(recognise_start);
+    result_.recognise_ms = ms_since(recognise_start_);
+}
 
-    // Reading order: rows of the levelled face top to bottom, left to right within a row.
-    const double a = result.skew_degrees * CV_PI / 180.0;
+// Rows of the levelled face top to bottom, left to right within a row.
+TextLines FrameReading::in_reading_order() {
+    const double a = result_.skew_degrees * CV_PI / 180.0;
     std::vector<std::size_t> kept;
-    for (std::size_t i = 0; i < lines.size(); ++i)
-        if (lines[i].finished && !lines[i].used_as_value && !lines[i].out.text.empty()) kept.push_back(i);
+    for (std::size_t i = 0; i < lines_.size(); ++i)
+        if (lines_[i].finished && !lines_[i].used_as_value && !lines_[i].out.text.empty()) kept.push_back(i);
     auto level_y = [&](const Candidate& c) {
         return -std::sin(a) * c.box.centre.x + std::cos(a) * c.box.centre.y;
     };
@@ -727,12 +828,12 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
         return std::cos(a) * c.box.centre.x + std::sin(a) * c.box.centre.y;
     };
     std::sort(kept.begin(), kept.end(),
-              [&](std::size_t i, std::size_t j) { return level_y(lines[i]) < level_y(lines[j]); });
-    std::vector<int> row(lines.size(), 0);
+              [&](std::size_t i, std::size_t j) { return level_y(lines_[i]) < level_y(lines_[j]); });
+    std::vector<int> row(lines_.size(), 0);
     int current_row = 0;
     double row_top = 0;
     for (std::size_t k = 0; k < kept.size(); ++k) {
-        const Candidate& c = lines[kept[k]];
+        const Candidate& c = lines_[kept[k]];
         if (k == 0 || level_y(c) - row_top > 0.5 * c.box.height) {
             current_row += k == 0 ? 0 : 1;
             row_top = level_y(c);
@@ -741,10 +842,23 @@ TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
     }
     std::stable_sort(kept.begin(), kept.end(), [&](std::size_t i, std::size_t j) {
         if (row[i] != row[j]) return row[i] < row[j];
-        return level_x(lines[i]) < level_x(lines[j]);
+        return level_x(lines_[i]) < level_x(lines_[j]);
     });
-    for (const std::size_t i : kept) result.lines.push_back(std::move(lines[i].out));
+    TextLines result = std::move(result_);
+    for (const std::size_t i : kept) result.lines.push_back(std::move(lines_[i].out));
     return result;
 }
 
+}  // namespace
+
+TextLines TextReader::read(const GreyImage& image, const ReadRequest& request) {
+    if (!image.pixels || image.width < 32 || image.height < 32) return {};
+    const cv::Mat grey(image.height, image.width, CV_8U, const_cast<std::uint8_t*>(image.pixels),
+                       image.stride);
+    FrameReading reading(engine_->chinese, engine_->latin, options_, request, grey);
+    reading.find_lines();
+    reading.upright_and_binarise();
+    reading.recognise();
+    return reading.in_reading_order();
+}
 }  // namespace medkiosk::scanner::ocr

@@ -2,13 +2,18 @@
 // Reads the labelled fields printed on a box face in one camera frame with Tesseract 5 (Simplified
 // Chinese model, which also reads Latin letters and digits).
 //
+// The steps, one function each in text_reader.cpp (FrameReading): find_lines, upright_and_binarise,
+// recognise (labels, then values), in_reading_order; the parser is expiry_text.hpp.
+//
 // 1. Finds text lines anywhere (position, size, colour and polarity free) with cheap OpenCV edge
 //    morphology, turns each line upright (roll and perspective), normalises its contrast and brings
 //    it to one text height (small type is upscaled).
 // 2. Reads each line once for its labels (有效期至, EXP, 生产日期, 批号 …); dot-matrix print is joined
 //    first, and a line with digits but no label is read again after a second binarisation.
 // 3. Reads each labelled value again as a value: only its part of the line (or the next cell to the
-//    right, or the line under the label), with a digits-and-separators character set.
+//    right, or the line under the label), with a digits-and-separators character set, in several
+//    views (two models, joined dots, blur): a value is kept only when two views agree on it and no
+//    view reads another date.
 // The lines come back ready for parse_expiry_text (label and value on one line).
 //
 // Slow (tens of ms per line): run it on a worker thread. Not thread-safe: one TextReader per thread.
