@@ -25,6 +25,7 @@
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 #include "medkiosk/storage/sync.hpp"
@@ -156,6 +157,7 @@ class KioskWiring final : public ui::FrameWork {
         kiosk::ExpiryReader& expiry_reader;
         kiosk::ApplianceMonitor& appliance;
         Sync& sync;
+        const scanner::WallClock& wall_clock;
     };
     explicit KioskWiring(Parts parts) : p_(parts) {}
 
@@ -164,7 +166,7 @@ class KioskWiring final : public ui::FrameWork {
         route_ledger(now);
         const kiosk::OutOfOrder out_of_order =
             p_.appliance.tick(now, p_.pipeline.stats(), p_.ledger.open_error());
-        const scanner::Date today = scanner::today_utc();
+        const scanner::Date today = scanner::local_today(p_.wall_clock);
         for (const auto& event : p_.pipeline.take_events())
             if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
         p_.flow.tick(now);
@@ -323,10 +325,14 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
 
     // Camera and ledger start on their own threads before the window exists: the first frame and the
     // open database are ready sooner, and the UI thread never waits for either.
-    scanner::ScanPipeline pipeline(spec);
+    // One clock for every date the kiosk judges: the scanner's GS1 years, the policy's day, the flow's.
+    const scanner::WallClock wall_clock = scanner::system_wall_clock();
+    scanner::PipelineOptions pipeline_options;
+    pipeline_options.wall_clock = wall_clock;
+    scanner::ScanPipeline pipeline(spec, pipeline_options);
     pipeline.start();
     const storage::LedgerOptions ledger_options{options.kiosk_id, kiosk::county_key_file(options.data_dir)};
-    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir), ledger_options);
+    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir), ledger_options, {}, wall_clock);
 
     kiosk::FlowSettings settings;
     settings.kiosk_id = options.kiosk_id;
@@ -354,7 +360,7 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
                                        MEDKIOSK_VERSION, scanner::describe(spec), options.config_origin});
 
     KioskWiring wiring({options, hooks, pipeline, ledger, *office, flow, staff, technician, diagnostics,
-                        expiry_reader, appliance, sync});
+                        expiry_reader, appliance, sync, wall_clock});
     ui::WindowOptions window;
     window.windowed = options.windowed;
     window.width = options.window_width;
