@@ -29,6 +29,7 @@
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 #include "medkiosk/storage/sync.hpp"
@@ -152,6 +153,7 @@ class KioskWiring final : public ui::FrameWork {
         kiosk::ExpiryReader& expiry_reader;
         kiosk::ApplianceMonitor& appliance;
         Sync& sync;
+        const scanner::WallClock& wall_clock;
         kiosk::ClinicPort* clinic_office = nullptr;  // clinic mode only
         kiosk::ClinicFlow* clinic = nullptr;
         std::atomic<bool>* clinic_recorded = nullptr;  // set by the clinic office's thread after a record
@@ -167,7 +169,7 @@ class KioskWiring final : public ui::FrameWork {
         if (p_.clinic != nullptr) {
             route_clinic(now);
         } else {
-            const scanner::Date today = scanner::today_utc();
+            const scanner::Date today = scanner::local_today(p_.wall_clock);
             // What is in front of the camera now: the donor's box, a box waiting its turn, a recorded one.
             p_.flow.on_view(p_.pipeline.latest_symbols(), now);
             for (const auto& event : p_.pipeline.take_events())
@@ -354,10 +356,14 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
 
     // Camera and ledger start on their own threads before the window exists: the first frame and the
     // open database are ready sooner, and the UI thread never waits for either.
-    scanner::ScanPipeline pipeline(spec);
+    // One clock for every date the kiosk judges: the scanner's GS1 years, the policy's day, the flow's.
+    const scanner::WallClock wall_clock = scanner::system_wall_clock();
+    scanner::PipelineOptions pipeline_options;
+    pipeline_options.wall_clock = wall_clock;
+    scanner::ScanPipeline pipeline(spec, pipeline_options);
     pipeline.start();
     const storage::LedgerOptions ledger_options{options.kiosk_id, kiosk::county_key_file(options.data_dir)};
-    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir), ledger_options);
+    kiosk::LedgerWorker ledger(kiosk::ledger_file(options.data_dir), ledger_options, {}, wall_clock);
 
     kiosk::FlowSettings settings;
     settings.kiosk_id = options.kiosk_id;
@@ -402,8 +408,8 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     }
 
     KioskWiring wiring({options, hooks, pipeline, ledger, *office, flow, staff, technician, diagnostics,
-                        expiry_reader, appliance, sync, clinic_office.get(), clinic ? &*clinic : nullptr,
-                        &clinic_recorded});
+                        expiry_reader, appliance, sync, wall_clock, clinic_office.get(),
+                        clinic ? &*clinic : nullptr, &clinic_recorded});
     ui::WindowOptions window;
     window.windowed = options.windowed;
     window.width = options.window_width;

@@ -1,11 +1,16 @@
 // medkioskctl: the technician's command line. Dispatches to the sub-commands in kiosk/cli.
 
+#include <signal.h>
+
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "medkiosk/cli/commands.hpp"
+#include "medkiosk/storage/sync.hpp"
 
 namespace {
 
@@ -45,6 +50,37 @@ Exit status: 0 success, 1 an input or operation failed, 2 usage error.
 
 }  // namespace
 
+namespace {
+
+#if MEDKIOSK_TEST_HOOKS
+// MEDKIOSK_SYNC_FAULT=kill-after-hub-commit:N (or kill-before-upload, kill-after-local-mark) makes the
+// process SIGKILL itself at the Nth such point: the crash tests use it to hit the narrowest windows.
+medkiosk::cli::SyncFaultHook sync_fault_from_environment() {
+    const char* spec = std::getenv("MEDKIOSK_SYNC_FAULT");
+    if (!spec || !*spec) return {};
+    const std::string text(spec);
+    const auto colon = text.find(':');
+    const std::string where = text.substr(0, colon);
+    const int nth = colon == std::string::npos ? 1 : std::atoi(text.c_str() + colon + 1);
+    auto point = medkiosk::storage::SyncPoint::AfterHubCommit;
+    if (where == "kill-before-upload")
+        point = medkiosk::storage::SyncPoint::BeforeUpload;
+    else if (where == "kill-after-local-mark")
+        point = medkiosk::storage::SyncPoint::AfterLocalMark;
+    auto seen = std::make_shared<int>(0);
+    return [point, nth, seen](medkiosk::storage::SyncPoint at) {
+        if (at == point && ++*seen >= nth) ::raise(SIGKILL);
+        return true;
+    };
+}
+#else
+medkiosk::cli::SyncFaultHook sync_fault_from_environment() {
+    return {};
+}
+#endif
+
+}  // namespace
+
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -73,7 +109,7 @@ int main(int argc, char** argv) {
     if (command == "dropoffs") return medkiosk::cli::run_dropoffs(rest, io);
     if (command == "record") return medkiosk::cli::run_record(rest, io);
     if (command == "hub") return medkiosk::cli::run_hub(rest, io);
-    if (command == "sync") return medkiosk::cli::run_sync(rest, io);
+    if (command == "sync") return medkiosk::cli::run_sync(rest, io, sync_fault_from_environment());
     if (command == "report") return medkiosk::cli::run_report(rest, io);
     if (command == "ocr") return medkiosk::cli::run_ocr(rest, io);
     if (command == "config") return medkiosk::cli::run_config(rest, io);

@@ -1,6 +1,8 @@
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
+#include "medkiosk/scanner/calendar.hpp"
 #include "parse_internal.hpp"
 
 namespace medkiosk::scanner {
@@ -44,11 +46,23 @@ Date last_day_of_month(int year, int month) {
     return Date{year, month, detail::days_in_month(year, month)};
 }
 
-Date today_utc() {
-    const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    const std::chrono::year_month_day ymd{days};
-    return Date{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-                static_cast<int>(static_cast<unsigned>(ymd.day()))};
+WallClock system_wall_clock() {
+    return [] { return std::chrono::system_clock::now(); };
+}
+
+Date local_day(std::chrono::system_clock::time_point at) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    return Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+Date local_today(const WallClock& clock) {
+    return local_day(clock());
+}
+
+Date local_today() {
+    return local_day(std::chrono::system_clock::now());
 }
 
 std::string to_iso(const Date& date) {

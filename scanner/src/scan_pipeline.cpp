@@ -303,7 +303,7 @@ void ScanPipeline::decode_loop() {
 
         std::vector<ScanEvent> events;
         if (!confirmed.empty()) {
-            const Date today = today_utc();
+            const Date today = local_today(options_.wall_clock);
             for (const auto& symbol : confirmed)
                 events.push_back(
                     ScanEvent{symbol, parse_scan(symbol.text, symbol.symbology, today), frame->sequence});

@@ -8,6 +8,8 @@
 
 #include "medkiosk/kiosk/catalogue_import.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "medkiosk/kiosk/policy.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "support/temp_dir.hpp"
 
@@ -148,7 +150,7 @@ TEST(LedgerWorkerPolicy, LoadsTheSnapshotWhenTheLedgerOpens) {
     ASSERT_TRUE(snapshot->drive);
     EXPECT_EQ(snapshot->drive->minimum_shelf_life_days, 30);
     EXPECT_GT(snapshot->drive_id, 0);
-    EXPECT_EQ(snapshot->loaded_for, scanner::today_utc());
+    EXPECT_EQ(snapshot->loaded_for, scanner::local_today());
     PolicyRules base;
     base.minimum_shelf_life_days = 120;
     const PolicyRules rules = snapshot->rules(base);
@@ -214,7 +216,7 @@ TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
     ASSERT_NE(wait_for_policy(worker), nullptr);
     SnapshotProductInfo products(worker);
     DonationFlow flow(worker, FlowSettings{}, &products, &worker);
-    const auto today = scanner::today_utc();
+    const auto today = scanner::local_today();
     const scanner::Date expiry{today.year + 2, 6, 30};
     auto now = Clock::now();
     const auto pump = [&] {
@@ -256,6 +258,41 @@ TEST(LedgerWorkerPolicy, TheFlowRefusesRecallsAndDuplicatesFromTheRealLedger) {
 
     scan("GOOD1", "SER-A");
     EXPECT_EQ(flow.current()->assessment.reason, "duplicate");
+}
+
+// The kiosk stands in China (UTC+8). At 01:00 on 2 December local time it is still 1 December in UTC: a
+// pack that expired on 1 December must be refused already, and the policy is the one for 2 December.
+TEST(LedgerWorkerPolicy, AtOneInTheMorningInChinaYesterdaysExpiryIsExpired) {
+    const std::string saved_tz = std::getenv("TZ") != nullptr ? std::getenv("TZ") : "";
+    const bool had_tz = std::getenv("TZ") != nullptr;
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    test::TempDir dir;
+    prepare_ledger(dir);
+    // 2026-12-01T17:00:00Z is 2026-12-02 01:00 in Shanghai.
+    const auto one_am_in_china = std::chrono::system_clock::time_point{} +
+                                 std::chrono::sys_days{std::chrono::year{2026} / 12 / 1}.time_since_epoch() +
+                                 std::chrono::hours(17);
+    const scanner::WallClock clock = [&] { return one_am_in_china; };
+    {
+        LedgerWorker worker(dir.path() / "ledger.db",
+                            storage::LedgerOptions{"kiosk-test", dir.path() / "county.key"}, {}, clock);
+        const auto snapshot = wait_for_policy(worker);
+        ASSERT_NE(snapshot, nullptr) << worker.policy_error();
+        EXPECT_EQ(snapshot->loaded_for, (scanner::Date{2026, 12, 2}));
+
+        scanner::PackCode pack;
+        pack.scheme = scanner::Scheme::Gs1;
+        pack.gtin = "06900000000014";
+        pack.expiry = scanner::Date{2026, 12, 1};
+        const auto verdict = assess(pack, scanner::local_today(clock), snapshot->rules(PolicyRules{}));
+        EXPECT_EQ(verdict.reason, "expired") << "judged on " << scanner::to_iso(scanner::local_today(clock));
+    }
+    if (had_tz)
+        setenv("TZ", saved_tz.c_str(), 1);
+    else
+        unsetenv("TZ");
+    tzset();
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "support/temp_dir.hpp"
 
@@ -200,7 +201,7 @@ TEST_F(TechnicianOfficeTest, RulesAndDrivesAreStoredAndTheDonationFlowsPolicyPic
     impossible.minimum_shelf_life_days = -3;
     EXPECT_FALSE(task(office->save_rules(impossible)).ok());
 
-    const std::string today = scanner::to_iso(scanner::today_utc());
+    const std::string today = scanner::to_iso(scanner::local_today());
     storage::Drive drive{0, "Winter drive", today, "2099-12-31", {"fever", "cough"}, "{}"};
     ASSERT_TRUE(task(office->save_drive(drive)).ok());
     auto stored = std::get<RulesView>(wait(office->read_rules()).value());

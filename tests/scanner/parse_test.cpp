@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+
+#include "medkiosk/scanner/calendar.hpp"
+
 using namespace medkiosk::scanner;
 
 namespace {
@@ -293,9 +298,37 @@ TEST(scannerParse, HelpersAndNames) {
     EXPECT_EQ(to_string(Scheme::ChinaTrace), "cn-trace");
     EXPECT_EQ(to_string(Scheme::Gtin), "gtin");
     EXPECT_EQ(to_string(Scheme::Unknown), "unknown");
-    const Date today = today_utc();
+    const Date today = local_today();
     EXPECT_GE(today.year, 2024);
     EXPECT_TRUE(parse_iso_date(to_iso(today)));
+}
+
+}  // namespace
+
+namespace {
+
+// The calendar day follows the kiosk's time zone: 17:00 UTC on 1 December is already 2 December in China.
+TEST(Calendar, TheLocalDayFollowsTheKiosksTimeZone) {
+    const char* before = std::getenv("TZ");
+    const std::string saved = before != nullptr ? before : "";
+    const auto instant = std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours(17);
+    const auto day_in = [&](const char* zone) {
+        setenv("TZ", zone, 1);
+        tzset();
+        return to_iso(local_day(instant));
+    };
+    EXPECT_EQ(day_in("Asia/Shanghai"), "2026-12-02");
+    EXPECT_EQ(day_in("UTC"), "2026-12-01");
+    EXPECT_EQ(day_in("America/Los_Angeles"), "2026-12-01");
+    const WallClock fixed = [&] { return std::chrono::system_clock::time_point{instant}; };
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    EXPECT_EQ(to_iso(local_today(fixed)), "2026-12-02");
+    if (before != nullptr)
+        setenv("TZ", saved.c_str(), 1);
+    else
+        unsetenv("TZ");
+    tzset();
 }
 
 }  // namespace

@@ -42,6 +42,33 @@ class LedgerCliTest : public ::testing::Test {
     medkiosk::test::TempDir dir_;
 };
 
+// A kiosk in China judges expiry on China's calendar day: at 01:00 on 2 December (17:00 UTC on the 1st) a
+// pack that expired on 1 December is expired. The real medkioskctl runs with its clock set by libfaketime.
+TEST_F(LedgerCliTest, AtOneInTheMorningInChinaYesterdaysExpiryIsExpired) {
+    const char* faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed (deploy/setup.sh installs it)";
+    ASSERT_EQ(ctl({"db", "init"}).exit_code, 0);
+    ASSERT_EQ(ctl({"catalog", "import", kSample}).exit_code, 0);
+    const auto one_am_in_china =
+        std::chrono::sys_days{std::chrono::year{2026} / 12 / 1} + std::chrono::hours(17);
+    const auto offset =
+        std::chrono::duration_cast<std::chrono::seconds>(one_am_in_china - std::chrono::system_clock::now());
+    const auto record_at_one_am = [&](const std::string& time_zone, const std::string& serial) {
+        const std::string line = std::string("]d2010690000000001417261201\x1d") + "21" + serial + "\n";
+        return medkiosk::test::run_process(
+            {MEDKIOSKCTL_PATH, "record", "--data-dir", data_dir()}, line, std::chrono::seconds(60),
+            {std::string("LD_PRELOAD=") + faketime, "FAKETIME=" + std::to_string(offset.count()),
+             "FAKETIME_DONT_FAKE_MONOTONIC=1", "TZ=" + time_zone});
+    };
+    const auto in_china = record_at_one_am("Asia/Shanghai", "LOCALDAY-CN");
+    ASSERT_EQ(json_lines(in_china.out).size(), 1u) << in_china.out << in_china.err;
+    EXPECT_EQ(json_lines(in_china.out).at(0)["reason"], "expired") << in_china.out;
+    // The same instant in UTC is still the expiry day itself: not expired (too short to use, though).
+    const auto in_utc = record_at_one_am("UTC", "LOCALDAY-UTC");
+    ASSERT_EQ(json_lines(in_utc.out).size(), 1u) << in_utc.out << in_utc.err;
+    EXPECT_NE(json_lines(in_utc.out).at(0)["reason"], "expired") << in_utc.out;
+}
+
 TEST_F(LedgerCliTest, ATechniciansFirstDay) {
     auto init = ctl({"db", "init"});
     ASSERT_EQ(init.exit_code, 0) << init.err;

@@ -43,8 +43,9 @@ pid_t spawn_sync(const TestKiosk& kiosk, const std::string& fault) {
         const int null_fd = ::open("/dev/null", O_WRONLY);
         ::dup2(null_fd, 1);
         ::dup2(null_fd, 2);
-        ::execl(MEDKIOSKCTL_PATH, MEDKIOSKCTL_PATH, "sync", "run", "--batch", "7", "--data-dir",
-                kiosk.data_dir.c_str(), "--hub", kiosk.conninfo.c_str(), static_cast<char*>(nullptr));
+        ::execl(MEDKIOSKCTL_TEST_HOOKS_PATH, MEDKIOSKCTL_TEST_HOOKS_PATH, "sync", "run", "--batch", "7",
+                "--data-dir", kiosk.data_dir.c_str(), "--hub", kiosk.conninfo.c_str(),
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     return pid;

@@ -3,7 +3,6 @@
 // warnings. The same ledger, outbox and sync as the kiosk's screens.
 
 #include <algorithm>
-#include <ctime>
 #include <fstream>
 #include <map>
 #include <ostream>
@@ -110,7 +109,7 @@ int run_clinic(const Args& args, CommandIo io) {
     if (std::find(std::begin(kCommands), std::end(kCommands), command) == std::end(kCommands))
         return usage(io,
                      "which command? arrive, give-out, dispose, dispose-expired, stock, arrivals or totals");
-    const std::string today = options.today ? scanner::to_iso(*options.today) : kiosk::clinic_today();
+    const std::string today = scanner::to_iso(ledger_cli::today(options));
 
     std::string clinic_id = ledger_cli::named(options, "--clinic").value_or("");
     if (clinic_id.empty()) {
@@ -219,8 +218,8 @@ int run_clinic(const Args& args, CommandIo io) {
     }
     if (command == "give-out" || command == "dispose") {
         if (command == "give-out" && ledger_cli::named(options, "--pack")) {
-            const auto parsed = scanner::parse_scan(*ledger_cli::named(options, "--pack"), "",
-                                                    options.today ? *options.today : scanner::today_utc());
+            const auto parsed =
+                scanner::parse_scan(*ledger_cli::named(options, "--pack"), "", ledger_cli::today(options));
             if (!parsed) return fail(io, "the pack's code cannot be read: " + parsed.error().message);
             const scanner::PackCode* pack = &parsed.code();
             const std::string product = pack->gtin.empty() ? pack->product_id : pack->gtin;

@@ -9,6 +9,7 @@
 
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 
 namespace medkiosk::cli::ledger_cli {
@@ -81,7 +82,7 @@ std::filesystem::path pepper_file(const CommonOptions& options) {
 }
 
 scanner::Date today(const CommonOptions& options) {
-    return options.today ? *options.today : scanner::today_utc();
+    return options.today ? *options.today : scanner::local_today();
 }
 
 Result<std::unique_ptr<storage::Ledger>> open_writable(const CommonOptions& options) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "medkiosk/cli/commands.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "pack_json.hpp"
 
@@ -100,7 +101,7 @@ std::string pack_summary(const scanner::ParseResult& parsed) {
 
 int run_parse(const Args& args, CommandIo io) {
     bool json = false;
-    scanner::Date today = scanner::today_utc();
+    scanner::Date today = scanner::local_today();
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--json") {
             json = true;

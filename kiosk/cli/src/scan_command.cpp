@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "medkiosk/cli/commands.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/confirmer.hpp"
 #include "medkiosk/scanner/decode_worker.hpp"
 #include "medkiosk/scanner/image_file.hpp"
@@ -64,7 +65,7 @@ class Scanner {
           confirm_(confirm),
           max_pixels_(max_pixels),
           io_(io),
-          today_(scanner::today_utc()),
+          today_(scanner::local_today()),
           decoder_(offline_decoding()) {}
 
     void scan_path(const fs::path& path) {

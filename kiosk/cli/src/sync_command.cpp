@@ -1,12 +1,11 @@
 // medkioskctl sync: send the ledger's queued records to the hub now, look at the queue, or export
 // them to an offline bundle.
 
-#include <signal.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <ostream>
 #include <thread>
+#include <utility>
 
 #include "hub_options.hpp"
 #include "ledger_cli.hpp"
@@ -41,30 +40,9 @@ int fail(CommandIo io, const std::string& message) {
     return 1;
 }
 
-// MEDKIOSK_SYNC_FAULT=kill-after-hub-commit:N (or kill-before-upload, kill-after-local-mark) makes the
-// process SIGKILL itself at the Nth such point: the crash tests use it to hit the narrowest windows.
-std::function<bool(storage::SyncPoint)> fault_hook_from_environment() {
-    const char* spec = std::getenv("MEDKIOSK_SYNC_FAULT");
-    if (!spec || !*spec) return {};
-    const std::string text(spec);
-    const auto colon = text.find(':');
-    const std::string where = text.substr(0, colon);
-    const int nth = colon == std::string::npos ? 1 : std::atoi(text.c_str() + colon + 1);
-    storage::SyncPoint point = storage::SyncPoint::AfterHubCommit;
-    if (where == "kill-before-upload")
-        point = storage::SyncPoint::BeforeUpload;
-    else if (where == "kill-after-local-mark")
-        point = storage::SyncPoint::AfterLocalMark;
-    auto seen = std::make_shared<int>(0);
-    return [point, nth, seen](storage::SyncPoint at) {
-        if (at == point && ++*seen >= nth) ::raise(SIGKILL);
-        return true;
-    };
-}
-
 }  // namespace
 
-int run_sync(const Args& args, CommandIo io) {
+int run_sync(const Args& args, CommandIo io, SyncFaultHook fault_hook) {
     const auto options = detail::parse_options(
         args, {"--hub", "--data-dir", "--retry-for", "--batch", "--to", "--kiosk-id"}, {"--help", "-h"});
     if (!options.error.empty()) {
@@ -131,7 +109,7 @@ int run_sync(const Args& args, CommandIo io) {
     sync_options.kiosk_version = MEDKIOSK_VERSION;
     if (!options.value("--batch").empty())
         sync_options.batch_size = std::atoi(options.value("--batch").c_str());
-    sync_options.fault_hook = fault_hook_from_environment();
+    sync_options.fault_hook = std::move(fault_hook);
     auto worker = storage::SyncWorker::create(sync_options);
     if (!worker) return fail(io, worker.error().message);
 

@@ -3,15 +3,13 @@
 #include <algorithm>
 #include <ctime>
 
+#include "medkiosk/scanner/calendar.hpp"
+#include "medkiosk/scanner/parse.hpp"
+
 namespace medkiosk::kiosk {
 
 std::string clinic_today() {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-    return text;
+    return scanner::to_iso(scanner::local_today());
 }
 
 std::string_view to_string(ClinicScreen screen) {

@@ -3,13 +3,15 @@
 #include <algorithm>
 
 #include "medkiosk/kiosk/event_log.hpp"
-#include "medkiosk/scanner/parse.hpp"
 
 namespace medkiosk::kiosk {
 
 LedgerWorker::LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options,
-                           LedgerRetry retry)
-    : file_(std::move(ledger_file)), options_(std::move(options)), retry_(retry) {
+                           LedgerRetry retry, scanner::WallClock wall_clock)
+    : file_(std::move(ledger_file)),
+      options_(std::move(options)),
+      retry_(retry),
+      wall_clock_(std::move(wall_clock)) {
     jobs_.post([this] { try_open(retry_.first); });
 }
 
@@ -105,7 +107,7 @@ void LedgerWorker::refresh_policy() {
 }
 
 void LedgerWorker::load_policy(storage::Ledger& ledger) {
-    auto loaded = load_policy_snapshot(ledger, scanner::today_utc());
+    auto loaded = load_policy_snapshot(ledger, scanner::local_today(wall_clock_));
     std::lock_guard lock(mutex_);
     if (loaded) {
         policy_ = std::make_shared<const PolicySnapshot>(std::move(loaded).value());

@@ -31,6 +31,5 @@ SplitScan split_symbology(std::string_view line);
 bool gtin_check_digit_ok(std::string_view digits);  // any GTIN length 8/12/13/14
 std::string to_gtin14(std::string_view digits);     // left-pads EAN-8/UPC-A/EAN-13 to 14 digits
 Date last_day_of_month(int year, int month);
-Date today_utc();
 
 }  // namespace medkiosk::scanner

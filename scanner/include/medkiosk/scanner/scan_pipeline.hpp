@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/decode_worker.hpp"
 #include "medkiosk/scanner/decoder.hpp"
 #include "medkiosk/scanner/frame_source.hpp"
@@ -83,6 +84,7 @@ struct PipelineOptions {
     // Opening, and the first frame after it, may take this long.
     std::chrono::milliseconds open_timeout{std::chrono::seconds(15)};
     DecodeWorkerOptions decoding = live_decoding_defaults();  // its `live` options track the codes
+    WallClock wall_clock = system_wall_clock();  // the day a code's two-digit GS1 year is read against
 };
 
 class ScanPipeline {

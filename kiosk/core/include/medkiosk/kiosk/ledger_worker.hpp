@@ -11,6 +11,7 @@
 
 #include "medkiosk/kiosk/job_queue.hpp"
 #include "medkiosk/kiosk/policy_snapshot.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -48,7 +49,9 @@ struct LedgerRetry {
 // PolicySnapshot once the ledger is open and again on refresh_policy().
 class LedgerWorker : public LedgerPort, public PolicySource {
   public:
-    LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options, LedgerRetry retry = {});
+    // `wall_clock` gives the day the policy snapshot is loaded for (the kiosk's local day).
+    LedgerWorker(std::filesystem::path ledger_file, storage::LedgerOptions options, LedgerRetry retry = {},
+                 scanner::WallClock wall_clock = scanner::system_wall_clock());
     ~LedgerWorker() override;
     LedgerWorker(const LedgerWorker&) = delete;
     LedgerWorker& operator=(const LedgerWorker&) = delete;
@@ -75,6 +78,7 @@ class LedgerWorker : public LedgerPort, public PolicySource {
     std::filesystem::path file_;
     storage::LedgerOptions options_;
     LedgerRetry retry_;
+    scanner::WallClock wall_clock_;
     std::unique_ptr<storage::Ledger> ledger_;  // used on the ledger thread only
     mutable std::mutex mutex_;
     bool ready_ = false;
