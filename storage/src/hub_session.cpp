@@ -62,7 +62,15 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
                                         "certificate) and the network; nothing was sent"};
     }
     // Hub time is UTC everywhere, whatever the server's default; no statement may hang a sync forever.
+    // A session without them must not be used: its times would be read in the server's zone.
     PgResult set_session(PQexec(impl->conn, "SET TIME ZONE 'UTC'; SET statement_timeout = '120s'"));
+    if (!set_session || PQresultStatus(set_session.get()) != PGRES_COMMAND_OK) {
+        return Error{ErrorCode::Io,
+                     "the hub refused the session settings (time zone UTC, statement timeout): " +
+                         trimmed(PQerrorMessage(impl->conn)) +
+                         " — check that the hub is a PostgreSQL server set up with deploy/hub; "
+                         "nothing was sent"};
+    }
     return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
 }
 

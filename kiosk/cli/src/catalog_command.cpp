@@ -107,18 +107,7 @@ int run_catalog(const Args& args, CommandIo io) {
             return 0;
         }
         for (const auto& e : entries.value()) {
-            io.out << ledger_cli::dump({{"product_id", e.product_id},
-                                        {"name_zh", e.name_zh},
-                                        {"name_en", e.name_en},
-                                        {"form", e.form},
-                                        {"strength", e.strength},
-                                        {"category", e.category},
-                                        {"prescription", e.prescription},
-                                        {"controlled", e.controlled},
-                                        {"cold_chain", e.cold_chain},
-                                        {"injectable", e.injectable},
-                                        {"device", e.device}})
-                   << '\n';
+            io.out << ledger_cli::dump(ledger_cli::catalogue_entry_json(e)) << '\n';
         }
         return 0;
     }

@@ -245,17 +245,7 @@ int run_db(const Args& args, CommandIo io) {
             document["dropoffs"].push_back(ledger_cli::dropoff_json(*it));
         document["catalogue"] = nlohmann::ordered_json::array();
         for (const auto& e : catalogue.value()) {
-            document["catalogue"].push_back({{"product_id", e.product_id},
-                                             {"name_zh", e.name_zh},
-                                             {"name_en", e.name_en},
-                                             {"form", e.form},
-                                             {"strength", e.strength},
-                                             {"category", e.category},
-                                             {"prescription", e.prescription},
-                                             {"controlled", e.controlled},
-                                             {"cold_chain", e.cold_chain},
-                                             {"injectable", e.injectable},
-                                             {"device", e.device}});
+            document["catalogue"].push_back(ledger_cli::catalogue_entry_json(e));
         }
         document["audit"] = nlohmann::ordered_json::array();
         for (const auto& row : audit.value()) {

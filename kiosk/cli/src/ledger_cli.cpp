@@ -137,6 +137,20 @@ nlohmann::ordered_json dropoff_json(const storage::DropOffRecord& record) {
     return nlohmann::ordered_json::parse(storage::dropoff_json(record));
 }
 
+nlohmann::ordered_json catalogue_entry_json(const storage::CatalogueEntry& entry) {
+    return {{"product_id", entry.product_id},
+            {"name_zh", entry.name_zh},
+            {"name_en", entry.name_en},
+            {"form", entry.form},
+            {"strength", entry.strength},
+            {"category", entry.category},
+            {"prescription", entry.prescription},
+            {"controlled", entry.controlled},
+            {"cold_chain", entry.cold_chain},
+            {"injectable", entry.injectable},
+            {"device", entry.device}};
+}
+
 std::string dump(const nlohmann::ordered_json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

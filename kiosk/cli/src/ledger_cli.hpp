@@ -47,6 +47,8 @@ Result<std::unique_ptr<storage::Ledger>> open_read_only(const CommonOptions& opt
 std::optional<std::string> read_secret(CommandIo io, const std::string& prompt);
 
 nlohmann::ordered_json dropoff_json(const storage::DropOffRecord& record);
+// One catalogue row with the same keys as the catalogue CSV's columns.
+nlohmann::ordered_json catalogue_entry_json(const storage::CatalogueEntry& entry);
 std::string dump(const nlohmann::ordered_json& json);
 
 }  // namespace medkiosk::cli::ledger_cli

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "medkiosk/kiosk/html_escape.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "report_data.hpp"
@@ -16,34 +17,8 @@
 namespace medkiosk::cli::detail {
 namespace {
 
+using kiosk::html_escape;
 using kiosk::Language;
-
-std::string escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 struct Series {
     const char* key;  // translation key of its name
@@ -71,8 +46,8 @@ class Page {
     std::string en(const std::string& key) const { return words_.text(Language::English, key); }
     // Both languages as HTML: Chinese first, English after it in its own span.
     std::string both(const std::string& key) const {
-        return "<span lang=\"zh-CN\">" + escape(zh(key)) + "</span> <span lang=\"en\" class=\"en\">" +
-               escape(en(key)) + "</span>";
+        return "<span lang=\"zh-CN\">" + html_escape(zh(key)) + "</span> <span lang=\"en\" class=\"en\">" +
+               html_escape(en(key)) + "</span>";
     }
     std::string plain(const std::string& key) const { return zh(key) + " " + en(key); }
     // A category's name in both languages, as the kiosk's staff screens say it.
@@ -96,10 +71,11 @@ class Page {
         const int height = static_cast<int>(rows.size()) * kRow + 8;
         std::ostringstream svg;
         svg << "<svg class=\"chart\" viewBox=\"0 0 " << kWidth << ' ' << height << "\" role=\"img\"><title>"
-            << escape(plain(title_key)) << "</title>";
+            << html_escape(plain(title_key)) << "</title>";
         int y = 4;
         for (const auto& row : rows) {
-            svg << "<text x=\"0\" y=\"" << y + 13 << "\" class=\"label\">" << escape(row.label) << "</text>";
+            svg << "<text x=\"0\" y=\"" << y + 13 << "\" class=\"label\">" << html_escape(row.label)
+                << "</text>";
             double x = 0;
             long long sum = 0;
             for (std::size_t s = 0; s < series.size() && s < row.values.size(); ++s) {
@@ -130,7 +106,7 @@ class Page {
         const double bar = std::min(18.0, (slot - 4) / static_cast<double>(series.size()));
         std::ostringstream svg;
         svg << "<svg class=\"chart\" viewBox=\"0 0 " << kWidth << ' ' << kHeight + kAxis
-            << "\" role=\"img\"><title>" << escape(plain(title_key)) << "</title>";
+            << "\" role=\"img\"><title>" << html_escape(plain(title_key)) << "</title>";
         svg << "<text x=\"0\" y=\"11\" class=\"value\">" << most << "</text>"
             << "<line x1=\"0\" y1=\"" << kTop << "\" x2=\"" << kWidth << "\" y2=\"" << kTop
             << "\" class=\"grid\"/><line x1=\"0\" y1=\"" << kHeight << "\" x2=\"" << kWidth << "\" y2=\""
@@ -150,7 +126,7 @@ class Page {
             if (rows.size() <= 12 || i % 2 == 0)
                 svg << "<text x=\"" << slot * (static_cast<double>(i) + 0.5) << "\" y=\"" << kHeight + 18
                     << "\" class=\"tick\">"
-                    << escape(rows[i].label.size() == 10 ? rows[i].label.substr(5) : rows[i].label)
+                    << html_escape(rows[i].label.size() == 10 ? rows[i].label.substr(5) : rows[i].label)
                     << "</text>";
         }
         svg << "</svg>";
@@ -301,15 +277,16 @@ std::string render_report_html(const ReportData& data) {
             "'unsafe-inline'; "
             "img-src data:; base-uri 'none'; form-action 'none'\">"
          << "<meta name=\"referrer\" content=\"no-referrer\">"
-         << "<title>" << escape(page.plain("report.title")) << " " << escape(data.from) << " – "
-         << escape(data.to) << "</title><style>" << kStyle << "</style></head>\n<body><main>\n";
+         << "<title>" << html_escape(page.plain("report.title")) << " " << html_escape(data.from) << " – "
+         << html_escape(data.to) << "</title><style>" << kStyle << "</style></head>\n<body><main>\n";
     html << "<header><h1>" << page.both("report.title") << "</h1><p>"
-         << escape(kiosk::fill(page.zh("report.period"), {{"from", data.from}, {"to", data.to}}))
+         << html_escape(kiosk::fill(page.zh("report.period"), {{"from", data.from}, {"to", data.to}}))
          << " · <span lang=\"en\">"
-         << escape(kiosk::fill(page.en("report.period"), {{"from", data.from}, {"to", data.to}}))
+         << html_escape(kiosk::fill(page.en("report.period"), {{"from", data.from}, {"to", data.to}}))
          << "</span><br>"
-         << "<small>" << escape(kiosk::fill(page.zh("report.generated"), {{"at", utc_now()}}))
-         << " · <span lang=\"en\">" << escape(kiosk::fill(page.en("report.generated"), {{"at", utc_now()}}))
+         << "<small>" << html_escape(kiosk::fill(page.zh("report.generated"), {{"at", utc_now()}}))
+         << " · <span lang=\"en\">"
+         << html_escape(kiosk::fill(page.en("report.generated"), {{"at", utc_now()}}))
          << "</span></small></p></header>\n";
 
     html << "<h2>" << page.both("report.totals") << "</h2><div class=\"cards\">";
@@ -340,7 +317,7 @@ std::string render_report_html(const ReportData& data) {
         std::vector<ChartRow> rows;
         std::vector<std::vector<std::string>> table;
         for (auto& [week, row] : weekly) {
-            table.push_back({escape(week), n(row.values[0]), n(row.values[1]), n(row.values[2])});
+            table.push_back({html_escape(week), n(row.values[0]), n(row.values[1]), n(row.values[2])});
             rows.push_back(std::move(row));
         }
         html << page.legend(flows) << page.weeks("report.use_by_week", rows, flows)
@@ -365,7 +342,7 @@ std::string render_report_html(const ReportData& data) {
         for (const auto& t : list) {
             rows.push_back({t.label, {t.given_out, t.in_stock, t.expired_unused}});
             table.push_back(
-                {escape(t.label), n(t.received), n(t.given_out), n(t.expired_unused), n(t.in_stock)});
+                {html_escape(t.label), n(t.received), n(t.given_out), n(t.expired_unused), n(t.in_stock)});
         }
         html << page.legend(use_bars) << page.bars(title_key, rows, use_bars)
              << page.table({key_column, "report.received", "report.given_out", "report.expired_unused",
@@ -384,13 +361,13 @@ std::string render_report_html(const ReportData& data) {
         for (const auto& d : data.dispatches) {
             const std::string clinic =
                 d.township_zh.empty()
-                    ? escape(d.name_zh) + " <small>(" + page.both("report.other_clinic") + ")</small>"
-                    : escape(d.name_zh) + "<br><span lang=\"en\" class=\"en\">" + escape(d.name_en) +
-                          "</span>";
-            const std::string township = d.township_zh.empty()
-                                             ? "—"
-                                             : escape(d.township_zh) + " <span lang=\"en\" class=\"en\">" +
-                                                   escape(d.township_en) + "</span>";
+                    ? html_escape(d.name_zh) + " <small>(" + page.both("report.other_clinic") + ")</small>"
+                    : html_escape(d.name_zh) + "<br><span lang=\"en\" class=\"en\">" +
+                          html_escape(d.name_en) + "</span>";
+            const std::string township = d.township_zh.empty() ? "—"
+                                                               : html_escape(d.township_zh) +
+                                                                     " <span lang=\"en\" class=\"en\">" +
+                                                                     html_escape(d.township_en) + "</span>";
             table.push_back({clinic, township, n(d.dispatches), n(d.packs)});
         }
         html << page.table({"report.clinic", "report.township", "report.dispatches", "report.packs"}, table);
@@ -425,7 +402,7 @@ std::string render_report_html(const ReportData& data) {
         for (const auto& r : listed) {
             const std::string label = section.key_name == "category" ? page.category(r.key) : r.key;
             rows.push_back({label, {r.accepted, r.review, r.refused}});
-            table.push_back({escape(label), n(r.accepted), n(r.review), n(r.refused), n(r.packs)});
+            table.push_back({html_escape(label), n(r.accepted), n(r.review), n(r.refused), n(r.packs)});
         }
         html << (section.key_name == "week" ? page.weeks(donation_titles[i].first, rows, decisions)
                                             : page.bars(donation_titles[i].first, rows, decisions))
@@ -433,8 +410,8 @@ std::string render_report_html(const ReportData& data) {
                             "report.packs"},
                            table);
     }
-    html << "<footer><p lang=\"zh-CN\">" << escape(page.zh("report.notes")) << "</p><p lang=\"en\">"
-         << escape(page.en("report.notes")) << "</p></footer>\n</main></body></html>\n";
+    html << "<footer><p lang=\"zh-CN\">" << html_escape(page.zh("report.notes")) << "</p><p lang=\"en\">"
+         << html_escape(page.en("report.notes")) << "</p></footer>\n</main></body></html>\n";
     return html.str();
 }
 

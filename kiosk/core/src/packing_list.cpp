@@ -5,35 +5,10 @@
 #include <cstdio>
 #include <sstream>
 
+#include "medkiosk/kiosk/html_escape.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 
 namespace medkiosk::kiosk {
-namespace {
-
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
 
 QrMatrix qr_matrix(const std::string& text) {
     QrMatrix qr;
@@ -73,8 +48,8 @@ std::string qr_svg(const QrMatrix& qr, double size_mm) {
 }
 
 std::string packing_list_html(const PackingListContext& c) {
-    const auto zh = [&](const std::string& key) { return escape(c.words(true, key)); };
-    const auto en = [&](const std::string& key) { return escape(c.words(false, key)); };
+    const auto zh = [&](const std::string& key) { return html_escape(c.words(true, key)); };
+    const auto en = [&](const std::string& key) { return html_escape(c.words(false, key)); };
     const auto both = [&](const std::string& key) {
         return zh(key) + " <span class=\"en\">" + en(key) + "</span>";
     };
@@ -87,7 +62,7 @@ std::string packing_list_html(const PackingListContext& c) {
            "'unsafe-inline'; "
            "img-src data:\">"
         << "<title>" << zh("packing.title") << ' ' << en("packing.title") << ' '
-        << escape(manifest.dispatched_on) << "</title><style>"
+        << html_escape(manifest.dispatched_on) << "</title><style>"
         << "@page{size:A4;margin:12mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;margin:0;"
            "font-size:10.5pt;color:#000}h1{font-size:16pt;margin:0 0 2mm}.en{color:#444;font-weight:normal}"
            ".top{display:flex;justify-content:space-between;gap:6mm}.facts td{padding:.6mm 2mm .6mm 0;"
@@ -105,15 +80,17 @@ std::string packing_list_html(const PackingListContext& c) {
         html << "<tr><td>" << both(key) << "</td><td>" << value << "</td></tr>";
     };
     fact("packing.to", c.clinic.clinic_id.empty()
-                           ? escape(c.dispatch.dispatch.clinic)
-                           : escape(c.clinic.name_zh) + "<br><span class=\"en\">" + escape(c.clinic.name_en) +
-                                 "</span><br>" + escape(c.clinic.township_zh) + " <span class=\"en\">" +
-                                 escape(c.clinic.township_en) + "</span>");
-    fact("packing.from", escape(manifest.kiosk_id) + (c.location.empty() ? "" : "<br>" + escape(c.location)));
-    fact("packing.date", escape(manifest.dispatched_on));
+                           ? html_escape(c.dispatch.dispatch.clinic)
+                           : html_escape(c.clinic.name_zh) + "<br><span class=\"en\">" +
+                                 html_escape(c.clinic.name_en) + "</span><br>" +
+                                 html_escape(c.clinic.township_zh) + " <span class=\"en\">" +
+                                 html_escape(c.clinic.township_en) + "</span>");
+    fact("packing.from",
+         html_escape(manifest.kiosk_id) + (c.location.empty() ? "" : "<br>" + html_escape(c.location)));
+    fact("packing.date", html_escape(manifest.dispatched_on));
     if (!manifest.order_uuid.empty())
-        fact("packing.order", "<small>" + escape(manifest.order_uuid) + "</small>");
-    fact("packing.dispatch", "<small>" + escape(manifest.dispatch_uuid) + "</small>");
+        fact("packing.order", "<small>" + html_escape(manifest.order_uuid) + "</small>");
+    fact("packing.dispatch", "<small>" + html_escape(manifest.dispatch_uuid) + "</small>");
     fact("packing.total", std::to_string(manifest.packs()));
     html << "</table></div><div class=\"qr\">" << (qr.width > 0 ? qr_svg(qr, 62) : std::string()) << "<br>"
          << both("packing.scan") << "</div></div>\n";
@@ -127,12 +104,13 @@ std::string packing_list_html(const PackingListContext& c) {
         std::string category = c.words(true, category_key);
         if (category == category_key) category = line.category;  // no translation: the code itself
         html << "<tr><td class=\"n\">" << line.line << "</td><td>"
-             << (names.product_zh.empty() ? "" : escape(names.product_zh) + " ")
-             << (names.product_en.empty() ? ""
-                                          : "<span class=\"en\">" + escape(names.product_en) + "</span> ")
-             << "<small>" << escape(line.product) << "</small></td><td>"
-             << (line.expiry.empty() ? std::string("—") : escape(line.expiry)) << "</td><td>"
-             << escape(category) << "</td><td class=\"n\">" << line.quantity
+             << (names.product_zh.empty() ? "" : html_escape(names.product_zh) + " ")
+             << (names.product_en.empty()
+                     ? ""
+                     : "<span class=\"en\">" + html_escape(names.product_en) + "</span> ")
+             << "<small>" << html_escape(line.product) << "</small></td><td>"
+             << (line.expiry.empty() ? std::string("—") : html_escape(line.expiry)) << "</td><td>"
+             << html_escape(category) << "</td><td class=\"n\">" << line.quantity
              << "</td><td class=\"box\"></td><td class=\"box\"></td></tr>";
     }
     html << "</tbody></table>\n<div class=\"sign\"><div>" << both("packing.sent_by") << "</div><div>"
