@@ -19,11 +19,23 @@ namespace {
 
 using namespace detail;  // the ledger's shared parts (ledger_core.hpp)
 
-// Refused: by the kiosk, or by a pharmacist (rejected or disposed). Everything else is accepted.
+// Refused: by the kiosk, or by a pharmacist (rejected or disposed). Awaiting review: sent to a
+// pharmacist who has not decided. Accepted: everything else — accepted by the kiosk (and not refused
+// by a pharmacist since), or approved by a pharmacist (a pack sent to review counts once approved).
 constexpr const char* kRefusedCase = "(d.decision = 'refuse' OR d.review_state IN ('rejected', 'disposed'))";
+constexpr const char* kAwaitingCase = "(d.decision = 'review' AND d.review_state = 'pending')";
+
+// The chart columns: boxes (sum of quantity), never drop-offs, per outcome.
+std::string box_sums() {
+    const std::string refused = kRefusedCase, awaiting = kAwaitingCase;
+    return "SUM(CASE WHEN NOT " + refused + " AND NOT " + awaiting +
+           " THEN d.quantity ELSE 0 END) AS accepted, SUM(CASE WHEN " + refused +
+           " THEN d.quantity ELSE 0 END) AS refused, SUM(CASE WHEN " + awaiting +
+           " THEN d.quantity ELSE 0 END) AS awaiting";
+}
 
 DropOffCount read_count_row(const Statement& row) {
-    return {row.column_text(0), row.column_int64(1), row.column_int64(2)};
+    return {row.column_text(0), row.column_int64(1), row.column_int64(2), row.column_int64(3)};
 }
 
 }  // namespace
@@ -261,7 +273,10 @@ Result<std::vector<StaffQueueRow>> StaffWork::queue(const StaffQueueQuery& query
         if (query.limit < 0) return invalid("the staff queue's limit must not be negative");
 
         // Every condition is always present and switched off by an empty parameter: one statement shape.
-        std::string sql = "SELECT " + dropoff_columns_as_d() + ", c.name_zh, c.name_en" + kJoinCatalogue +
+        std::string sql = "SELECT " + dropoff_columns_as_d() +
+                          ", c.name_zh, c.name_en, (SELECT coalesce(sum(i.quantity), 0) FROM dispatch_item i "
+                          "WHERE i.dropoff_uuid = d.uuid)" +
+                          kJoinCatalogue +
                           "WHERE (?1 = '' OR d.review_state = ?1)"
                           " AND (?1 <> 'pending' OR d.decision <> 'refuse')"
                           " AND (?2 = '' OR d.decision = ?2)"
@@ -282,7 +297,11 @@ Result<std::vector<StaffQueueRow>> StaffWork::queue(const StaffQueueQuery& query
         s.bind_text(4, kNoCategory);
         s.bind_text(5, query.since_local_date);
         s.bind_int64(6, query.limit);
-        return read_all(db, s, kDoing, read_staff_row);
+        return read_all(db, s, kDoing, [](const Statement& row) {
+            StaffQueueRow read = read_staff_row(row);
+            read.dispatched = static_cast<int>(row.column_int64(kDropoffColumnCount + 2));
+            return read;
+        });
     });
 }
 
@@ -295,6 +314,7 @@ Result<std::vector<StaffQueueRow>> StaffWork::dispatch_candidates(int limit) {
     rows.reserve(candidates.value().size());
     for (auto& candidate : candidates.value()) {
         candidate.row.dropoff.quantity = candidate.free;
+        candidate.row.dispatched = candidate.dispatched;
         rows.push_back(std::move(candidate.row));
     }
     return rows;
@@ -326,11 +346,12 @@ Result<std::vector<DropOffCount>> StaffWork::dropoffs_by_day(const std::string& 
         auto query =
             db.prepare(std::string("WITH RECURSIVE days(day) AS (SELECT ?1 UNION ALL "
                                    "SELECT date(day, '+1 day') FROM days WHERE day < ?2), "
-                                   "counted AS (SELECT date(d.recorded_at, 'localtime') AS day, SUM(NOT ") +
-                       kRefusedCase + ") AS accepted, SUM(" + kRefusedCase +
-                       ") AS refused FROM dropoff d WHERE d.recorded_at >= date(?1, '-1 day') "
+                                   "counted AS (SELECT date(d.recorded_at, 'localtime') AS day, ") +
+                       box_sums() +
+                       " FROM dropoff d WHERE d.recorded_at >= date(?1, '-1 day') "
                        "AND d.recorded_at < date(?2, '+2 days') GROUP BY 1) "
-                       "SELECT days.day, COALESCE(counted.accepted, 0), COALESCE(counted.refused, 0) "
+                       "SELECT days.day, COALESCE(counted.accepted, 0), COALESCE(counted.refused, 0), "
+                       "COALESCE(counted.awaiting, 0) "
                        "FROM days LEFT JOIN counted ON counted.day = days.day ORDER BY days.day");
         if (!query) return query.error();
         query.value().bind_text(1, first_day);
@@ -345,11 +366,10 @@ Result<std::vector<DropOffCount>> StaffWork::dropoffs_by_category(const std::str
         if (!since_local_date.empty() && !is_iso_date(since_local_date))
             return invalid("the date must be YYYY-MM-DD, got \"" + since_local_date + "\"");
         Database& db = core_.database();
-        auto query = db.prepare(std::string("SELECT COALESCE(d.category, ''), SUM(NOT ") + kRefusedCase +
-                                "), SUM(" + kRefusedCase +
-                                ") FROM dropoff d WHERE (?1 = '' OR (d.recorded_at >= date(?1, '-1 day') AND "
+        auto query = db.prepare("SELECT COALESCE(d.category, ''), " + box_sums() +
+                                " FROM dropoff d WHERE (?1 = '' OR (d.recorded_at >= date(?1, '-1 day') AND "
                                 "date(d.recorded_at, 'localtime') >= ?1)) "
-                                "GROUP BY COALESCE(d.category, '') ORDER BY COUNT(*) DESC, 1");
+                                "GROUP BY COALESCE(d.category, '') ORDER BY SUM(d.quantity) DESC, 1");
         if (!query) return query.error();
         query.value().bind_text(1, since_local_date);
         return read_all(db, query.value(), kDoing, read_count_row);

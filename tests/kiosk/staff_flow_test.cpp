@@ -152,15 +152,26 @@ TEST_F(StaffFlowTest, WrongPinsLeadToALockoutThatBlocksTheKeypad) {
     staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Wrong, 2, 0s, ""}}, t0);
     EXPECT_EQ(staff.screen(), StaffScreen::Pin);
     EXPECT_EQ(staff.last_check()->attempts_left, 2);
+    EXPECT_FALSE(staff.locked(t0)) << "a free attempt: no wait";
+    // A wrong PIN past the free ones: still a wrong PIN with attempts left, and the pad waits.
     type("0000");
     staff.submit(t0);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Wrong, 1, 2s, ""}}, t0);
+    EXPECT_EQ(staff.last_check()->outcome, PinCheck::Outcome::Wrong);
+    EXPECT_EQ(staff.last_check()->attempts_left, 1);
+    EXPECT_TRUE(staff.locked(t0 + 1s));
+    type("12");
+    EXPECT_EQ(staff.pin_length(), 0u) << "no typing during the wait";
+    EXPECT_FALSE(staff.locked(t0 + 2s));
+    for (char c : std::string("0000")) staff.press_digit(c - '0', t0 + 2s);
+    staff.submit(t0 + 2s);
     staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::LockedOut, 0, 60s, ""}}, t0);
     EXPECT_TRUE(staff.locked(t0 + 59s));
     EXPECT_EQ(staff.locked_seconds(t0 + 30s), 30);
     type("1234");
     EXPECT_EQ(staff.pin_length(), 0u) << "the keypad is dead while locked";
     staff.submit(t0 + 10s);
-    EXPECT_EQ(office.pins.size(), 2u);
+    EXPECT_EQ(office.pins.size(), 3u);
     EXPECT_FALSE(staff.locked(t0 + 60s));
     staff.press_digit(1, t0 + 60s);
     EXPECT_EQ(staff.pin_length(), 1u);
@@ -588,7 +599,7 @@ class LocalBackOfficeTest : public ::testing::Test {
         EXPECT_FALSE(reply.result.ok()) << "a command answers Done or an error";
         return {false, reply.result ? std::string() : reply.result.error().message};
     }
-    std::string record(const std::string& decision) {
+    std::string record(const std::string& decision, int boxes = 1) {
         auto session = book->dropoffs().begin_session();
         EXPECT_TRUE(session.ok());
         storage::DropOffInput input;
@@ -599,6 +610,7 @@ class LocalBackOfficeTest : public ::testing::Test {
         input.expiry_precision = "day";
         input.decision = decision;
         input.reason = decision == "refuse" ? "expired" : "ok";
+        input.quantity = boxes;
         auto recorded = book->dropoffs().record(input);
         EXPECT_TRUE(recorded.ok()) << recorded.error().message;
         return recorded.value().uuid;
@@ -624,31 +636,48 @@ TEST_F(LocalBackOfficeTest, APinSignsInItsOwnerOnlyForTheirRole) {
     EXPECT_EQ(user("zhao").failed_attempts, 1);
 }
 
-TEST_F(LocalBackOfficeTest, WrongPinsMakeThePadWaitThenLockUntilATechnicianUnlocks) {
+TEST_F(LocalBackOfficeTest, AttemptsLeftCountDownFromTheLedgersFailuresAndThePadLocksWhenTheLedgerDoes) {
     add_user("wang", "staff", "2468");
+    add_user("li", "technician", "1357");
     auto office = make_office();
-    EXPECT_EQ(check(*office, Role::Staff, "0000").attempts_left, UserService::kLockAfter - 1);
-    EXPECT_EQ(check(*office, Role::Staff, "0000").outcome, PinCheck::Outcome::Wrong);
-    const PinCheck waiting = check(*office, Role::Staff, "0000");
-    EXPECT_EQ(waiting.outcome, PinCheck::Outcome::LockedOut);
-    EXPECT_EQ(waiting.locked_for, UserService::delay_after(UserService::kFreeAttempts));
-    EXPECT_TRUE(waiting.message.empty()) << "a wait, not a lock";
-    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut)
-        << "even the right PIN waits";
+    // The wait after the free attempts is the ledger's; a test moves the last failure back instead of
+    // sleeping through it.
+    const auto skip_the_wait = [&] {
+        storage::UserRecord waited = user("wang");
+        waited.last_failure_at = "2020-01-01T00:00:00.000Z";
+        ASSERT_TRUE(book->users().update_login_state(waited, "test", "test").ok());
+    };
+    const int lock_after = UserService::default_rules().lock_after;
+    for (int failures = 1; failures < lock_after; ++failures) {
+        if (failures > UserService::kFreeAttempts) skip_the_wait();
+        const PinCheck wrong = check(*office, Role::Staff, "0000");
+        EXPECT_EQ(wrong.outcome, PinCheck::Outcome::Wrong) << "wrong PIN number " << failures;
+        EXPECT_EQ(user("wang").failed_attempts, failures) << "one typed PIN, one failure in the ledger";
+        EXPECT_FALSE(user("wang").locked);
+        EXPECT_EQ(wrong.attempts_left, lock_after - failures) << "5, 4, 3, 2, 1: from the ledger's count";
+        EXPECT_EQ(wrong.locked_for, UserService::delay_after(failures)) << "past the free ones, a wait";
+    }
+    EXPECT_EQ(user("li").failed_attempts, 0) << "the staff pad charges no technician";
 
-    // One failure short of the lock, the last one long ago: the next wrong PIN locks.
-    storage::UserRecord almost = user("wang");
-    almost.failed_attempts = UserService::kLockAfter - 1;
-    almost.last_failure_at = "2020-01-01T00:00:00.000Z";
-    ASSERT_TRUE(book->users().update_login_state(almost, "test", "test").ok());
+    // During the wait even the right PIN waits, and is not counted.
+    const PinCheck waiting = check(*office, Role::Staff, "2468");
+    EXPECT_EQ(waiting.outcome, PinCheck::Outcome::LockedOut);
+    EXPECT_TRUE(waiting.message.empty()) << "a wait, not a lock";
+    EXPECT_EQ(waiting.attempts_left, 1);
+    EXPECT_EQ(user("wang").failed_attempts, lock_after - 1);
+
+    skip_the_wait();
     const PinCheck locked = check(*office, Role::Staff, "0000");
-    EXPECT_EQ(locked.outcome, PinCheck::Outcome::LockedOut);
+    EXPECT_EQ(locked.outcome, PinCheck::Outcome::LockedOut) << "the last attempt locks";
     EXPECT_FALSE(locked.message.empty()) << "locked until a technician unlocks";
-    EXPECT_TRUE(user("wang").locked);
+    EXPECT_EQ(locked.attempts_left, 0);
+    EXPECT_TRUE(user("wang").locked) << "exactly when the ledger locks";
+    EXPECT_EQ(user("wang").failed_attempts, lock_after);
     EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut);
 
     ASSERT_TRUE(users.unlock_as_administrator("wang", "test").ok());
     EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+    EXPECT_EQ(user("wang").failed_attempts, 0);
 }
 
 TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWithItsAuditRow) {
@@ -799,16 +828,117 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     EXPECT_TRUE(std::get<DispatchPlan>(again.result.value()).items.empty());
     EXPECT_EQ(std::get<DispatchPlan>(again.result.value()).clinics.size(), 1u);
 
+    // The pack sent to review is not accepted while it waits for the pharmacist ...
+    const auto waiting_charts = wait_reply(*office, office->query_charts(14));
+    const auto& waiting = std::get<ChartData>(waiting_charts.result.value());
+    ASSERT_EQ(waiting.by_day.size(), 14u);
+    EXPECT_EQ(waiting.by_day.back().accepted, 1) << "only the kiosk-accepted pack";
+    EXPECT_EQ(waiting.by_day.back().awaiting, 1) << "the reviewed pack waits for a pharmacist";
+    EXPECT_EQ(waiting.by_day.back().refused, 0);
+    ASSERT_EQ(waiting.by_category.size(), 2u);
+    EXPECT_EQ(waiting.by_category[1].key, "cough");
+    EXPECT_EQ(waiting.by_category[1].accepted, 0);
+    EXPECT_EQ(waiting.by_category[1].awaiting, 1);
+    // ... and is, once the pharmacist approved it.
+    const Outcome approved = task(*office, office->review({reviewed}, ReviewAction::Approve));
+    ASSERT_TRUE(approved.ok) << approved.message;
+
     const auto charts = wait_reply(*office, office->query_charts(14));
     const auto& data = std::get<ChartData>(charts.result.value());
     EXPECT_EQ(data.days, 14);
     ASSERT_EQ(data.by_day.size(), 14u);
     EXPECT_EQ(data.by_day.back().accepted, 2) << "both packs today";
+    EXPECT_EQ(data.by_day.back().awaiting, 0);
+    EXPECT_EQ(data.by_day.back().refused, 0);
     ASSERT_EQ(data.by_category.size(), 2u);
     EXPECT_EQ(data.by_category[0].key, "") << "the accepted pack has no category";
     EXPECT_EQ(data.by_category[1].key, "cough");
     EXPECT_EQ(data.by_category[1].accepted, 1);
+    EXPECT_EQ(data.by_category[1].awaiting, 0);
     EXPECT_FALSE(office->sync_state().has_value()) << "no hub configured";
+}
+
+TEST_F(LocalBackOfficeTest, ChartsCountBoxesAcceptedAwaitingAndRefused) {
+    add_user("wang", "staff", "2468");
+    // The red team's donation: a pack recorded with 2 boxes and one more, all sent to a pharmacist.
+    const std::string pair = record("review", 2);
+    const std::string single = record("review");
+    record("refuse", 3);
+    auto office = make_office();
+    const auto today = [&]() -> storage::DropOffCount {
+        const auto reply = wait_reply(*office, office->query_charts(1));
+        const auto* data = answer_if<ChartData>(reply);
+        EXPECT_NE(data, nullptr);
+        return data != nullptr && !data->by_day.empty() ? data->by_day.back() : storage::DropOffCount{};
+    };
+    EXPECT_EQ(today().accepted, 0) << "not \"Accepted 3\" while all three wait for a pharmacist";
+    EXPECT_EQ(today().awaiting, 3) << "boxes, not drop-offs";
+    EXPECT_EQ(today().refused, 3);
+    ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+    ASSERT_TRUE(task(*office, office->review({pair}, ReviewAction::Approve)).ok);
+    ASSERT_TRUE(task(*office, office->review({single}, ReviewAction::Dispose)).ok);
+    EXPECT_EQ(today().accepted, 2);
+    EXPECT_EQ(today().awaiting, 0);
+    EXPECT_EQ(today().refused, 4);
+}
+
+TEST_F(LocalBackOfficeTest, APartialDispatchLeavesTheRestOfThePackToSendLater) {
+    add_user("wang", "staff", "2468");
+    const std::string pair = record("accept", 2);
+    {
+        auto dispatches = storage::DispatchBook::open(ledger_file, ledger_options);
+        ASSERT_TRUE(dispatches.ok()) << dispatches.error().message;
+        storage::Clinic east;
+        east.clinic_id = "east-thc";
+        east.name_zh = "东镇卫生院";
+        east.name_en = "East Town Health Centre";
+        east.kind = "township-health-centre";
+        east.township_zh = "东镇";
+        east.township_en = "East Town";
+        ASSERT_TRUE(dispatches.value()->import_clinics({east}, "test").ok());
+    }
+    auto office = make_office();
+    ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+    const auto plan = [&] {
+        const auto reply = wait_reply(*office, office->query_dispatch_plan());
+        const auto* answer = answer_if<DispatchPlan>(reply);
+        EXPECT_NE(answer, nullptr);
+        return answer != nullptr ? answer->items : std::vector<QueueItem>{};
+    };
+    const auto listed = [&](const std::string& state) {
+        QueueFilter filter;
+        filter.review_state = state;
+        const auto reply = wait_reply(*office, office->query_queue(filter));
+        const auto* items = answer_if<std::vector<QueueItem>>(reply);
+        EXPECT_NE(items, nullptr);
+        return items != nullptr ? *items : std::vector<QueueItem>{};
+    };
+
+    ASSERT_TRUE(
+        answer_if<DispatchDone>(wait_reply(*office, office->dispatch({"east-thc", "", false, {{pair, 1}}}))));
+    const auto rest = plan();
+    ASSERT_EQ(rest.size(), 1u) << "the second box stays in the dispatch plan";
+    EXPECT_EQ(rest[0].quantity, 1) << "what can go now";
+    EXPECT_EQ(rest[0].recorded_boxes, 2);
+    EXPECT_EQ(rest[0].dispatched, 1);
+    EXPECT_TRUE(rest[0].partly_dispatched()) << "shown as 1 of 2 dispatched";
+    const auto approved = listed(review_state::kApproved);
+    ASSERT_EQ(approved.size(), 1u) << "and in the staff queue, not marked dispatched";
+    EXPECT_EQ(approved[0].quantity, 2);
+    EXPECT_EQ(approved[0].dispatched, 1);
+    EXPECT_TRUE(approved[0].partly_dispatched());
+    EXPECT_TRUE(listed(review_state::kDispatched).empty());
+
+    const Outcome too_many = task(*office, office->dispatch({"east-thc", "", false, {{pair, 2}}}));
+    EXPECT_FALSE(too_many.ok) << "never more than recorded in all";
+    EXPECT_NE(too_many.message.find("only 1 of drop-off"), std::string::npos) << too_many.message;
+    ASSERT_TRUE(
+        answer_if<DispatchDone>(wait_reply(*office, office->dispatch({"east-thc", "", false, {{pair, 1}}}))));
+    EXPECT_TRUE(plan().empty());
+    const auto gone = listed(review_state::kDispatched);
+    ASSERT_EQ(gone.size(), 1u);
+    EXPECT_EQ(gone[0].dispatched, 2);
+    EXPECT_FALSE(gone[0].partly_dispatched());
 }
 
 TEST_F(LocalBackOfficeTest, SyncStateComesFromTheSyncWorkerWhenThereIsAHub) {

@@ -294,7 +294,8 @@ TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
     EXPECT_EQ(days.value()[1].key, local_day(3));
     EXPECT_EQ(days.value()[1].accepted, 1);
     EXPECT_EQ(days.value()[1].refused, 1) << "refused by the pharmacist";
-    EXPECT_EQ(days.value()[4].accepted, 2);
+    EXPECT_EQ(days.value()[4].accepted, 1) << "accepted by the kiosk";
+    EXPECT_EQ(days.value()[4].awaiting, 1) << "sent to a pharmacist, not decided: not accepted yet";
     EXPECT_EQ(days.value()[4].refused, 1) << "refused by the kiosk";
     EXPECT_FALSE(ledger->staff().dropoffs_by_day(local_day(0), local_day(4)).ok()) << "first after last";
     EXPECT_FALSE(ledger->staff().dropoffs_by_day("yesterday", local_day(0)).ok());
@@ -309,9 +310,84 @@ TEST_F(LedgerStaffTest, ChartCountsByDayAndCategory) {
     EXPECT_EQ(all.value()[1].accepted, 1);
     EXPECT_EQ(all.value()[1].refused, 1);
     EXPECT_EQ(all.value()[2].key, "") << "no category";
+    EXPECT_EQ(all.value()[2].accepted, 0);
+    EXPECT_EQ(all.value()[2].awaiting, 1);
     const auto recent = ledger->staff().dropoffs_by_category(local_day(1));
     ASSERT_EQ(recent.value().size(), 2u) << "the cough packs are 3 days old";
     EXPECT_EQ(recent.value()[0].key, "fever");
+}
+
+TEST_F(LedgerStaffTest, ChartsCountBoxesAndKeepThoseAwaitingAPharmacistApartFromAccepted) {
+    // The red team's donation: a pack of 2 boxes and one more, all three sent to a pharmacist.
+    const std::string pair = record("06900000000014", "2028-01-31", "review", "fever", 2);
+    const std::string single = record("06900000000069", "2028-01-31", "review", "fever");
+    const auto today = [&] {
+        const auto days = ledger->staff().dropoffs_by_day(local_day(0), local_day(0));
+        EXPECT_TRUE(days.ok() && days.value().size() == 1u);
+        return days.ok() && !days.value().empty() ? days.value().front() : DropOffCount{};
+    };
+    EXPECT_EQ(today().accepted, 0) << "nothing is accepted before the pharmacist decides";
+    EXPECT_EQ(today().awaiting, 3) << "three boxes, not two drop-offs";
+    EXPECT_EQ(today().refused, 0);
+
+    ASSERT_TRUE(ledger->staff().record_review(pair, staff_id, "approve", "").ok());
+    EXPECT_EQ(today().accepted, 2) << "accepted once the pharmacist approved it";
+    EXPECT_EQ(today().awaiting, 1);
+    ASSERT_TRUE(ledger->staff().record_review(single, staff_id, "reject", "").ok());
+    EXPECT_EQ(today().awaiting, 0);
+    EXPECT_EQ(today().refused, 1);
+
+    record("06900000000014", "2020-01-31", "refuse", "cough", 3);
+    const std::string kiosk_accepted = record("06900000000014", "2028-01-31", "accept", "cough", 2);
+    EXPECT_EQ(today().refused, 4) << "3 boxes refused by the kiosk, 1 by the pharmacist";
+    EXPECT_EQ(today().accepted, 4) << "2 approved, 2 accepted by the kiosk";
+    ASSERT_TRUE(ledger->staff().record_dispatch("East clinic", staff_id, {{kiosk_accepted, 1}}, true).ok());
+    EXPECT_EQ(today().accepted, 4) << "a dispatch does not change what was accepted";
+
+    const auto categories = ledger->staff().dropoffs_by_category("");
+    ASSERT_TRUE(categories.ok()) << categories.error().message;
+    ASSERT_EQ(categories.value().size(), 2u);
+    EXPECT_EQ(categories.value()[0].key, "cough") << "5 boxes before fever's 3: most boxes first";
+    EXPECT_EQ(categories.value()[0].accepted, 2);
+    EXPECT_EQ(categories.value()[0].refused, 3);
+    EXPECT_EQ(categories.value()[1].key, "fever");
+    EXPECT_EQ(categories.value()[1].accepted, 2);
+    EXPECT_EQ(categories.value()[1].refused, 1);
+    EXPECT_EQ(categories.value()[1].awaiting, 0);
+}
+
+TEST_F(LedgerStaffTest, TheQueueTellsHowManyBoxesOfADropOffWereDispatched) {
+    const std::string pair = record("06900000000014", "2028-01-31", "accept", "fever", 2);
+    ASSERT_TRUE(ledger->staff().record_review(pair, staff_id, "approve", "").ok());
+    StaffQueueQuery approved;
+    approved.review_state = "approved";
+    const auto shown = [&](const StaffQueueQuery& query) {
+        auto rows = ledger->staff().queue(query);
+        EXPECT_TRUE(rows.ok()) << (rows.ok() ? "" : rows.error().message);
+        return rows.ok() ? rows.value() : std::vector<StaffQueueRow>{};
+    };
+    ASSERT_EQ(shown(approved).size(), 1u);
+    EXPECT_EQ(shown(approved)[0].dispatched, 0);
+
+    ASSERT_TRUE(ledger->staff().record_dispatch("East clinic", staff_id, {{pair, 1}}).ok());
+    ASSERT_EQ(shown(approved).size(), 1u) << "one box is still here";
+    EXPECT_EQ(shown(approved)[0].dropoff.quantity, 2) << "as recorded";
+    EXPECT_EQ(shown(approved)[0].dispatched, 1);
+    const auto free = ledger->staff().dispatch_candidates(10);
+    ASSERT_TRUE(free.ok());
+    ASSERT_EQ(free.value().size(), 1u);
+    EXPECT_EQ(free.value()[0].dropoff.quantity, 1) << "the rest is free to go";
+    EXPECT_EQ(free.value()[0].dispatched, 1);
+    EXPECT_FALSE(ledger->staff().record_dispatch("East clinic", staff_id, {{pair, 2}}).ok())
+        << "never more than recorded";
+
+    ASSERT_TRUE(ledger->staff().record_dispatch("West clinic", staff_id, {{pair, 1}}).ok());
+    EXPECT_TRUE(shown(approved).empty());
+    StaffQueueQuery dispatched;
+    dispatched.review_state = "dispatched";
+    ASSERT_EQ(shown(dispatched).size(), 1u);
+    EXPECT_EQ(shown(dispatched)[0].dispatched, 2);
+    EXPECT_TRUE(ledger->staff().dispatch_candidates(10).value().empty());
 }
 
 TEST_F(LedgerStaffTest, AnOlderLedgerGainsReclassificationAndKeepsItsReviews) {

@@ -201,9 +201,10 @@ TEST_F(StaffSyncTest, ThePublicReportCountsThePharmacistsOutcomeAndTheNewCategor
     auto csv =
         run_ctl({"report", "--from", "2020-01-01", "--to", today, "--hub", pg.admin_conninfo(database)});
     ASSERT_EQ(csv.exit_code, 0) << csv.err;
-    // section,key,accepted,refused,review,packs: packs 0 and 1 approved, 2 rejected, 3 disposed.
-    EXPECT_NE(csv.out.find("category,unclassified,2,2,0,10\n"), std::string::npos) << csv.out;
-    EXPECT_NE(csv.out.find("category,cough,0,0,1,5\n"), std::string::npos) << csv.out;
+    // section,key,accepted,refused,review,packs, all in boxes: packs 0 and 1 (1 + 2 boxes) approved,
+    // 2 rejected and 3 disposed (3 + 4 boxes), 4 (5 boxes) awaiting review.
+    EXPECT_NE(csv.out.find("category,unclassified,3,7,0,10\n"), std::string::npos) << csv.out;
+    EXPECT_NE(csv.out.find("category,cough,0,0,5,5\n"), std::string::npos) << csv.out;
     // What the kiosk decided at the counter is still there for the bureau's own checks.
     EXPECT_EQ(hub_int("SELECT count(*) FROM hub.report_dropoff WHERE kiosk_decision = 'review'"), 5);
 }

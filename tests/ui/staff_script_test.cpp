@@ -143,6 +143,9 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // The bureau's order, fulfilled: its clinic and its pack come with it.
     ASSERT_TRUE(k.click_to("queue", "dispatch", "dispatch"));
     ASSERT_TRUE(eventually([&] { return k.button("dispatch", "order0").has_value(); })) << kiosk.output();
+    // Pack A's second box is still here to send, shown as 1 of 2 dispatched.
+    ASSERT_TRUE(eventually([&] { return k.button("dispatch", "keep0").has_value(); })) << kiosk.output();
+    k.shots_both_languages("dispatch-rest", "en", "zh");
     ASSERT_TRUE(k.click("dispatch", "order0"));
     ASSERT_TRUE(eventually([&] { return k.button("dispatch", "close-order").has_value(); }))
         << kiosk.output();

@@ -19,10 +19,13 @@ std::string text(const storage::HubRow& row, std::size_t column) {
 
 Result<ReportData> read_report(storage::HubSession& hub, const std::string& from, const std::string& to) {
     ReportData data{from, to, {}, {}, {}};
+    // Boxes (sum of quantity), not drop-offs, in every column a reader sees: a pack recorded with 2
+    // boxes is 2 accepted, awaiting review or refused. decision is the final one (hub.report_dropoff).
     const std::string counts =
-        "count(*) FILTER (WHERE decision = 'accept')::text, count(*) FILTER (WHERE decision = "
-        "'refuse')::text, "
-        "count(*) FILTER (WHERE decision = 'review')::text, coalesce(sum(quantity), 0)::text, "
+        "coalesce(sum(quantity) FILTER (WHERE decision = 'accept'), 0)::text, "
+        "coalesce(sum(quantity) FILTER (WHERE decision = 'refuse'), 0)::text, "
+        "coalesce(sum(quantity) FILTER (WHERE decision = 'review'), 0)::text, coalesce(sum(quantity), "
+        "0)::text, "
         "coalesce(sum(quantity) FILTER (WHERE decision = 'accept'), 0)::text";
     const std::string range = " WHERE recorded_at >= $1::date AND recorded_at < $2::date + 1 ";
     const std::pair<const char*, const char*> sections[] = {

@@ -12,8 +12,9 @@ namespace medkiosk::cli::detail {
 
 struct DonationCount {
     std::string key;  // a category, a drop-off point's location, or a week (YYYY-MM-DD, its Monday)
+    // Boxes (packs), never drop-offs: accepted, refused, awaiting review, all.
     long long accepted = 0, refused = 0, review = 0, packs = 0;
-    long long accepted_packs = 0;  // packs of the accepted drop-offs
+    long long accepted_packs = 0;  // packs of the accepted drop-offs (= accepted)
 };
 
 struct DonationSection {

@@ -63,6 +63,8 @@ QueueItem to_queue_item(const storage::StaffQueueRow& row) {
     item.review_state = d.review_state;
     item.condition = d.condition;
     item.quantity = d.quantity;
+    item.recorded_boxes = d.quantity;
+    item.dispatched = row.dispatched;
     item.category = d.category;
     item.name_zh = row.name_zh;
     item.name_en = row.name_en;
@@ -70,22 +72,24 @@ QueueItem to_queue_item(const storage::StaffQueueRow& row) {
 }
 
 PinCheck pin_check_from(const SignInResult& refused) {
+    // Attempts left come from the ledger's count for the user (the sign-in returns it), against the
+    // same limit the ledger locks at: the pad counts down 5, 4, 3, 2, 1 and the next wrong PIN locks.
+    const int lock_after = UserService::default_rules().lock_after;
+    const int attempts_left = std::max(0, lock_after - refused.user.failed_attempts);
     switch (refused.outcome) {
         case SignInOutcome::Ok:
-            return {PinCheck::Outcome::Accepted, UserService::kLockAfter, std::chrono::seconds(0), ""};
+            return {PinCheck::Outcome::Accepted, lock_after, std::chrono::seconds(0), ""};
         case SignInOutcome::TryLater:
-            return {PinCheck::Outcome::LockedOut, 0, std::max(refused.retry_after, std::chrono::seconds(1)),
-                    ""};
+            return {PinCheck::Outcome::LockedOut, attempts_left,
+                    std::max(refused.retry_after, std::chrono::seconds(1)), ""};
         case SignInOutcome::Locked:
             // Locked until a technician unlocks: the pad pauses a minute and says so.
             return {PinCheck::Outcome::LockedOut, 0, std::chrono::seconds(60),
                     "locked: a technician must unlock this user (medkioskctl users unlock)"};
         case SignInOutcome::WrongPin:
-            if (refused.retry_after.count() > 0)
-                return {PinCheck::Outcome::LockedOut, 0, refused.retry_after, ""};
-            return {PinCheck::Outcome::Wrong,
-                    std::max(0, UserService::kLockAfter - refused.user.failed_attempts),
-                    std::chrono::seconds(0), ""};
+            // A wrong PIN that makes the next one wait (after the free attempts) is still a wrong PIN
+            // with attempts left, not a lock: the pad shows both, and waits.
+            return {PinCheck::Outcome::Wrong, attempts_left, refused.retry_after, ""};
         default:
             return {PinCheck::Outcome::Wrong, 0, std::chrono::seconds(0), refused.message};
     }
@@ -474,8 +478,10 @@ class LocalBackOffice final : public BackOffice {
             return Error{orders.error().code, "cannot read the bureau's orders: " + orders.error().message};
         DispatchPlan plan;
         for (auto& candidate : candidates.value()) {
-            candidate.row.dropoff.quantity = candidate.free;  // what can go now
-            plan.items.push_back(to_item(candidate.row));
+            QueueItem item = to_item(candidate.row);
+            item.quantity = candidate.free;  // what can go now
+            item.dispatched = candidate.dispatched;
+            plan.items.push_back(std::move(item));
         }
         plan.clinics = std::move(clinics).value();
         plan.orders = std::move(orders).value();

@@ -267,8 +267,9 @@ void ClinicFlow::on_reply(const ClinicReply& reply, Clock::time_point now) {
                 overview_ticket_ = 0;
                 // The home screen asks for its figures on its first frame (it knows today).
                 overview_.reset();
-            } else if (check->outcome == PinCheck::Outcome::LockedOut) {
-                locked_until_ = now + check->locked_for;
+            } else if (check->outcome == PinCheck::Outcome::LockedOut ||
+                       check->outcome == PinCheck::Outcome::Wrong) {
+                locked_until_ = now + check->locked_for;  // a wrong PIN past the free ones waits too
             }
         }
         return;

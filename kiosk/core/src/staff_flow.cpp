@@ -324,8 +324,9 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
             screen_ = role_ == Role::Staff ? StaffScreen::Queue : StaffScreen::Technician;
             touch(now);
             if (screen_ == StaffScreen::Queue) refresh(now);
-        } else if (check->outcome == PinCheck::Outcome::LockedOut) {
-            locked_until_ = now + check->locked_for;
+        } else if (check->outcome == PinCheck::Outcome::LockedOut ||
+                   check->outcome == PinCheck::Outcome::Wrong) {
+            locked_until_ = now + check->locked_for;  // a wrong PIN past the free ones waits too
         }
         return;
     }

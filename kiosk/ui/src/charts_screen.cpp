@@ -1,5 +1,6 @@
-// Drop-offs by day and by category, accepted against refused, as bars drawn with ImGui's draw list.
-// Colour is never the only signal: refused bars are hatched, and every bar has its number written.
+// Boxes by day and by category — accepted, awaiting a pharmacist, refused — as bars drawn with ImGui's
+// draw list. Colour is never the only signal: accepted bars are solid, awaiting ones are outlined with
+// a dotted middle line, refused ones are hatched, and every bar has its number written.
 #include <imgui.h>
 
 #include <algorithm>
@@ -16,6 +17,8 @@ ImU32 colour_u32(const ImVec4& colour) {
     return ImGui::ColorConvertFloat4ToU32(colour);
 }
 
+enum class Outcome { Accepted, Awaiting, Refused };
+
 // A refused bar: outlined, with diagonal hatching, so it differs from an accepted (solid) bar in shape.
 void HatchedBar(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float step) {
     draw->AddRect(a, b, colour, 0, 0, 2.0f);
@@ -25,67 +28,102 @@ void HatchedBar(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float step) 
     draw->PopClipRect();
 }
 
+// An awaiting bar: outlined with a row of dots along its long middle — not decided yet.
+void DottedBar(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float step) {
+    draw->AddRect(a, b, colour, 0, 0, 2.0f);
+    const bool upright = (b.y - a.y) >= (b.x - a.x);
+    const float radius = std::max(1.5f, step * 0.18f);
+    if (upright) {
+        for (float y = b.y - step * 0.5f; y > a.y + radius; y -= step)
+            draw->AddCircleFilled(ImVec2((a.x + b.x) * 0.5f, y), radius, colour);
+    } else {
+        for (float x = a.x + step * 0.5f; x < b.x - radius; x += step)
+            draw->AddCircleFilled(ImVec2(x, (a.y + b.y) * 0.5f), radius, colour);
+    }
+}
+
+void OutcomeBar(ImDrawList* draw, ImVec2 a, ImVec2 b, Outcome outcome, float em) {
+    switch (outcome) {
+        case Outcome::Accepted:
+            draw->AddRectFilled(a, b, colour_u32(colours::accept));
+            break;
+        case Outcome::Awaiting:
+            DottedBar(draw, a, b, colour_u32(colours::review), std::max(6.0f, em * 0.5f));
+            break;
+        case Outcome::Refused:
+            HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
+            break;
+    }
+}
+
+struct Series {
+    Outcome outcome;
+    std::int64_t storage::DropOffCount::*boxes;
+};
+constexpr Series kSeries[] = {{Outcome::Accepted, &storage::DropOffCount::accepted},
+                              {Outcome::Awaiting, &storage::DropOffCount::awaiting},
+                              {Outcome::Refused, &storage::DropOffCount::refused}};
+
 void Legend(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    auto swatch = [&](bool refused, const std::string& label) {
+    auto swatch = [&](Outcome outcome, const std::string& label) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
-        const ImVec2 a(at.x, at.y + em * 0.2f);
-        const ImVec2 b(at.x + em * 1.2f, at.y + em);
-        if (refused)
-            HatchedBar(draw, a, b, colour_u32(colours::refuse), em * 0.35f);
-        else
-            draw->AddRectFilled(a, b, colour_u32(colours::accept));
+        OutcomeBar(draw, ImVec2(at.x, at.y + em * 0.2f), ImVec2(at.x + em * 1.2f, at.y + em), outcome, em);
         ImGui::Dummy(ImVec2(em * 1.4f, em));
         ImGui::SameLine();
         ImGui::TextUnformatted(label.c_str());
     };
-    swatch(false, ui.tr("staff.chart_accepted"));
+    swatch(Outcome::Accepted, ui.tr("staff.chart_accepted"));
     ImGui::SameLine(0, em * 1.5f);
-    swatch(true, ui.tr("staff.chart_refused"));
+    swatch(Outcome::Awaiting, ui.tr("staff.chart_awaiting"));
+    ImGui::SameLine(0, em * 1.5f);
+    swatch(Outcome::Refused, ui.tr("staff.chart_refused"));
+    ImGui::SameLine(0, em * 1.5f);
+    ImGui::TextColored(colours::muted_text, "%s", ui.tr("staff.charts_unit").c_str());
 }
 
-// Two bars per day with their counts above them; dates below, thinned out so they never overlap.
+std::int64_t Peak(const std::vector<storage::DropOffCount>& counts) {
+    std::int64_t peak = 1;
+    for (const auto& count : counts)
+        for (const auto& series : kSeries) peak = std::max(peak, count.*series.boxes);
+    return peak;
+}
+
+// Three bars per day with their counts above them; dates below, thinned out so they never overlap.
 void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
     const float em = ImGui::GetFontSize();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     ImGui::Dummy(size);
     if (days.empty()) return;
-    std::int64_t peak = 1;
-    for (const auto& day : days) peak = std::max({peak, day.accepted, day.refused});
+    const std::int64_t peak = Peak(days);
     const float label_h = em * 1.2f;
     const float number_h = em * 1.1f;
     const float plot_h = size.y - label_h - number_h;
     const float group = size.x / static_cast<float>(days.size());
-    const float bar = std::max(2.0f, group * 0.36f);
+    const float bar = std::max(2.0f, group * 0.26f);
     const float base = origin.y + number_h + plot_h;
     draw->AddLine(ImVec2(origin.x, base), ImVec2(origin.x + size.x, base), colour_u32(colours::muted_text),
                   1.0f);
     const float date_w = ImGui::CalcTextSize("00-00").x + em * 0.4f;
     const int every = std::max(1, static_cast<int>(std::ceil(date_w / group)));
-    // A count is written over its bar when it fits in its half of the day's slot (zeros are left out).
+    // A count is written over its bar when it fits in its third of the day's slot (zeros are left out).
     for (std::size_t i = 0; i < days.size(); ++i) {
-        const float x = origin.x + group * static_cast<float>(i) + group * 0.5f - bar;
-        const auto draw_bar = [&](std::int64_t count, float left, bool refused) {
+        float left = origin.x + group * static_cast<float>(i) + group * 0.5f - bar * 1.5f;
+        for (const auto& series : kSeries) {
+            const std::int64_t count = days[i].*series.boxes;
             const float h = plot_h * static_cast<float>(count) / static_cast<float>(peak);
             const ImVec2 a(left, base - h);
             const ImVec2 b(left + bar, base);
-            if (count > 0) {
-                if (refused)
-                    HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
-                else
-                    draw->AddRectFilled(a, b, colour_u32(colours::accept));
-            }
+            if (count > 0) OutcomeBar(draw, a, b, series.outcome, em);
             const std::string text = std::to_string(count);
             const float w = ImGui::CalcTextSize(text.c_str()).x;
-            if (count > 0 && w <= group * 0.5f) {
+            if (count > 0 && w <= group / 3.0f)
                 draw->AddText(ImVec2(left + bar * 0.5f - w * 0.5f, a.y - number_h), colour_u32(colours::text),
                               text.c_str());
-            }
-        };
-        draw_bar(days[i].accepted, x, false);
-        draw_bar(days[i].refused, x + bar, true);
+            left += bar;
+        }
         if (static_cast<int>(days.size() - 1 - i) % every == 0) {  // the newest day always labelled
             const std::string date = days[i].key.size() == 10 ? days[i].key.substr(5) : days[i].key;
             const float w = ImGui::CalcTextSize(date.c_str()).x;
@@ -96,38 +134,35 @@ void DayChart(const std::vector<storage::DropOffCount>& days, ImVec2 size) {
     }
 }
 
-// One row per category: its name, then the accepted bar and the refused bar, each with its number.
+// One row per category: its name, then the accepted, awaiting and refused bars, each with its number.
 void CategoryChart(UiContext& ui, const std::vector<storage::DropOffCount>& categories, ImVec2 size) {
     const float em = ImGui::GetFontSize();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImGui::BeginChild("by-category", size);
-    std::int64_t peak = 1;
+    const std::int64_t peak = Peak(categories);
     float name_w = em * 4.0f;
-    for (const auto& category : categories) {
-        peak = std::max({peak, category.accepted, category.refused});
+    for (const auto& category : categories)
         name_w = std::max(name_w, ImGui::CalcTextSize(CategoryLabel(ui, category.key).c_str()).x + em);
-    }
     const float number_w = ImGui::CalcTextSize("0000").x + em * 0.4f;
     const float bar_room = std::max(em * 2.0f, ImGui::GetContentRegionAvail().x - name_w - number_w);
     const float bar_h = em * 0.8f;
+    const float bar_gap = em * 0.15f;
     for (const auto& category : categories) {
         const ImVec2 at = ImGui::GetCursorScreenPos();
         ImGui::TextUnformatted(CategoryLabel(ui, category.key).c_str());
-        const auto row = [&](std::int64_t count, float y, bool refused) {
+        float y = at.y + em * 0.1f;
+        for (const auto& series : kSeries) {
+            const std::int64_t count = category.*series.boxes;
             const float w = bar_room * static_cast<float>(count) / static_cast<float>(peak);
             const ImVec2 a(at.x + name_w, y);
             const ImVec2 b(at.x + name_w + std::max(w, 1.0f), y + bar_h);
-            if (refused)
-                HatchedBar(draw, a, b, colour_u32(colours::refuse), std::max(4.0f, em * 0.3f));
-            else
-                draw->AddRectFilled(a, b, colour_u32(colours::accept));
+            OutcomeBar(draw, a, b, series.outcome, em);
             const std::string text = std::to_string(count);
             draw->AddText(ImVec2(b.x + em * 0.3f, y + bar_h * 0.5f - em * 0.5f), colour_u32(colours::text),
                           text.c_str());
-        };
-        row(category.accepted, at.y + em * 0.1f, false);
-        row(category.refused, at.y + em * 0.1f + bar_h + em * 0.15f, true);
-        ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + bar_h * 2 + em * 0.8f));
+            y += bar_h + bar_gap;
+        }
+        ImGui::SetCursorScreenPos(ImVec2(at.x, y + em * 0.5f));
         ImGui::Dummy(ImVec2(1, 1));
     }
     ImGui::EndChild();

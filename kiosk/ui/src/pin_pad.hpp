@@ -31,6 +31,12 @@ void DrawPinStatusAndKeys(UiContext& ui, PinFlow& pin, const PinPadLayout& pad,
                !pin.last_check()->message.empty()) {
         status = "× " + ui.tr(locked_by_technician_key);
         status_colour = colours::refuse;
+    } else if (pin.locked(ui.now) && pin.last_check() &&
+               pin.last_check()->outcome == kiosk::PinCheck::Outcome::Wrong) {
+        status = "× " + kiosk::fill(ui.tr("staff.pin_wrong_wait"),
+                                    {{"attempts", std::to_string(pin.last_check()->attempts_left)},
+                                     {"seconds", std::to_string(pin.locked_seconds(ui.now))}});
+        status_colour = colours::refuse;
     } else if (pin.locked(ui.now)) {
         status = "× " + kiosk::fill(ui.tr("staff.pin_locked"),
                                     {{"seconds", std::to_string(pin.locked_seconds(ui.now))}});

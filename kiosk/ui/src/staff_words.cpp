@@ -46,6 +46,10 @@ std::string CategoryLabel(const UiContext& ui, const std::string& category) {
 
 std::string StateLabel(const UiContext& ui, const kiosk::QueueItem& item) {
     namespace state = kiosk::review_state;
+    if (item.partly_dispatched())  // the rest of the pack is still here to send
+        return "→ " + kiosk::fill(ui.tr("staff.state_partly_dispatched"),
+                                  {{"dispatched", std::to_string(item.dispatched)},
+                                   {"boxes", std::to_string(item.recorded_boxes)}});
     if (item.review_state == state::kApproved) return "✓ " + ui.tr("staff.state_approved");
     if (item.review_state == state::kRejected) return "× " + ui.tr("staff.state_rejected");
     if (item.review_state == state::kDisposed) return "× " + ui.tr("staff.state_disposed");

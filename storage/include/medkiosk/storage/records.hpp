@@ -172,14 +172,20 @@ struct StaffQueueRow {
     DropOffRecord dropoff;
     std::string name_zh;
     std::string name_en;
+    // Boxes of it already dispatched (a drop-off of 2 boxes may leave 1 at a time; it is "dispatched"
+    // only when all have gone). StaffWork::queue fills it; 0 elsewhere.
+    int dispatched = 0;
 };
 
-// Drop-offs per day or per category. "refused" counts packs the kiosk refused and those a pharmacist
-// refused or sent to disposal; "accepted" counts the rest.
+// Boxes (the sum of the drop-offs' quantities, never the number of drop-offs) per day or per category:
+// "accepted" by the kiosk or approved by a pharmacist (dispatched ones included), "awaiting" sent to a
+// pharmacist who has not decided yet, "refused" by the kiosk or by a pharmacist (rejected or sent to
+// disposal).
 struct DropOffCount {
     std::string key;  // "YYYY-MM-DD" (local day) or a category ("" for none)
     std::int64_t accepted = 0;
     std::int64_t refused = 0;
+    std::int64_t awaiting = 0;
 };
 
 struct AuditRow {

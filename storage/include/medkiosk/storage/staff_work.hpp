@@ -35,16 +35,17 @@ class StaffWork {
                                      const std::vector<DispatchItem>& items,
                                      bool confirm_kiosk_accepted = false);
 
+    // Each row with the boxes of it dispatched so far (StaffQueueRow::dispatched).
     Result<std::vector<StaffQueueRow>> queue(const StaffQueueQuery& query);
     // Accepted drop-offs not yet dispatched, refused or disposed (approved by a pharmacist, or
     // accepted by the kiosk and still pending), earliest expiry first; no expiry (devices) last.
     Result<std::vector<StaffQueueRow>> dispatch_candidates(int limit);
     // Clinics dispatched to before, most recent first.
     Result<std::vector<std::string>> recent_clinics(int limit);
-    // Per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
+    // Boxes per local day from first_day to last_day inclusive ("YYYY-MM-DD"), every day listed.
     Result<std::vector<DropOffCount>> dropoffs_by_day(const std::string& first_day,
                                                       const std::string& last_day);
-    // Per category for drop-offs recorded on or after since_local_date ("" for all), by count.
+    // Boxes per category for drop-offs recorded on or after since_local_date ("" for all), most first.
     Result<std::vector<DropOffCount>> dropoffs_by_category(const std::string& since_local_date);
 
   private:

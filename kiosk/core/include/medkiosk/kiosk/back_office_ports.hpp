@@ -32,10 +32,13 @@ std::string_view to_string(Role role);  // "staff", "technician", "clinic"
 struct PinCheck {
     enum class Outcome { Accepted, Wrong, LockedOut, Unavailable };
     Outcome outcome = Outcome::Wrong;
-    int attempts_left = 0;               // after a wrong PIN
-    std::chrono::seconds locked_for{0};  // while locked out
-    std::string message;                 // why Unavailable; for LockedOut set only when the lock lasts
-                                         // until a technician unlocks (not just a wait)
+    // After a wrong PIN (or during a wait): wrong PINs left before the ledger locks the user, from
+    // the ledger's stored failure count.
+    int attempts_left = 0;
+    // LockedOut: how long the pad waits; Wrong: the wait before the next try (0 for the free ones).
+    std::chrono::seconds locked_for{0};
+    std::string message;  // why Unavailable; for LockedOut set only when the lock lasts
+                          // until a technician unlocks (not just a wait)
 };
 
 // The review states as the ledger stores them (and the hub receives them); the screens show them
@@ -67,7 +70,12 @@ struct QueueItem {
     std::string reason;
     std::string review_state;
     std::string condition;
+    // Boxes: in the queue, those the donor recorded; in a dispatch plan, those that can go now.
     int quantity = 1;
+    int recorded_boxes = 1;  // the boxes the donor recorded, wherever the item is listed
+    int dispatched = 0;      // boxes of it dispatched so far; the rest stays to send
+    // Some of its boxes left with a dispatch, the rest is still here ("1 of 2 dispatched").
+    bool partly_dispatched() const { return dispatched > 0 && dispatched < recorded_boxes; }
     std::string category;  // "" when the product is unknown and not re-classified yet
     std::string name_zh;   // from the catalogue; "" when the product is unknown
     std::string name_en;
@@ -121,7 +129,8 @@ struct DispatchDone {
     std::string message;
 };
 
-// Counts for the staff charts: per local day (oldest first) and per category.
+// Boxes for the staff charts, accepted, awaiting a pharmacist and refused (storage::DropOffCount):
+// per local day (oldest first) and per category.
 struct ChartData {
     int days = 0;
     std::vector<storage::DropOffCount> by_day;
