@@ -68,7 +68,31 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     ASSERT_TRUE(k.wait_screen("technician")) << kiosk.output();
     k.shot("01-settings-en");
     ASSERT_TRUE(k.click("test-hub"));  // no address yet: told so, with an example
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test problem=tech.hub.no_url", 10s)) << kiosk.output();
     k.shot("01-hub-test-no-address-en");
+    // An address typed: the old result goes at once. Tested: nothing listens on port 1, "no answer".
+    // Undone with Revert: that result goes too, the field is empty again (issue 16: a stale result
+    // stayed on the screen after Undo).
+    const auto forgotten = [&] {
+        const std::string out = kiosk.output();
+        int count = 0;
+        for (auto at = out.find("event=hub-test-forgotten"); at != std::string::npos;
+             at = out.find("event=hub-test-forgotten", at + 1))
+            ++count;
+        return count;
+    };
+    ASSERT_TRUE(k.type_into("hub", "postgresql://kiosk@127.0.0.1:1/hub"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test-forgotten", 5s)) << kiosk.output();
+    ASSERT_TRUE(k.click("test-hub"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test problem=tech.hub.no_answer", 10s)) << kiosk.output();
+    k.shot("01-hub-test-no-answer-en");
+    const int before_revert = forgotten();
+    ASSERT_TRUE(k.click("revert"));
+    const auto revert_deadline = std::chrono::steady_clock::now() + 5s;
+    while (forgotten() == before_revert && std::chrono::steady_clock::now() < revert_deadline)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(forgotten(), before_revert + 1) << "Revert forgets the result\n" << kiosk.output();
+    k.shot("01-hub-test-reverted-en");
 
     // A kiosk id with a space and '!' is refused on the screen; kiosk.toml is not touched.
     ASSERT_TRUE(k.click("idle-more"));
