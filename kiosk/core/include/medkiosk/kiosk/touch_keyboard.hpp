@@ -3,8 +3,8 @@
 // paths …) on a kiosk with a touch screen and no keyboard: Latin letters, digits and the symbols those
 // fields need, in two layers (letters with shift, symbols), backspace, space, done and cancel. Plain
 // text in, plain text out: a screen only draws rows() (keys ≥ 11 mm) and passes the pressed key to
-// press(), so tests drive it without a window. (The ImGui panel that draws it is not in kiosk/ui yet:
-// issue 16 item 7, see the staff16 note.)
+// press(), so tests drive it without a window. The ImGui panel is kiosk/ui's touch_keyboard.cpp, opened
+// by a tap on any staff or technician text field (InputString).
 
 #include <cstddef>
 #include <string>
