@@ -1,10 +1,14 @@
 // libpq lives here and in the sync worker only; everything else sees HubSession.
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <chrono>
 #include <memory>
+#include <regex>
 #include <string>
 
+#include "medkiosk/storage/hub_probe.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage {
@@ -72,6 +76,65 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
                          "nothing was sent"};
     }
     return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
+}
+
+HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
+    HubProbe probe;
+    const std::string timeout = std::to_string(timeout_seconds);
+    const char* keywords[] = {"dbname", "connect_timeout", "application_name", nullptr};
+    const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk-test", nullptr};
+    PGconn* conn = PQconnectStartParams(keywords, values, 1);
+    if (conn == nullptr) {
+        probe.message = "libpq could not allocate a connection";
+        return probe;
+    }
+    struct Finish {
+        PGconn* conn;
+        ~Finish() { PQfinish(conn); }
+    } finish{conn};
+    // Verbose errors carry the server's SQLSTATE ("FATAL:  28P01: …"), which does not depend on the
+    // language the server speaks.
+    PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
+    PostgresPollingStatusType polling = PGRES_POLLING_WRITING;
+    bool timed_out = false;
+    while (PQstatus(conn) != CONNECTION_BAD) {
+        const ConnStatusType status = PQstatus(conn);
+        if (status != CONNECTION_STARTED && status != CONNECTION_NEEDED) probe.tcp_connected = true;
+        if (status == CONNECTION_AUTH_OK || status == CONNECTION_SETENV ||
+            status == CONNECTION_CHECK_WRITABLE || status == CONNECTION_CONSUME ||
+            status == CONNECTION_CHECK_TARGET || status == CONNECTION_OK)
+            probe.postgres_answered = true;
+        if (polling == PGRES_POLLING_OK) {
+            probe.connected = true;
+            return probe;
+        }
+        if (polling == PGRES_POLLING_FAILED) break;
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd watched{PQsocket(conn),
+                       static_cast<short>(polling == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+        const int ready = ::poll(&watched, 1, static_cast<int>(left.count()));
+        if (ready == 0) {
+            timed_out = true;
+            break;
+        }
+        polling = PQconnectPoll(conn);
+    }
+    std::string message = timed_out ? "timeout expired after " + timeout + " s" : PQerrorMessage(conn);
+    // Drop libpq's "LOCATION: file.c:123" lines: noise for a technician.
+    message = std::regex_replace(message, std::regex(R"(\n?LOCATION:[^\n]*)"), "");
+    probe.message = trimmed(message);
+    std::smatch code;
+    if (std::regex_search(probe.message, code, std::regex(R"((FATAL|ERROR|PANIC):  ([0-9A-Z]{5}): )"))) {
+        probe.sqlstate = code[2];
+        probe.postgres_answered = true;
+    }
+    return probe;
 }
 
 bool HubSession::healthy() const {

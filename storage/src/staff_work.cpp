@@ -151,6 +151,40 @@ Result<ReviewAction> StaffWork::record_review(const std::string& dropoff_uuid, s
     });
 }
 
+Result<void> StaffWork::record_review_undone(const std::string& dropoff_uuid, std::int64_t user_id,
+                                             const std::string& action) {
+    constexpr std::string_view kDoing = "recording an undone review";
+    return without_exceptions(kDoing, [&]() -> Result<void> {
+        if (action != "reject" && action != "dispose")
+            return invalid("only a refusal or a disposal can be undone, got \"" + action + "\"");
+        Database& db = core_.database();
+        return in_write_transaction(db, kDoing, kNothingChanged, [&]() -> Result<void> {
+            auto login = user_login(db, user_id, kDoing);
+            if (!login) return login.error();
+            auto current = db.prepare("SELECT review_state FROM dropoff WHERE uuid = ?1");
+            if (!current) return current.error();
+            current.value().bind_text(1, dropoff_uuid);
+            auto state = read_one(db, current.value(), kDoing,
+                                  [](const Statement& row) { return row.column_text(0); });
+            if (!state) return state.error();
+            if (!state.value())
+                return Error{ErrorCode::NotFound,
+                             "drop-off " + dropoff_uuid + " does not exist — " + kNothingChanged};
+            if (*state.value() != "pending")
+                return invalid("drop-off " + dropoff_uuid + " is already " + *state.value() +
+                               "; an undo applies only to a pending one — " + kNothingChanged);
+            const std::string at = detail::utc_now_iso8601_ms();
+            const std::string detail_json = json_text({{"dropoff_uuid", dropoff_uuid},
+                                                       {"user", login.value()},
+                                                       {"undone_action", action},
+                                                       {"review_state", "pending"},
+                                                       {"at", at}});
+            return detail::append_audit(db, login.value(), "review-undone", "dropoff", dropoff_uuid,
+                                        detail_json, at);
+        });
+    });
+}
+
 Result<Reclassification> StaffWork::record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
                                                       const std::string& category, const std::string& note) {
     constexpr std::string_view kDoing = "re-classifying a drop-off";

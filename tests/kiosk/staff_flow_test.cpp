@@ -33,6 +33,11 @@ class FakeOffice : public SignInPort, public StaffPort {
         reviews.emplace_back(std::move(uuids), action);
         return ++tickets;
     }
+    std::uint64_t undo_review(std::vector<std::string> uuids, ReviewAction action) override {
+        undone.emplace_back(std::move(uuids), action);
+        undo_tickets.push_back(++tickets);
+        return tickets;
+    }
     std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
         reclassified.emplace_back(std::move(uuids), std::move(category));
         return ++tickets;
@@ -60,6 +65,8 @@ class FakeOffice : public SignInPort, public StaffPort {
     std::vector<QueueFilter> filters;
     std::vector<std::uint64_t> queue_tickets;
     std::vector<std::pair<std::vector<std::string>, ReviewAction>> reviews;
+    std::vector<std::pair<std::vector<std::string>, ReviewAction>> undone;
+    std::vector<std::uint64_t> undo_tickets;
     std::vector<std::pair<std::vector<std::string>, std::string>> reclassified;
     std::vector<std::uint64_t> category_queries;
     std::vector<std::uint64_t> plan_queries;
@@ -195,12 +202,17 @@ TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     EXPECT_TRUE(office.reviews.empty()) << "nothing selected";
     staff.toggle("b", t0);
     staff.apply(ReviewAction::Dispose, t0);
+    EXPECT_TRUE(office.reviews.empty()) << "a disposal waits for its undo window";
+    staff.tick(t0 + 10s);
     ASSERT_EQ(office.reviews.size(), 1u);
     EXPECT_EQ(office.reviews[0].first, std::vector<std::string>{"b"});
     EXPECT_EQ(office.reviews[0].second, ReviewAction::Dispose);
     staff.on_reply({office.tickets, Done{"done"}}, t0);
     EXPECT_TRUE(staff.selected().empty());
     EXPECT_TRUE(staff.loading()) << "a successful action reloads the queue";
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
+        t0);
 
     staff.select_all(t0);
     EXPECT_EQ(staff.selected().size(), 2u);
@@ -213,7 +225,7 @@ TEST_F(StaffFlowTest, QueueFiltersSelectionAndBulkActions) {
     EXPECT_EQ(staff.selected(), std::set<std::string>{"b"}) << "selection keeps only rows still shown";
 
     staff.select_all(t0);
-    staff.apply(ReviewAction::Reject, t0);
+    staff.apply(ReviewAction::Approve, t0);
     staff.on_reply({office.tickets, Error{ErrorCode::Invalid, "pending integration"}}, t0);
     EXPECT_EQ(staff.message(), "pending integration");
     EXPECT_FALSE(staff.message_ok());
@@ -252,6 +264,152 @@ class StaffWorkTest : public StaffFlowTest {
                        t0);
     }
 };
+
+// --- Refuse and dispose can be undone for 10 s: held back in the flow, never recorded and reversed.
+
+TEST(ReviewHoldTest, AHoldIsDueAtTheEndOfItsWindowAndUndoableOnlyBefore) {
+    const Steady::time_point t0{};
+    ReviewHold hold(10s);
+    EXPECT_FALSE(ReviewHold::undoable(ReviewAction::Approve));
+    EXPECT_TRUE(ReviewHold::undoable(ReviewAction::Reject));
+    EXPECT_TRUE(ReviewHold::undoable(ReviewAction::Dispose));
+    EXPECT_FALSE(hold.hold({"a", "b"}, ReviewAction::Reject, t0).has_value()) << "nothing displaced";
+    EXPECT_TRUE(hold.holds("a"));
+    EXPECT_FALSE(hold.holds("c"));
+    EXPECT_EQ(hold.seconds_left(t0), 10);
+    EXPECT_EQ(hold.seconds_left(t0 + 9001ms), 1) << "rounded up: never shows 0 while it can be undone";
+    EXPECT_FALSE(hold.take_due(t0 + 9999ms).has_value());
+    const auto due = hold.take_due(t0 + 10s);
+    ASSERT_TRUE(due.has_value());
+    EXPECT_EQ(due->uuids, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(due->action, ReviewAction::Reject);
+    EXPECT_FALSE(hold.held().has_value());
+    EXPECT_EQ(hold.seconds_left(t0 + 10s), 0);
+
+    hold.hold({"c"}, ReviewAction::Dispose, t0);
+    EXPECT_FALSE(hold.undo(t0 + 10s).has_value()) << "final once the window has passed, ticked or not";
+    EXPECT_TRUE(hold.held().has_value()) << "still to be recorded";
+    hold.release();
+    hold.hold({"c"}, ReviewAction::Dispose, t0);
+    const auto undone = hold.undo(t0 + 9s);
+    ASSERT_TRUE(undone.has_value());
+    EXPECT_EQ(undone->uuids, std::vector<std::string>{"c"});
+    EXPECT_FALSE(hold.take_due(t0 + 60s).has_value()) << "an undone hold never becomes due";
+
+    hold.hold({"d"}, ReviewAction::Reject, t0);
+    const auto displaced = hold.hold({"e"}, ReviewAction::Dispose, t0 + 2s);
+    ASSERT_TRUE(displaced.has_value()) << "one hold at a time: the first becomes final";
+    EXPECT_EQ(displaced->uuids, std::vector<std::string>{"d"});
+    EXPECT_EQ(hold.seconds_left(t0 + 2s), 10) << "the new one has its own full window";
+}
+
+TEST_F(StaffWorkTest, ARefusalIsHeldForTenSecondsThenStored) {
+    staff.toggle("b", t0);
+    staff.apply(ReviewAction::Reject, t0);
+    EXPECT_TRUE(office.reviews.empty()) << "nothing reaches the ledger (or its outbox) during the window";
+    ASSERT_TRUE(staff.held().has_value());
+    EXPECT_EQ(staff.held()->action, ReviewAction::Reject);
+    EXPECT_EQ(staff.undo_seconds_left(t0 + 3s), 7);
+    ASSERT_EQ(staff.items().size(), 1u) << "the refused item leaves the list at once";
+    EXPECT_EQ(staff.items()[0].uuid, "a");
+    EXPECT_TRUE(staff.selected().empty());
+    // A reload during the window (the ledger still says pending) does not bring it back.
+    staff.refresh(t0 + 1s);
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
+        t0 + 1s);
+    EXPECT_EQ(staff.items().size(), 1u);
+
+    staff.tick(t0 + 9s);
+    EXPECT_TRUE(office.reviews.empty());
+    staff.tick(t0 + 10s);
+    ASSERT_EQ(office.reviews.size(), 1u);
+    EXPECT_EQ(office.reviews[0].first, std::vector<std::string>{"b"});
+    EXPECT_EQ(office.reviews[0].second, ReviewAction::Reject);
+    EXPECT_FALSE(staff.held().has_value());
+    staff.undo(t0 + 10s);
+    EXPECT_TRUE(office.undone.empty()) << "too late: the refusal is final";
+    staff.tick(t0 + 20s);
+    EXPECT_EQ(office.reviews.size(), 1u) << "stored once";
+
+    // Until the store's answer, a reload still hides it; the answer reloads the queue.
+    const std::uint64_t store_ticket = office.tickets;
+    staff.refresh(t0 + 10s);
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
+        t0 + 10s);
+    EXPECT_EQ(staff.items().size(), 1u);
+    const std::size_t queries = office.queue_tickets.size();
+    staff.on_reply({store_ticket, Done{"1 of 1 drop-off(s): reject"}}, t0 + 10s);
+    EXPECT_TRUE(staff.message_ok());
+    EXPECT_EQ(office.queue_tickets.size(), queries + 1) << "the queue is read again";
+}
+
+TEST_F(StaffWorkTest, UndoWithinTheWindowRestoresTheItemsAndRecordsOnlyTheUndo) {
+    staff.select_all(t0);
+    staff.apply(ReviewAction::Dispose, t0);
+    EXPECT_TRUE(staff.items().empty());
+    staff.undo(t0 + 9500ms);
+    EXPECT_TRUE(office.reviews.empty()) << "the disposal was never stored";
+    ASSERT_EQ(office.undone.size(), 1u) << "the undo itself goes to the audit log";
+    EXPECT_EQ(office.undone[0].first, (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(office.undone[0].second, ReviewAction::Dispose);
+    EXPECT_FALSE(staff.held().has_value());
+    EXPECT_EQ(staff.selected(), (std::set<std::string>{"a", "b"})) << "selected again, as before";
+    // The queue is read again after the undo and shows them as they were.
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2)}},
+        t0 + 9500ms);
+    EXPECT_EQ(staff.items().size(), 2u);
+    EXPECT_EQ(staff.selected().size(), 2u);
+    staff.tick(t0 + 30s);
+    EXPECT_TRUE(office.reviews.empty()) << "nothing becomes due later";
+    // An undo the ledger could not note (a database error) is said; the items stay pending anyway.
+    staff.on_reply({office.undo_tickets.back(), Error{ErrorCode::Io, "disk full"}}, t0 + 9500ms);
+    EXPECT_EQ(staff.message(), "disk full");
+    EXPECT_FALSE(staff.message_ok());
+}
+
+TEST_F(StaffWorkTest, AConfirmationIsStoredAtOnceAndASecondRefusalMakesTheFirstFinal) {
+    staff.toggle("a", t0);
+    staff.apply(ReviewAction::Approve, t0);
+    ASSERT_EQ(office.reviews.size(), 1u) << "a confirmation has no undo window";
+    staff.on_reply({office.tickets, Done{"ok"}}, t0);
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("b", "review", 2), item("c", "review")}},
+        t0);
+    staff.toggle("b", t0);
+    staff.apply(ReviewAction::Reject, t0);
+    staff.toggle("c", t0 + 2s);
+    staff.apply(ReviewAction::Dispose, t0 + 2s);
+    ASSERT_EQ(office.reviews.size(), 2u);
+    EXPECT_EQ(office.reviews[1].first, std::vector<std::string>{"b"});
+    EXPECT_EQ(office.reviews[1].second, ReviewAction::Reject);
+    ASSERT_TRUE(staff.held().has_value());
+    EXPECT_EQ(staff.held()->uuids, std::vector<std::string>{"c"});
+    staff.undo(t0 + 3s);
+    ASSERT_EQ(office.undone.size(), 1u);
+    EXPECT_EQ(office.undone[0].first, std::vector<std::string>{"c"}) << "only the latest can be undone";
+}
+
+TEST_F(StaffWorkTest, LeavingTheQueueMakesAHeldRefusalFinalBeforeAnythingElseIsAsked) {
+    staff.toggle("a", t0);
+    staff.apply(ReviewAction::Reject, t0);
+    staff.open_dispatch(t0 + 1s);
+    ASSERT_EQ(office.reviews.size(), 1u) << "stored now, not lost";
+    ASSERT_FALSE(office.plan_queries.empty());
+    EXPECT_LT(office.tickets - 1, office.plan_queries.back())
+        << "the refusal is asked before the dispatch plan, so a refused pack is not offered";
+    EXPECT_FALSE(staff.held().has_value());
+
+    staff.back_to_queue(t0 + 2s);
+    staff.on_reply({office.queue_tickets.back(), std::vector<QueueItem>{item("b", "review", 2)}}, t0 + 2s);
+    staff.toggle("b", t0 + 2s);
+    staff.apply(ReviewAction::Dispose, t0 + 2s);
+    staff.close();
+    ASSERT_EQ(office.reviews.size(), 2u) << "closing the staff screen makes it final too";
+    EXPECT_EQ(office.reviews[1].second, ReviewAction::Dispose);
+}
 
 TEST_F(StaffWorkTest, FiltersGoToThePortWhole) {
     EXPECT_EQ(staff.categories(), (std::vector<std::string>{"cough", "fever"}));
@@ -723,6 +881,43 @@ TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWith
     }
     EXPECT_EQ(approvals, 1);
     EXPECT_TRUE(book->audit().verify().value().ok());
+}
+
+// An undone refusal was never stored: the back office writes only the undo's audit row, nothing for
+// the hub, and the drop-off stays pending exactly as it was.
+TEST_F(LocalBackOfficeTest, AnUndoneRefusalLeavesTheDropOffPendingAndOnlyAnAuditRow) {
+    add_user("wang", "staff", "2468");
+    const std::string reviewed = record("review");
+    const std::string accepted = record("accept");
+    auto office = make_office();
+    ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+    const auto before = book->summary().value();
+    const auto audit_before = book->audit().rows().value().size();
+
+    const Outcome undone = task(*office, office->undo_review({reviewed}, ReviewAction::Reject));
+    EXPECT_TRUE(undone.ok) << undone.message;
+    const auto after = book->summary().value();
+    EXPECT_EQ(after.outbox_pending, before.outbox_pending) << "the hub hears nothing of it";
+    const auto queue = wait_reply(*office, office->query_queue({}));
+    const auto& items = std::get<std::vector<QueueItem>>(queue.result.value());
+    ASSERT_EQ(items.size(), 2u);
+    EXPECT_EQ(items[0].uuid, reviewed);
+    EXPECT_EQ(items[0].review_state, "pending");
+    const auto audit = book->audit().rows().value();
+    ASSERT_EQ(audit.size(), audit_before + 1) << "one row for the undo, nothing removed";
+    EXPECT_EQ(audit.back().action, "review-undone");
+    EXPECT_EQ(audit.back().actor, "wang");
+    EXPECT_EQ(audit.back().entity_id, reviewed);
+    EXPECT_NE(audit.back().detail.find("\"undone_action\":\"reject\""), std::string::npos)
+        << audit.back().detail;
+    EXPECT_TRUE(book->audit().verify().value().ok());
+
+    // An undo cannot apply to a drop-off that was reviewed meanwhile: it says so and notes nothing.
+    ASSERT_TRUE(task(*office, office->review({accepted}, ReviewAction::Dispose)).ok);
+    const Outcome late = task(*office, office->undo_review({accepted}, ReviewAction::Dispose));
+    EXPECT_FALSE(late.ok);
+    EXPECT_NE(late.message.find("already disposed"), std::string::npos) << late.message;
+    EXPECT_EQ(book->audit().rows().value().back().action, "review-dispose");
 }
 
 TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {

@@ -353,6 +353,51 @@ TEST(TechnicianFlow, HubTestAndImportRunAsTasks) {
     EXPECT_EQ(tech.hub_report()->server_version, "15.5");
 }
 
+// A hub test's result is about one address: an edit or an undo of that address forgets it, and a test
+// still running for the old address is ignored when it answers.
+TEST(TechnicianFlow, AnEditOrUndoOfTheHubAddressForgetsTheLastTestResult) {
+    CountingOffice office;
+    TechnicianSettings saved;
+    saved.hub_url = "postgresql://hub.example/medkiosk";
+    TechnicianFlow tech(office, saved);
+    HubTestReport failed;
+    failed.problem_key = "tech.hub.no_answer";
+    failed.detail = "timeout expired";
+
+    tech.set_hub_url("postgresql://hub.example:5433/medkiosk");
+    tech.test_hub();
+    tech.on_reply({static_cast<std::uint64_t>(office.sent), failed});
+    ASSERT_TRUE(tech.hub_report().has_value());
+    ASSERT_TRUE(tech.hub_test().result.has_value());
+    tech.revert();  // back to the saved address: the failure was about the other one
+    EXPECT_FALSE(tech.hub_report().has_value()) << "a stale result stays after undo";
+    EXPECT_FALSE(tech.hub_test().result.has_value());
+
+    tech.test_hub();
+    tech.on_reply({static_cast<std::uint64_t>(office.sent), failed});
+    ASSERT_TRUE(tech.hub_report().has_value());
+    tech.set_hub_url(tech.draft().hub_url);  // no change: the result stays
+    EXPECT_TRUE(tech.hub_report().has_value());
+    tech.set_hub_url("postgresql://hub.example/medkiosk2");
+    EXPECT_FALSE(tech.hub_report().has_value()) << "an edit forgets it";
+    tech.set_hub_url("postgresql://hub.example/medkiosk");
+    EXPECT_FALSE(tech.hub_report().has_value()) << "typing the old address back does not bring it back";
+
+    // A test running while the address changes: its answer is about the old address.
+    tech.test_hub();
+    const auto running = static_cast<std::uint64_t>(office.sent);
+    tech.set_hub_url("postgresql://other.example/medkiosk");
+    EXPECT_FALSE(tech.hub_test_running()) << "a new test may start at once";
+    tech.on_reply({running, failed});
+    EXPECT_FALSE(tech.hub_report().has_value());
+    // Even when the draft is changed behind the flow's back, a result never shows beside another address.
+    tech.test_hub();
+    tech.on_reply({static_cast<std::uint64_t>(office.sent), failed});
+    ASSERT_TRUE(tech.hub_report().has_value());
+    tech.draft().hub_url = "postgresql://third.example/medkiosk";
+    EXPECT_FALSE(tech.hub_report().has_value());
+}
+
 TEST(TechnicianUsersForm, MistakesAreCaughtBeforeAnythingIsSentAndPinsAreNotKept) {
     CountingOffice office;
     TechnicianFlow flow(office, {});

@@ -20,6 +20,69 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// How a failed hub connection is named, from what the probe saw (the real servers behind each of these
+// are in tests/sync/technician_hub_test.cpp). The messages are libpq 15's own.
+TEST(HubProblemKey, EachFailureIsNamedByWhatHappened) {
+    struct Case {
+        storage::HubProbe probe;
+        const char* key;
+    };
+    const auto probe = [](bool tcp, bool postgres, std::string sqlstate, std::string message) {
+        storage::HubProbe made;
+        made.tcp_connected = tcp;
+        made.postgres_answered = postgres;
+        made.sqlstate = std::move(sqlstate);
+        made.message = std::move(message);
+        return made;
+    };
+    const Case cases[] = {
+        {probe(false, false, "",
+               "connection to server at \"127.0.0.1\", port 1 failed: Connection refused\n\t"
+               "Is the server running on that host and accepting TCP/IP connections?"),
+         "tech.hub.no_answer"},
+        {probe(false, false, "",
+               "could not translate host name \"hub.invalid\" to address: Name or service not known"),
+         "tech.hub.no_answer"},
+        {probe(false, false, "", "timeout expired after 3 s"), "tech.hub.no_answer"},
+        {probe(true, false, "", "timeout expired after 3 s"), "tech.hub.not_postgresql"},
+        {probe(true, false, "",
+               "connection to server at \"127.0.0.1\", port 8080 failed: received invalid "
+               "response to SSL negotiation: H"),
+         "tech.hub.not_postgresql"},
+        {probe(true, false, "",
+               "connection to server at \"127.0.0.1\", port 8080 failed: expected "
+               "authentication request from server, but received H"),
+         "tech.hub.not_postgresql"},
+        {probe(true, false, "",
+               "connection to server at \"127.0.0.1\", port 8080 failed: server closed the "
+               "connection unexpectedly"),
+         "tech.hub.not_postgresql"},
+        {probe(true, false, "",
+               "connection to server at \"127.0.0.1\", port 5432 failed: SSL error: "
+               "certificate verify failed"),
+         "tech.hub.tls"},
+        {probe(true, true, "", "server certificate for \"hub\" does not match host name \"10.0.0.2\""),
+         "tech.hub.tls"},
+        {probe(true, true, "",
+               "connection to server at \"127.0.0.1\", port 5432 failed: fe_sendauth: no "
+               "password supplied"),
+         "tech.hub.auth"},
+        {probe(true, true, "28P01", "FATAL:  28P01: password authentication failed for user \"kiosk_k1\""),
+         "tech.hub.auth"},
+        // The server may speak Chinese: its code still says what happened.
+        {probe(true, true, "28000", "FATAL:  28000: 没有用于主机 \"10.0.0.9\" 的 pg_hba.conf 记录"),
+         "tech.hub.auth"},
+        {probe(true, true, "3D000", "FATAL:  3D000: database \"hubb\" does not exist"),
+         "tech.hub.no_database"},
+        {probe(true, true, "53300", "FATAL:  53300: sorry, too many clients already"), "tech.hub.other"},
+        {probe(true, true, "", "something libpq has not said before"), "tech.hub.other"},
+    };
+    for (const auto& [seen, key] : cases) EXPECT_EQ(hub_problem_key(seen), key) << seen.message;
+    storage::HubProbe connected;
+    connected.connected = true;
+    EXPECT_EQ(hub_problem_key(connected), "");
+}
+
 class TechnicianOfficeTest : public ::testing::Test {
   protected:
     test::TempDir dir;

@@ -187,6 +187,46 @@ TEST_F(LedgerStaffTest, ReclassifyWritesCategoryReviewOutboxAndAuditTogether) {
     EXPECT_EQ(raw.text("SELECT category FROM dropoff WHERE uuid = '" + unknown + "'"), "cough");
 }
 
+// A refusal taken back within its undo window was never stored (the kiosk holds it back): the undo
+// writes only its audit row: no review row, no outbox row, the drop-off untouched.
+TEST_F(LedgerStaffTest, AnUndoneRefusalIsOnlyAnAuditRow) {
+    const std::string pending = record("06900000000014", "2027-05-31", "review", "fever");
+    RawDb raw(ledger_path());
+    const auto before_outbox = raw.integer("SELECT COUNT(*) FROM outbox");
+    const auto before_audit = ledger->audit().rows().value().size();
+    const std::string before_row = raw.text(
+        "SELECT quote(review_state) || quote(category) || quote(quantity) "
+        "FROM dropoff WHERE uuid = '" +
+        pending + "'");
+
+    const auto undone = ledger->staff().record_review_undone(pending, staff_id, "reject");
+    ASSERT_TRUE(undone.ok()) << undone.error().message;
+    EXPECT_EQ(raw.text("SELECT quote(review_state) || quote(category) || quote(quantity) FROM dropoff WHERE "
+                       "uuid = '" +
+                       pending + "'"),
+              before_row);
+    EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM review_action"), 0);
+    EXPECT_EQ(raw.integer("SELECT COUNT(*) FROM outbox"), before_outbox) << "the hub hears nothing";
+    const auto audit = ledger->audit().rows().value();
+    ASSERT_EQ(audit.size(), before_audit + 1);
+    EXPECT_EQ(audit.back().action, "review-undone");
+    EXPECT_EQ(audit.back().actor, "wang");
+    EXPECT_EQ(audit.back().entity_id, pending);
+    EXPECT_EQ(nlohmann::json::parse(audit.back().detail)["undone_action"], "reject");
+    EXPECT_TRUE(ledger->audit().verify().value().ok());
+
+    // Only for a refusal or disposal, by a known user, of a drop-off that exists and is still pending.
+    EXPECT_FALSE(ledger->staff().record_review_undone(pending, staff_id, "approve").ok());
+    EXPECT_FALSE(ledger->staff().record_review_undone(pending, 999, "reject").ok());
+    EXPECT_FALSE(ledger->staff().record_review_undone("no-such-uuid", staff_id, "reject").ok());
+    ASSERT_TRUE(ledger->staff().record_review(pending, staff_id, "dispose", "").ok());
+    const auto late = ledger->staff().record_review_undone(pending, staff_id, "dispose");
+    ASSERT_FALSE(late.ok());
+    EXPECT_NE(late.error().message.find("already disposed"), std::string::npos) << late.error().message;
+    EXPECT_EQ(ledger->audit().rows().value().size(), before_audit + 2)
+        << "the undo and the disposal, no more";
+}
+
 TEST_F(LedgerStaffTest, ReclassifyRollsBackWhenItsAuditRowCannotBeWritten) {
     const std::string unknown = record("06911111111111", "2027-05-31", "review", "");
     {

@@ -1,10 +1,19 @@
 // The technician's "Test connection" against a real PostgreSQL 15: through the back office's thread,
-// as the screen does it, a working hub reports its version, time and clock difference; a wrong
-// password, an unreachable port and an unknown certificate each get their own actionable kind.
+// as the screen does it, a working hub reports its version, time and clock difference; every failure is
+// named by what happened, against real servers: a closed port (no answer), a web server or random bytes
+// on the port (not PostgreSQL), an unknown certificate (TLS), a wrong password or role (sign-in), a
+// missing database.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <string_view>
 #include <thread>
 
 #include "medkiosk/kiosk/back_office.hpp"
@@ -16,6 +25,72 @@ namespace medkiosk::test {
 namespace {
 
 using namespace std::chrono_literals;
+
+// Something that is not PostgreSQL listening on a loopback port, one connection at a time.
+class FakeService {
+  public:
+    enum class Kind {
+        Http,        // answers whatever arrives with an HTTP error, as a web server on a wrong port may
+        SilentHttp,  // waits for a request line that never comes (libpq sends binary): silence
+        Noise,       // sends bytes that mean nothing at once
+    };
+    explicit FakeService(Kind kind) : kind_(kind) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+            ::listen(listener_, 8) != 0 ||
+            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            ADD_FAILURE() << "cannot listen on loopback";
+            return;
+        }
+        port_ = ntohs(address.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~FakeService() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+        ::close(listener_);
+    }
+    int port() const { return port_; }
+
+  private:
+    void serve() {
+        while (!stop_) {
+            pollfd waiting{listener_, POLLIN, 0};
+            if (::poll(&waiting, 1, 100) <= 0) continue;
+            const int client = ::accept(listener_, nullptr, nullptr);
+            if (client < 0) continue;
+            if (kind_ == Kind::Noise) send(client, "\x17\x03\x99garbage\x00\xff\xfe not a protocol\n");
+            if (kind_ == Kind::Http) {
+                pollfd readable{client, POLLIN, 0};
+                char request[512];
+                if (::poll(&readable, 1, 2000) > 0 && ::read(client, request, sizeof request) > 0)
+                    send(client,
+                         "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+            if (kind_ == Kind::SilentHttp) {
+                // Holds the connection open, reading and saying nothing, until the client gives up.
+                char request[512];
+                pollfd readable{client, POLLIN, 0};
+                while (!stop_ && ::poll(&readable, 1, 100) >= 0) {
+                    if ((readable.revents & POLLIN) && ::read(client, request, sizeof request) <= 0) break;
+                }
+            }
+            ::close(client);
+        }
+    }
+    static void send(int client, std::string_view bytes) {
+        if (::write(client, bytes.data(), bytes.size()) < 0) ADD_FAILURE() << "write to the test client";
+    }
+    Kind kind_;
+    int listener_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
 
 class TechnicianHubTest : public ::testing::Test {
   protected:
@@ -73,7 +148,7 @@ TEST_F(TechnicianHubTest, AWorkingHubReportsItsVersionTimeAndClockDifference) {
 TEST_F(TechnicianHubTest, AWrongPasswordIsToldAsSuch) {
     const kiosk::HubTestReport report = ask(pg.role_conninfo(database, role, "not-the-password"));
     EXPECT_FALSE(report.ok);
-    EXPECT_EQ(report.problem_key, "tech.hub.wrong_password") << report.detail;
+    EXPECT_EQ(report.problem_key, "tech.hub.auth") << report.detail;
     EXPECT_EQ(report.detail.find("not-the-password"), std::string::npos) << "never repeats the password";
 }
 
@@ -83,7 +158,7 @@ TEST_F(TechnicianHubTest, AnUnreachablePortIsToldQuickly) {
     const kiosk::HubTestReport report =
         ask("host=127.0.0.1 port=1 dbname=" + database + " user=" + role + " password=" + password, &took);
     EXPECT_FALSE(report.ok);
-    EXPECT_EQ(report.problem_key, "tech.hub.unreachable") << report.detail;
+    EXPECT_EQ(report.problem_key, "tech.hub.no_answer") << report.detail;
     EXPECT_LE(took.count(), 4) << "the test uses a short connect timeout";
 }
 
@@ -93,7 +168,58 @@ TEST_F(TechnicianHubTest, AnUnknownCertificateIsToldAsSuch) {
                                  " sslmode=verify-full sslrootcert=" + pg.other_ca_file().string();
     const kiosk::HubTestReport report = ask(conninfo);
     EXPECT_FALSE(report.ok);
-    EXPECT_EQ(report.problem_key, "tech.hub.certificate") << report.detail;
+    EXPECT_EQ(report.problem_key, "tech.hub.tls") << report.detail;
+}
+
+TEST_F(TechnicianHubTest, AnUnknownRoleIsASignInProblem) {
+    const kiosk::HubTestReport report = ask(pg.role_conninfo(database, "kiosk_nobody", password));
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.problem_key, "tech.hub.auth") << report.detail;
+}
+
+TEST_F(TechnicianHubTest, AMissingDatabaseIsToldAsSuch) {
+    const kiosk::HubTestReport report = ask(pg.role_conninfo("no_such_hub_db", role, password));
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.problem_key, "tech.hub.no_database") << report.detail;
+    EXPECT_NE(report.detail.find("no_such_hub_db"), std::string::npos) << "libpq's words as the detail";
+}
+
+// A web server on the port: whether the kiosk asks for TLS first (libpq's default, sslmode=prefer) or
+// not, the answer is "not PostgreSQL" — never "certificate not accepted".
+TEST_F(TechnicianHubTest, AWebServerOnThePortIsNotPostgresql) {
+    FakeService web(FakeService::Kind::Http);
+    for (const char* sslmode : {"prefer", "require", "disable"}) {
+        const kiosk::HubTestReport report = ask("host=127.0.0.1 port=" + std::to_string(web.port()) +
+                                                " dbname=hub user=kiosk password=x sslmode=" + sslmode);
+        EXPECT_FALSE(report.ok);
+        EXPECT_EQ(report.problem_key, "tech.hub.not_postgresql") << sslmode << ": " << report.detail;
+    }
+}
+
+TEST_F(TechnicianHubTest, ASilentServiceOnThePortIsNotPostgresqlNotNoAnswer) {
+    FakeService web(FakeService::Kind::SilentHttp);
+    std::chrono::seconds took{0};
+    const kiosk::HubTestReport report =
+        ask("host=127.0.0.1 port=" + std::to_string(web.port()) + " dbname=hub user=kiosk password=x", &took);
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.problem_key, "tech.hub.not_postgresql") << report.detail;
+    EXPECT_LE(took.count(), 5) << "the test's deadline holds";
+}
+
+TEST_F(TechnicianHubTest, RandomBytesOnThePortAreNotPostgresql) {
+    FakeService noise(FakeService::Kind::Noise);
+    for (const char* sslmode : {"prefer", "disable"}) {
+        const kiosk::HubTestReport report = ask("host=127.0.0.1 port=" + std::to_string(noise.port()) +
+                                                " dbname=hub user=kiosk password=x sslmode=" + sslmode);
+        EXPECT_FALSE(report.ok);
+        EXPECT_EQ(report.problem_key, "tech.hub.not_postgresql") << sslmode << ": " << report.detail;
+    }
+}
+
+TEST_F(TechnicianHubTest, AnUnknownHostIsNoAnswer) {
+    const kiosk::HubTestReport report = ask("host=no-such-hub.invalid dbname=hub user=kiosk password=x");
+    EXPECT_FALSE(report.ok);
+    EXPECT_EQ(report.problem_key, "tech.hub.no_answer") << report.detail;
 }
 
 TEST_F(TechnicianHubTest, NoAddressIsToldWithoutTryingTheNetwork) {

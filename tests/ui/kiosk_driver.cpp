@@ -87,11 +87,15 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
 ::testing::AssertionResult KioskDriver::type_into(const std::string& id, const std::string& text) {
     auto clicked = click(id);
     if (!clicked) return clicked;
+    std::this_thread::sleep_for(300ms);  // the field is active (and the on-screen keyboard open) first
     // Held across frames: ImGui 1.86 sees key state once per frame, a quick tap can fall between.
     x_.run({"/usr/bin/xdotool", "keydown", "ctrl+a", "sleep", "0.1", "keyup", "ctrl+a", "keydown",
             "BackSpace", "sleep", "0.1", "keyup", "BackSpace"});
     x_.run({"/usr/bin/xdotool", "type", "--delay", "10", text});
-    std::this_thread::sleep_for(100ms);
+    // The tap opened the on-screen keyboard over the bottom of the screen; Enter closes it keeping the
+    // text (as its Done key does), so the buttons under it can be clicked again.
+    x_.run({"/usr/bin/xdotool", "keydown", "Return", "sleep", "0.1", "keyup", "Return"});
+    std::this_thread::sleep_for(300ms);
     return ::testing::AssertionSuccess();
 }
 

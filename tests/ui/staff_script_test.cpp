@@ -156,13 +156,31 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     ASSERT_TRUE(eventually([&] { return k.button("dispatch", "done").has_value(); }, 10s)) << kiosk.output();
     ASSERT_TRUE(k.click_to("dispatch", "done", "queue"));
 
-    // What is left to review (pack B alone) is refused: the charts then show a refusal.
+    // What is left to review (pack B alone) is refused, taken back with Undo within its 10 s, then
+    // refused again and left: the charts then show a refusal. Held, nothing reaches the ledger (or the
+    // hub's outbox) until the window has passed; the undo is an audit row of its own.
     std::this_thread::sleep_for(800ms);
     ASSERT_TRUE(k.click("queue", "row0"));
     ASSERT_TRUE(k.click("queue", "reject"));
+    ASSERT_TRUE(eventually([&] { return k.button("queue", "undo").has_value(); })) << kiosk.output();
+    k.shot("queue-undo-en");
+    EXPECT_EQ(sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'"), "pending");
+    ASSERT_TRUE(k.click("queue", "undo"));
     ASSERT_TRUE(eventually([&] {
-        return sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'") == "rejected";
+        return sql(ledger, "SELECT COUNT(*) FROM audit_log WHERE action = 'review-undone' AND entity_id = '" +
+                               uuid_of("B1") + "'") == "1";
     })) << kiosk.output();
+    // Past the window: still pending, nothing recorded.
+    std::this_thread::sleep_for(10500ms);
+    EXPECT_EQ(sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'"), "pending");
+    EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'reject'"), "0");
+    // The undo selected B again, as it was: Refuse applies to it at once.
+    ASSERT_TRUE(k.click("queue", "reject"));
+    k.shots_both_languages("queue-undo", "en", "zh");
+    ASSERT_TRUE(eventually(
+        [&] { return sql(ledger, "SELECT review_state FROM dropoff WHERE batch = 'B1'") == "rejected"; },
+        20s))
+        << kiosk.output();
     k.shot("queue-after-dispatch-en");
 
     ASSERT_TRUE(k.click_to("queue", "charts", "charts"));
@@ -193,6 +211,17 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
               "A1:approved\nB1:rejected\nC1:dispatched\nD1:dispatched");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'approve'"), "3");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM review_action WHERE action = 'reject'"), "1");
+    EXPECT_EQ(sql(ledger,
+                  "SELECT COUNT(*) FROM outbox WHERE entity = 'review_action' AND payload LIKE "
+                  "'%\"action\":\"reject\"%'"),
+              "1")
+        << "the undone refusal never reached the outbox";
+    EXPECT_EQ(sql(ledger,
+                  "SELECT actor || ' ' || action FROM audit_log WHERE action LIKE 'review-%' AND "
+                  "entity_id = '" +
+                      uuid_of("B1") + "' ORDER BY seq"),
+              "wang review-undone\nwang review-reject")
+        << "the undo is its own audit row; nothing removed";
     EXPECT_EQ(sql(ledger, "SELECT actor || ' ' || action FROM audit_log WHERE action = 'dispatch'"),
               "wang dispatch\nwang dispatch");
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM outbox WHERE entity = 'dispatch'"), "2");
@@ -202,8 +231,9 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     EXPECT_EQ(packing_lists, 2);
     const auto verified = run_ctl({"db", "verify-audit", "--data-dir", dir});
     EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
-    for (const char* name : {"queue-en", "queue-zh", "dispatch-en", "dispatch-zh", "dispatched-en",
-                             "dispatched-zh", "dispatch-order-en", "charts-en", "charts-zh"}) {
+    for (const char* name :
+         {"queue-en", "queue-zh", "dispatch-en", "dispatch-zh", "dispatched-en", "dispatched-zh",
+          "dispatch-order-en", "charts-en", "charts-zh", "queue-undo-en", "queue-undo-zh"}) {
         EXPECT_TRUE(std::filesystem::exists(std::string(MEDKIOSK_SCREENSHOT_DIR) + "/staff/" + name + ".png"))
             << name;
     }

@@ -68,7 +68,70 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
     ASSERT_TRUE(k.wait_screen("technician")) << kiosk.output();
     k.shot("01-settings-en");
     ASSERT_TRUE(k.click("test-hub"));  // no address yet: told so, with an example
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test problem=tech.hub.no_url", 10s)) << kiosk.output();
     k.shot("01-hub-test-no-address-en");
+    // An address typed: the old result goes at once. Tested: nothing listens on port 1, "no answer".
+    // Undone with Revert: that result goes too, the field is empty again (issue 16: a stale result
+    // stayed on the screen after Undo).
+    const auto count_of = [&](const std::string& needle) {
+        const std::string out = kiosk.output();
+        int count = 0;
+        for (auto at = out.find(needle); at != std::string::npos; at = out.find(needle, at + 1)) ++count;
+        return count;
+    };
+    // Waits until the kiosk has logged `needle` `times` times in all.
+    const auto logged = [&](const std::string& needle, int times) {
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (count_of(needle) < times && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(100ms);
+        return count_of(needle) >= times;
+    };
+    const auto forgotten = [&] { return count_of("event=hub-test-forgotten"); };
+    ASSERT_TRUE(k.type_into("hub", "postgresql://kiosk@127.0.0.1:1/hub"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test-forgotten", 5s)) << kiosk.output();
+    ASSERT_TRUE(k.click("test-hub"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=hub-test problem=tech.hub.no_answer", 10s)) << kiosk.output();
+    k.shot("01-hub-test-no-answer-en");
+    const int before_revert = forgotten();
+    ASSERT_TRUE(k.click("revert"));
+    const auto revert_deadline = std::chrono::steady_clock::now() + 5s;
+    while (forgotten() == before_revert && std::chrono::steady_clock::now() < revert_deadline)
+        std::this_thread::sleep_for(100ms);
+    EXPECT_EQ(forgotten(), before_revert + 1) << "Revert forgets the result\n" << kiosk.output();
+    k.shot("01-hub-test-reverted-en");
+
+    // The on-screen keyboard (a touch kiosk has no other): a tap on a field opens it; its keys are at
+    // least 11 mm; shift, the symbol layer and delete work; Done puts the text into the field, which the
+    // save below writes to kiosk.toml.
+    // A key tapped as a finger does: down, a moment, up, and a pause before the next (xdotool's instant
+    // clicks in a row outrun a loaded machine's frames: the release lands after the pointer moved on).
+    const auto tap = [&](const std::string& key) {
+        std::optional<Rect> rect;
+        for (int i = 0; i < 50 && !(rect = k.button("technician", key)); ++i)
+            std::this_thread::sleep_for(100ms);
+        if (!rect) return ::testing::AssertionFailure() << "no " << key << "\n" << kiosk.output();
+        x.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2),
+               std::to_string(rect->y + rect->h / 2), "mousedown", "1", "sleep", "0.08", "mouseup", "1"});
+        std::this_thread::sleep_for(300ms);
+        return ::testing::AssertionSuccess();
+    };
+    ASSERT_TRUE(k.click("location"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=keyboard field=location state=open", 5s)) << kiosk.output();
+    for (const char* key : {"kbd-shift", "kbd-d", "kbd-o", "kbd-n", "kbd-g", "kbd-sym-minus", "kbd-2"})
+        ASSERT_TRUE(tap(key)) << key;
+    k.shot("01-keyboard-en");
+    for (const char* key : {"kbd-q", "kbd-done", "kbd-space", "kbd-shift", "kbd-backspace"}) {
+        const auto rect = k.button("technician", key);
+        ASSERT_TRUE(rect.has_value()) << key;
+        // 11 mm at the ~96 dpi the kiosk assumes (widgets.hpp) is 41.6 px.
+        EXPECT_GE(rect->h, 41) << key;
+        EXPECT_GE(rect->w, 41) << key;
+    }
+    ASSERT_TRUE(tap("kbd-layer"));
+    ASSERT_TRUE(tap("kbd-sym-hash"));  // waits for the symbol keys to be laid out
+    ASSERT_TRUE(tap("kbd-backspace"));
+    ASSERT_TRUE(tap("kbd-done"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=keyboard field=location state=done", 5s)) << kiosk.output();
 
     // A kiosk id with a space and '!' is refused on the screen; kiosk.toml is not touched.
     ASSERT_TRUE(k.click("idle-more"));
@@ -96,7 +159,15 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
         << saved;
     EXPECT_NE(saved.find("font = \"\"  # fontconfig"), std::string::npos) << saved;
     EXPECT_NE(saved.find("min_shelf_life_days = 100"), std::string::npos) << saved;
+    EXPECT_NE(saved.find("\"Dong-2\""), std::string::npos) << "typed on the on-screen keyboard\n" << saved;
     k.shot("03-settings-saved-zh");
+    // The keyboard speaks the screen's language; Cancel leaves the field as it was.
+    ASSERT_TRUE(k.click("location"));
+    ASSERT_TRUE(logged("event=keyboard field=location state=open", 2)) << kiosk.output();
+    ASSERT_TRUE(tap("kbd-x"));
+    k.shot("03-keyboard-zh");
+    ASSERT_TRUE(tap("kbd-cancel"));
+    ASSERT_TRUE(kiosk.wait_for_output("event=keyboard field=location state=cancelled", 5s)) << kiosk.output();
 
     // Every tab in Chinese, then English again (saved the same way) and every tab in English.
     for (const char* language : {"zh", "en"}) {

@@ -172,6 +172,11 @@ class LocalBackOffice final : public BackOffice {
             [this, uuids = std::move(uuids), action]() -> Answer { return record_reviews(uuids, action); });
     }
 
+    std::uint64_t undo_review(std::vector<std::string> uuids, ReviewAction action) override {
+        return jobs_.submit(
+            [this, uuids = std::move(uuids), action]() -> Answer { return record_undone(uuids, action); });
+    }
+
     std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) override {
         return jobs_.submit([this, uuids = std::move(uuids), category = std::move(category)]() -> Answer {
             return record_reclassifications(uuids, category);
@@ -413,6 +418,30 @@ class LocalBackOffice final : public BackOffice {
                               " drop-off(s): " + std::string(to_string(action));
         if (!problems.empty()) message += " — " + problems;
         if (!problems.empty()) return Error{first_problem, message};
+        return Done{message};
+    }
+
+    Answer record_undone(const std::vector<std::string>& uuids, ReviewAction action) {
+        const storage::UserRecord* user = staff_user();
+        if (user == nullptr) return refused(kNoStaffUser);
+        auto opened = ledger();
+        if (!opened) return opened.error();
+        std::size_t done = 0;
+        std::string problems;
+        ErrorCode first_problem = ErrorCode::Internal;
+        for (const auto& uuid : uuids) {
+            auto recorded =
+                opened.value()->staff().record_review_undone(uuid, user->id, std::string(to_string(action)));
+            if (recorded) {
+                ++done;
+            } else {
+                if (problems.empty()) first_problem = recorded.error().code;
+                problems += (problems.empty() ? "" : "; ") + recorded.error().message;
+            }
+        }
+        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
+                              " drop-off(s): " + std::string(to_string(action)) + " undone";
+        if (!problems.empty()) return Error{first_problem, message + " — " + problems};
         return Done{message};
     }
 

@@ -8,7 +8,7 @@ namespace medkiosk::kiosk {
 using Steady = std::chrono::steady_clock;
 
 StaffFlow::StaffFlow(SignInPort& sign_in, StaffPort& office, StaffSettings settings)
-    : sign_in_(sign_in), office_(office), settings_(settings) {}
+    : sign_in_(sign_in), office_(office), settings_(settings), hold_(settings.undo_window) {}
 
 int StaffFlow::locked_seconds(Steady::time_point now) const {
     if (now >= locked_until_) return 0;
@@ -56,6 +56,10 @@ void StaffFlow::submit(Steady::time_point now) {
 }
 
 void StaffFlow::close() {
+    // Leaving makes a held refusal final; its answer comes to nobody (the queue is gone), which is fine.
+    store_held(hold_.release());
+    storing_.clear();
+    undo_ticket_ = 0;
     screen_ = StaffScreen::Closed;
     pin_.clear();
     pin_ticket_ = 0;
@@ -137,6 +141,9 @@ void StaffFlow::reclassify(const std::string& category, Steady::time_point now) 
 void StaffFlow::open_dispatch(Steady::time_point now) {
     touch(now);
     if (screen_ != StaffScreen::Queue) return;
+    // Final before the plan is read: the back office runs requests in order, so a pack refused a
+    // moment ago is not offered for dispatch.
+    store_held(hold_.release());
     screen_ = StaffScreen::Dispatch;
     picking_category_ = false;
     notice_.clear();
@@ -284,6 +291,7 @@ void StaffFlow::back_to_queue(Steady::time_point now) {
 void StaffFlow::open_charts(int days, Steady::time_point now) {
     touch(now);
     if (screen_ != StaffScreen::Queue && screen_ != StaffScreen::Charts) return;
+    store_held(hold_.release());
     screen_ = StaffScreen::Charts;
     picking_category_ = false;
     notice_.clear();
@@ -310,7 +318,38 @@ void StaffFlow::apply(ReviewAction action, Steady::time_point now) {
     touch(now);
     notice_.clear();
     if (screen_ != StaffScreen::Queue || selected_.empty() || action_ticket_ != 0) return;
-    action_ticket_ = office_.review(std::vector<std::string>(selected_.begin(), selected_.end()), action);
+    std::vector<std::string> uuids(selected_.begin(), selected_.end());
+    if (!ReviewHold::undoable(action)) {
+        action_ticket_ = office_.review(std::move(uuids), action);
+        return;
+    }
+    message_.clear();
+    store_held(hold_.hold(std::move(uuids), action, now));
+    selected_.clear();
+    std::erase_if(items_, [this](const QueueItem& item) { return hidden(item.uuid); });
+}
+
+void StaffFlow::undo(Steady::time_point now) {
+    touch(now);
+    auto taken = hold_.undo(now);
+    if (!taken) return;
+    message_.clear();
+    undo_ticket_ = office_.undo_review(taken->uuids, taken->action);
+    selected_.insert(taken->uuids.begin(), taken->uuids.end());
+    refresh(now);  // after the undo's audit row, in the back office's order: the items come back
+}
+
+void StaffFlow::store_held(std::optional<ReviewHold::Held> held) {
+    if (!held) return;
+    const std::uint64_t ticket = office_.review(held->uuids, held->action);
+    storing_[ticket] = std::move(held->uuids);
+}
+
+bool StaffFlow::hidden(const std::string& uuid) const {
+    if (hold_.holds(uuid)) return true;
+    for (const auto& [ticket, uuids] : storing_)
+        if (std::find(uuids.begin(), uuids.end(), uuid) != uuids.end()) return true;
+    return false;
 }
 
 void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
@@ -334,6 +373,9 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
         queue_ticket_ = 0;
         if (const auto* items = answer_if<std::vector<QueueItem>>(reply)) {
             items_ = *items;
+            // Still pending in the ledger while held (or until stored), but no longer the pharmacist's
+            // work: shown as gone, as the banner says.
+            std::erase_if(items_, [this](const QueueItem& item) { return hidden(item.uuid); });
             std::set<std::string> still_there;
             for (const auto& item : items_) {
                 if (selected_.count(item.uuid)) still_there.insert(item.uuid);
@@ -374,6 +416,17 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
         }
         return;
     }
+    if (auto storing = storing_.find(reply.ticket); storing != storing_.end()) {
+        storing_.erase(storing);
+        show_result(reply);
+        if (screen_ == StaffScreen::Queue) refresh(now);  // a failure brings the items back
+        return;
+    }
+    if (reply.ticket == undo_ticket_) {
+        undo_ticket_ = 0;
+        if (!reply.result || answer_if<Done>(reply) == nullptr) show_result(reply);
+        return;
+    }
     if (reply.ticket == action_ticket_) {
         action_ticket_ = 0;
         if (const auto* done = answer_if<DispatchDone>(reply)) {
@@ -400,6 +453,7 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
 }
 
 void StaffFlow::tick(Steady::time_point now) {
+    store_held(hold_.take_due(now));  // its answer reloads the queue
     if (screen_ != StaffScreen::Closed && now - last_activity_ >= settings_.idle_timeout) close();
 }
 

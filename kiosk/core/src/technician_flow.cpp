@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "medkiosk/iso_date.hpp"
+#include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/users.hpp"
@@ -253,6 +254,7 @@ bool TechnicianFlow::save() {
 }
 
 void TechnicianFlow::revert() {
+    if (draft_.hub_url != saved_.hub_url) forget_hub_test();
     draft_ = saved_;
     errors_.clear();
     save_.result.reset();
@@ -268,10 +270,35 @@ void TechnicianFlow::refresh_cameras() {
     camera_sources_ = list_camera_sources();
 }
 
+void TechnicianFlow::set_hub_url(std::string hub_url) {
+    if (hub_url == draft_.hub_url) return;
+    draft_.hub_url = std::move(hub_url);
+    forget_hub_test();
+}
+
+void TechnicianFlow::forget_hub_test() {
+    if (hub_ticket_ != 0 || hub_report_ || hub_test_.result) log_event("hub-test-forgotten", {});
+    hub_ticket_ = 0;  // a test still running answers about an address no longer in the field
+    hub_test_ = {};
+    hub_report_.reset();
+    hub_tested_url_.clear();
+}
+
+const TaskState& TechnicianFlow::hub_test() const {
+    static const TaskState kNone;
+    return hub_result_current() ? hub_test_ : kNone;
+}
+
+const std::optional<HubTestReport>& TechnicianFlow::hub_report() const {
+    static const std::optional<HubTestReport> kNone;
+    return hub_result_current() ? hub_report_ : kNone;
+}
+
 void TechnicianFlow::test_hub() {
     if (hub_ticket_ != 0) return;
     hub_test_ = {true, std::nullopt};
     hub_report_.reset();
+    hub_tested_url_ = draft_.hub_url;
     hub_ticket_ = office_.test_hub(draft_.hub_url);
 }
 
@@ -389,6 +416,7 @@ void TechnicianFlow::on_reply(const BackOfficeReply& reply) {
     } else if (reply.ticket == hub_ticket_) {
         hub_ticket_ = 0;
         if (const auto* report = answer_if<HubTestReport>(reply)) {
+            log_event("hub-test", {{"problem", report->ok ? "none" : report->problem_key}});
             hub_report_ = *report;
             hub_test_ = {false, report->ok ? Result<Done>(Done{report->detail})
                                            : Result<Done>(Error{ErrorCode::Io, report->detail})};

@@ -8,6 +8,7 @@
 #include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/hub_probe.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::kiosk {
@@ -19,20 +20,33 @@ bool contains(const std::string& text, std::string_view part) {
 
 }  // namespace
 
-std::string hub_problem_key(const std::string& full_message) {
-    // Only libpq's words: the hub session's advice after " — " names every possible cause.
-    const std::string message = full_message.substr(0, full_message.find(" — "));
-    if (contains(message, "password authentication failed") || contains(message, "no password supplied") ||
+std::string hub_problem_key(const storage::HubProbe& probe) {
+    if (probe.connected) return "";
+    // The server's own code first: it does not depend on the language the server speaks.
+    const std::string& state = probe.sqlstate;
+    if (state == "3D000") return "tech.hub.no_database";
+    // 28P01 wrong password, 28000 no such role or pg_hba.conf refuses the host, 42501 no CONNECT right.
+    if (state == "28P01" || state == "28000" || state == "42501") return "tech.hub.auth";
+    if (!state.empty()) return "tech.hub.other";
+    // Then libpq's own words (the kiosk never sets a locale, so libpq speaks English).
+    const std::string& message = probe.message;
+    if (contains(message, "invalid response to SSL negotiation") ||
+        contains(message, "expected authentication request") ||
+        contains(message, "server closed the connection unexpectedly") ||
+        contains(message, "received invalid response") || contains(message, "unexpected message"))
+        return "tech.hub.not_postgresql";
+    if (contains(message, "no password supplied") || contains(message, "password authentication failed") ||
         contains(message, "SCRAM") || contains(message, "authentication failed"))
-        return "tech.hub.wrong_password";
-    if (contains(message, "certificate") || contains(message, "SSL") || contains(message, "ssl"))
-        return "tech.hub.certificate";
-    if (contains(message, "Connection refused") || contains(message, "timeout expired") ||
-        contains(message, "could not translate host name") || contains(message, "No route to host") ||
-        contains(message, "Network is unreachable") || contains(message, "Connection timed out") ||
-        contains(message, "No such file or directory") || contains(message, "could not connect"))
-        return "tech.hub.unreachable";
-    return "tech.hub.refused";
+        return "tech.hub.auth";
+    if (contains(message, "SSL") || contains(message, "certificate") || contains(message, "TLS") ||
+        contains(message, "sslrootcert") || contains(message, "does not match host name"))
+        return "tech.hub.tls";
+    // Nothing accepted the connection (refused, no route, no such host, no socket, silence).
+    if (!probe.tcp_connected) return "tech.hub.no_answer";
+    // Something accepted it but never spoke PostgreSQL's protocol: a web server waiting for its request
+    // line stays silent until the timeout.
+    if (!probe.postgres_answered) return "tech.hub.not_postgresql";
+    return "tech.hub.other";
 }
 
 HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds) {
@@ -42,9 +56,17 @@ HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds
         report.detail = "no hub address set";
         return report;
     }
+    // Watched step by step to say what went wrong; the session for the questions below is the sync
+    // worker's usual one (a second connection, a few milliseconds on a working hub).
+    const storage::HubProbe probe = storage::probe_hub(conninfo, connect_timeout_seconds);
+    if (!probe.connected) {
+        report.problem_key = hub_problem_key(probe);
+        report.detail = probe.message;
+        return report;
+    }
     auto session = storage::HubSession::connect(conninfo, connect_timeout_seconds);
     if (!session) {
-        report.problem_key = hub_problem_key(session.error().message);
+        report.problem_key = "tech.hub.other";
         report.detail = session.error().message;
         return report;
     }
@@ -56,7 +78,7 @@ HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds
         "extract(epoch FROM clock_timestamp())::text");
     const auto answered = SystemClock::now();
     if (!rows || rows.value().empty() || rows.value().front().size() < 3) {
-        report.problem_key = "tech.hub.refused";
+        report.problem_key = "tech.hub.query_failed";
         report.detail = rows ? std::string("the hub answered nothing") : rows.error().message;
         return report;
     }

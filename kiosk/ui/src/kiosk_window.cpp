@@ -362,6 +362,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         // First, so that a key meant for the warning does not reach the screen (it stays on top).
         if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
         DrawScreen(ui, out_of_order);
+        DrawTouchKeyboard(ui);
         FlushButtonLog(shown_screen.c_str());
         ApplyDonorActions(ui.donor, flow, now);
         // The language the donor screens speak: chosen by a donor, back to the kiosk's after a donation.

@@ -88,6 +88,8 @@ void DrawStaffQueueScreen(UiContext& ui);
 void DrawDispatchScreen(UiContext& ui);
 void DrawChartsScreen(UiContext& ui);
 void DrawTechnicianScreen(UiContext& ui);
+// The on-screen keyboard, over the bottom of whatever staff or technician screen has a field open.
+void DrawTouchKeyboard(UiContext& ui);
 // The technician screen's Users and Rules tabs, drawn inside its scrolling child.
 void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);

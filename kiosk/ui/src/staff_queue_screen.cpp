@@ -210,6 +210,20 @@ void DrawStaffQueueScreen(UiContext& ui) {
             staff.apply(kiosk::ReviewAction::Dispose, ui.now);
         ImGui::EndDisabled();
     }
+    if (const auto& held = staff.held()) {
+        // The refusal or disposal just tapped, with its way back until the window closes.
+        const bool refused = held->action == kiosk::ReviewAction::Reject;
+        ImGui::AlignTextToFramePadding();
+        const std::string what =
+            (refused ? "× " : "") + kiosk::fill(ui.tr(refused ? "staff.held_reject" : "staff.held_dispose"),
+                                                {{"count", std::to_string(held->uuids.size())}});
+        ImGui::PushStyleColor(ImGuiCol_Text, refused ? colours::refuse : colours::review);
+        ImGui::TextUnformatted(what.c_str());
+        ImGui::PopStyleColor();
+        const std::string undo =
+            kiosk::fill(ui.tr("staff.undo"), {{"seconds", std::to_string(staff.undo_seconds_left(ui.now))}});
+        if (Button(undo + "##undo", colours::primary)) staff.undo(ui.now);
+    }
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
     if (!staff.message().empty())
         TextWrappedColoured(

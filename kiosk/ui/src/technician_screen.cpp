@@ -85,7 +85,9 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ImGui::Separator();
 
     RowLabel(ui.tr("tech.hub_url"), column);
-    InputString("##hub", draft.hub_url, field - action - spacing);
+    // Through the flow, so an edit forgets the test result of the address that was there before.
+    std::string hub_url = draft.hub_url;
+    if (InputString("##hub", hub_url, field - action - spacing)) tech.set_hub_url(std::move(hub_url));
     ImGui::SameLine(0, spacing);
     ImGui::BeginDisabled(tech.hub_test_running());
     if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(action, 0), colours::primary))

@@ -152,10 +152,18 @@ bool InputString(const char* id, std::string& value, float width) {
     std::snprintf(buffer, sizeof buffer, "%s", value.c_str());
     ImGui::SetNextItemWidth(width);
     PushTouchFramePadding();
-    const bool changed = ImGui::InputText(id, buffer, sizeof buffer);
+    bool changed = ImGui::InputText(id, buffer, sizeof buffer);
     ImGui::PopStyleVar();
     note_button(id);  // tests click into fields too
-    if (changed) value = buffer;
+    if (ImGui::IsItemActivated()) OpenTouchKeyboard(id, value);
+    if (changed) {
+        value = buffer;
+        SyncTouchKeyboard(id, value);
+    }
+    if (auto typed = TakeTouchKeyboardResult(id); typed && *typed != value) {
+        value = std::move(*typed);
+        changed = true;
+    }
     return changed;
 }
 

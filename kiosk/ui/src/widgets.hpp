@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 
 namespace medkiosk::ui {
@@ -45,8 +46,15 @@ void FlushButtonLog(const char* screen);
 void TextCentered(const std::string& text);
 // A label aligned with the controls beside it; the next item starts at `column` (0 = right after it).
 void RowLabel(const std::string& text, float column);
-// A one-line text field editing `value`; true when it changed this frame.
+// A one-line text field editing `value`; true when it changed this frame. A tap on it opens the
+// on-screen keyboard (touch_keyboard.cpp) for it; the keyboard's Done changes it like typing does.
 bool InputString(const char* id, std::string& value, float width);
+// The on-screen keyboard's link to the fields (touch_keyboard.cpp): opened for one field at a time;
+// kept in step with what a physical keyboard types into that field; its text, once Done, goes back
+// to the field on a later frame.
+void OpenTouchKeyboard(const std::string& field, const std::string& text);
+void SyncTouchKeyboard(const std::string& field, const std::string& text);
+std::optional<std::string> TakeTouchKeyboardResult(const std::string& field);
 // A PIN field: digits only, shown as dots.
 bool InputPin(const char* id, std::string& value, float width);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);

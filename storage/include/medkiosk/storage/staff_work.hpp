@@ -26,6 +26,12 @@ class StaffWork {
     // `action` is "approve", "reject" or "dispose" (review states approved, rejected, disposed).
     Result<ReviewAction> record_review(const std::string& dropoff_uuid, std::int64_t user_id,
                                        const std::string& action, const std::string& note);
+    // A pharmacist took back a refusal or disposal within its undo window, before it was recorded (the
+    // kiosk holds those actions back for the window, so nothing reached the review rows, the outbox or
+    // the hub): only an audit row "review-undone", so the audit trail shows the change of mind. The
+    // drop-off must exist and still be pending.
+    Result<void> record_review_undone(const std::string& dropoff_uuid, std::int64_t user_id,
+                                      const std::string& action);
     // Moves a drop-off that is still pending or approved to another catalogue category.
     Result<Reclassification> record_reclassify(const std::string& dropoff_uuid, std::int64_t user_id,
                                                const std::string& category, const std::string& note);

@@ -140,8 +140,9 @@ struct ChartData {
 // The hub connection test: what the hub said, or which kind of problem stopped it.
 struct HubTestReport {
     bool ok = false;
-    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.unreachable",
-    // "tech.hub.wrong_password", "tech.hub.certificate", "tech.hub.refused"; "" when ok.
+    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.no_answer",
+    // "tech.hub.not_postgresql", "tech.hub.tls", "tech.hub.auth", "tech.hub.no_database",
+    // "tech.hub.other", "tech.hub.query_failed" (connected, the test query failed); "" when ok.
     std::string problem_key;
     std::string detail;             // libpq's words (never a password)
     std::string server_version;     // e.g. "15.5"
@@ -192,6 +193,9 @@ class StaffPort {
     virtual ~StaffPort() = default;
     virtual std::uint64_t query_queue(QueueFilter filter) = 0;  // std::vector<QueueItem>
     virtual std::uint64_t review(std::vector<std::string> uuids, ReviewAction action) = 0;
+    // A refusal or disposal the pharmacist took back within its undo window (review_hold.hpp): it was
+    // never recorded, so only the audit log hears of it (one "review-undone" row per drop-off). Done.
+    virtual std::uint64_t undo_review(std::vector<std::string> uuids, ReviewAction action) = 0;
     virtual std::uint64_t reclassify(std::vector<std::string> uuids, std::string category) = 0;
     virtual std::uint64_t query_categories() = 0;     // CategoryList
     virtual std::uint64_t query_dispatch_plan() = 0;  // DispatchPlan

@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "medkiosk/kiosk/back_office_ports.hpp"
+#include "medkiosk/kiosk/review_hold.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -20,6 +22,7 @@ struct StaffSettings {
     std::chrono::seconds idle_timeout{120};        // an unattended staff screen closes itself
     std::size_t max_pin_digits = 8;
     std::size_t min_pin_digits = 4;
+    std::chrono::milliseconds undo_window{10000};  // a refusal or disposal can be taken back this long
 };
 
 class StaffFlow {
@@ -55,7 +58,17 @@ class StaffFlow {
     void toggle(const std::string& uuid, std::chrono::steady_clock::time_point now);
     void select_all(std::chrono::steady_clock::time_point now);
     void clear_selection(std::chrono::steady_clock::time_point now);
-    void apply(ReviewAction action, std::chrono::steady_clock::time_point now);  // on the selection
+    // On the selection. A confirmation is stored at once; a refusal or disposal is held for the undo
+    // window (review_hold.hpp says why) and stored when it has passed, when another refusal follows,
+    // or when the pharmacist leaves the queue (dispatch, charts, close: the action is final then).
+    // Held items leave the list and the selection at once, as if stored.
+    void apply(ReviewAction action, std::chrono::steady_clock::time_point now);
+    // The refusal or disposal that can still be undone, if any.
+    const std::optional<ReviewHold::Held>& held() const { return hold_.held(); }
+    int undo_seconds_left(std::chrono::steady_clock::time_point now) const { return hold_.seconds_left(now); }
+    // Within the window: nothing is stored but an audit row for the undo; the items come back to
+    // the list and to the selection as they were. After it: nothing happens (the action is final).
+    void undo(std::chrono::steady_clock::time_point now);
     // The hub sync's figures for the queue's header (cheap: no database); nullopt without a hub.
     std::optional<storage::SyncProgress> sync_state() const { return office_.sync_state(); }
     const std::string& message() const { return message_; }  // the last error or outcome to show
@@ -119,7 +132,9 @@ class StaffFlow {
 
   private:
     void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
-    void show_result(const BackOfficeReply& reply);  // a command's Done or error as the message
+    void show_result(const BackOfficeReply& reply);         // a command's Done or error as the message
+    void store_held(std::optional<ReviewHold::Held> held);  // a hold that has become final
+    bool hidden(const std::string& uuid) const;             // held, or being stored
 
     SignInPort& sign_in_;
     StaffPort& office_;
@@ -155,6 +170,9 @@ class StaffFlow {
     std::uint64_t charts_ticket_ = 0;
     std::optional<ChartData> charts_;
     std::chrono::steady_clock::time_point last_activity_{};
+    ReviewHold hold_;
+    std::map<std::uint64_t, std::vector<std::string>> storing_;  // a final hold's ticket → its items
+    std::uint64_t undo_ticket_ = 0;
 };
 
 }  // namespace medkiosk::kiosk

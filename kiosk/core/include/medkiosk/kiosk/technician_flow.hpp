@@ -132,11 +132,14 @@ class TechnicianFlow {
     const std::vector<std::string>& camera_sources() const { return camera_sources_; }
     void refresh_cameras();
 
+    // The hub test's result always belongs to the address in the field: an edit of the address, or a
+    // revert that changes it, forgets the last result (and ignores a test still running for the old one).
+    void set_hub_url(std::string hub_url);
     void test_hub();
     void import_catalogue();
-    const TaskState& hub_test() const { return hub_test_; }
+    const TaskState& hub_test() const;
     bool hub_test_running() const { return hub_ticket_ != 0; }
-    const std::optional<HubTestReport>& hub_report() const { return hub_report_; }
+    const std::optional<HubTestReport>& hub_report() const;
     const TaskState& catalogue_import() const { return import_; }
     TaskProgress import_progress() const { return office_.import_progress(); }  // cheap: every frame
 
@@ -183,6 +186,9 @@ class TechnicianFlow {
     TaskState save_;
     TaskState hub_test_;
     std::optional<HubTestReport> hub_report_;
+    std::string hub_tested_url_;  // the address the result (or the running test) is about
+    void forget_hub_test();
+    bool hub_result_current() const { return hub_tested_url_ == draft_.hub_url; }
     TaskState import_;
     std::optional<UserList> users_;
     UserDraft new_user_;

@@ -10,6 +10,7 @@
 
 #include "medkiosk/kiosk/back_office_ports.hpp"
 #include "medkiosk/kiosk/policy.hpp"
+#include "medkiosk/storage/hub_probe.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -17,9 +18,11 @@ namespace medkiosk::kiosk {
 // Connects with a short timeout, asks the server's version and clock, and measures the skew; or says
 // which kind of problem it met (HubTestReport::problem_key).
 HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds = 3);
-// The kind of a libpq connection error: "tech.hub.wrong_password", "tech.hub.certificate",
-// "tech.hub.unreachable" or "tech.hub.refused".
-std::string hub_problem_key(const std::string& libpq_message);
+// What a failed attempt met, as the translation key of its sentence: "tech.hub.no_answer" (refused,
+// timeout, unknown host), "tech.hub.not_postgresql" (something else listens there), "tech.hub.tls",
+// "tech.hub.auth" (password, role, pg_hba.conf), "tech.hub.no_database", else "tech.hub.other" (the
+// report's detail has libpq's words). "" when it connected.
+std::string hub_problem_key(const storage::HubProbe& probe);
 
 Result<Done> save_settings_file(const std::filesystem::path& config_file,
                                 const std::vector<std::pair<std::string, std::string>>& values);
