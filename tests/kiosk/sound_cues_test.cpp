@@ -93,11 +93,11 @@ TEST(SoundCues, NothingClicksEveryNoteStartsAndEndsAtZero) {
         EXPECT_LE(std::abs(samples.back()), peak / 1000) << to_string(cue);
         // The first and last 2 ms are ramps, not the full swing.
         const std::size_t ramp = kCueSampleRate / 500;
-        for (std::size_t i = 0; i < ramp; ++i) {
-            ASSERT_LT(std::abs(samples[i]), peak / 2) << to_string(cue) << " starts abruptly at " << i;
-            ASSERT_LT(std::abs(samples[samples.size() - 1 - i]), peak / 2)
-                << to_string(cue) << " ends abruptly";
-        }
+        int loudest_edge = 0;
+        for (std::size_t i = 0; i < ramp; ++i)
+            loudest_edge = std::max({loudest_edge, std::abs(static_cast<int>(samples[i])),
+                                     std::abs(static_cast<int>(samples[samples.size() - 1 - i]))});
+        EXPECT_LT(loudest_edge, peak / 2) << to_string(cue) << " starts or ends abruptly";
         // A click is a jump: the curvature (second difference) of a 2 kHz tone is at most 7.5 % of its
         // amplitude per sample, a step's is the whole step. Nothing anywhere may bend harder than that.
         int worst = 0;
