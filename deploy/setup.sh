@@ -15,6 +15,8 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
   # kiosk UI
   libimgui-dev libglfw3-dev libgl-dev libfontconfig-dev fonts-noto-cjk libqrencode-dev nlohmann-json3-dev
+  # the donor's verdict chimes (kiosk/audio, ALSA); the .deb gets libasound2 through dpkg-shlibdeps
+  libasound2-dev
   # appliance: config, systemd watchdog, packaging, Wayland kiosk compositor
   libtomlplusplus-dev libsystemd-dev systemd dpkg-dev fakeroot file cage
   # appliance: what the .deb depends on at run time (installed by its test with dpkg -i)

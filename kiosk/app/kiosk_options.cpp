@@ -76,6 +76,7 @@ void apply_config_file(int argc, char** argv, KioskOptions& options) {
     options.hub_url = config.hub_url;
     options.mode = config.mode;
     options.clinic_id = config.clinic_id;
+    options.sound = {config.sound_enabled, config.sound_volume, config.sound_device};
 }
 
 }  // namespace

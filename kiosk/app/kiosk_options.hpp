@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "medkiosk/kiosk/sound_cues.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 
 namespace medkiosk::app {
@@ -36,7 +37,8 @@ struct KioskOptions {
     std::string catalogue_file;
     // "collection-point" takes donations; "clinic" starts on the clinic sign-in (issue 17).
     std::string mode = "collection-point";
-    std::string clinic_id;  // mode "clinic": the county clinic (hub.clinic_feed) this device belongs to
+    std::string clinic_id;       // mode "clinic": the county clinic (hub.clinic_feed) this device belongs to
+    kiosk::SoundSettings sound;  // the verdict chimes: on/off, volume, ALSA device
     bool clinic_mode() const { return mode == "clinic"; }
 };
 

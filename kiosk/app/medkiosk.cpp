@@ -17,6 +17,7 @@
 #include <string>
 
 #include "kiosk_options.hpp"
+#include "medkiosk/audio/alsa_cue_player.hpp"
 #include "medkiosk/kiosk/back_office.hpp"
 #include "medkiosk/kiosk/clinic_flow.hpp"
 #include "medkiosk/kiosk/clinic_office.hpp"
@@ -27,6 +28,7 @@
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/paths.hpp"
+#include "medkiosk/kiosk/sound_cues.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/scanner/calendar.hpp"
@@ -153,6 +155,7 @@ class KioskWiring final : public ui::FrameWork {
         kiosk::ExpiryReader& expiry_reader;
         kiosk::ApplianceMonitor& appliance;
         Sync& sync;
+        kiosk::CuePlayer& sound;
         const scanner::WallClock& wall_clock;
         kiosk::ClinicPort* clinic_office = nullptr;  // clinic mode only
         kiosk::ClinicFlow* clinic = nullptr;
@@ -176,6 +179,11 @@ class KioskWiring final : public ui::FrameWork {
                 if (out_of_order == kiosk::OutOfOrder::None) p_.flow.on_scan(event, today, now);
             p_.flow.tick(now);
             propose_expiry(now);
+            // One chime per verdict the donor is shown; play() only hands it to the audio thread.
+            if (const auto cue = verdict_cues_.on_frame(p_.flow)) {
+                p_.sound.play(*cue);
+                kiosk::log_event("verdict-cue", {{"cue", std::string(kiosk::to_string(*cue))}});
+            }
         }
         if (p_.ledger.ready()) p_.sync.start_once();
         log_changes();
@@ -208,12 +216,17 @@ class KioskWiring final : public ui::FrameWork {
         if (const auto saved = p_.technician.take_saved()) {
             p_.flow.set_default_language(saved->language);
             p_.flow.set_idle_timeout(std::chrono::seconds(saved->idle_timeout_seconds));
+            p_.sound.set_volume(saved->sound_enabled, saved->sound_volume);
             kiosk::log_event("settings-applied",
                              {{"language", saved->language == kiosk::Language::English ? "en" : "zh"},
                               {"idle_timeout_seconds", std::to_string(saved->idle_timeout_seconds)},
-                              {"restart_needed", p_.technician.restart_needed() ? "yes" : "no"}});
+                              {"restart_needed", p_.technician.restart_needed() ? "yes" : "no"},
+                              {"sound", saved->sound_enabled ? "on" : "off"},
+                              {"volume", std::to_string(saved->sound_volume)}});
         }
         if (p_.technician.take_policy_changed()) p_.ledger.refresh_policy();
+        if (const auto preview = p_.technician.take_sound_preview())
+            p_.sound.preview(preview->first, preview->second);
     }
 
     // Clinic mode: the clinic office's answers and the camera's codes (manifests, packs) to the clinic
@@ -310,6 +323,7 @@ class KioskWiring final : public ui::FrameWork {
     kiosk::StaffScreen last_staff_screen_ = kiosk::StaffScreen::Closed;
     kiosk::ExpiryReaderDates expiry_dates_;
     kiosk::ExpiryFeed expiry_feed_;
+    kiosk::VerdictCues verdict_cues_;
     std::uint64_t proposed_for_pack_ = 0;
     std::uint64_t last_logged_pack_ = 0;
     std::string last_source_error_;
@@ -328,6 +342,8 @@ kiosk::TechnicianSettings running_settings(const KioskOptions& options) {
     running.location = options.location;
     running.hub_url = options.hub_url;
     running.catalogue_file = options.catalogue_file;
+    running.sound_enabled = options.sound.enabled;
+    running.sound_volume = options.sound.volume;
     return running;
 }
 
@@ -407,8 +423,11 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
         kiosk::log_event("clinic-mode", {{"clinic_id", options.clinic_id}});
     }
 
+    // The verdict chimes on their own thread; without a sound card the kiosk logs it once and is silent.
+    audio::AlsaCuePlayer sound({options.sound});
+
     KioskWiring wiring({options, hooks, pipeline, ledger, *office, flow, staff, technician, diagnostics,
-                        expiry_reader, appliance, sync, wall_clock, clinic_office.get(),
+                        expiry_reader, appliance, sync, sound, wall_clock, clinic_office.get(),
                         clinic ? &*clinic : nullptr, &clinic_recorded});
     ui::WindowOptions window;
     window.windowed = options.windowed;

@@ -101,6 +101,14 @@ TEST(Config, WrongTypesAndValuesSayTheExpectedForm) {
         {"[kiosk]\nmode = \"clinic\"\n", "kiosk.clinic_id",
          "clinic_id = an id from medkioskctl hub clinics list"},
         {"[kiosk]\nclinic_id = \"Xinan VC\"\n", "kiosk.clinic_id", "shitang-vc"},
+        {"[sound]\nvolume = 101\n", "sound.volume", "from 0 (silent) to 100"},
+        {"[sound]\nvolume = -1\n", "sound.volume", "got -1"},
+        {"[sound]\nvolume = \"loud\"\n", "sound.volume", "got \"loud\""},
+        {"[sound]\nenabled = \"yes\"\n", "sound.enabled", "true (chimes on) or false (silent)"},
+        {"[sound]\nenabled = 1\n", "sound.enabled", "got 1"},
+        {"[sound]\ndevice = \"\"\n", "sound.device", "aplay -L"},
+        {"[sound]\ndevice = \"my speaker\"\n", "sound.device", "\"plughw:1,0\""},
+        {"[sound]\nloudness = 3\n", "sound.loudness", "[sound] has enabled, volume, device"},
     };
     for (const auto& c : cases) {
         const ConfigParse parsed = parse_config(c.toml, "k.toml");
@@ -219,6 +227,38 @@ TEST(Config, SetKeepsCommentsValidatesFirstAndNeverLeavesAHalfWrittenFile) {
         EXPECT_EQ(entry.path().filename(), "kiosk.toml") << "temporary file left behind: " << entry.path();
 }
 
+TEST(Config, SoundKeysAreReadSetAsTomlBooleansAndRefusedOutOfRange) {
+    const ConfigParse parsed = parse_config(
+        "[sound]\nenabled = false\nvolume = 0\ndevice = \"plughw:CARD=Device,DEV=0\"\n", "k.toml");
+    ASSERT_TRUE(parsed.ok()) << all_issues(parsed);
+    EXPECT_FALSE(parsed.config.sound_enabled);
+    EXPECT_EQ(parsed.config.sound_volume, 0);
+    EXPECT_EQ(parsed.config.sound_device, "plughw:CARD=Device,DEV=0");
+    EXPECT_TRUE(kiosk::KioskConfig{}.sound_enabled) << "chimes are on unless switched off";
+
+    EXPECT_FALSE(kiosk::config_value_problem("sound.volume", "100"));
+    EXPECT_TRUE(kiosk::config_value_problem("sound.volume", "100.5"));
+    EXPECT_TRUE(kiosk::config_value_problem("sound.enabled", "yes"));
+    EXPECT_FALSE(kiosk::config_value_problem("sound.enabled", "false"));
+
+    TempDir dir;
+    const fs::path file = dir.path() / "kiosk.toml";
+    fs::copy_file(kDefaultFile, file);
+    ASSERT_TRUE(kiosk::set_config_values(file, {{"sound.enabled", "false"}, {"sound.volume", "35"}}).empty());
+    const std::string text = read_file(file);
+    EXPECT_NE(text.find("\nenabled = false\n"), std::string::npos) << "a TOML boolean, not a string";
+    EXPECT_NE(text.find("\nvolume = 35\n"), std::string::npos);
+    const auto refused = kiosk::set_config_value(file, "sound.volume", "150");
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused.front().key, "sound.volume");
+    EXPECT_NE(refused.front().message.find("from 0 (silent) to 100"), std::string::npos)
+        << refused.front().message;
+    const auto not_a_switch = kiosk::set_config_value(file, "sound.enabled", "on");
+    ASSERT_EQ(not_a_switch.size(), 1u);
+    EXPECT_EQ(not_a_switch.front().key, "sound.enabled");
+    EXPECT_EQ(read_file(file), text) << "a refused value leaves the file as it was";
+}
+
 TEST(Config, RenderedConfigParsesBackToTheSameSettings) {
     kiosk::KioskConfig config;
     config.kiosk_id = "k.9";
@@ -226,6 +266,9 @@ TEST(Config, RenderedConfigParsesBackToTheSameSettings) {
     config.camera_width = 1920;
     config.camera_height = 1080;
     config.camera_source = "camera:/dev/medkiosk-camera";
+    config.sound_enabled = false;
+    config.sound_volume = 5;
+    config.sound_device = "plughw:1,0";
     const ConfigParse parsed = parse_config(kiosk::render_config(config), "rendered");
     ASSERT_TRUE(parsed.ok()) << all_issues(parsed);
     EXPECT_EQ(kiosk::render_config(parsed.config), kiosk::render_config(config));
@@ -245,9 +288,18 @@ TEST(ConfigCommand, CheckShowAndSetThroughMedkioskctl) {
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("\"zh\" or \"en\""), std::string::npos) << result.err;
 
+    result = run_ctl({"config", "set", "sound.volume", "150", "--config", file});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("sound.volume"), std::string::npos) << result.err;
+    result = run_ctl({"config", "set", "sound.enabled", "false", "--config", file});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    result = run_ctl({"config", "keys"});
+    EXPECT_NE(result.out.find("sound.device"), std::string::npos) << result.out;
+
     result = run_ctl({"config", "show", "--config", file, "--data-dir", dir.path().string()});
     EXPECT_EQ(result.exit_code, 0);
     EXPECT_NE(result.out.find("id = \"county3-pharmacy12\""), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("enabled = false"), std::string::npos) << result.out;
 
     write_file(file, read_file(file) + "\n[camera]\nfps = 30\n");  // a second [camera]: broken TOML
     result = run_ctl({"config", "check", "--config", file});

@@ -131,6 +131,34 @@ TEST_F(TechnicianSettingsTest, OnlyLiveSettingsNeedNoRestart) {
     EXPECT_FALSE(flow.restart_needed());
 }
 
+TEST_F(TechnicianSettingsTest, ChimesOffAndTheirVolumeAreSavedAndApplyWithoutARestart) {
+    TechnicianFlow flow(*office, current(), config);
+    EXPECT_TRUE(flow.saved().sound_enabled) << "the file has no [sound]: the defaults";
+    EXPECT_EQ(flow.saved().sound_volume, 70);
+    // "Try it" plays the draft's volume, each tap the next cue, before anything is saved.
+    flow.draft().sound_volume = 40;
+    flow.preview_sound();
+    EXPECT_EQ(flow.take_sound_preview(), std::pair(SoundCue::Accepted, 40));
+    EXPECT_FALSE(flow.take_sound_preview()) << "taken once";
+    flow.preview_sound();
+    EXPECT_EQ(flow.take_sound_preview(), std::pair(SoundCue::NeedsPharmacist, 40));
+    flow.preview_sound();
+    EXPECT_EQ(flow.take_sound_preview(), std::pair(SoundCue::NotAccepted, 40));
+
+    flow.draft().sound_enabled = false;
+    ASSERT_TRUE(flow.save());
+    pump_until(*office, flow, [&] { return !flow.saving().running; });
+    ASSERT_TRUE(flow.saving().result && flow.saving().result->ok()) << outcome_text(*flow.saving().result);
+    const ConfigParse parsed = read_config_file(config);
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_FALSE(parsed.config.sound_enabled);
+    EXPECT_EQ(parsed.config.sound_volume, 40);
+    const auto saved = flow.take_saved();
+    ASSERT_TRUE(saved);
+    EXPECT_FALSE(saved->sound_enabled);
+    EXPECT_FALSE(flow.restart_needed());
+}
+
 TEST_F(TechnicianSettingsTest, ABadValueIsRefusedWithATranslatedReasonAndNothingIsWritten) {
     Translations translations;
     ASSERT_TRUE(translations.load(fs::path(MEDKIOSK_ASSETS_DIR) / "lang").ok());
@@ -151,6 +179,8 @@ TEST_F(TechnicianSettingsTest, ABadValueIsRefusedWithATranslatedReasonAndNothing
         {"hub_url", [](TechnicianSettings& s) { s.hub_url = "http://hub.example"; }},
         {"location", [](TechnicianSettings& s) { s.location = std::string(201, 'x'); }},
         {"catalogue_file", [](TechnicianSettings& s) { s.catalogue_file = "catalogue.csv"; }},
+        {"volume", [](TechnicianSettings& s) { s.sound_volume = 101; }},
+        {"volume", [](TechnicianSettings& s) { s.sound_volume = -10; }},
     };
     for (const auto& bad : cases) {
         TechnicianFlow flow(*office, current(), config);

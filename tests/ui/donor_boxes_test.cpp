@@ -157,6 +157,8 @@ TEST_P(DonorBoxes, ThreeBoxesInTenTapsWithNoneWasted) {
     EXPECT_NE(log.find("gtin=06901234567892"), std::string::npos) << log;
     EXPECT_NE(log.find("scheme=cn-trace"), std::string::npos) << log;
     EXPECT_EQ(count(log, "expiry=2027-06-30 expiry_source=ocr-confirmed"), 2) << log;
+    // One chime per verdict shown, though each stayed on screen for many frames and came back recorded.
+    EXPECT_EQ(count(log, "event=verdict-cue "), 3) << log;
 }
 
 INSTANTIATE_TEST_SUITE_P(BothLanguages, DonorBoxes, ::testing::Values("zh", "en"));

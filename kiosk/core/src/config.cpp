@@ -47,6 +47,10 @@ constexpr std::array kKeys{
               "a whole number of days from 0 to 3650, e.g. 90"},
     ConfigKey{"hub.url", ConfigValueType::String,
               "\"\" (no hub yet) or a PostgreSQL URL, e.g. \"postgresql://hub.example:5432/medkiosk\""},
+    ConfigKey{"sound.enabled", ConfigValueType::Boolean, "true (chimes on) or false (silent)"},
+    ConfigKey{"sound.volume", ConfigValueType::Integer, "a whole number from 0 (silent) to 100, e.g. 70"},
+    ConfigKey{"sound.device", ConfigValueType::String,
+              "an ALSA device name (aplay -L), e.g. \"default\" or \"plughw:1,0\""},
 };
 
 struct Position {
@@ -142,6 +146,14 @@ bool apply_string(KioskConfig& config, std::string_view key, const std::string& 
         if (!value.empty() && value.rfind("postgresql://", 0) != 0 && value.rfind("postgres://", 0) != 0)
             return false;
         config.hub_url = value;
+    } else if (key == "sound.device") {
+        // ALSA names: "default", "plughw:CARD=Device,DEV=0", "dmix:1"; never empty, no spaces or quotes.
+        const auto device_char = [](unsigned char c) {
+            return std::isalnum(c) || c == ':' || c == ',' || c == '=' || c == '_' || c == '-' || c == '.';
+        };
+        if (value.empty() || value.size() > 100 || !std::all_of(value.begin(), value.end(), device_char))
+            return false;
+        config.sound_device = value;
     } else {
         return false;
     }
@@ -159,6 +171,18 @@ bool apply_integer(KioskConfig& config, std::string_view key, std::int64_t value
     } else if (key == "policy.min_shelf_life_days") {
         if (!in(0, 3650)) return false;
         config.min_shelf_life_days = static_cast<int>(value);
+    } else if (key == "sound.volume") {
+        if (!in(0, 100)) return false;
+        config.sound_volume = static_cast<int>(value);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+bool apply_boolean(KioskConfig& config, std::string_view key, bool value) {
+    if (key == "sound.enabled") {
+        config.sound_enabled = value;
     } else {
         return false;
     }
@@ -277,7 +301,8 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
         const std::string known = keys_of_table(table_name);
         if (known.empty()) {
             issue(position_of(table_key.source()), table_name,
-                  "unknown section; expected one of [kiosk], [camera], [storage], [policy], [hub]");
+                  "unknown section; expected one of [kiosk], [camera], [storage], [policy], [hub], "
+                  "[sound]");
             continue;
         }
         const toml::table* table = table_node.as_table();
@@ -298,6 +323,8 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
                 applied = apply_string(result.config, dotted, node.as_string()->get());
             } else if (schema->type == ConfigValueType::Integer && node.is_integer()) {
                 applied = apply_integer(result.config, dotted, node.as_integer()->get());
+            } else if (schema->type == ConfigValueType::Boolean && node.is_boolean()) {
+                applied = apply_boolean(result.config, dotted, node.as_boolean()->get());
             }
             if (!applied) {
                 std::string got = type_name(node);
@@ -344,6 +371,9 @@ std::string config_value_text(const KioskConfig& config, std::string_view key) {
     if (key == "storage.min_free_disk_mb") return std::to_string(config.min_free_disk_mb);
     if (key == "policy.min_shelf_life_days") return std::to_string(config.min_shelf_life_days);
     if (key == "hub.url") return quote_toml(config.hub_url);
+    if (key == "sound.enabled") return config.sound_enabled ? "true" : "false";
+    if (key == "sound.volume") return std::to_string(config.sound_volume);
+    if (key == "sound.device") return quote_toml(config.sound_device);
     return {};
 }
 
@@ -421,6 +451,9 @@ std::optional<std::string> config_value_problem(std::string_view dotted_name, st
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
         applied = ec == std::errc() && end == value.data() + value.size() && !value.empty() &&
                   apply_integer(scratch, dotted_name, number);
+    } else if (schema->type == ConfigValueType::Boolean) {
+        applied =
+            (value == "true" || value == "false") && apply_boolean(scratch, dotted_name, value == "true");
     } else {
         applied = apply_string(scratch, dotted_name, std::string(value));
     }
@@ -451,6 +484,11 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
                 return {{file_name, 0, 0, dotted_name,
                          "expected " + std::string(schema->expected) + ", got \"" + value + "\""}};
             texts.emplace_back(dotted_name, std::to_string(number));
+        } else if (schema->type == ConfigValueType::Boolean) {
+            if (value != "true" && value != "false")
+                return {{file_name, 0, 0, dotted_name,
+                         "expected " + std::string(schema->expected) + ", got \"" + value + "\""}};
+            texts.emplace_back(dotted_name, value);
         } else {
             texts.emplace_back(dotted_name, quote_toml(value));
         }

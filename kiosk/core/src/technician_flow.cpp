@@ -73,6 +73,8 @@ TechnicianSettings technician_settings(const KioskConfig& config) {
     settings.location = config.location;
     settings.hub_url = config.hub_url;
     settings.catalogue_file = config.catalogue_file;
+    settings.sound_enabled = config.sound_enabled;
+    settings.sound_volume = config.sound_volume;
     return settings;
 }
 
@@ -84,7 +86,9 @@ std::vector<std::pair<std::string, std::string>> config_values(const TechnicianS
             {"kiosk.id", settings.kiosk_id},
             {"kiosk.location", settings.location},
             {"hub.url", settings.hub_url},
-            {"kiosk.catalogue_file", settings.catalogue_file}};
+            {"kiosk.catalogue_file", settings.catalogue_file},
+            {"sound.enabled", settings.sound_enabled ? "true" : "false"},
+            {"sound.volume", std::to_string(settings.sound_volume)}};
 }
 
 std::map<std::string, std::string> validate(const TechnicianSettings& settings) {
@@ -96,7 +100,9 @@ std::map<std::string, std::string> validate(const TechnicianSettings& settings) 
         {"kiosk.id", "kiosk_id"},
         {"kiosk.location", "location"},
         {"hub.url", "hub_url"},
-        {"kiosk.catalogue_file", "catalogue_file"}};
+        {"kiosk.catalogue_file", "catalogue_file"},
+        {"sound.enabled", "sound"},
+        {"sound.volume", "volume"}};
     std::map<std::string, std::string> errors;
     for (const auto& [key, value] : config_values(settings)) {
         if (config_value_problem(key, value)) {
@@ -264,6 +270,12 @@ bool TechnicianFlow::restart_needed() const {
     return saved_.camera != running_.camera || saved_.width != running_.width ||
            saved_.height != running_.height || saved_.kiosk_id != running_.kiosk_id ||
            saved_.hub_url != running_.hub_url;
+}
+
+void TechnicianFlow::preview_sound() {
+    static constexpr SoundCue kInTurn[] = {SoundCue::Accepted, SoundCue::NeedsPharmacist,
+                                           SoundCue::NotAccepted};
+    sound_preview_ = std::pair{kInTurn[sound_previews_++ % 3], draft_.sound_volume};
 }
 
 void TechnicianFlow::refresh_cameras() {

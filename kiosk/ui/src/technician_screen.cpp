@@ -82,6 +82,29 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ImGui::SameLine(0, spacing);
     if (BigButton("+##idle-more", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds += 15;
     FieldError(ui, "idle_timeout");
+    // The donor's verdict chimes: on or off, how loud, and a try before saving.
+    RowLabel(ui.tr("tech.sound"), column);
+    if (ChoiceButton(ui.tr("tech.sound_on") + "##sound-on", draft.sound_enabled, ImVec2(em * 4.0f, 0)))
+        draft.sound_enabled = true;
+    ImGui::SameLine(0, spacing);
+    if (ChoiceButton(ui.tr("tech.sound_off") + "##sound-off", !draft.sound_enabled, ImVec2(em * 4.0f, 0)))
+        draft.sound_enabled = false;
+    FieldError(ui, "sound");
+    RowLabel(ui.tr("tech.volume"), column);
+    ImGui::BeginDisabled(!draft.sound_enabled);
+    if (BigButton("−##volume-less", ImVec2(em * 2.5f, 0), colours::primary))
+        draft.sound_volume = std::max(0, draft.sound_volume - 10);
+    ImGui::SameLine(0, spacing);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%d", draft.sound_volume);
+    ImGui::SameLine(0, spacing);
+    if (BigButton("+##volume-more", ImVec2(em * 2.5f, 0), colours::primary))
+        draft.sound_volume = std::min(kiosk::kMaxVolume, draft.sound_volume + 10);
+    ImGui::SameLine(0, spacing * 2);
+    if (BigButton(ui.tr("tech.sound_try") + "##sound-try", ImVec2(0, 0), colours::neutral))
+        tech.preview_sound();
+    ImGui::EndDisabled();
+    FieldError(ui, "volume");
     ImGui::Separator();
 
     RowLabel(ui.tr("tech.hub_url"), column);

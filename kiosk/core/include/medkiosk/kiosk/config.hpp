@@ -34,6 +34,10 @@ struct KioskConfig {
     int min_free_disk_mb = 64;  // below this the kiosk stops taking donations
     int min_shelf_life_days = 90;
     std::string hub_url;  // empty = no hub configured yet
+    // The donor's verdict chimes (issue 16): on/off, 0 to 100, and the ALSA device they play on.
+    bool sound_enabled = true;
+    int sound_volume = 70;
+    std::string sound_device = "default";
 };
 
 // One problem in a config file, e.g. "/etc/medkiosk/kiosk.toml:12:1: camera.resolution: expected …".
@@ -52,7 +56,7 @@ struct ConfigParse {
     bool ok() const { return issues.empty(); }
 };
 
-enum class ConfigValueType { String, Integer };
+enum class ConfigValueType { String, Integer, Boolean };
 
 struct ConfigKey {
     std::string_view name;  // dotted: "camera.resolution"

@@ -17,6 +17,7 @@
 
 #include "medkiosk/kiosk/back_office_ports.hpp"
 #include "medkiosk/kiosk/config.hpp"
+#include "medkiosk/kiosk/sound_cues.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 
@@ -32,6 +33,8 @@ struct TechnicianSettings {
     std::string location;
     std::string hub_url;
     std::string catalogue_file;
+    bool sound_enabled = true;  // the donor's verdict chimes
+    int sound_volume = 70;      // 0 to 100
 
     bool operator==(const TechnicianSettings&) const = default;
 };
@@ -129,6 +132,13 @@ class TechnicianFlow {
     // The settings just written, once, so the app applies what can change live.
     std::optional<TechnicianSettings> take_saved() { return std::exchange(just_saved_, std::nullopt); }
 
+    // "Try it": the next verdict chime at the draft's volume, before it is saved (each tap the next of
+    // the three cues). The app takes it once and plays it.
+    void preview_sound();
+    std::optional<std::pair<SoundCue, int>> take_sound_preview() {
+        return std::exchange(sound_preview_, std::nullopt);
+    }
+
     const std::vector<std::string>& camera_sources() const { return camera_sources_; }
     void refresh_cameras();
 
@@ -183,6 +193,8 @@ class TechnicianFlow {
     std::filesystem::path config_file_;
     std::map<std::string, std::string> errors_;
     std::vector<std::string> camera_sources_;
+    std::optional<std::pair<SoundCue, int>> sound_preview_;
+    int sound_previews_ = 0;
     TaskState save_;
     TaskState hub_test_;
     std::optional<HubTestReport> hub_report_;
