@@ -129,12 +129,17 @@ HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
     // Drop libpq's "LOCATION: file.c:123" lines: noise for a technician.
     message = std::regex_replace(message, std::regex(R"(\n?LOCATION:[^\n]*)"), "");
     probe.message = trimmed(message);
-    std::smatch code;
-    if (std::regex_search(probe.message, code, std::regex(R"((FATAL|ERROR|PANIC):  ([0-9A-Z]{5}): )"))) {
-        probe.sqlstate = code[2];
-        probe.postgres_answered = true;
-    }
+    probe.sqlstate = sqlstate_in(probe.message);
+    if (!probe.sqlstate.empty()) probe.postgres_answered = true;
     return probe;
+}
+
+std::string sqlstate_in(const std::string& libpq_message) {
+    // Severity (any word without spaces or colons, in any language), a colon, two spaces, the code.
+    static const std::regex verbose_error(R"((?:^|[\s:])[^\s:]+:  ([0-9A-Z]{5}): )");
+    std::smatch code;
+    if (!std::regex_search(libpq_message, code, verbose_error)) return "";
+    return code[1];
 }
 
 bool HubSession::healthy() const {

@@ -83,6 +83,21 @@ TEST(HubProblemKey, EachFailureIsNamedByWhatHappened) {
     EXPECT_EQ(hub_problem_key(connected), "");
 }
 
+TEST(HubProblem, TheServersCodeIsReadWhateverLanguageItsSeverityIsIn) {
+    EXPECT_EQ(storage::sqlstate_in("connection to server at \"10.0.0.9\", port 5432 failed: FATAL:  28P01: "
+                                   "password authentication failed for user \"kiosk_k1\""),
+              "28P01");
+    EXPECT_EQ(
+        storage::sqlstate_in("connection to server at \"10.0.0.9\", port 5432 failed: 致命错误:  28P01: "
+                             "用户 \"kiosk_k1\" Password 认证失败"),
+        "28P01");
+    EXPECT_EQ(storage::sqlstate_in("致命错误:  3D000: 数据库 \"hubb\" 不存在"), "3D000");
+    EXPECT_EQ(storage::sqlstate_in("SSL error: certificate verify failed"), "");
+    EXPECT_EQ(
+        storage::sqlstate_in("could not translate host name \"hub\" to address: Name or service not known"),
+        "");
+}
+
 class TechnicianOfficeTest : public ::testing::Test {
   protected:
     test::TempDir dir;

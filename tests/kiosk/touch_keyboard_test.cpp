@@ -88,6 +88,10 @@ TEST(TouchKeyboard, BackspaceRemovesWholeCharactersAndTheLimitHolds) {
     EXPECT_EQ(keyboard.text(), "12345678") << "the ninth byte does not fit";
     keyboard.open("too long for eight");
     EXPECT_EQ(keyboard.text(), "too long");
+    keyboard.open("东镇卫生院");  // 15 bytes: the cut falls inside 卫
+    EXPECT_EQ(keyboard.text(), "东镇") << "whole characters only";
+    keyboard.open("ab东镇");  // 8 bytes: fits as it is
+    EXPECT_EQ(keyboard.text(), "ab东镇");
 }
 
 TEST(TouchKeyboard, DoneKeepsTheTextCancelRestoresIt) {

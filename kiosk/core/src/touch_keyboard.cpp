@@ -80,7 +80,12 @@ bool is_letter(const std::string& text) {
 }  // namespace
 
 void TouchKeyboard::open(std::string text) {
-    if (text.size() > max_bytes_) text.resize(max_bytes_);
+    if (text.size() > max_bytes_) {
+        text.resize(max_bytes_);
+        // Never half a character: drop the continuation bytes of a cut one and its lead byte.
+        while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+        if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80) != 0) text.pop_back();
+    }
     text_ = text;
     opened_with_ = std::move(text);
     layer_ = Layer::Letters;

@@ -20,4 +20,9 @@ struct HubProbe {
 // Connects with libpq's non-blocking API under an overall deadline of `timeout_seconds`, then closes.
 HubProbe probe_hub(const std::string& conninfo, int timeout_seconds);
 
+// The SQLSTATE in a verbose libpq error ("FATAL:  28P01: …"), "" when there is none. The severity word
+// is in the server's language (a hub set up with lc_messages=zh_CN says "致命错误:  28P01: …"); the
+// code after it is not.
+std::string sqlstate_in(const std::string& libpq_message);
+
 }  // namespace medkiosk::storage
