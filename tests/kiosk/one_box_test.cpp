@@ -6,6 +6,7 @@
 
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "recording_ledger.hpp"
+#include "scanned_box.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
@@ -16,25 +17,9 @@ using FakeLedger = RecordingLedger;
 
 const scanner::Date kToday{2026, 11, 29};
 
-// A box as the scanner reports it: its code's text identifies it, its corners place it in the frame.
-scanner::ScanEvent box(const std::string& gtin, std::optional<scanner::Date> expiry, float x = 100) {
-    scanner::PackCode pack;
-    pack.scheme = expiry ? scanner::Scheme::Gs1 : scanner::Scheme::Gtin;
-    pack.gtin = gtin;
-    pack.expiry = expiry;
-    scanner::DecodedSymbol symbol;
-    symbol.format = expiry ? "DataMatrix" : "EAN-13";
-    symbol.text = expiry ? "01" + gtin + "17" + scanner::to_iso(*expiry) : gtin.substr(1);
-    symbol.corners[0] = {x, 100};
-    symbol.corners[1] = {x + 80, 100};
-    symbol.corners[2] = {x + 80, 180};
-    symbol.corners[3] = {x, 180};
-    return scanner::ScanEvent{symbol, scanner::ParseResult(pack), 1};
-}
-
-const scanner::ScanEvent kGs1 = box("06900000000021", scanner::Date{2027, 6, 30});
-const scanner::ScanEvent kEan = box("06901234567892", std::nullopt, 600);
-const scanner::ScanEvent kExpired = box("06900000000014", scanner::Date{2026, 1, 31}, 300);
+const scanner::ScanEvent kGs1 = scanned_box("06900000000021", scanner::Date{2027, 6, 30});
+const scanner::ScanEvent kEan = scanned_box("06901234567892", std::nullopt, 600);
+const scanner::ScanEvent kExpired = scanned_box("06900000000014", scanner::Date{2026, 1, 31}, 300);
 
 class OneBoxTest : public ::testing::Test {
   protected:

@@ -11,6 +11,7 @@
 #include <numbers>
 
 #include "recording_ledger.hpp"
+#include "scanned_box.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
@@ -153,17 +154,6 @@ TEST(SoundCues, EveryDonorOutcomeHasTheCueOfItsOutcomeWord) {
 
 const scanner::Date kToday{2026, 11, 29};
 
-scanner::ScanEvent box(const std::string& gtin, std::optional<scanner::Date> expiry) {
-    scanner::PackCode pack;
-    pack.scheme = expiry ? scanner::Scheme::Gs1 : scanner::Scheme::Gtin;
-    pack.gtin = gtin;
-    pack.expiry = expiry;
-    scanner::DecodedSymbol symbol;
-    symbol.format = expiry ? "DataMatrix" : "EAN-13";
-    symbol.text = expiry ? "01" + gtin + "17" + scanner::to_iso(*expiry) : gtin.substr(1);
-    return scanner::ScanEvent{symbol, scanner::ParseResult(pack), 1};
-}
-
 class VerdictCuesTest : public ::testing::Test {
   protected:
     RecordingLedger ledger;
@@ -190,7 +180,7 @@ TEST_F(VerdictCuesTest, OneChimePerVerdictNotPerFrameNorWhenItStaysOrComesBack) 
     frames(5);
     EXPECT_TRUE(played.empty()) << "no verdict on screen yet";
 
-    flow.on_scan(box("06900000000021", scanner::Date{2027, 6, 30}), kToday, t0 + 1s);
+    flow.on_scan(scanned_box("06900000000021", scanner::Date{2027, 6, 30}), kToday, t0 + 1s);
     ASSERT_EQ(flow.screen(), Screen::Scan);
     frames(30);
     EXPECT_EQ(played, std::vector{SoundCue::Accepted});
@@ -216,13 +206,13 @@ TEST_F(VerdictCuesTest, OneChimePerVerdictNotPerFrameNorWhenItStaysOrComesBack) 
 
 TEST_F(VerdictCuesTest, AnExpiredPackFallsAndAQuestionIsNoVerdictUntilAnswered) {
     begin();
-    flow.on_scan(box("06900000000014", scanner::Date{2026, 1, 31}), kToday, t0 + 1s);
+    flow.on_scan(scanned_box("06900000000014", scanner::Date{2026, 1, 31}), kToday, t0 + 1s);
     frames(10);
     EXPECT_EQ(played, std::vector{SoundCue::NotAccepted});
     flow.dismiss(t0 + 5s);
 
     // A code without a date: the donor is asked first; the chime comes with the verdict after the answer.
-    flow.on_scan(box("06901234567892", std::nullopt), kToday, t0 + 10s);
+    flow.on_scan(scanned_box("06901234567892", std::nullopt), kToday, t0 + 10s);
     ASSERT_EQ(flow.screen(), Screen::AskExpiry);
     frames(10);
     EXPECT_EQ(played.size(), 1u);

@@ -730,6 +730,19 @@ class LocalBackOfficeTest : public ::testing::Test {
         auto added = users.add_user(login, role, pin, "test");
         ASSERT_TRUE(added.ok()) << added.error().message;
     }
+    // The one clinic a dispatch in these tests goes to: "east-thc".
+    void add_east_clinic() {
+        auto dispatches = storage::DispatchBook::open(ledger_file, ledger_options);
+        ASSERT_TRUE(dispatches.ok()) << dispatches.error().message;
+        storage::Clinic east;
+        east.clinic_id = "east-thc";
+        east.name_zh = "东镇卫生院";
+        east.name_en = "East Town Health Centre";
+        east.kind = "township-health-centre";
+        east.township_zh = "东镇";
+        east.township_en = "East Town";
+        ASSERT_TRUE(dispatches.value()->import_clinics({east}, "test").ok());
+    }
     std::unique_ptr<BackOffice> make_office(std::string staff_pin = "", std::string technician_pin = "") {
         LocalBackOfficeOptions options;
         options.ledger_file = ledger_file;
@@ -923,6 +936,24 @@ TEST_F(LocalBackOfficeTest, AnUndoneRefusalLeavesTheDropOffPendingAndOnlyAnAudit
     EXPECT_EQ(book->audit().rows().value().back().action, "review-dispose");
 }
 
+// A refusal whose undo window ends because the kiosk stops is final: the flow hands it to the back
+// office as it closes, and the back office stores every review it was given before its thread ends.
+TEST_F(LocalBackOfficeTest, ReviewsHandedOverAsTheKioskStopsAreStored) {
+    add_user("wang", "staff", "2468");
+    std::vector<std::string> refused;
+    for (int i = 0; i < 20; ++i) refused.push_back(record("review"));
+    {
+        auto office = make_office();
+        ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
+        for (const auto& uuid : refused) office->review({uuid}, ReviewAction::Reject);
+    }  // stopped at once, with the reviews still queued
+    auto office = make_office();
+    const auto queue = wait_reply(*office, office->query_queue({}));
+    const auto* pending = answer_if<std::vector<QueueItem>>(queue);
+    ASSERT_NE(pending, nullptr);
+    EXPECT_TRUE(pending->empty()) << pending->size() << " of 20 refusals were lost at shutdown";
+}
+
 TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     add_user("wang", "staff", "2468");
     const auto entry = [](std::string id, std::string zh, std::string en, std::string category) {
@@ -939,18 +970,7 @@ TEST_F(LocalBackOfficeTest, ReclassifyDispatchAndChartsGoThroughTheLedger) {
     ASSERT_TRUE(book->reference().replace_catalogue({paracetamol, syrup}, "test").ok());
     const std::string accepted = record("accept");
     const std::string reviewed = record("review");
-    {
-        auto dispatches = storage::DispatchBook::open(ledger_file, ledger_options);
-        ASSERT_TRUE(dispatches.ok()) << dispatches.error().message;
-        storage::Clinic east;
-        east.clinic_id = "east-thc";
-        east.name_zh = "东镇卫生院";
-        east.name_en = "East Town Health Centre";
-        east.kind = "township-health-centre";
-        east.township_zh = "东镇";
-        east.township_en = "East Town";
-        ASSERT_TRUE(dispatches.value()->import_clinics({east}, "test").ok());
-    }
+    add_east_clinic();
     auto office = make_office();
 
     EXPECT_FALSE(task(*office, office->reclassify({reviewed}, "cough")).ok) << "no one signed in";
@@ -1083,18 +1103,7 @@ TEST_F(LocalBackOfficeTest, ChartsCountBoxesAcceptedAwaitingAndRefused) {
 TEST_F(LocalBackOfficeTest, APartialDispatchLeavesTheRestOfThePackToSendLater) {
     add_user("wang", "staff", "2468");
     const std::string pair = record("accept", 2);
-    {
-        auto dispatches = storage::DispatchBook::open(ledger_file, ledger_options);
-        ASSERT_TRUE(dispatches.ok()) << dispatches.error().message;
-        storage::Clinic east;
-        east.clinic_id = "east-thc";
-        east.name_zh = "东镇卫生院";
-        east.name_en = "East Town Health Centre";
-        east.kind = "township-health-centre";
-        east.township_zh = "东镇";
-        east.township_en = "East Town";
-        ASSERT_TRUE(dispatches.value()->import_clinics({east}, "test").ok());
-    }
+    add_east_clinic();
     auto office = make_office();
     ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
     const auto plan = [&] {

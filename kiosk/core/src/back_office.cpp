@@ -396,7 +396,9 @@ class LocalBackOffice final : public BackOffice {
         "`medkioskctl users add LOGIN --role staff`; nothing changed";
 
     // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
-    Answer record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
+    // `record_one(staff_ledger, uuid, user_id)` records one; `what` ends the summary ("disposal").
+    template <typename RecordOne>
+    Answer record_each(const std::vector<std::string>& uuids, const std::string& what, RecordOne record_one) {
         const storage::UserRecord* user = staff_user();
         if (user == nullptr) return refused(kNoStaffUser);
         auto opened = ledger();
@@ -405,8 +407,7 @@ class LocalBackOffice final : public BackOffice {
         std::string problems;
         ErrorCode first_problem = ErrorCode::Internal;
         for (const auto& uuid : uuids) {
-            auto recorded =
-                opened.value()->staff().record_review(uuid, user->id, std::string(to_string(action)), "");
+            auto recorded = record_one(opened.value()->staff(), uuid, user->id);
             if (recorded) {
                 ++done;
             } else {
@@ -414,60 +415,35 @@ class LocalBackOffice final : public BackOffice {
                 problems += (problems.empty() ? "" : "; ") + recorded.error().message;
             }
         }
-        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
-                              " drop-off(s): " + std::string(to_string(action));
-        if (!problems.empty()) message += " — " + problems;
-        if (!problems.empty()) return Error{first_problem, message};
-        return Done{message};
-    }
-
-    Answer record_undone(const std::vector<std::string>& uuids, ReviewAction action) {
-        const storage::UserRecord* user = staff_user();
-        if (user == nullptr) return refused(kNoStaffUser);
-        auto opened = ledger();
-        if (!opened) return opened.error();
-        std::size_t done = 0;
-        std::string problems;
-        ErrorCode first_problem = ErrorCode::Internal;
-        for (const auto& uuid : uuids) {
-            auto recorded =
-                opened.value()->staff().record_review_undone(uuid, user->id, std::string(to_string(action)));
-            if (recorded) {
-                ++done;
-            } else {
-                if (problems.empty()) first_problem = recorded.error().code;
-                problems += (problems.empty() ? "" : "; ") + recorded.error().message;
-            }
-        }
-        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
-                              " drop-off(s): " + std::string(to_string(action)) + " undone";
+        const std::string message =
+            std::to_string(done) + " of " + std::to_string(uuids.size()) + " drop-off(s): " + what;
         if (!problems.empty()) return Error{first_problem, message + " — " + problems};
         return Done{message};
     }
 
+    Answer record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
+        const std::string verb(to_string(action));
+        return record_each(uuids, verb, [&verb](auto& staff, const std::string& uuid, auto user_id) {
+            return staff.record_review(uuid, user_id, verb, "");
+        });
+    }
+
+    Answer record_undone(const std::vector<std::string>& uuids, ReviewAction action) {
+        const std::string verb(to_string(action));
+        return record_each(uuids, verb + " undone",
+                           [&verb](auto& staff, const std::string& uuid, auto user_id) {
+                               return staff.record_review_undone(uuid, user_id, verb);
+                           });
+    }
+
     Answer record_reclassifications(const std::vector<std::string>& uuids, const std::string& category) {
-        const storage::UserRecord* user = staff_user();
-        if (user == nullptr) return refused(kNoStaffUser);
-        if (category.empty()) return Error{ErrorCode::Invalid, "choose a category first; nothing changed"};
-        auto opened = ledger();
-        if (!opened) return opened.error();
-        std::size_t done = 0;
-        std::string problems;
-        ErrorCode first_problem = ErrorCode::Internal;
-        for (const auto& uuid : uuids) {
-            auto changed = opened.value()->staff().record_reclassify(uuid, user->id, category, "");
-            if (changed) {
-                ++done;
-            } else {
-                if (problems.empty()) first_problem = changed.error().code;
-                problems += (problems.empty() ? "" : "; ") + changed.error().message;
-            }
-        }
-        std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
-                              " drop-off(s): reclassify → " + category;
-        if (!problems.empty()) message += " — " + problems;
-        if (!problems.empty()) return Error{first_problem, message};
-        return Done{message};
+        // A missing staff user is named first, as for every other review.
+        if (category.empty() && staff_user() != nullptr)
+            return Error{ErrorCode::Invalid, "choose a category first; nothing changed"};
+        return record_each(uuids, "reclassify → " + category,
+                           [&category](auto& staff, const std::string& uuid, auto user_id) {
+                               return staff.record_reclassify(uuid, user_id, category, "");
+                           });
     }
 
     Answer read_categories() {
@@ -709,8 +685,10 @@ class LocalBackOffice final : public BackOffice {
     std::map<Role, storage::UserRecord> signed_in_;
     mutable std::mutex progress_mutex_;
     TaskProgress import_progress_;
-    // Last: its thread stops before the members its jobs use are destroyed.
-    JobQueue<BackOfficeAnswer> jobs_{"back-office", JobThread::OnStop::Drop};
+    // Last: its thread stops before the members its jobs use are destroyed. It stores what it was
+    // given before stopping: a review handed over as the kiosk stops (a refusal whose undo window the
+    // shutdown ended) is the pharmacist's decision. Every job here is a short ledger transaction.
+    JobQueue<BackOfficeAnswer> jobs_{"back-office", JobThread::OnStop::Drain};
 };
 
 }  // namespace

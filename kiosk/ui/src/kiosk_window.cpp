@@ -399,6 +399,9 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         glfwSwapBuffers(window);
     }
 
+    // A refusal still in its undo window is final when the kiosk stops (the back office stores it
+    // before its thread ends).
+    staff.close();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
