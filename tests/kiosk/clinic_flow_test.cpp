@@ -393,6 +393,32 @@ TEST_F(LocalClinicOfficeTest, AClinicIdNotInTheCountysListIsRefusedWithWhatToFix
     EXPECT_EQ(accepted->outcome, PinCheck::Outcome::Accepted) << accepted->message;
 }
 
+// What a nurse tapped just before the device stops is stored: the office finishes its queue first.
+TEST_F(LocalClinicOfficeTest, WorkHandedOverAsTheDeviceStopsIsStored) {
+    add_users();
+    import_county_clinics();
+    storage::Manifest manifest = manifest_for("xinan-vc");
+    manifest.lines = {{1, "06900000000014", "2027-03-31", "fever", 12}};
+    storage::ArrivalInput input;
+    input.manifest = manifest;
+    input.counts = {{1, 12, 0}};
+    std::string arrival;
+    {
+        auto port = office();
+        ASSERT_EQ(answer<PinCheck>(wait(*port, port->verify_pin("1357")))->outcome,
+                  PinCheck::Outcome::Accepted);
+        auto arrived = wait(*port, port->record_arrival(input));
+        ASSERT_NE(answer<storage::ArrivalRecord>(arrived), nullptr) << message(arrived);
+        arrival = std::get<storage::ArrivalRecord>(arrived.value()).uuid;
+        for (int i = 0; i < 12; ++i) port->give_out(arrival, 1, 1, kToday);
+    }  // stopped at once, with the give-outs still queued
+    auto port = office();
+    ASSERT_EQ(answer<PinCheck>(wait(*port, port->verify_pin("1357")))->outcome, PinCheck::Outcome::Accepted);
+    const auto view = std::get<ClinicOverview>(wait(*port, port->overview(kToday)).value());
+    EXPECT_EQ(view.totals.given_out, 12) << "give-outs tapped before the stop were lost";
+    EXPECT_EQ(view.totals.on_hand, 0);
+}
+
 TEST_F(LocalClinicOfficeTest, ArrivalGivenOutStockAndDisposalGoThroughTheLedger) {
     add_users();
     import_county_clinics();

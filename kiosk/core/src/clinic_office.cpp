@@ -195,7 +195,9 @@ class LocalClinicOffice final : public ClinicPort {
     std::unique_ptr<storage::ClinicStore> clinic_;
     std::optional<std::string> pepper_;
     std::optional<storage::UserRecord> user_;  // signed in; touched on the worker's thread only
-    JobQueue<ClinicAnswer> jobs_{"clinic-office", JobThread::OnStop::Drop};  // last: stopped first
+    // Last: stopped first. It stores what it was given before stopping (an arrival or a give-out
+    // tapped just before the device stops); every job is a short ledger transaction.
+    JobQueue<ClinicAnswer> jobs_{"clinic-office", JobThread::OnStop::Drain};
 };
 
 }  // namespace
