@@ -142,6 +142,10 @@ std::string sqlstate_in(const std::string& libpq_message) {
     return code[1];
 }
 
+int HubSession::socket() const {
+    return impl_->conn != nullptr ? PQsocket(impl_->conn) : -1;
+}
+
 bool HubSession::healthy() const {
     return impl_->conn && PQstatus(impl_->conn) == CONNECTION_OK;
 }

@@ -4,6 +4,7 @@
 // at-least-once delivery exactly-once in effect.
 
 #include <sodium.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -101,6 +102,27 @@ struct SyncWorker::Impl {
     bool stopping = false;
     std::thread thread;
 
+    // The open connection's socket, so stop() can end a query a stalled hub never answers: a frozen
+    // server still acknowledges TCP, so neither keepalives, the TCP user timeout nor the server's
+    // statement timeout end it, and the kiosk's stop would wait for systemd's SIGKILL. The connection
+    // is replaced and closed only under this lock, so stop() never shuts down a reused descriptor.
+    std::mutex hub_socket_mutex;
+    int hub_socket = -1;
+
+    void set_hub(std::unique_ptr<HubSession> session) {
+        std::lock_guard lock(hub_socket_mutex);
+        hub = std::move(session);
+        hub_socket = hub ? hub->socket() : -1;
+    }
+    void cut_hub_connection() {
+        std::lock_guard lock(hub_socket_mutex);
+        if (hub_socket >= 0) ::shutdown(hub_socket, SHUT_RDWR);
+    }
+    bool stop_requested() {
+        std::lock_guard lock(wake_mutex);
+        return stopping;
+    }
+
     template <typename Update>
     void publish(Update&& update) {
         std::lock_guard lock(progress_mutex);
@@ -109,7 +131,7 @@ struct SyncWorker::Impl {
 
     Result<void> fault(SyncPoint point) {
         if (options.fault_hook && !options.fault_hook(point)) {
-            hub.reset();  // as if the connection broke
+            set_hub(nullptr);  // as if the connection broke
             return broken("connection lost (injected fault)");
         }
         return {};
@@ -117,10 +139,12 @@ struct SyncWorker::Impl {
 
     Result<void> ensure_connected() {
         if (hub && hub->healthy()) return {};
-        hub.reset();
+        set_hub(nullptr);
+        if (stop_requested()) return broken("the kiosk is stopping");
         auto session = HubSession::connect(options.hub_conninfo, options.connect_timeout_seconds);
         if (!session) return session.error();
-        hub = std::move(session).value();
+        set_hub(std::move(session).value());
+        if (stop_requested()) cut_hub_connection();  // stop() came while connecting
         return {};
     }
 
@@ -372,8 +396,12 @@ struct SyncWorker::Impl {
                 p.consecutive_failures = 0;
                 ++p.rounds;
             });
+        } else if (stop_requested()) {
+            // Cut short by stop(): not the hub's fault, and nothing to retry in this run; the
+            // records stay queued (the hub rolled back whatever the cut transaction had sent).
+            return result;
         } else {
-            if (hub && !hub->healthy()) hub.reset();
+            if (hub && !hub->healthy()) set_hub(nullptr);
             const std::string message =
                 result.error().message + " — records stay queued; the kiosk keeps retrying";
             (void)store->set_state("last_error", now + " " + message);
@@ -461,7 +489,9 @@ void SyncWorker::stop() {
         impl_->stopping = true;
     }
     impl_->wake_cv.notify_all();
+    impl_->cut_hub_connection();  // a round waiting on a stalled hub ends now
     impl_->thread.join();
+    impl_->set_hub(nullptr);
     impl_->publish([](SyncProgress& p) { p.running = false; });
 }
 

@@ -297,6 +297,41 @@ TEST_F(SyncFixture, WrongPasswordAndUnreachableHostGiveClearErrorsLoseNothingAnd
     expect_agreement(kiosk);
 }
 
+// A hub that stops answering mid-round (here a table the upload needs is locked; a frozen server
+// looks the same to the kiosk, and neither TCP keepalives nor the statement timeout end it) must not
+// hold up the kiosk's stop: stop() cuts the connection, the cut round is not reported as the hub's
+// failure, and the records go once the hub answers again, once each.
+TEST_F(SyncFixture, StopEndsARoundStuckOnAStalledHubAndLosesNothing) {
+    using namespace std::chrono_literals;
+    auto kiosk = make_kiosk("stalled");
+    kiosk.record(10);
+    auto blocker = pg.admin(database);
+    ASSERT_TRUE(blocker->exec("BEGIN; LOCK TABLE hub.ingest_record IN ACCESS EXCLUSIVE MODE").ok());
+    auto worker = worker_for(kiosk);
+    worker->start();
+    bool stuck = false;
+    for (int i = 0; i < 300 && !stuck; ++i) {
+        stuck = hub_int(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "
+                    "query NOT LIKE '%pg_stat_activity%'") > 0;
+        if (!stuck) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_TRUE(stuck) << "the round never reached the locked table";
+    const auto stop_started = std::chrono::steady_clock::now();
+    worker->stop();
+    const auto stop_took = std::chrono::steady_clock::now() - stop_started;
+    EXPECT_LT(stop_took, 10s) << "stop() waited for the stalled hub";
+    EXPECT_TRUE(worker->progress().last_error.empty()) << worker->progress().last_error;
+    worker.reset();
+    ASSERT_TRUE(blocker->exec("COMMIT").ok());
+
+    auto again = worker_for(kiosk);
+    auto round = again->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    expect_agreement(kiosk);
+    EXPECT_EQ(again->progress().backlog, 0);
+}
+
 TEST_F(SyncFixture, TlsVerifyFullAcceptsTheHubsCertificateAndRefusesAnyOther) {
     auto kiosk = make_kiosk("tls");
     kiosk.record(2);

@@ -36,6 +36,9 @@ class HubSession {
     }
     bool healthy() const;
     std::string describe() const;  // "host:port/db as user", for messages
+    // The connection's socket (-1 when closed). Another thread may shut it down (never close it) to
+    // end a query the hub does not answer; the query then fails as a broken connection would.
+    int socket() const;
 
   private:
     struct Impl;
