@@ -5,6 +5,11 @@
 -- checks the plan again under a lock and publishes it, so a pack is never allocated twice, even by
 -- two allocations run at once. Idempotent, like parts 1-4.
 
+-- What serialises the allocation's writers (publish, cancel). A table only the hub's functions may
+-- lock, not an advisory lock: any login may take an advisory lock of any number and keep it, and a
+-- kiosk's password holding 'medkiosk.allocation' froze the bureau's allocation for as long as it liked.
+CREATE TABLE IF NOT EXISTS hub.allocation_lock (held boolean);
+
 CREATE TABLE IF NOT EXISTS hub.clinic_request (
     request_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     clinic_id    text NOT NULL REFERENCES hub.clinic (clinic_id),
@@ -180,7 +185,7 @@ END $$;
 CREATE OR REPLACE FUNCTION hub.cancel_request(id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('medkiosk.allocation'));
+    LOCK TABLE hub.allocation_lock IN EXCLUSIVE MODE;
     UPDATE hub.clinic_request SET cancelled_at = now() WHERE request_id = id AND cancelled_at IS NULL;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no open request %', id USING ERRCODE = '22023';
@@ -192,7 +197,7 @@ END $$;
 CREATE OR REPLACE FUNCTION hub.cancel_order(id uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
 BEGIN
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('medkiosk.allocation'));
+    LOCK TABLE hub.allocation_lock IN EXCLUSIVE MODE;
     UPDATE hub.dispatch_order SET cancelled_at = now() WHERE order_uuid = id AND cancelled_at IS NULL;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'no open order %', id USING ERRCODE = '22023';
@@ -234,7 +239,7 @@ BEGIN
     IF margin_days IS NULL OR margin_days < 0 THEN
         RAISE EXCEPTION 'the expiry margin must be 0 days or more' USING ERRCODE = '22023';
     END IF;
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('medkiosk.allocation'));
+    LOCK TABLE hub.allocation_lock IN EXCLUSIVE MODE;
     lines := ARRAY(SELECT ROW((e->>'request_id')::bigint, e->>'kiosk_id', (e->>'dropoff_uuid')::uuid,
                               (e->>'quantity')::integer)::hub.plan_line
                    FROM jsonb_array_elements(plan) AS e);
@@ -328,7 +333,8 @@ CREATE OR REPLACE VIEW hub.order_feed WITH (security_barrier) AS
 DO $rls$
 DECLARE t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['clinic_request', 'allocation_run', 'dispatch_order', 'dispatch_order_item'] LOOP
+    FOREACH t IN ARRAY ARRAY['allocation_lock', 'clinic_request', 'allocation_run', 'dispatch_order',
+                             'dispatch_order_item'] LOOP
         EXECUTE format('REVOKE ALL ON hub.%I FROM PUBLIC', t);
     END LOOP;
 END

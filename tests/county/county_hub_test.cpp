@@ -212,6 +212,30 @@ TEST_F(CountyFixture, AllocateShowsThePlanPublishesOnYesAndNeverTwice) {
     EXPECT_EQ(hub_text("SELECT state FROM hub.request_status WHERE clinic_id = 'shitang-vc'"), "open");
 }
 
+// Any login may take any advisory lock and keep it: the allocation's writers must not wait on one.
+// A kiosk's login holding the lock the allocation once took, for as long as it likes, and unable to
+// lock the table the allocation takes now, leaves the bureau's work unhindered.
+TEST_F(CountyFixture, AKioskLoginCannotFreezeTheAllocation) {
+    add_clinics();
+    auto admin = pg.admin(database);
+    auto role = storage::add_kiosk(*admin, "cp-hold", "pw-hold");
+    ASSERT_TRUE(role.ok()) << role.error().message;
+    auto kiosk = storage::HubSession::connect(pg.role_conninfo(database, role.value(), "pw-hold"));
+    ASSERT_TRUE(kiosk.ok()) << kiosk.error().message;
+    ASSERT_TRUE(kiosk.value()->exec("SELECT pg_advisory_lock(hashtext('medkiosk.allocation'))").ok());
+    EXPECT_FALSE(kiosk.value()->exec("BEGIN; LOCK TABLE hub.allocation_lock IN ACCESS SHARE MODE").ok())
+        << "a kiosk login may lock what serialises the allocation";
+    (void)kiosk.value()->exec("ROLLBACK");
+
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+    const std::string request = hub_text("SELECT max(request_id) FROM hub.clinic_request");
+    ASSERT_TRUE(admin->exec("SET statement_timeout = '5s'").ok());
+    auto cancelled = admin->exec("SELECT hub.cancel_request(" + request + ")");
+    EXPECT_TRUE(cancelled.ok()) << "the bureau waited on the kiosk's lock: " << cancelled.error().message;
+}
+
 TEST_F(CountyFixture, ConcurrentAllocationsNeverGiveAPackTwice) {
     add_clinics();
     const std::string hub = pg.admin_conninfo(database);
