@@ -21,22 +21,41 @@ CREATE OR REPLACE VIEW hub.report_dispatch_clinic AS
 CREATE OR REPLACE VIEW hub.report_clinic AS
     SELECT clinic_id, name_zh, name_en, kind, township_zh, township_en, deleted FROM hub.clinic;
 
+-- The arrival lines the public figures count. A manifest QR carries no signature: anyone can print
+-- one, and a clinic device cannot tell it from a real one. The hub can: a line counts once the hub
+-- holds the dispatch the arrival names, sent to this clinic (or to "other", typed before clinics were
+-- reference data), listing that line with the same product and at least as many packs as were
+-- received; extra packs count with a confirmed dispatch. An arrival whose dispatch has not synced yet
+-- waits here uncounted, and counts as soon as it has.
+CREATE OR REPLACE VIEW hub.arrival_line_counted AS
+    SELECT l.kiosk_id, l.arrival_uuid, l.line_no, l.category, l.received, l.damaged, a.clinic_id, a.received_at
+    FROM hub.arrival a
+    JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
+    JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
+                       AND d.clinic_id IN (a.clinic_id, 'other')
+    WHERE l.extra OR EXISTS (
+        SELECT FROM hub.dispatch_line listed
+        WHERE listed.kiosk_id = d.kiosk_id AND listed.dispatch_uuid = d.uuid AND listed.line_no = l.line_no
+          AND listed.product = l.product AND l.received <= listed.quantity);
+
 -- Every change to a clinic's stock as a dated count in one category: usable packs received (counted
--- minus damaged on arrival), given out, sent to disposal expired or damaged.
+-- minus damaged on arrival), given out, sent to disposal expired or damaged — of counted arrivals only.
 CREATE OR REPLACE VIEW hub.clinic_stock_event AS
-    SELECT a.clinic_id, l.category, (a.received_at AT TIME ZONE 'UTC')::date AS day,
+    SELECT l.clinic_id, l.category, (l.received_at AT TIME ZONE 'UTC')::date AS day,
            (l.received - l.damaged) AS received, 0 AS given_out, 0 AS expired_unused, 0 AS disposed_damaged
-    FROM hub.arrival a JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
+    FROM hub.arrival_line_counted l
     UNION ALL
     SELECT g.clinic_id, l.category, g.given_on, 0, g.quantity, 0, 0
     FROM hub.given_out g
-    JOIN hub.arrival_line l ON l.kiosk_id = g.kiosk_id AND l.arrival_uuid = g.arrival_uuid AND l.line_no = g.line_no
+    JOIN hub.arrival_line_counted l
+      ON l.kiosk_id = g.kiosk_id AND l.arrival_uuid = g.arrival_uuid AND l.line_no = g.line_no
     UNION ALL
     SELECT x.clinic_id, l.category, x.disposed_on, 0, 0,
            CASE WHEN x.reason = 'expired' THEN x.quantity ELSE 0 END,
            CASE WHEN x.reason = 'damaged' THEN x.quantity ELSE 0 END
     FROM hub.clinic_disposal x
-    JOIN hub.arrival_line l ON l.kiosk_id = x.kiosk_id AND l.arrival_uuid = x.arrival_uuid AND l.line_no = x.line_no;
+    JOIN hub.arrival_line_counted l
+      ON l.kiosk_id = x.kiosk_id AND l.arrival_uuid = x.arrival_uuid AND l.line_no = x.line_no;
 
 -- Per clinic, category and week (Monday): what came in and went out that week.
 CREATE OR REPLACE VIEW hub.report_clinic_use AS
@@ -60,6 +79,9 @@ CREATE OR REPLACE VIEW hub.report_arrival AS
     FROM hub.arrival a
     JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
     JOIN hub.clinic c ON c.clinic_id = a.clinic_id
+    -- Only arrivals of a dispatch the hub holds for this clinic (see arrival_line_counted).
+    JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
+                       AND d.clinic_id IN (a.clinic_id, 'other')
     GROUP BY a.kiosk_id, a.uuid, a.clinic_id, c.name_zh, c.name_en, c.township_zh, c.township_en, a.received_at;
 
 -- A donor's receipt code shows its own items and nothing else: for each, the product, the week it
@@ -168,8 +190,8 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
     ORDER BY m.sequence
 $$;
 
-REVOKE ALL ON hub.report_clinic, hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use,
-    hub.report_arrival FROM PUBLIC;
+REVOKE ALL ON hub.report_clinic, hub.report_dispatch_clinic, hub.arrival_line_counted, hub.clinic_stock_event,
+    hub.report_clinic_use, hub.report_arrival FROM PUBLIC;
 GRANT SELECT ON hub.report_clinic, hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use,
     hub.report_arrival TO medkiosk_report;
 REVOKE ALL ON FUNCTION hub.receipt_lookup(text) FROM PUBLIC;

@@ -427,6 +427,88 @@ TEST_F(CountyFixture, AClinicDeviceWritesOnlyItsOwnClinicsRecordsAndNeverTooMuch
     EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival"), "1");
 }
 
+// A manifest QR is not signed: anyone can print one and a clinic device takes it. The public figures
+// count an arrival only against a dispatch the hub holds for that clinic, line by line, never more
+// packs than the line listed; an arrival whose dispatch has not synced yet counts once it has.
+TEST_F(CountyFixture, AnArrivalCountsInThePublicFiguresOnlyAgainstADispatchTheHubHolds) {
+    add_clinics();
+    auto device = make_clinic_device("counted", "shitang-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-y", "pw").ok());
+    const auto add_dispatch = [&](const std::string& uuid, int quantity) {
+        const nlohmann::json payload = {{"uuid", uuid},
+                                        {"clinic", "Shitang Village Clinic"},
+                                        {"clinic_id", "shitang-vc"},
+                                        {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                        {"lines",
+                                         {{{"line", 1},
+                                           {"product", "06901234567892"},
+                                           {"expiry", "2027-06-30"},
+                                           {"category", "fever"},
+                                           {"quantity", quantity}}}},
+                                        {"items", nlohmann::json::array()}};
+        ASSERT_TRUE(
+            admin
+                ->query(
+                    "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+                    "VALUES ('cp-y', $1, 'Shitang Village Clinic', now(), $2::integer, $3::jsonb)",
+                    {uuid, std::to_string(quantity), payload.dump()})
+                .ok());
+    };
+    const auto arrival = [](const std::string& uuid, const std::string& dispatch, int received) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", "shitang-vc"},
+                              {"dispatch_kiosk_id", "cp-y"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", received},
+                                 {"received", received},
+                                 {"damaged", 0}}}}};
+    };
+    const auto counted = [&](const char* column) {
+        return hub_text(std::string("SELECT coalesce(sum(") + column +
+                        "), 0) FROM hub.report_clinic_use WHERE clinic_id = 'shitang-vc'");
+    };
+
+    // Ahead of its dispatch (or with none at all): taken, not counted.
+    const std::string early_dispatch = "8e0c2a9e-2222-4a4a-8a8a-000000000001";
+    const std::string early = "a0000000-0000-4000-8000-000000000011";
+    auto answers = clinic_ingest(
+        device, batch({{"arrival", arrival(early, early_dispatch, 5)},
+                       {"given_out", nlohmann::json{{"uuid", "b0000000-0000-4000-8000-000000000011"},
+                                                    {"clinic_id", "shitang-vc"},
+                                                    {"arrival_uuid", early},
+                                                    {"line", 1},
+                                                    {"quantity", 2},
+                                                    {"given_on", "2026-12-03"}}}}));
+    ASSERT_EQ(answers.size(), 2u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(answers[1].first, "inserted") << answers[1].second;
+    EXPECT_EQ(counted("received"), "0") << "an arrival of a dispatch the hub does not hold was counted";
+    EXPECT_EQ(counted("given_out"), "0");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.report_arrival"), "0");
+
+    // The collection point's dispatch syncs: now it counts.
+    add_dispatch(early_dispatch, 5);
+    EXPECT_EQ(counted("received"), "5");
+    EXPECT_EQ(counted("given_out"), "2");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.report_arrival"), "1");
+
+    // A real dispatch of 1 pack claimed as 4 received: the line does not count.
+    const std::string small_dispatch = "8e0c2a9e-2222-4a4a-8a8a-000000000002";
+    add_dispatch(small_dispatch, 1);
+    answers = clinic_ingest(
+        device, batch({{"arrival", arrival("a0000000-0000-4000-8000-000000000012", small_dispatch, 4)}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(counted("received"), "5") << "more packs than the dispatch listed were counted";
+}
+
 TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTemporaryTables) {
     add_clinics();
     auto device = make_clinic_device("priv", "shitang-vc");

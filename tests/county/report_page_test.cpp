@@ -37,7 +37,8 @@ std::vector<std::string> exec_start(const std::map<std::string, std::string>& va
 
 class ReportPageTest : public CountyFixture {
   protected:
-    // A clinic that received 7 usable packs, gave 5 out and disposed of 1 expired one.
+    // A clinic that received 7 usable packs of a dispatch the hub holds, gave 5 out and disposed of 1
+    // expired one.
     void clinic_use() {
         add_clinics();
         auto admin = pg.admin(database);
@@ -49,7 +50,11 @@ class ReportPageTest : public CountyFixture {
                     "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
                     "VALUES "
                     "('cp-page', '11111111-1111-4111-8111-111111111111', 'x', now() - interval '10 days', 8, "
-                    "'{\"clinic_id\":\"shitang-vc\"}');"
+                    "'{\"clinic_id\":\"shitang-vc\",\"lines\":["
+                    "{\"line\":1,\"product\":\"06901234567892\",\"expiry\":\"2027-06-30\","
+                    "\"category\":\"fever\",\"quantity\":6},"
+                    "{\"line\":2,\"product\":\"06901234567809\",\"expiry\":\"2027-03-31\","
+                    "\"category\":\"cough\",\"quantity\":2}]}');"
                     "INSERT INTO hub.arrival VALUES ('" +
                     device.id +
                     "', '22222222-2222-4222-8222-222222222222', 'shitang-vc', 'cp-page', "
