@@ -3,11 +3,14 @@
 // change in the audit log); the clinic-mode setting picks this kiosk's clinic from the list and writes
 // it to kiosk.toml; the staff's dispatch picker offers what the list holds, not what is retired.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -191,6 +194,57 @@ TEST_F(TechnicianClinicsTest, ClinicModeTakesItsClinicFromTheListAndTheDispatchP
     ASSERT_EQ(staff.clinics().size(), 1u);
     EXPECT_EQ(staff.clinics().front().clinic_id, "hetou-vc");
     EXPECT_EQ(staff.clinics().front().township_zh, "河头镇");
+}
+
+// The tab says how fresh the hub's part of the list is: the last complete pull, and a failure of the
+// sync since (the hub unreachable: the list stays as it was), from the sync worker's figures.
+TEST_F(TechnicianClinicsTest, TheListSaysWhenTheHubLastFedItAndWhenTheHubCouldNotBeReached) {
+    {
+        // As a pull stored them: the hub's clinic and when the pull completed.
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(ledger_file.c_str(), &raw), SQLITE_OK);
+        char* error = nullptr;
+        const int rc = sqlite3_exec(
+            raw,
+            "INSERT INTO hub_clinic (key, body, change_seq, deleted) VALUES ('shitang-vc', "
+            "json_object('clinic_id', 'shitang-vc', 'name_zh', '石塘村卫生室', 'name_en', 'Shitang', 'kind', "
+            "'village-clinic', 'township_zh', '石塘镇', 'township_en', 'Shitang'), 3, 0);"
+            "INSERT INTO sync_state (key, value) VALUES ('pulled_at:hub_clinic', "
+            "'2026-12-03T06:00:00.000Z');",
+            nullptr, nullptr, &error);
+        EXPECT_EQ(rc, SQLITE_OK) << (error != nullptr ? error : "");
+        sqlite3_free(error);
+        sqlite3_close(raw);
+    }
+    storage::SyncProgress progress;
+    progress.last_success_at = "2026-12-03T06:00:00.000Z";
+    progress.last_error_at = "2026-12-03T07:30:00.000Z";
+    progress.last_error = "connection refused — records stay queued; the kiosk keeps retrying";
+    std::mutex mutex;
+    auto synced = make_local_back_office(
+        {.ledger_file = ledger_file, .ledger_options = ledger_options, .pepper_file = pepper_file}, [&] {
+            std::lock_guard lock(mutex);
+            return std::optional<storage::SyncProgress>(progress);
+        });
+    office = std::move(synced);
+    TechnicianFlow tech(*office, TechnicianSettings{});
+    tech.show(TechnicianTab::Clinics);
+    pump(tech, [&] { return tech.clinics().has_value(); });
+    ASSERT_EQ(tech.clinics()->clinics.size(), 1u);
+    EXPECT_EQ(tech.clinics()->clinics[0].source, "hub");
+    EXPECT_TRUE(tech.clinics()->hub_configured);
+    EXPECT_EQ(tech.clinics()->updated_from_hub_at, "2026-12-03T06:00:00.000Z");
+    EXPECT_EQ(tech.clinics()->hub_problem_at, "2026-12-03T07:30:00.000Z");
+    EXPECT_NE(tech.clinics()->hub_problem.find("connection refused"), std::string::npos);
+
+    // A round that worked since: no problem to show.
+    {
+        std::lock_guard lock(mutex);
+        progress.last_success_at = "2026-12-03T07:31:00.000Z";
+    }
+    tech.refresh_clinics();
+    pump(tech, [&] { return tech.clinics()->hub_problem.empty(); });
+    EXPECT_EQ(tech.clinics()->updated_from_hub_at, "2026-12-03T06:00:00.000Z");
 }
 
 }  // namespace
