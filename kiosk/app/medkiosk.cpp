@@ -344,6 +344,8 @@ kiosk::TechnicianSettings running_settings(const KioskOptions& options) {
     running.catalogue_file = options.catalogue_file;
     running.sound_enabled = options.sound.enabled;
     running.sound_volume = options.sound.volume;
+    running.mode = options.clinic_mode() ? "clinic" : "collection-point";
+    running.clinic_id = options.clinic_id;
     return running;
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "audit.hpp"
+#include "clinic_rows.hpp"
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
 #include "sqlite_db.hpp"
@@ -58,17 +59,6 @@ std::string name_key(const std::string& name) {
     return key;
 }
 
-ClinicChoice read_clinic(const std::string& body) {
-    const auto json = nlohmann::json::parse(body, nullptr, false);
-    ClinicChoice clinic;
-    if (!json.is_object()) return clinic;
-    const auto text = [&](const char* key) {
-        return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string();
-    };
-    return {text("clinic_id"), text("name_zh"),     text("name_en"),
-            text("kind"),      text("township_zh"), text("township_en")};
-}
-
 }  // namespace
 
 int DispatchOrder::ordered() const {
@@ -88,31 +78,14 @@ struct DispatchBook::Impl {
     Database* db = nullptr;
     std::string kiosk_id;
 
-    Result<std::vector<ClinicChoice>> clinics() {
-        auto query = db->prepare("SELECT body FROM hub_clinic WHERE deleted = 0");
-        if (!query) return query.error();
-        std::vector<ClinicChoice> clinics;
-        int rc = SQLITE_ROW;
-        while ((rc = query.value().step()) == SQLITE_ROW) {
-            auto clinic = read_clinic(query.value().column_text(0));
-            if (!clinic.clinic_id.empty()) clinics.push_back(std::move(clinic));
-        }
-        if (rc != SQLITE_DONE) return db->last_error(rc, "reading the clinics");
-        std::sort(clinics.begin(), clinics.end(), [](const ClinicChoice& a, const ClinicChoice& b) {
-            return std::tie(a.township_zh, a.kind, a.name_zh, a.clinic_id) <
-                   std::tie(b.township_zh, b.kind, b.name_zh, b.clinic_id);
-        });
-        return clinics;
-    }
+    Result<std::vector<ClinicChoice>> clinics() { return detail::read_clinic_rows(*db, false); }
 
     Result<std::optional<ClinicChoice>> clinic(const std::string& clinic_id) {
-        auto query = db->prepare("SELECT body FROM hub_clinic WHERE key = ?1 AND deleted = 0");
-        if (!query) return query.error();
-        query.value().bind_text(1, clinic_id);
-        const int rc = query.value().step();
-        if (rc == SQLITE_DONE) return std::optional<ClinicChoice>();
-        if (rc != SQLITE_ROW) return db->last_error(rc, "reading a clinic");
-        return std::optional<ClinicChoice>(read_clinic(query.value().column_text(0)));
+        if (clinic_id.empty()) return std::optional<ClinicChoice>();
+        auto found = detail::read_clinic_rows(*db, false, clinic_id);
+        if (!found) return found.error();
+        if (found.value().empty()) return std::optional<ClinicChoice>();
+        return std::optional<ClinicChoice>(found.value().front());
     }
 
     // The one clinic whose id or name has the same key as a typed name, or nullopt.
@@ -318,8 +291,8 @@ struct DispatchBook::Impl {
             if (!clinic.value())
                 return Error{ErrorCode::NotFound,
                              "no clinic \"" + clinic_id +
-                                 "\" in the list from the hub (sync, or medkioskctl clinics "
-                                 "import) — " +
+                                 "\" in the clinic list, or it is retired (sync with the hub, or add it on "
+                                 "the technician's Clinics tab) — " +
                                  kNothingDispatched};
             clinic_name = clinic.value()->name_zh;
         } else {

@@ -3,10 +3,14 @@
 #include <libpq-fe.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "medkiosk/storage/hub_probe.hpp"
 #include "medkiosk/storage/sync.hpp"
@@ -78,8 +82,49 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
     return std::unique_ptr<HubSession>(new HubSession(std::move(impl)));
 }
 
+namespace {
+
+// Why libpq would refuse the address before any connection, or "" when it is well-formed. An unknown
+// parameter or a broken URI fails PQconninfoParse; a bad enumerated value (sslmode=requir) only fails
+// at connect time, where it would read as "no answer".
+std::string conninfo_problem(const std::string& conninfo) {
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    if (options == nullptr) {
+        std::string message = parse_error != nullptr ? trimmed(parse_error) : "libpq could not parse it";
+        PQfreemem(parse_error);
+        return message;
+    }
+    struct Free {
+        PQconninfoOption* options;
+        ~Free() { PQconninfoFree(options); }
+    } free_options{options};
+    static const std::pair<const char*, std::vector<std::string>> kEnumerated[] = {
+        {"sslmode", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}},
+        {"gssencmode", {"disable", "prefer", "require"}},
+        {"channel_binding", {"disable", "prefer", "require"}},
+        {"target_session_attrs", {"any", "read-write", "read-only", "primary", "standby", "prefer-standby"}},
+    };
+    for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+        if (option->val == nullptr) continue;
+        for (const auto& [keyword, allowed] : kEnumerated) {
+            if (std::string_view(option->keyword) != keyword) continue;
+            if (std::find(allowed.begin(), allowed.end(), option->val) == allowed.end())
+                return "invalid " + std::string(keyword) + " value: \"" + option->val + "\"";
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
 HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
     HubProbe probe;
+    if (const std::string problem = conninfo_problem(conninfo); !problem.empty()) {
+        probe.malformed = true;
+        probe.message = problem;
+        return probe;
+    }
     const std::string timeout = std::to_string(timeout_seconds);
     const char* keywords[] = {"dbname", "connect_timeout", "application_name", nullptr};
     const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk-test", nullptr};
@@ -95,6 +140,13 @@ HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
     // Verbose errors carry the server's SQLSTATE ("FATAL:  28P01: …"), which does not depend on the
     // language the server speaks.
     PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+    if (PQstatus(conn) == CONNECTION_BAD &&
+        std::string_view(PQerrorMessage(conn)).substr(0, 8) == "invalid ") {
+        // A value libpq refuses before any connection (a port that is no number, …).
+        probe.malformed = true;
+        probe.message = trimmed(PQerrorMessage(conn));
+        return probe;
+    }
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
     PostgresPollingStatusType polling = PGRES_POLLING_WRITING;

@@ -362,6 +362,62 @@ Result<void> migrate_to_v30(Database& db) {
                    "returning partly dispatched drop-offs to the queue");
 }
 
+Result<void> migrate_to_v31(Database& db) {
+    // Issue 16: the kiosk's own clinic list, which the staff's dispatch picker and the clinic-mode
+    // setting choose from. The hub's clinics (hub_clinic, as pulled or imported) are copied into it by
+    // triggers in the same transaction as the pull, so a pull cut off halfway leaves the list as it
+    // was, and a pull repeated changes nothing: the hub's entry wins over a local one of the same id,
+    // a clinic the hub retired is retired here (kept for the dispatches that named it), and a clinic
+    // the technician added that the hub does not know stays, marked local. The triggers delete and
+    // insert rather than INSERT OR REPLACE: the pull's own upsert (ON CONFLICT DO UPDATE) would turn
+    // a trigger's OR REPLACE into an abort.
+    return db.exec(R"sql(
+        CREATE TABLE clinic (
+            clinic_id   TEXT PRIMARY KEY NOT NULL CHECK (length(clinic_id) BETWEEN 1 AND 40),
+            kind        TEXT NOT NULL,
+            township_zh TEXT NOT NULL,
+            township_en TEXT NOT NULL,
+            name_zh     TEXT NOT NULL,
+            name_en     TEXT NOT NULL,
+            retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+            source      TEXT NOT NULL CHECK (source IN ('hub', 'local')),
+            updated_at  TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER clinic_from_hub_insert AFTER INSERT ON hub_clinic BEGIN
+            DELETE FROM clinic WHERE clinic_id = NEW.key;
+            INSERT INTO clinic
+                (clinic_id, kind, township_zh, township_en, name_zh, name_en, retired, source, updated_at)
+            VALUES (NEW.key, coalesce(json_extract(NEW.body, '$.kind'), 'village-clinic'),
+                    coalesce(json_extract(NEW.body, '$.township_zh'), ''),
+                    coalesce(json_extract(NEW.body, '$.township_en'), ''),
+                    coalesce(json_extract(NEW.body, '$.name_zh'), NEW.key),
+                    coalesce(json_extract(NEW.body, '$.name_en'), NEW.key),
+                    NEW.deleted <> 0, 'hub', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+        CREATE TRIGGER clinic_from_hub_update AFTER UPDATE ON hub_clinic BEGIN
+            DELETE FROM clinic WHERE clinic_id = NEW.key;
+            INSERT INTO clinic
+                (clinic_id, kind, township_zh, township_en, name_zh, name_en, retired, source, updated_at)
+            VALUES (NEW.key, coalesce(json_extract(NEW.body, '$.kind'), 'village-clinic'),
+                    coalesce(json_extract(NEW.body, '$.township_zh'), ''),
+                    coalesce(json_extract(NEW.body, '$.township_en'), ''),
+                    coalesce(json_extract(NEW.body, '$.name_zh'), NEW.key),
+                    coalesce(json_extract(NEW.body, '$.name_en'), NEW.key),
+                    NEW.deleted <> 0, 'hub', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+        END;
+        -- What a version-30 ledger already pulled (retired ones too: old dispatches name them).
+        INSERT INTO clinic (clinic_id, kind, township_zh, township_en, name_zh, name_en, retired, source,
+                            updated_at)
+            SELECT key, coalesce(json_extract(body, '$.kind'), 'village-clinic'),
+                   coalesce(json_extract(body, '$.township_zh'), ''),
+                   coalesce(json_extract(body, '$.township_en'), ''),
+                   coalesce(json_extract(body, '$.name_zh'), key), coalesce(json_extract(body, '$.name_en'), key),
+                   deleted <> 0, 'hub', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM hub_clinic WHERE json_valid(body) AND length(key) BETWEEN 1 AND 40;
+    )sql",
+                   "adding the kiosk's clinic list (version 31)");
+}
+
 // Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20..29
 // for the staff screens, 30..39 for the county's loop); they must ascend.
 constexpr std::array kMigrations{
@@ -371,6 +427,7 @@ constexpr std::array kMigrations{
     Migration{11, "drop-offs keep where their expiry came from", &migrate_to_v11},
     Migration{20, "staff screens: re-classification in review_action, drop-offs by time", &migrate_to_v20},
     Migration{30, "county: clinics, orders, partial dispatch, manifests, clinic mode", &migrate_to_v30},
+    Migration{31, "the kiosk's clinic list: the hub's and the technician's clinics", &migrate_to_v31},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

@@ -342,7 +342,16 @@ struct SyncWorker::Impl {
                 }
                 if (auto s = store->store_feed(table, page); !s) return s;
                 publish([&](SyncProgress& p) { p.pulled += static_cast<std::int64_t>(page.size()); });
-                if (page.size() < static_cast<std::size_t>(kFeedPage)) break;
+                if (page.size() < static_cast<std::size_t>(kFeedPage)) {
+                    // The technician's Clinics tab says how fresh the hub's list is; a pull cut off
+                    // before here leaves the old time (and the rows already stored are the hub's).
+                    if (std::string_view(table) == "hub_clinic") {
+                        if (auto s = store->set_state("pulled_at:hub_clinic", detail::utc_now_iso8601_ms());
+                            !s)
+                            return s;
+                    }
+                    break;
+                }
             }
         }
         return {};

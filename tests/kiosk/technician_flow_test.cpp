@@ -330,6 +330,10 @@ class CountingOffice : public TechnicianPort {
     std::uint64_t read_rules() override { return ++others; }
     std::uint64_t save_rules(PolicyRules) override { return ++others; }
     std::uint64_t save_drive(storage::Drive) override { return ++others; }
+    std::uint64_t list_clinics() override { return ++others; }
+    std::uint64_t add_clinic(storage::ClinicChoice) override { return ++others; }
+    std::uint64_t rename_clinic(std::string, std::string, std::string) override { return ++others; }
+    std::uint64_t set_clinic_retired(std::string, bool) override { return ++others; }
     int saves = 0;
 };
 

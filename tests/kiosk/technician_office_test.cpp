@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <thread>
 
@@ -96,6 +97,34 @@ TEST(HubProblem, TheServersCodeIsReadWhateverLanguageItsSeverityIsIn) {
     EXPECT_EQ(
         storage::sqlstate_in("could not translate host name \"hub\" to address: Name or service not known"),
         "");
+}
+
+// A hub address libpq cannot use is named as such (with libpq's words), not as "no answer": nothing is
+// tried, so the test is instant.
+TEST(HubProblem, AMalformedAddressIsNamedAndNotTried) {
+    struct Case {
+        const char* address;
+        const char* words;
+    };
+    for (const Case& c : {Case{"postgresql://kiosk@127.0.0.1:1/hub?sslmode=requir", "sslmode"},
+                          Case{"host=127.0.0.1 port=1 dbname=hub colour=blue", "colour"},
+                          Case{"postgresql://kiosk@127.0.0.1:1/hub?application=x", "application"},
+                          Case{"host=127.0.0.1 port=fifty dbname=hub", "port"}}) {
+        const auto started = std::chrono::steady_clock::now();
+        const storage::HubProbe probe = storage::probe_hub(c.address, 3);
+        EXPECT_TRUE(probe.malformed) << c.address << ": " << probe.message;
+        EXPECT_NE(probe.message.find(c.words), std::string::npos) << c.address << ": " << probe.message;
+        EXPECT_EQ(hub_problem_key(probe), "tech.hub.malformed") << c.address;
+        const HubTestReport report = check_hub(c.address, 3);
+        EXPECT_EQ(report.problem_key, "tech.hub.malformed") << c.address;
+        EXPECT_EQ(report.detail, probe.message);
+        EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1)) << c.address;
+    }
+    // A well-formed address where nothing listens is still "no answer".
+    const storage::HubProbe nobody =
+        storage::probe_hub("postgresql://kiosk@127.0.0.1:1/hub?sslmode=disable", 3);
+    EXPECT_FALSE(nobody.malformed) << nobody.message;
+    EXPECT_EQ(hub_problem_key(nobody), "tech.hub.no_answer") << nobody.message;
 }
 
 class TechnicianOfficeTest : public ::testing::Test {

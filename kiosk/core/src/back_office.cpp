@@ -23,6 +23,7 @@
 #include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/clinic_list.hpp"
 #include "medkiosk/storage/ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -294,6 +295,45 @@ class LocalBackOffice final : public BackOffice {
                                    [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
                                        return kiosk::save_drive(book, drive, actor);
                                    });
+        });
+    }
+
+    std::uint64_t list_clinics() override {
+        return jobs_.submit([this]() -> Answer { return read_clinic_book(); });
+    }
+
+    std::uint64_t add_clinic(storage::ClinicChoice clinic) override {
+        return jobs_.submit([this, clinic = std::move(clinic)]() -> Answer {
+            return with_technician(
+                true, [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                    if (auto added = storage::add_local_clinic(book, clinic, actor); !added)
+                        return added.error();
+                    return Done{clinic.clinic_id};
+                });
+        });
+    }
+
+    std::uint64_t rename_clinic(std::string clinic_id, std::string name_zh, std::string name_en) override {
+        return jobs_.submit([this, clinic_id = std::move(clinic_id), name_zh = std::move(name_zh),
+                             name_en = std::move(name_en)]() -> Answer {
+            return with_technician(
+                true, [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                    if (auto renamed = storage::rename_clinic(book, clinic_id, name_zh, name_en, actor);
+                        !renamed)
+                        return renamed.error();
+                    return Done{clinic_id};
+                });
+        });
+    }
+
+    std::uint64_t set_clinic_retired(std::string clinic_id, bool retired) override {
+        return jobs_.submit([this, clinic_id = std::move(clinic_id), retired]() -> Answer {
+            return with_technician(
+                true, [&](storage::Ledger& book, const std::string& actor) -> Result<Done> {
+                    if (auto changed = storage::set_clinic_retired(book, clinic_id, retired, actor); !changed)
+                        return changed.error();
+                    return Done{clinic_id};
+                });
         });
     }
 
@@ -669,6 +709,27 @@ class LocalBackOffice final : public BackOffice {
         std::vector<QueueItem> items;
         for (const auto& row : rows.value()) items.push_back(to_item(row));
         return items;
+    }
+
+    // The list and how fresh its hub part is: the sync worker's last failure counts when it came after
+    // the last complete pull (timestamps are ISO 8601 UTC, so they compare as text).
+    Answer read_clinic_book() {
+        auto opened = ledger();
+        if (!opened) return opened.error();
+        auto list = storage::read_clinic_list(*opened.value());
+        if (!list) return Error{list.error().code, "cannot read the clinic list: " + list.error().message};
+        ClinicBook book;
+        book.clinics = std::move(list.value().clinics);
+        book.updated_from_hub_at = std::move(list.value().updated_from_hub_at);
+        if (const auto sync = sync_source_ ? sync_source_() : std::nullopt) {
+            book.hub_configured = true;
+            if (!sync->last_error.empty() && sync->last_error_at > sync->last_success_at &&
+                sync->last_error_at > book.updated_from_hub_at) {
+                book.hub_problem = sync->last_error;
+                book.hub_problem_at = sync->last_error_at;
+            }
+        }
+        return book;
     }
 
     struct Attempts {

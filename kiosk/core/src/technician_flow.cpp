@@ -9,6 +9,7 @@
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/clinic_list.hpp"
 
 namespace medkiosk::kiosk {
 namespace {
@@ -75,6 +76,8 @@ TechnicianSettings technician_settings(const KioskConfig& config) {
     settings.catalogue_file = config.catalogue_file;
     settings.sound_enabled = config.sound_enabled;
     settings.sound_volume = config.sound_volume;
+    settings.mode = config.mode;
+    settings.clinic_id = config.clinic_id;
     return settings;
 }
 
@@ -88,7 +91,9 @@ std::vector<std::pair<std::string, std::string>> config_values(const TechnicianS
             {"hub.url", settings.hub_url},
             {"kiosk.catalogue_file", settings.catalogue_file},
             {"sound.enabled", settings.sound_enabled ? "true" : "false"},
-            {"sound.volume", std::to_string(settings.sound_volume)}};
+            {"sound.volume", std::to_string(settings.sound_volume)},
+            {"kiosk.mode", settings.mode},
+            {"kiosk.clinic_id", settings.clinic_id}};
 }
 
 std::map<std::string, std::string> validate(const TechnicianSettings& settings) {
@@ -102,7 +107,9 @@ std::map<std::string, std::string> validate(const TechnicianSettings& settings) 
         {"hub.url", "hub_url"},
         {"kiosk.catalogue_file", "catalogue_file"},
         {"sound.enabled", "sound"},
-        {"sound.volume", "volume"}};
+        {"sound.volume", "volume"},
+        {"kiosk.mode", "mode"},
+        {"kiosk.clinic_id", "clinic_id"}};
     std::map<std::string, std::string> errors;
     for (const auto& [key, value] : config_values(settings)) {
         if (config_value_problem(key, value)) {
@@ -110,6 +117,25 @@ std::map<std::string, std::string> validate(const TechnicianSettings& settings) 
             errors[field] = "tech.error." + field;
         }
     }
+    // A clinic-mode kiosk belongs to one clinic (as kiosk.toml's check says).
+    if (settings.mode == "clinic" && settings.clinic_id.empty())
+        errors["clinic_id"] = "tech.error.clinic_needed";
+    return errors;
+}
+
+std::map<std::string, std::string> validate(const ClinicDraft& draft,
+                                            const std::vector<storage::ClinicChoice>& known) {
+    std::map<std::string, std::string> errors;
+    const std::string id = trim(draft.clinic_id);
+    if (!storage::clinic_id_is_acceptable(id))
+        errors["clinic_id"] = "tech.clinics.error.id";
+    else if (std::any_of(known.begin(), known.end(),
+                         [&](const storage::ClinicChoice& c) { return c.clinic_id == id; }))
+        errors["clinic_id"] = "tech.clinics.error.duplicate";
+    if (trim(draft.name_zh).empty() && trim(draft.name_en).empty())
+        errors["name"] = "tech.clinics.error.name";
+    if (trim(draft.township_zh).empty() && trim(draft.township_en).empty())
+        errors["township"] = "tech.clinics.error.township";
     return errors;
 }
 
@@ -228,6 +254,7 @@ void TechnicianFlow::show(TechnicianTab tab) {
     tab_ = tab;
     switch (tab) {
         case TechnicianTab::Settings:
+            refresh_clinics();  // the clinic-mode choice lists them
             break;
         case TechnicianTab::Camera:
             if (camera_sources_.empty()) refresh_cameras();
@@ -238,6 +265,9 @@ void TechnicianFlow::show(TechnicianTab tab) {
         case TechnicianTab::Rules:
             refresh_rules();
             break;
+        case TechnicianTab::Clinics:
+            refresh_clinics();
+            break;
     }
 }
 
@@ -247,6 +277,12 @@ void TechnicianFlow::opened() {
 
 bool TechnicianFlow::save() {
     errors_ = validate(draft_);
+    // The clinic chosen from the list must still be there, not retired (the list may have changed).
+    if (draft_.mode == "clinic" && !draft_.clinic_id.empty() && clinics_ &&
+        std::none_of(clinics_->clinics.begin(), clinics_->clinics.end(), [&](const storage::ClinicChoice& c) {
+            return c.clinic_id == draft_.clinic_id && !c.retired;
+        }))
+        errors_["clinic_id"] = "tech.error.clinic_unknown";
     if (!errors_.empty() || save_ticket_ != 0) return false;
     if (config_file_.empty()) {
         save_ = {false,
@@ -269,7 +305,8 @@ void TechnicianFlow::revert() {
 bool TechnicianFlow::restart_needed() const {
     return saved_.camera != running_.camera || saved_.width != running_.width ||
            saved_.height != running_.height || saved_.kiosk_id != running_.kiosk_id ||
-           saved_.hub_url != running_.hub_url;
+           saved_.hub_url != running_.hub_url || saved_.mode != running_.mode ||
+           saved_.clinic_id != running_.clinic_id;
 }
 
 void TechnicianFlow::preview_sound() {
@@ -404,6 +441,84 @@ void TechnicianFlow::save_drive() {
     rules_action_ticket_ = office_.save_drive(*drive);
 }
 
+void TechnicianFlow::refresh_clinics() {
+    if (clinics_ticket_ == 0) clinics_ticket_ = office_.list_clinics();
+}
+
+std::vector<storage::ClinicChoice> TechnicianFlow::clinic_choices() const {
+    std::vector<storage::ClinicChoice> choices;
+    if (!clinics_) return choices;
+    for (const auto& clinic : clinics_->clinics)
+        if (!clinic.retired || clinic.clinic_id == draft_.clinic_id) choices.push_back(clinic);
+    return choices;
+}
+
+void TechnicianFlow::start_clinic_action(std::uint64_t ticket) {
+    clinic_action_ = {true, std::nullopt};
+    clinic_action_ticket_ = ticket;
+}
+
+void TechnicianFlow::add_clinic() {
+    if (clinic_action_ticket_ != 0) return;
+    clinic_action_.result.reset();
+    clinic_errors_ =
+        validate(clinic_draft_, clinics_ ? clinics_->clinics : std::vector<storage::ClinicChoice>{});
+    if (!clinic_errors_.empty()) {
+        std::string fields;
+        for (const auto& [field, reason] : clinic_errors_) fields += (fields.empty() ? "" : ",") + field;
+        log_event("clinic-refused", {{"fields", fields}});
+        return;
+    }
+    storage::ClinicChoice clinic;
+    clinic.clinic_id = trim(clinic_draft_.clinic_id);
+    clinic.name_zh = trim(clinic_draft_.name_zh);
+    clinic.name_en = trim(clinic_draft_.name_en);
+    clinic.township_zh = trim(clinic_draft_.township_zh);
+    clinic.township_en = trim(clinic_draft_.township_en);
+    clinic.kind = clinic_draft_.kind;
+    clinic.source = "local";
+    start_clinic_action(office_.add_clinic(std::move(clinic)));
+}
+
+void TechnicianFlow::edit_clinic(const std::string& clinic_id) {
+    if (!clinics_) return;
+    for (const auto& clinic : clinics_->clinics) {
+        if (clinic.clinic_id != clinic_id || clinic.source != "local") continue;
+        clinic_editing_ = clinic_id;
+        clinic_names_ = {clinic.name_zh, clinic.name_en};
+        clinic_errors_.clear();
+        clinic_action_.result.reset();
+    }
+}
+
+void TechnicianFlow::save_clinic_names() {
+    if (clinic_editing_.empty() || clinic_action_ticket_ != 0) return;
+    clinic_errors_.clear();
+    if (trim(clinic_names_.first).empty() && trim(clinic_names_.second).empty()) {
+        clinic_errors_["rename"] = "tech.clinics.error.name";
+        return;
+    }
+    start_clinic_action(
+        office_.rename_clinic(clinic_editing_, trim(clinic_names_.first), trim(clinic_names_.second)));
+}
+
+void TechnicianFlow::cancel_clinic_edit() {
+    clinic_editing_.clear();
+    clinic_errors_.erase("rename");
+}
+
+void TechnicianFlow::retire_clinic(const std::string& clinic_id) {
+    if (clinic_action_ticket_ != 0) return;
+    clinic_errors_.clear();
+    start_clinic_action(office_.set_clinic_retired(clinic_id, true));
+}
+
+void TechnicianFlow::restore_clinic(const std::string& clinic_id) {
+    if (clinic_action_ticket_ != 0) return;
+    clinic_errors_.clear();
+    start_clinic_action(office_.set_clinic_retired(clinic_id, false));
+}
+
 namespace {
 
 // A command's answer as its task's outcome: Done, or why not.
@@ -459,6 +574,22 @@ void TechnicianFlow::on_reply(const BackOfficeReply& reply) {
             rules_draft_ = kiosk::rules_draft(view->rules);
         } else {
             rules_action_ = {false, result};
+        }
+    } else if (reply.ticket == clinics_ticket_) {
+        clinics_ticket_ = 0;
+        if (const auto* book = answer_if<ClinicBook>(reply))
+            clinics_ = *book;
+        else
+            clinic_action_ = {false, result};
+    } else if (reply.ticket == clinic_action_ticket_) {
+        clinic_action_ticket_ = 0;
+        clinic_action_ = {false, result};
+        log_event("clinic-change", {{"outcome", result ? "done" : "refused"},
+                                    {"clinic_id", result ? result->detail : std::string()}});
+        if (result) {
+            if (trim(clinic_draft_.clinic_id) == result->detail) clinic_draft_ = ClinicDraft{};
+            if (clinic_editing_ == result->detail) clinic_editing_.clear();
+            refresh_clinics();
         }
     } else if (reply.ticket == rules_action_ticket_) {
         rules_action_ticket_ = 0;

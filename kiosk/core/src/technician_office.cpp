@@ -22,6 +22,7 @@ bool contains(const std::string& text, std::string_view part) {
 
 std::string hub_problem_key(const storage::HubProbe& probe) {
     if (probe.connected) return "";
+    if (probe.malformed) return "tech.hub.malformed";
     // The server's own code first: it does not depend on the language the server speaks.
     const std::string& state = probe.sqlstate;
     if (state == "3D000") return "tech.hub.no_database";

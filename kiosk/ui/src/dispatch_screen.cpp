@@ -131,7 +131,7 @@ void DrawDispatchScreen(UiContext& ui) {
                                    ? (clinic_label(ui, *clinic) + " · " + township_label(ui, *clinic)).c_str()
                                    : staff.clinic_id().c_str());
     } else if (staff.clinics().empty() && !staff.dispatch_loading()) {
-        TextWrappedColoured(colours::refuse, ui.tr("staff.dispatch_no_clinics"));
+        TextWrappedColoured(colours::refuse, ui.tr("staff.dispatch_no_clinics_yet"));
     } else {
         RowLabel(ui.tr("staff.dispatch_clinic"), 0);
         ImGui::SameLine();

@@ -93,6 +93,9 @@ void DrawTouchKeyboard(UiContext& ui);
 // The technician screen's Users and Rules tabs, drawn inside its scrolling child.
 void DrawTechnicianUsers(UiContext& ui);
 void DrawTechnicianRules(UiContext& ui);
+// The Clinics tab, and the Settings tab's clinic-mode choice from the same list (clinics_screen.cpp).
+void DrawTechnicianClinics(UiContext& ui);
+void DrawClinicModeSetting(UiContext& ui, float column);
 
 // Clinic mode's screens (clinic_<name>_screen.cpp), drawn instead of the donor's.
 void DrawClinicWelcomeScreen(UiContext& ui);

@@ -1,12 +1,13 @@
-// The technician's screen: a header, tabs (settings, camera, users, rules and drives) and, for the
-// two settings tabs, the save bar. Users and rules have their own files (users_screen.cpp,
-// rules_screen.cpp). Nothing here waits: every action goes to the back office and its answer shows
-// up on a later frame.
+// The technician's screen: a header, tabs (settings, camera, users, rules and drives, clinics) and,
+// for the two settings tabs, the save bar. Users, rules and clinics have their own files
+// (users_screen.cpp, rules_screen.cpp, clinics_screen.cpp). Nothing here waits: every action goes to the back
+// office and its answer shows up on a later frame.
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
@@ -139,6 +140,8 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ShowResult(imported,
                ui.tr("tech.import_done") + (imported && imported->ok() ? " " + imported->value().detail : ""),
                ui.tr("tech.import_failed"));
+    ImGui::Separator();
+    DrawClinicModeSetting(ui, column);  // clinics_screen.cpp: the clinic chosen from the clinic list
 }
 
 void DrawCameraTab(UiContext& ui, float column, float field) {
@@ -275,8 +278,10 @@ void DrawTechnicianScreen(UiContext& ui) {
     static constexpr Tab kTabs[] = {{kiosk::TechnicianTab::Settings, "tech.tab.settings", "tab-settings"},
                                     {kiosk::TechnicianTab::Camera, "tech.tab.camera", "tab-camera"},
                                     {kiosk::TechnicianTab::Users, "tech.tab.users", "tab-users"},
-                                    {kiosk::TechnicianTab::Rules, "tech.tab.rules", "tab-rules"}};
-    const float tab_width = (area.x - spacing * 3) / 4;
+                                    {kiosk::TechnicianTab::Rules, "tech.tab.rules", "tab-rules"},
+                                    {kiosk::TechnicianTab::Clinics, "tech.tab.clinics", "tab-clinics"}};
+    constexpr int kTabCount = static_cast<int>(std::size(kTabs));
+    const float tab_width = (area.x - spacing * (kTabCount - 1)) / kTabCount;
     for (const auto& tab : kTabs) {
         if (tab.tab != kiosk::TechnicianTab::Settings) ImGui::SameLine(0, spacing);
         if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f)))
@@ -301,6 +306,9 @@ void DrawTechnicianScreen(UiContext& ui) {
             break;
         case kiosk::TechnicianTab::Rules:
             DrawTechnicianRules(ui);
+            break;
+        case kiosk::TechnicianTab::Clinics:
+            DrawTechnicianClinics(ui);
             break;
     }
     ImGui::EndChild();

@@ -22,7 +22,8 @@ namespace detail {
 class Database;
 }
 
-// A clinic as every device receives it from the hub (hub.clinic_feed).
+// A clinic of the kiosk's list (clinic_list.hpp): as the hub feeds it (hub.clinic_feed), or added here
+// by the technician.
 struct ClinicChoice {
     std::string clinic_id;
     std::string name_zh;
@@ -30,6 +31,9 @@ struct ClinicChoice {
     std::string kind;  // township-health-centre | village-clinic
     std::string township_zh;
     std::string township_en;
+    bool retired = false;        // kept for the dispatches that named it, never offered
+    std::string source = "hub";  // "hub" (read-only here) or "local" (the technician's own)
+    std::string updated_at;      // UTC, when this kiosk last changed or received it
 };
 
 // An accepted drop-off with packs still here and free: `free` = quantity − dispatched − held for the
@@ -95,7 +99,8 @@ class DispatchBook {
     DispatchBook(const DispatchBook&) = delete;
     DispatchBook& operator=(const DispatchBook&) = delete;
 
-    // The clinics as pulled from the hub (or imported offline), by township then name.
+    // The clinics a dispatch may name (not retired; the hub's and the technician's), by township then
+    // name.
     Result<std::vector<ClinicChoice>> clinics();
     // A site without a network gets the clinic list from a file (the hub's clinics CSV); a later
     // pull from the hub replaces it. All or none, with an audit row.

@@ -10,6 +10,9 @@
 namespace medkiosk::storage {
 
 struct HubProbe {
+    // The address itself is wrong (an unknown parameter, a bad sslmode value, a broken URI): nothing
+    // was tried; `message` has libpq's words.
+    bool malformed = false;
     bool connected = false;          // signed in: the hub is usable with this connection string
     bool tcp_connected = false;      // something accepted the connection (a TCP port or a Unix socket)
     bool postgres_answered = false;  // the server spoke PostgreSQL's protocol (an auth request or error)
@@ -17,7 +20,8 @@ struct HubProbe {
     std::string message;             // libpq's words without its source location; never a password
 };
 
-// Connects with libpq's non-blocking API under an overall deadline of `timeout_seconds`, then closes.
+// Parses the address first (PQconninfoParse and the values libpq checks before connecting), then
+// connects with libpq's non-blocking API under an overall deadline of `timeout_seconds`, then closes.
 HubProbe probe_hub(const std::string& conninfo, int timeout_seconds);
 
 // The SQLSTATE in a verbose libpq error ("FATAL:  28P01: …"), "" when there is none. The severity word

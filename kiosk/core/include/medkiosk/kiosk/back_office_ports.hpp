@@ -2,8 +2,8 @@
 // What the staff and technician screens ask of the rest of the kiosk, as three small asynchronous
 // ports with no default implementations: SignInPort (the PIN pad, both roles), StaffPort (the review
 // queue, review actions, dispatches, charts, sync figures) and TechnicianPort (hub test, catalogue
-// import, settings file, users, rules and drives). Every request returns a ticket at once; its answer
-// arrives later as a BackOfficeReply carrying that ticket, so the UI never waits. The kiosk's
+// import, settings file, users, rules and drives, the clinic list). Every request returns a ticket at once;
+// its answer arrives later as a BackOfficeReply carrying that ticket, so the UI never waits. The kiosk's
 // implementation is LocalBackOffice (back_office.hpp); tests give the flows their own.
 
 #include <chrono>
@@ -140,7 +140,7 @@ struct ChartData {
 // The hub connection test: what the hub said, or which kind of problem stopped it.
 struct HubTestReport {
     bool ok = false;
-    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.no_answer",
+    // Translation key of the kind of problem: "tech.hub.no_url", "tech.hub.malformed", "tech.hub.no_answer",
     // "tech.hub.not_postgresql", "tech.hub.tls", "tech.hub.auth", "tech.hub.no_database",
     // "tech.hub.other", "tech.hub.query_failed" (connected, the test query failed); "" when ok.
     std::string problem_key;
@@ -169,8 +169,21 @@ struct RulesView {
     std::vector<storage::Drive> drives;
 };
 
-using BackOfficeAnswer = std::variant<PinCheck, std::vector<QueueItem>, Done, CategoryList, DispatchPlan,
-                                      ChartData, HubTestReport, UserList, RulesView, DispatchDone>;
+// The kiosk's clinic list (storage/clinic_list.hpp) for the technician's Clinics tab and the clinic-mode
+// setting: every clinic, retired ones too, and how fresh the hub's part is.
+struct ClinicBook {
+    std::vector<storage::ClinicChoice> clinics;
+    std::string updated_from_hub_at;  // UTC; "" when the hub never fed it
+    bool hub_configured = false;      // a sync worker runs (the kiosk has a hub address)
+    // The sync's last failure when it is newer than the last pull (the hub unreachable: the list stays
+    // as it was); "" otherwise.
+    std::string hub_problem;
+    std::string hub_problem_at;
+};
+
+using BackOfficeAnswer =
+    std::variant<PinCheck, std::vector<QueueItem>, Done, CategoryList, DispatchPlan, ChartData, HubTestReport,
+                 UserList, RulesView, DispatchDone, ClinicBook>;
 using BackOfficeReply = JobReply<BackOfficeAnswer>;
 
 // What a command's outcome says: what was done, or why not.
@@ -227,6 +240,12 @@ class TechnicianPort {
     virtual std::uint64_t read_rules() = 0;  // RulesView
     virtual std::uint64_t save_rules(PolicyRules rules) = 0;
     virtual std::uint64_t save_drive(storage::Drive drive) = 0;  // id 0 adds a drive
+    // The clinic list. The hub's clinics are read-only here; the technician adds, renames, retires and
+    // restores the kiosk's own (source "local"), each with an audit row. Done's detail is the id.
+    virtual std::uint64_t list_clinics() = 0;  // ClinicBook
+    virtual std::uint64_t add_clinic(storage::ClinicChoice clinic) = 0;
+    virtual std::uint64_t rename_clinic(std::string clinic_id, std::string name_zh, std::string name_en) = 0;
+    virtual std::uint64_t set_clinic_retired(std::string clinic_id, bool retired) = 0;
 };
 
 }  // namespace medkiosk::kiosk

@@ -35,6 +35,10 @@ struct TechnicianSettings {
     std::string catalogue_file;
     bool sound_enabled = true;  // the donor's verdict chimes
     int sound_volume = 70;      // 0 to 100
+    // "collection-point" takes donations; "clinic" receives dispatches for `clinic_id`, chosen from the
+    // clinic list (the Clinics tab). Only a restart applies either.
+    std::string mode = "collection-point";
+    std::string clinic_id;
 
     bool operator==(const TechnicianSettings&) const = default;
 };
@@ -71,7 +75,22 @@ struct TaskState {
     std::optional<Result<Done>> result;  // the last outcome: what was done, or why not
 };
 
-enum class TechnicianTab { Settings, Camera, Users, Rules };
+enum class TechnicianTab { Settings, Camera, Users, Rules, Clinics };
+
+// The Clinics tab's form for a clinic the technician adds (the hub does not know it, or not yet).
+struct ClinicDraft {
+    std::string clinic_id;
+    std::string name_zh;
+    std::string name_en;
+    std::string township_zh;
+    std::string township_en;
+    std::string kind = "village-clinic";  // or "township-health-centre"
+};
+
+// Field → translation key of why the draft is refused ("tech.clinics.error.<why>"); empty when it may be
+// sent. `known` is the list as last read: an id already in it is refused before asking the ledger.
+std::map<std::string, std::string> validate(const ClinicDraft& draft,
+                                            const std::vector<storage::ClinicChoice>& known);
 
 // The user forms of the Users tab.
 struct UserDraft {
@@ -180,6 +199,25 @@ class TechnicianFlow {
     // snapshot must reload.
     bool take_policy_changed() { return std::exchange(policy_changed_, false); }
 
+    // --- Clinics (also read for the Settings tab's clinic-mode choice)
+    void refresh_clinics();
+    const std::optional<ClinicBook>& clinics() const { return clinics_; }
+    // The clinics this kiosk may belong to in clinic mode (not retired), or the one chosen even when
+    // retired since, so the setting still shows what it is.
+    std::vector<storage::ClinicChoice> clinic_choices() const;
+    ClinicDraft& clinic_draft() { return clinic_draft_; }
+    const std::map<std::string, std::string>& clinic_errors() const { return clinic_errors_; }
+    void add_clinic();
+    // Renaming one local clinic at a time: its names in a draft until saved or cancelled.
+    void edit_clinic(const std::string& clinic_id);
+    const std::string& clinic_editing() const { return clinic_editing_; }
+    std::pair<std::string, std::string>& clinic_names() { return clinic_names_; }  // zh, en
+    void save_clinic_names();
+    void cancel_clinic_edit();
+    void retire_clinic(const std::string& clinic_id);
+    void restore_clinic(const std::string& clinic_id);
+    const TaskState& clinic_action() const { return clinic_action_; }
+
     void on_reply(const BackOfficeReply& reply);
 
   private:
@@ -221,6 +259,15 @@ class TechnicianFlow {
     std::uint64_t user_action_ticket_ = 0;
     std::uint64_t rules_ticket_ = 0;
     std::uint64_t rules_action_ticket_ = 0;
+    std::optional<ClinicBook> clinics_;
+    ClinicDraft clinic_draft_;
+    std::map<std::string, std::string> clinic_errors_;
+    std::string clinic_editing_;
+    std::pair<std::string, std::string> clinic_names_;
+    TaskState clinic_action_;
+    std::uint64_t clinics_ticket_ = 0;
+    std::uint64_t clinic_action_ticket_ = 0;
+    void start_clinic_action(std::uint64_t ticket);
 };
 
 }  // namespace medkiosk::kiosk

@@ -18,7 +18,8 @@ namespace medkiosk::kiosk {
 // Connects with a short timeout, asks the server's version and clock, and measures the skew; or says
 // which kind of problem it met (HubTestReport::problem_key).
 HubTestReport check_hub(const std::string& conninfo, int connect_timeout_seconds = 3);
-// What a failed attempt met, as the translation key of its sentence: "tech.hub.no_answer" (refused,
+// What a failed attempt met, as the translation key of its sentence: "tech.hub.malformed" (the address
+// itself is wrong: nothing was tried), "tech.hub.no_answer" (refused,
 // timeout, unknown host), "tech.hub.not_postgresql" (something else listens there), "tech.hub.tls",
 // "tech.hub.auth" (password, role, pg_hba.conf), "tech.hub.no_database", else "tech.hub.other" (the
 // report's detail has libpq's words). "" when it connected.
