@@ -59,6 +59,8 @@ struct TestHooks {
     std::string technician_pin;       // MEDKIOSK_TECHNICIAN_PIN
     std::optional<int> expiry_year;   // MEDKIOSK_TEST_EXPIRY_PROPOSAL=YYYY-MM: stands in for the
     std::optional<int> expiry_month;  // OCR reader's proposal, so the confirm step can be driven
+    bool layout_report = false;       // MEDKIOSK_LOG_LAYOUT=1: the layout check (layout_report.hpp)
+    std::string layout_data_words;    // MEDKIOSK_LAYOUT_DATA_WORDS=a,b: the test's Latin data words
 };
 TestHooks read_test_hooks();
 

@@ -418,7 +418,11 @@ class LocalBackOffice final : public BackOffice {
                               " drop-off(s): " + std::string(to_string(action));
         if (!problems.empty()) message += " — " + problems;
         if (!problems.empty()) return Error{first_problem, message};
-        return Done{message};
+        return Done{message,
+                    "staff.reviewed",
+                    {{"done", std::to_string(done)},
+                     {"total", std::to_string(uuids.size())},
+                     {"action", std::string(to_string(action))}}};
     }
 
     Answer record_undone(const std::vector<std::string>& uuids, ReviewAction action) {
@@ -442,7 +446,11 @@ class LocalBackOffice final : public BackOffice {
         std::string message = std::to_string(done) + " of " + std::to_string(uuids.size()) +
                               " drop-off(s): " + std::string(to_string(action)) + " undone";
         if (!problems.empty()) return Error{first_problem, message + " — " + problems};
-        return Done{message};
+        return Done{message,
+                    "staff.review_undone",
+                    {{"done", std::to_string(done)},
+                     {"total", std::to_string(uuids.size())},
+                     {"action", std::string(to_string(action))}}};
     }
 
     Answer record_reclassifications(const std::vector<std::string>& uuids, const std::string& category) {
@@ -467,7 +475,11 @@ class LocalBackOffice final : public BackOffice {
                               " drop-off(s): reclassify → " + category;
         if (!problems.empty()) message += " — " + problems;
         if (!problems.empty()) return Error{first_problem, message};
-        return Done{message};
+        return Done{message,
+                    "staff.reclassified",
+                    {{"done", std::to_string(done)},
+                     {"total", std::to_string(uuids.size())},
+                     {"category", category}}};
     }
 
     Answer read_categories() {
@@ -676,7 +688,8 @@ class LocalBackOffice final : public BackOffice {
             !replaced) {
             return replaced.error();
         }
-        return Done{std::to_string(parsed.entries.size()) + " products imported"};
+        const std::string count = std::to_string(parsed.entries.size());
+        return Done{count + " products imported", "tech.products_imported", {{"count", count}}};
     }
 
     Answer read_queue(const QueueFilter& filter) {

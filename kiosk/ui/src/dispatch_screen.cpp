@@ -182,8 +182,16 @@ void DrawDispatchScreen(UiContext& ui) {
                                 1.2f);
         ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 1.4f);
+        // − n/m ＋: the buttons as wide as their sign needs (a full-width ＋ at large text is wider
+        // than a touch target) and the widest count there is.
+        const float step_width =
+            std::max(kMinTouchPx, ImGui::CalcTextSize("＋").x + style.FramePadding.x * 2.0f);
+        int most = 1;
+        for (const auto& line : staff.dispatch_lines()) most = std::max(most, line.item.quantity);
+        const std::string widest = std::to_string(most) + "/" + std::to_string(most);
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                kMinTouchPx * 2 + em * 2.2f + style.ItemSpacing.x * 2);
+                                step_width * 2 + ImGui::CalcTextSize(widest.c_str()).x +
+                                    style.ItemSpacing.x * 2 + style.CellPadding.x * 2);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& line : staff.dispatch_lines()) {
@@ -198,7 +206,9 @@ void DrawDispatchScreen(UiContext& ui) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
                 if (!line.included) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
+                ImGui::PushTextWrapPos(0.0f);  // a long name wraps in its column
                 ImGui::TextUnformatted(text.c_str());
+                ImGui::PopTextWrapPos();
                 if (!line.included) ImGui::PopStyleColor();
             };
             cell(ProductLabel(ui, line.item));
@@ -206,7 +216,7 @@ void DrawDispatchScreen(UiContext& ui) {
             cell(StateLabel(ui, line.item));
             ImGui::TableNextColumn();
             ImGui::BeginDisabled(!line.included || line.quantity <= 1);
-            if (BigButton("−##less" + index, ImVec2(kMinTouchPx, row_height - 4), colours::neutral))
+            if (BigButton("−##less" + index, ImVec2(step_width, row_height - 4), colours::neutral))
                 staff.set_quantity(line.item.uuid, line.quantity - 1, ui.now);
             ImGui::EndDisabled();
             ImGui::SameLine();
@@ -216,7 +226,7 @@ void DrawDispatchScreen(UiContext& ui) {
             ImGui::TextUnformatted(count.c_str());
             ImGui::SameLine();
             ImGui::BeginDisabled(!line.included || line.quantity >= line.item.quantity);
-            if (BigButton("＋##more" + index, ImVec2(kMinTouchPx, row_height - 4), colours::neutral))
+            if (BigButton("＋##more" + index, ImVec2(step_width, row_height - 4), colours::neutral))
                 staff.set_quantity(line.item.uuid, line.quantity + 1, ui.now);
             ImGui::EndDisabled();
         }
@@ -247,7 +257,7 @@ void DrawDispatchScreen(UiContext& ui) {
         TextWrappedColoured(
             staff.message_ok() ? colours::accept : colours::refuse,
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                staff.message());
+                StaffMessage(ui));
     }
     ImGui::End();
 }

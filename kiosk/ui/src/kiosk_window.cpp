@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "fonts.hpp"
+#include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "preview_texture.hpp"
 #include "screens.hpp"
@@ -92,7 +93,7 @@ struct FrameBench {
 };
 
 const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff,
-                        const kiosk::ClinicFlow* clinic) {
+                        const kiosk::ClinicFlow* clinic, kiosk::OutOfOrder out_of_order) {
     switch (staff.screen()) {
         case kiosk::StaffScreen::Pin:
             return "pin";
@@ -107,6 +108,7 @@ const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow&
         case kiosk::StaffScreen::Closed:
             break;
     }
+    if (clinic == nullptr && out_of_order != kiosk::OutOfOrder::None) return "out-of-order";
     static std::string name;
     name =
         std::string(clinic != nullptr ? kiosk::to_string(clinic->screen()) : kiosk::to_string(flow.screen()));
@@ -260,6 +262,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     std::size_t clinics_checked = 0;
     std::string clinic_names;
     ApplyKioskStyle(body_px);
+    if (options.layout_report) EnableLayoutReport(options.layout_data_words);
 
     PreviewTexture preview;
     FrameBench bench;
@@ -357,7 +360,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                      false,
                      parts.clinic,
                      parts.clinic_id};
-        const std::string shown_screen = screen_name(flow, staff, parts.clinic);
+        const std::string shown_screen = screen_name(flow, staff, parts.clinic, out_of_order);
         const auto language_before = flow.language();
         // First, so that a key meant for the warning does not reach the screen (it stays on top).
         if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
@@ -378,7 +381,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
         if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
-            language_before != flow.language() || shown_screen != screen_name(flow, staff, parts.clinic)) {
+            language_before != flow.language() ||
+            shown_screen != screen_name(flow, staff, parts.clinic, out_of_order)) {
             prompt_frames = 3;
         }
         if (parts.clinic == nullptr || parts.clinic->screen() == kiosk::ClinicScreen::Welcome)
@@ -390,6 +394,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         }
         ImGui::PopFont();
         ImGui::Render();
+        ReportLayout(shown_screen, language_before == kiosk::Language::Chinese ? "zh" : "en");
 
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
         glViewport(0, 0, fb_width, fb_height);

@@ -100,11 +100,12 @@ std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
                            {"month", std::to_string(pack.expiry->month)},
                            {"month_name", ui.tr("month." + std::to_string(pack.expiry->month))}})
             : scanner::to_iso(*pack.expiry);
-    if (current.expiry_source == kiosk::ExpirySource::Picker)
-        text += " (" + ui.tr("field.expiry_from_picker") + ")";
-    if (current.expiry_source == kiosk::ExpirySource::OcrConfirmed)
-        text += " (" + ui.tr("field.expiry_from_ocr") + ")";
-    return text;
+    const char* source_key = current.expiry_source == kiosk::ExpirySource::Picker ? "field.expiry_from_picker"
+                             : current.expiry_source == kiosk::ExpirySource::OcrConfirmed
+                                 ? "field.expiry_from_ocr"
+                                 : nullptr;
+    if (source_key == nullptr) return text;
+    return kiosk::fill(ui.tr("field.expiry_with_source"), {{"date", text}, {"source", ui.tr(source_key)}});
 }
 
 void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -77,8 +78,10 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
     if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f),
                   colours::neutral)) {
         ui.donor.language = chinese ? kiosk::Language::English : kiosk::Language::Chinese;
+        NoteLatinOnPurpose();
         return true;
     }
+    NoteLatinOnPurpose();  // it names the other language in that language
     return false;
 }
 

@@ -229,7 +229,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
         TextWrappedColoured(
             staff.message_ok() ? colours::accept : colours::refuse,
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                staff.message());
+                StaffMessage(ui));
 
     // The table takes what is left above the sync footer (the bar, then up to two lines of text).
     const float footer =
@@ -272,10 +272,13 @@ void DrawStaffQueueScreen(UiContext& ui) {
             if (ChoiceButton(LocalTimeLabel(item.recorded_at) + "##row" + std::to_string(row), chosen,
                              ImVec2(-1, row_height - 4)))
                 staff.toggle(item.uuid, ui.now);
+            // A long name wraps in its column (the row grows) rather than running under the next one.
             auto cell = [](const std::string& text) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
+                ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextUnformatted(text.c_str());
+                ImGui::PopTextWrapPos();
             };
             cell(ProductLabel(ui, item) +
                  (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));

@@ -8,8 +8,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
+#include "staff_words.hpp"
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
@@ -74,11 +76,14 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ImGui::SameLine(0, spacing);
     if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0)))
         draft.language = kiosk::Language::English;
+    NoteLatinOnPurpose();  // each language named in itself
     RowLabel(ui.tr("tech.idle_timeout"), column);
     if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
     ImGui::SameLine(0, spacing);
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("%d s", draft.idle_timeout_seconds);
+    ImGui::TextUnformatted(
+        kiosk::fill(ui.tr("tech.seconds"), {{"seconds", std::to_string(draft.idle_timeout_seconds)}})
+            .c_str());
     ImGui::SameLine(0, spacing);
     if (BigButton("+##idle-more", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds += 15;
     FieldError(ui, "idle_timeout");
@@ -136,9 +141,9 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
                            progress.known ? label.c_str() : ui.tr("tech.running").c_str());
     }
     const auto& imported = tech.catalogue_import().result;
-    ShowResult(imported,
-               ui.tr("tech.import_done") + (imported && imported->ok() ? " " + imported->value().detail : ""),
-               ui.tr("tech.import_failed"));
+    std::string import_done = ui.tr("tech.import_done");
+    if (imported && imported->ok()) import_done.append(" ").append(DoneText(ui, imported->value()));
+    ShowResult(imported, import_done, ui.tr("tech.import_failed"));
 }
 
 void DrawCameraTab(UiContext& ui, float column, float field) {

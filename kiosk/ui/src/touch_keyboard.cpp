@@ -79,7 +79,11 @@ void DrawTouchKeyboard(UiContext& ui) {
         // What the field will hold, with a caret: the field itself may be under the panel.
         ImGui::PushStyleColor(ImGuiCol_FrameBg, colours::panel);
         const std::string shown = s.keyboard.text() + "|";
+        // No vertical padding: the line is centred in the key's height, which a window padding of a whole
+        // em above and below would overflow.
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(em * 0.5f, 0));
         ImGui::BeginChild("##keyboard-text", ImVec2(0, key_height), true, ImGuiWindowFlags_NoScrollbar);
+        ImGui::PopStyleVar();
         ImGui::SetCursorPosY((key_height - ImGui::GetTextLineHeight()) *
                              0.5f);  // the kiosk's frame padding is tall
         ImGui::TextUnformatted(shown.c_str());

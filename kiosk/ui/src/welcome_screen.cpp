@@ -1,5 +1,6 @@
 #include <imgui.h>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -20,6 +21,7 @@ void DrawWelcomeScreen(UiContext& ui) {
     ImGui::PushFont(ui.fonts.title);
     TextCentered(zh.text(kiosk::Language::Chinese, "app.title") + "  ·  " +
                  zh.text(kiosk::Language::English, "app.title"));
+    NoteLatinOnPurpose();
     ImGui::PopFont();
     TextCentered(ui.tr("app.subtitle"));
     ImGui::Spacing();
@@ -49,6 +51,7 @@ void DrawWelcomeScreen(UiContext& ui) {
                   ImVec2(half, em * 2.8f), !chinese ? colours::primary : colours::muted_text)) {
         ui.donor.language = kiosk::Language::English;
     }
+    NoteLatinOnPurpose();
 
     ImGui::Spacing();
     ImGui::Spacing();

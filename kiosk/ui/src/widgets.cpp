@@ -8,6 +8,7 @@
 #include <map>
 #include <string_view>
 
+#include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 
 namespace medkiosk::ui {
@@ -30,7 +31,12 @@ std::map<std::string, ButtonRect> g_frame_buttons;
 std::map<std::string, ButtonRect> g_logged_buttons;
 std::string g_logged_screen;
 
-void note_button(const std::string& label) {
+// `shown`: what the button shows (the ChoiceButton's ✓ included), for the layout check.
+void note_button(const std::string& label, std::string_view kind = "button", std::string_view shown = {}) {
+    if (LayoutReportEnabled()) {
+        const std::string_view text = shown.empty() ? std::string_view(label) : shown;
+        NoteLayoutItem(kind, text.substr(0, text.find("##")));
+    }
     if (!button_log_enabled()) return;
     const auto id_at = label.find("##");
     if (id_at == std::string::npos) return;  // only buttons with a stable id are clickable by tests
@@ -117,8 +123,9 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     ImGui::PushStyleColor(ImGuiCol_Text, colours::text);
     const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x,
                        std::max(size.y > 0 ? size.y : ImGui::GetFrameHeight(), kMinTouchPx));
-    const bool pressed = ImGui::Button(((chosen ? "✓ " : "") + label).c_str(), sized);
-    note_button(label);
+    const std::string shown = (chosen ? "✓ " : "") + label;
+    const bool pressed = ImGui::Button(shown.c_str(), sized);
+    note_button(label, "button", shown);
     ImGui::PopStyleColor(5);
     ImGui::PopStyleVar();
     return pressed;
@@ -154,7 +161,7 @@ bool InputString(const char* id, std::string& value, float width) {
     PushTouchFramePadding();
     bool changed = ImGui::InputText(id, buffer, sizeof buffer);
     ImGui::PopStyleVar();
-    note_button(id);  // tests click into fields too
+    note_button(id, "field");  // tests click into fields too
     if (ImGui::IsItemActivated()) OpenTouchKeyboard(id, value);
     if (changed) {
         value = buffer;
@@ -175,7 +182,7 @@ bool InputPin(const char* id, std::string& value, float width) {
     const bool changed = ImGui::InputText(id, buffer, sizeof buffer,
                                           ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
     ImGui::PopStyleVar();
-    note_button(id);
+    note_button(id, "field");
     if (changed) value = buffer;
     std::fill(std::begin(buffer), std::end(buffer), '\0');  // no PIN left on the stack
     return changed;

@@ -25,6 +25,10 @@ struct WindowOptions {
     // Test builds only (MEDKIOSK_BENCH_FRAMES): draw this many frames after the first camera frame,
     // log their times and return. 0: run until closed.
     int bench_frames = 0;
+    // Test builds only (MEDKIOSK_LOG_LAYOUT=1): log what does not fit on each screen state drawn
+    // (layout_report.hpp); the Latin words the test's own data holds are allowed on Chinese screens.
+    bool layout_report = false;
+    std::string layout_data_words;
 };
 
 // What the window draws and drives.
