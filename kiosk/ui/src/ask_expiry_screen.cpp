@@ -46,7 +46,7 @@ void DrawAskExpiryScreen(UiContext& ui) {
     const int year_columns = area.x >= em * 30 ? years : (years + 1) / 2;
     const float year_width =
         (area.x - spacing * static_cast<float>(year_columns - 1)) / static_cast<float>(year_columns);
-    const float row_height = std::max(em * 2.4f, kMinTouchPx);
+    const float row_height = std::max(em * 2.4f, MinTouchPx());
     ImGui::TextUnformatted(ui.tr("expiry.year").c_str());
     for (int i = 0; i < years; ++i) {
         const int year = this_year + i;

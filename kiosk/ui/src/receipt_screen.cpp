@@ -15,6 +15,8 @@ void DrawReceiptScreen(UiContext& ui) {
     const std::string code = ui.flow.session() ? ui.flow.session()->receipt_code : std::string();
 
     DrawLanguageSwitch(ui, em * 5.0f);
+    ImGui::SameLine();
+    DrawLargerTextSwitch(ui, 0, em * 1.8f);
     ImGui::PushFont(ui.fonts.title);
     TextCentered("✓ " + ui.tr("receipt.heading"));
     ImGui::PopFont();

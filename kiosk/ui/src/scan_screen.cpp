@@ -214,6 +214,8 @@ void DrawScanScreen(UiContext& ui) {
     ImGui::BeginChild("panel", panel_size, false, ImGuiWindowFlags_NoScrollbar);
     const float width = ImGui::GetContentRegionAvail().x;
     DrawLanguageSwitch(ui, em * 5.0f);
+    ImGui::SameLine();
+    DrawLargerTextSwitch(ui, 0, em * 1.8f);
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colours::text, ui.tr("scan.heading"));
     ImGui::PopFont();

@@ -20,7 +20,7 @@ void SameLineIfFits(const std::string& label, bool chosen) {
     const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
                         style.FramePadding.x * 2.0f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, kMinTouchPx) <= right)
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, MinTouchPx()) <= right)
         ImGui::SameLine();
 }
 
@@ -106,7 +106,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     const std::string close_label = ui.tr("staff.close") + "##close";
     const ImGuiStyle& style = ImGui::GetStyle();
     auto width_of = [&](const std::string& label) {
-        return std::max(kMinTouchPx,
+        return std::max(MinTouchPx(),
                         ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     };
     const float language_width = em * 4.5f;
@@ -235,7 +235,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     const float footer =
         ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
+    const float row_height = std::max({em * 1.9f, MinTouchPx(), ImGui::GetFrameHeight() + 4.0f});
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));

@@ -17,7 +17,7 @@
 namespace medkiosk::ui {
 namespace {
 
-// 11 mm at the ~96 dpi the kiosk's panels have (widgets.hpp's kMinTouchPx is 10 mm).
+// 11 mm at the ~96 dpi the kiosk's panels have (widgets.hpp's MinTouchPx() is 10 mm).
 constexpr float kKeyboardKeyPx = 11.0f / 25.4f * 96.0f;
 
 struct KeyboardState {
