@@ -108,7 +108,7 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
     builder.AddText(text.c_str());
-    builder.AddText("✓×…·—→←−＋●–年月日0123456789");
+    builder.AddText("✓×…·—→←−＋●–▲▼年月日0123456789");
     builder.BuildRanges(&ranges);
 
     ImFontConfig config;
