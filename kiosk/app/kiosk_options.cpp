@@ -77,6 +77,7 @@ void apply_config_file(int argc, char** argv, KioskOptions& options) {
     options.mode = config.mode;
     options.clinic_id = config.clinic_id;
     options.sound = {config.sound_enabled, config.sound_volume, config.sound_device};
+    options.display_diagonal_inches = config.display_diagonal_inches;
 }
 
 }  // namespace

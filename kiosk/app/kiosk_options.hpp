@@ -39,6 +39,7 @@ struct KioskOptions {
     std::string mode = "collection-point";
     std::string clinic_id;       // mode "clinic": the county clinic (hub.clinic_feed) this device belongs to
     kiosk::SoundSettings sound;  // the verdict chimes: on/off, volume, ALSA device
+    double display_diagonal_inches = 0;  // [display]: the screen's size when the monitor's is not believable
     bool clinic_mode() const { return mode == "clinic"; }
 };
 

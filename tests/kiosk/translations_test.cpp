@@ -32,7 +32,7 @@ TEST(Translations, EveryKeyUsedInTheCodeExists) {
     Translations translations;
     ASSERT_TRUE(translations.load(kLangDir).ok());
     const std::regex key_pattern(
-        R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month|report|clinic|packing|kbd)(?:\.[a-z_0-9]+)+)")re");
+        R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month|month_short|report|clinic|packing|kbd|text)(?:\.[a-z_0-9]+)+)")re");
     std::set<std::string> used;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(MEDKIOSK_KIOSK_SOURCE_DIR)) {
         if (entry.path().extension() != ".cpp" && entry.path().extension() != ".hpp") continue;

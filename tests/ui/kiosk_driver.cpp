@@ -39,6 +39,14 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
     return found;
 }
 
+std::optional<int> KioskDriver::min_touch_px() const {
+    static const std::regex pattern("event=display [^\n]*min_touch_px=(\\d+)");
+    const std::string out = kiosk_.output();
+    std::smatch match;
+    if (!std::regex_search(out, match, pattern)) return std::nullopt;
+    return std::stoi(match[1]);
+}
+
 ::testing::AssertionResult KioskDriver::click(const std::string& screen_name, const std::string& id) {
     if (!wait_screen(screen_name)) {
         return ::testing::AssertionFailure()
@@ -50,9 +58,13 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
     if (!rect)
         return ::testing::AssertionFailure() << "no " << id << " on " << screen_name << "\n"
                                              << kiosk_.output();
-    if (rect->w < 38 || rect->h < 38)
-        return ::testing::AssertionFailure()
-               << id << " is only " << rect->w << "x" << rect->h << " px (< 10 mm)";
+    const std::optional<int> least = min_touch_px();
+    if (!least)
+        return ::testing::AssertionFailure() << "the kiosk logged no event=display min_touch_px=…\n"
+                                             << kiosk_.output();
+    if (rect->w < *least || rect->h < *least)
+        return ::testing::AssertionFailure() << id << " on " << screen_name << " is only " << rect->w << "x"
+                                             << rect->h << " px (< 11 mm = " << *least << " px here)";
     x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2),
             std::to_string(rect->y + rect->h / 2), "click", "1"});
     std::this_thread::sleep_for(settle_);

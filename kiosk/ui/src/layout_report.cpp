@@ -390,7 +390,10 @@ std::vector<Problem> find_problems(const std::vector<Glyph>& glyphs, const std::
     std::set<int> reported_runs;
     for (const Glyph& g : glyphs) {
         const auto r = static_cast<std::size_t>(g.run);
-        if (!inside(g.quad, screen, 0.5f)) {
+        // Scrolled partly out of a panel with a scrollbar: below the screen's edge is no different.
+        const bool scrolled_y =
+            scrolls_y(g.window) && !g.partial_x && overlap(g.quad, g.clip).x >= g.quad.w() - 0.5f;
+        if (!scrolled_y && !inside(g.quad, screen, 0.5f)) {
             if (reported_runs.insert(g.run).second)
                 problems.push_back({"outside-window", run_utf8[r], run_box[r], ""});
             continue;

@@ -85,9 +85,16 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
     return false;
 }
 
+void DrawLargerTextSwitch(UiContext& ui, float width, float height) {
+    if (ChoiceButton(ui.tr("text.larger") + "##larger", ui.flow.larger_text(), ImVec2(width, height)))
+        ui.donor.toggle_larger_text = true;
+}
+
 void DrawDonorLanguageAndBack(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     DrawLanguageSwitch(ui, em * 5.0f);
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
+    DrawLargerTextSwitch(ui, 0, em * 1.8f);
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
         ui.keys.escape) {
@@ -107,7 +114,7 @@ bool DrawLanguageAndBack(UiContext& ui) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
     const float back_width = std::max(
-        kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+        MinTouchPx(), ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     const float language_width = ImGui::GetFontSize() * 4.5f;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width -
                                                          language_width - style.ItemSpacing.x));

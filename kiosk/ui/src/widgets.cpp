@@ -1,8 +1,10 @@
 #include "widgets.hpp"
 
+#include <imgui_internal.h>  // ImGuiItemFlags_Disabled: disabled buttons are drawn in the kiosk's colours
 #include <qrencode.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -42,12 +44,23 @@ void note_button(const std::string& label, std::string_view kind = "button", std
     if (id_at == std::string::npos) return;  // only buttons with a stable id are clickable by tests
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
+    // Sizes rounded, not truncated: a 74 px target laid out at a fractional x is still 74 px.
     g_frame_buttons[label.substr(id_at + 2)] = {static_cast<int>(min.x), static_cast<int>(min.y),
-                                                static_cast<int>(max.x - min.x),
-                                                static_cast<int>(max.y - min.y)};
+                                                static_cast<int>(std::lround(max.x - min.x)),
+                                                static_cast<int>(std::lround(max.y - min.y))};
 }
 
+float g_min_touch_px = 42.0f;  // 11 mm at 96 dpi, until the window has measured the screen
+
 }  // namespace
+
+float MinTouchPx() {
+    return g_min_touch_px;
+}
+
+void SetMinTouchPx(float px) {
+    g_min_touch_px = px;
+}
 
 void FlushButtonLog(const char* screen) {
     if (!button_log_enabled()) return;
@@ -76,14 +89,20 @@ void ApplyKioskStyle(float font_px) {
     style.WindowRounding = 0;
     style.FrameRounding = font_px * 0.4f;
     style.FramePadding = ImVec2(font_px * 0.6f, font_px * 0.4f);
-    style.ItemSpacing = ImVec2(font_px * 0.6f, font_px * 0.5f);
-    style.WindowPadding = ImVec2(font_px, font_px);
+    // Text big enough for 3 mm capitals fills a 7" screen: margins and gaps of half a letter, not a
+    // whole one, leave the room to the text and the buttons.
+    style.ItemSpacing = ImVec2(font_px * 0.5f, font_px * 0.4f);
+    style.WindowPadding = ImVec2(font_px * 0.5f, font_px * 0.5f);
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
     style.Colors[ImGuiCol_ChildBg] = colours::panel;
     // Text fields must be visible as fields on the white panels: a grey face and a border.
     style.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.92f, 0.92f, 1.0f);
     style.Colors[ImGuiCol_Border] = colours::neutral;
+    // ImGui fades disabled items to 60 % alpha (about 2:1 for a label); the buttons draw their own
+    // disabled colours instead, and disabled text stays readable.
+    style.DisabledAlpha = 1.0f;
+    style.Colors[ImGuiCol_TextDisabled] = colours::muted_text;
 }
 
 bool BeginFullscreen(const char* id) {
@@ -96,14 +115,47 @@ bool BeginFullscreen(const char* id) {
     return ImGui::Begin(id, nullptr, flags);
 }
 
+namespace {
+// A touch target's size: 0 means the label's own width or frame height, and neither side is ever
+// under MinTouchPx() (a "−" or a short word would otherwise be a sliver). Negative widths keep
+// ImGui's meaning (up to that far from the right edge).
+// Inside ImGui::BeginDisabled: drawn with the kiosk's own disabled colours (style.DisabledAlpha is 1).
+bool Disabled() {
+    return (ImGui::GetCurrentContext()->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0;
+}
+
+ImVec2 TouchSize(const std::string& shown_label, const ImVec2& wanted) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float label_width =
+        ImGui::CalcTextSize(shown_label.c_str(), nullptr, true).x + style.FramePadding.x * 2.0f;
+    const float width = wanted.x > 0 ? wanted.x : wanted.x == 0 ? label_width : 0.0f;
+    return ImVec2(wanted.x < 0 ? wanted.x : std::max(width, MinTouchPx()),
+                  std::max(wanted.y > 0 ? wanted.y : ImGui::GetFrameHeight(), MinTouchPx()));
+}
+}  // namespace
+
 bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4& colour) {
-    // Height 0 means the text's own frame height (never less than a touch target): a fixed 10 mm
+    // Height 0 means the text's own frame height (never less than a touch target): a fixed 11 mm
     // would squeeze large text against the bottom edge.
-    const ImVec2 size(size_wanted.x > 0 ? std::max(size_wanted.x, kMinTouchPx) : size_wanted.x,
-                      std::max(size_wanted.y > 0 ? size_wanted.y : ImGui::GetFrameHeight(), kMinTouchPx));
+    const ImVec2 size = TouchSize(label, size_wanted);
+    if (Disabled()) {
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+        ImGui::PushStyleColor(ImGuiCol_Border, colours::neutral);
+        ImGui::PushStyleColor(ImGuiCol_Button, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_Text, colours::disabled_text);
+        ImGui::Button(label.c_str(), size);
+        note_button(label);
+        ImGui::PopStyleColor(5);
+        ImGui::PopStyleVar();
+        return false;
+    }
+    // Darker, never lighter, when touched: a finger resting on a touch screen leaves it "hovered", and
+    // the label must keep its contrast.
     ImGui::PushStyleColor(ImGuiCol_Button, colour);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
-                          ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
+                          ImVec4(colour.x * 0.9f, colour.y * 0.9f, colour.z * 0.9f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive,
                           ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, colours::on_colour_text);
@@ -117,14 +169,14 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     const float em = ImGui::GetFontSize();
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, chosen ? std::max(3.0f, em * 0.18f) : 1.0f);
     ImGui::PushStyleColor(ImGuiCol_Border, chosen ? colours::primary : colours::neutral);
-    ImGui::PushStyleColor(ImGuiCol_Button, chosen ? colours::chosen_choice : colours::panel);
+    ImGui::PushStyleColor(ImGuiCol_Button, Disabled() ? colours::disabled_face
+                                           : chosen   ? colours::chosen_choice
+                                                      : colours::panel);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.94f, 0.98f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.80f, 0.87f, 0.95f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::text);
-    const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x,
-                       std::max(size.y > 0 ? size.y : ImGui::GetFrameHeight(), kMinTouchPx));
+    ImGui::PushStyleColor(ImGuiCol_Text, Disabled() ? colours::disabled_text : colours::text);
     const std::string shown = (chosen ? "✓ " : "") + label;
-    const bool pressed = ImGui::Button(shown.c_str(), sized);
+    const bool pressed = ImGui::Button(shown.c_str(), TouchSize(shown, size));
     note_button(label, "button", shown);
     ImGui::PopStyleColor(5);
     ImGui::PopStyleVar();
@@ -145,12 +197,12 @@ void RowLabel(const std::string& text, float column) {
 }
 
 namespace {
-// A text field is a touch target too: at least kMinTouchPx tall on the smallest screens.
+// A text field is a touch target too: at least MinTouchPx() tall on the smallest screens.
 void PushTouchFramePadding() {
     const ImVec2 padding = ImGui::GetStyle().FramePadding;
     ImGui::PushStyleVar(
         ImGuiStyleVar_FramePadding,
-        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
+        ImVec2(padding.x, std::max(padding.y, (MinTouchPx() - ImGui::GetFontSize()) * 0.5f + 1.0f)));
 }
 }  // namespace
 

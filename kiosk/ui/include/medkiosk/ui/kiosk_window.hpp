@@ -22,6 +22,9 @@ struct WindowOptions {
     int width = 1280;  // windowed size; fullscreen uses the monitor's mode
     int height = 800;
     std::string font_file;  // overrides the fontconfig lookup
+    // kiosk.toml [display] diagonal_inches: the panel's size in inches, over what the monitor reports
+    // (0 = the monitor's report when believable, else a typical panel for the resolution).
+    double display_diagonal_inches = 0;
     // Test builds only (MEDKIOSK_BENCH_FRAMES): draw this many frames after the first camera frame,
     // log their times and return. 0: run until closed.
     int bench_frames = 0;
