@@ -139,8 +139,12 @@ float PackFieldsHeight(UiContext& ui, const kiosk::CurrentPack& current, float w
     for (std::size_t row = 0; row < fields.size(); row += 2) {
         float row_height = 0;
         for (std::size_t i = row; i < std::min(row + 2, fields.size()); ++i) {
-            const std::string text = ui.tr(fields[i].key) + "  " + fields[i].value;
-            row_height = std::max(row_height, ImGui::CalcTextSize(text.c_str(), nullptr, false, cell).y);
+            // As DrawField lays it out: the value wraps in what the label leaves of the cell.
+            const float label = ImGui::CalcTextSize(ui.tr(fields[i].key).c_str()).x + style.ItemSpacing.x;
+            const std::string& value = fields[i].value.empty() ? ui.tr("field.not_on_code") : fields[i].value;
+            row_height =
+                std::max(row_height,
+                         ImGui::CalcTextSize(value.c_str(), nullptr, false, std::max(1.0f, cell - label)).y);
         }
         height += row_height + style.CellPadding.y * 2;
     }
