@@ -289,8 +289,12 @@ void DrawScanScreen(UiContext& ui) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float top_row_height = std::max(MinTouchPx(), em * 1.8f);
     DrawLanguageSwitch(ui, std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f));
-    ImGui::SameLine();
-    DrawLargerTextSwitch(ui, ImGui::GetContentRegionAvail().x, top_row_height);
+    // Beside the language when its label fits there (with larger text on a 7" panel it may not).
+    const std::string larger = "✓ " + ui.tr("text.larger");
+    const float larger_width = ImGui::CalcTextSize(larger.c_str()).x + style.FramePadding.x * 2;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - style.ItemSpacing.x >= larger_width)
+        ImGui::SameLine();
+    DrawLargerTextSwitch(ui, std::max(larger_width, ImGui::GetContentRegionAvail().x), top_row_height);
 
     if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));
