@@ -17,6 +17,9 @@ namespace medkiosk::test {
 
 struct Rect {
     int x = 0, y = 0, w = 0, h = 0;
+    // "below"/"above": a scrolling area shows the button only in part (the rectangle is that part) or
+    // not at all (0x0 at the area's edge); click() scrolls it into view first, as a person would.
+    std::string hidden;
 };
 
 class KioskDriver {

@@ -67,7 +67,8 @@ void DrawAskExpiryScreen(UiContext& ui) {
     const float words_height = landscape ? area.y - use_height - style.ItemSpacing.y
                                          : area.y - picker_height - use_height - style.ItemSpacing.y * 2;
     ImGui::PushStyleColor(ImGuiCol_ChildBg, colours::background);
-    ImGui::BeginChild("words", ImVec2(text_width, words_height), false, ImGuiWindowFlags_NoScrollbar);
+    // Scrolls only if the donor's larger text does not fit the column.
+    ImGui::BeginChild("words", ImVec2(text_width, words_height), false);
     ImGui::PushFont(ui.fonts.title);
     TextWrappedColoured(colours::text, ui.tr("expiry.heading"));
     ImGui::PopFont();

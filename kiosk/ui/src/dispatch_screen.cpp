@@ -161,7 +161,7 @@ void DrawDispatchScreen(UiContext& ui) {
 
     const float footer = ImGui::GetFrameHeightWithSpacing() * 2.0f + em * 0.5f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, MinTouchPx(), ImGui::GetFrameHeight() + 4.0f});
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
     if (staff.dispatch_loading()) {
         ImGui::BeginChild("dispatch-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));

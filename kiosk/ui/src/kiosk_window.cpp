@@ -431,7 +431,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                      DonorActions{},
                      false,
                      parts.clinic,
-                     parts.clinic_id};
+                     parts.clinic_id,
+                     &metrics};
         const std::string shown_screen = screen_name(flow, staff, parts.clinic, out_of_order);
         const auto language_before = flow.language();
         // First, so that a key meant for the warning does not reach the screen (it stays on top).

@@ -286,7 +286,7 @@ void check_chinese(const std::u32string& text, const std::string& utf8, const Bo
                    const std::set<std::string>& data_words, std::vector<Problem>& problems) {
     const auto is_code_char = [](char32_t c) {
         return is_ascii_letter(c) || (c >= '0' && c <= '9') || c == '.' || c == '/' || c == '_' || c == ':' ||
-               c == '@' || c == '-' || c == '+' || c == '#' || c == '=';
+               c == '@' || c == '-' || c == '+' || c == '#' || c == '=' || c == '[' || c == ']';
     };
     for (std::size_t i = 0; i < text.size();) {
         if (!is_code_char(text[i])) {

@@ -25,7 +25,7 @@ void DrawReceiptScreen(UiContext& ui) {
     const float done_height = std::max(MinTouchPx(), em * 2.2f);
     // Landscape (a 7" 1024x600 panel with 3 mm capitals): the words and "Done" on the left, the QR code
     // as large as the height allows on the right. Portrait: one column.
-    const float qr_size = landscape ? std::min(rest.y, rest.x * 0.4f)
+    const float qr_size = landscape ? std::min({rest.y, rest.x * 0.4f, em * 14.0f})
                                     : std::min(rest.y * 0.3f, std::min(rest.x * 0.8f, em * 12.0f));
     const float words_width = landscape ? rest.x - qr_size - style.ItemSpacing.x : rest.x;
     const ImVec2 start = ImGui::GetCursorPos();

@@ -140,8 +140,12 @@ float PackFieldsHeight(UiContext& ui, const kiosk::CurrentPack& current, float w
     for (std::size_t row = 0; row < fields.size(); row += 2) {
         float row_height = 0;
         for (std::size_t i = row; i < std::min(row + 2, fields.size()); ++i) {
-            const std::string text = ui.tr(fields[i].key) + "  " + fields[i].value;
-            row_height = std::max(row_height, ImGui::CalcTextSize(text.c_str(), nullptr, false, cell).y);
+            // As DrawField lays it out: the value wraps in what the label leaves of the cell.
+            const float label = ImGui::CalcTextSize(ui.tr(fields[i].key).c_str()).x + style.ItemSpacing.x;
+            const std::string& value = fields[i].value.empty() ? ui.tr("field.not_on_code") : fields[i].value;
+            row_height =
+                std::max(row_height,
+                         ImGui::CalcTextSize(value.c_str(), nullptr, false, std::max(1.0f, cell - label)).y);
         }
         height += row_height + style.CellPadding.y * 2;
     }
@@ -286,8 +290,12 @@ void DrawScanScreen(UiContext& ui) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float top_row_height = std::max(MinTouchPx(), em * 1.8f);
     DrawLanguageSwitch(ui, std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f));
-    ImGui::SameLine();
-    DrawLargerTextSwitch(ui, ImGui::GetContentRegionAvail().x, top_row_height);
+    // Beside the language when its label fits there (with larger text on a 7" panel it may not).
+    const std::string larger = "✓ " + ui.tr("text.larger");
+    const float larger_width = ImGui::CalcTextSize(larger.c_str()).x + style.FramePadding.x * 2;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - style.ItemSpacing.x >= larger_width)
+        ImGui::SameLine();
+    DrawLargerTextSwitch(ui, std::max(larger_width, ImGui::GetContentRegionAvail().x), top_row_height);
 
     if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));

@@ -12,6 +12,7 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/clinic_flow.hpp"
+#include "medkiosk/kiosk/display_metrics.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
@@ -72,6 +73,8 @@ struct UiContext {
     // Clinic mode (kiosk.mode = "clinic"): the clinic's flow and the clinic it serves; null otherwise.
     kiosk::ClinicFlow* clinic = nullptr;
     std::string clinic_id;
+    // The sizes computed from the screen's physical size, shown to the technician.
+    const kiosk::DisplayMetrics* display = nullptr;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };

@@ -255,7 +255,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     const float footer =
         ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
     const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, MinTouchPx(), ImGui::GetFrameHeight() + 4.0f});
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));

@@ -77,6 +77,25 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0)))
         draft.language = kiosk::Language::English;
     NoteLatinOnPurpose();  // each language named in itself
+    if (ui.display != nullptr) {
+        // What the text and button sizes were computed from, and how to correct a wrong guess.
+        const kiosk::DisplayMetrics& display = *ui.display;
+        char inches[16];
+        std::snprintf(inches, sizeof inches, "%.1f", display.diagonal_inches);
+        const char* source = display.source == kiosk::DisplaySizeSource::Monitor  ? "tech.screen_monitor"
+                             : display.source == kiosk::DisplaySizeSource::Config ? "tech.screen_config"
+                                                                                  : "tech.screen_assumed";
+        RowLabel(ui.tr("tech.screen"), column);
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + field);
+        ImGui::TextUnformatted(
+            kiosk::fill(ui.tr("tech.screen_value"),
+                        {{"inches", inches},
+                         {"source", ui.tr(source)},
+                         {"body", std::to_string(static_cast<int>(display.body_px))},
+                         {"touch", std::to_string(static_cast<int>(display.min_touch_px))}})
+                .c_str());
+        ImGui::PopTextWrapPos();
+    }
     RowLabel(ui.tr("tech.idle_timeout"), column);
     if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
     ImGui::SameLine(0, spacing);

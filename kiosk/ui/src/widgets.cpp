@@ -18,6 +18,9 @@ namespace {
 
 struct ButtonRect {
     int x = 0, y = 0, w = 0, h = 0;
+    // "below" or "above" when a scrolling area shows the button only in part, or not at all: the
+    // rectangle is then the part shown (0x0 at the area's edge when none is), and a test scrolls first.
+    std::string hidden;
     friend bool operator==(const ButtonRect&, const ButtonRect&) = default;
 };
 
@@ -44,10 +47,23 @@ void note_button(const std::string& label, std::string_view kind = "button", std
     if (id_at == std::string::npos) return;  // only buttons with a stable id are clickable by tests
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
-    // Sizes rounded, not truncated: a 74 px target laid out at a fractional x is still 74 px.
-    g_frame_buttons[label.substr(id_at + 2)] = {static_cast<int>(min.x), static_cast<int>(min.y),
-                                                static_cast<int>(std::lround(max.x - min.x)),
-                                                static_cast<int>(std::lround(max.y - min.y))};
+    // What a finger can reach: the part inside the window's (or scrolling child's) clip rectangle.
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    const ImVec2 shown_min(std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y));
+    const ImVec2 shown_max(std::min(max.x, clip.Max.x), std::min(max.y, clip.Max.y));
+    ButtonRect rect;
+    if (shown_max.x <= shown_min.x || shown_max.y <= shown_min.y) {
+        rect.x = static_cast<int>(std::clamp(min.x, clip.Min.x, clip.Max.x));
+        rect.y = static_cast<int>(std::clamp(min.y, clip.Min.y, clip.Max.y));
+    } else {
+        // Sizes rounded, not truncated: a 74 px target laid out at a fractional x is still 74 px.
+        rect = {static_cast<int>(shown_min.x), static_cast<int>(shown_min.y),
+                static_cast<int>(std::lround(shown_max.x - shown_min.x)),
+                static_cast<int>(std::lround(shown_max.y - shown_min.y)), ""};
+    }
+    if (max.y > clip.Max.y + 0.5f) rect.hidden = "below";
+    if (min.y < clip.Min.y - 0.5f) rect.hidden = "above";
+    g_frame_buttons[label.substr(id_at + 2)] = rect;
 }
 
 float g_min_touch_px = 42.0f;  // 11 mm at 96 dpi, until the window has measured the screen
@@ -73,12 +89,22 @@ void FlushButtonLog(const char* screen) {
         auto it = g_logged_buttons.find(id);
         if (it != g_logged_buttons.end() && it->second == rect) continue;
         g_logged_buttons[id] = rect;
-        kiosk::log_event("button", {{"screen", screen},
-                                    {"id", id},
-                                    {"x", std::to_string(rect.x)},
-                                    {"y", std::to_string(rect.y)},
-                                    {"w", std::to_string(rect.w)},
-                                    {"h", std::to_string(rect.h)}});
+        if (rect.hidden.empty()) {
+            kiosk::log_event("button", {{"screen", screen},
+                                        {"id", id},
+                                        {"x", std::to_string(rect.x)},
+                                        {"y", std::to_string(rect.y)},
+                                        {"w", std::to_string(rect.w)},
+                                        {"h", std::to_string(rect.h)}});
+        } else {
+            kiosk::log_event("button", {{"screen", screen},
+                                        {"id", id},
+                                        {"x", std::to_string(rect.x)},
+                                        {"y", std::to_string(rect.y)},
+                                        {"w", std::to_string(rect.w)},
+                                        {"h", std::to_string(rect.h)},
+                                        {"hidden", rect.hidden}});
+        }
     }
     g_frame_buttons.clear();
 }
@@ -93,6 +119,7 @@ void ApplyKioskStyle(float font_px) {
     // whole one, leave the room to the text and the buttons.
     style.ItemSpacing = ImVec2(font_px * 0.5f, font_px * 0.4f);
     style.WindowPadding = ImVec2(font_px * 0.5f, font_px * 0.5f);
+    style.ScrollbarSize = std::max(14.0f, font_px * 0.6f);  // a finger can hold it
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
     style.Colors[ImGuiCol_ChildBg] = colours::panel;
@@ -109,10 +136,16 @@ bool BeginFullscreen(const char* id) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
-    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus;
-    return ImGui::Begin(id, nullptr, flags);
+    // Scrolls only when its content is taller than the screen (the donor's larger text on a 7" panel,
+    // a long technician form): a scroll bar, and a drag anywhere but on a button moves the page.
+    constexpr ImGuiWindowFlags flags =
+        ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+        ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    const bool shown = ImGui::Begin(id, nullptr, flags);
+    if (shown && ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && !ImGui::IsAnyItemActive() &&
+        ImGui::IsMouseDragging(ImGuiMouseButton_Left, MinTouchPx() * 0.2f))
+        ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
+    return shown;
 }
 
 namespace {
