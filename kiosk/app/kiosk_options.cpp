@@ -77,6 +77,7 @@ void apply_config_file(int argc, char** argv, KioskOptions& options) {
     options.mode = config.mode;
     options.clinic_id = config.clinic_id;
     options.sound = {config.sound_enabled, config.sound_volume, config.sound_device};
+    options.display_diagonal_inches = config.display_diagonal_inches;
 }
 
 }  // namespace
@@ -164,6 +165,8 @@ TestHooks read_test_hooks() {
     hooks.bench_frames = std::atoi(env("MEDKIOSK_BENCH_FRAMES").c_str());
     hooks.staff_pin = env("MEDKIOSK_STAFF_PIN");
     hooks.technician_pin = env("MEDKIOSK_TECHNICIAN_PIN");
+    hooks.layout_report = env("MEDKIOSK_LOG_LAYOUT") == "1";
+    hooks.layout_data_words = env("MEDKIOSK_LAYOUT_DATA_WORDS");
     if (const auto day = parse_iso_day(env("MEDKIOSK_TEST_EXPIRY_PROPOSAL") + "-01")) {
         hooks.expiry_year = day->year;
         hooks.expiry_month = day->month;

@@ -39,6 +39,7 @@ struct KioskOptions {
     std::string mode = "collection-point";
     std::string clinic_id;       // mode "clinic": the county clinic (hub.clinic_feed) this device belongs to
     kiosk::SoundSettings sound;  // the verdict chimes: on/off, volume, ALSA device
+    double display_diagonal_inches = 0;  // [display]: the screen's size when the monitor's is not believable
     bool clinic_mode() const { return mode == "clinic"; }
 };
 
@@ -59,6 +60,8 @@ struct TestHooks {
     std::string technician_pin;       // MEDKIOSK_TECHNICIAN_PIN
     std::optional<int> expiry_year;   // MEDKIOSK_TEST_EXPIRY_PROPOSAL=YYYY-MM: stands in for the
     std::optional<int> expiry_month;  // OCR reader's proposal, so the confirm step can be driven
+    bool layout_report = false;       // MEDKIOSK_LOG_LAYOUT=1: the layout check (layout_report.hpp)
+    std::string layout_data_words;    // MEDKIOSK_LAYOUT_DATA_WORDS=a,b: the test's Latin data words
 };
 TestHooks read_test_hooks();
 

@@ -436,7 +436,10 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     window.width = options.window_width;
     window.height = options.window_height;
     window.font_file = options.font_file;
+    window.display_diagonal_inches = options.display_diagonal_inches;
     window.bench_frames = hooks.bench_frames;
+    window.layout_report = hooks.layout_report;
+    window.layout_data_words = hooks.layout_data_words;
     const int exit_code = ui::run_kiosk_window(window,
                                                {flow, staff, technician, diagnostics, translations, pipeline,
                                                 ledger, clinic ? &*clinic : nullptr, options.clinic_id},

@@ -109,6 +109,12 @@ TEST(Config, WrongTypesAndValuesSayTheExpectedForm) {
         {"[sound]\ndevice = \"\"\n", "sound.device", "aplay -L"},
         {"[sound]\ndevice = \"my speaker\"\n", "sound.device", "\"plughw:1,0\""},
         {"[sound]\nloudness = 3\n", "sound.loudness", "[sound] has enabled, volume, device"},
+        {"[display]\ndiagonal_inches = 2.5\n", "display.diagonal_inches", "from 4 to 100, e.g. 10.1"},
+        {"[display]\ndiagonal_inches = 120\n", "display.diagonal_inches", "got 120"},
+        {"[display]\ndiagonal_inches = -7.0\n", "display.diagonal_inches", "got -7.0"},
+        {"[display]\ndiagonal_inches = \"10.1\"\n", "display.diagonal_inches", "got \"10.1\""},
+        {"[display]\ndiagonal_inches = nan\n", "display.diagonal_inches", "or 0 to use the size the monitor"},
+        {"[display]\ndiagonal = 10\n", "display.diagonal", "[display] has diagonal_inches"},
     };
     for (const auto& c : cases) {
         const ConfigParse parsed = parse_config(c.toml, "k.toml");
@@ -259,6 +265,34 @@ TEST(Config, SoundKeysAreReadSetAsTomlBooleansAndRefusedOutOfRange) {
     EXPECT_EQ(read_file(file), text) << "a refused value leaves the file as it was";
 }
 
+TEST(Config, DisplayDiagonalIsADecimalNumberOfInchesOrZero) {
+    ConfigParse parsed = parse_config("[display]\ndiagonal_inches = 10.1\n", "k.toml");
+    ASSERT_TRUE(parsed.ok()) << all_issues(parsed);
+    EXPECT_DOUBLE_EQ(parsed.config.display_diagonal_inches, 10.1);
+    parsed = parse_config("[display]\ndiagonal_inches = 7\n", "k.toml");  // a TOML integer is fine too
+    ASSERT_TRUE(parsed.ok()) << all_issues(parsed);
+    EXPECT_DOUBLE_EQ(parsed.config.display_diagonal_inches, 7.0);
+    EXPECT_EQ(kiosk::KioskConfig{}.display_diagonal_inches, 0.0) << "the monitor's size unless set";
+
+    EXPECT_FALSE(kiosk::config_value_problem("display.diagonal_inches", "21.5"));
+    EXPECT_FALSE(kiosk::config_value_problem("display.diagonal_inches", "0"));
+    EXPECT_TRUE(kiosk::config_value_problem("display.diagonal_inches", "3.9"));
+    EXPECT_TRUE(kiosk::config_value_problem("display.diagonal_inches", "1e1"));
+    EXPECT_TRUE(kiosk::config_value_problem("display.diagonal_inches", "ten"));
+
+    TempDir dir;
+    const fs::path file = dir.path() / "kiosk.toml";
+    fs::copy_file(kDefaultFile, file);
+    ASSERT_TRUE(kiosk::set_config_value(file, "display.diagonal_inches", "15.6").empty());
+    EXPECT_NE(read_file(file).find("\ndiagonal_inches = 15.6\n"), std::string::npos) << read_file(file);
+    ASSERT_TRUE(kiosk::set_config_value(file, "display.diagonal_inches", "7").empty());
+    EXPECT_NE(read_file(file).find("\ndiagonal_inches = 7.0\n"), std::string::npos) << "a TOML float";
+    const auto refused = kiosk::set_config_value(file, "display.diagonal_inches", "200");
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_NE(refused.front().message.find("from 4 to 100"), std::string::npos) << refused.front().message;
+    EXPECT_DOUBLE_EQ(kiosk::read_config_file(file).config.display_diagonal_inches, 7.0);
+}
+
 TEST(Config, RenderedConfigParsesBackToTheSameSettings) {
     kiosk::KioskConfig config;
     config.kiosk_id = "k.9";
@@ -269,6 +303,7 @@ TEST(Config, RenderedConfigParsesBackToTheSameSettings) {
     config.sound_enabled = false;
     config.sound_volume = 5;
     config.sound_device = "plughw:1,0";
+    config.display_diagonal_inches = 10.1;
     const ConfigParse parsed = parse_config(kiosk::render_config(config), "rendered");
     ASSERT_TRUE(parsed.ok()) << all_issues(parsed);
     EXPECT_EQ(kiosk::render_config(parsed.config), kiosk::render_config(config));

@@ -92,10 +92,11 @@ TEST_F(DebPackage, BuildsInstallsUpgradesKeepingTheConfigAndPurges) {
     EXPECT_TRUE(fs::exists("/usr/bin/medkiosk"));
     // A release kiosk: it reads no test hook, and the hooked build is not shipped (MEDKIOSK_TEST_HOOKS).
     EXPECT_FALSE(fs::exists("/usr/bin/medkiosk-test-hooks"));
-    EXPECT_EQ(sh("grep -qaE 'MEDKIOSK_(STAFF_PIN|TECHNICIAN_PIN|BENCH_FRAMES|TEST_EXPIRY_PROPOSAL)' "
-                 "/usr/bin/medkiosk")
-                  .exit_code,
-              1)
+    EXPECT_EQ(
+        sh("grep -qaE 'MEDKIOSK_(STAFF_PIN|TECHNICIAN_PIN|BENCH_FRAMES|TEST_EXPIRY_PROPOSAL|LOG_LAYOUT)' "
+           "/usr/bin/medkiosk")
+            .exit_code,
+        1)
         << "the installed kiosk holds a test hook";
     EXPECT_TRUE(fs::exists("/usr/share/medkiosk/assets/lang/zh-CN.json"));
     EXPECT_TRUE(fs::exists("/usr/lib/udev/rules.d/70-medkiosk-camera.rules"));

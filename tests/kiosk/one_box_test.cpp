@@ -250,5 +250,43 @@ TEST_F(OneBoxTest, TheReceiptWarnsTooAndTheNextDonorStartsInTheKiosksLanguage) {
     EXPECT_EQ(kiosk.language(), Language::English);
 }
 
+TEST_F(OneBoxTest, LargerTextLastsOneDonorAndTheNextStartsAtTheNormalSize) {
+    FlowSettings settings;
+    DonationFlow kiosk{ledger, settings};
+    EXPECT_FALSE(kiosk.larger_text());
+    kiosk.toggle_larger_text(t0);
+    EXPECT_TRUE(kiosk.larger_text());
+    kiosk.start(t0);
+    kiosk.on_reply(LedgerReply{ledger.tickets, storage::DonationSession{3, "ABCD", ""}});
+    kiosk.on_scan(kGs1, kToday, t0);
+    kiosk.choose(t0);
+    EXPECT_TRUE(kiosk.larger_text()) << "kept through the donation";
+    kiosk.confirm(t0);
+    kiosk.on_reply(LedgerReply{ledger.tickets, storage::DropOffRecord{}});
+    kiosk.finish(t0 + 1s);
+    ASSERT_EQ(kiosk.screen(), Screen::Receipt);
+    EXPECT_TRUE(kiosk.larger_text()) << "the donor still reads the receipt";
+    kiosk.tick(t0 + 1s + settings.receipt_shown);
+    ASSERT_EQ(kiosk.screen(), Screen::Welcome);
+    EXPECT_FALSE(kiosk.larger_text()) << "the next donor starts at the normal size";
+
+    // Asked for on the welcome screen by someone who then walked away.
+    kiosk.toggle_larger_text(t0 + 100s);
+    kiosk.tick(t0 + 100s + settings.idle_timeout - 1s);
+    EXPECT_TRUE(kiosk.larger_text());
+    kiosk.tick(t0 + 100s + settings.idle_timeout);
+    EXPECT_FALSE(kiosk.larger_text());
+
+    // A second tap turns it off again; a donation abandoned mid-way resets it too.
+    kiosk.toggle_larger_text(t0 + 200s);
+    kiosk.toggle_larger_text(t0 + 200s);
+    EXPECT_FALSE(kiosk.larger_text());
+    kiosk.toggle_larger_text(t0 + 200s);
+    kiosk.start(t0 + 200s);
+    kiosk.tick(t0 + 200s + settings.idle_timeout);
+    EXPECT_EQ(kiosk.screen(), Screen::Welcome);
+    EXPECT_FALSE(kiosk.larger_text());
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -32,7 +32,7 @@ TEST(Translations, EveryKeyUsedInTheCodeExists) {
     Translations translations;
     ASSERT_TRUE(translations.load(kLangDir).ok());
     const std::regex key_pattern(
-        R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month|report|clinic|packing|kbd)(?:\.[a-z_0-9]+)+)")re");
+        R"re("((?:app|language|welcome|scan|field|result|action|status|receipt|expiry|details|staff|tech|month|month_short|report|clinic|packing|kbd|text)(?:\.[a-z_0-9]+)+)")re");
     std::set<std::string> used;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(MEDKIOSK_KIOSK_SOURCE_DIR)) {
         if (entry.path().extension() != ".cpp" && entry.path().extension() != ".hpp") continue;
@@ -48,6 +48,46 @@ TEST(Translations, EveryKeyUsedInTheCodeExists) {
     for (const auto& key : used) {
         EXPECT_TRUE(translations.has(Language::Chinese, key)) << "zh-CN.json lacks " << key;
         EXPECT_TRUE(translations.has(Language::English, key)) << "en.json lacks " << key;
+    }
+}
+
+// Issue 16: Chinese sentences use full-width punctuation (，：；（）！？), ASCII marks stay only in codes,
+// paths and keys ("camera:0", "postgresql://", "antiviral=180"). The layout tour checks what the screens
+// show; this covers every string, error messages the tour does not reach included.
+TEST(Translations, ChineseSentencesUseFullWidthPunctuation) {
+    Translations translations;
+    ASSERT_TRUE(translations.load(kLangDir).ok());
+    const auto decode = [](const std::string& text) {
+        std::u32string out;
+        for (std::size_t i = 0; i < text.size();) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            const int length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+            char32_t code = length == 1 ? c : c & (0x3F >> (length - 1));
+            for (int k = 1; k < length && i + k < text.size(); ++k)
+                code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+            out += code;
+            i += static_cast<std::size_t>(length);
+        }
+        return out;
+    };
+    const auto chinese = [](char32_t c) {
+        return (c >= 0x3000 && c <= 0x9FFF) || (c >= 0xFF00 && c <= 0xFFEF);
+    };
+    for (const auto& key : translations.keys(Language::Chinese)) {
+        // Placeholders ({count}) are filled with numbers and names, not punctuation.
+        const std::string text =
+            std::regex_replace(translations.text(Language::Chinese, key), std::regex(R"(\{[a-z_.]+\})"), "0");
+        const std::u32string u = decode(text);
+        for (std::size_t i = 0; i < u.size(); ++i) {
+            const char32_t before = i > 0 ? u[i - 1] : 0;
+            const char32_t after = i + 1 < u.size() ? u[i + 1] : 0;
+            const bool both_sides = std::u32string_view(U",;!?()").find(u[i]) != std::u32string_view::npos;
+            const bool after_only = u[i] == U':' || u[i] == U'.';
+            EXPECT_FALSE((both_sides && (chinese(before) || chinese(after))) ||
+                         (after_only && chinese(before)))
+                << key << ": \"" << text << "\" has an ASCII '" << static_cast<char>(u[i])
+                << "' in a Chinese sentence";
+        }
     }
 }
 

@@ -32,11 +32,20 @@ bool KioskDriver::wait_screen(const std::string& name, std::chrono::milliseconds
 std::optional<Rect> KioskDriver::button(const std::string& screen_name, const std::string& id) const {
     const std::string out = kiosk_.output();
     const std::regex pattern("event=button screen=" + screen_name + " id=" + id +
-                             " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)");
+                             " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)(?: hidden=([a-z]+))?");
     std::optional<Rect> found;
     for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
-        found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])};
+        found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4]),
+                     (*it)[5].str()};
     return found;
+}
+
+std::optional<int> KioskDriver::min_touch_px() const {
+    static const std::regex pattern("event=display [^\n]*min_touch_px=(\\d+)");
+    const std::string out = kiosk_.output();
+    std::smatch match;
+    if (!std::regex_search(out, match, pattern)) return std::nullopt;
+    return std::stoi(match[1]);
 }
 
 ::testing::AssertionResult KioskDriver::click(const std::string& screen_name, const std::string& id) {
@@ -50,9 +59,24 @@ std::optional<Rect> KioskDriver::button(const std::string& screen_name, const st
     if (!rect)
         return ::testing::AssertionFailure() << "no " << id << " on " << screen_name << "\n"
                                              << kiosk_.output();
-    if (rect->w < 38 || rect->h < 38)
+    // Scrolled out of view (a long technician form, larger text on a small screen): the wheel over it
+    // brings it in, a notch at a time.
+    for (int notch = 0; notch < 30 && !rect->hidden.empty(); ++notch) {
+        const int inside = rect->hidden == "below" ? -4 : 4;
+        scroll(rect->x + std::max(rect->w / 2, 4), rect->y + (rect->h > 0 ? rect->h / 2 : inside), 1,
+               rect->hidden == "below");
+        rect = button(screen_name, id);
+    }
+    if (!rect->hidden.empty())
         return ::testing::AssertionFailure()
-               << id << " is only " << rect->w << "x" << rect->h << " px (< 10 mm)";
+               << id << " on " << screen_name << " stays out of view (" << rect->hidden << ")";
+    const std::optional<int> least = min_touch_px();
+    if (!least)
+        return ::testing::AssertionFailure() << "the kiosk logged no event=display min_touch_px=…\n"
+                                             << kiosk_.output();
+    if (rect->w < *least || rect->h < *least)
+        return ::testing::AssertionFailure() << id << " on " << screen_name << " is only " << rect->w << "x"
+                                             << rect->h << " px (< 11 mm = " << *least << " px here)";
     x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(rect->x + rect->w / 2),
             std::to_string(rect->y + rect->h / 2), "click", "1"});
     std::this_thread::sleep_for(settle_);

@@ -17,6 +17,9 @@ namespace medkiosk::test {
 
 struct Rect {
     int x = 0, y = 0, w = 0, h = 0;
+    // "below"/"above": a scrolling area shows the button only in part (the rectangle is that part) or
+    // not at all (0x0 at the area's edge); click() scrolls it into view first, as a person would.
+    std::string hidden;
 };
 
 class KioskDriver {
@@ -34,8 +37,11 @@ class KioskDriver {
     // The newest rectangle the kiosk logged for button or field `id` on `screen_name`.
     std::optional<Rect> button(const std::string& screen_name, const std::string& id) const;
 
+    // The smallest touch target the kiosk computed for this screen (11 mm), from its event=display line.
+    std::optional<int> min_touch_px() const;
+
     // Clicks the middle of a button once the kiosk shows `screen_name` and has laid it out; fails on a
-    // target under 10 mm (38 px at ~96 dpi).
+    // target under the kiosk's own 11 mm (min_touch_px).
     ::testing::AssertionResult click(const std::string& screen_name, const std::string& id);
     // The same on whatever screen is shown now.
     ::testing::AssertionResult click(const std::string& id) { return click(screen(), id); }

@@ -33,6 +33,16 @@ TEST(KioskSmoke, ChineseWelcomeScreenRendersWithTheCjkFont) {
     EXPECT_NE(kiosk.output().find("event=font-loaded"), std::string::npos)
         << "Noto Sans CJK was not found through fontconfig:\n"
         << kiosk.output();
+    // Xvfb reports no physical size (GLFW makes up 96 dpi): the kiosk assumes a 7" panel, the smallest
+    // usual at 1024x600, and sizes text (capitals ≥ 3 mm) and targets (≥ 11 mm) for it.
+    const std::string display = grep_first(kiosk.output(), "(event=display[^\n]*)");
+    EXPECT_NE(display.find("source=assumed"), std::string::npos) << display;
+    EXPECT_NE(display.find("diagonal_inches=7.0"), std::string::npos) << display;
+    const std::string body = grep_first(display, "body_px=(\\d+)");
+    const std::string cap = grep_first(display, "cap_mm=([0-9.]+)");
+    ASSERT_FALSE(body.empty() || cap.empty()) << display;
+    EXPECT_GE(std::stod(cap), 3.0) << display;
+    EXPECT_GE(std::stoi(grep_first(display, "min_touch_px=(\\d+)")), 73) << display;
     EXPECT_TRUE(x.screenshot(std::string(MEDKIOSK_SCREENSHOT_DIR) + "/04-welcome-zh-1024x600.png"));
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }

@@ -436,9 +436,11 @@ class LocalBackOffice final : public BackOffice {
         "`medkioskctl users add LOGIN --role staff`; nothing changed";
 
     // Each drop-off is its own transaction with its audit row: a failure names the ones not done.
-    // `record_one(staff_ledger, uuid, user_id)` records one; `what` ends the summary ("disposal").
+    // `record_one(staff_ledger, uuid, user_id)` records one; `what` ends the summary ("disposal");
+    // `key` and `named` are how the screens say it ("staff.reviewed", with done and total added).
     template <typename RecordOne>
-    Answer record_each(const std::vector<std::string>& uuids, const std::string& what, RecordOne record_one) {
+    Answer record_each(const std::vector<std::string>& uuids, const std::string& what, const char* key,
+                       std::pair<std::string, std::string> named, RecordOne record_one) {
         const storage::UserRecord* user = staff_user();
         if (user == nullptr) return refused(kNoStaffUser);
         auto opened = ledger();
@@ -458,19 +460,23 @@ class LocalBackOffice final : public BackOffice {
         const std::string message =
             std::to_string(done) + " of " + std::to_string(uuids.size()) + " drop-off(s): " + what;
         if (!problems.empty()) return Error{first_problem, message + " — " + problems};
-        return Done{message};
+        return Done{
+            message,
+            key,
+            {{"done", std::to_string(done)}, {"total", std::to_string(uuids.size())}, std::move(named)}};
     }
 
     Answer record_reviews(const std::vector<std::string>& uuids, ReviewAction action) {
         const std::string verb(to_string(action));
-        return record_each(uuids, verb, [&verb](auto& staff, const std::string& uuid, auto user_id) {
-            return staff.record_review(uuid, user_id, verb, "");
-        });
+        return record_each(uuids, verb, "staff.reviewed", {"action", verb},
+                           [&verb](auto& staff, const std::string& uuid, auto user_id) {
+                               return staff.record_review(uuid, user_id, verb, "");
+                           });
     }
 
     Answer record_undone(const std::vector<std::string>& uuids, ReviewAction action) {
         const std::string verb(to_string(action));
-        return record_each(uuids, verb + " undone",
+        return record_each(uuids, verb + " undone", "staff.review_undone", {"action", verb},
                            [&verb](auto& staff, const std::string& uuid, auto user_id) {
                                return staff.record_review_undone(uuid, user_id, verb);
                            });
@@ -480,7 +486,7 @@ class LocalBackOffice final : public BackOffice {
         // A missing staff user is named first, as for every other review.
         if (category.empty() && staff_user() != nullptr)
             return Error{ErrorCode::Invalid, "choose a category first; nothing changed"};
-        return record_each(uuids, "reclassify → " + category,
+        return record_each(uuids, "reclassify → " + category, "staff.reclassified", {"category", category},
                            [&category](auto& staff, const std::string& uuid, auto user_id) {
                                return staff.record_reclassify(uuid, user_id, category, "");
                            });
@@ -692,7 +698,8 @@ class LocalBackOffice final : public BackOffice {
             !replaced) {
             return replaced.error();
         }
-        return Done{std::to_string(parsed.entries.size()) + " products imported"};
+        const std::string count = std::to_string(parsed.entries.size());
+        return Done{count + " products imported", "tech.products_imported", {{"count", count}}};
     }
 
     Answer read_queue(const QueueFilter& filter) {

@@ -51,6 +51,9 @@ constexpr std::array kKeys{
     ConfigKey{"sound.volume", ConfigValueType::Integer, "a whole number from 0 (silent) to 100, e.g. 70"},
     ConfigKey{"sound.device", ConfigValueType::String,
               "an ALSA device name (aplay -L), e.g. \"default\" or \"plughw:1,0\""},
+    ConfigKey{"display.diagonal_inches", ConfigValueType::Decimal,
+              "the screen's diagonal in inches from 4 to 100, e.g. 10.1, or 0 to use the size the monitor "
+              "reports"},
 };
 
 struct Position {
@@ -180,6 +183,34 @@ bool apply_integer(KioskConfig& config, std::string_view key, std::int64_t value
     return true;
 }
 
+bool apply_decimal(KioskConfig& config, std::string_view key, double value) {
+    if (key == "display.diagonal_inches") {
+        if (!(value == 0 || (value >= 4.0 && value <= 100.0))) return false;
+        config.display_diagonal_inches = value;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// A decimal as typed by a technician: "10.1", "7", "0". No exponent, no sign, no "inf" or "nan".
+std::optional<double> parse_decimal(std::string_view text) {
+    if (text.empty() || text.find_first_not_of("0123456789.") != std::string_view::npos) return std::nullopt;
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// The shortest text that reads back as the same number, always with a decimal point (a TOML float).
+std::string decimal_text(double value) {
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    std::string text(buffer, ec == std::errc() ? end : buffer);
+    if (text.find_first_of(".e") == std::string::npos) text += ".0";
+    return text;
+}
+
 bool apply_boolean(KioskConfig& config, std::string_view key, bool value) {
     if (key == "sound.enabled") {
         config.sound_enabled = value;
@@ -302,7 +333,7 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
         if (known.empty()) {
             issue(position_of(table_key.source()), table_name,
                   "unknown section; expected one of [kiosk], [camera], [storage], [policy], [hub], "
-                  "[sound]");
+                  "[sound], [display]");
             continue;
         }
         const toml::table* table = table_node.as_table();
@@ -325,11 +356,17 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
                 applied = apply_integer(result.config, dotted, node.as_integer()->get());
             } else if (schema->type == ConfigValueType::Boolean && node.is_boolean()) {
                 applied = apply_boolean(result.config, dotted, node.as_boolean()->get());
+            } else if (schema->type == ConfigValueType::Decimal && node.is_floating_point()) {
+                applied = apply_decimal(result.config, dotted, node.as_floating_point()->get());
+            } else if (schema->type == ConfigValueType::Decimal && node.is_integer()) {
+                applied = apply_decimal(result.config, dotted, static_cast<double>(node.as_integer()->get()));
             }
             if (!applied) {
                 std::string got = type_name(node);
                 if (node.is_string()) got = quote_toml(node.as_string()->get());
                 if (node.is_integer()) got = std::to_string(node.as_integer()->get());
+                if (node.is_floating_point() && schema->type == ConfigValueType::Decimal)
+                    got = decimal_text(node.as_floating_point()->get());
                 issue(position_of(node.source()), dotted,
                       "expected " + std::string(schema->expected) + ", got " + got);
             }
@@ -374,6 +411,7 @@ std::string config_value_text(const KioskConfig& config, std::string_view key) {
     if (key == "sound.enabled") return config.sound_enabled ? "true" : "false";
     if (key == "sound.volume") return std::to_string(config.sound_volume);
     if (key == "sound.device") return quote_toml(config.sound_device);
+    if (key == "display.diagonal_inches") return decimal_text(config.display_diagonal_inches);
     return {};
 }
 
@@ -454,6 +492,9 @@ std::optional<std::string> config_value_problem(std::string_view dotted_name, st
     } else if (schema->type == ConfigValueType::Boolean) {
         applied =
             (value == "true" || value == "false") && apply_boolean(scratch, dotted_name, value == "true");
+    } else if (schema->type == ConfigValueType::Decimal) {
+        const auto number = parse_decimal(value);
+        applied = number && apply_decimal(scratch, dotted_name, *number);
     } else {
         applied = apply_string(scratch, dotted_name, std::string(value));
     }
@@ -489,6 +530,12 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
                 return {{file_name, 0, 0, dotted_name,
                          "expected " + std::string(schema->expected) + ", got \"" + value + "\""}};
             texts.emplace_back(dotted_name, value);
+        } else if (schema->type == ConfigValueType::Decimal) {
+            const auto number = parse_decimal(value);
+            if (!number)
+                return {{file_name, 0, 0, dotted_name,
+                         "expected " + std::string(schema->expected) + ", got \"" + value + "\""}};
+            texts.emplace_back(dotted_name, decimal_text(*number));
         } else {
             texts.emplace_back(dotted_name, quote_toml(value));
         }

@@ -84,6 +84,11 @@ void DonationFlow::set_language(Language language, Clock::time_point now) {
     touch(now);
 }
 
+void DonationFlow::toggle_larger_text(Clock::time_point now) {
+    larger_text_ = !larger_text_;
+    touch(now);
+}
+
 void DonationFlow::set_default_language(Language language) {
     settings_.default_language = language;
     if (screen_ == Screen::Welcome) language_ = language;
@@ -453,8 +458,12 @@ void DonationFlow::touch(Clock::time_point now) {
 void DonationFlow::tick(Clock::time_point now) {
     const auto idle = now - last_activity_;
     if (screen_ == Screen::Welcome) {
-        // A donor who chose English and walked away: the next one finds the kiosk's language.
-        if (idle >= settings_.idle_timeout) language_ = settings_.default_language;
+        // A donor who chose English (or larger text) and walked away: the next one finds the kiosk's
+        // language and text size.
+        if (idle >= settings_.idle_timeout) {
+            language_ = settings_.default_language;
+            larger_text_ = false;
+        }
         return;
     }
     if (screen_ == Screen::Receipt) {
@@ -496,6 +505,7 @@ std::optional<int> DonationFlow::countdown_seconds(Clock::time_point now) const 
 void DonationFlow::reset() {
     screen_ = Screen::Welcome;
     language_ = settings_.default_language;  // the next donor starts in the kiosk's language
+    larger_text_ = false;                    // and at the normal text size
     current_code_.clear();
     waiting_.reset();
     settled_in_view_.clear();

@@ -68,6 +68,7 @@ void StaffFlow::close() {
     items_.clear();
     selected_.clear();
     message_.clear();
+    message_done_ = {};
     notice_.clear();
     last_check_.reset();
     categories_ticket_ = 0;
@@ -101,9 +102,11 @@ void StaffFlow::refresh(Steady::time_point now) {
 void StaffFlow::show_result(const BackOfficeReply& reply) {
     if (const auto* done = answer_if<Done>(reply)) {
         message_ = done->detail;
+        message_done_ = *done;
         message_ok_ = true;
     } else {
         message_ = reply.result ? std::string("unexpected answer") : reply.result.error().message;
+        message_done_ = {};
         message_ok_ = false;
     }
 }
@@ -148,6 +151,7 @@ void StaffFlow::open_dispatch(Steady::time_point now) {
     picking_category_ = false;
     notice_.clear();
     message_.clear();
+    message_done_ = {};
     dispatch_lines_.clear();
     free_items_.clear();
     clinic_id_.clear();
@@ -264,6 +268,7 @@ void StaffFlow::confirm_dispatch(Steady::time_point now) {
         return;
     }
     message_.clear();
+    message_done_ = {};
     action_ticket_ = office_.dispatch(std::move(choice));
 }
 
@@ -296,6 +301,7 @@ void StaffFlow::open_charts(int days, Steady::time_point now) {
     picking_category_ = false;
     notice_.clear();
     message_.clear();
+    message_done_ = {};
     charts_ticket_ = office_.query_charts(days);
 }
 
@@ -324,6 +330,7 @@ void StaffFlow::apply(ReviewAction action, Steady::time_point now) {
         return;
     }
     message_.clear();
+    message_done_ = {};
     store_held(hold_.hold(std::move(uuids), action, now));
     selected_.clear();
     std::erase_if(items_, [this](const QueueItem& item) { return hidden(item.uuid); });
@@ -334,6 +341,7 @@ void StaffFlow::undo(Steady::time_point now) {
     auto taken = hold_.undo(now);
     if (!taken) return;
     message_.clear();
+    message_done_ = {};
     undo_ticket_ = office_.undo_review(taken->uuids, taken->action);
     selected_.insert(taken->uuids.begin(), taken->uuids.end());
     refresh(now);  // after the undo's audit row, in the back office's order: the items come back
@@ -433,6 +441,7 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
             // Recorded: the screen shows the manifest's QR and the packing list until "done".
             dispatched_ = *done;
             message_ = done->message;
+            message_done_ = {};
             message_ok_ = done->message.empty();
             selected_.clear();
             return;

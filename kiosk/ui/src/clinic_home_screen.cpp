@@ -1,6 +1,8 @@
 // Clinic mode after sign-in: the clinic's figures and its three tasks, and sign out.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -39,16 +41,19 @@ void DrawClinicHomeScreen(UiContext& ui) {
     ImGui::Spacing();
     const float em = ImGui::GetFontSize();
     const float width = std::min(ImGui::GetContentRegionAvail().x, em * 22.0f);
+    // Three tasks and sign-out fit a 7" 1024x600 panel with 3 mm capitals: 11 mm and a fifth each.
+    const float task_height = std::max(MinTouchPx() * 1.2f, em * 2.2f);
     ImGui::PushFont(ui.fonts.title);
-    if (BigButton(ui.tr("clinic.task_arrival") + "##arrival", ImVec2(width, em * 3.0f), colours::primary))
+    if (BigButton(ui.tr("clinic.task_arrival") + "##arrival", ImVec2(width, task_height), colours::primary))
         clinic.open_arrival(ui.now);
-    if (BigButton(ui.tr("clinic.task_give_out") + "##give-out", ImVec2(width, em * 3.0f), colours::primary))
+    if (BigButton(ui.tr("clinic.task_give_out") + "##give-out", ImVec2(width, task_height), colours::primary))
         clinic.open_give_out(today, ui.now);
-    if (BigButton(ui.tr("clinic.task_stock") + "##stock", ImVec2(width, em * 3.0f), colours::primary))
+    if (BigButton(ui.tr("clinic.task_stock") + "##stock", ImVec2(width, task_height), colours::primary))
         clinic.open_stock(today, ui.now);
     ImGui::PopFont();
     ImGui::Spacing();
-    if (BigButton(ui.tr("clinic.sign_out") + "##sign-out", ImVec2(width, em * 2.0f), colours::neutral))
+    if (BigButton(ui.tr("clinic.sign_out") + "##sign-out", ImVec2(width, std::max(MinTouchPx(), em * 1.8f)),
+                  colours::neutral))
         clinic.sign_out();
     ImGui::End();
 }

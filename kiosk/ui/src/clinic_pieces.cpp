@@ -39,7 +39,7 @@ void DrawClinicMessage(UiContext& ui) {
 
 std::optional<int> DrawStepper(const std::string& id, int value, int most) {
     const float em = ImGui::GetFontSize();
-    const ImVec2 button(std::max(kMinTouchPx, em * 1.8f), std::max(kMinTouchPx, em * 1.4f));
+    const ImVec2 button(std::max(MinTouchPx(), em * 1.8f), std::max(MinTouchPx(), em * 1.4f));
     std::optional<int> changed;
     if (BigButton("−##less-" + id, button, colours::neutral) && value > 0) changed = value - 1;
     ImGui::SameLine();

@@ -1,6 +1,8 @@
 // Clinic mode's first screen: which clinic this device serves, the sign-in and the language.
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -15,7 +17,7 @@ void DrawClinicWelcomeScreen(UiContext& ui) {
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const float button_width = std::min(area.x * 0.8f, em * 22.0f);
     const float left = (area.x - button_width) * 0.5f + ImGui::GetStyle().WindowPadding.x;
-    ImGui::SetCursorPosY(area.y * 0.12f);
+    ImGui::SetCursorPosY(area.y * 0.06f);
     ImGui::PushFont(ui.fonts.title);
     TextCentered(ui.translations.text(kiosk::Language::Chinese, "clinic.title") + "  ·  " +
                  ui.translations.text(kiosk::Language::English, "clinic.title"));
@@ -24,13 +26,14 @@ void DrawClinicWelcomeScreen(UiContext& ui) {
     ImGui::Spacing();
     ImGui::SetCursorPosX(left);
     ImGui::PushFont(ui.fonts.title);
-    if (BigButton(ui.tr("clinic.sign_in") + "##sign-in", ImVec2(button_width, em * 4.0f), colours::primary) ||
+    if (BigButton(ui.tr("clinic.sign_in") + "##sign-in",
+                  ImVec2(button_width, std::max(MinTouchPx() * 1.5f, em * 3.0f)), colours::primary) ||
         ui.keys.enter)
         ui.clinic->open_pin(ui.now);
     ImGui::PopFont();
     ImGui::Spacing();
     ImGui::SetCursorPosX(left);
-    DrawLanguageSwitch(ui, button_width);
+    DrawLanguageSwitch(ui, button_width);  // at least 11 mm tall (BigButton)
     ImGui::Spacing();
     ImGui::SetCursorPosX(left);
     ImGui::PushTextWrapPos(left + button_width);

@@ -59,7 +59,8 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
         TextCentered(ui.tr("expiry.confirm_hint"));
         DrawThisBox(ui, *current);
         // The buttons keep the bottom of the screen; the picture gets what is left above them.
-        const float buttons = em * 4.0f + ImGui::GetStyle().ItemSpacing.y * 3;
+        const float button_height = std::max(MinTouchPx() * 1.2f, em * 2.2f);
+        const float buttons = button_height + ImGui::GetStyle().ItemSpacing.y * 3;
         const float room = area.y - ImGui::GetCursorPosY() - buttons - ImGui::GetTextLineHeightWithSpacing();
         if (room > em * 1.5f) DrawReadLine(ui, *current, ImVec2(area.x, room));
         ImGui::SetCursorPosY(
@@ -67,12 +68,12 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float half = (area.x - spacing) * 0.5f;
         ImGui::PushFont(ui.fonts.title);
-        if (BigButton("✓ " + ui.tr("action.yes") + "##yes", ImVec2(half, em * 4.0f), colours::accept) ||
+        if (BigButton("✓ " + ui.tr("action.yes") + "##yes", ImVec2(half, button_height), colours::accept) ||
             ui.keys.enter) {
             ui.donor.proposal_answer = true;
         }
         ImGui::SameLine(0, spacing);
-        if (BigButton("× " + ui.tr("action.no") + "##no", ImVec2(half, em * 4.0f), colours::refuse)) {
+        if (BigButton("× " + ui.tr("action.no") + "##no", ImVec2(half, button_height), colours::refuse)) {
             ui.donor.proposal_answer = false;
         }
         ImGui::PopFont();

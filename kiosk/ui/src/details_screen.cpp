@@ -3,6 +3,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <string>
 
 #include "screens.hpp"
@@ -24,18 +25,22 @@ void DrawDetailsScreen(UiContext& ui) {
         ImGui::End();
         return;
     }
+    // Laid out for a 7" 1024x600 panel with 3 mm capitals: the product beside the heading, the count's
+    // question beside its stepper when the line has room, "I put it in the bin" at the foot.
     ImGui::PushFont(ui.fonts.title);
-    TextWrappedColoured(colours::text, ui.tr("details.heading"));
+    ImGui::TextUnformatted(ui.tr("details.heading").c_str());
     ImGui::PopFont();
     if (current->product) {
-        TextWrappedColoured(colours::muted_text, ui.flow.language() == kiosk::Language::Chinese
-                                                     ? current->product->name_zh
-                                                     : current->product->name_en);
+        const std::string& name = ui.flow.language() == kiosk::Language::Chinese ? current->product->name_zh
+                                                                                 : current->product->name_en;
+        if (ImGui::CalcTextSize(name.c_str()).x + spacing <
+            ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x)
+            ImGui::SameLine(0, spacing * 2);
+        TextWrappedColoured(colours::muted_text, name);
     }
-    ImGui::Spacing();
     ImGui::TextUnformatted(ui.tr("details.condition").c_str());
     const float half = (area.x - spacing) * 0.5f;
-    const float row_height = em * 3.0f;
+    const float row_height = std::max(MinTouchPx(), em * 1.9f);
     if (ChoiceButton(ui.tr("details.sealed") + "##sealed", current->condition == kiosk::PackCondition::Sealed,
                      ImVec2(half, row_height))) {
         ui.donor.condition = kiosk::PackCondition::Sealed;
@@ -45,15 +50,25 @@ void DrawDetailsScreen(UiContext& ui) {
                      current->condition == kiosk::PackCondition::OpenedUsable, ImVec2(half, row_height))) {
         ui.donor.condition = kiosk::PackCondition::OpenedUsable;
     }
-    ImGui::Spacing();
-    ImGui::TextUnformatted(ui.tr("details.quantity").c_str());
-    const float step_width = em * 4.0f;
+
+    const std::string& question = ui.tr("details.quantity");
+    const float step_width = std::max(MinTouchPx(), em * 2.5f);
+    const float number_width = em * 2.5f;
+    const float stepper_width = step_width * 2 + number_width + spacing * 2;
+    if (ImGui::CalcTextSize(question.c_str()).x + spacing * 2 + stepper_width <= area.x) {
+        const float row_y = ImGui::GetCursorPosY();
+        ImGui::SetCursorPosY(row_y + (row_height - ImGui::GetTextLineHeight()) * 0.5f);
+        ImGui::TextUnformatted(question.c_str());
+        ImGui::SameLine(0, spacing * 2);
+        ImGui::SetCursorPosY(row_y);
+    } else {
+        ImGui::TextUnformatted(question.c_str());
+    }
     if (BigButton("−##fewer", ImVec2(step_width, row_height), colours::primary))
         ui.donor.quantity_change = -1;
     ImGui::SameLine(0, spacing);
     ImGui::PushFont(ui.fonts.title);
     const std::string quantity = std::to_string(current->quantity);
-    const float number_width = em * 3.0f;
     const ImVec2 at = ImGui::GetCursorPos();
     ImGui::SetCursorPos(ImVec2(at.x + (number_width - ImGui::CalcTextSize(quantity.c_str()).x) * 0.5f,
                                at.y + (row_height - ImGui::GetFontSize()) * 0.5f));
@@ -62,15 +77,21 @@ void DrawDetailsScreen(UiContext& ui) {
     ImGui::SameLine(at.x + number_width + spacing);
     ImGui::SetCursorPosY(at.y);
     if (BigButton("＋##more", ImVec2(step_width, row_height), colours::primary)) ui.donor.quantity_change = 1;
-    ImGui::Spacing();
-    ImGui::Spacing();
+
+    // The one instruction, then the button that says it was done, at the foot of the screen.
     ImGui::PushFont(ui.fonts.title);
-    if (BigButton("✓ " + ui.tr("details.put_in_bin") + "##put", ImVec2(area.x, em * 2.6f), colours::accept) ||
+    const float put_height = std::max(MinTouchPx(), ImGui::GetFontSize() * 1.4f);
+    ImGui::PopFont();
+    const float foot = ImGui::GetTextLineHeightWithSpacing() + put_height;
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), ImGui::GetWindowContentRegionMax().y - foot));
+    TextWrappedColoured(colours::accept, "→ " + ui.tr("result.do_donation_bin"));
+    ImGui::PushFont(ui.fonts.title);
+    if (BigButton("✓ " + ui.tr("details.put_in_bin") + "##put", ImVec2(area.x, put_height),
+                  colours::accept) ||
         ui.keys.enter) {
         ui.donor.confirm = true;
     }
     ImGui::PopFont();
-    TextWrappedColoured(colours::accept, "→ " + ui.tr("result.do_donation_bin"));
     ImGui::End();
 }
 

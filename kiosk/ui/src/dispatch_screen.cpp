@@ -29,14 +29,15 @@ bool WrappingChoice(const std::string& label, const std::string& id, bool chosen
     if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
                       ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
         ImGui::SameLine();
-    return ChoiceButton(label + "##" + id, chosen, ImVec2(0, std::max(ImGui::GetFrameHeight(), kMinTouchPx)));
+    return ChoiceButton(label + "##" + id, chosen,
+                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
 }
 
 void DrawDispatched(UiContext& ui, const kiosk::DispatchDone& done) {
     auto& staff = ui.back_office.staff;
     const float em = ImGui::GetFontSize();
     const ImVec2 area = ImGui::GetContentRegionAvail();
-    const float footer = std::max(em * 2.0f, kMinTouchPx) + em;
+    const float footer = std::max(em * 2.0f, MinTouchPx()) + em;
     const float qr = std::min(area.y - footer, area.x * 0.45f);
     ImGui::BeginGroup();
     DrawQrCode(done.record.manifest_code, qr);
@@ -62,8 +63,8 @@ void DrawDispatched(UiContext& ui, const kiosk::DispatchDone& done) {
     if (!done.message.empty()) TextWrappedColoured(colours::refuse, "! " + done.message);
     ImGui::EndGroup();
     ImGui::SetCursorPosY(ImGui::GetWindowHeight() - footer);
-    if (BigButton("✓ " + ui.tr("staff.dispatch_done") + "##done", ImVec2(0, std::max(em * 2.0f, kMinTouchPx)),
-                  colours::accept) ||
+    if (BigButton("✓ " + ui.tr("staff.dispatch_done") + "##done",
+                  ImVec2(0, std::max(em * 2.0f, MinTouchPx())), colours::accept) ||
         ui.keys.enter)
         staff.finish_dispatch(ui.now);
 }
@@ -160,7 +161,7 @@ void DrawDispatchScreen(UiContext& ui) {
 
     const float footer = ImGui::GetFrameHeightWithSpacing() * 2.0f + em * 0.5f;
     const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
     if (staff.dispatch_loading()) {
         ImGui::BeginChild("dispatch-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -182,8 +183,16 @@ void DrawDispatchScreen(UiContext& ui) {
                                 1.2f);
         ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 1.4f);
+        // − n/m ＋: the buttons as wide as their sign needs (a full-width ＋ at large text is wider
+        // than a touch target) and the widest count there is.
+        const float step_width =
+            std::max(MinTouchPx(), ImGui::CalcTextSize("＋").x + style.FramePadding.x * 2.0f);
+        int most = 1;
+        for (const auto& line : staff.dispatch_lines()) most = std::max(most, line.item.quantity);
+        const std::string widest = std::to_string(most) + "/" + std::to_string(most);
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                kMinTouchPx * 2 + em * 2.2f + style.ItemSpacing.x * 2);
+                                step_width * 2 + ImGui::CalcTextSize(widest.c_str()).x +
+                                    style.ItemSpacing.x * 2 + style.CellPadding.x * 2);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& line : staff.dispatch_lines()) {
@@ -198,7 +207,9 @@ void DrawDispatchScreen(UiContext& ui) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
                 if (!line.included) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
+                ImGui::PushTextWrapPos(0.0f);  // a long name wraps in its column
                 ImGui::TextUnformatted(text.c_str());
+                ImGui::PopTextWrapPos();
                 if (!line.included) ImGui::PopStyleColor();
             };
             cell(ProductLabel(ui, line.item));
@@ -206,7 +217,7 @@ void DrawDispatchScreen(UiContext& ui) {
             cell(StateLabel(ui, line.item));
             ImGui::TableNextColumn();
             ImGui::BeginDisabled(!line.included || line.quantity <= 1);
-            if (BigButton("−##less" + index, ImVec2(kMinTouchPx, row_height - 4), colours::neutral))
+            if (BigButton("−##less" + index, ImVec2(step_width, row_height - 4), colours::neutral))
                 staff.set_quantity(line.item.uuid, line.quantity - 1, ui.now);
             ImGui::EndDisabled();
             ImGui::SameLine();
@@ -216,7 +227,7 @@ void DrawDispatchScreen(UiContext& ui) {
             ImGui::TextUnformatted(count.c_str());
             ImGui::SameLine();
             ImGui::BeginDisabled(!line.included || line.quantity >= line.item.quantity);
-            if (BigButton("＋##more" + index, ImVec2(kMinTouchPx, row_height - 4), colours::neutral))
+            if (BigButton("＋##more" + index, ImVec2(step_width, row_height - 4), colours::neutral))
                 staff.set_quantity(line.item.uuid, line.quantity + 1, ui.now);
             ImGui::EndDisabled();
         }
@@ -229,13 +240,13 @@ void DrawDispatchScreen(UiContext& ui) {
                                                       {"packs", std::to_string(staff.dispatch_packs())}}) +
         "##confirm";
     ImGui::BeginDisabled(staff.busy() || staff.dispatch_loading() || staff.dispatch_count() == 0);
-    if (BigButton(confirm, ImVec2(0, std::max(em * 2.0f, kMinTouchPx)), colours::accept) || ui.keys.enter)
+    if (BigButton(confirm, ImVec2(0, std::max(em * 2.0f, MinTouchPx())), colours::accept) || ui.keys.enter)
         staff.confirm_dispatch(ui.now);
     ImGui::EndDisabled();
     if (!staff.order().empty()) {
         ImGui::SameLine();
         if (ChoiceButton(ui.tr("staff.dispatch_close_order") + "##close-order", staff.closes_order(),
-                         ImVec2(0, std::max(em * 2.0f, kMinTouchPx))))
+                         ImVec2(0, std::max(em * 2.0f, MinTouchPx()))))
             staff.set_closes_order(!staff.closes_order(), ui.now);
     }
     ImGui::SameLine();
@@ -247,7 +258,7 @@ void DrawDispatchScreen(UiContext& ui) {
         TextWrappedColoured(
             staff.message_ok() ? colours::accept : colours::refuse,
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                staff.message());
+                StaffMessage(ui));
     }
     ImGui::End();
 }

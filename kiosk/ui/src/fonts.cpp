@@ -6,6 +6,7 @@
 #include <imgui_internal.h>  // ImTextCharFromUtf8
 
 #include <filesystem>
+#include <optional>
 
 #include "medkiosk/kiosk/event_log.hpp"
 
@@ -44,12 +45,49 @@ FontFile find_cjk_font() {
     return found;
 }
 
+// The font file for `configured_file` ("" = fontconfig's), looked up once: fontconfig takes tens of
+// milliseconds, and the atlas is rebuilt when the donor asks for larger text.
+FontFile resolve_font(const std::string& configured_file) {
+    static std::string resolved_for;
+    static std::optional<FontFile> resolved;
+    if (!resolved || resolved_for != configured_file) {
+        resolved = configured_file.empty() ? find_cjk_font() : FontFile{configured_file, 0};
+        resolved_for = configured_file;
+    }
+    return *resolved;
+}
+
 }  // namespace
 
-Fonts load_fonts(const std::string& configured_file, const std::string& text, float body_px) {
+double measure_cap_height_per_px(const std::string& configured_file) {
+    // A private atlas with one glyph at a large size, so the glyph's pixel box is the letter's height
+    // to within half a percent; the kiosk's atlas is built afterwards at the size this gives.
+    constexpr float kReferencePx = 200.0f;
+    static const ImWchar kCapitalH[] = {'H', 'H', 0};
+    ImFontAtlas atlas;
+    const FontFile file = resolve_font(configured_file);
+    std::error_code ec;
+    ImFont* font = nullptr;
+    if (!file.path.empty() && std::filesystem::is_regular_file(file.path, ec)) {
+        ImFontConfig config;
+        config.FontNo = file.index;
+        font = atlas.AddFontFromFileTTF(file.path.c_str(), kReferencePx, &config, kCapitalH);
+    }
+    if (font == nullptr) {
+        ImFontConfig config;
+        config.SizePixels = kReferencePx;
+        font = atlas.AddFontDefault(&config);
+    }
+    if (font == nullptr || !atlas.Build()) return 0;
+    const ImFontGlyph* glyph = font->FindGlyphNoFallback('H');
+    if (glyph == nullptr) return 0;
+    return (glyph->Y1 - glyph->Y0) / font->FontSize;
+}
+
+Fonts load_fonts(const std::string& configured_file, const std::string& text, float body_px, float title_px) {
     ImGuiIO& io = ImGui::GetIO();
     Fonts fonts;
-    FontFile file = configured_file.empty() ? find_cjk_font() : FontFile{configured_file, 0};
+    FontFile file = resolve_font(configured_file);
     std::error_code ec;
     if (file.path.empty() || !std::filesystem::is_regular_file(file.path, ec)) {
         kiosk::log_event(
@@ -59,7 +97,7 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
         ImFontConfig config;
         config.SizePixels = body_px;
         fonts.body = io.Fonts->AddFontDefault(&config);
-        config.SizePixels = body_px * 1.6f;
+        config.SizePixels = title_px;
         fonts.title = io.Fonts->AddFontDefault(&config);
         return fonts;
     }
@@ -70,7 +108,7 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
     builder.AddText(text.c_str());
-    builder.AddText("✓×…·—→←−＋●–年月日0123456789");
+    builder.AddText("✓×…·—→←−＋●–▲▼年月日0123456789");
     builder.BuildRanges(&ranges);
 
     ImFontConfig config;
@@ -78,12 +116,12 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     config.OversampleH = 1;  // CJK strokes gain nothing from horizontal oversampling; it doubles the atlas
     config.PixelSnapH = true;
     fonts.body = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px, &config, ranges.Data);
-    fonts.title = io.Fonts->AddFontFromFileTTF(file.path.c_str(), body_px * 1.6f, &config, ranges.Data);
+    fonts.title = io.Fonts->AddFontFromFileTTF(file.path.c_str(), title_px, &config, ranges.Data);
     if (fonts.body == nullptr || fonts.title == nullptr) {
         kiosk::log_event("font-unreadable",
                          {{"file", file.path}, {"fix", "reinstall fonts-noto-cjk or pass --font"}});
         io.Fonts->Clear();
-        return load_fonts("/nonexistent-fallback", text, body_px);
+        return load_fonts("/nonexistent-fallback", text, body_px, title_px);
     }
     fonts.file = file.path;
     kiosk::log_event("font-loaded", {{"file", file.path},
@@ -92,7 +130,8 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     return fonts;
 }
 
-Fonts build_font_texture(const std::string& configured_file, const std::string& text, float body_px) {
+Fonts build_font_texture(const std::string& configured_file, const std::string& text, float body_px,
+                         float title_px) {
     ImGuiIO& io = ImGui::GetIO();
     // The backend sets the texture id once it has made its device objects (shaders and the atlas).
     const bool uploaded_before = io.Fonts->TexID != nullptr;
@@ -100,7 +139,7 @@ Fonts build_font_texture(const std::string& configured_file, const std::string& 
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         io.Fonts->Clear();
     }
-    Fonts fonts = load_fonts(configured_file, text, body_px);
+    Fonts fonts = load_fonts(configured_file, text, body_px, title_px);
     if (uploaded_before)
         ImGui_ImplOpenGL3_CreateFontsTexture();
     else

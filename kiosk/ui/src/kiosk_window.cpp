@@ -11,7 +11,9 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -21,6 +23,8 @@
 #include <vector>
 
 #include "fonts.hpp"
+#include "layout_report.hpp"
+#include "medkiosk/kiosk/display_metrics.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "preview_texture.hpp"
 #include "screens.hpp"
@@ -92,7 +96,7 @@ struct FrameBench {
 };
 
 const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow& staff,
-                        const kiosk::ClinicFlow* clinic) {
+                        const kiosk::ClinicFlow* clinic, kiosk::OutOfOrder out_of_order) {
     switch (staff.screen()) {
         case kiosk::StaffScreen::Pin:
             return "pin";
@@ -107,6 +111,7 @@ const char* screen_name(const kiosk::DonationFlow& flow, const kiosk::StaffFlow&
         case kiosk::StaffScreen::Closed:
             break;
     }
+    if (clinic == nullptr && out_of_order != kiosk::OutOfOrder::None) return "out-of-order";
     static std::string name;
     name =
         std::string(clinic != nullptr ? kiosk::to_string(clinic->screen()) : kiosk::to_string(flow.screen()));
@@ -168,6 +173,7 @@ void DrawScreen(UiContext& ui, kiosk::OutOfOrder out_of_order) {
 // What the donor tapped, as donation-flow actions.
 void ApplyDonorActions(const DonorActions& asked, kiosk::DonationFlow& flow, kiosk::Clock::time_point now) {
     if (asked.language) flow.set_language(*asked.language, now);
+    if (asked.toggle_larger_text) flow.toggle_larger_text(now);
     if (asked.touched) flow.touch(now);
     if (asked.start) flow.start(now);
     if (asked.choose) flow.choose(now);
@@ -179,6 +185,57 @@ void ApplyDonorActions(const DonorActions& asked, kiosk::DonationFlow& flow, kio
     if (asked.quantity_change != 0) flow.change_quantity(asked.quantity_change, now);
     if (asked.confirm) flow.confirm(now);  // records the drop-off through the ledger worker
     if (asked.finish) flow.finish(now);
+}
+
+std::string fixed(double value, int decimals) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value);
+    return text;
+}
+
+// Text and touch sizes in millimetres, from the monitor the window is on (the whole panel's pixels and
+// the size it reports), kiosk.toml's diagonal, and the capitals of the font the atlas will use.
+kiosk::DisplayMetrics measure_display(const WindowOptions& options, GLFWwindow* window) {
+    GLFWmonitor* monitor = glfwGetWindowMonitor(window);
+    if (monitor == nullptr) monitor = glfwGetPrimaryMonitor();
+    kiosk::DisplayInputs inputs;
+    glfwGetFramebufferSize(window, &inputs.width_px, &inputs.height_px);
+    if (monitor != nullptr) {
+        if (const GLFWvidmode* mode = glfwGetVideoMode(monitor); mode != nullptr) {
+            inputs.width_px = mode->width;
+            inputs.height_px = mode->height;
+        }
+        glfwGetMonitorPhysicalSize(monitor, &inputs.width_mm, &inputs.height_mm);
+    }
+    inputs.configured_diagonal_inches = options.display_diagonal_inches;
+    const double cap_per_px = measure_cap_height_per_px(options.font_file);
+    const kiosk::DisplayMetrics metrics = kiosk::compute_display_metrics(inputs, cap_per_px);
+    const std::string source(kiosk::to_string(metrics.source));
+    const std::string monitor_text =
+        std::to_string(inputs.width_px) + "x" + std::to_string(inputs.height_px) + "px/" +
+        std::to_string(inputs.width_mm) + "x" + std::to_string(inputs.height_mm) + "mm";
+    const std::string why(kiosk::implausible_monitor_size(inputs));
+    if (metrics.source == kiosk::DisplaySizeSource::Assumed) {
+        kiosk::log_event("display",
+                         {{"source", source},
+                          {"mm_per_px", fixed(metrics.mm_per_px, 4)},
+                          {"body_px", fixed(metrics.body_px, 0)},
+                          {"min_touch_px", fixed(metrics.min_touch_px, 0)},
+                          {"cap_mm", fixed(metrics.cap_height_mm, 2)},
+                          {"diagonal_inches", fixed(metrics.diagonal_inches, 1)},
+                          {"monitor", monitor_text},
+                          {"why", why},
+                          {"fix", "set [display] diagonal_inches in kiosk.toml to the panel's size"}});
+    } else {
+        kiosk::log_event("display", {{"source", source},
+                                     {"mm_per_px", fixed(metrics.mm_per_px, 4)},
+                                     {"body_px", fixed(metrics.body_px, 0)},
+                                     {"min_touch_px", fixed(metrics.min_touch_px, 0)},
+                                     {"cap_mm", fixed(metrics.cap_height_mm, 2)},
+                                     {"diagonal_inches", fixed(metrics.diagonal_inches, 1)},
+                                     {"monitor", monitor_text}});
+    }
+    return metrics;
 }
 
 // The hidden entry: hold the top-left corner of the welcome screen for staff, the top-right corner for
@@ -250,16 +307,20 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     int fb_width = 0;
     int fb_height = 0;
     glfwGetFramebufferSize(window, &fb_width, &fb_height);
-    // Body text scales with the screen: 18 px minimum, about 1/30 of the shorter side (36 px at 1080p).
-    const float body_px = std::max(18.0f, static_cast<float>(std::min(fb_width, fb_height)) / 30.0f);
+    // Capitals of body text at least 3 mm tall and touch targets at least 11 mm, on this screen.
+    const kiosk::DisplayMetrics metrics = measure_display(options, window);
+    SetMinTouchPx(metrics.min_touch_px);
+    float body_px = metrics.body_px;  // ×1.25 while a donor has asked for larger text
     // Only the glyphs the kiosk shows are in the atlas: its own strings now, the catalogue's product
     // names once the ledger thread has loaded them (see below).
-    Fonts fonts = build_font_texture(options.font_file, parts.translations.all_text(), body_px);
+    const float title_px = std::round(metrics.body_px * 1.6f);  // titles keep their size with larger text
+    Fonts fonts = build_font_texture(options.font_file, parts.translations.all_text(), body_px, title_px);
     std::shared_ptr<const kiosk::PolicySnapshot> names_checked;
     std::string product_names;  // the catalogue's, as the atlas last saw them
     std::size_t clinics_checked = 0;
     std::string clinic_names;
     ApplyKioskStyle(body_px);
+    if (options.layout_report) EnableLayoutReport(options.layout_data_words);
 
     PreviewTexture preview;
     FrameBench bench;
@@ -328,17 +389,31 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                 clinic_names += c.name_zh + c.name_en + c.township_zh + c.township_en;
             names_changed = true;
         }
-        if (names_changed && !covers(fonts.body, product_names + clinic_names)) {
+        // A donor's "larger text" (never on staff or clinic screens, which are laid out for one size).
+        const bool donor_screens = !staff.open() && parts.clinic == nullptr;
+        const float wanted_body_px = metrics.body_px_for(donor_screens && flow.larger_text());
+        const bool glyphs_missing = names_changed && !covers(fonts.body, product_names + clinic_names);
+        if (glyphs_missing || wanted_body_px != body_px) {
             const auto rebuild_started = kiosk::Clock::now();
+            body_px = wanted_body_px;
             fonts = build_font_texture(options.font_file,
-                                       parts.translations.all_text() + product_names + clinic_names, body_px);
-            kiosk::log_event(
-                "font-glyphs-added",
-                {{"products", std::to_string(names_checked ? names_checked->products.size() : 0)},
-                 {"clinics", std::to_string(clinics_checked)},
-                 {"ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           kiosk::Clock::now() - rebuild_started)
-                                           .count())}});
+                                       parts.translations.all_text() + product_names + clinic_names, body_px,
+                                       title_px);
+            ApplyKioskStyle(body_px);
+            const auto rebuild_ms = std::to_string(
+                std::chrono::duration_cast<std::chrono::milliseconds>(kiosk::Clock::now() - rebuild_started)
+                    .count());
+            if (glyphs_missing) {
+                kiosk::log_event(
+                    "font-glyphs-added",
+                    {{"products", std::to_string(names_checked ? names_checked->products.size() : 0)},
+                     {"clinics", std::to_string(clinics_checked)},
+                     {"ms", rebuild_ms}});
+            } else {
+                kiosk::log_event("text-size", {{"body_px", fixed(body_px, 0)},
+                                               {"larger", body_px > metrics.body_px ? "yes" : "no"},
+                                               {"ms", rebuild_ms}});
+            }
         }
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -356,8 +431,9 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                      DonorActions{},
                      false,
                      parts.clinic,
-                     parts.clinic_id};
-        const std::string shown_screen = screen_name(flow, staff, parts.clinic);
+                     parts.clinic_id,
+                     &metrics};
+        const std::string shown_screen = screen_name(flow, staff, parts.clinic, out_of_order);
         const auto language_before = flow.language();
         // First, so that a key meant for the warning does not reach the screen (it stays on top).
         if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
@@ -378,7 +454,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
         if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
-            language_before != flow.language() || shown_screen != screen_name(flow, staff, parts.clinic)) {
+            language_before != flow.language() ||
+            shown_screen != screen_name(flow, staff, parts.clinic, out_of_order)) {
             prompt_frames = 3;
         }
         if (parts.clinic == nullptr || parts.clinic->screen() == kiosk::ClinicScreen::Welcome)
@@ -390,6 +467,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         }
         ImGui::PopFont();
         ImGui::Render();
+        ReportLayout(shown_screen, language_before == kiosk::Language::Chinese ? "zh" : "en");
 
         glfwGetFramebufferSize(window, &fb_width, &fb_height);
         glViewport(0, 0, fb_width, fb_height);

@@ -1,5 +1,6 @@
 #include <imgui.h>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -23,6 +24,7 @@ void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason) {
     for (const kiosk::Language language : {kiosk::Language::Chinese, kiosk::Language::English}) {
         ImGui::PushFont(ui.fonts.title);
         TextCentered(ui.translations.text(language, "out_of_order.title"));
+        if (language != ui.flow.language()) NoteLatinOnPurpose();
         ImGui::PopFont();
         ImGui::Spacing();
         for (const char* key : {reason_key, "out_of_order.help"}) {
@@ -30,6 +32,7 @@ void DrawOutOfOrderScreen(UiContext& ui, kiosk::OutOfOrder reason) {
             ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + text_width);
             ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
             ImGui::TextUnformatted(ui.translations.text(language, key).c_str());
+            if (language != ui.flow.language()) NoteLatinOnPurpose();
             ImGui::PopStyleColor();
             ImGui::PopTextWrapPos();
         }

@@ -1,5 +1,7 @@
 #include <imgui.h>
 
+#include <algorithm>
+
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -15,30 +17,52 @@ void DrawReceiptScreen(UiContext& ui) {
     const std::string code = ui.flow.session() ? ui.flow.session()->receipt_code : std::string();
 
     DrawLanguageSwitch(ui, em * 5.0f);
-    ImGui::PushFont(ui.fonts.title);
-    TextCentered("✓ " + ui.tr("receipt.heading"));
-    ImGui::PopFont();
-    TextCentered(kiosk::fill(ui.tr("receipt.count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
-    ImGui::Spacing();
-    TextCentered(ui.tr("receipt.code_label"));
-    ImGui::PushFont(ui.fonts.title);
-    TextCentered(code);
-    ImGui::PopFont();
+    ImGui::SameLine();
+    DrawLargerTextSwitch(ui, 0, std::max(MinTouchPx(), em * 1.8f));
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 rest = ImGui::GetContentRegionAvail();
+    const bool landscape = area.x >= area.y;
+    const float done_height = std::max(MinTouchPx(), em * 2.2f);
+    // Landscape (a 7" 1024x600 panel with 3 mm capitals): the words and "Done" on the left, the QR code
+    // as large as the height allows on the right. Portrait: one column.
+    const float qr_size = landscape ? std::min({rest.y, rest.x * 0.4f, em * 14.0f})
+                                    : std::min(rest.y * 0.3f, std::min(rest.x * 0.8f, em * 12.0f));
+    const float words_width = landscape ? rest.x - qr_size - style.ItemSpacing.x : rest.x;
+    const ImVec2 start = ImGui::GetCursorPos();
 
-    const float qr_size = std::min(area.y * 0.38f, em * 12.0f);
-    ImGui::SetCursorPosX((area.x - qr_size) * 0.5f + ImGui::GetStyle().WindowPadding.x);
-    DrawQrCode(code, qr_size);
-    ImGui::Spacing();
-    ImGui::PushTextWrapPos(0.0f);
-    TextCentered(ui.tr("receipt.hint"));
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(start.x + words_width);
+    const auto centred = [&](const std::string& text) {
+        const float width = std::min(words_width, ImGui::CalcTextSize(text.c_str()).x);
+        ImGui::SetCursorPosX(start.x + (words_width - width) * 0.5f);
+        ImGui::TextUnformatted(text.c_str());
+    };
+    ImGui::PushFont(ui.fonts.title);
+    centred("✓ " + ui.tr("receipt.heading"));
+    ImGui::PopFont();
+    centred(kiosk::fill(ui.tr("receipt.count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
+    centred(ui.tr("receipt.code_label"));
+    ImGui::PushFont(ui.fonts.title);
+    centred(code);
+    ImGui::PopFont();
+    if (!landscape) {
+        ImGui::SetCursorPosX(start.x + (words_width - qr_size) * 0.5f);
+        DrawQrCode(code, qr_size);
+    }
+    centred(ui.tr("receipt.hint"));
     ImGui::PopTextWrapPos();
-    ImGui::Spacing();
-
-    const float button_width = std::min(area.x * 0.6f, em * 14.0f);
-    ImGui::SetCursorPosX((area.x - button_width) * 0.5f + ImGui::GetStyle().WindowPadding.x);
-    if (BigButton(ui.tr("receipt.done") + "##done", ImVec2(button_width, em * 3.0f), colours::primary) ||
+    const float button_width = std::min(words_width, std::max(em * 10.0f, words_width * 0.7f));
+    ImGui::SetCursorPos(ImVec2(start.x + (words_width - button_width) * 0.5f,
+                               std::max(ImGui::GetCursorPosY(), start.y + rest.y - done_height)));
+    if (BigButton(ui.tr("receipt.done") + "##done", ImVec2(button_width, done_height), colours::primary) ||
         ui.keys.enter) {
         ui.donor.finish = true;
+    }
+    ImGui::EndGroup();
+    if (landscape) {
+        ImGui::SetCursorPos(ImVec2(start.x + words_width + style.ItemSpacing.x,
+                                   start.y + std::max(0.0f, (rest.y - qr_size) * 0.5f)));
+        DrawQrCode(code, qr_size);
     }
     ImGui::End();
 }

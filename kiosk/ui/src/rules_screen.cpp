@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -48,10 +49,12 @@ void DrawTechnicianRules(UiContext& ui) {
     RowLabel(ui.tr("tech.rules.by_category"), column);
     InputString("##by-category", draft.shelf_life_by_category, field);
     TextWrappedColoured(colours::muted_text, ui.tr("tech.rules.by_category_hint"));
+    NoteLatinOnPurpose();  // category keys, typed as they are in every language
     RulesError(ui, "shelf_life_by_category");
     RowLabel(ui.tr("tech.rules.excluded"), column);
     InputString("##excluded", draft.excluded_categories, field);
     TextWrappedColoured(colours::muted_text, ui.tr("tech.rules.excluded_hint"));
+    NoteLatinOnPurpose();
     RulesError(ui, "excluded_categories");
     RowLabel(ui.tr("tech.rules.unknown"), column);
     if (ChoiceButton(ui.tr("tech.rules.unknown_review") + "##unknown-review", draft.accept_unknown_for_review,

@@ -1,6 +1,9 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
 
 #include "medkiosk/kiosk/donor_verdict.hpp"
 #include "screens.hpp"
@@ -80,11 +83,13 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
     return placement;
 }
 
+// One field in a cell of the two-column table under the picture: the label muted, the value after it.
 void DrawField(UiContext& ui, const char* key, const std::string& value) {
+    ImGui::TableNextColumn();
     ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
     ImGui::TextUnformatted(ui.tr(key).c_str());
     ImGui::PopStyleColor();
-    ImGui::SameLine(ImGui::GetFontSize() * 8.0f);
+    ImGui::SameLine();
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(value.empty() ? ui.tr("field.not_on_code").c_str() : value.c_str());
     ImGui::PopTextWrapPos();
@@ -100,36 +105,72 @@ std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
                            {"month", std::to_string(pack.expiry->month)},
                            {"month_name", ui.tr("month." + std::to_string(pack.expiry->month))}})
             : scanner::to_iso(*pack.expiry);
-    if (current.expiry_source == kiosk::ExpirySource::Picker)
-        text += " (" + ui.tr("field.expiry_from_picker") + ")";
-    if (current.expiry_source == kiosk::ExpirySource::OcrConfirmed)
-        text += " (" + ui.tr("field.expiry_from_ocr") + ")";
-    return text;
+    const char* source_key = current.expiry_source == kiosk::ExpirySource::Picker ? "field.expiry_from_picker"
+                             : current.expiry_source == kiosk::ExpirySource::OcrConfirmed
+                                 ? "field.expiry_from_ocr"
+                                 : nullptr;
+    if (source_key == nullptr) return text;
+    return kiosk::fill(ui.tr("field.expiry_with_source"), {{"date", text}, {"source", ui.tr(source_key)}});
 }
 
-void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current) {
-    if (current.pack) {
-        const auto& pack = *current.pack;
-        DrawField(ui, "field.product",
-                  current.product ? ProductName(ui, *current.product) : ui.tr("field.unknown_product"));
-        DrawField(ui, pack.gtin.empty() ? "field.product_id" : "field.gtin",
-                  pack.gtin.empty() ? pack.product_id : pack.gtin);
-        DrawField(ui, "field.expiry", ExpiryText(ui, current));
-        if (!pack.batch.empty()) DrawField(ui, "field.batch", pack.batch);
-    } else {
-        TextWrappedColoured(colours::muted_text, current.parse_error);
+struct PackField {
+    const char* key;
+    std::string value;
+};
+
+// What the code says about the pack, in reading order (two to a row).
+std::vector<PackField> PackFields(UiContext& ui, const kiosk::CurrentPack& current) {
+    const auto& pack = *current.pack;
+    std::vector<PackField> fields = {{"field.product", current.product ? ProductName(ui, *current.product)
+                                                                       : ui.tr("field.unknown_product")},
+                                     {"field.expiry", ExpiryText(ui, current)},
+                                     {pack.gtin.empty() ? "field.product_id" : "field.gtin",
+                                      pack.gtin.empty() ? pack.product_id : pack.gtin}};
+    if (!pack.batch.empty()) fields.push_back({"field.batch", pack.batch});
+    return fields;
+}
+
+// The height DrawPackFields takes in `width`, so the picture above it leaves the room.
+float PackFieldsHeight(UiContext& ui, const kiosk::CurrentPack& current, float width) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    if (!current.pack) return ImGui::CalcTextSize(current.parse_error.c_str(), nullptr, false, width).y;
+    const float cell = (width - style.CellPadding.x * 4) * 0.5f;
+    const auto fields = PackFields(ui, current);
+    float height = 0;
+    for (std::size_t row = 0; row < fields.size(); row += 2) {
+        float row_height = 0;
+        for (std::size_t i = row; i < std::min(row + 2, fields.size()); ++i) {
+            // As DrawField lays it out: the value wraps in what the label leaves of the cell.
+            const float label = ImGui::CalcTextSize(ui.tr(fields[i].key).c_str()).x + style.ItemSpacing.x;
+            const std::string& value = fields[i].value.empty() ? ui.tr("field.not_on_code") : fields[i].value;
+            row_height =
+                std::max(row_height,
+                         ImGui::CalcTextSize(value.c_str(), nullptr, false, std::max(1.0f, cell - label)).y);
+        }
+        height += row_height + style.CellPadding.y * 2;
     }
+    return height;
 }
 
-void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float width) {
-    const float em = ImGui::GetFontSize();
+// What the code says about the pack, under the picture (the panel beside it keeps the verdict and the
+// buttons): two columns, so four fields take two lines.
+void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current) {
+    if (!current.pack) {
+        TextWrappedColoured(colours::muted_text, current.parse_error);
+        return;
+    }
+    if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchSame)) return;
+    for (const auto& field : PackFields(ui, current)) DrawField(ui, field.key, field.value);
+    ImGui::EndTable();
+}
+
+// The verdict on the shown pack and what to do with it; the buttons go to the panel's bottom.
+void DrawVerdict(UiContext& ui, const kiosk::CurrentPack& current) {
     if (!ui.flow.verdict_ready()) {
         // The ledger's checks are on their way (milliseconds): no verdict until it cannot change.
         ImGui::PushFont(ui.fonts.title);
         TextWrappedColoured(colours::muted_text, "… " + ui.tr("scan.checking"));
         ImGui::PopFont();
-        ImGui::Separator();
-        DrawPackFields(ui, current);
         return;
     }
     const bool save_failed = current.state == kiosk::CurrentPack::State::SaveFailed;
@@ -152,33 +193,42 @@ void DrawCurrentPack(UiContext& ui, const kiosk::CurrentPack& current, float wid
     // Where the box goes, as its own line with an arrow: the one thing the donor must do.
     TextWrappedColoured(colour, "→ " + ui.tr(verdict.instruction_key));
     if (save_failed) TextWrappedColoured(colours::muted_text, current.save_error);
-    ImGui::Separator();
-    DrawPackFields(ui, current);
-    ImGui::Spacing();
-
     switch (current.state) {
-        case kiosk::CurrentPack::State::Shown:
-            if (ui.flow.can_choose()) {
-                if (BigButton("✓ " + ui.tr("action.donate") + "##donate", ImVec2(width, em * 3.0f),
-                              colours::accept) ||
-                    ui.keys.enter) {
-                    ui.donor.choose = true;
-                }
-            }
-            if (BigButton(ui.tr("action.scan_another") + "##another", ImVec2(width, em * 2.6f),
-                          colours::primary) ||
-                ui.keys.escape) {
-                ui.donor.dismiss = true;
-            }
-            break;
         case kiosk::CurrentPack::State::Saving:
             TextWrappedColoured(colours::muted_text, ui.tr("status.saving"));
             break;
         case kiosk::CurrentPack::State::Saved:
             TextWrappedColoured(colours::accept, "✓ " + ui.tr("status.saved"));
             break;
-        case kiosk::CurrentPack::State::SaveFailed:
+        default:
             break;
+    }
+}
+
+// "Donate this pack" and "Scan another" for a shown pack, at the bottom of the panel; their height.
+float PackButtonsHeight(UiContext& ui) {
+    const auto& current = ui.flow.current();
+    if (!current || !ui.flow.verdict_ready() || current->state != kiosk::CurrentPack::State::Shown) return 0;
+    const float em = ImGui::GetFontSize();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    float height = std::max(MinTouchPx(), em * 1.8f) + spacing;
+    if (ui.flow.can_choose()) height += std::max(MinTouchPx() * 1.2f, em * 2.2f) + spacing;
+    return height;
+}
+
+void DrawPackButtons(UiContext& ui, float width) {
+    const float em = ImGui::GetFontSize();
+    if (ui.flow.can_choose()) {
+        if (BigButton("✓ " + ui.tr("action.donate") + "##donate",
+                      ImVec2(width, std::max(MinTouchPx() * 1.2f, em * 2.2f)), colours::accept) ||
+            ui.keys.enter) {
+            ui.donor.choose = true;
+        }
+    }
+    if (BigButton(ui.tr("action.scan_another") + "##another",
+                  ImVec2(width, std::max(MinTouchPx(), em * 1.8f)), colours::primary) ||
+        ui.keys.escape) {
+        ui.donor.dismiss = true;
     }
 }
 
@@ -201,23 +251,51 @@ void DrawScanScreen(UiContext& ui) {
         return;
     }
     const float em = ImGui::GetFontSize();
+    const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 area = ImGui::GetContentRegionAvail();
     const bool landscape = area.x >= area.y;
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const ImVec2 preview_size = landscape ? ImVec2(area.x * 0.6f, area.y) : ImVec2(area.x, area.y * 0.35f);
-    DrawPreview(ui, preview_size);
-    if (landscape) ImGui::SameLine(0, spacing);
+    const auto& current = ui.flow.current();
+    const bool problem = !ui.ledger.open_error().empty() || !ui.flow.session_error().empty();
 
-    const ImVec2 panel_size = landscape
-                                  ? ImVec2(area.x - preview_size.x - spacing, area.y)
-                                  : ImVec2(area.x, area.y - preview_size.y - ImGui::GetStyle().ItemSpacing.y);
-    ImGui::BeginChild("panel", panel_size, false, ImGuiWindowFlags_NoScrollbar);
+    // The picture's column: the camera, what the code says under it (in the letterbox a 16:9 frame
+    // leaves anyway), and the donation's progress with "Finish" at its foot. The panel beside it (below
+    // in portrait): the language and text size, the verdict and the pack's buttons. Sized so that
+    // everything fits a 7" 1024x600 panel with 3 mm capitals, without scrolling.
+    const float column_width = landscape ? std::floor(area.x * 0.58f) : area.x;
+    const float finish_height = std::max(MinTouchPx(), em * 1.8f);
+    const bool fields_shown = current && !problem;
+    const float fields_height = fields_shown ? PackFieldsHeight(ui, *current, column_width) : 0;
+    const float count_height = ui.flow.recorded_count() > 0 ? ImGui::GetTextLineHeightWithSpacing() : 0;
+    const float below_preview = fields_height + count_height + finish_height + style.ItemSpacing.y * 2;
+    const float column_height = landscape ? area.y : std::floor(area.y * 0.48f);
+    ImGui::BeginChild("picture", ImVec2(column_width, column_height), false, ImGuiWindowFlags_NoScrollbar);
+    DrawPreview(ui, ImVec2(column_width, std::max(em * 4.0f, column_height - below_preview)));
+    if (fields_shown) DrawPackFields(ui, *current);
+    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), column_height - finish_height - count_height));
+    if (ui.flow.recorded_count() > 0) {
+        TextWrappedColoured(
+            colours::text,
+            kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
+    }
+    if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(column_width, finish_height), colours::neutral)) {
+        ui.donor.finish = true;
+    }
+    ImGui::EndChild();
+    if (landscape) ImGui::SameLine(0, style.ItemSpacing.x);
+
+    const ImVec2 panel_size = landscape ? ImVec2(area.x - column_width - style.ItemSpacing.x, area.y)
+                                        : ImVec2(area.x, area.y - column_height - style.ItemSpacing.y);
+    // Scrolls only when the donor's larger text does not fit; at the normal size it never does.
+    ImGui::BeginChild("panel", panel_size, false);
     const float width = ImGui::GetContentRegionAvail().x;
-    DrawLanguageSwitch(ui, em * 5.0f);
-    ImGui::PushFont(ui.fonts.title);
-    TextWrappedColoured(colours::text, ui.tr("scan.heading"));
-    ImGui::PopFont();
-    TextWrappedColoured(colours::primary, "→ " + ui.tr(NextStepKey(ui)));
+    const float top_row_height = std::max(MinTouchPx(), em * 1.8f);
+    DrawLanguageSwitch(ui, std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f));
+    // Beside the language when its label fits there (with larger text on a 7" panel it may not).
+    const std::string larger = "✓ " + ui.tr("text.larger");
+    const float larger_width = ImGui::CalcTextSize(larger.c_str()).x + style.FramePadding.x * 2;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - style.ItemSpacing.x >= larger_width)
+        ImGui::SameLine();
+    DrawLargerTextSwitch(ui, std::max(larger_width, ImGui::GetContentRegionAvail().x), top_row_height);
 
     if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));
@@ -225,28 +303,24 @@ void DrawScanScreen(UiContext& ui) {
     } else if (!ui.flow.session_error().empty()) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));
         TextWrappedColoured(colours::muted_text, ui.flow.session_error());
-    } else if (const auto& current = ui.flow.current()) {
-        DrawCurrentPack(ui, *current, width);
+    } else if (current) {
+        // The buttons say what to do with a pack that can be donated; otherwise one line says it.
+        if (!ui.flow.can_choose()) TextWrappedColoured(colours::primary, "→ " + ui.tr(NextStepKey(ui)));
+        DrawVerdict(ui, *current);
+        const float buttons = PackButtonsHeight(ui);
+        if (buttons > 0) {
+            ImGui::SetCursorPosY(
+                std::max(ImGui::GetCursorPosY(), panel_size.y - buttons + style.ItemSpacing.y));
+            DrawPackButtons(ui, width);
+        }
     } else {
+        ImGui::PushFont(ui.fonts.title);
+        TextWrappedColoured(colours::text, ui.tr("scan.heading"));
+        ImGui::PopFont();
+        TextWrappedColoured(colours::primary, "→ " + ui.tr(NextStepKey(ui)));
         TextWrappedColoured(colours::muted_text, ui.tr("scan.instruction"));
         ImGui::Spacing();
         TextWrappedColoured(colours::muted_text, ui.tr("scan.looking"));
-    }
-
-    // Bottom of the panel: progress, idle countdown, finish.
-    const float finish_height = em * 2.6f;
-    const int status_lines = ui.flow.recorded_count() > 0 ? 1 : 0;
-    const float bottom_height = finish_height +
-                                static_cast<float>(status_lines) * ImGui::GetTextLineHeightWithSpacing() +
-                                ImGui::GetStyle().ItemSpacing.y;
-    ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), panel_size.y - bottom_height));
-    if (ui.flow.recorded_count() > 0) {
-        TextWrappedColoured(
-            colours::text,
-            kiosk::fill(ui.tr("scan.recorded_count"), {{"count", std::to_string(ui.flow.recorded_boxes())}}));
-    }
-    if (BigButton(ui.tr("scan.finish") + "##finish", ImVec2(width, finish_height), colours::neutral)) {
-        ui.donor.finish = true;
     }
     ImGui::EndChild();
     ImGui::End();

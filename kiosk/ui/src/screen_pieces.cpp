@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -77,14 +78,23 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
     if (BigButton(ui.tr("scan.language_switch") + "##language", ImVec2(width, ImGui::GetFontSize() * 1.8f),
                   colours::neutral)) {
         ui.donor.language = chinese ? kiosk::Language::English : kiosk::Language::Chinese;
+        NoteLatinOnPurpose();
         return true;
     }
+    NoteLatinOnPurpose();  // it names the other language in that language
     return false;
+}
+
+void DrawLargerTextSwitch(UiContext& ui, float width, float height) {
+    if (ChoiceButton(ui.tr("text.larger") + "##larger", ui.flow.larger_text(), ImVec2(width, height)))
+        ui.donor.toggle_larger_text = true;
 }
 
 void DrawDonorLanguageAndBack(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     DrawLanguageSwitch(ui, em * 5.0f);
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
+    DrawLargerTextSwitch(ui, 0, em * 1.8f);
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
         ui.keys.escape) {
@@ -104,7 +114,7 @@ bool DrawLanguageAndBack(UiContext& ui) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const std::string back_label = "← " + ui.tr("staff.back") + "##back";
     const float back_width = std::max(
-        kMinTouchPx, ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
+        MinTouchPx(), ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     const float language_width = ImGui::GetFontSize() * 4.5f;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width -
                                                          language_width - style.ItemSpacing.x));

@@ -12,6 +12,7 @@
 
 #include "fonts.hpp"
 #include "medkiosk/kiosk/clinic_flow.hpp"
+#include "medkiosk/kiosk/display_metrics.hpp"
 #include "medkiosk/kiosk/donation_flow.hpp"
 #include "medkiosk/kiosk/health.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
@@ -40,6 +41,7 @@ struct DonorActions {
     bool confirm = false;  // details: "I put it in the donation bin" — the drop-off is recorded
     bool finish = false;   // scan: "Finish"; receipt: "Done"
     std::optional<kiosk::Language> language;
+    bool toggle_larger_text = false;                   // "A+ 大字": body text a quarter bigger, or back
     std::optional<std::pair<int, int>> picked_expiry;  // ask expiry: year and month chosen
     std::optional<bool> proposal_answer;               // confirm expiry: the printed date is right (or not)
     std::optional<kiosk::PackCondition> condition;     // details: sealed or opened
@@ -71,6 +73,8 @@ struct UiContext {
     // Clinic mode (kiosk.mode = "clinic"): the clinic's flow and the clinic it serves; null otherwise.
     kiosk::ClinicFlow* clinic = nullptr;
     std::string clinic_id;
+    // The sizes computed from the screen's physical size, shown to the technician.
+    const kiosk::DisplayMetrics* display = nullptr;
 
     const std::string& tr(std::string_view key) const { return translations.text(flow.language(), key); }
 };
@@ -124,6 +128,8 @@ std::string ProductName(const UiContext& ui, const kiosk::ProductInfo& product);
 // "This box: <product> · <code>" on the question steps, so the donor knows which box is meant.
 void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current);
 bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
+// "A+ 大字" / "A+ Larger text", ✓ while on: the donor's text a quarter bigger until the next donor.
+void DrawLargerTextSwitch(UiContext& ui, float width, float height);
 // The top row of a donor's question step: the language switch and "← Back" (or Escape), which goes
 // one step back.
 void DrawDonorLanguageAndBack(UiContext& ui);

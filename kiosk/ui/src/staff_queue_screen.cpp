@@ -20,7 +20,7 @@ void SameLineIfFits(const std::string& label, bool chosen) {
     const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
                         style.FramePadding.x * 2.0f;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, kMinTouchPx) <= right)
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, MinTouchPx()) <= right)
         ImGui::SameLine();
 }
 
@@ -106,7 +106,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     const std::string close_label = ui.tr("staff.close") + "##close";
     const ImGuiStyle& style = ImGui::GetStyle();
     auto width_of = [&](const std::string& label) {
-        return std::max(kMinTouchPx,
+        return std::max(MinTouchPx(),
                         ImGui::CalcTextSize(label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     };
     const float language_width = em * 4.5f;
@@ -136,55 +136,75 @@ void DrawStaffQueueScreen(UiContext& ui) {
             changed = true;
         }
     };
-    RowLabel(ui.tr("staff.filter_state"), 0);
-    namespace state = kiosk::review_state;
-    static constexpr std::pair<const char*, const char*> kStates[] = {
-        {state::kPending, "staff.state_pending"},
-        {state::kApproved, "staff.state_approved"},
-        {state::kRejected, "staff.state_rejected"},
-        {state::kDisposed, "staff.state_disposed"},
-        {state::kDispatched, "staff.state_dispatched"}};
-    for (const auto& [stored, key] : kStates)
-        text_choice(ui.tr(key) + "##state-" + stored, filter.review_state, stored);
-    text_choice(ui.tr("staff.any") + "##state-any", filter.review_state, "");
-
-    RowLabel(ui.tr("staff.filter_decision"), 0);
-    text_choice(ui.tr("staff.any") + "##decision-any", filter.decision, "");
-    text_choice("✓ " + ui.tr("result.word_accepted") + "##decision-accept", filter.decision, "accept");
-    text_choice("… " + ui.tr("result.word_review") + "##decision-review", filter.decision, "review");
-    text_choice("× " + ui.tr("staff.decision_refused") + "##decision-refuse", filter.decision, "refuse");
-    {
-        // "Since" and its four choices wrap as one group, never leaving a choice alone on a row.
-        const ImGuiStyle& group_style = ImGui::GetStyle();
-        float group = ImGui::CalcTextSize(ui.tr("staff.filter_since").c_str()).x;
-        for (const char* key : {"staff.any", "staff.today", "staff.last_7_days", "staff.last_30_days"})
-            group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 +
-                     group_style.ItemSpacing.x;
-        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-        if (ImGui::GetItemRectMax().x + group_style.ItemSpacing.x + group <= right) ImGui::SameLine();
+    // On a short screen (a 7" 1024x600 panel with 3 mm capitals) the filter rows would leave no room
+    // for the list: they fold into one button that says how many are set, and open in its place.
+    static bool filters_open = false;
+    const bool fold_filters = ImGui::GetContentRegionAvail().y < em * 18.0f;
+    if (fold_filters) {
+        const int set = (filter.review_state.empty() ? 0 : 1) + (filter.decision.empty() ? 0 : 1) +
+                        (filter.days == 0 ? 0 : 1) + (filter.category.empty() ? 0 : 1);
+        if (ChoiceButton(ui.tr("staff.filters") + " (" + std::to_string(set) + ") " +
+                             (filters_open ? "▲" : "▼") + "##filters",
+                         filters_open, ImVec2(0, ImGui::GetFrameHeight())))
+            filters_open = !filters_open;
     }
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(ui.tr("staff.filter_since").c_str());
-    for (const auto& [label, days, id] :
-         {std::tuple{ui.tr("staff.any"), 0, "days-any"}, std::tuple{ui.tr("staff.today"), 1, "days-1"},
-          std::tuple{ui.tr("staff.last_7_days"), 7, "days-7"},
-          std::tuple{ui.tr("staff.last_30_days"), 30, "days-30"}}) {
-        if (Choice(label + "##" + id, filter.days == days)) {
-            filter.days = days;
-            changed = true;
+    const bool show_filters = !fold_filters || filters_open;
+    if (show_filters) {
+        RowLabel(ui.tr("staff.filter_state"), 0);
+        namespace state = kiosk::review_state;
+        static constexpr std::pair<const char*, const char*> kStates[] = {
+            {state::kPending, "staff.state_pending"},
+            {state::kApproved, "staff.state_approved"},
+            {state::kRejected, "staff.state_rejected"},
+            {state::kDisposed, "staff.state_disposed"},
+            {state::kDispatched, "staff.state_dispatched"}};
+        for (const auto& [stored, key] : kStates)
+            text_choice(ui.tr(key) + "##state-" + stored, filter.review_state, stored);
+        text_choice(ui.tr("staff.any") + "##state-any", filter.review_state, "");
+
+        RowLabel(ui.tr("staff.filter_decision"), 0);
+        text_choice(ui.tr("staff.any") + "##decision-any", filter.decision, "");
+        text_choice("✓ " + ui.tr("result.word_accepted") + "##decision-accept", filter.decision, "accept");
+        text_choice("… " + ui.tr("result.word_review") + "##decision-review", filter.decision, "review");
+        text_choice("× " + ui.tr("staff.decision_refused") + "##decision-refuse", filter.decision, "refuse");
+        {
+            // "Since" and its four choices wrap as one group, never leaving a choice alone on a row.
+            const ImGuiStyle& group_style = ImGui::GetStyle();
+            float group = ImGui::CalcTextSize(ui.tr("staff.filter_since").c_str()).x;
+            for (const char* key : {"staff.any", "staff.today", "staff.last_7_days", "staff.last_30_days"})
+                group += ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + group_style.FramePadding.x * 2 +
+                         group_style.ItemSpacing.x;
+            const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+            if (ImGui::GetItemRectMax().x + group_style.ItemSpacing.x + group <= right) ImGui::SameLine();
         }
-    }
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(ui.tr("staff.filter_since").c_str());
+        for (const auto& [label, days, id] :
+             {std::tuple{ui.tr("staff.any"), 0, "days-any"}, std::tuple{ui.tr("staff.today"), 1, "days-1"},
+              std::tuple{ui.tr("staff.last_7_days"), 7, "days-7"},
+              std::tuple{ui.tr("staff.last_30_days"), 30, "days-30"}}) {
+            if (Choice(label + "##" + id, filter.days == days)) {
+                filter.days = days;
+                changed = true;
+            }
+        }
 
-    RowLabel(ui.tr("staff.filter_category"), 0);
-    text_choice(ui.tr("staff.any") + "##category-any", filter.category, "");
-    for (const auto& category : staff.categories()) {
-        text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category,
-                    category.c_str());
+        RowLabel(ui.tr("staff.filter_category"), 0);
+        text_choice(ui.tr("staff.any") + "##category-any", filter.category, "");
+        for (const auto& category : staff.categories()) {
+            text_choice(CategoryLabel(ui, category) + "##category-" + category, filter.category,
+                        category.c_str());
+        }
+        text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
     }
-    text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
     if (changed) staff.set_filter(filter, ui.now);
+    if (fold_filters && filters_open) {  // the filters in the list's place until folded again
+        ImGui::End();
+        return;
+    }
 
     // Selection and actions.
+    if (fold_filters && !filters_open) SameLineIfFits(ui.tr("staff.refresh"), false);
     if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary))
         staff.refresh(ui.now);
     if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
@@ -229,13 +249,13 @@ void DrawStaffQueueScreen(UiContext& ui) {
         TextWrappedColoured(
             staff.message_ok() ? colours::accept : colours::refuse,
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                staff.message());
+                StaffMessage(ui));
 
     // The table takes what is left above the sync footer (the bar, then up to two lines of text).
     const float footer =
         ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
-    const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, kMinTouchPx, ImGui::GetFrameHeight() + 4.0f});
+    const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - footer);
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -272,10 +292,13 @@ void DrawStaffQueueScreen(UiContext& ui) {
             if (ChoiceButton(LocalTimeLabel(item.recorded_at) + "##row" + std::to_string(row), chosen,
                              ImVec2(-1, row_height - 4)))
                 staff.toggle(item.uuid, ui.now);
+            // A long name wraps in its column (the row grows) rather than running under the next one.
             auto cell = [](const std::string& text) {
                 ImGui::TableNextColumn();
                 ImGui::AlignTextToFramePadding();
+                ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextUnformatted(text.c_str());
+                ImGui::PopTextWrapPos();
             };
             cell(ProductLabel(ui, item) +
                  (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));

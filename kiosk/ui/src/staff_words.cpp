@@ -74,4 +74,28 @@ std::string LocalTimeLabel(const std::string& utc_iso) {
     return text;
 }
 
+std::string DoneText(const UiContext& ui, const kiosk::Done& done) {
+    if (done.key.empty()) return done.detail;
+    std::string text = ui.tr(done.key);
+    for (const auto& [name, raw] : done.values) {
+        std::string value = raw;
+        if (name == "category") value = CategoryLabel(ui, raw);
+        // A review's action as the buttons name it (the ledger's words: approve, reject, dispose).
+        if (name == "action" && raw == "approve") value = ui.tr("staff.action_approve");
+        if (name == "action" && raw == "reject") value = ui.tr("staff.action_reject");
+        if (name == "action" && raw == "dispose") value = ui.tr("staff.action_dispose");
+        const std::string placeholder = "{" + name + "}";
+        for (auto at = text.find(placeholder); at != std::string::npos;
+             at = text.find(placeholder, at + value.size()))
+            text.replace(at, placeholder.size(), value);
+    }
+    return text;
+}
+
+std::string StaffMessage(const UiContext& ui) {
+    const auto& staff = ui.back_office.staff;
+    return staff.message_ok() && !staff.message_done().key.empty() ? DoneText(ui, staff.message_done())
+                                                                   : staff.message();
+}
+
 }  // namespace medkiosk::ui

@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <iterator>
 
+#include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
+#include "staff_words.hpp"
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
@@ -75,11 +77,33 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     ImGui::SameLine(0, spacing);
     if (ChoiceButton("English##lang-en", draft.language == kiosk::Language::English, ImVec2(0, 0)))
         draft.language = kiosk::Language::English;
+    NoteLatinOnPurpose();  // each language named in itself
+    if (ui.display != nullptr) {
+        // What the text and button sizes were computed from, and how to correct a wrong guess.
+        const kiosk::DisplayMetrics& display = *ui.display;
+        char inches[16];
+        std::snprintf(inches, sizeof inches, "%.1f", display.diagonal_inches);
+        const char* source = display.source == kiosk::DisplaySizeSource::Monitor  ? "tech.screen_monitor"
+                             : display.source == kiosk::DisplaySizeSource::Config ? "tech.screen_config"
+                                                                                  : "tech.screen_assumed";
+        RowLabel(ui.tr("tech.screen"), column);
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + field);
+        ImGui::TextUnformatted(
+            kiosk::fill(ui.tr("tech.screen_value"),
+                        {{"inches", inches},
+                         {"source", ui.tr(source)},
+                         {"body", std::to_string(static_cast<int>(display.body_px))},
+                         {"touch", std::to_string(static_cast<int>(display.min_touch_px))}})
+                .c_str());
+        ImGui::PopTextWrapPos();
+    }
     RowLabel(ui.tr("tech.idle_timeout"), column);
     if (BigButton("−##idle-less", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds -= 15;
     ImGui::SameLine(0, spacing);
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("%d s", draft.idle_timeout_seconds);
+    ImGui::TextUnformatted(
+        kiosk::fill(ui.tr("tech.seconds"), {{"seconds", std::to_string(draft.idle_timeout_seconds)}})
+            .c_str());
     ImGui::SameLine(0, spacing);
     if (BigButton("+##idle-more", ImVec2(em * 2.5f, 0), colours::primary)) draft.idle_timeout_seconds += 15;
     FieldError(ui, "idle_timeout");
@@ -137,9 +161,9 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
                            progress.known ? label.c_str() : ui.tr("tech.running").c_str());
     }
     const auto& imported = tech.catalogue_import().result;
-    ShowResult(imported,
-               ui.tr("tech.import_done") + (imported && imported->ok() ? " " + imported->value().detail : ""),
-               ui.tr("tech.import_failed"));
+    std::string import_done = ui.tr("tech.import_done");
+    if (imported && imported->ok()) import_done.append(" ").append(DoneText(ui, imported->value()));
+    ShowResult(imported, import_done, ui.tr("tech.import_failed"));
     ImGui::Separator();
     DrawClinicModeSetting(ui, column);  // clinics_screen.cpp: the clinic chosen from the clinic list
 }

@@ -17,9 +17,6 @@
 namespace medkiosk::ui {
 namespace {
 
-// 11 mm at the ~96 dpi the kiosk's panels have (widgets.hpp's kMinTouchPx is 10 mm).
-constexpr float kKeyboardKeyPx = 11.0f / 25.4f * 96.0f;
-
 struct KeyboardState {
     std::string field;  // the field being edited ("" = closed)
     kiosk::TouchKeyboard keyboard;
@@ -64,8 +61,8 @@ void DrawTouchKeyboard(UiContext& ui) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     const ImGuiStyle& style = ImGui::GetStyle();
     const float em = ImGui::GetFontSize();
-    const float spacing = style.ItemSpacing.x;
-    const float key_height = std::max(kKeyboardKeyPx, em * 1.9f);
+    float spacing = style.ItemSpacing.x;
+    const float key_height = std::max(MinTouchPx(), em * 1.9f);
     const auto& rows = s.keyboard.rows();
     const float height =
         style.WindowPadding.y * 2 + (key_height + style.ItemSpacing.y) * static_cast<float>(rows.size() + 1);
@@ -79,7 +76,11 @@ void DrawTouchKeyboard(UiContext& ui) {
         // What the field will hold, with a caret: the field itself may be under the panel.
         ImGui::PushStyleColor(ImGuiCol_FrameBg, colours::panel);
         const std::string shown = s.keyboard.text() + "|";
+        // No vertical padding: the line is centred in the key's height, which a window padding of a whole
+        // em above and below would overflow.
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(em * 0.5f, 0));
         ImGui::BeginChild("##keyboard-text", ImVec2(0, key_height), true, ImGuiWindowFlags_NoScrollbar);
+        ImGui::PopStyleVar();
         ImGui::SetCursorPosY((key_height - ImGui::GetTextLineHeight()) *
                              0.5f);  // the kiosk's frame padding is tall
         ImGui::TextUnformatted(shown.c_str());
@@ -87,8 +88,16 @@ void DrawTouchKeyboard(UiContext& ui) {
         ImGui::EndChild();
         ImGui::PopStyleColor();
 
-        // One key width for every row, from the widest row (in key widths).
+        // One key width for every row, from the widest row (in key widths). On a narrow screen the gaps
+        // shrink before a key does: every key stays an 11 mm target.
         const float width = ImGui::GetContentRegionAvail().x;
+        for (const auto& row : rows) {
+            float units = 0;
+            for (const auto& key : row) units += key.width;
+            if (row.size() > 1)
+                spacing = std::min(spacing, std::max(2.0f, (width - units * MinTouchPx()) /
+                                                               static_cast<float>(row.size() - 1)));
+        }
         float unit = width;
         for (const auto& row : rows) {
             float units = 0;

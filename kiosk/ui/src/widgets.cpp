@@ -1,13 +1,16 @@
 #include "widgets.hpp"
 
+#include <imgui_internal.h>  // ImGuiItemFlags_Disabled: disabled buttons are drawn in the kiosk's colours
 #include <qrencode.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string_view>
 
+#include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 
 namespace medkiosk::ui {
@@ -15,6 +18,9 @@ namespace {
 
 struct ButtonRect {
     int x = 0, y = 0, w = 0, h = 0;
+    // "below" or "above" when a scrolling area shows the button only in part, or not at all: the
+    // rectangle is then the part shown (0x0 at the area's edge when none is), and a test scrolls first.
+    std::string hidden;
     friend bool operator==(const ButtonRect&, const ButtonRect&) = default;
 };
 
@@ -30,18 +36,47 @@ std::map<std::string, ButtonRect> g_frame_buttons;
 std::map<std::string, ButtonRect> g_logged_buttons;
 std::string g_logged_screen;
 
-void note_button(const std::string& label) {
+// `shown`: what the button shows (the ChoiceButton's ✓ included), for the layout check.
+void note_button(const std::string& label, std::string_view kind = "button", std::string_view shown = {}) {
+    if (LayoutReportEnabled()) {
+        const std::string_view text = shown.empty() ? std::string_view(label) : shown;
+        NoteLayoutItem(kind, text.substr(0, text.find("##")));
+    }
     if (!button_log_enabled()) return;
     const auto id_at = label.find("##");
     if (id_at == std::string::npos) return;  // only buttons with a stable id are clickable by tests
     const ImVec2 min = ImGui::GetItemRectMin();
     const ImVec2 max = ImGui::GetItemRectMax();
-    g_frame_buttons[label.substr(id_at + 2)] = {static_cast<int>(min.x), static_cast<int>(min.y),
-                                                static_cast<int>(max.x - min.x),
-                                                static_cast<int>(max.y - min.y)};
+    // What a finger can reach: the part inside the window's (or scrolling child's) clip rectangle.
+    const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+    const ImVec2 shown_min(std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y));
+    const ImVec2 shown_max(std::min(max.x, clip.Max.x), std::min(max.y, clip.Max.y));
+    ButtonRect rect;
+    if (shown_max.x <= shown_min.x || shown_max.y <= shown_min.y) {
+        rect.x = static_cast<int>(std::clamp(min.x, clip.Min.x, clip.Max.x));
+        rect.y = static_cast<int>(std::clamp(min.y, clip.Min.y, clip.Max.y));
+    } else {
+        // Sizes rounded, not truncated: a 74 px target laid out at a fractional x is still 74 px.
+        rect = {static_cast<int>(shown_min.x), static_cast<int>(shown_min.y),
+                static_cast<int>(std::lround(shown_max.x - shown_min.x)),
+                static_cast<int>(std::lround(shown_max.y - shown_min.y)), ""};
+    }
+    if (max.y > clip.Max.y + 0.5f) rect.hidden = "below";
+    if (min.y < clip.Min.y - 0.5f) rect.hidden = "above";
+    g_frame_buttons[label.substr(id_at + 2)] = rect;
 }
 
+float g_min_touch_px = 42.0f;  // 11 mm at 96 dpi, until the window has measured the screen
+
 }  // namespace
+
+float MinTouchPx() {
+    return g_min_touch_px;
+}
+
+void SetMinTouchPx(float px) {
+    g_min_touch_px = px;
+}
 
 void FlushButtonLog(const char* screen) {
     if (!button_log_enabled()) return;
@@ -54,12 +89,22 @@ void FlushButtonLog(const char* screen) {
         auto it = g_logged_buttons.find(id);
         if (it != g_logged_buttons.end() && it->second == rect) continue;
         g_logged_buttons[id] = rect;
-        kiosk::log_event("button", {{"screen", screen},
-                                    {"id", id},
-                                    {"x", std::to_string(rect.x)},
-                                    {"y", std::to_string(rect.y)},
-                                    {"w", std::to_string(rect.w)},
-                                    {"h", std::to_string(rect.h)}});
+        if (rect.hidden.empty()) {
+            kiosk::log_event("button", {{"screen", screen},
+                                        {"id", id},
+                                        {"x", std::to_string(rect.x)},
+                                        {"y", std::to_string(rect.y)},
+                                        {"w", std::to_string(rect.w)},
+                                        {"h", std::to_string(rect.h)}});
+        } else {
+            kiosk::log_event("button", {{"screen", screen},
+                                        {"id", id},
+                                        {"x", std::to_string(rect.x)},
+                                        {"y", std::to_string(rect.y)},
+                                        {"w", std::to_string(rect.w)},
+                                        {"h", std::to_string(rect.h)},
+                                        {"hidden", rect.hidden}});
+        }
     }
     g_frame_buttons.clear();
 }
@@ -70,34 +115,80 @@ void ApplyKioskStyle(float font_px) {
     style.WindowRounding = 0;
     style.FrameRounding = font_px * 0.4f;
     style.FramePadding = ImVec2(font_px * 0.6f, font_px * 0.4f);
-    style.ItemSpacing = ImVec2(font_px * 0.6f, font_px * 0.5f);
-    style.WindowPadding = ImVec2(font_px, font_px);
+    // Text big enough for 3 mm capitals fills a 7" screen: margins and gaps of half a letter, not a
+    // whole one, leave the room to the text and the buttons.
+    style.ItemSpacing = ImVec2(font_px * 0.5f, font_px * 0.4f);
+    style.WindowPadding = ImVec2(font_px * 0.5f, font_px * 0.5f);
+    style.ScrollbarSize = std::max(14.0f, font_px * 0.6f);  // a finger can hold it
     style.Colors[ImGuiCol_WindowBg] = colours::background;
     style.Colors[ImGuiCol_Text] = colours::text;
     style.Colors[ImGuiCol_ChildBg] = colours::panel;
     // Text fields must be visible as fields on the white panels: a grey face and a border.
     style.Colors[ImGuiCol_FrameBg] = ImVec4(0.92f, 0.92f, 0.92f, 1.0f);
     style.Colors[ImGuiCol_Border] = colours::neutral;
+    // ImGui fades disabled items to 60 % alpha (about 2:1 for a label); the buttons draw their own
+    // disabled colours instead, and disabled text stays readable.
+    style.DisabledAlpha = 1.0f;
+    style.Colors[ImGuiCol_TextDisabled] = colours::muted_text;
 }
 
 bool BeginFullscreen(const char* id) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
-    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus;
-    return ImGui::Begin(id, nullptr, flags);
+    // Scrolls only when its content is taller than the screen (the donor's larger text on a 7" panel,
+    // a long technician form): a scroll bar, and a drag anywhere but on a button moves the page.
+    constexpr ImGuiWindowFlags flags =
+        ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+        ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    const bool shown = ImGui::Begin(id, nullptr, flags);
+    if (shown && ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && !ImGui::IsAnyItemActive() &&
+        ImGui::IsMouseDragging(ImGuiMouseButton_Left, MinTouchPx() * 0.2f))
+        ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
+    return shown;
 }
 
+namespace {
+// A touch target's size: 0 means the label's own width or frame height, and neither side is ever
+// under MinTouchPx() (a "−" or a short word would otherwise be a sliver). Negative widths keep
+// ImGui's meaning (up to that far from the right edge).
+// Inside ImGui::BeginDisabled: drawn with the kiosk's own disabled colours (style.DisabledAlpha is 1).
+bool Disabled() {
+    return (ImGui::GetCurrentContext()->CurrentItemFlags & ImGuiItemFlags_Disabled) != 0;
+}
+
+ImVec2 TouchSize(const std::string& shown_label, const ImVec2& wanted) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float label_width =
+        ImGui::CalcTextSize(shown_label.c_str(), nullptr, true).x + style.FramePadding.x * 2.0f;
+    const float width = wanted.x > 0 ? wanted.x : wanted.x == 0 ? label_width : 0.0f;
+    return ImVec2(wanted.x < 0 ? wanted.x : std::max(width, MinTouchPx()),
+                  std::max(wanted.y > 0 ? wanted.y : ImGui::GetFrameHeight(), MinTouchPx()));
+}
+}  // namespace
+
 bool BigButton(const std::string& label, const ImVec2& size_wanted, const ImVec4& colour) {
-    // Height 0 means the text's own frame height (never less than a touch target): a fixed 10 mm
+    // Height 0 means the text's own frame height (never less than a touch target): a fixed 11 mm
     // would squeeze large text against the bottom edge.
-    const ImVec2 size(size_wanted.x > 0 ? std::max(size_wanted.x, kMinTouchPx) : size_wanted.x,
-                      std::max(size_wanted.y > 0 ? size_wanted.y : ImGui::GetFrameHeight(), kMinTouchPx));
+    const ImVec2 size = TouchSize(label, size_wanted);
+    if (Disabled()) {
+        ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+        ImGui::PushStyleColor(ImGuiCol_Border, colours::neutral);
+        ImGui::PushStyleColor(ImGuiCol_Button, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_ButtonActive, colours::disabled_face);
+        ImGui::PushStyleColor(ImGuiCol_Text, colours::disabled_text);
+        ImGui::Button(label.c_str(), size);
+        note_button(label);
+        ImGui::PopStyleColor(5);
+        ImGui::PopStyleVar();
+        return false;
+    }
+    // Darker, never lighter, when touched: a finger resting on a touch screen leaves it "hovered", and
+    // the label must keep its contrast.
     ImGui::PushStyleColor(ImGuiCol_Button, colour);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered,
-                          ImVec4(colour.x * 1.15f, colour.y * 1.15f, colour.z * 1.15f, 1));
+                          ImVec4(colour.x * 0.9f, colour.y * 0.9f, colour.z * 0.9f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive,
                           ImVec4(colour.x * 0.8f, colour.y * 0.8f, colour.z * 0.8f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, colours::on_colour_text);
@@ -111,14 +202,15 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     const float em = ImGui::GetFontSize();
     ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, chosen ? std::max(3.0f, em * 0.18f) : 1.0f);
     ImGui::PushStyleColor(ImGuiCol_Border, chosen ? colours::primary : colours::neutral);
-    ImGui::PushStyleColor(ImGuiCol_Button, chosen ? colours::chosen_choice : colours::panel);
+    ImGui::PushStyleColor(ImGuiCol_Button, Disabled() ? colours::disabled_face
+                                           : chosen   ? colours::chosen_choice
+                                                      : colours::panel);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.94f, 0.98f, 1));
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.80f, 0.87f, 0.95f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::text);
-    const ImVec2 sized(size.x > 0 ? std::max(size.x, kMinTouchPx) : size.x,
-                       std::max(size.y > 0 ? size.y : ImGui::GetFrameHeight(), kMinTouchPx));
-    const bool pressed = ImGui::Button(((chosen ? "✓ " : "") + label).c_str(), sized);
-    note_button(label);
+    ImGui::PushStyleColor(ImGuiCol_Text, Disabled() ? colours::disabled_text : colours::text);
+    const std::string shown = (chosen ? "✓ " : "") + label;
+    const bool pressed = ImGui::Button(shown.c_str(), TouchSize(shown, size));
+    note_button(label, "button", shown);
     ImGui::PopStyleColor(5);
     ImGui::PopStyleVar();
     return pressed;
@@ -138,12 +230,12 @@ void RowLabel(const std::string& text, float column) {
 }
 
 namespace {
-// A text field is a touch target too: at least kMinTouchPx tall on the smallest screens.
+// A text field is a touch target too: at least MinTouchPx() tall on the smallest screens.
 void PushTouchFramePadding() {
     const ImVec2 padding = ImGui::GetStyle().FramePadding;
     ImGui::PushStyleVar(
         ImGuiStyleVar_FramePadding,
-        ImVec2(padding.x, std::max(padding.y, (kMinTouchPx - ImGui::GetFontSize()) * 0.5f + 1.0f)));
+        ImVec2(padding.x, std::max(padding.y, (MinTouchPx() - ImGui::GetFontSize()) * 0.5f + 1.0f)));
 }
 }  // namespace
 
@@ -154,7 +246,7 @@ bool InputString(const char* id, std::string& value, float width) {
     PushTouchFramePadding();
     bool changed = ImGui::InputText(id, buffer, sizeof buffer);
     ImGui::PopStyleVar();
-    note_button(id);  // tests click into fields too
+    note_button(id, "field");  // tests click into fields too
     if (ImGui::IsItemActivated()) OpenTouchKeyboard(id, value);
     if (changed) {
         value = buffer;
@@ -175,7 +267,7 @@ bool InputPin(const char* id, std::string& value, float width) {
     const bool changed = ImGui::InputText(id, buffer, sizeof buffer,
                                           ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal);
     ImGui::PopStyleVar();
-    note_button(id);
+    note_button(id, "field");
     if (changed) value = buffer;
     std::fill(std::begin(buffer), std::end(buffer), '\0');  // no PIN left on the stack
     return changed;

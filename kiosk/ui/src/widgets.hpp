@@ -8,20 +8,25 @@
 
 namespace medkiosk::ui {
 
-// Palette with ≥ 4.5:1 contrast against its background; colour is never the only signal (icon + word).
+// Palette: every text pair at least 7:1 (WCAG AAA), a disabled button's label at least 4.5:1 on its
+// face (tests/ui/palette_test.cpp); colour is never the only signal (icon + word, ✓ on a chosen button).
 namespace colours {
 inline const ImVec4 background{0.97f, 0.97f, 0.95f, 1.0f};
 inline const ImVec4 text{0.10f, 0.10f, 0.12f, 1.0f};
 inline const ImVec4 muted_text{0.30f, 0.30f, 0.33f, 1.0f};
-inline const ImVec4 primary{0.05f, 0.36f, 0.60f, 1.0f};  // white text on it: 7.2:1
-inline const ImVec4 accept{0.05f, 0.45f, 0.20f, 1.0f};   // white text on it: 6.8:1
-inline const ImVec4 refuse{0.70f, 0.10f, 0.10f, 1.0f};   // white text on it: 6.9:1
-inline const ImVec4 review{0.55f, 0.35f, 0.00f, 1.0f};   // white text on it: 5.3:1
-inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};  // secondary buttons; white text on it: 9.4:1
+inline const ImVec4 primary{0.04f, 0.32f, 0.55f, 1.0f};  // white text on it: 8.1:1
+inline const ImVec4 accept{0.02f, 0.36f, 0.15f, 1.0f};   // white text on it: 8.2:1
+inline const ImVec4 refuse{0.62f, 0.06f, 0.06f, 1.0f};   // white text on it: 8.3:1
+inline const ImVec4 review{0.45f, 0.27f, 0.00f, 1.0f};   // white text on it: 8.2:1
+inline const ImVec4 neutral{0.30f, 0.30f, 0.33f, 1.0f};  // secondary buttons; white text on it: 8.4:1
 inline const ImVec4 preview_bg{0.12f, 0.12f, 0.13f, 1.0f};
 inline const ImVec4 panel{1.0f, 1.0f, 1.0f, 1.0f};             // cards and unchosen choice buttons
 inline const ImVec4 chosen_choice{0.85f, 0.91f, 0.97f, 1.0f};  // a chosen ChoiceButton's face
 inline const ImVec4 on_colour_text{1.0f, 1.0f, 1.0f, 1.0f};    // labels on coloured buttons
+// A button that cannot be pressed now: a light face with a dark grey label (5.5:1) and a frame, instead
+// of ImGui's faded alpha (2:1).
+inline const ImVec4 disabled_face{0.82f, 0.82f, 0.80f, 1.0f};
+inline const ImVec4 disabled_text{0.30f, 0.30f, 0.32f, 1.0f};
 }  // namespace colours
 
 void ApplyKioskStyle(float font_px);
@@ -29,9 +34,11 @@ void ApplyKioskStyle(float font_px);
 // Begins a window that covers the whole viewport without decoration.
 bool BeginFullscreen(const char* id);
 
-// Touch targets are at least 10 mm. Assumption: a kiosk panel of about 96 dpi (a 23" 1080p or a
-// 10" 1024x600 panel), so 10 mm ≈ 38 px; buttons are sized in font units and never below this.
-inline constexpr float kMinTouchPx = 38.0f;
+// Touch targets are at least 11 mm on their short side: the window computes the pixels once from the
+// screen's physical size (kiosk::DisplayMetrics) and sets them before the first frame. Buttons are
+// sized in font units and never below this.
+float MinTouchPx();
+void SetMinTouchPx(float px);
 
 // A large touch button; `colour` is its background. Returns true when pressed. With
 // MEDKIOSK_LOG_BUTTONS=1 its screen rectangle is logged (tests click the real buttons).

@@ -92,7 +92,11 @@ std::string_view to_string(ReviewAction action);  // "approve", "reject", "dispo
 // A command done (a review, a dispatch, a saved setting, an added user …): what was done, e.g.
 // "3 of 3 drop-offs: approve", or the login the command was about.
 struct Done {
-    std::string detail;
+    std::string detail;  // in English, for the log and the command line
+    // The same outcome as the screens say it: a translation key and its values ("staff.reviewed",
+    // {{"done", "1"}, …}); empty when `detail` is a name or path shown as it is.
+    std::string key{};
+    std::vector<std::pair<std::string, std::string>> values{};
 };
 
 struct TaskProgress {

@@ -38,6 +38,9 @@ struct KioskConfig {
     bool sound_enabled = true;
     int sound_volume = 70;
     std::string sound_device = "default";
+    // The screen's diagonal in inches when the monitor does not report a believable size (issue 16:
+    // text and touch targets are sized in millimetres); 0 = the monitor's report or a typical panel.
+    double display_diagonal_inches = 0;
 };
 
 // One problem in a config file, e.g. "/etc/medkiosk/kiosk.toml:12:1: camera.resolution: expected …".
@@ -56,7 +59,7 @@ struct ConfigParse {
     bool ok() const { return issues.empty(); }
 };
 
-enum class ConfigValueType { String, Integer, Boolean };
+enum class ConfigValueType { String, Integer, Boolean, Decimal };
 
 struct ConfigKey {
     std::string_view name;  // dotted: "camera.resolution"

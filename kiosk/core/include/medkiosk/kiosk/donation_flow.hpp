@@ -109,6 +109,9 @@ class DonationFlow {
 
     Screen screen() const { return screen_; }
     Language language() const { return language_; }
+    // The donor asked for text a quarter bigger ("A+ 大字"); like the language, the next donor starts
+    // without it.
+    bool larger_text() const { return larger_text_; }
     const std::optional<CurrentPack>& current() const { return current_; }
     const std::optional<storage::DonationSession>& session() const { return session_; }
     // Another box was shown while the donor finishes this one: it is taken next.
@@ -127,6 +130,7 @@ class DonationFlow {
     bool can_choose() const;  // the shown pack may go on to the details step
 
     void set_language(Language language, Clock::time_point now);
+    void toggle_larger_text(Clock::time_point now);
     // The kiosk's language (kiosk.toml, technician): the next donor starts in it; on the welcome screen
     // it applies at once.
     void set_default_language(Language language);
@@ -197,6 +201,7 @@ class DonationFlow {
     scanner::Date refresh_asked_for_{};
     Screen screen_ = Screen::Welcome;
     Language language_;
+    bool larger_text_ = false;
     std::optional<storage::DonationSession> session_;
     std::uint64_t session_ticket_ = 0;
     std::string session_error_;

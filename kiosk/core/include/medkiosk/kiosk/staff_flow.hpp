@@ -72,6 +72,9 @@ class StaffFlow {
     // The hub sync's figures for the queue's header (cheap: no database); nullopt without a hub.
     std::optional<storage::SyncProgress> sync_state() const { return office_.sync_state(); }
     const std::string& message() const { return message_; }  // the last error or outcome to show
+    // The last outcome as the screens say it (a translation key and its values); an empty key when
+    // the message has no translation (an error's technician-facing detail).
+    const Done& message_done() const { return message_done_; }
     bool message_ok() const { return message_ok_; }
 
     // Re-classify (staff): a category picker for the selection, from the catalogue's categories.
@@ -151,6 +154,7 @@ class StaffFlow {
     std::vector<QueueItem> items_;
     std::set<std::string> selected_;
     std::string message_;
+    Done message_done_;
     bool message_ok_ = false;
     std::string notice_;
     std::uint64_t categories_ticket_ = 0;

@@ -22,9 +22,16 @@ struct WindowOptions {
     int width = 1280;  // windowed size; fullscreen uses the monitor's mode
     int height = 800;
     std::string font_file;  // overrides the fontconfig lookup
+    // kiosk.toml [display] diagonal_inches: the panel's size in inches, over what the monitor reports
+    // (0 = the monitor's report when believable, else a typical panel for the resolution).
+    double display_diagonal_inches = 0;
     // Test builds only (MEDKIOSK_BENCH_FRAMES): draw this many frames after the first camera frame,
     // log their times and return. 0: run until closed.
     int bench_frames = 0;
+    // Test builds only (MEDKIOSK_LOG_LAYOUT=1): log what does not fit on each screen state drawn
+    // (layout_report.hpp); the Latin words the test's own data holds are allowed on Chinese screens.
+    bool layout_report = false;
+    std::string layout_data_words;
 };
 
 // What the window draws and drives.
