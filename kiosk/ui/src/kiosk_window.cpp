@@ -52,6 +52,7 @@ KeyPresses g_pending_keys;  // written by the key callback on the UI thread, rea
 
 void on_key(GLFWwindow*, int key, int, int action, int) {
     if (action != GLFW_PRESS) return;
+    g_pending_keys.typed = true;
     if (key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER) g_pending_keys.enter = true;
     if (key == GLFW_KEY_ESCAPE) g_pending_keys.escape = true;
     if (key == GLFW_KEY_BACKSPACE) g_pending_keys.backspace = true;
@@ -382,11 +383,20 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                 product_names += product.name_zh + product.name_en;
             names_changed = true;
         }
-        if (staff.clinics().size() != clinics_checked) {
-            clinics_checked = staff.clinics().size();
-            clinic_names.clear();
-            for (const auto& c : staff.clinics())
-                clinic_names += c.name_zh + c.name_en + c.township_zh + c.township_en;
+        // The dispatch screen's clinics and the technician's Clinics tab (a rename or a clinic added
+        // there changes the names, not always the count).
+        std::string clinics_now;
+        std::size_t clinics_count = 0;
+        const auto add_clinic_names = [&](const std::vector<storage::ClinicChoice>& clinics) {
+            clinics_count += clinics.size();
+            for (const auto& c : clinics)
+                clinics_now += c.name_zh + c.name_en + c.township_zh + c.township_en;
+        };
+        add_clinic_names(staff.clinics());
+        if (const auto& book = parts.technician.clinics()) add_clinic_names(book->clinics);
+        if (clinics_now != clinic_names) {
+            clinics_checked = clinics_count;
+            clinic_names = std::move(clinics_now);
             names_changed = true;
         }
         // A donor's "larger text" (never on staff or clinic screens, which are laid out for one size).
@@ -460,6 +470,10 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         }
         if (parts.clinic == nullptr || parts.clinic->screen() == kiosk::ClinicScreen::Welcome)
             FollowCornerHold(staff, flow, now, corner_held_since, parts.clinic == nullptr);
+        // Staff and technician sign-out counts from the last touch or key, as the donor's does.
+        if (staff.open() && (mouse_busy || input.MouseWheel != 0.0f || ui.keys.enter || ui.keys.escape ||
+                             !ui.keys.digits.empty() || ui.keys.backspace || ui.keys.typed))
+            staff.touch(now);
         if (ImGui::GetIO().MouseClicked[0] || ui.keys.enter || ui.keys.escape) {
             flow.touch(now);
             if (parts.clinic != nullptr)

@@ -30,6 +30,7 @@ struct KeyPresses {
     bool escape = false;  // back / scan another
     std::string digits;   // 0-9 typed on a keyboard or keypad since the last frame (PIN pad)
     bool backspace = false;
+    bool typed = false;  // any key at all: typing in a field keeps a staff screen open
 };
 
 // What the donor asked for on this frame. Each is one tap (or key) on one screen.
