@@ -110,6 +110,19 @@ TEST(TouchKeyboard, DoneKeepsTheTextCancelRestoresIt) {
     EXPECT_EQ(keyboard.shift(), TouchKeyboard::Shift::Off);
 }
 
+// Text typed on a physical keyboard while the panel is open is followed, and Cancel still goes back
+// to what the field held when the panel opened (a technician's Cancel kept the typed text).
+TEST(TouchKeyboard, CancelAfterPhysicalTypingRestoresTheOpenedText) {
+    TouchKeyboard keyboard;
+    keyboard.open("Dongcheng");
+    keyboard.follow("Dongcheng typed on USB");
+    EXPECT_EQ(keyboard.text(), "Dongcheng typed on USB");
+    EXPECT_EQ(press(keyboard, {"z"}), Outcome::Editing);
+    EXPECT_EQ(keyboard.text(), "Dongcheng typed on USBz");
+    EXPECT_EQ(press(keyboard, {"cancel"}), Outcome::Cancelled);
+    EXPECT_EQ(keyboard.text(), "Dongcheng");
+}
+
 // The keys that are not characters show words: every one is in both language files.
 TEST(TouchKeyboard, EveryWordKeyHasItsWordsInBothLanguages) {
     Translations translations;

@@ -79,17 +79,30 @@ bool is_letter(const std::string& text) {
 
 }  // namespace
 
-void TouchKeyboard::open(std::string text) {
-    if (text.size() > max_bytes_) {
-        text.resize(max_bytes_);
-        // Never half a character: drop the continuation bytes of a cut one and its lead byte.
+namespace {
+
+// At most `max_bytes`, never half a character: the continuation bytes of a cut one and its lead
+// byte are dropped.
+std::string cut_to(std::string text, std::size_t max_bytes) {
+    if (text.size() > max_bytes) {
+        text.resize(max_bytes);
         while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
         if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80) != 0) text.pop_back();
     }
-    text_ = text;
-    opened_with_ = std::move(text);
+    return text;
+}
+
+}  // namespace
+
+void TouchKeyboard::open(std::string text) {
+    text_ = cut_to(std::move(text), max_bytes_);
+    opened_with_ = text_;
     layer_ = Layer::Letters;
     shift_ = Shift::Off;
+}
+
+void TouchKeyboard::follow(std::string text) {
+    text_ = cut_to(std::move(text), max_bytes_);
 }
 
 const std::vector<std::vector<Key>>& TouchKeyboard::rows() const {

@@ -308,8 +308,12 @@ void DrawTechnicianScreen(UiContext& ui) {
     const float tab_width = (area.x - spacing * (kTabCount - 1)) / kTabCount;
     for (const auto& tab : kTabs) {
         if (tab.tab != kiosk::TechnicianTab::Settings) ImGui::SameLine(0, spacing);
-        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f)))
+        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab,
+                         ImVec2(tab_width, em * 2.2f)) &&
+            tech.tab() != tab.tab) {
+            CloseTouchKeyboard();  // its field is on the tab being left: Done must not write it unseen
             tech.show(tab.tab);
+        }
     }
 
     const bool settings_tab =

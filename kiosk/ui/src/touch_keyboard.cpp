@@ -40,7 +40,15 @@ void OpenTouchKeyboard(const std::string& field, const std::string& text) {
 
 void SyncTouchKeyboard(const std::string& field, const std::string& text) {
     auto& s = state();
-    if (s.field == field && s.keyboard.text() != text) s.keyboard.open(text);
+    if (s.field == field && s.keyboard.text() != text) s.keyboard.follow(text);
+}
+
+void CloseTouchKeyboard() {
+    auto& s = state();
+    if (s.field.empty()) return;
+    kiosk::log_event("keyboard",
+                     {{"field", s.field.substr(s.field.find("##") == 0 ? 2 : 0)}, {"state", "closed"}});
+    s.field.clear();
 }
 
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field) {

@@ -61,6 +61,8 @@ bool InputString(const char* id, std::string& value, float width);
 // to the field on a later frame.
 void OpenTouchKeyboard(const std::string& field, const std::string& text);
 void SyncTouchKeyboard(const std::string& field, const std::string& text);
+// Closes it without a result (the field it edits is no longer shown, e.g. another tab was chosen).
+void CloseTouchKeyboard();
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field);
 // A PIN field: digits only, shown as dots.
 bool InputPin(const char* id, std::string& value, float width);

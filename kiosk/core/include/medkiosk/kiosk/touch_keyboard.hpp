@@ -31,6 +31,9 @@ class TouchKeyboard {
 
     // Starts editing `text` (what the field holds now) on the letter layer, shift off.
     void open(std::string text);
+    // The field changed by other means (a physical keyboard) while open: follow it; Cancel still goes
+    // back to the text the field had when opened.
+    void follow(std::string text);
     const std::string& text() const { return text_; }
     Layer layer() const { return layer_; }
     Shift shift() const { return shift_; }
