@@ -243,6 +243,17 @@ TEST_F(StaffFlowTest, AnUnattendedStaffScreenClosesItself) {
     EXPECT_TRUE(staff.items().empty());
 }
 
+// A technician typing a long form is not signed out 120 s after sign-in: the clock runs from the
+// last touch.
+TEST_F(StaffFlowTest, AScreenInUseStaysOpenTheTimeoutCountsFromTheLastTouch) {
+    sign_in(Role::Technician);
+    staff.touch(t0 + 100s);
+    staff.tick(t0 + 200s);
+    EXPECT_NE(staff.screen(), StaffScreen::Closed) << "closed 200 s after sign-in while in use";
+    staff.tick(t0 + 220s);
+    EXPECT_EQ(staff.screen(), StaffScreen::Closed);
+}
+
 TEST_F(StaffFlowTest, ALateReplyForAClosedPadIsIgnored) {
     staff.open_pin(Role::Staff, t0);
     type("1234");

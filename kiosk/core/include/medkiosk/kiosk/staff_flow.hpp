@@ -132,9 +132,11 @@ class StaffFlow {
 
     void on_reply(const BackOfficeReply& reply, std::chrono::steady_clock::time_point now);
     void tick(std::chrono::steady_clock::time_point now);
+    // Any touch or key on an open staff or technician screen (the window calls it): the screen closes
+    // `idle_timeout` after the last one, not after sign-in.
+    void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
 
   private:
-    void touch(std::chrono::steady_clock::time_point now) { last_activity_ = now; }
     void show_result(const BackOfficeReply& reply);         // a command's Done or error as the message
     void store_held(std::optional<ReviewHold::Held> held);  // a hold that has become final
     bool hidden(const std::string& uuid) const;             // held, or being stored
