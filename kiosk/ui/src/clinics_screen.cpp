@@ -41,7 +41,8 @@ bool WrappingChoiceButton(const std::string& label, const std::string& id, bool 
     if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
                       ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
         ImGui::SameLine();
-    return ChoiceButton(label + "##" + id, chosen, ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
+    return ChoiceButton(label + "##" + id, chosen,
+                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
 }
 
 void ClinicError(UiContext& ui, const char* field) {
