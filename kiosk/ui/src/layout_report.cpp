@@ -471,10 +471,6 @@ std::vector<Problem> find_problems(const std::vector<Glyph>& glyphs, const std::
         }
     }
 
-    if (std::getenv("MEDKIOSK_LOG_LAYOUT_RUNS") != nullptr) {
-        for (std::size_t r = 0; r < run_utf8.size(); ++r)
-            kiosk::log_event("layout-run", {{"text", run_utf8[r]}, {"at", describe(run_box[r])}});
-    }
     if (lang == "zh") {
         for (std::size_t r = 0; r < run_text.size(); ++r)
             // A lone letter is a key of the keyboard, not a word.
