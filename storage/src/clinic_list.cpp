@@ -90,8 +90,12 @@ Result<ClinicChoice> local_clinic(detail::Database& db, const std::string& clini
     return *found.value();
 }
 
+// The hub keeps 200 characters of a name (not bytes: a Chinese character is 3 in UTF-8).
 bool too_long(const std::string& text) {
-    return text.size() > 200 * 3;  // the hub's 200 characters, at most 3 UTF-8 bytes each here
+    const auto characters = std::count_if(text.begin(), text.end(), [](char byte) {
+        return (static_cast<unsigned char>(byte) & 0xC0) != 0x80;  // every byte that starts a character
+    });
+    return characters > 200;
 }
 
 Result<void> write_clinic(detail::Database& db, const ClinicChoice& clinic, std::string_view action,

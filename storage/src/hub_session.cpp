@@ -181,6 +181,8 @@ HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
     // Drop libpq's "LOCATION: file.c:123" lines: noise for a technician.
     message = std::regex_replace(message, std::regex(R"(\n?LOCATION:[^\n]*)"), "");
     probe.message = trimmed(message);
+    // A host address libpq cannot read as one ("hostaddr=garbage") is found only once it connects.
+    if (probe.message.find("could not parse network address") != std::string::npos) probe.malformed = true;
     probe.sqlstate = sqlstate_in(probe.message);
     if (!probe.sqlstate.empty()) probe.postgres_answered = true;
     return probe;

@@ -131,6 +131,16 @@ TEST_F(TechnicianSettingsTest, OnlyLiveSettingsNeedNoRestart) {
     EXPECT_FALSE(flow.restart_needed());
 }
 
+// A draft left unsaved when the screen closed (timeout, Escape) is not waiting, ready to be saved by
+// mistake, for the next technician who signs in.
+TEST_F(TechnicianSettingsTest, ANewSignInStartsFromTheSavedSettingsNotALeftDraft) {
+    TechnicianFlow flow(*office, current(), config);
+    const std::string saved_location = flow.draft().location;
+    flow.draft().location = "Unsaved";
+    flow.opened();
+    EXPECT_EQ(flow.draft().location, saved_location);
+}
+
 TEST_F(TechnicianSettingsTest, ChimesOffAndTheirVolumeAreSavedAndApplyWithoutARestart) {
     TechnicianFlow flow(*office, current(), config);
     EXPECT_TRUE(flow.saved().sound_enabled) << "the file has no [sound]: the defaults";

@@ -109,7 +109,8 @@ TEST(HubProblem, AMalformedAddressIsNamedAndNotTried) {
     for (const Case& c : {Case{"postgresql://kiosk@127.0.0.1:1/hub?sslmode=requir", "sslmode"},
                           Case{"host=127.0.0.1 port=1 dbname=hub colour=blue", "colour"},
                           Case{"postgresql://kiosk@127.0.0.1:1/hub?application=x", "application"},
-                          Case{"host=127.0.0.1 port=fifty dbname=hub", "port"}}) {
+                          Case{"host=127.0.0.1 port=fifty dbname=hub", "port"},
+                          Case{"postgresql://kiosk@127.0.0.1/hub?hostaddr=garbage", "garbage"}}) {
         const auto started = std::chrono::steady_clock::now();
         const storage::HubProbe probe = storage::probe_hub(c.address, 3);
         EXPECT_TRUE(probe.malformed) << c.address << ": " << probe.message;

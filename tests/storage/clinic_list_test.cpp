@@ -192,6 +192,12 @@ TEST_F(ClinicListTest, TheTechniciansChangesAreCheckedAndAuditedAndRetiredOnesAr
               (std::vector<std::string>{"clinic-add shitang-vc tech", "clinic-rename shitang-vc tech",
                                         "clinic-retire shitang-vc tech", "clinic-restore shitang-vc tech"}));
     EXPECT_TRUE(ledger->audit().verify().value().ok());
+
+    // The hub keeps 200 characters of a name: 201 English letters are refused, 200 Chinese ones are not.
+    EXPECT_TRUE(refused(local("long-vc", std::string(201, 'a')), "at most 200 characters"));
+    std::string two_hundred;
+    for (int i = 0; i < 200; ++i) two_hundred += "卫";
+    ASSERT_TRUE(add_local_clinic(*ledger, local("long-vc", two_hundred), "tech").ok());
 }
 
 }  // namespace

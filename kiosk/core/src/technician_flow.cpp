@@ -272,6 +272,7 @@ void TechnicianFlow::show(TechnicianTab tab) {
 }
 
 void TechnicianFlow::opened() {
+    revert();  // a draft the last technician left unsaved is not the next one's
     show(tab_);
 }
 

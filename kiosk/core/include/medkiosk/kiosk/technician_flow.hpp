@@ -133,7 +133,7 @@ class TechnicianFlow {
 
     TechnicianTab tab() const { return tab_; }
     void show(TechnicianTab tab);  // also (re)loads what the tab shows
-    void opened();                 // the technician signed in: fresh data for the shown tab
+    void opened();                 // the technician signed in: the saved settings, fresh data for the tab
 
     // --- Settings
     const TechnicianSettings& saved() const { return saved_; }
