@@ -33,18 +33,6 @@ std::string shown_time(const std::string& iso) {
     return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
 }
 
-// A button that sits on the current row when it fits, else starts the next.
-bool WrappingChoiceButton(const std::string& label, const std::string& id, bool chosen, bool first) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float width =
-        ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2 + ImGui::GetFontSize();
-    if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
-                      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
-        ImGui::SameLine();
-    return ChoiceButton(label + "##" + id, chosen,
-                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
-}
-
 void ClinicError(UiContext& ui, const char* field) {
     const auto& errors = ui.back_office.technician.clinic_errors();
     if (auto it = errors.find(field); it != errors.end())

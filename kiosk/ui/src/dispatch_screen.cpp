@@ -21,18 +21,6 @@ std::string township_label(const UiContext& ui, const storage::ClinicChoice& cli
     return ui.flow.language() == kiosk::Language::Chinese ? clinic.township_zh : clinic.township_en;
 }
 
-// Buttons that wrap onto the next line when the row is full.
-bool WrappingChoice(const std::string& label, const std::string& id, bool chosen, bool first) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float width =
-        ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2 + ImGui::GetFontSize();
-    if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
-                      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
-        ImGui::SameLine();
-    return ChoiceButton(label + "##" + id, chosen,
-                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
-}
-
 void DrawDispatched(UiContext& ui, const kiosk::DispatchDone& done) {
     auto& staff = ui.back_office.staff;
     const float em = ImGui::GetFontSize();
@@ -101,7 +89,7 @@ void DrawDispatchScreen(UiContext& ui) {
         RowLabel(ui.tr("staff.dispatch_orders"), 0);
         ImGui::SameLine();
         bool first = true;
-        if (WrappingChoice(ui.tr("staff.dispatch_no_order"), "no-order", staff.order().empty(), first))
+        if (WrappingChoiceButton(ui.tr("staff.dispatch_no_order"), "no-order", staff.order().empty(), first))
             staff.choose_order("", ui.now);
         first = false;
         int index = 0;
@@ -117,8 +105,8 @@ void DrawDispatchScreen(UiContext& ui) {
                              {"category", CategoryLabel(ui, order.category)},
                              {"here", std::to_string(here)},
                              {"wanted", std::to_string(order.ordered() - order.sent())}});
-            if (WrappingChoice(label, "order" + std::to_string(index++), staff.order() == order.order_uuid,
-                               first))
+            if (WrappingChoiceButton(label, "order" + std::to_string(index++),
+                                     staff.order() == order.order_uuid, first))
                 staff.choose_order(order.order_uuid, ui.now);
         }
     }
@@ -141,8 +129,8 @@ void DrawDispatchScreen(UiContext& ui) {
             std::string shown = township;
             for (const auto& c : staff.clinics())
                 if (c.township_zh == township) shown = township_label(ui, c);
-            if (WrappingChoice(shown, "township" + std::to_string(index), staff.township() == township,
-                               index == 0))
+            if (WrappingChoiceButton(shown, "township" + std::to_string(index), staff.township() == township,
+                                     index == 0))
                 staff.choose_township(township, ui.now);
             ++index;
         }
@@ -152,7 +140,7 @@ void DrawDispatchScreen(UiContext& ui) {
             const std::string id = "clinic" + std::to_string(index++);
             if (c.township_zh != staff.township()) continue;
             if (first) ImGui::Dummy(ImVec2(0, 0));  // the clinics start on their own line
-            if (WrappingChoice(clinic_label(ui, c), id, staff.clinic_id() == c.clinic_id, first))
+            if (WrappingChoiceButton(clinic_label(ui, c), id, staff.clinic_id() == c.clinic_id, first))
                 staff.choose_clinic(c.clinic_id, ui.now);
             first = false;
         }

@@ -216,6 +216,17 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     return pressed;
 }
 
+bool WrappingChoiceButton(const std::string& label, const std::string& id, bool chosen, bool first) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width =
+        ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2 + ImGui::GetFontSize();
+    if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
+                      ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine();
+    return ChoiceButton(label + "##" + id, chosen,
+                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
+}
+
 void TextCentered(const std::string& text) {
     const float width = ImGui::CalcTextSize(text.c_str()).x;
     const float available = ImGui::GetContentRegionAvail().x;

@@ -46,6 +46,9 @@ bool BigButton(const std::string& label, const ImVec2& size, const ImVec4& colou
 
 // A button that shows whether it is chosen by a ✓ and a frame, not by colour alone.
 bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size);
+// A ChoiceButton (at least a touch target high) that stays on the current row when it fits, else
+// starts the next: lists of townships, clinics and orders.
+bool WrappingChoiceButton(const std::string& label, const std::string& id, bool chosen, bool first);
 
 // Called once per frame by the app: logs button rectangles that changed since the last frame.
 void FlushButtonLog(const char* screen);
