@@ -1,7 +1,10 @@
 #include "medkiosk/kiosk/staff_flow.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
+
+#include "medkiosk/kiosk/event_log.hpp"
 
 namespace medkiosk::kiosk {
 
@@ -108,6 +111,8 @@ void StaffFlow::show_result(const BackOfficeReply& reply) {
         message_ = reply.result ? std::string("unexpected answer") : reply.result.error().message;
         message_done_ = {};
         message_ok_ = false;
+        // On screen for the pharmacist, and in the journal for the technician they call.
+        log_event("staff-save-error", {{"why", message_}});
     }
 }
 
@@ -343,6 +348,7 @@ void StaffFlow::undo(Steady::time_point now) {
     message_.clear();
     message_done_ = {};
     undo_ticket_ = office_.undo_review(taken->uuids, taken->action);
+    log_event("review-undone", {{"dropoffs", std::to_string(taken->uuids.size())}});
     selected_.insert(taken->uuids.begin(), taken->uuids.end());
     refresh(now);  // after the undo's audit row, in the back office's order: the items come back
 }
