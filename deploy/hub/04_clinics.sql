@@ -479,6 +479,32 @@ CREATE OR REPLACE VIEW hub.clinic_feed AS
            c.change_seq, c.deleted
     FROM hub.clinic c WHERE c.kind <> 'other';
 
+-- The collection points' manifest keys, for the clinic devices: a clinic checks a delivery list's
+-- signature against the key its collection point registered (trust on first use, register_public_key),
+-- so a list printed by anyone else is told apart. Fed as a change feed like the clinics; a key an
+-- administrator cleared is fed as deleted.
+ALTER TABLE hub.kiosk ADD COLUMN IF NOT EXISTS key_change_seq bigint NOT NULL DEFAULT 0;
+CREATE OR REPLACE FUNCTION hub.stamp_key_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, hub, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' OR NEW.public_key IS DISTINCT FROM OLD.public_key THEN
+        NEW.key_change_seq := nextval('hub.change_seq');
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS stamp_key_change ON hub.kiosk;
+CREATE TRIGGER stamp_key_change BEFORE INSERT OR UPDATE ON hub.kiosk
+    FOR EACH ROW EXECUTE FUNCTION hub.stamp_key_change();
+-- Keys registered before this feed existed.
+UPDATE hub.kiosk SET key_change_seq = nextval('hub.change_seq')
+    WHERE key_change_seq = 0 AND public_key IS NOT NULL;
+
+CREATE OR REPLACE VIEW hub.manifest_key_feed AS
+    SELECT k.kiosk_id AS key,
+           jsonb_build_object('kiosk_id', k.kiosk_id, 'public_key', k.public_key) AS body,
+           k.key_change_seq AS change_seq, k.public_key IS NULL AS deleted
+    FROM hub.kiosk k WHERE k.mode = 'collection-point' AND k.key_change_seq > 0;
+
 REVOKE ALL ON FUNCTION hub.clinic_name_key(text), hub.match_clinic(text), hub.dispatch_resolve_clinic(),
     hub.dispatch_fill_lines(), hub.rematch_other_dispatches(), hub.session_clinic_device(),
     hub.clinic_record(text, text, text, text, jsonb), hub.clinic_ingest_for(text, jsonb, text),
@@ -488,4 +514,6 @@ GRANT EXECUTE ON FUNCTION hub.clinic_ingest(jsonb), hub.heartbeat(jsonb), hub.re
     hub.session_kiosk() TO medkiosk_clinic;
 REVOKE ALL ON hub.clinic_feed, hub.collection_clinic_distance, hub.dispatch_item_line FROM PUBLIC;
 GRANT SELECT ON hub.clinic_feed TO medkiosk_kiosk, medkiosk_clinic, medkiosk_bureau;
+REVOKE ALL ON hub.manifest_key_feed FROM PUBLIC;
+GRANT SELECT ON hub.manifest_key_feed TO medkiosk_clinic;
 GRANT SELECT ON hub.catalogue_feed TO medkiosk_clinic;

@@ -6,115 +6,30 @@
 
 #include "medkiosk/storage/bundle.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "identifiers.hpp"
-#include "medkiosk/storage/file_owner.hpp"
+#include "kiosk_key_pair.hpp"
 #include "outbox.hpp"
 
 namespace medkiosk::storage {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::from_hex;
+using detail::load_or_create_key;
+using detail::to_hex;
+using detail::write_file_atomically;
 constexpr const char* kMagic = "medkiosk-bundle 1";
 constexpr int kImportBatch = 1000;
 constexpr std::uintmax_t kMaxBundleBytes = 2ull << 30;
 
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-    std::string hex(size * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), bytes, size);
-    hex.pop_back();
-    return hex;
-}
-
-bool from_hex(const std::string& hex, unsigned char* out, std::size_t size) {
-    std::size_t written = 0;
-    return hex.size() == size * 2 &&
-           sodium_hex2bin(out, size, hex.data(), hex.size(), nullptr, &written, nullptr) == 0 &&
-           written == size;
-}
-
-// `data_dir`, when given: the file is the kiosk's, given to that directory's owner (file_owner.hpp).
-Result<void> write_file_atomically(const fs::path& file, const std::string& content, mode_t mode,
-                                   const fs::path& data_dir = {}) {
-    const fs::path temporary = file.string() + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
-        return Error{ErrorCode::Io, "cannot write " + temporary.string() + ": " + std::strerror(errno)};
-    if (!data_dir.empty()) {
-        if (auto handed = hand_to_data_dir_owner(fd, file, data_dir); !handed) {
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            return handed;
-        }
-    }
-    std::size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0) {
-            const int saved = errno;
-            ::close(fd);
-            return Error{ErrorCode::Io, "cannot write " + temporary.string() + ": " + std::strerror(saved) +
-                                            " — check the free space on the medium"};
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        return Error{ErrorCode::Io, "cannot flush " + temporary.string() + ": " + std::strerror(errno)};
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec) return Error{ErrorCode::Io, "cannot rename " + temporary.string() + ": " + ec.message()};
-    return {};
-}
-
-struct KeyPair {
-    std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
-    std::array<unsigned char, crypto_sign_SECRETKEYBYTES> secret_key{};
-    ~KeyPair() { sodium_memzero(secret_key.data(), secret_key.size()); }
-};
-
-Result<std::unique_ptr<KeyPair>> load_or_create_key(const fs::path& key_file) {
-    if (sodium_init() < 0) return Error{ErrorCode::Internal, "libsodium failed to initialise"};
-    auto pair = std::make_unique<KeyPair>();
-    std::error_code ec;
-    if (fs::exists(key_file, ec)) {
-        std::ifstream in(key_file, std::ios::binary);
-        in.read(reinterpret_cast<char*>(pair->secret_key.data()),
-                static_cast<std::streamsize>(pair->secret_key.size()));
-        if (in.gcount() != static_cast<std::streamsize>(pair->secret_key.size())) {
-            return Error{ErrorCode::Corrupt,
-                         "kiosk key " + key_file.string() +
-                             " is damaged (wrong size); restore it from backup — a new key "
-                             "must be registered at the hub by an administrator"};
-        }
-        crypto_sign_ed25519_sk_to_pk(pair->public_key.data(), pair->secret_key.data());
-        return pair;
-    }
-    crypto_sign_keypair(pair->public_key.data(), pair->secret_key.data());
-    const std::string bytes(reinterpret_cast<const char*>(pair->secret_key.data()), pair->secret_key.size());
-    const fs::path key_dir = key_file.has_parent_path() ? key_file.parent_path() : fs::path(".");
-    if (auto s = write_file_atomically(key_file, bytes, 0600, key_dir); !s) return s.error();
-    return pair;
-}
-
 }  // namespace
-
-Result<std::string> kiosk_public_key(const fs::path& key_file) {
-    auto pair = load_or_create_key(key_file);
-    if (!pair) return pair.error();
-    return to_hex(pair.value()->public_key.data(), pair.value()->public_key.size());
-}
 
 Result<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path& key_file,
                                    const std::string& kiosk_id_override, const fs::path& directory) {
@@ -201,6 +116,7 @@ Result<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
     if (signature_line.rfind("ed25519 ", 0) != 0 ||
         !from_hex(signature_line.substr(8), signature.data(), signature.size()))
         return refuse("signature line is missing or malformed");
+    const std::string signature_hex = signature_line.substr(8);
 
     nlohmann::json body = nlohmann::json::parse(body_text, nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("kiosk_id") ||
@@ -217,12 +133,10 @@ Result<BundleImport> import_bundle(HubSession& admin, const fs::path& file) {
                       "\" has no registered bundle key yet (it registers on its first "
                       "sync, or pass --public-key to hub add-kiosk)");
     }
-    std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
-    if (!from_hex(*registered, public_key.data(), public_key.size()))
+    if (std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> public_key{};
+        !from_hex(*registered, public_key.data(), public_key.size()))
         return refuse("registered key is malformed");
-    if (crypto_sign_verify_detached(signature.data(),
-                                    reinterpret_cast<const unsigned char*>(body_text.data()),
-                                    body_text.size(), public_key.data()) != 0) {
+    if (!kiosk_signature_valid(body_text, signature_hex, *registered)) {
         return refuse("signature does not match kiosk \"" + kiosk_id +
                       "\"'s registered key (the file was changed, or another kiosk wrote it)");
     }

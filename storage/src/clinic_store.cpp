@@ -99,12 +99,33 @@ struct ClinicStore::Impl {
         return records;
     }
 
+    Result<ManifestSignature> manifest_signature(const Manifest& manifest) {
+        auto query = db->prepare(
+            "SELECT json_extract(body, '$.public_key') FROM hub_kiosk_key "
+            "WHERE key = ?1 AND deleted = 0 AND json_valid(body)");
+        if (!query) return query.error();
+        query.value().bind_text(1, manifest.kiosk_id);
+        std::optional<std::string> key;
+        const int rc = query.value().step();
+        if (rc == SQLITE_ROW && !query.value().column_text(0).empty()) key = query.value().column_text(0);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db->last_error(rc, "reading the collection point's manifest key");
+        return check_manifest_signature(manifest, key);
+    }
+
     Result<ArrivalRecord> record_arrival(const ArrivalInput& input) {
         constexpr std::string_view kDoing = "recording an arrival";
         const Manifest& manifest = input.manifest;
         if (manifest.clinic_id != clinic_id && manifest.clinic_id != "other")
             return invalid("this dispatch was sent to clinic " + manifest.clinic_id +
                            ", and this device belongs to " + clinic_id + " — " + kNothingRecorded);
+        auto signature = manifest_signature(manifest);
+        if (!signature) return signature.error();
+        if (signature.value() == ManifestSignature::Invalid)
+            return invalid("this delivery list is not what collection point " + manifest.kiosk_id +
+                           " signed (it was changed, or printed by someone else); do not take the delivery "
+                           "on its word — call the county health bureau — " +
+                           kNothingRecorded);
         if (manifest.lines.empty())
             return invalid("the manifest has no lines — " + std::string(kNothingRecorded));
         if (input.note.size() > 500) return invalid("the note is longer than 500 bytes");
@@ -407,6 +428,11 @@ Result<std::unique_ptr<ClinicStore>> ClinicStore::open(const std::filesystem::pa
 
 const std::string& ClinicStore::clinic_id() const {
     return impl_->clinic_id;
+}
+
+Result<ManifestSignature> ClinicStore::manifest_signature(const Manifest& manifest) {
+    return without_exceptions("checking a manifest's signature",
+                              [&] { return impl_->manifest_signature(manifest); });
 }
 
 Result<ArrivalRecord> ClinicStore::record_arrival(const ArrivalInput& input) {

@@ -10,6 +10,7 @@
 #include "clinic_rows.hpp"
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"
 #include "sqlite_db.hpp"
 #include "staff_rows.hpp"
 
@@ -77,6 +78,7 @@ struct DispatchBook::Impl {
     std::unique_ptr<Ledger> owned;  // when opened by DispatchBook::open
     Database* db = nullptr;
     std::string kiosk_id;
+    std::filesystem::path signing_key_file;  // the kiosk's key, which signs every manifest
 
     Result<std::vector<ClinicChoice>> clinics() { return detail::read_clinic_rows(*db, false); }
 
@@ -396,7 +398,15 @@ struct DispatchBook::Impl {
         manifest.clinic_id = clinic_id.empty() ? "other" : clinic_id;
         manifest.order_uuid = request.order_uuid;
         manifest.dispatched_on = dispatch.dispatched_at.substr(0, 10);
+        if (auto signed_now = sign_manifest(manifest, signing_key_file); !signed_now)
+            return Error{signed_now.error().code,
+                         "cannot sign the dispatch's manifest: " + signed_now.error().message + " — " +
+                             kNothingDispatched};
         record.manifest_code = encode_manifest(manifest);
+        if (record.manifest_code.size() > kMaxManifestBytes)
+            return invalid("this dispatch's manifest is " + std::to_string(record.manifest_code.size()) +
+                           " bytes, more than one QR code holds (" + std::to_string(kMaxManifestBytes) +
+                           "); split it into two dispatches — " + kNothingDispatched);
 
         auto insert = db->prepare(
             "INSERT INTO dispatch (uuid, clinic, user_id, dispatched_at, clinic_id, order_uuid, "
@@ -546,9 +556,11 @@ struct DispatchBook::Impl {
 
 DispatchBook::DispatchBook(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-DispatchBook::DispatchBook(detail::Database& db, std::string kiosk_id) : impl_(std::make_unique<Impl>()) {
+DispatchBook::DispatchBook(detail::Database& db, std::string kiosk_id, std::filesystem::path signing_key_file)
+    : impl_(std::make_unique<Impl>()) {
     impl_->db = &db;
     impl_->kiosk_id = std::move(kiosk_id);
+    impl_->signing_key_file = std::move(signing_key_file);
 }
 
 DispatchBook::~DispatchBook() = default;
@@ -563,6 +575,7 @@ Result<std::unique_ptr<DispatchBook>> DispatchBook::open(const std::filesystem::
         impl->owned = std::move(ledger).value();
         impl->db = &detail::core_of(*impl->owned).database();
         impl->kiosk_id = options.kiosk_id;
+        impl->signing_key_file = kiosk_key_file_beside(ledger_file);
         return std::unique_ptr<DispatchBook>(new DispatchBook(std::move(impl)));
     });
 }

@@ -4,11 +4,16 @@
 #include <array>
 #include <cstdio>
 #include <set>
+#include <string_view>
+
+#include "medkiosk/storage/kiosk_key.hpp"
 
 namespace medkiosk::storage {
 namespace {
 
-constexpr std::string_view kMagic = "MKD1";
+constexpr std::string_view kUnsignedMagic = "MKD1";
+constexpr std::string_view kSignedMagic = "MKD2";
+constexpr std::size_t kSignatureDigits = 128;
 
 std::uint32_t crc32(std::string_view text) {
     static const auto table = [] {
@@ -90,12 +95,14 @@ int Manifest::packs() const {
 }
 
 bool looks_like_manifest(const std::string& text) {
-    return text.rfind(std::string(kMagic) + "|", 0) == 0;
+    return text.rfind(std::string(kUnsignedMagic) + "|", 0) == 0 ||
+           text.rfind(std::string(kSignedMagic) + "|", 0) == 0;
 }
 
-std::string encode_manifest(const Manifest& manifest) {
+namespace {
+std::string encode_checked(const Manifest& manifest, std::string_view magic) {
     // Appended piece by piece: GCC 12 warns (wrongly, -Wrestrict) on long chains of operator+.
-    std::string text(kMagic);
+    std::string text(magic);
     for (const std::string* field : {&manifest.kiosk_id, &manifest.dispatch_uuid, &manifest.clinic_id}) {
         text += '|';
         text += *field;
@@ -122,19 +129,57 @@ std::string encode_manifest(const Manifest& manifest) {
     text += check;
     return text;
 }
+}  // namespace
+
+std::string manifest_signed_part(const Manifest& manifest) {
+    return encode_checked(manifest, kSignedMagic);
+}
+
+std::string encode_manifest(const Manifest& manifest) {
+    if (manifest.signature.empty()) return encode_checked(manifest, kUnsignedMagic);
+    return manifest_signed_part(manifest) + "|" + manifest.signature;
+}
+
+Result<void> sign_manifest(Manifest& manifest, const std::filesystem::path& key_file) {
+    auto signature = sign_with_kiosk_key(key_file, manifest_signed_part(manifest));
+    if (!signature) return signature.error();
+    manifest.signature = std::move(signature).value();
+    return {};
+}
+
+ManifestSignature check_manifest_signature(const Manifest& manifest,
+                                           const std::optional<std::string>& public_key_hex) {
+    if (manifest.signature.empty()) return ManifestSignature::Unsigned;
+    if (!public_key_hex) return ManifestSignature::KeyUnknown;
+    return kiosk_signature_valid(manifest_signed_part(manifest), manifest.signature, *public_key_hex)
+               ? ManifestSignature::Valid
+               : ManifestSignature::Invalid;
+}
 
 Result<Manifest> decode_manifest(const std::string& text) {
-    if (!looks_like_manifest(text)) return invalid("it does not start with MKD1 (is this a pack's barcode?)");
+    if (!looks_like_manifest(text))
+        return invalid("it does not start with MKD2 or MKD1 (is this a pack's barcode?)");
     if (text.size() > 8000) return invalid("it is longer than any manifest");
-    const auto bar = text.rfind('|');
-    const std::string body = text.substr(0, bar + 1), check = text.substr(bar + 1);
+    std::string checked = text, signature;
+    if (text.rfind(kSignedMagic, 0) == 0) {
+        const auto last = text.rfind('|');
+        signature = text.substr(last + 1);
+        checked = text.substr(0, last);
+        if (signature.size() != kSignatureDigits ||
+            !std::all_of(signature.begin(), signature.end(),
+                         [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+            return invalid("its signature is cut or malformed (a misread code); scan it again");
+    }
+    const auto bar = checked.rfind('|');
+    const std::string body = checked.substr(0, bar + 1), check = checked.substr(bar + 1);
     char expected[16];
     std::snprintf(expected, sizeof expected, "%08x", crc32(body));
     if (check != expected)
         return invalid("its checksum does not match (a misread or changed code); scan it again");
-    const auto fields = split(text.substr(0, bar), '|');
+    const auto fields = split(checked.substr(0, bar), '|');
     if (fields.size() < 7) return invalid("it has no lines");
     Manifest manifest;
+    manifest.signature = std::move(signature);
     manifest.kiosk_id = fields[1];
     manifest.dispatch_uuid = fields[2];
     manifest.clinic_id = fields[3];

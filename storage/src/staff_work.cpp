@@ -12,6 +12,7 @@
 #include "ledger_core.hpp"
 #include "medkiosk/iso_date.hpp"
 #include "medkiosk/storage/dispatch_book.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"
 #include "staff_rows.hpp"
 
 namespace medkiosk::storage {
@@ -283,7 +284,8 @@ Result<Dispatch> StaffWork::record_dispatch(const std::string& clinic, std::int6
     request.items = items;
     request.user_id = user_id;
     request.confirm_kiosk_accepted = confirm_kiosk_accepted;
-    auto recorded = DispatchBook(core_.database(), core_.options.kiosk_id).record(request);
+    auto recorded = DispatchBook(core_.database(), core_.options.kiosk_id, kiosk_key_file_beside(core_.file))
+                        .record(request);
     if (!recorded) return recorded.error();
     return std::move(recorded.value().dispatch);
 }
@@ -342,7 +344,9 @@ Result<std::vector<StaffQueueRow>> StaffWork::queue(const StaffQueueQuery& query
 Result<std::vector<StaffQueueRow>> StaffWork::dispatch_candidates(int limit) {
     // Each drop-off with the packs still free to send as its quantity: a partly dispatched one stays
     // in the list with what is left.
-    auto candidates = DispatchBook(core_.database(), core_.options.kiosk_id).candidates(limit);
+    auto candidates =
+        DispatchBook(core_.database(), core_.options.kiosk_id, kiosk_key_file_beside(core_.file))
+            .candidates(limit);
     if (!candidates) return candidates.error();
     std::vector<StaffQueueRow> rows;
     rows.reserve(candidates.value().size());

@@ -21,6 +21,7 @@
 #include "identifiers.hpp"
 #include "medkiosk/storage/bundle.hpp"
 #include "medkiosk/storage/disk_space.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"
 #include "medkiosk/storage/sync.hpp"
 #include "outbox.hpp"
 
@@ -37,7 +38,8 @@ struct Feed {
     const char* table;
 };
 // What a collection point pulls: the reference data, the county's clinics and the bureau's orders
-// for it. A clinic-mode device pulls only what it shows: product names and the clinics.
+// for it. A clinic-mode device pulls what it shows (product names, the clinics) and the collection
+// points' keys that sign the manifests it takes deliveries by.
 constexpr Feed kCollectionPointFeeds[] = {
     {"hub.catalogue_feed", "hub_catalogue"}, {"hub.rule_feed", "hub_rule"},
     {"hub.recall_feed", "hub_recall"},       {"hub.drive_feed", "hub_drive"},
@@ -46,6 +48,7 @@ constexpr Feed kCollectionPointFeeds[] = {
 constexpr Feed kClinicFeeds[] = {
     {"hub.catalogue_feed", "hub_catalogue"},
     {"hub.clinic_feed", "hub_clinic"},
+    {"hub.manifest_key_feed", "hub_kiosk_key"},  // to check a delivery list's signature
 };
 
 std::int64_t wall_ms() {
@@ -470,8 +473,7 @@ Result<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     if (options.hub_conninfo.empty()) {
         return Error{ErrorCode::Invalid, "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL"};
     }
-    if (options.kiosk_key_file.empty())
-        options.kiosk_key_file = options.ledger_file.parent_path() / "kiosk_sign.key";
+    if (options.kiosk_key_file.empty()) options.kiosk_key_file = kiosk_key_file_beside(options.ledger_file);
     auto store = detail::OutboxStore::open(options.ledger_file);
     if (!store) return store.error();
     auto impl = std::make_unique<Impl>();

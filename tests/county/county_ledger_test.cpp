@@ -9,6 +9,7 @@
 #include "../storage/storage_test_util.hpp"
 #include "medkiosk/storage/clinic_store.hpp"
 #include "medkiosk/storage/dispatch_book.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/manifest.hpp"
 #include "support/temp_dir.hpp"
@@ -59,6 +60,55 @@ TEST(Manifest, RoundTripsAndRefusesEveryChangedCharacter) {
     Manifest bad_date = sample_manifest(1);
     bad_date.lines[0].expiry = "2027-13-40";
     EXPECT_FALSE(decode_manifest(encode_manifest(bad_date)).ok());
+}
+
+TEST(Manifest, ASignedListIsTrustedOnlyWithItsCollectionPointsKeyAndOnlyAsSigned) {
+    medkiosk::test::TempDir keys;
+    const auto key_file = keys.path() / "kiosk_sign.key";
+    const auto public_key = kiosk_public_key(key_file);
+    const auto someone_else = kiosk_public_key(keys.path() / "other.key");
+    ASSERT_TRUE(public_key.ok() && someone_else.ok());
+    Manifest m = sample_manifest(7);
+    ASSERT_TRUE(sign_manifest(m, key_file).ok());
+    const std::string code = encode_manifest(m);
+    EXPECT_EQ(code.rfind("MKD2|", 0), 0u) << code;
+    auto decoded = decode_manifest(code);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    EXPECT_EQ(decoded.value(), m);
+    EXPECT_EQ(check_manifest_signature(decoded.value(), public_key.value()), ManifestSignature::Valid);
+    EXPECT_EQ(check_manifest_signature(decoded.value(), std::nullopt), ManifestSignature::KeyUnknown);
+    EXPECT_EQ(check_manifest_signature(decoded.value(), someone_else.value()), ManifestSignature::Invalid);
+
+    // The forger's way: change a count and recompute the checksum (encode does), keeping the signature.
+    Manifest more = decoded.value();
+    more.lines[2].quantity += 5;
+    auto forged = decode_manifest(encode_manifest(more));
+    ASSERT_TRUE(forged.ok()) << "the checksum alone is no protection: it reads";
+    EXPECT_EQ(check_manifest_signature(forged.value(), public_key.value()), ManifestSignature::Invalid);
+    Manifest elsewhere = decoded.value();
+    elsewhere.clinic_id = "hexi-vc";
+    EXPECT_EQ(check_manifest_signature(elsewhere, public_key.value()), ManifestSignature::Invalid);
+    // Signed by another key with the collection point's name on it.
+    Manifest impostor = sample_manifest(7);
+    ASSERT_TRUE(sign_manifest(impostor, keys.path() / "other.key").ok());
+    EXPECT_EQ(check_manifest_signature(impostor, public_key.value()), ManifestSignature::Invalid);
+
+    // No changed character ever verifies: it is unreadable, or its signature fails.
+    for (std::size_t i = 0; i < code.size(); ++i) {
+        std::string changed = code;
+        changed[i] = static_cast<char>(changed[i] == '1' ? '2' : '1');
+        auto read = decode_manifest(changed);
+        EXPECT_TRUE(!read.ok() ||
+                    check_manifest_signature(read.value(), public_key.value()) == ManifestSignature::Invalid)
+            << "position " << i;
+    }
+    auto cut = decode_manifest(code.substr(0, code.size() - 10));
+    ASSERT_FALSE(cut.ok());
+    EXPECT_NE(cut.error().message.find("signature"), std::string::npos) << cut.error().message;
+    // Lists printed before signing still read, as unsigned.
+    EXPECT_EQ(check_manifest_signature(decode_manifest(encode_manifest(sample_manifest(2))).value(),
+                                       public_key.value()),
+              ManifestSignature::Unsigned);
 }
 
 class CountyLedgerTest : public ::testing::Test {
@@ -281,6 +331,39 @@ TEST_F(ClinicLedgerTest, AnArrivalCountsMissingDamagedAndExtraPacksOnce) {
     input.counts = {{1, 1, 2}};
     EXPECT_FALSE(store->record_arrival(input).ok());
     EXPECT_EQ(clinic_local("SELECT count(*) FROM outbox WHERE entity = 'arrival'"), 1);
+}
+
+TEST_F(ClinicLedgerTest, AListChangedAfterSigningIsRefusedOneNotYetCheckableIsTaken) {
+    const auto key_file = dir.path() / "cp-a" / "kiosk_sign.key";
+    std::filesystem::create_directories(key_file.parent_path());
+    ArrivalInput input;
+    input.user_id = nurse;
+    input.manifest = sample_manifest(2);
+    ASSERT_TRUE(sign_manifest(input.manifest, key_file).ok());
+    Manifest forged = input.manifest;
+    forged.lines[0].quantity = 9;
+    EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::KeyUnknown)
+        << "no key pulled from the hub yet";
+    // The hub's feed brings cp-a's key (as the sync stores it).
+    RawDb(clinic_file)
+        .exec(
+            "INSERT INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES ('cp-a', "
+            "json_object('kiosk_id', "
+            "'cp-a', 'public_key', '" +
+            kiosk_public_key(key_file).value() + "'), 7, 0)");
+    EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::Valid);
+    ArrivalInput changed = input;
+    changed.manifest = forged;
+    auto refused = store->record_arrival(changed);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("not what collection point cp-a signed"), std::string::npos)
+        << refused.error().message;
+    EXPECT_EQ(clinic_local("SELECT count(*) FROM clinic_arrival"), 0);
+    auto taken = store->record_arrival(input);
+    ASSERT_TRUE(taken.ok()) << taken.error().message;
+    // A key the administrator cleared at the hub (fed as deleted) no longer vouches for anything.
+    RawDb(clinic_file).exec("UPDATE hub_kiosk_key SET deleted = 1 WHERE key = 'cp-a'");
+    EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::KeyUnknown);
 }
 
 TEST_F(ClinicLedgerTest, GivenOutAndDisposalsNeverExceedTheStockAndExpiredPacksNeverGoOut) {

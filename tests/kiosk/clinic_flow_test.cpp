@@ -111,13 +111,15 @@ class ClinicFlowTest : public ::testing::Test {
         flow.submit(t0);
         flow.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Accepted, 5, 0s, ""}}, t0);
     }
-    void read_manifest(const storage::Manifest& manifest) {
+    void read_manifest(const storage::Manifest& manifest,
+                       storage::ManifestSignature signature = storage::ManifestSignature::Valid) {
         flow.on_scan(scan(storage::encode_manifest(manifest)), kToday, t0);
         ASSERT_FALSE(office.manifests.empty());
         ManifestCheck check;
         check.manifest = office.manifests.back();
         check.names = {{"对乙酰氨基酚片", "Paracetamol"}, {"右美沙芬糖浆", "Dextromethorphan"}};
         check.for_this_clinic = true;
+        check.signature = signature;
         flow.on_reply({office.tickets, check}, t0);
     }
 };
@@ -150,6 +152,25 @@ TEST_F(ClinicFlowTest, OnlyASignedInClinicUserReachesTheTasksAndIdleSignsOut) {
     flow.tick(t0 + 181s);
     EXPECT_EQ(flow.screen(), ClinicScreen::Welcome) << "an unattended screen signs out";
     EXPECT_EQ(office.sign_outs, 1);
+}
+
+TEST_F(ClinicFlowTest, AForgedListIsRefusedAndOneNotYetCheckableIsTakenSayingSo) {
+    sign_in();
+    flow.open_arrival(t0);
+    read_manifest(manifest_for("xinan-vc"), storage::ManifestSignature::Invalid);
+    ASSERT_TRUE(flow.message().has_value());
+    EXPECT_EQ(flow.message()->key, "clinic.manifest_forged");
+    EXPECT_FALSE(flow.message()->ok);
+    EXPECT_TRUE(flow.arrival_lines().empty()) << "nothing to confirm from a forged list";
+    flow.confirm_arrival(t0);
+    EXPECT_TRUE(office.arrivals.empty());
+
+    storage::Manifest next = manifest_for("xinan-vc");
+    next.dispatch_uuid = "5f0c3b1e-8a4d-4c2e-9b7a-1d2e3f4a5b6d";
+    read_manifest(next, storage::ManifestSignature::KeyUnknown);
+    EXPECT_EQ(flow.message()->key, "clinic.manifest_read_key_unknown");
+    EXPECT_TRUE(flow.message()->ok);
+    EXPECT_EQ(flow.arrival_lines().size(), 2u);
 }
 
 TEST_F(ClinicFlowTest, AnArrivalStartsAsListedAndScannedPacksCountInstead) {

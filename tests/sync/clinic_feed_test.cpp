@@ -3,7 +3,8 @@
 // clinic the hub retired is retired here and kept; pulling again changes nothing; a hub that cannot be
 // reached leaves the list and its "last updated from the hub" time as they were; a connection cut in
 // the middle of the pull (a proxy that stops forwarding) keeps what was stored, and the next round
-// completes it.
+// completes it. A clinic device also gets the collection points' manifest keys, and with them tells
+// a delivery list the collection point signed from one changed or printed by someone else.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,7 +21,10 @@
 #include <vector>
 
 #include "medkiosk/storage/clinic_list.hpp"
+#include "medkiosk/storage/clinic_store.hpp"
+#include "medkiosk/storage/county.hpp"
 #include "medkiosk/storage/dispatch_book.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"
 #include "sync_fixture.hpp"
 
 namespace medkiosk::test {
@@ -201,6 +205,60 @@ TEST_F(ClinicFeedTest, TheHubsClinicsWinRetireAndLeaveLocalOnesAndAPullAgainChan
     EXPECT_EQ(updated_at(*kiosk.ledger), before);
     storage::testing::RawDb raw(kiosk.ledger_file, true);
     EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+}
+
+TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatItSigned) {
+    add_hub_clinic("shitang-vc", "石塘村卫生室");
+    // The collection point: its first sync registers its key at the hub (trust on first use).
+    TestKiosk point = make_kiosk("signer");
+    ASSERT_TRUE(point.ledger);
+    auto point_worker = worker_for(point);
+    ASSERT_TRUE(point_worker);
+    auto round = point_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+
+    TestKiosk device;
+    device.id = unique_kiosk_id("device");
+    device.password = "pw-" + device.id;
+    auto role = storage::add_clinic_device(*pg.admin(database), device.id, "shitang-vc", device.password);
+    ASSERT_TRUE(role.ok()) << role.error().message;
+    device.conninfo = pg.role_conninfo(database, role.value(), device.password);
+    device.ledger_file = temp.path() / device.id / "ledger.db";
+    std::filesystem::create_directories(device.ledger_file.parent_path());
+    storage::LedgerOptions device_options;
+    device_options.kiosk_id = device.id;
+    auto store = storage::ClinicStore::open(device.ledger_file, device_options, "shitang-vc");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+
+    storage::Manifest manifest;
+    manifest.kiosk_id = point.id;
+    manifest.dispatch_uuid = "8e0c2a9e-1111-4a4a-8a8a-000000000009";
+    manifest.clinic_id = "shitang-vc";
+    manifest.dispatched_on = "2026-12-02";
+    manifest.lines = {{1, "06901234567892", "2027-06-30", "fever", 3}};
+    ASSERT_TRUE(storage::sign_manifest(manifest, storage::kiosk_key_file_beside(point.ledger_file)).ok());
+    storage::Manifest forged = manifest;
+    forged.lines[0].quantity = 30;
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::KeyUnknown);
+
+    auto device_worker = worker_for(device);
+    ASSERT_TRUE(device_worker);
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid);
+    EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.manifest_key_feed WHERE key = '" + device.id + "'"), 0)
+        << "a clinic device signs no manifests: its own key is not fed";
+
+    // An administrator clears the key (a replaced kiosk): fed as deleted, it vouches for nothing.
+    hub_exec("UPDATE hub.kiosk SET public_key = NULL WHERE kiosk_id = '" + point.id + "'");
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::KeyUnknown);
+    // A collection point's login cannot read the keys (nor needs to).
+    auto as_point = storage::HubSession::connect(point.conninfo, 5);
+    ASSERT_TRUE(as_point.ok()) << as_point.error().message;
+    EXPECT_FALSE(as_point.value()->query("SELECT count(*) FROM hub.manifest_key_feed", {}).ok());
 }
 
 TEST_F(ClinicFeedTest, ACutInTheMiddleOfThePullKeepsWhatArrivedAndTheNextRoundCompletesIt) {

@@ -209,7 +209,7 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // intact; a packing list for each, to print.
     EXPECT_EQ(sql(ledger, "SELECT clinic_id || ' ' || coalesce(order_uuid, '-') FROM dispatch ORDER BY id"),
               "xinan-vc -\nwest-thc " + order);
-    EXPECT_EQ(sql(ledger, "SELECT count(*) FROM dispatch WHERE manifest LIKE 'MKD1|%'"), "2");
+    EXPECT_EQ(sql(ledger, "SELECT count(*) FROM dispatch WHERE manifest LIKE 'MKD2|%'"), "2") << "signed";
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("A1") + "'"),
               "1");
     EXPECT_EQ(sql(ledger, "SELECT quantity FROM dispatch_item WHERE dropoff_uuid = '" + uuid_of("D1") + "'"),

@@ -292,6 +292,10 @@ void ClinicFlow::on_reply(const ClinicReply& reply, Clock::time_point now) {
             show(false, "clinic.manifest_other_clinic", {{"clinic", check->manifest.clinic_id}});
             return;
         }
+        if (check->signature == storage::ManifestSignature::Invalid) {
+            show(false, "clinic.manifest_forged", {{"collection_point", check->manifest.kiosk_id}});
+            return;
+        }
         manifest_ = check->manifest;
         already_ = check->already;
         for (std::size_t i = 0; i < check->manifest.lines.size(); ++i) {
@@ -301,8 +305,14 @@ void ClinicFlow::on_reply(const ClinicReply& reply, Clock::time_point now) {
         }
         if (already_)
             show(false, "clinic.arrival_already", {{"date", already_->received_at.substr(0, 10)}});
-        else
+        else if (check->signature == storage::ManifestSignature::Valid)
             show(true, "clinic.manifest_read", {{"packs", std::to_string(manifest_->packs())}});
+        else  // taken, saying why it could not be checked: the hub checks it against the dispatch
+            show(true,
+                 check->signature == storage::ManifestSignature::Unsigned
+                     ? "clinic.manifest_read_unsigned"
+                     : "clinic.manifest_read_key_unknown",
+                 {{"packs", std::to_string(manifest_->packs())}, {"collection_point", manifest_->kiosk_id}});
         return;
     }
     if (const auto found = names_tickets_.find(reply.ticket); found != names_tickets_.end()) {

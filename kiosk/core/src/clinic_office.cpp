@@ -52,6 +52,9 @@ class LocalClinicOffice final : public ClinicPort {
             auto already = clinic.value()->arrival_for(manifest.kiosk_id, manifest.dispatch_uuid);
             if (!already) return already.error();
             check.already = already.value();
+            auto signature = clinic.value()->manifest_signature(manifest);
+            if (!signature) return signature.error();
+            check.signature = signature.value();
             for (const auto& line : manifest.lines) check.names.push_back(names_of(line.product));
             return check;
         });

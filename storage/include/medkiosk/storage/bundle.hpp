@@ -8,12 +8,10 @@
 #include <string>
 
 #include "medkiosk/result.hpp"
+#include "medkiosk/storage/kiosk_key.hpp"  // the key that signs a bundle
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage {
-
-// Creates the key pair (mode 0600) when absent; returns the public key in hex.
-Result<std::string> kiosk_public_key(const std::filesystem::path& key_file);
 
 struct BundleExport {
     std::filesystem::path file;

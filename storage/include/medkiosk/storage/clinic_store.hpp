@@ -111,7 +111,12 @@ class ClinicStore {
 
     const std::string& clinic_id() const;
 
-    // A dispatch is confirmed once; one for another clinic is refused.
+    // Whether the manifest is what its collection point signed, by the key the hub fed this device.
+    Result<ManifestSignature> manifest_signature(const Manifest& manifest);
+    // A dispatch is confirmed once; one for another clinic, or a manifest whose signature does not
+    // match its collection point's key (changed, or printed by someone else), is refused. Unsigned
+    // and not-yet-verifiable manifests are taken: the hub counts an arrival only against a dispatch
+    // it holds.
     Result<ArrivalRecord> record_arrival(const ArrivalInput& input);
     Result<std::optional<ArrivalRecord>> arrival_for(const std::string& dispatch_kiosk_id,
                                                      const std::string& dispatch_uuid);

@@ -85,7 +85,7 @@ struct DispatchRecord {
     std::string order_uuid;
     bool closes_order = false;
     Manifest manifest;
-    std::string manifest_code;  // encode_manifest(manifest): the QR's text
+    std::string manifest_code;  // encode_manifest(manifest), signed: the QR's text
 };
 
 class DispatchBook {
@@ -93,8 +93,9 @@ class DispatchBook {
     // Its own connection to the ledger (migrated through Ledger::open first).
     static Result<std::unique_ptr<DispatchBook>> open(const std::filesystem::path& ledger_file,
                                                       const LedgerOptions& options);
-    // On a connection the caller owns and keeps open (the Ledger's own).
-    DispatchBook(detail::Database& db, std::string kiosk_id);
+    // On a connection the caller owns and keeps open (the Ledger's own); manifests are signed with the
+    // key in `signing_key_file` (kiosk_key.hpp).
+    DispatchBook(detail::Database& db, std::string kiosk_id, std::filesystem::path signing_key_file);
     ~DispatchBook();
     DispatchBook(const DispatchBook&) = delete;
     DispatchBook& operator=(const DispatchBook&) = delete;

@@ -40,6 +40,7 @@ struct ManifestCheck {
     std::optional<storage::ArrivalRecord> already;
     std::vector<ProductNames> names;  // per manifest line
     bool for_this_clinic = true;
+    storage::ManifestSignature signature = storage::ManifestSignature::Unsigned;
 };
 
 using ClinicAnswer = std::variant<PinCheck, ClinicOverview, ManifestCheck, storage::ArrivalRecord,
