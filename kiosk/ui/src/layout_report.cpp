@@ -95,11 +95,17 @@ struct State {
     std::vector<Item> items;          // noted since the last report
     std::vector<Box> other_language;  // noted since the last report: NoteLatinOnPurpose
     std::uint64_t previous_frame_hash = 0;
+    // What the last frame drew, to say what changed when a state never settles.
+    std::vector<std::string> previous_frame_drawing;
+    int unsettled_frames = 0;
     // The atlas's glyphs by the top-left corner of their UV rectangle.
     std::unordered_map<std::uint64_t, AtlasGlyph> by_uv;
     std::vector<AtlasGlyph> all_glyphs;
     const void* atlas_seen = nullptr;
     std::size_t atlas_glyphs_seen = 0;
+    float atlas_font_size = 0;
+    int atlas_width = 0;
+    int atlas_height = 0;
     std::uint64_t last_hash = 0;
 };
 
@@ -121,9 +127,19 @@ void index_atlas(State& s) {
     std::size_t count = 0;
     for (const ImFont* font : atlas->Fonts) count += static_cast<std::size_t>(font->Glyphs.Size);
     const void* identity = atlas->Fonts.Size > 0 ? atlas->Fonts[0]->Glyphs.Data : nullptr;
-    if (identity == s.atlas_seen && count == s.atlas_glyphs_seen) return;
+    // A donor's larger text rebuilds the atlas with the same glyphs at another size: the same count and,
+    // as often as not, the same allocation, but every UV rectangle elsewhere. An index kept from the
+    // other size matched almost no glyph (the text went unchecked) and the odd one wrongly (a CJK glyph
+    // reported cut on an English receipt), so the size and the texture's layout are part of it too.
+    const float font_size = atlas->Fonts.Size > 0 ? atlas->Fonts[0]->FontSize : 0.0f;
+    if (identity == s.atlas_seen && count == s.atlas_glyphs_seen && font_size == s.atlas_font_size &&
+        atlas->TexWidth == s.atlas_width && atlas->TexHeight == s.atlas_height)
+        return;
     s.atlas_seen = identity;
     s.atlas_glyphs_seen = count;
+    s.atlas_font_size = font_size;
+    s.atlas_width = atlas->TexWidth;
+    s.atlas_height = atlas->TexHeight;
     s.by_uv.clear();
     s.all_glyphs.clear();
     for (const ImFont* font : atlas->Fonts) {
@@ -563,6 +579,34 @@ void ReportLayout(std::string_view screen, std::string_view lang) {
     // the keyboard opens, a tab's first frame before its scroll range is known) is not what anyone sees.
     const bool stable = hash == s.previous_frame_hash;
     s.previous_frame_hash = hash;
+    // A state that changes every frame is never checked, and a person sees it flicker: after 60 frames
+    // of it, say once what differs between the last two.
+    std::vector<std::string> drawing;
+    for (const Glyph& g : glyphs) {
+        std::string line;
+        append_utf8(line, g.codepoint);
+        drawing.push_back(line + "@" + describe(g.quad));
+    }
+    for (const Item& item : items) drawing.push_back(item.label + "@" + describe(item.rect));
+    s.unsettled_frames = stable ? 0 : s.unsettled_frames + 1;
+    if (s.unsettled_frames == 60) {
+        std::size_t first = 0;
+        while (first < drawing.size() && first < s.previous_frame_drawing.size() &&
+               drawing[first] == s.previous_frame_drawing[first])
+            ++first;
+        const auto at = [first](const std::vector<std::string>& d) {
+            return first < d.size() ? d[first] : std::string("(nothing)");
+        };
+        kiosk::log_event("layout-problem",
+                         {{"screen", std::string(screen)},
+                          {"lang", std::string(lang)},
+                          {"kind", "unsettled"},
+                          {"text", "changes every frame"},
+                          {"other", "now=" + at(drawing) + " before=" + at(s.previous_frame_drawing) +
+                                        " drawn=" + std::to_string(drawing.size()) + "/" +
+                                        std::to_string(s.previous_frame_drawing.size())}});
+    }
+    s.previous_frame_drawing = std::move(drawing);
     if (!stable || hash == s.last_hash) return;
     s.last_hash = hash;
     split_into_runs(glyphs);

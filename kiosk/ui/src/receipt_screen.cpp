@@ -23,10 +23,13 @@ void DrawReceiptScreen(UiContext& ui) {
     const ImVec2 rest = ImGui::GetContentRegionAvail();
     const bool landscape = area.x >= area.y;
     const float done_height = std::max(MinTouchPx(), em * 2.2f);
-    // Landscape (a 7" 1024x600 panel with 3 mm capitals): the words and "Done" on the left, the QR code
-    // as large as the height allows on the right. Portrait: one column.
-    const float qr_size = landscape ? std::min({rest.y, rest.x * 0.4f, em * 14.0f})
-                                    : std::min(rest.y * 0.3f, std::min(rest.x * 0.8f, em * 12.0f));
+    // Landscape (a 7" 1024x600 panel with 3 mm capitals): the words on the left; on the right the QR
+    // code as large as the height leaves above "Done", which sits under it at the foot of the screen,
+    // so the words never push it out of view (with larger text they scroll instead). Portrait: one
+    // column, "Done" at the foot.
+    const float qr_size =
+        landscape ? std::min({rest.y - done_height - style.ItemSpacing.y, rest.x * 0.4f, em * 14.0f})
+                  : std::min(rest.y * 0.3f, std::min(rest.x * 0.8f, em * 12.0f));
     const float words_width = landscape ? rest.x - qr_size - style.ItemSpacing.x : rest.x;
     const ImVec2 start = ImGui::GetCursorPos();
 
@@ -51,18 +54,27 @@ void DrawReceiptScreen(UiContext& ui) {
     }
     centred(ui.tr("receipt.hint"));
     ImGui::PopTextWrapPos();
-    const float button_width = std::min(words_width, std::max(em * 10.0f, words_width * 0.7f));
-    ImGui::SetCursorPos(ImVec2(start.x + (words_width - button_width) * 0.5f,
-                               std::max(ImGui::GetCursorPosY(), start.y + rest.y - done_height)));
-    if (BigButton(ui.tr("receipt.done") + "##done", ImVec2(button_width, done_height), colours::primary) ||
-        ui.keys.enter) {
-        ui.donor.finish = true;
+    const auto done = [&](float width) {
+        if (BigButton(ui.tr("receipt.done") + "##done", ImVec2(width, done_height), colours::primary) ||
+            ui.keys.enter) {
+            ui.donor.finish = true;
+        }
+    };
+    if (!landscape) {
+        const float button_width = std::min(words_width, std::max(em * 10.0f, words_width * 0.7f));
+        ImGui::SetCursorPos(ImVec2(start.x + (words_width - button_width) * 0.5f,
+                                   std::max(ImGui::GetCursorPosY(), start.y + rest.y - done_height)));
+        done(button_width);
     }
     ImGui::EndGroup();
     if (landscape) {
-        ImGui::SetCursorPos(ImVec2(start.x + words_width + style.ItemSpacing.x,
-                                   start.y + std::max(0.0f, (rest.y - qr_size) * 0.5f)));
+        const float column_x = start.x + words_width + style.ItemSpacing.x;
+        const float qr_top =
+            start.y + std::max(0.0f, (rest.y - done_height - style.ItemSpacing.y - qr_size) * 0.5f);
+        ImGui::SetCursorPos(ImVec2(column_x, qr_top));
         DrawQrCode(code, qr_size);
+        ImGui::SetCursorPos(ImVec2(column_x, start.y + rest.y - done_height));
+        done(qr_size);
     }
     ImGui::End();
 }

@@ -83,18 +83,6 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
     return placement;
 }
 
-// One field in a cell of the two-column table under the picture: the label muted, the value after it.
-void DrawField(UiContext& ui, const char* key, const std::string& value) {
-    ImGui::TableNextColumn();
-    ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
-    ImGui::TextUnformatted(ui.tr(key).c_str());
-    ImGui::PopStyleColor();
-    ImGui::SameLine();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(value.empty() ? ui.tr("field.not_on_code").c_str() : value.c_str());
-    ImGui::PopTextWrapPos();
-}
-
 std::string ExpiryText(UiContext& ui, const kiosk::CurrentPack& current) {
     const auto& pack = *current.pack;
     if (!pack.expiry) return {};
@@ -130,37 +118,85 @@ std::vector<PackField> PackFields(UiContext& ui, const kiosk::CurrentPack& curre
     return fields;
 }
 
+// How a field sits in its cell of `width`: the value after its muted label when both fit on the line,
+// else on the lines under it, wrapped at spaces.
+struct FieldLayout {
+    bool value_below = false;
+    float height = 0;
+};
+
+const std::string& FieldValue(UiContext& ui, const PackField& field) {
+    return field.value.empty() ? ui.tr("field.not_on_code") : field.value;
+}
+
+FieldLayout LayOutField(UiContext& ui, const PackField& field, float width) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const std::string& value = FieldValue(ui, field);
+    const float label = ImGui::CalcTextSize(ui.tr(field.key).c_str()).x;
+    if (label + style.ItemSpacing.x + ImGui::CalcTextSize(value.c_str()).x <= width)
+        return {false, ImGui::GetTextLineHeight()};
+    return {true, ImGui::GetTextLineHeight() + style.ItemSpacing.y +
+                      ImGui::CalcTextSize(value.c_str(), nullptr, false, std::max(1.0f, width)).y};
+}
+
+// Two fields to a row when each fits its half without breaking a word (a 14-digit GTIN at a 7" panel's
+// text size does not fit half of the picture's column), else one to a row.
+int FieldColumns(UiContext& ui, const std::vector<PackField>& fields, float width) {
+    const float cell = (width - ImGui::GetStyle().CellPadding.x * 4) * 0.5f;
+    for (const auto& field : fields) {
+        const std::string& value = FieldValue(ui, field);
+        for (std::size_t at = 0; at <= value.size();) {
+            const std::size_t end = std::min(value.find(' ', at), value.size());
+            if (ImGui::CalcTextSize(value.c_str() + at, value.c_str() + end).x > cell) return 1;
+            at = end + 1;
+        }
+        if (ImGui::CalcTextSize(ui.tr(field.key).c_str()).x > cell) return 1;
+    }
+    return 2;
+}
+
+float CellWidth(float width, int columns) {
+    const float padding = ImGui::GetStyle().CellPadding.x * 2 * static_cast<float>(columns);
+    return (width - padding) / static_cast<float>(columns);
+}
+
 // The height DrawPackFields takes in `width`, so the picture above it leaves the room.
 float PackFieldsHeight(UiContext& ui, const kiosk::CurrentPack& current, float width) {
     const ImGuiStyle& style = ImGui::GetStyle();
     if (!current.pack) return ImGui::CalcTextSize(current.parse_error.c_str(), nullptr, false, width).y;
-    const float cell = (width - style.CellPadding.x * 4) * 0.5f;
     const auto fields = PackFields(ui, current);
+    const auto columns = static_cast<std::size_t>(FieldColumns(ui, fields, width));
+    const float cell = CellWidth(width, static_cast<int>(columns));
     float height = 0;
-    for (std::size_t row = 0; row < fields.size(); row += 2) {
+    for (std::size_t row = 0; row < fields.size(); row += columns) {
         float row_height = 0;
-        for (std::size_t i = row; i < std::min(row + 2, fields.size()); ++i) {
-            // As DrawField lays it out: the value wraps in what the label leaves of the cell.
-            const float label = ImGui::CalcTextSize(ui.tr(fields[i].key).c_str()).x + style.ItemSpacing.x;
-            const std::string& value = fields[i].value.empty() ? ui.tr("field.not_on_code") : fields[i].value;
-            row_height =
-                std::max(row_height,
-                         ImGui::CalcTextSize(value.c_str(), nullptr, false, std::max(1.0f, cell - label)).y);
-        }
+        for (std::size_t i = row; i < std::min(row + columns, fields.size()); ++i)
+            row_height = std::max(row_height, LayOutField(ui, fields[i], cell).height);
         height += row_height + style.CellPadding.y * 2;
     }
-    return height;
+    return height + style.ItemSpacing.y;  // the table's own spacing under its last row
 }
 
 // What the code says about the pack, under the picture (the panel beside it keeps the verdict and the
-// buttons): two columns, so four fields take two lines.
-void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current) {
+// buttons): in two columns when they fit, so four fields take two lines.
+void DrawPackFields(UiContext& ui, const kiosk::CurrentPack& current, float width) {
     if (!current.pack) {
         TextWrappedColoured(colours::muted_text, current.parse_error);
         return;
     }
-    if (!ImGui::BeginTable("fields", 2, ImGuiTableFlags_SizingStretchSame)) return;
-    for (const auto& field : PackFields(ui, current)) DrawField(ui, field.key, field.value);
+    const auto fields = PackFields(ui, current);
+    const int columns = FieldColumns(ui, fields, width);
+    if (!ImGui::BeginTable("fields", columns, ImGuiTableFlags_SizingStretchSame, ImVec2(width, 0))) return;
+    for (const auto& field : fields) {
+        ImGui::TableNextColumn();
+        ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
+        ImGui::TextUnformatted(ui.tr(field.key).c_str());
+        ImGui::PopStyleColor();
+        if (!LayOutField(ui, field, CellWidth(width, columns)).value_below) ImGui::SameLine();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(FieldValue(ui, field).c_str());
+        ImGui::PopTextWrapPos();
+    }
     ImGui::EndTable();
 }
 
@@ -264,13 +300,27 @@ void DrawScanScreen(UiContext& ui) {
     const float column_width = landscape ? std::floor(area.x * 0.58f) : area.x;
     const float finish_height = std::max(MinTouchPx(), em * 1.8f);
     const bool fields_shown = current && !problem;
-    const float fields_height = fields_shown ? PackFieldsHeight(ui, *current, column_width) : 0;
+    // The fields are laid out in the width left beside a scroll bar whether or not one is shown: a
+    // layout that depended on it would switch between two every frame when it is just needed.
+    const float fields_width = column_width - style.ScrollbarSize;
+    const float fields_height = fields_shown ? PackFieldsHeight(ui, *current, fields_width) : 0;
     const float count_height = ui.flow.recorded_count() > 0 ? ImGui::GetTextLineHeightWithSpacing() : 0;
-    const float below_preview = fields_height + count_height + finish_height + style.ItemSpacing.y * 2;
     const float column_height = landscape ? area.y : std::floor(area.y * 0.48f);
+    // The picture takes what the fields leave, down to a third of the column (enough to aim a box);
+    // fields that need more (English or larger text on a 7" panel) scroll in their own area above
+    // "Finish", which stays in its place.
+    const float fixed_below = count_height + finish_height + style.ItemSpacing.y * 2;
+    const float preview_height = std::floor(
+        std::max({em * 4.0f, column_height * 0.33f, column_height - fixed_below - fields_height - 2.0f}));
+    const float fields_room = std::max(0.0f, column_height - fixed_below - preview_height);
     ImGui::BeginChild("picture", ImVec2(column_width, column_height), false, ImGuiWindowFlags_NoScrollbar);
-    DrawPreview(ui, ImVec2(column_width, std::max(em * 4.0f, column_height - below_preview)));
-    if (fields_shown) DrawPackFields(ui, *current);
+    DrawPreview(ui, ImVec2(column_width, preview_height));
+    if (fields_shown) {
+        ImGui::BeginChild("fields", ImVec2(column_width, fields_room), false);
+        ScrollByDrag();
+        DrawPackFields(ui, *current, fields_width);
+        ImGui::EndChild();
+    }
     ImGui::SetCursorPosY(std::max(ImGui::GetCursorPosY(), column_height - finish_height - count_height));
     if (ui.flow.recorded_count() > 0) {
         TextWrappedColoured(

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
@@ -112,36 +113,60 @@ void DrawTouchKeyboard(UiContext& ui) {
             for (const auto& key : row) units += key.width;
             unit = std::min(unit, (width - spacing * static_cast<float>(row.size() - 1)) / units);
         }
+        using Kind = kiosk::TouchKeyboard::Key::Kind;
+        // What a key shows: its character, or the word for what it does in the kiosk's language.
+        const auto face_of = [&](const kiosk::TouchKeyboard::Key& key) {
+            std::string face = s.keyboard.face(key);
+            if (key.kind == Kind::Layer) {
+                face = ui.tr(s.keyboard.layer() == kiosk::TouchKeyboard::Layer::Letters ? "kbd.symbols"
+                                                                                        : "kbd.letters");
+            } else if (key.kind != Kind::Text) {
+                face = ui.tr("kbd." + key.id);
+                if (key.kind == Kind::Shift && s.keyboard.shift() == kiosk::TouchKeyboard::Shift::Locked)
+                    face = "● " + face;
+            }
+            return face;
+        };
         std::optional<kiosk::TouchKeyboard::Key> pressed;
         for (const auto& row : rows) {
+            // Each key as wide as its share of the row, but never narrower than its word ("Cancel" at a
+            // 7" panel's text size is wider than 1.5 keys): what a word needs more comes off the row's
+            // widest key (the space bar, Done), which has room to spare.
+            std::vector<float> widths;
+            std::vector<std::string> faces;
+            float missing = 0;
+            std::size_t widest = 0;
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                faces.push_back(face_of(row[i]));
+                widths.push_back(unit * row[i].width);
+                const float needed = ImGui::CalcTextSize(faces[i].c_str()).x + style.FramePadding.x * 2;
+                if (row[i].kind != Kind::Text && needed > widths[i]) {
+                    missing += needed - widths[i];
+                    widths[i] = needed;
+                }
+                if (row[i].width > row[widest].width) widest = i;
+            }
+            widths[widest] = std::max(MinTouchPx(), widths[widest] - missing);
             float row_width = spacing * static_cast<float>(row.size() - 1);
-            for (const auto& key : row) row_width += unit * key.width;
-            ImGui::SetCursorPosX(style.WindowPadding.x + (width - row_width) * 0.5f);
-            bool first = true;
-            for (const auto& key : row) {
-                if (!first) ImGui::SameLine(0, spacing);
-                first = false;
-                using Kind = kiosk::TouchKeyboard::Key::Kind;
-                std::string face = s.keyboard.face(key);
+            for (const float w : widths) row_width += w;
+            ImGui::SetCursorPosX(style.WindowPadding.x + std::max(0.0f, (width - row_width) * 0.5f));
+            for (std::size_t i = 0; i < row.size(); ++i) {
+                const auto& key = row[i];
+                if (i > 0) ImGui::SameLine(0, spacing);
+                std::string face = faces[i];
                 ImVec4 colour = colours::primary;
                 if (key.kind == Kind::Layer) {
-                    face = ui.tr(s.keyboard.layer() == kiosk::TouchKeyboard::Layer::Letters ? "kbd.symbols"
-                                                                                            : "kbd.letters");
                     colour = colours::neutral;
                 } else if (key.kind != Kind::Text) {
-                    face = ui.tr("kbd." + key.id);
                     colour = key.kind == Kind::Done     ? colours::accept
                              : key.kind == Kind::Cancel ? colours::refuse
                                                         : colours::neutral;
-                    if (key.kind == Kind::Shift && s.keyboard.shift() == kiosk::TouchKeyboard::Shift::Locked)
-                        face = "● " + face;
                     if (key.kind == Kind::Shift && s.keyboard.shift() != kiosk::TouchKeyboard::Shift::Off)
                         colour = colours::primary;
                 }
                 // "#" + "##id" would read as ImGui's "###" (an id with no label): keep them apart.
                 if (!face.empty() && face.back() == '#') face += ' ';
-                if (BigButton(face + "##kbd-" + key.id, ImVec2(unit * key.width, key_height), colour))
-                    pressed = key;
+                if (BigButton(face + "##kbd-" + key.id, ImVec2(widths[i], key_height), colour)) pressed = key;
             }
         }
         // Enter on a physical keyboard (a technician over a USB keyboard, the tests) is Done.

@@ -142,10 +142,14 @@ bool BeginFullscreen(const char* id) {
         ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
         ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
     const bool shown = ImGui::Begin(id, nullptr, flags);
-    if (shown && ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && !ImGui::IsAnyItemActive() &&
+    if (shown) ScrollByDrag();
+    return shown;
+}
+
+void ScrollByDrag() {
+    if (ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && !ImGui::IsAnyItemActive() &&
         ImGui::IsMouseDragging(ImGuiMouseButton_Left, MinTouchPx() * 0.2f))
         ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
-    return shown;
 }
 
 namespace {

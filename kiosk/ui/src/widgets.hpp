@@ -33,6 +33,9 @@ void ApplyKioskStyle(float font_px);
 
 // Begins a window that covers the whole viewport without decoration.
 bool BeginFullscreen(const char* id);
+// In a window or child that scrolls when its content is taller than it: a drag anywhere but on a button
+// moves it (a finger cannot aim at a thin scroll bar).
+void ScrollByDrag();
 
 // Touch targets are at least 11 mm on their short side: the window computes the pixels once from the
 // screen's physical size (kiosk::DisplayMetrics) and sets them before the first frame. Buttons are
