@@ -56,6 +56,18 @@ void DrawHubResult(UiContext& ui) {
     } else if (const auto& result = tech.hub_test().result; result && !result->ok()) {
         TextWrappedColoured(colours::refuse, "× " + kiosk::outcome_text(*result));
     }
+    // On a short screen the Test button sits at the tab's bottom edge and its answer would appear
+    // below the fold: the tab scrolls once to show the answer (or "running"), each time a new one comes.
+    static int shown_state = 0;  // 0 nothing, 1 running, 2 an answer
+    const bool answered =
+        tech.hub_report().has_value() || (tech.hub_test().result && !tech.hub_test().result->ok());
+    const int state = tech.hub_test_running() ? 1 : answered ? 2 : 0;
+    if (state != shown_state) {
+        shown_state = state;
+        const float bottom =
+            ImGui::GetScrollY() + ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y;
+        if (state != 0 && ImGui::GetCursorPosY() > bottom) ImGui::SetScrollHereY(1.0f);
+    }
 }
 
 void DrawSettingsTab(UiContext& ui, float column, float field) {
