@@ -41,6 +41,41 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
+// Taps a fold button (the queue's filters, the dispatch picker) until the kiosk logs `event` in `state`
+// once more: a loaded machine may drop a tap, and a second tap on a toggle that did open would close it.
+::testing::AssertionResult toggle_to(KioskDriver& k, BackgroundProcess& kiosk, const std::string& screen,
+                                     const std::string& id, const std::string& event,
+                                     const std::string& state) {
+    const std::string line = "event=" + event + " state=" + state;
+    const auto count = [&] {
+        const std::string out = kiosk.output();
+        int found = 0;
+        for (auto at = out.find(line); at != std::string::npos; at = out.find(line, at + 1)) ++found;
+        return found;
+    };
+    const int before = count();
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (auto clicked = k.click(screen, id); !clicked) return clicked;
+        if (eventually([&] { return count() > before; }, 3s)) {
+            std::this_thread::sleep_for(300ms);  // drawn, its buttons logged
+            return ::testing::AssertionSuccess();
+        }
+    }
+    return ::testing::AssertionFailure() << id << " never logged " << line << "\n" << kiosk.output();
+}
+
+// The dispatch screen's orders, townships and clinics, opened if they are folded into one button (the
+// kiosk logs event=dispatch-picker state=folded|unfolded|open|closed as that changes).
+::testing::AssertionResult open_dispatch_picker(KioskDriver& k, BackgroundProcess& kiosk) {
+    std::this_thread::sleep_for(500ms);  // settled: the fold is decided from the last frame's heights
+    const std::string out = kiosk.output();
+    const auto at = out.rfind("event=dispatch-picker state=");
+    if (at == std::string::npos) return ::testing::AssertionFailure() << "no dispatch-picker state\n" << out;
+    const std::string state = out.substr(at + 28, out.find_first_of(" \n", at + 28) - at - 28);
+    if (state == "open" || state == "unfolded") return ::testing::AssertionSuccess();
+    return toggle_to(k, kiosk, "dispatch", "pick-clinic", "dispatch-picker", "open");
+}
+
 TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     Xvfb x(1280, 800);
     ASSERT_TRUE(x.ok()) << x.error();
@@ -107,9 +142,9 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     // Filter to the packs waiting for the pharmacist's check: only the unknown product is left. The
     // filters are folded into one button at this size (the list keeps five rows or more): opened, a
     // choice, folded again.
-    ASSERT_TRUE(k.click("queue", "filters"));
+    ASSERT_TRUE(toggle_to(k, kiosk, "queue", "filters", "queue-filters", "open"));
     ASSERT_TRUE(k.click("queue", "decision-review"));
-    ASSERT_TRUE(k.click("queue", "filters"));
+    ASSERT_TRUE(toggle_to(k, kiosk, "queue", "filters", "queue-filters", "closed"));
     // The filtered list arrives from the back office within a few frames; its first row is the
     // unknown product (row0 of the full list would be pack A, which the count below would catch).
     std::this_thread::sleep_for(800ms);
@@ -122,9 +157,9 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     EXPECT_EQ(sql(ledger, "SELECT COUNT(*) FROM dropoff WHERE review_state = 'approved'"), "1")
         << "only that one";
     k.shot("queue-filtered-confirmed-en");
-    ASSERT_TRUE(k.click("queue", "filters"));
+    ASSERT_TRUE(toggle_to(k, kiosk, "queue", "filters", "queue-filters", "open"));
     ASSERT_TRUE(k.click("queue", "decision-any"));
-    ASSERT_TRUE(k.click("queue", "filters"));
+    ASSERT_TRUE(toggle_to(k, kiosk, "queue", "filters", "queue-filters", "closed"));
 
     // A dispatch: the free packs earliest expiry first (A 2027-03, B 2027-06, C 2029-01; D is held for
     // the order). The clinic is chosen from the list, one township at a time: West Town, then Xinan.
@@ -134,16 +169,26 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     ASSERT_TRUE(k.click("dispatch", "confirm"));
     // The orders, townships and clinics fold into one button when they and three rows of the list do
     // not fit; opened, they show in the list's place until a clinic is chosen.
-    const auto open_picker = [&] {
-        return kiosk.wait_for_output("event=button screen=dispatch id=pick-clinic", 3s)
-                   ? k.click("dispatch", "pick-clinic")
-                   : ::testing::AssertionSuccess();
-    };
+    const auto open_picker = [&] { return open_dispatch_picker(k, kiosk); };
     ASSERT_TRUE(open_picker());
     ASSERT_TRUE(kiosk.wait_for_output("event=button screen=dispatch id=township1", 5s));
     ASSERT_TRUE(k.click("dispatch", "township1"));
     ASSERT_TRUE(eventually([&] { return k.button("dispatch", "clinic2").has_value(); })) << kiosk.output();
+    const int closed_before =
+        static_cast<int>(kiosk.output().find("state=closed by=clinic-chosen") != std::string::npos);
     ASSERT_TRUE(k.click("dispatch", "clinic2"));
+    // A folded picker closes once the clinic is chosen and the list is drawn again in its place.
+    if (kiosk.output().find("event=dispatch-picker state=open") != std::string::npos) {
+        ASSERT_TRUE(eventually([&] {
+            const std::string out = kiosk.output();
+            int found = 0;
+            for (auto at = out.find("state=closed by=clinic-chosen"); at != std::string::npos;
+                 at = out.find("state=closed by=clinic-chosen", at + 1))
+                ++found;
+            return found > closed_before;
+        })) << kiosk.output();
+        std::this_thread::sleep_for(300ms);
+    }
     ASSERT_TRUE(k.click("dispatch", "less0"));  // A: one of its two boxes
     ASSERT_TRUE(k.click("dispatch", "keep1"));  // B stays here
     k.shots_both_languages("dispatch", "en", "zh");
@@ -373,11 +418,9 @@ TEST_P(StaffScreens, ShowSeveralWholeRowsAndWrapLongClinicNames) {
     ASSERT_TRUE(confirm.has_value());
     EXPECT_TRUE(confirm->hidden.empty()) << "the confirm button is in view";
     k.shots_both_languages("dispatch", "en", "zh");
-    // The clinics of the first township (Long Valley): the long name wraps inside the screen. On a short
-    // screen the picker is folded into one button ("Clinic: choose one ▼") and opens in the list's place.
-    if (run.height < 700) {
-        ASSERT_TRUE(k.click("dispatch", "pick-clinic"));
-    }
+    // The clinics of the first township (Long Valley): the long name wraps inside the screen. Folded into
+    // one button ("Clinic: choose one ▼") where it and three rows do not fit, it opens in the list's place.
+    ASSERT_TRUE(open_dispatch_picker(k, kiosk));
     ASSERT_TRUE(eventually([&] { return k.button("dispatch", "clinic1").has_value(); })) << kiosk.output();
     k.shots_both_languages("dispatch-picker", "en", "zh");
     for (const char* id : {"clinic0", "clinic1"}) {
@@ -386,8 +429,9 @@ TEST_P(StaffScreens, ShowSeveralWholeRowsAndWrapLongClinicNames) {
         EXPECT_LE(rect->x + rect->w, run.width) << id << " runs off the screen";
     }
     ASSERT_TRUE(k.click("dispatch", "clinic0"));
-    if (run.height < 700) {  // chosen: the picker folds again, naming the clinic (cut with "…")
-        ASSERT_TRUE(kiosk.wait_for_output("event=button screen=dispatch id=pick-clinic", 5s));
+    if (kiosk.output().find("event=dispatch-picker state=open") != std::string::npos) {
+        // chosen: the picker folds again, naming the clinic (cut with "…")
+        ASSERT_TRUE(kiosk.wait_for_output("event=dispatch-picker state=closed by=clinic-chosen", 5s));
     }
     k.shots_both_languages("dispatch-long-clinic", "en", "zh");
     ASSERT_TRUE(k.click_to("dispatch", "back", "queue"));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
 #include "widgets.hpp"
@@ -98,6 +99,11 @@ void DrawDispatchScreen(UiContext& ui) {
     const bool fold_picker =
         ImGui::GetContentRegionAvail().y <
         picker_height + g_confirm_height + ImGui::GetTextLineHeightWithSpacing() * 1.5f + row_height * 3.0f;
+    static int logged_fold = -1;  // the tests read whether the picker is folded from the log
+    if (logged_fold != (fold_picker ? 1 : 0)) {
+        logged_fold = fold_picker ? 1 : 0;
+        kiosk::log_event("dispatch-picker", {{"state", fold_picker && !picker_open ? "folded" : "unfolded"}});
+    }
     if (fold_picker) {
         const auto* chosen = staff.clinic();
         std::string name =
@@ -118,15 +124,20 @@ void DrawDispatchScreen(UiContext& ui) {
         RowLabel(ui.tr("staff.dispatch_clinic"), 0);
         ImGui::SameLine();
         if (ChoiceButton(name + (picker_open ? " ▲" : " ▼") + "##pick-clinic", picker_open,
-                         ImVec2(0, ImGui::GetFrameHeight())))
+                         ImVec2(0, ImGui::GetFrameHeight()))) {
             picker_open = !picker_open;
+            kiosk::log_event("dispatch-picker", {{"state", picker_open ? "open" : "closed"}});
+        }
     }
     const float picker_top = ImGui::GetCursorPosY();
     const std::string clinic_before = staff.clinic_id();
     if (!fold_picker || picker_open) DrawClinicPicker(ui);
     if (!fold_picker || picker_open) picker_height = ImGui::GetCursorPosY() - picker_top;
     if (fold_picker && picker_open) {
-        if (staff.clinic_id() != clinic_before && !staff.clinic_id().empty()) picker_open = false;
+        if (staff.clinic_id() != clinic_before && !staff.clinic_id().empty()) {
+            picker_open = false;
+            kiosk::log_event("dispatch-picker", {{"state", "closed"}, {"by", "clinic-chosen"}});
+        }
         ImGui::End();
         return;
     }

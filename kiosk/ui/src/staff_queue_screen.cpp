@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
 #include "widgets.hpp"
@@ -176,8 +177,10 @@ void DrawStaffQueueScreen(UiContext& ui) {
                         (filter.days == 0 ? 0 : 1) + (filter.category.empty() ? 0 : 1);
         if (ChoiceButton(ui.tr("staff.filters") + " (" + std::to_string(set) + ") " +
                              (filters_open ? "▲" : "▼") + "##filters",
-                         filters_open, ImVec2(0, ImGui::GetFrameHeight())))
+                         filters_open, ImVec2(0, ImGui::GetFrameHeight()))) {
             filters_open = !filters_open;
+            kiosk::log_event("queue-filters", {{"state", filters_open ? "open" : "closed"}});
+        }
     }
     const bool show_filters = !fold_filters || filters_open;
     const float filters_top = ImGui::GetCursorPosY();
