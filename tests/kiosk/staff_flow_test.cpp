@@ -405,6 +405,40 @@ TEST_F(StaffWorkTest, AConfirmationIsStoredAtOnceAndASecondRefusalMakesTheFirstF
     EXPECT_EQ(office.undone[0].first, std::vector<std::string>{"c"}) << "only the latest can be undone";
 }
 
+// Red team: a second refusal inside the first one's window stored the first at once while the banner
+// showed only the second's Undo, so the pharmacist believed Undo still reached the first.
+TEST_F(StaffWorkTest, ARefusalMadeFinalByTheNextOneIsSaidBesideTheNewUndo) {
+    staff.on_reply(
+        {office.queue_tickets.back(), std::vector<QueueItem>{item("a", "accept"), item("b", "review", 2),
+                                                             item("c", "review"), item("d", "review")}},
+        t0);
+    staff.toggle("a", t0);
+    staff.apply(ReviewAction::Reject, t0);
+    EXPECT_FALSE(staff.made_final().any()) << "nothing was held before";
+    staff.toggle("b", t0 + 2s);
+    staff.apply(ReviewAction::Dispose, t0 + 2s);
+    ASSERT_EQ(office.reviews.size(), 1u) << "the first refusal is stored now";
+    EXPECT_EQ(staff.made_final().rejected, 1u) << "and the banner says it is final";
+    EXPECT_EQ(staff.made_final().disposed, 0u);
+    staff.toggle("c", t0 + 3s);
+    staff.apply(ReviewAction::Reject, t0 + 3s);
+    EXPECT_EQ(staff.made_final().rejected, 1u);
+    EXPECT_EQ(staff.made_final().disposed, 1u) << "each one made final is counted";
+    staff.undo(t0 + 4s);
+    ASSERT_EQ(office.undone.size(), 1u);
+    EXPECT_EQ(office.undone[0].first, std::vector<std::string>{"c"}) << "Undo takes back only the latest";
+    EXPECT_FALSE(staff.made_final().any()) << "no banner, nothing to say";
+
+    // A hold whose window had passed (not yet ticked) was final anyway: nothing to say.
+    staff.clear_selection(t0 + 5s);  // the undo selected c again
+    staff.toggle("d", t0 + 5s);
+    staff.apply(ReviewAction::Reject, t0 + 5s);
+    staff.toggle("a", t0 + 16s);
+    staff.apply(ReviewAction::Reject, t0 + 16s);
+    EXPECT_FALSE(staff.made_final().any());
+    EXPECT_EQ(office.reviews.back().first, std::vector<std::string>{"d"});
+}
+
 TEST_F(StaffWorkTest, LeavingTheQueueMakesAHeldRefusalFinalBeforeAnythingElseIsAsked) {
     staff.toggle("a", t0);
     staff.apply(ReviewAction::Reject, t0);

@@ -91,6 +91,21 @@ TEST(Translations, ChineseSentencesUseFullWidthPunctuation) {
     }
 }
 
+// Issue 16: the pharmacist's screens count boxes with the charts' word ("Counted in boxes." /
+// 「单位：盒。」); the dispatch button said "2 pack(s)" while the charts beside it said boxes.
+TEST(Translations, StaffScreensCountBoxesWithTheChartsWord) {
+    Translations translations;
+    ASSERT_TRUE(translations.load(kLangDir).ok());
+    ASSERT_NE(translations.text(Language::English, "staff.charts_unit").find("boxes"), std::string::npos);
+    ASSERT_NE(translations.text(Language::Chinese, "staff.charts_unit").find("盒"), std::string::npos);
+    for (const char* key : {"staff.dispatch_confirm", "staff.dispatched_summary"}) {
+        const std::string english = translations.text(Language::English, key);
+        EXPECT_NE(english.find("{packs} box(es)"), std::string::npos) << key << ": " << english;
+        EXPECT_EQ(english.find("pack("), std::string::npos) << key << ": " << english;
+        EXPECT_NE(translations.text(Language::Chinese, key).find("{packs} 盒"), std::string::npos) << key;
+    }
+}
+
 TEST(Translations, AMissingKeyShowsTheKeyItself) {
     Translations translations;
     ASSERT_TRUE(translations.load(kLangDir).ok());

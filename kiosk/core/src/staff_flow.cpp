@@ -63,6 +63,7 @@ void StaffFlow::close() {
     store_held(hold_.release());
     storing_.clear();
     undo_ticket_ = 0;
+    made_final_ = {};
     screen_ = StaffScreen::Closed;
     pin_.clear();
     pin_ticket_ = 0;
@@ -336,7 +337,18 @@ void StaffFlow::apply(ReviewAction action, Steady::time_point now) {
     }
     message_.clear();
     message_done_ = {};
-    store_held(hold_.hold(std::move(uuids), action, now));
+    auto displaced = hold_.hold(std::move(uuids), action, now);
+    // A hold whose window had already passed was final anyway; one still undoable is made final by
+    // this tap, which the banner says (else the pharmacist would believe Undo still reaches it).
+    if (displaced && now < displaced->until) {
+        (displaced->action == ReviewAction::Dispose ? made_final_.disposed : made_final_.rejected) +=
+            displaced->uuids.size();
+        log_event("review-made-final",
+                  {{"dropoffs", std::to_string(displaced->uuids.size())}, {"by", "next-action"}});
+    } else {
+        made_final_ = {};
+    }
+    store_held(std::move(displaced));
     selected_.clear();
     std::erase_if(items_, [this](const QueueItem& item) { return hidden(item.uuid); });
 }
@@ -345,6 +357,7 @@ void StaffFlow::undo(Steady::time_point now) {
     touch(now);
     auto taken = hold_.undo(now);
     if (!taken) return;
+    made_final_ = {};
     message_.clear();
     message_done_ = {};
     undo_ticket_ = office_.undo_review(taken->uuids, taken->action);

@@ -67,7 +67,18 @@ constexpr Series kSeries[] = {{Outcome::Accepted, &storage::DropOffCount::accept
 void Legend(UiContext& ui) {
     const float em = ImGui::GetFontSize();
     ImDrawList* draw = ImGui::GetWindowDrawList();
+    // Each swatch with its word stays on the row when it fits, else starts the next (a 1024 px screen).
+    bool first = true;
+    auto fits_here = [&](float width) {
+        if (first) {
+            first = false;
+            return;
+        }
+        const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        if (ImGui::GetItemRectMax().x + em * 1.5f + width <= right) ImGui::SameLine(0, em * 1.5f);
+    };
     auto swatch = [&](Outcome outcome, const std::string& label) {
+        fits_here(em * 1.4f + ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize(label.c_str()).x);
         const ImVec2 at = ImGui::GetCursorScreenPos();
         OutcomeBar(draw, ImVec2(at.x, at.y + em * 0.2f), ImVec2(at.x + em * 1.2f, at.y + em), outcome, em);
         ImGui::Dummy(ImVec2(em * 1.4f, em));
@@ -75,12 +86,11 @@ void Legend(UiContext& ui) {
         ImGui::TextUnformatted(label.c_str());
     };
     swatch(Outcome::Accepted, ui.tr("staff.chart_accepted"));
-    ImGui::SameLine(0, em * 1.5f);
     swatch(Outcome::Awaiting, ui.tr("staff.chart_awaiting"));
-    ImGui::SameLine(0, em * 1.5f);
     swatch(Outcome::Refused, ui.tr("staff.chart_refused"));
-    ImGui::SameLine(0, em * 1.5f);
-    ImGui::TextColored(colours::muted_text, "%s", ui.tr("staff.charts_unit").c_str());
+    const std::string unit = ui.tr("staff.charts_unit");
+    fits_here(ImGui::CalcTextSize(unit.c_str()).x);
+    ImGui::TextColored(colours::muted_text, "%s", unit.c_str());
 }
 
 std::int64_t Peak(const std::vector<storage::DropOffCount>& counts) {
@@ -203,14 +213,20 @@ void DrawChartsScreen(UiContext& ui) {
     }
     const kiosk::ChartData& data = *staff.charts();
     const std::string range = std::to_string(data.days);
-    const float room = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2;
+    // Both charts share what is left below the two headings; neither pushes the screen into scrolling
+    // (the category list scrolls inside its own box).
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float room = ImGui::GetContentRegionAvail().y - ImGui::GetTextLineHeightWithSpacing() * 2 - spacing;
+    const float category_least = em * 2.5f;
+    const float day_height = std::max(em * 4.0f, std::min(room * 0.5f, room - category_least));
     ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.charts_by_day"), {{"days", range}}).c_str());
-    DayChart(data.by_day, ImVec2(ImGui::GetContentRegionAvail().x, std::max(em * 5.0f, room * 0.5f)));
+    DayChart(data.by_day, ImVec2(ImGui::GetContentRegionAvail().x, day_height));
     ImGui::TextUnformatted(kiosk::fill(ui.tr("staff.charts_by_category"), {{"days", range}}).c_str());
     if (data.by_category.empty()) {
         TextWrappedColoured(colours::muted_text, ui.tr("staff.empty"));
     } else {
-        CategoryChart(ui, data.by_category, ImVec2(0, std::max(em * 3.0f, ImGui::GetContentRegionAvail().y)));
+        CategoryChart(ui, data.by_category,
+                      ImVec2(0, std::max(category_least, ImGui::GetContentRegionAvail().y)));
     }
     ImGui::End();
 }

@@ -61,9 +61,13 @@ void DrawClinicRow(UiContext& ui, const storage::ClinicChoice& clinic, float col
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float action = em * 6.0f;
     const bool local = clinic.source == "local";
+    // A name up to 200 characters wraps at the tab's edge; its id and kind follow on the same line only
+    // when the name leaves room for them.
+    const std::string name = name_of(ui, clinic);
+    const float name_width = ImGui::CalcTextSize(name.c_str()).x;
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(name_of(ui, clinic).c_str());
-    ImGui::SameLine(0, spacing * 2);
+    TextWrappedColoured(colours::text, name);
+    if (name_width < ImGui::GetContentRegionAvail().x * 0.6f) ImGui::SameLine(0, spacing * 2);
     TextWrappedColoured(colours::muted_text,
                         clinic.clinic_id + " · " +
                             ui.tr(clinic.kind == "township-health-centre" ? "tech.clinics.kind_centre"

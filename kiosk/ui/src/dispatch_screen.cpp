@@ -6,12 +6,19 @@
 
 #include <algorithm>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
 namespace {
+
+// The confirm row's height as last drawn (with its spacing): the list takes the rest.
+float g_confirm_height = 0.0f;
+
+void DrawClinicPicker(UiContext& ui);
+void DrawDispatchList(UiContext& ui, float row_height);
 
 std::string clinic_label(const UiContext& ui, const storage::ClinicChoice& clinic) {
     return ui.flow.language() == kiosk::Language::Chinese ? clinic.name_zh : clinic.name_en;
@@ -66,7 +73,6 @@ void DrawDispatchScreen(UiContext& ui) {
     }
     auto& staff = ui.back_office.staff;
     const float em = ImGui::GetFontSize();
-    const ImGuiStyle& style = ImGui::GetStyle();
     ImGui::PushFont(ui.fonts.title);
     ImGui::TextUnformatted(ui.tr("staff.dispatch_heading").c_str());
     ImGui::PopFont();
@@ -84,6 +90,65 @@ void DrawDispatchScreen(UiContext& ui) {
         return;
     }
 
+    // On a short screen (a 7" 1024x600 panel) the orders, the clinic picker and the hint would leave
+    // no room for the list: they fold into one button naming the clinic, and open in the list's place
+    // until a clinic is chosen. Unfolded when they and three rows fit (last frame's heights).
+    static bool picker_open = false;
+    static float picker_height = em * 12.0f;  // folded from the first frame on a small screen
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
+    const bool fold_picker =
+        ImGui::GetContentRegionAvail().y <
+        picker_height + g_confirm_height + ImGui::GetTextLineHeightWithSpacing() * 1.5f + row_height * 3.0f;
+    static int logged_fold = -1;  // the tests read whether the picker is folded from the log
+    if (logged_fold != (fold_picker ? 1 : 0)) {
+        logged_fold = fold_picker ? 1 : 0;
+        kiosk::log_event("dispatch-picker", {{"state", fold_picker && !picker_open ? "folded" : "unfolded"}});
+    }
+    if (fold_picker) {
+        const auto* chosen = staff.clinic();
+        std::string name =
+            chosen != nullptr ? clinic_label(ui, *chosen) : ui.tr("staff.dispatch_pick_clinic");
+        // One line: a long name is cut with "…" here and shown whole in the picker.
+        const float room = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize(" ▲").x -
+                           ImGui::CalcTextSize(ui.tr("staff.dispatch_clinic").c_str()).x - em * 3.0f;
+        if (ImGui::CalcTextSize(name.c_str()).x > room) {
+            while (!name.empty() && ImGui::CalcTextSize((name + "…").c_str()).x > room) {
+                name.pop_back();
+                while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80)
+                    name.pop_back();
+                if (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0xC0)
+                    name.pop_back();
+            }
+            name += "…";
+        }
+        RowLabel(ui.tr("staff.dispatch_clinic"), 0);
+        ImGui::SameLine();
+        if (ChoiceButton(name + (picker_open ? " ▲" : " ▼") + "##pick-clinic", picker_open,
+                         ImVec2(0, ImGui::GetFrameHeight()))) {
+            picker_open = !picker_open;
+            kiosk::log_event("dispatch-picker", {{"state", picker_open ? "open" : "closed"}});
+        }
+    }
+    const float picker_top = ImGui::GetCursorPosY();
+    const std::string clinic_before = staff.clinic_id();
+    if (!fold_picker || picker_open) DrawClinicPicker(ui);
+    if (!fold_picker || picker_open) picker_height = ImGui::GetCursorPosY() - picker_top;
+    if (fold_picker && picker_open) {
+        if (staff.clinic_id() != clinic_before && !staff.clinic_id().empty()) {
+            picker_open = false;
+            kiosk::log_event("dispatch-picker", {{"state", "closed"}, {"by", "clinic-chosen"}});
+        }
+        ImGui::End();
+        return;
+    }
+    DrawDispatchList(ui, row_height);
+    ImGui::End();
+}
+
+namespace {
+
+void DrawClinicPicker(UiContext& ui) {
+    auto& staff = ui.back_office.staff;
     // The bureau's orders first: fulfilling one decides the clinic and the packs.
     if (!staff.orders().empty()) {
         RowLabel(ui.tr("staff.dispatch_orders"), 0);
@@ -116,9 +181,11 @@ void DrawDispatchScreen(UiContext& ui) {
         RowLabel(ui.tr("staff.dispatch_order_clinic"), 0);
         ImGui::SameLine();
         const auto* clinic = staff.clinic();
+        ImGui::PushTextWrapPos(0.0f);  // a clinic's name may be 200 characters
         ImGui::TextUnformatted(clinic != nullptr
                                    ? (clinic_label(ui, *clinic) + " · " + township_label(ui, *clinic)).c_str()
                                    : staff.clinic_id().c_str());
+        ImGui::PopTextWrapPos();
     } else if (staff.clinics().empty() && !staff.dispatch_loading()) {
         TextWrappedColoured(colours::refuse, ui.tr("staff.dispatch_no_clinics_yet"));
     } else {
@@ -146,10 +213,15 @@ void DrawDispatchScreen(UiContext& ui) {
         }
     }
     TextWrappedColoured(colours::muted_text, ui.tr("staff.dispatch_hint"));
+}
 
-    const float footer = ImGui::GetFrameHeightWithSpacing() * 2.0f + em * 0.5f;
-    const float table_height = std::max(em * 4.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
+// The accepted items earliest expiry first, each kept or left with its quantity, down to the confirm
+// row (as tall as it was drawn last frame).
+void DrawDispatchList(UiContext& ui, float row_height) {
+    auto& staff = ui.back_office.staff;
+    const float em = ImGui::GetFontSize();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - g_confirm_height);
     if (staff.dispatch_loading()) {
         ImGui::BeginChild("dispatch-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -163,12 +235,22 @@ void DrawDispatchScreen(UiContext& ui) {
                                      ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
+        // The keep toggle as wide as "✓ 2027-03-31" and the category as its heading or widest name (ImGui
+        // would cut the heading with "…"); the product and state share the rest.
+        const float expiry_width =
+            std::max(ImGui::CalcTextSize(ui.tr("staff.column_expiry").c_str()).x,
+                     ImGui::CalcTextSize("✓ 0000-00-00").x + style.FramePadding.x * 2) +
+            style.CellPadding.x * 2;
+        float category_width = ImGui::CalcTextSize(ui.tr("staff.column_category").c_str()).x;
+        for (const auto& line : staff.dispatch_lines())
+            category_width = std::max(category_width,
+                                      ImGui::CalcTextSize(CategoryLabel(ui, line.item.category).c_str()).x);
         ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                em * 6.6f);
+                                expiry_width);
         ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                1.2f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                category_width + style.CellPadding.x * 2);
         ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 1.4f);
         // − n/m ＋: the buttons as wide as their sign needs (a full-width ＋ at large text is wider
@@ -193,7 +275,9 @@ void DrawDispatchScreen(UiContext& ui) {
                 staff.set_included(line.item.uuid, !line.included, ui.now);
             auto cell = [&](const std::string& text) {
                 ImGui::TableNextColumn();
-                ImGui::AlignTextToFramePadding();
+                // Level with the row button's label when on one line; two lines fill the row as they are.
+                if (ImGui::CalcTextSize(text.c_str()).x <= ImGui::GetContentRegionAvail().x)
+                    ImGui::AlignTextToFramePadding();
                 if (!line.included) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
                 ImGui::PushTextWrapPos(0.0f);  // a long name wraps in its column
                 ImGui::TextUnformatted(text.c_str());
@@ -222,6 +306,7 @@ void DrawDispatchScreen(UiContext& ui) {
         ImGui::EndTable();
     }
 
+    const float confirm_top = ImGui::GetCursorPosY();
     const std::string confirm =
         "✓ " +
         kiosk::fill(ui.tr("staff.dispatch_confirm"), {{"count", std::to_string(staff.dispatch_count())},
@@ -248,7 +333,9 @@ void DrawDispatchScreen(UiContext& ui) {
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
                 StaffMessage(ui));
     }
-    ImGui::End();
+    g_confirm_height = ImGui::GetCursorPosY() - confirm_top;
 }
+
+}  // namespace
 
 }  // namespace medkiosk::ui

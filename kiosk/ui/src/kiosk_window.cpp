@@ -447,6 +447,9 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         const auto language_before = flow.language();
         // First, so that a key meant for the warning does not reach the screen (it stays on top).
         if (!staff.open() && out_of_order == kiosk::OutOfOrder::None) DrawStillThere(ui);
+        // Escape closes the on-screen keyboard first; only the next one is the screen's (sign out).
+        const bool keyboard_cancelled = ui.keys.escape && CancelTouchKeyboard();
+        if (keyboard_cancelled) ui.keys.escape = false;
         DrawScreen(ui, out_of_order);
         DrawTouchKeyboard(ui);
         FlushButtonLog(shown_screen.c_str());
@@ -463,8 +466,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         }
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];
-        if (mouse_busy || ui.keys.enter || ui.keys.escape || !ui.keys.digits.empty() || ui.keys.backspace ||
-            language_before != flow.language() ||
+        if (mouse_busy || ui.keys.enter || ui.keys.escape || keyboard_cancelled || !ui.keys.digits.empty() ||
+            ui.keys.backspace || language_before != flow.language() ||
             shown_screen != screen_name(flow, staff, parts.clinic, out_of_order)) {
             prompt_frames = 3;
         }

@@ -6,12 +6,16 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
 #include "widgets.hpp"
 
 namespace medkiosk::ui {
 namespace {
+
+// The sync footer's height as last drawn (with its spacing): the list takes the rest.
+float g_footer_height = 0.0f;
 
 // Continues the row when the button fits beside the last item, else starts a new row: the filters
 // wrap at 1024 px instead of running off the screen.
@@ -71,6 +75,27 @@ void DrawSyncState(UiContext& ui) {
         line += "   × " + kiosk::fill(ui.tr("staff.sync_last_error"), {{"error", error}});
     }
     TextWrappedColoured(sync->last_error.empty() ? colours::muted_text : colours::refuse, line);
+}
+
+// The sync state in a few words, for the control row of a short screen (the whole footer shows with
+// the filters): how much is uploaded, and × when the last round failed.
+void DrawSyncShort(UiContext& ui) {
+    const auto sync = ui.back_office.staff.sync_state();
+    std::string text = ui.tr("staff.sync_short_no_hub");
+    bool failed = false;
+    if (sync) {
+        const double total = static_cast<double>(sync->acknowledged + sync->backlog);
+        const int percent =
+            static_cast<int>(total > 0 ? static_cast<double>(sync->acknowledged) / total * 100.0 : 100.0);
+        failed = !sync->last_error.empty();
+        text = (failed ? "× " : "") +
+               kiosk::fill(ui.tr("staff.sync_short"), {{"percent", std::to_string(percent)}});
+    }
+    SameLineIfFits(text, false);
+    ImGui::AlignTextToFramePadding();
+    ImGui::PushStyleColor(ImGuiCol_Text, failed ? colours::refuse : colours::muted_text);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopStyleColor();
 }
 
 void DrawCategoryPicker(UiContext& ui) {
@@ -136,19 +161,29 @@ void DrawStaffQueueScreen(UiContext& ui) {
             changed = true;
         }
     };
-    // On a short screen (a 7" 1024x600 panel with 3 mm capitals) the filter rows would leave no room
-    // for the list: they fold into one button that says how many are set, and open in its place.
+    // Unless the screen is tall enough for the filter rows and five rows of the list (a 1920x1080
+    // panel), the filters fold into one button that says how many are set, and open in the list's
+    // place: at 1280x800 they left one to three rows, at 1024x600 none. The heights are last frame's.
     static bool filters_open = false;
-    const bool fold_filters = ImGui::GetContentRegionAvail().y < em * 18.0f;
+    static float filters_height = em * 10.0f;  // the unfolded filter rows, measured when drawn
+    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
+    // (The footer counted as the bar and a line, not as last drawn: it moves when the filters fold.)
+    const float list_wanted = ImGui::GetFrameHeightWithSpacing() * 3.0f +
+                              ImGui::GetTextLineHeightWithSpacing() +
+                              ImGui::GetTextLineHeightWithSpacing() * 1.5f + row_height * 5.0f;
+    const bool fold_filters = ImGui::GetContentRegionAvail().y < filters_height + list_wanted;
     if (fold_filters) {
         const int set = (filter.review_state.empty() ? 0 : 1) + (filter.decision.empty() ? 0 : 1) +
                         (filter.days == 0 ? 0 : 1) + (filter.category.empty() ? 0 : 1);
         if (ChoiceButton(ui.tr("staff.filters") + " (" + std::to_string(set) + ") " +
                              (filters_open ? "▲" : "▼") + "##filters",
-                         filters_open, ImVec2(0, ImGui::GetFrameHeight())))
+                         filters_open, ImVec2(0, ImGui::GetFrameHeight()))) {
             filters_open = !filters_open;
+            kiosk::log_event("queue-filters", {{"state", filters_open ? "open" : "closed"}});
+        }
     }
     const bool show_filters = !fold_filters || filters_open;
+    const float filters_top = ImGui::GetCursorPosY();
     if (show_filters) {
         RowLabel(ui.tr("staff.filter_state"), 0);
         namespace state = kiosk::review_state;
@@ -196,28 +231,50 @@ void DrawStaffQueueScreen(UiContext& ui) {
                         category.c_str());
         }
         text_choice(ui.tr("staff.no_category") + "##category-none", filter.category, storage::kNoCategory);
+        filters_height = ImGui::GetCursorPosY() - filters_top;
     }
     if (changed) staff.set_filter(filter, ui.now);
     if (fold_filters && filters_open) {  // the filters in the list's place until folded again
+        ImGui::Separator();
+        DrawSyncState(ui);
         ImGui::End();
         return;
     }
 
-    // Selection and actions.
-    if (fold_filters && !filters_open) SameLineIfFits(ui.tr("staff.refresh"), false);
-    if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()), colours::primary))
-        staff.refresh(ui.now);
-    if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
-    if (Button(ui.tr("staff.clear_selection") + "##clear", colours::neutral)) staff.clear_selection(ui.now);
+    // Selection and actions. With the filters folded the list needs every row it can get: nothing
+    // selected, the row has the filters, Refresh and Select all; once rows are selected, the same row
+    // holds Clear and the actions on them (which could not be pressed before anyway).
+    const bool one_row = fold_filters && !staff.picking_category();
+    const bool any_selected = !staff.selected().empty();
     const std::string selected =
         kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
-    SameLineIfFits(selected, false);
-    ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted(selected.c_str());
+    if (!one_row || !any_selected) {
+        if (fold_filters) SameLineIfFits(ui.tr("staff.refresh"), false);
+        if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()),
+                      colours::primary))
+            staff.refresh(ui.now);
+        if (Button(ui.tr("staff.select_all") + "##select-all", colours::neutral)) staff.select_all(ui.now);
+    }
+    if (!one_row || any_selected) {
+        const std::string clear = ui.tr("staff.clear_selection") +
+                                  (one_row ? " (" + std::to_string(staff.selected().size()) + ")" : "");
+        if (one_row) {
+            if (BigButton(clear + "##clear", ImVec2(0, ImGui::GetFrameHeight()), colours::neutral))
+                staff.clear_selection(ui.now);
+        } else if (Button(clear + "##clear", colours::neutral)) {
+            staff.clear_selection(ui.now);
+        }
+    }
+    if (!one_row || !any_selected) {
+        SameLineIfFits(selected, false);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(selected.c_str());
+    }
+    if (fold_filters && !any_selected) DrawSyncShort(ui);
 
     if (staff.picking_category()) {
         DrawCategoryPicker(ui);
-    } else {
+    } else if (!one_row || any_selected) {
         const bool any = !staff.selected().empty() && !staff.busy();
         ImGui::BeginDisabled(!any);
         if (Button("✓ " + ui.tr("staff.action_approve") + "##approve", colours::accept))
@@ -233,6 +290,16 @@ void DrawStaffQueueScreen(UiContext& ui) {
     if (const auto& held = staff.held()) {
         // The refusal or disposal just tapped, with its way back until the window closes.
         const bool refused = held->action == kiosk::ReviewAction::Reject;
+        // What this tap made final before its window closed: Undo below no longer reaches it.
+        const auto& made_final = staff.made_final();
+        for (const auto& [count, key, colour] :
+             {std::tuple{made_final.rejected, "staff.held_reject", colours::refuse},
+              std::tuple{made_final.disposed, "staff.held_dispose", colours::review}}) {
+            if (count == 0) continue;
+            TextWrappedColoured(
+                colour, kiosk::fill(ui.tr("staff.held_final"),
+                                    {{"what", kiosk::fill(ui.tr(key), {{"count", std::to_string(count)}})}}));
+        }
         ImGui::AlignTextToFramePadding();
         const std::string what =
             (refused ? "× " : "") + kiosk::fill(ui.tr(refused ? "staff.held_reject" : "staff.held_dispose"),
@@ -251,11 +318,9 @@ void DrawStaffQueueScreen(UiContext& ui) {
             (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
                 StaffMessage(ui));
 
-    // The table takes what is left above the sync footer (the bar, then up to two lines of text).
-    const float footer =
-        ImGui::GetFrameHeightWithSpacing() + ImGui::GetTextLineHeightWithSpacing() * 2.0f + em * 0.3f;
-    const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - footer);
-    const float row_height = std::max({em * 1.9f, MinTouchPx() + 4.0f, ImGui::GetFrameHeight() + 4.0f});
+    // The table takes what is left above the sync footer, as tall as it was drawn last frame (one
+    // line without a hub; the bar and up to two lines with one).
+    const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - g_footer_height);
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -270,18 +335,31 @@ void DrawStaffQueueScreen(UiContext& ui) {
                                      ImGuiTableFlags_SizingStretchProp,
                                  ImVec2(0, table_height))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                em * 6.2f);
+        // Fixed columns as wide as what they hold (a time button, a date, a count) or their heading,
+        // so the product's name gets the rest and stays on one line where it can.
+        const ImGuiStyle& cell_style = ImGui::GetStyle();
+        const auto fixed = [&](const std::string& heading, const char* widest, float padding) {
+            return std::max(ImGui::CalcTextSize(heading.c_str()).x, ImGui::CalcTextSize(widest).x + padding) +
+                   cell_style.CellPadding.x;
+        };
+        ImGui::TableSetupColumn(
+            ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
+            fixed(ui.tr("staff.column_time"), "✓ 00-00 00:00", cell_style.FramePadding.x * 2));
         ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 3.0f);
         ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                em * 5.2f);
+                                fixed(ui.tr("staff.column_expiry"), "0000-00-00", 0));
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                em * 2.2f);
+                                fixed(ui.tr("staff.column_quantity"), "00", 0));
         ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
                                 1.6f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                1.2f);
+        // As wide as its heading or its widest category: ImGui would cut the heading with "…".
+        float category_width = ImGui::CalcTextSize(ui.tr("staff.column_category").c_str()).x;
+        for (const auto& item : staff.items())
+            category_width =
+                std::max(category_width, ImGui::CalcTextSize(CategoryLabel(ui, item.category).c_str()).x);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                category_width + cell_style.CellPadding.x);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& item : staff.items()) {
@@ -295,13 +373,22 @@ void DrawStaffQueueScreen(UiContext& ui) {
             // A long name wraps in its column (the row grows) rather than running under the next one.
             auto cell = [](const std::string& text) {
                 ImGui::TableNextColumn();
-                ImGui::AlignTextToFramePadding();
+                // Level with the row button's label when on one line; two lines fill the row as they are.
+                if (ImGui::CalcTextSize(text.c_str()).x <= ImGui::GetContentRegionAvail().x)
+                    ImGui::AlignTextToFramePadding();
                 ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextUnformatted(text.c_str());
                 ImGui::PopTextWrapPos();
             };
-            cell(ProductLabel(ui, item) +
-                 (item.name_en.empty() && item.name_zh.empty() ? "" : "  · " + item.code));
+            // The code after the name when both fit on one line (a narrow screen keeps rows one line).
+            const std::string product = ProductLabel(ui, item);
+            const std::string with_code = product + "  · " + item.code;
+            const bool named = !(item.name_en.empty() && item.name_zh.empty());
+            ImGui::TableSetColumnIndex(1);
+            const bool code_fits =
+                ImGui::CalcTextSize(with_code.c_str()).x <= ImGui::GetContentRegionAvail().x;
+            ImGui::TableSetColumnIndex(0);
+            cell(named && code_fits ? with_code : product);
             cell(item.expiry.empty() ? "—" : item.expiry);
             cell(std::to_string(item.quantity));
             cell(StateLabel(ui, item));
@@ -310,7 +397,10 @@ void DrawStaffQueueScreen(UiContext& ui) {
         }
         ImGui::EndTable();
     }
-    DrawSyncState(ui);
+    // Under the list unless the filters are folded: the control row has it in short then.
+    const float footer_top = ImGui::GetCursorPosY();
+    if (!fold_filters) DrawSyncState(ui);
+    g_footer_height = ImGui::GetCursorPosY() - footer_top;
     ImGui::End();
 }
 

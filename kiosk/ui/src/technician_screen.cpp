@@ -33,7 +33,7 @@ void ShowResult(const std::optional<Result<kiosk::Done>>& result, const std::str
         TextWrappedColoured(colours::refuse, "× " + failed_text + ": " + kiosk::outcome_text(*result));
 }
 
-void DrawHubResult(UiContext& ui) {
+void DrawHubResult(UiContext& ui, float hub_row_top) {
     auto& tech = ui.back_office.technician;
     if (tech.hub_test_running()) TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     if (const auto& report = tech.hub_report()) {
@@ -55,6 +55,21 @@ void DrawHubResult(UiContext& ui) {
         }
     } else if (const auto& result = tech.hub_test().result; result && !result->ok()) {
         TextWrappedColoured(colours::refuse, "× " + kiosk::outcome_text(*result));
+    }
+    // On a short screen the Test button sits at the tab's bottom edge and its answer would appear
+    // below the fold: the tab scrolls once to show the answer (or "running"), each time a new one comes,
+    // never so far that the address and its Test button leave the top.
+    static int shown_state = 0;  // 0 nothing, 1 running, 2 an answer
+    const bool answered =
+        tech.hub_report().has_value() || (tech.hub_test().result && !tech.hub_test().result->ok());
+    const int state = tech.hub_test_running() ? 1 : answered ? 2 : 0;
+    if (state != shown_state) {
+        shown_state = state;
+        const float bottom =
+            ImGui::GetScrollY() + ImGui::GetWindowHeight() - ImGui::GetStyle().WindowPadding.y;
+        if (state != 0 && ImGui::GetCursorPosY() > bottom)
+            ImGui::SetScrollY(std::min(ImGui::GetScrollY() + ImGui::GetCursorPosY() - bottom,
+                                       hub_row_top - ImGui::GetStyle().ItemSpacing.y));
     }
 }
 
@@ -132,6 +147,7 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     FieldError(ui, "volume");
     ImGui::Separator();
 
+    const float hub_row_top = ImGui::GetCursorPosY();
     RowLabel(ui.tr("tech.hub_url"), column);
     // Through the flow, so an edit forgets the test result of the address that was there before.
     std::string hub_url = draft.hub_url;
@@ -142,7 +158,7 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
         tech.test_hub();
     ImGui::EndDisabled();
     FieldError(ui, "hub_url");
-    DrawHubResult(ui);
+    DrawHubResult(ui, hub_row_top);
     ImGui::Separator();
 
     RowLabel(ui.tr("tech.catalogue_file"), column);
@@ -308,9 +324,27 @@ void DrawTechnicianScreen(UiContext& ui) {
     const float tab_width = (area.x - spacing * (kTabCount - 1)) / kTabCount;
     for (const auto& tab : kTabs) {
         if (tab.tab != kiosk::TechnicianTab::Settings) ImGui::SameLine(0, spacing);
-        if (ChoiceButton(ui.tr(tab.key) + "##" + tab.id, tech.tab() == tab.tab,
-                         ImVec2(tab_width, em * 2.2f)) &&
-            tech.tab() != tab.tab) {
+        // A name too wide for its fifth of a 1024 px screen ("✓ Kiosk & hub") goes on two lines at the
+        // space nearest its middle; the tab is tall enough for two.
+        std::string label = ui.tr(tab.key);
+        const float room = tab_width - ImGui::GetStyle().FramePadding.x * 2;
+        if (ImGui::CalcTextSize(("✓ " + label).c_str()).x > room) {
+            std::size_t best = std::string::npos;
+            const auto off_middle = [&](std::size_t at) {
+                const std::size_t twice = at * 2;
+                return twice > label.size() ? twice - label.size() : label.size() - twice;
+            };
+            for (std::size_t at = label.find(' '); at != std::string::npos; at = label.find(' ', at + 1))
+                if (best == std::string::npos || off_middle(at) < off_middle(best)) best = at;
+            if (best != std::string::npos) label[best] = '\n';
+        }
+        const bool two_lines = label.find('\n') != std::string::npos;
+        if (two_lines)
+            ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(ImGui::GetStyle().FramePadding.x, 2));
+        const bool tapped =
+            ChoiceButton(label + "##" + tab.id, tech.tab() == tab.tab, ImVec2(tab_width, em * 2.2f));
+        if (two_lines) ImGui::PopStyleVar();
+        if (tapped && tech.tab() != tab.tab) {
             CloseTouchKeyboard();  // its field is on the tab being left: Done must not write it unseen
             tech.show(tab.tab);
         }

@@ -19,7 +19,8 @@ namespace medkiosk::ui {
 namespace {
 
 struct KeyboardState {
-    std::string field;  // the field being edited ("" = closed)
+    std::string field;        // the field being edited ("" = closed)
+    std::string opened_with;  // the field's text when the keyboard opened: Escape puts it back
     kiosk::TouchKeyboard keyboard;
     std::optional<std::pair<std::string, std::string>> result;  // field → its new text, taken next frame
 };
@@ -35,6 +36,7 @@ void OpenTouchKeyboard(const std::string& field, const std::string& text) {
     auto& s = state();
     if (s.field == field) return;
     s.field = field;
+    s.opened_with = text;
     s.keyboard.open(text);
     kiosk::log_event("keyboard", {{"field", field.substr(field.find("##") == 0 ? 2 : 0)}, {"state", "open"}});
 }
@@ -50,6 +52,18 @@ void CloseTouchKeyboard() {
     kiosk::log_event("keyboard",
                      {{"field", s.field.substr(s.field.find("##") == 0 ? 2 : 0)}, {"state", "closed"}});
     s.field.clear();
+}
+
+bool CancelTouchKeyboard() {
+    auto& s = state();
+    if (s.field.empty()) return false;
+    kiosk::log_event("keyboard", {{"field", s.field.substr(s.field.find("##") == 0 ? 2 : 0)},
+                                  {"state", "cancelled"},
+                                  {"by", "escape"}});
+    // Text a physical keyboard typed into the field goes too: the field is as it was when opened.
+    s.result.emplace(s.field, s.opened_with);
+    s.field.clear();
+    return true;
 }
 
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field) {

@@ -220,15 +220,50 @@ bool ChoiceButton(const std::string& label, bool chosen, const ImVec2& size) {
     return pressed;
 }
 
-bool WrappingChoiceButton(const std::string& label, const std::string& id, bool chosen, bool first) {
+namespace {
+// `text` broken into lines no wider than `width` at spaces (anywhere between Chinese characters):
+// a button label can then grow taller instead of running off the screen.
+std::string WrapToWidth(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const ImFont* font = ImGui::GetFont();
+    const float scale = ImGui::GetFontSize() / font->FontSize;
+    std::string wrapped;
+    const char* at = text.c_str();
+    const char* const end = at + text.size();
+    while (at < end) {
+        const char* cut = font->CalcWordWrapPositionA(scale, at, end, width);
+        if (cut <= at) {  // not even one character fits: take one whole UTF-8 character anyway
+            unsigned int c = 0;
+            cut = at + std::max(1, ImTextCharFromUtf8(&c, at, end));
+        }
+        std::string_view line(at, static_cast<std::size_t>(cut - at));
+        while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+        if (!wrapped.empty()) wrapped += '\n';
+        wrapped += line;
+        at = cut;
+        while (at < end && *at == ' ') ++at;
+    }
+    return wrapped;
+}
+}  // namespace
+
+bool WrappingChoiceButton(const std::string& label_wanted, const std::string& id, bool chosen, bool first) {
     const ImGuiStyle& style = ImGui::GetStyle();
+    // A clinic's name may be 200 characters: wider than the row, it wraps inside its button (the ✓ of a
+    // chosen one included, which the extra em leaves room for).
+    const float row = first ? ImGui::GetContentRegionAvail().x
+                            : ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+    const std::string label = WrapToWidth(
+        label_wanted,
+        std::max(ImGui::GetFontSize() * 4.0f, row - style.FramePadding.x * 2 - ImGui::GetFontSize()));
     const float width =
         ImGui::CalcTextSize(label.c_str()).x + style.FramePadding.x * 2 + ImGui::GetFontSize();
     if (!first && ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <=
                       ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
         ImGui::SameLine();
-    return ChoiceButton(label + "##" + id, chosen,
-                        ImVec2(0, std::max(ImGui::GetFrameHeight(), MinTouchPx())));
+    const float height = std::max({ImGui::GetFrameHeight(), MinTouchPx(),
+                                   ImGui::CalcTextSize(label.c_str()).y + style.FramePadding.y * 2});
+    return ChoiceButton(label + "##" + id, chosen, ImVec2(0, height));
 }
 
 void TextCentered(const std::string& text) {

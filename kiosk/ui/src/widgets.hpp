@@ -69,6 +69,9 @@ void OpenTouchKeyboard(const std::string& field, const std::string& text);
 void SyncTouchKeyboard(const std::string& field, const std::string& text);
 // Closes it without a result (the field it edits is no longer shown, e.g. another tab was chosen).
 void CloseTouchKeyboard();
+// Escape while it is open: closes it and puts the field's text back as it was when it opened; false
+// when it was not open (Escape is then the screen's).
+bool CancelTouchKeyboard();
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field);
 // A PIN field: digits only, shown as dots.
 bool InputPin(const char* id, std::string& value, float width);

@@ -65,6 +65,15 @@ class StaffFlow {
     void apply(ReviewAction action, std::chrono::steady_clock::time_point now);
     // The refusal or disposal that can still be undone, if any.
     const std::optional<ReviewHold::Held>& held() const { return hold_.held(); }
+    // Items an earlier refusal or disposal held back that the one now held made final before their
+    // window closed (one hold at a time): Undo no longer reaches them, and the banner must say so
+    // beside the new Undo. Zero when the hold shown displaced nothing still undoable.
+    struct MadeFinal {
+        std::size_t rejected = 0;
+        std::size_t disposed = 0;
+        bool any() const { return rejected + disposed > 0; }
+    };
+    const MadeFinal& made_final() const { return made_final_; }
     int undo_seconds_left(std::chrono::steady_clock::time_point now) const { return hold_.seconds_left(now); }
     // Within the window: nothing is stored but an audit row for the undo; the items come back to
     // the list and to the selection as they were. After it: nothing happens (the action is final).
@@ -177,6 +186,7 @@ class StaffFlow {
     std::optional<ChartData> charts_;
     std::chrono::steady_clock::time_point last_activity_{};
     ReviewHold hold_;
+    MadeFinal made_final_;
     std::map<std::uint64_t, std::vector<std::string>> storing_;  // a final hold's ticket → its items
     std::uint64_t undo_ticket_ = 0;
 };
