@@ -418,6 +418,19 @@ Result<void> migrate_to_v31(Database& db) {
                    "adding the kiosk's clinic list (version 31)");
 }
 
+Result<void> migrate_to_v32(Database& db) {
+    // The PIN pad's own count of PINs that matched nobody (pin_attempts.cpp): it slows the pad down
+    // instead of locking every user of the role, and survives a restart.
+    return db.exec(R"sql(
+        CREATE TABLE pin_pad (
+            pad             TEXT PRIMARY KEY NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+            last_failure_at TEXT
+        ) STRICT;
+    )sql",
+                   "adding the PIN pad's wrong-PIN count (version 32)");
+}
+
 // Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20..29
 // for the staff screens, 30..39 for the county's loop); they must ascend.
 constexpr std::array kMigrations{
@@ -428,6 +441,8 @@ constexpr std::array kMigrations{
     Migration{20, "staff screens: re-classification in review_action, drop-offs by time", &migrate_to_v20},
     Migration{30, "county: clinics, orders, partial dispatch, manifests, clinic mode", &migrate_to_v30},
     Migration{31, "the kiosk's clinic list: the hub's and the technician's clinics", &migrate_to_v31},
+    Migration{32, "the PIN pad's wrong-PIN count, which slows the pad instead of locking users",
+              &migrate_to_v32},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

@@ -74,7 +74,7 @@ TEST_F(ClinicListTest, AVersion30LedgerGainsTheListWithTheClinicsItPulled) {
     }
     auto ledger = open();
     ASSERT_TRUE(ledger);
-    EXPECT_EQ(ledger->summary().value().schema_version, 31);
+    EXPECT_EQ(ledger->summary().value().schema_version, Ledger::kSchemaVersion);
     auto list = read_clinic_list(*ledger);
     ASSERT_TRUE(list.ok()) << list.error().message;
     ASSERT_EQ(list.value().clinics.size(), 2u);
