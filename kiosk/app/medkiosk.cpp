@@ -11,6 +11,7 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <csignal>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@
 #include "medkiosk/kiosk/paths.hpp"
 #include "medkiosk/kiosk/sound_cues.hpp"
 #include "medkiosk/kiosk/staff_flow.hpp"
+#include "medkiosk/kiosk/stop_request.hpp"
 #include "medkiosk/kiosk/technician_flow.hpp"
 #include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
@@ -449,7 +451,13 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
     expiry_reader.stop();
     pipeline.stop();
     appliance.on_stop();
-    kiosk::log_event("stopped");
+    if (const int signal_number = kiosk::stop_signal(); signal_number != 0) {
+        kiosk::log_event("stopped", {{"signal", signal_number == SIGHUP   ? "SIGHUP"
+                                                : signal_number == SIGINT ? "SIGINT"
+                                                                          : "SIGTERM"}});
+    } else {
+        kiosk::log_event("stopped");
+    }
     return exit_code;
 }
 
@@ -457,6 +465,9 @@ int run(const KioskOptions& options, const TestHooks& hooks) {
 }  // namespace medkiosk::app
 
 int main(int argc, char** argv) {
+    // First: a stop signal during start-up (reading the config, opening the camera and the ledger,
+    // creating the window) must be a clean stop with event=stopped, not the default death.
+    medkiosk::kiosk::install_stop_signal_handlers();
     // Camera frames and their grey and preview copies (1-6 MB) are allocated and freed many times a
     // second on several threads. glibc's adaptive threshold moves such blocks into per-thread arenas
     // that never shrink (about 25 MB at 1080p); a fixed threshold keeps them as mappings that go back

@@ -127,11 +127,12 @@ int main(int argc, char** argv) {
     cv::setNumThreads(1);
     // Ends with the program that started it, even while stuck in a decode.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    // A stop meant for the kiosk (systemd's SIGTERM to the whole unit, Ctrl-C's SIGINT to the whole
-    // terminal group) is the kiosk's to act on: the helper ends when the kiosk closes the socket or
-    // dies, not first — otherwise every clean stop logged a decoder crash.
+    // A stop meant for the kiosk (systemd's SIGTERM to the whole unit, Ctrl-C's SIGINT or a closed
+    // terminal's SIGHUP to the whole group) is the kiosk's to act on: the helper ends when the kiosk
+    // closes the socket or dies, not first — otherwise every clean stop logged a decoder crash.
     ::signal(SIGTERM, SIG_IGN);
     ::signal(SIGINT, SIG_IGN);
+    ::signal(SIGHUP, SIG_IGN);
     if (std::to_string(::getppid()) != argv[3]) return 3;  // that program is already gone
 
     protocol::Ready ready;

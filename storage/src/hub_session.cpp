@@ -2,9 +2,12 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <regex>
 #include <string>
@@ -38,18 +41,102 @@ using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 }  // namespace
 
-HubSession::HubSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-HubSession::~HubSession() = default;
+namespace {
 
-Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conninfo,
-                                                        int connect_timeout_seconds) {
-    if (conninfo.empty()) {
-        return Error{ErrorCode::Invalid,
-                     "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL "
-                     "(e.g. postgresql://kiosk_k1@hub.example/medkiosk?sslmode=verify-full)"};
+struct ConnDeleter {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+};
+using PgConn = std::unique_ptr<PGconn, ConnDeleter>;
+
+std::vector<std::string> split_at_commas(const char* list) {
+    std::vector<std::string> parts;
+    if (list == nullptr) return parts;
+    std::string part;
+    for (const char* c = list;; ++c) {
+        if (*c == ',' || *c == '\0') {
+            parts.push_back(part);
+            part.clear();
+            if (*c == '\0') break;
+        } else {
+            part += *c;
+        }
     }
-    const std::string timeout = std::to_string(connect_timeout_seconds);
-    // The caller's string comes first and is expanded; the keywords after it fill in what it lacks.
+    return parts;
+}
+
+std::string quoted_value(const std::string& value) {
+    std::string quoted = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\') quoted += '\\';
+        quoted += c;
+    }
+    return quoted + "'";
+}
+
+// The address split into one connection string per host of a multi-host list (host=a,b,c or
+// postgresql://a,b/db), in order; the address itself when it names one host or libpq will refuse it.
+// libpq's connect_timeout moves on to the next host on its own only inside its blocking connect, which
+// nothing can interrupt; here each host is a connection of its own that a stop can abandon.
+std::vector<std::string> one_address_per_host(const std::string& conninfo) {
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    if (options == nullptr) {
+        PQfreemem(parse_error);
+        return {conninfo};  // libpq names the problem when it connects
+    }
+    std::vector<std::string> hosts, host_addresses, ports;
+    std::string common;
+    for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+        if (option->val == nullptr) continue;
+        const std::string_view keyword = option->keyword;
+        if (keyword == "host") {
+            hosts = split_at_commas(option->val);
+        } else if (keyword == "hostaddr") {
+            host_addresses = split_at_commas(option->val);
+        } else if (keyword == "port") {
+            ports = split_at_commas(option->val);
+        } else {
+            common += std::string(keyword) + "=" + quoted_value(option->val) + " ";
+        }
+    }
+    PQconninfoFree(options);
+    const std::size_t count = std::max(hosts.size(), host_addresses.size());
+    const bool lists_agree = (hosts.empty() || hosts.size() == count) &&
+                             (host_addresses.empty() || host_addresses.size() == count) &&
+                             (ports.size() <= 1 || ports.size() == count);
+    if (count <= 1 || !lists_agree) return {conninfo};
+    std::vector<std::string> addresses;
+    for (std::size_t i = 0; i < count; ++i) {
+        std::string address = common;
+        if (!hosts.empty() && !hosts[i].empty()) address += "host=" + quoted_value(hosts[i]) + " ";
+        if (!host_addresses.empty() && !host_addresses[i].empty())
+            address += "hostaddr=" + quoted_value(host_addresses[i]) + " ";
+        const std::string& port = ports.size() == 1 ? ports[0] : ports.empty() ? std::string() : ports[i];
+        if (!port.empty()) address += "port=" + quoted_value(port);
+        addresses.push_back(address);
+    }
+    return addresses;
+}
+
+enum class AttemptEnd {
+    Connected,
+    Unreachable,    // no server spoke (refused, reset, no route): libpq would try the next host
+    ServerRefused,  // a server answered and refused (sign-in, TLS, database): no other host is tried
+    TimedOut,       // silent for connect_timeout
+    Stopped,        // the caller's stop descriptor became readable
+};
+
+struct Attempt {
+    AttemptEnd end = AttemptEnd::Unreachable;
+    PgConn conn;
+    std::string message;
+};
+
+// One host, driven step by step as PQconnectdbParams drives it (connect_timeout per address, at
+// least 2 s as libpq has it), but a readable `stop_fd` ends the wait at once.
+Attempt connect_to_one_host(const std::string& conninfo, int timeout_seconds, int stop_fd) {
+    const std::string timeout = std::to_string(timeout_seconds);
+    // The caller's string comes first and is expanded; the keywords after it override what it says.
     // Keepalives and a TCP user timeout: a silently dropped network must end in an error the worker
     // retries, never in a query that waits forever.
     const char* keywords[] = {"dbname",
@@ -61,11 +148,120 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
                               "tcp_user_timeout",
                               nullptr};
     const char* values[] = {conninfo.c_str(), timeout.c_str(), "medkiosk", "15", "5", "3", "30000", nullptr};
+    Attempt attempt;
+    attempt.conn.reset(PQconnectStartParams(keywords, values, 1));
+    PGconn* conn = attempt.conn.get();
+    if (conn == nullptr) {
+        attempt.end = AttemptEnd::ServerRefused;
+        attempt.message = "libpq could not allocate a connection";
+        return attempt;
+    }
+    using Clock = std::chrono::steady_clock;
+    const auto per_address = std::chrono::seconds(timeout_seconds <= 0 ? 0 : std::max(timeout_seconds, 2));
+    const auto no_deadline = Clock::time_point::max();
+    auto deadline = per_address.count() > 0 ? Clock::now() + per_address : no_deadline;
+    const auto current_address = [conn] {
+        const char* address = PQhostaddr(conn);
+        return std::to_string(PQsocket(conn)) + "@" + (address != nullptr ? address : "");
+    };
+    std::string address = current_address();
+    bool cut_for_timeout = false;
+    PostgresPollingStatusType polling =
+        PQstatus(conn) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING;
+    ConnStatusType before_failure = PQstatus(conn);
+    for (;;) {
+        if (polling == PGRES_POLLING_OK) {
+            attempt.end = AttemptEnd::Connected;
+            return attempt;
+        }
+        if (polling == PGRES_POLLING_FAILED) {
+            attempt.message = trimmed(PQerrorMessage(conn));
+            // Before the server spoke, or a server of the wrong kind for target_session_attrs: libpq
+            // goes on to the next host; any later refusal ends the connect.
+            const bool unreachable =
+                before_failure == CONNECTION_STARTED || before_failure == CONNECTION_NEEDED ||
+                before_failure == CONNECTION_CHECK_WRITABLE || before_failure == CONNECTION_CHECK_TARGET ||
+                before_failure == CONNECTION_CHECK_STANDBY;
+            attempt.end = cut_for_timeout ? AttemptEnd::TimedOut
+                          : unreachable   ? AttemptEnd::Unreachable
+                                          : AttemptEnd::ServerRefused;
+            if (cut_for_timeout) attempt.message = "timeout expired after " + timeout + " s";
+            return attempt;
+        }
+        if (const std::string now_at = current_address(); now_at != address) {
+            address = now_at;  // libpq went on to the host's next address: its own connect_timeout
+            if (per_address.count() > 0) deadline = Clock::now() + per_address;
+        }
+        const auto now = Clock::now();
+        if (now >= deadline) {
+            if (PQstatus(conn) == CONNECTION_STARTED && PQsocket(conn) >= 0) {
+                // Still waiting for the TCP handshake: cutting it makes libpq try the host's next
+                // address, as its blocking connect does when the time is up.
+                ::shutdown(PQsocket(conn), SHUT_RDWR);
+                cut_for_timeout = true;
+                before_failure = PQstatus(conn);
+                polling = PQconnectPoll(conn);
+                address = current_address();
+                deadline = Clock::now() + per_address;
+                if (polling != PGRES_POLLING_FAILED) cut_for_timeout = false;
+                continue;
+            }
+            attempt.end = AttemptEnd::TimedOut;
+            attempt.message = "timeout expired after " + timeout + " s";
+            return attempt;
+        }
+        const auto left =
+            deadline == no_deadline
+                ? -1
+                : static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count());
+        pollfd watched[2] = {
+            {PQsocket(conn), static_cast<short>(polling == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0},
+            {stop_fd, POLLIN, 0}};
+        const int ready = ::poll(watched, stop_fd >= 0 ? 2 : 1, left);
+        if (ready < 0 && errno != EINTR) {
+            attempt.end = AttemptEnd::Unreachable;
+            attempt.message = std::string("waiting for the hub's answer failed: ") + std::strerror(errno);
+            return attempt;
+        }
+        if (stop_fd >= 0 && (watched[1].revents & POLLIN) != 0) {
+            attempt.end = AttemptEnd::Stopped;
+            attempt.message = "stopped while connecting";
+            return attempt;
+        }
+        if (ready <= 0) continue;
+        before_failure = PQstatus(conn);
+        polling = PQconnectPoll(conn);
+    }
+}
+
+}  // namespace
+
+HubSession::HubSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HubSession::~HubSession() = default;
+
+Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conninfo,
+                                                        int connect_timeout_seconds, int stop_fd) {
+    if (conninfo.empty()) {
+        return Error{ErrorCode::Invalid,
+                     "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL "
+                     "(e.g. postgresql://kiosk_k1@hub.example/medkiosk?sslmode=verify-full)"};
+    }
     auto impl = std::make_unique<Impl>();
-    impl->conn = PQconnectdbParams(keywords, values, 1);
-    if (!impl->conn) return Error{ErrorCode::Internal, "libpq could not allocate a connection"};
-    if (PQstatus(impl->conn) != CONNECTION_OK) {
-        return Error{ErrorCode::Io, "cannot connect to the hub: " + trimmed(PQerrorMessage(impl->conn)) +
+    std::string failures;
+    for (const std::string& address : one_address_per_host(conninfo)) {
+        Attempt attempt = connect_to_one_host(address, connect_timeout_seconds, stop_fd);
+        if (attempt.end == AttemptEnd::Stopped) {
+            return Error{ErrorCode::Io, "stopped while connecting to the hub; nothing was sent"};
+        }
+        if (attempt.end == AttemptEnd::Connected) {
+            impl->conn = attempt.conn.release();
+            break;
+        }
+        failures += (failures.empty() ? "" : "; ") + attempt.message;
+        if (attempt.end == AttemptEnd::ServerRefused) break;
+    }
+    if (impl->conn == nullptr) {
+        return Error{ErrorCode::Io, "cannot connect to the hub: " + failures +
                                         " — check the hub address, the kiosk's role and password (or "
                                         "certificate) and the network; nothing was sent"};
     }

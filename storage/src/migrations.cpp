@@ -419,13 +419,26 @@ Result<void> migrate_to_v31(Database& db) {
 }
 
 Result<void> migrate_to_v32(Database& db) {
+    // The PIN pad's own count of PINs that matched nobody (pin_attempts.cpp): it slows the pad down
+    // instead of locking every user of the role, and survives a restart.
+    return db.exec(R"sql(
+        CREATE TABLE pin_pad (
+            pad             TEXT PRIMARY KEY NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0 CHECK (failed_attempts >= 0),
+            last_failure_at TEXT
+        ) STRICT;
+    )sql",
+                   "adding the PIN pad's wrong-PIN count (version 32)");
+}
+
+Result<void> migrate_to_v33(Database& db) {
     // Signed manifests: a clinic device keeps the collection points' public keys, pulled from the hub
     // like the clinics, to check a delivery list before taking it on its word.
     return db.exec(R"sql(
         CREATE TABLE hub_kiosk_key (key TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL,
                                     change_seq INTEGER NOT NULL, deleted INTEGER NOT NULL) STRICT;
     )sql",
-                   "adding the collection points' manifest keys (version 32)");
+                   "adding the collection points' manifest keys (version 33)");
 }
 
 // Versions need not be consecutive (parallel work reserved 2..9 for the ledger, 10..19 for hub sync, 20..29
@@ -438,7 +451,9 @@ constexpr std::array kMigrations{
     Migration{20, "staff screens: re-classification in review_action, drop-offs by time", &migrate_to_v20},
     Migration{30, "county: clinics, orders, partial dispatch, manifests, clinic mode", &migrate_to_v30},
     Migration{31, "the kiosk's clinic list: the hub's and the technician's clinics", &migrate_to_v31},
-    Migration{32, "the collection points' manifest keys, for clinic devices", &migrate_to_v32},
+    Migration{32, "the PIN pad's wrong-PIN count, which slows the pad instead of locking users",
+              &migrate_to_v32},
+    Migration{33, "the collection points' manifest keys, for clinic devices", &migrate_to_v33},
 };
 constexpr bool ascending(const auto& list) {
     for (std::size_t i = 1; i < list.size(); ++i)

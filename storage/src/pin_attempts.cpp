@@ -135,4 +135,83 @@ Result<bool> UserAccounts::pass_pin_attempt(const std::string& login, bool had_f
     });
 }
 
+Result<PinAttemptState> UserAccounts::begin_pad_attempt(const std::string& pad, const std::string& now_iso,
+                                                        const PadThrottleRules& rules) {
+    return detail::without_exceptions("counting a PIN pad attempt", [&]() -> Result<PinAttemptState> {
+        constexpr std::string_view kDoing = "counting a PIN pad attempt";
+        Database& db = core_.database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        auto pad_row = db.prepare("INSERT INTO pin_pad (pad) VALUES (?1) ON CONFLICT (pad) DO NOTHING");
+        if (!pad_row) return pad_row.error();
+        pad_row.value().bind_text(1, pad);
+        if (const int rc = pad_row.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
+        // The wait as for a user (pin_attempts above), capped; a clock set back (now before the last
+        // failure) lets one attempt through rather than freezing the pad until the clock catches up.
+        auto claim = db.prepare(
+            "UPDATE pin_pad SET failed_attempts = failed_attempts + 1, last_failure_at = ?2 "
+            "WHERE pad = ?1 AND (failed_attempts < ?3 OR last_failure_at IS NULL "
+            "     OR julianday(last_failure_at) IS NULL OR julianday(?2) < julianday(last_failure_at) "
+            "     OR CAST(round((julianday(?2) - julianday(last_failure_at)) * 86400000.0) AS INTEGER) "
+            "        >= min(?4 * (1 << min(failed_attempts - ?3, 20)), ?5)) "
+            "RETURNING failed_attempts, 0, coalesce(last_failure_at, '')");
+        if (!claim) return claim.error();
+        claim.value().bind_text(1, pad);
+        claim.value().bind_text(2, now_iso);
+        claim.value().bind_int64(3, rules.free_attempts);
+        claim.value().bind_int64(4, rules.first_delay_ms);
+        claim.value().bind_int64(5, rules.max_delay_ms);
+        const int rc = claim.value().step();
+        std::optional<PinAttemptState> state;
+        if (rc == SQLITE_ROW) {
+            state = read_state(claim.value(), true);
+            claim.value().step();  // finishes the statement
+        } else if (rc != SQLITE_DONE) {
+            return db.last_error(rc, kDoing, kNothingChanged);
+        } else {
+            auto current = db.prepare(
+                "SELECT failed_attempts, 0, coalesce(last_failure_at, '') FROM pin_pad WHERE pad = ?1");
+            if (!current) return current.error();
+            current.value().bind_text(1, pad);
+            const int found = current.value().step();
+            if (found != SQLITE_ROW) return db.last_error(found, kDoing, kNothingChanged);
+            state = read_state(current.value(), false);
+        }
+        if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
+        return *state;
+    });
+}
+
+Result<void> UserAccounts::fail_pad_attempt(const std::string& pad, int attempt) {
+    return detail::without_exceptions("recording a wrong PIN on the pad", [&]() -> Result<void> {
+        constexpr std::string_view kDoing = "recording a wrong PIN on the pad";
+        Database& db = core_.database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        const nlohmann::json detail = {{"failed_attempts", attempt}};
+        if (auto a = detail::append_audit(db, "pin-pad", "pad-wrong-pin", "pin_pad", pad, detail.dump(),
+                                          detail::utc_now_iso8601_ms());
+            !a)
+            return a.error();
+        return transaction.commit(kDoing, kNothingChanged);
+    });
+}
+
+Result<void> UserAccounts::pass_pad_attempt(const std::string& pad) {
+    return detail::without_exceptions("clearing the PIN pad's count", [&]() -> Result<void> {
+        constexpr std::string_view kDoing = "clearing the PIN pad's count";
+        Database& db = core_.database();
+        WriteTransaction transaction(db);
+        if (auto s = transaction.begin(kDoing, kNothingChanged); !s) return s.error();
+        auto clear =
+            db.prepare("UPDATE pin_pad SET failed_attempts = 0, last_failure_at = NULL WHERE pad = ?1");
+        if (!clear) return clear.error();
+        clear.value().bind_text(1, pad);
+        if (const int rc = clear.value().step(); rc != SQLITE_DONE)
+            return db.last_error(rc, kDoing, kNothingChanged);
+        return transaction.commit(kDoing, kNothingChanged);
+    });
+}
+
 }  // namespace medkiosk::storage

@@ -4,12 +4,16 @@
 // at-least-once delivery exactly-once in effect.
 
 #include <sodium.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -111,6 +115,25 @@ struct SyncWorker::Impl {
     // is replaced and closed only under this lock, so stop() never shuts down a reused descriptor.
     std::mutex hub_socket_mutex;
     int hub_socket = -1;
+    // Readable once stop() is called: ends a connect to a hub that never answers (a host that drops
+    // the handshake, or accepts it and says nothing), which has no session socket to shut down yet.
+    int stop_event = -1;
+
+    ~Impl() {
+        if (stop_event >= 0) ::close(stop_event);
+    }
+    void signal_stop() {
+        const std::uint64_t one = 1;
+        if (stop_event >= 0 && ::write(stop_event, &one, sizeof one) < 0) {
+            // The counter is full only after 2^64 - 1 stops: it is readable whatever happened.
+        }
+    }
+    void clear_stop_signal() {
+        std::uint64_t count = 0;
+        if (stop_event >= 0 && ::read(stop_event, &count, sizeof count) < 0) {
+            // EAGAIN: nothing was signalled.
+        }
+    }
 
     void set_hub(std::unique_ptr<HubSession> session) {
         std::lock_guard lock(hub_socket_mutex);
@@ -144,7 +167,7 @@ struct SyncWorker::Impl {
         if (hub && hub->healthy()) return {};
         set_hub(nullptr);
         if (stop_requested()) return broken("the kiosk is stopping");
-        auto session = HubSession::connect(options.hub_conninfo, options.connect_timeout_seconds);
+        auto session = HubSession::connect(options.hub_conninfo, options.connect_timeout_seconds, stop_event);
         if (!session) return session.error();
         set_hub(std::move(session).value());
         if (stop_requested()) cut_hub_connection();  // stop() came while connecting
@@ -478,6 +501,11 @@ Result<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
     if (!store) return store.error();
     auto impl = std::make_unique<Impl>();
     impl->options = std::move(options);
+    impl->stop_event = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (impl->stop_event < 0) {
+        return Error{ErrorCode::Internal,
+                     std::string("cannot create the sync worker's stop event: ") + std::strerror(errno)};
+    }
     impl->store = std::move(store).value();
     auto mode = impl->store->state_setting("device.mode");
     if (!mode) return mode.error();
@@ -489,6 +517,7 @@ Result<std::unique_ptr<SyncWorker>> SyncWorker::create(SyncOptions options) {
 void SyncWorker::start() {
     if (impl_->thread.joinable()) return;
     impl_->stopping = false;
+    impl_->clear_stop_signal();
     impl_->publish([](SyncProgress& p) { p.running = true; });
     impl_->thread = std::thread([this] { impl_->loop(); });
 }
@@ -500,6 +529,7 @@ void SyncWorker::stop() {
         impl_->stopping = true;
     }
     impl_->wake_cv.notify_all();
+    impl_->signal_stop();         // a connect waiting on a silent hub ends now
     impl_->cut_hub_connection();  // a round waiting on a stalled hub ends now
     impl_->thread.join();
     impl_->set_hub(nullptr);

@@ -83,6 +83,40 @@ TEST(KioskUnderSystemd, SendsReadyAndWatchdogPingsThatStopWhenTheLoopHangs) {
     EXPECT_EQ(kiosk.stop(), 0) << kiosk.output();
 }
 
+// Any stop signal at any moment is a clean stop (exit code 0, queues drained, event=stopped): SIGTERM
+// while the kiosk is still starting, before its window exists (the handlers were installed only once
+// the window was up, so it died by the signal), and SIGHUP (a closed terminal or SSH session) once it
+// runs, which had no handler at all.
+TEST(KioskSignals, ATermDuringStartUpAndAHangUpAreCleanStops) {
+    Xvfb x(800, 600);
+    ASSERT_TRUE(x.ok()) << x.error();
+    TempDir dir;
+    write_file(dir.path() / "kiosk.toml", kiosk_config());
+    const std::vector<std::string> argv{MEDKIOSK_PATH, "--windowed",
+                                        "--size",      "800x600",
+                                        "--source",    "demo",
+                                        "--config",    (dir.path() / "kiosk.toml").string(),
+                                        "--data-dir",  (dir.path() / "data").string()};
+    {
+        BackgroundProcess kiosk(argv, (dir.path() / "early").string(), {x.env()});
+        // The config is read first thing in main, well before the camera, the ledger and the window.
+        ASSERT_TRUE(kiosk.wait_for_output("event=config-loaded", 30s)) << kiosk.output();
+        EXPECT_EQ(kiosk.stop(), 0) << "killed by SIGTERM during start-up:\n" << kiosk.output();
+        EXPECT_NE(kiosk.output().find("event=stopped signal=SIGTERM"), std::string::npos) << kiosk.output();
+    }
+    {
+        BackgroundProcess kiosk(argv, (dir.path() / "hangup").string(), {x.env()});
+        ASSERT_TRUE(kiosk.wait_for_output("event=first-frame", 30s)) << kiosk.output();
+        ASSERT_EQ(::kill(-kiosk.pid(), SIGHUP), 0);  // the whole group, as a closed terminal does
+        for (int i = 0; i < 100 && kiosk.running(); ++i) std::this_thread::sleep_for(100ms);
+        EXPECT_FALSE(kiosk.running()) << "SIGHUP did not stop the kiosk";
+        EXPECT_EQ(kiosk.stop(), 0) << "killed by SIGHUP:\n" << kiosk.output();
+        EXPECT_NE(kiosk.output().find("event=stopped signal=SIGHUP"), std::string::npos) << kiosk.output();
+        EXPECT_EQ(kiosk.output().find("decoder-crashed"), std::string::npos)
+            << "the helper took the hang-up too";
+    }
+}
+
 TEST(KioskConfig, FlagsOverrideTheFileAndABrokenFileFallsBackToTheLastGoodCopy) {
     Xvfb x(800, 600);
     ASSERT_TRUE(x.ok()) << x.error();

@@ -10,6 +10,7 @@
 
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/storage/clinic_list.hpp"
 #include "medkiosk/storage/dispatch_book.hpp"
 #include "support/temp_dir.hpp"
 
@@ -56,6 +57,10 @@ class FakeClinicOffice : public ClinicPort {
         names_asked.push_back(std::move(product));
         return ++tickets;
     }
+    std::uint64_t clinic_names() override {
+        ++clinic_names_asked;
+        return ++tickets;
+    }
     std::vector<ClinicReply> take_replies() override { return {}; }
 
     struct Given {
@@ -66,6 +71,7 @@ class FakeClinicOffice : public ClinicPort {
     std::uint64_t tickets = 0;
     int sign_outs = 0;
     int disposals = 0;
+    int clinic_names_asked = 0;
     std::vector<std::string> pins, overviews, names_asked;
     std::vector<storage::Manifest> manifests;
     std::vector<storage::ArrivalInput> arrivals;
@@ -412,6 +418,56 @@ TEST_F(LocalClinicOfficeTest, AClinicIdNotInTheCountysListIsRefusedWithWhatToFix
     const auto* accepted = answer<PinCheck>(good_reply);
     ASSERT_NE(accepted, nullptr);
     EXPECT_EQ(accepted->outcome, PinCheck::Outcome::Accepted) << accepted->message;
+}
+
+// The clinic-mode welcome said "This device serves clinic xinan-vc": the id, not the clinic. It names
+// the clinic from the kiosk's clinic list in the screen's language, and falls back to the id only
+// while the list does not know it.
+TEST_F(LocalClinicOfficeTest, TheWelcomeNamesTheClinicFromTheListInTheScreensLanguage) {
+    const auto answered = [](ClinicPort& port, ClinicFlow& flow) {
+        for (int i = 0; i < 2000 && !flow.clinic_names(); ++i) {
+            for (auto& reply : port.take_replies()) flow.on_reply(reply, Steady::now());
+            std::this_thread::sleep_for(5ms);
+        }
+        return flow.clinic_names().has_value();
+    };
+    {
+        auto port = office("xinan-vc");
+        ClinicFlow flow(*port);
+        EXPECT_EQ(flow.clinic_name(Language::Chinese, "xinan-vc"), "xinan-vc") << "before the answer: the id";
+        ASSERT_TRUE(answered(*port, flow));
+        EXPECT_EQ(flow.clinic_name(Language::English, "xinan-vc"), "xinan-vc") << "no list yet: the id";
+    }
+    import_county_clinics();
+    auto port = office("xinan-vc");
+    ClinicFlow flow(*port);
+    ASSERT_TRUE(answered(*port, flow));
+    EXPECT_EQ(flow.clinic_name(Language::Chinese, "xinan-vc"), "西南村卫生室");
+    EXPECT_EQ(flow.clinic_name(Language::English, "xinan-vc"), "Xinan village clinic");
+
+    // Renamed in the list (here by the technician's list, as a hub rename would): the next welcome.
+    auto ledger = storage::Ledger::open(ledger_file, ledger_options);
+    ASSERT_TRUE(ledger.ok()) << ledger.error().message;
+    storage::ClinicChoice local;
+    local.clinic_id = "dongpo-vc";
+    local.name_zh = "东坡村卫生室";
+    local.kind = "village-clinic";
+    local.township_zh = "东坡镇";
+    local.township_en = "Dongpo";
+    ASSERT_TRUE(storage::add_local_clinic(*ledger.value(), local, "test").ok());
+    auto dongpo_port = office("dongpo-vc");
+    ClinicFlow dongpo(*dongpo_port);
+    ASSERT_TRUE(answered(*dongpo_port, dongpo));
+    EXPECT_EQ(dongpo.clinic_name(Language::English, "dongpo-vc"), "东坡村卫生室")
+        << "a clinic named in one language only shows that name";
+    ASSERT_TRUE(
+        storage::rename_clinic(*ledger.value(), "dongpo-vc", "东坡村卫生室", "Dongpo clinic", "test").ok());
+    dongpo.sign_out();
+    for (int i = 0; i < 2000 && dongpo.clinic_name(Language::English, "dongpo-vc") != "Dongpo clinic"; ++i) {
+        for (auto& reply : dongpo_port->take_replies()) dongpo.on_reply(reply, Steady::now());
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_EQ(dongpo.clinic_name(Language::English, "dongpo-vc"), "Dongpo clinic");
 }
 
 // What a nurse tapped just before the device stops is stored: the office finishes its queue first.

@@ -250,8 +250,9 @@ TEST(scannerDecodeWorker, AMissingOrBrokenHelperIsReportedNotHidden) {
 }
 
 // systemd stops the kiosk by sending SIGTERM to every process of its unit, and Ctrl-C sends SIGINT to
-// the terminal's whole group: the helper is not the one to act on them. It keeps reading until the
-// kiosk closes its socket or dies, so a stopping kiosk does not log a decoder crash.
+// the terminal's whole group (SIGHUP when that terminal goes away): the helper is not the one to act on them.
+// It keeps reading until the kiosk closes its socket or dies, so a stopping kiosk does not log a decoder
+// crash.
 TEST(scannerDecodeWorker, AStopSignalForTheWholeGroupIsLeftToTheOwner) {
     DecodeWorker worker(faulty_helper());
     ASSERT_FALSE(worker.start());
@@ -259,9 +260,10 @@ TEST(scannerDecodeWorker, AStopSignalForTheWholeGroupIsLeftToTheOwner) {
     const std::uint64_t starts = worker.starts();
     ::kill(helper, SIGTERM);
     ::kill(helper, SIGINT);
+    ::kill(helper, SIGHUP);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_TRUE(process_exists(helper)) << "the helper ended on a signal meant for the kiosk";
-    expect_reads_ean13(worker, "after SIGTERM and SIGINT");
+    expect_reads_ean13(worker, "after SIGTERM, SIGINT and SIGHUP");
     EXPECT_EQ(worker.starts(), starts) << "the same helper reads on";
 }
 

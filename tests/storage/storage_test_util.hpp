@@ -22,11 +22,13 @@ inline constexpr const char* kUndoSchemaVersion31 = R"sql(
     DROP TRIGGER clinic_from_hub_insert; DROP TRIGGER clinic_from_hub_update; DROP TABLE clinic;
 )sql";
 
-// SQL that takes a ledger back from schema version 32 (issue 17, issue 16's clinic list, the manifest
-// keys) to 20, for tests that fake an older ledger by lowering user_version: version 30's tables and
-// columns go, dispatch items are unique per drop-off again and the users' roles lose "clinic".
+// SQL that takes a ledger back from schema version 33 (issue 17, issue 16's clinic list, the PIN pad's
+// count, the manifest keys) to 20, for tests that fake an older ledger by lowering user_version: version
+// 30's tables and columns go, dispatch items are unique per drop-off again and the users' roles lose
+// "clinic".
 inline constexpr const char* kUndoSchemaVersion30 = R"sql(
-    DROP TABLE hub_kiosk_key; DROP TABLE clinic;
+    DROP TABLE hub_kiosk_key; DROP TABLE pin_pad;
+    DROP TABLE clinic;
     DROP TABLE clinic_stock_out; DROP TABLE clinic_arrival_line; DROP TABLE clinic_arrival;
     DROP TABLE dispatch_line; DROP TABLE hub_clinic; DROP TABLE hub_order;
     DROP INDEX dispatch_by_order; DROP INDEX dispatch_item_by_dropoff;

@@ -38,6 +38,7 @@ class BackgroundProcess {
     BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
     bool running();
+    int pid() const { return pid_; }
     // Waits until stdout or stderr contains `text`; false on timeout or when the process ended first.
     bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout);
     std::string output() const;  // stdout + stderr so far

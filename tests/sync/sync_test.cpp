@@ -1,7 +1,15 @@
 // Sync against a real PostgreSQL: plain sync, re-sync, two kiosks, a lost response, a poison record,
 // reference data, privileges, connection errors.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <thread>
+#include <vector>
 
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
@@ -330,6 +338,164 @@ TEST_F(SyncFixture, StopEndsARoundStuckOnAStalledHubAndLosesNothing) {
     ASSERT_TRUE(round.ok()) << round.error().message;
     expect_agreement(kiosk);
     EXPECT_EQ(again->progress().backlog, 0);
+}
+
+// A hub address where nothing will ever answer a connect, on loopback.
+class SilentHost {
+  public:
+    enum class Kind {
+        AcceptsAndSaysNothing,  // a frozen server or a firewall that completes the handshake
+        DropsTheHandshake,      // a host that drops SYNs: the kiosk's connect never completes
+    };
+    explicit SilentHost(Kind kind) {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        // A listener whose accept queue is full and never drained drops every further SYN.
+        const int backlog = kind == Kind::DropsTheHandshake ? 0 : 16;
+        if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+            ::listen(listener_, backlog) != 0 ||
+            ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            ADD_FAILURE() << "cannot listen on loopback";
+            return;
+        }
+        port_ = ntohs(address.sin_port);
+        if (kind == Kind::DropsTheHandshake) {
+            for (int i = 0; i < 2; ++i) {
+                const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+                (void)::connect(filler, reinterpret_cast<sockaddr*>(&address), length);
+                held_.push_back(filler);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } else {
+            thread_ = std::thread([this] { hold_every_connection(); });
+        }
+    }
+    ~SilentHost() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+        for (int held : held_) ::close(held);
+        ::close(listener_);
+    }
+    int port() const { return port_; }
+    int accepted() const { return accepted_; }
+
+  private:
+    void hold_every_connection() {
+        while (!stop_) {
+            pollfd waiting{listener_, POLLIN, 0};
+            if (::poll(&waiting, 1, 50) <= 0) continue;
+            const int client = ::accept(listener_, nullptr, nullptr);
+            if (client < 0) continue;
+            held_.push_back(client);  // read nothing, say nothing, close nothing until the test ends
+            ++accepted_;
+        }
+    }
+    int listener_ = -1;
+    int port_ = 0;
+    std::vector<int> held_;
+    std::atomic<int> accepted_{0};
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+std::string address_of_hosts(const std::vector<int>& ports, const std::string& rest) {
+    std::string hosts, port_list;
+    for (int port : ports) {
+        if (!hosts.empty()) {
+            hosts.append(",");
+            port_list.append(",");
+        }
+        hosts.append("127.0.0.1");
+        port_list.append(std::to_string(port));
+    }
+    return "host=" + hosts + " port=" + port_list + " " + rest;
+}
+
+// SIGTERM while the worker connects to a hub that never answers: libpq's blocking connect sat out
+// connect_timeout per host (14.5 s with three hosts) and the kiosk's stop with it.
+TEST_F(SyncFixture, StopEndsAConnectToASilentHubAtOnceAndLosesNothing) {
+    using namespace std::chrono_literals;
+    using Kind = SilentHost::Kind;
+    auto kiosk = make_kiosk("silent");
+    kiosk.record(5);
+    const std::string rest =
+        "user=" + kiosk.role + " password=" + kiosk.password + " dbname=" + database + " sslmode=disable";
+    const std::int64_t queued = kiosk.backlog();
+    ASSERT_GT(queued, 0);
+    SilentHost accepts(Kind::AcceptsAndSaysNothing), drops(Kind::DropsTheHandshake),
+        accepts_too(Kind::AcceptsAndSaysNothing);
+    const struct {
+        const char* name;
+        std::vector<int> ports;
+    } silent_hubs[] = {
+        {"accepts and says nothing", {accepts.port()}},
+        {"drops the handshake", {drops.port()}},
+        {"three silent hosts", {drops.port(), accepts.port(), accepts_too.port()}},
+    };
+    for (const auto& hub : silent_hubs) {
+        SCOPED_TRACE(hub.name);
+        auto options = options_for(kiosk);
+        options.connect_timeout_seconds = 5;
+        options.hub_conninfo = address_of_hosts(hub.ports, rest);
+        auto worker = worker_with(options);
+        ASSERT_NE(worker, nullptr);
+        const int accepted_before = accepts.accepted();
+        worker->start();
+        std::this_thread::sleep_for(700ms);  // well inside the connect, whatever host it waits on
+        if (hub.ports.front() == accepts.port()) {
+            EXPECT_GT(accepts.accepted(), accepted_before) << "the worker never reached the silent host";
+        }
+        const auto stop_started = std::chrono::steady_clock::now();
+        worker->stop();
+        const auto stop_took = std::chrono::steady_clock::now() - stop_started;
+        EXPECT_LT(stop_took, 1s) << "stop() took "
+                                 << std::chrono::duration_cast<std::chrono::milliseconds>(stop_took).count()
+                                 << " ms: it waited for the connect";
+        EXPECT_TRUE(worker->progress().last_error.empty()) << worker->progress().last_error;
+        EXPECT_EQ(kiosk.backlog(), queued);
+        EXPECT_EQ(hub_dropoffs(kiosk), 0);
+    }
+    auto again = worker_for(kiosk);
+    auto round = again->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    expect_agreement(kiosk);
+}
+
+// The interruptible connect keeps libpq's multi-host behaviour: each silent host gets its own
+// connect_timeout, then the next host is tried, and the first that answers takes the records.
+TEST_F(SyncFixture, AMultiHostAddressGoesPastSilentHostsToTheOneThatAnswers) {
+    using namespace std::chrono_literals;
+    using Kind = SilentHost::Kind;
+    auto kiosk = make_kiosk("multihost");
+    kiosk.record(3);
+    const std::string rest =
+        "user=" + kiosk.role + " password=" + kiosk.password + " dbname=" + database + " sslmode=disable";
+    SilentHost accepts(Kind::AcceptsAndSaysNothing), drops(Kind::DropsTheHandshake);
+    auto options = options_for(kiosk);
+    options.connect_timeout_seconds = 2;
+    options.hub_conninfo = address_of_hosts({accepts.port(), drops.port(), pg.port()}, rest);
+    auto worker = worker_with(options);
+    const auto started = std::chrono::steady_clock::now();
+    auto round = worker->run_round();
+    const auto took = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_GE(took, 3900ms) << "a silent host was passed over before its connect_timeout";
+    EXPECT_LT(took, 8s);
+    expect_agreement(kiosk);
+
+    // All silent: the error names the wait, the records stay queued.
+    kiosk.record(1);
+    const std::int64_t queued = kiosk.backlog();
+    options.hub_conninfo = address_of_hosts({accepts.port(), drops.port()}, rest);
+    auto failed = worker_with(options)->run_round();
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find("timeout expired after 2 s; timeout expired after 2 s"),
+              std::string::npos)
+        << failed.error().message;
+    EXPECT_EQ(kiosk.backlog(), queued);
 }
 
 TEST_F(SyncFixture, TlsVerifyFullAcceptsTheHubsCertificateAndRefusesAnyOther) {

@@ -73,8 +73,8 @@ QueueItem to_queue_item(const storage::StaffQueueRow& row) {
 }
 
 PinCheck pin_check_from(const SignInResult& refused) {
-    // Attempts left come from the ledger's count for the user (the sign-in returns it), against the
-    // same limit the ledger locks at: the pad counts down 5, 4, 3, 2, 1 and the next wrong PIN locks.
+    // Attempts left before the ledger locks the user: only a user's own sign-in by login (medkioskctl)
+    // counts towards that lock; the pad itself never locks anyone.
     const int lock_after = UserService::default_rules().lock_after;
     const int attempts_left = std::max(0, lock_after - refused.user.failed_attempts);
     switch (refused.outcome) {
@@ -96,44 +96,46 @@ PinCheck pin_check_from(const SignInResult& refused) {
     }
 }
 
-PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper,
-                         const std::vector<storage::UserRecord>& candidates, const std::string& pin) {
+PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& pad,
+                         const std::vector<storage::UserRecord>& candidates, const std::string& pin,
+                         UserService::Clock::time_point now) {
     UserService service(ledger, pepper);
     const auto unavailable = [](std::string message) {
         return PinSignIn{{PinCheck::Outcome::Unavailable, 0, std::chrono::seconds(0), std::move(message)},
                          std::nullopt};
     };
+    // Counted by the ledger before any PIN is checked: during the pad's wait even the right PIN is
+    // not tried, or a guesser could go on at full speed and learn which guess was right.
+    const storage::PadThrottleRules rules = UserService::pad_rules();
+    auto attempt = ledger.users().begin_pad_attempt(pad, iso8601_utc(now), rules);
+    if (!attempt) return unavailable(attempt.error().message);
+    if (!attempt.value().granted) {
+        const auto wait = UserService::pad_delay_after(attempt.value().failed_attempts, rules);
+        const auto last = parse_iso8601_utc(attempt.value().last_failure_at);
+        const auto left = last ? std::chrono::ceil<std::chrono::seconds>(*last + wait - now)
+                               : std::chrono::ceil<std::chrono::seconds>(wait);
+        return {{PinCheck::Outcome::LockedOut, 0, std::max(left, std::chrono::seconds(1)), ""}, std::nullopt};
+    }
     const storage::UserRecord* owner = nullptr;
     for (const auto& user : candidates) {
         // A locked user is not matched: "locked" for the right PIN would tell a guesser it is right.
         if (!user.locked && pin_matches_hash(pin, pepper, user.pin_hash)) owner = &user;
     }
     if (owner != nullptr) {
-        auto result = service.sign_in(owner->login, pin);
+        if (auto passed = ledger.users().pass_pad_attempt(pad); !passed)
+            return unavailable(passed.error().message);
+        auto result = service.sign_in(owner->login, pin, now);
         if (!result) return unavailable(result.error().message);
         const SignInResult& signed_in = result.value();
         if (signed_in.outcome == SignInOutcome::Ok) return {pin_check_from(signed_in), signed_in.user};
         return {pin_check_from(signed_in), std::nullopt};
     }
-    // Nobody's PIN: a failure for every user of the role who can still try (each sign_in checks
-    // the delay first, so a waiting user is not charged again).
-    std::optional<SignInResult> worst;  // the refusal that makes the pad wait longest
-    for (const auto& user : candidates) {
-        if (user.locked) continue;
-        auto result = service.sign_in(user.login, pin);
-        if (!result) return unavailable(result.error().message);
-        const SignInResult& refused = result.value();
-        if (!worst || refused.retry_after > worst->retry_after ||
-            (refused.retry_after == worst->retry_after &&
-             refused.user.failed_attempts > worst->user.failed_attempts))
-            worst = refused;
-    }
-    if (!worst) {
-        SignInResult locked;
-        locked.outcome = SignInOutcome::Locked;
-        return {pin_check_from(locked), std::nullopt};
-    }
-    return {pin_check_from(*worst), std::nullopt};
+    // Nobody's PIN: the pad waits longer before the next one; no user is charged or locked.
+    const int failures = attempt.value().failed_attempts;
+    if (auto failed = ledger.users().fail_pad_attempt(pad, failures); !failed)
+        return unavailable(failed.error().message);
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(UserService::pad_delay_after(failures, rules));
+    return {{PinCheck::Outcome::Wrong, 0, wait, ""}, std::nullopt};
 }
 
 namespace {
@@ -392,7 +394,8 @@ class LocalBackOffice final : public BackOffice {
             if (!loaded) return unavailable(loaded.error().message);
             pepper_ = std::move(loaded.value());
         }
-        const PinSignIn result = sign_in_by_pin(book, *pepper_, candidates, pin);
+        const PinSignIn result =
+            sign_in_by_pin(book, *pepper_, std::string(to_string(role)), candidates, pin);
         if (result.user) signed_in_[role] = *result.user;
         return result.check;
     }

@@ -30,7 +30,18 @@ std::string_view to_string(ClinicScreen screen) {
     return "clinic-welcome";
 }
 
-ClinicFlow::ClinicFlow(ClinicPort& office, ClinicSettings settings) : office_(office), settings_(settings) {}
+ClinicFlow::ClinicFlow(ClinicPort& office, ClinicSettings settings) : office_(office), settings_(settings) {
+    clinic_names_ticket_ = office_.clinic_names();
+}
+
+std::string ClinicFlow::clinic_name(Language language, const std::string& clinic_id) const {
+    if (!clinic_names_) return clinic_id;
+    const std::string& wanted =
+        language == Language::Chinese ? clinic_names_->name_zh : clinic_names_->name_en;
+    const std::string& other =
+        language == Language::Chinese ? clinic_names_->name_en : clinic_names_->name_zh;
+    return !wanted.empty() ? wanted : !other.empty() ? other : clinic_id;
+}
 
 int ClinicFlow::locked_seconds(Clock::time_point now) const {
     if (now >= locked_until_) return 0;
@@ -72,6 +83,8 @@ void ClinicFlow::sign_out() {
     counting_ = false;
     message_.reset();
     overview_.reset();
+    // The hub may have fed or renamed the clinic since: the welcome shows the list as it is now.
+    if (clinic_names_ticket_ == 0) clinic_names_ticket_ = office_.clinic_names();
 }
 
 void ClinicFlow::refresh(const std::string& today) {
@@ -257,6 +270,12 @@ void ClinicFlow::dispose_expired(const std::string& today, Clock::time_point now
 }
 
 void ClinicFlow::on_reply(const ClinicReply& reply, Clock::time_point now) {
+    if (reply.ticket == clinic_names_ticket_) {
+        clinic_names_ticket_ = 0;
+        // An error (the ledger unreadable) keeps what was shown: the id, or the names read before.
+        if (const auto* names = answer_if<ClinicNames>(reply)) clinic_names_ = *names;
+        return;
+    }
     if (reply.ticket == pin_ticket_) {
         pin_ticket_ = 0;
         if (const auto* check = answer_if<PinCheck>(reply)) {

@@ -1,6 +1,7 @@
 #include "medkiosk/kiosk/clinic_office.hpp"
 
 #include "medkiosk/kiosk/users.hpp"
+#include "medkiosk/storage/clinic_list.hpp"
 #include "medkiosk/storage/dispatch_book.hpp"
 
 namespace medkiosk::kiosk {
@@ -103,6 +104,25 @@ class LocalClinicOffice final : public ClinicPort {
             return names_of(product);
         });
     }
+    std::uint64_t clinic_names() override {
+        return jobs_.submit([this]() -> Answer {
+            if (!ledger_) {
+                auto ledger = storage::Ledger::open(options_.ledger_file, options_.ledger_options);
+                if (!ledger)
+                    return Error{ledger.error().code, "cannot open the ledger: " + ledger.error().message};
+                ledger_ = std::move(ledger).value();
+            }
+            auto list = storage::read_clinic_list(*ledger_);
+            if (!list) return list.error();
+            ClinicNames names{options_.clinic_id, {}, {}};
+            for (const auto& clinic : list.value().clinics) {
+                if (clinic.clinic_id != options_.clinic_id) continue;
+                names.name_zh = clinic.name_zh;
+                names.name_en = clinic.name_en;
+            }
+            return names;
+        });
+    }
     std::vector<ClinicReply> take_replies() override { return jobs_.take_replies(); }
 
   private:
@@ -167,7 +187,7 @@ class LocalClinicOffice final : public ClinicPort {
             if (!loaded) return unavailable(loaded.error().message);
             pepper_ = std::move(loaded).value();
         }
-        const PinSignIn result = sign_in_by_pin(*ledger_, *pepper_, candidates, pin);
+        const PinSignIn result = sign_in_by_pin(*ledger_, *pepper_, "clinic", candidates, pin);
         user_ = result.user;
         return result.check;
     }

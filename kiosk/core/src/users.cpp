@@ -22,7 +22,9 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kPepperBytes = 32;
 
-std::string iso8601(UserService::Clock::time_point when) {
+}  // namespace
+
+std::string iso8601_utc(std::chrono::system_clock::time_point when) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
     const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
     std::tm utc{};
@@ -34,7 +36,7 @@ std::string iso8601(UserService::Clock::time_point when) {
     return text;
 }
 
-std::optional<UserService::Clock::time_point> parse_iso8601(const std::string& text) {
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(const std::string& text) {
     std::tm utc{};
     int millis = 0;
     if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &utc.tm_year, &utc.tm_mon, &utc.tm_mday,
@@ -45,8 +47,6 @@ std::optional<UserService::Clock::time_point> parse_iso8601(const std::string& t
     const std::time_t seconds = timegm(&utc);
     return UserService::Clock::time_point(std::chrono::seconds(seconds)) + std::chrono::milliseconds(millis);
 }
-
-}  // namespace
 
 fs::path default_pepper_file(const fs::path& data_dir) {
     if (const char* configured = std::getenv("MEDKIOSK_PEPPER_FILE");
@@ -109,6 +109,17 @@ PinCost PinCost::interactive() {
 }
 PinCost PinCost::minimal() {
     return {crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+}
+
+storage::PadThrottleRules UserService::pad_rules() {
+    return storage::PadThrottleRules{};
+}
+
+std::chrono::milliseconds UserService::pad_delay_after(int failed_attempts,
+                                                       const storage::PadThrottleRules& rules) {
+    if (failed_attempts < rules.free_attempts) return std::chrono::milliseconds(0);
+    const int doublings = std::min(failed_attempts - rules.free_attempts, 20);
+    return std::chrono::milliseconds(std::min(rules.first_delay_ms << doublings, rules.max_delay_ms));
 }
 
 storage::PinAttemptRules UserService::default_rules() {
@@ -199,12 +210,12 @@ Result<SignInResult> UserService::sign_in(const std::string& login, const std::s
     };
 
     // Counted first, by the ledger: the gates and the count are one statement (users.hpp).
-    auto attempt = ledger_.users().begin_pin_attempt(login, iso8601(now), rules_);
+    auto attempt = ledger_.users().begin_pin_attempt(login, iso8601_utc(now), rules_);
     if (!attempt) return attempt.error();
     apply(attempt.value());
     if (!attempt.value().granted) {
         if (user.locked || user.failed_attempts >= rules_.lock_after) return locked();
-        const auto last = parse_iso8601(user.last_failure_at);
+        const auto last = parse_iso8601_utc(user.last_failure_at);
         const auto wait = delay_after(user.failed_attempts, rules_);
         result.outcome = SignInOutcome::TryLater;
         result.user = user;

@@ -22,7 +22,8 @@ void DrawClinicWelcomeScreen(UiContext& ui) {
     TextCentered(ui.translations.text(kiosk::Language::Chinese, "clinic.title") + "  ·  " +
                  ui.translations.text(kiosk::Language::English, "clinic.title"));
     ImGui::PopFont();
-    TextCentered(kiosk::fill(ui.tr("clinic.device_of"), {{"clinic", ui.clinic_id}}));
+    TextCentered(kiosk::fill(ui.tr("clinic.device_of"),
+                             {{"clinic", ui.clinic->clinic_name(ui.flow.language(), ui.clinic_id)}}));
     ImGui::Spacing();
     ImGui::SetCursorPosX(left);
     ImGui::PushFont(ui.fonts.title);

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -26,6 +25,7 @@
 #include "layout_report.hpp"
 #include "medkiosk/kiosk/display_metrics.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/stop_request.hpp"
 #include "preview_texture.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
@@ -40,13 +40,6 @@ struct GlfwSession {
     }
     bool ok;
 };
-
-volatile std::sig_atomic_t g_stop_requested = 0;
-
-// SIGTERM (systemd, tests) ends the loop so queued drop-offs are written before exit.
-void request_stop(int) {
-    g_stop_requested = 1;
-}
 
 KeyPresses g_pending_keys;  // written by the key callback on the UI thread, read once per frame
 
@@ -331,13 +324,13 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
     std::optional<kiosk::Clock::time_point> corner_held_since;
     std::optional<kiosk::Language> logged_language;
 
-    std::signal(SIGTERM, request_stop);
-    std::signal(SIGINT, request_stop);
+    // SIGTERM, SIGINT and SIGHUP end the loop so queued drop-offs are written before exit; main
+    // installed their handlers before anything else (stop_request.hpp).
     auto frame_started = kiosk::Clock::now();
     // ImGui acts on a tap one frame after the press, and a language or screen change is fully drawn
     // only on the frame after it happened: after any input or change, a few frames follow at once.
     int prompt_frames = 0;
-    while (!glfwWindowShouldClose(window) && !g_stop_requested) {
+    while (!glfwWindowShouldClose(window) && !kiosk::stop_requested()) {
         // Only the live preview needs the camera's pace; every other screen waits for input and
         // wakes twice a second for its countdown.
         const bool preview_shown =
@@ -393,6 +386,8 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
                 clinics_now += c.name_zh + c.name_en + c.township_zh + c.township_en;
         };
         add_clinic_names(staff.clinics());
+        if (parts.clinic != nullptr && parts.clinic->clinic_names())  // clinic mode's welcome names it
+            clinics_now += parts.clinic->clinic_names()->name_zh + parts.clinic->clinic_names()->name_en;
         if (const auto& book = parts.technician.clinics()) add_clinic_names(book->clinics);
         if (clinics_now != clinic_names) {
             clinics_checked = clinics_count;
@@ -462,7 +457,7 @@ int run_kiosk_window(const WindowOptions& options, KioskParts parts, FrameWork& 
         }
         if (ui.restart_requested) {
             kiosk::log_event("restart-requested", {{"by", "technician"}});
-            g_stop_requested = 1;
+            kiosk::request_stop();
         }
         const ImGuiIO& input = ImGui::GetIO();
         const bool mouse_busy = input.MouseDown[0] || input.MouseReleased[0] || input.MouseClicked[0];

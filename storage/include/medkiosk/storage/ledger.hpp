@@ -82,7 +82,7 @@ class Ledger {
     // with instances has written to yet.
     std::string instance_id() const;
 
-    static constexpr int kSchemaVersion = 32;
+    static constexpr int kSchemaVersion = 33;
 
   private:
     struct Impl;

@@ -116,6 +116,17 @@ struct PinAttemptRules {
     int lock_after = 6;
 };
 
+// The PIN pad of one role has no login field, so a PIN that matches nobody cannot be charged to a
+// user: charging it to every user of the role let anyone who found the pad lock the pharmacy out.
+// Such PINs slow the pad instead: after free_attempts each further one waits first_delay_ms, doubling,
+// at most max_delay_ms (then about 3600 / 900 = 4 guesses an hour). The count is in the ledger, so a
+// restart does not reset it; a PIN that matches a user clears it.
+struct PadThrottleRules {
+    int free_attempts = 3;
+    std::int64_t first_delay_ms = 2000;
+    std::int64_t max_delay_ms = 15 * 60 * 1000;
+};
+
 // A user's attempt counters as one PIN attempt left them (UserAccounts::begin_pin_attempt and friends).
 struct PinAttemptState {
     bool granted = false;  // begin_pin_attempt: the attempt was counted and the PIN may be checked

@@ -21,8 +21,11 @@ using HubRow = std::vector<std::optional<std::string>>;  // nullopt is SQL NULL
 // user, password, sslmode=verify-full, sslrootcert, sslcert/sslkey …).
 class HubSession {
   public:
+    // connect_timeout applies to each host of a multi-host address in turn, as in libpq. While it
+    // waits, `stop_fd` becoming readable (an eventfd or pipe another thread writes to) abandons the
+    // connect at once with an error; -1: nothing can abandon it.
     static Result<std::unique_ptr<HubSession>> connect(const std::string& conninfo,
-                                                       int connect_timeout_seconds = 5);
+                                                       int connect_timeout_seconds = 5, int stop_fd = -1);
     ~HubSession();
     HubSession(const HubSession&) = delete;
     HubSession& operator=(const HubSession&) = delete;

@@ -48,6 +48,16 @@ class UserAccounts {
                                              const PinAttemptRules& rules);
     Result<bool> pass_pin_attempt(const std::string& login, bool had_failures);
 
+    // The PIN pad of role `pad` (records.hpp PadThrottleRules), counted the same way before any PIN is
+    // checked: begin counts the attempt unless the pad is inside the wait its count imposes at
+    // `now_iso` (granted false, nothing changed; locked is always false: the pad never locks). Then
+    // fail (the PIN matched nobody: audit "pad-wrong-pin") or pass (it matched a user: the count is
+    // cleared).
+    Result<PinAttemptState> begin_pad_attempt(const std::string& pad, const std::string& now_iso,
+                                              const PadThrottleRules& rules);
+    Result<void> fail_pad_attempt(const std::string& pad, int attempt);
+    Result<void> pass_pad_attempt(const std::string& pad);
+
   private:
     detail::LedgerCore& core_;
 };

@@ -19,15 +19,17 @@
 namespace medkiosk::kiosk {
 
 // The PIN pad's sign-in for users of one role (the pad has no login field): the PIN is tried against
-// each of `candidates` (that role's users); the matching user, if any, is signed in through the
-// users service with its delay and lock; a PIN matching nobody counts as a failure for every unlocked
-// candidate. `user` is set when the sign-in succeeded. Shared by the back office and the clinic office.
+// each of `candidates` (that role's users) unless the pad `pad` (the role's name) must wait first;
+// the matching user, if any, is signed in through the users service with its delay and lock; a PIN
+// matching nobody slows the pad (UserService::pad_rules, counted in the ledger) and locks no one.
+// `user` is set when the sign-in succeeded. Shared by the back office and the clinic office.
 struct PinSignIn {
     PinCheck check;
     std::optional<storage::UserRecord> user;
 };
-PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper,
-                         const std::vector<storage::UserRecord>& candidates, const std::string& pin);
+PinSignIn sign_in_by_pin(storage::Ledger& ledger, const std::string& pepper, const std::string& pad,
+                         const std::vector<storage::UserRecord>& candidates, const std::string& pin,
+                         UserService::Clock::time_point now = UserService::Clock::now());
 PinCheck pin_check_from(const SignInResult& result);
 
 struct LocalBackOfficeOptions {

@@ -32,8 +32,9 @@ std::string_view to_string(Role role);  // "staff", "technician", "clinic"
 struct PinCheck {
     enum class Outcome { Accepted, Wrong, LockedOut, Unavailable };
     Outcome outcome = Outcome::Wrong;
-    // After a wrong PIN (or during a wait): wrong PINs left before the ledger locks the user, from
-    // the ledger's stored failure count.
+    // Wrong PINs left before the ledger locks a user: only for a PIN that matched a user whose own
+    // count (sign-ins by login, medkioskctl) is running. A PIN matching nobody locks no one (it slows
+    // the pad: sign_in_by_pin), so the pad's words never count attempts down.
     int attempts_left = 0;
     // LockedOut: how long the pad waits; Wrong: the wait before the next try (0 for the free ones).
     std::chrono::seconds locked_for{0};

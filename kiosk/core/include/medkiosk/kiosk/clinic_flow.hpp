@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "medkiosk/kiosk/clinic_office.hpp"
+#include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
 
 namespace medkiosk::kiosk {
@@ -53,6 +54,11 @@ class ClinicFlow {
     bool locked(Clock::time_point now) const { return now < locked_until_; }
     int locked_seconds(Clock::time_point now) const;
     void sign_out();
+    // The clinic's name in `language` (the other language's if that one is empty), as the kiosk's
+    // clinic list has it; `clinic_id` until the list answered, or when it does not know the clinic.
+    // Asked for when the flow starts and each time it is back at the welcome.
+    std::string clinic_name(Language language, const std::string& clinic_id) const;
+    const std::optional<ClinicNames>& clinic_names() const { return clinic_names_; }
 
     // Home and the three tasks; `today` is the clinic's local date, YYYY-MM-DD.
     void home(const std::string& today, Clock::time_point now);
@@ -128,6 +134,8 @@ class ClinicFlow {
     std::vector<ArrivalLine> arrival_lines_;
     bool counting_ = false;
     std::map<std::uint64_t, std::string> names_tickets_;  // product names asked for extra lines
+    std::uint64_t clinic_names_ticket_ = 0;
+    std::optional<ClinicNames> clinic_names_;
     std::uint64_t action_ticket_ = 0;
     std::string action_today_;
     std::optional<Message> message_;

@@ -43,8 +43,17 @@ struct ManifestCheck {
     storage::ManifestSignature signature = storage::ManifestSignature::Unsigned;
 };
 
-using ClinicAnswer = std::variant<PinCheck, ClinicOverview, ManifestCheck, storage::ArrivalRecord,
-                                  storage::StockOut, std::vector<storage::StockOut>, ProductNames>;
+// The clinic this device serves as the kiosk's clinic list names it (storage/clinic_list.hpp); the
+// names are empty while the list does not know the id (before the hub's list first arrived).
+struct ClinicNames {
+    std::string clinic_id;
+    std::string name_zh;
+    std::string name_en;
+};
+
+using ClinicAnswer =
+    std::variant<PinCheck, ClinicOverview, ManifestCheck, storage::ArrivalRecord, storage::StockOut,
+                 std::vector<storage::StockOut>, ProductNames, ClinicNames>;
 using ClinicReply = JobReply<ClinicAnswer>;
 
 class ClinicPort {
@@ -62,6 +71,8 @@ class ClinicPort {
     virtual std::uint64_t dispose_expired(std::string today) = 0;
     // A product's names from the catalogue, for a pack scanned that is not on the manifest.
     virtual std::uint64_t product_names(std::string product) = 0;  // ProductNames
+    // This device's clinic's names, for the welcome screen; answered without signing in.
+    virtual std::uint64_t clinic_names() = 0;  // ClinicNames
     virtual std::vector<ClinicReply> take_replies() = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "medkiosk/storage/ledger.hpp"
@@ -44,6 +45,10 @@ struct SignInResult {
 // Records nothing: the PIN pad uses it to find whose PIN it is before signing that user in.
 bool pin_matches_hash(const std::string& pin, const std::string& pepper, const std::string& stored_hash);
 
+// The ledger's time format for PIN attempts (UTC ISO-8601 with milliseconds), both ways.
+std::string iso8601_utc(std::chrono::system_clock::time_point when);
+std::optional<std::chrono::system_clock::time_point> parse_iso8601_utc(const std::string& text);
+
 class UserService {
   public:
     static constexpr int kFreeAttempts = 3;
@@ -72,6 +77,12 @@ class UserService {
     Result<void> reset_pin(const std::string& login, const std::string& new_pin, const std::string& actor);
     // Direct unlock for medkioskctl run by the machine's administrator (file access is the authority).
     Result<void> unlock_as_administrator(const std::string& login, const std::string& actor);
+
+    // The PIN pad's throttle for PINs that match nobody (storage PadThrottleRules): 3 free, then 2 s
+    // doubling to at most 15 min.
+    static storage::PadThrottleRules pad_rules();
+    static std::chrono::milliseconds pad_delay_after(int failed_attempts,
+                                                     const storage::PadThrottleRules& rules);
 
     // Seconds to wait after `failed_attempts` failures before the next try (the default rules).
     static std::chrono::seconds delay_after(int failed_attempts);
