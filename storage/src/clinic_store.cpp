@@ -123,8 +123,9 @@ struct ClinicStore::Impl {
         if (!signature) return signature.error();
         if (signature.value() == ManifestSignature::Invalid)
             return invalid("this delivery list is not what collection point " + manifest.kiosk_id +
-                           " signed (it was changed, or printed by someone else); do not take the delivery "
-                           "on its word — call the county health bureau — " +
+                           " signed (it was changed, printed by someone else, or printed before lists were "
+                           "signed); ask the collection point to print its packing list again, or call the "
+                           "county health bureau — " +
                            kNothingRecorded);
         if (manifest.lines.empty())
             return invalid("the manifest has no lines — " + std::string(kNothingRecorded));

@@ -510,6 +510,12 @@ struct DispatchBook::Impl {
             if (!record.manifest_code.empty()) {
                 auto decoded = decode_manifest(record.manifest_code);
                 if (decoded) record.manifest = std::move(decoded).value();
+                // A dispatch recorded before manifests were signed: its packing list printed again
+                // carries the signature (Ed25519 is deterministic: the same list, the same signature),
+                // since a clinic that has this kiosk's key refuses an unsigned one.
+                if (decoded && record.manifest.signature.empty() && !signing_key_file.empty() &&
+                    sign_manifest(record.manifest, signing_key_file))
+                    record.manifest_code = encode_manifest(record.manifest);
             }
             StatementScope scope(items.value());
             items.value().bind_int64(1, row.column_int64(0));

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "medkiosk/iso_date.hpp"
 #include "medkiosk/storage/kiosk_key.hpp"
 
 namespace medkiosk::storage {
@@ -66,7 +67,7 @@ bool is_uuid(const std::string& text) {
     return true;
 }
 
-// YYYYMMDD ↔ YYYY-MM-DD, checking the digits (the calendar is the sender's business).
+// YYYYMMDD ↔ YYYY-MM-DD.
 std::string compact_date(const std::string& iso) {
     if (iso.size() != 10) return {};
     std::string compact = iso.substr(0, 4);
@@ -77,9 +78,9 @@ std::string iso_date(const std::string& compact) {
     if (compact.size() != 8 ||
         !std::all_of(compact.begin(), compact.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return {};
-    const int month = std::stoi(compact.substr(4, 2)), day = std::stoi(compact.substr(6, 2));
-    if (month < 1 || month > 12 || day < 1 || day > 31) return {};
-    return compact.substr(0, 4) + "-" + compact.substr(4, 2) + "-" + compact.substr(6, 2);
+    std::string iso = compact.substr(0, 4) + "-" + compact.substr(4, 2) + "-" + compact.substr(6, 2);
+    // A real calendar day: the hub refuses 31 February, and a list it cannot take must not be stocked.
+    return is_iso_date(iso) ? iso : std::string();
 }
 
 Error invalid(const std::string& why) {
@@ -149,7 +150,10 @@ Result<void> sign_manifest(Manifest& manifest, const std::filesystem::path& key_
 
 ManifestSignature check_manifest_signature(const Manifest& manifest,
                                            const std::optional<std::string>& public_key_hex) {
-    if (manifest.signature.empty()) return ManifestSignature::Unsigned;
+    // A collection point whose key is known signs every list: an unsigned one naming it is a forgery
+    // (or a list printed before signing, which its packing list, printed again, now carries signed).
+    if (manifest.signature.empty())
+        return public_key_hex ? ManifestSignature::Invalid : ManifestSignature::Unsigned;
     if (!public_key_hex) return ManifestSignature::KeyUnknown;
     return kiosk_signature_valid(manifest_signed_part(manifest), manifest.signature, *public_key_hex)
                ? ManifestSignature::Valid

@@ -27,7 +27,7 @@ Manifest sample_manifest(int lines = 2) {
     m.dispatched_on = "2026-12-02";
     for (int i = 1; i <= lines; ++i)
         m.lines.push_back({i, i % 2 ? "06901234567892" : "8234567",
-                           i % 3 ? "2027-0" + std::to_string(1 + i % 9) + "-30" : "",
+                           i % 3 ? "2027-0" + std::to_string(1 + i % 9) + "-28" : "",
                            i % 2 ? "fever" : "cough", i});
     return m;
 }
@@ -60,6 +60,10 @@ TEST(Manifest, RoundTripsAndRefusesEveryChangedCharacter) {
     Manifest bad_date = sample_manifest(1);
     bad_date.lines[0].expiry = "2027-13-40";
     EXPECT_FALSE(decode_manifest(encode_manifest(bad_date)).ok());
+    bad_date.lines[0].expiry = "2026-02-31";  // the hub refuses it: a clinic must not stock it
+    EXPECT_FALSE(decode_manifest(encode_manifest(bad_date)).ok());
+    bad_date.lines[0].expiry = "2028-02-29";
+    EXPECT_TRUE(decode_manifest(encode_manifest(bad_date)).ok());
 }
 
 TEST(Manifest, ASignedListIsTrustedOnlyWithItsCollectionPointsKeyAndOnlyAsSigned) {
@@ -105,10 +109,12 @@ TEST(Manifest, ASignedListIsTrustedOnlyWithItsCollectionPointsKeyAndOnlyAsSigned
     auto cut = decode_manifest(code.substr(0, code.size() - 10));
     ASSERT_FALSE(cut.ok());
     EXPECT_NE(cut.error().message.find("signature"), std::string::npos) << cut.error().message;
-    // Lists printed before signing still read, as unsigned.
-    EXPECT_EQ(check_manifest_signature(decode_manifest(encode_manifest(sample_manifest(2))).value(),
-                                       public_key.value()),
-              ManifestSignature::Unsigned);
+    // A list printed before signing reads, as unsigned, where its collection point's key is not known;
+    // where it is, an unsigned list naming it is refused like a changed one (a forger would drop the
+    // signature).
+    const Manifest printed_before = decode_manifest(encode_manifest(sample_manifest(2))).value();
+    EXPECT_EQ(check_manifest_signature(printed_before, std::nullopt), ManifestSignature::Unsigned);
+    EXPECT_EQ(check_manifest_signature(printed_before, public_key.value()), ManifestSignature::Invalid);
 }
 
 class CountyLedgerTest : public ::testing::Test {
@@ -212,6 +218,16 @@ TEST_F(CountyLedgerTest, ManifestLinesGroupAlikePacksAndTheOutboxCarriesThem) {
     EXPECT_NE(payload.find("\"clinic_id\":\"shitang-vc\""), std::string::npos) << payload;
     EXPECT_NE(payload.find("\"line\":2"), std::string::npos) << payload;
     EXPECT_EQ(b->find(recorded.value().dispatch.uuid).value().manifest_code, recorded.value().manifest_code);
+    // Signed with this kiosk's key; a dispatch stored before signing is signed when read (its packing
+    // list printed again), with the same signature every time.
+    const auto public_key = kiosk_public_key(kiosk_key_file_beside(file)).value();
+    EXPECT_EQ(check_manifest_signature(recorded.value().manifest, public_key), ManifestSignature::Valid);
+    Manifest unsigned_form = recorded.value().manifest;
+    unsigned_form.signature.clear();
+    RawDb(file).exec("UPDATE dispatch SET manifest = '" + encode_manifest(unsigned_form) + "'");
+    const auto reread = b->find(recorded.value().dispatch.uuid).value();
+    EXPECT_EQ(reread.manifest_code, recorded.value().manifest_code);
+    EXPECT_EQ(check_manifest_signature(reread.manifest, public_key), ManifestSignature::Valid);
     // A clinic not in the list is refused.
     request.clinic_id = "nowhere";
     request.items = {{c, 1}};
@@ -359,6 +375,11 @@ TEST_F(ClinicLedgerTest, AListChangedAfterSigningIsRefusedOneNotYetCheckableIsTa
     EXPECT_NE(refused.error().message.find("not what collection point cp-a signed"), std::string::npos)
         << refused.error().message;
     EXPECT_EQ(clinic_local("SELECT count(*) FROM clinic_arrival"), 0);
+    ArrivalInput unsigned_copy = input;
+    unsigned_copy.manifest.signature.clear();
+    unsigned_copy.manifest.lines[0].quantity = 900;
+    EXPECT_FALSE(store->record_arrival(unsigned_copy).ok())
+        << "cp-a signs: an unsigned list from it is forged";
     auto taken = store->record_arrival(input);
     ASSERT_TRUE(taken.ok()) << taken.error().message;
     // A key the administrator cleared at the hub (fed as deleted) no longer vouches for anything.
@@ -368,7 +389,7 @@ TEST_F(ClinicLedgerTest, AListChangedAfterSigningIsRefusedOneNotYetCheckableIsTa
 
 TEST_F(ClinicLedgerTest, GivenOutAndDisposalsNeverExceedTheStockAndExpiredPacksNeverGoOut) {
     ArrivalInput input;
-    input.manifest = sample_manifest(2);  // line 1: 1 pack 2027-02-30?; see sample: expiries vary
+    input.manifest = sample_manifest(2);  // replaced below: the sample's lines and expiries vary
     input.manifest.lines = {{1, "06901234567892", "2027-01-31", "fever", 3},
                             {2, "8234567", "2027-06-30", "cough", 2}};
     input.user_id = nurse;

@@ -186,6 +186,24 @@ TEST_F(StaffFlowTest, WrongPinsLeadToALockoutThatBlocksTheKeypad) {
     EXPECT_EQ(staff.pin_length(), 1u);
 }
 
+TEST_F(StaffFlowTest, AStaffPadMadeToWaitLeavesTheTechnicianPadFree) {
+    staff.open_pin(Role::Staff, t0);
+    type("0000");
+    staff.submit(t0);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::LockedOut, 0, 900s, ""}}, t0);
+    EXPECT_TRUE(staff.locked(t0 + 1s));
+    // Each role's pad waits on its own count in the ledger: the technician still signs in.
+    staff.switch_role(Role::Technician, t0 + 1s);
+    EXPECT_FALSE(staff.locked(t0 + 1s));
+    for (char c : std::string("1357")) staff.press_digit(c - '0', t0 + 1s);
+    staff.submit(t0 + 1s);
+    ASSERT_EQ(office.pins.size(), 2u);
+    EXPECT_EQ(office.pins.back().first, Role::Technician);
+    staff.on_reply({office.tickets, PinCheck{PinCheck::Outcome::Wrong, 0, 0s, ""}}, t0 + 1s);
+    staff.switch_role(Role::Staff, t0 + 2s);
+    EXPECT_EQ(staff.locked_seconds(t0 + 2s), 898) << "the staff pad still waits";
+}
+
 TEST_F(StaffFlowTest, AnUnavailableSignInStaysOnThePad) {
     staff.open_pin(Role::Technician, t0);
     type("1234");
@@ -946,6 +964,13 @@ TEST_F(LocalBackOfficeTest, ThePadWaitsAfterTheFreeWrongPinsAndTheRightPinThenSi
     ASSERT_TRUE(user("wang").locked);
     EXPECT_NE(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
     ASSERT_TRUE(users.unlock_as_administrator("wang", "test").ok());
+
+    // The pad made to wait by PINs nobody owns: `medkioskctl users unlock` of one of the role's users
+    // lifts the wait at once.
+    for (int i = 0; i <= free_attempts; ++i) (void)check(*office, Role::Staff, "0000");
+    ASSERT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::LockedOut);
+    ASSERT_TRUE(users.unlock_as_administrator("wang", "test").ok());
+    EXPECT_EQ(check(*office, Role::Staff, "2468").outcome, PinCheck::Outcome::Accepted);
 }
 
 TEST_F(LocalBackOfficeTest, TheQueueShowsPendingDropOffsAndAnApproveIsStoredWithItsAuditRow) {

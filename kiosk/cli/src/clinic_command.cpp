@@ -199,8 +199,21 @@ int run_clinic(const Args& args, CommandIo io) {
 
     if (command == "arrive") {
         arrival.user_id = user_id;
+        auto signature = clinic.manifest_signature(arrival.manifest);
+        if (!signature) return fail(io, signature.error().message);
         auto recorded = clinic.record_arrival(arrival);
         if (!recorded) return fail(io, recorded.error().message);
+        // Taken, but said: the hub counts it only against a dispatch it holds from that collection point.
+        if (signature.value() == storage::ManifestSignature::Unsigned)
+            io.err
+                << "medkioskctl clinic: note: the list is unsigned (printed before lists were signed); the "
+                   "bureau checks it against "
+                << arrival.manifest.kiosk_id << "'s records\n";
+        else if (signature.value() == storage::ManifestSignature::KeyUnknown)
+            io.err
+                << "medkioskctl clinic: note: the list's signature could not be checked: this device has no "
+                   "key for "
+                << arrival.manifest.kiosk_id << " yet (it comes with the next sync)\n";
         if (options.json) {
             io.out << ledger_cli::dump(arrival_json(recorded.value())) << '\n';
         } else {

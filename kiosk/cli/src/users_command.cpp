@@ -16,8 +16,9 @@ Commands:
                                       new user; the PIN (4-12 digits) is read from stdin
                                       (clinic: the staff of a clinic-mode kiosk)
   list [--json]                       users, roles, failed attempts, lock state (no PIN hashes)
-  unlock LOGIN [--by TECHNICIAN]      clear failures and the lock; with --by, that technician's PIN is
-                                      read from stdin and checked first
+  unlock LOGIN [--by TECHNICIAN]      clear failures and the lock, and the wait of the user's role's PIN
+                                      pad; with --by, that technician's PIN is read from stdin and
+                                      checked first
   reset-pin LOGIN                     new PIN from stdin; also unlocks
 
 PINs are hashed with argon2id over BLAKE2b(PIN) keyed with a pepper kept outside the database, in

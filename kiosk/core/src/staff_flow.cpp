@@ -14,8 +14,9 @@ StaffFlow::StaffFlow(SignInPort& sign_in, StaffPort& office, StaffSettings setti
     : sign_in_(sign_in), office_(office), settings_(settings), hold_(settings.undo_window) {}
 
 int StaffFlow::locked_seconds(Steady::time_point now) const {
-    if (now >= locked_until_) return 0;
-    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(locked_until_ - now).count());
+    const auto until = locked_until_.find(role_);
+    if (until == locked_until_.end() || now >= until->second) return 0;
+    return static_cast<int>(std::chrono::ceil<std::chrono::seconds>(until->second - now).count());
 }
 
 void StaffFlow::hold_corner(Steady::time_point since, Steady::time_point now, Role role) {
@@ -392,7 +393,7 @@ void StaffFlow::on_reply(const BackOfficeReply& reply, Steady::time_point now) {
             if (screen_ == StaffScreen::Queue) refresh(now);
         } else if (check->outcome == PinCheck::Outcome::LockedOut ||
                    check->outcome == PinCheck::Outcome::Wrong) {
-            locked_until_ = now + check->locked_for;  // a wrong PIN past the free ones waits too
+            locked_until_[role_] = now + check->locked_for;  // a wrong PIN past the free ones waits too
         }
         return;
     }

@@ -278,7 +278,10 @@ Result<void> UserService::unlock_as_administrator(const std::string& login, cons
     user.failed_attempts = 0;
     user.locked = false;
     user.last_failure_at.clear();
-    return ledger_.users().update_login_state(user, "unlock", actor);
+    if (auto s = ledger_.users().update_login_state(user, "unlock", actor); !s) return s;
+    // The pharmacy locked out by the pad's wait (PINs that matched nobody): unlocking one of the role's
+    // users lifts it too, or a passer-by with one wrong PIN every 15 minutes keeps everyone out.
+    return ledger_.users().pass_pad_attempt(user.role);
 }
 
 Result<void> UserService::reset_pin(const std::string& login, const std::string& new_pin,

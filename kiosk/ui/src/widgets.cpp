@@ -147,7 +147,13 @@ bool BeginFullscreen(const char* id) {
 }
 
 void ScrollByDrag() {
-    if (ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && !ImGui::IsAnyItemActive() &&
+    // A press on a window's background makes ImGui 1.86 hold that window's move handle active (even
+    // with NoMove): that is a drag on the page, not on an item.
+    const ImGuiWindow* window = ImGui::GetCurrentWindow();
+    const ImGuiID active = ImGui::GetActiveID();
+    const bool on_background =
+        active == 0 || active == window->MoveId || active == window->RootWindow->MoveId;
+    if (ImGui::GetScrollMaxY() > 0 && ImGui::IsWindowHovered() && on_background &&
         ImGui::IsMouseDragging(ImGuiMouseButton_Left, MinTouchPx() * 0.2f))
         ImGui::SetScrollY(ImGui::GetScrollY() - ImGui::GetIO().MouseDelta.y);
 }
@@ -302,9 +308,14 @@ bool InputString(const char* id, std::string& value, float width) {
         value = buffer;
         SyncTouchKeyboard(id, value);
     }
-    if (auto typed = TakeTouchKeyboardResult(id); typed && *typed != value) {
-        value = std::move(*typed);
-        changed = true;
+    if (auto typed = TakeTouchKeyboardResult(id)) {
+        // The field lets go of its own edit buffer: a key a busy machine delivers after Done or Escape
+        // would otherwise write that buffer back over the keyboard's text.
+        if (ImGui::IsItemActive()) ImGui::ClearActiveID();
+        if (*typed != value) {
+            value = std::move(*typed);
+            changed = true;
+        }
     }
     return changed;
 }

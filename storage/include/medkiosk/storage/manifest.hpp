@@ -60,9 +60,11 @@ Result<void> sign_manifest(Manifest& manifest, const std::filesystem::path& key_
 
 enum class ManifestSignature {
     Valid,       // signed by the key the hub holds for its collection point
-    Unsigned,    // an MKD1 list, printed before manifests were signed
+    Unsigned,    // an MKD1 list, printed before manifests were signed, from a collection point whose key
+                 // this device does not have
     KeyUnknown,  // this device has not yet received that collection point's key from the hub
-    Invalid,     // changed after signing, or signed by another key: not what the collection point sent
+    Invalid,     // changed after signing, signed by another key, or unsigned although its collection
+                 // point's key is known: not what the collection point sent
 };
 // `public_key_hex`: the key the hub fed for `manifest.kiosk_id`, if this device has it.
 ManifestSignature check_manifest_signature(const Manifest& manifest,

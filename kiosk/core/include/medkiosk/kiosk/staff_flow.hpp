@@ -35,7 +35,7 @@ class StaffFlow {
     std::size_t pin_length() const { return pin_.size(); }  // the pad shows dots, never digits
     bool checking() const { return pin_ticket_ != 0; }
     const std::optional<PinCheck>& last_check() const { return last_check_; }
-    bool locked(std::chrono::steady_clock::time_point now) const { return now < locked_until_; }
+    bool locked(std::chrono::steady_clock::time_point now) const { return locked_seconds(now) > 0; }
     int locked_seconds(std::chrono::steady_clock::time_point now) const;
 
     // The hidden entry: the corner is held from `since`; opens the PIN pad once held long enough.
@@ -158,7 +158,9 @@ class StaffFlow {
     std::string pin_;
     std::uint64_t pin_ticket_ = 0;
     std::optional<PinCheck> last_check_;
-    std::chrono::steady_clock::time_point locked_until_{};
+    // Per role: each role's pad waits on its own count in the ledger (a staff pad made to wait must not
+    // keep the technician out).
+    std::map<Role, std::chrono::steady_clock::time_point> locked_until_;
     QueueFilter filter_;
     std::uint64_t queue_ticket_ = 0;
     std::uint64_t action_ticket_ = 0;
