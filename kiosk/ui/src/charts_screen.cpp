@@ -194,9 +194,9 @@ void DrawChartsScreen(UiContext& ui) {
     ImGui::SameLine(0, em);
     for (const auto& [label, value, id] : {std::tuple{ui.tr("staff.days_14"), 14, "days14"},
                                            std::tuple{ui.tr("staff.days_30"), 30, "days30"}}) {
+        if (value != 14) ImGui::SameLine();
         if (ChoiceButton(label + "##" + id, days == value, ImVec2(0, ImGui::GetFrameHeight())))
             staff.open_charts(value, ui.now);
-        ImGui::SameLine();
     }
     if (DrawLanguageAndBack(ui)) {
         staff.back_to_queue(ui.now);

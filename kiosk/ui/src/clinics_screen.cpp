@@ -112,7 +112,6 @@ void DrawAddForm(UiContext& ui, float column, float field) {
     auto& tech = ui.back_office.technician;
     auto& draft = tech.clinic_draft();
     const float em = ImGui::GetFontSize();
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
     TextWrappedColoured(colours::primary, ui.tr("tech.clinics.add_heading"));
     RowLabel(ui.tr("tech.clinics.id"), column);
     InputString("##clinic-id", draft.clinic_id, field);
@@ -131,7 +130,8 @@ void DrawAddForm(UiContext& ui, float column, float field) {
     if (ChoiceButton(ui.tr("tech.clinics.kind_village") + "##kind-village", draft.kind == "village-clinic",
                      ImVec2(0, 0)))
         draft.kind = "village-clinic";
-    ImGui::SameLine(0, spacing);
+    SameLineIfFits(ui.tr("tech.clinics.kind_centre"), draft.kind == "township-health-centre");
+    if (ImGui::GetCursorPosX() < column) ImGui::SetCursorPosX(column);  // wrapped: under the first
     if (ChoiceButton(ui.tr("tech.clinics.kind_centre") + "##kind-centre",
                      draft.kind == "township-health-centre", ImVec2(0, 0)))
         draft.kind = "township-health-centre";

@@ -116,8 +116,15 @@ bool DrawLanguageAndBack(UiContext& ui) {
     const float back_width = std::max(
         MinTouchPx(), ImGui::CalcTextSize(back_label.c_str(), nullptr, true).x + style.FramePadding.x * 2);
     const float language_width = ImGui::GetFontSize() * 4.5f;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - back_width -
-                                                         language_width - style.ItemSpacing.x));
+    // Right-aligned beside what came before when both fit there, else right-aligned on their own line
+    // (a portrait screen's long title).
+    const float needed = language_width + style.ItemSpacing.x + back_width;
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    const float after_last = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + style.ItemSpacing.x;
+    if (after_last + needed <= right)
+        ImGui::SameLine(right - needed);
+    else
+        ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), right - needed));
     DrawLanguageSwitch(ui, language_width);
     ImGui::SameLine();
     return BigButton(back_label, ImVec2(0, ImGui::GetFrameHeight()), colours::neutral) || ui.keys.escape;

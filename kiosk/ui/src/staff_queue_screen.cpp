@@ -17,17 +17,6 @@ namespace {
 // The sync footer's height as last drawn (with its spacing): the list takes the rest.
 float g_footer_height = 0.0f;
 
-// Continues the row when the button fits beside the last item, else starts a new row: the filters
-// wrap at 1024 px instead of running off the screen.
-void SameLineIfFits(const std::string& label, bool chosen) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
-                        style.FramePadding.x * 2.0f;
-    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, MinTouchPx()) <= right)
-        ImGui::SameLine();
-}
-
 bool Choice(const std::string& label, bool chosen) {
     SameLineIfFits(label, chosen);
     return ChoiceButton(label, chosen, ImVec2(0, ImGui::GetFrameHeight()));

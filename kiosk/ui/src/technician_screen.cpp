@@ -78,7 +78,12 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     auto& draft = tech.draft();
     const float em = ImGui::GetFontSize();
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const float action = std::min(em * 8.0f, field * 0.4f);
+    // Wide enough for the longer of its two labels ("Test connection", "Import catalogue"): never cut.
+    float longest_action = 0;
+    for (const char* key : {"tech.test_hub", "tech.import"})
+        longest_action = std::max(
+            longest_action, ImGui::CalcTextSize(ui.tr(key).c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
+    const float action = std::max(std::min(em * 8.0f, field * 0.4f), longest_action);
 
     RowLabel(ui.tr("tech.kiosk_id"), column);
     InputString("##kiosk-id", draft.kiosk_id, field);
@@ -230,9 +235,9 @@ void DrawCameraTab(UiContext& ui, float column, float field) {
     RowLabel(ui.tr("tech.resolution"), 0);
     static const std::pair<int, int> kResolutions[] = {{0, 0}, {640, 480}, {1280, 720}, {1920, 1080}};
     for (const auto& [w, h] : kResolutions) {
-        ImGui::SameLine(0, spacing);
         const std::string text =
             w == 0 ? ui.tr("tech.camera_auto") : std::to_string(w) + "×" + std::to_string(h);
+        SameLineIfFits(text, true);
         if (ChoiceButton(text + "##res" + std::to_string(w), draft.width == w && draft.height == h,
                          ImVec2(0, 0))) {
             draft.width = w;

@@ -279,10 +279,26 @@ void TextCentered(const std::string& text) {
     ImGui::TextUnformatted(text.c_str());
 }
 
+// A row of choices wraps on a narrow screen instead of running off it.
+void SameLineIfFits(const std::string& label, bool chosen) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float width = ImGui::CalcTextSize(((chosen ? "✓ " : "") + label).c_str(), nullptr, true).x +
+                        style.FramePadding.x * 2.0f;
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + std::max(width, MinTouchPx()) <= right)
+        ImGui::SameLine();
+}
+
 void RowLabel(const std::string& text, float column) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(text.c_str());
-    ImGui::SameLine(column);
+    // A label longer than its column (a portrait screen) puts its field on the next line, at the column.
+    const float label_end =
+        ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x;
+    if (column > 0 && label_end > column)
+        ImGui::SetCursorPosX(column);
+    else
+        ImGui::SameLine(column);
 }
 
 namespace {

@@ -57,7 +57,11 @@ bool WrappingChoiceButton(const std::string& label, const std::string& id, bool 
 void FlushButtonLog(const char* screen);
 
 void TextCentered(const std::string& text);
-// A label aligned with the controls beside it; the next item starts at `column` (0 = right after it).
+// Continues the row when a button labelled `label` (with "✓ " when `chosen`) fits beside the last
+// item, else starts a new row.
+void SameLineIfFits(const std::string& label, bool chosen);
+// A label aligned with the controls beside it; the next item starts at `column` (0 = right after it),
+// on the next line when the label is longer than the column.
 void RowLabel(const std::string& text, float column);
 // A one-line text field editing `value`; true when it changed this frame. A tap on it opens the
 // on-screen keyboard (touch_keyboard.cpp) for it; the keyboard's Done changes it like typing does.
