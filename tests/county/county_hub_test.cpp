@@ -643,6 +643,69 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
     EXPECT_EQ(use("shitang-vc", "received"), "3");
 }
 
+// A dispatch typed with a clinic name the hub matched to no clinic ("other") may be confirmed by any
+// clinic: it counts once, the first arrival the hub took, until the bureau's clinics say whose it is.
+TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce) {
+    add_clinics();
+    auto clinic_a = make_clinic_device("other-a", "shitang-vc");
+    auto clinic_b = make_clinic_device("other-b", "hexi-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-other", "pw").ok());
+    const std::string dispatch = "8e0c2a9e-4444-4a4a-8a8a-000000000001";
+    const nlohmann::json payload = {{"uuid", dispatch},
+                                    {"clinic", "Dr Wang's"},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", nlohmann::json::array()}};
+    auto inserted = admin->query(
+        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+        "VALUES ('cp-other', $1, 'Dr Wang''s', now(), 3, $2::jsonb)",
+        {dispatch, payload.dump()});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", clinic},
+                              {"dispatch_kiosk_id", "cp-other"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+    const auto counted = [&] {
+        return hub_text(
+            "SELECT coalesce(string_agg(clinic_id || ':' || received, ',' ORDER BY clinic_id), '') "
+            "FROM (SELECT clinic_id, sum(received) AS received FROM hub.report_clinic_use "
+            "GROUP BY clinic_id) x");
+    };
+    auto answers = clinic_ingest(
+        clinic_b, batch({{"arrival", arrival("a0000000-4444-4000-8000-0000000000b1", "hexi-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    answers = clinic_ingest(
+        clinic_a, batch({{"arrival", arrival("a0000000-4444-4000-8000-0000000000a1", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(counted(), "hexi-vc:3")
+        << "a dispatch to no known clinic counted twice, or not the first arrival";
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.report_arrival"), "1");
+    // The bureau learns it was Shitang's: Shitang's arrival counts, Hexi's no longer does.
+    ASSERT_TRUE(
+        admin->exec("UPDATE hub.dispatch SET clinic_id = 'shitang-vc' WHERE uuid = '" + dispatch + "'").ok());
+    EXPECT_EQ(counted(), "shitang-vc:3");
+}
+
 TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTemporaryTables) {
     add_clinics();
     auto device = make_clinic_device("priv", "shitang-vc");
