@@ -192,7 +192,10 @@ DO $rematch$ BEGIN PERFORM hub.rematch_other_dispatches(); END $rematch$;
 -- --- What clinic-mode devices write. Keys lead with the device's kiosk_id, as every device table.
 
 -- A dispatch received at a clinic: the manifest's lines as counted (received, damaged) and packs
--- that were not on it (extra lines). One arrival per dispatch.
+-- that were not on it (extra lines). One arrival per dispatch per clinic: a clinic device may confirm a
+-- dispatch before it has synced from its collection point, when the hub cannot yet tell whether it
+-- was sent to that clinic, so another clinic's claim must never lock the addressee out. Which arrival
+-- counts is decided against the dispatch once the hub holds it (hub.arrival_counted, part 6).
 CREATE TABLE IF NOT EXISTS hub.arrival (
     kiosk_id          text NOT NULL,
     uuid              uuid NOT NULL,
@@ -203,7 +206,10 @@ CREATE TABLE IF NOT EXISTS hub.arrival (
     payload           jsonb NOT NULL,
     PRIMARY KEY (kiosk_id, uuid)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS arrival_once_per_dispatch ON hub.arrival (dispatch_kiosk_id, dispatch_uuid);
+-- Hubs from before this rule hold the unique index per dispatch alone.
+DROP INDEX IF EXISTS hub.arrival_once_per_dispatch;
+CREATE UNIQUE INDEX IF NOT EXISTS arrival_once_per_dispatch_clinic
+    ON hub.arrival (dispatch_kiosk_id, dispatch_uuid, clinic_id);
 
 -- expected: packs on the manifest line (0 for an extra line); received: counted; damaged: of those
 -- received, unusable. Usable stock from a line is received - damaged.
@@ -358,6 +364,9 @@ DECLARE
     p        jsonb;
     h        bytea;
     existing bytea;
+    violated text;
+    violation text;
+    confirmed_by text;
 BEGIN
     SELECT x.clinic_id INTO c FROM hub.kiosk x WHERE x.kiosk_id = k AND x.mode = 'clinic';
     IF c IS NULL THEN
@@ -397,12 +406,21 @@ BEGIN
             RETURN NEXT;
         EXCEPTION
             WHEN unique_violation THEN
+                GET STACKED DIAGNOSTICS violated = CONSTRAINT_NAME, violation = MESSAGE_TEXT;
                 SELECT r.payload_hash INTO existing FROM hub.ingest_record r
                     WHERE r.kiosk_id = k AND r.record_id = rec_id;
-                IF existing IS NULL THEN
-                    -- Not this record's id: another device of the clinic confirmed the same dispatch.
+                IF existing IS NULL AND violated = 'arrival_once_per_dispatch_clinic' THEN
+                    -- Not this record's id: another device of the same clinic confirmed the same dispatch.
+                    SELECT a.kiosk_id INTO confirmed_by FROM hub.arrival a
+                        WHERE a.dispatch_kiosk_id = p->>'dispatch_kiosk_id'
+                          AND a.dispatch_uuid = (p->>'dispatch_uuid')::uuid AND a.clinic_id = c;
                     outcome := 'invalid';
-                    detail := 'this dispatch was already confirmed as arrived by another device';
+                    detail := format('this dispatch was already confirmed as arrived by another device of this '
+                                     'same clinic (%s): device "%s"; a dispatch is confirmed once per clinic, so '
+                                     'count its packs on that device', c, confirmed_by);
+                ELSIF existing IS NULL THEN
+                    outcome := 'invalid';
+                    detail := violation;
                 ELSE
                     outcome := CASE WHEN existing = h THEN 'duplicate' ELSE 'mismatch' END;
                     detail := NULL;

@@ -21,6 +21,22 @@ CREATE OR REPLACE VIEW hub.report_dispatch_clinic AS
 CREATE OR REPLACE VIEW hub.report_clinic AS
     SELECT clinic_id, name_zh, name_en, kind, township_zh, township_en, deleted FROM hub.clinic;
 
+-- The arrivals that count: of a dispatch the hub holds, confirmed by the clinic it was sent to. Any
+-- clinic's device may confirm a dispatch the hub does not hold yet (hub.clinic_record cannot tell then),
+-- so an arrival from a clinic the dispatch was not sent to waits here and never counts. A dispatch typed
+-- with a name no clinic matched ("other", before clinics were reference data) counts the first arrival
+-- the hub took, and the addressee's once hub.rematch_other_dispatches() finds its clinic.
+CREATE OR REPLACE VIEW hub.arrival_counted AS
+    SELECT a.kiosk_id, a.uuid, a.clinic_id, a.dispatch_kiosk_id, a.dispatch_uuid, a.received_at
+    FROM hub.arrival a
+    JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
+    WHERE d.clinic_id = a.clinic_id
+       OR (d.clinic_id = 'other' AND (a.kiosk_id, a.uuid) = (
+               SELECT f.kiosk_id, f.uuid FROM hub.arrival f
+               LEFT JOIN hub.ingest_record r ON r.kiosk_id = f.kiosk_id AND r.record_id = f.uuid::text
+               WHERE f.dispatch_kiosk_id = a.dispatch_kiosk_id AND f.dispatch_uuid = a.dispatch_uuid
+               ORDER BY r.received_at, f.kiosk_id, f.uuid LIMIT 1));
+
 -- The arrival lines the public figures count. A manifest QR carries no signature: anyone can print
 -- one, and a clinic device cannot tell it from a real one. The hub can: a line counts once the hub
 -- holds the dispatch the arrival names, sent to this clinic (or to "other", typed before clinics were
@@ -29,10 +45,9 @@ CREATE OR REPLACE VIEW hub.report_clinic AS
 -- waits here uncounted, and counts as soon as it has.
 CREATE OR REPLACE VIEW hub.arrival_line_counted AS
     SELECT l.kiosk_id, l.arrival_uuid, l.line_no, l.category, l.received, l.damaged, a.clinic_id, a.received_at
-    FROM hub.arrival a
+    FROM hub.arrival_counted a
     JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
     JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
-                       AND d.clinic_id IN (a.clinic_id, 'other')
     WHERE l.extra OR EXISTS (
         SELECT FROM hub.dispatch_line listed
         WHERE listed.kiosk_id = d.kiosk_id AND listed.dispatch_uuid = d.uuid AND listed.line_no = l.line_no
@@ -76,12 +91,10 @@ CREATE OR REPLACE VIEW hub.report_arrival AS
            sum(greatest(l.expected - l.received, 0)) FILTER (WHERE NOT l.extra)::bigint AS missing,
            sum(l.damaged)::bigint AS damaged,
            coalesce(sum(l.received) FILTER (WHERE l.extra), 0)::bigint AS extra
-    FROM hub.arrival a
+    -- Only arrivals of a dispatch the hub holds for this clinic.
+    FROM hub.arrival_counted a
     JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
     JOIN hub.clinic c ON c.clinic_id = a.clinic_id
-    -- Only arrivals of a dispatch the hub holds for this clinic (see arrival_line_counted).
-    JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
-                       AND d.clinic_id IN (a.clinic_id, 'other')
     GROUP BY a.kiosk_id, a.uuid, a.clinic_id, c.name_zh, c.name_en, c.township_zh, c.township_en, a.received_at;
 
 -- A donor's receipt code shows its own items and nothing else: for each, the product, the week it
@@ -134,7 +147,8 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
         FROM lines l
         JOIN mine m ON m.kiosk_id = l.kiosk_id AND m.uuid = l.dropoff_uuid
         JOIN hub.dispatch d ON d.kiosk_id = l.kiosk_id AND d.uuid = l.dispatch_uuid
-        LEFT JOIN hub.arrival a ON a.dispatch_kiosk_id = l.kiosk_id AND a.dispatch_uuid = l.dispatch_uuid
+        -- The one arrival that counts: a claim by a clinic the dispatch was not sent to follows no pack.
+        LEFT JOIN hub.arrival_counted a ON a.dispatch_kiosk_id = l.kiosk_id AND a.dispatch_uuid = l.dispatch_uuid
     ), used AS (
         SELECT p.kiosk_id, p.dropoff_uuid, p.quantity,
                greatest(0, least(p.first_pack + p.quantity, coalesce(g.total, 0)) - p.first_pack) AS given,
@@ -190,8 +204,8 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
     ORDER BY m.sequence
 $$;
 
-REVOKE ALL ON hub.report_clinic, hub.report_dispatch_clinic, hub.arrival_line_counted, hub.clinic_stock_event,
-    hub.report_clinic_use, hub.report_arrival FROM PUBLIC;
+REVOKE ALL ON hub.report_clinic, hub.report_dispatch_clinic, hub.arrival_counted, hub.arrival_line_counted,
+    hub.clinic_stock_event, hub.report_clinic_use, hub.report_arrival FROM PUBLIC;
 GRANT SELECT ON hub.report_clinic, hub.report_dispatch_clinic, hub.clinic_stock_event, hub.report_clinic_use,
     hub.report_arrival TO medkiosk_report;
 REVOKE ALL ON FUNCTION hub.receipt_lookup(text) FROM PUBLIC;

@@ -8,6 +8,7 @@
 #include "audit.hpp"
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
+#include "manifest_key_rows.hpp"
 #include "medkiosk/iso_date.hpp"
 #include "sqlite_db.hpp"
 #include "staff_rows.hpp"
@@ -100,16 +101,29 @@ struct ClinicStore::Impl {
     }
 
     Result<ManifestSignature> manifest_signature(const Manifest& manifest) {
-        auto query = db->prepare(
-            "SELECT json_extract(body, '$.public_key') FROM hub_kiosk_key "
-            "WHERE key = ?1 AND deleted = 0 AND json_valid(body)");
+        auto query =
+            db->prepare(std::string("SELECT coalesce(") + detail::kManifestKeyDamage +
+                        ", ''), CASE WHEN json_valid(body) THEN json_extract(body, '$.public_key') END "
+                        "FROM hub_kiosk_key WHERE key = ?1 AND deleted = 0");
         if (!query) return query.error();
         query.value().bind_text(1, manifest.kiosk_id);
         std::optional<std::string> key;
         const int rc = query.value().step();
-        if (rc == SQLITE_ROW && !query.value().column_text(0).empty()) key = query.value().column_text(0);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return db->last_error(rc, "reading the collection point's manifest key");
+        if (rc == SQLITE_ROW) {
+            // The hub holds a key for this collection point, so it signs every list; a copy here that
+            // cannot check one must neither pass a list as unchecked nor as unsigned.
+            if (const auto damage = query.value().column_text(0); !damage.empty())
+                return Error{ErrorCode::Corrupt,
+                             "this device's copy of collection point " + manifest.kiosk_id +
+                                 "'s signing key is damaged (" + damage +
+                                 "), so its delivery list cannot be checked — " + kNothingRecorded +
+                                 "; sync this device with the hub (it fetches the key again), and if this "
+                                 "persists ask the hub administrator to check " +
+                                 manifest.kiosk_id + "'s public key (hub.kiosk)"};
+            key = query.value().column_text(1);
+        }
         return check_manifest_signature(manifest, key);
     }
 

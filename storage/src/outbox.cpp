@@ -8,6 +8,7 @@
 #include "identifiers.hpp"
 #include "ledger_core.hpp"
 #include "ledger_instance.hpp"
+#include "manifest_key_rows.hpp"
 #include "medkiosk/storage/sync.hpp"
 
 namespace medkiosk::storage::detail {
@@ -259,6 +260,16 @@ Result<void> OutboxStore::store_feed(const std::string& table, const std::vector
         if (auto s = set_state("cursor:" + table, std::to_string(rows.back().change_seq)); !s) return s;
         return {};
     });
+}
+
+Result<bool> OutboxStore::has_damaged_manifest_key() {
+    auto damaged =
+        db_->query_int64((std::string("SELECT count(*) FROM hub_kiosk_key WHERE deleted = 0 AND (") +
+                          kManifestKeyDamage + ") IS NOT NULL")
+                             .c_str(),
+                         "checking the collection points' manifest keys");
+    if (!damaged) return damaged.error();
+    return damaged.value() > 0;
 }
 
 Result<std::string> OutboxStore::any_kiosk_id() {

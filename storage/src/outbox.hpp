@@ -67,6 +67,8 @@ class OutboxStore {
     // Stores a page of one feed and its cursor in one transaction.
     Result<void> store_feed(const std::string& table, const std::vector<FeedRow>& rows);
     Result<std::string> any_kiosk_id();  // from the drop-offs, for bundles
+    // True when a manifest key this device keeps cannot check a signature (manifest_key_rows.hpp).
+    Result<bool> has_damaged_manifest_key();
     Database& db() { return *db_; }
 
   private:

@@ -5,6 +5,8 @@
 // rules allow.
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 #include "audit.hpp"
 #include "identifiers.hpp"
@@ -26,6 +28,30 @@ PinAttemptState read_state(const Statement& row, bool granted) {
 
 Error no_such_user(const std::string& login) {
     return Error{ErrorCode::NotFound, "no user '" + login + "' — " + kNothingChanged};
+}
+
+// The one shape of a user's and a pad's attempt, inside the caller's transaction: `claim` (an UPDATE …
+// RETURNING failed_attempts, locked, last_failure_at, its gates in the WHERE clause and its parameters
+// bound) counts the attempt when the gates let it through; when they do not, the counters are reported
+// as they stand, read by `current_sql` (the same three columns of the row whose key ?1 is `key`).
+// `missing`: the error when that row does not exist; without it, SQLite's own.
+Result<PinAttemptState> claim_or_report(Database& db, Statement& claim, const char* current_sql,
+                                        const std::string& key, std::string_view doing,
+                                        const std::optional<Error>& missing) {
+    const int rc = claim.step();
+    if (rc == SQLITE_ROW) {
+        PinAttemptState state = read_state(claim, true);
+        claim.step();  // finishes the statement
+        return state;
+    }
+    if (rc != SQLITE_DONE) return db.last_error(rc, doing, kNothingChanged);
+    auto current = db.prepare(current_sql);
+    if (!current) return current.error();
+    current.value().bind_text(1, key);
+    const int found = current.value().step();
+    if (found == SQLITE_DONE && missing) return *missing;
+    if (found != SQLITE_ROW) return db.last_error(found, doing, kNothingChanged);
+    return read_state(current.value(), false);
 }
 
 }  // namespace
@@ -52,27 +78,14 @@ Result<PinAttemptState> UserAccounts::begin_pin_attempt(const std::string& login
         claim.value().bind_int64(3, rules.free_attempts);
         claim.value().bind_int64(4, rules.first_delay_ms);
         claim.value().bind_int64(5, rules.lock_after);
-        const int rc = claim.value().step();
-        std::optional<PinAttemptState> state;
-        if (rc == SQLITE_ROW) {
-            state = read_state(claim.value(), true);
-            claim.value().step();  // finishes the statement
-        } else if (rc != SQLITE_DONE) {
-            return db.last_error(rc, kDoing, kNothingChanged);
-        } else {
-            // Refused: report the counters as they stand.
-            auto current = db.prepare(
-                "SELECT failed_attempts, locked, coalesce(last_failure_at, '') FROM app_user WHERE login = "
-                "?1");
-            if (!current) return current.error();
-            current.value().bind_text(1, login);
-            const int found = current.value().step();
-            if (found == SQLITE_DONE) return no_such_user(login);
-            if (found != SQLITE_ROW) return db.last_error(found, kDoing, kNothingChanged);
-            state = read_state(current.value(), false);
-        }
+        auto state =
+            claim_or_report(db, claim.value(),
+                            "SELECT failed_attempts, locked, coalesce(last_failure_at, '') FROM app_user "
+                            "WHERE login = ?1",
+                            login, kDoing, no_such_user(login));
+        if (!state) return state.error();
         if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
-        return *state;
+        return state;
     });
 }
 
@@ -162,24 +175,14 @@ Result<PinAttemptState> UserAccounts::begin_pad_attempt(const std::string& pad, 
         claim.value().bind_int64(3, rules.free_attempts);
         claim.value().bind_int64(4, rules.first_delay_ms);
         claim.value().bind_int64(5, rules.max_delay_ms);
-        const int rc = claim.value().step();
-        std::optional<PinAttemptState> state;
-        if (rc == SQLITE_ROW) {
-            state = read_state(claim.value(), true);
-            claim.value().step();  // finishes the statement
-        } else if (rc != SQLITE_DONE) {
-            return db.last_error(rc, kDoing, kNothingChanged);
-        } else {
-            auto current = db.prepare(
-                "SELECT failed_attempts, 0, coalesce(last_failure_at, '') FROM pin_pad WHERE pad = ?1");
-            if (!current) return current.error();
-            current.value().bind_text(1, pad);
-            const int found = current.value().step();
-            if (found != SQLITE_ROW) return db.last_error(found, kDoing, kNothingChanged);
-            state = read_state(current.value(), false);
-        }
+        // The pad's row was made above, in this transaction: it cannot be missing.
+        auto state = claim_or_report(
+            db, claim.value(),
+            "SELECT failed_attempts, 0, coalesce(last_failure_at, '') FROM pin_pad WHERE pad = ?1", pad,
+            kDoing, std::nullopt);
+        if (!state) return state.error();
         if (auto s = transaction.commit(kDoing, kNothingChanged); !s) return s.error();
-        return *state;
+        return state;
     });
 }
 

@@ -342,6 +342,18 @@ struct SyncWorker::Impl {
                                                           : std::span<const Feed>(kCollectionPointFeeds);
         for (const auto& [view, table] : feeds) {
             if (missing_feeds.count(view)) continue;
+            if (std::string_view(table) == "hub_kiosk_key") {
+                // A damaged key refuses every list of its collection point (ClinicStore): fetch all
+                // keys again, as the hub holds them, instead of only the ones changed since.
+                auto damaged = store->has_damaged_manifest_key();
+                if (!damaged) return damaged.error();
+                if (damaged.value()) {
+                    if (auto s = store->set_state("cursor:hub_kiosk_key", "0"); !s) return s;
+                    (void)store->record_event("manifest-keys-refetched",
+                                              "a collection point's key on this device was damaged; all keys "
+                                              "are fetched again from the hub");
+                }
+            }
             for (;;) {
                 auto cursor = store->state(std::string("cursor:") + table);
                 if (!cursor) return cursor.error();

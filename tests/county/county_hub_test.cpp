@@ -509,6 +509,203 @@ TEST_F(CountyFixture, AnArrivalCountsInThePublicFiguresOnlyAgainstADispatchTheHu
     EXPECT_EQ(counted("received"), "5") << "more packs than the dispatch listed were counted";
 }
 
+// A clinic device may confirm a dispatch before it syncs from its collection point, when the hub
+// cannot yet tell which clinic it was sent to. Another clinic's device claiming it first must neither
+// lock the addressee's arrival out nor count anywhere: not in the reports, the stock or the donor's
+// receipt. A second device of the addressee is still told the dispatch is confirmed.
+TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOutNorCounts) {
+    add_clinics();
+    auto clinic_a = make_clinic_device("twin-a", "shitang-vc");
+    auto clinic_a_second = make_clinic_device("twin-a2", "shitang-vc");
+    auto clinic_b = make_clinic_device("twin-b", "hexi-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-twin", "pw").ok());
+    // A hub from before one arrival per dispatch per clinic, upgraded by applying the schema again.
+    ASSERT_TRUE(admin
+                    ->exec("DROP INDEX hub.arrival_once_per_dispatch_clinic; CREATE UNIQUE INDEX "
+                           "arrival_once_per_dispatch ON hub.arrival (dispatch_kiosk_id, dispatch_uuid)")
+                    .ok());
+    ASSERT_TRUE(storage::init_hub(*admin).ok());
+    const std::string dispatch = "8e0c2a9e-3333-4a4a-8a8a-000000000001";
+    const std::string dropoff = "d0000000-3333-4000-8000-000000000001";
+    const std::string session = "50000000-3333-4000-8000-000000000001";
+    // A donor's drop-off of 3 packs with its receipt code, as a synced collection point has it.
+    ASSERT_TRUE(
+        admin
+            ->exec("INSERT INTO hub.session (kiosk_id, session_uuid, session_id, receipt_code, started_at) "
+                   "VALUES ('cp-twin', '" +
+                   session +
+                   "', 1, 'TWIN-CODE', now());"
+                   "INSERT INTO hub.receipt_code VALUES ('TWIN-CODE', 'cp-twin', '" +
+                   session +
+                   "');"
+                   "INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, session_uuid, recorded_at, "
+                   "sequence, scheme, gtin, quantity, condition, decision, reason, review_state) VALUES "
+                   "('cp-twin', '" +
+                   dropoff + "', 1, '" + session +
+                   "', now(), 1, 'gs1', '06901234567892', 3, 'sealed', 'accept', 'ok', 'pending')")
+            .ok());
+    const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", clinic},
+                              {"dispatch_kiosk_id", "cp-twin"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+    const auto given = [](const std::string& uuid, const std::string& clinic, const std::string& arrival_uuid,
+                          int quantity) {
+        return nlohmann::json{{"uuid", uuid}, {"clinic_id", clinic},  {"arrival_uuid", arrival_uuid},
+                              {"line", 1},    {"quantity", quantity}, {"given_on", "2026-12-03"}};
+    };
+    const auto use = [&](const std::string& clinic, const char* column) {
+        return hub_text(std::string("SELECT coalesce(sum(") + column +
+                        "), 0) FROM hub.report_clinic_use WHERE clinic_id = '" + clinic + "'");
+    };
+    const auto receipt = [&] {
+        return hub_text(
+            "SELECT outcome || ' ' || dispatched || ' ' || given_out FROM hub.receipt_lookup('twin-code')");
+    };
+
+    // Clinic B's device claims the dispatch, and gives all of it out, before the hub holds it.
+    const std::string squat = "a0000000-3333-4000-8000-0000000000b1";
+    auto answers = clinic_ingest(
+        clinic_b, batch({{"arrival", arrival(squat, "hexi-vc")},
+                         {"given_out", given("b0000000-3333-4000-8000-0000000000b1", "hexi-vc", squat, 3)}}));
+    ASSERT_EQ(answers.size(), 2u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(answers[1].first, "inserted") << answers[1].second;
+
+    // The collection point's dispatch to clinic A syncs.
+    const nlohmann::json payload = {{"uuid", dispatch},
+                                    {"clinic", "Shitang Village Clinic"},
+                                    {"clinic_id", "shitang-vc"},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", {{{"dropoff_uuid", dropoff}, {"line", 1}, {"quantity", 3}}}}};
+    for (const auto& [sql, params] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+             {"INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+              "VALUES ('cp-twin', $1, 'Shitang Village Clinic', now(), 3, $2::jsonb)",
+              {dispatch, payload.dump()}},
+             {"INSERT INTO hub.dispatch_item VALUES ('cp-twin', $1, $2, 3)", {dispatch, dropoff}}}) {
+        auto inserted = admin->query(sql, params);
+        ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    }
+    EXPECT_EQ(use("hexi-vc", "received"), "0") << "a claim by a clinic the dispatch was not sent to counted";
+    EXPECT_EQ(use("hexi-vc", "given_out"), "0");
+    EXPECT_EQ(receipt(), "dispatched 3 0")
+        << "the donor sees packs given out by a clinic that never got them";
+
+    // Clinic A's own device confirms it: taken, and counted once.
+    const std::string genuine = "a0000000-3333-4000-8000-0000000000a1";
+    answers = clinic_ingest(clinic_a, batch({{"arrival", arrival(genuine, "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted")
+        << "clinic B's early claim locked clinic A out: " << answers[0].second;
+    EXPECT_EQ(use("shitang-vc", "received"), "3");
+    EXPECT_EQ(hub_text("SELECT coalesce(sum(received), 0) FROM hub.report_clinic_use"), "3");
+    EXPECT_EQ(hub_text("SELECT coalesce(sum(given_out), 0) FROM hub.report_clinic_use"), "0");
+    EXPECT_EQ(hub_text("SELECT string_agg(clinic_id || ':' || received, ',') FROM hub.report_arrival"),
+              "shitang-vc:3");
+    EXPECT_EQ(hub_text("SELECT string_agg(DISTINCT clinic_id, ',') FROM hub.arrival_line_counted"),
+              "shitang-vc");
+    EXPECT_EQ(receipt(), "dispatched 3 0");
+    answers = clinic_ingest(
+        clinic_a,
+        batch({{"given_out", given("b0000000-3333-4000-8000-0000000000a1", "shitang-vc", genuine, 1)}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(use("shitang-vc", "given_out"), "1");
+    EXPECT_EQ(receipt(), "partly given out 3 1");
+
+    // A second device of clinic A confirming the same dispatch is refused, and told why.
+    answers = clinic_ingest(
+        clinic_a_second, batch({{"arrival", arrival("a0000000-3333-4000-8000-0000000000a2", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "invalid");
+    EXPECT_NE(answers[0].second.find("another device of this same clinic (shitang-vc): device \"" +
+                                     clinic_a.id + "\""),
+              std::string::npos)
+        << answers[0].second;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
+    EXPECT_EQ(use("shitang-vc", "received"), "3");
+}
+
+// A dispatch typed with a clinic name the hub matched to no clinic ("other") may be confirmed by any
+// clinic: it counts once, the first arrival the hub took, until the bureau's clinics say whose it is.
+TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce) {
+    add_clinics();
+    auto clinic_a = make_clinic_device("other-a", "shitang-vc");
+    auto clinic_b = make_clinic_device("other-b", "hexi-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-other", "pw").ok());
+    const std::string dispatch = "8e0c2a9e-4444-4a4a-8a8a-000000000001";
+    const nlohmann::json payload = {{"uuid", dispatch},
+                                    {"clinic", "Dr Wang's"},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", nlohmann::json::array()}};
+    auto inserted = admin->query(
+        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+        "VALUES ('cp-other', $1, 'Dr Wang''s', now(), 3, $2::jsonb)",
+        {dispatch, payload.dump()});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", clinic},
+                              {"dispatch_kiosk_id", "cp-other"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+    const auto counted = [&] {
+        return hub_text(
+            "SELECT coalesce(string_agg(clinic_id || ':' || received, ',' ORDER BY clinic_id), '') "
+            "FROM (SELECT clinic_id, sum(received) AS received FROM hub.report_clinic_use "
+            "GROUP BY clinic_id) x");
+    };
+    auto answers = clinic_ingest(
+        clinic_b, batch({{"arrival", arrival("a0000000-4444-4000-8000-0000000000b1", "hexi-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    answers = clinic_ingest(
+        clinic_a, batch({{"arrival", arrival("a0000000-4444-4000-8000-0000000000a1", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(counted(), "hexi-vc:3")
+        << "a dispatch to no known clinic counted twice, or not the first arrival";
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.report_arrival"), "1");
+    // The bureau learns it was Shitang's: Shitang's arrival counts, Hexi's no longer does.
+    ASSERT_TRUE(
+        admin->exec("UPDATE hub.dispatch SET clinic_id = 'shitang-vc' WHERE uuid = '" + dispatch + "'").ok());
+    EXPECT_EQ(counted(), "shitang-vc:3");
+}
+
 TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTemporaryTables) {
     add_clinics();
     auto device = make_clinic_device("priv", "shitang-vc");
@@ -531,6 +728,7 @@ TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTe
         "SELECT * FROM hub.clinic",
         "SELECT * FROM hub.arrival",
         "SELECT * FROM hub.arrival_line",
+        "SELECT * FROM hub.arrival_counted",
         "SELECT * FROM hub.given_out",
         "SELECT * FROM hub.clinic_disposal",
         "SELECT * FROM hub.order_feed",

@@ -387,6 +387,54 @@ TEST_F(ClinicLedgerTest, AListChangedAfterSigningIsRefusedOneNotYetCheckableIsTa
     EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::KeyUnknown);
 }
 
+// A key row the device cannot read (a disk fault, an edit by hand) still says the hub holds a key for
+// that collection point, so it signs every list: neither a forged unsigned list nor a signed one passes
+// as unchecked, and the technician is told what to do. (The sync fetches the key again: clinic_feed_test.)
+TEST_F(ClinicLedgerTest, ADamagedKeyRowRefusesItsCollectionPointsListsAndSaysWhatToDo) {
+    const auto key_file = dir.path() / "cp-a" / "kiosk_sign.key";
+    std::filesystem::create_directories(key_file.parent_path());
+    ArrivalInput input;
+    input.user_id = nurse;
+    input.manifest = sample_manifest(2);
+    ASSERT_TRUE(sign_manifest(input.manifest, key_file).ok());
+    ArrivalInput forged = input;
+    forged.manifest.signature.clear();
+    forged.manifest.lines[0].quantity = 900;
+    const std::pair<std::string, std::string> damaged_rows[] = {
+        {"'{\"kiosk_id\": \"cp-a\", \"public_key\": \"7f3a'", "it is not readable JSON"},
+        {"json_object('kiosk_id', 'cp-a', 'public_key', '')", "its key is empty"},
+        {"json_object('kiosk_id', 'cp-a')", "it holds no key"},
+        {"json_object('kiosk_id', 'cp-a', 'public_key', 'not-a-key')", "its key is not 64 hex digits"}};
+    for (const auto& [body, damage] : damaged_rows) {
+        SCOPED_TRACE(body);
+        RawDb(clinic_file)
+            .exec("INSERT OR REPLACE INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES ('cp-a', " +
+                  body + ", 7, 0)");
+        auto signature = store->manifest_signature(input.manifest);
+        ASSERT_FALSE(signature.ok()) << "a damaged key row checked a list as "
+                                     << static_cast<int>(signature.value());
+        EXPECT_EQ(signature.error().code, ErrorCode::Corrupt);
+        for (const char* words : {"collection point cp-a's signing key is damaged", damage.c_str(),
+                                  "nothing was recorded", "sync this device with the hub"})
+            EXPECT_NE(signature.error().message.find(words), std::string::npos) << signature.error().message;
+        auto unsigned_list = store->record_arrival(forged);
+        ASSERT_FALSE(unsigned_list.ok()) << "an unsigned list was taken although cp-a's key row exists";
+        EXPECT_NE(unsigned_list.error().message.find(damage), std::string::npos)
+            << unsigned_list.error().message;
+        EXPECT_FALSE(store->record_arrival(input).ok());
+        EXPECT_EQ(clinic_local("SELECT count(*) FROM clinic_arrival"), 0);
+    }
+    // The key as the hub feeds it again: the signed list checks and is taken.
+    RawDb(clinic_file)
+        .exec(
+            "INSERT OR REPLACE INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES ('cp-a', "
+            "json_object('kiosk_id', 'cp-a', 'public_key', '" +
+            kiosk_public_key(key_file).value() + "'), 8, 0)");
+    EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::Valid);
+    auto taken = store->record_arrival(input);
+    ASSERT_TRUE(taken.ok()) << taken.error().message;
+}
+
 TEST_F(ClinicLedgerTest, GivenOutAndDisposalsNeverExceedTheStockAndExpiredPacksNeverGoOut) {
     ArrivalInput input;
     input.manifest = sample_manifest(2);  // replaced below: the sample's lines and expiries vary

@@ -250,6 +250,26 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_EQ(hub_int("SELECT count(*) FROM hub.manifest_key_feed WHERE key = '" + device.id + "'"), 0)
         << "a clinic device signs no manifests: its own key is not fed";
 
+    // The device's copy of the key is damaged (a disk fault, an edit by hand): lists from that
+    // collection point are refused with what to do, and the next sync fetches the key again.
+    {
+        storage::testing::RawDb raw(device.ledger_file);
+        raw.exec(
+            "UPDATE hub_kiosk_key SET body = '{\"kiosk_id\": \"' || key || '\", \"public_key\": ' WHERE key "
+            "= '" +
+            point.id + "'");
+    }
+    auto damaged = store.value()->manifest_signature(manifest);
+    ASSERT_FALSE(damaged.ok());
+    EXPECT_NE(damaged.error().message.find("sync this device with the hub"), std::string::npos)
+        << damaged.error().message;
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    auto refetched = store.value()->manifest_signature(manifest);
+    ASSERT_TRUE(refetched.ok()) << refetched.error().message;
+    EXPECT_EQ(refetched.value(), storage::ManifestSignature::Valid);
+    EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
+
     // An administrator clears the key (a replaced kiosk): fed as deleted, it vouches for nothing.
     hub_exec("UPDATE hub.kiosk SET public_key = NULL WHERE kiosk_id = '" + point.id + "'");
     round = device_worker->run_round();
