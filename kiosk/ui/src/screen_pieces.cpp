@@ -95,7 +95,10 @@ void DrawDonorLanguageAndBack(UiContext& ui) {
     DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     DrawLargerTextSwitch(ui, 0, em * 1.8f);
-    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
+    // Back on the next line when the row has no room for it (larger text on a portrait screen).
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + em * 5.0f <= right)
+        ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
         ui.keys.escape) {
         ui.donor.back = true;
