@@ -66,7 +66,7 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
         }
         // Over the picture, so nothing on the panel moves under the donor's finger.
         if (ui.flow.waiting_box()) {
-            const float band = em * 2.2f;
+            const float band = std::min(shown.y, std::max(em * 2.2f, OneBoxNoticeHeight(ui, shown.x)));
             DrawOneBoxNotice(ui, ImVec2(placement.origin.x, placement.origin.y + shown.y - band),
                              ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
         }
