@@ -101,6 +101,41 @@ void DrawCategoryPicker(UiContext& ui) {
         staff.cancel_reclassify(ui.now);
 }
 
+// The status line under the controls: the last save's outcome, and what a tap made final (the save
+// that outcome is about, so it is named once), or empty.
+std::string StatusLine(UiContext& ui) {
+    const auto& staff = ui.back_office.staff;
+    std::string made_final;
+    const std::size_t final_count = staff.made_final().rejected + staff.made_final().disposed;
+    for (const auto& [count, key] : {std::pair{staff.made_final().rejected, "staff.held_reject"},
+                                     std::pair{staff.made_final().disposed, "staff.held_dispose"}}) {
+        if (count == 0 || !staff.held()) continue;
+        if (!made_final.empty()) made_final += ui.tr("staff.list_separator");
+        made_final += kiosk::fill(ui.tr(key), {{"count", std::to_string(count)}});
+    }
+    // Built by appending: GCC 12 warns (-Wrestrict) on `"literal" + temporary` here.
+    std::string line;
+    if (staff.message().empty()) {
+        if (made_final.empty()) return line;
+        line = "✓ ";
+        line += kiosk::fill(ui.tr("staff.held_final"), {{"what", made_final}});
+    } else if (!staff.message_ok()) {
+        line = "× ";
+        line += ui.tr("staff.not_saved") + " — " + StaffMessage(ui);
+        if (!made_final.empty()) {
+            line += ' ';
+            line += kiosk::fill(ui.tr("staff.held_final"), {{"what", made_final}});
+        }
+    } else {
+        line = "✓ ";
+        // Short, to fit beside Undo, whose own line says what was refused or sent to disposal.
+        line += made_final.empty()
+                    ? ui.tr("staff.saved") + " — " + StaffMessage(ui)
+                    : kiosk::fill(ui.tr("staff.saved_final"), {{"count", std::to_string(final_count)}});
+    }
+    return line;
+}
+
 }  // namespace
 
 void DrawStaffQueueScreen(UiContext& ui) {
@@ -235,9 +270,12 @@ void DrawStaffQueueScreen(UiContext& ui) {
     // holds Clear and the actions on them (which could not be pressed before anyway).
     const bool one_row = fold_filters && !staff.picking_category();
     const bool any_selected = !staff.selected().empty();
+    // A refusal or disposal just tapped with nothing selected: its undo bar takes the row's place of
+    // Refresh and Select all until its window closes (a second line would leave the list too few rows).
+    const bool held_in_row = one_row && !any_selected && staff.held().has_value();
     const std::string selected =
         kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
-    if (!one_row || !any_selected) {
+    if ((!one_row || !any_selected) && !held_in_row) {
         if (fold_filters) SameLineIfFits(ui.tr("staff.refresh"), false);
         if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()),
                       colours::primary))
@@ -254,12 +292,12 @@ void DrawStaffQueueScreen(UiContext& ui) {
             staff.clear_selection(ui.now);
         }
     }
-    if (!one_row || !any_selected) {
+    if ((!one_row || !any_selected) && !held_in_row) {
         SameLineIfFits(selected, false);
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(selected.c_str());
     }
-    if (fold_filters && !any_selected) DrawSyncShort(ui);
+    if (fold_filters && !any_selected && !held_in_row) DrawSyncShort(ui);
 
     if (staff.picking_category()) {
         DrawCategoryPicker(ui);
@@ -276,36 +314,59 @@ void DrawStaffQueueScreen(UiContext& ui) {
             staff.apply(kiosk::ReviewAction::Dispose, ui.now);
         ImGui::EndDisabled();
     }
+    // What the last taps did, in one line: saved or not, and what a refusal or disposal made final
+    // when the next one closed its window (that is what was saved, so it is said once). Beside the
+    // undo bar when it fits there: at 1024x600 the list keeps its whole rows.
+    const std::string status = StatusLine(ui);
+    const ImVec4 status_colour =
+        staff.message().empty() || staff.message_ok() ? colours::accept : colours::refuse;
     if (const auto& held = staff.held()) {
         // The refusal or disposal just tapped, with its way back until the window closes.
         const bool refused = held->action == kiosk::ReviewAction::Reject;
-        // What this tap made final before its window closed: Undo below no longer reaches it.
-        const auto& made_final = staff.made_final();
-        for (const auto& [count, key, colour] :
-             {std::tuple{made_final.rejected, "staff.held_reject", colours::refuse},
-              std::tuple{made_final.disposed, "staff.held_dispose", colours::review}}) {
-            if (count == 0) continue;
-            TextWrappedColoured(
-                colour, kiosk::fill(ui.tr("staff.held_final"),
-                                    {{"what", kiosk::fill(ui.tr(key), {{"count", std::to_string(count)}})}}));
-        }
-        ImGui::AlignTextToFramePadding();
         const std::string what =
             (refused ? "× " : "") + kiosk::fill(ui.tr(refused ? "staff.held_reject" : "staff.held_dispose"),
                                                 {{"count", std::to_string(held->uuids.size())}});
+        const std::string undo =
+            kiosk::fill(ui.tr("staff.undo"), {{"seconds", std::to_string(staff.undo_seconds_left(ui.now))}});
+        if (held_in_row) {
+            const ImGuiStyle& row_style = ImGui::GetStyle();
+            const float bar =
+                ImGui::CalcTextSize(what.c_str()).x + row_style.ItemSpacing.x +
+                std::max(MinTouchPx(), ImGui::CalcTextSize(undo.c_str()).x + row_style.FramePadding.x * 2);
+            if (ImGui::GetItemRectMax().x + row_style.ItemSpacing.x + bar <=
+                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+                ImGui::SameLine();
+        }
+        ImGui::AlignTextToFramePadding();
         ImGui::PushStyleColor(ImGuiCol_Text, refused ? colours::refuse : colours::review);
         ImGui::TextUnformatted(what.c_str());
         ImGui::PopStyleColor();
-        const std::string undo =
-            kiosk::fill(ui.tr("staff.undo"), {{"seconds", std::to_string(staff.undo_seconds_left(ui.now))}});
         if (Button(undo + "##undo", colours::primary)) staff.undo(ui.now);
+        if (!status.empty()) {
+            // Beside Undo when it fits there in the button's height and the gap under it (two lines of
+            // large text are a little taller than the button), centred on the button; else under it.
+            const ImGuiStyle& row_style = ImGui::GetStyle();
+            const float button_height = ImGui::GetItemRectSize().y;
+            const float left = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + row_style.ItemSpacing.x;
+            const float room = ImGui::GetWindowContentRegionMax().x - left;
+            const float lines = ImGui::CalcTextSize(status.c_str(), nullptr, false, std::max(1.0f, room)).y;
+            const float overhang = std::max(0.0f, (lines - button_height) * 0.5f);
+            if (room > em * 5.0f && overhang * 2.0f <= row_style.ItemSpacing.y) {
+                const float top = ImGui::GetItemRectMin().y - ImGui::GetWindowPos().y + ImGui::GetScrollY();
+                ImGui::SameLine(left);
+                // Less the frame padding: text on a row of buttons is lowered by it (its baseline offset).
+                ImGui::SetCursorPosY(top + (button_height - lines) * 0.5f - row_style.FramePadding.y);
+                TextWrappedColoured(status_colour, status);
+                // The next item starts a gap under the button: the text's overhang stays in that gap.
+                ImGui::SetCursorPosY(top + button_height + row_style.ItemSpacing.y);
+            } else {
+                TextWrappedColoured(status_colour, status);
+            }
+        }
+    } else if (!status.empty()) {
+        TextWrappedColoured(status_colour, status);
     }
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
-    if (!staff.message().empty())
-        TextWrappedColoured(
-            staff.message_ok() ? colours::accept : colours::refuse,
-            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                StaffMessage(ui));
 
     // The table takes what is left above the sync footer, as tall as it was drawn last frame (one
     // line without a hub; the bar and up to two lines with one).
