@@ -371,6 +371,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
     // The table takes what is left above the sync footer, as tall as it was drawn last frame (one
     // line without a hub; the bar and up to two lines with one).
     const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - g_footer_height);
+    const float table_outer_width = ImGui::GetContentRegionAvail().x;
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -392,24 +393,42 @@ void DrawStaffQueueScreen(UiContext& ui) {
             return std::max(ImGui::CalcTextSize(heading.c_str()).x, ImGui::CalcTextSize(widest).x + padding) +
                    cell_style.CellPadding.x;
         };
-        ImGui::TableSetupColumn(
-            ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
-            fixed(ui.tr("staff.column_time"), "✓ 00-00 00:00", cell_style.FramePadding.x * 2));
-        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                fixed(ui.tr("staff.column_expiry"), "0000-00-00", 0));
-        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                fixed(ui.tr("staff.column_quantity"), "00", 0));
-        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                1.6f);
+        const float time_width =
+            fixed(ui.tr("staff.column_time"), "✓ 00-00 00:00", cell_style.FramePadding.x * 2);
+        const float expiry_width = fixed(ui.tr("staff.column_expiry"), "0000-00-00", 0);
+        const float quantity_width = fixed(ui.tr("staff.column_quantity"), "00", 0);
         // As wide as its heading or its widest category: ImGui would cut the heading with "…".
         float category_width = ImGui::CalcTextSize(ui.tr("staff.column_category").c_str()).x;
-        for (const auto& item : staff.items())
+        // The product's name and the state wrap at spaces; each column holds its longest word when the
+        // two can (a name broken inside a word reads badly).
+        float product_word = 0;
+        float state_word = 0;
+        for (const auto& item : staff.items()) {
             category_width =
                 std::max(category_width, ImGui::CalcTextSize(CategoryLabel(ui, item.category).c_str()).x);
+            product_word = std::max(product_word, WidestWord(ProductLabel(ui, item)));
+            state_word = std::max(state_word, WidestWord(StateLabel(ui, item)));
+        }
+        category_width += cell_style.CellPadding.x;
+        const float product_width = WidenedColumn(TableColumnsRoom(table_outer_width, 6) - time_width -
+                                                      expiry_width - quantity_width - category_width,
+                                                  3.0f / 4.6f, product_word, state_word);
+        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                time_width);
+        if (product_width > 0)
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                    product_width);
+        else
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                    3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                expiry_width);
+        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                quantity_width);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.6f);
         ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                category_width + cell_style.CellPadding.x);
+                                category_width);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& item : staff.items()) {
@@ -426,9 +445,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
                 // Level with the row button's label when on one line; two lines fill the row as they are.
                 if (ImGui::CalcTextSize(text.c_str()).x <= ImGui::GetContentRegionAvail().x)
                     ImGui::AlignTextToFramePadding();
-                ImGui::PushTextWrapPos(0.0f);
-                ImGui::TextUnformatted(text.c_str());
-                ImGui::PopTextWrapPos();
+                TextInCell(text);
             };
             // The code after the name when both fit on one line (a narrow screen keeps rows one line).
             const std::string product = ProductLabel(ui, item);

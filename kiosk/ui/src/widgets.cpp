@@ -12,6 +12,7 @@
 
 #include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/text_wrap.hpp"
 
 namespace medkiosk::ui {
 namespace {
@@ -107,6 +108,33 @@ void FlushButtonLog(const char* screen) {
         }
     }
     g_frame_buttons.clear();
+}
+
+namespace {
+float MeasureText(std::string_view text) {
+    return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
+}
+}  // namespace
+
+void TextInCell(const std::string& text) {
+    const std::string wrapped = kiosk::wrap_text(text, ImGui::GetContentRegionAvail().x, MeasureText);
+    ImGui::TextUnformatted(wrapped.c_str());
+}
+
+float WidestWord(const std::string& text) {
+    return kiosk::widest_unbreakable(text, MeasureText);
+}
+
+float WidenedColumn(float room, float share, float first_word, float second_word) {
+    if (room * share >= first_word || first_word + second_word > room) return 0;
+    // Each its word, and what is left shared as the weights share it.
+    return first_word + (room - first_word - second_word) * share;
+}
+
+float TableColumnsRoom(float outer, int columns) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    // Each column has the cell padding on both sides and a 1 px inner border (ImGui 1.86 tables).
+    return outer - style.ScrollbarSize - static_cast<float>(columns) * (style.CellPadding.x * 2 + 1);
 }
 
 void ApplyKioskStyle(float font_px) {
