@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
@@ -54,7 +55,8 @@ void DrawSyncState(UiContext& ui) {
     std::string line = kiosk::fill(ui.tr("staff.sync_last_success"), {{"at", when}});
     if (!sync->last_error.empty()) {
         // One line of the error (libpq's run over several): the technician's screen has the rest.
-        std::string error = sync->last_error.substr(0, sync->last_error.find('\n'));
+        std::string error =
+            kiosk::mask_conninfo_password(sync->last_error.substr(0, sync->last_error.find('\n')));
         if (error.size() > 120) {
             std::size_t cut = 120;
             while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80)

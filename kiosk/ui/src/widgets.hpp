@@ -71,12 +71,17 @@ bool InputString(const char* id, std::string& value, float width);
 // to the field on a later frame.
 void OpenTouchKeyboard(const std::string& field, const std::string& text);
 void SyncTouchKeyboard(const std::string& field, const std::string& text);
+bool TouchKeyboardOpenFor(const std::string& field);
 // Closes it without a result (the field it edits is no longer shown, e.g. another tab was chosen).
 void CloseTouchKeyboard();
 // Escape while it is open: closes it and puts the field's text back as it was when it opened; false
 // when it was not open (Escape is then the screen's).
 bool CancelTouchKeyboard();
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field);
+// InputString for a value with a secret in it (the hub address's password): shows `shown` (the value
+// masked) until tapped; then the real value, while it is being edited (the field active or its
+// on-screen keyboard open), and `shown` again once it is not.
+bool InputStringMasked(const char* id, std::string& value, const std::string& shown, float width);
 // A PIN field: digits only, shown as dots.
 bool InputPin(const char* id, std::string& value, float width);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);
