@@ -18,6 +18,7 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -216,13 +217,41 @@ class Tour {
         return seen(next, lang, name);
     }
 
+    // The screen's primary action lies whole inside the window as laid out now, without a scroll: the
+    // kiosk's newest rectangle for it (logged whenever it changes) is not cut by a scrolling area and
+    // lies within the window.
+    ::testing::AssertionResult primary_in_view(const std::string& screen, const std::string& id,
+                                               const std::string& state) const {
+        const std::optional<Rect> rect = k_.button(screen, id);
+        if (!rect)
+            return ::testing::AssertionFailure() << "no " << id << " on " << screen << " (" << state << ")";
+        if (!rect->hidden.empty() || rect->x < 0 || rect->y < 0 || rect->x + rect->w > size_.width ||
+            rect->y + rect->h > size_.height || rect->w == 0 || rect->h == 0) {
+            return ::testing::AssertionFailure()
+                   << "the primary action " << id << " on " << screen << " (" << state
+                   << ") is not whole in view at " << size_name(size_) << ": " << rect->x << "," << rect->y
+                   << " " << rect->w << "x" << rect->h
+                   << (rect->hidden.empty() ? "" : " hidden " + rect->hidden);
+        }
+        return ::testing::AssertionSuccess();
+    }
+
     // The state shown now in `lang`, then in the other language, with larger text in both, and back
-    // (the donor's screens: each has the language switch and "A+ Larger text").
-    void donor_variants(const std::string& screen, const std::string& name) {
+    // (the donor's screens: each has the language switch and "A+ Larger text"). With `primary`, the
+    // screen's primary action is in view in each of them.
+    void donor_variants(const std::string& screen, const std::string& name, const std::string& primary = {}) {
+        const auto check = [&](const std::string& state) {
+            if (primary.empty()) return;
+            EXPECT_TRUE(primary_in_view(screen, primary, name + "-" + state));
+        };
         ASSERT_TRUE(seen(screen, "zh", name + "-zh"));
+        check("zh");
         ASSERT_TRUE(tap(screen, "language", screen, "en", name + "-en"));
+        check("en");
         ASSERT_TRUE(tap(screen, "larger", screen, "en", name + "-en-larger"));
+        check("en-larger");
         ASSERT_TRUE(tap(screen, "language", screen, "zh", name + "-zh-larger"));
+        check("zh-larger");
         ASSERT_TRUE(tap(screen, "larger", screen, "zh", ""));
     }
     // The same in both languages (the staff's screens: no larger text there).
@@ -328,9 +357,13 @@ TEST_P(LayoutTour, Donor) {
         Tour tour(x, kiosk, size_, shots_, "donor");
         KioskDriver& k = tour.driver();
         ASSERT_TRUE(tour.seen("welcome", "zh", "welcome-zh", 30s)) << kiosk.output();
+        EXPECT_TRUE(tour.primary_in_view("welcome", "start", "welcome-zh"));
         ASSERT_TRUE(tour.tap("welcome", "larger", "welcome", "zh", "welcome-zh-larger"));
+        EXPECT_TRUE(tour.primary_in_view("welcome", "start", "welcome-zh-larger"));
         ASSERT_TRUE(tour.tap("welcome", "en", "welcome", "en", "welcome-en-larger"));
+        EXPECT_TRUE(tour.primary_in_view("welcome", "start", "welcome-en-larger"));
         ASSERT_TRUE(tour.tap("welcome", "larger", "welcome", "en", "welcome-en"));
+        EXPECT_TRUE(tour.primary_in_view("welcome", "start", "welcome-en"));
         ASSERT_TRUE(tour.tap("welcome", "zh", "welcome", "zh", ""));
         phase("donor", "welcome");
         ASSERT_TRUE(tour.tap("welcome", "start", "scan", "zh", ""));
@@ -365,10 +398,10 @@ TEST_P(LayoutTour, Donor) {
         for (int i = 0; i < 300 && !k.button("scan", "donate"); ++i) std::this_thread::sleep_for(50ms);
         ASSERT_TRUE(k.button("scan", "donate")) << kiosk.output().substr(before_box);
         tour.mark_at_last("event=button screen=scan id=donate ");
-        tour.donor_variants("scan", "scan-accepted");
+        tour.donor_variants("scan", "scan-accepted", "donate");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(tour.tap("scan", "donate", "details", "zh", ""));
-        tour.donor_variants("details", "details");
+        tour.donor_variants("details", "details", "put");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(k.click_to("details", "put", "scan"));
         ASSERT_TRUE(kiosk.wait_for_output("event=dropoff-recorded", 20s)) << kiosk.output();
@@ -379,13 +412,13 @@ TEST_P(LayoutTour, Donor) {
         tour.mark();
         camera.show({ean13_code("690123456789"), code128_code("81234567890123456789")});
         ASSERT_TRUE(k.wait_screen("confirm-expiry", 30s)) << kiosk.output();
-        tour.donor_variants("confirm-expiry", "confirm-expiry");
+        tour.donor_variants("confirm-expiry", "confirm-expiry", "yes");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(tour.tap("confirm-expiry", "no", "ask-expiry", "zh", ""));
         ASSERT_TRUE(tour.tap("ask-expiry", "year-more", "ask-expiry", "zh", ""));
         tour.mark();
         ASSERT_TRUE(k.click("ask-expiry", "month6"));
-        tour.donor_variants("ask-expiry", "ask-expiry");
+        tour.donor_variants("ask-expiry", "ask-expiry", "use");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(tour.tap("ask-expiry", "use", "scan", "zh", "scan-picked-zh"));
         camera.show({});
@@ -402,7 +435,7 @@ TEST_P(LayoutTour, Donor) {
             k.wait_screen("receipt", 500ms);
         }
         ASSERT_TRUE(k.wait_screen("receipt")) << kiosk.output();
-        tour.donor_variants("receipt", "receipt");
+        tour.donor_variants("receipt", "receipt", "done");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(k.click_to("receipt", "done", "welcome"));
         phase("donor", "second box and receipt");

@@ -406,6 +406,14 @@ TEST_P(StaffScreens, ShowSeveralWholeRowsAndWrapLongClinicNames) {
     ASSERT_TRUE(k.click("queue", "row0"));
     ASSERT_TRUE(k.click("queue", "reject"));
     ASSERT_TRUE(kiosk.wait_for_output("event=review-made-final dropoffs=1", 5s)) << kiosk.output();
+    // The undo bar and what the tap saved and made final take one row and one line: the list keeps its
+    // whole rows.
+    ASSERT_TRUE(kiosk.wait_for_output("event=button screen=queue id=undo", 5s)) << kiosk.output();
+    std::this_thread::sleep_for(500ms);
+    EXPECT_GE(whole_rows("queue", "row"), run.queue_rows)
+        << "queue rows shown under the undo bar at " << size;
+    std::cout << "queue under the undo bar at " << size << ": " << whole_rows("queue", "row")
+              << " whole rows\n";
     k.shots_both_languages("queue-made-final", "en", "zh");
 
     // The dispatch list: whole rows down to the confirm button, which counts boxes.

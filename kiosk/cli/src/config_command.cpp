@@ -7,6 +7,7 @@
 
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/kiosk/config.hpp"
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/paths.hpp"
 
 namespace medkiosk::cli {
@@ -99,7 +100,9 @@ int run_config(const Args& args, CommandIo io) {
         } else {
             origin = std::string("defaults (") + file.string() + " does not exist)";
         }
-        io.out << "# medkiosk settings from " << origin << "\n" << kiosk::render_config(config);
+        // The hub's password masked: a screen or a terminal log is no place for it (kiosk.toml keeps it).
+        io.out << "# medkiosk settings from " << origin << "\n"
+               << kiosk::mask_conninfo_password(kiosk::render_config(config));
         return 0;
     }
     if (command == "set" && positional.size() == 2) {
@@ -110,8 +113,9 @@ int run_config(const Args& args, CommandIo io) {
             return 1;
         }
         io.out << positional[0] << " = "
-               << kiosk::config_value_text(kiosk::read_config_file(file).config, positional[0]) << "  ("
-               << file.string() << "; restart the kiosk to apply)\n";
+               << kiosk::mask_conninfo_password(
+                      kiosk::config_value_text(kiosk::read_config_file(file).config, positional[0]))
+               << "  (" << file.string() << "; restart the kiosk to apply)\n";
         return 0;
     }
     if (command == "keys" && positional.empty()) {

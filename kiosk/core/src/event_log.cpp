@@ -12,6 +12,8 @@
 #include <mutex>
 #include <vector>
 
+#include "medkiosk/kiosk/conninfo_mask.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
@@ -49,7 +51,7 @@ std::string journal_field_name(std::string_view key) {
 }
 
 void send_to_journal(const std::string& line, std::string_view event,
-                     std::initializer_list<std::pair<std::string_view, std::string>> fields,
+                     const std::vector<std::pair<std::string_view, std::string>>& fields,
                      const std::string& error, const std::string& kiosk_id) {
     std::vector<std::string> entries;
     entries.push_back("MESSAGE=" + line);
@@ -100,7 +102,11 @@ std::uint64_t logged_error_count() {
 }
 
 void log_event(std::string_view event,
-               std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+               std::initializer_list<std::pair<std::string_view, std::string>> given) {
+    // No hub password in a log: a libpq error or a settings problem may quote the hub's address.
+    std::vector<std::pair<std::string_view, std::string>> fields;
+    fields.reserve(given.size());
+    for (const auto& [key, value] : given) fields.emplace_back(key, mask_conninfo_password(value));
     std::string line = "medkiosk: event=" + std::string(event);
     std::string error;
     std::string detail;

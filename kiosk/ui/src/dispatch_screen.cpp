@@ -222,6 +222,7 @@ void DrawDispatchList(UiContext& ui, float row_height) {
     const float em = ImGui::GetFontSize();
     const ImGuiStyle& style = ImGui::GetStyle();
     const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - g_confirm_height);
+    const float table_outer_width = ImGui::GetContentRegionAvail().x;
     if (staff.dispatch_loading()) {
         ImGui::BeginChild("dispatch-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -245,14 +246,6 @@ void DrawDispatchList(UiContext& ui, float row_height) {
         for (const auto& line : staff.dispatch_lines())
             category_width = std::max(category_width,
                                       ImGui::CalcTextSize(CategoryLabel(ui, line.item.category).c_str()).x);
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                expiry_width);
-        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                category_width + style.CellPadding.x * 2);
-        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                1.4f);
         // − n/m ＋: the buttons as wide as their sign needs (a full-width ＋ at large text is wider
         // than a touch target) and the widest count there is.
         const float step_width =
@@ -260,9 +253,34 @@ void DrawDispatchList(UiContext& ui, float row_height) {
         int most = 1;
         for (const auto& line : staff.dispatch_lines()) most = std::max(most, line.item.quantity);
         const std::string widest = std::to_string(most) + "/" + std::to_string(most);
+        const float quantity_width = step_width * 2 + ImGui::CalcTextSize(widest.c_str()).x +
+                                     style.ItemSpacing.x * 2 + style.CellPadding.x * 2;
+        // The product's name and the state wrap at spaces; each column holds its longest word when the
+        // two can (a name broken inside a word reads badly).
+        float product_word = 0;
+        float state_word = 0;
+        for (const auto& line : staff.dispatch_lines()) {
+            product_word = std::max(product_word, WidestWord(ProductLabel(ui, line.item)));
+            state_word = std::max(state_word, WidestWord(StateLabel(ui, line.item)));
+        }
+        const float product_width =
+            WidenedColumn(TableColumnsRoom(table_outer_width, 5) - expiry_width - category_width -
+                              style.CellPadding.x * 2 - quantity_width,
+                          3.0f / 4.4f, product_word, state_word);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                expiry_width);
+        if (product_width > 0)
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                    product_width);
+        else
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                    3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                category_width + style.CellPadding.x * 2);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.4f);
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                step_width * 2 + ImGui::CalcTextSize(widest.c_str()).x +
-                                    style.ItemSpacing.x * 2 + style.CellPadding.x * 2);
+                                quantity_width);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& line : staff.dispatch_lines()) {
@@ -279,9 +297,7 @@ void DrawDispatchList(UiContext& ui, float row_height) {
                 if (ImGui::CalcTextSize(text.c_str()).x <= ImGui::GetContentRegionAvail().x)
                     ImGui::AlignTextToFramePadding();
                 if (!line.included) ImGui::PushStyleColor(ImGuiCol_Text, colours::muted_text);
-                ImGui::PushTextWrapPos(0.0f);  // a long name wraps in its column
-                ImGui::TextUnformatted(text.c_str());
-                ImGui::PopTextWrapPos();
+                TextInCell(text);  // a long name wraps in its column, at spaces
                 if (!line.included) ImGui::PopStyleColor();
             };
             cell(ProductLabel(ui, line.item));

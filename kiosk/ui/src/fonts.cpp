@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 
 namespace medkiosk::ui {
@@ -109,6 +111,7 @@ Fonts load_fonts(const std::string& configured_file, const std::string& text, fl
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
     builder.AddText(text.c_str());
     builder.AddText("✓×…·—→←−＋●–▲▼年月日0123456789");
+    builder.AddText(std::string(kiosk::kMaskedPassword).c_str());  // a hub password as shown
     builder.BuildRanges(&ranges);
 
     ImFontConfig config;

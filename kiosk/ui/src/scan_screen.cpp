@@ -66,7 +66,7 @@ PreviewPlacement DrawPreview(UiContext& ui, const ImVec2& size) {
         }
         // Over the picture, so nothing on the panel moves under the donor's finger.
         if (ui.flow.waiting_box()) {
-            const float band = em * 2.2f;
+            const float band = std::min(shown.y, std::max(em * 2.2f, OneBoxNoticeHeight(ui, shown.x)));
             DrawOneBoxNotice(ui, ImVec2(placement.origin.x, placement.origin.y + shown.y - band),
                              ImVec2(placement.origin.x + shown.x, placement.origin.y + shown.y));
         }
@@ -335,8 +335,15 @@ void DrawScanScreen(UiContext& ui) {
 
     const ImVec2 panel_size = landscape ? ImVec2(area.x - column_width - style.ItemSpacing.x, area.y)
                                         : ImVec2(area.x, area.y - column_height - style.ItemSpacing.y);
-    // Scrolls only when the donor's larger text does not fit; at the normal size it never does.
-    ImGui::BeginChild("panel", panel_size, false);
+    // The pack's buttons are a bar at the panel's foot that never scrolls: the donor always sees what
+    // to do with the pack. What is above them scrolls when it does not fit (English or larger text on
+    // a 7" panel).
+    ImGui::BeginChild("panel", panel_size, false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    const float bar_width = ImGui::GetContentRegionAvail().x;
+    const float buttons = current && !problem ? PackButtonsHeight(ui) : 0;
+    ImGui::BeginChild("panel-body", ImVec2(bar_width, panel_size.y - buttons), false);
+    ScrollByDrag();
     const float width = ImGui::GetContentRegionAvail().x;
     const float top_row_height = std::max(MinTouchPx(), em * 1.8f);
     DrawLanguageSwitch(ui, std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f));
@@ -357,12 +364,6 @@ void DrawScanScreen(UiContext& ui) {
         // The buttons say what to do with a pack that can be donated; otherwise one line says it.
         if (!ui.flow.can_choose()) TextWrappedColoured(colours::primary, "→ " + ui.tr(NextStepKey(ui)));
         DrawVerdict(ui, *current);
-        const float buttons = PackButtonsHeight(ui);
-        if (buttons > 0) {
-            ImGui::SetCursorPosY(
-                std::max(ImGui::GetCursorPosY(), panel_size.y - buttons + style.ItemSpacing.y));
-            DrawPackButtons(ui, width);
-        }
     } else {
         ImGui::PushFont(ui.fonts.title);
         TextWrappedColoured(colours::text, ui.tr("scan.heading"));
@@ -372,6 +373,8 @@ void DrawScanScreen(UiContext& ui) {
         ImGui::Spacing();
         TextWrappedColoured(colours::muted_text, ui.tr("scan.looking"));
     }
+    ImGui::EndChild();
+    if (buttons > 0) DrawPackButtons(ui, bar_width);
     ImGui::EndChild();
     ImGui::End();
 }

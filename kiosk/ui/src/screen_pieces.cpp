@@ -47,10 +47,15 @@ void DrawStillThere(UiContext& ui) {
     ImGui::End();
 }
 
-void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max) {
+float OneBoxNoticeHeight(UiContext& ui, float width, const char* key) {
+    const float em = ImGui::GetFontSize();
+    return ImGui::CalcTextSize(ui.tr(key).c_str(), nullptr, false, std::max(1.0f, width - em)).y + em * 0.6f;
+}
+
+void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max, const char* key) {
     ImDrawList* draw = ImGui::GetForegroundDrawList();
     draw->AddRectFilled(min, max, ImGui::GetColorU32(colours::review), ImGui::GetFontSize() * 0.3f);
-    const std::string& text = ui.tr("scan.one_box");
+    const std::string& text = ui.tr(key);
     const float wrap = max.x - min.x - ImGui::GetFontSize();
     const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
     const ImVec2 at(min.x + std::max(ImGui::GetFontSize() * 0.5f, (max.x - min.x - size.x) * 0.5f),
@@ -95,18 +100,37 @@ void DrawDonorLanguageAndBack(UiContext& ui) {
     DrawLanguageSwitch(ui, em * 5.0f);
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     DrawLargerTextSwitch(ui, 0, em * 1.8f);
-    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
+    // Back on the next line when the row has no room for it (larger text on a portrait screen).
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + em * 5.0f <= right)
+        ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x);
     if (BigButton("← " + ui.tr("action.back") + "##back", ImVec2(em * 5.0f, em * 1.8f), colours::neutral) ||
         ui.keys.escape) {
         ui.donor.back = true;
     }
-    // Another box in view while the donor answers: said in the rest of this row, which is there anyway.
+    // Another box in view while the donor answers: said in the rest of this row, which is there anyway
+    // (in short when the sentence does not fit it: larger text); else in a band of its own under the
+    // row, as tall as its wrapped lines (the row then has no room: a portrait screen with larger text).
     if (ui.flow.waiting_box()) {
         const ImVec2 row_min(ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x,
                              ImGui::GetItemRectMin().y);
         const ImVec2 row_max(ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x,
                              ImGui::GetItemRectMax().y);
-        if (row_max.x - row_min.x > em * 4.0f) DrawOneBoxNotice(ui, row_min, row_max);
+        for (const char* key : {"scan.one_box", "scan.one_box_short", ""}) {
+            if (*key == '\0') {
+                const float width = ImGui::GetContentRegionAvail().x;
+                const ImVec2 band_min = ImGui::GetCursorScreenPos();
+                const ImVec2 band_size(width, OneBoxNoticeHeight(ui, width, "scan.one_box"));
+                DrawOneBoxNotice(ui, band_min, ImVec2(band_min.x + band_size.x, band_min.y + band_size.y));
+                ImGui::Dummy(band_size);
+                break;
+            }
+            if (row_max.x - row_min.x > em * 4.0f &&
+                OneBoxNoticeHeight(ui, row_max.x - row_min.x, key) <= row_max.y - row_min.y) {
+                DrawOneBoxNotice(ui, row_min, row_max, key);
+                break;
+            }
+        }
     }
 }
 

@@ -122,9 +122,11 @@ std::optional<int> DrawStepper(const std::string& id, int value, int most);
 // continue" with the seconds left; a tap anywhere keeps the donation (and presses nothing beneath).
 // Called before the screen is drawn: it takes the keys of this frame when it is up.
 void DrawStillThere(UiContext& ui);
-// "One box at a time — finish this one first" in a band over `min`..`max`, drawn without taking
-// layout room: nothing moves under the donor's finger when it appears.
-void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max);
+// "One box at a time — finish this one first" (translation `key`) in a band over `min`..`max`, drawn
+// without taking layout room: nothing moves under the donor's finger when it appears.
+void DrawOneBoxNotice(UiContext& ui, const ImVec2& min, const ImVec2& max, const char* key = "scan.one_box");
+// The height of that band when it is `width` wide: its wrapped lines and a margin.
+float OneBoxNoticeHeight(UiContext& ui, float width, const char* key = "scan.one_box");
 std::string ProductName(const UiContext& ui, const kiosk::ProductInfo& product);  // in the donor's language
 // "This box: <product> · <code>" on the question steps, so the donor knows which box is meant.
 void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
@@ -54,7 +55,8 @@ void DrawSyncState(UiContext& ui) {
     std::string line = kiosk::fill(ui.tr("staff.sync_last_success"), {{"at", when}});
     if (!sync->last_error.empty()) {
         // One line of the error (libpq's run over several): the technician's screen has the rest.
-        std::string error = sync->last_error.substr(0, sync->last_error.find('\n'));
+        std::string error =
+            kiosk::mask_conninfo_password(sync->last_error.substr(0, sync->last_error.find('\n')));
         if (error.size() > 120) {
             std::size_t cut = 120;
             while (cut > 0 && (static_cast<unsigned char>(error[cut]) & 0xC0) == 0x80)
@@ -99,6 +101,41 @@ void DrawCategoryPicker(UiContext& ui) {
     }
     if (Button(ui.tr("staff.cancel") + "##cancel-reclassify", colours::neutral))
         staff.cancel_reclassify(ui.now);
+}
+
+// The status line under the controls: the last save's outcome, and what a tap made final (the save
+// that outcome is about, so it is named once), or empty.
+std::string StatusLine(UiContext& ui) {
+    const auto& staff = ui.back_office.staff;
+    std::string made_final;
+    const std::size_t final_count = staff.made_final().rejected + staff.made_final().disposed;
+    for (const auto& [count, key] : {std::pair{staff.made_final().rejected, "staff.held_reject"},
+                                     std::pair{staff.made_final().disposed, "staff.held_dispose"}}) {
+        if (count == 0 || !staff.held()) continue;
+        if (!made_final.empty()) made_final += ui.tr("staff.list_separator");
+        made_final += kiosk::fill(ui.tr(key), {{"count", std::to_string(count)}});
+    }
+    // Built by appending: GCC 12 warns (-Wrestrict) on `"literal" + temporary` here.
+    std::string line;
+    if (staff.message().empty()) {
+        if (made_final.empty()) return line;
+        line = "✓ ";
+        line += kiosk::fill(ui.tr("staff.held_final"), {{"what", made_final}});
+    } else if (!staff.message_ok()) {
+        line = "× ";
+        line += ui.tr("staff.not_saved") + " — " + StaffMessage(ui);
+        if (!made_final.empty()) {
+            line += ' ';
+            line += kiosk::fill(ui.tr("staff.held_final"), {{"what", made_final}});
+        }
+    } else {
+        line = "✓ ";
+        // Short, to fit beside Undo, whose own line says what was refused or sent to disposal.
+        line += made_final.empty()
+                    ? ui.tr("staff.saved") + " — " + StaffMessage(ui)
+                    : kiosk::fill(ui.tr("staff.saved_final"), {{"count", std::to_string(final_count)}});
+    }
+    return line;
 }
 
 }  // namespace
@@ -235,9 +272,12 @@ void DrawStaffQueueScreen(UiContext& ui) {
     // holds Clear and the actions on them (which could not be pressed before anyway).
     const bool one_row = fold_filters && !staff.picking_category();
     const bool any_selected = !staff.selected().empty();
+    // A refusal or disposal just tapped with nothing selected: its undo bar takes the row's place of
+    // Refresh and Select all until its window closes (a second line would leave the list too few rows).
+    const bool held_in_row = one_row && !any_selected && staff.held().has_value();
     const std::string selected =
         kiosk::fill(ui.tr("staff.selected"), {{"count", std::to_string(staff.selected().size())}});
-    if (!one_row || !any_selected) {
+    if ((!one_row || !any_selected) && !held_in_row) {
         if (fold_filters) SameLineIfFits(ui.tr("staff.refresh"), false);
         if (BigButton(ui.tr("staff.refresh") + "##refresh", ImVec2(0, ImGui::GetFrameHeight()),
                       colours::primary))
@@ -254,12 +294,12 @@ void DrawStaffQueueScreen(UiContext& ui) {
             staff.clear_selection(ui.now);
         }
     }
-    if (!one_row || !any_selected) {
+    if ((!one_row || !any_selected) && !held_in_row) {
         SameLineIfFits(selected, false);
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted(selected.c_str());
     }
-    if (fold_filters && !any_selected) DrawSyncShort(ui);
+    if (fold_filters && !any_selected && !held_in_row) DrawSyncShort(ui);
 
     if (staff.picking_category()) {
         DrawCategoryPicker(ui);
@@ -276,40 +316,64 @@ void DrawStaffQueueScreen(UiContext& ui) {
             staff.apply(kiosk::ReviewAction::Dispose, ui.now);
         ImGui::EndDisabled();
     }
+    // What the last taps did, in one line: saved or not, and what a refusal or disposal made final
+    // when the next one closed its window (that is what was saved, so it is said once). Beside the
+    // undo bar when it fits there: at 1024x600 the list keeps its whole rows.
+    const std::string status = StatusLine(ui);
+    const ImVec4 status_colour =
+        staff.message().empty() || staff.message_ok() ? colours::accept : colours::refuse;
     if (const auto& held = staff.held()) {
         // The refusal or disposal just tapped, with its way back until the window closes.
         const bool refused = held->action == kiosk::ReviewAction::Reject;
-        // What this tap made final before its window closed: Undo below no longer reaches it.
-        const auto& made_final = staff.made_final();
-        for (const auto& [count, key, colour] :
-             {std::tuple{made_final.rejected, "staff.held_reject", colours::refuse},
-              std::tuple{made_final.disposed, "staff.held_dispose", colours::review}}) {
-            if (count == 0) continue;
-            TextWrappedColoured(
-                colour, kiosk::fill(ui.tr("staff.held_final"),
-                                    {{"what", kiosk::fill(ui.tr(key), {{"count", std::to_string(count)}})}}));
-        }
-        ImGui::AlignTextToFramePadding();
         const std::string what =
             (refused ? "× " : "") + kiosk::fill(ui.tr(refused ? "staff.held_reject" : "staff.held_dispose"),
                                                 {{"count", std::to_string(held->uuids.size())}});
+        const std::string undo =
+            kiosk::fill(ui.tr("staff.undo"), {{"seconds", std::to_string(staff.undo_seconds_left(ui.now))}});
+        if (held_in_row) {
+            const ImGuiStyle& row_style = ImGui::GetStyle();
+            const float bar =
+                ImGui::CalcTextSize(what.c_str()).x + row_style.ItemSpacing.x +
+                std::max(MinTouchPx(), ImGui::CalcTextSize(undo.c_str()).x + row_style.FramePadding.x * 2);
+            if (ImGui::GetItemRectMax().x + row_style.ItemSpacing.x + bar <=
+                ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+                ImGui::SameLine();
+        }
+        ImGui::AlignTextToFramePadding();
         ImGui::PushStyleColor(ImGuiCol_Text, refused ? colours::refuse : colours::review);
         ImGui::TextUnformatted(what.c_str());
         ImGui::PopStyleColor();
-        const std::string undo =
-            kiosk::fill(ui.tr("staff.undo"), {{"seconds", std::to_string(staff.undo_seconds_left(ui.now))}});
         if (Button(undo + "##undo", colours::primary)) staff.undo(ui.now);
+        if (!status.empty()) {
+            // Beside Undo when it fits there in the button's height and the gap under it (two lines of
+            // large text are a little taller than the button), centred on the button; else under it.
+            const ImGuiStyle& row_style = ImGui::GetStyle();
+            const float button_height = ImGui::GetItemRectSize().y;
+            const float left = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + row_style.ItemSpacing.x;
+            const float room = ImGui::GetWindowContentRegionMax().x - left;
+            const float lines = ImGui::CalcTextSize(status.c_str(), nullptr, false, std::max(1.0f, room)).y;
+            const float overhang = std::max(0.0f, (lines - button_height) * 0.5f);
+            if (room > em * 5.0f && overhang * 2.0f <= row_style.ItemSpacing.y) {
+                const float top = ImGui::GetItemRectMin().y - ImGui::GetWindowPos().y + ImGui::GetScrollY();
+                ImGui::SameLine(left);
+                // Less the frame padding: text on a row of buttons is lowered by it (its baseline offset).
+                ImGui::SetCursorPosY(top + (button_height - lines) * 0.5f - row_style.FramePadding.y);
+                TextWrappedColoured(status_colour, status);
+                // The next item starts a gap under the button: the text's overhang stays in that gap.
+                ImGui::SetCursorPosY(top + button_height + row_style.ItemSpacing.y);
+            } else {
+                TextWrappedColoured(status_colour, status);
+            }
+        }
+    } else if (!status.empty()) {
+        TextWrappedColoured(status_colour, status);
     }
     if (!staff.notice().empty()) TextWrappedColoured(colours::refuse, "! " + ui.tr(staff.notice()));
-    if (!staff.message().empty())
-        TextWrappedColoured(
-            staff.message_ok() ? colours::accept : colours::refuse,
-            (staff.message_ok() ? "✓ " + ui.tr("staff.saved") : "× " + ui.tr("staff.not_saved")) + " — " +
-                StaffMessage(ui));
 
     // The table takes what is left above the sync footer, as tall as it was drawn last frame (one
     // line without a hub; the bar and up to two lines with one).
     const float table_height = std::max(em * 3.0f, ImGui::GetContentRegionAvail().y - g_footer_height);
+    const float table_outer_width = ImGui::GetContentRegionAvail().x;
     if (staff.loading() && staff.items().empty()) {
         ImGui::BeginChild("queue-empty", ImVec2(0, table_height));
         TextWrappedColoured(colours::muted_text, ui.tr("staff.loading"));
@@ -331,24 +395,42 @@ void DrawStaffQueueScreen(UiContext& ui) {
             return std::max(ImGui::CalcTextSize(heading.c_str()).x, ImGui::CalcTextSize(widest).x + padding) +
                    cell_style.CellPadding.x;
         };
-        ImGui::TableSetupColumn(
-            ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
-            fixed(ui.tr("staff.column_time"), "✓ 00-00 00:00", cell_style.FramePadding.x * 2));
-        ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                3.0f);
-        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                fixed(ui.tr("staff.column_expiry"), "0000-00-00", 0));
-        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                fixed(ui.tr("staff.column_quantity"), "00", 0));
-        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                1.6f);
+        const float time_width =
+            fixed(ui.tr("staff.column_time"), "✓ 00-00 00:00", cell_style.FramePadding.x * 2);
+        const float expiry_width = fixed(ui.tr("staff.column_expiry"), "0000-00-00", 0);
+        const float quantity_width = fixed(ui.tr("staff.column_quantity"), "00", 0);
         // As wide as its heading or its widest category: ImGui would cut the heading with "…".
         float category_width = ImGui::CalcTextSize(ui.tr("staff.column_category").c_str()).x;
-        for (const auto& item : staff.items())
+        // The product's name and the state wrap at spaces; each column holds its longest word when the
+        // two can (a name broken inside a word reads badly).
+        float product_word = 0;
+        float state_word = 0;
+        for (const auto& item : staff.items()) {
             category_width =
                 std::max(category_width, ImGui::CalcTextSize(CategoryLabel(ui, item.category).c_str()).x);
+            product_word = std::max(product_word, WidestWord(ProductLabel(ui, item)));
+            state_word = std::max(state_word, WidestWord(StateLabel(ui, item)));
+        }
+        category_width += cell_style.CellPadding.x;
+        const float product_width = WidenedColumn(TableColumnsRoom(table_outer_width, 6) - time_width -
+                                                      expiry_width - quantity_width - category_width,
+                                                  3.0f / 4.6f, product_word, state_word);
+        ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                time_width);
+        if (product_width > 0)
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                    product_width);
+        else
+            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                    3.0f);
+        ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                expiry_width);
+        ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,
+                                quantity_width);
+        ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                1.6f);
         ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                category_width + cell_style.CellPadding.x);
+                                category_width);
         ImGui::TableHeadersRow();
         int row = 0;
         for (const auto& item : staff.items()) {
@@ -365,9 +447,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
                 // Level with the row button's label when on one line; two lines fill the row as they are.
                 if (ImGui::CalcTextSize(text.c_str()).x <= ImGui::GetContentRegionAvail().x)
                     ImGui::AlignTextToFramePadding();
-                ImGui::PushTextWrapPos(0.0f);
-                ImGui::TextUnformatted(text.c_str());
-                ImGui::PopTextWrapPos();
+                TextInCell(text);
             };
             // The code after the name when both fit on one line (a narrow screen keeps rows one line).
             const std::string product = ProductLabel(ui, item);

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "layout_report.hpp"
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "screens.hpp"
 #include "staff_words.hpp"
@@ -51,10 +52,11 @@ void DrawHubResult(UiContext& ui, float hub_row_top) {
             TextWrappedColoured(colours::refuse, "× " + ui.tr(report->problem_key));
             // libpq's own words, for the technician who must dig further; none when nothing was tried.
             if (report->problem_key != "tech.hub.no_url")
-                TextWrappedColoured(colours::muted_text, report->detail);
+                TextWrappedColoured(colours::muted_text, kiosk::mask_conninfo_password(report->detail));
         }
     } else if (const auto& result = tech.hub_test().result; result && !result->ok()) {
-        TextWrappedColoured(colours::refuse, "× " + kiosk::outcome_text(*result));
+        TextWrappedColoured(colours::refuse,
+                            "× " + kiosk::mask_conninfo_password(kiosk::outcome_text(*result)));
     }
     // On a short screen the Test button sits at the tab's bottom edge and its answer would appear
     // below the fold: the tab scrolls once to show the answer (or "running"), each time a new one comes,
@@ -156,7 +158,9 @@ void DrawSettingsTab(UiContext& ui, float column, float field) {
     RowLabel(ui.tr("tech.hub_url"), column);
     // Through the flow, so an edit forgets the test result of the address that was there before.
     std::string hub_url = draft.hub_url;
-    if (InputString("##hub", hub_url, field - action - spacing)) tech.set_hub_url(std::move(hub_url));
+    // Its password masked (••••) unless it is being edited; kiosk.toml keeps the real one.
+    if (InputStringMasked("##hub", hub_url, kiosk::mask_conninfo_password(hub_url), field - action - spacing))
+        tech.set_hub_url(std::move(hub_url));
     ImGui::SameLine(0, spacing);
     ImGui::BeginDisabled(tech.hub_test_running());
     if (BigButton(ui.tr("tech.test_hub") + "##test-hub", ImVec2(action, 0), colours::primary))
@@ -277,8 +281,8 @@ void DrawSaveBar(UiContext& ui) {
     } else if (tech.saving().running) {
         TextWrappedColoured(colours::muted_text, ui.tr("tech.running"));
     } else if (const auto& result = tech.saving().result; result && !result->ok()) {
-        TextWrappedColoured(colours::refuse,
-                            "× " + ui.tr("tech.save_failed") + " " + kiosk::outcome_text(*result));
+        TextWrappedColoured(colours::refuse, "× " + ui.tr("tech.save_failed") + " " +
+                                                 kiosk::mask_conninfo_password(kiosk::outcome_text(*result)));
     } else if (tech.dirty()) {
         TextWrappedColoured(colours::review, "! " + ui.tr("tech.unsaved"));
     } else if (tech.restart_needed()) {

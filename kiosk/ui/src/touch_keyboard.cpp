@@ -41,6 +41,10 @@ void OpenTouchKeyboard(const std::string& field, const std::string& text) {
     kiosk::log_event("keyboard", {{"field", field.substr(field.find("##") == 0 ? 2 : 0)}, {"state", "open"}});
 }
 
+bool TouchKeyboardOpenFor(const std::string& field) {
+    return state().field == field;
+}
+
 void SyncTouchKeyboard(const std::string& field, const std::string& text) {
     auto& s = state();
     if (s.field == field && s.keyboard.text() != text) s.keyboard.follow(text);

@@ -12,6 +12,7 @@
 
 #include "layout_report.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
+#include "medkiosk/kiosk/text_wrap.hpp"
 
 namespace medkiosk::ui {
 namespace {
@@ -107,6 +108,33 @@ void FlushButtonLog(const char* screen) {
         }
     }
     g_frame_buttons.clear();
+}
+
+namespace {
+float MeasureText(std::string_view text) {
+    return ImGui::CalcTextSize(text.data(), text.data() + text.size()).x;
+}
+}  // namespace
+
+void TextInCell(const std::string& text) {
+    const std::string wrapped = kiosk::wrap_text(text, ImGui::GetContentRegionAvail().x, MeasureText);
+    ImGui::TextUnformatted(wrapped.c_str());
+}
+
+float WidestWord(const std::string& text) {
+    return kiosk::widest_unbreakable(text, MeasureText);
+}
+
+float WidenedColumn(float room, float share, float first_word, float second_word) {
+    if (room * share >= first_word || first_word + second_word > room) return 0;
+    // Each its word, and what is left shared as the weights share it.
+    return first_word + (room - first_word - second_word) * share;
+}
+
+float TableColumnsRoom(float outer, int columns) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    // Each column has the cell padding on both sides and a 1 px inner border (ImGui 1.86 tables).
+    return outer - style.ScrollbarSize - static_cast<float>(columns) * (style.CellPadding.x * 2 + 1);
 }
 
 void ApplyKioskStyle(float font_px) {
@@ -333,6 +361,45 @@ bool InputString(const char* id, std::string& value, float width) {
             changed = true;
         }
     }
+    return changed;
+}
+
+bool InputStringMasked(const char* id, std::string& value, const std::string& shown, float width) {
+    // The masked field being edited now, and whether it still has to take the keyboard's focus.
+    static std::string editing;
+    static bool focus_pending = false;
+    if (shown == value || editing == id) {
+        if (editing == id && focus_pending) {
+            ImGui::SetKeyboardFocusHere();
+            focus_pending = false;
+            const bool changed = InputString(id, value, width);
+            return changed;
+        }
+        const bool changed = InputString(id, value, width);
+        if (editing == id && !ImGui::IsItemActive() && !TouchKeyboardOpenFor(id)) editing.clear();
+        return changed;
+    }
+    // Not being edited: the masked text in the field's place, a tap on it opens the field for editing
+    // (the real value, never the mask, goes into ImGui's edit buffer).
+    bool changed = false;
+    if (auto typed = TakeTouchKeyboardResult(id); typed && *typed != value) {
+        value = std::move(*typed);
+        changed = true;
+    }
+    PushTouchFramePadding();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgHovered));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::GetStyleColorVec4(ImGuiCol_FrameBgActive));
+    ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.0f, 0.5f));
+    const std::string label = shown + "##" + std::string(id);
+    if (ImGui::Button(label.c_str(), ImVec2(width, ImGui::GetFrameHeight()))) {
+        editing = id;
+        focus_pending = true;
+    }
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(3);
+    ImGui::PopStyleVar();
+    note_button(std::string(id), "field");  // logged under the field's own id: tests click it the same way
     return changed;
 }
 

@@ -71,15 +71,33 @@ bool InputString(const char* id, std::string& value, float width);
 // to the field on a later frame.
 void OpenTouchKeyboard(const std::string& field, const std::string& text);
 void SyncTouchKeyboard(const std::string& field, const std::string& text);
+bool TouchKeyboardOpenFor(const std::string& field);
 // Closes it without a result (the field it edits is no longer shown, e.g. another tab was chosen).
 void CloseTouchKeyboard();
 // Escape while it is open: closes it and puts the field's text back as it was when it opened; false
 // when it was not open (Escape is then the screen's).
 bool CancelTouchKeyboard();
 std::optional<std::string> TakeTouchKeyboardResult(const std::string& field);
+// InputString for a value with a secret in it (the hub address's password): shows `shown` (the value
+// masked) until tapped; then the real value, while it is being edited (the field active or its
+// on-screen keyboard open), and `shown` again once it is not.
+bool InputStringMasked(const char* id, std::string& value, const std::string& shown, float width);
 // A PIN field: digits only, shown as dots.
 bool InputPin(const char* id, std::string& value, float width);
 void TextWrappedColoured(const ImVec4& colour, const std::string& text);
+// Text in a table cell, wrapped to the cell's width at spaces and between CJK characters, never inside
+// a word that fits the cell (kiosk::wrap_lines; ImGui's own wrapping keeps a Chinese run whole).
+void TextInCell(const std::string& text);
+// The widest word (or CJK character) of `text` in the current font: a column this wide breaks none.
+float WidestWord(const std::string& text);
+// Two stretch columns of a table share `room` (what its fixed columns and the cells' padding leave),
+// the first `share` of it: the width the first must be given (fixed) so that it holds its widest word
+// `first_word` while the second keeps its `second_word`; 0 when the share already holds it, or when
+// both cannot (then they stretch as they are and the longer words break).
+float WidenedColumn(float room, float share, float first_word, float second_word);
+// What a table `outer` wide with `columns` columns and a vertical scroll bar leaves its columns after
+// their padding and borders.
+float TableColumnsRoom(float outer, int columns);
 
 // Draws `text` as a QR code (libqrencode) with its top-left at the cursor, `size` pixels wide.
 void DrawQrCode(const std::string& text, float size);

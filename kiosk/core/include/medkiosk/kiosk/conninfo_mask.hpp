@@ -1,0 +1,21 @@
+#pragma once
+// The hub's address is a libpq connection string, and may carry its password. Wherever the kiosk shows
+// or logs it (the technician's field when not being edited, status lines, logs, the CLI's settings), the
+// password is masked; kiosk.toml keeps the real value.
+
+#include <string>
+#include <string_view>
+
+namespace medkiosk::kiosk {
+
+// What a masked password reads as.
+inline constexpr std::string_view kMaskedPassword = "••••";
+
+// `text` with every libpq password in it replaced by kMaskedPassword: the password of a
+// postgresql:// or postgres:// URI (user:PASSWORD@host, percent-encoded or not, and a ?password=
+// parameter), and the value of a `password` keyword (`password=secret`, `password = 'with spaces'`,
+// quoted values with \' and \\ escapes). Works on a whole connection string and on a sentence that
+// contains one (an error message). Everything else is left as it was.
+std::string mask_conninfo_password(std::string_view text);
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,128 @@
+#include "medkiosk/kiosk/conninfo_mask.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace medkiosk::kiosk {
+namespace {
+
+bool is_space(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
+
+bool starts_with_nocase(std::string_view text, std::size_t at, std::string_view prefix) {
+    if (at + prefix.size() > text.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[at + i])) != prefix[i]) return false;
+    return true;
+}
+
+// Where the URI starting at `at` ends: whitespace or a quote that encloses it in a sentence.
+std::size_t uri_end(std::string_view text, std::size_t at) {
+    while (at < text.size() && !is_space(text[at]) && text[at] != '"' && text[at] != '\'') ++at;
+    return at;
+}
+
+// The URI text[begin, end) with its passwords masked; `scheme_end` is just after "://".
+std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
+    std::string out(uri.substr(0, scheme_end));
+    // The authority runs to the first '/', '?' or '#'; its user information to its last '@' (a raw '@'
+    // in a password is not valid, but when one is there, more is masked rather than less).
+    std::size_t authority_end = uri.find_first_of("/?#", scheme_end);
+    if (authority_end == std::string_view::npos) authority_end = uri.size();
+    const std::string_view authority = uri.substr(scheme_end, authority_end - scheme_end);
+    const std::size_t at_sign = authority.rfind('@');
+    if (at_sign != std::string_view::npos) {
+        const std::string_view userinfo = authority.substr(0, at_sign);
+        const std::size_t colon = userinfo.find(':');
+        if (colon != std::string_view::npos && colon + 1 < userinfo.size()) {
+            out += userinfo.substr(0, colon + 1);
+            out += kMaskedPassword;
+        } else {
+            out += userinfo;
+        }
+        out += authority.substr(at_sign);
+    } else {
+        out += authority;
+    }
+    // The query: ?password=…&… (libpq keywords as parameters).
+    std::string_view rest = uri.substr(authority_end);
+    const std::size_t query = rest.find('?');
+    if (query == std::string_view::npos) return out + std::string(rest);
+    out += rest.substr(0, query + 1);
+    rest = rest.substr(query + 1);
+    bool first = true;
+    while (true) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view param = rest.substr(0, amp);
+        if (!first) out += '&';
+        first = false;
+        const std::size_t equals = param.find('=');
+        if (equals != std::string_view::npos && starts_with_nocase(param, 0, "password") && equals == 8) {
+            out += param.substr(0, equals + 1);
+            out += kMaskedPassword;
+        } else {
+            out += param;
+        }
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return out;
+}
+
+// At `at` a `password` keyword of a key=value string (not part of a longer word): where its value
+// begins and ends, or false.
+bool keyword_value(std::string_view text, std::size_t at, std::size_t& value_begin, std::size_t& value_end) {
+    constexpr std::string_view kKeyword = "password";
+    if (!starts_with_nocase(text, at, kKeyword)) return false;
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_'))
+        return false;
+    std::size_t i = at + kKeyword.size();
+    while (i < text.size() && is_space(text[i])) ++i;
+    if (i >= text.size() || text[i] != '=') return false;
+    ++i;
+    while (i < text.size() && is_space(text[i])) ++i;
+    value_begin = i;
+    if (i < text.size() && text[i] == '\'') {
+        // Quoted: to the closing quote, past \' and \\ (libpq's escapes).
+        ++i;
+        while (i < text.size() && text[i] != '\'') i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
+        value_end = i < text.size() ? i + 1 : text.size();
+    } else {
+        // Unquoted: to whitespace, or to a double quote around the whole string (kiosk.toml's).
+        while (i < text.size() && !is_space(text[i]) && text[i] != '"')
+            i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
+        value_end = std::min(i, text.size());
+    }
+    return value_end > value_begin;
+}
+
+}  // namespace
+
+std::string mask_conninfo_password(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t scheme_length = 0;
+        for (std::string_view scheme : {"postgresql://", "postgres://"})
+            if (scheme_length == 0 && starts_with_nocase(text, i, scheme)) scheme_length = scheme.size();
+        if (scheme_length > 0) {
+            const std::size_t end = uri_end(text, i);
+            out += mask_uri(text.substr(i, end - i), scheme_length);
+            i = end;
+            continue;
+        }
+        std::size_t value_begin = 0;
+        std::size_t value_end = 0;
+        if (keyword_value(text, i, value_begin, value_end)) {
+            out += text.substr(i, value_begin - i);
+            out += kMaskedPassword;
+            i = value_end;
+            continue;
+        }
+        out += text[i++];
+    }
+    return out;
+}
+
+}  // namespace medkiosk::kiosk

@@ -1,0 +1,159 @@
+#include "medkiosk/kiosk/text_wrap.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace medkiosk::kiosk {
+namespace {
+
+// One code point of UTF-8 at `at` and its length in bytes (a stray byte counts as one character).
+std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xE  ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 1;
+    if (length == 1 || at + length > text.size()) return {lead, 1};
+    char32_t c = lead & (0x7Fu >> length);
+    for (std::size_t k = 1; k < length; ++k)
+        c = (c << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3Fu);
+    return {c, length};
+}
+
+bool is_cjk(char32_t c) {
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+// Never at the start of a line.
+bool is_closing(char32_t c) {
+    static constexpr std::u32string_view kClosing = U"，。、；：？！）」』》〉】〕…,.;:?!)]}%";
+    return kClosing.find(c) != std::u32string_view::npos;
+}
+
+// Never at the end of a line.
+bool is_opening(char32_t c) {
+    static constexpr std::u32string_view kOpening = U"（「『《〈【〔([{";
+    return kOpening.find(c) != std::u32string_view::npos;
+}
+
+// A run no line break goes inside (unless it alone is too wide), and what separated it from the one
+// before.
+struct Piece {
+    std::string_view text;
+    bool space_before = false;
+    bool newline_before = false;
+};
+
+std::vector<Piece> pieces(std::string_view text) {
+    std::vector<Piece> found;
+    Piece current;
+    std::size_t start = std::string_view::npos;  // of `current`; npos between pieces
+    bool space = false;
+    bool newline = false;
+    bool last_cjk = false;
+    bool last_opening = false;
+    const auto close = [&](std::size_t end) {
+        if (start == std::string_view::npos) return;
+        current.text = text.substr(start, end - start);
+        found.push_back(current);
+        start = std::string_view::npos;
+    };
+    for (std::size_t at = 0; at < text.size();) {
+        const auto [c, length] = decode(text, at);
+        if (c == ' ' || c == '\t' || c == '\n') {
+            close(at);
+            space = true;
+            newline = newline || c == '\n';
+            at += length;
+            continue;
+        }
+        const bool cjk = is_cjk(c);
+        // Between a CJK character and what touches it a line may break, except before closing and
+        // after opening punctuation.
+        if (start != std::string_view::npos && (cjk || last_cjk) && !is_closing(c) && !last_opening)
+            close(at);
+        if (start == std::string_view::npos) {
+            start = at;
+            current = Piece{{}, space, newline};
+            space = false;
+            newline = false;
+        }
+        last_cjk = cjk;
+        last_opening = is_opening(c);
+        at += length;
+    }
+    close(text.size());
+    return found;
+}
+
+// `piece` cut into parts no wider than `width` (at least one character each).
+std::vector<std::string_view> cut(std::string_view piece, float width, const TextMeasure& measure) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    std::size_t end = 0;
+    while (end < piece.size()) {
+        const std::size_t next = end + decode(piece, end).second;
+        if (end > start && measure(piece.substr(start, next - start)) > width) {
+            parts.push_back(piece.substr(start, end - start));
+            start = end;
+        }
+        end = next;
+    }
+    if (end > start) parts.push_back(piece.substr(start, end - start));
+    return parts;
+}
+
+}  // namespace
+
+std::vector<std::string> wrap_lines(std::string_view text, float width, const TextMeasure& measure) {
+    std::vector<std::string> lines;
+    std::string line;
+    bool open = false;  // a line has been started (it may be empty after a '\n')
+    for (const Piece& piece : pieces(text)) {
+        if (piece.newline_before && open) {
+            lines.push_back(std::move(line));
+            line.clear();
+        }
+        const std::string candidate = line.empty()
+                                          ? std::string(piece.text)
+                                          : line + (piece.space_before ? " " : "") + std::string(piece.text);
+        if (measure(candidate) <= width) {
+            line = candidate;
+            open = true;
+            continue;
+        }
+        if (!line.empty()) lines.push_back(std::move(line));
+        line.clear();
+        open = true;
+        if (measure(piece.text) <= width) {
+            line = std::string(piece.text);
+            continue;
+        }
+        // Wider than a whole line: the only case a word is broken inside.
+        auto parts = cut(piece.text, width, measure);
+        for (std::size_t i = 0; i + 1 < parts.size(); ++i) lines.emplace_back(parts[i]);
+        line = std::string(parts.back());
+    }
+    if (open) lines.push_back(std::move(line));
+    return lines;
+}
+
+std::string wrap_text(std::string_view text, float width, const TextMeasure& measure) {
+    std::string joined;
+    for (const auto& line : wrap_lines(text, width, measure)) {
+        joined += line;
+        joined += '\n';
+    }
+    if (!joined.empty()) joined.pop_back();
+    return joined;
+}
+
+float widest_unbreakable(std::string_view text, const TextMeasure& measure) {
+    float widest = 0;
+    for (const Piece& piece : pieces(text)) widest = std::max(widest, measure(piece.text));
+    return widest;
+}
+
+}  // namespace medkiosk::kiosk
