@@ -346,13 +346,20 @@ void DrawScanScreen(UiContext& ui) {
     ScrollByDrag();
     const float width = ImGui::GetContentRegionAvail().x;
     const float top_row_height = std::max(MinTouchPx(), em * 1.8f);
-    DrawLanguageSwitch(ui, std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f));
-    // Beside the language when its label fits there (with larger text on a 7" panel it may not).
-    const std::string larger = "✓ " + ui.tr("text.larger");
-    const float larger_width = ImGui::CalcTextSize(larger.c_str()).x + style.FramePadding.x * 2;
-    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectSize().x - style.ItemSpacing.x >= larger_width)
-        ImGui::SameLine();
-    DrawLargerTextSwitch(ui, std::max(larger_width, ImGui::GetContentRegionAvail().x), top_row_height);
+    // The larger-text switch goes beside the language when its label fits there. With larger text on
+    // a 7" panel it does not; a row of its own would leave the verdict two lines above the pack's
+    // buttons, so the two share the row and the switch, on and known to the donor who turned it on,
+    // says just "A+".
+    auto label_width = [&](const char* key) {
+        return ImGui::CalcTextSize(("✓ " + ui.tr(key)).c_str()).x + style.FramePadding.x * 2;
+    };
+    float language_width = std::max(em * 4.0f, (width - style.ItemSpacing.x) * 0.4f);
+    const bool full_fits_beside = width - language_width - style.ItemSpacing.x >= label_width("text.larger");
+    const bool short_label = !full_fits_beside && ui.flow.larger_text();
+    if (short_label) language_width = (width - style.ItemSpacing.x) * 0.5f;
+    DrawLanguageSwitch(ui, language_width);
+    if (full_fits_beside || short_label) ImGui::SameLine();
+    DrawLargerTextSwitch(ui, ImGui::GetContentRegionAvail().x, top_row_height, short_label);
 
     if (const std::string ledger_error = ui.ledger.open_error(); !ledger_error.empty()) {
         TextWrappedColoured(colours::refuse, "× " + ui.tr("status.ledger_unavailable"));

@@ -90,8 +90,9 @@ bool DrawLanguageSwitch(UiContext& ui, float width) {
     return false;
 }
 
-void DrawLargerTextSwitch(UiContext& ui, float width, float height) {
-    if (ChoiceButton(ui.tr("text.larger") + "##larger", ui.flow.larger_text(), ImVec2(width, height)))
+void DrawLargerTextSwitch(UiContext& ui, float width, float height, bool short_label) {
+    const std::string label = ui.tr(short_label ? "text.larger_short" : "text.larger");
+    if (ChoiceButton(label + "##larger", ui.flow.larger_text(), ImVec2(width, height)))
         ui.donor.toggle_larger_text = true;
 }
 

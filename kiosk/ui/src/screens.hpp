@@ -132,7 +132,8 @@ std::string ProductName(const UiContext& ui, const kiosk::ProductInfo& product);
 void DrawThisBox(UiContext& ui, const kiosk::CurrentPack& current);
 bool DrawLanguageSwitch(UiContext& ui, float width);  // one button that flips 中文 / English
 // "A+ 大字" / "A+ Larger text", ✓ while on: the donor's text a quarter bigger until the next donor.
-void DrawLargerTextSwitch(UiContext& ui, float width, float height);
+// `short_label`: "A+" alone, where the whole label leaves the donor too little room (the switch is on).
+void DrawLargerTextSwitch(UiContext& ui, float width, float height, bool short_label = false);
 // The top row of a donor's question step: the language switch and "← Back" (or Escape), which goes
 // one step back.
 void DrawDonorLanguageAndBack(UiContext& ui);
