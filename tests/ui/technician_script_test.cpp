@@ -194,8 +194,15 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
             for (const char* key : keys)
                 if (auto tapped = tap(key); !tapped) return tapped;
             if (auto done = tap("kbd-done"); !done) return done;
-            if (!logged("event=keyboard field=" + field + " state=done", opened + 1))
-                return ::testing::AssertionFailure() << "keyboard not done for " << field;
+            // Done tapped again while the keyboard is still open: a loaded machine can lose a tap.
+            const std::string done_line = "event=keyboard field=" + field + " state=done";
+            for (int again = 0; again < 2 && !logged(done_line, opened + 1) &&
+                                count_of("event=keyboard field=" + field + " state=cancelled") == 0;
+                 ++again)
+                if (auto done = tap("kbd-done"); !done) return done;
+            if (!logged(done_line, opened + 1))
+                return ::testing::AssertionFailure() << "keyboard not done for " << field << "\n"
+                                                     << kiosk.output();
             std::this_thread::sleep_for(500ms);  // closed and its text in the field
             return ::testing::AssertionSuccess();
         };
