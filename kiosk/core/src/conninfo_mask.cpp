@@ -23,6 +23,32 @@ std::size_t uri_end(std::string_view text, std::size_t at) {
     return at;
 }
 
+// The query of a URI (from its '?', or text without one) with ?password= masked.
+std::string mask_query(std::string_view rest) {
+    std::string out;
+    const std::size_t query = rest.find('?');
+    if (query == std::string_view::npos) return std::string(rest);
+    out += rest.substr(0, query + 1);
+    rest = rest.substr(query + 1);
+    bool first = true;
+    while (true) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view param = rest.substr(0, amp);
+        if (!first) out += '&';
+        first = false;
+        const std::size_t equals = param.find('=');
+        if (equals != std::string_view::npos && starts_with_nocase(param, 0, "password") && equals == 8) {
+            out += param.substr(0, equals + 1);
+            out += kMaskedPassword;
+        } else {
+            out += param;
+        }
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return out;
+}
+
 // The URI text[begin, end) with its passwords masked; `scheme_end` is just after "://".
 std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
     std::string out(uri.substr(0, scheme_end));
@@ -45,29 +71,59 @@ std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
     } else {
         out += authority;
     }
-    // The query: ?password=…&… (libpq keywords as parameters).
-    std::string_view rest = uri.substr(authority_end);
-    const std::size_t query = rest.find('?');
-    if (query == std::string_view::npos) return out + std::string(rest);
-    out += rest.substr(0, query + 1);
-    rest = rest.substr(query + 1);
-    bool first = true;
-    while (true) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view param = rest.substr(0, amp);
-        if (!first) out += '&';
-        first = false;
-        const std::size_t equals = param.find('=');
-        if (equals != std::string_view::npos && starts_with_nocase(param, 0, "password") && equals == 8) {
-            out += param.substr(0, equals + 1);
-            out += kMaskedPassword;
-        } else {
-            out += param;
+    return out + mask_query(uri.substr(authority_end));
+}
+
+// Whether the text after a URI's first ':' (with no '@' after it) reads as a port, "5432" or
+// "5432,host2:5433": then the ':' was the host's, not the user's.
+bool reads_as_port(std::string_view after_colon) {
+    std::size_t i = 0;
+    while (i < after_colon.size() && std::isdigit(static_cast<unsigned char>(after_colon[i])) != 0) ++i;
+    return i == after_colon.size() ||
+           std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
+           is_space(after_colon[i]);
+}
+
+// A URI starting at text[at] (its scheme `scheme_length` long) whose user is followed by ':': the
+// password may hold spaces, quotes, '/', '?' or '#' that libpq takes as they are, so it runs to the
+// LAST '@' of the address (of the whole text when the text is the address; in a sentence, of the line,
+// and followed by a host). Appends the masked URI to `out` and returns where it ends, or npos when the
+// ':' is a port's.
+std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::size_t colon,
+                                   std::string& out) {
+    const bool whole = at == 0;
+    std::size_t region_end = text.size();
+    if (!whole) {
+        region_end = std::min(region_end, text.find('\n', colon));
+        for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+            for (std::size_t next = colon; next < region_end; ++next)
+                if (starts_with_nocase(text, next, scheme)) {
+                    region_end = next;
+                    break;
+                }
         }
-        if (amp == std::string_view::npos) break;
-        rest = rest.substr(amp + 1);
     }
-    return out;
+    std::size_t at_sign = std::string_view::npos;
+    for (std::size_t i = region_end; i > colon + 1; --i) {
+        if (text[i - 1] != '@') continue;
+        const char host = i < text.size() ? text[i] : '\0';
+        if (whole || std::isalnum(static_cast<unsigned char>(host)) != 0 || host == '[' || host == '/') {
+            at_sign = i - 1;
+            break;
+        }
+    }
+    if (at_sign == std::string_view::npos) {
+        if (reads_as_port(text.substr(colon + 1, region_end - colon - 1))) return std::string_view::npos;
+        // No '@host' to be found: everything after the ':' may be the password.
+        out += text.substr(at, colon + 1 - at);
+        out += kMaskedPassword;
+        return region_end;
+    }
+    out += text.substr(at, colon + 1 - at);
+    if (at_sign > colon + 1) out += kMaskedPassword;  // "user:@host" has an empty password
+    const std::size_t end = uri_end(text, at_sign);
+    out += mask_query(text.substr(at_sign, end - at_sign));
+    return end;
 }
 
 // At `at` a `password` keyword of a key=value string (not part of a longer word): where its value
@@ -107,6 +163,15 @@ std::string mask_conninfo_password(std::string_view text) {
         for (std::string_view scheme : {"postgresql://", "postgres://"})
             if (scheme_length == 0 && starts_with_nocase(text, i, scheme)) scheme_length = scheme.size();
         if (scheme_length > 0) {
+            // The user name runs to ':' (a password follows), '@', or the host's end.
+            const std::size_t user_end = text.find_first_of(":@/?#[ \t\n\"'", i + scheme_length);
+            if (user_end != std::string_view::npos && text[user_end] == ':') {
+                const std::size_t end = mask_uri_with_password(text, i, user_end, out);
+                if (end != std::string_view::npos) {
+                    i = end;
+                    continue;
+                }
+            }
             const std::size_t end = uri_end(text, i);
             out += mask_uri(text.substr(i, end - i), scheme_length);
             i = end;
