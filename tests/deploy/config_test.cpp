@@ -370,5 +370,22 @@ TEST(ConfigCommand, ARefusedHubAddressIsShownWithItsPasswordMasked) {
     EXPECT_EQ(problem->find("topsecret"), std::string::npos) << *problem;
 }
 
+// The masked form `config show` prints, pasted back, would replace the password with bullets: refused.
+TEST(ConfigCommand, SettingTheMaskedHubAddressIsRefused) {
+    TempDir dir;
+    const std::string file = (dir.path() / "kiosk.toml").string();
+    fs::copy_file(kDefaultFile, file);
+    const std::string before = read_file(file);
+    auto result =
+        run_ctl({"config", "set", "hub.url", "postgresql://kiosk:••••@hub/county", "--config", file});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("this is the masked form shown by config show; type the real password"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(read_file(file), before);
+    result = run_ctl({"config", "set", "hub.url", "postgresql://kiosk:secret@hub/county", "--config", file});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
 }  // namespace
 }  // namespace medkiosk::test

@@ -84,5 +84,26 @@ TEST(ConninfoMask, MasksAUriPasswordWithSpacesQuotesAndDelimiters) {
     }
 }
 
+// The red team's F8: the client key's password, a percent-encoded query key, a double quote inside an
+// unquoted value.
+TEST(ConninfoMask, MasksSslpasswordEncodedKeysAndQuotesInsideAValue) {
+    EXPECT_EQ(mask_conninfo_password("host=hub sslkey=/k sslpassword=keysecret user=kiosk"),
+              "host=hub sslkey=/k sslpassword=•••• user=kiosk");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?sslpassword=keysecret&sslmode=require"),
+              "postgresql://kiosk@hub/db?sslpassword=••••&sslmode=require");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?%70assword=s3&sslmode=require"),
+              "postgresql://kiosk@hub/db?%70assword=••••&sslmode=require");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?ssl%50ASSWORD%3d=x&%73slpassword=s3"),
+              "postgresql://kiosk@hub/db?ssl%50ASSWORD%3d=x&%73slpassword=••••");
+    EXPECT_EQ(mask_conninfo_password(R"(host=hub password=ab"cd user=kiosk)"),
+              "host=hub password=•••• user=kiosk");
+    EXPECT_EQ(mask_conninfo_password(R"(password=ab"cd)"), "password=••••");
+    // A quote that closes one opened before the string still ends the value.
+    EXPECT_EQ(mask_conninfo_password(R"(url = "host=hub password=ab"cd")"),
+              R"(url = "host=hub password=••••")");
+    EXPECT_EQ(mask_conninfo_password("url = \"host=hub password=secret\", line 3"),
+              "url = \"host=hub password=••••\", line 3");
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -526,6 +526,11 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
             for (const auto& key : kKeys) known += (known.empty() ? "" : ", ") + std::string(key.name);
             return {{file_name, 0, 0, dotted_name, "unknown key; known keys: " + known}};
         }
+        if (dotted_name == "hub.url" && value.find(kMaskedPassword) != std::string::npos) {
+            // Copied from `config show` (or a log): writing it would replace the password with bullets.
+            return {{file_name, 0, 0, dotted_name,
+                     "this is the masked form shown by config show; type the real password"}};
+        }
         if (schema->type == ConfigValueType::Integer) {
             std::int64_t number = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);

@@ -23,6 +23,35 @@ std::size_t uri_end(std::string_view text, std::size_t at) {
     return at;
 }
 
+int hex_value(char digit) {
+    const int lower = std::tolower(static_cast<unsigned char>(digit));
+    return lower >= 'a' ? lower - 'a' + 10 : lower - '0';
+}
+
+// `text` with its %XX escapes decoded (a URI's query key may be written %70assword); a '%' not
+// followed by two hex digits is kept as it is.
+std::string percent_decoded(std::string_view text) {
+    std::string decoded;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0 &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
+            decoded += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            decoded += text[i];
+        }
+    }
+    return decoded;
+}
+
+// libpq's keywords whose value is a secret: the password, and the client key's (sslpassword).
+bool is_password_key(std::string_view key) {
+    for (std::string_view secret : {"password", "sslpassword"})
+        if (key.size() == secret.size() && starts_with_nocase(key, 0, secret)) return true;
+    return false;
+}
+
 // The query of a URI (from its '?', or text without one) with ?password= masked.
 std::string mask_query(std::string_view rest) {
     std::string out;
@@ -37,7 +66,7 @@ std::string mask_query(std::string_view rest) {
         if (!first) out += '&';
         first = false;
         const std::size_t equals = param.find('=');
-        if (equals != std::string_view::npos && starts_with_nocase(param, 0, "password") && equals == 8) {
+        if (equals != std::string_view::npos && is_password_key(percent_decoded(param.substr(0, equals)))) {
             out += param.substr(0, equals + 1);
             out += kMaskedPassword;
         } else {
@@ -129,11 +158,13 @@ std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::s
 // At `at` a `password` keyword of a key=value string (not part of a longer word): where its value
 // begins and ends, or false.
 bool keyword_value(std::string_view text, std::size_t at, std::size_t& value_begin, std::size_t& value_end) {
-    constexpr std::string_view kKeyword = "password";
-    if (!starts_with_nocase(text, at, kKeyword)) return false;
+    std::size_t keyword_length = 0;
+    for (std::string_view keyword : {"sslpassword", "password"})
+        if (keyword_length == 0 && starts_with_nocase(text, at, keyword)) keyword_length = keyword.size();
+    if (keyword_length == 0) return false;
     if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_'))
         return false;
-    std::size_t i = at + kKeyword.size();
+    std::size_t i = at + keyword_length;
     while (i < text.size() && is_space(text[i])) ++i;
     if (i >= text.size() || text[i] != '=') return false;
     ++i;
@@ -145,8 +176,14 @@ bool keyword_value(std::string_view text, std::size_t at, std::size_t& value_beg
         while (i < text.size() && text[i] != '\'') i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
         value_end = i < text.size() ? i + 1 : text.size();
     } else {
-        // Unquoted: to whitespace, or to a double quote around the whole string (kiosk.toml's).
-        while (i < text.size() && !is_space(text[i]) && text[i] != '"')
+        // Unquoted: to whitespace, or to a double quote that closes one opened before the string
+        // (kiosk.toml's "…", a message's "…"); any other '"' belongs to the password (password=ab"cd).
+        const bool enclosed = text.substr(0, at).find('"') != std::string_view::npos;
+        const auto closes_enclosing_quote = [&](std::size_t quote) {
+            return enclosed && (quote + 1 == text.size() || is_space(text[quote + 1]) ||
+                                std::string_view(",.;:)").find(text[quote + 1]) != std::string_view::npos);
+        };
+        while (i < text.size() && !is_space(text[i]) && !(text[i] == '"' && closes_enclosing_quote(i)))
             i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
         value_end = std::min(i, text.size());
     }
