@@ -34,6 +34,24 @@ std::string trimmed(std::string text) {
     return text;
 }
 
+// What a hub address libpq cannot parse is called. libpq's own words quote the faulty fragment
+// ("invalid percent-encoded token: \"pa%zzss\"", "missing \"=\" after \"secret\""), which can be the
+// password, and this message reaches the staff's sync error, the technician's hub test, the logs and
+// the ledger: so it names what to check, never what is there.
+constexpr const char* kUnreadableAddress =
+    "the hub address cannot be read: check its % escapes, quotes, key=value pairs and parameter names "
+    "(kiosk.toml [hub] url)";
+
+// Whether libpq can parse the address (PQconninfoParse), its error text dropped.
+bool conninfo_parses(const std::string& conninfo) {
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    PQfreemem(parse_error);
+    if (options == nullptr) return false;
+    PQconninfoFree(options);
+    return true;
+}
+
 struct ResultDeleter {
     void operator()(PGresult* result) const noexcept { PQclear(result); }
 };
@@ -246,6 +264,7 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
                      "no hub connection string; pass --hub or set MEDKIOSK_HUB_URL "
                      "(e.g. postgresql://kiosk_k1@hub.example/medkiosk?sslmode=verify-full)"};
     }
+    if (!conninfo_parses(conninfo)) return Error{ErrorCode::Invalid, kUnreadableAddress};
     auto impl = std::make_unique<Impl>();
     std::string failures;
     for (const std::string& address : one_address_per_host(conninfo)) {
@@ -287,9 +306,8 @@ std::string conninfo_problem(const std::string& conninfo) {
     char* parse_error = nullptr;
     PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
     if (options == nullptr) {
-        std::string message = parse_error != nullptr ? trimmed(parse_error) : "libpq could not parse it";
         PQfreemem(parse_error);
-        return message;
+        return kUnreadableAddress;
     }
     struct Free {
         PQconninfoOption* options;

@@ -346,5 +346,46 @@ TEST(ConfigCommand, CheckShowAndSetThroughMedkioskctl) {
     EXPECT_EQ(result.exit_code, 2);
 }
 
+// A refused hub address still holds the password: `config check` and `config set` name the problem
+// with the password masked (red team F4).
+TEST(ConfigCommand, ARefusedHubAddressIsShownWithItsPasswordMasked) {
+    TempDir dir;
+    const std::string file = (dir.path() / "kiosk.toml").string();
+    fs::copy_file(kDefaultFile, file);
+    auto result = run_ctl({"config", "set", "hub.url", "host=h password=topsecret", "--config", file});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("hub.url"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("password=••••"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("topsecret"), std::string::npos) << result.err;
+
+    write_file(file, "[hub]\nurl = \"host=h password=topsecret\"\n");
+    for (const char* command : {"check", "show"}) {
+        result = run_ctl({"config", command, "--config", file, "--data-dir", dir.path().string()});
+        EXPECT_NE(result.err.find("hub.url"), std::string::npos) << command << ": " << result.err;
+        EXPECT_EQ(result.err.find("topsecret"), std::string::npos) << command << ": " << result.err;
+        EXPECT_EQ(result.out.find("topsecret"), std::string::npos) << command << ": " << result.out;
+    }
+    const auto problem = kiosk::config_value_problem("hub.url", "host=h password=topsecret");
+    ASSERT_TRUE(problem);
+    EXPECT_EQ(problem->find("topsecret"), std::string::npos) << *problem;
+}
+
+// The masked form `config show` prints, pasted back, would replace the password with bullets: refused.
+TEST(ConfigCommand, SettingTheMaskedHubAddressIsRefused) {
+    TempDir dir;
+    const std::string file = (dir.path() / "kiosk.toml").string();
+    fs::copy_file(kDefaultFile, file);
+    const std::string before = read_file(file);
+    auto result =
+        run_ctl({"config", "set", "hub.url", "postgresql://kiosk:••••@hub/county", "--config", file});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("this is the masked form shown by config show; type the real password"),
+              std::string::npos)
+        << result.err;
+    EXPECT_EQ(read_file(file), before);
+    result = run_ctl({"config", "set", "hub.url", "postgresql://kiosk:secret@hub/county", "--config", file});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
 }  // namespace
 }  // namespace medkiosk::test

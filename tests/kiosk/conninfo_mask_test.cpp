@@ -54,5 +54,56 @@ TEST(ConninfoMask, MasksAnAddressInsideAMessage) {
               "hub.url = \"host=hub password=••••\"");
 }
 
+// Passwords libpq takes as they are in a URI, though they hold a space, a quote, '/', '?' or '#'
+// (the red team's F3): masked up to the last '@', whole or inside a sentence.
+TEST(ConninfoMask, MasksAUriPasswordWithSpacesQuotesAndDelimiters) {
+    for (const char* password : {"pass word", "pa'ss", "p\"w", "pa/ss", "pa?ss", "pa#ss", "a b/c?d#e'f\"g"}) {
+        const std::string address = std::string("postgresql://u:") + password + "@h/db";
+        EXPECT_EQ(mask_conninfo_password(address), "postgresql://u:••••@h/db") << address;
+        EXPECT_EQ(
+            mask_conninfo_password("Postgres://u:" + std::string(password) + "@h:5432/db?sslmode=require"),
+            "Postgres://u:••••@h:5432/db?sslmode=require")
+            << password;
+        EXPECT_EQ(mask_conninfo_password("cannot reach " + address + ": connection refused"),
+                  "cannot reach postgresql://u:••••@h/db: connection refused")
+            << address;
+        EXPECT_EQ(mask_conninfo_password("hub.url = \"" + address + "\""),
+                  "hub.url = \"postgresql://u:••••@h/db\"")
+            << address;
+    }
+    // No '@host' after "user:": everything after the ':' is masked.
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pass word"), "postgresql://u:••••");
+    EXPECT_EQ(mask_conninfo_password("bad address postgresql://u:pass word"),
+              "bad address postgresql://u:••••");
+    EXPECT_EQ(mask_conninfo_password("postgresql://:secret@h/db"), "postgresql://:••••@h/db");
+    // A host's port is not a password.
+    for (const char* address :
+         {"postgresql://hub:5432/county", "postgresql://h1:5432,h2:5433/db", "postgresql://[::1]:5432/db",
+          "cannot reach postgresql://hub:5432/db: refused", "postgresql://kiosk@hub:5432/db"}) {
+        EXPECT_EQ(mask_conninfo_password(address), address);
+    }
+}
+
+// The red team's F8: the client key's password, a percent-encoded query key, a double quote inside an
+// unquoted value.
+TEST(ConninfoMask, MasksSslpasswordEncodedKeysAndQuotesInsideAValue) {
+    EXPECT_EQ(mask_conninfo_password("host=hub sslkey=/k sslpassword=keysecret user=kiosk"),
+              "host=hub sslkey=/k sslpassword=•••• user=kiosk");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?sslpassword=keysecret&sslmode=require"),
+              "postgresql://kiosk@hub/db?sslpassword=••••&sslmode=require");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?%70assword=s3&sslmode=require"),
+              "postgresql://kiosk@hub/db?%70assword=••••&sslmode=require");
+    EXPECT_EQ(mask_conninfo_password("postgresql://kiosk@hub/db?ssl%50ASSWORD%3d=x&%73slpassword=s3"),
+              "postgresql://kiosk@hub/db?ssl%50ASSWORD%3d=x&%73slpassword=••••");
+    EXPECT_EQ(mask_conninfo_password(R"(host=hub password=ab"cd user=kiosk)"),
+              "host=hub password=•••• user=kiosk");
+    EXPECT_EQ(mask_conninfo_password(R"(password=ab"cd)"), "password=••••");
+    // A quote that closes one opened before the string still ends the value.
+    EXPECT_EQ(mask_conninfo_password(R"(url = "host=hub password=ab"cd")"),
+              R"(url = "host=hub password=••••")");
+    EXPECT_EQ(mask_conninfo_password("url = \"host=hub password=secret\", line 3"),
+              "url = \"host=hub password=••••\", line 3");
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -99,16 +99,17 @@ TEST(HubProblem, TheServersCodeIsReadWhateverLanguageItsSeverityIsIn) {
         "");
 }
 
-// A hub address libpq cannot use is named as such (with libpq's words), not as "no answer": nothing is
-// tried, so the test is instant.
+// A hub address libpq cannot use is named as such, not as "no answer": nothing is tried, so the test
+// is instant. A value libpq refuses is named in libpq's words; an address libpq cannot parse is not
+// (its words quote the fragment, which can be the password).
 TEST(HubProblem, AMalformedAddressIsNamedAndNotTried) {
     struct Case {
         const char* address;
         const char* words;
     };
     for (const Case& c : {Case{"postgresql://kiosk@127.0.0.1:1/hub?sslmode=requir", "sslmode"},
-                          Case{"host=127.0.0.1 port=1 dbname=hub colour=blue", "colour"},
-                          Case{"postgresql://kiosk@127.0.0.1:1/hub?application=x", "application"},
+                          Case{"host=127.0.0.1 port=1 dbname=hub colour=blue", "parameter names"},
+                          Case{"postgresql://kiosk@127.0.0.1:1/hub?application=x", "parameter names"},
                           Case{"host=127.0.0.1 port=fifty dbname=hub", "port"},
                           Case{"postgresql://kiosk@127.0.0.1/hub?hostaddr=garbage", "garbage"}}) {
         const auto started = std::chrono::steady_clock::now();
@@ -120,6 +121,17 @@ TEST(HubProblem, AMalformedAddressIsNamedAndNotTried) {
         EXPECT_EQ(report.problem_key, "tech.hub.malformed") << c.address;
         EXPECT_EQ(report.detail, probe.message);
         EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1)) << c.address;
+    }
+    // libpq's parse errors quote the password: the probe says what to check instead.
+    for (const char* address :
+         {"postgresql://kiosk:pa%zzss@127.0.0.1:1/hub", "postgresql://kiosk:top%00secret@127.0.0.1:1/hub",
+          "host=/x password=top secret"}) {
+        const storage::HubProbe probe = storage::probe_hub(address, 3);
+        EXPECT_TRUE(probe.malformed) << address;
+        EXPECT_EQ(probe.message.find("zz"), std::string::npos) << probe.message;
+        EXPECT_EQ(probe.message.find("secret"), std::string::npos) << probe.message;
+        EXPECT_NE(probe.message.find("the hub address cannot be read"), std::string::npos) << probe.message;
+        EXPECT_EQ(check_hub(address, 3).detail.find("secret"), std::string::npos);
     }
     // A well-formed address where nothing listens is still "no answer".
     const storage::HubProbe nobody =

@@ -68,5 +68,34 @@ TEST(TextWrap, WidestUnbreakablePieceIsTheLongestWordOrCharacter) {
     EXPECT_EQ(widest_unbreakable("热，", characters), 4.0f);
 }
 
+// The header's promise, '\n' always starts a line, holds for blank lines and for a leading or trailing
+// newline too (red team F10).
+TEST(TextWrap, KeepsBlankLinesAndLeadingAndTrailingNewlines) {
+    EXPECT_EQ(wrap("a\n\n\nb", 10), (Lines{"a", "", "", "b"}));
+    EXPECT_EQ(wrap("\na", 10), (Lines{"", "a"}));
+    EXPECT_EQ(wrap("a\n", 10), (Lines{"a", ""}));
+    EXPECT_EQ(wrap("\n", 10), (Lines{"", ""}));
+    EXPECT_EQ(wrap("aa bb\n\ncc", 2), (Lines{"aa", "bb", "", "cc"}));
+    EXPECT_EQ(wrap_text("a\n\nb\n", 10, characters), "a\n\nb\n");
+}
+
+// A combining mark, a variation selector or a zero-width joiner after a CJK character stays with it: a
+// line never starts with one (red team F10).
+TEST(TextWrap, KeepsCombiningMarksSelectorsAndJoinersWithTheirBase) {
+    // "药\u0300" is 2 + 1 wide: with width 3 the mark stays on the first line.
+    EXPECT_EQ(wrap("药\u0300品", 3), (Lines{"药\u0300", "品"}));
+    EXPECT_EQ(wrap("药\uFE0F品", 3), (Lines{"药\uFE0F", "品"}));
+    // A joiner joins the characters on both sides.
+    EXPECT_EQ(wrap("药\u200D品片", 6), (Lines{"药\u200D品", "片"}));
+    for (const char* text : {"布洛\u0301芬", "布\uFE0E洛芬", "布洛\u200D芬", "e\u0301\u0302"}) {
+        for (const std::string& line : wrap(text, 2)) {
+            const auto lead = static_cast<unsigned char>(line.empty() ? 0 : line[0]);
+            EXPECT_TRUE(lead < 0xCC || lead > 0xCD) << text;  // U+0300–036F begin 0xCC/0xCD
+            EXPECT_NE(line.rfind("\uFE0E", 0), 0u) << text;
+            EXPECT_NE(line.rfind("\u200D", 0), 0u) << text;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

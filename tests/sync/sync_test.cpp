@@ -529,4 +529,20 @@ TEST_F(SyncFixture, TlsVerifyFullAcceptsTheHubsCertificateAndRefusesAnyOther) {
 }
 
 }  // namespace
+// libpq's parse errors quote the faulty fragment, which can be the password ("invalid percent-encoded
+// token: \"pa%zzss\""); the sync error (shown to staff, logged, kept in the ledger) names what to
+// check instead. No server is needed: nothing is tried.
+TEST(HubSessionConnect, AnAddressLibpqCannotParseIsRefusedWithoutQuotingIt) {
+    for (const char* address :
+         {"postgresql://kiosk:pa%zzss@127.0.0.1:1/hub", "postgresql://kiosk:top%00secret@127.0.0.1:1/hub",
+          "host=/x password=top secret"}) {
+        auto session = storage::HubSession::connect(address, 3);
+        ASSERT_FALSE(session.ok()) << address;
+        const std::string& message = session.error().message;
+        EXPECT_NE(message.find("the hub address cannot be read"), std::string::npos) << message;
+        EXPECT_EQ(message.find("zz"), std::string::npos) << message;
+        EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+    }
+}
+
 }  // namespace medkiosk::test

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/scanner/frame_source.hpp"
 
 namespace medkiosk::kiosk {
@@ -259,6 +260,12 @@ std::string quote_toml(std::string_view text) {
     return out + "\"";
 }
 
+// A value as a problem message shows it: hub.url's password masked, since `config check`, `config set`
+// and the technician's screen print what was refused, and a refused address still holds the password.
+std::string shown_value(std::string_view dotted_name, std::string value) {
+    return dotted_name == "hub.url" ? mask_conninfo_password(value) : value;
+}
+
 Result<std::string> read_whole_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return Error{ErrorCode::Io, std::string("cannot read the file: ") + std::strerror(errno)};
@@ -363,7 +370,7 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
             }
             if (!applied) {
                 std::string got = type_name(node);
-                if (node.is_string()) got = quote_toml(node.as_string()->get());
+                if (node.is_string()) got = shown_value(dotted, quote_toml(node.as_string()->get()));
                 if (node.is_integer()) got = std::to_string(node.as_integer()->get());
                 if (node.is_floating_point() && schema->type == ConfigValueType::Decimal)
                     got = decimal_text(node.as_floating_point()->get());
@@ -499,7 +506,8 @@ std::optional<std::string> config_value_problem(std::string_view dotted_name, st
         applied = apply_string(scratch, dotted_name, std::string(value));
     }
     if (applied) return std::nullopt;
-    return "expected " + std::string(schema->expected) + ", got \"" + std::string(value) + "\"";
+    return "expected " + std::string(schema->expected) + ", got " +
+           shown_value(dotted_name, "\"" + std::string(value) + "\"");
 }
 
 std::vector<ConfigIssue> set_config_value(const fs::path& file, std::string_view dotted_name,
@@ -517,6 +525,11 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
             std::string known;
             for (const auto& key : kKeys) known += (known.empty() ? "" : ", ") + std::string(key.name);
             return {{file_name, 0, 0, dotted_name, "unknown key; known keys: " + known}};
+        }
+        if (dotted_name == "hub.url" && value.find(kMaskedPassword) != std::string::npos) {
+            // Copied from `config show` (or a log): writing it would replace the password with bullets.
+            return {{file_name, 0, 0, dotted_name,
+                     "this is the masked form shown by config show; type the real password"}};
         }
         if (schema->type == ConfigValueType::Integer) {
             std::int64_t number = 0;

@@ -23,6 +23,61 @@ std::size_t uri_end(std::string_view text, std::size_t at) {
     return at;
 }
 
+int hex_value(char digit) {
+    const int lower = std::tolower(static_cast<unsigned char>(digit));
+    return lower >= 'a' ? lower - 'a' + 10 : lower - '0';
+}
+
+// `text` with its %XX escapes decoded (a URI's query key may be written %70assword); a '%' not
+// followed by two hex digits is kept as it is.
+std::string percent_decoded(std::string_view text) {
+    std::string decoded;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%' && i + 2 < text.size() &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0 &&
+            std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
+            decoded += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+            i += 2;
+        } else {
+            decoded += text[i];
+        }
+    }
+    return decoded;
+}
+
+// libpq's keywords whose value is a secret: the password, and the client key's (sslpassword).
+bool is_password_key(std::string_view key) {
+    for (std::string_view secret : {"password", "sslpassword"})
+        if (key.size() == secret.size() && starts_with_nocase(key, 0, secret)) return true;
+    return false;
+}
+
+// The query of a URI (from its '?', or text without one) with ?password= masked.
+std::string mask_query(std::string_view rest) {
+    std::string out;
+    const std::size_t query = rest.find('?');
+    if (query == std::string_view::npos) return std::string(rest);
+    out += rest.substr(0, query + 1);
+    rest = rest.substr(query + 1);
+    bool first = true;
+    while (true) {
+        const std::size_t amp = rest.find('&');
+        const std::string_view param = rest.substr(0, amp);
+        if (!first) out += '&';
+        first = false;
+        const std::size_t equals = param.find('=');
+        if (equals != std::string_view::npos && is_password_key(percent_decoded(param.substr(0, equals)))) {
+            out += param.substr(0, equals + 1);
+            out += kMaskedPassword;
+        } else {
+            out += param;
+        }
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return out;
+}
+
 // The URI text[begin, end) with its passwords masked; `scheme_end` is just after "://".
 std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
     std::string out(uri.substr(0, scheme_end));
@@ -45,39 +100,71 @@ std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
     } else {
         out += authority;
     }
-    // The query: ?password=…&… (libpq keywords as parameters).
-    std::string_view rest = uri.substr(authority_end);
-    const std::size_t query = rest.find('?');
-    if (query == std::string_view::npos) return out + std::string(rest);
-    out += rest.substr(0, query + 1);
-    rest = rest.substr(query + 1);
-    bool first = true;
-    while (true) {
-        const std::size_t amp = rest.find('&');
-        const std::string_view param = rest.substr(0, amp);
-        if (!first) out += '&';
-        first = false;
-        const std::size_t equals = param.find('=');
-        if (equals != std::string_view::npos && starts_with_nocase(param, 0, "password") && equals == 8) {
-            out += param.substr(0, equals + 1);
-            out += kMaskedPassword;
-        } else {
-            out += param;
+    return out + mask_query(uri.substr(authority_end));
+}
+
+// Whether the text after a URI's first ':' (with no '@' after it) reads as a port, "5432" or
+// "5432,host2:5433": then the ':' was the host's, not the user's.
+bool reads_as_port(std::string_view after_colon) {
+    std::size_t i = 0;
+    while (i < after_colon.size() && std::isdigit(static_cast<unsigned char>(after_colon[i])) != 0) ++i;
+    return i == after_colon.size() ||
+           std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
+           is_space(after_colon[i]);
+}
+
+// A URI starting at text[at] (its scheme `scheme_length` long) whose user is followed by ':': the
+// password may hold spaces, quotes, '/', '?' or '#' that libpq takes as they are, so it runs to the
+// LAST '@' of the address (of the whole text when the text is the address; in a sentence, of the line,
+// and followed by a host). Appends the masked URI to `out` and returns where it ends, or npos when the
+// ':' is a port's.
+std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::size_t colon,
+                                   std::string& out) {
+    const bool whole = at == 0;
+    std::size_t region_end = text.size();
+    if (!whole) {
+        region_end = std::min(region_end, text.find('\n', colon));
+        for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+            for (std::size_t next = colon; next < region_end; ++next)
+                if (starts_with_nocase(text, next, scheme)) {
+                    region_end = next;
+                    break;
+                }
         }
-        if (amp == std::string_view::npos) break;
-        rest = rest.substr(amp + 1);
     }
-    return out;
+    std::size_t at_sign = std::string_view::npos;
+    for (std::size_t i = region_end; i > colon + 1; --i) {
+        if (text[i - 1] != '@') continue;
+        const char host = i < text.size() ? text[i] : '\0';
+        if (whole || std::isalnum(static_cast<unsigned char>(host)) != 0 || host == '[' || host == '/') {
+            at_sign = i - 1;
+            break;
+        }
+    }
+    if (at_sign == std::string_view::npos) {
+        if (reads_as_port(text.substr(colon + 1, region_end - colon - 1))) return std::string_view::npos;
+        // No '@host' to be found: everything after the ':' may be the password.
+        out += text.substr(at, colon + 1 - at);
+        out += kMaskedPassword;
+        return region_end;
+    }
+    out += text.substr(at, colon + 1 - at);
+    if (at_sign > colon + 1) out += kMaskedPassword;  // "user:@host" has an empty password
+    const std::size_t end = uri_end(text, at_sign);
+    out += mask_query(text.substr(at_sign, end - at_sign));
+    return end;
 }
 
 // At `at` a `password` keyword of a key=value string (not part of a longer word): where its value
 // begins and ends, or false.
 bool keyword_value(std::string_view text, std::size_t at, std::size_t& value_begin, std::size_t& value_end) {
-    constexpr std::string_view kKeyword = "password";
-    if (!starts_with_nocase(text, at, kKeyword)) return false;
+    std::size_t keyword_length = 0;
+    for (std::string_view keyword : {"sslpassword", "password"})
+        if (keyword_length == 0 && starts_with_nocase(text, at, keyword)) keyword_length = keyword.size();
+    if (keyword_length == 0) return false;
     if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0 || text[at - 1] == '_'))
         return false;
-    std::size_t i = at + kKeyword.size();
+    std::size_t i = at + keyword_length;
     while (i < text.size() && is_space(text[i])) ++i;
     if (i >= text.size() || text[i] != '=') return false;
     ++i;
@@ -89,8 +176,14 @@ bool keyword_value(std::string_view text, std::size_t at, std::size_t& value_beg
         while (i < text.size() && text[i] != '\'') i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
         value_end = i < text.size() ? i + 1 : text.size();
     } else {
-        // Unquoted: to whitespace, or to a double quote around the whole string (kiosk.toml's).
-        while (i < text.size() && !is_space(text[i]) && text[i] != '"')
+        // Unquoted: to whitespace, or to a double quote that closes one opened before the string
+        // (kiosk.toml's "…", a message's "…"); any other '"' belongs to the password (password=ab"cd).
+        const bool enclosed = text.substr(0, at).find('"') != std::string_view::npos;
+        const auto closes_enclosing_quote = [&](std::size_t quote) {
+            return enclosed && (quote + 1 == text.size() || is_space(text[quote + 1]) ||
+                                std::string_view(",.;:)").find(text[quote + 1]) != std::string_view::npos);
+        };
+        while (i < text.size() && !is_space(text[i]) && !(text[i] == '"' && closes_enclosing_quote(i)))
             i += text[i] == '\\' && i + 1 < text.size() ? 2 : 1;
         value_end = std::min(i, text.size());
     }
@@ -107,6 +200,15 @@ std::string mask_conninfo_password(std::string_view text) {
         for (std::string_view scheme : {"postgresql://", "postgres://"})
             if (scheme_length == 0 && starts_with_nocase(text, i, scheme)) scheme_length = scheme.size();
         if (scheme_length > 0) {
+            // The user name runs to ':' (a password follows), '@', or the host's end.
+            const std::size_t user_end = text.find_first_of(":@/?#[ \t\n\"'", i + scheme_length);
+            if (user_end != std::string_view::npos && text[user_end] == ':') {
+                const std::size_t end = mask_uri_with_password(text, i, user_end, out);
+                if (end != std::string_view::npos) {
+                    i = end;
+                    continue;
+                }
+            }
             const std::size_t end = uri_end(text, i);
             out += mask_uri(text.substr(i, end - i), scheme_length);
             i = end;

@@ -1,6 +1,7 @@
 #include "medkiosk/kiosk/text_wrap.hpp"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace medkiosk::kiosk {
@@ -24,6 +25,14 @@ std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
 bool is_cjk(char32_t c) {
     return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
            (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+// Belongs to the character before it: a combining mark (a tone or accent), a variation selector, or
+// a zero-width joiner (which also joins the character after it).
+bool joins_previous(char32_t c) {
+    return (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+           (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F) || (c >= 0xFE00 && c <= 0xFE0F) ||
+           (c >= 0xE0100 && c <= 0xE01EF) || c == 0x200D;
 }
 
 // Never at the start of a line.
@@ -54,6 +63,7 @@ std::vector<Piece> pieces(std::string_view text) {
     bool newline = false;
     bool last_cjk = false;
     bool last_opening = false;
+    bool after_joiner = false;  // the character before was a zero-width joiner
     const auto close = [&](std::size_t end) {
         if (start == std::string_view::npos) return;
         current.text = text.substr(start, end - start);
@@ -69,6 +79,13 @@ std::vector<Piece> pieces(std::string_view text) {
             at += length;
             continue;
         }
+        if (start != std::string_view::npos && (joins_previous(c) || after_joiner)) {
+            // Stays with its base; the base's kind decides the break after it.
+            after_joiner = c == 0x200D;
+            at += length;
+            continue;
+        }
+        after_joiner = false;
         const bool cjk = is_cjk(c);
         // Between a CJK character and what touches it a line may break, except before closing and
         // after opening punctuation.
@@ -88,13 +105,27 @@ std::vector<Piece> pieces(std::string_view text) {
     return found;
 }
 
+// Where the character at `at` ends together with the marks, selectors and joined characters that
+// belong to it: a part of a cut word never starts with one.
+std::size_t cluster_end(std::string_view text, std::size_t at) {
+    auto [c, length] = decode(text, at);
+    at += length;
+    while (at < text.size()) {
+        const bool joined = c == 0x200D;
+        std::tie(c, length) = decode(text, at);
+        if (!joined && !joins_previous(c)) break;
+        at += length;
+    }
+    return at;
+}
+
 // `piece` cut into parts no wider than `width` (at least one character each).
 std::vector<std::string_view> cut(std::string_view piece, float width, const TextMeasure& measure) {
     std::vector<std::string_view> parts;
     std::size_t start = 0;
     std::size_t end = 0;
     while (end < piece.size()) {
-        const std::size_t next = end + decode(piece, end).second;
+        const std::size_t next = cluster_end(piece, end);
         if (end > start && measure(piece.substr(start, next - start)) > width) {
             parts.push_back(piece.substr(start, end - start));
             start = end;
@@ -105,17 +136,12 @@ std::vector<std::string_view> cut(std::string_view piece, float width, const Tex
     return parts;
 }
 
-}  // namespace
-
-std::vector<std::string> wrap_lines(std::string_view text, float width, const TextMeasure& measure) {
+// One paragraph (no '\n' in it) in lines.
+std::vector<std::string> wrap_paragraph(std::string_view text, float width, const TextMeasure& measure) {
     std::vector<std::string> lines;
     std::string line;
-    bool open = false;  // a line has been started (it may be empty after a '\n')
+    bool open = false;  // a line has been started
     for (const Piece& piece : pieces(text)) {
-        if (piece.newline_before && open) {
-            lines.push_back(std::move(line));
-            line.clear();
-        }
         const std::string candidate = line.empty()
                                           ? std::string(piece.text)
                                           : line + (piece.space_before ? " " : "") + std::string(piece.text);
@@ -137,6 +163,24 @@ std::vector<std::string> wrap_lines(std::string_view text, float width, const Te
         line = std::string(parts.back());
     }
     if (open) lines.push_back(std::move(line));
+    return lines;
+}
+
+}  // namespace
+
+std::vector<std::string> wrap_lines(std::string_view text, float width, const TextMeasure& measure) {
+    // Each '\n' starts a line, so blank lines and leading or trailing newlines stay (a message's own
+    // layout); each paragraph between them is wrapped on its own.
+    std::vector<std::string> lines;
+    if (text.empty()) return lines;
+    while (true) {
+        const std::size_t newline = text.find('\n');
+        std::vector<std::string> paragraph = wrap_paragraph(text.substr(0, newline), width, measure);
+        if (paragraph.empty()) paragraph.emplace_back();
+        for (std::string& line : paragraph) lines.push_back(std::move(line));
+        if (newline == std::string_view::npos) break;
+        text.remove_prefix(newline + 1);
+    }
     return lines;
 }
 

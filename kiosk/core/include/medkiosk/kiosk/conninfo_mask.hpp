@@ -12,10 +12,12 @@ namespace medkiosk::kiosk {
 inline constexpr std::string_view kMaskedPassword = "••••";
 
 // `text` with every libpq password in it replaced by kMaskedPassword: the password of a
-// postgresql:// or postgres:// URI (user:PASSWORD@host, percent-encoded or not, and a ?password=
-// parameter), and the value of a `password` keyword (`password=secret`, `password = 'with spaces'`,
-// quoted values with \' and \\ escapes). Works on a whole connection string and on a sentence that
-// contains one (an error message). Everything else is left as it was.
+// postgresql:// or postgres:// URI (user:PASSWORD@host, percent-encoded or not, up to the last '@' as
+// it may hold spaces, quotes, '/', '?' or '#'; everything after "user:" when no '@host' follows; and
+// a ?password= or ?sslpassword= parameter, its key percent-encoded or not), and the value of a
+// `password` or `sslpassword` keyword (`password=secret`, `password = 'with spaces'`, quoted values
+// with \' and \\ escapes). Works on a whole connection string and on a sentence that contains one (an
+// error message). Everything else is left as it was.
 std::string mask_conninfo_password(std::string_view text);
 
 }  // namespace medkiosk::kiosk

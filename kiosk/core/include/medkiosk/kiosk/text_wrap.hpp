@@ -14,7 +14,9 @@ using TextMeasure = std::function<float(std::string_view)>;
 // `text` in lines no wider than `width`: broken at spaces, and between CJK characters (Chinese has no
 // spaces between words); inside a word only when that word alone is wider than `width`. Closing
 // punctuation (，。、）…) stays with what it follows, opening (（「《) with what comes next. A
-// '\n' in `text` always starts a line. The spaces where a line was broken are dropped.
+// '\n' in `text` always starts a line (blank lines, and a leading or trailing '\n', give empty lines;
+// "" gives none). A combining mark, variation selector or zero-width joiner stays with its character.
+// The spaces where a line was broken are dropped.
 std::vector<std::string> wrap_lines(std::string_view text, float width, const TextMeasure& measure);
 
 // The same lines joined with '\n'.
