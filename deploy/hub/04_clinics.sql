@@ -206,6 +206,27 @@ CREATE TABLE IF NOT EXISTS hub.arrival (
     payload           jsonb NOT NULL,
     PRIMARY KEY (kiosk_id, uuid)
 );
+-- The order the hub took arrivals in, drawn from a sequence when the row is inserted: hub.arrival_counted
+-- picks the first of a dispatch to "other" by it. ingest_record.received_at is now() -- the start of the
+-- caller's transaction -- so a device that began early and inserted late would take the count over.
+-- Hubs from before this column number the arrivals they hold in the order that used to decide, so no
+-- count changes on upgrade; then the sequence takes over.
+DO $taken$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = 'hub.arrival'::regclass AND attname = 'taken_order' AND NOT attisdropped) THEN
+        ALTER TABLE hub.arrival ADD COLUMN taken_order bigint;
+        UPDATE hub.arrival a SET taken_order = o.n
+        FROM (SELECT f.kiosk_id, f.uuid,
+                     row_number() OVER (ORDER BY r.received_at, f.kiosk_id, f.uuid) AS n
+              FROM hub.arrival f
+              LEFT JOIN hub.ingest_record r ON r.kiosk_id = f.kiosk_id AND r.record_id = f.uuid::text) o
+        WHERE o.kiosk_id = a.kiosk_id AND o.uuid = a.uuid;
+        ALTER TABLE hub.arrival ALTER COLUMN taken_order SET NOT NULL;
+        ALTER TABLE hub.arrival ALTER COLUMN taken_order ADD GENERATED ALWAYS AS IDENTITY;
+        PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('hub.arrival', 'taken_order'),
+                                  (SELECT coalesce(max(taken_order), 0) + 1 FROM hub.arrival), false);
+    END IF;
+END $taken$;
 -- Hubs from before this rule hold the unique index per dispatch alone.
 DROP INDEX IF EXISTS hub.arrival_once_per_dispatch;
 CREATE UNIQUE INDEX IF NOT EXISTS arrival_once_per_dispatch_clinic
