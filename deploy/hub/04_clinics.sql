@@ -388,6 +388,7 @@ DECLARE
     violated text;
     violation text;
     confirmed_by text;
+    confirmed_as uuid;
 BEGIN
     SELECT x.clinic_id INTO c FROM hub.kiosk x WHERE x.kiosk_id = k AND x.mode = 'clinic';
     IF c IS NULL THEN
@@ -431,14 +432,22 @@ BEGIN
                 SELECT r.payload_hash INTO existing FROM hub.ingest_record r
                     WHERE r.kiosk_id = k AND r.record_id = rec_id;
                 IF existing IS NULL AND violated = 'arrival_once_per_dispatch_clinic' THEN
-                    -- Not this record's id: another device of the same clinic confirmed the same dispatch.
-                    SELECT a.kiosk_id INTO confirmed_by FROM hub.arrival a
+                    -- Not this record's id: a device of the same clinic confirmed the same dispatch.
+                    SELECT a.kiosk_id, a.uuid INTO confirmed_by, confirmed_as FROM hub.arrival a
                         WHERE a.dispatch_kiosk_id = p->>'dispatch_kiosk_id'
                           AND a.dispatch_uuid = (p->>'dispatch_uuid')::uuid AND a.clinic_id = c;
                     outcome := 'invalid';
-                    detail := format('this dispatch was already confirmed as arrived by another device of this '
-                                     'same clinic (%s): device "%s"; a dispatch is confirmed once per clinic, so '
-                                     'count its packs on that device', c, confirmed_by);
+                    IF confirmed_by = k THEN
+                        -- This very device, under another id: its ledger no longer holds that arrival.
+                        detail := format('this device already confirmed this dispatch as arrival %s; its ledger '
+                                         'no longer holds that arrival (was it restored from a backup?), so do '
+                                         'not confirm the dispatch again: ask the hub administrator',
+                                         confirmed_as);
+                    ELSE
+                        detail := format('this dispatch was already confirmed as arrived by another device of '
+                                         'this same clinic (%s): device "%s"; a dispatch is confirmed once per '
+                                         'clinic, so count its packs on that device', c, confirmed_by);
+                    END IF;
                 ELSIF existing IS NULL THEN
                     outcome := 'invalid';
                     detail := violation;

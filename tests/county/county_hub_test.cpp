@@ -643,6 +643,17 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
     EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
     EXPECT_EQ(use("shitang-vc", "received"), "3");
 
+    // The device that confirmed it, confirming it again under a new id (its ledger restored from a
+    // backup), is told that it did so itself, and as which arrival.
+    answers = clinic_ingest(
+        clinic_a, batch({{"arrival", arrival("a0000000-3333-4000-8000-0000000000a3", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "invalid");
+    EXPECT_NE(answers[0].second.find("this device already confirmed this dispatch as arrival " + genuine),
+              std::string::npos)
+        << answers[0].second;
+    EXPECT_EQ(answers[0].second.find("another device"), std::string::npos) << answers[0].second;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
 }
 
 // A dispatch typed with a clinic name the hub matched to no clinic ("other") may be confirmed by any
