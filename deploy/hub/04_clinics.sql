@@ -320,6 +320,15 @@ BEGIN
     IF p->>'clinic_id' IS DISTINCT FROM c THEN
         RAISE EXCEPTION 'payload names clinic %, but device % belongs to clinic %', p->>'clinic_id', k, c;
     END IF;
+    -- The same date window as the collection points' door (hub.in_window, part 2): 'infinity' or a year
+    -- 0001 is a broken clock or a forged record, and would skew every week the reports count.
+    IF ent = 'arrival' AND NOT hub.in_window(p->>'received_at') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'received_at', p);
+    ELSIF ent = 'given_out' AND NOT hub.in_window(p->>'given_on') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'given_on', p);
+    ELSIF ent = 'clinic_disposal' AND NOT hub.in_window(p->>'disposed_on') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'disposed_on', p);
+    END IF;
     IF ent = 'arrival' THEN
         SELECT d.clinic_id INTO dispatch_clinic FROM hub.dispatch d
             WHERE d.kiosk_id = p->>'dispatch_kiosk_id' AND d.uuid = (p->>'dispatch_uuid')::uuid;

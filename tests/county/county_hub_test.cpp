@@ -719,6 +719,62 @@ TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce)
     EXPECT_EQ(counted(), "shitang-vc:3");
 }
 
+// A clinic device's dates go through the same window as a collection point's (today -/+ 30 years):
+// 'infinity' or a year 0001 would skew every week the public reports count.
+TEST_F(CountyFixture, AClinicRecordWithADateOutsideTheHubsWindowIsRefusedSayingWhichField) {
+    add_clinics();
+    auto device = make_clinic_device("dates", "shitang-vc");
+    const auto arrival = [](const std::string& uuid, const std::string& received_at) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", "shitang-vc"},
+                              {"dispatch_kiosk_id", "cp-dates"},
+                              {"dispatch_uuid", "8e0c2a9e-6666-4a4a-8a8a-000000000001"},
+                              {"received_at", received_at},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+    const std::string held = "a0000000-6666-4000-8000-000000000001";
+    auto given = nlohmann::json{{"uuid", "b0000000-6666-4000-8000-000000000001"},
+                                {"clinic_id", "shitang-vc"},
+                                {"arrival_uuid", held},
+                                {"line", 1},
+                                {"quantity", 1},
+                                {"given_on", "infinity"}};
+    auto disposed = nlohmann::json{{"uuid", "c0000000-6666-4000-8000-000000000001"},
+                                   {"clinic_id", "shitang-vc"},
+                                   {"arrival_uuid", held},
+                                   {"line", 1},
+                                   {"quantity", 1},
+                                   {"reason", "expired"},
+                                   {"disposed_on", "9999-12-31"}};
+    auto answers = clinic_ingest(
+        device, batch({{"arrival", arrival(held, "2026-12-02T09:00:00Z")},
+                       {"arrival", arrival("a0000000-6666-4000-8000-000000000002", "infinity")},
+                       {"arrival", arrival("a0000000-6666-4000-8000-000000000003", "0001-01-01T00:00:00Z")},
+                       {"given_out", given},
+                       {"clinic_disposal", disposed}}));
+    ASSERT_EQ(answers.size(), 5u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    const std::pair<std::size_t, std::string> refused[] = {
+        {1, "arrival received_at \"infinity\" is not a date between"},
+        {2, "arrival received_at \"0001-01-01T00:00:00Z\" is not a date between"},
+        {3, "given_out given_on \"infinity\" is not a date between"},
+        {4, "clinic_disposal disposed_on \"9999-12-31\" is not a date between"}};
+    for (const auto& [index, detail] : refused) {
+        EXPECT_EQ(answers[index].first, "invalid") << index;
+        EXPECT_NE(answers[index].second.find(detail), std::string::npos) << answers[index].second;
+    }
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival"), "1");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.given_out"), "0");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_disposal"), "0");
+}
+
 // "The first arrival the hub took" is the first inserted, not the first transaction begun: a device
 // that opens its transaction early (now() is fixed then) and confirms only after the genuine clinic
 // has must not take the count over when it commits.
