@@ -265,7 +265,7 @@ Result<void> OutboxStore::store_feed(const std::string& table, const std::vector
 Result<bool> OutboxStore::has_damaged_manifest_key() {
     auto damaged =
         db_->query_int64((std::string("SELECT count(*) FROM hub_kiosk_key WHERE deleted = 0 AND (") +
-                          kManifestKeyDamage + ") IS NOT NULL")
+                          kManifestKeyDamage + ") IS NOT NULL OR " + kManifestKeyRowDamage)
                              .c_str(),
                          "checking the collection points' manifest keys");
     if (!damaged) return damaged.error();
