@@ -297,6 +297,24 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_NE(damaged.error().message.find("deletes the row whose key is \"" + capitals + "\""),
               std::string::npos)
         << damaged.error().message;
+    // That row is not fetched again for on every sync: the event names it for the technician.
+    const auto events = [&](const std::string& kind) {
+        return storage::testing::RawDb(device.ledger_file)
+            .integer("SELECT count(*) FROM sync_event WHERE kind = '" + kind + "'");
+    };
+    const auto refetches = events("manifest-keys-refetched");
+    EXPECT_GE(events("manifest-key-unrepaired"), 1);
+    EXPECT_NE(
+        storage::testing::RawDb(device.ledger_file)
+            .text("SELECT detail FROM sync_event WHERE kind = 'manifest-key-unrepaired' ORDER BY rowid DESC")
+            .find("\"" + capitals + "\""),
+        std::string::npos);
+    for (int i = 0; i < 2; ++i) {
+        round = device_worker->run_round();
+        ASSERT_TRUE(round.ok()) << round.error().message;
+    }
+    EXPECT_EQ(events("manifest-keys-refetched"), refetches)
+        << "every sync fetched all keys again for a row the hub never sends";
     storage::testing::RawDb(device.ledger_file)
         .exec("DELETE FROM hub_kiosk_key WHERE key = '" + capitals + "'");
     EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid);
