@@ -206,6 +206,27 @@ CREATE TABLE IF NOT EXISTS hub.arrival (
     payload           jsonb NOT NULL,
     PRIMARY KEY (kiosk_id, uuid)
 );
+-- The order the hub took arrivals in, drawn from a sequence when the row is inserted: hub.arrival_counted
+-- picks the first of a dispatch to "other" by it. ingest_record.received_at is now() -- the start of the
+-- caller's transaction -- so a device that began early and inserted late would take the count over.
+-- Hubs from before this column number the arrivals they hold in the order that used to decide, so no
+-- count changes on upgrade; then the sequence takes over.
+DO $taken$ BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute
+                   WHERE attrelid = 'hub.arrival'::regclass AND attname = 'taken_order' AND NOT attisdropped) THEN
+        ALTER TABLE hub.arrival ADD COLUMN taken_order bigint;
+        UPDATE hub.arrival a SET taken_order = o.n
+        FROM (SELECT f.kiosk_id, f.uuid,
+                     row_number() OVER (ORDER BY r.received_at, f.kiosk_id, f.uuid) AS n
+              FROM hub.arrival f
+              LEFT JOIN hub.ingest_record r ON r.kiosk_id = f.kiosk_id AND r.record_id = f.uuid::text) o
+        WHERE o.kiosk_id = a.kiosk_id AND o.uuid = a.uuid;
+        ALTER TABLE hub.arrival ALTER COLUMN taken_order SET NOT NULL;
+        ALTER TABLE hub.arrival ALTER COLUMN taken_order ADD GENERATED ALWAYS AS IDENTITY;
+        PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('hub.arrival', 'taken_order'),
+                                  (SELECT coalesce(max(taken_order), 0) + 1 FROM hub.arrival), false);
+    END IF;
+END $taken$;
 -- Hubs from before this rule hold the unique index per dispatch alone.
 DROP INDEX IF EXISTS hub.arrival_once_per_dispatch;
 CREATE UNIQUE INDEX IF NOT EXISTS arrival_once_per_dispatch_clinic
@@ -299,6 +320,15 @@ BEGIN
     IF p->>'clinic_id' IS DISTINCT FROM c THEN
         RAISE EXCEPTION 'payload names clinic %, but device % belongs to clinic %', p->>'clinic_id', k, c;
     END IF;
+    -- The same date window as the collection points' door (hub.in_window, part 2): 'infinity' or a year
+    -- 0001 is a broken clock or a forged record, and would skew every week the reports count.
+    IF ent = 'arrival' AND NOT hub.in_window(p->>'received_at') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'received_at', p);
+    ELSIF ent = 'given_out' AND NOT hub.in_window(p->>'given_on') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'given_on', p);
+    ELSIF ent = 'clinic_disposal' AND NOT hub.in_window(p->>'disposed_on') THEN
+        RAISE EXCEPTION '%', hub.date_problem(ent, 'disposed_on', p);
+    END IF;
     IF ent = 'arrival' THEN
         SELECT d.clinic_id INTO dispatch_clinic FROM hub.dispatch d
             WHERE d.kiosk_id = p->>'dispatch_kiosk_id' AND d.uuid = (p->>'dispatch_uuid')::uuid;
@@ -367,6 +397,7 @@ DECLARE
     violated text;
     violation text;
     confirmed_by text;
+    confirmed_as uuid;
 BEGIN
     SELECT x.clinic_id INTO c FROM hub.kiosk x WHERE x.kiosk_id = k AND x.mode = 'clinic';
     IF c IS NULL THEN
@@ -410,14 +441,22 @@ BEGIN
                 SELECT r.payload_hash INTO existing FROM hub.ingest_record r
                     WHERE r.kiosk_id = k AND r.record_id = rec_id;
                 IF existing IS NULL AND violated = 'arrival_once_per_dispatch_clinic' THEN
-                    -- Not this record's id: another device of the same clinic confirmed the same dispatch.
-                    SELECT a.kiosk_id INTO confirmed_by FROM hub.arrival a
+                    -- Not this record's id: a device of the same clinic confirmed the same dispatch.
+                    SELECT a.kiosk_id, a.uuid INTO confirmed_by, confirmed_as FROM hub.arrival a
                         WHERE a.dispatch_kiosk_id = p->>'dispatch_kiosk_id'
                           AND a.dispatch_uuid = (p->>'dispatch_uuid')::uuid AND a.clinic_id = c;
                     outcome := 'invalid';
-                    detail := format('this dispatch was already confirmed as arrived by another device of this '
-                                     'same clinic (%s): device "%s"; a dispatch is confirmed once per clinic, so '
-                                     'count its packs on that device', c, confirmed_by);
+                    IF confirmed_by = k THEN
+                        -- This very device, under another id: its ledger no longer holds that arrival.
+                        detail := format('this device already confirmed this dispatch as arrival %s; its ledger '
+                                         'no longer holds that arrival (was it restored from a backup?), so do '
+                                         'not confirm the dispatch again: ask the hub administrator',
+                                         confirmed_as);
+                    ELSE
+                        detail := format('this dispatch was already confirmed as arrived by another device of '
+                                         'this same clinic (%s): device "%s"; a dispatch is confirmed once per '
+                                         'clinic, so count its packs on that device', c, confirmed_by);
+                    END IF;
                 ELSIF existing IS NULL THEN
                     outcome := 'invalid';
                     detail := violation;

@@ -25,7 +25,9 @@ CREATE OR REPLACE VIEW hub.report_clinic AS
 -- clinic's device may confirm a dispatch the hub does not hold yet (hub.clinic_record cannot tell then),
 -- so an arrival from a clinic the dispatch was not sent to waits here and never counts. A dispatch typed
 -- with a name no clinic matched ("other", before clinics were reference data) counts the first arrival
--- the hub took, and the addressee's once hub.rematch_other_dispatches() finds its clinic.
+-- the hub took, and the addressee's once hub.rematch_other_dispatches() finds its clinic. "First" is
+-- hub.arrival.taken_order, numbered when the row is inserted: a timestamp from now() is the caller's
+-- transaction start, which a device could open early and hold until the genuine clinic had confirmed.
 CREATE OR REPLACE VIEW hub.arrival_counted AS
     SELECT a.kiosk_id, a.uuid, a.clinic_id, a.dispatch_kiosk_id, a.dispatch_uuid, a.received_at
     FROM hub.arrival a
@@ -33,9 +35,8 @@ CREATE OR REPLACE VIEW hub.arrival_counted AS
     WHERE d.clinic_id = a.clinic_id
        OR (d.clinic_id = 'other' AND (a.kiosk_id, a.uuid) = (
                SELECT f.kiosk_id, f.uuid FROM hub.arrival f
-               LEFT JOIN hub.ingest_record r ON r.kiosk_id = f.kiosk_id AND r.record_id = f.uuid::text
                WHERE f.dispatch_kiosk_id = a.dispatch_kiosk_id AND f.dispatch_uuid = a.dispatch_uuid
-               ORDER BY r.received_at, f.kiosk_id, f.uuid LIMIT 1));
+               ORDER BY f.taken_order LIMIT 1));
 
 -- The arrival lines the public figures count. A manifest QR carries no signature: anyone can print
 -- one, and a clinic device cannot tell it from a real one. The hub can: a line counts once the hub

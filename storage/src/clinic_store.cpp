@@ -101,28 +101,54 @@ struct ClinicStore::Impl {
     }
 
     Result<ManifestSignature> manifest_signature(const Manifest& manifest) {
+        // Every row that could be this collection point's, found by its id trimmed and case-folded: one
+        // the sync did not write (kManifestKeyRowDamage) must not make the point look keyless.
         auto query =
-            db->prepare(std::string("SELECT coalesce(") + detail::kManifestKeyDamage +
+            db->prepare(std::string("SELECT key, deleted, ") + detail::kManifestKeyRowDamage + ", coalesce(" +
+                        detail::kManifestKeyDamage +
                         ", ''), CASE WHEN json_valid(body) THEN json_extract(body, '$.public_key') END "
-                        "FROM hub_kiosk_key WHERE key = ?1 AND deleted = 0");
+                        "FROM hub_kiosk_key WHERE lower(trim(key, ' ' || char(9, 10, 13))) = ?1 "
+                        "ORDER BY key = ?1 DESC, key");
         if (!query) return query.error();
         query.value().bind_text(1, manifest.kiosk_id);
         std::optional<std::string> key;
-        const int rc = query.value().step();
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return db->last_error(rc, "reading the collection point's manifest key");
-        if (rc == SQLITE_ROW) {
+        // Refused as Corrupt: what is damaged, then what to do about it.
+        const auto damaged = [&](const std::string& damage) {
+            return "this device's copy of collection point " + manifest.kiosk_id +
+                   "'s signing key is damaged (" + damage + "), so its delivery list cannot be checked — " +
+                   kNothingRecorded;
+        };
+        for (;;) {
+            const int rc = query.value().step();
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) return db->last_error(rc, "reading the collection point's manifest key");
+            const std::string row_key = query.value().column_text(0);
+            if (query.value().column_int64(2) != 0) {
+                // The sync's full refetch rewrites a row under the exact id; one under another spelling
+                // stays until a technician deletes it.
+                if (row_key == manifest.kiosk_id)
+                    return Error{ErrorCode::Corrupt,
+                                 damaged("its row in table hub_kiosk_key has deleted = " +
+                                         query.value().column_text(1) + ", where the sync writes 0 or 1") +
+                                     "; sync this device with the hub (it fetches every key again)"};
+                return Error{
+                    ErrorCode::Corrupt,
+                    damaged("its row in table hub_kiosk_key is stored under \"" + row_key + "\", not \"" +
+                            manifest.kiosk_id + "\"") +
+                        "; sync this device with the hub (it fetches every key again), then a technician "
+                        "deletes the row whose key is \"" +
+                        row_key + "\" from table hub_kiosk_key of this device's ledger"};
+            }
+            if (query.value().column_int64(1) == 1) continue;  // the hub removed the key: lists are unsigned
             // The hub holds a key for this collection point, so it signs every list; a copy here that
             // cannot check one must neither pass a list as unchecked nor as unsigned.
-            if (const auto damage = query.value().column_text(0); !damage.empty())
+            if (const auto damage = query.value().column_text(3); !damage.empty())
                 return Error{ErrorCode::Corrupt,
-                             "this device's copy of collection point " + manifest.kiosk_id +
-                                 "'s signing key is damaged (" + damage +
-                                 "), so its delivery list cannot be checked — " + kNothingRecorded +
+                             damaged(damage) +
                                  "; sync this device with the hub (it fetches the key again), and if this "
                                  "persists ask the hub administrator to check " +
                                  manifest.kiosk_id + "'s public key (hub.kiosk)"};
-            key = query.value().column_text(1);
+            key = query.value().column_text(4);
         }
         return check_manifest_signature(manifest, key);
     }

@@ -16,4 +16,11 @@ inline constexpr const char* kManifestKeyDamage =
     "WHEN length(json_extract(body, '$.public_key')) <> 64 "
     "  OR json_extract(body, '$.public_key') GLOB '*[^0-9a-fA-F]*' THEN 'its key is not 64 hex digits' END";
 
+// For a hub_kiosk_key row: true when the row itself was changed on this device. The sync stores a
+// collection point's id exactly as the hub spells it (lower case, no spaces) and deleted as 0 or 1; a row
+// with another deleted value, or an id that differs from its trimmed lower-case form, would make its
+// collection point look keyless, so that an unsigned delivery list would pass.
+inline constexpr const char* kManifestKeyRowDamage =
+    "(deleted IS NOT 0 AND deleted IS NOT 1 OR key IS NOT lower(trim(key, ' ' || char(9, 10, 13))))";
+
 }  // namespace medkiosk::storage::detail

@@ -262,14 +262,17 @@ Result<void> OutboxStore::store_feed(const std::string& table, const std::vector
     });
 }
 
-Result<bool> OutboxStore::has_damaged_manifest_key() {
-    auto damaged =
-        db_->query_int64((std::string("SELECT count(*) FROM hub_kiosk_key WHERE deleted = 0 AND (") +
-                          kManifestKeyDamage + ") IS NOT NULL")
-                             .c_str(),
-                         "checking the collection points' manifest keys");
-    if (!damaged) return damaged.error();
-    return damaged.value() > 0;
+Result<OutboxStore::DamagedManifestKeys> OutboxStore::damaged_manifest_keys() {
+    constexpr std::string_view kDoing = "checking the collection points' manifest keys";
+    auto query = db_->prepare(
+        std::string(
+            "SELECT coalesce(group_concat('\"' || key || '\"', ', '), ''), "
+            "coalesce(group_concat(quote(key) || quote(change_seq) || quote(deleted) || quote(body), ','), "
+            "'') FROM (SELECT key, change_seq, deleted, body FROM hub_kiosk_key WHERE deleted = 0 AND (") +
+        kManifestKeyDamage + ") IS NOT NULL OR " + kManifestKeyRowDamage + " ORDER BY key)");
+    if (!query) return query.error();
+    if (const int rc = query.value().step(); rc != SQLITE_ROW) return db_->last_error(rc, kDoing);
+    return DamagedManifestKeys{query.value().column_text(0), query.value().column_text(1)};
 }
 
 Result<std::string> OutboxStore::any_kiosk_id() {

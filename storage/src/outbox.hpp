@@ -67,8 +67,14 @@ class OutboxStore {
     // Stores a page of one feed and its cursor in one transaction.
     Result<void> store_feed(const std::string& table, const std::vector<FeedRow>& rows);
     Result<std::string> any_kiosk_id();  // from the drop-offs, for bundles
-    // True when a manifest key this device keeps cannot check a signature (manifest_key_rows.hpp).
-    Result<bool> has_damaged_manifest_key();
+    // The manifest key rows this device keeps that cannot check a signature or that the sync did not
+    // write (manifest_key_rows.hpp): `rows` names them for a technician ("" when none); `version`
+    // changes whenever any of them does.
+    struct DamagedManifestKeys {
+        std::string rows;
+        std::string version;
+    };
+    Result<DamagedManifestKeys> damaged_manifest_keys();
     Database& db() { return *db_; }
 
   private:

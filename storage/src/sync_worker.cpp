@@ -342,16 +342,27 @@ struct SyncWorker::Impl {
                                                           : std::span<const Feed>(kCollectionPointFeeds);
         for (const auto& [view, table] : feeds) {
             if (missing_feeds.count(view)) continue;
+            bool refetching_keys = false;
             if (std::string_view(table) == "hub_kiosk_key") {
                 // A damaged key refuses every list of its collection point (ClinicStore): fetch all
-                // keys again, as the hub holds them, instead of only the ones changed since.
-                auto damaged = store->has_damaged_manifest_key();
+                // keys again, as the hub holds them, instead of only the ones changed since — once for
+                // the same damaged rows: a row the hub never sends (a collection point's id misspelt)
+                // stays, and fetching every key on every sync would not repair it.
+                auto damaged = store->damaged_manifest_keys();
                 if (!damaged) return damaged.error();
-                if (damaged.value()) {
-                    if (auto s = store->set_state("cursor:hub_kiosk_key", "0"); !s) return s;
-                    (void)store->record_event("manifest-keys-refetched",
-                                              "a collection point's key on this device was damaged; all keys "
-                                              "are fetched again from the hub");
+                auto tried = store->state("manifest-keys-refetched-for");
+                if (!tried) return tried.error();
+                if (tried.value().value_or("") != damaged.value().version) {
+                    if (auto s = store->set_state("manifest-keys-refetched-for", damaged.value().version); !s)
+                        return s;
+                    if (!damaged.value().rows.empty()) {
+                        if (auto s = store->set_state("cursor:hub_kiosk_key", "0"); !s) return s;
+                        (void)store->record_event("manifest-keys-refetched",
+                                                  "a collection point's key on this device was damaged (" +
+                                                      damaged.value().rows +
+                                                      "); all keys are fetched again from the hub");
+                        refetching_keys = true;
+                    }
                 }
             }
             for (;;) {
@@ -389,6 +400,20 @@ struct SyncWorker::Impl {
                             return s;
                     }
                     break;
+                }
+            }
+            if (refetching_keys) {
+                auto left = store->damaged_manifest_keys();
+                if (!left) return left.error();
+                if (!left.value().rows.empty()) {
+                    if (auto s = store->set_state("manifest-keys-refetched-for", left.value().version); !s)
+                        return s;
+                    (void)store->record_event(
+                        "manifest-key-unrepaired",
+                        "the key row(s) " + left.value().rows +
+                            " in table hub_kiosk_key of this device stay damaged after every key was fetched "
+                            "again from the hub, which does not send them; a technician should delete them "
+                            "from this device's ledger (the sync will not fetch the keys again for them)");
                 }
             }
         }

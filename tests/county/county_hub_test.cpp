@@ -3,6 +3,7 @@
 // devices' door and what the clinic and bureau roles may not do.
 
 #include <barrier>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -641,6 +642,18 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
         << answers[0].second;
     EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
     EXPECT_EQ(use("shitang-vc", "received"), "3");
+
+    // The device that confirmed it, confirming it again under a new id (its ledger restored from a
+    // backup), is told that it did so itself, and as which arrival.
+    answers = clinic_ingest(
+        clinic_a, batch({{"arrival", arrival("a0000000-3333-4000-8000-0000000000a3", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "invalid");
+    EXPECT_NE(answers[0].second.find("this device already confirmed this dispatch as arrival " + genuine),
+              std::string::npos)
+        << answers[0].second;
+    EXPECT_EQ(answers[0].second.find("another device"), std::string::npos) << answers[0].second;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
 }
 
 // A dispatch typed with a clinic name the hub matched to no clinic ("other") may be confirmed by any
@@ -704,6 +717,146 @@ TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce)
     ASSERT_TRUE(
         admin->exec("UPDATE hub.dispatch SET clinic_id = 'shitang-vc' WHERE uuid = '" + dispatch + "'").ok());
     EXPECT_EQ(counted(), "shitang-vc:3");
+}
+
+// A clinic device's dates go through the same window as a collection point's (today -/+ 30 years):
+// 'infinity' or a year 0001 would skew every week the public reports count.
+TEST_F(CountyFixture, AClinicRecordWithADateOutsideTheHubsWindowIsRefusedSayingWhichField) {
+    add_clinics();
+    auto device = make_clinic_device("dates", "shitang-vc");
+    const auto arrival = [](const std::string& uuid, const std::string& received_at) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", "shitang-vc"},
+                              {"dispatch_kiosk_id", "cp-dates"},
+                              {"dispatch_uuid", "8e0c2a9e-6666-4a4a-8a8a-000000000001"},
+                              {"received_at", received_at},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+    const std::string held = "a0000000-6666-4000-8000-000000000001";
+    auto given = nlohmann::json{{"uuid", "b0000000-6666-4000-8000-000000000001"},
+                                {"clinic_id", "shitang-vc"},
+                                {"arrival_uuid", held},
+                                {"line", 1},
+                                {"quantity", 1},
+                                {"given_on", "infinity"}};
+    auto disposed = nlohmann::json{{"uuid", "c0000000-6666-4000-8000-000000000001"},
+                                   {"clinic_id", "shitang-vc"},
+                                   {"arrival_uuid", held},
+                                   {"line", 1},
+                                   {"quantity", 1},
+                                   {"reason", "expired"},
+                                   {"disposed_on", "9999-12-31"}};
+    auto answers = clinic_ingest(
+        device, batch({{"arrival", arrival(held, "2026-12-02T09:00:00Z")},
+                       {"arrival", arrival("a0000000-6666-4000-8000-000000000002", "infinity")},
+                       {"arrival", arrival("a0000000-6666-4000-8000-000000000003", "0001-01-01T00:00:00Z")},
+                       {"given_out", given},
+                       {"clinic_disposal", disposed}}));
+    ASSERT_EQ(answers.size(), 5u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    const std::pair<std::size_t, std::string> refused[] = {
+        {1, "arrival received_at \"infinity\" is not a date between"},
+        {2, "arrival received_at \"0001-01-01T00:00:00Z\" is not a date between"},
+        {3, "given_out given_on \"infinity\" is not a date between"},
+        {4, "clinic_disposal disposed_on \"9999-12-31\" is not a date between"}};
+    for (const auto& [index, detail] : refused) {
+        EXPECT_EQ(answers[index].first, "invalid") << index;
+        EXPECT_NE(answers[index].second.find(detail), std::string::npos) << answers[index].second;
+    }
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival"), "1");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.given_out"), "0");
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_disposal"), "0");
+}
+
+// "The first arrival the hub took" is the first inserted, not the first transaction begun: a device
+// that opens its transaction early (now() is fixed then) and confirms only after the genuine clinic
+// has must not take the count over when it commits.
+TEST_F(CountyFixture, AnArrivalFromATransactionBegunEarlyDoesNotTakeOverAnOtherDispatchsCount) {
+    add_clinics();
+    auto genuine = make_clinic_device("early-a", "shitang-vc");
+    auto attacker = make_clinic_device("early-b", "hexi-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-early", "pw").ok());
+    const std::string dispatch = "8e0c2a9e-5555-4a4a-8a8a-000000000001";
+    const nlohmann::json payload = {{"uuid", dispatch},
+                                    {"clinic", "Dr Li's"},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", nlohmann::json::array()}};
+    auto inserted = admin->query(
+        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+        "VALUES ('cp-early', $1, 'Dr Li''s', now(), 3, $2::jsonb)",
+        {dispatch, payload.dump()});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
+        return nlohmann::json{{"uuid", uuid},
+                              {"clinic_id", clinic},
+                              {"dispatch_kiosk_id", "cp-early"},
+                              {"dispatch_uuid", dispatch},
+                              {"received_at", "2026-12-02T09:00:00Z"},
+                              {"lines",
+                               {{{"line", 1},
+                                 {"product", "06901234567892"},
+                                 {"expiry", "2027-06-30"},
+                                 {"category", "fever"},
+                                 {"expected", 3},
+                                 {"received", 3},
+                                 {"damaged", 0}}}}};
+    };
+
+    // The attacker's transaction begins (and fixes its now()) before the genuine clinic confirms.
+    auto early = storage::HubSession::connect(attacker.conninfo);
+    ASSERT_TRUE(early.ok()) << early.error().message;
+    ASSERT_TRUE(early.value()->exec("BEGIN").ok());
+    ASSERT_TRUE(early.value()->exec("SELECT now()").ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto answers = clinic_ingest(
+        genuine, batch({{"arrival", arrival("a0000000-5555-4000-8000-0000000000a1", "shitang-vc")}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    auto late = early.value()->query(
+        "SELECT outcome, coalesce(detail, '') FROM hub.clinic_ingest($1::jsonb)",
+        {batch({{"arrival", arrival("a0000000-5555-4000-8000-0000000000b1", "hexi-vc")}})});
+    ASSERT_TRUE(late.ok()) << late.error().message;
+    ASSERT_EQ(late.value().size(), 1u);
+    EXPECT_EQ(late.value()[0].at(0).value_or(""), "inserted");
+    ASSERT_TRUE(early.value()->exec("COMMIT").ok());
+    ASSERT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
+    EXPECT_EQ(hub_text("SELECT string_agg(clinic_id, ',') FROM hub.arrival_counted WHERE dispatch_uuid = '" +
+                       dispatch + "'"),
+              "shitang-vc")
+        << "an arrival inserted after the genuine one took the count over by its transaction's start";
+
+    // Applying the schema again keeps the order the hub took them in.
+    ASSERT_TRUE(storage::init_hub(*admin).ok());
+    EXPECT_EQ(hub_text("SELECT string_agg(clinic_id, ',') FROM hub.arrival_counted WHERE dispatch_uuid = '" +
+                       dispatch + "'"),
+              "shitang-vc");
+    // A hub from before the column numbers what it holds in the order that decided then, so an upgrade
+    // changes no count (here the early transaction's, as it was counted before).
+    ASSERT_TRUE(
+        admin->exec("DROP VIEW hub.arrival_counted CASCADE; ALTER TABLE hub.arrival DROP COLUMN taken_order")
+            .ok());
+    auto upgraded = storage::init_hub(*admin);
+    ASSERT_TRUE(upgraded.ok()) << upgraded.error().message;
+    EXPECT_EQ(hub_text("SELECT string_agg(clinic_id, ',') FROM hub.arrival_counted WHERE dispatch_uuid = '" +
+                       dispatch + "'"),
+              "hexi-vc");
+    EXPECT_EQ(hub_text("SELECT string_agg(taken_order::text, ',' ORDER BY taken_order) FROM hub.arrival"),
+              "1,2");
 }
 
 TEST_F(CountyFixture, TheClinicRoleCanDoNothingButItsOwnDoorsEvenWithShadowingTemporaryTables) {

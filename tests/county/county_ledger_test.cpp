@@ -435,6 +435,62 @@ TEST_F(ClinicLedgerTest, ADamagedKeyRowRefusesItsCollectionPointsListsAndSaysWha
     ASSERT_TRUE(taken.ok()) << taken.error().message;
 }
 
+// The sync writes a key row under the collection point's exact id with deleted 0 or 1. A row with
+// another deleted value, or under the id with spaces or in capitals, was changed on this device: it must
+// not make the point look keyless (an unsigned list would pass), and the technician is told which row.
+TEST_F(ClinicLedgerTest, AKeyRowWithAnOddDeletedValueOrAMisspelledIdRefusesListsAndNamesTheRow) {
+    const auto key_file = dir.path() / "cp-a" / "kiosk_sign.key";
+    std::filesystem::create_directories(key_file.parent_path());
+    ArrivalInput input;
+    input.user_id = nurse;
+    input.manifest = sample_manifest(2);
+    ASSERT_TRUE(sign_manifest(input.manifest, key_file).ok());
+    ArrivalInput forged = input;
+    forged.manifest.signature.clear();
+    forged.manifest.lines[0].quantity = 900;
+    const std::string body =
+        "json_object('kiosk_id', 'cp-a', 'public_key', '" + kiosk_public_key(key_file).value() + "')";
+    const std::pair<std::string, std::vector<std::string>> damaged_rows[] = {
+        {"('cp-a', " + body + ", 7, 7)", {"has deleted = 7", "sync this device with the hub"}},
+        {"('cp-a', " + body + ", 7, -1)", {"has deleted = -1", "sync this device with the hub"}},
+        {"('cp-a ', " + body + ", 7, 0)",
+         {"is stored under \"cp-a \"", "deletes the row whose key is \"cp-a \" from table hub_kiosk_key"}},
+        {"('CP-A', " + body + ", 7, 0)",
+         {"is stored under \"CP-A\"", "deletes the row whose key is \"CP-A\" from table hub_kiosk_key"}},
+        {"(' Cp-A' || char(9), " + body + ", 7, 1)", {"deletes the row whose key is \" Cp-A\t\""}}};
+    for (const auto& [row, words] : damaged_rows) {
+        SCOPED_TRACE(row);
+        RawDb(clinic_file).exec("DELETE FROM hub_kiosk_key");
+        RawDb(clinic_file).exec("INSERT INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES " + row);
+        auto signature = store->manifest_signature(forged.manifest);
+        ASSERT_FALSE(signature.ok()) << "an odd key row let a list pass as "
+                                     << static_cast<int>(signature.value());
+        EXPECT_EQ(signature.error().code, ErrorCode::Corrupt);
+        EXPECT_NE(signature.error().message.find("collection point cp-a's signing key is damaged"),
+                  std::string::npos)
+            << signature.error().message;
+        for (const auto& word : words)
+            EXPECT_NE(signature.error().message.find(word), std::string::npos) << signature.error().message;
+        auto unsigned_list = store->record_arrival(forged);
+        ASSERT_FALSE(unsigned_list.ok()) << "an unsigned list was taken although cp-a's key row exists";
+        EXPECT_FALSE(store->record_arrival(input).ok());
+        EXPECT_EQ(clinic_local("SELECT count(*) FROM clinic_arrival"), 0);
+    }
+    // The key as the hub feeds it, and the hub's tombstone for a removed key, are no damage.
+    RawDb(clinic_file).exec("DELETE FROM hub_kiosk_key");
+    RawDb(clinic_file)
+        .exec("INSERT INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES ('cp-a', " + body +
+              ", 8, 1)");
+    EXPECT_EQ(store->manifest_signature(forged.manifest).value(), ManifestSignature::Unsigned);
+    RawDb(clinic_file)
+        .exec("INSERT OR REPLACE INTO hub_kiosk_key (key, body, change_seq, deleted) VALUES ('cp-a', " +
+              body + ", 9, 0)");
+    EXPECT_EQ(store->manifest_signature(input.manifest).value(), ManifestSignature::Valid);
+    EXPECT_FALSE(store->record_arrival(forged).ok());
+    auto taken = store->record_arrival(input);
+    ASSERT_TRUE(taken.ok()) << taken.error().message;
+}
+
 TEST_F(ClinicLedgerTest, GivenOutAndDisposalsNeverExceedTheStockAndExpiredPacksNeverGoOut) {
     ArrivalInput input;
     input.manifest = sample_manifest(2);  // replaced below: the sample's lines and expiries vary

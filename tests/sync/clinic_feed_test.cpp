@@ -270,6 +270,56 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_EQ(refetched.value(), storage::ManifestSignature::Valid);
     EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
 
+    // A row the sync did not write (deleted = 7; the key under the id in capitals, the exact row gone)
+    // refuses lists, and the next sync fetches every key again, which rewrites the exact row; a row
+    // under another spelling stays refused until a technician deletes it, as the message says.
+    storage::testing::RawDb(device.ledger_file)
+        .exec("UPDATE hub_kiosk_key SET deleted = 7 WHERE key = '" + point.id + "'");
+    damaged = store.value()->manifest_signature(forged);
+    ASSERT_FALSE(damaged.ok()) << "a key row with deleted = 7 let a list pass";
+    EXPECT_NE(damaged.error().message.find("has deleted = 7"), std::string::npos) << damaged.error().message;
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    refetched = store.value()->manifest_signature(manifest);
+    ASSERT_TRUE(refetched.ok()) << "the sync did not fetch the keys again: " << refetched.error().message;
+    EXPECT_EQ(refetched.value(), storage::ManifestSignature::Valid);
+    storage::testing::RawDb(device.ledger_file)
+        .exec("UPDATE hub_kiosk_key SET key = upper(key) WHERE key = '" + point.id + "'");
+    damaged = store.value()->manifest_signature(forged);
+    ASSERT_FALSE(damaged.ok()) << "a key row under the id in capitals let a list pass";
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    damaged = store.value()->manifest_signature(manifest);
+    ASSERT_FALSE(damaged.ok());
+    const std::string capitals = storage::testing::RawDb(device.ledger_file)
+                                     .text("SELECT key FROM hub_kiosk_key WHERE key <> '" + point.id +
+                                           "' AND lower(key) = '" + point.id + "'");
+    EXPECT_NE(damaged.error().message.find("deletes the row whose key is \"" + capitals + "\""),
+              std::string::npos)
+        << damaged.error().message;
+    // That row is not fetched again for on every sync: the event names it for the technician.
+    const auto events = [&](const std::string& kind) {
+        return storage::testing::RawDb(device.ledger_file)
+            .integer("SELECT count(*) FROM sync_event WHERE kind = '" + kind + "'");
+    };
+    const auto refetches = events("manifest-keys-refetched");
+    EXPECT_GE(events("manifest-key-unrepaired"), 1);
+    EXPECT_NE(
+        storage::testing::RawDb(device.ledger_file)
+            .text("SELECT detail FROM sync_event WHERE kind = 'manifest-key-unrepaired' ORDER BY rowid DESC")
+            .find("\"" + capitals + "\""),
+        std::string::npos);
+    for (int i = 0; i < 2; ++i) {
+        round = device_worker->run_round();
+        ASSERT_TRUE(round.ok()) << round.error().message;
+    }
+    EXPECT_EQ(events("manifest-keys-refetched"), refetches)
+        << "every sync fetched all keys again for a row the hub never sends";
+    storage::testing::RawDb(device.ledger_file)
+        .exec("DELETE FROM hub_kiosk_key WHERE key = '" + capitals + "'");
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid);
+    EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
+
     // An administrator clears the key (a replaced kiosk): fed as deleted, it vouches for nothing.
     hub_exec("UPDATE hub.kiosk SET public_key = NULL WHERE kiosk_id = '" + point.id + "'");
     round = device_worker->run_round();
