@@ -42,6 +42,23 @@ constexpr const char* kUnreadableAddress =
     "the hub address cannot be read: check its % escapes, quotes, key=value pairs and parameter names "
     "(kiosk.toml [hub] url)";
 
+// libpq's refusal of a value it parsed but cannot use ("invalid integer value \"pa\" for connection
+// option \"port\""), without the value: in "postgresql://u:pa/ss@h/db" the password's '/' ends the
+// authority early and part of the password is read as the port. Names the option, which is libpq's own.
+std::string refused_value_message(std::string_view libpq_text) {
+    static const std::regex option_named(R"re(for connection option "([a-z_]+)")re");
+    std::match_results<std::string_view::const_iterator> match;
+    const std::string option = std::regex_search(libpq_text.begin(), libpq_text.end(), match, option_named)
+                                   ? " for \"" + match[1].str() + "\""
+                                   : "";
+    return "the hub address holds a value libpq cannot use" + option +
+           ": check it, and %-escape any / ? # @ : in the user name or password (kiosk.toml [hub] url)";
+}
+
+bool is_refused_value(std::string_view libpq_text) {
+    return libpq_text.substr(0, 8) == "invalid ";
+}
+
 // Whether libpq can parse the address (PQconninfoParse), its error text dropped.
 bool conninfo_parses(const std::string& conninfo) {
     char* parse_error = nullptr;
@@ -193,7 +210,9 @@ Attempt connect_to_one_host(const std::string& conninfo, int timeout_seconds, in
             return attempt;
         }
         if (polling == PGRES_POLLING_FAILED) {
-            attempt.message = trimmed(PQerrorMessage(conn));
+            attempt.message = is_refused_value(PQerrorMessage(conn))
+                                  ? refused_value_message(PQerrorMessage(conn))
+                                  : trimmed(PQerrorMessage(conn));
             // Before the server spoke, or a server of the wrong kind for target_session_attrs: libpq
             // goes on to the next host; any later refusal ends the connect.
             const bool unreachable =
@@ -354,11 +373,10 @@ HubProbe probe_hub(const std::string& conninfo, int timeout_seconds) {
     // Verbose errors carry the server's SQLSTATE ("FATAL:  28P01: …"), which does not depend on the
     // language the server speaks.
     PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
-    if (PQstatus(conn) == CONNECTION_BAD &&
-        std::string_view(PQerrorMessage(conn)).substr(0, 8) == "invalid ") {
+    if (PQstatus(conn) == CONNECTION_BAD && is_refused_value(PQerrorMessage(conn))) {
         // A value libpq refuses before any connection (a port that is no number, …).
         probe.malformed = true;
-        probe.message = trimmed(PQerrorMessage(conn));
+        probe.message = refused_value_message(PQerrorMessage(conn));
         return probe;
     }
     using Clock = std::chrono::steady_clock;

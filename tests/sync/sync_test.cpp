@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "medkiosk/storage/hub_probe.hpp"
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
 
@@ -543,6 +544,21 @@ TEST(HubSessionConnect, AnAddressLibpqCannotParseIsRefusedWithoutQuotingIt) {
         EXPECT_EQ(message.find("zz"), std::string::npos) << message;
         EXPECT_EQ(message.find("secret"), std::string::npos) << message;
     }
+}
+
+// libpq parses "postgresql://u:pa/ss@h/db" (the '/' ends the authority) and then refuses "pa" as the
+// port: the refusal is named by its option, never by the value, which is part of the password.
+TEST(HubSessionConnect, AValueLibpqRefusesIsNamedByItsOptionNotByThePasswordPartInIt) {
+    const char* address = "postgresql://kiosk:pa/sssecret@127.0.0.1/hub";
+    auto session = storage::HubSession::connect(address, 3);
+    ASSERT_FALSE(session.ok());
+    EXPECT_NE(session.error().message.find("cannot use for \"port\""), std::string::npos)
+        << session.error().message;
+    EXPECT_EQ(session.error().message.find("\"pa\""), std::string::npos) << session.error().message;
+    const storage::HubProbe probe = storage::probe_hub(address, 3);
+    EXPECT_TRUE(probe.malformed);
+    EXPECT_NE(probe.message.find("cannot use for \"port\""), std::string::npos) << probe.message;
+    EXPECT_EQ(probe.message.find("\"pa\""), std::string::npos) << probe.message;
 }
 
 }  // namespace medkiosk::test
