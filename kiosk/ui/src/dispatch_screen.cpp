@@ -269,12 +269,7 @@ void DrawDispatchList(UiContext& ui, float row_height) {
                           3.0f / 4.4f, product_word, state_word);
         ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
                                 expiry_width);
-        if (product_width > 0)
-            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                    product_width);
-        else
-            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                    3.0f);
+        SetupWidenedOrStretchedColumn(ui.tr("staff.column_product"), product_width, 3.0f);
         ImGui::TableSetupColumn(ui.tr("staff.column_category").c_str(), ImGuiTableColumnFlags_WidthFixed,
                                 category_width + style.CellPadding.x * 2);
         ImGui::TableSetupColumn(ui.tr("staff.column_state").c_str(), ImGuiTableColumnFlags_WidthStretch,

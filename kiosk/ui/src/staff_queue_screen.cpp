@@ -417,12 +417,7 @@ void DrawStaffQueueScreen(UiContext& ui) {
                                                   3.0f / 4.6f, product_word, state_word);
         ImGui::TableSetupColumn(ui.tr("staff.column_time").c_str(), ImGuiTableColumnFlags_WidthFixed,
                                 time_width);
-        if (product_width > 0)
-            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthFixed,
-                                    product_width);
-        else
-            ImGui::TableSetupColumn(ui.tr("staff.column_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
-                                    3.0f);
+        SetupWidenedOrStretchedColumn(ui.tr("staff.column_product"), product_width, 3.0f);
         ImGui::TableSetupColumn(ui.tr("staff.column_expiry").c_str(), ImGuiTableColumnFlags_WidthFixed,
                                 expiry_width);
         ImGui::TableSetupColumn(ui.tr("staff.column_quantity").c_str(), ImGuiTableColumnFlags_WidthFixed,

@@ -137,6 +137,13 @@ float TableColumnsRoom(float outer, int columns) {
     return outer - style.ScrollbarSize - static_cast<float>(columns) * (style.CellPadding.x * 2 + 1);
 }
 
+void SetupWidenedOrStretchedColumn(const std::string& label, float width, float weight) {
+    if (width > 0)
+        ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed, width);
+    else
+        ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthStretch, weight);
+}
+
 void ApplyKioskStyle(float font_px) {
     ImGuiStyle& style = ImGui::GetStyle();
     ImGui::StyleColorsLight(&style);

@@ -98,6 +98,9 @@ float WidenedColumn(float room, float share, float first_word, float second_word
 // What a table `outer` wide with `columns` columns and a vertical scroll bar leaves its columns after
 // their padding and borders.
 float TableColumnsRoom(float outer, int columns);
+// A table's column `label` as wide as `width` (WidenedColumn's answer), or stretching with `weight`
+// when that is 0.
+void SetupWidenedOrStretchedColumn(const std::string& label, float width, float weight);
 
 // Draws `text` as a QR code (libqrencode) with its top-left at the cursor, `size` pixels wide.
 void DrawQrCode(const std::string& text, float size);
