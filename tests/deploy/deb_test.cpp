@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -40,13 +41,16 @@ std::string read_file(const fs::path& file) {
 class DebPackage : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "installing a .deb needs root (CI runs the suite as root)";
+        if (::geteuid() != 0)
+            MEDKIOSK_CANNOT_RUN_HERE() << "installing a .deb needs root (CI runs the suite as root)";
         if (sh("command -v dpkg && command -v cpack && command -v dpkg-shlibdeps").exit_code != 0)
-            GTEST_SKIP() << "dpkg, cpack or dpkg-shlibdeps missing (deploy/setup.sh installs them)";
+            MEDKIOSK_CANNOT_RUN_HERE()
+                << "dpkg, cpack or dpkg-shlibdeps missing (deploy/setup.sh installs them)";
         if (package_installed() || ::getpwnam("medkiosk") != nullptr || fs::exists("/var/lib/medkiosk") ||
             fs::exists("/var/lib/medkiosk.pin-pepper"))
-            GTEST_SKIP() << "a medkiosk installation (package, user or /var/lib/medkiosk) exists here; "
-                            "this test only runs where it can remove all of it afterwards";
+            MEDKIOSK_CANNOT_RUN_HERE()
+                << "a medkiosk installation (package, user or /var/lib/medkiosk) exists here; "
+                   "this test only runs where it can remove all of it afterwards";
         owns_cleanup_ = true;
     }
     void TearDown() override {

@@ -15,6 +15,7 @@
 
 #include "medkiosk/kiosk/status.hpp"
 #include "notify_socket.hpp"
+#include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "xvfb.hpp"
@@ -235,10 +236,12 @@ fs::path fill_disk(const fs::path& dir) {
 }
 
 TEST(KioskRecovery, AFullDataDiskStopsDonationsKeepsTheLedgerAndResumes) {
-    if (::geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root (CI runs the suite as root)";
+    if (::geteuid() != 0)
+        MEDKIOSK_CANNOT_RUN_HERE() << "mounting a tmpfs needs root (CI runs the suite as root)";
     TempDir dir;
     SmallDisk disk(dir.path() / "data", "8m");
-    if (!disk.mounted()) GTEST_SKIP() << "mount -t tmpfs is not allowed here: " << std::strerror(errno);
+    if (!disk.mounted())
+        MEDKIOSK_CANNOT_RUN_HERE() << "mount -t tmpfs is not allowed here: " << std::strerror(errno);
     Xvfb x(800, 600);
     ASSERT_TRUE(x.ok()) << x.error();
     write_file(dir.path() / "kiosk.toml", kiosk_config());

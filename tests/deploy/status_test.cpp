@@ -4,17 +4,24 @@
 
 #include <gtest/gtest.h>
 #include <poll.h>
+#include <sched.h>
 #include <sqlite3.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/translations.hpp"
 #include "medkiosk/storage/ledger.hpp"
+#include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -114,47 +121,97 @@ TEST(StatusCommand, ACorruptDatabaseIsTheLastErrorAndFailsTheCommand) {
     EXPECT_NE(result.out.find("last error:  database: "), std::string::npos) << result.out;
 }
 
-// journald's native protocol on a socket we own: the test binds /run/systemd/journal/socket only where
-// no journald runs (containers, CI), and removes it afterwards.
-TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
-    const fs::path socket_path = "/run/systemd/journal/socket";
-    if (fs::exists(socket_path)) GTEST_SKIP() << "a real journald runs here; not touching its socket";
-    if (::geteuid() != 0) GTEST_SKIP() << "binding journald's socket path needs root";
-    std::error_code ec;
-    const bool created_dir = fs::create_directories(socket_path.parent_path(), ec);
-    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    // Removed however the test ends, or every later run would take it for a real journald and skip.
-    struct Cleanup {
-        int fd;
-        bool created_dir;
-        fs::path socket_path;
-        ~Cleanup() {
-            std::error_code ignored;
-            ::close(fd);
-            ::unsetenv("MEDKIOSK_LOG");
-            fs::remove(socket_path, ignored);
-            if (created_dir) fs::remove_all(socket_path.parent_path(), ignored);
-        }
-    } cleanup{fd, created_dir, socket_path};
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    socket_path.string().copy(address.sun_path, sizeof(address.sun_path) - 1);
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-
-    ::setenv("MEDKIOSK_LOG", "journal", 1);
-    ASSERT_EQ(kiosk::log_sink(), kiosk::LogSink::Journal);
-    kiosk::set_log_kiosk_id("k-journal");
-    kiosk::log_event("camera-error", {{"detail", "camera /dev/video0 could not be opened"}});
-    kiosk::log_event("dropoff-recorded", {{"uuid", "0d7c"}});
-
+// What a child process saw of the kiosk's journal entries, or why it could not look.
+struct JournalCapture {
     std::vector<std::string> entries;
-    for (int i = 0; i < 2; ++i) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 2000) <= 0) break;
-        char buffer[8192];
-        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n > 0) entries.emplace_back(buffer, static_cast<std::size_t>(n));
+    std::string last_error_event;
+    std::string failure;
+};
+
+// journald's native protocol on a socket the test owns, whatever runs on the machine: a child process
+// gets a private mount namespace whose /run is an empty tmpfs, binds /run/systemd/journal/socket there
+// and logs through the kiosk's event log. A real journald's socket is never touched (it is hidden, not
+// replaced), and nothing is left behind: the namespace ends with the child.
+JournalCapture capture_journal_entries_in_private_run() {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return {{}, {}, std::string("pipe: ") + std::strerror(errno)};
+    const pid_t child = ::fork();
+    if (child < 0) return {{}, {}, std::string("fork: ") + std::strerror(errno)};
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        const auto send = [&](char kind, const std::string& text) {
+            const std::uint32_t size = static_cast<std::uint32_t>(text.size());
+            (void)!::write(pipe_fds[1], &kind, 1);
+            (void)!::write(pipe_fds[1], &size, sizeof size);
+            (void)!::write(pipe_fds[1], text.data(), text.size());
+        };
+        const auto fail = [&](const std::string& what) {
+            send('F', errno != 0 ? what + ": " + std::strerror(errno) : what);
+            ::_exit(1);
+        };
+        if (::unshare(CLONE_NEWNS) != 0) fail("unshare(CLONE_NEWNS) (needs root or CAP_SYS_ADMIN)");
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) fail("making / private");
+        if (::mount("tmpfs", "/run", "tmpfs", 0, "size=1m,mode=755") != 0) fail("mounting a tmpfs on /run");
+        std::error_code ec;
+        const fs::path socket_path = "/run/systemd/journal/socket";
+        fs::create_directories(socket_path.parent_path(), ec);
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        socket_path.string().copy(address.sun_path, sizeof(address.sun_path) - 1);
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+            fail("binding " + socket_path.string());
+
+        ::setenv("MEDKIOSK_LOG", "journal", 1);
+        if (kiosk::log_sink() != kiosk::LogSink::Journal) {
+            errno = 0;
+            fail("MEDKIOSK_LOG=journal did not choose the journal");
+        }
+        kiosk::set_log_kiosk_id("k-journal");
+        kiosk::log_event("camera-error", {{"detail", "camera /dev/video0 could not be opened"}});
+        kiosk::log_event("dropoff-recorded", {{"uuid", "0d7c"}});
+        for (int i = 0; i < 2; ++i) {
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, 2000) <= 0) break;
+            char buffer[8192];
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n > 0) send('E', std::string(buffer, static_cast<std::size_t>(n)));
+        }
+        const auto last = kiosk::last_logged_error();
+        send('L', last ? last->event : std::string());
+        ::_exit(0);
     }
+    ::close(pipe_fds[1]);
+    JournalCapture capture;
+    for (;;) {
+        char kind = 0;
+        std::uint32_t size = 0;
+        if (::read(pipe_fds[0], &kind, 1) != 1 || ::read(pipe_fds[0], &size, sizeof size) != sizeof size)
+            break;
+        std::string text(size, '\0');
+        std::size_t got = 0;
+        while (got < size) {
+            const ssize_t n = ::read(pipe_fds[0], text.data() + got, size - got);
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        if (kind == 'E') capture.entries.push_back(text);
+        if (kind == 'L') capture.last_error_event = text;
+        if (kind == 'F') capture.failure = text;
+    }
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (capture.failure.empty() && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        capture.failure = "the child process ended abnormally (status " + std::to_string(status) + ")";
+    return capture;
+}
+
+TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
+    if (::geteuid() != 0) MEDKIOSK_CANNOT_RUN_HERE() << "a private /run for journald's socket needs root";
+    const JournalCapture capture = capture_journal_entries_in_private_run();
+    ASSERT_EQ(capture.failure, "");
+    const auto& entries = capture.entries;
 
     ASSERT_EQ(entries.size(), 2u);
     const std::string& error = entries[0];
@@ -170,9 +227,7 @@ TEST(EventLog, GoesToTheJournalWithKioskIdEventAndErrorFields) {
     EXPECT_NE(info.find("\nEVENT=dropoff-recorded\n"), std::string::npos) << info;
     EXPECT_EQ(info.find("ERROR="), std::string::npos) << info;
     EXPECT_NE(info.find("\nMEDKIOSK_UUID=0d7c\n"), std::string::npos) << info;
-    const auto last = kiosk::last_logged_error();
-    ASSERT_TRUE(last);
-    EXPECT_EQ(last->event, "camera-error");
+    EXPECT_EQ(capture.last_error_event, "camera-error");
 }
 
 TEST(EventLog, StaysOnStderrWhenJournalStreamIsNotOurs) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -22,7 +23,7 @@ namespace fs = std::filesystem;
 class AppliancePermissionsTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "needs root (CI runs the suite as root)";
+        if (::geteuid() != 0) MEDKIOSK_CANNOT_RUN_HERE() << "needs root (CI runs the suite as root)";
         const passwd* nobody = ::getpwnam("nobody");
         ASSERT_NE(nobody, nullptr);
         kiosk_uid_ = nobody->pw_uid;

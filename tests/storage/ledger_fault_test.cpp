@@ -10,6 +10,7 @@
 
 #include "medkiosk/storage/ledger.hpp"
 #include "storage_test_util.hpp"
+#include "support/cannot_run_here.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::storage {
@@ -63,7 +64,8 @@ TEST(LedgerFaultTest, DiskFullIsReportedAndEarlierRecordsStayIntact) {
     const fs::path mount_point = dir.path() / "data";
     TinyTmpfs tmpfs(mount_point, "1m");
     if (!tmpfs.mounted()) {
-        GTEST_SKIP() << "cannot mount a tmpfs here (" << tmpfs.error() << "); needs root or CAP_SYS_ADMIN";
+        MEDKIOSK_CANNOT_RUN_HERE() << "cannot mount a tmpfs here (" << tmpfs.error()
+                                   << "); needs root or CAP_SYS_ADMIN";
     }
     const fs::path ledger_path = mount_point / "ledger.db";
     const LedgerOptions options{"kiosk-fault", mount_point / "county.key"};

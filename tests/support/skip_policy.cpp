@@ -1,7 +1,8 @@
-// Linked into every test program (medkiosk_add_test). A skipped test passes silently in CTest, so
+// Linked into every test program (medkiosk_add_test). A skipped test would pass silently in CTest, so
 // a missing dependency would go unnoticed. As root, where deploy/setup.sh has installed everything
-// and every test can run (CI runs the suite as root), a skipped test fails the program. As an
-// ordinary user the root-only tests still skip, and the program says how many did.
+// and every test can run (CI runs the suite as root), a skipped test fails the program, and ctest
+// counts it failed (tests/CMakeLists.txt: only the "skipped without root" line below is a skip to
+// ctest). As an ordinary user the root-only tests still skip, and ctest reports them as skipped.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ class SkipPolicy : public ::testing::EmptyTestEventListener {
         const bool as_root = ::geteuid() == 0;
         std::fprintf(stderr, "%zu test(s) skipped%s:\n", skipped_.size(),
                      as_root ? " as root, where every test must run: install what deploy/setup.sh installs"
-                             : " (they need root; CI runs the suite as root)");
+                             : " without root (they need root; CI runs the suite as root)");
         for (const auto& name : skipped_) std::fprintf(stderr, "  %s\n", name.c_str());
         if (!as_root) return;
         std::fflush(stdout);
