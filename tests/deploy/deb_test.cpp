@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
@@ -46,11 +47,25 @@ class DebPackage : public ::testing::Test {
         if (sh("command -v dpkg && command -v cpack && command -v dpkg-shlibdeps").exit_code != 0)
             MEDKIOSK_CANNOT_RUN_HERE()
                 << "dpkg, cpack or dpkg-shlibdeps missing (deploy/setup.sh installs them)";
-        if (package_installed() || ::getpwnam("medkiosk") != nullptr || fs::exists("/var/lib/medkiosk") ||
-            fs::exists("/var/lib/medkiosk.pin-pepper"))
+        if (package_installed() || ::getpwnam("medkiosk") != nullptr)
             MEDKIOSK_CANNOT_RUN_HERE()
-                << "a medkiosk installation (package, user or /var/lib/medkiosk) exists here; "
-                   "this test only runs where it can remove all of it afterwards";
+                << "the medkiosk package or its user is installed here, and this test purges both; run "
+                   "the suite where the package is not installed (CI), or `dpkg --purge medkiosk` first";
+        // What the README's run command leaves as root (a ledger in /var/lib/medkiosk, a config) is
+        // set aside for the test and put back afterwards, never purged with the test's package.
+        for (const fs::path& path : kKioskPaths) {
+            const fs::path aside = set_aside_path(path);
+            if (fs::exists(aside))
+                MEDKIOSK_CANNOT_RUN_HERE() << aside << " is left from an interrupted package test: move it "
+                                           << "back to " << path << " (or delete it) and run again";
+        }
+        for (const fs::path& path : kKioskPaths) {
+            if (!fs::exists(path)) continue;
+            std::error_code ec;
+            fs::rename(path, set_aside_path(path), ec);
+            ASSERT_FALSE(ec) << "could not set " << path << " aside: " << ec.message();
+            set_aside_.push_back(path);
+        }
         owns_cleanup_ = true;
     }
     void TearDown() override {
@@ -60,7 +75,17 @@ class DebPackage : public ::testing::Test {
            "rm -rf /var/lib/medkiosk /var/lib/medkiosk.pin-pepper /etc/medkiosk");
         EXPECT_FALSE(package_installed());
         EXPECT_EQ(::getpwnam("medkiosk"), nullptr);
+        for (const fs::path& path : set_aside_) {
+            std::error_code ec;
+            fs::rename(set_aside_path(path), path, ec);
+            EXPECT_FALSE(ec) << "could not put " << path << " back from " << set_aside_path(path) << ": "
+                             << ec.message();
+        }
     }
+    static fs::path set_aside_path(const fs::path& path) { return path.string() + ".before-package-test"; }
+    static inline const std::vector<fs::path> kKioskPaths = {"/var/lib/medkiosk",
+                                                             "/var/lib/medkiosk.pin-pepper", "/etc/medkiosk"};
+    std::vector<fs::path> set_aside_;
     bool owns_cleanup_ = false;
 };
 
