@@ -347,15 +347,26 @@ struct SyncWorker::Impl {
                 // A damaged key refuses every list of its collection point (ClinicStore): fetch all
                 // keys again, as the hub holds them, instead of only the ones changed since — once for
                 // the same damaged rows: a row the hub never sends (a collection point's id misspelt)
-                // stays, and fetching every key on every sync would not repair it.
+                // stays, and fetching every key on every sync would not repair it. A refetch cut off
+                // (a lost connection) goes on from its cursor in the next round and is then judged.
+                auto pending = store->state("manifest-keys-refetch-pending");
+                if (!pending) return pending.error();
                 auto damaged = store->damaged_manifest_keys();
                 if (!damaged) return damaged.error();
                 auto tried = store->state("manifest-keys-refetched-for");
                 if (!tried) return tried.error();
-                if (tried.value().value_or("") != damaged.value().version) {
-                    if (auto s = store->set_state("manifest-keys-refetched-for", damaged.value().version); !s)
-                        return s;
-                    if (!damaged.value().rows.empty()) {
+                if (!pending.value().value_or("").empty()) {
+                    refetching_keys = true;
+                } else if (tried.value().value_or("") != damaged.value().version) {
+                    if (damaged.value().rows.empty()) {
+                        if (auto s = store->set_state("manifest-keys-refetched-for", damaged.value().version);
+                            !s)
+                            return s;
+                    } else {
+                        if (auto s =
+                                store->set_state("manifest-keys-refetch-pending", damaged.value().version);
+                            !s)
+                            return s;
                         if (auto s = store->set_state("cursor:hub_kiosk_key", "0"); !s) return s;
                         (void)store->record_event("manifest-keys-refetched",
                                                   "a collection point's key on this device was damaged (" +
@@ -365,6 +376,7 @@ struct SyncWorker::Impl {
                     }
                 }
             }
+            bool pulled_to_end = false;
             for (;;) {
                 auto cursor = store->state(std::string("cursor:") + table);
                 if (!cursor) return cursor.error();
@@ -399,15 +411,17 @@ struct SyncWorker::Impl {
                             !s)
                             return s;
                     }
+                    pulled_to_end = true;
                     break;
                 }
             }
-            if (refetching_keys) {
+            if (refetching_keys && pulled_to_end) {
                 auto left = store->damaged_manifest_keys();
                 if (!left) return left.error();
+                if (auto s = store->set_state("manifest-keys-refetched-for", left.value().version); !s)
+                    return s;
+                if (auto s = store->set_state("manifest-keys-refetch-pending", ""); !s) return s;
                 if (!left.value().rows.empty()) {
-                    if (auto s = store->set_state("manifest-keys-refetched-for", left.value().version); !s)
-                        return s;
                     (void)store->record_event(
                         "manifest-key-unrepaired",
                         "the key row(s) " + left.value().rows +

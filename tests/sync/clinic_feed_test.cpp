@@ -320,6 +320,31 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid);
     EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
 
+    // A refetch cut off (the hub refuses the feed mid-sync, as a lost connection would) goes on in the
+    // next round, and the row it cannot repair is still named for the technician then.
+    storage::testing::RawDb(device.ledger_file)
+        .exec("UPDATE hub_kiosk_key SET key = key || ' ' WHERE key = '" + point.id + "'");
+    ASSERT_FALSE(store.value()->manifest_signature(manifest).ok());
+    const auto unrepaired_before = events("manifest-key-unrepaired");
+    hub_exec("REVOKE SELECT ON hub.manifest_key_feed FROM medkiosk_clinic");
+    round = device_worker->run_round();
+    hub_exec("GRANT SELECT ON hub.manifest_key_feed TO medkiosk_clinic");
+    ASSERT_FALSE(round.ok()) << "the feed was refused: the round cannot have completed";
+    EXPECT_EQ(events("manifest-key-unrepaired"), unrepaired_before);
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_EQ(events("manifest-key-unrepaired"), unrepaired_before + 1)
+        << "the refetch completed in a later round was never judged";
+    EXPECT_NE(
+        storage::testing::RawDb(device.ledger_file)
+            .text("SELECT detail FROM sync_event WHERE kind = 'manifest-key-unrepaired' ORDER BY rowid DESC")
+            .find("\"" + point.id + " \""),
+        std::string::npos);
+    storage::testing::RawDb(device.ledger_file)
+        .exec("DELETE FROM hub_kiosk_key WHERE key = '" + point.id + " '");
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid)
+        << "the completed refetch rewrote the exact row";
+
     // An administrator clears the key (a replaced kiosk): fed as deleted, it vouches for nothing.
     hub_exec("UPDATE hub.kiosk SET public_key = NULL WHERE kiosk_id = '" + point.id + "'");
     round = device_worker->run_round();
