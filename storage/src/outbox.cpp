@@ -275,6 +275,12 @@ Result<OutboxStore::DamagedManifestKeys> OutboxStore::damaged_manifest_keys() {
     return DamagedManifestKeys{query.value().column_text(0), query.value().column_text(1)};
 }
 
+Result<std::int64_t> OutboxStore::usable_manifest_key_count() {
+    const std::string sql = std::string("SELECT count(*) FROM hub_kiosk_key WHERE deleted = 0 AND (") +
+                            kManifestKeyDamage + ") IS NULL AND NOT " + kManifestKeyRowDamage;
+    return db_->query_int64(sql.c_str(), "counting the collection points' manifest keys");
+}
+
 Result<std::string> OutboxStore::any_kiosk_id() {
     return db_->query_text_rows("SELECT kiosk_id FROM dropoff ORDER BY sequence DESC LIMIT 1",
                                 "reading the kiosk id");

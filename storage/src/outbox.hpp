@@ -75,6 +75,8 @@ class OutboxStore {
         std::string version;
     };
     Result<DamagedManifestKeys> damaged_manifest_keys();
+    // The collection points' keys this device can check a list with (live, undamaged rows).
+    Result<std::int64_t> usable_manifest_key_count();
     Database& db() { return *db_; }
 
   private:

@@ -337,6 +337,42 @@ struct SyncWorker::Impl {
         return rows.size();
     }
 
+    // "held/fed" when this device holds fewer usable collection-point keys than the hub feeds (a row
+    // deleted or damaged here), else empty; also empty when the hub has no such feed yet (pull_feeds
+    // records that). Whole again, it forgets the last shortfall refetched for.
+    Result<std::string> manifest_key_shortfall() {
+        auto fed = hub->query("SELECT count(*) FROM hub.manifest_key_feed WHERE NOT deleted", {});
+        if (!fed) {
+            if (hub->healthy() && fed.error().message.find("does not exist") != std::string::npos)
+                return std::string();
+            return fed.error();
+        }
+        const std::string hub_count = fed.value().empty() ? "0" : fed.value().front().at(0).value_or("0");
+        auto held = store->usable_manifest_key_count();
+        if (!held) return held.error();
+        if (held.value() < std::stoll(hub_count)) return std::to_string(held.value()) + "/" + hub_count;
+        if (auto s = store->set_state("manifest-keys-missing-refetched-for", ""); !s) return s.error();
+        return std::string();
+    }
+
+    // Why this device should fetch every key again although none of its rows is damaged: a shortfall
+    // (manifest_key_shortfall) not yet refetched for; the feed's cursor is past a row deleted here, so
+    // only a refetch from the start brings it back. Empty when there is none, or it was refetched for.
+    Result<std::string> missing_manifest_keys() {
+        auto shortfall = manifest_key_shortfall();
+        if (!shortfall) return shortfall.error();
+        if (shortfall.value().empty()) return std::string();
+        auto tried = store->state("manifest-keys-missing-refetched-for");
+        if (!tried) return tried.error();
+        if (tried.value().value_or("") == shortfall.value()) return std::string();
+        if (auto s = store->set_state("manifest-keys-missing-refetched-for", shortfall.value()); !s)
+            return s.error();
+        const auto slash = shortfall.value().find('/');
+        return "this device holds " + shortfall.value().substr(0, slash) +
+               " usable collection-point key(s) of the hub's " + shortfall.value().substr(slash + 1) +
+               " (a key row was deleted or damaged here)";
+    }
+
     Result<void> pull_feeds() {
         const std::span<const Feed> feeds = clinic_device ? std::span<const Feed>(kClinicFeeds)
                                                           : std::span<const Feed>(kCollectionPointFeeds);
@@ -356,6 +392,16 @@ struct SyncWorker::Impl {
                 auto tried = store->state("manifest-keys-refetched-for");
                 if (!tried) return tried.error();
                 if (!pending.value().value_or("").empty()) {
+                    refetching_keys = true;
+                } else if (auto missing = missing_manifest_keys(); !missing) {
+                    return missing.error();
+                } else if (!missing.value().empty()) {
+                    // A row deleted on this device (a technician removing a damaged one) is never sent
+                    // again by the feed, whose cursor is past it: fetch every key again, once per count.
+                    if (auto s = store->set_state("manifest-keys-refetch-pending", "missing"); !s) return s;
+                    if (auto s = store->set_state("cursor:hub_kiosk_key", "0"); !s) return s;
+                    (void)store->record_event("manifest-keys-refetched",
+                                              missing.value() + "; all keys are fetched again from the hub");
                     refetching_keys = true;
                 } else if (tried.value().value_or("") != damaged.value().version) {
                     if (damaged.value().rows.empty()) {
@@ -421,6 +467,7 @@ struct SyncWorker::Impl {
                 if (auto s = store->set_state("manifest-keys-refetched-for", left.value().version); !s)
                     return s;
                 if (auto s = store->set_state("manifest-keys-refetch-pending", ""); !s) return s;
+                if (auto whole = manifest_key_shortfall(); !whole) return whole.error();
                 if (!left.value().rows.empty()) {
                     (void)store->record_event(
                         "manifest-key-unrepaired",

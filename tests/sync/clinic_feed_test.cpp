@@ -345,6 +345,21 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid)
         << "the completed refetch rewrote the exact row";
 
+    // A technician deletes the point's own key row (say, before the sync could repair it): the feed's
+    // cursor is past it, so only a count against the hub's brings it back, once.
+    storage::testing::RawDb(device.ledger_file)
+        .exec("DELETE FROM hub_kiosk_key WHERE key = '" + point.id + "'");
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::KeyUnknown);
+    const auto refetches_before_delete = events("manifest-keys-refetched");
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::Valid)
+        << "a key row deleted on the device never came back";
+    EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    EXPECT_EQ(events("manifest-keys-refetched"), refetches_before_delete + 1);
+
     // An administrator clears the key (a replaced kiosk): fed as deleted, it vouches for nothing.
     hub_exec("UPDATE hub.kiosk SET public_key = NULL WHERE kiosk_id = '" + point.id + "'");
     round = device_worker->run_round();
