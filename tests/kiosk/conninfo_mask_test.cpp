@@ -117,6 +117,9 @@ TEST(ConninfoMask, MasksTheUserinfoPasswordOfAnyScheme) {
               "expected a PostgreSQL URL, got \"postgresq://u:••••@h/db\"");
     EXPECT_EQ(mask_conninfo_password("bad: postgres//u:pw@h and http://v:pw2@g/x"),
               "bad: postgres//u:••••@h and http://v:••••@g/x");
+    // A "word://" inside the password does not end the address early.
+    EXPECT_EQ(mask_conninfo_password("cannot reach postgresql://u:pa://ss@h/db: refused"),
+              "cannot reach postgresql://u:••••@h/db: refused");
     // Without a password, or not a URI at all, nothing changes.
     for (const char* text : {"http://h/x", "https://kiosk@h:8443/db", "camera:/dev/video0", "a/b//c",
                              "video:/media/usb/clip.mp4", "see docs/hub.md"}) {

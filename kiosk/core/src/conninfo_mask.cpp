@@ -23,9 +23,8 @@ bool is_scheme_char(char c) {
 
 // The length of the "scheme://" that starts a URI at text[at], or 0. Any scheme, not only libpq's: a
 // hub address refused for a misspelt scheme ("postgresq://", "postgres//" without its ':', "http://")
-// is shown in the refusal, and its user:password@ is as secret as in a postgresql:// one. `explicit_only`
-// asks for a written "scheme://", where a password's own "a//b" must not end the address early.
-std::size_t uri_prefix_length(std::string_view text, std::size_t at, bool explicit_only = false) {
+// is shown in the refusal, and its user:password@ is as secret as in a postgresql:// one.
+std::size_t uri_prefix_length(std::string_view text, std::size_t at) {
     if (at >= text.size() || std::isalpha(static_cast<unsigned char>(text[at])) == 0) return 0;
     if (at > 0 && is_scheme_char(text[at - 1])) return 0;  // inside a word: its start is the scheme's
     std::size_t i = at + 1;
@@ -34,7 +33,6 @@ std::size_t uri_prefix_length(std::string_view text, std::size_t at, bool explic
     if (colon) ++i;
     std::size_t slashes = 0;
     while (i + slashes < text.size() && text[i + slashes] == '/' && slashes < 2) ++slashes;
-    if (explicit_only) return colon && slashes == 2 ? i + slashes - at : 0;
     return slashes == 2 || (colon && slashes == 1) ? i + slashes - at : 0;
 }
 
@@ -156,18 +154,20 @@ bool in_query_value(std::string_view text, std::size_t from, std::size_t at_sign
 // A URI starting at text[at] whose user is followed by ':' at `colon`. The password may hold spaces,
 // quotes, '?' or '#' that libpq takes as they are (and '/' or '@' that it cannot), so it runs to the
 // last '@' of the address that can end a userinfo (in a sentence, followed by a host): the last before
-// the address's first '/' when there is one, else the last of all; never an '@' of a query's value
-// (application_name=a@b) or of the database name. The address is the whole text when the text is the
-// address; in a sentence, its line up to the next "scheme://". Appends the masked URI to `out` and
-// returns where it ends, or npos when there is nothing after the ':' to mask.
+// the address's first '/' when there is one (not one in the database name), else the last of all;
+// never an '@' in a query's value (application_name=a@b). The address is the whole text when the text is the
+// address; in a sentence, its line up to the next postgresql:// or postgres://. Appends the masked URI to
+// `out` and returns where it ends, or npos when there is nothing after the ':' to mask.
 std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::size_t colon,
                                    std::string& out) {
     const bool whole = at == 0;
     std::size_t region_end = text.size();
     if (!whole) {
         region_end = std::min(region_end, text.find('\n', colon));
+        // Only a hub address ends it: any "word://" could be part of the password ("pa://ss@host").
         for (std::size_t next = colon; next < region_end; ++next)
-            if (uri_prefix_length(text, next, true) > 0) {
+            if (starts_with_nocase(text, next, "postgresql://") ||
+                starts_with_nocase(text, next, "postgres://")) {
                 region_end = next;
                 break;
             }
