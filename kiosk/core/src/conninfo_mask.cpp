@@ -155,9 +155,9 @@ bool in_query_value(std::string_view text, std::size_t from, std::size_t at_sign
 // quotes, '?' or '#' that libpq takes as they are (and '/' or '@' that it cannot), so it runs to the
 // last '@' of the address that can end a userinfo (in a sentence, followed by a host): the last before
 // the address's first '/' when there is one (not one in the database name), else the last of all;
-// never an '@' in a query's value (application_name=a@b). The address is the whole text when the text is the
-// address; in a sentence, its line up to the next postgresql:// or postgres://. Appends the masked URI to
-// `out` and returns where it ends, or npos when there is nothing after the ':' to mask.
+// never an '@' in a query's value (application_name=a@b). The address is the whole text when the text
+// is the address; in a sentence, its line up to the next postgresql:// or postgres://. Appends the
+// masked URI to `out` and returns where it ends, or npos when there is nothing after the ':' to mask.
 std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::size_t colon,
                                    std::string& out) {
     const bool whole = at == 0;
