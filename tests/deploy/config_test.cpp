@@ -387,5 +387,43 @@ TEST(ConfigCommand, SettingTheMaskedHubAddressIsRefused) {
     EXPECT_EQ(result.exit_code, 0) << result.err;
 }
 
+// The red team's gap 4: the masked form pasted into kiosk.toml by hand would have the kiosk log in with
+// "••••" as its password, and only the hub's refusal would tell. Refused when the file is read, as
+// `config set` refuses it: `config check` and `status` name it, and the kiosk (config-error event) keeps
+// its last good settings.
+TEST(ConfigCommand, AHandEditedMaskedHubAddressIsRefusedWhenTheFileIsRead) {
+    TempDir dir;
+    const fs::path file = dir.path() / "kiosk.toml";
+    const fs::path last_good = dir.path() / "kiosk.toml.last-good";
+    write_file(file, "[hub]\nurl = \"postgresql://kiosk:secret@hub/county\"\n");
+    ASSERT_TRUE(kiosk::load_config_with_fallback(file, last_good).issues.empty());
+    const std::string kMessage = "this is the masked form shown by config show; type the real password";
+
+    for (const char* masked :
+         {"postgresql://kiosk:••••@hub/county", "host=hub password=•••• user=kiosk",
+          "postgresql://kiosk@hub/county?password=••••", "postgresql://kiosk:••••/county"}) {
+        write_file(file, std::string("[kiosk]\nid = \"k1\"\n\n[hub]\nurl = \"") + masked + "\"\n");
+        const ConfigParse parsed = kiosk::read_config_file(file);
+        ASSERT_EQ(parsed.issues.size(), 1u) << masked << "\n" << all_issues(parsed);
+        EXPECT_EQ(parsed.issues[0].key, "hub.url");
+        EXPECT_EQ(parsed.issues[0].line, 5) << all_issues(parsed);
+        EXPECT_NE(parsed.issues[0].message.find(kMessage), std::string::npos) << all_issues(parsed);
+
+        const kiosk::LoadedConfig loaded = kiosk::load_config_with_fallback(file, last_good);
+        EXPECT_EQ(loaded.origin, kiosk::ConfigOrigin::LastGood) << masked;
+        EXPECT_EQ(loaded.config.hub_url, "postgresql://kiosk:secret@hub/county") << masked;
+        ASSERT_FALSE(loaded.issues.empty()) << masked;
+        EXPECT_NE(loaded.issues[0].to_string().find(kMessage), std::string::npos) << masked;
+        EXPECT_TRUE(kiosk::config_value_problem("hub.url", masked)) << masked;
+    }
+
+    auto result = run_ctl({"config", "check", "--config", file.string()});
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.err.find("hub.url: " + kMessage), std::string::npos) << result.err;
+    result = run_ctl({"status", "--data-dir", dir.path().string(), "--config", file.string()});
+    EXPECT_NE(result.out.find("HAS ERRORS"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find(kMessage), std::string::npos) << result.out;
+}
+
 }  // namespace
 }  // namespace medkiosk::test

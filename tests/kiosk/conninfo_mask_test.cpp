@@ -76,12 +76,80 @@ TEST(ConninfoMask, MasksAUriPasswordWithSpacesQuotesAndDelimiters) {
     EXPECT_EQ(mask_conninfo_password("bad address postgresql://u:pass word"),
               "bad address postgresql://u:••••");
     EXPECT_EQ(mask_conninfo_password("postgresql://:secret@h/db"), "postgresql://:••••@h/db");
-    // A host's port is not a password.
+    // A port that cannot be a password (after '@host', of a bracketed host, as ?port=) is shown.
     for (const char* address :
-         {"postgresql://hub:5432/county", "postgresql://h1:5432,h2:5433/db", "postgresql://[::1]:5432/db",
-          "cannot reach postgresql://hub:5432/db: refused", "postgresql://kiosk@hub:5432/db"}) {
+         {"postgresql://[::1]:5432/db", "postgresql://kiosk@hub:5432/db", "postgresql://@hub:5432/db",
+          "postgresql://kiosk@h1:5432,h2:5433/db", "cannot reach postgresql://kiosk@hub:5432/db: refused",
+          "postgresql://hub/county?port=5432"}) {
         EXPECT_EQ(mask_conninfo_password(address), address);
     }
+}
+
+// The red team's gap 1: "user:123456" with no '@' after it is read by libpq as host "user", port
+// 123456, but the technician may have meant a password and left out "@host". A password is possible,
+// so the digits are masked; the database and query after them stay readable. "hub:5432" has the same
+// shape and is masked too: write "user@hub:5432", "@hub:5432" or "?port=5432" to have the port shown.
+TEST(ConninfoMask, MasksAnAllDigitPasswordThatReadsAsAPort) {
+    EXPECT_EQ(mask_conninfo_password("postgresql://user:123456"), "postgresql://user:••••");
+    EXPECT_EQ(mask_conninfo_password("postgresql://user:123456/db"), "postgresql://user:••••/db");
+    EXPECT_EQ(mask_conninfo_password("postgres://user:123456/db?sslmode=require&password=s3"),
+              "postgres://user:••••/db?sslmode=require&password=••••");
+    EXPECT_EQ(mask_conninfo_password("cannot reach postgresql://user:123456/db: refused"),
+              "cannot reach postgresql://user:••••/db: refused");
+    EXPECT_EQ(mask_conninfo_password("hub.url = \"postgresql://user:123456\""),
+              "hub.url = \"postgresql://user:••••\"");
+    EXPECT_EQ(mask_conninfo_password("postgresql://hub:5432/county"), "postgresql://hub:••••/county");
+    EXPECT_EQ(mask_conninfo_password("postgresql://h1:5432,h2:5433/db"), "postgresql://h1:••••/db");
+    // "user:" with nothing after it holds no password.
+    EXPECT_EQ(mask_conninfo_password("postgresql://user:/db"), "postgresql://user:/db");
+}
+
+// The red team's gap 2: an address refused for its scheme (a typo, a missing ':', another protocol)
+// is shown in the refusal, so its password is masked whatever the scheme.
+TEST(ConninfoMask, MasksTheUserinfoPasswordOfAnyScheme) {
+    EXPECT_EQ(mask_conninfo_password("postgresq://u:pw@h/db"), "postgresq://u:••••@h/db");
+    EXPECT_EQ(mask_conninfo_password("postgres//u:pw@h"), "postgres//u:••••@h");
+    EXPECT_EQ(mask_conninfo_password("postgresql:/u:pw@h/db"), "postgresql:/u:••••@h/db");
+    EXPECT_EQ(mask_conninfo_password("http://u:pw@h"), "http://u:••••@h");
+    EXPECT_EQ(mask_conninfo_password("HTTPS://u:p w/x@h:443/db?password=s3"),
+              "HTTPS://u:••••@h:443/db?password=••••");
+    EXPECT_EQ(mask_conninfo_password("expected a PostgreSQL URL, got \"postgresq://u:pw@h/db\""),
+              "expected a PostgreSQL URL, got \"postgresq://u:••••@h/db\"");
+    EXPECT_EQ(mask_conninfo_password("bad: postgres//u:pw@h and http://v:pw2@g/x"),
+              "bad: postgres//u:••••@h and http://v:••••@g/x");
+    // A "word://" inside the password does not end the address early.
+    EXPECT_EQ(mask_conninfo_password("cannot reach postgresql://u:pa://ss@h/db: refused"),
+              "cannot reach postgresql://u:••••@h/db: refused");
+    // Without a password, or not a URI at all, nothing changes.
+    for (const char* text : {"http://h/x", "https://kiosk@h:8443/db", "camera:/dev/video0", "a/b//c",
+                             "video:/media/usb/clip.mp4", "see docs/hub.md"}) {
+        EXPECT_EQ(mask_conninfo_password(text), text);
+    }
+}
+
+// The red team's gap 3: an '@' in the query (application_name=a@b, options=x@y) is no userinfo's: only
+// the password before the host is masked, and the query's own password= still is.
+TEST(ConninfoMask, AnAtSignInTheQueryIsNotTheUserinfos) {
+    for (const char* address :
+         {"postgresql://h/db?application_name=a@b", "postgresql://h/db?sslmode=require&options=x@y",
+          "postgresql://kiosk@h/db?application_name=a@b"}) {
+        EXPECT_EQ(mask_conninfo_password(address), address);
+    }
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pw@h/db?application_name=a@b"),
+              "postgresql://u:••••@h/db?application_name=a@b");
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pw@h:5432/db?sslmode=require&options=x@y&password=s3"),
+              "postgresql://u:••••@h:5432/db?sslmode=require&options=x@y&password=••••");
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pw@h?application_name=a@b"),
+              "postgresql://u:••••@h?application_name=a@b");
+    EXPECT_EQ(mask_conninfo_password("cannot reach postgresql://u:pw@h/db?application_name=a@b: refused"),
+              "cannot reach postgresql://u:••••@h/db?application_name=a@b: refused");
+    // A database name with an '@' in it is no password either.
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pw@h/my@db"), "postgresql://u:••••@h/my@db");
+    // Port-shaped digits with an '@' only in the query: masked as in gap 1, the query kept.
+    EXPECT_EQ(mask_conninfo_password("postgresql://h:5432/db?options=x@y"),
+              "postgresql://h:••••/db?options=x@y");
+    // A password whose '?…=…' only looks like a query is masked whole rather than shown.
+    EXPECT_EQ(mask_conninfo_password("postgresql://u:pa/ss?x=y@h/db"), "postgresql://u:••••");
 }
 
 // The red team's F8: the client key's password, a percent-encoded query key, a double quote inside an

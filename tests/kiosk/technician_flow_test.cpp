@@ -366,6 +366,12 @@ TEST(TechnicianFlow, EveryBadFieldIsRefusedAtOnceAndOnlyAGoodDraftIsSent) {
     EXPECT_EQ(tech.saved().camera, "auto");
     EXPECT_EQ(office.saves, 0);
     tech.revert();
+    // The masked address the screen shows, typed back, is named as such (not "must start with …").
+    tech.draft().hub_url = "postgresql://kiosk:••••@hub.example/medkiosk";
+    EXPECT_FALSE(tech.save());
+    EXPECT_EQ(tech.errors().at("hub_url"), "tech.error.hub_url_masked");
+    EXPECT_EQ(office.saves, 0);
+    tech.revert();
     tech.draft().camera = "camera:0";
     tech.draft().kiosk_id = "county-3-kiosk-7";
     tech.draft().hub_url = "postgresql://hub.example/medkiosk";

@@ -10,10 +10,12 @@
 #include <thread>
 
 #include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/ledger_worker.hpp"
 #include "medkiosk/kiosk/users.hpp"
 #include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/storage/sync.hpp"
 #include "support/temp_dir.hpp"
 
 namespace medkiosk::kiosk {
@@ -132,6 +134,20 @@ TEST(HubProblem, AMalformedAddressIsNamedAndNotTried) {
         EXPECT_EQ(probe.message.find("secret"), std::string::npos) << probe.message;
         EXPECT_NE(probe.message.find("the hub address cannot be read"), std::string::npos) << probe.message;
         EXPECT_EQ(check_hub(address, 3).detail.find("secret"), std::string::npos);
+    }
+    // "user:123456" without '@host': libpq refuses 123456 as a port. The refusal names no part of it, and
+    // the masking the screen applies leaves its advice readable.
+    for (const char* address :
+         {"postgresql://kiosk:123456/hub", "postgresql://kiosk:pa/ss123456@127.0.0.1/hub"}) {
+        const HubTestReport report = check_hub(address, 3);
+        EXPECT_EQ(report.problem_key, "tech.hub.malformed") << address << ": " << report.detail;
+        EXPECT_EQ(report.detail.find("123456"), std::string::npos) << report.detail;
+        EXPECT_NE(report.detail.find("%-escape any / ? # @ :"), std::string::npos) << report.detail;
+        EXPECT_EQ(mask_conninfo_password(report.detail), report.detail);
+        auto session = storage::HubSession::connect(address, 3);
+        ASSERT_FALSE(session.ok()) << address;
+        EXPECT_EQ(session.error().message.find("123456"), std::string::npos) << session.error().message;
+        EXPECT_EQ(mask_conninfo_password(session.error().message), session.error().message);
     }
     // A well-formed address where nothing listens is still "no answer".
     const storage::HubProbe nobody =

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "medkiosk/kiosk/back_office.hpp"
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
 #include "pg_server.hpp"
 #include "support/temp_dir.hpp"
@@ -182,6 +183,24 @@ TEST_F(TechnicianHubTest, AMissingDatabaseIsToldAsSuch) {
     EXPECT_FALSE(report.ok);
     EXPECT_EQ(report.problem_key, "tech.hub.no_database") << report.detail;
     EXPECT_NE(report.detail.find("no_such_hub_db"), std::string::npos) << "libpq's words as the detail";
+}
+
+// The server quotes the database name it was given; a hub address pasted there (a misspelt scheme, a
+// "user:123456" without its '@host') carries the password into the detail, which the screen shows
+// through mask_conninfo_password: the password is masked there whatever the scheme (red team gaps 1, 2).
+TEST_F(TechnicianHubTest, APasswordTheServerQuotesBackIsMaskedAsTheScreenShowsIt) {
+    for (const std::string pasted : {"postgresq://kiosk:topsecret@hub/county", "http://kiosk:topsecret@hub",
+                                     "postgresql://kiosk:123456/county"}) {
+        const kiosk::HubTestReport report =
+            ask("host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=" + role +
+                " password=" + password + " dbname='" + pasted + "'");
+        EXPECT_EQ(report.problem_key, "tech.hub.no_database") << report.detail;
+        ASSERT_NE(report.detail.find(pasted.substr(0, pasted.find(':'))), std::string::npos) << report.detail;
+        const std::string shown = kiosk::mask_conninfo_password(report.detail);
+        EXPECT_EQ(shown.find("topsecret"), std::string::npos) << shown;
+        EXPECT_EQ(shown.find("123456"), std::string::npos) << shown;
+        EXPECT_NE(shown.find(kiosk::kMaskedPassword), std::string::npos) << shown;
+    }
 }
 
 // A web server on the port: whether the kiosk asks for TLS first (libpq's default, sslmode=prefer) or

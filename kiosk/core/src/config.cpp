@@ -47,7 +47,8 @@ constexpr std::array kKeys{
     ConfigKey{"policy.min_shelf_life_days", ConfigValueType::Integer,
               "a whole number of days from 0 to 3650, e.g. 90"},
     ConfigKey{"hub.url", ConfigValueType::String,
-              "\"\" (no hub yet) or a PostgreSQL URL, e.g. \"postgresql://hub.example:5432/medkiosk\""},
+              "\"\" (no hub yet) or a PostgreSQL URL, e.g. "
+              "\"postgresql://kiosk_k1:PASSWORD@hub.example:5432/medkiosk\""},
     ConfigKey{"sound.enabled", ConfigValueType::Boolean, "true (chimes on) or false (silent)"},
     ConfigKey{"sound.volume", ConfigValueType::Integer, "a whole number from 0 (silent) to 100, e.g. 70"},
     ConfigKey{"sound.device", ConfigValueType::String,
@@ -266,6 +267,17 @@ std::string shown_value(std::string_view dotted_name, std::string value) {
     return dotted_name == "hub.url" ? mask_conninfo_password(value) : value;
 }
 
+// Why a hub address holding kMaskedPassword is refused, wherever it comes from (`config set`, the
+// technician's screen, kiosk.toml edited by hand): it is the masked form that `config show`, the screen
+// and the logs print, copied back, and the kiosk would log in with the bullets as its password.
+constexpr const char* kMaskedHubAddress =
+    "this is the masked form shown by config show; type the real password "
+    "(medkioskctl config set hub.url 'postgresql://USER:PASSWORD@HOST/DB')";
+
+bool is_masked_hub_address(std::string_view dotted_name, std::string_view value) {
+    return dotted_name == "hub.url" && value.find(kMaskedPassword) != std::string_view::npos;
+}
+
 Result<std::string> read_whole_file(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return Error{ErrorCode::Io, std::string("cannot read the file: ") + std::strerror(errno)};
@@ -354,6 +366,10 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
             const ConfigKey* schema = find_config_key(dotted);
             if (schema == nullptr) {
                 issue(position_of(key.source()), dotted, "unknown key; [" + table_name + "] has " + known);
+                continue;
+            }
+            if (node.is_string() && is_masked_hub_address(dotted, node.as_string()->get())) {
+                issue(position_of(node.source()), dotted, kMaskedHubAddress);
                 continue;
             }
             bool applied = false;
@@ -489,6 +505,7 @@ LoadedConfig load_config_with_fallback(const fs::path& file, const fs::path& las
 std::optional<std::string> config_value_problem(std::string_view dotted_name, std::string_view value) {
     const ConfigKey* schema = find_config_key(dotted_name);
     if (schema == nullptr) return std::string("unknown key");
+    if (is_masked_hub_address(dotted_name, value)) return std::string(kMaskedHubAddress);
     KioskConfig scratch;
     bool applied = false;
     if (schema->type == ConfigValueType::Integer) {
@@ -526,11 +543,8 @@ std::vector<ConfigIssue> set_config_values(const fs::path& file,
             for (const auto& key : kKeys) known += (known.empty() ? "" : ", ") + std::string(key.name);
             return {{file_name, 0, 0, dotted_name, "unknown key; known keys: " + known}};
         }
-        if (dotted_name == "hub.url" && value.find(kMaskedPassword) != std::string::npos) {
-            // Copied from `config show` (or a log): writing it would replace the password with bullets.
-            return {{file_name, 0, 0, dotted_name,
-                     "this is the masked form shown by config show; type the real password"}};
-        }
+        if (is_masked_hub_address(dotted_name, value))
+            return {{file_name, 0, 0, dotted_name, kMaskedHubAddress}};
         if (schema->type == ConfigValueType::Integer) {
             std::int64_t number = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);

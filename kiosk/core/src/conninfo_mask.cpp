@@ -17,6 +17,25 @@ bool starts_with_nocase(std::string_view text, std::size_t at, std::string_view 
     return true;
 }
 
+bool is_scheme_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '+' || c == '-' || c == '.';
+}
+
+// The length of the "scheme://" that starts a URI at text[at], or 0. Any scheme, not only libpq's: a
+// hub address refused for a misspelt scheme ("postgresq://", "postgres//" without its ':', "http://")
+// is shown in the refusal, and its user:password@ is as secret as in a postgresql:// one.
+std::size_t uri_prefix_length(std::string_view text, std::size_t at) {
+    if (at >= text.size() || std::isalpha(static_cast<unsigned char>(text[at])) == 0) return 0;
+    if (at > 0 && is_scheme_char(text[at - 1])) return 0;  // inside a word: its start is the scheme's
+    std::size_t i = at + 1;
+    while (i < text.size() && is_scheme_char(text[i])) ++i;
+    const bool colon = i < text.size() && text[i] == ':';
+    if (colon) ++i;
+    std::size_t slashes = 0;
+    while (i + slashes < text.size() && text[i + slashes] == '/' && slashes < 2) ++slashes;
+    return slashes == 2 || (colon && slashes == 1) ? i + slashes - at : 0;
+}
+
 // Where the URI starting at `at` ends: whitespace or a quote that encloses it in a sentence.
 std::size_t uri_end(std::string_view text, std::size_t at) {
     while (at < text.size() && !is_space(text[at]) && text[at] != '"' && text[at] != '\'') ++at;
@@ -103,50 +122,85 @@ std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
     return out + mask_query(uri.substr(authority_end));
 }
 
-// Whether the text after a URI's first ':' (with no '@' after it) reads as a port, "5432" or
-// "5432,host2:5433": then the ':' was the host's, not the user's.
-bool reads_as_port(std::string_view after_colon) {
+// How many digits the text after a URI's first ':' starts with when nothing but the authority's end
+// follows them (a port's shape: "5432", "5432/db", "5432,host2:5433"), else npos.
+std::size_t port_digits(std::string_view after_colon) {
     std::size_t i = 0;
     while (i < after_colon.size() && std::isdigit(static_cast<unsigned char>(after_colon[i])) != 0) ++i;
-    return i == after_colon.size() ||
-           std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
-           is_space(after_colon[i]);
+    const bool delimited = i == after_colon.size() ||
+                           std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
+                           is_space(after_colon[i]);
+    return delimited ? i : std::string_view::npos;
 }
 
-// A URI starting at text[at] (its scheme `scheme_length` long) whose user is followed by ':': the
-// password may hold spaces, quotes, '/', '?' or '#' that libpq takes as they are, so it runs to the
-// LAST '@' of the address (of the whole text when the text is the address; in a sentence, of the line,
-// and followed by a host). Appends the masked URI to `out` and returns where it ends, or npos when the
-// ':' is a port's.
+// Where the authority that holds text[from] ends: at '/', '?', '#', whitespace or a quote.
+std::size_t authority_end(std::string_view text, std::size_t from, std::size_t limit) {
+    while (from < limit && std::string_view("/?#\"'").find(text[from]) == std::string_view::npos &&
+           !is_space(text[from]))
+        ++from;
+    return from;
+}
+
+// Whether the '@' at text[at_sign] is inside the value of a query parameter ("?application_name=a@b",
+// "&options=x@y"): the parameter it is in, from the last '?' or '&' after `from`, holds a '='. A
+// password that merely holds a '?' ("pa?ss@host") has no '=' there.
+bool in_query_value(std::string_view text, std::size_t from, std::size_t at_sign) {
+    const std::size_t query = text.rfind('?', at_sign);
+    if (query == std::string_view::npos || query < from) return false;
+    const std::size_t parameter = text.find_last_of("?&", at_sign);
+    return text.substr(parameter + 1, at_sign - parameter - 1).find('=') != std::string_view::npos;
+}
+
+// A URI starting at text[at] whose user is followed by ':' at `colon`. The password may hold spaces,
+// quotes, '?' or '#' that libpq takes as they are (and '/' or '@' that it cannot), so it runs to the
+// last '@' of the address that can end a userinfo (in a sentence, followed by a host): the last before
+// the address's first '/' when there is one (not one in the database name), else the last of all;
+// never an '@' in a query's value (application_name=a@b). The address is the whole text when the text
+// is the address; in a sentence, its line up to the next postgresql:// or postgres://. Appends the
+// masked URI to `out` and returns where it ends, or npos when there is nothing after the ':' to mask.
 std::size_t mask_uri_with_password(std::string_view text, std::size_t at, std::size_t colon,
                                    std::string& out) {
     const bool whole = at == 0;
     std::size_t region_end = text.size();
     if (!whole) {
         region_end = std::min(region_end, text.find('\n', colon));
-        for (std::string_view scheme : {"postgresql://", "postgres://"}) {
-            for (std::size_t next = colon; next < region_end; ++next)
-                if (starts_with_nocase(text, next, scheme)) {
-                    region_end = next;
-                    break;
-                }
-        }
+        // Only a hub address ends it: any "word://" could be part of the password ("pa://ss@host").
+        for (std::size_t next = colon; next < region_end; ++next)
+            if (starts_with_nocase(text, next, "postgresql://") ||
+                starts_with_nocase(text, next, "postgres://")) {
+                region_end = next;
+                break;
+            }
     }
-    std::size_t at_sign = std::string_view::npos;
-    for (std::size_t i = region_end; i > colon + 1; --i) {
-        if (text[i - 1] != '@') continue;
-        const char host = i < text.size() ? text[i] : '\0';
-        if (whole || std::isalnum(static_cast<unsigned char>(host)) != 0 || host == '[' || host == '/') {
-            at_sign = i - 1;
-            break;
-        }
+    const std::size_t first_slash = std::min(text.find('/', colon), region_end);
+    std::size_t last_before_slash = std::string_view::npos;
+    std::size_t last_of_all = std::string_view::npos;
+    for (std::size_t i = colon + 1; i < region_end; ++i) {
+        if (text[i] != '@' || in_query_value(text, colon, i)) continue;
+        const char host = i + 1 < text.size() ? text[i + 1] : '\0';
+        if (!whole && std::isalnum(static_cast<unsigned char>(host)) == 0 && host != '[' && host != '/')
+            continue;
+        last_of_all = i;
+        if (i < first_slash) last_before_slash = i;
     }
+    const std::size_t at_sign = last_before_slash != std::string_view::npos ? last_before_slash : last_of_all;
+    const std::string_view after_colon = text.substr(colon + 1, region_end - colon - 1);
     if (at_sign == std::string_view::npos) {
-        if (reads_as_port(text.substr(colon + 1, region_end - colon - 1))) return std::string_view::npos;
-        // No '@host' to be found: everything after the ':' may be the password.
+        const std::size_t digits = port_digits(after_colon);
+        const bool blank_password =
+            digits == 0 && !(whole && !after_colon.empty() && is_space(after_colon[0]));
+        if (blank_password) return std::string_view::npos;  // "user:" or "host:/db": nothing to hide
         out += text.substr(at, colon + 1 - at);
         out += kMaskedPassword;
-        return region_end;
+        // No '@host' to be found: everything after the ':' may be the password.
+        if (digits == std::string_view::npos || digits == 0) return region_end;
+        // "user:123456" reads to libpq as host "user", port 123456, but a technician who left out
+        // "@host" meant a password; "hub:5432" has the same shape. Masked either way (the red team's gap
+        // 1), the database and query after it shown: "user@hub:5432" or "?port=" shows a port.
+        const std::size_t query_begin = authority_end(text, colon + 1, region_end);
+        const std::size_t end = uri_end(text, query_begin);
+        out += mask_query(text.substr(query_begin, end - query_begin));
+        return end;
     }
     out += text.substr(at, colon + 1 - at);
     if (at_sign > colon + 1) out += kMaskedPassword;  // "user:@host" has an empty password
@@ -196,9 +250,7 @@ std::string mask_conninfo_password(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
-        std::size_t scheme_length = 0;
-        for (std::string_view scheme : {"postgresql://", "postgres://"})
-            if (scheme_length == 0 && starts_with_nocase(text, i, scheme)) scheme_length = scheme.size();
+        const std::size_t scheme_length = uri_prefix_length(text, i);
         if (scheme_length > 0) {
             // The user name runs to ':' (a password follows), '@', or the host's end.
             const std::size_t user_end = text.find_first_of(":@/?#[ \t\n\"'", i + scheme_length);

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "medkiosk/iso_date.hpp"
+#include "medkiosk/kiosk/conninfo_mask.hpp"
 #include "medkiosk/kiosk/event_log.hpp"
 #include "medkiosk/kiosk/policy_lookup.hpp"
 #include "medkiosk/kiosk/technician_office.hpp"
@@ -114,7 +115,10 @@ std::map<std::string, std::string> validate(const TechnicianSettings& settings) 
     for (const auto& [key, value] : config_values(settings)) {
         if (config_value_problem(key, value)) {
             const std::string& field = kFieldOf.at(key);
-            errors[field] = "tech.error." + field;
+            // The masked form the screen shows, typed back: "must start with postgresql://" would
+            // not tell the technician what is wrong.
+            const bool masked = key == "hub.url" && value.find(kMaskedPassword) != std::string::npos;
+            errors[field] = "tech.error." + field + (masked ? "_masked" : "");
         }
     }
     // A clinic-mode kiosk belongs to one clinic (as kiosk.toml's check says).
