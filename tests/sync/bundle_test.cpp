@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "medkiosk/storage/clinic_store.hpp"
+#include "medkiosk/storage/county.hpp"
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
 
@@ -176,13 +178,46 @@ TEST_F(BundleTest, AKioskClockTenMinutesFastIsMeasuredAndFlagged) {
         std::chrono::seconds(60),
         {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_NE(run.err.find("clock differs from the hub's"), std::string::npos) << run.out << run.err;
+    EXPECT_NE(run.err.find("the kiosk's clock differs from the hub's"), std::string::npos)
+        << run.out << run.err;
     // Hub minus kiosk: about minus ten minutes, kept in the ledger for the status screen.
     const auto status = run_ctl({"sync", "status", "--data-dir", kiosk.data_dir.string()});
     const auto at = status.out.find("clock skew:      -");
     ASSERT_NE(at, std::string::npos) << status.out;
     const long long measured = std::stoll(status.out.substr(at + 17));
     EXPECT_NEAR(static_cast<double>(measured), -600000.0, 5000.0);
+}
+
+// A clinic device syncs through the same command; the warning names it, not a kiosk it does not have.
+TEST_F(BundleTest, AClinicDevicesFastClockIsFlaggedAsTheClinicDevicesClock) {
+    const char* faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed";
+    (void)pg.scalar(
+        database,
+        "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) VALUES "
+        "('shitang-vc', '石塘村卫生室', 'Shitang clinic', 'village-clinic', '石塘镇', 'Shitang')");
+    const std::string device_id = unique_kiosk_id("skewdev");
+    const std::string password = "pw-" + device_id;
+    auto role = storage::add_clinic_device(*pg.admin(database), device_id, "shitang-vc", password);
+    ASSERT_TRUE(role.ok()) << role.error().message;
+    const fs::path data_dir = temp.path() / device_id;
+    fs::create_directories(data_dir);
+    {
+        storage::LedgerOptions options;
+        options.kiosk_id = device_id;
+        // Opening the clinic's store marks the ledger as a clinic device's (device.mode = clinic).
+        auto store = storage::ClinicStore::open(data_dir / "ledger.db", options, "shitang-vc");
+        ASSERT_TRUE(store.ok()) << store.error().message;
+    }
+    auto run = run_process(
+        {MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", data_dir.string(), "--hub",
+         pg.role_conninfo(database, role.value(), password)},
+        {}, std::chrono::seconds(60),
+        {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("the clinic device's clock differs from the hub's"), std::string::npos)
+        << run.out << run.err;
+    EXPECT_EQ(run.err.find("kiosk's"), std::string::npos) << run.err;
 }
 
 }  // namespace
