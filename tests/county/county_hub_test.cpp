@@ -28,6 +28,51 @@ std::string date_in(PgServer& pg, const std::string& database, int days) {
     return pg.scalar(database, "SELECT (current_date + " + std::to_string(days) + ")::text");
 }
 
+// Registers collection point `kiosk_id` and gives the hub its dispatch `uuid`, typed with `clinic_name`
+// (a name no clinic matches, so the hub holds it for clinic "other"): line 1, 3 packs of ibuprofen.
+void ingest_other_dispatch(storage::HubSession& admin, const std::string& kiosk_id, const std::string& uuid,
+                           const std::string& clinic_name) {
+    ASSERT_TRUE(storage::add_kiosk(admin, kiosk_id, "pw").ok());
+    const nlohmann::json payload = {{"uuid", uuid},
+                                    {"clinic", clinic_name},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", nlohmann::json::array()}};
+    auto inserted = admin.query(
+        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+        "VALUES ($1, $2, $3, now(), 3, $4::jsonb)",
+        {kiosk_id, uuid, clinic_name, payload.dump()});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    auto clinic = admin.query("SELECT clinic_id FROM hub.dispatch WHERE uuid = $1", {uuid});
+    ASSERT_TRUE(clinic.ok()) << clinic.error().message;
+    ASSERT_EQ(clinic.value().size(), 1u);
+    ASSERT_EQ(clinic.value()[0].at(0).value_or(""), "other");
+}
+
+// Clinic `clinic_id`'s arrival `uuid` of dispatch `dispatch` from `kiosk_id` as ingest_other_dispatch
+// (or the like) gives it: all 3 packs of its line 1 received, none damaged.
+nlohmann::json whole_line_arrival(const std::string& kiosk_id, const std::string& dispatch,
+                                  const std::string& uuid, const std::string& clinic_id) {
+    return nlohmann::json{{"uuid", uuid},
+                          {"clinic_id", clinic_id},
+                          {"dispatch_kiosk_id", kiosk_id},
+                          {"dispatch_uuid", dispatch},
+                          {"received_at", "2026-12-02T09:00:00Z"},
+                          {"lines",
+                           {{{"line", 1},
+                             {"product", "06901234567892"},
+                             {"expiry", "2027-06-30"},
+                             {"category", "fever"},
+                             {"expected", 3},
+                             {"received", 3},
+                             {"damaged", 0}}}}};
+}
+
 TEST_F(CountyFixture, AHubFromBeforeClinicsMatchesItsFreeTextDispatchesOrKeepsThemAsOther) {
     // A database holding the hub as it was before issue 17, with dispatches typed as free text.
     const std::string old_hub =
@@ -547,19 +592,7 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
                    "', now(), 1, 'gs1', '06901234567892', 3, 'sealed', 'accept', 'ok', 'pending')")
             .ok());
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-twin"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-twin", dispatch, uuid, clinic);
     };
     const auto given = [](const std::string& uuid, const std::string& clinic, const std::string& arrival_uuid,
                           int quantity) {
@@ -754,38 +787,10 @@ TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce)
     auto clinic_a = make_clinic_device("other-a", "shitang-vc");
     auto clinic_b = make_clinic_device("other-b", "hexi-vc");
     auto admin = pg.admin(database);
-    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-other", "pw").ok());
     const std::string dispatch = "8e0c2a9e-4444-4a4a-8a8a-000000000001";
-    const nlohmann::json payload = {{"uuid", dispatch},
-                                    {"clinic", "Dr Wang's"},
-                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
-                                    {"lines",
-                                     {{{"line", 1},
-                                       {"product", "06901234567892"},
-                                       {"expiry", "2027-06-30"},
-                                       {"category", "fever"},
-                                       {"quantity", 3}}}},
-                                    {"items", nlohmann::json::array()}};
-    auto inserted = admin->query(
-        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
-        "VALUES ('cp-other', $1, 'Dr Wang''s', now(), 3, $2::jsonb)",
-        {dispatch, payload.dump()});
-    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
-    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    ASSERT_NO_FATAL_FAILURE(ingest_other_dispatch(*admin, "cp-other", dispatch, "Dr Wang's"));
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-other"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-other", dispatch, uuid, clinic);
     };
     const auto counted = [&] {
         return hub_text(
@@ -874,38 +879,10 @@ TEST_F(CountyFixture, AnArrivalFromATransactionBegunEarlyDoesNotTakeOverAnOtherD
     auto genuine = make_clinic_device("early-a", "shitang-vc");
     auto attacker = make_clinic_device("early-b", "hexi-vc");
     auto admin = pg.admin(database);
-    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-early", "pw").ok());
     const std::string dispatch = "8e0c2a9e-5555-4a4a-8a8a-000000000001";
-    const nlohmann::json payload = {{"uuid", dispatch},
-                                    {"clinic", "Dr Li's"},
-                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
-                                    {"lines",
-                                     {{{"line", 1},
-                                       {"product", "06901234567892"},
-                                       {"expiry", "2027-06-30"},
-                                       {"category", "fever"},
-                                       {"quantity", 3}}}},
-                                    {"items", nlohmann::json::array()}};
-    auto inserted = admin->query(
-        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
-        "VALUES ('cp-early', $1, 'Dr Li''s', now(), 3, $2::jsonb)",
-        {dispatch, payload.dump()});
-    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
-    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    ASSERT_NO_FATAL_FAILURE(ingest_other_dispatch(*admin, "cp-early", dispatch, "Dr Li's"));
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-early"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-early", dispatch, uuid, clinic);
     };
 
     // The attacker's transaction begins (and fixes its now()) before the genuine clinic confirms.
