@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "medkiosk/storage/clinic_store.hpp"
-#include "medkiosk/storage/county.hpp"
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
 
@@ -192,26 +191,16 @@ TEST_F(BundleTest, AKioskClockTenMinutesFastIsMeasuredAndFlagged) {
 TEST_F(BundleTest, AClinicDevicesFastClockIsFlaggedAsTheClinicDevicesClock) {
     const char* faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
     if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed";
-    (void)pg.scalar(
-        database,
-        "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) VALUES "
-        "('shitang-vc', '石塘村卫生室', 'Shitang clinic', 'village-clinic', '石塘镇', 'Shitang')");
-    const std::string device_id = unique_kiosk_id("skewdev");
-    const std::string password = "pw-" + device_id;
-    auto role = storage::add_clinic_device(*pg.admin(database), device_id, "shitang-vc", password);
-    ASSERT_TRUE(role.ok()) << role.error().message;
-    const fs::path data_dir = temp.path() / device_id;
-    fs::create_directories(data_dir);
+    const auto device = make_clinic_kiosk("skewdev", "shitang-vc");
     {
         storage::LedgerOptions options;
-        options.kiosk_id = device_id;
+        options.kiosk_id = device.id;
         // Opening the clinic's store marks the ledger as a clinic device's (device.mode = clinic).
-        auto store = storage::ClinicStore::open(data_dir / "ledger.db", options, "shitang-vc");
+        auto store = storage::ClinicStore::open(device.ledger_file, options, "shitang-vc");
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
     auto run = run_process(
-        {MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", data_dir.string(), "--hub",
-         pg.role_conninfo(database, role.value(), password)},
+        {MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", device.data_dir.string(), "--hub", device.conninfo},
         {}, std::chrono::seconds(60),
         {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
     EXPECT_EQ(run.exit_code, 0) << run.err;

@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "medkiosk/storage/county.hpp"
 #include "sync_fixture.hpp"
 
 namespace medkiosk::test {
@@ -113,15 +112,8 @@ TEST_F(HubLimitsTest, DatesOutsideThirtyYearsEitherWayAreRefusedWithTheFieldAndT
 // A clinic device's records share the window, and the reason names the device its technician looks at:
 // "check the kiosk's clock" sent a clinic's technician looking for a kiosk the clinic does not have.
 TEST_F(HubLimitsTest, AClinicDevicesDatesOutsideTheWindowNameTheClinicDevicesClock) {
-    (void)pg.scalar(
-        database,
-        "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) VALUES "
-        "('shitang-vc', '石塘村卫生室', 'Shitang clinic', 'village-clinic', '石塘镇', 'Shitang')");
-    const std::string device_id = unique_kiosk_id("clockdev");
-    const std::string password = "pw-" + device_id;
-    auto role = storage::add_clinic_device(*pg.admin(database), device_id, "shitang-vc", password);
-    ASSERT_TRUE(role.ok()) << role.error().message;
-    auto session = storage::HubSession::connect(pg.role_conninfo(database, role.value(), password));
+    const auto device = make_clinic_kiosk("clockdev", "shitang-vc");
+    auto session = storage::HubSession::connect(device.conninfo);
     ASSERT_TRUE(session.ok()) << session.error().message;
     const auto record = [](const std::string& entity, int n, const std::string& fields) {
         return ingest_element(entity, uuid_n(n),
@@ -147,7 +139,7 @@ TEST_F(HubLimitsTest, AClinicDevicesDatesOutsideTheWindowNameTheClinicDevicesClo
         EXPECT_NE(detail.find("check the clinic device's clock"), std::string::npos) << detail;
         EXPECT_EQ(detail.find("kiosk"), std::string::npos) << detail;
     }
-    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record WHERE kiosk_id = '" + device_id + "'"), 0);
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record WHERE kiosk_id = '" + device.id + "'"), 0);
 }
 
 TEST_F(HubLimitsTest, OversizedRecordsAreRefusedAndADispatchOfAThousandPacksIsNot) {
