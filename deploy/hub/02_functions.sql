@@ -24,13 +24,16 @@ CREATE OR REPLACE FUNCTION hub.in_window(v pg_catalog.text) RETURNS pg_catalog.b
            END
 $$;
 
--- The reason for a date outside the window, naming the record kind, the field and the window.
+-- The reason for a date outside the window, naming the record kind, the field, the window and the
+-- device whose clock to check: a clinic's records (part 4, hub.clinic_record) come from a clinic device,
+-- whose technician would look in vain for a kiosk.
 CREATE OR REPLACE FUNCTION hub.date_problem(ent pg_catalog.text, field pg_catalog.text, p pg_catalog.jsonb)
     RETURNS pg_catalog.text
     LANGUAGE sql STABLE AS $$
     SELECT format('%s %s "%s" is not a date between %s and %s (the hub''s today -/+ 30 years); '
-                  'check the kiosk''s clock', ent, field, left(p->>field, 40),
-                  (now() - interval '30 years')::pg_catalog.date, (now() + interval '30 years')::pg_catalog.date)
+                  'check the %s''s clock', ent, field, left(p->>field, 40),
+                  (now() - interval '30 years')::pg_catalog.date, (now() + interval '30 years')::pg_catalog.date,
+                  CASE WHEN ent IN ('arrival', 'given_out', 'clinic_disposal') THEN 'clinic device' ELSE 'kiosk' END)
 $$;
 
 -- Why a dispatch's items may not be stored, or NULL when they may: each a drop-off uuid with 1 to 10000

@@ -148,8 +148,19 @@ CREATE OR REPLACE FUNCTION hub.receipt_lookup(code pg_catalog.text)
         FROM lines l
         JOIN mine m ON m.kiosk_id = l.kiosk_id AND m.uuid = l.dropoff_uuid
         JOIN hub.dispatch d ON d.kiosk_id = l.kiosk_id AND d.uuid = l.dispatch_uuid
-        -- The one arrival that counts: a claim by a clinic the dispatch was not sent to follows no pack.
-        LEFT JOIN hub.arrival_counted a ON a.dispatch_kiosk_id = l.kiosk_id AND a.dispatch_uuid = l.dispatch_uuid
+        -- The one arrival that counts (a claim by a clinic the dispatch was not sent to follows no pack),
+        -- and only through its line the public figures count (hub.arrival_line_counted: the product
+        -- and no more packs than this manifest line listed); a line counted as extra packs holds none
+        -- of the donor's. Otherwise the receipt would show packs given out that no report counts.
+        LEFT JOIN LATERAL (
+            SELECT c.kiosk_id, c.uuid FROM hub.arrival_counted c
+            WHERE c.dispatch_kiosk_id = l.kiosk_id AND c.dispatch_uuid = l.dispatch_uuid
+              AND EXISTS (
+                  SELECT FROM hub.arrival_line_counted lc
+                  JOIN hub.arrival_line al
+                    ON al.kiosk_id = lc.kiosk_id AND al.arrival_uuid = lc.arrival_uuid AND al.line_no = lc.line_no
+                  WHERE lc.kiosk_id = c.kiosk_id AND lc.arrival_uuid = c.uuid AND lc.line_no = l.line_no
+                    AND NOT al.extra)) a ON true
     ), used AS (
         SELECT p.kiosk_id, p.dropoff_uuid, p.quantity,
                greatest(0, least(p.first_pack + p.quantity, coalesce(g.total, 0)) - p.first_pack) AS given,

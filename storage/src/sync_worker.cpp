@@ -651,4 +651,8 @@ SyncProgress SyncWorker::progress() const {
     return impl_->progress;
 }
 
+bool SyncWorker::clinic_device() const {
+    return impl_->clinic_device;
+}
+
 }  // namespace medkiosk::storage

@@ -28,6 +28,51 @@ std::string date_in(PgServer& pg, const std::string& database, int days) {
     return pg.scalar(database, "SELECT (current_date + " + std::to_string(days) + ")::text");
 }
 
+// Registers collection point `kiosk_id` and gives the hub its dispatch `uuid`, typed with `clinic_name`
+// (a name no clinic matches, so the hub holds it for clinic "other"): line 1, 3 packs of ibuprofen.
+void ingest_other_dispatch(storage::HubSession& admin, const std::string& kiosk_id, const std::string& uuid,
+                           const std::string& clinic_name) {
+    ASSERT_TRUE(storage::add_kiosk(admin, kiosk_id, "pw").ok());
+    const nlohmann::json payload = {{"uuid", uuid},
+                                    {"clinic", clinic_name},
+                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
+                                    {"lines",
+                                     {{{"line", 1},
+                                       {"product", "06901234567892"},
+                                       {"expiry", "2027-06-30"},
+                                       {"category", "fever"},
+                                       {"quantity", 3}}}},
+                                    {"items", nlohmann::json::array()}};
+    auto inserted = admin.query(
+        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+        "VALUES ($1, $2, $3, now(), 3, $4::jsonb)",
+        {kiosk_id, uuid, clinic_name, payload.dump()});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+    auto clinic = admin.query("SELECT clinic_id FROM hub.dispatch WHERE uuid = $1", {uuid});
+    ASSERT_TRUE(clinic.ok()) << clinic.error().message;
+    ASSERT_EQ(clinic.value().size(), 1u);
+    ASSERT_EQ(clinic.value()[0].at(0).value_or(""), "other");
+}
+
+// Clinic `clinic_id`'s arrival `uuid` of dispatch `dispatch` from `kiosk_id` as ingest_other_dispatch
+// (or the like) gives it: all 3 packs of its line 1 received, none damaged.
+nlohmann::json whole_line_arrival(const std::string& kiosk_id, const std::string& dispatch,
+                                  const std::string& uuid, const std::string& clinic_id) {
+    return nlohmann::json{{"uuid", uuid},
+                          {"clinic_id", clinic_id},
+                          {"dispatch_kiosk_id", kiosk_id},
+                          {"dispatch_uuid", dispatch},
+                          {"received_at", "2026-12-02T09:00:00Z"},
+                          {"lines",
+                           {{{"line", 1},
+                             {"product", "06901234567892"},
+                             {"expiry", "2027-06-30"},
+                             {"category", "fever"},
+                             {"expected", 3},
+                             {"received", 3},
+                             {"damaged", 0}}}}};
+}
+
 TEST_F(CountyFixture, AHubFromBeforeClinicsMatchesItsFreeTextDispatchesOrKeepsThemAsOther) {
     // A database holding the hub as it was before issue 17, with dispatches typed as free text.
     const std::string old_hub =
@@ -547,19 +592,7 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
                    "', now(), 1, 'gs1', '06901234567892', 3, 'sealed', 'accept', 'ok', 'pending')")
             .ok());
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-twin"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-twin", dispatch, uuid, clinic);
     };
     const auto given = [](const std::string& uuid, const std::string& clinic, const std::string& arrival_uuid,
                           int quantity) {
@@ -656,6 +689,97 @@ TEST_F(CountyFixture, AnotherClinicsEarlyClaimOnADispatchNeitherLocksItsClinicOu
     EXPECT_EQ(hub_text("SELECT count(*) FROM hub.arrival WHERE dispatch_uuid = '" + dispatch + "'"), "2");
 }
 
+// The donor's receipt follows a pack only through an arrival line the public figures count
+// (hub.arrival_line_counted): a line whose product is not the one the dispatch listed, or that claims
+// more packs than it listed, counts nowhere, so its packs given out must not show on the receipt either.
+// Packs a clinic counted as extra (not on the manifest) are not the donor's, whatever their line number.
+TEST_F(CountyFixture, TheReceiptLookupShowsPacksGivenOutOnlyFromArrivalLinesTheReportsCount) {
+    add_clinics();
+    auto device = make_clinic_device("lookup", "shitang-vc");
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-look", "pw").ok());
+    const std::string session = "50000000-7777-4000-8000-000000000001";
+    ASSERT_TRUE(admin
+                    ->exec("INSERT INTO hub.session (kiosk_id, session_uuid, session_id, receipt_code, "
+                           "started_at) VALUES ('cp-look', '" +
+                           session +
+                           "', 1, 'LOOK-CODE', now()); INSERT INTO hub.receipt_code VALUES ('LOOK-CODE', "
+                           "'cp-look', '" +
+                           session + "')")
+                    .ok());
+    const std::string listed_product = "06901234567892";
+    // Drop-off n (3 packs) goes on line 1 of its own dispatch; a clinic confirms that line as
+    // `arrived_product` with `received` packs (as extra packs when `extra`) and gives 2 of them out.
+    const auto dispatched_and_given = [&](int n, const std::string& arrived_product, int received,
+                                          bool extra = false) {
+        const std::string tail = std::to_string(n);
+        const std::string dropoff = "d0000000-7777-4000-8000-00000000000" + tail;
+        const std::string dispatch = "8e0c2a9e-7777-4a4a-8a8a-00000000000" + tail;
+        const std::string arrival = "a0000000-7777-4000-8000-00000000000" + tail;
+        const nlohmann::json payload = {
+            {"uuid", dispatch},
+            {"clinic", "Shitang Village Clinic"},
+            {"clinic_id", "shitang-vc"},
+            {"dispatched_at", "2026-12-01T08:00:00Z"},
+            {"lines",
+             {{{"line", 1},
+               {"product", listed_product},
+               {"expiry", "2027-06-30"},
+               {"category", "fever"},
+               {"quantity", 3}}}},
+            {"items", {{{"dropoff_uuid", dropoff}, {"line", 1}, {"quantity", 3}}}}};
+        for (const auto& [sql, params] : std::vector<std::pair<std::string, std::vector<std::string>>>{
+                 {"INSERT INTO hub.dropoff (kiosk_id, uuid, session_id, session_uuid, recorded_at, sequence, "
+                  "scheme, gtin, quantity, condition, decision, reason, review_state) VALUES ('cp-look', $1, "
+                  "1, $2, now(), $3::integer, 'gs1', $4, 3, 'sealed', 'accept', 'ok', 'pending')",
+                  {dropoff, session, tail, listed_product}},
+                 {"INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
+                  "VALUES ('cp-look', $1, 'Shitang Village Clinic', now(), 3, $2::jsonb)",
+                  {dispatch, payload.dump()}},
+                 {"INSERT INTO hub.dispatch_item VALUES ('cp-look', $1, $2, 3)", {dispatch, dropoff}}}) {
+            auto inserted = admin->query(sql, params);
+            ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+        }
+        const nlohmann::json confirmed = {{"uuid", arrival},
+                                          {"clinic_id", "shitang-vc"},
+                                          {"dispatch_kiosk_id", "cp-look"},
+                                          {"dispatch_uuid", dispatch},
+                                          {"received_at", "2026-12-02T09:00:00Z"},
+                                          {"lines",
+                                           {{{"line", 1},
+                                             {"product", arrived_product},
+                                             {"expiry", "2027-06-30"},
+                                             {"category", "fever"},
+                                             {"expected", extra ? 0 : 3},
+                                             {"received", received},
+                                             {"damaged", 0},
+                                             {"extra", extra}}}}};
+        const nlohmann::json given = {{"uuid", "b0000000-7777-4000-8000-00000000000" + tail},
+                                      {"clinic_id", "shitang-vc"},
+                                      {"arrival_uuid", arrival},
+                                      {"line", 1},
+                                      {"quantity", 2},
+                                      {"given_on", "2026-12-03"}};
+        const auto answers = clinic_ingest(device, batch({{"arrival", confirmed}, {"given_out", given}}));
+        ASSERT_EQ(answers.size(), 2u);
+        EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+        EXPECT_EQ(answers[1].first, "inserted") << answers[1].second;
+    };
+    dispatched_and_given(1, "06909999999990", 3);  // not the product the dispatch listed on line 1
+    dispatched_and_given(2, listed_product, 5);    // more packs than the dispatch listed
+    dispatched_and_given(3, listed_product, 3);    // as listed: counted
+    dispatched_and_given(4, listed_product, 3,
+                         true);  // extra packs, numbered as the listed line (a bad device)
+
+    // The reports count the counted line's 2 and the extra line's 2.
+    EXPECT_EQ(hub_text("SELECT coalesce(sum(given_out), 0) FROM hub.report_clinic_use"), "4");
+    EXPECT_EQ(hub_text("SELECT string_agg(item || ': ' || outcome || ' ' || dispatched || ' ' || given_out, "
+                       "'; ' ORDER BY item) FROM hub.receipt_lookup('look-code')"),
+              "1: dispatched 3 0; 2: dispatched 3 0; 3: partly given out 3 2; 4: dispatched 3 0")
+        << "the receipt shows packs given out from an arrival line the reports do not count as the "
+           "manifest's";
+}
+
 // A dispatch typed with a clinic name the hub matched to no clinic ("other") may be confirmed by any
 // clinic: it counts once, the first arrival the hub took, until the bureau's clinics say whose it is.
 TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce) {
@@ -663,38 +787,10 @@ TEST_F(CountyFixture, ADispatchToAnUnknownClinicConfirmedByTwoClinicsCountsOnce)
     auto clinic_a = make_clinic_device("other-a", "shitang-vc");
     auto clinic_b = make_clinic_device("other-b", "hexi-vc");
     auto admin = pg.admin(database);
-    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-other", "pw").ok());
     const std::string dispatch = "8e0c2a9e-4444-4a4a-8a8a-000000000001";
-    const nlohmann::json payload = {{"uuid", dispatch},
-                                    {"clinic", "Dr Wang's"},
-                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
-                                    {"lines",
-                                     {{{"line", 1},
-                                       {"product", "06901234567892"},
-                                       {"expiry", "2027-06-30"},
-                                       {"category", "fever"},
-                                       {"quantity", 3}}}},
-                                    {"items", nlohmann::json::array()}};
-    auto inserted = admin->query(
-        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
-        "VALUES ('cp-other', $1, 'Dr Wang''s', now(), 3, $2::jsonb)",
-        {dispatch, payload.dump()});
-    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
-    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    ASSERT_NO_FATAL_FAILURE(ingest_other_dispatch(*admin, "cp-other", dispatch, "Dr Wang's"));
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-other"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-other", dispatch, uuid, clinic);
     };
     const auto counted = [&] {
         return hub_text(
@@ -783,38 +879,10 @@ TEST_F(CountyFixture, AnArrivalFromATransactionBegunEarlyDoesNotTakeOverAnOtherD
     auto genuine = make_clinic_device("early-a", "shitang-vc");
     auto attacker = make_clinic_device("early-b", "hexi-vc");
     auto admin = pg.admin(database);
-    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-early", "pw").ok());
     const std::string dispatch = "8e0c2a9e-5555-4a4a-8a8a-000000000001";
-    const nlohmann::json payload = {{"uuid", dispatch},
-                                    {"clinic", "Dr Li's"},
-                                    {"dispatched_at", "2026-12-01T08:00:00Z"},
-                                    {"lines",
-                                     {{{"line", 1},
-                                       {"product", "06901234567892"},
-                                       {"expiry", "2027-06-30"},
-                                       {"category", "fever"},
-                                       {"quantity", 3}}}},
-                                    {"items", nlohmann::json::array()}};
-    auto inserted = admin->query(
-        "INSERT INTO hub.dispatch (kiosk_id, uuid, clinic, dispatched_at, item_count, payload) "
-        "VALUES ('cp-early', $1, 'Dr Li''s', now(), 3, $2::jsonb)",
-        {dispatch, payload.dump()});
-    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
-    ASSERT_EQ(hub_text("SELECT clinic_id FROM hub.dispatch WHERE uuid = '" + dispatch + "'"), "other");
+    ASSERT_NO_FATAL_FAILURE(ingest_other_dispatch(*admin, "cp-early", dispatch, "Dr Li's"));
     const auto arrival = [&](const std::string& uuid, const std::string& clinic) {
-        return nlohmann::json{{"uuid", uuid},
-                              {"clinic_id", clinic},
-                              {"dispatch_kiosk_id", "cp-early"},
-                              {"dispatch_uuid", dispatch},
-                              {"received_at", "2026-12-02T09:00:00Z"},
-                              {"lines",
-                               {{{"line", 1},
-                                 {"product", "06901234567892"},
-                                 {"expiry", "2027-06-30"},
-                                 {"category", "fever"},
-                                 {"expected", 3},
-                                 {"received", 3},
-                                 {"damaged", 0}}}}};
+        return whole_line_arrival("cp-early", dispatch, uuid, clinic);
     };
 
     // The attacker's transaction begins (and fixes its now()) before the genuine clinic confirms.

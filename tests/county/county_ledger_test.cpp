@@ -316,6 +316,28 @@ class ClinicLedgerTest : public CountyLedgerTest {
         return opened.ok() ? std::move(opened).value() : nullptr;
     }
     std::int64_t clinic_local(const std::string& sql) { return RawDb(clinic_file, true).integer(sql); }
+
+    // The lists a test of cp-a's damaged key row checks against: the nurse's arrival of a 2-line list
+    // collection point cp-a signed, and the same list unsigned with its first line raised to 900 packs
+    // (a forgery once the device knows cp-a signs).
+    struct CpALists {
+        std::filesystem::path key_file;  // cp-a's signing key, made under dir/cp-a
+        ArrivalInput input;
+        ArrivalInput forged;
+    };
+    CpALists signed_by_cp_a_and_forged() {
+        CpALists lists;
+        lists.key_file = dir.path() / "cp-a" / "kiosk_sign.key";
+        std::filesystem::create_directories(lists.key_file.parent_path());
+        lists.input.user_id = nurse;
+        lists.input.manifest = sample_manifest(2);
+        auto signed_list = sign_manifest(lists.input.manifest, lists.key_file);
+        EXPECT_TRUE(signed_list.ok()) << (signed_list.ok() ? "" : signed_list.error().message);
+        lists.forged = lists.input;
+        lists.forged.manifest.signature.clear();
+        lists.forged.manifest.lines[0].quantity = 900;
+        return lists;
+    }
 };
 
 TEST_F(ClinicLedgerTest, AnArrivalCountsMissingDamagedAndExtraPacksOnce) {
@@ -391,15 +413,8 @@ TEST_F(ClinicLedgerTest, AListChangedAfterSigningIsRefusedOneNotYetCheckableIsTa
 // that collection point, so it signs every list: neither a forged unsigned list nor a signed one passes
 // as unchecked, and the technician is told what to do. (The sync fetches the key again: clinic_feed_test.)
 TEST_F(ClinicLedgerTest, ADamagedKeyRowRefusesItsCollectionPointsListsAndSaysWhatToDo) {
-    const auto key_file = dir.path() / "cp-a" / "kiosk_sign.key";
-    std::filesystem::create_directories(key_file.parent_path());
-    ArrivalInput input;
-    input.user_id = nurse;
-    input.manifest = sample_manifest(2);
-    ASSERT_TRUE(sign_manifest(input.manifest, key_file).ok());
-    ArrivalInput forged = input;
-    forged.manifest.signature.clear();
-    forged.manifest.lines[0].quantity = 900;
+    const auto [key_file, input, forged] = signed_by_cp_a_and_forged();
+    ASSERT_FALSE(input.manifest.signature.empty());
     const std::pair<std::string, std::string> damaged_rows[] = {
         {"'{\"kiosk_id\": \"cp-a\", \"public_key\": \"7f3a'", "it is not readable JSON"},
         {"json_object('kiosk_id', 'cp-a', 'public_key', '')", "its key is empty"},
@@ -439,15 +454,8 @@ TEST_F(ClinicLedgerTest, ADamagedKeyRowRefusesItsCollectionPointsListsAndSaysWha
 // another deleted value, or under the id with spaces or in capitals, was changed on this device: it must
 // not make the point look keyless (an unsigned list would pass), and the technician is told which row.
 TEST_F(ClinicLedgerTest, AKeyRowWithAnOddDeletedValueOrAMisspelledIdRefusesListsAndNamesTheRow) {
-    const auto key_file = dir.path() / "cp-a" / "kiosk_sign.key";
-    std::filesystem::create_directories(key_file.parent_path());
-    ArrivalInput input;
-    input.user_id = nurse;
-    input.manifest = sample_manifest(2);
-    ASSERT_TRUE(sign_manifest(input.manifest, key_file).ok());
-    ArrivalInput forged = input;
-    forged.manifest.signature.clear();
-    forged.manifest.lines[0].quantity = 900;
+    const auto [key_file, input, forged] = signed_by_cp_a_and_forged();
+    ASSERT_FALSE(input.manifest.signature.empty());
     const std::string body =
         "json_object('kiosk_id', 'cp-a', 'public_key', '" + kiosk_public_key(key_file).value() + "')";
     const std::pair<std::string, std::vector<std::string>> damaged_rows[] = {

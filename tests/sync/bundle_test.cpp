@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "medkiosk/storage/clinic_store.hpp"
 #include "support/cannot_run_here.hpp"
 #include "support/process.hpp"
 #include "sync_fixture.hpp"
@@ -177,13 +178,36 @@ TEST_F(BundleTest, AKioskClockTenMinutesFastIsMeasuredAndFlagged) {
         std::chrono::seconds(60),
         {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
     EXPECT_EQ(run.exit_code, 0) << run.err;
-    EXPECT_NE(run.err.find("clock differs from the hub's"), std::string::npos) << run.out << run.err;
+    EXPECT_NE(run.err.find("the kiosk's clock differs from the hub's"), std::string::npos)
+        << run.out << run.err;
     // Hub minus kiosk: about minus ten minutes, kept in the ledger for the status screen.
     const auto status = run_ctl({"sync", "status", "--data-dir", kiosk.data_dir.string()});
     const auto at = status.out.find("clock skew:      -");
     ASSERT_NE(at, std::string::npos) << status.out;
     const long long measured = std::stoll(status.out.substr(at + 17));
     EXPECT_NEAR(static_cast<double>(measured), -600000.0, 5000.0);
+}
+
+// A clinic device syncs through the same command; the warning names it, not a kiosk it does not have.
+TEST_F(BundleTest, AClinicDevicesFastClockIsFlaggedAsTheClinicDevicesClock) {
+    const char* faketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+    if (!fs::exists(faketime)) GTEST_SKIP() << "libfaketime is not installed";
+    const auto device = make_clinic_kiosk("skewdev", "shitang-vc");
+    {
+        storage::LedgerOptions options;
+        options.kiosk_id = device.id;
+        // Opening the clinic's store marks the ledger as a clinic device's (device.mode = clinic).
+        auto store = storage::ClinicStore::open(device.ledger_file, options, "shitang-vc");
+        ASSERT_TRUE(store.ok()) << store.error().message;
+    }
+    auto run = run_process(
+        {MEDKIOSKCTL_PATH, "sync", "run", "--data-dir", device.data_dir.string(), "--hub", device.conninfo},
+        {}, std::chrono::seconds(60),
+        {std::string("LD_PRELOAD=") + faketime, "FAKETIME=+10m", "FAKETIME_DONT_FAKE_MONOTONIC=1"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find("the clinic device's clock differs from the hub's"), std::string::npos)
+        << run.out << run.err;
+    EXPECT_EQ(run.err.find("kiosk's"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -109,6 +109,39 @@ TEST_F(HubLimitsTest, DatesOutsideThirtyYearsEitherWayAreRefusedWithTheFieldAndT
         0);
 }
 
+// A clinic device's records share the window, and the reason names the device its technician looks at:
+// "check the kiosk's clock" sent a clinic's technician looking for a kiosk the clinic does not have.
+TEST_F(HubLimitsTest, AClinicDevicesDatesOutsideTheWindowNameTheClinicDevicesClock) {
+    const auto device = make_clinic_kiosk("clockdev", "shitang-vc");
+    auto session = storage::HubSession::connect(device.conninfo);
+    ASSERT_TRUE(session.ok()) << session.error().message;
+    const auto record = [](const std::string& entity, int n, const std::string& fields) {
+        return ingest_element(entity, uuid_n(n),
+                              R"({"uuid":")" + uuid_n(n) + R"(","clinic_id":"shitang-vc",)" + fields + "}");
+    };
+    const std::vector<std::string> elements = {
+        record("arrival", 1, R"("received_at":"9999-12-31T00:00:00Z","lines":[])"),
+        record("given_out", 2, R"("given_on":"infinity","quantity":1)"),
+        record("clinic_disposal", 3, R"("disposed_on":"0001-01-01","quantity":1)"),
+    };
+    std::string batch = "[";
+    for (const auto& element : elements) batch += (batch.size() > 1 ? "," : "") + element;
+    batch += "]";
+    auto rows = session.value()->query(
+        "SELECT rec_id, outcome, coalesce(detail, '') FROM hub.clinic_ingest($1::jsonb)", {batch});
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows.value().size(), elements.size());
+    for (const auto& row : rows.value()) {
+        const std::string detail = row.at(2).value_or("");
+        SCOPED_TRACE(row.at(0).value_or(""));
+        EXPECT_EQ(row.at(1).value_or(""), "invalid") << detail;
+        EXPECT_NE(detail.find("is not a date between"), std::string::npos) << detail;
+        EXPECT_NE(detail.find("check the clinic device's clock"), std::string::npos) << detail;
+        EXPECT_EQ(detail.find("kiosk"), std::string::npos) << detail;
+    }
+    EXPECT_EQ(hub_int("SELECT count(*) FROM hub.ingest_record WHERE kiosk_id = '" + device.id + "'"), 0);
+}
+
 TEST_F(HubLimitsTest, OversizedRecordsAreRefusedAndADispatchOfAThousandPacksIsNot) {
     auto kiosk = make_kiosk("size");
     auto session = storage::HubSession::connect(kiosk.conninfo);

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../storage/storage_test_util.hpp"
+#include "medkiosk/storage/county.hpp"
 #include "medkiosk/storage/ledger.hpp"
 #include "medkiosk/storage/sync.hpp"
 #include "pg_server.hpp"
@@ -82,6 +83,28 @@ class SyncFixture : public ::testing::Test {
         EXPECT_TRUE(ledger.ok()) << (ledger.ok() ? "" : ledger.error().message);
         if (ledger.ok()) kiosk.ledger = std::move(ledger).value();
         return kiosk;
+    }
+
+    // A clinic-mode device of clinic `clinic_id` (added to hub.clinic when missing) with its own hub
+    // login, and no ledger yet: opening a ClinicStore on its ledger_file makes a clinic device's one.
+    TestKiosk make_clinic_kiosk(const std::string& stem, const std::string& clinic_id) {
+        (void)pg.scalar(
+            database,
+            "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) "
+            "VALUES ('" +
+                clinic_id + "', '石塘村卫生室', '" + clinic_id +
+                " clinic', 'village-clinic', '石塘镇', 'Shitang') ON CONFLICT DO NOTHING");
+        TestKiosk device;
+        device.id = unique_kiosk_id(stem);
+        device.password = "pw-" + device.id;
+        auto role = storage::add_clinic_device(*pg.admin(database), device.id, clinic_id, device.password);
+        EXPECT_TRUE(role.ok()) << (role.ok() ? "" : role.error().message);
+        device.role = role.ok() ? role.value() : "";
+        device.conninfo = pg.role_conninfo(database, device.role, device.password);
+        device.data_dir = temp.path() / device.id;
+        device.ledger_file = device.data_dir / "ledger.db";
+        std::filesystem::create_directories(device.data_dir);
+        return device;
     }
 
     storage::SyncOptions options_for(const TestKiosk& kiosk) const {

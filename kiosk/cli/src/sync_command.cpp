@@ -125,9 +125,13 @@ int run_sync(const Args& args, CommandIo io, SyncFaultHook fault_hook) {
                    << progress.backlog << " queued, " << progress.bytes_sent << " bytes sent";
             if (progress.clock_skew_ms) io.out << ", clock skew " << *progress.clock_skew_ms << " ms";
             io.out << '\n';
+            // A clinic device syncs through this command too: its technician looks for a clinic
+            // device, not for a collection point's kiosk.
             if (progress.clock_skew_flagged)
-                io.err << "medkioskctl sync: warning: the kiosk's clock differs from the hub's by more than "
-                          "2 minutes\n";
+                io.err
+                    << "medkioskctl sync: warning: the "
+                    << (worker.value()->clinic_device() ? "clinic device's" : "kiosk's")
+                    << " clock differs from the hub's by more than 2 minutes; check its time server (NTP)\n";
             return 0;
         }
         io.err << "medkioskctl sync: " << progress.last_error << '\n';

@@ -4,22 +4,15 @@
 #include <tuple>
 #include <utility>
 
+#include "medkiosk/kiosk/utf8.hpp"
+
 namespace medkiosk::kiosk {
 namespace {
 
 // One code point of UTF-8 at `at` and its length in bytes (a stray byte counts as one character).
 std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    const std::size_t length = lead < 0x80           ? 1
-                               : (lead >> 5) == 0x6  ? 2
-                               : (lead >> 4) == 0xE  ? 3
-                               : (lead >> 3) == 0x1E ? 4
-                                                     : 1;
-    if (length == 1 || at + length > text.size()) return {lead, 1};
-    char32_t c = lead & (0x7Fu >> length);
-    for (std::size_t k = 1; k < length; ++k)
-        c = (c << 6) | (static_cast<unsigned char>(text[at + k]) & 0x3Fu);
-    return {c, length};
+    const Utf8Step step = utf8_next(text, at);
+    return {step.code_point, step.length};
 }
 
 bool is_cjk(char32_t c) {

@@ -5,23 +5,18 @@
 #include <cstdio>
 #include <ctime>
 
+#include "medkiosk/kiosk/utf8.hpp"
+
 namespace medkiosk::ui {
 
 bool FontHasGlyphs(const std::string& text) {
     const ImFont* font = ImGui::GetFont();
     std::size_t i = 0;
     while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80           ? 1
-                                   : (lead >> 5) == 0x6  ? 2
-                                   : (lead >> 4) == 0xE  ? 3
-                                   : (lead >> 3) == 0x1E ? 4
-                                                         : 0;
-        if (length == 0 || i + length > text.size()) return false;
-        unsigned int c = length == 1 ? lead : lead & (0x7Fu >> length);
-        for (std::size_t k = 1; k < length; ++k)
-            c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3Fu);
-        i += length;
+        const kiosk::Utf8Step step = kiosk::utf8_next(text, i);
+        if (!step.well_formed) return false;  // no glyph shows an ill-formed byte
+        const char32_t c = step.code_point;
+        i += step.length;
         if (c > 0xFFFF) return false;  // ImGui 1.86 is built with 16-bit ImWchar
         if (c >= 0x20 && font->FindGlyphNoFallback(static_cast<ImWchar>(c)) == nullptr) return false;
     }

@@ -133,6 +133,11 @@ class SyncWorker {
 
     SyncProgress progress() const;
 
+    // Whether the ledger is a clinic device's (its settings say device.mode = clinic, written when the
+    // clinic's store is first opened): its records go through hub.clinic_ingest, and what the worker
+    // tells a technician names the device by its role.
+    bool clinic_device() const;
+
   private:
     struct Impl;
     explicit SyncWorker(std::unique_ptr<Impl> impl);
