@@ -42,14 +42,21 @@ CREATE OR REPLACE VIEW hub.arrival_counted AS
 -- one, and a clinic device cannot tell it from a real one. The hub can: a line counts once the hub
 -- holds the dispatch the arrival names, sent to this clinic (or to "other", typed before clinics were
 -- reference data), listing that line with the same product and at least as many packs as were
--- received; extra packs count with a confirmed dispatch. An arrival whose dispatch has not synced yet
--- waits here uncounted, and counts as soon as it has.
+-- received. Extra packs (not on the list) count with a confirmed dispatch while the arrival's extras
+-- are no more than the packs the dispatch listed: a box holds a few packs nobody scanned, never a
+-- million, and no count on the device's word alone may inflate the public figures (the claim still
+-- shows in hub.report_arrival's extra column for the bureau to check). An arrival whose dispatch has
+-- not synced yet waits here uncounted, and counts as soon as it has.
 CREATE OR REPLACE VIEW hub.arrival_line_counted AS
     SELECT l.kiosk_id, l.arrival_uuid, l.line_no, l.category, l.received, l.damaged, a.clinic_id, a.received_at
     FROM hub.arrival_counted a
     JOIN hub.arrival_line l ON l.kiosk_id = a.kiosk_id AND l.arrival_uuid = a.uuid
     JOIN hub.dispatch d ON d.kiosk_id = a.dispatch_kiosk_id AND d.uuid = a.dispatch_uuid
-    WHERE l.extra OR EXISTS (
+    WHERE (l.extra AND (SELECT sum(e.received) FROM hub.arrival_line e
+                        WHERE e.kiosk_id = l.kiosk_id AND e.arrival_uuid = l.arrival_uuid AND e.extra)
+                       <= (SELECT coalesce(sum(listed.quantity), 0) FROM hub.dispatch_line listed
+                           WHERE listed.kiosk_id = d.kiosk_id AND listed.dispatch_uuid = d.uuid))
+       OR EXISTS (
         SELECT FROM hub.dispatch_line listed
         WHERE listed.kiosk_id = d.kiosk_id AND listed.dispatch_uuid = d.uuid AND listed.line_no = l.line_no
           AND listed.product = l.product AND l.received <= listed.quantity);

@@ -553,6 +553,47 @@ TEST_F(CountyFixture, AnArrivalCountsInThePublicFiguresOnlyAgainstADispatchTheHu
     ASSERT_EQ(answers.size(), 1u);
     EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
     EXPECT_EQ(counted("received"), "5") << "more packs than the dispatch listed were counted";
+
+    // Extra packs (not on the list) count up to the list's own size: a million extra packs claimed
+    // beside a 1-pack dispatch count none of them, nor anything given out of them; one extra pack
+    // beside a 2-pack dispatch counts.
+    const auto with_extra = [](nlohmann::json counted_arrival, int extra) {
+        counted_arrival["lines"].push_back({{"line", 2},
+                                            {"product", "06901234567892"},
+                                            {"expiry", "2027-06-30"},
+                                            {"category", "fever"},
+                                            {"expected", 0},
+                                            {"received", extra},
+                                            {"damaged", 0},
+                                            {"extra", true}});
+        return counted_arrival;
+    };
+    const std::string inflated_dispatch = "8e0c2a9e-2222-4a4a-8a8a-000000000003";
+    const std::string inflated = "a0000000-0000-4000-8000-000000000013";
+    add_dispatch(inflated_dispatch, 1);
+    answers = clinic_ingest(
+        device, batch({{"arrival", with_extra(arrival(inflated, inflated_dispatch, 1), 1000000)},
+                       {"given_out", nlohmann::json{{"uuid", "b0000000-0000-4000-8000-000000000013"},
+                                                    {"clinic_id", "shitang-vc"},
+                                                    {"arrival_uuid", inflated},
+                                                    {"line", 2},
+                                                    {"quantity", 999999},
+                                                    {"given_on", "2026-12-03"}}}}));
+    ASSERT_EQ(answers.size(), 2u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(counted("received"), "6") << "a million extra packs on a 1-pack dispatch were counted";
+    EXPECT_EQ(counted("given_out"), "2") << "packs given out of uncounted extras were counted";
+    EXPECT_EQ(hub_text("SELECT sum(extra) FROM hub.report_arrival"), "1000000")
+        << "the bureau no longer sees the claim";
+    const std::string plausible_dispatch = "8e0c2a9e-2222-4a4a-8a8a-000000000004";
+    add_dispatch(plausible_dispatch, 2);
+    answers = clinic_ingest(
+        device,
+        batch({{"arrival",
+                with_extra(arrival("a0000000-0000-4000-8000-000000000014", plausible_dispatch, 2), 1)}}));
+    ASSERT_EQ(answers.size(), 1u);
+    EXPECT_EQ(answers[0].first, "inserted") << answers[0].second;
+    EXPECT_EQ(counted("received"), "9") << "one extra pack beside a 2-pack list was not counted";
 }
 
 // A clinic device may confirm a dispatch before it syncs from its collection point, when the hub
