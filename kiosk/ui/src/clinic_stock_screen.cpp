@@ -42,8 +42,7 @@ void DrawClinicStockScreen(UiContext& ui) {
         for (const auto& line : view->stock) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s",
-                               ClinicProductName(ui, {line.name_zh, line.name_en}, line.product).c_str());
+            TextInCell(ClinicProductName(ui, {line.name_zh, line.name_en}, line.product));
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(line.expiry.empty() ? "–" : line.expiry.c_str());
             ImGui::TableNextColumn();
