@@ -7,20 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "clinic_device.hpp"
 #include "kiosk_driver.hpp"
-#include "medkiosk/storage/manifest.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
-#include "synthetic_codes.hpp"
 #include "xvfb.hpp"
 
 namespace medkiosk::test {
@@ -37,28 +33,6 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
-// The local day `days` from today, YYYY-MM-DD (the clinic's "today" is local).
-std::string local_day(int days) {
-    std::time_t when = std::time(nullptr) + static_cast<std::time_t>(days) * 86400;
-    std::tm local{};
-    localtime_r(&when, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-    return text;
-}
-
-// The manifest QR as a packing list shows it, on a white page in a 1280x720 camera frame.
-void write_manifest_frame(const storage::Manifest& manifest, const std::filesystem::path& file) {
-    const cv::Mat symbol = render_symbol(qr_code(storage::encode_manifest(manifest)));
-    ASSERT_FALSE(symbol.empty()) << "libzint could not draw the manifest QR";
-    const int module_pixels = std::max(2, 560 / symbol.cols);
-    cv::Mat big;
-    cv::resize(symbol, big, cv::Size(), module_pixels, module_pixels, cv::INTER_NEAREST);
-    cv::Mat frame(720, 1280, CV_8UC1, cv::Scalar(235));
-    big.copyTo(frame(cv::Rect((frame.cols - big.cols) / 2, (frame.rows - big.rows) / 2, big.cols, big.rows)));
-    ASSERT_TRUE(cv::imwrite(file.string(), frame));
-}
-
 nlohmann::json ctl_json(const std::vector<std::string>& args) {
     const auto result = run_ctl(args);
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -71,22 +45,9 @@ TEST(ClinicScript, SignInConfirmADeliveryWithAMissingPackAndGiveOneOut) {
     TempDir data;
     const std::string dir = data.path().string();
     const std::string pepper = (data.path() / "pin-pepper").string();
-    const auto added = run_ctl(
-        {"users", "add", "liu", "--role", "clinic", "--data-dir", dir, "--pepper-file", pepper}, "1357\n");
-    ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
-    const auto imported =
-        run_ctl({"catalog", "import", std::string(MEDKIOSK_ASSETS_DIR) + "/catalogue/sample_catalogue.csv",
-                 "--data-dir", dir});
-    ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
-    const auto clinics_csv = data.path() / "clinics.csv";
-    std::ofstream(clinics_csv)
-        << ("clinic_id,name_zh,name_en,kind,township_zh,township_en\n"
-            "xinan-vc,西南村卫生室,Xinan Village Clinic,village-clinic,西镇,West Town\n"
-            "hexi-vc,河西村卫生室,Hexi Village Clinic,village-clinic,西镇,West Town\n");
-    const auto clinics = run_ctl({"dispatch", "clinics", "import", clinics_csv.string(), "--data-dir", dir});
-    ASSERT_EQ(clinics.exit_code, 0) << clinics.out << clinics.err;
-    const auto config = data.path() / "kiosk.toml";
-    std::ofstream(config) << "[kiosk]\nmode = \"clinic\"\nclinic_id = \"xinan-vc\"\n";
+    prepare_clinic_device(data.path(), pepper, ClinicDevice{});
+    if (HasFatalFailure()) return;
+    const auto config = clinic_config(data.path());
 
     // A delivery from a collection point: one line far from expiry, one expiring within 30 days, one
     // already expired (it arrived late), as the dispatch screen's manifest QR encodes it.
@@ -100,7 +61,9 @@ TEST(ClinicScript, SignInConfirmADeliveryWithAMissingPackAndGiveOneOut) {
                       {3, "06900000000021", local_day(-3), "fever", 1}};
     const auto frames = data.path() / "camera";
     std::filesystem::create_directories(frames);
-    write_manifest_frame(manifest, frames / "manifest.png");
+    const cv::Mat frame = manifest_frame(manifest);
+    ASSERT_FALSE(frame.empty()) << "libzint could not draw the manifest QR";
+    ASSERT_TRUE(cv::imwrite((frames / "manifest.png").string(), frame));
 
     BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", "1280x800", "--config", config.string(),
                              "--source", "images:" + frames.string(), "--data-dir", dir, "--lang", "en"},

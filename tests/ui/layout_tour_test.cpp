@@ -7,7 +7,8 @@
 // fails listing them all. Each step waits for the kiosk's own `event=layout` line of the state it
 // expects (logged once the state has stayed for two frames) instead of sleeping.
 // Two cases a size: the donor's screens, and the staff's and technician's, so that each can be gated
-// on its own. Screenshots of each state and the kiosk's log go to build/screenshots/layout/<size>/.
+// on its own; a third, the clinic-mode screens (issue 17), at the two tightest sizes only.
+// Screenshots of each state and the kiosk's log go to build/screenshots/layout/<size>/.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -24,6 +25,7 @@
 #include <thread>
 #include <tuple>
 
+#include "clinic_device.hpp"
 #include "kiosk_driver.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -117,9 +119,11 @@ class Camera {
         show({});
     }
     std::string source() const { return "images:" + dir_.string(); }
-    void show(const std::vector<SyntheticCode>& boxes) {
+    void show(const std::vector<SyntheticCode>& boxes) { show_frame(counter_frame(boxes)); }
+    void show_frame(const cv::Mat& frame) {
+        ASSERT_FALSE(frame.empty()) << "no camera frame to show";
         const auto next = dir_.parent_path() / "next-frame.png";
-        ASSERT_TRUE(cv::imwrite(next.string(), counter_frame(boxes)));
+        ASSERT_TRUE(cv::imwrite(next.string(), frame));
         std::filesystem::rename(next, dir_ / "frame.png");
     }
 
@@ -184,6 +188,30 @@ class Tour {
         const std::string out = kiosk_.output();
         const auto at = out.rfind(needle);
         mark_ = at == std::string::npos ? out.size() : at;
+    }
+
+    // The kiosk has drawn button `id` on `screen` (within `timeout`); the log is marked at its line, so
+    // the next `seen` finds the state that shows it. `why`: what did not happen when it never came.
+    ::testing::AssertionResult await_button(const std::string& screen, const std::string& id,
+                                            const std::string& why, std::chrono::milliseconds timeout = 15s) {
+        for (const auto until = std::chrono::steady_clock::now() + timeout;
+             !k_.button(screen, id) && std::chrono::steady_clock::now() < until;)
+            std::this_thread::sleep_for(50ms);
+        if (!k_.button(screen, id))
+            return ::testing::AssertionFailure() << "no " << id << " on " << screen << ": " << why << "\n"
+                                                 << kiosk_.output();
+        mark_at_last("event=button screen=" + screen + " id=" + id + " ");
+        return ::testing::AssertionSuccess();
+    }
+    // A tap whose outcome the kiosk logs as `outcome` (within 10 s); the log is marked before the tap.
+    ::testing::AssertionResult tap_until_logged(const std::string& screen, const std::string& id,
+                                                const std::string& outcome) {
+        mark();
+        if (auto clicked = k_.click(screen, id); !clicked) return clicked;
+        if (!kiosk_.wait_for_output(outcome, 10s))
+            return ::testing::AssertionFailure() << "no " << outcome << " after " << id << "\n"
+                                                 << kiosk_.output();
+        return ::testing::AssertionSuccess();
     }
 
     // The kiosk has checked a state of `screen` in `lang` since the mark; its screenshot as `name`.
@@ -527,6 +555,143 @@ TEST_P(LayoutTour, Staff) {
                  {"charts", {"zh", "en"}},
                  {"technician", {lang}}});
 }
+
+// The clinic-mode screens (issue 17): a device of a clinic with a long name, a delivery from its
+// manifest QR with a long-named product, an extra pack scanned, a pack damaged and one missing, one
+// pack given out, the stock with an expiry warning and an expired line sent to disposal; each state
+// in both languages. Only at the two tightest sizes: what fits there fits at the larger ones.
+class ClinicLayoutTour : public LayoutTour {};
+
+TEST_P(ClinicLayoutTour, Clinic) {
+    Xvfb x(size_.width, size_.height);
+    ASSERT_TRUE(x.ok()) << x.error();
+    TempDir data;
+    const std::string pepper = (data.path() / "pin-pepper").string();
+    ClinicDevice device;
+    device.clinic_rows =
+        "xinan-vc,西南片区第三行政村中心卫生室（原西南村与河东村卫生室）,"
+        "Xinan Third Administrative Village Central Health Clinic (formerly Xinan and Hedong),"
+        "village-clinic,西镇,West Town\n";
+    device.extra_catalogue_rows =
+        "06900000000908,小儿氨酚黄那敏颗粒（儿童感冒退热用，含对乙酰氨基酚与马来酸氯苯那敏）,"
+        "Paediatric paracetamol and chlorphenamine maleate with artificial cow-bezoar granules for colds,"
+        "granules,,fever,0,0,0,0,0\n";
+    prepare_clinic_device(data.path(), pepper, device);
+    if (HasFatalFailure()) return;
+    Camera camera(data.path() / "camera");  // nothing in view until the delivery
+    if (HasFatalFailure()) return;
+    storage::Manifest manifest;
+    manifest.kiosk_id = "dongcheng-1";
+    manifest.dispatch_uuid = "5f0c3b1e-8a4d-4c2e-9b7a-1d2e3f4a5b6c";
+    manifest.clinic_id = device.clinic_id;
+    manifest.dispatched_on = local_day(-2);
+    // A long-named product far from expiry, one expiring within 30 days, one already expired.
+    manifest.lines = {{1, "06900000000908", local_day(400), "fever", 2},
+                      {2, "06900000000069", local_day(12), "cough", 3},
+                      {3, "06900000000021", local_day(-3), "fever", 1}};
+    const std::string extra_expiry = local_day(200);  // YYYY-MM-DD; the pack's code takes YYMMDD
+    const SyntheticCode extra_pack = gs1_datamatrix_code(
+        "06900000000045", extra_expiry.substr(2, 2) + extra_expiry.substr(5, 2) + extra_expiry.substr(8, 2),
+        "X1", "SX1");
+    phase("clinic", "data");
+    std::string log;
+    {
+        std::vector<std::string> environment = env(x, pepper);
+        environment.push_back("MEDKIOSK_LAYOUT_DATA_WORDS=liu,xinan-vc,dongcheng-1");
+        BackgroundProcess kiosk({MEDKIOSK_PATH, "--windowed", "--size", size_name(size_), "--config",
+                                 clinic_config(data.path()).string(), "--source", camera.source(),
+                                 "--data-dir", data.path().string(), "--lang", "zh"},
+                                (data.path() / "kiosk").string(), environment);
+        Tour tour(x, kiosk, size_, shots_, "clinic");
+        KioskDriver& k = tour.driver();
+        const std::string zh = "zh";
+        ASSERT_TRUE(tour.seen("clinic-welcome", zh, "", 30s)) << kiosk.output();
+        tour.both_languages("clinic-welcome", "clinic-welcome");
+        if (HasFatalFailure()) return;
+
+        // The PIN pad, then a wrong PIN's refusal, then the right one.
+        ASSERT_TRUE(tour.tap("clinic-welcome", "sign-in", "clinic-pin", zh, ""));
+        tour.both_languages("clinic-pin", "clinic-pin");
+        if (HasFatalFailure()) return;
+        for (const char* digit : {"digit9", "digit9", "digit9", "digit9"})
+            ASSERT_TRUE(k.click("clinic-pin", digit));
+        ASSERT_TRUE(tour.tap_until_logged("clinic-pin", "ok", "outcome=wrong"));
+        tour.both_languages("clinic-pin", "clinic-pin-wrong");
+        if (HasFatalFailure()) return;
+        for (const char* digit : {"digit1", "digit3", "digit5", "digit7"})
+            ASSERT_TRUE(k.click("clinic-pin", digit));
+        tour.mark();
+        ASSERT_TRUE(k.click_to("clinic-pin", "ok", "clinic-home")) << kiosk.output();
+        tour.both_languages("clinic-home", "clinic-home-empty");
+        if (HasFatalFailure()) return;
+        phase("clinic", "sign-in");
+
+        // The delivery: waiting for the manifest, its lines, an extra pack scanned (counting starts,
+        // every listed line from zero), counted up by hand with one pack of line 2 missing and one of
+        // line 1 damaged.
+        ASSERT_TRUE(tour.tap("clinic-home", "arrival", "clinic-arrival", zh, ""));
+        tour.both_languages("clinic-arrival", "clinic-arrival-scan");
+        if (HasFatalFailure()) return;
+        camera.show_frame(manifest_frame(manifest));
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(tour.await_button("clinic-arrival", "less-received-3", "the manifest QR was not read"));
+        camera.show({});
+        tour.both_languages("clinic-arrival", "clinic-arrival-listed");
+        if (HasFatalFailure()) return;
+        camera.show({extra_pack});
+        ASSERT_TRUE(tour.await_button("clinic-arrival", "less-received-4", "the extra pack was not read"));
+        camera.show({});
+        for (const char* more : {"more-received-1", "more-received-1", "more-received-2", "more-received-2",
+                                 "more-received-3", "more-damaged-1"})
+            ASSERT_TRUE(tour.tap("clinic-arrival", more, "clinic-arrival", zh, "")) << more;
+        tour.both_languages("clinic-arrival", "clinic-arrival-counted");
+        if (HasFatalFailure()) return;
+        EXPECT_TRUE(tour.primary_in_view("clinic-arrival", "confirm", "counted"));
+        ASSERT_TRUE(tour.tap_until_logged("clinic-arrival", "confirm", "key=clinic.arrival_saved"));
+        tour.both_languages("clinic-arrival", "clinic-arrival-saved");
+        if (HasFatalFailure()) return;
+        phase("clinic", "arrival");
+
+        // The figures, one pack given out, the stock with its warnings, the expired line disposed of.
+        ASSERT_TRUE(tour.tap("clinic-arrival", "back", "clinic-home", zh, ""));
+        std::this_thread::sleep_for(800ms);  // the home figures come back from the office's queue
+        tour.both_languages("clinic-home", "clinic-home");
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(k.click_to("clinic-home", "give-out", "clinic-give-out"));
+        ASSERT_TRUE(tour.await_button("clinic-give-out", "give-0", "no stock to give out"));
+        tour.both_languages("clinic-give-out", "clinic-give-out");
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(tour.tap_until_logged("clinic-give-out", "give-0", "key=clinic.given_out_saved"));
+        tour.both_languages("clinic-give-out", "clinic-give-out-saved");
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(k.click_to("clinic-give-out", "back", "clinic-home"));
+        ASSERT_TRUE(k.click_to("clinic-home", "stock", "clinic-stock"));
+        ASSERT_TRUE(tour.await_button("clinic-stock", "dispose", "no expired line in the stock"));
+        tour.both_languages("clinic-stock", "clinic-stock");
+        if (HasFatalFailure()) return;
+        EXPECT_TRUE(tour.primary_in_view("clinic-stock", "dispose", "stock"));
+        ASSERT_TRUE(tour.tap_until_logged("clinic-stock", "dispose", "key=clinic.disposed_saved"));
+        tour.both_languages("clinic-stock", "clinic-stock-disposed");
+        if (HasFatalFailure()) return;
+        ASSERT_TRUE(k.click_to("clinic-stock", "back", "clinic-home"));
+        ASSERT_TRUE(k.click_to("clinic-home", "sign-out", "clinic-welcome"));
+        phase("clinic", "stock");
+        EXPECT_EQ(kiosk.stop(), 0);
+        log += kiosk.output();
+    }
+    const std::set<std::string> both{"zh", "en"};
+    expect_fits("clinic", log,
+                {{"clinic-welcome", both},
+                 {"clinic-pin", both},
+                 {"clinic-home", both},
+                 {"clinic-arrival", both},
+                 {"clinic-give-out", both},
+                 {"clinic-stock", both}});
+}
+
+INSTANTIATE_TEST_SUITE_P(TwoTightestSizes, ClinicLayoutTour,
+                         ::testing::Values(TourSize{1024, 600, "en"}, TourSize{800, 1280, "en"}),
+                         [](const auto& param_info) { return size_name(param_info.param); });
 
 INSTANTIATE_TEST_SUITE_P(FourSizes, LayoutTour,
                          ::testing::Values(TourSize{1024, 600, "en"}, TourSize{1280, 800, "zh"},

@@ -2,6 +2,7 @@
 // line is chosen with a quantity set by − ＋. Anonymous: a count and a day, never a patient.
 #include <imgui.h>
 
+#include <algorithm>
 #include <map>
 
 #include "screens.hpp"
@@ -30,13 +31,16 @@ void DrawClinicGiveOutScreen(UiContext& ui) {
         return;
     }
     int shown = 0;
+    const float give_width = em * 6.0f;
     ImGui::BeginChild("give-out-lines", ImVec2(0, 0), false);
     if (ImGui::BeginTable("give-out", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
         ImGui::TableSetupColumn(ui.tr("clinic.col_product").c_str(), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn(ui.tr("clinic.col_expiry").c_str());
-        ImGui::TableSetupColumn(ui.tr("clinic.col_on_hand").c_str());
-        ImGui::TableSetupColumn(ui.tr("clinic.col_quantity").c_str());
-        ImGui::TableSetupColumn("##give");
+        // Only the name stretches (ImGui's default stretched all five alike: the stepper's ＋ lay on
+        // the Give out button, which ran past the window at 1024x600).
+        SetupFittedColumn(ui.tr("clinic.col_expiry"), "! 0000-00-00");  // the warning and date on one line
+        SetupFittedColumn(ui.tr("clinic.col_on_hand"), "999");
+        SetupStepperColumn(ui.tr("clinic.col_quantity"));
+        ImGui::TableSetupColumn("##give", ImGuiTableColumnFlags_WidthFixed, give_width);
         ImGui::TableHeadersRow();
         for (const auto& line : view->stock) {
             if (line.expired || line.on_hand <= 0) continue;  // expired packs are never given out
@@ -47,8 +51,7 @@ void DrawClinicGiveOutScreen(UiContext& ui) {
             quantity = std::clamp(quantity, 1, line.on_hand);
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s",
-                               ClinicProductName(ui, {line.name_zh, line.name_en}, line.product).c_str());
+            TextInCell(ClinicProductName(ui, {line.name_zh, line.name_en}, line.product));
             ImGui::TableNextColumn();
             if (line.expiring_soon)
                 TextWrappedColoured(colours::review, "! " + line.expiry);
@@ -62,7 +65,7 @@ void DrawClinicGiveOutScreen(UiContext& ui) {
                 clinic.touch(ui.now);
             }
             ImGui::TableNextColumn();
-            if (BigButton(ui.tr("clinic.give_out_button") + "##give-" + id, ImVec2(em * 6.0f, 0),
+            if (BigButton(ui.tr("clinic.give_out_button") + "##give-" + id, ImVec2(give_width, 0),
                           clinic.busy() ? colours::neutral : colours::accept))
                 clinic.give_out(line.arrival_uuid, line.line, quantity, today, ui.now);
         }

@@ -37,17 +37,41 @@ void DrawClinicMessage(UiContext& ui) {
     TextWrappedColoured(message->ok ? colours::accept : colours::refuse, text);
 }
 
-std::optional<int> DrawStepper(const std::string& id, int value, int most) {
+namespace {
+
+ImVec2 StepperButton() {
     const float em = ImGui::GetFontSize();
-    const ImVec2 button(std::max(MinTouchPx(), em * 1.8f), std::max(MinTouchPx(), em * 1.4f));
+    return ImVec2(std::max(MinTouchPx(), em * 1.8f), std::max(MinTouchPx(), em * 1.4f));
+}
+
+}  // namespace
+
+void SetupStepperColumn(const std::string& label) {
+    // − and ＋, the count (up to three digits) between them with a gap each side.
+    const float stepper =
+        2.0f * StepperButton().x + 2.0f * ImGui::GetStyle().ItemSpacing.x + ImGui::CalcTextSize("999").x;
+    ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed,
+                            std::max(stepper, ImGui::CalcTextSize(label.c_str()).x));
+}
+
+void SetupFittedColumn(const std::string& label, const char* widest) {
+    ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed,
+                            std::max(ImGui::CalcTextSize(widest).x, ImGui::CalcTextSize(label.c_str()).x));
+}
+
+std::optional<int> DrawStepper(const std::string& id, int value, int most) {
+    const ImVec2 button = StepperButton();
     std::optional<int> changed;
     if (BigButton("−##less-" + id, button, colours::neutral) && value > 0) changed = value - 1;
     ImGui::SameLine();
     const std::string shown = std::to_string(value);
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (button.y - ImGui::GetTextLineHeight()) * 0.5f);
+    // Beside a button ImGui already lowers text by the frame's padding (to the label's baseline): the
+    // count is centred on the buttons only with that taken off.
+    const float lower = (button.y - ImGui::GetTextLineHeight()) * 0.5f - ImGui::GetStyle().FramePadding.y;
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + lower);
     ImGui::TextUnformatted(shown.c_str());
     ImGui::SameLine();
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (button.y - ImGui::GetTextLineHeight()) * 0.5f);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - lower);
     if (BigButton("＋##more-" + id, button, colours::neutral) && value < most) changed = value + 1;
     return changed;
 }

@@ -34,16 +34,18 @@ void DrawClinicStockScreen(UiContext& ui) {
     ImGui::BeginChild("stock-lines", ImVec2(0, 0), false);
     if (!view->stock.empty() &&
         ImGui::BeginTable("stock", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-        ImGui::TableSetupColumn(ui.tr("clinic.col_product").c_str(), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn(ui.tr("clinic.col_expiry").c_str());
-        ImGui::TableSetupColumn(ui.tr("clinic.col_on_hand").c_str());
-        ImGui::TableSetupColumn(ui.tr("clinic.col_state").c_str());
+        // The name takes two shares of the room, the state one; a date and a count only what they need
+        // (all four stretched alike broke "Dextromethorphan" in two at 1024x600).
+        ImGui::TableSetupColumn(ui.tr("clinic.col_product").c_str(), ImGuiTableColumnFlags_WidthStretch,
+                                2.0f);
+        SetupFittedColumn(ui.tr("clinic.col_expiry"), "0000-00-00");
+        SetupFittedColumn(ui.tr("clinic.col_on_hand"), "999");
+        ImGui::TableSetupColumn(ui.tr("clinic.col_state").c_str(), ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableHeadersRow();
         for (const auto& line : view->stock) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s",
-                               ClinicProductName(ui, {line.name_zh, line.name_en}, line.product).c_str());
+            TextInCell(ClinicProductName(ui, {line.name_zh, line.name_en}, line.product));
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(line.expiry.empty() ? "–" : line.expiry.c_str());
             ImGui::TableNextColumn();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -21,9 +22,10 @@ void DrawClinicWelcomeScreen(UiContext& ui) {
     ImGui::PushFont(ui.fonts.title);
     TextCentered(ui.translations.text(kiosk::Language::Chinese, "clinic.title") + "  ·  " +
                  ui.translations.text(kiosk::Language::English, "clinic.title"));
+    NoteLatinOnPurpose();  // the title in both languages, as the donor's welcome shows it
     ImGui::PopFont();
-    TextCentered(kiosk::fill(ui.tr("clinic.device_of"),
-                             {{"clinic", ui.clinic->clinic_name(ui.flow.language(), ui.clinic_id)}}));
+    TextCenteredWrapped(kiosk::fill(ui.tr("clinic.device_of"),
+                                    {{"clinic", ui.clinic->clinic_name(ui.flow.language(), ui.clinic_id)}}));
     ImGui::Spacing();
     ImGui::SetCursorPosX(left);
     ImGui::PushFont(ui.fonts.title);

@@ -116,6 +116,13 @@ bool DrawClinicHeading(UiContext& ui, const std::string& heading);  // true: Bac
 void DrawClinicMessage(UiContext& ui);                              // the clinic flow's last outcome
 // − n ＋ for a count between 0 and `most`; the new value when a button was tapped.
 std::optional<int> DrawStepper(const std::string& id, int value, int most);
+// A fixed table column for DrawStepper, as wide as the stepper or its heading `label`: a stretched one
+// was squeezed at 1024x600 until its ＋ lay on the next column's button.
+void SetupStepperColumn(const std::string& label);
+// A fixed table column as wide as its heading `label` or as `widest` (the longest value it shows),
+// given from the first frame: an auto-fitted one is measured in the frame after, and the buttons beside
+// it moved under a tap aimed at where they were first drawn.
+void SetupFittedColumn(const std::string& label, const char* widest);
 
 // Shared pieces of the screens (screen_pieces.cpp).
 // Over every donor screen while the kiosk is about to return to the start: "Still there? Tap to

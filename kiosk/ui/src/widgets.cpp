@@ -314,6 +314,11 @@ void TextCentered(const std::string& text) {
     ImGui::TextUnformatted(text.c_str());
 }
 
+void TextCenteredWrapped(const std::string& text) {
+    for (const auto& line : kiosk::wrap_lines(text, ImGui::GetContentRegionAvail().x, MeasureText))
+        TextCentered(line);
+}
+
 // A row of choices wraps on a narrow screen instead of running off it.
 void SameLineIfFits(const std::string& label, bool chosen) {
     const ImGuiStyle& style = ImGui::GetStyle();

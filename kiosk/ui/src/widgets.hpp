@@ -57,6 +57,9 @@ bool WrappingChoiceButton(const std::string& label, const std::string& id, bool 
 void FlushButtonLog(const char* screen);
 
 void TextCentered(const std::string& text);
+// Centred, wrapped into lines no wider than the region left (kiosk::wrap_lines): a long clinic name
+// breaks onto a second line instead of running past the window's edge.
+void TextCenteredWrapped(const std::string& text);
 // Continues the row when a button labelled `label` (with "✓ " when `chosen`) fits beside the last
 // item, else starts a new row.
 void SameLineIfFits(const std::string& label, bool chosen);
