@@ -143,9 +143,8 @@ Result<std::string> add_clinic_device(HubSession& admin, const std::string& devi
     return text(role.value().at(0), 0);
 }
 
-Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
-                                               const std::vector<ClinicRequestInput>& requests,
-                                               const std::string& source) {
+namespace {
+std::string requests_json(const std::vector<ClinicRequestInput>& requests) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : requests) {
         rows.push_back({{"line", r.line},
@@ -155,10 +154,29 @@ Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
                         {"needed_by", r.needed_by},
                         {"note", r.note}});
     }
-    auto ids = hub.query("SELECT * FROM hub.add_requests($1::jsonb, $2)", {json_text(rows), source});
+    return json_text(rows);
+}
+}  // namespace
+
+Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
+                                               const std::vector<ClinicRequestInput>& requests,
+                                               const std::string& source) {
+    auto ids = hub.query("SELECT * FROM hub.add_requests($1::jsonb, $2)", {requests_json(requests), source});
     if (!ids) return Error{ids.error().code, ids.error().message + " — no request was stored"};
     std::vector<std::int64_t> result;
     for (const auto& row : ids.value()) result.push_back(integer64(row, 0));
+    return result;
+}
+
+Result<std::vector<ImportedRequest>> import_requests(HubSession& hub,
+                                                     const std::vector<ClinicRequestInput>& requests) {
+    auto rows = hub.query(
+        "SELECT request_id::text, already_present::text FROM hub.import_requests($1::jsonb, "
+        "'csv', true)",
+        {requests_json(requests)});
+    if (!rows) return Error{rows.error().code, rows.error().message + " — no request was stored"};
+    std::vector<ImportedRequest> result;
+    for (const auto& row : rows.value()) result.push_back({integer64(row, 0), text(row, 1) == "true"});
     return result;
 }
 

@@ -180,6 +180,44 @@ TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn
     EXPECT_EQ(hub_text("SELECT note FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "flu, winter");
 }
 
+TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    const std::string soon = date_in(pg, database, 10);
+    // Two rows alike are two requests: the clinic asked twice.
+    const auto file =
+        write_file(temp.path() / "requests.csv",
+                   "clinic_id,category,quantity,needed_by\n"
+                   "hexi-vc,fever,5," +
+                       soon + "\nhexi-vc,fever,5," + soon + "\nshitang-thc,cough,7," + soon + "\n");
+    auto first = run_ctl({"hub", "request", "import", file, "--hub", hub});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_NE(first.out.find("3 request(s) from " + file + " stored"), std::string::npos) << first.out;
+    auto again = run_ctl({"hub", "request", "import", file, "--hub", hub});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("0 request(s) from " + file + " stored"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("3 already at the hub, not added again"), std::string::npos) << again.out;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request"), "3");
+    EXPECT_EQ(hub_text("SELECT sum(quantity) FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "10");
+
+    // A cancelled request is not there any more: the same row asks anew. So does a changed quantity.
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel",
+                       hub_text("SELECT max(request_id) FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"),
+                       "--hub", hub})
+                  .exit_code,
+              0);
+    const auto changed =
+        write_file(temp.path() / "changed.csv",
+                   "clinic_id,category,quantity,needed_by\n"
+                   "hexi-vc,fever,5," +
+                       soon + "\nhexi-vc,fever,5," + soon + "\nshitang-thc,cough,8," + soon + "\n");
+    auto third = run_ctl({"hub", "request", "import", changed, "--hub", hub});
+    ASSERT_EQ(third.exit_code, 0) << third.err;
+    EXPECT_NE(third.out.find("2 request(s) from " + changed + " stored"), std::string::npos) << third.out;
+    EXPECT_NE(third.out.find("1 already at the hub"), std::string::npos) << third.out;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request WHERE cancelled_at IS NULL"), "4");
+}
+
 TEST_F(CountyFixture, AllocateShowsThePlanPublishesOnYesAndNeverTwice) {
     add_clinics();
     const std::string hub = pg.admin_conninfo(database);

@@ -194,10 +194,22 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         if (parsed.rows.empty()) return fail(io, file + " holds no request (only its header)");
         auto* hub = lazy.get();
         if (!hub) return 1;
-        auto ids = storage::add_requests(*hub, parsed.rows, "csv");
-        if (!ids) return fail(io, file + ": " + ids.error().message);
-        io.out << ids.value().size() << " request(s) from " << file << " stored, ids " << ids.value().front()
-               << "-" << ids.value().back() << '\n';
+        auto imported = storage::import_requests(*hub, parsed.rows);
+        if (!imported) return fail(io, file + ": " + imported.error().message);
+        std::vector<std::int64_t> added, present;
+        for (const auto& r : imported.value()) (r.already_present ? present : added).push_back(r.request_id);
+        const auto ids = [](const std::vector<std::int64_t>& list) {
+            std::string joined;
+            for (const auto id : list) joined += (joined.empty() ? "" : ", ") + std::to_string(id);
+            return joined;
+        };
+        io.out << added.size() << " request(s) from " << file << " stored"
+               << (added.empty() ? "" : ", ids " + ids(added)) << '\n';
+        // An open request with the same clinic, category, quantity and needed-by date is the same
+        // request: a file imported again does not double what the county asks for.
+        if (!present.empty())
+            io.out << present.size() << " already at the hub, not added again (same clinic, category, "
+                   << "quantity and needed-by as request(s) " << ids(present) << ")\n";
         return 0;
     }
     if (verb == "list" && options.positional.size() == 2) {

@@ -66,6 +66,16 @@ Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
                                                const std::vector<ClinicRequestInput>& requests,
                                                const std::string& source);  // "cli" | "csv"
 
+struct ImportedRequest {
+    std::int64_t request_id = 0;
+    bool already_present = false;  // an open request with the same clinic, category, quantity, needed-by
+};
+// A bureau's file of requests, all or none, one answer per row in order: a row whose clinic, category,
+// quantity and needed-by date match a request at the hub that is not cancelled is answered with that
+// request instead of a new one, so importing the same file twice stores its requests once.
+Result<std::vector<ImportedRequest>> import_requests(HubSession& hub,
+                                                     const std::vector<ClinicRequestInput>& requests);
+
 struct ClinicRequestStatus {
     std::int64_t request_id = 0;
     std::string clinic_id;
