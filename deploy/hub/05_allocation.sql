@@ -176,8 +176,13 @@ BEGIN
                 USING ERRCODE = '22023';
         END IF;
         IF (r->>'needed_by')::date < current_date THEN
-            RAISE EXCEPTION '%, column needed_by: % is in the past', at_line, r->>'needed_by'
-                USING ERRCODE = '22023';
+            RAISE EXCEPTION '%, column needed_by: % is in the past: give the day the clinic needs the packs, '
+                'from % on', at_line, r->>'needed_by', current_date USING ERRCODE = '22023';
+        END IF;
+        -- Two years (kMaxNeededByYears in kiosk/core): a later date is a mistyped year, not a plan.
+        IF (r->>'needed_by')::date > (current_date + interval '2 years')::date THEN
+            RAISE EXCEPTION '%, column needed_by: % is more than two years ahead: check the year; the latest '
+                'is %', at_line, r->>'needed_by', (current_date + interval '2 years')::date USING ERRCODE = '22023';
         END IF;
         id := NULL;
         IF skip_present THEN

@@ -10,6 +10,7 @@
 
 #include "county_fixture.hpp"
 #include "medkiosk/kiosk/allocation.hpp"
+#include "medkiosk/kiosk/county_csv.hpp"
 
 namespace medkiosk::test {
 namespace {
@@ -154,7 +155,9 @@ TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn
                                   "hexi-vc,fever,5," +
                                       past + "\n");
     auto in_the_past = run_ctl({"hub", "request", "import", stale, "--hub", hub});
-    EXPECT_NE(in_the_past.err.find("line 2, column needed_by"), std::string::npos) << in_the_past.err;
+    EXPECT_NE(in_the_past.err.find("stale.csv:2:4: needed_by: " + past + " is in the past"),
+              std::string::npos)
+        << in_the_past.err;
     const auto garbage = write_file(temp.path() / "garbage.csv",
                                     "clinic_id,category,quantity,needed_by\n"
                                     "hexi-vc,fever,lots,tomorrow\n");
@@ -178,6 +181,33 @@ TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn
     const auto requests = nlohmann::json::parse(listed.out);
     ASSERT_EQ(requests.size(), 3u);
     EXPECT_EQ(hub_text("SELECT note FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "flu, winter");
+}
+
+TEST_F(CountyFixture, ANeededByDateMoreThanTwoYearsAheadOrPastIsRefusedByTheCommandAndTheHub) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto typo = run_ctl({"hub", "request", "add", "--clinic", "shitang-vc", "--category", "fever",
+                         "--quantity", "2", "--needed-by", "9999-12-31", "--hub", hub});
+    EXPECT_EQ(typo.exit_code, 2);
+    EXPECT_NE(typo.err.find("--needed-by 9999-12-31 is more than two years ahead: check the year"),
+              std::string::npos)
+        << typo.err;
+    // The hub refuses it too, whatever the client's clock: by its own date, the last day is two years on.
+    auto admin = pg.admin(database);
+    const std::string latest = hub_text("SELECT (current_date + interval '2 years')::date");
+    const std::string too_late = hub_text("SELECT (current_date + interval '2 years')::date + 1");
+    const auto far = storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, too_late, ""}}, "cli");
+    ASSERT_FALSE(far.ok());
+    EXPECT_NE(far.error().message.find("line 1, column needed_by"), std::string::npos) << far.error().message;
+    EXPECT_NE(far.error().message.find("more than two years ahead: check the year; the latest is " + latest),
+              std::string::npos)
+        << far.error().message;
+    const auto past =
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, date_in(pg, database, -1), ""}}, "cli");
+    ASSERT_FALSE(past.ok());
+    EXPECT_NE(past.error().message.find("is in the past"), std::string::npos) << past.error().message;
+    EXPECT_TRUE(storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, latest, ""}}, "cli").ok());
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request"), "1");
 }
 
 TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {

@@ -14,6 +14,7 @@
 
 #include "medkiosk/kiosk/allocation.hpp"
 #include "medkiosk/kiosk/county_csv.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/storage/county.hpp"
 
 namespace medkiosk::cli::detail {
@@ -169,7 +170,7 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         request.note = options.value("--note");
         const auto quantity = positive(options.value("--quantity"));
         request.quantity = quantity.value_or(0);
-        auto problems = kiosk::check_request(request);
+        auto problems = kiosk::check_request(request, scanner::to_iso(scanner::local_today()));
         if (!problems.empty()) {
             std::string message = "request add:";
             for (const auto& p : problems)
@@ -189,7 +190,7 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         const std::string& file = options.positional[2];
         auto text = read_file(file, io);
         if (!text) return 1;
-        const auto parsed = kiosk::parse_requests_csv(*text);
+        const auto parsed = kiosk::parse_requests_csv(*text, scanner::to_iso(scanner::local_today()));
         if (!parsed.ok()) return report_problems(parsed.problems, file, io);
         if (parsed.rows.empty()) return fail(io, file + " holds no request (only its header)");
         auto* hub = lazy.get();
