@@ -143,7 +143,7 @@ CREATE OR REPLACE VIEW hub.request_status AS
 
 -- The bureau enters requests: an array of {clinic_id, category, quantity, needed_by, note, line}.
 -- All are stored or none; a bad one is refused with its line (the CSV's line, or 1 for one request).
--- Stores requests, all or none. With skip_present, a row whose clinic, category, quantity and needed-by
+-- With skip_present, a row whose clinic, category, quantity and needed-by
 -- date match a request already at the hub and not cancelled is not added again but answered with that
 -- request's id and already_present: the same CSV file imported twice leaves the county's requests as
 -- they were. Each stored request answers one row only, so a file that asks twice for the same gets two.

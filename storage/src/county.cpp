@@ -217,14 +217,23 @@ Result<AllocationInput> load_allocation_input(HubSession& hub, const std::string
         input.stock.push_back({text(row, 0), text(row, 1), integer64(row, 2), text(row, 3), text(row, 4),
                                text(row, 5), integer(row, 6)});
     }
+    // A retired clinic's requests are not served; they are read apart, for the plan to name them.
     auto requests = hub.query(
-        "SELECT s.request_id::text, s.clinic_id, s.category, s.needed_by::text, s.outstanding::text "
-        "FROM hub.request_status s JOIN hub.clinic c ON c.clinic_id = s.clinic_id AND NOT c.deleted "
-        "WHERE s.outstanding > 0");
+        "SELECT s.request_id::text, s.clinic_id, s.category, s.needed_by::text, s.outstanding::text, "
+        "c.deleted::text FROM hub.request_status s JOIN hub.clinic c ON c.clinic_id = s.clinic_id "
+        "WHERE s.outstanding > 0 ORDER BY s.request_id");
     if (!requests) return with_context(requests.error(), "reading the requests");
     for (const auto& row : requests.value())
-        input.requests.push_back(
-            {integer64(row, 0), text(row, 1), text(row, 2), text(row, 3), integer(row, 4)});
+        (text(row, 5) == "true" ? input.retired_clinic_requests : input.requests)
+            .push_back({integer64(row, 0), text(row, 1), text(row, 2), text(row, 3), integer(row, 4)});
+    auto retired_orders = hub.query(
+        "SELECT p.order_uuid::text, p.request_id::text, p.kiosk_id, p.clinic_id, sum(p.ordered)::text, "
+        "sum(p.sent)::text FROM hub.order_progress p JOIN hub.clinic c ON c.clinic_id = p.clinic_id "
+        "WHERE p.open AND c.deleted GROUP BY 1, 2, 3, 4 ORDER BY 2, 1");
+    if (!retired_orders) return with_context(retired_orders.error(), "reading the orders of retired clinics");
+    for (const auto& row : retired_orders.value())
+        input.retired_clinic_orders.push_back(
+            {text(row, 0), integer64(row, 1), text(row, 2), text(row, 3), integer(row, 4), integer(row, 5)});
     auto distances = hub.query("SELECT kiosk_id, clinic_id, km::text FROM hub.collection_clinic_distance");
     if (!distances) return with_context(distances.error(), "reading the distances");
     for (const auto& row : distances.value())

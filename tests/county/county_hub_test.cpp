@@ -248,6 +248,67 @@ TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {
     EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request WHERE cancelled_at IS NULL"), "4");
 }
 
+TEST_F(CountyFixture, AllocateNamesTheRequestsAndOpenOrdersOfARetiredClinicWithTheCommandToWithdrawThem) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-near", "pw").ok());
+    hub_stock("cp-near", 10, 100);
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 4, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+    ASSERT_EQ(run_ctl({"hub", "allocate", "--yes", "--hub", hub}).exit_code, 0);
+    const std::string order = hub_text("SELECT order_uuid FROM hub.dispatch_order");
+    const auto more =
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 3, date_in(pg, database, 9), ""}}, "cli");
+    ASSERT_TRUE(more.ok());
+    const std::string waiting = std::to_string(more.value().front());
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, date_in(pg, database, 9), ""}}, "cli")
+            .ok());
+    // The clinic closes (its CSV row says retired): its request still lists as open.
+    ASSERT_TRUE(admin->exec("UPDATE hub.clinic SET deleted = true WHERE clinic_id = 'hexi-vc'").ok());
+    auto listed = run_ctl({"hub", "request", "list", "--hub", hub});
+    EXPECT_NE(listed.out.find(waiting + "  hexi-vc  fever  3"), std::string::npos) << listed.out;
+
+    auto plan = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    ASSERT_EQ(plan.exit_code, 0) << plan.err;
+    EXPECT_NE(plan.out.find("1 open request(s)"), std::string::npos) << plan.out;
+    EXPECT_NE(plan.out.find("Skipped 1 request(s) of retired clinics:\n  request " + waiting +
+                            "  hexi-vc  fever  needed by " + date_in(pg, database, 9) +
+                            "  3 outstanding: clinic hexi-vc is retired; withdraw the request with "
+                            "`medkioskctl hub request cancel " +
+                            waiting + "`"),
+              std::string::npos)
+        << plan.out;
+    EXPECT_NE(plan.out.find("  order " + order + "  cp-near -> hexi-vc  request " +
+                            hub_text("SELECT request_id FROM hub.dispatch_order") +
+                            "  0/4 sent: clinic hexi-vc is retired; withdraw it with `medkioskctl hub orders "
+                            "cancel " +
+                            order + "`"),
+              std::string::npos)
+        << plan.out;
+    auto as_json = run_ctl({"hub", "allocate", "--dry-run", "--json", "--hub", hub});
+    ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+    const auto json = nlohmann::json::parse(as_json.out);
+    ASSERT_EQ(json["skipped_requests"].size(), 1u);
+    EXPECT_EQ(json["skipped_requests"][0]["why"], "clinic hexi-vc is retired");
+    ASSERT_EQ(json["retired_clinic_orders"].size(), 1u);
+    EXPECT_EQ(json["retired_clinic_orders"][0]["order_uuid"], order);
+
+    // Withdrawn as the plan says: the order's request is outstanding again, and named in turn.
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel", waiting, "--hub", hub}).exit_code, 0);
+    ASSERT_EQ(run_ctl({"hub", "orders", "cancel", order, "--hub", hub}).exit_code, 0);
+    const std::string first = hub_text("SELECT request_id FROM hub.dispatch_order");
+    auto after = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    EXPECT_NE(after.out.find("`medkioskctl hub request cancel " + first + "`"), std::string::npos)
+        << after.out;
+    EXPECT_EQ(after.out.find("Open order(s) for retired clinics"), std::string::npos) << after.out;
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel", first, "--hub", hub}).exit_code, 0);
+    after = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    EXPECT_EQ(after.out.find("retired"), std::string::npos) << after.out;
+}
+
 TEST_F(CountyFixture, AllocateShowsThePlanPublishesOnYesAndNeverTwice) {
     add_clinics();
     const std::string hub = pg.admin_conninfo(database);

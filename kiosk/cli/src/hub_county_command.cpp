@@ -256,6 +256,26 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
                  "import FILE | list [--all] [--json] | cancel ID");
 }
 
+// What the allocation leaves aside because its clinic is retired: never silently, and each with the
+// command that withdraws it.
+void print_retired_clinics(const storage::AllocationInput& input, std::ostream& out) {
+    if (!input.retired_clinic_requests.empty()) {
+        out << "\nSkipped " << input.retired_clinic_requests.size() << " request(s) of retired clinics:\n";
+        for (const auto& r : input.retired_clinic_requests)
+            out << "  request " << r.request_id << "  " << r.clinic_id << "  " << r.category << "  needed by "
+                << r.needed_by << "  " << r.outstanding << " outstanding: clinic " << r.clinic_id
+                << " is retired; withdraw the request with `medkioskctl hub request cancel " << r.request_id
+                << "`, or import the clinic again with retired 0\n";
+    }
+    if (!input.retired_clinic_orders.empty()) {
+        out << "\nOpen order(s) for retired clinics, their packs held until withdrawn:\n";
+        for (const auto& o : input.retired_clinic_orders)
+            out << "  order " << o.order_uuid << "  " << o.kiosk_id << " -> " << o.clinic_id << "  request "
+                << o.request_id << "  " << o.sent << "/" << o.ordered << " sent: clinic " << o.clinic_id
+                << " is retired; withdraw it with `medkioskctl hub orders cancel " << o.order_uuid << "`\n";
+    }
+}
+
 void print_plan(const kiosk::AllocationPlan& plan, const storage::AllocationInput& input,
                 const kiosk::AllocationSettings& settings, std::ostream& out) {
     out << "Allocation as of " << input.as_of << ": expiry margin " << settings.margin_days
@@ -271,6 +291,7 @@ void print_plan(const kiosk::AllocationPlan& plan, const storage::AllocationInpu
             out << "  (" << r.wanted - r.allocated << " short: no more usable " << r.category << " in stock)";
         out << '\n';
     }
+    print_retired_clinics(input, out);
     struct OrderSummary {
         int packs = 0;
         std::string first_expiry, last_expiry;
@@ -323,7 +344,27 @@ nlohmann::json plan_json(const kiosk::AllocationPlan& plan, const storage::Alloc
                             {"wanted", r.wanted},
                             {"allocated", r.allocated}});
     }
-    return {{"as_of", input.as_of}, {"packs", plan.packs()}, {"lines", lines}, {"requests", requests}};
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const auto& r : input.retired_clinic_requests) {
+        skipped.push_back({{"request_id", r.request_id},
+                           {"clinic_id", r.clinic_id},
+                           {"category", r.category},
+                           {"needed_by", r.needed_by},
+                           {"outstanding", r.outstanding},
+                           {"why", "clinic " + r.clinic_id + " is retired"}});
+    }
+    nlohmann::json held = nlohmann::json::array();
+    for (const auto& o : input.retired_clinic_orders) {
+        held.push_back({{"order_uuid", o.order_uuid},
+                        {"request_id", o.request_id},
+                        {"kiosk_id", o.kiosk_id},
+                        {"clinic_id", o.clinic_id},
+                        {"ordered", o.ordered},
+                        {"sent", o.sent},
+                        {"why", "clinic " + o.clinic_id + " is retired"}});
+    }
+    return {{"as_of", input.as_of}, {"packs", plan.packs()},       {"lines", lines},
+            {"requests", requests}, {"skipped_requests", skipped}, {"retired_clinic_orders", held}};
 }
 
 int allocate(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {

@@ -115,11 +115,25 @@ struct CollectionDistance {
     std::string clinic_id;
     std::optional<double> km;  // nullopt: no location and no road distance known
 };
+// An open order for a clinic that was retired since: its packs stay held until it is withdrawn.
+struct RetiredClinicOrder {
+    std::string order_uuid;
+    std::int64_t request_id = 0;
+    std::string kiosk_id;
+    std::string clinic_id;
+    int ordered = 0;
+    int sent = 0;
+};
+
 struct AllocationInput {
     std::string as_of;  // the hub's date (or a later one the bureau plans for)
     std::vector<StockPack> stock;
     std::vector<OpenRequest> requests;
     std::vector<CollectionDistance> distances;
+    // Not allocated, and why: requests with something outstanding whose clinic is retired, and the
+    // open orders of retired clinics. The bureau withdraws them (or brings the clinic back).
+    std::vector<OpenRequest> retired_clinic_requests;
+    std::vector<RetiredClinicOrder> retired_clinic_orders;
 };
 // Reads the stock with something available, the requests with something outstanding, and the
 // distances. `as_of` empty: the hub's current date.
