@@ -215,11 +215,12 @@ TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {
     const std::string hub = pg.admin_conninfo(database);
     const std::string soon = date_in(pg, database, 10);
     // Two rows alike are two requests: the clinic asked twice.
-    const auto file =
-        write_file(temp.path() / "requests.csv",
-                   "clinic_id,category,quantity,needed_by\n"
-                   "hexi-vc,fever,5," +
-                       soon + "\nhexi-vc,fever,5," + soon + "\nshitang-thc,cough,7," + soon + "\n");
+    const auto requests_file = [&](const std::string& name, const std::string& cough_packs) {
+        return write_file(temp.path() / name, "clinic_id,category,quantity,needed_by\nhexi-vc,fever,5," +
+                                                  soon + "\nhexi-vc,fever,5," + soon +
+                                                  "\nshitang-thc,cough," + cough_packs + "," + soon + "\n");
+    };
+    const auto file = requests_file("requests.csv", "7");
     auto first = run_ctl({"hub", "request", "import", file, "--hub", hub});
     ASSERT_EQ(first.exit_code, 0) << first.err;
     EXPECT_NE(first.out.find("3 request(s) from " + file + " stored"), std::string::npos) << first.out;
@@ -236,11 +237,7 @@ TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {
                        "--hub", hub})
                   .exit_code,
               0);
-    const auto changed =
-        write_file(temp.path() / "changed.csv",
-                   "clinic_id,category,quantity,needed_by\n"
-                   "hexi-vc,fever,5," +
-                       soon + "\nhexi-vc,fever,5," + soon + "\nshitang-thc,cough,8," + soon + "\n");
+    const auto changed = requests_file("changed.csv", "8");
     auto third = run_ctl({"hub", "request", "import", changed, "--hub", hub});
     ASSERT_EQ(third.exit_code, 0) << third.err;
     EXPECT_NE(third.out.find("2 request(s) from " + changed + " stored"), std::string::npos) << third.out;
