@@ -206,8 +206,8 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         };
         io.out << added.size() << " request(s) from " << file << " stored"
                << (added.empty() ? "" : ", ids " + ids(added)) << '\n';
-        // An open request with the same clinic, category, quantity and needed-by date is the same
-        // request: a file imported again does not double what the county asks for.
+        // A request not cancelled with the same clinic, category, quantity and needed-by date is the
+        // same request: a file imported again does not double what the county asks for.
         if (!present.empty())
             io.out << present.size() << " already at the hub, not added again (same clinic, category, "
                    << "quantity and needed-by as request(s) " << ids(present) << ")\n";
@@ -474,15 +474,19 @@ const char* const kHubCountyUsage =
                             a clinic-mode device's login role (clinic_ID), allowed only its own
                             clinic's records
   request add --clinic ID --category C --quantity N --needed-by YYYY-MM-DD [--note TEXT]
+                            needed-by from today to two years ahead
   request import FILE       requests from a CSV (clinic_id, category, quantity, needed_by [, note]):
-                            all or none, each problem with its line and column
+                            all or none, each problem with its line and column; a row matching a
+                            request already stored and not cancelled (clinic, category, quantity,
+                            needed_by) is reported as already there, not added again
   request list [--all] [--json]
   request cancel ID         also withdraws its open orders
   allocate [--margin-days N] [--fefo month|day] [--as-of DATE] [--dry-run] [--yes] [--json]
                             plan dispatch orders from the county's accepted, undispatched stock:
                             earliest expiry first, never a pack that expires within N days (default
                             30) of the date needed, nearest collection point first; shows the plan and
-                            publishes it when you type yes (or with --yes)
+                            publishes it when you type yes (or with --yes); names the requests and
+                            open orders of retired clinics it leaves aside
   orders [--all] [--json]   published orders and how much of each was sent
   orders cancel UUID
 )";
