@@ -92,7 +92,8 @@ std::string packing_list_html(const PackingListContext& c) {
             "padding:.1mm 1mm;border-width:.2mm}.compact table.lines th,.dense table.lines th{padding:.3mm "
             "1mm}"
             ".compact table.lines th .en,.dense table.lines th .en{font-size:6.5pt}"
-            ".compact td.code{font-size:7.5pt}.dense td.code{font-size:inherit}.compact small,.dense small{font-size:6.5pt}"
+            ".compact td.code{font-size:7.5pt}.dense td.code{font-size:inherit}.compact small,.dense "
+            "small{font-size:6.5pt}"
             ".compact .sign{margin-top:5mm}.dense .sign{margin-top:3mm}.compact p,.dense p{margin:1.5mm 0 0}"
          << "</style></head><body" << density << ">\n";
     html << "<div class=\"top\"><div><h1>" << both("packing.title") << "</h1><table class=\"facts\">";
