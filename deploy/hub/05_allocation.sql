@@ -143,17 +143,26 @@ CREATE OR REPLACE VIEW hub.request_status AS
 
 -- The bureau enters requests: an array of {clinic_id, category, quantity, needed_by, note, line}.
 -- All are stored or none; a bad one is refused with its line (the CSV's line, or 1 for one request).
-CREATE OR REPLACE FUNCTION hub.add_requests(requests jsonb, src text) RETURNS SETOF bigint
+-- With skip_present, a row whose clinic, category, quantity and needed-by
+-- date match a request already at the hub and not cancelled is not added again but answered with that
+-- request's id and already_present: the same CSV file imported twice leaves the county's requests as
+-- they were. Each stored request answers one row only, so a file that asks twice for the same gets two.
+CREATE OR REPLACE FUNCTION hub.import_requests(requests jsonb, src text, skip_present boolean)
+    RETURNS TABLE (request_id bigint, already_present boolean)
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
+#variable_conflict use_column
 DECLARE
     r jsonb;
     at_line text;
     known_categories boolean := EXISTS (SELECT FROM hub.catalogue c WHERE NOT c.deleted);
     id bigint;
+    answered bigint[] := '{}';
 BEGIN
     IF jsonb_typeof(requests) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'requests must be a JSON array' USING ERRCODE = '22023';
     END IF;
+    -- Two imports of one file at once: the second waits and then finds the first's requests.
+    LOCK TABLE hub.clinic_request IN SHARE ROW EXCLUSIVE MODE;
     FOR r IN SELECT value FROM jsonb_array_elements(requests) LOOP
         at_line := 'line ' || coalesce(r->>'line', '1');
         IF NOT EXISTS (SELECT FROM hub.clinic c WHERE c.clinic_id = r->>'clinic_id' AND c.kind <> 'other'
@@ -167,8 +176,28 @@ BEGIN
                 USING ERRCODE = '22023';
         END IF;
         IF (r->>'needed_by')::date < current_date THEN
-            RAISE EXCEPTION '%, column needed_by: % is in the past', at_line, r->>'needed_by'
-                USING ERRCODE = '22023';
+            RAISE EXCEPTION '%, column needed_by: % is in the past: give the day the clinic needs the packs, '
+                'from % on', at_line, r->>'needed_by', current_date USING ERRCODE = '22023';
+        END IF;
+        -- Two years (kMaxNeededByYears in kiosk/core): a later date is a mistyped year, not a plan.
+        IF (r->>'needed_by')::date > (current_date + interval '2 years')::date THEN
+            RAISE EXCEPTION '%, column needed_by: % is more than two years ahead: check the year; the latest '
+                'is %', at_line, r->>'needed_by', (current_date + interval '2 years')::date USING ERRCODE = '22023';
+        END IF;
+        id := NULL;
+        IF skip_present THEN
+            SELECT q.request_id INTO id FROM hub.clinic_request q
+            WHERE q.clinic_id = r->>'clinic_id' AND q.category = r->>'category'
+              AND q.quantity = (r->>'quantity')::integer AND q.needed_by = (r->>'needed_by')::date
+              AND q.cancelled_at IS NULL AND q.request_id <> ALL (answered)
+            ORDER BY q.request_id LIMIT 1;
+        END IF;
+        IF id IS NOT NULL THEN
+            answered := answered || id;
+            request_id := id;
+            already_present := true;
+            RETURN NEXT;
+            CONTINUE;
         END IF;
         BEGIN
             INSERT INTO hub.clinic_request (clinic_id, category, quantity, needed_by, note, source)
@@ -178,9 +207,18 @@ BEGIN
         EXCEPTION WHEN OTHERS THEN
             RAISE EXCEPTION '%: %', at_line, SQLERRM USING ERRCODE = '22023';
         END;
-        RETURN NEXT id;
+        answered := answered || id;
+        request_id := id;
+        already_present := false;
+        RETURN NEXT;
     END LOOP;
 END $$;
+
+-- Stores every request as new (medkioskctl hub request add): the ids, in order.
+CREATE OR REPLACE FUNCTION hub.add_requests(requests jsonb, src text) RETURNS SETOF bigint
+    LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
+    SELECT i.request_id FROM hub.import_requests(requests, src, false) i;
+$$;
 
 CREATE OR REPLACE FUNCTION hub.cancel_request(id bigint) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, hub, pg_temp AS $$
@@ -340,10 +378,12 @@ BEGIN
 END
 $rls$;
 REVOKE ALL ON hub.order_progress, hub.allocatable_stock, hub.request_status, hub.order_feed FROM PUBLIC;
-REVOKE ALL ON FUNCTION hub.add_requests(jsonb, text), hub.cancel_request(bigint), hub.cancel_order(uuid),
+REVOKE ALL ON FUNCTION hub.add_requests(jsonb, text), hub.import_requests(jsonb, text, boolean),
+    hub.cancel_request(bigint), hub.cancel_order(uuid),
     hub.publish_allocation(jsonb, integer, date) FROM PUBLIC;
 GRANT SELECT ON hub.order_feed TO medkiosk_kiosk;
 GRANT SELECT ON hub.allocatable_stock, hub.request_status, hub.order_progress, hub.collection_clinic_distance,
     hub.clinic, hub.dispatch_order, hub.dispatch_order_item, hub.travel_distance TO medkiosk_bureau;
-GRANT EXECUTE ON FUNCTION hub.add_requests(jsonb, text), hub.cancel_request(bigint), hub.cancel_order(uuid),
+GRANT EXECUTE ON FUNCTION hub.add_requests(jsonb, text), hub.import_requests(jsonb, text, boolean),
+    hub.cancel_request(bigint), hub.cancel_order(uuid),
     hub.publish_allocation(jsonb, integer, date) TO medkiosk_bureau;

@@ -143,9 +143,8 @@ Result<std::string> add_clinic_device(HubSession& admin, const std::string& devi
     return text(role.value().at(0), 0);
 }
 
-Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
-                                               const std::vector<ClinicRequestInput>& requests,
-                                               const std::string& source) {
+namespace {
+std::string requests_json(const std::vector<ClinicRequestInput>& requests) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : requests) {
         rows.push_back({{"line", r.line},
@@ -155,10 +154,29 @@ Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
                         {"needed_by", r.needed_by},
                         {"note", r.note}});
     }
-    auto ids = hub.query("SELECT * FROM hub.add_requests($1::jsonb, $2)", {json_text(rows), source});
+    return json_text(rows);
+}
+}  // namespace
+
+Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
+                                               const std::vector<ClinicRequestInput>& requests,
+                                               const std::string& source) {
+    auto ids = hub.query("SELECT * FROM hub.add_requests($1::jsonb, $2)", {requests_json(requests), source});
     if (!ids) return Error{ids.error().code, ids.error().message + " — no request was stored"};
     std::vector<std::int64_t> result;
     for (const auto& row : ids.value()) result.push_back(integer64(row, 0));
+    return result;
+}
+
+Result<std::vector<ImportedRequest>> import_requests(HubSession& hub,
+                                                     const std::vector<ClinicRequestInput>& requests) {
+    auto rows = hub.query(
+        "SELECT request_id::text, already_present::text FROM hub.import_requests($1::jsonb, "
+        "'csv', true)",
+        {requests_json(requests)});
+    if (!rows) return Error{rows.error().code, rows.error().message + " — no request was stored"};
+    std::vector<ImportedRequest> result;
+    for (const auto& row : rows.value()) result.push_back({integer64(row, 0), text(row, 1) == "true"});
     return result;
 }
 
@@ -199,14 +217,23 @@ Result<AllocationInput> load_allocation_input(HubSession& hub, const std::string
         input.stock.push_back({text(row, 0), text(row, 1), integer64(row, 2), text(row, 3), text(row, 4),
                                text(row, 5), integer(row, 6)});
     }
+    // A retired clinic's requests are not served; they are read apart, for the plan to name them.
     auto requests = hub.query(
-        "SELECT s.request_id::text, s.clinic_id, s.category, s.needed_by::text, s.outstanding::text "
-        "FROM hub.request_status s JOIN hub.clinic c ON c.clinic_id = s.clinic_id AND NOT c.deleted "
-        "WHERE s.outstanding > 0");
+        "SELECT s.request_id::text, s.clinic_id, s.category, s.needed_by::text, s.outstanding::text, "
+        "c.deleted::text FROM hub.request_status s JOIN hub.clinic c ON c.clinic_id = s.clinic_id "
+        "WHERE s.outstanding > 0 ORDER BY s.request_id");
     if (!requests) return with_context(requests.error(), "reading the requests");
     for (const auto& row : requests.value())
-        input.requests.push_back(
-            {integer64(row, 0), text(row, 1), text(row, 2), text(row, 3), integer(row, 4)});
+        (text(row, 5) == "true" ? input.retired_clinic_requests : input.requests)
+            .push_back({integer64(row, 0), text(row, 1), text(row, 2), text(row, 3), integer(row, 4)});
+    auto retired_orders = hub.query(
+        "SELECT p.order_uuid::text, p.request_id::text, p.kiosk_id, p.clinic_id, sum(p.ordered)::text, "
+        "sum(p.sent)::text FROM hub.order_progress p JOIN hub.clinic c ON c.clinic_id = p.clinic_id "
+        "WHERE p.open AND c.deleted GROUP BY 1, 2, 3, 4 ORDER BY 2, 1");
+    if (!retired_orders) return with_context(retired_orders.error(), "reading the orders of retired clinics");
+    for (const auto& row : retired_orders.value())
+        input.retired_clinic_orders.push_back(
+            {text(row, 0), integer64(row, 1), text(row, 2), text(row, 3), integer(row, 4), integer(row, 5)});
     auto distances = hub.query("SELECT kiosk_id, clinic_id, km::text FROM hub.collection_clinic_distance");
     if (!distances) return with_context(distances.error(), "reading the distances");
     for (const auto& row : distances.value())

@@ -3,10 +3,27 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "support/process.hpp"
 
 namespace medkiosk::test {
+
+namespace {
+// The flags the machine notes (cpp.md) found to work as root on a closed network.
+std::vector<std::string> chromium_command(const std::filesystem::path& profile) {
+    return {"/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--user-data-dir=" + profile.string()};
+}
+}  // namespace
 
 BrowserVisit visit_in_chromium(const std::filesystem::path& page, int width, int height,
                                const std::filesystem::path& screenshot,
@@ -18,15 +35,13 @@ BrowserVisit visit_in_chromium(const std::filesystem::path& page, int width, int
     std::filesystem::remove_all(profile);
     std::filesystem::remove(screenshot);
     std::filesystem::create_directories(screenshot.parent_path());
-    // The flags the machine notes (cpp.md) found to work as root on a closed network.
-    const auto result = run_process(
-        {"/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--user-data-dir=" + profile.string(), "--enable-logging=stderr", "--v=0",
-         "--log-net-log=" + net_log.string(),
+    auto command = chromium_command(profile);
+    command.insert(
+        command.end(),
+        {"--hide-scrollbars", "--enable-logging=stderr", "--v=0", "--log-net-log=" + net_log.string(),
          "--window-size=" + std::to_string(width) + "," + std::to_string(height),
-         "--screenshot=" + screenshot.string(), "file://" + std::filesystem::absolute(page).string()},
-        {}, std::chrono::seconds(90));
+         "--screenshot=" + screenshot.string(), "file://" + std::filesystem::absolute(page).string()});
+    const auto result = run_process(command, {}, std::chrono::seconds(90));
     if (result.exit_code != 0 || !std::filesystem::exists(screenshot)) {
         visit.problem = "chromium failed (exit " + std::to_string(result.exit_code) +
                         (result.timed_out ? ", timed out" : "") + "): " + result.err.substr(0, 2000) +
@@ -61,6 +76,43 @@ BrowserVisit visit_in_chromium(const std::filesystem::path& page, int width, int
     auto colours = run_process({"/usr/bin/identify", "-format", "%k", screenshot.string()});
     if (colours.exit_code == 0) visit.unique_colours = std::atol(colours.out.c_str());
     return visit;
+}
+
+PrintedPdf print_in_chromium(const std::filesystem::path& page, const std::filesystem::path& pdf,
+                             const std::filesystem::path& scratch_dir) {
+    PrintedPdf printed;
+    const auto profile = scratch_dir / ("chromium-profile-" + pdf.stem().string());
+    std::filesystem::remove_all(profile);
+    std::filesystem::remove(pdf);
+    auto command = chromium_command(profile);
+    // Without the header and footer a staff PC's print dialog is set to drop (date, file path).
+    command.insert(command.end(), {"--no-pdf-header-footer", "--print-to-pdf=" + pdf.string(),
+                                   "file://" + std::filesystem::absolute(page).string()});
+    const auto result = run_process(command, {}, std::chrono::seconds(90));
+    std::ifstream in(pdf, std::ios::binary);
+    if (result.exit_code != 0 || !in) {
+        printed.problem = "chromium printed no PDF (exit " + std::to_string(result.exit_code) +
+                          (result.timed_out ? ", timed out" : "") + "): " + result.err.substr(0, 2000) +
+                          " — is Debian's chromium installed (deploy/setup.sh)?";
+        return printed;
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    printed.ran = true;
+    printed.pages = count_pdf_pages(bytes.str());
+    return printed;
+}
+
+int count_pdf_pages(const std::string& pdf_bytes) {
+    int pages = 0;
+    for (const std::string marker : {"/Type /Page", "/Type/Page"}) {
+        for (auto at = pdf_bytes.find(marker); at != std::string::npos; at = pdf_bytes.find(marker, at + 1)) {
+            const auto next = at + marker.size();
+            if (next < pdf_bytes.size() && pdf_bytes[next] == 's') continue;  // the page tree, not a page
+            ++pages;
+        }
+    }
+    return pages;
 }
 
 }  // namespace medkiosk::test

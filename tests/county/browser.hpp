@@ -23,4 +23,17 @@ BrowserVisit visit_in_chromium(const std::filesystem::path& page, int width, int
                                const std::filesystem::path& screenshot,
                                const std::filesystem::path& scratch_dir);
 
+struct PrintedPdf {
+    bool ran = false;     // Chromium started and wrote the PDF
+    std::string problem;  // why not, when it did not
+    int pages = 0;
+};
+
+// Prints `page` (a local file) with Chromium's print-to-PDF, as a staff PC's browser prints it, to `pdf`.
+PrintedPdf print_in_chromium(const std::filesystem::path& page, const std::filesystem::path& pdf,
+                             const std::filesystem::path& scratch_dir);
+
+// The pages of a PDF: its page objects ("/Type /Page", not the "/Type /Pages" tree nodes).
+int count_pdf_pages(const std::string& pdf_bytes);
+
 }  // namespace medkiosk::test

@@ -75,6 +75,38 @@ TEST(CountyCsv, HeadersBytesAndEmptyFilesAreRefusedClearly) {
     EXPECT_FALSE(parse_requests_csv("clinic_id,category,quantity,needed_by\n\"c,fever,1,2027-01-01\n").ok());
 }
 
+TEST(CountyCsv, ANeededByDateInThePastOrMoreThanTwoYearsAheadIsRefusedWithTheLatestDay) {
+    const auto parse = parse_requests_csv(
+        "clinic_id,category,quantity,needed_by\n"
+        "shitang-vc,fever,1,2026-12-03\n"
+        "shitang-vc,fever,1,2028-12-03\n"
+        "shitang-vc,fever,1,2028-12-04\n"
+        "shitang-vc,fever,1,9999-12-31\n"
+        "shitang-vc,fever,1,2026-12-02\n",
+        "2026-12-03");
+    EXPECT_FALSE(has(parse.problems, 2, 4, "needed_by")) << "today is a day a clinic can need packs";
+    EXPECT_FALSE(has(parse.problems, 3, 4, "needed_by")) << "two years ahead is the last day allowed";
+    EXPECT_TRUE(has(parse.problems, 4, 4, "needed_by")) << listed(parse.problems);
+    EXPECT_TRUE(has(parse.problems, 5, 4, "needed_by")) << listed(parse.problems);
+    EXPECT_TRUE(has(parse.problems, 6, 4, "needed_by")) << listed(parse.problems);
+    EXPECT_NE(listed(parse.problems)
+                  .find("9999-12-31 is more than two years ahead: check the year; the latest is "
+                        "2028-12-03"),
+              std::string::npos)
+        << listed(parse.problems);
+    EXPECT_NE(listed(parse.problems).find("2026-12-02 is in the past"), std::string::npos)
+        << listed(parse.problems);
+
+    storage::ClinicRequestInput typed{1, "shitang-vc", "fever", 1, "9999-12-31", ""};
+    EXPECT_EQ(check_request(typed, "2026-12-03").size(), 1u) << "the command line's request too";
+    EXPECT_TRUE(check_request(typed).empty()) << "without a day, the date's form only";
+    // From a 29 February, as the hub's date arithmetic: the last of February two years on.
+    typed.needed_by = "2030-02-28";
+    EXPECT_TRUE(check_request(typed, "2028-02-29").empty());
+    typed.needed_by = "2030-03-01";
+    EXPECT_EQ(check_request(typed, "2028-02-29").size(), 1u);
+}
+
 TEST(CountyCsv, RequestsAreReadAndGarbageNamedByLineAndColumn) {
     const auto good = parse_requests_csv(
         "needed_by,clinic_id,category,quantity,note\n2027-01-10,shitang-vc,fever,20,\"winter, urgent\"\n");

@@ -10,6 +10,7 @@
 
 #include "county_fixture.hpp"
 #include "medkiosk/kiosk/allocation.hpp"
+#include "medkiosk/kiosk/county_csv.hpp"
 
 namespace medkiosk::test {
 namespace {
@@ -154,7 +155,9 @@ TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn
                                   "hexi-vc,fever,5," +
                                       past + "\n");
     auto in_the_past = run_ctl({"hub", "request", "import", stale, "--hub", hub});
-    EXPECT_NE(in_the_past.err.find("line 2, column needed_by"), std::string::npos) << in_the_past.err;
+    EXPECT_NE(in_the_past.err.find("stale.csv:2:4: needed_by: " + past + " is in the past"),
+              std::string::npos)
+        << in_the_past.err;
     const auto garbage = write_file(temp.path() / "garbage.csv",
                                     "clinic_id,category,quantity,needed_by\n"
                                     "hexi-vc,fever,lots,tomorrow\n");
@@ -178,6 +181,129 @@ TEST_F(CountyFixture, RequestsFromTheCommandLineAndCsvAllOrNoneWithLineAndColumn
     const auto requests = nlohmann::json::parse(listed.out);
     ASSERT_EQ(requests.size(), 3u);
     EXPECT_EQ(hub_text("SELECT note FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "flu, winter");
+}
+
+TEST_F(CountyFixture, ANeededByDateMoreThanTwoYearsAheadOrPastIsRefusedByTheCommandAndTheHub) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto typo = run_ctl({"hub", "request", "add", "--clinic", "shitang-vc", "--category", "fever",
+                         "--quantity", "2", "--needed-by", "9999-12-31", "--hub", hub});
+    EXPECT_EQ(typo.exit_code, 2);
+    EXPECT_NE(typo.err.find("--needed-by 9999-12-31 is more than two years ahead: check the year"),
+              std::string::npos)
+        << typo.err;
+    // The hub refuses it too, whatever the client's clock: by its own date, the last day is two years on.
+    auto admin = pg.admin(database);
+    const std::string latest = hub_text("SELECT (current_date + interval '2 years')::date");
+    const std::string too_late = hub_text("SELECT (current_date + interval '2 years')::date + 1");
+    const auto far = storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, too_late, ""}}, "cli");
+    ASSERT_FALSE(far.ok());
+    EXPECT_NE(far.error().message.find("line 1, column needed_by"), std::string::npos) << far.error().message;
+    EXPECT_NE(far.error().message.find("more than two years ahead: check the year; the latest is " + latest),
+              std::string::npos)
+        << far.error().message;
+    const auto past =
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, date_in(pg, database, -1), ""}}, "cli");
+    ASSERT_FALSE(past.ok());
+    EXPECT_NE(past.error().message.find("is in the past"), std::string::npos) << past.error().message;
+    EXPECT_TRUE(storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, latest, ""}}, "cli").ok());
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request"), "1");
+}
+
+TEST_F(CountyFixture, ImportingTheSameRequestFileTwiceStoresItsRequestsOnce) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    const std::string soon = date_in(pg, database, 10);
+    // Two rows alike are two requests: the clinic asked twice.
+    const auto requests_file = [&](const std::string& name, const std::string& cough_packs) {
+        return write_file(temp.path() / name, "clinic_id,category,quantity,needed_by\nhexi-vc,fever,5," +
+                                                  soon + "\nhexi-vc,fever,5," + soon +
+                                                  "\nshitang-thc,cough," + cough_packs + "," + soon + "\n");
+    };
+    const auto file = requests_file("requests.csv", "7");
+    auto first = run_ctl({"hub", "request", "import", file, "--hub", hub});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_NE(first.out.find("3 request(s) from " + file + " stored"), std::string::npos) << first.out;
+    auto again = run_ctl({"hub", "request", "import", file, "--hub", hub});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("0 request(s) from " + file + " stored"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("3 already at the hub, not added again"), std::string::npos) << again.out;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request"), "3");
+    EXPECT_EQ(hub_text("SELECT sum(quantity) FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"), "10");
+
+    // A cancelled request is not there any more: the same row asks anew. So does a changed quantity.
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel",
+                       hub_text("SELECT max(request_id) FROM hub.clinic_request WHERE clinic_id = 'hexi-vc'"),
+                       "--hub", hub})
+                  .exit_code,
+              0);
+    const auto changed = requests_file("changed.csv", "8");
+    auto third = run_ctl({"hub", "request", "import", changed, "--hub", hub});
+    ASSERT_EQ(third.exit_code, 0) << third.err;
+    EXPECT_NE(third.out.find("2 request(s) from " + changed + " stored"), std::string::npos) << third.out;
+    EXPECT_NE(third.out.find("1 already at the hub"), std::string::npos) << third.out;
+    EXPECT_EQ(hub_text("SELECT count(*) FROM hub.clinic_request WHERE cancelled_at IS NULL"), "4");
+}
+
+TEST_F(CountyFixture, AllocateNamesTheRequestsAndOpenOrdersOfARetiredClinicWithTheCommandToWithdrawThem) {
+    add_clinics();
+    const std::string hub = pg.admin_conninfo(database);
+    auto admin = pg.admin(database);
+    ASSERT_TRUE(storage::add_kiosk(*admin, "cp-near", "pw").ok());
+    hub_stock("cp-near", 10, 100);
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 4, date_in(pg, database, 5), ""}}, "cli")
+            .ok());
+    ASSERT_EQ(run_ctl({"hub", "allocate", "--yes", "--hub", hub}).exit_code, 0);
+    const std::string order = hub_text("SELECT order_uuid FROM hub.dispatch_order");
+    const auto more =
+        storage::add_requests(*admin, {{1, "hexi-vc", "fever", 3, date_in(pg, database, 9), ""}}, "cli");
+    ASSERT_TRUE(more.ok());
+    const std::string waiting = std::to_string(more.value().front());
+    ASSERT_TRUE(
+        storage::add_requests(*admin, {{1, "shitang-vc", "fever", 2, date_in(pg, database, 9), ""}}, "cli")
+            .ok());
+    // The clinic closes (its CSV row says retired): its request still lists as open.
+    ASSERT_TRUE(admin->exec("UPDATE hub.clinic SET deleted = true WHERE clinic_id = 'hexi-vc'").ok());
+    auto listed = run_ctl({"hub", "request", "list", "--hub", hub});
+    EXPECT_NE(listed.out.find(waiting + "  hexi-vc  fever  3"), std::string::npos) << listed.out;
+
+    auto plan = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    ASSERT_EQ(plan.exit_code, 0) << plan.err;
+    EXPECT_NE(plan.out.find("1 open request(s)"), std::string::npos) << plan.out;
+    EXPECT_NE(plan.out.find("Skipped 1 request(s) of retired clinics:\n  request " + waiting +
+                            "  hexi-vc  fever  needed by " + date_in(pg, database, 9) +
+                            "  3 outstanding: clinic hexi-vc is retired; withdraw the request with "
+                            "`medkioskctl hub request cancel " +
+                            waiting + "`"),
+              std::string::npos)
+        << plan.out;
+    EXPECT_NE(plan.out.find("  order " + order + "  cp-near -> hexi-vc  request " +
+                            hub_text("SELECT request_id FROM hub.dispatch_order") +
+                            "  0/4 sent: clinic hexi-vc is retired; withdraw it with `medkioskctl hub orders "
+                            "cancel " +
+                            order + "`"),
+              std::string::npos)
+        << plan.out;
+    auto as_json = run_ctl({"hub", "allocate", "--dry-run", "--json", "--hub", hub});
+    ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+    const auto json = nlohmann::json::parse(as_json.out);
+    ASSERT_EQ(json["skipped_requests"].size(), 1u);
+    EXPECT_EQ(json["skipped_requests"][0]["why"], "clinic hexi-vc is retired");
+    ASSERT_EQ(json["retired_clinic_orders"].size(), 1u);
+    EXPECT_EQ(json["retired_clinic_orders"][0]["order_uuid"], order);
+
+    // Withdrawn as the plan says: the order's request is outstanding again, and named in turn.
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel", waiting, "--hub", hub}).exit_code, 0);
+    ASSERT_EQ(run_ctl({"hub", "orders", "cancel", order, "--hub", hub}).exit_code, 0);
+    const std::string first = hub_text("SELECT request_id FROM hub.dispatch_order");
+    auto after = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    EXPECT_NE(after.out.find("`medkioskctl hub request cancel " + first + "`"), std::string::npos)
+        << after.out;
+    EXPECT_EQ(after.out.find("Open order(s) for retired clinics"), std::string::npos) << after.out;
+    ASSERT_EQ(run_ctl({"hub", "request", "cancel", first, "--hub", hub}).exit_code, 0);
+    after = run_ctl({"hub", "allocate", "--dry-run", "--hub", hub});
+    EXPECT_EQ(after.out.find("retired"), std::string::npos) << after.out;
 }
 
 TEST_F(CountyFixture, AllocateShowsThePlanPublishesOnYesAndNeverTwice) {

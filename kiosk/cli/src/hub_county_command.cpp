@@ -14,6 +14,7 @@
 
 #include "medkiosk/kiosk/allocation.hpp"
 #include "medkiosk/kiosk/county_csv.hpp"
+#include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/storage/county.hpp"
 
 namespace medkiosk::cli::detail {
@@ -169,7 +170,7 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         request.note = options.value("--note");
         const auto quantity = positive(options.value("--quantity"));
         request.quantity = quantity.value_or(0);
-        auto problems = kiosk::check_request(request);
+        auto problems = kiosk::check_request(request, scanner::to_iso(scanner::local_today()));
         if (!problems.empty()) {
             std::string message = "request add:";
             for (const auto& p : problems)
@@ -189,15 +190,27 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
         const std::string& file = options.positional[2];
         auto text = read_file(file, io);
         if (!text) return 1;
-        const auto parsed = kiosk::parse_requests_csv(*text);
+        const auto parsed = kiosk::parse_requests_csv(*text, scanner::to_iso(scanner::local_today()));
         if (!parsed.ok()) return report_problems(parsed.problems, file, io);
         if (parsed.rows.empty()) return fail(io, file + " holds no request (only its header)");
         auto* hub = lazy.get();
         if (!hub) return 1;
-        auto ids = storage::add_requests(*hub, parsed.rows, "csv");
-        if (!ids) return fail(io, file + ": " + ids.error().message);
-        io.out << ids.value().size() << " request(s) from " << file << " stored, ids " << ids.value().front()
-               << "-" << ids.value().back() << '\n';
+        auto imported = storage::import_requests(*hub, parsed.rows);
+        if (!imported) return fail(io, file + ": " + imported.error().message);
+        std::vector<std::int64_t> added, present;
+        for (const auto& r : imported.value()) (r.already_present ? present : added).push_back(r.request_id);
+        const auto ids = [](const std::vector<std::int64_t>& list) {
+            std::string joined;
+            for (const auto id : list) joined += (joined.empty() ? "" : ", ") + std::to_string(id);
+            return joined;
+        };
+        io.out << added.size() << " request(s) from " << file << " stored"
+               << (added.empty() ? "" : ", ids " + ids(added)) << '\n';
+        // A request not cancelled with the same clinic, category, quantity and needed-by date is the
+        // same request: a file imported again does not double what the county asks for.
+        if (!present.empty())
+            io.out << present.size() << " already at the hub, not added again (same clinic, category, "
+                   << "quantity and needed-by as request(s) " << ids(present) << ")\n";
         return 0;
     }
     if (verb == "list" && options.positional.size() == 2) {
@@ -243,6 +256,26 @@ int requests(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
                  "import FILE | list [--all] [--json] | cancel ID");
 }
 
+// What the allocation leaves aside because its clinic is retired: never silently, and each with the
+// command that withdraws it.
+void print_retired_clinics(const storage::AllocationInput& input, std::ostream& out) {
+    if (!input.retired_clinic_requests.empty()) {
+        out << "\nSkipped " << input.retired_clinic_requests.size() << " request(s) of retired clinics:\n";
+        for (const auto& r : input.retired_clinic_requests)
+            out << "  request " << r.request_id << "  " << r.clinic_id << "  " << r.category << "  needed by "
+                << r.needed_by << "  " << r.outstanding << " outstanding: clinic " << r.clinic_id
+                << " is retired; withdraw the request with `medkioskctl hub request cancel " << r.request_id
+                << "`, or import the clinic again with retired 0\n";
+    }
+    if (!input.retired_clinic_orders.empty()) {
+        out << "\nOpen order(s) for retired clinics, their packs held until withdrawn:\n";
+        for (const auto& o : input.retired_clinic_orders)
+            out << "  order " << o.order_uuid << "  " << o.kiosk_id << " -> " << o.clinic_id << "  request "
+                << o.request_id << "  " << o.sent << "/" << o.ordered << " sent: clinic " << o.clinic_id
+                << " is retired; withdraw it with `medkioskctl hub orders cancel " << o.order_uuid << "`\n";
+    }
+}
+
 void print_plan(const kiosk::AllocationPlan& plan, const storage::AllocationInput& input,
                 const kiosk::AllocationSettings& settings, std::ostream& out) {
     out << "Allocation as of " << input.as_of << ": expiry margin " << settings.margin_days
@@ -258,6 +291,7 @@ void print_plan(const kiosk::AllocationPlan& plan, const storage::AllocationInpu
             out << "  (" << r.wanted - r.allocated << " short: no more usable " << r.category << " in stock)";
         out << '\n';
     }
+    print_retired_clinics(input, out);
     struct OrderSummary {
         int packs = 0;
         std::string first_expiry, last_expiry;
@@ -310,7 +344,27 @@ nlohmann::json plan_json(const kiosk::AllocationPlan& plan, const storage::Alloc
                             {"wanted", r.wanted},
                             {"allocated", r.allocated}});
     }
-    return {{"as_of", input.as_of}, {"packs", plan.packs()}, {"lines", lines}, {"requests", requests}};
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const auto& r : input.retired_clinic_requests) {
+        skipped.push_back({{"request_id", r.request_id},
+                           {"clinic_id", r.clinic_id},
+                           {"category", r.category},
+                           {"needed_by", r.needed_by},
+                           {"outstanding", r.outstanding},
+                           {"why", "clinic " + r.clinic_id + " is retired"}});
+    }
+    nlohmann::json held = nlohmann::json::array();
+    for (const auto& o : input.retired_clinic_orders) {
+        held.push_back({{"order_uuid", o.order_uuid},
+                        {"request_id", o.request_id},
+                        {"kiosk_id", o.kiosk_id},
+                        {"clinic_id", o.clinic_id},
+                        {"ordered", o.ordered},
+                        {"sent", o.sent},
+                        {"why", "clinic " + o.clinic_id + " is retired"}});
+    }
+    return {{"as_of", input.as_of}, {"packs", plan.packs()},       {"lines", lines},
+            {"requests", requests}, {"skipped_requests", skipped}, {"retired_clinic_orders", held}};
 }
 
 int allocate(const ParsedOptions& options, LazyHub& lazy, CommandIo io) {
@@ -420,15 +474,19 @@ const char* const kHubCountyUsage =
                             a clinic-mode device's login role (clinic_ID), allowed only its own
                             clinic's records
   request add --clinic ID --category C --quantity N --needed-by YYYY-MM-DD [--note TEXT]
+                            needed-by from today to two years ahead
   request import FILE       requests from a CSV (clinic_id, category, quantity, needed_by [, note]):
-                            all or none, each problem with its line and column
+                            all or none, each problem with its line and column; a row matching a
+                            request already stored and not cancelled (clinic, category, quantity,
+                            needed_by) is reported as already there, not added again
   request list [--all] [--json]
   request cancel ID         also withdraws its open orders
   allocate [--margin-days N] [--fefo month|day] [--as-of DATE] [--dry-run] [--yes] [--json]
                             plan dispatch orders from the county's accepted, undispatched stock:
                             earliest expiry first, never a pack that expires within N days (default
                             30) of the date needed, nearest collection point first; shows the plan and
-                            publishes it when you type yes (or with --yes)
+                            publishes it when you type yes (or with --yes); names the requests and
+                            open orders of retired clinics it leaves aside
   orders [--all] [--json]   published orders and how much of each was sent
   orders cancel UUID
 )";

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "medkiosk/kiosk/allocation.hpp"
@@ -150,7 +152,21 @@ CsvParse<storage::Clinic> parse_clinics_csv(std::string_view text) {
     return result;
 }
 
-std::vector<CsvProblem> check_request(const storage::ClinicRequestInput& request) {
+namespace {
+// The last day a request may be needed by: kMaxNeededByYears after `today_days`, on the same day of
+// the month (the last of February from a 29 February), as PostgreSQL adds an interval of years.
+std::pair<int, std::string> latest_needed_by(int today_days) {
+    using namespace std::chrono;
+    year_month_day latest = year_month_day{sys_days{days{today_days}}} + years{kMaxNeededByYears};
+    if (!latest.ok()) latest = latest.year() / latest.month() / last;
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(latest.year()),
+                  static_cast<unsigned>(latest.month()), static_cast<unsigned>(latest.day()));
+    return {static_cast<int>(sys_days{latest}.time_since_epoch().count()), text};
+}
+}  // namespace
+
+std::vector<CsvProblem> check_request(const storage::ClinicRequestInput& request, const std::string& today) {
     std::vector<CsvProblem> problems;
     const auto problem = [&](const char* column, std::string why) {
         problems.push_back({request.line, column, std::move(why)});
@@ -162,13 +178,24 @@ std::vector<CsvProblem> check_request(const storage::ClinicRequestInput& request
                                 request.category + "\"");
     if (request.quantity < 1 || request.quantity > 100000)
         problem("quantity", "must be a whole number of packs from 1 to 100000");
-    if (!civil_days(request.needed_by))
+    const auto needed_by = civil_days(request.needed_by);
+    const auto today_days = civil_days(today);
+    if (!needed_by) {
         problem("needed_by", "must be a date YYYY-MM-DD, got \"" + request.needed_by + "\"");
+    } else if (today_days && *needed_by < *today_days) {
+        problem("needed_by", request.needed_by +
+                                 " is in the past: give the day the clinic needs the packs, from " + today +
+                                 " on");
+    } else if (today_days && *needed_by > latest_needed_by(*today_days).first) {
+        problem("needed_by", request.needed_by +
+                                 " is more than two years ahead: check the year; the latest is " +
+                                 latest_needed_by(*today_days).second);
+    }
     if (request.note.size() > 500) problem("note", "is longer than 500 bytes");
     return problems;
 }
 
-CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text) {
+CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text, const std::string& today) {
     static constexpr std::array<const char*, 4> required = {"clinic_id", "category", "quantity", "needed_by"};
     static constexpr std::array<const char*, 1> optional = {"note"};
     CsvParse<storage::ClinicRequestInput> result;
@@ -184,7 +211,7 @@ CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text) 
         request.note = table.field(row, "note");
         const auto quantity = whole_number(table.field(row, "quantity"));
         request.quantity = quantity.value_or(0);
-        auto found = check_request(request);
+        auto found = check_request(request, today);
         if (!quantity) {
             std::erase_if(found, [](const CsvProblem& p) { return p.column == "quantity"; });
             found.push_back({row.line, "quantity",

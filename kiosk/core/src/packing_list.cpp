@@ -55,26 +55,47 @@ std::string packing_list_html(const PackingListContext& c) {
     };
     const auto& manifest = c.dispatch.manifest;
     const QrMatrix qr = qr_matrix(c.dispatch.manifest_code);
+    // Up to kCompactFrom lines the page has room for names over several text lines; the denser
+    // layouts are what fit kMaxManifestLines on one page (tests/county/packing_list_print_test.cpp).
+    constexpr std::size_t kCompactFrom = 16, kDenseFrom = 36;
+    const char* density = manifest.lines.size() >= kDenseFrom     ? " class=\"dense\""
+                          : manifest.lines.size() >= kCompactFrom ? " class=\"compact\""
+                                                                  : "";
     std::ostringstream html;
-    html
-        << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-           "'unsafe-inline'; "
-           "img-src data:\">"
-        << "<title>" << zh("packing.title") << ' ' << en("packing.title") << ' '
-        << html_escape(manifest.dispatched_on) << "</title><style>"
-        << "@page{size:A4;margin:12mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;margin:0;"
-           "font-size:10.5pt;color:#000}h1{font-size:16pt;margin:0 0 2mm}.en{color:#444;font-weight:normal}"
-           ".top{display:flex;justify-content:space-between;gap:6mm}.facts td{padding:.6mm 2mm .6mm 0;"
-           "vertical-align:top}.qr{text-align:center;font-size:9pt}table.lines{border-collapse:collapse;"
-           "width:100%;"
-           "margin-top:4mm}table.lines th,table.lines td{border:.3mm solid #000;padding:1mm "
-           "1.5mm;text-align:left}"
-           "table.lines th .en{display:block;font-size:8pt}td.n{text-align:right}td.box{width:14mm}"
-           ".sign{display:flex;gap:10mm;margin-top:8mm}.sign div{flex:1;border-top:.3mm solid "
-           "#000;padding-top:1mm}"
-           "small{font-size:8pt;color:#444}"
-        << "</style></head><body>\n";
+    html << "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+         << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+            "'unsafe-inline'; "
+            "img-src data:\">"
+         << "<title>" << zh("packing.title") << ' ' << en("packing.title") << ' '
+         << html_escape(manifest.dispatched_on) << "</title><style>"
+         << "@page{size:A4;margin:8mm 12mm}body{font-family:'Noto Sans CJK SC','Noto Sans SC',sans-serif;"
+            "margin:0;font-size:10.5pt;color:#000}h1{font-size:16pt;margin:0 0 2mm}"
+            ".en{color:#444;font-weight:normal}.top{display:flex;justify-content:space-between;gap:6mm;"
+            "break-inside:avoid}.facts td{padding:.6mm 2mm .6mm 0;vertical-align:top}"
+            ".qr{text-align:center;font-size:9pt}.qr svg{display:block;margin:0 auto}"
+            "table.lines{border-collapse:collapse;width:100%;margin-top:4mm;table-layout:fixed}"
+            "table.lines th,table.lines td{border:.3mm solid #000;padding:1mm 1.5mm;text-align:left;"
+            "overflow-wrap:anywhere}table.lines th .en{display:block;font-size:8pt}tr{break-inside:avoid}"
+            "td.n{text-align:right}td.code{font-size:8pt;color:#444}"
+            ".sign{display:flex;gap:10mm;margin-top:8mm;break-inside:avoid}.sign div{flex:1;border-top:.3mm "
+            "solid #000;padding-top:1mm}small{font-size:8pt;color:#444}"
+            // Many lines: one text line a row, smaller type and the name cut short at the cell's end (the
+            // code beside it names the product), so the longest dispatch a manifest holds stays on one
+            // A4 page with its full-size QR.
+            "body.compact,body.dense{font-size:8.5pt}body.dense{font-size:7pt}"
+            ".compact h1,.dense h1{font-size:13pt;margin-bottom:1mm}.compact .facts td,.dense .facts "
+            "td{padding:0 "
+            "2mm 0 0}.compact .qr,.dense .qr{font-size:7pt}"
+            ".compact table.lines,.dense table.lines{margin-top:1.5mm}"
+            ".compact table.lines td,.dense table.lines td{white-space:nowrap;overflow:hidden;"
+            "text-overflow:ellipsis;line-height:1.15;padding:.3mm 1mm}.dense table.lines td{line-height:1;"
+            "padding:.1mm 1mm;border-width:.2mm}.compact table.lines th,.dense table.lines th{padding:.3mm "
+            "1mm}"
+            ".compact table.lines th .en,.dense table.lines th .en{font-size:6.5pt}"
+            ".compact td.code{font-size:7.5pt}.dense td.code{font-size:inherit}.compact small,.dense "
+            "small{font-size:6.5pt}"
+            ".compact .sign{margin-top:5mm}.dense .sign{margin-top:3mm}.compact p,.dense p{margin:1.5mm 0 0}"
+         << "</style></head><body" << density << ">\n";
     html << "<div class=\"top\"><div><h1>" << both("packing.title") << "</h1><table class=\"facts\">";
     const auto fact = [&](const std::string& key, const std::string& value) {
         html << "<tr><td>" << both(key) << "</td><td>" << value << "</td></tr>";
@@ -94,10 +115,12 @@ std::string packing_list_html(const PackingListContext& c) {
     fact("packing.total", std::to_string(manifest.packs()));
     html << "</table></div><div class=\"qr\">" << (qr.width > 0 ? qr_svg(qr, 62) : std::string()) << "<br>"
          << both("packing.scan") << "</div></div>\n";
-    html << "<table class=\"lines\"><thead><tr><th>#</th><th>" << both("packing.product") << "</th><th>"
-         << both("packing.expiry") << "</th><th>" << both("packing.category") << "</th><th>"
-         << both("packing.packs") << "</th><th>" << both("packing.received") << "</th><th>"
-         << both("packing.damaged") << "</th></tr></thead><tbody>";
+    html << "<table class=\"lines\"><colgroup><col style=\"width:7mm\"><col><col style=\"width:25mm\">"
+         << "<col style=\"width:19mm\"><col style=\"width:16mm\"><col style=\"width:11mm\">"
+         << "<col style=\"width:13mm\"><col style=\"width:13mm\"></colgroup><thead><tr><th>#</th>"
+         << "<th colspan=\"2\">" << both("packing.product") << "</th><th>" << both("packing.expiry")
+         << "</th><th>" << both("packing.category") << "</th><th>" << both("packing.packs") << "</th><th>"
+         << both("packing.received") << "</th><th>" << both("packing.damaged") << "</th></tr></thead><tbody>";
     for (const auto& line : manifest.lines) {
         const PackingListNames names = c.names ? c.names(line.product) : PackingListNames{};
         const std::string category_key = "staff.category." + line.category;
@@ -108,7 +131,7 @@ std::string packing_list_html(const PackingListContext& c) {
              << (names.product_en.empty()
                      ? ""
                      : "<span class=\"en\">" + html_escape(names.product_en) + "</span> ")
-             << "<small>" << html_escape(line.product) << "</small></td><td>"
+             << "</td><td class=\"code\">" << html_escape(line.product) << "</td><td>"
              << (line.expiry.empty() ? std::string("—") : html_escape(line.expiry)) << "</td><td>"
              << html_escape(category) << "</td><td class=\"n\">" << line.quantity
              << "</td><td class=\"box\"></td><td class=\"box\"></td></tr>";

@@ -66,6 +66,16 @@ Result<std::vector<std::int64_t>> add_requests(HubSession& hub,
                                                const std::vector<ClinicRequestInput>& requests,
                                                const std::string& source);  // "cli" | "csv"
 
+struct ImportedRequest {
+    std::int64_t request_id = 0;
+    bool already_present = false;  // an open request with the same clinic, category, quantity, needed-by
+};
+// A bureau's file of requests, all or none, one answer per row in order: a row whose clinic, category,
+// quantity and needed-by date match a request at the hub that is not cancelled is answered with that
+// request instead of a new one, so importing the same file twice stores its requests once.
+Result<std::vector<ImportedRequest>> import_requests(HubSession& hub,
+                                                     const std::vector<ClinicRequestInput>& requests);
+
 struct ClinicRequestStatus {
     std::int64_t request_id = 0;
     std::string clinic_id;
@@ -105,11 +115,25 @@ struct CollectionDistance {
     std::string clinic_id;
     std::optional<double> km;  // nullopt: no location and no road distance known
 };
+// An open order for a clinic that was retired since: its packs stay held until it is withdrawn.
+struct RetiredClinicOrder {
+    std::string order_uuid;
+    std::int64_t request_id = 0;
+    std::string kiosk_id;
+    std::string clinic_id;
+    int ordered = 0;
+    int sent = 0;
+};
+
 struct AllocationInput {
     std::string as_of;  // the hub's date (or a later one the bureau plans for)
     std::vector<StockPack> stock;
     std::vector<OpenRequest> requests;
     std::vector<CollectionDistance> distances;
+    // Not allocated, and why: requests with something outstanding whose clinic is retired, and the
+    // open orders of retired clinics. The bureau withdraws them (or brings the clinic back).
+    std::vector<OpenRequest> retired_clinic_requests;
+    std::vector<RetiredClinicOrder> retired_clinic_orders;
 };
 // Reads the stock with something available, the requests with something outstanding, and the
 // distances. `as_of` empty: the hub's current date.

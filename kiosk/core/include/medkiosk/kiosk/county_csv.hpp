@@ -26,12 +26,20 @@ struct CsvParse {
 };
 
 CsvParse<storage::Clinic> parse_clinics_csv(std::string_view text);
-CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text);
+// `today` (YYYY-MM-DD, the local day): needed_by must lie from today to kMaxNeededByYears after it;
+// empty: the dates' form only.
+CsvParse<storage::ClinicRequestInput> parse_requests_csv(std::string_view text,
+                                                         const std::string& today = {});
 CsvParse<storage::RoadDistance> parse_distances_csv(std::string_view text);
 
 // The checks every request gets, typed on the command line or read from a CSV: problems on the
 // request's line, by column name.
-std::vector<CsvProblem> check_request(const storage::ClinicRequestInput& request);
+// request's line, by column name. `today` as for parse_requests_csv.
+std::vector<CsvProblem> check_request(const storage::ClinicRequestInput& request,
+                                      const std::string& today = {});
+// Two years (to the same day; 28 February from a 29th): a request needed later is a mistyped year
+// (9999-12-31), not a plan. The hub refuses the same (deploy/hub/05_allocation.sql, hub.import_requests).
+inline constexpr int kMaxNeededByYears = 2;
 // A clinic kind as stored, from the names people write; "" when it is none of them.
 std::string clinic_kind(const std::string& text);
 
