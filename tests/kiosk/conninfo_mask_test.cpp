@@ -173,5 +173,33 @@ TEST(ConninfoMask, MasksSslpasswordEncodedKeysAndQuotesInsideAValue) {
               "url = \"host=hub password=••••\", line 3");
 }
 
+// Red team 4: an extra slash after the scheme ("postgresql:///kiosk:pw@hub/db", a typo libpq reads as
+// the local socket and a database named "kiosk:pw@hub/db") was accepted by config set and shown whole.
+TEST(ConninfoMask, MasksThePasswordAfterExtraSlashesOfTheScheme) {
+    EXPECT_EQ(mask_conninfo_password("postgresql:///kiosk:secret@hub/county"),
+              "postgresql:///kiosk:••••@hub/county");
+    EXPECT_EQ(mask_conninfo_password("postgresql:////kiosk:secret@hub/county"),
+              "postgresql:////kiosk:••••@hub/county");
+    EXPECT_EQ(mask_conninfo_password("url = \"postgresql:///kiosk:secret@hub/county\""),
+              "url = \"postgresql:///kiosk:••••@hub/county\"");
+    // The local socket's database, with no password, stays readable.
+    EXPECT_EQ(mask_conninfo_password("postgresql:///county?sslmode=disable"),
+              "postgresql:///county?sslmode=disable");
+}
+
+// Red team 4: when the text is the address itself, libpq reads it to its end, so a ?password= value
+// holding a space or a quote is masked to its end too (it was cut at the space: "password=•••• word").
+TEST(ConninfoMask, AWholeAddressQueryPasswordIsMaskedPastSpacesAndQuotes) {
+    for (const char* password : {"pass word", "pa'ss", "pa\"ss", "a\tb"}) {
+        EXPECT_EQ(mask_conninfo_password(std::string("postgresql://u@h/db?password=") + password),
+                  "postgresql://u@h/db?password=••••")
+            << password;
+        EXPECT_EQ(mask_conninfo_password(std::string("postgresql://u@h/db?password=") + password +
+                                         "&sslmode=require"),
+                  "postgresql://u@h/db?password=••••&sslmode=require")
+            << password;
+    }
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -31,9 +31,11 @@ std::size_t uri_prefix_length(std::string_view text, std::size_t at) {
     while (i < text.size() && is_scheme_char(text[i])) ++i;
     const bool colon = i < text.size() && text[i] == ':';
     if (colon) ++i;
+    // Every slash: "postgresql:///kiosk:pw@hub/db" has one too many (libpq reads a database named
+    // "kiosk:pw@hub/db" on the local socket), and its password is the technician's all the same.
     std::size_t slashes = 0;
-    while (i + slashes < text.size() && text[i + slashes] == '/' && slashes < 2) ++slashes;
-    return slashes == 2 || (colon && slashes == 1) ? i + slashes - at : 0;
+    while (i + slashes < text.size() && text[i + slashes] == '/') ++slashes;
+    return slashes >= 2 || (colon && slashes == 1) ? i + slashes - at : 0;
 }
 
 // Where the URI starting at `at` ends: whitespace or a quote that encloses it in a sentence.
@@ -261,7 +263,9 @@ std::string mask_conninfo_password(std::string_view text) {
                     continue;
                 }
             }
-            const std::size_t end = uri_end(text, i);
+            // The text that is the address runs to its end, as libpq reads it: a ?password= value
+            // may hold a space or a quote.
+            const std::size_t end = i == 0 ? text.size() : uri_end(text, i);
             out += mask_uri(text.substr(i, end - i), scheme_length);
             i = end;
             continue;
