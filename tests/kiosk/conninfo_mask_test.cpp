@@ -201,5 +201,19 @@ TEST(ConninfoMask, AWholeAddressQueryPasswordIsMaskedPastSpacesAndQuotes) {
     }
 }
 
+// Red team 4: `config show` masks the address and then the whole text: masking again changes nothing
+// (a masked port-shaped "hub:••••/county" lost its database and closing quote).
+TEST(ConninfoMask, MaskingTwiceChangesNothing) {
+    for (const char* address :
+         {"postgresql://hub.example:5432/county", "postgresql://kiosk:pw@hub:5432/county?sslmode=require",
+          "postgresql://user:123456/db?password=s3", "host=hub password='a b' user=kiosk",
+          "postgresql:///kiosk:pw@hub/county", "postgresql://u@h/db?password=a b&sslmode=require"}) {
+        const std::string once = mask_conninfo_password(address);
+        EXPECT_EQ(mask_conninfo_password(once), once) << address;
+        const std::string quoted = "url = \"" + once + "\"";
+        EXPECT_EQ(mask_conninfo_password(quoted), quoted) << address;
+    }
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -127,7 +127,9 @@ std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
 // How many digits the text after a URI's first ':' starts with when nothing but the authority's end
 // follows them (a port's shape: "5432", "5432/db", "5432,host2:5433"), else npos.
 std::size_t port_digits(std::string_view after_colon) {
-    std::size_t i = 0;
+    // Already masked (`config show` masks the address, then the whole text): read as the digits were.
+    std::size_t i =
+        after_colon.substr(0, kMaskedPassword.size()) == kMaskedPassword ? kMaskedPassword.size() : 0;
     while (i < after_colon.size() && std::isdigit(static_cast<unsigned char>(after_colon[i])) != 0) ++i;
     const bool delimited = i == after_colon.size() ||
                            std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
