@@ -55,6 +55,33 @@ std::string refused_value_message(std::string_view libpq_text) {
            ": check it, and %-escape any / ? # @ : in the user name or password (kiosk.toml [hub] url)";
 }
 
+// A raw '@' in the password ("postgresql://u:pa@ss@h/db") ends the user information at the first
+// '@' for libpq, which then looks up the host "ss@h" and names it in its error: part of the password.
+// No host name or address holds an '@', so one that does is refused before any lookup (a socket
+// directory, "/…", and an abstract socket, "@…", are left to libpq).
+constexpr const char* kAtSignInHost =
+    "the hub address has an '@' in its host: an '@' in the user name or password must be written %40 "
+    "(kiosk.toml [hub] url)";
+
+std::vector<std::string> split_at_commas(const char* list);
+
+bool host_holds_at_sign(const std::string& conninfo) {
+    char* parse_error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &parse_error);
+    PQfreemem(parse_error);
+    if (options == nullptr) return false;
+    bool found = false;
+    for (PQconninfoOption* option = options; option->keyword != nullptr; ++option) {
+        const std::string_view keyword = option->keyword;
+        if ((keyword != "host" && keyword != "hostaddr") || option->val == nullptr) continue;
+        for (const std::string& host : split_at_commas(option->val))
+            if (!host.empty() && host[0] != '/' && host[0] != '@' && host.find('@') != std::string::npos)
+                found = true;
+    }
+    PQconninfoFree(options);
+    return found;
+}
+
 bool is_refused_value(std::string_view libpq_text) {
     return libpq_text.substr(0, 8) == "invalid ";
 }
@@ -284,6 +311,7 @@ Result<std::unique_ptr<HubSession>> HubSession::connect(const std::string& conni
                      "(e.g. postgresql://kiosk_k1@hub.example/medkiosk?sslmode=verify-full)"};
     }
     if (!conninfo_parses(conninfo)) return Error{ErrorCode::Invalid, kUnreadableAddress};
+    if (host_holds_at_sign(conninfo)) return Error{ErrorCode::Invalid, kAtSignInHost};
     auto impl = std::make_unique<Impl>();
     std::string failures;
     for (const std::string& address : one_address_per_host(conninfo)) {
@@ -332,6 +360,7 @@ std::string conninfo_problem(const std::string& conninfo) {
         PQconninfoOption* options;
         ~Free() { PQconninfoFree(options); }
     } free_options{options};
+    if (host_holds_at_sign(conninfo)) return kAtSignInHost;
     static const std::pair<const char*, std::vector<std::string>> kEnumerated[] = {
         {"sslmode", {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}},
         {"gssencmode", {"disable", "prefer", "require"}},

@@ -275,10 +275,16 @@ Result<OutboxStore::DamagedManifestKeys> OutboxStore::damaged_manifest_keys() {
     return DamagedManifestKeys{query.value().column_text(0), query.value().column_text(1)};
 }
 
-Result<std::int64_t> OutboxStore::usable_manifest_key_count() {
-    const std::string sql = std::string("SELECT count(*) FROM hub_kiosk_key WHERE deleted = 0 AND (") +
-                            kManifestKeyDamage + ") IS NULL AND NOT " + kManifestKeyRowDamage;
-    return db_->query_int64(sql.c_str(), "counting the collection points' manifest keys");
+Result<std::set<std::string>> OutboxStore::usable_manifest_keys() {
+    constexpr std::string_view kDoing = "listing the collection points' manifest keys";
+    auto query = db_->prepare(std::string("SELECT key FROM hub_kiosk_key WHERE deleted = 0 AND (") +
+                              kManifestKeyDamage + ") IS NULL AND NOT " + kManifestKeyRowDamage);
+    if (!query) return query.error();
+    std::set<std::string> keys;
+    int rc = SQLITE_ROW;
+    while ((rc = query.value().step()) == SQLITE_ROW) keys.insert(query.value().column_text(0));
+    if (rc != SQLITE_DONE) return db_->last_error(rc, kDoing);
+    return keys;
 }
 
 Result<std::string> OutboxStore::any_kiosk_id() {

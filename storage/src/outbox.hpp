@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,9 @@ class OutboxStore {
         std::string version;
     };
     Result<DamagedManifestKeys> damaged_manifest_keys();
-    // The collection points' keys this device can check a list with (live, undamaged rows).
-    Result<std::int64_t> usable_manifest_key_count();
+    // The ids of the collection points whose key this device can check a list with (live, undamaged
+    // rows).
+    Result<std::set<std::string>> usable_manifest_keys();
     Database& db() { return *db_; }
 
   private:

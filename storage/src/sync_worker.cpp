@@ -337,20 +337,26 @@ struct SyncWorker::Impl {
         return rows.size();
     }
 
-    // "held/fed" when this device holds fewer usable collection-point keys than the hub feeds (a row
-    // deleted or damaged here), else empty; also empty when the hub has no such feed yet (pull_feeds
-    // records that). Whole again, it forgets the last shortfall refetched for.
+    // "held/fed" when this device holds a usable key for fewer of the collection points the hub feeds
+    // keys for than the hub does (a row deleted or damaged here), else empty; also empty when the hub
+    // has no such feed yet (pull_feeds records that). The hub's ids are compared, not only counted: a
+    // row here for a point the hub does not know (an id misspelt by hand) must not make up for a known
+    // point's missing row, whose lists would pass unchecked. Whole again, it forgets the last shortfall
+    // refetched for.
     Result<std::string> manifest_key_shortfall() {
-        auto fed = hub->query("SELECT count(*) FROM hub.manifest_key_feed WHERE NOT deleted", {});
+        auto fed = hub->query("SELECT key FROM hub.manifest_key_feed WHERE NOT deleted", {});
         if (!fed) {
             if (hub->healthy() && fed.error().message.find("does not exist") != std::string::npos)
                 return std::string();
             return fed.error();
         }
-        const std::string hub_count = fed.value().empty() ? "0" : fed.value().front().at(0).value_or("0");
-        auto held = store->usable_manifest_key_count();
-        if (!held) return held.error();
-        if (held.value() < std::stoll(hub_count)) return std::to_string(held.value()) + "/" + hub_count;
+        auto usable = store->usable_manifest_keys();
+        if (!usable) return usable.error();
+        std::int64_t held = 0;
+        for (const auto& row : fed.value())
+            if (usable.value().count(row.at(0).value_or(""))) ++held;
+        const auto hub_count = static_cast<std::int64_t>(fed.value().size());
+        if (held < hub_count) return std::to_string(held) + "/" + std::to_string(hub_count);
         if (auto s = store->set_state("manifest-keys-missing-refetched-for", ""); !s) return s.error();
         return std::string();
     }
@@ -391,8 +397,15 @@ struct SyncWorker::Impl {
                 if (!damaged) return damaged.error();
                 auto tried = store->state("manifest-keys-refetched-for");
                 if (!tried) return tried.error();
+                auto key_cursor = store->state("cursor:hub_kiosk_key");
+                if (!key_cursor) return key_cursor.error();
+                // From the start (a new device's first sync) every key comes anyway: no shortfall to
+                // report as a row "deleted or damaged here".
+                const bool from_the_start = key_cursor.value().value_or("0") == "0";
                 if (!pending.value().value_or("").empty()) {
                     refetching_keys = true;
+                } else if (from_the_start) {
+                    // Nothing to compare yet: the pull below fetches every key.
                 } else if (auto missing = missing_manifest_keys(); !missing) {
                     return missing.error();
                 } else if (!missing.value().empty()) {

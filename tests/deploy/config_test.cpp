@@ -370,6 +370,39 @@ TEST(ConfigCommand, ARefusedHubAddressIsShownWithItsPasswordMasked) {
     EXPECT_EQ(problem->find("topsecret"), std::string::npos) << *problem;
 }
 
+// Red team 4: a refused hub address was masked after it was written as TOML, where a tab, a newline or
+// a backslash is an escape ("\tpassword", "ab\\ cd"): the keyword was not found and the password shown.
+// `config set`, `config check`, `config show` and `status` print the refusal.
+TEST(ConfigCommand, ARefusedHubAddressWithTabsNewlinesOrBackslashesIsMasked) {
+    TempDir dir;
+    const std::string file = (dir.path() / "kiosk.toml").string();
+    for (const char* address :
+         {"host=h\tpassword=topsecret\tuser=k", "host=h\npassword=topsecret user=k",
+          "host=h password\t=\ttopsecret user=k", "host=h password=ab\\ topsecret user=k",
+          "host=h password='it\\'s topsecret' user=k", "postgresql://u@h/db?password=top secret"}) {
+        fs::copy_file(kDefaultFile, file, fs::copy_options::overwrite_existing);
+        auto result = run_ctl({"config", "set", "hub.url", address, "--config", file});
+        EXPECT_EQ(result.out.find("secret"), std::string::npos) << address << ": " << result.out;
+        EXPECT_EQ(result.err.find("secret"), std::string::npos) << address << ": " << result.err;
+        write_file(file, std::string("[hub]\nurl = ") +
+                             kiosk::config_value_text(
+                                 [&] {
+                                     kiosk::KioskConfig config;
+                                     config.hub_url = address;
+                                     return config;
+                                 }(),
+                                 "hub.url") +
+                             "\n");
+        for (const char* command : {"check", "show"}) {
+            result = run_ctl({"config", command, "--config", file, "--data-dir", dir.path().string()});
+            EXPECT_EQ(result.err.find("secret"), std::string::npos)
+                << address << command << ": " << result.err;
+            EXPECT_EQ(result.out.find("secret"), std::string::npos)
+                << address << command << ": " << result.out;
+        }
+    }
+}
+
 // The masked form `config show` prints, pasted back, would replace the password with bullets: refused.
 TEST(ConfigCommand, SettingTheMaskedHubAddressIsRefused) {
     TempDir dir;

@@ -173,5 +173,47 @@ TEST(ConninfoMask, MasksSslpasswordEncodedKeysAndQuotesInsideAValue) {
               "url = \"host=hub password=••••\", line 3");
 }
 
+// Red team 4: an extra slash after the scheme ("postgresql:///kiosk:pw@hub/db", a typo libpq reads as
+// the local socket and a database named "kiosk:pw@hub/db") was accepted by config set and shown whole.
+TEST(ConninfoMask, MasksThePasswordAfterExtraSlashesOfTheScheme) {
+    EXPECT_EQ(mask_conninfo_password("postgresql:///kiosk:secret@hub/county"),
+              "postgresql:///kiosk:••••@hub/county");
+    EXPECT_EQ(mask_conninfo_password("postgresql:////kiosk:secret@hub/county"),
+              "postgresql:////kiosk:••••@hub/county");
+    EXPECT_EQ(mask_conninfo_password("url = \"postgresql:///kiosk:secret@hub/county\""),
+              "url = \"postgresql:///kiosk:••••@hub/county\"");
+    // The local socket's database, with no password, stays readable.
+    EXPECT_EQ(mask_conninfo_password("postgresql:///county?sslmode=disable"),
+              "postgresql:///county?sslmode=disable");
+}
+
+// Red team 4: when the text is the address itself, libpq reads it to its end, so a ?password= value
+// holding a space or a quote is masked to its end too (it was cut at the space: "password=•••• word").
+TEST(ConninfoMask, AWholeAddressQueryPasswordIsMaskedPastSpacesAndQuotes) {
+    for (const char* password : {"pass word", "pa'ss", "pa\"ss", "a\tb"}) {
+        EXPECT_EQ(mask_conninfo_password(std::string("postgresql://u@h/db?password=") + password),
+                  "postgresql://u@h/db?password=••••")
+            << password;
+        EXPECT_EQ(mask_conninfo_password(std::string("postgresql://u@h/db?password=") + password +
+                                         "&sslmode=require"),
+                  "postgresql://u@h/db?password=••••&sslmode=require")
+            << password;
+    }
+}
+
+// Red team 4: `config show` masks the address and then the whole text: masking again changes nothing
+// (a masked port-shaped "hub:••••/county" lost its database and closing quote).
+TEST(ConninfoMask, MaskingTwiceChangesNothing) {
+    for (const char* address :
+         {"postgresql://hub.example:5432/county", "postgresql://kiosk:pw@hub:5432/county?sslmode=require",
+          "postgresql://user:123456/db?password=s3", "host=hub password='a b' user=kiosk",
+          "postgresql:///kiosk:pw@hub/county", "postgresql://u@h/db?password=a b&sslmode=require"}) {
+        const std::string once = mask_conninfo_password(address);
+        EXPECT_EQ(mask_conninfo_password(once), once) << address;
+        const std::string quoted = "url = \"" + once + "\"";
+        EXPECT_EQ(mask_conninfo_password(quoted), quoted) << address;
+    }
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

@@ -371,6 +371,66 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     EXPECT_FALSE(as_point.value()->query("SELECT count(*) FROM hub.manifest_key_feed", {}).ok());
 }
 
+// Red team 4: the device's key rows were only counted against the hub's. A row for a collection point
+// the hub does not know (a key re-entered by hand under a misspelt id) made up for the point's own row,
+// deleted: the counts agreed, the key was never fetched again, and a forged list from the point passed
+// as from a point without a key.
+TEST_F(ClinicFeedTest, ARowForAnUnknownCollectionPointDoesNotHideTheMissingKeyOfAKnownOne) {
+    add_hub_clinic("shitang-vc", "石塘村卫生室");
+    TestKiosk point = make_kiosk("signer");
+    ASSERT_TRUE(point.ledger);
+    auto point_worker = worker_for(point);
+    ASSERT_TRUE(point_worker);
+    auto round = point_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+
+    TestKiosk device;
+    device.id = unique_kiosk_id("device");
+    device.password = "pw-" + device.id;
+    auto role = storage::add_clinic_device(*pg.admin(database), device.id, "shitang-vc", device.password);
+    ASSERT_TRUE(role.ok()) << role.error().message;
+    device.conninfo = pg.role_conninfo(database, role.value(), device.password);
+    device.ledger_file = temp.path() / device.id / "ledger.db";
+    std::filesystem::create_directories(device.ledger_file.parent_path());
+    storage::LedgerOptions device_options;
+    device_options.kiosk_id = device.id;
+    auto store = storage::ClinicStore::open(device.ledger_file, device_options, "shitang-vc");
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    storage::Manifest manifest;
+    manifest.kiosk_id = point.id;
+    manifest.dispatch_uuid = "8e0c2a9e-1111-4a4a-8a8a-000000000019";
+    manifest.clinic_id = "shitang-vc";
+    manifest.dispatched_on = "2026-12-02";
+    manifest.lines = {{1, "06901234567892", "2027-06-30", "fever", 3}};
+    ASSERT_TRUE(storage::sign_manifest(manifest, storage::kiosk_key_file_beside(point.ledger_file)).ok());
+    storage::Manifest forged = manifest;
+    forged.lines[0].quantity = 30;
+    auto device_worker = worker_for(device);
+    ASSERT_TRUE(device_worker);
+    round = device_worker->run_round();
+    ASSERT_TRUE(round.ok()) << round.error().message;
+    ASSERT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid);
+
+    storage::testing::RawDb(device.ledger_file)
+        .exec(
+            "INSERT INTO hub_kiosk_key (key, body, change_seq, deleted) SELECT key || '-typo', body, "
+            "change_seq, 0 FROM hub_kiosk_key WHERE key = '" +
+            point.id + "'");
+    storage::testing::RawDb(device.ledger_file)
+        .exec("DELETE FROM hub_kiosk_key WHERE key = '" + point.id + "'");
+    ASSERT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::KeyUnknown);
+    for (int i = 0; i < 3; ++i) {
+        round = device_worker->run_round();
+        ASSERT_TRUE(round.ok()) << round.error().message;
+    }
+    EXPECT_EQ(store.value()->manifest_signature(forged).value(), storage::ManifestSignature::Invalid)
+        << "the point's key, deleted on the device, never came back: a forged list passes";
+    EXPECT_EQ(storage::testing::RawDb(device.ledger_file)
+                  .integer("SELECT count(*) FROM sync_event WHERE kind = 'manifest-keys-refetched'"),
+              1)
+        << "fetched every key once for the missing one, not on every sync";
+}
+
 TEST_F(ClinicFeedTest, ACutInTheMiddleOfThePullKeepsWhatArrivedAndTheNextRoundCompletesIt) {
     // More clinics than one page of the feed (1000), so the pull takes two queries.
     hub_exec(

@@ -561,4 +561,27 @@ TEST(HubSessionConnect, AValueLibpqRefusesIsNamedByItsOptionNotByThePasswordPart
     EXPECT_EQ(probe.message.find("\"pa\""), std::string::npos) << probe.message;
 }
 
+// Red team 4: a raw '@' in the password ("postgresql://u:pa@ssecret@h/db") ends the user information
+// at its first '@' for libpq, which then looks up the host "ssecret@h" and names it in its error (the
+// sync error staff see, the ledger's last error, the logs). Refused before any lookup, by what to fix.
+TEST(HubSessionConnect, AnAtSignInThePasswordIsRefusedWithoutNamingTheHostItMade) {
+    for (const char* address :
+         {"postgresql://kiosk:pa@sssecret@127.0.0.1:1/hub",
+          "postgresql://kiosk:pa@sssecret@127.0.0.1:1,127.0.0.2:1/hub", "host=sssecret@127.0.0.1 port=1"}) {
+        auto session = storage::HubSession::connect(address, 3);
+        ASSERT_FALSE(session.ok()) << address;
+        EXPECT_EQ(session.error().message.find("secret"), std::string::npos) << session.error().message;
+        EXPECT_NE(session.error().message.find("%40"), std::string::npos) << session.error().message;
+        const storage::HubProbe probe = storage::probe_hub(address, 3);
+        EXPECT_TRUE(probe.malformed) << address;
+        EXPECT_EQ(probe.message.find("secret"), std::string::npos) << probe.message;
+    }
+    // An abstract socket ("@name") or a socket directory is libpq's to judge.
+    for (const char* address : {"host=@medkiosk-no-such-socket port=1", "host=/nonexistent/a@b port=1"}) {
+        auto session = storage::HubSession::connect(address, 3);
+        ASSERT_FALSE(session.ok()) << address;
+        EXPECT_EQ(session.error().message.find("%40"), std::string::npos) << session.error().message;
+    }
+}
+
 }  // namespace medkiosk::test

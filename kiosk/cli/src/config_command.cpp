@@ -101,6 +101,9 @@ int run_config(const Args& args, CommandIo io) {
             origin = std::string("defaults (") + file.string() + " does not exist)";
         }
         // The hub's password masked: a screen or a terminal log is no place for it (kiosk.toml keeps it).
+        // Masked before it is written as TOML, whose escapes would hide the password's end, and the
+        // whole text after, for a password anywhere else.
+        config.hub_url = kiosk::mask_conninfo_password(config.hub_url);
         io.out << "# medkiosk settings from " << origin << "\n"
                << kiosk::mask_conninfo_password(kiosk::render_config(config));
         return 0;
@@ -112,10 +115,11 @@ int run_config(const Args& args, CommandIo io) {
             io.err << "medkioskctl config: nothing was changed\n";
             return 1;
         }
+        kiosk::KioskConfig written = kiosk::read_config_file(file).config;
+        written.hub_url = kiosk::mask_conninfo_password(written.hub_url);  // before TOML escapes it
         io.out << positional[0] << " = "
-               << kiosk::mask_conninfo_password(
-                      kiosk::config_value_text(kiosk::read_config_file(file).config, positional[0]))
-               << "  (" << file.string() << "; restart the kiosk to apply)\n";
+               << kiosk::mask_conninfo_password(kiosk::config_value_text(written, positional[0])) << "  ("
+               << file.string() << "; restart the kiosk to apply)\n";
         return 0;
     }
     if (command == "keys" && positional.empty()) {

@@ -386,7 +386,9 @@ ConfigParse parse_config(std::string_view text, const std::string& file_name) {
             }
             if (!applied) {
                 std::string got = type_name(node);
-                if (node.is_string()) got = shown_value(dotted, quote_toml(node.as_string()->get()));
+                // Masked before it is written as TOML: its escapes ("\tpassword", "ab\\ cd") would
+                // hide the keyword and the value's end from the masking.
+                if (node.is_string()) got = quote_toml(shown_value(dotted, node.as_string()->get()));
                 if (node.is_integer()) got = std::to_string(node.as_integer()->get());
                 if (node.is_floating_point() && schema->type == ConfigValueType::Decimal)
                     got = decimal_text(node.as_floating_point()->get());

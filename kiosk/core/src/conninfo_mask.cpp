@@ -31,9 +31,11 @@ std::size_t uri_prefix_length(std::string_view text, std::size_t at) {
     while (i < text.size() && is_scheme_char(text[i])) ++i;
     const bool colon = i < text.size() && text[i] == ':';
     if (colon) ++i;
+    // Every slash: "postgresql:///kiosk:pw@hub/db" has one too many (libpq reads a database named
+    // "kiosk:pw@hub/db" on the local socket), and its password is the technician's all the same.
     std::size_t slashes = 0;
-    while (i + slashes < text.size() && text[i + slashes] == '/' && slashes < 2) ++slashes;
-    return slashes == 2 || (colon && slashes == 1) ? i + slashes - at : 0;
+    while (i + slashes < text.size() && text[i + slashes] == '/') ++slashes;
+    return slashes >= 2 || (colon && slashes == 1) ? i + slashes - at : 0;
 }
 
 // Where the URI starting at `at` ends: whitespace or a quote that encloses it in a sentence.
@@ -125,7 +127,9 @@ std::string mask_uri(std::string_view uri, std::size_t scheme_end) {
 // How many digits the text after a URI's first ':' starts with when nothing but the authority's end
 // follows them (a port's shape: "5432", "5432/db", "5432,host2:5433"), else npos.
 std::size_t port_digits(std::string_view after_colon) {
-    std::size_t i = 0;
+    // Already masked (`config show` masks the address, then the whole text): read as the digits were.
+    std::size_t i =
+        after_colon.substr(0, kMaskedPassword.size()) == kMaskedPassword ? kMaskedPassword.size() : 0;
     while (i < after_colon.size() && std::isdigit(static_cast<unsigned char>(after_colon[i])) != 0) ++i;
     const bool delimited = i == after_colon.size() ||
                            std::string_view(",/?#\"'").find(after_colon[i]) != std::string_view::npos ||
@@ -261,7 +265,9 @@ std::string mask_conninfo_password(std::string_view text) {
                     continue;
                 }
             }
-            const std::size_t end = uri_end(text, i);
+            // The text that is the address runs to its end, as libpq reads it: a ?password= value
+            // may hold a space or a quote.
+            const std::size_t end = i == 0 ? text.size() : uri_end(text, i);
             out += mask_uri(text.substr(i, end - i), scheme_length);
             i = end;
             continue;
