@@ -140,6 +140,19 @@ storage::ClinicChoice local_clinic(std::string id, std::string name) {
 class ClinicFeedTest : public SyncFixture {
   protected:
     void hub_exec(const std::string& sql) { (void)pg.scalar(database, sql); }
+    // Dispatch `uuid` of collection point `point` to shitang-vc (3 packs of line 1), signed with the
+    // point's key; its signature is empty when signing failed.
+    static storage::Manifest signed_manifest(const TestKiosk& point, const std::string& uuid) {
+        storage::Manifest manifest;
+        manifest.kiosk_id = point.id;
+        manifest.dispatch_uuid = uuid;
+        manifest.clinic_id = "shitang-vc";
+        manifest.dispatched_on = "2026-12-02";
+        manifest.lines = {{1, "06901234567892", "2027-06-30", "fever", 3}};
+        if (!storage::sign_manifest(manifest, storage::kiosk_key_file_beside(point.ledger_file)).ok())
+            manifest.signature.clear();
+        return manifest;
+    }
     void add_hub_clinic(const std::string& id, const std::string& name_zh) {
         hub_exec(
             "INSERT INTO hub.clinic (clinic_id, name_zh, name_en, kind, township_zh, township_en) VALUES ('" +
@@ -217,26 +230,15 @@ TEST_F(ClinicFeedTest, AClinicDeviceGetsTheCollectionPointsKeyAndTrustsOnlyWhatI
     auto round = point_worker->run_round();
     ASSERT_TRUE(round.ok()) << round.error().message;
 
-    TestKiosk device;
-    device.id = unique_kiosk_id("device");
-    device.password = "pw-" + device.id;
-    auto role = storage::add_clinic_device(*pg.admin(database), device.id, "shitang-vc", device.password);
-    ASSERT_TRUE(role.ok()) << role.error().message;
-    device.conninfo = pg.role_conninfo(database, role.value(), device.password);
-    device.ledger_file = temp.path() / device.id / "ledger.db";
-    std::filesystem::create_directories(device.ledger_file.parent_path());
+    TestKiosk device = make_clinic_kiosk("device", "shitang-vc");
+    ASSERT_FALSE(device.role.empty());
     storage::LedgerOptions device_options;
     device_options.kiosk_id = device.id;
     auto store = storage::ClinicStore::open(device.ledger_file, device_options, "shitang-vc");
     ASSERT_TRUE(store.ok()) << store.error().message;
 
-    storage::Manifest manifest;
-    manifest.kiosk_id = point.id;
-    manifest.dispatch_uuid = "8e0c2a9e-1111-4a4a-8a8a-000000000009";
-    manifest.clinic_id = "shitang-vc";
-    manifest.dispatched_on = "2026-12-02";
-    manifest.lines = {{1, "06901234567892", "2027-06-30", "fever", 3}};
-    ASSERT_TRUE(storage::sign_manifest(manifest, storage::kiosk_key_file_beside(point.ledger_file)).ok());
+    const storage::Manifest manifest = signed_manifest(point, "8e0c2a9e-1111-4a4a-8a8a-000000000009");
+    ASSERT_FALSE(manifest.signature.empty());
     storage::Manifest forged = manifest;
     forged.lines[0].quantity = 30;
     EXPECT_EQ(store.value()->manifest_signature(manifest).value(), storage::ManifestSignature::KeyUnknown);
@@ -384,25 +386,14 @@ TEST_F(ClinicFeedTest, ARowForAnUnknownCollectionPointDoesNotHideTheMissingKeyOf
     auto round = point_worker->run_round();
     ASSERT_TRUE(round.ok()) << round.error().message;
 
-    TestKiosk device;
-    device.id = unique_kiosk_id("device");
-    device.password = "pw-" + device.id;
-    auto role = storage::add_clinic_device(*pg.admin(database), device.id, "shitang-vc", device.password);
-    ASSERT_TRUE(role.ok()) << role.error().message;
-    device.conninfo = pg.role_conninfo(database, role.value(), device.password);
-    device.ledger_file = temp.path() / device.id / "ledger.db";
-    std::filesystem::create_directories(device.ledger_file.parent_path());
+    TestKiosk device = make_clinic_kiosk("device", "shitang-vc");
+    ASSERT_FALSE(device.role.empty());
     storage::LedgerOptions device_options;
     device_options.kiosk_id = device.id;
     auto store = storage::ClinicStore::open(device.ledger_file, device_options, "shitang-vc");
     ASSERT_TRUE(store.ok()) << store.error().message;
-    storage::Manifest manifest;
-    manifest.kiosk_id = point.id;
-    manifest.dispatch_uuid = "8e0c2a9e-1111-4a4a-8a8a-000000000019";
-    manifest.clinic_id = "shitang-vc";
-    manifest.dispatched_on = "2026-12-02";
-    manifest.lines = {{1, "06901234567892", "2027-06-30", "fever", 3}};
-    ASSERT_TRUE(storage::sign_manifest(manifest, storage::kiosk_key_file_beside(point.ledger_file)).ok());
+    const storage::Manifest manifest = signed_manifest(point, "8e0c2a9e-1111-4a4a-8a8a-000000000019");
+    ASSERT_FALSE(manifest.signature.empty());
     storage::Manifest forged = manifest;
     forged.lines[0].quantity = 30;
     auto device_worker = worker_for(device);
