@@ -21,6 +21,9 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace medkiosk::scanner {
 namespace {
@@ -367,6 +370,9 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     return false;
 }
 
+// Module width (frame pixels) up to which an unread band is also read as it lies in the frame.
+constexpr double kAsItLiesMaxModule = 3.5;
+
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
 // `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
 // live decoder; the still decoder makes that pass over the whole image anyway).
@@ -392,10 +398,12 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module == 0) return std::nullopt;
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
         return confirmed(full, *symbol) ? symbol : std::nullopt;
-    if (!as_it_lies || c.coherence < 0.75) return std::nullopt;
-    // Clearly bars, yet unread upright: read the region as it lies, along the frame's rows and columns,
-    // as plain zxing-cpp does. Rows crossing thin bars at a slant see them wider, and DataBar Expanded
-    // assembles its pairs from several such rows.
+    // Clearly thin bars, yet unread upright: read the region as it lies, along the frame's rows and
+    // columns, as plain zxing-cpp does. Rows crossing thin bars at a slant see them wider, and DataBar
+    // Expanded assembles its pairs from several such rows. Wide bars gain nothing from it (a band of them
+    // that does not read is blurred or not a symbol), and zxing's harder passes over the large region
+    // they cover were the costliest reads of a busy frame.
+    if (!as_it_lies || c.coherence < 0.75 || module >= kAsItLiesMaxModule) return std::nullopt;
     const cv::RotatedRect region(cv::Point2f(c.centre.x, c.centre.y),
                                  cv::Size2f(c.along * 1.2f + 24, c.across + 24), c.angle_degrees);
     const cv::Rect box = region.boundingRect() & cv::Rect(0, 0, full.cols, full.rows);
@@ -1011,8 +1019,11 @@ struct TrackingDecoder::State {
     std::vector<Failure> failures;
     std::uint64_t frames = 0;
     int idle_slice = 0;
+    bool idle_deferred = false;  // the last frame found nothing and left its idle slice to this one
     FinderWork finder;
-    cv::Mat turned;  // the idle passes' transposed or half-size copy
+    // The idle passes' copies, each in a buffer of its own: one buffer reshaped back and forth between the
+    // two sizes costs a fresh allocation, page faults and all, every time.
+    cv::Mat transposed, halved;
 };
 
 TrackingDecoder::TrackingDecoder(TrackingOptions options)
@@ -1031,6 +1042,40 @@ std::vector<Region> TrackingDecoder::tracked_regions() const {
 }
 
 namespace {
+
+// The frame turned onto its diagonal, 8x8 pixels at a time in SSE2 registers: cv::transpose moves one
+// byte at a time and on a 1080p frame costs more than zxing's whole read of the result.
+void transpose_into(const cv::Mat& in, cv::Mat& out) {
+    out.create(in.cols, in.rows, CV_8UC1);
+    const int rows8 = in.rows & ~7, cols8 = in.cols & ~7;
+#if defined(__SSE2__)
+    for (int y = 0; y < rows8; y += 8)
+        for (int x = 0; x < cols8; x += 8) {
+            __m128i r[8];
+            for (int i = 0; i < 8; ++i)
+                r[i] = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in.ptr<std::uint8_t>(y + i) + x));
+            const __m128i a0 = _mm_unpacklo_epi8(r[0], r[1]), a1 = _mm_unpacklo_epi8(r[2], r[3]);
+            const __m128i a2 = _mm_unpacklo_epi8(r[4], r[5]), a3 = _mm_unpacklo_epi8(r[6], r[7]);
+            const __m128i b0 = _mm_unpacklo_epi16(a0, a1), b1 = _mm_unpackhi_epi16(a0, a1);
+            const __m128i b2 = _mm_unpacklo_epi16(a2, a3), b3 = _mm_unpackhi_epi16(a2, a3);
+            const __m128i c[4] = {_mm_unpacklo_epi32(b0, b2), _mm_unpackhi_epi32(b0, b2),
+                                  _mm_unpacklo_epi32(b1, b3), _mm_unpackhi_epi32(b1, b3)};
+            for (int i = 0; i < 4; ++i) {
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(out.ptr<std::uint8_t>(x + 2 * i) + y), c[i]);
+                _mm_storel_epi64(reinterpret_cast<__m128i*>(out.ptr<std::uint8_t>(x + 2 * i + 1) + y),
+                                 _mm_srli_si128(c[i], 8));
+            }
+        }
+#else
+    for (int y = 0; y < rows8; ++y)
+        for (int x = 0; x < cols8; ++x) out.at<std::uint8_t>(x, y) = in.at<std::uint8_t>(y, x);
+#endif
+    // The edges a whole block does not cover.
+    for (int y = 0; y < in.rows; ++y) {
+        const std::uint8_t* from = in.ptr<std::uint8_t>(y);
+        for (int x = (y < rows8 ? cols8 : 0); x < in.cols; ++x) out.at<std::uint8_t>(x, y) = from[x];
+    }
+}
 
 // Re-reads a symbol where it was last frame, allowing for a hand's movement: a linear one in a band
 // along its last scan line, a matrix one in a crop turned to its last orientation.
@@ -1111,8 +1156,14 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                          [&](const auto& a, const auto& b) { return claim(a) > claim(b); });
         std::vector<State::Failure> fresh_failures;
         int tried = 0;
+        // An idle slice costs about as much as two candidates. A frame that found nothing and read more
+        // than half its candidates leaves the slice to the next such frame, which then reads only half as
+        // many: no frame does both in full, and the slices still come every other frame at least.
+        const int half = std::max(1, options_.max_candidates / 2);
+        const bool idle_turn = found.empty() && options_.idle_slices > 0 && state.idle_deferred;
+        const int max_tried = idle_turn ? half : options_.max_candidates;
         for (auto& [c, failure] : queue) {
-            if (tried >= options_.max_candidates) break;
+            if (tried >= max_tried) break;
             if (inside_any(covered, {c->centre.x, c->centre.y})) continue;
             ++tried;
             if (auto symbol = read_candidate(full, *c, true)) {
@@ -1134,7 +1185,8 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         // 3. Nothing at all: a share of the full-frame pass plain zxing-cpp makes, one slice a frame: the
         // linear formats along rows, then along columns, DataBar both ways, and the matrix formats on a
         // half-size copy (binarizing the whole frame costs more than everything else together).
-        if (found.empty() && options_.idle_slices > 0) {
+        state.idle_deferred = found.empty() && options_.idle_slices > 0 && tried > half;
+        if (found.empty() && options_.idle_slices > 0 && !state.idle_deferred) {
             const Hints& h = hints();
             std::optional<DecodedSymbol> symbol;
             switch (state.idle_slice++ % 4) {
@@ -1142,16 +1194,16 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                     symbol = read_image(full, h.idle_linear, kIdentity);
                     break;
                 case 1:
-                    cv::transpose(full, state.turned);
-                    symbol = read_image(state.turned, h.idle_linear, cv::Matx23d(0, 1, 0, 1, 0, 0));
+                    transpose_into(full, state.transposed);
+                    symbol = read_image(state.transposed, h.idle_linear, cv::Matx23d(0, 1, 0, 1, 0, 0));
                     break;
                 case 2:
                     symbol = read_image(full, h.idle_databar, kIdentity);
                     break;
                 default:
-                    cv::resize(full, state.turned, cv::Size(full.cols / 2, full.rows / 2), 0, 0,
+                    cv::resize(full, state.halved, cv::Size(full.cols / 2, full.rows / 2), 0, 0,
                                cv::INTER_AREA);
-                    symbol = read_image(state.turned, h.idle_matrix, cv::Matx23d(2, 0, 0, 0, 2, 0));
+                    symbol = read_image(state.halved, h.idle_matrix, cv::Matx23d(2, 0, 0, 0, 2, 0));
             }
             if (symbol && add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
         }

@@ -194,6 +194,33 @@ std::string write_hold_video(const TempDir& dir) {
     return video;
 }
 
+// The live decoder's idle passes read the whole frame as plain zxing-cpp does, a slice a frame; the
+// column pass reads a copy of the frame turned onto its diagonal. With no candidate regions read at all,
+// an EAN-13 standing upright or lying flat is read by those passes alone, and reported where it lies: on
+// a frame whose sides are no multiple of the 8-pixel blocks the copy is made in.
+TEST(scannerSynthetic, TrackingDecodersIdlePassesReadRowsAndColumnsOfTheWholeFrame) {
+    const SyntheticCode code = ean13_code("590123412345");
+    const cv::Mat symbol = render_symbol(code);
+    for (const double angle : {0.0, 90.0, -90.0}) {
+        cv::Mat frame = make_scene(1283, 721, 11);
+        const cv::Rect placed = place_symbol(frame, symbol, Placement{{903, 377}, angle, 3, 0, 1});
+        blur_and_noise(frame, 0.6, 2, 5);
+        TrackingOptions only_idle_passes;
+        only_idle_passes.max_candidates = 0;
+        TrackingDecoder tracker(only_idle_passes);
+        std::optional<DecodedSymbol> read;
+        for (int f = 0; f < 4 && !read; ++f)
+            for (const auto& s :
+                 tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step)))
+                if (s.text == code.expected_text) read = s;
+        ASSERT_TRUE(read) << "EAN-13 at " << angle << " degrees not read by the idle passes";
+        cv::Point2f centre(0, 0);
+        for (const Point& p : read->corners) centre += cv::Point2f(p.x / 4, p.y / 4);
+        EXPECT_TRUE(placed.contains(cv::Point(centre)))
+            << "at " << angle << " degrees reported at " << centre << ", drawn in " << placed;
+    }
+}
+
 TEST(scannerSynthetic, VideoDuplicateSuppressionAndHold) {
     TempDir dir;
     const std::string video = write_hold_video(dir);
