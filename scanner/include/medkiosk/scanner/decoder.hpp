@@ -60,10 +60,11 @@ struct DecoderOptions {
 };
 
 // For still images: a quick look along a few rows, then (when that gives nothing) the full-frame pass
-// plain zxing-cpp makes (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp);
-// then the likeliest candidate regions no symbol read so far covers, each read upright at its own
-// angle, so every symbol printed on a pack is reported; a dot-printed DataMatrix last, when nothing
-// was read.
+// plain zxing-cpp makes (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp),
+// split in a linear and a matrix pass, the likelier first; then, when nothing was read or the image
+// plainly holds another symbol, the likeliest candidate regions no symbol read so far covers, each read
+// upright at its own angle, so every symbol printed on a pack is reported; a dot-printed DataMatrix
+// last, when nothing was read.
 class Decoder {
   public:
     explicit Decoder(DecoderOptions options = {});
