@@ -56,7 +56,7 @@ std::vector<Candidate> find_candidates(const std::uint8_t* pixels, int width, in
 struct DecoderOptions {
     bool try_harder = true;      // the full-frame passes as plain zxing-cpp with tryHarder/tryRotate
     bool search_regions = true;  // candidate regions first, read at their own angle
-    int max_candidates = 2;      // candidate regions read in vain before the search ends (likeliest first)
+    int max_candidates = 1;      // candidate regions read in vain before the search ends (likeliest first)
 };
 
 // For still images: a quick look along a few rows, then (when that gives nothing) the full-frame pass
