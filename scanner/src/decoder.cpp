@@ -1073,7 +1073,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // (print, a box's edge: each costs as much as the photo's first symbol did).
         if (!found.empty()) {
             if (!options_.search_regions) return found;
-            const cv::Rect image(0, 0, full.cols, full.rows);
+            const cv::Rect image(0, 0, full.cols, full.rows), inner(2, 2, full.cols - 4, full.rows - 4);
             std::vector<cv::Rect> extents;
             for (const DecodedSymbol& symbol : found) extents.push_back(extent_of(symbol));
             int patches_read = 0;
@@ -1086,6 +1086,12 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                 for (Candidate& c : in_patch) {
                     c.centre.x += static_cast<float>(area.x), c.centre.y += static_cast<float>(area.y);
                     if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
+                    // A region running off the image is an edge of the box or the table, or a symbol the
+                    // photo cut: not worth a read.
+                    const cv::Rect region = cv::RotatedRect(cv::Point2f(c.centre.x, c.centre.y),
+                                                            cv::Size2f(c.along, c.across), c.angle_degrees)
+                                                .boundingRect();
+                    if ((region & inner) != region) continue;
                     if (const auto symbol = read_candidate(full, c, true)) {
                         read_areas.push_back(with_margin(bounds_of(*symbol)));
                         add_unique(found, *symbol);
