@@ -477,9 +477,9 @@ constexpr double kBarCoherence = 0.55;
 constexpr float kMaxStep = 0.6f;
 // Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
 constexpr int kStillRegionsConsidered = 12;
-// Once a still gave a symbol, regions with less than this share of the likeliest one's edge energy are not
-// read: a pack's other symbols have a quarter and more (a DataMatrix beside an EAN-13), print mostly less.
-constexpr float kFaintestFurtherRegion = 0.15f;
+// Once a still gave a symbol, the patches of strong edges apart from it looked at for another: a pack
+// carries up to three symbols.
+constexpr int kFurtherPatchesRead = 3;
 
 struct Block {
     float xx = 0, yy = 0, xy = 0;  // mean products of the gradients
@@ -870,6 +870,127 @@ cv::Mat grey_of(const Frame& frame) {
     return grey;
 }
 
+// Where an image has strong edges, in tiles of 16 px, from every second pixel of every fourth row: a
+// tenth of a millisecond on a 640x480 photo, a twentieth of the cheapest full-image pass. A tile is bars
+// when its gradients all run one way.
+struct EdgeTiles {
+    static constexpr int kTile = 16;
+    int cols = 0, rows = 0;
+    std::vector<float> energy;  // mean squared central difference; 0 where too weak to count
+    std::vector<std::uint8_t> bars;
+};
+
+EdgeTiles edge_tiles(const cv::Mat& full) {
+    constexpr int kTile = EdgeTiles::kTile;
+    // A tile worth counting: about the mean squared central difference of module edges of 40 grey levels.
+    constexpr double kStrong = 150;
+    EdgeTiles tiles;
+    tiles.cols = std::max(0, (full.cols - 1) / kTile);
+    tiles.rows = std::max(0, (full.rows - 1) / kTile);
+    tiles.energy.assign(static_cast<std::size_t>(tiles.cols * tiles.rows), 0.f);
+    tiles.bars.assign(tiles.energy.size(), 0);
+    for (int r = 0; r < tiles.rows; ++r) {
+        for (int c = 0; c < tiles.cols; ++c) {
+            double xx = 0, yy = 0, xy = 0;
+            for (int y = r * kTile + 1; y < (r + 1) * kTile; y += 4) {
+                const std::uint8_t* above = full.ptr<std::uint8_t>(y - 1);
+                const std::uint8_t* row = full.ptr<std::uint8_t>(y);
+                const std::uint8_t* below = full.ptr<std::uint8_t>(y + 1);
+                for (int x = std::max(1, c * kTile); x < (c + 1) * kTile; x += 2) {
+                    const int gx = row[x + 1] - row[x - 1], gy = below[x] - above[x];
+                    xx += gx * gx, yy += gy * gy, xy += gx * gy;
+                }
+            }
+            const double energy = (xx + yy) / (kTile * kTile / 8);
+            if (energy < kStrong) continue;
+            const auto i = static_cast<std::size_t>(r * tiles.cols + c);
+            tiles.energy[i] = static_cast<float>(energy);
+            tiles.bars[i] = std::sqrt((xx - yy) * (xx - yy) + 4 * xy * xy) / (xx + yy) >= 0.7;
+        }
+    }
+    return tiles;
+}
+
+// The share of the strong edges that are bars: decides only which whole-image pass comes first, since
+// each costs several times the other on a photo of the other kind.
+double bar_share(const EdgeTiles& tiles) {
+    double bars = 0, all = 0;
+    for (std::size_t i = 0; i < tiles.energy.size(); ++i) {
+        all += tiles.energy[i];
+        if (tiles.bars[i]) bars += tiles.energy[i];
+    }
+    return all > 0 ? bars / all : 0;
+}
+
+// Where the image plainly holds another symbol besides those read (`read_extents`, see extent_of):
+// patches of strong edges outside them, at least three tiles each way, whose edges are at least a quarter
+// as strong as the read symbols' own (a pack's symbols are printed alike, though larger modules have fewer
+// edges and one may be paler or lit less; shading and faint print count for less). Each as a rectangle of
+// the image with a tile of margin, the strongest first.
+std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<cv::Rect>& read_extents) {
+    constexpr int kTile = EdgeTiles::kTile;
+    std::vector<std::uint8_t> open(tiles.energy.size(), 0), read(tiles.energy.size(), 0);
+    double read_energy = 0;
+    int read_tiles = 0;
+    for (int r = 0; r < tiles.rows; ++r)
+        for (int c = 0; c < tiles.cols; ++c) {
+            const auto i = static_cast<std::size_t>(r * tiles.cols + c);
+            read[i] = inside_any(read_extents, cv::Point2f(static_cast<float>(c * kTile + kTile / 2),
+                                                           static_cast<float>(r * kTile + kTile / 2)));
+            open[i] = tiles.energy[i] > 0 && !read[i];
+            if (tiles.energy[i] > 0 && read[i]) read_energy += tiles.energy[i], ++read_tiles;
+        }
+    read_energy /= std::max(1, read_tiles);
+    std::vector<std::pair<double, cv::Rect>> patches;
+    std::vector<int> stack;
+    for (std::size_t seed = 0; seed < open.size(); ++seed) {
+        if (!open[seed]) continue;
+        open[seed] = 0;
+        stack.assign(1, static_cast<int>(seed));
+        int count = 0, c0 = tiles.cols, c1 = -1, r0 = tiles.rows, r1 = -1;
+        double energy = 0;
+        while (!stack.empty()) {
+            const int i = stack.back();
+            stack.pop_back();
+            const int c = i % tiles.cols, r = i / tiles.cols;
+            ++count, energy += tiles.energy[static_cast<std::size_t>(i)];
+            c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
+            for (int dr = -1; dr <= 1; ++dr)
+                for (int dc = -1; dc <= 1; ++dc) {
+                    const int nc = c + dc, nr = r + dr;
+                    if (nc < 0 || nr < 0 || nc >= tiles.cols || nr >= tiles.rows) continue;
+                    const auto j = static_cast<std::size_t>(nr * tiles.cols + nc);
+                    if (!open[j]) continue;
+                    open[j] = 0;
+                    stack.push_back(static_cast<int>(j));
+                }
+        }
+        if (count >= 6 && c1 - c0 >= 2 && r1 - r0 >= 2 && energy / count >= 0.25 * read_energy)
+            patches.emplace_back(energy, cv::Rect((c0 - 1) * kTile, (r0 - 1) * kTile, (c1 - c0 + 3) * kTile,
+                                                  (r1 - r0 + 3) * kTile));
+    }
+    std::sort(patches.begin(), patches.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<cv::Rect> rects;
+    for (const auto& patch : patches) rects.push_back(patch.second);
+    return rects;
+}
+
+// All a symbol read may cover: a linear one's bars can be as tall as it is long (an EAN-13 nearly is;
+// zxing reports only the scan lines it read), and its quiet zones add a tenth at each end; a matrix one
+// with a quarter of its size around it.
+cv::Rect extent_of(const DecodedSymbol& symbol) {
+    if (is_matrix_format(symbol.format)) {
+        const cv::Rect r = bounds_of(symbol);
+        return {r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2, r.height + r.height / 2};
+    }
+    const auto& c = symbol.corners;
+    const cv::Point2f centre((c[0].x + c[1].x + c[2].x + c[3].x) / 4,
+                             (c[0].y + c[1].y + c[2].y + c[3].y) / 4);
+    const float length = std::hypot(c[1].x - c[0].x, c[1].y - c[0].y);
+    const float angle = std::atan2(c[1].y - c[0].y, c[1].x - c[0].x) * static_cast<float>(180 / kPi);
+    return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, length + 16), angle).boundingRect();
+}
+
 // Last resort for a still: a worn or dot-printed DataMatrix whose modules do not touch. Enlarged and
 // blurred, its modules merge into the solid L-shaped finder pattern zxing's detector looks for.
 std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<Candidate>& candidates) {
@@ -919,46 +1040,88 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
         const Hints& h = hints();
+        thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
         // 1. A quick look along a few rows, as plain zxing-cpp takes it without tryHarder: most photos of
         // a bar code are read here for a fraction of the full pass (which looks for matrix symbols all
         // over before it reads a single row).
         if (auto symbol = read_image(full, h.quick_linear, kIdentity)) add_unique(found, *symbol);
-        // 2. The full pass of plain zxing-cpp (tryHarder, tryRotate), so this never reads less than it.
+        // 2. The full pass of plain zxing-cpp (tryHarder, tryRotate), so this never reads less than it, as
+        // two passes: the linear formats and the matrix formats (zxing binarizes the whole image and
+        // searches it for matrix symbols before it reads a row, which costs ten times the linear pass on
+        // a photo of bars; on a photo of a DataMatrix the linear pass costs more than the matrix one). The
+        // likelier one first, by the share of the image's strong edges that are bars; the other only
+        // when it read nothing.
         bool whole_image_read_in_vain = false;
+        std::optional<EdgeTiles> tiles;
         if (found.empty() && options_.try_harder) {
-            if (auto symbol = read_image(full, h.full, kIdentity))
+            tiles = edge_tiles(full);
+            const bool bars_first = bar_share(*tiles) >= 0.5;
+            const ZXing::DecodeHints& first = bars_first ? h.full_linear : h.full_matrix;
+            const ZXing::DecodeHints& second = bars_first ? h.full_matrix : h.full_linear;
+            if (auto symbol = read_image(full, first, kIdentity))
                 add_unique(found, *symbol);
+            else if (auto other = read_image(full, second, kIdentity))
+                add_unique(found, *other);
             else
                 whole_image_read_in_vain = true;
         }
-        // 3. Candidate regions, likeliest first, each read at its own angle: symbols turned too far for
-        // zxing's rows and columns, off its centre lines, too thin, or DataBar (which zxing 1.4 must read
-        // in a pass of its own, see the top of this file: here only in the candidates' bands, as a
-        // whole-image DataBar pass would cost a third of the budget on every photo zxing cannot read).
-        // Looked at even when a pass above read something: a pass reads one symbol, and a pack carries
-        // several (a DataMatrix beside an EAN-13, a trace code). Regions a symbol already read covers are
-        // passed over. The search ends after `max_candidates` regions that give nothing; once something
-        // was read, after one, and at regions with far fainter edges than the likeliest (print, box
-        // edges: reading them in vain would cost more than the photo's first symbol did).
+        std::vector<cv::Rect> read_areas;
+        // Around a symbol read, a quarter of its size: what the finder sees beside it (the digits under
+        // an EAN, a quiet zone's edge) is part of it.
+        const auto with_margin = [](const cv::Rect& r) {
+            return cv::Rect(r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2,
+                            r.height + r.height / 2);
+        };
+        for (const DecodedSymbol& symbol : found) read_areas.push_back(with_margin(bounds_of(symbol)));
+        // 3. When a pass above read something: another symbol the image plainly holds (a pass reads one
+        // symbol, and a pack carries several: a DataMatrix beside an EAN-13, a trace code), looked for in
+        // its own patch of strong edges only, so a photo of one symbol costs little more than its pass.
+        // The likeliest candidate region of each patch (the next when that is a symbol read already),
+        // read at its own angle, strongest patch first; the search ends at the first patch read in vain
+        // (print, a box's edge: each costs as much as the photo's first symbol did).
+        if (!found.empty()) {
+            if (!options_.search_regions) return found;
+            const cv::Rect image(0, 0, full.cols, full.rows), inner(2, 2, full.cols - 4, full.rows - 4);
+            std::vector<cv::Rect> extents;
+            for (const DecodedSymbol& symbol : found) extents.push_back(extent_of(symbol));
+            int patches_read = 0;
+            bool missed = false;
+            for (const cv::Rect& patch : further_patches(tiles ? *tiles : edge_tiles(full), extents)) {
+                if (missed || patches_read++ >= kFurtherPatchesRead) break;
+                const cv::Rect area = patch & image;
+                if (inside_any(read_areas, (area.tl() + area.br()) / 2)) continue;  // read meanwhile
+                std::vector<Candidate> in_patch = find_in(full(area), 2, buffers);
+                for (Candidate& c : in_patch) {
+                    c.centre.x += static_cast<float>(area.x), c.centre.y += static_cast<float>(area.y);
+                    if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
+                    // A region running off the image is an edge of the box or the table, or a symbol the
+                    // photo cut: not worth a read.
+                    const cv::Rect region = cv::RotatedRect(cv::Point2f(c.centre.x, c.centre.y),
+                                                            cv::Size2f(c.along, c.across), c.angle_degrees)
+                                                .boundingRect();
+                    if ((region & inner) != region) continue;
+                    if (const auto symbol = read_candidate(full, c, true)) {
+                        read_areas.push_back(with_margin(bounds_of(*symbol)));
+                        add_unique(found, *symbol);
+                    } else {
+                        missed = true;
+                    }
+                    break;
+                }
+            }
+            return found;
+        }
+        // 4. Nothing read: candidate regions, likeliest first, each read at its own angle: symbols turned
+        // too far for zxing's rows and columns, off its centre lines, too thin, or DataBar (which zxing
+        // 1.4 must read in a pass of its own, see the top of this file: here only in the candidates'
+        // bands, as a whole-image DataBar pass would cost a third of the budget on every photo zxing
+        // cannot read). The search ends after `max_candidates` regions that give nothing.
         std::vector<Candidate> candidates;
         if (options_.search_regions) {
-            thread_local FinderWork buffers;  // kept: a fresh megabyte per image costs page faults
             candidates = find_in(full, kStillRegionsConsidered, buffers);
-            const bool read_before = !found.empty();
-            const int allowed_misses =
-                read_before ? std::min(1, options_.max_candidates) : options_.max_candidates;
-            std::vector<cv::Rect> read_areas;
-            // Around a symbol read, a quarter of its size: what the finder sees beside it (the digits under
-            // an EAN, a quiet zone's edge) is part of it.
-            const auto with_margin = [](const cv::Rect& r) {
-                return cv::Rect(r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2,
-                                r.height + r.height / 2);
-            };
-            for (const DecodedSymbol& symbol : found) read_areas.push_back(with_margin(bounds_of(symbol)));
             int misses = 0;
             for (const Candidate& c : candidates) {
-                if (misses >= allowed_misses) break;
-                if (read_before && c.score < kFaintestFurtherRegion * candidates.front().score) break;
+                if (misses >= options_.max_candidates) break;
                 if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
                 // A region zxing already read as it lies, in vain, is only read at its own angle.
                 const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
@@ -970,7 +1133,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                 add_unique(found, *symbol);
             }
         }
-        // 4. A dot-printed DataMatrix, where the likeliest region is not bars.
+        // 5. A dot-printed DataMatrix, where the likeliest region is not bars.
         if (found.empty() && options_.search_regions &&
             (candidates.empty() || candidates.front().coherence < kBarCoherence))
             if (auto symbol = read_dotted(full, candidates)) add_unique(found, *symbol);

@@ -56,14 +56,15 @@ std::vector<Candidate> find_candidates(const std::uint8_t* pixels, int width, in
 struct DecoderOptions {
     bool try_harder = true;      // the full-frame passes as plain zxing-cpp with tryHarder/tryRotate
     bool search_regions = true;  // candidate regions first, read at their own angle
-    int max_candidates = 2;      // candidate regions read in vain before the search ends (likeliest first)
+    int max_candidates = 1;      // candidate regions read in vain before the search ends (likeliest first)
 };
 
 // For still images: a quick look along a few rows, then (when that gives nothing) the full-frame pass
-// plain zxing-cpp makes (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp);
-// then the likeliest candidate regions no symbol read so far covers, each read upright at its own
-// angle, so every symbol printed on a pack is reported; a dot-printed DataMatrix last, when nothing
-// was read.
+// plain zxing-cpp makes (tryHarder, tryRotate, the same formats: so it never reads less than zxing-cpp),
+// split in a linear and a matrix pass, the likelier first; then, when nothing was read or the image
+// plainly holds another symbol, the likeliest candidate regions no symbol read so far covers, each read
+// upright at its own angle, so every symbol printed on a pack is reported; a dot-printed DataMatrix
+// last, when nothing was read.
 class Decoder {
   public:
     explicit Decoder(DecoderOptions options = {});
