@@ -72,6 +72,34 @@ TEST(ReadingAgreement, BatchAgreedWhenReadTwice) {
     EXPECT_EQ(agreement.agreed()->batch, "B230401");
 }
 
+// One frame saw the printed expiry's label without its date: frames that derived a date from production
+// + shelf life, before or after it, are not proposed; the printed date, once read twice, is.
+TEST(ReadingAgreement, AnUnreadPrintedExpiryHoldsBackProductionPlusShelfLife) {
+    ExpiryReading derived = read({2028, 4, 1}, ExpiryPrecision::Day);
+    derived.basis = medkiosk::scanner::ocr::ExpiryBasis::ProductionPlusShelfLife;
+    ExpiryReading label_only;
+    label_only.printed_expiry_unread = true;
+    for (const bool label_first : {true, false}) {
+        ReadingAgreement agreement;
+        if (label_first) agreement.add(label_only);
+        agreement.add(derived);
+        if (!label_first) agreement.add(label_only);
+        agreement.add(derived);
+        agreement.add(derived);
+        EXPECT_FALSE(agreement.agreed()) << (label_first ? "label first" : "label between");
+    }
+    ReadingAgreement agreement;
+    agreement.add(label_only);
+    agreement.add(read({2032, 7, 27}, ExpiryPrecision::Day));
+    agreement.add(read({2032, 7, 27}, ExpiryPrecision::Day));
+    ASSERT_TRUE(agreement.agreed());
+    EXPECT_EQ(agreement.agreed()->expiry, (Date{2032, 7, 27}));
+    agreement.reset();  // a new pack: nothing of the old one's labels
+    agreement.add(derived);
+    agreement.add(derived);
+    EXPECT_TRUE(agreement.agreed());
+}
+
 TEST(ReadingAgreement, ThreeFramesWhenAskedFor) {
     ReadingAgreement agreement(3);
     agreement.add(read({2025, 5, 31}));

@@ -151,6 +151,28 @@ TEST(ExpiryText, ImplausibleDatesAreMisreadings) {
     EXPECT_TRUE(parse_expiry_text("EXP 03/2012").expiry);
 }
 
+// A box printing both: when the reader saw the 有效期至 (or EXP, 失效期) label but could not read its
+// date ("有效期至:?"), production + shelf life must not stand in for it: the printed date wins, and
+// the two often differ (development seed 1001, face 40: 有效期至 2032.07.27 beside 生产日期 20260402 +
+// 有效期 24个月 was proposed as 2028-04-01).
+TEST(ExpiryText, AnUnreadPrintedExpiryBlocksProductionPlusShelfLife) {
+    for (const char* text :
+         {"生产日期:20260402\n有效期至:?\n有效期:24个月", "生产日期2023.03.01\nEXP:?\n有效期24个月",
+          "生产日期2023.03.01\n失效期:?\n有效期24个月"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text;
+        EXPECT_TRUE(reading.printed_expiry_unread) << text;
+    }
+    // Plain 有效期 may announce the shelf life itself: it says nothing about a printed date.
+    const auto shelf = parse_expiry_text("生产日期2023.03.01\n有效期:?\n有效期24个月");
+    EXPECT_EQ(shelf.expiry, (Date{2025, 2, 28}));
+    EXPECT_FALSE(shelf.printed_expiry_unread);
+    // The printed date read: it wins, and nothing is unread.
+    const auto printed = parse_expiry_text("生产日期2023.03.01\n有效期至2032.07.27\n有效期24个月");
+    EXPECT_EQ(printed.expiry, (Date{2032, 7, 27}));
+    EXPECT_FALSE(printed.printed_expiry_unread);
+}
+
 TEST(ExpiryText, WhereTheDateCameFromAndHow) {
     auto reading = parse_expiry_text("布洛芬\n批号 B1\n失效期 2025.06");
     EXPECT_EQ(reading.source_line, 2);

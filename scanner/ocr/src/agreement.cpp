@@ -9,6 +9,7 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
         contradicted_ = true;
         return;
     }
+    if (reading.printed_expiry_unread) printed_expiry_seen_ = true;
     if (!reading.expiry) return;
     for (const auto& earlier : dated_)
         if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
@@ -19,6 +20,8 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
 
 std::optional<ExpiryReading> ReadingAgreement::agreed() const {
     if (contradicted_ || static_cast<int>(dated_.size()) < frames_needed_) return std::nullopt;
+    if (printed_expiry_seen_ && dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife)
+        return std::nullopt;
     ExpiryReading result = dated_.front();
     // The batch is secondary: take it only when a batch was read the same way in enough frames.
     std::map<std::string, int> batch_votes;
@@ -40,6 +43,7 @@ std::optional<ExpiryReading> ReadingAgreement::agreed() const {
 void ReadingAgreement::reset() {
     dated_.clear();
     contradicted_ = false;
+    printed_expiry_seen_ = false;
 }
 
 }  // namespace medkiosk::scanner::ocr

@@ -41,6 +41,7 @@ ParseOptions ExpiryOcr::parse_options() const {
 void ExpiryOcr::start_pack() {
     agreement_.reset();
     hints_.clear();
+    read_before_.clear();
     proposed_ = false;
 }
 
@@ -67,10 +68,14 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
     ReadRequest request;
     request.region = region;
     request.hints = hints_;
+    request.read_before = read_before_;
     request.cancelled = cancelled;
     request.enough = [&](const TextLines& partial) {
         const ExpiryReading reading = parse_expiry_text(partial.joined(), parse);
-        return reading.expiry.has_value() && !reading.contradictory;
+        // A date derived from production + shelf life is only right when no printed expiry is on the
+        // box: the rest of the face is read to make sure.
+        return reading.expiry.has_value() && !reading.contradictory &&
+               reading.basis != ExpiryBasis::ProductionPlusShelfLife;
     };
     outcome.lines = reader_->read(image, request);
     outcome.reading = parse_expiry_text(outcome.lines.joined(), parse);
@@ -81,6 +86,14 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
     for (const ReadLine& line : outcome.lines.lines)
         if (line.labelled) labelled.push_back(line.corners);
     if (!labelled.empty()) hints_ = std::move(labelled);
+    // Over the frames so far: each frame goes on where the ones before stopped; once every line was
+    // read, all are equal again and the first order holds. A box held for long forgets the oldest.
+    read_before_.insert(read_before_.end(), outcome.lines.read_without_label.begin(),
+                        outcome.lines.read_without_label.end());
+    constexpr std::size_t kRememberedLines = 400;
+    if (read_before_.size() > kRememberedLines)
+        read_before_.erase(read_before_.begin(),
+                           read_before_.begin() + static_cast<long>(read_before_.size() - kRememberedLines));
 
     if (proposed_) return outcome;
     agreement_.add(outcome.reading);

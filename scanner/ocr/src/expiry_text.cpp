@@ -447,6 +447,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     std::vector<int> shelf_lives;
     std::string shelf_life_source;
     std::vector<std::string> batches;
+    bool printed_expiry_unread = false;
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
@@ -479,9 +480,12 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     } else if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;
+                    } else if (hit.canonical != "有效期") {
+                        printed_expiry_unread = true;
                     }
                     break;
                 case FieldKey::InvalidFrom:
+                    if (!date) printed_expiry_unread = true;
                     if (date) {
                         DatedText last_usable = *date;
                         last_usable.basis = ExpiryBasis::InvalidFrom;
@@ -516,6 +520,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     }
 
     ExpiryReading reading;
+    reading.printed_expiry_unread = printed_expiry_unread && explicit_dates.empty();
     if (batches.size() == 1) reading.batch = batches.front();
     std::sort(shelf_lives.begin(), shelf_lives.end());
     shelf_lives.erase(std::unique(shelf_lives.begin(), shelf_lives.end()), shelf_lives.end());
@@ -533,7 +538,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
         accept(explicit_dates.front());  // a printed 有效期至 wins over production + shelf life
     } else if (production_dates.size() > 1 || shelf_lives.size() > 1) {
         reading.contradictory = !shelf_lives.empty() && !production_dates.empty();
-    } else if (production_dates.size() == 1 && shelf_lives.size() == 1) {
+    } else if (production_dates.size() == 1 && shelf_lives.size() == 1 && !printed_expiry_unread) {
         const DatedText& made = production_dates.front();
         DatedText computed = made;
         computed.basis = ExpiryBasis::ProductionPlusShelfLife;

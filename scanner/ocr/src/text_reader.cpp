@@ -168,6 +168,15 @@ bool needs_value(FieldKey key) {
            key == FieldKey::ShelfLife;
 }
 
+// A label that announces a printed date and nothing else: not 有效期 (also "有效期 24个月"), and a
+// Latin one only as a word of its own ("EXP", not the start of "Expert").
+bool announces_printed_date(const std::string& compact, const LabelHit& hit) {
+    if (hit.key != FieldKey::Expiry && hit.key != FieldKey::InvalidFrom) return false;
+    if (hit.canonical == "有效期") return false;
+    const bool latin = !hit.canonical.empty() && static_cast<unsigned char>(hit.canonical[0]) < 0x80;
+    return !(latin && hit.end < compact.size() && std::isalpha(static_cast<unsigned char>(compact[hit.end])));
+}
+
 // The value as the parser would take it after this label: a date, a shelf life, or nothing.
 struct ValueMeaning {
     std::optional<Date> date;
@@ -338,6 +347,7 @@ namespace {
 struct Candidate {
     detail::LineBox box;
     bool hinted = false;
+    bool read_before = false;  // read in an earlier frame, no label on it then
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
     bool dotted = false;
@@ -380,6 +390,7 @@ class FrameReading {
 
   private:
     int rank(const Candidate& c) const;
+    int first_read_rank(const Candidate& c) const;
     std::vector<std::size_t> recognition_order() const;
     void read_labels(Candidate& c);
     // A value's picture: the print (`plain`) and what recognition reads (`normalised`, dots joined).
@@ -433,6 +444,13 @@ void FrameReading::find_lines() {
             const float reach = std::max(12.0f, 0.8f * line.box.height);
             if (cv::norm(centre - line.box.centre) < reach) line.hinted = true;
         }
+    for (auto& line : lines_)
+        for (const Quad& before : request_.read_before) {
+            cv::Point2f centre(0, 0);
+            for (const auto& p : before) centre += cv::Point2f(p.x, p.y) * 0.25f;
+            const float reach = std::max(12.0f, 0.8f * line.box.height);
+            if (cv::norm(centre - line.box.centre) < reach) line.read_before = true;
+        }
 }
 
 void FrameReading::upright_and_binarise() {
@@ -464,9 +482,15 @@ void FrameReading::upright_and_binarise() {
 }
 
 // Lines near where labels were read in earlier frames first; then lines with a run of digits (a date,
-// most likely with its label beside or above it); then plain lines; titles last.
+// most likely with its label beside or above it); then plain lines; titles last. Lines an earlier frame
+// read without finding a label come after all of those, in the same order among themselves.
 int FrameReading::rank(const Candidate& c) const {
     if (c.hinted) return 0;
+    if (c.read_before) return 5 + first_read_rank(c);
+    return first_read_rank(c);
+}
+
+int FrameReading::first_read_rank(const Candidate& c) const {
     if (c.digit_run >= 4) return 1;
     if (c.box.height > typical_height_ * 2.2f) return 4;  // a title
     if (c.digit_run >= 2) return 2;
@@ -746,7 +770,16 @@ void FrameReading::finish(std::size_t index) {
         if (needs_value(hit.key)) {
             cv::Mat part;
             const std::string value = read_value(index, h, part);
-            if (value.empty()) continue;  // a label without a trustworthy value says nothing
+            if (value.empty()) {
+                // A label without a trustworthy value gives no date; but a label that only announces a
+                // printed date says one is there, and production + shelf life must not stand in for
+                // it (the parser's printed_expiry_unread). The line is read first in the next frame.
+                if (announces_printed_date(c.label_pass.compact, hit)) {
+                    text += hit.canonical + ":?";
+                    c.out.labelled = true;
+                }
+                continue;
+            }
             text += hit.canonical + ":" + value;
             c.out.labelled = true;
             if (picture.empty() || hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
@@ -846,6 +879,9 @@ TextLines FrameReading::in_reading_order() {
     });
     TextLines result = std::move(result_);
     for (const std::size_t i : kept) result.lines.push_back(std::move(lines_[i].out));
+    for (const Candidate& c : lines_)
+        if (c.read && c.hits.empty() && !c.used_as_value)
+            result.read_without_label.push_back(corners_of(c.box));
     return result;
 }
 

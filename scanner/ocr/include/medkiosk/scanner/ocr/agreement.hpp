@@ -29,6 +29,9 @@ class ReadingAgreement {
     int frames_needed_;
     std::vector<ExpiryReading> dated_;
     bool contradicted_ = false;
+    // Some frame saw a printed expiry's label but not its date: production + shelf life readings of
+    // this pack (earlier or later) are not proposed, the printed date wins (codes.md).
+    bool printed_expiry_seen_ = false;
 };
 
 }  // namespace medkiosk::scanner::ocr

@@ -67,6 +67,7 @@ class ExpiryOcr {
     ExpiryOcrOptions options_;
     ReadingAgreement agreement_;
     std::vector<Quad> hints_;
+    std::vector<Quad> read_before_;  // lines of this box read without a label (TextReader's read_before)
     bool proposed_ = false;
 };
 

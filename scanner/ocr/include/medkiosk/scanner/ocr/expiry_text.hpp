@@ -55,6 +55,11 @@ struct ExpiryReading {
     // Two different expiries were printed (or misread) in the same text; `expiry` is then empty,
     // and a reader that saw this must not propose any date for the pack from this frame's text.
     bool contradictory = false;
+    // A label that only ever announces a printed date (有效期至, EXP, 失效期 …, not the 有效期 that
+    // may announce a shelf life) was read without a date after it ("有效期至:?" from the reader): a
+    // printed expiry is on the box and wins over production + shelf life, so no date is derived from
+    // those while it is unread (codes.md). Cleared only by reading that date.
+    bool printed_expiry_unread = false;
 };
 
 struct ParseOptions {

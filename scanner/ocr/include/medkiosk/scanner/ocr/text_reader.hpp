@@ -78,6 +78,8 @@ struct TextLines {
     double skew_degrees = 0;      // the face's roll that was removed
     int candidates = 0;           // line candidates found
     int recognised = 0;           // line candidates read (the rest did not fit the budget)
+    // Where the line candidates read without a label are (for the next frame's ReadRequest::read_before).
+    std::vector<Quad> read_without_label;
     double locate_ms = 0;
     double recognise_ms = 0;
     std::string joined() const;  // lines' `text` separated by '\n', for parse_expiry_text
@@ -88,6 +90,10 @@ struct ReadRequest {
     std::optional<Quad> region;
     // Where labelled lines were in earlier frames of the same box: read those first.
     std::vector<Quad> hints;
+    // Lines read in earlier frames of the same box that held no label: read after every line not read
+    // yet. A face with more lines than one frame's budget is then read through over a few frames,
+    // instead of the same first lines in every frame.
+    std::vector<Quad> read_before;
     // Asked after the lines near the hints were read: true stops the frame there (what was read is
     // enough); false goes on with every other line.
     std::function<bool(const TextLines&)> enough;
