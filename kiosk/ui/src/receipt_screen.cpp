@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "layout_report.hpp"
 #include "screens.hpp"
 #include "widgets.hpp"
 
@@ -47,6 +48,8 @@ void DrawReceiptScreen(UiContext& ui) {
     centred(ui.tr("receipt.code_label"));
     ImGui::PushFont(ui.fonts.title);
     centred(code);
+    // Read off as it is in every language; about one code in ninety has no digit and looks like a word.
+    NoteLatinOnPurpose();
     ImGui::PopFont();
     if (!landscape) {
         ImGui::SetCursorPosX(start.x + (words_width - qr_size) * 0.5f);
