@@ -436,21 +436,21 @@ void FrameReading::find_lines() {
     }
     result_.locate_ms = ms_since(locate_start);
 
-    // Lines near where labels were read in earlier frames are read first.
-    for (auto& line : lines_)
-        for (const Quad& hint : request_.hints) {
+    // Whether a line lies where one of `places` (lines of earlier frames) was.
+    const auto near_any = [](const std::vector<Quad>& places, const auto& box) {
+        const float reach = std::max(12.0f, 0.8f * box.height);
+        return std::any_of(places.begin(), places.end(), [&](const Quad& place) {
             cv::Point2f centre(0, 0);
-            for (const auto& p : hint) centre += cv::Point2f(p.x, p.y) * 0.25f;
-            const float reach = std::max(12.0f, 0.8f * line.box.height);
-            if (cv::norm(centre - line.box.centre) < reach) line.hinted = true;
-        }
-    for (auto& line : lines_)
-        for (const Quad& before : request_.read_before) {
-            cv::Point2f centre(0, 0);
-            for (const auto& p : before) centre += cv::Point2f(p.x, p.y) * 0.25f;
-            const float reach = std::max(12.0f, 0.8f * line.box.height);
-            if (cv::norm(centre - line.box.centre) < reach) line.read_before = true;
-        }
+            for (const auto& p : place) centre += cv::Point2f(p.x, p.y) * 0.25f;
+            return cv::norm(centre - box.centre) < reach;
+        });
+    };
+    // Lines near where labels were read in earlier frames are read first; lines read there without a
+    // label, after every line not read yet.
+    for (auto& line : lines_) {
+        line.hinted = near_any(request_.hints, line.box);
+        line.read_before = near_any(request_.read_before, line.box);
+    }
 }
 
 void FrameReading::upright_and_binarise() {
