@@ -211,6 +211,9 @@ ParseResult dispatch(std::string_view data, std::string_view symbology, const Da
     if (is_gs1_symbology(symbology)) {
         // zxing 1.4 returns DataBar Expanded in the bracketed form.
         if (!data.empty() && data[0] == '(') return detail::parse_gs1_bracketed(data, today);
+        // And a plain DataBar as the bare 14 digits of its GTIN, without the AI (01) the symbol implies.
+        if (symbology == "]e0" && data.size() == 14 && all_digits(data))
+            return detail::parse_gs1_element_string("01" + std::string(data), today);
         return detail::parse_gs1_element_string(data, today);
     }
     if (symbology == "]E0" || symbology == "]E4" || symbology == "]E3" || symbology == "]X0")

@@ -56,6 +56,18 @@ TEST(scannerParseGs1, ElementStringWithGroupSeparators) {
     }
 }
 
+// zxing 1.4 reports a plain (not Expanded) DataBar as the bare 14 digits of its GTIN under ]e0, with no
+// AI: the symbol itself stands for AI (01). Refusing it refused every plain DataBar pack.
+TEST(scannerParseGs1, PlainDataBarGivesItsBareGtin) {
+    const auto result = parse("09520123456788", "]e0");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().scheme, Scheme::Gs1);
+    EXPECT_EQ(result.code().gtin, "09520123456788");
+    EXPECT_EQ(result.code().raw, "09520123456788");
+    // Still checked as a GTIN: a wrong check digit is refused, not taken as some other AI.
+    EXPECT_FALSE(parse("09520123456789", "]e0").ok());
+}
+
 TEST(scannerParseGs1, OrderDoesNotMatterAndTrailingGsIsTolerated) {
     const auto result =
         parse("21XYZ987" + GS + "10ABC123" + GS + "0109520123456788172605317003260531120" + "0" + GS, "]d2");
