@@ -75,7 +75,8 @@ struct Hints {
     // The live decoder's idle passes: the same, without the downscaled copies, a share per frame.
     ZXing::DecodeHints idle_matrix = make_hints(kMatrixFormats, true, true, 1);
     ZXing::DecodeHints idle_linear = make_hints(kPlainLinearFormats, true, false, 2);
-    ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, true, 1);
+    // DataBar rows only: the column pass reads it on the transposed copy the linear column slice makes.
+    ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, false, 1);
     ZXing::DecodeHints dotted = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
 };
 
@@ -199,11 +200,15 @@ bool has_tall_bars(const cv::Mat& image, const ZXing::Result& result) {
     return !judged;
 }
 
-// Reads one symbol in `image`; its corners are mapped into the frame through `to_frame`.
+// Pixels this thread has handed to zxing: zxing's cost grows with them (binarizing comes first), so the
+// live decoder keeps each frame to a budget of them.
+thread_local std::size_t t_pixels_handed = 0;
 
+// Reads one symbol in `image`; its corners are mapped into the frame through `to_frame`.
 std::optional<DecodedSymbol> read_image(const cv::Mat& image, const ZXing::DecodeHints& with,
                                         const cv::Matx23d& to_frame) {
     if (image.empty() || image.cols < 8 || image.rows < 8) return std::nullopt;
+    t_pixels_handed += image.total();
     const ZXing::ImageView view(image.data, image.cols, image.rows, ZXing::ImageFormat::Lum,
                                 static_cast<int>(image.step));
     ZXing::Result result;
@@ -441,18 +446,26 @@ cv::Mat square_around(const cv::Mat& full, cv::Point2f centre, double side, doub
     return cut_out(full, cut, to_frame);
 }
 
-// zxing's DataMatrix detector wants a few pixels per module; a pack's symbol is 10-26 modules.
+// zxing's DataMatrix detector wants a few pixels per module; a pack's symbol is 10-26 modules (a QR up
+// to about 40), so 320 px a side leaves 8 or more, and a larger crop would only be binarized for longer.
 double matrix_scale(double side) {
-    return side < 50 ? 3.0 : side < 110 ? 2.0 : side > 700 ? 0.5 : 1.0;
+    return side < 50 ? 3.0 : side < 110 ? 2.0 : std::min(1.0, 320 / side);
 }
 
 // A matrix candidate: a square centred on it.
 std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Candidate& c,
                                                    const ZXing::DecodeHints& with) {
     const double side = std::max(c.along, c.across);
+    // The crop is square to the frame and the symbol turned by the candidate's angle: at 45 degrees its
+    // corners reach 1.41 times its side across, and a crop of 1.25 sides cut them off (large symbols
+    // turned 35-55 degrees went unread). Any wider takes in more of the box around it, which cost reads
+    // of small turned symbols.
+    const double turn = c.angle_degrees * kPi / 180;
+    const double spread = side * (std::abs(std::cos(turn)) + std::abs(std::sin(turn)));
+    const double crop_side = std::max(side * 1.25, spread) + 16;
     cv::Matx23d to_frame;
     const cv::Mat crop =
-        square_around(full, {c.centre.x, c.centre.y}, side * 1.25 + 16, matrix_scale(side), to_frame);
+        square_around(full, {c.centre.x, c.centre.y}, crop_side, matrix_scale(side), to_frame);
     return read_image(crop, with, to_frame);
 }
 
@@ -836,6 +849,23 @@ bool inside_any(const std::vector<cv::Rect>& rects, cv::Point2f p) {
     return std::any_of(rects.begin(), rects.end(), [&](const cv::Rect& r) {
         return p.x >= static_cast<float>(r.x) && p.y >= static_cast<float>(r.y) &&
                p.x <= static_cast<float>(r.br().x) && p.y <= static_cast<float>(r.br().y);
+    });
+}
+
+// The ground a read symbol covers in the frame: its outline's convex hull. Its bounding box would do for
+// an upright symbol, but that of a long linear symbol turned 45 degrees is a square its own length a side,
+// and hid a DataMatrix printed beside the bars from the live decoder for as long as both were in view.
+using Footprint = std::vector<cv::Point2f>;
+
+Footprint footprint_of(const DecodedSymbol& symbol) {
+    Footprint hull;
+    cv::convexHull(outline_of(symbol), hull);
+    return hull;
+}
+
+bool inside_any(const std::vector<Footprint>& footprints, cv::Point2f p) {
+    return std::any_of(footprints.begin(), footprints.end(), [&](const Footprint& footprint) {
+        return footprint.size() >= 3 && cv::pointPolygonTest(footprint, p, false) >= 0;
     });
 }
 
@@ -1276,17 +1306,18 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
     if (!pixels || width <= 0 || height <= 0 || stride < width) return found;
     State& state = *state_;
     ++state.frames;
+    const std::size_t pixels_before = t_pixels_handed;
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
-        std::vector<cv::Rect> covered;
+        std::vector<Footprint> covered;
         // 1. The symbols of the last frames, where they were.
         for (auto& track : state.tracks) {
             if (auto symbol = follow(full, track.symbol); symbol && symbol->text == track.symbol.text) {
                 track.symbol = *symbol;
                 track.misses = 0;
                 add_unique(found, *symbol);
-                covered.push_back(bounds_of(*symbol));
+                covered.push_back(footprint_of(*symbol));
             } else {
                 ++track.misses;
             }
@@ -1327,10 +1358,16 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         const int max_tried = idle_turn ? half : options_.max_candidates;
         for (auto& [c, failure] : queue) {
             if (tried >= max_tried) break;
+            // The first new candidate is always read; after it, a frame whose reads have already handed
+            // zxing its budget of pixels (a large matrix crop, a long band read as it lies) leaves the
+            // rest to the next frame, so no frame pays for several of them.
+            if (tried > 0 && options_.max_pixels_read > 0 &&
+                t_pixels_handed - pixels_before >= options_.max_pixels_read)
+                break;
             if (inside_any(covered, {c->centre.x, c->centre.y})) continue;
             ++tried;
             if (auto symbol = read_candidate(full, *c, true)) {
-                covered.push_back(bounds_of(*symbol));
+                covered.push_back(footprint_of(*symbol));
                 if (add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
                 if (failure) failure->count = 0, failure->seen = 0;  // forgotten below
             } else if (failure) {
@@ -1346,8 +1383,9 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         state.failures.insert(state.failures.end(), fresh_failures.begin(), fresh_failures.end());
 
         // 3. Nothing at all: a share of the full-frame pass plain zxing-cpp makes, one slice a frame: the
-        // linear formats along rows, then along columns, DataBar both ways, and the matrix formats on a
-        // half-size copy (binarizing the whole frame costs more than everything else together).
+        // linear formats along rows; then the linear formats and DataBar along columns (both read on one
+        // transposed copy); DataBar along rows; and the matrix formats on a half-size copy (binarizing the
+        // whole frame costs more than everything else together).
         state.idle_deferred = found.empty() && options_.idle_slices > 0 && tried > half;
         if (found.empty() && options_.idle_slices > 0 && !state.idle_deferred) {
             const Hints& h = hints();
@@ -1356,10 +1394,13 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 case 0:
                     symbol = read_image(full, h.idle_linear, kIdentity);
                     break;
-                case 1:
+                case 1: {
                     transpose_into(full, state.transposed);
-                    symbol = read_image(state.transposed, h.idle_linear, cv::Matx23d(0, 1, 0, 1, 0, 0));
+                    const cv::Matx23d transposed_to_frame(0, 1, 0, 1, 0, 0);
+                    symbol = read_image(state.transposed, h.idle_linear, transposed_to_frame);
+                    if (!symbol) symbol = read_image(state.transposed, h.idle_databar, transposed_to_frame);
                     break;
+                }
                 case 2:
                     symbol = read_image(full, h.idle_databar, kIdentity);
                     break;

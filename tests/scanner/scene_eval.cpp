@@ -94,6 +94,13 @@ std::size_t parse_records(const std::string& bytes, std::vector<NaiveRead>& read
     return done;
 }
 
+// Each frame as a decoder meets it in the kiosk: just copied into one reused buffer (the decode worker's
+// shared memory), so both readers start from frames as warm, or as cold, as there.
+const cv::Mat& handed_over(const cv::Mat& frame, cv::Mat& buffer) {
+    frame.copyTo(buffer);
+    return buffer;
+}
+
 }  // namespace
 
 std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& frames) {
@@ -105,8 +112,9 @@ std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& frames) {
         const pid_t child = fork();
         if (child == 0) {
             close(fds[0]);
+            cv::Mat buffer;
             for (std::size_t i = next; i < frames.size(); ++i) {
-                const cv::Mat& grey = frames[i];
+                const cv::Mat& grey = handed_over(frames[i], buffer);
                 const ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
                                             static_cast<int>(grey.step));
                 const double started = thread_cpu_ms();
@@ -168,7 +176,7 @@ ClipOutcome SceneRunner::run(const SceneClip& clip, bool with_naive) {
     }
     std::vector<int> first_event(expected.size(), -1), event_count(expected.size(), 0);
     for (std::size_t f = 0; f < clip.frames.size(); ++f) {
-        const cv::Mat& grey = clip.frames[f].grey;
+        const cv::Mat& grey = handed_over(clip.frames[f].grey, handed_);
         clock_ms_ += 33;  // 30 frames a second
         const double started = thread_cpu_ms();
         const auto symbols =

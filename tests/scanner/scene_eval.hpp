@@ -71,6 +71,7 @@ class SceneRunner {
     scanner::TrackingDecoder decoder_;
     scanner::CodeConfirmer confirmer_;
     std::uint64_t clock_ms_ = 0;
+    cv::Mat handed_;  // the frame being decoded, in one buffer reused for all, as the kiosk hands it over
 };
 
 struct Targets {

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <set>
 #include <sstream>
 
 #include "medkiosk/scanner/confirmer.hpp"
@@ -233,6 +234,107 @@ TEST(scannerSynthetic, TrackingDecoderReadsSteeplyTiltedLinearCodesAndFollowsThe
     }
 }
 
+// Large matrix symbols (10 px modules, a pack's DataMatrix of 26 modules and a QR of 37) turned far in
+// the plane: the crop around a candidate is square to the frame, so at 37 degrees the symbol's corners
+// reach beyond a crop sized for it upright, and a crop that cut them off left both unread.
+TEST(scannerSynthetic, TrackingDecoderReadsLargeMatrixSymbolsTurnedAnyWay) {
+    const int width = 1920, height = 1080;
+    const cv::Mat scene = make_scene(width, height, 5);
+    const std::vector<SyntheticCode> codes = {
+        gs1_datamatrix_code("06901234567892", "271130", "LOT2026A7", "SERIAL00042X"),
+        qr_code("https://id.gs1.org/01/06901234567892/10/LOT2026A7?17=271130&note=large-qr-test")};
+    for (const SyntheticCode& code : codes) {
+        const cv::Mat symbol = render_symbol(code);
+        ASSERT_FALSE(symbol.empty()) << code.zint_input;
+        const int modules = symbol.cols - 4;  // the quiet zone is 2 modules a side
+        EXPECT_GE(modules, code.symbology == "qr" ? 33 : 24) << code.symbology << " symbol too small";
+        for (const double angle : {0.0, 37.0, 200.0}) {
+            TrackingDecoder tracker;
+            int first_read = -1, misreads = 0;
+            for (int f = 0; f < 4 && first_read < 0; ++f) {
+                cv::Mat frame = scene.clone();
+                place_symbol(frame, symbol,
+                             Placement{{900.f + 4.f * static_cast<float>(f), 540.f}, angle, 10, 0.03, 0.9});
+                blur_and_noise(frame, 0.9, 3, static_cast<unsigned>(f + 31));
+                for (const auto& found :
+                     tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
+                    if (found.text == code.expected_text)
+                        first_read = f;
+                    else
+                        ++misreads;
+                }
+            }
+            EXPECT_EQ(misreads, 0) << code.symbology << " at " << angle << " degrees";
+            EXPECT_EQ(first_read, 0) << code.symbology << " (" << modules << " modules) at " << angle
+                                     << " degrees: not read on the first frame";
+        }
+    }
+}
+
+// A trace code held at 45 degrees with a DataMatrix printed beside its bars: once the Code 128 is read
+// and followed, the ground it covers must not hide the DataMatrix. Its box square to the frame did (the
+// box of a long symbol at 45 degrees is a square its own length a side), and the DataMatrix was never read.
+TEST(scannerSynthetic, TrackingDecoderReadsASymbolBesideATurnedLinearOne) {
+    const int width = 1920, height = 1080;
+    const cv::Mat scene = make_scene(width, height, 8);
+    const SyntheticCode trace = code128_code("81234560000987654321");
+    const SyntheticCode matrix = gs1_datamatrix_code("BESIDE42");
+    const cv::Point2f trace_centre(960, 540);
+    // 190 px off the bars' line, across it: inside their box, clear of the bars and their label.
+    const cv::Point2f matrix_centre = trace_centre + cv::Point2f(-134, 134);
+    TrackingDecoder tracker;
+    bool trace_read = false, matrix_read = false;
+    for (int f = 0; f < 10; ++f) {
+        cv::Mat frame = scene.clone();
+        place_symbol(frame, render_symbol(trace), Placement{trace_centre, 45, 3, 0, 1});
+        // The DataMatrix comes into view once the trace code is being followed.
+        if (f >= 3) place_symbol(frame, render_symbol(matrix), Placement{matrix_centre, 45, 4, 0, 1});
+        blur_and_noise(frame, 0.7, 2, static_cast<unsigned>(f + 51));
+        for (const auto& found :
+             tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step))) {
+            trace_read |= found.text == trace.expected_text;
+            matrix_read |= found.text == matrix.expected_text;
+        }
+    }
+    EXPECT_TRUE(trace_read);
+    EXPECT_TRUE(matrix_read) << "the DataMatrix beside the turned trace code was never read";
+}
+
+// A frame full of large symbols is read over a few frames, not all at once: after the first new
+// candidate, a frame stops reading candidates once zxing has been handed its budget of pixels. None is
+// lost by it: the rest come on the next frames.
+TEST(scannerSynthetic, TrackingDecoderHoldsAFrameToItsPixelBudget) {
+    const int width = 1920, height = 1080;
+    cv::Mat frame = make_scene(width, height, 6);
+    std::set<std::string> expected;
+    const cv::Point2f centres[] = {{380, 300}, {1000, 300}, {1560, 320}, {420, 800}, {1100, 790}};
+    for (int i = 0; i < 5; ++i) {
+        const SyntheticCode code = gs1_datamatrix_code("BUDGET" + std::to_string(i) + "XYZ0123456789");
+        place_symbol(frame, render_symbol(code), Placement{centres[i], 20.0 * i, 9, 0, 1});
+        expected.insert(code.expected_text);
+    }
+    blur_and_noise(frame, 0.7, 2, 17);
+    const auto first_frame_reads = [&](TrackingOptions options) {
+        TrackingDecoder tracker(options);
+        return tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step)).size();
+    };
+    TrackingOptions unbounded;
+    unbounded.max_pixels_read = 0;
+    unbounded.max_candidates = 5;
+    TrackingOptions bounded = unbounded;
+    bounded.max_pixels_read = TrackingOptions{}.max_pixels_read;
+    EXPECT_EQ(first_frame_reads(unbounded), 5u) << "without a budget every candidate is read at once";
+    EXPECT_LT(first_frame_reads(bounded), 5u) << "the budget left every large candidate in one frame";
+
+    TrackingDecoder tracker(bounded);
+    std::set<std::string> read;
+    for (int f = 0; f < 8; ++f)
+        for (const auto& found :
+             tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step)))
+            read.insert(found.text);
+    EXPECT_EQ(read, expected) << "the budget must only defer candidates, never lose them";
+}
+
 std::vector<nlohmann::json> json_lines(const std::string& out) {
     std::vector<nlohmann::json> lines;
     std::istringstream in(out);
@@ -267,26 +369,29 @@ std::string write_hold_video(const TempDir& dir) {
 // column pass reads a copy of the frame turned onto its diagonal. With no candidate regions read at all,
 // an EAN-13 standing upright or lying flat is read by those passes alone, and reported where it lies: on
 // a frame whose sides are no multiple of the 8-pixel blocks the copy is made in.
+// DataBar too: along rows in a slice of its own, along columns on the linear slice's transposed copy.
 TEST(scannerSynthetic, TrackingDecodersIdlePassesReadRowsAndColumnsOfTheWholeFrame) {
-    const SyntheticCode code = ean13_code("590123412345");
-    const cv::Mat symbol = render_symbol(code);
-    for (const double angle : {0.0, 90.0, -90.0}) {
-        cv::Mat frame = make_scene(1283, 721, 11);
-        const cv::Rect placed = place_symbol(frame, symbol, Placement{{903, 377}, angle, 3, 0, 1});
-        blur_and_noise(frame, 0.6, 2, 5);
-        TrackingOptions only_idle_passes;
-        only_idle_passes.max_candidates = 0;
-        TrackingDecoder tracker(only_idle_passes);
-        std::optional<DecodedSymbol> read;
-        for (int f = 0; f < 4 && !read; ++f)
-            for (const auto& s :
-                 tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step)))
-                if (s.text == code.expected_text) read = s;
-        ASSERT_TRUE(read) << "EAN-13 at " << angle << " degrees not read by the idle passes";
-        cv::Point2f centre(0, 0);
-        for (const Point& p : read->corners) centre += cv::Point2f(p.x / 4, p.y / 4);
-        EXPECT_TRUE(placed.contains(cv::Point(centre)))
-            << "at " << angle << " degrees reported at " << centre << ", drawn in " << placed;
+    for (const SyntheticCode& code : {ean13_code("590123412345"), databar_code("09520123456788")}) {
+        const cv::Mat symbol = render_symbol(code);
+        for (const double angle : {0.0, 90.0, -90.0}) {
+            cv::Mat frame = make_scene(1283, 721, 11);
+            const cv::Rect placed = place_symbol(frame, symbol, Placement{{903, 377}, angle, 3, 0, 1});
+            blur_and_noise(frame, 0.6, 2, 5);
+            TrackingOptions only_idle_passes;
+            only_idle_passes.max_candidates = 0;
+            TrackingDecoder tracker(only_idle_passes);
+            std::optional<DecodedSymbol> read;
+            for (int f = 0; f < 4 && !read; ++f)
+                for (const auto& s :
+                     tracker.decode_grey(frame.data, frame.cols, frame.rows, static_cast<int>(frame.step)))
+                    if (s.text == code.expected_text) read = s;
+            ASSERT_TRUE(read) << code.symbology << " at " << angle << " degrees not read by the idle passes";
+            cv::Point2f centre(0, 0);
+            for (const Point& p : read->corners) centre += cv::Point2f(p.x / 4, p.y / 4);
+            EXPECT_TRUE(placed.contains(cv::Point(centre)))
+                << code.symbology << " at " << angle << " degrees reported at " << centre << ", drawn in "
+                << placed;
+        }
     }
 }
 

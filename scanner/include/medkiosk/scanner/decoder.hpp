@@ -2,6 +2,7 @@
 // Finds and reads pack symbols in one frame with zxing-cpp 1.4, at any angle: a finder that does not
 // care about orientation proposes candidate regions, each with its own angle, and each is read upright.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -83,6 +84,10 @@ struct TrackingOptions {
     // When a frame gives nothing, a share of a full-frame pass as plain zxing-cpp makes it runs, so a
     // code the finder overlooks is still read within a few frames. 0 switches it off.
     int idle_slices = 3;
+    // Pixels handed to zxing per frame (the symbols followed included) after which no further new
+    // candidate is read in that frame: zxing's cost grows with the pixels it binarizes, and one 1080p
+    // frame is about 2 million. 0 reads every candidate the frame allows.
+    std::size_t max_pixels_read = 400'000;
 };
 
 // For a live stream: follows the symbols already found, and reads new ones in a few candidate regions
