@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
@@ -863,9 +864,23 @@ Footprint footprint_of(const DecodedSymbol& symbol) {
     return hull;
 }
 
-bool inside_any(const std::vector<Footprint>& footprints, cv::Point2f p) {
+// Whether a candidate is only the ground of a symbol already read. Its centre on that ground is not
+// enough: the finder joins two symbols printed in line (a DataBar beside an EAN) into one region, and its
+// centre may fall on the one read first; a region reaching well beyond that symbol along its axis holds
+// more.
+bool only_covers_read_ground(const std::vector<Footprint>& footprints, const Candidate& c) {
+    const cv::Point2f centre(c.centre.x, c.centre.y);
+    const double radians = c.angle_degrees * kPi / 180;
+    const cv::Point2f axis(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
     return std::any_of(footprints.begin(), footprints.end(), [&](const Footprint& footprint) {
-        return footprint.size() >= 3 && cv::pointPolygonTest(footprint, p, false) >= 0;
+        if (footprint.size() < 3 || cv::pointPolygonTest(footprint, centre, false) < 0) return false;
+        float low = std::numeric_limits<float>::max(), high = std::numeric_limits<float>::lowest();
+        for (const cv::Point2f& p : footprint) {
+            const float t = (p - centre).dot(axis);
+            low = std::min(low, t), high = std::max(high, t);
+        }
+        const float margin = std::max(40.f, 0.3f * (high - low));
+        return -c.along / 2 > low - margin && c.along / 2 < high + margin;
     });
 }
 
@@ -1210,6 +1225,16 @@ struct TrackingDecoder::State {
     };
     std::vector<Track> tracks;
     std::vector<Failure> failures;
+    // A symbol read anew: a track of the same code that lost it is taken up again rather than doubled,
+    // so each code is followed once a frame.
+    void remember(const DecodedSymbol& symbol) {
+        for (Track& track : tracks)
+            if (same_symbol(track.symbol, symbol)) {
+                track = {symbol, 0};
+                return;
+            }
+        tracks.push_back({symbol, 0});
+    }
     std::uint64_t frames = 0;
     int idle_slice = 0;
     bool idle_deferred = false;  // the last frame found nothing and left its idle slice to this one
@@ -1284,18 +1309,27 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
         const cv::Mat crop = square_around(full, centre, side * 1.6 + 32, matrix_scale(side * 1.2), to_frame);
         return read_known(crop, last.format, to_frame);
     }
-    const double dx = c[1].x - c[0].x, dy = c[1].y - c[0].y;
+    // zxing 1.4 reports a plain DataBar as the line of its left pair (corners 0-1) and that of its right
+    // pair (3-2), each on the row that read it: the symbol runs from corner 0 to corner 2, and the two
+    // rows say nothing of its height. Other linear symbols: the first and the last row read (0-1, 3-2).
+    const bool pairs = last.format == "DataBar";
+    const Point& end = pairs ? c[2] : c[1];
+    const double dx = end.x - c[0].x, dy = end.y - c[0].y;
     const double length = std::hypot(dx, dy);
     cut.centre = {(c[0].x + c[1].x + c[2].x + c[3].x) / 4, (c[0].y + c[1].y + c[2].y + c[3].y) / 4};
     cut.angle = std::atan2(dy, dx) * 180 / kPi;
     cut.width = length * 1.35 + 48;
-    const double spread = std::hypot(c[3].x - c[0].x, c[3].y - c[0].y);
+    const double spread = pairs ? 0.0 : std::hypot(c[3].x - c[0].x, c[3].y - c[0].y);
     cut.height = std::clamp(std::max(length * 0.2, spread + 24), 28.0, 200.0);
     cut.max_rows = kBandRows;
     const double module = module_of(full, cut);
     if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
     if (module > 0 && module < 2.4) cut.scale = std::min(3.0, 2.8 / module);
-    return read_known(cut_out(full, cut, to_frame), last.format, to_frame);
+    const cv::Mat band = cut_out(full, cut, to_frame);
+    if (auto symbol = read_known(band, last.format, to_frame)) return symbol;
+    // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
+    if (module == 0) return std::nullopt;
+    return read_known(evened(band, module * cut.scale), last.format, to_frame);
 }
 
 }  // namespace
@@ -1330,7 +1364,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         std::erase_if(state.failures, [&](const State::Failure& f) { return f.seen + 16 < state.frames; });
         std::vector<std::pair<const Candidate*, State::Failure*>> queue;
         for (const Candidate& c : candidates) {
-            if (inside_any(covered, {c.centre.x, c.centre.y})) continue;
+            if (only_covers_read_ground(covered, c)) continue;
             State::Failure* failure = nullptr;
             for (auto& f : state.failures)
                 if (f.matches(c)) failure = &f;
@@ -1364,11 +1398,14 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             if (tried > 0 && options_.max_pixels_read > 0 &&
                 t_pixels_handed - pixels_before >= options_.max_pixels_read)
                 break;
-            if (inside_any(covered, {c->centre.x, c->centre.y})) continue;
+            if (only_covers_read_ground(covered, *c)) continue;
             ++tried;
-            if (auto symbol = read_candidate(full, *c, true)) {
-                covered.push_back(footprint_of(*symbol));
-                if (add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
+            const auto symbol = read_candidate(full, *c, true);
+            if (symbol) covered.push_back(footprint_of(*symbol));
+            // A region that gives only a symbol read already this frame is no better than one that gives
+            // nothing: it waits as a failure does, not read again every frame.
+            if (symbol && add_unique(found, *symbol)) {
+                state.remember(*symbol);
                 if (failure) failure->count = 0, failure->seen = 0;  // forgotten below
             } else if (failure) {
                 ++failure->count;
@@ -1409,7 +1446,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                                cv::INTER_AREA);
                     symbol = read_image(state.halved, h.idle_matrix, cv::Matx23d(2, 0, 0, 0, 2, 0));
             }
-            if (symbol && add_unique(found, *symbol)) state.tracks.push_back({*symbol, 0});
+            if (symbol && add_unique(found, *symbol)) state.remember(*symbol);
         }
     } catch (const std::exception&) {
         state.tracks.clear();
