@@ -79,30 +79,56 @@ class Scanner {
     bool failed() const { return failed_; }
 
   private:
-    // Every image and video below `folder`, in order; what looks like one but cannot be read (a FIFO,
-    // a dangling link, a folder named x.png) is reported, other files are not images and pass quietly.
-    void scan_folder(const fs::path& folder) {
-        std::error_code ec;
+    // Every image and video below `top`, in order; what looks like one but cannot be read (a FIFO, a
+    // dangling link, a folder named x.png) is reported, other files are not images and pass quietly. A
+    // folder that cannot be opened is reported by its own name and the others are still scanned: one
+    // locked subfolder must not hide a whole tree of readable photos.
+    void scan_folder(const fs::path& top) {
         std::vector<fs::path> files;
         std::vector<std::pair<fs::path, std::string>> passed_over;
-        for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-            const fs::path& path = it->path();
-            const bool media = scanner::has_image_extension(path) || scanner::has_video_extension(path);
-            if (it->is_directory(ec) && !it->is_symlink(ec)) {
-                if (media) passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+        std::vector<fs::path> folders{top};
+        while (!folders.empty()) {
+            const fs::path folder = std::move(folders.back());
+            folders.pop_back();
+            std::error_code ec;
+            fs::directory_iterator it(folder, ec);
+            if (ec) {
+                passed_over.emplace_back(folder, unlistable_folder(ec, "opened"));
                 continue;
             }
-            const std::string why = scanner::why_not_a_regular_file(path);
-            if (why.empty() && media) files.push_back(path);
-            // A special file or a dangling link is worth a word whatever its name.
-            if (!why.empty() && (media || !it->is_symlink(ec) || why.find("dangling") != std::string::npos))
-                passed_over.emplace_back(path, why);
+            for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+                const fs::path& path = it->path();
+                const bool media = scanner::has_image_extension(path) || scanner::has_video_extension(path);
+                std::error_code entry_ec;
+                const fs::file_status own = it->symlink_status(entry_ec);
+                if (fs::is_directory(own)) {  // a link to a folder is not followed (no loops, no escapes)
+                    if (media) passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+                    folders.push_back(path);
+                    continue;
+                }
+                const std::string why = scanner::why_not_a_regular_file(path);
+                if (why.empty() && media) files.push_back(path);
+                // A special file or a dangling link is worth a word whatever its name.
+                if (!why.empty() &&
+                    (media || !fs::is_symlink(own) || why.find("dangling") != std::string::npos))
+                    passed_over.emplace_back(path, why);
+            }
+            if (ec) passed_over.emplace_back(folder, unlistable_folder(ec, "listed to the end"));
         }
-        if (ec) return report_error(folder, "folder could not be listed: " + ec.message());
         std::sort(passed_over.begin(), passed_over.end());
         for (const auto& [path, why] : passed_over) report_error(path, why);
         std::sort(files.begin(), files.end());
         for (const auto& file : files) scan_file(file);
+    }
+
+    static std::string unlistable_folder(const std::error_code& ec, const char* what) {
+        std::string message = std::string("folder could not be ") + what + ": " + ec.message();
+        if (ec == std::errc::permission_denied)
+            message += " (its files were not scanned: give this user read and execute permission on it, "
+                       "or run medkioskctl as a user who has it)";
+        else
+            message += " (its files were not scanned)";
+        return message;
     }
 
     void scan_file(const fs::path& path) {
