@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -124,6 +125,82 @@ TEST(scannerCli, ScanVideoConfirmsEachCodeOnceAndSummarises) {
     EXPECT_TRUE(lines[0]["frame"].is_number_integer());
     EXPECT_EQ(lines[1]["frames"], 40);
     EXPECT_TRUE(lines[1]["decode_ms_p95"].is_number());
+}
+
+// Red team F9: a JPEG or a video cut at half its bytes was reported as a clean read (exit 0).
+TEST(scannerCli, ScanReportsAJpegCutShortButStillListsWhatItRead) {
+    medkiosk::test::TempDir dir;
+    const cv::Mat still =
+        medkiosk::test::make_still(medkiosk::test::ean13_code("978076454420"), 0, 5, 800, 600, 29);
+    std::vector<std::uint8_t> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", still, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95}));
+    const std::string whole = (dir.path() / "whole.jpg").string();
+    const std::string cut = (dir.path() / "cut.jpg").string();
+    std::ofstream(whole, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
+                                                 static_cast<std::streamsize>(jpeg.size()));
+    std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
+                                               static_cast<std::streamsize>(jpeg.size() * 9 / 10));
+
+    const auto clean = run_ctl({"scan", "--json", whole});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out;
+    ASSERT_EQ(json_lines(clean.out).size(), 1u);
+    EXPECT_FALSE(json_lines(clean.out)[0].contains("error")) << clean.out;
+
+    const auto result = run_ctl({"scan", "--json", cut});
+    EXPECT_EQ(result.exit_code, 1) << result.out;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 1u) << result.out;
+    EXPECT_NE(lines[0].value("error", "").find("cut short (truncated)"), std::string::npos) << result.out;
+    EXPECT_TRUE(lines[0]["codes"].is_array()) << "what came before the cut is still listed";
+
+    const auto readable = run_ctl({"scan", cut});
+    EXPECT_EQ(readable.exit_code, 1);
+    EXPECT_NE(readable.err.find(cut + ": JPEG is cut short"), std::string::npos) << readable.err;
+}
+
+TEST(scannerCli, ScanReportsAVideoCutAtHalfItsBytes) {
+    medkiosk::test::TempDir dir;
+    struct Case {
+        const char* name;
+        int fourcc;
+    };
+    const Case cases[] = {{"mjpeg.avi", cv::VideoWriter::fourcc('M', 'J', 'P', 'G')},
+                          {"h264.avi", cv::VideoWriter::fourcc('H', '2', '6', '4')},
+                          {"h264.mp4", cv::VideoWriter::fourcc('a', 'v', 'c', '1')},
+                          {"mpeg4.mp4", cv::VideoWriter::fourcc('m', 'p', '4', 'v')},
+                          {"ffv1.mkv", cv::VideoWriter::fourcc('F', 'F', 'V', '1')}};
+    cv::RNG rng(29);
+    int checked = 0;
+    for (const Case& c : cases) {
+        const std::filesystem::path whole = dir.path() / c.name;
+        {
+            cv::VideoWriter writer(whole.string(), cv::CAP_FFMPEG, c.fourcc, 10, cv::Size(320, 240));
+            if (!writer.isOpened()) continue;  // an encoder this FFmpeg build lacks
+            for (int i = 0; i < 40; ++i) {
+                cv::Mat frame(240, 320, CV_8UC3);
+                rng.fill(frame, cv::RNG::UNIFORM, 0, 255);
+                writer.write(frame);
+            }
+        }
+        ++checked;
+        const std::filesystem::path cut = dir.path() / ("cut-" + std::string(c.name));
+        std::filesystem::copy_file(whole, cut);
+        std::filesystem::resize_file(cut, std::filesystem::file_size(whole) / 2);
+
+        const auto clean = run_ctl({"scan", "--json", whole.string()});
+        EXPECT_EQ(clean.exit_code, 0) << c.name << ": " << clean.out;
+        EXPECT_EQ(clean.out.find("error"), std::string::npos) << c.name << ": " << clean.out;
+
+        const auto result = run_ctl({"scan", "--json", cut.string()});
+        EXPECT_EQ(result.exit_code, 1) << c.name << ": " << result.out;
+        const auto lines = json_lines(result.out);
+        ASSERT_FALSE(lines.empty()) << c.name;
+        const std::string error = lines.back().value("error", "");
+        EXPECT_TRUE(error.find("cut short") != std::string::npos ||
+                    error.find("never finished") != std::string::npos)
+            << c.name << ": " << result.out;
+    }
+    EXPECT_GE(checked, 3) << "MJPEG, MPEG-4 and FFV1 are in every OpenCV FFmpeg build";
 }
 
 TEST(scannerCli, ScanWithoutPathsIsUsageError) {

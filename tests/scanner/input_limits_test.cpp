@@ -221,8 +221,9 @@ TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
     for (const auto& [name, bytes] : fine) {
         std::ofstream(dir.path() / name, std::ios::binary) << bytes;
         auto loaded = load_grey_image(dir.path() / name, kDefaultMaxImagePixels);
-        EXPECT_TRUE(std::holds_alternative<GreyImage>(loaded))
+        ASSERT_TRUE(std::holds_alternative<GreyImage>(loaded))
             << name << ": " << std::get<std::string>(loaded);
+        EXPECT_EQ(std::get<GreyImage>(loaded).damage, "") << name << " is whole";
     }
 }
 

@@ -146,13 +146,17 @@ class Scanner {
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         if (report.skipped) return report_skip(path, -1, report);
         const auto& symbols = report.symbols;
+        // A cut file still shows the codes above the cut, but is not a clean read: the line says so.
+        if (!grey.damage.empty()) failed_ = true;
         if (json_) {
             nlohmann::ordered_json line{
                 {"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
+            if (!grey.damage.empty()) line["error"] = grey.damage;
             io_.out << dump_line(line) << '\n';
         } else {
             print_readable(path, symbols, -1);
             if (symbols.empty()) io_.out << path.string() << ": no code found\n";
+            if (!grey.damage.empty()) io_.err << path.string() << ": " << grey.damage << '\n';
         }
     }
 
@@ -163,8 +167,13 @@ class Scanner {
         } catch (const cv::Exception& e) {
             return report_error(path, std::string("video could not be opened: ") + e.what());
         }
-        if (!capture.isOpened())
-            return report_error(path, "video could not be opened (missing, damaged or unsupported format)");
+        if (!capture.isOpened()) {
+            if (std::string damage = scanner::check_mp4_boxes(path); !damage.empty())
+                return report_error(path, damage);
+            return report_error(path,
+                                "video could not be opened: damaged, or a format OpenCV here cannot decode "
+                                "(H.264, MJPEG, MPEG-4 and FFV1 in mp4, avi, mkv or mov are read)");
+        }
         const scanner::ImageSize declared{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
                                           static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
         if (std::string error = scanner::check_image_pixels(declared, max_pixels_); !error.empty())
@@ -177,6 +186,7 @@ class Scanner {
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
+        std::string stopped;  // why the frames ended before the file's end, if they did
         cv::Mat image;
         for (;; ++frame_index) {
             std::uint8_t* shared = nullptr;
@@ -197,7 +207,9 @@ class Scanner {
                     cv::cvtColor(image, grey, cv::COLOR_BGRA2GRAY);
                 else
                     image.copyTo(grey);
-            } catch (const cv::Exception&) {
+            } catch (const cv::Exception& e) {
+                stopped = "video frame " + std::to_string(frame_index) +
+                          " could not be decoded, so the frames after it were not read: " + e.what();
                 break;
             }
             const auto started = Clock::now();
@@ -218,17 +230,29 @@ class Scanner {
                 print_readable(path, confirmed, frame_index);
             }
         }
-        if (frame_index == 0) return report_error(path, "video has no readable frames");
+        const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
+        if (stopped.empty()) stopped = scanner::check_video_frame_count(frame_index, frames_declared);
+        if (frame_index == 0)
+            return report_error(path, stopped.empty() ? "video has no readable frames (damaged or empty)"
+                                                      : stopped);
+        // FFmpeg reads a cut file up to the cut without an error: only the frame count tells.
+        if (!stopped.empty()) failed_ = true;
         if (json_) {
             nlohmann::ordered_json line{{"file", path.string()},
                                         {"frames", frame_index},
                                         {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
                                         {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
+            if (!stopped.empty()) {
+                if (frames_declared > 0)
+                    line["frames_declared"] = static_cast<long long>(frames_declared + 0.5);
+                line["error"] = stopped;
+            }
             io_.out << dump_line(line) << '\n';
         } else {
             io_.out << path.string() << ": " << frame_index << " frames, decode p50 "
                     << round2(percentile(decode_ms, 0.5)) << " ms, p95 "
                     << round2(percentile(decode_ms, 0.95)) << " ms\n";
+            if (!stopped.empty()) io_.err << path.string() << ": " << stopped << '\n';
         }
     }
 
