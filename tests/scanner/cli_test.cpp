@@ -136,10 +136,11 @@ TEST(scannerCli, ScanReportsAJpegCutShortButStillListsWhatItRead) {
     ASSERT_TRUE(cv::imencode(".jpg", still, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95}));
     const std::string whole = (dir.path() / "whole.jpg").string();
     const std::string cut = (dir.path() / "cut.jpg").string();
-    std::ofstream(whole, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
-                                                 static_cast<std::streamsize>(jpeg.size()));
-    std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(jpeg.data()),
-                                               static_cast<std::streamsize>(jpeg.size() * 9 / 10));
+    std::ofstream(whole, std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    std::ofstream(cut, std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()),
+               static_cast<std::streamsize>(jpeg.size() * 9 / 10));
 
     const auto clean = run_ctl({"scan", "--json", whole});
     EXPECT_EQ(clean.exit_code, 0) << clean.out;
@@ -243,6 +244,16 @@ TEST(scannerCli, ParseJsonLines) {
 TEST(scannerCli, ParseAllGoodExitsZero) {
     const auto result = run_ctl({"parse", "--json"}, "]E06901234567892\n");
     EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(scannerCli, ParseTakesATypedElementStringAndAnUpperCaseLink) {
+    const auto result =
+        run_ctl({"parse", "--json"}, "0109520123456788\nHTTPS://ID.GS1.ORG/01/09520123456788/10/AB1\n");
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 2u) << result.out;
+    for (const json& line : lines) EXPECT_EQ(line["gtin"], "09520123456788") << line;
+    EXPECT_EQ(lines[1]["batch"], "AB1");
 }
 
 TEST(scannerCli, ParseBadTodayIsUsageError) {

@@ -102,7 +102,8 @@ class Scanner {
                 std::error_code entry_ec;
                 const fs::file_status own = it->symlink_status(entry_ec);
                 if (fs::is_directory(own)) {  // a link to a folder is not followed (no loops, no escapes)
-                    if (media) passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+                    if (media)
+                        passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
                     folders.push_back(path);
                     continue;
                 }
@@ -124,8 +125,9 @@ class Scanner {
     static std::string unlistable_folder(const std::error_code& ec, const char* what) {
         std::string message = std::string("folder could not be ") + what + ": " + ec.message();
         if (ec == std::errc::permission_denied)
-            message += " (its files were not scanned: give this user read and execute permission on it, "
-                       "or run medkioskctl as a user who has it)";
+            message +=
+                " (its files were not scanned: give this user read and execute permission on it, "
+                "or run medkioskctl as a user who has it)";
         else
             message += " (its files were not scanned)";
         return message;
@@ -233,8 +235,8 @@ class Scanner {
         const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
         if (stopped.empty()) stopped = scanner::check_video_frame_count(frame_index, frames_declared);
         if (frame_index == 0)
-            return report_error(path, stopped.empty() ? "video has no readable frames (damaged or empty)"
-                                                      : stopped);
+            return report_error(
+                path, stopped.empty() ? "video has no readable frames (damaged or empty)" : stopped);
         // FFmpeg reads a cut file up to the cut without an error: only the frame count tells.
         if (!stopped.empty()) failed_ = true;
         if (json_) {
