@@ -204,6 +204,50 @@ TEST(scannerCli, ScanReportsAVideoCutAtHalfItsBytes) {
     EXPECT_GE(checked, 3) << "MJPEG, MPEG-4 and FFV1 are in every OpenCV FFmpeg build";
 }
 
+// Red team F10: OpenCV, FFmpeg, GStreamer and libpng printed their own lines on stderr during a scan.
+TEST(scannerCli, ScanPrintsOnlyItsOwnMessagesForDamagedMedia) {
+    ::unsetenv("OPENCV_LOG_LEVEL");
+    ::unsetenv("OPENCV_FFMPEG_LOGLEVEL");
+    medkiosk::test::TempDir dir;
+    cv::Mat frame(240, 320, CV_8UC3);
+    cv::RNG(10).fill(frame, cv::RNG::UNIFORM, 0, 255);
+    std::vector<std::string> files;
+    for (const auto& [name, fourcc] : {std::pair{"a.avi", cv::VideoWriter::fourcc('M', 'J', 'P', 'G')},
+                                       std::pair{"b.mp4", cv::VideoWriter::fourcc('m', 'p', '4', 'v')}}) {
+        const std::filesystem::path path = dir.path() / name;
+        {
+            cv::VideoWriter writer(path.string(), cv::CAP_FFMPEG, fourcc, 10, frame.size());
+            ASSERT_TRUE(writer.isOpened()) << name;
+            for (int i = 0; i < 20; ++i) writer.write(frame);
+        }
+        std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+        files.push_back(path.string());
+    }
+    for (const char* name : {"c.png", "d.bmp"}) {
+        const std::filesystem::path path = dir.path() / name;
+        ASSERT_TRUE(cv::imwrite(path.string(), frame));
+        std::filesystem::resize_file(path, std::filesystem::file_size(path) * 6 / 10);
+        files.push_back(path.string());
+    }
+    std::vector<std::string> args{"scan", "--json"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto json_run = run_ctl(args);
+    EXPECT_EQ(json_run.exit_code, 1);
+    EXPECT_EQ(json_run.err, "") << "in JSON every message is a line on stdout";
+    EXPECT_EQ(json_lines(json_run.out).size(), files.size()) << json_run.out;
+
+    args.erase(args.begin() + 1);
+    const auto readable = run_ctl(args);
+    EXPECT_EQ(readable.exit_code, 1);
+    std::istringstream lines(readable.err);
+    int said = 0;
+    for (std::string line; std::getline(lines, line); ++said)
+        EXPECT_TRUE(std::any_of(files.begin(), files.end(),
+                                [&](const std::string& file) { return line.rfind(file + ": ", 0) == 0; }))
+            << "not ours: " << line;
+    EXPECT_EQ(said, static_cast<int>(files.size())) << readable.err;
+}
+
 TEST(scannerCli, ScanWithoutPathsIsUsageError) {
     const auto result = run_ctl({"scan"});
     EXPECT_EQ(result.exit_code, 2);

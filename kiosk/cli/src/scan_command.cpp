@@ -3,10 +3,15 @@
 // in the medkiosk-decoder helper as in the kiosk: an image or frame it crashes on is reported and
 // skipped, and the scan goes on. Only regular files are read, images only up to a declared size.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <ostream>
@@ -51,6 +56,38 @@ double percentile(std::vector<double> values, double p) {
 double round2(double value) {
     return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100;
 }
+
+// OpenCV, FFmpeg and GStreamer print their own warnings ("[ WARN:0@0.01] global cap_gstreamer.cpp …",
+// "[mjpeg @ 0x…] overread 8", "moov atom not found"): a technician takes them for the answer, and what
+// they mean the scan already says in its own line. A developer who sets OPENCV_LOG_LEVEL or
+// OPENCV_FFMPEG_LOGLEVEL still gets them.
+void quiet_media_libraries() {
+    if (!std::getenv("OPENCV_LOG_LEVEL"))
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET; read when FFmpeg is first opened
+}
+
+// libpng and OpenCV's imdecode write straight to stderr on a damaged image ("libpng error: PNG input
+// buffer is incomplete", "imdecode_(''): can't read data: …"), past any log level. Only while an image
+// is decoded, so our own messages and a crashing helper's still reach the terminal.
+class StderrMuted {
+  public:
+    StderrMuted() : saved_(::dup(STDERR_FILENO)) {
+        const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+        if (null >= 0) ::close(null);
+    }
+    ~StderrMuted() {
+        if (saved_ < 0) return;
+        ::dup2(saved_, STDERR_FILENO);
+        ::close(saved_);
+    }
+    StderrMuted(const StderrMuted&) = delete;
+    StderrMuted& operator=(const StderrMuted&) = delete;
+
+  private:
+    int saved_;
+};
 
 scanner::DecodeWorkerOptions offline_decoding() {
     scanner::DecodeWorkerOptions options;
@@ -138,7 +175,11 @@ class Scanner {
         if (!scanner::has_image_extension(path))
             return report_error(
                 path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
-        auto loaded = scanner::load_grey_image(path, max_pixels_);
+        io_.err.flush();
+        auto loaded = [&] {
+            const StderrMuted muted;
+            return scanner::load_grey_image(path, max_pixels_);
+        }();
         if (const auto* why = std::get_if<std::string>(&loaded)) return report_error(path, *why);
         const scanner::GreyImage& grey = std::get<scanner::GreyImage>(loaded);
         const auto started = Clock::now();
@@ -361,6 +402,7 @@ int run_scan(const Args& args, CommandIo io) {
                "(default 50)\n";
         return 2;
     }
+    quiet_media_libraries();
     Scanner scanner_run(json, confirm, max_pixels, io);
     for (const auto& path : paths) {
         scanner_run.scan_path(path);
