@@ -190,7 +190,11 @@ std::string other_format(std::string_view bytes) {
         return " (it is a JPEG 2000)";
     if (starts_with(bytes, "v/1\x01")) return " (it is an OpenEXR)";
     if (starts_with(bytes, "#?RADIANCE") || starts_with(bytes, "#?RGBE")) return " (it is a Radiance HDR)";
-    if (bytes.empty()) return " (it is empty)";
+    const std::string_view start = bytes.substr(0, 64);
+    if (std::all_of(start.begin(), start.end(), [](char c) {
+            return std::isprint(static_cast<unsigned char>(c)) || std::isspace(static_cast<unsigned char>(c));
+        }))
+        return " (it is text)";
     return {};
 }
 
@@ -246,7 +250,10 @@ std::variant<ImageSize, std::string> read_image_size(std::string_view bytes) {
     }
     if (starts_with(bytes, "RIFF") && bytes.size() >= 12 && bytes.substr(8, 4) == "WEBP")
         return webp_size(bytes);
-    return "not a PNG, JPEG, BMP or WebP image" + other_format(bytes);
+    if (bytes.empty())
+        return std::string("the file is empty (0 bytes): the copy or download did not finish; copy it again");
+    return "not a PNG, JPEG, BMP or WebP image" + other_format(bytes) +
+           ", whatever its name says: save or convert it as PNG or JPEG and scan that";
 }
 
 std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels) {

@@ -258,13 +258,14 @@ ParseResult dispatch(std::string_view data, std::string_view symbology, const Da
             return gs1;
     return make_error(ParseErrorKind::UnsupportedFormat,
                       "Not a medicine pack code we know (GS1, IFA, EAN/UPC or Chinese trace code): '" +
-                          detail::printable(data.substr(0, 40)) + "'.");
+                          detail::printable(data.substr(0, 40)) +
+                          "'. Scan the code again, or type a GS1 code as (01)GTIN(17)YYMMDD(10)BATCH.");
 }
 
 }  // namespace
 
 ParseResult parse_scan(std::string_view data, std::string_view symbology, const Date& today) {
-    if (data.empty()) return make_error(ParseErrorKind::Empty, "The scan holds no data.");
+    if (data.empty()) return make_error(ParseErrorKind::Empty, "The scan holds no data (an empty line).");
     // Checked before anything is read, so a flood (a 10 MB line, a run of separators) costs nothing.
     if (data.size() > kMaxScanBytes)
         return make_error(ParseErrorKind::TooLong,

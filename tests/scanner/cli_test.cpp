@@ -248,6 +248,37 @@ TEST(scannerCli, ScanPrintsOnlyItsOwnMessagesForDamagedMedia) {
     EXPECT_EQ(said, static_cast<int>(files.size())) << readable.err;
 }
 
+// Red team F12: each bad input says what is wrong and what to do; an empty folder said nothing (exit 0).
+TEST(scannerCli, ScanSaysWhatIsWrongWithEachBadInputAndWhatToDo) {
+    medkiosk::test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "empty-folder");
+    std::filesystem::create_directories(dir.path() / "notes-only");
+    std::ofstream(dir.path() / "notes-only/readme.txt") << "no photos here";
+    std::ofstream(dir.path() / "empty.png");
+    std::ofstream(dir.path() / "empty.mp4");
+    std::ofstream(dir.path() / "text.png") << "this is a note, not a photo\n";
+    std::ofstream(dir.path() / "box.tiff") << "II*";
+    const auto error_for = [&](const std::string& name) {
+        const std::string path = (dir.path() / name).string();
+        const auto result = run_ctl({"scan", "--json", path});
+        EXPECT_EQ(result.exit_code, 1) << name << ": " << result.out;
+        const auto lines = json_lines(result.out);
+        EXPECT_EQ(lines.size(), 1u) << name << ": " << result.out;
+        return lines.empty() ? std::string() : lines[0].value("error", std::string());
+    };
+    for (const char* folder : {"empty-folder", "notes-only"})
+        EXPECT_NE(error_for(folder).find("holds no image (png, jpg"), std::string::npos) << folder;
+    for (const char* empty : {"empty.png", "empty.mp4"})
+        EXPECT_NE(error_for(empty).find("empty (0 bytes): the copy or download did not finish"),
+                  std::string::npos)
+            << empty;
+    const std::string text = error_for("text.png");
+    EXPECT_NE(text.find("(it is text)"), std::string::npos) << text;
+    EXPECT_NE(text.find("convert it as PNG or JPEG"), std::string::npos) << text;
+    EXPECT_NE(error_for("box.tiff").find("convert it to PNG or JPEG"), std::string::npos);
+    EXPECT_NE(error_for("missing/box.png").find("check the path"), std::string::npos);
+}
+
 TEST(scannerCli, ScanWithoutPathsIsUsageError) {
     const auto result = run_ctl({"scan"});
     EXPECT_EQ(result.exit_code, 2);

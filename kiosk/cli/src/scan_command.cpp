@@ -109,7 +109,10 @@ class Scanner {
         std::error_code ec;
         if (fs::is_directory(path, ec)) return scan_folder(path);
         if (std::string why = scanner::why_not_a_regular_file(path); !why.empty())
-            return report_error(path, why == "no such file" ? "no such file or folder" : why);
+            return report_error(path, why == "no such file"
+                                          ? "no such file or folder: check the path for a typing mistake, "
+                                            "or that the USB drive or share it is on is mounted"
+                                          : why);
         scan_file(path);
     }
 
@@ -153,6 +156,12 @@ class Scanner {
             }
             if (ec) passed_over.emplace_back(folder, unlistable_folder(ec, "listed to the end"));
         }
+        // Silence here would read as "scanned, nothing found": say that nothing was there to scan.
+        if (files.empty() && passed_over.empty())
+            return report_error(top,
+                                "folder holds no image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, "
+                                "mov, webm), in it or below it: nothing was scanned; check it is the folder "
+                                "the photos were copied to");
         std::sort(passed_over.begin(), passed_over.end());
         for (const auto& [path, why] : passed_over) report_error(path, why);
         std::sort(files.begin(), files.end());
@@ -173,8 +182,10 @@ class Scanner {
     void scan_file(const fs::path& path) {
         if (scanner::has_video_extension(path)) return scan_video(path);
         if (!scanner::has_image_extension(path))
-            return report_error(
-                path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
+            return report_error(path,
+                                "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, "
+                                "webm) by its name: only those are scanned; convert it to PNG or JPEG (a "
+                                "photo) or MP4 (a video) first");
         io_.err.flush();
         auto loaded = [&] {
             const StderrMuted muted;
@@ -204,6 +215,10 @@ class Scanner {
     }
 
     void scan_video(const fs::path& path) {
+        if (std::error_code ec; fs::file_size(path, ec) == 0 && !ec)
+            return report_error(path,
+                                "the file is empty (0 bytes): the copy or download did not finish; "
+                                "copy the recording again");
         cv::VideoCapture capture;
         try {
             capture.open(path.string());
