@@ -159,7 +159,7 @@ class ImageFolderSource final : public FrameSource {
                 if (said_.insert(path.string()).second) skipped_.push_back(path.string() + ": " + *why);
                 continue;
             }
-            cv::Mat& image = std::get<cv::Mat>(decoded);
+            cv::Mat& image = std::get<detail::DecodedImage>(decoded).image;
             if (spec_.width > 0 && spec_.height > 0 &&
                 (image.cols != spec_.width || image.rows != spec_.height))
                 cv::resize(image, image, cv::Size(spec_.width, spec_.height), 0, 0, cv::INTER_AREA);

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <system_error>
@@ -137,6 +138,48 @@ std::size_t count_jpeg_scans(std::string_view bytes, std::size_t enough) {
     return scans;
 }
 
+// Whether the segments lead to the end-of-image marker. Stray bytes between segments are passed over as
+// libjpeg passes them over (to the next 0xFF), so only a file that stops before its end is refused.
+bool jpeg_reaches_end(std::string_view bytes) {
+    std::size_t at = 2;
+    while (at + 2 <= bytes.size()) {
+        if (static_cast<std::uint8_t>(bytes[at]) != 0xFF) {
+            at = bytes.find('\xFF', at);
+            if (at == std::string_view::npos) return false;
+            continue;
+        }
+        const auto marker = static_cast<std::uint8_t>(bytes[at + 1]);
+        if (marker == 0xFF) {  // fill byte
+            ++at;
+            continue;
+        }
+        if (marker == 0xD9) return true;
+        if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) || marker == 0x00) {
+            at += 2;
+            continue;
+        }
+        if (at + 4 > bytes.size()) return false;
+        const std::uint32_t length = big_endian(bytes, at + 2, 2);
+        if (length < 2 || at + 2 + length > bytes.size()) return false;
+        at += 2 + length;
+        if (marker != 0xDA) continue;
+        // Entropy-coded data: an FF there is stuffed (FF 00) or a restart marker, else the next marker.
+        for (at = bytes.find('\xFF', at); at != std::string_view::npos && at + 1 < bytes.size();
+             at = bytes.find('\xFF', at + 1)) {
+            const auto next = static_cast<std::uint8_t>(bytes[at + 1]);
+            if (next != 0x00 && !(next >= 0xD0 && next <= 0xD7)) break;
+        }
+        if (at == std::string_view::npos) return false;
+    }
+    return false;
+}
+
+std::string printable_box(const std::string& type) {
+    std::string out;
+    for (char c : type) out += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+    return out;
+}
+
 // For the message: what the file is when it is none of the four.
 std::string other_format(std::string_view bytes) {
     if (starts_with(bytes, "GIF8")) return " (it is a GIF)";
@@ -147,7 +190,11 @@ std::string other_format(std::string_view bytes) {
         return " (it is a JPEG 2000)";
     if (starts_with(bytes, "v/1\x01")) return " (it is an OpenEXR)";
     if (starts_with(bytes, "#?RADIANCE") || starts_with(bytes, "#?RGBE")) return " (it is a Radiance HDR)";
-    if (bytes.empty()) return " (it is empty)";
+    const std::string_view start = bytes.substr(0, 64);
+    if (std::all_of(start.begin(), start.end(), [](char c) {
+            return std::isprint(static_cast<unsigned char>(c)) || std::isspace(static_cast<unsigned char>(c));
+        }))
+        return " (it is text)";
     return {};
 }
 
@@ -203,7 +250,10 @@ std::variant<ImageSize, std::string> read_image_size(std::string_view bytes) {
     }
     if (starts_with(bytes, "RIFF") && bytes.size() >= 12 && bytes.substr(8, 4) == "WEBP")
         return webp_size(bytes);
-    return "not a PNG, JPEG, BMP or WebP image" + other_format(bytes);
+    if (bytes.empty())
+        return std::string("the file is empty (0 bytes): the copy or download did not finish; copy it again");
+    return "not a PNG, JPEG, BMP or WebP image" + other_format(bytes) +
+           ", whatever its name says: save or convert it as PNG or JPEG and scan that";
 }
 
 std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels) {
@@ -232,6 +282,12 @@ std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size) {
            std::to_string(size.height) +
            " (a normal progressive JPEG has about 10; each scan is decoded over the whole image): not "
            "decoded";
+}
+
+std::string check_jpeg_complete(std::string_view bytes) {
+    if (jpeg_reaches_end(bytes)) return {};
+    return "JPEG is cut short (truncated): the file stops before its end-of-image marker, so only the part "
+           "before the cut could be decoded; copy the photo again from the camera or phone";
 }
 
 std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::uint64_t max_pixels) {
@@ -274,14 +330,59 @@ std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::
     if (image.size.format == "JPEG") {
         const std::string_view bytes(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size());
         if (std::string error = check_jpeg_scans(bytes, image.size); !error.empty()) return error;
+        image.damage = check_jpeg_complete(bytes);
     }
     return image;
 }
 
+std::string check_mp4_boxes(const fs::path& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!file || ec) return {};
+    bool moov = false;
+    std::uintmax_t at = 0;
+    for (int box = 0; at + 8 <= size; ++box) {
+        std::string header(16, '\0');
+        file.seekg(static_cast<std::streamoff>(at));
+        if (!file.read(header.data(), 8)) return {};
+        const std::string type = header.substr(4, 4);
+        if (box == 0 && type != "ftyp") return {};  // not an ISO media file: OpenCV says enough
+        std::uint64_t length = big_endian(header, 0, 4);
+        if (length == 1) {  // a 64-bit size follows the type
+            if (!file.read(header.data() + 8, 8)) return {};
+            length = std::uint64_t{big_endian(header, 8, 4)} << 32 | big_endian(header, 12, 4);
+        } else if (length == 0) {  // runs to the end of the file
+            length = size - at;
+        }
+        if (length < 8) return "MP4 is damaged: its box '" + printable_box(type) + "' has an impossible size";
+        if (type == "moov") moov = true;
+        if (length > size - at)
+            return "MP4 is cut short (truncated): its '" + printable_box(type) + "' box needs " +
+                   std::to_string(length) + " bytes but the file ends after " + std::to_string(size - at) +
+                   "; copy the recording again";
+        at += length;
+    }
+    if (!moov)
+        return "MP4 has no index ('moov' box): the recording was never finished (the camera stopped or "
+               "lost power while recording) or the file is cut short; copy or record it again";
+    return {};
+}
+
+std::string check_video_frame_count(long long frames_read, double frames_declared) {
+    if (!(frames_declared > 0) || frames_declared > 1e9) return {};  // not declared, or nonsense
+    const auto declared = static_cast<long long>(frames_declared + 0.5);
+    if (frames_read + 1 + declared / 100 >= declared) return {};
+    return "video is cut short (truncated or damaged): " + std::to_string(frames_read) + " of the " +
+           std::to_string(declared) +
+           " frames it declares could be read, so codes after the cut were not seen; copy the recording "
+           "again";
+}
+
 namespace detail {
 
-std::variant<cv::Mat, std::string> decode_image_file(const fs::path& path, std::uint64_t max_pixels,
-                                                     int imread_flags) {
+std::variant<DecodedImage, std::string> decode_image_file(const fs::path& path, std::uint64_t max_pixels,
+                                                          int imread_flags) {
     auto file = read_image_file(path, max_pixels);
     if (auto* error = std::get_if<std::string>(&file)) return std::move(*error);
     const ImageFile& image = std::get<ImageFile>(file);
@@ -296,7 +397,7 @@ std::variant<cv::Mat, std::string> decode_image_file(const fs::path& path, std::
     if (decoded.empty()) return image.size.format + " could not be decoded (damaged or truncated)";
     if (std::uint64_t(decoded.cols) * std::uint64_t(decoded.rows) > max_pixels)  // a header that lied
         return check_image_pixels(ImageSize{image.size.format, decoded.cols, decoded.rows}, max_pixels);
-    return decoded;
+    return DecodedImage{std::move(decoded), image.damage};
 }
 
 }  // namespace detail
@@ -304,8 +405,9 @@ std::variant<cv::Mat, std::string> decode_image_file(const fs::path& path, std::
 std::variant<GreyImage, std::string> load_grey_image(const fs::path& path, std::uint64_t max_pixels) {
     auto decoded = detail::decode_image_file(path, max_pixels, cv::IMREAD_GRAYSCALE);
     if (auto* error = std::get_if<std::string>(&decoded)) return std::move(*error);
-    const cv::Mat& grey = std::get<cv::Mat>(decoded);
+    const cv::Mat& grey = std::get<detail::DecodedImage>(decoded).image;
     GreyImage image;
+    image.damage = std::move(std::get<detail::DecodedImage>(decoded).damage);
     image.width = grey.cols;
     image.height = grey.rows;
     image.pixels.resize(grey.total());

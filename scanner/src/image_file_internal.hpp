@@ -9,8 +9,13 @@
 
 namespace medkiosk::scanner::detail {
 
+struct DecodedImage {
+    cv::Mat image;
+    std::string damage;  // ImageFile::damage: the image is only what came before a cut
+};
+
 // `imread_flags` as cv::imdecode takes them (cv::IMREAD_COLOR, cv::IMREAD_GRAYSCALE).
-std::variant<cv::Mat, std::string> decode_image_file(const std::filesystem::path& path,
-                                                     std::uint64_t max_pixels, int imread_flags);
+std::variant<DecodedImage, std::string> decode_image_file(const std::filesystem::path& path,
+                                                          std::uint64_t max_pixels, int imread_flags);
 
 }  // namespace medkiosk::scanner::detail

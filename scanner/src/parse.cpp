@@ -2,6 +2,7 @@
 
 #include "medkiosk/scanner/parse.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "parse_internal.hpp"
@@ -202,9 +203,16 @@ bool starts_with(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
 
+// RFC 3986: the scheme is case-insensitive ("Https://" is as good a link as "https://").
+bool starts_with_ci(std::string_view text, std::string_view lower_prefix) {
+    if (text.size() < lower_prefix.size()) return false;
+    for (std::size_t i = 0; i < lower_prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != lower_prefix[i]) return false;
+    return true;
+}
+
 bool looks_like_link(std::string_view data) {
-    return starts_with(data, "http://") || starts_with(data, "https://") || starts_with(data, "HTTP://") ||
-           starts_with(data, "HTTPS://");
+    return starts_with_ci(data, "http://") || starts_with_ci(data, "https://");
 }
 
 ParseResult dispatch(std::string_view data, std::string_view symbology, const Date& today) {
@@ -236,22 +244,31 @@ ParseResult dispatch(std::string_view data, std::string_view symbology, const Da
         if (data.size() == 20 && data[0] == '8') return parse_china_trace(data);
         if (data.size() == 8 || data.size() == 12 || data.size() == 13 || data.size() == 14)
             return parse_retail(data, symbology);
-        if (data.size() > 16 && starts_with(data, "01")) return detail::parse_gs1_element_string(data, today);
+        // A bare (01) GTIN is 16 digits: a technician typing the element string under a DataMatrix.
+        if (data.size() >= 16 && starts_with(data, "01"))
+            return detail::parse_gs1_element_string(data, today);
         if (data.size() == 20) return parse_china_trace(data);
     }
     if (data.find('\x1d') != std::string_view::npos && data.size() > 2 && all_digits(data.substr(0, 2)))
         return detail::parse_gs1_element_string(data, today);
-    if (starts_with(data, "01") && data.size() > 16 && all_digits(data.substr(0, 16)))
+    if (starts_with(data, "01") && data.size() >= 16 && all_digits(data.substr(0, 16)))
         return detail::parse_gs1_element_string(data, today);
+    // Element strings typed in another order ("17…01…10…"): taken only when they read as GS1 in full,
+    // with a GTIN whose check digit holds, so other text still gets the message below.
+    if (data.size() > 2 && all_digits(data.substr(0, 2)))
+        if (ParseResult gs1 = detail::parse_gs1_element_string(data, today);
+            gs1.ok() && !gs1.code().gtin.empty())
+            return gs1;
     return make_error(ParseErrorKind::UnsupportedFormat,
                       "Not a medicine pack code we know (GS1, IFA, EAN/UPC or Chinese trace code): '" +
-                          detail::printable(data.substr(0, 40)) + "'.");
+                          detail::printable(data.substr(0, 40)) +
+                          "'. Scan the code again, or type a GS1 code as (01)GTIN(17)YYMMDD(10)BATCH.");
 }
 
 }  // namespace
 
 ParseResult parse_scan(std::string_view data, std::string_view symbology, const Date& today) {
-    if (data.empty()) return make_error(ParseErrorKind::Empty, "The scan holds no data.");
+    if (data.empty()) return make_error(ParseErrorKind::Empty, "The scan holds no data (an empty line).");
     // Checked before anything is read, so a flood (a 10 MB line, a run of separators) costs nothing.
     if (data.size() > kMaxScanBytes)
         return make_error(ParseErrorKind::TooLong,

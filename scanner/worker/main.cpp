@@ -17,6 +17,7 @@
 #include <ctime>
 #include <memory>
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <string>
 #include <string_view>
 
@@ -125,6 +126,10 @@ int main(int argc, char** argv) {
     // thread pool, idle between frames, cost 3-4x the CPU of the decode itself in waking and spinning
     // (tests/bench/decode_worker_bench).
     cv::setNumThreads(1);
+    // OpenCV's own warnings would reach the technician's terminal through the inherited stderr; what
+    // goes wrong in a decode is reported to the parent, which says it in its own words.
+    if (!std::getenv("OPENCV_LOG_LEVEL"))
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
     // Ends with the program that started it, even while stuck in a decode.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // A stop meant for the kiosk (systemd's SIGTERM to the whole unit, Ctrl-C's SIGINT or a closed

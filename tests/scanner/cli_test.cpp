@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -126,6 +127,158 @@ TEST(scannerCli, ScanVideoConfirmsEachCodeOnceAndSummarises) {
     EXPECT_TRUE(lines[1]["decode_ms_p95"].is_number());
 }
 
+// Red team F9: a JPEG or a video cut at half its bytes was reported as a clean read (exit 0).
+TEST(scannerCli, ScanReportsAJpegCutShortButStillListsWhatItRead) {
+    medkiosk::test::TempDir dir;
+    const cv::Mat still =
+        medkiosk::test::make_still(medkiosk::test::ean13_code("978076454420"), 0, 5, 800, 600, 29);
+    std::vector<std::uint8_t> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", still, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95}));
+    const std::string whole = (dir.path() / "whole.jpg").string();
+    const std::string cut = (dir.path() / "cut.jpg").string();
+    std::ofstream(whole, std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+    std::ofstream(cut, std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()),
+               static_cast<std::streamsize>(jpeg.size() * 9 / 10));
+
+    const auto clean = run_ctl({"scan", "--json", whole});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out;
+    ASSERT_EQ(json_lines(clean.out).size(), 1u);
+    EXPECT_FALSE(json_lines(clean.out)[0].contains("error")) << clean.out;
+
+    const auto result = run_ctl({"scan", "--json", cut});
+    EXPECT_EQ(result.exit_code, 1) << result.out;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 1u) << result.out;
+    EXPECT_NE(lines[0].value("error", "").find("cut short (truncated)"), std::string::npos) << result.out;
+    EXPECT_TRUE(lines[0]["codes"].is_array()) << "what came before the cut is still listed";
+
+    const auto readable = run_ctl({"scan", cut});
+    EXPECT_EQ(readable.exit_code, 1);
+    EXPECT_NE(readable.err.find(cut + ": JPEG is cut short"), std::string::npos) << readable.err;
+}
+
+TEST(scannerCli, ScanReportsAVideoCutAtHalfItsBytes) {
+    medkiosk::test::TempDir dir;
+    struct Case {
+        const char* name;
+        int fourcc;
+    };
+    const Case cases[] = {{"mjpeg.avi", cv::VideoWriter::fourcc('M', 'J', 'P', 'G')},
+                          {"h264.avi", cv::VideoWriter::fourcc('H', '2', '6', '4')},
+                          {"h264.mp4", cv::VideoWriter::fourcc('a', 'v', 'c', '1')},
+                          {"mpeg4.mp4", cv::VideoWriter::fourcc('m', 'p', '4', 'v')},
+                          {"ffv1.mkv", cv::VideoWriter::fourcc('F', 'F', 'V', '1')}};
+    cv::RNG rng(29);
+    int checked = 0;
+    for (const Case& c : cases) {
+        const std::filesystem::path whole = dir.path() / c.name;
+        {
+            cv::VideoWriter writer(whole.string(), cv::CAP_FFMPEG, c.fourcc, 10, cv::Size(320, 240));
+            if (!writer.isOpened()) continue;  // an encoder this FFmpeg build lacks
+            for (int i = 0; i < 40; ++i) {
+                cv::Mat frame(240, 320, CV_8UC3);
+                rng.fill(frame, cv::RNG::UNIFORM, 0, 255);
+                writer.write(frame);
+            }
+        }
+        ++checked;
+        const std::filesystem::path cut = dir.path() / ("cut-" + std::string(c.name));
+        std::filesystem::copy_file(whole, cut);
+        std::filesystem::resize_file(cut, std::filesystem::file_size(whole) / 2);
+
+        const auto clean = run_ctl({"scan", "--json", whole.string()});
+        EXPECT_EQ(clean.exit_code, 0) << c.name << ": " << clean.out;
+        EXPECT_EQ(clean.out.find("error"), std::string::npos) << c.name << ": " << clean.out;
+
+        const auto result = run_ctl({"scan", "--json", cut.string()});
+        EXPECT_EQ(result.exit_code, 1) << c.name << ": " << result.out;
+        const auto lines = json_lines(result.out);
+        ASSERT_FALSE(lines.empty()) << c.name;
+        const std::string error = lines.back().value("error", "");
+        EXPECT_TRUE(error.find("cut short") != std::string::npos ||
+                    error.find("never finished") != std::string::npos)
+            << c.name << ": " << result.out;
+    }
+    EXPECT_GE(checked, 3) << "MJPEG, MPEG-4 and FFV1 are in every OpenCV FFmpeg build";
+}
+
+// Red team F10: OpenCV, FFmpeg, GStreamer and libpng printed their own lines on stderr during a scan.
+TEST(scannerCli, ScanPrintsOnlyItsOwnMessagesForDamagedMedia) {
+    ::unsetenv("OPENCV_LOG_LEVEL");
+    ::unsetenv("OPENCV_FFMPEG_LOGLEVEL");
+    medkiosk::test::TempDir dir;
+    cv::Mat frame(240, 320, CV_8UC3);
+    cv::RNG(10).fill(frame, cv::RNG::UNIFORM, 0, 255);
+    std::vector<std::string> files;
+    for (const auto& [name, fourcc] : {std::pair{"a.avi", cv::VideoWriter::fourcc('M', 'J', 'P', 'G')},
+                                       std::pair{"b.mp4", cv::VideoWriter::fourcc('m', 'p', '4', 'v')}}) {
+        const std::filesystem::path path = dir.path() / name;
+        {
+            cv::VideoWriter writer(path.string(), cv::CAP_FFMPEG, fourcc, 10, frame.size());
+            ASSERT_TRUE(writer.isOpened()) << name;
+            for (int i = 0; i < 20; ++i) writer.write(frame);
+        }
+        std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+        files.push_back(path.string());
+    }
+    for (const char* name : {"c.png", "d.bmp"}) {
+        const std::filesystem::path path = dir.path() / name;
+        ASSERT_TRUE(cv::imwrite(path.string(), frame));
+        std::filesystem::resize_file(path, std::filesystem::file_size(path) * 6 / 10);
+        files.push_back(path.string());
+    }
+    std::vector<std::string> args{"scan", "--json"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto json_run = run_ctl(args);
+    EXPECT_EQ(json_run.exit_code, 1);
+    EXPECT_EQ(json_run.err, "") << "in JSON every message is a line on stdout";
+    EXPECT_EQ(json_lines(json_run.out).size(), files.size()) << json_run.out;
+
+    args.erase(args.begin() + 1);
+    const auto readable = run_ctl(args);
+    EXPECT_EQ(readable.exit_code, 1);
+    std::istringstream lines(readable.err);
+    int said = 0;
+    for (std::string line; std::getline(lines, line); ++said)
+        EXPECT_TRUE(std::any_of(files.begin(), files.end(),
+                                [&](const std::string& file) { return line.rfind(file + ": ", 0) == 0; }))
+            << "not ours: " << line;
+    EXPECT_EQ(said, static_cast<int>(files.size())) << readable.err;
+}
+
+// Red team F12: each bad input says what is wrong and what to do; an empty folder said nothing (exit 0).
+TEST(scannerCli, ScanSaysWhatIsWrongWithEachBadInputAndWhatToDo) {
+    medkiosk::test::TempDir dir;
+    std::filesystem::create_directories(dir.path() / "empty-folder");
+    std::filesystem::create_directories(dir.path() / "notes-only");
+    std::ofstream(dir.path() / "notes-only/readme.txt") << "no photos here";
+    std::ofstream(dir.path() / "empty.png");
+    std::ofstream(dir.path() / "empty.mp4");
+    std::ofstream(dir.path() / "text.png") << "this is a note, not a photo\n";
+    std::ofstream(dir.path() / "box.tiff") << "II*";
+    const auto error_for = [&](const std::string& name) {
+        const std::string path = (dir.path() / name).string();
+        const auto result = run_ctl({"scan", "--json", path});
+        EXPECT_EQ(result.exit_code, 1) << name << ": " << result.out;
+        const auto lines = json_lines(result.out);
+        EXPECT_EQ(lines.size(), 1u) << name << ": " << result.out;
+        return lines.empty() ? std::string() : lines[0].value("error", std::string());
+    };
+    for (const char* folder : {"empty-folder", "notes-only"})
+        EXPECT_NE(error_for(folder).find("holds no image (png, jpg"), std::string::npos) << folder;
+    for (const char* empty : {"empty.png", "empty.mp4"})
+        EXPECT_NE(error_for(empty).find("empty (0 bytes): the copy or download did not finish"),
+                  std::string::npos)
+            << empty;
+    const std::string text = error_for("text.png");
+    EXPECT_NE(text.find("(it is text)"), std::string::npos) << text;
+    EXPECT_NE(text.find("convert it as PNG or JPEG"), std::string::npos) << text;
+    EXPECT_NE(error_for("box.tiff").find("convert it to PNG or JPEG"), std::string::npos);
+    EXPECT_NE(error_for("missing/box.png").find("check the path"), std::string::npos);
+}
+
 TEST(scannerCli, ScanWithoutPathsIsUsageError) {
     const auto result = run_ctl({"scan"});
     EXPECT_EQ(result.exit_code, 2);
@@ -166,6 +319,16 @@ TEST(scannerCli, ParseJsonLines) {
 TEST(scannerCli, ParseAllGoodExitsZero) {
     const auto result = run_ctl({"parse", "--json"}, "]E06901234567892\n");
     EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
+TEST(scannerCli, ParseTakesATypedElementStringAndAnUpperCaseLink) {
+    const auto result =
+        run_ctl({"parse", "--json"}, "0109520123456788\nHTTPS://ID.GS1.ORG/01/09520123456788/10/AB1\n");
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 2u) << result.out;
+    for (const json& line : lines) EXPECT_EQ(line["gtin"], "09520123456788") << line;
+    EXPECT_EQ(lines[1]["batch"], "AB1");
 }
 
 TEST(scannerCli, ParseBadTodayIsUsageError) {

@@ -221,8 +221,9 @@ TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
     for (const auto& [name, bytes] : fine) {
         std::ofstream(dir.path() / name, std::ios::binary) << bytes;
         auto loaded = load_grey_image(dir.path() / name, kDefaultMaxImagePixels);
-        EXPECT_TRUE(std::holds_alternative<GreyImage>(loaded))
+        ASSERT_TRUE(std::holds_alternative<GreyImage>(loaded))
             << name << ": " << std::get<std::string>(loaded);
+        EXPECT_EQ(std::get<GreyImage>(loaded).damage, "") << name << " is whole";
     }
 }
 
@@ -317,6 +318,46 @@ TEST(scannerCliInputs, ScanReportsEveryPathItPassesOverAndNeverHangs) {
     const auto limited = medkiosk::test::run_ctl({"scan", "--json", "--max-megapixels", "1", good.string()});
     EXPECT_NE(limited.out.find("more than the limit of 1 MP"), std::string::npos) << limited.out;
     EXPECT_EQ(medkiosk::test::run_ctl({"scan", "--max-megapixels", "lots", good.string()}).exit_code, 2);
+}
+
+// Red team F8: a locked subfolder stopped the whole folder scan and the error named the folder above it.
+TEST(scannerCliInputs, ALockedSubfolderIsReportedByNameAndTheRestIsScanned) {
+    medkiosk::test::TempDir dir;
+    fs::permissions(dir.path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                    fs::perms::others_read | fs::perms::others_exec);
+    const cv::Mat ean = medkiosk::test::upright_ean13().grey;
+    fs::create_directories(dir.path() / "b-locked");
+    fs::create_directories(dir.path() / "c-open");
+    ASSERT_TRUE(cv::imwrite((dir.path() / "a.png").string(), ean));
+    ASSERT_TRUE(cv::imwrite((dir.path() / "b-locked/inside.png").string(), ean));
+    ASSERT_TRUE(cv::imwrite((dir.path() / "c-open/d.png").string(), ean));
+    ASSERT_TRUE(cv::imwrite((dir.path() / "e.png").string(), ean));
+    fs::permissions(dir.path() / "b-locked", fs::perms::none);
+
+    const auto result = medkiosk::test::run_process(ctl_command({"scan", "--json", dir.path().string()}), {},
+                                                    std::chrono::seconds(60));
+    fs::permissions(dir.path() / "b-locked", fs::perms::owner_all | fs::perms::group_read |
+                                                 fs::perms::group_exec | fs::perms::others_read |
+                                                 fs::perms::others_exec);
+    ASSERT_FALSE(result.timed_out);
+    EXPECT_EQ(result.exit_code, 1) << "a folder was not scanned: " << result.err;
+    std::vector<std::string> read;
+    std::map<std::string, std::string> errors;
+    for (const json& line : json_lines(result.out)) {
+        const std::string file = fs::relative(line["file"].get<std::string>(), dir.path()).string();
+        if (line.contains("error")) errors[file] = line["error"];
+        if (line.contains("codes") && line["codes"].size() == 1) read.push_back(file);
+    }
+    EXPECT_EQ(read, (std::vector<std::string>{"a.png", "c-open/d.png", "e.png"})) << result.out;
+    ASSERT_EQ(errors.size(), 1u) << result.out;
+    EXPECT_NE(errors["b-locked"].find("Permission denied"), std::string::npos) << result.out;
+    EXPECT_NE(errors["b-locked"].find("not scanned"), std::string::npos) << result.out;
+
+    // Unlocked, the same tree reads in full.
+    const auto open = medkiosk::test::run_process(ctl_command({"scan", "--json", dir.path().string()}), {},
+                                                  std::chrono::seconds(60));
+    EXPECT_EQ(open.exit_code, 0) << open.out;
+    EXPECT_EQ(json_lines(open.out).size(), 4u) << open.out;
 }
 
 TEST(scannerCliInputs, AVideoDeclaringTooManyPixelsIsNotRead) {

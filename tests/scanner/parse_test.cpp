@@ -208,6 +208,44 @@ TEST(scannerParseGs1, DigitalLink) {
     EXPECT_EQ(iso(result.code().expiry), "2026-05-31");
 }
 
+// Red team F11: a link whose scheme was typed in mixed case, and element strings typed without their
+// symbology identifier, were refused as "not a medicine pack code".
+TEST(scannerParseGs1, DigitalLinkSchemeAndHostInAnyCase) {
+    for (const std::string link :
+         {"HTTPS://ID.GS1.ORG/01/09520123456788/10/ABC1", "Https://Id.Gs1.Org/01/09520123456788/10/ABC1",
+          "hTTp://id.gs1.org/01/09520123456788/10/ABC1"}) {
+        for (const std::string_view symbology : {std::string_view{}, std::string_view{"]Q1"}}) {
+            const auto result = parse(link, symbology);
+            ASSERT_TRUE(result.ok()) << link << ": " << result.error().message;
+            EXPECT_EQ(result.code().gtin, "09520123456788") << link;
+            EXPECT_EQ(result.code().batch, "ABC1") << link << ": the path keeps its case";
+        }
+    }
+    EXPECT_FALSE(parse("HTTPS:/ID.GS1.ORG/01/09520123456788").ok());
+    EXPECT_EQ(error_kind(parse("Https://id.gs1.org/GTIN/09520123456788")), ParseErrorKind::MissingGtin)
+        << "the path is case-sensitive: GTIN is not the gtin alias";
+}
+
+TEST(scannerParseGs1, ElementStringWithoutSymbologyIdentifier) {
+    auto result = parse("0109520123456788");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(to_string(result.code().scheme), "gs1");
+    EXPECT_EQ(result.code().gtin, "09520123456788");
+    result = parse(
+        "172605310109520123456788"
+        "10ABC");
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_EQ(result.code().gtin, "09520123456788");
+    EXPECT_EQ(result.code().batch, "ABC");
+    EXPECT_EQ(iso(result.code().expiry), "2026-05-31");
+    // Garbage is still refused: a bad check digit, a GTIN cut short, digits that are no element string.
+    EXPECT_EQ(error_kind(parse("0109520123456789")), ParseErrorKind::BadCheckDigit);
+    EXPECT_FALSE(parse("010952012345678").ok());
+    EXPECT_EQ(error_kind(parse("1726053109520123456788")), ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(error_kind(parse("9909520123456788")), ParseErrorKind::UnsupportedFormat);
+    EXPECT_EQ(error_kind(parse("17260531")), ParseErrorKind::BadCheckDigit) << "an EAN-8 with a bad check";
+}
+
 TEST(scannerParseGtin, EanUpcNormaliseToGtin14) {
     auto result = parse("6901234567892", "]E0");
     ASSERT_TRUE(result.ok()) << result.error().message;

@@ -3,10 +3,15 @@
 // in the medkiosk-decoder helper as in the kiosk: an image or frame it crashes on is reported and
 // skipped, and the scan goes on. Only regular files are read, images only up to a declared size.
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <ostream>
@@ -52,6 +57,38 @@ double round2(double value) {
     return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100;
 }
 
+// OpenCV, FFmpeg and GStreamer print their own warnings ("[ WARN:0@0.01] global cap_gstreamer.cpp …",
+// "[mjpeg @ 0x…] overread 8", "moov atom not found"): a technician takes them for the answer, and what
+// they mean the scan already says in its own line. A developer who sets OPENCV_LOG_LEVEL or
+// OPENCV_FFMPEG_LOGLEVEL still gets them.
+void quiet_media_libraries() {
+    if (!std::getenv("OPENCV_LOG_LEVEL"))
+        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET; read when FFmpeg is first opened
+}
+
+// libpng and OpenCV's imdecode write straight to stderr on a damaged image ("libpng error: PNG input
+// buffer is incomplete", "imdecode_(''): can't read data: …"), past any log level. Only while an image
+// is decoded, so our own messages and a crashing helper's still reach the terminal.
+class StderrMuted {
+  public:
+    StderrMuted() : saved_(::dup(STDERR_FILENO)) {
+        const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+        if (null >= 0) ::close(null);
+    }
+    ~StderrMuted() {
+        if (saved_ < 0) return;
+        ::dup2(saved_, STDERR_FILENO);
+        ::close(saved_);
+    }
+    StderrMuted(const StderrMuted&) = delete;
+    StderrMuted& operator=(const StderrMuted&) = delete;
+
+  private:
+    int saved_;
+};
+
 scanner::DecodeWorkerOptions offline_decoding() {
     scanner::DecodeWorkerOptions options;
     options.restart_backoff = std::chrono::milliseconds(0);  // offline: the next image goes on at once
@@ -72,45 +109,88 @@ class Scanner {
         std::error_code ec;
         if (fs::is_directory(path, ec)) return scan_folder(path);
         if (std::string why = scanner::why_not_a_regular_file(path); !why.empty())
-            return report_error(path, why == "no such file" ? "no such file or folder" : why);
+            return report_error(path, why == "no such file"
+                                          ? "no such file or folder: check the path for a typing mistake, "
+                                            "or that the USB drive or share it is on is mounted"
+                                          : why);
         scan_file(path);
     }
 
     bool failed() const { return failed_; }
 
   private:
-    // Every image and video below `folder`, in order; what looks like one but cannot be read (a FIFO,
-    // a dangling link, a folder named x.png) is reported, other files are not images and pass quietly.
-    void scan_folder(const fs::path& folder) {
-        std::error_code ec;
+    // Every image and video below `top`, in order; what looks like one but cannot be read (a FIFO, a
+    // dangling link, a folder named x.png) is reported, other files are not images and pass quietly. A
+    // folder that cannot be opened is reported by its own name and the others are still scanned: one
+    // locked subfolder must not hide a whole tree of readable photos.
+    void scan_folder(const fs::path& top) {
         std::vector<fs::path> files;
         std::vector<std::pair<fs::path, std::string>> passed_over;
-        for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-            const fs::path& path = it->path();
-            const bool media = scanner::has_image_extension(path) || scanner::has_video_extension(path);
-            if (it->is_directory(ec) && !it->is_symlink(ec)) {
-                if (media) passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+        std::vector<fs::path> folders{top};
+        while (!folders.empty()) {
+            const fs::path folder = std::move(folders.back());
+            folders.pop_back();
+            std::error_code ec;
+            fs::directory_iterator it(folder, ec);
+            if (ec) {
+                passed_over.emplace_back(folder, unlistable_folder(ec, "opened"));
                 continue;
             }
-            const std::string why = scanner::why_not_a_regular_file(path);
-            if (why.empty() && media) files.push_back(path);
-            // A special file or a dangling link is worth a word whatever its name.
-            if (!why.empty() && (media || !it->is_symlink(ec) || why.find("dangling") != std::string::npos))
-                passed_over.emplace_back(path, why);
+            for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+                const fs::path& path = it->path();
+                const bool media = scanner::has_image_extension(path) || scanner::has_video_extension(path);
+                std::error_code entry_ec;
+                const fs::file_status own = it->symlink_status(entry_ec);
+                if (fs::is_directory(own)) {  // a link to a folder is not followed (no loops, no escapes)
+                    if (media)
+                        passed_over.emplace_back(path, "a folder, not a file (its contents are scanned)");
+                    folders.push_back(path);
+                    continue;
+                }
+                const std::string why = scanner::why_not_a_regular_file(path);
+                if (why.empty() && media) files.push_back(path);
+                // A special file or a dangling link is worth a word whatever its name.
+                if (!why.empty() &&
+                    (media || !fs::is_symlink(own) || why.find("dangling") != std::string::npos))
+                    passed_over.emplace_back(path, why);
+            }
+            if (ec) passed_over.emplace_back(folder, unlistable_folder(ec, "listed to the end"));
         }
-        if (ec) return report_error(folder, "folder could not be listed: " + ec.message());
+        // Silence here would read as "scanned, nothing found": say that nothing was there to scan.
+        if (files.empty() && passed_over.empty())
+            return report_error(top,
+                                "folder holds no image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, "
+                                "mov, webm), in it or below it: nothing was scanned; check it is the folder "
+                                "the photos were copied to");
         std::sort(passed_over.begin(), passed_over.end());
         for (const auto& [path, why] : passed_over) report_error(path, why);
         std::sort(files.begin(), files.end());
         for (const auto& file : files) scan_file(file);
     }
 
+    static std::string unlistable_folder(const std::error_code& ec, const char* what) {
+        std::string message = std::string("folder could not be ") + what + ": " + ec.message();
+        if (ec == std::errc::permission_denied)
+            message +=
+                " (its files were not scanned: give this user read and execute permission on it, "
+                "or run medkioskctl as a user who has it)";
+        else
+            message += " (its files were not scanned)";
+        return message;
+    }
+
     void scan_file(const fs::path& path) {
         if (scanner::has_video_extension(path)) return scan_video(path);
         if (!scanner::has_image_extension(path))
-            return report_error(
-                path, "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, webm)");
-        auto loaded = scanner::load_grey_image(path, max_pixels_);
+            return report_error(path,
+                                "not an image (png, jpg, jpeg, webp, bmp) or video (mp4, avi, mkv, mov, "
+                                "webm) by its name: only those are scanned; convert it to PNG or JPEG (a "
+                                "photo) or MP4 (a video) first");
+        io_.err.flush();
+        auto loaded = [&] {
+            const StderrMuted muted;
+            return scanner::load_grey_image(path, max_pixels_);
+        }();
         if (const auto* why = std::get_if<std::string>(&loaded)) return report_error(path, *why);
         const scanner::GreyImage& grey = std::get<scanner::GreyImage>(loaded);
         const auto started = Clock::now();
@@ -120,25 +200,38 @@ class Scanner {
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         if (report.skipped) return report_skip(path, -1, report);
         const auto& symbols = report.symbols;
+        // A cut file still shows the codes above the cut, but is not a clean read: the line says so.
+        if (!grey.damage.empty()) failed_ = true;
         if (json_) {
             nlohmann::ordered_json line{
                 {"file", path.string()}, {"codes", codes_json(symbols)}, {"ms", round2(ms)}};
+            if (!grey.damage.empty()) line["error"] = grey.damage;
             io_.out << dump_line(line) << '\n';
         } else {
             print_readable(path, symbols, -1);
             if (symbols.empty()) io_.out << path.string() << ": no code found\n";
+            if (!grey.damage.empty()) io_.err << path.string() << ": " << grey.damage << '\n';
         }
     }
 
     void scan_video(const fs::path& path) {
+        if (std::error_code ec; fs::file_size(path, ec) == 0 && !ec)
+            return report_error(path,
+                                "the file is empty (0 bytes): the copy or download did not finish; "
+                                "copy the recording again");
         cv::VideoCapture capture;
         try {
             capture.open(path.string());
         } catch (const cv::Exception& e) {
             return report_error(path, std::string("video could not be opened: ") + e.what());
         }
-        if (!capture.isOpened())
-            return report_error(path, "video could not be opened (missing, damaged or unsupported format)");
+        if (!capture.isOpened()) {
+            if (std::string damage = scanner::check_mp4_boxes(path); !damage.empty())
+                return report_error(path, damage);
+            return report_error(path,
+                                "video could not be opened: damaged, or a format OpenCV here cannot decode "
+                                "(H.264, MJPEG, MPEG-4 and FFV1 in mp4, avi, mkv or mov are read)");
+        }
         const scanner::ImageSize declared{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
                                           static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
         if (std::string error = scanner::check_image_pixels(declared, max_pixels_); !error.empty())
@@ -151,6 +244,7 @@ class Scanner {
         const Clock::time_point start{};
         std::vector<double> decode_ms;
         long long frame_index = 0;
+        std::string stopped;  // why the frames ended before the file's end, if they did
         cv::Mat image;
         for (;; ++frame_index) {
             std::uint8_t* shared = nullptr;
@@ -171,7 +265,9 @@ class Scanner {
                     cv::cvtColor(image, grey, cv::COLOR_BGRA2GRAY);
                 else
                     image.copyTo(grey);
-            } catch (const cv::Exception&) {
+            } catch (const cv::Exception& e) {
+                stopped = "video frame " + std::to_string(frame_index) +
+                          " could not be decoded, so the frames after it were not read: " + e.what();
                 break;
             }
             const auto started = Clock::now();
@@ -192,17 +288,29 @@ class Scanner {
                 print_readable(path, confirmed, frame_index);
             }
         }
-        if (frame_index == 0) return report_error(path, "video has no readable frames");
+        const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
+        if (stopped.empty()) stopped = scanner::check_video_frame_count(frame_index, frames_declared);
+        if (frame_index == 0)
+            return report_error(
+                path, stopped.empty() ? "video has no readable frames (damaged or empty)" : stopped);
+        // FFmpeg reads a cut file up to the cut without an error: only the frame count tells.
+        if (!stopped.empty()) failed_ = true;
         if (json_) {
             nlohmann::ordered_json line{{"file", path.string()},
                                         {"frames", frame_index},
                                         {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
                                         {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
+            if (!stopped.empty()) {
+                if (frames_declared > 0)
+                    line["frames_declared"] = static_cast<long long>(frames_declared + 0.5);
+                line["error"] = stopped;
+            }
             io_.out << dump_line(line) << '\n';
         } else {
             io_.out << path.string() << ": " << frame_index << " frames, decode p50 "
                     << round2(percentile(decode_ms, 0.5)) << " ms, p95 "
                     << round2(percentile(decode_ms, 0.95)) << " ms\n";
+            if (!stopped.empty()) io_.err << path.string() << ": " << stopped << '\n';
         }
     }
 
@@ -309,6 +417,7 @@ int run_scan(const Args& args, CommandIo io) {
                "(default 50)\n";
         return 2;
     }
+    quiet_media_libraries();
     Scanner scanner_run(json, confirm, max_pixels, io);
     for (const auto& path : paths) {
         scanner_run.scan_path(path);

@@ -49,9 +49,15 @@ std::size_t max_jpeg_scans(const ImageSize& size);
 // than max_jpeg_scans(size), or empty.
 std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size);
 
+// Empty for a JPEG whose segments lead to its end-of-image marker; else says it is cut short. libjpeg
+// decodes a cut JPEG without an error, greying out what is missing, so only this tells a half-copied
+// photo from a whole one.
+std::string check_jpeg_complete(std::string_view bytes);
+
 struct ImageFile {
     std::vector<std::uint8_t> bytes;  // the whole file, to decode from memory (never the path again)
     ImageSize size;
+    std::string damage;  // non-empty: the file is cut short, so it decodes only in part; says why
 };
 
 // Reads an image file whole: refused before reading when it is not a regular file or bigger than an
@@ -61,10 +67,22 @@ struct ImageFile {
 std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path& path,
                                                      std::uint64_t max_pixels);
 
+// Why an MP4/MOV file is damaged, read from its top-level boxes: one running past the end of the file
+// (cut short), or no 'moov' box (the index, written when recording stops: a recording never finished).
+// Empty when the boxes are whole or the file is not an MP4/MOV. For the message when OpenCV cannot open
+// it, which otherwise only says "moov atom not found" in FFmpeg's log.
+std::string check_mp4_boxes(const std::filesystem::path& path);
+
+// A video that stopped before the frames its header declares (a copy cut short, a damaged recording):
+// "video is cut short …", or empty when `frames_read` is all of them. Container frame counts estimated
+// from the duration (Matroska, WebM) may be a frame off, so a shortfall of 1 frame plus 1% is allowed.
+std::string check_video_frame_count(long long frames_read, double frames_declared);
+
 struct GreyImage {
     int width = 0;
     int height = 0;
     std::vector<std::uint8_t> pixels;  // row stride = width
+    std::string damage;                // as ImageFile::damage: decoded in part, and why
 };
 
 // read_image_file, then decoded to 8-bit grey (EXIF orientation applied).
