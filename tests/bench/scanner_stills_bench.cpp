@@ -47,46 +47,9 @@ void print_row(const std::string& name, const Tally& t) {
                 t.images ? t.ours_ms / t.images : 0.0, t.images ? t.zxing_ms / t.images : 0.0);
 }
 
-// A generated still photo and the text its code reads as.
-struct GeneratedStill {
-    cv::Mat grey;
-    std::string expected;
-    std::string describe;
-};
-
-// Photos as a phone or the kiosk's still camera takes them: 1600x1200, one pack code anywhere, turned to
-// any angle and tilted up to 25 degrees each way, modules of 2-5 px (linear) or 3-8 px (matrix).
-std::vector<GeneratedStill> generated_stills(int count, std::uint64_t seed) {
-    std::vector<GeneratedStill> stills;
-    const auto& symbologies = pack_symbologies();
-    for (int i = 0; i < count; ++i) {
-        std::mt19937_64 random(seed * 1000003 + static_cast<std::uint64_t>(i));
-        const std::string& symbology = symbologies[random() % symbologies.size()];
-        const SyntheticCode code = random_code(symbology, random);
-        std::uniform_real_distribution<double> unit(0, 1);
-        const bool linear = is_linear_symbology(symbology);
-        const double rotation = 360 * unit(random);
-        const double module = linear ? 2 + 3 * unit(random) : 3 + 5 * unit(random);
-        const double tilt_x = -25 + 50 * unit(random), tilt_y = -25 + 50 * unit(random);
-        const cv::Point2f centre(static_cast<float>(200 + 1200 * unit(random)),
-                                 static_cast<float>(200 + 800 * unit(random)));
-        GeneratedStill still;
-        still.grey = make_still(code, rotation, module, 1600, 1200, seed * 7919 + static_cast<std::uint64_t>(i),
-                                centre, tilt_x, tilt_y);
-        still.expected = code.expected_text;
-        char text[160];
-        std::snprintf(text, sizeof text, "seed %llu #%d %s rot %.0f module %.1f tilt %.0f/%.0f",
-                      static_cast<unsigned long long>(seed), i, symbology.c_str(), rotation, module, tilt_x,
-                      tilt_y);
-        still.describe = text;
-        stills.push_back(std::move(still));
-    }
-    return stills;
-}
-
 int run_synthetic(int count, std::uint64_t seed) {
     cv::setNumThreads(1);
-    const std::vector<GeneratedStill> stills = generated_stills(count, seed);
+    const std::vector<TurnedStill> stills = make_turned_stills(count, seed);
     std::vector<cv::Mat> images;
     for (const auto& still : stills) images.push_back(still.grey);
     const medkiosk::scanner::Decoder decoder;
@@ -113,11 +76,11 @@ int run_synthetic(int count, std::uint64_t seed) {
         tally.ours_ms += ours_ms[i];
         bool ok = false;
         for (const auto& symbol : ours[i]) {
-            if (same_code_text(stills[i].expected, symbol.text)) {
+            if (same_code_text(stills[i].expected_text, symbol.text)) {
                 ok = true;
             } else {
                 ++tally.ours_misread;
-                std::printf("MISREAD %s: %s '%s'\n", stills[i].describe.c_str(), symbol.format.c_str(),
+                std::printf("MISREAD %s: %s '%s'\n", stills[i].description.c_str(), symbol.format.c_str(),
                             symbol.text.c_str());
             }
         }
@@ -127,15 +90,15 @@ int run_synthetic(int count, std::uint64_t seed) {
         } else {
             tally.zxing_ms += baseline[i].cpu_ms;
             if (!baseline[i].text.empty()) {
-                if (same_code_text(stills[i].expected, baseline[i].text))
+                if (same_code_text(stills[i].expected_text, baseline[i].text))
                     ++tally.zxing;
                 else
                     ++tally.zxing_other;
             }
         }
-        const bool zxing_ok = !baseline[i].aborted && same_code_text(stills[i].expected, baseline[i].text);
+        const bool zxing_ok = !baseline[i].aborted && same_code_text(stills[i].expected_text, baseline[i].text);
         if (ok != zxing_ok)
-            std::printf("%s only: %s\n", ok ? "ours" : "zxing", stills[i].describe.c_str());
+            std::printf("%s only: %s\n", ok ? "ours" : "zxing", stills[i].description.c_str());
     }
     print_row("synthetic", tally);
     const double ratio = tally.zxing_ms > 0 ? tally.ours_ms / tally.zxing_ms : 0;
