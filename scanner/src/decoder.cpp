@@ -1239,8 +1239,10 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     // a dense patch makes the dark ones fat. So (sharpened by `sharpening`, against the camera's blur)
     // halfway between the darkest and lightest few modules around instead.
     {
-        cv::GaussianBlur(smooth, spread, cv::Size(0, 0), module * 0.6);
-        if (sharpening > 0) cv::addWeighted(smooth, 1 + sharpening, spread, -sharpening, 0, smooth);
+        if (sharpening > 0) {
+            cv::GaussianBlur(smooth, spread, cv::Size(0, 0), module * 0.6);
+            cv::addWeighted(smooth, 1 + sharpening, spread, -sharpening, 0, smooth);
+        }
         const int reach = static_cast<int>(std::lround(module * 3)) | 1;
         const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, reach));
         cv::erode(smooth, lowest, kernel);
@@ -1275,24 +1277,26 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     const int bw = stats.at<int>(chosen, cv::CC_STAT_WIDTH), bh = stats.at<int>(chosen, cv::CC_STAT_HEIGHT);
     // The outermost pixel of the blob along each row and column of its middle 80 %.
     std::vector<cv::Point2d> tops, bottoms, lefts, rights;
-    for (int x = bx + bw / 10; x < bx + bw - bw / 10; ++x) {
-        int first = -1, last = -1;
-        for (int y = by; y < by + bh; ++y)
-            if (labels.at<int>(y, x) == chosen) {
-                if (first < 0) first = y;
-                last = y;
-            }
-        if (first >= 0) tops.emplace_back(x, first), bottoms.emplace_back(x, last + 1);
-    }
-    for (int y = by + bh / 10; y < by + bh - bh / 10; ++y) {
+    // Row by row (the columns' ends gathered on the way): a column-wise walk misses the cache every pixel.
+    std::vector<int> column_first(static_cast<std::size_t>(bw), -1), column_last(static_cast<std::size_t>(bw), -1);
+    for (int y = by; y < by + bh; ++y) {
         int first = -1, last = -1;
         const int* row = labels.ptr<int>(y);
         for (int x = bx; x < bx + bw; ++x)
             if (row[x] == chosen) {
                 if (first < 0) first = x;
                 last = x;
+                const auto column = static_cast<std::size_t>(x - bx);
+                if (column_first[column] < 0) column_first[column] = y;
+                column_last[column] = y;
             }
-        if (first >= 0) lefts.emplace_back(y, first), rights.emplace_back(y, last + 1);
+        if (first >= 0 && y >= by + bh / 10 && y < by + bh - bh / 10)
+            lefts.emplace_back(y, first), rights.emplace_back(y, last + 1);
+    }
+    for (int x = bx + bw / 10; x < bx + bw - bw / 10; ++x) {
+        const auto column = static_cast<std::size_t>(x - bx);
+        if (column_first[column] >= 0)
+            tops.emplace_back(x, column_first[column]), bottoms.emplace_back(x, column_last[column] + 1);
     }
     CurvedPatch patch;
     patch.top = fit_quadratic(tops), patch.bottom = fit_quadratic(bottoms);
