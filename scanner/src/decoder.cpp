@@ -1215,9 +1215,7 @@ double finder_score(const cv::Mat& modules) {
 }
 
 // The curved sampler on a square of the frame around `centre`, `side` frame pixels.
-// `finder_seen`: set when some grid sampled showed a finder, so another binarization may be worth a try.
-std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Point2f centre, double side,
-                                                    double sharpening, bool& finder_seen) {
+std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Point2f centre, double side) {
     // Resampled to a square of a fixed size, so a module is several pixels (the sides' fits and the runs
     // are judged to a pixel) and the buffers below are the same size every time: fresh ones cost page
     // faults that weighed more than the work on them.
@@ -1225,7 +1223,7 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     const double scale = kSide / side;
     if (side < 24 || scale < 0.6) return std::nullopt;
     cv::Matx23d to_crop(scale, 0, kSide / 2.0 - scale * centre.x, 0, scale, kSide / 2.0 - scale * centre.y);
-    thread_local cv::Mat crop, smooth, dark, spread, lowest, highest, halfway, range, flat, blob, labels;
+    thread_local cv::Mat crop, smooth, dark, lowest, highest, halfway, range, flat, blob, labels;
     cv::warpAffine(full, crop, to_crop, cv::Size(kSide, kSide), scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
                    cv::BORDER_REPLICATE);
     cv::Matx23d crop_to_frame;
@@ -1236,13 +1234,9 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     const double module = module_from_runs(dark);
     if (module < 3) return std::nullopt;
     // Blurred modules: a light one between dark ones stays greyish, and a threshold at the local mean of
-    // a dense patch makes the dark ones fat. So (sharpened by `sharpening`, against the camera's blur)
-    // halfway between the darkest and lightest few modules around instead.
+    // a dense patch makes the dark ones fat. So halfway between the darkest and lightest few modules
+    // around instead.
     {
-        if (sharpening > 0) {
-            cv::GaussianBlur(smooth, spread, cv::Size(0, 0), module * 0.6);
-            cv::addWeighted(smooth, 1 + sharpening, spread, -sharpening, 0, smooth);
-        }
         const int reach = static_cast<int>(std::lround(module * 3)) | 1;
         const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, reach));
         cv::erode(smooth, lowest, kernel);
@@ -1351,7 +1345,6 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     const auto consider = [&](const std::vector<double>& us, const std::vector<double>& vs) {
         const double score = finder_score(sample_grid(us, vs, true));
         if (score < kMinFinderScore) return;
-        finder_seen = true;
         grids.push_back({score, us, vs});
     };
     const auto read_best = [&](int how_many) -> std::optional<DecodedSymbol> {
@@ -1584,13 +1577,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                 if (c.coherence >= kBarCoherence) continue;
                 if (tried++ >= kCurvedRegionsRead) break;
                 const double side = std::max(c.along, c.across) * 1.4 + 24;
-                std::optional<DecodedSymbol> symbol;
-                // Blur varies: as the photo is, then with its modules' edges sharpened.
-                for (double sharpening : {0.0, 1.5}) {
-                    bool finder_seen = false;
-                    symbol = read_curved_datamatrix(full, {c.centre.x, c.centre.y}, side, sharpening, finder_seen);
-                    if (symbol || !finder_seen) break;
-                }
+                const auto symbol = read_curved_datamatrix(full, {c.centre.x, c.centre.y}, side);
                 if (symbol) {
                     add_unique(found, *symbol);
                     break;
