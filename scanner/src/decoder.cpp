@@ -79,6 +79,8 @@ struct Hints {
     // DataBar rows only: the column pass reads it on the transposed copy the linear column slice makes.
     ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, false, 1);
     ZXing::DecodeHints dotted = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
+    // A DataMatrix sampled by this decoder and drawn again clean (the curved sampler).
+    ZXing::DecodeHints curved = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
 };
 
 const Hints& hints() {
@@ -494,6 +496,12 @@ constexpr int kStillRegionsConsidered = 12;
 // Once a still gave a symbol, the patches of strong edges apart from it looked at for another: a pack
 // carries up to three symbols.
 constexpr int kFurtherPatchesRead = 3;
+// From this many pixels on, a still's candidate regions are read before zxing's whole-image passes.
+constexpr double kLargePhotoPixels = 500000;
+// A sampled grid whose border shows the finder less well than this is not worth zxing's read.
+constexpr double kMinFinderScore = 0.8;
+// Regions of a still that read nothing sampled again as a curved DataMatrix.
+constexpr int kCurvedRegionsRead = 1;
 
 struct Block {
     float xx = 0, yy = 0, xy = 0;  // mean products of the gradients
@@ -1054,6 +1062,410 @@ std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<
     return read_image(merged, hints().dotted, cv::Matx23d(0.5, 0, rect.x, 0, 0.5, rect.y));
 }
 
+// ---------------------------------------------------------------------------------------------------
+// A DataMatrix printed on a curved surface (a bottle, a tube): its modules narrow towards the edges the
+// surface turns away from, and its sides bow, so zxing's flat grid drifts off the modules half-way across.
+// This sampler follows the symbol instead: its four sides are fitted as quadratic curves, the timing
+// pattern along the dashed sides gives where each column and row really lies, and the module centres are
+// sampled on the curved patch those make. The modules read are drawn again as a clean upright symbol for
+// zxing to decode, so its error correction still judges every read.
+
+// y = a + b x + c x^2 through the points, least squares, refitted once without the worst tenth.
+cv::Vec3d fit_quadratic(const std::vector<cv::Point2d>& points) {
+    cv::Vec3d fit(0, 0, 0);
+    std::vector<cv::Point2d> used = points;
+    for (int pass = 0; pass < 2; ++pass) {
+        if (used.size() < 5) return fit;
+        cv::Mat a(static_cast<int>(used.size()), 3, CV_64F), b(static_cast<int>(used.size()), 1, CV_64F);
+        for (int i = 0; i < a.rows; ++i) {
+            const double x = used[static_cast<std::size_t>(i)].x;
+            a.at<double>(i, 0) = 1, a.at<double>(i, 1) = x, a.at<double>(i, 2) = x * x;
+            b.at<double>(i, 0) = used[static_cast<std::size_t>(i)].y;
+        }
+        cv::Mat solution;
+        if (!cv::solve(a, b, solution, cv::DECOMP_SVD)) return fit;
+        fit = cv::Vec3d(solution.at<double>(0), solution.at<double>(1), solution.at<double>(2));
+        const auto residual = [&](const cv::Point2d& p) {
+            return std::abs(p.y - (fit[0] + fit[1] * p.x + fit[2] * p.x * p.x));
+        };
+        std::sort(used.begin(), used.end(),
+                  [&](const cv::Point2d& p, const cv::Point2d& q) { return residual(p) < residual(q); });
+        used.resize(used.size() * 9 / 10);
+    }
+    return fit;
+}
+
+double at_quadratic(const cv::Vec3d& q, double x) {
+    return q[0] + q[1] * x + q[2] * x * x;
+}
+
+// The symbol's patch: four sides as quadratics (top and bottom y of x, left and right x of y) and where they
+// meet. A point (u, v) in [0, 1]^2 maps to the image by Coons' blend of the four sides.
+struct CurvedPatch {
+    cv::Vec3d top, bottom, left, right;
+    cv::Point2d corner[4];  // top-left, top-right, bottom-right, bottom-left
+
+    cv::Point2d on_top(double u) const {
+        const double x = corner[0].x + u * (corner[1].x - corner[0].x);
+        return {x, at_quadratic(top, x)};
+    }
+    cv::Point2d on_bottom(double u) const {
+        const double x = corner[3].x + u * (corner[2].x - corner[3].x);
+        return {x, at_quadratic(bottom, x)};
+    }
+    cv::Point2d on_left(double v) const {
+        const double y = corner[0].y + v * (corner[3].y - corner[0].y);
+        return {at_quadratic(left, y), y};
+    }
+    cv::Point2d on_right(double v) const {
+        const double y = corner[1].y + v * (corner[2].y - corner[1].y);
+        return {at_quadratic(right, y), y};
+    }
+    cv::Point2d at(double u, double v) const {
+        return (1 - v) * on_top(u) + v * on_bottom(u) + (1 - u) * on_left(v) + u * on_right(v) -
+               ((1 - u) * (1 - v) * corner[0] + u * (1 - v) * corner[1] + u * v * corner[2] +
+                (1 - u) * v * corner[3]);
+    }
+};
+
+// Where a horizontal quadratic (y of x) and a vertical one (x of y) cross, from a starting guess.
+cv::Point2d crossing(const cv::Vec3d& horizontal, const cv::Vec3d& vertical, cv::Point2d p) {
+    for (int i = 0; i < 8; ++i) {
+        p.x = at_quadratic(vertical, p.y);
+        p.y = at_quadratic(horizontal, p.x);
+    }
+    return p;
+}
+
+// Centres of the dark and light runs met along a side, as fractions of it (a timing pattern: one run per
+// module). Sampled from `dark` (the binarized image) half a module inside the side.
+std::vector<double> run_centres(const cv::Mat& dark, const CurvedPatch& patch, bool along_u, double inset,
+                                double module_fraction) {
+    constexpr int kSteps = 600;
+    std::vector<int> values(kSteps + 1);
+    for (int s = 0; s <= kSteps; ++s) {
+        const double t = static_cast<double>(s) / kSteps;
+        const cv::Point2d p = along_u ? patch.at(t, inset) : patch.at(1 - inset, t);
+        const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
+        values[static_cast<std::size_t>(s)] =
+            (x >= 0 && y >= 0 && x < dark.cols && y < dark.rows) ? dark.at<std::uint8_t>(y, x) > 0 : 0;
+    }
+    // A speck of a third of a module is noise, not a run: a majority over that window first.
+    const int half = std::max(1, static_cast<int>(module_fraction * kSteps / 6));
+    std::vector<int> smoothed(values.size());
+    for (int s = 0; s <= kSteps; ++s) {
+        int votes = 0, all = 0;
+        for (int k = std::max(0, s - half); k <= std::min(kSteps, s + half); ++k)
+            ++all, votes += values[static_cast<std::size_t>(k)];
+        smoothed[static_cast<std::size_t>(s)] = 2 * votes > all;
+    }
+    std::vector<double> centres;
+    int run_start = 0;
+    for (int s = 1; s <= kSteps + 1; ++s) {
+        if (s <= kSteps && smoothed[static_cast<std::size_t>(s)] == smoothed[static_cast<std::size_t>(s - 1)])
+            continue;
+        centres.push_back((run_start + s - 1) / 2.0 / kSteps);
+        run_start = s;
+    }
+    return centres;
+}
+
+// Module centres from a timing pattern's runs: a cubic of the module index through the run centres, which
+// follows a cylinder's narrowing and smooths a run misjudged by a pixel.
+std::vector<double> smoothed_centres(const std::vector<double>& runs) {
+    std::vector<cv::Point2d> points;
+    const int n = static_cast<int>(runs.size());
+    cv::Mat a(n, 4, CV_64F), b(n, 1, CV_64F);
+    for (int i = 0; i < n; ++i) {
+        const double t = (i + 0.5) / n;
+        for (int k = 0; k < 4; ++k) a.at<double>(i, k) = std::pow(t, k);
+        b.at<double>(i, 0) = runs[static_cast<std::size_t>(i)];
+    }
+    cv::Mat solution;
+    cv::solve(a, b, solution, cv::DECOMP_SVD);
+    std::vector<double> centres(runs.size());
+    for (int i = 0; i < n; ++i) {
+        const double t = (i + 0.5) / n;
+        double value = 0;
+        for (int k = 0; k < 4; ++k) value += solution.at<double>(k) * std::pow(t, k);
+        centres[static_cast<std::size_t>(i)] = value;
+    }
+    return centres;
+}
+
+// The most common run length (dark or light) along the rows of the middle of `dark`: one module.
+double module_from_runs(const cv::Mat& dark) {
+    std::vector<int> counts(64, 0);
+    for (int y = dark.rows / 4; y < dark.rows * 3 / 4; y += 2) {
+        const std::uint8_t* row = dark.ptr<std::uint8_t>(y);
+        int run = 1;
+        for (int x = dark.cols / 4 + 1; x < dark.cols * 3 / 4; ++x) {
+            if ((row[x] > 0) == (row[x - 1] > 0)) {
+                ++run;
+                continue;
+            }
+            if (run < 64) ++counts[static_cast<std::size_t>(run)];
+            run = 1;
+        }
+    }
+    // Smoothed over neighbouring lengths; lengths of 1-2 px are noise at the sizes used here.
+    int best = 0;
+    double best_count = 0;
+    for (int length = 3; length < 62; ++length) {
+        const double count = counts[static_cast<std::size_t>(length - 1)] * 0.5 +
+                             counts[static_cast<std::size_t>(length)] +
+                             counts[static_cast<std::size_t>(length + 1)] * 0.5;
+        if (count > best_count) best_count = count, best = length;
+    }
+    return best;
+}
+
+// A sampled symbol (a module a pixel, 1 dark) drawn clean and upright: `module` px per module, a quiet
+// zone of three.
+cv::Mat render_modules(const cv::Mat& modules, int module) {
+    const int quiet = 3 * module;
+    cv::Mat image(modules.rows * module + 2 * quiet, modules.cols * module + 2 * quiet, CV_8UC1, cv::Scalar(255));
+    for (int r = 0; r < modules.rows; ++r)
+        for (int c = 0; c < modules.cols; ++c)
+            if (modules.at<std::uint8_t>(r, c))
+                image(cv::Rect(quiet + c * module, quiet + r * module, module, module)).setTo(0);
+    return image;
+}
+
+// How well a sampled grid's border shows a DataMatrix finder, in the best of its four turns: the share of
+// border modules as the L (two solid sides) and the timing pattern (the two dashed ones) want them. A grid
+// off the modules by half of one anywhere along a side scores near a half there.
+double finder_score(const cv::Mat& modules) {
+    double best = 0;
+    cv::Mat turned = modules.clone();
+    for (int turn = 0; turn < 4; ++turn) {
+        if (turn > 0) cv::rotate(turned, turned, cv::ROTATE_90_CLOCKWISE);
+        const int rows = turned.rows, columns = turned.cols;
+        int agree = 0, all = 0;
+        const auto expect = [&](int r, int c, bool dark_wanted) {
+            ++all;
+            agree += (turned.at<std::uint8_t>(r, c) != 0) == dark_wanted;
+        };
+        for (int r = 0; r < rows; ++r) {
+            expect(r, 0, true);                                  // solid left side
+            expect(r, columns - 1, (rows - 1 - r) % 2 == 0);     // dashed right side, dark at the bottom
+        }
+        for (int c = 1; c < columns - 1; ++c) {
+            expect(rows - 1, c, true);                           // solid bottom side
+            expect(0, c, c % 2 == 0);                            // dashed top side
+        }
+        best = std::max(best, static_cast<double>(agree) / all);
+    }
+    return best;
+}
+
+// The curved sampler on a square of the frame around `centre`, `side` frame pixels.
+std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Point2f centre, double side) {
+    // Resampled to a square of a fixed size, so a module is several pixels (the sides' fits and the runs
+    // are judged to a pixel) and the buffers below are the same size every time: fresh ones cost page
+    // faults that weighed more than the work on them.
+    constexpr int kSide = 320;
+    const double scale = kSide / side;
+    if (side < 24 || scale < 0.6) return std::nullopt;
+    cv::Matx23d to_crop(scale, 0, kSide / 2.0 - scale * centre.x, 0, scale, kSide / 2.0 - scale * centre.y);
+    thread_local cv::Mat crop, smooth, dark, lowest, highest, halfway, range, flat, blob, labels;
+    cv::warpAffine(full, crop, to_crop, cv::Size(kSide, kSide), scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
+                   cv::BORDER_REPLICATE);
+    cv::Matx23d crop_to_frame;
+    cv::invertAffineTransform(to_crop, crop_to_frame);
+    cv::GaussianBlur(crop, smooth, cv::Size(0, 0), std::max(0.7, scale * 0.25));
+    const int block = (crop.cols / 8) | 1;
+    cv::adaptiveThreshold(smooth, dark, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block, 2);
+    const double module = module_from_runs(dark);
+    if (module < 3) return std::nullopt;
+    // Blurred modules: a light one between dark ones stays greyish, and a threshold at the local mean of
+    // a dense patch makes the dark ones fat. So halfway between the darkest and lightest few modules
+    // around instead.
+    {
+        const int reach = static_cast<int>(std::lround(module * 3)) | 1;
+        const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, reach));
+        cv::erode(smooth, lowest, kernel);
+        cv::dilate(smooth, highest, kernel);
+        cv::blur(lowest, lowest, cv::Size(reach, reach));
+        cv::blur(highest, highest, cv::Size(reach, reach));
+        cv::addWeighted(lowest, 0.5, highest, 0.5, 0, halfway);
+        cv::compare(smooth, halfway, dark, cv::CMP_LT);
+        // Where the darkest and lightest around differ little, paper grain or shading: light.
+        cv::subtract(highest, lowest, range);
+        double lowest_range = 0, highest_range = 0;
+        cv::minMaxLoc(range, &lowest_range, &highest_range);
+        cv::compare(range, 0.35 * highest_range, flat, cv::CMP_LT);
+        dark.setTo(0, flat);
+    }
+    // The modules closed into one blob: the symbol, holes and all, is the component nearest the halfway.
+    const int close = static_cast<int>(std::lround(module * 1.6)) | 1;
+    cv::morphologyEx(dark, blob, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, cv::Size(close, close)));
+    cv::Mat stats, centroids;
+    const int count = cv::connectedComponentsWithStats(blob, labels, stats, centroids, 8, CV_32S);
+    int chosen = -1;
+    double best = 0;
+    for (int i = 1; i < count; ++i) {
+        const int area = stats.at<int>(i, cv::CC_STAT_AREA);
+        const double dx = centroids.at<double>(i, 0) - crop.cols / 2.0, dy = centroids.at<double>(i, 1) - crop.rows / 2.0;
+        const double merit = area / (1 + std::hypot(dx, dy) / crop.cols * 4);
+        if (area > 100 * module * module && merit > best) best = merit, chosen = i;
+    }
+    if (chosen < 0) return std::nullopt;
+    const int bx = stats.at<int>(chosen, cv::CC_STAT_LEFT), by = stats.at<int>(chosen, cv::CC_STAT_TOP);
+    const int bw = stats.at<int>(chosen, cv::CC_STAT_WIDTH), bh = stats.at<int>(chosen, cv::CC_STAT_HEIGHT);
+    // The outermost pixel of the blob along each row and column of its middle 80 %.
+    std::vector<cv::Point2d> tops, bottoms, lefts, rights;
+    // Row by row (the columns' ends gathered on the way): a column-wise walk misses the cache every pixel.
+    std::vector<int> column_first(static_cast<std::size_t>(bw), -1), column_last(static_cast<std::size_t>(bw), -1);
+    for (int y = by; y < by + bh; ++y) {
+        int first = -1, last = -1;
+        const int* row = labels.ptr<int>(y);
+        for (int x = bx; x < bx + bw; ++x)
+            if (row[x] == chosen) {
+                if (first < 0) first = x;
+                last = x;
+                const auto column = static_cast<std::size_t>(x - bx);
+                if (column_first[column] < 0) column_first[column] = y;
+                column_last[column] = y;
+            }
+        if (first >= 0 && y >= by + bh / 10 && y < by + bh - bh / 10)
+            lefts.emplace_back(y, first), rights.emplace_back(y, last + 1);
+    }
+    for (int x = bx + bw / 10; x < bx + bw - bw / 10; ++x) {
+        const auto column = static_cast<std::size_t>(x - bx);
+        if (column_first[column] >= 0)
+            tops.emplace_back(x, column_first[column]), bottoms.emplace_back(x, column_last[column] + 1);
+    }
+    CurvedPatch patch;
+    patch.top = fit_quadratic(tops), patch.bottom = fit_quadratic(bottoms);
+    patch.left = fit_quadratic(lefts), patch.right = fit_quadratic(rights);
+    patch.corner[0] = crossing(patch.top, patch.left, {static_cast<double>(bx), static_cast<double>(by)});
+    patch.corner[1] = crossing(patch.top, patch.right, {static_cast<double>(bx + bw), static_cast<double>(by)});
+    patch.corner[2] =
+        crossing(patch.bottom, patch.right, {static_cast<double>(bx + bw), static_cast<double>(by + bh)});
+    patch.corner[3] = crossing(patch.bottom, patch.left, {static_cast<double>(bx), static_cast<double>(by + bh)});
+    // Half a module inside each side: the timing patterns' runs, on the dashed sides.
+    const double inset_u = 0.5 * module / std::max(1.0, patch.corner[1].x - patch.corner[0].x);
+    const double inset_v = 0.5 * module / std::max(1.0, patch.corner[3].y - patch.corner[0].y);
+    const std::vector<double> along_top = run_centres(dark, patch, true, inset_v, 2 * inset_u);
+    const std::vector<double> along_bottom = run_centres(dark, patch, true, 1 - inset_v, 2 * inset_u);
+    const std::vector<double> along_right = run_centres(dark, patch, false, inset_u, 2 * inset_v);
+    const std::vector<double> along_left = run_centres(dark, patch, false, 1 - inset_u, 2 * inset_v);
+    const auto& columns_runs = along_top.size() >= along_bottom.size() ? along_top : along_bottom;
+    const auto& rows_runs = along_right.size() >= along_left.size() ? along_right : along_left;
+    const int counted_columns = static_cast<int>(columns_runs.size());
+    const int counted_rows = static_cast<int>(rows_runs.size());
+    const auto plausible = [](int n) { return n >= 8 && n <= 144 && n % 2 == 0; };
+    const int reach = std::max(1, static_cast<int>(module / 5));
+    // Each module: dark when most of a small square around its centre is; drawn clean and read.
+    // Each module: dark when most of a small square around its centre is. `border_only`: the outermost
+    // modules alone (what finder_score looks at), a seventh of the work for a grid that is likely wrong.
+    const auto sample_grid = [&](const std::vector<double>& us, const std::vector<double>& vs, bool border_only) {
+        const int columns = static_cast<int>(us.size()), rows = static_cast<int>(vs.size());
+        cv::Mat modules(rows, columns, CV_8UC1, cv::Scalar(0));
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < columns; ++c) {
+                if (border_only && r > 0 && r < rows - 1 && c > 0 && c < columns - 1) continue;
+                const cv::Point2d p = patch.at(us[static_cast<std::size_t>(c)], vs[static_cast<std::size_t>(r)]);
+                const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
+                int votes = 0, all = 0;
+                for (int dy = -reach; dy <= reach; ++dy)
+                    for (int dx = -reach; dx <= reach; ++dx) {
+                        if (x + dx < 0 || y + dy < 0 || x + dx >= dark.cols || y + dy >= dark.rows) continue;
+                        ++all;
+                        votes += dark.at<std::uint8_t>(y + dy, x + dx) > 0;
+                    }
+                modules.at<std::uint8_t>(r, c) = 2 * votes > all;
+            }
+        return modules;
+    };
+    // Grids sampled, each with how well its border shows the finder: only the likeliest few are sampled
+    // whole and handed to zxing, which costs a hundred times the border.
+    struct Grid {
+        double score;
+        std::vector<double> us, vs;
+    };
+    std::vector<Grid> grids;
+    const auto consider = [&](const std::vector<double>& us, const std::vector<double>& vs) {
+        const double score = finder_score(sample_grid(us, vs, true));
+        if (score < kMinFinderScore) return;
+        grids.push_back({score, us, vs});
+    };
+    const auto read_best = [&](int how_many) -> std::optional<DecodedSymbol> {
+        std::stable_sort(grids.begin(), grids.end(), [](const Grid& a, const Grid& b) { return a.score > b.score; });
+        for (int i = 0; i < std::min(how_many, static_cast<int>(grids.size())); ++i) {
+            const Grid& grid = grids[static_cast<std::size_t>(i)];
+            const cv::Mat clean = render_modules(sample_grid(grid.us, grid.vs, false), 5);
+            if (auto read = read_image(clean, hints().curved, kIdentity)) return read;
+        }
+        grids.clear();
+        return std::nullopt;
+    };
+    // A count of runs a few too many (odd, or longer than the other side's) met specks beyond the
+    // symbol's corner at one end of the side: the ends are tried without a run or a few.
+    const auto even_variants = [](const std::vector<double>& runs) {
+        std::vector<std::vector<double>> variants;
+        const int n = static_cast<int>(runs.size());
+        for (int dropped = 0; dropped <= 3; ++dropped)
+            for (int front = 0; front <= dropped; ++front)
+                if ((n - dropped) % 2 == 0 && n - dropped >= 8)
+                    variants.emplace_back(runs.begin() + front, runs.end() - (dropped - front));
+        return variants;
+    };
+    const auto column_variants = even_variants(columns_runs), row_variants = even_variants(rows_runs);
+    for (const auto& columns_of : column_variants)
+        for (const auto& rows_of : row_variants)
+            if (plausible(static_cast<int>(columns_of.size())) && plausible(static_cast<int>(rows_of.size())))
+                consider(smoothed_centres(columns_of), smoothed_centres(rows_of));
+    std::optional<DecodedSymbol> symbol = read_best(2);
+    // The timing pattern along the side the surface turns away from is too fine to count, yet the other
+    // one counted: a square symbol around a cylinder, whose columns (or rows) lie at equal angles around
+    // its axis. Where the axis lies and how far round the symbol reaches are tried in turn, both ways; the
+    // timing pattern sampled on the curved side says which fit.
+    const auto around_cylinder = [](int n, double middle, double half_span) {
+        std::vector<double> centres(static_cast<std::size_t>(n));
+        const double from = std::sin(middle - half_span), to = std::sin(middle + half_span);
+        for (int i = 0; i < n; ++i) {
+            const double angle = middle - half_span + 2 * half_span * (i + 0.5) / n;
+            centres[static_cast<std::size_t>(i)] = (std::sin(angle) - from) / (to - from);
+        }
+        return centres;
+    };
+    const auto sweep = [&](const std::vector<double>& straight_runs, bool columns_curved) {
+        const int n = static_cast<int>(straight_runs.size());
+        // A run or none dropped from the counted side: a guess about the other one's count is enough.
+        if (!plausible(n) || std::abs(n - (columns_curved ? counted_rows : counted_columns)) > 1) return;
+        const std::vector<double> straight = smoothed_centres(straight_runs);
+        for (double half_span : {0.35, 0.6, 0.85, 1.1})
+            for (double middle = 0; middle <= 1.05; middle += 0.15)
+                for (double sign : {1.0, -1.0}) {
+                    if (middle == 0 && sign < 0) continue;
+                    if (std::abs(middle) + half_span > 1.45) continue;
+                    const std::vector<double> curved = around_cylinder(n, sign * middle, half_span);
+                    if (columns_curved)
+                        consider(curved, straight);
+                    else
+                        consider(straight, curved);
+                }
+    };
+    if (!symbol && counted_columns < counted_rows) {
+        for (const auto& rows_of : row_variants) sweep(rows_of, true);
+        symbol = read_best(3);
+    }
+    if (!symbol && counted_rows < counted_columns) {
+        for (const auto& columns_of : column_variants) sweep(columns_of, false);
+        symbol = read_best(3);
+    }
+    if (!symbol) return std::nullopt;
+    // Where it lies in the frame: the patch's corners.
+    for (int i = 0; i < 4; ++i) {
+        const cv::Vec2d mapped = crop_to_frame * cv::Vec3d(patch.corner[i].x, patch.corner[i].y, 1);
+        symbol->corners[i] = {static_cast<float>(mapped[0]), static_cast<float>(mapped[1])};
+    }
+    return symbol;
+}
+
 }  // namespace
 
 const char* decoder_format_names() {
@@ -1096,6 +1508,26 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // a photo of bars; on a photo of a DataMatrix the linear pass costs more than the matrix one). The
         // likelier one first, by the share of the image's strong edges that are bars; the other only
         // when it read nothing.
+        // 2a. A large photo: its candidate regions first, each read at its own angle. zxing's whole-image
+        // passes cost in proportion to the pixels (a 2 MP photo: tens of ms), a region's read does not, and
+        // the codes of a large photo are mostly small and turned. When a region reads, the whole-image
+        // passes are left out, as after any read; when none does, they follow as for any photo.
+        std::vector<Candidate> candidates;
+        bool regions_read_first = false;
+        if (found.empty() && options_.search_regions &&
+            static_cast<double>(width) * height >= kLargePhotoPixels) {
+            regions_read_first = true;
+            candidates = find_in(full, kStillRegionsConsidered, buffers);
+            int misses = 0;
+            for (const Candidate& c : candidates) {
+                if (misses >= options_.max_candidates) break;
+                if (holds_any(c, found)) continue;
+                if (const auto symbol = read_candidate(full, c, false))
+                    add_unique(found, *symbol);
+                else
+                    ++misses;
+            }
+        }
         bool whole_image_read_in_vain = false;
         std::optional<EdgeTiles> tiles;
         if (found.empty() && options_.try_harder) {
@@ -1161,8 +1593,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // 1.4 must read in a pass of its own, see the top of this file: here only in the candidates'
         // bands, as a whole-image DataBar pass would cost a third of the budget on every photo zxing
         // cannot read). The search ends after `max_candidates` regions that give nothing.
-        std::vector<Candidate> candidates;
-        if (options_.search_regions) {
+        if (options_.search_regions && !regions_read_first) {
             candidates = find_in(full, kStillRegionsConsidered, buffers);
             int misses = 0;
             for (const Candidate& c : candidates) {
@@ -1182,6 +1613,22 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         if (found.empty() && options_.search_regions &&
             (candidates.empty() || candidates.front().coherence < kBarCoherence))
             if (auto symbol = read_dotted(full, candidates)) add_unique(found, *symbol);
+        // 6. A DataMatrix on a curved surface, in the likeliest regions that are not bars.
+        // Only on a photo whose strong edges are mostly not bars: on one of bars (a linear symbol unread)
+        // the regions left are print, and sampling them costs more than every pass above.
+        if (found.empty() && options_.search_regions && tiles && bar_share(*tiles) < 0.5) {
+            int tried = 0;
+            for (const Candidate& c : candidates) {
+                if (c.coherence >= kBarCoherence) continue;
+                if (tried++ >= kCurvedRegionsRead) break;
+                const double side = std::max(c.along, c.across) * 1.4 + 24;
+                const auto symbol = read_curved_datamatrix(full, {c.centre.x, c.centre.y}, side);
+                if (symbol) {
+                    add_unique(found, *symbol);
+                    break;
+                }
+            }
+        }
     } catch (const std::exception&) {
         // OpenCV or allocation failure on one image: report what was found so far.
     }

@@ -634,4 +634,33 @@ cv::Mat make_still(const SyntheticCode& code, double rotation_degrees, double mo
     return frame.grey;
 }
 
+std::vector<TurnedStill> make_turned_stills(int count, std::uint64_t seed, int width, int height) {
+    std::vector<TurnedStill> stills;
+    const auto& symbologies = pack_symbologies();
+    for (int i = 0; i < count; ++i) {
+        std::mt19937_64 random(seed * 1000003 + static_cast<std::uint64_t>(i));
+        const std::string& symbology = symbologies[random() % symbologies.size()];
+        const SyntheticCode code = random_code(symbology, random);
+        std::uniform_real_distribution<double> unit(0, 1);
+        const bool linear = is_linear_symbology(symbology);
+        const double rotation = 360 * unit(random);
+        const double module = linear ? 2 + 3 * unit(random) : 3 + 5 * unit(random);
+        const double tilt_x = -25 + 50 * unit(random), tilt_y = -25 + 50 * unit(random);
+        // Anywhere: make_still moves a symbol that would not fit whole inward.
+        const cv::Point2f centre(static_cast<float>(width * (0.1 + 0.8 * unit(random))),
+                                 static_cast<float>(height * (0.1 + 0.8 * unit(random))));
+        TurnedStill still;
+        still.grey = make_still(code, rotation, module, width, height, seed * 7919 + static_cast<std::uint64_t>(i),
+                                centre, tilt_x, tilt_y);
+        still.expected_text = code.expected_text;
+        char text[200];
+        std::snprintf(text, sizeof text, "seed %llu #%d %s rotation %.0f module %.1f tilt %.0f/%.0f",
+                      static_cast<unsigned long long>(seed), i, symbology.c_str(), rotation, module, tilt_x,
+                      tilt_y);
+        still.description = text;
+        stills.push_back(std::move(still));
+    }
+    return stills;
+}
+
 }  // namespace medkiosk::test

@@ -69,6 +69,16 @@ cv::Mat make_still(const SyntheticCode& code, double rotation_degrees, double mo
                    int height, std::uint64_t seed, cv::Point2f centre = {-1, -1}, double tilt_x_degrees = 0,
                    double tilt_y_degrees = 0);
 
+// Still photos as a phone or the kiosk's still camera takes them: `width`x`height`, one pack code (every
+// pack symbology in turn, drawn at random) anywhere in the frame, turned to any angle and tilted up to 25
+// degrees each way, modules of 2-5 px (linear) or 3-8 px (matrix). Everything follows from the seed.
+struct TurnedStill {
+    cv::Mat grey;
+    std::string expected_text;
+    std::string description;  // seed, index and every parameter, to replay one alone
+};
+std::vector<TurnedStill> make_turned_stills(int count, std::uint64_t seed, int width = 1600, int height = 1200);
+
 const char* phase_name(ScenePhase phase);
 
 }  // namespace medkiosk::test
