@@ -1224,7 +1224,8 @@ double module_from_runs(const cv::Mat& dark) {
 // zone of three.
 cv::Mat render_modules(const cv::Mat& modules, int module) {
     const int quiet = 3 * module;
-    cv::Mat image(modules.rows * module + 2 * quiet, modules.cols * module + 2 * quiet, CV_8UC1, cv::Scalar(255));
+    cv::Mat image(modules.rows * module + 2 * quiet, modules.cols * module + 2 * quiet, CV_8UC1,
+                  cv::Scalar(255));
     for (int r = 0; r < modules.rows; ++r)
         for (int c = 0; c < modules.cols; ++c)
             if (modules.at<std::uint8_t>(r, c))
@@ -1247,12 +1248,12 @@ double finder_score(const cv::Mat& modules) {
             agree += (turned.at<std::uint8_t>(r, c) != 0) == dark_wanted;
         };
         for (int r = 0; r < rows; ++r) {
-            expect(r, 0, true);                                  // solid left side
-            expect(r, columns - 1, (rows - 1 - r) % 2 == 0);     // dashed right side, dark at the bottom
+            expect(r, 0, true);                               // solid left side
+            expect(r, columns - 1, (rows - 1 - r) % 2 == 0);  // dashed right side, dark at the bottom
         }
         for (int c = 1; c < columns - 1; ++c) {
-            expect(rows - 1, c, true);                           // solid bottom side
-            expect(0, c, c % 2 == 0);                            // dashed top side
+            expect(rows - 1, c, true);  // solid bottom side
+            expect(0, c, c % 2 == 0);   // dashed top side
         }
         best = std::max(best, static_cast<double>(agree) / all);
     }
@@ -1307,7 +1308,8 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     double best = 0;
     for (int i = 1; i < count; ++i) {
         const int area = stats.at<int>(i, cv::CC_STAT_AREA);
-        const double dx = centroids.at<double>(i, 0) - crop.cols / 2.0, dy = centroids.at<double>(i, 1) - crop.rows / 2.0;
+        const double dx = centroids.at<double>(i, 0) - crop.cols / 2.0,
+                     dy = centroids.at<double>(i, 1) - crop.rows / 2.0;
         const double merit = area / (1 + std::hypot(dx, dy) / crop.cols * 4);
         if (area > 100 * module * module && merit > best) best = merit, chosen = i;
     }
@@ -1317,7 +1319,8 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     // The outermost pixel of the blob along each row and column of its middle 80 %.
     std::vector<cv::Point2d> tops, bottoms, lefts, rights;
     // Row by row (the columns' ends gathered on the way): a column-wise walk misses the cache every pixel.
-    std::vector<int> column_first(static_cast<std::size_t>(bw), -1), column_last(static_cast<std::size_t>(bw), -1);
+    std::vector<int> column_first(static_cast<std::size_t>(bw), -1),
+        column_last(static_cast<std::size_t>(bw), -1);
     for (int y = by; y < by + bh; ++y) {
         int first = -1, last = -1;
         const int* row = labels.ptr<int>(y);
@@ -1341,10 +1344,12 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     patch.top = fit_quadratic(tops), patch.bottom = fit_quadratic(bottoms);
     patch.left = fit_quadratic(lefts), patch.right = fit_quadratic(rights);
     patch.corner[0] = crossing(patch.top, patch.left, {static_cast<double>(bx), static_cast<double>(by)});
-    patch.corner[1] = crossing(patch.top, patch.right, {static_cast<double>(bx + bw), static_cast<double>(by)});
+    patch.corner[1] =
+        crossing(patch.top, patch.right, {static_cast<double>(bx + bw), static_cast<double>(by)});
     patch.corner[2] =
         crossing(patch.bottom, patch.right, {static_cast<double>(bx + bw), static_cast<double>(by + bh)});
-    patch.corner[3] = crossing(patch.bottom, patch.left, {static_cast<double>(bx), static_cast<double>(by + bh)});
+    patch.corner[3] =
+        crossing(patch.bottom, patch.left, {static_cast<double>(bx), static_cast<double>(by + bh)});
     // Half a module inside each side: the timing patterns' runs, on the dashed sides.
     const double inset_u = 0.5 * module / std::max(1.0, patch.corner[1].x - patch.corner[0].x);
     const double inset_v = 0.5 * module / std::max(1.0, patch.corner[3].y - patch.corner[0].y);
@@ -1361,13 +1366,15 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     // Each module: dark when most of a small square around its centre is; drawn clean and read.
     // Each module: dark when most of a small square around its centre is. `border_only`: the outermost
     // modules alone (what finder_score looks at), a seventh of the work for a grid that is likely wrong.
-    const auto sample_grid = [&](const std::vector<double>& us, const std::vector<double>& vs, bool border_only) {
+    const auto sample_grid = [&](const std::vector<double>& us, const std::vector<double>& vs,
+                                 bool border_only) {
         const int columns = static_cast<int>(us.size()), rows = static_cast<int>(vs.size());
         cv::Mat modules(rows, columns, CV_8UC1, cv::Scalar(0));
         for (int r = 0; r < rows; ++r)
             for (int c = 0; c < columns; ++c) {
                 if (border_only && r > 0 && r < rows - 1 && c > 0 && c < columns - 1) continue;
-                const cv::Point2d p = patch.at(us[static_cast<std::size_t>(c)], vs[static_cast<std::size_t>(r)]);
+                const cv::Point2d p =
+                    patch.at(us[static_cast<std::size_t>(c)], vs[static_cast<std::size_t>(r)]);
                 const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
                 int votes = 0, all = 0;
                 for (int dy = -reach; dy <= reach; ++dy)
@@ -1393,7 +1400,8 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
         grids.push_back({score, us, vs});
     };
     const auto read_best = [&](int how_many) -> std::optional<DecodedSymbol> {
-        std::stable_sort(grids.begin(), grids.end(), [](const Grid& a, const Grid& b) { return a.score > b.score; });
+        std::stable_sort(grids.begin(), grids.end(),
+                         [](const Grid& a, const Grid& b) { return a.score > b.score; });
         for (int i = 0; i < std::min(how_many, static_cast<int>(grids.size())); ++i) {
             const Grid& grid = grids[static_cast<std::size_t>(i)];
             const cv::Mat clean = render_modules(sample_grid(grid.us, grid.vs, false), 5);

@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -96,19 +96,22 @@ int run_synthetic(int count, std::uint64_t seed) {
                     ++tally.zxing_other;
             }
         }
-        const bool zxing_ok = !baseline[i].aborted && same_code_text(stills[i].expected_text, baseline[i].text);
+        const bool zxing_ok =
+            !baseline[i].aborted && same_code_text(stills[i].expected_text, baseline[i].text);
         if (ok != zxing_ok)
             std::printf("%s only: %s\n", ok ? "ours" : "zxing", stills[i].description.c_str());
     }
     print_row("synthetic", tally);
     const double ratio = tally.zxing_ms > 0 ? tally.ours_ms / tally.zxing_ms : 0;
     std::printf(
-        "synthetic seed %llu, %d stills 1600x1200: read by ours %d vs zxing-cpp %d (tryHarder, tryRotate, same "
-        "formats); misreads ours %d; time ours/zxing %.2f (%.1f vs %.1f ms per image; zxing's %d aborted reads "
+        "synthetic seed %llu, %d stills 1600x1200: read by ours %d vs zxing-cpp %d (tryHarder, tryRotate, "
+        "same "
+        "formats); misreads ours %d; time ours/zxing %.2f (%.1f vs %.1f ms per image; zxing's %d aborted "
+        "reads "
         "not timed)\n",
-        static_cast<unsigned long long>(seed), tally.images, tally.ours, tally.zxing, tally.ours_misread, ratio,
-        tally.images ? tally.ours_ms / tally.images : 0.0, tally.images ? tally.zxing_ms / tally.images : 0.0,
-        tally.zxing_aborts);
+        static_cast<unsigned long long>(seed), tally.images, tally.ours, tally.zxing, tally.ours_misread,
+        ratio, tally.images ? tally.ours_ms / tally.images : 0.0,
+        tally.images ? tally.zxing_ms / tally.images : 0.0, tally.zxing_aborts);
     const bool met = tally.ours >= tally.zxing && tally.ours_misread == 0 && ratio <= 1.0;
     std::printf("targets (reads >= zxing-cpp, 0 misreads, time <= 1.0x): %s\n", met ? "met" : "MISSED");
     return met ? 0 : 1;

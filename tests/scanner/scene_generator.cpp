@@ -650,8 +650,8 @@ std::vector<TurnedStill> make_turned_stills(int count, std::uint64_t seed, int w
         const cv::Point2f centre(static_cast<float>(width * (0.1 + 0.8 * unit(random))),
                                  static_cast<float>(height * (0.1 + 0.8 * unit(random))));
         TurnedStill still;
-        still.grey = make_still(code, rotation, module, width, height, seed * 7919 + static_cast<std::uint64_t>(i),
-                                centre, tilt_x, tilt_y);
+        still.grey = make_still(code, rotation, module, width, height,
+                                seed * 7919 + static_cast<std::uint64_t>(i), centre, tilt_x, tilt_y);
         still.expected_text = code.expected_text;
         char text[200];
         std::snprintf(text, sizeof text, "seed %llu #%d %s rotation %.0f module %.1f tilt %.0f/%.0f",

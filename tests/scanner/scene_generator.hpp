@@ -77,7 +77,8 @@ struct TurnedStill {
     std::string expected_text;
     std::string description;  // seed, index and every parameter, to replay one alone
 };
-std::vector<TurnedStill> make_turned_stills(int count, std::uint64_t seed, int width = 1600, int height = 1200);
+std::vector<TurnedStill> make_turned_stills(int count, std::uint64_t seed, int width = 1600,
+                                            int height = 1200);
 
 const char* phase_name(ScenePhase phase);
 

@@ -46,7 +46,8 @@ TEST(StillsSpeed, TurnedLargeStillsReadAtLeastAsZxingInAtMostPointEightOfItsTime
     for (int run = 1; run < kZxingRuns; ++run) {
         const std::vector<NaiveRead> again = read_naively(images);
         for (std::size_t i = 0; i < images.size(); ++i)
-            if (!again[i].aborted && !zxing[i].aborted) zxing[i].cpu_ms = std::min(zxing[i].cpu_ms, again[i].cpu_ms);
+            if (!again[i].aborted && !zxing[i].aborted)
+                zxing[i].cpu_ms = std::min(zxing[i].cpu_ms, again[i].cpu_ms);
     }
 
     int ours_read = 0, zxing_read = 0;
@@ -69,9 +70,8 @@ TEST(StillsSpeed, TurnedLargeStillsReadAtLeastAsZxingInAtMostPointEightOfItsTime
     ASSERT_GT(zxing_total, 0) << "zxing-cpp aborted on every still: nothing to compare with";
     const double ratio = ours_total / zxing_total;
     std::cout << "[stills speed] seed " << kSeed << ": read " << ours_read << " vs zxing-cpp " << zxing_read
-              << " of " << images.size() << "; " << ours_total / static_cast<double>(images.size())
-              << " vs " << zxing_total / static_cast<double>(images.size()) << " ms per still, ratio " << ratio
-              << "\n";
+              << " of " << images.size() << "; " << ours_total / static_cast<double>(images.size()) << " vs "
+              << zxing_total / static_cast<double>(images.size()) << " ms per still, ratio " << ratio << "\n";
     EXPECT_GE(ours_read, zxing_read) << "not read:" << misses;
     EXPECT_LE(ratio, kMaxTimeRatio);
 }
