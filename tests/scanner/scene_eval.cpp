@@ -94,14 +94,12 @@ std::size_t parse_records(const std::string& bytes, std::vector<NaiveRead>& read
     return done;
 }
 
-// Each frame as a decoder meets it in the kiosk: just copied into one reused buffer (the decode worker's
-// shared memory), so both readers start from frames as warm, or as cold, as there.
+}  // namespace
+
 const cv::Mat& handed_over(const cv::Mat& frame, cv::Mat& buffer) {
     frame.copyTo(buffer);
     return buffer;
 }
-
-}  // namespace
 
 std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& frames) {
     std::vector<NaiveRead> reads(frames.size());

@@ -27,6 +27,10 @@ struct NaiveRead {
     std::string format;
     std::string text;  // empty when nothing was read
 };
+// Each image as a decoder meets it in the kiosk: just copied into one reused buffer (the decode worker's
+// shared memory, or a photo just decoded), so every reader timed starts from images as warm as there.
+// read_naively hands each image over so; time our decoders on images handed over the same way.
+const cv::Mat& handed_over(const cv::Mat& image, cv::Mat& buffer);
 std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& images);
 
 struct ClipOutcome {

@@ -35,9 +35,10 @@ TEST(StillsSpeed, TurnedLargeStillsReadAtLeastAsZxingInAtMostPointEightOfItsTime
 
     std::vector<double> ours_ms(images.size(), 1e18);
     std::vector<std::vector<medkiosk::scanner::DecodedSymbol>> ours(images.size());
+    cv::Mat handed;
     for (int run = 0; run < kOurRuns; ++run)
         for (std::size_t i = 0; i < images.size(); ++i) {
-            const cv::Mat& grey = images[i];
+            const cv::Mat& grey = handed_over(images[i], handed);
             const double started = thread_cpu_ms();
             ours[i] = decoder.decode_grey(grey.data, grey.cols, grey.rows, static_cast<int>(grey.step));
             ours_ms[i] = std::min(ours_ms[i], thread_cpu_ms() - started);
