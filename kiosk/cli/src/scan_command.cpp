@@ -72,7 +72,7 @@ void quiet_media_libraries() {
 // is decoded, so our own messages and a crashing helper's still reach the terminal.
 class StderrMuted {
   public:
-    StderrMuted() : saved_(::dup(STDERR_FILENO)) {
+    StderrMuted() : saved_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0)) {
         const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
         if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
         if (null >= 0) ::close(null);
