@@ -21,6 +21,7 @@
 
 #include "image_file_internal.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
+#include "medkiosk/scanner/image_file.hpp"
 #include "pacer.hpp"
 
 namespace medkiosk::scanner {
@@ -89,32 +90,41 @@ class CameraSource final : public FrameSource {
 
 class VideoSource final : public FrameSource {
   public:
-    VideoSource(cv::VideoCapture capture, SourceSpec spec)
+    VideoSource(cv::VideoCapture capture, SourceSpec spec, std::string container_damage)
         : capture_(std::move(capture)), spec_(std::move(spec)), pacer_(0) {
         double fps = spec_.fps;
         if (fps <= 0) fps = capture_.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         pacer_.set_fps(fps);
+        if (!container_damage.empty()) note_damage(container_damage);
     }
     std::optional<Frame> next() override {
         try {
             cv::Mat image;
             if (!capture_.read(image) || image.empty()) {
                 if (sequence_ == 0) {
-                    error_ = "video " + spec_.location + " has no readable frames.";
+                    const std::string damage = check_mp4_boxes(spec_.location);
+                    error_ = "video " + spec_.location + " has no readable frames" +
+                             (damage.empty() ? std::string(" (damaged or empty)") : ": " + damage) + ".";
                     return std::nullopt;
                 }
+                // FFmpeg reads a cut file up to the cut without an error: only the declared frame count
+                // tells, and the codes after the cut would silently never be seen.
+                note_damage(
+                    check_video_frame_count(frames_this_pass_, capture_.get(cv::CAP_PROP_FRAME_COUNT)));
                 if (!spec_.loop) {
                     finished_ = true;
                     return std::nullopt;
                 }
                 // Seeking is unreliable for some containers; reopening always starts at frame 0.
                 capture_.release();
+                frames_this_pass_ = 0;
                 if (!capture_.open(spec_.location) || !capture_.read(image) || image.empty()) {
                     error_ = "video " + spec_.location + " could not be reopened at its end.";
                     return std::nullopt;
                 }
             }
+            ++frames_this_pass_;
             pacer_.wait();
             return to_frame(image, ++sequence_);
         } catch (const cv::Exception& e) {
@@ -125,14 +135,25 @@ class VideoSource final : public FrameSource {
     std::string error() const override { return error_; }
     std::string name() const override { return "video " + spec_.location; }
     bool finished() const override { return finished_; }
+    std::vector<std::string> take_skipped() override { return std::exchange(damage_notes_, {}); }
 
   private:
+    // Once per source: a looping demo video would otherwise repeat it every pass.
+    void note_damage(const std::string& damage) {
+        if (damage.empty() || damage_noted_) return;
+        damage_noted_ = true;
+        damage_notes_.push_back(spec_.location + ": " + damage);
+    }
+
     cv::VideoCapture capture_;
     SourceSpec spec_;
     detail::Pacer pacer_;
     std::string error_;
+    std::vector<std::string> damage_notes_;
+    bool damage_noted_ = false;
     bool finished_ = false;
     std::uint64_t sequence_ = 0;
+    long long frames_this_pass_ = 0;
 };
 
 class ImageFolderSource final : public FrameSource {
@@ -159,7 +180,10 @@ class ImageFolderSource final : public FrameSource {
                 if (said_.insert(path.string()).second) skipped_.push_back(path.string() + ": " + *why);
                 continue;
             }
-            cv::Mat& image = std::get<detail::DecodedImage>(decoded).image;
+            auto& [image, damage] = std::get<detail::DecodedImage>(decoded);
+            // A cut JPEG still shows what came before the cut; the technician hears once that it is cut.
+            if (!damage.empty() && said_.insert(path.string()).second)
+                skipped_.push_back(path.string() + ": " + damage);
             if (spec_.width > 0 && spec_.height > 0 &&
                 (image.cols != spec_.width || image.rows != spec_.height))
                 cv::resize(image, image, cv::Size(spec_.width, spec_.height), 0, 0, cv::INTER_AREA);
@@ -228,14 +252,18 @@ OpenedSource open_video(const SourceSpec& spec) {
         return {nullptr, "video " + spec.location + " could not be opened: " + why};
     try {
         cv::VideoCapture capture(spec.location);
+        const std::string container_damage = check_mp4_boxes(spec.location);
         if (!capture.isOpened())
-            return {nullptr,
-                    "video " + spec.location + " could not be opened: OpenCV cannot decode this file format"};
+            return {nullptr, "video " + spec.location + " could not be opened: " +
+                                 (container_damage.empty()
+                                      ? "damaged, or a format OpenCV here cannot decode (H.264, MJPEG, "
+                                        "MPEG-4 and FFV1 in mp4, avi, mkv or mov are read)"
+                                      : container_damage)};
         const ImageSize size{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
                              static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
         if (std::string error = check_image_pixels(size, spec.max_image_pixels); !error.empty())
             return {nullptr, "video " + spec.location + ": " + error};
-        return {std::make_unique<VideoSource>(std::move(capture), spec), {}};
+        return {std::make_unique<VideoSource>(std::move(capture), spec, container_damage), {}};
     } catch (const cv::Exception& e) {
         return {nullptr, "video " + spec.location + " could not be opened: " + e.what()};
     }

@@ -431,6 +431,81 @@ TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
     EXPECT_NE(skipped["h-scans.jpg"].find("more than 100 scans"), std::string::npos);
 }
 
+// The kiosk's own video and image sources read a cut file up to the cut, as `scan` does, and say once
+// that it is cut: the codes after the cut would otherwise silently never be seen.
+TEST(scannerCliInputs, TheKiosksSourcesSayOnceThatAFileIsCutShort) {
+    medkiosk::test::TempDir dir;
+    cv::Mat picture(240, 320, CV_8UC3);
+    cv::RNG(30).fill(picture, cv::RNG::UNIFORM, 0, 255);
+    const fs::path whole = dir.path() / "whole.avi";
+    {
+        cv::VideoWriter writer(whole.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'),
+                               10, picture.size());
+        ASSERT_TRUE(writer.isOpened());
+        for (int i = 0; i < 40; ++i) writer.write(picture);
+    }
+    const fs::path cut = dir.path() / "cut.avi";
+    fs::copy_file(whole, cut);
+    fs::resize_file(cut, fs::file_size(whole) / 2);
+
+    // Frames read and notes said over `frames` calls of next(), or until the source ends.
+    auto play = [](const fs::path& path, bool loop, int frames) {
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = path.string();
+        spec.loop = loop;
+        spec.fps = 500;
+        OpenedSource opened = open_source(spec);
+        EXPECT_TRUE(opened.source) << opened.error;
+        std::pair<int, std::vector<std::string>> played;
+        if (!opened.source) return played;
+        for (int i = 0; i < frames; ++i) {
+            const bool got = opened.source->next().has_value();
+            for (std::string& note : opened.source->take_skipped()) played.second.push_back(std::move(note));
+            if (!got) {
+                EXPECT_TRUE(opened.source->finished()) << opened.source->error();
+                break;
+            }
+            ++played.first;
+        }
+        return played;
+    };
+    const auto [whole_frames, whole_notes] = play(whole, false, 100);
+    EXPECT_EQ(whole_frames, 40);
+    EXPECT_TRUE(whole_notes.empty()) << whole_notes.front();
+
+    const auto [cut_frames, cut_notes] = play(cut, false, 100);
+    EXPECT_GT(cut_frames, 0) << "what came before the cut is still played";
+    EXPECT_LT(cut_frames, 40);
+    ASSERT_EQ(cut_notes.size(), 1u);
+    EXPECT_NE(cut_notes[0].find(cut.string() + ": video is cut short"), std::string::npos) << cut_notes[0];
+
+    const auto [looped_frames, looped_notes] = play(cut, true, 3 * cut_frames + 5);
+    EXPECT_EQ(looped_frames, 3 * cut_frames + 5) << "a looping demo video goes on past the cut";
+    EXPECT_EQ(looped_notes.size(), 1u) << "said once, not on every pass";
+
+    const fs::path folder = dir.path() / "photos";
+    fs::create_directory(folder);
+    std::vector<std::uint8_t> jpeg;
+    ASSERT_TRUE(cv::imencode(".jpg", picture, jpeg));
+    std::ofstream(folder / "cut.jpg", std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg.data()),
+               static_cast<std::streamsize>(jpeg.size() * 6 / 10));
+    SourceSpec spec;
+    spec.kind = SourceSpec::Kind::Images;
+    spec.location = folder.string();
+    spec.fps = 500;
+    OpenedSource opened = open_source(spec);
+    ASSERT_TRUE(opened.source) << opened.error;
+    std::vector<std::string> notes;
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_TRUE(opened.source->next().has_value()) << "the part before the cut is still shown";
+        for (std::string& note : opened.source->take_skipped()) notes.push_back(std::move(note));
+    }
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("cut.jpg: JPEG is cut short"), std::string::npos) << notes[0];
+}
+
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {
     std::string flood = "]d20109520123456788";
     while (flood.size() < 10u * 1024 * 1024) flood += "10ABC\x1d";

@@ -44,7 +44,8 @@ class FrameSource {
     // True only once a non-looping file or folder delivered its last frame: the one way a source ends
     // without a fault. Every other end of frames is a failure, and the source is opened again.
     virtual bool finished() const { return false; }
-    // Files passed over since the last call ("PATH: why"), each said once, for the log.
+    // Files passed over, or read only up to a cut, since the last call ("PATH: why"), each said once,
+    // for the log.
     virtual std::vector<std::string> take_skipped() { return {}; }
 };
 
