@@ -63,6 +63,8 @@ struct Hints {
         make_hints(BarcodeFormat::EAN13 | BarcodeFormat::UPCA | BarcodeFormat::EAN8, false, false, 3);
     ZXing::DecodeHints code128 = make_hints(BarcodeFormat::Code128, false, false, 3);
     ZXing::DecodeHints databar = make_hints(kDataBarFormats, false, false, 1);
+    // Reversed rows too (tryHarder): the enlarged band of a DataBar that read neither way above.
+    ZXing::DecodeHints enlarged_databar = make_hints(kDataBarFormats, true, false, 1);
     // A region of the frame as it lies, rows and columns, as plain zxing-cpp reads the whole frame.
     ZXing::DecodeHints region_linear = make_hints(kPlainLinearFormats, true, true, 2);
     ZXing::DecodeHints region_databar = make_hints(kDataBarFormats, true, true, 1);
@@ -203,6 +205,14 @@ bool has_tall_bars(const cv::Mat& image, const ZXing::Result& result) {
     return !judged;
 }
 
+// A DataBar carries a 13-digit number and zxing appends its check digit, so its text is 14 digits.
+// zxing 1.4 pairs a left and a right half from different rows or symbols whenever their checksum, one of
+// 79 values, happens to agree; such a pair may add up beyond 13 digits, and zxing then prints 15. Seen on
+// a generated scene as DataBar '101591122576231'.
+bool is_out_of_range_databar(const ZXing::Result& result) {
+    return result.format() == ZXing::BarcodeFormat::DataBar && result.text().size() != 14;
+}
+
 // Pixels this thread has handed to zxing: zxing's cost grows with them (binarizing comes first), so the
 // live decoder keeps each frame to a budget of them.
 thread_local std::size_t t_pixels_handed = 0;
@@ -222,6 +232,7 @@ std::optional<DecodedSymbol> read_image(const cv::Mat& image, const ZXing::Decod
     }
     if (!result.isValid()) return std::nullopt;
     if (is_fragment(image, result) || !has_tall_bars(image, result)) return std::nullopt;
+    if (is_out_of_range_databar(result)) return std::nullopt;
     DecodedSymbol symbol;
     symbol.format = ZXing::ToString(result.format());
     symbol.symbology = result.symbologyIdentifier();
@@ -293,31 +304,39 @@ cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
 // Pixels per module along the rows of an upright band, or 0 when it shows no bars. Bars and spaces of
 // the pack symbologies average about 1.7 modules, so a module is the span of the transitions divided by
 // 1.7 times their number; the median over a few rows of the middle half.
+// Light/dark changes along one row of a band, against a running mean over 15 px; the first and last
+// change's columns in `first` and `last`.
+int row_transitions(const cv::Mat& band, int y, int& first, int& last) {
+    const std::uint8_t* row = band.ptr<std::uint8_t>(y);
+    const int window = 7;
+    int transitions = 0;
+    first = last = -1;
+    bool dark = false, known = false;
+    int sum = 0, count = 0;
+    for (int x = 0; x < std::min(band.cols, window); ++x) sum += row[x], ++count;
+    for (int x = 0; x < band.cols; ++x) {
+        if (x + window < band.cols) sum += row[x + window], ++count;
+        if (x - window - 1 >= 0) sum -= row[x - window - 1], --count;
+        const int mean = sum / std::max(1, count);
+        if (std::abs(row[x] - mean) < 8) continue;  // too little contrast to call
+        const bool now_dark = row[x] < mean;
+        if (known && now_dark != dark) {
+            ++transitions;
+            if (first < 0) first = x;
+            last = x;
+        }
+        dark = now_dark;
+        known = true;
+    }
+    return transitions;
+}
+
 double module_along(const cv::Mat& band) {
     std::vector<double> estimates;
     for (double at : {0.35, 0.45, 0.5, 0.55, 0.65}) {
         const int y = std::clamp(static_cast<int>(at * band.rows), 0, band.rows - 1);
-        const std::uint8_t* row = band.ptr<std::uint8_t>(y);
-        // Light or dark against a running mean over 15 px.
-        const int window = 7;
-        int first = -1, last = -1, transitions = 0;
-        bool dark = false, known = false;
-        int sum = 0, count = 0;
-        for (int x = 0; x < std::min(band.cols, window); ++x) sum += row[x], ++count;
-        for (int x = 0; x < band.cols; ++x) {
-            if (x + window < band.cols) sum += row[x + window], ++count;
-            if (x - window - 1 >= 0) sum -= row[x - window - 1], --count;
-            const int mean = sum / std::max(1, count);
-            if (std::abs(row[x] - mean) < 8) continue;  // too little contrast to call
-            const bool now_dark = row[x] < mean;
-            if (known && now_dark != dark) {
-                ++transitions;
-                if (first < 0) first = x;
-                last = x;
-            }
-            dark = now_dark;
-            known = true;
-        }
+        int first = 0, last = 0;
+        const int transitions = row_transitions(band, y, first, last);
         if (transitions >= 12) estimates.push_back((last - first) / (1.7 * transitions));
     }
     if (estimates.size() < 2) return 0;
@@ -378,8 +397,48 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     return false;
 }
 
+// Module width (frame pixels) below which a band is enlarged before it is read.
+constexpr double kThinModule = 2.4;
+// An unread band whose module measures less than this (a DataBar's true module of about 3 px) is read
+// once more for DataBar, enlarged this much.
+constexpr double kDataBarEnlargeBelow = 4.4;
+constexpr double kDataBarEnlargement = 2.0;
+
 // Module width (frame pixels) up to which an unread band is also read as it lies in the frame.
 constexpr double kAsItLiesMaxModule = 3.5;
+
+// A bars region this much wider across than a band holds, and without bars along its middle, is
+// searched across for them.
+constexpr double kMergedAcross = 120;
+
+// The finder joins the bars of a symbol with print beside them that runs the same way (lines of text
+// along a DataBar), and the middle of such a region may miss the bars. Moves `cut` across to the strip
+// with the most light/dark changes, if one has enough for a symbol.
+bool recentre_on_bars(const cv::Mat& full, Cut& cut, double across) {
+    const double radians = cut.angle * kPi / 180;
+    const cv::Point2f normal(static_cast<float>(-std::sin(radians)), static_cast<float>(std::cos(radians)));
+    const double step = 24;
+    const int steps = std::min(12, static_cast<int>(across / 2 / step));
+    Cut strip = cut;
+    strip.height = 8;
+    strip.scale = 1;
+    strip.max_rows = 0;
+    int best_transitions = 24, best_offset = 0;
+    for (int k = -steps; k <= steps; ++k) {
+        if (k == 0) continue;  // the middle was looked at already
+        const float offset = static_cast<float>(k * step);
+        strip.centre = cut.centre + normal * offset;
+        cv::Matx23d unused;
+        const cv::Mat rows = cut_out(full, strip, unused);
+        int first = 0, last = 0;
+        const int transitions = row_transitions(rows, rows.rows / 2, first, last);
+        if (transitions > best_transitions) best_transitions = transitions, best_offset = k;
+    }
+    if (best_offset == 0) return false;
+    cut.centre += normal * static_cast<float>(best_offset * step);
+    cut.height = std::min(cut.height, 4 * step);
+    return true;
+}
 
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
 // `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
@@ -392,12 +451,15 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     cut.width = c.along * 1.3 + 40;
     cut.height = std::clamp(static_cast<double>(c.across) + 12, 24.0, 240.0);
     cut.max_rows = kBandRows;
-    const double module = module_of(full, cut);
+    double module = module_of(full, cut);
+    if (module == 0 && c.across > kMergedAcross && c.coherence >= 0.9 &&
+        recentre_on_bars(full, cut, c.across))
+        module = module_of(full, cut);
     // Quiet zones of a dozen modules at each end, however large the modules.
     cut.width = std::max(cut.width, c.along + 28 * module);
     // Thin bars: bilinear resampling smears an edge over a pixel, which is a third of a module here.
     if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
-    if (module > 0 && module < 2.4) cut.scale = std::min(3.0, 2.8 / module);
+    if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
     cv::Matx23d to_frame;
     const cv::Mat band = cut_out(full, cut, to_frame);
     // Resampled and enlarged bands are this decoder's own view, not zxing's: an EAN read there is checked.
@@ -406,6 +468,16 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module == 0) return std::nullopt;
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
         return confirmed(full, *symbol) ? symbol : std::nullopt;
+    // DataBar's elements average about 2.3 modules, not the 1.7 module_along assumes, so its module
+    // measures about 1.4 times what it is, and a DataBar Expanded of 2-3 px modules was read at about its
+    // own size, where zxing 1.4 loses it at some angles and sampling phases (in a 5-degree sweep, 4 of 72
+    // angles at 2 px). Twice its size it reads at nearly all of them.
+    if (module < kDataBarEnlargeBelow && cut.scale < kDataBarEnlargement) {
+        cut.scale = kDataBarEnlargement;
+        cut.interpolation = cv::INTER_CUBIC;
+        if (auto symbol = read_image(cut_out(full, cut, to_frame), hints().enlarged_databar, to_frame))
+            return symbol;
+    }
     // Clearly thin bars, yet unread upright: read the region as it lies, along the frame's rows and
     // columns, as plain zxing-cpp does. Rows crossing thin bars at a slant see them wider, and DataBar
     // Expanded assembles its pairs from several such rows. Wide bars gain nothing from it (a band of them
@@ -1779,7 +1851,7 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     cut.max_rows = kBandRows;
     const double module = module_of(full, cut);
     if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
-    if (module > 0 && module < 2.4) cut.scale = std::min(3.0, 2.8 / module);
+    if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
     const cv::Mat band = cut_out(full, cut, to_frame);
     if (auto symbol = read_known(band, last.format, to_frame)) return symbol;
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.

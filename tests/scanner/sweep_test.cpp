@@ -89,7 +89,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Sweep{"ean13", 2.5, false, 72, 72}, Sweep{"upca", 2.5, false, 72, 72},
                       Sweep{"ean8", 2.5, false, 72, 72}, Sweep{"code128", 2.5, true, 72, 72},
                       Sweep{"gs1-128", 2.5, true, 72, 72}, Sweep{"databar", 2.5, false, 72, 72},
-                      Sweep{"databar-expanded", 2.0, true, 68, 68}),
+                      Sweep{"databar-expanded", 2.0, true, 72, 72}),
     [](const ::testing::TestParamInfo<Sweep>& param_info) {
         std::string name = param_info.param.symbology;
         for (char& c : name)
