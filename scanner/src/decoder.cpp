@@ -533,7 +533,7 @@ struct BlockGrid {
 // the arithmetic.
 struct FinderWork {
     cv::Mat work, gx, gy;
-    BlockGrid grid, part;
+    BlockGrid grid;
 };
 
 const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buffers) {
@@ -632,10 +632,13 @@ double angle_difference(double a, double b) {
 
 // Groups strong blocks: 0 = not strong; linear groups join neighbours (up to one block apart, bridging
 // the flat middle of a wide bar) whose bars run the same way; the rest join any strong neighbour.
-std::vector<std::vector<int>> group_blocks(const BlockGrid& grid, double min_energy) {
+// `within`: when given, blocks outside it count as weak.
+std::vector<std::vector<int>> group_blocks(const BlockGrid& grid, double min_energy,
+                                           const std::vector<bool>* within = nullptr) {
     const int n = grid.width * grid.height;
     std::vector<int> kind(static_cast<std::size_t>(n), 0);  // 0 weak, 1 bars, 2 other
     for (int i = 0; i < n; ++i) {
+        if (within && !(*within)[static_cast<std::size_t>(i)]) continue;
         const Block& b = grid.blocks[static_cast<std::size_t>(i)];
         // A single edge (of a box, a label, a shadow) is no part of a symbol: symbols alternate.
         if (b.energy() > min_energy && b.step < kMaxStep)
@@ -815,18 +818,16 @@ std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWo
         // A region far larger than any pack symbol is several things touching: split it at a higher
         // energy, where the symbols' dense edges stand out from print and box edges.
         if (c->coherence < kBarCoherence && std::max(c->along, c->across) > 40 * block_px) {
-            BlockGrid& part = buffers.part;
-            part = grid;
-            std::vector<bool> member(part.blocks.size(), false);
+            // The region's own blocks only, by a mask: a copy of the grid with the rest cleared cost a
+            // write of every block (pages faulted anew after a fork).
+            std::vector<bool> member(grid.blocks.size(), false);
             double peak = 0;
             for (int i : members) {
                 member[static_cast<std::size_t>(i)] = true;
                 peak = std::max(peak, static_cast<double>(grid.blocks[static_cast<std::size_t>(i)].energy()));
             }
-            for (std::size_t i = 0; i < part.blocks.size(); ++i)
-                if (!member[i]) part.blocks[i] = {};
-            for (const auto& sub : group_blocks(part, std::max(kMinEnergy, 0.3 * peak)))
-                if (auto s = candidate_of(part, sub, block_px)) found.push_back(*s);
+            for (const auto& sub : group_blocks(grid, std::max(kMinEnergy, 0.3 * peak), &member))
+                if (auto s = candidate_of(grid, sub, block_px)) found.push_back(*s);
             continue;
         }
         found.push_back(*c);
@@ -1064,6 +1065,18 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
     return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, length + 16), angle).boundingRect();
 }
 
+// Working images of the still decoder's last resorts (the dotted and the curved reads), kept from call to
+// call and shared between them: a buffer allocated afresh, or first written after the process forked (a
+// decoding worker started), costs a page fault per 4 KiB, which on a virtual machine weighed more than
+// the work done in it. `slot` names the buffer; the image is a view of its first bytes.
+cv::Mat scratch(int slot, cv::Size size, int type) {
+    thread_local std::array<std::vector<std::uint8_t>, 4> kept;
+    std::vector<std::uint8_t>& bytes = kept.at(static_cast<std::size_t>(slot));
+    const auto needed = static_cast<std::size_t>(size.area()) * CV_ELEM_SIZE(type);
+    if (bytes.size() < needed) bytes.resize(needed);
+    return cv::Mat(size, type, bytes.data());
+}
+
 // Last resort for a still: a worn or dot-printed DataMatrix whose modules do not touch. Enlarged and
 // blurred, its modules merge into the solid L-shaped finder pattern zxing's detector looks for.
 std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<Candidate>& candidates) {
@@ -1077,8 +1090,9 @@ std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<
     rect &= cv::Rect(0, 0, full.cols, full.rows);
     if (rect.area() > 220 * 220 || rect.width < 24 || rect.height < 24) return std::nullopt;
     // Two buffers: a blur in place makes OpenCV copy its source first.
-    cv::Mat enlarged, merged;
-    cv::resize(full(rect), enlarged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
+    const cv::Size enlarged_size(2 * rect.width, 2 * rect.height);
+    cv::Mat enlarged = scratch(0, enlarged_size, CV_8UC1), merged = scratch(1, enlarged_size, CV_8UC1);
+    cv::resize(full(rect), enlarged, enlarged_size, 0, 0, cv::INTER_CUBIC);
     cv::GaussianBlur(enlarged, merged, cv::Size(0, 0), 2.0);
     return read_image(merged, hints().dotted, cv::Matx23d(0.5, 0, rect.x, 0, 0.5, rect.y));
 }
@@ -1322,30 +1336,29 @@ cv::Mat upright_with_finder(const cv::Mat& modules, int turn) {
 // The curved sampler on a square of the frame around `centre`, `side` frame pixels.
 std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Point2f centre, double side) {
     // Resampled to a square of a fixed size, so a module is several pixels (the sides' fits and the runs
-    // are judged to a pixel) and the buffers below are the same size every time: fresh ones cost page
-    // faults that weighed more than the work on them.
+    // are judged to a pixel), in the scratch buffers the dotted read uses too.
     constexpr int kSide = 320;
     double scale = kSide / side;
     if (side < 24 || scale < 0.6) return std::nullopt;
     // Every step below costs in proportion to the pixels, and the closing and the darkest/lightest
     // around in proportion to the module too: a symbol whose modules come out wider than
-    // kLargestModule is sampled again smaller, its module at kWorkingModule, in the top-left corner of
-    // the same buffers (kept, never reshaped).
+    // kLargestModule is sampled again smaller, its module at kWorkingModule.
     constexpr double kLargestModule = 7, kWorkingModule = 5;
-    thread_local cv::Mat kept[6];
     cv::Mat crop, smooth, dark, lowest, highest, labels;
     cv::Matx23d to_crop;
     const auto prepare = [&](int crop_side) {
-        const cv::Rect area(0, 0, crop_side, crop_side);
-        cv::Mat* views[] = {&crop, &smooth, &dark, &lowest, &highest, &labels};
-        for (int i = 0; i < 6; ++i) {
-            const int type = i == 5 ? CV_16U : CV_8UC1;
-            if (kept[i].rows != kSide || kept[i].type() != type) kept[i].create(kSide, kSide, type);
-            *views[i] = kept[i](area);
-        }
+        const cv::Size size(crop_side, crop_side);
+        crop = scratch(0, size, CV_8UC1);
+        smooth = scratch(1, size, CV_8UC1);
+        dark = scratch(2, size, CV_8UC1);
+        // The darkest and lightest around share a buffer with the components' labels, which are made
+        // once they are used up.
+        labels = scratch(3, size, CV_16U);
+        lowest = cv::Mat(size, CV_8UC1, labels.data);
+        highest = cv::Mat(size, CV_8UC1, labels.data + size.area());
         to_crop = cv::Matx23d(scale, 0, crop_side / 2.0 - scale * centre.x, 0, scale,
                               crop_side / 2.0 - scale * centre.y);
-        cv::warpAffine(full, crop, to_crop, area.size(), scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
+        cv::warpAffine(full, crop, to_crop, size, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
                        cv::BORDER_REPLICATE);
         cv::GaussianBlur(crop, smooth, cv::Size(0, 0), std::max(0.7, scale * 0.25));
         cv::adaptiveThreshold(smooth, dark, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
