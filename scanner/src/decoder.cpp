@@ -1068,7 +1068,8 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
 // Working images of the still decoder's last resorts (the dotted and the curved reads), kept from call to
 // call and shared between them: a buffer allocated afresh, or first written after the process forked (a
 // decoding worker started), costs a page fault per 4 KiB, which on a virtual machine weighed more than
-// the work done in it. `slot` names the buffer; the image is a view of its first bytes.
+// the work done in it. `slot` names the buffer; the image is a view of its first bytes, valid until the
+// slot is next asked for a larger one.
 cv::Mat scratch(int slot, cv::Size size, int type) {
     thread_local std::array<std::vector<std::uint8_t>, 4> kept;
     std::vector<std::uint8_t>& bytes = kept.at(static_cast<std::size_t>(slot));
