@@ -515,7 +515,6 @@ struct Block {
     // Over the block and its neighbours, |sum of gradients| / |sum of their absolute values|: 1 for a single
     // edge or a shading, whose gradients all point one way; near 0 for bars and modules, which alternate.
     float step = 0;
-    float sx = 0, sy = 0, ax = 0, ay = 0;  // the sums behind it, for this block alone
     float energy() const { return xx + yy; }
     float coherence() const {
         const float e = energy();
@@ -566,6 +565,24 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
     // reads the rows beyond it from the image, so the gradients are those of the whole image.
     constexpr int kStripRows = 4 * kBlock;
     cv::Mat gx, gy;
+    // Each block's own sums of the gradients and of their absolute values (sx, sy, ax, ay), for the three
+    // block rows its `step` looks at: kept apart from the grid, which they would double.
+    std::vector<float> ring(static_cast<std::size_t>(3 * 4 * grid.width));
+    const auto sums_of = [&](int row) { return ring.data() + (row % 3) * 4 * grid.width; };
+    // A neighbourhood of 3x3 blocks, so a large module's wide bar, one edge per block, still alternates.
+    const auto step_of_row = [&](int by) {
+        for (int bx = 0; bx < grid.width; ++bx) {
+            float sx = 0, sy = 0, ax = 0, ay = 0;
+            for (int y = std::max(0, by - 1); y <= std::min(grid.height - 1, by + 1); ++y)
+                for (int x = std::max(0, bx - 1); x <= std::min(grid.width - 1, bx + 1); ++x) {
+                    const float* n = sums_of(y) + 4 * x;
+                    sx += n[0], sy += n[1], ax += n[2], ay += n[3];
+                }
+            const float total = std::hypot(ax, ay);
+            grid.blocks[static_cast<std::size_t>(by * grid.width + bx)].step =
+                total > 0 ? std::hypot(sx, sy) / total : 0;
+        }
+    };
     for (int by = 0; by < grid.height; ++by) {
         const int in_strip = by * kBlock % kStripRows;
         if (in_strip == 0) {
@@ -595,6 +612,7 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
             }
         }
         constexpr float kPixels = kBlock * kBlock;
+        float* sums = sums_of(by);
         for (int bx = 0; bx < grid.width; ++bx) {
             std::int32_t xx = 0, yy = 0, xy = 0, sx = 0, sy = 0, ax = 0, ay = 0;
             for (int x = bx * kBlock; x < (bx + 1) * kBlock; ++x)
@@ -604,23 +622,13 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
             block.xx = static_cast<float>(xx) / kPixels;
             block.yy = static_cast<float>(yy) / kPixels;
             block.xy = static_cast<float>(xy) / kPixels;
-            block.sx = static_cast<float>(sx), block.sy = static_cast<float>(sy);
-            block.ax = static_cast<float>(ax), block.ay = static_cast<float>(ay);
+            float* own = sums + 4 * bx;
+            own[0] = static_cast<float>(sx), own[1] = static_cast<float>(sy);
+            own[2] = static_cast<float>(ax), own[3] = static_cast<float>(ay);
         }
+        if (by > 0) step_of_row(by - 1);
     }
-    // A neighbourhood of 3x3 blocks, so a large module's wide bar, one edge per block, still alternates.
-    for (int by = 0; by < grid.height; ++by)
-        for (int bx = 0; bx < grid.width; ++bx) {
-            float sx = 0, sy = 0, ax = 0, ay = 0;
-            for (int y = std::max(0, by - 1); y <= std::min(grid.height - 1, by + 1); ++y)
-                for (int x = std::max(0, bx - 1); x <= std::min(grid.width - 1, bx + 1); ++x) {
-                    const Block& n = grid.blocks[static_cast<std::size_t>(y * grid.width + x)];
-                    sx += n.sx, sy += n.sy, ax += n.ax, ay += n.ay;
-                }
-            const float total = std::hypot(ax, ay);
-            grid.blocks[static_cast<std::size_t>(by * grid.width + bx)].step =
-                total > 0 ? std::hypot(sx, sy) / total : 0;
-        }
+    step_of_row(grid.height - 1);
     return grid;
 }
 
