@@ -51,6 +51,12 @@ ZXing::DecodeHints make_hints(ZXing::BarcodeFormats formats, bool try_harder, bo
     return hints;
 }
 
+ZXing::DecodeHints pure_hints(ZXing::BarcodeFormats formats) {
+    ZXing::DecodeHints hints = make_hints(formats, false, false, 1);
+    hints.setIsPure(true);
+    return hints;
+}
+
 struct Hints {
     // A crop centred on a matrix candidate: the detector starts from all four sides.
     ZXing::DecodeHints matrix = make_hints(kMatrixFormats, false, true, 1);
@@ -81,8 +87,9 @@ struct Hints {
     // DataBar rows only: the column pass reads it on the transposed copy the linear column slice makes.
     ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, false, 1);
     ZXing::DecodeHints dotted = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
-    // A DataMatrix sampled by this decoder and drawn again clean (the curved sampler).
-    ZXing::DecodeHints curved = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
+    // A DataMatrix sampled by this decoder and drawn again clean and upright (the curved sampler): read
+    // as a pure symbol, without a search for it.
+    ZXing::DecodeHints curved = pure_hints(BarcodeFormat::DataMatrix);
 };
 
 const Hints& hints() {
@@ -358,9 +365,9 @@ double module_of(const cv::Mat& full, Cut cut) {
 // other, and zxing's threshold per row then takes a quiet zone for a bar.
 cv::Mat evened(const cv::Mat& band, double module) {
     const int width = std::max(3, static_cast<int>(6 * module)) | 1;
-    cv::Mat white, out;
-    cv::dilate(band, white, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(width, 3)));
-    cv::blur(white, white, cv::Size(width, 3));
+    cv::Mat brightest, white, out;
+    cv::dilate(band, brightest, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(width, 3)));
+    cv::blur(brightest, white, cv::Size(width, 3));  // not in place, which makes OpenCV copy its source
     cv::divide(band, white, out, 230);
     return out;
 }
@@ -580,7 +587,6 @@ struct Block {
     // Over the block and its neighbours, |sum of gradients| / |sum of their absolute values|: 1 for a single
     // edge or a shading, whose gradients all point one way; near 0 for bars and modules, which alternate.
     float step = 0;
-    float sx = 0, sy = 0, ax = 0, ay = 0;  // the sums behind it, for this block alone
     float energy() const { return xx + yy; }
     float coherence() const {
         const float e = energy();
@@ -598,7 +604,7 @@ struct BlockGrid {
 // the arithmetic.
 struct FinderWork {
     cv::Mat work, gx, gy;
-    BlockGrid grid, part;
+    BlockGrid grid;
 };
 
 const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buffers) {
@@ -619,20 +625,51 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
     grid.width = work.cols / kBlock;
     grid.height = work.rows / kBlock;
     if (grid.width < 3 || grid.height < 3) return grid;
-    cv::Mat& gx = buffers.gx;
-    cv::Mat& gy = buffers.gy;
-    const cv::Mat region = work(cv::Rect(0, 0, grid.width * kBlock, grid.height * kBlock));
-    cv::Sobel(region, gx, CV_16S, 1, 0);
-    cv::Sobel(region, gy, CV_16S, 0, 1);
     grid.blocks.resize(static_cast<std::size_t>(grid.width * grid.height));
     // Sums per block in 32-bit integers: a Sobel response is at most 1020, so 64 squares fit. Columns are
     // summed down a block's rows first (a loop the compiler vectorises), then across its columns.
     const int columns = grid.width * kBlock;
     std::vector<std::int32_t> cxx(columns), cyy(columns), cxy(columns), csx(columns), csy(columns),
         cax(columns), cay(columns);
+    // The gradients a strip of block rows at a time, into buffers kept at one strip's size: the whole
+    // image's (four bytes a pixel) went through the cache once more, and on a still decoded after a fork
+    // (a decoding worker started) every one of their pages was copied on first write. A strip's Sobel
+    // reads the rows beyond it from the image, so the gradients are those of the whole image.
+    constexpr int kStripRows = 4 * kBlock;
+    cv::Mat gx, gy;
+    // Each block's own sums of the gradients and of their absolute values (sx, sy, ax, ay), for the three
+    // block rows its `step` looks at: kept apart from the grid, which they would double.
+    std::vector<float> ring(static_cast<std::size_t>(3 * 4 * grid.width));
+    const auto sums_of = [&](int row) { return ring.data() + (row % 3) * 4 * grid.width; };
+    // A neighbourhood of 3x3 blocks, so a large module's wide bar, one edge per block, still alternates.
+    const auto step_of_row = [&](int by) {
+        for (int bx = 0; bx < grid.width; ++bx) {
+            float sx = 0, sy = 0, ax = 0, ay = 0;
+            for (int y = std::max(0, by - 1); y <= std::min(grid.height - 1, by + 1); ++y)
+                for (int x = std::max(0, bx - 1); x <= std::min(grid.width - 1, bx + 1); ++x) {
+                    const float* n = sums_of(y) + 4 * x;
+                    sx += n[0], sy += n[1], ax += n[2], ay += n[3];
+                }
+            const float total = std::hypot(ax, ay);
+            grid.blocks[static_cast<std::size_t>(by * grid.width + bx)].step =
+                total > 0 ? std::hypot(sx, sy) / total : 0;
+        }
+    };
     for (int by = 0; by < grid.height; ++by) {
+        const int in_strip = by * kBlock % kStripRows;
+        if (in_strip == 0) {
+            for (cv::Mat* kept : {&buffers.gx, &buffers.gy})
+                if (kept->cols != columns || kept->rows != kStripRows || kept->type() != CV_16S)
+                    kept->create(kStripRows, columns, CV_16S);
+            const int rows = std::min(kStripRows, (grid.height - by) * kBlock);
+            const cv::Rect strip_area(0, 0, columns, rows);
+            gx = buffers.gx(strip_area), gy = buffers.gy(strip_area);
+            const cv::Mat strip = work(cv::Rect(0, by * kBlock, columns, rows));
+            cv::Sobel(strip, gx, CV_16S, 1, 0);
+            cv::Sobel(strip, gy, CV_16S, 0, 1);
+        }
         for (auto* c : {&cxx, &cyy, &cxy, &csx, &csy, &cax, &cay}) std::fill(c->begin(), c->end(), 0);
-        for (int y = by * kBlock; y < (by + 1) * kBlock; ++y) {
+        for (int y = in_strip; y < in_strip + kBlock; ++y) {
             const auto* px = gx.ptr<std::int16_t>(y);
             const auto* py = gy.ptr<std::int16_t>(y);
             for (int x = 0; x < columns; ++x) {
@@ -647,6 +684,7 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
             }
         }
         constexpr float kPixels = kBlock * kBlock;
+        float* sums = sums_of(by);
         for (int bx = 0; bx < grid.width; ++bx) {
             std::int32_t xx = 0, yy = 0, xy = 0, sx = 0, sy = 0, ax = 0, ay = 0;
             for (int x = bx * kBlock; x < (bx + 1) * kBlock; ++x)
@@ -656,23 +694,13 @@ const BlockGrid& block_tensors(const cv::Mat& full, int factor, FinderWork& buff
             block.xx = static_cast<float>(xx) / kPixels;
             block.yy = static_cast<float>(yy) / kPixels;
             block.xy = static_cast<float>(xy) / kPixels;
-            block.sx = static_cast<float>(sx), block.sy = static_cast<float>(sy);
-            block.ax = static_cast<float>(ax), block.ay = static_cast<float>(ay);
+            float* own = sums + 4 * bx;
+            own[0] = static_cast<float>(sx), own[1] = static_cast<float>(sy);
+            own[2] = static_cast<float>(ax), own[3] = static_cast<float>(ay);
         }
+        if (by > 0) step_of_row(by - 1);
     }
-    // A neighbourhood of 3x3 blocks, so a large module's wide bar, one edge per block, still alternates.
-    for (int by = 0; by < grid.height; ++by)
-        for (int bx = 0; bx < grid.width; ++bx) {
-            float sx = 0, sy = 0, ax = 0, ay = 0;
-            for (int y = std::max(0, by - 1); y <= std::min(grid.height - 1, by + 1); ++y)
-                for (int x = std::max(0, bx - 1); x <= std::min(grid.width - 1, bx + 1); ++x) {
-                    const Block& n = grid.blocks[static_cast<std::size_t>(y * grid.width + x)];
-                    sx += n.sx, sy += n.sy, ax += n.ax, ay += n.ay;
-                }
-            const float total = std::hypot(ax, ay);
-            grid.blocks[static_cast<std::size_t>(by * grid.width + bx)].step =
-                total > 0 ? std::hypot(sx, sy) / total : 0;
-        }
+    step_of_row(grid.height - 1);
     return grid;
 }
 
@@ -684,10 +712,13 @@ double angle_difference(double a, double b) {
 
 // Groups strong blocks: 0 = not strong; linear groups join neighbours (up to one block apart, bridging
 // the flat middle of a wide bar) whose bars run the same way; the rest join any strong neighbour.
-std::vector<std::vector<int>> group_blocks(const BlockGrid& grid, double min_energy) {
+// `within`: when given, blocks outside it count as weak.
+std::vector<std::vector<int>> group_blocks(const BlockGrid& grid, double min_energy,
+                                           const std::vector<bool>* within = nullptr) {
     const int n = grid.width * grid.height;
     std::vector<int> kind(static_cast<std::size_t>(n), 0);  // 0 weak, 1 bars, 2 other
     for (int i = 0; i < n; ++i) {
+        if (within && !(*within)[static_cast<std::size_t>(i)]) continue;
         const Block& b = grid.blocks[static_cast<std::size_t>(i)];
         // A single edge (of a box, a label, a shadow) is no part of a symbol: symbols alternate.
         if (b.energy() > min_energy && b.step < kMaxStep)
@@ -867,18 +898,16 @@ std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWo
         // A region far larger than any pack symbol is several things touching: split it at a higher
         // energy, where the symbols' dense edges stand out from print and box edges.
         if (c->coherence < kBarCoherence && std::max(c->along, c->across) > 40 * block_px) {
-            BlockGrid& part = buffers.part;
-            part = grid;
-            std::vector<bool> member(part.blocks.size(), false);
+            // The region's own blocks only, by a mask: a copy of the grid with the rest cleared cost a
+            // write of every block (pages faulted anew after a fork).
+            std::vector<bool> member(grid.blocks.size(), false);
             double peak = 0;
             for (int i : members) {
                 member[static_cast<std::size_t>(i)] = true;
                 peak = std::max(peak, static_cast<double>(grid.blocks[static_cast<std::size_t>(i)].energy()));
             }
-            for (std::size_t i = 0; i < part.blocks.size(); ++i)
-                if (!member[i]) part.blocks[i] = {};
-            for (const auto& sub : group_blocks(part, std::max(kMinEnergy, 0.3 * peak)))
-                if (auto s = candidate_of(part, sub, block_px)) found.push_back(*s);
+            for (const auto& sub : group_blocks(grid, std::max(kMinEnergy, 0.3 * peak), &member))
+                if (auto s = candidate_of(grid, sub, block_px)) found.push_back(*s);
             continue;
         }
         found.push_back(*c);
@@ -1116,6 +1145,19 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
     return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, length + 16), angle).boundingRect();
 }
 
+// Working images of the still decoder's last resorts (the dotted and the curved reads), kept from call to
+// call and shared between them: a buffer allocated afresh, or first written after the process forked (a
+// decoding worker started), costs a page fault per 4 KiB, which on a virtual machine weighed more than
+// the work done in it. `slot` names the buffer; the image is a view of its first bytes, valid until the
+// slot is next asked for a larger one.
+cv::Mat scratch(int slot, cv::Size size, int type) {
+    thread_local std::array<std::vector<std::uint8_t>, 4> kept;
+    std::vector<std::uint8_t>& bytes = kept.at(static_cast<std::size_t>(slot));
+    const auto needed = static_cast<std::size_t>(size.area()) * CV_ELEM_SIZE(type);
+    if (bytes.size() < needed) bytes.resize(needed);
+    return cv::Mat(size, type, bytes.data());
+}
+
 // Last resort for a still: a worn or dot-printed DataMatrix whose modules do not touch. Enlarged and
 // blurred, its modules merge into the solid L-shaped finder pattern zxing's detector looks for.
 std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<Candidate>& candidates) {
@@ -1128,9 +1170,11 @@ std::optional<DecodedSymbol> read_dotted(const cv::Mat& full, const std::vector<
     }
     rect &= cv::Rect(0, 0, full.cols, full.rows);
     if (rect.area() > 220 * 220 || rect.width < 24 || rect.height < 24) return std::nullopt;
-    cv::Mat merged;
-    cv::resize(full(rect), merged, cv::Size(), 2.0, 2.0, cv::INTER_CUBIC);
-    cv::GaussianBlur(merged, merged, cv::Size(0, 0), 2.0);
+    // Two buffers: a blur in place makes OpenCV copy its source first.
+    const cv::Size enlarged_size(2 * rect.width, 2 * rect.height);
+    cv::Mat enlarged = scratch(0, enlarged_size, CV_8UC1), merged = scratch(1, enlarged_size, CV_8UC1);
+    cv::resize(full(rect), enlarged, enlarged_size, 0, 0, cv::INTER_CUBIC);
+    cv::GaussianBlur(enlarged, merged, cv::Size(0, 0), 2.0);
     return read_image(merged, hints().dotted, cv::Matx23d(0.5, 0, rect.x, 0, 0.5, rect.y));
 }
 
@@ -1307,17 +1351,32 @@ cv::Mat render_modules(const cv::Mat& modules, int module) {
 
 // How well a sampled grid's border shows a DataMatrix finder, in the best of its four turns: the share of
 // border modules as the L (two solid sides) and the timing pattern (the two dashed ones) want them. A grid
-// off the modules by half of one anywhere along a side scores near a half there.
-double finder_score(const cv::Mat& modules) {
+// off the modules by half of one anywhere along a side scores near a half there. `best_turn`: how many
+// quarter turns clockwise bring the grid upright (the L at its left and bottom).
+double finder_score(const cv::Mat& modules, int* best_turn) {
     double best = 0;
-    cv::Mat turned = modules.clone();
+    const int m_rows = modules.rows, m_columns = modules.cols;
     for (int turn = 0; turn < 4; ++turn) {
-        if (turn > 0) cv::rotate(turned, turned, cv::ROTATE_90_CLOCKWISE);
-        const int rows = turned.rows, columns = turned.cols;
+        // The grid as cv::rotate would turn it clockwise `turn` times, read in place (a copy per turn cost
+        // more than the comparisons: the sweep scores hundreds of grids).
+        const bool across = turn % 2 == 1;
+        const int rows = across ? m_columns : m_rows, columns = across ? m_rows : m_columns;
+        const auto turned = [&](int r, int c) {
+            switch (turn) {
+                case 0:
+                    return modules.at<std::uint8_t>(r, c);
+                case 1:
+                    return modules.at<std::uint8_t>(m_rows - 1 - c, r);
+                case 2:
+                    return modules.at<std::uint8_t>(m_rows - 1 - r, m_columns - 1 - c);
+                default:
+                    return modules.at<std::uint8_t>(c, m_columns - 1 - r);
+            }
+        };
         int agree = 0, all = 0;
         const auto expect = [&](int r, int c, bool dark_wanted) {
             ++all;
-            agree += (turned.at<std::uint8_t>(r, c) != 0) == dark_wanted;
+            agree += (turned(r, c) != 0) == dark_wanted;
         };
         for (int r = 0; r < rows; ++r) {
             expect(r, 0, true);                               // solid left side
@@ -1327,29 +1386,74 @@ double finder_score(const cv::Mat& modules) {
             expect(rows - 1, c, true);  // solid bottom side
             expect(0, c, c % 2 == 0);   // dashed top side
         }
-        best = std::max(best, static_cast<double>(agree) / all);
+        const double score = static_cast<double>(agree) / all;
+        if (score > best) {
+            best = score;
+            *best_turn = turn;
+        }
     }
     return best;
+}
+
+// A sampled grid turned upright (`turn` quarter turns clockwise, as finder_score found), its border
+// drawn as the finder and timing pattern are by definition: they carry no data, and zxing's reader of a
+// pure symbol takes the module size from the first run of the top side. So only the data modules are
+// judged, by the symbol's error correction.
+cv::Mat upright_with_finder(const cv::Mat& modules, int turn) {
+    cv::Mat upright = modules.clone();
+    for (int i = 0; i < turn; ++i) cv::rotate(upright, upright, cv::ROTATE_90_CLOCKWISE);
+    const int rows = upright.rows, columns = upright.cols;
+    for (int r = 0; r < rows; ++r) {
+        upright.at<std::uint8_t>(r, 0) = 1;
+        upright.at<std::uint8_t>(r, columns - 1) = (rows - 1 - r) % 2 == 0;
+    }
+    for (int c = 0; c < columns; ++c) {
+        upright.at<std::uint8_t>(rows - 1, c) = 1;
+        upright.at<std::uint8_t>(0, c) = c % 2 == 0;
+    }
+    return upright;
 }
 
 // The curved sampler on a square of the frame around `centre`, `side` frame pixels.
 std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Point2f centre, double side) {
     // Resampled to a square of a fixed size, so a module is several pixels (the sides' fits and the runs
-    // are judged to a pixel) and the buffers below are the same size every time: fresh ones cost page
-    // faults that weighed more than the work on them.
+    // are judged to a pixel), in the scratch buffers the dotted read uses too.
     constexpr int kSide = 320;
-    const double scale = kSide / side;
+    double scale = kSide / side;
     if (side < 24 || scale < 0.6) return std::nullopt;
-    cv::Matx23d to_crop(scale, 0, kSide / 2.0 - scale * centre.x, 0, scale, kSide / 2.0 - scale * centre.y);
-    thread_local cv::Mat crop, smooth, dark, lowest, highest, halfway, range, flat, blob, labels;
-    cv::warpAffine(full, crop, to_crop, cv::Size(kSide, kSide), scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
-                   cv::BORDER_REPLICATE);
+    // Every step below costs in proportion to the pixels, and the closing and the darkest/lightest
+    // around in proportion to the module too: a symbol whose modules come out wider than
+    // kLargestModule is sampled again smaller, its module at kWorkingModule.
+    constexpr double kLargestModule = 7, kWorkingModule = 5;
+    cv::Mat crop, smooth, dark, lowest, highest, labels;
+    cv::Matx23d to_crop;
+    const auto prepare = [&](int crop_side) {
+        const cv::Size size(crop_side, crop_side);
+        crop = scratch(0, size, CV_8UC1);
+        smooth = scratch(1, size, CV_8UC1);
+        dark = scratch(2, size, CV_8UC1);
+        // The darkest and lightest around share a buffer with the components' labels, which are made
+        // once they are used up.
+        labels = scratch(3, size, CV_16U);
+        lowest = cv::Mat(size, CV_8UC1, labels.data);
+        highest = cv::Mat(size, CV_8UC1, labels.data + size.area());
+        to_crop = cv::Matx23d(scale, 0, crop_side / 2.0 - scale * centre.x, 0, scale,
+                              crop_side / 2.0 - scale * centre.y);
+        cv::warpAffine(full, crop, to_crop, size, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR,
+                       cv::BORDER_REPLICATE);
+        cv::GaussianBlur(crop, smooth, cv::Size(0, 0), std::max(0.7, scale * 0.25));
+        cv::adaptiveThreshold(smooth, dark, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV,
+                              (crop_side / 8) | 1, 2);
+        return module_from_runs(dark);
+    };
+    double module = prepare(kSide);
+    if (module > kLargestModule) {
+        const double shrink = kWorkingModule / module;
+        scale *= shrink;
+        module = prepare(static_cast<int>(std::lround(kSide * shrink)));
+    }
     cv::Matx23d crop_to_frame;
     cv::invertAffineTransform(to_crop, crop_to_frame);
-    cv::GaussianBlur(crop, smooth, cv::Size(0, 0), std::max(0.7, scale * 0.25));
-    const int block = (crop.cols / 8) | 1;
-    cv::adaptiveThreshold(smooth, dark, 255, cv::ADAPTIVE_THRESH_MEAN_C, cv::THRESH_BINARY_INV, block, 2);
-    const double module = module_from_runs(dark);
     if (module < 3) return std::nullopt;
     // Blurred modules: a light one between dark ones stays greyish, and a threshold at the local mean of
     // a dense patch makes the dark ones fat. So halfway between the darkest and lightest few modules
@@ -1357,25 +1461,35 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     {
         const int reach = static_cast<int>(std::lround(module * 3)) | 1;
         const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(reach, reach));
-        cv::erode(smooth, lowest, kernel);
-        cv::dilate(smooth, highest, kernel);
-        cv::blur(lowest, lowest, cv::Size(reach, reach));
-        cv::blur(highest, highest, cv::Size(reach, reach));
+        // Each buffer taken again once what it held is used up (the crop, once smoothed), so fewer of them
+        // stay warm in the cache; and never a filter in place, which makes OpenCV copy its source first.
+        cv::erode(smooth, crop, kernel);
+        cv::blur(crop, lowest, cv::Size(reach, reach));
+        cv::dilate(smooth, crop, kernel);
+        cv::blur(crop, highest, cv::Size(reach, reach));
+        cv::Mat& halfway = crop;
         cv::addWeighted(lowest, 0.5, highest, 0.5, 0, halfway);
         cv::compare(smooth, halfway, dark, cv::CMP_LT);
         // Where the darkest and lightest around differ little, paper grain or shading: light.
+        cv::Mat& range = lowest;
         cv::subtract(highest, lowest, range);
         double lowest_range = 0, highest_range = 0;
         cv::minMaxLoc(range, &lowest_range, &highest_range);
+        cv::Mat& flat = highest;
         cv::compare(range, 0.35 * highest_range, flat, cv::CMP_LT);
         dark.setTo(0, flat);
     }
     // The modules closed into one blob: the symbol, holes and all, is the component nearest the halfway.
     const int close = static_cast<int>(std::lround(module * 1.6)) | 1;
+    cv::Mat& blob = smooth;
     cv::morphologyEx(dark, blob, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(close, close)));
     cv::Mat stats, centroids;
-    const int count = cv::connectedComponentsWithStats(blob, labels, stats, centroids, 8, CV_32S);
+    // BBDT: half the time of OpenCV's default (Spaghetti) here. Its provisional labels, one per 2x2 pixels
+    // at most, fit 16 bits at this size.
+    static_assert(kSide * kSide / 4 < 65535);
+    const int count =
+        cv::connectedComponentsWithStats(blob, labels, stats, centroids, 8, CV_16U, cv::CCL_BBDT);
     int chosen = -1;
     double best = 0;
     for (int i = 1; i < count; ++i) {
@@ -1395,7 +1509,7 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
         column_last(static_cast<std::size_t>(bw), -1);
     for (int y = by; y < by + bh; ++y) {
         int first = -1, last = -1;
-        const int* row = labels.ptr<int>(y);
+        const std::uint16_t* row = labels.ptr<std::uint16_t>(y);
         for (int x = bx; x < bx + bw; ++x)
             if (row[x] == chosen) {
                 if (first < 0) first = x;
@@ -1463,20 +1577,23 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
     // whole and handed to zxing, which costs a hundred times the border.
     struct Grid {
         double score;
+        int turn;
         std::vector<double> us, vs;
     };
     std::vector<Grid> grids;
     const auto consider = [&](const std::vector<double>& us, const std::vector<double>& vs) {
-        const double score = finder_score(sample_grid(us, vs, true));
+        int turn = 0;
+        const double score = finder_score(sample_grid(us, vs, true), &turn);
         if (score < kMinFinderScore) return;
-        grids.push_back({score, us, vs});
+        grids.push_back({score, turn, us, vs});
     };
     const auto read_best = [&](int how_many) -> std::optional<DecodedSymbol> {
         std::stable_sort(grids.begin(), grids.end(),
                          [](const Grid& a, const Grid& b) { return a.score > b.score; });
         for (int i = 0; i < std::min(how_many, static_cast<int>(grids.size())); ++i) {
             const Grid& grid = grids[static_cast<std::size_t>(i)];
-            const cv::Mat clean = render_modules(sample_grid(grid.us, grid.vs, false), 5);
+            const cv::Mat clean =
+                render_modules(upright_with_finder(sample_grid(grid.us, grid.vs, false), grid.turn), 3);
             if (auto read = read_image(clean, hints().curved, kIdentity)) return read;
         }
         grids.clear();
@@ -1494,10 +1611,15 @@ std::optional<DecodedSymbol> read_curved_datamatrix(const cv::Mat& full, cv::Poi
         return variants;
     };
     const auto column_variants = even_variants(columns_runs), row_variants = even_variants(rows_runs);
-    for (const auto& columns_of : column_variants)
-        for (const auto& rows_of : row_variants)
-            if (plausible(static_cast<int>(columns_of.size())) && plausible(static_cast<int>(rows_of.size())))
-                consider(smoothed_centres(columns_of), smoothed_centres(rows_of));
+    const auto smoothed_plausible = [&](const std::vector<std::vector<double>>& variants) {
+        std::vector<std::vector<double>> centres;
+        for (const auto& runs : variants)
+            if (plausible(static_cast<int>(runs.size()))) centres.push_back(smoothed_centres(runs));
+        return centres;
+    };
+    const auto row_centres = smoothed_plausible(row_variants);
+    for (const auto& columns_of : smoothed_plausible(column_variants))
+        for (const auto& rows_of : row_centres) consider(columns_of, rows_of);
     std::optional<DecodedSymbol> symbol = read_best(2);
     // The timing pattern along the side the surface turns away from is too fine to count, yet the other
     // one counted: a square symbol around a cylinder, whose columns (or rows) lie at equal angles around
@@ -1593,6 +1715,12 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // the codes of a large photo are mostly small and turned. When a region reads, the whole-image
         // passes are left out, as after any read; when none does, they follow as for any photo.
         std::vector<Candidate> candidates;
+        // Regions that are not bars read in vain as a flat matrix symbol: where the curved sampler (6.) is
+        // worth its cost.
+        std::vector<Candidate> flat_matrix_misses;
+        const auto read_in_vain = [&](const Candidate& c) {
+            if (c.coherence < kBarCoherence) flat_matrix_misses.push_back(c);
+        };
         bool regions_read_first = false;
         if (found.empty() && options_.search_regions &&
             static_cast<double>(width) * height >= kLargePhotoPixels) {
@@ -1602,10 +1730,12 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             for (const Candidate& c : candidates) {
                 if (misses >= options_.max_candidates) break;
                 if (holds_any(c, found)) continue;
-                if (const auto symbol = read_candidate(full, c, false))
+                if (const auto symbol = read_candidate(full, c, false)) {
                     add_unique(found, *symbol);
-                else
+                } else {
                     ++misses;
+                    read_in_vain(c);
+                }
             }
         }
         bool whole_image_read_in_vain = false;
@@ -1683,6 +1813,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                 const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
                 if (!symbol) {
                     ++misses;
+                    read_in_vain(c);
                     continue;
                 }
                 read_areas.push_back(with_margin(bounds_of(*symbol)));
@@ -1693,13 +1824,13 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         if (found.empty() && options_.search_regions &&
             (candidates.empty() || candidates.front().coherence < kBarCoherence))
             if (auto symbol = read_dotted(full, candidates)) add_unique(found, *symbol);
-        // 6. A DataMatrix on a curved surface, in the likeliest regions that are not bars.
-        // Only on a photo whose strong edges are mostly not bars: on one of bars (a linear symbol unread)
-        // the regions left are print, and sampling them costs more than every pass above.
+        // 6. A DataMatrix on a curved surface, in the likeliest regions that are not bars and that the flat
+        // read above tried in vain: the sampler costs several flat reads, so a region the search left
+        // unread (it ended at a likelier one) is not worth it either. Only on a photo whose strong edges
+        // are mostly not bars: on one of bars (a linear symbol unread) the regions left are print.
         if (found.empty() && options_.search_regions && tiles && bar_share(*tiles) < 0.5) {
             int tried = 0;
-            for (const Candidate& c : candidates) {
-                if (c.coherence >= kBarCoherence) continue;
+            for (const Candidate& c : flat_matrix_misses) {
                 if (tried++ >= kCurvedRegionsRead) break;
                 const double side = std::max(c.along, c.across) * 1.4 + 24;
                 const auto symbol = read_curved_datamatrix(full, {c.centre.x, c.centre.y}, side);

@@ -1,8 +1,9 @@
 // Large still photos of turned codes: the still decoder reads at least what plain zxing-cpp (tryHarder,
-// tryRotate, the same formats) reads, misreads nothing, and takes at most 0.8x its time. Seeds here were
+// tryRotate, the same formats) reads, misreads nothing, and takes at most 0.6x its time. Seeds here were
 // never used to tune the decoder (tuning used seeds 1-10 of scanner_stills_bench --synthetic).
 // Time is thread CPU time, each image's least of several runs, so a busy machine (other builds on two
-// cores) lengthens neither side: the gate was measured at about 0.6x.
+// cores) lengthens neither side: measured at about 0.6x when written, 0.38-0.40 since (December 2026),
+// so the gate went from 0.8x to 0.6x (thresholds only move forward).
 
 #include <gtest/gtest.h>
 
@@ -24,9 +25,9 @@ constexpr std::uint64_t kSeed = 31;
 constexpr int kStills = 12;
 constexpr int kOurRuns = 5;
 constexpr int kZxingRuns = 3;
-constexpr double kMaxTimeRatio = 0.8;
+constexpr double kMaxTimeRatio = 0.6;
 
-TEST(StillsSpeed, TurnedLargeStillsReadAtLeastAsZxingInAtMostPointEightOfItsTime) {
+TEST(StillsSpeed, TurnedLargeStillsReadAtLeastAsZxingInAtMostPointSixOfItsTime) {
     const std::vector<TurnedStill> stills = make_turned_stills(kStills, kSeed);
     std::vector<cv::Mat> images;
     for (const TurnedStill& still : stills) images.push_back(still.grey);
