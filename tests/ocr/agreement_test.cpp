@@ -116,6 +116,11 @@ TEST(ValueVote, AMonthReadingIsContradictedByAViewShowingADayAfterIt) {
     // that means a month-only date contradicts it: nothing is read, except that a day is printed.
     EXPECT_EQ(vote_on_value({"2025.05.03", "2025.05.03", "2025.05.0", "2025.05"}), "2025.05.?");
     EXPECT_EQ(vote_on_value({"2025.05.03", "2025.05.03", "2025.05.0", ""}), "2025.05.03");
+    // A cell's border read as a 1 after the month is not a day (dev seed 1002, face 0: a framed row): it
+    // holds back this frame's value ("2027年03月1" means March 1st), not the pack's month-only date.
+    EXPECT_EQ(vote_on_value({"2027年03月", "2027年03月", "", "2027年03月1"}), "");
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.1", ""}), "2025.05");
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.11", ""}), "2025.05.?");
     // No view shows a day: a month-only date is a month-only date.
     EXPECT_EQ(vote_on_value({"2025.05", "2025.05.", "", "2025.05"}), "2025.05");
     EXPECT_EQ(vote_on_value({"24个月", "24个月", ""}), "24个月");

@@ -98,9 +98,20 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
     std::vector<ValueMeaning> meanings;
     for (const auto& reading : readings)
         meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
+    // One stroke after the month and nothing more ("2027年03月1") is taken for a cell's border or a rule
+    // read as a 1 (dev seed 1002, face 0, lost its month that way), not for a day: a day whose views
+    // are all cut after its first digit, a 1, is the case this leaves to the other frames.
+    auto shows_day = [](const std::string& reading) -> std::optional<std::string> {
+        auto shown = year_month_before_day(reading);
+        const char last = reading.empty() ? '\0' : reading.back();
+        if (shown && (last == '1' || last == 'l' || last == 'I' || last == '|') &&
+            !year_month_before_day(reading.substr(0, reading.size() - 1)))
+            return std::nullopt;
+        return shown;
+    };
     std::optional<std::string> day_shown_after;
     for (const auto& reading : readings)
-        if (!day_shown_after) day_shown_after = year_month_before_day(reading);
+        if (!day_shown_after) day_shown_after = shows_day(reading);
     std::string chosen;
     std::optional<ValueMeaning> chosen_meaning;
     for (std::size_t i = 0; i < readings.size() && !chosen_meaning; ++i) {

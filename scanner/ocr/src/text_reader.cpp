@@ -637,7 +637,9 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     std::sort(below.begin(), below.end());
     std::vector<std::size_t> tries;
     if (!right.empty()) tries.push_back(right.front().second);
-    if (!below.empty()) tries.push_back(below.front().second);
+    // Under a table's header row the nearest line may be the next column's cell (or a fragment of one):
+    // the second nearest is tried too.
+    for (std::size_t b = 0; b < below.size() && b < 2; ++b) tries.push_back(below[b].second);
     for (const std::size_t j : tries) {
         Candidate& other = lines_[j];
         read_labels(other);
