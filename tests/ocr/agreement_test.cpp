@@ -10,6 +10,7 @@ using medkiosk::scanner::Date;
 using medkiosk::scanner::ExpiryPrecision;
 using medkiosk::scanner::ocr::ExpiryReading;
 using medkiosk::scanner::ocr::ReadingAgreement;
+using medkiosk::scanner::ocr::vote_on_value;
 
 ExpiryReading read(Date date, ExpiryPrecision precision = ExpiryPrecision::Month, std::string batch = {}) {
     ExpiryReading reading;
@@ -97,6 +98,72 @@ TEST(ReadingAgreement, AnUnreadPrintedExpiryHoldsBackProductionPlusShelfLife) {
     agreement.reset();  // a new pack: nothing of the old one's labels
     agreement.add(derived);
     agreement.add(derived);
+    EXPECT_TRUE(agreement.agreed());
+}
+
+// The month-for-day case: "有效期至 2025.05.03" whose value was cut at the gap before its day. The value
+// pass and the independent pass read "2025.05" and "2025.05." (agreeing on May 2025, month precision),
+// the blurred pass "2025.05.3" (its last digit lost) and the label pass "2025.05.0". A day is printed:
+// the two month readings are that date cut short, and "2025.05" must never become 2025-05-31.
+TEST(ValueVote, AMonthReadingIsContradictedByAViewShowingADayAfterIt) {
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05.", "2025.05.3", "2025.05.0"}), "2025.05.?");
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.3", ""}), "2025.05.?");
+    EXPECT_EQ(vote_on_value({"2025年05月", "2025年05月", "", "2025年05月3"}), "2025年05月?");
+    EXPECT_EQ(vote_on_value({"202505", "202505", "2025053", ""}), "202505?");
+    // A month misread in the longer view still shows that a day is printed.
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2026.05.3", ""}), "2026.05.?");
+    // The day read whole and agreed on is the date; a view cut short beside it changes nothing, but one
+    // that means a month-only date contradicts it: nothing is read, except that a day is printed.
+    EXPECT_EQ(vote_on_value({"2025.05.03", "2025.05.03", "2025.05.0", "2025.05"}), "2025.05.?");
+    EXPECT_EQ(vote_on_value({"2025.05.03", "2025.05.03", "2025.05.0", ""}), "2025.05.03");
+    // A cell's border read as a 1 after the month is not a day (dev seed 1002, face 0: a framed row): it
+    // holds back this frame's value ("2027年03月1" means March 1st), not the pack's month-only date.
+    EXPECT_EQ(vote_on_value({"2027年03月", "2027年03月", "", "2027年03月1"}), "");
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.1", ""}), "2025.05");
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.11", ""}), "2025.05.?");
+    // No view shows a day: a month-only date is a month-only date.
+    EXPECT_EQ(vote_on_value({"2025.05", "2025.05.", "", "2025.05"}), "2025.05");
+    EXPECT_EQ(vote_on_value({"24个月", "24个月", ""}), "24个月");
+    EXPECT_EQ(vote_on_value({"2025.05", "", "", ""}), "");
+}
+
+// Across frames: one frame saw a day after the month it could not read; other frames that read only
+// "2025.05" (cut short the same way) agree on a month-only date, which is not proposed. A day-precision
+// date read whole twice still is.
+TEST(ReadingAgreement, AMonthOnlyDateIsNotProposedOnceAFrameSawADayAfterIt) {
+    ExpiryReading day_seen;
+    day_seen.day_unread = true;
+    day_seen.printed_expiry_unread = true;
+    for (const bool day_first : {true, false}) {
+        ReadingAgreement agreement;
+        if (day_first) agreement.add(day_seen);
+        agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
+        if (!day_first) agreement.add(day_seen);
+        agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
+        agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
+        EXPECT_FALSE(agreement.agreed()) << (day_first ? "day seen first" : "day seen between");
+    }
+    ReadingAgreement agreement;
+    agreement.add(day_seen);
+    agreement.add(read({2025, 5, 3}, ExpiryPrecision::Day));
+    agreement.add(read({2025, 5, 3}, ExpiryPrecision::Day));
+    ASSERT_TRUE(agreement.agreed());
+    EXPECT_EQ(agreement.agreed()->expiry, (Date{2025, 5, 3}));
+    // A production date's day seen holds back a month-only production date + shelf life, not a printed
+    // month-only expiry.
+    ExpiryReading production_day_seen;
+    production_day_seen.production_day_unread = true;
+    ExpiryReading derived = read({2025, 2, 28}, ExpiryPrecision::Month);
+    derived.basis = medkiosk::scanner::ocr::ExpiryBasis::ProductionPlusShelfLife;
+    agreement.reset();
+    agreement.add(production_day_seen);
+    agreement.add(derived);
+    agreement.add(derived);
+    EXPECT_FALSE(agreement.agreed());
+    agreement.reset();
+    agreement.add(production_day_seen);
+    agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
+    agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
     EXPECT_TRUE(agreement.agreed());
 }
 

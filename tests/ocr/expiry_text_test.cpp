@@ -173,6 +173,44 @@ TEST(ExpiryText, AnUnreadPrintedExpiryBlocksProductionPlusShelfLife) {
     EXPECT_FALSE(printed.printed_expiry_unread);
 }
 
+// The reader read a date up to its month and saw a day after it that it could not read ("2025.05.?"):
+// no date comes of it, and the reading says a day is printed, so that no frame's "2025.05" of the same
+// label is taken for a month-only date.
+TEST(ExpiryText, ADateReadUpToItsMonthWithAnUnreadDayGivesNoDate) {
+    for (const char* text : {"有效期至:2025.05.?", "EXP 202505?", "有效期至2025年05月?", "失效期:2025.06.?",
+                             "批号 B1\n有效期至:2025.05.?\n生产日期:2023.03.01\n有效期:24个月"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text;
+        EXPECT_TRUE(reading.day_unread) << text;
+        EXPECT_TRUE(reading.printed_expiry_unread) << text;
+    }
+    // The same text twice, once whole: the month-only reading is that date cut short, not a date.
+    const auto both = parse_expiry_text("有效期至:2025.05\n有效期至:2025.05.?");
+    EXPECT_FALSE(both.expiry);
+    EXPECT_TRUE(both.day_unread);
+    // A production date cut short the same way is no base for a shelf life, even beside a whole one.
+    const auto production = parse_expiry_text("生产日期:2023.03.?\n生产日期:2023.03\n有效期:24个月");
+    EXPECT_FALSE(production.expiry);
+    EXPECT_TRUE(production.production_day_unread);
+    EXPECT_FALSE(production.day_unread);
+}
+
+TEST(ExpiryText, DigitsAfterTheMonthShowAPrintedDay) {
+    using medkiosk::scanner::ocr::year_month_before_day;
+    EXPECT_EQ(year_month_before_day("2025.05.3"), "2025.05.");
+    EXPECT_EQ(year_month_before_day("2025/05/31"), "2025.05.");
+    EXPECT_EQ(year_month_before_day("2025.053"), "2025.05.");  // the mark after the month lost
+    EXPECT_EQ(year_month_before_day("2025年05月3"), "2025年05月");
+    EXPECT_EQ(year_month_before_day("２０２５．０５．３"), "2025.05.");
+    EXPECT_EQ(year_month_before_day("2025053"), "202505");
+    EXPECT_EQ(year_month_before_day(":2025.05.3l"), "2025.05.");
+    // Nor digits that only look like more when a mark is misread: "07/2028" read "0742028", "2024-12"
+    // read "2024142".
+    for (const char* month_only : {"2025.05", "2025.05.", "2025年05月", "202505", "05/2025", "", "批号",
+                                   "0742028", "2024142", "2024.142", "20024142"})
+        EXPECT_FALSE(year_month_before_day(month_only)) << month_only;
+}
+
 TEST(ExpiryText, WhereTheDateCameFromAndHow) {
     auto reading = parse_expiry_text("布洛芬\n批号 B1\n失效期 2025.06");
     EXPECT_EQ(reading.source_line, 2);

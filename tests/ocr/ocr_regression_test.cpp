@@ -260,6 +260,21 @@ TEST_F(OcrMissClasses, WideSetFullWidthDigitsAreNotCutShort) {
     EXPECT_EQ(trial.wrong_frames, 0) << "a single frame read a wrong date: " << test::ocr::describe(trial);
 }
 
+// Embossed "生产批号 P543704 / 有效期至 2032.04" stacked in a thin dark frame: the line finder's rule eraser
+// took the frame's dark line away and then painted it back from its lit edge, the text's edges joined
+// the frame's into one big sparse blob, and the whole block was dropped as a frame (no line of it was
+// read in 6 frames). (Development seed 1001, face 30 of the benchmark's generator.)
+TEST_F(OcrMissClasses, EmbossedFieldsInAThinFrameAreFound) {
+    const FaceScene scene(test::ocr::random_face_spec(30, 1001, fonts()), fonts());
+    ASSERT_EQ(scene.truth().form, "dot-month");
+    ASSERT_TRUE(scene.spec().frame_block && scene.spec().value_ink == Ink::Embossed)
+        << "the generator changed: pick the face again";
+    test::ocr::TrialOptions options;
+    options.max_frames = 6;
+    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
+}
+
 // 有效期至 2032.07.27 printed beside 生产日期 20260402 and 有效期 24个月 (embossed mono type): the printed
 // date's value was not read with confidence in the first frame, its label was dropped, the next frame
 // read only the production and shelf-life lines and 2028-04-01 was proposed. The printed date wins

@@ -1,5 +1,6 @@
 #include "medkiosk/scanner/ocr/agreement.hpp"
 
+#include <cctype>
 #include <map>
 
 namespace medkiosk::scanner::ocr {
@@ -10,6 +11,8 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
         return;
     }
     if (reading.printed_expiry_unread) printed_expiry_seen_ = true;
+    if (reading.day_unread) expiry_day_seen_ = true;
+    if (reading.production_day_unread) production_day_seen_ = true;
     if (!reading.expiry) return;
     for (const auto& earlier : dated_)
         if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
@@ -21,6 +24,10 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
 std::optional<ExpiryReading> ReadingAgreement::agreed() const {
     if (contradicted_ || static_cast<int>(dated_.size()) < frames_needed_) return std::nullopt;
     if (printed_expiry_seen_ && dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife)
+        return std::nullopt;
+    if (dated_.front().precision == ExpiryPrecision::Month &&
+        (dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife ? production_day_seen_
+                                                                      : expiry_day_seen_))
         return std::nullopt;
     ExpiryReading result = dated_.front();
     // The batch is secondary: take it only when a batch was read the same way in enough frames.
@@ -44,6 +51,91 @@ void ReadingAgreement::reset() {
     dated_.clear();
     contradicted_ = false;
     printed_expiry_seen_ = false;
+    expiry_day_seen_ = false;
+    production_day_seen_ = false;
+}
+
+namespace {
+
+// The value as the parser would take it after a label: a date, a shelf life, or nothing.
+struct ValueMeaning {
+    std::optional<Date> date;
+    ExpiryPrecision precision = ExpiryPrecision::Day;
+    bool shelf_life = false;
+    bool any() const { return date || shelf_life; }
+    bool same_as(const ValueMeaning& other) const {
+        return date == other.date && precision == other.precision && shelf_life == other.shelf_life;
+    }
+};
+
+ValueMeaning meaning_of(const std::string& value) {
+    ValueMeaning meaning;
+    if (value.empty()) return meaning;
+    ParseOptions options;
+    options.value_on_next_line = false;
+    const ExpiryReading reading = parse_expiry_text("有效期至:" + value, options);
+    if (reading.expiry) {
+        meaning.date = reading.expiry;
+        meaning.precision = reading.precision;
+        return meaning;
+    }
+    const ExpiryReading shelf = parse_expiry_text("生产日期:2020.01.01\n有效期:" + value, options);
+    meaning.shelf_life = shelf.expiry.has_value();
+    return meaning;
+}
+
+// A value ending in a separator and one digit ("2030/1") is most often one cut short ("2030/12/17" with
+// its end beyond a gap, a glare or the budget): it means nothing by itself.
+bool cut_short(const std::string& reading) {
+    const std::size_t n = reading.size();
+    return n >= 2 && std::isdigit(static_cast<unsigned char>(reading[n - 1])) &&
+           (reading[n - 2] == '/' || reading[n - 2] == '.' || reading[n - 2] == '-');
+}
+
+}  // namespace
+
+std::string vote_on_value(const std::vector<std::string>& readings) {
+    std::vector<ValueMeaning> meanings;
+    for (const auto& reading : readings)
+        meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
+    // One stroke after the month and nothing more ("2027年03月1") is taken for a cell's border or a rule
+    // read as a 1 (dev seed 1002, face 0, lost its month that way), not for a day: a day whose views
+    // are all cut after its first digit, a 1, is the case this leaves to the other frames.
+    auto shows_day = [](const std::string& reading) -> std::optional<std::string> {
+        auto shown = year_month_before_day(reading);
+        const char last = reading.empty() ? '\0' : reading.back();
+        if (shown && (last == '1' || last == 'l' || last == 'I' || last == '|') &&
+            !year_month_before_day(reading.substr(0, reading.size() - 1)))
+            return std::nullopt;
+        return shown;
+    };
+    std::optional<std::string> day_shown_after;
+    for (const auto& reading : readings)
+        if (!day_shown_after) day_shown_after = shows_day(reading);
+    std::string chosen;
+    std::optional<ValueMeaning> chosen_meaning;
+    for (std::size_t i = 0; i < readings.size() && !chosen_meaning; ++i) {
+        if (!meanings[i].any()) continue;
+        int agreeing = 0;
+        bool contradicted = false;
+        for (const ValueMeaning& other : meanings) {
+            if (!other.any()) continue;
+            if (other.same_as(meanings[i]))
+                ++agreeing;
+            else
+                contradicted = true;
+        }
+        if (contradicted) break;
+        if (agreeing >= 2) {
+            chosen = readings[i];
+            chosen_meaning = meanings[i];
+        }
+    }
+    const bool a_day =
+        chosen_meaning && chosen_meaning->date && chosen_meaning->precision == ExpiryPrecision::Day;
+    if (day_shown_after && !a_day && !(chosen_meaning && chosen_meaning->shelf_life))
+        return *day_shown_after + kUnreadEnd;
+    return chosen;
 }
 
 }  // namespace medkiosk::scanner::ocr

@@ -199,6 +199,8 @@ std::optional<DatedText> date_at(std::string_view compact, std::size_t at, bool 
     const DateRun run = take_date_run(compact, at);
     if (run.digits_and_marks.empty()) return std::nullopt;
     if (whole && at + run.length != compact.size()) return std::nullopt;
+    // "2025.05.?": the reader saw more of the date than it could read; what it did read is not the date.
+    if (at + run.length < compact.size() && compact[at + run.length] == kUnreadEnd) return std::nullopt;
     // A digit or Latin letter glued to the end ("2025.05.31X7") means we did not see the whole token.
     if (at + run.length < compact.size() && is_ascii_alnum(compact[at + run.length])) return std::nullopt;
     return date_from_fields(split_fields(run.digits_and_marks), allow_compact_digits);
@@ -327,6 +329,43 @@ int months_between(const Date& from, const Date& to) {
 
 }  // namespace
 
+std::optional<std::string> year_month_before_day(std::string_view value) {
+    std::string compact;
+    for (char c : fold_full_width(value))
+        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+    const DateRun run = take_date_run(compact, skip_separators(compact, 0));
+    std::vector<std::string> numbers(1);
+    std::vector<char> marks;
+    for (const char c : run.digits_and_marks) {
+        if (is_digit(c)) {
+            numbers.back() += c;
+        } else {
+            marks.push_back(c);
+            numbers.emplace_back();
+        }
+    }
+    // Only a plausible year and month: "0742028" is "07/2028" with its slash misread, not a day.
+    auto plausible = [](const std::string& year, const std::string& month) {
+        return year.size() == 4 && !month.empty() && month.size() <= 2 &&
+               days_valid(std::stoi(year), std::stoi(month), 1);
+    };
+    const std::string& first = numbers[0];
+    if (numbers.size() == 1) {  // compact: YYYYMM and a digit more
+        if (first.size() < 7 || !plausible(first.substr(0, 4), first.substr(4, 2))) return std::nullopt;
+        return first.substr(0, 6);
+    }
+    const std::string& second = numbers[1];
+    const bool chinese = marks[0] == 'Y';
+    auto year_month = [&](const std::string& month) -> std::optional<std::string> {
+        if (!plausible(first, month)) return std::nullopt;
+        return chinese ? first + "年" + month + "月" : first + "." + month + ".";
+    };
+    // "2025.053", "2025.0531": the mark after the month lost, its digits glued to the day's.
+    if (second.size() > 2) return year_month(second.substr(0, 2));
+    if (numbers.size() >= 3 && !numbers[2].empty()) return year_month(second);
+    return std::nullopt;
+}
+
 std::string fold_full_width(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -448,6 +487,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     std::string shelf_life_source;
     std::vector<std::string> batches;
     bool printed_expiry_unread = false;
+    bool day_unread = false, production_day_unread = false;
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
@@ -467,6 +507,10 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             const std::string source =
                 value_on_next_line ? line.original + " " + lines[li + 1].original : line.original;
             auto date = date_at(value_line, from, true, false);
+            const DateRun value_run = take_date_run(value_line, from);
+            const bool end_unread = !value_run.digits_and_marks.empty() &&
+                                    from + value_run.length < value_line.size() &&
+                                    value_line[from + value_run.length] == kUnreadEnd;
             if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
                 date.reset();
             if (date) {
@@ -475,7 +519,10 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             }
             switch (hit.key) {
                 case FieldKey::Expiry:
-                    if (date) {
+                    if (end_unread) {
+                        day_unread = true;
+                        printed_expiry_unread = true;
+                    } else if (date) {
                         if (plausible_expiry(date->date)) add_distinct(explicit_dates, *date);
                     } else if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
@@ -486,6 +533,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     break;
                 case FieldKey::InvalidFrom:
                     if (!date) printed_expiry_unread = true;
+                    if (end_unread) day_unread = true;
                     if (date) {
                         DatedText last_usable = *date;
                         last_usable.basis = ExpiryBasis::InvalidFrom;
@@ -498,6 +546,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     }
                     break;
                 case FieldKey::Production:
+                    if (end_unread) production_day_unread = true;
                     if (date && plausible_production(date->date)) add_distinct(production_dates, *date);
                     break;
                 case FieldKey::ShelfLife:
@@ -521,6 +570,8 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
 
     ExpiryReading reading;
     reading.printed_expiry_unread = printed_expiry_unread && explicit_dates.empty();
+    reading.day_unread = day_unread;
+    reading.production_day_unread = production_day_unread;
     if (batches.size() == 1) reading.batch = batches.front();
     std::sort(shelf_lives.begin(), shelf_lives.end());
     shelf_lives.erase(std::unique(shelf_lives.begin(), shelf_lives.end()), shelf_lives.end());
@@ -535,7 +586,10 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     if (explicit_dates.size() > 1) {
         reading.contradictory = true;
     } else if (explicit_dates.size() == 1) {
-        accept(explicit_dates.front());  // a printed 有效期至 wins over production + shelf life
+        // A printed 有效期至 wins over production + shelf life; read up to its month where a day was also
+        // seen, it is a day-precision date cut short (and nothing is derived while it is unread).
+        if (!(day_unread && explicit_dates.front().precision == ExpiryPrecision::Month))
+            accept(explicit_dates.front());
     } else if (production_dates.size() > 1 || shelf_lives.size() > 1) {
         reading.contradictory = !shelf_lives.empty() && !production_dates.empty();
     } else if (production_dates.size() == 1 && shelf_lives.size() == 1 && !printed_expiry_unread) {
@@ -546,7 +600,8 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             made.precision == ExpiryPrecision::Month ? Date{made.date.year, made.date.month, 1} : made.date,
             shelf_lives.front());
         computed.source = made.source + " " + shelf_life_source;
-        if (plausible_expiry(computed.date)) accept(computed);
+        const bool cut_short = production_day_unread && made.precision == ExpiryPrecision::Month;
+        if (plausible_expiry(computed.date) && !cut_short) accept(computed);
     }
     return reading;
 }

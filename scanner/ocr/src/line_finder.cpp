@@ -16,6 +16,10 @@ constexpr double kMaxSkew = 35;
 // border runs across several cells; a cell's side is about two text heights tall.
 constexpr int kRuleLength = 31;
 constexpr int kSideLength = 25;
+// A faint edge counts where it is this many times its surroundings' mean edge strength.
+constexpr double kFaintAboveSurroundings = 2.0;
+// Lines the faint pass adds to a frame at most.
+constexpr std::size_t kMostFaintLines = 8;
 
 double radians(double degrees) {
     return degrees * CV_PI / 180.0;
@@ -148,11 +152,13 @@ void erase_rules(cv::Mat& level) {
     for (const bool vertical : {false, true}) {
         const cv::Mat across =
             cv::getStructuringElement(cv::MORPH_RECT, vertical ? cv::Size(5, 1) : cv::Size(1, 5));
-        cv::Mat closed, opened;
-        cv::morphologyEx(level, closed, cv::MORPH_CLOSE, across);  // dark thin lines gone
-        cv::morphologyEx(level, opened, cv::MORPH_OPEN, across);   // light thin lines gone
         for (const bool dark : {true, false}) {
-            cv::Mat thin = dark ? cv::Mat(closed - level) : cv::Mat(level - opened);
+            // From the level as the dark pass left it: the light pass painted a frame's dark line back
+            // where the line's lit edge runs beside it (an embossed block's frame stayed, and its text,
+            // joined to it, was dropped with it).
+            cv::Mat without;  // dark (closing) or light (opening) thin lines gone
+            cv::morphologyEx(level, without, dark ? cv::MORPH_CLOSE : cv::MORPH_OPEN, across);
+            cv::Mat thin = dark ? cv::Mat(without - level) : cv::Mat(level - without);
             cv::threshold(thin, thin, 10, 255, cv::THRESH_BINARY);
             cv::Mat rules = cv::Mat::zeros(thin.size(), CV_8U);
             const int length = vertical ? kSideLength : kRuleLength;
@@ -163,7 +169,7 @@ void erase_rules(cv::Mat& level) {
             }
             if (cv::countNonZero(rules) == 0) continue;
             cv::dilate(rules, rules, cv::Mat());
-            (dark ? closed : opened).copyTo(level, rules);
+            without.copyTo(level, rules);
         }
     }
 }
@@ -327,6 +333,50 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
             cv::Mat weak;
             cv::threshold(gradient, weak, weak_at, 255, cv::THRESH_BINARY);
             add_lines(weak);
+        }
+        // Faint print (embossed, grey on grey, light inkjet): edges below the weak threshold that still
+        // stand well above their own surroundings. A texture (wood grain, fabric) is about as strong all
+        // around, so the comparison keeps it out; print on plain paper is not. Only lines apart from
+        // those already found are taken: the pass is for what the two above missed.
+        const double faint_at = std::max(paper * 1.5 + 3, strong_at * 0.22);
+        if (faint_at < weak_at * 0.8) {
+            cv::Mat surroundings;
+            cv::blur(gradient, surroundings, cv::Size(41, 41));
+            cv::Mat faint = (gradient > faint_at) & (gradient > surroundings * kFaintAboveSurroundings);
+            const std::vector<cv::Rect> found_here = lines_in(faint);
+            const std::size_t before = boxes.size();
+            // Faint print is a field of a face whose other print was found: among those lines, not out in
+            // the background (a busy texture's faint edges make lines of noise).
+            std::vector<cv::Point> centres, hull;
+            for (const cv::Rect& kept : boxes)
+                centres.emplace_back(kept.x + kept.width / 2, kept.y + kept.height / 2);
+            if (centres.size() >= 3) cv::convexHull(centres, hull);
+            std::vector<cv::Rect> taken;
+            for (const cv::Rect& line : found_here) {
+                const cv::Point2f line_centre(
+                    static_cast<float>(line.x) + static_cast<float>(line.width) / 2,
+                    static_cast<float>(line.y) + static_cast<float>(line.height) / 2);
+                if (hull.size() < 3 || cv::pointPolygonTest(hull, line_centre, true) < -2.0 * line.height)
+                    continue;
+                const bool apart = std::none_of(
+                    boxes.begin(), boxes.begin() + static_cast<long>(before),
+                    [&](const cv::Rect& kept) { return (kept & line).area() * 5 > line.area(); });
+                if (!apart) continue;
+                taken.push_back(line);
+            }
+            // Each line costs its cut and binarisation before any is read, within the frame's budget: on a
+            // face with a busy pattern of its own, only the few whose edges are densest (print's strokes)
+            // are kept.
+            const auto density = [&](const cv::Rect& line) {
+                return static_cast<double>(cv::countNonZero(faint(line))) / std::max(1, line.area());
+            };
+            std::stable_sort(taken.begin(), taken.end(),
+                             [&](const cv::Rect& a, const cv::Rect& b) { return density(a) > density(b); });
+            if (taken.size() > kMostFaintLines) taken.resize(kMostFaintLines);
+            for (const cv::Rect& line : taken) {
+                boxes.push_back(line);
+                edges(line) |= faint(line);
+            }
         }
     }
 

@@ -17,6 +17,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "line_finder.hpp"
+#include "medkiosk/scanner/ocr/agreement.hpp"
 #include "medkiosk/scanner/ocr/expiry_text.hpp"
 
 namespace medkiosk::scanner::ocr {
@@ -175,33 +176,6 @@ bool announces_printed_date(const std::string& compact, const LabelHit& hit) {
     if (hit.canonical == "有效期") return false;
     const bool latin = !hit.canonical.empty() && static_cast<unsigned char>(hit.canonical[0]) < 0x80;
     return !(latin && hit.end < compact.size() && std::isalpha(static_cast<unsigned char>(compact[hit.end])));
-}
-
-// The value as the parser would take it after this label: a date, a shelf life, or nothing.
-struct ValueMeaning {
-    std::optional<Date> date;
-    ExpiryPrecision precision = ExpiryPrecision::Day;
-    bool shelf_life = false;
-    bool any() const { return date || shelf_life; }
-    bool same_as(const ValueMeaning& other) const {
-        return date == other.date && precision == other.precision && shelf_life == other.shelf_life;
-    }
-};
-
-ValueMeaning meaning_of(const std::string& value) {
-    ValueMeaning meaning;
-    if (value.empty()) return meaning;
-    ParseOptions options;
-    options.value_on_next_line = false;
-    const ExpiryReading reading = parse_expiry_text("有效期至:" + value, options);
-    if (reading.expiry) {
-        meaning.date = reading.expiry;
-        meaning.precision = reading.precision;
-        return meaning;
-    }
-    const ExpiryReading shelf = parse_expiry_text("生产日期:2020.01.01\n有效期:" + value, options);
-    meaning.shelf_life = shelf.expiry.has_value();
-    return meaning;
 }
 
 }  // namespace
@@ -559,33 +533,9 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
             other_view = detail::local_threshold(part);
         readings.push_back(compact_of(chinese_.recognise(other_view, charset).compact));
     }
-    // A value ending in a separator and one digit ("2030/1") is most often one cut short ("2030/12/17"
-    // with its end beyond a gap, a glare or the budget): it counts as no reading at all.
-    auto cut_short = [](const std::string& reading) {
-        const std::size_t n = reading.size();
-        return n >= 2 && std::isdigit(static_cast<unsigned char>(reading[n - 1])) &&
-               (reading[n - 2] == '/' || reading[n - 2] == '.' || reading[n - 2] == '-');
-    };
-    std::vector<ValueMeaning> meanings;
-    for (const auto& reading : readings)
-        meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
-    // The first reading (in the order: value pass, independent pass, blurred, label pass) that another
-    // one agrees with.
-    for (const std::size_t i : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{0}}) {
-        if (i >= readings.size() || !meanings[i].any()) continue;
-        int agreeing = 0;
-        bool contradicted = false;
-        for (std::size_t j = 0; j < meanings.size(); ++j) {
-            if (!meanings[j].any()) continue;
-            if (meanings[j].same_as(meanings[i]))
-                ++agreeing;
-            else
-                contradicted = true;
-        }
-        if (contradicted) return {};
-        if (agreeing >= 2) return readings[i];
-    }
-    return {};
+    // In order of preference: the value pass, the independent pass, the blurred one, the label pass.
+    std::rotate(readings.begin(), readings.begin() + 1, readings.end());
+    return vote_on_value(readings);
 }
 
 // Columns [x0, x1) of candidate `c`'s crop, as the value's own picture.
@@ -687,7 +637,9 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     std::sort(below.begin(), below.end());
     std::vector<std::size_t> tries;
     if (!right.empty()) tries.push_back(right.front().second);
-    if (!below.empty()) tries.push_back(below.front().second);
+    // Under a table's header row the nearest line may be the next column's cell (or a fragment of one):
+    // the second nearest is tried too.
+    for (std::size_t b = 0; b < below.size() && b < 2; ++b) tries.push_back(below[b].second);
     for (const std::size_t j : tries) {
         Candidate& other = lines_[j];
         read_labels(other);

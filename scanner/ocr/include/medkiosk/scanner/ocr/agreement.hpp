@@ -32,6 +32,18 @@ class ReadingAgreement {
     // Some frame saw a printed expiry's label but not its date: production + shelf life readings of
     // this pack (earlier or later) are not proposed, the printed date wins (codes.md).
     bool printed_expiry_seen_ = false;
+    // Some frame saw a day after the printed expiry's (or the production date's) month that it could
+    // not read: a month-only reading of that date, from any frame, is the date cut short.
+    bool expiry_day_seen_ = false;
+    bool production_day_seen_ = false;
 };
+
+// One label's value read several ways within one frame (the line pass, the value pass, other
+// binarisations, another model), in order of preference. The value to take is the first reading that
+// another one means the same as, when no reading means something else; otherwise empty. A reading that
+// shows digits after the month ("2025.05.3", however cut or misread) says the printed date has a day:
+// readings that agree on "2025.05" are then that date cut short, and what comes back is its year and
+// month marked as unread beyond them ("2025.05.?", kUnreadEnd), never a month-only date.
+std::string vote_on_value(const std::vector<std::string>& readings);
 
 }  // namespace medkiosk::scanner::ocr

@@ -60,6 +60,12 @@ struct ExpiryReading {
     // printed expiry is on the box and wins over production + shelf life, so no date is derived from
     // those while it is unread (codes.md). Cleared only by reading that date.
     bool printed_expiry_unread = false;
+    // A printed expiry (or 失效期) was read up to its month with a day after it that could not be read
+    // ("有效期至:2025.05.?" from the reader): the date printed has a day, so a month-only reading of it,
+    // in this frame or another, is that date cut short and must not be proposed.
+    bool day_unread = false;
+    // The same for a production date: a month-only production date is then no base for a shelf life.
+    bool production_day_unread = false;
 };
 
 struct ParseOptions {
@@ -70,6 +76,17 @@ struct ParseOptions {
     // has already placed each value beside its label turns this off.
     bool value_on_next_line = true;
 };
+
+// What a reader writes after a date it read up to its month, when digits of a day followed that it could
+// not read: "有效期至:2025.05.?". The parser takes no date from it (see ExpiryReading::day_unread); any
+// date run ending in this mark is such an unread end.
+constexpr char kUnreadEnd = '?';
+
+// The year and month of a value as read when more digits follow them, valid date or not: "2025.05.3",
+// "2025.05.31", "2025年05月3", "2025053", "2025.053" give "2025.05.", "2025年05月", "202505", "2025.05.";
+// nothing when no digit follows the month ("2025.05.", "2025年05月"). One view of a printed date that shows
+// digits after its month means another view's "2025.05" is that date cut short, not a month-only date.
+std::optional<std::string> year_month_before_day(std::string_view value);
 
 // `text` is UTF-8, lines separated by '\n' (as Tesseract returns them). Never throws.
 ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options = {});

@@ -13,7 +13,8 @@
 // 3. Reads each labelled value again as a value: only its part of the line (or the next cell to the
 //    right, or the line under the label), with a digits-and-separators character set, in several
 //    views (two models, joined dots, blur): a value is kept only when two views agree on it and no
-//    view reads another date.
+//    view reads another date; a month-only date only when no view shows digits of a day after it
+//    (vote_on_value in agreement.hpp).
 // The lines come back ready for parse_expiry_text (label and value on one line).
 //
 // Slow (tens of ms per line): run it on a worker thread. Not thread-safe: one TextReader per thread.
