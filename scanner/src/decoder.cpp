@@ -69,7 +69,8 @@ struct Hints {
         make_hints(BarcodeFormat::EAN13 | BarcodeFormat::UPCA | BarcodeFormat::EAN8, false, false, 3);
     ZXing::DecodeHints code128 = make_hints(BarcodeFormat::Code128, false, false, 3);
     ZXing::DecodeHints databar = make_hints(kDataBarFormats, false, false, 1);
-    // Reversed rows too (tryHarder): the enlarged band of a DataBar that read neither way above.
+    // The enlarged band of a DataBar that did not read above, with zxing's harder row scan (it read 2 px
+    // DataBar Expanded bands at 45 degrees that the plain scan did not).
     ZXing::DecodeHints enlarged_databar = make_hints(kDataBarFormats, true, false, 1);
     // A region of the frame as it lies, rows and columns, as plain zxing-cpp reads the whole frame.
     ZXing::DecodeHints region_linear = make_hints(kPlainLinearFormats, true, true, 2);
@@ -308,9 +309,6 @@ cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     return out;
 }
 
-// Pixels per module along the rows of an upright band, or 0 when it shows no bars. Bars and spaces of
-// the pack symbologies average about 1.7 modules, so a module is the span of the transitions divided by
-// 1.7 times their number; the median over a few rows of the middle half.
 // Light/dark changes along one row of a band, against a running mean over 15 px; the first and last
 // change's columns in `first` and `last`.
 int row_transitions(const cv::Mat& band, int y, int& first, int& last) {
@@ -338,6 +336,9 @@ int row_transitions(const cv::Mat& band, int y, int& first, int& last) {
     return transitions;
 }
 
+// Pixels per module along the rows of an upright band, or 0 when it shows no bars. Bars and spaces of
+// the pack symbologies average about 1.7 modules, so a module is the span of the transitions divided by
+// 1.7 times their number; the median over a few rows of the middle half.
 double module_along(const cv::Mat& band) {
     std::vector<double> estimates;
     for (double at : {0.35, 0.45, 0.5, 0.55, 0.65}) {
