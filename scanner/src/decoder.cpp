@@ -411,6 +411,11 @@ constexpr double kThinModule = 2.4;
 // once more for DataBar, enlarged this much.
 constexpr double kDataBarEnlargeBelow = 4.4;
 constexpr double kDataBarEnlargement = 2.0;
+// ... and only when the band is long enough for a DataBar Expanded carrying more than a GTIN (an EAN-13 is
+// 95 modules, a plain DataBar 96, a DataBar Expanded with a date and a batch over 200). A plain DataBar
+// reads at its own size; an EAN that did not read would only pay for the extra read.
+constexpr double kDataBarModuleSpread = 1.4;
+constexpr double kDataBarExpandedMinModules = 160;
 
 // Module width (frame pixels) up to which an unread band is also read as it lies in the frame.
 constexpr double kAsItLiesMaxModule = 3.5;
@@ -480,7 +485,8 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     // measures about 1.4 times what it is, and a DataBar Expanded of 2-3 px modules was read at about its
     // own size, where zxing 1.4 loses it at some angles and sampling phases (in a 5-degree sweep, 4 of 72
     // angles at 2 px). Twice its size it reads at nearly all of them.
-    if (module < kDataBarEnlargeBelow && cut.scale < kDataBarEnlargement) {
+    if (module < kDataBarEnlargeBelow && cut.scale < kDataBarEnlargement &&
+        c.along * kDataBarModuleSpread / module >= kDataBarExpandedMinModules) {
         cut.scale = kDataBarEnlargement;
         cut.interpolation = cv::INTER_CUBIC;
         if (auto symbol = read_image(cut_out(full, cut, to_frame), hints().enlarged_databar, to_frame))
