@@ -2,6 +2,7 @@
 #include "scene_eval.hpp"
 
 #include <ZXing/ReadBarcode.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,11 @@ const ZXing::DecodeHints& naive_hints() {
     return hints;
 }
 
+const cv::Mat& handed_over(const cv::Mat& frame, cv::Mat& buffer) {
+    frame.copyTo(buffer);
+    return buffer;
+}
+
 namespace {
 
 void put_bytes(std::string& out, const void* data, std::size_t size) {
@@ -52,97 +58,118 @@ void put_string(std::string& out, const std::string& text) {
     out += text;
 }
 
-bool write_all(int fd, const std::string& bytes) {
-    std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = write(fd, bytes.data() + written, bytes.size() - written);
+bool send_all(int fd, const void* data, std::size_t size) {
+    const char* bytes = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = send(fd, bytes, size, MSG_NOSIGNAL);  // a dead child is an error, not SIGPIPE
         if (n <= 0) return false;
-        written += static_cast<std::size_t>(n);
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
     }
     return true;
 }
 
-// Reads records "index, ms, format, text" until the bytes run out; returns the last complete index + 1.
-std::size_t parse_records(const std::string& bytes, std::vector<NaiveRead>& reads, std::size_t first) {
-    std::size_t at = 0, done = first;
-    auto take = [&](void* into, std::size_t size) {
-        if (at + size > bytes.size()) return false;
-        std::memcpy(into, bytes.data() + at, size);
-        at += size;
-        return true;
-    };
-    auto take_string = [&](std::string& text) {
-        std::uint32_t size = 0;
-        if (!take(&size, sizeof size) || at + size > bytes.size()) return false;
-        text.assign(bytes.data() + at, size);
-        at += size;
-        return true;
-    };
-    for (;;) {
-        std::uint32_t index = 0;
-        double ms = 0;
-        std::string format, text;
-        if (!take(&index, sizeof index) || !take(&ms, sizeof ms) || !take_string(format) ||
-            !take_string(text))
-            break;
-        if (index >= reads.size()) break;
-        reads[index].cpu_ms = ms;
-        reads[index].format = format;
-        reads[index].text = text;
-        done = index + 1;
+bool receive_all(int fd, void* data, std::size_t size) {
+    char* bytes = static_cast<char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::read(fd, bytes, size);
+        if (n <= 0) return false;
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
     }
-    return done;
+    return true;
+}
+
+bool receive_string(int fd, std::string& text) {
+    std::uint32_t size = 0;
+    if (!receive_all(fd, &size, sizeof size)) return false;
+    text.resize(size);
+    return size == 0 || receive_all(fd, text.data(), size);
+}
+
+// The child's loop: an image's size and rows in, its read out, until the socket closes.
+[[noreturn]] void serve_naive_reads(int fd) {
+    cv::Mat buffer;
+    for (;;) {
+        std::int32_t size[2] = {0, 0};
+        if (!receive_all(fd, size, sizeof size) || size[0] <= 0 || size[1] <= 0) _exit(0);
+        buffer.create(size[0], size[1], CV_8UC1);
+        if (!receive_all(fd, buffer.data, buffer.total())) _exit(0);
+        const ZXing::ImageView view(buffer.data, buffer.cols, buffer.rows, ZXing::ImageFormat::Lum,
+                                    static_cast<int>(buffer.step));
+        const double started = thread_cpu_ms();
+        const ZXing::Result result = ZXing::ReadBarcode(view, naive_hints());
+        const double ms = thread_cpu_ms() - started;
+        std::string record;
+        put_bytes(record, &ms, sizeof ms);
+        put_string(record, result.isValid() ? ZXing::ToString(result.format()) : "");
+        put_string(record, result.isValid() ? result.text() : "");
+        if (!send_all(fd, record.data(), record.size())) _exit(3);
+    }
 }
 
 }  // namespace
 
-const cv::Mat& handed_over(const cv::Mat& frame, cv::Mat& buffer) {
-    frame.copyTo(buffer);
-    return buffer;
+NaiveReader::NaiveReader() {
+    start();
 }
 
-std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& frames) {
-    std::vector<NaiveRead> reads(frames.size());
-    std::size_t next = 0;
-    while (next < frames.size()) {
-        int fds[2];
-        if (pipe(fds) != 0) break;
-        const pid_t child = fork();
-        if (child == 0) {
-            close(fds[0]);
-            cv::Mat buffer;
-            for (std::size_t i = next; i < frames.size(); ++i) {
-                const cv::Mat& grey = handed_over(frames[i], buffer);
-                const ZXing::ImageView view(grey.data, grey.cols, grey.rows, ZXing::ImageFormat::Lum,
-                                            static_cast<int>(grey.step));
-                const double started = thread_cpu_ms();
-                const ZXing::Result result = ZXing::ReadBarcode(view, naive_hints());
-                const double ms = thread_cpu_ms() - started;
-                std::string record;
-                const auto index = static_cast<std::uint32_t>(i);
-                put_bytes(record, &index, sizeof index);
-                put_bytes(record, &ms, sizeof ms);
-                put_string(record, result.isValid() ? ZXing::ToString(result.format()) : "");
-                put_string(record, result.isValid() ? result.text() : "");
-                if (!write_all(fds[1], record)) _exit(3);
-            }
-            _exit(0);
-        }
-        close(fds[1]);
-        std::string bytes;
-        char buffer[4096];
-        for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;)
-            bytes.append(buffer, static_cast<std::size_t>(n));
+NaiveReader::~NaiveReader() {
+    stop();
+}
+
+bool NaiveReader::start() {
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return false;
+    const pid_t child = fork();
+    if (child < 0) {
         close(fds[0]);
-        int status = 0;
-        waitpid(child, &status, 0);
-        const std::size_t done = parse_records(bytes, reads, next);
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && done == frames.size()) break;
-        // The library aborted on frame `done`: count it, and carry on with the next one.
-        if (done < reads.size()) reads[done].aborted = true;
-        next = done + 1;
+        close(fds[1]);
+        return false;
+    }
+    if (child == 0) {
+        close(fds[0]);
+        serve_naive_reads(fds[1]);
+    }
+    close(fds[1]);
+    socket_ = fds[0];
+    child_ = child;
+    return true;
+}
+
+void NaiveReader::stop() {
+    if (socket_ >= 0) close(socket_);  // the child sees the socket close and exits
+    if (child_ > 0) waitpid(child_, nullptr, 0);
+    socket_ = child_ = -1;
+}
+
+std::vector<NaiveRead> NaiveReader::read(const std::vector<cv::Mat>& images) {
+    std::vector<NaiveRead> reads(images.size());
+    cv::Mat contiguous;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        if (socket_ < 0 && !start()) {
+            reads[i].aborted = true;
+            continue;
+        }
+        images[i].copyTo(contiguous);
+        const std::int32_t size[2] = {contiguous.rows, contiguous.cols};
+        NaiveRead& read = reads[i];
+        const bool answered = send_all(socket_, size, sizeof size) &&
+                              send_all(socket_, contiguous.data, contiguous.total()) &&
+                              receive_all(socket_, &read.cpu_ms, sizeof read.cpu_ms) &&
+                              receive_string(socket_, read.format) && receive_string(socket_, read.text);
+        if (!answered) {  // the library aborted on this image: count it, and start a fresh child
+            read = NaiveRead{};
+            read.aborted = true;
+            stop();
+        }
     }
     return reads;
+}
+
+std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& images) {
+    static NaiveReader reader;  // one child for the whole process: see NaiveReader
+    return reader.read(images);
 }
 
 SceneRunner::SceneRunner(scanner::TrackingOptions options) : decoder_(options) {}
@@ -169,7 +196,7 @@ ClipOutcome SceneRunner::run(const SceneClip& clip, bool with_naive) {
     if (with_naive) {
         std::vector<cv::Mat> images;
         for (const SceneFrame& frame : clip.frames) images.push_back(frame.grey);
-        naive = read_naively(images);
+        naive = naive_.read(images);
         outcome.naive_ran = true;
     }
     std::vector<int> first_event(expected.size(), -1), event_count(expected.size(), 0);

@@ -20,7 +20,7 @@ namespace medkiosk::test {
 // What plain zxing-cpp (ReadBarcode, tryHarder, tryRotate, the decoders' formats) read in one image, and
 // its thread CPU time. It runs in a child process: Debian's zxing-cpp 1.4 can abort on an assertion (GS1
 // DataBar), and a baseline that takes the benchmark down measures nothing; after an abort the next
-// images get a fresh child.
+// images get a fresh child. read_naively uses one child for the whole process (see NaiveReader).
 struct NaiveRead {
     bool aborted = false;
     double cpu_ms = 0;
@@ -32,6 +32,27 @@ struct NaiveRead {
 // read_naively hands each image over so; time our decoders on images handed over the same way.
 const cv::Mat& handed_over(const cv::Mat& image, cv::Mat& buffer);
 std::vector<NaiveRead> read_naively(const std::vector<cv::Mat>& images);
+
+// The same reads by one child process kept for many calls, each image sent to it over a socket. A fork
+// marks every page of this process copy-on-write, and on these VMs the first write to each afterwards
+// costs about 20 us: a 1080p frame buffer 10 ms. The kiosk's decoder runs in a process that never forks
+// (medkiosk-decoder, started by posix_spawn), so a benchmark that forked before every clip charged the
+// decoder it times for a fork the kiosk never makes. Start it before the decoder's buffers exist; a child
+// that aborted is replaced (a fork again, for the rare clip where zxing-cpp aborts).
+class NaiveReader {
+  public:
+    NaiveReader();
+    ~NaiveReader();
+    NaiveReader(const NaiveReader&) = delete;
+    NaiveReader& operator=(const NaiveReader&) = delete;
+    std::vector<NaiveRead> read(const std::vector<cv::Mat>& images);
+
+  private:
+    bool start();
+    void stop();
+    int socket_ = -1;
+    int child_ = -1;
+};
 
 struct ClipOutcome {
     // The clip's parameters (frames are not kept).
@@ -72,6 +93,7 @@ class SceneRunner {
     ClipOutcome run(const SceneClip& clip, bool with_naive);
 
   private:
+    NaiveReader naive_;  // first: its child is forked before the decoder has buffers (see NaiveReader)
     scanner::TrackingDecoder decoder_;
     scanner::CodeConfirmer confirmer_;
     std::uint64_t clock_ms_ = 0;
