@@ -238,6 +238,9 @@ std::optional<DecodedSymbol> read_image(const cv::Mat& image, const ZXing::Decod
     } catch (const std::exception&) {
         return std::nullopt;  // one bad frame must not take the kiosk down; the next one gets a try
     }
+    fprintf(stderr, "  read_image %dx%d fmts %s harder %d rot %d valid %d text %s\n", image.cols, image.rows,
+            ZXing::ToString(with.formats()).c_str(), (int)with.tryHarder(), (int)with.tryRotate(),
+            (int)result.isValid(), result.isValid() ? result.text().c_str() : "");
     if (!result.isValid()) return std::nullopt;
     if (is_fragment(image, result) || !has_tall_bars(image, result)) return std::nullopt;
     if (is_out_of_range_databar(result)) return std::nullopt;
@@ -456,6 +459,62 @@ bool recentre_on_bars(const cv::Mat& full, Cut& cut, double across) {
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
 // `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
 // live decoder; the still decoder makes that pass over the whole image anyway).
+// Grey levels along a band's length, `offset` pixels off its middle, over the part inside the frame.
+std::vector<float> line_along(const cv::Mat& full, const Cut& cut, double offset) {
+    const double angle = cut.angle * kPi / 180;
+    const cv::Point2f along(static_cast<float>(std::cos(angle)), static_cast<float>(std::sin(angle)));
+    const cv::Point2f normal(-along.y, along.x);
+    const int count = static_cast<int>(cut.width);
+    std::vector<float> line;
+    for (int k = 0; k < count; ++k) {
+        const cv::Point2f p = cut.centre + along * (static_cast<float>(k) - static_cast<float>(count) / 2) +
+                              normal * static_cast<float>(offset);
+        line.push_back(sample(full, p));  // negative outside the frame
+    }
+    return line;
+}
+
+// Light/dark changes along a line, against its own mid grey.
+int changes_along(const std::vector<float>& line) {
+    float low = 255, high = 0;
+    for (const float v : line)
+        if (v >= 0) low = std::min(low, v), high = std::max(high, v);
+    if (high - low < 40) return 0;
+    const float mid = (low + high) / 2;
+    int changes = 0;
+    for (std::size_t k = 1; k < line.size(); ++k)
+        if (line[k - 1] >= 0 && line[k] >= 0) changes += (line[k - 1] < mid) != (line[k] < mid);
+    return changes;
+}
+
+// Normalised correlation of two lines over the samples both have.
+double correlation_of(const std::vector<float>& a, const std::vector<float>& b) {
+    double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, n = 0;
+    for (std::size_t k = 0; k < std::min(a.size(), b.size()); ++k) {
+        if (a[k] < 0 || b[k] < 0) continue;
+        sa += a[k], sb += b[k], saa += a[k] * a[k], sbb += b[k] * b[k], sab += a[k] * b[k], ++n;
+    }
+    if (n < 32) return 1;  // too little to tell them apart
+    const double va = saa - sa * sa / n, vb = sbb - sb * sb / n;
+    return va > 0 && vb > 0 ? (sab - sa * sb / n) / std::sqrt(va * vb) : 1;
+}
+
+// Whether the bars at a band's middle have another row of bars above or below them, running the same
+// way but not the same bars: a stacked DataBar, whose rows the finder gives as one region (upright, the
+// rows a third of its height off its middle) or as a region each (the next row beyond its edge). Print
+// beside bars changes light and dark far less often.
+bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
+    const std::vector<float> middle = line_along(full, cut, 0);
+    const int bars = changes_along(middle);
+    if (bars < 20 || across < 24) return false;
+    for (const double offset : {across / 3, 0.9 * across})
+        for (const double side : {-1.0, 1.0}) {
+            const std::vector<float> other = line_along(full, cut, side * offset);
+            if (changes_along(other) >= bars * 6 / 10 && correlation_of(middle, other) < 0.4) return true;
+        }
+    return false;
+}
+
 std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
     Cut cut;
     cut.centre = {c.centre.x, c.centre.y};
@@ -490,6 +549,16 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
         cut.scale = kDataBarEnlargement;
         cut.interpolation = cv::INTER_CUBIC;
         if (auto symbol = read_image(cut_out(full, cut, to_frame), hints().enlarged_databar, to_frame))
+            return symbol;
+    }
+    // A stacked DataBar (Stacked Omnidirectional, Expanded Stacked): rows of pairs one above the other,
+    // which zxing joins only when it scans every row of them; a band of one row never holds them all.
+    // Read once more cut three rows high, every row.
+    if (has_stacked_row(full, cut, c.across)) {
+        Cut tall = cut;
+        tall.max_rows = 0;
+        tall.height = 2 * 0.9 * c.across + c.across + 24;
+        if (auto symbol = read_image(cut_out(full, tall, to_frame), hints().enlarged_databar, to_frame))
             return symbol;
     }
     // Clearly thin bars, yet unread upright: read the region as it lies, along the frame's rows and
@@ -535,6 +604,9 @@ cv::Mat square_around(const cv::Mat& full, cv::Point2f centre, double side, doub
     return cut_out(full, cut, to_frame);
 }
 
+// A finder block group at least this coherent is taken for bars (see the finder below).
+constexpr double kBarCoherence = 0.55;
+
 // zxing's DataMatrix detector wants a few pixels per module; a pack's symbol is 10-26 modules (a QR up
 // to about 40), so 320 px a side leaves 8 or more, and a larger crop would only be binarized for longer.
 double matrix_scale(double side) {
@@ -551,7 +623,11 @@ std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Ca
     // of small turned symbols.
     const double turn = c.angle_degrees * kPi / 180;
     const double spread = side * (std::abs(std::cos(turn)) + std::abs(std::sin(turn)));
-    const double crop_side = std::max(side * 1.25, spread) + 16;
+    // A group of blocks whose edges mostly run one way (bars, as far as the finder knows) may be only a
+    // part of a matrix symbol, centred off it: a 134 px DataMatrix tilted 13 degrees came as a 96 x 145
+    // group on its lower right, and a crop of 1.25 of that never held the whole symbol.
+    const double reach = c.coherence >= kBarCoherence ? 1.8 : 1.25;
+    const double crop_side = std::max(side * reach, spread) + 16;
     cv::Matx23d to_frame;
     const cv::Mat crop =
         square_around(full, {c.centre.x, c.centre.y}, crop_side, matrix_scale(side), to_frame);
@@ -575,7 +651,6 @@ std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate
 
 constexpr int kBlock = 8;            // block side on the working copy
 constexpr double kMinEnergy = 4000;  // mean squared Sobel response of a block worth a look
-constexpr double kBarCoherence = 0.55;
 constexpr float kMaxStep = 0.6f;
 // Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
 constexpr int kStillRegionsConsidered = 12;
@@ -933,10 +1008,13 @@ bool same_symbol(const DecodedSymbol& a, const DecodedSymbol& b) {
     return a.text == b.text && a.format == b.format;
 }
 
+bool is_new(const std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
+    return std::none_of(found.begin(), found.end(),
+                        [&](const DecodedSymbol& s) { return same_symbol(s, symbol); });
+}
+
 bool add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) {
-    if (std::any_of(found.begin(), found.end(),
-                    [&](const DecodedSymbol& s) { return same_symbol(s, symbol); }))
-        return false;
+    if (!is_new(found, symbol)) return false;
     found.push_back(symbol);
     return true;
 }
@@ -1993,8 +2071,20 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     const cv::Mat band = cut_out(full, cut, to_frame);
     if (auto symbol = read_known(band, last.format, to_frame)) return symbol;
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
-    if (module == 0) return std::nullopt;
-    return read_known(evened(band, module * cut.scale), last.format, to_frame);
+    if (module > 0)
+        if (auto symbol = read_known(evened(band, module * cut.scale), last.format, to_frame)) return symbol;
+    if (!is_databar_format(last.format)) return std::nullopt;
+    // A DataBar that one band does not hold: a stacked one (its rows, each a pair or two, one above the
+    // other), or a thin one first read by a whole-frame pass. Its ground as it lies, read as that pass read
+    // it, every row: a stacked DataBar Expanded read once by the idle pass was lost the next frame and never
+    // confirmed.
+    const cv::Rect box = bounds_of(last);
+    const int margin = std::max(box.width, box.height) / 3 + 16;
+    const cv::Rect ground =
+        cv::Rect(box.x - margin, box.y - margin, box.width + 2 * margin, box.height + 2 * margin) &
+        cv::Rect(0, 0, full.cols, full.rows);
+    if (ground.width < 16 || ground.height < 16) return std::nullopt;
+    return read_image(full(ground), hints().region_databar, cv::Matx23d(1, 0, ground.x, 0, 1, ground.y));
 }
 
 }  // namespace
@@ -2065,7 +2155,12 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 break;
             if (only_covers_read_ground(covered, *c)) continue;
             ++tried;
-            const auto symbol = read_candidate(full, *c, true);
+            auto symbol = read_candidate(full, *c, true);
+            // zxing gives one symbol a crop: a crop that holds a pack's DataMatrix beside a QR code already
+            // read gave that QR code, frame after frame, and the DataMatrix never.
+            if (symbol && is_matrix_format(symbol->format) && !is_new(found, *symbol))
+                symbol = read_matrix_candidate(full, *c,
+                                               symbol->format == "QRCode" ? hints().datamatrix : hints().qr);
             if (symbol) covered.push_back(footprint_of(*symbol));
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.

@@ -85,11 +85,19 @@ TEST_P(scannerSweep, EveryFiveDegreesReadStillAndLive) {
 
 INSTANTIATE_TEST_SUITE_P(
     PackFormats, scannerSweep,
-    ::testing::Values(Sweep{"gs1-datamatrix", 3.5, false, 72, 72}, Sweep{"qr", 3.5, false, 72, 72},
-                      Sweep{"ean13", 2.5, false, 72, 72}, Sweep{"upca", 2.5, false, 72, 72},
-                      Sweep{"ean8", 2.5, false, 72, 72}, Sweep{"code128", 2.5, true, 72, 72},
-                      Sweep{"gs1-128", 2.5, true, 72, 72}, Sweep{"databar", 2.5, false, 72, 72},
-                      Sweep{"databar-expanded", 2.0, true, 72, 72}),
+    // GS1 DataMatrix at 320 degrees and DataBar Expanded at 45 are missed, by main's decoder as by this one,
+    // since each still's noise is drawn from its own seed: it used to come from OpenCV's shared generator,
+    // so each angle's image depended on the angles drawn before it, and these two happened to read.
+    ::testing::Values(
+        Sweep{"gs1-datamatrix", 3.5, false, 71, 71}, Sweep{"qr", 3.5, false, 72, 72},
+        Sweep{"ean13", 2.5, false, 72, 72}, Sweep{"upca", 2.5, false, 72, 72},
+        Sweep{"ean8", 2.5, false, 72, 72}, Sweep{"code128", 2.5, true, 72, 72},
+        Sweep{"gs1-128", 2.5, true, 72, 72}, Sweep{"databar", 2.5, false, 72, 72},
+        Sweep{"databar-expanded", 2.0, true, 71, 71},
+        // Stacked DataBar, which small packs carry: read only cut at the height of all its
+        // rows. The still decoder reads few DataBar Expanded Stacked: its first region read is
+        // often the symbol taken for a matrix one, and its whole-image passes leave DataBar out.
+        Sweep{"databar-stacked", 3.0, false, 69, 69}, Sweep{"databar-expanded-stacked", 3.0, true, 24, 66}),
     [](const ::testing::TestParamInfo<Sweep>& param_info) {
         std::string name = param_info.param.symbology;
         for (char& c : name)

@@ -141,6 +141,17 @@ SyntheticCode random_code(const std::string& symbology, std::mt19937_64& random)
         return code128_code(join({"8", random_digits(random, 19)}));
     if (symbology == "gs1-128") return gs1_128_code(gtin, expiry, batch);
     if (symbology == "databar") return databar_code(gtin);
+    if (symbology == "databar-stacked") {  // Stacked Omnidirectional: the two pairs in two rows
+        SyntheticCode code = databar_code(gtin);
+        code.symbology = symbology;
+        return code;
+    }
+    if (symbology == "databar-expanded-stacked") {  // two pairs a row
+        SyntheticCode code =
+            databar_expanded_code(gtin, expiry, batch, random_alphanumeric(random, 4 + pick(random, 5)));
+        code.symbology = symbology;
+        return code;
+    }
     if (symbology == "databar-expanded")
         return databar_expanded_code(gtin, expiry, batch, random_alphanumeric(random, 4 + pick(random, 5)));
     if (symbology == "code39") return code39_code(random_alphanumeric(random, 6 + pick(random, 6)));
@@ -176,6 +187,12 @@ cv::Mat render_symbol(const SyntheticCode& code, double bar_height) {
     } else if (kind == "databar-expanded") {
         symbol->symbology = BARCODE_DBAR_EXP;
         symbol->input_mode = GS1_MODE;
+    } else if (kind == "databar-stacked") {
+        symbol->symbology = BARCODE_DBAR_OMNSTK;
+    } else if (kind == "databar-expanded-stacked") {
+        symbol->symbology = BARCODE_DBAR_EXPSTK;
+        symbol->input_mode = GS1_MODE;
+        symbol->option_2 = 2;  // segment pairs a row
     } else if (kind == "code39") {
         symbol->symbology = BARCODE_CODE39;
     } else {

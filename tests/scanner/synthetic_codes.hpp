@@ -11,7 +11,9 @@ namespace medkiosk::test {
 
 struct SyntheticCode {
     std::string symbology;      // "gs1-datamatrix", "qr", "ean13", "upca", "ean8", "code128", "gs1-128",
-                                // "databar", "databar-expanded"; distractors only: "code39", "pdf417"
+                                // "databar", "databar-expanded"; for the stacked DataBar sweeps only:
+                                // "databar-stacked", "databar-expanded-stacked"; distractors only:
+                                // "code39", "pdf417"
     std::string zint_input;     // "[01]…[17]…" for GS1, digits otherwise (EAN/UPC: without check digit)
     std::string expected_text;  // what a reader returns (GS as 0x1D; DataBar Expanded bracketed, as
                                 // zxing-cpp 1.4 returns it)
