@@ -506,14 +506,16 @@ std::vector<LabelHit> find_labels(std::string_view compact_line) {
     }
     // "Exp.Mfr.No.20271231", "EXPIRY LICENCE 2026.08": a word between a Latin expiry label and the
     // number after it says the number is that word's, not the expiry.
-    std::erase_if(hits, [&](const LabelHit& hit) {
-        if (hit.key != FieldKey::Expiry || is_cjk_at(upper, hit.begin)) return false;
-        const auto next =
-            std::find_if(hits.begin(), hits.end(), [&](const LabelHit& h) { return h.begin >= hit.end; });
-        return word_before_number(upper, skip_separators(upper, hit.end),
-                                  next == hits.end() ? upper.size() : next->begin);
-    });
-    return hits;
+    std::vector<LabelHit> kept;
+    for (std::size_t h = 0; h < hits.size(); ++h) {
+        const LabelHit& hit = hits[h];
+        const std::size_t stop = h + 1 < hits.size() ? hits[h + 1].begin : upper.size();
+        if (hit.key == FieldKey::Expiry && !is_cjk_at(upper, hit.begin) &&
+            word_before_number(upper, skip_separators(upper, hit.end), stop))
+            continue;
+        kept.push_back(hit);
+    }
+    return kept;
 }
 
 ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options) {
