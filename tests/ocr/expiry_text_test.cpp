@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <random>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -249,6 +251,46 @@ TEST(ExpiryText, LabelsAreFoundAndTold) {
     EXPECT_TRUE(find_labels("PILOT12").empty());
     EXPECT_EQ(find_labels("国药准字H20013062")[0].key, FieldKey::Other);
     EXPECT_TRUE(find_labels("有效成分").empty());
+}
+
+// Red team 31: the reader writes each label it finds followed by the digits after it ("EXP:2026.05"),
+// so a word that only starts like a label gave its number as an expiry.
+bool has_expiry_label(std::string_view compact) {
+    const auto hits = find_labels(compact);
+    return std::any_of(hits.begin(), hits.end(), [](const auto& hit) {
+        return hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom;
+    });
+}
+
+TEST(ExpiryText, AWordThatStartsWithExpIsNoExpiryLabel) {
+    for (const char* line : {"EXPECTORANT2026.05", "EXPRESSDELIVERY2026-11-30", "Exposure2026.08",
+                             "EXPORTLICENCE2026.08.01", "Exp.Mfr.No.20271231", "EXP:Lic.No.2026.08"})
+        EXPECT_FALSE(has_expiry_label(line)) << line;
+    // The label as it is printed, glued to its value or running on into a longer form of itself.
+    for (const char* line : {"EXP2029-03", "EXP:2029-03", "Exp.2029-03", "EXP20290315", "Exp.Date:2029-03",
+                             "EXPDATE2029-03", "ExpiryDate:2029-03", "EXPIRES2029-03", "Expiration2029-03"})
+        EXPECT_TRUE(has_expiry_label(line)) << line;
+    // A label whose value is not printed there still says a printed date exists.
+    EXPECT_TRUE(parse_expiry_text("EXP. see crimp\nMFG 2025.01.20\nLOT 20270120").printed_expiry_unread);
+    const auto reading = parse_expiry_text("EXPIRES 2029-03");
+    ASSERT_TRUE(reading.expiry);
+    EXPECT_EQ(*reading.expiry, (Date{2029, 3, 31}));
+}
+
+TEST(ExpiryText, ALicencesValidityOrAPhraseAboutTheExpiryIsNoExpiryLabel) {
+    for (const char* line :
+         {"药品生产许可证有效期至2028年12月31日", "注册证有效期至2030.06.30", "证书有效期至2030.06.30",
+          "营业执照有效期至2030.06.30", "有效期满前请勿丢弃2026.03", "请在有效期内使用2026.03"})
+        EXPECT_FALSE(has_expiry_label(line)) << line;
+    EXPECT_FALSE(
+        parse_expiry_text("布洛芬片\n药品生产许可证有效期至 2028年12月31日\n生产日期 2025年01月05日").expiry);
+    // The medicine's own expiry on the same face is still read.
+    const auto reading =
+        parse_expiry_text("生产日期 2024.03.01\n有效期至 2026.02\n注册证有效期至 2030.06.30");
+    ASSERT_TRUE(reading.expiry);
+    EXPECT_EQ(*reading.expiry, (Date{2026, 2, 28}));
+    EXPECT_TRUE(has_expiry_label("有效期至2027.01"));
+    EXPECT_TRUE(has_expiry_label("有效期:2027.01"));
 }
 
 TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {

@@ -296,6 +296,40 @@ std::optional<KeyWord> fuzzy_label_at(std::string_view text, std::size_t at) {
     return found;
 }
 
+bool is_ascii_letter(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+
+bool exp_runs_on_into_label(std::string_view upper, std::size_t after) {
+    return upper.compare(after, 2, "IR") == 0 || upper.compare(after, 1, "D") == 0;
+}
+
+// 有效期 followed by 满 (expiry reached), 内 (within), 前 / 后 (before / after), 已 (already).
+bool is_expiry_phrase_tail(std::string_view character) {
+    return character == "满" || character == "内" || character == "前" || character == "后" ||
+           character == "已";
+}
+
+// Bytes of a document's name (…证, …证书, 执照) right before `at`, not reaching back before `floor`.
+std::size_t document_prefix_before(std::string_view upper, std::size_t at, std::size_t floor) {
+    for (const std::string_view prefix :
+         {std::string_view("证书"), std::string_view("证"), std::string_view("照")})
+        if (at >= floor + prefix.size() && upper.substr(at - prefix.size(), prefix.size()) == prefix)
+            return prefix.size();
+    return 0;
+}
+
+// Whether [at, stop) has a Latin word (two letters or more, "DATE" aside) before its first digit.
+bool word_before_number(std::string_view upper, std::size_t at, std::size_t stop) {
+    if (upper.compare(at, 4, "DATE") == 0) at = skip_separators(upper, at + 4);
+    int letters = 0;
+    for (std::size_t i = at; i < stop && i < upper.size(); ++i) {
+        if (is_digit(upper[i])) return letters >= 2;
+        if (is_ascii_letter(upper[i])) ++letters;
+    }
+    return false;
+}
+
 std::string trim(std::string_view text) {
     std::size_t begin = 0, end = text.size();
     while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
@@ -439,11 +473,49 @@ std::vector<LabelHit> find_labels(std::string_view compact_line) {
             i += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
             continue;
         }
-        const std::size_t length = matched->text.size();
-        hits.push_back(LabelHit{matched->key, i, i + length, std::string(matched->text), exact});
-        i += length;
+        std::size_t end = i + matched->text.size();
+        if (matched->latin && matched->key == FieldKey::Expiry && end < upper.size() &&
+            is_ascii_letter(upper[end])) {
+            // EXP running on into EXPIRES, EXPIRATION, EXPDT is the label; into any other word
+            // (EXPECTORANT, EXPRESS, EXPORT, EXPOSURE) it is that word, and the number after it is not an
+            // expiry.
+            if (!exp_runs_on_into_label(upper, end)) {
+                i = end;
+                continue;
+            }
+            while (end < upper.size() && is_ascii_letter(upper[end])) ++end;
+        }
+        if (!matched->latin && (matched->key == FieldKey::Expiry || matched->key == FieldKey::InvalidFrom)) {
+            // 有效期满 (前请勿丢弃), 有效期内: a phrase about the expiry, not its label. 许可证有效期至,
+            // 注册证有效期至: a licence's validity. Told as another label so that its date is never
+            // taken for the medicine's, nor for the value of a label next to it.
+            const std::size_t prefix = document_prefix_before(upper, i, hits.empty() ? 0 : hits.back().end);
+            const bool phrase = upper.compare(i, 9, "有效期") == 0 && i + 12 <= upper.size() &&
+                                is_expiry_phrase_tail(upper.substr(i + 9, 3));
+            if (prefix > 0 || phrase) {
+                const std::size_t begin = i - prefix;
+                if (phrase) end = std::max(end, i + 12);
+                hits.push_back(
+                    LabelHit{FieldKey::Other, begin, end, upper.substr(begin, end - begin), exact});
+                i = end;
+                continue;
+            }
+        }
+        hits.push_back(LabelHit{matched->key, i, end, std::string(matched->text), exact});
+        i = end;
     }
-    return hits;
+    // "Exp.Mfr.No.20271231", "EXPIRY LICENCE 2026.08": a word between a Latin expiry label and the
+    // number after it says the number is that word's, not the expiry.
+    std::vector<LabelHit> kept;
+    for (std::size_t h = 0; h < hits.size(); ++h) {
+        const LabelHit& hit = hits[h];
+        const std::size_t stop = h + 1 < hits.size() ? hits[h + 1].begin : upper.size();
+        if (hit.key == FieldKey::Expiry && !is_cjk_at(upper, hit.begin) &&
+            word_before_number(upper, skip_separators(upper, hit.end), stop))
+            continue;
+        kept.push_back(hit);
+    }
+    return kept;
 }
 
 ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options) {

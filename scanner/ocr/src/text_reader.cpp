@@ -115,6 +115,11 @@ bool has_cjk(const std::string& text) {
                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
+bool has_date_characters(const std::string& text) {
+    return text.find("年") != std::string::npos || text.find("月") != std::string::npos ||
+           text.find("日") != std::string::npos;
+}
+
 bool is_digit_text(const std::string& text) {
     return text.size() == 1 && text[0] >= '0' && text[0] <= '9';
 }
@@ -518,7 +523,10 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     readings.push_back(compact_of(label_value));
     readings.push_back(
         compact_of(chinese_.recognise(dotted ? detail::join_dots(part) : view.normalised, charset).compact));
-    const bool digits_only = charset == Charset::DateValue && !has_cjk(readings[0]) && !has_cjk(readings[1]);
+    // Only 年 月 日 make a value Chinese: the label pass reads rough print (inkjet) as any characters
+    // at all, and its stray ones must not keep the value from the Latin model.
+    const bool digits_only =
+        charset == Charset::DateValue && !has_date_characters(readings[0]) && !has_cjk(readings[1]);
     if (digits_only && latin_.ready) {
         for (const double sigma : {dotted ? 1.4 : 1.0, 2.0}) {
             cv::Mat soft;

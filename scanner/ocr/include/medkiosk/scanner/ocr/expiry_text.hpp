@@ -43,6 +43,9 @@ struct LabelHit {
 // The labels in one line of text with no whitespace in it (OCR spaces CJK characters apart: remove
 // it first). Latin labels match any case and not inside a word ("PILOT"). A 4-character Chinese
 // label still matches with one character misread, unless that would also make it another label.
+// Not an expiry label: EXP starting another word (EXPECTORANT, EXPORT) or followed by another word
+// before its number (Exp.Mfr.No.), nor 有效期 after a document's name (许可证有效期至) or in a phrase
+// (有效期满, 有效期内): those are told as FieldKey::Other.
 std::vector<LabelHit> find_labels(std::string_view compact_line);
 
 struct ExpiryReading {
