@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sstream>
 
 #include "label_faces.hpp"
@@ -91,6 +95,69 @@ TEST(OcrCli, ATessdataPrefixWithoutModelsIsReported) {
                           {"TESSDATA_PREFIX=" + dir.path().string()});
     EXPECT_EQ(result.exit_code, 1);
     EXPECT_NE(result.err.find("TESSDATA_PREFIX"), std::string::npos) << result.err;
+}
+
+// Labels 生产日期 / 有效期至 / 产品批号 printed in a column, their values stamped beside them by a coder
+// misregistered by a fraction of the line pitch (64 px): shifted up, the batch number sat beside
+// 有效期至 and was proposed as the expiry; shifted down, the production date was (red team, finding
+// F2). The right date or nothing; in register the expiry is read. Rendered like the red team's
+// gen_inkjet.sh, with the values of its seed-31 faces and a small roll.
+TEST(OcrCli, ValuesStampedOutOfRegisterWithTheirLabelsAreNeverTakenAsTheExpiry) {
+    const auto fonts = test::ocr::find_label_fonts();
+    const auto chinese =
+        std::find_if(fonts.begin(), fonts.end(), [](const auto& f) { return f.has_chinese; });
+    const auto latin = std::find_if(fonts.begin(), fonts.end(),
+                                    [](const auto& f) { return f.family.find("Mono") != std::string::npos; });
+    ASSERT_TRUE(chinese != fonts.end() && latin != fonts.end()) << "run deploy/setup.sh: face fonts missing";
+    auto label_font = cv::freetype::createFreeType2();
+    label_font->loadFontData(chinese->file, chinese->face_index);
+    auto value_font = cv::freetype::createFreeType2();
+    value_font->loadFontData(latin->file, latin->face_index);
+    test::TempDir dir;
+    struct Stamp {
+        int shift_px;
+        double roll_degrees;
+        std::string production, expiry, batch, expected;
+    };
+    const std::vector<Stamp> stamps{
+        {0, 1, "2024.06.18", "2026.08.22", "20271019", "2026-08-22"},
+        {-45, 0, "2024.08.13", "2026.06.27", "20271011", "2026-06-27"},
+        {-45, 1, "2024.04.18", "2026.09.21", "20271019", "2026-09-21"},
+        {45, -1, "2024.01.16", "2026.01.21", "20271121", "2026-01-21"},
+        {45, 2, "2024.09.16", "2026.05.21", "20271012", "2026-05-21"},
+        {60, 0, "2024.07.12", "2026.01.26", "20271111", "2026-01-26"},
+    };
+    std::vector<std::string> files;
+    for (const Stamp& stamp : stamps) {
+        cv::Mat face(720, 1280, CV_8UC3, cv::Scalar(230, 238, 240));
+        label_font->putText(face, "阿莫西林胶囊", {120, 120}, 46, cv::Scalar::all(25), -1, cv::LINE_AA, true);
+        const std::array<std::string, 3> labels{"生产日期：", "有效期至：", "产品批号："};
+        const std::array<std::string, 3> values{stamp.production, stamp.expiry, stamp.batch};
+        for (int row = 0; row < 3; ++row) {
+            const int baseline = 220 + 64 * row;
+            label_font->putText(face, labels[static_cast<std::size_t>(row)], {120, baseline}, 34,
+                                cv::Scalar::all(25), -1, cv::LINE_AA, true);
+            value_font->putText(face, values[static_cast<std::size_t>(row)], {380, baseline + stamp.shift_px},
+                                32, cv::Scalar(60, 30, 30), -1, cv::LINE_AA, true);
+        }
+        cv::Mat rolled;
+        cv::warpAffine(face, rolled, cv::getRotationMatrix2D({640, 360}, stamp.roll_degrees, 1.0),
+                       face.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        files.push_back((dir.path() / ("stamp" + std::to_string(files.size()) + ".jpg")).string());
+        ASSERT_TRUE(cv::imwrite(files.back(), rolled, {cv::IMWRITE_JPEG_QUALITY, 90}));
+    }
+    std::vector<std::string> args{"ocr", "--json", "--lines"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto result = test::run_ctl(args);
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), stamps.size()) << result.err;
+    EXPECT_EQ(lines[0].value("expiry", ""), stamps[0].expected) << "in register: " << lines[0].dump();
+    for (std::size_t i = 1; i < stamps.size(); ++i) {
+        if (lines[i].contains("expiry")) {
+            EXPECT_EQ(lines[i]["expiry"], stamps[i].expected)
+                << "values stamped " << stamps[i].shift_px << " px off their labels: " << lines[i].dump();
+        }
+    }
 }
 
 }  // namespace

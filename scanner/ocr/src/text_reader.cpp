@@ -381,6 +381,8 @@ class FrameReading {
     std::string vote(const ValueView& view, Charset charset, const std::string& label_value);
     std::string read_value(std::size_t index, std::size_t h, cv::Mat& picture);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
+    bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
+                                   float label_to) const;
     void finish(std::size_t index);
     void find_label_for(std::size_t index);
     bool enough_so_far();
@@ -643,8 +645,11 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     }
     std::sort(right.begin(), right.end());
     std::sort(below.begin(), below.end());
+    const bool gives_expiry = hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom;
     std::vector<std::size_t> tries;
-    if (!right.empty()) tries.push_back(right.front().second);
+    if (!right.empty() &&
+        !(gives_expiry && beside_value_is_ambiguous(index, right.front().second, label_from, label_to)))
+        tries.push_back(right.front().second);
     // Under a table's header row the nearest line may be the next column's cell (or a fragment of one):
     // the second nearest is tried too.
     for (std::size_t b = 0; b < below.size() && b < 2; ++b) tries.push_back(below[b].second);
@@ -709,6 +714,48 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         return chosen;
     }
     return {};
+}
+
+// Whether value line `value`, beside the label of line `index` (spanning [label_from, label_to] along
+// it), may be another label's. Values stamped apart from their printed labels (an inkjet coder beside a
+// printed column of 生产日期 / 有效期至 / 批号) can be misregistered by a line or more: then each value
+// sits beside its neighbour's label, the production date or the batch number beside 有效期至. Such a
+// value is not trusted when a label of the column lies nearer to it than this one, or when the columns
+// are out of step: a label of the column with no value beside it while a value of the other column
+// has no label beside it. Missing the expiry then is safe; taking a neighbour's value is a wrong date.
+bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
+                                             float label_to) const {
+    const detail::LineBox& label = lines_[index].box;
+    const float tall = label.height;
+    const cv::Point2f value_at = relative(label, lines_[value].box);
+    const float value_from = value_at.x - lines_[value].box.length / 2;
+    const float value_to = value_at.x + lines_[value].box.length / 2;
+    // Heights across the label's line of the label column's lines and the value column's lines.
+    std::vector<float> label_column{0.0f}, value_column{value_at.y};
+    for (std::size_t j = 0; j < lines_.size(); ++j) {
+        if (j == index || j == value) continue;
+        const detail::LineBox& other = lines_[j].box;
+        if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
+        const cv::Point2f at = relative(label, other);
+        const float from = at.x - other.length / 2, to = at.x + other.length / 2;
+        // The value column reaches further: misregistered by a line, its last value lies a line past
+        // the label column's last label.
+        if (from < label_to && to > label_from) {
+            if (std::abs(at.y) < 2.8f * tall) label_column.push_back(at.y);
+        } else if (from < value_to && to > value_from && std::abs(at.y) < 4.0f * tall) {
+            value_column.push_back(at.y);
+        }
+    }
+    const float beside = 0.6f * tall;
+    for (std::size_t l = 1; l < label_column.size(); ++l)
+        if (std::abs(label_column[l] - value_at.y) <= std::abs(value_at.y) + 0.15f * tall) return true;
+    const auto alone = [beside](const std::vector<float>& ys, const std::vector<float>& others) {
+        return std::any_of(ys.begin(), ys.end(), [&](float y) {
+            return std::none_of(others.begin(), others.end(),
+                                [&](float o) { return std::abs(o - y) < beside; });
+        });
+    };
+    return alone(label_column, value_column) && alone(value_column, label_column);
 }
 
 // The line's text for the parser: each label as printed, followed by the value the value pass read.
