@@ -238,9 +238,6 @@ std::optional<DecodedSymbol> read_image(const cv::Mat& image, const ZXing::Decod
     } catch (const std::exception&) {
         return std::nullopt;  // one bad frame must not take the kiosk down; the next one gets a try
     }
-    fprintf(stderr, "  read_image %dx%d fmts %s harder %d rot %d valid %d text %s\n", image.cols, image.rows,
-            ZXing::ToString(with.formats()).c_str(), (int)with.tryHarder(), (int)with.tryRotate(),
-            (int)result.isValid(), result.isValid() ? result.text().c_str() : "");
     if (!result.isValid()) return std::nullopt;
     if (is_fragment(image, result) || !has_tall_bars(image, result)) return std::nullopt;
     if (is_out_of_range_databar(result)) return std::nullopt;
@@ -456,9 +453,6 @@ bool recentre_on_bars(const cv::Mat& full, Cut& cut, double across) {
     return true;
 }
 
-// A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
-// `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
-// live decoder; the still decoder makes that pass over the whole image anyway).
 // Grey levels along a band's length, `offset` pixels off its middle, over the part inside the frame.
 std::vector<float> line_along(const cv::Mat& full, const Cut& cut, double offset) {
     const double angle = cut.angle * kPi / 180;
@@ -515,6 +509,9 @@ bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
     return false;
 }
 
+// A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
+// `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
+// live decoder; the still decoder makes that pass over the whole image anyway).
 std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
     Cut cut;
     cut.centre = {c.centre.x, c.centre.y};
