@@ -22,6 +22,7 @@
 #include "image_file_internal.hpp"
 #include "medkiosk/scanner/demo_source.hpp"
 #include "medkiosk/scanner/image_file.hpp"
+#include "medkiosk/scanner/video_frames.hpp"
 #include "pacer.hpp"
 
 namespace medkiosk::scanner {
@@ -96,35 +97,39 @@ class VideoSource final : public FrameSource {
         if (fps <= 0) fps = capture_.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
         pacer_.set_fps(fps);
-        if (!container_damage.empty()) note_damage(container_damage);
+        note_damage(container_damage);
     }
     std::optional<Frame> next() override {
         try {
             cv::Mat image;
-            if (!capture_.read(image) || image.empty()) {
-                if (sequence_ == 0) {
+            while (!read(image)) {
+                if (tally_.undecodable()) continue;  // a damaged frame: the next one may be whole
+                if (tally_.frames() == 0) {
                     const std::string damage = check_mp4_boxes(spec_.location);
-                    error_ = "video " + spec_.location + " has no readable frames" +
+                    error_ = "video " + spec_.location +
+                             (sequence_ == 0 ? std::string(" has no readable frames")
+                                             : std::string(" has no readable frames any more (replaced or "
+                                                           "damaged while it was being played)")) +
                              (damage.empty() ? std::string(" (damaged or empty)") : ": " + damage) + ".";
                     return std::nullopt;
                 }
+                note_damage(tally_.passed_over_message());
                 // FFmpeg reads a cut file up to the cut without an error: only the declared frame count
                 // tells, and the codes after the cut would silently never be seen.
-                note_damage(
-                    check_video_frame_count(frames_this_pass_, capture_.get(cv::CAP_PROP_FRAME_COUNT)));
+                note_damage(check_video_frame_count(tally_.frames(), capture_.get(cv::CAP_PROP_FRAME_COUNT)));
                 if (!spec_.loop) {
                     finished_ = true;
                     return std::nullopt;
                 }
                 // Seeking is unreliable for some containers; reopening always starts at frame 0.
                 capture_.release();
-                frames_this_pass_ = 0;
-                if (!capture_.open(spec_.location) || !capture_.read(image) || image.empty()) {
+                tally_.restart();
+                if (!capture_.open(spec_.location)) {
                     error_ = "video " + spec_.location + " could not be reopened at its end.";
                     return std::nullopt;
                 }
             }
-            ++frames_this_pass_;
+            tally_.decoded();
             pacer_.wait();
             return to_frame(image, ++sequence_);
         } catch (const cv::Exception& e) {
@@ -138,22 +143,31 @@ class VideoSource final : public FrameSource {
     std::vector<std::string> take_skipped() override { return std::exchange(damage_notes_, {}); }
 
   private:
-    // Once per source: a looping demo video would otherwise repeat it every pass.
+    // A frame whose data is damaged throws from some decoders; it is passed over like one that is not
+    // returned at all.
+    bool read(cv::Mat& image) {
+        try {
+            return capture_.read(image) && !image.empty();
+        } catch (const cv::Exception&) {
+            return false;
+        }
+    }
+
+    // Each once per source: a looping demo video would otherwise repeat it every pass.
     void note_damage(const std::string& damage) {
-        if (damage.empty() || damage_noted_) return;
-        damage_noted_ = true;
+        if (damage.empty() || !damage_noted_.insert(damage).second) return;
         damage_notes_.push_back(spec_.location + ": " + damage);
     }
 
     cv::VideoCapture capture_;
     SourceSpec spec_;
     detail::Pacer pacer_;
+    VideoFrameTally tally_;
     std::string error_;
     std::vector<std::string> damage_notes_;
-    bool damage_noted_ = false;
+    std::set<std::string> damage_noted_;
     bool finished_ = false;
     std::uint64_t sequence_ = 0;
-    long long frames_this_pass_ = 0;
 };
 
 class ImageFolderSource final : public FrameSource {

@@ -369,14 +369,14 @@ std::string check_mp4_boxes(const fs::path& path) {
     return {};
 }
 
-std::string check_video_frame_count(long long frames_read, double frames_declared) {
+std::string check_video_frame_count(long long frames_reached, double frames_declared) {
     if (!(frames_declared > 0) || frames_declared > 1e9) return {};  // not declared, or nonsense
     const auto declared = static_cast<long long>(frames_declared + 0.5);
-    if (frames_read + 1 + declared / 100 >= declared) return {};
-    return "video is cut short (truncated or damaged): " + std::to_string(frames_read) + " of the " +
-           std::to_string(declared) +
-           " frames it declares could be read, so codes after the cut were not seen; copy the recording "
-           "again";
+    if (frames_reached + 1 + declared / 100 >= declared) return {};
+    return "video is cut short (truncated or damaged): no frame after frame " +
+           std::to_string(frames_reached - 1) + " (counted from 0) could be read, of the " +
+           std::to_string(declared) + " it declares, so codes in the last " +
+           std::to_string(declared - frames_reached) + " frames were not seen; copy the recording again";
 }
 
 namespace detail {

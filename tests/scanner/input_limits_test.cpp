@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <sstream>
 #include <thread>
@@ -23,8 +24,10 @@
 #include "medkiosk/scanner/image_file.hpp"
 #include "medkiosk/scanner/parse.hpp"
 #include "medkiosk/scanner/scan_pipeline.hpp"
+#include "scene_generator.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
+#include "synthetic_codes.hpp"
 
 namespace fs = std::filesystem;
 using namespace medkiosk::scanner;
@@ -110,6 +113,39 @@ ImageSize size_of(const std::string& bytes) {
 
 std::string error_of(const std::variant<ImageSize, std::string>& result) {
     return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : "(no error)";
+}
+
+// An MJPEG AVI of `frames` (grey or BGR, all one size) at 10 frames a second, as a camera app writes.
+void write_mjpeg_video(const fs::path& path, const std::vector<cv::Mat>& frames) {
+    cv::VideoWriter writer(path.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10,
+                           frames.front().size());
+    ASSERT_TRUE(writer.isOpened()) << path;
+    for (const cv::Mat& frame : frames) {
+        cv::Mat bgr = frame;
+        if (frame.channels() == 1) cv::cvtColor(frame, bgr, cv::COLOR_GRAY2BGR);
+        writer.write(bgr);
+    }
+}
+
+// Zeroes the JPEG data of frames [first, end) of an MJPEG AVI, every chunk keeping its place and size:
+// frames damaged in a file that is not cut (red team F8).
+void zero_mjpeg_frames(const fs::path& path, std::size_t first, std::size_t end) {
+    std::string bytes;
+    {
+        std::ifstream in(path, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    std::vector<std::size_t> chunks;  // each frame's '00dc' chunk, whose data starts with a JPEG's FF D8
+    for (std::size_t at = bytes.find("00dc"); at != std::string::npos; at = bytes.find("00dc", at + 4))
+        if (at + 10 <= bytes.size() && bytes.compare(at + 8, 2, "\xFF\xD8") == 0) chunks.push_back(at);
+    ASSERT_GE(chunks.size(), end) << path;
+    for (std::size_t k = first; k < end; ++k) {
+        std::uint32_t size = 0;
+        for (int i = 3; i >= 0; --i) size = size << 8 | static_cast<std::uint8_t>(bytes[chunks[k] + 4 + i]);
+        ASSERT_LE(chunks[k] + 8 + size, bytes.size());
+        std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(chunks[k] + 8), size, '\0');
+    }
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
 TEST(scannerImageFile, EachFormatsHeaderGivesItsSize) {
@@ -504,6 +540,127 @@ TEST(scannerCliInputs, TheKiosksSourcesSayOnceThatAFileIsCutShort) {
     }
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_NE(notes[0].find("cut.jpg: JPEG is cut short"), std::string::npos) << notes[0];
+}
+
+// Red team F8: frames damaged in the middle of a recording that is not cut ended the scan there, called
+// the file cut short and lost every code after them. They are passed over and named once; a file that is
+// garbage from some point to its end is given up on after a bounded number of tries, as cut short.
+TEST(scannerCliInputs, ScanPassesOverDamagedFramesInAVideoAndReadsOnToItsEnd) {
+    medkiosk::test::TempDir dir;
+    const std::string trace = "85954733826049603359";
+    const cv::Mat blank(600, 800, CV_8UC1, cv::Scalar(230));
+    std::vector<cv::Mat> frames(80, blank);
+    for (std::size_t k = 20; k < 23; ++k)
+        frames[k] = medkiosk::test::make_still(medkiosk::test::code128_code(trace), 0, 4, 800, 600, 81);
+    for (std::size_t k = 50; k < 53; ++k)
+        frames[k] =
+            medkiosk::test::make_still(medkiosk::test::ean13_code("690123456789"), 0, 4, 800, 600, 82);
+    const fs::path whole = dir.path() / "whole.avi";
+    write_mjpeg_video(whole, frames);
+    const fs::path damaged = dir.path() / "damaged.avi";
+    fs::copy_file(whole, damaged);
+    zero_mjpeg_frames(damaged, 20, 23);
+    const fs::path garbage_tail = dir.path() / "garbage-tail.avi";
+    fs::copy_file(whole, garbage_tail);
+    zero_mjpeg_frames(garbage_tail, 60, 80);
+
+    // The codes a scan confirmed, by text, with the frame each was confirmed at.
+    auto codes_of = [](const std::vector<json>& lines) {
+        std::map<std::string, long long> found;
+        for (const json& line : lines)
+            for (const json& code : line.value("codes", json::array()))
+                found[code["text"].get<std::string>()] = line["frame"].get<long long>();
+        return found;
+    };
+    const auto clean = medkiosk::test::run_ctl({"scan", "--json", whole.string()});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out;
+    EXPECT_EQ(codes_of(json_lines(clean.out)).size(), 2u)
+        << "both codes read in the whole file: " << clean.out;
+
+    const auto result = medkiosk::test::run_ctl({"scan", "--json", damaged.string()});
+    EXPECT_EQ(result.exit_code, 1) << "codes may have been lost: not a clean read; " << result.out;
+    const auto lines = json_lines(result.out);
+    ASSERT_FALSE(lines.empty()) << result.out;
+    const auto found = codes_of(lines);
+    ASSERT_EQ(found.count("6901234567892"), 1u) << "the EAN-13 after the damaged frames: " << result.out;
+    EXPECT_GE(found.at("6901234567892"), 50) << "frames keep their numbers in the file past the damage";
+    EXPECT_EQ(found.count(trace), 0u) << "shown only in the damaged frames: " << result.out;
+    const json& summary = lines.back();
+    EXPECT_EQ(summary["frames"], 80) << "read to the end: " << result.out;
+    EXPECT_EQ(summary["frames_passed_over"], 3) << result.out;
+    const std::string error = summary.value("error", "");
+    EXPECT_NE(error.find("3 frames could not be decoded and were passed over (frames 20-22"),
+              std::string::npos)
+        << error;
+    EXPECT_EQ(error.find("cut short"), std::string::npos) << "the file is whole: " << error;
+    EXPECT_FALSE(summary.contains("frames_declared")) << result.out;
+
+    const auto readable = medkiosk::test::run_ctl({"scan", damaged.string()});
+    EXPECT_EQ(readable.exit_code, 1);
+    const std::string said = damaged.string() + ": video is damaged: 3 frames";
+    const std::size_t at = readable.err.find(said);
+    EXPECT_NE(at, std::string::npos) << readable.err;
+    EXPECT_EQ(readable.err.find(said, at + 1), std::string::npos) << "said once: " << readable.err;
+
+    const auto tail = medkiosk::test::run_ctl({"scan", "--json", garbage_tail.string()});
+    EXPECT_FALSE(tail.timed_out) << "reading must give up on a file that is garbage to its end";
+    EXPECT_EQ(tail.exit_code, 1) << tail.out;
+    const auto tail_lines = json_lines(tail.out);
+    ASSERT_FALSE(tail_lines.empty()) << tail.out;
+    EXPECT_EQ(codes_of(tail_lines).count("6901234567892"), 1u) << "read before the garbage: " << tail.out;
+    EXPECT_EQ(tail_lines.back()["frames"], 60) << tail.out;
+    EXPECT_NE(
+        tail_lines.back()
+            .value("error", "")
+            .find("cut short (truncated or damaged): no frame after frame 59 (counted from 0) could be read, "
+                  "of the 80"),
+        std::string::npos)
+        << tail.out;
+}
+
+// The kiosk's video source passes over the same damaged frames, plays on to the end and round again,
+// and says once which frames it passed over, not that the file is cut short.
+TEST(scannerCliInputs, TheKiosksVideoSourcePassesOverDamagedFramesAndSaysSoOnce) {
+    medkiosk::test::TempDir dir;
+    std::vector<cv::Mat> frames;
+    cv::RNG rng(8);
+    for (int i = 0; i < 40; ++i) {
+        cv::Mat frame(240, 320, CV_8UC3);
+        rng.fill(frame, cv::RNG::UNIFORM, 0, 255);
+        frames.push_back(frame);
+    }
+    const fs::path damaged = dir.path() / "damaged.avi";
+    write_mjpeg_video(damaged, frames);
+    zero_mjpeg_frames(damaged, 10, 13);
+
+    for (const bool loop : {false, true}) {
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = damaged.string();
+        spec.loop = loop;
+        spec.fps = 500;
+        OpenedSource opened = open_source(spec);
+        ASSERT_TRUE(opened.source) << opened.error;
+        int played = 0;
+        std::vector<std::string> notes;
+        for (int i = 0; i < 3 * 37 + 5; ++i) {
+            const bool got = opened.source->next().has_value();
+            for (std::string& note : opened.source->take_skipped()) notes.push_back(std::move(note));
+            if (!got) {
+                EXPECT_TRUE(opened.source->finished()) << opened.source->error();
+                break;
+            }
+            ++played;
+        }
+        EXPECT_EQ(played, loop ? 3 * 37 + 5 : 37) << "every whole frame, loop " << loop;
+        ASSERT_EQ(notes.size(), 1u) << "said once, loop " << loop << (notes.empty() ? "" : ": " + notes[0]);
+        EXPECT_NE(
+            notes[0].find(damaged.string() + ": video is damaged: 3 frames could not be decoded and were "
+                                             "passed over (frames 10-12"),
+            std::string::npos)
+            << notes[0];
+        EXPECT_EQ(notes[0].find("cut short"), std::string::npos) << notes[0];
+    }
 }
 
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {

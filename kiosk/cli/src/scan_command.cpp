@@ -24,6 +24,7 @@
 #include "medkiosk/scanner/decode_worker.hpp"
 #include "medkiosk/scanner/image_file.hpp"
 #include "medkiosk/scanner/parse.hpp"
+#include "medkiosk/scanner/video_frames.hpp"
 #include "pack_json.hpp"
 
 namespace medkiosk::cli {
@@ -243,13 +244,17 @@ class Scanner {
         decoder_.reset_live();  // the live pipeline's decoder, following codes from this video's start
         const Clock::time_point start{};
         std::vector<double> decode_ms;
-        long long frame_index = 0;
+        scanner::VideoFrameTally tally;
         std::string stopped;  // why the frames ended before the file's end, if they did
         cv::Mat image;
-        for (;; ++frame_index) {
+        for (;;) {
+            if (!read_frame(capture, image)) {
+                if (tally.undecodable()) continue;  // a damaged frame: the next one may be whole
+                break;
+            }
+            const long long frame_index = tally.decoded();
             std::uint8_t* shared = nullptr;
             try {
-                if (!capture.read(image) || image.empty()) break;
                 if (std::uint64_t(image.cols) * std::uint64_t(image.rows) > max_pixels_) {
                     report_error(path, scanner::check_image_pixels({"video frame", image.cols, image.rows},
                                                                    max_pixels_));
@@ -266,8 +271,9 @@ class Scanner {
                 else
                     image.copyTo(grey);
             } catch (const cv::Exception& e) {
-                stopped = "video frame " + std::to_string(frame_index) +
-                          " could not be decoded, so the frames after it were not read: " + e.what();
+                stopped =
+                    "video frame " + std::to_string(frame_index) +
+                    " could not be converted for decoding, so the frames after it were not read: " + e.what();
                 break;
             }
             const auto started = Clock::now();
@@ -288,29 +294,48 @@ class Scanner {
                 print_readable(path, confirmed, frame_index);
             }
         }
+        const long long frames = tally.frames();
         const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
-        if (stopped.empty()) stopped = scanner::check_video_frame_count(frame_index, frames_declared);
-        if (frame_index == 0)
+        if (stopped.empty()) stopped = scanner::check_video_frame_count(frames, frames_declared);
+        if (frames == 0)
             return report_error(
                 path, stopped.empty() ? "video has no readable frames (damaged or empty)" : stopped);
-        // FFmpeg reads a cut file up to the cut without an error: only the frame count tells.
-        if (!stopped.empty()) failed_ = true;
+        // Frames passed over and a cut are each said once, in the summary, and make the scan a failure:
+        // FFmpeg reads past the one and up to the other without an error.
+        std::vector<std::string> damage;
+        if (std::string passed_over = tally.passed_over_message(); !passed_over.empty())
+            damage.push_back(std::move(passed_over));
+        if (!stopped.empty()) damage.push_back(stopped);
+        if (!damage.empty()) failed_ = true;
         if (json_) {
             nlohmann::ordered_json line{{"file", path.string()},
-                                        {"frames", frame_index},
+                                        {"frames", frames},
                                         {"decode_ms_p50", round2(percentile(decode_ms, 0.5))},
                                         {"decode_ms_p95", round2(percentile(decode_ms, 0.95))}};
-            if (!stopped.empty()) {
-                if (frames_declared > 0)
-                    line["frames_declared"] = static_cast<long long>(frames_declared + 0.5);
-                line["error"] = stopped;
+            if (tally.frames_passed_over() > 0) line["frames_passed_over"] = tally.frames_passed_over();
+            if (!stopped.empty() && frames_declared > 0)
+                line["frames_declared"] = static_cast<long long>(frames_declared + 0.5);
+            if (!damage.empty()) {
+                std::string error = damage.front();
+                for (std::size_t i = 1; i < damage.size(); ++i) error += "; " + damage[i];
+                line["error"] = error;
             }
             io_.out << dump_line(line) << '\n';
         } else {
-            io_.out << path.string() << ": " << frame_index << " frames, decode p50 "
+            io_.out << path.string() << ": " << frames << " frames, decode p50 "
                     << round2(percentile(decode_ms, 0.5)) << " ms, p95 "
                     << round2(percentile(decode_ms, 0.95)) << " ms\n";
-            if (!stopped.empty()) io_.err << path.string() << ": " << stopped << '\n';
+            for (const std::string& why : damage) io_.err << path.string() << ": " << why << '\n';
+        }
+    }
+
+    // A frame whose data is damaged throws from some decoders; it is passed over like one that is not
+    // returned at all.
+    static bool read_frame(cv::VideoCapture& capture, cv::Mat& image) {
+        try {
+            return capture.read(image) && !image.empty();
+        } catch (const cv::Exception&) {
+            return false;
         }
     }
 

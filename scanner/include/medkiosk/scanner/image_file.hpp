@@ -74,9 +74,10 @@ std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path
 std::string check_mp4_boxes(const std::filesystem::path& path);
 
 // A video that stopped before the frames its header declares (a copy cut short, a damaged recording):
-// "video is cut short …", or empty when `frames_read` is all of them. Container frame counts estimated
-// from the duration (Matroska, WebM) may be a frame off, so a shortfall of 1 frame plus 1% is allowed.
-std::string check_video_frame_count(long long frames_read, double frames_declared);
+// "video is cut short …", or empty when `frames_reached` (VideoFrameTally::frames(): the frames read
+// and those passed over between them) is all of them. Container frame counts estimated from the
+// duration (Matroska, WebM) may be a frame off, so a shortfall of 1 frame plus 1% is allowed.
+std::string check_video_frame_count(long long frames_reached, double frames_declared);
 
 struct GreyImage {
     int width = 0;

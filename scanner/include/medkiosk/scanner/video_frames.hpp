@@ -1,0 +1,42 @@
+#pragma once
+// Reading a video file past frames that cannot be decoded. OpenCV's VideoCapture answers "no frame"
+// alike for a frame whose data is damaged and for the end of the file, and the next read after a
+// damaged frame goes on with the frame after it. Ending the reading at the first such answer lost every
+// code after a damaged stretch in the middle of a recording and called the file cut short; reading on
+// regardless never ends at the end of a file. So reads that fail are tried again, but only so many in
+// a row, and the frames passed over are counted and named.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace medkiosk::scanner {
+
+// Failed reads in a row after which the video is taken to end there: 2 seconds at 25 frames a second.
+// A damaged stretch longer than this reads as the end of the file (and is reported as cut short when
+// the file declares more frames); a read at the real end fails at once, so the tries cost nothing.
+inline constexpr int kMaxUndecodableFramesInARow = 50;
+
+class VideoFrameTally {
+  public:
+    // A frame was read: returns its index in the file from 0, the frames passed over before it counted.
+    long long decoded();
+    // A read gave no frame: true to try the next one, false once kMaxUndecodableFramesInARow reads in
+    // a row gave none (the end of the file, or damage beyond use from the last frame read on).
+    bool undecodable();
+    // The index after the last frame read: the frames reached, those passed over included.
+    long long frames() const { return frames_; }
+    long long frames_passed_over() const;
+    // "3 frames could not be decoded and were passed over (frames 99-101) …", or empty. Failed reads
+    // after the last frame read are the end of the file, not frames passed over.
+    std::string passed_over_message() const;
+    // Another pass over the file (a looping video) starts from frame 0.
+    void restart();
+
+  private:
+    std::vector<std::pair<long long, long long>> passed_over_;  // first and last frame of each stretch
+    long long frames_ = 0;
+    int failed_in_a_row_ = 0;
+};
+
+}  // namespace medkiosk::scanner

@@ -1,0 +1,65 @@
+#include "medkiosk/scanner/video_frames.hpp"
+
+namespace medkiosk::scanner {
+namespace {
+
+// A message listing every stretch of a badly damaged file would bury the advice; the first few locate
+// the damage well enough.
+constexpr std::size_t kStretchesNamed = 5;
+
+}  // namespace
+
+long long VideoFrameTally::decoded() {
+    if (failed_in_a_row_ > 0) {
+        passed_over_.emplace_back(frames_, frames_ + failed_in_a_row_ - 1);
+        frames_ += failed_in_a_row_;
+        failed_in_a_row_ = 0;
+    }
+    return frames_++;
+}
+
+bool VideoFrameTally::undecodable() {
+    return ++failed_in_a_row_ < kMaxUndecodableFramesInARow;
+}
+
+long long VideoFrameTally::frames_passed_over() const {
+    long long count = 0;
+    for (const auto& [first, last] : passed_over_) count += last - first + 1;
+    return count;
+}
+
+std::string VideoFrameTally::passed_over_message() const {
+    if (passed_over_.empty()) return {};
+    const long long count = frames_passed_over();
+    // Appended piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on a chain of temporaries here.
+    const bool one = count == 1;
+    std::string message = "video is damaged: ";
+    message += std::to_string(count);
+    message += one ? " frame could not be decoded and was passed over (frame "
+                   : " frames could not be decoded and were passed over (frames ";
+    for (std::size_t i = 0; i < passed_over_.size() && i < kStretchesNamed; ++i) {
+        const auto& [first, last] = passed_over_[i];
+        if (i > 0) message += ", ";
+        message += std::to_string(first);
+        if (last > first) {
+            message += '-';
+            message += std::to_string(last);
+        }
+    }
+    if (passed_over_.size() > kStretchesNamed) {
+        message += " and ";
+        message += std::to_string(passed_over_.size() - kStretchesNamed);
+        message += " more stretches";
+    }
+    message +=
+        one ? ", counted from 0) and the frames after it were read; a code shown only in that frame"
+            : ", counted from 0) and the frames after them were read; a code shown only in those frames";
+    message += " was not seen: copy the recording again, or record that part again";
+    return message;
+}
+
+void VideoFrameTally::restart() {
+    *this = VideoFrameTally();
+}
+
+}  // namespace medkiosk::scanner
