@@ -34,6 +34,15 @@ constexpr std::string_view kAcceptedForms =
     "accepted forms: demo, camera:N, camera:/dev/videoN, video:PATH, images:DIR, each optionally followed by "
     "@WIDTHxHEIGHT (e.g. camera:0@1280x720)";
 
+// Ends the message for an image or video over the pixel limit. It is shown on the kiosk (the technician
+// screen, the log), where no command-line option can raise the limit.
+constexpr std::string_view kSmallerImage =
+    "the kiosk has no setting for this limit: put a smaller copy of the image in the folder instead, e.g. "
+    "scaled to 4000x3000";
+constexpr std::string_view kSmallerVideo =
+    "the kiosk has no setting for this limit: choose a smaller video on the technician screen, e.g. one "
+    "recorded or converted at 1920x1080";
+
 std::optional<Frame> to_frame(const cv::Mat& bgr, std::uint64_t sequence) {
     if (bgr.empty()) return std::nullopt;
     cv::Mat rgb;
@@ -189,7 +198,8 @@ class ImageFolderSource final : public FrameSource {
                 index_ = 0;
             }
             const fs::path& path = files_[index_++];
-            auto decoded = detail::decode_image_file(path, spec_.max_image_pixels, cv::IMREAD_COLOR);
+            auto decoded =
+                detail::decode_image_file(path, spec_.max_image_pixels, kSmallerImage, cv::IMREAD_COLOR);
             if (const auto* why = std::get_if<std::string>(&decoded)) {
                 if (said_.insert(path.string()).second) skipped_.push_back(path.string() + ": " + *why);
                 continue;
@@ -275,7 +285,8 @@ OpenedSource open_video(const SourceSpec& spec) {
                                       : container_damage)};
         const ImageSize size{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
                              static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
-        if (std::string error = check_image_pixels(size, spec.max_image_pixels); !error.empty())
+        if (std::string error = check_image_pixels(size, spec.max_image_pixels, kSmallerVideo);
+            !error.empty())
             return {nullptr, "video " + spec.location + ": " + error};
         return {std::make_unique<VideoSource>(std::move(capture), spec, container_damage), {}};
     } catch (const cv::Exception& e) {

@@ -253,19 +253,25 @@ std::variant<ImageSize, std::string> read_image_size(std::string_view bytes) {
     if (bytes.empty())
         return std::string("the file is empty (0 bytes): the copy or download did not finish; copy it again");
     return "not a PNG, JPEG, BMP or WebP image" + other_format(bytes) +
-           ", whatever its name says: save or convert it as PNG or JPEG and scan that";
+           ", whatever its name says: save or convert it as PNG or JPEG and use that copy";
 }
 
-std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels) {
+std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels, std::string_view advice) {
     const std::uint64_t pixels = std::uint64_t(size.width) * std::uint64_t(size.height);
     if (pixels <= max_pixels) return {};
     const auto megapixels = [](std::uint64_t count) {
         return count >= 1'000'000 ? std::to_string(count / 1'000'000) + " MP"
                                   : std::to_string(count) + " pixels";
     };
-    return size.format + " declares " + std::to_string(size.width) + "x" + std::to_string(size.height) +
-           " pixels (" + megapixels(pixels) + "), more than the limit of " + megapixels(max_pixels) +
-           ": not decoded (medkioskctl scan --max-megapixels raises the limit for a genuine image)";
+    std::string message = size.format + " declares " + std::to_string(size.width) + "x" +
+                          std::to_string(size.height) + " pixels (" + megapixels(pixels) +
+                          "), more than the limit of " + megapixels(max_pixels) + ": not decoded";
+    if (!advice.empty()) {
+        message += " (";
+        message += advice;
+        message += ')';
+    }
+    return message;
 }
 
 std::size_t max_jpeg_scans(const ImageSize& size) {
@@ -290,7 +296,18 @@ std::string check_jpeg_complete(std::string_view bytes) {
            "before the cut could be decoded; copy the photo again from the camera or phone";
 }
 
-std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::uint64_t max_pixels) {
+std::string check_png_complete(std::string_view bytes) {
+    // Chunks after the 8-byte signature: length (4), type (4), data, CRC (4).
+    for (std::size_t at = 8; at + 8 <= bytes.size();) {
+        if (bytes.substr(at + 4, 4) == "IEND") return {};
+        at += 12 + std::size_t{big_endian(bytes, at, 4)};
+    }
+    return "PNG is cut short (truncated): the file stops before its end chunk (IEND), so at most the part "
+           "before the cut could be decoded; copy the image again from where it came from";
+}
+
+std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::uint64_t max_pixels,
+                                                     std::string_view limit_advice) {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; what was opened is judged by fstat, so
     // the file cannot be swapped between the check and the read.
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -326,11 +343,14 @@ std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::
         std::string_view(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size()));
     if (const auto* error = std::get_if<std::string>(&size)) return *error;
     image.size = std::get<ImageSize>(size);
-    if (std::string error = check_image_pixels(image.size, max_pixels); !error.empty()) return error;
+    if (std::string error = check_image_pixels(image.size, max_pixels, limit_advice); !error.empty())
+        return error;
+    const std::string_view bytes(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size());
     if (image.size.format == "JPEG") {
-        const std::string_view bytes(reinterpret_cast<const char*>(image.bytes.data()), image.bytes.size());
         if (std::string error = check_jpeg_scans(bytes, image.size); !error.empty()) return error;
         image.damage = check_jpeg_complete(bytes);
+    } else if (image.size.format == "PNG") {
+        image.damage = check_png_complete(bytes);
     }
     return image;
 }
@@ -382,8 +402,8 @@ std::string check_video_frame_count(long long frames_reached, double frames_decl
 namespace detail {
 
 std::variant<DecodedImage, std::string> decode_image_file(const fs::path& path, std::uint64_t max_pixels,
-                                                          int imread_flags) {
-    auto file = read_image_file(path, max_pixels);
+                                                          std::string_view limit_advice, int imread_flags) {
+    auto file = read_image_file(path, max_pixels, limit_advice);
     if (auto* error = std::get_if<std::string>(&file)) return std::move(*error);
     const ImageFile& image = std::get<ImageFile>(file);
     cv::Mat decoded;
@@ -394,16 +414,26 @@ std::variant<DecodedImage, std::string> decode_image_file(const fs::path& path, 
     } catch (const cv::Exception& e) {
         return std::string(image.size.format) + " could not be decoded: " + e.what();
     }
-    if (decoded.empty()) return image.size.format + " could not be decoded (damaged or truncated)";
+    if (decoded.empty()) {
+        if (!image.damage.empty())
+            return image.size.format +
+                   " is cut short (truncated), and not even the part before the cut could be decoded: copy "
+                   "it again from the camera or phone (or wherever it came from)";
+        return image.size.format +
+               " could not be decoded: its data is damaged although its header is whole; copy it again, or "
+               "open it in an image viewer and save it again as PNG or JPEG";
+    }
     if (std::uint64_t(decoded.cols) * std::uint64_t(decoded.rows) > max_pixels)  // a header that lied
-        return check_image_pixels(ImageSize{image.size.format, decoded.cols, decoded.rows}, max_pixels);
+        return check_image_pixels(ImageSize{image.size.format, decoded.cols, decoded.rows}, max_pixels,
+                                  limit_advice);
     return DecodedImage{std::move(decoded), image.damage};
 }
 
 }  // namespace detail
 
-std::variant<GreyImage, std::string> load_grey_image(const fs::path& path, std::uint64_t max_pixels) {
-    auto decoded = detail::decode_image_file(path, max_pixels, cv::IMREAD_GRAYSCALE);
+std::variant<GreyImage, std::string> load_grey_image(const fs::path& path, std::uint64_t max_pixels,
+                                                     std::string_view limit_advice) {
+    auto decoded = detail::decode_image_file(path, max_pixels, limit_advice, cv::IMREAD_GRAYSCALE);
     if (auto* error = std::get_if<std::string>(&decoded)) return std::move(*error);
     const cv::Mat& grey = std::get<detail::DecodedImage>(decoded).image;
     GreyImage image;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <opencv2/core.hpp>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace medkiosk::scanner::detail {
@@ -16,6 +17,7 @@ struct DecodedImage {
 
 // `imread_flags` as cv::imdecode takes them (cv::IMREAD_COLOR, cv::IMREAD_GRAYSCALE).
 std::variant<DecodedImage, std::string> decode_image_file(const std::filesystem::path& path,
-                                                          std::uint64_t max_pixels, int imread_flags);
+                                                          std::uint64_t max_pixels,
+                                                          std::string_view limit_advice, int imread_flags);
 
 }  // namespace medkiosk::scanner::detail

@@ -70,7 +70,9 @@ TEST(OcrCli, OneLinePerImageAndAnErrorLineForABadFile) {
     EXPECT_TRUE(lines[0].contains("source_text"));
 
     EXPECT_EQ(lines[1]["file"], broken_file);
-    EXPECT_TRUE(lines[1].contains("error"));
+    const std::string broken = lines[1].value("error", "");
+    EXPECT_NE(broken.find("not a PNG, JPEG, BMP or WebP image (it is text)"), std::string::npos) << broken;
+    EXPECT_NE(broken.find("save or convert it as PNG or JPEG"), std::string::npos) << broken;
     EXPECT_FALSE(lines[1].contains("expiry"));
 
     EXPECT_EQ(lines[2].value("expiry", ""), scanner::to_iso(*chinese.truth().expiry)) << lines[2].dump();
@@ -80,7 +82,68 @@ TEST(OcrCli, OneLinePerImageAndAnErrorLineForABadFile) {
     EXPECT_FALSE(lines[3].contains("batch"));
     EXPECT_FALSE(lines[3].contains("error"));
 
-    EXPECT_TRUE(lines[4].contains("error"));
+    const std::string missing = lines[4].value("error", "");
+    EXPECT_NE(missing.find("no such file: check the path for a typing mistake"), std::string::npos)
+        << missing;
+}
+
+// Red team F10: a cut photo, an empty file and an image bomb all got "cannot read the image (missing,
+// unreadable or not png/jpg/bmp/webp)". Each now says what is wrong with that file and what to do, in
+// the words `scan` uses; a cut JPEG is still read up to the cut.
+TEST(OcrCli, ACutEmptyOrHugeImageSaysWhatIsWrongAndWhatToDo) {
+    const auto fonts = test::ocr::find_label_fonts();
+    ASSERT_FALSE(fonts.empty());
+    test::TempDir dir;
+    test::ocr::FaceSpec spec;
+    spec.form = test::ocr::Form::ExpIso;
+    spec.date = {2028, 7, 19};
+    spec.seed = 611;
+    const test::ocr::FaceScene face(spec, fonts);
+    std::vector<std::uint8_t> jpeg, png;
+    ASSERT_TRUE(cv::imencode(".jpg", face.frame(0), jpeg));
+    ASSERT_TRUE(cv::imencode(".png", face.frame(0), png));
+    auto write = [&](const std::string& name, const std::string& bytes) {
+        const std::string path = (dir.path() / name).string();
+        std::ofstream(path, std::ios::binary) << bytes;
+        return path;
+    };
+    auto head = [](const std::vector<std::uint8_t>& bytes, std::size_t count) {
+        return std::string(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(count));
+    };
+    const std::string cut_jpeg = write("cut.jpg", head(jpeg, jpeg.size() * 6 / 10));
+    const std::string cut_png = write("cut.png", head(png, png.size() / 2));
+    const std::string empty = write("empty.png", "");
+    // A PNG header declaring 30000x30000 pixels: 900 MP, refused from the header before anything is decoded.
+    const std::string bomb = write("bomb.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"
+                                                           "\0\0\x75\x30\0\0\x75\x30\x08\0\0\0\0CRC!",
+                                                           33));
+
+    const auto result = test::run_ctl({"ocr", "--json", cut_jpeg, cut_png, empty, bomb});
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), 4u) << result.out;
+    std::vector<std::string> errors;
+    for (const auto& line : lines) errors.push_back(line.value("error", ""));
+
+    EXPECT_NE(errors[0].find("JPEG is cut short (truncated)"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[0].find("copy the photo again"), std::string::npos) << errors[0];
+    EXPECT_NE(errors[1].find("PNG is cut short (truncated)"), std::string::npos) << errors[1];
+    EXPECT_NE(errors[1].find("copy it again"), std::string::npos) << errors[1];
+    EXPECT_NE(errors[2].find("the file is empty (0 bytes)"), std::string::npos) << errors[2];
+    EXPECT_NE(errors[2].find("copy it again"), std::string::npos) << errors[2];
+    EXPECT_NE(errors[3].find("PNG declares 30000x30000 pixels (900 MP), more than the limit of 50 MP"),
+              std::string::npos)
+        << errors[3];
+    EXPECT_NE(errors[3].find("scale it down"), std::string::npos) << errors[3];
+    EXPECT_EQ(errors[3].find("--max-megapixels"), std::string::npos) << "not an option of ocr: " << errors[3];
+
+    const auto readable = test::run_ctl({"ocr", empty, cut_jpeg});
+    EXPECT_EQ(readable.exit_code, 1);
+    EXPECT_NE(readable.err.find(empty + ": the file is empty (0 bytes)"), std::string::npos) << readable.err;
+    EXPECT_NE(readable.err.find(cut_jpeg + ": JPEG is cut short"), std::string::npos) << readable.err;
+    EXPECT_NE(readable.out.find(cut_jpeg + ": "), std::string::npos)
+        << "read up to the cut: " << readable.out;
+    EXPECT_EQ(readable.err.find("libpng"), std::string::npos) << "only our own messages: " << readable.err;
 }
 
 TEST(OcrCli, UsageErrors) {

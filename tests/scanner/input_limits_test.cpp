@@ -36,6 +36,9 @@ using nlohmann::json;
 
 namespace {
 
+// What the caller tells the reader of a too-many-pixels message to do; each caller says its own.
+constexpr std::string_view kAdvice = "scale it down first";
+
 void put_u32(std::string& out, std::uint32_t value) {
     for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((value >> shift) & 0xFF);
 }
@@ -192,12 +195,13 @@ TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
     const fs::path bomb = make_png_bomb(dir.path() / "bomb.png", 30000, 30000);
     EXPECT_LT(fs::file_size(bomb), 1u << 20);
     const auto started = std::chrono::steady_clock::now();
-    auto loaded = load_grey_image(bomb, kDefaultMaxImagePixels);
+    auto loaded = load_grey_image(bomb, kDefaultMaxImagePixels, kAdvice);
     const auto took = std::chrono::steady_clock::now() - started;
     ASSERT_TRUE(std::holds_alternative<std::string>(loaded));
     const std::string& error = std::get<std::string>(loaded);
     EXPECT_NE(
-        error.find("PNG declares 30000x30000 pixels (900 MP), more than the limit of 50 MP: not decoded"),
+        error.find("PNG declares 30000x30000 pixels (900 MP), more than the limit of 50 MP: not decoded (" +
+                   std::string(kAdvice) + ")"),
         std::string::npos)
         << error;
     EXPECT_LT(took, std::chrono::seconds(5)) << "refused from the header, not after decoding";
@@ -211,7 +215,7 @@ TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
     jpeg[sof + 7] = '\xEA';
     jpeg[sof + 8] = '\x60';
     std::ofstream(dir.path() / "tall.jpg", std::ios::binary) << jpeg;
-    auto tall = load_grey_image(dir.path() / "tall.jpg", kDefaultMaxImagePixels);
+    auto tall = load_grey_image(dir.path() / "tall.jpg", kDefaultMaxImagePixels, kAdvice);
     ASSERT_TRUE(std::holds_alternative<std::string>(tall));
     EXPECT_NE(std::get<std::string>(tall).find("JPEG declares 60000x60000 pixels (3600 MP)"),
               std::string::npos);
@@ -219,8 +223,9 @@ TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
     // Within a raised limit the same reader decodes a genuine large image.
     const cv::Mat big(4000, 6000, CV_8UC1, cv::Scalar(200));
     ASSERT_TRUE(cv::imwrite((dir.path() / "big.png").string(), big));
-    EXPECT_TRUE(std::holds_alternative<std::string>(load_grey_image(dir.path() / "big.png", 20'000'000)));
-    auto fine = load_grey_image(dir.path() / "big.png", kDefaultMaxImagePixels);
+    EXPECT_TRUE(
+        std::holds_alternative<std::string>(load_grey_image(dir.path() / "big.png", 20'000'000, kAdvice)));
+    auto fine = load_grey_image(dir.path() / "big.png", kDefaultMaxImagePixels, kAdvice);
     ASSERT_TRUE(std::holds_alternative<GreyImage>(fine)) << std::get<std::string>(fine);
     EXPECT_EQ(std::get<GreyImage>(fine).width, 6000);
 }
@@ -228,7 +233,7 @@ TEST(scannerImageFile, ABombIsRefusedFromItsHeaderBeforeDecoding) {
 TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
     medkiosk::test::TempDir dir;
     std::ofstream(dir.path() / "scans.jpg", std::ios::binary) << jpeg_with_repeated_scan(200, 2000);
-    auto bomb = load_grey_image(dir.path() / "scans.jpg", kDefaultMaxImagePixels);
+    auto bomb = load_grey_image(dir.path() / "scans.jpg", kDefaultMaxImagePixels, kAdvice);
     ASSERT_TRUE(std::holds_alternative<std::string>(bomb)) << "decoded all 2000 scans";
     EXPECT_NE(std::get<std::string>(bomb).find("JPEG holds more than 100 scans at 200x200"),
               std::string::npos)
@@ -256,7 +261,7 @@ TEST(scannerImageFile, AJpegWithThousandsOfScansIsRefusedBeforeDecoding) {
     };
     for (const auto& [name, bytes] : fine) {
         std::ofstream(dir.path() / name, std::ios::binary) << bytes;
-        auto loaded = load_grey_image(dir.path() / name, kDefaultMaxImagePixels);
+        auto loaded = load_grey_image(dir.path() / name, kDefaultMaxImagePixels, kAdvice);
         ASSERT_TRUE(std::holds_alternative<GreyImage>(loaded))
             << name << ": " << std::get<std::string>(loaded);
         EXPECT_EQ(std::get<GreyImage>(loaded).damage, "") << name << " is whole";
@@ -280,7 +285,7 @@ TEST(scannerImageFile, OnlyRegularFilesAreRead) {
     fs::create_symlink(loop, dir.path() / "loop2.png");
 
     const auto error = [](const fs::path& path) {
-        auto result = read_image_file(path, kDefaultMaxImagePixels);
+        auto result = read_image_file(path, kDefaultMaxImagePixels, kAdvice);
         return std::holds_alternative<std::string>(result) ? std::get<std::string>(result) : std::string();
     };
     EXPECT_NE(error(fifo).find("a FIFO (named pipe), not a file"), std::string::npos) << error(fifo);
@@ -339,6 +344,9 @@ TEST(scannerCliInputs, ScanReportsEveryPathItPassesOverAndNeverHangs) {
     }
     EXPECT_EQ(read, "a-good.png:6901234567892") << result.out;
     EXPECT_NE(errors["b-bomb.png"].find("declares 30000x30000 pixels"), std::string::npos) << result.out;
+    EXPECT_NE(errors["b-bomb.png"].find("medkioskctl scan --max-megapixels raises the limit"),
+              std::string::npos)
+        << "on the command line the option is the way: " << result.out;
     EXPECT_NE(errors["c-fifo.png"].find("FIFO"), std::string::npos) << result.out;
     EXPECT_NE(errors["d-dangling.jpg"].find("dangling link"), std::string::npos) << result.out;
     EXPECT_NE(errors["e-folder.png"].find("a folder, not a file"), std::string::npos) << result.out;
@@ -416,6 +424,12 @@ TEST(scannerCliInputs, AVideoDeclaringTooManyPixelsIsNotRead) {
     const OpenedSource opened = open_source(spec);
     EXPECT_FALSE(opened.source);
     EXPECT_NE(opened.error.find("declares 1280x720 pixels"), std::string::npos) << opened.error;
+    // Shown on the kiosk's technician screen, where no command-line option can be given.
+    EXPECT_EQ(opened.error.find("--max-megapixels"), std::string::npos) << opened.error;
+    EXPECT_NE(opened.error.find("the kiosk has no setting for this limit: choose a smaller video on the "
+                                "technician screen"),
+              std::string::npos)
+        << opened.error;
     spec.location = (dir.path() / "fifo.mp4").string();
     ASSERT_EQ(::mkfifo(spec.location.c_str(), 0644), 0);
     EXPECT_NE(open_source(spec).error.find("FIFO"), std::string::npos);
@@ -460,6 +474,12 @@ TEST(scannerCliInputs, TheKiosksImageSourcePassesOverBadFilesAndSaysWhy) {
     EXPECT_TRUE(stats.source_error.empty()) << stats.source_error;
     EXPECT_EQ(skipped.size(), 6u);
     EXPECT_NE(skipped["c-bomb.png"].find("declares 30000x30000"), std::string::npos);
+    EXPECT_EQ(skipped["c-bomb.png"].find("--max-megapixels"), std::string::npos)
+        << "no option can be given on the kiosk: " << skipped["c-bomb.png"];
+    EXPECT_NE(skipped["c-bomb.png"].find("the kiosk has no setting for this limit: put a smaller copy of the "
+                                         "image in the folder"),
+              std::string::npos)
+        << skipped["c-bomb.png"];
     EXPECT_NE(skipped["d-fifo.png"].find("FIFO"), std::string::npos);
     EXPECT_NE(skipped["e-dangling.png"].find("dangling"), std::string::npos);
     EXPECT_NE(skipped["f-folder.jpg"].find("a folder"), std::string::npos);

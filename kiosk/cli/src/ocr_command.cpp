@@ -2,17 +2,25 @@
 // reader and parser, so a technician can check what the kiosk would propose for a box.
 // One image is one frame: the kiosk's ≥2-frame agreement cannot apply, so this shows a single reading.
 
-#include <opencv2/imgcodecs.hpp>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
+#include "media_input.hpp"
 #include "medkiosk/cli/commands.hpp"
+#include "medkiosk/scanner/image_file.hpp"
 #include "medkiosk/scanner/ocr/expiry_ocr.hpp"
 #include "pack_json.hpp"
 
 namespace medkiosk::cli {
 namespace {
+
+// Ends the message for an image over the pixel limit: OCR reads a box face at a few megapixels, so a
+// genuine photo that large loses nothing when scaled down.
+constexpr std::string_view kScaleItDown =
+    "if it is a genuine photo, scale it down, e.g. to 4000x3000, and read that copy";
 
 constexpr const char* kUsage = "usage: medkioskctl ocr [--json] [--lines] IMAGE...\n";
 
@@ -53,24 +61,28 @@ int run_ocr(const Args& args, CommandIo io) {
         io.err << "medkioskctl ocr: " << opened.error << "\n";
         return 1;
     }
+    quiet_media_libraries();
     bool failed = false;
     for (const auto& file : files) {
-        cv::Mat grey;
-        try {
-            grey = cv::imread(file, cv::IMREAD_GRAYSCALE);
-        } catch (const cv::Exception&) {
-            grey.release();
-        }
-        if (grey.empty()) {
-            report_error(json, io, file,
-                         "cannot read the image (missing, unreadable or not png/jpg/bmp/webp)");
+        // Read as `scan` reads a photo, so a file that is missing, empty, cut short, not an image or an
+        // image bomb is told apart, each with what to do about it.
+        io.err.flush();
+        auto loaded = [&] {
+            const StderrMuted muted;
+            return scanner::load_grey_image(file, scanner::kDefaultMaxImagePixels, kScaleItDown);
+        }();
+        if (const auto* why = std::get_if<std::string>(&loaded)) {
+            report_error(json, io, file, *why == "no such file" ? no_such_path("file") : *why);
             failed = true;
             continue;
         }
+        const scanner::GreyImage& grey = std::get<scanner::GreyImage>(loaded);
+        // A cut photo still shows what came before the cut, and is read; the line says it is cut.
+        if (!grey.damage.empty()) failed = true;
         // Each image is a box of its own, read once (the kiosk's ≥2-frame agreement needs a video).
         opened.ocr->start_pack();
-        const auto outcome =
-            opened.ocr->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        const auto outcome = opened.ocr->read(scanner::ocr::GreyImage{
+            grey.width, grey.height, grey.pixels.data(), static_cast<std::size_t>(grey.width)});
         const auto& reading = outcome.reading;
         std::vector<std::string> lines;
         for (const auto& line : outcome.lines.lines) lines.push_back(line.text);
@@ -83,6 +95,7 @@ int run_ocr(const Args& args, CommandIo io) {
             }
             if (!reading.batch.empty()) out["batch"] = reading.batch;
             if (show_lines) out["lines"] = lines;
+            if (!grey.damage.empty()) out["error"] = grey.damage;
             io.out << dump_line(out) << "\n";
             continue;
         }
@@ -97,6 +110,7 @@ int run_ocr(const Args& args, CommandIo io) {
         io.out << "\n";
         if (show_lines)
             for (const auto& line : lines) io.out << "  | " << line << "\n";
+        if (!grey.damage.empty()) io.err << file << ": " << grey.damage << "\n";
     }
     return failed ? 1 : 0;
 }

@@ -3,21 +3,19 @@
 // in the medkiosk-decoder helper as in the kiosk: an image or frame it crashes on is reported and
 // skipped, and the scan goes on. Only regular files are read, images only up to a declared size.
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <opencv2/core.hpp>
-#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "media_input.hpp"
 #include "medkiosk/cli/commands.hpp"
 #include "medkiosk/scanner/calendar.hpp"
 #include "medkiosk/scanner/confirmer.hpp"
@@ -45,6 +43,10 @@ double number_after(const Args& args, std::size_t i, double low, double high) {
     }
 }
 
+// Ends the message for an image or video over the pixel limit.
+constexpr std::string_view kRaiseTheLimit =
+    "medkioskctl scan --max-megapixels raises the limit for a genuine image";
+
 constexpr const char* kScanUsage = "medkioskctl scan [--json] [--hold SECONDS] [--max-megapixels N] PATH...";
 
 double percentile(std::vector<double> values, double p) {
@@ -57,38 +59,6 @@ double percentile(std::vector<double> values, double p) {
 double round2(double value) {
     return static_cast<double>(static_cast<long long>(value * 100 + 0.5)) / 100;
 }
-
-// OpenCV, FFmpeg and GStreamer print their own warnings ("[ WARN:0@0.01] global cap_gstreamer.cpp …",
-// "[mjpeg @ 0x…] overread 8", "moov atom not found"): a technician takes them for the answer, and what
-// they mean the scan already says in its own line. A developer who sets OPENCV_LOG_LEVEL or
-// OPENCV_FFMPEG_LOGLEVEL still gets them.
-void quiet_media_libraries() {
-    if (!std::getenv("OPENCV_LOG_LEVEL"))
-        cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET; read when FFmpeg is first opened
-}
-
-// libpng and OpenCV's imdecode write straight to stderr on a damaged image ("libpng error: PNG input
-// buffer is incomplete", "imdecode_(''): can't read data: …"), past any log level. Only while an image
-// is decoded, so our own messages and a crashing helper's still reach the terminal.
-class StderrMuted {
-  public:
-    StderrMuted() : saved_(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 0)) {
-        const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
-        if (null >= 0) ::close(null);
-    }
-    ~StderrMuted() {
-        if (saved_ < 0) return;
-        ::dup2(saved_, STDERR_FILENO);
-        ::close(saved_);
-    }
-    StderrMuted(const StderrMuted&) = delete;
-    StderrMuted& operator=(const StderrMuted&) = delete;
-
-  private:
-    int saved_;
-};
 
 scanner::DecodeWorkerOptions offline_decoding() {
     scanner::DecodeWorkerOptions options;
@@ -110,10 +80,7 @@ class Scanner {
         std::error_code ec;
         if (fs::is_directory(path, ec)) return scan_folder(path);
         if (std::string why = scanner::why_not_a_regular_file(path); !why.empty())
-            return report_error(path, why == "no such file"
-                                          ? "no such file or folder: check the path for a typing mistake, "
-                                            "or that the USB drive or share it is on is mounted"
-                                          : why);
+            return report_error(path, why == "no such file" ? no_such_path("file or folder") : why);
         scan_file(path);
     }
 
@@ -190,7 +157,7 @@ class Scanner {
         io_.err.flush();
         auto loaded = [&] {
             const StderrMuted muted;
-            return scanner::load_grey_image(path, max_pixels_);
+            return scanner::load_grey_image(path, max_pixels_, kRaiseTheLimit);
         }();
         if (const auto* why = std::get_if<std::string>(&loaded)) return report_error(path, *why);
         const scanner::GreyImage& grey = std::get<scanner::GreyImage>(loaded);
@@ -235,7 +202,8 @@ class Scanner {
         }
         const scanner::ImageSize declared{"video", static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH)),
                                           static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT))};
-        if (std::string error = scanner::check_image_pixels(declared, max_pixels_); !error.empty())
+        if (std::string error = scanner::check_image_pixels(declared, max_pixels_, kRaiseTheLimit);
+            !error.empty())
             return report_error(path, error);
         double fps = capture.get(cv::CAP_PROP_FPS);
         if (!(fps > 0 && fps < 1000)) fps = 25;
@@ -257,7 +225,7 @@ class Scanner {
             try {
                 if (std::uint64_t(image.cols) * std::uint64_t(image.rows) > max_pixels_) {
                     report_error(path, scanner::check_image_pixels({"video frame", image.cols, image.rows},
-                                                                   max_pixels_));
+                                                                   max_pixels_, kRaiseTheLimit));
                     break;
                 }
                 // Converted straight into the memory the decoding helper reads.

@@ -33,8 +33,11 @@ struct ImageSize {
 // The format and size an image declares in its first bytes; an error for anything else.
 std::variant<ImageSize, std::string> read_image_size(std::string_view bytes);
 
-// "declares 30000x30000 pixels (900 MP), more than the limit of 50 MP …", or empty when within it.
-std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels);
+// "declares 30000x30000 pixels (900 MP), more than the limit of 50 MP: not decoded (`advice`)", or
+// empty when within it. `advice` is what the reader of the message can do about a genuine image that
+// large where the message is shown (an option of the command, a smaller copy on the kiosk): the same
+// limit is met on the command line and on the kiosk's screen, where no option can be given.
+std::string check_image_pixels(const ImageSize& size, std::uint64_t max_pixels, std::string_view advice);
 
 // A progressive JPEG is decoded scan by scan, each over the whole image: thousands of repeated scans
 // in a 2 MB file kept libjpeg busy for minutes at 7000x7000. A normal progressive JPEG has about 10
@@ -54,6 +57,10 @@ std::string check_jpeg_scans(std::string_view bytes, const ImageSize& size);
 // photo from a whole one.
 std::string check_jpeg_complete(std::string_view bytes);
 
+// Empty for a PNG whose chunks lead to its end chunk (IEND); else says it is cut short. libpng refuses
+// a cut PNG with the same error as a damaged one.
+std::string check_png_complete(std::string_view bytes);
+
 struct ImageFile {
     std::vector<std::uint8_t> bytes;  // the whole file, to decode from memory (never the path again)
     ImageSize size;
@@ -63,9 +70,9 @@ struct ImageFile {
 // Reads an image file whole: refused before reading when it is not a regular file or bigger than an
 // image within `max_pixels` can be, and before decoding when its header is not one of the four
 // formats or declares more than `max_pixels`, or it is a JPEG with more than kMaxJpegScans scans. The error
-// says why, for a technician.
+// says why, for a technician; `limit_advice` ends the one for too many pixels (see check_image_pixels).
 std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path& path,
-                                                     std::uint64_t max_pixels);
+                                                     std::uint64_t max_pixels, std::string_view limit_advice);
 
 // Why an MP4/MOV file is damaged, read from its top-level boxes: one running past the end of the file
 // (cut short), or no 'moov' box (the index, written when recording stops: a recording never finished).
@@ -88,6 +95,6 @@ struct GreyImage {
 
 // read_image_file, then decoded to 8-bit grey (EXIF orientation applied).
 std::variant<GreyImage, std::string> load_grey_image(const std::filesystem::path& path,
-                                                     std::uint64_t max_pixels);
+                                                     std::uint64_t max_pixels, std::string_view limit_advice);
 
 }  // namespace medkiosk::scanner
