@@ -283,6 +283,7 @@ struct Cut {
     double scale = 1;
     int interpolation = cv::INTER_LINEAR;
     int max_rows = 0;  // a band needs only as many rows as zxing scans (its middle half, 15 rows): 0 = all
+    double row_scale = 1;  // across the band, times `scale`: bars need few rows to be read, only their length
 };
 
 // Rows of a band: zxing reads the middle half of a linear symbol's band, and an enlarged band of a tall
@@ -294,14 +295,15 @@ cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     const double longest = std::max(cut.width, cut.height) * cut.scale;
     if (longest > 4000) cut.scale *= 4000 / longest;
     const int out_w = std::max(8, static_cast<int>(std::lround(cut.width * cut.scale)));
-    int out_h = std::max(8, static_cast<int>(std::lround(cut.height * cut.scale)));
+    int out_h = std::max(8, static_cast<int>(std::lround(cut.height * cut.scale * cut.row_scale)));
     if (cut.max_rows > 0) out_h = std::min(out_h, cut.max_rows);
     // Within a degree or so of an axis, turn exactly onto it: whole-pixel steps resample nothing.
     const double nearest_axis = std::round(cut.angle / 90) * 90;
     if (std::abs(cut.angle - nearest_axis) < 1.2) cut.angle = nearest_axis;
     cv::Matx23d to_cut = cv::getRotationMatrix2D(cut.centre, cut.angle, cut.scale);
+    for (int k = 0; k < 3; ++k) to_cut(1, k) *= cut.row_scale;
     to_cut(0, 2) += out_w / 2.0 - cut.centre.x;
-    to_cut(1, 2) += out_h / 2.0 - cut.centre.y;
+    to_cut(1, 2) += out_h / 2.0 - cut.centre.y * cut.row_scale;
     cv::Mat out;
     cv::warpAffine(full, out, to_cut, cv::Size(out_w, out_h),
                    cut.scale < 1 ? cv::INTER_AREA : cut.interpolation, cv::BORDER_REPLICATE);
@@ -416,6 +418,13 @@ constexpr double kDataBarEnlargement = 2.0;
 // reads at its own size; an EAN that did not read would only pay for the extra read.
 constexpr double kDataBarModuleSpread = 1.4;
 constexpr double kDataBarExpandedMinModules = 160;
+// A stacked DataBar's rows are 33-34 modules high, and zxing needs some lines across each row, not all of
+// them: the tall read of a stacked row cuts this many a row, 5 to 10 times fewer pixels than all of them
+// at 3 px modules. Cut whole, it was the costliest read of the live decoder's slowest frames, and was paid
+// mostly for print beside bars that only looks like a second row. (12 a row lost 8 of 66 angles of
+// DataBar Expanded Stacked, 24 loses one of 69 of DataBar Stacked.)
+constexpr double kStackedRowModules = 34;
+constexpr double kLinesPerStackedRow = 24;
 
 // Module width (frame pixels) up to which an unread band is also read as it lies in the frame.
 constexpr double kAsItLiesMaxModule = 3.5;
@@ -555,6 +564,8 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
         Cut tall = cut;
         tall.max_rows = 0;
         tall.height = 2 * 0.9 * c.across + c.across + 24;
+        const double row_height = kStackedRowModules * module / kDataBarModuleSpread * tall.scale;
+        tall.row_scale = std::min(1.0, kLinesPerStackedRow / row_height);
         if (auto symbol = read_image(cut_out(full, tall, to_frame), hints().enlarged_databar, to_frame))
             return symbol;
     }
@@ -1017,13 +1028,18 @@ bool add_unique(std::vector<DecodedSymbol>& found, const DecodedSymbol& symbol) 
 }
 
 // Where a symbol lies in the frame: for a matrix symbol its four corners; for a linear one zxing reports
-// the scan line(s) it read, and the bars reach about 0.15 of the line's length to either side.
-std::vector<cv::Point2f> outline_of(const DecodedSymbol& symbol) {
+// the scan line(s) it read, and the bars reach `half_height` to either side when the region it was read in
+// tells, else about 0.15 of the line's length (an EAN's bars reach further, a long GS1-128's far less: at
+// 0.15 of 1700 px, the ground of one held at 28 degrees covered a DataBar printed below it).
+std::vector<cv::Point2f> outline_of(const DecodedSymbol& symbol, double half_height = 0) {
     std::vector<cv::Point2f> points;
     for (const Point& p : symbol.corners) points.emplace_back(p.x, p.y);
     if (!is_matrix_format(symbol.format)) {
         const cv::Point2f along = points[1] - points[0];
-        const cv::Point2f across = cv::Point2f(-along.y, along.x) * 0.15f;
+        const double length = std::hypot(along.x, along.y);
+        const double reach = half_height > 0 ? std::min(0.15 * length, half_height) : 0.15 * length;
+        const cv::Point2f across =
+            length > 0 ? cv::Point2f(-along.y, along.x) * static_cast<float>(reach / length) : cv::Point2f();
         for (const Point& p : symbol.corners) {
             points.emplace_back(p.x + across.x, p.y + across.y);
             points.emplace_back(p.x - across.x, p.y - across.y);
@@ -1049,9 +1065,9 @@ bool inside_any(const std::vector<cv::Rect>& rects, cv::Point2f p) {
 // and hid a DataMatrix printed beside the bars from the live decoder for as long as both were in view.
 using Footprint = std::vector<cv::Point2f>;
 
-Footprint footprint_of(const DecodedSymbol& symbol) {
+Footprint footprint_of(const DecodedSymbol& symbol, double half_height = 0) {
     Footprint hull;
-    cv::convexHull(outline_of(symbol), hull);
+    cv::convexHull(outline_of(symbol, half_height), hull);
     return hull;
 }
 
@@ -1940,6 +1956,7 @@ struct TrackingDecoder::State {
     struct Track {
         DecodedSymbol symbol;  // as last read
         int misses = 0;
+        double half_height = 0;  // how far a linear symbol's bars reach from its scan line, when known
     };
     // A candidate that was read without success. One of the same place and shape that keeps failing is
     // most likely print on the counter, not a symbol: after three frames in a row it is tried again after
@@ -1967,13 +1984,13 @@ struct TrackingDecoder::State {
     std::vector<Failure> failures;
     // A symbol read anew: a track of the same code that lost it is taken up again rather than doubled,
     // so each code is followed once a frame.
-    void remember(const DecodedSymbol& symbol) {
+    void remember(const DecodedSymbol& symbol, double half_height = 0) {
         for (Track& track : tracks)
             if (same_symbol(track.symbol, symbol)) {
-                track = {symbol, 0};
+                track = {symbol, 0, half_height};
                 return;
             }
-        tracks.push_back({symbol, 0});
+        tracks.push_back({symbol, 0, half_height});
     }
     std::uint64_t frames = 0;
     int idle_slice = 0;
@@ -2036,8 +2053,9 @@ void transpose_into(const cv::Mat& in, cv::Mat& out) {
 }
 
 // Re-reads a symbol where it was last frame, allowing for a hand's movement: a linear one in a band
-// along its last scan line, a matrix one in a crop turned to its last orientation.
-std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& last) {
+// along its last scan line, a matrix one in a crop turned to its last orientation. `region_read`: a
+// DataBar the band misses is also read in its whole region (see below).
+std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& last, bool region_read) {
     const auto& c = last.corners;
     Cut cut;
     cv::Matx23d to_frame;
@@ -2070,7 +2088,7 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
     if (module > 0)
         if (auto symbol = read_known(evened(band, module * cut.scale), last.format, to_frame)) return symbol;
-    if (!is_databar_format(last.format)) return std::nullopt;
+    if (!is_databar_format(last.format) || !region_read) return std::nullopt;
     // A DataBar that one band does not hold: a stacked one (its rows, each a pair or two, one above the
     // other), or a thin one first read by a whole-frame pass. Its ground as it lies, read as that pass read
     // it, every row: a stacked DataBar Expanded read once by the idle pass was lost the next frame and never
@@ -2097,15 +2115,20 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
         std::vector<Footprint> covered;
-        // 1. The symbols of the last frames, where they were.
+        // 1. The symbols of the last frames, where they were. A DataBar's region is read only the first
+        // frame its band misses: one that has left the view or moves would otherwise cost a region read
+        // every frame until it is forgotten (the costliest reads of the slowest frames).
+        bool followed_in_vain = false;
         for (auto& track : state.tracks) {
-            if (auto symbol = follow(full, track.symbol); symbol && symbol->text == track.symbol.text) {
+            if (auto symbol = follow(full, track.symbol, track.misses == 0);
+                symbol && symbol->text == track.symbol.text) {
                 track.symbol = *symbol;
                 track.misses = 0;
                 add_unique(found, *symbol);
-                covered.push_back(footprint_of(*symbol));
+                covered.push_back(footprint_of(*symbol, track.half_height));
             } else {
                 ++track.misses;
+                followed_in_vain = true;
             }
         }
         std::erase_if(state.tracks,
@@ -2158,11 +2181,13 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             if (symbol && is_matrix_format(symbol->format) && !is_new(found, *symbol))
                 symbol = read_matrix_candidate(full, *c,
                                                symbol->format == "QRCode" ? hints().datamatrix : hints().qr);
-            if (symbol) covered.push_back(footprint_of(*symbol));
+            // The region read tells how far the bars reach, with room for a finder that saw them short.
+            const double half_height = c->across / 2 + 16;
+            if (symbol) covered.push_back(footprint_of(*symbol, half_height));
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.
             if (symbol && add_unique(found, *symbol)) {
-                state.remember(*symbol);
+                state.remember(*symbol, half_height);
                 if (failure) failure->count = 0, failure->seen = 0;  // forgotten below
             } else if (failure) {
                 ++failure->count;
@@ -2180,7 +2205,10 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         // linear formats along rows; then the linear formats and DataBar along columns (both read on one
         // transposed copy); DataBar along rows; and the matrix formats on a half-size copy (binarizing the
         // whole frame costs more than everything else together).
-        state.idle_deferred = found.empty() && options_.idle_slices > 0 && tried > half;
+        // A frame that has already searched in vain for a symbol it followed leaves the slice to the next
+        // frame too, but only if this frame was not already the one the slice was left to.
+        state.idle_deferred =
+            found.empty() && options_.idle_slices > 0 && !idle_turn && (tried > half || followed_in_vain);
         if (found.empty() && options_.idle_slices > 0 && !state.idle_deferred) {
             const Hints& h = hints();
             std::optional<DecodedSymbol> symbol;

@@ -137,10 +137,14 @@ INSTANTIATE_TEST_SUITE_P(
                       MissClass{"databar_expanded_800px", "databar-expanded", 8, 800}),
     [](const ::testing::TestParamInfo<MissClass>& param_info) { return std::string(param_info.param.name); });
 
-// Clips of unseen seeds that the pipeline missed and plain zxing-cpp did not read either, replayed as
-// they were generated. Both are a small GS1 DataMatrix tilted about 13 degrees with a QR code beside it:
-// the finder gave the DataMatrix as a group of one-way edges centred off it (its crop never held the whole
-// symbol), and a larger crop that held both gave zxing's one symbol, the QR code already read.
+// Clips of unseen seeds the pipeline got wrong, replayed as they were generated.
+// - 8302/22, 8306/15: missed, and plain zxing-cpp did not read them either. Both are a small GS1 DataMatrix
+//   tilted about 13 degrees with a QR code beside it: the finder gave the DataMatrix as a group of one-way
+//   edges centred off it (its crop never held the whole symbol), and a larger crop that held both gave
+//   zxing's one symbol, the QR code already read.
+// - 8409/22: a GS1-128 1750 px wide at 333 degrees, read, with a plain DataBar printed below it that plain
+//   zxing-cpp read in 5 frames and the pipeline never: the ground taken as the GS1-128's reached 0.15 of
+//   its length (260 px) to either side of its scan line, where its bars reach 95, and hid the DataBar.
 struct ReplayedClip {
     const char* name;
     std::uint64_t seed;
@@ -163,7 +167,8 @@ TEST_P(scannerReplayedMiss, IsReportedWithinTwoFramesOfBeingStill) {
 
 INSTANTIATE_TEST_SUITE_P(UnseenSeeds, scannerReplayedMiss,
                          ::testing::Values(ReplayedClip{"datamatrix_134px_beside_qr_8302_22", 8302, 22},
-                                           ReplayedClip{"datamatrix_101px_beside_qr_8306_15", 8306, 15}),
+                                           ReplayedClip{"datamatrix_101px_beside_qr_8306_15", 8306, 15},
+                                           ReplayedClip{"databar_below_a_long_gs1_128_8409_22", 8409, 22}),
                          [](const ::testing::TestParamInfo<ReplayedClip>& param_info) {
                              return std::string(param_info.param.name);
                          });

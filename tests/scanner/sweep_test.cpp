@@ -75,7 +75,7 @@ TEST_P(scannerSweep, EveryFiveDegreesReadStillAndLive) {
             missed_live.append(" ").append(std::to_string(angle));
     }
     std::cout << "[sweep] " << sweep.symbology << " at " << sweep.module << " px: still " << still_read
-              << "/72, live " << live_read << "/72\n";
+              << "/72, live " << live_read << "/72 missed" << missed_still << " /" << missed_live << "\n";
     if (still_read > sweep.min_still || live_read > sweep.min_live)
         std::cout << "[sweep] UNEXPECTED SUCCESS: raise the thresholds of " << sweep.symbology << "\n";
     EXPECT_GE(still_read, sweep.min_still) << "missed at" << missed_still;
@@ -88,16 +88,20 @@ INSTANTIATE_TEST_SUITE_P(
     // GS1 DataMatrix at 320 degrees and DataBar Expanded at 45 are missed, by main's decoder as by this one,
     // since each still's noise is drawn from its own seed: it used to come from OpenCV's shared generator,
     // so each angle's image depended on the angles drawn before it, and these two happened to read.
-    ::testing::Values(
-        Sweep{"gs1-datamatrix", 3.5, false, 71, 71}, Sweep{"qr", 3.5, false, 72, 72},
-        Sweep{"ean13", 2.5, false, 72, 72}, Sweep{"upca", 2.5, false, 72, 72},
-        Sweep{"ean8", 2.5, false, 72, 72}, Sweep{"code128", 2.5, true, 72, 72},
-        Sweep{"gs1-128", 2.5, true, 72, 72}, Sweep{"databar", 2.5, false, 72, 72},
-        Sweep{"databar-expanded", 2.0, true, 71, 71},
-        // Stacked DataBar, which small packs carry: read only cut at the height of all its
-        // rows. The still decoder reads few DataBar Expanded Stacked: its first region read is
-        // often the symbol taken for a matrix one, and its whole-image passes leave DataBar out.
-        Sweep{"databar-stacked", 3.0, false, 69, 69}, Sweep{"databar-expanded-stacked", 3.0, true, 24, 66}),
+    ::testing::Values(Sweep{"gs1-datamatrix", 3.5, false, 71, 71}, Sweep{"qr", 3.5, false, 72, 72},
+                      Sweep{"ean13", 2.5, false, 72, 72}, Sweep{"upca", 2.5, false, 72, 72},
+                      Sweep{"ean8", 2.5, false, 72, 72}, Sweep{"code128", 2.5, true, 72, 72},
+                      Sweep{"gs1-128", 2.5, true, 72, 72}, Sweep{"databar", 2.5, false, 72, 72},
+                      Sweep{"databar-expanded", 2.0, true, 71, 71},
+                      // Stacked DataBar, which small packs carry: read only cut at the height of all its
+                      // rows. The still decoder reads few DataBar Expanded Stacked: its first region read is
+                      // often the symbol taken for a matrix one, and its whole-image passes leave DataBar
+                      // out. DataBar Stacked at 135 degrees went from read to unread (69 -> 68) when that cut
+                      // took 24 lines a row instead of all of them: the cut had cost 1.8 ms in the live
+                      // decoder's slowest frames, on print beside bars as much as on stacked symbols; the
+                      // live decoder's full-frame passes still read it when nothing else is in view.
+                      Sweep{"databar-stacked", 3.0, false, 68, 68},
+                      Sweep{"databar-expanded-stacked", 3.0, true, 24, 66}),
     [](const ::testing::TestParamInfo<Sweep>& param_info) {
         std::string name = param_info.param.symbology;
         for (char& c : name)
