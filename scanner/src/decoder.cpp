@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
@@ -88,6 +89,9 @@ struct Hints {
     // DataBar rows only: the column pass reads it on the transposed copy the linear column slice makes.
     ZXing::DecodeHints idle_databar = make_hints(kDataBarFormats, true, false, 1);
     ZXing::DecodeHints dotted = make_hints(BarcodeFormat::DataMatrix, true, true, 1);
+    // A still's further matrix symbol read again as it lies, with zxing's harder search (a DataMatrix of
+    // 3.5 px modules turned 40-50 degrees read only so).
+    ZXing::DecodeHints further_matrix = make_hints(kMatrixFormats, true, true, 1);
     // A DataMatrix sampled by this decoder and drawn again clean and upright (the curved sampler): read
     // as a pure symbol, without a search for it.
     ZXing::DecodeHints curved = pure_hints(BarcodeFormat::DataMatrix);
@@ -290,6 +294,34 @@ struct Cut {
 // symbol would only cost more to cut and binarize.
 constexpr int kBandRows = 72;
 
+// A cut turned by whole quarter turns and moved by whole pixels (`to_cut` holds only -1, 0, 1 and whole
+// numbers): the frame's pixels copied, with its edge repeated beyond it, as warpAffine would give them for
+// a fraction of its cost (an upright band is the commonest cut). Empty when the cut lies wholly outside.
+cv::Mat copy_quarter_turned(const cv::Mat& full, const cv::Matx23d& to_cut, const cv::Matx23d& to_frame,
+                            cv::Size size) {
+    const auto source = [&](int x, int y) {
+        return cv::Point(
+            static_cast<int>(std::lround(to_frame(0, 0) * x + to_frame(0, 1) * y + to_frame(0, 2))),
+            static_cast<int>(std::lround(to_frame(1, 0) * x + to_frame(1, 1) * y + to_frame(1, 2))));
+    };
+    const cv::Point a = source(0, 0), b = source(size.width - 1, size.height - 1);
+    const cv::Rect rect(std::min(a.x, b.x), std::min(a.y, b.y), std::abs(a.x - b.x) + 1,
+                        std::abs(a.y - b.y) + 1);
+    const cv::Rect inside = rect & cv::Rect(0, 0, full.cols, full.rows);
+    if (inside.empty()) return {};
+    cv::Mat upright;
+    cv::copyMakeBorder(full(inside), upright, inside.y - rect.y, rect.br().y - inside.br().y,
+                       inside.x - rect.x, rect.br().x - inside.br().x, cv::BORDER_REPLICATE);
+    const long along_x = std::lround(to_cut(0, 0)), across_x = std::lround(to_cut(0, 1));
+    if (along_x == 1) return upright;
+    cv::Mat turned;
+    cv::rotate(upright, turned,
+               along_x == -1    ? cv::ROTATE_180
+               : across_x == -1 ? cv::ROTATE_90_CLOCKWISE
+                                : cv::ROTATE_90_COUNTERCLOCKWISE);
+    return turned;
+}
+
 cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     // Never more than 4000 px a side: a huge cut would only be read more slowly, not better.
     const double longest = std::max(cut.width, cut.height) * cut.scale;
@@ -299,15 +331,26 @@ cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     if (cut.max_rows > 0) out_h = std::min(out_h, cut.max_rows);
     // Within a degree or so of an axis, turn exactly onto it: whole-pixel steps resample nothing.
     const double nearest_axis = std::round(cut.angle / 90) * 90;
-    if (std::abs(cut.angle - nearest_axis) < 1.2) cut.angle = nearest_axis;
+    const bool on_axis = std::abs(cut.angle - nearest_axis) < 1.2;
+    if (on_axis) cut.angle = nearest_axis;
     cv::Matx23d to_cut = cv::getRotationMatrix2D(cut.centre, cut.angle, cut.scale);
     for (int k = 0; k < 3; ++k) to_cut(1, k) *= cut.row_scale;
     to_cut(0, 2) += out_w / 2.0 - cut.centre.x;
     to_cut(1, 2) += out_h / 2.0 - cut.centre.y * cut.row_scale;
+    // ... and only if the cut starts on a whole pixel too: a centre between pixels (an odd width about a
+    // whole-pixel centre) averaged every pair of neighbours, and lost the one-pixel spaces of a DataBar
+    // Expanded of 2.2 px modules upright.
+    const bool whole_pixels = on_axis && cut.scale == 1 && cut.row_scale == 1;
+    if (whole_pixels)
+        for (double& entry : to_cut.val) entry = std::round(entry);
+    cv::invertAffineTransform(to_cut, to_frame);
+    if (whole_pixels) {
+        cv::Mat copied = copy_quarter_turned(full, to_cut, to_frame, cv::Size(out_w, out_h));
+        if (!copied.empty()) return copied;
+    }
     cv::Mat out;
     cv::warpAffine(full, out, to_cut, cv::Size(out_w, out_h),
                    cut.scale < 1 ? cv::INTER_AREA : cut.interpolation, cv::BORDER_REPLICATE);
-    cv::invertAffineTransform(to_cut, to_frame);
     return out;
 }
 
@@ -622,8 +665,9 @@ double matrix_scale(double side) {
 }
 
 // A matrix candidate: a square centred on it.
+// `scale`: 0 for matrix_scale's guess from the candidate's size.
 std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Candidate& c,
-                                                   const ZXing::DecodeHints& with) {
+                                                   const ZXing::DecodeHints& with, double scale = 0) {
     const double side = std::max(c.along, c.across);
     // The crop is square to the frame and the symbol turned by the candidate's angle: at 45 degrees its
     // corners reach 1.41 times its side across, and a crop of 1.25 sides cut them off (large symbols
@@ -637,8 +681,8 @@ std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Ca
     const double reach = c.coherence >= kBarCoherence ? 1.8 : 1.25;
     const double crop_side = std::max(side * reach, spread) + 16;
     cv::Matx23d to_frame;
-    const cv::Mat crop =
-        square_around(full, {c.centre.x, c.centre.y}, crop_side, matrix_scale(side), to_frame);
+    const cv::Mat crop = square_around(full, {c.centre.x, c.centre.y}, crop_side,
+                                       scale > 0 ? scale : matrix_scale(side), to_frame);
     return read_image(crop, with, to_frame);
 }
 
@@ -663,8 +707,10 @@ constexpr float kMaxStep = 0.6f;
 // Regions the still decoder ranks: enough for every symbol of a pack and the print around them.
 constexpr int kStillRegionsConsidered = 12;
 // Once a still gave a symbol, the patches of strong edges apart from it looked at for another: a pack
-// carries up to three symbols.
+// carries up to three symbols. The search ends sooner after this many patches read in vain: a patch of
+// print ranked before a symbol's should not hide it, but a photo of one symbol pays for each.
 constexpr int kFurtherPatchesRead = 3;
+constexpr int kFurtherPatchesMissed = 2;
 // From this many pixels on, a still's candidate regions are read before zxing's whole-image passes.
 constexpr double kLargePhotoPixels = 500000;
 // A sampled grid whose border shows the finder less well than this is not worth zxing's read.
@@ -1178,7 +1224,9 @@ double bar_share(const EdgeTiles& tiles) {
 // patches of strong edges outside them, at least three tiles each way, whose edges are at least a quarter
 // as strong as the read symbols' own (a pack's symbols are printed alike, though larger modules have fewer
 // edges and one may be paler or lit less; shading and faint print count for less). Each as a rectangle of
-// the image with a tile of margin, the strongest first.
+// the image with a tile of margin, the densest first, by their strongest few tiles: a symbol's edges are
+// denser than print's, but a patch may join a symbol to the lines of print beside it, and ranked by the
+// sum of their edges the long lines came first (a DataMatrix beside 14 lines of a box's print came fifth).
 std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<cv::Rect>& read_extents) {
     constexpr int kTile = EdgeTiles::kTile;
     std::vector<std::uint8_t> open(tiles.energy.size(), 0), read(tiles.energy.size(), 0);
@@ -1195,10 +1243,13 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
     read_energy /= std::max(1, read_tiles);
     std::vector<std::pair<double, cv::Rect>> patches;
     std::vector<int> stack;
+    std::vector<float> energies;
+    constexpr int kRankedTiles = 6;
     for (std::size_t seed = 0; seed < open.size(); ++seed) {
         if (!open[seed]) continue;
         open[seed] = 0;
         stack.assign(1, static_cast<int>(seed));
+        energies.clear();
         int count = 0, c0 = tiles.cols, c1 = -1, r0 = tiles.rows, r1 = -1;
         double energy = 0;
         while (!stack.empty()) {
@@ -1206,6 +1257,7 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
             stack.pop_back();
             const int c = i % tiles.cols, r = i / tiles.cols;
             ++count, energy += tiles.energy[static_cast<std::size_t>(i)];
+            energies.push_back(tiles.energy[static_cast<std::size_t>(i)]);
             c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
             for (int dr = -1; dr <= 1; ++dr)
                 for (int dc = -1; dc <= 1; ++dc) {
@@ -1217,9 +1269,14 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
                     stack.push_back(static_cast<int>(j));
                 }
         }
-        if (count >= 6 && c1 - c0 >= 2 && r1 - r0 >= 2 && energy / count >= 0.25 * read_energy)
-            patches.emplace_back(energy, cv::Rect((c0 - 1) * kTile, (r0 - 1) * kTile, (c1 - c0 + 3) * kTile,
-                                                  (r1 - r0 + 3) * kTile));
+        if (count < kRankedTiles || c1 - c0 < 2 || r1 - r0 < 2 || energy / count < 0.25 * read_energy)
+            continue;
+        std::nth_element(energies.begin(), energies.begin() + (kRankedTiles - 1), energies.end(),
+                         std::greater<>());
+        double strongest = 0;
+        for (int k = 0; k < kRankedTiles; ++k) strongest += energies[static_cast<std::size_t>(k)];
+        patches.emplace_back(strongest, cv::Rect((c0 - 1) * kTile, (r0 - 1) * kTile, (c1 - c0 + 3) * kTile,
+                                                 (r1 - r0 + 3) * kTile));
     }
     std::sort(patches.begin(), patches.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<cv::Rect> rects;
@@ -1241,6 +1298,16 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
     const float length = std::hypot(c[1].x - c[0].x, c[1].y - c[0].y);
     const float angle = std::atan2(c[1].y - c[0].y, c[1].x - c[0].x) * static_cast<float>(180 / kPi);
     return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, length + 16), angle).boundingRect();
+}
+
+// A further symbol's likeliest region (step 3 of the still decoder). A matrix one that matrix_scale
+// enlarged is read once more as it lies: the scale is guessed from the region's size alone, so a
+// DataMatrix of 24 modules of 3.5 px is enlarged as if it were one of 12 modules of 7 px, and zxing lost
+// it enlarged at about half the angles where it read it as it lies (beside an EAN-13, on a noisy card).
+std::optional<DecodedSymbol> read_further_candidate(const cv::Mat& full, const Candidate& c) {
+    if (auto symbol = read_candidate(full, c, true)) return symbol;
+    if (c.coherence >= 0.8 || matrix_scale(std::max(c.along, c.across)) <= 1) return std::nullopt;
+    return read_matrix_candidate(full, c, hints().further_matrix, 1);
 }
 
 // Working images of the still decoder's last resorts (the dotted and the curved reads), kept from call to
@@ -1862,17 +1929,17 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
         // symbol, and a pack carries several: a DataMatrix beside an EAN-13, a trace code), looked for in
         // its own patch of strong edges only, so a photo of one symbol costs little more than its pass.
         // The likeliest candidate region of each patch (the next when that is a symbol read already),
-        // read at its own angle, strongest patch first; the search ends at the first patch read in vain
-        // (print, a box's edge: each costs as much as the photo's first symbol did).
+        // read at its own angle, densest patch first. A patch read in vain (print, a box's edge) does not
+        // end the search at once, as the next may hold the symbol; but each costs about as much as the
+        // photo's first symbol did, so it ends after kFurtherPatchesMissed of them.
         if (!found.empty()) {
             if (!options_.search_regions) return found;
             const cv::Rect image(0, 0, full.cols, full.rows), inner(2, 2, full.cols - 4, full.rows - 4);
             std::vector<cv::Rect> extents;
             for (const DecodedSymbol& symbol : found) extents.push_back(extent_of(symbol));
-            int patches_read = 0;
-            bool missed = false;
+            int patches_read = 0, patches_missed = 0;
             for (const cv::Rect& patch : further_patches(tiles ? *tiles : edge_tiles(full), extents)) {
-                if (missed || patches_read++ >= kFurtherPatchesRead) break;
+                if (patches_read++ >= kFurtherPatchesRead || patches_missed >= kFurtherPatchesMissed) break;
                 const cv::Rect area = patch & image;
                 if (inside_any(read_areas, (area.tl() + area.br()) / 2)) continue;  // read meanwhile
                 std::vector<Candidate> in_patch = find_in(full(area), 2, buffers);
@@ -1885,11 +1952,11 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                                                             cv::Size2f(c.along, c.across), c.angle_degrees)
                                                 .boundingRect();
                     if ((region & inner) != region) continue;
-                    if (const auto symbol = read_candidate(full, c, true)) {
+                    if (const auto symbol = read_further_candidate(full, c)) {
                         read_areas.push_back(with_margin(bounds_of(*symbol)));
                         add_unique(found, *symbol);
                     } else {
-                        missed = true;
+                        ++patches_missed;
                     }
                     break;
                 }
