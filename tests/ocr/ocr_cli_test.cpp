@@ -160,8 +160,6 @@ TEST(OcrCli, ValuesStampedOutOfRegisterWithTheirLabelsAreNeverTakenAsTheExpiry) 
     }
 }
 
-}  // namespace
-
 // "Batch 0426" in a serif face was proposed with batch "04256" (red team, finding F4): the Chinese model
 // adds a digit that is not printed, the same way on every frame, so the frames agreed on it. A batch is
 // now kept only when the Latin model reads its print the same way: the printed batch or none, never
@@ -212,3 +210,5 @@ TEST(OcrCli, ABatchIsTheOnePrintedOrNone) {
     }
     EXPECT_GE(batches_read, 2) << "the batch is read on clean print: " << result.out;
 }
+
+}  // namespace
