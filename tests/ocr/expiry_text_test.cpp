@@ -253,6 +253,22 @@ TEST(ExpiryText, LabelsAreFoundAndTold) {
     EXPECT_TRUE(find_labels("有效成分").empty());
 }
 
+// English production labels with the word DATE ("MFG DATE", "Mfg. Date:", "Prod. Date"): the word
+// is the label's, and the production date after it is read; before, only "MFG" was a label and "DATE…"
+// no date, so production + shelf life gave nothing.
+TEST(ExpiryText, ProductionLabelsWithTheWordDate) {
+    for (const char* text : {"MFG DATE 2023.03.01\n有效期24个月", "Mfg. Date: 2023.03.01\n有效期 24个月",
+                             "PROD. DATE 2023-03-01\n有效期：24个月", "Mfd.Date 20230301\n有效期24个月"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_EQ(reading.expiry, (Date{2025, 2, 28})) << text;
+        EXPECT_EQ(reading.basis, ExpiryBasis::ProductionPlusShelfLife) << text;
+    }
+    const auto hits = find_labels("MFG.DATE:2023.03.01LOT:A1");
+    ASSERT_EQ(hits.size(), 2u);
+    EXPECT_EQ(hits[0].key, FieldKey::Production);
+    EXPECT_EQ(hits[0].end, 8u);
+}
+
 // A row of labels read as one line, spaces gone: 有效期 and the first character of the label after it are
 // not a misread 有效期至 (dev seeds 1001 face 25, 1002 face 11: the shelf life's label announced a printed
 // date that was never there, so production + shelf life gave nothing, and 生产日期 was lost).
