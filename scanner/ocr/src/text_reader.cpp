@@ -764,9 +764,9 @@ bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t valu
 }
 
 // A batch number as the label pass read it, kept only when a second, independent reading of its print
-// (the Latin model on the value's columns) reads it the same way. The Chinese model alone adds digits
-// that are not printed on clean serif type: "Batch 0426" read as "04256" on every frame, so frames
-// agreed on it (red team finding F4). A batch nobody can confirm is left out: none is better than a
+// (the Latin model on the value's columns, blurred or as binarised) reads it the same way. The Chinese model
+// alone adds digits that are not printed on clean serif type: "Batch 0426" read as "04256" on every frame, so
+// frames agreed on it (red team finding F4). A batch nobody can confirm is left out: none is better than a
 // wrong one. Without the Latin model the label pass is all there is.
 std::string FrameReading::confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read) {
     Candidate& c = lines_[index];
@@ -808,9 +808,12 @@ std::string FrameReading::confirmed_batch(std::size_t index, std::size_t h, cons
     const bool dotted = view.dotted || detail::looks_dotted(view.plain);
     cv::Mat soft;
     cv::GaussianBlur(view.plain, soft, cv::Size(0, 0), dotted ? 1.4 : 1.0);
-    const std::string latin = batch_of(compact_of(latin_.recognise(soft, Charset::Batch).compact));
-    if (latin != printed) return {};
-    return as_read;
+    if (batch_of(compact_of(latin_.recognise(soft, Charset::Batch).compact)) == printed) return as_read;
+    // A second look of the Latin model, at the print as recognition sees it (dots joined), before the
+    // batch is given up: the blurred view alone lost right batches that the label pass had read.
+    if (batch_of(compact_of(latin_.recognise(view.normalised, Charset::Batch).compact)) == printed)
+        return as_read;
+    return {};
 }
 
 // The line's text for the parser: each label as printed, followed by the value the value pass read.
