@@ -223,4 +223,55 @@ TEST(OcrCli, ValuesStampedOutOfRegisterWithTheirLabelsAreNeverTakenAsTheExpiry) 
     }
 }
 
+// "Batch 0426" in a serif face was proposed with batch "04256" (red team, finding F4): the Chinese model
+// adds a digit that is not printed, the same way on every frame, so the frames agreed on it. A batch is
+// now kept only when the Latin model reads its print the same way: the printed batch or none, never
+// another. Rendered like the red team's gen_faces.sh (its case 16) at a few sizes and rolls.
+TEST(OcrCli, ABatchIsTheOnePrintedOrNone) {
+    const auto fonts = test::ocr::find_label_fonts();
+    const auto serif = std::find_if(fonts.begin(), fonts.end(), [](const auto& f) {
+        return f.family.find("Noto Serif CJK") != std::string::npos;
+    });
+    ASSERT_TRUE(serif != fonts.end()) << "run deploy/setup.sh: Noto Serif CJK missing";
+    auto font = cv::freetype::createFreeType2();
+    font->loadFontData(serif->file, serif->face_index);
+    test::TempDir dir;
+    struct Print {
+        int height_px;
+        double roll_degrees;
+    };
+    // 32 px, roll 6: the Chinese model's "04256" (Tesseract 5.3.0's chi_sim); the others are read right.
+    const std::vector<Print> prints{{32, 6}, {39, 6}, {36, -4}, {44, 0}};
+    std::vector<std::string> files;
+    for (const Print& print : prints) {
+        cv::Mat face(720, 1280, CV_8UC3, cv::Scalar(208, 222, 232));
+        const std::array<std::string, 4> lines{"Amoxicillin", "Use by 04/2026", "Batch 0426", "Mfd 05/2024"};
+        int baseline = 180;
+        for (std::size_t row = 0; row < lines.size(); ++row) {
+            const int height = row == 0 ? print.height_px + 18 : print.height_px;
+            font->putText(face, lines[row], {230, baseline}, height, cv::Scalar::all(12), -1, cv::LINE_AA,
+                          true);
+            baseline += height * 2 - 4;
+        }
+        cv::Mat rolled;
+        cv::warpAffine(face, rolled, cv::getRotationMatrix2D({640, 360}, print.roll_degrees, 1.0),
+                       face.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+        files.push_back((dir.path() / ("batch" + std::to_string(files.size()) + ".jpg")).string());
+        ASSERT_TRUE(cv::imwrite(files.back(), rolled, {cv::IMWRITE_JPEG_QUALITY, 90}));
+    }
+    std::vector<std::string> args{"ocr", "--json", "--lines"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto result = test::run_ctl(args);
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), prints.size()) << result.err;
+    int batches_read = 0;
+    for (std::size_t i = 0; i < prints.size(); ++i) {
+        if (!lines[i].contains("batch")) continue;
+        ++batches_read;
+        EXPECT_EQ(lines[i]["batch"], "0426")
+            << prints[i].height_px << " px, roll " << prints[i].roll_degrees << ": " << lines[i].dump();
+    }
+    EXPECT_GE(batches_read, 2) << "the batch is read on clean print: " << result.out;
+}
+
 }  // namespace

@@ -63,7 +63,9 @@ std::string describe(const TrialResult& trial) {
                        : trial.outcome == Outcome::Wrong ? "WRONG"
                                                          : "none";
     text += ": expected " + (trial.truth.expiry ? scanner::to_iso(*trial.truth.expiry) : std::string("-"));
-    if (trial.proposal) text += ", proposed " + scanner::to_iso(trial.proposal->expiry);
+    if (trial.proposal)
+        text += ", proposed " + scanner::to_iso(trial.proposal->expiry) + " (batch \"" +
+                trial.proposal->batch + "\", printed \"" + trial.truth.batch + "\")";
     text += " after " + std::to_string(trial.frames_read) + " frames [" + trial.truth.form + ", " +
             trial.truth.layout + ", " + trial.truth.ink + ", " + trial.truth.label_font + "/" +
             trial.truth.value_font + ", " + std::to_string(static_cast<int>(trial.truth.text_px)) +

@@ -42,6 +42,8 @@ void ExpiryOcr::start_pack() {
     agreement_.reset();
     hints_.clear();
     read_before_.clear();
+    expiry_on_hinted_lines_ = false;
+    fruitless_frames_ = 0;
     proposed_ = false;
 }
 
@@ -70,22 +72,45 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
     request.hints = hints_;
     request.read_before = read_before_;
     request.cancelled = cancelled;
+    // Twice in a row at most: then the whole face is read again, in case the hints went stale.
+    const bool hinted_lines_suffice = expiry_on_hinted_lines_ && fruitless_frames_ < 2;
     request.enough = [&](const TextLines& partial) {
         const ExpiryReading reading = parse_expiry_text(partial.joined(), parse);
         // A date derived from production + shelf life is only right when no printed expiry is on the
         // box: the rest of the face is read to make sure.
-        return reading.expiry.has_value() && !reading.contradictory &&
-               reading.basis != ExpiryBasis::ProductionPlusShelfLife;
+        if (reading.expiry.has_value())
+            return !reading.contradictory && reading.basis != ExpiryBasis::ProductionPlusShelfLife;
+        // The printed expiry's lines were read and gave no date this time (a misread label, an unread
+        // value): the other lines did not hold it in the frame before, and reading them costs the
+        // rest of the budget (dev seed 1001, face 19: 440 and 520 ms for nothing). A frame that ends
+        // here gives no date, so it cannot add a wrong one.
+        return hinted_lines_suffice && !partial.lines.empty();
     };
     outcome.lines = reader_->read(image, request);
     outcome.reading = parse_expiry_text(outcome.lines.joined(), parse);
     outcome.cpu_ms = thread_cpu_ms() - cpu_start;
     if (cancelled && cancelled()) return outcome;  // a partial frame says nothing about the box
 
+    const ExpiryReading& said = outcome.reading;
+    const bool expiry_found =
+        (said.expiry && said.basis != ExpiryBasis::ProductionPlusShelfLife && !said.contradictory) ||
+        said.printed_expiry_unread || said.day_unread;
+    const bool fruitless = hinted_lines_suffice && !expiry_found;
+    if (expiry_found) {
+        expiry_on_hinted_lines_ = true;
+        fruitless_frames_ = 0;
+    } else if (fruitless) {
+        ++fruitless_frames_;
+    } else {
+        expiry_on_hinted_lines_ = false;
+    }
+
+    // A frame that stopped after the hinted lines without the expiry keeps the hints of the frame that
+    // found it: its own labelled lines may be only the production date's or the batch's.
     std::vector<Quad> labelled;
     for (const ReadLine& line : outcome.lines.lines)
         if (line.labelled) labelled.push_back(line.corners);
-    if (!labelled.empty()) hints_ = std::move(labelled);
+    if (!labelled.empty() && !fruitless) hints_ = std::move(labelled);
     // Over the frames so far: each frame goes on where the ones before stopped; once every line was
     // read, all are equal again and the first order holds. A box held for long forgets the oldest.
     read_before_.insert(read_before_.end(), outcome.lines.read_without_label.begin(),

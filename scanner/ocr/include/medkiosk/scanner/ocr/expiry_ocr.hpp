@@ -2,7 +2,9 @@
 // One box's printed expiry, read frame after frame: the TextReader on each frame, the parser on
 // its lines, and the ≥ 2-frame agreement across frames. After the first frame, the lines where
 // labels were found are read first, and a frame stops there when they already give a date — the
-// steady box's second frame then costs a few lines, not the whole face.
+// steady box's second frame then costs a few lines, not the whole face. When the frame before found
+// the printed expiry there, a frame stops after those lines whatever they give: the rest of the face
+// was not where the expiry was, and the next frame is a fresh look at the same lines.
 //
 // Used by the kiosk's ExpiryReader (on its worker thread), `medkioskctl ocr` and the benchmark, so all
 // three read the same way. Not thread-safe; start_pack() for every new box.
@@ -68,6 +70,10 @@ class ExpiryOcr {
     ReadingAgreement agreement_;
     std::vector<Quad> hints_;
     std::vector<Quad> read_before_;  // lines of this box read without a label (TextReader's read_before)
+    // The last frame that said anything found the printed expiry on the hinted lines (its date, or its
+    // label with the date unread): the next frame reads those lines and stops there.
+    bool expiry_on_hinted_lines_ = false;
+    int fruitless_frames_ = 0;  // frames since then that stopped after the hinted lines with nothing
     bool proposed_ = false;
 };
 
