@@ -114,12 +114,15 @@ class VideoSource final : public FrameSource {
             while (!read(image)) {
                 if (tally_.undecodable()) continue;  // a damaged frame: the next one may be whole
                 if (tally_.frames() == 0) {
-                    const std::string damage = check_mp4_boxes(spec_.location);
-                    error_ = "video " + spec_.location +
-                             (sequence_ == 0 ? std::string(" has no readable frames")
-                                             : std::string(" has no readable frames any more (replaced or "
-                                                           "damaged while it was being played)")) +
-                             (damage.empty() ? std::string(" (damaged or empty)") : ": " + damage) + ".";
+                    std::string why = check_mp4_boxes(spec_.location);
+                    if (why.empty())
+                        why = VideoFrameTally::no_frames_reason(capture_.get(cv::CAP_PROP_FRAME_COUNT));
+                    error_ =
+                        "video " + spec_.location +
+                        (sequence_ == 0 ? std::string(" has no readable frames: ")
+                                        : std::string(" has no readable frames any more, so it was "
+                                                      "replaced or damaged while it was being played: ")) +
+                        why + ".";
                     return std::nullopt;
                 }
                 note_damage(tally_.passed_over_message());

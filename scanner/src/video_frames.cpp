@@ -58,6 +58,20 @@ std::string VideoFrameTally::passed_over_message() const {
     return message;
 }
 
+std::string VideoFrameTally::no_frames_reason(double frames_declared) {
+    if (frames_declared > kMaxUndecodableFramesInARow && frames_declared < 1e9) {
+        std::string reason = "its first ";
+        reason += std::to_string(kMaxUndecodableFramesInARow);
+        reason += " frames could not be decoded, of the ";
+        reason += std::to_string(static_cast<long long>(frames_declared + 0.5));
+        reason +=
+            " it declares, and reading stopped there (frames after them may be whole but are not "
+            "reached): copy the recording again, or record it again";
+        return reason;
+    }
+    return "it is damaged or empty: copy the recording again, or record it again";
+}
+
 void VideoFrameTally::restart() {
     *this = VideoFrameTally();
 }

@@ -683,6 +683,54 @@ TEST(scannerCliInputs, TheKiosksVideoSourcePassesOverDamagedFramesAndSaysSoOnce)
     }
 }
 
+// Red team 32a F4: a video whose first 50 frames (or all of them) cannot be decoded was said to be cut
+// short with "no frame after frame -1". It has no readable frames, and when it declares more frames
+// than were tried, its damaged start is named.
+TEST(scannerCliInputs, AVideoWithNoDecodableFrameSaysSoAndNotThatItIsCutShort) {
+    medkiosk::test::TempDir dir;
+    cv::Mat picture(120, 160, CV_8UC3);
+    cv::RNG(41).fill(picture, cv::RNG::UNIFORM, 0, 255);
+    const fs::path damaged_start = dir.path() / "damaged-start.avi";
+    write_mjpeg_video(damaged_start, std::vector<cv::Mat>(70, picture));
+    zero_mjpeg_frames(damaged_start, 0, 55);
+    const fs::path all_damaged = dir.path() / "all-damaged.avi";
+    write_mjpeg_video(all_damaged, std::vector<cv::Mat>(30, picture));
+    zero_mjpeg_frames(all_damaged, 0, 30);
+
+    auto scan_error = [](const fs::path& video) {
+        const auto result = medkiosk::test::run_ctl({"scan", "--json", video.string()});
+        EXPECT_EQ(result.exit_code, 1) << result.out;
+        const auto lines = json_lines(result.out);
+        return lines.empty() ? std::string() : lines.back().value("error", "");
+    };
+    const std::string start_error = scan_error(damaged_start);
+    EXPECT_NE(start_error.find("video has no readable frames: its first 50 frames could not be decoded, "
+                               "of the 70 it declares, and reading stopped there"),
+              std::string::npos)
+        << start_error;
+    EXPECT_NE(start_error.find("copy the recording again"), std::string::npos) << start_error;
+    const std::string all_error = scan_error(all_damaged);
+    EXPECT_NE(all_error.find("video has no readable frames: it is damaged or empty"), std::string::npos)
+        << all_error;
+    for (const std::string& error : {start_error, all_error}) {
+        EXPECT_EQ(error.find("cut short"), std::string::npos) << error;
+        EXPECT_EQ(error.find("frame -1"), std::string::npos) << error;
+    }
+
+    SourceSpec spec;
+    spec.kind = SourceSpec::Kind::Video;
+    spec.location = damaged_start.string();
+    spec.fps = 500;
+    OpenedSource opened = open_source(spec);
+    ASSERT_TRUE(opened.source) << opened.error;
+    EXPECT_FALSE(opened.source->next().has_value());
+    EXPECT_EQ(opened.source->error(), "video " + damaged_start.string() +
+                                          " has no readable frames: its first 50 frames could not be "
+                                          "decoded, of the 70 it declares, and reading stopped there (frames "
+                                          "after them may be whole but are not reached): copy the recording "
+                                          "again, or record it again.");
+}
+
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {
     std::string flood = "]d20109520123456788";
     while (flood.size() < 10u * 1024 * 1024) flood += "10ABC\x1d";

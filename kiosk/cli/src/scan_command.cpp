@@ -264,10 +264,12 @@ class Scanner {
         }
         const long long frames = tally.frames();
         const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
-        if (stopped.empty()) stopped = scanner::check_video_frame_count(frames, frames_declared);
         if (frames == 0)
-            return report_error(
-                path, stopped.empty() ? "video has no readable frames (damaged or empty)" : stopped);
+            return report_error(path, stopped.empty()
+                                          ? "video has no readable frames: " +
+                                                scanner::VideoFrameTally::no_frames_reason(frames_declared)
+                                          : stopped);
+        if (stopped.empty()) stopped = scanner::check_video_frame_count(frames, frames_declared);
         // Frames passed over and a cut are each said once, in the summary, and make the scan a failure:
         // FFmpeg reads past the one and up to the other without an error.
         std::vector<std::string> damage;

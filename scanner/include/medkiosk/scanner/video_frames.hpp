@@ -32,6 +32,10 @@ class VideoFrameTally {
     std::string passed_over_message() const;
     // Another pass over the file (a looping video) starts from frame 0.
     void restart();
+    // Why no frame at all was read, to follow "video has no readable frames: ". Taking the file for cut
+    // short at frame -1 said nothing true: when it declares more frames than the reads tried, its start
+    // is damaged and reading stopped there; otherwise it is damaged or empty.
+    static std::string no_frames_reason(double frames_declared);
 
   private:
     std::vector<std::pair<long long, long long>> passed_over_;  // first and last frame of each stretch
