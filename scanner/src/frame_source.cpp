@@ -102,8 +102,10 @@ class VideoSource final : public FrameSource {
   public:
     VideoSource(cv::VideoCapture capture, SourceSpec spec, std::string container_damage)
         : capture_(std::move(capture)), spec_(std::move(spec)), pacer_(0) {
+        const double file_fps = capture_.get(cv::CAP_PROP_FPS);
+        if (file_fps > 0 && file_fps < 1000) file_fps_ = file_fps;
         double fps = spec_.fps;
-        if (fps <= 0) fps = capture_.get(cv::CAP_PROP_FPS);
+        if (fps <= 0) fps = file_fps;
         if (!(fps > 0 && fps < 1000)) fps = 25;
         pacer_.set_fps(fps);
         note_damage(container_damage);
@@ -141,7 +143,7 @@ class VideoSource final : public FrameSource {
                     return std::nullopt;
                 }
             }
-            tally_.decoded();
+            tally_.decoded(capture_.get(cv::CAP_PROP_POS_MSEC), file_fps_);
             pacer_.wait();
             return to_frame(image, ++sequence_);
         } catch (const cv::Exception& e) {
@@ -175,6 +177,7 @@ class VideoSource final : public FrameSource {
     SourceSpec spec_;
     detail::Pacer pacer_;
     VideoFrameTally tally_;
+    double file_fps_ = 0;  // the file's own frame rate (0: unknown), not the pace it is played at
     std::string error_;
     std::vector<std::string> damage_notes_;
     std::set<std::string> damage_noted_;

@@ -683,6 +683,75 @@ TEST(scannerCliInputs, TheKiosksVideoSourcePassesOverDamagedFramesAndSaysSoOnce)
     }
 }
 
+// Red team 32a F1: in H.264 a failed read consumes several packets and the decoder drops frames up to the
+// next key frame without a failed read, so counting failed reads numbered every frame after the damage
+// too early (12 frames in the red team's file) and called the whole file cut short. After damage the
+// frames' own timestamps number them.
+TEST(scannerCliInputs, FramesAfterDamageInAnH264VideoKeepTheirNumbers) {
+    medkiosk::test::TempDir dir;
+    const cv::Mat blank(480, 640, CV_8UC1, cv::Scalar(230));
+    std::vector<cv::Mat> frames(300, blank);
+    for (std::size_t k = 260; k < 263; ++k)
+        frames[k] =
+            medkiosk::test::make_still(medkiosk::test::ean13_code("690123456789"), 0, 3, 640, 480, 83);
+    const fs::path whole = dir.path() / "whole.mp4";
+    {
+        cv::VideoWriter writer(whole.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('a', 'v', 'c', '1'),
+                               25, blank.size());
+        if (!writer.isOpened()) GTEST_SKIP() << "no H.264 encoder in this OpenCV";
+        for (const cv::Mat& frame : frames) {
+            cv::Mat bgr;
+            cv::cvtColor(frame, bgr, cv::COLOR_GRAY2BGR);
+            writer.write(bgr);
+        }
+    }
+    std::string bytes;
+    {
+        std::ifstream in(whole, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    // 400 bytes zeroed from the start of frame 100 (its offset from the sample sizes in 'stsz', the frames
+    // following 'mdat' in order), the container left whole, as the red team did.
+    auto u32_at = [&bytes](std::size_t at) {
+        std::uint32_t value = 0;
+        for (std::size_t i = at; i < at + 4; ++i) value = value << 8 | static_cast<std::uint8_t>(bytes[i]);
+        return value;
+    };
+    const std::size_t mdat = bytes.find("mdat");
+    const std::size_t stsz = bytes.find("stsz");
+    ASSERT_NE(mdat, std::string::npos);
+    ASSERT_NE(stsz, std::string::npos);
+    ASSERT_EQ(u32_at(stsz + 8), 0u) << "frames of one size: not what an encoder writes";
+    ASSERT_EQ(u32_at(stsz + 12), 300u);
+    std::size_t damage_at = mdat + 4;
+    for (std::size_t k = 0; k < 100; ++k) damage_at += u32_at(stsz + 16 + 4 * k);
+    ASSERT_LE(damage_at + 400, bytes.size());
+    std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(damage_at), 400, '\0');
+    const fs::path damaged = dir.path() / "damaged.mp4";
+    std::ofstream(damaged, std::ios::binary) << bytes;
+
+    auto scan = [](const fs::path& video) {
+        const auto result = medkiosk::test::run_ctl({"scan", "--json", video.string()});
+        std::pair<long long, json> found{-1, json()};
+        for (const json& line : json_lines(result.out)) {
+            if (line.contains("frames")) found.second = line;
+            for (const json& code : line.value("codes", json::array()))
+                if (code["text"] == "6901234567892") found.first = line["frame"].get<long long>();
+        }
+        return found;
+    };
+    const auto [whole_frame, whole_summary] = scan(whole);
+    ASSERT_GE(whole_frame, 260) << whole_summary;
+    ASSERT_EQ(whole_summary.value("frames", 0), 300) << whole_summary;
+    const auto [damaged_frame, damaged_summary] = scan(damaged);
+    EXPECT_EQ(damaged_frame, whole_frame) << "the same frame as in the whole file: " << damaged_summary;
+    EXPECT_EQ(damaged_summary.value("frames", 0), 300) << damaged_summary;
+    EXPECT_GT(damaged_summary.value("frames_passed_over", 0), 0) << damaged_summary;
+    const std::string error = damaged_summary.value("error", "");
+    EXPECT_NE(error.find("video is damaged: "), std::string::npos) << error;
+    EXPECT_EQ(error.find("cut short"), std::string::npos) << "the file is not cut: " << error;
+}
+
 // Red team 32a F4: a video whose first 50 frames (or all of them) cannot be decoded was said to be cut
 // short with "no frame after frame -1". It has no readable frames, and when it declares more frames
 // than were tried, its damaged start is named.
