@@ -800,6 +800,37 @@ TEST(scannerCliInputs, AVideoWithNoDecodableFrameSaysSoAndNotThatItIsCutShort) {
                                           "again, or record it again.");
 }
 
+// Red team 32a F7: the kiosk said a 0-byte video was an MP4 with no index ('moov' box), whatever its
+// name; scan said it was empty. Both say it is empty, in the same words; a few bytes of something else
+// are not called an MP4 either.
+TEST(scannerCliInputs, AnEmptyVideoIsSaidToBeEmptyByTheKioskAsByScan) {
+    medkiosk::test::TempDir dir;
+    const fs::path empty_avi = dir.path() / "empty.avi";
+    const fs::path empty_mp4 = dir.path() / "empty.mp4";
+    const fs::path tiny = dir.path() / "tiny.mp4";
+    std::ofstream(empty_avi).close();
+    std::ofstream(empty_mp4).close();
+    std::ofstream(tiny) << "hello";
+    auto kiosk_error = [](const fs::path& video) {
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = video.string();
+        OpenedSource opened = open_source(spec);
+        EXPECT_FALSE(opened.source) << video;
+        return opened.error;
+    };
+    const std::string said_empty =
+        "the file is empty (0 bytes): the copy or download did not finish; copy the recording again";
+    for (const fs::path& empty : {empty_avi, empty_mp4}) {
+        EXPECT_EQ(kiosk_error(empty), "video " + empty.string() + " could not be opened: " + said_empty);
+        const auto scanned = medkiosk::test::run_ctl({"scan", "--json", empty.string()});
+        const auto lines = json_lines(scanned.out);
+        ASSERT_EQ(lines.size(), 1u) << scanned.out;
+        EXPECT_EQ(lines[0].value("error", ""), said_empty) << "the same words as scan";
+    }
+    EXPECT_EQ(kiosk_error(tiny).find("moov"), std::string::npos) << kiosk_error(tiny);
+}
+
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {
     std::string flood = "]d20109520123456788";
     while (flood.size() < 10u * 1024 * 1024) flood += "10ABC\x1d";

@@ -183,10 +183,8 @@ class Scanner {
     }
 
     void scan_video(const fs::path& path) {
-        if (std::error_code ec; fs::file_size(path, ec) == 0 && !ec)
-            return report_error(path,
-                                "the file is empty (0 bytes): the copy or download did not finish; "
-                                "copy the recording again");
+        if (std::string empty = scanner::check_video_not_empty(path); !empty.empty())
+            return report_error(path, empty);
         cv::VideoCapture capture;
         try {
             capture.open(path.string());
