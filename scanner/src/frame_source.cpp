@@ -139,7 +139,9 @@ class VideoSource final : public FrameSource {
                 capture_.release();
                 tally_.restart();
                 if (!capture_.open(spec_.location)) {
-                    error_ = "video " + spec_.location + " could not be reopened at its end.";
+                    error_ = "video " + spec_.location +
+                             " could not be opened again to play it from its start: " + why_not_reopened() +
+                             ".";
                     return std::nullopt;
                 }
             }
@@ -165,6 +167,20 @@ class VideoSource final : public FrameSource {
         } catch (const cv::Exception&) {
             return false;
         }
+    }
+
+    // It opened once, so it was changed while it was being played: moved, deleted, emptied or replaced.
+    std::string why_not_reopened() const {
+        std::string why = why_not_a_regular_file(spec_.location);
+        if (!why.empty())
+            return "it is now " + why +
+                   ", so it was moved or deleted while it was being "
+                   "played; put the recording back or choose another video";
+        why = check_video_not_empty(spec_.location);
+        if (why.empty()) why = check_mp4_boxes(spec_.location);
+        if (!why.empty()) return "it was replaced while it was being played, and " + why;
+        return "it was replaced while it was being played by a file that is damaged or not a video OpenCV "
+               "here can decode; put the recording back or choose another video";
     }
 
     // Each once per source: a looping demo video would otherwise repeat it every pass.

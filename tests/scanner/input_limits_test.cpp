@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -829,6 +830,60 @@ TEST(scannerCliInputs, AnEmptyVideoIsSaidToBeEmptyByTheKioskAsByScan) {
         EXPECT_EQ(lines[0].value("error", ""), said_empty) << "the same words as scan";
     }
     EXPECT_EQ(kiosk_error(tiny).find("moov"), std::string::npos) << kiosk_error(tiny);
+}
+
+// Red team 32a F8: a looping video replaced while it was played ended with "could not be reopened at its
+// end." (no reason, no advice), or with "(replaced or damaged while it was being played) (damaged or
+// empty)". Each says why and what to do, once.
+TEST(scannerCliInputs, AVideoChangedWhileItLoopsSaysWhyItCannotBePlayedAgain) {
+    medkiosk::test::TempDir dir;
+    cv::Mat picture(120, 160, CV_8UC3);
+    cv::RNG(43).fill(picture, cv::RNG::UNIFORM, 0, 255);
+    const fs::path whole = dir.path() / "whole.avi";
+    write_mjpeg_video(whole, std::vector<cv::Mat>(8, picture));
+    const fs::path all_damaged = dir.path() / "all-damaged.avi";
+    write_mjpeg_video(all_damaged, std::vector<cv::Mat>(8, picture));
+    zero_mjpeg_frames(all_damaged, 0, 8);
+
+    // Plays a copy of `whole` in a loop, puts `change` in its place after 3 frames, and returns the
+    // source's error once it stops.
+    auto error_after = [&](const std::function<void(const fs::path&)>& change) {
+        const fs::path playing = dir.path() / "playing.avi";
+        fs::copy_file(whole, playing, fs::copy_options::overwrite_existing);
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = playing.string();
+        spec.loop = true;
+        spec.fps = 500;
+        OpenedSource opened = open_source(spec);
+        EXPECT_TRUE(opened.source) << opened.error;
+        if (!opened.source) return std::string();
+        for (int i = 0; i < 40; ++i) {
+            if (i == 3) change(playing);
+            if (!opened.source->next()) return opened.source->error();
+        }
+        ADD_FAILURE() << "still playing after the change";
+        return std::string();
+    };
+    const std::string text = error_after([](const fs::path& to) {
+        std::ofstream(to, std::ios::binary | std::ios::trunc) << "not a video at all";
+    });
+    EXPECT_NE(text.find("could not be opened again to play it from its start: it was replaced while it "
+                        "was being played by a file that is damaged or not a video OpenCV here can decode; "
+                        "put the recording back or choose another video."),
+              std::string::npos)
+        << text;
+    const std::string removed = error_after([](const fs::path& to) { fs::remove(to); });
+    EXPECT_NE(removed.find("it is now no such file, so it was moved or deleted"), std::string::npos)
+        << removed;
+    const std::string damaged = error_after(
+        [&](const fs::path& to) { fs::copy_file(all_damaged, to, fs::copy_options::overwrite_existing); });
+    EXPECT_NE(damaged.find("has no readable frames any more, so it was replaced or damaged while it was "
+                           "being played: it is damaged or empty"),
+              std::string::npos)
+        << damaged;
+    for (const std::string& error : {text, removed, damaged})
+        EXPECT_EQ(error.find(") ("), std::string::npos) << error;
 }
 
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {
