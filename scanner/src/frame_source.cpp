@@ -102,8 +102,10 @@ class VideoSource final : public FrameSource {
   public:
     VideoSource(cv::VideoCapture capture, SourceSpec spec, std::string container_damage)
         : capture_(std::move(capture)), spec_(std::move(spec)), pacer_(0) {
+        const double file_fps = capture_.get(cv::CAP_PROP_FPS);
+        if (file_fps > 0 && file_fps < 1000) file_fps_ = file_fps;
         double fps = spec_.fps;
-        if (fps <= 0) fps = capture_.get(cv::CAP_PROP_FPS);
+        if (fps <= 0) fps = file_fps;
         if (!(fps > 0 && fps < 1000)) fps = 25;
         pacer_.set_fps(fps);
         note_damage(container_damage);
@@ -114,12 +116,15 @@ class VideoSource final : public FrameSource {
             while (!read(image)) {
                 if (tally_.undecodable()) continue;  // a damaged frame: the next one may be whole
                 if (tally_.frames() == 0) {
-                    const std::string damage = check_mp4_boxes(spec_.location);
-                    error_ = "video " + spec_.location +
-                             (sequence_ == 0 ? std::string(" has no readable frames")
-                                             : std::string(" has no readable frames any more (replaced or "
-                                                           "damaged while it was being played)")) +
-                             (damage.empty() ? std::string(" (damaged or empty)") : ": " + damage) + ".";
+                    std::string why = check_mp4_boxes(spec_.location);
+                    if (why.empty())
+                        why = VideoFrameTally::no_frames_reason(capture_.get(cv::CAP_PROP_FRAME_COUNT));
+                    error_ =
+                        "video " + spec_.location +
+                        (sequence_ == 0 ? std::string(" has no readable frames: ")
+                                        : std::string(" has no readable frames any more, so it was "
+                                                      "replaced or damaged while it was being played: ")) +
+                        why + ".";
                     return std::nullopt;
                 }
                 note_damage(tally_.passed_over_message());
@@ -134,11 +139,13 @@ class VideoSource final : public FrameSource {
                 capture_.release();
                 tally_.restart();
                 if (!capture_.open(spec_.location)) {
-                    error_ = "video " + spec_.location + " could not be reopened at its end.";
+                    error_ = "video " + spec_.location +
+                             " could not be opened again to play it from its start: " + why_not_reopened() +
+                             ".";
                     return std::nullopt;
                 }
             }
-            tally_.decoded();
+            tally_.decoded(capture_.get(cv::CAP_PROP_POS_MSEC), file_fps_);
             pacer_.wait();
             return to_frame(image, ++sequence_);
         } catch (const cv::Exception& e) {
@@ -162,6 +169,20 @@ class VideoSource final : public FrameSource {
         }
     }
 
+    // It opened once, so it was changed while it was being played: moved, deleted, emptied or replaced.
+    std::string why_not_reopened() const {
+        std::string why = why_not_a_regular_file(spec_.location);
+        if (!why.empty())
+            return "it is now " + why +
+                   ", so it was moved or deleted while it was being "
+                   "played; put the recording back or choose another video";
+        why = check_video_not_empty(spec_.location);
+        if (why.empty()) why = check_mp4_boxes(spec_.location);
+        if (!why.empty()) return "it was replaced while it was being played, and " + why;
+        return "it was replaced while it was being played by a file that is damaged or not a video OpenCV "
+               "here can decode; put the recording back or choose another video";
+    }
+
     // Each once per source: a looping demo video would otherwise repeat it every pass.
     void note_damage(const std::string& damage) {
         if (damage.empty() || !damage_noted_.insert(damage).second) return;
@@ -172,6 +193,7 @@ class VideoSource final : public FrameSource {
     SourceSpec spec_;
     detail::Pacer pacer_;
     VideoFrameTally tally_;
+    double file_fps_ = 0;  // the file's own frame rate (0: unknown), not the pace it is played at
     std::string error_;
     std::vector<std::string> damage_notes_;
     std::set<std::string> damage_noted_;

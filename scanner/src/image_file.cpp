@@ -355,11 +355,19 @@ std::variant<ImageFile, std::string> read_image_file(const fs::path& path, std::
     return image;
 }
 
+std::string check_video_not_empty(const fs::path& path) {
+    std::error_code ec;
+    if (fs::file_size(path, ec) != 0 || ec) return {};
+    return "the file is empty (0 bytes): the copy or download did not finish; copy the recording again";
+}
+
 std::string check_mp4_boxes(const fs::path& path) {
     std::ifstream file(path, std::ios::binary);
     std::error_code ec;
     const std::uintmax_t size = fs::file_size(path, ec);
     if (!file || ec) return {};
+    // Without this, a file of no boxes at all read as an MP4 with no index.
+    if (size < 8) return check_video_not_empty(path);
     bool moov = false;
     std::uintmax_t at = 0;
     for (int box = 0; at + 8 <= size; ++box) {

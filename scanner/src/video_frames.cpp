@@ -1,5 +1,8 @@
 #include "medkiosk/scanner/video_frames.hpp"
 
+#include <cmath>
+#include <utility>
+
 namespace medkiosk::scanner {
 namespace {
 
@@ -9,11 +12,22 @@ constexpr std::size_t kStretchesNamed = 5;
 
 }  // namespace
 
-long long VideoFrameTally::decoded() {
-    if (failed_in_a_row_ > 0) {
-        passed_over_.emplace_back(frames_, frames_ + failed_in_a_row_ - 1);
-        frames_ += failed_in_a_row_;
-        failed_in_a_row_ = 0;
+long long VideoFrameTally::decoded(double position_ms, double fps) {
+    const int failed = std::exchange(failed_in_a_row_, 0);
+    failed_before_ = failed_before_ || failed > 0;
+    // Only after a failed read: an undamaged file keeps the exact count, whatever its timestamps (a
+    // variable frame rate, an odd start) would say.
+    const double at = position_ms * fps / 1000.0;
+    if (failed_before_ && position_ms > 0 && fps > 0 && at < 1e12) {
+        const long long index = std::llround(at);
+        if (index < frames_) return index;  // returned late by the decoder: already counted
+        if (index > frames_) passed_over_.emplace_back(frames_, index - 1);
+        frames_ = index + 1;
+        return index;
+    }
+    if (failed > 0) {
+        passed_over_.emplace_back(frames_, frames_ + failed - 1);
+        frames_ += failed;
     }
     return frames_++;
 }
@@ -56,6 +70,20 @@ std::string VideoFrameTally::passed_over_message() const {
             : ", counted from 0) and the frames after them were read; a code shown only in those frames";
     message += " was not seen: copy the recording again, or record that part again";
     return message;
+}
+
+std::string VideoFrameTally::no_frames_reason(double frames_declared) {
+    if (frames_declared > kMaxUndecodableFramesInARow && frames_declared < 1e9) {
+        std::string reason = "its first ";
+        reason += std::to_string(kMaxUndecodableFramesInARow);
+        reason += " frames could not be decoded, of the ";
+        reason += std::to_string(static_cast<long long>(frames_declared + 0.5));
+        reason +=
+            " it declares, and reading stopped there (frames after them may be whole but are not "
+            "reached): copy the recording again, or record it again";
+        return reason;
+    }
+    return "it is damaged or empty: copy the recording again, or record it again";
 }
 
 void VideoFrameTally::restart() {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -681,6 +682,208 @@ TEST(scannerCliInputs, TheKiosksVideoSourcePassesOverDamagedFramesAndSaysSoOnce)
             << notes[0];
         EXPECT_EQ(notes[0].find("cut short"), std::string::npos) << notes[0];
     }
+}
+
+// Red team 32a F1: in H.264 a failed read consumes several packets and the decoder drops frames up to the
+// next key frame without a failed read, so counting failed reads numbered every frame after the damage
+// too early (12 frames in the red team's file) and called the whole file cut short. After damage the
+// frames' own timestamps number them.
+TEST(scannerCliInputs, FramesAfterDamageInAnH264VideoKeepTheirNumbers) {
+    medkiosk::test::TempDir dir;
+    const cv::Mat blank(480, 640, CV_8UC1, cv::Scalar(230));
+    std::vector<cv::Mat> frames(300, blank);
+    for (std::size_t k = 260; k < 263; ++k)
+        frames[k] =
+            medkiosk::test::make_still(medkiosk::test::ean13_code("690123456789"), 0, 3, 640, 480, 83);
+    const fs::path whole = dir.path() / "whole.mp4";
+    {
+        cv::VideoWriter writer(whole.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('a', 'v', 'c', '1'),
+                               25, blank.size());
+        if (!writer.isOpened()) GTEST_SKIP() << "no H.264 encoder in this OpenCV";
+        for (const cv::Mat& frame : frames) {
+            cv::Mat bgr;
+            cv::cvtColor(frame, bgr, cv::COLOR_GRAY2BGR);
+            writer.write(bgr);
+        }
+    }
+    std::string bytes;
+    {
+        std::ifstream in(whole, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    // 400 bytes zeroed from the start of frame 100 (its offset from the sample sizes in 'stsz', the frames
+    // following 'mdat' in order), the container left whole, as the red team did.
+    auto u32_at = [&bytes](std::size_t at) {
+        std::uint32_t value = 0;
+        for (std::size_t i = at; i < at + 4; ++i) value = value << 8 | static_cast<std::uint8_t>(bytes[i]);
+        return value;
+    };
+    const std::size_t mdat = bytes.find("mdat");
+    const std::size_t stsz = bytes.find("stsz");
+    ASSERT_NE(mdat, std::string::npos);
+    ASSERT_NE(stsz, std::string::npos);
+    ASSERT_EQ(u32_at(stsz + 8), 0u) << "frames of one size: not what an encoder writes";
+    ASSERT_EQ(u32_at(stsz + 12), 300u);
+    std::size_t damage_at = mdat + 4;
+    for (std::size_t k = 0; k < 100; ++k) damage_at += u32_at(stsz + 16 + 4 * k);
+    ASSERT_LE(damage_at + 400, bytes.size());
+    std::fill_n(bytes.begin() + static_cast<std::ptrdiff_t>(damage_at), 400, '\0');
+    const fs::path damaged = dir.path() / "damaged.mp4";
+    std::ofstream(damaged, std::ios::binary) << bytes;
+
+    auto scan = [](const fs::path& video) {
+        const auto result = medkiosk::test::run_ctl({"scan", "--json", video.string()});
+        std::pair<long long, json> found{-1, json()};
+        for (const json& line : json_lines(result.out)) {
+            if (line.contains("frames")) found.second = line;
+            for (const json& code : line.value("codes", json::array()))
+                if (code["text"] == "6901234567892") found.first = line["frame"].get<long long>();
+        }
+        return found;
+    };
+    const auto [whole_frame, whole_summary] = scan(whole);
+    ASSERT_GE(whole_frame, 260) << whole_summary;
+    ASSERT_EQ(whole_summary.value("frames", 0), 300) << whole_summary;
+    const auto [damaged_frame, damaged_summary] = scan(damaged);
+    EXPECT_EQ(damaged_frame, whole_frame) << "the same frame as in the whole file: " << damaged_summary;
+    EXPECT_EQ(damaged_summary.value("frames", 0), 300) << damaged_summary;
+    EXPECT_GT(damaged_summary.value("frames_passed_over", 0), 0) << damaged_summary;
+    const std::string error = damaged_summary.value("error", "");
+    EXPECT_NE(error.find("video is damaged: "), std::string::npos) << error;
+    EXPECT_EQ(error.find("cut short"), std::string::npos) << "the file is not cut: " << error;
+}
+
+// Red team 32a F4: a video whose first 50 frames (or all of them) cannot be decoded was said to be cut
+// short with "no frame after frame -1". It has no readable frames, and when it declares more frames
+// than were tried, its damaged start is named.
+TEST(scannerCliInputs, AVideoWithNoDecodableFrameSaysSoAndNotThatItIsCutShort) {
+    medkiosk::test::TempDir dir;
+    cv::Mat picture(120, 160, CV_8UC3);
+    cv::RNG(41).fill(picture, cv::RNG::UNIFORM, 0, 255);
+    const fs::path damaged_start = dir.path() / "damaged-start.avi";
+    write_mjpeg_video(damaged_start, std::vector<cv::Mat>(70, picture));
+    zero_mjpeg_frames(damaged_start, 0, 55);
+    const fs::path all_damaged = dir.path() / "all-damaged.avi";
+    write_mjpeg_video(all_damaged, std::vector<cv::Mat>(30, picture));
+    zero_mjpeg_frames(all_damaged, 0, 30);
+
+    auto scan_error = [](const fs::path& video) {
+        const auto result = medkiosk::test::run_ctl({"scan", "--json", video.string()});
+        EXPECT_EQ(result.exit_code, 1) << result.out;
+        const auto lines = json_lines(result.out);
+        return lines.empty() ? std::string() : lines.back().value("error", "");
+    };
+    const std::string start_error = scan_error(damaged_start);
+    EXPECT_NE(start_error.find("video has no readable frames: its first 50 frames could not be decoded, "
+                               "of the 70 it declares, and reading stopped there"),
+              std::string::npos)
+        << start_error;
+    EXPECT_NE(start_error.find("copy the recording again"), std::string::npos) << start_error;
+    const std::string all_error = scan_error(all_damaged);
+    EXPECT_NE(all_error.find("video has no readable frames: it is damaged or empty"), std::string::npos)
+        << all_error;
+    for (const std::string& error : {start_error, all_error}) {
+        EXPECT_EQ(error.find("cut short"), std::string::npos) << error;
+        EXPECT_EQ(error.find("frame -1"), std::string::npos) << error;
+    }
+
+    SourceSpec spec;
+    spec.kind = SourceSpec::Kind::Video;
+    spec.location = damaged_start.string();
+    spec.fps = 500;
+    OpenedSource opened = open_source(spec);
+    ASSERT_TRUE(opened.source) << opened.error;
+    EXPECT_FALSE(opened.source->next().has_value());
+    EXPECT_EQ(opened.source->error(), "video " + damaged_start.string() +
+                                          " has no readable frames: its first 50 frames could not be "
+                                          "decoded, of the 70 it declares, and reading stopped there (frames "
+                                          "after them may be whole but are not reached): copy the recording "
+                                          "again, or record it again.");
+}
+
+// Red team 32a F7: the kiosk said a 0-byte video was an MP4 with no index ('moov' box), whatever its
+// name; scan said it was empty. Both say it is empty, in the same words; a few bytes of something else
+// are not called an MP4 either.
+TEST(scannerCliInputs, AnEmptyVideoIsSaidToBeEmptyByTheKioskAsByScan) {
+    medkiosk::test::TempDir dir;
+    const fs::path empty_avi = dir.path() / "empty.avi";
+    const fs::path empty_mp4 = dir.path() / "empty.mp4";
+    const fs::path tiny = dir.path() / "tiny.mp4";
+    std::ofstream(empty_avi).close();
+    std::ofstream(empty_mp4).close();
+    std::ofstream(tiny) << "hello";
+    auto kiosk_error = [](const fs::path& video) {
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = video.string();
+        OpenedSource opened = open_source(spec);
+        EXPECT_FALSE(opened.source) << video;
+        return opened.error;
+    };
+    const std::string said_empty =
+        "the file is empty (0 bytes): the copy or download did not finish; copy the recording again";
+    for (const fs::path& empty : {empty_avi, empty_mp4}) {
+        EXPECT_EQ(kiosk_error(empty), "video " + empty.string() + " could not be opened: " + said_empty);
+        const auto scanned = medkiosk::test::run_ctl({"scan", "--json", empty.string()});
+        const auto lines = json_lines(scanned.out);
+        ASSERT_EQ(lines.size(), 1u) << scanned.out;
+        EXPECT_EQ(lines[0].value("error", ""), said_empty) << "the same words as scan";
+    }
+    EXPECT_EQ(kiosk_error(tiny).find("moov"), std::string::npos) << kiosk_error(tiny);
+}
+
+// Red team 32a F8: a looping video replaced while it was played ended with "could not be reopened at its
+// end." (no reason, no advice), or with "(replaced or damaged while it was being played) (damaged or
+// empty)". Each says why and what to do, once.
+TEST(scannerCliInputs, AVideoChangedWhileItLoopsSaysWhyItCannotBePlayedAgain) {
+    medkiosk::test::TempDir dir;
+    cv::Mat picture(120, 160, CV_8UC3);
+    cv::RNG(43).fill(picture, cv::RNG::UNIFORM, 0, 255);
+    const fs::path whole = dir.path() / "whole.avi";
+    write_mjpeg_video(whole, std::vector<cv::Mat>(8, picture));
+    const fs::path all_damaged = dir.path() / "all-damaged.avi";
+    write_mjpeg_video(all_damaged, std::vector<cv::Mat>(8, picture));
+    zero_mjpeg_frames(all_damaged, 0, 8);
+
+    // Plays a copy of `whole` in a loop, puts `change` in its place after 3 frames, and returns the
+    // source's error once it stops.
+    auto error_after = [&](const std::function<void(const fs::path&)>& change) {
+        const fs::path playing = dir.path() / "playing.avi";
+        fs::copy_file(whole, playing, fs::copy_options::overwrite_existing);
+        SourceSpec spec;
+        spec.kind = SourceSpec::Kind::Video;
+        spec.location = playing.string();
+        spec.loop = true;
+        spec.fps = 500;
+        OpenedSource opened = open_source(spec);
+        EXPECT_TRUE(opened.source) << opened.error;
+        if (!opened.source) return std::string();
+        for (int i = 0; i < 40; ++i) {
+            if (i == 3) change(playing);
+            if (!opened.source->next()) return opened.source->error();
+        }
+        ADD_FAILURE() << "still playing after the change";
+        return std::string();
+    };
+    const std::string text = error_after([](const fs::path& to) {
+        std::ofstream(to, std::ios::binary | std::ios::trunc) << "not a video at all";
+    });
+    EXPECT_NE(text.find("could not be opened again to play it from its start: it was replaced while it "
+                        "was being played by a file that is damaged or not a video OpenCV here can decode; "
+                        "put the recording back or choose another video."),
+              std::string::npos)
+        << text;
+    const std::string removed = error_after([](const fs::path& to) { fs::remove(to); });
+    EXPECT_NE(removed.find("it is now no such file, so it was moved or deleted"), std::string::npos)
+        << removed;
+    const std::string damaged = error_after(
+        [&](const fs::path& to) { fs::copy_file(all_damaged, to, fs::copy_options::overwrite_existing); });
+    EXPECT_NE(damaged.find("has no readable frames any more, so it was replaced or damaged while it was "
+                           "being played: it is damaged or empty"),
+              std::string::npos)
+        << damaged;
+    for (const std::string& error : {text, removed, damaged})
+        EXPECT_EQ(error.find(") ("), std::string::npos) << error;
 }
 
 TEST(scannerCliInputs, ParseRefusesFloodsUnreadAndDoesNotEchoThem) {

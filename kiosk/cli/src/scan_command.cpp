@@ -183,10 +183,8 @@ class Scanner {
     }
 
     void scan_video(const fs::path& path) {
-        if (std::error_code ec; fs::file_size(path, ec) == 0 && !ec)
-            return report_error(path,
-                                "the file is empty (0 bytes): the copy or download did not finish; "
-                                "copy the recording again");
+        if (std::string empty = scanner::check_video_not_empty(path); !empty.empty())
+            return report_error(path, empty);
         cv::VideoCapture capture;
         try {
             capture.open(path.string());
@@ -205,8 +203,9 @@ class Scanner {
         if (std::string error = scanner::check_image_pixels(declared, max_pixels_, kRaiseTheLimit);
             !error.empty())
             return report_error(path, error);
-        double fps = capture.get(cv::CAP_PROP_FPS);
-        if (!(fps > 0 && fps < 1000)) fps = 25;
+        const double file_fps = capture.get(cv::CAP_PROP_FPS);
+        const bool fps_known = file_fps > 0 && file_fps < 1000;
+        const double fps = fps_known ? file_fps : 25;
         // Not paced: the recording's own timeline decides when a code "left" or its hold ran out.
         scanner::CodeConfirmer confirmer(confirm_);
         decoder_.reset_live();  // the live pipeline's decoder, following codes from this video's start
@@ -220,7 +219,8 @@ class Scanner {
                 if (tally.undecodable()) continue;  // a damaged frame: the next one may be whole
                 break;
             }
-            const long long frame_index = tally.decoded();
+            const long long frame_index =
+                tally.decoded(capture.get(cv::CAP_PROP_POS_MSEC), fps_known ? fps : 0);
             std::uint8_t* shared = nullptr;
             try {
                 if (std::uint64_t(image.cols) * std::uint64_t(image.rows) > max_pixels_) {
@@ -250,8 +250,10 @@ class Scanner {
                                        path.string() + " frame " + std::to_string(frame_index));
             decode_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
             if (report.incident || report.skipped) report_skip(path, frame_index, report);
+            // The latest frame reached, not this one's index: a frame returned late after damage would
+            // turn the confirmer's clock back.
             const auto at = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                        static_cast<double>(frame_index) / fps));
+                                        static_cast<double>(tally.frames() - 1) / fps));
             const auto confirmed = confirmer.update(report.symbols, at);
             if (confirmed.empty()) continue;
             if (json_) {
@@ -264,10 +266,12 @@ class Scanner {
         }
         const long long frames = tally.frames();
         const double frames_declared = capture.get(cv::CAP_PROP_FRAME_COUNT);
-        if (stopped.empty()) stopped = scanner::check_video_frame_count(frames, frames_declared);
         if (frames == 0)
-            return report_error(
-                path, stopped.empty() ? "video has no readable frames (damaged or empty)" : stopped);
+            return report_error(path, stopped.empty()
+                                          ? "video has no readable frames: " +
+                                                scanner::VideoFrameTally::no_frames_reason(frames_declared)
+                                          : stopped);
+        if (stopped.empty()) stopped = scanner::check_video_frame_count(frames, frames_declared);
         // Frames passed over and a cut are each said once, in the summary, and make the scan a failure:
         // FFmpeg reads past the one and up to the other without an error.
         std::vector<std::string> damage;

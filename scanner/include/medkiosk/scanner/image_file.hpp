@@ -74,6 +74,10 @@ struct ImageFile {
 std::variant<ImageFile, std::string> read_image_file(const std::filesystem::path& path,
                                                      std::uint64_t max_pixels, std::string_view limit_advice);
 
+// "the file is empty (0 bytes) …" for a video file of no bytes, else empty: said before anything else,
+// since OpenCV cannot open it and the container checks would guess at why.
+std::string check_video_not_empty(const std::filesystem::path& path);
+
 // Why an MP4/MOV file is damaged, read from its top-level boxes: one running past the end of the file
 // (cut short), or no 'moov' box (the index, written when recording stops: a recording never finished).
 // Empty when the boxes are whole or the file is not an MP4/MOV. For the message when OpenCV cannot open
