@@ -322,19 +322,6 @@ TEST_F(OcrMissClasses, PrintedExpiryHardToReadBesideEasyProductionAndShelfLife) 
     }
 }
 
-// Production + shelf life in columns, the labels in a row above their values ("有效期  生产日期  生产批号"):
-// the label line, spaces gone, began "有效期生", 3 of 4 characters of 有效期至, and was taken for that
-// label; a printed expiry then seemed unread and nothing was derived (development seed 1002, face 11).
-TEST_F(OcrMissClasses, AShelfLifeLabelBesideTheProductionLabelIsNotAPrintedExpiry) {
-    const FaceScene scene(test::ocr::random_face_spec(11, 1002, fonts()), fonts());
-    ASSERT_EQ(scene.truth().form, "production-shelf-life") << "the generator changed: pick the face again";
-    ASSERT_EQ(scene.truth().layout, "columns");
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
-    EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
-}
-
 // The seeded set: faces 0–13 hold each of the 14 forms once, in three slices of four or five (each
 // slice its own test, so that one stays inside the suite's time limit on a busy machine). The accuracy
 // figures come from tests/bench/ocr_bench on more faces; this guards "never wrong" and the recorded counts.

@@ -285,29 +285,11 @@ bool is_four_cjk(std::string_view word) {
            is_cjk_at(word, 9);
 }
 
-// Whether a Chinese label is printed exactly from `at` on.
-bool exact_cjk_label_at(std::string_view text, std::size_t at) {
-    return std::any_of(kKeyWords.begin(), kKeyWords.end(), [&](const KeyWord& word) {
-        return !word.latin && text.compare(at, word.text.size(), word.text) == 0;
-    });
-}
-
-// The byte offset in `text` of the one character of `word` that differs from it at `at`.
-std::size_t differing_character(std::string_view text, std::size_t at, std::string_view word) {
-    for (std::size_t k = 0; k < 4; ++k)
-        if (text.substr(at + 3 * k, 3) != word.substr(3 * k, 3)) return at + 3 * k;
-    return text.size();
-}
-
-// One misread character in a 4-character Chinese label, when it cannot be another label that way. The
-// "misread" character must not start a label of its own: in a row of labels ("有效期 生产日期", "有效期
-// 批号", spaces gone) 有效期 and the next label's first character are 3 of 4 of 有效期至; taken for it,
-// the shelf-life label became one that announces a printed date and the next label was lost.
+// One misread character in a 4-character Chinese label, when it cannot be another label that way.
 std::optional<KeyWord> fuzzy_label_at(std::string_view text, std::size_t at) {
     std::optional<KeyWord> found;
     for (const KeyWord& word : kKeyWords) {
         if (!is_four_cjk(word.text) || differences(text, at, word.text) != 1) continue;
-        if (exact_cjk_label_at(text, differing_character(text, at, word.text))) continue;
         if (found && found->key != word.key) return std::nullopt;  // 3 of 4 of two labels: unsure
         if (!found) found = word;
     }
