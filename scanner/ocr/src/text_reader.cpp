@@ -559,6 +559,23 @@ FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int
     return {c.plain.colRange(left, right), c.normalised.colRange(left, right), c.dotted};
 }
 
+// Where a value that starts at column `x0` of a line ends (exclusive, before `stop_x`, the next label):
+// the end of its group of ink marks. Wide-set print (full-width digits, an inkjet coder's spacing) leaves
+// gaps wider than the grouping's inside one value: a group that follows within a text height, before the
+// next label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030.
+int value_end(const cv::Mat& normalised, int x0, int stop_x) {
+    const std::vector<std::pair<int, int>> groups = ink_groups(normalised);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
+        int end = groups[g].second;
+        for (std::size_t n = g + 1;
+             n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
+            end = groups[n].second;
+        return std::min(stop_x, end + 3);
+    }
+    return stop_x;
+}
+
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
 // else under the label (the next line, or the cell below in a table). Empty when none was read with
 // confidence. `picture` gets the label and its value.
@@ -586,20 +603,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int x0 = pass.glyphs[value_first].x0 - 2;
         const int stop_x =
             stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
-        int x1 = stop_x;
-        const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised);
-        for (std::size_t g = 0; g < groups.size(); ++g) {
-            if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
-            // Wide-set print (full-width digits, an inkjet coder's spacing) leaves gaps wider than the
-            // grouping's inside one value: a group that follows within a text height, before the next
-            // label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030.
-            int end = groups[g].second;
-            for (std::size_t n = g + 1;
-                 n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
-                end = groups[n].second;
-            x1 = std::min(x1, end + 3);
-            break;
-        }
+        const int x1 = value_end(c.normalised, x0, stop_x);
         picture = c.normalised;
         return vote(value_view(c, x0, x1), charset, label_value);
     }
@@ -793,17 +797,7 @@ std::string FrameReading::confirmed_batch(std::size_t index, std::size_t h, cons
     // within a text height, before the next label).
     const int x0 = pass.glyphs[value_first].x0 - 2;
     const int stop_x = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.plain.cols;
-    int x1 = stop_x;
-    const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised);
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-        if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
-        int end = groups[g].second;
-        for (std::size_t n = g + 1;
-             n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
-            end = groups[n].second;
-        x1 = std::min(x1, end + 3);
-        break;
-    }
+    const int x1 = value_end(c.normalised, x0, stop_x);
     const ValueView view = value_view(c, x0, x1);
     const bool dotted = view.dotted || detail::looks_dotted(view.plain);
     cv::Mat soft;
