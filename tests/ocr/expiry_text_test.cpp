@@ -309,6 +309,28 @@ TEST(ExpiryText, ALicencesValidityOrAPhraseAboutTheExpiryIsNoExpiryLabel) {
     EXPECT_TRUE(has_expiry_label("有效期:2027.01"));
 }
 
+// Red team red32c F2: "有效期：开封后6个月" under a production date gave production + 6 months as the
+// expiry. A period counted from opening (or from making the medicine up) is not the shelf life.
+TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
+    for (const char* face :
+         {"生产日期 2024.03.15\n有效期：开封后6个月", "生产日期 2024.03.15\n有效期:开封后24个月",
+          "生产日期 2024.03.15\n开封后 有效期 24个月", "生产日期 2024.03.15\n开封后有效期 6个月",
+          "生产日期2024.03.15\n开启后保质期3个月", "生产日期 2024.03.15\n配制后有效期 14个月",
+          "生产日期 2024.03.15 开瓶后有效期6个月",
+          // 开 misread, as OCR reads it in a rendered face:
+          "生产日期 2024.03.15\n- 封 后 有 效 期 6 个 月", "生产日期 2024.03.15\n有效期：-封后6个月"}) {
+        const auto reading = parse_expiry_text(face);
+        EXPECT_FALSE(reading.expiry) << face;
+    }
+    // The printed expiry beside an in-use period is still read, and a plain shelf life still counts.
+    const auto both = parse_expiry_text("生产日期 2024.03.15\n有效期至 2026.03\n开封后有效期 6个月");
+    ASSERT_TRUE(both.expiry);
+    EXPECT_EQ(*both.expiry, (Date{2026, 3, 31}));
+    const auto shelf_life = parse_expiry_text("生产日期 2024.03.15\n有效期 24个月\n开封后请于6个月内用完");
+    ASSERT_TRUE(shelf_life.expiry);
+    EXPECT_EQ(*shelf_life.expiry, (Date{2026, 3, 14}));
+}
+
 TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
     const auto reading = parse_expiry_text("有效期至2025.05\nEXP 06/2025");
     EXPECT_FALSE(reading.expiry);

@@ -322,6 +322,44 @@ std::size_t document_prefix_before(std::string_view upper, std::size_t at, std::
     return 0;
 }
 
+// Words saying a period runs from when the pack is opened or the medicine made up (开封后有效期 6个月,
+// 有效期：开封后24个月, 配制后…): an in-use period. Added to the production date it would give a date
+// long before the real expiry.
+constexpr std::array<std::string_view, 10> kInUseWords{"开封", "开启", "开瓶", "开盖", "打开",
+                                                       "启封", "拆封", "配制", "稀释", "复溶"};
+
+// With 后 after it, the last character of one is enough: OCR misreads 开 in 开封后 ("-封后").
+constexpr std::array<std::string_view, 4> kInUseEndings{"封", "启", "瓶", "盖"};
+
+// Bytes of an in-use word (with its 后) ending at `at`, not reaching back before `floor`; 0 when none.
+std::size_t in_use_before(std::string_view upper, std::size_t at, std::size_t floor) {
+    const std::size_t after = at >= floor + 3 && upper.substr(at - 3, 3) == "后" ? 3 : 0;
+    for (const std::string_view word : kInUseWords)
+        if (at >= floor + after + word.size() && upper.substr(at - after - word.size(), word.size()) == word)
+            return after + word.size();
+    if (after > 0)
+        for (const std::string_view ending : kInUseEndings)
+            if (at >= floor + 6 && upper.substr(at - 6, 3) == ending) return 6;
+    return 0;
+}
+
+// Bytes from `at` to the end of an in-use word (and its 后) that follows it past separators; 0 when none.
+std::size_t in_use_after(std::string_view upper, std::size_t at) {
+    std::size_t from = skip_separators(upper, at);
+    while (upper.compare(from, 3, "：") == 0 || upper.compare(from, 1, "-") == 0)
+        from = skip_separators(upper, from + (upper[from] == '-' ? 1 : 3));
+    for (const std::string_view word : kInUseWords) {
+        if (upper.compare(from, word.size(), word) != 0) continue;
+        std::size_t end = from + word.size();
+        if (upper.compare(end, 3, "后") == 0) end += 3;
+        return end - at;
+    }
+    for (const std::string_view ending : kInUseEndings)
+        if (upper.compare(from, 3, ending) == 0 && upper.compare(from + 3, 3, "后") == 0)
+            return from + 6 - at;
+    return 0;
+}
+
 // Whether [at, stop) has a Latin word (two letters or more, "DATE" aside) before its first digit.
 bool word_before_number(std::string_view upper, std::size_t at, std::size_t stop) {
     if (upper.compare(at, 4, "DATE") == 0) at = skip_separators(upper, at + 4);
@@ -488,16 +526,22 @@ std::vector<LabelHit> find_labels(std::string_view compact_line) {
             }
             while (end < upper.size() && is_ascii_letter(upper[end])) ++end;
         }
-        if (!matched->latin && (matched->key == FieldKey::Expiry || matched->key == FieldKey::InvalidFrom)) {
+        if (!matched->latin && (matched->key == FieldKey::Expiry || matched->key == FieldKey::InvalidFrom ||
+                                matched->key == FieldKey::ShelfLife)) {
             // 有效期满 (前请勿丢弃), 有效期内: a phrase about the expiry, not its label. 许可证有效期至,
-            // 注册证有效期至: a licence's validity. Told as another label so that its date is never
-            // taken for the medicine's, nor for the value of a label next to it.
-            const std::size_t prefix = document_prefix_before(upper, i, hits.empty() ? 0 : hits.back().end);
+            // 注册证有效期至: a licence's validity. 开封后有效期: the in-use period. Told as another label
+            // so that its value is never taken for the medicine's expiry or shelf life, nor for the
+            // value of a label next to it.
+            const std::size_t floor = hits.empty() ? 0 : hits.back().end;
+            const std::size_t prefix =
+                std::max(document_prefix_before(upper, i, floor), in_use_before(upper, i, floor));
             const bool phrase = upper.compare(i, 9, "有效期") == 0 && i + 12 <= upper.size() &&
                                 is_expiry_phrase_tail(upper.substr(i + 9, 3));
-            if (prefix > 0 || phrase) {
+            const std::size_t in_use_value = in_use_after(upper, end);
+            if (prefix > 0 || phrase || in_use_value > 0) {
                 const std::size_t begin = i - prefix;
                 if (phrase) end = std::max(end, i + 12);
+                end += in_use_value;
                 hits.push_back(
                     LabelHit{FieldKey::Other, begin, end, upper.substr(begin, end - begin), exact});
                 i = end;

@@ -45,7 +45,8 @@ struct LabelHit {
 // label still matches with one character misread, unless that would also make it another label.
 // Not an expiry label: EXP starting another word (EXPECTORANT, EXPORT) or followed by another word
 // before its number (Exp.Mfr.No.), nor 有效期 after a document's name (许可证有效期至) or in a phrase
-// (有效期满, 有效期内): those are told as FieldKey::Other.
+// (有效期满, 有效期内), nor an in-use period's (开封后有效期, 有效期：开封后6个月): those are told as
+// FieldKey::Other.
 std::vector<LabelHit> find_labels(std::string_view compact_line);
 
 struct ExpiryReading {
