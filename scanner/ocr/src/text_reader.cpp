@@ -388,6 +388,17 @@ class FrameReading {
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
+    // A label's extent along the line of the candidate the reading is about.
+    struct LabelSpan {
+        float from = 0, to = 0;
+        bool value_beside = false;  // its value is printed after it on its own line
+        bool needs_one = false;     // a label printed with a value (not 国药准字, 电话 …)
+        bool own = false;           // the label whose value is looked for
+    };
+    std::vector<LabelSpan> labels_on_row(std::size_t index, std::size_t h, float from, float to);
+    std::vector<std::pair<float, float>> groups_on_row_of(std::size_t index, std::size_t value) const;
+    bool value_under_row_is_ambiguous(std::size_t index, std::size_t h, std::size_t value, float value_from,
+                                      float value_to);
     void finish(std::size_t index);
     void find_label_for(std::size_t index);
     bool enough_so_far();
@@ -678,6 +689,9 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
             auto crop_x = [&](float along_in_label) {
                 return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
             };
+            auto along_label = [&](int x) {
+                return static_cast<float>(x) / k_other - margin_other + at.x - other.box.length / 2;
+            };
             const float lx0 = crop_x(label_from - 0.3f * tall);
             const float lx1 = crop_x(std::min(label_to + 0.3f * tall, next_label));
             float best = 0;
@@ -692,6 +706,9 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                 }
             }
             if (!found_group) continue;
+            if (value_under_row_is_ambiguous(index, h, j, along_label(chosen_group.first),
+                                             along_label(chosen_group.second)))
+                continue;
         }
         const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
         const bool whole = groups.size() == 1;
@@ -765,6 +782,102 @@ bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t valu
         });
     };
     return alone(label_column, value_column) && alone(value_column, label_column);
+}
+
+// The labels of candidate `index` (hit `h` marked as its own) and of the lines beside it on its row that
+// reach into [from, to] along it, each with its extent along the line of `index`. Lines beside it are read
+// for their labels when they were not yet.
+std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t index, std::size_t h, float from,
+                                                                 float to) {
+    const detail::LineBox& row = lines_[index].box;
+    std::vector<LabelSpan> spans;
+    auto add_labels_of = [&](Candidate& line, float centre_along) {
+        const Recognised& pass = line.label_pass;
+        const float k = static_cast<float>(kTextHeight) / std::max(1.0f, line.box.height);
+        const float left = centre_along - line.box.length / 2 - 0.35f * line.box.height;
+        for (std::size_t n = 0; n < line.hits.size(); ++n) {
+            const LabelHit& hit = line.hits[n];
+            const std::size_t first = pass.glyph_for(hit.begin), last = pass.glyph_for(hit.end - 1);
+            const std::size_t stop =
+                n + 1 < line.hits.size() ? pass.glyph_for(line.hits[n + 1].begin) : pass.glyphs.size();
+            LabelSpan span;
+            span.from = left + static_cast<float>(pass.glyphs[first].x0) / k;
+            span.to = left + static_cast<float>(pass.glyphs[last].x1) / k;
+            for (std::size_t g = last + 1; g < stop; ++g)
+                span.value_beside = span.value_beside || is_digit_text(pass.glyphs[g].text);
+            span.needs_one = needs_value(hit.key) || hit.key == FieldKey::Batch;
+            span.own = &line == &lines_[index] && n == h;
+            spans.push_back(span);
+        }
+    };
+    add_labels_of(lines_[index], 0.0f);
+    for (std::size_t j = 0; j < lines_.size(); ++j) {
+        if (j == index) continue;
+        const detail::LineBox& other = lines_[j].box;
+        if (other.height > 1.7f * row.height || other.height < 0.55f * row.height) continue;
+        const cv::Point2f at = relative(row, other);
+        if (std::abs(at.y) >= 0.6f * row.height || at.x + other.length / 2 < from ||
+            at.x - other.length / 2 > to)
+            continue;
+        read_labels(lines_[j]);
+        add_labels_of(lines_[j], at.x);
+    }
+    return spans;
+}
+
+// The ink groups (cells) of line `value` and of the lines beside it on its row, each as its extent along
+// the line of candidate `index`.
+std::vector<std::pair<float, float>> FrameReading::groups_on_row_of(std::size_t index,
+                                                                    std::size_t value) const {
+    const detail::LineBox& label = lines_[index].box;
+    const float value_y = relative(label, lines_[value].box).y;
+    std::vector<std::pair<float, float>> spans;
+    for (std::size_t j = 0; j < lines_.size(); ++j) {
+        const Candidate& line = lines_[j];
+        if (j == index || line.normalised.empty()) continue;
+        if (line.box.height > 1.7f * label.height || line.box.height < 0.55f * label.height) continue;
+        const cv::Point2f at = relative(label, line.box);
+        if (std::abs(at.y - value_y) >= 0.6f * label.height) continue;
+        const float k = static_cast<float>(kTextHeight) / std::max(1.0f, line.box.height);
+        const float left = at.x - line.box.length / 2 - 0.35f * line.box.height;
+        for (const auto& group : ink_groups(line.normalised))
+            spans.emplace_back(left + static_cast<float>(group.first) / k,
+                               left + static_cast<float>(group.second) / k);
+    }
+    return spans;
+}
+
+// Whether the value at [value_from, value_to] along the label line, on line `value` under label `h` of
+// line `index`, may be another label's. Under a row of labels (有效期 生产日期, 有效期 批号) a value
+// belongs to the label it lies under: not when it runs under another label of the row as well, nor when
+// it hardly lies under its own, nor when a label of the row that needs a value has none under it (on the
+// value's row) or beside it: the row then holds fewer values than labels, and which is whose cannot be
+// told. Missing the expiry then is safe; a production date or a batch number taken for it is a wrong
+// date (red team red32c F1, F4).
+bool FrameReading::value_under_row_is_ambiguous(std::size_t index, std::size_t h, std::size_t value,
+                                                float value_from, float value_to) {
+    const float tall = lines_[index].box.height;
+    const cv::Point2f at = relative(lines_[index].box, lines_[value].box);
+    const std::vector<LabelSpan> row = labels_on_row(index, h, at.x - lines_[value].box.length / 2 - tall,
+                                                     at.x + lines_[value].box.length / 2 + tall);
+    if (row.size() < 2) return false;
+    const std::vector<std::pair<float, float>> values = groups_on_row_of(index, value);
+    const float least = 0.25f * tall;
+    auto overlap = [](float a0, float a1, float b0, float b1) { return std::min(a1, b1) - std::max(a0, b0); };
+    for (const LabelSpan& label : row) {
+        const float under = overlap(value_from, value_to, label.from, label.to);
+        if (label.own) {
+            if (under < least) return true;
+            continue;
+        }
+        if (under > least) return true;
+        if (!label.needs_one || label.value_beside) continue;
+        const bool has_value_under = std::any_of(values.begin(), values.end(), [&](const auto& group) {
+            return overlap(group.first, group.second, label.from, label.to) > least;
+        });
+        if (!has_value_under) return true;
+    }
+    return false;
 }
 
 // A batch number as the label pass read it, kept only when a second, independent reading of its print
