@@ -116,7 +116,7 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     ASSERT_TRUE(k.click("welcome", run.lang));
 
     // Staff: the hidden corner, the PIN pad, the queue holding both packs.
-    x.run({"/usr/bin/xdotool", "mousemove", "8", "8", "mousedown", "1", "sleep", "3.6", "mouseup", "1"});
+    k.hold_corner(8, 8);
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);
     k.shot("09-pin-" + run.lang);
@@ -125,8 +125,7 @@ TEST_P(ScriptedDonation, FromWelcomeToReceiptWithBothQuestions) {
     ASSERT_TRUE(k.click_to("queue", "close", "welcome"));
 
     // The technician's corner is the top-right one.
-    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep",
-           "3.6", "mouseup", "1"});
+    k.hold_corner(run.width - 8, 8);
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     for (const char* digit : {"1", "3", "5", "7"}) k.key(digit);
     ASSERT_TRUE(k.click_to("pin", "ok", "technician"));

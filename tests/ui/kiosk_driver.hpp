@@ -55,6 +55,9 @@ class KioskDriver {
     void key(const std::string& name);   // one key press (xdotool key names), focused first
     void type(const std::string& text);  // typed into the focused widget
     void move_pointer(int x, int y);     // e.g. off the buttons before a screenshot (no hover colour)
+    // Presses and holds at (x, y) past the hidden entry's 3 s (staff: the top-left corner; technician:
+    // the top-right corner), with room for a loaded machine that draws its frames late.
+    void hold_corner(int x, int y);
     void scroll(int x, int y, int notches, bool down);
 
     void shot(const std::string& name);  // SHOTS_DIR/name.png after a frame or two

@@ -292,8 +292,7 @@ class Tour {
     // Holds the hidden corner (top-left: staff, top-right: technician), types the PIN.
     void sign_in(bool technician, const std::string& lang) {
         mark();
-        x_.run({"/usr/bin/xdotool", "mousemove", std::to_string(technician ? size_.width - 8 : 8), "8",
-                "mousedown", "1", "sleep", "3.4", "mouseup", "1"});
+        k_.hold_corner(technician ? size_.width - 8 : 8, 8);
         ASSERT_TRUE(seen("pin", lang, std::string(technician ? "technician" : "staff") + "-pin-" + lang));
         k_.focus();
         x_.run({"/usr/bin/xdotool", "type", "--delay", "60", technician ? "1357" : "2468"});

@@ -129,7 +129,7 @@ TEST(StaffScript, FilterConfirmDispatchAndChartsFromTheRealKiosk) {
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
 
     // The hidden corner, the PIN typed on a keyboard.
-    x.run({"/usr/bin/xdotool", "mousemove", "8", "8", "mousedown", "1", "sleep", "3.4", "mouseup", "1"});
+    k.hold_corner(8, 8);
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     k.focus();
     for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);
@@ -376,7 +376,7 @@ TEST_P(StaffScreens, ShowSeveralWholeRowsAndWrapLongClinicNames) {
     KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/staff/" + size, 300ms, 400ms);
     k.park_pointer_for_shots(run.width / 2, run.height - 2);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
-    x.run({"/usr/bin/xdotool", "mousemove", "8", "8", "mousedown", "1", "sleep", "3.4", "mouseup", "1"});
+    k.hold_corner(8, 8);
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     k.focus();
     for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);

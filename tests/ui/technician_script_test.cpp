@@ -81,8 +81,7 @@ TEST_P(TechnicianScript, SettingsAreRefusedOrSavedToKioskTomlAndEveryTabIsShownI
                              "MEDKIOSK_PEPPER_FILE=" + (dir.path() / "pin-pepper").string()});
     KioskDriver k(x, kiosk, std::string(MEDKIOSK_SCREENSHOT_DIR) + "/technician/" + size, 150ms, 300ms);
     ASSERT_TRUE(k.wait_screen("welcome", 30s)) << kiosk.output();
-    x.run({"/usr/bin/xdotool", "mousemove", std::to_string(run.width - 8), "8", "mousedown", "1", "sleep",
-           "3.6", "mouseup", "1"});
+    k.hold_corner(run.width - 8, 8);
     ASSERT_TRUE(k.wait_screen("pin")) << kiosk.output();
     for (const char* digit : {"2", "4", "6", "8"}) k.key(digit);
     ASSERT_TRUE(k.click("ok"));
