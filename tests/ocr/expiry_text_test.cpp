@@ -318,7 +318,12 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期2024.03.15\n开启后保质期3个月", "生产日期 2024.03.15\n配制后有效期 14个月",
           "生产日期 2024.03.15 开瓶后有效期6个月",
           // 开 misread, as OCR reads it in a rendered face:
-          "生产日期 2024.03.15\n- 封 后 有 效 期 6 个 月", "生产日期 2024.03.15\n有效期：-封后6个月"}) {
+          "生产日期 2024.03.15\n- 封 后 有 效 期 6 个 月", "生产日期 2024.03.15\n有效期：-封后6个月",
+          // Red team red33a R1: any period "after" something, wherever the words stand.
+          "生产日期 2024.03.15\n开封后的有效期 6个月", "生产日期 2024.03.15\n开封后，有效期6个月",
+          "生产日期 2024.03.15\n有效期 6个月（开封后）", "生产日期 2024.03.15\n首次使用后有效期 6个月",
+          "生产日期 2024.03.15\n从冰箱取出后保质期 6个月", "生产日期 2024.03.15\n开封后\n有效期 6个月",
+          "生产日期 2024.03.15\n有效期\n开封后6个月"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -329,6 +334,30 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
     const auto shelf_life = parse_expiry_text("生产日期 2024.03.15\n有效期 24个月\n开封后请于6个月内用完");
     ASSERT_TRUE(shelf_life.expiry);
     EXPECT_EQ(*shelf_life.expiry, (Date{2026, 3, 14}));
+    // Unopened (未开封) is the shelf life itself (red33a R3).
+    for (const char* unopened :
+         {"生产日期 2024.03.15\n未开封有效期 24个月", "生产日期 2024.03.15\n未开启保质期 24个月"}) {
+        const auto reading = parse_expiry_text(unopened);
+        ASSERT_TRUE(reading.expiry) << unopened;
+        EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << unopened;
+    }
+}
+
+// Red team red33a: a production date under 制造日期, 出厂日期, 灌装日期 or "Manufactured", and a batch under
+// 批次, were no labels: in a row of labels their value went to the expiry label beside them.
+TEST(ExpiryText, MoreProductionAndBatchLabels) {
+    for (const char* label : {"制造日期", "出厂日期", "灌装日期"}) {
+        const auto reading = parse_expiry_text(std::string(label) + " 2024.03.15\n有效期 24个月");
+        ASSERT_TRUE(reading.expiry) << label;
+        EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << label;
+    }
+    const auto english = parse_expiry_text("Manufactured 03/2024\nEXP 03/2026");
+    ASSERT_TRUE(english.expiry);
+    EXPECT_EQ(*english.expiry, (Date{2026, 3, 31}));
+    EXPECT_FALSE(english.contradictory);
+    const auto batch = parse_expiry_text("批次 20260531");
+    EXPECT_FALSE(batch.expiry);
+    EXPECT_EQ(batch.batch, "20260531");
 }
 
 TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {

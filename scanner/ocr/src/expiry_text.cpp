@@ -240,25 +240,49 @@ struct KeyWord {
 
 // Longest first where one keyword starts another.
 constexpr std::array kKeyWords{
-    KeyWord{"有效期至", FieldKey::Expiry, false},    KeyWord{"有效日期", FieldKey::Expiry, false},
-    KeyWord{"有效期", FieldKey::Expiry, false},      KeyWord{"失效日期", FieldKey::InvalidFrom, false},
-    KeyWord{"失效期", FieldKey::InvalidFrom, false}, KeyWord{"生产日期", FieldKey::Production, false},
-    KeyWord{"生产日", FieldKey::Production, false},  KeyWord{"保质期", FieldKey::ShelfLife, false},
-    KeyWord{"产品批号", FieldKey::Batch, false},     KeyWord{"生产批号", FieldKey::Batch, false},
-    KeyWord{"批号", FieldKey::Batch, false},         KeyWord{"国药准字", FieldKey::Other, false},
-    KeyWord{"批准文号", FieldKey::Other, false},     KeyWord{"注册证号", FieldKey::Other, false},
-    KeyWord{"邮政编码", FieldKey::Other, false},     KeyWord{"邮编", FieldKey::Other, false},
-    KeyWord{"电话", FieldKey::Other, false},         KeyWord{"传真", FieldKey::Other, false},
-    KeyWord{"规格", FieldKey::Other, false},         KeyWord{"EXPIRY", FieldKey::Expiry, true},
-    KeyWord{"EXPDATE", FieldKey::Expiry, true},      KeyWord{"EXP.DATE", FieldKey::Expiry, true},
-    KeyWord{"EXP", FieldKey::Expiry, true},          KeyWord{"USEBY", FieldKey::Expiry, true},
-    KeyWord{"MFGDATE", FieldKey::Production, true},  KeyWord{"MFG.DATE", FieldKey::Production, true},
-    KeyWord{"MFDDATE", FieldKey::Production, true},  KeyWord{"MFD.DATE", FieldKey::Production, true},
-    KeyWord{"PRODDATE", FieldKey::Production, true}, KeyWord{"PROD.DATE", FieldKey::Production, true},
-    KeyWord{"MFG", FieldKey::Production, true},      KeyWord{"MFD", FieldKey::Production, true},
-    KeyWord{"PROD", FieldKey::Production, true},     KeyWord{"LOT", FieldKey::Batch, true},
-    KeyWord{"BATCH", FieldKey::Batch, true},         KeyWord{"B/N", FieldKey::Batch, true},
-    KeyWord{"REG.NO", FieldKey::Other, true},        KeyWord{"TEL", FieldKey::Other, true},
+    KeyWord{"有效期至", FieldKey::Expiry, false},
+    KeyWord{"有效日期", FieldKey::Expiry, false},
+    KeyWord{"有效期", FieldKey::Expiry, false},
+    KeyWord{"失效日期", FieldKey::InvalidFrom, false},
+    KeyWord{"失效期", FieldKey::InvalidFrom, false},
+    KeyWord{"生产日期", FieldKey::Production, false},
+    KeyWord{"生产日", FieldKey::Production, false},
+    KeyWord{"制造日期", FieldKey::Production, false},
+    KeyWord{"出厂日期", FieldKey::Production, false},
+    KeyWord{"灌装日期", FieldKey::Production, false},
+    KeyWord{"保质期", FieldKey::ShelfLife, false},
+    KeyWord{"批次", FieldKey::Batch, false},
+    KeyWord{"产品批号", FieldKey::Batch, false},
+    KeyWord{"生产批号", FieldKey::Batch, false},
+    KeyWord{"批号", FieldKey::Batch, false},
+    KeyWord{"国药准字", FieldKey::Other, false},
+    KeyWord{"批准文号", FieldKey::Other, false},
+    KeyWord{"注册证号", FieldKey::Other, false},
+    KeyWord{"邮政编码", FieldKey::Other, false},
+    KeyWord{"邮编", FieldKey::Other, false},
+    KeyWord{"电话", FieldKey::Other, false},
+    KeyWord{"传真", FieldKey::Other, false},
+    KeyWord{"规格", FieldKey::Other, false},
+    KeyWord{"EXPIRY", FieldKey::Expiry, true},
+    KeyWord{"EXPDATE", FieldKey::Expiry, true},
+    KeyWord{"EXP.DATE", FieldKey::Expiry, true},
+    KeyWord{"EXP", FieldKey::Expiry, true},
+    KeyWord{"USEBY", FieldKey::Expiry, true},
+    KeyWord{"MFGDATE", FieldKey::Production, true},
+    KeyWord{"MFG.DATE", FieldKey::Production, true},
+    KeyWord{"MFDDATE", FieldKey::Production, true},
+    KeyWord{"MFD.DATE", FieldKey::Production, true},
+    KeyWord{"PRODDATE", FieldKey::Production, true},
+    KeyWord{"PROD.DATE", FieldKey::Production, true},
+    KeyWord{"MANUFACTURED", FieldKey::Production, true},
+    KeyWord{"MFG", FieldKey::Production, true},
+    KeyWord{"MFD", FieldKey::Production, true},
+    KeyWord{"PROD", FieldKey::Production, true},
+    KeyWord{"LOT", FieldKey::Batch, true},
+    KeyWord{"BATCH", FieldKey::Batch, true},
+    KeyWord{"B/N", FieldKey::Batch, true},
+    KeyWord{"REG.NO", FieldKey::Other, true},
+    KeyWord{"TEL", FieldKey::Other, true},
     KeyWord{"FAX", FieldKey::Other, true},
 };
 
@@ -332,11 +356,15 @@ constexpr std::array<std::string_view, 10> kInUseWords{"开封", "开启", "开�
 constexpr std::array<std::string_view, 4> kInUseEndings{"封", "启", "瓶", "盖"};
 
 // Bytes of an in-use word (with its 后) ending at `at`, not reaching back before `floor`; 0 when none.
+// 未开封有效期 (unopened) is the shelf life itself.
 std::size_t in_use_before(std::string_view upper, std::size_t at, std::size_t floor) {
     const std::size_t after = at >= floor + 3 && upper.substr(at - 3, 3) == "后" ? 3 : 0;
-    for (const std::string_view word : kInUseWords)
-        if (at >= floor + after + word.size() && upper.substr(at - after - word.size(), word.size()) == word)
-            return after + word.size();
+    for (const std::string_view word : kInUseWords) {
+        const std::size_t begin = at - after - word.size();
+        if (at < floor + after + word.size() || upper.substr(begin, word.size()) != word) continue;
+        if (begin >= 3 && upper.substr(begin - 3, 3) == "未") return 0;
+        return after + word.size();
+    }
     if (after > 0)
         for (const std::string_view ending : kInUseEndings)
             if (at >= floor + 6 && upper.substr(at - 6, 3) == ending) return 6;
@@ -601,6 +629,15 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
         return months <= 0 && months >= -15 * 12;
     };
 
+    // A period after something (开封后, 首次使用后, 从冰箱取出后, 溶解后 …) on the shelf life's line or its
+    // value's, or ending the line before it (the phrase wrapped): an in-use period, counted from a day
+    // the box cannot show, never added to the production date (red team red33a R1).
+    const auto counts_from_an_event = [&](std::size_t li, std::string_view value_line) {
+        constexpr std::string_view kAfter = "后";
+        return lines[li].compact.find(kAfter) != std::string::npos ||
+               value_line.find(kAfter) != std::string_view::npos ||
+               (li > 0 && lines[li - 1].compact.ends_with(kAfter));
+    };
     std::vector<DatedText> explicit_dates, production_dates;
     std::vector<int> shelf_lives;
     std::string shelf_life_source;
@@ -643,7 +680,8 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                         printed_expiry_unread = true;
                     } else if (date) {
                         if (plausible_expiry(date->date)) add_distinct(explicit_dates, *date);
-                    } else if (auto months = shelf_life_at(value_line, from)) {
+                    } else if (auto months = shelf_life_at(value_line, from);
+                               months && !counts_from_an_event(li, value_line)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;
                     } else if (hit.canonical != "有效期") {
@@ -669,6 +707,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     if (date && plausible_production(date->date)) add_distinct(production_dates, *date);
                     break;
                 case FieldKey::ShelfLife:
+                    if (counts_from_an_event(li, value_line)) break;
                     if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;

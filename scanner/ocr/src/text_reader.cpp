@@ -171,6 +171,11 @@ Quad corners_of(const detail::LineBox& line) {
 }
 
 // A label whose value the reader must find: the ones that make or unmake an expiry.
+// Whether a line says its period runs from an event (开封后, 溶解后, 首次使用后): "后", after.
+bool counts_from_an_event(std::string_view compact) {
+    return compact.find("后") != std::string_view::npos;
+}
+
 bool needs_value(FieldKey key) {
     return key == FieldKey::Expiry || key == FieldKey::InvalidFrom || key == FieldKey::Production ||
            key == FieldKey::ShelfLife;
@@ -395,7 +400,7 @@ class FrameReading {
         bool needs_one = false;     // a label printed with a value (not 国药准字, 电话 …)
         bool own = false;           // the label whose value is looked for
     };
-    std::vector<LabelSpan> labels_on_row(std::size_t index, std::size_t h, float from, float to);
+    std::vector<LabelSpan> labels_on_row(std::size_t index, std::size_t h);
     std::vector<std::pair<float, float>> groups_on_row_of(std::size_t index, std::size_t value) const;
     bool value_under_row_is_ambiguous(std::size_t index, std::size_t h, std::size_t value, float value_from,
                                       float value_to);
@@ -608,6 +613,10 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     const Charset charset = hit.key == FieldKey::ShelfLife || label_value.find("个") != std::string::npos
                                 ? Charset::ShelfLife
                                 : Charset::DateValue;
+    // A period after something (有效期 6个月（开封后）, 开封后，有效期6个月, 首次使用后…): an in-use period.
+    // The value pass reads only "6个月", so the words saying so would be lost and the parser would add it to
+    // the production date (red team red33a R1).
+    if (charset == Charset::ShelfLife && counts_from_an_event(c.label_pass.compact)) return {};
     if (value_digits) {
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
         // read as a digit by the value pass.
@@ -706,15 +715,19 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                 }
             }
             if (!found_group) continue;
+            // Ambiguous is final: a line further down is the next row's, not this label's (red team
+            // red33a R5: the batch two rows down was taken for the expiry).
             if (value_under_row_is_ambiguous(index, h, j, along_label(chosen_group.first),
                                              along_label(chosen_group.second)))
-                continue;
+                return {};
         }
         const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
         const bool whole = groups.size() == 1;
         std::string beside_value;
         for (const auto& g : other.label_pass.glyphs)
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
+        // Under a row of labels the value pass reads "开封后6个月" as "6月": the cell's own words decide.
+        if (counts_from_an_event(beside_value)) return {};
         const std::string chosen = vote(value_view(other, x0, x1), charset, beside_value);
         if (chosen.empty()) continue;
         if (whole) other.used_as_value = true;
@@ -784,13 +797,13 @@ bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t valu
     return alone(label_column, value_column) && alone(value_column, label_column);
 }
 
-// The labels of candidate `index` (hit `h` marked as its own) and of the lines beside it on its row that
-// reach into [from, to] along it, each with its extent along the line of `index`. Lines beside it are read
-// for their labels when they were not yet.
-std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t index, std::size_t h, float from,
-                                                                 float to) {
+// The labels of candidate `index` (hit `h` marked as its own) and of the lines beside it on its row, each
+// with its extent along the line of `index`. Lines beside it are read for their labels when they were not
+// yet.
+std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t index, std::size_t h) {
     const detail::LineBox& row = lines_[index].box;
     std::vector<LabelSpan> spans;
+    std::vector<float> digits_from;  // where each digit the row's lines were read with begins
     auto add_labels_of = [&](Candidate& line, float centre_along) {
         const Recognised& pass = line.label_pass;
         const float k = static_cast<float>(kTextHeight) / std::max(1.0f, line.box.height);
@@ -798,17 +811,15 @@ std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t ind
         for (std::size_t n = 0; n < line.hits.size(); ++n) {
             const LabelHit& hit = line.hits[n];
             const std::size_t first = pass.glyph_for(hit.begin), last = pass.glyph_for(hit.end - 1);
-            const std::size_t stop =
-                n + 1 < line.hits.size() ? pass.glyph_for(line.hits[n + 1].begin) : pass.glyphs.size();
             LabelSpan span;
             span.from = left + static_cast<float>(pass.glyphs[first].x0) / k;
             span.to = left + static_cast<float>(pass.glyphs[last].x1) / k;
-            for (std::size_t g = last + 1; g < stop; ++g)
-                span.value_beside = span.value_beside || is_digit_text(pass.glyphs[g].text);
             span.needs_one = needs_value(hit.key) || hit.key == FieldKey::Batch;
             span.own = &line == &lines_[index] && n == h;
             spans.push_back(span);
         }
+        for (const Glyph& glyph : pass.glyphs)
+            if (is_digit_text(glyph.text)) digits_from.push_back(left + static_cast<float>(glyph.x0) / k);
     };
     add_labels_of(lines_[index], 0.0f);
     for (std::size_t j = 0; j < lines_.size(); ++j) {
@@ -816,12 +827,16 @@ std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t ind
         const detail::LineBox& other = lines_[j].box;
         if (other.height > 1.7f * row.height || other.height < 0.55f * row.height) continue;
         const cv::Point2f at = relative(row, other);
-        if (std::abs(at.y) >= 0.6f * row.height || at.x + other.length / 2 < from ||
-            at.x - other.length / 2 > to)
-            continue;
+        if (std::abs(at.y) >= 0.6f * row.height) continue;
         read_labels(lines_[j]);
         add_labels_of(lines_[j], at.x);
     }
+    // A value printed after its label, on the label's line or on a line of its own set apart from it
+    // ("生产日期   2024.03.15", the date's box joined to the next label's).
+    for (LabelSpan& span : spans)
+        for (const float from : digits_from)
+            if (from > span.to - 0.3f * row.height && from < span.to + 3 * row.height)
+                span.value_beside = true;
     return spans;
 }
 
@@ -857,9 +872,9 @@ std::vector<std::pair<float, float>> FrameReading::groups_on_row_of(std::size_t 
 bool FrameReading::value_under_row_is_ambiguous(std::size_t index, std::size_t h, std::size_t value,
                                                 float value_from, float value_to) {
     const float tall = lines_[index].box.height;
-    const cv::Point2f at = relative(lines_[index].box, lines_[value].box);
-    const std::vector<LabelSpan> row = labels_on_row(index, h, at.x - lines_[value].box.length / 2 - tall,
-                                                     at.x + lines_[value].box.length / 2 + tall);
+    // Every label of the row: a label column with its value missing may lie far beside the value's line
+    // (red33a R2: 批号 eighteen text heights from it).
+    const std::vector<LabelSpan> row = labels_on_row(index, h);
     if (row.size() < 2) return false;
     const std::vector<std::pair<float, float>> values = groups_on_row_of(index, value);
     const float least = 0.25f * tall;
