@@ -332,17 +332,17 @@ struct Cell {
 
 // The cells in dark print on a light face in the middle of a 1920×1080 frame, rolled 4°; each frame
 // the face moves a pixel or two, as a held box does.
-cv::Mat printed_cells(const std::vector<Cell>& cells, int font, int frame_number) {
+cv::Mat printed_cells(const std::vector<Cell>& cells, int font, int frame_number, double row_pitch = 1.8) {
     constexpr int kPx = 30;
     const test::ocr::LabelFont& face_font = fonts().at(static_cast<std::size_t>(font));
     auto type = cv::freetype::createFreeType2();
     type->loadFontData(face_font.file, face_font.face_index);
     cv::Mat face(12 * kPx, 30 * kPx, CV_8UC3, cv::Scalar(228, 236, 240));
     for (const Cell& cell : cells)
-        type->putText(
-            face, cell.text,
-            cv::Point(static_cast<int>((1.5 + cell.x) * kPx), static_cast<int>((2.5 + 1.8 * cell.row) * kPx)),
-            kPx, cv::Scalar(40, 35, 30), -1, cv::LINE_AA, false);
+        type->putText(face, cell.text,
+                      cv::Point(static_cast<int>((1.5 + cell.x) * kPx),
+                                static_cast<int>((2.5 + row_pitch * cell.row) * kPx)),
+                      kPx, cv::Scalar(40, 35, 30), -1, cv::LINE_AA, false);
     cv::Mat placed = cv::getRotationMatrix2D(
         cv::Point2f(static_cast<float>(face.cols) / 2, static_cast<float>(face.rows) / 2), 4, 1.0);
     placed.at<double>(0, 2) += (1920 - face.cols) / 2.0 + frame_number % 3;
@@ -357,10 +357,10 @@ cv::Mat printed_cells(const std::vector<Cell>& cells, int font, int frame_number
 
 // What ExpiryOcr proposes for the printed cells over four frames, if anything.
 std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for(const std::vector<Cell>& cells, int font,
-                                                            std::string& read) {
+                                                            std::string& read, double row_pitch = 1.8) {
     ocr().start_pack();
     for (int frame_number = 0; frame_number < 4; ++frame_number) {
-        const cv::Mat grey = printed_cells(cells, font, frame_number);
+        const cv::Mat grey = printed_cells(cells, font, frame_number, row_pitch);
         const auto outcome = ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
         read = outcome.lines.joined();
         if (outcome.proposal) return outcome.proposal;
@@ -392,6 +392,36 @@ TEST_F(OcrMissClasses, ALoneValueUnderARowOfLabelsIsNoExpiry) {
                                    << fonts()[static_cast<std::size_t>(font)].family << ": proposed "
                                    << scanner::to_iso(proposal->expiry) << " from {" << read << "}";
         }
+    // Red team red33a: values one column off under a row of three labels (R2); a value under two labels,
+    // the next row's batch close below it (R5: it was tried next and taken); an in-use period in the cell
+    // under 有效期 (R1: its value pass read only "6月").
+    const std::vector<std::pair<std::vector<Cell>, double>> more{
+        {{{"布洛芬片", 0, 0},
+          {"生产日期", 0, 1},
+          {"有效期至", 6.5, 1},
+          {"批号", 13, 1},
+          {"2024.03.15", 6.5, 2},
+          {"20260315", 13, 2}},
+         1.8},
+        {{{"布洛芬片", 0, 0},
+          {"生产日期", 0, 1},
+          {"有效期至", 6, 1},
+          {"2024.03.15", 3.5, 2},
+          {"20270131", 6, 3}},
+         1.35},
+        {{{"布洛芬混悬液", 0, 0},
+          {"生产日期", 0, 1},
+          {"有效期", 8, 1},
+          {"2024.03.15", 0, 2},
+          {"开封后6个月", 8, 2}},
+         1.8},
+    };
+    for (std::size_t face = 0; face < more.size(); ++face) {
+        std::string read;
+        const auto proposal = proposal_for(more[face].first, sans, read, more[face].second);
+        EXPECT_FALSE(proposal) << "red33a face " << face << ": proposed " << scanner::to_iso(proposal->expiry)
+                               << " from {" << read << "}";
+    }
     std::string read;
     const std::vector<Cell> table{{"布洛芬片", 0, 0}, {"生产日期", 0, 1},   {"有效期至", 8, 1},
                                   {"批号", 16, 1},    {"2024.03.15", 0, 2}, {"2026.03.14", 8, 2},
