@@ -323,7 +323,13 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n开封后的有效期 6个月", "生产日期 2024.03.15\n开封后，有效期6个月",
           "生产日期 2024.03.15\n有效期 6个月（开封后）", "生产日期 2024.03.15\n首次使用后有效期 6个月",
           "生产日期 2024.03.15\n从冰箱取出后保质期 6个月", "生产日期 2024.03.15\n开封后\n有效期 6个月",
-          "生产日期 2024.03.15\n有效期\n开封后6个月"}) {
+          "生产日期 2024.03.15\n有效期\n开封后6个月",
+          // red33b F1: the words on the line before or after, with punctuation; 6个月内 (within).
+          "生产日期 2024.03.15\n有效期 6个月\n（开封后）",
+          "生产日期 2024.03.15\n开封后请在\n有效期 6个月内用完",
+          "生产日期 2024.03.15\n开封后使用\n有效期 1个月", "生产日期 2024.03.15\n开封后，\n有效期 1个月",
+          "生产日期 2024.03.15\n使用中有效期 1个月", "生产日期 2024.03.15\n启用有效期 1个月",
+          "生产日期 2024.03.15\n开启使用后有效期 1个月"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -334,6 +340,17 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
     const auto shelf_life = parse_expiry_text("生产日期 2024.03.15\n有效期 24个月\n开封后请于6个月内用完");
     ASSERT_TRUE(shelf_life.expiry);
     EXPECT_EQ(*shelf_life.expiry, (Date{2026, 3, 14}));
+    // A 后 that is a direction, not what the period counts from, leaves the shelf life (red33b F2).
+    for (const char* direction :
+         {"生产日期 2024.03.15\n有效期 24个月 服后多饮水", "生产日期 2024.03.15\n有效期：24个月 餐后服用",
+          "生产日期 2024.03.15\n保质期 24个月，开封后请尽快使用",
+          "生产日期 2024.03.15\n用法：口服，饭后\n有效期 24个月",
+          "生产日期 2024.03.15\n功能主治：用于产后\n有效期 24个月",
+          "生产日期 2024.03.15\n服用后多饮水\n有效期 24个月"}) {
+        const auto reading = parse_expiry_text(direction);
+        ASSERT_TRUE(reading.expiry) << direction;
+        EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;
+    }
     // Unopened (未开封) is the shelf life itself (red33a R3).
     for (const char* unopened :
          {"生产日期 2024.03.15\n未开封有效期 24个月", "生产日期 2024.03.15\n未开启保质期 24个月"}) {
@@ -343,13 +360,21 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
     }
 }
 
-// Red team red33a: a production date under 制造日期, 出厂日期, 灌装日期 or "Manufactured", and a batch under
-// 批次, were no labels: in a row of labels their value went to the expiry label beside them.
+// Red team red33a: a production date under 制造日期 or "Manufactured", and a batch under 批次, were no
+// labels: in a row of labels their value went to the expiry label beside them. 出厂日期 (release) and
+// 灌装日期 (filling) hold dates too, but not the one a shelf life counts from (red33b F4: a 灌装日期 plus
+// the shelf life was proposed when 生产日期 was misread; F5: two production dates gave none).
 TEST(ExpiryText, MoreProductionAndBatchLabels) {
-    for (const char* label : {"制造日期", "出厂日期", "灌装日期"}) {
-        const auto reading = parse_expiry_text(std::string(label) + " 2024.03.15\n有效期 24个月");
-        ASSERT_TRUE(reading.expiry) << label;
-        EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << label;
+    const auto made = parse_expiry_text("制造日期 2024.03.15\n有效期 24个月");
+    ASSERT_TRUE(made.expiry);
+    EXPECT_EQ(*made.expiry, (Date{2026, 3, 14}));
+    for (const char* other : {"出厂日期", "灌装日期"}) {
+        EXPECT_FALSE(parse_expiry_text(std::string(other) + " 2024.02.01\n有效期 24个月").expiry) << other;
+        const auto both =
+            parse_expiry_text("生产日期 2024.03.15\n" + std::string(other) + " 2024.05.20\n有效期 24个月");
+        ASSERT_TRUE(both.expiry) << other;
+        EXPECT_EQ(*both.expiry, (Date{2026, 3, 14})) << other;
+        EXPECT_FALSE(parse_expiry_text(std::string(other) + " 2024.03.15").expiry) << other;
     }
     const auto english = parse_expiry_text("Manufactured 03/2024\nEXP 03/2026");
     ASSERT_TRUE(english.expiry);

@@ -248,8 +248,8 @@ constexpr std::array kKeyWords{
     KeyWord{"生产日期", FieldKey::Production, false},
     KeyWord{"生产日", FieldKey::Production, false},
     KeyWord{"制造日期", FieldKey::Production, false},
-    KeyWord{"出厂日期", FieldKey::Production, false},
-    KeyWord{"灌装日期", FieldKey::Production, false},
+    KeyWord{"出厂日期", FieldKey::Other, false},
+    KeyWord{"灌装日期", FieldKey::Other, false},
     KeyWord{"保质期", FieldKey::ShelfLife, false},
     KeyWord{"批次", FieldKey::Batch, false},
     KeyWord{"产品批号", FieldKey::Batch, false},
@@ -347,10 +347,14 @@ std::size_t document_prefix_before(std::string_view upper, std::size_t at, std::
 }
 
 // Words saying a period runs from when the pack is opened or the medicine made up (开封后有效期 6个月,
-// 有效期：开封后24个月, 配制后…): an in-use period. Added to the production date it would give a date
-// long before the real expiry.
-constexpr std::array<std::string_view, 10> kInUseWords{"开封", "开启", "开瓶", "开盖", "打开",
-                                                       "启封", "拆封", "配制", "稀释", "复溶"};
+// 有效期：开封后24个月, 配制后…, 启用有效期, 使用中有效期): an in-use period. Added to the production date it
+// would give a date long before the real expiry.
+constexpr std::array<std::string_view, 12> kInUseWords{"开封", "开启", "开瓶", "开盖", "打开", "启封",
+                                                       "拆封", "配制", "稀释", "复溶", "启用", "使用中"};
+// Words that say so only with 后 after them (溶解后, 首次使用后, 从冰箱取出后, 打开包装后); 服用后 (after
+// taking it) and 饭后 (after meals) are directions, not periods.
+constexpr std::array<std::string_view, 7> kInUseWordsBeforeAfter{"溶解", "使用", "取出", "开袋",
+                                                                 "开罐", "开口", "包装"};
 
 // With 后 after it, the last character of one is enough: OCR misreads 开 in 开封后 ("-封后").
 constexpr std::array<std::string_view, 4> kInUseEndings{"封", "启", "瓶", "盖"};
@@ -365,9 +369,14 @@ std::size_t in_use_before(std::string_view upper, std::size_t at, std::size_t fl
         if (begin >= 3 && upper.substr(begin - 3, 3) == "未") return 0;
         return after + word.size();
     }
-    if (after > 0)
+    if (after > 0) {
+        for (const std::string_view word : kInUseWordsBeforeAfter)
+            if (at >= floor + 3 + word.size() && upper.substr(at - 3 - word.size(), word.size()) == word &&
+                !(at >= 6 + word.size() && upper.substr(at - 6 - word.size(), 3) == "服"))
+                return 3 + word.size();
         for (const std::string_view ending : kInUseEndings)
             if (at >= floor + 6 && upper.substr(at - 6, 3) == ending) return 6;
+    }
     return 0;
 }
 
@@ -387,6 +396,51 @@ std::size_t in_use_after(std::string_view upper, std::size_t at) {
             return from + 6 - at;
     return 0;
 }
+
+}  // namespace
+
+bool says_in_use(std::string_view compact) {
+    constexpr std::string_view kAfter = "后";
+    for (std::size_t at = compact.find(kAfter); at != std::string_view::npos;
+         at = compact.find(kAfter, at + 3)) {
+        auto ends_here = [&](std::string_view word) {
+            if (at < word.size() || compact.substr(at - word.size(), word.size()) != word) return false;
+            const std::size_t begin = at - word.size();
+            return !(begin >= 3 && compact.substr(begin - 3, 3) == "未");  // 未开封后: not a thing printed
+        };
+        for (const std::string_view word : kInUseWords)
+            if (ends_here(word)) return true;
+        for (const std::string_view word : kInUseWordsBeforeAfter)
+            if (ends_here(word) && !(at >= 6 && compact.substr(at - 6, 3) == "服")) return true;
+        for (const std::string_view ending : kInUseEndings)
+            if (ends_here(ending)) return true;
+    }
+    return false;
+}
+
+bool is_in_use_period(std::string_view before, std::string_view value) {
+    if (says_in_use(before)) return true;
+    std::size_t number = 0;
+    while (number < value.size() && !is_digit(value[number])) ++number;
+    if (says_in_use(value.substr(0, number))) return true;  // 有效期：开封后6个月
+    std::size_t rest = number;
+    while (rest < value.size() && is_digit(value[rest])) ++rest;
+    for (const std::string_view unit :
+         {std::string_view("个"), std::string_view("月"), std::string_view("年")})
+        if (value.compare(rest, unit.size(), unit) == 0) rest += unit.size();
+    if (value.compare(rest, 3, "月") == 0) rest += 3;
+    while (rest < value.size() && value[rest] == ' ') ++rest;
+    if (value.compare(rest, 3, "内") == 0) return true;  // 6个月内用完: use within six months
+    // 6个月（开封后）: the bracket right after the period says what it counts from.
+    if (value.compare(rest, 1, "(") == 0 || value.compare(rest, 3, "（") == 0) {
+        const std::size_t close = std::min(value.find(')', rest), value.find("）", rest));
+        return says_in_use(
+            value.substr(rest, close == std::string_view::npos ? value.size() - rest : close - rest));
+    }
+    return false;
+}
+
+namespace {
 
 // Whether [at, stop) has a Latin word (two letters or more, "DATE" aside) before its first digit.
 bool word_before_number(std::string_view upper, std::size_t at, std::size_t stop) {
@@ -629,14 +683,21 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
         return months <= 0 && months >= -15 * 12;
     };
 
-    // A period after something (开封后, 首次使用后, 从冰箱取出后, 溶解后 …) on the shelf life's line or its
-    // value's, or ending the line before it (the phrase wrapped): an in-use period, counted from a day
-    // the box cannot show, never added to the production date (red team red33a R1).
-    const auto counts_from_an_event = [&](std::size_t li, std::string_view value_line) {
-        constexpr std::string_view kAfter = "后";
-        return lines[li].compact.find(kAfter) != std::string::npos ||
-               value_line.find(kAfter) != std::string_view::npos ||
-               (li > 0 && lines[li - 1].compact.ends_with(kAfter));
+    // A shelf life that counts from opening, mixing or first use (开封后，有效期6个月, 有效期
+    // 6个月（开封后）, 有效期 6个月内用完, a line 开封后请在 before 有效期 …): an in-use period, never added
+    // to the production date (red team red33a R1, red33b F1). A 后 elsewhere (饭后服用, 服后多饮水) says
+    // nothing about it.
+    const auto counts_from_an_event = [&](std::size_t li, const LabelHit& hit, std::string_view value_line,
+                                          std::size_t from) {
+        const std::string& compact = lines[li].compact;
+        if (is_in_use_period(std::string_view(compact).substr(0, hit.begin), value_line.substr(from)))
+            return true;
+        if (hit.begin <= 3 && li > 0 && says_in_use(lines[li - 1].compact)) return true;
+        if (li + 1 < lines.size()) {
+            const std::string& next = lines[li + 1].compact;
+            if ((next.starts_with("(") || next.starts_with("（")) && says_in_use(next)) return true;
+        }
+        return false;
     };
     std::vector<DatedText> explicit_dates, production_dates;
     std::vector<int> shelf_lives;
@@ -681,7 +742,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     } else if (date) {
                         if (plausible_expiry(date->date)) add_distinct(explicit_dates, *date);
                     } else if (auto months = shelf_life_at(value_line, from);
-                               months && !counts_from_an_event(li, value_line)) {
+                               months && !counts_from_an_event(li, hit, value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;
                     } else if (hit.canonical != "有效期") {
@@ -707,7 +768,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     if (date && plausible_production(date->date)) add_distinct(production_dates, *date);
                     break;
                 case FieldKey::ShelfLife:
-                    if (counts_from_an_event(li, value_line)) break;
+                    if (counts_from_an_event(li, hit, value_line, from)) break;
                     if (auto months = shelf_life_at(value_line, from)) {
                         shelf_lives.push_back(*months);
                         shelf_life_source = line.original;

@@ -171,11 +171,6 @@ Quad corners_of(const detail::LineBox& line) {
 }
 
 // A label whose value the reader must find: the ones that make or unmake an expiry.
-// Whether a line says its period runs from an event (开封后, 溶解后, 首次使用后): "后", after.
-bool counts_from_an_event(std::string_view compact) {
-    return compact.find("后") != std::string_view::npos;
-}
-
 bool needs_value(FieldKey key) {
     return key == FieldKey::Expiry || key == FieldKey::InvalidFrom || key == FieldKey::Production ||
            key == FieldKey::ShelfLife;
@@ -613,10 +608,13 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     const Charset charset = hit.key == FieldKey::ShelfLife || label_value.find("个") != std::string::npos
                                 ? Charset::ShelfLife
                                 : Charset::DateValue;
-    // A period after something (有效期 6个月（开封后）, 开封后，有效期6个月, 首次使用后…): an in-use period.
-    // The value pass reads only "6个月", so the words saying so would be lost and the parser would add it to
-    // the production date (red team red33a R1).
-    if (charset == Charset::ShelfLife && counts_from_an_event(c.label_pass.compact)) return {};
+    // A period counted from opening or first use (有效期 6个月（开封后）, 开封后，有效期6个月): the value
+    // pass reads only "6个月", so the words saying so would be lost and the parser would add it to the
+    // production date (red team red33a R1).
+    if (charset == Charset::ShelfLife &&
+        is_in_use_period(std::string_view(c.label_pass.compact).substr(0, hit.begin),
+                         std::string_view(c.label_pass.compact).substr(hit.end)))
+        return {};
     if (value_digits) {
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
         // read as a digit by the value pass.
@@ -727,7 +725,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         for (const auto& g : other.label_pass.glyphs)
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
         // Under a row of labels the value pass reads "开封后6个月" as "6月": the cell's own words decide.
-        if (counts_from_an_event(beside_value)) return {};
+        if (is_in_use_period({}, compact_of(beside_value))) return {};
         const std::string chosen = vote(value_view(other, x0, x1), charset, beside_value);
         if (chosen.empty()) continue;
         if (whole) other.used_as_value = true;
@@ -803,7 +801,7 @@ bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t valu
 std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t index, std::size_t h) {
     const detail::LineBox& row = lines_[index].box;
     std::vector<LabelSpan> spans;
-    std::vector<float> digits_from;  // where each digit the row's lines were read with begins
+    std::vector<float> printed_from;  // where each mark the row's lines were read with begins, labels aside
     auto add_labels_of = [&](Candidate& line, float centre_along) {
         const Recognised& pass = line.label_pass;
         const float k = static_cast<float>(kTextHeight) / std::max(1.0f, line.box.height);
@@ -818,8 +816,13 @@ std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t ind
             span.own = &line == &lines_[index] && n == h;
             spans.push_back(span);
         }
-        for (const Glyph& glyph : pass.glyphs)
-            if (is_digit_text(glyph.text)) digits_from.push_back(left + static_cast<float>(glyph.x0) / k);
+        for (std::size_t g = 0; g < pass.glyphs.size(); ++g) {
+            const bool in_label = std::any_of(line.hits.begin(), line.hits.end(), [&](const LabelHit& hit) {
+                return g >= pass.glyph_for(hit.begin) && g <= pass.glyph_for(hit.end - 1);
+            });
+            if (!in_label && !is_separator(pass.glyphs[g].text))
+                printed_from.push_back(left + static_cast<float>(pass.glyphs[g].x0) / k);
+        }
     };
     add_labels_of(lines_[index], 0.0f);
     for (std::size_t j = 0; j < lines_.size(); ++j) {
@@ -832,9 +835,10 @@ std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t ind
         add_labels_of(lines_[j], at.x);
     }
     // A value printed after its label, on the label's line or on a line of its own set apart from it
-    // ("生产日期   2024.03.15", the date's box joined to the next label's).
+    // ("生产日期   2024.03.15", the date's box joined to the next label's), or a note in its place (生产日期
+    // 见封口, MFG see flap: red33b F3).
     for (LabelSpan& span : spans)
-        for (const float from : digits_from)
+        for (const float from : printed_from)
             if (from > span.to - 0.3f * row.height && from < span.to + 3 * row.height)
                 span.value_beside = true;
     return spans;
