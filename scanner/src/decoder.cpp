@@ -1227,7 +1227,12 @@ double bar_share(const EdgeTiles& tiles) {
 // the image with a tile of margin, the densest first, by their strongest few tiles: a symbol's edges are
 // denser than print's, but a patch may join a symbol to the lines of print beside it, and ranked by the
 // sum of their edges the long lines came first (a DataMatrix beside 14 lines of a box's print came fifth).
-std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<cv::Rect>& read_extents) {
+struct Patch {
+    cv::Rect area;
+    cv::Point2f centre;  // of its tiles, weighted by their edges: where its symbol likely is
+};
+
+std::vector<Patch> further_patches(const EdgeTiles& tiles, const std::vector<cv::Rect>& read_extents) {
     constexpr int kTile = EdgeTiles::kTile;
     std::vector<std::uint8_t> open(tiles.energy.size(), 0), read(tiles.energy.size(), 0);
     double read_energy = 0;
@@ -1241,7 +1246,7 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
             if (tiles.energy[i] > 0 && read[i]) read_energy += tiles.energy[i], ++read_tiles;
         }
     read_energy /= std::max(1, read_tiles);
-    std::vector<std::pair<double, cv::Rect>> patches;
+    std::vector<std::pair<double, Patch>> patches;
     std::vector<int> stack;
     std::vector<float> energies;
     constexpr int kRankedTiles = 6;
@@ -1251,12 +1256,14 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
         stack.assign(1, static_cast<int>(seed));
         energies.clear();
         int count = 0, c0 = tiles.cols, c1 = -1, r0 = tiles.rows, r1 = -1;
-        double energy = 0;
+        double energy = 0, weighted_c = 0, weighted_r = 0;
         while (!stack.empty()) {
             const int i = stack.back();
             stack.pop_back();
             const int c = i % tiles.cols, r = i / tiles.cols;
             ++count, energy += tiles.energy[static_cast<std::size_t>(i)];
+            weighted_c += tiles.energy[static_cast<std::size_t>(i)] * (c + 0.5);
+            weighted_r += tiles.energy[static_cast<std::size_t>(i)] * (r + 0.5);
             energies.push_back(tiles.energy[static_cast<std::size_t>(i)]);
             c0 = std::min(c0, c), c1 = std::max(c1, c), r0 = std::min(r0, r), r1 = std::max(r1, r);
             for (int dr = -1; dr <= 1; ++dr)
@@ -1275,13 +1282,16 @@ std::vector<cv::Rect> further_patches(const EdgeTiles& tiles, const std::vector<
                          std::greater<>());
         double strongest = 0;
         for (int k = 0; k < kRankedTiles; ++k) strongest += energies[static_cast<std::size_t>(k)];
-        patches.emplace_back(strongest, cv::Rect((c0 - 1) * kTile, (r0 - 1) * kTile, (c1 - c0 + 3) * kTile,
-                                                 (r1 - r0 + 3) * kTile));
+        const cv::Point2f centre(static_cast<float>(weighted_c / energy * kTile),
+                                 static_cast<float>(weighted_r / energy * kTile));
+        patches.emplace_back(strongest, Patch{cv::Rect((c0 - 1) * kTile, (r0 - 1) * kTile,
+                                                       (c1 - c0 + 3) * kTile, (r1 - r0 + 3) * kTile),
+                                              centre});
     }
     std::sort(patches.begin(), patches.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<cv::Rect> rects;
-    for (const auto& patch : patches) rects.push_back(patch.second);
-    return rects;
+    std::vector<Patch> ranked;
+    for (const auto& patch : patches) ranked.push_back(patch.second);
+    return ranked;
 }
 
 // All a symbol read may cover: a linear one's bars can be as tall as it is long (an EAN-13 nearly is;
@@ -1298,6 +1308,135 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
     const float length = std::hypot(c[1].x - c[0].x, c[1].y - c[0].y);
     const float angle = std::atan2(c[1].y - c[0].y, c[1].x - c[0].x) * static_cast<float>(180 / kPi);
     return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, length + 16), angle).boundingRect();
+}
+
+// How far a read linear symbol's bars reach to either side of the line zxing read, in frame pixels along
+// the line's normal, where they plainly end: followed out from the line as long as each line beside it
+// shows the same bars (a normalised correlation of at least 0.5 with the read line, at a shift along it
+// that may grow with the distance, as bars crossed at a slant up to 10 degrees shift), and beyond that a
+// quiet band, light and even, for a few modules. A side whose bars fade out otherwise (blur, a curved or
+// tilted box, digits under an EAN, the image's edge) says nothing about where they end: no reach there.
+// The middle 64 samples of the line, a pixel apart, tell bars from no bars; the steps out are a thirtieth
+// of the line, then halved where the bars ended, down to 2 px.
+struct BarsReach {
+    std::optional<double> before, after;  // towards minus and plus the normal (-along.y, along.x)
+    double module = 0;                    // about, from the light/dark changes along the line
+};
+
+BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol) {
+    BarsReach reach;
+    const auto& c = symbol.corners;
+    const cv::Point2f start((c[0].x + c[3].x) / 2, (c[0].y + c[3].y) / 2);
+    const cv::Point2f end((c[1].x + c[2].x) / 2, (c[1].y + c[2].y) / 2);
+    const cv::Point2f along = end - start;
+    const float length = std::hypot(along.x, along.y);
+    if (length < 40) return reach;
+    const cv::Point2f unit = along / length, normal(-unit.y, unit.x);
+    const int count = std::min(64, static_cast<int>(length));
+    const cv::Point2f first = (start + end) / 2 - unit * (static_cast<float>(count) / 2);
+    // zxing's whole-image passes read along rows and columns: whole pixels then, without interpolation.
+    const bool on_axis = std::min(std::abs(unit.x), std::abs(unit.y)) < 1e-4f;
+    const auto line_at = [&](float offset, std::vector<float>& line) {
+        line.resize(static_cast<std::size_t>(count));
+        for (int k = 0; k < count; ++k) {
+            const cv::Point2f p = first + unit * static_cast<float>(k) + normal * offset;
+            float v = -1;
+            if (on_axis) {
+                const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
+                if (x >= 0 && y >= 0 && x < full.cols && y < full.rows) v = full.at<std::uint8_t>(y, x);
+            } else {
+                v = sample(full, p);
+            }
+            if (v < 0) return false;
+            line[static_cast<std::size_t>(k)] = v;
+        }
+        return true;
+    };
+    std::vector<float> reference, beside;
+    if (!line_at(0, reference)) return reach;
+    const int changes = changes_along(reference);
+    if (changes < 12) return reach;
+    reach.module = count / (1.7 * changes);
+    double mean = 0, deviation = 0;
+    for (const float v : reference) mean += v;
+    mean /= count;
+    for (const float v : reference) deviation += (v - mean) * (v - mean);
+    deviation = std::sqrt(deviation / count);
+    const auto correlation_at = [&](int lag) {
+        float sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;  // 64 grey levels: float is precise enough
+        const int from = std::max(0, -lag), to = std::min(count, count - lag);
+        for (int k = from; k < to; ++k) {
+            const float x = reference[static_cast<std::size_t>(k)],
+                        y = beside[static_cast<std::size_t>(k + lag)];
+            sa += x, sb += y, saa += x * x, sbb += y * y, sab += x * y;
+        }
+        const double n = to - from;
+        if (n < 32) return 0.0;
+        const double va = saa - static_cast<double>(sa) * sa / n, vb = sbb - static_cast<double>(sb) * sb / n;
+        return va > 0 && vb > 0 ? (sab - static_cast<double>(sa) * sb / n) / std::sqrt(va * vb) : 0.0;
+    };
+    const auto same_bars = [&](float offset, int& lag, int spread) {
+        if (!line_at(offset, beside)) return false;
+        if (correlation_at(lag) >= 0.5) return true;  // upright bars, mostly: no shift to look for
+        double best = -1;
+        int best_lag = lag;
+        for (int l = lag - spread; l <= lag + spread; ++l)
+            if (const double r = correlation_at(l); r > best) best = r, best_lag = l;
+        if (best < 0.5) return false;
+        lag = best_lag;
+        return true;
+    };
+    // Light (above the bars' mean) and even (a quarter of their spread at most): paper, not print.
+    const auto quiet = [&](const std::vector<float>& line) {
+        double m = 0, d = 0;
+        for (const float v : line) m += v;
+        m /= count;
+        for (const float v : line) d += (v - m) * (v - m);
+        return m > mean && std::sqrt(d / count) < 0.25 * deviation;
+    };
+    const float step = std::max(4.f, length / 30);
+    const int spread = static_cast<int>(std::ceil(0.18f * step)) + 1;
+    const float quiet_band = static_cast<float>(std::max(8.0, 3 * reach.module));
+    for (const float side : {-1.f, 1.f}) {
+        int lag = 0;
+        float reached = 0;
+        // Bars reaching half the line's length are as high as extent_of guesses: no need to know more.
+        while (reached + step <= length / 2 && same_bars(side * (reached + step), lag, spread))
+            reached += step;
+        if (reached + step > length / 2) continue;
+        for (float part = step / 2; part >= 2; part /= 2)
+            if (int shifted = lag; same_bars(side * (reached + part), shifted, 2))
+                reached += part, lag = shifted;
+        bool ends = true;
+        for (float out = reached + 4; out <= reached + 4 + quiet_band && ends; out += 4)
+            ends = line_at(side * out, beside) && quiet(beside);
+        if (ends) (side < 0 ? reach.before : reach.after) = reached;
+    }
+    return reach;
+}
+
+// A linear symbol's extent where its bars plainly end (see bars_reach): a long GS1-128's bars are a tenth
+// of its length high or less, and the extent_of a symbol as tall as it is long hid a second code printed
+// below it. Along the line and across it where the bars' end is not plain, as extent_of has it; where it
+// is, the bars and twelve modules beyond them (room for a bar grown by ink or blur).
+std::optional<cv::Rect> measured_extent_of(const cv::Mat& full, const DecodedSymbol& symbol) {
+    // An EAN's or UPC's bars are nearly as high as the symbol is long, as extent_of has them.
+    if (is_matrix_format(symbol.format) || is_ean_family(symbol.format)) return std::nullopt;
+    const BarsReach reach = bars_reach(full, symbol);
+    if (!reach.before && !reach.after) return std::nullopt;
+    const auto& c = symbol.corners;
+    const cv::Point2f start((c[0].x + c[3].x) / 2, (c[0].y + c[3].y) / 2);
+    const cv::Point2f end((c[1].x + c[2].x) / 2, (c[1].y + c[2].y) / 2);
+    const cv::Point2f along = end - start;
+    const float length = std::hypot(along.x, along.y);
+    const cv::Point2f normal(-along.y / length, along.x / length);
+    const double margin = 12 * reach.module + 8, unknown = length / 2 + 8;
+    const double before = std::min(unknown, reach.before ? *reach.before + margin : unknown);
+    const double after = std::min(unknown, reach.after ? *reach.after + margin : unknown);
+    const cv::Point2f centre = (start + end) / 2 + normal * static_cast<float>((after - before) / 2);
+    const float angle = std::atan2(along.y, along.x) * static_cast<float>(180 / kPi);
+    return cv::RotatedRect(centre, cv::Size2f(length * 1.2f + 16, static_cast<float>(before + after)), angle)
+        .boundingRect();
 }
 
 // A further symbol's likeliest region (step 3 of the still decoder). A matrix one that matrix_scale
@@ -1924,7 +2063,16 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             return cv::Rect(r.x - r.width / 4, r.y - r.height / 4, r.width + r.width / 2,
                             r.height + r.height / 2);
         };
-        for (const DecodedSymbol& symbol : found) read_areas.push_back(with_margin(bounds_of(symbol)));
+        // A linear symbol whose bars plainly end covers its measured extent, no more: a second code printed
+        // below a long GS1-128 is no part of it.
+        std::vector<std::optional<cv::Rect>> measured;
+        const auto read_area_of = [&](const DecodedSymbol& symbol, const std::optional<cv::Rect>& extent) {
+            return extent ? *extent : with_margin(bounds_of(symbol));
+        };
+        for (const DecodedSymbol& symbol : found) {
+            measured.push_back(options_.search_regions ? measured_extent_of(full, symbol) : std::nullopt);
+            read_areas.push_back(read_area_of(symbol, measured.back()));
+        }
         // 3. When a pass above read something: another symbol the image plainly holds (a pass reads one
         // symbol, and a pack carries several: a DataMatrix beside an EAN-13, a trace code), looked for in
         // its own patch of strong edges only, so a photo of one symbol costs little more than its pass.
@@ -1936,12 +2084,16 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             if (!options_.search_regions) return found;
             const cv::Rect image(0, 0, full.cols, full.rows), inner(2, 2, full.cols - 4, full.rows - 4);
             std::vector<cv::Rect> extents;
-            for (const DecodedSymbol& symbol : found) extents.push_back(extent_of(symbol));
+            for (std::size_t i = 0; i < found.size(); ++i)
+                extents.push_back(measured[i] ? *measured[i] : extent_of(found[i]));
             int patches_read = 0, patches_missed = 0;
-            for (const cv::Rect& patch : further_patches(tiles ? *tiles : edge_tiles(full), extents)) {
+            for (const Patch& patch : further_patches(tiles ? *tiles : edge_tiles(full), extents)) {
                 if (patches_read++ >= kFurtherPatchesRead || patches_missed >= kFurtherPatchesMissed) break;
-                const cv::Rect area = patch & image;
-                if (inside_any(read_areas, (area.tl() + area.br()) / 2)) continue;  // read meanwhile
+                const cv::Rect area = patch.area & image;
+                // Read meanwhile. By where its edges are, not the middle of its rectangle: a patch joining
+                // a second code to the edge of the card around both had that middle on the code read
+                // first.
+                if (inside_any(read_areas, patch.centre)) continue;
                 std::vector<Candidate> in_patch = find_in(full(area), 2, buffers);
                 for (Candidate& c : in_patch) {
                     c.centre.x += static_cast<float>(area.x), c.centre.y += static_cast<float>(area.y);
@@ -1953,7 +2105,7 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                                                 .boundingRect();
                     if ((region & inner) != region) continue;
                     if (const auto symbol = read_further_candidate(full, c)) {
-                        read_areas.push_back(with_margin(bounds_of(*symbol)));
+                        read_areas.push_back(read_area_of(*symbol, measured_extent_of(full, *symbol)));
                         add_unique(found, *symbol);
                     } else {
                         ++patches_missed;

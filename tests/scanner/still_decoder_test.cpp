@@ -132,4 +132,44 @@ TEST(StillDecoder, ASecondSymbolAmongPrintIsFound) {
     EXPECT_EQ(missed, 0) << "DataMatrix not found at degrees:" << misses;
 }
 
+// Red team 32b F3: a long GS1-128 (2 px modules, 80 px high, 880 px long) with a second code 40 or
+// 150 px below it, both on one white label turned 0, 90 or 180 degrees. zxing-cpp read both on every
+// card; the still decoder lost one on 7 of 12 (all four upright): the search for a further symbol took a
+// linear symbol's bars to reach as far across as along (true of an EAN-13), so the long code covered its
+// neighbour, and the one patch left of the neighbour (joined to the label's edge) had the middle of its
+// rectangle on the code read first.
+TEST(StillDecoder, ACodeBelowALongGs1128IsFound) {
+    const SyntheticCode long_code = gs1_128_code("09520123456788", "260531", "LOTABCDEFGHJKLMNPQRS");
+    const SyntheticCode ean = ean13_code("690123456789");
+    const SyntheticCode short_code = gs1_128_code("09520123456788", "261130", "WXYZ12");
+    const cv::Mat long_bars = resized_symbol(long_code, 2.0, 0, 0);
+    ASSERT_GT(long_bars.cols, 800);
+    int card_index = 0;
+    for (const SyntheticCode* second : {&ean, &short_code})
+        for (const int gap : {40, 150})
+            for (const int quarter_turns : {0, 1, 2}) {
+                const cv::Mat second_bars = resized_symbol(*second, 2.0, 0, 0);
+                // One label: the long code, the gap, the second code at its left end, a white border.
+                cv::Mat label(long_bars.rows + gap + second_bars.rows + 24, long_bars.cols + 24, CV_8UC1,
+                              cv::Scalar(255));
+                paste(label, long_bars, {12, 12});
+                paste(label, second_bars, {12, 12 + long_bars.rows + gap});
+                if (quarter_turns == 1) cv::rotate(label, label, cv::ROTATE_90_COUNTERCLOCKWISE);
+                if (quarter_turns == 2) cv::rotate(label, label, cv::ROTATE_180);
+                cv::Mat card(1700, 1700, CV_8UC1, cv::Scalar(kCardGrey));
+                paste(card, label, {(card.cols - label.cols) / 2, (card.rows - label.rows) / 2});
+                blur_and_noise(card, 0, 2.0, static_cast<unsigned>(800 + card_index++));
+                const std::vector<std::string> texts = texts_read(card);
+                const std::string where = second->symbology + " " + std::to_string(gap) +
+                                          " px below, turned " + std::to_string(90 * quarter_turns) +
+                                          " degrees: read";
+                EXPECT_TRUE(holds(texts, long_code.expected_text)) << where << joined(texts);
+                EXPECT_TRUE(holds(texts, second->expected_text)) << where << joined(texts);
+                for (const std::string& text : texts)
+                    EXPECT_TRUE(same_code_text(long_code.expected_text, text) ||
+                                same_code_text(second->expected_text, text))
+                        << where << " a misread '" << text << "'";
+            }
+}
+
 }  // namespace
