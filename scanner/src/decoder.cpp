@@ -1439,6 +1439,107 @@ std::optional<cv::Rect> measured_extent_of(const cv::Mat& full, const DecodedSym
         .boundingRect();
 }
 
+// The rows of a stacked DataBar (Stacked Omnidirectional, Expanded Stacked) around bar candidate `c`: the
+// finder gives the rows as one region or as a region each, depending on where the separators between them
+// fall on its block grid (an upright Stacked Omnidirectional of 2 px modules came whole only at every
+// fourth pixel across). Candidates running the same way whose middles lie within each other's length, that
+// touch across (a separator and a block apart at most) and show bars along their middle (at least 0.4 as
+// many) are joined to `c`, one after the other; nothing when no other is.
+std::optional<Candidate> stacked_rows_around(const cv::Mat& full, const std::vector<Candidate>& candidates,
+                                             const Candidate& c) {
+    if (c.coherence < kBarCoherence) return std::nullopt;
+    Cut cut;
+    cut.centre = {c.centre.x, c.centre.y};
+    cut.angle = c.angle_degrees;
+    cut.width = c.along;
+    const int bars = changes_along(line_along(full, cut, 0));
+    if (bars < 20) return std::nullopt;
+    const double radians = c.angle_degrees * kPi / 180;
+    const double ux = std::cos(radians), uy = std::sin(radians);
+    // The union in c's frame: along and across extents about c's centre.
+    double a0 = -c.along / 2.0, a1 = c.along / 2.0, b0 = -c.across / 2.0, b1 = c.across / 2.0;
+    std::vector<bool> joined(candidates.size(), false);
+    bool grew = true, any = false;
+    while (grew) {
+        grew = false;
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            const Candidate& d = candidates[i];
+            if (joined[i] || d.coherence < kBarCoherence) continue;
+            if (d.centre.x == c.centre.x && d.centre.y == c.centre.y) continue;  // c itself
+            if (angle_difference(radians, d.angle_degrees * kPi / 180) > 0.06) continue;
+            const double dx = d.centre.x - c.centre.x, dy = d.centre.y - c.centre.y;
+            const double a = dx * ux + dy * uy, b = -dx * uy + dy * ux;
+            const bool middles_within =
+                (a >= a0 && a <= a1) || (std::abs(a - (a0 + a1) / 2) <= d.along / 2.0);
+            const double gap = std::max(b0 - (b + d.across / 2.0), (b - d.across / 2.0) - b1);
+            if (!middles_within || gap > 16) continue;
+            // A row about as long as `c` (a last one may be half full, or split by the finder) and not much
+            // thinner: not a strip of another symbol's bars or of print beside them.
+            if (d.along < 0.35 * c.along || d.along > 1.6 * c.along || d.across < 0.4 * c.across) continue;
+            // Another row shows bars, if fewer (a last row may be half full); print beside them hardly any.
+            if (changes_along(line_along(full, cut, b)) < bars * 4 / 10) continue;
+            a0 = std::min(a0, a - d.along / 2.0), a1 = std::max(a1, a + d.along / 2.0);
+            b0 = std::min(b0, b - d.across / 2.0), b1 = std::max(b1, b + d.across / 2.0);
+            joined[i] = true;
+            grew = any = true;
+        }
+    }
+    if (!any) return std::nullopt;
+    Candidate rows = c;
+    const double a = (a0 + a1) / 2, b = (b0 + b1) / 2;
+    rows.centre = {static_cast<float>(c.centre.x + a * ux - b * uy),
+                   static_cast<float>(c.centre.y + a * uy + b * ux)};
+    rows.along = static_cast<float>(a1 - a0);
+    rows.across = static_cast<float>(b1 - b0);
+    return rows;
+}
+
+// The region to read a stacked DataBar's rows in, when bar candidate `c` read nothing: its rows the finder
+// gave apart (stacked_rows_around), or, when it gave none, the rows beyond `c` that its bars show
+// (has_stacked_row), as far as read_linear_candidate's tall read of a row reaches (0.9 of twice the row's
+// height each way).
+std::optional<Candidate> stacked_rows_of(const cv::Mat& full, const std::vector<Candidate>& candidates,
+                                         const Candidate& c) {
+    if (auto rows = stacked_rows_around(full, candidates, c)) return rows;
+    if (c.coherence < kBarCoherence) return std::nullopt;
+    Cut cut;
+    cut.centre = {c.centre.x, c.centre.y};
+    cut.angle = c.angle_degrees;
+    cut.width = c.along * 1.3 + 40;
+    if (!has_stacked_row(full, cut, c.across)) return std::nullopt;
+    // ... of thin modules only: wider ones read_linear_candidate's tall read lost no more for being cut
+    // between pixels, and an unread EAN beside print passes for a stacked row now and then.
+    cut.height = std::clamp(static_cast<double>(c.across) + 12, 24.0, 240.0);
+    cut.max_rows = kBandRows;
+    if (module_of(full, cut) >= kAsItLiesMaxModule) return std::nullopt;
+    Candidate rows = c;
+    rows.across = 2 * 0.9f * c.across + c.across;
+    return rows;
+}
+
+// A stacked DataBar's rows together (see stacked_rows_around), read with zxing's harder row scan over
+// kLinesPerStackedRow lines a row, as read_linear_candidate's tall read of one row does; but cut about
+// their own middle, so that every row is in it (that tall read, centred on one row of three, left the
+// third out), and along the bars in whole pixels: a whole-pixel middle and an even width put the samples
+// along an upright symbol on its pixels, where a middle between two averaged the one-module elements of
+// 2 px modules away.
+std::optional<DecodedSymbol> read_stacked_rows(const cv::Mat& full, const Candidate& rows) {
+    Cut cut;
+    cut.centre = {std::round(rows.centre.x), std::round(rows.centre.y)};
+    cut.angle = rows.angle_degrees;
+    cut.width = 2 * std::ceil((rows.along * 1.3 + 40) / 2);
+    cut.height = std::clamp(static_cast<double>(rows.across) + 12, 24.0, 240.0);
+    cut.max_rows = kBandRows;
+    const double module = module_of(full, cut);
+    if (module == 0) return std::nullopt;
+    cut.max_rows = 0;
+    cut.height = rows.across + 24;
+    cut.row_scale = std::min(1.0, kLinesPerStackedRow / (kStackedRowModules * module / kDataBarModuleSpread));
+    cut.interpolation = cv::INTER_CUBIC;
+    cv::Matx23d to_frame;
+    return read_image(cut_out(full, cut, to_frame), hints().enlarged_databar, to_frame);
+}
+
 // A further symbol's likeliest region (step 3 of the still decoder). A matrix one that matrix_scale
 // enlarged is read once more as it lies: the scale is guessed from the region's size alone, so a
 // DataMatrix of 24 modules of 3.5 px is enlarged as if it were one of 12 modules of 7 px, and zxing lost
@@ -2127,7 +2228,11 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
                 if (misses >= options_.max_candidates) break;
                 if (inside_any(read_areas, {c.centre.x, c.centre.y}) || holds_any(c, found)) continue;
                 // A region zxing already read as it lies, in vain, is only read at its own angle.
-                const auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
+                auto symbol = read_candidate(full, c, !whole_image_read_in_vain);
+                // One row of a stacked DataBar read alone: all its rows together.
+                if (!symbol)
+                    if (const auto rows = stacked_rows_of(full, candidates, c))
+                        symbol = read_stacked_rows(full, *rows);
                 if (!symbol) {
                     ++misses;
                     read_in_vain(c);

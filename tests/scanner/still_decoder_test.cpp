@@ -172,4 +172,34 @@ TEST(StillDecoder, ACodeBelowALongGs1128IsFound) {
             }
 }
 
+// Red team 32b F1: an upright DataBar Stacked Omnidirectional of 2 px modules on an 800x600 card was read
+// only where its left edge lay on a multiple of 4 px (5 of 20 places; zxing-cpp read all 20), and an
+// upright DataBar Expanded Stacked of three rows at 2 and 2.5 px modules at few places (4 and 0 of 16). The
+// finder gives a stacked symbol's rows as one region or as a region each, by where the separators fall on
+// its block grid; a region of one row was read cut about that row, which left the other rows out, and
+// resampled between pixels. Every place on the pixel grid must read.
+TEST(StillDecoder, UprightStackedDataBarIsReadAtEveryPlace) {
+    const SyntheticCode stacked{"databar-stacked", "0952012345678", "09520123456788", "DataBar"};
+    const SyntheticCode expanded_stacked{"databar-expanded-stacked", "[01]09520123456788[17]260531[10]ABC123",
+                                         "(01)09520123456788(17)260531(10)ABC123", "DataBarExpanded"};
+    int card_index = 0;
+    std::string misses;
+    for (const auto& [code, module] :
+         {std::pair{&stacked, 2.0}, std::pair{&expanded_stacked, 2.0}, std::pair{&expanded_stacked, 2.5}}) {
+        const cv::Mat symbol = resized_symbol(*code, module, 6, 0);
+        for (const int shift : {0, 1, 2, 3, 5, 6}) {
+            cv::Mat card(600, 800, CV_8UC1, cv::Scalar(230));
+            paste(card, symbol, {190 + shift, 150 + shift / 2});
+            blur_and_noise(card, 0, 2.0, static_cast<unsigned>(900 + card_index++));
+            const std::vector<std::string> texts = texts_read(card);
+            if (!holds(texts, code->expected_text))
+                misses += " " + code->symbology + " " + std::to_string(module).substr(0, 3) + " px at +" +
+                          std::to_string(shift) + " (read" + joined(texts) + ")";
+            for (const std::string& text : texts)
+                EXPECT_TRUE(same_code_text(code->expected_text, text)) << "misread '" << text << "'";
+        }
+    }
+    EXPECT_TRUE(misses.empty()) << "not read:" << misses;
+}
+
 }  // namespace
