@@ -2135,7 +2135,12 @@ std::vector<DecodedSymbol> Decoder::decode_grey(const std::uint8_t* pixels, int 
             for (const Candidate& c : candidates) {
                 if (misses >= options_.max_candidates) break;
                 if (holds_any(c, found)) continue;
-                if (const auto symbol = read_candidate(full, c, false)) {
+                auto symbol = read_candidate(full, c, false);
+                // One row of a stacked DataBar read alone: all its rows together (see step 4).
+                if (!symbol)
+                    if (const auto rows = stacked_rows_of(full, candidates, c))
+                        symbol = read_stacked_rows(full, *rows);
+                if (symbol) {
                     add_unique(found, *symbol);
                 } else {
                     ++misses;
