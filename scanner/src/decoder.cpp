@@ -1442,9 +1442,10 @@ std::optional<cv::Rect> measured_extent_of(const cv::Mat& full, const DecodedSym
 // The rows of a stacked DataBar (Stacked Omnidirectional, Expanded Stacked) around bar candidate `c`: the
 // finder gives the rows as one region or as a region each, depending on where the separators between them
 // fall on its block grid (an upright Stacked Omnidirectional of 2 px modules came whole only at every
-// fourth pixel across). Candidates running the same way whose middles lie within each other's length, that
-// touch across (a separator and a block apart at most) and show bars along their middle (at least 0.4 as
-// many) are joined to `c`, one after the other; nothing when no other is.
+// fourth pixel across). `c` is one of `candidates`. Candidates running the same way whose middles lie
+// within each other's length, that touch across (a separator and a block apart at most) and show bars
+// along their middle (at least 0.4 as many) are joined to `c`, one after the other; nothing when no other
+// is.
 std::optional<Candidate> stacked_rows_around(const cv::Mat& full, const std::vector<Candidate>& candidates,
                                              const Candidate& c) {
     if (c.coherence < kBarCoherence) return std::nullopt;
@@ -1465,7 +1466,7 @@ std::optional<Candidate> stacked_rows_around(const cv::Mat& full, const std::vec
         for (std::size_t i = 0; i < candidates.size(); ++i) {
             const Candidate& d = candidates[i];
             if (joined[i] || d.coherence < kBarCoherence) continue;
-            if (d.centre.x == c.centre.x && d.centre.y == c.centre.y) continue;  // c itself
+            if (&d == &c) continue;
             if (angle_difference(radians, d.angle_degrees * kPi / 180) > 0.06) continue;
             const double dx = d.centre.x - c.centre.x, dy = d.centre.y - c.centre.y;
             const double a = dx * ux + dy * uy, b = -dx * uy + dy * ux;
@@ -1496,8 +1497,8 @@ std::optional<Candidate> stacked_rows_around(const cv::Mat& full, const std::vec
 
 // The region to read a stacked DataBar's rows in, when bar candidate `c` read nothing: its rows the finder
 // gave apart (stacked_rows_around), or, when it gave none, the rows beyond `c` that its bars show
-// (has_stacked_row), as far as read_linear_candidate's tall read of a row reaches (0.9 of twice the row's
-// height each way).
+// (has_stacked_row), as far as read_linear_candidate's tall read of a row reaches (0.9 of the row's height
+// beyond it each way).
 std::optional<Candidate> stacked_rows_of(const cv::Mat& full, const std::vector<Candidate>& candidates,
                                          const Candidate& c) {
     if (auto rows = stacked_rows_around(full, candidates, c)) return rows;
