@@ -692,7 +692,12 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
         const std::string& compact = lines[li].compact;
         if (is_in_use_period(std::string_view(compact).substr(0, hit.begin), value_line.substr(from)))
             return true;
+        // The words on the line before, or before a bracketed note (开封后 / (请冷藏) / 有效期 6个月).
         if (hit.begin <= 3 && li > 0 && says_in_use(lines[li - 1].compact)) return true;
+        if (hit.begin <= 3 && li > 1 &&
+            (lines[li - 1].compact.starts_with("(") || lines[li - 1].compact.starts_with("（")) &&
+            says_in_use(lines[li - 2].compact))
+            return true;
         if (li + 1 < lines.size()) {
             const std::string& next = lines[li + 1].compact;
             if ((next.starts_with("(") || next.starts_with("（")) && says_in_use(next)) return true;

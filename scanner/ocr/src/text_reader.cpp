@@ -812,7 +812,9 @@ std::vector<FrameReading::LabelSpan> FrameReading::labels_on_row(std::size_t ind
             LabelSpan span;
             span.from = left + static_cast<float>(pass.glyphs[first].x0) / k;
             span.to = left + static_cast<float>(pass.glyphs[last].x1) / k;
-            span.needs_one = needs_value(hit.key) || hit.key == FieldKey::Batch;
+            // 出厂日期, 灌装日期: dates the parser does not use, but printed with a value all the same.
+            span.needs_one =
+                needs_value(hit.key) || hit.key == FieldKey::Batch || hit.canonical.ends_with("日期");
             span.own = &line == &lines_[index] && n == h;
             spans.push_back(span);
         }
