@@ -351,8 +351,8 @@ std::size_t document_prefix_before(std::string_view upper, std::size_t at, std::
 // would give a date long before the real expiry.
 constexpr std::array<std::string_view, 12> kInUseWords{"开封", "开启", "开瓶", "开盖", "打开", "启封",
                                                        "拆封", "配制", "稀释", "复溶", "启用", "使用中"};
-// Words that say so only with 后 after them (溶解后, 首次使用后, 从冰箱取出后, 打开包装后); 服用后 (after
-// taking it) and 饭后 (after meals) are directions, not periods.
+// Words that say so only with 后 after them (溶解后, 首次使用后, 从冰箱取出后, 打开包装后). 服用后 (after
+// taking it) and 饭后 (after meals) are directions, not periods, and none of these words.
 constexpr std::array<std::string_view, 7> kInUseWordsBeforeAfter{"溶解", "使用", "取出", "开袋",
                                                                  "开罐", "开口", "包装"};
 
@@ -371,8 +371,7 @@ std::size_t in_use_before(std::string_view upper, std::size_t at, std::size_t fl
     }
     if (after > 0) {
         for (const std::string_view word : kInUseWordsBeforeAfter)
-            if (at >= floor + 3 + word.size() && upper.substr(at - 3 - word.size(), word.size()) == word &&
-                !(at >= 6 + word.size() && upper.substr(at - 6 - word.size(), 3) == "服"))
+            if (at >= floor + 3 + word.size() && upper.substr(at - 3 - word.size(), word.size()) == word)
                 return 3 + word.size();
         for (const std::string_view ending : kInUseEndings)
             if (at >= floor + 6 && upper.substr(at - 6, 3) == ending) return 6;
@@ -411,7 +410,7 @@ bool says_in_use(std::string_view compact) {
         for (const std::string_view word : kInUseWords)
             if (ends_here(word)) return true;
         for (const std::string_view word : kInUseWordsBeforeAfter)
-            if (ends_here(word) && !(at >= 6 && compact.substr(at - 6, 3) == "服")) return true;
+            if (ends_here(word)) return true;
         for (const std::string_view ending : kInUseEndings)
             if (ends_here(ending)) return true;
     }
@@ -428,7 +427,6 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
     for (const std::string_view unit :
          {std::string_view("个"), std::string_view("月"), std::string_view("年")})
         if (value.compare(rest, unit.size(), unit) == 0) rest += unit.size();
-    if (value.compare(rest, 3, "月") == 0) rest += 3;
     while (rest < value.size() && value[rest] == ' ') ++rest;
     if (value.compare(rest, 3, "内") == 0) return true;  // 6个月内用完: use within six months
     // 6个月（开封后）: the bracket right after the period says what it counts from.

@@ -391,7 +391,7 @@ class FrameReading {
     // A label's extent along the line of the candidate the reading is about.
     struct LabelSpan {
         float from = 0, to = 0;
-        bool value_beside = false;  // its value is printed after it on its own line
+        bool value_beside = false;  // its value (or a note in its place) is printed after it, not under it
         bool needs_one = false;     // a label printed with a value (not 国药准字, 电话 …)
         bool own = false;           // the label whose value is looked for
     };
