@@ -127,6 +127,17 @@ TEST(ValueVote, AMonthReadingIsContradictedByAViewShowingADayAfterIt) {
     EXPECT_EQ(vote_on_value({"2025.05", "", "", ""}), "");
 }
 
+// "2026年11月16日" in a serif font: the value pass and the second binarisation read "2026年1月16日", the
+// label pass "2026年1]月16日", the second 1 taken for a bracket. As read it means nothing, but it shows a
+// mark where the others have none: the month is not sure, and 2026-01-16 was proposed for one frame (dev
+// seed 1001, face 25). A look-alike of 1 may only speak against a reading, never for one.
+TEST(ValueVote, AMarkThatLooksLikeAOneSpeaksAgainstTheOthers) {
+    // What is left is that a day is printed after a month not read for sure: no date.
+    EXPECT_EQ(vote_on_value({"2026年1月16日", "2026年1月16日", "2026年1]月16日"}), "2026年1月?");
+    EXPECT_EQ(vote_on_value({"2026年11月16日", "2026年11月16日", "2026年1]月16日"}), "2026年11月16日");
+    EXPECT_EQ(vote_on_value({"2026年3月6日", "2026年3月6日", "2026年3月1!日"}), "2026年3月?");
+}
+
 // Across frames: one frame saw a day after the month it could not read; other frames that read only
 // "2025.05" (cut short the same way) agree on a month-only date, which is not proposed. A day-precision
 // date read whole twice still is.

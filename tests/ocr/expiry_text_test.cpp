@@ -9,6 +9,8 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -251,6 +253,27 @@ TEST(ExpiryText, LabelsAreFoundAndTold) {
     EXPECT_TRUE(find_labels("PILOT12").empty());
     EXPECT_EQ(find_labels("国药准字H20013062")[0].key, FieldKey::Other);
     EXPECT_TRUE(find_labels("有效成分").empty());
+}
+
+// A row of labels read with no space between them ("有效期批号", "有效期生产日期"): the label after
+// 有效期 is not a misread 至 of 有效期至, or it is swallowed and its value read as the expiry's (dev seed
+// 1001 face 25, 1002 face 11: "有效期 60个月" under a row was never read).
+TEST(ExpiryText, TheNextLabelOfARowIsNoMisreadCharacter) {
+    for (const auto& [row, second] :
+         std::vector<std::pair<std::string, FieldKey>>{{"有效期批号", FieldKey::Batch},
+                                                       {"有效期生产日期", FieldKey::Production},
+                                                       {"有效期生产批号", FieldKey::Batch},
+                                                       {"有效期国药准字", FieldKey::Other},
+                                                       {"失效期批号", FieldKey::Batch}}) {
+        const auto hits = find_labels(row);
+        ASSERT_EQ(hits.size(), 2u) << row;
+        EXPECT_EQ(hits[0].end, row.starts_with("有效期") || row.starts_with("失效期") ? 9u : 0u) << row;
+        EXPECT_EQ(hits[1].key, second) << row;
+    }
+    // A misread 至 that begins no label is still one.
+    const auto hits = find_labels("有效期玉2025.04");
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].end, 12u);
 }
 
 // English production labels with the word DATE ("MFG DATE", "Mfg. Date:", "Prod. Date"): the word

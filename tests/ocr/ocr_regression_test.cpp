@@ -431,6 +431,39 @@ TEST_F(OcrMissClasses, ALoneValueUnderARowOfLabelsIsNoExpiry) {
     EXPECT_EQ(proposal->expiry, (scanner::Date{2026, 3, 14})) << read;
 }
 
+// "有效期 60个月" in a row of labels with its value in the cell under it (dev seed 1001 face 25, 1002 face
+// 11): the label pass read the row as "有效期批号" or "有效期生产日期", took the next label's first character
+// for a misread 至 of 有效期至, and the value pass read "12个月" with a date's characters only.
+TEST_F(OcrMissClasses, AShelfLifeInTheCellUnderItsLabelIsRead) {
+    for (const auto& [index, seed] : {std::pair{25, 1001}, std::pair{11, 1002}}) {
+        const FaceScene scene(test::ocr::random_face_spec(index, static_cast<std::uint64_t>(seed), fonts()),
+                              fonts());
+        ASSERT_EQ(scene.truth().form, "production-shelf-life")
+            << "the generator changed: pick the face again";
+        ASSERT_EQ(scene.spec().layout, Layout::Columns) << "the generator changed: pick the face again";
+        test::ocr::TrialOptions options;
+        options.max_frames = 6;
+        const auto trial = test::ocr::run_trial(ocr(), scene, options);
+        EXPECT_EQ(trial.outcome, Outcome::Right)
+            << "seed " << seed << " face " << index << ": " << test::ocr::describe(trial);
+    }
+}
+
+// Dot-matrix values whose bottom row of dots is dark across most of the crop ("2024/12/01" stacked,
+// "2028.10." in laser dots; dev seed 1002 faces 4 and 10): the rule eraser took that row for a cell's
+// border and cut every digit in half, and no value was read in six frames.
+TEST_F(OcrMissClasses, TheBottomRowOfDotMatrixDigitsIsNoRule) {
+    for (const int index : {4, 10}) {
+        const FaceScene scene(test::ocr::random_face_spec(index, 1002, fonts()), fonts());
+        ASSERT_TRUE(scene.spec().value_ink == Ink::Inkjet || scene.spec().value_ink == Ink::Laser)
+            << "the generator changed: pick the face again";
+        test::ocr::TrialOptions options;
+        options.max_frames = 6;
+        const auto trial = test::ocr::run_trial(ocr(), scene, options);
+        EXPECT_EQ(trial.outcome, Outcome::Right) << "face " << index << ": " << test::ocr::describe(trial);
+    }
+}
+
 // The seeded set: faces 0–13 hold each of the 14 forms once, in three slices of four or five (each
 // slice its own test, so that one stays inside the suite's time limit on a busy machine). The accuracy
 // figures come from tests/bench/ocr_bench on more faces; this guards "never wrong" and the recorded counts.

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <map>
+#include <string_view>
 
 namespace medkiosk::scanner::ocr {
 
@@ -92,6 +93,25 @@ bool cut_short(const std::string& reading) {
            (reading[n - 2] == '/' || reading[n - 2] == '.' || reading[n - 2] == '-');
 }
 
+// The reading with marks that look like a 1 (']', '|', '!', 'l', 'I') taken for one, when any stand
+// between digits or before 年 月 日: "2026年1]月16日" is 11月 with its second 1 seen as a bracket.
+std::string ones_for_look_alikes(const std::string& reading) {
+    std::string out = reading;
+    bool changed = false;
+    for (std::size_t i = 1; i < out.size(); ++i) {
+        const char c = out[i];
+        if (c != ']' && c != '|' && c != '!' && c != 'l' && c != 'I') continue;
+        if (!std::isdigit(static_cast<unsigned char>(out[i - 1]))) continue;
+        const bool digit_after = i + 1 < out.size() && std::isdigit(static_cast<unsigned char>(out[i + 1]));
+        const std::string_view rest = std::string_view(out).substr(i + 1);
+        if (digit_after || rest.starts_with("年") || rest.starts_with("月") || rest.starts_with("日")) {
+            out[i] = '1';
+            changed = true;
+        }
+    }
+    return changed ? out : std::string();
+}
+
 }  // namespace
 
 std::string vote_on_value(const std::vector<std::string>& readings) {
@@ -112,6 +132,14 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
     std::optional<std::string> day_shown_after;
     for (const auto& reading : readings)
         if (!day_shown_after) day_shown_after = shows_day(reading);
+    // A reading that means nothing as read but a date with its look-alike marks taken for 1s may only
+    // speak against the others, never for them: two views reading "2026年1月16日" where one shows
+    // "2026年1]月16日" are not sure of the month.
+    std::vector<ValueMeaning> objections;
+    for (std::size_t i = 0; i < readings.size(); ++i)
+        if (!meanings[i].any())
+            if (const std::string ones = ones_for_look_alikes(readings[i]); !ones.empty())
+                if (ValueMeaning meaning = meaning_of(ones); meaning.any()) objections.push_back(meaning);
     std::string chosen;
     std::optional<ValueMeaning> chosen_meaning;
     for (std::size_t i = 0; i < readings.size() && !chosen_meaning; ++i) {
@@ -125,6 +153,8 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
             else
                 contradicted = true;
         }
+        for (const ValueMeaning& objection : objections)
+            if (!objection.same_as(meanings[i])) contradicted = true;
         if (contradicted) break;
         if (agreeing >= 2) {
             chosen = readings[i];

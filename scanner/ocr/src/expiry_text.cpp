@@ -320,6 +320,14 @@ std::optional<KeyWord> fuzzy_label_at(std::string_view text, std::size_t at) {
     if (!found) return std::nullopt;
     // 失 in front of 效期… is the other label (失效期), not a misread 有.
     if (found->key == FieldKey::Expiry && text.substr(at, 3) == "失") return std::nullopt;
+    // The odd character may begin the next label of a row ("有效期批号", "有效期生产日期"): taken as a
+    // misread 至, it would swallow that label, and its value would be read for this one.
+    for (std::size_t k = 1; k < 4; ++k) {
+        const std::size_t odd = at + 3 * k;
+        if (text.substr(odd, 3) == found->text.substr(3 * k, 3)) continue;
+        for (const KeyWord& word : kKeyWords)
+            if (!word.latin && text.compare(odd, word.text.size(), word.text) == 0) return std::nullopt;
+    }
     return found;
 }
 

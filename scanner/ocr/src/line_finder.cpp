@@ -570,11 +570,25 @@ void remove_rules(cv::Mat& normalised) {
         cv::morphologyEx(ink, opened, cv::MORPH_OPEN, kernel);
         rules |= opened;
     }
-    cv::Mat row_ink;
+    // A rule along the line is one unbroken run of ink across most of the crop. A row of print can
+    // be as dark in sum (the bottom row of a dot-matrix "01/2032" is), but it breaks between glyphs:
+    // erasing it cut the value's digits in half.
     const cv::Mat dark = normalised < 128;
-    cv::reduce(dark / 255, row_ink, 1, cv::REDUCE_SUM, CV_32S);
-    for (int y = 0; y < normalised.rows; ++y)
-        if (row_ink.at<int>(y, 0) >= normalised.cols * 6 / 10) rules.row(y).setTo(255);
+    for (int y = 0; y < normalised.rows; ++y) {
+        const uchar* row = dark.ptr<uchar>(y);
+        int longest = 0, run = 0, gap = 0;
+        for (int x = 0; x < normalised.cols; ++x) {
+            if (row[x]) {
+                run += gap + 1;
+                gap = 0;
+            } else if (run > 0 && ++gap > 1) {
+                run = 0;
+                gap = 0;
+            }
+            longest = std::max(longest, run);
+        }
+        if (longest >= normalised.cols / 2) rules.row(y).setTo(255);
+    }
     cv::dilate(rules, rules, cv::Mat());
     normalised.setTo(255, rules);
 }

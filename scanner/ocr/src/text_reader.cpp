@@ -726,7 +726,10 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
         // Under a row of labels the value pass reads "开封后6个月" as "6月": the cell's own words decide.
         if (is_in_use_period({}, compact_of(beside_value))) return {};
-        const std::string chosen = vote(value_view(other, x0, x1), charset, beside_value);
+        // 有效期 over "60个月" in a table: the cell says it is a shelf life, which the label alone does not.
+        const Charset cell_charset =
+            beside_value.find("个") != std::string::npos ? Charset::ShelfLife : charset;
+        const std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
         if (chosen.empty()) continue;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
