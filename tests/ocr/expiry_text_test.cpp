@@ -353,7 +353,10 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n开封后使用\n有效期 1个月", "生产日期 2024.03.15\n开封后，\n有效期 1个月",
           "生产日期 2024.03.15\n使用中有效期 1个月", "生产日期 2024.03.15\n启用有效期 1个月",
           "生产日期 2024.03.15\n开启使用后有效期 1个月",
-          "生产日期 2024.03.15\n开封后\n（请冷藏）\n有效期 6个月"}) {
+          "生产日期 2024.03.15\n开封后\n（请冷藏）\n有效期 6个月",
+          // The words after the period in its clause, in any bracket OCR reads (red33a R1 f03: "〈开封后)").
+          "生产日期 2024.03.15\n有效期6个月〈开封后)", "生产日期 2024.03.15\n有效期 6个月 开封后",
+          "生产日期 2024.03.15\n有效期 6个月【开封后】"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -370,7 +373,10 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n保质期 24个月，开封后请尽快使用",
           "生产日期 2024.03.15\n用法：口服，饭后\n有效期 24个月",
           "生产日期 2024.03.15\n功能主治：用于产后\n有效期 24个月",
-          "生产日期 2024.03.15\n服用后多饮水\n有效期 24个月"}) {
+          "生产日期 2024.03.15\n服用后多饮水\n有效期 24个月",
+          // In-use words before another period are that period's.
+          "生产日期 2024.03.15\n有效期 24个月 开封后1个月内用完",
+          "生产日期 2024.03.15\n有效期 24个月；开封后请冷藏"}) {
         const auto reading = parse_expiry_text(direction);
         ASSERT_TRUE(reading.expiry) << direction;
         EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;

@@ -449,6 +449,37 @@ TEST_F(OcrMissClasses, AShelfLifeInTheCellUnderItsLabelIsRead) {
     }
 }
 
+// Red team red34 W1: a period counted from opening in the cell under 有效期, read there as a shelf life and
+// added to the production date: "3个月（开封后）" with its note apart from the number (or wrapped onto the
+// line under it), and "开启后1个月" with 开启后 misread. A plain shelf life in the same cell is still read.
+TEST_F(OcrMissClasses, AnInUsePeriodInATableCellIsNoShelfLife) {
+    const int sans = font_named("Noto Sans CJK SC"), serif = font_named("Noto Serif CJK SC");
+    const auto table = [](std::vector<Cell> cells) {
+        cells.insert(cells.begin(),
+                     {{"滴眼液", 0, 0}, {"生产日期", 0, 1}, {"有效期", 8, 1}, {"2024.03.15", 0, 2}});
+        return cells;
+    };
+    const std::vector<std::pair<std::vector<Cell>, double>> in_use{
+        {table({{"3个月    （开封后）", 8, 2}}), 1.8},
+        {table({{"3个月", 8, 2}, {"（开封后）", 8, 3}}), 1.2},
+        {table({{"开启后1个月", 8, 2}}), 1.8},
+        // What the red team's 开启后 was read as: words before a period's number that say nothing known.
+        {table({{"开局后1个月", 8, 2}}), 1.8},
+    };
+    for (std::size_t face = 0; face < in_use.size(); ++face)
+        for (const int font : {sans, serif}) {
+            std::string read;
+            const auto proposal = proposal_for(in_use[face].first, font, read, in_use[face].second);
+            EXPECT_FALSE(proposal) << "face " << face << " in "
+                                   << fonts()[static_cast<std::size_t>(font)].family << ": proposed "
+                                   << scanner::to_iso(proposal->expiry) << " from {" << read << "}";
+        }
+    std::string read;
+    const auto proposal = proposal_for(table({{"24个月", 8, 2}}), sans, read);
+    ASSERT_TRUE(proposal) << read;
+    EXPECT_EQ(proposal->expiry, (scanner::Date{2026, 3, 14})) << read;
+}
+
 // Dot-matrix values whose bottom row of dots is dark across most of the crop ("2024/12/01" stacked,
 // "2028.10." in laser dots; dev seed 1002 faces 4 and 10): the rule eraser took that row for a cell's
 // border and cut every digit in half, and no value was read in six frames.

@@ -437,13 +437,16 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
         if (value.compare(rest, unit.size(), unit) == 0) rest += unit.size();
     while (rest < value.size() && value[rest] == ' ') ++rest;
     if (value.compare(rest, 3, "内") == 0) return true;  // 6个月内用完: use within six months
-    // 6个月（开封后）: the bracket right after the period says what it counts from.
-    if (value.compare(rest, 1, "(") == 0 || value.compare(rest, 3, "（") == 0) {
-        const std::size_t close = std::min(value.find(')', rest), value.find("）", rest));
-        return says_in_use(
-            value.substr(rest, close == std::string_view::npos ? value.size() - rest : close - rest));
-    }
-    return false;
+    // 6个月（开封后）, 6个月 开封后: the words after the period, up to the end of its clause, say what it
+    // counts from, in whatever bracket OCR reads ("〈开封后)"). Words followed by another number are
+    // that number's: in 24个月，开封后1个月内用完 the 24 months are the shelf life.
+    std::size_t clause_end = value.size();
+    for (const std::string_view stop : {std::string_view(","), std::string_view("，"), std::string_view("。"),
+                                        std::string_view(";"), std::string_view("；")})
+        clause_end = std::min(clause_end, value.find(stop, rest));
+    const std::string_view clause = value.substr(rest, clause_end - rest);
+    const auto next_number = std::find_if(clause.begin(), clause.end(), [](char c) { return is_digit(c); });
+    return next_number == clause.end() && says_in_use(clause);
 }
 
 namespace {

@@ -570,27 +570,39 @@ void remove_rules(cv::Mat& normalised) {
         cv::morphologyEx(ink, opened, cv::MORPH_OPEN, kernel);
         rules |= opened;
     }
-    // A rule along the line is one unbroken run of ink across most of the crop. A row of print can
-    // be as dark in sum (the bottom row of a dot-matrix "01/2032" is), but it breaks between glyphs:
-    // erasing it cut the value's digits in half.
+    // A rule or a strike along the line is an unbroken run of ink two text heights long or more. A
+    // row of print can be as dark in sum (the bottom row of a dot-matrix "01/2032" is), but it breaks
+    // between glyphs: erasing the whole row cut the value's digits in half. Each row is looked at with
+    // the rows above and below it, so that a rule a degree or two off the line is still one run; only
+    // the run's own ink is erased.
     const cv::Mat dark = normalised < 128;
+    cv::Mat near_rows;
+    cv::dilate(dark, near_rows, cv::getStructuringElement(cv::MORPH_RECT, {1, 3}));
+    const int long_run = std::min(normalised.cols / 2, normalised.rows * 12 / 10);
+    cv::Mat along = cv::Mat::zeros(ink.size(), CV_8U);
     for (int y = 0; y < normalised.rows; ++y) {
-        const uchar* row = dark.ptr<uchar>(y);
-        int longest = 0, run = 0, gap = 0;
-        for (int x = 0; x < normalised.cols; ++x) {
-            if (row[x]) {
+        const uchar* row = near_rows.ptr<uchar>(y);
+        int start = 0, run = 0, gap = 0;
+        for (int x = 0; x <= normalised.cols; ++x) {
+            if (x < normalised.cols && row[x]) {
+                if (run == 0) start = x;
                 run += gap + 1;
                 gap = 0;
-            } else if (run > 0 && ++gap > 1) {
-                run = 0;
-                gap = 0;
+                continue;
             }
-            longest = std::max(longest, run);
+            if (x < normalised.cols && run > 0 && ++gap <= 1) continue;
+            if (run >= long_run) {
+                const cv::Range span(start, start + run);
+                cv::Mat target = along.row(y).colRange(span);
+                target.setTo(255, dark.row(y).colRange(span));
+            }
+            run = 0;
+            gap = 0;
         }
-        if (longest >= normalised.cols / 2) rules.row(y).setTo(255);
     }
     cv::dilate(rules, rules, cv::Mat());
-    normalised.setTo(255, rules);
+    cv::dilate(along, along, cv::Mat());
+    normalised.setTo(255, rules | along);
 }
 
 int digit_run(const cv::Mat& normalised, int text_height) {

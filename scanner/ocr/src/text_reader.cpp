@@ -117,6 +117,19 @@ bool has_cjk(const std::string& text) {
                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
+// Whether a period is read with words before its number ("开局后1个月": 开启后 misread, so not told as a
+// period counted from opening). What such words say cannot be trusted, and a period counted from
+// opening must never be taken for a shelf life. 为 ("有效期为24个月": is) says nothing.
+bool words_before_period(std::string_view compact) {
+    for (std::size_t at = 0; at < compact.size() && !std::isdigit(static_cast<unsigned char>(compact[at]));) {
+        const auto lead = static_cast<unsigned char>(compact[at]);
+        const bool ideograph = lead >= 0xE4 && lead <= 0xE9;  // U+4E00–U+9FFF
+        if (ideograph && compact.substr(at, 3) != "为") return true;
+        at += lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    }
+    return false;
+}
+
 bool has_date_characters(const std::string& text) {
     return text.find("年") != std::string::npos || text.find("月") != std::string::npos ||
            text.find("日") != std::string::npos;
@@ -612,8 +625,9 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     // pass reads only "6个月", so the words saying so would be lost and the parser would add it to the
     // production date (red team red33a R1).
     if (charset == Charset::ShelfLife &&
-        is_in_use_period(std::string_view(c.label_pass.compact).substr(0, hit.begin),
-                         std::string_view(c.label_pass.compact).substr(hit.end)))
+        (is_in_use_period(std::string_view(c.label_pass.compact).substr(0, hit.begin),
+                          std::string_view(c.label_pass.compact).substr(hit.end)) ||
+         words_before_period(compact_of(label_value))))
         return {};
     if (value_digits) {
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
@@ -672,6 +686,25 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     }
     std::sort(right.begin(), right.end());
     std::sort(below.begin(), below.end());
+    // Whether a note right after line `value` (set apart on its row, or wrapped onto the line under it)
+    // says what a period counts from.
+    const auto note_says_in_use = [&](std::size_t value) {
+        const detail::LineBox& value_box = lines_[value].box;
+        for (std::size_t note = 0; note < lines_.size(); ++note) {
+            if (note == index || note == value) continue;
+            const detail::LineBox& note_box = lines_[note].box;
+            const cv::Point2f at = relative(value_box, note_box);
+            const bool under = at.y > 0.6f * value_box.height && at.y < 2.0f * value_box.height &&
+                               std::abs(at.x) < (value_box.length + note_box.length) / 2;
+            const float gap = at.x - note_box.length / 2 - value_box.length / 2;
+            const bool after = std::abs(at.y) < 0.6f * value_box.height && gap > -0.3f * value_box.height &&
+                               gap < 3 * value_box.height;
+            if (!under && !after) continue;
+            read_labels(lines_[note]);
+            if (says_in_use(lines_[note].label_pass.compact)) return true;
+        }
+        return false;
+    };
     const bool gives_expiry = hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom;
     std::vector<std::size_t> tries;
     if (!right.empty() &&
@@ -721,14 +754,24 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         }
         const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
         const bool whole = groups.size() == 1;
-        std::string beside_value;
-        for (const auto& g : other.label_pass.glyphs)
+        std::string beside_value, value_and_after;
+        for (const auto& g : other.label_pass.glyphs) {
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
+            if (g.x1 > x0) value_and_after += g.text;
+        }
         // Under a row of labels the value pass reads "开封后6个月" as "6月": the cell's own words decide.
-        if (is_in_use_period({}, compact_of(beside_value))) return {};
+        // "3个月〈开封后)": the words after the period may stand apart from it, a group of their own.
+        if (is_in_use_period({}, compact_of(beside_value)) ||
+            is_in_use_period({}, compact_of(value_and_after)))
+            return {};
         // 有效期 over "60个月" in a table: the cell says it is a shelf life, which the label alone does not.
         const Charset cell_charset =
             beside_value.find("个") != std::string::npos ? Charset::ShelfLife : charset;
+        // "3个月" with "（开封后）" set apart or wrapped onto the line under it (red team red34 W1): a period
+        // counted from opening, never a shelf life.
+        if (cell_charset == Charset::ShelfLife &&
+            (note_says_in_use(j) || words_before_period(compact_of(beside_value))))
+            return {};
         const std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
         if (chosen.empty()) continue;
         if (whole) other.used_as_value = true;
