@@ -554,8 +554,8 @@ cv::Mat local_threshold(const cv::Mat& normalised) {
     return binary;
 }
 
-void remove_rules(cv::Mat& normalised) {
-    if (normalised.empty()) return;
+std::vector<int> remove_rules(cv::Mat& normalised) {
+    if (normalised.empty()) return {};
     // Faint counts too: a border half erased by the line finder is still read as "1" or "|".
     const cv::Mat ink = normalised < 215;
     // Print spans about 60% of the crop's height (margins above and below); a cell's side spans it
@@ -600,9 +600,22 @@ void remove_rules(cv::Mat& normalised) {
             gap = 0;
         }
     }
+    std::vector<int> sides;
+    cv::Mat side_columns;
+    cv::reduce(rules / 255, side_columns, 0, cv::REDUCE_SUM, CV_32S);
+    for (int x = 0; x < side_columns.cols;) {
+        if (side_columns.at<int>(0, x) == 0) {
+            ++x;
+            continue;
+        }
+        const int first = x;
+        while (x < side_columns.cols && side_columns.at<int>(0, x) > 0) ++x;
+        sides.push_back((first + x - 1) / 2);
+    }
     cv::dilate(rules, rules, cv::Mat());
     cv::dilate(along, along, cv::Mat());
     normalised.setTo(255, rules | along);
+    return sides;
 }
 
 int digit_run(const cv::Mat& normalised, int text_height) {

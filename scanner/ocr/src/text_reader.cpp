@@ -95,16 +95,22 @@ bool is_separator(const std::string& text) {
 
 // The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
 // x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
-// print ("2 0 2 5") stays one group.
-std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised) {
+// print ("2 0 2 5") stays one group. Print on both sides of a table cell's side (`cell_sides`, from
+// remove_rules) is two groups however close: a narrow cell's padding is less than the gap that parts
+// groups, and a value ran on into the next cell's (dev seed 1002, face 1).
+std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised, const std::vector<int>& cell_sides) {
     std::vector<std::pair<int, int>> groups;
     if (normalised.empty()) return groups;
     cv::Mat columns;
     cv::reduce(cv::Mat(normalised < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
     const int gap = kTextHeight * 6 / 10;
+    const auto side_between = [&](int from, int to) {
+        return std::any_of(cell_sides.begin(), cell_sides.end(),
+                           [&](int side) { return side >= from && side < to; });
+    };
     for (int x = 0; x < normalised.cols; ++x) {
         if (columns.at<int>(0, x) == 0) continue;
-        if (!groups.empty() && x - groups.back().second <= gap)
+        if (!groups.empty() && x - groups.back().second <= gap && !side_between(groups.back().second, x))
             groups.back().second = x + 1;
         else
             groups.emplace_back(x, x + 1);
@@ -347,8 +353,9 @@ struct Candidate {
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
     bool dotted = false;
-    cv::Mat plain;      // `normalised` before dots were joined (the same Mat when not dotted)
-    int digit_run = 0;  // digit-shaped marks in a row, before recognition
+    cv::Mat plain;                // `normalised` before dots were joined (the same Mat when not dotted)
+    int digit_run = 0;            // digit-shaped marks in a row, before recognition
+    std::vector<int> cell_sides;  // columns of the crop where a table cell's side was erased
     Recognised label_pass;
     std::vector<LabelHit> hits;
     bool used_as_value = false;  // its text was read as another line's value
@@ -471,7 +478,7 @@ void FrameReading::upright_and_binarise() {
         cv::Mat crop = detail::cut_out_line(grey_, c.box, kTextHeight, region_);
         c.normalised = detail::normalise_line(crop);
         if (c.normalised.empty()) continue;
-        detail::remove_rules(c.normalised);
+        c.cell_sides = detail::remove_rules(c.normalised);
         c.dotted = detail::looks_dotted(c.normalised);
         c.plain = c.normalised;
         if (c.dotted) c.normalised = detail::join_dots(c.normalised);
@@ -587,13 +594,18 @@ FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int
 // the end of its group of ink marks. Wide-set print (full-width digits, an inkjet coder's spacing) leaves
 // gaps wider than the grouping's inside one value: a group that follows within a text height, before the
 // next label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030.
-int value_end(const cv::Mat& normalised, int x0, int stop_x) {
-    const std::vector<std::pair<int, int>> groups = ink_groups(normalised);
+int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int x0, int stop_x) {
+    const std::vector<std::pair<int, int>> groups = ink_groups(normalised, cell_sides);
     for (std::size_t g = 0; g < groups.size(); ++g) {
         if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
         int end = groups[g].second;
-        for (std::size_t n = g + 1;
-             n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x; ++n)
+        const auto past_a_side = [&](int to) {
+            return std::any_of(cell_sides.begin(), cell_sides.end(),
+                               [&](int side) { return side >= end && side < to; });
+        };
+        for (std::size_t n = g + 1; n < groups.size() && groups[n].first - end < kTextHeight &&
+                                    groups[n].second <= stop_x && !past_a_side(groups[n].first);
+             ++n)
             end = groups[n].second;
         return std::min(stop_x, end + 3);
     }
@@ -635,7 +647,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int x0 = pass.glyphs[value_first].x0 - 2;
         const int stop_x =
             stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
-        const int x1 = value_end(c.normalised, x0, stop_x);
+        const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x);
         picture = c.normalised;
         return vote(value_view(c, x0, x1), charset, label_value);
     }
@@ -722,7 +734,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         const cv::Point2f at = relative(c.box, other.box);
         const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
         const float margin_other = 0.35f * other.box.height;
-        const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised);
+        const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised, other.cell_sides);
         if (groups.empty()) continue;
         std::pair<int, int> chosen_group = groups.front();
         if (std::abs(at.y) >= 0.6f * tall) {
@@ -907,7 +919,7 @@ std::vector<std::pair<float, float>> FrameReading::groups_on_row_of(std::size_t 
         if (std::abs(at.y - value_y) >= 0.6f * label.height) continue;
         const float k = static_cast<float>(kTextHeight) / std::max(1.0f, line.box.height);
         const float left = at.x - line.box.length / 2 - 0.35f * line.box.height;
-        for (const auto& group : ink_groups(line.normalised))
+        for (const auto& group : ink_groups(line.normalised, line.cell_sides))
             spans.emplace_back(left + static_cast<float>(group.first) / k,
                                left + static_cast<float>(group.second) / k);
     }
@@ -977,7 +989,7 @@ std::string FrameReading::confirmed_batch(std::size_t index, std::size_t h, cons
     // within a text height, before the next label).
     const int x0 = pass.glyphs[value_first].x0 - 2;
     const int stop_x = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.plain.cols;
-    const int x1 = value_end(c.normalised, x0, stop_x);
+    const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x);
     const ValueView view = value_view(c, x0, x1);
     const bool dotted = view.dotted || detail::looks_dotted(view.plain);
     cv::Mat soft;
