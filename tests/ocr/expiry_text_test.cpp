@@ -356,7 +356,13 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n开封后\n（请冷藏）\n有效期 6个月",
           // The words after the period in its clause, in any bracket OCR reads (red33a R1 f03: "〈开封后)").
           "生产日期 2024.03.15\n有效期6个月〈开封后)", "生产日期 2024.03.15\n有效期 6个月 开封后",
-          "生产日期 2024.03.15\n有效期 6个月【开封后】"}) {
+          "生产日期 2024.03.15\n有效期 6个月【开封后】",
+          // red34b W2: more words for opening and mixing, traditional characters, English.
+          "生产日期 2024.03.15\n有效期 6个月 開瓶後", "生产日期 2024.03.15\n有效期 3个月 开包后",
+          "生产日期 2024.03.15\n有效期 1个月 配成溶液后", "生产日期 2024.03.15\n有效期 3个月 开管后",
+          "生产日期 2024.03.15\n有效期 1个月 拆开后", "生产日期 2024.03.15\n有效期 6个月 once opened",
+          "生产日期 2024.03.15\n有效期 6个月 after first use",
+          "生产日期 2024.03.15\n有效期 6 months after opening"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -376,7 +382,11 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n服用后多饮水\n有效期 24个月",
           // In-use words before another period are that period's.
           "生产日期 2024.03.15\n有效期 24个月 开封后1个月内用完",
-          "生产日期 2024.03.15\n有效期 24个月；开封后请冷藏"}) {
+          "生产日期 2024.03.15\n有效期 24个月；开封后请冷藏",
+          // An instruction that begins with the in-use words is no note on the period (red34b R2).
+          "生产日期 2024.03.15\n有效期24个月（开封后请冷藏）",
+          "生产日期 2024.03.15\n有效期24个月 开封后冷藏保存",
+          "生产日期 2024.03.15\n有效期 24个月\n（开封后请冷藏）"}) {
         const auto reading = parse_expiry_text(direction);
         ASSERT_TRUE(reading.expiry) << direction;
         EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;

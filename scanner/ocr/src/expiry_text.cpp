@@ -357,12 +357,14 @@ std::size_t document_prefix_before(std::string_view upper, std::size_t at, std::
 // Words saying a period runs from when the pack is opened or the medicine made up (开封后有效期 6个月,
 // 有效期：开封后24个月, 配制后…, 启用有效期, 使用中有效期): an in-use period. Added to the production date it
 // would give a date long before the real expiry.
-constexpr std::array<std::string_view, 12> kInUseWords{"开封", "开启", "开瓶", "开盖", "打开", "启封",
-                                                       "拆封", "配制", "稀释", "复溶", "启用", "使用中"};
+constexpr std::array<std::string_view, 20> kInUseWords{
+    "开封", "开启", "开瓶", "开盖", "打开", "启封", "拆封", "拆开", "配制", "稀释", "复溶", "启用", "使用中",
+    // Traditional characters, as Hong Kong and Taiwan packs print them.
+    "開封", "開啟", "開瓶", "開蓋", "打開", "啟封", "啟用"};
 // Words that say so only with 后 after them (溶解后, 首次使用后, 从冰箱取出后, 打开包装后). 服用后 (after
 // taking it) and 饭后 (after meals) are directions, not periods, and none of these words.
-constexpr std::array<std::string_view, 7> kInUseWordsBeforeAfter{"溶解", "使用", "取出", "开袋",
-                                                                 "开罐", "开口", "包装"};
+constexpr std::array<std::string_view, 10> kInUseWordsBeforeAfter{"溶解", "使用", "取出", "开袋", "开罐",
+                                                                  "开口", "包装", "开包", "开管", "溶液"};
 
 // With 后 after it, the last character of one is enough: OCR misreads 开 in 开封后 ("-封后").
 constexpr std::array<std::string_view, 4> kInUseEndings{"封", "启", "瓶", "盖"};
@@ -406,23 +408,59 @@ std::size_t in_use_after(std::string_view upper, std::size_t at) {
 
 }  // namespace
 
-bool says_in_use(std::string_view compact) {
-    constexpr std::string_view kAfter = "后";
-    for (std::size_t at = compact.find(kAfter); at != std::string_view::npos;
-         at = compact.find(kAfter, at + 3)) {
-        auto ends_here = [&](std::string_view word) {
-            if (at < word.size() || compact.substr(at - word.size(), word.size()) != word) return false;
-            const std::size_t begin = at - word.size();
-            return !(begin >= 3 && compact.substr(begin - 3, 3) == "未");  // 未开封后: not a thing printed
-        };
-        for (const std::string_view word : kInUseWords)
-            if (ends_here(word)) return true;
-        for (const std::string_view word : kInUseWordsBeforeAfter)
-            if (ends_here(word)) return true;
-        for (const std::string_view ending : kInUseEndings)
-            if (ends_here(ending)) return true;
+namespace {
+
+// English wordings, upper case without spaces: "6 months after opening", "once opened".
+constexpr std::array<std::string_view, 6> kInUseEnglish{"AFTEROPEN",  "ONCEOPEN", "AFTERFIRSTUSE",
+                                                        "AFTERFIRST", "AFTERMIX", "AFTERRECONSTITUT"};
+
+// Where the last in-use word with its 后 (or 後) ends in `compact`; npos when there is none.
+std::size_t in_use_end(std::string_view compact) {
+    std::size_t last = std::string_view::npos;
+    for (const std::string_view after : {std::string_view("后"), std::string_view("後")}) {
+        for (std::size_t at = compact.find(after); at != std::string_view::npos;
+             at = compact.find(after, at + 3)) {
+            auto ends_here = [&](std::string_view word) {
+                if (at < word.size() || compact.substr(at - word.size(), word.size()) != word) return false;
+                const std::size_t begin = at - word.size();
+                return !(begin >= 3 &&
+                         compact.substr(begin - 3, 3) == "未");  // 未开封后: not a thing printed
+            };
+            const bool in_use =
+                std::any_of(kInUseWords.begin(), kInUseWords.end(), ends_here) ||
+                std::any_of(kInUseWordsBeforeAfter.begin(), kInUseWordsBeforeAfter.end(), ends_here) ||
+                std::any_of(kInUseEndings.begin(), kInUseEndings.end(), ends_here);
+            if (in_use && (last == std::string_view::npos || at + 3 > last)) last = at + 3;
+        }
     }
-    return false;
+    const std::string upper = to_upper_ascii(compact);
+    for (const std::string_view phrase : kInUseEnglish) {
+        const std::size_t at = upper.rfind(phrase);
+        if (at == std::string::npos) continue;
+        std::size_t end = at + phrase.size();
+        while (end < upper.size() && is_ascii_letter(upper[end])) ++end;
+        if (last == std::string_view::npos || end > last) last = end;
+    }
+    return last;
+}
+
+}  // namespace
+
+bool says_in_use(std::string_view compact) {
+    return in_use_end(compact) != std::string_view::npos;
+}
+
+bool is_in_use_note(std::string_view compact) {
+    const std::size_t end = in_use_end(compact);
+    if (end == std::string_view::npos) return false;
+    // "（开封后请冷藏）", "开封后冷藏保存": more words after it make it an instruction, not what a period
+    // counts from (red team red34b R2: the shelf life beside such a note was dropped).
+    for (std::size_t at = end; at < compact.size(); ++at) {
+        const auto lead = static_cast<unsigned char>(compact[at]);
+        if (lead >= 0xE4 && lead <= 0xE9) return false;  // an ideograph, U+4E00–U+9FFF
+        if (is_ascii_letter(compact[at])) return false;
+    }
+    return true;
 }
 
 bool is_in_use_period(std::string_view before, std::string_view value) {
@@ -446,7 +484,7 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
         clause_end = std::min(clause_end, value.find(stop, rest));
     const std::string_view clause = value.substr(rest, clause_end - rest);
     const auto next_number = std::find_if(clause.begin(), clause.end(), [](char c) { return is_digit(c); });
-    return next_number == clause.end() && says_in_use(clause);
+    return next_number == clause.end() && is_in_use_note(clause);
 }
 
 namespace {
@@ -709,7 +747,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             return true;
         if (li + 1 < lines.size()) {
             const std::string& next = lines[li + 1].compact;
-            if ((next.starts_with("(") || next.starts_with("（")) && says_in_use(next)) return true;
+            if ((next.starts_with("(") || next.starts_with("（")) && is_in_use_note(next)) return true;
         }
         return false;
     };

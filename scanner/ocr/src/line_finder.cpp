@@ -570,19 +570,23 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
         cv::morphologyEx(ink, opened, cv::MORPH_OPEN, kernel);
         rules |= opened;
     }
-    // A rule or a strike along the line is an unbroken run of ink two text heights long or more. A
-    // row of print can be as dark in sum (the bottom row of a dot-matrix "01/2032" is), but it breaks
-    // between glyphs: erasing the whole row cut the value's digits in half. Each row is looked at with
-    // the rows above and below it, so that a rule a degree or two off the line is still one run; only
-    // the run's own ink is erased.
+    // A rule along the line is an unbroken run of ink two text heights long or more, looked at with the
+    // rows beside it so that one a degree or two off is still a run. Above or below the print (in the
+    // crop's margins) only its own ink is erased, never the strokes it touches: a "2" that lost its base
+    // to an underline read as a "7" (red team red34b W1). Through the print, a row is erased whole only
+    // when most of it is ink as well (a strike through the line). A row of print can be as dark in sum
+    // (the bottom row of a dot-matrix "01/2032" is) but breaks between glyphs: erased, it cut the
+    // value's digits in half.
     const cv::Mat dark = normalised < 128;
     cv::Mat near_rows;
     cv::dilate(dark, near_rows, cv::getStructuringElement(cv::MORPH_RECT, {1, 3}));
     const int long_run = std::min(normalised.cols / 2, normalised.rows * 12 / 10);
+    const int print_top = normalised.rows * 18 / 100, print_bottom = normalised.rows - print_top;
     cv::Mat along = cv::Mat::zeros(ink.size(), CV_8U);
     for (int y = 0; y < normalised.rows; ++y) {
+        const bool in_print = y >= print_top && y < print_bottom;
         const uchar* row = near_rows.ptr<uchar>(y);
-        int start = 0, run = 0, gap = 0;
+        int start = 0, run = 0, gap = 0, longest = 0;
         for (int x = 0; x <= normalised.cols; ++x) {
             if (x < normalised.cols && row[x]) {
                 if (run == 0) start = x;
@@ -591,7 +595,8 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
                 continue;
             }
             if (x < normalised.cols && run > 0 && ++gap <= 1) continue;
-            if (run >= long_run) {
+            longest = std::max(longest, run);
+            if (!in_print && run >= long_run) {
                 const cv::Range span(start, start + run);
                 cv::Mat target = along.row(y).colRange(span);
                 target.setTo(255, dark.row(y).colRange(span));
@@ -599,6 +604,8 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
             run = 0;
             gap = 0;
         }
+        if (in_print && longest >= long_run && cv::countNonZero(dark.row(y)) >= normalised.cols * 6 / 10)
+            rules.row(y).setTo(255);
     }
     std::vector<int> sides;
     cv::Mat side_columns;
@@ -614,6 +621,7 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
     }
     cv::dilate(rules, rules, cv::Mat());
     cv::dilate(along, along, cv::Mat());
+    along.rowRange(print_top, print_bottom).setTo(0);
     normalised.setTo(255, rules | along);
     return sides;
 }

@@ -713,7 +713,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                                gap < 3 * value_box.height;
             if (!under && !after) continue;
             read_labels(lines_[note]);
-            if (says_in_use(lines_[note].label_pass.compact)) return true;
+            if (is_in_use_note(lines_[note].label_pass.compact)) return true;
         }
         return false;
     };

@@ -52,6 +52,9 @@ std::vector<LabelHit> find_labels(std::string_view compact_line);
 // Whether text (no whitespace) holds a word saying "after opening, mixing, first use" (开封后, 溶解后, 首次
 // 使用后, OCR's "-封后"), not a direction such as 饭后 or 服用后.
 bool says_in_use(std::string_view compact);
+// Whether text is such a note and nothing more ("（开封后）", "once opened"): not an instruction that only
+// begins with it ("开封后请冷藏").
+bool is_in_use_note(std::string_view compact);
 // Whether a period read after a shelf-life label counts from such an event: `before` is its line's text
 // before the label, `value` the text after it ("开封后6个月", "6个月（开封后）", "6个月内用完").
 bool is_in_use_period(std::string_view before, std::string_view value);
