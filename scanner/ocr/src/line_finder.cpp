@@ -570,6 +570,19 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
         cv::morphologyEx(ink, opened, cv::MORPH_OPEN, kernel);
         rules |= opened;
     }
+    // Where the cells' sides stand: before rows through the print join the mask and cover every column.
+    std::vector<int> sides;
+    cv::Mat side_columns;
+    cv::reduce(rules / 255, side_columns, 0, cv::REDUCE_SUM, CV_32S);
+    for (int x = 0; x < side_columns.cols;) {
+        if (side_columns.at<int>(0, x) == 0) {
+            ++x;
+            continue;
+        }
+        const int first = x;
+        while (x < side_columns.cols && side_columns.at<int>(0, x) > 0) ++x;
+        sides.push_back((first + x - 1) / 2);
+    }
     // A rule along the line is an unbroken run of ink two text heights long or more, looked at with the
     // rows beside it so that one a degree or two off is still a run. Above or below the print (in the
     // crop's margins) only its own ink is erased, never the strokes it touches: a "2" that lost its base
@@ -606,18 +619,6 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
         }
         if (in_print && longest >= long_run && cv::countNonZero(dark.row(y)) >= normalised.cols * 6 / 10)
             rules.row(y).setTo(255);
-    }
-    std::vector<int> sides;
-    cv::Mat side_columns;
-    cv::reduce(rules / 255, side_columns, 0, cv::REDUCE_SUM, CV_32S);
-    for (int x = 0; x < side_columns.cols;) {
-        if (side_columns.at<int>(0, x) == 0) {
-            ++x;
-            continue;
-        }
-        const int first = x;
-        while (x < side_columns.cols && side_columns.at<int>(0, x) > 0) ++x;
-        sides.push_back((first + x - 1) / 2);
     }
     cv::dilate(rules, rules, cv::Mat());
     cv::dilate(along, along, cv::Mat());
