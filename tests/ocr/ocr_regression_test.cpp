@@ -39,6 +39,13 @@ scanner::ocr::ExpiryOcr& ocr() {
     return *opened.ocr;
 }
 
+// A steady face read frame by frame, as the kiosk reads a held box, for up to six frames.
+test::ocr::TrialResult read_six_frames(const FaceScene& scene) {
+    test::ocr::TrialOptions options;
+    options.max_frames = 6;
+    return test::ocr::run_trial(ocr(), scene, options);
+}
+
 int font_named(const std::string& family) {
     for (std::size_t i = 0; i < fonts().size(); ++i)
         if (fonts()[i].family == family) return static_cast<int>(i);
@@ -72,9 +79,7 @@ FaceSpec plain_face(Form form, scanner::Date date, std::uint64_t seed) {
 
 void expect_read_right(const FaceSpec& spec, const std::string& what) {
     const FaceScene scene(spec, fonts());
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_EQ(trial.outcome, Outcome::Right) << what << ": " << test::ocr::describe(trial);
 }
 
@@ -106,9 +111,7 @@ TEST_F(OcrMissClasses, InkjetDotsOnAColouredPatchAreNeverReadAsAWrongDate) {
     spec.patch = cv::Scalar(150, 215, 245);
     spec.text_px = 30;
     const FaceScene scene(spec, fonts());
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_NE(trial.outcome, Outcome::Wrong) << "inkjet on a patch: " << test::ocr::describe(trial);
 }
 
@@ -240,9 +243,7 @@ TEST_F(OcrMissClasses, InkjetDigitsEveryModelMisreadsAlikeAreNotProposed) {
     const FaceScene scene(test::ocr::random_face_spec(2, 1001, fonts()), fonts());
     ASSERT_EQ(scene.truth().form, "dot-month");
     ASSERT_EQ(scene.truth().value_font, "WenQuanYi Zen Hei") << "the font list changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
     EXPECT_EQ(trial.wrong_frames, 0) << "a single frame read a wrong date: " << test::ocr::describe(trial);
 }
@@ -256,9 +257,7 @@ TEST_F(OcrMissClasses, InkjetValueTheLabelPassReadsAsChineseGoesToTheLatinModel)
     const FaceScene scene(test::ocr::random_face_spec(37, 1002, fonts()), fonts());
     ASSERT_EQ(scene.truth().form, "exp-iso");
     ASSERT_EQ(scene.spec().value_ink, Ink::Inkjet) << "the generator changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
 }
 
@@ -269,9 +268,7 @@ TEST_F(OcrMissClasses, WideSetFullWidthDigitsAreNotCutShort) {
     const FaceScene scene(test::ocr::random_face_spec(4, 90417, fonts()), fonts());
     ASSERT_EQ(scene.truth().form, "slash-day");
     ASSERT_TRUE(scene.spec().full_width_digits) << "the generator changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
     EXPECT_EQ(trial.wrong_frames, 0) << "a single frame read a wrong date: " << test::ocr::describe(trial);
 }
@@ -285,9 +282,7 @@ TEST_F(OcrMissClasses, EmbossedFieldsInAThinFrameAreFound) {
     ASSERT_EQ(scene.truth().form, "dot-month");
     ASSERT_TRUE(scene.spec().frame_block && scene.spec().value_ink == Ink::Embossed)
         << "the generator changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
 }
 
@@ -299,9 +294,7 @@ TEST_F(OcrMissClasses, EmbossedFieldsInAThinFrameAreFound) {
 TEST_F(OcrMissClasses, AnUnreadPrintedExpiryIsNeverReplacedByProductionPlusShelfLife) {
     const FaceScene scene(test::ocr::random_face_spec(40, 1001, fonts()), fonts());
     ASSERT_EQ(scene.truth().form, "printed-and-shelf-life") << "the generator changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
 }
 
@@ -316,9 +309,7 @@ TEST_F(OcrMissClasses, PrintedExpiryHardToReadBesideEasyProductionAndShelfLife) 
         spec.value_ink = Ink::Inkjet;
         spec.layout = seed == 50 ? Layout::Rows : Layout::Inline;
         const FaceScene scene(spec, fonts());
-        test::ocr::TrialOptions options;
-        options.max_frames = 6;
-        const auto trial = test::ocr::run_trial(ocr(), scene, options);
+        const auto trial = read_six_frames(scene);
         EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
     }
 }
@@ -447,9 +438,7 @@ TEST_F(OcrMissClasses, AShelfLifeInTheCellUnderItsLabelIsRead) {
         ASSERT_EQ(scene.truth().form, "production-shelf-life")
             << "the generator changed: pick the face again";
         ASSERT_EQ(scene.spec().layout, Layout::Columns) << "the generator changed: pick the face again";
-        test::ocr::TrialOptions options;
-        options.max_frames = 6;
-        const auto trial = test::ocr::run_trial(ocr(), scene, options);
+        const auto trial = read_six_frames(scene);
         EXPECT_EQ(trial.outcome, Outcome::Right)
             << "seed " << seed << " face " << index << ": " << test::ocr::describe(trial);
     }
@@ -463,9 +452,7 @@ TEST_F(OcrMissClasses, ATableCellsSideEndsItsValue) {
     const FaceScene scene(test::ocr::random_face_spec(0, 1001, fonts()), fonts());
     ASSERT_EQ(scene.truth().form, "cn-year-month") << "the generator changed: pick the face again";
     ASSERT_EQ(scene.spec().layout, Layout::Columns) << "the generator changed: pick the face again";
-    test::ocr::TrialOptions options;
-    options.max_frames = 6;
-    const auto trial = test::ocr::run_trial(ocr(), scene, options);
+    const auto trial = read_six_frames(scene);
     EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
 }
 
@@ -522,9 +509,7 @@ TEST_F(OcrMissClasses, TheBottomRowOfDotMatrixDigitsIsNoRule) {
         const FaceScene scene(test::ocr::random_face_spec(index, 1002, fonts()), fonts());
         ASSERT_TRUE(scene.spec().value_ink == Ink::Inkjet || scene.spec().value_ink == Ink::Laser)
             << "the generator changed: pick the face again";
-        test::ocr::TrialOptions options;
-        options.max_frames = 6;
-        const auto trial = test::ocr::run_trial(ocr(), scene, options);
+        const auto trial = read_six_frames(scene);
         EXPECT_EQ(trial.outcome, Outcome::Right) << "face " << index << ": " << test::ocr::describe(trial);
     }
 }
