@@ -90,6 +90,9 @@ INSTANTIATE_TEST_SUITE_P(
         // After 年 and 月 a third number is the day, its 日 read as 月 or lost.
         Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay},
         Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
+        // Four digits after 年 are the month and the day, the 月 between them lost.
+        Expected{"有效期至2024年0507日", {2024, 5, 7}, kDay},
+        Expected{"有效期至:2024年1231", {2024, 12, 31}, kDay},
         // After a 4-digit year a misread separator changes nothing.
         Expected{"有效期至2022.09-25", {2022, 9, 25}, kDay}, Expected{"EXP 2027/05-09", {2027, 5, 9}, kDay},
         Expected{"有效期限 2026.04.30", {2026, 4, 30}, kDay},
@@ -437,7 +440,9 @@ TEST(ExpiryText, TwoDifferentExpiriesAreAContradiction) {
 TEST(ExpiryText, ImpossibleOrAmbiguousDatesAreRefused) {
     for (const char* text : {"有效期至2025.13", "有效期至2025/02/30", "有效期至1999.05", "有效期至2125.05",
                              "EXP 31/05/2025", "有效期至2025.05.312", "有效期至25.05", "国药准字Z20050531",
-                             "H20050531", "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x"}) {
+                             "H20050531", "有效期至l2025.05", "有效期王王2029.03", "有效日期王2029.03x",
+                             // ...but three digits after 年 are no month and day, nor is a fifth digit
+                             "有效期至2024年057日", "有效期至2024年05071日", "有效期至2024年1305日"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
                                      << reading.expiry->month;
