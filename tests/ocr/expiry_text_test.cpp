@@ -365,7 +365,12 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n有效期 1个月 配成溶液后", "生产日期 2024.03.15\n有效期 3个月 开管后",
           "生产日期 2024.03.15\n有效期 1个月 拆开后", "生产日期 2024.03.15\n有效期 6个月 once opened",
           "生产日期 2024.03.15\n有效期 6个月 after first use",
-          "生产日期 2024.03.15\n有效期 6 months after opening"}) {
+          "生产日期 2024.03.15\n有效期 6 months after opening",
+          // Any words ending in 后 at the end of the period's clause, however OCR garbles them or
+          // whatever the event (red34b L: 首次开启后 in a serif font, 开罐后; 冲调后, 解冻后).
+          "生产日期 2024.03.15\n有效期 6个月 首次开自后", "生产日期 2024.03.15\n保质期 1个月 开罐后",
+          "生产日期 2024.03.15\n有效期 6个月 — 开封后", "生产日期 2024.03.15\n有效期 1个月（冲调后）",
+          "生产日期 2024.03.15\n有效期 3个月 解冻後"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -389,7 +394,10 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           // An instruction that begins with the in-use words is no note on the period (red34b R2).
           "生产日期 2024.03.15\n有效期24个月（开封后请冷藏）",
           "生产日期 2024.03.15\n有效期24个月 开封后冷藏保存",
-          "生产日期 2024.03.15\n有效期 24个月\n（开封后请冷藏）"}) {
+          "生产日期 2024.03.15\n有效期 24个月\n（开封后请冷藏）",
+          // Words ending in 后 that are a direction, or go on past the 后, say nothing of the period.
+          "生产日期 2024.03.15\n有效期 24个月 饭后", "生产日期 2024.03.15\n有效期 24个月（服用后）",
+          "生产日期 2024.03.15\n有效期 24个月 冲调后饮用"}) {
         const auto reading = parse_expiry_text(direction);
         ASSERT_TRUE(reading.expiry) << direction;
         EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;

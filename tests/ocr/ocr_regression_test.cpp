@@ -514,15 +514,6 @@ TEST_F(OcrMissClasses, TheBottomRowOfDotMatrixDigitsIsNoRule) {
     }
 }
 
-// A compact "20250125" in embossed print, read whole in two frames and as "202501" in the one between
-// (its crop ended two digits early; dev seed 1001, face 8): the month-only reading vetoed the date.
-TEST_F(OcrMissClasses, ACompactDateCutShortInOneFrameDoesNotVetoTheWholeDate) {
-    const FaceScene scene(test::ocr::random_face_spec(8, 1001, fonts()), fonts());
-    ASSERT_EQ(scene.spec().form, Form::ExpCompact) << "the generator changed: pick the face again";
-    const auto trial = read_six_frames(scene);
-    EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
-}
-
 // "2024年05月07日" in Droid Sans Fallback, whose 月 all but touches the 0 after it: every view read
 // "2024年0507日" or "2024年0507" (dev seed 1002, face 1), which is the month and the day all the same.
 TEST_F(OcrMissClasses, AMonthCharacterLostBetweenItsDigitsLosesNoDate) {

@@ -1,50 +1,10 @@
 #include "medkiosk/scanner/ocr/agreement.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <map>
 #include <string_view>
 
 namespace medkiosk::scanner::ocr {
-
-namespace {
-
-// The longest run of digits in `text` ("EXP:20250125" → "20250125").
-std::string_view longest_digit_run(std::string_view text) {
-    std::string_view best;
-    for (std::size_t i = 0; i < text.size();) {
-        if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
-            ++i;
-            continue;
-        }
-        std::size_t end = i;
-        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
-        if (end - i > best.size()) best = text.substr(i, end - i);
-        i = end;
-    }
-    return best;
-}
-
-bool same_reading(const ExpiryReading& a, const ExpiryReading& b) {
-    return *a.expiry == *b.expiry && a.precision == b.precision && a.basis == b.basis;
-}
-
-}  // namespace
-
-// A compact printed date cut short in one frame: "202501" (January 2025) where other frames read
-// "20250125". A value crop that ended two digits early, or a day lost to glare, gives a reading that
-// is a date by itself and would otherwise veto the frames that saw the whole date (dev seed 1001,
-// face 8). Only the compact form: with separators, a cut day leaves its mark ("2025.01.") and the
-// reader already says the day was seen.
-bool ReadingAgreement::cut_short_of(const ExpiryReading& month, const ExpiryReading& day) {
-    if (month.precision != ExpiryPrecision::Month || day.precision != ExpiryPrecision::Day ||
-        month.basis != ExpiryBasis::Printed || day.basis != ExpiryBasis::Printed ||
-        month.expiry->year != day.expiry->year || month.expiry->month != day.expiry->month)
-        return false;
-    const std::string_view month_digits = longest_digit_run(month.source_text);
-    const std::string_view day_digits = longest_digit_run(day.source_text);
-    return month_digits.size() == 6 && day_digits.size() == 8 && day_digits.starts_with(month_digits);
-}
 
 void ReadingAgreement::add(const ExpiryReading& reading) {
     if (reading.contradictory) {
@@ -55,36 +15,26 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
     if (reading.day_unread) expiry_day_seen_ = true;
     if (reading.production_day_unread) production_day_seen_ = true;
     if (!reading.expiry) return;
-    for (const auto& earlier : dated_) {
-        if (same_reading(earlier, reading)) continue;
-        if (cut_short_of(reading, earlier) || cut_short_of(earlier, reading))
-            expiry_day_seen_ = true;  // the month alone is never proposed; the whole date may be
-        else
+    for (const auto& earlier : dated_)
+        if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
+            earlier.basis != reading.basis)
             contradicted_ = true;
-    }
     dated_.push_back(reading);
 }
 
 std::optional<ExpiryReading> ReadingAgreement::agreed() const {
-    if (contradicted_ || dated_.empty()) return std::nullopt;
-    // With a compact date cut short in some frames, the whole date is the one the frames may agree on.
-    const auto whole = std::find_if(dated_.begin(), dated_.end(), [](const ExpiryReading& reading) {
-        return reading.precision == ExpiryPrecision::Day;
-    });
-    const ExpiryReading& candidate = expiry_day_seen_ && whole != dated_.end() ? *whole : dated_.front();
-    std::vector<const ExpiryReading*> agreeing;
-    for (const auto& reading : dated_)
-        if (same_reading(reading, candidate)) agreeing.push_back(&reading);
-    if (static_cast<int>(agreeing.size()) < frames_needed_) return std::nullopt;
-    if (printed_expiry_seen_ && candidate.basis == ExpiryBasis::ProductionPlusShelfLife) return std::nullopt;
-    if (candidate.precision == ExpiryPrecision::Month &&
-        (candidate.basis == ExpiryBasis::ProductionPlusShelfLife ? production_day_seen_ : expiry_day_seen_))
+    if (contradicted_ || static_cast<int>(dated_.size()) < frames_needed_) return std::nullopt;
+    if (printed_expiry_seen_ && dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife)
         return std::nullopt;
-    ExpiryReading result = candidate;
+    if (dated_.front().precision == ExpiryPrecision::Month &&
+        (dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife ? production_day_seen_
+                                                                      : expiry_day_seen_))
+        return std::nullopt;
+    ExpiryReading result = dated_.front();
     // The batch is secondary: take it only when a batch was read the same way in enough frames.
     std::map<std::string, int> batch_votes;
-    for (const ExpiryReading* reading : agreeing)
-        if (!reading->batch.empty()) ++batch_votes[reading->batch];
+    for (const auto& reading : dated_)
+        if (!reading.batch.empty()) ++batch_votes[reading.batch];
     result.batch.clear();
     int best = 0;
     for (const auto& [batch, votes] : batch_votes) {

@@ -469,6 +469,42 @@ bool is_in_use_note(std::string_view compact) {
     return true;
 }
 
+namespace {
+
+bool is_ideograph_at(std::string_view text, std::size_t at) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    return lead >= 0xE4 && lead <= 0xE9 && at + 3 <= text.size();  // U+4E00–U+9FFF
+}
+
+// Whether a clause ends in words ending in 后 (after), whatever the words: what follows a period that
+// way says what it counts from, and OCR garbles the words themselves ("首次开自后" for 首次开启后, 开罐后
+// read in a serif font; red team red34b L). Dropping a real shelf life costs a date, never gives a
+// wrong one. Directions (饭后, 餐后, 服用后: after meals, after taking it) are not such an event.
+bool ends_after_an_event(std::string_view clause) {
+    std::size_t end = clause.size();
+    while (end > 0 && !(end >= 3 && is_ideograph_at(clause, end - 3))) {
+        const auto byte = static_cast<unsigned char>(clause[end - 1]);
+        if (byte < 0x80 && is_ascii_alnum(clause[end - 1])) return false;
+        --end;  // brackets and marks after the words
+    }
+    if (end < 3 || (clause.substr(end - 3, 3) != "后" && clause.substr(end - 3, 3) != "後")) return false;
+    std::size_t begin = end - 3;
+    int words = 0;
+    while (begin >= 3 && is_ideograph_at(clause, begin - 3)) {
+        begin -= 3;
+        ++words;
+    }
+    if (words < 1 || words > 8) return false;
+    const std::string_view event = clause.substr(begin, end - 3 - begin);
+    for (const std::string_view direction :
+         {std::string_view("饭"), std::string_view("餐"), std::string_view("食"), std::string_view("服用"),
+          std::string_view("用药"), std::string_view("服药")})
+        if (event.ends_with(direction)) return false;
+    return true;
+}
+
+}  // namespace
+
 bool is_in_use_period(std::string_view before, std::string_view value) {
     if (says_in_use(before)) return true;
     std::size_t number = 0;
@@ -490,7 +526,7 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
         clause_end = std::min(clause_end, value.find(stop, rest));
     const std::string_view clause = value.substr(rest, clause_end - rest);
     const auto next_number = std::find_if(clause.begin(), clause.end(), [](char c) { return is_digit(c); });
-    return next_number == clause.end() && is_in_use_note(clause);
+    return next_number == clause.end() && (is_in_use_note(clause) || ends_after_an_event(clause));
 }
 
 namespace {

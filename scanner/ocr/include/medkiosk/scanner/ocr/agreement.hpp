@@ -26,9 +26,6 @@ class ReadingAgreement {
     void reset();
 
   private:
-    // `month` is `day` cut short: a compact "202501" where `day` read "20250125".
-    static bool cut_short_of(const ExpiryReading& month, const ExpiryReading& day);
-
     int frames_needed_;
     std::vector<ExpiryReading> dated_;
     bool contradicted_ = false;
