@@ -365,6 +365,32 @@ std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for(const std::vector<Ce
     return std::nullopt;
 }
 
+// Red team red35a: a month-only expiry set close ("202907", "2027年10月") with a number printed after it
+// past a gap of half a character: the value's crop took the number in and read "20290728", a day that
+// is not printed. (Wide-set print still joins: WideSetFullWidthDigitsAreNotCutShort.)
+TEST_F(OcrMissClasses, ANumberBeyondAGapAfterACloseSetValueIsNoPartOfIt) {
+    const int sans = font_named("Noto Sans CJK SC"), serif = font_named("AR PL UMing CN");
+    struct Case {
+        std::vector<Cell> cells;
+        scanner::Date truth;
+    };
+    const std::vector<Case> cases{
+        {{{"布洛芬片", 0, 0}, {"有效期至 202907", 0, 1}, {"28", 8.4, 1}}, {2029, 7, 31}},
+        {{{"布洛芬片", 0, 0}, {"EXP 202801", 0, 1}, {"25", 6.0, 1}}, {2028, 1, 31}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"12", 10.4, 1}}, {2027, 10, 31}},
+    };
+    for (std::size_t face = 0; face < cases.size(); ++face)
+        for (const int font : {sans, serif}) {
+            std::string read;
+            const auto proposal = proposal_for(cases[face].cells, font, read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, cases[face].truth)
+                    << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family
+                    << " from {" << read << "}";
+            }
+        }
+}
+
 // Red team red32c F1 and F4: a row of two labels over one value. The value lies under the production
 // date, or under both labels, or is the batch number under 批号: it was glued to 有效期 as well and the
 // production date (or the batch) proposed as the expiry. Which label a lone value belongs to under a row
