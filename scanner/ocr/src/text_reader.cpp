@@ -594,18 +594,19 @@ FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int
 // the end of its group of ink marks. Wide-set print (full-width digits, an inkjet coder's spacing) leaves
 // gaps wider than the grouping's inside one value: a group that follows within a text height, before the
 // next label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030. Such print
-// sets its characters apart all through: with `digits_only`, a value that starts with several characters
-// set close ("202907") ends at a gap half as wide again as the widest between them, and a number beyond
-// it is another field ("有效期至 202907  28" read as 20290728 gave 2029-07-28; red team red35a). Not
-// after 年 and 月: the number after them is the day, however far it stands.
+// sets its characters apart all through: with `compact`, a value that starts with several characters set
+// close ("202907") ends at a gap half as wide again as the widest between them, and a number beyond it is
+// another field ("有效期至 202907  28" read as 20290728 gave 2029-07-28; red team red35a). Only for a
+// value the label pass read as bare digits: an inkjet "2029.12.17" leaves such a gap after "2029." (dev
+// seed 1001, face 31), and after 年 and 月 the next number is the day, however far it stands.
 int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int x0, int stop_x,
-              bool digits_only = false) {
+              bool compact = false) {
     const std::vector<std::pair<int, int>> groups = ink_groups(normalised, cell_sides);
     for (std::size_t g = 0; g < groups.size(); ++g) {
         if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
         int end = groups[g].second;
         const int first_from = std::clamp(std::max(x0, groups[g].first), 0, end - 1);
-        if (digits_only && end - first_from > kTextHeight * 6 / 5 && g + 1 < groups.size()) {
+        if (compact && end - first_from > kTextHeight * 6 / 5 && g + 1 < groups.size()) {
             cv::Mat columns;
             cv::reduce(cv::Mat(normalised.colRange(first_from, end) < 128) / 255, columns, 0, cv::REDUCE_SUM,
                        CV_32S);
@@ -665,7 +666,12 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int x0 = pass.glyphs[value_first].x0 - 2;
         const int stop_x =
             stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
-        const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, !has_date_characters(label_value));
+        const std::string value_as_read = compact_of(label_value);
+        const bool compact =
+            !value_as_read.empty() && std::all_of(value_as_read.begin(), value_as_read.end(), [](char ch) {
+                return std::isdigit(static_cast<unsigned char>(ch)) != 0;
+            });
+        const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, compact);
         picture = c.normalised;
         return vote(value_view(c, x0, x1), charset, label_value);
     }
