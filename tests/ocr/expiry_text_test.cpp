@@ -415,6 +415,17 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
 // labels: in a row of labels their value went to the expiry label beside them. 出厂日期 (release) and
 // 灌装日期 (filling) hold dates too, but not the one a shelf life counts from (red33b F4: a 灌装日期 plus
 // the shelf life was proposed when 生产日期 was misread; F5: two production dates gave none).
+// A note on a line of its own says what a period counts from when it is only words ending in 后 (and
+// marks): OCR garbles 开封后 on such a line ("井寺后"; red team red34b L f18), and a direction or an
+// instruction is no such note.
+TEST(ExpiryText, ANoteOfItsOwnEndingInAfterIsAnInUseNote) {
+    using medkiosk::scanner::ocr::is_in_use_note;
+    for (const char* note : {"开封后", "井寺后", "（井寺后）", "—开封后", "才封后"})
+        EXPECT_TRUE(is_in_use_note(note)) << note;
+    for (const char* other : {"饭后", "（服用后）", "开封后请冷藏", "用于产后疼痛", "批号240315后", "C后"})
+        EXPECT_FALSE(is_in_use_note(other)) << other;
+}
+
 TEST(ExpiryText, MoreProductionAndBatchLabels) {
     const auto made = parse_expiry_text("制造日期 2024.03.15\n有效期 24个月");
     ASSERT_TRUE(made.expiry);

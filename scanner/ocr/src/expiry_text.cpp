@@ -452,23 +452,6 @@ std::size_t in_use_end(std::string_view compact) {
 
 }  // namespace
 
-bool says_in_use(std::string_view compact) {
-    return in_use_end(compact) != std::string_view::npos;
-}
-
-bool is_in_use_note(std::string_view compact) {
-    const std::size_t end = in_use_end(compact);
-    if (end == std::string_view::npos) return false;
-    // "（开封后请冷藏）", "开封后冷藏保存": more words after it make it an instruction, not what a period
-    // counts from (red team red34b R2: the shelf life beside such a note was dropped).
-    for (std::size_t at = end; at < compact.size(); ++at) {
-        const auto lead = static_cast<unsigned char>(compact[at]);
-        if (lead >= 0xE4 && lead <= 0xE9) return false;  // an ideograph, U+4E00–U+9FFF
-        if (is_ascii_letter(compact[at])) return false;
-    }
-    return true;
-}
-
 namespace {
 
 bool is_ideograph_at(std::string_view text, std::size_t at) {
@@ -504,6 +487,33 @@ bool ends_after_an_event(std::string_view clause) {
 }
 
 }  // namespace
+
+bool says_in_use(std::string_view compact) {
+    return in_use_end(compact) != std::string_view::npos;
+}
+
+bool is_in_use_note(std::string_view compact) {
+    const std::size_t end = in_use_end(compact);
+    if (end == std::string_view::npos) {
+        // Words OCR garbled ("井寺后" for 开封后) on a line of their own: nothing but them and marks.
+        if (!ends_after_an_event(compact)) return false;
+        std::size_t words = compact.size();
+        while (words > 0 && !(words >= 3 && is_ideograph_at(compact, words - 3))) --words;
+        while (words >= 3 && is_ideograph_at(compact, words - 3)) words -= 3;
+        return std::none_of(compact.begin(), compact.begin() + static_cast<long>(words), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return is_ascii_alnum(c) || (byte >= 0xE4 && byte <= 0xE9);  // an ideograph's first byte
+        });
+    }
+    // "（开封后请冷藏）", "开封后冷藏保存": more words after it make it an instruction, not what a period
+    // counts from (red team red34b R2: the shelf life beside such a note was dropped).
+    for (std::size_t at = end; at < compact.size(); ++at) {
+        const auto lead = static_cast<unsigned char>(compact[at]);
+        if (lead >= 0xE4 && lead <= 0xE9) return false;  // an ideograph, U+4E00–U+9FFF
+        if (is_ascii_letter(compact[at])) return false;
+    }
+    return true;
+}
 
 bool is_in_use_period(std::string_view before, std::string_view value) {
     if (says_in_use(before)) return true;

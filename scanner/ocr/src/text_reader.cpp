@@ -406,6 +406,7 @@ class FrameReading {
     std::string read_value(std::size_t index, std::size_t h, cv::Mat& picture);
     std::string confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
+    bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -655,10 +656,12 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     // A period counted from opening or first use (有效期 6个月（开封后）, 开封后，有效期6个月): the value
     // pass reads only "6个月", so the words saying so would be lost and the parser would add it to the
     // production date (red team red33a R1).
+    // The note may stand apart from the period on its row, set off by a dash or in a box of its own, or
+    // wrap onto the next line: a line of its own (red team red34b L f17, f18).
     if (charset == Charset::ShelfLife &&
         (is_in_use_period(std::string_view(c.label_pass.compact).substr(0, hit.begin),
                           std::string_view(c.label_pass.compact).substr(hit.end)) ||
-         words_before_period(compact_of(label_value))))
+         words_before_period(compact_of(label_value)) || note_says_in_use(index, index)))
         return {};
     if (value_digits) {
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
@@ -685,6 +688,26 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     }
     if (letters >= 2) return {};
     return read_value_elsewhere(index, h, charset, picture);
+}
+
+// Whether a note right after line `value` (set apart on its row, or wrapped onto the line under it) says
+// what a period counts from; `label_line` is the label's line, no note.
+bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
+    const detail::LineBox& value_box = lines_[value].box;
+    for (std::size_t note = 0; note < lines_.size(); ++note) {
+        if (note == label_line || note == value) continue;
+        const detail::LineBox& note_box = lines_[note].box;
+        const cv::Point2f at = relative(value_box, note_box);
+        const bool under = at.y > 0.6f * value_box.height && at.y < 2.0f * value_box.height &&
+                           std::abs(at.x) < (value_box.length + note_box.length) / 2;
+        const float gap = at.x - note_box.length / 2 - value_box.length / 2;
+        const bool after = std::abs(at.y) < 0.6f * value_box.height && gap > -0.3f * value_box.height &&
+                           gap < 3 * value_box.height;
+        if (!under && !after) continue;
+        read_labels(lines_[note]);
+        if (is_in_use_note(lines_[note].label_pass.compact)) return true;
+    }
+    return false;
 }
 
 // The value of a label with nothing after it on its line: the cell to its right, else the line (or
@@ -722,25 +745,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     }
     std::sort(right.begin(), right.end());
     std::sort(below.begin(), below.end());
-    // Whether a note right after line `value` (set apart on its row, or wrapped onto the line under it)
-    // says what a period counts from.
-    const auto note_says_in_use = [&](std::size_t value) {
-        const detail::LineBox& value_box = lines_[value].box;
-        for (std::size_t note = 0; note < lines_.size(); ++note) {
-            if (note == index || note == value) continue;
-            const detail::LineBox& note_box = lines_[note].box;
-            const cv::Point2f at = relative(value_box, note_box);
-            const bool under = at.y > 0.6f * value_box.height && at.y < 2.0f * value_box.height &&
-                               std::abs(at.x) < (value_box.length + note_box.length) / 2;
-            const float gap = at.x - note_box.length / 2 - value_box.length / 2;
-            const bool after = std::abs(at.y) < 0.6f * value_box.height && gap > -0.3f * value_box.height &&
-                               gap < 3 * value_box.height;
-            if (!under && !after) continue;
-            read_labels(lines_[note]);
-            if (is_in_use_note(lines_[note].label_pass.compact)) return true;
-        }
-        return false;
-    };
+
     const bool gives_expiry = hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom;
     std::vector<std::size_t> tries;
     if (!right.empty() &&
@@ -806,7 +811,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         // "3个月" with "（开封后）" set apart or wrapped onto the line under it (red team red34 W1): a period
         // counted from opening, never a shelf life.
         if (cell_charset == Charset::ShelfLife &&
-            (note_says_in_use(j) || words_before_period(compact_of(beside_value))))
+            (note_says_in_use(j, index) || words_before_period(compact_of(beside_value))))
             return {};
         const std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
         if (chosen.empty()) continue;
