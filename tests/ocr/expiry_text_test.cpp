@@ -370,7 +370,9 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           // whatever the event (red34b L: 首次开启后 in a serif font, 开罐后; 冲调后, 解冻后).
           "生产日期 2024.03.15\n有效期 6个月 首次开自后", "生产日期 2024.03.15\n保质期 1个月 开罐后",
           "生产日期 2024.03.15\n有效期 6个月 — 开封后", "生产日期 2024.03.15\n有效期 1个月（冲调后）",
-          "生产日期 2024.03.15\n有效期 3个月 解冻後"}) {
+          "生产日期 2024.03.15\n有效期 3个月 解冻後",
+          // The note as the whole next clause (red35b E8, E9).
+          "生产日期 2024.03.15\n有效期 6个月，开封后", "生产日期 2024.03.15\n有效期 6个月；开封后"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -397,7 +399,10 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n有效期 24个月\n（开封后请冷藏）",
           // Words ending in 后 that are a direction, or go on past the 后, say nothing of the period.
           "生产日期 2024.03.15\n有效期 24个月 饭后", "生产日期 2024.03.15\n有效期 24个月（服用后）",
-          "生产日期 2024.03.15\n有效期 24个月 冲调后饮用"}) {
+          "生产日期 2024.03.15\n有效期 24个月 冲调后饮用",
+          // 后 that is no "after" (red35b E1: see the back of the box).
+          "生产日期 2024.03.15\n有效期 24个月（详见盒背后）",
+          "生产日期 2024.03.15\n有效期 24个月，详见盒背后"}) {
         const auto reading = parse_expiry_text(direction);
         ASSERT_TRUE(reading.expiry) << direction;
         EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;

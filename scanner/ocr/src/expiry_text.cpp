@@ -479,10 +479,14 @@ bool ends_after_an_event(std::string_view clause) {
     }
     if (words < 1 || words > 8) return false;
     const std::string_view event = clause.substr(begin, end - 3 - begin);
-    for (const std::string_view direction :
+    // Nor are words where 后 is no "after" at all: 背后 (on the back: 详见盒背后), 前后, 然后, 随后, 最后,
+    // 其后, 此后, 落后 (red team red35b E1 lost a real shelf life to 盒背后).
+    for (const std::string_view not_an_event :
          {std::string_view("饭"), std::string_view("餐"), std::string_view("食"), std::string_view("服用"),
-          std::string_view("用药"), std::string_view("服药")})
-        if (event.ends_with(direction)) return false;
+          std::string_view("用药"), std::string_view("服药"), std::string_view("背"), std::string_view("前"),
+          std::string_view("然"), std::string_view("随"), std::string_view("最"), std::string_view("其"),
+          std::string_view("此"), std::string_view("落")})
+        if (event.ends_with(not_an_event)) return false;
     return true;
 }
 
@@ -536,7 +540,29 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
         clause_end = std::min(clause_end, value.find(stop, rest));
     const std::string_view clause = value.substr(rest, clause_end - rest);
     const auto next_number = std::find_if(clause.begin(), clause.end(), [](char c) { return is_digit(c); });
-    return next_number == clause.end() && (is_in_use_note(clause) || ends_after_an_event(clause));
+    if (next_number != clause.end()) return false;
+    if (is_in_use_note(clause) || ends_after_an_event(clause)) return true;
+    // "6个月，开封后", "6个月；开封后": the period's clause ends at once, and the note is the whole of the
+    // next one (red team red35b E8, E9); an instruction there ("，开封后请尽快使用") says nothing of the
+    // period.
+    const bool nothing_in_clause = std::none_of(clause.begin(), clause.end(), [](char c) {
+        return is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
+    });
+    if (!nothing_in_clause || clause_end >= value.size()) return false;
+    std::size_t next_from = clause_end;
+    while (next_from < value.size() &&
+           (value[next_from] == ',' || value[next_from] == ';' || value[next_from] == ' '))
+        ++next_from;
+    for (const std::string_view stop :
+         {std::string_view("，"), std::string_view("。"), std::string_view("；")})
+        if (value.compare(next_from, stop.size(), stop) == 0) next_from += stop.size();
+    std::string_view next_clause = value.substr(next_from);
+    for (const std::string_view stop :
+         {std::string_view(","), std::string_view("，"), std::string_view("。"), std::string_view(";"),
+          std::string_view("；"), std::string_view("\n")})
+        next_clause = next_clause.substr(0, std::min(next_clause.size(), next_clause.find(stop)));
+    return std::none_of(next_clause.begin(), next_clause.end(), [](char c) { return is_digit(c); }) &&
+           is_in_use_note(next_clause);
 }
 
 namespace {
