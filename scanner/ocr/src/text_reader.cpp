@@ -595,11 +595,12 @@ FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int
 // the end of its group of ink marks. Wide-set print (full-width digits, an inkjet coder's spacing) leaves
 // gaps wider than the grouping's inside one value: a group that follows within a text height, before the
 // next label, is more of it. "２０３０／１２／１７" cut after "２０３０／１" read as January 2030. Such print
-// sets its characters apart all through: with `compact`, a value that starts with several characters set
-// close ("202907") ends at a gap half as wide again as the widest between them, and a number beyond it is
-// another field ("有效期至 202907  28" read as 20290728 gave 2029-07-28; red team red35a). Only for a
-// value the label pass read as bare digits: an inkjet "2029.12.17" leaves such a gap after "2029." (dev
-// seed 1001, face 31), and after 年 and 月 the next number is the day, however far it stands.
+// sets its characters apart all through: with `compact`, a value that starts with five or more digits
+// set close ("202907": five or more marks apart) ends at a gap half as wide again as the widest between
+// them, and a number beyond it is another field ("有效期至 202907  28" read as 20290728 gave
+// 2029-07-28; red team red35a). Only for a value the label pass read as bare digits: an inkjet
+// "2029.12.17" leaves such a gap after "2029." (dev seed 1001, face 31), after 年 and 月 the next number
+// is the day however far it stands, and "EXP 2027  10" sets a year apart (red35b A).
 int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int x0, int stop_x,
               bool compact = false) {
     const std::vector<std::pair<int, int>> groups = ink_groups(normalised, cell_sides);
@@ -607,16 +608,18 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
         if (groups[g].first > x0 + kTextHeight / 2 || groups[g].second <= x0) continue;
         int end = groups[g].second;
         const int first_from = std::clamp(std::max(x0, groups[g].first), 0, end - 1);
-        if (compact && end - first_from > kTextHeight * 6 / 5 && g + 1 < groups.size()) {
+        if (compact && g + 1 < groups.size()) {
             cv::Mat columns;
             cv::reduce(cv::Mat(normalised.colRange(first_from, end) < 128) / 255, columns, 0, cv::REDUCE_SUM,
                        CV_32S);
-            int widest_gap = 0;
+            int widest_gap = 0, marks = 0;  // marks: runs of ink columns, about one a character
             for (int x = 0, run = 0; x < columns.cols; ++x) {
-                run = columns.at<int>(0, x) == 0 ? run + 1 : 0;
+                const bool blank = columns.at<int>(0, x) == 0;
+                if (!blank && (x == 0 || run > 0)) ++marks;
+                run = blank ? run + 1 : 0;
                 widest_gap = std::max(widest_gap, run);
             }
-            if (2 * (groups[g + 1].first - end) > 3 * std::max(widest_gap, 2))
+            if (marks >= 5 && 2 * (groups[g + 1].first - end) > 3 * std::max(widest_gap, 2))
                 return std::min(stop_x, end + 3);
         }
         const auto past_a_side = [&](int to) {
