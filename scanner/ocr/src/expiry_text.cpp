@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "medkiosk/scanner/parse.hpp"
@@ -454,30 +456,34 @@ std::size_t in_use_end(std::string_view compact) {
 
 namespace {
 
-bool is_ideograph_at(std::string_view text, std::size_t at) {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    return lead >= 0xE4 && lead <= 0xE9 && at + 3 <= text.size();  // U+4E00–U+9FFF
+bool is_ideograph_lead(char byte) {  // the first byte of U+4E00–U+9FFF in UTF-8
+    const auto lead = static_cast<unsigned char>(byte);
+    return lead >= 0xE4 && lead <= 0xE9;
 }
 
-// Whether a clause ends in words ending in 后 (after), whatever the words: what follows a period that
-// way says what it counts from, and OCR garbles the words themselves ("首次开自后" for 首次开启后, 开罐后
-// read in a serif font; red team red34b L). Dropping a real shelf life costs a date, never gives a
-// wrong one. Directions (饭后, 餐后, 服用后: after meals, after taking it) are not such an event.
-bool ends_after_an_event(std::string_view clause) {
+bool is_ideograph_at(std::string_view text, std::size_t at) {
+    return is_ideograph_lead(text[at]) && at + 3 <= text.size();
+}
+
+// Where the words of a clause that ends in words ending in 后 (after) begin, whatever the words: what
+// follows a period that way says what it counts from, and OCR garbles the words themselves ("首次开自后"
+// for 首次开启后, 开罐后 read in a serif font; red team red34b L). Dropping a real shelf life costs a
+// date, never gives a wrong one. Empty for directions (饭后, 餐后, 服用后: after meals, after taking it).
+std::optional<std::size_t> event_before_after(std::string_view clause) {
     std::size_t end = clause.size();
     while (end > 0 && !(end >= 3 && is_ideograph_at(clause, end - 3))) {
-        const auto byte = static_cast<unsigned char>(clause[end - 1]);
-        if (byte < 0x80 && is_ascii_alnum(clause[end - 1])) return false;
+        if (is_ascii_alnum(clause[end - 1])) return std::nullopt;
         --end;  // brackets and marks after the words
     }
-    if (end < 3 || (clause.substr(end - 3, 3) != "后" && clause.substr(end - 3, 3) != "後")) return false;
+    if (end < 3 || (clause.substr(end - 3, 3) != "后" && clause.substr(end - 3, 3) != "後"))
+        return std::nullopt;
     std::size_t begin = end - 3;
     int words = 0;
     while (begin >= 3 && is_ideograph_at(clause, begin - 3)) {
         begin -= 3;
         ++words;
     }
-    if (words < 1 || words > 8) return false;
+    if (words < 1 || words > 8) return std::nullopt;
     const std::string_view event = clause.substr(begin, end - 3 - begin);
     // Nor are words where 后 is no "after" at all: 背后 (on the back: 详见盒背后), 前后, 然后, 随后, 最后,
     // 其后, 此后, 落后 (red team red35b E1 lost a real shelf life to 盒背后).
@@ -486,8 +492,19 @@ bool ends_after_an_event(std::string_view clause) {
           std::string_view("用药"), std::string_view("服药"), std::string_view("背"), std::string_view("前"),
           std::string_view("然"), std::string_view("随"), std::string_view("最"), std::string_view("其"),
           std::string_view("此"), std::string_view("落")})
-        if (event.ends_with(not_an_event)) return false;
-    return true;
+        if (event.ends_with(not_an_event)) return std::nullopt;
+    return begin;
+}
+
+// Where the clause that starts at `from` ends (a comma, a full stop, a semicolon or the line's end),
+// and the length of the mark that ends it.
+std::pair<std::size_t, std::size_t> clause_end(std::string_view text, std::size_t from) {
+    std::pair<std::size_t, std::size_t> end{text.size(), 0};
+    for (const std::string_view stop :
+         {std::string_view(","), std::string_view("，"), std::string_view("。"), std::string_view(";"),
+          std::string_view("；"), std::string_view("\n")})
+        if (const std::size_t at = text.find(stop, from); at < end.first) end = {at, stop.size()};
+    return end;
 }
 
 }  // namespace
@@ -500,21 +517,14 @@ bool is_in_use_note(std::string_view compact) {
     const std::size_t end = in_use_end(compact);
     if (end == std::string_view::npos) {
         // Words OCR garbled ("井寺后" for 开封后) on a line of their own: nothing but them and marks.
-        if (!ends_after_an_event(compact)) return false;
-        std::size_t words = compact.size();
-        while (words > 0 && !(words >= 3 && is_ideograph_at(compact, words - 3))) --words;
-        while (words >= 3 && is_ideograph_at(compact, words - 3)) words -= 3;
-        return std::none_of(compact.begin(), compact.begin() + static_cast<long>(words), [](char c) {
-            const auto byte = static_cast<unsigned char>(c);
-            return is_ascii_alnum(c) || (byte >= 0xE4 && byte <= 0xE9);  // an ideograph's first byte
-        });
+        const std::optional<std::size_t> words = event_before_after(compact);
+        return words && std::none_of(compact.begin(), compact.begin() + static_cast<long>(*words),
+                                     [](char c) { return is_ascii_alnum(c) || is_ideograph_lead(c); });
     }
     // "（开封后请冷藏）", "开封后冷藏保存": more words after it make it an instruction, not what a period
     // counts from (red team red34b R2: the shelf life beside such a note was dropped).
     for (std::size_t at = end; at < compact.size(); ++at) {
-        const auto lead = static_cast<unsigned char>(compact[at]);
-        if (lead >= 0xE4 && lead <= 0xE9) return false;  // an ideograph, U+4E00–U+9FFF
-        if (is_ascii_letter(compact[at])) return false;
+        if (is_ideograph_lead(compact[at]) || is_ascii_letter(compact[at])) return false;
     }
     return true;
 }
@@ -534,35 +544,25 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
     // 6个月（开封后）, 6个月 开封后: the words after the period, up to the end of its clause, say what it
     // counts from, in whatever bracket OCR reads ("〈开封后)"). Words followed by another number are
     // that number's: in 24个月，开封后1个月内用完 the 24 months are the shelf life.
-    std::size_t clause_end = value.size();
-    for (const std::string_view stop : {std::string_view(","), std::string_view("，"), std::string_view("。"),
-                                        std::string_view(";"), std::string_view("；")})
-        clause_end = std::min(clause_end, value.find(stop, rest));
-    const std::string_view clause = value.substr(rest, clause_end - rest);
-    const auto next_number = std::find_if(clause.begin(), clause.end(), [](char c) { return is_digit(c); });
-    if (next_number != clause.end()) return false;
-    if (is_in_use_note(clause) || ends_after_an_event(clause)) return true;
+    const auto [end, mark] = clause_end(value, rest);
+    const std::string_view clause = value.substr(rest, end - rest);
+    const auto has_digit = [](std::string_view text) {
+        return std::any_of(text.begin(), text.end(), is_digit);
+    };
+    if (has_digit(clause)) return false;
+    if (is_in_use_note(clause) || event_before_after(clause)) return true;
     // "6个月，开封后", "6个月；开封后": the period's clause ends at once, and the note is the whole of the
     // next one (red team red35b E8, E9); an instruction there ("，开封后请尽快使用") says nothing of the
     // period.
     const bool nothing_in_clause = std::none_of(clause.begin(), clause.end(), [](char c) {
         return is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
     });
-    if (!nothing_in_clause || clause_end >= value.size()) return false;
-    std::size_t next_from = clause_end;
-    while (next_from < value.size() &&
-           (value[next_from] == ',' || value[next_from] == ';' || value[next_from] == ' '))
-        ++next_from;
-    for (const std::string_view stop :
-         {std::string_view("，"), std::string_view("。"), std::string_view("；")})
-        if (value.compare(next_from, stop.size(), stop) == 0) next_from += stop.size();
-    std::string_view next_clause = value.substr(next_from);
-    for (const std::string_view stop :
-         {std::string_view(","), std::string_view("，"), std::string_view("。"), std::string_view(";"),
-          std::string_view("；"), std::string_view("\n")})
-        next_clause = next_clause.substr(0, std::min(next_clause.size(), next_clause.find(stop)));
-    return std::none_of(next_clause.begin(), next_clause.end(), [](char c) { return is_digit(c); }) &&
-           is_in_use_note(next_clause);
+    if (!nothing_in_clause || end >= value.size()) return false;
+    std::size_t next_from = end + mark;
+    while (next_from < value.size() && value[next_from] == ' ') ++next_from;
+    const std::string_view next_clause =
+        value.substr(next_from, clause_end(value, next_from).first - next_from);
+    return !has_digit(next_clause) && is_in_use_note(next_clause);
 }
 
 namespace {
