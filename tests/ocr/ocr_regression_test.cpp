@@ -390,6 +390,48 @@ TEST_F(OcrMissClasses, ANumberBeyondAGapAfterACloseSetValueIsNoPartOfIt) {
         }
 }
 
+// Red team red35b B, C, D, H: a day set a space or two apart from its month ("2027.10. 1", "2027.10.  15",
+// "2027年10月  1日"). The value's crop ended at the gap, or the line finder cut the line there (and
+// dropped a lone "1" as no line at all), or the 1 was taken for a cell's border: every view read
+// "2027.10." and October's last day was proposed. A day may be missed, never replaced by the month's
+// end. A month-only date with other print further along its row is still read.
+TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
+    const int sans = font_named("Noto Sans CJK SC"), serif = font_named("AR PL UMing CN");
+    struct Case {
+        std::vector<Cell> cells;
+        scanner::Date truth;
+    };
+    const std::vector<Case> cases{
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027.10. 1", 0, 1}}, {2027, 10, 1}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"1", 9.0, 1}}, {2027, 10, 1}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"15", 9.6, 1}}, {2027, 10, 15}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"15", 10.4, 1}}, {2027, 10, 15}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"1日", 10.5, 1}}, {2027, 10, 1}},
+        {{{"布洛芬片", 0, 0}, {"EXP 2027/10/", 0, 1}, {"5", 7.2, 1}}, {2027, 10, 5}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2027-10-", 0, 1}, {"21", 9.8, 1}}, {2027, 10, 21}},
+    };
+    for (std::size_t face = 0; face < cases.size(); ++face)
+        for (const int font : {sans, serif}) {
+            std::string read;
+            const auto proposal = proposal_for(cases[face].cells, font, read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, cases[face].truth)
+                    << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family
+                    << " from {" << read << "}";
+            }
+        }
+    const std::vector<std::vector<Cell>> month_only{
+        {{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"批号 241007", 16, 1}},
+        {{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"批号 241007", 16, 1}},
+    };
+    for (std::size_t face = 0; face < month_only.size(); ++face) {
+        std::string read;
+        const auto proposal = proposal_for(month_only[face], sans, read);
+        ASSERT_TRUE(proposal) << "month-only face " << face << " from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 10, 31})) << "month-only face " << face;
+    }
+}
+
 // Red team red32c F1 and F4: a row of two labels over one value. The value lies under the production
 // date, or under both labels, or is the batch number under 批号: it was glued to 有效期 as well and the
 // production date (or the batch) proposed as the expiry. Which label a lone value belongs to under a row

@@ -407,6 +407,7 @@ class FrameReading {
     std::string confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
+    bool print_past_line_end(const Candidate& c) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -635,6 +636,30 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
     return stop_x;
 }
 
+// "2027.10.", "2027/10/", "2027年10月": a year and a month, and what a day would follow.
+bool ends_after_a_month(const std::string& value) {
+    const std::size_t n = value.size();
+    const bool after_separator = n >= 2 &&
+                                 (value[n - 1] == '.' || value[n - 1] == '/' || value[n - 1] == '-') &&
+                                 std::isdigit(static_cast<unsigned char>(value[n - 2]));
+    return (after_separator || value.ends_with("月")) && year_month_before_day(value + "1");
+}
+
+// Whether more print follows column `from` on the line within two and a half text heights, before
+// `stop_x` (the next label) and a table cell's side: a day set apart from its month ("2027.10.  15") is
+// beyond the gap at which a value's crop ends, and what was read is the date cut short, not a month-only
+// one (red team red35b B, C, H). A month-only "2025.05." is most often the line's last print.
+bool ink_follows(const cv::Mat& normalised, const std::vector<int>& cell_sides, int from, int stop_x) {
+    const int reach = std::min(stop_x, from + kTextHeight * 5 / 2);
+    for (const auto& [first, last] : ink_groups(normalised, cell_sides)) {
+        if (first < from) continue;
+        if (first >= reach) break;
+        return std::none_of(cell_sides.begin(), cell_sides.end(),
+                            [&](int side) { return side >= from - 3 && side < first; });
+    }
+    return false;
+}
+
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
 // else under the label (the next line, or the cell below in a table). Empty when none was read with
 // confidence. `picture` gets the label and its value.
@@ -679,7 +704,11 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
             });
         const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, compact);
         picture = c.normalised;
-        return vote(value_view(c, x0, x1), charset, label_value);
+        std::string value = vote(value_view(c, x0, x1), charset, label_value);
+        if (ends_after_a_month(value) && (ink_follows(c.normalised, c.cell_sides, x1, stop_x) ||
+                                          (stop_glyph == pass.glyphs.size() && print_past_line_end(c))))
+            value += kUnreadEnd;
+        return value;
     }
     // Words after the label ("见封口": see the seal) say the value is not printed here; stray
     // punctuation or a border's mark does not.
@@ -709,6 +738,33 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
         if (!under && !after) continue;
         read_labels(lines_[note]);
         if (is_in_use_note(lines_[note].label_pass.compact)) return true;
+    }
+    return false;
+}
+
+// Whether a short print (a day: "1", "15", "15日") follows the end of line `c` on its row, starting
+// within two and a half text heights: the line finder parts a line at a gap that wide and drops a lone
+// "1" as no line at all, so "2027.10." may be a whole line with its day beyond it. Print that runs on
+// further is another field, not a day. The line's last glyph is cut out with the strip after it, so
+// that the strip's contrast is the print's, not the ground's noise stretched.
+bool FrameReading::print_past_line_end(const Candidate& c) const {
+    const float length = std::max(1.0f, c.box.length), height = c.box.height;
+    const float back = 1.2f, reach = 5.0f;  // text heights
+    cv::Mat strip = detail::normalise_line(detail::cut_out_line(
+        grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
+    if (strip.empty()) return false;
+    const std::vector<int> sides = detail::remove_rules(strip);
+    const int line_end = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
+    const std::vector<std::pair<int, int>> groups = ink_groups(strip, sides);
+    for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
+        if (groups[g].first > line_end) return false;  // the line's own print is not in the strip
+        if (groups[g].second < line_end - kTextHeight / 2) continue;
+        const auto& [first, last] = groups[g + 1];
+        const bool a_day_after = first < line_end + kTextHeight * 5 / 2 &&
+                                 last < strip.cols - kTextHeight / 2 && last - first < kTextHeight * 5 / 2;
+        return a_day_after && std::none_of(sides.begin(), sides.end(), [&](int side) {
+                   return side >= groups[g].second && side < first;
+               });
     }
     return false;
 }
