@@ -372,7 +372,13 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n有效期 6个月 — 开封后", "生产日期 2024.03.15\n有效期 1个月（冲调后）",
           "生产日期 2024.03.15\n有效期 3个月 解冻後",
           // The note as the whole next clause (red35b E8, E9).
-          "生产日期 2024.03.15\n有效期 6个月，开封后", "生产日期 2024.03.15\n有效期 6个月；开封后"}) {
+          "生产日期 2024.03.15\n有效期 6个月，开封后", "生产日期 2024.03.15\n有效期 6个月；开封后",
+          // A bracket after the period, an instruction after the bracket; a storage temperature in the
+          // clause, which is no second period (red35b E).
+          "生产日期 2024.03.15\n有效期 6个月（开封后）请冷藏",
+          "生产日期 2024.03.15\n有效期 6个月〈开封后〉请冷藏",
+          "生产日期 2024.03.15\n有效期 6个月 开封后 2-8℃", "生产日期 2024.03.15\n有效期 6个月 开封后 2~8°C",
+          "生产日期 2024.03.15\n有效期 6个月（开封后）2-8℃保存"}) {
         const auto reading = parse_expiry_text(face);
         EXPECT_FALSE(reading.expiry) << face;
     }
@@ -402,7 +408,11 @@ TEST(ExpiryText, AnInUsePeriodIsNoShelfLife) {
           "生产日期 2024.03.15\n有效期 24个月 冲调后饮用",
           // 后 that is no "after" (red35b E1: see the back of the box).
           "生产日期 2024.03.15\n有效期 24个月（详见盒背后）",
-          "生产日期 2024.03.15\n有效期 24个月，详见盒背后"}) {
+          "生产日期 2024.03.15\n有效期 24个月，详见盒背后",
+          // A temperature is no period, and an instruction with one is still an instruction.
+          "生产日期 2024.03.15\n有效期 24个月 开封后 2-8℃保存",
+          "生产日期 2024.03.15\n有效期 24个月（2-8℃保存）",
+          "生产日期 2024.03.15\n有效期 24个月 25℃以下保存"}) {
         const auto reading = parse_expiry_text(direction);
         ASSERT_TRUE(reading.expiry) << direction;
         EXPECT_EQ(*reading.expiry, (Date{2026, 3, 14})) << direction;

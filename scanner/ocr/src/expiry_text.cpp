@@ -507,6 +507,61 @@ std::pair<std::size_t, std::size_t> clause_end(std::string_view text, std::size_
     return end;
 }
 
+// The text without its temperatures ("2-8℃", "2~8°C", "25度"; ℃ as OCR reads it: "°", "'C", "\"C"):
+// a storage temperature beside a period is no second period for in-use words to belong to
+// ("6个月 开封后 2-8℃": six months from opening, red team red35b E).
+std::string without_temperatures(std::string_view text) {
+    std::string out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        if (!is_digit(text[at])) {
+            out += text[at++];
+            continue;
+        }
+        std::size_t end = at;
+        for (;;) {  // 2, 2.5, 2-8, 2~8, 2～8, 2至8
+            while (end < text.size() && (is_digit(text[end]) || text[end] == '.')) ++end;
+            std::size_t next = end;
+            for (const std::string_view range :
+                 {std::string_view("-"), std::string_view("~"), std::string_view("～"),
+                  std::string_view("至"), std::string_view("到")})
+                if (text.substr(end, range.size()) == range) next = end + range.size();
+            if (next == end || next >= text.size() || !is_digit(text[next])) break;
+            end = next;
+        }
+        std::size_t unit = end;
+        while (unit < text.size() && text[unit] == ' ') ++unit;
+        std::size_t past = unit;
+        for (const std::string_view mark :
+             {std::string_view("℃"), std::string_view("°C"), std::string_view("°"), std::string_view("度"),
+              std::string_view("'C"), std::string_view("\"C"), std::string_view("C")})
+            if (past == unit && text.substr(unit, mark.size()) == mark) past = unit + mark.size();
+        const bool temperature = past > unit && !(past < text.size() && is_ascii_letter(text[past]));
+        if (!temperature) out.append(text.substr(at, end - at));
+        at = temperature ? past : end;
+    }
+    return out;
+}
+
+// What a bracket that opens the text holds, up to its closing mark (in any bracket OCR reads).
+std::optional<std::string_view> leading_bracket(std::string_view text) {
+    std::size_t at = 0;
+    while (at < text.size() && text[at] == ' ') ++at;
+    std::size_t inside = std::string_view::npos;
+    for (const std::string_view open :
+         {std::string_view("（"), std::string_view("("), std::string_view("〈"), std::string_view("【"),
+          std::string_view("["), std::string_view("「")})
+        if (text.substr(at, open.size()) == open) inside = at + open.size();
+    if (inside == std::string_view::npos) return std::nullopt;
+    std::size_t close = text.size();
+    for (const std::string_view shut :
+         {std::string_view("）"), std::string_view(")"), std::string_view("〉"), std::string_view("】"),
+          std::string_view("]"), std::string_view("」")})
+        close = std::min(close, text.find(shut, inside));
+    if (close == text.size()) return std::nullopt;
+    return text.substr(inside, close - inside);
+}
+
 }  // namespace
 
 bool says_in_use(std::string_view compact) {
@@ -545,12 +600,17 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
     // counts from, in whatever bracket OCR reads ("〈开封后)"). Words followed by another number are
     // that number's: in 24个月，开封后1个月内用完 the 24 months are the shelf life.
     const auto [end, mark] = clause_end(value, rest);
-    const std::string_view clause = value.substr(rest, end - rest);
+    const std::string clause_kept = without_temperatures(value.substr(rest, end - rest));
+    const std::string_view clause = clause_kept;
     const auto has_digit = [](std::string_view text) {
         return std::any_of(text.begin(), text.end(), is_digit);
     };
     if (has_digit(clause)) return false;
     if (is_in_use_note(clause) || event_before_after(clause)) return true;
+    // "6个月（开封后）请冷藏": a bracket right after the period says what it counts from, whatever
+    // instruction follows the bracket (red team red35b E); "24个月（开封后请冷藏）" is all instruction.
+    if (const std::optional<std::string_view> bracket = leading_bracket(clause))
+        if (is_in_use_note(*bracket) || event_before_after(*bracket)) return true;
     // "6个月，开封后", "6个月；开封后": the period's clause ends at once, and the note is the whole of the
     // next one (red team red35b E8, E9); an instruction there ("，开封后请尽快使用") says nothing of the
     // period.
