@@ -568,6 +568,31 @@ TEST_F(OcrMissClasses, AnInUsePeriodInATableCellIsNoShelfLife) {
     EXPECT_EQ(proposal->expiry, (scanner::Date{2026, 3, 14})) << read;
 }
 
+// Red team red34b L f18: the in-use note boxed at the far end of the period's row, a dozen text heights
+// from it: production + 6 months was proposed. A note anywhere along the row is the period's; other
+// print there is not a note.
+TEST_F(OcrMissClasses, AnInUseNoteFarAlongThePeriodsRowIsStillItsNote) {
+    const int sans = font_named("Noto Sans CJK SC"), serif = font_named("AR PL UMing CN");
+    const auto face = [](Cell note) {
+        return std::vector<Cell>{
+            {"滴眼液", 0, 0}, {"生产日期 2024.03.15", 0, 1}, {"有效期 6个月", 0, 2}, note};
+    };
+    for (const Cell& note : {Cell{"（开封后）", 9, 2}, Cell{"【开封后】", 17, 2}, Cell{"开封后", 19, 2}})
+        for (const int font : {sans, serif}) {
+            std::string read;
+            const auto proposal = proposal_for(face(note), font, read);
+            EXPECT_FALSE(proposal) << note.text << " at " << note.x << " in "
+                                   << fonts()[static_cast<std::size_t>(font)].family << ": proposed "
+                                   << scanner::to_iso(proposal->expiry) << " from {" << read << "}";
+        }
+    std::string read;
+    const auto proposal = proposal_for(
+        {{"滴眼液", 0, 0}, {"生产日期 2024.03.15", 0, 1}, {"有效期 24个月", 0, 2}, {"OTC", 17, 2}}, sans,
+        read);
+    ASSERT_TRUE(proposal) << read;
+    EXPECT_EQ(proposal->expiry, (scanner::Date{2026, 3, 14})) << read;
+}
+
 // Dot-matrix values whose bottom row of dots is dark across most of the crop ("2024/12/01" stacked,
 // "2028.10." in laser dots; dev seed 1002 faces 4 and 10): the rule eraser took that row for a cell's
 // border and cut every digit in half, and no value was read in six frames.

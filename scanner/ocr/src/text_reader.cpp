@@ -722,8 +722,8 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
     return read_value_elsewhere(index, h, charset, picture);
 }
 
-// Whether a note right after line `value` (set apart on its row, or wrapped onto the line under it) says
-// what a period counts from; `label_line` is the label's line, no note.
+// Whether a note after line `value` (anywhere further along its row, or wrapped onto the line under it)
+// says what a period counts from; `label_line` is the label's line, no note.
 bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
     const detail::LineBox& value_box = lines_[value].box;
     for (std::size_t note = 0; note < lines_.size(); ++note) {
@@ -733,8 +733,10 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
         const bool under = at.y > 0.6f * value_box.height && at.y < 2.0f * value_box.height &&
                            std::abs(at.x) < (value_box.length + note_box.length) / 2;
         const float gap = at.x - note_box.length / 2 - value_box.length / 2;
+        // However far along the row: a note boxed at the face's edge still says it (red team red34b L
+        // f18); a note is only the in-use words and marks, so another column's text is none.
         const bool after = std::abs(at.y) < 0.6f * value_box.height && gap > -0.3f * value_box.height &&
-                           gap < 3 * value_box.height;
+                           gap < 20 * value_box.height;
         if (!under && !after) continue;
         read_labels(lines_[note]);
         if (is_in_use_note(lines_[note].label_pass.compact)) return true;
