@@ -121,8 +121,8 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
     // One stroke after the month and nothing more ("2027年03月1") is taken for a cell's border or a rule
     // read as a 1 (dev seed 1002, face 0, lost its month that way), not for a day: a day whose views
     // are all cut after its first digit, a 1, is the case this leaves to the other frames. After a
-    // separator the stroke is a day: a month-only value does not end in "." or "/", and "2027.10. 1"
-    // (a day set a space apart) was proposed as October's last day (red team red35b D).
+    // separator it is taken for a day: "2027.10. 1" (a day set a space apart) was proposed as October's
+    // last day (red team red35b D). A month-only "2025.05." against a border is then missed instead.
     auto shows_day = [](const std::string& reading) -> std::optional<std::string> {
         auto shown = year_month_before_day(reading);
         const std::size_t n = reading.size();
