@@ -393,8 +393,9 @@ TEST_F(OcrMissClasses, ANumberBeyondAGapAfterACloseSetValueIsNoPartOfIt) {
 // Red team red35b B, C, D, H: a day set a space or two apart from its month ("2027.10. 1", "2027.10.  15",
 // "2027年10月  1日"). The value's crop ended at the gap, or the line finder cut the line there (and
 // dropped a lone "1" as no line at all), or the 1 was taken for a cell's border: every view read
-// "2027.10." and October's last day was proposed. A day may be missed, never replaced by the month's
-// end. A month-only date with other print further along its row is still read.
+// "2027.10." and October's last day was proposed; the same with the value under its label or in the
+// next cell. A day may be missed, never replaced by the month's end. A month-only date with a longer
+// field further along its row is still read.
 TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
     const int sans = font_named("Noto Sans CJK SC"), serif = font_named("AR PL UMing CN");
     struct Case {
@@ -409,6 +410,11 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         {{{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"1日", 10.5, 1}}, {2027, 10, 1}},
         {{{"布洛芬片", 0, 0}, {"EXP 2027/10/", 0, 1}, {"5", 7.2, 1}}, {2027, 10, 5}},
         {{{"布洛芬片", 0, 0}, {"有效期至 2027-10-", 0, 1}, {"21", 9.8, 1}}, {2027, 10, 21}},
+        // The value on the line under its label, or in the next cell.
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 0, 2}, {"15", 6.0, 2}}, {2027, 10, 15}},
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.   1", 0, 2}}, {2027, 10, 1}},
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027年10月", 0, 2}, {"15日", 7.5, 2}}, {2027, 10, 15}},
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 6, 1}, {"15", 11.5, 1}}, {2027, 10, 15}},
     };
     for (std::size_t face = 0; face < cases.size(); ++face)
         for (const int font : {sans, serif}) {
@@ -423,6 +429,7 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
     const std::vector<std::vector<Cell>> month_only{
         {{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"批号 241007", 16, 1}},
         {{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"批号 241007", 16, 1}},
+        {{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 0, 2}, {"批号 241007", 8, 2}},
     };
     for (std::size_t face = 0; face < month_only.size(); ++face) {
         std::string read;

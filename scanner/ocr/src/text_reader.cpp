@@ -407,6 +407,7 @@ class FrameReading {
     std::string confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
+    bool day_may_follow(const Candidate& c, int x1, int stop_x) const;
     bool print_past_line_end(const Candidate& c) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
@@ -645,21 +646,6 @@ bool ends_after_a_month(const std::string& value) {
     return (after_separator || value.ends_with("月")) && year_month_before_day(value + "1");
 }
 
-// Whether more print follows column `from` on the line within two and a half text heights, before
-// `stop_x` (the next label) and a table cell's side: a day set apart from its month ("2027.10.  15") is
-// beyond the gap at which a value's crop ends, and what was read is the date cut short, not a month-only
-// one (red team red35b B, C, H). A month-only "2025.05." is most often the line's last print.
-bool ink_follows(const cv::Mat& normalised, const std::vector<int>& cell_sides, int from, int stop_x) {
-    const int reach = std::min(stop_x, from + kTextHeight * 5 / 2);
-    for (const auto& [first, last] : ink_groups(normalised, cell_sides)) {
-        if (first < from) continue;
-        if (first >= reach) break;
-        return std::none_of(cell_sides.begin(), cell_sides.end(),
-                            [&](int side) { return side >= from - 3 && side < first; });
-    }
-    return false;
-}
-
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
 // else under the label (the next line, or the cell below in a table). Empty when none was read with
 // confidence. `picture` gets the label and its value.
@@ -705,9 +691,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, compact);
         picture = c.normalised;
         std::string value = vote(value_view(c, x0, x1), charset, label_value);
-        if (ends_after_a_month(value) && (ink_follows(c.normalised, c.cell_sides, x1, stop_x) ||
-                                          (stop_glyph == pass.glyphs.size() && print_past_line_end(c))))
-            value += kUnreadEnd;
+        if (ends_after_a_month(value) && day_may_follow(c, x1, stop_x)) value += kUnreadEnd;
         return value;
     }
     // Words after the label ("见封口": see the seal) say the value is not printed here; stray
@@ -744,14 +728,35 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
     return false;
 }
 
+constexpr int kDayGap = kTextHeight * 7 / 2;  // the widest gap before a day set apart from its month
+constexpr int kDayWidth = kTextHeight * 3;    // the widest a day is ("15日" on a line of digits)
+
+// Whether a day may be printed after a value read as a year and a month that ends at column `x1` of
+// line `c` (before `stop_x`, the next label): short print ("1", "15", "15日") starting within three and
+// a half text heights (a line of digits alone is only a digit's height tall), on the line or past its
+// end, with no table cell's side between. A day set apart from its month ("2027.10.  15", "2027年10月
+// 1日") is beyond the gap at which a value's crop ends, and what was read is the date cut short, not a
+// month-only one (red team red35b B, C, D, H). A month-only "2025.05." is most often the last print on
+// its line, or has a longer field after it.
+bool FrameReading::day_may_follow(const Candidate& c, int x1, int stop_x) const {
+    for (const auto& [first, last] : ink_groups(c.normalised, c.cell_sides)) {
+        if (first < x1) continue;
+        if (first >= stop_x) break;
+        const bool side_between = std::any_of(c.cell_sides.begin(), c.cell_sides.end(),
+                                              [&](int side) { return side >= x1 - 3 && side < first; });
+        return !side_between && first < x1 + kDayGap && std::min(last, stop_x) - first < kDayWidth;
+    }
+    return stop_x >= c.normalised.cols && print_past_line_end(c);
+}
+
 // Whether a short print (a day: "1", "15", "15日") follows the end of line `c` on its row, starting
-// within two and a half text heights: the line finder parts a line at a gap that wide and drops a lone
+// within three and a half text heights: the line finder parts a line at a gap that wide and drops a lone
 // "1" as no line at all, so "2027.10." may be a whole line with its day beyond it. Print that runs on
 // further is another field, not a day. The line's last glyph is cut out with the strip after it, so
 // that the strip's contrast is the print's, not the ground's noise stretched.
 bool FrameReading::print_past_line_end(const Candidate& c) const {
     const float length = std::max(1.0f, c.box.length), height = c.box.height;
-    const float back = 1.2f, reach = 5.0f;  // text heights
+    const float back = 1.2f, reach = 7.0f;  // text heights
     cv::Mat strip = detail::normalise_line(detail::cut_out_line(
         grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
     if (strip.empty()) return false;
@@ -762,8 +767,8 @@ bool FrameReading::print_past_line_end(const Candidate& c) const {
         if (groups[g].first > line_end) return false;  // the line's own print is not in the strip
         if (groups[g].second < line_end - kTextHeight / 2) continue;
         const auto& [first, last] = groups[g + 1];
-        const bool a_day_after = first < line_end + kTextHeight * 5 / 2 &&
-                                 last < strip.cols - kTextHeight / 2 && last - first < kTextHeight * 5 / 2;
+        const bool a_day_after =
+            first < line_end + kDayGap && last < strip.cols - kTextHeight / 2 && last - first < kDayWidth;
         return a_day_after && std::none_of(sides.begin(), sides.end(), [&](int side) {
                    return side >= groups[g].second && side < first;
                });
@@ -874,8 +879,10 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         if (cell_charset == Charset::ShelfLife &&
             (note_says_in_use(j, index) || words_before_period(compact_of(beside_value))))
             return {};
-        const std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
+        std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
         if (chosen.empty()) continue;
+        if (ends_after_a_month(chosen) && day_may_follow(other, x1, other.normalised.cols))
+            chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
                                                        std::clamp(x1, x0 + 1, other.normalised.cols));
