@@ -415,6 +415,10 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.   1", 0, 2}}, {2027, 10, 1}},
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027年10月", 0, 2}, {"15日", 7.5, 2}}, {2027, 10, 15}},
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 6, 1}, {"15", 11.5, 1}}, {2027, 10, 15}},
+        // Red team red36: a day beyond a table cell's side, far off, or with a note after it.
+        {{{"布洛芬片", 0, 0}, {"有效期至 2032/10/", 0, 1}, {"|", 9.6, 1}, {"20", 10.2, 1}}, {2032, 10, 20}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2031-08-", 0, 1}, {"1", 13.0, 1}}, {2031, 8, 1}},
+        {{{"布洛芬片", 0, 0}, {"有效期至 2031-01-", 0, 1}, {"1(见封口)", 10.5, 1}}, {2031, 1, 1}},
     };
     for (std::size_t face = 0; face < cases.size(); ++face)
         for (const int font : {sans, serif}) {
@@ -430,6 +434,10 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         {{"布洛芬片", 0, 0}, {"有效期至 2027.10.", 0, 1}, {"批号 241007", 16, 1}},
         {{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"批号 241007", 16, 1}},
         {{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 0, 2}, {"批号 241007", 8, 2}},
+        // A mark, a word or the pack's contents close after it is no day.
+        {{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"止", 10.0, 1}},
+        {{"布洛芬片", 0, 0}, {"有效期至 2027年10月", 0, 1}, {"24粒", 13.0, 1}},
+        {{"布洛芬片", 0, 0}, {"EXP 2027年10月", 0, 1}, {"OTC", 9.0, 1}},
     };
     for (std::size_t face = 0; face < month_only.size(); ++face) {
         std::string read;

@@ -402,13 +402,14 @@ class FrameReading {
         bool dotted = false;
     };
     static ValueView value_view(const Candidate& c, int x0, int x1);
-    std::string vote(const ValueView& view, Charset charset, const std::string& label_value);
+    std::string vote(const ValueView& view, Charset charset, const std::string& label_value,
+                     int* most_digits = nullptr);
     std::string read_value(std::size_t index, std::size_t h, cv::Mat& picture);
     std::string confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
-    bool day_may_follow(const Candidate& c, int x1, int stop_x) const;
-    bool print_past_line_end(const Candidate& c) const;
+    bool day_follows(const Candidate& c, int x1, int stop_x);
+    cv::Mat print_past_line_end(const Candidate& c) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -556,7 +557,8 @@ void FrameReading::read_labels(Candidate& c) {
 // sees). A date needs two readings that agree and no reading of another date: dot-matrix 5s and 6s,
 // 1s and 4s are misread alike by both models on one view, rarely on every view. Anything else gives
 // nothing: no value is better than a wrong one.
-std::string FrameReading::vote(const ValueView& view, Charset charset, const std::string& label_value) {
+std::string FrameReading::vote(const ValueView& view, Charset charset, const std::string& label_value,
+                               int* most_digits) {
     const cv::Mat& part = view.plain;
     // An inkjet value beside an offset-printed label: the line as a whole did not look dotted.
     const bool dotted = view.dotted || detail::looks_dotted(part);
@@ -582,6 +584,9 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
             other_view = detail::local_threshold(part);
         readings.push_back(compact_of(chinese_.recognise(other_view, charset).compact));
     }
+    if (most_digits)
+        for (const std::string& reading : readings)
+            *most_digits = std::max(*most_digits, count_digits(reading));
     // In order of preference: the value pass, the independent pass, the blurred one, the label pass.
     std::rotate(readings.begin(), readings.begin() + 1, readings.end());
     return vote_on_value(readings);
@@ -637,13 +642,37 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
     return stop_x;
 }
 
-// "2027.10.", "2027/10/", "2027年10月": a year and a month, and what a day would follow.
-bool ends_after_a_month(const std::string& value) {
-    const std::size_t n = value.size();
-    const bool after_separator = n >= 2 &&
-                                 (value[n - 1] == '.' || value[n - 1] == '/' || value[n - 1] == '-') &&
-                                 std::isdigit(static_cast<unsigned char>(value[n - 2]));
-    return (after_separator || value.ends_with("月")) && year_month_before_day(value + "1");
+// A value that means a month-only date with its month last ("2027.10.", "2027/10", "202710",
+// "2027年10月"; not "10/2027"): a day could follow it.
+bool month_last_value(const std::string& value) {
+    if (value.empty() || !year_month_before_day(value + "1")) return false;
+    ParseOptions options;
+    options.value_on_next_line = false;
+    const ExpiryReading reading = parse_expiry_text("有效期至:" + value, options);
+    return reading.expiry && reading.precision == ExpiryPrecision::Month;
+}
+
+// What OCR reads of a day on its own: one or two digits (a 1 or a 0 as any of its look-alikes: dot-matrix
+// "01" is read "O1"), then nothing, 日, a mark or a note ("1(见封口)", "1前使用", "1 OTC"), but no unit:
+// "24粒", "2盒", "10mg" after a month-only date are its pack's contents. Nothing read at all is a day
+// too, as a lone thin 1 often reads.
+bool reads_as_a_day(const std::string& compact) {
+    if (compact.empty()) return true;
+    const auto digit_like = [](char ch) {
+        return std::isdigit(static_cast<unsigned char>(ch)) || ch == 'l' || ch == 'I' || ch == '|' ||
+               ch == '!' || ch == ']' || ch == 'O' || ch == 'o';
+    };
+    std::size_t digits = 0;
+    while (digits < compact.size() && digit_like(compact[digits])) ++digits;
+    const bool a_real_digit =
+        std::any_of(compact.begin(), compact.begin() + static_cast<long>(digits),
+                    [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
+    if (digits == 0 || digits > 2 || (!a_real_digit && compact.size() > digits)) return false;
+    const std::string_view rest = std::string_view(compact).substr(digits);
+    for (const std::string_view unit : {"粒", "片", "盒", "支", "袋", "瓶", "丸", "包", "贴", "个",
+                                        "枚", "mg", "ml", "mL", "g",  "kg", "%",  "x",  "X",  "×"})
+        if (rest.starts_with(unit)) return false;
+    return true;
 }
 
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
@@ -690,8 +719,10 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
             });
         const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, compact);
         picture = c.normalised;
-        std::string value = vote(value_view(c, x0, x1), charset, label_value);
-        if (ends_after_a_month(value) && day_may_follow(c, x1, stop_x)) value += kUnreadEnd;
+        int most_digits = 0;
+        std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
+        if (month_last_value(value) && (most_digits >= count_digits(value) + 2 || day_follows(c, x1, stop_x)))
+            value += kUnreadEnd;
         return value;
     }
     // Words after the label ("见封口": see the seal) say the value is not printed here; stray
@@ -728,52 +759,63 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
     return false;
 }
 
-constexpr int kDayGap = kTextHeight * 7 / 2;  // the widest gap before a day set apart from its month
-constexpr int kDayWidth = kTextHeight * 3;    // the widest a day is ("15日" on a line of digits)
+constexpr int kDayGap = kTextHeight * 7;    // the widest gap before a day set apart from its month
+constexpr int kDayWidth = kTextHeight * 8;  // the widest a day with a note after it is ("1(见封口)")
 
-// Whether a day may be printed after a value read as a year and a month that ends at column `x1` of
-// line `c` (before `stop_x`, the next label): short print ("1", "15", "15日") starting within three and
-// a half text heights (a line of digits alone is only a digit's height tall), on the line or past its
-// end, with no table cell's side between. A day set apart from its month ("2027.10.  15", "2027年10月
-// 1日") is beyond the gap at which a value's crop ends, and what was read is the date cut short, not a
-// month-only one (red team red35b B, C, D, H). A month-only "2025.05." is most often the last print on
-// its line, or has a longer field after it.
-bool FrameReading::day_may_follow(const Candidate& c, int x1, int stop_x) const {
+// (A view of the value that reads two digits or more beyond a month-only reading shows a day too: "2032/10/
+// | 20" read "2032/10/120" beside "2032/10/".)
+// Whether a day is printed after a value read as a month-only date that ends at column `x1` of line `c`
+// (before `stop_x`, the next label): print starting within seven text heights (a line of digits alone is
+// only a digit's height tall), on the line or past its end, even beyond a table cell's side, that either
+// model reads as a day ("1", "15", "15日", "1(见封口)") or as nothing at all. A day set apart from its
+// month ("2027.10.  15", "2027年10月  1日", "2027/10/ | 20") is beyond the gap at which a value's crop
+// ends, and what was read is the date cut short, not a month-only one (red team red35b B, C, D, H;
+// red36). A month-only date with a mark, a word or a pack's contents after it ("2027年10月 止", "Rx",
+// "24粒") is still one.
+bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x) {
+    cv::Mat print;
     for (const auto& [first, last] : ink_groups(c.normalised, c.cell_sides)) {
         if (first < x1) continue;
         if (first >= stop_x) break;
-        const bool side_between = std::any_of(c.cell_sides.begin(), c.cell_sides.end(),
-                                              [&](int side) { return side >= x1 - 3 && side < first; });
-        return !side_between && first < x1 + kDayGap && std::min(last, stop_x) - first < kDayWidth;
+        const int end = std::min(last, stop_x);
+        if (first >= x1 + kDayGap || end - first >= kDayWidth) return false;
+        print = c.normalised.colRange(std::max(0, first - 3), std::min(c.normalised.cols, end + 3));
+        break;
     }
-    return stop_x >= c.normalised.cols && print_past_line_end(c);
+    if (print.empty() && stop_x >= c.normalised.cols) print = print_past_line_end(c);
+    if (print.empty()) return false;
+    // Either model: the Chinese one reads dot-matrix "01" as "人", the Latin one, blurred, as "01".
+    if (reads_as_a_day(chinese_.recognise(print, Charset::Any).compact)) return true;
+    if (!latin_.ready) return false;
+    cv::Mat soft;
+    cv::GaussianBlur(print, soft, cv::Size(0, 0), c.dotted ? 1.4 : 1.0);
+    return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact);
 }
 
-// Whether a short print (a day: "1", "15", "15日") follows the end of line `c` on its row, starting
-// within three and a half text heights: the line finder parts a line at a gap that wide and drops a lone
-// "1" as no line at all, so "2027.10." may be a whole line with its day beyond it. Print that runs on
-// further is another field, not a day. The line's last glyph is cut out with the strip after it, so
-// that the strip's contrast is the print's, not the ground's noise stretched.
-bool FrameReading::print_past_line_end(const Candidate& c) const {
+// Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within seven text
+// heights and ending within ten, as a picture; empty when there is none. The line finder parts a line at
+// a gap that wide and drops a lone "1" as no line at all, so "2027.10." may be a whole line with its day
+// beyond it. Print that runs on further is another field, not a day. The line's last glyph is cut out
+// with the strip after it, so that the strip's contrast is the print's, not the ground's noise stretched.
+cv::Mat FrameReading::print_past_line_end(const Candidate& c) const {
     const float length = std::max(1.0f, c.box.length), height = c.box.height;
-    const float back = 1.2f, reach = 7.0f;  // text heights
+    const float back = 1.2f, reach = 10.0f;  // text heights
     cv::Mat strip = detail::normalise_line(detail::cut_out_line(
         grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
-    if (strip.empty()) return false;
+    if (strip.empty()) return {};
     const std::vector<int> sides = detail::remove_rules(strip);
     const int line_end = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
     const std::vector<std::pair<int, int>> groups = ink_groups(strip, sides);
     for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
-        if (groups[g].first > line_end) return false;  // the line's own print is not in the strip
+        if (groups[g].first > line_end) return {};  // the line's own print is not in the strip
         if (groups[g].second < line_end - kTextHeight / 2) continue;
         const auto& [first, last] = groups[g + 1];
-        const bool a_day_after =
+        const bool short_and_near =
             first < line_end + kDayGap && last < strip.cols - kTextHeight / 2 && last - first < kDayWidth;
-        return a_day_after && std::none_of(sides.begin(), sides.end(), [&](int side) {
-                   return side >= groups[g].second && side < first;
-               });
+        if (!short_and_near) return {};
+        return strip.colRange(std::max(0, first - 3), std::min(strip.cols, last + 3)).clone();
     }
-    return false;
+    return {};
 }
 
 // The value of a label with nothing after it on its line: the cell to its right, else the line (or
@@ -879,9 +921,11 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         if (cell_charset == Charset::ShelfLife &&
             (note_says_in_use(j, index) || words_before_period(compact_of(beside_value))))
             return {};
-        std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value);
+        int most_digits = 0;
+        std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
-        if (ends_after_a_month(chosen) && day_may_follow(other, x1, other.normalised.cols))
+        if (month_last_value(chosen) &&
+            (most_digits >= count_digits(chosen) + 2 || day_follows(other, x1, other.normalised.cols)))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
