@@ -408,8 +408,8 @@ class FrameReading {
     std::string confirmed_batch(std::size_t index, std::size_t h, const std::string& as_read);
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
-    bool day_follows(const Candidate& c, int x1, int stop_x);
-    cv::Mat print_past_line_end(const Candidate& c) const;
+    bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
+    cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -652,12 +652,14 @@ bool month_last_value(const std::string& value) {
     return reading.expiry && reading.precision == ExpiryPrecision::Month;
 }
 
+bool ends_in_a_separator(const std::string& value) {
+    return !value.empty() && (value.back() == '.' || value.back() == '/' || value.back() == '-');
+}
+
 // What OCR reads of a day on its own: one or two digits (a 1 or a 0 as any of its look-alikes: dot-matrix
 // "01" is read "O1"), then nothing, 日, a mark or a note ("1(见封口)", "1前使用", "1 OTC"), but no unit:
-// "24粒", "2盒", "10mg" after a month-only date are its pack's contents. Nothing read at all is a day
-// too, as a lone thin 1 often reads.
+// "24粒", "2盒", "10mg" after a month-only date are its pack's contents.
 bool reads_as_a_day(const std::string& compact) {
-    if (compact.empty()) return true;
     const auto digit_like = [](char ch) {
         return std::isdigit(static_cast<unsigned char>(ch)) || ch == 'l' || ch == 'I' || ch == '|' ||
                ch == '!' || ch == ']' || ch == 'O' || ch == 'o';
@@ -719,9 +721,12 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
             });
         const int x1 = value_end(c.normalised, c.cell_sides, x0, stop_x, compact);
         picture = c.normalised;
+        // A view of the value that reads two digits or more beyond a month-only reading shows a day too
+        // ("2032/10/ | 20" read "2032/10/120" beside "2032/10/"); a lone 1 more may be a border's.
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
-        if (month_last_value(value) && (most_digits >= count_digits(value) + 2 || day_follows(c, x1, stop_x)))
+        if (month_last_value(value) && (most_digits >= count_digits(value) + 2 ||
+                                        day_follows(c, x1, stop_x, ends_in_a_separator(value))))
             value += kUnreadEnd;
         return value;
     }
@@ -762,42 +767,62 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
 constexpr int kDayGap = kTextHeight * 7;    // the widest gap before a day set apart from its month
 constexpr int kDayWidth = kTextHeight * 8;  // the widest a day with a note after it is ("1(见封口)")
 
-// (A view of the value that reads two digits or more beyond a month-only reading shows a day too: "2032/10/
-// | 20" read "2032/10/120" beside "2032/10/".)
 // Whether a day is printed after a value read as a month-only date that ends at column `x1` of line `c`
 // (before `stop_x`, the next label): print starting within seven text heights (a line of digits alone is
-// only a digit's height tall), on the line or past its end, even beyond a table cell's side, that either
-// model reads as a day ("1", "15", "15日", "1(见封口)") or as nothing at all. A day set apart from its
-// month ("2027.10.  15", "2027年10月  1日", "2027/10/ | 20") is beyond the gap at which a value's crop
-// ends, and what was read is the date cut short, not a month-only one (red team red35b B, C, D, H;
-// red36). A month-only date with a mark, a word or a pack's contents after it ("2027年10月 止", "Rx",
-// "24粒") is still one.
-bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x) {
+// only a digit's height tall), on the line or past its end, that either model reads as a day ("1", "15",
+// "15日", "1(见封口)"), or a mark as narrow as a 1 that neither reads at all. A day set apart from its
+// month ("2027.10.  15", "2027年10月  1日") is beyond the gap at which a value's crop ends, and what was
+// read is the date cut short, not a month-only one (red team red35b B, C, D, H; red36). A month-only date
+// with a mark, a word or a pack's contents after it ("2027年10月 止", "Rx", "24粒") is still one. Print
+// beyond a table cell's side is the next cell's, unless the value ends in a separator ("2032/10/ | 20":
+// the date goes on); a framed "2027年03月" has its frame's side after it (dev seed 1002, faces 0, 14).
+bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past_sides) {
     cv::Mat print;
+    int width = 0;
     for (const auto& [first, last] : ink_groups(c.normalised, c.cell_sides)) {
         if (first < x1) continue;
         if (first >= stop_x) break;
         const int end = std::min(last, stop_x);
-        if (first >= x1 + kDayGap || end - first >= kDayWidth) return false;
+        const bool side_between = std::any_of(c.cell_sides.begin(), c.cell_sides.end(),
+                                              [&](int side) { return side >= x1 - 3 && side < first; });
+        if ((side_between && !past_sides) || first >= x1 + kDayGap || end - first >= kDayWidth) return false;
         print = c.normalised.colRange(std::max(0, first - 3), std::min(c.normalised.cols, end + 3));
+        width = end - first;
         break;
     }
-    if (print.empty() && stop_x >= c.normalised.cols) print = print_past_line_end(c);
+    if (print.empty() && stop_x >= c.normalised.cols) {
+        print = print_past_line_end(c, past_sides);
+        width = print.cols - 6;
+    }
     if (print.empty()) return false;
+    // A lone 1: as narrow as one, about as tall as a digit; a speck of ink or dust is neither.
+    cv::Mat rows;
+    cv::reduce(cv::Mat(print < 128) / 255, rows, 1, cv::REDUCE_SUM, CV_32S);
+    int top = rows.rows, bottom = -1;
+    for (int y = 0; y < rows.rows; ++y)
+        if (rows.at<int>(y, 0) > 0) {
+            top = std::min(top, y);
+            bottom = y;
+        }
+    const bool narrow = width <= kTextHeight * 6 / 10 && bottom - top >= kTextHeight / 2;
     // Either model: the Chinese one reads dot-matrix "01" as "人", the Latin one, blurred, as "01".
-    if (reads_as_a_day(chinese_.recognise(print, Charset::Any).compact)) return true;
+    const std::string chinese = chinese_.recognise(print, Charset::Any).compact;
+    if (chinese.empty() ? narrow : reads_as_a_day(chinese)) return true;
     if (!latin_.ready) return false;
     cv::Mat soft;
     cv::GaussianBlur(print, soft, cv::Size(0, 0), c.dotted ? 1.4 : 1.0);
-    return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact);
+    const std::string latin = latin_.recognise(soft, Charset::Any).compact;
+    return latin.empty() ? narrow : reads_as_a_day(latin);
 }
 
 // Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within seven text
-// heights and ending within ten, as a picture; empty when there is none. The line finder parts a line at
-// a gap that wide and drops a lone "1" as no line at all, so "2027.10." may be a whole line with its day
-// beyond it. Print that runs on further is another field, not a day. The line's last glyph is cut out
-// with the strip after it, so that the strip's contrast is the print's, not the ground's noise stretched.
-cv::Mat FrameReading::print_past_line_end(const Candidate& c) const {
+// heights and ending within ten, as a picture with 3 columns of margin each side; empty when there is
+// none. The line finder parts a line at a gap that wide and drops a lone "1" as no line at all, so
+// "2027.10." may be a whole line with its day beyond it. Print that runs on further is another field,
+// not a day, and so is print beyond a table cell's side unless `past_sides`. The line's last glyph is cut
+// out with the strip after it, so that the strip's contrast is the print's, not the ground's noise
+// stretched.
+cv::Mat FrameReading::print_past_line_end(const Candidate& c, bool past_sides) const {
     const float length = std::max(1.0f, c.box.length), height = c.box.height;
     const float back = 1.2f, reach = 10.0f;  // text heights
     cv::Mat strip = detail::normalise_line(detail::cut_out_line(
@@ -812,8 +837,11 @@ cv::Mat FrameReading::print_past_line_end(const Candidate& c) const {
         const auto& [first, last] = groups[g + 1];
         const bool short_and_near =
             first < line_end + kDayGap && last < strip.cols - kTextHeight / 2 && last - first < kDayWidth;
-        if (!short_and_near) return {};
-        return strip.colRange(std::max(0, first - 3), std::min(strip.cols, last + 3)).clone();
+        const int value_end = groups[g].second;
+        const bool side_between = std::any_of(sides.begin(), sides.end(),
+                                              [&](int side) { return side >= value_end && side < first; });
+        if (!short_and_near || (side_between && !past_sides) || first < 3 || last + 3 > strip.cols) return {};
+        return strip.colRange(first - 3, last + 3).clone();
     }
     return {};
 }
@@ -925,7 +953,8 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
         if (month_last_value(chosen) &&
-            (most_digits >= count_digits(chosen) + 2 || day_follows(other, x1, other.normalised.cols)))
+            (most_digits >= count_digits(chosen) + 2 ||
+             day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
