@@ -120,16 +120,11 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
         meanings.push_back(cut_short(reading) ? ValueMeaning{} : meaning_of(reading));
     // One stroke after the month and nothing more ("2027年03月1") is taken for a cell's border or a rule
     // read as a 1 (dev seed 1002, face 0, lost its month that way), not for a day: a day whose views
-    // are all cut after its first digit, a 1, is the case this leaves to the other frames. After a
-    // separator it is taken for a day: "2027.10. 1" (a day set a space apart) was proposed as October's
-    // last day (red team red35b D). A month-only "2025.05." against a border is then missed instead.
+    // are all cut after its first digit, a 1, is the case this leaves to the other frames.
     auto shows_day = [](const std::string& reading) -> std::optional<std::string> {
         auto shown = year_month_before_day(reading);
-        const std::size_t n = reading.size();
-        const char last = n == 0 ? '\0' : reading[n - 1];
-        const bool after_separator =
-            n >= 2 && (reading[n - 2] == '.' || reading[n - 2] == '/' || reading[n - 2] == '-');
-        if (shown && !after_separator && (last == '1' || last == 'l' || last == 'I' || last == '|') &&
+        const char last = reading.empty() ? '\0' : reading.back();
+        if (shown && (last == '1' || last == 'l' || last == 'I' || last == '|') &&
             !year_month_before_day(reading.substr(0, reading.size() - 1)))
             return std::nullopt;
         return shown;

@@ -652,6 +652,18 @@ bool month_last_value(const std::string& value) {
     return reading.expiry && reading.precision == ExpiryPrecision::Month;
 }
 
+// Where the last of two or more ink groups of line `c` between `x0` and `x1` begins; `x1` when there is
+// only one.
+int last_group_start(const Candidate& c, int x0, int x1) {
+    int start = x1, groups = 0;
+    for (const auto& [first, last] : ink_groups(c.normalised, c.cell_sides))
+        if (last > x0 && first < x1) {
+            start = first;
+            ++groups;
+        }
+    return groups >= 2 ? start : x1;
+}
+
 bool ends_in_a_separator(const std::string& value) {
     return !value.empty() && (value.back() == '.' || value.back() == '/' || value.back() == '-');
 }
@@ -725,8 +737,13 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         // ("2032/10/ | 20" read "2032/10/120" beside "2032/10/"); a lone 1 more may be a border's.
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
-        if (month_last_value(value) && (most_digits >= count_digits(value) + 2 ||
-                                        day_follows(c, x1, stop_x, ends_in_a_separator(value))))
+        // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
+        // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
+        // as print after the month.
+        const bool separator = ends_in_a_separator(value);
+        const int after_month = separator ? last_group_start(c, x0, x1) : x1;
+        if (month_last_value(value) &&
+            (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator)))
             value += kUnreadEnd;
         return value;
     }
