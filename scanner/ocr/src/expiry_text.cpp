@@ -611,13 +611,10 @@ bool is_in_use_period(std::string_view before, std::string_view value) {
     // instruction follows the bracket (red team red35b E); "24个月（开封后请冷藏）" is all instruction.
     if (const std::optional<std::string_view> bracket = leading_bracket(clause))
         if (is_in_use_note(*bracket) || event_before_after(*bracket)) return true;
-    // "6个月，开封后", "6个月；开封后": the period's clause ends at once, and the note is the whole of the
-    // next one (red team red35b E8, E9); an instruction there ("，开封后请尽快使用") says nothing of the
-    // period.
-    const bool nothing_in_clause = std::none_of(clause.begin(), clause.end(), [](char c) {
-        return is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80;
-    });
-    if (!nothing_in_clause || end >= value.size()) return false;
+    // "6个月，开封后", "6个月 冷藏；开封后": the note is the whole of the next clause (red team red35b
+    // E8, E9; red36b: after a storage word); an instruction there ("，开封后请尽快使用") says nothing of
+    // the period.
+    if (end >= value.size()) return false;
     std::size_t next_from = end + mark;
     while (next_from < value.size() && value[next_from] == ' ') ++next_from;
     const std::string_view next_clause =

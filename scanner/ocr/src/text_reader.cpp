@@ -669,20 +669,31 @@ bool ends_in_a_separator(const std::string& value) {
 }
 
 // What OCR reads of a day on its own: one or two digits (a 1 or a 0 as any of its look-alikes: dot-matrix
-// "01" is read "O1"), then nothing, 日, a mark or a note ("1(见封口)", "1前使用", "1 OTC"), but no unit:
-// "24粒", "2盒", "10mg" after a month-only date are its pack's contents.
-bool reads_as_a_day(const std::string& compact) {
+// "01" is read "O1"), after a mark or not ("/18", "- 08"), then nothing, 日, a mark or a note ("1(见封口)",
+// "1前使用", "1 OTC"), but no unit and no decimals: "24粒", "2盒", "10mg", "0.5g" after a month-only date
+// are its pack's contents. `bare`: the digits and nothing more (what the Latin model, which has no Chinese
+// characters, says is a day).
+bool reads_as_a_day(const std::string& compact, bool bare = false) {
     const auto digit_like = [](char ch) {
         return std::isdigit(static_cast<unsigned char>(ch)) || ch == 'l' || ch == 'I' || ch == '|' ||
                ch == '!' || ch == ']' || ch == 'O' || ch == 'o';
     };
-    std::size_t digits = 0;
+    std::size_t from = 0;
+    while (from < compact.size() &&
+           std::string_view("/-.*#_~:").find(compact[from]) != std::string_view::npos)
+        ++from;
+    std::size_t digits = from;
     while (digits < compact.size() && digit_like(compact[digits])) ++digits;
     const bool a_real_digit =
-        std::any_of(compact.begin(), compact.begin() + static_cast<long>(digits),
+        std::any_of(compact.begin() + static_cast<long>(from), compact.begin() + static_cast<long>(digits),
                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-    if (digits == 0 || digits > 2 || (!a_real_digit && compact.size() > digits)) return false;
+    const std::size_t count = digits - from;
+    if (count == 0 || count > 2 || (!a_real_digit && compact.size() > digits)) return false;
     const std::string_view rest = std::string_view(compact).substr(digits);
+    if (bare) return rest.empty();
+    if (rest.size() >= 2 && (rest[0] == '.' || rest[0] == ',') &&
+        std::isdigit(static_cast<unsigned char>(rest[1])))
+        return false;
     for (const std::string_view unit : {"粒", "片", "盒", "支", "袋", "瓶", "丸", "包", "贴", "个",
                                         "枚", "mg", "ml", "mL", "g",  "kg", "%",  "x",  "X",  "×"})
         if (rest.starts_with(unit)) return false;
@@ -781,13 +792,13 @@ bool FrameReading::note_says_in_use(std::size_t value, std::size_t label_line) {
     return false;
 }
 
-constexpr int kDayGap = kTextHeight * 7;    // the widest gap before a day set apart from its month
+constexpr int kDayGap = kTextHeight * 8;    // the widest gap before a day set apart from its month
 constexpr int kDayWidth = kTextHeight * 8;  // the widest a day with a note after it is ("1(见封口)")
 
 // Whether a day is printed after a value read as a month-only date that ends at column `x1` of line `c`
-// (before `stop_x`, the next label): print starting within seven text heights (a line of digits alone is
-// only a digit's height tall), on the line or past its end, that either model reads as a day ("1", "15",
-// "15日", "1(见封口)"), or a mark as narrow as a 1 that neither reads at all. A day set apart from its
+// (before `stop_x`, the next label): print starting within eight text heights (a line of digits alone is
+// only a digit's height tall), on the line or past its end, that reads as a day ("1", "15", "15日",
+// "1(见封口)"), or a mark as narrow as a 1 that reads as nothing. A day set apart from its
 // month ("2027.10.  15", "2027年10月  1日") is beyond the gap at which a value's crop ends, and what was
 // read is the date cut short, not a month-only one (red team red35b B, C, D, H; red36). A month-only date
 // with a mark, a word or a pack's contents after it ("2027年10月 止", "Rx", "24粒") is still one. Print
@@ -822,17 +833,18 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
             bottom = y;
         }
     const bool narrow = width <= kTextHeight * 6 / 10 && bottom - top >= kTextHeight / 2;
-    // Either model: the Chinese one reads dot-matrix "01" as "人", the Latin one, blurred, as "01".
     const std::string chinese = chinese_.recognise(print, Charset::Any).compact;
-    if (chinese.empty() ? narrow : reads_as_a_day(chinese)) return true;
-    if (!latin_.ready) return false;
+    if (chinese.empty()) return narrow;
+    if (reads_as_a_day(chinese)) return true;
+    // Dot-matrix print: the Chinese model reads "01" as "人", the Latin one, blurred, as "01". It reads a
+    // unit (片, 盒) as Latin letters, so only its bare digits count.
+    if (!(c.dotted || detail::looks_dotted(print)) || !latin_.ready) return false;
     cv::Mat soft;
-    cv::GaussianBlur(print, soft, cv::Size(0, 0), c.dotted ? 1.4 : 1.0);
-    const std::string latin = latin_.recognise(soft, Charset::Any).compact;
-    return latin.empty() ? narrow : reads_as_a_day(latin);
+    cv::GaussianBlur(print, soft, cv::Size(0, 0), 1.4);
+    return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact, true);
 }
 
-// Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within seven text
+// Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within eight text
 // heights and ending within ten, as a picture with 3 columns of margin each side; empty when there is
 // none. The line finder parts a line at a gap that wide and drops a lone "1" as no line at all, so
 // "2027.10." may be a whole line with its day beyond it. Print that runs on further is another field,
