@@ -410,6 +410,7 @@ class FrameReading {
     bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
+    bool cut_through_print(const Candidate& c) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -819,6 +820,7 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
         break;
     }
     if (print.empty() && stop_x >= c.normalised.cols) {
+        if (cut_through_print(c)) return true;
         print = print_past_line_end(c, past_sides);
         width = print.cols - 6;
     }
@@ -842,6 +844,27 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
     cv::Mat soft;
     cv::GaussianBlur(print, soft, cv::Size(0, 0), 1.4);
     return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact, true);
+}
+
+// Whether line `c` was cut through its print: ink in its crop's last columns, where the cutter leaves a
+// margin of ground after the last glyph, and in the frame that print runs on by a digit's width or more
+// past the line's end. The value may go on beyond ("202501" of "20250125" on an embossed face whose
+// line ended in the 2: dev seed 1001, face 8). Either alone is common enough: a crop cut tight at a
+// table cell's side, a line box a little short.
+bool FrameReading::cut_through_print(const Candidate& c) const {
+    const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised, c.cell_sides);
+    if (groups.empty() || groups.back().second < c.normalised.cols - 2) return false;
+    const float length = std::max(1.0f, c.box.length), height = c.box.height;
+    const float back = 1.2f, reach = 2.0f;  // text heights
+    cv::Mat strip = detail::normalise_line(detail::cut_out_line(
+        grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
+    if (strip.empty()) return false;
+    const std::vector<int> sides = detail::remove_rules(strip);
+    const int line_end = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
+    for (const auto& [first, last] : ink_groups(strip, sides))
+        if (first <= line_end && last >= line_end - kTextHeight / 2)
+            return last >= line_end + kTextHeight * 4 / 10;
+    return false;
 }
 
 // Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within eight text
