@@ -409,6 +409,14 @@ class FrameReading {
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
+    // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
+    struct LineEnd {
+        cv::Mat strip;
+        std::vector<int> sides;                   // table cells' sides in it
+        std::vector<std::pair<int, int>> groups;  // its groups of print
+        int at = 0;                               // the column where the line ended
+    };
+    LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
     bool cut_through_print(const Candidate& c) const;
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
@@ -846,6 +854,21 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
     return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact, true);
 }
 
+// The strip starts 1.2 text heights before the line's end, so that its last glyph is in it and the
+// strip's contrast is the print's, not the ground's noise stretched, and reaches `reach` text heights on.
+FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float reach) const {
+    const float length = std::max(1.0f, c.box.length), height = c.box.height;
+    const float back = 1.2f;  // text heights
+    LineEnd end;
+    end.strip = detail::normalise_line(detail::cut_out_line(
+        grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
+    if (end.strip.empty()) return end;
+    end.sides = detail::remove_rules(end.strip);
+    end.groups = ink_groups(end.strip, end.sides);
+    end.at = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
+    return end;
+}
+
 // Whether line `c` was cut through its print: ink in its crop's last columns, where the cutter leaves a
 // margin of ground after the last glyph, and in the frame that print runs on by a digit's width or more
 // past the line's end. The value may go on beyond ("202501" of "20250125" on an embossed face whose
@@ -854,46 +877,33 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
 bool FrameReading::cut_through_print(const Candidate& c) const {
     const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised, c.cell_sides);
     if (groups.empty() || groups.back().second < c.normalised.cols - 2) return false;
-    const float length = std::max(1.0f, c.box.length), height = c.box.height;
-    const float back = 1.2f, reach = 2.0f;  // text heights
-    cv::Mat strip = detail::normalise_line(detail::cut_out_line(
-        grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
-    if (strip.empty()) return false;
-    const std::vector<int> sides = detail::remove_rules(strip);
-    const int line_end = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
-    for (const auto& [first, last] : ink_groups(strip, sides))
-        if (first <= line_end && last >= line_end - kTextHeight / 2)
-            return last >= line_end + kTextHeight * 4 / 10;
+    // Two text heights on: a longer strip's contrast and groups are a further field's too.
+    const LineEnd end = line_end_strip(c, 2.0f);
+    for (const auto& [first, last] : end.groups)
+        if (first <= end.at && last >= end.at - kTextHeight / 2) return last >= end.at + kTextHeight * 4 / 10;
     return false;
 }
 
-// Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within eight text
-// heights and ending within ten, as a picture with 3 columns of margin each side; empty when there is
-// none. The line finder parts a line at a gap that wide and drops a lone "1" as no line at all, so
-// "2027.10." may be a whole line with its day beyond it. Print that runs on further is another field,
-// not a day, and so is print beyond a table cell's side unless `past_sides`. The line's last glyph is cut
-// out with the strip after it, so that the strip's contrast is the print's, not the ground's noise
-// stretched.
+// Print after the end of line `c` on its row (a day: "1", "15", "15日"), starting within eight text heights
+// and ending within ten, as a picture with 3 columns of margin each side; empty when there is none. The
+// line finder parts a line at a gap that wide and drops a lone "1" as no line at all, so "2027.10." may be
+// a whole line with its day beyond it. Print that runs on further is another field, not a day, and so is
+// print beyond a table cell's side unless `past_sides`.
 cv::Mat FrameReading::print_past_line_end(const Candidate& c, bool past_sides) const {
-    const float length = std::max(1.0f, c.box.length), height = c.box.height;
-    const float back = 1.2f, reach = 10.0f;  // text heights
-    cv::Mat strip = detail::normalise_line(detail::cut_out_line(
-        grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
-    if (strip.empty()) return {};
-    const std::vector<int> sides = detail::remove_rules(strip);
-    const int line_end = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
-    const std::vector<std::pair<int, int>> groups = ink_groups(strip, sides);
+    const LineEnd end = line_end_strip(c, 10.0f);
+    const std::vector<std::pair<int, int>>& groups = end.groups;
     for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
-        if (groups[g].first > line_end) return {};  // the line's own print is not in the strip
-        if (groups[g].second < line_end - kTextHeight / 2) continue;
+        if (groups[g].first > end.at) return {};  // the line's own print is not in the strip
+        if (groups[g].second < end.at - kTextHeight / 2) continue;
         const auto& [first, last] = groups[g + 1];
         const bool short_and_near =
-            first < line_end + kDayGap && last < strip.cols - kTextHeight / 2 && last - first < kDayWidth;
+            first < end.at + kDayGap && last < end.strip.cols - kTextHeight / 2 && last - first < kDayWidth;
         const int value_end = groups[g].second;
-        const bool side_between = std::any_of(sides.begin(), sides.end(),
+        const bool side_between = std::any_of(end.sides.begin(), end.sides.end(),
                                               [&](int side) { return side >= value_end && side < first; });
-        if (!short_and_near || (side_between && !past_sides) || first < 3 || last + 3 > strip.cols) return {};
-        return strip.colRange(first - 3, last + 3).clone();
+        if (!short_and_near || (side_between && !past_sides) || first < 3 || last + 3 > end.strip.cols)
+            return {};
+        return end.strip.colRange(first - 3, last + 3).clone();
     }
     return {};
 }
