@@ -328,6 +328,21 @@ TEST_F(OcrMissClasses, PrintedExpiryHardToReadBesideEasyProductionAndShelfLife) 
     }
 }
 
+// A printed face in the middle of a 1920×1080 frame, rolled `roll` degrees, as a grey frame; each frame
+// the face moves a pixel or two, as a held box does.
+cv::Mat held_in_frame(const cv::Mat& face, double roll, int frame_number) {
+    cv::Mat placed = cv::getRotationMatrix2D(
+        cv::Point2f(static_cast<float>(face.cols) / 2, static_cast<float>(face.rows) / 2), roll, 1.0);
+    placed.at<double>(0, 2) += (1920 - face.cols) / 2.0 + frame_number % 3;
+    placed.at<double>(1, 2) += (1080 - face.rows) / 2.0 + frame_number % 2;
+    cv::Mat frame(1080, 1920, CV_8UC3, cv::Scalar(90, 100, 110));
+    cv::warpAffine(face, frame, placed, frame.size(), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
+    cv::GaussianBlur(frame, frame, cv::Size(0, 0), 0.8);
+    cv::Mat grey;
+    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
+    return grey;
+}
+
 // Printed cells of a field block, each at (x, row) in text heights from the block's top left.
 struct Cell {
     std::string text;
@@ -354,16 +369,7 @@ cv::Mat printed_cells(const std::vector<Cell>& cells, int font, int frame_number
                           cv::Scalar(40, 35, 30), cv::FILLED);
         }
     }
-    cv::Mat placed = cv::getRotationMatrix2D(
-        cv::Point2f(static_cast<float>(face.cols) / 2, static_cast<float>(face.rows) / 2), 4, 1.0);
-    placed.at<double>(0, 2) += (1920 - face.cols) / 2.0 + frame_number % 3;
-    placed.at<double>(1, 2) += (1080 - face.rows) / 2.0 + frame_number % 2;
-    cv::Mat frame(1080, 1920, CV_8UC3, cv::Scalar(90, 100, 110));
-    cv::warpAffine(face, frame, placed, frame.size(), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
-    cv::GaussianBlur(frame, frame, cv::Size(0, 0), 0.8);
-    cv::Mat grey;
-    cv::cvtColor(frame, grey, cv::COLOR_BGR2GRAY);
-    return grey;
+    return held_in_frame(face, 4, frame_number);
 }
 
 // What ExpiryOcr proposes for the printed cells over four frames, if anything.
@@ -451,6 +457,77 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         ASSERT_TRUE(proposal) << "month-only face " << face << " from {" << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 10, 31})) << "month-only face " << face;
     }
+}
+
+// A ruled table of label | value rows, dark print and thin grey rules on a light face in the middle of a
+// 1920×1080 frame, rolled 1°; each frame the face moves a pixel or two. `tight`: the value column only as
+// wide as its widest value, its right side close after the print.
+cv::Mat ruled_table(const std::vector<std::pair<std::string, std::string>>& rows, int font, int frame_number,
+                    bool tight) {
+    constexpr int kPx = 34, kRow = 48, kLabelWidth = 160;
+    const test::ocr::LabelFont& face_font = fonts().at(static_cast<std::size_t>(font));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(face_font.file, face_font.face_index);
+    int value_width = 220;
+    if (tight) {
+        value_width = 0;
+        for (const auto& row : rows) {
+            int baseline = 0;
+            value_width = std::max(value_width, type->getTextSize(row.second, kPx, -1, &baseline).width + 14);
+        }
+    }
+    cv::Mat face(kRow * static_cast<int>(rows.size()) + 160, 900, CV_8UC3, cv::Scalar(232, 240, 236));
+    const cv::Point top_left(40, 80);
+    const cv::Scalar rule(70, 70, 70), ink(30, 30, 30);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const int y = top_left.y + kRow * static_cast<int>(r);
+        type->putText(face, rows[r].first, {top_left.x + 8, y + 6}, kPx, ink, -1, cv::LINE_AA, false);
+        type->putText(face, rows[r].second, {top_left.x + kLabelWidth + 10, y + 6}, kPx, ink, -1, cv::LINE_AA,
+                      false);
+    }
+    const int bottom = top_left.y + kRow * static_cast<int>(rows.size());
+    for (int y = top_left.y; y <= bottom; y += kRow)
+        cv::line(face, {top_left.x, y}, {top_left.x + kLabelWidth + value_width, y}, rule, 1, cv::LINE_AA);
+    for (const int x : {0, kLabelWidth, kLabelWidth + value_width})
+        cv::line(face, {top_left.x + x, top_left.y}, {top_left.x + x, bottom}, rule, 1, cv::LINE_AA);
+    return held_in_frame(face, 1, frame_number);
+}
+
+// Red team red37: a month-only date in an ordinary ruled table ("EXP | 202910" over 产品批号 and 生产日期).
+// The table's rules above and below the value run on to its crop's end and far past its line's, which
+// the check for a line cut through its print (AValueWhoseLineWasCutThroughItsPrintIsNoMonthOnlyDate)
+// took for print running on: 9 of 14 such dates were withheld. In a closed table whose value column is no
+// wider than the value, its last digit stands at the crop's end too. Only a glyph's ink counts.
+TEST_F(OcrMissClasses, AMonthOnlyDateInARuledTableIsRead) {
+    const std::vector<std::pair<std::string, scanner::Date>> values{{"202910", {2029, 10, 31}},
+                                                                    {"2027/07", {2027, 7, 31}},
+                                                                    {"2030-12", {2030, 12, 31}},
+                                                                    {"2028.05", {2028, 5, 31}},
+                                                                    {"2028.11", {2028, 11, 30}}};
+    for (const bool tight : {false, true})
+        for (const auto& [value, month_end] : values) {
+            // "2027/07" close before a cell's side is not read at all yet (an older weakness, not this one).
+            if (tight && value == "2027/07") continue;
+            // A tight column holds short values under the date, so that the date is its widest.
+            const std::vector<std::pair<std::string, std::string>> rows{
+                {"EXP", value},
+                {"产品批号", tight ? "K0412" : "B865102643"},
+                {"生产日期", tight ? "—" : "20251115"}};
+            ocr().start_pack();
+            std::optional<scanner::ocr::ExpiryOcrProposal> proposal;
+            std::string read;
+            for (int frame_number = 0; frame_number < 4 && !proposal; ++frame_number) {
+                const cv::Mat grey = ruled_table(rows, font_named("Noto Sans CJK SC"), frame_number, tight);
+                const auto outcome =
+                    ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+                read = outcome.lines.joined();
+                proposal = outcome.proposal;
+            }
+            EXPECT_TRUE(proposal) << value << (tight ? " in a tight column" : "") << " from {" << read << "}";
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, month_end) << value;
+            }
+        }
 }
 
 // Red team red32c F1 and F4: a row of two labels over one value. The value lies under the production

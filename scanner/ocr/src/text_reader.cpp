@@ -412,9 +412,8 @@ class FrameReading {
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
-        std::vector<int> sides;                   // table cells' sides in it
-        std::vector<std::pair<int, int>> groups;  // its groups of print
-        int at = 0;                               // the column where the line ended
+        std::vector<int> sides;  // table cells' sides in it
+        int at = 0;              // the column where the line ended
     };
     LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
@@ -864,23 +863,43 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
         grey_, c.box, kTextHeight, region_, 1 - back * height / length, 1 + reach * height / length));
     if (end.strip.empty()) return end;
     end.sides = detail::remove_rules(end.strip);
-    end.groups = ink_groups(end.strip, end.sides);
     end.at = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
     return end;
 }
 
-// Whether line `c` was cut through its print: ink in its crop's last columns, where the cutter leaves a
-// margin of ground after the last glyph, and in the frame that print runs on by a digit's width or more
-// past the line's end. The value may go on beyond ("202501" of "20250125" on an embossed face whose
-// line ended in the 2: dev seed 1001, face 8). Either alone is common enough: a crop cut tight at a
-// table cell's side, a line box a little short.
+namespace {
+
+// Whether columns [from, to) of a normalised line hold part of a glyph: ink a quarter of a text height
+// tall in one column or more. A rule's or a frame's edge is a few rows.
+bool glyph_ink_in(const cv::Mat& line, int from, int to) {
+    from = std::max(0, from);
+    to = std::min(line.cols, to);
+    if (from >= to) return false;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    double most = 0;
+    cv::minMaxLoc(columns, nullptr, &most);
+    return most >= kTextHeight / 4;
+}
+
+}  // namespace
+
+// Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
+// leaves a margin of ground after the last glyph, and in the frame that print running on by a digit's
+// width or more past the line's end. The value may go on beyond ("202501" of "20250125" on an embossed
+// face whose line ended in the 2: dev seed 1001, face 8). Either alone is common enough: a crop cut tight
+// at a table cell's side, a line box a little short. Only glyphs count: a table's rules above and below
+// a value run on to its crop's end and far past its line's (red team red37: month-only dates in ordinary
+// tables were withheld).
 bool FrameReading::cut_through_print(const Candidate& c) const {
-    const std::vector<std::pair<int, int>> groups = ink_groups(c.normalised, c.cell_sides);
-    if (groups.empty() || groups.back().second < c.normalised.cols - 2) return false;
+    if (!glyph_ink_in(c.normalised, c.normalised.cols - 3, c.normalised.cols)) return false;
     // Two text heights on: a longer strip's contrast and groups are a further field's too.
     const LineEnd end = line_end_strip(c, 2.0f);
-    for (const auto& [first, last] : end.groups)
-        if (first <= end.at && last >= end.at - kTextHeight / 2) return last >= end.at + kTextHeight * 4 / 10;
+    if (end.strip.empty()) return false;
+    for (const auto& [first, last] : ink_groups(end.strip, end.sides))
+        if (first <= end.at && last >= end.at - kTextHeight / 2)
+            return last >= end.at + kTextHeight * 4 / 10 &&
+                   glyph_ink_in(end.strip, end.at + kTextHeight / 5, end.at + kTextHeight * 6 / 10);
     return false;
 }
 
@@ -891,7 +910,7 @@ bool FrameReading::cut_through_print(const Candidate& c) const {
 // print beyond a table cell's side unless `past_sides`.
 cv::Mat FrameReading::print_past_line_end(const Candidate& c, bool past_sides) const {
     const LineEnd end = line_end_strip(c, 10.0f);
-    const std::vector<std::pair<int, int>>& groups = end.groups;
+    const std::vector<std::pair<int, int>> groups = ink_groups(end.strip, end.sides);
     for (std::size_t g = 0; g + 1 < groups.size(); ++g) {
         if (groups[g].first > end.at) return {};  // the line's own print is not in the strip
         if (groups[g].second < end.at - kTextHeight / 2) continue;
