@@ -121,6 +121,13 @@ TEST(ValueVote, AMonthReadingIsContradictedByAViewShowingADayAfterIt) {
     EXPECT_EQ(vote_on_value({"2027年03月", "2027年03月", "", "2027年03月1"}), "");
     EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.1", ""}), "2025.05");
     EXPECT_EQ(vote_on_value({"2025.05", "2025.05", "2025.05.11", ""}), "2025.05.?");
+    // A slash or a dash after the month says the date goes on, however many views end there (red team
+    // red37: "2027/05/" with its day wrapped onto the next line).
+    EXPECT_EQ(vote_on_value({"2027/05/", "2027/05", "2027/05", ""}), "2027.05.?");
+    EXPECT_EQ(vote_on_value({"2029-05-", "2029-05-", "", ""}), "2029.05.?");
+    // A day cut short after its first digit agrees with nothing, not even with itself.
+    EXPECT_EQ(vote_on_value({"2027.08.2.", "2027.08.2.", "", ""}), "2027.08.?");
+    EXPECT_EQ(vote_on_value({"2027.08.22", "2027.08.22", "2027.08.2.", ""}), "2027.08.?");
     // No view shows a day: a month-only date is a month-only date.
     EXPECT_EQ(vote_on_value({"2025.05", "2025.05.", "", "2025.05"}), "2025.05");
     EXPECT_EQ(vote_on_value({"24个月", "24个月", ""}), "24个月");

@@ -202,6 +202,31 @@ TEST(ExpiryText, ADateReadUpToItsMonthWithAnUnreadDayGivesNoDate) {
     EXPECT_FALSE(production.day_unread);
 }
 
+// A thumb or a glare over a printed day leaves a date that parses: red team red37 had "2027.08.22" read
+// "2027.08.2." (the 2nd) and "2027/05/" with its day wrapped onto the next line read as May's end.
+TEST(ExpiryText, ADayOrADateCutShortIsNoDate) {
+    for (const char* text :
+         {"有效期至:2027.08.2", "EXP:2027.08.2.", "有效期至：2028年12月2", "有效期至2028年02月3月",
+          "EXP 2030/11/7", "有效期至:2027/05/", "有效期至:2029-05-", "EXP:2029/05-"}) {
+        const auto reading = parse_expiry_text(text);
+        EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
+                                     << reading.expiry->month << "-" << reading.expiry->day;
+    }
+    // A day printed as one digit with its month ("2026.3.6", "2028年12月2日"), a two-digit day, and a
+    // month-only date closed by a full stop are dates.
+    EXPECT_EQ(parse_expiry_text("有效期至2026.3.6").expiry, (Date{2026, 3, 6}));
+    EXPECT_EQ(parse_expiry_text("有效期至2028年12月2日").expiry, (Date{2028, 12, 2}));
+    EXPECT_EQ(parse_expiry_text("有效期至2028年2月2").expiry, (Date{2028, 2, 2}));
+    EXPECT_EQ(parse_expiry_text("有效期至2027.08.22").expiry, (Date{2027, 8, 22}));
+    EXPECT_EQ(parse_expiry_text("有效期至2027.08.").expiry, (Date{2027, 8, 31}));
+    using medkiosk::scanner::ocr::day_cut_short;
+    EXPECT_TRUE(day_cut_short("2027年03月1"));
+    EXPECT_TRUE(day_cut_short("２０２７．０８．２"));
+    EXPECT_FALSE(day_cut_short("2027年03月1日"));
+    EXPECT_FALSE(day_cut_short("2027.3.1"));
+    EXPECT_FALSE(day_cut_short("2027.03.15"));
+}
+
 TEST(ExpiryText, DigitsAfterTheMonthShowAPrintedDay) {
     using medkiosk::scanner::ocr::year_month_before_day;
     EXPECT_EQ(year_month_before_day("2025.05.3"), "2025.05.");

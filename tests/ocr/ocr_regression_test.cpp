@@ -351,38 +351,44 @@ struct Cell {
     double underline = 0;  // a 3-pixel fill-in line this many text heights long, right under the print
 };
 
-// The cells in dark print on a light face in the middle of a 1920×1080 frame, rolled 4°; each frame
-// the face moves a pixel or two, as a held box does.
-cv::Mat printed_cells(const std::vector<Cell>& cells, int font, int frame_number, double row_pitch = 1.8) {
-    constexpr int kPx = 30;
+constexpr int kCellPx = 30;  // the printed cells' text height
+
+// The cells in dark print on a light face, before it is held up to the camera.
+cv::Mat printed_face(const std::vector<Cell>& cells, int font, double row_pitch = 1.8) {
     const test::ocr::LabelFont& face_font = fonts().at(static_cast<std::size_t>(font));
     auto type = cv::freetype::createFreeType2();
     type->loadFontData(face_font.file, face_font.face_index);
-    cv::Mat face(12 * kPx, 30 * kPx, CV_8UC3, cv::Scalar(228, 236, 240));
+    cv::Mat face(12 * kCellPx, 30 * kCellPx, CV_8UC3, cv::Scalar(228, 236, 240));
     for (const Cell& cell : cells) {
-        const cv::Point origin(static_cast<int>((1.5 + cell.x) * kPx),
-                               static_cast<int>((2.5 + row_pitch * cell.row) * kPx));
-        type->putText(face, cell.text, origin, kPx, cv::Scalar(40, 35, 30), -1, cv::LINE_AA, false);
+        const cv::Point origin(static_cast<int>((1.5 + cell.x) * kCellPx),
+                               static_cast<int>((2.5 + row_pitch * cell.row) * kCellPx));
+        type->putText(face, cell.text, origin, kCellPx, cv::Scalar(40, 35, 30), -1, cv::LINE_AA, false);
         if (cell.underline > 0) {
-            const int base = origin.y + kPx;
-            cv::rectangle(face, cv::Rect(origin.x, base, static_cast<int>(cell.underline * kPx), 3),
+            const int base = origin.y + kCellPx;
+            cv::rectangle(face, cv::Rect(origin.x, base, static_cast<int>(cell.underline * kCellPx), 3),
                           cv::Scalar(40, 35, 30), cv::FILLED);
         }
     }
-    return held_in_frame(face, 4, frame_number);
+    return face;
 }
 
-// What ExpiryOcr proposes for the printed cells over four frames, if anything.
-std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for(const std::vector<Cell>& cells, int font,
-                                                            std::string& read, double row_pitch = 1.8) {
+// What ExpiryOcr proposes for a face held up over four frames (in the middle of a 1920×1080 frame, rolled
+// 4°, moving a pixel or two each frame, as a held box does), if anything.
+std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for_face(const cv::Mat& face, std::string& read) {
     ocr().start_pack();
     for (int frame_number = 0; frame_number < 4; ++frame_number) {
-        const cv::Mat grey = printed_cells(cells, font, frame_number, row_pitch);
+        const cv::Mat grey = held_in_frame(face, 4, frame_number);
         const auto outcome = ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
         read = outcome.lines.joined();
         if (outcome.proposal) return outcome.proposal;
     }
     return std::nullopt;
+}
+
+// What ExpiryOcr proposes for the printed cells over four frames, if anything.
+std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for(const std::vector<Cell>& cells, int font,
+                                                            std::string& read, double row_pitch = 1.8) {
+    return proposal_for_face(printed_face(cells, font, row_pitch), read);
 }
 
 // Printed cells and the date they print.
@@ -436,6 +442,11 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.   1", 0, 2}}, {2027, 10, 1}},
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027年10月", 0, 2}, {"15日", 7.5, 2}}, {2027, 10, 15}},
         {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"2027.10.", 6, 1}, {"15", 11.5, 1}}, {2027, 10, 15}},
+        // Red team red37: the day wrapped onto the row under the value's end, close under it or a row
+        // apart.
+        {{{"布洛芬片", 0, 0}, {"有效期至 2028.06.", 0, 1}, {"10", 7.6, 2}, {"批号 241007", 0, 3}},
+         {2028, 6, 10}},
+        {{{"布洛芬片", 0, 0}, {"EXP 2027/05/", 0, 1}, {"16", 5.0, 2}}, {2027, 5, 16}},
         // Red team red36: a day beyond a table cell's side, far off, or with a note after it.
         {{{"布洛芬片", 0, 0}, {"有效期至 2032/10/", 0, 1}, {"|", 9.6, 1}, {"20", 10.2, 1}}, {2032, 10, 20}},
         {{{"布洛芬片", 0, 0}, {"有效期至 2031-08-", 0, 1}, {"1", 13.0, 1}}, {2031, 8, 1}},
@@ -456,6 +467,110 @@ TEST_F(OcrMissClasses, ADaySetApartFromItsMonthIsNeverTakenForAMonthOnlyDate) {
         const auto proposal = proposal_for(month_only[face], font_named("Noto Sans CJK SC"), read);
         ASSERT_TRUE(proposal) << "month-only face " << face << " from {" << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 10, 31})) << "month-only face " << face;
+    }
+}
+
+// Where the ink of one printed cell lies on its face.
+cv::Rect ink_of(const Cell& cell, int font) {
+    cv::Mat grey;
+    cv::cvtColor(printed_face({cell}, font), grey, cv::COLOR_BGR2GRAY);
+    std::vector<cv::Point> ink;
+    cv::findNonZero(grey < 128, ink);
+    return cv::boundingRect(ink);
+}
+
+// What hides a date's day on a held box.
+enum class Cover { Thumb, Glare, Sticker };
+
+// `cover` laid over the face from column `from` on, across the print in rows `rows`.
+void lay_over(cv::Mat& face, Cover cover, int from, cv::Range rows) {
+    const int mid = (rows.start + rows.end) / 2;
+    if (cover == Cover::Thumb) {
+        // A thumb from the right, its tip at `from`: skin, a little shaded, with a soft edge.
+        cv::Mat mask = cv::Mat::zeros(face.size(), CV_8U);
+        const cv::Size axes(static_cast<int>(2.6 * kCellPx), static_cast<int>(0.95 * kCellPx));
+        cv::ellipse(mask, cv::Point(from + axes.width, mid + kCellPx / 5), axes, -4, 0, 360, cv::Scalar(255),
+                    cv::FILLED);
+        cv::GaussianBlur(mask, mask, cv::Size(0, 0), 1.2);
+        for (int y = 0; y < face.rows; ++y)
+            for (int x = 0; x < face.cols; ++x) {
+                const double w = mask.at<std::uint8_t>(y, x) / 255.0;
+                const double shade = 1.0 - 0.12 * std::abs(y - mid - kCellPx / 5) / axes.height;
+                const cv::Vec3d skin(150 * shade, 172 * shade, 214 * shade);
+                cv::Vec3b& pixel = face.at<cv::Vec3b>(y, x);
+                for (int ch = 0; ch < 3; ++ch)
+                    pixel[ch] = cv::saturate_cast<std::uint8_t>((1 - w) * pixel[ch] + w * skin[ch]);
+            }
+    } else if (cover == Cover::Glare) {
+        // A lamp's reflection centred on the day: the print there washed out to white.
+        const cv::Point2d centre(from + 0.9 * kCellPx, mid);
+        const double sigma = 0.55 * kCellPx;
+        for (int y = 0; y < face.rows; ++y)
+            for (int x = 0; x < face.cols; ++x) {
+                const double d2 = (x - centre.x) * (x - centre.x) + (y - centre.y) * (y - centre.y);
+                const double w = std::min(1.0, 1.6 * std::exp(-d2 / (2 * sigma * sigma)));
+                cv::Vec3b& pixel = face.at<cv::Vec3b>(y, x);
+                for (int ch = 0; ch < 3; ++ch)
+                    pixel[ch] = cv::saturate_cast<std::uint8_t>(pixel[ch] + (255 - pixel[ch]) * w);
+            }
+    } else {
+        // A blank price sticker, its shadow a little below and to the right.
+        const cv::Rect sticker(from, mid - kCellPx * 4 / 5, kCellPx * 5 / 2, kCellPx * 8 / 5);
+        cv::rectangle(face, sticker + cv::Point(2, 3), cv::Scalar(170, 175, 178), cv::FILLED);
+        cv::rectangle(face, sticker, cv::Scalar(247, 248, 248), cv::FILLED);
+        cv::rectangle(face, sticker, cv::Scalar(205, 208, 210), 1);
+    }
+}
+
+// Red team red37: a thumb, a glare or a sticker over a printed day, the month still in view: the date as
+// read ends at the month ("2027.09", "202802"), a month-only date, and the month's last day was proposed
+// for 15 of 20 such boxes. A day out of sight is a day, never the month's end. A month-only date printed
+// a little before the face's edge or a dark band is still one.
+TEST_F(OcrMissClasses, ADayUnderAThumbAGlareOrAStickerIsNeverTheMonthsEnd) {
+    struct Hidden {
+        std::string month, day;
+        Cover cover;
+        scanner::Date month_end;
+    };
+    const std::vector<Hidden> hidden{
+        {"有效期至 2027.09", ".22", Cover::Thumb, {2027, 9, 30}},
+        {"EXP 202802", "22", Cover::Thumb, {2028, 2, 29}},
+        {"有效期至 2029.05", ".11", Cover::Glare, {2029, 5, 31}},
+        {"有效期至 202803", "17", Cover::Glare, {2028, 3, 31}},
+        {"有效期至 2029.02", ".15", Cover::Sticker, {2029, 2, 28}},
+        {"Exp. 202808", "21", Cover::Sticker, {2028, 8, 31}},
+    };
+    const int sans = font_named("Noto Sans CJK SC");
+    for (const Hidden& face_case : hidden) {
+        const Cell whole{face_case.month + face_case.day, 0, 1};
+        cv::Mat face = printed_face({{"布洛芬片", 0, 0}, whole}, sans);
+        const cv::Rect value = ink_of(whole, sans);
+        const int month_end = ink_of({face_case.month, 0, 1}, sans).br().x;
+        lay_over(face, face_case.cover, month_end + kCellPx / 20, {value.y, value.br().y});
+        std::string read;
+        const auto proposal = proposal_for_face(face, read);
+        if (proposal) {
+            EXPECT_NE(proposal->expiry, face_case.month_end)
+                << face_case.month + face_case.day << " under a cover, from {" << read << "}";
+        }
+    }
+    // The face's edge a third of a text height after the date, or a dark band a quarter after it.
+    for (const bool edge : {true, false}) {
+        const Cell value_cell{"有效期至 2027.09", 0, 1};
+        cv::Mat face = printed_face({{"布洛芬片", 0, 0}, value_cell}, sans);
+        const cv::Rect value = ink_of(value_cell, sans);
+        const int from = value.br().x + (edge ? kCellPx / 3 : kCellPx / 4);
+        if (edge) {
+            face = face.colRange(0, from).clone();
+        } else {
+            cv::rectangle(face, cv::Rect(from, value.y - kCellPx / 2, 3 * kCellPx, value.height + kCellPx),
+                          cv::Scalar(40, 90, 30), cv::FILLED);
+        }
+        std::string read;
+        const auto proposal = proposal_for_face(face, read);
+        ASSERT_TRUE(proposal) << (edge ? "before the face's edge" : "before a band") << ", from {" << read
+                              << "}";
+        EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 9, 30}));
     }
 }
 

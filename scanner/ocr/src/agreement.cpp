@@ -124,6 +124,9 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
     auto shows_day = [](const std::string& reading) -> std::optional<std::string> {
         auto shown = year_month_before_day(reading);
         const char last = reading.empty() ? '\0' : reading.back();
+        // "2027/05/": a slash or a dash after the month says the date goes on; only a full stop may
+        // close a month-only date ("2025.05.").
+        if (last == '/' || last == '-') return year_month_before_day(reading + "1");
         if (shown && (last == '1' || last == 'l' || last == 'I' || last == '|') &&
             !year_month_before_day(reading.substr(0, reading.size() - 1)))
             return std::nullopt;
@@ -136,10 +139,15 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
     // speak against the others, never for them: two views reading "2026年1月16日" where one shows
     // "2026年1]月16日" are not sure of the month.
     std::vector<ValueMeaning> objections;
-    for (std::size_t i = 0; i < readings.size(); ++i)
+    for (std::size_t i = 0; i < readings.size(); ++i) {
+        // A day cut short after its first digit ("2027年03月1" of "…15日") means no date, but it still
+        // shows that something follows the month: it holds back every other reading.
+        if (!cut_short(readings[i]) && day_cut_short(readings[i]))
+            objections.push_back(ValueMeaning{Date{}, ExpiryPrecision::Day, false});
         if (!meanings[i].any())
             if (const std::string ones = ones_for_look_alikes(readings[i]); !ones.empty())
                 if (ValueMeaning meaning = meaning_of(ones); meaning.any()) objections.push_back(meaning);
+    }
     std::string chosen;
     std::optional<ValueMeaning> chosen_meaning;
     for (std::size_t i = 0; i < readings.size() && !chosen_meaning; ++i) {

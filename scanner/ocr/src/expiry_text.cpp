@@ -140,6 +140,14 @@ Fields split_fields(std::string_view run) {
     return fields;
 }
 
+// A one-digit day after a two-digit month, with no 日 closing it, is a day cut short: a print that pads
+// its month pads its day, so "2027.08.2" and "2028年12月2" are "2027.08.22" and "2028年12月22日" with their
+// last digit under a finger or glare (red team red37), not the 2nd.
+bool one_digit_day_after_two_digit_month(const Fields& f) {
+    return f.numbers.size() == 3 && f.numbers[0].size() == 4 && f.numbers[1].size() == 2 &&
+           f.numbers[2].size() == 1 && f.marks[2] != 'D';
+}
+
 int to_int(const std::string& digits) {
     return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits);
 }
@@ -152,8 +160,8 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
         return DatedText{
             last_day_of_month(year, month), ExpiryPrecision::Month, ExpiryBasis::Printed, {}, -1};
     };
-    auto full = [](int year, int month, int day) -> std::optional<DatedText> {
-        if (!days_valid(year, month, day)) return std::nullopt;
+    auto full = [&f](int year, int month, int day) -> std::optional<DatedText> {
+        if (one_digit_day_after_two_digit_month(f) || !days_valid(year, month, day)) return std::nullopt;
         return DatedText{Date{year, month, day}, ExpiryPrecision::Day, ExpiryBasis::Printed, {}, -1};
     };
     if (n.size() == 1) {
@@ -191,6 +199,9 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
         return std::nullopt;
     if (n[0].size() == 4) {  // 2025.05(.31)
         if (n[1].size() > 2) return std::nullopt;
+        // A month-only date may end in a full stop ("2025.05."), never in a slash or a dash: after
+        // "2027/05/" the day is hidden or printed elsewhere (wrapped onto the next line; red team red37).
+        if (n.size() == 2 && (last_mark == '/' || last_mark == '-')) return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
         if (n[2].size() > 2) return std::nullopt;
         return full(to_int(n[0]), to_int(n[1]), to_int(n[2]));
@@ -667,6 +678,14 @@ int months_between(const Date& from, const Date& to) {
 }
 
 }  // namespace
+
+bool day_cut_short(std::string_view value) {
+    std::string compact;
+    for (char c : fold_full_width(value))
+        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+    const DateRun run = take_date_run(compact, skip_separators(compact, 0));
+    return one_digit_day_after_two_digit_month(split_fields(run.digits_and_marks));
+}
 
 std::optional<std::string> year_month_before_day(std::string_view value) {
     std::string compact;

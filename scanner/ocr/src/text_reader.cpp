@@ -409,6 +409,7 @@ class FrameReading {
     std::string read_value_elsewhere(std::size_t index, std::size_t h, Charset charset, cv::Mat& picture);
     bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
+    bool day_wrapped_under(std::size_t index, int x1);
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
@@ -418,6 +419,30 @@ class FrameReading {
     LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
     bool cut_through_print(const Candidate& c) const;
+    // The print's ground around the end of a line, column by column, in grey levels against the ground under
+    // its last text height: `at` is the column where the line ends.
+    struct GroundAtLineEnd {
+        struct Column {
+            int low = 0, middle = 0, high = 0;  // its darkest, middle and lightest pixel in the print's rows
+        };
+        std::vector<Column> columns;
+        int at = 0;
+        int ground = 0;    // grey level
+        int contrast = 0;  // the print's ink against its ground
+        bool dark_ink = true;
+        bool inked(int x) const {
+            const Column& col = columns[static_cast<std::size_t>(x)];
+            return (dark_ink ? -col.low : col.high) > contrast * 45 / 100;
+        }
+        // The whole column darker or lighter than the ground: not print, which leaves ground in its column.
+        bool covered(int x) const {
+            const Column& col = columns[static_cast<std::size_t>(x)];
+            return col.high < -20 || col.low > 20;
+        }
+    };
+    bool hidden_past_line_end(const Candidate& c) const;
+    bool lit_past_line_end(const Candidate& c, const GroundAtLineEnd& end) const;
+    static bool covered_against_line_end(const GroundAtLineEnd& end);
     bool beside_value_is_ambiguous(std::size_t index, std::size_t value, float label_from,
                                    float label_to) const;
     // A label's extent along the line of the candidate the reading is about.
@@ -762,7 +787,8 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const bool separator = ends_in_a_separator(value);
         const int after_month = separator ? last_group_start(c, x0, x1) : x1;
         if (month_last_value(value) &&
-            (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator)))
+            (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator) ||
+             (stop_x >= c.normalised.cols && day_wrapped_under(index, x1))))
             value += kUnreadEnd;
         return value;
     }
@@ -827,7 +853,7 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
         break;
     }
     if (print.empty() && stop_x >= c.normalised.cols) {
-        if (cut_through_print(c)) return true;
+        if (cut_through_print(c) || hidden_past_line_end(c)) return true;
         print = print_past_line_end(c, past_sides);
         width = print.cols - 6;
     }
@@ -851,6 +877,40 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
     cv::Mat soft;
     cv::GaussianBlur(print, soft, cv::Size(0, 0), 1.4);
     return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact, true);
+}
+
+// Whether the day of a value read as a month-only date, ending at column `x1` of line `index` (the line's
+// last print), was wrapped onto the row under it: print of its own under the value's end, clear of any
+// other print on that row, that reads as a day ("有效期至：2028.06." over "10"; red team red37: all five
+// such boxes gave the month's last day). The line finder drops a print that short as no line at all.
+bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
+    const detail::LineBox& value_box = lines_[index].box;
+    const float tall = value_box.height, length = std::max(1.0f, value_box.length);
+    const float value_end = static_cast<float>(x1) * tall / kTextHeight - 0.35f * tall - length / 2;
+    const float from = value_end - 2.5f * tall, to = value_end + 1.0f * tall;  // along the value's line
+    for (const float pitch : {1.3f, 1.75f}) {  // text heights from line to line
+        detail::LineBox under = value_box;
+        under.length = to - from;
+        under.centre = value_box.at((from + to) / 2 / length, pitch);
+        cv::Mat row = detail::normalise_line(detail::cut_out_line(grey_, under, kTextHeight, region_));
+        if (row.empty()) continue;
+        // Print reaching the crop's top or bottom is the value's own line or the next row's, not a day.
+        std::vector<std::pair<int, int>> groups;
+        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {
+            cv::Mat rows;
+            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1,
+                       cv::REDUCE_MAX);  // [first, second)
+            if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
+                groups.push_back(group);
+        }
+        // A row of print running through the window is another field; the day is the group nearest the end.
+        if (groups.empty() || groups.front().first < 3 || groups.back().second > row.cols - 3) continue;
+        const auto& [first, last] = groups.back();
+        if (last - first > kTextHeight * 3 / 2) continue;
+        if (reads_as_a_day(chinese_.recognise(row.colRange(first - 3, last + 3), Charset::Any).compact))
+            return true;
+    }
+    return false;
 }
 
 // The strip starts 1.2 text heights before the line's end, so that its last glyph is in it and the
@@ -900,6 +960,90 @@ bool FrameReading::cut_through_print(const Candidate& c) const {
         if (first <= end.at && last >= end.at - kTextHeight / 2)
             return last >= end.at + kTextHeight * 4 / 10 &&
                    glyph_ink_in(end.strip, end.at + kTextHeight / 5, end.at + kTextHeight * 6 / 10);
+    return false;
+}
+
+int median_of(std::vector<int> values) {
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2),
+                     values.end());
+    return values[values.size() / 2];
+}
+
+constexpr int kLighterGround = 6;  // grey levels: the ground of one face is even to a few over a text height
+
+// Whether the print of line `c` may go on, out of sight, past its end: a thumb, a glare or a sticker lies
+// over what follows. "2027.09.22" with its day hidden reads "2027.09", a month-only date as read (red
+// team red37: 15 of 20 such boxes gave the month's last day).
+bool FrameReading::hidden_past_line_end(const Candidate& c) const {
+    const float length = std::max(1.0f, c.box.length), height = c.box.height;
+    constexpr int back = 1;  // text heights before the line's end, and as many after it
+    const cv::Mat crop = detail::cut_out_line(grey_, c.box, kTextHeight, std::nullopt,
+                                              1 - back * height / length, 1 + back * height / length);
+    if (crop.empty()) return false;
+    GroundAtLineEnd end;
+    end.at = kTextHeight * 35 / 100 + back * kTextHeight;  // past the crop's margin
+    const cv::Mat band = crop.rowRange(kTextHeight * 35 / 100, std::min(crop.rows, kTextHeight * 135 / 100));
+    if (band.cols < end.at + kTextHeight / 2) return false;
+    const cv::Mat print = band.colRange(end.at - kTextHeight, end.at).clone();
+    cv::Mat binary;
+    cv::threshold(print, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    end.dark_ink = cv::countNonZero(binary) > static_cast<int>(binary.total() / 2);
+    std::vector<std::uint8_t> values(print.begin<std::uint8_t>(), print.end<std::uint8_t>());
+    std::sort(values.begin(), values.end());
+    end.ground = values[end.dark_ink ? values.size() * 8 / 10 : values.size() * 2 / 10];
+    end.contrast = std::abs(end.ground - values[end.dark_ink ? values.size() / 20 : values.size() * 19 / 20]);
+    if (end.contrast < 40) return false;
+    std::vector<std::uint8_t> column;
+    for (int x = 0; x < band.cols; ++x) {
+        band.col(x).copyTo(column);
+        std::sort(column.begin(), column.end());
+        end.columns.push_back({column.front() - end.ground, column[column.size() / 2] - end.ground,
+                               column.back() - end.ground});
+    }
+    return lit_past_line_end(c, end) || covered_against_line_end(end);
+}
+
+// A ground lighter just past the line's end than under its print: a glare or a sticker. Where a tinted
+// panel or a framed row ends (dev seed 1002, face 30) the ground past it is as light above and below the
+// line; a glare or a sticker is not much taller than the print.
+bool FrameReading::lit_past_line_end(const Candidate& c, const GroundAtLineEnd& end) const {
+    const int near = std::min(static_cast<int>(end.columns.size()), end.at + kTextHeight * 6 / 10);
+    std::vector<int> past;
+    for (int x = end.at + kTextHeight / 5; x < near; ++x)
+        past.push_back(end.columns[static_cast<std::size_t>(x)].middle);
+    if (past.empty()) return false;
+    const int lighter = median_of(past);
+    if (lighter < kLighterGround) return false;
+    const float length = std::max(1.0f, c.box.length), height = c.box.height;
+    std::vector<int> above, below;
+    for (float along = 0.2f; along <= 0.61f; along += 0.1f)  // text heights past the end
+        for (const float across : {1.4f, 1.7f})
+            for (const float side : {-1.0f, 1.0f}) {
+                const cv::Point p = c.box.at(0.5f + along * height / length, side * across);
+                if (p.x < 0 || p.y < 0 || p.x >= grey_.cols || p.y >= grey_.rows) continue;
+                (side < 0 ? above : below).push_back(grey_.at<std::uint8_t>(p.y, p.x) - end.ground);
+            }
+    return above.empty() || below.empty() || std::min(median_of(above), median_of(below)) < lighter / 2;
+}
+
+// Something darker or lighter than the ground all across the print's rows (a thumb) against the line's
+// last glyph, with no ground between. A month-only date before the face's edge, a band or a barcode has a
+// character's space of ground or more after it.
+bool FrameReading::covered_against_line_end(const GroundAtLineEnd& end) {
+    const int wide = kTextHeight / 4;
+    const int last = std::min(static_cast<int>(end.columns.size()), end.at + kTextHeight / 2 + wide);
+    for (int x = end.at - kTextHeight / 2; x + wide <= last; ++x) {
+        bool cover = true;
+        for (int k = x; k < x + wide && cover; ++k) cover = end.covered(k);
+        if (!cover) continue;
+        // Back from the cover's edge, past its blur (two columns dark at the foot: like ink), to the print.
+        int ground_before = 0;
+        for (int k = x - 1 - kTextHeight / 16; k >= end.at - kTextHeight; --k) {
+            if (end.inked(k)) return ground_before < kTextHeight / 16;
+            if (std::abs(end.columns[static_cast<std::size_t>(k)].middle) <= 10) ++ground_before;
+        }
+        return false;
+    }
     return false;
 }
 

@@ -102,6 +102,10 @@ constexpr char kUnreadEnd = '?';
 // digits after its month means another view's "2025.05" is that date cut short, not a month-only date.
 std::optional<std::string> year_month_before_day(std::string_view value);
 
+// Whether a value reads as a date whose one-digit day follows a two-digit month with no 日 after it
+// ("2027.08.2", "2028年12月2"): a day cut short, which the parser takes no date from.
+bool day_cut_short(std::string_view value);
+
 // `text` is UTF-8, lines separated by '\n' (as Tesseract returns them). Never throws.
 ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& options = {});
 
