@@ -887,7 +887,8 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
     const detail::LineBox& value_box = lines_[index].box;
     const float tall = value_box.height, length = std::max(1.0f, value_box.length);
     const float value_end = static_cast<float>(x1) * tall / kTextHeight - 0.35f * tall - length / 2;
-    const float from = value_end - 2.5f * tall, to = value_end + 1.0f * tall;  // along the value's line
+    constexpr float kBack = 2.5f;  // text heights before the value's end, and one after it
+    const float from = value_end - kBack * tall, to = value_end + 1.0f * tall;  // along the value's line
     for (const float pitch : {1.3f, 1.75f}) {  // text heights from line to line
         detail::LineBox under = value_box;
         under.length = to - from;
@@ -903,10 +904,17 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
             if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
                 groups.push_back(group);
         }
-        // A row of print running through the window is another field; the day is the group nearest the end.
-        if (groups.empty() || groups.front().first < 3 || groups.back().second > row.cols - 3) continue;
+        // The day stands alone under the value's end, a text height of ground or more before it; print
+        // running into the window from the left is another field's ("批号 B376227" under "2029/10").
+        if (groups.empty() || groups.back().second > row.cols - 3) continue;
         const auto& [first, last] = groups.back();
-        if (last - first > kTextHeight * 3 / 2) continue;
+        const int before = groups.size() > 1 ? groups[groups.size() - 2].second : 0;
+        const int value_end_here = kTextHeight * 35 / 100 + static_cast<int>(kBack * kTextHeight);
+        // Under the value, not past its end (the face's edge, dark beyond it, reads "1"), and a digit wide.
+        if (last - first > kTextHeight * 3 / 2 || last - first < kTextHeight / 6 ||
+            first - before < kTextHeight || last < value_end_here - kTextHeight ||
+            last > value_end_here + kTextHeight / 2)
+            continue;
         if (reads_as_a_day(chinese_.recognise(row.colRange(first - 3, last + 3), Charset::Any).compact))
             return true;
     }
