@@ -207,7 +207,9 @@ TEST(ExpiryText, ADateReadUpToItsMonthWithAnUnreadDayGivesNoDate) {
 TEST(ExpiryText, ADayOrADateCutShortIsNoDate) {
     for (const char* text :
          {"有效期至:2027.08.2", "EXP:2027.08.2.", "有效期至：2028年12月2", "有效期至2028年02月3月",
-          "EXP 2030/11/7", "有效期至:2027/05/", "有效期至:2029-05-", "EXP:2029/05-"}) {
+          "EXP 2030/11/7", "有效期至:2027/05/", "有效期至:2029-05-", "EXP:2029/05-",
+          // red38: a compact month with a mark after it.
+          "EXP:202812-", "有效期至:203107.", "有效期至:202707月"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
                                      << reading.expiry->month << "-" << reading.expiry->day;

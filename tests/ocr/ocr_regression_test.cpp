@@ -554,22 +554,30 @@ TEST_F(OcrMissClasses, ADayUnderAThumbAGlareOrAStickerIsNeverTheMonthsEnd) {
                 << face_case.month + face_case.day << " under a cover, from {" << read << "}";
         }
     }
-    // The face's edge a third of a text height after the date, or a dark band a quarter after it.
-    for (const bool edge : {true, false}) {
+    // The face's edge a third of a text height after the date, a dark band a quarter after it, or the end
+    // of a tinted row a fifth after it (red team red38: a highlighted row's end was taken for a sticker).
+    enum class After { Edge, Band, TintedRowEnd };
+    for (const After after : {After::Edge, After::Band, After::TintedRowEnd}) {
         const Cell value_cell{"有效期至 2027.09", 0, 1};
         cv::Mat face = printed_face({{"布洛芬片", 0, 0}, value_cell}, sans);
         const cv::Rect value = ink_of(value_cell, sans);
-        const int from = value.br().x + (edge ? kCellPx / 3 : kCellPx / 4);
-        if (edge) {
+        const int from = value.br().x + kCellPx / (after == After::Edge ? 3 : after == After::Band ? 4 : 5);
+        if (after == After::Edge) {
             face = face.colRange(0, from).clone();
-        } else {
+        } else if (after == After::Band) {
             cv::rectangle(face, cv::Rect(from, value.y - kCellPx / 2, 3 * kCellPx, value.height + kCellPx),
                           cv::Scalar(40, 90, 30), cv::FILLED);
+        } else {
+            // A tint printed under the row: the ground darker by a few percent, the ink as dark as it was.
+            const cv::Rect row(kCellPx, value.y - kCellPx * 3 / 10, from - kCellPx,
+                               value.height + kCellPx * 3 / 5);
+            cv::multiply(face(row), cv::Scalar(0.8, 0.86, 0.92), face(row));
         }
         std::string read;
         const auto proposal = proposal_for_face(face, read);
-        ASSERT_TRUE(proposal) << (edge ? "before the face's edge" : "before a band") << ", from {" << read
-                              << "}";
+        ASSERT_TRUE(proposal)
+            << "a month-only date before a face's edge (0), a band (1) or a tinted row's end (2): "
+            << static_cast<int>(after) << ", from {" << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 9, 30}));
     }
 }

@@ -169,7 +169,10 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
         const std::string& d = n[0];
         if (d.size() == 8)
             return full(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)), std::stoi(d.substr(6, 2)));
-        if (d.size() == 6) return month_only(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)));
+        // "202904-", "203107.", "202707月": a mark after a compact month says more was printed (red team
+        // red38: a finger over the day), and no printed form ends that way.
+        if (d.size() == 6 && f.marks[0] == '\0')
+            return month_only(std::stoi(d.substr(0, 4)), std::stoi(d.substr(4, 2)));
         return std::nullopt;
     }
     const char first_mark = f.marks[0];

@@ -1013,7 +1013,8 @@ bool FrameReading::hidden_past_line_end(const Candidate& c) const {
 
 // A ground lighter just past the line's end than under its print: a glare or a sticker. Where a tinted
 // panel or a framed row ends (dev seed 1002, face 30) the ground past it is as light above and below the
-// line; a glare or a sticker is not much taller than the print.
+// line, and where a tinted row ends so is the ground above and below the print; a glare or a sticker is
+// not much taller than the print, and the print's own ground is the face's.
 bool FrameReading::lit_past_line_end(const Candidate& c, const GroundAtLineEnd& end) const {
     const int near = std::min(static_cast<int>(end.columns.size()), end.at + kTextHeight * 6 / 10);
     std::vector<int> past;
@@ -1022,16 +1023,26 @@ bool FrameReading::lit_past_line_end(const Candidate& c, const GroundAtLineEnd& 
     if (past.empty()) return false;
     const int lighter = median_of(past);
     if (lighter < kLighterGround) return false;
+    // How much lighter than the print's ground the face is 1.4 to 1.7 text heights above and below the
+    // line, from `from` to `to` text heights past its end (negative: before it); nullopt off the frame.
     const float length = std::max(1.0f, c.box.length), height = c.box.height;
-    std::vector<int> above, below;
-    for (float along = 0.2f; along <= 0.61f; along += 0.1f)  // text heights past the end
-        for (const float across : {1.4f, 1.7f})
-            for (const float side : {-1.0f, 1.0f}) {
-                const cv::Point p = c.box.at(0.5f + along * height / length, side * across);
-                if (p.x < 0 || p.y < 0 || p.x >= grey_.cols || p.y >= grey_.rows) continue;
-                (side < 0 ? above : below).push_back(grey_.at<std::uint8_t>(p.y, p.x) - end.ground);
-            }
-    return above.empty() || below.empty() || std::min(median_of(above), median_of(below)) < lighter / 2;
+    const auto lighter_around = [&](float from, float to) -> std::optional<int> {
+        std::vector<int> above, below;
+        for (float along = from; along <= to + 0.01f; along += (to - from) / 4)
+            for (const float across : {1.4f, 1.7f})
+                for (const float side : {-1.0f, 1.0f}) {
+                    const cv::Point p = c.box.at(0.5f + along * height / length, side * across);
+                    if (p.x < 0 || p.y < 0 || p.x >= grey_.cols || p.y >= grey_.rows) continue;
+                    (side < 0 ? above : below).push_back(grey_.at<std::uint8_t>(p.y, p.x) - end.ground);
+                }
+        if (above.empty() || below.empty()) return std::nullopt;
+        return std::min(median_of(above), median_of(below));
+    };
+    // Lighter above and below the print too: it lies on a tinted row whose end is past it (red team red38).
+    const std::optional<int> beside_print = lighter_around(-2.0f, -0.4f);
+    if (beside_print && *beside_print >= lighter / 2) return false;
+    const std::optional<int> beside_past = lighter_around(0.2f, 0.6f);
+    return !beside_past || *beside_past < lighter / 2;
 }
 
 // Something darker or lighter than the ground all across the print's rows (a thumb) against the line's
