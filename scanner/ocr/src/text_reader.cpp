@@ -882,7 +882,8 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
 // Whether the day of a value read as a month-only date, ending at column `x1` of line `index` (the line's
 // last print), was wrapped onto the row under it: print of its own under the value's end, clear of any
 // other print on that row, that reads as a day ("有效期至：2028.06." over "10"; red team red37: all five
-// such boxes gave the month's last day). The line finder drops a print that short as no line at all.
+// such boxes gave the month's last day, four now give nothing). The line finder drops a print that short
+// as no line at all.
 bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
     const detail::LineBox& value_box = lines_[index].box;
     const float tall = value_box.height, length = std::max(1.0f, value_box.length);
@@ -897,10 +898,9 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
         if (row.empty()) continue;
         // Print reaching the crop's top or bottom is the value's own line or the next row's, not a day.
         std::vector<std::pair<int, int>> groups;
-        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {
+        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {  // columns [first, second)
             cv::Mat rows;
-            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1,
-                       cv::REDUCE_MAX);  // [first, second)
+            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1, cv::REDUCE_MAX);
             if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
                 groups.push_back(group);
         }
