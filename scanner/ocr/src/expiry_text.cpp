@@ -680,21 +680,22 @@ int months_between(const Date& from, const Date& to) {
     return (to.year - from.year) * 12 + (to.month - from.month);
 }
 
+// The date a value as read starts with: full-width characters folded, spaces and leading marks dropped.
+DateRun leading_date_run(std::string_view value) {
+    std::string compact;
+    for (char c : fold_full_width(value))
+        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
+    return take_date_run(compact, skip_separators(compact, 0));
+}
+
 }  // namespace
 
 bool day_cut_short(std::string_view value) {
-    std::string compact;
-    for (char c : fold_full_width(value))
-        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-    const DateRun run = take_date_run(compact, skip_separators(compact, 0));
-    return one_digit_day_after_two_digit_month(split_fields(run.digits_and_marks));
+    return one_digit_day_after_two_digit_month(split_fields(leading_date_run(value).digits_and_marks));
 }
 
 std::optional<std::string> year_month_before_day(std::string_view value) {
-    std::string compact;
-    for (char c : fold_full_width(value))
-        if (!std::isspace(static_cast<unsigned char>(c))) compact += c;
-    const DateRun run = take_date_run(compact, skip_separators(compact, 0));
+    const DateRun run = leading_date_run(value);
     std::vector<std::string> numbers(1);
     std::vector<char> marks;
     for (const char c : run.digits_and_marks) {
