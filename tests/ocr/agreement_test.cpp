@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace {
 
 using medkiosk::scanner::Date;
@@ -182,6 +185,67 @@ TEST(ReadingAgreement, AMonthOnlyDateIsNotProposedOnceAFrameSawADayAfterIt) {
     agreement.add(production_day_seen);
     agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
     agreement.add(read({2025, 5, 31}, ExpiryPrecision::Month));
+    EXPECT_TRUE(agreement.agreed());
+}
+
+// Each reading a frame's vote weighed on the printed expiry's value counts, not only the vote's outcome:
+// dot-matrix digits lose the dots of their left side and are misread alike by most views (a 9 as a 3,
+// a 6 as a 5), and their whole shape shows in one reading now and then (red team red39: "2025.09.30"
+// read "2025.03.30" in four frames, with "2025.09.30" among one frame's readings, and proposed;
+// "2029.04.03" proposed as 2023-04-03).
+TEST(ReadingAgreement, AReadingWithAFullerDigitHoldsBackADateMissingItsLeftSide) {
+    medkiosk::scanner::ocr::ParseOptions options;
+    options.value_on_next_line = false;
+    options.today = Date{2026, 12, 1};
+    const auto text = [&](const std::string& value) {
+        return medkiosk::scanner::ocr::parse_expiry_text(value, options);
+    };
+    const auto agreed_with = [&](const std::string& frames_read, const std::vector<std::string>& values,
+                                 bool values_first) {
+        ReadingAgreement agreement;
+        if (values_first)
+            for (const auto& value : values) agreement.add_value_reading(text(value));
+        agreement.add(text(frames_read));
+        agreement.add(text(frames_read));
+        if (!values_first)
+            for (const auto& value : values) agreement.add_value_reading(text(value));
+        return agreement.agreed();
+    };
+    for (const bool values_first : {true, false}) {
+        const char* when = values_first ? "readings before the frames" : "readings after the frames";
+        EXPECT_FALSE(
+            agreed_with("有效期至:2025.03.30", {"有效期至:2025.03.30", "有效期至:2025.09.30"}, values_first))
+            << when;
+        EXPECT_FALSE(agreed_with("EXP:2023.04.03", {"EXP:2029.04.03"}, values_first)) << when;
+        EXPECT_FALSE(agreed_with("有效期至:2025年04月05日", {"有效期至:2025年04月06日"}, values_first))
+            << when;
+        EXPECT_FALSE(agreed_with("有效期至:20300323", {"有效期至:20300823"}, values_first)) << when;
+        EXPECT_FALSE(agreed_with("EXP:2035-03", {"EXP:2035-09"}, values_first)) << when;
+        EXPECT_FALSE(agreed_with("EXP:2035-03", {"EXP:2035.09.15"}, values_first))
+            << when;  // the month's digits
+        EXPECT_FALSE(agreed_with("失效期:2025.03.01", {"失效期:2025.09.01"}, values_first)) << when;
+        // Readings of the date itself, one that lost the day, ones that mean no date, and misreadings
+        // that are not a lost left side ("2024-02-16" of "2024-03-16"; "2024.01.03" of "2024.11.03";
+        // the proposal with the fuller digit) say nothing.
+        const auto same = agreed_with("有效期至:2025.03.30",
+                                      {"有效期至:2025.03.30", "有效期至:2025.03", "有效期至:2835.09.30",
+                                       "有效期至:", "有效期至:2025.02.30", "有效期至:2025.08.31"},
+                                      values_first);
+        ASSERT_TRUE(same) << when;
+        EXPECT_EQ(same->expiry, (Date{2025, 3, 30}));
+        EXPECT_TRUE(agreed_with("EXP:2024.11.03", {"EXP:2024.01.03"}, values_first)) << when;
+        EXPECT_TRUE(agreed_with("EXP:2029.04.06", {"EXP:2023.04.05"}, values_first)) << when;
+        // 失效期 2025.09.01 and 失效期 2025.09 both print September: the last usable day is in August.
+        const auto invalid_from = agreed_with("失效期:2025.09.01", {"失效期:2025.09"}, values_first);
+        ASSERT_TRUE(invalid_from) << when;
+        EXPECT_EQ(invalid_from->expiry, (Date{2025, 8, 31}));
+    }
+    // A new pack starts afresh.
+    ReadingAgreement agreement;
+    agreement.add_value_reading(text("EXP:2029.04.03"));
+    agreement.reset();
+    agreement.add(text("EXP:2023.04.03"));
+    agreement.add(text("EXP:2023.04.03"));
     EXPECT_TRUE(agreement.agreed());
 }
 

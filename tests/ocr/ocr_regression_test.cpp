@@ -235,6 +235,39 @@ TEST_F(OcrMissClasses, OnlyTheBoxInTheRegionIsRead) {
     }
 }
 
+// Every reading the vote weighed on a printed expiry's value goes with the line, under the label it was
+// read beside: the agreement holds back a date that one of them shows with a fuller digit, a dot-matrix
+// 9 that the others read as a 3 (red team red39).
+TEST_F(OcrMissClasses, EachReadingOfTheExpiryValueIsKeptWithItsLabel) {
+    FaceSpec spec = plain_face(Form::ExpCompact, {2029, 3, 15}, 13);
+    spec.english_labels = true;
+    spec.batch_label = std::string("LOT");
+    spec.expiry_label = std::string("EXP");
+    spec.separator = std::string(" ");
+    const FaceScene scene(spec, fonts());
+    scanner::ocr::ExpiryOcr& reader = ocr();
+    reader.start_pack();
+    scanner::ocr::ParseOptions parse;
+    parse.value_on_next_line = false;
+    int of_the_date = 0;
+    for (int frame_number = 0; frame_number < 6; ++frame_number) {
+        cv::Mat grey;
+        cv::cvtColor(scene.frame(frame_number), grey, cv::COLOR_BGR2GRAY);
+        const auto outcome = reader.read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        for (const auto& line : outcome.lines.lines) {
+            const std::string label = line.text.substr(0, line.text.find(':') + 1);
+            for (const std::string& reading : line.expiry_value_readings) {
+                EXPECT_TRUE(reading.starts_with(label)) << reading << " on the line " << line.text;
+                const auto parsed = scanner::ocr::parse_expiry_text(reading, parse);
+                if (parsed.expiry == scanner::Date{2029, 3, 15}) ++of_the_date;
+            }
+            if (line.text.find("20290315") == std::string::npos) continue;
+            EXPECT_GE(line.expiry_value_readings.size(), 2u) << line.text;
+        }
+    }
+    EXPECT_GE(of_the_date, 2) << "no readings of the expiry's value came with the lines";
+}
+
 // Inkjet "2025.01" in WenQuanYi Zen Hei in a table cell: the label pass, the Chinese value pass and the
 // Latin pass all read "2026.04" on the same view (dotted 5 → 6, flagged 1 → 4) in three frames, and it
 // was proposed; only a more blurred view reads 2025. A date some view contradicts is not a value.

@@ -1,10 +1,68 @@
 #include "medkiosk/scanner/ocr/agreement.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <string_view>
 
+#include "medkiosk/scanner/parse.hpp"
+
 namespace medkiosk::scanner::ocr {
+
+namespace {
+
+// The month a printed expiry's date lies in, as its first day: 失效期's is the month of the day after the
+// last usable day.
+Date month_printed(const ExpiryReading& reading) {
+    Date date = reading.expiry.value();
+    if (reading.basis == ExpiryBasis::InvalidFrom && date.day == last_day_of_month(date.year, date.month).day)
+        date = date.month == 12 ? Date{date.year + 1, 1, 1} : Date{date.year, date.month + 1, 1};
+    return Date{date.year, date.month, 1};
+}
+
+// The digits a printed expiry was printed with: "20250930", or "202509" for a month-only date.
+std::string printed_digits(const ExpiryReading& reading) {
+    Date date = reading.expiry.value();
+    if (reading.precision == ExpiryPrecision::Month) {
+        date = month_printed(reading);
+        return std::to_string(date.year * 100 + date.month);
+    }
+    if (reading.basis == ExpiryBasis::InvalidFrom) {  // the last usable day: the date printed is the next
+        if (date.day < last_day_of_month(date.year, date.month).day)
+            ++date.day;
+        else
+            date = date.month == 12 ? Date{date.year + 1, 1, 1} : Date{date.year, date.month + 1, 1};
+    }
+    return std::to_string((date.year * 100 + date.month) * 100 + date.day);
+}
+
+// Whether digit `fuller` with a stroke on its left side lost is digit `shown`: 9 and 8 without their left
+// side look like 3, 6 like 5, 8 like 9.
+bool left_side_lost(char fuller, char shown) {
+    return (shown == '3' && (fuller == '9' || fuller == '8')) || (shown == '5' && fuller == '6') ||
+           (shown == '9' && fuller == '8');
+}
+
+// Whether a reading of the value shows the date proposed with strokes it lacks: every digit in which they
+// differ is one of the reading's with its left side lost in the proposal.
+bool proposed_lost_a_left_side(const ExpiryReading& value, const ExpiryReading& proposed) {
+    if (value.basis != proposed.basis) return false;
+    const std::string seen = printed_digits(value), date = printed_digits(proposed);
+    const std::size_t compared = std::min(seen.size(), date.size());
+    bool differs = false;
+    for (std::size_t i = 0; i < compared; ++i) {
+        if (seen[i] == date[i]) continue;
+        if (!left_side_lost(seen[i], date[i])) return false;
+        differs = true;
+    }
+    return differs;
+}
+
+}  // namespace
+
+void ReadingAgreement::add_value_reading(const ExpiryReading& reading) {
+    if (reading.expiry && !reading.contradictory) value_readings_.push_back(reading);
+}
 
 void ReadingAgreement::add(const ExpiryReading& reading) {
     if (reading.contradictory) {
@@ -30,6 +88,8 @@ std::optional<ExpiryReading> ReadingAgreement::agreed() const {
         (dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife ? production_day_seen_
                                                                       : expiry_day_seen_))
         return std::nullopt;
+    for (const ExpiryReading& value : value_readings_)
+        if (proposed_lost_a_left_side(value, dated_.front())) return std::nullopt;
     ExpiryReading result = dated_.front();
     // The batch is secondary: take it only when a batch was read the same way in enough frames.
     std::map<std::string, int> batch_votes;
@@ -54,6 +114,7 @@ void ReadingAgreement::reset() {
     printed_expiry_seen_ = false;
     expiry_day_seen_ = false;
     production_day_seen_ = false;
+    value_readings_.clear();
 }
 
 namespace {

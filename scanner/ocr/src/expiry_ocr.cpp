@@ -122,6 +122,9 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
 
     if (proposed_) return outcome;
     agreement_.add(outcome.reading);
+    for (const ReadLine& line : outcome.lines.lines)
+        for (const std::string& value : line.expiry_value_readings)
+            agreement_.add_value_reading(parse_expiry_text(value, parse));
     if (auto agreed = agreement_.agreed()) {
         proposed_ = true;
         ExpiryOcrProposal proposal{*agreed->expiry, agreed->precision,   agreed->basis,

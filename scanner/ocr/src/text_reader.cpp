@@ -468,6 +468,7 @@ class FrameReading {
     std::optional<detail::Quad> region_;
     std::vector<Candidate> lines_;
     float typical_height_ = 0;
+    std::vector<std::string> votes_weighed_;  // every reading the votes for the current label weighed
     TextLines result_;
     Clock::time_point recognise_start_;
     double cpu_start_ = 0;
@@ -620,6 +621,7 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     if (most_digits)
         for (const std::string& reading : readings)
             *most_digits = std::max(*most_digits, count_digits(reading));
+    votes_weighed_.insert(votes_weighed_.end(), readings.begin(), readings.end());
     // In order of preference: the value pass, the independent pass, the blurred one, the label pass.
     std::rotate(readings.begin(), readings.begin() + 1, readings.end());
     return vote_on_value(readings);
@@ -1434,7 +1436,12 @@ void FrameReading::finish(std::size_t index) {
         if (!text.empty()) text += ' ';
         if (needs_value(hit.key)) {
             cv::Mat part;
+            votes_weighed_.clear();
             const std::string value = read_value(index, h, part);
+            if (hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom)
+                for (const std::string& reading : votes_weighed_)
+                    if (!reading.empty())
+                        c.out.expiry_value_readings.push_back(hit.canonical + ":" + reading);
             if (value.empty()) {
                 // A label without a trustworthy value gives no date; but a label that only announces a
                 // printed date says one is there, and production + shelf life must not stand in for

@@ -19,6 +19,12 @@ class ReadingAgreement {
 
     // Feeds one frame's reading; frames without any date neither help nor hurt.
     void add(const ExpiryReading& reading);
+    // Feeds one reading of a printed expiry's value, one of the several a frame's vote weighed. Dot-matrix
+    // digits lose the dots of their left side: 9 and 8 are read as 3, 6 as 5, alike by most views, and
+    // their whole shape shows in a reading now and then. An expiry that such a reading (of any frame)
+    // shows with a fuller digit in that way is not proposed. Readings that give no date say nothing;
+    // nor do other misreadings, which are as often the minority's as the majority's.
+    void add_value_reading(const ExpiryReading& reading);
     // The agreed reading once there is one (its batch is the batch read most often, or empty).
     std::optional<ExpiryReading> agreed() const;
     bool contradicted() const { return contradicted_; }
@@ -36,6 +42,7 @@ class ReadingAgreement {
     // not read: a month-only reading of that date, from any frame, is the date cut short.
     bool expiry_day_seen_ = false;
     bool production_day_seen_ = false;
+    std::vector<ExpiryReading> value_readings_;
 };
 
 // One label's value read several ways within one frame (the line pass, the value pass, other

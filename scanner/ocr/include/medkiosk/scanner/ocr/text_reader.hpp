@@ -72,6 +72,10 @@ struct ReadLine {
     Quad corners{};         // where the line is in the frame
     bool labelled = false;  // a date-bearing label (expiry, production, shelf life) was read on it
     LineImage picture;      // labelled lines only: the label and its value, upright
+    // Every reading of the printed expiry's value on this line, agreeing or not, each as "label:value"
+    // text for the parser: dot-matrix print misread alike in most views (a 9 as a 3) shows its whole
+    // shape in one now and then (ReadingAgreement::add_value_reading).
+    std::vector<std::string> expiry_value_readings;
 };
 
 struct TextLines {
