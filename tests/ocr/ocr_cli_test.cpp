@@ -9,7 +9,10 @@
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "label_faces.hpp"
 #include "support/process.hpp"
@@ -160,22 +163,59 @@ TEST(OcrCli, ATessdataPrefixWithoutModelsIsReported) {
     EXPECT_NE(result.err.find("TESSDATA_PREFIX"), std::string::npos) << result.err;
 }
 
+// A Chinese face for printed labels and a monospaced one for the values an inkjet coder stamps beside them.
+struct CoderFonts {
+    cv::Ptr<cv::freetype::FreeType2> label, value;
+};
+std::optional<CoderFonts> coder_fonts() {
+    const auto fonts = test::ocr::find_label_fonts();
+    const auto chinese =
+        std::find_if(fonts.begin(), fonts.end(), [](const auto& f) { return f.has_chinese; });
+    const auto latin = std::find_if(fonts.begin(), fonts.end(),
+                                    [](const auto& f) { return f.family.find("Mono") != std::string::npos; });
+    if (chinese == fonts.end() || latin == fonts.end()) return std::nullopt;
+    CoderFonts loaded{cv::freetype::createFreeType2(), cv::freetype::createFreeType2()};
+    loaded.label->loadFontData(chinese->file, chinese->face_index);
+    loaded.value->loadFontData(latin->file, latin->face_index);
+    return loaded;
+}
+
+// `face` (1280x720) rolled by `degrees` about its middle, as a JPEG at `path`.
+bool write_rolled(const cv::Mat& face, double degrees, const std::string& path) {
+    cv::Mat rolled;
+    cv::warpAffine(face, rolled, cv::getRotationMatrix2D({640, 360}, degrees, 1.0), face.size(),
+                   cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    return cv::imwrite(path, rolled, {cv::IMWRITE_JPEG_QUALITY, 90});
+}
+
+// `medkioskctl ocr` on faces whose values are stamped `shifts` off their labels, the first in register:
+// that one's expiry is read, and every other face gives its own expiry or none.
+void expect_read_in_register_and_right_or_none_out_of_it(const std::vector<std::string>& files,
+                                                         const std::vector<std::string>& expected,
+                                                         const std::vector<std::string>& shifts) {
+    std::vector<std::string> args{"ocr", "--json", "--lines"};
+    args.insert(args.end(), files.begin(), files.end());
+    const auto result = test::run_ctl(args);
+    const auto lines = json_lines(result.out);
+    ASSERT_EQ(lines.size(), files.size()) << result.err;
+    EXPECT_EQ(lines[0].value("expiry", ""), expected[0]) << "in register: " << lines[0].dump();
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        if (lines[i].contains("expiry")) {
+            EXPECT_EQ(lines[i]["expiry"], expected[i])
+                << "values stamped " << shifts[i] << " off their labels: " << lines[i].dump();
+        }
+    }
+}
+
 // Labels 生产日期 / 有效期至 / 产品批号 printed in a column, their values stamped beside them by a coder
 // misregistered by a fraction of the line pitch (64 px): shifted up, the batch number sat beside
 // 有效期至 and was proposed as the expiry; shifted down, the production date was (red team, finding
 // F2). The right date or nothing; in register the expiry is read. Rendered like the red team's
 // gen_inkjet.sh, with the values of its seed-31 faces and a small roll.
 TEST(OcrCli, ValuesStampedOutOfRegisterWithTheirLabelsAreNeverTakenAsTheExpiry) {
-    const auto fonts = test::ocr::find_label_fonts();
-    const auto chinese =
-        std::find_if(fonts.begin(), fonts.end(), [](const auto& f) { return f.has_chinese; });
-    const auto latin = std::find_if(fonts.begin(), fonts.end(),
-                                    [](const auto& f) { return f.family.find("Mono") != std::string::npos; });
-    ASSERT_TRUE(chinese != fonts.end() && latin != fonts.end()) << "run deploy/setup.sh: face fonts missing";
-    auto label_font = cv::freetype::createFreeType2();
-    label_font->loadFontData(chinese->file, chinese->face_index);
-    auto value_font = cv::freetype::createFreeType2();
-    value_font->loadFontData(latin->file, latin->face_index);
+    const auto fonts = coder_fonts();
+    ASSERT_TRUE(fonts) << "run deploy/setup.sh: face fonts missing";
+    const auto& [label_font, value_font] = *fonts;
     test::TempDir dir;
     struct Stamp {
         int shift_px;
@@ -203,24 +243,75 @@ TEST(OcrCli, ValuesStampedOutOfRegisterWithTheirLabelsAreNeverTakenAsTheExpiry) 
             value_font->putText(face, values[static_cast<std::size_t>(row)], {380, baseline + stamp.shift_px},
                                 32, cv::Scalar(60, 30, 30), -1, cv::LINE_AA, true);
         }
-        cv::Mat rolled;
-        cv::warpAffine(face, rolled, cv::getRotationMatrix2D({640, 360}, stamp.roll_degrees, 1.0),
-                       face.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
         files.push_back((dir.path() / ("stamp" + std::to_string(files.size()) + ".jpg")).string());
-        ASSERT_TRUE(cv::imwrite(files.back(), rolled, {cv::IMWRITE_JPEG_QUALITY, 90}));
+        ASSERT_TRUE(write_rolled(face, stamp.roll_degrees, files.back()));
     }
-    std::vector<std::string> args{"ocr", "--json", "--lines"};
-    args.insert(args.end(), files.begin(), files.end());
-    const auto result = test::run_ctl(args);
-    const auto lines = json_lines(result.out);
-    ASSERT_EQ(lines.size(), stamps.size()) << result.err;
-    EXPECT_EQ(lines[0].value("expiry", ""), stamps[0].expected) << "in register: " << lines[0].dump();
-    for (std::size_t i = 1; i < stamps.size(); ++i) {
-        if (lines[i].contains("expiry")) {
-            EXPECT_EQ(lines[i]["expiry"], stamps[i].expected)
-                << "values stamped " << stamps[i].shift_px << " px off their labels: " << lines[i].dump();
+    std::vector<std::string> expected, shifts;
+    for (const Stamp& stamp : stamps) {
+        expected.push_back(stamp.expected);
+        shifts.push_back(std::to_string(stamp.shift_px) + " px");
+    }
+    expect_read_in_register_and_right_or_none_out_of_it(files, expected, shifts);
+}
+
+// A block of four rows with the expiry's first (or last of three), its values stamped a row or most of
+// one off: the value beside the expiry's label is the next row's. The label left without a value is at
+// the block's far end, further than the out-of-register guard looked (red team red39b: shifted_072,
+// shifted_097 and shifted_150 proposed the batch number or the production date). The right date or
+// nothing; in register the expiry is read.
+TEST(OcrCli, AValueARowOffBesideTheFirstOfFourLabelsIsNeverTakenAsTheExpiry) {
+    const auto fonts = coder_fonts();
+    ASSERT_TRUE(fonts) << "run deploy/setup.sh: face fonts missing";
+    const auto& [label_font, value_font] = *fonts;
+    test::TempDir dir;
+    struct Block {
+        std::vector<std::pair<std::string, std::string>> rows;  // label, value; the expiry's first or last
+        double shift_rows;                                      // + down
+        double roll_degrees;
+        std::string expected;
+    };
+    const std::vector<Block> blocks{
+        {{{"EXP", "2027/10/09"}, {"Batch:", "20250127"}, {"MFG:", "2026.05.16"}, {"Ref:", "20260720"}},
+         0,
+         1,
+         "2027-10-09"},
+        {{{"EXP", "2027/10/09"}, {"Batch:", "20250127"}, {"MFG:", "2026.05.16"}, {"Ref:", "20260720"}},
+         -1.18,
+         1,
+         "2027-10-09"},
+        {{{"有效期至", "2027-08-04"},
+          {"批号：", "20270507"},
+          {"生产日期：", "2024-08-05"},
+          {"批准日期：", "2025-02-25"}},
+         -0.75,
+         -1,
+         "2027-08-04"},
+        {{{"LOT:", "20270220"}, {"Mfg. Date:", "2025-06-13"}, {"EXP", "2031-10-08"}}, 0.74, 2, "2031-10-08"},
+    };
+    std::vector<std::string> files;
+    for (const Block& block : blocks) {
+        cv::Mat face(720, 1280, CV_8UC3, cv::Scalar(232, 236, 238));
+        label_font->putText(face, "感冒灵颗粒", {150, 110}, 46, cv::Scalar::all(25), -1, cv::LINE_AA, true);
+        constexpr int kPitch = 46, kTextPx = 30;
+        for (std::size_t row = 0; row < block.rows.size(); ++row) {
+            const int baseline = 230 + kPitch * static_cast<int>(row);
+            label_font->putText(face, block.rows[row].first, {150, baseline}, kTextPx, cv::Scalar::all(25),
+                                -1, cv::LINE_AA, true);
+            const int stamped = baseline + static_cast<int>(block.shift_rows * kPitch);
+            value_font->putText(face, block.rows[row].second, {340, stamped}, kTextPx, cv::Scalar(60, 30, 30),
+                                -1, cv::LINE_AA, true);
         }
+        files.push_back((dir.path() / ("block" + std::to_string(files.size()) + ".jpg")).string());
+        ASSERT_TRUE(write_rolled(face, block.roll_degrees, files.back()));
     }
+    std::vector<std::string> expected, shifts;
+    for (const Block& block : blocks) {
+        expected.push_back(block.expected);
+        std::ostringstream shift;
+        shift << block.shift_rows << " rows";
+        shifts.push_back(shift.str());
+    }
+    expect_read_in_register_and_right_or_none_out_of_it(files, expected, shifts);
 }
 
 // "Batch 0426" in a serif face was proposed with batch "04256" (red team, finding F4): the Chinese model

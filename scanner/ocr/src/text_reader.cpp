@@ -1227,6 +1227,21 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
     return {};
 }
 
+// Of heights `ys` across a line, those that follow on from `start` with no gap between neighbours wider
+// than 2.4 text heights (`tall`), the rows of one block, after `start` itself.
+std::vector<float> block_around(std::vector<float> ys, float start, float tall) {
+    constexpr float kWidestRowGap = 2.4f;
+    std::sort(ys.begin(), ys.end());
+    auto first = std::lower_bound(ys.begin(), ys.end(), start);
+    auto last = first;
+    float top = start, bottom = start;
+    while (first != ys.begin() && top - *(first - 1) <= kWidestRowGap * tall) top = *--first;
+    while (last != ys.end() && *last - bottom <= kWidestRowGap * tall) bottom = *last++;
+    std::vector<float> block{start};
+    block.insert(block.end(), first, last);
+    return block;
+}
+
 // Whether value line `value`, beside the label of line `index` (spanning [label_from, label_to] along
 // it), may be another label's. Values stamped apart from their printed labels (an inkjet coder beside a
 // printed column of 生产日期 / 有效期至 / 批号) can be misregistered by a line or more: then each value
@@ -1242,31 +1257,44 @@ bool FrameReading::beside_value_is_ambiguous(std::size_t index, std::size_t valu
     const float value_from = value_at.x - lines_[value].box.length / 2;
     const float value_to = value_at.x + lines_[value].box.length / 2;
     // Heights across the label's line of the label column's lines and the value column's lines.
-    std::vector<float> label_column{0.0f}, value_column{value_at.y};
+    std::vector<float> label_column, value_column;
     for (std::size_t j = 0; j < lines_.size(); ++j) {
         if (j == index || j == value) continue;
         const detail::LineBox& other = lines_[j].box;
         if (other.height > 1.7f * tall || other.height < 0.55f * tall) continue;
         const cv::Point2f at = relative(label, other);
         const float from = at.x - other.length / 2, to = at.x + other.length / 2;
-        // The value column reaches further: misregistered by a line, its last value lies a line past
-        // the label column's last label.
-        if (from < label_to && to > label_from) {
-            if (std::abs(at.y) < 2.8f * tall) label_column.push_back(at.y);
-        } else if (from < value_to && to > value_from && std::abs(at.y) < 4.0f * tall) {
+        if (from < label_to && to > label_from)
+            label_column.push_back(at.y);
+        else if (from < value_to && to > value_from)
             value_column.push_back(at.y);
-        }
     }
+    // The columns near the label: the value column reaches further, since misregistered by a line its
+    // last value lies a line past the label column's last label.
+    const auto within = [tall](const std::vector<float>& ys, float start, float reach) {
+        std::vector<float> near{start};
+        for (const float y : ys)
+            if (std::abs(y) < reach * tall) near.push_back(y);
+        return near;
+    };
+    const std::vector<float> labels_near = within(label_column, 0.0f, 2.8f);
+    const std::vector<float> values_near = within(value_column, value_at.y, 4.0f);
     const float beside = 0.6f * tall;
-    for (std::size_t l = 1; l < label_column.size(); ++l)
-        if (std::abs(label_column[l] - value_at.y) <= std::abs(value_at.y) + 0.15f * tall) return true;
+    for (std::size_t l = 1; l < labels_near.size(); ++l)
+        if (std::abs(labels_near[l] - value_at.y) <= std::abs(value_at.y) + 0.15f * tall) return true;
     const auto alone = [beside](const std::vector<float>& ys, const std::vector<float>& others) {
         return std::any_of(ys.begin(), ys.end(), [&](float y) {
             return std::none_of(others.begin(), others.end(),
                                 [&](float o) { return std::abs(o - y) < beside; });
         });
     };
-    return alone(label_column, value_column) && alone(value_column, label_column);
+    const auto out_of_step = [&](const std::vector<float>& labels, const std::vector<float>& values) {
+        return alone(labels, values) && alone(values, labels);
+    };
+    // And the whole blocks, however many rows: the label left without a value may be at the far end of
+    // a longer block (red team red39b: the expiry's row first of four, the values a row up).
+    return out_of_step(labels_near, values_near) ||
+           out_of_step(block_around(label_column, 0.0f, tall), block_around(value_column, value_at.y, tall));
 }
 
 // The labels of candidate `index` (hit `h` marked as its own) and of the lines beside it on its row, each
