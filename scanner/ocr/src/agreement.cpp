@@ -11,28 +11,20 @@ namespace medkiosk::scanner::ocr {
 
 namespace {
 
-// The month a printed expiry's date lies in, as its first day: 失效期's is the month of the day after the
-// last usable day.
-Date month_printed(const ExpiryReading& reading) {
-    Date date = reading.expiry.value();
-    if (reading.basis == ExpiryBasis::InvalidFrom && date.day == last_day_of_month(date.year, date.month).day)
-        date = date.month == 12 ? Date{date.year + 1, 1, 1} : Date{date.year, date.month + 1, 1};
-    return Date{date.year, date.month, 1};
+// The date printed on the box: for 失效期 the day after the last usable day (the first of the month for
+// a month-only 失效期, whose last usable day ends the month before).
+Date date_printed(const ExpiryReading& reading) {
+    const Date date = reading.expiry.value();
+    if (reading.basis != ExpiryBasis::InvalidFrom) return date;
+    if (date.day < last_day_of_month(date.year, date.month).day)
+        return Date{date.year, date.month, date.day + 1};
+    return date.month == 12 ? Date{date.year + 1, 1, 1} : Date{date.year, date.month + 1, 1};
 }
 
 // The digits a printed expiry was printed with: "20250930", or "202509" for a month-only date.
 std::string printed_digits(const ExpiryReading& reading) {
-    Date date = reading.expiry.value();
-    if (reading.precision == ExpiryPrecision::Month) {
-        date = month_printed(reading);
-        return std::to_string(date.year * 100 + date.month);
-    }
-    if (reading.basis == ExpiryBasis::InvalidFrom) {  // the last usable day: the date printed is the next
-        if (date.day < last_day_of_month(date.year, date.month).day)
-            ++date.day;
-        else
-            date = date.month == 12 ? Date{date.year + 1, 1, 1} : Date{date.year, date.month + 1, 1};
-    }
+    const Date date = date_printed(reading);
+    if (reading.precision == ExpiryPrecision::Month) return std::to_string(date.year * 100 + date.month);
     return std::to_string((date.year * 100 + date.month) * 100 + date.day);
 }
 
