@@ -1141,30 +1141,13 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         read_labels(other);
         if (other.normalised.empty() || !other.hits.empty()) continue;  // a line with its own label
         // Only one group of marks (a cell) of the other line: beside the label the first one; under
-        // it the one lying most under the label. Wide-set print ("２０２６．０３") parts into groups after
-        // a narrow mark: the value runs on over the groups that follow as closely as on the label's own
-        // line (value_end), or only "2026." was read (dev seed 1005, face 38).
+        // it the one lying most under the label.
         const cv::Point2f at = relative(c.box, other.box);
         const float k_other = static_cast<float>(kTextHeight) / std::max(1.0f, other.box.height);
         const float margin_other = 0.35f * other.box.height;
         const std::vector<std::pair<int, int>> groups = ink_groups(other.normalised, other.cell_sides);
         if (groups.empty()) continue;
-        const auto run_on = [&](std::pair<int, int> group) {
-            // As read_value does: a value read as bare digits is close set, and ends at a gap wider than
-            // its own ("202907  28": the 28 is another field).
-            std::string as_read;
-            for (const auto& g : other.label_pass.glyphs)
-                if (g.x1 > group.first && g.x0 < group.second) as_read += g.text;
-            as_read = compact_of(as_read);
-            const bool compact = !as_read.empty() && std::all_of(as_read.begin(), as_read.end(), [](char ch) {
-                return std::isdigit(static_cast<unsigned char>(ch)) != 0;
-            });
-            group.second = std::max(group.second, value_end(other.normalised, other.cell_sides, group.first,
-                                                            other.normalised.cols, compact) -
-                                                      3);
-            return group;
-        };
-        std::pair<int, int> chosen_group = run_on(groups.front());
+        std::pair<int, int> chosen_group = groups.front();
         if (std::abs(at.y) >= 0.6f * tall) {
             auto crop_x = [&](float along_in_label) {
                 return (along_in_label - (at.x - other.box.length / 2) + margin_other) * k_other;
@@ -1186,7 +1169,6 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                 }
             }
             if (!found_group) continue;
-            chosen_group = run_on(chosen_group);
             // Ambiguous is final: a line further down is the next row's, not this label's (red team
             // red33a R5: the batch two rows down was taken for the expiry).
             if (value_under_row_is_ambiguous(index, h, j, along_label(chosen_group.first),
@@ -1194,8 +1176,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                 return {};
         }
         const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
-        const bool whole =
-            chosen_group.first <= groups.front().first && chosen_group.second >= groups.back().second;
+        const bool whole = groups.size() == 1;
         std::string beside_value, value_and_after;
         for (const auto& g : other.label_pass.glyphs) {
             if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
