@@ -87,9 +87,9 @@ INSTANTIATE_TEST_SUITE_P(
         Expected{"有效期王:2029年03月", {2029, 3, 31}, kMonth},
         Expected{"有效斯至2026.07", {2026, 7, 31}, kMonth},
         Expected{"生产日朗2023.03.01\n有效期24个月", {2025, 2, 28}, kDay},
-        // After 年 and 月 a third number is the day, its 日 read as 月 or lost.
+        // After 年 and 月 a third number closed by 日 is the day, its 日 read as 月 or not.
         Expected{"有效期至2026年05月24月", {2026, 5, 24}, kDay},
-        Expected{"有效期至2026年05月24", {2026, 5, 24}, kDay},
+        Expected{"有效期至2026年05月24日", {2026, 5, 24}, kDay},
         // Four digits after 年 are the month and the day, the 月 between them lost.
         Expected{"有效期至2024年0507日", {2024, 5, 7}, kDay},
         Expected{"有效期至:2024年1231", {2024, 12, 31}, kDay},
@@ -209,7 +209,10 @@ TEST(ExpiryText, ADayOrADateCutShortIsNoDate) {
          {"有效期至:2027.08.2", "EXP:2027.08.2.", "有效期至：2028年12月2", "有效期至2028年02月3月",
           "EXP 2030/11/7", "有效期至:2027/05/", "有效期至:2029-05-", "EXP:2029/05-",
           // red38: a compact month with a mark after it.
-          "EXP:202812-", "有效期至:203107.", "有效期至:202707月"}) {
+          "EXP:202812-", "有效期至:203107.", "有效期至:202707月",
+          // rt41: a number after 年 and 月 with no 日 may be a count set close after a month-only date
+          // ("2029年07月 24粒", its unit lost).
+          "有效期至2026年05月24", "有效期至:2029年07月18"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text << " gave " << reading.expiry->year << "-"
                                      << reading.expiry->month << "-" << reading.expiry->day;
@@ -218,7 +221,7 @@ TEST(ExpiryText, ADayOrADateCutShortIsNoDate) {
     // month-only date closed by a full stop are dates.
     EXPECT_EQ(parse_expiry_text("有效期至2026.3.6").expiry, (Date{2026, 3, 6}));
     EXPECT_EQ(parse_expiry_text("有效期至2028年12月2日").expiry, (Date{2028, 12, 2}));
-    EXPECT_EQ(parse_expiry_text("有效期至2028年2月2").expiry, (Date{2028, 2, 2}));
+    EXPECT_EQ(parse_expiry_text("有效期至2028年2月2日").expiry, (Date{2028, 2, 2}));
     EXPECT_EQ(parse_expiry_text("有效期至2027.08.22").expiry, (Date{2027, 8, 22}));
     EXPECT_EQ(parse_expiry_text("有效期至2027.08.").expiry, (Date{2027, 8, 31}));
     using medkiosk::scanner::ocr::day_cut_short;

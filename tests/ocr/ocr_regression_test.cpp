@@ -512,6 +512,56 @@ cv::Rect ink_of(const Cell& cell, int font) {
     return cv::boundingRect(ink);
 }
 
+// Red team rt41: a month-only expiry with a count or a bare number set close after it, a space's width
+// or a little more ("2029年07月 24粒", "202907 15", "2029 07  15", the next column's "24" under a row of
+// labels) gave the number as its day: the value pass, which has no units, read "2029年07月24", and
+// "202907 15" was read "20290715" (19 wrong dates of 177 boxes). Such a face gives its month or nothing.
+// A day closed by 日, or set as the date's other fields are, is still read.
+TEST_F(OcrMissClasses, ANumberSetCloseAfterAMonthOnlyDateIsNoDay) {
+    const Cell title{"布洛芬片", 0, 0};
+    const Cell year_month{"有效期至 2029年07月", 0, 1}, compact{"有效期至 202907", 0, 1};
+    const Cell invalid_from{"失效期 2030年03月", 0, 1}, spaced{"有效期至 2029 07", 0, 1};
+    const Cell under_label{"2029年07月", 0, 2};
+    for (const int font : {font_named("Noto Sans CJK SC"), font_named("AR PL UMing CN")}) {
+        // The number's gap is measured from the value's ink in the face's own font.
+        const auto after = [&](const Cell& value, double gap_in_text_heights, const char* text) {
+            const double ink_end = static_cast<double>(ink_of(value, font).br().x) / kCellPx - 1.5;
+            return Cell{text, ink_end + gap_in_text_heights, value.row};
+        };
+        const std::vector<PrintedDate> cases{
+            {{title, year_month, after(year_month, 0.3, "24粒")}, {2029, 7, 31}},
+            {{title, year_month, after(year_month, 0.6, "24粒")}, {2029, 7, 31}},
+            {{title, year_month, after(year_month, 0.3, "18")}, {2029, 7, 31}},
+            {{title, invalid_from, after(invalid_from, 0.3, "15")}, {2030, 2, 28}},
+            {{title, compact, after(compact, 0.3, "15")}, {2029, 7, 31}},
+            {{title, compact, after(compact, 0.6, "15")}, {2029, 7, 31}},
+            {{title, spaced, after(spaced, 0.7, "15")}, {2029, 7, 31}},
+            {{title, {"有效期至", 0, 1}, under_label, {"数量", 6.5, 1}, after(under_label, 0.5, "24")},
+             {2029, 7, 31}},
+        };
+        for (std::size_t face = 0; face < cases.size(); ++face) {
+            std::string read;
+            const auto proposal = proposal_for(cases[face].cells, font, read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, cases[face].truth)
+                    << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family
+                    << " from {" << read << "}";
+            }
+        }
+    }
+    const std::vector<PrintedDate> dates{
+        {{title, {"有效期至 2029年07月18日", 0, 1}}, {2029, 7, 18}},
+        {{title, {"有效期至 2029 07 15", 0, 1}}, {2029, 7, 15}},
+        {{title, {"有效期至 20290715", 0, 1}}, {2029, 7, 15}},
+    };
+    for (std::size_t face = 0; face < dates.size(); ++face) {
+        std::string read;
+        const auto proposal = proposal_for(dates[face].cells, font_named("Noto Sans CJK SC"), read);
+        ASSERT_TRUE(proposal) << "date face " << face << " from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, dates[face].truth) << "date face " << face;
+    }
+}
+
 // What hides a date's day on a held box.
 enum class Cover { Thumb, Glare, Sticker };
 

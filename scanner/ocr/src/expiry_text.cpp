@@ -179,15 +179,16 @@ std::optional<DatedText> date_from_fields(const Fields& f, bool allow_compact_di
     if (first_mark == 'Y') {  // 2025年05月(31日)
         // Four digits after 年 can only be the month and the day, with the 月 between them lost: in
         // Droid Sans Fallback 月 all but touches the 0 after it, and both models then read
-        // "2024年0507日" (dev seed 1002, face 1).
+        // "2024年0507日" (dev seed 1002, face 1), and often lose the 日 as well.
         if (n.size() == 2 && n[0].size() == 4 && n[1].size() == 4 &&
             (f.marks[1] == 'D' || f.marks[1] == '\0'))
             return full(to_int(n[0]), to_int(n[1].substr(0, 2)), to_int(n[1].substr(2, 2)));
         if (n[0].size() != 4 || n[1].size() > 2 || f.marks[1] != 'M') return std::nullopt;
         if (n.size() == 2) return month_only(to_int(n[0]), to_int(n[1]));
-        // After 年 and 月 a third number can only be the day, whether OCR read its 日 as 月 or lost it.
-        if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M' && f.marks[2] != '\0'))
-            return std::nullopt;
+        // After 年 and 月 a third number is the day only when closed by 日 (or by 日 read as 月): with
+        // nothing after it, it may be a count or another field set close after a month-only date
+        // ("2029年07月 24粒", its unit lost to the value pass, read "2029年07月24": red team rt41).
+        if (n[2].size() > 2 || (f.marks[2] != 'D' && f.marks[2] != 'M')) return std::nullopt;
         return full(to_int(n[0]), to_int(n[1]), to_int(n[2]));
     }
     auto separator = [](char mark) { return mark == '.' || mark == '/' || mark == '-'; };

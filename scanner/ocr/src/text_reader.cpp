@@ -677,6 +677,48 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
     return stop_x;
 }
 
+// Whether a value read as eight bare digits ("20290715") was printed with its last two set apart from the
+// six before them (by a third of a digit's pitch) and wider than any space between its year and month (by
+// a sixth): "202907 15" and "2029 07  15" may be a month-only date with a number after it (a count,
+// another field), not a date (red team rt41). Told from the centres of the marks, one a digit, counted
+// from the value's end (its crop may have lost its first digit to the label): digits stand one pitch
+// apart in a font, a narrow 1 included, and a space adds to it. Print whose marks are not one a digit
+// (touching or dotted digits) tells nothing.
+bool last_two_digits_set_apart(const cv::Mat& value_crop, const std::string& value) {
+    if (value.size() != 8 || value_crop.empty() || !std::all_of(value.begin(), value.end(), [](char ch) {
+            return std::isdigit(static_cast<unsigned char>(ch));
+        }))
+        return false;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(value_crop < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    std::vector<float> centres;
+    std::vector<int> widths;
+    for (int x = 0, start = -1; x <= columns.cols; ++x) {
+        const bool ink = x < columns.cols && columns.at<int>(0, x) > 0;
+        if (ink && start < 0) start = x;
+        if (!ink && start >= 0) {
+            centres.push_back(0.5f * static_cast<float>(start + x - 1));
+            widths.push_back(x - start);
+            start = -1;
+        }
+    }
+    if (centres.size() < 6 || centres.size() > 8) return false;
+    std::vector<int> sorted_widths = widths;
+    std::nth_element(sorted_widths.begin(), sorted_widths.begin() + sorted_widths.size() / 2,
+                     sorted_widths.end());
+    const int usual_width = sorted_widths[sorted_widths.size() / 2];
+    if (std::any_of(widths.begin(), widths.end(), [&](int w) { return 2 * w > 3 * usual_width; }))
+        return false;
+    std::vector<float> pitches;
+    for (std::size_t i = 0; i + 1 < centres.size(); ++i) pitches.push_back(centres[i + 1] - centres[i]);
+    std::vector<float> sorted = pitches;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    const float pitch = sorted[sorted.size() / 2];
+    const std::size_t n = pitches.size();
+    const float day_space = pitches[n - 2] - pitch, year_month_space = std::max(0.0f, pitches[n - 4] - pitch);
+    return day_space > std::max(0.35f * pitch, year_month_space + 0.15f * pitch);
+}
+
 // A value that means a month-only date with its month last ("2027.10.", "2027/10", "202710",
 // "2027年10月"; not "10/2027"): a day could follow it.
 bool month_last_value(const std::string& value) {
@@ -783,6 +825,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         // ("2032/10/ | 20" read "2032/10/120" beside "2032/10/"); a lone 1 more may be a border's.
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
+        if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value)) return value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
         // as print after the month.
@@ -1198,9 +1241,11 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         int most_digits = 0;
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
-        if (month_last_value(chosen) &&
-            (most_digits >= count_digits(chosen) + 2 ||
-             day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
+        if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen))
+            chosen += kUnreadEnd;
+        else if (month_last_value(chosen) &&
+                 (most_digits >= count_digits(chosen) + 2 ||
+                  day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
