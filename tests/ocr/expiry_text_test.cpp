@@ -184,8 +184,10 @@ TEST(ExpiryText, AnUnreadPrintedExpiryBlocksProductionPlusShelfLife) {
 // no date comes of it, and the reading says a day is printed, so that no frame's "2025.05" of the same
 // label is taken for a month-only date.
 TEST(ExpiryText, ADateReadUpToItsMonthWithAnUnreadDayGivesNoDate) {
+    // A number after 年 and 月 with no 日 closing it ("2025年05月18") may be the day with its 日 lost.
     for (const char* text : {"有效期至:2025.05.?", "EXP 202505?", "有效期至2025年05月?", "失效期:2025.06.?",
-                             "批号 B1\n有效期至:2025.05.?\n生产日期:2023.03.01\n有效期:24个月"}) {
+                             "批号 B1\n有效期至:2025.05.?\n生产日期:2023.03.01\n有效期:24个月",
+                             "有效期至2025年05月18", "有效期:2025年05月18", "失效期:2025年06月18"}) {
         const auto reading = parse_expiry_text(text);
         EXPECT_FALSE(reading.expiry) << text;
         EXPECT_TRUE(reading.day_unread) << text;

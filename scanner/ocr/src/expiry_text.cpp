@@ -148,6 +148,12 @@ bool one_digit_day_after_two_digit_month(const Fields& f) {
            f.numbers[2].size() == 1 && f.marks[2] != 'D';
 }
 
+// "2029年07月18": a number after 年 and 月 not closed by 日, which the parser takes no date from (see
+// date_from_fields). It may be the day, its 日 lost, so the month's end is no answer either.
+bool day_not_closed_after_month(const Fields& f) {
+    return f.numbers.size() == 3 && f.marks[0] == 'Y' && f.marks[1] == 'M' && f.marks[2] == '\0';
+}
+
 int to_int(const std::string& digits) {
     return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits);
 }
@@ -936,9 +942,10 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                 value_on_next_line ? line.original + " " + lines[li + 1].original : line.original;
             auto date = date_at(value_line, from, true, false);
             const DateRun value_run = take_date_run(value_line, from);
-            const bool end_unread = !value_run.digits_and_marks.empty() &&
-                                    from + value_run.length < value_line.size() &&
-                                    value_line[from + value_run.length] == kUnreadEnd;
+            const bool end_unread =
+                (!value_run.digits_and_marks.empty() && from + value_run.length < value_line.size() &&
+                 value_line[from + value_run.length] == kUnreadEnd) ||
+                day_not_closed_after_month(split_fields(value_run.digits_and_marks));
             if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
                 date.reset();
             if (date) {
