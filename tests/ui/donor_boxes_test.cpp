@@ -128,7 +128,13 @@ TEST_P(DonorBoxes, ThreeBoxesInTenTapsWithNoneWasted) {
     };
     const auto recorded = [&] { return count(kiosk.output(), "event=dropoff-recorded "); };
 
-    ASSERT_TRUE(tap("welcome", "start", on("scan")));
+    // The screen is logged as it is drawn: a box already in view can take the kiosk from scan to its
+    // expiry question before a frame of scan is drawn (a loaded machine: no "screen name=scan" at all).
+    // Its pack shown after the tap is the scan screen's work all the same.
+    const auto scanning = [&] {
+        return on("scan")() || kiosk.output().find("event=pack-shown ", log_at_tap) != std::string::npos;
+    };
+    ASSERT_TRUE(tap("welcome", "start", scanning));
     for (int box = 1; box <= 3; ++box) {
         // The next box comes by itself: its verdict on the scan screen, or first the question about its
         // expiry (the OCR stand-in's proposal).
