@@ -104,6 +104,50 @@ TEST(ReadingAgreement, AnUnreadPrintedExpiryHoldsBackProductionPlusShelfLife) {
     EXPECT_TRUE(agreement.agreed());
 }
 
+// A frame's expiry read with no 日 after its day ("2029年01月11": the 日 lost, or a count after a month-only
+// date) is no date, but it speaks for that day and against any other. Red team rt42: a thumb over 日 in
+// some frames and over the day's last digit in others ("2029年01月1日" twice) gave 2029-01-01.
+ExpiryReading unclosed(Date day) {
+    ExpiryReading reading;
+    reading.unclosed_day = day;
+    reading.day_unread = true;
+    reading.printed_expiry_unread = true;
+    return reading;
+}
+
+TEST(ReadingAgreement, ADayReadWithNo日SpeaksForThatDayAndAgainstAnother) {
+    ReadingAgreement agreement;
+    agreement.add(unclosed({2029, 1, 11}));
+    agreement.add(unclosed({2029, 1, 11}));
+    EXPECT_FALSE(agreement.agreed()) << "never alone";
+    agreement.add(read({2029, 1, 1}, ExpiryPrecision::Day));
+    agreement.add(read({2029, 1, 1}, ExpiryPrecision::Day));
+    EXPECT_FALSE(agreement.agreed()) << "another day";
+    agreement.reset();
+    agreement.add(unclosed({2029, 1, 11}));
+    agreement.add(read({2029, 1, 11}, ExpiryPrecision::Day));
+    ASSERT_TRUE(agreement.agreed());
+    EXPECT_EQ(agreement.agreed()->expiry, (Date{2029, 1, 11}));
+    agreement.reset();
+    agreement.add(unclosed({2029, 7, 24}));
+    agreement.add(read({2029, 7, 31}, ExpiryPrecision::Month));
+    agreement.add(read({2029, 7, 31}, ExpiryPrecision::Month));
+    EXPECT_FALSE(agreement.agreed()) << "a month-only date";
+}
+
+TEST(ValueVote, AReadingWithNo日AfterItsDaySpeaksForThatDayAndAgainstAnother) {
+    EXPECT_EQ(vote_on_value({"2029年01月11日", "2029年01月11", "", ""}), "2029年01月11日");
+    EXPECT_EQ(vote_on_value({"2029年01月11", "2029年01月11", "", ""}), "2029年01月11");
+    EXPECT_NE(vote_on_value({"2029年01月1日", "2029年01月1日", "2029年01月11", ""}), "2029年01月1日");
+    EXPECT_EQ(vote_on_value({"2029年07月", "2029年07月", "2029年07月24", ""}), "2029年07月?");
+    // What the frame's text then says: no date, that day.
+    const ExpiryReading frame = medkiosk::scanner::ocr::parse_expiry_text("有效期至:2029年01月11");
+    EXPECT_FALSE(frame.expiry);
+    EXPECT_EQ(frame.unclosed_day, (Date{2029, 1, 11}));
+    EXPECT_EQ(medkiosk::scanner::ocr::parse_expiry_text("失效期:2029年01月11").unclosed_day,
+              (Date{2029, 1, 10}));
+}
+
 // The month-for-day case: "有效期至 2025.05.03" whose value was cut at the gap before its day. The value
 // pass and the independent pass read "2025.05" and "2025.05." (agreeing on May 2025, month precision),
 // the blurred pass "2025.05.3" (its last digit lost) and the label pass "2025.05.0". A day is printed:

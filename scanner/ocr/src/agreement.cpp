@@ -64,6 +64,7 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
     if (reading.printed_expiry_unread) printed_expiry_seen_ = true;
     if (reading.day_unread) expiry_day_seen_ = true;
     if (reading.production_day_unread) production_day_seen_ = true;
+    if (reading.unclosed_day) unclosed_days_.push_back(*reading.unclosed_day);
     if (!reading.expiry) return;
     for (const auto& earlier : dated_)
         if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
@@ -73,7 +74,17 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
 }
 
 std::optional<ExpiryReading> ReadingAgreement::agreed() const {
-    if (contradicted_ || static_cast<int>(dated_.size()) < frames_needed_) return std::nullopt;
+    if (contradicted_ || dated_.empty()) return std::nullopt;
+    // A frame's "2029年07月18" with no 日 speaks for that day (its 日 lost) and against any other: with a
+    // date read whole it may make up the frames needed, but it never stands alone (red team rt42: a thumb
+    // over 日 in some frames and over the day's last digit in others, "2029年01月1日" twice, was 01-01).
+    int frames = static_cast<int>(dated_.size());
+    for (const Date& unclosed : unclosed_days_) {
+        if (dated_.front().precision != ExpiryPrecision::Day || unclosed != *dated_.front().expiry)
+            return std::nullopt;
+        ++frames;
+    }
+    if (frames < frames_needed_) return std::nullopt;
     if (printed_expiry_seen_ && dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife)
         return std::nullopt;
     if (dated_.front().precision == ExpiryPrecision::Month &&
@@ -106,6 +117,7 @@ void ReadingAgreement::reset() {
     printed_expiry_seen_ = false;
     expiry_day_seen_ = false;
     production_day_seen_ = false;
+    unclosed_days_.clear();
     value_readings_.clear();
 }
 
@@ -116,6 +128,7 @@ struct ValueMeaning {
     std::optional<Date> date;
     ExpiryPrecision precision = ExpiryPrecision::Day;
     bool shelf_life = false;
+    std::optional<Date> unclosed_day;  // see ExpiryReading::unclosed_day: no meaning of its own
     bool any() const { return date || shelf_life; }
     bool same_as(const ValueMeaning& other) const {
         return date == other.date && precision == other.precision && shelf_life == other.shelf_life;
@@ -133,6 +146,7 @@ ValueMeaning meaning_of(const std::string& value) {
         meaning.precision = reading.precision;
         return meaning;
     }
+    meaning.unclosed_day = reading.unclosed_day;
     const ExpiryReading shelf = parse_expiry_text("生产日期:2020.01.01\n有效期:" + value, options);
     meaning.shelf_life = shelf.expiry.has_value();
     return meaning;
@@ -196,7 +210,7 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
         // A day cut short after its first digit ("2027年03月1" of "…15日") means no date, but it still
         // shows that something follows the month: it holds back every other reading.
         if (!cut_short(readings[i]) && day_cut_short(readings[i]))
-            objections.push_back(ValueMeaning{Date{}, ExpiryPrecision::Day, false});
+            objections.push_back(ValueMeaning{Date{}, ExpiryPrecision::Day, false, std::nullopt});
         if (!meanings[i].any())
             if (const std::string ones = ones_for_look_alikes(readings[i]); !ones.empty())
                 if (ValueMeaning meaning = meaning_of(ones); meaning.any()) objections.push_back(meaning);
@@ -216,11 +230,34 @@ std::string vote_on_value(const std::vector<std::string>& readings) {
         }
         for (const ValueMeaning& objection : objections)
             if (!objection.same_as(meanings[i])) contradicted = true;
+        // A reading of that day with no 日 after it agrees; of another day, or after a month-only
+        // reading, it does not.
+        for (const ValueMeaning& other : meanings)
+            if (other.unclosed_day) {
+                if (meanings[i].date == other.unclosed_day && meanings[i].precision == ExpiryPrecision::Day)
+                    ++agreeing;
+                else
+                    contradicted = true;
+            }
         if (contradicted) break;
         if (agreeing >= 2) {
             chosen = readings[i];
             chosen_meaning = meanings[i];
         }
+    }
+    // Only readings with no 日 after the day, all of the same day, and nothing read otherwise: the value
+    // is that reading, which says no date but what it would be (ExpiryReading::unclosed_day), for the
+    // frames to weigh.
+    if (!chosen_meaning) {
+        std::optional<std::size_t> unclosed;
+        bool alone = true;
+        for (std::size_t i = 0; i < readings.size(); ++i) {
+            if (meanings[i].any()) alone = false;
+            if (!meanings[i].unclosed_day) continue;
+            if (unclosed && meanings[*unclosed].unclosed_day != meanings[i].unclosed_day) alone = false;
+            if (!unclosed) unclosed = i;
+        }
+        if (unclosed && alone && objections.empty()) return readings[*unclosed];
     }
     const bool a_day =
         chosen_meaning && chosen_meaning->date && chosen_meaning->precision == ExpiryPrecision::Day;

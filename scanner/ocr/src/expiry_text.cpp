@@ -154,6 +154,17 @@ bool day_not_closed_after_month(const Fields& f) {
     return f.numbers.size() == 3 && f.marks[0] == 'Y' && f.marks[1] == 'M' && f.marks[2] == '\0';
 }
 
+// The date such a value would be if its number were the day (ExpiryReading::unclosed_day); none for a
+// day cut short ("2028年12月2" of "…22日": one_digit_day_after_two_digit_month).
+std::optional<Date> unclosed_date(const Fields& f) {
+    if (!day_not_closed_after_month(f) || one_digit_day_after_two_digit_month(f) ||
+        f.numbers[0].size() != 4 || f.numbers[1].size() > 2 || f.numbers[2].size() > 2)
+        return std::nullopt;
+    const int year = std::stoi(f.numbers[0]), month = std::stoi(f.numbers[1]), day = std::stoi(f.numbers[2]);
+    if (!days_valid(year, month, day)) return std::nullopt;
+    return Date{year, month, day};
+}
+
 int to_int(const std::string& digits) {
     return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits);
 }
@@ -922,6 +933,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     std::vector<std::string> batches;
     bool printed_expiry_unread = false;
     bool day_unread = false, production_day_unread = false;
+    std::optional<Date> unclosed_day;
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
@@ -942,10 +954,14 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                 value_on_next_line ? line.original + " " + lines[li + 1].original : line.original;
             auto date = date_at(value_line, from, true, false);
             const DateRun value_run = take_date_run(value_line, from);
+            const Fields value_fields = split_fields(value_run.digits_and_marks);
             const bool end_unread =
                 (!value_run.digits_and_marks.empty() && from + value_run.length < value_line.size() &&
                  value_line[from + value_run.length] == kUnreadEnd) ||
-                day_not_closed_after_month(split_fields(value_run.digits_and_marks));
+                day_not_closed_after_month(value_fields);
+            const bool gives_expiry = hit.key == FieldKey::Expiry || hit.key == FieldKey::InvalidFrom;
+            if (const auto unclosed = unclosed_date(value_fields); unclosed && gives_expiry && !unclosed_day)
+                unclosed_day = hit.key == FieldKey::InvalidFrom ? previous_day(*unclosed) : *unclosed;
             if (date && !value_on_next_line && from + take_date_run(value_line, from).length > stop)
                 date.reset();
             if (date) {
@@ -1008,6 +1024,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     ExpiryReading reading;
     reading.printed_expiry_unread = printed_expiry_unread && explicit_dates.empty();
     reading.day_unread = day_unread;
+    reading.unclosed_day = unclosed_day;
     reading.production_day_unread = production_day_unread;
     if (batches.size() == 1) reading.batch = batches.front();
     std::sort(shelf_lives.begin(), shelf_lives.end());

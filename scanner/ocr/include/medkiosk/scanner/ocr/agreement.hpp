@@ -42,6 +42,8 @@ class ReadingAgreement {
     // not read: a month-only reading of that date, from any frame, is the date cut short.
     bool expiry_day_seen_ = false;
     bool production_day_seen_ = false;
+    // Frames' days read with no 日 after them (ExpiryReading::unclosed_day).
+    std::vector<Date> unclosed_days_;
     std::vector<ExpiryReading> value_readings_;
 };
 

@@ -80,6 +80,11 @@ struct ExpiryReading {
     bool day_unread = false;
     // The same for a production date: a month-only production date is then no base for a shelf life.
     bool production_day_unread = false;
+    // A printed expiry (or 失效期) read with a number after its month and no 日 closing it ("有效期至
+    // 2029年07月18"): the day with its 日 lost, or a count set close after a month-only date ("2029年07月
+    // 24粒", its unit lost). No date comes of it (`day_unread` is set), but what it would be, as the
+    // last usable day: another frame's reading of that day may be taken with it, of another day not.
+    std::optional<Date> unclosed_day;
 };
 
 struct ParseOptions {
