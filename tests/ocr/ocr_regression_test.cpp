@@ -562,6 +562,44 @@ TEST_F(OcrMissClasses, ANumberSetCloseAfterAMonthOnlyDateIsNoDay) {
     }
 }
 
+// Red team rt42: a glare that moves over a printed 年月日 date as the box is held, over 日 in the first
+// two frames ("2028年12月25" read, no 日) and over the day's last digit in the next two ("2028年12月2日"):
+// the frames that lost 日 were dropped as no date, and the two that lost a digit agreed on the 2nd. A day
+// read with no 日 speaks against any other day.
+TEST_F(OcrMissClasses, AGlareMovingFrom日OntoTheDayIsNeverAnotherDay) {
+    const int sans = font_named("Noto Sans CJK SC");
+    const Cell title{"布洛芬片", 0, 0};
+    for (const auto& [date, truth] :
+         {std::pair<std::string, scanner::Date>{"2028年12月25日", {2028, 12, 25}},
+          std::pair<std::string, scanner::Date>{"2029年01月11日", {2029, 1, 11}}}) {
+        const std::string label = "有效期至 ";
+        const Cell whole{label + date, 0, 1};
+        const cv::Mat face = printed_face({title, whole}, sans);
+        const cv::Rect value = ink_of(whole, sans);
+        const std::string day_first_digit = label + date.substr(0, date.size() - 4);  // "…年12月2"
+        const int last_digit_from = ink_of({day_first_digit, 0, 1}, sans).br().x + 2;
+        const int ri_from = ink_of({label + date.substr(0, date.size() - 3), 0, 1}, sans).br().x + 2;
+        ocr().start_pack();
+        std::optional<scanner::ocr::ExpiryOcrProposal> proposal;
+        std::string read;
+        for (int frame_number = 0; frame_number < 4 && !proposal; ++frame_number) {
+            cv::Mat covered = face.clone();
+            const int from = frame_number < 2 ? ri_from : last_digit_from;
+            const int to = frame_number < 2 ? value.br().x + 3 : ri_from;
+            cv::rectangle(covered, cv::Rect(from, value.y - 4, to - from, value.height + 8),
+                          cv::Scalar(228, 236, 240), cv::FILLED);
+            const cv::Mat grey = held_in_frame(covered, 4, frame_number);
+            const auto outcome =
+                ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+            read += outcome.lines.joined() + " / ";
+            proposal = outcome.proposal;
+        }
+        if (proposal) {
+            EXPECT_EQ(proposal->expiry, truth) << date << " from {" << read << "}";
+        }
+    }
+}
+
 // What hides a date's day on a held box.
 enum class Cover { Thumb, Glare, Sticker };
 
