@@ -451,6 +451,12 @@ TEST_F(OcrMissClasses, ANumberBeyondAGapAfterACloseSetValueIsNoPartOfIt) {
     const std::vector<PrintedDate> cases{
         {{{"布洛芬片", 0, 0}, {"有效期至 202907", 0, 1}, {"28", 8.4, 1}}, {2029, 7, 31}},
         {{{"布洛芬片", 0, 0}, {"EXP 202801", 0, 1}, {"25", 6.0, 1}}, {2028, 1, 31}},
+        // The value on a line of its own beside its label, read from there (read_value_elsewhere); at 9.9
+        // the number is in the value's group of ink (red team rt41's check: 2029-07-28 until the spacing
+        // of its digits was looked at).
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"202907", 6.0, 1}, {"28", 9.9, 1}}, {2029, 7, 31}},
+        {{{"布洛芬片", 0, 0}, {"有效期至", 0, 1}, {"202907", 6.0, 1}, {"28", 10.3, 1}}, {2029, 7, 31}},
+        {{{"布洛芬片", 0, 0}, {"EXP", 0, 1}, {"202801", 3.5, 1}, {"25", 7.4, 1}}, {2028, 1, 31}},
     };
     expect_right_or_nothing(cases);
 }
