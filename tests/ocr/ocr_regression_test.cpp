@@ -430,18 +430,23 @@ struct PrintedDate {
     scanner::Date truth;
 };
 
-// Each face, in a sans and a serif font: its printed date or nothing, never another date.
-void expect_right_or_nothing(const std::vector<PrintedDate>& cases) {
-    for (std::size_t face = 0; face < cases.size(); ++face)
-        for (const int font : {font_named("Noto Sans CJK SC"), font_named("AR PL UMing CN")}) {
-            std::string read;
-            const auto proposal = proposal_for(cases[face].cells, font, read);
-            if (proposal) {
-                EXPECT_EQ(proposal->expiry, cases[face].truth)
-                    << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family
-                    << " from {" << read << "}";
-            }
+// Each face in `font`: its printed date or nothing, never another date.
+void expect_right_or_nothing_in(const std::vector<PrintedDate>& cases, int font) {
+    for (std::size_t face = 0; face < cases.size(); ++face) {
+        std::string read;
+        const auto proposal = proposal_for(cases[face].cells, font, read);
+        if (proposal) {
+            EXPECT_EQ(proposal->expiry, cases[face].truth)
+                << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family << " from {"
+                << read << "}";
         }
+    }
+}
+
+// The same in a sans and a serif font.
+void expect_right_or_nothing(const std::vector<PrintedDate>& cases) {
+    for (const int font : {font_named("Noto Sans CJK SC"), font_named("AR PL UMing CN")})
+        expect_right_or_nothing_in(cases, font);
 }
 
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it
@@ -545,15 +550,7 @@ TEST_F(OcrMissClasses, ANumberSetCloseAfterAMonthOnlyDateIsNoDay) {
             {{title, {"有效期至", 0, 1}, under_label, {"数量", 6.5, 1}, after(under_label, 0.5, "24")},
              {2029, 7, 31}},
         };
-        for (std::size_t face = 0; face < cases.size(); ++face) {
-            std::string read;
-            const auto proposal = proposal_for(cases[face].cells, font, read);
-            if (proposal) {
-                EXPECT_EQ(proposal->expiry, cases[face].truth)
-                    << "face " << face << " in " << fonts()[static_cast<std::size_t>(font)].family
-                    << " from {" << read << "}";
-            }
-        }
+        expect_right_or_nothing_in(cases, font);
     }
     const std::vector<PrintedDate> dates{
         {{title, {"有效期至 2029年07月18日", 0, 1}}, {2029, 7, 18}},
