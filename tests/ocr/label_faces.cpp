@@ -35,9 +35,9 @@ class Random {
     std::mt19937_64 engine_;
 };
 
-std::string run_fc_match(const std::string& family) {
+std::string run_fc_match(const std::string& family, const std::string& style = "Regular") {
     const std::string command =
-        "fc-match -f '%{file}\\t%{index}\\t%{family}' '" + family + ":style=Regular' 2>/dev/null";
+        "fc-match -f '%{file}\\t%{index}\\t%{family}' '" + family + ":style=" + style + "' 2>/dev/null";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
     if (!pipe) return {};
     std::string out;
@@ -689,18 +689,25 @@ std::vector<LabelFont> find_label_fonts() {
         {"Liberation Sans", false},    {"Liberation Serif", false}, {"Liberation Mono", false},
         {"Noto Mono", false}};
     std::vector<LabelFont> fonts;
-    for (const auto& wanted : kWanted) {
-        const std::string out = run_fc_match(wanted.family);
-        const auto tab1 = out.find('\t');
-        const auto tab2 = out.find('\t', tab1 + 1);
-        if (tab1 == std::string::npos || tab2 == std::string::npos) continue;
-        const std::string family = out.substr(tab2 + 1);
-        if (family.find(wanted.family) == std::string::npos) continue;  // fontconfig fell back to another
-        fonts.push_back(LabelFont{wanted.family, out.substr(0, tab1),
-                                  std::stoi(out.substr(tab1 + 1, tab2 - tab1 - 1)), wanted.chinese,
-                                  wanted.latin});
-    }
+    for (const auto& wanted : kWanted)
+        if (auto found = find_font(wanted.family, "Regular")) {
+            found->has_chinese = wanted.chinese;
+            found->has_latin = wanted.latin;
+            fonts.push_back(*found);
+        }
     return fonts;
+}
+
+std::optional<LabelFont> find_font(const std::string& wanted_family, const std::string& style) {
+    const std::string out = run_fc_match(wanted_family, style);
+    const auto tab1 = out.find('\t');
+    const auto tab2 = out.find('\t', tab1 + 1);
+    if (tab1 == std::string::npos || tab2 == std::string::npos) return std::nullopt;
+    const std::string family = out.substr(tab2 + 1);
+    if (family.find(wanted_family) == std::string::npos) return std::nullopt;  // fontconfig fell back
+    if (style != "Regular" && out.substr(0, tab1).find(style) == std::string::npos) return std::nullopt;
+    return LabelFont{wanted_family, out.substr(0, tab1), std::stoi(out.substr(tab1 + 1, tab2 - tab1 - 1)),
+                     true, true};
 }
 
 FaceSpec random_face_spec(int index, std::uint64_t seed, const std::vector<LabelFont>& fonts) {

@@ -31,6 +31,8 @@ struct LabelFont {
 
 // Every font family the set-up script installs that fontconfig finds (missing ones are skipped).
 std::vector<LabelFont> find_label_fonts();
+// One installed family in one style ("Bold"), when fontconfig has that very family and style.
+std::optional<LabelFont> find_font(const std::string& family, const std::string& style);
 
 // The printed forms of codes.md (and the examples). `None` prints no expiry at all.
 enum class Form {

@@ -584,6 +584,59 @@ void FrameReading::read_labels(Candidate& c) {
     }
 }
 
+// The lengths of a value's runs of digits: {4, 1, 2} for "2030年1月21日".
+std::vector<int> digit_runs(const std::string& value) {
+    std::vector<int> runs;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const bool digit = std::isdigit(static_cast<unsigned char>(value[i])) != 0;
+        if (digit && (i == 0 || !std::isdigit(static_cast<unsigned char>(value[i - 1])))) runs.push_back(0);
+        if (digit) ++runs.back();
+    }
+    return runs;
+}
+
+// How many characters of a reading stand as tall as a digit: all but the low marks ('.', '-', ':', ',').
+int tall_characters(const std::string& reading) {
+    int count = 0;
+    for (std::size_t i = 0; i < reading.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(reading[i]);
+        if ((byte & 0xC0) == 0x80) continue;  // inside a multi-byte character
+        if (std::string_view(".-:,_~'`").find(reading[i]) == std::string_view::npos &&
+            reading[i] != kUnreadEnd)
+            ++count;
+    }
+    return count;
+}
+
+// How many characters a value's picture holds: the marks between columns of clear ground, as tall as a
+// digit. A light cut-off (190 of 255) keeps a bold serif's hairlines in their glyph ("0", "月") while
+// the ground between glyphs, blurred, stays above it.
+int tall_marks(const cv::Mat& value_crop) {
+    cv::Mat darkest;
+    cv::reduce(value_crop, darkest, 0, cv::REDUCE_MIN);
+    std::vector<int> heights;
+    for (int x = 0, start = -1; x <= value_crop.cols; ++x) {
+        const bool ink = x < value_crop.cols && darkest.at<uchar>(0, x) < 190;
+        if (ink && start < 0) start = x;
+        if (!ink && start >= 0) {
+            cv::Mat rows;
+            cv::reduce(value_crop.colRange(start, x), rows, 1, cv::REDUCE_MIN);
+            int top = -1, bottom = -1;
+            for (int y = 0; y < rows.rows; ++y)
+                if (rows.at<uchar>(y, 0) < 190) {
+                    if (top < 0) top = y;
+                    bottom = y;
+                }
+            heights.push_back(bottom - top + 1);
+            start = -1;
+        }
+    }
+    if (heights.empty()) return 0;
+    const int tallest = *std::max_element(heights.begin(), heights.end());
+    return static_cast<int>(
+        std::count_if(heights.begin(), heights.end(), [&](int h) { return 10 * h >= 6 * tallest; }));
+}
+
 // A value read several ways: as the label pass saw it; by the Chinese model with a value's character
 // set; by a second, independent reading (the Latin model on the unjoined, slightly blurred print for
 // digit-only values; the Chinese model on a second binarisation otherwise); and, for digit-only
@@ -624,7 +677,33 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     votes_weighed_.insert(votes_weighed_.end(), readings.begin(), readings.end());
     // In order of preference: the value pass, the independent pass, the blurred one, the label pass.
     std::rotate(readings.begin(), readings.begin() + 1, readings.end());
-    return vote_on_value(readings);
+    std::string value = vote_on_value(readings);
+    // Both models drop one of two like digits set close ("11月" read "1月" in a bold serif: red team
+    // rt43; the network's two 1s run together with no gap between them) or a narrow 1 before another
+    // digit ("18日" read "8日"), and a field of one digit left is still a date. Its picture then holds
+    // more characters than any reading has, or the print read stretched wide, where like digits stand
+    // apart, has more digits.
+    const std::vector<int> runs = digit_runs(value);
+    if (charset == Charset::DateValue && !dotted && !value.empty() && value.back() != kUnreadEnd &&
+        runs.size() >= 2 && std::find(runs.begin(), runs.end(), 1) != runs.end()) {
+        int most_read = 0;
+        for (const std::string& reading : readings) most_read = std::max(most_read, tall_characters(reading));
+        bool lost = tall_marks(view.normalised) > most_read;
+        if (!lost) {
+            cv::Mat wide;
+            cv::resize(view.normalised, wide, cv::Size(), 1.5, 1.0, cv::INTER_CUBIC);
+            const std::string stretched = compact_of(chinese_.recognise(wide, charset).compact);
+            votes_weighed_.push_back(stretched);
+            lost = count_digits(stretched) > count_digits(value);
+        }
+        if (lost) {
+            // A day of one digit after a year and month of two is the day unread; a month of one digit
+            // may be the field that lost it, and then nothing of the value is known.
+            const bool only_the_day = runs.size() == 3 && runs[0] == 4 && runs[1] == 2 && runs[2] == 1;
+            return only_the_day ? value + kUnreadEnd : std::string(1, kUnreadEnd);
+        }
+    }
+    return value;
 }
 
 // Columns [x0, x1) of candidate `c`'s crop, as the value's own picture.
@@ -777,6 +856,23 @@ bool reads_as_a_day(const std::string& compact, bool bare = false) {
     return true;
 }
 
+// Whether the print after a month-only date reads as a number of days with what they count ("2029年07月
+// 7日装": a seven days' pack; "3日量", "18日生产", "7日内"): a 日 followed by a word of a pack, a dose or a
+// making, as the label pass (which reads every character) saw it. The value pass, which has no such
+// characters, read "2029年07月7日", a day that is not printed (red team rt43).
+bool days_of_something_after_date(const std::string& as_read) {
+    const std::size_t month = as_read.rfind("月");
+    if (month == std::string::npos) return false;
+    const std::size_t day = as_read.find("日", month);
+    if (day == std::string::npos) return false;
+    const std::string_view after = std::string_view(as_read).substr(day + std::string_view("日").size());
+    for (const std::string_view word :
+         {"装", "量", "服", "用", "份", "内", "后", "生", "产", "制", "造", "包",
+          "剂", "次", "疗", "程", "天", "粒", "片", "袋", "支", "瓶", "盒"})
+        if (after.starts_with(word)) return true;
+    return false;
+}
+
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
 // else under the label (the next line, or the cell below in a table). Empty when none was read with
 // confidence. `picture` gets the label and its value.
@@ -825,7 +921,9 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         // ("2032/10/ | 20" read "2032/10/120" beside "2032/10/"); a lone 1 more may be a border's.
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
-        if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value)) return value + kUnreadEnd;
+        if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
+            days_of_something_after_date(compact_of(label_value)))
+            return value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
         // as print after the month.
@@ -1241,7 +1339,8 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         int most_digits = 0;
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
-        if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen))
+        if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
+            days_of_something_after_date(compact_of(value_and_after)))
             chosen += kUnreadEnd;
         else if (month_last_value(chosen) &&
                  (most_digits >= count_digits(chosen) + 2 ||
