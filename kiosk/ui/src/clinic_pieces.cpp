@@ -27,14 +27,22 @@ bool DrawClinicHeading(UiContext& ui, const std::string& heading) {
     return back;
 }
 
+// The outcome keeps the room of two lines whether one is shown or not: an outcome that comes late (the
+// packing list still in the camera's view on the give-out screen) must not move the rows under a finger
+// about to tap one (the clinic script's tap on give-0 landed where the row had been a frame before).
 void DrawClinicMessage(UiContext& ui) {
-    const auto& message = ui.clinic->message();
-    if (!message) return;
-    std::string filled = ui.tr(message->key);
-    for (const auto& [name, value] : message->values) filled = kiosk::fill(filled, {{name, value}});
-    std::string text = (message->ok ? "✓ " : "× ") + filled;
-    if (!message->detail.empty()) text += " " + message->detail;
-    TextWrappedColoured(message->ok ? colours::accept : colours::refuse, text);
+    const float top = ImGui::GetCursorPosY();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float room = 2.0f * (ImGui::GetTextLineHeight() + spacing);
+    if (const auto& message = ui.clinic->message()) {
+        std::string filled = ui.tr(message->key);
+        for (const auto& [name, value] : message->values) filled = kiosk::fill(filled, {{name, value}});
+        std::string text = (message->ok ? "✓ " : "× ") + filled;
+        if (!message->detail.empty()) text += " " + message->detail;
+        TextWrappedColoured(message->ok ? colours::accept : colours::refuse, text);
+    }
+    const float used = ImGui::GetCursorPosY() - top;
+    if (used + 0.5f < room) ImGui::Dummy(ImVec2(1.0f, std::max(0.0f, room - used - spacing)));
 }
 
 namespace {
