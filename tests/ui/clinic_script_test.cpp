@@ -103,10 +103,18 @@ TEST(ClinicScript, SignInConfirmADeliveryWithAMissingPackAndGiveOneOut) {
     ASSERT_TRUE(eventually([&] { return k.button("clinic-give-out", "give-0").has_value(); }))
         << kiosk.output();
     k.shots_both_languages("clinic-give-out", "en", "zh");
+    const std::size_t before_give = kiosk.output().size();
+    const std::optional<Rect> row_before = k.button("clinic-give-out", "give-0");
+    ASSERT_TRUE(row_before);
     ASSERT_TRUE(k.click("clinic-give-out", "give-0"));
     ASSERT_TRUE(eventually([&] {
         return kiosk.output().find("key=clinic.given_out_saved") != std::string::npos;
     })) << kiosk.output();
+    // The outcome comes above the rows, which stay where they were: a notice that moved them (the packing
+    // list still in view, said to be no pack) once put a tap meant for give-0 on nothing.
+    std::this_thread::sleep_for(500ms);
+    for (const Rect& row : k.buttons_logged_since(before_give, "clinic-give-out", "give-0"))
+        EXPECT_EQ(row.y, row_before->y) << "give-0 moved as the outcome came";
 
     ASSERT_TRUE(k.click_to("clinic-give-out", "back", "clinic-home"));
     std::this_thread::sleep_for(800ms);  // the home figures come back from the office's queue

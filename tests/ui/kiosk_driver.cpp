@@ -30,13 +30,21 @@ bool KioskDriver::wait_screen(const std::string& name, std::chrono::milliseconds
 }
 
 std::optional<Rect> KioskDriver::button(const std::string& screen_name, const std::string& id) const {
-    const std::string out = kiosk_.output();
+    const std::vector<Rect> logged = buttons_logged_since(0, screen_name, id);
+    if (logged.empty()) return std::nullopt;
+    return logged.back();
+}
+
+std::vector<Rect> KioskDriver::buttons_logged_since(std::size_t from, const std::string& screen_name,
+                                                    const std::string& id) const {
+    const std::string whole = kiosk_.output();
+    const std::string out = from < whole.size() ? whole.substr(from) : std::string();
     const std::regex pattern("event=button screen=" + screen_name + " id=" + id +
                              " x=(-?\\d+) y=(-?\\d+) w=(\\d+) h=(\\d+)(?: hidden=([a-z]+))?");
-    std::optional<Rect> found;
+    std::vector<Rect> found;
     for (std::sregex_iterator it(out.begin(), out.end(), pattern), end; it != end; ++it)
-        found = Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4]),
-                     (*it)[5].str()};
+        found.push_back(Rect{std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]),
+                             std::stoi((*it)[4]), (*it)[5].str()});
     return found;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "support/process.hpp"
 #include "xvfb.hpp"
@@ -36,6 +37,10 @@ class KioskDriver {
                      std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
     // The newest rectangle the kiosk logged for button or field `id` on `screen_name`.
     std::optional<Rect> button(const std::string& screen_name, const std::string& id) const;
+    // Every rectangle it logged for them after byte `from` of its output, oldest first (it logs one
+    // when the button appears or moves).
+    std::vector<Rect> buttons_logged_since(std::size_t from, const std::string& screen_name,
+                                           const std::string& id) const;
 
     // The smallest touch target the kiosk computed for this screen (11 mm), from its event=display line.
     std::optional<int> min_touch_px() const;
