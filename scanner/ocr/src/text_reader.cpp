@@ -923,7 +923,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
         if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
             days_of_something_after_date(compact_of(label_value)))
-            return value + kUnreadEnd;
+            return value.ends_with(kUnreadEnd) ? value : value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
         // as print after the month.
@@ -1340,11 +1340,11 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
         if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
-            days_of_something_after_date(compact_of(value_and_after)))
-            chosen += kUnreadEnd;
-        else if (month_last_value(chosen) &&
-                 (most_digits >= count_digits(chosen) + 2 ||
-                  day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
+            days_of_something_after_date(compact_of(value_and_after))) {
+            if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
+        } else if (month_last_value(chosen) &&
+                   (most_digits >= count_digits(chosen) + 2 ||
+                    day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
