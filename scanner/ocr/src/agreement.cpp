@@ -65,7 +65,6 @@ void ReadingAgreement::add(const ExpiryReading& reading) {
     if (reading.day_unread) expiry_day_seen_ = true;
     if (reading.production_day_unread) production_day_seen_ = true;
     if (reading.unclosed_day) unclosed_days_.push_back(*reading.unclosed_day);
-    if (reading.month_of_unread_day) months_of_unread_days_.push_back(*reading.month_of_unread_day);
     if (!reading.expiry) return;
     for (const auto& earlier : dated_)
         if (*earlier.expiry != *reading.expiry || earlier.precision != reading.precision ||
@@ -86,14 +85,6 @@ std::optional<ExpiryReading> ReadingAgreement::agreed() const {
         ++frames;
     }
     if (frames < frames_needed_) return std::nullopt;
-    // A frame that read the printed expiry up to its month, its day unread, saw that month: a date in
-    // another is a misreading of it or its of the date, and either way not to be proposed (red team
-    // rt44: "2027年1月17日" twice, a 1 of 11月 lost, and "2027年11月?" between them).
-    if (dated_.front().basis != ExpiryBasis::ProductionPlusShelfLife)
-        for (const Date& month : months_of_unread_days_) {
-            const Date printed = date_printed(dated_.front());
-            if (printed.year != month.year || printed.month != month.month) return std::nullopt;
-        }
     if (printed_expiry_seen_ && dated_.front().basis == ExpiryBasis::ProductionPlusShelfLife)
         return std::nullopt;
     if (dated_.front().precision == ExpiryPrecision::Month &&
@@ -127,7 +118,6 @@ void ReadingAgreement::reset() {
     expiry_day_seen_ = false;
     production_day_seen_ = false;
     unclosed_days_.clear();
-    months_of_unread_days_.clear();
     value_readings_.clear();
 }
 

@@ -165,26 +165,6 @@ std::optional<Date> unclosed_date(const Fields& f) {
     return Date{year, month, day};
 }
 
-// The year and month a value shows before what was left unread ("2027年11月?", "2027.11.?", "202711?"),
-// day 1; none when it shows no valid month.
-std::optional<Date> month_shown(const Fields& f) {
-    const auto& n = f.numbers;
-    if (n.empty()) return std::nullopt;
-    std::string year, month;
-    if (n[0].size() == 4 && n.size() >= 2 && !n[1].empty() && n[1].size() <= 2) {
-        year = n[0];
-        month = n[1];
-    } else if (n[0].size() >= 6 && n[0].size() <= 8) {
-        year = n[0].substr(0, 4);
-        month = n[0].substr(4, 2);
-    } else {
-        return std::nullopt;
-    }
-    const int y = std::stoi(year), m = std::stoi(month);
-    if (!days_valid(y, m, 1)) return std::nullopt;
-    return Date{y, m, 1};
-}
-
 int to_int(const std::string& digits) {
     return digits.empty() || digits.size() > 4 ? -1 : std::stoi(digits);
 }
@@ -953,7 +933,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     std::vector<std::string> batches;
     bool printed_expiry_unread = false;
     bool day_unread = false, production_day_unread = false;
-    std::optional<Date> unclosed_day, month_of_unread_day;
+    std::optional<Date> unclosed_day;
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
@@ -993,7 +973,6 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     if (end_unread) {
                         day_unread = true;
                         printed_expiry_unread = true;
-                        if (!month_of_unread_day) month_of_unread_day = month_shown(value_fields);
                     } else if (date) {
                         if (plausible_expiry(date->date)) add_distinct(explicit_dates, *date);
                     } else if (auto months = shelf_life_at(value_line, from);
@@ -1006,10 +985,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                     break;
                 case FieldKey::InvalidFrom:
                     if (!date) printed_expiry_unread = true;
-                    if (end_unread) {
-                        day_unread = true;
-                        if (!month_of_unread_day) month_of_unread_day = month_shown(value_fields);
-                    }
+                    if (end_unread) day_unread = true;
                     if (date) {
                         DatedText last_usable = *date;
                         last_usable.basis = ExpiryBasis::InvalidFrom;
@@ -1048,7 +1024,6 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     ExpiryReading reading;
     reading.printed_expiry_unread = printed_expiry_unread && explicit_dates.empty();
     reading.day_unread = day_unread;
-    reading.month_of_unread_day = month_of_unread_day;
     reading.unclosed_day = unclosed_day;
     reading.production_day_unread = production_day_unread;
     if (batches.size() == 1) reading.batch = batches.front();

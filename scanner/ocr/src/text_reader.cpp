@@ -689,9 +689,11 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
         int most_read = 0;
         for (const std::string& reading : readings) most_read = std::max(most_read, tall_characters(reading));
         bool lost = tall_marks(view.normalised) > most_read;
-        if (!lost) {
+        // Half as wide again parts most; digits squeezed together (a condensed face) want twice as wide.
+        for (const double wider : {1.5, 2.0}) {
+            if (lost) break;
             cv::Mat wide;
-            cv::resize(view.normalised, wide, cv::Size(), 1.5, 1.0, cv::INTER_CUBIC);
+            cv::resize(view.normalised, wide, cv::Size(), wider, 1.0, cv::INTER_CUBIC);
             const std::string stretched = compact_of(chinese_.recognise(wide, charset).compact);
             votes_weighed_.push_back(stretched);
             lost = count_digits(stretched) > count_digits(value);

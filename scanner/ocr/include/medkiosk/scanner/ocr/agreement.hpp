@@ -44,8 +44,6 @@ class ReadingAgreement {
     bool production_day_seen_ = false;
     // Frames' days read with no 日 after them (ExpiryReading::unclosed_day).
     std::vector<Date> unclosed_days_;
-    // The months frames read a printed expiry in with its day unread (ExpiryReading::month_of_unread_day).
-    std::vector<Date> months_of_unread_days_;
     std::vector<ExpiryReading> value_readings_;
 };
 

@@ -78,9 +78,6 @@ struct ExpiryReading {
     // ("有效期至:2025.05.?" from the reader): the date printed has a day, so a month-only reading of it,
     // in this frame or another, is that date cut short and must not be proposed.
     bool day_unread = false;
-    // The year and month such a reading shows (day 1), when it shows them: another frame's date in
-    // another month is contradicted by it ("2027年11月?" against "2027年1月17日", a 1 of 11 lost).
-    std::optional<Date> month_of_unread_day;
     // The same for a production date: a month-only production date is then no base for a shelf life.
     bool production_day_unread = false;
     // A printed expiry (or 失效期) read with a number after its month and no 日 closing it ("有效期至
