@@ -654,6 +654,9 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         {{title, {"有效期至 2029年07月 3日量", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年07月 18日生产", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年07月 5日内服完", 0, 1}}, {2029, 7, 31}},
+        // Red team rt45: a making or a span after the days.
+        {{title, {"有效期至 2029年07月 20日灌装", 0, 1}}, {2029, 7, 31}},
+        {{title, {"有效期至 2029年07月 14日起", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至", 0, 1}, {"2029年07月 7日装", 0, 2}}, {2029, 7, 31}},
     };
     expect_right_or_nothing(cases);

@@ -859,9 +859,10 @@ bool reads_as_a_day(const std::string& compact, bool bare = false) {
 }
 
 // Whether the print after a month-only date reads as a number of days with what they count ("2029年07月
-// 7日装": a seven days' pack; "3日量", "18日生产", "7日内"): a 日 followed by a word of a pack, a dose or a
-// making, as the label pass (which reads every character) saw it. The value pass, which has no such
-// characters, read "2029年07月7日", a day that is not printed (red team rt43).
+// 7日装": a seven days' pack; "3日量", "18日生产", "7日内", "2日出厂", "20日灌装", "14日起"): a 日 followed
+// by a word of a pack, a dose, a making or a span, as the label pass (which reads every character) saw it.
+// The value pass, which has no such characters, read "2029年07月7日", a day that is not printed (red team
+// rt43).
 bool days_of_something_after_date(const std::string& as_read) {
     const std::size_t month = as_read.rfind("月");
     if (month == std::string::npos) return false;
@@ -869,8 +870,9 @@ bool days_of_something_after_date(const std::string& as_read) {
     if (day == std::string::npos) return false;
     const std::string_view after = std::string_view(as_read).substr(day + std::string_view("日").size());
     for (const std::string_view word :
-         {"装", "量", "服", "用", "份", "内", "后", "生", "产", "制", "造", "包",
-          "剂", "次", "疗", "程", "天", "粒", "片", "袋", "支", "瓶", "盒"})
+         {"装", "量", "服", "用", "份", "内", "后", "生", "产", "制",   "造",  "包", "剂",
+          "次", "疗", "程", "天", "粒", "片", "袋", "支", "瓶", "盒",   "出",  "灌", "检",
+          "连", "贴", "冷", "起", "封", "试", "外", "每", "均", "以内", "之内"})
         if (after.starts_with(word)) return true;
     return false;
 }
