@@ -595,6 +595,22 @@ std::vector<int> digit_runs(const std::string& value) {
     return runs;
 }
 
+// Whether `wider`, the value read stretched wide, reads a field that `runs` (the value's runs of digits)
+// has with one digit with more, and every other field as read: "2027年11月11日" for "2027年1月1日". A
+// stretched read also garbles ("20292年7月" for "2029年7月"), which says nothing of a lost digit.
+bool one_digit_field_reads_longer(const std::vector<int>& runs, const std::string& wider) {
+    const std::vector<int> wide_runs = digit_runs(wider);
+    if (wide_runs.size() != runs.size()) return false;
+    bool longer = false;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (runs[i] == 1 && wide_runs[i] > 1)
+            longer = true;
+        else if (wide_runs[i] != runs[i])
+            return false;
+    }
+    return longer;
+}
+
 // How many characters of a reading stand as tall as a digit: all but the low marks ('.', '-', ':', ',').
 int tall_characters(const std::string& reading) {
     int count = 0;
@@ -682,7 +698,7 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     // rt43; the network's two 1s run together with no gap between them) or a narrow 1 before another
     // digit ("18日" read "8日"), and a field of one digit left is still a date. Its picture then holds
     // more characters than any reading has, or the print read stretched wide, where like digits stand
-    // apart, has more digits.
+    // apart, has more digits in that field.
     const std::vector<int> runs = digit_runs(value);
     if (charset == Charset::DateValue && !dotted && !value.empty() && value.back() != kUnreadEnd &&
         runs.size() >= 2 && std::find(runs.begin(), runs.end(), 1) != runs.end()) {
@@ -696,7 +712,7 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
             cv::resize(view.normalised, wide, cv::Size(), wider, 1.0, cv::INTER_CUBIC);
             const std::string stretched = compact_of(chinese_.recognise(wide, charset).compact);
             votes_weighed_.push_back(stretched);
-            lost = count_digits(stretched) > count_digits(value);
+            lost = one_digit_field_reads_longer(runs, stretched);
         }
         if (lost) {
             // A day of one digit after a year and month of two is the day unread; a month of one digit
