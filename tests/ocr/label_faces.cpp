@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
+#include <sstream>
 
 #include "medkiosk/scanner/parse.hpp"
 
@@ -36,8 +37,8 @@ class Random {
 };
 
 std::string run_fc_match(const std::string& family, const std::string& style = "Regular") {
-    const std::string command =
-        "fc-match -f '%{file}\\t%{index}\\t%{family}' '" + family + ":style=" + style + "' 2>/dev/null";
+    const std::string command = "fc-match -f '%{file}\\t%{index}\\t%{style}\\t%{family}' '" + family +
+                                ":style=" + style + "' 2>/dev/null";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
     if (!pipe) return {};
     std::string out;
@@ -699,15 +700,19 @@ std::vector<LabelFont> find_label_fonts() {
 }
 
 std::optional<LabelFont> find_font(const std::string& wanted_family, const std::string& style) {
-    const std::string out = run_fc_match(wanted_family, style);
-    const auto tab1 = out.find('\t');
-    const auto tab2 = out.find('\t', tab1 + 1);
-    if (tab1 == std::string::npos || tab2 == std::string::npos) return std::nullopt;
-    const std::string family = out.substr(tab2 + 1);
-    if (family.find(wanted_family) == std::string::npos) return std::nullopt;  // fontconfig fell back
-    if (style != "Regular" && out.substr(0, tab1).find(style) == std::string::npos) return std::nullopt;
-    return LabelFont{wanted_family, out.substr(0, tab1), std::stoi(out.substr(tab1 + 1, tab2 - tab1 - 1)),
-                     true, true};
+    // fontconfig's answer: file, face index, its styles (comma-separated, in several languages), family.
+    std::vector<std::string> fields;
+    std::stringstream out(run_fc_match(wanted_family, style));
+    for (std::string field; std::getline(out, field, '\t');) fields.push_back(field);
+    if (fields.size() != 4) return std::nullopt;
+    if (fields[3].find(wanted_family) == std::string::npos) return std::nullopt;  // fontconfig fell back
+    // A regular face goes by many names ("Regular", "Light", "Book"); any other style must be the one asked.
+    std::vector<std::string> styles;
+    std::stringstream style_list(fields[2]);
+    for (std::string name; std::getline(style_list, name, ',');) styles.push_back(name);
+    if (style != "Regular" && std::find(styles.begin(), styles.end(), style) == styles.end())
+        return std::nullopt;
+    return LabelFont{wanted_family, fields[0], std::stoi(fields[1]), true, true};
 }
 
 FaceSpec random_face_spec(int index, std::uint64_t seed, const std::vector<LabelFont>& fonts) {

@@ -874,23 +874,164 @@ bool reads_as_a_day(const std::string& compact, bool bare = false) {
     return true;
 }
 
-// Whether the print after a month-only date reads as a number of days with what they count ("2029年07月
-// 7日装": a seven days' pack; "3日量", "18日生产", "7日内", "2日出厂", "20日灌装", "14日起"): a 日 followed
-// by a word of a pack, a dose, a making or a span, as the label pass (which reads every character) saw it.
-// The value pass, which has no such characters, read "2029年07月7日", a day that is not printed (red team
-// rt43).
-bool days_of_something_after_date(const std::string& as_read) {
-    const std::size_t month = as_read.rfind("月");
-    if (month == std::string::npos) return false;
-    const std::size_t day = as_read.find("日", month);
-    if (day == std::string::npos) return false;
-    const std::string_view after = std::string_view(as_read).substr(day + std::string_view("日").size());
+// The widest run of columns of `line` with no ink between columns `from` and `to`: its width, and the
+// column after it.
+struct BlankRun {
+    int width = 0, end = 0;
+};
+
+BlankRun widest_blank_run(const cv::Mat& line, int from, int to) {
+    from = std::clamp(from, 0, line.cols);
+    to = std::clamp(to, from, line.cols);
+    BlankRun widest;
+    if (to <= from) return widest;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    for (int x = 0, run = 0; x < columns.cols; ++x) {
+        run = columns.at<int>(0, x) > 0 ? 0 : run + 1;
+        if (run > widest.width) widest = {run, from + x + 1};
+    }
+    return widest;
+}
+
+// How many columns of `line` between columns `from` and `to` have no ink.
+int blank_columns(const cv::Mat& line, int from, int to) {
+    from = std::clamp(from, 0, line.cols);
+    to = std::clamp(to, from, line.cols);
+    if (to <= from) return 0;
+    cv::Mat columns;
+    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    return to - from - cv::countNonZero(columns);
+}
+
+// Whether what follows a day's 日 may end a real expiry date: "…15日止", "…15日前使用", "…15日(含)",
+// "…15日有效" (ambiguous with a count of days, read as the date it may be); "有效期" is a label, not that.
+bool ends_a_date(std::string_view after) {
+    if (after.starts_with("有效期")) return false;
     for (const std::string_view word :
-         {"装", "量", "服", "用", "份", "内", "后", "生", "产", "制",   "造",  "包", "剂",
-          "次", "疗", "程", "天", "粒", "片", "袋", "支", "瓶", "盒",   "出",  "灌", "检",
-          "连", "贴", "冷", "起", "封", "试", "外", "每", "均", "以内", "之内"})
+         {"止", "前", "之前", "以前", "有效", "到期", "失效", "过期", "为止", "(", "（"})
         if (after.starts_with(word)) return true;
     return false;
+}
+
+// Where the label pass read a day after a month: glyphs `month` (月), one or two digits, `day_mark` (日),
+// the last such run in glyphs `first` to `stop`. The day mark is any Chinese character but 年 and 月: the
+// label pass, reading every character, takes a small 日 for 户 or 曰 where the value pass reads 日 (red
+// team rt45 box206, "18日连服" read "18户连服").
+struct DayAfterMonth {
+    std::size_t month = 0, day_mark = 0;
+};
+
+std::optional<DayAfterMonth> day_after_month(const std::vector<Glyph>& glyphs, std::size_t first,
+                                             std::size_t stop) {
+    stop = std::min(stop, glyphs.size());
+    std::size_t month = stop;
+    for (std::size_t g = first; g < stop; ++g)
+        if (glyphs[g].text == "月") month = g;
+    if (month >= stop) return std::nullopt;
+    std::size_t day_mark = month + 1;
+    while (day_mark < stop && day_mark <= month + 2 && is_digit_text(glyphs[day_mark].text)) ++day_mark;
+    if (day_mark == month + 1 || day_mark >= stop) return std::nullopt;
+    const std::string& mark = glyphs[day_mark].text;
+    if (!has_cjk(mark) || is_separator(mark) || mark == "年" || mark == "月") return std::nullopt;
+    return DayAfterMonth{month, day_mark};
+}
+
+// The column where glyph `g` ends and glyph `g + 1` begins: the middle of the widest blank run between
+// their centres (Tesseract's own boxes are too loose for that).
+int column_between(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::size_t g) {
+    const BlankRun blank =
+        widest_blank_run(line, (glyphs[g].x0 + glyphs[g].x1) / 2, (glyphs[g + 1].x0 + glyphs[g + 1].x1) / 2);
+    return blank.width > 0 ? blank.end - (blank.width + 1) / 2 : (glyphs[g].x1 + glyphs[g + 1].x0) / 2;
+}
+
+// The gap between glyphs `g` and `g + 1` of `line`: the widest blank run between their centres.
+float gap_between(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::size_t g) {
+    return static_cast<float>(
+        widest_blank_run(line, (glyphs[g].x0 + glyphs[g].x1) / 2, (glyphs[g + 1].x0 + glyphs[g + 1].x1) / 2)
+            .width);
+}
+
+// The widest gap between two Chinese characters set close in glyphs `from` to `to` of `line` (a label,
+// "有效期至"): how far apart this font sets them with no space, which varies from font to font (a Song face
+// sets them wider than a sans, AR PL UKai wider still). 0 when there are none.
+float widest_close_set_gap(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::size_t from,
+                           std::size_t to) {
+    const auto chinese = [&](std::size_t g) {
+        return has_cjk(glyphs[g].text) && !is_separator(glyphs[g].text);
+    };
+    float widest = 0;
+    for (std::size_t g = from; g + 1 < std::min(to, glyphs.size()); ++g)
+        if (chinese(g) && chinese(g + 1)) widest = std::max(widest, gap_between(line, glyphs, g));
+    return widest;
+}
+
+// What the print after a day's 日 is, as the label pass (which reads every character) saw glyphs `first`
+// to `stop` of line `line`.
+enum class AfterDay {
+    Nothing,      // no day after a month, or nothing after its 日, or only marks that say nothing
+    EndsTheDate,  // "…18日止", "…18日前使用", "…18日(含)"
+    AnotherField,  // a space, then another field: "2027年12月02日 用法用量见说明书", "… 包装 10袋"
+    MayBeCount,  // "2029年07月 7日装": July 2029 and a seven days' pack, not a day
+};
+
+// A day that may be a count: the value pass, which has no such characters, read "2029年07月 7日装" as
+// "2029年07月7日", a day that is not printed (red teams rt43, rt45, rt46). Told by the print, not by a
+// list of words (any word can follow a count: 装 量 服 灌装 见效 换药 症状消失):
+// - a word set close after the 日 ("7日装", "28日支", "2日症状消失") may be what is counted, unless it is
+//   a word that ends a date ("止", "前", "有效", "(含)");
+// - a word a space after the 日 is another field, unless the number stands apart from its month (wider
+//   than the year from its month: "2032年07月  28日  后"), where it may be a count again.
+// `close_set_gap` is how far the label's characters stand apart (see `widest_close_set_gap`).
+AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::size_t first, std::size_t stop,
+                   float close_set_gap) {
+    stop = std::min(stop, glyphs.size());
+    const std::optional<DayAfterMonth> day = day_after_month(glyphs, first, stop);
+    if (!day || day->day_mark + 1 >= stop) return AfterDay::Nothing;
+    std::string right_after;
+    for (std::size_t g = day->day_mark + 1; g < stop; ++g) right_after += glyphs[g].text;
+    if (ends_a_date(right_after)) return AfterDay::EndsTheDate;
+    // The word after the 日, past marks the label pass reads in a space or a speck ("”", "|", ","): how
+    // far it stands is measured on the print below.
+    std::size_t word = day->day_mark + 1;
+    while (word < stop && (!has_cjk(glyphs[word].text) || is_separator(glyphs[word].text))) ++word;
+    if (word >= stop) return AfterDay::Nothing;
+    std::string after;
+    for (std::size_t g = word; g < stop; ++g) after += glyphs[g].text;
+    if (ends_a_date(after)) return AfterDay::EndsTheDate;
+    const auto gap_after = [&](std::size_t g) { return gap_between(line, glyphs, g); };
+    // A line is recognised one text height tall: its gaps are in those units.
+    const float em = static_cast<float>(kTextHeight);
+    std::vector<float> gaps;
+    std::size_t year = stop;
+    for (std::size_t g = first; g < day->month; ++g) {
+        gaps.push_back(gap_after(g));
+        if (glyphs[g].text == "年") year = g;
+    }
+    if (gaps.empty()) return AfterDay::Nothing;
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
+    const float usual_gap = gaps[gaps.size() / 2];
+    // Measured in Noto Sans and AR PL UMing: a word after 日 with no space is up to a quarter of a text
+    // height further than digits are apart, with a space a third or more. Stray marks between them are
+    // specks in that space: its blank columns are counted, not only the widest run.
+    const float day_to_word = word == day->day_mark + 1
+                                  ? gap_after(day->day_mark)
+                                  : static_cast<float>(blank_columns(
+                                        line, (glyphs[day->day_mark].x0 + glyphs[day->day_mark].x1) / 2,
+                                        (glyphs[word].x0 + glyphs[word].x1) / 2));
+    // `close_set_gap`, the label's own, says how far this font sets characters with no space between; the
+    // gap before the 日, how far a Song face's narrow 日 stands from its neighbours (SungtiL: "28日见效"
+    // has 0.4 text heights after 日 with no space, red team rt46).
+    if (day_to_word < std::max({usual_gap + 0.25f * em, close_set_gap + 0.15f * em,
+                                gap_after(day->day_mark - 1) + 0.2f * em}))
+        return AfterDay::MayBeCount;
+    // 月 stands further from the next digit than digits from each other, and a little further than 年
+    // does (up to 0.19 text heights, measured as above); a number a space apart is more than that.
+    const float year_to_month = year < day->month ? gap_after(year) : usual_gap;
+    const float month_to_number = gap_after(day->month);
+    return month_to_number > usual_gap + 0.2f * em && month_to_number > year_to_month + 0.2f * em
+               ? AfterDay::MayBeCount
+               : AfterDay::AnotherField;
 }
 
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
@@ -928,8 +1069,17 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         // From the value's first mark to its last: a cell's border or a stray mark after it would be
         // read as a digit by the value pass.
         const int x0 = pass.glyphs[value_first].x0 - 2;
-        const int stop_x =
-            stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+        int stop_x = stop_glyph < pass.glyphs.size() ? pass.glyphs[stop_glyph].x0 - 1 : c.normalised.cols;
+        const AfterDay after = after_day(
+            c.normalised, pass.glyphs, value_first, stop_glyph,
+            widest_close_set_gap(c.normalised, pass.glyphs, pass.glyph_for(hit.begin), label_last + 1));
+        // Another field after the date's 日 ("2031年02月07日 包装 10袋"): its digits read on would spoil the
+        // value (red team rt45). Only then: print set close after 日 left in the value keeps it unread when
+        // a frame's label pass misses what was counted (red team rt46: "28日支" read "28日").
+        if (after == AfterDay::AnotherField) {
+            const std::size_t day_mark = day_after_month(pass.glyphs, value_first, stop_glyph)->day_mark;
+            stop_x = std::min(stop_x, column_between(c.normalised, pass.glyphs, day_mark));
+        }
         const std::string value_as_read = compact_of(label_value);
         const bool compact =
             !value_as_read.empty() && std::all_of(value_as_read.begin(), value_as_read.end(), [](char ch) {
@@ -942,7 +1092,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
         if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
-            days_of_something_after_date(compact_of(label_value)))
+            after == AfterDay::MayBeCount)
             return value.ends_with(kUnreadEnd) ? value : value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
@@ -1339,9 +1489,13 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         const int x0 = chosen_group.first - 2, x1 = chosen_group.second + 3;
         const bool whole = groups.size() == 1;
         std::string beside_value, value_and_after;
-        for (const auto& g : other.label_pass.glyphs) {
-            if (g.x1 > x0 && g.x0 < x1) beside_value += g.text;
-            if (g.x1 > x0) value_and_after += g.text;
+        const std::vector<Glyph>& other_glyphs = other.label_pass.glyphs;
+        std::size_t value_first = other_glyphs.size();
+        for (std::size_t g = 0; g < other_glyphs.size(); ++g) {
+            if (other_glyphs[g].x1 > x0 && other_glyphs[g].x0 < x1) beside_value += other_glyphs[g].text;
+            if (other_glyphs[g].x1 <= x0) continue;
+            value_and_after += other_glyphs[g].text;
+            value_first = std::min(value_first, g);
         }
         // Under a row of labels the value pass reads "开封后6个月" as "6月": the cell's own words decide.
         // "3个月〈开封后)": the words after the period may stand apart from it, a group of their own.
@@ -1360,7 +1514,9 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
         if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
-            days_of_something_after_date(compact_of(value_and_after))) {
+            after_day(other.normalised, other_glyphs, value_first, other_glyphs.size(),
+                      widest_close_set_gap(c.normalised, pass.glyphs, label_first, label_last + 1)) ==
+                AfterDay::MayBeCount) {
             if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
