@@ -646,8 +646,8 @@ TEST_F(OcrMissClasses, LikeDigitsRunTogetherInABoldSerifAreNeverOneDigit) {
 // Red team rt43: a month-only expiry with a number of days and what they count after it ("2029年07月
 // 7日装", a seven days' pack; "3日量", "18日生产") was read "2029年07月7日": the value pass has no 装, 量
 // or 生, and the day it gave is not printed. Such a face gives its month or nothing; "…18日止" is a date.
-// Red teams rt45 and rt46: any word may follow a count, so the print decides (a word set close after the
-// 日, or a number set apart from its month), not a list of words.
+// Red teams rt45, rt46 and rt47: any word may follow a count, so the print decides (a word set close after
+// the 日, a short word a space after it, or a number set apart from its month), not a list of words.
 TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
     const Cell title{"布洛芬片", 0, 0};
     const std::vector<PrintedDate> cases{
@@ -668,6 +668,10 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         {{title, {"有效期至 2029年07月7日见效", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年07月 10日  复诊", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年 07月 3日退热", 0, 1}}, {2029, 7, 31}},
+        // Red team rt47: a short word a space after 日, a word that ends a date beginning a claim, brackets.
+        {{title, {"有效期至 2029年07月7日 装", 0, 1}}, {2029, 7, 31}},
+        {{title, {"有效期至 2029年07月 5日止泻", 0, 1}}, {2029, 7, 31}},
+        {{title, {"有效期至 2029年07月 7日（装）", 0, 1}}, {2029, 7, 31}},
     };
     expect_right_or_nothing(cases);
     std::string read;

@@ -904,13 +904,25 @@ int blank_columns(const cv::Mat& line, int from, int to) {
     return to - from - cv::countNonZero(columns);
 }
 
-// Whether what follows a day's 日 may end a real expiry date: "…15日止", "…15日前使用", "…15日(含)",
-// "…15日有效" (ambiguous with a count of days, read as the date it may be); "有效期" is a label, not that.
+// Whether what follows a day's 日 ends a real expiry date: "…15日止", "…15日前使用", "…15日之前",
+// "…15日(含)", "…15日有效" (ambiguous with a count of days, read as the date it may be). The word must end
+// there, or go on as a date's words do ("前使用", "前服用"): "5日止泻", "3日有效缓解", "3日到期提醒" are
+// what a few days do (red team rt47). "有效期" is a label.
 bool ends_a_date(std::string_view after) {
-    if (after.starts_with("有效期")) return false;
-    for (const std::string_view word :
-         {"止", "前", "之前", "以前", "有效", "到期", "失效", "过期", "为止", "(", "（"})
-        if (after.starts_with(word)) return true;
+    struct Ender {
+        std::string_view word;
+        bool may_go_on;  // "(含当日)", "前使用": anything may follow
+    };
+    for (const Ender ender :
+         {Ender{"止", false}, Ender{"为止", false}, Ender{"有效", false}, Ender{"到期", false},
+          Ender{"失效", false}, Ender{"过期", false}, Ender{"前", false}, Ender{"之前", true},
+          Ender{"以前", true}, Ender{"(含", true}, Ender{"（含", true}}) {
+        if (!after.starts_with(ender.word)) continue;
+        const std::string_view rest = after.substr(ender.word.size());
+        if (ender.may_go_on || !has_cjk(std::string(rest))) return true;
+        for (const std::string_view use : {"使用", "用", "服用", "食用", "有效", "销售"})
+            if (ender.word == "前" && rest.starts_with(use)) return true;
+    }
     return false;
 }
 
@@ -929,9 +941,12 @@ std::optional<DayAfterMonth> day_after_month(const std::vector<Glyph>& glyphs, s
     for (std::size_t g = first; g < stop; ++g)
         if (glyphs[g].text == "月") month = g;
     if (month >= stop) return std::nullopt;
-    std::size_t day_mark = month + 1;
-    while (day_mark < stop && day_mark <= month + 2 && is_digit_text(glyphs[day_mark].text)) ++day_mark;
-    if (day_mark == month + 1 || day_mark >= stop) return std::nullopt;
+    // A comma read between ("2027年04月，7日装") does not part them.
+    std::size_t number = month + 1;
+    while (number < stop && is_separator(glyphs[number].text)) ++number;
+    std::size_t day_mark = number;
+    while (day_mark < stop && day_mark <= number + 1 && is_digit_text(glyphs[day_mark].text)) ++day_mark;
+    if (day_mark == number || day_mark >= stop) return std::nullopt;
     const std::string& mark = glyphs[day_mark].text;
     if (!has_cjk(mark) || is_separator(mark) || mark == "年" || mark == "月") return std::nullopt;
     return DayAfterMonth{month, day_mark};
@@ -1027,6 +1042,11 @@ AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::s
         return AfterDay::MayBeCount;
     // 月 stands further from the next digit than digits from each other, and a little further than 年
     // does (up to 0.19 text heights, measured as above); a number a space apart is more than that.
+    // A word a space after 日 and little else to the line's end ("7日 装", "21日  用量", "14日   疗程装")
+    // may be what is counted; another field has a name and a value ("包装 10袋", "产地 广东", "包装规格
+    // 24粒", whose 规格 is a label of its own: four characters or more). Red team rt47: every count set
+    // close to its month with its word a space after 日 gave a wrong day without this.
+    if (glyphs.size() - word < 4) return AfterDay::MayBeCount;
     const float year_to_month = year < day->month ? gap_after(year) : usual_gap;
     const float month_to_number = gap_after(day->month);
     return month_to_number > usual_gap + 0.2f * em && month_to_number > year_to_month + 0.2f * em
