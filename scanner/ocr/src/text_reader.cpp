@@ -874,6 +874,16 @@ bool reads_as_a_day(const std::string& compact, bool bare = false) {
     return true;
 }
 
+// How many pixels of each column of `line` from `from` to `to` (clamped to the line) are ink.
+cv::Mat ink_per_column(const cv::Mat& line, int& from, int& to) {
+    from = std::clamp(from, 0, line.cols);
+    to = std::clamp(to, from, line.cols);
+    cv::Mat columns;
+    if (to > from)
+        cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    return columns;
+}
+
 // The widest run of columns of `line` with no ink between columns `from` and `to`: its width, and the
 // column after it.
 struct BlankRun {
@@ -881,12 +891,8 @@ struct BlankRun {
 };
 
 BlankRun widest_blank_run(const cv::Mat& line, int from, int to) {
-    from = std::clamp(from, 0, line.cols);
-    to = std::clamp(to, from, line.cols);
+    const cv::Mat columns = ink_per_column(line, from, to);
     BlankRun widest;
-    if (to <= from) return widest;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
     for (int x = 0, run = 0; x < columns.cols; ++x) {
         run = columns.at<int>(0, x) > 0 ? 0 : run + 1;
         if (run > widest.width) widest = {run, from + x + 1};
@@ -896,12 +902,8 @@ BlankRun widest_blank_run(const cv::Mat& line, int from, int to) {
 
 // How many columns of `line` between columns `from` and `to` have no ink.
 int blank_columns(const cv::Mat& line, int from, int to) {
-    from = std::clamp(from, 0, line.cols);
-    to = std::clamp(to, from, line.cols);
-    if (to <= from) return 0;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
-    return to - from - cv::countNonZero(columns);
+    const cv::Mat columns = ink_per_column(line, from, to);
+    return columns.empty() ? 0 : columns.cols - cv::countNonZero(columns);
 }
 
 // Whether what follows a day's 日 ends a real expiry date: "…15日止", "…15日前使用", "…15日之前",
@@ -1040,13 +1042,13 @@ AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::s
     if (day_to_word < std::max({usual_gap + 0.25f * em, close_set_gap + 0.15f * em,
                                 gap_after(day->day_mark - 1) + 0.2f * em}))
         return AfterDay::MayBeCount;
-    // 月 stands further from the next digit than digits from each other, and a little further than 年
-    // does (up to 0.19 text heights, measured as above); a number a space apart is more than that.
     // A word a space after 日 and little else to the line's end ("7日 装", "21日  用量", "14日   疗程装")
     // may be what is counted; another field has a name and a value ("包装 10袋", "产地 广东", "包装规格
     // 24粒", whose 规格 is a label of its own: four characters or more). Red team rt47: every count set
     // close to its month with its word a space after 日 gave a wrong day without this.
     if (glyphs.size() - word < 4) return AfterDay::MayBeCount;
+    // 月 stands further from the next digit than digits from each other, and a little further than 年
+    // does (up to 0.19 text heights, measured as above); a number a space apart is more than that.
     const float year_to_month = year < day->month ? gap_after(year) : usual_gap;
     const float month_to_number = gap_after(day->month);
     return month_to_number > usual_gap + 0.2f * em && month_to_number > year_to_month + 0.2f * em
