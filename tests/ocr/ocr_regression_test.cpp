@@ -330,6 +330,38 @@ TEST_F(OcrMissClasses, DigitsWhoseStrokesRunTogetherAreReadThinned) {
     EXPECT_GE(right, 6) << "of " << faces.size() << " faces";
 }
 
+// Red team rt48: in a bold serif, two 1s run together into one mark that every view reads as one 1, and
+// two frames agree ("有效期至 2028年11月" in light grey type was proposed as 2028-01, in the release too;
+// "2035年08月11日" as the 1st). A field read as one digit whose mark is wider than the year's digits is
+// unread. The thinned view, which reads two 1s as one as well, is asked only for digit-only values, and
+// a date it helps to has no field of one digit. Light and inkjet bold-serif values with like digits set
+// close: right or nothing. (The first face was read as 2028-01 by the release.)
+TEST_F(OcrMissClasses, ThinnedBoldSerifDigitsAreNeverOneDigit) {
+    const auto bold_serif = test::ocr::find_font("Noto Serif CJK SC", "Bold");
+    ASSERT_TRUE(bold_serif) << "Noto Serif CJK SC Bold is not installed (deploy/setup.sh: fonts-noto-cjk)";
+    const std::vector<test::ocr::LabelFont> serif_only{*bold_serif};
+    struct Face {
+        Form form;
+        scanner::Date date;
+        Ink ink;
+        double text_px;
+        std::uint64_t seed;
+    };
+    for (const Face& face : {Face{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 20, 903},
+                             Face{Form::DotDay, {2030, 11, 21}, Ink::Grey, 20, 801},
+                             Face{Form::DashMonth, {2028, 11, 30}, Ink::Inkjet, 27, 802},
+                             Face{Form::CompactDay, {2031, 11, 11}, Ink::Grey, 20, 803},
+                             Face{Form::SlashDay, {2028, 12, 11}, Ink::Inkjet, 27, 804}}) {
+        FaceSpec spec = plain_face(face.form, face.date, face.seed);
+        spec.label_font = spec.value_font = spec.other_font = 0;
+        spec.value_ink = face.ink;
+        spec.text_px = face.text_px;
+        const FaceScene scene(spec, serif_only);
+        const auto trial = read_six_frames(scene);
+        EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
+    }
+}
+
 // Full-width inkjet "有效期: ２０３０／１２／１７" set wide: the value was cut at the gap after
 // "２０３０／１" and "2030/1" proposed as January 2030. (Benchmark gate seed 90417, face 4: a wrong date
 // found there.)

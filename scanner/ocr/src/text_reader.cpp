@@ -624,13 +624,13 @@ int tall_characters(const std::string& reading) {
     return count;
 }
 
-// How many characters a value's picture holds: the marks between columns of clear ground, as tall as a
-// digit. A light cut-off (190 of 255) keeps a bold serif's hairlines in their glyph ("0", "月") while
-// the ground between glyphs, blurred, stays above it.
-int tall_marks(const cv::Mat& value_crop) {
+// The widths of the marks a value's picture holds, in order: the marks between columns of clear ground
+// that stand as tall as a digit. A light cut-off (190 of 255) keeps a bold serif's hairlines in their
+// glyph ("0", "月") while the ground between glyphs, blurred, stays above it.
+std::vector<int> tall_mark_widths(const cv::Mat& value_crop) {
     cv::Mat darkest;
     cv::reduce(value_crop, darkest, 0, cv::REDUCE_MIN);
-    std::vector<int> heights;
+    std::vector<int> heights, widths;
     for (int x = 0, start = -1; x <= value_crop.cols; ++x) {
         const bool ink = x < value_crop.cols && darkest.at<uchar>(0, x) < 190;
         if (ink && start < 0) start = x;
@@ -644,20 +644,62 @@ int tall_marks(const cv::Mat& value_crop) {
                     bottom = y;
                 }
             heights.push_back(bottom - top + 1);
+            widths.push_back(x - start);
             start = -1;
         }
     }
-    if (heights.empty()) return 0;
+    if (heights.empty()) return {};
     const int tallest = *std::max_element(heights.begin(), heights.end());
-    return static_cast<int>(
-        std::count_if(heights.begin(), heights.end(), [&](int h) { return 10 * h >= 6 * tallest; }));
+    std::vector<int> tall;
+    for (std::size_t i = 0; i < heights.size(); ++i)
+        if (10 * heights[i] >= 6 * tallest) tall.push_back(widths[i]);
+    return tall;
+}
+
+// How many characters a value's picture holds (see tall_mark_widths).
+int tall_marks(const cv::Mat& value_crop) {
+    return static_cast<int>(tall_mark_widths(value_crop).size());
+}
+
+// Whether a field the reading gives one digit stands in the picture as a mark wider than the year's
+// digits: two like digits run together into one mark ("11" of a bold serif's "2028年11月", read "1月"
+// by every view, red team rt48); a lone 1 or 7 is no wider than a digit of the year. The marks after
+// the year are matched to the characters read after it from the end, one each; the year's may run
+// together (its width is taken as four digits').
+bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& reading) {
+    std::vector<int> runs;  // per tall character: the length of its run of digits, 0 for another character
+    for (std::size_t i = 0; i < reading.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(reading[i]);
+        if ((byte & 0xC0) == 0x80 ||
+            std::string_view(".-:,_~'`").find(reading[i]) != std::string_view::npos ||
+            reading[i] == kUnreadEnd)
+            continue;
+        if (!std::isdigit(byte)) {
+            runs.push_back(0);
+            continue;
+        }
+        std::size_t end = i;
+        while (end < reading.size() && std::isdigit(static_cast<unsigned char>(reading[end])) != 0) ++end;
+        runs.insert(runs.end(), end - i, static_cast<int>(end - i));
+        i = end - 1;
+    }
+    if (runs.size() < 5 || runs[0] != 4) return false;
+    const std::vector<int> widths = tall_mark_widths(value_crop);
+    const std::size_t after_year = runs.size() - 4;
+    if (widths.size() <= after_year || widths.size() > runs.size()) return false;
+    const std::size_t year_marks = widths.size() - after_year;
+    int year_width = 0;
+    for (std::size_t k = 0; k < year_marks; ++k) year_width += widths[k];
+    for (std::size_t j = 4; j < runs.size(); ++j)
+        if (runs[j] == 1 && 20 * 4 * widths[year_marks + j - 4] > 27 * year_width) return true;
+    return false;
 }
 
 // A value read several ways: as the label pass saw it; by the Chinese model with a value's character
 // set; by a second, independent reading (the Latin model on the unjoined, slightly blurred print for
 // digit-only values; the Chinese model on a second binarisation otherwise); for digit-only values, by
-// the Latin model on a more blurred print (dots and strokes merged: what a glance at it sees); and,
-// when those found no date, on the print with its strokes thinned. A date needs two readings that
+// the Latin model on a more blurred print (dots and strokes merged: what a glance at it sees) and, when
+// those found no date, on the print with its strokes thinned. A date needs two readings that
 // agree and no reading of another date: dot-matrix 5s and 6s, 1s and 4s are misread alike by both
 // models on one view, rarely on every view. Anything else gives nothing: no value is better than a
 // wrong one.
@@ -691,22 +733,29 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     // In order of preference: the value pass, the independent pass, the blurred one, the label pass.
     std::rotate(readings.begin(), readings.begin() + 1, readings.end());
     std::string value = vote_on_value(readings);
-    std::vector<std::string> weighed = readings;
     // Bold or blurred print (inkjet run together, embossing) fills the counters of its digits, and the
     // models read a 0 as 8, a 1 as 4, a 5 as 6. The same print with its strokes thinned by a pixel shows
-    // them open: on the development seeds' value crops this view read inkjet values right twice as often
-    // as the value pass. It is asked only when the other readings found no date: it breaks thin strokes
-    // too (small laser print), and beside a date they agree on it could only take that date away. Its
-    // date still needs a second reading and none against it. Dot-matrix print, which thinning would
-    // break up, goes without it.
-    if (!dotted && (value.empty() || value.back() == kUnreadEnd)) {
+    // them open: on the development seeds' value crops the Latin model read inkjet values right on it
+    // twice as often as the value pass. It is asked only when the other readings found no date: it breaks
+    // thin strokes too (small laser print), and beside a date they agree on it could only take that date
+    // away. Its date still needs a second reading and none against it, and has no field of one digit: in a
+    // bold serif it reads two 1s as one, as the other views do now and then, and a second misreading of
+    // that kind was all it took ("2028年11月" as "2028年1月", "08月11日" as "08月1日": red team rt48, when
+    // 年 月 日 values were thinned too; they gained little else). A thinned reading that makes no date is
+    // dropped, not weighed against the frame's other readings (rt48: a stray one spoiled a month-only
+    // date). Dot-matrix print, which thinning would break up, goes without it.
+    std::vector<std::string> weighed = readings;
+    if (!dotted && digits_only && latin_.ready && (value.empty() || value.back() == kUnreadEnd)) {
         cv::Mat thinned;
         cv::dilate(part, thinned, cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(3, 3)));
-        weighed.push_back(compact_of(digits_only && latin_.ready
-                                         ? latin_.recognise(thinned, Charset::Digits).compact
-                                         : chinese_.recognise(thinned, charset).compact));
-        if (std::string helped = vote_on_value(weighed); !helped.empty() && helped.back() != kUnreadEnd)
+        weighed.push_back(compact_of(latin_.recognise(thinned, Charset::Digits).compact));
+        std::string helped = vote_on_value(weighed);
+        const std::vector<int> helped_runs = digit_runs(helped);
+        if (!helped.empty() && helped.back() != kUnreadEnd &&
+            std::find(helped_runs.begin(), helped_runs.end(), 1) == helped_runs.end())
             value = std::move(helped);
+        else
+            weighed.pop_back();
     }
     if (most_digits)
         for (const std::string& reading : weighed)
@@ -722,7 +771,8 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
         runs.size() >= 2 && std::find(runs.begin(), runs.end(), 1) != runs.end()) {
         int most_read = 0;
         for (const std::string& reading : readings) most_read = std::max(most_read, tall_characters(reading));
-        bool lost = tall_marks(view.normalised) > most_read;
+        bool lost =
+            tall_marks(view.normalised) > most_read || one_digit_field_is_wider(view.normalised, value);
         // Half as wide again parts most; digits squeezed together (a condensed face) want twice as wide.
         for (const double wider : {1.5, 2.0}) {
             if (lost) break;
