@@ -480,6 +480,7 @@ constexpr double kAsItLiesMaxModule = 3.5;
 // zxing-cpp, which tries every line, read them there in the frames where the live decoder read nothing.)
 // A band scans the middle 30 rows or so of its bars; a region of bars taller across than this that did not
 // read there is read once more from edge to edge, kEveryRowRows rows spread over it, every one scanned.
+// The live decoder only: the still decoder's whole-image pass tries every line anyway.
 constexpr double kEveryRowAcross = 96;
 constexpr double kEveryRowRows = 72;
 
@@ -573,9 +574,11 @@ bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
 }
 
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
-// `as_it_lies`: when the band gives nothing, read every row of its bars and the region along the frame's
-// rows and columns too (the live decoder; the still decoder's whole-image pass tries every line anyway).
-std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+// `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
+// live decoder; the still decoder makes that pass over the whole image anyway). `every_row`: when the band
+// gives nothing, read all the rows of its bars too (the live decoder, see kEveryRowAcross).
+std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies,
+                                                   bool every_row) {
     Cut cut;
     cut.centre = {c.centre.x, c.centre.y};
     cut.angle = c.angle_degrees;
@@ -600,8 +603,7 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module == 0) return std::nullopt;
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
         return confirmed(full, *symbol) ? symbol : std::nullopt;
-    // Bars moving along themselves, perhaps (see kEveryRowAcross): read near their ends too.
-    if (as_it_lies && c.coherence >= 0.9 && c.across >= kEveryRowAcross) {
+    if (every_row && c.coherence >= 0.9 && c.across >= kEveryRowAcross) {
         Cut tall = cut;
         tall.height = c.across + 24;
         tall.max_rows = 0;
@@ -708,9 +710,10 @@ std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Ca
     return read_image(crop, with, to_frame);
 }
 
-std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies,
+                                            bool every_row = false) {
     if (c.coherence >= 0.45) {
-        if (auto symbol = read_linear_candidate(full, c, as_it_lies)) return symbol;
+        if (auto symbol = read_linear_candidate(full, c, as_it_lies, every_row)) return symbol;
         if (c.coherence >= 0.8) return std::nullopt;
     }
     return read_matrix_candidate(full, c, hints().matrix);
@@ -2529,7 +2532,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 break;
             if (only_covers_read_ground(covered, *c)) continue;
             ++tried;
-            auto symbol = read_candidate(full, *c, true);
+            auto symbol = read_candidate(full, *c, true, true);
             // zxing gives one symbol a crop: a crop that holds a pack's DataMatrix beside a QR code already
             // read gave that QR code, frame after frame, and the DataMatrix never.
             if (symbol && is_matrix_format(symbol->format) && !is_new(found, *symbol))
