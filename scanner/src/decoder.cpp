@@ -73,6 +73,8 @@ struct Hints {
     // The enlarged band of a DataBar that did not read above, with zxing's harder row scan (it read 2 px
     // DataBar Expanded bands at 45 degrees that the plain scan did not).
     ZXing::DecodeHints enlarged_databar = make_hints(kDataBarFormats, true, false, 1);
+    // A band of a region's bars from edge to edge, every row (see kEveryRowAcross); DataBar as above.
+    ZXing::DecodeHints every_row_linear = make_hints(kPlainLinearFormats, true, false, 3);
     // A region of the frame as it lies, rows and columns, as plain zxing-cpp reads the whole frame.
     ZXing::DecodeHints region_linear = make_hints(kPlainLinearFormats, true, true, 2);
     ZXing::DecodeHints region_databar = make_hints(kDataBarFormats, true, true, 1);
@@ -472,6 +474,16 @@ constexpr double kLinesPerStackedRow = 24;
 // Module width (frame pixels) up to which an unread band is also read as it lies in the frame.
 constexpr double kAsItLiesMaxModule = 3.5;
 
+// A symbol moving fast along its bars is smeared along them: in the middle of its bars the smear, never
+// quite parallel to them, fills the narrow spaces, while near their ends, where it takes in the light
+// beyond them, the bars stay sharp enough to read. (Boxes brought in at 60-100 px a frame; plain
+// zxing-cpp, which tries every line, read them there in the frames where the live decoder read nothing.)
+// A band scans the middle 30 rows or so of its bars; a region of bars taller across than this that did not
+// read there is read once more from edge to edge, kEveryRowRows rows spread over it, every one scanned.
+// The live decoder only: the still decoder's whole-image pass tries every line anyway.
+constexpr double kEveryRowAcross = 96;
+constexpr double kEveryRowRows = 72;
+
 // A bars region this much wider across than a band holds, and without bars along its middle, is
 // searched across for them.
 constexpr double kMergedAcross = 120;
@@ -563,8 +575,10 @@ bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
 
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
 // `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
-// live decoder; the still decoder makes that pass over the whole image anyway).
-std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+// live decoder; the still decoder makes that pass over the whole image anyway). `every_row`: when the band
+// gives nothing, read all the rows of its bars too (the live decoder, see kEveryRowAcross).
+std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies,
+                                                   bool every_row) {
     Cut cut;
     cut.centre = {c.centre.x, c.centre.y};
     cut.angle = c.angle_degrees;
@@ -589,6 +603,16 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module == 0) return std::nullopt;
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
         return confirmed(full, *symbol) ? symbol : std::nullopt;
+    if (every_row && c.coherence >= 0.9 && c.across >= kEveryRowAcross) {
+        Cut tall = cut;
+        tall.height = c.across + 24;
+        tall.max_rows = 0;
+        tall.row_scale = std::min(1.0, kEveryRowRows / (tall.height * tall.scale));
+        const cv::Mat rows = cut_out(full, tall, to_frame);
+        if (auto symbol = read_image(rows, hints().every_row_linear, to_frame))
+            return confirmed(full, *symbol) ? symbol : std::nullopt;
+        if (auto symbol = read_image(rows, hints().enlarged_databar, to_frame)) return symbol;
+    }
     // DataBar's elements average about 2.3 modules, not the 1.7 module_along assumes, so its module
     // measures about 1.4 times what it is, and a DataBar Expanded of 2-3 px modules was read at about its
     // own size, where zxing 1.4 loses it at some angles and sampling phases (in a 5-degree sweep, 4 of 72
@@ -686,9 +710,10 @@ std::optional<DecodedSymbol> read_matrix_candidate(const cv::Mat& full, const Ca
     return read_image(crop, with, to_frame);
 }
 
-std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies) {
+std::optional<DecodedSymbol> read_candidate(const cv::Mat& full, const Candidate& c, bool as_it_lies,
+                                            bool every_row = false) {
     if (c.coherence >= 0.45) {
-        if (auto symbol = read_linear_candidate(full, c, as_it_lies)) return symbol;
+        if (auto symbol = read_linear_candidate(full, c, as_it_lies, every_row)) return symbol;
         if (c.coherence >= 0.8) return std::nullopt;
     }
     return read_matrix_candidate(full, c, hints().matrix);
@@ -2397,10 +2422,12 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
         const cv::Mat crop = square_around(full, centre, side * 1.6 + 32, matrix_scale(side * 1.2), to_frame);
         return read_known(crop, last.format, to_frame);
     }
-    // zxing 1.4 reports a plain DataBar as the line of its left pair (corners 0-1) and that of its right
-    // pair (3-2), each on the row that read it: the symbol runs from corner 0 to corner 2, and the two
-    // rows say nothing of its height. Other linear symbols: the first and the last row read (0-1, 3-2).
-    const bool pairs = last.format == "DataBar";
+    // zxing 1.4 reports a DataBar, plain or Expanded, as the line of its first pair (corners 0-1) and that
+    // of its last pair (3-2), each on the row that read it: the symbol runs from corner 0 to corner 2, and
+    // the two rows say nothing of its height. (A band cut along the first pair of a DataBar Expanded 900 px
+    // long was a quarter of its length and lost it every frame.) Other linear symbols: the first and the
+    // last row read (0-1, 3-2).
+    const bool pairs = is_databar_format(last.format);
     const Point& end = pairs ? c[2] : c[1];
     const double dx = end.x - c[0].x, dy = end.y - c[0].y;
     const double length = std::hypot(dx, dy);
@@ -2505,7 +2532,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 break;
             if (only_covers_read_ground(covered, *c)) continue;
             ++tried;
-            auto symbol = read_candidate(full, *c, true);
+            auto symbol = read_candidate(full, *c, true, true);
             // zxing gives one symbol a crop: a crop that holds a pack's DataMatrix beside a QR code already
             // read gave that QR code, frame after frame, and the DataMatrix never.
             if (symbol && is_matrix_format(symbol->format) && !is_new(found, *symbol))

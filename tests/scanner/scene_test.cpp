@@ -47,7 +47,7 @@ struct SeedSet {
     int max_naive_only;
 };
 // One test per seed, so each stays well inside the suite's per-test timeout on a busy machine.
-constexpr SeedSet kCiSeeds[] = {{7001, 12, 11, 0}, {7002, 12, 12, 0}};
+constexpr SeedSet kCiSeeds[] = {{7001, 12, 12, 0}, {7002, 12, 12, 0}};
 
 void PrintTo(const SeedSet& set, std::ostream* os) {
     *os << "seed " << set.seed;
@@ -145,6 +145,15 @@ INSTANTIATE_TEST_SUITE_P(
 // - 8409/22: a GS1-128 1750 px wide at 333 degrees, read, with a plain DataBar printed below it that plain
 //   zxing-cpp read in 5 frames and the pipeline never: the ground taken as the GS1-128's reached 0.15 of
 //   its length (260 px) to either side of its scan line, where its bars reach 95, and hid the DataBar.
+// Clips of the development seeds of the same search, moving in along their bars at 60-100 px a frame:
+// - 61003/5: a UPC-A at 84 degrees read in frame 2, unread in the next two, which plain zxing-cpp read in
+//   frames 2-3; the event came in frame 6, when the box slowed down. The smear along the bars filled the
+//   spaces in the middle rows a band scans, and only rows near the bars' ends read.
+// - 61005/0: a plain DataBar distractor beside a Code 128, read by plain zxing-cpp in frames 2-3 and by
+//   the pipeline not before frame 7, the same way.
+// - 61001/4: a DataBar Expanded 923 px long at 74 degrees with an EAN-8 beside it: never reported (its
+//   middle rows did not read) and, once read in all its rows, lost every other frame by a band cut along its
+//   first pair only; reading it again in its region left the EAN-8 no budget until frame 9 (zxing: 6).
 struct ReplayedClip {
     const char* name;
     std::uint64_t seed;
@@ -168,7 +177,10 @@ TEST_P(scannerReplayedMiss, IsReportedWithinTwoFramesOfBeingStill) {
 INSTANTIATE_TEST_SUITE_P(UnseenSeeds, scannerReplayedMiss,
                          ::testing::Values(ReplayedClip{"datamatrix_134px_beside_qr_8302_22", 8302, 22},
                                            ReplayedClip{"datamatrix_101px_beside_qr_8306_15", 8306, 15},
-                                           ReplayedClip{"databar_below_a_long_gs1_128_8409_22", 8409, 22}),
+                                           ReplayedClip{"databar_below_a_long_gs1_128_8409_22", 8409, 22},
+                                           ReplayedClip{"upca_moving_along_its_bars_61003_5", 61003, 5},
+                                           ReplayedClip{"databar_moving_along_its_bars_61005_0", 61005, 0},
+                                           ReplayedClip{"long_databar_expanded_followed_61001_4", 61001, 4}),
                          [](const ::testing::TestParamInfo<ReplayedClip>& param_info) {
                              return std::string(param_info.param.name);
                          });
