@@ -611,16 +611,20 @@ bool one_digit_field_reads_longer(const std::vector<int>& runs, const std::strin
     return longer;
 }
 
-// How many characters of a reading stand as tall as a digit: all but the low marks ('.', '-', ':', ',').
+// Whether byte `at` of a reading starts a character that stands as tall as a digit: not a byte inside a
+// multi-byte character, not a low mark ('.', '-', ':', ','), not the unread mark.
+bool starts_tall_character(const std::string& reading, std::size_t at) {
+    const auto byte = static_cast<unsigned char>(reading[at]);
+    return (byte & 0xC0) != 0x80 &&
+           std::string_view(".-:,_~'`").find(reading[at]) == std::string_view::npos &&
+           reading[at] != kUnreadEnd;
+}
+
+// How many characters of a reading stand as tall as a digit.
 int tall_characters(const std::string& reading) {
     int count = 0;
-    for (std::size_t i = 0; i < reading.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(reading[i]);
-        if ((byte & 0xC0) == 0x80) continue;  // inside a multi-byte character
-        if (std::string_view(".-:,_~'`").find(reading[i]) == std::string_view::npos &&
-            reading[i] != kUnreadEnd)
-            ++count;
-    }
+    for (std::size_t i = 0; i < reading.size(); ++i)
+        if (starts_tall_character(reading, i)) ++count;
     return count;
 }
 
@@ -669,12 +673,8 @@ int tall_marks(const cv::Mat& value_crop) {
 bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& reading) {
     std::vector<int> runs;  // per tall character: the length of its run of digits, 0 for another character
     for (std::size_t i = 0; i < reading.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(reading[i]);
-        if ((byte & 0xC0) == 0x80 ||
-            std::string_view(".-:,_~'`").find(reading[i]) != std::string_view::npos ||
-            reading[i] == kUnreadEnd)
-            continue;
-        if (!std::isdigit(byte)) {
+        if (!starts_tall_character(reading, i)) continue;
+        if (std::isdigit(static_cast<unsigned char>(reading[i])) == 0) {
             runs.push_back(0);
             continue;
         }
