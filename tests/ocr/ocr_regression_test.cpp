@@ -362,6 +362,36 @@ TEST_F(OcrMissClasses, ThinnedBoldSerifDigitsAreNeverOneDigit) {
     }
 }
 
+// A bold serif's "11" in a 年 月 日 value, its two 1s run together or their serifs touching: every view
+// reads "1", and the date proposed was a wrong one ("2028年11月" as January; red team rt48, 12 of its 120
+// boxes of this kind). A field read as a lone 1 is a date only when the picture shows one mark for each
+// character read, the 1 no wider than a digit. The two grey faces were read wrong before that check;
+// the inkjet ones, where the whole value is one mark, and the day guard the check's other ways in.
+TEST_F(OcrMissClasses, ABoldSerifElevenIsNeverReadAsOne) {
+    const auto bold_serif = test::ocr::find_font("Noto Serif CJK SC", "Bold");
+    ASSERT_TRUE(bold_serif) << "Noto Serif CJK SC Bold is not installed (deploy/setup.sh: fonts-noto-cjk)";
+    const std::vector<test::ocr::LabelFont> serif_only{*bold_serif};
+    struct Face {
+        Form form;
+        scanner::Date date;
+        Ink ink;
+        double text_px;
+        std::uint64_t seed;
+    };
+    for (const Face& face : {Face{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 27, 907},
+                             Face{Form::CnYearMonth, {2029, 11, 30}, Ink::Grey, 17, 915},
+                             Face{Form::CnYearMonth, {2031, 11, 30}, Ink::Inkjet, 23, 911},
+                             Face{Form::CnYearMonthDay, {2033, 6, 11}, Ink::Inkjet, 32, 914}}) {
+        FaceSpec spec = plain_face(face.form, face.date, face.seed);
+        spec.label_font = spec.value_font = spec.other_font = 0;
+        spec.value_ink = face.ink;
+        spec.text_px = face.text_px;
+        const FaceScene scene(spec, serif_only);
+        const auto trial = read_six_frames(scene);
+        EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
+    }
+}
+
 // Full-width inkjet "有效期: ２０３０／１２／１７" set wide: the value was cut at the gap after
 // "２０３０／１" and "2030/1" proposed as January 2030. (Benchmark gate seed 90417, face 4: a wrong date
 // found there.)

@@ -665,13 +665,10 @@ int tall_marks(const cv::Mat& value_crop) {
     return static_cast<int>(tall_mark_widths(value_crop).size());
 }
 
-// Whether a field the reading gives one digit stands in the picture as a mark wider than the year's
-// digits: two like digits run together into one mark ("11" of a bold serif's "2028年11月", read "1月"
-// by every view, red team rt48); a lone 1 or 7 is no wider than a digit of the year. The marks after
-// the year are matched to the characters read after it from the end, one each; the year's may run
-// together (its width is taken as four digits').
-bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& reading) {
-    std::vector<int> runs;  // per tall character: the length of its run of digits, 0 for another character
+// Per character of a reading that stands as tall as a digit: the length of the run of digits it is in, 0
+// for any other character.
+std::vector<int> tall_character_runs(const std::string& reading) {
+    std::vector<int> runs;
     for (std::size_t i = 0; i < reading.size(); ++i) {
         if (!starts_tall_character(reading, i)) continue;
         if (std::isdigit(static_cast<unsigned char>(reading[i])) == 0) {
@@ -683,6 +680,16 @@ bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& read
         runs.insert(runs.end(), end - i, static_cast<int>(end - i));
         i = end - 1;
     }
+    return runs;
+}
+
+// Whether a field the reading gives one digit stands in the picture as a mark wider than the year's
+// digits: two like digits run together into one mark ("11" of a bold serif's "2028年11月", read "1月"
+// by every view, red team rt48); a lone 1 or 7 is no wider than a digit of the year. The marks after
+// the year are matched to the characters read after it from the end, one each; the year's may run
+// together (its width is taken as four digits').
+bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& reading) {
+    const std::vector<int> runs = tall_character_runs(reading);
     if (runs.size() < 5 || runs[0] != 4) return false;
     const std::vector<int> widths = tall_mark_widths(value_crop);
     const std::size_t after_year = runs.size() - 4;
@@ -693,6 +700,40 @@ bool one_digit_field_is_wider(const cv::Mat& value_crop, const std::string& read
     for (std::size_t j = 4; j < runs.size(); ++j)
         if (runs[j] == 1 && 20 * 4 * widths[year_marks + j - 4] > 27 * year_width) return true;
     return false;
+}
+
+// Whether every field the reading gives as a lone 1 is seen to be one: the picture parts into one mark
+// per character read, each as wide as its character should be (the year's digits alike, 年 月 日 wider
+// than a digit, the 1 no wider). Every model reads a bold serif's "11" as "1" when the two run together
+// or their serifs touch, and then the marks say nothing for certain: they run together too (inkjet:
+// the whole value is one mark), or split where the reading does not (light ink parts 月 in two, and
+// the count came out right by chance). A 1 standing alone in a field is rare on a pack (months and days
+// are printed with two digits), a 1 lost from "11" a wrong date (red team rt48: 12 of 120 bold-serif
+// boxes), so a lone 1 needs the picture's word. On 360 generated boxes of both kinds that took away all
+// 21 wrong dates, and 6 of the 7 lone 1s read right: those go unread. Other lone digits need no word:
+// a 0 lost from "07" leaves the date as it was.
+bool lone_ones_are_seen(const cv::Mat& value_crop, const std::string& reading) {
+    const std::vector<int> runs = tall_character_runs(reading);
+    bool lone_one = false;
+    for (std::size_t i = 0, c = 0; i < reading.size(); ++i) {
+        if (!starts_tall_character(reading, i)) continue;
+        if (reading[i] == '1' && runs[c] == 1) lone_one = true;
+        ++c;
+    }
+    if (!lone_one) return true;
+    const std::vector<int> widths = tall_mark_widths(value_crop);
+    if (runs.size() < 5 || runs[0] != 4 || widths.size() != runs.size()) return false;
+    std::array<int, 4> year{widths[0], widths[1], widths[2], widths[3]};
+    std::sort(year.begin(), year.end());
+    const double digit = (year[1] + year[2]) / 2.0;
+    for (std::size_t j = 0; j < runs.size(); ++j) {
+        const double ratio = widths[j] / digit;
+        const bool fits = runs[j] == 0   ? ratio >= 1.1
+                          : runs[j] == 1 ? ratio <= 1.1
+                                         : ratio >= 0.45 && ratio <= 1.45;
+        if (!fits) return false;
+    }
+    return true;
 }
 
 // A value read several ways: as the label pass saw it; by the Chinese model with a value's character
@@ -765,14 +806,16 @@ std::string FrameReading::vote(const ValueView& view, Charset charset, const std
     // rt43; the network's two 1s run together with no gap between them) or a narrow 1 before another
     // digit ("18日" read "8日"), and a field of one digit left is still a date. Its picture then holds
     // more characters than any reading has, or the print read stretched wide, where like digits stand
-    // apart, has more digits in that field.
+    // apart, has more digits in that field. A field read as a lone 1 is kept only when the picture shows
+    // each character read as a mark of its own (lone_ones_are_seen).
     const std::vector<int> runs = digit_runs(value);
     if (charset == Charset::DateValue && !dotted && !value.empty() && value.back() != kUnreadEnd &&
         runs.size() >= 2 && std::find(runs.begin(), runs.end(), 1) != runs.end()) {
         int most_read = 0;
         for (const std::string& reading : readings) most_read = std::max(most_read, tall_characters(reading));
-        bool lost =
-            tall_marks(view.normalised) > most_read || one_digit_field_is_wider(view.normalised, value);
+        bool lost = tall_marks(view.normalised) > most_read ||
+                    one_digit_field_is_wider(view.normalised, value) ||
+                    !lone_ones_are_seen(view.normalised, value);
         // Half as wide again parts most; digits squeezed together (a condensed face) want twice as wide.
         for (const double wider : {1.5, 2.0}) {
             if (lost) break;
