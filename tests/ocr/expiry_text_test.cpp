@@ -290,6 +290,29 @@ TEST(ExpiryText, LabelsAreFoundAndTold) {
     EXPECT_TRUE(find_labels("有效成分").empty());
 }
 
+// EXP read with its first or middle letter wrong, or a letter more, before a number (dev seeds 1001 and
+// 7301: "EXxp.08/2028", "kXP.:10/2026" in light print on a dark ground) is still the expiry's label; its
+// last letter misread is another word (EXT: a phone's extension), and so is any such word with no number
+// after it.
+TEST(ExpiryText, ExpReadWithOneLetterWrongIsTheLabel) {
+    for (const std::string line : {"EXxp.08/2028", "kXP.:10/2026", "FXP2024-09-12", "LotK55425EXXP.08/2028",
+                                   "tXp:20270813", "EkP.2029-01"}) {
+        const auto hits = find_labels(line);
+        ASSERT_FALSE(hits.empty()) << line;
+        EXPECT_EQ(hits.back().key, FieldKey::Expiry) << line;
+        EXPECT_EQ(hits.back().canonical, "EXP") << line;
+        EXPECT_FALSE(hits.back().exact) << line;
+    }
+    const auto reading = parse_expiry_text("EXxp.08/2028");
+    ASSERT_TRUE(reading.expiry);
+    EXPECT_EQ(*reading.expiry, (Date{2028, 8, 31}));
+    for (const std::string line : {"EXT20271231", "Ext.8012", "EXW2027-01", "TXP", "KXP.Lot", "AXPL2026.01",
+                                   "maxp2026.01", "EXXXP2026.01", "EAAP2026.01", "EXD2026.01"}) {
+        const auto hits = find_labels(line);
+        EXPECT_TRUE(hits.empty() || hits.front().key != FieldKey::Expiry) << line;
+    }
+}
+
 // A row of labels read with no space between them ("有效期批号", "有效期生产日期"): the label after
 // 有效期 is not a misread 至 of 有效期至, or it is swallowed and its value read as the expiry's (dev seed
 // 1001 face 25, 1002 face 11: "有效期 60个月" under a row was never read).

@@ -404,6 +404,16 @@ TEST_F(OcrMissClasses, WideSetFullWidthDigitsAreNotCutShort) {
     EXPECT_EQ(trial.wrong_frames, 0) << "a single frame read a wrong date: " << test::ocr::describe(trial);
 }
 
+// Light grey "Lot K55425 | Exp. 08/2028" in a framed row on a dark blue face lying on wood: the label
+// pass read the label "EXxp." in every frame that reached the row, so no label was found and the date
+// never proposed. (Development seed 1001, face 21 of the benchmark's generator.)
+TEST_F(OcrMissClasses, ExpReadWithALetterMoreIsStillTheLabel) {
+    const FaceScene scene(test::ocr::random_face_spec(21, 1001, fonts()), fonts());
+    ASSERT_EQ(scene.truth().form, "exp-month-year");
+    const auto trial = read_six_frames(scene);
+    EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
+}
+
 // Embossed "Exp.: 20250125" in a table: in one frame the line finder ended the value's line inside the
 // "2" of its day, the value read "202501", and that frame proposed January's last day, which then
 // contradicted the two frames that read the date whole. Print that runs on past where its line was cut

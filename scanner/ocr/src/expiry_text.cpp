@@ -379,6 +379,25 @@ bool exp_runs_on_into_label(std::string_view upper, std::size_t after) {
     return upper.compare(after, 2, "IR") == 0 || upper.compare(after, 1, "D") == 0;
 }
 
+// The length of a word at `at` that is EXP misread, with a number after it: its first or middle letter
+// read wrong ("KXP.:10/2026", "FXP 2024"), or a letter more between E and P ("EXXP.08/2028"). Light or
+// small Latin print in a frame or on a dark ground is read so by a model trained mostly on Chinese (dev
+// seeds 1001, 7301). Its last letter is never guessed: EXT (a phone's extension) and EXW are words of
+// their own. 0 when there is no such word.
+std::size_t misread_exp_at(std::string_view upper, std::size_t at) {
+    if (at > 0 && is_ascii_letter(upper[at - 1])) return 0;
+    std::size_t end = at;
+    while (end < upper.size() && is_ascii_letter(upper[end])) ++end;
+    const std::string_view word = upper.substr(at, end - at);
+    const bool one_misread = word.size() == 3 && word[2] == 'P' && ((word[0] == 'E') != (word[1] == 'X'));
+    const bool one_more =
+        word.size() == 4 && word[0] == 'E' && word[3] == 'P' && (word[1] == 'X' || word[2] == 'X');
+    if (!one_misread && !one_more) return 0;
+    const std::size_t value = skip_separators(upper, end);
+    return value < upper.size() && std::isdigit(static_cast<unsigned char>(upper[value])) != 0 ? word.size()
+                                                                                               : 0;
+}
+
 // 有效期 followed by 满 (expiry reached), 内 (within), 前 / 后 (before / after), 已 (already).
 bool is_expiry_phrase_tail(std::string_view character) {
     return character == "满" || character == "内" || character == "前" || character == "后" ||
@@ -812,6 +831,11 @@ std::vector<LabelHit> find_labels(std::string_view compact_line) {
         if (!matched && is_cjk_at(upper, i)) {
             matched = fuzzy_label_at(upper, i);
             exact = false;
+        }
+        if (const std::size_t length = matched ? 0 : misread_exp_at(upper, i); length > 0) {
+            hits.push_back(LabelHit{FieldKey::Expiry, i, i + length, "EXP", false});
+            i += length;
+            continue;
         }
         if (!matched) {
             // Step one UTF-8 character.
