@@ -109,8 +109,10 @@ struct Field {
     Role role = Role::Other;
 };
 
-std::string date_value(Form form, const Date& date, bool trailing_dot) {
-    const std::string y = std::to_string(date.year), m = two(date.month), d = two(date.day);
+std::string date_value(Form form, const Date& date, bool trailing_dot, bool unpadded) {
+    const std::string y = std::to_string(date.year);
+    const std::string m = unpadded ? std::to_string(date.month) : two(date.month);
+    const std::string d = unpadded ? std::to_string(date.day) : two(date.day);
     switch (form) {
         case Form::CnYearMonth:
             return y + "年" + m + "月";
@@ -216,7 +218,8 @@ Content make_content(const FaceSpec& spec, Random& random) {
         }
         case Form::PrintedAndShelfLife: {
             content.fields.push_back({spec.expiry_label + sep,
-                                      value_text(date_value(spec.form, d, spec.trailing_dot)), Role::Expiry});
+                                      value_text(date_value(spec.form, d, spec.trailing_dot, spec.unpadded)),
+                                      Role::Expiry});
             content.fields.push_back(
                 {"有效期" + sep, std::to_string(spec.shelf_months) + "个月", Role::ShelfLife});
             content.expiry = d;
@@ -226,15 +229,17 @@ Content make_content(const FaceSpec& spec, Random& random) {
         case Form::InvalidFrom: {
             // 失效期 whatever the spec says: the form is its label.
             const std::string label = spec.expiry_label.rfind("失", 0) == 0 ? spec.expiry_label : "失效期";
-            content.fields.push_back(
-                {label + sep, value_text(date_value(spec.form, d, spec.trailing_dot)), Role::Expiry});
+            content.fields.push_back({label + sep,
+                                      value_text(date_value(spec.form, d, spec.trailing_dot, spec.unpadded)),
+                                      Role::Expiry});
             content.expiry = day_before(Date{d.year, d.month, 1});
             content.precision = ExpiryPrecision::Month;
             break;
         }
         default: {
             content.fields.push_back({spec.expiry_label + sep,
-                                      value_text(date_value(spec.form, d, spec.trailing_dot)), Role::Expiry});
+                                      value_text(date_value(spec.form, d, spec.trailing_dot, spec.unpadded)),
+                                      Role::Expiry});
             const bool month_only = spec.form == Form::CnYearMonth || spec.form == Form::DotMonth ||
                                     spec.form == Form::DashMonth || spec.form == Form::ExpMonthYear;
             content.expiry = month_only ? last_day(d.year, d.month) : d;

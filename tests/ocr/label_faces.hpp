@@ -72,6 +72,7 @@ struct FaceSpec {
     std::string expiry_label = "有效期至";  // or 有效期, EXP, Exp., EXP:, Use by, 失效期
     std::string separator = ":";            // between label and value: ":", "：", " ", ""
     bool trailing_dot = false;              // "2025.05." rather than "2025.05"
+    bool unpadded = false;                  // the expiry's month and day with no leading 0: "1/2029"
     bool full_width_digits = false;         // ２０２５．０５
     bool spaced_digits = false;             // 2 0 2 5 . 0 5
     bool date_like_batch = false;           // 批号 20230301: a batch that looks like a date

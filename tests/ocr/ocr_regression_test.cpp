@@ -392,6 +392,21 @@ TEST_F(OcrMissClasses, ABoldSerifElevenIsNeverReadAsOne) {
     }
 }
 
+// "EXP 1/2029" printed with no leading 0, plainly: the check that a lone 1 is seen to stand alone is for
+// values with 年 月 日 only (no "11" read as "1" was seen in digit forms); applied to these too, it took
+// every such date away (red team rt49: 20 of 20).
+TEST_F(OcrMissClasses, ALoneOneOfAMonthFirstDateIsRead) {
+    FaceSpec spec = plain_face(Form::ExpMonthYear, {2029, 1, 31}, 921);
+    spec.unpadded = true;
+    const FaceScene scene(spec, fonts());
+    const auto& printed = scene.truth().printed_lines;
+    ASSERT_TRUE(std::any_of(printed.begin(), printed.end(), [](const std::string& line) {
+        return line.find("1/2029") != std::string::npos;
+    })) << "the generator changed: the expiry is no longer printed 1/2029";
+    const auto trial = read_six_frames(scene);
+    EXPECT_EQ(trial.outcome, Outcome::Right) << test::ocr::describe(trial);
+}
+
 // Full-width inkjet "有效期: ２０３０／１２／１７" set wide: the value was cut at the gap after
 // "２０３０／１" and "2030/1" proposed as January 2030. (Benchmark gate seed 90417, face 4: a wrong date
 // found there.)
