@@ -2501,6 +2501,17 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
     if (module > 0)
         if (auto symbol = read_known(evened(band, module * cut.scale), last.format, to_frame)) return symbol;
+    // A symbol at the frame's edge, read there along the frame's rows or columns (see frame_edges_reached):
+    // so again, or its region would be read anew every frame, first of all, and keep the frame's budget from
+    // the others (a Code128 beside an EAN-13 cut by the frame's edge was never read again).
+    Candidate lies;
+    lies.centre = {cut.centre.x, cut.centre.y};
+    lies.along = static_cast<float>(length);
+    lies.across = static_cast<float>(cut.height);
+    lies.angle_degrees = static_cast<float>(cut.angle);
+    if (const int edges = frame_edges_reached(full, lies); edges != 0)
+        if (auto symbol = read_at_frame_edge(full, lies, edges); symbol && symbol->format == last.format)
+            return symbol;
     if (!is_databar_format(last.format) || !region_read) return std::nullopt;
     // A DataBar that one band does not hold: a stacked one (its rows, each a pair or two, one above the
     // other), or a thin one first read by a whole-frame pass. Its ground as it lies, read as that pass read
