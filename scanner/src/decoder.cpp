@@ -78,6 +78,9 @@ struct Hints {
     // A region of the frame as it lies, rows and columns, as plain zxing-cpp reads the whole frame.
     ZXing::DecodeHints region_linear = make_hints(kPlainLinearFormats, true, true, 2);
     ZXing::DecodeHints region_databar = make_hints(kDataBarFormats, true, true, 1);
+    // A region at the frame's edge, along the frame's rows (or its columns, transposed) only.
+    ZXing::DecodeHints edge_linear = make_hints(kPlainLinearFormats, true, false, 2);
+    ZXing::DecodeHints edge_databar = make_hints(kDataBarFormats, true, false, 1);
     // A whole image as plain zxing-cpp reads it, DataBar in its own pass (see the top of this file).
     ZXing::DecodeHints full = make_hints(kMatrixFormats | kPlainLinearFormats, true, true, 2, true);
     ZXing::DecodeHints full_databar = make_hints(kDataBarFormats, true, true, 1, true);
@@ -573,6 +576,52 @@ bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
     return false;
 }
 
+// Which edges of the frame a bars region reaches (within a finder block and a half): kRowsEdge for the
+// top or bottom, kColumnsEdge for the left or right. The symbol may go on beyond them, and an upright band
+// along its scan line then runs out of the frame, while the frame's rows (at the top or bottom) or columns
+// (at the sides) can still cross all its bars: those of a tall EAN turned 45 degrees do. A line at an angle
+// t to the scan line crosses all the bars only where they are taller than tan t times the symbol's length,
+// and no pack symbol's bars are taller than tan 50 degrees (1.2) times it: an edge whose lines would cross
+// the scan line more steeply is left out (a PDF417 standing upright at the top of the frame cost a read
+// every frame there and kept a DataMatrix beside it waiting).
+constexpr int kRowsEdge = 1, kColumnsEdge = 2;
+int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
+    constexpr int kMargin = 24;
+    const double cos_50 = 0.64, radians = c.angle_degrees * kPi / 180;
+    const cv::Rect box =
+        cv::RotatedRect(cv::Point2f(c.centre.x, c.centre.y), cv::Size2f(c.along, c.across), c.angle_degrees)
+            .boundingRect();
+    int edges = 0;
+    if ((box.y < kMargin || box.br().y > full.rows - kMargin) && std::abs(std::cos(radians)) >= cos_50)
+        edges |= kRowsEdge;
+    if ((box.x < kMargin || box.br().x > full.cols - kMargin) && std::abs(std::sin(radians)) >= cos_50)
+        edges |= kColumnsEdge;
+    return edges;
+}
+
+// A bars region at the frame's edge read as it lies, as plain zxing-cpp reads the whole frame, but only
+// along the frame's rows or columns that stay inside it (see frame_edges_reached).
+std::optional<DecodedSymbol> read_at_frame_edge(const cv::Mat& full, const Candidate& c, int edges) {
+    const cv::RotatedRect region(cv::Point2f(c.centre.x, c.centre.y),
+                                 cv::Size2f(c.along * 1.4f + 48, c.across + 48), c.angle_degrees);
+    const cv::Rect box = region.boundingRect() & cv::Rect(0, 0, full.cols, full.rows);
+    if (box.width < 16 || box.height < 16) return std::nullopt;
+    const Hints& h = hints();
+    if (edges & kRowsEdge) {
+        const cv::Matx23d crop_to_frame(1, 0, box.x, 0, 1, box.y);
+        if (auto symbol = read_image(full(box), h.edge_linear, crop_to_frame)) return symbol;
+        if (auto symbol = read_image(full(box), h.edge_databar, crop_to_frame)) return symbol;
+    }
+    if (edges & kColumnsEdge) {
+        cv::Mat columns;
+        cv::transpose(full(box), columns);
+        const cv::Matx23d columns_to_frame(0, 1, box.x, 1, 0, box.y);
+        if (auto symbol = read_image(columns, h.edge_linear, columns_to_frame)) return symbol;
+        if (auto symbol = read_image(columns, h.edge_databar, columns_to_frame)) return symbol;
+    }
+    return std::nullopt;
+}
+
 // A linear candidate: an upright band along its scan line, enlarged when its modules are thin.
 // `as_it_lies`: when the band gives nothing, read the region along the frame's rows and columns too (the
 // live decoder; the still decoder makes that pass over the whole image anyway). `every_row`: when the band
@@ -597,12 +646,19 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
     cv::Matx23d to_frame;
     const cv::Mat band = cut_out(full, cut, to_frame);
+    // A region at the frame's edge: the band along its scan line may have run out of the frame, and the
+    // middle of what is left of it may show no run of bars, or an EAN read in it no second band to be
+    // checked in. Read along the frame's rows or columns, those that stay inside the frame, as plain
+    // zxing-cpp reads them.
+    const int edges = as_it_lies && c.coherence >= 0.75 ? frame_edges_reached(full, c) : 0;
+    const auto at_edge = [&]() { return edges != 0 ? read_at_frame_edge(full, c, edges) : std::nullopt; };
     // Resampled and enlarged bands are this decoder's own view, not zxing's: an EAN read there is checked.
-    if (auto symbol = read_linear(band, to_frame)) return confirmed(full, *symbol) ? symbol : std::nullopt;
+    if (auto symbol = read_linear(band, to_frame)) return confirmed(full, *symbol) ? symbol : at_edge();
     // No run of bars and spaces along the band's middle: stripes or print, not a symbol seen badly.
-    if (module == 0) return std::nullopt;
+    if (module == 0) return at_edge();
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
-        return confirmed(full, *symbol) ? symbol : std::nullopt;
+        return confirmed(full, *symbol) ? symbol : at_edge();
+    if (auto symbol = at_edge()) return symbol;
     if (every_row && c.coherence >= 0.9 && c.across >= kEveryRowAcross) {
         Cut tall = cut;
         tall.height = c.across + 24;
@@ -2445,6 +2501,17 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
     if (module > 0)
         if (auto symbol = read_known(evened(band, module * cut.scale), last.format, to_frame)) return symbol;
+    // A symbol at the frame's edge, read there along the frame's rows or columns (see frame_edges_reached):
+    // so again, or its region would be read anew every frame, first of all, and keep the frame's budget from
+    // the others (a Code128 beside an EAN-13 cut by the frame's edge was never read again).
+    Candidate lies;
+    lies.centre = {cut.centre.x, cut.centre.y};
+    lies.along = static_cast<float>(length);
+    lies.across = static_cast<float>(cut.height);
+    lies.angle_degrees = static_cast<float>(cut.angle);
+    if (const int edges = frame_edges_reached(full, lies); edges != 0)
+        if (auto symbol = read_at_frame_edge(full, lies, edges); symbol && symbol->format == last.format)
+            return symbol;
     if (!is_databar_format(last.format) || !region_read) return std::nullopt;
     // A DataBar that one band does not hold: a stacked one (its rows, each a pair or two, one above the
     // other), or a thin one first read by a whole-frame pass. Its ground as it lies, read as that pass read

@@ -5,7 +5,8 @@
 // one core, thread CPU time. Prints detection by rotation (15° buckets), module size and format,
 // misreads, duplicate events, latency after the box is still, and per-frame cost.
 //   scanner_live_bench [--smoke] [--seed N] [--count K] [--width W --height H] [--symbology NAME]
-//                      [--no-h264] [--verbose] [--clip I]
+//                      [--distractor NAME] [--no-h264] [--verbose] [--clip I]
+// --symbology and --distractor fix the primary code's and the distractor's symbology (libzint names).
 // --clip replays one clip of the seed alone (with --verbose: what each frame gave).
 // Exits 1 when a target is missed (outside --smoke), 2 on bad arguments; --smoke exits 1 only when the
 // run itself is broken (no frames decoded, nothing found, or a misread).
@@ -31,7 +32,7 @@ void print_load(const char* when) {
 int usage() {
     std::fprintf(stderr,
                  "usage: scanner_live_bench [--smoke] [--seed N] [--count K] [--width W --height H] "
-                 "[--symbology NAME] [--no-h264] [--verbose] [--clip I]\n");
+                 "[--symbology NAME] [--distractor NAME] [--no-h264] [--verbose] [--clip I]\n");
     return 2;
 }
 
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
             options.height = std::atoi(argv[++i]);
         } else if (arg == "--symbology" && has_value) {
             options.symbology = argv[++i];
+        } else if (arg == "--distractor" && has_value) {
+            options.distractor = argv[++i];
         } else {
             return usage();
         }
@@ -100,6 +103,9 @@ int main(int argc, char** argv) {
             if (verbose)
                 for (const auto& line : outcome.frame_log) std::printf("     %s\n", line.c_str());
         }
+        if (outcome.distractor_expected && !outcome.distractor_found)
+            std::printf("note %s: the distractor, whole in view while still, never had an event\n",
+                        outcome.description.c_str());
         outcomes.push_back(std::move(outcome));
     }
     std::printf("\n");

@@ -444,10 +444,15 @@ SceneClip make_scene_clip(std::uint64_t seed, int index, const SceneOptions& opt
         if (k != kind) others.push_back(k);
     others.push_back("code39");
     others.push_back("pdf417");
-    if (draw.chance(0.8))
-        clip.distractor = random_code(
-            others[static_cast<std::size_t>(draw.integer(0, static_cast<int>(others.size()) - 1))],
-            draw.engine);
+    // Drawn as when none is asked for, so the other seeded choices of a clip stay much the same.
+    const bool drawn_distractor = draw.chance(0.8);
+    std::string other_kind;
+    if (drawn_distractor)
+        other_kind = others[static_cast<std::size_t>(draw.integer(0, static_cast<int>(others.size()) - 1))];
+    if (!options.distractor.empty())
+        clip.distractor = random_code(options.distractor, draw.engine);
+    else if (drawn_distractor)
+        clip.distractor = random_code(other_kind, draw.engine);
     // Two codes of the same text would make the distractor's read look like the primary's.
     const bool linear = is_linear_symbology(kind);
     const cv::Mat symbol = render_symbol(clip.primary, linear_bar_height(kind, 120, draw));

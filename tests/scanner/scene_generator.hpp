@@ -20,6 +20,8 @@ struct SceneOptions {
     bool h264 = true;  // some clips go through H.264 (OpenCV's FFmpeg writer); the rest through JPEG
     // Restricts the primary code's symbology (empty: every pack symbology, drawn per clip).
     std::string symbology;
+    // The distractor's symbology instead of the one drawn (a face with room gets one then; empty: drawn).
+    std::string distractor;
     // A fixed in-plane rotation in degrees instead of the stratified random one (for sweeps).
     double fixed_rotation = -1;
     // A fixed module size in pixels (before tilt) instead of the random one, within the frame's room.
