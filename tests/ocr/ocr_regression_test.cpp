@@ -84,6 +84,31 @@ void expect_read_right(const FaceSpec& spec, const std::string& what) {
     EXPECT_EQ(trial.outcome, Outcome::Right) << what << ": " << test::ocr::describe(trial);
 }
 
+// A face whose value is printed in Noto Serif CJK SC Bold, where like digits run together.
+struct BoldSerifFace {
+    Form form;
+    scanner::Date date;
+    Ink ink;
+    double text_px;
+    std::uint64_t seed;
+};
+
+// Each face, read as a held box is, gives its right date or nothing: never a wrong one.
+void expect_bold_serif_faces_never_wrong(const std::vector<BoldSerifFace>& faces) {
+    const auto bold_serif = test::ocr::find_font("Noto Serif CJK SC", "Bold");
+    ASSERT_TRUE(bold_serif) << "Noto Serif CJK SC Bold is not installed (deploy/setup.sh: fonts-noto-cjk)";
+    const std::vector<test::ocr::LabelFont> serif_only{*bold_serif};
+    for (const BoldSerifFace& face : faces) {
+        FaceSpec spec = plain_face(face.form, face.date, face.seed);
+        spec.label_font = spec.value_font = spec.other_font = 0;
+        spec.value_ink = face.ink;
+        spec.text_px = face.text_px;
+        const FaceScene scene(spec, serif_only);
+        const auto trial = read_six_frames(scene);
+        EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
+    }
+}
+
 class OcrMissClasses : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -338,29 +363,11 @@ TEST_F(OcrMissClasses, DigitsWhoseStrokesRunTogetherAreReadThinned) {
 // a date it helps to has no field of one digit. Light and inkjet bold-serif values with like digits set
 // close: right or nothing. (The first face was read as 2028-01 by the release.)
 TEST_F(OcrMissClasses, ThinnedBoldSerifDigitsAreNeverOneDigit) {
-    const auto bold_serif = test::ocr::find_font("Noto Serif CJK SC", "Bold");
-    ASSERT_TRUE(bold_serif) << "Noto Serif CJK SC Bold is not installed (deploy/setup.sh: fonts-noto-cjk)";
-    const std::vector<test::ocr::LabelFont> serif_only{*bold_serif};
-    struct Face {
-        Form form;
-        scanner::Date date;
-        Ink ink;
-        double text_px;
-        std::uint64_t seed;
-    };
-    for (const Face& face : {Face{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 20, 903},
-                             Face{Form::DotDay, {2030, 11, 21}, Ink::Grey, 20, 801},
-                             Face{Form::DashMonth, {2028, 11, 30}, Ink::Inkjet, 27, 802},
-                             Face{Form::CompactDay, {2031, 11, 11}, Ink::Grey, 20, 803},
-                             Face{Form::SlashDay, {2028, 12, 11}, Ink::Inkjet, 27, 804}}) {
-        FaceSpec spec = plain_face(face.form, face.date, face.seed);
-        spec.label_font = spec.value_font = spec.other_font = 0;
-        spec.value_ink = face.ink;
-        spec.text_px = face.text_px;
-        const FaceScene scene(spec, serif_only);
-        const auto trial = read_six_frames(scene);
-        EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
-    }
+    expect_bold_serif_faces_never_wrong({{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 20, 903},
+                                         {Form::DotDay, {2030, 11, 21}, Ink::Grey, 20, 801},
+                                         {Form::DashMonth, {2028, 11, 30}, Ink::Inkjet, 27, 802},
+                                         {Form::CompactDay, {2031, 11, 11}, Ink::Grey, 20, 803},
+                                         {Form::SlashDay, {2028, 12, 11}, Ink::Inkjet, 27, 804}});
 }
 
 // A bold serif's "11" in a 年 月 日 value, its two 1s run together or their serifs touching: every view
@@ -369,28 +376,10 @@ TEST_F(OcrMissClasses, ThinnedBoldSerifDigitsAreNeverOneDigit) {
 // character read, the 1 no wider than a digit. The two grey faces were read wrong before that check;
 // the inkjet ones, where the whole value is one mark, and the day guard the check's other ways in.
 TEST_F(OcrMissClasses, ABoldSerifElevenIsNeverReadAsOne) {
-    const auto bold_serif = test::ocr::find_font("Noto Serif CJK SC", "Bold");
-    ASSERT_TRUE(bold_serif) << "Noto Serif CJK SC Bold is not installed (deploy/setup.sh: fonts-noto-cjk)";
-    const std::vector<test::ocr::LabelFont> serif_only{*bold_serif};
-    struct Face {
-        Form form;
-        scanner::Date date;
-        Ink ink;
-        double text_px;
-        std::uint64_t seed;
-    };
-    for (const Face& face : {Face{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 27, 907},
-                             Face{Form::CnYearMonth, {2029, 11, 30}, Ink::Grey, 17, 915},
-                             Face{Form::CnYearMonth, {2031, 11, 30}, Ink::Inkjet, 23, 911},
-                             Face{Form::CnYearMonthDay, {2033, 6, 11}, Ink::Inkjet, 32, 914}}) {
-        FaceSpec spec = plain_face(face.form, face.date, face.seed);
-        spec.label_font = spec.value_font = spec.other_font = 0;
-        spec.value_ink = face.ink;
-        spec.text_px = face.text_px;
-        const FaceScene scene(spec, serif_only);
-        const auto trial = read_six_frames(scene);
-        EXPECT_NE(trial.outcome, Outcome::Wrong) << test::ocr::describe(trial);
-    }
+    expect_bold_serif_faces_never_wrong({{Form::CnYearMonth, {2028, 11, 30}, Ink::Grey, 27, 907},
+                                         {Form::CnYearMonth, {2029, 11, 30}, Ink::Grey, 17, 915},
+                                         {Form::CnYearMonth, {2031, 11, 30}, Ink::Inkjet, 23, 911},
+                                         {Form::CnYearMonthDay, {2033, 6, 11}, Ink::Inkjet, 32, 914}});
 }
 
 // "EXP 1/2029" printed with no leading 0, plainly: the check that a lone 1 is seen to stand alone is for
