@@ -810,7 +810,8 @@ TEST_F(OcrMissClasses, LikeDigitsRunTogetherInABoldSerifAreNeverOneDigit) {
 // 7日装", a seven days' pack; "3日量", "18日生产") was read "2029年07月7日": the value pass has no 装, 量
 // or 生, and the day it gave is not printed. Such a face gives its month or nothing; "…18日止" is a date.
 // Red teams rt45, rt46 and rt47: any word may follow a count, so the print decides (a word set close after
-// the 日, a short word a space after it, or a number set apart from its month), not a list of words.
+// the 日, a short word a space after it, or a number set apart from its month, with a word after it or at
+// the line's end), not a list of words.
 TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
     const Cell title{"布洛芬片", 0, 0};
     const std::vector<PrintedDate> cases{
@@ -835,6 +836,10 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         {{title, {"有效期至 2029年07月7日 装", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年07月 5日止泻", 0, 1}}, {2029, 7, 31}},
         {{title, {"有效期至 2029年07月 7日（装）", 0, 1}}, {2029, 7, 31}},
+        // Red team rt47: the word wrapped onto the next line, the number set apart from its month.
+        {{title, {"有效期至 2028年01月 10日", 0, 1}, {"装 每日3次", 0, 2}}, {2028, 1, 31}},
+        {{title, {"有效期至 2030年10月 5日", 0, 1}, {"装 每日3次", 0, 2}}, {2030, 10, 31}},
+        {{title, {"有效期至 2027年11月 10日", 0, 1}, {"疗程装", 0, 2}}, {2027, 11, 30}},
     };
     expect_right_or_nothing(cases);
     std::string read;
@@ -842,6 +847,14 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         proposal_for({title, {"有效期至 2029年07月18日止", 0, 1}}, font_named("Noto Sans CJK SC"), read);
     ASSERT_TRUE(proposal) << "from {" << read << "}";
     EXPECT_EQ(proposal->expiry, (scanner::Date{2029, 7, 18}));
+    // A day set apart from its month at its line's end, another field or nothing on the line under it.
+    for (const std::vector<Cell>& day_apart :
+         {std::vector<Cell>{title, {"有效期至 2028年10月 23日", 0, 1}, {"批号 241007", 0, 2}},
+          std::vector<Cell>{title, {"有效期至 2028年10月 23日", 0, 1}}}) {
+        const auto day = proposal_for(day_apart, font_named("Noto Sans CJK SC"), read);
+        ASSERT_TRUE(day) << "from {" << read << "}";
+        EXPECT_EQ(day->expiry, (scanner::Date{2028, 10, 23}));
+    }
 }
 
 // Red team rt45: a day date followed on its line by another field that starts with a word of a pack or a

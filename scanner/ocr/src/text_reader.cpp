@@ -410,6 +410,7 @@ class FrameReading {
     bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
     bool day_wrapped_under(std::size_t index, int x1);
+    bool word_wrapped_under(std::size_t index);
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
@@ -1126,6 +1127,9 @@ enum class AfterDay {
     EndsTheDate,  // "…18日止", "…18日前使用", "…18日(含)"
     AnotherField,  // a space, then another field: "2027年12月02日 用法用量见说明书", "… 包装 10袋"
     MayBeCount,  // "2029年07月 7日装": July 2029 and a seven days' pack, not a day
+    // Nothing after the 日 on its line, its number set apart from its month: a count whose word wrapped
+    // onto the next line if a word begins that line (see `word_wrapped_under`).
+    ApartAtLineEnd,
 };
 
 // A day that may be a count: the value pass, which has no such characters, read "2029年07月 7日装" as
@@ -1138,20 +1142,10 @@ enum class AfterDay {
 // `close_set_gap` is how far the label's characters stand apart (see `widest_close_set_gap`).
 AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::size_t first, std::size_t stop,
                    float close_set_gap) {
+    const bool ends_the_line = stop >= glyphs.size();
     stop = std::min(stop, glyphs.size());
     const std::optional<DayAfterMonth> day = day_after_month(glyphs, first, stop);
-    if (!day || day->day_mark + 1 >= stop) return AfterDay::Nothing;
-    std::string right_after;
-    for (std::size_t g = day->day_mark + 1; g < stop; ++g) right_after += glyphs[g].text;
-    if (ends_a_date(right_after)) return AfterDay::EndsTheDate;
-    // The word after the 日, past marks the label pass reads in a space or a speck ("”", "|", ","): how
-    // far it stands is measured on the print below.
-    std::size_t word = day->day_mark + 1;
-    while (word < stop && (!has_cjk(glyphs[word].text) || is_separator(glyphs[word].text))) ++word;
-    if (word >= stop) return AfterDay::Nothing;
-    std::string after;
-    for (std::size_t g = word; g < stop; ++g) after += glyphs[g].text;
-    if (ends_a_date(after)) return AfterDay::EndsTheDate;
+    if (!day) return AfterDay::Nothing;
     const auto gap_after = [&](std::size_t g) { return gap_between(line, glyphs, g); };
     // A line is recognised one text height tall: its gaps are in those units.
     const float em = static_cast<float>(kTextHeight);
@@ -1161,9 +1155,36 @@ AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::s
         gaps.push_back(gap_after(g));
         if (glyphs[g].text == "年") year = g;
     }
+    float usual_gap = 0;
+    if (!gaps.empty()) {
+        std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
+        usual_gap = gaps[gaps.size() / 2];
+    }
+    // 月 stands further from the next digit than digits from each other, and a little further than 年
+    // does (up to 0.19 text heights, measured in Noto Sans and AR PL UMing); a number a space apart is
+    // more than that.
+    const auto number_stands_apart = [&] {
+        const float year_to_month = year < day->month ? gap_after(year) : usual_gap;
+        const float month_to_number = gap_after(day->month);
+        return !gaps.empty() && month_to_number > usual_gap + 0.2f * em &&
+               month_to_number > year_to_month + 0.2f * em;
+    };
+    const auto nothing_after = [&] {
+        return ends_the_line && number_stands_apart() ? AfterDay::ApartAtLineEnd : AfterDay::Nothing;
+    };
+    if (day->day_mark + 1 >= stop) return nothing_after();
+    std::string right_after;
+    for (std::size_t g = day->day_mark + 1; g < stop; ++g) right_after += glyphs[g].text;
+    if (ends_a_date(right_after)) return AfterDay::EndsTheDate;
+    // The word after the 日, past marks the label pass reads in a space or a speck ("”", "|", ","): how
+    // far it stands is measured on the print below.
+    std::size_t word = day->day_mark + 1;
+    while (word < stop && (!has_cjk(glyphs[word].text) || is_separator(glyphs[word].text))) ++word;
+    if (word >= stop) return nothing_after();
+    std::string after;
+    for (std::size_t g = word; g < stop; ++g) after += glyphs[g].text;
+    if (ends_a_date(after)) return AfterDay::EndsTheDate;
     if (gaps.empty()) return AfterDay::Nothing;
-    std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
-    const float usual_gap = gaps[gaps.size() / 2];
     // Measured in Noto Sans and AR PL UMing: a word after 日 with no space is up to a quarter of a text
     // height further than digits are apart, with a space a third or more. Stray marks between them are
     // specks in that space: its blank columns are counted, not only the widest run.
@@ -1183,13 +1204,7 @@ AfterDay after_day(const cv::Mat& line, const std::vector<Glyph>& glyphs, std::s
     // 24粒", whose 规格 is a label of its own: four characters or more). Red team rt47: every count set
     // close to its month with its word a space after 日 gave a wrong day without this.
     if (glyphs.size() - word < 4) return AfterDay::MayBeCount;
-    // 月 stands further from the next digit than digits from each other, and a little further than 年
-    // does (up to 0.19 text heights, measured as above); a number a space apart is more than that.
-    const float year_to_month = year < day->month ? gap_after(year) : usual_gap;
-    const float month_to_number = gap_after(day->month);
-    return month_to_number > usual_gap + 0.2f * em && month_to_number > year_to_month + 0.2f * em
-               ? AfterDay::MayBeCount
-               : AfterDay::AnotherField;
+    return number_stands_apart() ? AfterDay::MayBeCount : AfterDay::AnotherField;
 }
 
 // The value of label `h` of candidate `index`: on its own line after it, else in the cell to the right,
@@ -1250,7 +1265,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
         if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
-            after == AfterDay::MayBeCount)
+            after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(index)))
             return value.ends_with(kUnreadEnd) ? value : value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
@@ -1387,6 +1402,32 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
             last > value_end_here + kTextHeight / 2)
             continue;
         if (reads_as_a_day(chinese_.recognise(row.colRange(first - 3, last + 3), Charset::Any).compact))
+            return true;
+    }
+    return false;
+}
+
+// Whether the line under line `index`, starting where it starts, begins with a word: a count at the end
+// of line `index` ("有效期至 2028年01月 10日") whose word wrapped onto that line ("装 每日3次": red team
+// rt47, a wrong day in every build before). A label there begins another field ("批号 241007"), and a
+// word that ends a date ("止") makes the number a day.
+bool FrameReading::word_wrapped_under(std::size_t index) {
+    const detail::LineBox& line = lines_[index].box;
+    for (std::size_t other = 0; other < lines_.size(); ++other) {
+        if (other == index) continue;
+        const detail::LineBox& box = lines_[other].box;
+        const cv::Point2f at = relative(line, box);
+        const float starts_after = (at.x - box.length / 2) + line.length / 2;
+        // Lines on packs are set 1.2 to 2.2 text heights apart (the wrapped word of rt47's box a017: 2.07).
+        if (at.y < 0.6f * line.height || at.y > 2.4f * line.height ||
+            std::abs(starts_after) > 2 * line.height)
+            continue;
+        read_labels(lines_[other]);
+        const Candidate& under = lines_[other];
+        if (under.label_pass.glyphs.empty()) continue;
+        const std::string& first = under.label_pass.glyphs.front().text;
+        const bool label_first = !under.hits.empty() && under.hits.front().begin == 0;
+        if (has_cjk(first) && !is_separator(first) && !label_first && !ends_a_date(under.label_pass.compact))
             return true;
     }
     return false;
@@ -1671,10 +1712,11 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         int most_digits = 0;
         std::string chosen = vote(value_view(other, x0, x1), cell_charset, beside_value, &most_digits);
         if (chosen.empty()) continue;
-        if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
+        const AfterDay after =
             after_day(other.normalised, other_glyphs, value_first, other_glyphs.size(),
-                      widest_close_set_gap(c.normalised, pass.glyphs, label_first, label_last + 1)) ==
-                AfterDay::MayBeCount) {
+                      widest_close_set_gap(c.normalised, pass.glyphs, label_first, label_last + 1));
+        if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
+            after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(j))) {
             if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
