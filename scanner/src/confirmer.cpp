@@ -1,9 +1,17 @@
 #include "medkiosk/scanner/confirmer.hpp"
 
+#include <algorithm>
+#include <bit>
+
 namespace medkiosk::scanner {
 
+namespace {
+// The frames a code's reads are counted over are bits of Track::reads.
+constexpr int kMaxConfirmFrames = 32;
+}  // namespace
+
 CodeConfirmer::CodeConfirmer(ConfirmOptions options) : options_(options) {
-    if (options_.confirm_frames < 1) options_.confirm_frames = 1;
+    options_.confirm_frames = std::clamp(options_.confirm_frames, 1, kMaxConfirmFrames);
 }
 
 std::vector<DecodedSymbol> CodeConfirmer::update(const std::vector<DecodedSymbol>& symbols,
@@ -22,11 +30,13 @@ std::vector<DecodedSymbol> CodeConfirmer::update(const std::vector<DecodedSymbol
         auto [it, inserted] = tracks_.try_emplace(key);
         Track& track = it->second;
         if (track.last_frame == frame_index_) continue;  // same text twice in one frame
-        track.streak = (!inserted && track.last_frame + 1 == frame_index_) ? track.streak + 1 : 1;
+        const std::uint64_t frames_since = frame_index_ - track.last_frame;
+        track.reads = (inserted || frames_since >= 64 ? 0 : track.reads << frames_since) | 1;
         track.last_frame = frame_index_;
         track.last_seen = now;
         if (track.fired && now - track.fired_at >= options_.hold) track.fired = false;
-        if (!track.fired && track.streak >= options_.confirm_frames) {
+        const std::uint64_t window = (std::uint64_t{1} << (options_.confirm_frames + 1)) - 1;
+        if (!track.fired && std::popcount(track.reads & window) >= options_.confirm_frames) {
             track.fired = true;
             track.fired_at = now;
             confirmed.push_back(symbol);

@@ -115,17 +115,18 @@ TEST(scannerSource, MissingVideoIsAClearError) {
     EXPECT_NE(opened.error.find("/nonexistent/clip.mp4"), std::string::npos);
 }
 
-TEST(scannerConfirmer, NeedsConsecutiveFramesAndFiresOncePerVisit) {
+TEST(scannerConfirmer, NeedsTwoReadsInThreeFramesAndFiresOncePerVisit) {
     using namespace std::chrono_literals;
     CodeConfirmer confirmer(ConfirmOptions{2, 8000ms, 1000ms});
     DecodedSymbol symbol;
     symbol.format = "DataMatrix";
     symbol.text = "X";
     const auto t0 = CodeConfirmer::Clock::time_point{} + 1h;
-    EXPECT_TRUE(confirmer.update({symbol}, t0).empty());
-    EXPECT_TRUE(confirmer.update({}, t0 + 100ms).empty());  // gap resets the streak
-    EXPECT_TRUE(confirmer.update({symbol}, t0 + 200ms).empty());
-    EXPECT_EQ(confirmer.update({symbol}, t0 + 300ms).size(), 1u);  // second consecutive frame
+    EXPECT_TRUE(confirmer.update({symbol}, t0 - 100ms).empty());  // one read is never enough
+    EXPECT_TRUE(confirmer.update({}, t0).empty());
+    EXPECT_TRUE(confirmer.update({}, t0 + 100ms).empty());
+    EXPECT_TRUE(confirmer.update({symbol}, t0 + 200ms).empty());   // two frames apart: not in three frames
+    EXPECT_EQ(confirmer.update({symbol}, t0 + 300ms).size(), 1u);  // second read in three frames
     EXPECT_TRUE(confirmer.update({symbol}, t0 + 400ms).empty());   // still in view
     EXPECT_TRUE(confirmer.update({}, t0 + 900ms).empty());
     EXPECT_TRUE(confirmer.update({symbol}, t0 + 1000ms).empty());  // brief dropout: same visit
@@ -138,6 +139,27 @@ TEST(scannerConfirmer, NeedsConsecutiveFramesAndFiresOncePerVisit) {
     std::size_t fired = 0;
     for (int i = 0; i < 90; ++i) fired += confirmer.update({symbol}, t += 100ms).size();
     EXPECT_EQ(fired, 1u);
+}
+
+// The live decoder's per-frame budget may go to two codes in turn, so each is read every other frame
+// (read, miss, read, miss): such a code is still a code held in view, and becomes one event.
+TEST(scannerConfirmer, CodeReadInAlternateFramesIsConfirmedOnce) {
+    using namespace std::chrono_literals;
+    CodeConfirmer confirmer(ConfirmOptions{2, 8000ms, 1000ms});
+    DecodedSymbol first, second;
+    first.format = "EAN-8";
+    first.text = "96385074";
+    second.format = "UPC-A";
+    second.text = "036000291452";
+    auto t = CodeConfirmer::Clock::time_point{} + 1h;
+    std::vector<int> first_events, second_events;
+    for (int frame = 0; frame < 40; ++frame) {
+        const DecodedSymbol& read = frame % 2 == 0 ? first : second;
+        for (const auto& event : confirmer.update({read}, t += 33ms))
+            (event.text == first.text ? first_events : second_events).push_back(frame);
+    }
+    EXPECT_EQ(first_events, (std::vector<int>{2})) << "read in frames 0 and 2 of the three frames 0-2";
+    EXPECT_EQ(second_events, (std::vector<int>{3}));
 }
 
 }  // namespace

@@ -13,7 +13,10 @@
 namespace medkiosk::scanner {
 
 struct ConfirmOptions {
-    int confirm_frames = 2;                                      // consecutive decoded frames
+    // A code is believed once read in this many of the last `confirm_frames` + 1 decoded frames: one frame
+    // may miss it (the live decoder's per-frame budget may go to two codes in turn, each read every other
+    // frame), one read alone is never enough.
+    int confirm_frames = 2;
     std::chrono::milliseconds hold{std::chrono::seconds(8)};     // same text again after this
     std::chrono::milliseconds absence{std::chrono::seconds(1)};  // unseen this long = it left
 };
@@ -28,7 +31,7 @@ class CodeConfirmer {
 
   private:
     struct Track {
-        int streak = 0;
+        std::uint64_t reads = 0;  // bit k set: read k decoded frames before `last_frame`
         std::uint64_t last_frame = 0;
         Clock::time_point last_seen{};
         bool fired = false;

@@ -22,7 +22,7 @@
 
 namespace medkiosk::scanner {
 
-// A code seen in enough consecutive decoded frames to be believed.
+// A code read in enough of the last decoded frames to be believed (see ConfirmOptions).
 struct ScanEvent {
     DecodedSymbol symbol;
     ParseResult parsed;
@@ -73,7 +73,7 @@ struct PipelineStats {
 DecodeWorkerOptions live_decoding_defaults();
 
 struct PipelineOptions {
-    int confirm_frames = 2;                                   // a code must be read in this many frames
+    int confirm_frames = 2;  // a code must be read in this many of the last confirm_frames + 1 frames
     std::chrono::milliseconds hold{std::chrono::seconds(8)};  // same code again only after leaving or this
     // A failed source is opened again after this wait, doubled for each failure in a row (reset once
     // it has run well for a minute), up to the maximum.
