@@ -48,6 +48,24 @@ std::vector<Rect> KioskDriver::buttons_logged_since(std::size_t from, const std:
     return found;
 }
 
+bool KioskDriver::wait_in_place(const std::string& screen_name, const std::string& id,
+                                std::chrono::milliseconds timeout) const {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    std::size_t moves = buttons_logged_since(0, screen_name, id).size();
+    auto since = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(50ms);
+        const std::size_t now_moves = buttons_logged_since(0, screen_name, id).size();
+        if (now_moves != moves) {
+            moves = now_moves;
+            since = std::chrono::steady_clock::now();
+        } else if (moves > 0 && std::chrono::steady_clock::now() - since >= 2 * settle_) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::optional<int> KioskDriver::min_touch_px() const {
     static const std::regex pattern("event=display [^\n]*min_touch_px=(\\d+)");
     const std::string out = kiosk_.output();

@@ -42,6 +42,12 @@ class KioskDriver {
     std::vector<Rect> buttons_logged_since(std::size_t from, const std::string& screen_name,
                                            const std::string& id) const;
 
+    // Whether button `id` on `screen_name` stays where it is (no new rectangle logged) for twice the settle
+    // time within `timeout`: a list reflowing as a bar comes in moves its rows more than once, and a click
+    // on a row's place before the last move lands on something else.
+    bool wait_in_place(const std::string& screen_name, const std::string& id,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+
     // The smallest touch target the kiosk computed for this screen (11 mm), from its event=display line.
     std::optional<int> min_touch_px() const;
 

@@ -403,6 +403,7 @@ TEST_P(StaffScreens, ShowSeveralWholeRowsAndWrapLongClinicNames) {
     ASSERT_TRUE(k.click("queue", "row0"));
     ASSERT_TRUE(k.click("queue", "reject"));
     ASSERT_TRUE(eventually([&] { return k.button("queue", "undo").has_value(); })) << kiosk.output();
+    ASSERT_TRUE(k.wait_in_place("queue", "row0")) << kiosk.output();
     ASSERT_TRUE(k.click("queue", "row0"));
     ASSERT_TRUE(k.click("queue", "reject"));
     ASSERT_TRUE(kiosk.wait_for_output("event=review-made-final dropoffs=1", 5s)) << kiosk.output();
