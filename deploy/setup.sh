@@ -30,8 +30,6 @@ packages=(
   fonts-droid-fallback fonts-dejavu-core fonts-liberation2 fonts-noto-mono
   # tests: hand-made image bombs (zlib)
   zlib1g-dev
-  # tests: fault injection, clock shifting, fonts for generated OCR box faces
-  strace libfaketime fonts-wqy-microhei fonts-arphic-ukai fonts-dejavu-core
   # the public report rendered in a real browser (tests/county: headless, no network)
   chromium
   # the code format check (tests/format_check.sh)
