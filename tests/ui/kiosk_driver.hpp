@@ -62,8 +62,10 @@ class KioskDriver {
     // Replaces a text field's content as a technician with a keyboard does.
     ::testing::AssertionResult type_into(const std::string& id, const std::string& text);
 
-    void focus() const;                  // keyboard focus to the kiosk's window
-    void key(const std::string& name);   // one key press (xdotool key names), focused first
+    void focus() const;                 // keyboard focus to the kiosk's window
+    void key(const std::string& name);  // one key press (xdotool key names), focused first
+    // A key (or chord, "ctrl+a") held until the kiosk has seen it held in a frame, then released.
+    void hold_key(const std::string& name);
     void type(const std::string& text);  // typed into the focused widget
     void move_pointer(int x, int y);     // e.g. off the buttons before a screenshot (no hover colour)
     // Presses and holds at (x, y) past the hidden entry's 3 s (staff: the top-left corner; technician:

@@ -36,6 +36,7 @@ bool button_log_enabled() {
 std::map<std::string, ButtonRect> g_frame_buttons;
 std::map<std::string, ButtonRect> g_logged_buttons;
 std::string g_logged_screen;
+std::string g_logged_keys;  // the keys held in the last frame, as logged
 
 // `shown`: what the button shows (the ChoiceButton's ✓ included), for the layout check.
 void note_button(const std::string& label, std::string_view kind = "button", std::string_view shown = {}) {
@@ -85,6 +86,24 @@ void FlushButtonLog(const char* screen) {
         g_logged_screen = screen;
         g_logged_buttons.clear();
         kiosk::log_event("screen", {{"name", screen}});
+    }
+    // A test's click is a press and a release sent at once. On a loaded machine two clicks can reach one
+    // frame, and Dear ImGui 1.86 (no input queue) then sees one press: the second tap is lost. Tests wait
+    // for this before the next click.
+    const ImGuiIO& input = ImGui::GetIO();
+    if (input.MouseClicked[0]) kiosk::log_event("pointer", {{"screen", screen}, {"phase", "down"}});
+    if (input.MouseReleased[0]) kiosk::log_event("pointer", {{"screen", screen}, {"phase", "up"}});
+    // The same for keys a text field sees only as held in a frame (Ctrl+A, Backspace): the keys held,
+    // whenever they change.
+    std::string held;
+    for (int key = 0; key < IM_ARRAYSIZE(input.KeysDown); ++key)
+        if (input.KeysDown[key]) {
+            if (!held.empty()) held += ',';
+            held += std::to_string(key);
+        }
+    if (held != g_logged_keys) {
+        g_logged_keys = held;
+        kiosk::log_event("keys", {{"screen", screen}, {"held", held}});
     }
     for (const auto& [id, rect] : g_frame_buttons) {
         auto it = g_logged_buttons.find(id);
