@@ -17,9 +17,12 @@ CodeConfirmer::CodeConfirmer(ConfirmOptions options) : options_(options) {
 std::vector<DecodedSymbol> CodeConfirmer::update(const std::vector<DecodedSymbol>& symbols,
                                                  Clock::time_point now) {
     ++frame_index_;
-    // A code unseen for `absence` has left the view: forget it, so showing it again fires again.
+    // A code unseen for `absence` has left the view: forget it, so showing it again fires again. Only once
+    // a decoded frame has missed it, too: frames decoded further apart than `absence` (a slow decode, a
+    // decoder restarting, a source under a frame a second) forgot every code between two reads, and a box
+    // held still in every one of them was never confirmed.
     for (auto it = tracks_.begin(); it != tracks_.end();) {
-        if (now - it->second.last_seen > options_.absence)
+        if (now - it->second.last_seen > options_.absence && frame_index_ - it->second.last_frame >= 2)
             it = tracks_.erase(it);
         else
             ++it;

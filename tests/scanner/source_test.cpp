@@ -162,4 +162,24 @@ TEST(scannerConfirmer, CodeReadInAlternateFramesIsConfirmedOnce) {
     EXPECT_EQ(second_events, (std::vector<int>{3}));
 }
 
+// Decoded frames further apart than `absence` (a slow decode, a decoder restarting, a paced source under
+// one frame a second): a box read in every one of them is still in view, and becomes one event. Every code
+// was forgotten between two reads, and none was ever confirmed (red team, a video at 0.5 fps).
+TEST(scannerConfirmer, CodeReadInEveryFrameOfASlowStreamIsConfirmedOnce) {
+    using namespace std::chrono_literals;
+    CodeConfirmer confirmer(ConfirmOptions{2, 8000ms, 1000ms});
+    DecodedSymbol symbol;
+    symbol.format = "EAN-13";
+    symbol.text = "6901234567892";
+    auto t = CodeConfirmer::Clock::time_point{} + 1h;
+    std::vector<int> events;
+    for (int frame = 0; frame < 4; ++frame)  // 8 s in all: within `hold`, which fires again after it
+        if (!confirmer.update({symbol}, t += 2000ms).empty()) events.push_back(frame);
+    EXPECT_EQ(events, (std::vector<int>{1}));
+    // Gone from one slow frame, back in the next: left the view, so a new visit.
+    EXPECT_TRUE(confirmer.update({}, t += 2000ms).empty());
+    EXPECT_TRUE(confirmer.update({symbol}, t += 2000ms).empty());
+    EXPECT_EQ(confirmer.update({symbol}, t += 2000ms).size(), 1u);
+}
+
 }  // namespace
