@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <opencv2/core.hpp>
@@ -596,6 +597,20 @@ int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
         edges |= kRowsEdge;
     if ((box.x < kMargin || box.br().x > full.cols - kMargin) && std::abs(std::sin(radians)) >= cos_50)
         edges |= kColumnsEdge;
+    // The scan line's own end at the edge: the symbol's end cut by it, its last bars against the border.
+    // A band along the scan line repeats the border's row beyond it, a bar across the quiet zone; the
+    // frame's lines that run along the scan line reach the border as plain zxing-cpp reads them (unseen
+    // seed 62002, clip 6: an EAN-8 standing upright, cut at its end guard by the frame's bottom).
+    const cv::Point2f axis(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
+    for (const float side : {-1.f, 1.f}) {
+        const cv::Point2f end = cv::Point2f(c.centre.x, c.centre.y) + axis * (side * c.along / 2);
+        if ((end.y < kMargin || end.y > static_cast<float>(full.rows - kMargin)) &&
+            std::abs(std::sin(radians)) >= cos_50)
+            edges |= kColumnsEdge;
+        if ((end.x < kMargin || end.x > static_cast<float>(full.cols - kMargin)) &&
+            std::abs(std::cos(radians)) >= cos_50)
+            edges |= kRowsEdge;
+    }
     return edges;
 }
 
@@ -1198,26 +1213,6 @@ Footprint footprint_of(const DecodedSymbol& symbol, double half_height = 0) {
     return hull;
 }
 
-// Whether a candidate is only the ground of a symbol already read. Its centre on that ground is not
-// enough: the finder joins two symbols printed in line (a DataBar beside an EAN) into one region, and its
-// centre may fall on the one read first; a region reaching well beyond that symbol along its axis holds
-// more.
-bool only_covers_read_ground(const std::vector<Footprint>& footprints, const Candidate& c) {
-    const cv::Point2f centre(c.centre.x, c.centre.y);
-    const double radians = c.angle_degrees * kPi / 180;
-    const cv::Point2f axis(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
-    return std::any_of(footprints.begin(), footprints.end(), [&](const Footprint& footprint) {
-        if (footprint.size() < 3 || cv::pointPolygonTest(footprint, centre, false) < 0) return false;
-        float low = std::numeric_limits<float>::max(), high = std::numeric_limits<float>::lowest();
-        for (const cv::Point2f& p : footprint) {
-            const float t = (p - centre).dot(axis);
-            low = std::min(low, t), high = std::max(high, t);
-        }
-        const float margin = std::max(40.f, 0.3f * (high - low));
-        return -c.along / 2 > low - margin && c.along / 2 < high + margin;
-    });
-}
-
 // Whether a symbol already read lies in the candidate's region (its centre within the region's turned
 // rectangle): the region is that symbol, seen by the finder.
 bool holds_any(const Candidate& c, const std::vector<DecodedSymbol>& symbols) {
@@ -1397,14 +1392,19 @@ cv::Rect extent_of(const DecodedSymbol& symbol) {
 // that may grow with the distance, as bars crossed at a slant up to 10 degrees shift), and beyond that a
 // quiet band, light and even, for a few modules. A side whose bars fade out otherwise (blur, a curved or
 // tilted box, digits under an EAN, the image's edge) says nothing about where they end: no reach there.
-// The middle 64 samples of the line, a pixel apart, tell bars from no bars; the steps out are a thirtieth
-// of the line, then halved where the bars ended, down to 2 px.
+// The middle `samples` of the line, a pixel apart, tell bars from no bars (64 see too few changes for
+// modules of 6 px or more); the steps out are a thirtieth of the line, then halved where the bars ended,
+// down to 2 px. Followed at most `farthest` times the line's length to each side.
 struct BarsReach {
     std::optional<double> before, after;  // towards minus and plus the normal (-along.y, along.x)
     double module = 0;                    // about, from the light/dark changes along the line
+    // How far the lines beside show the same bars, whatever comes after them (a quiet band, or other
+    // print such as a second symbol's bars set close): 0 where the first step out differs already.
+    double alike_before = 0, alike_after = 0;
 };
 
-BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol) {
+BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol, int samples = 64,
+                     float farthest = 0.5f) {
     BarsReach reach;
     const auto& c = symbol.corners;
     const cv::Point2f start((c[0].x + c[3].x) / 2, (c[0].y + c[3].y) / 2);
@@ -1413,7 +1413,7 @@ BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol) {
     const float length = std::hypot(along.x, along.y);
     if (length < 40) return reach;
     const cv::Point2f unit = along / length, normal(-unit.y, unit.x);
-    const int count = std::min(64, static_cast<int>(length));
+    const int count = std::min(samples, static_cast<int>(length));
     const cv::Point2f first = (start + end) / 2 - unit * (static_cast<float>(count) / 2);
     // zxing's whole-image passes read along rows and columns: whole pixels then, without interpolation.
     const bool on_axis = std::min(std::abs(unit.x), std::abs(unit.y)) < 1e-4f;
@@ -1482,18 +1482,95 @@ BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol) {
         int lag = 0;
         float reached = 0;
         // Bars reaching half the line's length are as high as extent_of guesses: no need to know more.
-        while (reached + step <= length / 2 && same_bars(side * (reached + step), lag, spread))
+        while (reached + step <= length * farthest && same_bars(side * (reached + step), lag, spread))
             reached += step;
-        if (reached + step > length / 2) continue;
+        (side < 0 ? reach.alike_before : reach.alike_after) = reached;
+        if (reached + step > length * farthest) continue;
         for (float part = step / 2; part >= 2; part /= 2)
             if (int shifted = lag; same_bars(side * (reached + part), shifted, 2))
                 reached += part, lag = shifted;
+        (side < 0 ? reach.alike_before : reach.alike_after) = reached;
         bool ends = true;
         for (float out = reached + 4; out <= reached + 4 + quiet_band && ends; out += 4)
             ends = line_at(side * out, beside) && quiet(beside);
         if (ends) (side < 0 ? reach.before : reach.after) = reached;
     }
     return reach;
+}
+
+// Samples along the line when the live decoder measures a read symbol's bars: 20 modules of 10 px.
+constexpr int kLiveReachSamples = 200;
+
+// A candidate region on a read linear symbol's ground that reaches across its bars, past where they end,
+// far enough to hold another symbol's rows: that part of it, as a region of its own. The finder joins two
+// symbols printed one above the other (an EAN-8 set close above a UPC-A) into one region whose middle
+// lies on the symbol read first; read whole, it gives that symbol again, frame after frame, and the other
+// never. `measured`: the read symbol's bars_reach, measured here the first time it is needed.
+std::optional<Candidate> part_beyond_read_bars(const cv::Mat& full, const DecodedSymbol& symbol,
+                                               std::optional<BarsReach>& measured, const Candidate& c) {
+    // A stacked DataBar's rows reach across each other: its other rows are no other symbol.
+    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
+    const auto& k = symbol.corners;
+    const cv::Point2f start((k[0].x + k[3].x) / 2, (k[0].y + k[3].y) / 2);
+    const cv::Point2f end((k[1].x + k[2].x) / 2, (k[1].y + k[2].y) / 2);
+    const float length = std::hypot(end.x - start.x, end.y - start.y);
+    if (length < 40) return std::nullopt;
+    const cv::Point2f unit = (end - start) / length, normal(-unit.y, unit.x);
+    const double radians = c.angle_degrees * kPi / 180;
+    // Only a region running the symbol's way: its across is then the bars' height.
+    if (std::abs(std::cos(radians) * unit.x + std::sin(radians) * unit.y) < std::cos(10 * kPi / 180))
+        return std::nullopt;
+    const cv::Point2f centre(c.centre.x, c.centre.y);
+    const float offset = (centre - (start + end) / 2).dot(normal);
+    const float low = offset - c.across / 2, high = offset + c.across / 2;
+    // A region reaching less than 0.4 of the symbol's length from the line read is taken for its own bars
+    // without measuring them: an EAN's reach about that far from their middle.
+    if (std::max(-low, high) < 0.4f * length) return std::nullopt;
+    if (!measured) measured = bars_reach(full, symbol, kLiveReachSamples, 1.0f);
+    const double module = measured->module > 0 ? measured->module : length / 95.0;
+    const double gap = 2 * module + 4;  // past a bar grown by ink or blur
+    const double least = std::max(24.0, 8 * module);
+    for (const float side : {1.f, -1.f}) {
+        const double from = (side > 0 ? measured->alike_after : measured->alike_before) + gap;
+        const double to = side > 0 ? high : -low;
+        if (to - from < least) continue;
+        Candidate part = c;
+        const float middle = side * static_cast<float>((from + to) / 2);
+        const cv::Point2f moved = centre + normal * (middle - offset);
+        part.centre = {moved.x, moved.y};
+        part.across = static_cast<float>(to - from);
+        return part;
+    }
+    return std::nullopt;
+}
+
+// The ground of a symbol read this frame, and its bars when a region on it has had them measured.
+struct ReadGround {
+    Footprint footprint;
+    DecodedSymbol symbol;
+    std::optional<BarsReach> bars;
+};
+
+// Whether a candidate is only the ground of a symbol already read. Its centre on that ground is not
+// enough: the finder joins two symbols printed in line (a DataBar beside an EAN) into one region, and its
+// centre may fall on the one read first; a region reaching well beyond that symbol along its axis holds
+// more. The symbol whose ground it is, or null.
+ReadGround* ground_only_covered(std::vector<ReadGround>& grounds, const Candidate& c) {
+    const cv::Point2f centre(c.centre.x, c.centre.y);
+    const double radians = c.angle_degrees * kPi / 180;
+    const cv::Point2f axis(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
+    const auto it = std::find_if(grounds.begin(), grounds.end(), [&](const ReadGround& ground) {
+        const Footprint& footprint = ground.footprint;
+        if (footprint.size() < 3 || cv::pointPolygonTest(footprint, centre, false) < 0) return false;
+        float low = std::numeric_limits<float>::max(), high = std::numeric_limits<float>::lowest();
+        for (const cv::Point2f& p : footprint) {
+            const float t = (p - centre).dot(axis);
+            low = std::min(low, t), high = std::max(high, t);
+        }
+        const float margin = std::max(40.f, 0.3f * (high - low));
+        return -c.along / 2 > low - margin && c.along / 2 < high + margin;
+    });
+    return it == grounds.end() ? nullptr : &*it;
 }
 
 // A linear symbol's extent where its bars plainly end (see bars_reach): a long GS1-128's bars are a tenth
@@ -2538,7 +2615,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
     try {
         const cv::Mat full(height, width, CV_8UC1, const_cast<std::uint8_t*>(pixels),
                            static_cast<std::size_t>(stride));
-        std::vector<Footprint> covered;
+        std::vector<ReadGround> covered;
         // 1. The symbols of the last frames, where they were. A DataBar's region is read only the first
         // frame its band misses: one that has left the view or moves would otherwise cost a region read
         // every frame until it is forgotten (the costliest reads of the slowest frames).
@@ -2549,7 +2626,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                 track.symbol = *symbol;
                 track.misses = 0;
                 add_unique(found, *symbol);
-                covered.push_back(footprint_of(*symbol, track.half_height));
+                covered.push_back({footprint_of(*symbol, track.half_height), *symbol, std::nullopt});
             } else {
                 ++track.misses;
                 followed_in_vain = true;
@@ -2562,8 +2639,16 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         auto candidates = find_in(full, std::max(8, options_.max_candidates * 3), state.finder);
         std::erase_if(state.failures, [&](const State::Failure& f) { return f.seen + 16 < state.frames; });
         std::vector<std::pair<const Candidate*, State::Failure*>> queue;
-        for (const Candidate& c : candidates) {
-            if (only_covers_read_ground(covered, c)) continue;
+        std::deque<Candidate>
+            parts;  // of regions on read ground (see part_beyond_read_bars); `queue` points in
+        for (const Candidate& whole : candidates) {
+            const Candidate* wanted = &whole;
+            if (ReadGround* ground = ground_only_covered(covered, whole)) {
+                const auto part = part_beyond_read_bars(full, ground->symbol, ground->bars, whole);
+                if (!part) continue;
+                wanted = &parts.emplace_back(*part);
+            }
+            const Candidate& c = *wanted;
             State::Failure* failure = nullptr;
             for (auto& f : state.failures)
                 if (f.matches(c)) failure = &f;
@@ -2597,7 +2682,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             if (tried > 0 && options_.max_pixels_read > 0 &&
                 t_pixels_handed - pixels_before >= options_.max_pixels_read)
                 break;
-            if (only_covers_read_ground(covered, *c)) continue;
+            if (ground_only_covered(covered, *c)) continue;
             ++tried;
             auto symbol = read_candidate(full, *c, true, true);
             // zxing gives one symbol a crop: a crop that holds a pack's DataMatrix beside a QR code already
@@ -2607,11 +2692,27 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                                                symbol->format == "QRCode" ? hints().datamatrix : hints().qr);
             // The region read tells how far the bars reach, with room for a finder that saw them short.
             const double half_height = c->across / 2 + 16;
-            if (symbol) covered.push_back(footprint_of(*symbol, half_height));
+            if (symbol) covered.push_back({footprint_of(*symbol, half_height), *symbol, std::nullopt});
+            // A region reaching across the bars it gave, beyond them, may hold a second symbol set close: an
+            // EAN-8 above a UPC-A gave the EAN-8 alone, frame after frame, and the UPC-A never.
+            bool read_beside = false;
+            if (symbol) {
+                std::optional<BarsReach> bars;
+                if (const auto part = part_beyond_read_bars(full, *symbol, bars, *c))
+                    if (auto other = read_candidate(full, *part, true, true)) {
+                        covered.push_back(
+                            {footprint_of(*other, part->across / 2 + 16), *other, std::nullopt});
+                        if (add_unique(found, *other)) {
+                            state.remember(*other, part->across / 2 + 16);
+                            read_beside = true;
+                        }
+                    }
+            }
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.
-            if (symbol && add_unique(found, *symbol)) {
-                state.remember(*symbol, half_height);
+            const bool symbol_new = symbol && add_unique(found, *symbol);
+            if (symbol_new) state.remember(*symbol, half_height);
+            if (symbol_new || read_beside) {
                 if (failure) failure->count = 0, failure->seen = 0;  // forgotten below
             } else if (failure) {
                 ++failure->count;
