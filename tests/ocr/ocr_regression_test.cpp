@@ -840,6 +840,11 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         {{title, {"有效期至 2028年01月 10日", 0, 1}, {"装 每日3次", 0, 2}}, {2028, 1, 31}},
         {{title, {"有效期至 2030年10月 5日", 0, 1}, {"装 每日3次", 0, 2}}, {2030, 10, 31}},
         {{title, {"有效期至 2027年11月 10日", 0, 1}, {"疗程装", 0, 2}}, {2027, 11, 30}},
+        // Red team rt48 F3: the wrapped word in brackets or after a dash, the line under indented (a
+        // centred block).
+        {{title, {"有效期至 2029年04月 8日", 0, 1}, {"（疗程装）每日3次", 0, 2}}, {2029, 4, 30}},
+        {{title, {"有效期至 2029年04月 8日", 0, 1}, {"—装— 每日3次", 0, 2}}, {2029, 4, 30}},
+        {{title, {"有效期至 2028年01月 10日", 0, 1}, {"装 每日3次", 4, 2}}, {2028, 1, 31}},
     };
     expect_right_or_nothing(cases);
     std::string read;
@@ -855,6 +860,27 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
         ASSERT_TRUE(day) << "from {" << read << "}";
         EXPECT_EQ(day->expiry, (scanner::Date{2028, 10, 23}));
     }
+}
+
+// Red team rt48 F1: a month-only value ending its line, its day wrapped onto the start of the next line
+// ("有效期至 2028年10月" over "23日"). The month's last day was proposed, later than the printed day: an
+// expired pack accepted for up to a month. In four fonts, and again on a second rendering of each face.
+// Another field under the date keeps the month-only reading. Still wrong, left out here: a day the line
+// finder makes no line of ("18" under "有效期至：2029.07.", "9日" under "有效期至 2027年11月" in AR PL
+// UMing): the month's last day is proposed.
+TEST_F(OcrMissClasses, ADayWrappedOntoTheNextLineIsNeverTheMonthsLastDay) {
+    const Cell title{"头孢克肟分散片", 0, 0};
+    const std::vector<PrintedDate> cases{
+        {{title, {"有效期至 2028年10月", 0, 1}, {"23日", 0, 2}}, {2028, 10, 23}},
+        {{title, {"有效期至2030年02月", 0, 1}, {"14日止", 0, 2}}, {2030, 2, 14}},
+        {{title, {"有效期至 2028年10月", 0, 1}, {"23日", 1, 2}}, {2028, 10, 23}},
+    };
+    expect_right_or_nothing(cases);
+    std::string read;
+    const auto month = proposal_for({title, {"有效期至 2028年10月", 0, 1}, {"批号 241007", 0, 2}},
+                                    font_named("Noto Sans CJK SC"), read);
+    ASSERT_TRUE(month) << "from {" << read << "}";
+    EXPECT_EQ(month->expiry, (scanner::Date{2028, 10, 31}));
 }
 
 // Red team rt45: a day date followed on its line by another field that starts with a word of a pack or a

@@ -411,6 +411,7 @@ class FrameReading {
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
     bool day_wrapped_under(std::size_t index, int x1);
     bool word_wrapped_under(std::size_t index);
+    bool day_starts_line_under(std::size_t index);
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
@@ -1274,7 +1275,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int after_month = separator ? last_group_start(c, x0, x1) : x1;
         if (month_last_value(value) &&
             (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator) ||
-             (stop_x >= c.normalised.cols && day_wrapped_under(index, x1))))
+             (stop_x >= c.normalised.cols && (day_wrapped_under(index, x1) || day_starts_line_under(index)))))
             value += kUnreadEnd;
         return value;
     }
@@ -1418,17 +1419,73 @@ bool FrameReading::word_wrapped_under(std::size_t index) {
         const detail::LineBox& box = lines_[other].box;
         const cv::Point2f at = relative(line, box);
         const float starts_after = (at.x - box.length / 2) + line.length / 2;
-        // Lines on packs are set 1.2 to 2.2 text heights apart (the wrapped word of rt47's box a017: 2.07).
-        if (at.y < 0.6f * line.height || at.y > 2.4f * line.height ||
-            std::abs(starts_after) > 2 * line.height)
+        // Lines on packs are set 1.2 to 2.2 text heights apart (the wrapped word of rt47's box a017: 2.07;
+        // red team rt48 F3: up to 3). The block may be centred or set flush right: the line under starts
+        // anywhere under this one.
+        if (at.y < 0.6f * line.height || at.y > 3.0f * line.height || starts_after < -2 * line.height ||
+            starts_after > line.length)
             continue;
         read_labels(lines_[other]);
         const Candidate& under = lines_[other];
-        if (under.label_pass.glyphs.empty()) continue;
-        const std::string& first = under.label_pass.glyphs.front().text;
+        // Chinese line breaking keeps an opening bracket, quote or dash with the word after it ("（疗程装）",
+        // "「装」", "—装—": red team rt48 F3b): the word is the first glyph after them.
+        std::size_t word = 0;
+        const auto opens = [](const std::string& t) {
+            for (const std::string_view mark :
+                 {"（", "(", "「", "『", "“", "\"", "—", "-", "–", "[", "【", "〔", "《", "<"})
+                if (t == mark) return true;
+            return false;
+        };
+        while (word < under.label_pass.glyphs.size() && opens(under.label_pass.glyphs[word].text)) ++word;
+        if (word >= under.label_pass.glyphs.size()) continue;
+        const std::string& first = under.label_pass.glyphs[word].text;
         const bool label_first = !under.hits.empty() && under.hits.front().begin == 0;
         if (has_cjk(first) && !is_separator(first) && !label_first && !ends_a_date(under.label_pass.compact))
             return true;
+    }
+    return false;
+}
+
+// A day alone, from a real digit at most one glyph in (a stray mark before it, "了 14 日 止"): 1 to 31, then
+// nothing (two digits), or 日 or 号 and nothing or a word that ends a date ("14日止"). Anything else is
+// another line: a production date whose label was read "4 于" took a month-only expiry away.
+bool begins_with_a_day(const std::string& compact) {
+    const std::size_t first_digit = compact.find_first_of("0123456789");
+    if (first_digit == std::string::npos || first_digit > 3) return false;
+    std::string_view rest = std::string_view(compact).substr(first_digit);
+    std::size_t digits = 0;
+    while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
+    if (digits > 2) return false;
+    const int day = std::stoi(std::string(rest.substr(0, digits)));
+    if (day < 1 || day > 31) return false;
+    rest.remove_prefix(digits);
+    if (rest.empty()) return digits == 2;  // a lone digit with no 日 may be a border's mark, read "1"
+    for (const std::string_view mark : {"日", "号"})
+        if (rest.starts_with(mark)) {
+            rest.remove_prefix(mark.size());
+            return rest.empty() || ends_a_date(rest);
+        }
+    return false;
+}
+
+// Whether the line under line `index`, starting under it, begins with a day ("23日", "14日止", "18"): a
+// month-only date ending line `index` whose day wrapped onto the next line. Its month's last day was
+// proposed, later than the printed day (red team rt48 F1: "有效期至 2028年10月" over "23日", flush left, in
+// four fonts). `day_wrapped_under` looks only under the value's end. A count of days there ("10日为一疗程")
+// leaves the day unread as well: nothing is proposed, never a wrong day.
+bool FrameReading::day_starts_line_under(std::size_t index) {
+    const detail::LineBox& line = lines_[index].box;
+    for (std::size_t other = 0; other < lines_.size(); ++other) {
+        if (other == index) continue;
+        const detail::LineBox& box = lines_[other].box;
+        const cv::Point2f at = relative(line, box);
+        const float starts_after = (at.x - box.length / 2) + line.length / 2;
+        if (at.y < 0.6f * line.height || at.y > 2.4f * line.height || starts_after < -2 * line.height ||
+            starts_after > line.length + line.height)
+            continue;
+        read_labels(lines_[other]);
+        const Candidate& under = lines_[other];
+        if (!under.label_pass.glyphs.empty() && begins_with_a_day(under.label_pass.compact)) return true;
     }
     return false;
 }
@@ -1720,7 +1777,8 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
             if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
-                    day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen))))
+                    day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen)) ||
+                    day_starts_line_under(j)))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
