@@ -597,20 +597,6 @@ int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
         edges |= kRowsEdge;
     if ((box.x < kMargin || box.br().x > full.cols - kMargin) && std::abs(std::sin(radians)) >= cos_50)
         edges |= kColumnsEdge;
-    // The scan line's own end at the edge: the symbol's end cut by it, its last bars against the border.
-    // A band along the scan line repeats the border's row beyond it, a bar across the quiet zone; the
-    // frame's lines that run along the scan line reach the border as plain zxing-cpp reads them (unseen
-    // seed 62002, clip 6: an EAN-8 standing upright, cut at its end guard by the frame's bottom).
-    const cv::Point2f axis(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
-    for (const float side : {-1.f, 1.f}) {
-        const cv::Point2f end = cv::Point2f(c.centre.x, c.centre.y) + axis * (side * c.along / 2);
-        if ((end.y < kMargin || end.y > static_cast<float>(full.rows - kMargin)) &&
-            std::abs(std::sin(radians)) >= cos_50)
-            edges |= kColumnsEdge;
-        if ((end.x < kMargin || end.x > static_cast<float>(full.cols - kMargin)) &&
-            std::abs(std::cos(radians)) >= cos_50)
-            edges |= kRowsEdge;
-    }
     return edges;
 }
 
@@ -2639,8 +2625,8 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
         auto candidates = find_in(full, std::max(8, options_.max_candidates * 3), state.finder);
         std::erase_if(state.failures, [&](const State::Failure& f) { return f.seen + 16 < state.frames; });
         std::vector<std::pair<const Candidate*, State::Failure*>> queue;
-        std::deque<Candidate>
-            parts;  // of regions on read ground (see part_beyond_read_bars); `queue` points in
+        // Parts of regions on read ground (see part_beyond_read_bars): `queue` points into it.
+        std::deque<Candidate> parts;
         for (const Candidate& whole : candidates) {
             const Candidate* wanted = &whole;
             if (ReadGround* ground = ground_only_covered(covered, whole)) {
