@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "medkiosk/scanner/ocr/expiry_ocr.hpp"
+
 namespace {
 
 using medkiosk::scanner::Date;
@@ -113,6 +115,22 @@ ExpiryReading unclosed(Date day) {
     reading.day_unread = true;
     reading.printed_expiry_unread = true;
     return reading;
+}
+
+// A frame that ran out of time with lines of digits unread may not have reached the printed expiry: its
+// date from production + shelf life does not count (red team rt48 F2). A printed date read in such a
+// frame does, and so does a derived one once every line with digits was read.
+TEST(ReadingAgreement, ADerivedDateCountsOnlyWhenNoLineWithDigitsWasLeftUnread) {
+    using medkiosk::scanner::ocr::frame_may_date_the_box;
+    ExpiryReading derived = read({2028, 4, 1}, ExpiryPrecision::Day);
+    derived.basis = medkiosk::scanner::ocr::ExpiryBasis::ProductionPlusShelfLife;
+    const ExpiryReading printed = read({2027, 4, 1}, ExpiryPrecision::Day);
+    medkiosk::scanner::ocr::TextLines read_through, cut_short;
+    cut_short.digit_lines_unread = 2;
+    EXPECT_FALSE(frame_may_date_the_box(derived, cut_short));
+    EXPECT_TRUE(frame_may_date_the_box(derived, read_through));
+    EXPECT_TRUE(frame_may_date_the_box(printed, cut_short));
+    EXPECT_TRUE(frame_may_date_the_box(ExpiryReading{}, cut_short));
 }
 
 TEST(ReadingAgreement, ADayReadWithNo日SpeaksForThatDayAndAgainstAnother) {

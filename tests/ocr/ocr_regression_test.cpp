@@ -1357,8 +1357,11 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     ASSERT_LT(first.recognised, first.candidates) << "the budget read every line: lower it";
     ASSERT_FALSE(first.read_without_label.empty())
         << "read " << first.recognised << " of " << first.candidates << " lines, none without a label";
-    std::printf("[budget] first frame read %d of %d lines, %zu without a label\n", first.recognised,
-                first.candidates, first.read_without_label.size());
+    std::printf("[budget] first frame read %d of %d lines, %zu without a label, %d with digits unread\n",
+                first.recognised, first.candidates, first.read_without_label.size(),
+                first.digit_lines_unread);
+    // The face's approval number, phone, postcode and dates are lines with digits: some were not reached.
+    EXPECT_GT(first.digit_lines_unread, 0);
     scanner::ocr::ReadRequest next;
     next.read_before = first.read_without_label;
     const auto second = opened.reader->read(image, next);
@@ -1383,6 +1386,31 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     }
     EXPECT_GT(new_lines, 0) << "the second frame read only lines the first one had read: {" << first.joined()
                             << "} then {" << second.joined() << "}";
+    // Lines read before without a label are not counted again as unread.
+    EXPECT_LT(second.digit_lines_unread, first.digit_lines_unread);
+}
+
+// A frame that reads every line leaves no line with digits unread; one with no time for any leaves every
+// one of them (ExpiryOcr then lets no date from production + shelf life count: red team rt48 F2).
+TEST(OcrReader, LinesWithDigitsLeftForLackOfTimeAreCounted) {
+    ASSERT_GE(fonts().size(), 8u) << "run deploy/setup.sh: the face fonts are missing";
+    const FaceScene scene(plain_face(Form::PrintedAndShelfLife, {2029, 3, 31}, 61), fonts());
+    cv::Mat grey;
+    cv::cvtColor(scene.frame(0), grey, cv::COLOR_BGR2GRAY);
+    const scanner::ocr::GreyImage image{grey.cols, grey.rows, grey.data, grey.step};
+    scanner::ocr::TextReaderOptions options;
+    options.budget_ms = 1e6;
+    auto whole = scanner::ocr::TextReader::open(options);
+    ASSERT_TRUE(whole.reader) << whole.error;
+    const auto read_through = whole.reader->read(image);
+    EXPECT_EQ(read_through.digit_lines_unread, 0);
+    options.budget_ms = 0;
+    auto none = scanner::ocr::TextReader::open(options);
+    ASSERT_TRUE(none.reader) << none.error;
+    const auto cut_short = none.reader->read(image);
+    EXPECT_EQ(cut_short.recognised, 0);
+    // The printed expiry, the production date and the shelf life at least.
+    EXPECT_GE(cut_short.digit_lines_unread, 3) << cut_short.candidates << " candidates";
 }
 
 // A frame after one that read the printed expiry reads the lines where the labels were and stops there,

@@ -15,6 +15,11 @@ double thread_cpu_ms() {
 
 }  // namespace
 
+bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines) {
+    return !(reading.expiry && reading.basis == ExpiryBasis::ProductionPlusShelfLife &&
+             lines.digit_lines_unread > 0);
+}
+
 Date local_today() {
     const std::time_t now = std::time(nullptr);
     std::tm local{};
@@ -121,7 +126,13 @@ FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& 
                            read_before_.begin() + static_cast<long>(read_before_.size() - kRememberedLines));
 
     if (proposed_) return outcome;
-    agreement_.add(outcome.reading);
+    if (frame_may_date_the_box(outcome.reading, outcome.lines)) {
+        agreement_.add(outcome.reading);
+    } else {
+        ExpiryReading undated = outcome.reading;
+        undated.expiry.reset();
+        agreement_.add(undated);
+    }
     for (const ReadLine& line : outcome.lines.lines)
         for (const std::string& value : line.expiry_value_readings)
             agreement_.add_value_reading(parse_expiry_text(value, parse));

@@ -412,6 +412,10 @@ class FrameReading {
     bool day_wrapped_under(std::size_t index, int x1);
     bool word_wrapped_under(std::size_t index);
     bool day_starts_line_under(std::size_t index);
+    // Whether `begins` holds for a line under line `index` (its labels read), 0.6 to `most_below` text
+    // heights below and starting no further than `latest_start` text heights past this line's end.
+    template <typename Begins>
+    bool any_line_under(std::size_t index, float most_below, float latest_start, Begins begins);
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
@@ -1408,47 +1412,53 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
     return false;
 }
 
-// Whether the line under line `index`, starting where it starts, begins with a word: a count at the end
-// of line `index` ("有效期至 2028年01月 10日") whose word wrapped onto that line ("装 每日3次": red team
-// rt47, a wrong day in every build before). A label there begins another field ("批号 241007"), and a
-// word that ends a date ("止") makes the number a day.
-bool FrameReading::word_wrapped_under(std::size_t index) {
+template <typename Begins>
+bool FrameReading::any_line_under(std::size_t index, float most_below, float latest_start, Begins begins) {
     const detail::LineBox& line = lines_[index].box;
     for (std::size_t other = 0; other < lines_.size(); ++other) {
         if (other == index) continue;
-        const detail::LineBox& box = lines_[other].box;
-        const cv::Point2f at = relative(line, box);
-        const float starts_after = (at.x - box.length / 2) + line.length / 2;
-        // Lines on packs are set 1.2 to 2.2 text heights apart (the wrapped word of rt47's box a017: 2.07;
-        // red team rt48 F3: up to 3). The block may be centred or set flush right: the line under starts
-        // anywhere under this one.
-        if (at.y < 0.6f * line.height || at.y > 3.0f * line.height || starts_after < -2 * line.height ||
-            starts_after > line.length)
+        const cv::Point2f at = relative(line, lines_[other].box);
+        const float starts_after = (at.x - lines_[other].box.length / 2) + line.length / 2;
+        // The block may be centred or set flush right: the line under starts anywhere under this one.
+        if (at.y < 0.6f * line.height || at.y > most_below * line.height || starts_after < -2 * line.height ||
+            starts_after > line.length + latest_start * line.height)
             continue;
         read_labels(lines_[other]);
-        const Candidate& under = lines_[other];
+        if (begins(lines_[other])) return true;
+    }
+    return false;
+}
+
+// Whether the line under line `index` begins with a word: a count at the end of line `index` ("有效期至
+// 2028年01月 10日") whose word wrapped onto that line ("装 每日3次": red team rt47, a wrong day in every
+// build before). A label there begins another field ("批号 241007"), and a word that ends a date ("止")
+// makes the number a day. Lines on packs are set 1.2 to 2.2 text heights apart (the wrapped word of
+// rt47's box a017: 2.07; red team rt48 F3: up to 3).
+bool FrameReading::word_wrapped_under(std::size_t index) {
+    return any_line_under(index, 3.0f, 0.0f, [](const Candidate& under) {
         // Chinese line breaking keeps an opening bracket, quote or dash with the word after it ("（疗程装）",
         // "「装」", "—装—": red team rt48 F3b): the word is the first glyph after them.
-        std::size_t word = 0;
         const auto opens = [](const std::string& t) {
             for (const std::string_view mark :
                  {"（", "(", "「", "『", "“", "\"", "—", "-", "–", "[", "【", "〔", "《", "<"})
                 if (t == mark) return true;
             return false;
         };
-        while (word < under.label_pass.glyphs.size() && opens(under.label_pass.glyphs[word].text)) ++word;
-        if (word >= under.label_pass.glyphs.size()) continue;
-        const std::string& first = under.label_pass.glyphs[word].text;
+        const auto& glyphs = under.label_pass.glyphs;
+        std::size_t word = 0;
+        while (word < glyphs.size() && opens(glyphs[word].text)) ++word;
+        if (word >= glyphs.size()) return false;
+        const std::string& first = glyphs[word].text;
         const bool label_first = !under.hits.empty() && under.hits.front().begin == 0;
-        if (has_cjk(first) && !is_separator(first) && !label_first && !ends_a_date(under.label_pass.compact))
-            return true;
-    }
-    return false;
+        return has_cjk(first) && !is_separator(first) && !label_first &&
+               !ends_a_date(under.label_pass.compact);
+    });
 }
 
 // A day alone, from a real digit at most one glyph in (a stray mark before it, "了 14 日 止"): 1 to 31, then
 // nothing (two digits), or 日 or 号 and nothing or a word that ends a date ("14日止"). Anything else is
-// another line: a production date whose label was read "4 于" took a month-only expiry away.
+// another line: a production date whose label was read "4 于" took a month-only expiry away, and a count
+// of days ("10日为一疗程") is not a day.
 bool begins_with_a_day(const std::string& compact) {
     const std::size_t first_digit = compact.find_first_of("0123456789");
     if (first_digit == std::string::npos || first_digit > 3) return false;
@@ -1468,26 +1478,14 @@ bool begins_with_a_day(const std::string& compact) {
     return false;
 }
 
-// Whether the line under line `index`, starting under it, begins with a day ("23日", "14日止", "18"): a
-// month-only date ending line `index` whose day wrapped onto the next line. Its month's last day was
-// proposed, later than the printed day (red team rt48 F1: "有效期至 2028年10月" over "23日", flush left, in
-// four fonts). `day_wrapped_under` looks only under the value's end. A count of days there ("10日为一疗程")
-// leaves the day unread as well: nothing is proposed, never a wrong day.
+// Whether the line under line `index` begins with a day ("23日", "14日止", "18"): a month-only date ending
+// line `index` whose day wrapped onto the next line. Its month's last day was proposed, later than the
+// printed day (red team rt48 F1: "有效期至 2028年10月" over "23日", flush left, in four fonts).
+// `day_wrapped_under` looks only under the value's end.
 bool FrameReading::day_starts_line_under(std::size_t index) {
-    const detail::LineBox& line = lines_[index].box;
-    for (std::size_t other = 0; other < lines_.size(); ++other) {
-        if (other == index) continue;
-        const detail::LineBox& box = lines_[other].box;
-        const cv::Point2f at = relative(line, box);
-        const float starts_after = (at.x - box.length / 2) + line.length / 2;
-        if (at.y < 0.6f * line.height || at.y > 2.4f * line.height || starts_after < -2 * line.height ||
-            starts_after > line.length + line.height)
-            continue;
-        read_labels(lines_[other]);
-        const Candidate& under = lines_[other];
-        if (!under.label_pass.glyphs.empty() && begins_with_a_day(under.label_pass.compact)) return true;
-    }
-    return false;
+    return any_line_under(index, 2.4f, 1.0f, [](const Candidate& under) {
+        return !under.label_pass.glyphs.empty() && begins_with_a_day(under.label_pass.compact);
+    });
 }
 
 // The strip starts 1.2 text heights before the line's end, so that its last glyph is in it and the
@@ -2120,7 +2118,12 @@ void FrameReading::recognise() {
         if ((last_rank == 0 && this_rank > 0 && !request_.hints.empty()) || (last_rank < 3 && this_rank >= 3))
             if (enough_so_far()) break;
         last_rank = this_rank;
-        if (!lines_[index].read && thread_cpu_ms() - cpu_start_ > options_.budget_ms) break;
+        if (!lines_[index].read && thread_cpu_ms() - cpu_start_ > options_.budget_ms) {
+            for (const Candidate& left : lines_)
+                if (!left.read && !left.read_before && !left.normalised.empty() && left.digit_run >= 2)
+                    ++result_.digit_lines_unread;
+            break;
+        }
         read_labels(lines_[index]);  // a line already read as a neighbour's value is not read again
         finish(index);
         find_label_for(index);

@@ -82,6 +82,12 @@ struct ExpiryOcr::Opened {
     std::string error;
 };
 
+// Whether a frame's date may count towards the agreement. One derived from production + shelf life may
+// not while lines with digits were left unread for lack of time: the printed expiry, which overrules
+// it, may be on one of them (red team rt48 F2: a derived date a year after the printed one was proposed
+// before the 有效期至 line had been read at all). The next frame reads those lines first.
+bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines);
+
 // Today on the kiosk's own calendar (the local time zone).
 Date local_today();
 

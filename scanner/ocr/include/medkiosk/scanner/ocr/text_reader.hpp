@@ -83,6 +83,9 @@ struct TextLines {
     double skew_degrees = 0;      // the face's roll that was removed
     int candidates = 0;           // line candidates found
     int recognised = 0;           // line candidates read (the rest did not fit the budget)
+    // Lines with digits on them, never read in this frame or one before, that did not fit the budget:
+    // the printed expiry may be one of them.
+    int digit_lines_unread = 0;
     // Where the line candidates read without a label are (for the next frame's ReadRequest::read_before).
     std::vector<Quad> read_without_label;
     double locate_ms = 0;
