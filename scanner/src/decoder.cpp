@@ -294,6 +294,9 @@ struct Cut {
     int interpolation = cv::INTER_LINEAR;
     int max_rows = 0;  // a band needs only as many rows as zxing scans (its middle half, 15 rows): 0 = all
     double row_scale = 1;  // across the band, times `scale`: bars need few rows to be read, only their length
+    // What lies beyond the frame is light, as a quiet zone, not the frame's edge repeated: a symbol the
+    // frame's edge cuts at its end guard has a bar on that edge, and repeated it filled the quiet zone.
+    bool light_beyond_frame = false;
 };
 
 // Rows of a band: zxing reads the middle half of a linear symbol's band, and an enlarged band of a tall
@@ -328,6 +331,42 @@ cv::Mat copy_quarter_turned(const cv::Mat& full, const cv::Matx23d& to_cut, cons
     return turned;
 }
 
+// Paints the pixels of `cut` that come from beyond the frame with the light of the pixels inside it (their
+// 90th percentile), so that a symbol running into the frame's edge ends in a quiet zone there.
+void lighten_beyond_frame(cv::Mat& cut, const cv::Matx23d& to_frame, cv::Size frame) {
+    const auto inside = [&](double x, double y) {
+        const double fx = to_frame(0, 0) * x + to_frame(0, 1) * y + to_frame(0, 2);
+        const double fy = to_frame(1, 0) * x + to_frame(1, 1) * y + to_frame(1, 2);
+        return fx >= 0 && fy >= 0 && fx <= frame.width - 1 && fy <= frame.height - 1;
+    };
+    const double right = cut.cols - 1, bottom = cut.rows - 1;
+    if (inside(0, 0) && inside(right, 0) && inside(0, bottom) && inside(right, bottom)) return;
+    cv::Mat beyond(cut.size(), CV_8U);
+    std::array<int, 256> histogram{};
+    int inside_count = 0;
+    for (int y = 0; y < cut.rows; ++y) {
+        const std::uint8_t* row = cut.ptr<std::uint8_t>(y);
+        std::uint8_t* out = beyond.ptr<std::uint8_t>(y);
+        for (int x = 0; x < cut.cols; ++x) {
+            out[x] = inside(x, y) ? 0 : 1;
+            if (out[x] == 0) {
+                ++histogram[row[x]];
+                ++inside_count;
+            }
+        }
+    }
+    if (inside_count == 0) return;
+    int light = 255;
+    for (int level = 255, above = 0; level >= 0; --level) {
+        above += histogram[static_cast<std::size_t>(level)];
+        if (above * 10 >= inside_count) {
+            light = level;
+            break;
+        }
+    }
+    cut.setTo(light, beyond);
+}
+
 cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     // Never more than 4000 px a side: a huge cut would only be read more slowly, not better.
     const double longest = std::max(cut.width, cut.height) * cut.scale;
@@ -350,13 +389,12 @@ cv::Mat cut_out(const cv::Mat& full, Cut cut, cv::Matx23d& to_frame) {
     if (whole_pixels)
         for (double& entry : to_cut.val) entry = std::round(entry);
     cv::invertAffineTransform(to_cut, to_frame);
-    if (whole_pixels) {
-        cv::Mat copied = copy_quarter_turned(full, to_cut, to_frame, cv::Size(out_w, out_h));
-        if (!copied.empty()) return copied;
-    }
     cv::Mat out;
-    cv::warpAffine(full, out, to_cut, cv::Size(out_w, out_h),
-                   cut.scale < 1 ? cv::INTER_AREA : cut.interpolation, cv::BORDER_REPLICATE);
+    if (whole_pixels) out = copy_quarter_turned(full, to_cut, to_frame, cv::Size(out_w, out_h));
+    if (out.empty())
+        cv::warpAffine(full, out, to_cut, cv::Size(out_w, out_h),
+                       cut.scale < 1 ? cv::INTER_AREA : cut.interpolation, cv::BORDER_REPLICATE);
+    if (cut.light_beyond_frame) lighten_beyond_frame(out, to_frame, full.size());
     return out;
 }
 
@@ -449,6 +487,7 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     cut.scale = std::clamp(4.1 / module, 1.3, 3.0);
     cut.max_rows = kBandRows;
     cut.interpolation = cv::INTER_CUBIC;
+    cut.light_beyond_frame = true;
     cv::Matx23d to_frame;
     const cv::Mat band = cut_out(full, cut, to_frame);
     for (const cv::Mat& image : {band, evened(band, module * cut.scale)})
@@ -646,7 +685,9 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
     if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
     cv::Matx23d to_frame;
-    const cv::Mat band = cut_out(full, cut, to_frame);
+    Cut band_cut = cut;
+    band_cut.light_beyond_frame = true;
+    const cv::Mat band = cut_out(full, band_cut, to_frame);
     // A region at the frame's edge: the band along its scan line may have run out of the frame, and the
     // middle of what is left of it may show no run of bars, or an EAN read in it no second band to be
     // checked in. Read along the frame's rows or columns, those that stay inside the frame, as plain
@@ -1065,11 +1106,33 @@ std::optional<Candidate> candidate_of(const BlockGrid& grid, const std::vector<i
     return c;
 }
 
+// Whether either end of bars region `c`, along its scan line, lies within `margin` of the frame's edge.
+bool ends_at_frame_edge(const Candidate& c, cv::Size frame, double margin) {
+    const double radians = c.angle_degrees * kPi / 180;
+    for (const double sign : {-1.0, 1.0}) {
+        const double x = c.centre.x + sign * std::cos(radians) * c.along / 2;
+        const double y = c.centre.y + sign * std::sin(radians) * c.along / 2;
+        if (x < margin || y < margin || x > frame.width - margin || y > frame.height - margin) return true;
+    }
+    return false;
+}
+
 // Pieces of one linear symbol: large modules leave wide bars and spaces without edges, which can split
 // the bars into groups along the scan line. Groups running the same way, on the same line and close
 // along it are joined.
-void join_collinear_bars(std::vector<Candidate>& candidates, double block_px) {
+// `frame`: the frame's size, when pieces at its edge are to be joined across wider gaps (the live decoder;
+// the still decoder reads the whole image as it lies anyway, and its sweeps lost GS1-128s to it).
+void join_collinear_bars(std::vector<Candidate>& candidates, double block_px, std::optional<cv::Size> frame) {
     auto linear = [](const Candidate& c) { return c.coherence >= kBarCoherence; };
+    const auto at_edge = [&](const Candidate& c) {
+        return frame.has_value() && ends_at_frame_edge(c, *frame, 2 * block_px);
+    };
+    // Pieces at the frame's edge last, so that each meets the others grown to their full length (an
+    // EAN-13's piece on the top edge, 40 px from a piece of 56 px, was passed over before that piece had
+    // grown to 344 px).
+    if (frame)
+        std::stable_partition(candidates.begin(), candidates.end(),
+                              [&](const Candidate& c) { return !at_edge(c); });
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         if (!linear(candidates[i])) continue;
         for (std::size_t j = i + 1; j < candidates.size(); ++j) {
@@ -1077,8 +1140,13 @@ void join_collinear_bars(std::vector<Candidate>& candidates, double block_px) {
             const Candidate& b = candidates[j];
             if (!linear(b)) continue;
             const double dx = b.centre.x - a.centre.x, dy = b.centre.y - a.centre.y;
-            const double reach =
-                (a.along + b.along) / 2 + std::max(4 * block_px, 0.5 * std::min(a.along, b.along));
+            double gap = std::max(4 * block_px, 0.5 * std::min(a.along, b.along));
+            // A piece the frame's edge cuts short may be the rest of a symbol whose wider gaps split it: a
+            // quarter of the longer piece's length bridges 6 px modules (EAN-8 and EAN-13 standing upright
+            // on the frame's bottom edge came as pieces 40-56 px apart, and neither held the symbol). Not
+            // everywhere: pieces of print and of stacked DataBar rows in the frame were joined so.
+            if (at_edge(a) || at_edge(b)) gap = std::max(gap, 0.25 * std::max(a.along, b.along));
+            const double reach = (a.along + b.along) / 2 + gap;
             if (dx * dx + dy * dy > reach * reach) continue;  // too far apart to be one symbol
             const double angle = a.angle_degrees * kPi / 180;
             if (angle_difference(angle, b.angle_degrees * kPi / 180) > 0.1) continue;
@@ -1101,7 +1169,9 @@ void join_collinear_bars(std::vector<Candidate>& candidates, double block_px) {
     }
 }
 
-std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWork& buffers) {
+// `live`: pieces of bars at the frame's edge are joined across wider gaps (see join_collinear_bars).
+std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWork& buffers,
+                               bool live = false) {
     std::vector<Candidate> found;
     if (full.cols < 32 || full.rows < 32 || max_candidates <= 0) return found;
     // About 960 px wide; nearest neighbour keeps a 2 px module's edges sharp where averaging would grey
@@ -1130,7 +1200,7 @@ std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWo
         }
         found.push_back(*c);
     }
-    join_collinear_bars(found, block_px);
+    join_collinear_bars(found, block_px, live ? std::optional<cv::Size>(full.size()) : std::nullopt);
     std::sort(found.begin(), found.end(),
               [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     if (static_cast<int>(found.size()) > max_candidates)
@@ -2559,6 +2629,7 @@ std::optional<DecodedSymbol> follow(const cv::Mat& full, const DecodedSymbol& la
     const double module = module_of(full, cut);
     if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
     if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
+    cut.light_beyond_frame = true;
     const cv::Mat band = cut_out(full, cut, to_frame);
     if (auto symbol = read_known(band, last.format, to_frame)) return symbol;
     // Under uneven light, as a new candidate is read (see evened); only when the band shows bars.
@@ -2622,7 +2693,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                       [&](const State::Track& t) { return t.misses >= options_.forget_after_misses; });
 
         // 2. New symbols in candidate regions not already read.
-        auto candidates = find_in(full, std::max(8, options_.max_candidates * 3), state.finder);
+        auto candidates = find_in(full, std::max(8, options_.max_candidates * 3), state.finder, true);
         std::erase_if(state.failures, [&](const State::Failure& f) { return f.seen + 16 < state.frames; });
         std::vector<std::pair<const Candidate*, State::Failure*>> queue;
         // Parts of regions on read ground (see part_beyond_read_bars): `queue` points into it.
