@@ -331,27 +331,32 @@ cv::Mat copy_quarter_turned(const cv::Mat& full, const cv::Matx23d& to_cut, cons
     return turned;
 }
 
-// Paints the pixels of `cut` that come from beyond the frame with the light of the pixels inside it (their
-// 90th percentile), so that a symbol running into the frame's edge ends in a quiet zone there.
+// Paints the pixels of band `cut` that come from beyond the frame where the scan line runs out of it (their
+// column's middle lies beyond it too) with the light of the pixels inside the frame (their 90th
+// percentile), so that a symbol whose scan line runs into the frame's edge ends in a quiet zone there.
+// Beyond an edge the scan line runs beside, the edge stays repeated: the bars of a symbol that edge cuts
+// short go on there (painted light, such symbols that plain zxing-cpp read in every frame were lost: red
+// team rt49 q1).
 void lighten_beyond_frame(cv::Mat& cut, const cv::Matx23d& to_frame, cv::Size frame) {
     const auto inside = [&](double x, double y) {
         const double fx = to_frame(0, 0) * x + to_frame(0, 1) * y + to_frame(0, 2);
         const double fy = to_frame(1, 0) * x + to_frame(1, 1) * y + to_frame(1, 2);
         return fx >= 0 && fy >= 0 && fx <= frame.width - 1 && fy <= frame.height - 1;
     };
-    const double right = cut.cols - 1, bottom = cut.rows - 1;
-    if (inside(0, 0) && inside(right, 0) && inside(0, bottom) && inside(right, bottom)) return;
-    cv::Mat beyond(cut.size(), CV_8U);
+    const double middle = (cut.rows - 1) / 2.0;
+    if (inside(0, middle) && inside(cut.cols - 1, middle)) return;
+    cv::Mat beyond(cut.size(), CV_8U, cv::Scalar(0));
     std::array<int, 256> histogram{};
     int inside_count = 0;
     for (int y = 0; y < cut.rows; ++y) {
         const std::uint8_t* row = cut.ptr<std::uint8_t>(y);
         std::uint8_t* out = beyond.ptr<std::uint8_t>(y);
         for (int x = 0; x < cut.cols; ++x) {
-            out[x] = inside(x, y) ? 0 : 1;
-            if (out[x] == 0) {
+            if (inside(x, y)) {
                 ++histogram[row[x]];
                 ++inside_count;
+            } else if (!inside(x, middle)) {
+                out[x] = 1;
             }
         }
     }
@@ -1600,6 +1605,37 @@ std::optional<Candidate> part_beyond_read_bars(const cv::Mat& full, const Decode
     return std::nullopt;
 }
 
+// A candidate region running a read linear symbol's way that reaches along its scan line past either end
+// of it, far enough to hold another symbol: that part of it, as a region of its own. The finder joins two
+// symbols printed end to end (a Code 128 cut by the frame's edge and an EAN-13 40 px after it) into one
+// region; read whole, it gave the one on the edge, frame after frame, and the other never (red team rt49 p1).
+std::optional<Candidate> part_along_beyond_read_symbol(const DecodedSymbol& symbol, const Candidate& c) {
+    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
+    const auto& k = symbol.corners;
+    const cv::Point2f start((k[0].x + k[3].x) / 2, (k[0].y + k[3].y) / 2);
+    const cv::Point2f end((k[1].x + k[2].x) / 2, (k[1].y + k[2].y) / 2);
+    const float length = std::hypot(end.x - start.x, end.y - start.y);
+    if (length < 40) return std::nullopt;
+    const cv::Point2f unit = (end - start) / length;
+    const double radians = c.angle_degrees * kPi / 180;
+    if (std::abs(std::cos(radians) * unit.x + std::sin(radians) * unit.y) < std::cos(10 * kPi / 180))
+        return std::nullopt;
+    const cv::Point2f centre(c.centre.x, c.centre.y);
+    const float middle = (centre - start).dot(unit);
+    const float gap = 0.1f * length;  // the quiet zones between, about 10 modules of an EAN
+    const float least = std::max(48.f, 0.4f * length);
+    for (const auto& [from, to] :
+         {std::pair{length + gap, middle + c.along / 2}, std::pair{middle - c.along / 2, -gap}}) {
+        if (to - from < least) continue;
+        Candidate part = c;
+        const cv::Point2f moved = centre + unit * ((from + to) / 2 - middle);
+        part.centre = {moved.x, moved.y};
+        part.along = to - from;
+        return part;
+    }
+    return std::nullopt;
+}
+
 // The ground of a symbol read this frame, and its bars when a region on it has had them measured.
 struct ReadGround {
     Footprint footprint;
@@ -2752,10 +2788,13 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             if (symbol) covered.push_back({footprint_of(*symbol, half_height), *symbol, std::nullopt});
             // A region reaching across the bars it gave, beyond them, may hold a second symbol set close: an
             // EAN-8 above a UPC-A gave the EAN-8 alone, frame after frame, and the UPC-A never.
+            // So may a region reaching along the scan line past its ends (part_along_beyond_read_symbol).
             bool read_beside = false;
             if (symbol) {
                 std::optional<BarsReach> bars;
-                if (const auto part = part_beyond_read_bars(full, *symbol, bars, *c))
+                for (const auto& part : {part_beyond_read_bars(full, *symbol, bars, *c),
+                                         part_along_beyond_read_symbol(*symbol, *c)}) {
+                    if (!part) continue;
                     if (auto other = read_candidate(full, *part, true, true)) {
                         covered.push_back(
                             {footprint_of(*other, part->across / 2 + 16), *other, std::nullopt});
@@ -2764,6 +2803,7 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
                             read_beside = true;
                         }
                     }
+                }
             }
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.

@@ -1390,6 +1390,39 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     EXPECT_LT(second.digit_lines_unread, first.digit_lines_unread);
 }
 
+// A face with more lines than a frame's budget is read through in a few frames: lines read before without
+// a date's or a batch's label (电话, 国药准字, 邮政编码 among them) wait until every other line was read, so
+// a frame comes that leaves no line with digits unread, and a date from production + shelf life may count.
+// Lines labelled with such numbers were read again in every frame and kept the budget from the rest.
+TEST(OcrReader, AFaceWithMoreLinesThanABudgetIsReadThroughInAFewFrames) {
+    ASSERT_GE(fonts().size(), 8u) << "run deploy/setup.sh: the face fonts are missing";
+    scanner::ocr::TextReaderOptions options;
+    options.budget_ms = 150;
+    auto opened = scanner::ocr::TextReader::open(options);
+    ASSERT_TRUE(opened.reader) << opened.error;
+    FaceSpec spec = plain_face(Form::ProductionShelfLife, {2027, 4, 30}, 62);
+    spec.extra_fields = true;
+    const FaceScene scene(spec, fonts());
+    scanner::ocr::ReadRequest request;
+    std::string unread_by_frame;
+    bool read_through = false;
+    for (int frame = 0; frame < 8 && !read_through; ++frame) {
+        cv::Mat grey;
+        cv::cvtColor(scene.frame(frame), grey, cv::COLOR_BGR2GRAY);
+        const auto lines =
+            opened.reader->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step}, request);
+        unread_by_frame += " " + std::to_string(lines.digit_lines_unread);
+        read_through = lines.digit_lines_unread == 0;
+        request.read_before.insert(request.read_before.end(), lines.read_without_label.begin(),
+                                   lines.read_without_label.end());
+        request.hints.clear();
+        for (const auto& line : lines.lines)
+            if (line.labelled) request.hints.push_back(line.corners);
+    }
+    std::printf("[budget] lines with digits unread, frame by frame:%s\n", unread_by_frame.c_str());
+    EXPECT_TRUE(read_through) << "lines with digits unread, frame by frame:" << unread_by_frame;
+}
+
 // A frame that reads every line leaves no line with digits unread; one with no time for any leaves every
 // one of them (ExpiryOcr then lets no date from production + shelf life count: red team rt48 F2).
 TEST(OcrReader, LinesWithDigitsLeftForLackOfTimeAreCounted) {

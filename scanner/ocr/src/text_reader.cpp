@@ -2120,7 +2120,8 @@ void FrameReading::recognise() {
         last_rank = this_rank;
         if (!lines_[index].read && thread_cpu_ms() - cpu_start_ > options_.budget_ms) {
             for (const Candidate& left : lines_)
-                if (!left.read && !left.read_before && !left.normalised.empty() && left.digit_run >= 2)
+                // A title in large type with a number in it (a strength, "0.5g") is no expiry.
+                if (!left.read && !left.read_before && !left.normalised.empty() && first_read_rank(left) <= 2)
                     ++result_.digit_lines_unread;
             break;
         }
