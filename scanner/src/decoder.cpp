@@ -294,8 +294,9 @@ struct Cut {
     int interpolation = cv::INTER_LINEAR;
     int max_rows = 0;  // a band needs only as many rows as zxing scans (its middle half, 15 rows): 0 = all
     double row_scale = 1;  // across the band, times `scale`: bars need few rows to be read, only their length
-    // What lies beyond the frame is light, as a quiet zone, not the frame's edge repeated: a symbol the
-    // frame's edge cuts at its end guard has a bar on that edge, and repeated it filled the quiet zone.
+    // Where the scan line runs out of the frame, what lies beyond is light, as a quiet zone, not the
+    // frame's edge repeated: a symbol the edge cuts at its end guard has a bar on it, and repeated it filled
+    // the quiet zone (see lighten_beyond_frame).
     bool light_beyond_frame = false;
 };
 
