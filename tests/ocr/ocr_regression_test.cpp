@@ -1360,8 +1360,6 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     std::printf("[budget] first frame read %d of %d lines, %zu without a label, %d with digits unread\n",
                 first.recognised, first.candidates, first.read_without_label.size(),
                 first.digit_lines_unread);
-    // The face's approval number, phone, postcode and dates are lines with digits: some were not reached.
-    EXPECT_GT(first.digit_lines_unread, 0);
     scanner::ocr::ReadRequest next;
     next.read_before = first.read_without_label;
     const auto second = opened.reader->read(image, next);
@@ -1386,8 +1384,11 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     }
     EXPECT_GT(new_lines, 0) << "the second frame read only lines the first one had read: {" << first.joined()
                             << "} then {" << second.joined() << "}";
-    // Lines read before without a label are not counted again as unread.
-    EXPECT_LT(second.digit_lines_unread, first.digit_lines_unread);
+    // The second frame reads first the lines with digits the first did not reach (a fast machine may have
+    // read them all in the first: LinesWithDigitsLeftForLackOfTimeAreCounted counts them without a clock).
+    if (first.digit_lines_unread > 0) {
+        EXPECT_LT(second.digit_lines_unread, first.digit_lines_unread);
+    }
 }
 
 // A face with more lines than a frame's budget is read through in a few frames: lines read before without
