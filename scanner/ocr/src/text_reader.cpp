@@ -2163,8 +2163,13 @@ TextLines FrameReading::in_reading_order() {
     });
     TextLines result = std::move(result_);
     for (const std::size_t i : kept) result.lines.push_back(std::move(lines_[i].out));
+    // A line whose labels only name numbers that are never dates (电话, 国药准字) is no more the expiry's
+    // than one without a label. Read again in every frame, such lines kept the budget from the rest of the
+    // face, and counted as unread whenever they were not reached (see TextLines::digit_lines_unread): on
+    // a busy machine a date from production + shelf life never counted.
+    const auto names_a_date_or_batch = [](const LabelHit& hit) { return hit.key != FieldKey::Other; };
     for (const Candidate& c : lines_)
-        if (c.read && c.hits.empty() && !c.used_as_value)
+        if (c.read && !c.used_as_value && std::none_of(c.hits.begin(), c.hits.end(), names_a_date_or_batch))
             result.read_without_label.push_back(corners_of(c.box));
     return result;
 }
