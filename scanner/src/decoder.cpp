@@ -1563,6 +1563,29 @@ BarsReach bars_reach(const cv::Mat& full, const DecodedSymbol& symbol, int sampl
 // Samples along the line when the live decoder measures a read symbol's bars: 20 modules of 10 px.
 constexpr int kLiveReachSamples = 200;
 
+// A read linear symbol's scan line, from its first bar to its last, when a candidate region runs its way
+// (within 10°): the region's across is then the bars' height and its along the scan line. None for a
+// matrix symbol, a DataBar (a stacked one's rows reach across each other: its other rows are no other
+// symbol) or a line too short to measure.
+struct ReadScanLine {
+    cv::Point2f start, end, unit;
+    float length;
+};
+
+std::optional<ReadScanLine> scan_line_of_read_symbol_along(const DecodedSymbol& symbol, const Candidate& c) {
+    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
+    const auto& k = symbol.corners;
+    const cv::Point2f start((k[0].x + k[3].x) / 2, (k[0].y + k[3].y) / 2);
+    const cv::Point2f end((k[1].x + k[2].x) / 2, (k[1].y + k[2].y) / 2);
+    const float length = std::hypot(end.x - start.x, end.y - start.y);
+    if (length < 40) return std::nullopt;
+    const cv::Point2f unit = (end - start) / length;
+    const double radians = c.angle_degrees * kPi / 180;
+    if (std::abs(std::cos(radians) * unit.x + std::sin(radians) * unit.y) < std::cos(10 * kPi / 180))
+        return std::nullopt;
+    return ReadScanLine{start, end, unit, length};
+}
+
 // A candidate region on a read linear symbol's ground that reaches across its bars, past where they end,
 // far enough to hold another symbol's rows: that part of it, as a region of its own. The finder joins two
 // symbols printed one above the other (an EAN-8 set close above a UPC-A) into one region whose middle
@@ -1570,20 +1593,12 @@ constexpr int kLiveReachSamples = 200;
 // never. `measured`: the read symbol's bars_reach, measured here the first time it is needed.
 std::optional<Candidate> part_beyond_read_bars(const cv::Mat& full, const DecodedSymbol& symbol,
                                                std::optional<BarsReach>& measured, const Candidate& c) {
-    // A stacked DataBar's rows reach across each other: its other rows are no other symbol.
-    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
-    const auto& k = symbol.corners;
-    const cv::Point2f start((k[0].x + k[3].x) / 2, (k[0].y + k[3].y) / 2);
-    const cv::Point2f end((k[1].x + k[2].x) / 2, (k[1].y + k[2].y) / 2);
-    const float length = std::hypot(end.x - start.x, end.y - start.y);
-    if (length < 40) return std::nullopt;
-    const cv::Point2f unit = (end - start) / length, normal(-unit.y, unit.x);
-    const double radians = c.angle_degrees * kPi / 180;
-    // Only a region running the symbol's way: its across is then the bars' height.
-    if (std::abs(std::cos(radians) * unit.x + std::sin(radians) * unit.y) < std::cos(10 * kPi / 180))
-        return std::nullopt;
+    const auto line = scan_line_of_read_symbol_along(symbol, c);
+    if (!line) return std::nullopt;
+    const float length = line->length;
+    const cv::Point2f normal(-line->unit.y, line->unit.x);
     const cv::Point2f centre(c.centre.x, c.centre.y);
-    const float offset = (centre - (start + end) / 2).dot(normal);
+    const float offset = (centre - (line->start + line->end) / 2).dot(normal);
     const float low = offset - c.across / 2, high = offset + c.across / 2;
     // A region reaching less than 0.4 of the symbol's length from the line read is taken for its own bars
     // without measuring them: an EAN's reach about that far from their middle.
@@ -1611,18 +1626,12 @@ std::optional<Candidate> part_beyond_read_bars(const cv::Mat& full, const Decode
 // symbols printed end to end (a Code 128 cut by the frame's edge and an EAN-13 40 px after it) into one
 // region; read whole, it gave the one on the edge, frame after frame, and the other never (red team rt49 p1).
 std::optional<Candidate> part_along_beyond_read_symbol(const DecodedSymbol& symbol, const Candidate& c) {
-    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
-    const auto& k = symbol.corners;
-    const cv::Point2f start((k[0].x + k[3].x) / 2, (k[0].y + k[3].y) / 2);
-    const cv::Point2f end((k[1].x + k[2].x) / 2, (k[1].y + k[2].y) / 2);
-    const float length = std::hypot(end.x - start.x, end.y - start.y);
-    if (length < 40) return std::nullopt;
-    const cv::Point2f unit = (end - start) / length;
-    const double radians = c.angle_degrees * kPi / 180;
-    if (std::abs(std::cos(radians) * unit.x + std::sin(radians) * unit.y) < std::cos(10 * kPi / 180))
-        return std::nullopt;
+    const auto line = scan_line_of_read_symbol_along(symbol, c);
+    if (!line) return std::nullopt;
+    const float length = line->length;
+    const cv::Point2f unit = line->unit;
     const cv::Point2f centre(c.centre.x, c.centre.y);
-    const float middle = (centre - start).dot(unit);
+    const float middle = (centre - line->start).dot(unit);
     const float gap = 0.1f * length;  // the quiet zones between, about 10 modules of an EAN
     const float least = std::max(48.f, 0.4f * length);
     for (const auto& [from, to] :

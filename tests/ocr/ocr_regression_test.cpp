@@ -1337,6 +1337,22 @@ TEST(OcrReader, AnEmptyOrTinyImageReadsNothing) {
             .lines.empty());
 }
 
+// One frame of a scene read as the kiosk reads it: in grey.
+scanner::ocr::TextLines read_frame(scanner::ocr::TextReader& reader, const FaceScene& scene, int frame,
+                                   const scanner::ocr::ReadRequest& request = {}) {
+    cv::Mat grey;
+    cv::cvtColor(scene.frame(frame), grey, cv::COLOR_BGR2GRAY);
+    return reader.read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step}, request);
+}
+
+// A face with the form's fields among 60-odd other lines (approval number, phone, postcode, directions),
+// more than a short budget reads in one frame.
+FaceScene busy_face(Form form, std::uint64_t seed) {
+    FaceSpec spec = plain_face(form, {2027, 4, 30}, seed);
+    spec.extra_fields = true;
+    return FaceScene(spec, fonts());
+}
+
 // A face with more lines than one frame's budget reads: each frame read the same most promising lines
 // first (the approval number, the phone, the barcode's digits) and ran out before the date's line, frame
 // after frame. The next frame now reads the lines not read yet first.
@@ -1347,13 +1363,8 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
     options.budget_ms = 400;
     auto opened = scanner::ocr::TextReader::open(options);
     ASSERT_TRUE(opened.reader) << opened.error;
-    FaceSpec spec = plain_face(Form::CnYearMonth, {2027, 4, 30}, 60);
-    spec.extra_fields = true;
-    const FaceScene scene(spec, fonts());
-    cv::Mat grey;
-    cv::cvtColor(scene.frame(0), grey, cv::COLOR_BGR2GRAY);
-    const scanner::ocr::GreyImage image{grey.cols, grey.rows, grey.data, grey.step};
-    const auto first = opened.reader->read(image);
+    const FaceScene scene = busy_face(Form::CnYearMonth, 60);
+    const auto first = read_frame(*opened.reader, scene, 0);
     ASSERT_LT(first.recognised, first.candidates) << "the budget read every line: lower it";
     ASSERT_FALSE(first.read_without_label.empty())
         << "read " << first.recognised << " of " << first.candidates << " lines, none without a label";
@@ -1362,7 +1373,7 @@ TEST(OcrReader, TheNextFrameReadsTheLinesTheLastOneDidNotReach) {
                 first.digit_lines_unread);
     scanner::ocr::ReadRequest next;
     next.read_before = first.read_without_label;
-    const auto second = opened.reader->read(image, next);
+    const auto second = read_frame(*opened.reader, scene, 0, next);
     // Where each read line is: with or without a label.
     auto read_at = [](const scanner::ocr::TextLines& lines) {
         std::vector<cv::Point2f> centres;
@@ -1403,17 +1414,12 @@ TEST(OcrReader, AFaceWithMoreLinesThanABudgetIsReadThroughInAFewFrames) {
     options.budget_ms = 150;
     auto opened = scanner::ocr::TextReader::open(options);
     ASSERT_TRUE(opened.reader) << opened.error;
-    FaceSpec spec = plain_face(Form::ProductionShelfLife, {2027, 4, 30}, 62);
-    spec.extra_fields = true;
-    const FaceScene scene(spec, fonts());
+    const FaceScene scene = busy_face(Form::ProductionShelfLife, 62);
     scanner::ocr::ReadRequest request;
     std::string unread_by_frame;
     bool read_through = false;
     for (int frame = 0; frame < 12 && !read_through; ++frame) {
-        cv::Mat grey;
-        cv::cvtColor(scene.frame(frame), grey, cv::COLOR_BGR2GRAY);
-        const auto lines =
-            opened.reader->read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step}, request);
+        const auto lines = read_frame(*opened.reader, scene, frame, request);
         unread_by_frame += " " + std::to_string(lines.digit_lines_unread);
         read_through = lines.digit_lines_unread == 0;
         request.read_before.insert(request.read_before.end(), lines.read_without_label.begin(),
@@ -1431,19 +1437,16 @@ TEST(OcrReader, AFaceWithMoreLinesThanABudgetIsReadThroughInAFewFrames) {
 TEST(OcrReader, LinesWithDigitsLeftForLackOfTimeAreCounted) {
     ASSERT_GE(fonts().size(), 8u) << "run deploy/setup.sh: the face fonts are missing";
     const FaceScene scene(plain_face(Form::PrintedAndShelfLife, {2029, 3, 31}, 61), fonts());
-    cv::Mat grey;
-    cv::cvtColor(scene.frame(0), grey, cv::COLOR_BGR2GRAY);
-    const scanner::ocr::GreyImage image{grey.cols, grey.rows, grey.data, grey.step};
     scanner::ocr::TextReaderOptions options;
     options.budget_ms = 1e6;
     auto whole = scanner::ocr::TextReader::open(options);
     ASSERT_TRUE(whole.reader) << whole.error;
-    const auto read_through = whole.reader->read(image);
+    const auto read_through = read_frame(*whole.reader, scene, 0);
     EXPECT_EQ(read_through.digit_lines_unread, 0);
     options.budget_ms = 0;
     auto none = scanner::ocr::TextReader::open(options);
     ASSERT_TRUE(none.reader) << none.error;
-    const auto cut_short = none.reader->read(image);
+    const auto cut_short = read_frame(*none.reader, scene, 0);
     EXPECT_EQ(cut_short.recognised, 0);
     // The printed expiry, the production date and the shelf life at least.
     EXPECT_GE(cut_short.digit_lines_unread, 3) << cut_short.candidates << " candidates";
