@@ -475,7 +475,9 @@ bool is_ean_family(const std::string& format) {
 // An EAN or UPC carries one check digit, and on a blurred photo zxing 1.4 has been seen to read three
 // neighbouring rows alike and wrong (the "three agreeing lines" are a pixel apart, no independent
 // evidence). So a new one is read once more, from a band cut along the line zxing reported at another
-// scale and sampling phase, and believed only when that gives the same text.
+// scale and sampling phase, and believed only when that gives the same text. The band runs 9 modules past
+// each end, the quiet zones an EAN needs and no more: 15 took in the last bars of a Code 128 printed 10
+// modules before an EAN-13, where zxing's row scan started and gave up, and the EAN was never believed.
 bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     if (!is_ean_family(symbol.format)) return true;
     const auto& c = symbol.corners;
@@ -486,7 +488,7 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     cut.angle = std::atan2(dy, dx) * 180 / kPi;
     cut.centre = {static_cast<float>((c[0].x + c[1].x + c[2].x + c[3].x) / 4 + 0.37 * dx / length),
                   static_cast<float>((c[0].y + c[1].y + c[2].y + c[3].y) / 4 + 0.37 * dy / length)};
-    cut.width = length + 30 * module;
+    cut.width = length + 18 * module;
     cut.height = std::clamp(
         std::max(length * 0.25, static_cast<double>(std::hypot(c[3].x - c[0].x, c[3].y - c[0].y)) + 16), 24.0,
         200.0);
@@ -1625,25 +1627,61 @@ std::optional<Candidate> part_beyond_read_bars(const cv::Mat& full, const Decode
 // of it, far enough to hold another symbol: that part of it, as a region of its own. The finder joins two
 // symbols printed end to end (a Code 128 cut by the frame's edge and an EAN-13 40 px after it) into one
 // region; read whole, it gave the one on the edge, frame after frame, and the other never (red team rt49 p1).
-std::optional<Candidate> part_along_beyond_read_symbol(const DecodedSymbol& symbol, const Candidate& c) {
+struct PartAlong {
+    Candidate region;
+    // The scan line's stretch beyond the read symbol: from just past its bars to the region's end.
+    cv::Point2f near_end, far_end;
+};
+
+std::optional<PartAlong> part_along_beyond_read_symbol(const DecodedSymbol& symbol, const Candidate& c) {
     const auto line = scan_line_of_read_symbol_along(symbol, c);
     if (!line) return std::nullopt;
     const float length = line->length;
     const cv::Point2f unit = line->unit;
     const cv::Point2f centre(c.centre.x, c.centre.y);
     const float middle = (centre - line->start).dot(unit);
-    const float gap = 0.1f * length;  // the quiet zones between, about 10 modules of an EAN
+    const float gap = 0.1f * length;         // the quiet zones between, about 10 modules of an EAN
+    const float clear = 0.02f * length + 2;  // past the read symbol's last bar: two modules of an EAN
     const float least = std::max(48.f, 0.4f * length);
-    for (const auto& [from, to] :
-         {std::pair{length + gap, middle + c.along / 2}, std::pair{middle - c.along / 2, -gap}}) {
+    for (const float side : {1.f, -1.f}) {
+        const float from = side > 0 ? length + gap : middle - c.along / 2;
+        const float to = side > 0 ? middle + c.along / 2 : -gap;
         if (to - from < least) continue;
-        Candidate part = c;
+        PartAlong part{c, {}, {}};
         const cv::Point2f moved = centre + unit * ((from + to) / 2 - middle);
-        part.centre = {moved.x, moved.y};
-        part.along = to - from;
+        part.region.centre = {moved.x, moved.y};
+        part.region.along = to - from;
+        part.near_end = line->start + unit * (side > 0 ? length + clear : -clear);
+        part.far_end = line->start + unit * (side > 0 ? to : from);
         return part;
     }
     return std::nullopt;
+}
+
+// The part of a region beyond a read symbol's end, read in a band that starts in the gap just past the
+// read symbol's bars and runs a quiet zone past the region's far end. zxing's row scan without its harder
+// search gives up at the first start pattern that fails to read, and the read symbol's last bars at the
+// start of a band made one in every row (an EAN-13 40 px after a Code 128 was never read). Then, failing
+// that, as a region of its own.
+std::optional<DecodedSymbol> read_part_along(const cv::Mat& full, const PartAlong& part) {
+    const cv::Point2f stretch = part.far_end - part.near_end;
+    const double length = std::hypot(stretch.x, stretch.y);
+    const double quiet = std::max(40.0, 0.15 * length);
+    Cut cut;
+    const cv::Point2f unit = stretch / static_cast<float>(length);
+    cut.centre = part.near_end + unit * static_cast<float>((length + quiet) / 2);
+    cut.angle = std::atan2(unit.y, unit.x) * 180 / kPi;
+    cut.width = length + quiet;
+    cut.height = std::clamp(static_cast<double>(part.region.across) + 12, 24.0, 240.0);
+    cut.max_rows = kBandRows;
+    const double module = module_of(full, cut);
+    if (module > 0 && module < 3.5) cut.interpolation = cv::INTER_CUBIC;
+    if (module > 0 && module < kThinModule) cut.scale = std::min(3.0, 2.8 / module);
+    cut.light_beyond_frame = true;
+    cv::Matx23d to_frame;
+    if (auto symbol = read_linear(cut_out(full, cut, to_frame), to_frame); symbol && confirmed(full, *symbol))
+        return symbol;
+    return read_candidate(full, part.region, true, true);
 }
 
 // The ground of a symbol read this frame, and its bars when a region on it has had them measured.
@@ -2801,19 +2839,19 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             // So may a region reaching along the scan line past its ends (part_along_beyond_read_symbol).
             bool read_beside = false;
             if (symbol) {
-                std::optional<BarsReach> bars;
-                for (const auto& part : {part_beyond_read_bars(full, *symbol, bars, *c),
-                                         part_along_beyond_read_symbol(*symbol, *c)}) {
-                    if (!part) continue;
-                    if (auto other = read_candidate(full, *part, true, true)) {
-                        covered.push_back(
-                            {footprint_of(*other, part->across / 2 + 16), *other, std::nullopt});
-                        if (add_unique(found, *other)) {
-                            state.remember(*other, part->across / 2 + 16);
-                            read_beside = true;
-                        }
+                const auto take = [&](const std::optional<DecodedSymbol>& other, float across) {
+                    if (!other) return;
+                    covered.push_back({footprint_of(*other, across / 2 + 16), *other, std::nullopt});
+                    if (add_unique(found, *other)) {
+                        state.remember(*other, across / 2 + 16);
+                        read_beside = true;
                     }
-                }
+                };
+                std::optional<BarsReach> bars;
+                if (const auto part = part_beyond_read_bars(full, *symbol, bars, *c))
+                    take(read_candidate(full, *part, true, true), part->across);
+                if (const auto part = part_along_beyond_read_symbol(*symbol, *c))
+                    take(read_part_along(full, *part), part->region.across);
             }
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.
