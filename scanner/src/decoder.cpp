@@ -475,9 +475,10 @@ bool is_ean_family(const std::string& format) {
 // An EAN or UPC carries one check digit, and on a blurred photo zxing 1.4 has been seen to read three
 // neighbouring rows alike and wrong (the "three agreeing lines" are a pixel apart, no independent
 // evidence). So a new one is read once more, from a band cut along the line zxing reported at another
-// scale and sampling phase, and believed only when that gives the same text. The band runs 9 modules past
-// each end, the quiet zones an EAN needs and no more: 15 took in the last bars of a Code 128 printed 10
-// modules before an EAN-13, where zxing's row scan started and gave up, and the EAN was never believed.
+// scale and sampling phase, and believed only when that gives the same text. The band runs 15 modules past
+// each end, then, if that did not give it, 9, the quiet zones an EAN needs and no more: 15 took in the last
+// bars of a Code 128 printed 10 modules before an EAN-13, where zxing's row scan started and gave up, and
+// the EAN was never believed; 9 alone lost EANs whose end guard the frame's edge cuts.
 bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     if (!is_ean_family(symbol.format)) return true;
     const auto& c = symbol.corners;
@@ -488,7 +489,6 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     cut.angle = std::atan2(dy, dx) * 180 / kPi;
     cut.centre = {static_cast<float>((c[0].x + c[1].x + c[2].x + c[3].x) / 4 + 0.37 * dx / length),
                   static_cast<float>((c[0].y + c[1].y + c[2].y + c[3].y) / 4 + 0.37 * dy / length)};
-    cut.width = length + 18 * module;
     cut.height = std::clamp(
         std::max(length * 0.25, static_cast<double>(std::hypot(c[3].x - c[0].x, c[3].y - c[0].y)) + 16), 24.0,
         200.0);
@@ -496,10 +496,16 @@ bool confirmed(const cv::Mat& full, const DecodedSymbol& symbol) {
     cut.max_rows = kBandRows;
     cut.interpolation = cv::INTER_CUBIC;
     cut.light_beyond_frame = true;
-    cv::Matx23d to_frame;
-    const cv::Mat band = cut_out(full, cut, to_frame);
-    for (const cv::Mat& image : {band, evened(band, module * cut.scale)})
-        if (auto again = read_image(image, hints().ean, to_frame)) return again->text == symbol.text;
+    for (const double quiet_modules : {15.0, 9.0}) {
+        cut.width = length + 2 * quiet_modules * module;
+        cv::Matx23d to_frame;
+        const cv::Mat band = cut_out(full, cut, to_frame);
+        for (const cv::Mat& image : {band, evened(band, module * cut.scale)})
+            if (auto again = read_image(image, hints().ean, to_frame)) {
+                if (again->text == symbol.text) return true;
+                break;
+            }
+    }
     return false;
 }
 
@@ -639,11 +645,18 @@ int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
     const cv::Rect box =
         cv::RotatedRect(cv::Point2f(c.centre.x, c.centre.y), cv::Size2f(c.along, c.across), c.angle_degrees)
             .boundingRect();
+    const bool top_or_bottom = box.y < kMargin || box.br().y > full.rows - kMargin;
+    const bool left_or_right = box.x < kMargin || box.br().x > full.cols - kMargin;
+    const bool rows_cross = std::abs(std::cos(radians)) >= cos_50,
+               columns_cross = std::abs(std::sin(radians)) >= cos_50;
     int edges = 0;
-    if ((box.y < kMargin || box.br().y > full.rows - kMargin) && std::abs(std::cos(radians)) >= cos_50)
-        edges |= kRowsEdge;
-    if ((box.x < kMargin || box.br().x > full.cols - kMargin) && std::abs(std::sin(radians)) >= cos_50)
-        edges |= kColumnsEdge;
+    if (top_or_bottom && rows_cross) edges |= kRowsEdge;
+    if (left_or_right && columns_cross) edges |= kColumnsEdge;
+    // A scan line running into the edge: the frame's lines along it, as plain zxing-cpp reads them, start at
+    // the edge, which zxing takes for a quiet zone (an EAN-13 standing on the top edge with its guard's last
+    // bar beyond it read in a band, where the frame's edge is painted light, but was never confirmed).
+    if (top_or_bottom && columns_cross) edges |= kColumnsEdge;
+    if (left_or_right && rows_cross) edges |= kRowsEdge;
     return edges;
 }
 
@@ -1125,12 +1138,54 @@ bool ends_at_frame_edge(const Candidate& c, cv::Size frame, double margin) {
     return false;
 }
 
+// Whether bars go on in the gap between two pieces of bars on one line: sampled along the line (through
+// the middle and a quarter of the bars' height to either side), no stretch of the gap without a light/dark
+// change is longer than the widest element of a pack symbol, 4 modules and blur (the module measured on
+// the first piece). Between two symbols lie their quiet zones, 7 to 10 modules and more of plain light.
+// `from` and `to`: the gap's ends on `a`'s line, in pixels from its centre.
+bool bars_continue_between(const cv::Mat& full, const Candidate& a, double from, double to) {
+    const double radians = a.angle_degrees * kPi / 180;
+    const cv::Point2f along(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
+    const cv::Point2f normal(-along.y, along.x);
+    const cv::Point2f centre(a.centre.x, a.centre.y);
+    const auto line = [&](double start, double end, double offset) {
+        std::vector<float> values;
+        for (double t = start; t <= end; t += 1)
+            values.push_back(
+                sample(full, centre + along * static_cast<float>(t) + normal * static_cast<float>(offset)));
+        return values;
+    };
+    const double low_end = std::min(from, to), high_end = std::max(from, to);
+    int agreeing = 0;
+    for (const double offset : {0.0, -0.25 * a.across, 0.25 * a.across}) {
+        const std::vector<float> piece = line(-a.along / 2, a.along / 2, offset);
+        const int changes = changes_along(piece);
+        if (changes < 8) continue;
+        const double module = a.along / (1.7 * changes);
+        float low = 255, high = 0;
+        for (const float v : piece)
+            if (v >= 0) low = std::min(low, v), high = std::max(high, v);
+        const float mid = (low + high) / 2;
+        // From a little inside one piece to a little inside the other: the runs at the gap's ends count.
+        const std::vector<float> gap = line(low_end - 4, high_end + 4, offset);
+        int run = 0, longest = 0;
+        for (std::size_t k = 1; k < gap.size(); ++k) {
+            if (gap[k] < 0 || gap[k - 1] < 0) return false;
+            run = (gap[k - 1] < mid) != (gap[k] < mid) ? 0 : run + 1;
+            longest = std::max(longest, run);
+        }
+        if (longest <= 4.5 * module + 4) ++agreeing;
+    }
+    return agreeing >= 2;
+}
+
 // Pieces of one linear symbol: large modules leave wide bars and spaces without edges, which can split
 // the bars into groups along the scan line. Groups running the same way, on the same line and close
 // along it are joined.
 // `frame`: the frame's size, when pieces at its edge are to be joined across wider gaps (the live decoder;
 // the still decoder reads the whole image as it lies anyway, and its sweeps lost GS1-128s to it).
-void join_collinear_bars(std::vector<Candidate>& candidates, double block_px, std::optional<cv::Size> frame) {
+void join_collinear_bars(const cv::Mat& full, std::vector<Candidate>& candidates, double block_px,
+                         std::optional<cv::Size> frame) {
     auto linear = [](const Candidate& c) { return c.coherence >= kBarCoherence; };
     const auto at_edge = [&](const Candidate& c) {
         return frame.has_value() && ends_at_frame_edge(c, *frame, 2 * block_px);
@@ -1155,12 +1210,20 @@ void join_collinear_bars(std::vector<Candidate>& candidates, double block_px, st
             // everywhere: pieces of print and of stacked DataBar rows in the frame were joined so.
             if (at_edge(a) || at_edge(b)) gap = std::max(gap, 0.25 * std::max(a.along, b.along));
             const double reach = (a.along + b.along) / 2 + gap;
-            if (dx * dx + dy * dy > reach * reach) continue;  // too far apart to be one symbol
+            // Farther apart, they may yet be one symbol whose bars go on between them (see
+            // bars_continue_between), up to 12 blocks apart (the live decoder only, as above).
+            const double farthest = (a.along + b.along) / 2 + (frame ? std::max(gap, 12 * block_px) : gap);
+            const double distance = std::sqrt(dx * dx + dy * dy);
+            if (distance > farthest) continue;  // too far apart to be one symbol
             const double angle = a.angle_degrees * kPi / 180;
             if (angle_difference(angle, b.angle_degrees * kPi / 180) > 0.1) continue;
             const double ux = std::cos(angle), uy = std::sin(angle);
             const double along = dx * ux + dy * uy, across = -dx * uy + dy * ux;
             if (std::abs(across) > 0.35 * std::max(a.across, b.across)) continue;
+            if (distance > reach) {
+                const double sign = along > 0 ? 1 : -1;
+                if (!bars_continue_between(full, a, sign * a.along / 2, along - sign * b.along / 2)) continue;
+            }
             // The union of the two extents along the line; across, the larger.
             const double low = std::min(-a.along / 2.0, along - b.along / 2.0);
             const double high = std::max(a.along / 2.0, along + b.along / 2.0);
@@ -1208,7 +1271,7 @@ std::vector<Candidate> find_in(const cv::Mat& full, int max_candidates, FinderWo
         }
         found.push_back(*c);
     }
-    join_collinear_bars(found, block_px, live ? std::optional<cv::Size>(full.size()) : std::nullopt);
+    join_collinear_bars(full, found, block_px, live ? std::optional<cv::Size>(full.size()) : std::nullopt);
     std::sort(found.begin(), found.end(),
               [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
     if (static_cast<int>(found.size()) > max_candidates)
@@ -1634,25 +1697,33 @@ struct PartAlong {
 };
 
 std::optional<PartAlong> part_along_beyond_read_symbol(const DecodedSymbol& symbol, const Candidate& c) {
-    const auto line = scan_line_of_read_symbol_along(symbol, c);
-    if (!line) return std::nullopt;
-    const float length = line->length;
-    const cv::Point2f unit = line->unit;
+    if (is_matrix_format(symbol.format) || is_databar_format(symbol.format)) return std::nullopt;
+    // The symbol's extent along the region's axis, from its corners: zxing reports the line it read, and one
+    // read along the frame's rows or columns (see read_at_frame_edge) runs up to 50 degrees off the bars'
+    // scan line, which the region follows.
+    const double radians = c.angle_degrees * kPi / 180;
+    const cv::Point2f unit(static_cast<float>(std::cos(radians)), static_cast<float>(std::sin(radians)));
     const cv::Point2f centre(c.centre.x, c.centre.y);
-    const float middle = (centre - line->start).dot(unit);
+    float low = std::numeric_limits<float>::max(), high = std::numeric_limits<float>::lowest();
+    for (const Point& corner : symbol.corners) {
+        const float t = (cv::Point2f(corner.x, corner.y) - centre).dot(unit);
+        low = std::min(low, t), high = std::max(high, t);
+    }
+    const float length = high - low;
+    if (length < 40) return std::nullopt;
     const float gap = 0.1f * length;         // the quiet zones between, about 10 modules of an EAN
     const float clear = 0.02f * length + 2;  // past the read symbol's last bar: two modules of an EAN
     const float least = std::max(48.f, 0.4f * length);
     for (const float side : {1.f, -1.f}) {
-        const float from = side > 0 ? length + gap : middle - c.along / 2;
-        const float to = side > 0 ? middle + c.along / 2 : -gap;
+        const float from = side > 0 ? high + gap : -c.along / 2;
+        const float to = side > 0 ? c.along / 2 : low - gap;
         if (to - from < least) continue;
         PartAlong part{c, {}, {}};
-        const cv::Point2f moved = centre + unit * ((from + to) / 2 - middle);
+        const cv::Point2f moved = centre + unit * ((from + to) / 2);
         part.region.centre = {moved.x, moved.y};
         part.region.along = to - from;
-        part.near_end = line->start + unit * (side > 0 ? length + clear : -clear);
-        part.far_end = line->start + unit * (side > 0 ? to : from);
+        part.near_end = centre + unit * (side > 0 ? high + clear : low - clear);
+        part.far_end = centre + unit * (side > 0 ? to : from);
         return part;
     }
     return std::nullopt;
@@ -1681,7 +1752,7 @@ std::optional<DecodedSymbol> read_part_along(const cv::Mat& full, const PartAlon
     cv::Matx23d to_frame;
     if (auto symbol = read_linear(cut_out(full, cut, to_frame), to_frame); symbol && confirmed(full, *symbol))
         return symbol;
-    return read_candidate(full, part.region, true, true);
+    return read_candidate(full, part.region, false, false);
 }
 
 // The ground of a symbol read this frame, and its bars when a region on it has had them measured.
@@ -2839,19 +2910,36 @@ std::vector<DecodedSymbol> TrackingDecoder::decode_grey(const std::uint8_t* pixe
             // So may a region reaching along the scan line past its ends (part_along_beyond_read_symbol).
             bool read_beside = false;
             if (symbol) {
-                const auto take = [&](const std::optional<DecodedSymbol>& other, float across) {
-                    if (!other) return;
-                    covered.push_back({footprint_of(*other, across / 2 + 16), *other, std::nullopt});
+                // A part waits after failing as a candidate does: a region whose symbol the tracker could
+                // not follow (text after an EAN-13 spoilt its band) gave that symbol anew every frame, and
+                // its part beyond, a Code 128 the frame's edge cut too deep to read, cost 15 ms a frame.
+                const auto take = [&](const Candidate& part, const auto& read) {
+                    State::Failure* failed = nullptr;
+                    for (auto& f : state.failures)
+                        if (f.matches(part)) failed = &f;
+                    if (failed) {
+                        failed->seen = state.frames;
+                        if (!failed->due(state.frames)) return;
+                    }
+                    const std::optional<DecodedSymbol> other = read();
+                    if (!other) {
+                        if (failed)
+                            ++failed->count, failed->tried = state.frames;
+                        else
+                            fresh_failures.push_back({part, 1, state.frames, state.frames});
+                        return;
+                    }
+                    covered.push_back({footprint_of(*other, part.across / 2 + 16), *other, std::nullopt});
                     if (add_unique(found, *other)) {
-                        state.remember(*other, across / 2 + 16);
+                        state.remember(*other, part.across / 2 + 16);
                         read_beside = true;
                     }
                 };
                 std::optional<BarsReach> bars;
                 if (const auto part = part_beyond_read_bars(full, *symbol, bars, *c))
-                    take(read_candidate(full, *part, true, true), part->across);
+                    take(*part, [&] { return read_candidate(full, *part, true, true); });
                 if (const auto part = part_along_beyond_read_symbol(*symbol, *c))
-                    take(read_part_along(full, *part), part->region.across);
+                    take(part->region, [&] { return read_part_along(full, *part); });
             }
             // A region that gives only a symbol read already this frame is no better than one that gives
             // nothing: it waits as a failure does, not read again every frame.

@@ -356,6 +356,88 @@ TEST(scannerFrameEdge, CodeCutJustPastItsEndGuardThatZxingReadsIsReadBesideAFoll
     EXPECT_EQ(misreads, 0);
 }
 
+// A linear symbol standing on the frame's edge, its scan line running into it: wide modules (4-6 px) split
+// its bars into pieces the finder did not join (their gaps, 48 px of wide bars and spaces without edges,
+// are wider than a pack's quiet zone at 3 px), so no band held the whole symbol; and one cut through its
+// guard, which plain zxing-cpp reads along the frame's columns from the edge, was read in a band but never
+// confirmed. Both waited for the whole-frame pass, in the third frame or later (red team rt49 s1/0012,
+// s2/0043). Every symbol plain zxing-cpp reads so is to be reported within two frames.
+TEST(scannerFrameEdge, CodeStandingOnTheEdgeWithWideModulesIsReadWithinTwoFrames) {
+    constexpr int kWidth = 1280, kHeight = 720;
+    std::mt19937_64 random(5003);
+    int cases = 0, zxing_read = 0, live_read = 0, misreads = 0;
+    std::string missed;
+    for (const char* symbology : {"code128", "ean13", "ean8", "upca"}) {
+        const SyntheticCode code = random_code(symbology, random);
+        const cv::Mat symbol = render_symbol(code, 40);
+        // The bars' first and last dark columns, in modules from the rendering's middle.
+        int first_dark = symbol.cols, last_dark = 0;
+        for (int x = 0; x < symbol.cols; ++x)
+            if (cv::countNonZero(symbol.col(x) < 128) > 0)
+                first_dark = std::min(first_dark, x), last_dark = x;
+        for (const double edge_angle : {90.0, 0.0, 270.0, 180.0})
+            for (const bool end_on_edge : {true, false})
+                for (const double module : {4.0, 5.0, 6.0})
+                    // 1.5 modules of quiet zone left; the edge through the guard's last bar; beyond it.
+                    for (const double inset : {1.5, -0.6, -1.0}) {
+                        ++cases;
+                        const double radians = edge_angle * std::numbers::pi / 180;
+                        const cv::Point2f along(static_cast<float>(std::cos(radians)),
+                                                static_cast<float>(std::sin(radians)));
+                        const cv::Point2f middle(kWidth * (0.35f + 0.06f * static_cast<float>(cases % 5)),
+                                                 kHeight * (0.4f + 0.05f * static_cast<float>(cases % 4)));
+                        const double to_edge = std::abs(along.x) > std::abs(along.y)
+                                                   ? ((along.x > 0 ? kWidth : 0) - middle.x) / along.x
+                                                   : ((along.y > 0 ? kHeight : 0) - middle.y) / along.y;
+                        // The symbol's end or its start towards the edge.
+                        const double reach =
+                            end_on_edge ? last_dark + 1 - symbol.cols / 2.0 : symbol.cols / 2.0 - first_dark;
+                        const cv::Point2f centre =
+                            middle + along * static_cast<float>(to_edge - (inset + reach) * module);
+                        const double angle = end_on_edge ? edge_angle : edge_angle + 180;
+                        cv::Mat frame = make_scene(kWidth, kHeight, static_cast<unsigned>(cases));
+                        place_symbol(frame, symbol, Placement{centre, angle, module, 0, 1});
+                        blur_and_noise(frame, 0.7, 2.5, static_cast<unsigned>(cases));
+                        const std::vector<NaiveRead> naive = read_naively({frame});
+                        if (naive.empty() || !same_code_text(code.expected_text, naive[0].text)) continue;
+                        ++zxing_read;
+                        TrackingDecoder live;
+                        bool read = false;
+                        for (int f = 0; f < 2; ++f)
+                            for (const auto& found : live.decode_grey(frame.data, frame.cols, frame.rows,
+                                                                      static_cast<int>(frame.step))) {
+                                if (same_code_text(code.expected_text, found.text))
+                                    read = true;
+                                else
+                                    ++misreads;
+                            }
+                        if (read)
+                            ++live_read;
+                        else
+                            missed.append(" ")
+                                .append(symbology)
+                                .append("/")
+                                .append(std::to_string(static_cast<int>(angle)))
+                                .append("/m")
+                                .append(std::to_string(static_cast<int>(module)))
+                                .append("/")
+                                .append(std::to_string(inset));
+                    }
+    }
+    std::cout << "[edge] plain zxing-cpp read " << zxing_read << " of " << cases
+              << " codes standing on the frame's edge, the live decoder " << live_read
+              << " of those within two frames; missed:" << missed << "\n";
+    EXPECT_GE(zxing_read, cases / 2) << "too few codes plain zxing-cpp reads to judge by";
+    // The goal is all of them; the threshold only moves forward (176 of 193 before pieces were joined where
+    // bars go on between them, and an unconfirmed read was read along the lines running into the edge).
+    // Missed still: EANs whose guard's last bar lies wholly beyond the edge, which plain zxing-cpp reads only
+    // at half size; read so too along those lines whenever a band gives nothing, they were read here, but
+    // those reads of every region at the edge delayed other symbols beyond two frames (seed 7001 clip 9,
+    // seed 1300 clip 2).
+    EXPECT_GE(live_read, 188) << "missed:" << missed;
+    EXPECT_EQ(misreads, 0);
+}
+
 // Two linear symbols printed end to end on one label, the second cut by the frame's edge: the finder joins
 // them into one region, and read whole it gives one of them. Once the cut one read (its quiet zone beyond
 // the edge light), the other, wholly inside the frame, was never reported (red team rt49 p1: a Code 128 on
