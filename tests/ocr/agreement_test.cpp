@@ -127,10 +127,24 @@ TEST(ReadingAgreement, ADerivedDateCountsOnlyWhenNoLineWithDigitsWasLeftUnread) 
     const ExpiryReading printed = read({2027, 4, 1}, ExpiryPrecision::Day);
     medkiosk::scanner::ocr::TextLines read_through, cut_short;
     cut_short.digit_lines_unread = 2;
-    EXPECT_FALSE(frame_may_date_the_box(derived, cut_short));
-    EXPECT_TRUE(frame_may_date_the_box(derived, read_through));
-    EXPECT_TRUE(frame_may_date_the_box(printed, cut_short));
-    EXPECT_TRUE(frame_may_date_the_box(ExpiryReading{}, cut_short));
+    EXPECT_FALSE(frame_may_date_the_box(derived, cut_short, true));
+    EXPECT_TRUE(frame_may_date_the_box(derived, read_through, true));
+    EXPECT_TRUE(frame_may_date_the_box(printed, cut_short, true));
+    EXPECT_TRUE(frame_may_date_the_box(ExpiryReading{}, cut_short, true));
+}
+
+// Nor while the frame's edge cuts a line with digits or the face moves (red team rt50 F2).
+TEST(ReadingAgreement, ADerivedDateCountsOnlyOnAStillFaceWithNoLineCutByTheEdge) {
+    using medkiosk::scanner::ocr::frame_may_date_the_box;
+    ExpiryReading derived = read({2028, 4, 1}, ExpiryPrecision::Day);
+    derived.basis = medkiosk::scanner::ocr::ExpiryBasis::ProductionPlusShelfLife;
+    const ExpiryReading printed = read({2027, 4, 1}, ExpiryPrecision::Day);
+    medkiosk::scanner::ocr::TextLines read_through, cut;
+    cut.lines_cut_by_edge = 1;
+    EXPECT_FALSE(frame_may_date_the_box(derived, cut, true));
+    EXPECT_FALSE(frame_may_date_the_box(derived, read_through, false));
+    EXPECT_TRUE(frame_may_date_the_box(derived, read_through, true));
+    EXPECT_TRUE(frame_may_date_the_box(printed, cut, false));
 }
 
 TEST(ReadingAgreement, ADayReadWithNo日SpeaksForThatDayAndAgainstAnother) {

@@ -1432,6 +1432,31 @@ TEST(OcrReader, AFaceWithMoreLinesThanABudgetIsReadThroughInAFewFrames) {
     EXPECT_TRUE(read_through) << "lines with digits unread, frame by frame:" << unread_by_frame;
 }
 
+// A face whose field block the frame's bottom edge cuts has more lines cut, counted (the printed expiry may
+// be one of them: red team rt50 F2), than the same face in the middle of the frame (whose box's own print
+// may run out of the frame too).
+TEST(OcrReader, LinesTheFramesEdgeCutsAreCounted) {
+    ASSERT_GE(fonts().size(), 8u) << "run deploy/setup.sh: the face fonts are missing";
+    FaceSpec spec = plain_face(Form::ProductionShelfLife, {2029, 3, 31}, 63);
+    spec.placement = Placement::Centre;
+    const FaceScene scene(spec, fonts());
+    scanner::ocr::TextReaderOptions options;
+    options.budget_ms = 0;  // where the lines are is known before any is read
+    auto opened = scanner::ocr::TextReader::open(options);
+    ASSERT_TRUE(opened.reader) << opened.error;
+    const auto centred = read_frame(*opened.reader, scene, 0);
+    cv::Mat grey, lowered;
+    cv::cvtColor(scene.frame(0), grey, cv::COLOR_BGR2GRAY);
+    // Moved down by half the frame: the field block, below the middle, runs out at the bottom.
+    const cv::Matx23d down(1, 0, 0, 0, 1, grey.rows / 2.0);
+    cv::warpAffine(grey, lowered, down, grey.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    const auto cut =
+        opened.reader->read(scanner::ocr::GreyImage{lowered.cols, lowered.rows, lowered.data, lowered.step});
+    std::printf("[edge] lines cut by the edge: %d of %d centred, %d of %d moved down\n",
+                centred.lines_cut_by_edge, centred.candidates, cut.lines_cut_by_edge, cut.candidates);
+    EXPECT_GT(cut.lines_cut_by_edge, centred.lines_cut_by_edge);
+}
+
 // A frame that reads every line leaves no line with digits unread; one with no time for any leaves every
 // one of them (ExpiryOcr then lets no date from production + shelf life count: red team rt48 F2).
 TEST(OcrReader, LinesWithDigitsLeftForLackOfTimeAreCounted) {

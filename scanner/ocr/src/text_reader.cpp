@@ -350,6 +350,7 @@ struct Candidate {
     detail::LineBox box;
     bool hinted = false;
     bool read_before = false;  // read in an earlier frame, no label on it then
+    bool cut_by_edge = false;  // the frame's edge cuts it (a corner within 2 px of it, or beyond)
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
     bool dotted = false;
@@ -512,6 +513,19 @@ void FrameReading::find_lines() {
         line.hinted = near_any(request_.hints, line.box);
         line.read_before = near_any(request_.read_before, line.box);
     }
+    const auto cut_by_edge = [&](const detail::LineBox& box) {
+        constexpr float margin = 2;
+        for (const float along : {-0.5f, 0.5f})
+            for (const float across : {-0.5f, 0.5f}) {
+                const cv::Point2f corner = box.at(along, across);
+                if (corner.x < margin || corner.y < margin ||
+                    corner.x > static_cast<float>(grey_.cols) - 1 - margin ||
+                    corner.y > static_cast<float>(grey_.rows) - 1 - margin)
+                    return true;
+            }
+        return false;
+    };
+    for (auto& line : lines_) line.cut_by_edge = cut_by_edge(line.box);
 }
 
 void FrameReading::upright_and_binarise() {
@@ -2129,6 +2143,12 @@ void FrameReading::recognise() {
         finish(index);
         find_label_for(index);
     }
+    // Lines the frame's edge cuts that show digits: the printed expiry may be one, half out of view (red team
+    // rt50 F2). (Cut print without digits is the box's own, running out of the frame, as a rule.)
+    result_.lines_cut_by_edge =
+        static_cast<int>(std::count_if(lines_.begin(), lines_.end(), [](const Candidate& line) {
+            return line.cut_by_edge && line.digit_run >= 2;
+        }));
     result_.recognise_ms = ms_since(recognise_start_);
 }
 

@@ -65,11 +65,18 @@ class ExpiryOcr {
   private:
     ExpiryOcr(std::unique_ptr<TextReader> reader, ExpiryOcrOptions options);
     ParseOptions parse_options() const;
+    void follow_the_face(const GreyImage& image);
     std::unique_ptr<TextReader> reader_;
     ExpiryOcrOptions options_;
     ReadingAgreement agreement_;
     std::vector<Quad> hints_;
     std::vector<Quad> read_before_;  // lines of this box read without a label (TextReader's read_before)
+    // The last frame at a quarter of its size: how far the face moved since (see follow_the_face).
+    struct View {
+        std::vector<float> pixels;
+        int width = 0, height = 0;
+    } last_view_;
+    bool face_still_ = false;  // this frame's face moved less than a few pixels since the last one
     // The last frame that said anything found the printed expiry on the hinted lines (its date, or its
     // label with the date unread): the next frame reads those lines and stops there.
     bool expiry_on_hinted_lines_ = false;
@@ -85,8 +92,12 @@ struct ExpiryOcr::Opened {
 // Whether a frame's date may count towards the agreement. One derived from production + shelf life may
 // not while lines with digits were left unread for lack of time: the printed expiry, which overrules
 // it, may be on one of them (red team rt48 F2: a derived date a year after the printed one was proposed
-// before the 有效期至 line had been read at all). The next frame reads those lines first.
-bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines);
+// before the 有效期至 line had been read at all). The next frame reads those lines first. Nor while the
+// frame's edge cuts a line (the printed expiry may be the one half out of view), nor while the face moves
+// (a box coming into view from below showed its production date and shelf life in two frames before its
+// printed expiry: red team rt50 F2). `face_still`: the face moved less than a few pixels since the last
+// frame of the box (never so in its first).
+bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines, bool face_still);
 
 // Today on the kiosk's own calendar (the local time zone).
 Date local_today();

@@ -86,6 +86,9 @@ struct TextLines {
     // Lines with digits on them, never read in this frame or one before, that did not fit the budget:
     // the printed expiry may be one of them.
     int digit_lines_unread = 0;
+    // Line candidates the frame's edge cuts that show digits: a printed expiry half out of view cannot be
+    // read.
+    int lines_cut_by_edge = 0;
     // Where the line candidates read without a label, or with only labels of numbers that are never
     // dates (电话, 国药准字), are (for the next frame's ReadRequest::read_before).
     std::vector<Quad> read_without_label;
