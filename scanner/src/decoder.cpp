@@ -638,8 +638,9 @@ bool has_stacked_row(const cv::Mat& full, const Cut& cut, double across) {
 // and no pack symbol's bars are taller than tan 50 degrees (1.2) times it: an edge whose lines would cross
 // the scan line more steeply is left out (a PDF417 standing upright at the top of the frame cost a read
 // every frame there and kept a DataMatrix beside it waiting).
+// `ahead`: the edges the scan line runs into instead, whose lines run along it (see read_linear_candidate).
 constexpr int kRowsEdge = 1, kColumnsEdge = 2;
-int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
+int frame_edges_reached(const cv::Mat& full, const Candidate& c, bool ahead = false) {
     constexpr int kMargin = 24;
     const double cos_50 = 0.64, radians = c.angle_degrees * kPi / 180;
     const cv::Rect box =
@@ -650,13 +651,8 @@ int frame_edges_reached(const cv::Mat& full, const Candidate& c) {
     const bool rows_cross = std::abs(std::cos(radians)) >= cos_50,
                columns_cross = std::abs(std::sin(radians)) >= cos_50;
     int edges = 0;
-    if (top_or_bottom && rows_cross) edges |= kRowsEdge;
-    if (left_or_right && columns_cross) edges |= kColumnsEdge;
-    // A scan line running into the edge: the frame's lines along it, as plain zxing-cpp reads them, start at
-    // the edge, which zxing takes for a quiet zone (an EAN-13 standing on the top edge with its guard's last
-    // bar beyond it read in a band, where the frame's edge is painted light, but was never confirmed).
-    if (top_or_bottom && columns_cross) edges |= kColumnsEdge;
-    if (left_or_right && rows_cross) edges |= kRowsEdge;
+    if (top_or_bottom && (ahead ? columns_cross : rows_cross)) edges |= ahead ? kColumnsEdge : kRowsEdge;
+    if (left_or_right && (ahead ? rows_cross : columns_cross)) edges |= ahead ? kRowsEdge : kColumnsEdge;
     return edges;
 }
 
@@ -716,7 +712,16 @@ std::optional<DecodedSymbol> read_linear_candidate(const cv::Mat& full, const Ca
     const int edges = as_it_lies && c.coherence >= 0.75 ? frame_edges_reached(full, c) : 0;
     const auto at_edge = [&]() { return edges != 0 ? read_at_frame_edge(full, c, edges) : std::nullopt; };
     // Resampled and enlarged bands are this decoder's own view, not zxing's: an EAN read there is checked.
-    if (auto symbol = read_linear(band, to_frame)) return confirmed(full, *symbol) ? symbol : at_edge();
+    // A symbol read in the band but not confirmed, whose scan line runs into the frame's edge, is read along
+    // the frame's lines that run with it as plain zxing-cpp reads them: they start at the edge, which zxing
+    // takes for a quiet zone (an EAN-13 standing on the top edge, its guard's last bar beyond it, was read in
+    // a band where the edge is painted light but never confirmed). Only then: a region that gives nothing
+    // so, print or a PDF417 at the edge, cost a read every frame and kept the symbols beside it waiting.
+    if (auto symbol = read_linear(band, to_frame)) {
+        if (confirmed(full, *symbol)) return symbol;
+        const int ahead = as_it_lies ? frame_edges_reached(full, c, true) : 0;
+        return ahead != 0 ? read_at_frame_edge(full, c, edges | ahead) : at_edge();
+    }
     // No run of bars and spaces along the band's middle: stripes or print, not a symbol seen badly.
     if (module == 0) return at_edge();
     if (auto symbol = read_linear(evened(band, module * cut.scale), to_frame))
