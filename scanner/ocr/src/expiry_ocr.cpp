@@ -29,7 +29,8 @@ constexpr double kStillShift = 10;
 
 bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines, bool face_still) {
     return !(reading.expiry && reading.basis == ExpiryBasis::ProductionPlusShelfLife &&
-             (!face_still || lines.digit_lines_unread > 0 || lines.lines_cut_by_edge > 0));
+             (!face_still || lines.digit_lines_unread > 0 || lines.lines_cut_by_edge > 0 ||
+              lines.date_lines_near_edge > 0));
 }
 
 Date local_today() {

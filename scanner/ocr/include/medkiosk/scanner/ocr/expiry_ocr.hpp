@@ -90,13 +90,14 @@ struct ExpiryOcr::Opened {
 };
 
 // Whether a frame's date may count towards the agreement. One derived from production + shelf life may
-// not while lines with digits were left unread for lack of time: the printed expiry, which overrules
-// it, may be on one of them (red team rt48 F2: a derived date a year after the printed one was proposed
-// before the 有效期至 line had been read at all). The next frame reads those lines first. Nor while the
-// frame's edge cuts a line (the printed expiry may be the one half out of view), nor while the face moves
-// (a box coming into view from below showed its production date and shelf life in two frames before its
-// printed expiry: red team rt50 F2). `face_still`: the face moved less than a few pixels since the last
-// frame of the box (never so in its first).
+// not from a frame that may have missed the printed expiry, which overrules it:
+// - lines with digits were left unread for lack of time (red team rt48 F2: a derived date a year after the
+//   printed one was proposed before the 有效期至 line had been read at all); the next frame reads them first;
+// - the frame's edge cuts a line with digits, or comes within two text heights of a labelled line (the
+//   printed expiry may be half or wholly out of view: red team rt50 F2);
+// - the face moves (a box coming into view from below showed its production date and shelf life in two
+//   frames before its printed expiry: rt50 F2). `face_still`: the face moved less than a few pixels since
+//   the last frame of the box (never so in its first).
 bool frame_may_date_the_box(const ExpiryReading& reading, const TextLines& lines, bool face_still);
 
 // Today on the kiosk's own calendar (the local time zone).

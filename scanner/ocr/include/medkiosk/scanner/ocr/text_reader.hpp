@@ -89,6 +89,9 @@ struct TextLines {
     // Line candidates the frame's edge cuts that show digits: a printed expiry half out of view cannot be
     // read.
     int lines_cut_by_edge = 0;
+    // Lines with a date's label (production, shelf life, expiry) with less than two text heights of the
+    // frame around them: the printed expiry, printed with them as a rule, may be just out of view.
+    int date_lines_near_edge = 0;
     // Where the line candidates read without a label, or with only labels of numbers that are never
     // dates (电话, 国药准字), are (for the next frame's ReadRequest::read_before).
     std::vector<Quad> read_without_label;
