@@ -645,12 +645,14 @@ TEST_F(OcrMissClasses, InkjetLatinExpiryWhoseDotsRunTogetherIsReadByTheLatinMode
     int right = 0;
     std::string misses;
     for (const double pitch : {3.5, 4.0}) {
-        cv::Mat face = printed_face(
-            {{"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}}, font_named("Noto Sans CJK SC"));
+        cv::Mat face =
+            printed_face({{"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}},
+                         font_named("Noto Sans CJK SC"));
         const int row = static_cast<int>((2.5 + 1.8 * 3) * kCellPx);
         print_in_touching_dots(face, "LOT B352324", {static_cast<int>(1.5 * kCellPx), row}, pitch);
         print_in_touching_dots(face, "EXP 2026.05.17",
-                               {static_cast<int>(1.5 * kCellPx), row + static_cast<int>(1.8 * kCellPx)}, pitch);
+                               {static_cast<int>(1.5 * kCellPx), row + static_cast<int>(1.8 * kCellPx)},
+                               pitch);
         std::string read;
         const auto proposal = proposal_for_face(face, read);
         if (proposal) {
@@ -664,19 +666,22 @@ TEST_F(OcrMissClasses, InkjetLatinExpiryWhoseDotsRunTogetherIsReadByTheLatinMode
     EXPECT_GE(right, 1) << "the Latin model no longer reads the dots: " << misses;
 }
 
-// Red team rt50 F2: a face held with the frame's bottom edge through its printed 有效期至 line (in large type,
-// or a box held low), its production date and shelf life in full view above: the line showed no digits,
+// Red team rt50 F2: a face held with the frame's bottom edge through its printed 有效期至 line (in large
+// type, or a box held low), its production date and shelf life in full view above: the line showed no digits,
 // production + shelf life agreed in every frame, and a date a year after the printed one was proposed.
 // While print runs out of the frame, or the frame's edge is close to the labelled lines, no date is derived;
 // the whole face in view is read to its printed date.
 TEST_F(OcrMissClasses, APrintedExpiryHalfOutOfViewNeverGivesWayToProductionPlusShelfLife) {
-    const std::vector<Cell> cells{
-        {"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}, {"有效期至 2026.03.17", 0, 3}};
+    const std::vector<Cell> cells{{"复方甘草片", 0, 0},
+                                  {"生产日期 2024.03.01", 0, 1},
+                                  {"有效期 36个月", 0, 2},
+                                  {"有效期至 2026.03.17", 0, 3}};
     const cv::Mat face = printed_face(cells, font_named("Noto Sans CJK SC"));
     const double expiry_row_middle = (2.5 + 1.8 * 3 + 0.5) * kCellPx;
     std::string read_in_full;
     const auto whole = proposal_for_face(face, read_in_full);
-    ASSERT_TRUE(whole && whole->expiry == (scanner::Date{2026, 3, 17})) << "in full view: {" << read_in_full << "}";
+    ASSERT_TRUE(whole && whole->expiry == (scanner::Date{2026, 3, 17}))
+        << "in full view: {" << read_in_full << "}";
     // Where the frame's bottom edge cuts the expiry line, in its height from its top: -0.2 is above it (the
     // line wholly out of view).
     for (const double cut_at : {-0.2, 0.35, 0.5, 0.65}) {
@@ -686,7 +691,8 @@ TEST_F(OcrMissClasses, APrintedExpiryHalfOutOfViewNeverGivesWayToProductionPlusS
         for (int frame_number = 0; frame_number < 5 && !proposal; ++frame_number) {
             const cv::Mat held = held_in_frame(face, 0, frame_number);
             // The face's row in the frame: held_in_frame centres it; the frame's bottom edge cuts the row.
-            const double row_in_frame = (held.rows - face.rows) / 2.0 + expiry_row_middle + (cut_at - 0.5) * kCellPx;
+            const double row_in_frame =
+                (held.rows - face.rows) / 2.0 + expiry_row_middle + (cut_at - 0.5) * kCellPx;
             const cv::Mat low = held.rowRange(0, static_cast<int>(row_in_frame)).clone();
             const auto outcome = ocr().read(scanner::ocr::GreyImage{low.cols, low.rows, low.data, low.step});
             read = outcome.lines.joined();
