@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "medkiosk/kiosk/donation_flow.hpp"
+#include "medkiosk/scanner/ocr/expiry_text.hpp"
 #include "recording_ledger.hpp"
 
 namespace medkiosk::kiosk {
@@ -26,6 +27,15 @@ struct ExpiryProposal {
     scanner::ExpiryPrecision precision;
     std::string batch;
     std::string source_text;
+};
+
+// The same with the reader's basis: how the date was come by.
+struct ProposalWithBasis {
+    scanner::Date expiry;
+    scanner::ExpiryPrecision precision;
+    std::string batch;
+    std::string source_text;
+    scanner::ocr::ExpiryBasis basis = scanner::ocr::ExpiryBasis::Printed;
 };
 
 const scanner::Date kToday{2026, 11, 29};
@@ -122,6 +132,26 @@ TEST_F(DonorStepsTest, AnOcrProposalIsAskedAndYesUsesIt) {
     EXPECT_EQ(flow.current()->pack->batch, "L42");
     EXPECT_EQ(flow.current()->expiry_source, ExpirySource::OcrConfirmed);
     EXPECT_TRUE(flow.can_choose());
+}
+
+// A date worked out from the production date and shelf life is wrong whenever the box also prints an
+// expiry the reader missed (red team rt51: covered, out of view, in print it could not read): the proposal
+// says so, and the confirm screen asks the donor to look for a printed date.
+TEST_F(DonorStepsTest, AProposalWorkedOutFromProductionAndShelfLifeSaysSo) {
+    flow.on_scan(pack_event(std::nullopt), kToday, t0);
+    flow.on_expiry_proposal(ProposalWithBasis{{2027, 2, 28},
+                                              scanner::ExpiryPrecision::Day,
+                                              "",
+                                              "生产日期 2024.03.01 有效期 36个月",
+                                              scanner::ocr::ExpiryBasis::ProductionPlusShelfLife},
+                            t0);
+    ASSERT_TRUE(flow.current()->proposal);
+    EXPECT_TRUE(flow.current()->proposal->derived);
+    flow.answer_proposal(false, t0 + 1s);
+    flow.on_expiry_proposal(
+        ProposalWithBasis{{2026, 5, 17}, scanner::ExpiryPrecision::Day, "", "EXP 2026.05.17"}, t0 + 2s);
+    ASSERT_TRUE(flow.current()->proposal);
+    EXPECT_FALSE(flow.current()->proposal->derived);
 }
 
 TEST_F(DonorStepsTest, NoOrSilenceTurnsTheProposalIntoThePicker) {

@@ -180,6 +180,27 @@ TEST(ExpiryText, AnUnreadPrintedExpiryBlocksProductionPlusShelfLife) {
     EXPECT_FALSE(printed.printed_expiry_unread);
 }
 
+// A whole date after the production date on a line without a label is the printed expiry under a label
+// the parser does not know or could not read (red team rt51 W3: "效期至 2026.06.19" with its 有 rubbed off,
+// 使用期限, 到期日, Best before, each read with its date while production + shelf life was proposed). It is
+// not taken as the expiry, and nothing is derived beside it. Dates that are not such a date change nothing.
+TEST(ExpiryText, AnUnlabelledDateAfterTheProductionDateBlocksProductionPlusShelfLife) {
+    const std::string derived = "生产日期2024.03.01\n有效期36个月\n";
+    for (const char* line : {"效期至2026.06.19", "使用期限 2026-06-19", "到期日 2026年06月19日",
+                             "Bestbefore 20260619", "洒歼期表2025.03.25"}) {
+        const auto reading = parse_expiry_text(derived + line);
+        EXPECT_FALSE(reading.expiry) << line;
+    }
+    for (const char* line : {"H20060915 2024年03月01日 36个月",  // the production date again, in its column
+                             "2023.11.20",                       // before the production date
+                             "电话 400-820-1234", "邮编310052", "国药准字H20290923", "批号20270531",
+                             "2026.06", "生产许可证编号 浙20160012"}) {
+        const auto reading = parse_expiry_text(derived + line);
+        EXPECT_EQ(reading.expiry, (Date{2027, 2, 28})) << line;
+        EXPECT_EQ(reading.basis, ExpiryBasis::ProductionPlusShelfLife) << line;
+    }
+}
+
 // The reader read a date up to its month and saw a day after it that it could not read ("2025.05.?"):
 // no date comes of it, and the reading says a day is printed, so that no frame's "2025.05" of the same
 // label is taken for a month-only date.

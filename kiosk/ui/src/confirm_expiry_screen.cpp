@@ -1,6 +1,7 @@
-// The printed expiry the kiosk read off the box (OCR), put to the donor as a yes-or-no question: "yes"
-// takes it, "no" (or Back) goes on to the picker. Beside the question: which box is meant (product and
-// code) and the printed line the date was read from, so the donor can check it against the box.
+// The printed expiry the kiosk read off the box (OCR), or worked out from its production date and shelf
+// life, put to the donor as a yes-or-no question: "yes" takes it, "no" (or Back) goes on to the picker.
+// Beside the question: which box is meant (product and code) and the printed line the date was read from, so
+// the donor can check it against the box.
 
 #include <imgui.h>
 
@@ -56,7 +57,13 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
             kiosk::fill(ui.tr("expiry.confirm_question"), {{"date", DateText(ui, *current->proposal)}}));
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
-        TextCentered(ui.tr("expiry.confirm_hint"));
+        // A date worked out from production + shelf life is wrong whenever the box also prints its expiry
+        // and the kiosk missed it (covered, out of view, in print it could not read): the donor looks.
+        if (current->proposal->derived) {
+            TextCenteredWrapped(ui.tr("expiry.confirm_hint_derived"));
+        } else {
+            TextCentered(ui.tr("expiry.confirm_hint"));
+        }
         DrawThisBox(ui, *current);
         // The buttons keep the bottom of the screen; the picture gets what is left above them.
         const float button_height = std::max(MinTouchPx() * 1.2f, em * 2.2f);

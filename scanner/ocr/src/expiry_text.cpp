@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -958,6 +959,7 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
     bool printed_expiry_unread = false;
     bool day_unread = false, production_day_unread = false;
     std::optional<Date> unclosed_day;
+    std::set<std::size_t> value_lines;  // lines read as the value of a label on the line before
 
     for (std::size_t li = 0; li < lines.size(); ++li) {
         const Line& line = lines[li];
@@ -1041,9 +1043,30 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
                 case FieldKey::Other:
                     break;
             }
-            if (value_on_next_line && date) ++li;
+            if (value_on_next_line && date) value_lines.insert(++li);
         }
     }
+
+    // A whole date after the production date on a line with no label: the printed expiry under a label the
+    // parser does not know or could not read ("效期至 2026.06.19" with its 有 rubbed off, 使用期限, 到期日,
+    // Best before: red team rt51 W3), which wins over production + shelf life. Nothing is derived beside it.
+    // (A line with any label, 国药准字 and 电话 among them, is that label's.)
+    const auto unlabelled_date_after = [&](const Date& made) {
+        for (std::size_t li = 0; li < lines.size(); ++li) {
+            if (!lines[li].hits.empty() || value_lines.count(li) > 0) continue;
+            const std::string& compact = lines[li].compact;
+            for (std::size_t at = 0; at < compact.size(); ++at) {
+                // Latin words run into the date once spaces are gone ("Bestbefore2026.06.19").
+                if (!is_digit(compact[at]) || (at > 0 && is_digit(compact[at - 1]))) continue;
+                const auto date = date_at(compact, at, true, false);
+                if (date && date->precision == ExpiryPrecision::Day && made < date->date &&
+                    plausible_expiry(date->date))
+                    return true;
+                at += std::max<std::size_t>(take_date_run(compact, at).length, 1) - 1;
+            }
+        }
+        return false;
+    };
 
     ExpiryReading reading;
     reading.printed_expiry_unread = printed_expiry_unread && explicit_dates.empty();
@@ -1070,7 +1093,8 @@ ExpiryReading parse_expiry_text(std::string_view text, const ParseOptions& optio
             accept(explicit_dates.front());
     } else if (production_dates.size() > 1 || shelf_lives.size() > 1) {
         reading.contradictory = !shelf_lives.empty() && !production_dates.empty();
-    } else if (production_dates.size() == 1 && shelf_lives.size() == 1 && !printed_expiry_unread) {
+    } else if (production_dates.size() == 1 && shelf_lives.size() == 1 && !printed_expiry_unread &&
+               !unlabelled_date_after(production_dates.front().date)) {
         const DatedText& made = production_dates.front();
         DatedText computed = made;
         computed.basis = ExpiryBasis::ProductionPlusShelfLife;

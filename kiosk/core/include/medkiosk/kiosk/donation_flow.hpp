@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "medkiosk/kiosk/expiry_source.hpp"
@@ -51,6 +52,9 @@ struct ProposedExpiry {
     int picture_width = 0;
     int picture_height = 0;
     std::vector<std::uint8_t> picture;
+    // Worked out from the production date and shelf life printed (生产日期 + 有效期 24个月), not read as a
+    // printed expiry. Right only when the box prints none: the donor is asked to look for one.
+    bool derived = false;
 };
 
 struct CurrentPack {
@@ -146,6 +150,9 @@ class DonationFlow {
     template <class Proposal>
     void on_expiry_proposal(const Proposal& proposal, Clock::time_point now) {
         ProposedExpiry proposed{proposal.expiry, proposal.precision, proposal.batch, 0, 0, {}};
+        if constexpr (requires { proposal.basis; })
+            proposed.derived =
+                proposal.basis == std::remove_cvref_t<decltype(proposal.basis)>::ProductionPlusShelfLife;
         if constexpr (requires { proposal.picture.pixels; }) {
             proposed.picture_width = proposal.picture.width;
             proposed.picture_height = proposal.picture.height;
