@@ -638,8 +638,11 @@ void FrameReading::read_labels(Candidate& c) {
     }
     // Latin print the Chinese model is unsure of: inkjet "EXP 2026.05.17" with dots close enough to run
     // into dashes read as "正呈忆十交二忆.四" at 81, or as "2" (red team rt50 F3). The Latin model, on the
-    // line blurred, read it right at 99; the Chinese model reads plain print at 97 or more.
-    if (c.hits.empty() && latin_.ready && reading_in_doubt(c.label_pass, c.normalised)) {
+    // line blurred, read it right at 99; the Chinese model reads plain print at 97 or more. Lines much
+    // smaller than the face's print are fine print or texture, and not worth the time (about 10% more
+    // to a proposal when they were read again too).
+    if (c.hits.empty() && latin_.ready && c.box.height >= 0.7f * typical_height_ &&
+        reading_in_doubt(c.label_pass, c.normalised)) {
         cv::Mat soft;
         cv::GaussianBlur(c.normalised, soft, cv::Size(0, 0), 1.4);
         Recognised latin = latin_.recognise(soft, Charset::Any);
