@@ -49,6 +49,10 @@ Result<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path& 
     if (!pair) return pair.error();
 
     nlohmann::json records = nlohmann::json::array();
+    // Read before the sessions: records queued later may belong to a session this bundle lacks, and
+    // go in the next bundle with it.
+    auto sessions_cover = store.value()->last_outbox_id();
+    if (!sessions_cover) return sessions_cover.error();
     auto cursor = store.value()->session_cursor();
     if (!cursor) return cursor.error();
     for (std::int64_t after_session = cursor.value();;) {
@@ -62,7 +66,7 @@ Result<BundleExport> export_bundle(const fs::path& ledger_file, const fs::path& 
     }
     std::int64_t after = 0;
     for (;;) {
-        auto due = store.value()->due(after, 5000);
+        auto due = store.value()->due(after, 5000, sessions_cover.value());
         if (!due) return due.error();
         if (due.value().empty()) break;
         for (const auto& row : due.value()) {

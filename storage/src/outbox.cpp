@@ -39,11 +39,21 @@ Result<std::unique_ptr<OutboxStore>> OutboxStore::open(const std::filesystem::pa
     return store;
 }
 
-Result<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit) {
-    return due_rows(
+Result<std::vector<OutboxRow>> OutboxStore::due(std::int64_t after_id, int limit, std::int64_t up_to_id) {
+    auto prepared = db_->prepare(
         "SELECT id, entity, entity_id, payload FROM outbox WHERE acked_at IS NULL AND dead_at IS NULL "
-        "AND id > ?1 ORDER BY id LIMIT ?2",
-        after_id, limit, "reading the outbox");
+        "AND id > ?1 AND id <= ?3 ORDER BY id LIMIT ?2");
+    if (!prepared) return prepared.error();
+    prepared.value().bind_int64(1, after_id);
+    prepared.value().bind_int64(2, limit);
+    prepared.value().bind_int64(3, up_to_id);
+    return read_all(*db_, prepared.value(), "reading the outbox", [](const Statement& row) {
+        return OutboxRow{row.column_int64(0), row.column_text(1), row.column_text(2), row.column_text(3)};
+    });
+}
+
+Result<std::int64_t> OutboxStore::last_outbox_id() {
+    return db_->query_int64("SELECT coalesce(max(id), 0) FROM outbox", "reading the outbox");
 }
 
 Result<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, int limit) {
@@ -69,17 +79,6 @@ Result<std::vector<OutboxRow>> OutboxStore::sessions_due(std::int64_t after_id, 
                                                 {"receipt_code", receipt_code},
                                                 {"started_at", row.column_text(3)}};
         return OutboxRow{id, "session", key, payload.dump()};
-    });
-}
-
-Result<std::vector<OutboxRow>> OutboxStore::due_rows(const char* sql, std::int64_t after_id, int limit,
-                                                     std::string_view doing) {
-    auto prepared = db_->prepare(sql);
-    if (!prepared) return prepared.error();
-    prepared.value().bind_int64(1, after_id);
-    prepared.value().bind_int64(2, limit);
-    return read_all(*db_, prepared.value(), doing, [](const Statement& row) {
-        return OutboxRow{row.column_int64(0), row.column_text(1), row.column_text(2), row.column_text(3)};
     });
 }
 

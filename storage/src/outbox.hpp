@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -43,7 +44,12 @@ class OutboxStore {
     // Migrates the ledger (through Ledger::open) and opens a second connection to it.
     static Result<std::unique_ptr<OutboxStore>> open(const std::filesystem::path& ledger_file);
 
-    Result<std::vector<OutboxRow>> due(std::int64_t after_id, int limit);
+    // Queued records with after_id < id <= up_to_id, oldest first.
+    Result<std::vector<OutboxRow>> due(std::int64_t after_id, int limit,
+                                       std::int64_t up_to_id = std::numeric_limits<std::int64_t>::max());
+    // The newest outbox row's id (0 when empty). Read before the sessions, it bounds the records whose
+    // donation session those sessions already include: a session is committed before its drop-offs.
+    Result<std::int64_t> last_outbox_id();
     // Donation sessions the hub has not confirmed yet (id above the "session_cursor" state), as
     // records of entity "session": immutable rows, so a cursor replaces outbox rows for them.
     Result<std::vector<OutboxRow>> sessions_due(std::int64_t after_id, int limit);
@@ -82,8 +88,6 @@ class OutboxStore {
     Database& db() { return *db_; }
 
   private:
-    Result<std::vector<OutboxRow>> due_rows(const char* sql, std::int64_t after_id, int limit,
-                                            std::string_view doing);
     std::unique_ptr<Ledger> ledger_;
     Database* db_ = nullptr;  // ledger_'s connection
 };

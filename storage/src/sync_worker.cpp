@@ -302,9 +302,9 @@ struct SyncWorker::Impl {
         return rows.size();
     }
 
-    // One batch; returns how many rows it took (0: queue empty).
-    Result<std::size_t> upload_batch() {
-        auto due = store->due(0, options.batch_size);
+    // One batch of the records queued up to `up_to_id`; returns how many rows it took (0: none left).
+    Result<std::size_t> upload_batch(std::int64_t up_to_id) {
+        auto due = store->due(0, options.batch_size, up_to_id);
         if (!due) return due.error();
         const auto& rows = due.value();
         if (rows.empty()) return std::size_t{0};
@@ -511,17 +511,26 @@ struct SyncWorker::Impl {
         if (auto s = ensure_connected(); !s) return s;
         if (auto s = register_key(); !s) return s;
         if (auto s = heartbeat(); !s) return s;
-        // Sessions first, so a drop-off never reaches the hub before its donation session.
+        // Sessions first, so a drop-off never reaches the hub before its donation session. The kiosk
+        // keeps recording meanwhile: records queued after the sessions were read may belong to a session
+        // begun since, so they wait for the next pass, which sends that session first.
         for (;;) {
-            auto taken = upload_sessions();
-            if (!taken) return taken.error();
-            if (taken.value() == 0) break;
-        }
-        for (;;) {
-            auto taken = upload_batch();
-            if (!taken) return taken.error();
-            if (auto s = refresh_backlog(); !s) return s;
-            if (taken.value() == 0) break;
+            auto sent_sessions_cover = store->last_outbox_id();
+            if (!sent_sessions_cover) return sent_sessions_cover.error();
+            for (;;) {
+                auto taken = upload_sessions();
+                if (!taken) return taken.error();
+                if (taken.value() == 0) break;
+            }
+            for (;;) {
+                auto taken = upload_batch(sent_sessions_cover.value());
+                if (!taken) return taken.error();
+                if (auto s = refresh_backlog(); !s) return s;
+                if (taken.value() == 0) break;
+            }
+            auto newest = store->last_outbox_id();
+            if (!newest) return newest.error();
+            if (newest.value() <= sent_sessions_cover.value()) break;
         }
         if (auto s = pull_feeds(); !s) return s;
         return {};

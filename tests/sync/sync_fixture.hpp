@@ -136,9 +136,17 @@ class SyncFixture : public ::testing::Test {
         return hub_int(std::string("SELECT count(*) FROM hub.dropoff WHERE kiosk_id = '") + kiosk.id + "'");
     }
 
+    std::int64_t hub_dropoffs_without_session(const TestKiosk& kiosk) {
+        return hub_int(
+            std::string("SELECT count(*) FROM hub.dropoff d WHERE d.kiosk_id = '") + kiosk.id +
+            "' AND NOT EXISTS (SELECT FROM hub.session s WHERE s.kiosk_id = d.kiosk_id AND s.session_uuid = "
+            "d.session_uuid)");
+    }
+
     // Every local drop-off is at the hub exactly once, with nothing extra, and the kiosk agrees.
     void expect_agreement(const TestKiosk& kiosk) {
         EXPECT_EQ(kiosk.backlog(), 0);
+        EXPECT_EQ(hub_dropoffs_without_session(kiosk), 0);
         EXPECT_EQ(kiosk.local("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL"), 0);
         EXPECT_EQ(hub_dropoffs(kiosk), kiosk.dropoffs());
         EXPECT_EQ(

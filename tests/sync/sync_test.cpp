@@ -127,6 +127,31 @@ TEST_F(SyncFixture, AResponseLostAfterTheHubCommittedIsRetriedAsDuplicate) {
     expect_agreement(kiosk);
 }
 
+TEST_F(SyncFixture, ADonationBegunWhileARoundIsSendingReachesTheHubSessionFirst) {
+    auto kiosk = make_kiosk("meanwhile");
+    kiosk.record(5);
+    auto options = options_for(kiosk);
+    int uploads = 0;
+    std::int64_t most_orphans = 0;
+    options.fault_hook = [&](SyncPoint point) {
+        // The first upload is the session, the second its drop-offs: a donor starts the next donation
+        // just as those drop-offs go out, after the round has read the sessions.
+        if (point == SyncPoint::BeforeUpload && ++uploads == 2) kiosk.record(3);
+        // No upload may leave a drop-off at the hub ahead of its session, even for a moment.
+        if (point == SyncPoint::AfterHubCommit) {
+            most_orphans = std::max(most_orphans, hub_dropoffs_without_session(kiosk));
+        }
+        return true;
+    };
+    auto worker = worker_with(options);
+    ASSERT_TRUE(worker->run_round().ok()) << worker->progress().last_error;
+    EXPECT_EQ(uploads, 4);  // session, drop-offs, then the new session and its drop-offs
+    EXPECT_EQ(most_orphans, 0);
+    EXPECT_EQ(kiosk.local("SELECT count(*) FROM donation_session"), 2);
+    // The round went on until the donation begun meanwhile was at the hub as well.
+    expect_agreement(kiosk);
+}
+
 TEST_F(SyncFixture, OnePoisonRecordAmongAThousandIsDeadLetteredAndNeverBlocksTheQueue) {
     auto kiosk = make_kiosk("poison");
     kiosk.record(1000);
