@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string_view>
 
 #include "medkiosk/iso_date.hpp"
@@ -167,9 +168,14 @@ TestHooks read_test_hooks() {
     hooks.technician_pin = env("MEDKIOSK_TECHNICIAN_PIN");
     hooks.layout_report = env("MEDKIOSK_LOG_LAYOUT") == "1";
     hooks.layout_data_words = env("MEDKIOSK_LAYOUT_DATA_WORDS");
-    if (const auto day = parse_iso_day(env("MEDKIOSK_TEST_EXPIRY_PROPOSAL") + "-01")) {
-        hooks.expiry_year = day->year;
-        hooks.expiry_month = day->month;
+    std::stringstream proposals(env("MEDKIOSK_TEST_EXPIRY_PROPOSAL"));
+    for (std::string item; std::getline(proposals, item, ',');) {
+        constexpr std::string_view kDerived = "+derived";
+        const bool derived = item.ends_with(kDerived);
+        if (derived) item.resize(item.size() - kDerived.size());
+        if (const auto day = parse_iso_day(item + "-01")) {
+            hooks.expiry_proposals.push_back({day->year, day->month, derived});
+        }
     }
 #endif
     return hooks;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "medkiosk/kiosk/sound_cues.hpp"
 #include "medkiosk/kiosk/translations.hpp"
@@ -55,13 +56,20 @@ CommandLine read_command_line(int argc, char** argv);
 // Hooks the tests use to drive the kiosk; a release build (MEDKIOSK_TEST_HOOKS off, the .deb) reads
 // none of them and always gets the defaults.
 struct TestHooks {
-    int bench_frames = 0;             // MEDKIOSK_BENCH_FRAMES: draw N frames, log their times, exit
-    std::string staff_pin;            // MEDKIOSK_STAFF_PIN: a first sign-in while no user exists
-    std::string technician_pin;       // MEDKIOSK_TECHNICIAN_PIN
-    std::optional<int> expiry_year;   // MEDKIOSK_TEST_EXPIRY_PROPOSAL=YYYY-MM: stands in for the
-    std::optional<int> expiry_month;  // OCR reader's proposal, so the confirm step can be driven
-    bool layout_report = false;       // MEDKIOSK_LOG_LAYOUT=1: the layout check (layout_report.hpp)
-    std::string layout_data_words;    // MEDKIOSK_LAYOUT_DATA_WORDS=a,b: the test's Latin data words
+    int bench_frames = 0;        // MEDKIOSK_BENCH_FRAMES: draw N frames, log their times, exit
+    std::string staff_pin;       // MEDKIOSK_STAFF_PIN: a first sign-in while no user exists
+    std::string technician_pin;  // MEDKIOSK_TECHNICIAN_PIN
+    // MEDKIOSK_TEST_EXPIRY_PROPOSAL=YYYY-MM[+derived][,…]: stands in for the OCR reader's proposals,
+    // one per pack in turn (the last one again for later packs), so the confirm step can be driven;
+    // "+derived" marks a date worked out from production + shelf life.
+    struct ExpiryProposalHook {
+        int year = 0;
+        int month = 0;
+        bool derived = false;
+    };
+    std::vector<ExpiryProposalHook> expiry_proposals;
+    bool layout_report = false;     // MEDKIOSK_LOG_LAYOUT=1: the layout check (layout_report.hpp)
+    std::string layout_data_words;  // MEDKIOSK_LAYOUT_DATA_WORDS=a,b: the test's Latin data words
 };
 TestHooks read_test_hooks();
 

@@ -10,6 +10,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <iostream>
@@ -289,11 +290,15 @@ class KioskWiring final : public ui::FrameWork {
     void propose_expiry(kiosk::Clock::time_point now) {
         const auto& current = p_.flow.current();
         if (p_.flow.screen() != kiosk::Screen::AskExpiry || !current) return;
-        if (p_.hooks.expiry_year) {
+        if (const auto& hooked = p_.hooks.expiry_proposals; !hooked.empty()) {
             if (current->id == proposed_for_pack_) return;
             proposed_for_pack_ = current->id;
-            const scanner::Date proposed{*p_.hooks.expiry_year, *p_.hooks.expiry_month, 1};
-            p_.flow.on_proposed_expiry({proposed, scanner::ExpiryPrecision::Month, "", 0, 0, {}}, now);
+            const auto& next = hooked[std::min(hooked_proposals_made_++, hooked.size() - 1)];
+            kiosk::ProposedExpiry proposed;
+            proposed.expiry = scanner::Date{next.year, next.month, 1};
+            proposed.precision = scanner::ExpiryPrecision::Month;
+            proposed.derived = next.derived;
+            p_.flow.on_proposed_expiry(std::move(proposed), now);
             return;
         }
         // Only the box being asked about is read (expiry_feed.hpp).
@@ -327,6 +332,7 @@ class KioskWiring final : public ui::FrameWork {
     kiosk::ExpiryFeed expiry_feed_;
     kiosk::VerdictCues verdict_cues_;
     std::uint64_t proposed_for_pack_ = 0;
+    std::size_t hooked_proposals_made_ = 0;
     std::uint64_t last_logged_pack_ = 0;
     std::string last_source_error_;
     kiosk::ClinicScreen last_clinic_screen_ = kiosk::ClinicScreen::Welcome;

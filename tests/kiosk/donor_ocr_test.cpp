@@ -141,5 +141,62 @@ TEST(DonorOcr, TwentyAlternatingBoxesNeverGetAnotherBoxsDate) {
     EXPECT_GE(right, printed_boxes / 2) << "of " << printed_boxes << " boxes with a printed date";
 }
 
+// What the kiosk's own path (ExpiryReaderDates, not a test's proposal) hands the donor: a date worked
+// out from production + shelf life says so, a printed one does not.
+TEST(DonorOcr, AWorkedOutDateReachesTheDonorMarkedAsWorkedOut) {
+    const auto fonts = test::ocr::find_label_fonts();
+    ASSERT_GE(fonts.size(), 4u);
+    FakeLedger ledger;
+    DonationFlow flow{ledger, FlowSettings{}};
+    ExpiryReader reader;
+    ExpiryReaderOptions options;
+    options.priority = WorkerPriority::Normal;
+    options.ocr = test::ocr::face_set_options();
+    ExpiryReaderDates dates(reader, options);
+    ExpiryFeed feed(dates);
+    auto now = Clock::now();
+    flow.start(now);
+    flow.on_reply(LedgerReply{ledger.tickets, storage::DonationSession{1, "ABCD", ""}});
+    std::uint64_t sequence = 0;
+    for (const Form form : {Form::ProductionShelfLife, Form::CnYearMonthDay}) {
+        FaceSpec spec = box_spec(0, true);
+        spec.form = form;
+        spec.production = scanner::Date{2025, 3, 1};
+        spec.shelf_months = 24;
+        spec.date =
+            form == Form::ProductionShelfLife ? scanner::Date{2027, 2, 28} : scanner::Date{2027, 9, 30};
+        spec.roll_degrees = 0;
+        const FaceScene box(spec, fonts);
+        const std::string text = "6901234500" + std::to_string(static_cast<int>(form));
+        scanner::PackCode pack;
+        pack.scheme = scanner::Scheme::Gtin;
+        pack.gtin = "0" + text;
+        now += 10s;
+        flow.on_scan({code_on(box.face_quad(0), text), scanner::ParseResult(pack), sequence},
+                     scanner::Date{2026, 12, 2}, now);
+        ASSERT_EQ(flow.screen(), Screen::AskExpiry) << form_name(form);
+        const std::uint64_t read_before = reader.status().frames_read;
+        const auto until = std::chrono::steady_clock::now() + 90s;
+        for (int n = 0; flow.screen() == Screen::AskExpiry && std::chrono::steady_clock::now() < until &&
+                        reader.status().frames_read < read_before + 8;
+             ++n) {
+            const scanner::DecodedView view{to_frame(box.frame(n % 6), ++sequence),
+                                            {code_on(box.face_quad(n % 6), text)}};
+            flow.on_view(view.symbols, now);
+            feed.step(flow, view, now);
+            std::this_thread::sleep_for(40ms);
+        }
+        const auto& current = flow.current();
+        ASSERT_TRUE(current && current->proposal) << form_name(form) << ": no date proposed";
+        ASSERT_TRUE(box.truth().expiry);
+        EXPECT_EQ(scanner::to_iso(current->proposal->expiry), scanner::to_iso(*box.truth().expiry))
+            << form_name(form);
+        EXPECT_EQ(current->proposal->derived, form == Form::ProductionShelfLife) << form_name(form);
+        EXPECT_FALSE(current->proposal->picture.empty()) << form_name(form);
+        flow.dismiss(now);
+    }
+    reader.stop();
+}
+
 }  // namespace
 }  // namespace medkiosk::kiosk

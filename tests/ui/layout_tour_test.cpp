@@ -321,7 +321,7 @@ class LayoutTour : public ::testing::TestWithParam<TourSize> {
     std::vector<std::string> env(const Xvfb& x, const std::string& pepper) const {
         return {x.env(), "MEDKIOSK_LOG_BUTTONS=1", "MEDKIOSK_LOG_LAYOUT=1",
                 // The OCR stand-in proposes June 2027 for a box whose code has no date.
-                "MEDKIOSK_TEST_EXPIRY_PROPOSAL=2027-06", "MEDKIOSK_PEPPER_FILE=" + pepper,
+                "MEDKIOSK_TEST_EXPIRY_PROPOSAL=2027-06,2027-02+derived", "MEDKIOSK_PEPPER_FILE=" + pepper,
                 // the logins and clinic ids this test made, shown on the Users and Clinics tabs
                 "MEDKIOSK_LAYOUT_DATA_WORDS=wang,li,east-thc,xinan-vc"};
     }
@@ -448,9 +448,16 @@ TEST_P(LayoutTour, Donor) {
         tour.donor_variants("ask-expiry", "ask-expiry", "use");
         if (HasFatalFailure()) return;
         ASSERT_TRUE(tour.tap("ask-expiry", "use", "scan", "zh", "scan-picked-zh"));
+        // The box that waited, alone in view: a date worked out from production + shelf life, which
+        // asks the donor to look for a printed one (a longer text above the same picture and buttons).
+        camera.show({code128_code("81234567890123456789")});
+        ASSERT_TRUE(k.click("scan", "another"));
+        ASSERT_TRUE(k.wait_screen("confirm-expiry", 30s)) << kiosk.output();
         camera.show({});
+        tour.donor_variants("confirm-expiry", "confirm-expiry-derived", "yes");
+        if (HasFatalFailure()) return;
         tour.mark();
-        // Whatever comes next (the waiting box's question, its verdict): on to the receipt.
+        // Whatever comes next (its verdict): on to the receipt.
         for (int i = 0; i < 40 && k.screen() != "receipt"; ++i) {
             if (k.screen() == "confirm-expiry") {
                 k.click("confirm-expiry", "yes");

@@ -16,16 +16,12 @@ std::optional<ProposedExpiry> ExpiryReaderDates::take() {
     if (!proposal) return std::nullopt;
     // Made from frames of an earlier pack (the reader was reset since): not this box's date.
     if (proposal->pack != reader_.pack()) return std::nullopt;
-    log_event("expiry-read", {{"expiry", scanner::to_iso(proposal->expiry)},
-                              {"precision", std::string(scanner::to_string(proposal->precision))}});
-    ProposedExpiry proposed;
-    proposed.expiry = proposal->expiry;
-    proposed.precision = proposal->precision;
-    proposed.batch = proposal->batch;
-    proposed.picture_width = proposal->picture.width;
-    proposed.picture_height = proposal->picture.height;
-    proposed.picture = std::move(proposal->picture.pixels);
-    return proposed;
+    log_event(
+        "expiry-read",
+        {{"expiry", scanner::to_iso(proposal->expiry)},
+         {"precision", std::string(scanner::to_string(proposal->precision))},
+         {"derived", proposal->basis == scanner::ocr::ExpiryBasis::ProductionPlusShelfLife ? "yes" : "no"}});
+    return proposed_expiry_from(std::move(*proposal));
 }
 
 void ExpiryFeed::step(DonationFlow& flow, const scanner::DecodedView& view, Clock::time_point now) {

@@ -48,8 +48,14 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
     const auto& current = ui.flow.current();
     const float em = ImGui::GetFontSize();
     const ImVec2 area = ImGui::GetContentRegionAvail();
-    DrawDonorLanguageAndBack(ui);
     if (current && current->proposal) {
+        // Yes and No are a bar at the foot that never scrolls: the donor always sees them. What is above
+        // scrolls when it does not fit (a worked-out date's longer hint, larger text on a 7" panel).
+        const float button_height = std::max(MinTouchPx() * 1.2f, em * 2.2f);
+        const float foot = button_height + ImGui::GetStyle().ItemSpacing.y * 2;
+        ImGui::BeginChild("confirm-body", ImVec2(area.x, std::max(em * 3.0f, area.y - foot)), false);
+        ScrollByDrag();
+        DrawDonorLanguageAndBack(ui);
         ImGui::Spacing();
         ImGui::PushFont(ui.fonts.title);
         ImGui::PushTextWrapPos(0.0f);
@@ -65,13 +71,11 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
             TextCentered(ui.tr("expiry.confirm_hint"));
         }
         DrawThisBox(ui, *current);
-        // The buttons keep the bottom of the screen; the picture gets what is left above them.
-        const float button_height = std::max(MinTouchPx() * 1.2f, em * 2.2f);
-        const float buttons = button_height + ImGui::GetStyle().ItemSpacing.y * 3;
-        const float room = area.y - ImGui::GetCursorPosY() - buttons - ImGui::GetTextLineHeightWithSpacing();
-        if (room > em * 1.5f) DrawReadLine(ui, *current, ImVec2(area.x, room));
-        ImGui::SetCursorPosY(
-            std::max(ImGui::GetCursorPosY(), area.y - buttons + ImGui::GetStyle().WindowPadding.y));
+        // The picture gets what is left of the body, and is left out when that is too little.
+        const ImVec2 body = ImGui::GetContentRegionAvail();
+        const float room = body.y - ImGui::GetTextLineHeightWithSpacing();
+        if (room > em * 1.5f) DrawReadLine(ui, *current, ImVec2(body.x, room));
+        ImGui::EndChild();
         const float spacing = ImGui::GetStyle().ItemSpacing.x;
         const float half = (area.x - spacing) * 0.5f;
         ImGui::PushFont(ui.fonts.title);
@@ -84,6 +88,8 @@ void DrawConfirmExpiryScreen(UiContext& ui) {
             ui.donor.proposal_answer = false;
         }
         ImGui::PopFont();
+    } else {
+        DrawDonorLanguageAndBack(ui);
     }
     ImGui::End();
 }

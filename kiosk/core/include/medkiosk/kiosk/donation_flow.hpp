@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "medkiosk/kiosk/expiry_source.hpp"
@@ -56,6 +57,24 @@ struct ProposedExpiry {
     // printed expiry. Right only when the box prints none: the donor is asked to look for one.
     bool derived = false;
 };
+
+// Any type with expiry, precision and batch members (the ExpiryReader's ExpiryProposal), with its
+// basis and picture when it has them. The one conversion, so the kiosk and its tests cannot differ
+// in what reaches the donor.
+template <class Proposal>
+ProposedExpiry proposed_expiry_from(Proposal&& proposal) {
+    ProposedExpiry proposed{proposal.expiry, proposal.precision, proposal.batch, 0, 0, {}};
+    if constexpr (requires { proposal.basis; }) {
+        proposed.derived =
+            proposal.basis == std::remove_cvref_t<decltype(proposal.basis)>::ProductionPlusShelfLife;
+    }
+    if constexpr (requires { proposal.picture.pixels; }) {
+        proposed.picture_width = proposal.picture.width;
+        proposed.picture_height = proposal.picture.height;
+        proposed.picture = std::forward<Proposal>(proposal).picture.pixels;
+    }
+    return proposed;
+}
 
 struct CurrentPack {
     enum class State { Shown, Saving, Saved, SaveFailed };
@@ -145,20 +164,10 @@ class DonationFlow {
     // The codes in the newest decoded frame (the scanner's latest_symbols), every UI frame.
     void on_view(const std::vector<scanner::DecodedSymbol>& symbols, Clock::time_point now);
 
-    // OCR found a date on the box for the pack that lacks one. Any type with expiry, precision and
-    // batch members (the ExpiryReader's ExpiryProposal) is accepted, and its picture when it has one.
+    // OCR found a date on the box for the pack that lacks one; any type proposed_expiry_from takes.
     template <class Proposal>
-    void on_expiry_proposal(const Proposal& proposal, Clock::time_point now) {
-        ProposedExpiry proposed{proposal.expiry, proposal.precision, proposal.batch, 0, 0, {}};
-        if constexpr (requires { proposal.basis; })
-            proposed.derived =
-                proposal.basis == std::remove_cvref_t<decltype(proposal.basis)>::ProductionPlusShelfLife;
-        if constexpr (requires { proposal.picture.pixels; }) {
-            proposed.picture_width = proposal.picture.width;
-            proposed.picture_height = proposal.picture.height;
-            proposed.picture = proposal.picture.pixels;
-        }
-        on_proposed_expiry(std::move(proposed), now);
+    void on_expiry_proposal(Proposal&& proposal, Clock::time_point now) {
+        on_proposed_expiry(proposed_expiry_from(std::forward<Proposal>(proposal)), now);
     }
     void on_proposed_expiry(ProposedExpiry proposal, Clock::time_point now);
     void answer_proposal(bool correct, Clock::time_point now);  // the donor's yes / no
