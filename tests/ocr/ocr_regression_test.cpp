@@ -705,6 +705,65 @@ TEST_F(OcrMissClasses, APrintedExpiryHalfOutOfViewNeverGivesWayToProductionPlusS
     }
 }
 
+// Red team rt51 W1: the 有效期至 line printed askew against the rest of the face (a sticker put on at an
+// angle, an inkjet head set crooked), the production date and shelf life level above it. The line was cut
+// out along the face's lines and read as "aoooa", and production + shelf life was proposed: wrong at 15°,
+// 20° and 30°, nothing at 10°. Also a sticker of two lines put on 8-10° askew (dev seed 52711, face 33):
+// both fell into boxes cut at the face's slant, and neither was read. Each line is now read along its own
+// slant when that gives it a much thinner band of ink.
+TEST_F(OcrMissClasses, AnExpiryLinePrintedAskewIsReadAlongItsOwnSlant) {
+    const scanner::Date printed{2026, 3, 26};
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(font.file, font.face_index);
+    const cv::Scalar paper(228, 236, 240), ink(40, 35, 30);
+    // The lines on a strip of paper of their own, turned about its middle and laid on the face's lower right.
+    const auto face_with_strip = [&](const std::vector<std::string>& lines, double slant) {
+        const cv::Mat face =
+            printed_face({{"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}},
+                         font_named("Noto Sans CJK SC"));
+        int widest = 0, baseline = 0;
+        for (const auto& line : lines)
+            widest = std::max(widest, type->getTextSize(line, kCellPx, -1, &baseline).width);
+        const int pitch = kCellPx * 8 / 5;
+        cv::Mat strip(pitch * static_cast<int>(lines.size()) + 2 * kCellPx, widest + 2 * kCellPx, CV_8UC3,
+                      paper);
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            type->putText(strip, lines[i], {kCellPx, kCellPx + pitch * static_cast<int>(i)}, kCellPx, ink, -1,
+                          cv::LINE_AA, false);
+        const int side = static_cast<int>(std::hypot(strip.cols, strip.rows));
+        cv::Mat turn = cv::getRotationMatrix2D(
+            cv::Point2f(static_cast<float>(strip.cols) / 2, static_cast<float>(strip.rows) / 2), slant, 1.0);
+        turn.at<double>(0, 2) += (side - strip.cols) / 2.0;
+        turn.at<double>(1, 2) += (side - strip.rows) / 2.0;
+        cv::Mat turned;
+        cv::warpAffine(strip, turned, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                       paper);
+        cv::Mat taller(std::max(face.rows, static_cast<int>(6.5 * kCellPx) + side),
+                       std::max(face.cols, side + 2 * kCellPx), face.type(), paper);
+        face.copyTo(taller(cv::Rect(0, 0, face.cols, face.rows)));
+        turned.copyTo(
+            taller(cv::Rect(taller.cols - side - kCellPx, static_cast<int>(6.5 * kCellPx), side, side)));
+        return taller;
+    };
+    const std::vector<std::pair<std::vector<std::string>, double>> cases{
+        {{"有效期至 2026.03.26"}, 12.0},
+        {{"有效期至 2026.03.26"}, -18.0},
+        {{"有效期至 2026.03.26"}, 24.0},
+        {{"有效期至 2026.03.26"}, -30.0},
+        {{"产品批号 27157892", "有效期至 2026.03.26"}, 9.0},
+        {{"产品批号 27157892", "有效期至 2026.03.26"}, -8.0},
+    };
+    for (const auto& [lines, slant] : cases) {
+        std::string read;
+        const auto proposal = proposal_for_face(face_with_strip(lines, slant), read);
+        const std::string where = std::to_string(lines.size()) + " line(s) at " + std::to_string(slant) + "°";
+        ASSERT_TRUE(proposal) << where << ": nothing proposed from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, printed) << where << " from {" << read << "}";
+        EXPECT_EQ(proposal->basis, scanner::ocr::ExpiryBasis::Printed) << where;
+    }
+}
+
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it
 // past a gap of half a character: the value's crop took the number in and read "20290728", a day that
 // is not printed. (Wide-set print still joins: WideSetFullWidthDigitsAreNotCutShort.)

@@ -10,6 +10,12 @@ namespace {
 
 // Work width for finding lines: a 1080p frame is halved, where text 16 px tall in the frame is 8.
 constexpr int kWorkWidth = 960;
+// Perspective turns a long line's direction a little from the face's; a line printed askew turns it more.
+constexpr double kMostPerspectiveTurn = 10;
+constexpr double kMostOwnTurn = 35;
+// A line's own direction is taken when its band of ink along it is this much thinner than along the
+// face's lines (a line slanted 15° against the face makes a band 2-4× its text's height).
+constexpr double kThinnerBandAlongItsOwnTurn = 0.6;
 // The face's roll is searched within ±kMaxSkew.
 constexpr double kMaxSkew = 35;
 // A rule (frame edge, table border) is a straight thin run at least this long at work scale: a table's
@@ -240,6 +246,83 @@ double overlap_ratio(const cv::Rect& a, const cv::Rect& b) {
     return common / (a.area() + b.area() - common);
 }
 
+// The direction, within ±kMostOwnTurn of the level, along which a box's edge pixels pile up into the
+// sharpest bands: a line of text makes a narrow peak at its own slant. (A straight fit through the ink's
+// centres is pulled off the slant where a line ends early beside a longer one, or by a label's frame.)
+double sharpest_turn(const std::vector<cv::Point>& points, const cv::Rect& box) {
+    const int half = static_cast<int>(std::ceil(std::hypot(box.width, box.height) / 2.0)) + 2;
+    std::vector<int> rows(static_cast<std::size_t>(2 * half + 1));
+    const auto sharpness = [&](double turn) {
+        const double c = std::cos(radians(turn)), s = std::sin(radians(turn));
+        std::fill(rows.begin(), rows.end(), 0);
+        for (const auto& p : points) {
+            const double across = -(p.x - box.width / 2.0) * s + (p.y - box.height / 2.0) * c;
+            ++rows[static_cast<std::size_t>(
+                std::clamp(static_cast<int>(std::lround(across)) + half, 0, 2 * half))];
+        }
+        double sum = 0;
+        for (const int n : rows) sum += static_cast<double>(n) * n;
+        return sum;
+    };
+    double best = 0, best_score = -1;
+    const auto try_turn = [&](double turn) {
+        if (const double score = sharpness(turn); score > best_score) {
+            best_score = score;
+            best = turn;
+        }
+    };
+    for (double turn = -kMostOwnTurn; turn <= kMostOwnTurn + 1e-9; turn += 2.0) try_turn(turn);
+    const double coarse = best;
+    for (double turn = coarse - 1.5; turn <= coarse + 1.5 + 1e-9; turn += 0.5) try_turn(turn);
+    return best;
+}
+
+// A line's extent along a direction turned `turn` degrees from the level, and across it: the text band
+// is where edge pixels are dense across the line (a cell's side or a frame's corner touching the line
+// adds a few pixels to every row; text adds many to its own).
+struct LineBand {
+    double turn = 0;
+    cv::Point2d mid;  // in the box
+    double along = 0, across = 0;
+};
+
+LineBand band_of(const std::vector<cv::Point>& points, const cv::Rect& box, double turn) {
+    const double c = std::cos(radians(turn)), s = std::sin(radians(turn));
+    std::vector<double> along, across;
+    along.reserve(points.size());
+    across.reserve(points.size());
+    for (const auto& p : points) {
+        const double dx = p.x - box.width / 2.0, dy = p.y - box.height / 2.0;
+        along.push_back(dx * c + dy * s);
+        across.push_back(-dx * s + dy * c);
+    }
+    const auto [a0, a1] = std::minmax_element(along.begin(), along.end());
+    const int half = static_cast<int>(std::ceil(std::hypot(box.width, box.height) / 2.0)) + 2;
+    std::vector<int> rows(static_cast<std::size_t>(2 * half + 1), 0);
+    for (double b : across)
+        ++rows[static_cast<std::size_t>(std::clamp(static_cast<int>(std::lround(b)) + half, 0, 2 * half))];
+    const int peak = static_cast<int>(std::max_element(rows.begin(), rows.end()) - rows.begin());
+    const int floor_count = std::max(1, rows[static_cast<std::size_t>(peak)] / 5);
+    auto dense = [&](int r) {
+        // one sparse row inside the band (between two lines of a glyph) does not end it
+        auto at = [&](int q) {
+            return q >= 0 && q <= 2 * half && rows[static_cast<std::size_t>(q)] >= floor_count;
+        };
+        return at(r) || (at(r - 1) && at(r + 1));
+    };
+    int top = peak, bottom = peak;
+    while (top > 0 && dense(top - 1)) --top;
+    while (bottom < 2 * half && dense(bottom + 1)) ++bottom;
+    const double b0 = top - half - 0.5, b1 = bottom - half + 0.5;
+    LineBand band;
+    band.turn = turn;
+    band.mid = cv::Point2d(box.width / 2.0 + c * (*a0 + *a1) / 2 - s * (b0 + b1) / 2,
+                           box.height / 2.0 + s * (*a0 + *a1) / 2 + c * (b0 + b1) / 2);
+    band.along = *a1 - *a0 + 1;
+    band.across = std::max(b1 - b0 + 1, 5.0);
+    return band;
+}
+
 }  // namespace
 
 cv::Point2f LineBox::at(float along, float across) const {
@@ -384,14 +467,21 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
     cv::Mat back;
     cv::invertAffineTransform(rotation, back);
     const double grow = 1.0 / scale;
+    int typical_box_height = 0;
+    if (!boxes.empty()) {
+        std::vector<int> heights;
+        for (const cv::Rect& box : boxes) heights.push_back(box.height);
+        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2),
+                         heights.end());
+        typical_box_height = heights[heights.size() / 2];
+    }
     for (const cv::Rect& box : boxes) {
         std::vector<cv::Point> points;
         cv::findNonZero(edges(box), points);
-        double residual = 0;
-        cv::Point2d mid(box.x + box.width / 2.0, box.y + box.height / 2.0);
-        double along_len = box.width, across_len = box.height;
+        LineBand band{0, cv::Point2d(box.width / 2.0, box.height / 2.0), static_cast<double>(box.width),
+                      static_cast<double>(box.height)};
         if (points.size() >= 10) {
-            // Column-wise centre of the ink → a straight fit → the residual angle (long lines only).
+            // Column-wise centre of the ink → a straight fit → the residual angle.
             std::vector<double> sum(static_cast<std::size_t>(box.width), 0),
                 count(static_cast<std::size_t>(box.width), 0);
             for (const auto& p : points) {
@@ -404,48 +494,34 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
                     centres.emplace_back(static_cast<float>(x),
                                          static_cast<float>(sum[static_cast<std::size_t>(x)] /
                                                             count[static_cast<std::size_t>(x)]));
-            if (centres.size() >= 8 && box.width >= 4 * box.height) {
+            double fitted_angle = 0;
+            if (centres.size() >= 8 && box.width * 10 >= box.height * 14) {
                 cv::Vec4f fitted;
                 cv::fitLine(centres, fitted, cv::DIST_HUBER, 0, 0.01, 0.01);
-                residual = std::atan2(fitted[1], fitted[0]) * 180.0 / CV_PI;
-                if (residual > 90) residual -= 180;
-                if (residual < -90) residual += 180;
-                residual = std::clamp(residual, -10.0, 10.0);
+                fitted_angle = std::atan2(fitted[1], fitted[0]) * 180.0 / CV_PI;
+                if (fitted_angle > 90) fitted_angle -= 180;
+                if (fitted_angle < -90) fitted_angle += 180;
             }
-            // The extent along and across the fitted direction.
-            const double c = std::cos(radians(residual)), s = std::sin(radians(residual));
-            std::vector<double> along, across;
-            for (const auto& p : points) {
-                const double dx = p.x - box.width / 2.0, dy = p.y - box.height / 2.0;
-                along.push_back(dx * c + dy * s);
-                across.push_back(-dx * s + dy * c);
+            // Long lines turned a little by perspective.
+            const double small_turn =
+                box.width >= 4 * box.height
+                    ? std::clamp(fitted_angle, -kMostPerspectiveTurn, kMostPerspectiveTurn)
+                    : 0.0;
+            band = band_of(points, box, small_turn);
+            // A line printed askew on the face (a label stuck on at an angle, an inkjet head set crooked):
+            // its own direction when along it the ink makes a band much thinner than across the face's.
+            // Looked for where the fit turns away from the face's lines, or the box is much taller than
+            // the face's lines are (a sticker's line 8° askew, fitted at 3°: dev seed 52711, face 33).
+            const bool tall = box.height * 10 >= typical_box_height * 18;
+            if ((tall || std::abs(fitted_angle - small_turn) > 4) && std::abs(fitted_angle) <= kMostOwnTurn &&
+                box.width * 10 >= box.height * 14) {
+                const LineBand own = band_of(points, box, sharpest_turn(points, box));
+                if (own.across < kThinnerBandAlongItsOwnTurn * band.across) band = own;
             }
-            const auto [a0, a1] = std::minmax_element(along.begin(), along.end());
-            // The text band: where edge pixels are dense across the line. A cell's side or a frame's
-            // corner touching the line adds a few pixels to every row; text adds many to its own.
-            const int half = box.height + 2;
-            std::vector<int> rows(static_cast<std::size_t>(2 * half + 1), 0);
-            for (double b : across)
-                ++rows[static_cast<std::size_t>(
-                    std::clamp(static_cast<int>(std::lround(b)) + half, 0, 2 * half))];
-            const int peak = static_cast<int>(std::max_element(rows.begin(), rows.end()) - rows.begin());
-            const int floor_count = std::max(1, rows[static_cast<std::size_t>(peak)] / 5);
-            auto dense = [&](int r) {
-                // one sparse row inside the band (between two lines of a glyph) does not end it
-                auto at = [&](int q) {
-                    return q >= 0 && q <= 2 * half && rows[static_cast<std::size_t>(q)] >= floor_count;
-                };
-                return at(r) || (at(r - 1) && at(r + 1));
-            };
-            int top = peak, bottom = peak;
-            while (top > 0 && dense(top - 1)) --top;
-            while (bottom < 2 * half && dense(bottom + 1)) ++bottom;
-            const double b0 = top - half - 0.5, b1 = bottom - half + 0.5;
-            mid +=
-                cv::Point2d(c * (*a0 + *a1) / 2 - s * (b0 + b1) / 2, s * (*a0 + *a1) / 2 + c * (b0 + b1) / 2);
-            along_len = *a1 - *a0 + 1;
-            across_len = std::max(b1 - b0 + 1, 5.0);
         }
+        const double residual = band.turn;
+        cv::Point2d mid(box.x + band.mid.x, box.y + band.mid.y);
+        const double along_len = band.along, across_len = band.across;
         const cv::Point2d in_small(
             back.at<double>(0, 0) * mid.x + back.at<double>(0, 1) * mid.y + back.at<double>(0, 2),
             back.at<double>(1, 0) * mid.x + back.at<double>(1, 1) * mid.y + back.at<double>(1, 2));
