@@ -102,6 +102,22 @@ bool is_separator(const std::string& text) {
     return std::find(kMarks.begin(), kMarks.end(), text) != kMarks.end();
 }
 
+// How many pixels of each column of `line` from `from` to `to` (clamped to the line) are ink.
+cv::Mat ink_per_column(const cv::Mat& line, int& from, int& to) {
+    from = std::clamp(from, 0, line.cols);
+    to = std::clamp(to, from, line.cols);
+    cv::Mat columns;
+    if (to > from)
+        cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    return columns;
+}
+
+// How many pixels of each column of a line are ink.
+cv::Mat ink_per_column(const cv::Mat& line) {
+    int from = 0, to = line.cols;
+    return ink_per_column(line, from, to);
+}
+
 // The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
 // x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
 // print ("2 0 2 5") stays one group. Print on both sides of a table cell's side (`cell_sides`, from
@@ -110,8 +126,7 @@ bool is_separator(const std::string& text) {
 std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised, const std::vector<int>& cell_sides) {
     std::vector<std::pair<int, int>> groups;
     if (normalised.empty()) return groups;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(normalised < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const cv::Mat columns = ink_per_column(normalised);
     const int gap = kTextHeight * 6 / 10;
     const auto side_between = [&](int from, int to) {
         return std::any_of(cell_sides.begin(), cell_sides.end(),
@@ -131,8 +146,7 @@ std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised, const std
 // character ("2" for inkjet "EXP 2026.05.17" whose dots run into dashes) was not read.
 double share_of_print_read(const Recognised& reading, const cv::Mat& normalised) {
     if (normalised.empty()) return 0;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(normalised < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const cv::Mat columns = ink_per_column(normalised);
     std::vector<bool> read(static_cast<std::size_t>(normalised.cols), false);
     for (const Glyph& glyph : reading.glyphs)
         for (int x = std::max(0, glyph.x0); x < std::min(normalised.cols, glyph.x1 + 1); ++x)
@@ -954,9 +968,8 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
         int end = groups[g].second;
         const int first_from = std::clamp(std::max(x0, groups[g].first), 0, end - 1);
         if (compact && g + 1 < groups.size()) {
-            cv::Mat columns;
-            cv::reduce(cv::Mat(normalised.colRange(first_from, end) < 128) / 255, columns, 0, cv::REDUCE_SUM,
-                       CV_32S);
+            int from = first_from, to = end;
+            const cv::Mat columns = ink_per_column(normalised, from, to);
             int widest_gap = 0, marks = 0;  // marks: runs of ink columns, about one a character
             for (int x = 0, run = 0; x < columns.cols; ++x) {
                 const bool blank = columns.at<int>(0, x) == 0;
@@ -992,8 +1005,7 @@ bool last_two_digits_set_apart(const cv::Mat& value_crop, const std::string& val
             return std::isdigit(static_cast<unsigned char>(ch));
         }))
         return false;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(value_crop < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const cv::Mat columns = ink_per_column(value_crop);
     std::vector<float> centres;
     std::vector<int> widths;
     for (int x = 0, start = -1; x <= columns.cols; ++x) {
@@ -1078,16 +1090,6 @@ bool reads_as_a_day(const std::string& compact, bool bare = false) {
                                         "枚", "mg", "ml", "mL", "g",  "kg", "%",  "x",  "X",  "×"})
         if (rest.starts_with(unit)) return false;
     return true;
-}
-
-// How many pixels of each column of `line` from `from` to `to` (clamped to the line) are ink.
-cv::Mat ink_per_column(const cv::Mat& line, int& from, int& to) {
-    from = std::clamp(from, 0, line.cols);
-    to = std::clamp(to, from, line.cols);
-    cv::Mat columns;
-    if (to > from)
-        cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
-    return columns;
 }
 
 // The widest run of columns of `line` with no ink between columns `from` and `to`: its width, and the
@@ -1571,11 +1573,8 @@ namespace {
 // Whether columns [from, to) of a normalised line hold part of a glyph: ink a quarter of a text height
 // tall in one column or more. A rule's or a frame's edge is a few rows.
 bool glyph_ink_in(const cv::Mat& line, int from, int to) {
-    from = std::max(0, from);
-    to = std::min(line.cols, to);
-    if (from >= to) return false;
-    cv::Mat columns;
-    cv::reduce(cv::Mat(line.colRange(from, to) < 128) / 255, columns, 0, cv::REDUCE_SUM, CV_32S);
+    const cv::Mat columns = ink_per_column(line, from, to);
+    if (columns.empty()) return false;
     double most = 0;
     cv::minMaxLoc(columns, nullptr, &most);
     return most >= kTextHeight / 4;
