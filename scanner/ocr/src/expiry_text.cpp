@@ -380,14 +380,6 @@ bool exp_runs_on_into_label(std::string_view upper, std::size_t after) {
     return upper.compare(after, 2, "IR") == 0 || upper.compare(after, 1, "D") == 0;
 }
 
-// EXP with one letter glued on and no word after it ("EXPC", "EXPZ"): its value's first digit misread,
-// the rest lost (glare over the digits, red team rt51 W5). No English word is EXP and one letter, so it
-// is the label, and the letter is the start of its unread value.
-bool exp_glued_to_one_letter(std::string_view upper, std::size_t after) {
-    return after < upper.size() && is_ascii_letter(upper[after]) &&
-           (after + 1 == upper.size() || !is_ascii_letter(upper[after + 1]));
-}
-
 // The length of a word at `at` that is EXP misread, with a number after it: its first or middle letter
 // read wrong ("KXP.:10/2026", "FXP 2024"), or a letter more between E and P ("EXXP.08/2028"). Light or
 // small Latin print in a frame or on a dark ground is read so by a model trained mostly on Chinese (dev
@@ -858,11 +850,6 @@ std::vector<LabelHit> find_labels(std::string_view compact_line) {
             // EXP running on into EXPIRES, EXPIRATION, EXPDT is the label; into any other word
             // (EXPECTORANT, EXPRESS, EXPORT, EXPOSURE) it is that word, and the number after it is not an
             // expiry.
-            if (exp_glued_to_one_letter(upper, end)) {
-                hits.push_back(LabelHit{matched->key, i, end, std::string(matched->text), false});
-                i = end;
-                continue;
-            }
             if (!exp_runs_on_into_label(upper, end)) {
                 i = end;
                 continue;
