@@ -705,6 +705,57 @@ TEST_F(OcrMissClasses, APrintedExpiryHalfOutOfViewNeverGivesWayToProductionPlusS
     }
 }
 
+// Lines printed on a strip of paper of their own, turned `slant` degrees about its middle.
+struct Strip {
+    std::vector<std::string> lines;
+    double slant = 0;
+    int cut_after_px = 0;  // when set, the strip ends this far from its print's start: the rest is cut off
+    bool sticker = false;  // white with a thin grey outline, as a label printer's; else on the face's paper
+    // What the face prints level above the strip: by default a production date and a shelf life.
+    std::vector<Cell> face_cells{
+        {"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}};
+};
+
+// A face with `strip.face_cells` level at its top and `strip` laid on its lower right.
+cv::Mat face_with_strip(const Strip& strip) {
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(font.file, font.face_index);
+    const cv::Scalar paper(228, 236, 240), ink(40, 35, 30);
+    const cv::Scalar ground = strip.sticker ? cv::Scalar(255, 255, 255) : paper;
+    const cv::Mat face = printed_face(strip.face_cells, font_named("Noto Sans CJK SC"));
+    int widest = 0, baseline = 0;
+    for (const auto& line : strip.lines)
+        widest = std::max(widest, type->getTextSize(line, kCellPx, -1, &baseline).width);
+    const int pitch = kCellPx * 8 / 5;
+    cv::Mat printed(pitch * static_cast<int>(strip.lines.size()) + 2 * kCellPx, widest + 2 * kCellPx, CV_8UC3,
+                    ground);
+    for (std::size_t i = 0; i < strip.lines.size(); ++i)
+        type->putText(printed, strip.lines[i], {kCellPx, kCellPx + pitch * static_cast<int>(i)}, kCellPx, ink,
+                      -1, cv::LINE_AA, false);
+    cv::Mat cut = strip.cut_after_px > 0
+                      ? printed.colRange(0, std::min(printed.cols, kCellPx + strip.cut_after_px)).clone()
+                      : printed;
+    if (strip.sticker) cv::rectangle(cut, cv::Rect(0, 0, cut.cols, cut.rows), cv::Scalar(200, 200, 200), 2);
+    const int side = static_cast<int>(std::hypot(cut.cols, cut.rows));
+    cv::Mat turn = cv::getRotationMatrix2D(
+        cv::Point2f(static_cast<float>(cut.cols) / 2, static_cast<float>(cut.rows) / 2), strip.slant, 1.0);
+    turn.at<double>(0, 2) += (side - cut.cols) / 2.0;
+    turn.at<double>(1, 2) += (side - cut.rows) / 2.0;
+    cv::Mat turned;
+    cv::warpAffine(cut, turned, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
+    cv::Mat taller(std::max(face.rows, static_cast<int>(6.5 * kCellPx) + side),
+                   std::max(face.cols, side + 2 * kCellPx), face.type(), paper);
+    face.copyTo(taller(cv::Rect(0, 0, face.cols, face.rows)));
+    cv::Mat place =
+        taller(cv::Rect(taller.cols - side - kCellPx, static_cast<int>(6.5 * kCellPx), side, side));
+    // Only the strip's own pixels: the turned square's corners stay the face's.
+    cv::Mat mask(cut.size(), CV_8U, cv::Scalar(255)), turned_mask;
+    cv::warpAffine(mask, turned_mask, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_CONSTANT, 0);
+    turned.copyTo(place, turned_mask > 127);
+    return taller;
+}
+
 // Red team rt51 W1: the 有效期至 line printed askew against the rest of the face (a sticker put on at an
 // angle, an inkjet head set crooked), the production date and shelf life level above it. The line was cut
 // out along the face's lines and read as "aoooa", and production + shelf life was proposed: wrong at 15°,
@@ -713,39 +764,6 @@ TEST_F(OcrMissClasses, APrintedExpiryHalfOutOfViewNeverGivesWayToProductionPlusS
 // slant when that gives it a much thinner band of ink.
 TEST_F(OcrMissClasses, AnExpiryLinePrintedAskewIsReadAlongItsOwnSlant) {
     const scanner::Date printed{2026, 3, 26};
-    const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
-    auto type = cv::freetype::createFreeType2();
-    type->loadFontData(font.file, font.face_index);
-    const cv::Scalar paper(228, 236, 240), ink(40, 35, 30);
-    // The lines on a strip of paper of their own, turned about its middle and laid on the face's lower right.
-    const auto face_with_strip = [&](const std::vector<std::string>& lines, double slant) {
-        const cv::Mat face =
-            printed_face({{"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}},
-                         font_named("Noto Sans CJK SC"));
-        int widest = 0, baseline = 0;
-        for (const auto& line : lines)
-            widest = std::max(widest, type->getTextSize(line, kCellPx, -1, &baseline).width);
-        const int pitch = kCellPx * 8 / 5;
-        cv::Mat strip(pitch * static_cast<int>(lines.size()) + 2 * kCellPx, widest + 2 * kCellPx, CV_8UC3,
-                      paper);
-        for (std::size_t i = 0; i < lines.size(); ++i)
-            type->putText(strip, lines[i], {kCellPx, kCellPx + pitch * static_cast<int>(i)}, kCellPx, ink, -1,
-                          cv::LINE_AA, false);
-        const int side = static_cast<int>(std::hypot(strip.cols, strip.rows));
-        cv::Mat turn = cv::getRotationMatrix2D(
-            cv::Point2f(static_cast<float>(strip.cols) / 2, static_cast<float>(strip.rows) / 2), slant, 1.0);
-        turn.at<double>(0, 2) += (side - strip.cols) / 2.0;
-        turn.at<double>(1, 2) += (side - strip.rows) / 2.0;
-        cv::Mat turned;
-        cv::warpAffine(strip, turned, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
-                       paper);
-        cv::Mat taller(std::max(face.rows, static_cast<int>(6.5 * kCellPx) + side),
-                       std::max(face.cols, side + 2 * kCellPx), face.type(), paper);
-        face.copyTo(taller(cv::Rect(0, 0, face.cols, face.rows)));
-        turned.copyTo(
-            taller(cv::Rect(taller.cols - side - kCellPx, static_cast<int>(6.5 * kCellPx), side, side)));
-        return taller;
-    };
     const std::vector<std::pair<std::vector<std::string>, double>> cases{
         {{"有效期至 2026.03.26"}, 12.0},
         {{"有效期至 2026.03.26"}, -18.0},
@@ -756,11 +774,55 @@ TEST_F(OcrMissClasses, AnExpiryLinePrintedAskewIsReadAlongItsOwnSlant) {
     };
     for (const auto& [lines, slant] : cases) {
         std::string read;
-        const auto proposal = proposal_for_face(face_with_strip(lines, slant), read);
+        const auto proposal = proposal_for_face(face_with_strip({lines, slant}), read);
         const std::string where = std::to_string(lines.size()) + " line(s) at " + std::to_string(slant) + "°";
         ASSERT_TRUE(proposal) << where << ": nothing proposed from {" << read << "}";
         EXPECT_EQ(proposal->expiry, printed) << where << " from {" << read << "}";
         EXPECT_EQ(proposal->basis, scanner::ocr::ExpiryBasis::Printed) << where;
+    }
+}
+
+// Red team rt52 R1: a sticker whose edge cuts "有效期至2027年08月26日" through the day's first digit. The
+// label pass read "2027年08月" (the digit's sliver as ":" or nothing) and it was taken for a month-only
+// date: the month's last day, a wrong date, level and askew. A sticker that prints a month-only date
+// still gives it.
+TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
+    const std::string month = "有效期至2027年08月";
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(font.file, font.face_index);
+    // Where the day's first digit has its ink: the columns where the whole line differs from the month alone.
+    cv::Mat whole(2 * kCellPx, 20 * kCellPx, CV_8UC3, cv::Scalar::all(255)), month_only = whole.clone();
+    type->putText(whole, month + "26日", {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    type->putText(month_only, month, {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    cv::Mat difference, differs;
+    cv::cvtColor(whole - month_only + (month_only - whole), difference, cv::COLOR_BGR2GRAY);
+    cv::reduce(cv::Mat(difference > 0) / 255, differs, 0, cv::REDUCE_MAX, CV_8U);
+    int digit_from = 0;
+    while (digit_from < differs.cols && differs.at<std::uint8_t>(0, digit_from) == 0) ++digit_from;
+    ASSERT_LT(digit_from, differs.cols);
+    const int digit_px = kCellPx / 2;  // about a digit's ink in this font
+    // No production date and shelf life on this face: a date worked out from them that disagrees with the
+    // sticker's would hold back the sticker's month-only date, right or wrong.
+    const std::vector<Cell> face_cells{{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}};
+    for (const double slant : {0.0, 12.0, -12.0})
+        for (const double sliver : {0.4, 0.5, 0.65}) {
+            std::string read;
+            const Strip cut_sticker{
+                {month + "26日"}, slant, digit_from + static_cast<int>(sliver * digit_px), true, face_cells};
+            const auto proposal = proposal_for_face(face_with_strip(cut_sticker), read);
+            const std::string where =
+                "at " + std::to_string(slant) + "°, " + std::to_string(sliver) + " of the digit left";
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
+                    << where << ", from {" << read << "}";
+            }
+        }
+    for (const double slant : {0.0, 12.0, -12.0}) {
+        std::string read;
+        const auto proposal = proposal_for_face(face_with_strip({{month}, slant, 0, true, face_cells}), read);
+        ASSERT_TRUE(proposal) << "a month-only sticker at " << slant << "°: nothing from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 31})) << slant << "°, from {" << read << "}";
     }
 }
 

@@ -118,6 +118,16 @@ cv::Mat ink_per_column(const cv::Mat& line) {
     return ink_per_column(line, from, to);
 }
 
+// Whether columns [from, to) of a normalised line hold part of a glyph: ink a quarter of a text height
+// tall in one column or more. A rule's or a frame's edge is a few rows.
+bool glyph_ink_in(const cv::Mat& line, int from, int to) {
+    const cv::Mat columns = ink_per_column(line, from, to);
+    if (columns.empty()) return false;
+    double most = 0;
+    cv::minMaxLoc(columns, nullptr, &most);
+    return most >= kTextHeight / 4;
+}
+
 // The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
 // x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
 // print ("2 0 2 5") stays one group. Print on both sides of a table cell's side (`cell_sides`, from
@@ -1044,6 +1054,41 @@ bool month_last_value(const std::string& value) {
     return reading.expiry && reading.precision == ExpiryPrecision::Month;
 }
 
+// Whether the print of a value read as a month-only date, whose last glyph read ends at column
+// `last_read_x1`, runs on past that glyph into a cell's side with no ground between: a sticker's or a
+// label's edge that cuts its day. "有效期至2027年08月2" with the 2 sliced by the sticker's edge reads
+// "2027年08月" (its sliver as ":" or nothing), and was taken for a month-only date: the month's last day,
+// a wrong date (red team rt52 R1, level and askew stickers). A framed month-only date has its padding
+// between its 月 and the frame; one set so tight that its 月 touches the side gives no date, not a wrong
+// one.
+bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<int>& cell_sides, int last_read_x1) {
+    constexpr int kReadSlack = 3;  // columns: a glyph's box may fall short of its ink by as many
+    for (const auto& [first, last] : ink_groups(normalised, cell_sides)) {
+        if (first > last_read_x1 || last < last_read_x1) continue;
+        const bool side_against = std::any_of(cell_sides.begin(), cell_sides.end(),
+                                              [&](int side) { return side >= last - 4 && side <= last + 3; });
+        if (!side_against) return false;
+        // A sliver of a digit: a few columns of a stroke or two, a few pixels each (the left edge of a
+        // cut "2" at 1080p: 2 to 7 a column over 2 to 5 columns). Dust or a blurred frame is less.
+        int from = last_read_x1 + kReadSlack, to = last;
+        const cv::Mat columns = ink_per_column(normalised, from, to);
+        if (columns.empty()) return false;
+        return cv::countNonZero(columns) >= 2 && cv::sum(columns)[0] >= kTextHeight / 3;
+    }
+    return false;
+}
+
+// Whether the value of line `c` in columns [x0, x1) has print cut by a cell's side after its last glyph
+// the label pass read (print_cut_by_a_side); separators' marks do not count as read, a sliver of a digit
+// reads as one.
+bool cut_by_a_side_after(const Candidate& c, int x0, int x1) {
+    const std::vector<Glyph>& glyphs = c.label_pass.glyphs;
+    for (auto glyph = glyphs.rbegin(); glyph != glyphs.rend(); ++glyph)
+        if (glyph->x0 < x1 && glyph->x1 > x0 && !is_separator(glyph->text))
+            return print_cut_by_a_side(c.normalised, c.cell_sides, glyph->x1);
+    return false;
+}
+
 // Where the last of two or more ink groups of line `c` between `x0` and `x1` begins; `x1` when there is
 // only one.
 int last_group_start(const Candidate& c, int x0, int x1) {
@@ -1345,6 +1390,7 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         const int after_month = separator ? last_group_start(c, x0, x1) : x1;
         if (month_last_value(value) &&
             (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator) ||
+             cut_by_a_side_after(c, x0, x1) ||
              (stop_x >= c.normalised.cols && (day_wrapped_under(index, x1) || day_starts_line_under(index)))))
             value += kUnreadEnd;
         return value;
@@ -1567,20 +1613,6 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
     end.at = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
     return end;
 }
-
-namespace {
-
-// Whether columns [from, to) of a normalised line hold part of a glyph: ink a quarter of a text height
-// tall in one column or more. A rule's or a frame's edge is a few rows.
-bool glyph_ink_in(const cv::Mat& line, int from, int to) {
-    const cv::Mat columns = ink_per_column(line, from, to);
-    if (columns.empty()) return false;
-    double most = 0;
-    cv::minMaxLoc(columns, nullptr, &most);
-    return most >= kTextHeight / 4;
-}
-
-}  // namespace
 
 // Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
 // leaves a margin of ground after the last glyph, and in the frame that print running on by a digit's
@@ -1839,7 +1871,7 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
                     day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen)) ||
-                    day_starts_line_under(j)))
+                    cut_by_a_side_after(other, x0, x1) || day_starts_line_under(j)))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
