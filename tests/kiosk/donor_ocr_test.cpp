@@ -69,56 +69,89 @@ FaceSpec box_spec(int index, bool printed) {
     return spec;
 }
 
-TEST(DonorOcr, TwentyAlternatingBoxesNeverGetAnotherBoxsDate) {
-    const auto fonts = test::ocr::find_label_fonts();
-    ASSERT_GE(fonts.size(), 4u);
-    FakeLedger ledger;
-    DonationFlow flow{ledger, FlowSettings{}};
-    ExpiryReader reader;
-    ExpiryReaderOptions options;
-    options.priority = WorkerPriority::Normal;
-    options.ocr = test::ocr::face_set_options();
-    ExpiryReaderDates dates(reader, options);
-    ExpiryFeed feed(dates);
-    auto now = Clock::now();
-    flow.start(now);
-    flow.on_reply(LedgerReply{ledger.tickets, storage::DonationSession{1, "ABCD", ""}});
+// The kiosk's donation flow with a session open, fed by the real ExpiryReader (Tesseract) through the
+// ExpiryFeed, as in the kiosk.
+class DonorOcr : public ::testing::Test {
+  protected:
+    DonorOcr() : dates_(reader_, reader_options()), feed_(dates_) {}
 
+    void SetUp() override {
+        fonts_ = test::ocr::find_label_fonts();
+        ASSERT_GE(fonts_.size(), 4u);
+        flow_.start(now_);
+        flow_.on_reply(LedgerReply{ledger_.tickets, storage::DonationSession{1, "ABCD", ""}});
+    }
+
+    void TearDown() override { reader_.stop(); }
+
+    static ExpiryReaderOptions reader_options() {
+        ExpiryReaderOptions options;
+        options.priority = WorkerPriority::Normal;
+        options.ocr = test::ocr::face_set_options();
+        return options;
+    }
+
+    // The donor scans `box`'s EAN-13 `text` ten seconds after the last scan: the flow asks for its expiry.
+    void scan(const FaceScene& box, const std::string& text) {
+        scanner::PackCode pack;
+        pack.scheme = scanner::Scheme::Gtin;
+        pack.gtin = "0" + text;
+        now_ += 10s;
+        flow_.on_scan({code_on(box.face_quad(0), text), scanner::ParseResult(pack), sequence_},
+                      scanner::Date{2026, 12, 2}, now_);
+    }
+
+    // Shows the kiosk a camera frame with `symbols` decoded in it, and gives the reader a moment.
+    void show(const cv::Mat& picture, std::vector<scanner::DecodedSymbol> symbols) {
+        const scanner::DecodedView view{to_frame(picture, ++sequence_), std::move(symbols)};
+        flow_.on_view(view.symbols, now_);
+        feed_.step(flow_, view, now_);
+        std::this_thread::sleep_for(40ms);
+    }
+
+    // Whether to show another frame: the flow still asks, the reader has read fewer than `frames` since
+    // `read_before`, and a minute and a half has not passed since `since`.
+    bool still_asking(std::uint64_t read_before, std::uint64_t frames,
+                      std::chrono::steady_clock::time_point since) {
+        return flow_.screen() == Screen::AskExpiry && std::chrono::steady_clock::now() < since + 90s &&
+               reader_.status().frames_read < read_before + frames;
+    }
+
+    std::vector<test::ocr::LabelFont> fonts_;
+    FakeLedger ledger_;
+    DonationFlow flow_{ledger_, FlowSettings{}};
+    ExpiryReader reader_;
+    ExpiryReaderDates dates_;
+    ExpiryFeed feed_;
+    Clock::time_point now_ = Clock::now();
+    std::uint64_t sequence_ = 0;
+};
+
+TEST_F(DonorOcr, TwentyAlternatingBoxesNeverGetAnotherBoxsDate) {
     int wrong = 0, right = 0, printed_boxes = 0, unprinted_proposals = 0;
-    std::uint64_t sequence = 0;
     std::optional<FaceScene> previous;
     std::optional<scanner::DecodedSymbol> previous_code;
     for (int index = 0; index < 20; ++index) {
         const bool printed = index % 2 == 0;
         printed_boxes += printed ? 1 : 0;
-        const FaceScene box(box_spec(index, printed), fonts);
+        const FaceScene box(box_spec(index, printed), fonts_);
         const std::string text = "69012345" + std::to_string(10000 + index);
-        scanner::PackCode pack;
-        pack.scheme = scanner::Scheme::Gtin;
-        pack.gtin = "0" + text;
-        now += 10s;
-        flow.on_scan({code_on(box.face_quad(0), text), scanner::ParseResult(pack), sequence},
-                     scanner::Date{2026, 12, 2}, now);
-        ASSERT_EQ(flow.screen(), Screen::AskExpiry) << index;
+        scan(box, text);
+        ASSERT_EQ(flow_.screen(), Screen::AskExpiry) << index;
         // Frames until a proposal, or as many as the kiosk reads before the donor gives up (the flow
         // falls back to the picker after 20 s).
-        const std::uint64_t read_before = reader.status().frames_read;
-        const auto until = std::chrono::steady_clock::now() + 90s;
-        for (int n = 0; flow.screen() == Screen::AskExpiry && std::chrono::steady_clock::now() < until &&
-                        reader.status().frames_read < read_before + (printed ? 8 : 4);
-             ++n) {
+        const std::uint64_t read_before = reader_.status().frames_read;
+        const auto since = std::chrono::steady_clock::now();
+        for (int n = 0; still_asking(read_before, printed ? 8 : 4, since); ++n) {
             cv::Mat picture = box.frame(n % 6);
             std::vector<scanner::DecodedSymbol> symbols{code_on(box.face_quad(n % 6), text)};
             if (previous && n < 4) {  // the previous box still in the donor's other hand
                 const auto quad = test::ocr::paste_beside(picture, *previous, {1050, 360}, 0.8);
                 symbols.push_back(code_on(quad, previous_code->text));
             }
-            const scanner::DecodedView view{to_frame(picture, ++sequence), symbols};
-            flow.on_view(view.symbols, now);
-            feed.step(flow, view, now);
-            std::this_thread::sleep_for(40ms);
+            show(picture, std::move(symbols));
         }
-        if (const auto& current = flow.current(); current && current->proposal) {
+        if (const auto& current = flow_.current(); current && current->proposal) {
             const bool correct = printed && box.truth().expiry &&
                                  current->proposal->expiry.year == box.truth().expiry->year &&
                                  current->proposal->expiry.month == box.truth().expiry->month;
@@ -129,11 +162,10 @@ TEST(DonorOcr, TwentyAlternatingBoxesNeverGetAnotherBoxsDate) {
                               << (box.truth().expiry ? scanner::to_iso(*box.truth().expiry) : "")
                               << " was offered " << scanner::to_iso(current->proposal->expiry);
         }
-        flow.dismiss(now);  // "scan another"
-        previous.emplace(box_spec(index, printed), fonts);
+        flow_.dismiss(now_);  // "scan another"
+        previous.emplace(box_spec(index, printed), fonts_);
         previous_code = code_on(box.face_quad(0), text);
     }
-    reader.stop();
     std::printf("donor-ocr: 20 boxes, %d printed: %d right proposals, %d wrong (%d on boxes printing none)\n",
                 printed_boxes, right, wrong, unprinted_proposals);
     EXPECT_EQ(wrong, 0);
@@ -143,21 +175,7 @@ TEST(DonorOcr, TwentyAlternatingBoxesNeverGetAnotherBoxsDate) {
 
 // What the kiosk's own path (ExpiryReaderDates, not a test's proposal) hands the donor: a date worked
 // out from production + shelf life says so, a printed one does not.
-TEST(DonorOcr, AWorkedOutDateReachesTheDonorMarkedAsWorkedOut) {
-    const auto fonts = test::ocr::find_label_fonts();
-    ASSERT_GE(fonts.size(), 4u);
-    FakeLedger ledger;
-    DonationFlow flow{ledger, FlowSettings{}};
-    ExpiryReader reader;
-    ExpiryReaderOptions options;
-    options.priority = WorkerPriority::Normal;
-    options.ocr = test::ocr::face_set_options();
-    ExpiryReaderDates dates(reader, options);
-    ExpiryFeed feed(dates);
-    auto now = Clock::now();
-    flow.start(now);
-    flow.on_reply(LedgerReply{ledger.tickets, storage::DonationSession{1, "ABCD", ""}});
-    std::uint64_t sequence = 0;
+TEST_F(DonorOcr, AWorkedOutDateReachesTheDonorMarkedAsWorkedOut) {
     for (const Form form : {Form::ProductionShelfLife, Form::CnYearMonthDay}) {
         FaceSpec spec = box_spec(0, true);
         spec.form = form;
@@ -166,38 +184,25 @@ TEST(DonorOcr, AWorkedOutDateReachesTheDonorMarkedAsWorkedOut) {
         spec.date =
             form == Form::ProductionShelfLife ? scanner::Date{2027, 2, 28} : scanner::Date{2027, 9, 30};
         spec.roll_degrees = 0;
-        const FaceScene box(spec, fonts);
+        const FaceScene box(spec, fonts_);
         const std::string text = "6901234500" + std::to_string(static_cast<int>(form));
-        scanner::PackCode pack;
-        pack.scheme = scanner::Scheme::Gtin;
-        pack.gtin = "0" + text;
-        now += 10s;
-        flow.on_scan({code_on(box.face_quad(0), text), scanner::ParseResult(pack), sequence},
-                     scanner::Date{2026, 12, 2}, now);
-        ASSERT_EQ(flow.screen(), Screen::AskExpiry) << form_name(form);
+        scan(box, text);
+        ASSERT_EQ(flow_.screen(), Screen::AskExpiry) << form_name(form);
         // Frames until a proposal: a worked-out date needs the whole face read in two frames, which on a
         // busy CI machine (UI tests beside it) took more than the 8 frames enough alone.
-        const std::uint64_t read_before = reader.status().frames_read;
-        const auto until = std::chrono::steady_clock::now() + 90s;
-        for (int n = 0; flow.screen() == Screen::AskExpiry && std::chrono::steady_clock::now() < until &&
-                        reader.status().frames_read < read_before + 24;
-             ++n) {
-            const scanner::DecodedView view{to_frame(box.frame(n % 6), ++sequence),
-                                            {code_on(box.face_quad(n % 6), text)}};
-            flow.on_view(view.symbols, now);
-            feed.step(flow, view, now);
-            std::this_thread::sleep_for(40ms);
-        }
-        const auto& current = flow.current();
+        const std::uint64_t read_before = reader_.status().frames_read;
+        const auto since = std::chrono::steady_clock::now();
+        for (int n = 0; still_asking(read_before, 24, since); ++n)
+            show(box.frame(n % 6), {code_on(box.face_quad(n % 6), text)});
+        const auto& current = flow_.current();
         ASSERT_TRUE(current && current->proposal) << form_name(form) << ": no date proposed";
         ASSERT_TRUE(box.truth().expiry);
         EXPECT_EQ(scanner::to_iso(current->proposal->expiry), scanner::to_iso(*box.truth().expiry))
             << form_name(form);
         EXPECT_EQ(current->proposal->derived, form == Form::ProductionShelfLife) << form_name(form);
         EXPECT_FALSE(current->proposal->picture.empty()) << form_name(form);
-        flow.dismiss(now);
+        flow_.dismiss(now_);
     }
-    reader.stop();
 }
 
 }  // namespace
