@@ -1072,8 +1072,25 @@ bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<int>& cell
         // cut "2" at 1080p: 2 to 7 a column over 2 to 5 columns). Dust or a blurred frame is less.
         int from = last_read_x1 + kReadSlack, to = last;
         const cv::Mat columns = ink_per_column(normalised, from, to);
-        if (columns.empty()) return false;
-        return cv::countNonZero(columns) >= 2 && cv::sum(columns)[0] >= kTextHeight / 3;
+        if (columns.empty() || cv::countNonZero(columns) < 2 || cv::sum(columns)[0] < kTextHeight / 3)
+            return false;
+        // A digit's sliver reaches up into the print's upper part; a full stop, "。" or a comma after a
+        // month-only date ("2027/01。" against a frame) lies at its foot (red team rt53 B1: read as ".",
+        // such marks counted as unread print).
+        const auto ink_rows = [&](int x0, int x1) {
+            cv::Mat rows;
+            cv::reduce(cv::Mat(normalised.colRange(x0, x1) < 128) / 255, rows, 1, cv::REDUCE_SUM, CV_32S);
+            int top = rows.rows, bottom = -1;
+            for (int y = 0; y < rows.rows; ++y)
+                if (rows.at<int>(y, 0) > 0) {
+                    top = std::min(top, y);
+                    bottom = y;
+                }
+            return std::pair{top, bottom};
+        };
+        const auto [print_top, print_bottom] = ink_rows(first, from);
+        const auto [sliver_top, sliver_bottom] = ink_rows(from, to);
+        return print_bottom > print_top && sliver_top < print_top + (print_bottom - print_top) * 4 / 10;
     }
     return false;
 }
