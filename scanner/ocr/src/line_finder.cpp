@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 
 namespace medkiosk::scanner::ocr::detail {
 namespace {
@@ -16,6 +17,17 @@ constexpr double kMostOwnTurn = 35;
 // A line's own direction is taken when its band of ink along it is this much thinner than along the
 // face's lines (a line slanted 15° against the face makes a band 2-4× its text's height).
 constexpr double kThinnerBandAlongItsOwnTurn = 0.6;
+// Lines turned further than the level search joins (steep_lines): from this slant to that, either way,
+// and this many times longer than their band is wide.
+constexpr double kSteepFrom = 18;
+constexpr double kSteepTo = 42;
+constexpr double kSteepLineLength = 4;
+// How thick a steep line's band may be at work scale (text about 6 to 35 px tall there), and against the
+// face's typical line; how many a frame takes at most.
+constexpr double kSteepAcrossFrom = 6;
+constexpr double kSteepAcrossTo = 40;
+constexpr double kSteepAsThickAs = 0.8;
+constexpr std::size_t kMostSteepLines = 4;
 // The face's roll is searched within ±kMaxSkew.
 constexpr double kMaxSkew = 35;
 // A rule (frame edge, table border) is a straight thin run at least this long at work scale: a table's
@@ -136,8 +148,32 @@ std::vector<cv::Rect> group_into_lines(const std::vector<cv::Rect>& words) {
     return out;
 }
 
-// Lines from one edge mask (at work scale, levelled): rules removed, characters joined into words,
-// words into lines.
+// Characters joined into one solid piece along a slant (kSteepFrom to kSteepTo degrees either way): a
+// line printed steeply askew, or part of one. Joining runs along the level, so the characters of such a
+// line join where they overlap one another's rows, and the piece's box is too tall to be a line's.
+struct Slanted {
+    cv::Point2d centre;
+    double along = 0, across = 0, turn = 0;
+};
+
+std::optional<Slanted> slanted_print(const std::vector<cv::Point>& contour) {
+    const cv::RotatedRect fitted = cv::minAreaRect(contour);
+    cv::Point2f corners[4];
+    fitted.points(corners);
+    cv::Point2f side = corners[1] - corners[0], other = corners[2] - corners[1];
+    if (cv::norm(other) > cv::norm(side)) std::swap(side, other);
+    const double along = cv::norm(side), across = cv::norm(other);
+    if (across < kSteepAcrossFrom || across > kSteepAcrossTo || along < 2.5 * across) return std::nullopt;
+    double turn = std::atan2(side.y, side.x) * 180.0 / CV_PI;
+    if (turn > 90) turn -= 180;
+    if (turn <= -90) turn += 180;
+    if (std::abs(turn) < kSteepFrom || std::abs(turn) > kSteepTo) return std::nullopt;
+    // Solid: a line's characters joined fill most of their box; clutter that happens to lie along a
+    // slant does not.
+    if (cv::contourArea(contour) < 0.5 * along * across) return std::nullopt;
+    return Slanted{cv::Point2d(fitted.center), along, across, turn};
+}
+
 // A straight line `length` long, `lean` pixels off the axis from one end to the other: a kernel that
 // finds rules a few degrees off horizontal (or, transposed, vertical).
 cv::Mat line_kernel(int length, int lean, bool vertical) {
@@ -180,8 +216,12 @@ void erase_rules(cv::Mat& level) {
     }
 }
 
-// `mask` is left without its rules, as the characters' edges (for measuring each line's direction).
-std::vector<cv::Rect> lines_in(cv::Mat& mask) {
+// Lines from one edge mask (at work scale, levelled): rules removed, characters joined into words,
+// words into lines. `mask` is left without its rules, as the characters' edges (for measuring each line's
+// direction). With `slanted_out`, also the pieces of print joined along a slant (slanted_print); with
+// `words_out`, the words.
+std::vector<cv::Rect> lines_in(cv::Mat& mask, std::vector<Slanted>* slanted_out = nullptr,
+                               std::vector<cv::Rect>* words_out = nullptr) {
     // A rule is a long straight run that is thin across: the edges of a dense line of small text
     // also make long runs, but there the print is as thick as the text is tall.
     auto thin_runs = [&](cv::Size along, cv::Size across) {
@@ -226,9 +266,12 @@ std::vector<cv::Rect> lines_in(cv::Mat& mask) {
     std::vector<cv::Rect> words;
     for (const auto& contour : contours) {
         const cv::Rect box = cv::boundingRect(contour);
+        if (slanted_out && box.height >= 16 && box.width >= 16)
+            if (const auto slanted = slanted_print(contour)) slanted_out->push_back(*slanted);
         if (box.height < 4 || box.height > 90 || box.width < 3) continue;
         words.push_back(box);
     }
+    if (words_out) *words_out = words;
     std::vector<cv::Rect> lines;
     for (const cv::Rect& line : group_into_lines(words)) {
         // Under 7 px here (14 px in a 1080p frame) print is not legible, and texture often is that thin.
@@ -323,6 +366,190 @@ LineBand band_of(const std::vector<cv::Point>& points, const cv::Rect& box, doub
     return band;
 }
 
+// A line found in the levelled work image: the middle of its band, its extent along and across, and the
+// direction it runs, turned from the level.
+struct LevelLine {
+    cv::Point2d mid;
+    double along = 0, across = 0, turn = 0;
+
+    // Where `point` lies along and across this line, from its middle.
+    cv::Point2d relative(const cv::Point2d& point) const {
+        const double c = std::cos(radians(turn)), s = std::sin(radians(turn));
+        const cv::Point2d d = point - mid;
+        return {d.x * c + d.y * s, -d.x * s + d.y * c};
+    }
+};
+
+// Lines printed steeply askew against the face's (a sticker put on at 30°). The level search joins
+// characters only along the level and drops boxes as tall as such a line's, so it was never read, and a
+// production date with a shelf life read elsewhere on the face made a date that was not the printed one
+// (red team rt52 R2: lines at 28° and steeper). Here the pieces joined along a slant (slanted_print)
+// that follow one another along the same slant, a space or two apart ("有效期至 2027/04/27" is two), are
+// one line. (Turning the edges and searching them again found the same lines at 30-50 ms a frame.)
+std::vector<LevelLine> steep_lines(const std::vector<Slanted>& pieces, const std::vector<cv::Rect>& words) {
+    const std::size_t n = pieces.size();
+    std::vector<std::size_t> parent(n);
+    std::iota(parent.begin(), parent.end(), std::size_t{0});
+    const auto find = [&](std::size_t i) {
+        while (parent[i] != i) i = parent[i] = parent[parent[i]];
+        return i;
+    };
+    const auto unit = [](double turn) {
+        return cv::Point2d(std::cos(radians(turn)), std::sin(radians(turn)));
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = i + 1; j < n; ++j) {
+            const Slanted &a = pieces[i], &b = pieces[j];
+            if (std::abs(a.turn - b.turn) > 6) continue;
+            const cv::Point2d u = unit(a.turn), d = b.centre - a.centre;
+            const double along = std::abs(d.dot(u)), across = std::abs(-d.x * u.y + d.y * u.x);
+            const double thick = std::max(a.across, b.across);
+            if (across < 0.5 * thick && along - (a.along + b.along) / 2 < 2.5 * thick)
+                parent[find(i)] = find(j);
+        }
+    std::vector<LevelLine> found;
+    for (std::size_t root = 0; root < n; ++root) {
+        if (find(root) != root) continue;
+        double turn = 0, weight = 0, across = 0;
+        for (std::size_t i = 0; i < n; ++i)
+            if (find(i) == root) {
+                turn += pieces[i].turn * pieces[i].along;
+                weight += pieces[i].along;
+                across = std::max(across, pieces[i].across);
+            }
+        turn /= weight;
+        const cv::Point2d u = unit(turn), origin = pieces[root].centre;
+        double first = 0, last = 0, sideways = 0;
+        bool any = false;
+        int count = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (find(i) != root) continue;
+            const cv::Point2d d = pieces[i].centre - origin;
+            const double at = d.dot(u);
+            first = any ? std::min(first, at - pieces[i].along / 2) : at - pieces[i].along / 2;
+            last = any ? std::max(last, at + pieces[i].along / 2) : at + pieces[i].along / 2;
+            sideways += -d.x * u.y + d.y * u.x;
+            any = true;
+            ++count;
+        }
+        sideways /= count;
+        // Words too short to lie along a slant of their own that carry the line on at either end, close
+        // to its axis: a day after the separator that parted it ("2028.07." then "19").
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (const cv::Rect& word : words) {
+                if (word.height > 2 * across) continue;
+                const cv::Point2d d =
+                    cv::Point2d(word.x + word.width / 2.0, word.y + word.height / 2.0) - origin;
+                if (std::abs(-d.x * u.y + d.y * u.x - sideways) > 0.5 * across) continue;
+                double from = 1e9, to = -1e9;
+                for (const cv::Point2d corner :
+                     {cv::Point2d(word.tl()), cv::Point2d(word.br()), cv::Point2d(word.x, word.br().y),
+                      cv::Point2d(word.br().x, word.y)}) {
+                    from = std::min(from, (corner - origin).dot(u));
+                    to = std::max(to, (corner - origin).dot(u));
+                }
+                if ((to > last && from < last + 1.5 * across) ||
+                    (from < first && to > first - 1.5 * across)) {
+                    first = std::min(first, from);
+                    last = std::max(last, to);
+                    grew = true;
+                }
+            }
+        }
+        const double along = last - first;
+        if (along < kSteepLineLength * across) continue;
+        const cv::Point2d normal(-u.y, u.x);
+        found.push_back({origin + u * ((first + last) / 2) + normal * sideways, along, across, turn});
+    }
+    return found;
+}
+
+// The band of `line` measured as the level search's lines are (band_of), from the edges along it: the
+// piece it was joined from is thicker or thinner than its print as the joining met the slant.
+void measure_band(const cv::Mat& edges, LevelLine& line) {
+    const double c = std::cos(radians(line.turn)), s = std::sin(radians(line.turn));
+    const double half_along = line.along / 2, half_across = line.across;
+    const cv::Point2d reach(std::abs(c) * half_along + std::abs(s) * half_across,
+                            std::abs(s) * half_along + std::abs(c) * half_across);
+    const cv::Rect box =
+        cv::Rect(cv::Point(static_cast<int>(line.mid.x - reach.x), static_cast<int>(line.mid.y - reach.y)),
+                 cv::Point(static_cast<int>(line.mid.x + reach.x) + 1,
+                           static_cast<int>(line.mid.y + reach.y) + 1)) &
+        cv::Rect(0, 0, edges.cols, edges.rows);
+    if (box.empty()) return;
+    std::vector<cv::Point> points;
+    cv::findNonZero(edges(box), points);
+    std::erase_if(points, [&](const cv::Point& p) {
+        const cv::Point2d at = line.relative(cv::Point2d(p.x + box.x, p.y + box.y));
+        return std::abs(at.x) > half_along || std::abs(at.y) > half_across;
+    });
+    if (points.size() < 10) return;
+    const LineBand band = band_of(points, box, line.turn);
+    line.mid = cv::Point2d(box.x + band.mid.x, box.y + band.mid.y);
+    line.along = band.along;
+    line.across = band.across;
+}
+
+// Takes `steep` into `lines` unless the level search has it already or it is a diagonal through other
+// print; the level search's pieces of it are dropped.
+void take_steep_line(const LevelLine& steep, std::vector<LevelLine>& lines) {
+    // Where a level line's two ends lie across the steep one's band.
+    const auto ends_across = [&](const LevelLine& line) {
+        const double c = std::cos(radians(line.turn)), s = std::sin(radians(line.turn));
+        const cv::Point2d half(c * line.along / 2, s * line.along / 2);
+        return std::pair{steep.relative(line.mid - half), steep.relative(line.mid + half)};
+    };
+    // A level line cut out across the steep one's glyphs has a band much thicker than a line of print
+    // (its glyphs run off it at the slant): a piece of it, not another line.
+    const auto thick_piece = [&](const LevelLine& line) {
+        const cv::Point2d at = steep.relative(line.mid);
+        return line.across > 1.3 * steep.across && std::abs(at.y) < steep.across / 2 &&
+               std::abs(at.x) < steep.along / 2;
+    };
+    // A level line that runs through the band from one side to the other: the steep line is a diagonal
+    // through a block of text or a table (glyphs of rows one under the other fall in line at a slant; dev
+    // seed 52711, face 16), not a line of its own.
+    const auto crosses = [&](const LevelLine& line) {
+        if (thick_piece(line)) return false;
+        const auto [first, last] = ends_across(line);
+        const double reach = 0.75 * steep.across;
+        const bool through = (first.y < -reach && last.y > reach) || (first.y > reach && last.y < -reach);
+        if (!through) return false;
+        const double where = first.x + (last.x - first.x) * (-first.y) / (last.y - first.y);
+        return std::abs(where) < steep.along / 2;
+    };
+    // A whole line of the level search's, running its own way, in the band: the steep line is its glyphs
+    // and its neighbours' in line at a slant (dev seed 52711, face 30).
+    const auto whole_line_in_band = [&](const LevelLine& line) {
+        if (thick_piece(line)) return false;
+        const cv::Point2d at = steep.relative(line.mid);
+        return std::abs(line.turn - steep.turn) > 10 && line.along >= 3 * line.across &&
+               std::abs(at.y) < (steep.across + line.across) / 2 && std::abs(at.x) < steep.along / 2;
+    };
+    // The level search has it when one of its lines runs the same way along the same band.
+    const auto same_line = [&](const LevelLine& line) {
+        const cv::Point2d at = steep.relative(line.mid);
+        return std::abs(line.turn - steep.turn) < 6 && std::abs(at.y) < steep.across / 2 &&
+               line.along >= 0.6 * steep.along;
+    };
+    if (std::any_of(lines.begin(), lines.end(), [&](const LevelLine& line) {
+            return crosses(line) || whole_line_in_band(line) || same_line(line);
+        }))
+        return;
+    // The level search's pieces of it: thick pieces, and lines no longer than a few glyphs, or running its
+    // way, that lie within its band from end to end.
+    std::erase_if(lines, [&](const LevelLine& line) {
+        if (thick_piece(line)) return true;
+        const auto [first, last] = ends_across(line);
+        const bool piece = std::abs(line.turn - steep.turn) <= 10 || line.along < 3 * line.across;
+        return piece && std::abs(first.y) < steep.across && std::abs(last.y) < steep.across &&
+               std::abs(first.x) < steep.along / 2 + steep.across &&
+               std::abs(last.x) < steep.along / 2 + steep.across;
+    });
+    lines.push_back(steep);
+}
+
 }  // namespace
 
 cv::Point2f LineBox::at(float along, float across) const {
@@ -392,9 +619,12 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
     cv::threshold(gradient, strong, strong_at, 255, cv::THRESH_BINARY);
     std::vector<cv::Rect> boxes;
     cv::Mat edges = cv::Mat::zeros(gradient.size(), CV_8U);
-    auto add_lines = [&](const cv::Mat& mask) {
+    std::vector<Slanted> slanted;
+    std::vector<cv::Rect> strong_words;
+    auto add_lines = [&](const cv::Mat& mask, std::vector<Slanted>* slanted_out,
+                         std::vector<cv::Rect>* words_out) {
         cv::Mat cleaned = mask.clone();
-        const std::vector<cv::Rect> found_here = lines_in(cleaned);
+        const std::vector<cv::Rect> found_here = lines_in(cleaned, slanted_out, words_out);
         edges |= cleaned;
         for (const cv::Rect& line : found_here) {
             bool duplicate = false;
@@ -406,7 +636,7 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
             if (!duplicate) boxes.push_back(line);
         }
     };
-    add_lines(strong);
+    add_lines(strong, &slanted, &strong_words);
     {
         const auto middle = values.begin() + static_cast<long>(values.size() / 2);
         std::nth_element(values.begin(), middle, values.end());
@@ -415,7 +645,7 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
         if (weak_at < strong_at * 0.8) {
             cv::Mat weak;
             cv::threshold(gradient, weak, weak_at, 255, cv::THRESH_BINARY);
-            add_lines(weak);
+            add_lines(weak, nullptr, nullptr);
         }
         // Faint print (embossed, grey on grey, light inkjet): edges below the weak threshold that still
         // stand well above their own surroundings. A texture (wood grain, fabric) is about as strong all
@@ -475,6 +705,7 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
                          heights.end());
         typical_box_height = heights[heights.size() / 2];
     }
+    std::vector<LevelLine> level_lines;
     for (const cv::Rect& box : boxes) {
         std::vector<cv::Point> points;
         cv::findNonZero(edges(box), points);
@@ -519,18 +750,37 @@ FoundLines find_text_lines(const cv::Mat& grey, const std::optional<Quad>& roi) 
                 if (own.across < kThinnerBandAlongItsOwnTurn * band.across) band = own;
             }
         }
-        const double residual = band.turn;
-        cv::Point2d mid(box.x + band.mid.x, box.y + band.mid.y);
-        const double along_len = band.along, across_len = band.across;
+        level_lines.push_back(
+            {cv::Point2d(box.x + band.mid.x, box.y + band.mid.y), band.along, band.across, band.turn});
+    }
+    // Steep lines in print smaller than the face's own lines are a background's pattern (a security print
+    // of small diagonal text: read, they crowded the face's own lines out of the frame's budget; red team
+    // rt52 C11); an askew sticker's or label's print is no smaller than the rest. The few thickest only.
+    std::vector<LevelLine> steep = steep_lines(slanted, strong_words);
+    for (LevelLine& line : steep) measure_band(edges, line);
+    if (!level_lines.empty()) {
+        std::vector<double> thickness;
+        for (const LevelLine& line : level_lines) thickness.push_back(line.across);
+        std::nth_element(thickness.begin(), thickness.begin() + static_cast<long>(thickness.size() / 2),
+                         thickness.end());
+        const double typical = thickness[thickness.size() / 2];
+        std::erase_if(steep, [&](const LevelLine& line) { return line.across < kSteepAsThickAs * typical; });
+    }
+    std::sort(steep.begin(), steep.end(),
+              [](const LevelLine& a, const LevelLine& b) { return a.across > b.across; });
+    if (steep.size() > kMostSteepLines) steep.resize(kMostSteepLines);
+    for (const LevelLine& line : steep) take_steep_line(line, level_lines);
+    for (const LevelLine& level_line : level_lines) {
+        const cv::Point2d& mid = level_line.mid;
         const cv::Point2d in_small(
             back.at<double>(0, 0) * mid.x + back.at<double>(0, 1) * mid.y + back.at<double>(0, 2),
             back.at<double>(1, 0) * mid.x + back.at<double>(1, 1) * mid.y + back.at<double>(1, 2));
         LineBox line;
         line.centre = cv::Point2f(static_cast<float>(in_small.x * grow + area.x),
                                   static_cast<float>(in_small.y * grow + area.y));
-        line.length = static_cast<float>(along_len * grow);
-        line.height = static_cast<float>(across_len * grow);
-        line.angle_degrees = static_cast<float>(found.skew_degrees + residual);
+        line.length = static_cast<float>(level_line.along * grow);
+        line.height = static_cast<float>(level_line.across * grow);
+        line.angle_degrees = static_cast<float>(found.skew_degrees + level_line.turn);
         if (roi) {
             std::vector<cv::Point2f> corners(roi->begin(), roi->end());
             if (cv::pointPolygonTest(corners, line.centre, false) < 0) continue;
