@@ -118,6 +118,20 @@ cv::Mat ink_per_column(const cv::Mat& line) {
     return ink_per_column(line, from, to);
 }
 
+// The first and last rows of `print` (a normalised line or a part of one) that hold ink; {rows, -1} when
+// none do.
+std::pair<int, int> ink_row_span(const cv::Mat& print) {
+    cv::Mat rows;
+    cv::reduce(cv::Mat(print < 128) / 255, rows, 1, cv::REDUCE_SUM, CV_32S);
+    int top = rows.rows, bottom = -1;
+    for (int y = 0; y < rows.rows; ++y)
+        if (rows.at<int>(y, 0) > 0) {
+            top = std::min(top, y);
+            bottom = y;
+        }
+    return {top, bottom};
+}
+
 // Whether columns [from, to) of a normalised line hold part of a glyph: ink a quarter of a text height
 // tall in one column or more. A rule's or a frame's edge is a few rows.
 bool glyph_ink_in(const cv::Mat& line, int from, int to) {
@@ -1077,19 +1091,8 @@ bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<int>& cell
         // A digit's sliver reaches up into the print's upper part; a full stop, "。" or a comma after a
         // month-only date ("2027/01。" against a frame) lies at its foot (red team rt53 B1: read as ".",
         // such marks counted as unread print).
-        const auto ink_rows = [&](int x0, int x1) {
-            cv::Mat rows;
-            cv::reduce(cv::Mat(normalised.colRange(x0, x1) < 128) / 255, rows, 1, cv::REDUCE_SUM, CV_32S);
-            int top = rows.rows, bottom = -1;
-            for (int y = 0; y < rows.rows; ++y)
-                if (rows.at<int>(y, 0) > 0) {
-                    top = std::min(top, y);
-                    bottom = y;
-                }
-            return std::pair{top, bottom};
-        };
-        const auto [print_top, print_bottom] = ink_rows(first, from);
-        const auto [sliver_top, sliver_bottom] = ink_rows(from, to);
+        const auto [print_top, print_bottom] = ink_row_span(normalised.colRange(first, from));
+        const int sliver_top = ink_row_span(normalised.colRange(from, to)).first;
         return print_bottom > print_top && sliver_top < print_top + (print_bottom - print_top) * 4 / 10;
     }
     return false;
@@ -1479,14 +1482,7 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
     }
     if (print.empty()) return false;
     // A lone 1: as narrow as one, about as tall as a digit; a speck of ink or dust is neither.
-    cv::Mat rows;
-    cv::reduce(cv::Mat(print < 128) / 255, rows, 1, cv::REDUCE_SUM, CV_32S);
-    int top = rows.rows, bottom = -1;
-    for (int y = 0; y < rows.rows; ++y)
-        if (rows.at<int>(y, 0) > 0) {
-            top = std::min(top, y);
-            bottom = y;
-        }
+    const auto [top, bottom] = ink_row_span(print);
     const bool narrow = width <= kTextHeight * 6 / 10 && bottom - top >= kTextHeight / 2;
     const std::string chinese = chinese_.recognise(print, Charset::Any).compact;
     if (chinese.empty()) return narrow;
