@@ -715,6 +715,7 @@ struct Strip {
     // What the face prints level above the strip: by default a production date and a shelf life.
     std::vector<Cell> face_cells{
         {"复方甘草片", 0, 0}, {"生产日期 2024.03.01", 0, 1}, {"有效期 36个月", 0, 2}};
+    int border_px = 0;  // when set, a dark border this thick round the (cut) sticker, outside its print
 };
 
 // A face with `strip.face_cells` level at its top and `strip` laid on its lower right.
@@ -737,7 +738,11 @@ cv::Mat face_with_strip(const Strip& strip) {
     cv::Mat cut = strip.cut_after_px > 0
                       ? printed.colRange(0, std::min(printed.cols, kCellPx + strip.cut_after_px)).clone()
                       : printed;
-    if (strip.sticker) cv::rectangle(cut, cv::Rect(0, 0, cut.cols, cut.rows), cv::Scalar(200, 200, 200), 2);
+    if (strip.border_px > 0)
+        cv::copyMakeBorder(cut, cut, strip.border_px, strip.border_px, strip.border_px, strip.border_px,
+                           cv::BORDER_CONSTANT, cv::Scalar(48, 48, 48));
+    else if (strip.sticker)
+        cv::rectangle(cut, cv::Rect(0, 0, cut.cols, cut.rows), cv::Scalar(200, 200, 200), 2);
     const int side = static_cast<int>(std::hypot(cut.cols, cut.rows));
     cv::Mat turn = cv::getRotationMatrix2D(
         cv::Point2f(static_cast<float>(cut.cols) / 2, static_cast<float>(cut.rows) / 2), strip.slant, 1.0);
@@ -788,25 +793,31 @@ TEST_F(OcrMissClasses, AnExpiryLinePrintedAskewIsReadAlongItsOwnSlant) {
     }
 }
 
-// Red team rt52 R1: a sticker whose edge cuts "有效期至2027年08月26日" through the day's first digit. The
-// label pass read "2027年08月" (the digit's sliver as ":" or nothing) and it was taken for a month-only
-// date: the month's last day, a wrong date, level and askew. A sticker that prints a month-only date
-// still gives it.
-TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
-    const std::string month = "有效期至2027年08月";
+// The first column of the day's ink when `month` + `day` is printed at kCellPx in Noto Sans CJK SC: where
+// the whole line's print differs from the month's alone.
+int day_ink_from(const std::string& month, const std::string& day) {
     const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
     auto type = cv::freetype::createFreeType2();
     type->loadFontData(font.file, font.face_index);
-    // Where the day's first digit has its ink: the columns where the whole line differs from the month alone.
     cv::Mat whole(2 * kCellPx, 20 * kCellPx, CV_8UC3, cv::Scalar::all(255)), month_only = whole.clone();
-    type->putText(whole, month + "26日", {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    type->putText(whole, month + day, {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
     type->putText(month_only, month, {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
     cv::Mat difference, differs;
     cv::cvtColor(whole - month_only + (month_only - whole), difference, cv::COLOR_BGR2GRAY);
     cv::reduce(cv::Mat(difference > 0) / 255, differs, 0, cv::REDUCE_MAX, CV_8U);
     int digit_from = 0;
     while (digit_from < differs.cols && differs.at<std::uint8_t>(0, digit_from) == 0) ++digit_from;
-    ASSERT_LT(digit_from, differs.cols);
+    return digit_from < differs.cols ? digit_from : -1;
+}
+
+// Red team rt52 R1: a sticker whose edge cuts "有效期至2027年08月26日" through the day's first digit. The
+// label pass read "2027年08月" (the digit's sliver as ":" or nothing) and it was taken for a month-only
+// date: the month's last day, a wrong date, level and askew. A sticker that prints a month-only date
+// still gives it.
+TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
+    const std::string month = "有效期至2027年08月";
+    const int digit_from = day_ink_from(month, "26日");
+    ASSERT_GE(digit_from, 0);
     const int digit_px = kCellPx / 2;  // about a digit's ink in this font
     // No production date and shelf life on this face: a date worked out from them that disagrees with the
     // sticker's would hold back the sticker's month-only date, right or wrong.
@@ -832,6 +843,39 @@ TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
             proposal_for_face(face_with_strip({{month}, slant, 0, true, face_cells}), read, 8);
         ASSERT_TRUE(proposal) << "a month-only sticker at " << slant << "°: nothing from {" << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 31})) << slant << "°, from {" << read << "}";
+    }
+}
+
+// Red team rt53 A1: the same cut at a sticker's dark border 4 px or more thick (at 22 px print). The
+// border's side is told at its middle column, several columns past the sliver it cuts, and the day was
+// still taken for unprinted: the month's last day. A month-only date in such a border still gives it.
+TEST_F(OcrMissClasses, ADayCutOffAtAThickBorderIsNotTakenForAMonthOnlyDate) {
+    const std::string month = "有效期至2027年08月";
+    const int digit_from = day_ink_from(month, "26日");
+    ASSERT_GE(digit_from, 0);
+    const int digit_px = kCellPx / 2;
+    const std::vector<Cell> face_cells{{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}};
+    for (const int border : {5, 7, 9})
+        for (const double sliver : {0.4, 0.6}) {
+            std::string read;
+            Strip cut_sticker{
+                {month + "26日"}, 0, digit_from + static_cast<int>(sliver * digit_px), true, face_cells};
+            cut_sticker.border_px = border;
+            const auto proposal = proposal_for_face(face_with_strip(cut_sticker), read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
+                    << "a " << border << " px border, " << sliver << " of the digit left, from {" << read
+                    << "}";
+            }
+        }
+    for (const int border : {5, 9}) {
+        std::string read;
+        Strip month_only{{month}, 0, 0, true, face_cells};
+        month_only.border_px = border;
+        const auto proposal = proposal_for_face(face_with_strip(month_only), read, 8);
+        ASSERT_TRUE(proposal) << "a month-only sticker in a " << border << " px border: nothing from {"
+                              << read << "}";
+        EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 31})) << border << " px, from {" << read << "}";
     }
 }
 

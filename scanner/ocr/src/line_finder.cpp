@@ -880,7 +880,7 @@ cv::Mat local_threshold(const cv::Mat& normalised) {
     return binary;
 }
 
-std::vector<int> remove_rules(cv::Mat& normalised) {
+std::vector<CellSide> remove_rules(cv::Mat& normalised) {
     if (normalised.empty()) return {};
     // Faint counts too: a border half erased by the line finder is still read as "1" or "|".
     const cv::Mat ink = normalised < 215;
@@ -897,7 +897,7 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
         rules |= opened;
     }
     // Where the cells' sides stand: before rows through the print join the mask and cover every column.
-    std::vector<int> sides;
+    std::vector<CellSide> sides;
     cv::Mat side_columns;
     cv::reduce(rules / 255, side_columns, 0, cv::REDUCE_SUM, CV_32S);
     for (int x = 0; x < side_columns.cols;) {
@@ -907,7 +907,7 @@ std::vector<int> remove_rules(cv::Mat& normalised) {
         }
         const int first = x;
         while (x < side_columns.cols && side_columns.at<int>(0, x) > 0) ++x;
-        sides.push_back((first + x - 1) / 2);
+        sides.push_back({first, x - 1});
     }
     // A rule along the line is an unbroken run of ink two text heights long or more, looked at with the
     // rows beside it so that one a degree or two off is still a run. Above or below the print (in the

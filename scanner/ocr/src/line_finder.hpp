@@ -47,10 +47,17 @@ cv::Mat normalise_line(const cv::Mat& crop);
 cv::Mat join_dots(const cv::Mat& normalised);
 // A second binarisation: a local (Sauvola-like) threshold, for glare and shadows across a line.
 cv::Mat local_threshold(const cv::Mat& normalised);
+// A table cell's side (a frame's, a sticker's border) erased from a line's crop: the columns its rule
+// covered.
+struct CellSide {
+    int first = 0;
+    int last = 0;
+    int middle() const { return (first + last) / 2; }
+};
 // Table borders and frame edges that made it into a line crop (rows or columns of ink across nearly
-// all of it) become ground, so the recogniser does not read them as 1, l or |. Returns the columns
-// where a cell's side stood: a value's end, whatever the gap to the next cell's print.
-std::vector<int> remove_rules(cv::Mat& normalised);
+// all of it) become ground, so the recogniser does not read them as 1, l or |. Returns where the cells'
+// sides stood, left to right: a value's end, whatever the gap to the next cell's print.
+std::vector<CellSide> remove_rules(cv::Mat& normalised);
 // The longest run of digit-shaped marks (narrow, full height, evenly spaced) on a normalised line:
 // a cheap hint, before any recognition, that the line holds a date or a number.
 int digit_run(const cv::Mat& normalised, int text_height);

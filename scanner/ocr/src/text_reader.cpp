@@ -142,23 +142,28 @@ bool glyph_ink_in(const cv::Mat& line, int from, int to) {
     return most >= kTextHeight / 4;
 }
 
+// Whether a cell's side stands in columns [from, to) (told at its rule's middle).
+bool a_side_within(const std::vector<detail::CellSide>& sides, int from, int to) {
+    return std::any_of(sides.begin(), sides.end(), [&](const detail::CellSide& side) {
+        return side.middle() >= from && side.middle() < to;
+    });
+}
+
 // The line's print in groups that stand far apart (a table's cells, fields side by side): the crop
 // x range of each, from the image (Tesseract's own character boxes are too loose for this). Spaced
 // print ("2 0 2 5") stays one group. Print on both sides of a table cell's side (`cell_sides`, from
 // remove_rules) is two groups however close: a narrow cell's padding is less than the gap that parts
 // groups, and a value ran on into the next cell's (dev seed 1002, face 1).
-std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised, const std::vector<int>& cell_sides) {
+std::vector<std::pair<int, int>> ink_groups(const cv::Mat& normalised,
+                                            const std::vector<detail::CellSide>& cell_sides) {
     std::vector<std::pair<int, int>> groups;
     if (normalised.empty()) return groups;
     const cv::Mat columns = ink_per_column(normalised);
     const int gap = kTextHeight * 6 / 10;
-    const auto side_between = [&](int from, int to) {
-        return std::any_of(cell_sides.begin(), cell_sides.end(),
-                           [&](int side) { return side >= from && side < to; });
-    };
     for (int x = 0; x < normalised.cols; ++x) {
         if (columns.at<int>(0, x) == 0) continue;
-        if (!groups.empty() && x - groups.back().second <= gap && !side_between(groups.back().second, x))
+        if (!groups.empty() && x - groups.back().second <= gap &&
+            !a_side_within(cell_sides, groups.back().second, x))
             groups.back().second = x + 1;
         else
             groups.emplace_back(x, x + 1);
@@ -426,9 +431,9 @@ struct Candidate {
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
     bool dotted = false;
-    cv::Mat plain;                // `normalised` before dots were joined (the same Mat when not dotted)
-    int digit_run = 0;            // digit-shaped marks in a row, before recognition
-    std::vector<int> cell_sides;  // columns of the crop where a table cell's side was erased
+    cv::Mat plain;      // `normalised` before dots were joined (the same Mat when not dotted)
+    int digit_run = 0;  // digit-shaped marks in a row, before recognition
+    std::vector<detail::CellSide> cell_sides;  // table cells' sides erased from the crop
     Recognised label_pass;
     std::vector<LabelHit> hits;
     bool used_as_value = false;  // its text was read as another line's value
@@ -492,8 +497,8 @@ class FrameReading {
     // The frame's print along line `c`'s row around its end, cut out and normalised like a line.
     struct LineEnd {
         cv::Mat strip;
-        std::vector<int> sides;  // table cells' sides in it
-        int at = 0;              // the column where the line ended
+        std::vector<detail::CellSide> sides;  // table cells' sides in it
+        int at = 0;                           // the column where the line ended
     };
     LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
@@ -984,7 +989,7 @@ FrameReading::ValueView FrameReading::value_view(const Candidate& c, int x0, int
 // 2029-07-28; red team red35a). Only for a value the label pass read as bare digits: an inkjet
 // "2029.12.17" leaves such a gap after "2029." (dev seed 1001, face 31), after 年 and 月 the next number
 // is the day however far it stands, and "EXP 2027  10" sets a year apart (red35b A).
-int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int x0, int stop_x,
+int value_end(const cv::Mat& normalised, const std::vector<detail::CellSide>& cell_sides, int x0, int stop_x,
               bool compact = false) {
     const std::vector<std::pair<int, int>> groups = ink_groups(normalised, cell_sides);
     for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -1004,12 +1009,9 @@ int value_end(const cv::Mat& normalised, const std::vector<int>& cell_sides, int
             if (marks >= 5 && 2 * (groups[g + 1].first - end) > 3 * std::max(widest_gap, 2))
                 return std::min(stop_x, end + 3);
         }
-        const auto past_a_side = [&](int to) {
-            return std::any_of(cell_sides.begin(), cell_sides.end(),
-                               [&](int side) { return side >= end && side < to; });
-        };
-        for (std::size_t n = g + 1; n < groups.size() && groups[n].first - end < kTextHeight &&
-                                    groups[n].second <= stop_x && !past_a_side(groups[n].first);
+        for (std::size_t n = g + 1;
+             n < groups.size() && groups[n].first - end < kTextHeight && groups[n].second <= stop_x &&
+             !a_side_within(cell_sides, end, groups[n].first);
              ++n)
             end = groups[n].second;
         return std::min(stop_x, end + 3);
@@ -1075,12 +1077,16 @@ bool month_last_value(const std::string& value) {
 // a wrong date (red team rt52 R1, level and askew stickers). A framed month-only date has its padding
 // between its 月 and the frame; one set so tight that its 月 touches the side gives no date, not a wrong
 // one.
-bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<int>& cell_sides, int last_read_x1) {
+bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<detail::CellSide>& cell_sides,
+                         int last_read_x1) {
     constexpr int kReadSlack = 3;  // columns: a glyph's box may fall short of its ink by as many
     for (const auto& [first, last] : ink_groups(normalised, cell_sides)) {
         if (first > last_read_x1 || last < last_read_x1) continue;
-        const bool side_against = std::any_of(cell_sides.begin(), cell_sides.end(),
-                                              [&](int side) { return side >= last - 4 && side <= last + 3; });
+        // The rule's near edge, not its middle: a border 4 px thick at 22 px print has its middle 4 to 5
+        // columns past the print it cuts (red team rt53 A1: still the month's last day).
+        const bool side_against = std::any_of(
+            cell_sides.begin(), cell_sides.end(),
+            [&](const detail::CellSide& side) { return side.last >= last - 4 && side.first <= last + 3; });
         if (!side_against) return false;
         // A sliver of a digit: a few columns of a stroke or two, a few pixels each (the left edge of a
         // cut "2" at 1080p: 2 to 7 a column over 2 to 5 columns). Dust or a blurred frame is less.
@@ -1468,8 +1474,7 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
         if (first < x1) continue;
         if (first >= stop_x) break;
         const int end = std::min(last, stop_x);
-        const bool side_between = std::any_of(c.cell_sides.begin(), c.cell_sides.end(),
-                                              [&](int side) { return side >= x1 - 3 && side < first; });
+        const bool side_between = a_side_within(c.cell_sides, x1 - 3, first);
         if ((side_between && !past_sides) || first >= x1 + kDayGap || end - first >= kDayWidth) return false;
         print = c.normalised.colRange(std::max(0, first - 3), std::min(c.normalised.cols, end + 3));
         width = end - first;
@@ -1756,8 +1761,7 @@ cv::Mat FrameReading::print_past_line_end(const Candidate& c, bool past_sides) c
         const bool short_and_near =
             first < end.at + kDayGap && last < end.strip.cols - kTextHeight / 2 && last - first < kDayWidth;
         const int value_end = groups[g].second;
-        const bool side_between = std::any_of(end.sides.begin(), end.sides.end(),
-                                              [&](int side) { return side >= value_end && side < first; });
+        const bool side_between = a_side_within(end.sides, value_end, first);
         if (!short_and_near || (side_between && !past_sides) || first < 3 || last + 3 > end.strip.cols)
             return {};
         return end.strip.colRange(first - 3, last + 3).clone();
