@@ -810,6 +810,23 @@ int day_ink_from(const std::string& month, const std::string& day) {
     return digit_from < differs.cols ? digit_from : -1;
 }
 
+// Red team rt54 F3: a day set a space or two apart on a line printed steeply askew. The level search's line
+// ended before the day and was taken for the steep line, which has it: the month's last day.
+TEST_F(OcrMissClasses, ADaySetApartOnASteepLineIsReadWithItsMonth) {
+    const scanner::Date printed{2026, 3, 26};
+    const std::vector<std::pair<std::string, double>> cases{
+        {"有效期至 2026.03. 26", 30.0},   {"有效期至 2026.03. 26", -27.0}, {"有效期至 2026.03.  26", 30.0},
+        {"有效期至 2026.03.  26", -27.0}, {"EXP 2026-03-  26", 36.0},      {"有效期至2026年03月 26日", -32.0},
+    };
+    for (const auto& [line, slant] : cases) {
+        std::string read;
+        const auto proposal = proposal_for_face(face_with_strip({{line}, slant}), read, 8);
+        const std::string where = "\"" + line + "\" at " + std::to_string(slant) + "°";
+        ASSERT_TRUE(proposal) << where << ": nothing proposed from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, printed) << where << " from {" << read << "}";
+    }
+}
+
 // Red team rt52 R1: a sticker whose edge cuts "有效期至2027年08月26日" through the day's first digit. The
 // label pass read "2027年08月" (the digit's sliver as ":" or nothing) and it was taken for a month-only
 // date: the month's last day, a wrong date, level and askew. A sticker that prints a month-only date
