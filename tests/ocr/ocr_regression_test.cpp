@@ -896,6 +896,48 @@ TEST_F(OcrMissClasses, ADayCutOffAtAThickBorderIsNotTakenForAMonthOnlyDate) {
     }
 }
 
+// Red team rt53 A2: the frame's edge through the day's first digit ("有效期至2027年08月2|": a face held so
+// close that its print runs out of view). The digit's sliver fell under the 月's box, no cell side was
+// found, and the month's last day was proposed. A month-only date in view still gives it.
+TEST_F(OcrMissClasses, ADayCutOffAtTheFramesEdgeIsNotTakenForAMonthOnlyDate) {
+    const std::string month = "有效期至2027年08月";
+    const int digit_from = day_ink_from(month, "26日");
+    ASSERT_GE(digit_from, 0);
+    const int digit_px = kCellPx / 2;
+    const auto face_of = [&](const std::string& expiry) {
+        return printed_face({{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}, {expiry, 0, 2}},
+                            font_named("Noto Sans CJK SC"));
+    };
+    // The face fills the frame up to `edge`, moving a pixel or two each frame.
+    const auto proposal_in_view = [&](const cv::Mat& face, int edge, std::string& read) {
+        ocr().start_pack();
+        for (int frame_number = 0; frame_number < 6; ++frame_number) {
+            const int shift = frame_number % 3;
+            cv::Mat grey;
+            cv::cvtColor(face.colRange(shift, edge + shift), grey, cv::COLOR_BGR2GRAY);
+            const auto outcome =
+                ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+            read = outcome.lines.joined();
+            if (outcome.proposal) return outcome.proposal;
+        }
+        return std::optional<scanner::ocr::ExpiryOcrProposal>{};
+    };
+    const cv::Mat face = face_of(month + "26日");
+    for (const double sliver : {0.5, 0.7, 0.9}) {
+        std::string read;
+        const int edge = static_cast<int>(1.5 * kCellPx) + digit_from + static_cast<int>(sliver * digit_px);
+        const auto proposal = proposal_in_view(face, edge, read);
+        if (proposal) {
+            EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
+                << sliver << " of the digit in view, from {" << read << "}";
+        }
+    }
+    std::string read;
+    const auto month_only = proposal_in_view(face_of(month), face.cols - 2, read);
+    ASSERT_TRUE(month_only) << "nothing from {" << read << "}";
+    EXPECT_EQ(month_only->expiry, (scanner::Date{2027, 8, 31})) << "from {" << read << "}";
+}
+
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it
 // past a gap of half a character: the value's crop took the number in and read "20290728", a day that
 // is not printed. (Wide-set print still joins: WideSetFullWidthDigitsAreNotCutShort.)

@@ -1638,9 +1638,12 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
 // face whose line ended in the 2: dev seed 1001, face 8). Either alone is common enough: a crop cut tight
 // at a table cell's side, a line box a little short. Only glyphs count: a table's rules above and below
 // a value run on to its crop's end and far past its line's (red team red37: month-only dates in ordinary
-// tables were withheld).
+// tables were withheld). A line the frame's edge cuts has nothing in the frame past it: a glyph's ink at
+// its crop's end may go on out of view (red team rt53 A2: "2027年07月2|" at the frame's edge, the 2's
+// sliver under the 月's box, gave the month's last day).
 bool FrameReading::cut_through_print(const Candidate& c) const {
     if (!glyph_ink_in(c.normalised, c.normalised.cols - 3, c.normalised.cols)) return false;
+    if (c.cut_by_edge) return true;
     // Two text heights on: a longer strip's contrast and groups are a further field's too.
     const LineEnd end = line_end_strip(c, 2.0f);
     if (end.strip.empty()) return false;
