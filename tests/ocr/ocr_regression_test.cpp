@@ -586,6 +586,22 @@ std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for_face(const cv::Mat& 
     return std::nullopt;
 }
 
+// What ExpiryOcr proposes for a face that fills the camera's view, if anything: its columns [shift,
+// shift + width) are the frame, the shift a pixel or two each frame as a held box moves.
+std::optional<scanner::ocr::ExpiryOcrProposal> proposal_filling_view(const cv::Mat& face, int width,
+                                                                     std::string& read, int frames = 6) {
+    ocr().start_pack();
+    for (int frame_number = 0; frame_number < frames; ++frame_number) {
+        const int shift = frame_number % 3;
+        cv::Mat grey;
+        cv::cvtColor(face.colRange(shift, std::min(face.cols, width + shift)), grey, cv::COLOR_BGR2GRAY);
+        const auto outcome = ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
+        read = outcome.lines.joined();
+        if (outcome.proposal) return outcome.proposal;
+    }
+    return std::nullopt;
+}
+
 // What ExpiryOcr proposes for the printed cells over four frames, if anything.
 std::optional<scanner::ocr::ExpiryOcrProposal> proposal_for(const std::vector<Cell>& cells, int font,
                                                             std::string& read, double row_pitch = 1.8) {
@@ -810,6 +826,34 @@ int day_ink_from(const std::string& month, const std::string& day) {
     return digit_from < differs.cols ? digit_from : -1;
 }
 
+// Red team rt54 F5: long design stripes at 30° beside a face's print. Their edges, all in line, outweighed
+// the print's when the face's roll was found: the face was levelled at 30°, its own lines were taken for
+// steep ones, and the expiry sticker printed askew was never read.
+TEST_F(OcrMissClasses, DesignStripesDoNotSetTheFacesRoll) {
+    const scanner::Date printed{2026, 3, 26};
+    for (const double stripes_at : {30.0, -30.0}) {
+        const cv::Mat strip_face = face_with_strip({{"有效期至 2026.03.26"}, -stripes_at * 1.2});
+        cv::Mat face(strip_face.rows, strip_face.cols + 16 * kCellPx, strip_face.type(),
+                     cv::Scalar(228, 236, 240));
+        strip_face.copyTo(face(cv::Rect(0, 0, strip_face.cols, strip_face.rows)));
+        // Six bars a text height thick and 15 long, at `stripes_at` on the face's right.
+        const double c = std::cos(stripes_at * CV_PI / 180), s = std::sin(stripes_at * CV_PI / 180);
+        for (int bar = 0; bar < 6; ++bar) {
+            const cv::Point2d middle(strip_face.cols + 8.0 * kCellPx, (1.5 + 1.8 * bar) * kCellPx);
+            const cv::Point2d half(c * 7.5 * kCellPx, -s * 7.5 * kCellPx);
+            cv::line(face, middle - half, middle + half, cv::Scalar(100, 100, 100), kCellPx, cv::LINE_AA);
+        }
+        // Held close: the face fills the frame's width.
+        cv::resize(face, face, cv::Size(), 1920.0 / face.cols, 1920.0 / face.cols, cv::INTER_AREA);
+        std::string read;
+        const auto proposal = proposal_filling_view(face, face.cols - 2, read, 8);
+        const std::string where = "stripes at " + std::to_string(stripes_at) + "°";
+        ASSERT_TRUE(proposal) << where << ": nothing proposed from {" << read << "}";
+        EXPECT_EQ(proposal->expiry, printed) << where << " from {" << read << "}";
+        EXPECT_EQ(proposal->basis, scanner::ocr::ExpiryBasis::Printed) << where;
+    }
+}
+
 // Red team rt54 F3: a day set a space or two apart on a line printed steeply askew. The level search's line
 // ended before the day and was taken for the steep line, which has it: the month's last day.
 TEST_F(OcrMissClasses, ADaySetApartOnASteepLineIsReadWithItsMonth) {
@@ -908,32 +952,18 @@ TEST_F(OcrMissClasses, ADayCutOffAtTheFramesEdgeIsNotTakenForAMonthOnlyDate) {
         return printed_face({{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}, {expiry, 0, 2}},
                             font_named("Noto Sans CJK SC"));
     };
-    // The face fills the frame up to `edge`, moving a pixel or two each frame.
-    const auto proposal_in_view = [&](const cv::Mat& face, int edge, std::string& read) {
-        ocr().start_pack();
-        for (int frame_number = 0; frame_number < 6; ++frame_number) {
-            const int shift = frame_number % 3;
-            cv::Mat grey;
-            cv::cvtColor(face.colRange(shift, edge + shift), grey, cv::COLOR_BGR2GRAY);
-            const auto outcome =
-                ocr().read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step});
-            read = outcome.lines.joined();
-            if (outcome.proposal) return outcome.proposal;
-        }
-        return std::optional<scanner::ocr::ExpiryOcrProposal>{};
-    };
     const cv::Mat face = face_of(month + "26日");
     for (const double sliver : {0.5, 0.7, 0.9}) {
         std::string read;
         const int edge = static_cast<int>(1.5 * kCellPx) + digit_from + static_cast<int>(sliver * digit_px);
-        const auto proposal = proposal_in_view(face, edge, read);
+        const auto proposal = proposal_filling_view(face, edge, read);
         if (proposal) {
             EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
                 << sliver << " of the digit in view, from {" << read << "}";
         }
     }
     std::string read;
-    const auto month_only = proposal_in_view(face_of(month), face.cols - 2, read);
+    const auto month_only = proposal_filling_view(face_of(month), face.cols - 2, read);
     ASSERT_TRUE(month_only) << "nothing from {" << read << "}";
     EXPECT_EQ(month_only->expiry, (scanner::Date{2027, 8, 31})) << "from {" << read << "}";
 }

@@ -11,6 +11,8 @@ namespace {
 
 // Work width for finding lines: a 1080p frame is halved, where text 16 px tall in the frame is 8.
 constexpr int kWorkWidth = 960;
+// Work pixels: an edge running straight this far is a rule's, a stripe's or a box's, not a glyph's.
+constexpr double kStraightEdge = 120;
 // Perspective turns a long line's direction a little from the face's; a line printed askew turns it more.
 constexpr double kMostPerspectiveTurn = 10;
 constexpr double kMostOwnTurn = 35;
@@ -71,31 +73,55 @@ double estimate_skew(const cv::Mat& small, const cv::Mat& inside) {
     cv::Mat bars;
     cv::morphologyEx(mask, bars, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, {1, 25}));
     mask -= bars;
-    const cv::Mat& half = small;
-    std::vector<cv::Point> points;
-    cv::findNonZero(mask, points);
-    if (points.size() < 50) return 0;
-    if (points.size() > 40000) {  // every k-th point: the profile's shape is what counts
-        const std::size_t step = points.size() / 40000 + 1;
-        std::vector<cv::Point> fewer;
-        for (std::size_t i = 0; i < points.size(); i += step) fewer.push_back(points[i]);
-        points.swap(fewer);
-    }
-    const int bins = half.cols + half.rows;
-    const double offset = half.cols;
-    auto best_in = [&](double from, double to, double step) {
-        double best_angle = 0, best_score = -1;
-        for (double angle = from; angle <= to + 1e-9; angle += step) {
-            const double score = profile_sharpness(points, angle, bins, offset);
-            if (score > best_score) {
-                best_score = score;
-                best_angle = angle;
-            }
+    const int bins = small.cols + small.rows;
+    const double offset = small.cols;
+    const auto edge_points = [](const cv::Mat& edges) {
+        std::vector<cv::Point> points;
+        cv::findNonZero(edges, points);
+        if (points.size() > 40000) {  // every k-th point: the profile's shape is what counts
+            const std::size_t step = points.size() / 40000 + 1;
+            std::vector<cv::Point> fewer;
+            for (std::size_t i = 0; i < points.size(); i += step) fewer.push_back(points[i]);
+            points.swap(fewer);
         }
-        return best_angle;
+        return points;
     };
-    const double coarse = best_in(-kMaxSkew, kMaxSkew, 1.0);
-    return best_in(coarse - 1.0, coarse + 1.0, 0.25);
+    const auto sharpest = [&](const std::vector<cv::Point>& points) {
+        const auto best_in = [&](double from, double to, double step) {
+            double best_angle = 0, best_score = -1;
+            for (double angle = from; angle <= to + 1e-9; angle += step) {
+                const double score = profile_sharpness(points, angle, bins, offset);
+                if (score > best_score) {
+                    best_score = score;
+                    best_angle = angle;
+                }
+            }
+            return best_angle;
+        };
+        const double coarse = best_in(-kMaxSkew, kMaxSkew, 1.0);
+        return best_in(coarse - 1.0, coarse + 1.0, 0.25);
+    };
+    const std::vector<cv::Point> points = edge_points(mask);
+    if (points.size() < 50) return 0;
+    const double skew = sharpest(points);
+    // A design's long straight stripes at another angle can outweigh the print: their edges are few but
+    // all in line (red team rt54 F5: stripes at 30° set the face's roll, and its own lines were taken for
+    // steep ones). Without the edges that run straight far (rules, stripes, a box's sides), the print's
+    // own profile decides, unless it is about as sharp at the first angle (a table's rules agree with its
+    // print; without them a sparse table's print may find another).
+    std::vector<cv::Vec4i> straight;
+    cv::HoughLinesP(mask, straight, 1, CV_PI / 180, 80, kStraightEdge, 2);
+    if (straight.empty()) return skew;
+    for (const cv::Vec4i& segment : straight)
+        cv::line(mask, {segment[0], segment[1]}, {segment[2], segment[3]}, cv::Scalar(0), 5);
+    const std::vector<cv::Point> print = edge_points(mask);
+    if (print.size() < 50) return skew;
+    const double print_skew = sharpest(print);
+    constexpr double kAboutAsSharp = 0.8;
+    return profile_sharpness(print, skew, bins, offset) >=
+                   kAboutAsSharp * profile_sharpness(print, print_skew, bins, offset)
+               ? skew
+               : print_skew;
 }
 
 // Union-find over words: words on one baseline band, of similar height, close along the line.
