@@ -11,9 +11,12 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <filesystem>
 #include <iostream>
+#include <opencv2/core/utility.hpp>
 #include <opencv2/freetype.hpp>
 #include <opencv2/imgproc.hpp>
+#include <thread>
 
 #include "label_faces.hpp"
 #include "ocr_trial.hpp"
@@ -1695,6 +1698,36 @@ scanner::ocr::TextLines read_frame(scanner::ocr::TextReader& reader, const FaceS
     cv::Mat grey;
     cv::cvtColor(scene.frame(frame), grey, cv::COLOR_BGR2GRAY);
     return reader.read(scanner::ocr::GreyImage{grey.cols, grey.rows, grey.data, grey.step}, request);
+}
+
+// Threads this process has now.
+std::size_t threads_running() {
+    const std::filesystem::directory_iterator tasks("/proc/self/task");
+    return static_cast<std::size_t>(std::distance(begin(tasks), end(tasks)));
+}
+
+// Tesseract asks OpenMP for four threads per LSTM layer; on the kiosk's two cores they spun on the reading
+// thread's clock (a frame's CPU budget read half the lines) and took the cores the UI and camera need. The
+// reader keeps them on the thread that reads, on any thread, whatever OMP_THREAD_LIMIT says.
+TEST(OcrReader, AReadRunsOnTheCallingThreadAlone) {
+    ASSERT_GE(fonts().size(), 8u) << "run deploy/setup.sh: the face fonts are missing";
+    ASSERT_EQ(std::getenv("OMP_THREAD_LIMIT"), nullptr) << "unset OMP_THREAD_LIMIT: it hides what this tests";
+    const FaceScene scene(plain_face(Form::DotDay, {2027, 4, 30}, 64), fonts());
+    auto opened = scanner::ocr::TextReader::open({});
+    ASSERT_TRUE(opened.reader) << opened.error;
+    const int opencv_threads = cv::getNumThreads();
+    cv::setNumThreads(0);  // OpenCV's own pool is not the reader's
+    std::size_t before = 0, after = 0;
+    scanner::ocr::TextLines read;
+    std::thread reading([&] {
+        before = threads_running();
+        read = read_frame(*opened.reader, scene, 0);
+        after = threads_running();
+    });
+    reading.join();
+    cv::setNumThreads(opencv_threads);
+    EXPECT_GT(read.recognised, 0);
+    EXPECT_EQ(after, before) << "threads started by a read of " << read.recognised << " lines";
 }
 
 // A face with the form's fields among 60-odd other lines (approval number, phone, postcode, directions),
