@@ -767,8 +767,12 @@ cv::Mat face_with_strip(const Strip& strip) {
         cv::Point2f(static_cast<float>(cut.cols) / 2, static_cast<float>(cut.rows) / 2), strip.slant, 1.0);
     turn.at<double>(0, 2) += (side - cut.cols) / 2.0;
     turn.at<double>(1, 2) += (side - cut.rows) / 2.0;
+    // Replicated, not transparent: a transparent border leaves the turned square's pixels as allocated, and
+    // the strip's edge took whatever the heap held, a different face every run (the 2-line strip at -8° read
+    // right, nothing, or production + shelf life by turns; CI of stop 54). Often the heap's dark pixels drew
+    // an edge round the sticker: with its own faint edge only, the sticker cut at -12° gave a wrong date.
     cv::Mat turned;
-    cv::warpAffine(cut, turned, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_TRANSPARENT);
+    cv::warpAffine(cut, turned, turn, cv::Size(side, side), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
     cv::Mat taller(std::max(face.rows, static_cast<int>(6.5 * kCellPx) + side),
                    std::max(face.cols, side + 2 * kCellPx), face.type(), paper);
     face.copyTo(taller(cv::Rect(0, 0, face.cols, face.rows)));

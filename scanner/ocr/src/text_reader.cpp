@@ -443,6 +443,7 @@ struct Candidate {
     bool cut_by_edge = false;  // the frame's edge cuts it (a corner within 2 px of it, or beyond)
     bool read = false;
     cv::Mat normalised;  // empty when unreadable
+    cv::Mat grey;        // the crop `normalised` was made from: its ground as the camera saw it
     bool dotted = false;
     cv::Mat plain;      // `normalised` before dots were joined (the same Mat when not dotted)
     int digit_run = 0;  // digit-shaped marks in a row, before recognition
@@ -623,8 +624,8 @@ void FrameReading::upright_and_binarise() {
     cpu_start_ = thread_cpu_ms();
     // What each candidate looks like decides the order in which the expensive recognition reads them.
     for (auto& c : lines_) {
-        cv::Mat crop = detail::cut_out_line(grey_, c.box, kTextHeight, region_);
-        c.normalised = detail::normalise_line(crop);
+        c.grey = detail::cut_out_line(grey_, c.box, kTextHeight, region_);
+        c.normalised = detail::normalise_line(c.grey);
         if (c.normalised.empty()) continue;
         c.cell_sides = detail::remove_rules(c.normalised);
         c.dotted = detail::looks_dotted(c.normalised);
@@ -1083,15 +1084,50 @@ bool month_last_value(const std::string& value) {
     return reading.expiry && reading.precision == ExpiryPrecision::Month;
 }
 
+// Whether a straight edge crosses line `grey` (a line's crop; `normalised` made from it) at a column from
+// `from` to `to`: the ground steps there, the same way, above the print and below it, where print leaves
+// the ground even. A white sticker's edge on a light box is a step of 20 grey levels and a faint line, too
+// faint for a rule (ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate at -12°).
+bool edge_across(const cv::Mat& grey, const cv::Mat& normalised, int from, int to) {
+    constexpr int kStep = 8;    // grey levels: more than a box's ground varies over 4 columns
+    constexpr int kAcross = 2;  // columns each side of the edge: its blur
+    if (grey.size() != normalised.size()) return false;
+    const auto [print_top, print_bottom] = ink_row_span(normalised);
+    if (print_bottom <= print_top) return false;
+    const int above = print_top - 2, below = print_bottom + 3;  // past the print's blur
+    if (above < 3 || grey.rows - below < 3) return false;
+    for (int x = std::max(kAcross, from); x <= std::min(to, grey.cols - 1 - kAcross); ++x) {
+        // Per margin: rows the ground darkens across x, and rows it lightens.
+        const auto steps = [&](int row_from, int row_to) {
+            std::pair<int, int> darker_lighter{0, 0};
+            for (int y = row_from; y < row_to; ++y) {
+                const int step =
+                    grey.at<std::uint8_t>(y, x + kAcross) - grey.at<std::uint8_t>(y, x - kAcross);
+                if (step <= -kStep) ++darker_lighter.first;
+                if (step >= kStep) ++darker_lighter.second;
+            }
+            return darker_lighter;
+        };
+        const auto [darker_above, lighter_above] = steps(0, above);
+        const auto [darker_below, lighter_below] = steps(below, grey.rows);
+        const int rows_above = above, rows_below = grey.rows - below;
+        const auto most = [](int count, int rows) { return count * 4 >= rows * 3; };
+        if ((most(darker_above, rows_above) && most(darker_below, rows_below)) ||
+            (most(lighter_above, rows_above) && most(lighter_below, rows_below)))
+            return true;
+    }
+    return false;
+}
+
 // Whether the print of a value read as a month-only date, whose last glyph read ends at column
 // `last_read_x1`, runs on past that glyph into a cell's side with no ground between: a sticker's or a
 // label's edge that cuts its day. "有效期至2027年08月2" with the 2 sliced by the sticker's edge reads
 // "2027年08月" (its sliver as ":" or nothing), and was taken for a month-only date: the month's last day,
-// a wrong date (red team rt52 R1, level and askew stickers). A framed month-only date has its padding
-// between its 月 and the frame; one set so tight that its 月 touches the side gives no date, not a wrong
-// one.
-bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<detail::CellSide>& cell_sides,
-                         int last_read_x1) {
+// a wrong date (red team rt52 R1, level and askew stickers). The side is a rule found in the print or an
+// edge too faint for one (edge_across). A framed month-only date has its padding between its 月 and the
+// frame; one set so tight that its 月 touches the side gives no date, not a wrong one.
+bool print_cut_by_a_side(const cv::Mat& normalised, const cv::Mat& grey,
+                         const std::vector<detail::CellSide>& cell_sides, int last_read_x1) {
     constexpr int kReadSlack = 3;  // columns: a glyph's box may fall short of its ink by as many
     for (const auto& [first, last] : ink_groups(normalised, cell_sides)) {
         if (first > last_read_x1 || last < last_read_x1) continue;
@@ -1100,7 +1136,7 @@ bool print_cut_by_a_side(const cv::Mat& normalised, const std::vector<detail::Ce
         const bool side_against = std::any_of(
             cell_sides.begin(), cell_sides.end(),
             [&](const detail::CellSide& side) { return side.last >= last - 4 && side.first <= last + 3; });
-        if (!side_against) return false;
+        if (!side_against && !edge_across(grey, normalised, last - 1, last + 4)) return false;
         // A sliver of a digit: a few columns of a stroke or two, a few pixels each (the left edge of a
         // cut "2" at 1080p: 2 to 7 a column over 2 to 5 columns). Dust or a blurred frame is less.
         int from = last_read_x1 + kReadSlack, to = last;
@@ -1124,7 +1160,7 @@ bool cut_by_a_side_after(const Candidate& c, int x0, int x1) {
     const std::vector<Glyph>& glyphs = c.label_pass.glyphs;
     for (auto glyph = glyphs.rbegin(); glyph != glyphs.rend(); ++glyph)
         if (glyph->x0 < x1 && glyph->x1 > x0 && !is_separator(glyph->text))
-            return print_cut_by_a_side(c.normalised, c.cell_sides, glyph->x1);
+            return print_cut_by_a_side(c.normalised, c.grey, c.cell_sides, glyph->x1);
     return false;
 }
 
