@@ -816,15 +816,16 @@ TEST_F(OcrMissClasses, AnExpiryLinePrintedAskewIsReadAlongItsOwnSlant) {
     }
 }
 
-// The first column of the day's ink when `month` + `day` is printed at kCellPx in Noto Sans CJK SC: where
-// the whole line's print differs from the month's alone.
-int day_ink_from(const std::string& month, const std::string& day) {
-    const auto& font = fonts().at(static_cast<std::size_t>(font_named("Noto Sans CJK SC")));
+// The first column of the day's ink when `month` + `day` is printed `text_px` tall in `family`: where the
+// whole line's print differs from the month's alone.
+int day_ink_from(const std::string& month, const std::string& day,
+                 const std::string& family = "Noto Sans CJK SC", int text_px = kCellPx) {
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named(family)));
     auto type = cv::freetype::createFreeType2();
     type->loadFontData(font.file, font.face_index);
-    cv::Mat whole(2 * kCellPx, 20 * kCellPx, CV_8UC3, cv::Scalar::all(255)), month_only = whole.clone();
-    type->putText(whole, month + day, {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
-    type->putText(month_only, month, {0, 0}, kCellPx, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    cv::Mat whole(2 * text_px, 20 * text_px, CV_8UC3, cv::Scalar::all(255)), month_only = whole.clone();
+    type->putText(whole, month + day, {0, 0}, text_px, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    type->putText(month_only, month, {0, 0}, text_px, cv::Scalar::all(0), -1, cv::LINE_AA, false);
     cv::Mat difference, differs;
     cv::cvtColor(whole - month_only + (month_only - whole), difference, cv::COLOR_BGR2GRAY);
     cv::reduce(cv::Mat(difference > 0) / 255, differs, 0, cv::REDUCE_MAX, CV_8U);
@@ -878,24 +879,40 @@ TEST_F(OcrMissClasses, ADaySetApartOnASteepLineIsReadWithItsMonth) {
     }
 }
 
+// The sticker of the cut-day tests: "有效期至2027年08月" with or without its day "26日", on a face without
+// a production date and shelf life (a date worked out from them that disagrees with the sticker's would hold
+// back the sticker's month-only date, right or wrong).
+const std::string kStickersMonth = "有效期至2027年08月";
+const std::vector<Cell> kStickersFace{{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}};
+
+// The sticker cut off `sliver` of a digit's width into its day's first digit, in a dark border `border_px`
+// thick when set.
+Strip sticker_cut_in_its_day(double slant, double sliver, int border_px = 0) {
+    const int digit_px = kCellPx / 2;  // about a digit's ink in this font
+    const int cut_after = day_ink_from(kStickersMonth, "26日") + static_cast<int>(sliver * digit_px);
+    Strip sticker{{kStickersMonth + "26日"}, slant, cut_after, true, kStickersFace};
+    sticker.border_px = border_px;
+    return sticker;
+}
+
+// The sticker printing the month alone, uncut.
+Strip month_only_sticker(double slant, int border_px = 0) {
+    Strip sticker{{kStickersMonth}, slant, 0, true, kStickersFace};
+    sticker.border_px = border_px;
+    return sticker;
+}
+
 // Red team rt52 R1: a sticker whose edge cuts "有效期至2027年08月26日" through the day's first digit. The
 // label pass read "2027年08月" (the digit's sliver as ":" or nothing) and it was taken for a month-only
 // date: the month's last day, a wrong date, level and askew. A sticker that prints a month-only date
 // still gives it.
 TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
-    const std::string month = "有效期至2027年08月";
-    const int digit_from = day_ink_from(month, "26日");
-    ASSERT_GE(digit_from, 0);
-    const int digit_px = kCellPx / 2;  // about a digit's ink in this font
-    // No production date and shelf life on this face: a date worked out from them that disagrees with the
-    // sticker's would hold back the sticker's month-only date, right or wrong.
-    const std::vector<Cell> face_cells{{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}};
+    ASSERT_GE(day_ink_from(kStickersMonth, "26日"), 0);
     for (const double slant : {0.0, 12.0, -12.0})
         for (const double sliver : {0.4, 0.5, 0.65}) {
             std::string read;
-            const Strip cut_sticker{
-                {month + "26日"}, slant, digit_from + static_cast<int>(sliver * digit_px), true, face_cells};
-            const auto proposal = proposal_for_face(face_with_strip(cut_sticker), read);
+            const auto proposal =
+                proposal_for_face(face_with_strip(sticker_cut_in_its_day(slant, sliver)), read);
             const std::string where =
                 "at " + std::to_string(slant) + "°, " + std::to_string(sliver) + " of the digit left";
             if (proposal) {
@@ -907,8 +924,7 @@ TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
         std::string read;
         // More frames than the cut stickers get: on a loaded machine a frame's budget may end before every
         // line is read, and a date needs two frames that agree.
-        const auto proposal =
-            proposal_for_face(face_with_strip({{month}, slant, 0, true, face_cells}), read, 8);
+        const auto proposal = proposal_for_face(face_with_strip(month_only_sticker(slant)), read, 8);
         ASSERT_TRUE(proposal) << "a month-only sticker at " << slant << "°: nothing from {" << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 31})) << slant << "°, from {" << read << "}";
     }
@@ -918,18 +934,12 @@ TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
 // border's side is told at its middle column, several columns past the sliver it cuts, and the day was
 // still taken for unprinted: the month's last day. A month-only date in such a border still gives it.
 TEST_F(OcrMissClasses, ADayCutOffAtAThickBorderIsNotTakenForAMonthOnlyDate) {
-    const std::string month = "有效期至2027年08月";
-    const int digit_from = day_ink_from(month, "26日");
-    ASSERT_GE(digit_from, 0);
-    const int digit_px = kCellPx / 2;
-    const std::vector<Cell> face_cells{{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}};
+    ASSERT_GE(day_ink_from(kStickersMonth, "26日"), 0);
     for (const int border : {5, 7, 9})
         for (const double sliver : {0.4, 0.6}) {
             std::string read;
-            Strip cut_sticker{
-                {month + "26日"}, 0, digit_from + static_cast<int>(sliver * digit_px), true, face_cells};
-            cut_sticker.border_px = border;
-            const auto proposal = proposal_for_face(face_with_strip(cut_sticker), read);
+            const auto proposal =
+                proposal_for_face(face_with_strip(sticker_cut_in_its_day(0, sliver, border)), read);
             if (proposal) {
                 EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
                     << "a " << border << " px border, " << sliver << " of the digit left, from {" << read
@@ -938,9 +948,7 @@ TEST_F(OcrMissClasses, ADayCutOffAtAThickBorderIsNotTakenForAMonthOnlyDate) {
         }
     for (const int border : {5, 9}) {
         std::string read;
-        Strip month_only{{month}, 0, 0, true, face_cells};
-        month_only.border_px = border;
-        const auto proposal = proposal_for_face(face_with_strip(month_only), read, 8);
+        const auto proposal = proposal_for_face(face_with_strip(month_only_sticker(0, border)), read, 8);
         ASSERT_TRUE(proposal) << "a month-only sticker in a " << border << " px border: nothing from {"
                               << read << "}";
         EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 31})) << border << " px, from {" << read << "}";
@@ -949,30 +957,43 @@ TEST_F(OcrMissClasses, ADayCutOffAtAThickBorderIsNotTakenForAMonthOnlyDate) {
 
 // Red team rt53 A2: the frame's edge through the day's first digit ("有效期至2027年08月2|": a face held so
 // close that its print runs out of view). The digit's sliver fell under the 月's box, no cell side was
-// found, and the month's last day was proposed. A month-only date in view still gives it.
+// found, and the month's last day was proposed. Red team rt56: in a serif, 20 and 44 px, still so with a
+// fifth of the digit in view or four fifths, the line's box short of it. A month-only date in view still
+// gives it, the frame's edge half a text height past where its day would begin or further.
 TEST_F(OcrMissClasses, ADayCutOffAtTheFramesEdgeIsNotTakenForAMonthOnlyDate) {
     const std::string month = "有效期至2027年08月";
-    const int digit_from = day_ink_from(month, "26日");
-    ASSERT_GE(digit_from, 0);
-    const int digit_px = kCellPx / 2;
-    const auto face_of = [&](const std::string& expiry) {
-        return printed_face({{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}, {expiry, 0, 2}},
-                            font_named("Noto Sans CJK SC"));
-    };
-    const cv::Mat face = face_of(month + "26日");
-    for (const double sliver : {0.5, 0.7, 0.9}) {
-        std::string read;
-        const int edge = static_cast<int>(1.5 * kCellPx) + digit_from + static_cast<int>(sliver * digit_px);
-        const auto proposal = proposal_filling_view(face, edge, read);
-        if (proposal) {
-            EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
-                << sliver << " of the digit in view, from {" << read << "}";
+    // Red team rt56: also in a serif at 44 px, where the line's box stopped short of the digit.
+    for (const auto& [family, text_px] : std::vector<std::pair<std::string, int>>{
+             {"Noto Sans CJK SC", kCellPx}, {"AR PL UMing CN", 44}, {"AR PL UMing CN", 20}}) {
+        const int digit_from = day_ink_from(month, "26日", family, text_px);
+        ASSERT_GE(digit_from, 0);
+        const int digit_px = text_px / 2;
+        const auto face_of = [&](const std::string& expiry) {
+            return printed_face_in({{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}, {expiry, 0, 2}},
+                                   fonts().at(static_cast<std::size_t>(font_named(family))), text_px);
+        };
+        const cv::Mat face = face_of(month + "26日");
+        const std::string in = family + " at " + std::to_string(text_px) + " px: ";
+        // A fifth of the digit in view or four fifths (red team rt56), the line's box short of it or not.
+        for (const double sliver : {0.15, 0.3, 0.5, 0.7, 0.9}) {
+            std::string read;
+            const int edge =
+                static_cast<int>(1.5 * text_px) + digit_from + static_cast<int>(sliver * digit_px);
+            const auto proposal = proposal_filling_view(face, edge, read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 8, 26}))
+                    << in << sliver << " of the digit in view, from {" << read << "}";
+            }
+        }
+        // Half a text height of ground in view where the day would begin: a day would show.
+        for (const int width : {face.cols - 2, static_cast<int>(1.5 * text_px) + digit_from + text_px / 2}) {
+            std::string read;
+            const auto month_only = proposal_filling_view(face_of(month), width, read);
+            ASSERT_TRUE(month_only) << in << "a frame " << width << " px wide: nothing from {" << read << "}";
+            EXPECT_EQ(month_only->expiry, (scanner::Date{2027, 8, 31}))
+                << in << width << " px, from {" << read << "}";
         }
     }
-    std::string read;
-    const auto month_only = proposal_filling_view(face_of(month), face.cols - 2, read);
-    ASSERT_TRUE(month_only) << "nothing from {" << read << "}";
-    EXPECT_EQ(month_only->expiry, (scanner::Date{2027, 8, 31})) << "from {" << read << "}";
 }
 
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it

@@ -517,6 +517,7 @@ class FrameReading {
     LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
     bool cut_through_print(const Candidate& c) const;
+    bool frame_edge_after(const Candidate& c, int x1) const;
     // The print's ground around the end of a line, column by column, in grey levels against the ground under
     // its last text height: `at` is the column where the line ends.
     struct GroundAtLineEnd {
@@ -1466,7 +1467,8 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         if (month_last_value(value) &&
             (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator) ||
              cut_by_a_side_after(c, x0, x1) ||
-             (stop_x >= c.normalised.cols && (day_wrapped_under(index, x1) || day_starts_line_under(index)))))
+             (stop_x >= c.normalised.cols &&
+              (day_wrapped_under(index, x1) || day_starts_line_under(index) || frame_edge_after(c, x1)))))
             value += kUnreadEnd;
         return value;
     }
@@ -1679,6 +1681,39 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
     end.sides = detail::remove_rules(end.strip);
     end.at = static_cast<int>(std::lround((0.35f + back) * kTextHeight));
     return end;
+}
+
+// Whether the frame's edge stands close past a month-only value that ends at column `x1` of line `c`'s crop,
+// with print in view between them or too little ground to show any: its day may be out of view, or a
+// sliver of it that was not read (red teams rt53 A2 and rt56: "2027年10月1|" at the frame's edge gave the
+// month's last day, with a fifth of the 1 in view or four fifths of it, the line's box short of it or
+// not). A month-only date with ground enough after it before the edge (more than the gap before a day and
+// a sliver of it) keeps its date.
+bool FrameReading::frame_edge_after(const Candidate& c, int x1) const {
+    constexpr float kReach = 1.0f;  // text heights past the line's end looked at
+    const float length = std::max(1.0f, c.box.length), height = std::max(1.0f, c.box.height);
+    const float k = kTextHeight / height;  // crop columns a frame pixel
+    // Along the line from its start, in frame pixels, to where its print's band first leaves the frame.
+    const auto in_frame = [&](const cv::Point2f& p) {
+        return p.x >= 0 && p.y >= 0 && p.x <= static_cast<float>(grey_.cols - 1) &&
+               p.y <= static_cast<float>(grey_.rows - 1);
+    };
+    const float value_end = static_cast<float>(x1) / k - 0.35f * height;  // cut_out_line's margin
+    float edge = value_end;
+    const float last = length + kReach * height;
+    while (edge < last && in_frame(c.box.at(edge / length - 0.5f, -0.5f)) &&
+           in_frame(c.box.at(edge / length - 0.5f, 0.5f)))
+        edge += 0.5f;
+    if (edge >= last || edge - value_end >= height) return false;
+    if (edge - value_end < 0.4f * height) return true;
+    // Glyph ink between the value and the edge, the line's box ending short of it or not.
+    const LineEnd end = line_end_strip(c, kReach);
+    if (end.strip.empty()) return true;
+    const auto column = [&](float along) {
+        return static_cast<int>(std::lround(static_cast<float>(end.at) + (along - length) * k));
+    };
+    const int from = column(value_end) + 2, to = std::min(end.strip.cols, column(edge) - 1);
+    return from < to && glyph_ink_in(end.strip, from, to);
 }
 
 // Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
@@ -1940,7 +1975,8 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
                     day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen)) ||
-                    cut_by_a_side_after(other, x0, x1) || day_starts_line_under(j)))
+                    cut_by_a_side_after(other, x0, x1) || day_starts_line_under(j) ||
+                    frame_edge_after(other, x1)))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
