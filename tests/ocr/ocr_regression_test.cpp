@@ -996,6 +996,49 @@ TEST_F(OcrMissClasses, ADayCutOffAtTheFramesEdgeIsNotTakenForAMonthOnlyDate) {
     }
 }
 
+// The column after the last of `text`'s ink printed `text_px` tall in `family`.
+int ink_end_of(const std::string& text, const std::string& family, int text_px) {
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named(family)));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(font.file, font.face_index);
+    cv::Mat printed(2 * text_px, 20 * text_px, CV_8UC3, cv::Scalar::all(255)), grey, columns;
+    type->putText(printed, text, {0, 0}, text_px, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    cv::cvtColor(printed, grey, cv::COLOR_BGR2GRAY);
+    cv::reduce(cv::Mat(grey < 128) / 255, columns, 0, cv::REDUCE_MAX, CV_8U);
+    int end = columns.cols;
+    while (end > 0 && columns.at<std::uint8_t>(0, end - 1) == 0) --end;
+    return end;
+}
+
+// Red team rt57: "EXP 2028.06" with its day's ".12" past the frame's edge, the edge through the full stop or
+// the day, or clean ground before it. A month-only "EXP 2028.05" with 0.6 text heights of ground before the
+// edge gave no date: the first rule took any value with less than a line's height of room before the edge
+// for cut.
+TEST_F(OcrMissClasses, ADotDatesDayPastTheFramesEdgeIsNeverTheMonthsEnd) {
+    const std::string family = "DejaVu Sans";
+    constexpr int text_px = 30;
+    const auto face_of = [&](const std::string& expiry) {
+        return printed_face_in({{"IBUPROFEN TABLETS", 0, 0}, {"LOT 301147", 0, 1}, {expiry, 0, 2}},
+                               fonts().at(static_cast<std::size_t>(font_named(family))), text_px);
+    };
+    const int month_end = static_cast<int>(1.5 * text_px) + ink_end_of("EXP 2028.06", family, text_px);
+    const cv::Mat full = face_of("EXP 2028.06.12");
+    for (const double past : {0.1, 0.25, 0.4, 0.55, 0.7}) {
+        std::string read;
+        const auto proposal = proposal_filling_view(full, month_end + static_cast<int>(past * text_px), read);
+        if (proposal) {
+            EXPECT_EQ(proposal->expiry, (scanner::Date{2028, 6, 12}))
+                << "the edge " << past << " text heights past the month, from {" << read << "}";
+        }
+    }
+    const int month_only_end = static_cast<int>(1.5 * text_px) + ink_end_of("EXP 2028.05", family, text_px);
+    std::string read;
+    const auto month_only =
+        proposal_filling_view(face_of("EXP 2028.05"), month_only_end + text_px * 45 / 100, read);
+    ASSERT_TRUE(month_only) << "0.45 text heights of ground before the edge: nothing from {" << read << "}";
+    EXPECT_EQ(month_only->expiry, (scanner::Date{2028, 5, 31})) << "from {" << read << "}";
+}
+
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it
 // past a gap of half a character: the value's crop took the number in and read "20290728", a day that
 // is not printed. (Wide-set print still joins: WideSetFullWidthDigitsAreNotCutShort.)

@@ -1687,33 +1687,49 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
 // with print in view between them or too little ground to show any: its day may be out of view, or a
 // sliver of it that was not read (red teams rt53 A2 and rt56: "2027年10月1|" at the frame's edge gave the
 // month's last day, with a fifth of the 1 in view or four fifths of it, the line's box short of it or
-// not). A month-only date with ground enough after it before the edge (more than the gap before a day and
-// a sliver of it) keeps its date.
+// not). Any mark counts, not only a glyph: after "2028.05" the day's period or dash comes first. A
+// month-only date with clean ground after it before the edge, as much as the gap and a separator before a
+// day would take, keeps its date (red team rt57: at first every one with less than a text height of ground
+// was lost).
 bool FrameReading::frame_edge_after(const Candidate& c, int x1) const {
-    constexpr float kReach = 1.0f;  // text heights past the line's end looked at
+    constexpr float kReach = 1.0f;       // text heights past the value looked at
+    constexpr float kTooLittle = 0.3f;   // text heights of ground in view: a day's first mark might not show
+    constexpr float kMarkWithin = 0.6f;  // text heights past the value: a day or its separator starts before
     const float length = std::max(1.0f, c.box.length), height = std::max(1.0f, c.box.height);
     const float k = kTextHeight / height;  // crop columns a frame pixel
+    // The value's last ink: `x1` may hold a column or two of ground after it.
+    int ink_end = std::min(x1, c.normalised.cols) - 1;
+    const cv::Mat value_ink = ink_per_column(c.normalised);
+    while (ink_end > 0 && value_ink.at<int>(0, ink_end) == 0) --ink_end;
+    const float value_end = static_cast<float>(ink_end + 1) / k - 0.35f * height;  // cut_out_line's margin
     // Along the line from its start, in frame pixels, to where its print's band first leaves the frame.
     const auto in_frame = [&](const cv::Point2f& p) {
         return p.x >= 0 && p.y >= 0 && p.x <= static_cast<float>(grey_.cols - 1) &&
                p.y <= static_cast<float>(grey_.rows - 1);
     };
-    const float value_end = static_cast<float>(x1) / k - 0.35f * height;  // cut_out_line's margin
     float edge = value_end;
-    const float last = length + kReach * height;
+    const float last = value_end + kReach * height;
     while (edge < last && in_frame(c.box.at(edge / length - 0.5f, -0.5f)) &&
            in_frame(c.box.at(edge / length - 0.5f, 0.5f)))
         edge += 0.5f;
-    if (edge >= last || edge - value_end >= height) return false;
-    if (edge - value_end < 0.4f * height) return true;
-    // Glyph ink between the value and the edge, the line's box ending short of it or not.
-    const LineEnd end = line_end_strip(c, kReach);
+    if (edge >= last) return false;
+    if (edge - value_end < kTooLittle * height) return true;
+    const LineEnd end = line_end_strip(c, kReach + 1.0f);
     if (end.strip.empty()) return true;
     const auto column = [&](float along) {
         return static_cast<int>(std::lround(static_cast<float>(end.at) + (along - length) * k));
     };
-    const int from = column(value_end) + 2, to = std::min(end.strip.cols, column(edge) - 1);
-    return from < to && glyph_ink_in(end.strip, from, to);
+    int from = column(value_end) + 2,
+        to = std::min(column(edge) - 1, column(value_end + kMarkWithin * height));
+    const cv::Mat marks = ink_per_column(end.strip, from, to);
+    // A full stop at the foot is some 4 by 4 pixels at this text height; a speck of dust or noise less.
+    if (!marks.empty() && cv::countNonZero(marks) >= 2 && cv::sum(marks)[0] >= kTextHeight / 4) return true;
+    // Past the edge the strip repeats the frame's last column: print the edge cuts runs on there as streaks,
+    // grey where only part of a pixel was ink (a fifth of a serif 1 at the edge: red team rt56, a2o_569_06).
+    const int past_edge = column(edge) + 2;
+    if (edge >= value_end + kMarkWithin * height || past_edge >= end.strip.cols) return false;
+    constexpr int kStreak = 200;  // of 255, the ground: darker than its grain
+    return cv::countNonZero(end.strip.col(past_edge) < kStreak) >= 2;
 }
 
 // Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
