@@ -225,8 +225,16 @@ class FailingThenWorking final : public kiosk::BoxTextReader {
     explicit FailingThenWorking(int failures) : failures_(failures) {}
     scanner::ocr::FrameOutcome read(const scanner::Frame&, const std::optional<scanner::ocr::Quad>&,
                                     const std::function<bool()>&) override {
-        if (failures_-- > 0) throw std::runtime_error("cv::Exception: insufficient memory (test)");
         scanner::ocr::FrameOutcome outcome;
+        // The first failure as a library's exception, the next as ExpiryOcr's error value.
+        if (failures_-- > 0) {
+            if (!threw_) {
+                threw_ = true;
+                throw std::runtime_error("cv::Exception: insufficient memory (test)");
+            }
+            outcome.error = "the text reader stopped on this frame: out of memory (test)";
+            return outcome;
+        }
         outcome.proposal = scanner::ocr::ExpiryOcrProposal{
             {2027, 5, 31}, scanner::ExpiryPrecision::Month, {}, "B1", "有效期至 2027.05", {}};
         return outcome;
@@ -236,10 +244,11 @@ class FailingThenWorking final : public kiosk::BoxTextReader {
 
   private:
     int failures_;
+    bool threw_ = false;
 };
 
-// Issue 15: an exception on the OCR thread becomes an error status and a log event, and the thread
-// goes on with the next frame.
+// Issue 15: an exception on the OCR thread, or an error ExpiryOcr returns, becomes an error status and a log
+// event, and the thread goes on with the next frame.
 TEST(ExpiryReader, AnExceptionWhileReadingIsReportedAndTheWorkerGoesOn) {
     kiosk::ExpiryReaderOptions options = normal_priority();
     options.open = [] { return kiosk::OpenedBoxTextReader{std::make_unique<FailingThenWorking>(2), {}}; };
@@ -263,7 +272,7 @@ TEST(ExpiryReader, AnExceptionWhileReadingIsReportedAndTheWorkerGoesOn) {
     EXPECT_EQ(proposal->expiry, (scanner::Date{2027, 5, 31}));
     const auto status = reader.status();
     EXPECT_EQ(status.failures, 2u);
-    EXPECT_NE(status.last_failure.find("insufficient memory"), std::string::npos) << status.last_failure;
+    EXPECT_NE(status.last_failure.find("out of memory (test)"), std::string::npos) << status.last_failure;
     EXPECT_TRUE(status.error.empty()) << "a failed frame does not turn reading off: " << status.error;
     EXPECT_NE(logged.find("ocr-error"), std::string::npos) << logged;
     EXPECT_NE(logged.find("insufficient memory"), std::string::npos) << logged;

@@ -1760,6 +1760,26 @@ TEST(OcrReader, AnEmptyOrTinyImageReadsNothing) {
             .lines.empty());
 }
 
+// A broken image handed to ExpiryOcr (rows closer together than its width, colour short of its size) is an
+// error a technician can act on, not an exception out of the library nor a silent nothing; the next frame
+// reads as ever.
+TEST(OcrReader, ABrokenFrameIsAnErrorValue) {
+    scanner::ocr::ExpiryOcr& reader = ocr();
+    reader.start_pack();
+    const cv::Mat blank(720, 1280, CV_8U, cv::Scalar(200));
+    const auto squeezed = reader.read(scanner::ocr::GreyImage{blank.cols, blank.rows, blank.data, 640});
+    EXPECT_NE(squeezed.error.find("1280x720 pixels with rows 640 bytes apart"), std::string::npos)
+        << squeezed.error;
+    scanner::Frame short_of_colour;
+    short_of_colour.width = 1920;
+    short_of_colour.height = 1080;
+    short_of_colour.rgb.resize(1920 * 3);
+    const auto no_colour = reader.read(short_of_colour);
+    EXPECT_NE(no_colour.error.find("broken image"), std::string::npos) << no_colour.error;
+    const auto whole = reader.read(scanner::ocr::GreyImage{blank.cols, blank.rows, blank.data, blank.step});
+    EXPECT_TRUE(whole.error.empty()) << whole.error;
+}
+
 // One frame of a scene read as the kiosk reads it: in grey.
 scanner::ocr::TextLines read_frame(scanner::ocr::TextReader& reader, const FaceScene& scene, int frame,
                                    const scanner::ocr::ReadRequest& request = {}) {

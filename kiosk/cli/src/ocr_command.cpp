@@ -83,6 +83,11 @@ int run_ocr(const Args& args, CommandIo io) {
         opened.ocr->start_pack();
         const auto outcome = opened.ocr->read(scanner::ocr::GreyImage{
             grey.width, grey.height, grey.pixels.data(), static_cast<std::size_t>(grey.width)});
+        if (!outcome.error.empty()) {
+            report_error(json, io, file, outcome.error);
+            failed = true;
+            continue;
+        }
         const auto& reading = outcome.reading;
         std::vector<std::string> lines;
         for (const auto& line : outcome.lines.lines) lines.push_back(line.text);

@@ -192,6 +192,7 @@ void ExpiryReader::run() {
         } catch (...) {
             failure = "unknown exception";
         }
+        if (failure.empty()) failure = outcome.error;
 
         std::lock_guard lock(mutex_);
         ++status_.frames_read;

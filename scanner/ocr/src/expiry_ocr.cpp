@@ -70,8 +70,14 @@ void ExpiryOcr::start_pack() {
 FrameOutcome ExpiryOcr::read(const Frame& frame, const std::optional<Quad>& region,
                              const std::function<bool()>& cancelled) {
     if (frame.width <= 0 || frame.height <= 0 ||
-        frame.rgb.size() < static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3)
-        return {};
+        frame.rgb.size() <
+            static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height) * 3) {
+        FrameOutcome broken;
+        broken.error = "a frame of " + std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+                       " pixels came with " + std::to_string(frame.rgb.size()) +
+                       " bytes of colour: the camera source handed over a broken image";
+        return broken;
+    }
     std::vector<std::uint8_t> grey(static_cast<std::size_t>(frame.width) *
                                    static_cast<std::size_t>(frame.height));
     for (std::size_t i = 0; i < grey.size(); ++i) {
@@ -119,8 +125,30 @@ void ExpiryOcr::follow_the_face(const GreyImage& image) {
     last_view_.pixels.assign(view.ptr<float>(), view.ptr<float>() + view.total());
 }
 
+// Whatever OpenCV or Tesseract throws stays here: the caller gets the frame's error as a value.
 FrameOutcome ExpiryOcr::read(const GreyImage& image, const std::optional<Quad>& region,
                              const std::function<bool()>& cancelled) {
+    FrameOutcome failed;
+    if (!image.pixels || image.width <= 0 || image.height <= 0 ||
+        image.stride < static_cast<std::size_t>(image.width)) {
+        failed.error = "a frame of " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                       " pixels with rows " + std::to_string(image.stride) +
+                       " bytes apart cannot be read: the camera source handed over a broken image";
+        return failed;
+    }
+    try {
+        return read_frame(image, region, cancelled);
+    } catch (const std::exception& e) {
+        failed.error = std::string("the text reader stopped on this frame: ") + e.what();
+    } catch (...) {
+        failed.error = "the text reader stopped on this frame with an unknown exception";
+    }
+    start_pack();
+    return failed;
+}
+
+FrameOutcome ExpiryOcr::read_frame(const GreyImage& image, const std::optional<Quad>& region,
+                                   const std::function<bool()>& cancelled) {
     FrameOutcome outcome;
     const double cpu_start = thread_cpu_ms();
     follow_the_face(image);

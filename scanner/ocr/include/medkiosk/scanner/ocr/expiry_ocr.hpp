@@ -44,6 +44,9 @@ struct FrameOutcome {
     double cpu_ms = 0;      // the reading thread's CPU time for this frame
     // Set on the frame that made the agreement (once per pack).
     std::optional<ExpiryOcrProposal> proposal;
+    // Why the frame could not be read, for a technician; the readings gathered for the box are dropped
+    // with it, as they may be half-updated, and the box is read from scratch.
+    std::string error;
 };
 
 class ExpiryOcr {
@@ -64,6 +67,8 @@ class ExpiryOcr {
 
   private:
     ExpiryOcr(std::unique_ptr<TextReader> reader, ExpiryOcrOptions options);
+    FrameOutcome read_frame(const GreyImage& image, const std::optional<Quad>& region,
+                            const std::function<bool()>& cancelled);
     ParseOptions parse_options() const;
     void follow_the_face(const GreyImage& image);
     std::unique_ptr<TextReader> reader_;
