@@ -1039,6 +1039,48 @@ TEST_F(OcrMissClasses, ADotDatesDayPastTheFramesEdgeIsNeverTheMonthsEnd) {
     EXPECT_EQ(month_only->expiry, (scanner::Date{2028, 5, 31})) << "from {" << read << "}";
 }
 
+// Red teams rt56 and rt57: the frame's edge through a full date's day ("有效期至 2026.12.0|7", "EXP
+// 2030.02.0|9"). Past the frame's edge a line's crop repeats the frame's last column, and the value pass
+// read the cut digit's streaks there as a digit: a cut 0 and a 7 out of view gave the 8th, a cut 9 another
+// day. A full date with half a text height of ground before the edge still gives it.
+TEST_F(OcrMissClasses, ADayCutByTheFramesEdgeIsNeverReadAsAnotherDay) {
+    struct DateLine {
+        std::string family;
+        int text_px;
+        std::string line;
+        scanner::Date truth;
+    };
+    for (const auto& [family, text_px, line, truth] :
+         std::vector<DateLine>{{"Noto Sans CJK SC", 18, "有效期至 2026.12.07", {2026, 12, 7}},
+                               {"DejaVu Sans", 30, "EXP 2030.02.09", {2030, 2, 9}}}) {
+        const cv::Mat face =
+            printed_face_in({{"布洛芬缓释胶囊", 0, 0}, {"产品批号 301147", 0, 1}, {line, 0, 2}},
+                            fonts().at(static_cast<std::size_t>(font_named(family))), text_px);
+        const int line_from = static_cast<int>(1.5 * text_px);
+        const std::string in = family + " at " + std::to_string(text_px) + " px, " + line + ": ";
+        // Through the day's first digit (the second out of view) and through its last.
+        for (const std::size_t digits_in_view : {std::size_t{1}, std::size_t{2}}) {
+            const int digit_from =
+                line_from + ink_end_of(line.substr(0, line.size() - 3 + digits_in_view), family, text_px);
+            for (const double sliver : {0.15, 0.3, 0.45, 0.6}) {
+                std::string read;
+                const auto proposal =
+                    proposal_filling_view(face, digit_from + static_cast<int>(sliver * text_px), read);
+                if (proposal) {
+                    EXPECT_EQ(proposal->expiry, truth)
+                        << in << "cut " << sliver << " text heights into digit " << digits_in_view
+                        << " of the day, from {" << read << "}";
+                }
+            }
+        }
+        std::string read;
+        const auto whole =
+            proposal_filling_view(face, line_from + ink_end_of(line, family, text_px) + text_px / 2, read);
+        ASSERT_TRUE(whole) << in << "half a text height before the edge: nothing from {" << read << "}";
+        EXPECT_EQ(whole->expiry, truth) << in << "from {" << read << "}";
+    }
+}
+
 // Red team red35a: a month-only expiry set close in digits ("202907") with a number printed after it
 // past a gap of half a character: the value's crop took the number in and read "20290728", a day that
 // is not printed. (Wide-set print still joins: WideSetFullWidthDigitsAreNotCutShort.)

@@ -517,7 +517,23 @@ class FrameReading {
     LineEnd line_end_strip(const Candidate& c, float reach) const;
     cv::Mat print_past_line_end(const Candidate& c, bool past_sides) const;
     bool cut_through_print(const Candidate& c) const;
-    bool frame_edge_after(const Candidate& c, int x1) const;
+    // What lies between a value's end and the frame's edge past it, from farthest to nearest.
+    enum class EdgeAfterValue {
+        Far,         // a text height or more of the line in view past the value
+        Clear,       // clean ground before the edge, room for a separator and a day's first mark
+        MarkBefore,  // a mark between the value and the edge: a day's separator or first glyph
+        CutsPrint,   // the edge cuts print: a glyph runs on out of view
+        TooClose,    // too little ground in view for a further glyph's first mark to show
+    };
+    EdgeAfterValue edge_after_value(const Candidate& c, int x1) const;
+    bool frame_edge_after(const Candidate& c, int x1) const {
+        const EdgeAfterValue edge = edge_after_value(c, x1);
+        return edge != EdgeAfterValue::Far && edge != EdgeAfterValue::Clear;
+    }
+    bool frame_edge_cuts_value(const Candidate& c, int x1) const {
+        const EdgeAfterValue edge = edge_after_value(c, x1);
+        return edge == EdgeAfterValue::CutsPrint || edge == EdgeAfterValue::TooClose;
+    }
     // The print's ground around the end of a line, column by column, in grey levels against the ground under
     // its last text height: `at` is the column where the line ends.
     struct GroundAtLineEnd {
@@ -1457,7 +1473,9 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         int most_digits = 0;
         std::string value = vote(value_view(c, x0, x1), charset, label_value, &most_digits);
         if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
-            after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(index)))
+            after == AfterDay::MayBeCount ||
+            (after == AfterDay::ApartAtLineEnd && word_wrapped_under(index)) ||
+            (stop_x >= c.normalised.cols && frame_edge_cuts_value(c, x1)))
             return value.ends_with(kUnreadEnd) ? value : value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
@@ -1683,17 +1701,23 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
     return end;
 }
 
-// Whether the frame's edge stands close past a month-only value that ends at column `x1` of line `c`'s crop,
-// with print in view between them or too little ground to show any: its day may be out of view, or a
-// sliver of it that was not read (red teams rt53 A2 and rt56: "2027年10月1|" at the frame's edge gave the
-// month's last day, with a fifth of the 1 in view or four fifths of it, the line's box short of it or
-// not). Any mark counts, not only a glyph: after "2028.05" the day's period or dash comes first. A
-// month-only date with clean ground after it before the edge, as much as the gap and a separator before a
-// day would take, keeps its date (red team rt57: at first every one with less than a text height of ground
-// was lost).
-bool FrameReading::frame_edge_after(const Candidate& c, int x1) const {
-    constexpr float kReach = 1.0f;       // text heights past the value looked at
-    constexpr float kTooLittle = 0.3f;   // text heights of ground in view: a day's first mark might not show
+// What lies between the frame's edge and a value that ends at column `x1` of line `c`'s crop, when the edge
+// stands within a text height past it. A month-only value with print in view before the edge, or too little
+// ground to show any, may have its day out of view or a sliver of it unread (red teams rt53 A2 and rt56:
+// "2027年10月1|" at the frame's edge gave the month's last day, with a fifth of the 1 in view or four fifths
+// of it, the line's box short of it or not). Any mark counts, not only a glyph: after "2028.05" the day's
+// period or dash comes first. A month-only date with clean ground after it before the edge, as much as the
+// gap and a separator before a day would take, keeps its date (red team rt57: at first every one with less
+// than a text height of ground was lost). Any value the edge cuts, or ends too close to for a further
+// digit to show, may have lost its last digits, and past the edge the crop's repeated last column reads as
+// a digit (red teams rt56, rt57: "2026.12.0|7" read "2026.12.08").
+FrameReading::EdgeAfterValue FrameReading::edge_after_value(const Candidate& c, int x1) const {
+    constexpr float kReach = 1.0f;  // text heights past the value looked at
+    // Text heights of ground in view: a day's first mark might not show. Not digit heights, though a Chinese
+    // line's box is half as tall again as its digits: in a Kai face 月 and a day's first digit stand 0.4
+    // digit heights apart, and a month-only date with as much ground before the edge cannot be told from one
+    // whose day is out of view (red team rt57: b7 and a5).
+    constexpr float kTooLittle = 0.3f;
     constexpr float kMarkWithin = 0.6f;  // text heights past the value: a day or its separator starts before
     const float length = std::max(1.0f, c.box.length), height = std::max(1.0f, c.box.height);
     const float k = kTextHeight / height;  // crop columns a frame pixel
@@ -1712,10 +1736,10 @@ bool FrameReading::frame_edge_after(const Candidate& c, int x1) const {
     while (edge < last && in_frame(c.box.at(edge / length - 0.5f, -0.5f)) &&
            in_frame(c.box.at(edge / length - 0.5f, 0.5f)))
         edge += 0.5f;
-    if (edge >= last) return false;
-    if (edge - value_end < kTooLittle * height) return true;
+    if (edge >= last) return EdgeAfterValue::Far;
+    if (edge - value_end < kTooLittle * height) return EdgeAfterValue::TooClose;
     const LineEnd end = line_end_strip(c, kReach + 1.0f);
-    if (end.strip.empty()) return true;
+    if (end.strip.empty()) return EdgeAfterValue::TooClose;
     const auto column = [&](float along) {
         return static_cast<int>(std::lround(static_cast<float>(end.at) + (along - length) * k));
     };
@@ -1723,13 +1747,16 @@ bool FrameReading::frame_edge_after(const Candidate& c, int x1) const {
         to = std::min(column(edge) - 1, column(value_end + kMarkWithin * height));
     const cv::Mat marks = ink_per_column(end.strip, from, to);
     // A full stop at the foot is some 4 by 4 pixels at this text height; a speck of dust or noise less.
-    if (!marks.empty() && cv::countNonZero(marks) >= 2 && cv::sum(marks)[0] >= kTextHeight / 4) return true;
+    const bool mark_before =
+        !marks.empty() && cv::countNonZero(marks) >= 2 && cv::sum(marks)[0] >= kTextHeight / 4;
     // Past the edge the strip repeats the frame's last column: print the edge cuts runs on there as streaks,
     // grey where only part of a pixel was ink (a fifth of a serif 1 at the edge: red team rt56, a2o_569_06).
     const int past_edge = column(edge) + 2;
-    if (edge >= value_end + kMarkWithin * height || past_edge >= end.strip.cols) return false;
     constexpr int kStreak = 200;  // of 255, the ground: darker than its grain
-    return cv::countNonZero(end.strip.col(past_edge) < kStreak) >= 2;
+    if (edge < value_end + kMarkWithin * height && past_edge >= 0 && past_edge < end.strip.cols &&
+        cv::countNonZero(end.strip.col(past_edge) < kStreak) >= 2)
+        return EdgeAfterValue::CutsPrint;
+    return mark_before ? EdgeAfterValue::MarkBefore : EdgeAfterValue::Clear;
 }
 
 // Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
@@ -1986,7 +2013,8 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
             after_day(other.normalised, other_glyphs, value_first, other_glyphs.size(),
                       widest_close_set_gap(c.normalised, pass.glyphs, label_first, label_last + 1));
         if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
-            after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(j))) {
+            after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(j)) ||
+            frame_edge_cuts_value(other, x1)) {
             if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
