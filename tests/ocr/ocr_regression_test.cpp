@@ -834,6 +834,20 @@ int day_ink_from(const std::string& month, const std::string& day,
     return digit_from < differs.cols ? digit_from : -1;
 }
 
+// The column after the last of `text`'s ink printed `text_px` tall in `family`.
+int ink_end_of(const std::string& text, const std::string& family, int text_px) {
+    const auto& font = fonts().at(static_cast<std::size_t>(font_named(family)));
+    auto type = cv::freetype::createFreeType2();
+    type->loadFontData(font.file, font.face_index);
+    cv::Mat printed(2 * text_px, 20 * text_px, CV_8UC3, cv::Scalar::all(255)), grey, columns;
+    type->putText(printed, text, {0, 0}, text_px, cv::Scalar::all(0), -1, cv::LINE_AA, false);
+    cv::cvtColor(printed, grey, cv::COLOR_BGR2GRAY);
+    cv::reduce(cv::Mat(grey < 128) / 255, columns, 0, cv::REDUCE_MAX, CV_8U);
+    int end = columns.cols;
+    while (end > 0 && columns.at<std::uint8_t>(0, end - 1) == 0) --end;
+    return end;
+}
+
 // Red team rt54 F5: long design stripes at 30° beside a face's print. Their edges, all in line, outweighed
 // the print's when the face's roll was found: the face was levelled at 30°, its own lines were taken for
 // steep ones, and the expiry sticker printed askew was never read.
@@ -930,6 +944,32 @@ TEST_F(OcrMissClasses, ADayCutOffAtAStickersEdgeIsNotTakenForAMonthOnlyDate) {
     }
 }
 
+// Red team rt56 a1l_561_53: a dark border that cuts a full date's last digit ("2028.09.2|6"). The cut 6 read
+// as a 4 in two frames of six, and the 24th was proposed. A full date with a little ground between its last
+// digit and the border is read.
+TEST_F(OcrMissClasses, ADayDigitCutByABorderIsNeverReadAsAnother) {
+    const std::string family = "Noto Sans CJK SC", date = "有效期至 2028.09.26";
+    const int digit_from = ink_end_of("有效期至 2028.09.2", family, kCellPx) + kCellPx / 10;
+    const auto bordered = [&](int cut_after) {
+        Strip sticker{{date}, 0, cut_after, true, kStickersFace};
+        sticker.border_px = 4;
+        return face_with_strip(sticker);
+    };
+    for (const double sliver : {0.3, 0.5, 0.7}) {
+        std::string read;
+        const auto proposal =
+            proposal_for_face(bordered(digit_from + static_cast<int>(sliver * kCellPx / 2)), read, 6);
+        if (proposal) {
+            EXPECT_EQ(proposal->expiry, (scanner::Date{2028, 9, 26}))
+                << sliver << " of the digit inside the border, from {" << read << "}";
+        }
+    }
+    std::string read;
+    const auto whole = proposal_for_face(bordered(ink_end_of(date, family, kCellPx) + kCellPx / 5), read, 8);
+    ASSERT_TRUE(whole) << "a fifth of a text height inside the border: nothing from {" << read << "}";
+    EXPECT_EQ(whole->expiry, (scanner::Date{2028, 9, 26})) << "from {" << read << "}";
+}
+
 // Red team rt53 A1: the same cut at a sticker's dark border 4 px or more thick (at 22 px print). The
 // border's side is told at its middle column, several columns past the sliver it cuts, and the day was
 // still taken for unprinted: the month's last day. A month-only date in such a border still gives it.
@@ -994,20 +1034,6 @@ TEST_F(OcrMissClasses, ADayCutOffAtTheFramesEdgeIsNotTakenForAMonthOnlyDate) {
                 << in << width << " px, from {" << read << "}";
         }
     }
-}
-
-// The column after the last of `text`'s ink printed `text_px` tall in `family`.
-int ink_end_of(const std::string& text, const std::string& family, int text_px) {
-    const auto& font = fonts().at(static_cast<std::size_t>(font_named(family)));
-    auto type = cv::freetype::createFreeType2();
-    type->loadFontData(font.file, font.face_index);
-    cv::Mat printed(2 * text_px, 20 * text_px, CV_8UC3, cv::Scalar::all(255)), grey, columns;
-    type->putText(printed, text, {0, 0}, text_px, cv::Scalar::all(0), -1, cv::LINE_AA, false);
-    cv::cvtColor(printed, grey, cv::COLOR_BGR2GRAY);
-    cv::reduce(cv::Mat(grey < 128) / 255, columns, 0, cv::REDUCE_MAX, CV_8U);
-    int end = columns.cols;
-    while (end > 0 && columns.at<std::uint8_t>(0, end - 1) == 0) --end;
-    return end;
 }
 
 // Red team rt57: "EXP 2028.06" with its day's ".12" past the frame's edge, the edge through the full stop or
@@ -1078,6 +1104,45 @@ TEST_F(OcrMissClasses, ADayCutByTheFramesEdgeIsNeverReadAsAnotherDay) {
             proposal_filling_view(face, line_from + ink_end_of(line, family, text_px) + text_px / 2, read);
         ASSERT_TRUE(whole) << in << "half a text height before the edge: nothing from {" << read << "}";
         EXPECT_EQ(whole->expiry, truth) << in << "from {" << read << "}";
+    }
+}
+
+// Red team rt58 d5: a date set in space-separated fields ("EXP 2027 08 26") whose day lies past the frame's
+// edge, the edge in the space before it: as much ground before the edge as between the date's own fields,
+// and the month's last day was proposed. A month-only date so set, a text height clear of the edge, is read.
+TEST_F(OcrMissClasses, ADayPastTheFramesEdgeAfterASpaceIsNeverTheMonthsEnd) {
+    struct SpacedDate {
+        std::string family, month, day;
+        scanner::Date truth, month_end;
+    };
+    constexpr int text_px = 30;
+    for (const auto& [family, month, day, truth, month_end] : std::vector<SpacedDate>{
+             {"DejaVu Sans", "EXP 2027 08", " 26", {2027, 8, 26}, {2027, 8, 31}},
+             {"Noto Sans CJK SC", "有效期至 2028 11", " 03", {2028, 11, 3}, {2028, 11, 30}}}) {
+        const auto face_of = [&](const std::string& expiry) {
+            return printed_face_in({{"IBUPROFEN TABLETS", 0, 0}, {"LOT 301147", 0, 1}, {expiry, 0, 2}},
+                                   fonts().at(static_cast<std::size_t>(font_named(family))), text_px);
+        };
+        const int line_from = static_cast<int>(1.5 * text_px);
+        const int month_ink_end = line_from + ink_end_of(month, family, text_px);
+        const int day_from = line_from + day_ink_from(month, day, family, text_px);
+        ASSERT_GT(day_from, month_ink_end);
+        const cv::Mat full = face_of(month + day);
+        for (const double way : {0.6, 0.9}) {
+            std::string read;
+            const int edge = month_ink_end + static_cast<int>(way * (day_from - month_ink_end));
+            const auto proposal = proposal_filling_view(full, edge, read);
+            if (proposal) {
+                EXPECT_EQ(proposal->expiry, truth)
+                    << family << ": the edge " << way << " of the way to the day, from {" << read << "}";
+            }
+        }
+        std::string read;
+        const auto month_only = proposal_filling_view(face_of(month), month_ink_end + text_px * 6 / 5, read);
+        ASSERT_TRUE(month_only) << family
+                                << ": a month-only date a text height clear of the edge: nothing from {"
+                                << read << "}";
+        EXPECT_EQ(month_only->expiry, month_end) << family << ": from {" << read << "}";
     }
 }
 
@@ -1330,15 +1395,18 @@ TEST_F(OcrMissClasses, DaysOfAPackOrADoseAfterAMonthOnlyDateAreNoDay) {
 // Red team rt48 F1: a month-only value ending its line, its day wrapped onto the start of the next line
 // ("有效期至 2028年10月" over "23日"). The month's last day was proposed, later than the printed day: an
 // expired pack accepted for up to a month. In four fonts, and again on a second rendering of each face.
-// Another field under the date keeps the month-only reading. Still wrong, left out here: a day the line
-// finder makes no line of ("18" under "有效期至：2029.07.", "9日" under "有效期至 2027年11月" in AR PL
-// UMing): the month's last day is proposed.
+// Another field under the date keeps the month-only reading. Red team rt58 d6b: a day the line finder
+// makes no line of ("17" under "EXP 2028.03.", "18" under "有效期至：2029.07.", "9日" under "有效期至
+// 2027年11月" in AR PL UMing) gave the month's last day, with the whole face in view.
 TEST_F(OcrMissClasses, ADayWrappedOntoTheNextLineIsNeverTheMonthsLastDay) {
     const Cell title{"头孢克肟分散片", 0, 0};
     const std::vector<PrintedDate> cases{
         {{title, {"有效期至 2028年10月", 0, 1}, {"23日", 0, 2}}, {2028, 10, 23}},
         {{title, {"有效期至2030年02月", 0, 1}, {"14日止", 0, 2}}, {2030, 2, 14}},
         {{title, {"有效期至 2028年10月", 0, 1}, {"23日", 1, 2}}, {2028, 10, 23}},
+        {{title, {"EXP 2028.03.", 0, 1}, {"17", 0, 2}}, {2028, 3, 17}},
+        {{title, {"有效期至：2029.07.", 0, 1}, {"18", 0, 2}}, {2029, 7, 18}},
+        {{title, {"有效期至 2027年11月", 0, 1}, {"9日", 0, 2}}, {2027, 11, 9}},
     };
     expect_right_or_nothing(cases);
     std::string read;

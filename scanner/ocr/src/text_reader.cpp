@@ -502,6 +502,7 @@ class FrameReading {
     bool note_says_in_use(std::size_t value, std::size_t label_line);
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
     bool day_wrapped_under(std::size_t index, int x1);
+    bool day_wrapped_under_start(std::size_t index);
     bool word_wrapped_under(std::size_t index);
     bool day_starts_line_under(std::size_t index);
     // Whether `begins` holds for a line under line `index` (its labels read), 0.6 to `most_below` text
@@ -519,19 +520,20 @@ class FrameReading {
     bool cut_through_print(const Candidate& c) const;
     // What lies between a value's end and the frame's edge past it, from farthest to nearest.
     enum class EdgeAfterValue {
-        Far,         // a text height or more of the line in view past the value
-        Clear,       // clean ground before the edge, room for a separator and a day's first mark
-        MarkBefore,  // a mark between the value and the edge: a day's separator or first glyph
-        CutsPrint,   // the edge cuts print: a glyph runs on out of view
-        TooClose,    // too little ground in view for a further glyph's first mark to show
+        Far,                    // a text height or more of the line in view past the value
+        Clear,                  // clean ground before the edge, room for a separator and a day's first mark
+        NoWiderThanItsSpacing,  // clean ground, but no wider than the gaps between the value's own characters
+        MarkBefore,             // a mark between the value and the edge: a day's separator or first glyph
+        CutsPrint,              // the edge cuts print: a glyph runs on out of view
+        TooClose,               // too little ground in view for a further glyph's first mark to show
     };
-    EdgeAfterValue edge_after_value(const Candidate& c, int x1) const;
-    bool frame_edge_after(const Candidate& c, int x1) const {
-        const EdgeAfterValue edge = edge_after_value(c, x1);
+    EdgeAfterValue edge_after_value(const Candidate& c, int x0, int x1) const;
+    bool frame_edge_after(const Candidate& c, int x0, int x1) const {
+        const EdgeAfterValue edge = edge_after_value(c, x0, x1);
         return edge != EdgeAfterValue::Far && edge != EdgeAfterValue::Clear;
     }
-    bool frame_edge_cuts_value(const Candidate& c, int x1) const {
-        const EdgeAfterValue edge = edge_after_value(c, x1);
+    bool frame_edge_cuts_value(const Candidate& c, int x0, int x1) const {
+        const EdgeAfterValue edge = edge_after_value(c, x0, x1);
         return edge == EdgeAfterValue::CutsPrint || edge == EdgeAfterValue::TooClose;
     }
     // The print's ground around the end of a line, column by column, in grey levels against the ground under
@@ -1181,6 +1183,26 @@ bool cut_by_a_side_after(const Candidate& c, int x0, int x1) {
     return false;
 }
 
+// Whether the print of the last glyph of the value in columns [x0, x1) of line `c` runs into a cell's side
+// with no ground between: the side may cut its last digit, and the cut digit reads as another (red team
+// rt56 a1l_561_53: "2028.09.2|6" against a 4 px border read "2028.09.24" in two frames of six). Only ink
+// touching the side: a date set tight in its box, a pixel or two of ground before the side, is read (rt56
+// a1t: allowing a column of slack lost 4 of its 8 tight full dates, touching only 1).
+bool last_glyph_against_a_side(const Candidate& c, int x0, int x1) {
+    const std::vector<Glyph>& glyphs = c.label_pass.glyphs;
+    for (auto glyph = glyphs.rbegin(); glyph != glyphs.rend(); ++glyph) {
+        if (glyph->x0 >= x1 || glyph->x1 <= x0 || is_separator(glyph->text)) continue;
+        int glyph_ink_end = -1;
+        for (const auto& [first, last] : ink_groups(c.normalised, c.cell_sides))
+            if (first < glyph->x1 && last >= glyph->x0) glyph_ink_end = last;
+        return glyph_ink_end >= 0 &&
+               std::any_of(c.cell_sides.begin(), c.cell_sides.end(), [&](const detail::CellSide& side) {
+                   return side.last >= glyph_ink_end - 4 && side.first <= glyph_ink_end + 1;
+               });
+    }
+    return false;
+}
+
 // Where the last of two or more ink groups of line `c` between `x0` and `x1` begins; `x1` when there is
 // only one.
 int last_group_start(const Candidate& c, int x0, int x1) {
@@ -1475,7 +1497,8 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
         if (last_two_digits_set_apart(value_view(c, x0, x1).normalised, value) ||
             after == AfterDay::MayBeCount ||
             (after == AfterDay::ApartAtLineEnd && word_wrapped_under(index)) ||
-            (stop_x >= c.normalised.cols && frame_edge_cuts_value(c, x1)))
+            (stop_x >= c.normalised.cols && frame_edge_cuts_value(c, x0, x1)) ||
+            (!month_last_value(value) && last_glyph_against_a_side(c, x0, x1)))
             return value.ends_with(kUnreadEnd) ? value : value + kUnreadEnd;
         // The value's crop may hold its day set a space apart ("2027.10. 1"), which the vote took for a
         // border read as a 1 (red team red35b D): after a separator, a last group of its own is looked at
@@ -1486,7 +1509,8 @@ std::string FrameReading::read_value(std::size_t index, std::size_t h, cv::Mat& 
             (most_digits >= count_digits(value) + 2 || day_follows(c, after_month, stop_x, separator) ||
              cut_by_a_side_after(c, x0, x1) ||
              (stop_x >= c.normalised.cols &&
-              (day_wrapped_under(index, x1) || day_starts_line_under(index) || frame_edge_after(c, x1)))))
+              (day_wrapped_under(index, x1) || day_wrapped_under_start(index) ||
+               day_starts_line_under(index) || frame_edge_after(c, x0, x1)))))
             value += kUnreadEnd;
         return value;
     }
@@ -1611,6 +1635,45 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
     return false;
 }
 
+// Whether the day of a month-only value on line `index` was wrapped flush under the line's start: a number
+// of its own there, a text height and a half of ground or more after it, that reads as a day ("EXP
+// 2028.03." over "17": red team rt58 d6b, the month's last day with the whole face in view). The line
+// finder drops a print that short as no line at all, and day_wrapped_under looks under the value's end.
+bool FrameReading::day_wrapped_under_start(std::size_t index) {
+    const detail::LineBox& line_box = lines_[index].box;
+    const float tall = line_box.height, length = std::max(1.0f, line_box.length);
+    constexpr float kBefore = 0.5f, kAfter = 3.0f;  // text heights before the line's start and after it
+    const float from = -length / 2 - kBefore * tall, to = -length / 2 + kAfter * tall;
+    const int start_here = kTextHeight * 35 / 100 + static_cast<int>(kBefore * kTextHeight);
+    for (const float pitch : {1.3f, 1.75f}) {  // text heights from line to line
+        detail::LineBox under = line_box;
+        under.length = to - from;
+        under.centre = line_box.at((from + to) / 2 / length, pitch);
+        cv::Mat row = detail::normalise_line(detail::cut_out_line(grey_, under, kTextHeight, region_));
+        if (row.empty()) continue;
+        std::vector<std::pair<int, int>> groups;  // print reaching the crop's top or bottom is another row's
+        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {
+            cv::Mat rows;
+            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1, cv::REDUCE_MAX);
+            if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
+                groups.push_back(group);
+        }
+        if (groups.empty()) continue;
+        const auto& [first, last] = groups.front();
+        const bool alone =
+            groups.size() == 1 ? last < row.cols - 3 : groups[1].first - last > kTextHeight * 3 / 2;
+        if (!alone || std::abs(first - start_here) > kTextHeight / 2 || last - first > kTextHeight * 3 / 2 ||
+            last - first < kTextHeight / 6)
+            continue;
+        if (reads_as_a_day(chinese_
+                               .recognise(row.colRange(std::max(0, first - 3), std::min(row.cols, last + 3)),
+                                          Charset::Any)
+                               .compact))
+            return true;
+    }
+    return false;
+}
+
 template <typename Begins>
 bool FrameReading::any_line_under(std::size_t index, float most_below, float latest_start, Begins begins) {
     const detail::LineBox& line = lines_[index].box;
@@ -1711,7 +1774,7 @@ FrameReading::LineEnd FrameReading::line_end_strip(const Candidate& c, float rea
 // than a text height of ground was lost). Any value the edge cuts, or ends too close to for a further
 // digit to show, may have lost its last digits, and past the edge the crop's repeated last column reads as
 // a digit (red teams rt56, rt57: "2026.12.0|7" read "2026.12.08").
-FrameReading::EdgeAfterValue FrameReading::edge_after_value(const Candidate& c, int x1) const {
+FrameReading::EdgeAfterValue FrameReading::edge_after_value(const Candidate& c, int x0, int x1) const {
     constexpr float kReach = 1.0f;  // text heights past the value looked at
     // Text heights of ground in view: a day's first mark might not show. Not digit heights, though a Chinese
     // line's box is half as tall again as its digits: in a Kai face 月 and a day's first digit stand 0.4
@@ -1756,7 +1819,17 @@ FrameReading::EdgeAfterValue FrameReading::edge_after_value(const Candidate& c, 
     if (edge < value_end + kMarkWithin * height && past_edge >= 0 && past_edge < end.strip.cols &&
         cv::countNonZero(end.strip.col(past_edge) < kStreak) >= 2)
         return EdgeAfterValue::CutsPrint;
-    return mark_before ? EdgeAfterValue::MarkBefore : EdgeAfterValue::Clear;
+    if (mark_before) return EdgeAfterValue::MarkBefore;
+    // Letter-spaced print ("EXP 2 0 3 0 . 0 9", "2027 08 26") sets its day as far from its month as the
+    // ground before the edge may be (red team rt58 d4, d5: 0.64 to 0.87 text heights, the month's last day).
+    int widest_gap = 0, gap = 0;
+    for (int x = std::max(0, x0); x <= ink_end; ++x) {
+        gap = value_ink.at<int>(0, x) == 0 ? gap + 1 : 0;
+        widest_gap = std::max(widest_gap, gap);
+    }
+    if (edge - value_end < static_cast<float>(widest_gap) / k + 0.05f * height)
+        return EdgeAfterValue::NoWiderThanItsSpacing;
+    return EdgeAfterValue::Clear;
 }
 
 // Whether line `c` was cut through its print: a glyph's ink in its crop's last columns, where the cutter
@@ -2014,13 +2087,13 @@ std::string FrameReading::read_value_elsewhere(std::size_t index, std::size_t h,
                       widest_close_set_gap(c.normalised, pass.glyphs, label_first, label_last + 1));
         if (last_two_digits_set_apart(value_view(other, x0, x1).normalised, chosen) ||
             after == AfterDay::MayBeCount || (after == AfterDay::ApartAtLineEnd && word_wrapped_under(j)) ||
-            frame_edge_cuts_value(other, x1)) {
+            frame_edge_cuts_value(other, x0, x1)) {
             if (!chosen.ends_with(kUnreadEnd)) chosen += kUnreadEnd;
         } else if (month_last_value(chosen) &&
                    (most_digits >= count_digits(chosen) + 2 ||
                     day_follows(other, x1, other.normalised.cols, ends_in_a_separator(chosen)) ||
                     cut_by_a_side_after(other, x0, x1) || day_starts_line_under(j) ||
-                    frame_edge_after(other, x1)))
+                    frame_edge_after(other, x0, x1)))
             chosen += kUnreadEnd;
         if (whole) other.used_as_value = true;
         const cv::Mat part = other.normalised.colRange(std::clamp(x0, 0, other.normalised.cols - 1),
