@@ -503,6 +503,7 @@ class FrameReading {
     bool day_follows(const Candidate& c, int x1, int stop_x, bool past_sides);
     bool day_wrapped_under(std::size_t index, int x1);
     bool day_wrapped_under_start(std::size_t index);
+    cv::Mat row_under(const detail::LineBox& box, float from, float to, float pitch) const;
     bool word_wrapped_under(std::size_t index);
     bool day_starts_line_under(std::size_t index);
     // Whether `begins` holds for a line under line `index` (its labels read), 0.6 to `most_below` text
@@ -1593,6 +1594,28 @@ bool FrameReading::day_follows(const Candidate& c, int x1, int stop_x, bool past
     return reads_as_a_day(latin_.recognise(soft, Charset::Any).compact, true);
 }
 
+// The row `pitch` text heights under line `box`, from `from` to `to` along it (frame pixels from its centre),
+// cut out upright and normalised.
+cv::Mat FrameReading::row_under(const detail::LineBox& box, float from, float to, float pitch) const {
+    detail::LineBox under = box;
+    under.length = to - from;
+    under.centre = box.at((from + to) / 2 / std::max(1.0f, box.length), pitch);
+    return detail::normalise_line(detail::cut_out_line(grey_, under, kTextHeight, region_));
+}
+
+// The ink groups of `row` (columns [first, second)) that reach neither its top nor its bottom, its rules
+// erased first: print that does is the line's own or another row's, not a day of its own.
+std::vector<std::pair<int, int>> groups_of_their_own(cv::Mat& row) {
+    std::vector<std::pair<int, int>> groups;
+    for (const auto& group : ink_groups(row, detail::remove_rules(row))) {
+        cv::Mat rows;
+        cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1, cv::REDUCE_MAX);
+        if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
+            groups.push_back(group);
+    }
+    return groups;
+}
+
 // Whether the day of a value read as a month-only date, ending at column `x1` of line `index` (the line's
 // last print), was wrapped onto the row under it: print of its own under the value's end, clear of any
 // other print on that row, that reads as a day ("有效期至：2028.06." over "10"; red team red37: all five
@@ -1605,19 +1628,9 @@ bool FrameReading::day_wrapped_under(std::size_t index, int x1) {
     constexpr float kBack = 2.5f;  // text heights before the value's end, and one after it
     const float from = value_end - kBack * tall, to = value_end + 1.0f * tall;  // along the value's line
     for (const float pitch : {1.3f, 1.75f}) {  // text heights from line to line
-        detail::LineBox under = value_box;
-        under.length = to - from;
-        under.centre = value_box.at((from + to) / 2 / length, pitch);
-        cv::Mat row = detail::normalise_line(detail::cut_out_line(grey_, under, kTextHeight, region_));
+        cv::Mat row = row_under(value_box, from, to, pitch);
         if (row.empty()) continue;
-        // Print reaching the crop's top or bottom is the value's own line or the next row's, not a day.
-        std::vector<std::pair<int, int>> groups;
-        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {  // columns [first, second)
-            cv::Mat rows;
-            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1, cv::REDUCE_MAX);
-            if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
-                groups.push_back(group);
-        }
+        const std::vector<std::pair<int, int>> groups = groups_of_their_own(row);
         // The day stands alone under the value's end, a text height of ground or more before it; print
         // running into the window from the left is another field's ("批号 B376227" under "2029/10").
         if (groups.empty() || groups.back().second > row.cols - 3) continue;
@@ -1646,18 +1659,9 @@ bool FrameReading::day_wrapped_under_start(std::size_t index) {
     const float from = -length / 2 - kBefore * tall, to = -length / 2 + kAfter * tall;
     const int start_here = kTextHeight * 35 / 100 + static_cast<int>(kBefore * kTextHeight);
     for (const float pitch : {1.3f, 1.75f}) {  // text heights from line to line
-        detail::LineBox under = line_box;
-        under.length = to - from;
-        under.centre = line_box.at((from + to) / 2 / length, pitch);
-        cv::Mat row = detail::normalise_line(detail::cut_out_line(grey_, under, kTextHeight, region_));
+        cv::Mat row = row_under(line_box, from, to, pitch);
         if (row.empty()) continue;
-        std::vector<std::pair<int, int>> groups;  // print reaching the crop's top or bottom is another row's
-        for (const auto& group : ink_groups(row, detail::remove_rules(row))) {
-            cv::Mat rows;
-            cv::reduce(row.colRange(group.first, group.second) < 128, rows, 1, cv::REDUCE_MAX);
-            if (rows.at<std::uint8_t>(0) == 0 && rows.at<std::uint8_t>(rows.rows - 1) == 0)
-                groups.push_back(group);
-        }
+        const std::vector<std::pair<int, int>> groups = groups_of_their_own(row);
         if (groups.empty()) continue;
         const auto& [first, last] = groups.front();
         const bool alone =
